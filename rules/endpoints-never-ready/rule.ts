@@ -1,0 +1,60 @@
+import type { Rule } from '../../src/types/rule.js';
+import type { NotReadyReason, PodTemplate } from '../../src/types/graph.js';
+import { describe, refOf } from '../../src/types/object.js';
+import { code, list } from '../../src/text.js';
+
+const where = (t: PodTemplate) => describe(refOf(t.owner));
+
+function say(t: PodTemplate, r: NotReadyReason): string {
+  switch (r.kind) {
+    case 'scaled-to-zero':
+      return `${where(t)} runs 0 replicas`;
+    case 'job':
+      return r.suspended ? `${where(t)} is suspended` : `${where(t)} is a ${r.owner} whose pods finish`;
+    case 'probe-port-unknown':
+      return `container ${code(r.container)} of ${where(t)} has a readiness probe on port ${code(r.port)}, which that container does not declare, so its pods never become ready`;
+  }
+}
+
+/** Reasons that hold for as long as the manifests stay as they are. */
+const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
+  r.kind === 'scaled-to-zero' || (r.kind === 'job' && r.suspended) || (r.kind === 'probe-port-unknown' && !publishNotReady);
+
+const rule: Rule = {
+  meta: {
+    id: 'endpoints-never-ready',
+    description: 'A Service whose selected pods can never be ready endpoints: scaled to zero, Job pods only, or a readiness probe on an undeclared port.',
+    category: 'endpoints',
+    severity: 'error',
+    messages: {
+      never: 'this Service will have no ready endpoints: {{reasons}}',
+      jobsOnly: 'this Service selects only Job pods ({{reasons}}): it has endpoints only while a job runs',
+    },
+    remediation: 'Point the selector at a long-running workload with at least one replica whose readiness probe uses a port its container declares.',
+  },
+  check({ graph, report }) {
+    for (const svc of graph.services) {
+      if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
+      const pnr = svc.publishNotReadyAddresses;
+      const reasons = svc.backends.map((t) => ({ t, rs: graph.notReadyReasons(t).filter((r) => r.kind !== 'probe-port-unknown' || !pnr) }));
+      if (reasons.some((x) => x.rs.length === 0)) continue; // some workload serves
+      const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));
+      const first = reasons[0]!;
+      const reasonPath = first.rs.find((r) => permanent(r, pnr))?.path ?? first.rs[0]!.path;
+      report({
+        object: svc.object,
+        path: svc.selectorPath,
+        messageId: blocked ? 'never' : 'jobsOnly',
+        severity: blocked ? 'error' : 'warning',
+        data: { reasons: list(reasons.map((x) => say(x.t, x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!)), 4) },
+        related: reasons.slice(0, 5).map((x) => ({
+          object: x.t.owner,
+          path: x === first ? reasonPath : (x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!).path,
+          message: say(x.t, x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!),
+        })),
+      });
+    }
+  },
+};
+
+export default rule;

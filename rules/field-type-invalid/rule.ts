@@ -1,0 +1,109 @@
+import type { Rule, RuleContext } from '../../src/types/rule.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
+import { podSourceOf } from '../../src/graph/pods.js';
+import { code } from '../../src/text.js';
+
+type Want = 'object' | 'array' | 'string' | 'integer' | 'int-or-string' | 'boolean';
+
+/** Field patterns svclint's graph reads; `*` is every item of a list or value of a map. */
+const SERVICE: [string, Want][] = [
+  ['metadata', 'object'], ['metadata.name', 'string'], ['metadata.namespace', 'string'],
+  ['metadata.labels', 'object'], ['metadata.labels.*', 'string'],
+  ['metadata.annotations', 'object'], ['metadata.annotations.*', 'string'],
+  ['spec', 'object'], ['spec.type', 'string'], ['spec.clusterIP', 'string'],
+  ['spec.selector', 'object'], ['spec.selector.*', 'string'],
+  ['spec.ports', 'array'], ['spec.ports.*', 'object'], ['spec.ports.*.name', 'string'],
+  ['spec.ports.*.port', 'integer'], ['spec.ports.*.targetPort', 'int-or-string'], ['spec.ports.*.protocol', 'string'],
+  ['spec.publishNotReadyAddresses', 'boolean'],
+];
+
+const TEMPLATE: [string, Want][] = [
+  ['metadata', 'object'], ['metadata.labels', 'object'], ['metadata.labels.*', 'string'],
+  ['spec', 'object'], ['spec.containers', 'array'], ['spec.containers.*', 'object'],
+  ['spec.containers.*.name', 'string'], ['spec.containers.*.ports', 'array'], ['spec.containers.*.ports.*', 'object'],
+  ['spec.containers.*.ports.*.containerPort', 'integer'], ['spec.containers.*.ports.*.name', 'string'],
+  ['spec.containers.*.ports.*.protocol', 'string'],
+  ['spec.initContainers', 'array'], ['spec.initContainers.*', 'object'],
+  ['spec.initContainers.*.ports', 'array'], ['spec.initContainers.*.ports.*', 'object'],
+  ['spec.initContainers.*.ports.*.containerPort', 'integer'], ['spec.initContainers.*.ports.*.name', 'string'],
+];
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
+  return `a ${typeof v}`;
+}
+
+function ok(v: unknown, want: Want): boolean {
+  switch (want) {
+    case 'object': return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'array': return Array.isArray(v);
+    case 'string': return typeof v === 'string';
+    case 'integer': return typeof v === 'number' && Number.isInteger(v);
+    case 'int-or-string': return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v));
+    case 'boolean': return typeof v === 'boolean';
+  }
+}
+
+const WANT_TEXT: Record<Want, string> = {
+  object: 'a map', array: 'a list', string: 'a string', integer: 'an integer', 'int-or-string': 'an integer or a port name', boolean: 'true or false',
+};
+
+/** Visits every value at a dotted pattern, calling back with its concrete path. */
+function visit(root: unknown, pattern: string[], path: Path, cb: (v: unknown, p: Path) => void): void {
+  if (root === undefined || root === null) return;
+  if (pattern.length === 0) return cb(root, path);
+  const [head, ...rest] = pattern as [string, ...string[]];
+  if (head === '*') {
+    if (Array.isArray(root)) root.forEach((v, i) => visit(v, rest, [...path, i], cb));
+    else if (typeof root === 'object') for (const [k, v] of Object.entries(root)) visit(v, rest, [...path, k], cb);
+    return;
+  }
+  if (typeof root !== 'object' || Array.isArray(root)) return;
+  const v = (root as Record<string, unknown>)[head];
+  if (v === undefined || v === null) return; // Go reads null as absent
+  visit(v, rest, [...path, head], cb);
+}
+
+function checkAll(ctx: RuleContext, o: K8sObject, base: Path, specs: [string, Want][]): void {
+  let root: unknown = o.body;
+  for (const seg of base) root = (root as Record<string, unknown> | undefined)?.[seg as string];
+  if (root === undefined) return;
+  for (const [pattern, want] of specs) {
+    visit(root, pattern.split('.'), base, (v, p) => {
+      if (!ok(v, want)) {
+        ctx.report({
+          object: o,
+          path: p,
+          messageId: want === 'string' && (typeof v === 'number' || typeof v === 'boolean') ? 'quote' : 'type',
+          data: { field: code(p.join('.')), want: WANT_TEXT[want], found: typeOf(v), value: code(String(v)) },
+        });
+      }
+    });
+  }
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'field-type-invalid',
+    description: 'A field of a Service or pod template with the wrong type, which the API server rejects.',
+    category: 'schema',
+    severity: 'error',
+    messages: {
+      type: '{{field}} must be {{want}}, found {{found}}',
+      quote: '{{field}} must be a string, found {{found}} {{value}}; the API server rejects it (quote the value)',
+    },
+    remediation: 'Give the field the type the Kubernetes API expects.',
+  },
+  check(ctx) {
+    for (const o of ctx.graph.objects) {
+      if (o.kind === 'Service' && o.apiVersion === 'v1') checkAll(ctx, o, [], SERVICE);
+      const spot = podSourceOf(o);
+      if (spot) checkAll(ctx, o, spot.template, TEMPLATE);
+    }
+  },
+};
+
+export default rule;

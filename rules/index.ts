@@ -1,0 +1,23 @@
+import type { Rule } from '../src/types/rule.js';
+import endpointsNeverReady from './endpoints-never-ready/rule.js';
+import fieldTypeInvalid from './field-type-invalid/rule.js';
+import fileUnreadable from './file-unreadable/rule.js';
+import selectorNoMatch from './selector-no-match/rule.js';
+import serviceNameInvalid from './service-name-invalid/rule.js';
+import targetPortUndeclared from './target-port-undeclared/rule.js';
+import targetPortUnresolved from './target-port-unresolved/rule.js';
+import unusedSuppression from './unused-suppression/rule.js';
+import yamlSyntax from './yaml-syntax/rule.js';
+
+/** Every rule, in the order `svclint rules` lists them. One line per rule folder. */
+export const RULES: readonly Rule[] = [
+  yamlSyntax,
+  fileUnreadable,
+  fieldTypeInvalid,
+  serviceNameInvalid,
+  selectorNoMatch,
+  endpointsNeverReady,
+  targetPortUnresolved,
+  targetPortUndeclared,
+  unusedSuppression,
+];

@@ -1,0 +1,146 @@
+import type { Rule, RelatedReport } from '../../src/types/rule.js';
+import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
+import { describe, refOf } from '../../src/types/object.js';
+import { code, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
+import { stringMap } from '../../src/graph/pods.js';
+
+/** How one selector entry differs from a template's labels. */
+type Diff =
+  | { kind: 'equal'; key: string }
+  | { kind: 'value'; key: string; want: string; found: string; typo?: number }
+  | { kind: 'key'; key: string; found: string }
+  | { kind: 'missing'; key: string; want: string };
+
+function diff(selector: Record<string, string>, labels: Record<string, string>): Diff[] {
+  return Object.entries(selector).map(([k, v]): Diff => {
+    if (labels[k] === v) return { kind: 'equal', key: k };
+    if (k in labels) return { kind: 'value', key: k, want: v, found: labels[k]!, typo: isTypo(v, labels[k]!) };
+    const sameValue = Object.keys(labels).find((lk) => labels[lk] === v && !(lk in selector));
+    if (sameValue) return { kind: 'key', key: k, found: sameValue };
+    const typoKey = Object.keys(labels).find((lk) => !(lk in selector) && isTypo(k, lk) !== undefined);
+    if (typoKey) return { kind: 'key', key: k, found: typoKey };
+    return { kind: 'missing', key: k, want: v };
+  });
+}
+
+function score(d: Diff[]): number {
+  return d.reduce((s, x) => s + (x.kind === 'equal' ? 1 : x.kind === 'key' || (x.kind === 'value' && x.typo) ? 0.5 : 0), 0);
+}
+
+function explain(d: Diff[], labels: Record<string, string>): string {
+  const parts: string[] = [];
+  for (const x of d) {
+    if (x.kind === 'value') {
+      parts.push(x.typo ? `${pair(x.key, x.found)} (${plural(x.typo, 'character')} off)` : `${pair(x.key, x.found)} instead of ${code(x.want)}`);
+    } else if (x.kind === 'key') {
+      parts.push(`key ${code(x.found)} instead of ${code(x.key)}${labels[x.found] !== undefined ? ` (${pair(x.found, labels[x.found]!)})` : ''}`);
+    } else if (x.kind === 'missing') {
+      parts.push(`no label ${code(x.key)}`);
+    }
+  }
+  return list(parts, 3);
+}
+
+const where = (t: PodTemplate) => describe(refOf(t.owner));
+
+const rule: Rule = {
+  meta: {
+    id: 'selector-no-match',
+    description: 'A Service selector that matches no pod template in the Service\'s namespace.',
+    category: 'selector',
+    severity: 'error',
+    messages: {
+      nearMiss: 'selector {{selector}} matches no pod in namespace {{namespace}}; nearest: {{candidates}}',
+      otherNamespace: 'selector {{selector}} matches no pod in namespace {{namespace}}{{defaulted}}; it matches {{matches}}',
+      workloadLabels: 'selector {{selector}} matches no pod in namespace {{namespace}}; it matches the labels of {{workload}} itself, but a Service selects pods, and its pod template has {{templateLabels}}',
+      noCandidates: 'selector {{selector}} matches no pod in namespace {{namespace}}; none of its {{count}} has a label close to it{{known}}',
+      noTemplates: 'selector {{selector}} matches no pod: there is no pod template in namespace {{namespace}} among the linted files',
+    },
+    remediation: 'Make the selector equal to labels of the pod template (spec.template.metadata.labels) of the workload this Service fronts, in the same namespace.',
+  },
+  check({ graph, report }) {
+    for (const svc of graph.services) {
+      if (svc.mode !== 'selector' || svc.backends.length > 0) continue;
+      const o = svc.object;
+      const selector = selectorText(svc.selector);
+      const namespace = code(o.namespace);
+      const base = { object: o, path: svc.selectorPath };
+      const candidates = graph.templatesIn(o.namespace);
+
+      // The workload's own labels match, but its template's do not: a classic mix-up.
+      const byWorkload = candidates.find((t) => t.owner.kind !== 'Pod' && matches(svc, stringMap((t.owner.body.metadata as Record<string, unknown> | undefined)?.labels)));
+      if (byWorkload) {
+        report({
+          ...base,
+          messageId: 'workloadLabels',
+          data: { selector, namespace, workload: where(byWorkload), templateLabels: selectorText(byWorkload.labels) || 'no labels' },
+          related: [{ object: byWorkload.owner, path: byWorkload.labelsPath, message: `pod template labels of ${where(byWorkload)}` }],
+        });
+        continue;
+      }
+
+      const elsewhere = graph.selectAnywhere(svc.selector).filter((t) => t.namespace !== o.namespace);
+      if (elsewhere.length > 0) {
+        report({
+          ...base,
+          messageId: 'otherNamespace',
+          data: {
+            selector,
+            namespace,
+            defaulted: o.namespaceDefaulted ? ' (the Service sets no metadata.namespace, so it goes to the default namespace)' : '',
+            matches: list(elsewhere.map((t) => `${where(t)} in namespace ${code(t.namespace)}`), 3),
+          },
+          related: elsewhere.slice(0, 3).map((t) => rel(t, `matching pod template in namespace \`${t.namespace}\``)),
+        });
+        continue;
+      }
+
+      if (candidates.length === 0) {
+        report({ ...base, messageId: 'noTemplates', severity: 'warning', data: { selector, namespace } });
+        continue;
+      }
+
+      const ranked = candidates
+        .map((t) => ({ t, d: diff(svc.selector, t.labels) }))
+        .map((c) => ({ ...c, s: score(c.d) }))
+        .filter((c) => c.s > 0)
+        .sort((a, b) => b.s - a.s || a.t.id - b.t.id)
+        .slice(0, 3);
+      if (ranked.length > 0) {
+        // Point at the first selector entry the nearest template gets wrong.
+        const wrong = ranked[0]!.d.find((x) => x.kind !== 'equal');
+        report({
+          ...base,
+          path: wrong ? [...svc.selectorPath, wrong.key] : svc.selectorPath,
+          messageId: 'nearMiss',
+          data: { selector, namespace, candidates: ranked.map((c) => `${where(c.t)} has ${explain(c.d, c.t.labels)}`).join('; ') },
+          related: ranked.map((c) => rel(c.t, `nearest pod template: ${where(c.t)}`)),
+        });
+        continue;
+      }
+      const keys = Object.keys(svc.selector);
+      const values = new Set<string>();
+      for (const t of candidates) for (const k of keys) if (t.labels[k] !== undefined) values.add(pair(k, t.labels[k]!));
+      report({
+        ...base,
+        messageId: 'noCandidates',
+        data: {
+          selector,
+          namespace,
+          count: plural(candidates.length, 'pod template'),
+          known: values.size ? ` (found ${list([...values], 5)})` : '',
+        },
+      });
+    }
+  },
+};
+
+function matches(svc: ServiceNode, labels: Record<string, string>): boolean {
+  return Object.entries(svc.selector).every(([k, v]) => labels[k] === v);
+}
+
+function rel(t: PodTemplate, message: string): RelatedReport {
+  return { object: t.owner, path: t.labelsPath, message };
+}
+
+export default rule;

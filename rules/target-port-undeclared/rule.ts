@@ -1,0 +1,69 @@
+import type { Rule } from '../../src/types/rule.js';
+import type { PodTemplate } from '../../src/types/graph.js';
+import { describe, refOf } from '../../src/types/object.js';
+import { code, list } from '../../src/text.js';
+
+const where = (t: PodTemplate) => describe(refOf(t.owner));
+
+const declares = (t: PodTemplate) => t.containers.some((c) => c.ports.length > 0);
+
+function declared(t: PodTemplate): string[] {
+  return t.containers.flatMap((c) => c.ports.map((p) => `${p.containerPort ?? '?'}/${p.protocol}${p.name ? ` (${code(p.name)})` : ''}`));
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'target-port-undeclared',
+    description: 'A numeric targetPort that the selected containers do not declare while they declare other ports.',
+    category: 'port',
+    severity: 'warning',
+    messages: {
+      undeclared: 'targetPort {{target}}/{{protocol}} is not declared by {{templates}}, which {{verb}} {{declared}}; Kubernetes still routes to {{target}}, so make sure the process listens there',
+      otherProtocol: 'targetPort {{target}}/{{protocol}} is declared by {{templates}} only as {{target}}/{{other}}; Kubernetes still routes {{protocol}} to it, so make sure the process listens there over {{protocol}}',
+    },
+    remediation: 'Set targetPort to the port the container listens on, or declare that port in the container\'s ports list.',
+    options: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { reportWhenNoPortsDeclared: { type: 'boolean' } },
+    },
+    defaultOptions: { reportWhenNoPortsDeclared: false },
+  },
+  check({ graph, report, options }) {
+    const all = options.reportWhenNoPortsDeclared === true;
+    for (const svc of graph.services) {
+      if (svc.mode !== 'selector') continue;
+      for (const sp of svc.ports) {
+        if (sp.target.kind !== 'number') continue;
+        const target = sp.target.value;
+        // Containers that declare nothing tell us nothing; those that declare other ports suggest a mistake.
+        const suspects = sp.resolutions.filter((r) => !r.declared && (all || declares(r.template)));
+        if (suspects.length === 0) continue;
+        const ts = suspects.map((r) => r.template);
+        const other = ts.flatMap((t) => t.containers.flatMap((c) => c.ports.filter((p) => p.containerPort === target && p.protocol !== sp.protocol)));
+        const related = suspects.slice(0, 5).map((r) => ({
+          object: r.template.owner,
+          path: r.template.containers[0] ? [...r.template.containers[0].path, 'ports'] : r.template.path,
+          message: `ports declared by ${where(r.template)}`,
+        }));
+        const decl = [...new Set(ts.flatMap(declared))];
+        report({
+          object: svc.object,
+          path: sp.targetPath,
+          messageId: other.length ? 'otherProtocol' : 'undeclared',
+          data: {
+            target,
+            protocol: sp.protocol,
+            other: [...new Set(other.map((p) => p.protocol))].join(', '),
+            templates: list(ts.map(where), 3),
+            verb: ts.length === 1 ? 'declares' : 'declare',
+            declared: decl.length ? list(decl, 5) : 'no ports',
+          },
+          related,
+        });
+      }
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,25 @@
+import type { Rule } from '../../src/types/rule.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'yaml-syntax',
+    description: 'A YAML or JSON document that cannot be parsed; the other documents of the file are still linted.',
+    category: 'syntax',
+    severity: 'error',
+    messages: {
+      syntaxError: 'YAML syntax error: {{reason}}',
+      aliasBomb: 'this document expands more than {{limit}} aliases, which looks like an alias bomb; it was not linted',
+      tooDeep: 'this document is nested too deeply to read ({{reason}}); it was not linted',
+      parserFailure: 'this file could not be parsed: {{reason}}',
+    },
+    remediation: 'Fix the YAML at this position; `kubectl apply` would reject the file too.',
+  },
+  check({ graph, report }) {
+    for (const p of graph.loadProblems) {
+      if (p.ruleId !== 'yaml-syntax') continue;
+      report({ messageId: p.messageId, data: p.data, file: { source: p.file, path: p.filePath, range: p.range } });
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,163 @@
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { discover } from './discover.js';
+import { lint } from './lint.js';
+import { defaultConfig, findConfig, loadConfig, type Config } from './config.js';
+import { format, FORMATS, countBySeverity, type Format } from './report/index.js';
+import { computeRoutes, formatRoutesText } from './routes.js';
+import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
+import { UsageError } from './errors.js';
+import { InternalError } from './engine.js';
+import { severityRank, type Severity } from './types/finding.js';
+import { RULES } from '../rules/index.js';
+import { VERSION } from './version.js';
+
+/** Exit codes: documented in the README. */
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+export interface CliIO {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  readStdin?: () => Promise<string>;
+}
+
+function useColor(io: CliIO, flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.isTTY;
+}
+
+async function configFor(io: CliIO, file: string | undefined): Promise<Config> {
+  const found = file ?? findConfig(io.cwd);
+  return found ? loadConfig(file ? new URL(file, `file://${io.cwd}/`).pathname : found, RULES.map((r) => r.meta)) : defaultConfig();
+}
+
+interface InputOpts {
+  config?: string;
+  namespace?: string;
+  clusterDomain?: string;
+}
+
+async function load(paths: string[], opts: InputOpts, io: CliIO) {
+  const config = await configFor(io, opts.config);
+  if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
+  const inputs = paths.length ? paths : ['.'];
+  const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin });
+  const result = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace });
+  return { config, found, result };
+}
+
+function emit(io: CliIO, text: string, outputFile: string | undefined): void {
+  if (outputFile) writeFileSync(new URL(outputFile, `file://${io.cwd}/`).pathname, text);
+  else io.stdout(text);
+}
+
+const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function commonInputOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
+    .option('-n, --namespace <name>', 'namespace of objects that set none (default: config, else "default")')
+    .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")');
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('svclint')
+    .description('Find why Kubernetes Services do not work: selectors, endpoints, ports and DNS.')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .showHelpAfterError('(run svclint --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  commonInputOptions(
+    program
+      .command('lint', { isDefault: true })
+      .description('lint manifests: files, folders (.yaml, .yml, .json), globs, or - for stdin')
+      .argument('[paths...]', 'inputs (default: the current folder)'),
+  )
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
+    .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
+    .option('--color', 'force colour')
+    .option('--no-color', 'never colour')
+    .action(async (paths: string[], opts: InputOpts & { format: Format; outputFile?: string; failLevel?: Severity; color?: boolean }) => {
+      if (opts.namespace && !NAMESPACE_RE.test(opts.namespace)) throw new UsageError(`--namespace '${opts.namespace}' is not a valid namespace name`);
+      const { config, found, result } = await load(paths, opts, io);
+      const counts = countBySeverity(result.findings);
+      const sources = new Map(found.files.map((f) => [f.path, f.text]));
+      const summary = {
+        errors: counts.error,
+        warnings: counts.warning,
+        infos: counts.info,
+        files: found.files.length + found.problems.filter((p) => !p.file).length,
+        objects: result.graph.objects.length,
+        services: result.graph.services.length,
+      };
+      const text = format(opts.format, { findings: result.findings, summary, sources }, { color: !opts.outputFile && useColor(io, opts.color) });
+      emit(io, text, opts.outputFile);
+      const fail = opts.failLevel ?? config.failLevel ?? 'error';
+      exitCode = result.findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
+    });
+
+  commonInputOptions(
+    program
+      .command('routes')
+      .description('print the endpoints and VIP routes these manifests would produce, and their DNS names')
+      .argument('[paths...]', 'inputs (default: the current folder)'),
+  )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output-file <file>', 'write to a file instead of stdout')
+    .action(async (paths: string[], opts: InputOpts & { format: 'text' | 'json'; outputFile?: string }) => {
+      const { result } = await load(paths, opts, io);
+      const routes = computeRoutes(result.graph);
+      emit(io, opts.format === 'json' ? `${JSON.stringify({ version: 1, services: routes }, null, 2)}\n` : formatRoutesText(routes), opts.outputFile);
+    });
+
+  program
+    .command('rules')
+    .description('list every rule with its id, category, default severity and description')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...RULE_FORMATS]).default('text'))
+    .action((opts: { format: RuleFormat }) => {
+      io.stdout(formatRules(RULES.map((r) => r.meta), opts.format));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`svclint: ${err.message}\n`);
+      return EXIT.error;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    io.stderr(`svclint: internal error: ${msg}${err instanceof InternalError ? '' : ''}; please report it with the input that caused it\n`);
+    if (io.env.SVCLINT_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return EXIT.error;
+  }
+}
+
+/** Entry point of bin/svclint.js. */
+export async function main(): Promise<void> {
+  const out = (s: string) => {
+    process.stdout.write(s);
+  };
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  const code = await run(process.argv.slice(2), {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: out,
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stdout.isTTY),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,133 @@
+import type { K8sObject } from './types/object.js';
+import { describe, formatPath, refOf } from './types/object.js';
+import type { Finding, RelatedInfo, Severity } from './types/finding.js';
+import type { ServiceGraph } from './types/graph.js';
+import type { Rule, RuleReport } from './types/rule.js';
+import type { Config } from './config.js';
+import { locate, toLocation } from './locate.js';
+import { annotationSuppression, commentSuppressions, isSuppressed, type Suppression } from './suppress.js';
+
+export class InternalError extends Error {
+  override name = 'InternalError';
+}
+
+export const UNUSED_SUPPRESSION = 'unused-suppression';
+
+export function fillTemplate(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => (k in data ? String(data[k]) : `{{${k}}}`));
+}
+
+export function ruleSetting(rule: Rule, config: Config): Severity | 'off' | undefined {
+  return config.rules[rule.meta.id]?.severity;
+}
+
+/**
+ * Runs every enabled rule over the graph and turns their reports into findings:
+ * messages from templates, positions from paths, suppressions applied, sorted.
+ */
+export function runRules(graph: ServiceGraph, rules: readonly Rule[], config: Config): Finding[] {
+  const findings: { finding: Finding; object?: K8sObject }[] = [];
+  const byId = new Map(rules.map((r) => [r.meta.id, r]));
+  for (const rule of rules) {
+    const setting = ruleSetting(rule, config);
+    if (setting === 'off') continue;
+    const options = { ...(rule.meta.defaultOptions ?? {}), ...(config.rules[rule.meta.id]?.options ?? {}) };
+    const report = (r: RuleReport) => findings.push({ finding: toFinding(rule, setting, r), object: r.object });
+    try {
+      rule.check({ graph, options, report });
+    } catch (err) {
+      throw new InternalError(`rule '${rule.meta.id}' crashed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  const comments = new Map<string, Map<number, Suppression[]>>();
+  const allSuppressions: Suppression[] = [];
+  for (const file of graph.files) {
+    const list = commentSuppressions(file);
+    if (list.length === 0) continue;
+    const byLine = new Map<number, Suppression[]>();
+    for (const s of list) {
+      byLine.set(s.line!, [...(byLine.get(s.line!) ?? []), s]);
+      allSuppressions.push(s);
+    }
+    comments.set(file.path, byLine);
+  }
+  const annotations = new Map<K8sObject, Suppression>();
+  for (const o of graph.objects) {
+    const s = annotationSuppression(o);
+    if (s) {
+      annotations.set(o, s);
+      allSuppressions.push(s);
+    }
+  }
+
+  const kept = findings.filter((f) => !isSuppressed(f.finding, f.object, comments, annotations)).map((f) => f.finding);
+
+  const unused = byId.get(UNUSED_SUPPRESSION);
+  if (unused && ruleSetting(unused, config) !== 'off') {
+    for (const s of allSuppressions) {
+      const unknown = s.rules.filter((id) => !byId.has(id));
+      const idle = s.rules.length === 0 ? (s.used.size === 0 ? ['all'] : []) : s.rules.filter((id) => byId.has(id) && !s.used.has(id));
+      const reports: RuleReport[] = [];
+      const where = s.kind === 'comment'
+        ? { file: { source: s.file, path: s.file!.path, range: s.offset } }
+        : { object: s.object, path: s.path };
+      for (const id of unknown) reports.push({ messageId: 'unknownRule', data: { rule: id }, ...where });
+      if (idle.length) reports.push({ messageId: 'unused', data: { rules: idle.map((r) => `'${r}'`).join(', ') }, ...where });
+      for (const r of reports) kept.push(toFinding(unused, ruleSetting(unused, config), r));
+    }
+  }
+  return sortFindings(dedupe(kept));
+}
+
+function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleReport): Finding {
+  const { meta } = rule;
+  const template = meta.messages[r.messageId];
+  if (template === undefined) throw new InternalError(`rule '${meta.id}' reported unknown messageId '${r.messageId}'`);
+  const severity = setting && setting !== 'off' ? setting : r.severity ?? meta.severity;
+  const f: Finding = {
+    ruleId: meta.id,
+    messageId: r.messageId,
+    category: meta.category,
+    severity,
+    message: fillTemplate(template, r.data),
+    remediation: r.remediation ?? meta.remediation,
+    path: r.path ? formatPath(r.path) : '',
+    related: [],
+  };
+  if (r.object) {
+    f.object = refOf(r.object);
+    if (r.object.origin) f.location = locate(r.object.origin, r.path ?? []).location;
+  } else if (r.file) {
+    if (r.file.source && r.file.range) f.location = toLocation(r.file.source, r.file.range[0], r.file.range[1]);
+    else f.location = { file: r.file.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  }
+  for (const rel of r.related ?? []) {
+    const info: RelatedInfo = { message: rel.message, object: refOf(rel.object), path: formatPath(rel.path) };
+    if (rel.object.origin) info.location = locate(rel.object.origin, rel.path).location;
+    f.related.push(info);
+  }
+  return f;
+}
+
+function dedupe(list: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const key = `${f.ruleId}|${f.location?.file}|${f.location?.line}|${f.location?.column}|${f.object ? describe(f.object) : ''}|${f.path}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function sortFindings(list: Finding[]): Finding[] {
+  return list.sort((a, b) => {
+    const fa = a.location?.file ?? '\uffff';
+    const fb = b.location?.file ?? '\uffff';
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    return (a.location?.line ?? 0) - (b.location?.line ?? 0)
+      || (a.location?.column ?? 0) - (b.location?.column ?? 0)
+      || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
+      || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+  });
+}

@@ -1,0 +1,152 @@
+import type { K8sObject, Path } from '../types/object.js';
+import type { ContainerInfo, ContainerPort, NotReadyReason, PodTemplate, Replicas } from '../types/graph.js';
+import { isRecord } from '../objects.js';
+
+interface TemplateSpot {
+  template: Path;
+  /** Where labels and spec live relative to the template. */
+  replicas: (o: K8sObject) => Replicas;
+}
+
+const get = (v: unknown, path: Path): unknown => {
+  let cur = v;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (isRecord(cur) && typeof seg === 'string') cur = cur[seg];
+    else return undefined;
+  }
+  return cur;
+};
+export { get as getIn };
+
+const count = (field: Path, dflt: number) => (o: K8sObject): Replicas => {
+  const v = get(o.body, field);
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? { mode: 'count', count: v, path: field } : { mode: 'count', count: dflt };
+};
+
+const job = (specPath: Path) => (o: K8sObject): Replicas => {
+  const p = get(o.body, [...specPath, 'parallelism']);
+  const suspended = get(o.body, ['spec', 'suspend']) === true || get(o.body, [...specPath, 'suspend']) === true;
+  return typeof p === 'number' && Number.isInteger(p) && p >= 0
+    ? { mode: 'job', count: p, suspended, path: [...specPath, 'parallelism'] }
+    : { mode: 'job', count: 1, suspended };
+};
+
+/** Kinds whose pods a Service can select, and where their pod template is. */
+export const POD_SOURCES: Record<string, TemplateSpot> = {
+  Pod: { template: [], replicas: () => ({ mode: 'count', count: 1 }) },
+  Deployment: { template: ['spec', 'template'], replicas: count(['spec', 'replicas'], 1) },
+  StatefulSet: { template: ['spec', 'template'], replicas: count(['spec', 'replicas'], 1) },
+  ReplicaSet: { template: ['spec', 'template'], replicas: count(['spec', 'replicas'], 1) },
+  ReplicationController: { template: ['spec', 'template'], replicas: count(['spec', 'replicas'], 1) },
+  DaemonSet: { template: ['spec', 'template'], replicas: () => ({ mode: 'per-node' }) },
+  Job: { template: ['spec', 'template'], replicas: job(['spec']) },
+  CronJob: { template: ['spec', 'jobTemplate', 'spec', 'template'], replicas: job(['spec', 'jobTemplate', 'spec']) },
+  Rollout: { template: ['spec', 'template'], replicas: count(['spec', 'replicas'], 1) },
+};
+
+export function podSourceOf(o: K8sObject): TemplateSpot | undefined {
+  const spot = POD_SOURCES[o.kind];
+  if (!spot) return undefined;
+  // Argo Rollouts is the one well-known CRD with a pod template; other `Rollout` kinds are not.
+  if (o.kind === 'Rollout' && !o.apiVersion.startsWith('argoproj.io/')) return undefined;
+  return spot;
+}
+
+/** Label values as the API server stores them: strings. Non-strings are a schema problem reported elsewhere. */
+export function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(v)) return out;
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val === 'string') out[k] = val;
+    else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+    else if (val === null) out[k] = '';
+  }
+  return out;
+}
+
+export function extractTemplate(o: K8sObject, id: number): PodTemplate | undefined {
+  const spot = podSourceOf(o);
+  if (!spot) return undefined;
+  const tpl = get(o.body, spot.template);
+  if (!isRecord(tpl)) return undefined;
+  const spec = tpl.spec;
+  if (!isRecord(spec)) return undefined;
+  const labelsPath = [...spot.template, 'metadata', 'labels'];
+  const specPath = [...spot.template, 'spec'];
+  const containers: ContainerInfo[] = [];
+  const collect = (list: unknown, field: string, sidecarsOnly: boolean) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((c, i) => {
+      if (!isRecord(c)) return;
+      if (sidecarsOnly && c.restartPolicy !== 'Always') return;
+      containers.push(container(c, [...specPath, field, i], sidecarsOnly));
+    });
+  };
+  collect(spec.containers, 'containers', false);
+  collect(spec.initContainers, 'initContainers', true);
+  return {
+    id,
+    owner: o,
+    namespace: o.namespace,
+    path: spot.template,
+    labels: stringMap(get(o.body, labelsPath)),
+    labelsPath,
+    containers,
+    replicas: spot.replicas(o),
+  };
+}
+
+function container(c: Record<string, unknown>, path: Path, sidecar: boolean): ContainerInfo {
+  const ports: ContainerPort[] = [];
+  if (Array.isArray(c.ports)) {
+    c.ports.forEach((p, i) => {
+      if (!isRecord(p)) return;
+      ports.push({
+        name: typeof p.name === 'string' && p.name !== '' ? p.name : undefined,
+        containerPort: typeof p.containerPort === 'number' ? p.containerPort : undefined,
+        protocol: typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP',
+        path: [...path, 'ports', i],
+      });
+    });
+  }
+  const info: ContainerInfo = {
+    name: typeof c.name === 'string' ? c.name : '',
+    sidecar,
+    image: typeof c.image === 'string' ? c.image : undefined,
+    path,
+    ports,
+  };
+  const probe = c.readinessProbe;
+  if (isRecord(probe)) {
+    for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+      const h = probe[handler];
+      if (isRecord(h) && (typeof h.port === 'string' || typeof h.port === 'number')) {
+        info.readinessPort = { probe: 'readinessProbe', port: h.port, path: [...path, 'readinessProbe', handler, 'port'] };
+        break;
+      }
+    }
+  }
+  return info;
+}
+
+/**
+ * Why this template's pods can never be ready endpoints, as far as the manifests tell.
+ * The kubelet resolves a named probe port among the probed container's own ports only.
+ */
+export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
+  const out: NotReadyReason[] = [];
+  const r = t.replicas;
+  if (r.mode === 'count' && r.count === 0) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec', 'replicas'] });
+  if (r.mode === 'job') {
+    if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
+    out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });
+  }
+  for (const c of t.containers) {
+    const rp = c.readinessPort;
+    if (c.sidecar || !rp || typeof rp.port !== 'string') continue;
+    if (/^\d+$/.test(rp.port)) continue; // a quoted number: a schema problem, not ours
+    if (!c.ports.some((p) => p.name === rp.port)) out.push({ kind: 'probe-port-unknown', container: c.name, port: rp.port, path: rp.path });
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+export { lint, lintText, buildFromFiles, type LintInput, type LintResult } from './lint.js';
+export { discover } from './discover.js';
+export { computeRoutes, formatRoutesText, type ServiceRoutes } from './routes.js';
+export { defaultConfig, loadConfig, findConfig, type Config } from './config.js';
+export { format, FORMATS, type Format } from './report/index.js';
+export { RULES } from '../rules/index.js';
+export type { Finding, Location, Severity, Category, RelatedInfo } from './types/finding.js';
+export type { K8sObject, ObjectRef, Path } from './types/object.js';
+export type { ServiceGraph, ServiceNode, PodTemplate } from './types/graph.js';
+export type { Rule, RuleMeta, RuleContext, RuleReport } from './types/rule.js';
+export type { SourceFile } from './types/source.js';

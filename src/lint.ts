@@ -1,0 +1,52 @@
+import type { Finding } from './types/finding.js';
+import type { ServiceGraph } from './types/graph.js';
+import type { SourceFile } from './types/source.js';
+import type { LoadProblem } from './types/problem.js';
+import type { Rule } from './types/rule.js';
+import { LineCounter } from 'yaml';
+import { parseFile, type ParsedFile } from './parse.js';
+import { toObjects } from './objects.js';
+import { buildGraph } from './graph/index.js';
+import { runRules } from './engine.js';
+import { defaultConfig, type Config } from './config.js';
+import { RULES } from '../rules/index.js';
+
+export interface LintInput {
+  files: SourceFile[];
+  problems?: LoadProblem[];
+  config?: Config;
+  /** Overrides config.namespace. */
+  namespace?: string;
+  rules?: readonly Rule[];
+}
+
+export interface LintResult {
+  graph: ServiceGraph;
+  findings: Finding[];
+}
+
+/** The pure part of a run: source files in, graph and findings out. */
+export function buildFromFiles(input: LintInput): ServiceGraph {
+  const config = input.config ?? defaultConfig();
+  const problems = [...(input.problems ?? [])];
+  const parsed: ParsedFile[] = [];
+  for (const f of input.files) {
+    const r = parseFile(f);
+    parsed.push(r.parsed);
+    problems.push(...r.problems);
+  }
+  const defaultNamespace = input.namespace ?? config.namespace ?? 'default';
+  const objects = toObjects(parsed, { defaultNamespace });
+  return buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace }, problems, input.files);
+}
+
+export function lint(input: LintInput): LintResult {
+  const graph = buildFromFiles(input);
+  const findings = runRules(graph, input.rules ?? RULES, input.config ?? defaultConfig());
+  return { graph, findings };
+}
+
+/** Lints YAML text, as a library call or from tests. */
+export function lintText(text: string, path = '<input>', opts: Omit<LintInput, 'files'> = {}): LintResult {
+  return lint({ ...opts, files: [{ path, text, lineCounter: new LineCounter() }] });
+}

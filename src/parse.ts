@@ -1,0 +1,69 @@
+import { parseAllDocuments, type Document } from 'yaml';
+import type { SourceFile } from './types/source.js';
+import type { LoadProblem } from './types/problem.js';
+
+export interface ParsedDocument {
+  doc: Document.Parsed;
+  index: number;
+  /** The document as plain data; undefined for an empty document. */
+  value: unknown;
+}
+
+export interface ParsedFile {
+  file: SourceFile;
+  docs: ParsedDocument[];
+}
+
+/** Aliases allowed per document before it is treated as an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses every YAML (or JSON) document of a file, keeping node ranges.
+ * Documents with syntax errors become problems; the other documents of the file are kept.
+ * Kubernetes reads manifests as YAML 1.1 (yes/no/on/off are booleans), and so do we.
+ */
+export function parseFile(file: SourceFile): { parsed: ParsedFile; problems: LoadProblem[] } {
+  const problems: LoadProblem[] = [];
+  const docs: ParsedDocument[] = [];
+  let all: Document.Parsed[];
+  try {
+    all = parseAllDocuments(file.text, { lineCounter: file.lineCounter, version: '1.1', prettyErrors: false }) as Document.Parsed[];
+  } catch (err) {
+    problems.push(syntax(file, 'parserFailure', { reason: errorText(err) }, [0, 0]));
+    return { parsed: { file, docs }, problems };
+  }
+  // An empty stream comes back as a non-array value.
+  if (!Array.isArray(all)) return { parsed: { file, docs }, problems };
+  all.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        problems.push(syntax(file, 'syntaxError', { reason: firstLine(e.message) }, [e.pos[0], Math.max(e.pos[1], e.pos[0])]));
+      }
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      const start = doc.contents?.range[0] ?? 0;
+      const msg = errorText(err);
+      const id = /alias/i.test(msg) ? 'aliasBomb' : err instanceof RangeError ? 'tooDeep' : 'parserFailure';
+      problems.push(syntax(file, id, { reason: msg, limit: MAX_ALIAS_COUNT }, [start, start]));
+      return;
+    }
+    docs.push({ doc, index, value });
+  });
+  return { parsed: { file, docs }, problems };
+}
+
+function syntax(file: SourceFile, messageId: string, data: Record<string, string | number>, range: [number, number]): LoadProblem {
+  return { ruleId: 'yaml-syntax', messageId, data, file, filePath: file.path, range };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.replace(/\s+at line \d+, column \d+:?$/, '').trim();
+}
+
+function errorText(err: unknown): string {
+  return firstLine(err instanceof Error ? err.message : String(err));
+}

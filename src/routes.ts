@@ -1,0 +1,143 @@
+import type { PodTemplate, Replicas, ServiceGraph, ServiceNode } from './types/graph.js';
+import type { Location } from './types/finding.js';
+import { locate } from './locate.js';
+
+export interface RouteBackend {
+  kind: string;
+  namespace: string;
+  name: string;
+  replicas: number | 'per-node';
+  /** Job/CronJob pods: endpoints only while they run. */
+  finishes: boolean;
+  container?: string;
+  /** The endpoint port; absent when FindPort fails and the pods are left out. */
+  targetPort?: number;
+  protocol: string;
+  ready: boolean;
+  notReady: string[];
+  unresolved?: string;
+}
+
+export interface RoutePort {
+  name?: string;
+  port?: number;
+  protocol: string;
+  targetPort: string | number;
+  /** `VIP:port/protocol`. */
+  from: string;
+  srv?: string;
+  backends: RouteBackend[];
+}
+
+export interface ServiceRoutes {
+  kind: 'Service';
+  namespace: string;
+  name: string;
+  type: string;
+  mode: ServiceNode['mode'];
+  selector: Record<string, string>;
+  /** ClusterIP, `unallocated`, `headless`, or `none` for ExternalName. */
+  vip: string;
+  dns: string;
+  externalName?: string;
+  location?: Location;
+  ports: RoutePort[];
+  manualEndpoints: { kind: string; name: string }[];
+}
+
+function replicaCount(r: Replicas): number | 'per-node' {
+  if (r.mode === 'per-node') return 'per-node';
+  if (r.mode === 'job' && r.suspended) return 0;
+  return r.count;
+}
+
+function targetText(svc: ServiceNode, i: number): string | number {
+  const t = svc.ports[i]!.target;
+  return t.kind === 'number' ? t.value : t.kind === 'invalid' ? '?' : t.value;
+}
+
+/** What the endpoints controller and kube-proxy would build from these manifests. */
+export function computeRoutes(graph: ServiceGraph): ServiceRoutes[] {
+  const domain = graph.settings.clusterDomain;
+  return graph.services.map((svc) => {
+    const o = svc.object;
+    const vip = svc.type === 'ExternalName' ? 'none' : svc.headless ? 'headless' : svc.clusterIP ?? 'unallocated';
+    const dns = `${o.name}.${o.namespace}.svc.${domain}`;
+    const ports: RoutePort[] = svc.ports.map((sp, i) => ({
+      ...(sp.name ? { name: sp.name } : {}),
+      ...(sp.port !== undefined ? { port: sp.port } : {}),
+      protocol: sp.protocol,
+      targetPort: targetText(svc, i),
+      from: `${vip}:${sp.port ?? '?'}/${sp.protocol}`,
+      ...(sp.name ? { srv: `_${sp.name}._${sp.protocol.toLowerCase()}.${dns}` } : {}),
+      backends: sp.resolutions.map((r) => backend(graph, svc, r.template, sp.protocol, r.targetPort, r.container?.name, r.failure)),
+    }));
+    const out: ServiceRoutes = {
+      kind: 'Service',
+      namespace: o.namespace,
+      name: o.name,
+      type: svc.type,
+      mode: svc.mode,
+      selector: svc.selector,
+      vip,
+      dns,
+      ...(svc.externalName !== undefined ? { externalName: svc.externalName } : {}),
+      ...(o.origin ? { location: locate(o.origin, []).location } : {}),
+      ports,
+      manualEndpoints: svc.manualEndpoints.map((e) => ({ kind: e.kind, name: e.name })),
+    };
+    return out;
+  });
+}
+
+function backend(graph: ServiceGraph, svc: ServiceNode, t: PodTemplate, protocol: string, targetPort: number | undefined, container: string | undefined, failure: string | undefined): RouteBackend {
+  const reasons = graph.notReadyReasons(t).filter((r) => !(svc.publishNotReadyAddresses && r.kind === 'probe-port-unknown'));
+  const b: RouteBackend = {
+    kind: t.owner.kind,
+    namespace: t.namespace,
+    name: t.owner.name,
+    replicas: replicaCount(t.replicas),
+    finishes: t.replicas.mode === 'job',
+    protocol,
+    ready: reasons.every((r) => r.kind === 'job' && !r.suspended),
+    notReady: reasons.map((r) => r.kind === 'probe-port-unknown' ? `readiness probe on undeclared port ${r.port}` : r.kind === 'scaled-to-zero' ? 'scaled to zero' : r.suspended ? 'suspended' : `${t.owner.kind} pods finish`),
+  };
+  if (container) b.container = container;
+  if (targetPort !== undefined) b.targetPort = targetPort;
+  if (failure) b.unresolved = failure;
+  return b;
+}
+
+function replicasText(b: RouteBackend): string {
+  if (b.replicas === 'per-node') return '×1 per node';
+  return `×${b.replicas}${b.finishes ? ' (while the job runs)' : ''}`;
+}
+
+export function formatRoutesText(routes: ServiceRoutes[]): string {
+  const out: string[] = [];
+  for (const s of routes) {
+    const how = s.mode === 'selector' ? `selector ${Object.entries(s.selector).map(([k, v]) => `${k}=${v}`).join(',')}`
+      : s.mode === 'manual' ? 'no selector: endpoints managed by hand or another controller' : `CNAME → ${s.externalName ?? '?'}`;
+    out.push(`Service ${s.namespace}/${s.name} (${s.type}${s.vip === 'headless' ? ', headless' : ''}; ${how})${s.location ? `  ${s.location.file}:${s.location.line}` : ''}`);
+    out.push(`  DNS  ${s.dns}  ${s.mode === 'external-name' ? 'CNAME' : s.vip === 'headless' ? 'A/AAAA → ready pod IPs' : 'A/AAAA → ClusterIP'}`);
+    for (const p of s.ports) {
+      out.push(`  ${p.from}${p.name ? ` (${p.name})` : ''} → targetPort ${p.targetPort}${p.srv ? `   SRV ${p.srv}` : ''}`);
+      if (s.mode === 'selector' && p.backends.length === 0) out.push('    ✗ no pod template matches the selector');
+      for (const b of p.backends) {
+        const what = `${b.kind} ${b.namespace}/${b.name} ${replicasText(b)}`;
+        if (b.targetPort === undefined) {
+          out.push(`    ✗ ${what}  left out: ${b.unresolved === 'protocol-mismatch' ? `port ${p.targetPort} has another protocol` : b.unresolved === 'quoted-number' ? 'quoted number is a name' : `no container port named ${p.targetPort}`}`);
+        } else {
+          const ready = b.ready ? '' : `  never ready: ${b.notReady.join(', ')}`;
+          out.push(`    ${b.ready ? '→' : '✗'} ${what}  ${b.container ? `container ${b.container} ` : ''}:${b.targetPort}/${b.protocol}${ready}`);
+        }
+      }
+      if (s.mode === 'manual') {
+        out.push(s.manualEndpoints.length ? `    → ${s.manualEndpoints.map((e) => `${e.kind} ${e.name}`).join(', ')}` : '    → (endpoints not in these manifests)');
+      }
+    }
+    out.push('');
+  }
+  if (routes.length === 0) out.push('no Services in the input');
+  return `${out.join('\n').trimEnd()}\n`;
+}

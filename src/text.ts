@@ -1,0 +1,47 @@
+/** Small wording helpers shared by rules, so messages read the same everywhere. */
+
+export const code = (s: string | number): string => `\`${s}\``;
+
+export const pair = (k: string, v: string): string => `\`${k}: ${v}\``;
+
+export function selectorText(sel: Record<string, string>): string {
+  return Object.entries(sel).map(([k, v]) => pair(k, v)).join(', ');
+}
+
+export function list(items: string[], max = 4): string {
+  if (items.length <= 1) return items.join('');
+  const shown = items.slice(0, max);
+  const more = items.length - shown.length;
+  if (more > 0) return `${shown.join(', ')} and ${more} more`;
+  return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Levenshtein distance, bounded: returns max+1 as soon as it is exceeded. */
+export function editDistance(a: string, b: string, max = 64): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Close enough to be a typo: a couple of characters, or a third of the word. */
+export function isTypo(a: string, b: string): number | undefined {
+  const limit = Math.max(2, Math.floor(Math.max(a.length, b.length) / 3));
+  const d = editDistance(a.toLowerCase(), b.toLowerCase(), limit);
+  return d <= limit && d > 0 ? d : a !== b && a.toLowerCase() === b.toLowerCase() ? 1 : undefined;
+}
