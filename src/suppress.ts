@@ -36,7 +36,7 @@ export function commentSuppressions(file: SourceFile): Suppression[] {
     const m = COMMENT.exec(text);
     if (m) {
       const start = offset + m.index + m[1]!.length;
-      const rest = m[3]!.split(/\s--\s/)[0]!; // `-- reason` is a free-text explanation
+      const rest = m[3]!.split(/\s--\s|\s#/)[0]!; // `-- reason` explains; a later `#` starts another comment
       out.push({
         kind: 'comment',
         rules: parseRules(rest),

@@ -10,7 +10,7 @@ function say(t: PodTemplate, r: NotReadyReason): string {
     case 'scaled-to-zero':
       return `${where(t)} runs 0 replicas`;
     case 'job':
-      return r.suspended ? `${where(t)} is suspended` : `${where(t)} is a ${r.owner} whose pods finish`;
+      return r.suspended ? `${where(t)} is suspended` : `the pods of ${where(t)} run to completion`;
     case 'probe-port-unknown':
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on port ${code(r.port)}, which that container does not declare, so its pods never become ready`;
   }

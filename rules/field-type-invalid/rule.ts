@@ -1,5 +1,5 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import type { K8sObject, Path } from '../../src/types/object.js';
+import { formatPath, type K8sObject, type Path } from '../../src/types/object.js';
 import { podSourceOf } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
 
@@ -78,7 +78,7 @@ function checkAll(ctx: RuleContext, o: K8sObject, base: Path, specs: [string, Wa
           object: o,
           path: p,
           messageId: want === 'string' && (typeof v === 'number' || typeof v === 'boolean') ? 'quote' : 'type',
-          data: { field: code(p.join('.')), want: WANT_TEXT[want], found: typeOf(v), value: code(String(v)) },
+          data: { field: code(formatPath(p)), want: WANT_TEXT[want], found: typeOf(v), value: code(String(v)) },
         });
       }
     });

@@ -53,7 +53,7 @@ const rule: Rule = {
       nearMiss: 'selector {{selector}} matches no pod in namespace {{namespace}}; nearest: {{candidates}}',
       otherNamespace: 'selector {{selector}} matches no pod in namespace {{namespace}}{{defaulted}}; it matches {{matches}}',
       workloadLabels: 'selector {{selector}} matches no pod in namespace {{namespace}}; it matches the labels of {{workload}} itself, but a Service selects pods, and its pod template has {{templateLabels}}',
-      noCandidates: 'selector {{selector}} matches no pod in namespace {{namespace}}; none of its {{count}} has a label close to it{{known}}',
+      noCandidates: 'selector {{selector}} matches no pod in namespace {{namespace}}; no pod template there ({{count}} in all) has a label close to it{{known}}',
       noTemplates: 'selector {{selector}} matches no pod: there is no pod template in namespace {{namespace}} among the linted files',
     },
     remediation: 'Make the selector equal to labels of the pod template (spec.template.metadata.labels) of the workload this Service fronts, in the same namespace.',
@@ -127,7 +127,7 @@ const rule: Rule = {
         data: {
           selector,
           namespace,
-          count: plural(candidates.length, 'pod template'),
+          count: candidates.length,
           known: values.size ? ` (found ${list([...values], 5)})` : '',
         },
       });

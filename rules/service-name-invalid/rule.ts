@@ -17,7 +17,9 @@ export function dns1035Problems(name: string): string[] {
 
 /** A valid name close to the given one, for the message. */
 export function dns1035Suggestion(name: string): string | undefined {
-  let s = name.toLowerCase().replace(/[^-a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 63).replace(/-+$/, '');
+  let s = name.toLowerCase().replace(/[^-a-z0-9]+/g, '-').replace(/^-+/, '');
+  if (/^[0-9]/.test(s)) s = `svc-${s}`;
+  s = s.slice(0, 63).replace(/-+$/, '');
   s = s.replace(/--+/g, '-');
   return DNS1035.test(s) ? s : undefined;
 }

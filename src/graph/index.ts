@@ -3,7 +3,7 @@ import type { GraphSettings, NotReadyReason, PodTemplate, ServiceGraph, ServiceN
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
 import { isRecord } from '../objects.js';
-import { extractTemplate, getIn, notReadyReasons, stringMap } from './pods.js';
+import { extractTemplate, getIn, lenientInt, notReadyReasons, stringMap } from './pods.js';
 import { findPort, readTargetPort } from './findport.js';
 
 const pairKey = (k: string, v: string) => `${k}\u0000${v}`;
@@ -124,7 +124,7 @@ function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8s
     spec.ports.forEach((p, i) => {
       if (!isRecord(p)) return;
       const path = ['spec', 'ports', i];
-      const port = typeof p.port === 'number' && Number.isInteger(p.port) ? p.port : undefined;
+      const port = lenientInt(p.port);
       const protocol = typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP';
       const { target, path: targetPath } = readTargetPort(p.targetPort, port, path);
       ports.push({

@@ -53,6 +53,13 @@ export function podSourceOf(o: K8sObject): TemplateSpot | undefined {
   return spot;
 }
 
+/** Reads an integer field leniently (`"8080"` → 8080): its wrong type is reported by field-type-invalid. */
+export function lenientInt(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^\d{1,9}$/.test(v)) return Number(v);
+  return undefined;
+}
+
 /** Label values as the API server stores them: strings. Non-strings are a schema problem reported elsewhere. */
 export function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -104,7 +111,7 @@ function container(c: Record<string, unknown>, path: Path, sidecar: boolean): Co
       if (!isRecord(p)) return;
       ports.push({
         name: typeof p.name === 'string' && p.name !== '' ? p.name : undefined,
-        containerPort: typeof p.containerPort === 'number' ? p.containerPort : undefined,
+        containerPort: lenientInt(p.containerPort),
         protocol: typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP',
         path: [...path, 'ports', i],
       });
