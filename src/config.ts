@@ -89,10 +89,13 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
     throw new UsageError(`config ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   const { Ajv } = await import('ajv');
-  const ajv = new Ajv({ allErrors: false, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema(rules));
   if (!validate(raw)) {
-    const e = validate.errors![0]!;
+    // The most specific error: deepest path first; at one path, what the user most likely meant.
+    const rank = ['enum', 'additionalProperties', 'pattern', 'type'];
+    const score = (k: string) => (rank.includes(k) ? rank.indexOf(k) : rank.length);
+    const e = [...validate.errors!].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || score(a.keyword) - score(b.keyword))[0]!;
     const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
     let why = e.message ?? 'is invalid';
     if (e.keyword === 'additionalProperties') {

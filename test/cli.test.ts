@@ -1,0 +1,244 @@
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT } from './helpers.js';
+import { RULES } from '../rules/index.js';
+
+const DEMO = 'fixtures/demo';
+
+function tmp(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'svclint-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const SERVICE_OK = `apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  type: ExternalName
+  externalName: api.example.com
+`;
+
+const SERVICE_DANGLING = `apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+    - port: 80
+`;
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: example/api:1
+`;
+
+describe('svclint lint', () => {
+  it('finds one problem per row of the troubleshooting table in the demo, and exits 1', () => {
+    const r = cli([DEMO]);
+    expect(r.code).toBe(1);
+    for (const id of ['selector-no-match', 'endpoints-never-ready', 'target-port-unresolved', 'service-name-invalid']) {
+      expect(r.stdout).toContain(`[${id}]`);
+    }
+    expect(r.stdout).toMatch(/fixtures\/demo\/services\/services\.yaml:8:10: error: selector `app: web-frontend`/);
+    expect(r.stdout).toContain('✖ 4 problems (4 errors, 0 warnings, 0 info) in 5 files (13 objects, 6 Services)');
+    expect(r.stderr).toBe('');
+  });
+
+  it('is the default command and accepts `lint` explicitly', () => {
+    expect(cli(['lint', DEMO]).stdout).toBe(cli([DEMO]).stdout);
+  });
+
+  it('writes the documented JSON contract', () => {
+    const r = cli([DEMO, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.version).toBe(1);
+    expect(out.summary).toEqual({ errors: 4, warnings: 0, infos: 0, files: 5, objects: 13, services: 6 });
+    const f = out.findings.find((x: { ruleId: string }) => x.ruleId === 'target-port-unresolved');
+    expect(f).toMatchObject({
+      category: 'port',
+      severity: 'error',
+      object: { kind: 'Service', namespace: 'shop', name: 'cart' },
+      path: 'spec.ports[0].targetPort',
+      location: { file: 'fixtures/demo/services/services.yaml', line: 38, column: 19, endLine: 38, endColumn: 23 },
+    });
+    expect(f.message).toContain('Deployment shop/cart-v2');
+    expect(f.remediation).toMatch(/\.$/);
+    expect(f.related[0]).toMatchObject({ object: { kind: 'Deployment', namespace: 'shop', name: 'cart-v2' }, location: { file: 'fixtures/demo/workloads/backend.yaml' } });
+  });
+
+  it('reads stdin with `-`, as in `helm template . | svclint -`', () => {
+    const input = `---\n# Source: chart/templates/svc.yaml\n${SERVICE_DANGLING}---\n# Source: chart/templates/deploy.yaml\n${DEPLOYMENT}`;
+    const clean = cli(['-'], { input });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('no problems in 1 file (2 objects, 1 Service)');
+    const broken = cli(['-', '-f', 'json'], { input: SERVICE_DANGLING.replace('app: api', 'app: apx') + '---\n' + DEPLOYMENT });
+    const out = JSON.parse(broken.stdout);
+    expect(broken.code).toBe(1);
+    expect(out.findings[0]).toMatchObject({ ruleId: 'selector-no-match', location: { file: '<stdin>', line: 7 } });
+  });
+
+  it('joins objects from sibling folders into one graph', () => {
+    const dir = tmp({ 'a/svc.yaml': SERVICE_DANGLING, 'b/deploy.yml': DEPLOYMENT });
+    expect(cli(['a', 'b'], { cwd: dir }).code).toBe(0);
+    expect(cli(['.'], { cwd: dir }).code).toBe(0);
+    const alone = cli(['a'], { cwd: dir });
+    expect(alone.code).toBe(0); // a warning only: the pods may be defined elsewhere
+    expect(alone.stdout).toContain('warning: selector `app: api` matches no pod');
+    expect(cli(['a', '--fail-level', 'warning'], { cwd: dir }).code).toBe(1);
+  });
+
+  it('expands globs and reads .json manifests', () => {
+    const dir = tmp({ 'm/svc.json': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'Bad_Name' }, spec: { type: 'ExternalName', externalName: 'x.example.com' } }, null, 2) });
+    const r = cli(['m/*.json', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings[0]).toMatchObject({ ruleId: 'service-name-invalid', location: { file: 'm/svc.json', line: 5, column: 13 } });
+  });
+
+  it('reports a syntax error as a finding and still lints the rest', () => {
+    const dir = tmp({ 'bad.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [oops\n', 'good.yaml': SERVICE_OK.replace('name: api', 'name: API'), 'blob.yaml': 'a\u0000b' });
+    const r = cli(['.', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const ids = JSON.parse(r.stdout).findings.map((f: { ruleId: string; location: { file: string } }) => `${f.location.file}:${f.ruleId}`);
+    expect(ids).toEqual(['bad.yaml:yaml-syntax', 'blob.yaml:file-unreadable', 'good.yaml:service-name-invalid']);
+    expect(r.stderr).toBe('');
+  });
+
+  it('skips YAML that is not Kubernetes, silently', () => {
+    const dir = tmp({ '.github/workflows/ci.yml': 'on: push\njobs: {}\n', 'values.yaml': 'replicaCount: 1\n', 'svc.yaml': SERVICE_OK });
+    const r = cli(['.'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no problems');
+  });
+
+  it('exits 2 with one line for usage errors', () => {
+    for (const args of [['does-not-exist.yaml'], ['--format', 'xml', DEMO], ['--bogus'], ['-n', 'Bad_NS', DEMO], ['nothing/*.yaml']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n').length, r.stderr).toBeLessThanOrEqual(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect(cli(['does-not-exist.yaml']).stderr).toBe("svclint: no such file or directory: 'does-not-exist.yaml'\n");
+  });
+
+  it('applies --namespace to objects without one', () => {
+    const dir = tmp({ 'svc.yaml': SERVICE_DANGLING, 'deploy.yaml': DEPLOYMENT.replace('name: api\n', 'name: api\n  namespace: prod\n') });
+    expect(cli(['.'], { cwd: dir }).code).toBe(1);
+    expect(cli(['.', '-n', 'prod'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('colours only on request or a terminal, never with NO_COLOR', () => {
+    expect(cli([DEMO]).stdout).not.toContain('\u001b[');
+    expect(cli([DEMO], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
+    expect(cli([DEMO, '--no-color'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+  });
+
+  it('writes to --output-file', () => {
+    const dir = tmp({});
+    const out = path.join(dir, 'report.json');
+    const r = cli([path.join(ROOT, DEMO), '-f', 'json', '-o', out], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(4);
+  });
+});
+
+describe('configuration', () => {
+  it('is found upward, and sets severities, options, namespace, ignores and fail level', () => {
+    const dir = tmp({
+      '.svclint.yaml': 'namespace: prod\nignore: ["vendor/**"]\nrules:\n  service-name-invalid: warning\n  selector-no-match: off\n',
+      'deploy/svc.yaml': SERVICE_OK.replace('name: api', 'name: API') + '---\n' + SERVICE_DANGLING.replace('name: api', 'name: other'),
+      'vendor/broken.yaml': 'a: [',
+    });
+    const r = cli(['.', '-f', 'json'], { cwd: path.join(dir, 'deploy') });
+    const out = JSON.parse(r.stdout);
+    expect(out.findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`)).toEqual(['service-name-invalid:warning']);
+    expect(r.code).toBe(0);
+    const all = JSON.parse(cli(['.', '-f', 'json'], { cwd: dir }).stdout);
+    expect(all.findings.map((f: { location: { file: string } }) => f.location.file)).toEqual(['deploy/svc.yaml']);
+    expect(all.findings[0].object.namespace).toBe('prod');
+  });
+
+  it('rejects a bad config with the file and the field', () => {
+    const cases: [string, RegExp][] = [
+      ['rules:\n  no-such-rule: error\n', /invalid config .*\.svclint\.yaml: rules: unknown rule 'no-such-rule'/],
+      ['rules:\n  selector-no-match: fatal\n', /rules\.selector-no-match: must be one of error, warning, info, off/],
+      ['clusterDomain: Not_A_Domain\n', /clusterDomain: must match pattern/],
+      ['namespaces: x\n', /unknown key 'namespaces'/],
+      ['rules: [\n', /is not valid YAML/],
+      ['rules:\n  target-port-undeclared:\n    options:\n      reportWhenNoPortsDeclared: "yes"\n', /reportWhenNoPortsDeclared: must be boolean/],
+    ];
+    for (const [text, re] of cases) {
+      const dir = tmp({ '.svclint.yaml': text, 'svc.yaml': SERVICE_OK });
+      const r = cli(['.'], { cwd: dir });
+      expect(r.code, text).toBe(2);
+      expect(r.stderr, text).toMatch(re);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('takes --config and rule options', () => {
+    const dir = tmp({
+      'conf.yml': 'rules:\n  target-port-undeclared:\n    options:\n      reportWhenNoPortsDeclared: true\n',
+      'm.yaml': SERVICE_DANGLING + '---\n' + DEPLOYMENT,
+    });
+    expect(cli(['m.yaml'], { cwd: dir }).stdout).toContain('no problems');
+    const r = cli(['m.yaml', '--config', 'conf.yml'], { cwd: dir });
+    expect(r.stdout).toContain('[target-port-undeclared]');
+    expect(cli(['m.yaml', '--config', 'missing.yml'], { cwd: dir }).code).toBe(2);
+  });
+});
+
+describe('svclint routes', () => {
+  it('prints VIP routes, backends with replicas and DNS names', () => {
+    const r = cli(['routes', DEMO]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Service shop/cart (ClusterIP; selector app=cart)');
+    expect(r.stdout).toContain('unallocated:80/TCP (http) → targetPort http   SRV _http._tcp.cart.shop.svc.cluster.local');
+    expect(r.stdout).toContain('→ Deployment shop/cart ×3  container cart :7070/TCP');
+    expect(r.stdout).toContain('✗ Deployment shop/cart-v2 ×1  left out: no container port named http');
+    expect(r.stdout).toContain('Service shop/redis (ClusterIP, headless; selector app=redis)');
+    expect(r.stdout).toContain('DNS  redis.shop.svc.cluster.local  A/AAAA → ready pod IPs');
+    expect(r.stdout).toContain('✗ Deployment shop/orders ×0  container orders :9000/TCP  never ready: scaled to zero');
+  });
+
+  it('uses the configured cluster domain and writes JSON', () => {
+    const r = cli(['routes', DEMO, '--cluster-domain', 'corp.internal', '-f', 'json']);
+    const out = JSON.parse(r.stdout);
+    const catalog = out.services.find((s: { name: string }) => s.name === 'catalog');
+    expect(catalog).toMatchObject({ namespace: 'shop', vip: 'unallocated', dns: 'catalog.shop.svc.corp.internal', mode: 'selector' });
+    expect(catalog.ports[0]).toMatchObject({ name: 'grpc', port: 50051, protocol: 'TCP', from: 'unallocated:50051/TCP', srv: '_grpc._tcp.catalog.shop.svc.corp.internal' });
+    expect(catalog.ports[0].backends).toEqual([
+      { kind: 'Deployment', namespace: 'shop', name: 'catalog', replicas: 1, finishes: false, container: 'catalog', targetPort: 50051, protocol: 'TCP', ready: true, notReady: [] },
+    ]);
+  });
+});
+
+describe('svclint rules', () => {
+  it('lists every rule with id, category, severity and description', () => {
+    const r = cli(['rules']);
+    expect(r.code).toBe(0);
+    for (const rule of RULES) expect(r.stdout).toMatch(new RegExp(`^${rule.meta.id}\\s+${rule.meta.category}\\s+${rule.meta.severity}\\s+\\S`, 'm'));
+    expect(JSON.parse(cli(['rules', '-f', 'json']).stdout)).toHaveLength(RULES.length);
+  });
+});
