@@ -37,7 +37,15 @@ export function parseFile(file: SourceFile): { parsed: ParsedFile; problems: Loa
   all.forEach((doc, index) => {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        problems.push(syntax(file, 'syntaxError', { reason: firstLine(e.message) }, [e.pos[0], Math.max(e.pos[1], e.pos[0])]));
+        const range: [number, number] = [e.pos[0], Math.max(e.pos[1], e.pos[0])];
+        if (e.code === 'DUPLICATE_KEY') {
+          const lineStart = file.text.lastIndexOf('\n', range[0] - 1) + 1;
+          const line = file.text.slice(lineStart, file.text.indexOf('\n', range[0]) >>> 0);
+          const key = /^\s*(?:-\s+)?["']?([^"':]+?)["']?\s*:/.exec(line)?.[1] ?? line.trim();
+          problems.push(syntax(file, 'duplicateKey', { key }, range));
+        } else {
+          problems.push(syntax(file, 'syntaxError', { reason: firstLine(e.message) }, range));
+        }
       }
       return;
     }

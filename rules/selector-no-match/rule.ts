@@ -3,17 +3,22 @@ import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
 import { code, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
 import { stringMap } from '../../src/graph/pods.js';
+import { workloadKey } from '../../src/graph/index.js';
+import { CONTROLLER_LABELS, controllerLabelMatches } from '../../src/graph/controller-labels.js';
 
 /** How one selector entry differs from a template's labels. */
 type Diff =
   | { kind: 'equal'; key: string }
   | { kind: 'value'; key: string; want: string; found: string; typo?: number }
   | { kind: 'key'; key: string; found: string }
-  | { kind: 'missing'; key: string; want: string };
+  | { kind: 'missing'; key: string; want: string }
+  | { kind: 'controller'; key: string; want: string };
 
-function diff(selector: Record<string, string>, labels: Record<string, string>): Diff[] {
+function diff(selector: Record<string, string>, t: PodTemplate): Diff[] {
+  const labels = t.labels;
   return Object.entries(selector).map(([k, v]): Diff => {
     if (labels[k] === v) return { kind: 'equal', key: k };
+    if (CONTROLLER_LABELS.has(k) && !(k in labels)) return controllerLabelMatches(t, k, v) ? { kind: 'equal', key: k } : { kind: 'controller', key: k, want: v };
     if (k in labels) return { kind: 'value', key: k, want: v, found: labels[k]!, typo: isTypo(v, labels[k]!) };
     const sameValue = Object.keys(labels).find((lk) => labels[lk] === v && !(lk in selector));
     if (sameValue) return { kind: 'key', key: k, found: sameValue };
@@ -34,6 +39,8 @@ function explain(d: Diff[], labels: Record<string, string>): string {
       parts.push(x.typo ? `${pair(x.key, x.found)} (${plural(x.typo, 'character')} off)` : `${pair(x.key, x.found)} instead of ${code(x.want)}`);
     } else if (x.kind === 'key') {
       parts.push(`key ${code(x.found)} instead of ${code(x.key)}${labels[x.found] !== undefined ? ` (${pair(x.found, labels[x.found]!)})` : ''}`);
+    } else if (x.kind === 'controller') {
+      parts.push(`no pod with ${pair(x.key, x.want)} (its controller sets that label itself)`);
     } else if (x.kind === 'missing') {
       parts.push(`no label ${code(x.key)}`);
     }
@@ -54,6 +61,7 @@ const rule: Rule = {
       otherNamespace: 'selector {{selector}} matches no pod in namespace {{namespace}}{{defaulted}}; it matches {{matches}}',
       workloadLabels: 'selector {{selector}} matches no pod in namespace {{namespace}}; it matches the labels of {{workload}} itself, but a Service selects pods, and its pod template has {{templateLabels}}',
       noCandidates: 'selector {{selector}} matches no pod in namespace {{namespace}}; no pod template there ({{count}} in all) has a label close to it{{known}}',
+      operator: 'selector {{selector}} matches no pod template in namespace {{namespace}}; its pods may be created by the operator of {{resource}}, which carries {{shared}}',
       noTemplates: 'selector {{selector}} matches no pod: there is no pod template in namespace {{namespace}} among the linted files',
     },
     remediation: 'Make the selector equal to labels of the pod template (spec.template.metadata.labels) of the workload this Service fronts, in the same namespace.',
@@ -88,9 +96,30 @@ const rule: Rule = {
             selector,
             namespace,
             defaulted: o.namespaceDefaulted ? ' (the Service sets no metadata.namespace, so it goes to the default namespace)' : '',
-            matches: list(elsewhere.map((t) => `${where(t)} in namespace ${code(t.namespace)}`), 3),
+            matches: list(elsewhere.map((t) => `${where(t)} in namespace ${code(t.namespace)}${t.owner.namespaceDefaulted ? ' (which sets no metadata.namespace)' : ''}`), 3),
           },
           related: elsewhere.slice(0, 3).map((t) => rel(t, `matching pod template in namespace \`${t.namespace}\``)),
+        });
+        continue;
+      }
+
+      // Operators create pods from custom resources (Prometheus, Alertmanager, database clusters).
+      const operated = graph.customPodSources(o.namespace).find((c) =>
+        Object.entries(svc.selector).some(([k, v]) => c.labels[k] === v || v === c.object.name));
+      if (operated) {
+        const shared = Object.entries(svc.selector).filter(([k, v]) => operated.labels[k] === v).map(([k, v]) => pair(k, v));
+        report({
+          ...base,
+          messageId: 'operator',
+          severity: 'warning',
+          data: {
+            selector,
+            namespace,
+            resource: describe(refOf(operated.object)),
+            shared: shared.length ? list(shared, 3) : `the name ${code(operated.object.name)}`,
+          },
+          related: [{ object: operated.object, path: ['metadata', 'name'], message: `custom resource ${describe(refOf(operated.object))}` }],
+          remediation: 'Check that the operator labels its pods with every key of this selector, or lint the rendered pods with it.',
         });
         continue;
       }
@@ -100,8 +129,10 @@ const rule: Rule = {
         continue;
       }
 
+      const seenOwners = new Set<string>();
       const ranked = candidates
-        .map((t) => ({ t, d: diff(svc.selector, t.labels) }))
+        .filter((t) => !seenOwners.has(workloadKey(t)) && seenOwners.add(workloadKey(t)))
+        .map((t) => ({ t, d: diff(svc.selector, t) }))
         .map((c) => ({ ...c, s: score(c.d) }))
         .filter((c) => c.s > 0)
         .sort((a, b) => b.s - a.s || a.t.id - b.t.id)

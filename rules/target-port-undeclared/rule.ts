@@ -2,6 +2,7 @@ import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
 import { code, list } from '../../src/text.js';
+import { byWorkload } from '../../src/graph/index.js';
 
 const where = (t: PodTemplate) => describe(refOf(t.owner));
 
@@ -37,7 +38,10 @@ const rule: Rule = {
         if (sp.target.kind !== 'number') continue;
         const target = sp.target.value;
         // Containers that declare nothing tell us nothing; those that declare other ports suggest a mistake.
-        const suspects = sp.resolutions.filter((r) => !r.declared && (all || declares(r.template)));
+        // A workload defined more than once is suspect only when every copy is.
+        const suspects = byWorkload(sp.resolutions)
+          .filter((g) => g.every((r) => !r.declared && (all || declares(r.template))))
+          .map((g) => g[0]!);
         if (suspects.length === 0) continue;
         const ts = suspects.map((r) => r.template);
         const other = ts.flatMap((t) => t.containers.flatMap((c) => c.ports.filter((p) => p.containerPort === target && p.protocol !== sp.protocol)));

@@ -2,6 +2,7 @@ import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { PodTemplate, PortResolution, ServicePortNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
 import { code, isTypo, list } from '../../src/text.js';
+import { byWorkload } from '../../src/graph/index.js';
 
 const where = (t: PodTemplate) => describe(refOf(t.owner));
 
@@ -62,8 +63,10 @@ const rule: Rule = {
           continue;
         }
         if (sp.target.kind !== 'name' || svc.mode !== 'selector' || sp.resolutions.length === 0) continue;
-        const ok = sp.resolutions.filter((r) => r.targetPort !== undefined);
-        const failed = sp.resolutions.filter((r) => r.targetPort === undefined);
+        // A workload defined more than once in the run counts as resolved if any copy resolves.
+        const groups = byWorkload(sp.resolutions);
+        const ok = groups.filter((g) => g.some((r) => r.targetPort !== undefined)).map((g) => g.find((r) => r.targetPort !== undefined)!);
+        const failed = groups.filter((g) => g.every((r) => r.targetPort === undefined)).map((g) => g[0]!);
         if (failed.length === 0) continue;
         const target = code(sp.target.value);
         const port = portLabel(sp);

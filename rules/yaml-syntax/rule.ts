@@ -8,6 +8,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       syntaxError: 'YAML syntax error: {{reason}}',
+      duplicateKey: 'duplicate key `{{key}}` in this map; kubectl rejects the file ("key already set in map") and other tools keep only one of the values',
       aliasBomb: 'this document expands more than {{limit}} aliases, which looks like an alias bomb; it was not linted',
       tooDeep: 'this document is nested too deeply to read ({{reason}}); it was not linted',
       parserFailure: 'this file could not be parsed: {{reason}}',

@@ -1,10 +1,11 @@
 import type { K8sObject } from '../types/object.js';
-import type { GraphSettings, NotReadyReason, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
+import type { CustomPodSource, GraphSettings, NotReadyReason, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
 import { isRecord } from '../objects.js';
 import { extractTemplate, getIn, lenientInt, notReadyReasons, stringMap } from './pods.js';
 import { findPort, readTargetPort } from './findport.js';
+import { CONTROLLER_LABELS, controllerLabelMatches } from './controller-labels.js';
 
 const pairKey = (k: string, v: string) => `${k}\u0000${v}`;
 
@@ -31,24 +32,29 @@ class LabelIndex {
     return this.nsTemplates.get(namespace) ?? [];
   }
 
-  select(index: Map<string, PodTemplate[]> | undefined, selector: Record<string, string>): PodTemplate[] {
-    const entries = Object.entries(selector);
-    if (!index || entries.length === 0) return [];
+  private select(index: Map<string, PodTemplate[]> | undefined, everything: () => PodTemplate[], selector: Record<string, string>): PodTemplate[] {
+    const all = Object.entries(selector);
+    if (!index || all.length === 0) return [];
+    // Labels that controllers add are not in templates: filter on them after the index lookup.
+    const entries = all.filter(([k]) => !CONTROLLER_LABELS.has(k));
+    const added = all.filter(([k]) => CONTROLLER_LABELS.has(k));
     let smallest: PodTemplate[] | undefined;
     for (const [k, v] of entries) {
       const list = index.get(pairKey(k, v));
       if (!list) return [];
       if (!smallest || list.length < smallest.length) smallest = list;
     }
-    return smallest!.filter((t) => entries.every(([k, v]) => t.labels[k] === v));
+    return (smallest ?? everything()).filter(
+      (t) => entries.every(([k, v]) => t.labels[k] === v) && added.every(([k, v]) => controllerLabelMatches(t, k, v)),
+    );
   }
 
   selectIn(namespace: string, selector: Record<string, string>): PodTemplate[] {
-    return this.select(this.byNs.get(namespace), selector);
+    return this.select(this.byNs.get(namespace), () => [...this.in(namespace)], selector);
   }
 
   selectAnywhere(selector: Record<string, string>): PodTemplate[] {
-    return this.select(this.all, selector);
+    return this.select(this.all, () => [...this.nsTemplates.values()].flat(), selector);
   }
 }
 
@@ -67,6 +73,7 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
   const index = new LabelIndex();
   const templates: PodTemplate[] = [];
   const serviceObjects: K8sObject[] = [];
+  const custom = new Map<string, CustomPodSource[]>();
   const endpoints = new Map<string, K8sObject[]>();
   for (const o of objects) {
     if (o.kind === 'Service' && isCoreV1(o)) {
@@ -86,6 +93,8 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     if (t) {
       templates.push(t);
       index.add(t);
+    } else if (isCustomResource(o)) {
+      push(custom, o.namespace, { object: o, labels: customLabels(o) });
     }
   }
   const services = serviceObjects.map((o) => serviceNode(o, index, endpoints));
@@ -100,12 +109,31 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     templatesIn: (ns) => index.in(ns),
     select: (ns, sel) => index.selectIn(ns, sel),
     selectAnywhere: (sel) => index.selectAnywhere(sel),
+    customPodSources: (ns) => custom.get(ns) ?? [],
     notReadyReasons: (t) => {
       let r = reasons.get(t);
       if (!r) reasons.set(t, (r = notReadyReasons(t)));
       return r;
     },
   };
+}
+
+/** API groups of Kubernetes itself; anything else is a custom resource. */
+function isCustomResource(o: K8sObject): boolean {
+  if (!o.namespace || !o.apiVersion.includes('/')) return false;
+  const group = o.apiVersion.split('/')[0]!;
+  return !(group.endsWith('.k8s.io') || ['apps', 'batch', 'autoscaling', 'policy', 'extensions'].includes(group));
+}
+
+const POD_LABEL_PATHS = [
+  ['metadata', 'labels'],
+  ['spec', 'podMetadata', 'labels'],
+  ['spec', 'template', 'metadata', 'labels'],
+  ['spec', 'podTemplate', 'metadata', 'labels'],
+];
+
+function customLabels(o: K8sObject): Record<string, string> {
+  return Object.assign({}, ...POD_LABEL_PATHS.map((p) => stringMap(getIn(o.body, p))));
 }
 
 function isCoreV1(o: K8sObject): boolean {
@@ -153,4 +181,21 @@ function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8s
     ports,
     manualEndpoints: mode === 'manual' ? endpoints.get(`${o.namespace}/${o.name}`) ?? [] : [],
   };
+}
+
+/** Identity of a template's owner: objects with the same identity are one object in a cluster. */
+export function workloadKey(t: PodTemplate): string {
+  const group = t.owner.apiVersion.includes('/') ? t.owner.apiVersion.split('/')[0] : '';
+  return `${group}|${t.owner.kind}|${t.namespace}|${t.owner.name}`;
+}
+
+/**
+ * Groups items by their template's owner identity. The same workload defined twice in one
+ * run (variants, overlays, copies) is one object in a cluster: callers treat the variants
+ * of one workload together instead of reporting each copy.
+ */
+export function byWorkload<T extends { template: PodTemplate }>(items: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const it of items) push(groups, workloadKey(it.template), it);
+  return [...groups.values()];
 }

@@ -121,4 +121,13 @@ export interface ServiceGraph {
   /** Pod templates in any namespace matching a selector. */
   selectAnywhere(selector: Record<string, string>): PodTemplate[];
   notReadyReasons(t: PodTemplate): NotReadyReason[];
+  /** Custom resources in a namespace whose operator may create pods (labels they carry). */
+  customPodSources(namespace: string): CustomPodSource[];
+}
+
+/** A custom resource (Prometheus, Alertmanager, a database cluster...) that may own pods. */
+export interface CustomPodSource {
+  object: K8sObject;
+  /** Labels found on the resource and on pod metadata inside its spec. */
+  labels: Record<string, string>;
 }
