@@ -70,6 +70,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
       const found = await globby(MANIFEST_PATTERNS, {
         cwd: abs,
         absolute: true,
+        dot: true, // manifests in dot folders count too; non-Kubernetes YAML is skipped later
         ignore: ['**/node_modules/**', '**/.git/**'],
         followSymbolicLinks: false,
       });

@@ -1,6 +1,7 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
+import { clip } from './text.js';
 
 export interface ParsedDocument {
   doc: Document.Parsed;
@@ -29,14 +30,16 @@ export function parseFile(file: SourceFile): { parsed: ParsedFile; problems: Loa
   try {
     all = parseAllDocuments(file.text, { lineCounter: file.lineCounter, version: '1.1', prettyErrors: false }) as Document.Parsed[];
   } catch (err) {
-    problems.push(syntax(file, 'parserFailure', { reason: errorText(err) }, [0, 0]));
+    problems.push(syntax(file, err instanceof RangeError ? 'tooDeep' : 'parserFailure', { reason: errorText(err) }, [0, 0]));
     return { parsed: { file, docs }, problems };
   }
   // An empty stream comes back as a non-array value.
   if (!Array.isArray(all)) return { parsed: { file, docs }, problems };
   all.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
+      // The first error of a document is the one to fix; later ones often follow from it.
+      for (const e of doc.errors.slice(0, 1)) {
+        const more = doc.errors.length - 1;
         const range: [number, number] = [e.pos[0], Math.max(e.pos[1], e.pos[0])];
         if (e.code === 'DUPLICATE_KEY') {
           const lineStart = file.text.lastIndexOf('\n', range[0] - 1) + 1;
@@ -44,7 +47,7 @@ export function parseFile(file: SourceFile): { parsed: ParsedFile; problems: Loa
           const key = /^\s*(?:-\s+)?["']?([^"':]+?)["']?\s*:/.exec(line)?.[1] ?? line.trim();
           problems.push(syntax(file, 'duplicateKey', { key }, range));
         } else {
-          problems.push(syntax(file, 'syntaxError', { reason: firstLine(e.message) }, range));
+          problems.push(syntax(file, 'syntaxError', { reason: firstLine(e.message) + (more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '') }, range));
         }
       }
       return;
@@ -69,7 +72,7 @@ function syntax(file: SourceFile, messageId: string, data: Record<string, string
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.replace(/\s+at line \d+, column \d+:?$/, '').trim();
+  return clip(s.split('\n')[0]!.replace(/\s+at line \d+, column \d+:?$/, '').trim(), 200);
 }
 
 function errorText(err: unknown): string {

@@ -1,8 +1,13 @@
 /** Small wording helpers shared by rules, so messages read the same everywhere. */
 
-export const code = (s: string | number): string => `\`${s}\``;
+/** Quotes a name or value; very long ones are shortened so a hostile input cannot flood the output. */
+export const code = (s: string | number): string => `\`${clip(String(s))}\``;
 
-export const pair = (k: string, v: string): string => `\`${k}: ${v}\``;
+export function clip(s: string, max = 80): string {
+  return s.length > max ? `${s.slice(0, max - 21)}…(${s.length} characters)` : s;
+}
+
+export const pair = (k: string, v: string): string => `\`${clip(k)}: ${clip(v)}\``;
 
 export function selectorText(sel: Record<string, string>): string {
   return Object.entries(sel).map(([k, v]) => pair(k, v)).join(', ');

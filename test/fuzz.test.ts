@@ -1,0 +1,131 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { lintText } from '../src/lint.js';
+import { computeRoutes, formatRoutesText } from '../src/routes.js';
+import { format } from '../src/report/index.js';
+import type { LintResult } from '../src/lint.js';
+import { ROOT } from './helpers.js';
+
+/** Every output path must cope with whatever the engine produced. */
+function exercise(r: LintResult, text: string): void {
+  for (const f of r.findings) {
+    if (f.location) {
+      expect(f.location.line).toBeGreaterThanOrEqual(1);
+      expect(f.location.column).toBeGreaterThanOrEqual(1);
+      expect(f.location.endLine).toBeGreaterThanOrEqual(f.location.line);
+    }
+    expect(f.message.length).toBeLessThan(5000);
+  }
+  const summary = { errors: 0, warnings: 0, infos: 0, files: 1, objects: r.graph.objects.length, services: r.graph.services.length };
+  const input = { findings: r.findings, summary, sources: new Map([['fuzz.yaml', text]]) };
+  expect(() => JSON.parse(format('json', input, { color: false }))).not.toThrow();
+  format('stylish', input, { color: true });
+  formatRoutesText(computeRoutes(r.graph));
+}
+
+const seeds = (() => {
+  const out: string[] = [];
+  const rules = path.join(ROOT, 'rules');
+  for (const r of readdirSync(rules)) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(path.join(rules, r, 'cases')).filter((f) => f.endsWith('.yaml'));
+    } catch {
+      continue;
+    }
+    for (const f of files) out.push(readFileSync(path.join(rules, r, 'cases', f), 'utf8'));
+  }
+  return out;
+})();
+
+const anyValue = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double(),
+  fc.string(),
+  fc.constant('http'),
+  fc.constant('8080'),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
+);
+
+describe('fuzzing the loader and the engine', () => {
+  it('never throws on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => exercise(lintText(text, 'fuzz.yaml'), text)),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on truncated or spliced real manifests', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.string({ maxLength: 20 }), (seed, a, b, junk) => {
+        const cut = seed.slice(0, a % (seed.length + 1));
+        const spliced = seed.slice(0, b % (seed.length + 1)) + junk + seed.slice(b % (seed.length + 1));
+        exercise(lintText(cut, 'fuzz.yaml'), cut);
+        exercise(lintText(spliced, 'fuzz.yaml'), spliced);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws when any field of a Service or workload has the wrong type', () => {
+    const service = fc.record({
+      apiVersion: fc.constant('v1'),
+      kind: fc.constant('Service'),
+      metadata: fc.oneof(anyValue, fc.record({ name: anyValue, namespace: anyValue, labels: anyValue, annotations: anyValue })),
+      spec: fc.oneof(anyValue, fc.record({
+        type: fc.oneof(anyValue, fc.constantFrom('ClusterIP', 'ExternalName', 'NodePort')),
+        clusterIP: anyValue,
+        selector: fc.oneof(anyValue, fc.constant({ app: 'a' })),
+        ports: fc.oneof(anyValue, fc.array(fc.oneof(anyValue, fc.record({ name: anyValue, port: anyValue, targetPort: anyValue, protocol: anyValue })), { maxLength: 3 })),
+        publishNotReadyAddresses: anyValue,
+      })),
+    });
+    const container = fc.oneof(anyValue, fc.record({
+      name: anyValue,
+      ports: fc.oneof(anyValue, fc.array(fc.oneof(anyValue, fc.record({ name: anyValue, containerPort: anyValue, protocol: anyValue })), { maxLength: 3 })),
+      readinessProbe: fc.oneof(anyValue, fc.record({ httpGet: fc.oneof(anyValue, fc.record({ port: anyValue })) })),
+      restartPolicy: anyValue,
+    }));
+    const workload = fc.record({
+      apiVersion: fc.constant('apps/v1'),
+      kind: fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'ReplicaSet'),
+      metadata: fc.record({ name: anyValue, labels: anyValue }),
+      spec: fc.oneof(anyValue, fc.record({
+        replicas: anyValue,
+        template: fc.oneof(anyValue, fc.record({
+          metadata: fc.oneof(anyValue, fc.record({ labels: fc.oneof(anyValue, fc.constant({ app: 'a' })) })),
+          spec: fc.oneof(anyValue, fc.record({ containers: fc.oneof(anyValue, fc.array(container, { maxLength: 2 })), initContainers: fc.oneof(anyValue, fc.array(container, { maxLength: 2 })) })),
+        })),
+      })),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(service, workload), { minLength: 1, maxLength: 4 }), (objs) => {
+        const text = objs.map((o) => stringify(o)).join('---\n');
+        exercise(lintText(text, 'fuzz.yaml'), text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('bounds hostile shapes: deep nesting, alias bombs, huge scalars, many documents', () => {
+    const hostile = [
+      '['.repeat(50_000) + ']'.repeat(50_000),
+      Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'),
+      'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${'A'.repeat(2_000_000)}\nspec: {selector: {app: x}, ports: [{port: 1, targetPort: ${'p'.repeat(100_000)}}]}\n`,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n'.repeat(5000),
+    ];
+    for (const text of hostile) {
+      const r = lintText(text, 'fuzz.yaml');
+      exercise(r, text);
+    }
+    const bomb = lintText(hostile[2]!, 'fuzz.yaml');
+    expect(bomb.findings.map((f) => f.messageId)).toEqual(['aliasBomb']);
+  });
+});

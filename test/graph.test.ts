@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { LineCounter } from 'yaml';
+import { buildFromFiles, lintText } from '../src/lint.js';
+import { computeRoutes } from '../src/routes.js';
+import type { ServiceGraph } from '../src/types/graph.js';
+
+const graphOf = (text: string, namespace?: string): ServiceGraph =>
+  buildFromFiles({ files: [{ path: 'x.yaml', text, lineCounter: new LineCounter() }], namespace });
+
+const svc = (name: string, selector: string, ports: string, extra = '') => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+${extra}spec:
+  selector: ${selector}
+  ports: ${ports}
+---
+`;
+
+const deploy = (name: string, labels: string, containers: string, extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+${extra}spec:
+  selector: {matchLabels: ${labels}}
+  template:
+    metadata: {labels: ${labels}}
+    spec:
+      containers: ${containers}
+---
+`;
+
+describe('selection', () => {
+  it('matches template labels, not the workload labels or selector, in the resolved namespace', () => {
+    const g = graphOf(
+      svc('a', '{app: a}', '[{port: 80}]') +
+        deploy('a', '{app: a, extra: x}', '[{name: c, image: i}]', '  namespace: default\n') +
+        deploy('b', '{app: b}', '[{name: c, image: i}]', '  labels: {app: a}\n') +
+        deploy('c', '{app: a}', '[{name: c, image: i}]', '  namespace: other\n'),
+    );
+    expect(g.services[0]!.backends.map((t) => t.owner.name)).toEqual(['a']);
+  });
+
+  it('resolves a missing namespace to --namespace', () => {
+    const g = graphOf(svc('a', '{app: a}', '[{port: 80}]') + deploy('a', '{app: a}', '[{name: c, image: i}]', '  namespace: prod\n'), 'prod');
+    expect(g.services[0]!.object.namespace).toBe('prod');
+    expect(g.services[0]!.backends).toHaveLength(1);
+  });
+
+  it('treats a missing or empty selector as managed elsewhere, and ExternalName as no backends', () => {
+    const g = graphOf(`apiVersion: v1
+kind: Service
+metadata: {name: manual}
+spec: {ports: [{name: db, port: 5432}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: manual}
+subsets: [{addresses: [{ip: 10.0.0.1}], ports: [{name: db, port: 5432}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext}
+spec: {type: ExternalName, externalName: db.example.com, selector: {app: a}}
+---
+` + deploy('a', '{app: a}', '[{name: c, image: i}]'));
+    const [manual, ext] = g.services;
+    expect(manual).toMatchObject({ mode: 'manual', backends: [] });
+    expect(manual!.manualEndpoints.map((e) => e.kind)).toEqual(['Endpoints']);
+    expect(ext).toMatchObject({ mode: 'external-name', backends: [] });
+  });
+
+  it('selects pods of every pod source kind, including CronJob and Argo Rollout templates', () => {
+    const kinds = `apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {app: x}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cj}
+spec: {schedule: "* * * * *", jobTemplate: {spec: {template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c, image: i}]}}}}}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: r}
+spec: {template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c, image: i}]}}}
+---
+` + ['StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job'].map((k) => `apiVersion: apps/v1
+kind: ${k}
+metadata: {name: ${k.toLowerCase()}}
+spec: {template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c, image: i}]}}}
+---
+`).join('');
+    const g = graphOf(svc('s', '{app: x}', '[{port: 80}]') + kinds);
+    expect(g.services[0]!.backends.map((t) => t.owner.kind).sort()).toEqual(
+      ['CronJob', 'DaemonSet', 'Job', 'Pod', 'ReplicaSet', 'ReplicationController', 'Rollout', 'StatefulSet'],
+    );
+  });
+});
+
+describe('FindPort', () => {
+  const one = (ports: string, containers: string, init = '') => {
+    const g = graphOf(svc('s', '{app: a}', ports) + `apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {app: a}}
+spec:
+${init}  containers: ${containers}
+`);
+    return g.services[0]!.ports.map((p) => p.resolutions[0]!);
+  };
+
+  it('defaults targetPort to port and uses numbers as they are, declared or not', () => {
+    const [a, b] = one('[{name: a, port: 80}, {name: b, port: 81, targetPort: 9999}]', '[{name: c, image: i, ports: [{containerPort: 80}]}]');
+    expect(a).toMatchObject({ targetPort: 80, declared: true });
+    expect(b).toMatchObject({ targetPort: 9999, declared: false });
+    expect(b!.failure).toBeUndefined();
+  });
+
+  it('resolves a name by name and protocol, in any container and in native sidecars only', () => {
+    const rs = one(
+      '[{name: a, port: 1, targetPort: web}, {name: b, port: 2, targetPort: side}, {name: c, port: 3, targetPort: init}, {name: d, port: 53, targetPort: dns}, {name: e, port: 53, protocol: UDP, targetPort: dns}]',
+      '[{name: one, image: i}, {name: two, image: i, ports: [{name: web, containerPort: 8080}, {name: dns, containerPort: 5353, protocol: UDP}]}]',
+      '  initContainers:\n    - {name: proxy, image: i, restartPolicy: Always, ports: [{name: side, containerPort: 15001}]}\n    - {name: setup, image: i, ports: [{name: init, containerPort: 1234}]}\n',
+    );
+    expect(rs.map((r) => r.targetPort ?? r.failure)).toEqual([8080, 15001, 'name-missing', 'protocol-mismatch', 5353]);
+    expect(rs[0]!.container!.name).toBe('two');
+    expect(rs[1]!.container!.sidecar).toBe(true);
+  });
+
+  it('treats a quoted number as a name that never resolves', () => {
+    const [r] = one('[{port: 80, targetPort: "8080"}]', '[{name: c, image: i, ports: [{containerPort: 8080}]}]');
+    expect(r).toMatchObject({ failure: 'quoted-number' });
+    expect(r!.targetPort).toBeUndefined();
+  });
+});
+
+describe('readiness facts', () => {
+  it('knows replicas 0, Job pods, and readiness probes on ports the probed container lacks', () => {
+    const g = graphOf(
+      svc('s', '{app: a}', '[{port: 80}]') +
+        deploy('zero', '{app: a, v: "0"}', '[{name: c, image: i}]').replace('spec:\n  selector', 'spec:\n  replicas: 0\n  selector') +
+        deploy('probe', '{app: a, v: "1"}', '[{name: c, image: i, readinessProbe: {httpGet: {port: health}}}, {name: d, image: i, ports: [{name: health, containerPort: 1}]}]') +
+        deploy('ok', '{app: a, v: "2"}', '[{name: c, image: i, ports: [{name: health, containerPort: 1}], readinessProbe: {httpGet: {port: health}}}]'),
+    );
+    const reasons = Object.fromEntries(g.services[0]!.backends.map((t) => [t.owner.name, g.notReadyReasons(t).map((r) => r.kind)]));
+    expect(reasons).toEqual({ zero: ['scaled-to-zero'], probe: ['probe-port-unknown'], ok: [] });
+  });
+});
+
+describe('routes', () => {
+  it('computes VIP routes, DNS names and backends', () => {
+    const g = graphOf(
+      svc('web', '{app: web}', '[{name: http, port: 80, targetPort: http}]', '  namespace: shop\n') +
+        deploy('web', '{app: web}', '[{name: c, image: i, ports: [{name: http, containerPort: 8080}]}]', '  namespace: shop\n').replace('spec:\n  selector', 'spec:\n  replicas: 3\n  selector'),
+    );
+    const [r] = computeRoutes(g);
+    expect(r).toMatchObject({ name: 'web', namespace: 'shop', vip: 'unallocated', dns: 'web.shop.svc.cluster.local' });
+    expect(r!.ports[0]).toMatchObject({ from: 'unallocated:80/TCP', srv: '_http._tcp.web.shop.svc.cluster.local' });
+    expect(r!.ports[0]!.backends[0]).toMatchObject({ name: 'web', replicas: 3, container: 'c', targetPort: 8080, ready: true });
+  });
+});
+
+describe('engine', () => {
+  it('maps paths to 1-based ranges, in CRLF and BOM files and List items', () => {
+    const text = '\ufeffapiVersion: v1\r\nkind: List\r\nitems:\r\n  - apiVersion: v1\r\n    kind: Service\r\n    metadata:\r\n      name: Bad_Name\r\n    spec: {type: ExternalName, externalName: x.example.com}\r\n';
+    const { findings } = lintText(text, 'l.yaml');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.location).toEqual({ file: 'l.yaml', line: 7, column: 13, endLine: 7, endColumn: 21 });
+    expect(findings[0]!.path).toBe('metadata.name');
+  });
+
+  it('falls back to the nearest existing parent for a missing key', async () => {
+    const { locate } = await import('../src/locate.js');
+    const g = graphOf('apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n    - port: 80\n');
+    const o = g.objects[0]!;
+    expect(locate(o.origin!, ['spec', 'ports', 0, 'targetPort'])).toMatchObject({ exact: false, location: { line: 7, column: 7 } });
+    expect(locate(o.origin!, ['spec', 'selector', 'app'])).toMatchObject({ exact: false, location: { line: 5, column: 1, endColumn: 5 } });
+    expect(locate(o.origin!, ['spec', 'ports', 0, 'port'])).toMatchObject({ exact: true, location: { line: 7, column: 13, endColumn: 15 } });
+  });
+
+  it('suppresses by comment and annotation, and reports unused suppressions', () => {
+    const text = `apiVersion: v1
+kind: Service
+metadata:
+  name: A_1  # svclint-disable-line
+spec: {type: ExternalName, externalName: x.example.com}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: B_1
+  annotations: {svclint.dev/disable: all}
+spec: {type: ExternalName, externalName: x.example.com}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: c  # svclint-disable-line service-name-invalid, selector-no-match
+spec: {type: ExternalName, externalName: x.example.com}
+`;
+    const { findings } = lintText(text);
+    expect(findings.map((f) => `${f.location!.line}:${f.ruleId}:${f.severity}:${f.message}`)).toEqual([
+      "17:unused-suppression:info:this suppression of 'service-name-invalid', 'selector-no-match' suppresses nothing",
+    ]);
+  });
+});
