@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from './discover.js';
 import { lint } from './lint.js';
+import { parseAll } from './parse-pool.js';
 import { defaultConfig, findConfig, loadConfig, type Config } from './config.js';
 import { format, FORMATS, countBySeverity, type Format } from './report/index.js';
 import { computeRoutes, formatRoutesText } from './routes.js';
@@ -47,7 +48,8 @@ async function load(paths: string[], opts: InputOpts, io: CliIO) {
   if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
   const inputs = paths.length ? paths : ['.'];
   const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin });
-  const result = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace });
+  const parsed = await parseAll(found.files);
+  const result = lint({ files: found.files, parsed, problems: found.problems, config, namespace: opts.namespace });
   return { config, found, result };
 }
 

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
-import { LineCounter } from 'yaml';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
@@ -61,7 +60,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
       if (stdinUsed) continue;
       stdinUsed = true;
       const text = await (opts.readStdin ?? readStdinText)();
-      files.push({ path: '<stdin>', text, lineCounter: new LineCounter() });
+      files.push({ path: '<stdin>', text });
       continue;
     }
     const abs = path.resolve(opts.cwd, input);
@@ -99,7 +98,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
         problems.push({ ruleId: 'file-unreadable', messageId: 'binary', filePath: shown, data: {} });
         continue;
       }
-      files.push({ path: shown, text: buf.toString('utf8'), lineCounter: new LineCounter() });
+      files.push({ path: shown, text: buf.toString('utf8') });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
       problems.push({ ruleId: 'file-unreadable', messageId: 'ioError', filePath: shown, data: { code, reason: (err as Error).message } });

@@ -3,8 +3,8 @@ import type { ServiceGraph } from './types/graph.js';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
 import type { Rule } from './types/rule.js';
-import { LineCounter } from 'yaml';
-import { parseFile, type ParsedFile } from './parse.js';
+import { parseText, toLoadProblems, type ParsedFile } from './parse.js';
+import type { ParseResult } from './parse-pool.js';
 import { toObjects } from './objects.js';
 import { buildGraph } from './graph/index.js';
 import { runRules } from './engine.js';
@@ -13,6 +13,8 @@ import { RULES } from '../rules/index.js';
 
 export interface LintInput {
   files: SourceFile[];
+  /** Parse results in the files' order (from parseAll); parsed here when absent. */
+  parsed?: ParseResult[];
   problems?: LoadProblem[];
   config?: Config;
   /** Overrides config.namespace. */
@@ -30,11 +32,11 @@ export function buildFromFiles(input: LintInput): ServiceGraph {
   const config = input.config ?? defaultConfig();
   const problems = [...(input.problems ?? [])];
   const parsed: ParsedFile[] = [];
-  for (const f of input.files) {
-    const r = parseFile(f);
-    parsed.push(r.parsed);
-    problems.push(...r.problems);
-  }
+  input.files.forEach((file, i) => {
+    const r = input.parsed?.[i] ?? parseText(file.text);
+    parsed.push({ file, docs: r.docs });
+    problems.push(...toLoadProblems(file, r.problems));
+  });
   const defaultNamespace = input.namespace ?? config.namespace ?? 'default';
   const objects = toObjects(parsed, { defaultNamespace });
   return buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace }, problems, input.files);
@@ -48,5 +50,5 @@ export function lint(input: LintInput): LintResult {
 
 /** Lints YAML text, as a library call or from tests. */
 export function lintText(text: string, path = '<input>', opts: Omit<LintInput, 'files'> = {}): LintResult {
-  return lint({ ...opts, files: [{ path, text, lineCounter: new LineCounter() }] });
+  return lint({ ...opts, files: [{ path, text }] });
 }

@@ -1,6 +1,7 @@
 import { isAlias, isCollection, isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { ObjectOrigin, Path } from './types/object.js';
 import type { SourceFile } from './types/source.js';
+import { documentAt, lineCounterOf } from './document.js';
 import type { Location } from './types/finding.js';
 
 export interface Located {
@@ -15,8 +16,8 @@ export interface Located {
  * parent that exists. Scalars are highlighted whole; a map or list is shown by its key.
  */
 export function locate(origin: ObjectOrigin, path: Path): Located {
-  const { doc } = origin;
-  let node: Node | null = doc.contents as Node | null;
+  const { doc, offset } = documentAt(origin);
+  let node: Node | null = (doc.contents as Node | null) ?? null;
   let key: Node | null = null;
   let exact = true;
   for (const seg of [...origin.base, ...path]) {
@@ -35,15 +36,15 @@ export function locate(origin: ObjectOrigin, path: Path): Located {
       break;
     }
   }
-  const range = pickRange(origin.file, node, key);
+  const range = pickRange(origin.file, offset, node, key);
   return { location: toLocation(origin.file, range[0], range[1]), exact };
 }
 
-function pickRange(file: SourceFile, node: Node | null, key: Node | null): [number, number] {
-  if (node && !isCollection(node) && node.range) return [node.range[0], node.range[1]];
-  if (key?.range) return [key.range[0], key.range[1]];
-  if (node?.range) return firstLine(file.text, node.range[0], node.range[1]);
-  return [0, 0];
+function pickRange(file: SourceFile, at: number, node: Node | null, key: Node | null): [number, number] {
+  if (node && !isCollection(node) && node.range) return [at + node.range[0], at + node.range[1]];
+  if (key?.range) return [at + key.range[0], at + key.range[1]];
+  if (node?.range) return firstLine(file.text, at + node.range[0], at + node.range[1]);
+  return [at, at];
 }
 
 function firstLine(text: string, start: number, end: number): [number, number] {
@@ -55,8 +56,9 @@ function firstLine(text: string, start: number, end: number): [number, number] {
 
 /** Converts byte offsets into a 1-based range with an exclusive end column. */
 export function toLocation(file: SourceFile, start: number, end: number): Location {
-  const s = file.lineCounter.linePos(start);
-  const e = file.lineCounter.linePos(Math.max(end, start));
+  const lc = lineCounterOf(file);
+  const s = lc.linePos(start);
+  const e = lc.linePos(Math.max(end, start));
   const endColumn = e.line === s.line && e.col <= s.col ? s.col + 1 : e.col;
   return { file: file.path, line: s.line, column: s.col, endLine: e.line, endColumn };
 }

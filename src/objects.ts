@@ -49,7 +49,7 @@ export function toObjects(files: ParsedFile[], opts: ObjectOptions, firstId = 0)
       namespace: scoped ? '' : rawNs ?? opts.defaultNamespace,
       namespaceDefaulted: !scoped && rawNs === undefined,
       body,
-      origin: { file: file.file, doc: d.doc, base, docIndex: d.index },
+      origin: { file: file.file, base, docIndex: d.index, docRange: d.range },
     });
   };
   for (const file of files) {

@@ -1,11 +1,13 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
+import { PARSE_OPTIONS } from './document.js';
 import { clip } from './text.js';
 
 export interface ParsedDocument {
-  doc: Document.Parsed;
   index: number;
+  /** Offsets of the document in the file's text, to find its nodes again later. */
+  range: [number, number];
   /** The document as plain data; undefined for an empty document. */
   value: unknown;
 }
@@ -15,60 +17,70 @@ export interface ParsedFile {
   docs: ParsedDocument[];
 }
 
+/** A syntax problem as offsets into the text: plain data, so worker threads can return it. */
+export interface SyntaxProblem {
+  messageId: string;
+  data: Record<string, string | number>;
+  range: [number, number];
+}
+
 /** Aliases allowed per document before it is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
 
 /**
- * Parses every YAML (or JSON) document of a file, keeping node ranges.
- * Documents with syntax errors become problems; the other documents of the file are kept.
- * Kubernetes reads manifests as YAML 1.1 (yes/no/on/off are booleans), and so do we.
+ * Parses every YAML (or JSON) document of a text into plain values. Documents with syntax
+ * errors become problems; the other documents are kept. Kubernetes reads manifests as
+ * YAML 1.1 (yes/no/on/off are booleans), and so do we. Node trees are not kept: the
+ * locator builds them again for the few files that have findings.
  */
-export function parseFile(file: SourceFile): { parsed: ParsedFile; problems: LoadProblem[] } {
-  const problems: LoadProblem[] = [];
+export function parseText(text: string): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
+  const problems: SyntaxProblem[] = [];
   const docs: ParsedDocument[] = [];
   let all: Document.Parsed[];
   try {
-    all = parseAllDocuments(file.text, { lineCounter: file.lineCounter, version: '1.1', prettyErrors: false }) as Document.Parsed[];
+    all = parseAllDocuments(text, PARSE_OPTIONS) as Document.Parsed[];
   } catch (err) {
-    problems.push(syntax(file, err instanceof RangeError ? 'tooDeep' : 'parserFailure', { reason: errorText(err) }, [0, 0]));
-    return { parsed: { file, docs }, problems };
+    problems.push({ messageId: err instanceof RangeError ? 'tooDeep' : 'parserFailure', data: { reason: errorText(err) }, range: [0, 0] });
+    return { docs, problems };
   }
   // An empty stream comes back as a non-array value.
-  if (!Array.isArray(all)) return { parsed: { file, docs }, problems };
+  if (!Array.isArray(all)) return { docs, problems };
   all.forEach((doc, index) => {
     if (doc.errors.length > 0) {
       // The first error of a document is the one to fix; later ones often follow from it.
-      for (const e of doc.errors.slice(0, 1)) {
-        const more = doc.errors.length - 1;
-        const range: [number, number] = [e.pos[0], Math.max(e.pos[1], e.pos[0])];
-        if (e.code === 'DUPLICATE_KEY') {
-          const lineStart = file.text.lastIndexOf('\n', range[0] - 1) + 1;
-          const line = file.text.slice(lineStart, file.text.indexOf('\n', range[0]) >>> 0);
-          const key = /^\s*(?:-\s+)?["']?([^"':]+?)["']?\s*:/.exec(line)?.[1] ?? line.trim();
-          problems.push(syntax(file, 'duplicateKey', { key }, range));
-        } else {
-          problems.push(syntax(file, 'syntaxError', { reason: firstLine(e.message) + (more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '') }, range));
-        }
+      const e = doc.errors[0]!;
+      const more = doc.errors.length - 1;
+      const range: [number, number] = [e.pos[0], Math.max(e.pos[1], e.pos[0])];
+      if (e.code === 'DUPLICATE_KEY') {
+        const lineStart = text.lastIndexOf('\n', range[0] - 1) + 1;
+        const line = text.slice(lineStart, text.indexOf('\n', range[0]) >>> 0);
+        const key = /^\s*(?:-\s+)?["']?([^"':]+?)["']?\s*:/.exec(line)?.[1] ?? line.trim();
+        problems.push({ messageId: 'duplicateKey', data: { key: clip(key) }, range });
+      } else {
+        const extra = more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '';
+        problems.push({ messageId: 'syntaxError', data: { reason: firstLine(e.message) + extra }, range });
       }
       return;
     }
-    let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      docs.push({ index, range: [doc.range[0], doc.range[2]], value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) });
     } catch (err) {
       const start = doc.contents?.range[0] ?? 0;
       const msg = errorText(err);
       const id = /alias/i.test(msg) ? 'aliasBomb' : err instanceof RangeError ? 'tooDeep' : 'parserFailure';
-      problems.push(syntax(file, id, { reason: msg, limit: MAX_ALIAS_COUNT }, [start, start]));
-      return;
+      problems.push({ messageId: id, data: { reason: msg, limit: MAX_ALIAS_COUNT }, range: [start, start] });
     }
-    docs.push({ doc, index, value });
   });
-  return { parsed: { file, docs }, problems };
+  return { docs, problems };
 }
 
-function syntax(file: SourceFile, messageId: string, data: Record<string, string | number>, range: [number, number]): LoadProblem {
-  return { ruleId: 'yaml-syntax', messageId, data, file, filePath: file.path, range };
+export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
+  return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
+}
+
+export function parseFile(file: SourceFile): { parsed: ParsedFile; problems: LoadProblem[] } {
+  const r = parseText(file.text);
+  return { parsed: { file, docs: r.docs }, problems: toLoadProblems(file, r.problems) };
 }
 
 function firstLine(s: string): string {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LineCounter } from 'yaml';
 import { buildFromFiles, lintText } from '../src/lint.js';
 import { computeRoutes } from '../src/routes.js';
 import type { ServiceGraph } from '../src/types/graph.js';
 
 const graphOf = (text: string, namespace?: string): ServiceGraph =>
-  buildFromFiles({ files: [{ path: 'x.yaml', text, lineCounter: new LineCounter() }], namespace });
+  buildFromFiles({ files: [{ path: 'x.yaml', text }], namespace });
 
 const svc = (name: string, selector: string, ports: string, extra = '') => `apiVersion: v1
 kind: Service

@@ -67,12 +67,17 @@ function visit(root: unknown, pattern: string[], path: Path, cb: (v: unknown, p:
   visit(v, rest, [...path, head], cb);
 }
 
-function checkAll(ctx: RuleContext, o: K8sObject, base: Path, specs: [string, Want][]): void {
+type Spec = [string[], Want];
+const compile = (specs: [string, Want][]): Spec[] => specs.map(([p, w]) => [p.split('.'), w]);
+const SERVICE_SPECS = compile(SERVICE);
+const TEMPLATE_SPECS = compile(TEMPLATE);
+
+function checkAll(ctx: RuleContext, o: K8sObject, base: Path, specs: Spec[]): void {
   let root: unknown = o.body;
   for (const seg of base) root = (root as Record<string, unknown> | undefined)?.[seg as string];
   if (root === undefined) return;
   for (const [pattern, want] of specs) {
-    visit(root, pattern.split('.'), base, (v, p) => {
+    visit(root, pattern, base, (v, p) => {
       if (!ok(v, want)) {
         ctx.report({
           object: o,
@@ -99,9 +104,9 @@ const rule: Rule = {
   },
   check(ctx) {
     for (const o of ctx.graph.objects) {
-      if (o.kind === 'Service' && o.apiVersion === 'v1') checkAll(ctx, o, [], SERVICE);
+      if (o.kind === 'Service' && o.apiVersion === 'v1') checkAll(ctx, o, [], SERVICE_SPECS);
       const spot = podSourceOf(o);
-      if (spot) checkAll(ctx, o, spot.template, TEMPLATE);
+      if (spot) checkAll(ctx, o, spot.template, TEMPLATE_SPECS);
     }
   },
 };

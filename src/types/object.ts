@@ -1,4 +1,3 @@
-import type { Document } from 'yaml';
 import type { SourceFile } from './source.js';
 
 /** Path into an object's body: keys and array indexes. */
@@ -14,11 +13,12 @@ export interface ObjectRef {
 /** Where an object came from; absent for objects read from a cluster. */
 export interface ObjectOrigin {
   file: SourceFile;
-  doc: Document.Parsed;
   /** Path from the document root to the object (non-empty for items of a `List`). */
   base: Path;
   /** Index of the document within the file (0-based). */
   docIndex: number;
+  /** Offsets of the document in the file's text. */
+  docRange: [number, number];
 }
 
 /** A Kubernetes object with its namespace resolved. */
