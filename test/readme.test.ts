@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT } from './helpers.js';
+import { loadConfig } from '../src/config.js';
+import { RULES } from '../rules/index.js';
+
+const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+/** The body of the first fenced block after a heading or marker text. */
+function blockAfter(marker: string, lang: string): string {
+  const at = readme.indexOf(marker);
+  expect(at, marker).toBeGreaterThanOrEqual(0);
+  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
+  return m![1]!;
+}
+
+describe('README', () => {
+  it('has the current rule index (svclint rules --format markdown)', () => {
+    const index = cli(['rules', '--format', 'markdown']).stdout;
+    const current = /<!-- rules:start -->\n([\s\S]*?)<!-- rules:end -->/.exec(readme)![1];
+    expect(current, 'run: svclint rules --format markdown, and paste it between the markers').toBe(index);
+  });
+
+  it('shows the demo output and the routes output as svclint prints them', () => {
+    const lint = cli(['fixtures/demo/']).stdout;
+    const shown = blockAfter('# svclint', 'console');
+    for (const line of shown.split('\n').slice(1)) if (line && line !== '...') expect(lint).toContain(line);
+    const routes = cli(['routes', 'fixtures/demo/']).stdout;
+    for (const line of blockAfter('### `svclint routes`', 'console').split('\n').slice(1)) if (line) expect(routes).toContain(line);
+  });
+
+  it('shows a configuration example that svclint accepts', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'svclint-readme-'));
+    const file = path.join(dir, '.svclint.yaml');
+    writeFileSync(file, blockAfter('## Configuration', 'yaml'));
+    const cfg = await loadConfig(file, RULES.map((r) => r.meta));
+    expect(cfg.namespace).toBe('shop');
+    expect(cfg.rules['target-port-undeclared']?.options).toEqual({ reportWhenNoPortsDeclared: true });
+  });
+
+  it('documents the JSON contract with an example that has the real shape', () => {
+    const example = JSON.parse(blockAfter('## The JSON format', 'json'));
+    const real = JSON.parse(cli(['fixtures/demo/', '-f', 'json']).stdout);
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(example)).toEqual(keys(real));
+    const f = real.findings.find((x: { messageId: string }) => x.messageId === 'partial');
+    expect(keys(example.findings[0])).toEqual(keys(f));
+    expect(example.findings[0].location).toEqual(f.location);
+    expect(example.findings[0].related[0]).toEqual(f.related[0]);
+    expect(example.summary).toEqual(real.summary);
+  });
+});
