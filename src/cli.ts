@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from './discover.js';
 import { lint } from './lint.js';
@@ -34,7 +35,7 @@ function useColor(io: CliIO, flag: boolean | undefined): boolean {
 
 async function configFor(io: CliIO, file: string | undefined): Promise<Config> {
   const found = file ?? findConfig(io.cwd);
-  return found ? loadConfig(file ? new URL(file, `file://${io.cwd}/`).pathname : found, RULES.map((r) => r.meta)) : defaultConfig();
+  return found ? loadConfig(file ? path.resolve(io.cwd, file) : found, RULES.map((r) => r.meta)) : defaultConfig();
 }
 
 interface InputOpts {
@@ -54,8 +55,12 @@ async function load(paths: string[], opts: InputOpts, io: CliIO) {
 }
 
 function emit(io: CliIO, text: string, outputFile: string | undefined): void {
-  if (outputFile) writeFileSync(new URL(outputFile, `file://${io.cwd}/`).pathname, text);
-  else io.stdout(text);
+  if (!outputFile) return io.stdout(text);
+  try {
+    writeFileSync(path.resolve(io.cwd, outputFile), text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${outputFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

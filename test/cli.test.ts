@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, cli, ROOT } from './helpers.js';
 import { RULES } from '../rules/index.js';
 
 const DEMO = 'fixtures/demo';
@@ -160,6 +161,15 @@ describe('svclint lint', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(4);
+    const bad = cli([path.join(ROOT, DEMO), '-o', path.join(dir, 'no', 'such', 'dir', 'r.txt')], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^svclint: cannot write .*r\.txt: ENOENT\n$/);
+  });
+
+  it('exits quietly when stdout is closed early (svclint | head)', () => {
+    const r = spawnSync('sh', ['-c', `node ${BIN} ${DEMO} | head -1`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stdout.split('\n')[0]).toMatch(/^fixtures\/demo\/services\/services\.yaml:8:10: error:/);
+    expect(r.stderr).toBe('');
   });
 });
 
