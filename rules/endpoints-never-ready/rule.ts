@@ -1,9 +1,8 @@
+import { where } from '../../src/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { NotReadyReason, PodTemplate } from '../../src/types/graph.js';
-import { describe, refOf } from '../../src/types/object.js';
 import { code, list } from '../../src/text.js';
 
-const where = (t: PodTemplate) => describe(refOf(t.owner));
 
 function say(t: PodTemplate, r: NotReadyReason): string {
   switch (r.kind) {

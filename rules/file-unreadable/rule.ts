@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
+import { reportLoadProblems } from '../../src/rule-kit.js';
 
 const rule: Rule = {
   meta: {
@@ -13,11 +14,8 @@ const rule: Rule = {
     },
     remediation: 'Make the file readable, or leave it out with an `ignore` glob in .svclint.yaml.',
   },
-  check({ graph, report }) {
-    for (const p of graph.loadProblems) {
-      if (p.ruleId !== 'file-unreadable') continue;
-      report({ messageId: p.messageId, data: p.data, file: { source: p.file, path: p.filePath, range: p.range } });
-    }
+  check(ctx) {
+    reportLoadProblems(ctx, 'file-unreadable');
   },
 };
 

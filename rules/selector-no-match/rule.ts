@@ -1,3 +1,4 @@
+import { where } from '../../src/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
@@ -48,7 +49,6 @@ function explain(d: Diff[], labels: Record<string, string>): string {
   return list(parts, 3);
 }
 
-const where = (t: PodTemplate) => describe(refOf(t.owner));
 
 const rule: Rule = {
   meta: {

@@ -1,10 +1,9 @@
+import { where } from '../../src/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
-import { describe, refOf } from '../../src/types/object.js';
 import { code, list } from '../../src/text.js';
 import { byWorkload } from '../../src/graph/index.js';
 
-const where = (t: PodTemplate) => describe(refOf(t.owner));
 
 const declares = (t: PodTemplate) => t.containers.some((c) => c.ports.length > 0);
 

@@ -1,10 +1,9 @@
+import { where } from '../../src/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { PodTemplate, PortResolution, ServicePortNode } from '../../src/types/graph.js';
-import { describe, refOf } from '../../src/types/object.js';
 import { code, isTypo, list } from '../../src/text.js';
 import { byWorkload } from '../../src/graph/index.js';
 
-const where = (t: PodTemplate) => describe(refOf(t.owner));
 
 function portLabel(sp: ServicePortNode): string {
   return sp.name ? `port ${code(sp.name)} (${sp.port ?? '?'}/${sp.protocol})` : `port ${sp.port ?? '?'}/${sp.protocol}`;

@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
+import { reportLoadProblems } from '../../src/rule-kit.js';
 
 const rule: Rule = {
   meta: {
@@ -15,11 +16,8 @@ const rule: Rule = {
     },
     remediation: 'Fix the YAML at this position; `kubectl apply` would reject the file too.',
   },
-  check({ graph, report }) {
-    for (const p of graph.loadProblems) {
-      if (p.ruleId !== 'yaml-syntax') continue;
-      report({ messageId: p.messageId, data: p.data, file: { source: p.file, path: p.filePath, range: p.range } });
-    }
+  check(ctx) {
+    reportLoadProblems(ctx, 'yaml-syntax');
   },
 };
 
