@@ -9,15 +9,18 @@ function say(t: PodTemplate, r: NotReadyReason): string {
     case 'scaled-to-zero':
       return `${where(t)} runs 0 replicas`;
     case 'job':
-      return r.suspended ? `${where(t)} is suspended` : `the pods of ${where(t)} run to completion`;
+      return r.suspended ? `${where(t)} is suspended until something starts it` : `the pods of ${where(t)} run to completion`;
     case 'probe-port-unknown':
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on port ${code(r.port)}, which that container does not declare, so its pods never become ready`;
   }
 }
 
-/** Reasons that hold for as long as the manifests stay as they are. */
+/**
+ * Reasons that hold for as long as the manifests stay as they are. A suspended Job is not
+ * one: queue controllers such as Kueue create Jobs suspended and start them later.
+ */
 const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
-  r.kind === 'scaled-to-zero' || (r.kind === 'job' && r.suspended) || (r.kind === 'probe-port-unknown' && !publishNotReady);
+  r.kind === 'scaled-to-zero' || (r.kind === 'probe-port-unknown' && !publishNotReady);
 
 const rule: Rule = {
   meta: {
@@ -38,6 +41,8 @@ const rule: Rule = {
       const reasons = svc.backends.map((t) => ({ t, rs: graph.notReadyReasons(t).filter((r) => r.kind !== 'probe-port-unknown' || !pnr) }));
       if (reasons.some((x) => x.rs.length === 0)) continue; // some workload serves
       const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));
+      // A headless Service over Job pods is how indexed Jobs find their peers: by design.
+      if (!blocked && svc.headless) continue;
       const first = reasons[0]!;
       const reasonPath = first.rs.find((r) => permanent(r, pnr))?.path ?? first.rs[0]!.path;
       report({

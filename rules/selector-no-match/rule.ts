@@ -104,8 +104,10 @@ const rule: Rule = {
       }
 
       // Operators create pods from custom resources (Prometheus, Alertmanager, database clusters).
+      // Every selector entry must be on the resource (or be its name): a monitor or a policy
+      // that merely shares an `app` label does not make pods.
       const operated = graph.customPodSources(o.namespace).find((c) =>
-        Object.entries(svc.selector).some(([k, v]) => c.labels[k] === v || v === c.object.name));
+        Object.entries(svc.selector).every(([k, v]) => c.labels[k] === v || v === c.object.name));
       if (operated) {
         const shared = Object.entries(svc.selector).filter(([k, v]) => operated.labels[k] === v).map(([k, v]) => pair(k, v));
         report({

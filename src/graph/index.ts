@@ -120,10 +120,13 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
 
 /** API groups of Kubernetes itself; anything else is a custom resource. */
 function isCustomResource(o: K8sObject): boolean {
-  if (!o.namespace || !o.apiVersion.includes('/')) return false;
+  if (!o.namespace || !o.apiVersion.includes('/') || NOT_POD_OWNERS.test(o.kind)) return false;
   const group = o.apiVersion.split('/')[0]!;
   return !(group.endsWith('.k8s.io') || ['apps', 'batch', 'autoscaling', 'policy', 'extensions'].includes(group));
 }
+
+/** Custom kinds that select or configure pods but never create them. */
+const NOT_POD_OWNERS = /(Monitor|Monitoring|Rule|Policy|Authentication|Route|Gateway|Service|Entry|Filter|Telemetry|Certificate|Issuer|Profile|Split|Binding|Config|Autoscaler|ScaledObject)$/;
 
 const POD_LABEL_PATHS = [
   ['metadata', 'labels'],
