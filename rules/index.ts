@@ -8,6 +8,11 @@ import targetPortUndeclared from './target-port-undeclared/rule.js';
 import targetPortUnresolved from './target-port-unresolved/rule.js';
 import unusedSuppression from './unused-suppression/rule.js';
 import yamlSyntax from './yaml-syntax/rule.js';
+import workloadSelectorMismatch from './workload-selector-mismatch/rule.js';
+import containerPortNameInvalid from './container-port-name-invalid/rule.js';
+import namespaceNameInvalid from './namespace-name-invalid/rule.js';
+import servicePortsInvalid from './service-ports-invalid/rule.js';
+import serviceSpecInvalid from './service-spec-invalid/rule.js';
 
 /** Every rule, in the order `svclint rules` lists them. One line per rule folder. */
 export const RULES: readonly Rule[] = [
@@ -15,6 +20,11 @@ export const RULES: readonly Rule[] = [
   fileUnreadable,
   fieldTypeInvalid,
   serviceNameInvalid,
+  namespaceNameInvalid,
+  servicePortsInvalid,
+  serviceSpecInvalid,
+  containerPortNameInvalid,
+  workloadSelectorMismatch,
   selectorNoMatch,
   endpointsNeverReady,
   targetPortUnresolved,

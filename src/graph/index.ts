@@ -98,6 +98,13 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     }
   }
   const services = serviceObjects.map((o) => serviceNode(o, index, endpoints));
+  const byName = new Map(services.map((s) => [`${s.object.namespace}/${s.object.name}`, s]));
+  const byOwner = new Map(templates.map((t) => [t.owner, t]));
+  const namespaces = new Set<string>();
+  for (const o of objects) {
+    if (o.namespace) namespaces.add(o.namespace);
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.add(o.name);
+  }
   const reasons = new Map<PodTemplate, NotReadyReason[]>();
   return {
     settings,
@@ -110,6 +117,9 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     select: (ns, sel) => index.selectIn(ns, sel),
     selectAnywhere: (sel) => index.selectAnywhere(sel),
     customPodSources: (ns) => custom.get(ns) ?? [],
+    service: (ns, name) => byName.get(`${ns}/${name}`),
+    namespaces,
+    templateOf: (o) => byOwner.get(o),
     notReadyReasons: (t) => {
       let r = reasons.get(t);
       if (!r) reasons.set(t, (r = notReadyReasons(t)));

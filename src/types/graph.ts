@@ -121,6 +121,12 @@ export interface ServiceGraph {
   /** Pod templates in any namespace matching a selector. */
   selectAnywhere(selector: Record<string, string>): PodTemplate[];
   notReadyReasons(t: PodTemplate): NotReadyReason[];
+  /** The Service of that name in that namespace, if the run defines it. */
+  service(namespace: string, name: string): ServiceNode | undefined;
+  /** Namespaces the run knows: of objects, and Namespace objects. */
+  namespaces: ReadonlySet<string>;
+  /** The pod template a workload object owns, if it is a pod source. */
+  templateOf(o: K8sObject): PodTemplate | undefined;
   /** Custom resources in a namespace whose operator may create pods (labels they carry). */
   customPodSources(namespace: string): CustomPodSource[];
 }

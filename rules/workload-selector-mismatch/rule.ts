@@ -1,0 +1,73 @@
+import type { Rule } from '../../src/types/rule.js';
+import { isRecord } from '../../src/objects.js';
+import { describe, refOf } from '../../src/types/object.js';
+import { code, list, pair } from '../../src/text.js';
+import { stringMap } from '../../src/graph/pods.js';
+
+const NEEDS_SELECTOR = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/** Why a LabelSelector does not select these labels; empty when it does. */
+function misses(selector: Record<string, unknown>, labels: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(stringMap(selector.matchLabels))) {
+    if (labels[k] === undefined) out.push(`the template has no label ${code(k)} (selector wants ${pair(k, v)})`);
+    else if (labels[k] !== v) out.push(`the selector wants ${pair(k, v)}, the template has ${pair(k, labels[k]!)}`);
+  }
+  for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
+    if (!isRecord(e) || typeof e.key !== 'string') continue;
+    const values = Array.isArray(e.values) ? e.values.map(String) : [];
+    const has = labels[e.key] !== undefined;
+    const ok =
+      e.operator === 'In' ? has && values.includes(labels[e.key]!)
+      : e.operator === 'NotIn' ? !has || !values.includes(labels[e.key]!)
+      : e.operator === 'Exists' ? has
+      : e.operator === 'DoesNotExist' ? !has
+      : true;
+    if (!ok) out.push(`expression ${code(`${e.key} ${e.operator}${values.length ? ` (${values.join(', ')})` : ''}`)} does not hold for the template's labels`);
+  }
+  return out;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'workload-selector-mismatch',
+    description: 'A workload whose spec.selector does not select its own pod template (or is missing or empty where required), which the API server rejects.',
+    category: 'selector',
+    severity: 'error',
+    messages: {
+      mismatch: 'the selector of {{workload}} does not match its own pod template: {{why}}',
+      missing: '{{workload}} has no spec.selector; {{apiVersion}} requires one that matches the pod template labels',
+      empty: '{{workload}} has an empty spec.selector, which would select every pod in the namespace; the API server rejects it',
+    },
+    remediation: 'Make spec.selector.matchLabels a subset of spec.template.metadata.labels.',
+  },
+  check({ graph, report }) {
+    for (const t of graph.templates) {
+      const o = t.owner;
+      if (o.kind === 'Pod' || o.kind === 'CronJob') continue;
+      const spec = isRecord(o.body.spec) ? o.body.spec : {};
+      const workload = describe(refOf(o));
+      const sel = spec.selector;
+      if (sel === undefined || sel === null) {
+        if (NEEDS_SELECTOR.has(o.kind) && o.apiVersion === 'apps/v1') report({ object: o, path: ['spec'], messageId: 'missing', data: { workload, apiVersion: code(o.apiVersion) } });
+        continue;
+      }
+      if (!isRecord(sel)) continue;
+      if (o.kind === 'ReplicationController') {
+        // A plain map, like a Service selector.
+        const why = Object.entries(stringMap(sel)).filter(([k, v]) => t.labels[k] !== v).map(([k, v]) => (t.labels[k] === undefined ? `the template has no label ${code(k)} (selector wants ${pair(k, v)})` : `the selector wants ${pair(k, v)}, the template has ${pair(k, t.labels[k]!)}`));
+        if (why.length) report({ object: o, path: ['spec', 'selector'], messageId: 'mismatch', data: { workload, why: list(why, 3) } });
+        continue;
+      }
+      const empty = Object.keys(stringMap(sel.matchLabels)).length === 0 && !(Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0);
+      if (empty) {
+        if (NEEDS_SELECTOR.has(o.kind)) report({ object: o, path: ['spec', 'selector'], messageId: 'empty', data: { workload } });
+        continue;
+      }
+      const why = misses(sel, t.labels);
+      if (why.length) report({ object: o, path: ['spec', 'selector'], messageId: 'mismatch', data: { workload, why: list(why, 3) }, related: [{ object: o, path: t.labelsPath, message: 'the pod template labels' }] });
+    }
+  },
+};
+
+export default rule;
