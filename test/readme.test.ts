@@ -20,7 +20,7 @@ describe('README', () => {
   it('has the current rule index (svclint rules --format markdown)', () => {
     const index = cli(['rules', '--format', 'markdown']).stdout;
     const current = /<!-- rules:start -->\n([\s\S]*?)<!-- rules:end -->/.exec(readme)![1];
-    expect(current, 'run: svclint rules --format markdown, and paste it between the markers').toBe(index);
+    expect(current, 'run: npm run docs').toBe(index);
   });
 
   it('shows the demo output and the routes output as svclint prints them', () => {
