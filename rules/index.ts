@@ -8,6 +8,14 @@ import targetPortUndeclared from './target-port-undeclared/rule.js';
 import targetPortUnresolved from './target-port-unresolved/rule.js';
 import unusedSuppression from './unused-suppression/rule.js';
 import yamlSyntax from './yaml-syntax/rule.js';
+import selectorTooBroad from './selector-too-broad/rule.js';
+import endpointsOrphaned from './endpoints-orphaned/rule.js';
+import internalTrafficLocalPartial from './internal-traffic-local-partial/rule.js';
+import probePortUndeclared from './probe-port-undeclared/rule.js';
+import headlessPeerReadiness from './headless-peer-readiness/rule.js';
+import headlessPortMismatch from './headless-port-mismatch/rule.js';
+import podSubdomainUnknown from './pod-subdomain-unknown/rule.js';
+import statefulsetServiceInvalid from './statefulset-service-invalid/rule.js';
 import workloadSelectorMismatch from './workload-selector-mismatch/rule.js';
 import containerPortNameInvalid from './container-port-name-invalid/rule.js';
 import namespaceNameInvalid from './namespace-name-invalid/rule.js';
@@ -29,5 +37,13 @@ export const RULES: readonly Rule[] = [
   endpointsNeverReady,
   targetPortUnresolved,
   targetPortUndeclared,
+  probePortUndeclared,
+  selectorTooBroad,
+  internalTrafficLocalPartial,
+  endpointsOrphaned,
+  statefulsetServiceInvalid,
+  podSubdomainUnknown,
+  headlessPortMismatch,
+  headlessPeerReadiness,
   unusedSuppression,
 ];

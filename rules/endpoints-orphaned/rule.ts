@@ -1,0 +1,77 @@
+import type { Rule } from '../../src/types/rule.js';
+import type { K8sObject } from '../../src/types/object.js';
+import type { ServiceNode } from '../../src/types/graph.js';
+import { isRecord } from '../../src/objects.js';
+import { getIn } from '../../src/graph/pods.js';
+import { code, list } from '../../src/text.js';
+
+const SERVICE_NAME = 'kubernetes.io/service-name';
+
+function portNames(list: unknown): { name: string; index: number }[] {
+  return (Array.isArray(list) ? list : []).map((p, index) => ({ name: isRecord(p) && typeof p.name === 'string' ? p.name : '', index }));
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'endpoints-orphaned',
+    description: 'Hand-written Endpoints or EndpointSlices that no Service uses: no Service of that name, no service-name label, port names that differ from the Service, or a Service whose selector makes the controller overwrite them.',
+    category: 'endpoints',
+    severity: 'error',
+    messages: {
+      noService: 'the {{kind}} {{name}} belongs to Service {{service}}, but there is no such Service in namespace {{namespace}} among the linted files; nothing sends traffic to these addresses',
+      noLabel: 'the EndpointSlice {{name}} has no {{label}} label; kube-proxy and DNS use only slices labelled with their Service\'s name',
+      portName: 'the {{kind}} {{name}} has port name {{port}}, but Service {{service}} has no port named so ({{known}}); kube-proxy matches endpoint ports to Service ports by name',
+      managed: 'the {{kind}} {{name}} is written by hand for Service {{service}}, which has a selector: the endpoint controller manages its endpoints and replaces these',
+    },
+    remediation: 'Give hand-written endpoints the Service\'s exact name (Endpoints) or the kubernetes.io/service-name label (EndpointSlice), port names equal to the Service\'s, and a Service without a selector.',
+  },
+  check({ graph, report }) {
+    for (const o of graph.objects) {
+      const isEndpoints = o.kind === 'Endpoints' && o.apiVersion === 'v1';
+      const isSlice = o.kind === 'EndpointSlice' && o.apiVersion.startsWith('discovery.k8s.io/');
+      if (!isEndpoints && !isSlice) continue;
+      let serviceName = o.name;
+      if (isSlice) {
+        const label = getIn(o.body, ['metadata', 'labels', SERVICE_NAME]);
+        if (typeof label !== 'string' || label === '') {
+          report({ object: o, path: ['metadata'], messageId: 'noLabel', data: { name: code(o.name), label: code(SERVICE_NAME) } });
+          continue;
+        }
+        serviceName = label;
+      }
+      const base = { kind: o.kind, name: code(o.name), service: code(serviceName), namespace: code(o.namespace) };
+      const svc = graph.service(o.namespace, serviceName);
+      if (!svc) {
+        report({ object: o, path: isSlice ? ['metadata', 'labels', SERVICE_NAME] : ['metadata', 'name'], messageId: 'noService', data: base, severity: 'warning' });
+        continue;
+      }
+      if (svc.mode === 'selector') {
+        report({ object: o, path: ['metadata', 'name'], messageId: 'managed', data: base, severity: 'warning', related: [{ object: svc.object, path: svc.selectorPath, message: 'the Service\'s selector' }] });
+        continue;
+      }
+      checkPorts(o, svc, isSlice, base, report);
+    }
+  },
+};
+
+function checkPorts(o: K8sObject, svc: ServiceNode, isSlice: boolean, base: Record<string, string>, report: Parameters<Rule['check']>[0]['report']): void {
+  const svcNames = new Set(svc.ports.map((p) => p.name ?? ''));
+  const known = svc.ports.length ? list(svc.ports.map((p) => (p.name ? code(p.name) : 'an unnamed port')), 5) : 'it has no ports';
+  const groups: [unknown, (string | number)[]][] = isSlice
+    ? [[o.body.ports, ['ports']]]
+    : (Array.isArray(o.body.subsets) ? o.body.subsets : []).map((s, i) => [isRecord(s) ? s.ports : undefined, ['subsets', i, 'ports']]);
+  for (const [ports, path] of groups) {
+    for (const p of portNames(ports)) {
+      if (svcNames.has(p.name)) continue;
+      report({
+        object: o,
+        path: [...path, p.index, ...(p.name ? ['name'] : [])],
+        messageId: 'portName',
+        data: { ...base, port: p.name ? code(p.name) : 'no name', known },
+        related: [{ object: svc.object, path: ['spec', 'ports'], message: 'the Service\'s ports' }],
+      });
+    }
+  }
+}
+
+export default rule;

@@ -1,0 +1,37 @@
+import type { Rule } from '../../src/types/rule.js';
+import { where } from '../../src/rule-kit.js';
+import { getIn } from '../../src/graph/pods.js';
+import { code } from '../../src/text.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'pod-subdomain-unknown',
+    description: 'A pod subdomain that names no headless Service selecting the pod, so the pod\'s hostname.subdomain DNS name does not exist.',
+    category: 'dns',
+    severity: 'error',
+    messages: {
+      missing: 'the pods of {{workload}} set subdomain {{subdomain}}, but there is no Service {{subdomain}} in namespace {{namespace}} among the linted files; {{example}} will not resolve',
+      notHeadless: 'the pods of {{workload}} set subdomain {{subdomain}}, but Service {{subdomain}} is not headless; {{example}} exists only for a headless Service',
+      notSelecting: 'the pods of {{workload}} set subdomain {{subdomain}}, but headless Service {{subdomain}} does not select them; {{example}} exists only for pods the Service selects',
+    },
+    remediation: 'Create a headless Service (clusterIP: None) named like the subdomain, in the same namespace, whose selector matches these pods.',
+  },
+  check({ graph, report }) {
+    const domain = graph.settings.clusterDomain;
+    for (const t of graph.templates) {
+      const specPath = [...t.path, 'spec'];
+      const sub = getIn(t.owner.body, [...specPath, 'subdomain']);
+      if (typeof sub !== 'string' || sub === '') continue;
+      const hostname = getIn(t.owner.body, [...specPath, 'hostname']);
+      const host = typeof hostname === 'string' && hostname !== '' ? hostname : '<pod-hostname>';
+      const svc = graph.service(t.namespace, sub);
+      const data = { workload: where(t), subdomain: code(sub), namespace: code(t.namespace), example: code(`${host}.${sub}.${t.namespace}.svc.${domain}`) };
+      const path = [...specPath, 'subdomain'];
+      if (!svc) report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning' });
+      else if (!svc.headless) report({ object: t.owner, path, messageId: 'notHeadless', data, related: [{ object: svc.object, path: ['spec'], message: `Service ${t.namespace}/${sub}` }] });
+      else if (svc.mode === 'selector' && !svc.backends.includes(t)) report({ object: t.owner, path, messageId: 'notSelecting', data, related: [{ object: svc.object, path: svc.selectorPath, message: `selector of Service ${t.namespace}/${sub}` }] });
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,50 @@
+import type { Rule } from '../../src/types/rule.js';
+import { where } from '../../src/rule-kit.js';
+import { getIn } from '../../src/graph/pods.js';
+import { code } from '../../src/text.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'statefulset-service-invalid',
+    description: 'A StatefulSet whose serviceName names no Service, a Service that is not headless, or a headless Service that does not select its pods: its pods get no stable DNS names.',
+    category: 'dns',
+    severity: 'error',
+    messages: {
+      missing: '{{workload}} names {{service}} as its serviceName, but there is no Service {{service}} in namespace {{namespace}} among the linted files; its pods get no DNS names like {{example}}',
+      notHeadless: '{{workload}} names {{service}} as its serviceName, but that Service is not headless (clusterIP: {{clusterIP}}); per-pod DNS names like {{example}} exist only for a headless Service',
+      notSelecting: '{{workload}} names {{service}} as its serviceName, but that headless Service does not select its pods (selector {{selector}}); per-pod DNS names like {{example}} exist only for pods the Service selects',
+    },
+    remediation: 'Point serviceName at a headless Service (clusterIP: None) in the same namespace whose selector matches the StatefulSet\'s pod template.',
+  },
+  check({ graph, report }) {
+    const domain = graph.settings.clusterDomain;
+    for (const t of graph.templates) {
+      if (t.owner.kind !== 'StatefulSet') continue;
+      const name = getIn(t.owner.body, ['spec', 'serviceName']);
+      if (typeof name !== 'string' || name === '') continue;
+      const svc = graph.service(t.namespace, name);
+      const data = {
+        workload: where(t),
+        service: code(name),
+        namespace: code(t.namespace),
+        example: code(`${t.owner.name}-0.${name}.${t.namespace}.svc.${domain}`),
+      };
+      const path = ['spec', 'serviceName'];
+      if (!svc) {
+        report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning' });
+      } else if (!svc.headless) {
+        report({ object: t.owner, path, messageId: 'notHeadless', severity: 'warning', data: { ...data, clusterIP: svc.clusterIP ?? 'allocated' }, related: [{ object: svc.object, path: ['spec'], message: `Service ${t.namespace}/${name}` }] });
+      } else if (svc.mode === 'selector' && !svc.backends.includes(t)) {
+        report({
+          object: t.owner,
+          path,
+          messageId: 'notSelecting',
+          data: { ...data, selector: Object.entries(svc.selector).map(([k, v]) => code(`${k}: ${v}`)).join(', ') },
+          related: [{ object: svc.object, path: svc.selectorPath, message: `selector of Service ${t.namespace}/${name}` }],
+        });
+      }
+    }
+  },
+};
+
+export default rule;
