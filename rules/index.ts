@@ -8,6 +8,10 @@ import targetPortUndeclared from './target-port-undeclared/rule.js';
 import targetPortUnresolved from './target-port-unresolved/rule.js';
 import unusedSuppression from './unused-suppression/rule.js';
 import yamlSyntax from './yaml-syntax/rule.js';
+import serviceEnvCollision from './service-env-collision/rule.js';
+import dnsReferenceUnknownService from './dns-reference-unknown-service/rule.js';
+import routeBackendUnknown from './route-backend-unknown/rule.js';
+import ingressBackendUnknown from './ingress-backend-unknown/rule.js';
 import selectorTooBroad from './selector-too-broad/rule.js';
 import endpointsOrphaned from './endpoints-orphaned/rule.js';
 import internalTrafficLocalPartial from './internal-traffic-local-partial/rule.js';
@@ -45,5 +49,9 @@ export const RULES: readonly Rule[] = [
   podSubdomainUnknown,
   headlessPortMismatch,
   headlessPeerReadiness,
+  ingressBackendUnknown,
+  routeBackendUnknown,
+  dnsReferenceUnknownService,
+  serviceEnvCollision,
   unusedSuppression,
 ];

@@ -1,4 +1,5 @@
-import type { PodTemplate } from './types/graph.js';
+import type { PodTemplate, ServiceGraph, ServiceNode } from './types/graph.js';
+import { editDistance } from './text.js';
 import type { RuleContext } from './types/rule.js';
 import { describe, refOf } from './types/object.js';
 
@@ -13,4 +14,34 @@ export function reportLoadProblems(ctx: RuleContext, ruleId: string): void {
     if (p.ruleId !== ruleId) continue;
     ctx.report({ messageId: p.messageId, data: p.data, file: { source: p.file, path: p.filePath, range: p.range } });
   }
+}
+
+/** How a Service's ports read in a message: `http` (80/TCP), 443/TCP. */
+export function servicePortsText(svc: ServiceNode): string {
+  if (svc.ports.length === 0) return 'no ports';
+  return svc.ports.map((p) => (p.name ? `\`${p.name}\` (${p.port ?? '?'}/${p.protocol})` : `${p.port ?? '?'}/${p.protocol}`)).join(', ');
+}
+
+/** Whether a Service exposes a port by number or by name, as Ingress and route backends name it. */
+export function exposes(svc: ServiceNode, port: { number?: number; name?: string }): boolean {
+  if (port.number !== undefined) return svc.ports.some((p) => p.port === port.number);
+  if (port.name !== undefined) return svc.ports.some((p) => p.name === port.name);
+  return true;
+}
+
+/** Services of a namespace whose names are close to a name, for "did you mean". */
+export function nearestService(graph: ServiceGraph, namespace: string, name: string): string | undefined {
+  let best: { n: string; d: number } | undefined;
+  for (const s of graph.services) {
+    if (s.object.namespace !== namespace) continue;
+    // Stricter than label typos: long names share many characters by chance.
+    const d = editDistance(name, s.object.name, 3);
+    if (d > 0 && d <= Math.max(1, Math.floor(name.length / 6)) && (!best || d < best.d)) best = { n: s.object.name, d };
+  }
+  return best?.n;
+}
+
+/** Whether the run defines any Service in a namespace (else a missing one may live elsewhere). */
+export function hasServicesIn(graph: ServiceGraph, namespace: string): boolean {
+  return graph.services.some((s) => s.object.namespace === namespace);
 }

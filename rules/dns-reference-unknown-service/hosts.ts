@@ -1,0 +1,42 @@
+/** Finds hostnames (and ports) in configuration strings: URLs, host:port, whole-value names. */
+
+export interface HostRef {
+  /** The text as written (`http://api:8080`). */
+  text: string;
+  host: string;
+  port?: number;
+}
+
+const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
+const HOST = `${LABEL}(?:\\.${LABEL})*`;
+const URL_RE = new RegExp(`\\b[a-z][a-z0-9+.-]*://(?:[^\\s/@'"]*@)?(${HOST})(?::(\\d{1,5}))?`, 'gi');
+const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
+const WHOLE_RE = new RegExp(`^(${HOST})(?::(\\d{1,5}))?$`, 'i');
+
+/** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
+export const HOST_KEY = /(^|[_.-])(host|hostname|addr|address|server|servers|service|endpoint|endpoints|url|uri)$/i;
+
+function hasLetter(host: string): boolean {
+  return /[a-z]/i.test(host) && !/^\d+(\.\d+){3}$/.test(host);
+}
+
+export function findHosts(value: string, key?: string): HostRef[] {
+  if (value.length > 200_000) return [];
+  const out: HostRef[] = [];
+  const taken: [number, number][] = [];
+  const free = (s: number, e: number) => !taken.some(([a, b]) => s < b && e > a);
+  const add = (m: RegExpExecArray, host: string, port?: string) => {
+    if (!hasLetter(host) || !free(m.index, m.index + m[0].length)) return;
+    taken.push([m.index, m.index + m[0].length]);
+    out.push({ text: m[0], host, ...(port ? { port: Number(port) } : {}) });
+  };
+  for (const m of value.matchAll(URL_RE)) add(m, m[1]!, m[2]);
+  for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[2]);
+  for (const m of value.matchAll(SVC_RE)) add(m, m[1]!);
+  if (out.length === 0 && key && HOST_KEY.test(key)) {
+    const m = WHOLE_RE.exec(value.trim());
+    if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[2] ? { port: Number(m[2]) } : {}) });
+  }
+  return out;
+}
