@@ -13,6 +13,7 @@ import { InternalError } from './engine.js';
 import { severityRank, type Severity } from './types/finding.js';
 import { RULES } from '../rules/index.js';
 import { VERSION } from './version.js';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes.js';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
@@ -42,11 +43,13 @@ interface InputOpts {
   config?: string;
   namespace?: string;
   clusterDomain?: string;
+  kubernetesVersion?: string;
 }
 
 async function load(paths: string[], opts: InputOpts, io: CliIO) {
   const config = await configFor(io, opts.config);
   if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
+  if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
   const inputs = paths.length ? paths : ['.'];
   const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin });
   const parsed = await parseAll(found.files);
@@ -69,7 +72,8 @@ function commonInputOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
     .option('-n, --namespace <name>', 'namespace of objects that set none (default: config, else "default")')
-    .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")');
+    .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
+    .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

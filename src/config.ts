@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Severity } from './types/finding.js';
 import type { RuleMeta } from './types/rule.js';
 import { UsageError } from './errors.js';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -18,6 +19,7 @@ export interface Config {
   namespace?: string;
   clusterDomain: string;
   failLevel?: Severity;
+  kubernetesVersion: string;
   /** Folder of the config file: ignore globs are relative to it. */
   base?: string;
   file?: string;
@@ -26,7 +28,7 @@ export interface Config {
 export const CONFIG_NAMES = ['.svclint.yaml', '.svclint.yml'];
 
 export function defaultConfig(): Config {
-  return { rules: {}, ignore: [], clusterDomain: 'cluster.local' };
+  return { rules: {}, ignore: [], clusterDomain: 'cluster.local', kubernetesVersion: DEFAULT_KUBERNETES_VERSION };
 }
 
 /** Finds `.svclint.yaml` in `cwd` or the nearest parent folder. */
@@ -70,6 +72,7 @@ export function configSchema(rules: RuleMeta[]): Record<string, unknown> {
       namespace: { type: 'string', pattern: DNS1123_LABEL, maxLength: 63 },
       clusterDomain: { type: 'string', pattern: DNS1123_SUBDOMAIN, maxLength: 253 },
       failLevel: { enum: ['error', 'warning', 'info'] },
+      kubernetesVersion: { enum: [...KUBERNETES_VERSIONS] },
     },
   };
 }
@@ -117,5 +120,6 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
   if (typeof obj.namespace === 'string') cfg.namespace = obj.namespace;
   if (typeof obj.clusterDomain === 'string') cfg.clusterDomain = obj.clusterDomain;
   if (typeof obj.failLevel === 'string') cfg.failLevel = obj.failLevel as Severity;
+  if (typeof obj.kubernetesVersion === 'string') cfg.kubernetesVersion = obj.kubernetesVersion;
   return cfg;
 }

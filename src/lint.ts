@@ -6,6 +6,7 @@ import type { Rule } from './types/rule.js';
 import { parseText, toLoadProblems, type ParsedFile } from './parse.js';
 import type { ParseResult } from './parse-pool.js';
 import { toObjects } from './objects.js';
+import { kustomizePatchFiles } from './kustomize.js';
 import { buildGraph } from './graph/index.js';
 import { runRules } from './engine.js';
 import { defaultConfig, type Config } from './config.js';
@@ -38,8 +39,9 @@ export function buildFromFiles(input: LintInput): ServiceGraph {
     problems.push(...toLoadProblems(file, r.problems));
   });
   const defaultNamespace = input.namespace ?? config.namespace ?? 'default';
-  const objects = toObjects(parsed, { defaultNamespace });
-  return buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace }, problems, input.files);
+  const patches = kustomizePatchFiles(parsed);
+  const objects = toObjects(patches.size ? parsed.filter((p) => !patches.has(p.file.path)) : parsed, { defaultNamespace });
+  return buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace, kubernetesVersion: config.kubernetesVersion }, problems, input.files);
 }
 
 export function lint(input: LintInput): LintResult {

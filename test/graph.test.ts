@@ -204,3 +204,19 @@ spec: {type: ExternalName, externalName: x.example.com}
     ]);
   });
 });
+
+describe('kustomize inputs', () => {
+  it('leaves out the files a kustomization uses as patches, and only those', async () => {
+    const { lint } = await import('../src/lint.js');
+    const files = [
+      { path: 'app/base/kustomization.yaml', text: 'resources: [deploy.yaml]\n' },
+      { path: 'app/base/deploy.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n' },
+      { path: 'app/prod/kustomization.yaml', text: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\npatches:\n  - path: replicas.yaml\npatchesStrategicMerge:\n  - ./extra/probe.yaml\n' },
+      { path: 'app/prod/replicas.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n' },
+      { path: 'app/prod/extra/probe.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: [{name: web, readinessProbe: {httpGet: {port: http}}}]}}}\n' },
+    ];
+    const { graph, findings } = lint({ files });
+    expect(graph.templates.map((t) => t.owner.origin!.file.path)).toEqual(['app/base/deploy.yaml']);
+    expect(findings).toEqual([]);
+  });
+});

@@ -1,31 +1,21 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import { formatPath, type K8sObject, type Path } from '../../src/types/object.js';
 import { podSourceOf } from '../../src/graph/pods.js';
+import { hasSchema } from '../../src/kubernetes.js';
 import { code } from '../../src/text.js';
 
 type Want = 'object' | 'array' | 'string' | 'integer' | 'int-or-string' | 'boolean';
 
-/** Field patterns svclint's graph reads; `*` is every item of a list or value of a map. */
-const SERVICE: [string, Want][] = [
-  ['metadata', 'object'], ['metadata.name', 'string'], ['metadata.namespace', 'string'],
-  ['metadata.labels', 'object'], ['metadata.labels.*', 'string'],
-  ['metadata.annotations', 'object'], ['metadata.annotations.*', 'string'],
-  ['spec', 'object'], ['spec.type', 'string'], ['spec.clusterIP', 'string'],
-  ['spec.selector', 'object'], ['spec.selector.*', 'string'],
-  ['spec.ports', 'array'], ['spec.ports.*', 'object'], ['spec.ports.*.name', 'string'],
-  ['spec.ports.*.port', 'integer'], ['spec.ports.*.targetPort', 'int-or-string'], ['spec.ports.*.protocol', 'string'],
-  ['spec.publishNotReadyAddresses', 'boolean'],
-];
-
+/** Pod template fields svclint's graph reads; `[]` is every item of a list, `*` every value of a map. */
 const TEMPLATE: [string, Want][] = [
   ['metadata', 'object'], ['metadata.labels', 'object'], ['metadata.labels.*', 'string'],
-  ['spec', 'object'], ['spec.containers', 'array'], ['spec.containers.*', 'object'],
-  ['spec.containers.*.name', 'string'], ['spec.containers.*.ports', 'array'], ['spec.containers.*.ports.*', 'object'],
-  ['spec.containers.*.ports.*.containerPort', 'integer'], ['spec.containers.*.ports.*.name', 'string'],
-  ['spec.containers.*.ports.*.protocol', 'string'],
-  ['spec.initContainers', 'array'], ['spec.initContainers.*', 'object'],
-  ['spec.initContainers.*.ports', 'array'], ['spec.initContainers.*.ports.*', 'object'],
-  ['spec.initContainers.*.ports.*.containerPort', 'integer'], ['spec.initContainers.*.ports.*.name', 'string'],
+  ['spec', 'object'], ['spec.containers', 'array'], ['spec.containers.[]', 'object'],
+  ['spec.containers.[].name', 'string'], ['spec.containers.[].ports', 'array'], ['spec.containers.[].ports.[]', 'object'],
+  ['spec.containers.[].ports.[].containerPort', 'integer'], ['spec.containers.[].ports.[].name', 'string'],
+  ['spec.containers.[].ports.[].protocol', 'string'],
+  ['spec.initContainers', 'array'], ['spec.initContainers.[]', 'object'],
+  ['spec.initContainers.[].ports', 'array'], ['spec.initContainers.[].ports.[]', 'object'],
+  ['spec.initContainers.[].ports.[].containerPort', 'integer'], ['spec.initContainers.[].ports.[].name', 'string'],
 ];
 
 function typeOf(v: unknown): string {
@@ -56,9 +46,12 @@ function visit(root: unknown, pattern: string[], path: Path, cb: (v: unknown, p:
   if (root === undefined || root === null) return;
   if (pattern.length === 0) return cb(root, path);
   const [head, ...rest] = pattern as [string, ...string[]];
-  if (head === '*') {
+  if (head === '[]') {
     if (Array.isArray(root)) root.forEach((v, i) => visit(v, rest, [...path, i], cb));
-    else if (typeof root === 'object') for (const [k, v] of Object.entries(root)) visit(v, rest, [...path, k], cb);
+    return;
+  }
+  if (head === '*') {
+    if (typeof root === 'object' && !Array.isArray(root)) for (const [k, v] of Object.entries(root)) visit(v, rest, [...path, k], cb);
     return;
   }
   if (typeof root !== 'object' || Array.isArray(root)) return;
@@ -69,7 +62,6 @@ function visit(root: unknown, pattern: string[], path: Path, cb: (v: unknown, p:
 
 type Spec = [string[], Want];
 const compile = (specs: [string, Want][]): Spec[] => specs.map(([p, w]) => [p.split('.'), w]);
-const SERVICE_SPECS = compile(SERVICE);
 const TEMPLATE_SPECS = compile(TEMPLATE);
 
 function checkAll(ctx: RuleContext, o: K8sObject, base: Path, specs: Spec[]): void {
@@ -93,7 +85,7 @@ function checkAll(ctx: RuleContext, o: K8sObject, base: Path, specs: Spec[]): vo
 const rule: Rule = {
   meta: {
     id: 'field-type-invalid',
-    description: 'A field of a Service or pod template with the wrong type, which the API server rejects.',
+    description: 'A pod template field with the wrong type in a workload whose kind or API version has no bundled schema (older API versions, Argo Rollouts), which the API server rejects.',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -104,7 +96,8 @@ const rule: Rule = {
   },
   check(ctx) {
     for (const o of ctx.graph.objects) {
-      if (o.kind === 'Service' && o.apiVersion === 'v1') checkAll(ctx, o, [], SERVICE_SPECS);
+      // Kinds with a bundled API schema are checked, more fully, by schema-invalid.
+      if (hasSchema(o.apiVersion, o.kind)) continue;
       const spot = podSourceOf(o);
       if (spot) checkAll(ctx, o, spot.template, TEMPLATE_SPECS);
     }

@@ -31,12 +31,11 @@ function misses(selector: Record<string, unknown>, labels: Record<string, string
 const rule: Rule = {
   meta: {
     id: 'workload-selector-mismatch',
-    description: 'A workload whose spec.selector does not select its own pod template (or is missing or empty where required), which the API server rejects.',
+    description: 'A workload whose spec.selector does not select its own pod template (or is empty where a selector is required), which the API server rejects.',
     category: 'selector',
     severity: 'error',
     messages: {
       mismatch: 'the selector of {{workload}} does not match its own pod template: {{why}}',
-      missing: '{{workload}} has no spec.selector; {{apiVersion}} requires one that matches the pod template labels',
       empty: '{{workload}} has an empty spec.selector, which would select every pod in the namespace; the API server rejects it',
     },
     remediation: 'Make spec.selector.matchLabels a subset of spec.template.metadata.labels.',
@@ -48,10 +47,8 @@ const rule: Rule = {
       const spec = isRecord(o.body.spec) ? o.body.spec : {};
       const workload = describe(refOf(o));
       const sel = spec.selector;
-      if (sel === undefined || sel === null) {
-        if (NEEDS_SELECTOR.has(o.kind) && o.apiVersion === 'apps/v1') report({ object: o, path: ['spec'], messageId: 'missing', data: { workload, apiVersion: code(o.apiVersion) } });
-        continue;
-      }
+      // A missing selector is a schema error (schema-invalid reports it).
+      if (sel === undefined || sel === null) continue;
       if (!isRecord(sel)) continue;
       if (o.kind === 'ReplicationController') {
         // A plain map, like a Service selector.

@@ -105,6 +105,8 @@ export interface ServiceNode {
 export interface GraphSettings {
   clusterDomain: string;
   defaultNamespace: string;
+  /** Kubernetes minor version whose API schemas apply, like `1.37`. */
+  kubernetesVersion: string;
 }
 
 export interface ServiceGraph {

@@ -1,0 +1,120 @@
+import type { Rule } from '../../src/types/rule.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
+import { formatPath } from '../../src/types/object.js';
+import { hasSchema } from '../../src/kubernetes.js';
+import { code, editDistance, list } from '../../src/text.js';
+import { bundleFor, type SchemaError } from './validators.js';
+
+/** Mistakes common enough to deserve their own explanation. */
+const HINTS: Record<string, string> = {
+  'Service:spec.selector.matchLabels': 'a Service selector is a plain map of labels (`selector: {app: web}`); matchLabels belongs to workload selectors',
+  'Service:spec.selector.matchExpressions': 'a Service selector is a plain map of labels and cannot use expressions',
+};
+
+function pathOf(instancePath: string): Path {
+  return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => {
+    const k = s.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(k) ? Number(k) : k;
+  });
+}
+
+function valueAt(body: unknown, path: Path): unknown {
+  let cur = body;
+  for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  return cur;
+}
+
+function suggest(name: string, fields: string[]): string | undefined {
+  const lower = name.toLowerCase();
+  fields = fields.filter((f) => f !== name);
+  const same = fields.find((f) => f.toLowerCase() === lower);
+  if (same) return same;
+  let best: { f: string; d: number } | undefined;
+  for (const f of fields) {
+    if (Math.abs(f.length - name.length) > 2) continue;
+    const d = editDistance(lower, f.toLowerCase(), 2);
+    if (d <= 2 && (!best || d < best.d)) best = { f, d };
+  }
+  return best?.f;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
+  return `a ${typeof v}`;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'schema-invalid',
+    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields.',
+    category: 'schema',
+    severity: 'error',
+    messages: {
+      unknownField: 'unknown field {{field}} in {{parent}}{{hint}}',
+      wrongType: '{{field}} must be {{want}}, found {{found}}',
+      required: '{{parent}} is missing the required field {{field}}',
+      enum: '{{field}} must be one of {{allowed}}, found {{found}}',
+      invalid: '{{field}} {{message}}',
+    },
+    remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
+  },
+  check({ graph, report }) {
+    const bundle = bundleFor(graph.settings.kubernetesVersion);
+    for (const o of graph.objects) {
+      if (!hasSchema(o.apiVersion, o.kind)) continue;
+      const validate = bundle.validators[`${o.apiVersion}/${o.kind}`];
+      if (!validate || validate(o.body)) continue;
+      for (const e of relevant(validate.errors ?? [], o)) {
+        const path = pathOf(e.instancePath);
+        const where = formatPath(path) || 'the object';
+        if (e.keyword === 'additionalProperties') {
+          const extra = String(e.params.additionalProperty);
+          const full = [...path, extra];
+          const hint = HINTS[`${o.kind}:${formatPath(full)}`];
+          const near = suggest(extra, bundle.fields);
+          report({ object: o, path: full, messageId: 'unknownField', data: { field: code(extra), parent: code(where), hint: hint ? `; ${hint}` : near ? `; did you mean ${code(near)}?` : '' } });
+        } else if (HINTS[`${o.kind}:${where}`]) {
+          report({ object: o, path, messageId: 'invalid', data: { field: code(where), message: `is not allowed here: ${HINTS[`${o.kind}:${where}`]}` } });
+        } else if (e.keyword === 'type' || e.keyword === 'oneOf') {
+          const v = valueAt(o.body, path);
+          const want = e.keyword === 'oneOf' ? 'an integer or a string' : typeText(e.params.type);
+          report({ object: o, path, messageId: 'wrongType', data: { field: code(where), want, found: `${typeName(v)}${v !== null && typeof v !== 'object' ? ` ${code(JSON.stringify(v))}` : ''}` } });
+        } else if (e.keyword === 'required') {
+          report({ object: o, path, messageId: 'required', data: { field: code(String(e.params.missingProperty)), parent: code(where) } });
+        } else if (e.keyword === 'enum') {
+          const allowed = (e.params.allowedValues as unknown[]).map((x) => code(String(x)));
+          report({ object: o, path, messageId: 'enum', data: { field: code(where), allowed: list(allowed, 8), found: code(JSON.stringify(valueAt(o.body, path))) } });
+        } else {
+          report({ object: o, path, messageId: 'invalid', data: { field: code(where), message: e.message ?? 'is invalid' } });
+        }
+      }
+    }
+  },
+};
+
+function typeText(t: unknown): string {
+  const types = (Array.isArray(t) ? t : [t]).filter((x) => x !== 'null').map(String);
+  return list(types.map((x) => (x === 'integer' ? 'an integer' : x === 'object' ? 'a map' : x === 'array' ? 'a list' : `a ${x}`)));
+}
+
+/**
+ * The errors worth showing: one per place, none for null values (Go reads null as
+ * absent), and none of the sub-errors a failed oneOf leaves behind.
+ */
+function relevant(errors: SchemaError[], o: K8sObject): SchemaError[] {
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    if (e.keyword !== 'oneOf' && oneOfPaths.has(e.instancePath)) return false;
+    if ((e.keyword === 'type' || e.keyword === 'oneOf') && valueAt(o.body, pathOf(e.instancePath)) === null) return false;
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export default rule;

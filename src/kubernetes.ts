@@ -1,0 +1,15 @@
+/** Kubernetes versions whose API schemas svclint bundles (rules/schema-invalid/generated). */
+export const KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36', '1.37'] as const;
+export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
+export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.37';
+
+/** The kinds validated against those schemas, as `apiVersion/kind`. */
+export const SCHEMA_KINDS = [
+  'v1/Service', 'v1/Endpoints', 'v1/Pod', 'v1/ReplicationController', 'v1/ConfigMap',
+  'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet', 'apps/v1/ReplicaSet',
+  'batch/v1/Job', 'batch/v1/CronJob', 'discovery.k8s.io/v1/EndpointSlice', 'networking.k8s.io/v1/Ingress',
+] as const;
+
+export function hasSchema(apiVersion: string, kind: string): boolean {
+  return (SCHEMA_KINDS as readonly string[]).includes(`${apiVersion}/${kind}`);
+}
