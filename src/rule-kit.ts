@@ -32,8 +32,7 @@ export function exposes(svc: ServiceNode, port: { number?: number; name?: string
 /** Services of a namespace whose names are close to a name, for "did you mean". */
 export function nearestService(graph: ServiceGraph, namespace: string, name: string): string | undefined {
   let best: { n: string; d: number } | undefined;
-  for (const s of graph.services) {
-    if (s.object.namespace !== namespace) continue;
+  for (const s of graph.servicesIn(namespace)) {
     // Stricter than label typos: long names share many characters by chance.
     const d = editDistance(name, s.object.name, 3);
     if (d > 0 && d <= Math.max(1, Math.floor(name.length / 6)) && (!best || d < best.d)) best = { n: s.object.name, d };
@@ -43,5 +42,5 @@ export function nearestService(graph: ServiceGraph, namespace: string, name: str
 
 /** Whether the run defines any Service in a namespace (else a missing one may live elsewhere). */
 export function hasServicesIn(graph: ServiceGraph, namespace: string): boolean {
-  return graph.services.some((s) => s.object.namespace === namespace);
+  return graph.servicesIn(namespace).length > 0;
 }

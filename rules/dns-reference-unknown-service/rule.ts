@@ -40,7 +40,7 @@ function checkValue(ctx: RuleContext, site: Site, value: string, ignore: string[
     switch (r.kind) {
       case 'missing': {
         const near = nearestService(ctx.graph, r.namespace, r.name);
-        const elsewhere = ctx.graph.services.filter((s) => s.object.name === r.name && s.object.namespace !== r.namespace).map((s) => s.object.namespace);
+        const elsewhere = ctx.graph.servicesNamed(r.name).filter((s) => s.object.namespace !== r.namespace).map((s) => s.object.namespace);
         const hint = near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
         // Another namespace is often infrastructure installed from elsewhere: a warning.
         ctx.report({ ...base, messageId: 'missing', severity: r.namespace === site.namespace ? undefined : 'warning', data: { ...data, name: code(r.name), namespace: code(r.namespace), hint } });

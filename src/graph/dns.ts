@@ -22,7 +22,7 @@ const OTHER_DOMAINS = new Set(['clusterset.local']);
 function statefulSetPod(graph: ServiceGraph, namespace: string, name: string): DnsResolution | undefined {
   const m = /^(.+)-(\d+)$/.exec(name);
   if (!m) return undefined;
-  const t = graph.templates.find((x) => x.owner.kind === 'StatefulSet' && x.namespace === namespace && x.owner.name === m[1]);
+  const t = graph.templatesIn(namespace).find((x) => x.owner.kind === 'StatefulSet' && x.owner.name === m[1]);
   if (!t) return undefined;
   const sn = getIn(t.owner.body, ['spec', 'serviceName']);
   return { kind: 'statefulset-pod', pod: name, statefulSet: m[1]!, serviceName: typeof sn === 'string' && sn !== '' ? sn : undefined, namespace };
@@ -39,7 +39,7 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
   const h = host.toLowerCase().replace(/\.$/, '');
   const labels = h.split('.');
   // Only a namespace the run defines Services in can tell that a Service is missing.
-  const known = (ns: string) => graph.services.some((s) => s.object.namespace === ns);
+  const known = (ns: string) => graph.servicesIn(ns).length > 0;
   if (labels.length >= 2 && BUILTIN.has(`${labels[1]}/${labels[0]}`) && (labels.length === 2 || labels[2] === 'svc')) return { kind: 'unknown' };
 
   const svcIdx = labels.lastIndexOf('svc');
@@ -66,7 +66,7 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
     if (!known(from)) return { kind: 'unknown' };
     const pod = statefulSetPod(graph, from, h);
     if (pod) return pod;
-    const elsewhere = graph.services.filter((s) => s.object.name === h && s.object.namespace !== from).map((s) => s.object.namespace);
+    const elsewhere = graph.servicesNamed(h).filter((s) => s.object.namespace !== from).map((s) => s.object.namespace);
     return elsewhere.length ? { kind: 'short-elsewhere', name: h, namespaces: [...new Set(elsewhere)] } : { kind: 'unknown' };
   }
   if (labels.length === 2) {
@@ -86,7 +86,7 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
 }
 
 function named(graph: ServiceGraph, name: string, ns: string, form: 'namespaced' | 'fqdn'): DnsResolution {
-  if (!graph.services.some((s) => s.object.namespace === ns)) return { kind: 'unknown' };
+  if (graph.servicesIn(ns).length === 0) return { kind: 'unknown' };
   const svc = graph.service(ns, name);
   if (svc) return { kind: 'service', service: svc, namespace: ns, form };
   return statefulSetPod(graph, ns, name) ?? { kind: 'missing', name, namespace: ns, form };

@@ -99,6 +99,12 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
   }
   const services = serviceObjects.map((o) => serviceNode(o, index, endpoints));
   const byName = new Map(services.map((s) => [`${s.object.namespace}/${s.object.name}`, s]));
+  const byNs = new Map<string, ServiceNode[]>();
+  const byShortName = new Map<string, ServiceNode[]>();
+  for (const s of services) {
+    push(byNs, s.object.namespace, s);
+    push(byShortName, s.object.name, s);
+  }
   const byOwner = new Map(templates.map((t) => [t.owner, t]));
   const namespaces = new Set<string>();
   for (const o of objects) {
@@ -118,6 +124,8 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     selectAnywhere: (sel) => index.selectAnywhere(sel),
     customPodSources: (ns) => custom.get(ns) ?? [],
     service: (ns, name) => byName.get(`${ns}/${name}`),
+    servicesIn: (ns) => byNs.get(ns) ?? [],
+    servicesNamed: (name) => byShortName.get(name) ?? [],
     namespaces,
     templateOf: (o) => byOwner.get(o),
     notReadyReasons: (t) => {

@@ -125,6 +125,10 @@ export interface ServiceGraph {
   notReadyReasons(t: PodTemplate): NotReadyReason[];
   /** The Service of that name in that namespace, if the run defines it. */
   service(namespace: string, name: string): ServiceNode | undefined;
+  /** Services of a namespace. */
+  servicesIn(namespace: string): readonly ServiceNode[];
+  /** Services of that name, in any namespace. */
+  servicesNamed(name: string): readonly ServiceNode[];
   /** Namespaces the run knows: of objects, and Namespace objects. */
   namespaces: ReadonlySet<string>;
   /** The pod template a workload object owns, if it is a pod source. */
