@@ -68,6 +68,24 @@ function emit(io: CliIO, text: string, outputFile: string | undefined): void {
 
 const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function collectFormat(value: string, previous: Format[]): Format[] {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`unknown format '${value}' (one of: ${FORMATS.join(', ')})`);
+  return [...previous, value as Format];
+}
+
+/** Formats and output files pair up by position; at most one format goes to stdout. */
+export function pairOutputs(formats: Format[], files: string[]): { format: Format; file?: string }[] {
+  const fs: Format[] = formats.length ? formats : ['stylish'];
+  if (files.length > fs.length) throw new UsageError(`${files.length} --output-file for ${fs.length} --format; give one --format per --output-file`);
+  const out = fs.map((format, i) => ({ format, file: files[i] }));
+  if (out.filter((o) => !o.file).length > 1) throw new UsageError('only one --format can go to stdout; give the others an --output-file');
+  return out;
+}
+
 function commonInputOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
@@ -91,13 +109,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       .description('lint manifests: files, folders (.yaml, .yml, .json), globs, or - for stdin')
       .argument('[paths...]', 'inputs (default: the current folder)'),
   )
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
-    .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .option('-f, --format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish)`, collectFormat, [] as Format[])
+    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect, [] as string[])
     .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
-    .action(async (paths: string[], opts: InputOpts & { format: Format; outputFile?: string; failLevel?: Severity; color?: boolean }) => {
+    .action(async (paths: string[], opts: InputOpts & { format: Format[]; outputFile: string[]; failLevel?: Severity; color?: boolean }) => {
       if (opts.namespace && !NAMESPACE_RE.test(opts.namespace)) throw new UsageError(`--namespace '${opts.namespace}' is not a valid namespace name`);
+      const outputs = pairOutputs(opts.format, opts.outputFile);
       const { config, found, result } = await load(paths, opts, io);
       const counts = countBySeverity(result.findings);
       const sources = new Map(found.files.map((f) => [f.path, f.text]));
@@ -109,8 +128,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         objects: result.graph.objects.length,
         services: result.graph.services.length,
       };
-      const text = format(opts.format, { findings: result.findings, summary, sources }, { color: !opts.outputFile && useColor(io, opts.color) });
-      emit(io, text, opts.outputFile);
+      const input = { findings: result.findings, summary, sources, rules: RULES.map((r) => r.meta), routes: computeRoutes(result.graph), env: io.env, cwd: io.cwd };
+      for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, opts.color) }), out.file);
       const fail = opts.failLevel ?? config.failLevel ?? 'error';
       exitCode = result.findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
     });

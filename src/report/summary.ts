@@ -1,4 +1,6 @@
 import type { Finding, Severity } from '../types/finding.js';
+import type { RuleMeta } from '../types/rule.js';
+import type { ServiceRoutes } from '../routes.js';
 
 export interface Summary {
   errors: number;
@@ -14,6 +16,14 @@ export interface ReportInput {
   summary: Summary;
   /** Source text by file path, for code frames. */
   sources: Map<string, string>;
+  /** Every rule of the run (SARIF descriptors, JUnit suites). */
+  rules?: readonly RuleMeta[];
+  /** The Service graph as routes (the markdown summary draws it). */
+  routes?: ServiceRoutes[];
+  /** Environment for CI formats: GITHUB_WORKSPACE, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA. */
+  env?: Record<string, string | undefined>;
+  /** Working directory: file paths in findings are relative to it. */
+  cwd?: string;
 }
 
 export function countBySeverity(findings: Finding[]): Record<Severity, number> {
