@@ -1,0 +1,46 @@
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { run, EXIT } from './cli.js';
+
+/**
+ * The GitHub Action's entry point (see action.yml): annotations on stdout, the markdown
+ * summary appended to $GITHUB_STEP_SUMMARY, counts and the SARIF path in $GITHUB_OUTPUT,
+ * and the exit code of the fail level.
+ */
+export async function action(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  const input = (name: string) => (env[`INPUT_${name.toUpperCase().replace(/-/g, '_')}`] ?? '').trim();
+  const paths = input('paths').split(/\s+/).filter(Boolean);
+  const work = mkdtempSync(path.join(tmpdir(), 'svclint-action-'));
+  const summaryFile = path.join(work, 'summary.md');
+  const jsonFile = path.join(work, 'report.json');
+  // Formats pair with output files by position; the one without a file (github) goes last, to stdout.
+  const args = [...(paths.length ? paths : ['.']), '-f', 'markdown', '-o', summaryFile, '-f', 'json', '-o', jsonFile];
+  const sarif = input('sarif-file');
+  if (sarif) args.push('-f', 'sarif', '-o', sarif);
+  args.push('-f', 'github');
+  for (const [flag, name] of [['--config', 'config'], ['--fail-level', 'fail-level'], ['--namespace', 'namespace'], ['--kubernetes-version', 'kubernetes-version'], ['--cluster-domain', 'cluster-domain']] as const) {
+    const v = input(name);
+    if (v) args.push(flag, v);
+  }
+  const code = await run(args, {
+    cwd,
+    env,
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: false,
+  });
+  if (code === EXIT.error) return code;
+  const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as { findings: unknown[]; summary: { errors: number; warnings: number; infos: number } };
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(summaryFile, 'utf8'));
+  if (env.GITHUB_OUTPUT) {
+    const s = report.summary;
+    const lines = [`errors=${s.errors}`, `warnings=${s.warnings}`, `infos=${s.infos}`, `findings=${report.findings.length}`, `sarif-file=${sarif ? path.resolve(cwd, sarif) : ''}`];
+    appendFileSync(env.GITHUB_OUTPUT, `${lines.join('\n')}\n`);
+  }
+  return code;
+}
+
+void action().then((code) => {
+  process.exitCode = code;
+});
