@@ -57,7 +57,8 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
     git('add', 'services/web.yaml');
     const refused = git('commit', '-m', 'broken service');
     expect(refused.code, refused.out).not.toBe(0);
-    expect(refused.out).toContain('services/web.yaml:5:20: error: selector `app: web-frontnd` matches no pod');
+    expect(refused.out).toContain('services/web.yaml:5:3: error: selector `app: web-frontnd` matches no pod');
+    expect(refused.out).toContain('(found `app: web`)');
     expect(refused.out).toContain('[selector-no-match]');
 
     writeFileSync(path.join(repo, 'services', 'web.yaml'), service('web'));
