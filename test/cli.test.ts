@@ -150,8 +150,8 @@ describe('svclint lint', () => {
 
   it('colours only on request or a terminal, never with NO_COLOR', () => {
     expect(cli([DEMO]).stdout).not.toContain('\u001b[');
-    expect(cli([DEMO], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
-    expect(cli([DEMO, '--no-color'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+    expect(cli([DEMO], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
+    expect(cli([DEMO, '--no-color'], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
   });
 
   it('writes to --output-file', () => {

@@ -13,12 +13,20 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would, in a child process. */
-export function cli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliResult {
+export function cli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+  // Node.js 24 warns when NO_COLOR and FORCE_COLOR are both set, so set only what a case asks for.
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
+  delete env.FORCE_COLOR;
+  if (opts.env?.FORCE_COLOR !== undefined) {
+    env.FORCE_COLOR = opts.env.FORCE_COLOR;
+    delete env.NO_COLOR;
+  }
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...opts.env },
+    env: env as NodeJS.ProcessEnv,
     maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

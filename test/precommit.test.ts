@@ -43,7 +43,8 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
     const repo = path.join(base, 'app');
     mkdirSync(path.join(repo, 'services'), { recursive: true });
     mkdirSync(path.join(repo, 'workloads'), { recursive: true });
-    const env = { ...process.env, PRE_COMMIT_HOME: path.join(base, 'cache'), NO_COLOR: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+    const { FORCE_COLOR: _force, ...inherited } = process.env;
+    const env = { ...inherited, PRE_COMMIT_HOME: path.join(base, 'cache'), NO_COLOR: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
     const git = (...args: string[]) => sh('git', args, { cwd: repo, env });
     expect(git('init', '--quiet', '-b', 'main').code).toBe(0);
     writeFileSync(path.join(repo, '.pre-commit-config.yaml'), `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: svclint\n`);
