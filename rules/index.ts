@@ -8,6 +8,7 @@ import targetPortUndeclared from './target-port-undeclared/rule.js';
 import targetPortUnresolved from './target-port-unresolved/rule.js';
 import unusedSuppression from './unused-suppression/rule.js';
 import yamlSyntax from './yaml-syntax/rule.js';
+import renderFailed from './render-failed/rule.js';
 import schemaInvalid from './schema-invalid/rule.js';
 import serviceEnvCollision from './service-env-collision/rule.js';
 import dnsReferenceUnknownService from './dns-reference-unknown-service/rule.js';
@@ -31,6 +32,7 @@ import serviceSpecInvalid from './service-spec-invalid/rule.js';
 export const RULES: readonly Rule[] = [
   yamlSyntax,
   fileUnreadable,
+  renderFailed,
   schemaInvalid,
   fieldTypeInvalid,
   serviceNameInvalid,

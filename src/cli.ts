@@ -40,6 +40,10 @@ async function configFor(io: CliIO, file: string | undefined): Promise<Config> {
 }
 
 interface InputOpts {
+  helmValues?: string[];
+  helmSet?: string[];
+  helmRelease?: string;
+  render?: boolean;
   config?: string;
   namespace?: string;
   clusterDomain?: string;
@@ -51,7 +55,8 @@ async function load(paths: string[], opts: InputOpts, io: CliIO) {
   if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
   if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
   const inputs = paths.length ? paths : ['.'];
-  const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin });
+  const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: opts.namespace ?? config.namespace };
+  const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render });
   const parsed = await parseAll(found.files);
   const result = lint({ files: found.files, parsed, problems: found.problems, config, namespace: opts.namespace });
   return { config, found, result };
@@ -91,6 +96,10 @@ function commonInputOptions(cmd: Command): Command {
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
     .option('-n, --namespace <name>', 'namespace of objects that set none (default: config, else "default")')
     .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
+    .option('--helm-values <file>', 'values file for the Helm charts found in folders, repeatable', collect, [] as string[])
+    .option('--helm-set <key=value>', 'value for the Helm charts found in folders, repeatable', collect, [] as string[])
+    .option('--helm-release <name>', 'release name for helm template', 'release')
+    .option('--no-render', 'lint the raw files of Helm charts and kustomizations instead of rendering them')
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
 }
 

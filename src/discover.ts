@@ -4,9 +4,10 @@ import { globby, isDynamicPattern } from 'globby';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
+import { isChartDir, kustomizationFile, kustomizationRefs, renderChart, renderKustomization, type RenderOptions } from './render.js';
 import { UsageError } from './errors.js';
 
-export const MANIFEST_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json'];
+export const MANIFEST_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json', '**/Kustomization'];
 export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 export interface DiscoverOptions {
@@ -17,6 +18,8 @@ export interface DiscoverOptions {
   ignoreBase?: string;
   maxFileBytes?: number;
   readStdin?: () => Promise<string>;
+  /** Render Helm charts and kustomizations found in folders; false lints their raw files. */
+  render?: RenderOptions | false;
 }
 
 export interface Discovered {
@@ -73,7 +76,23 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
         ignore: ['**/node_modules/**', '**/.git/**'],
         followSymbolicLinks: false,
       });
-      for (const f of found.sort()) if (!isIgnored(f)) add(f);
+      const kept = found.sort().filter((f) => !isIgnored(f));
+      if (opts.render === false) {
+        for (const f of kept) add(f);
+      } else {
+        const plan = planRender(abs, kept);
+        for (const f of plan.raw) add(f);
+        for (const dir of plan.charts) {
+          const r = await renderChart(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd);
+          files.push(...r.files);
+          problems.push(...r.problems);
+        }
+        for (const dir of plan.kustomizations) {
+          const r = await renderKustomization(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd);
+          files.push(...r.files);
+          problems.push(...r.problems);
+        }
+      }
     } else if (st) {
       add(abs); // an explicitly named file is read whatever its extension
     } else if (isDynamicPattern(input)) {
@@ -105,6 +124,27 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     }
   }
   return { files, problems };
+}
+
+const under = (root: string, f: string) => f === root || f.startsWith(`${root}${path.sep}`);
+
+/**
+ * Which folders to render instead of reading their files: Helm charts (a Chart.yaml; their
+ * templates are not YAML until rendered, subcharts render with their parent) and
+ * kustomizations that no other kustomization in the input builds on (bases render
+ * through their overlays). Everything under a rendered folder is left to the renderer.
+ */
+export function planRender(root: string, files: string[]): { raw: string[]; charts: string[]; kustomizations: string[] } {
+  const dirs = new Set(files.map((f) => path.dirname(f)));
+  dirs.add(root);
+  const chartRoots = [...dirs].filter(isChartDir);
+  const charts = chartRoots.filter((c) => !chartRoots.some((o) => o !== c && under(o, c)));
+  const kustRoots = [...dirs].filter((d) => kustomizationFile(d) && !charts.some((c) => under(c, d)));
+  const referenced = new Set(kustRoots.flatMap((d) => kustomizationRefs(kustomizationFile(d)!)));
+  const kustomizations = kustRoots.filter((d) => !referenced.has(d));
+  const consumed = [...charts, ...kustRoots];
+  const raw = files.filter((f) => !consumed.some((d) => under(d, f)));
+  return { raw, charts: charts.sort(), kustomizations: kustomizations.sort() };
 }
 
 /** Ignore globs use .gitignore syntax, relative to `ignoreBase` (the config file's folder). */

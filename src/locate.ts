@@ -60,5 +60,5 @@ export function toLocation(file: SourceFile, start: number, end: number): Locati
   const s = lc.linePos(start);
   const e = lc.linePos(Math.max(end, start));
   const endColumn = e.line === s.line && e.col <= s.col ? s.col + 1 : e.col;
-  return { file: file.path, line: s.line, column: s.col, endLine: e.line, endColumn };
+  return { file: file.path, line: s.line, column: s.col, endLine: e.line, endColumn, ...(file.rendered ? { rendered: file.rendered } : {}) };
 }

@@ -15,7 +15,7 @@ export interface StylishOptions {
 const SEVERITY_STYLE: Record<Finding['severity'], Style> = { error: 'red', warning: 'yellow', info: 'blue' };
 
 function loc(l: Location): string {
-  return `${l.file}:${l.line}:${l.column}`;
+  return `${l.file}:${l.line}:${l.column}${l.rendered ? ` (in the ${l.rendered === 'helm' ? 'helm template' : 'kustomize'} output)` : ''}`;
 }
 
 function codeFrame(text: string, l: Location, paint: (s: Style, t: string) => string, context: number): string[] {

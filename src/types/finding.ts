@@ -17,6 +17,8 @@ export interface Location {
   column: number;
   endLine: number;
   endColumn: number;
+  /** Set when the position is in a renderer's output for this file (helm template, kustomize). */
+  rendered?: 'helm' | 'kustomize';
 }
 
 export interface RelatedInfo {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the external tools the tests run for real, once, into a cache outside the
+# repository: Helm from its published Go module (kubectl, for kustomize, is on the machine).
+set -euo pipefail
+TOOLS="${SVCLINT_TOOLS:-$HOME/.cache/svclint-tools}"
+HELM_VERSION=v3.22.0
+mkdir -p "$TOOLS/bin"
+if ! "$TOOLS/bin/helm" version --template "{{ .Version }}" 2>/dev/null | grep -qx "$HELM_VERSION"; then
+  echo "building helm $HELM_VERSION into $TOOLS/bin (once)..." >&2
+  GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+fi
+command -v kubectl >/dev/null || echo "warning: kubectl not found; the kustomize tests need it" >&2
+echo "$TOOLS/bin"
