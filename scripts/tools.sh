@@ -5,9 +5,11 @@ set -euo pipefail
 TOOLS="${SVCLINT_TOOLS:-$HOME/.cache/svclint-tools}"
 HELM_VERSION=v3.22.0
 mkdir -p "$TOOLS/bin"
-if ! "$TOOLS/bin/helm" version --template "{{ .Version }}" 2>/dev/null | grep -qx "$HELM_VERSION"; then
+# A binary built with `go install` does not know its own patch version: keep a stamp.
+if [ ! -x "$TOOLS/bin/helm" ] || [ "$(cat "$TOOLS/helm.version" 2>/dev/null)" != "$HELM_VERSION" ]; then
   echo "building helm $HELM_VERSION into $TOOLS/bin (once)..." >&2
   GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+  echo "$HELM_VERSION" > "$TOOLS/helm.version"
 fi
 command -v kubectl >/dev/null || echo "warning: kubectl not found; the kustomize tests need it" >&2
 echo "$TOOLS/bin"
