@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 60_000,
     pool: 'forks',
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
-    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+    reporters: ['default', ['json', { outputFile: process.env.SVCLINT_TEST_RESULTS ?? 'test-results.json' }]],
   },
 });

@@ -13,5 +13,8 @@ if (!existsSync(bin)) {
 }
 const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
 console.log(`running the suite under Node.js ${version}`);
-const r = spawnSync(bin, ['node_modules/vitest/vitest.mjs', 'run', '--outputFile.json=test-results-node24.json', ...process.argv.slice(2)], { stdio: 'inherit' });
+const r = spawnSync(bin, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, SVCLINT_TEST_RESULTS: 'test-results-node24.json' },
+});
 process.exit(r.status ?? 1);
