@@ -18,6 +18,15 @@ export async function action(env: NodeJS.ProcessEnv = process.env, cwd = process
   const args = [...(paths.length ? paths : ['.']), '-f', 'markdown', '-o', summaryFile, '-f', 'json', '-o', jsonFile];
   const sarif = input('sarif-file');
   if (sarif) args.push('-f', 'sarif', '-o', sarif);
+  // More reports: `junit=reports/svclint.xml json=svclint.json`.
+  for (const pair of input('extra-formats').split(/\s+/).filter(Boolean)) {
+    const [fmt, file] = pair.split('=');
+    if (!fmt || !file) {
+      process.stderr.write(`svclint: extra-formats wants format=path pairs, got '${pair}'\n`);
+      return EXIT.error;
+    }
+    args.push('-f', fmt, '-o', file);
+  }
   args.push('-f', 'github');
   for (const [flag, name] of [['--config', 'config'], ['--fail-level', 'fail-level'], ['--namespace', 'namespace'], ['--kubernetes-version', 'kubernetes-version'], ['--cluster-domain', 'cluster-domain']] as const) {
     const v = input(name);

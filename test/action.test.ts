@@ -82,7 +82,7 @@ describe('GitHub Action (action.yml)', () => {
 
   it('annotates, summarises, sets outputs and fails the step on errors', () => {
     const ws = workspaceWith(path.join(ROOT, 'fixtures', 'demo'));
-    const r = runAction(ws, { paths: 'services\nworkloads', 'sarif-file': 'svclint.sarif' });
+    const r = runAction(ws, { paths: 'services\nworkloads', 'sarif-file': 'svclint.sarif', 'extra-formats': 'junit=reports.xml' });
     expect(r.code).toBe(1);
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
     expect(annotations).toHaveLength(4);
@@ -91,6 +91,7 @@ describe('GitHub Action (action.yml)', () => {
     expect(r.summary).toContain('```mermaid');
     expect(r.outputs).toEqual({ errors: '4', warnings: '0', infos: '0', findings: '4', 'sarif-file': path.join(ws, 'svclint.sarif') });
     expect(JSON.parse(readFileSync(path.join(ws, 'svclint.sarif'), 'utf8')).runs[0].results).toHaveLength(4);
+    expect(readFileSync(path.join(ws, 'reports.xml'), 'utf8')).toMatch(/<testsuites name="svclint" tests="\d+" failures="4"/);
   }, 300_000);
 
   it('passes on clean manifests and honours fail-level and working-directory', () => {
