@@ -44,3 +44,18 @@ export function nearestService(graph: ServiceGraph, namespace: string, name: str
 export function hasServicesIn(graph: ServiceGraph, namespace: string): boolean {
   return graph.servicesIn(namespace).length > 0;
 }
+
+/**
+ * Per-pod DNS names (`<host>.<service>.<ns>.svc`) need a headless Service of that name in
+ * the pod's namespace that selects the pod: StatefulSet serviceName and pod subdomain alike.
+ */
+export function podDnsService(graph: ServiceGraph, t: PodTemplate, name: string):
+  | { problem: 'missing' }
+  | { problem: 'notHeadless' | 'notSelecting'; service: ServiceNode }
+  | { problem: undefined; service: ServiceNode } {
+  const service = graph.service(t.namespace, name);
+  if (!service) return { problem: 'missing' };
+  if (!service.headless) return { problem: 'notHeadless', service };
+  if (service.mode === 'selector' && !service.backends.includes(t)) return { problem: 'notSelecting', service };
+  return { problem: undefined, service };
+}

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { where } from '../../src/rule-kit.js';
+import { podDnsService, where } from '../../src/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
 
@@ -24,12 +24,12 @@ const rule: Rule = {
       if (typeof sub !== 'string' || sub === '') continue;
       const hostname = getIn(t.owner.body, [...specPath, 'hostname']);
       const host = typeof hostname === 'string' && hostname !== '' ? hostname : '<pod-hostname>';
-      const svc = graph.service(t.namespace, sub);
       const data = { workload: where(t), subdomain: code(sub), namespace: code(t.namespace), example: code(`${host}.${sub}.${t.namespace}.svc.${domain}`) };
       const path = [...specPath, 'subdomain'];
-      if (!svc) report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning' });
-      else if (!svc.headless) report({ object: t.owner, path, messageId: 'notHeadless', data, related: [{ object: svc.object, path: ['spec'], message: `Service ${t.namespace}/${sub}` }] });
-      else if (svc.mode === 'selector' && !svc.backends.includes(t)) report({ object: t.owner, path, messageId: 'notSelecting', data, related: [{ object: svc.object, path: svc.selectorPath, message: `selector of Service ${t.namespace}/${sub}` }] });
+      const r = podDnsService(graph, t, sub);
+      if (r.problem === 'missing') report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning' });
+      else if (r.problem === 'notHeadless') report({ object: t.owner, path, messageId: 'notHeadless', data, related: [{ object: r.service.object, path: ['spec'], message: `Service ${t.namespace}/${sub}` }] });
+      else if (r.problem === 'notSelecting') report({ object: t.owner, path, messageId: 'notSelecting', data, related: [{ object: r.service.object, path: r.service.selectorPath, message: `selector of Service ${t.namespace}/${sub}` }] });
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { where } from '../../src/rule-kit.js';
+import { podDnsService, where } from '../../src/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
 
@@ -22,7 +22,6 @@ const rule: Rule = {
       if (t.owner.kind !== 'StatefulSet') continue;
       const name = getIn(t.owner.body, ['spec', 'serviceName']);
       if (typeof name !== 'string' || name === '') continue;
-      const svc = graph.service(t.namespace, name);
       const data = {
         workload: where(t),
         service: code(name),
@@ -30,17 +29,18 @@ const rule: Rule = {
         example: code(`${t.owner.name}-0.${name}.${t.namespace}.svc.${domain}`),
       };
       const path = ['spec', 'serviceName'];
-      if (!svc) {
+      const r = podDnsService(graph, t, name);
+      if (r.problem === 'missing') {
         report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning' });
-      } else if (!svc.headless) {
-        report({ object: t.owner, path, messageId: 'notHeadless', severity: 'warning', data: { ...data, clusterIP: svc.clusterIP ?? 'allocated' }, related: [{ object: svc.object, path: ['spec'], message: `Service ${t.namespace}/${name}` }] });
-      } else if (svc.mode === 'selector' && !svc.backends.includes(t)) {
+      } else if (r.problem === 'notHeadless') {
+        report({ object: t.owner, path, messageId: 'notHeadless', severity: 'warning', data: { ...data, clusterIP: r.service.clusterIP ?? 'allocated' }, related: [{ object: r.service.object, path: ['spec'], message: `Service ${t.namespace}/${name}` }] });
+      } else if (r.problem === 'notSelecting') {
         report({
           object: t.owner,
           path,
           messageId: 'notSelecting',
-          data: { ...data, selector: Object.entries(svc.selector).map(([k, v]) => code(`${k}: ${v}`)).join(', ') },
-          related: [{ object: svc.object, path: svc.selectorPath, message: `selector of Service ${t.namespace}/${name}` }],
+          data: { ...data, selector: Object.entries(r.service.selector).map(([k, v]) => code(`${k}: ${v}`)).join(', ') },
+          related: [{ object: r.service.object, path: r.service.selectorPath, message: `selector of Service ${t.namespace}/${name}` }],
         });
       }
     }
