@@ -8,6 +8,9 @@ import targetPortUndeclared from './target-port-undeclared/rule.js';
 import targetPortUnresolved from './target-port-unresolved/rule.js';
 import unusedSuppression from './unused-suppression/rule.js';
 import yamlSyntax from './yaml-syntax/rule.js';
+import clusterDnsUnhealthy from './cluster-dns-unhealthy/rule.js';
+import manualEndpointsMissing from './manual-endpoints-missing/rule.js';
+import serviceNoReadyEndpoints from './service-no-ready-endpoints/rule.js';
 import renderFailed from './render-failed/rule.js';
 import schemaInvalid from './schema-invalid/rule.js';
 import serviceEnvCollision from './service-env-collision/rule.js';
@@ -57,5 +60,8 @@ export const RULES: readonly Rule[] = [
   routeBackendUnknown,
   dnsReferenceUnknownService,
   serviceEnvCollision,
+  serviceNoReadyEndpoints,
+  manualEndpointsMissing,
+  clusterDnsUnhealthy,
   unusedSuppression,
 ];

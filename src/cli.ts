@@ -158,6 +158,26 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     });
 
   program
+    .command('doctor')
+    .description('explain why live Services have no working backends (read-only: only get and list)')
+    .argument('[target]', 'svc/NAME: one Service in depth')
+    .option('-n, --namespace <name>', 'only this namespace (default: the whole cluster)')
+    .option('-A, --all-namespaces', 'the whole cluster')
+    .option('-l, --selector <labels>', 'only Services with these labels (key=value,key!=value,key,!key)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--request-timeout <duration>', 'give up on an API request after this long', '10s')
+    .option('--from <file>', 'a saved cluster state (kubectl get ... -o yaml) instead of a live cluster; - for stdin')
+    .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
+    .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
+    .option('-f, --format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish; with svc/NAME, a chain view)`, collectFormat, [] as Format[])
+    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect, [] as string[])
+    .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
+    .action(async (target: string | undefined, opts: DoctorCliOptions) => {
+      exitCode = await doctorAction(target, opts, io);
+    });
+
+  program
     .command('rules')
     .description('list every rule with its id, category, default severity and description')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...RULE_FORMATS]).default('text'))
@@ -181,6 +201,60 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (io.env.SVCLINT_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     return EXIT.error;
   }
+}
+
+interface DoctorCliOptions {
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout: string;
+  from?: string;
+  config?: string;
+  clusterDomain?: string;
+  format: Format[];
+  outputFile: string[];
+  failLevel?: Severity;
+}
+
+async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
+  const { doctorLive, selectFindings } = await import('./doctor/command.js');
+  const { chainView } = await import('./doctor/chain.js');
+  let svcTarget: { namespace: string; name: string } | undefined;
+  if (target) {
+    const m = /^(?:svc|service|services)\/([a-z0-9-]+)$/.exec(target);
+    if (!m) throw new UsageError(`'${target}' is not svc/NAME`);
+    svcTarget = { namespace: opts.namespace ?? 'default', name: m[1]! };
+  }
+  const config = await configFor(io, opts.config);
+  if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
+  let result;
+  let files = 0;
+  let sources = new Map<string, string>();
+  if (opts.from) {
+    const found = await discover([opts.from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false });
+    const r = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace, live: true });
+    result = { graph: r.graph, findings: r.findings, requests: 0 };
+    files = found.files.length;
+    sources = new Map(found.files.map((f) => [f.path, f.text]));
+  } else {
+    result = await doctorLive(opts, config, io);
+  }
+  const findings = selectFindings(result, { selector: opts.selector, target: svcTarget });
+  const fail = opts.failLevel ?? config.failLevel ?? 'error';
+  const code = findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
+  if (svcTarget && opts.format.length === 0) {
+    const svc = result.graph.service(svcTarget.namespace, svcTarget.name);
+    if (!svc) throw new UsageError(`no Service ${svcTarget.namespace}/${svcTarget.name} (give its namespace with -n)`);
+    io.stdout(chainView(result.graph, svc, result.findings));
+    return code;
+  }
+  const counts = countBySeverity(findings);
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files, objects: result.graph.objects.length, services: result.graph.services.length };
+  const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes: computeRoutes(result.graph), env: io.env, cwd: io.cwd };
+  for (const out of pairOutputs(opts.format, opts.outputFile)) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
+  return code;
 }
 
 /** Entry point of bin/svclint.js. */

@@ -67,3 +67,28 @@ export function toObjects(files: ParsedFile[], opts: ObjectOptions, firstId = 0)
   }
   return out;
 }
+
+/** Objects read from a cluster: plain values with no file behind them. */
+export function toLiveObjects(items: Record<string, unknown>[], firstId = 0): K8sObject[] {
+  const out: K8sObject[] = [];
+  const seen = new Set<string>();
+  let id = firstId;
+  for (const body of items) {
+    if (!looksLikeObject(body) || typeof body.apiVersion !== 'string') continue;
+    const meta = isRecord(body.metadata) ? body.metadata : {};
+    const uid = typeof meta.uid === 'string' ? meta.uid : undefined;
+    if (uid && seen.has(uid)) continue; // read twice (a DNS look-up and a list)
+    if (uid) seen.add(uid);
+    const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+    out.push({
+      id: id++,
+      apiVersion: body.apiVersion,
+      kind: body.kind,
+      name: typeof meta.name === 'string' ? meta.name : '<unnamed>',
+      namespace: isClusterScoped(body.kind) ? '' : ns,
+      namespaceDefaulted: false,
+      body,
+    });
+  }
+  return out;
+}

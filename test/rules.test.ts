@@ -13,11 +13,12 @@ const RULES_DIR = path.join(ROOT, 'rules');
 const folders = readdirSync(RULES_DIR).filter((d) => statSync(path.join(RULES_DIR, d)).isDirectory()).sort();
 
 /** Fenced examples of a rule page: ```yaml invalid / ```yaml valid. */
-function docExamples(md: string): { kind: 'valid' | 'invalid'; text: string; line: number }[] {
-  const out: { kind: 'valid' | 'invalid'; text: string; line: number }[] = [];
-  const re = /^```yaml (valid|invalid)\n([\s\S]*?)^```$/gm;
+function docExamples(md: string): { kind: 'valid' | 'invalid'; live: boolean; text: string; line: number }[] {
+  const out: { kind: 'valid' | 'invalid'; live: boolean; text: string; line: number }[] = [];
+  // ```yaml invalid / ```yaml valid; `live` after it marks a saved cluster state (svclint doctor --from).
+  const re = /^```yaml (valid|invalid)( live)?\n([\s\S]*?)^```$/gm;
   for (let m = re.exec(md); m; m = re.exec(md)) {
-    out.push({ kind: m[1] as 'valid' | 'invalid', text: m[2]!, line: md.slice(0, m.index).split('\n').length });
+    out.push({ kind: m[1] as 'valid' | 'invalid', live: Boolean(m[2]), text: m[3]!, line: md.slice(0, m.index).split('\n').length });
   }
   return out;
 }
@@ -58,7 +59,7 @@ for (const rule of RULES) {
         expect(examples.some((e) => e.kind === 'valid'), 'a valid example').toBe(true);
       }
       for (const ex of examples) {
-        const { findings } = lintText(ex.text, `rules/${id}/README.md:${ex.line}`);
+        const { findings } = lintText(ex.text, `rules/${id}/README.md:${ex.line}`, { live: ex.live });
         if (ex.kind === 'valid') expect(findings.map((f) => `${f.ruleId}: ${f.message}`), `valid example at line ${ex.line}`).toEqual([]);
         else expect(findings.map((f) => f.ruleId), `invalid example at line ${ex.line}`).toContain(id);
       }
@@ -80,7 +81,9 @@ for (const rule of RULES) {
         const file = path.join(casesDir, c);
         const isDir = statSync(file).isDirectory();
         const found = await discover([file], { cwd: ROOT, ignore: [] });
-        const { graph, findings } = lint({ files: found.files, problems: found.problems });
+        // `# svclint-case: live` makes a case a cluster snapshot, as svclint doctor --from reads it.
+        const live = !isDir && readFileSync(file, 'utf8').startsWith('# svclint-case: live');
+        const { graph, findings } = lint({ files: found.files, problems: found.problems, live });
         if (isDir) {
           const expected = readdirSync(file, { recursive: true, encoding: 'utf8' })
             .filter((f) => statSync(path.join(file, f)).isFile())

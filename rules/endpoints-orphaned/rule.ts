@@ -46,6 +46,7 @@ const rule: Rule = {
         continue;
       }
       if (svc.mode === 'selector') {
+        if (graph.settings.live) continue; // live, these are the controller's own slices
         report({ object: o, path: ['metadata', 'name'], messageId: 'managed', data: base, severity: 'warning', related: [{ object: svc.object, path: svc.selectorPath, message: 'the Service\'s selector' }] });
         continue;
       }

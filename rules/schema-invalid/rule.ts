@@ -108,6 +108,8 @@ function relevant(errors: SchemaError[], o: K8sObject): SchemaError[] {
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   const seen = new Set<string>();
   return errors.filter((e) => {
+    // `status` is written by the cluster, not by the manifest's author (and dropped on apply).
+    if (e.instancePath === '/status' || e.instancePath.startsWith('/status/')) return false;
     if (e.keyword !== 'oneOf' && oneOfPaths.has(e.instancePath)) return false;
     if ((e.keyword === 'type' || e.keyword === 'oneOf') && valueAt(o.body, pathOf(e.instancePath)) === null) return false;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;

@@ -89,7 +89,8 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
       if (typeof owner === 'string') push(endpoints, `${o.namespace}/${owner}`, o);
       continue;
     }
-    const t = extractTemplate(o, templates.length);
+    // Live, the pods themselves are selected; their workloads' templates would count them twice.
+    const t = settings.live && o.kind !== 'Pod' ? undefined : extractTemplate(o, templates.length);
     if (t) {
       templates.push(t);
       index.add(t);
@@ -201,6 +202,7 @@ function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8s
     backends,
     ports,
     manualEndpoints: mode === 'manual' ? endpoints.get(`${o.namespace}/${o.name}`) ?? [] : [],
+    endpointObjects: endpoints.get(`${o.namespace}/${o.name}`) ?? [],
   };
 }
 

@@ -100,6 +100,8 @@ export interface ServiceNode {
   ports: ServicePortNode[];
   /** Hand-written Endpoints and EndpointSlices for this Service. */
   manualEndpoints: K8sObject[];
+  /** Every EndpointSlice (or v1 Endpoints) published for this Service, whoever manages it. */
+  endpointObjects: K8sObject[];
 }
 
 export interface GraphSettings {
@@ -107,6 +109,11 @@ export interface GraphSettings {
   defaultNamespace: string;
   /** Kubernetes minor version whose API schemas apply, like `1.37`. */
   kubernetesVersion: string;
+  /**
+   * The objects are a cluster's live state (svclint doctor): pods select as themselves,
+   * not through workload templates, and EndpointSlices are what the cluster published.
+   */
+  live?: boolean;
 }
 
 export interface ServiceGraph {

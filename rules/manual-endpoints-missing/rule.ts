@@ -1,0 +1,29 @@
+import type { Rule } from '../../src/types/rule.js';
+import { publishedEndpoints } from '../../src/doctor/pods.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'manual-endpoints-missing',
+    description: 'Live: a Service without a selector that has no EndpointSlices (or Endpoints) with a ready address, so nothing answers on its ClusterIP.',
+    category: 'endpoints',
+    severity: 'warning',
+    messages: {
+      none: 'this Service has no selector and no EndpointSlice names it, so it has no endpoints; something must write them (kubernetes.io/service-name label)',
+      noneReady: 'this Service has no selector and its {{count}} hand-written endpoint objects list no ready address',
+    },
+    remediation: 'Create an EndpointSlice labelled kubernetes.io/service-name=<service> with the backend addresses, or give the Service a selector.',
+  },
+  check({ graph, report }) {
+    if (!graph.settings.live) return;
+    for (const svc of graph.services) {
+      if (svc.mode !== 'manual') continue;
+      if (svc.endpointObjects.length === 0) {
+        report({ object: svc.object, path: ['spec'], messageId: 'none' });
+      } else if (!svc.endpointObjects.some((o) => publishedEndpoints(o).ready.length > 0)) {
+        report({ object: svc.object, path: ['spec'], messageId: 'noneReady', data: { count: svc.endpointObjects.length } });
+      }
+    }
+  },
+};
+
+export default rule;

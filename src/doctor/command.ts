@@ -1,0 +1,66 @@
+import type { Config } from '../config.js';
+import type { CliIO } from '../cli.js';
+import { UsageError } from '../errors.js';
+import { buildGraph } from '../graph/index.js';
+import { runRules } from '../engine.js';
+import { toLiveObjects } from '../objects.js';
+import { stringMap } from '../graph/pods.js';
+import type { Finding } from '../types/finding.js';
+import type { ServiceGraph } from '../types/graph.js';
+import { RULES } from '../../rules/index.js';
+import { loadKubeConfig, readCluster } from './cluster.js';
+import { parseLabelSelector } from './selector.js';
+
+export interface DoctorOptions {
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout: string;
+}
+
+export function parseDuration(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
+  if (!m) throw new UsageError(`--request-timeout '${s}' is not a duration (like 10s, 500ms, 1m)`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+export interface DoctorResult {
+  graph: ServiceGraph;
+  findings: Finding[];
+  requests: number;
+}
+
+/** Reads the live cluster (read-only: get and list only) and runs every rule over it. */
+export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO): Promise<DoctorResult> {
+  const kc = await loadKubeConfig(opts);
+  const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];
+  const read = await readCluster(kc, {
+    namespaces,
+    requestTimeoutMs: parseDuration(opts.requestTimeout),
+    onProgress: io.isTTY ? (t) => io.stderr(`\r\u001b[2K${t}…`) : undefined,
+  });
+  if (io.isTTY) io.stderr('\r\u001b[2K');
+  for (const g of read.gaps) {
+    io.stderr(`svclint: could not read ${g.kind}${g.namespace ? ` in namespace ${g.namespace}` : ''}: ${g.reason}; the checks that need it did not run there\n`);
+  }
+  if (read.endpointSource === 'Endpoints') io.stderr('svclint: this cluster serves no discovery.k8s.io/v1 EndpointSlices; reading v1 Endpoints instead\n');
+  const objects = toLiveObjects(read.items);
+  const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, live: true });
+  return { graph, findings: runRules(graph, RULES, config), requests: read.requests };
+}
+
+/** Keeps the findings about the Services a -l selector or svc/NAME picks. */
+export function selectFindings(result: DoctorResult, opts: { selector?: string; target?: { namespace: string; name: string } }): Finding[] {
+  if (!opts.selector && !opts.target) return result.findings;
+  const match = opts.selector ? parseLabelSelector(opts.selector) : () => true;
+  const keep = new Set(
+    result.graph.services
+      .filter((s) => (!opts.target || (s.object.namespace === opts.target.namespace && s.object.name === opts.target.name)))
+      .filter((s) => match(stringMap((s.object.body.metadata as Record<string, unknown> | undefined)?.labels)))
+      .map((s) => `${s.object.namespace}/${s.object.name}`),
+  );
+  return result.findings.filter((f) => f.object?.kind === 'Service' && keep.has(`${f.object.namespace}/${f.object.name}`));
+}
