@@ -241,7 +241,7 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   } else {
     result = await doctorLive(opts, config, io);
   }
-  const findings = selectFindings(result, { selector: opts.selector, target: svcTarget });
+  const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace: opts.allNamespaces ? undefined : opts.namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
   const code = findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
   if (svcTarget && opts.format.length === 0) {

@@ -20,7 +20,8 @@ const rule: Rule = {
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
       const published = svc.endpointObjects.map((o) => publishedEndpoints(o));
-      if (published.some((p) => p.ready.length > 0)) continue;
+      // Ready addresses count only in slices that carry a port (pods FindPort leaves out sit in port-less slices).
+      if (published.some((p) => p.ready.length > 0 && (p.ports.length > 0 || svc.ports.length === 0))) continue;
       const pods = svc.backends.map((t) => ({ t, s: podState(t.owner.body) }));
       // A pod the port lookup leaves out serves no port of this Service.
       const unresolved = new Set(svc.ports.flatMap((p) => p.resolutions.filter((r) => r.targetPort === undefined).map((r) => r.template)));

@@ -52,8 +52,9 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
   }
   if (svc.mode !== 'external-name') {
     const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));
-    const addrs = [...new Set(pub.flatMap((p) => p.ready))];
     for (const sp of svc.ports) {
+      // A slice carries traffic for a port only when it lists that port (by name).
+      const addrs = [...new Set(pub.filter((p) => p.ports.includes(sp.name ?? '')).flatMap((p) => p.ready))];
       const target = [...new Set(sp.resolutions.map((r) => r.targetPort).filter((x) => x !== undefined))].join('|') || (sp.target.kind === 'number' ? sp.target.value : '?');
       out.push(`  ${addrs.length ? OK : BAD} route ${svc.headless ? 'headless' : ip}:${sp.port}/${sp.protocol} → ${addrs.length ? addrs.slice(0, 5).map((a) => `${a}:${target}`).join(', ') + (addrs.length > 5 ? ` and ${addrs.length - 5} more` : '') : 'nothing'}`);
     }

@@ -197,6 +197,15 @@ export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<Cl
   for (const r of RESOURCES) await read(r);
   if (state.endpointSource === 'Endpoints') await read(ENDPOINTS);
   const dns = await readDns(reader);
+  // Cluster DNS is checked whatever namespaces were asked for: its objects join the rest.
+  if (dns?.readable) {
+    items.push(...dns.pods.map((p) => ({ apiVersion: 'v1', kind: 'Pod', ...p })));
+    if (dns.service) items.push({ apiVersion: 'v1', kind: 'Service', ...dns.service });
+    items.push(...dns.slices.map((s) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...s })));
+    if (dns.corefile !== undefined) items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: dns.corefile } });
+  } else {
+    gaps.push({ kind: 'cluster DNS (kube-system)', reason: 'forbidden: the cluster DNS check did not run' });
+  }
   return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, dns };
 }
 

@@ -53,8 +53,10 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
 }
 
 /** Keeps the findings about the Services a -l selector or svc/NAME picks. */
-export function selectFindings(result: DoctorResult, opts: { selector?: string; target?: { namespace: string; name: string } }): Finding[] {
-  if (!opts.selector && !opts.target) return result.findings;
+export function selectFindings(result: DoctorResult, opts: { selector?: string; target?: { namespace: string; name: string }; namespace?: string }): Finding[] {
+  // Cluster DNS is everyone's problem; other findings stay within the namespace asked for.
+  const inScope = (f: Finding) => f.ruleId === 'cluster-dns-unhealthy' || !opts.namespace || f.object?.namespace === opts.namespace;
+  if (!opts.selector && !opts.target) return result.findings.filter(inScope);
   const match = opts.selector ? parseLabelSelector(opts.selector) : () => true;
   const keep = new Set(
     result.graph.services

@@ -1,0 +1,249 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../helpers.js';
+
+/**
+ * A real control plane for the doctor tests: etcd, kube-apiserver and
+ * kube-controller-manager (so the real EndpointSlice controller publishes slices), built
+ * by scripts/control-plane.sh. There is no scheduler and no kubelet: the test plays the
+ * kubelet, binding pods to a node and writing their status.
+ */
+export const USERS = {
+  admin: { token: 'admin-token', groups: 'system:masters' },
+  doctor: { token: 'doctor-token', groups: '' },
+  nsdoctor: { token: 'nsdoctor-token', groups: '' },
+  nopods: { token: 'nopods-token', groups: '' },
+} as const;
+export type User = keyof typeof USERS;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export function controlPlaneBin(): string {
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'control-plane.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error('scripts/control-plane.sh failed');
+  return r.stdout.trim();
+}
+
+export class ControlPlane {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'svclint-cp-'));
+  server = '';
+  private procs: ChildProcess[] = [];
+  private apiserver?: ChildProcess;
+  private ips = 10;
+  private bin = '';
+
+  kubeconfig(user: User): string {
+    return path.join(this.dir, `${user}.kubeconfig`);
+  }
+
+  get auditLog(): string {
+    return path.join(this.dir, 'audit.log');
+  }
+
+  async start(): Promise<void> {
+    this.bin = controlPlaneBin();
+    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(path.join(this.dir, 'sa.key'), privateKey.export({ type: 'pkcs1', format: 'pem' }));
+    writeFileSync(path.join(this.dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(path.join(this.dir, 'tokens.csv'), Object.entries(USERS).map(([u, v]) => `${v.token},${u},${u}${v.groups ? `,"${v.groups}"` : ''}`).join('\n') + '\n');
+    writeFileSync(path.join(this.dir, 'audit.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n');
+    this.run('etcd', [
+      '--name', 'default', '--data-dir', path.join(this.dir, 'etcd'),
+      '--listen-client-urls', `http://127.0.0.1:${etcdClient}`, '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
+      '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
+      '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`, '--log-level', 'warn',
+    ]);
+    this.server = `https://127.0.0.1:${apiPort}`;
+    this.apiserver = this.run('kube-apiserver', [
+      `--etcd-servers=http://127.0.0.1:${etcdClient}`, `--secure-port=${apiPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
+      `--cert-dir=${path.join(this.dir, 'certs')}`, `--token-auth-file=${path.join(this.dir, 'tokens.csv')}`, '--authorization-mode=RBAC',
+      '--service-account-issuer=https://kubernetes.default.svc', `--service-account-key-file=${path.join(this.dir, 'sa.pub')}`,
+      `--service-account-signing-key-file=${path.join(this.dir, 'sa.key')}`, '--service-cluster-ip-range=10.96.0.0/16',
+      '--disable-admission-plugins=ServiceAccount', `--audit-policy-file=${path.join(this.dir, 'audit.yaml')}`, `--audit-log-path=${this.auditLog}`,
+      '--audit-log-mode=blocking', '--v=0',
+    ]);
+    for (const user of Object.keys(USERS) as User[]) {
+      writeFileSync(this.kubeconfig(user), [
+        'apiVersion: v1', 'kind: Config', 'clusters:', `- name: local`, '  cluster:', `    server: ${this.server}`, '    insecure-skip-tls-verify: true',
+        'users:', `- name: ${user}`, '  user:', `    token: ${USERS[user].token}`, 'contexts:', `- name: ${user}`, '  context:', '    cluster: local', `    user: ${user}`, `current-context: ${user}`, '',
+      ].join('\n'));
+    }
+    await this.waitReady();
+    const cm = this.run('kube-controller-manager', [
+      `--kubeconfig=${this.kubeconfig('admin')}`, '--leader-elect=false', '--controllers=*,-node-lifecycle-controller,-serviceaccount-token-controller',
+      '--secure-port=0', `--service-account-private-key-file=${path.join(this.dir, 'sa.key')}`, '--v=0',
+    ]);
+    await new Promise((r) => setTimeout(r, 1500));
+    if (cm.exitCode !== null) throw new Error(`kube-controller-manager exited (${cm.exitCode}): ${this.logs.get('kube-controller-manager')?.slice(-1500)}`);
+    await this.api('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
+  }
+
+  private run(name: string, args: string[]): ChildProcess {
+    const p = spawn(path.join(this.bin, name), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.logs.set(name, '');
+    p.stderr?.on('data', (d: Buffer) => {
+      this.logs.set(name, ((this.logs.get(name) ?? '') + d.toString()).slice(-20_000));
+    });
+    p.on('exit', (code) => {
+      if (code && code !== 0 && !this.stopping) writeFileSync(path.join(this.dir, `${name}.log`), this.logs.get(name) ?? '');
+    });
+    this.procs.push(p);
+    return p;
+  }
+
+  private stopping = false;
+  private logs = new Map<string, string>();
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const p of this.procs.reverse()) p.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    for (const p of this.procs) if (p.exitCode === null) p.kill('SIGKILL');
+  }
+
+  /** Stops only the API server (the "stopped mid-run" scenario). */
+  stopApiServer(): void {
+    this.apiserver?.kill('SIGKILL');
+  }
+
+  private async waitReady(): Promise<void> {
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      try {
+        const r = await this.api('GET', '/readyz');
+        if (r.status === 200) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const logs = ['etcd', 'kube-apiserver'].map((n) => path.join(this.dir, `${n}.log`)).filter(existsSync).map((f) => readFileSync(f, 'utf8').slice(-2000));
+    throw new Error(`kube-apiserver did not become ready\n${logs.join('\n')}`);
+  }
+
+  /** One request as the admin user. */
+  api(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: Record<string, unknown> }> {
+    return new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const req = https.request(`${this.server}${p}`, {
+        method, rejectUnauthorized: false,
+        headers: { Authorization: `Bearer ${USERS.admin.token}`, Accept: 'application/json', ...(data ? { 'Content-Type': contentType } : {}) },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: Record<string, unknown> = {};
+          try {
+            parsed = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            parsed = { text };
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      });
+      req.on('error', reject);
+      if (data) req.write(data);
+      req.end();
+    });
+  }
+
+  /** Creates an object (POST to its collection); fails loudly. */
+  async create(obj: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const meta = obj.metadata as { namespace?: string };
+    const kind = obj.kind as string;
+    const plural = PLURALS[kind] ?? `${kind.toLowerCase()}s`;
+    const api = (obj.apiVersion as string).includes('/') ? `/apis/${obj.apiVersion}` : `/api/${obj.apiVersion}`;
+    const r = await this.api('POST', `${api}${meta.namespace ? `/namespaces/${meta.namespace}` : ''}/${plural}`, obj);
+    if (r.status >= 300) throw new Error(`create ${kind} failed (${r.status}): ${JSON.stringify(r.body).slice(0, 300)}`);
+    return r.body;
+  }
+
+  async pods(namespace: string, selector: string): Promise<Record<string, unknown>[]> {
+    const r = await this.api('GET', `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(selector)}`);
+    return (r.body.items as Record<string, unknown>[]) ?? [];
+  }
+
+  /** Waits for `count` pods, then plays the kubelet: binds each and writes the given status. */
+  async runPods(namespace: string, selector: string, count: number, status: (podIP: string) => Record<string, unknown>): Promise<string[]> {
+    const until = Date.now() + 30_000;
+    let pods: Record<string, unknown>[] = [];
+    while (Date.now() < until) {
+      pods = await this.pods(namespace, selector);
+      if (pods.length >= count) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (pods.length < count) throw new Error(`expected ${count} pods for ${selector}, got ${pods.length}`);
+    const names: string[] = [];
+    for (const pod of pods) {
+      const name = (pod.metadata as { name: string }).name;
+      names.push(name);
+      const spec = pod.spec as { nodeName?: string };
+      if (!spec.nodeName) {
+        const b = await this.api('POST', `/api/v1/namespaces/${namespace}/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } });
+        if (b.status >= 300) throw new Error(`bind ${name}: ${JSON.stringify(b.body).slice(0, 200)}`);
+      }
+      const ip = `10.244.${Math.floor(this.ips / 250)}.${(this.ips++ % 250) + 1}`;
+      const r = await this.api('PATCH', `/api/v1/namespaces/${namespace}/pods/${name}/status`, { status: { podIP: ip, podIPs: [{ ip }], ...status(ip) } }, 'application/merge-patch+json');
+      if (r.status >= 300) throw new Error(`status ${name}: ${JSON.stringify(r.body).slice(0, 200)}`);
+    }
+    return names;
+  }
+
+  /** Waits until a Service's EndpointSlices hold `ready` ready and `notReady` not-ready addresses. */
+  async waitSlices(namespace: string, service: string, ready: number, notReady = 0): Promise<void> {
+    const until = Date.now() + 30_000;
+    let seen = '';
+    while (Date.now() < until) {
+      const r = await this.api('GET', `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices?labelSelector=${encodeURIComponent(`kubernetes.io/service-name=${service}`)}`);
+      const eps = ((r.body.items as { endpoints?: { conditions?: { ready?: boolean } }[] }[]) ?? []).flatMap((s) => s.endpoints ?? []);
+      const rd = eps.filter((e) => e.conditions?.ready !== false).length;
+      const nr = eps.length - rd;
+      seen = `${rd} ready, ${nr} not ready`;
+      if (rd === ready && nr === notReady) return;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    throw new Error(`EndpointSlices of ${namespace}/${service}: wanted ${ready} ready and ${notReady} not ready, saw ${seen}`);
+  }
+
+  /** Requests the audit log records for a user (what the doctor cost the API server). */
+  requestsBy(user: User): number {
+    if (!existsSync(this.auditLog)) return 0;
+    return readFileSync(this.auditLog, 'utf8').split('\n').filter((l) => l.includes(`"username":"${user}"`) && l.includes('"stage":"ResponseComplete"')).length;
+  }
+}
+
+const PLURALS: Record<string, string> = {
+  EndpointSlice: 'endpointslices', Ingress: 'ingresses', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
+  Role: 'roles', RoleBinding: 'rolebindings', Namespace: 'namespaces', ConfigMap: 'configmaps',
+};
+
+export const RUNNING = (ip: string, ready: boolean, containers: Record<string, unknown>[] = []) => ({
+  phase: 'Running',
+  hostIP: '192.168.0.10',
+  podIP: ip,
+  conditions: [
+    { type: 'PodScheduled', status: 'True' },
+    { type: 'Initialized', status: 'True' },
+    { type: 'ContainersReady', status: ready ? 'True' : 'False' },
+    { type: 'Ready', status: ready ? 'True' : 'False' },
+  ],
+  containerStatuses: containers,
+});
+
+export const TOOLS_DIR = process.env.SVCLINT_TOOLS ?? path.join(homedir(), '.cache', 'svclint-tools');

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers.js';
+import { ControlPlane, RUNNING, type User } from './cluster/controlplane.js';
+
+/**
+ * svclint doctor against a real kube-apiserver, etcd and kube-controller-manager. The
+ * test plays the kubelet (binds pods, writes their status); the real EndpointSlice
+ * controller publishes slices from it.
+ */
+const cp = new ControlPlane();
+
+const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const deploy = (namespace: string, name: string, labels: Record<string, string>, ports: Record<string, unknown>[], replicas = 1) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+  spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'example/app:1', ports }] } } },
+});
+const service = (namespace: string, name: string, selector: Record<string, string> | undefined, ports: Record<string, unknown>[]) => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { ...(selector ? { selector } : {}), ports },
+});
+const ready = (ip: string) => RUNNING(ip, true, [{ name: 'app', ready: true, restartCount: 0, image: 'example/app:1', imageID: '', state: { running: { startedAt: '2026-11-26T06:00:00Z' } } }]);
+const crashing = (ip: string) => RUNNING(ip, false, [{ name: 'app', ready: false, restartCount: 5, image: 'example/app:1', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'Error', exitCode: 2, startedAt: '2026-11-26T06:00:00Z', finishedAt: '2026-11-26T06:00:01Z' } } }]);
+
+function doctor(args: string[], user: User = 'doctor') {
+  const r = cli(['doctor', '--kubeconfig', cp.kubeconfig(user), ...args]);
+  return { ...r, json: () => JSON.parse(r.stdout) as { findings: { ruleId: string; messageId: string; message: string; object?: { namespace: string; name: string } }[] } };
+}
+
+const READ_ONLY = { apiGroups: ['', 'apps', 'batch', 'discovery.k8s.io', 'networking.k8s.io', 'gateway.networking.k8s.io', 'argoproj.io'], resources: ['*'], verbs: ['get', 'list'] };
+
+beforeAll(async () => {
+  await cp.start();
+  for (const n of ['shop', 'data', 'kube-system-test']) await cp.create(ns(n));
+  // RBAC: a cluster-wide read-only doctor, a namespaced one, one that may not list pods.
+  await cp.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'svclint-doctor' }, rules: [READ_ONLY] });
+  await cp.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'svclint-doctor' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'svclint-doctor' }, subjects: [{ kind: 'User', name: 'doctor', apiGroup: 'rbac.authorization.k8s.io' }] });
+  await cp.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'svclint-doctor', namespace: 'shop' }, rules: [READ_ONLY] });
+  await cp.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'svclint-doctor', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'svclint-doctor' }, subjects: [{ kind: 'User', name: 'nsdoctor', apiGroup: 'rbac.authorization.k8s.io' }] });
+  await cp.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'svclint-nopods' }, rules: [{ ...READ_ONLY, resources: ['services', 'endpoints', 'endpointslices', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'ingresses', 'replicationcontrollers', 'configmaps'] }] });
+  await cp.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'svclint-nopods' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'svclint-nopods' }, subjects: [{ kind: 'User', name: 'nopods', apiGroup: 'rbac.authorization.k8s.io' }] });
+
+  // healthy: web
+  await cp.create(deploy('shop', 'web', { app: 'web' }, [{ name: 'http', containerPort: 8080 }], 2));
+  await cp.create(service('shop', 'web', { app: 'web' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  await cp.runPods('shop', 'app=web', 2, ready);
+  // selector typo: front
+  await cp.create(deploy('shop', 'frontend', { app: 'frontend' }, [{ name: 'http', containerPort: 8080 }]));
+  await cp.create(service('shop', 'front', { app: 'fronted' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  await cp.runPods('shop', 'app=frontend', 1, ready);
+  // CrashLoopBackOff: orders
+  await cp.create(deploy('shop', 'orders', { app: 'orders' }, [{ name: 'http', containerPort: 9000 }], 2));
+  await cp.create(service('shop', 'orders', { app: 'orders' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  await cp.runPods('shop', 'app=orders', 2, crashing);
+  // named port on one of two Deployments: cart
+  await cp.create(deploy('shop', 'cart', { app: 'cart', track: 'stable' }, [{ name: 'http', containerPort: 7070 }]));
+  await cp.create(deploy('shop', 'cart-canary', { app: 'cart', track: 'canary' }, [{ name: 'web', containerPort: 7070 }]));
+  await cp.create(service('shop', 'cart', { app: 'cart' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  await cp.runPods('shop', 'app=cart', 2, ready);
+  // protocol mismatch: dns
+  await cp.create(deploy('shop', 'resolver', { app: 'resolver' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }]));
+  await cp.create(service('shop', 'resolver', { app: 'resolver' }, [{ name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 'dns' }]));
+  await cp.runPods('shop', 'app=resolver', 1, ready);
+  // selectorless with and without hand-made slices
+  await cp.create(service('data', 'legacy-db', undefined, [{ name: 'postgres', port: 5432 }]));
+  await cp.create(service('data', 'warehouse', undefined, [{ name: 'postgres', port: 5432 }]));
+  await cp.create({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'warehouse-1', namespace: 'data', labels: { 'kubernetes.io/service-name': 'warehouse' } }, addressType: 'IPv4', ports: [{ name: 'postgres', port: 5432 }], endpoints: [{ addresses: ['10.1.2.3'] }] });
+  // scaled to zero
+  await cp.create(deploy('shop', 'reports', { app: 'reports' }, [{ containerPort: 8080 }], 0));
+  await cp.create(service('shop', 'reports', { app: 'reports' }, [{ port: 80, targetPort: 8080 }]));
+  // ExternalName
+  await cp.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'payments', namespace: 'shop' }, spec: { type: 'ExternalName', externalName: 'payments.example.com' } });
+  // unhealthy cluster DNS
+  await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: '.:53 {\n    forward . /etc/resolv.conf\n}\n' } });
+  await cp.create(deploy('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }]));
+  await cp.create(service('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 'dns-tcp' }]));
+  await cp.runPods('kube-system', 'k8s-app=kube-dns', 1, crashing);
+
+  await cp.waitSlices('shop', 'web', 2);
+  await cp.waitSlices('shop', 'orders', 0, 2);
+  // The canary pod has no `http` port: the controller still lists it, in a slice without ports.
+  await cp.waitSlices('shop', 'cart', 2);
+}, 240_000);
+
+afterAll(async () => {
+  await cp.stop();
+});
+
+describe('svclint doctor, whole cluster', () => {
+  it('explains every broken Service and leaves the healthy ones alone', () => {
+    const r = doctor(['-f', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const found = r.json().findings.map((f) => `${f.ruleId}:${f.object?.namespace}/${f.object?.name}`);
+    expect(found).toEqual(expect.arrayContaining([
+      'selector-no-match:shop/front',
+      'service-no-ready-endpoints:shop/orders',
+      'target-port-unresolved:shop/cart',
+      'target-port-unresolved:shop/resolver',
+      'manual-endpoints-missing:data/legacy-db',
+      'selector-no-match:shop/reports',
+      'cluster-dns-unhealthy:kube-system/kube-dns',
+    ]));
+    expect(found.filter((f) => /shop\/web$|data\/warehouse$|shop\/payments$/.test(f))).toEqual([]);
+    const crash = r.json().findings.find((f) => f.ruleId === 'service-no-ready-endpoints' && f.object?.name === 'orders')!;
+    expect(crash.message).toMatch(/container `app` is waiting: CrashLoopBackOff \(last exit: Error, code 2\)/);
+    const typo = r.json().findings.find((f) => f.object?.name === 'front')!;
+    expect(typo.message).toContain('`app: frontend`');
+  });
+
+  it('shows one Service link by link', () => {
+    const r = doctor(['svc/orders', '-n', 'shop']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Service shop\/orders \(ClusterIP, ClusterIP 10\.96\.\d+\.\d+; http 80\/TCP → http\)/);
+    expect(r.stdout).toContain('✔ selector app=orders matches 2 pod(s) in shop');
+    expect(r.stdout).toContain('✘ readiness: 0 of 2 pod(s) ready');
+    expect(r.stdout).toContain('✔ port http: targetPort http resolves to 9000 on 2 of 2 pod(s)');
+    expect(r.stdout).toMatch(/✘ EndpointSlices: 1 object\(s\), 0 ready, 2 not ready/);
+    expect(r.stdout).toMatch(/✘ DNS: orders\.shop\.svc\.cluster\.local — no cluster DNS pod/);
+    const healthy = doctor(['svc/web', '-n', 'shop']);
+    expect(healthy.stdout).toMatch(/✔ route 10\.96\.\d+\.\d+:80\/TCP → 10\.244\.\d+\.\d+:8080, 10\.244\.\d+\.\d+:8080/);
+  });
+
+  it('filters Services by label and namespace', () => {
+    const r = doctor(['-n', 'data', '-f', 'json']);
+    const findings = r.json().findings;
+    expect(findings.filter((f) => f.ruleId !== 'cluster-dns-unhealthy').map((f) => f.object?.name)).toEqual(['legacy-db']);
+    expect(findings.some((f) => f.ruleId === 'cluster-dns-unhealthy')).toBe(true);
+    const labelled = doctor(['-l', 'nothing=here', '-f', 'json']);
+    expect(labelled.json().findings).toEqual([]);
+  });
+
+  it('reads with a fixed number of requests, however many Services there are', async () => {
+    const before = cp.requestsBy('doctor');
+    doctor(['-n', 'data', '-f', 'json']);
+    const first = cp.requestsBy('doctor') - before;
+    for (let i = 0; i < 30; i++) await cp.create(service('data', `extra-${i}`, undefined, [{ port: 80 }]));
+    const mid = cp.requestsBy('doctor');
+    doctor(['-n', 'data', '-f', 'json']);
+    const second = cp.requestsBy('doctor') - mid;
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBe(first);
+  });
+});
+
+describe('svclint doctor, limited credentials and faults', () => {
+  it('works with a namespaced Role and names what it could not read', () => {
+    const r = doctor(['-n', 'shop', '-f', 'json'], 'nsdoctor');
+    expect(r.json().findings.some((f) => f.object?.name === 'orders')).toBe(true);
+    const all = doctor(['-f', 'json'], 'nsdoctor');
+    expect(all.stderr).toMatch(/could not read Service: forbidden \(403\)/);
+    expect(all.code).toBeLessThan(2);
+  });
+
+  it('keeps going without list pods, and says which checks did not run', () => {
+    const r = doctor(['-n', 'shop', '-f', 'json'], 'nopods');
+    expect(r.stderr).toMatch(/could not read Pod in namespace shop: forbidden \(403\)/);
+    expect(r.code).toBeLessThan(2);
+  });
+
+  it('fails with one line when the credentials are wrong or the server is unreachable', () => {
+    const bad = cli(['doctor', '--kubeconfig', cp.kubeconfig('doctor').replace('doctor.kubeconfig', 'nope.kubeconfig')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 within the request timeout when the API server stops', () => {
+    cp.stopApiServer();
+    const t = Date.now();
+    const r = doctor(['--request-timeout', '2s', '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(Date.now() - t).toBeLessThan(10_000);
+  });
+});
