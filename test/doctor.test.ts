@@ -74,7 +74,23 @@ beforeAll(async () => {
   await cp.create(service('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 'dns-tcp' }]));
   await cp.runPods('kube-system', 'k8s-app=kube-dns', 1, crashing);
 
+  // readiness probe failing: search
+  await cp.create(deploy('shop', 'search', { app: 'search' }, [{ containerPort: 9200 }]));
+  await cp.create(service('shop', 'search', { app: 'search' }, [{ port: 9200 }]));
+  await cp.runPods('shop', 'app=search', 1, (ip) => RUNNING(ip, false, [{ name: 'app', ready: false, restartCount: 0, image: 'example/app:1', imageID: '', state: { running: { startedAt: '2026-11-26T06:00:00Z' } } }]));
+  // terminating: the only pod of `jobs` is being deleted (a finalizer holds it)
+  await cp.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'worker', namespace: 'shop', labels: { app: 'jobs' }, finalizers: ['example.com/hold'] }, spec: { containers: [{ name: 'app', image: 'example/app:1', ports: [{ containerPort: 8080 }] }] } });
+  await cp.create(service('shop', 'jobs', { app: 'jobs' }, [{ port: 80, targetPort: 8080 }]));
+  await cp.runPods('shop', 'app=jobs', 1, ready);
+  await cp.waitSlices('shop', 'jobs', 1);
+  await cp.api('DELETE', '/api/v1/namespaces/shop/pods/worker');
+  // headless StatefulSet, healthy
+  await cp.create({ ...service('data', 'cache', { app: 'cache' }, []), spec: { clusterIP: 'None', selector: { app: 'cache' }, ports: [{ name: 'redis', port: 6379 }] } });
+  await cp.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'cache', namespace: 'data' }, spec: { serviceName: 'cache', replicas: 1, selector: { matchLabels: { app: 'cache' } }, template: { metadata: { labels: { app: 'cache' } }, spec: { containers: [{ name: 'app', image: 'redis:7.4', ports: [{ name: 'redis', containerPort: 6379 }] }] } } } });
+  await cp.runPods('data', 'app=cache', 1, ready);
+
   await cp.waitSlices('shop', 'web', 2);
+  await cp.waitSlices('data', 'cache', 1);
   await cp.waitSlices('shop', 'orders', 0, 2);
   // The canary pod has no `http` port: the controller still lists it, in a slice without ports.
   await cp.waitSlices('shop', 'cart', 2);
@@ -99,9 +115,16 @@ describe('svclint doctor, whole cluster', () => {
       'selector-no-match:shop/reports',
       'cluster-dns-unhealthy:kube-system/kube-dns',
     ]));
-    expect(found.filter((f) => /shop\/web$|data\/warehouse$|shop\/payments$/.test(f))).toEqual([]);
+    expect(found.filter((f) => /shop\/web$|data\/warehouse$|shop\/payments$|data\/cache$/.test(f))).toEqual([]);
+    const probe = r.json().findings.find((f) => f.ruleId === 'service-no-ready-endpoints' && f.object?.name === 'search')!;
+    expect(probe.message).toContain('container `app` is running but not ready (its readiness probe fails)');
+    const gone = r.json().findings.find((f) => f.ruleId === 'service-no-ready-endpoints' && f.object?.name === 'jobs')!;
+    expect(gone.message).toContain('it is terminating');
     const crash = r.json().findings.find((f) => f.ruleId === 'service-no-ready-endpoints' && f.object?.name === 'orders')!;
     expect(crash.message).toMatch(/container `app` is waiting: CrashLoopBackOff \(last exit: Error, code 2\)/);
+    const zero = r.json().findings.find((f) => f.object?.name === 'reports')!;
+    expect(zero).toMatchObject({ messageId: 'liveScaledToZero' });
+    expect(zero.message).toContain('Deployment shop/reports, which is scaled to 0 replicas');
     const typo = r.json().findings.find((f) => f.object?.name === 'front')!;
     expect(typo.message).toContain('`app: frontend`');
   });

@@ -62,6 +62,8 @@ const rule: Rule = {
       workloadLabels: 'selector {{selector}} matches no pod in namespace {{namespace}}; it matches the labels of {{workload}} itself, but a Service selects pods, and its pod template has {{templateLabels}}',
       noCandidates: 'selector {{selector}} matches no pod in namespace {{namespace}}; no pod template there ({{count}} in all) has a label close to it{{known}}',
       operator: 'selector {{selector}} matches no pod template in namespace {{namespace}}; its pods may be created by the operator of {{resource}}, which carries {{shared}}',
+      liveScaledToZero: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which is scaled to 0 replicas',
+      liveNoPods: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which has none right now ({{why}})',
       noTemplates: 'selector {{selector}} matches no pod: there is no pod template in namespace {{namespace}} among the linted files',
     },
     remediation: 'Make the selector equal to labels of the pod template (spec.template.metadata.labels) of the workload this Service fronts, in the same namespace.',
@@ -73,6 +75,18 @@ const rule: Rule = {
       const selector = selectorText(svc.selector);
       const namespace = code(o.namespace);
       const base = { object: o, path: svc.selectorPath };
+      // Live: the workload is there, its pods are not.
+      const owner = graph.workloadTemplates.find((t) => t.namespace === o.namespace && matches(svc, t.labels));
+      if (owner) {
+        const zero = (owner.replicas.mode === 'count' || owner.replicas.mode === 'job') && owner.replicas.count === 0;
+        report({
+          ...base,
+          messageId: zero ? 'liveScaledToZero' : 'liveNoPods',
+          data: { selector, workload: where(owner), why: owner.replicas.mode === 'job' ? 'its jobs are not running' : 'they are not created yet, or were deleted' },
+          remediation: zero ? 'Scale the workload up (kubectl scale), or remove the Service if it is no longer used.' : undefined,
+        });
+        continue;
+      }
       const candidates = graph.templatesIn(o.namespace);
 
       // The workload's own labels match, but its template's do not: a classic mix-up.

@@ -74,6 +74,7 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
   const templates: PodTemplate[] = [];
   const serviceObjects: K8sObject[] = [];
   const custom = new Map<string, CustomPodSource[]>();
+  const workloadTemplates: PodTemplate[] = [];
   const endpoints = new Map<string, K8sObject[]>();
   for (const o of objects) {
     if (o.kind === 'Service' && isCoreV1(o)) {
@@ -90,7 +91,14 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
       continue;
     }
     // Live, the pods themselves are selected; their workloads' templates would count them twice.
-    const t = settings.live && o.kind !== 'Pod' ? undefined : extractTemplate(o, templates.length);
+    if (settings.live && o.kind !== 'Pod') {
+      const wt = extractTemplate(o, -1 - workloadTemplates.length);
+      if (wt) {
+        workloadTemplates.push(wt);
+        continue;
+      }
+    }
+    const t = extractTemplate(o, templates.length);
     if (t) {
       templates.push(t);
       index.add(t);
@@ -124,6 +132,7 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     select: (ns, sel) => index.selectIn(ns, sel),
     selectAnywhere: (sel) => index.selectAnywhere(sel),
     customPodSources: (ns) => custom.get(ns) ?? [],
+    workloadTemplates,
     service: (ns, name) => byName.get(`${ns}/${name}`),
     servicesIn: (ns) => byNs.get(ns) ?? [],
     servicesNamed: (name) => byShortName.get(name) ?? [],

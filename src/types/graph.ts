@@ -140,6 +140,8 @@ export interface ServiceGraph {
   namespaces: ReadonlySet<string>;
   /** The pod template a workload object owns, if it is a pod source. */
   templateOf(o: K8sObject): PodTemplate | undefined;
+  /** Live only: the pod templates of workloads, which explain why pods are missing. */
+  workloadTemplates: readonly PodTemplate[];
   /** Custom resources in a namespace whose operator may create pods (labels they carry). */
   customPodSources(namespace: string): CustomPodSource[];
 }
