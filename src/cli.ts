@@ -168,9 +168,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--context <name>', 'kubeconfig context')
     .option('--request-timeout <duration>', 'give up on an API request after this long', '10s')
     .option('--from <file>', 'a saved cluster state (kubectl get ... -o yaml) instead of a live cluster; - for stdin')
+    .option('-f, --filename <path>', 'local manifests to lay over the live state: what breaks if you apply them? repeatable', collect, [] as string[])
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
     .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
-    .option('-f, --format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish; with svc/NAME, a chain view)`, collectFormat, [] as Format[])
+    .option('--format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish; with svc/NAME, a chain view)`, collectFormat, [] as Format[])
     .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect, [] as string[])
     .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
     .action(async (target: string | undefined, opts: DoctorCliOptions) => {
@@ -204,6 +205,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 interface DoctorCliOptions {
+  filename: string[];
   namespace?: string;
   allNamespaces?: boolean;
   selector?: string;
@@ -240,6 +242,8 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
     sources = new Map(found.files.map((f) => [f.path, f.text]));
   } else {
     result = await doctorLive(opts, config, io);
+    files = result.files?.length ?? 0;
+    sources = new Map((result.files ?? []).map((f) => [f.path, f.text]));
   }
   const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace: opts.allNamespaces ? undefined : opts.namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';

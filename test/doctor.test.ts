@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 import { ControlPlane, RUNNING, type User } from './cluster/controlplane.js';
@@ -102,7 +105,7 @@ afterAll(async () => {
 
 describe('svclint doctor, whole cluster', () => {
   it('explains every broken Service and leaves the healthy ones alone', () => {
-    const r = doctor(['-f', 'json']);
+    const r = doctor(['--format', 'json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const found = r.json().findings.map((f) => `${f.ruleId}:${f.object?.namespace}/${f.object?.name}`);
@@ -143,38 +146,55 @@ describe('svclint doctor, whole cluster', () => {
   });
 
   it('filters Services by label and namespace', () => {
-    const r = doctor(['-n', 'data', '-f', 'json']);
+    const r = doctor(['-n', 'data', '--format', 'json']);
     const findings = r.json().findings;
     expect(findings.filter((f) => f.ruleId !== 'cluster-dns-unhealthy').map((f) => f.object?.name)).toEqual(['legacy-db']);
     expect(findings.some((f) => f.ruleId === 'cluster-dns-unhealthy')).toBe(true);
-    const labelled = doctor(['-l', 'nothing=here', '-f', 'json']);
+    const labelled = doctor(['-l', 'nothing=here', '--format', 'json']);
     expect(labelled.json().findings).toEqual([]);
   });
 
   it('reads with a fixed number of requests, however many Services there are', async () => {
     const before = cp.requestsBy('doctor');
-    doctor(['-n', 'data', '-f', 'json']);
+    doctor(['-n', 'data', '--format', 'json']);
     const first = cp.requestsBy('doctor') - before;
     for (let i = 0; i < 30; i++) await cp.create(service('data', `extra-${i}`, undefined, [{ port: 80 }]));
     const mid = cp.requestsBy('doctor');
-    doctor(['-n', 'data', '-f', 'json']);
+    doctor(['-n', 'data', '--format', 'json']);
     const second = cp.requestsBy('doctor') - mid;
     expect(first).toBeGreaterThan(0);
     expect(second).toBe(first);
   });
 });
 
+describe('svclint doctor -f: local manifests over the live state', () => {
+  it('predicts what applying them would break', () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'svclint-overlay-'));
+    writeFileSync(path.join(d, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: wbe}\n  ports: [{name: http, port: 80, targetPort: http}]\n');
+    const typo = doctor(['-n', 'shop', '-f', path.join(d, 'svc.yaml'), '--format', 'json']).json();
+    const f = typo.findings.find((x) => x.object?.name === 'web' && x.ruleId === 'selector-no-match') as { location?: { file: string; line: number } } | undefined;
+    expect(f?.location).toMatchObject({ line: 5 });
+    expect(f?.location?.file).toMatch(/svc\.yaml$/);
+    // A Deployment change that renames the port the live Service targets.
+    writeFileSync(path.join(d, 'deploy.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: app, image: example/app:2, ports: [{name: www, containerPort: 8080}]}]\n');
+    const renamed = doctor(['-n', 'shop', '-f', path.join(d, 'deploy.yaml'), '--format', 'json']).json();
+    expect(renamed.findings.map((x) => `${x.ruleId}:${x.object?.name}`)).toContain('target-port-unresolved:web');
+    // Without the overlay the live Service is fine.
+    expect(doctor(['-n', 'shop', '--format', 'json']).json().findings.filter((x) => x.object?.name === 'web')).toEqual([]);
+  });
+});
+
 describe('svclint doctor, limited credentials and faults', () => {
   it('works with a namespaced Role and names what it could not read', () => {
-    const r = doctor(['-n', 'shop', '-f', 'json'], 'nsdoctor');
+    const r = doctor(['-n', 'shop', '--format', 'json'], 'nsdoctor');
     expect(r.json().findings.some((f) => f.object?.name === 'orders')).toBe(true);
-    const all = doctor(['-f', 'json'], 'nsdoctor');
+    const all = doctor(['--format', 'json'], 'nsdoctor');
     expect(all.stderr).toMatch(/could not read Service: forbidden \(403\)/);
     expect(all.code).toBeLessThan(2);
   });
 
   it('keeps going without list pods, and says which checks did not run', () => {
-    const r = doctor(['-n', 'shop', '-f', 'json'], 'nopods');
+    const r = doctor(['-n', 'shop', '--format', 'json'], 'nopods');
     expect(r.stderr).toMatch(/could not read Pod in namespace shop: forbidden \(403\)/);
     expect(r.code).toBeLessThan(2);
   });
@@ -188,7 +208,7 @@ describe('svclint doctor, limited credentials and faults', () => {
   it('exits 2 within the request timeout when the API server stops', () => {
     cp.stopApiServer();
     const t = Date.now();
-    const r = doctor(['--request-timeout', '2s', '-f', 'json']);
+    const r = doctor(['--request-timeout', '2s', '--format', 'json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     expect(Date.now() - t).toBeLessThan(10_000);

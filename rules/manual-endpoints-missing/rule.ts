@@ -16,7 +16,7 @@ const rule: Rule = {
   check({ graph, report }) {
     if (!graph.settings.live) return;
     for (const svc of graph.services) {
-      if (svc.mode !== 'manual') continue;
+      if (svc.mode !== 'manual' || svc.object.overlay) continue;
       if (svc.endpointObjects.length === 0) {
         report({ object: svc.object, path: ['spec'], messageId: 'none' });
       } else if (!svc.endpointObjects.some((o) => publishedEndpoints(o).ready.length > 0)) {

@@ -18,7 +18,7 @@ const rule: Rule = {
   check({ graph, report }) {
     if (!graph.settings.live) return;
     for (const svc of graph.services) {
-      if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
+      if (svc.mode !== 'selector' || svc.backends.length === 0 || svc.object.overlay) continue;
       const published = svc.endpointObjects.map((o) => publishedEndpoints(o));
       // Ready addresses count only in slices that carry a port (pods FindPort leaves out sit in port-less slices).
       if (published.some((p) => p.ready.length > 0 && (p.ports.length > 0 || svc.ports.length === 0))) continue;

@@ -3,7 +3,11 @@ import type { CliIO } from '../cli.js';
 import { UsageError } from '../errors.js';
 import { buildGraph } from '../graph/index.js';
 import { runRules } from '../engine.js';
-import { toLiveObjects } from '../objects.js';
+import { toLiveObjects, toObjects } from '../objects.js';
+import { discover } from '../discover.js';
+import { parseText } from '../parse.js';
+import type { K8sObject } from '../types/object.js';
+import type { SourceFile } from '../types/source.js';
 import { stringMap } from '../graph/pods.js';
 import type { Finding } from '../types/finding.js';
 import type { ServiceGraph } from '../types/graph.js';
@@ -12,6 +16,8 @@ import { loadKubeConfig, readCluster } from './cluster.js';
 import { parseLabelSelector } from './selector.js';
 
 export interface DoctorOptions {
+  /** Local manifests laid over the live state (-f). */
+  filename?: string[];
   namespace?: string;
   allNamespaces?: boolean;
   selector?: string;
@@ -31,6 +37,7 @@ export interface DoctorResult {
   graph: ServiceGraph;
   findings: Finding[];
   requests: number;
+  files?: SourceFile[];
 }
 
 /** Reads the live cluster (read-only: get and list only) and runs every rule over it. */
@@ -47,10 +54,41 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     io.stderr(`svclint: could not read ${g.kind}${g.namespace ? ` in namespace ${g.namespace}` : ''}: ${g.reason}; the checks that need it did not run there\n`);
   }
   if (read.endpointSource === 'Endpoints') io.stderr('svclint: this cluster serves no discovery.k8s.io/v1 EndpointSlices; reading v1 Endpoints instead\n');
-  const objects = toLiveObjects(read.items);
-  const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, live: true });
-  return { graph, findings: runRules(graph, RULES, config), requests: read.requests };
+  let objects = toLiveObjects(read.items);
+  let files: SourceFile[] = [];
+  if (opts.filename?.length) {
+    const local = await localObjects(opts.filename, config, opts.namespace ?? 'default', io, objects.length);
+    objects = overlay(objects, local.objects);
+    files = local.files;
+  }
+  const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, live: true }, [], files);
+  return { graph, findings: runRules(graph, RULES, config), requests: read.requests, files };
 }
+
+const identity = (o: K8sObject) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}|${o.kind}|${o.namespace}|${o.name}`;
+
+/** Local manifests, parsed with positions, for the overlay. */
+async function localObjects(paths: string[], config: Config, namespace: string, io: CliIO, firstId: number): Promise<{ objects: K8sObject[]; files: SourceFile[] }> {
+  const found = await discover(paths, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render: { namespace } });
+  const parsed = found.files.map((file) => ({ file, docs: parseText(file.text).docs }));
+  return { objects: toObjects(parsed, { defaultNamespace: namespace }, firstId).map((o) => ({ ...o, overlay: true })), files: found.files };
+}
+
+/**
+ * "What breaks if I apply this?": local objects replace live ones of the same identity;
+ * a local workload replaces the live pods it owns (its template stands for its pods).
+ */
+export function overlay(live: K8sObject[], local: K8sObject[]): K8sObject[] {
+  const replaced = new Set(local.map(identity));
+  const workloads = local.filter((o) => POD_OWNERS.has(o.kind));
+  const ownedByLocal = (pod: K8sObject) => {
+    const refs = (pod.body.metadata as { ownerReferences?: { kind?: string; name?: string }[] } | undefined)?.ownerReferences ?? [];
+    return refs.some((r) => workloads.some((w) => w.namespace === pod.namespace && (r.name === w.name || (typeof r.name === 'string' && r.name.startsWith(`${w.name}-`) && (r.kind === 'ReplicaSet' || r.kind === 'Job')))));
+  };
+  return [...live.filter((o) => !replaced.has(identity(o)) && !(o.kind === 'Pod' && ownedByLocal(o))), ...local];
+}
+
+const POD_OWNERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Rollout']);
 
 /** Keeps the findings about the Services a -l selector or svc/NAME picks. */
 export function selectFindings(result: DoctorResult, opts: { selector?: string; target?: { namespace: string; name: string }; namespace?: string }): Finding[] {

@@ -91,7 +91,8 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
       continue;
     }
     // Live, the pods themselves are selected; their workloads' templates would count them twice.
-    if (settings.live && o.kind !== 'Pod') {
+    // A local workload laid over the cluster stands for the pods it will create.
+    if (settings.live && o.kind !== 'Pod' && !o.overlay) {
       const wt = extractTemplate(o, -1 - workloadTemplates.length);
       if (wt) {
         workloadTemplates.push(wt);

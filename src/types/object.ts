@@ -33,6 +33,8 @@ export interface K8sObject {
   namespaceDefaulted: boolean;
   body: Record<string, unknown>;
   origin?: ObjectOrigin;
+  /** A local manifest laid over a live cluster's state (svclint doctor -f): not applied yet. */
+  overlay?: boolean;
 }
 
 export function refOf(o: K8sObject): ObjectRef {
