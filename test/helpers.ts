@@ -1,8 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The repository root: the nearest folder above this file with a package.json (also from dist/). */
+export const ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return existsSync(path.join(dir, 'dist')) && path.basename(dir) === 'dist' ? path.dirname(dir) : dir;
+})();
 export const BIN = path.join(ROOT, 'bin', 'svclint.js');
 export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
 
