@@ -205,6 +205,20 @@ describe('svclint doctor, limited credentials and faults', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('exits 2 within the request timeout when the API server stops answering', () => {
+    cp.freezeApiServer(true);
+    try {
+      const t = Date.now();
+      const r = doctor(['--request-timeout', '2s', '--format', 'json']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(no answer within 2000 ms\)/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(Date.now() - t).toBeLessThan(8_000);
+    } finally {
+      cp.freezeApiServer(false);
+    }
+  });
+
   it('exits 2 within the request timeout when the API server stops', () => {
     cp.stopApiServer();
     const t = Date.now();

@@ -48,7 +48,8 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
     }
     const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));
     const count = (k: 'ready' | 'notReady' | 'terminating') => pub.reduce((n, p) => n + p[k].length, 0);
-    out.push(`  ${count('ready') ? OK : BAD} EndpointSlices: ${svc.endpointObjects.length} object(s), ${count('ready')} ready, ${count('notReady')} not ready, ${count('terminating')} terminating`);
+    const what = svc.endpointObjects.some((x) => x.kind === 'Endpoints') ? 'Endpoints (v1)' : 'EndpointSlices';
+    out.push(`  ${count('ready') ? OK : BAD} ${what}: ${svc.endpointObjects.length} object(s), ${count('ready')} ready, ${count('notReady')} not ready, ${count('terminating')} terminating`);
   }
   if (svc.mode !== 'external-name') {
     const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));

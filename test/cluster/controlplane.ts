@@ -38,8 +38,18 @@ export function controlPlaneBin(): string {
   return r.stdout.trim();
 }
 
+export interface ControlPlaneOptions {
+  /** Another kube-apiserver binary (the 1.20 one for the v1 Endpoints fallback). */
+  apiserver?: string;
+  /** Run kube-controller-manager (default true). */
+  controllerManager?: boolean;
+}
+
 export class ControlPlane {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'svclint-cp-'));
+
+  constructor(private readonly options: ControlPlaneOptions = {}) {}
+
   server = '';
   private procs: ChildProcess[] = [];
   private apiserver?: ChildProcess;
@@ -69,7 +79,7 @@ export class ControlPlane {
       '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`, '--log-level', 'warn',
     ]);
     this.server = `https://127.0.0.1:${apiPort}`;
-    this.apiserver = this.run('kube-apiserver', [
+    this.apiserver = this.run(this.options.apiserver ?? 'kube-apiserver', [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`, `--secure-port=${apiPort}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
       `--cert-dir=${path.join(this.dir, 'certs')}`, `--token-auth-file=${path.join(this.dir, 'tokens.csv')}`, '--authorization-mode=RBAC',
       '--service-account-issuer=https://kubernetes.default.svc', `--service-account-key-file=${path.join(this.dir, 'sa.pub')}`,
@@ -84,6 +94,10 @@ export class ControlPlane {
       ].join('\n'));
     }
     await this.waitReady();
+    if (this.options.controllerManager === false) {
+      await this.api('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
+      return;
+    }
     const cm = this.run('kube-controller-manager', [
       `--kubeconfig=${this.kubeconfig('admin')}`, '--leader-elect=false', '--controllers=*,-node-lifecycle-controller,-serviceaccount-token-controller',
       '--secure-port=0', `--service-account-private-key-file=${path.join(this.dir, 'sa.key')}`, '--v=0',
@@ -94,7 +108,7 @@ export class ControlPlane {
   }
 
   private run(name: string, args: string[]): ChildProcess {
-    const p = spawn(path.join(this.bin, name), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(path.isAbsolute(name) ? name : path.join(this.bin, name), args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.logs.set(name, '');
     p.stderr?.on('data', (d: Buffer) => {
       this.logs.set(name, ((this.logs.get(name) ?? '') + d.toString()).slice(-20_000));
@@ -119,6 +133,11 @@ export class ControlPlane {
   /** Stops only the API server (the "stopped mid-run" scenario). */
   stopApiServer(): void {
     this.apiserver?.kill('SIGKILL');
+  }
+
+  /** Freezes or thaws the API server: connections open, no answers. */
+  freezeApiServer(frozen: boolean): void {
+    this.apiserver?.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
   }
 
   private async waitReady(): Promise<void> {
@@ -229,7 +248,7 @@ export class ControlPlane {
 }
 
 const PLURALS: Record<string, string> = {
-  EndpointSlice: 'endpointslices', Ingress: 'ingresses', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
+  EndpointSlice: 'endpointslices', Endpoints: 'endpoints', Ingress: 'ingresses', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
   Role: 'roles', RoleBinding: 'rolebindings', Namespace: 'namespaces', ConfigMap: 'configmaps',
 };
 
