@@ -74,6 +74,7 @@ beforeAll(async () => {
   // unhealthy cluster DNS
   await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: '.:53 {\n    forward . /etc/resolv.conf\n}\n' } });
   await cp.create(deploy('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }]));
+  await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, data: { 'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: "nftables"\n' } });
   await cp.create(service('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 'dns-tcp' }]));
   await cp.runPods('kube-system', 'k8s-app=kube-dns', 1, crashing);
 
@@ -141,6 +142,7 @@ describe('svclint doctor, whole cluster', () => {
     expect(r.stdout).toContain('✔ port http: targetPort http resolves to 9000 on 2 of 2 pod(s)');
     expect(r.stdout).toMatch(/✘ EndpointSlices: 1 object\(s\), 0 ready, 2 not ready/);
     expect(r.stdout).toMatch(/✘ DNS: orders\.shop\.svc\.cluster\.local — no cluster DNS pod/);
+    expect(r.stdout).toContain('• kube-proxy mode: nftables');
     const healthy = doctor(['svc/web', '-n', 'shop']);
     expect(healthy.stdout).toMatch(/✔ route 10\.96\.\d+\.\d+:80\/TCP → 10\.244\.\d+\.\d+:8080, 10\.244\.\d+\.\d+:8080/);
   });

@@ -8,6 +8,15 @@ const OK = '✔';
 const BAD = '✘';
 const NOTE = '•';
 
+/** kube-proxy's mode from its kubeadm-style ConfigMap: iptables unless it says otherwise. */
+export function kubeProxyMode(graph: ServiceGraph): string | undefined {
+  const cm = graph.objects.find((o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'kube-proxy');
+  const conf = cm && isRecord(cm.body.data) ? cm.body.data['config.conf'] : undefined;
+  if (typeof conf !== 'string') return undefined;
+  const m = /^mode:\s*"?([a-z]*)"?\s*$/m.exec(conf);
+  return m && m[1] ? m[1] : 'iptables (the default)';
+}
+
 /**
  * One Service, link by link in the order of the troubleshooting table: the Service, its
  * selector and pods, their readiness, port resolution, the EndpointSlices the cluster
@@ -60,6 +69,8 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
       out.push(`  ${addrs.length ? OK : BAD} route ${svc.headless ? 'headless' : ip}:${sp.port}/${sp.protocol} → ${addrs.length ? addrs.slice(0, 5).map((a) => `${a}:${target}`).join(', ') + (addrs.length > 5 ? ` and ${addrs.length - 5} more` : '') : 'nothing'}`);
     }
   }
+  const mode = kubeProxyMode(graph);
+  if (mode) out.push(`  ${NOTE} kube-proxy mode: ${mode}`);
   const dnsProblems = findings.filter((f) => f.ruleId === 'cluster-dns-unhealthy');
   out.push(`  ${dnsProblems.length ? BAD : OK} DNS: ${o.name}.${o.namespace}.svc.${graph.settings.clusterDomain}${dnsProblems.length ? ` — ${dnsProblems[0]!.message}` : ''}`);
   const mine = findings.filter((f) => f.object && f.object.kind === 'Service' && f.object.namespace === o.namespace && f.object.name === o.name);

@@ -55,7 +55,7 @@ export interface ClusterRead {
   requests: number;
   server: string;
   /** kube-system facts for the DNS check, when readable. */
-  dns?: { pods: Record<string, unknown>[]; service?: Record<string, unknown>; slices: Record<string, unknown>[]; corefile?: string; readable: boolean };
+  dns?: { pods: Record<string, unknown>[]; service?: Record<string, unknown>; slices: Record<string, unknown>[]; corefile?: string; kubeProxyConfig?: string; readable: boolean };
 }
 
 class HttpError extends Error {
@@ -203,6 +203,7 @@ export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<Cl
     if (dns.service) items.push({ apiVersion: 'v1', kind: 'Service', ...dns.service });
     items.push(...dns.slices.map((s) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...s })));
     if (dns.corefile !== undefined) items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: dns.corefile } });
+    if (dns.kubeProxyConfig !== undefined) items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, data: { 'config.conf': dns.kubeProxyConfig } });
   } else {
     gaps.push({ kind: 'cluster DNS (kube-system)', reason: 'forbidden: the cluster DNS check did not run' });
   }
@@ -221,6 +222,9 @@ async function readDns(reader: ClusterReader): Promise<ClusterRead['dns']> {
     const cm = await reader.get('/api/v1/namespaces/kube-system/configmaps/coredns').catch((e) => (isHttpError(e, 404) ? undefined : Promise.reject(e)));
     const data = cm?.data as Record<string, string> | undefined;
     out.corefile = data?.Corefile;
+    // kube-proxy's mode, when kubeadm-style configuration is readable (best effort).
+    const kp = await reader.get('/api/v1/namespaces/kube-system/configmaps/kube-proxy').catch(() => undefined);
+    out.kubeProxyConfig = (kp?.data as Record<string, string> | undefined)?.['config.conf'];
   } catch (err) {
     if (!isHttpError(err)) throw err;
     return { pods: [], slices: [], readable: false };
