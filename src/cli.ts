@@ -13,6 +13,7 @@ import { InternalError } from './engine.js';
 import { severityRank, type Severity } from './types/finding.js';
 import { RULES } from '../rules/index.js';
 import { VERSION } from './version.js';
+import type { DoctorOptions } from './doctor/command.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes.js';
 
 /** Exit codes: documented in the README. */
@@ -204,14 +205,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-interface DoctorCliOptions {
-  filename: string[];
-  namespace?: string;
-  allNamespaces?: boolean;
-  selector?: string;
-  kubeconfig?: string;
-  context?: string;
-  requestTimeout: string;
+interface DoctorCliOptions extends DoctorOptions {
   from?: string;
   config?: string;
   clusterDomain?: string;
