@@ -186,6 +186,27 @@ describe('svclint doctor -f: local manifests over the live state', () => {
   });
 });
 
+describe('paged lists', () => {
+  it('start again when the continue token expires between pages', async () => {
+    const { ClusterReader, RESOURCES, loadKubeConfig } = await import('../src/doctor/cluster.js');
+    const kc = await loadKubeConfig({ kubeconfig: cp.kubeconfig('admin') });
+    const reader = new ClusterReader(kc, 10_000);
+    let waited = false;
+    reader.onPage = async () => {
+      if (waited) return;
+      waited = true;
+      // Change the data and let the API server compact etcd (every second here): the token expires.
+      for (let i = 0; i < 3; i++) await cp.create(service('data', `churn-${i}`, undefined, [{ port: 80 }]));
+      await new Promise((r) => setTimeout(r, 3500));
+    };
+    const services = await reader.list(RESOURCES.find((r) => r.kind === 'Service')!, undefined, 2);
+    expect(reader.restarts).toBe(1);
+    const names = services.map((s) => (s.metadata as { name: string }).name);
+    expect(names).toEqual(expect.arrayContaining(['churn-0', 'churn-2', 'web', 'kube-dns']));
+    expect(new Set(names).size).toBe(names.length);
+  }, 60_000);
+});
+
 describe('svclint doctor, limited credentials and faults', () => {
   it('works with a namespaced Role and names what it could not read', () => {
     const r = doctor(['-n', 'shop', '--format', 'json'], 'nsdoctor');

@@ -122,6 +122,11 @@ export class ClusterReader {
     });
   }
 
+  /** Called after each page (tests use it to let a continue token expire). */
+  onPage?: (page: number) => Promise<void>;
+  /** How many lists had to start again because their continue token expired. */
+  restarts = 0;
+
   /** Lists a resource page by page; restarts once when the continue token expires (410). */
   async list(r: Resource, namespace: string | undefined, pageSize: number): Promise<Record<string, unknown>[]> {
     const prefix = r.apiVersion === 'v1' ? '/api/v1' : `/apis/${r.apiVersion}`;
@@ -139,10 +144,14 @@ export class ClusterReader {
           }
           const meta = page.metadata as { continue?: string } | undefined;
           cont = meta?.continue || undefined;
+          if (cont && this.onPage) await this.onPage(items.length);
         } while (cont);
         return items;
       } catch (err) {
-        if (err instanceof HttpError && err.status === 410 && attempt === 0) continue; // expired continue token
+        if (err instanceof HttpError && err.status === 410 && attempt === 0) {
+          this.restarts++;
+          continue; // expired continue token: list again from the start
+        }
         throw err;
       }
     }

@@ -86,6 +86,8 @@ export class ControlPlane {
       `--service-account-signing-key-file=${path.join(this.dir, 'sa.key')}`, '--service-cluster-ip-range=10.96.0.0/16',
       '--disable-admission-plugins=ServiceAccount', `--audit-policy-file=${path.join(this.dir, 'audit.yaml')}`, `--audit-log-path=${this.auditLog}`,
       '--audit-log-mode=blocking', '--v=0',
+      // Pages straight from etcd, compacted every second: continue tokens can expire (410).
+      ...(this.options.apiserver ? [] : ['--etcd-compaction-interval=1s', '--watch-cache=false']),
     ]);
     for (const user of Object.keys(USERS) as User[]) {
       writeFileSync(this.kubeconfig(user), [
