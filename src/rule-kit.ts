@@ -1,5 +1,6 @@
 import type { PodTemplate, ServiceGraph, ServiceNode } from './types/graph.js';
 import { editDistance } from './text.js';
+import { CONTROLLER_LABELS, controllerLabelMatches } from './graph/controller-labels.js';
 import type { RuleContext } from './types/rule.js';
 import { describe, refOf } from './types/object.js';
 
@@ -46,6 +47,20 @@ export function hasServicesIn(graph: ServiceGraph, namespace: string): boolean {
 }
 
 /**
+ * Whether a Service selects a template's pods, by their labels (the template's, plus the
+ * ones controllers add): the same answer for a manifest and for a live workload whose
+ * pods are the graph's backends.
+ */
+export function selectsTemplate(service: ServiceNode, t: PodTemplate): boolean {
+  return Object.entries(service.selector).every(([k, v]) => (t.labels[k] === undefined && CONTROLLER_LABELS.has(k) ? controllerLabelMatches(t, k, v) : t.labels[k] === v));
+}
+
+/** Workload templates whether the run is static or live (live, pods are the graph's templates). */
+export function workloadTemplates(graph: ServiceGraph): readonly PodTemplate[] {
+  return graph.settings.live ? graph.workloadTemplates : graph.templates;
+}
+
+/**
  * Per-pod DNS names (`<host>.<service>.<ns>.svc`) need a headless Service of that name in
  * the pod's namespace that selects the pod: StatefulSet serviceName and pod subdomain alike.
  */
@@ -56,6 +71,6 @@ export function podDnsService(graph: ServiceGraph, t: PodTemplate, name: string)
   const service = graph.service(t.namespace, name);
   if (!service) return { problem: 'missing' };
   if (!service.headless) return { problem: 'notHeadless', service };
-  if (service.mode === 'selector' && !service.backends.includes(t)) return { problem: 'notSelecting', service };
+  if (service.mode === 'selector' && !selectsTemplate(service, t)) return { problem: 'notSelecting', service };
   return { problem: undefined, service };
 }

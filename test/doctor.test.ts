@@ -92,6 +92,10 @@ beforeAll(async () => {
   await cp.create({ ...service('data', 'cache', { app: 'cache' }, []), spec: { clusterIP: 'None', selector: { app: 'cache' }, ports: [{ name: 'redis', port: 6379 }] } });
   await cp.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'cache', namespace: 'data' }, spec: { serviceName: 'cache', replicas: 1, selector: { matchLabels: { app: 'cache' } }, template: { metadata: { labels: { app: 'cache' } }, spec: { containers: [{ name: 'app', image: 'redis:7.4', ports: [{ name: 'redis', containerPort: 6379 }] }] } } } });
   await cp.runPods('data', 'app=cache', 1, ready);
+  // a StatefulSet whose governing Service is not headless
+  await cp.create(service('data', 'queue', { app: 'queue' }, [{ name: 'amqp', port: 5672 }]));
+  await cp.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'queue', namespace: 'data' }, spec: { serviceName: 'queue', replicas: 1, selector: { matchLabels: { app: 'queue' } }, template: { metadata: { labels: { app: 'queue' } }, spec: { containers: [{ name: 'app', image: 'rabbitmq:4', ports: [{ name: 'amqp', containerPort: 5672 }] }] } } } });
+  await cp.runPods('data', 'app=queue', 1, ready);
 
   await cp.waitSlices('shop', 'web', 2);
   await cp.waitSlices('data', 'cache', 1);
@@ -118,6 +122,7 @@ describe('svclint doctor, whole cluster', () => {
       'manual-endpoints-missing:data/legacy-db',
       'selector-no-match:shop/reports',
       'cluster-dns-unhealthy:kube-system/kube-dns',
+      'statefulset-service-invalid:data/queue',
     ]));
     expect(found.filter((f) => /shop\/web$|data\/warehouse$|shop\/payments$|data\/cache$/.test(f))).toEqual([]);
     const probe = r.json().findings.find((f) => f.ruleId === 'service-no-ready-endpoints' && f.object?.name === 'search')!;
@@ -150,7 +155,8 @@ describe('svclint doctor, whole cluster', () => {
   it('filters Services by label and namespace', () => {
     const r = doctor(['-n', 'data', '--format', 'json']);
     const findings = r.json().findings;
-    expect(findings.filter((f) => f.ruleId !== 'cluster-dns-unhealthy').map((f) => f.object?.name)).toEqual(['legacy-db']);
+    const names = findings.filter((f) => f.ruleId !== 'cluster-dns-unhealthy').map((f) => `${f.ruleId}:${f.object?.name}`).sort();
+    expect(names, JSON.stringify(findings.map((f) => f.message))).toEqual(['manual-endpoints-missing:legacy-db', 'statefulset-service-invalid:queue']);
     expect(findings.some((f) => f.ruleId === 'cluster-dns-unhealthy')).toBe(true);
     const labelled = doctor(['-l', 'nothing=here', '--format', 'json']);
     expect(labelled.json().findings).toEqual([]);

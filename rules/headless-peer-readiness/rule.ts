@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { where } from '../../src/rule-kit.js';
+import { selectsTemplate, where, workloadTemplates } from '../../src/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
 
@@ -15,12 +15,12 @@ const rule: Rule = {
     remediation: 'If the pods discover peers through this Service, set publishNotReadyAddresses: true on it (and keep a separate Service for client traffic).',
   },
   check({ graph, report }) {
-    for (const t of graph.templates) {
+    for (const t of workloadTemplates(graph)) {
       if (t.owner.kind !== 'StatefulSet') continue;
       const name = getIn(t.owner.body, ['spec', 'serviceName']);
       if (typeof name !== 'string' || name === '') continue;
       const svc = graph.service(t.namespace, name);
-      if (!svc || !svc.headless || svc.publishNotReadyAddresses || !svc.backends.includes(t)) continue;
+      if (!svc || !svc.headless || svc.publishNotReadyAddresses || svc.mode !== 'selector' || !selectsTemplate(svc, t)) continue;
       if (!t.containers.some((c) => !c.sidecar && c.readinessPort !== undefined) && !hasProbe(t.owner.body, t.path)) continue;
       report({ object: svc.object, path: ['spec'], messageId: 'gated', data: { service: code(name), workload: where(t) } });
     }

@@ -22,6 +22,9 @@ const rule: Rule = {
       const specPath = [...t.path, 'spec'];
       const sub = getIn(t.owner.body, [...specPath, 'subdomain']);
       if (typeof sub !== 'string' || sub === '') continue;
+      // A StatefulSet's pods get their subdomain from its serviceName: reported on the StatefulSet.
+      const owners = getIn(t.owner.body, ['metadata', 'ownerReferences']);
+      if (Array.isArray(owners) && owners.some((o) => typeof o === 'object' && o !== null && (o as { kind?: unknown }).kind === 'StatefulSet')) continue;
       const hostname = getIn(t.owner.body, [...specPath, 'hostname']);
       const host = typeof hostname === 'string' && hostname !== '' ? hostname : '<pod-hostname>';
       const data = { workload: where(t), subdomain: code(sub), namespace: code(t.namespace), example: code(`${host}.${sub}.${t.namespace}.svc.${domain}`) };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { podDnsService, where } from '../../src/rule-kit.js';
+import { podDnsService, where, workloadTemplates } from '../../src/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
 
@@ -18,7 +18,7 @@ const rule: Rule = {
   },
   check({ graph, report }) {
     const domain = graph.settings.clusterDomain;
-    for (const t of graph.templates) {
+    for (const t of workloadTemplates(graph)) {
       if (t.owner.kind !== 'StatefulSet') continue;
       const name = getIn(t.owner.body, ['spec', 'serviceName']);
       if (typeof name !== 'string' || name === '') continue;
