@@ -248,6 +248,23 @@ describe('svclint doctor, limited credentials and faults', () => {
     }
   });
 
+  it('stops with one clear error when the API server goes away between two pages', async () => {
+    const { loadKubeConfig, readCluster } = await import('../src/doctor/cluster.js');
+    const kc = await loadKubeConfig({ kubeconfig: cp.kubeconfig('doctor') });
+    let pages = 0;
+    const read = readCluster(kc, {
+      requestTimeoutMs: 3000,
+      pageSize: 2,
+      onPage: async () => {
+        if (++pages === 1) cp.stopApiServer();
+      },
+    });
+    const err = await read.then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/^cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(/);
+    expect(err?.message).toMatch(/check the kubeconfig context and that the cluster is running$/);
+    expect(pages).toBe(1);
+  });
+
   it('exits 2 within the request timeout when the API server stops', () => {
     cp.stopApiServer();
     const t = Date.now();

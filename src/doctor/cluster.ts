@@ -39,6 +39,8 @@ export interface ReadOptions {
   requestTimeoutMs: number;
   pageSize?: number;
   onProgress?: (text: string) => void;
+  /** Called after each page of a paged list (tests use it to break things mid-read). */
+  onPage?: (page: number) => Promise<void>;
 }
 
 export interface Gap {
@@ -172,6 +174,7 @@ function unreachable(server: string, err: unknown): UsageError {
 /** Reads everything the doctor needs, tolerating 403s per kind and namespace and missing CRDs. */
 export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<ClusterRead> {
   const reader = new ClusterReader(kc, opts.requestTimeoutMs);
+  reader.onPage = opts.onPage;
   const pageSize = opts.pageSize ?? 500;
   const gaps: Gap[] = [];
   const items: Record<string, unknown>[] = [];
