@@ -28,7 +28,8 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
   const ip = typeof spec.clusterIP === 'string' ? spec.clusterIP : 'none';
   const out: string[] = [];
   const ports = svc.ports.map((p) => `${p.name ?? p.port} ${p.port}/${p.protocol} → ${p.target.kind === 'invalid' ? '?' : p.target.value}`).join(', ');
-  out.push(`Service ${o.namespace}/${o.name} (${svc.type}, ClusterIP ${ip}; ${ports || 'no ports'})`);
+  const addr = svc.type === 'ExternalName' ? 'ExternalName' : `${svc.type === 'ClusterIP' ? '' : `${svc.type}, `}ClusterIP ${ip}${svc.headless ? ' (headless)' : ''}`;
+  out.push(`Service ${o.namespace}/${o.name} (${addr}; ${ports || 'no ports'})`);
   if (svc.mode === 'external-name') {
     out.push(`  ${NOTE} ExternalName: a CNAME to ${svc.externalName ?? '?'}; no selector, no endpoints`);
   } else if (svc.mode === 'manual') {
