@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { globby, isDynamicPattern } from 'globby';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
@@ -58,6 +57,8 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
   let stdinUsed = false;
   const isIgnored = makeIgnore(opts);
 
+  // globby is loaded only when a folder or a glob needs it: a single file starts faster.
+  const glob = async () => import('globby');
   for (const input of inputs) {
     if (input === '-') {
       if (stdinUsed) continue;
@@ -69,6 +70,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     const abs = path.resolve(opts.cwd, input);
     const st = await stat(abs).catch(() => undefined);
     if (st?.isDirectory()) {
+      const { globby } = await glob();
       const found = await globby(MANIFEST_PATTERNS, {
         cwd: abs,
         absolute: true,
@@ -95,7 +97,8 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
       }
     } else if (st) {
       add(abs); // an explicitly named file is read whatever its extension
-    } else if (isDynamicPattern(input)) {
+    } else if ((await glob()).isDynamicPattern(input)) {
+      const { globby } = await glob();
       const found = await globby(input, { cwd: opts.cwd, absolute: true, ignore: ['**/node_modules/**'] });
       if (found.length === 0) throw new UsageError(`no files match '${input}'`);
       for (const f of found.sort()) if (!isIgnored(f)) add(f);
