@@ -74,17 +74,18 @@ function emit(io: CliIO, text: string, outputFile: string | undefined): void {
 
 const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+// Repeatable options start undefined (so help shows no "(default: [])").
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
-function collectFormat(value: string, previous: Format[]): Format[] {
+function collectFormat(value: string, previous: Format[] | undefined): Format[] {
   if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`unknown format '${value}' (one of: ${FORMATS.join(', ')})`);
-  return [...previous, value as Format];
+  return [...(previous ?? []), value as Format];
 }
 
 /** Formats and output files pair up by position; at most one format goes to stdout. */
-export function pairOutputs(formats: Format[], files: string[]): { format: Format; file?: string }[] {
+export function pairOutputs(formats: Format[] = [], files: string[] = []): { format: Format; file?: string }[] {
   const fs: Format[] = formats.length ? formats : ['stylish'];
   if (files.length > fs.length) throw new UsageError(`${files.length} --output-file for ${fs.length} --format; give one --format per --output-file`);
   const out = fs.map((format, i) => ({ format, file: files[i] }));
@@ -97,8 +98,8 @@ function commonInputOptions(cmd: Command): Command {
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
     .option('-n, --namespace <name>', 'namespace of objects that set none (default: config, else "default")')
     .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
-    .option('--helm-values <file>', 'values file for the Helm charts found in folders, repeatable', collect, [] as string[])
-    .option('--helm-set <key=value>', 'value for the Helm charts found in folders, repeatable', collect, [] as string[])
+    .option('--helm-values <file>', 'values file for the Helm charts found in folders, repeatable', collect)
+    .option('--helm-set <key=value>', 'value for the Helm charts found in folders, repeatable', collect)
     .option('--helm-release <name>', 'release name for helm template', 'release')
     .option('--no-render', 'lint the raw files of Helm charts and kustomizations instead of rendering them')
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
@@ -119,12 +120,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       .description('lint manifests: files, folders (.yaml, .yml, .json), globs, or - for stdin')
       .argument('[paths...]', 'inputs (default: the current folder)'),
   )
-    .option('-f, --format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish)`, collectFormat, [] as Format[])
-    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect, [] as string[])
+    .option('-f, --format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish)`, collectFormat)
+    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect)
     .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
-    .action(async (paths: string[], opts: InputOpts & { format: Format[]; outputFile: string[]; failLevel?: Severity; color?: boolean }) => {
+    .action(async (paths: string[], opts: InputOpts & { format?: Format[]; outputFile?: string[]; failLevel?: Severity; color?: boolean }) => {
       if (opts.namespace && !NAMESPACE_RE.test(opts.namespace)) throw new UsageError(`--namespace '${opts.namespace}' is not a valid namespace name`);
       const outputs = pairOutputs(opts.format, opts.outputFile);
       const { config, found, result } = await load(paths, opts, io);
@@ -169,11 +170,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--context <name>', 'kubeconfig context')
     .option('--request-timeout <duration>', 'give up on an API request after this long', '10s')
     .option('--from <file>', 'a saved cluster state (kubectl get ... -o yaml) instead of a live cluster; - for stdin')
-    .option('-f, --filename <path>', 'local manifests to lay over the live state: what breaks if you apply them? repeatable', collect, [] as string[])
+    .option('-f, --filename <path>', 'local manifests to lay over the live state: what breaks if you apply them? repeatable', collect)
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
     .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
-    .option('--format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish; with svc/NAME, a chain view)`, collectFormat, [] as Format[])
-    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect, [] as string[])
+    .option('--format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish; with svc/NAME, a chain view)`, collectFormat)
+    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect)
     .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
     .action(async (target: string | undefined, opts: DoctorCliOptions) => {
       exitCode = await doctorAction(target, opts, io);
@@ -209,8 +210,8 @@ interface DoctorCliOptions extends DoctorOptions {
   from?: string;
   config?: string;
   clusterDomain?: string;
-  format: Format[];
-  outputFile: string[];
+  format?: Format[];
+  outputFile?: string[];
   failLevel?: Severity;
 }
 
@@ -242,7 +243,7 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace: opts.allNamespaces ? undefined : opts.namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
   const code = findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
-  if (svcTarget && opts.format.length === 0) {
+  if (svcTarget && !opts.format?.length) {
     const svc = result.graph.service(svcTarget.namespace, svcTarget.name);
     if (!svc) throw new UsageError(`no Service ${svcTarget.namespace}/${svcTarget.name} (give its namespace with -n)`);
     io.stdout(chainView(result.graph, svc, result.findings));
