@@ -10,7 +10,9 @@ if [ ! -f /etc/apt/sources.list.d/debian-src.sources ]; then
   printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > /etc/apt/sources.list.d/debian-src.sources
   apt-get update -qq >/dev/null
 fi
-command -v rsync >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null
+for tool in rsync:rsync dpkg-source:dpkg-dev; do
+  command -v "${tool%%:*}" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool#*:}" >/dev/null
+done
 src="$TOOLS/src-1.20"
 rm -rf "$src" && mkdir -p "$src" && cd "$src"
 apt-get source -qq kubernetes >/dev/null 2>&1

@@ -139,7 +139,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         objects: result.graph.objects.length,
         services: result.graph.services.length,
       };
-      const input = { findings: result.findings, summary, sources, rules: RULES.map((r) => r.meta), routes: computeRoutes(result.graph), env: io.env, cwd: io.cwd };
+      // Only the markdown summary draws the graph: compute its routes only then.
+      const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
+      const input = { findings: result.findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
       for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, opts.color) }), out.file);
       const fail = opts.failLevel ?? config.failLevel ?? 'error';
       exitCode = result.findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
@@ -251,8 +253,10 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   }
   const counts = countBySeverity(findings);
   const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files, objects: result.graph.objects.length, services: result.graph.services.length };
-  const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes: computeRoutes(result.graph), env: io.env, cwd: io.cwd };
-  for (const out of pairOutputs(opts.format, opts.outputFile)) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
+  const outputs = pairOutputs(opts.format, opts.outputFile);
+  const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
+  const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
+  for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
   return code;
 }
 

@@ -78,11 +78,6 @@ export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): Loa
   return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
 }
 
-export function parseFile(file: SourceFile): { parsed: ParsedFile; problems: LoadProblem[] } {
-  const r = parseText(file.text);
-  return { parsed: { file, docs: r.docs }, problems: toLoadProblems(file, r.problems) };
-}
-
 function firstLine(s: string): string {
   return clip(s.split('\n')[0]!.replace(/\s+at line \d+, column \d+:?$/, '').trim(), 200);
 }

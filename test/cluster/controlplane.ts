@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers.js';
 
@@ -267,4 +267,3 @@ export const RUNNING = (ip: string, ready: boolean, containers: Record<string, u
   containerStatuses: containers,
 });
 
-export const TOOLS_DIR = process.env.SVCLINT_TOOLS ?? path.join(homedir(), '.cache', 'svclint-tools');
