@@ -1,7 +1,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { discover } from '../src/discover.js';
+import { discover } from '../src/load/discover.js';
 import { lint } from '../src/lint.js';
-import { parseAll } from '../src/parse-pool.js';
+import { parseAll } from '../src/load/parse-pool.js';
 import { formatJson } from '../src/report/json.js';
 import { countBySeverity } from '../src/report/summary.js';
 

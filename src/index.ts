@@ -1,7 +1,7 @@
 export { lint, lintText, buildFromFiles, type LintInput, type LintResult } from './lint.js';
-export { discover } from './discover.js';
-export { computeRoutes, formatRoutesText, type ServiceRoutes } from './routes.js';
-export { defaultConfig, loadConfig, findConfig, type Config } from './config.js';
+export { discover } from './load/discover.js';
+export { computeRoutes, formatRoutesText, type ServiceRoutes } from './graph/routes.js';
+export { defaultConfig, loadConfig, findConfig, type Config } from './engine/config.js';
 export { format, FORMATS, type Format } from './report/index.js';
 export { RULES } from '../rules/index.js';
 export type { Finding, Location, Severity, Category, RelatedInfo } from './types/finding.js';

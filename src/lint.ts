@@ -3,13 +3,13 @@ import type { ServiceGraph } from './types/graph.js';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
 import type { Rule } from './types/rule.js';
-import { parseText, toLoadProblems, type ParsedFile } from './parse.js';
-import type { ParseResult } from './parse-pool.js';
-import { toObjects } from './objects.js';
-import { kustomizePatchFiles } from './kustomize.js';
+import { parseText, toLoadProblems, type ParsedFile } from './load/parse.js';
+import type { ParseResult } from './load/parse-pool.js';
+import { toObjects } from './load/objects.js';
+import { kustomizePatchFiles } from './load/kustomize.js';
 import { buildGraph } from './graph/index.js';
-import { runRules } from './engine.js';
-import { defaultConfig, type Config } from './config.js';
+import { runRules } from './engine/engine.js';
+import { defaultConfig, type Config } from './engine/config.js';
 import { RULES } from '../rules/index.js';
 
 export interface LintInput {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, CORPUS, ROOT } from './helpers.js';
-import { discover } from '../src/discover.js';
+import { discover } from '../src/load/discover.js';
 import { lint } from '../src/lint.js';
 
 /**

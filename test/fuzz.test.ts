@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { lintText } from '../src/lint.js';
-import { computeRoutes, formatRoutesText } from '../src/routes.js';
+import { computeRoutes, formatRoutesText } from '../src/graph/routes.js';
 import { format } from '../src/report/index.js';
 import type { LintResult } from '../src/lint.js';
 import { ROOT } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildFromFiles, lintText } from '../src/lint.js';
-import { computeRoutes } from '../src/routes.js';
+import { computeRoutes } from '../src/graph/routes.js';
 import type { ServiceGraph } from '../src/types/graph.js';
 
 const graphOf = (text: string, namespace?: string): ServiceGraph =>
@@ -170,7 +170,7 @@ describe('engine', () => {
   });
 
   it('falls back to the nearest existing parent for a missing key', async () => {
-    const { locate } = await import('../src/locate.js');
+    const { locate } = await import('../src/engine/locate.js');
     const g = graphOf('apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n    - port: 80\n');
     const o = g.objects[0]!;
     expect(locate(o.origin!, ['spec', 'ports', 0, 'targetPort'])).toMatchObject({ exact: false, location: { line: 7, column: 7 } });

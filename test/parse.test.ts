@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 // The built module: its worker thread is a compiled file next to it.
-import { parseAll, PARALLEL_THRESHOLD_BYTES } from '../dist/src/parse-pool.js';
-import { parseText } from '../src/parse.js';
+import { parseAll, PARALLEL_THRESHOLD_BYTES } from '../dist/src/load/parse-pool.js';
+import { parseText } from '../src/load/parse.js';
 
 describe('parsing', () => {
   it('gives the same values and problems on worker threads as in one thread, in file order', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT } from './helpers.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/engine/config.js';
 import { RULES } from '../rules/index.js';
 
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');

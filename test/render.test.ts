@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
-import { planRender } from '../src/discover.js';
+import { planRender } from '../src/load/discover.js';
 
 const json = (args: string[], env?: Record<string, string>) => {
   const r = cli([...args, '-f', 'json'], { env });

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
-import { discover } from '../src/discover.js';
+import { discover } from '../src/load/discover.js';
 import { lint, lintText } from '../src/lint.js';
 import { formatStylish } from '../src/report/stylish.js';
 import { countBySeverity } from '../src/report/summary.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KUBERNETES_VERSIONS, SCHEMA_KINDS } from '../src/kubernetes.js';
 import { bundleFor } from '../rules/schema-invalid/validators.js';
 import { lintText } from '../src/lint.js';
-import { defaultConfig } from '../src/config.js';
+import { defaultConfig } from '../src/engine/config.js';
 import { cli, ROOT } from './helpers.js';
 
 describe('bundled Kubernetes schemas', () => {

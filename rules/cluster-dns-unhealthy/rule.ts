@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types/rule.js';
-import { isRecord } from '../../src/objects.js';
-import { podState, publishedEndpoints } from '../../src/doctor/pods.js';
+import { isRecord } from '../../src/load/objects.js';
+import { podState, publishedEndpoints } from '../../src/graph/live.js';
 import { code, list } from '../../src/text.js';
 
 const rule: Rule = {

@@ -1,9 +1,9 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode } from '../../src/types/graph.js';
-import { isRecord } from '../../src/objects.js';
+import { isRecord } from '../../src/load/objects.js';
 import { resolveHost } from '../../src/graph/dns.js';
-import { nearestService, servicePortsText } from '../../src/rule-kit.js';
+import { nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, list } from '../../src/text.js';
 import { findHosts } from './hosts.js';
 

@@ -1,4 +1,4 @@
-import { where } from '../../src/rule-kit.js';
+import { where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { NotReadyReason, PodTemplate } from '../../src/types/graph.js';
 import { code, list } from '../../src/text.js';

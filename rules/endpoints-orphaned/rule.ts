@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
 import type { ServiceNode } from '../../src/types/graph.js';
-import { isRecord } from '../../src/objects.js';
+import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code, list } from '../../src/text.js';
 

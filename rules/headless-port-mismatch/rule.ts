@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { where } from '../../src/rule-kit.js';
+import { where } from '../../src/engine/rule-kit.js';
 import { code, list } from '../../src/text.js';
 
 const rule: Rule = {

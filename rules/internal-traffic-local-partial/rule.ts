@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types/rule.js';
-import { where } from '../../src/rule-kit.js';
-import { isRecord } from '../../src/objects.js';
+import { where } from '../../src/engine/rule-kit.js';
+import { isRecord } from '../../src/load/objects.js';
 import { list } from '../../src/text.js';
 
 const rule: Rule = {

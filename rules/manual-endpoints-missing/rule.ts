@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { publishedEndpoints } from '../../src/doctor/pods.js';
+import { publishedEndpoints } from '../../src/graph/live.js';
 
 const rule: Rule = {
   meta: {

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { podDnsService, where } from '../../src/rule-kit.js';
+import { podDnsService, where } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
 

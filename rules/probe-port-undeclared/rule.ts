@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types/rule.js';
-import { where } from '../../src/rule-kit.js';
+import { where } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
-import { isRecord } from '../../src/objects.js';
+import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
 
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;

@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
-import { isRecord } from '../../src/objects.js';
-import { exposes, hasServicesIn, nearestService, servicePortsText } from '../../src/rule-kit.js';
+import { isRecord } from '../../src/load/objects.js';
+import { exposes, hasServicesIn, nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code } from '../../src/text.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);

@@ -1,4 +1,4 @@
-import { where } from '../../src/rule-kit.js';
+import { where } from '../../src/engine/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';

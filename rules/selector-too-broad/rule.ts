@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
-import { where } from '../../src/rule-kit.js';
+import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { code, list, selectorText } from '../../src/text.js';
 

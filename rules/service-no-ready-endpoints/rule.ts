@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types/rule.js';
 import { describe, refOf } from '../../src/types/object.js';
-import { describeReasons, podState, publishedEndpoints } from '../../src/doctor/pods.js';
+import { describeReasons, podState, publishedEndpoints } from '../../src/graph/live.js';
 import { code, list, plural } from '../../src/text.js';
 
 const rule: Rule = {

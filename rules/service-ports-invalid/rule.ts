@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { isRecord } from '../../src/objects.js';
+import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
 import { dns1123LabelProblems, portNameProblems, PROTOCOLS } from '../../src/names.js';
 

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { isRecord } from '../../src/objects.js';
+import { isRecord } from '../../src/load/objects.js';
 import { code } from '../../src/text.js';
 import { isDNS1123Subdomain, isIPAddress } from '../../src/names.js';
 

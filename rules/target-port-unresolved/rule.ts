@@ -1,4 +1,4 @@
-import { where } from '../../src/rule-kit.js';
+import { where } from '../../src/engine/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { PodTemplate, PortResolution, ServicePortNode } from '../../src/types/graph.js';
 import { code, isTypo, list } from '../../src/text.js';

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { isRecord } from '../../src/objects.js';
+import { isRecord } from '../../src/load/objects.js';
 import { describe, refOf } from '../../src/types/object.js';
 import { code, list, pair } from '../../src/text.js';
 import { stringMap } from '../../src/graph/pods.js';

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { reportLoadProblems } from '../../src/rule-kit.js';
+import { reportLoadProblems } from '../../src/engine/rule-kit.js';
 
 const rule: Rule = {
   meta: {

@@ -1,8 +1,8 @@
 import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Finding } from '../types/finding.js';
 import { describe, refOf } from '../types/object.js';
-import { isRecord } from '../objects.js';
-import { podState, publishedEndpoints } from './pods.js';
+import { isRecord } from '../load/objects.js';
+import { podState, publishedEndpoints } from '../graph/live.js';
 
 const OK = '✔';
 const BAD = '✘';

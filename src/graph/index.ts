@@ -2,7 +2,7 @@ import type { K8sObject } from '../types/object.js';
 import type { CustomPodSource, GraphSettings, NotReadyReason, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
-import { isRecord } from '../objects.js';
+import { isRecord } from '../load/objects.js';
 import { extractTemplate, getIn, lenientInt, notReadyReasons, stringMap } from './pods.js';
 import { findPort, readTargetPort } from './findport.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from './controller-labels.js';

@@ -1,6 +1,6 @@
 import type { K8sObject, Path } from '../types/object.js';
 import type { ContainerInfo, ContainerPort, NotReadyReason, PodTemplate, Replicas } from '../types/graph.js';
-import { isRecord } from '../objects.js';
+import { isRecord } from '../load/objects.js';
 
 interface TemplateSpot {
   template: Path;

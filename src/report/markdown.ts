@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../types/finding.js';
 import { describe } from '../types/object.js';
-import type { ServiceRoutes } from '../routes.js';
+import type { ServiceRoutes } from '../graph/routes.js';
 import { plural } from '../text.js';
 import { repoPath } from './paths.js';
 import type { ReportInput } from './summary.js';

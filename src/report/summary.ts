@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../types/finding.js';
 import type { RuleMeta } from '../types/rule.js';
-import type { ServiceRoutes } from '../routes.js';
+import type { ServiceRoutes } from '../graph/routes.js';
 
 export interface Summary {
   errors: number;

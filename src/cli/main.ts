@@ -1,20 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { discover } from './discover.js';
-import { lint } from './lint.js';
-import { parseAll } from './parse-pool.js';
-import { defaultConfig, findConfig, loadConfig, type Config } from './config.js';
-import { format, FORMATS, countBySeverity, type Format } from './report/index.js';
-import { computeRoutes, formatRoutesText } from './routes.js';
+import { discover } from '../load/discover.js';
+import { lint } from '../lint.js';
+import { parseAll } from '../load/parse-pool.js';
+import { defaultConfig, findConfig, loadConfig, type Config } from '../engine/config.js';
+import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
+import { computeRoutes, formatRoutesText } from '../graph/routes.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
-import { UsageError } from './errors.js';
-import { InternalError } from './engine.js';
-import { severityRank, type Severity } from './types/finding.js';
-import { RULES } from '../rules/index.js';
-import { VERSION } from './version.js';
-import type { DoctorOptions } from './doctor/command.js';
-import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes.js';
+import { UsageError } from '../errors.js';
+import { InternalError } from '../engine/engine.js';
+import { severityRank, type Severity } from '../types/finding.js';
+import { RULES } from '../../rules/index.js';
+import { VERSION } from '../version.js';
+import type { DoctorOptions } from './doctor.js';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
@@ -218,8 +218,8 @@ interface DoctorCliOptions extends DoctorOptions {
 }
 
 async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
-  const { doctorLive, selectFindings } = await import('./doctor/command.js');
-  const { chainView } = await import('./doctor/chain.js');
+  const { doctorLive, selectFindings } = await import('./doctor.js');
+  const { chainView } = await import('../doctor/chain.js');
   let svcTarget: { namespace: string; name: string } | undefined;
   if (target) {
     const m = /^(?:svc|service|services)\/([a-z0-9-]+)$/.exec(target);

@@ -1,8 +1,8 @@
-import type { K8sObject } from './types/object.js';
-import { describe, formatPath, refOf } from './types/object.js';
-import type { Finding, RelatedInfo, Severity } from './types/finding.js';
-import type { ServiceGraph } from './types/graph.js';
-import type { Rule, RuleReport } from './types/rule.js';
+import type { K8sObject } from '../types/object.js';
+import { describe, formatPath, refOf } from '../types/object.js';
+import type { Finding, RelatedInfo, Severity } from '../types/finding.js';
+import type { ServiceGraph } from '../types/graph.js';
+import type { Rule, RuleReport } from '../types/rule.js';
 import type { Config } from './config.js';
 import { locate, toLocation } from './locate.js';
 import { annotationSuppression, commentSuppressions, isSuppressed, type Suppression } from './suppress.js';

@@ -1,4 +1,4 @@
-import type { RuleMeta } from './types/rule.js';
+import type { RuleMeta } from '../types/rule.js';
 
 export const RULE_FORMATS = ['text', 'json', 'markdown'] as const;
 export type RuleFormat = (typeof RULE_FORMATS)[number];

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { ObjectOrigin } from './types/object.js';
-import type { SourceFile } from './types/source.js';
+import type { ObjectOrigin } from '../types/object.js';
+import type { SourceFile } from '../types/source.js';
 
 /** Options every parse of a manifest uses: Kubernetes reads YAML 1.1. */
 export const PARSE_OPTIONS = { version: '1.1', prettyErrors: false } as const;

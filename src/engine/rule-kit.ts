@@ -1,8 +1,8 @@
-import type { PodTemplate, ServiceGraph, ServiceNode } from './types/graph.js';
-import { editDistance } from './text.js';
-import { CONTROLLER_LABELS, controllerLabelMatches } from './graph/controller-labels.js';
-import type { RuleContext } from './types/rule.js';
-import { describe, refOf } from './types/object.js';
+import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
+import { editDistance } from '../text.js';
+import { CONTROLLER_LABELS, controllerLabelMatches } from '../graph/controller-labels.js';
+import type { RuleContext } from '../types/rule.js';
+import { describe, refOf } from '../types/object.js';
 
 /** Small helpers rule modules share. */
 

@@ -1,6 +1,6 @@
-import type { PodTemplate, Replicas, ServiceGraph, ServiceNode } from './types/graph.js';
-import type { Location } from './types/finding.js';
-import { locate } from './locate.js';
+import type { PodTemplate, Replicas, ServiceGraph, ServiceNode } from '../types/graph.js';
+import type { Location } from '../types/finding.js';
+import { locate } from '../engine/locate.js';
 
 export interface RouteBackend {
   kind: string;

@@ -1,19 +1,19 @@
-import type { Config } from '../config.js';
-import type { CliIO } from '../cli.js';
+import type { Config } from '../engine/config.js';
+import type { CliIO } from './main.js';
 import { UsageError } from '../errors.js';
 import { buildGraph } from '../graph/index.js';
-import { runRules } from '../engine.js';
-import { toLiveObjects, toObjects } from '../objects.js';
-import { discover } from '../discover.js';
-import { parseText } from '../parse.js';
+import { runRules } from '../engine/engine.js';
+import { toLiveObjects, toObjects } from '../load/objects.js';
+import { discover } from '../load/discover.js';
+import { parseText } from '../load/parse.js';
 import type { K8sObject } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 import { stringMap } from '../graph/pods.js';
 import type { Finding } from '../types/finding.js';
 import type { ServiceGraph } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
-import { loadKubeConfig, readCluster } from './cluster.js';
-import { parseLabelSelector } from './selector.js';
+import { loadKubeConfig, readCluster } from '../doctor/cluster.js';
+import { parseLabelSelector } from '../doctor/selector.js';
 
 export interface DoctorOptions {
   /** Local manifests laid over the live state (-f). */

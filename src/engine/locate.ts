@@ -1,8 +1,8 @@
 import { isAlias, isCollection, isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { ObjectOrigin, Path } from './types/object.js';
-import type { SourceFile } from './types/source.js';
-import { documentAt, lineCounterOf } from './document.js';
-import type { Location } from './types/finding.js';
+import type { ObjectOrigin, Path } from '../types/object.js';
+import type { SourceFile } from '../types/source.js';
+import { documentAt, lineCounterOf } from '../load/document.js';
+import type { Location } from '../types/finding.js';
 
 export interface Located {
   location: Location;

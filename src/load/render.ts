@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { SourceFile } from './types/source.js';
-import type { LoadProblem } from './types/problem.js';
+import type { SourceFile } from '../types/source.js';
+import type { LoadProblem } from '../types/problem.js';
 
 export interface RenderOptions {
   /** Values files and --set pairs for every chart (paths relative to the working directory). */

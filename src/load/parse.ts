@@ -1,8 +1,8 @@
 import { parseAllDocuments, type Document } from 'yaml';
-import type { SourceFile } from './types/source.js';
-import type { LoadProblem } from './types/problem.js';
+import type { SourceFile } from '../types/source.js';
+import type { LoadProblem } from '../types/problem.js';
 import { PARSE_OPTIONS } from './document.js';
-import { clip } from './text.js';
+import { clip } from '../text.js';
 
 export interface ParsedDocument {
   index: number;

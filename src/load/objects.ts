@@ -1,4 +1,4 @@
-import type { K8sObject, Path } from './types/object.js';
+import type { K8sObject, Path } from '../types/object.js';
 import type { ParsedFile } from './parse.js';
 
 /** Kinds that have no namespace. Only kinds svclint may meet next to Services matter here. */

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { run, EXIT } from './cli.js';
+import { run, EXIT } from './main.js';
 
 /**
  * The GitHub Action's entry point (see action.yml): annotations on stdout, the markdown

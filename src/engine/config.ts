@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Severity } from './types/finding.js';
-import type { RuleMeta } from './types/rule.js';
-import { UsageError } from './errors.js';
-import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes.js';
+import type { Severity } from '../types/finding.js';
+import type { RuleMeta } from '../types/rule.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 
 export type RuleSetting = Severity | 'off';
 

@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignoreFactory from 'ignore';
-import type { SourceFile } from './types/source.js';
-import type { LoadProblem } from './types/problem.js';
+import type { SourceFile } from '../types/source.js';
+import type { LoadProblem } from '../types/problem.js';
 import { isChartDir, kustomizationFile, kustomizationRefs, renderChart, renderKustomization, type RenderOptions } from './render.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 export const MANIFEST_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json', '**/Kustomization'];
 export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;

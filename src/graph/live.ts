@@ -1,4 +1,4 @@
-import { isRecord } from '../objects.js';
+import { isRecord } from '../load/objects.js';
 import { code, list } from '../text.js';
 
 export interface PodState {

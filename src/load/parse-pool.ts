@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SourceFile } from './types/source.js';
+import type { SourceFile } from '../types/source.js';
 import { parseText, type ParsedDocument, type SyntaxProblem } from './parse.js';
 
 export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };

@@ -1,7 +1,7 @@
-import type { K8sObject, Path } from './types/object.js';
-import type { SourceFile } from './types/source.js';
-import type { Finding } from './types/finding.js';
-import { isRecord } from './objects.js';
+import type { K8sObject, Path } from '../types/object.js';
+import type { SourceFile } from '../types/source.js';
+import type { Finding } from '../types/finding.js';
+import { isRecord } from '../load/objects.js';
 
 export const ANNOTATION = 'svclint.dev/disable';
 
