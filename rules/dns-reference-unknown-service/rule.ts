@@ -1,20 +1,9 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode } from '../../src/types/graph.js';
-import { isRecord } from '../../src/load/objects.js';
-import { resolveHost } from '../../src/graph/dns.js';
+import type { ReferenceEdge } from '../../src/types/reference.js';
+import { references } from '../../src/graph/references.js';
 import { nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, list } from '../../src/text.js';
-import { findHosts } from './hosts.js';
-
-interface Site {
-  object: K8sObject;
-  path: Path;
-  /** The namespace whose pods read the value. */
-  namespace: string;
-  where: string;
-  key?: string;
-}
 
 function ignored(ignore: string[], host: string): boolean {
   const h = host.toLowerCase();
@@ -31,62 +20,60 @@ function allowedPorts(svc: ServiceNode): Set<number> {
   return out;
 }
 
-function checkValue(ctx: RuleContext, site: Site, value: string, ignore: string[]): void {
-  for (const ref of findHosts(value, site.key)) {
-    if (ignored(ignore, ref.host)) continue;
-    const r = resolveHost(ctx.graph, ref.host, site.namespace);
-    const base = { object: site.object, path: site.path };
-    const data = { ref: code(ref.text), where: site.where };
-    switch (r.kind) {
-      case 'missing': {
-        const near = nearestService(ctx.graph, r.namespace, r.name);
-        const elsewhere = ctx.graph.servicesNamed(r.name).filter((s) => s.object.namespace !== r.namespace).map((s) => s.object.namespace);
-        const hint = near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
-        // Another namespace is often infrastructure installed from elsewhere: a warning.
-        ctx.report({ ...base, messageId: 'missing', severity: r.namespace === site.namespace ? undefined : 'warning', data: { ...data, name: code(r.name), namespace: code(r.namespace), hint } });
-        break;
-      }
-      case 'short-elsewhere':
-        ctx.report({ ...base, messageId: 'shortElsewhere', data: { ...data, name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.name}.${r.namespaces[0]}`) } });
-        break;
-      case 'swapped':
-        ctx.report({ ...base, messageId: 'swapped', data: { ...data, suggest: code(`${r.service.object.name}.${r.service.object.namespace}`) } });
-        break;
-      case 'wrong-domain':
-        ctx.report({ ...base, messageId: 'wrongDomain', data: { ...data, suffix: code(`.svc.${r.domain}`), domain: code(r.domain), clusterDomain: code(ctx.graph.settings.clusterDomain) } });
-        break;
-      case 'statefulset-pod': {
-        const svc = r.serviceName ?? r.statefulSet;
-        ctx.report({ ...base, messageId: 'statefulSetPod', data: { ...data, pod: code(r.pod), suggest: code(`${r.pod}.${svc}.${r.namespace}.svc.${ctx.graph.settings.clusterDomain}`) } });
-        break;
-      }
-      case 'pod-not-headless':
-        ctx.report({ ...base, messageId: 'podNotHeadless', data: { ...data, host: code(r.host), service: code(r.service.object.name) } });
-        break;
-      case 'service':
-      case 'pod': {
-        const svc = r.service;
-        if (ref.port === undefined || svc.type === 'ExternalName' || svc.ports.length === 0) break;
-        const allowed = allowedPorts(svc);
-        if (allowed.has(ref.port)) break;
-        const target = svc.ports.find((p) => p.resolutions.some((x) => x.targetPort === ref.port) || (p.target.kind === 'number' && p.target.value === ref.port));
-        ctx.report({
-          ...base,
-          messageId: 'port',
-          data: {
-            ...data,
-            port: ref.port,
-            name: code(svc.object.name),
-            ports: servicePortsText(svc),
-            hint: target?.port !== undefined ? `; ${ref.port} is the pods' port, clients connect to the Service port ${target.port}` : '',
-          },
-          related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${svc.object.namespace}/${svc.object.name}` }],
-        });
-        break;
-      }
-      default:
-        break;
+function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
+  const { site } = edge;
+  const r = edge.resolution;
+  const base = { object: site.object, path: site.path };
+  const data = { ref: code(edge.text), where: site.where };
+  switch (r.kind) {
+    case 'missing': {
+      const near = nearestService(ctx.graph, r.namespace, r.name);
+      const elsewhere = ctx.graph.servicesNamed(r.name).filter((s) => s.object.namespace !== r.namespace).map((s) => s.object.namespace);
+      const hint = near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
+      // Another namespace is often infrastructure installed from elsewhere: a warning.
+      ctx.report({ ...base, messageId: 'missing', severity: r.namespace === site.namespace ? undefined : 'warning', data: { ...data, name: code(r.name), namespace: code(r.namespace), hint } });
+      break;
     }
+    case 'short-elsewhere':
+      ctx.report({ ...base, messageId: 'shortElsewhere', data: { ...data, name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.name}.${r.namespaces[0]}`) } });
+      break;
+    case 'swapped':
+      ctx.report({ ...base, messageId: 'swapped', data: { ...data, suggest: code(`${r.service.object.name}.${r.service.object.namespace}`) } });
+      break;
+    case 'wrong-domain':
+      ctx.report({ ...base, messageId: 'wrongDomain', data: { ...data, suffix: code(`.svc.${r.domain}`), domain: code(r.domain), clusterDomain: code(ctx.graph.settings.clusterDomain) } });
+      break;
+    case 'statefulset-pod': {
+      const svc = r.serviceName ?? r.statefulSet;
+      ctx.report({ ...base, messageId: 'statefulSetPod', data: { ...data, pod: code(r.pod), suggest: code(`${r.pod}.${svc}.${r.namespace}.svc.${ctx.graph.settings.clusterDomain}`) } });
+      break;
+    }
+    case 'pod-not-headless':
+      ctx.report({ ...base, messageId: 'podNotHeadless', data: { ...data, host: code(r.host), service: code(r.service.object.name) } });
+      break;
+    case 'service':
+    case 'pod': {
+      const svc = r.service;
+      if (edge.port === undefined || svc.type === 'ExternalName' || svc.ports.length === 0) break;
+      const allowed = allowedPorts(svc);
+      if (allowed.has(edge.port)) break;
+      const target = svc.ports.find((p) => p.resolutions.some((x) => x.targetPort === edge.port) || (p.target.kind === 'number' && p.target.value === edge.port));
+      ctx.report({
+        ...base,
+        messageId: 'port',
+        data: {
+          ...data,
+          port: edge.port,
+          name: code(svc.object.name),
+          ports: servicePortsText(svc),
+          hint: target?.port !== undefined ? `; ${edge.port} is the pods' port, clients connect to the Service port ${target.port}` : '',
+        },
+        related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${svc.object.namespace}/${svc.object.name}` }],
+      });
+      break;
+    }
+    default:
+      break;
   }
 }
 
@@ -117,35 +104,7 @@ const rule: Rule = {
   },
   check(ctx) {
     const ignore = Array.isArray(ctx.options.ignore) ? (ctx.options.ignore as string[]) : [];
-    for (const t of ctx.graph.templates) {
-      const spec = isRecord(t.owner.body) ? t.owner.body : {};
-      for (const field of ['containers', 'initContainers'] as const) {
-        let list: unknown = spec;
-        for (const seg of [...t.path, 'spec', field]) list = isRecord(list) ? list[seg as string] : undefined;
-        if (!Array.isArray(list)) continue;
-        list.forEach((c, i) => {
-          if (!isRecord(c)) return;
-          const at = [...t.path, 'spec', field, i];
-          const cname = code(typeof c.name === 'string' ? c.name : `#${i}`);
-          (Array.isArray(c.env) ? c.env : []).forEach((e, j) => {
-            if (isRecord(e) && typeof e.value === 'string' && typeof e.name === 'string') {
-              checkValue(ctx, { object: t.owner, path: [...at, 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name }, e.value, ignore);
-            }
-          });
-          for (const arr of ['args', 'command'] as const) {
-            (Array.isArray(c[arr]) ? (c[arr] as unknown[]) : []).forEach((a, k) => {
-              if (typeof a === 'string') checkValue(ctx, { object: t.owner, path: [...at, arr, k], namespace: t.namespace, where: `${arr} of container ${cname}` }, a, ignore);
-            });
-          }
-        });
-      }
-    }
-    for (const o of ctx.graph.objects) {
-      if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1' || !isRecord(o.body.data)) continue;
-      for (const [key, value] of Object.entries(o.body.data)) {
-        if (typeof value === 'string') checkValue(ctx, { object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key }, value, ignore);
-      }
-    }
+    for (const edge of references(ctx.graph)) if (!ignored(ignore, edge.host)) checkEdge(ctx, edge);
   },
 };
 

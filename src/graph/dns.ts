@@ -1,17 +1,8 @@
-import type { ServiceGraph, ServiceNode } from '../types/graph.js';
+import type { ServiceGraph } from '../types/graph.js';
+import type { DnsResolution } from '../types/reference.js';
 import { getIn } from './pods.js';
 
-/** What a hostname means to the resolver of a pod in `from` (search path, ndots:5). */
-export type DnsResolution =
-  | { kind: 'service'; service: ServiceNode; namespace: string; form: 'short' | 'namespaced' | 'fqdn' }
-  | { kind: 'pod'; service: ServiceNode; namespace: string; host: string }
-  | { kind: 'missing'; name: string; namespace: string; form: 'short' | 'namespaced' | 'fqdn' }
-  | { kind: 'short-elsewhere'; name: string; namespaces: string[] }
-  | { kind: 'swapped'; service: ServiceNode }
-  | { kind: 'wrong-domain'; domain: string; name: string; namespace: string }
-  | { kind: 'statefulset-pod'; pod: string; statefulSet: string; serviceName?: string; namespace: string }
-  | { kind: 'pod-not-headless'; service: ServiceNode; host: string }
-  | { kind: 'unknown' };
+export type { DnsResolution };
 
 /** Services every cluster has, whether or not the manifests define them. */
 const BUILTIN = new Set(['default/kubernetes', 'kube-system/kube-dns']);

@@ -1,0 +1,100 @@
+import type { PodTemplate, ServiceGraph } from '../types/graph.js';
+import type { ReferenceEdge, ReferenceSite } from '../types/reference.js';
+import { isRecord } from '../load/objects.js';
+import { code } from '../text.js';
+import { getIn } from './pods.js';
+import { resolveHost } from './dns.js';
+import { findHosts } from './hosts.js';
+
+const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
+
+function containersOf(t: PodTemplate): { field: string; index: number; c: Record<string, unknown> }[] {
+  const out: { field: string; index: number; c: Record<string, unknown> }[] = [];
+  for (const field of CONTAINER_FIELDS) {
+    const list = getIn(t.owner.body, [...t.path, 'spec', field]);
+    if (!Array.isArray(list)) continue;
+    list.forEach((c, index) => {
+      if (isRecord(c)) out.push({ field, index, c });
+    });
+  }
+  return out;
+}
+
+/** Names of the ConfigMaps a pod template reads: env, envFrom, volumes (also projected). */
+export function configMapsRead(t: PodTemplate): Set<string> {
+  const names = new Set<string>();
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && v !== '') names.add(v);
+  };
+  for (const { c } of containersOf(t)) {
+    for (const e of Array.isArray(c.envFrom) ? c.envFrom : []) add(getIn(e, ['configMapRef', 'name']));
+    for (const e of Array.isArray(c.env) ? c.env : []) add(getIn(e, ['valueFrom', 'configMapKeyRef', 'name']));
+  }
+  const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
+  for (const v of Array.isArray(volumes) ? volumes : []) {
+    add(getIn(v, ['configMap', 'name']));
+    const sources = getIn(v, ['projected', 'sources']);
+    for (const s of Array.isArray(sources) ? sources : []) add(getIn(s, ['configMap', 'name']));
+  }
+  return names;
+}
+
+/** Every place in the run where a pod reads text that may name a host. */
+export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
+  const sites: ReferenceSite[] = [];
+  // ConfigMap consumers, indexed once: namespace/name → templates.
+  const consumers = new Map<string, PodTemplate[]>();
+  for (const t of graph.templates) {
+    for (const name of configMapsRead(t)) {
+      const key = `${t.namespace}/${name}`;
+      const list = consumers.get(key);
+      if (list) list.push(t);
+      else consumers.set(key, [t]);
+    }
+    const at = (field: string, i: number) => [...t.path, 'spec', field, i];
+    for (const { field, index, c } of containersOf(t)) {
+      const cname = code(typeof c.name === 'string' ? c.name : `#${index}`);
+      (Array.isArray(c.env) ? c.env : []).forEach((e, j) => {
+        if (isRecord(e) && typeof e.value === 'string' && typeof e.name === 'string') {
+          sites.push({ object: t.owner, path: [...at(field, index), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients: [t] });
+        }
+      });
+      for (const arr of ['args', 'command'] as const) {
+        (Array.isArray(c[arr]) ? (c[arr] as unknown[]) : []).forEach((a, k) => {
+          if (typeof a === 'string') sites.push({ object: t.owner, path: [...at(field, index), arr, k], namespace: t.namespace, where: `${arr} of container ${cname}`, clients: [t] });
+        });
+      }
+    }
+  }
+  for (const o of graph.objects) {
+    if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1' || !isRecord(o.body.data)) continue;
+    const clients = consumers.get(`${o.namespace}/${o.name}`) ?? [];
+    for (const [key, value] of Object.entries(o.body.data)) {
+      if (typeof value === 'string') sites.push({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients });
+    }
+  }
+  return sites;
+}
+
+const cache = new WeakMap<ServiceGraph, readonly ReferenceEdge[]>();
+
+/**
+ * The hosts pods dial, as the run can see them: each host found in env values, args,
+ * commands and ConfigMap data, resolved the way the reading pods' resolver would.
+ * Computed once per graph.
+ */
+export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
+  let edges = cache.get(graph);
+  if (edges) return edges;
+  const out: ReferenceEdge[] = [];
+  for (const site of referenceSites(graph)) {
+    const value = getIn(site.object.body, site.path);
+    if (typeof value !== 'string') continue;
+    for (const ref of findHosts(value, site.key)) {
+      out.push({ site, text: ref.text, host: ref.host, ...(ref.port !== undefined ? { port: ref.port } : {}), resolution: resolveHost(graph, ref.host, site.namespace) });
+    }
+  }
+  edges = out;
+  cache.set(graph, edges);
+  return edges;
+}
