@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Severity } from '../types/finding.js';
 import type { RuleMeta } from '../types/rule.js';
+import type { NetworkPolicySettings } from '../types/graph.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 
@@ -20,6 +21,8 @@ export interface Config {
   clusterDomain: string;
   failLevel?: Severity;
   kubernetesVersion: string;
+  /** Cluster DNS, the ingress controller and pod CIDRs, for NetworkPolicy. */
+  networkPolicy?: NetworkPolicySettings;
   /** Folder of the config file: ignore globs are relative to it. */
   base?: string;
   file?: string;
@@ -48,6 +51,31 @@ export function findConfig(cwd: string): string | undefined {
 const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const DNS1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
+const LABELS = { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } };
+const NETWORK_POLICY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    clusterDns: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        namespace: { type: 'string', pattern: DNS1123_LABEL, maxLength: 63 },
+        podLabels: LABELS,
+        service: { type: 'string', minLength: 1 },
+        ports: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['port'], properties: { port: { type: 'integer', minimum: 1, maximum: 65535 }, protocol: { enum: ['TCP', 'UDP', 'SCTP'] } } } },
+      },
+    },
+    ingressController: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['namespace', 'podLabels'],
+      properties: { namespace: { type: 'string', pattern: DNS1123_LABEL, maxLength: 63 }, podLabels: LABELS },
+    },
+    podCIDRs: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F:.]+/[0-9]{1,3}$' } },
+  },
+};
+
 export function configSchema(rules: RuleMeta[]): Record<string, unknown> {
   const setting = { enum: ['error', 'warning', 'info', 'off'] };
   const ruleProps: Record<string, unknown> = {};
@@ -73,6 +101,7 @@ export function configSchema(rules: RuleMeta[]): Record<string, unknown> {
       clusterDomain: { type: 'string', pattern: DNS1123_SUBDOMAIN, maxLength: 253 },
       failLevel: { enum: ['error', 'warning', 'info'] },
       kubernetesVersion: { enum: [...KUBERNETES_VERSIONS] },
+      networkPolicy: NETWORK_POLICY_SCHEMA,
     },
   };
 }
@@ -121,5 +150,10 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
   if (typeof obj.clusterDomain === 'string') cfg.clusterDomain = obj.clusterDomain;
   if (typeof obj.failLevel === 'string') cfg.failLevel = obj.failLevel as Severity;
   if (typeof obj.kubernetesVersion === 'string') cfg.kubernetesVersion = obj.kubernetesVersion;
+  if (obj.networkPolicy) {
+    const np = obj.networkPolicy as NetworkPolicySettings;
+    const dns = np.clusterDns;
+    cfg.networkPolicy = { ...np, ...(dns?.ports ? { clusterDns: { ...dns, ports: dns.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })) } } : {}) };
+  }
   return cfg;
 }

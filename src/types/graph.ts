@@ -104,8 +104,19 @@ export interface ServiceNode {
   endpointObjects: K8sObject[];
 }
 
+/** Where cluster DNS and the ingress controller run, and the pod network: NetworkPolicy needs them. */
+export interface NetworkPolicySettings {
+  /** Cluster DNS pods (default kube-system, `k8s-app: kube-dns`, 53/UDP and 53/TCP). */
+  clusterDns?: { namespace?: string; podLabels?: Record<string, string>; service?: string; ports?: { port: number; protocol: string }[] };
+  /** The ingress controller's pods: when set, Ingress backends are judged as flows from them. */
+  ingressController?: { namespace: string; podLabels: Record<string, string> };
+  /** The cluster's pod CIDRs: with them, ipBlock peers can be judged for pod traffic. */
+  podCIDRs?: string[];
+}
+
 export interface GraphSettings {
   clusterDomain: string;
+  networkPolicy?: NetworkPolicySettings;
   defaultNamespace: string;
   /** Kubernetes minor version whose API schemas apply, like `1.37`. */
   kubernetesVersion: string;

@@ -1,0 +1,282 @@
+import { stringify } from 'yaml';
+import type { K8sObject, Path } from '../types/object.js';
+import type { ContainerPort, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
+import type { ReferenceEdge } from '../types/reference.js';
+import { isRecord } from '../load/objects.js';
+import { code } from '../text.js';
+import { getIn, lenientInt } from './pods.js';
+import { references } from './references.js';
+import { judge, NAME_LABEL, podView, policyIndex, type Direction, type PodView, type Verdict } from './netpol-model.js';
+
+/** The connections the run knows pods make, judged against its NetworkPolicies. */
+
+export interface FlowSite {
+  object: K8sObject;
+  path: Path;
+  /** What the client dials (`http://api:8080`, or the Ingress backend). */
+  text: string;
+  /** Where it is written, in words. */
+  where: string;
+}
+
+export interface BackendVerdict {
+  backend: PodView;
+  /** The backend pod's port after the Service's DNAT: where policy applies. */
+  targetPort: number;
+  protocol: string;
+  verdict: Verdict;
+}
+
+export interface ServiceFlow {
+  site: FlowSite;
+  client: PodView;
+  service: ServiceNode;
+  port: ServicePortNode;
+  backends: BackendVerdict[];
+}
+
+export const DNS_DEFAULTS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, service: 'kube-dns', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
+
+/** The pods and ports of cluster DNS: the run's own CoreDNS objects, else the configured defaults. */
+export function clusterDns(graph: ServiceGraph): { pods: PodView[]; ports: { port: number; protocol: string; target: (pod: PodView) => number | undefined }[] } {
+  const cfg = { ...DNS_DEFAULTS, ...(graph.settings.networkPolicy?.clusterDns ?? {}) };
+  const own = graph.select(cfg.namespace, cfg.podLabels).map(podView);
+  const assumed: ContainerPort[] = cfg.ports.map((p, i) => ({ name: p.protocol === 'UDP' ? 'dns' : p.protocol === 'TCP' ? 'dns-tcp' : `dns-${i}`, containerPort: p.port, protocol: p.protocol, path: [] }));
+  const pods = own.length ? own : [{ key: 'cluster-dns', namespace: cfg.namespace, labels: cfg.podLabels, ports: assumed, hostNetwork: false, name: `cluster DNS (${cfg.namespace}, ${labelText(cfg.podLabels)})` }];
+  const svc = graph.service(cfg.namespace, cfg.service);
+  if (!svc || svc.mode !== 'selector' || svc.ports.length === 0) {
+    return { pods, ports: cfg.ports.map((p) => ({ ...p, target: () => p.port })) };
+  }
+  return {
+    pods,
+    ports: svc.ports.filter((sp) => sp.port !== undefined).map((sp) => ({ port: sp.port!, protocol: sp.protocol, target: (pod: PodView) => targetOn(sp, pod) })),
+  };
+}
+
+function targetOn(sp: ServicePortNode, pod: PodView): number | undefined {
+  const r = sp.resolutions.find((x) => x.template === pod.template);
+  if (r) return r.targetPort;
+  const t = sp.target;
+  if (t.kind === 'number') return t.value;
+  if (t.kind === 'name') return pod.ports.find((c) => c.name === t.value && c.protocol === sp.protocol)?.containerPort;
+  return undefined;
+}
+
+export const labelText = (labels: Record<string, string>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || 'every pod';
+
+/** The ingress controller's pods, when configured: the run's own, else one assumed pod. */
+export function ingressController(graph: ServiceGraph): PodView[] | undefined {
+  const cfg = graph.settings.networkPolicy?.ingressController;
+  if (!cfg || Object.keys(cfg.podLabels).length === 0) return undefined;
+  const own = graph.select(cfg.namespace, cfg.podLabels).map(podView);
+  return own.length ? own : [{ key: 'ingress-controller', namespace: cfg.namespace, labels: cfg.podLabels, ports: [], hostNetwork: false, name: `ingress controller (${cfg.namespace}, ${labelText(cfg.podLabels)})` }];
+}
+
+/** Service ports an edge dials: the one with the written port number, else every port. */
+function dialedPorts(svc: ServiceNode, port: number | undefined): ServicePortNode[] {
+  if (port === undefined) return svc.ports;
+  const byPort = svc.ports.filter((p) => p.port === port);
+  // Headless: clients dial pod IPs, on the pods' own port.
+  if (byPort.length === 0 && svc.headless) return svc.ports.filter((p) => p.resolutions.some((r) => r.targetPort === port));
+  return byPort;
+}
+
+function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[]): void {
+  const index = policyIndex(graph);
+  for (const sp of ports) {
+    const backends: BackendVerdict[] = [];
+    for (const r of sp.resolutions) {
+      if (r.targetPort === undefined) continue;
+      const backend = podView(r.template);
+      backends.push({ backend, targetPort: r.targetPort, protocol: sp.protocol, verdict: judge(index, client, backend, r.targetPort, sp.protocol) });
+    }
+    if (backends.length) out.push({ site, client, service: svc, port: sp, backends });
+  }
+}
+
+const flowCache = new WeakMap<ServiceGraph, ServiceFlow[]>();
+
+/**
+ * Every flow to a Service's backends the run knows: each reference edge from each client pod
+ * template that reads it, and each Ingress backend from the ingress controller (when configured).
+ */
+export function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[] {
+  let out = flowCache.get(graph);
+  if (out) return out;
+  out = [];
+  for (const edge of references(graph)) {
+    const r = edge.resolution;
+    if ((r.kind !== 'service' && r.kind !== 'pod') || r.service.mode !== 'selector') continue;
+    const site = { object: edge.site.object, path: edge.site.path, text: edge.text, where: edge.site.where };
+    const ports = dialedPorts(r.service, edge.port);
+    for (const t of edge.site.clients) flowsTo(graph, site, podView(t), r.service, ports, out);
+  }
+  const controller = ingressController(graph);
+  if (controller) {
+    for (const b of ingressBackends(graph)) {
+      const svc = graph.service(b.ingress.namespace, b.name);
+      if (!svc || svc.mode !== 'selector') continue;
+      const ports = svc.ports.filter((p) => (b.number !== undefined ? p.port === b.number : b.portName !== undefined ? p.name === b.portName : false));
+      const site = { object: b.ingress, path: b.path, text: `${b.name}:${b.number ?? b.portName ?? '?'}`, where: `backend of Ingress ${code(b.ingress.name)}` };
+      for (const c of controller) flowsTo(graph, site, c, svc, ports, out);
+    }
+  }
+  flowCache.set(graph, out);
+  return out;
+}
+
+interface IngressBackend {
+  ingress: K8sObject;
+  path: Path;
+  name: string;
+  number?: number;
+  portName?: string;
+}
+
+function ingressBackends(graph: ServiceGraph): IngressBackend[] {
+  const out: IngressBackend[] = [];
+  for (const o of graph.objects) {
+    if (o.kind !== 'Ingress' || o.apiVersion !== 'networking.k8s.io/v1') continue;
+    const add = (path: Path) => {
+      const s = getIn(o.body, [...path, 'service']);
+      if (!isRecord(s) || typeof s.name !== 'string') return;
+      const number = lenientInt(getIn(s, ['port', 'number']));
+      const portName = getIn(s, ['port', 'name']);
+      out.push({ ingress: o, path: [...path, 'service'], name: s.name, ...(number !== undefined ? { number } : {}), ...(typeof portName === 'string' ? { portName } : {}) });
+    };
+    add(['spec', 'defaultBackend']);
+    const rules = getIn(o.body, ['spec', 'rules']);
+    (Array.isArray(rules) ? rules : []).forEach((r, i) => {
+      const paths = getIn(r, ['http', 'paths']);
+      (Array.isArray(paths) ? paths : []).forEach((_, j) => add(['spec', 'rules', i, 'http', 'paths', j, 'backend']));
+    });
+  }
+  return out;
+}
+
+export interface DnsFlow {
+  template: PodTemplate;
+  client: PodView;
+  /** A name the pods dial, to show why they need DNS. */
+  example: ReferenceEdge;
+  /** Per protocol, the worst verdict over the DNS pods. */
+  protocols: { protocol: string; port: number; server: PodView; verdict: Verdict }[];
+}
+
+const RANK: Record<Verdict['kind'], number> = { allowed: 0, 'cannot-tell': 1, blocked: 2 };
+
+/** Whether a pod queries cluster DNS: ClusterFirst (off the host network) or ClusterFirstWithHostNet. */
+function usesClusterDns(t: PodTemplate): boolean {
+  const dnsPolicy = getIn(t.owner.body, [...t.path, 'spec', 'dnsPolicy']);
+  const host = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
+  if (dnsPolicy === 'ClusterFirstWithHostNet') return true;
+  return !host && (dnsPolicy === undefined || dnsPolicy === 'ClusterFirst' || dnsPolicy === '');
+}
+
+/** DNS queries of every pod template that dials a Service by name, judged against cluster DNS. */
+export function dnsFlows(graph: ServiceGraph): DnsFlow[] {
+  const first = new Map<PodTemplate, ReferenceEdge>();
+  for (const edge of references(graph)) {
+    if (edge.resolution.kind !== 'service' && edge.resolution.kind !== 'pod') continue;
+    for (const t of edge.site.clients) if (!first.has(t)) first.set(t, edge);
+  }
+  if (first.size === 0) return [];
+  const index = policyIndex(graph);
+  const dns = clusterDns(graph);
+  const out: DnsFlow[] = [];
+  for (const [t, example] of first) {
+    if (!usesClusterDns(t)) continue;
+    const client = podView(t);
+    const byProtocol = new Map<string, DnsFlow['protocols'][number]>();
+    for (const p of dns.ports) {
+      for (const server of dns.pods) {
+        const target = p.target(server);
+        if (target === undefined) continue;
+        const verdict = judge(index, client, server, target, p.protocol);
+        const cur = byProtocol.get(p.protocol);
+        if (!cur || RANK[verdict.kind] > RANK[cur.verdict.kind]) byProtocol.set(p.protocol, { protocol: p.protocol, port: target, server, verdict });
+      }
+    }
+    out.push({ template: t, client, example, protocols: [...byProtocol.values()] });
+  }
+  return out;
+}
+
+/** Labels that name a workload: the smallest selector a fix can use. */
+const IDENTITY = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
+
+function identity(labels: Record<string, string>): Record<string, string> {
+  const k = IDENTITY.find((x) => labels[x] !== undefined);
+  if (!k) return labels;
+  const out: Record<string, string> = { [k]: labels[k]! };
+  if (labels['app.kubernetes.io/component'] !== undefined) out['app.kubernetes.io/component'] = labels['app.kubernetes.io/component'];
+  return out;
+}
+
+/**
+ * The smallest rule that admits one connection at one side, as YAML for `spec.ingress` or
+ * `spec.egress` of a policy in the subject's namespace: the peer by its labels (and its
+ * namespace by name when it is another one), and the port.
+ */
+export function admitRule(direction: Direction, subjectNs: string, peer: PodView, peerLabels: Record<string, string>, port: number, protocol: string): string {
+  const sel: Record<string, unknown> = { podSelector: Object.keys(peerLabels).length ? { matchLabels: peerLabels } : {} };
+  if (peer.namespace !== subjectNs) sel.namespaceSelector = { matchLabels: { [NAME_LABEL]: peer.namespace } };
+  const rule = { [direction === 'ingress' ? 'from' : 'to']: [sel], ports: [protocol === 'TCP' ? { port } : { port, protocol }] };
+  return stringify([rule]).trimEnd();
+}
+
+/** The fix for a blocked connection: one rule per blocking side, in the first isolating policy. */
+export function admitFix(client: PodView, server: PodView, serverLabels: Record<string, string>, port: number, protocol: string, verdict: Verdict & { kind: 'blocked' }): string {
+  const parts = verdict.sides.map((s) => {
+    const subjectNs = s.direction === 'egress' ? client.namespace : server.namespace;
+    const policy = s.policies[0]!.object;
+    const yaml = s.direction === 'ingress'
+      ? admitRule('ingress', subjectNs, client, identity(client.labels), port, protocol)
+      : admitRule('egress', subjectNs, server, serverLabels, port, protocol);
+    return `add to \`spec.${s.direction}\` of NetworkPolicy ${policy.namespace}/${policy.name} (or of a new policy in ${code(subjectNs)} selecting ${s.direction === 'ingress' ? server.name : client.name}):\n${yaml}`;
+  });
+  return `Admit the connection where it is blocked; ${parts.join('\nand ')}`;
+}
+
+export function verdictText(v: Verdict): string {
+  if (v.kind === 'allowed') return 'admitted';
+  if (v.kind === 'cannot-tell') return `cannot tell: ${v.reasons.join('; ') || 'the input does not say'}`;
+  return v.sides.map((s) => `blocked at ${s.direction} by ${s.policies.map((p) => `${p.namespace}/${p.object.name}`).join(', ')}`).join('; ');
+}
+
+export type { Policy, PodView, Verdict, Direction } from './netpol-model.js';
+export { judge, policyIndex, podView } from './netpol-model.js';
+
+/** The "policy" link of a Service's chain: its known clients and cluster DNS, admitted or not. */
+export interface PolicyLink {
+  /** `none`: no NetworkPolicy in the input touches these flows, or no client is known. */
+  status: 'admitted' | 'blocked' | 'cannot-tell' | 'none';
+  /** One line per client, port and verdict (`Deployment shop/web → 80/TCP: blocked at ingress by shop/deny`). */
+  lines: string[];
+}
+
+/**
+ * For the chain view between DNS and ports: whether the clients the run knows reach this
+ * Service's backends, and whether they can resolve its name (their egress to cluster DNS).
+ */
+export function policyLink(graph: ServiceGraph, svc: ServiceNode): PolicyLink {
+  if (policyIndex(graph).policies.length === 0) return { status: 'none', lines: ['no NetworkPolicy in the input'] };
+  const lines = new Set<string>();
+  let worst: Verdict['kind'] | undefined;
+  const note = (v: Verdict, line: string) => {
+    if (worst === undefined || RANK[v.kind] > RANK[worst]) worst = v.kind;
+    lines.add(line);
+  };
+  const clients = new Set<PodTemplate>();
+  for (const f of serviceFlows(graph)) {
+    if (f.service !== svc) continue;
+    if (f.client.template) clients.add(f.client.template);
+    for (const b of f.backends) note(b.verdict, `${f.client.name} → ${b.backend.name} :${b.targetPort}/${b.protocol}: ${verdictText(b.verdict)}`);
+  }
+  for (const d of dnsFlows(graph)) {
+    if (!clients.has(d.template)) continue;
+    for (const p of d.protocols) note(p.verdict, `${d.client.name} → cluster DNS ${p.port}/${p.protocol}: ${verdictText(p.verdict)}`);
+  }
+  if (worst === undefined) return { status: 'none', lines: ['no client of this Service is known in the input'] };
+  return { status: worst === 'allowed' ? 'admitted' : worst, lines: [...lines] };
+}
