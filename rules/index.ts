@@ -30,6 +30,9 @@ import containerPortNameInvalid from './container-port-name-invalid/rule.js';
 import namespaceNameInvalid from './namespace-name-invalid/rule.js';
 import servicePortsInvalid from './service-ports-invalid/rule.js';
 import serviceSpecInvalid from './service-spec-invalid/rule.js';
+import networkPolicyBlocksService from './network-policy-blocks-service/rule.js';
+import networkPolicyBlocksDns from './network-policy-blocks-dns/rule.js';
+import networkPolicyIneffective from './network-policy-ineffective/rule.js';
 
 /** Every rule, in the order `svclint rules` lists them. One line per rule folder. */
 export const RULES: readonly Rule[] = [
@@ -60,6 +63,9 @@ export const RULES: readonly Rule[] = [
   routeBackendUnknown,
   dnsReferenceUnknownService,
   serviceEnvCollision,
+  networkPolicyBlocksService,
+  networkPolicyBlocksDns,
+  networkPolicyIneffective,
   serviceNoReadyEndpoints,
   manualEndpointsMissing,
   clusterDnsUnhealthy,

@@ -218,10 +218,11 @@ function identity(labels: Record<string, string>): Record<string, string> {
  * `spec.egress` of a policy in the subject's namespace: the peer by its labels (and its
  * namespace by name when it is another one), and the port.
  */
-export function admitRule(direction: Direction, subjectNs: string, peer: PodView, peerLabels: Record<string, string>, port: number, protocol: string): string {
-  const sel: Record<string, unknown> = { podSelector: Object.keys(peerLabels).length ? { matchLabels: peerLabels } : {} };
+export function admitRule(direction: Direction, subjectNs: string, peer: { namespace: string }, peerLabels: Record<string, string>, ports: { port: number; protocol: string }[]): string {
+  const sel: Record<string, unknown> = {};
   if (peer.namespace !== subjectNs) sel.namespaceSelector = { matchLabels: { [NAME_LABEL]: peer.namespace } };
-  const rule = { [direction === 'ingress' ? 'from' : 'to']: [sel], ports: [protocol === 'TCP' ? { port } : { port, protocol }] };
+  sel.podSelector = Object.keys(peerLabels).length ? { matchLabels: peerLabels } : {};
+  const rule = { [direction === 'ingress' ? 'from' : 'to']: [sel], ports: ports.map((p) => (p.protocol === 'TCP' ? { port: p.port } : p)) };
   return stringify([rule]).trimEnd();
 }
 
@@ -231,8 +232,8 @@ export function admitFix(client: PodView, server: PodView, serverLabels: Record<
     const subjectNs = s.direction === 'egress' ? client.namespace : server.namespace;
     const policy = s.policies[0]!.object;
     const yaml = s.direction === 'ingress'
-      ? admitRule('ingress', subjectNs, client, identity(client.labels), port, protocol)
-      : admitRule('egress', subjectNs, server, serverLabels, port, protocol);
+      ? admitRule('ingress', subjectNs, client, identity(client.labels), [{ port, protocol }])
+      : admitRule('egress', subjectNs, server, serverLabels, [{ port, protocol }]);
     return `add to \`spec.${s.direction}\` of NetworkPolicy ${policy.namespace}/${policy.name} (or of a new policy in ${code(subjectNs)} selecting ${s.direction === 'ingress' ? server.name : client.name}):\n${yaml}`;
   });
   return `Admit the connection where it is blocked; ${parts.join('\nand ')}`;

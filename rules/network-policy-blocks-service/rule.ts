@@ -1,0 +1,55 @@
+import type { Rule, RelatedReport } from '../../src/types/rule.js';
+import { admitFix, serviceFlows, verdictText, type BackendVerdict, type Policy, type ServiceFlow } from '../../src/graph/netpol.js';
+import { code, list } from '../../src/text.js';
+
+function portText(f: ServiceFlow): string {
+  const p = f.port;
+  return `${p.name ? `${code(p.name)} ` : ''}${p.port ?? '?'}/${p.protocol}`;
+}
+
+function related(policies: Policy[]): RelatedReport[] {
+  return policies.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and has no rule that admits the connection` }));
+}
+
+function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow): void {
+  const blocked = f.backends.filter((b): b is BackendVerdict & { verdict: { kind: 'blocked' } } => b.verdict.kind === 'blocked');
+  const base = { object: f.site.object, path: f.site.path };
+  const data = { client: f.client.name, ref: code(f.site.text), where: f.site.where, service: code(`${f.service.object.namespace}/${f.service.object.name}`), port: portText(f) };
+  if (blocked.length) {
+    const first = blocked[0]!;
+    const sides = first.verdict.sides;
+    const why = sides.map((s) => `${s.direction} ${s.direction === 'egress' ? `from ${f.client.name}` : `to ${first.backend.name}`} is isolated by ${list(s.policies.map((p) => `NetworkPolicy ${code(`${p.namespace}/${p.object.name}`)}`))}`).join(', and ');
+    const targets = [...new Set(blocked.map((b) => `${b.backend.name} :${b.targetPort}/${b.protocol}`))];
+    ctx.report({
+      ...base,
+      messageId: 'blocked',
+      data: { ...data, backends: list(targets), partial: blocked.length < f.backends.length ? ' (other backends admit it: some connections fail)' : '', why },
+      related: [...related(sides.flatMap((s) => s.policies)), { object: f.service.object, path: f.port.path, message: `port of Service ${f.service.object.namespace}/${f.service.object.name}` }],
+      remediation: admitFix(f.client, first.backend, f.service.selector, first.targetPort, first.protocol, first.verdict),
+    });
+    return;
+  }
+  const unsure = f.backends.find((b) => b.verdict.kind === 'cannot-tell');
+  if (unsure) {
+    ctx.report({ ...base, messageId: 'cannotTell', severity: 'info', data: { ...data, backend: unsure.backend.name, why: verdictText(unsure.verdict).replace(/^cannot tell: /, '') } });
+  }
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'network-policy-blocks-service',
+    description: 'A pod dials a Service (from env, args, a ConfigMap, or as an Ingress backend) but the NetworkPolicies in force do not admit the connection to its backends.',
+    category: 'reference',
+    severity: 'error',
+    messages: {
+      blocked: '{{client}} dials {{ref}} ({{where}}), Service {{service}} port {{port}}, but no NetworkPolicy admits it to {{backends}}{{partial}}: {{why}}',
+      cannotTell: 'cannot tell whether NetworkPolicy admits {{client}} to Service {{service}} port {{port}} ({{ref}} in {{where}}) at {{backend}}: {{why}}',
+    },
+    remediation: 'Add a rule admitting the client to the isolating NetworkPolicy (ingress at the backends, egress at the client).',
+  },
+  check(ctx) {
+    for (const f of serviceFlows(ctx.graph)) report(ctx, f);
+  },
+};
+
+export default rule;
