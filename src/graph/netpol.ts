@@ -222,7 +222,7 @@ export function admitRule(direction: Direction, subjectNs: string, peer: { names
   const sel: Record<string, unknown> = {};
   if (peer.namespace !== subjectNs) sel.namespaceSelector = { matchLabels: { [NAME_LABEL]: peer.namespace } };
   sel.podSelector = Object.keys(peerLabels).length ? { matchLabels: peerLabels } : {};
-  const rule = { [direction === 'ingress' ? 'from' : 'to']: [sel], ports: ports.map((p) => (p.protocol === 'TCP' ? { port: p.port } : p)) };
+  const rule = { [direction === 'ingress' ? 'from' : 'to']: [sel], ports: ports.map((p) => ({ port: p.port, protocol: p.protocol })) };
   return stringify([rule]).trimEnd();
 }
 
