@@ -10,6 +10,8 @@ export interface Resource {
   plural: string;
   /** Custom resources may not be installed: skipped quietly when the API does not know them. */
   optional?: boolean;
+  /** Listed once for the whole cluster, whatever namespaces were asked for. */
+  clusterScoped?: boolean;
 }
 
 export const RESOURCES: Resource[] = [
@@ -24,6 +26,8 @@ export const RESOURCES: Resource[] = [
   { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs' },
   { apiVersion: 'batch/v1', kind: 'CronJob', plural: 'cronjobs' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies' },
+  { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', clusterScoped: true },
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', plural: 'httproutes', optional: true },
   { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', plural: 'rollouts', optional: true },
 ];
@@ -132,7 +136,7 @@ export class ClusterReader {
   /** Lists a resource page by page; restarts once when the continue token expires (410). */
   async list(r: Resource, namespace: string | undefined, pageSize: number): Promise<Record<string, unknown>[]> {
     const prefix = r.apiVersion === 'v1' ? '/api/v1' : `/apis/${r.apiVersion}`;
-    const path = namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${prefix}/${r.plural}`;
+    const path = namespace && !r.clusterScoped ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${prefix}/${r.plural}`;
     for (let attempt = 0; attempt < 2; attempt++) {
       const items: Record<string, unknown>[] = [];
       let cont: string | undefined;
@@ -188,7 +192,7 @@ export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<Cl
   const state = { endpointSource: 'EndpointSlice' as ClusterRead['endpointSource'] };
   const scopes = opts.namespaces ?? [undefined];
   const read = async (r: Resource) => {
-    for (const ns of scopes) {
+    for (const ns of r.clusterScoped ? [undefined] : scopes) {
       try {
         opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);
         items.push(...(await reader.list(r, ns, pageSize)));

@@ -1,6 +1,7 @@
 import type { PodTemplate, Replicas, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Location } from '../types/finding.js';
 import { locate } from '../engine/locate.js';
+import { serviceFlows, verdictText, type ServiceFlow } from './netpol.js';
 
 export interface RouteBackend {
   kind: string;
@@ -18,6 +19,17 @@ export interface RouteBackend {
   unresolved?: string;
 }
 
+/** A pod the run knows dials this port, and whether NetworkPolicy admits it to the backends. */
+export interface RouteClient {
+  /** `Deployment shop/web`, or the ingress controller. */
+  client: string;
+  /** Where the client names the Service (`env \`API_URL\` of container \`web\``). */
+  via: string;
+  admitted: 'yes' | 'no' | 'cannot-tell';
+  /** Per backend, when not admitted: why. */
+  detail?: string[];
+}
+
 export interface RoutePort {
   name?: string;
   port?: number;
@@ -27,6 +39,8 @@ export interface RoutePort {
   from: string;
   srv?: string;
   backends: RouteBackend[];
+  /** Clients the run knows (reference edges, Ingress backends); absent when none. */
+  clients?: RouteClient[];
 }
 
 export interface ServiceRoutes {
@@ -57,8 +71,22 @@ function targetText(svc: ServiceNode, i: number): string | number {
 }
 
 /** What the endpoints controller and kube-proxy would build from these manifests. */
+function routeClients(flows: ServiceFlow[]): RouteClient[] {
+  const out = new Map<string, RouteClient>();
+  for (const f of flows) {
+    const bad = f.backends.filter((b) => b.verdict.kind !== 'allowed');
+    const admitted = bad.some((b) => b.verdict.kind === 'blocked') ? 'no' : bad.length ? 'cannot-tell' : 'yes';
+    const c: RouteClient = { client: f.client.name, via: f.site.where, admitted };
+    if (bad.length) c.detail = bad.map((b) => `${b.backend.name} :${b.targetPort}/${b.protocol}: ${verdictText(b.verdict)}`);
+    out.set(`${c.client}|${c.via}`, c);
+  }
+  return [...out.values()];
+}
+
 export function computeRoutes(graph: ServiceGraph): ServiceRoutes[] {
   const domain = graph.settings.clusterDomain;
+  const flows = new Map<unknown, ServiceFlow[]>();
+  for (const f of serviceFlows(graph)) flows.set(f.port, [...(flows.get(f.port) ?? []), f]);
   return graph.services.map((svc) => {
     const o = svc.object;
     const vip = svc.type === 'ExternalName' ? 'none' : svc.headless ? 'headless' : svc.clusterIP ?? 'unallocated';
@@ -71,6 +99,7 @@ export function computeRoutes(graph: ServiceGraph): ServiceRoutes[] {
       from: `${vip}:${sp.port ?? '?'}/${sp.protocol}`,
       ...(sp.name ? { srv: `_${sp.name}._${sp.protocol.toLowerCase()}.${dns}` } : {}),
       backends: sp.resolutions.map((r) => backend(graph, svc, r.template, sp.protocol, r.targetPort, r.container?.name, r.failure)),
+      ...(flows.has(sp) ? { clients: routeClients(flows.get(sp)!) } : {}),
     }));
     const out: ServiceRoutes = {
       kind: 'Service',
@@ -131,6 +160,12 @@ export function formatRoutesText(routes: ServiceRoutes[]): string {
           const ready = b.ready ? '' : `  never ready: ${b.notReady.join(', ')}`;
           out.push(`    ${b.ready ? '→' : '✗'} ${what}  ${b.container ? `container ${b.container} ` : ''}:${b.targetPort}/${b.protocol}${ready}`);
         }
+      }
+      for (const c of p.clients ?? []) {
+        const mark = c.admitted === 'yes' ? '←' : c.admitted === 'no' ? '✗' : '?';
+        const what = c.admitted === 'yes' ? 'admitted by NetworkPolicy' : c.admitted === 'no' ? 'blocked by NetworkPolicy' : 'NetworkPolicy: cannot tell';
+        out.push(`    ${mark} client ${c.client} (${c.via})  ${what}`);
+        for (const d of c.detail ?? []) out.push(`        ${d}`);
       }
       if (s.mode === 'manual') {
         out.push(s.manualEndpoints.length ? `    → ${s.manualEndpoints.map((e) => `${e.kind} ${e.name}`).join(', ')}` : '    → (endpoints not in these manifests)');
