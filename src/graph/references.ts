@@ -20,36 +20,49 @@ function containersOf(t: PodTemplate): { field: string; index: number; c: Record
   return out;
 }
 
-/** Names of the ConfigMaps a pod template reads: env, envFrom, volumes (also projected). */
-export function configMapsRead(t: PodTemplate): Set<string> {
-  const names = new Set<string>();
-  const add = (v: unknown) => {
-    if (typeof v === 'string' && v !== '') names.add(v);
+/**
+ * The ConfigMaps a pod template reads, and which keys: `all` for envFrom and whole volumes,
+ * else the keys of configMapKeyRef env entries and of volume `items`.
+ */
+export function configMapReads(t: PodTemplate): Map<string, Set<string> | 'all'> {
+  const reads = new Map<string, Set<string> | 'all'>();
+  const add = (name: unknown, keys: 'all' | unknown[]) => {
+    if (typeof name !== 'string' || name === '') return;
+    const cur = reads.get(name);
+    if (cur === 'all') return;
+    if (keys === 'all') return void reads.set(name, 'all');
+    const set = cur ?? new Set<string>();
+    for (const k of keys) if (typeof k === 'string') set.add(k);
+    reads.set(name, set);
+  };
+  const volumeKeys = (cm: unknown) => {
+    const items = getIn(cm, ['items']);
+    return Array.isArray(items) && items.length ? items.map((i) => getIn(i, ['key'])) : 'all';
   };
   for (const { c } of containersOf(t)) {
-    for (const e of Array.isArray(c.envFrom) ? c.envFrom : []) add(getIn(e, ['configMapRef', 'name']));
-    for (const e of Array.isArray(c.env) ? c.env : []) add(getIn(e, ['valueFrom', 'configMapKeyRef', 'name']));
+    for (const e of Array.isArray(c.envFrom) ? c.envFrom : []) add(getIn(e, ['configMapRef', 'name']), 'all');
+    for (const e of Array.isArray(c.env) ? c.env : []) add(getIn(e, ['valueFrom', 'configMapKeyRef', 'name']), [getIn(e, ['valueFrom', 'configMapKeyRef', 'key'])]);
   }
   const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
   for (const v of Array.isArray(volumes) ? volumes : []) {
-    add(getIn(v, ['configMap', 'name']));
+    add(getIn(v, ['configMap', 'name']), volumeKeys(getIn(v, ['configMap'])));
     const sources = getIn(v, ['projected', 'sources']);
-    for (const s of Array.isArray(sources) ? sources : []) add(getIn(s, ['configMap', 'name']));
+    for (const s of Array.isArray(sources) ? sources : []) add(getIn(s, ['configMap', 'name']), volumeKeys(getIn(s, ['configMap'])));
   }
-  return names;
+  return reads;
 }
 
 /** Every place in the run where a pod reads text that may name a host. */
 export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
   const sites: ReferenceSite[] = [];
-  // ConfigMap consumers, indexed once: namespace/name → templates.
-  const consumers = new Map<string, PodTemplate[]>();
+  // ConfigMap consumers, indexed once: namespace/name → templates and the keys they read.
+  const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
   for (const t of graph.templates) {
-    for (const name of configMapsRead(t)) {
+    for (const [name, keys] of configMapReads(t)) {
       const key = `${t.namespace}/${name}`;
       const list = consumers.get(key);
-      if (list) list.push(t);
-      else consumers.set(key, [t]);
+      if (list) list.push({ t, keys });
+      else consumers.set(key, [{ t, keys }]);
     }
     const at = (field: string, i: number) => [...t.path, 'spec', field, i];
     for (const { field, index, c } of containersOf(t)) {
@@ -68,8 +81,10 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
   }
   for (const o of graph.objects) {
     if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1' || !isRecord(o.body.data)) continue;
-    const clients = consumers.get(`${o.namespace}/${o.name}`) ?? [];
+    const readers = consumers.get(`${o.namespace}/${o.name}`) ?? [];
     for (const [key, value] of Object.entries(o.body.data)) {
+      // A template reads a key through envFrom or a whole volume, or by naming it.
+      const clients = readers.filter((r) => r.keys === 'all' || r.keys.has(key)).map((r) => r.t);
       if (typeof value === 'string') sites.push({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients });
     }
   }
