@@ -25,9 +25,9 @@ function check(ctx: Parameters<Rule['check']>[0], d: DnsFlow): void {
     const pols = policies(blocked);
     const egress = blocked.some((p) => p.verdict.kind === 'blocked' && p.verdict.sides.some((s) => s.direction === 'egress'));
     const ports = blocked.map((p) => ({ port: p.port, protocol: p.protocol }));
-    const dns = clusterDns(ctx.graph).pods[0]!;
+    const dns = clusterDns(ctx.graph);
     const snippet = egress
-      ? `add to \`spec.egress\` of NetworkPolicy ${pols[0]!.namespace}/${pols[0]!.object.name}:\n${admitRule('egress', t.namespace, dns, dns.labels, ports)}`
+      ? `add to \`spec.egress\` of NetworkPolicy ${pols[0]!.namespace}/${pols[0]!.object.name}:\n${admitRule('egress', t.namespace, dns, dns.podLabels, ports)}`
       : `add to \`spec.ingress\` of the cluster DNS pods' NetworkPolicy ${pols[0]!.namespace}/${pols[0]!.object.name}:\n${admitRule('ingress', dns.namespace, d.client, {}, ports)}`;
     const why = list(pols.map((p) => `NetworkPolicy ${code(`${p.namespace}/${p.object.name}`)}`));
     const related = pols.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and admits no DNS query` }));

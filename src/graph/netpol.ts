@@ -38,16 +38,18 @@ export interface ServiceFlow {
 export const DNS_DEFAULTS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, service: 'kube-dns', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
 
 /** The pods and ports of cluster DNS: the run's own CoreDNS objects, else the configured defaults. */
-export function clusterDns(graph: ServiceGraph): { pods: PodView[]; ports: { port: number; protocol: string; target: (pod: PodView) => number | undefined }[] } {
+export function clusterDns(graph: ServiceGraph): { namespace: string; podLabels: Record<string, string>; pods: PodView[]; ports: { port: number; protocol: string; target: (pod: PodView) => number | undefined }[] } {
   const cfg = { ...DNS_DEFAULTS, ...(graph.settings.networkPolicy?.clusterDns ?? {}) };
   const own = graph.select(cfg.namespace, cfg.podLabels).map(podView);
   const assumed: ContainerPort[] = cfg.ports.map((p, i) => ({ name: p.protocol === 'UDP' ? 'dns' : p.protocol === 'TCP' ? 'dns-tcp' : `dns-${i}`, containerPort: p.port, protocol: p.protocol, path: [] }));
   const pods = own.length ? own : [{ key: 'cluster-dns', namespace: cfg.namespace, labels: cfg.podLabels, ports: assumed, hostNetwork: false, name: `cluster DNS (${cfg.namespace}, ${labelText(cfg.podLabels)})` }];
   const svc = graph.service(cfg.namespace, cfg.service);
   if (!svc || svc.mode !== 'selector' || svc.ports.length === 0) {
-    return { pods, ports: cfg.ports.map((p) => ({ ...p, target: () => p.port })) };
+    return { namespace: cfg.namespace, podLabels: cfg.podLabels, pods, ports: cfg.ports.map((p) => ({ ...p, target: () => p.port })) };
   }
   return {
+    namespace: cfg.namespace,
+    podLabels: cfg.podLabels,
     pods,
     ports: svc.ports.filter((sp) => sp.port !== undefined).map((sp) => ({ port: sp.port!, protocol: sp.protocol, target: (pod: PodView) => targetOn(sp, pod) })),
   };
