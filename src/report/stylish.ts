@@ -45,7 +45,7 @@ export function formatStylish(input: ReportInput, opts: StylishOptions): string 
     out.push(`${paint('bold', where)}: ${paint(SEVERITY_STYLE[f.severity], f.severity)}: ${f.message} ${paint('gray', `[${f.ruleId}]`)}`);
     const text = f.location ? input.sources.get(f.location.file) : undefined;
     if (text !== undefined && f.location) out.push(...codeFrame(text, f.location, paint, opts.context ?? 1));
-    out.push(`    ${paint('green', 'fix:')} ${f.remediation}`);
+    out.push(`    ${paint('green', 'fix:')} ${f.remediation.replace(/\n/g, '\n         ')}`); // a YAML snippet stays under the fix
     for (const r of f.related) {
       const at = r.location ? loc(r.location) : r.object ? `${describe(r.object)}${r.path ? ` ${r.path}` : ''}` : '';
       out.push(`    ${paint('cyan', 'see:')} ${at}${at ? ': ' : ''}${r.message}`);
