@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
 import { CONTROLLER_LABELS } from '../../src/graph/controller-labels.js';
+import { workloadTemplates } from '../../src/engine/rule-kit.js';
 import { policyIndex, podView } from '../../src/graph/netpol.js';
 import { ipInBlock, isEmptySelector, matchSelector, NAME_LABEL, type Policy, type PolicyPeer, type Selector } from '../../src/graph/netpol-model.js';
 import { code } from '../../src/text.js';
@@ -10,7 +11,8 @@ const keysOf = (s: Selector): string[] => [...Object.keys(s.labels), ...s.exprs.
 
 /** Pod templates of a namespace a selector picks, or undefined when the run cannot tell. */
 function selected(ctx: RuleContext, ns: string, s: Selector): PodTemplate[] | undefined {
-  const all = ctx.graph.templatesIn(ns);
+  // Live, a workload scaled to zero has no pods but its template still counts.
+  const all = ctx.graph.settings.live ? [...ctx.graph.templatesIn(ns), ...workloadTemplates(ctx.graph).filter((t) => t.namespace === ns)] : ctx.graph.templatesIn(ns);
   // Pods the run does not see: none in the namespace, operator-made pods, controller-added labels.
   if (all.length === 0 || ctx.graph.customPodSources(ns).length > 0 || keysOf(s).some((k) => CONTROLLER_LABELS.has(k))) return undefined;
   return all.filter((t) => matchSelector(s, t.labels) === true);
