@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../load/discover.js';
+import { parseSize } from '../load/read.js';
 import { lint } from '../lint.js';
 import { parseAll } from '../load/parse-pool.js';
 import { defaultConfig, findConfig, loadConfig, type Config } from '../engine/config.js';
@@ -49,6 +50,7 @@ interface InputOpts {
   namespace?: string;
   clusterDomain?: string;
   kubernetesVersion?: string;
+  maxInputBytes?: number;
 }
 
 async function load(paths: string[], opts: InputOpts, io: CliIO) {
@@ -57,7 +59,7 @@ async function load(paths: string[], opts: InputOpts, io: CliIO) {
   if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
   const inputs = paths.length ? paths : ['.'];
   const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: opts.namespace ?? config.namespace };
-  const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render });
+  const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes });
   const parsed = await parseAll(found.files);
   const result = lint({ files: found.files, parsed, problems: found.problems, config, namespace: opts.namespace });
   return { config, found, result };
@@ -77,6 +79,12 @@ const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // Repeatable options start undefined (so help shows no "(default: [])").
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+function sizeOption(value: string): number {
+  const n = parseSize(value);
+  if (n === undefined) throw new UsageError(`'${value}' is not a size (like 512MiB, 2GB or a number of bytes)`);
+  return n;
 }
 
 function collectFormat(value: string, previous: Format[] | undefined): Format[] {
@@ -102,6 +110,7 @@ function commonInputOptions(cmd: Command): Command {
     .option('--helm-set <key=value>', 'value for the Helm charts found in folders, repeatable', collect)
     .option('--helm-release <name>', 'release name for helm template', 'release')
     .option('--no-render', 'lint the raw files of Helm charts and kustomizations instead of rendering them')
+    .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
 }
 
@@ -232,7 +241,7 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   let files = 0;
   let sources = new Map<string, string>();
   if (opts.from) {
-    const found = await discover([opts.from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false });
+    const found = await discover([opts.from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false, maxInputBytes: config.maxInputBytes });
     const r = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace, live: true });
     result = { graph: r.graph, findings: r.findings, requests: 0 };
     files = found.files.length;

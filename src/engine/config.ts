@@ -1,10 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Severity } from '../types/finding.js';
 import type { RuleMeta } from '../types/rule.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
+import { InputBudget, parseSize, readCapped } from '../load/read.js';
+
+/** A config file is small: a larger one is the wrong file (or a device). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export type RuleSetting = Severity | 'off';
 
@@ -20,6 +24,8 @@ export interface Config {
   clusterDomain: string;
   failLevel?: Severity;
   kubernetesVersion: string;
+  /** Cap on all inputs of a run together, in bytes. */
+  maxInputBytes?: number;
   /** Folder of the config file: ignore globs are relative to it. */
   base?: string;
   file?: string;
@@ -73,18 +79,20 @@ export function configSchema(rules: RuleMeta[]): Record<string, unknown> {
       clusterDomain: { type: 'string', pattern: DNS1123_SUBDOMAIN, maxLength: 253 },
       failLevel: { enum: ['error', 'warning', 'info'] },
       kubernetesVersion: { enum: [...KUBERNETES_VERSIONS] },
+      maxInputBytes: { type: ['integer', 'string'], minimum: 1 },
     },
   };
 }
 
 /** Loads and validates a config file. Any problem is a UsageError naming the file and the field. */
 export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Config> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read config ${file}: ${(err as Error).message}`);
+  const read = await readCapped(file, MAX_CONFIG_BYTES, new InputBudget());
+  if (!('text' in read)) {
+    const r = read.refused;
+    const why = r.messageId === 'ioError' ? String(r.data.reason) : r.messageId === 'binary' ? 'it is binary' : 'it is larger than 1 MiB';
+    throw new UsageError(`cannot read config ${file}: ${why}`);
   }
+  const text = read.text;
   let raw: unknown;
   try {
     raw = parseYaml(text, { prettyErrors: false }) ?? {};
@@ -121,5 +129,9 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
   if (typeof obj.clusterDomain === 'string') cfg.clusterDomain = obj.clusterDomain;
   if (typeof obj.failLevel === 'string') cfg.failLevel = obj.failLevel as Severity;
   if (typeof obj.kubernetesVersion === 'string') cfg.kubernetesVersion = obj.kubernetesVersion;
+  if (obj.maxInputBytes !== undefined) {
+    cfg.maxInputBytes = parseSize(obj.maxInputBytes as string | number);
+    if (cfg.maxInputBytes === undefined) throw new UsageError(`invalid config ${file}: maxInputBytes: must be a size such as 512MiB, 2GB or a number of bytes`);
+  }
   return cfg;
 }
