@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../load/discover.js';
@@ -7,6 +6,7 @@ import { lint } from '../lint.js';
 import { parseAll } from '../load/parse-pool.js';
 import { defaultConfig, findConfig, loadConfig, type Config } from '../engine/config.js';
 import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
+import { checkOutputFiles, writeReport } from '../report/write.js';
 import { computeRoutes, formatRoutesText } from '../graph/routes.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
 import { UsageError } from '../errors.js';
@@ -68,7 +68,7 @@ async function load(paths: string[], opts: InputOpts, io: CliIO) {
 function emit(io: CliIO, text: string, outputFile: string | undefined): void {
   if (!outputFile) return io.stdout(text);
   try {
-    writeFileSync(path.resolve(io.cwd, outputFile), text);
+    writeReport(path.resolve(io.cwd, outputFile), text);
   } catch (err) {
     throw new UsageError(`cannot write ${outputFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
@@ -138,6 +138,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (opts.namespace && !NAMESPACE_RE.test(opts.namespace)) throw new UsageError(`--namespace '${opts.namespace}' is not a valid namespace name`);
       const outputs = pairOutputs(opts.format, opts.outputFile);
       const { config, found, result } = await load(paths, opts, io);
+      checkOutputFiles(outputs.map((o) => o.file), found, io.cwd);
       const counts = countBySeverity(result.findings);
       const sources = new Map(found.files.map((f) => [f.path, f.text]));
       const summary = {
@@ -165,7 +166,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output-file <file>', 'write to a file instead of stdout')
     .action(async (paths: string[], opts: InputOpts & { format: 'text' | 'json'; outputFile?: string }) => {
-      const { result } = await load(paths, opts, io);
+      const { found, result } = await load(paths, opts, io);
+      checkOutputFiles([opts.outputFile], found, io.cwd);
       const routes = computeRoutes(result.graph);
       emit(io, opts.format === 'json' ? `${JSON.stringify({ version: 1, services: routes }, null, 2)}\n` : formatRoutesText(routes), opts.outputFile);
     });
@@ -263,6 +265,7 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   const counts = countBySeverity(findings);
   const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files, objects: result.graph.objects.length, services: result.graph.services.length };
   const outputs = pairOutputs(opts.format, opts.outputFile);
+  checkOutputFiles(outputs.map((o) => o.file), { files: [...sources.keys()].map((p) => ({ path: p })), problems: opts.from ? [{ filePath: opts.from }] : [] }, io.cwd);
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
   for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
