@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli } from './helpers.js';
+import { InputBudget, mapPool, parseSize, readCapped } from '../src/load/read.js';
 
 const SERVICE = (name: string) => `apiVersion: v1
 kind: Service
@@ -176,5 +177,33 @@ describe('folders that cannot be read, links and special files', () => {
     expect(unreadable(out)).toEqual(['m/dangling.yaml:ioError', 'm/fifo.yaml:notRegular', 'm/loop.yaml:ioError']);
     expect(out.summary.objects).toBe(2); // the Service meets the Deployment behind the link
     expect(out.findings.filter((f) => f.ruleId === 'selector-no-match')).toEqual([]);
+  });
+});
+
+describe('read helpers', () => {
+  it('reads sizes with units', () => {
+    expect([parseSize('512MiB'), parseSize('1MB'), parseSize('2G'), parseSize('100'), parseSize(4096), parseSize('1.5KiB')]).toEqual([512 * 1024 ** 2, 1e6, 2 * 1024 ** 3, 100, 4096, 1536]);
+    for (const bad of ['', 'lots', '-1', '0', '1TB', 0, -5, 1.5]) expect(parseSize(bad), String(bad)).toBeUndefined();
+  });
+
+  it('runs at most `limit` reads at once and keeps the order of the items', async () => {
+    let running = 0;
+    let most = 0;
+    const out = await mapPool([5, 1, 4, 2, 3, 0, 6, 7], 3, async (n) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, n * 3));
+      running--;
+      return n * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30, 0, 60, 70]);
+    expect(most).toBe(3);
+  });
+
+  it('counts regular files against the budget before reading them', async () => {
+    const dir = tmp({ 'a.yaml': 'x'.repeat(600), 'b.yaml': 'y'.repeat(600) });
+    const budget = new InputBudget(1000);
+    expect(await readCapped(path.join(dir, 'a.yaml'), 10_000, budget)).toEqual({ text: 'x'.repeat(600) });
+    await expect(readCapped(path.join(dir, 'b.yaml'), 10_000, budget)).rejects.toThrow(/more than 1000 bytes in total/);
+    expect(await readCapped(path.join(dir, 'a.yaml'), 100, new InputBudget())).toEqual({ refused: { messageId: 'tooLarge', data: { size: 600, limit: 100 } } });
   });
 });

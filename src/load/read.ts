@@ -100,6 +100,7 @@ export async function readCapped(file: string, cap: number, budget: InputBudget,
         reserved = total;
       }
       if (total > cap) return refusal('tooLargeStream', { limit: cap });
+      if (st.isFile() && total === st.size && bytesRead < buf.length) break; // all its stated size: its end
       size = CHUNK;
     }
     return toText(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
