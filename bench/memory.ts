@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.js';
@@ -41,14 +41,14 @@ function peakRss(c: Case): { rss: number; code: number } {
 }
 
 const dirBytes = (files: string[]) => files.reduce((n, f) => n + statSync(f).size, 0);
+const treeBytes = (dir: string) => dirBytes(readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)).filter((f) => statSync(f).isFile()));
 
 function cases(): Case[] {
   const list: Case[] = [];
   for (const size of (process.env.BENCH_MEMORY_SIZES ?? '1000,10000').split(',').map(Number)) {
     const dir = path.join(out, `tree-${size}`);
     generate(dir, size);
-    const du = spawnSync('du', ['-sb', dir], { encoding: 'utf8' });
-    list.push({ name: `synthetic tree, ${size.toLocaleString('en')} objects`, args: [dir], input: Number(du.stdout.split('\t')[0]) });
+    list.push({ name: `synthetic tree, ${size.toLocaleString('en')} objects`, args: [dir], input: treeBytes(dir) });
   }
   list.push({ name: '/dev/zero as an input file', args: ['/dev/zero'], input: FILE_CAP });
   list.push({ name: 'stdin from /dev/zero', args: ['-'], input: FILE_CAP, stdin: '/dev/zero' });
