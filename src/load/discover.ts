@@ -45,7 +45,7 @@ async function readStdin(opts: DiscoverOptions, cap: number, budget: InputBudget
   return { text };
 }
 
-type Walked = { files: { abs: string; regularOnly: boolean }[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[] };
+type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[] };
 
 /**
  * The manifests under a folder. Links to files are followed (the read reports a dangling
@@ -57,7 +57,7 @@ async function walk(dir: string): Promise<Walked> {
   const readdir = ((p: fs.PathLike, o: unknown, cb?: (err: NodeJS.ErrnoException | null, entries: unknown[]) => void) => {
     const done = (cb ?? o) as (err: NodeJS.ErrnoException | null, entries: unknown[]) => void;
     const onList = (err: NodeJS.ErrnoException | null, entries: unknown[]) => {
-      if (err && err.code !== 'ENOENT') unreadable.push({ abs: String(p), err });
+      if (err && err.code !== 'ENOENT') unreadable.push({ abs: path.resolve(dir, String(p)), err });
       done(null, err ? [] : entries);
     };
     if (cb) fs.readdir(p, o as { withFileTypes: true }, onList as never);
@@ -74,11 +74,8 @@ async function walk(dir: string): Promise<Walked> {
     objectMode: true,
     fs: { ...fs, readdir },
   });
-  const files = found
-    .filter((e) => !e.dirent.isDirectory())
-    .map((e) => ({ abs: path.resolve(e.path), regularOnly: true }))
-    .sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
-  return { files, unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)) };
+  const files = found.filter((e) => !e.dirent.isDirectory()).map((e) => path.resolve(e.path));
+  return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)) };
 }
 
 /**
@@ -128,13 +125,13 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
       for (const u of walked.unreadable) {
         if (!isIgnored(u.abs)) unreadable(displayPath(opts.cwd, u.abs), { messageId: 'folderError', data: { code: u.err.code ?? 'EIO', reason: u.err.message } });
       }
-      const kept = walked.files.filter((f) => !isIgnored(f.abs));
+      // Found in a folder: only regular files are opened (a pipe could wait forever).
+      const kept = walked.files.filter((f) => !isIgnored(f));
       if (opts.render === false) {
-        for (const f of kept) add(f.abs, f.regularOnly);
+        for (const f of kept) add(f, true);
       } else {
-        const plan = planRender(abs, kept.map((f) => f.abs));
-        const raw = new Set(plan.raw);
-        for (const f of kept) if (raw.has(f.abs)) add(f.abs, f.regularOnly);
+        const plan = planRender(abs, kept);
+        for (const f of plan.raw) add(f, true);
         for (const dir of plan.charts) rendered(await renderChart(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd));
         for (const dir of plan.kustomizations) rendered(await renderKustomization(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd));
       }
