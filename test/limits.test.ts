@@ -59,6 +59,9 @@ describe('bounded reads', () => {
     const out = report(r.stdout);
     expect(unreadable(out)).toEqual(['/dev/zero:tooLargeStream']);
     expect(out.findings[0]!.message).toContain('33554432 bytes');
+    const saved = cli(['doctor', '--from', '/dev/zero', '--format', 'json']);
+    expect(saved.code, saved.stderr).toBe(1);
+    expect(unreadable(report(saved.stdout))).toEqual(['/dev/zero:tooLargeStream']);
   });
 
   it('reads stdin only up to the per-file cap: a device, and a pipe that goes on', () => {
