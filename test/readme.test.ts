@@ -37,6 +37,7 @@ describe('README', () => {
     writeFileSync(file, blockAfter('## Configuration', 'yaml'));
     const cfg = await loadConfig(file, RULES.map((r) => r.meta));
     expect(cfg.namespace).toBe('shop');
+    expect(cfg.maxInputBytes).toBe(512 * 1024 * 1024);
     expect(cfg.rules['target-port-undeclared']?.options).toEqual({ reportWhenNoPortsDeclared: true });
   });
 

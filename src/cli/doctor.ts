@@ -69,7 +69,7 @@ const identity = (o: K8sObject) => `${o.apiVersion.includes('/') ? o.apiVersion.
 
 /** Local manifests, parsed with positions, for the overlay. */
 async function localObjects(paths: string[], config: Config, namespace: string, io: CliIO, firstId: number): Promise<{ objects: K8sObject[]; files: SourceFile[] }> {
-  const found = await discover(paths, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render: { namespace } });
+  const found = await discover(paths, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render: { namespace }, maxInputBytes: config.maxInputBytes });
   const parsed = found.files.map((file) => ({ file, docs: parseText(file.text).docs }));
   return { objects: toObjects(parsed, { defaultNamespace: namespace }, firstId).map((o) => ({ ...o, overlay: true })), files: found.files };
 }

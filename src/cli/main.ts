@@ -1,11 +1,12 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../load/discover.js';
+import { parseSize } from '../load/read.js';
 import { lint } from '../lint.js';
 import { parseAll } from '../load/parse-pool.js';
 import { defaultConfig, findConfig, loadConfig, type Config } from '../engine/config.js';
 import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
+import { checkOutputFiles, writeReport } from '../report/write.js';
 import { computeRoutes, formatRoutesText } from '../graph/routes.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
 import { UsageError } from '../errors.js';
@@ -49,6 +50,7 @@ interface InputOpts {
   namespace?: string;
   clusterDomain?: string;
   kubernetesVersion?: string;
+  maxInputBytes?: number;
 }
 
 async function load(paths: string[], opts: InputOpts, io: CliIO) {
@@ -57,7 +59,7 @@ async function load(paths: string[], opts: InputOpts, io: CliIO) {
   if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
   const inputs = paths.length ? paths : ['.'];
   const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: opts.namespace ?? config.namespace };
-  const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render });
+  const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes });
   const parsed = await parseAll(found.files);
   const result = lint({ files: found.files, parsed, problems: found.problems, config, namespace: opts.namespace });
   return { config, found, result };
@@ -66,7 +68,7 @@ async function load(paths: string[], opts: InputOpts, io: CliIO) {
 function emit(io: CliIO, text: string, outputFile: string | undefined): void {
   if (!outputFile) return io.stdout(text);
   try {
-    writeFileSync(path.resolve(io.cwd, outputFile), text);
+    writeReport(path.resolve(io.cwd, outputFile), text);
   } catch (err) {
     throw new UsageError(`cannot write ${outputFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
@@ -77,6 +79,12 @@ const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // Repeatable options start undefined (so help shows no "(default: [])").
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+function sizeOption(value: string): number {
+  const n = parseSize(value);
+  if (n === undefined) throw new UsageError(`'${value}' is not a size (like 512MiB, 2GB or a number of bytes)`);
+  return n;
 }
 
 function collectFormat(value: string, previous: Format[] | undefined): Format[] {
@@ -102,6 +110,7 @@ function commonInputOptions(cmd: Command): Command {
     .option('--helm-set <key=value>', 'value for the Helm charts found in folders, repeatable', collect)
     .option('--helm-release <name>', 'release name for helm template', 'release')
     .option('--no-render', 'lint the raw files of Helm charts and kustomizations instead of rendering them')
+    .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
 }
 
@@ -129,6 +138,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (opts.namespace && !NAMESPACE_RE.test(opts.namespace)) throw new UsageError(`--namespace '${opts.namespace}' is not a valid namespace name`);
       const outputs = pairOutputs(opts.format, opts.outputFile);
       const { config, found, result } = await load(paths, opts, io);
+      checkOutputFiles(outputs.map((o) => o.file), found, io.cwd);
       const counts = countBySeverity(result.findings);
       const sources = new Map(found.files.map((f) => [f.path, f.text]));
       const summary = {
@@ -156,7 +166,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output-file <file>', 'write to a file instead of stdout')
     .action(async (paths: string[], opts: InputOpts & { format: 'text' | 'json'; outputFile?: string }) => {
-      const { result } = await load(paths, opts, io);
+      const { found, result } = await load(paths, opts, io);
+      checkOutputFiles([opts.outputFile], found, io.cwd);
       const routes = computeRoutes(result.graph);
       emit(io, opts.format === 'json' ? `${JSON.stringify({ version: 1, services: routes }, null, 2)}\n` : formatRoutesText(routes), opts.outputFile);
     });
@@ -232,7 +243,7 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   let files = 0;
   let sources = new Map<string, string>();
   if (opts.from) {
-    const found = await discover([opts.from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false });
+    const found = await discover([opts.from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false, maxInputBytes: config.maxInputBytes });
     const r = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace, live: true });
     result = { graph: r.graph, findings: r.findings, requests: 0 };
     files = found.files.length;
@@ -254,6 +265,7 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   const counts = countBySeverity(findings);
   const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files, objects: result.graph.objects.length, services: result.graph.services.length };
   const outputs = pairOutputs(opts.format, opts.outputFile);
+  checkOutputFiles(outputs.map((o) => o.file), { files: [...sources.keys()].map((p) => ({ path: p })), problems: opts.from ? [{ filePath: opts.from }] : [] }, io.cwd);
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
   for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);

@@ -2,6 +2,7 @@ import https from 'node:https';
 import http from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { UsageError } from '../errors.js';
+import { guardKubeconfig } from './kubeconfig-guard.js';
 
 /** A resource svclint reads from a live cluster. Never Secrets. */
 export interface Resource {
@@ -74,6 +75,7 @@ class HttpError extends Error {
 export async function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): Promise<KubeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
+  guardKubeconfig(opts.kubeconfig);
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();

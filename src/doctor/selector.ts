@@ -12,6 +12,8 @@ export function parseLabelSelector(s: string): (labels: Record<string, string>) 
     else if (/^[^!=\s]+$/.test(part)) reqs.push({ key: part, op: 'exists' });
     else throw new UsageError(`cannot read the label selector '${s}' (use key=value, key!=value, key or !key, separated by commas)`);
   }
+  // Own keys only: a label may be named `constructor` or `toString`.
+  const get = (labels: Record<string, string>, key: string) => (Object.hasOwn(labels, key) ? labels[key] : undefined);
   return (labels) =>
-    reqs.every((r) => (r.op === '=' ? labels[r.key] === r.value : r.op === '!=' ? labels[r.key] !== r.value : r.op === 'exists' ? r.key in labels : !(r.key in labels)));
+    reqs.every((r) => (r.op === '=' ? get(labels, r.key) === r.value : r.op === '!=' ? get(labels, r.key) !== r.value : r.op === 'exists' ? get(labels, r.key) !== undefined : get(labels, r.key) === undefined));
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Severity } from '../types/finding.js';
@@ -6,6 +6,10 @@ import type { RuleMeta } from '../types/rule.js';
 import type { NetworkPolicySettings } from '../types/graph.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
+import { InputBudget, parseSize, readCapped } from '../load/read.js';
+
+/** A config file is small: a larger one is the wrong file (or a device). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export type RuleSetting = Severity | 'off';
 
@@ -23,6 +27,8 @@ export interface Config {
   kubernetesVersion: string;
   /** Cluster DNS, the ingress controller and pod CIDRs, for NetworkPolicy. */
   networkPolicy?: NetworkPolicySettings;
+  /** Cap on all inputs of a run together, in bytes. */
+  maxInputBytes?: number;
   /** Folder of the config file: ignore globs are relative to it. */
   base?: string;
   file?: string;
@@ -102,18 +108,20 @@ export function configSchema(rules: RuleMeta[]): Record<string, unknown> {
       failLevel: { enum: ['error', 'warning', 'info'] },
       kubernetesVersion: { enum: [...KUBERNETES_VERSIONS] },
       networkPolicy: NETWORK_POLICY_SCHEMA,
+      maxInputBytes: { type: ['integer', 'string'], minimum: 1 },
     },
   };
 }
 
 /** Loads and validates a config file. Any problem is a UsageError naming the file and the field. */
 export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Config> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read config ${file}: ${(err as Error).message}`);
+  const read = await readCapped(file, MAX_CONFIG_BYTES, new InputBudget());
+  if (!('text' in read)) {
+    const r = read.refused;
+    const why = r.messageId === 'ioError' ? String(r.data.reason) : r.messageId === 'binary' ? 'it is binary' : 'it is larger than 1 MiB';
+    throw new UsageError(`cannot read config ${file}: ${why}`);
   }
+  const text = read.text;
   let raw: unknown;
   try {
     raw = parseYaml(text, { prettyErrors: false }) ?? {};
@@ -154,6 +162,10 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
     const np = obj.networkPolicy as NetworkPolicySettings;
     const dns = np.clusterDns;
     cfg.networkPolicy = { ...np, ...(dns?.ports ? { clusterDns: { ...dns, ports: dns.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })) } } : {}) };
+  }
+  if (obj.maxInputBytes !== undefined) {
+    cfg.maxInputBytes = parseSize(obj.maxInputBytes as string | number);
+    if (cfg.maxInputBytes === undefined) throw new UsageError(`invalid config ${file}: maxInputBytes: must be a size such as 512MiB, 2GB or a number of bytes`);
   }
   return cfg;
 }

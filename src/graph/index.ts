@@ -3,7 +3,7 @@ import type { CustomPodSource, GraphSettings, NotReadyReason, PodTemplate, Servi
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
 import { isRecord } from '../load/objects.js';
-import { extractTemplate, getIn, lenientInt, notReadyReasons, stringMap } from './pods.js';
+import { extractTemplate, getIn, keyMap, lenientInt, notReadyReasons, stringMap } from './pods.js';
 import { findPort, readTargetPort } from './findport.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from './controller-labels.js';
 
@@ -165,7 +165,7 @@ const POD_LABEL_PATHS = [
 ];
 
 function customLabels(o: K8sObject): Record<string, string> {
-  return Object.assign({}, ...POD_LABEL_PATHS.map((p) => stringMap(getIn(o.body, p))));
+  return Object.assign(keyMap<string>(), ...POD_LABEL_PATHS.map((p) => stringMap(getIn(o.body, p))));
 }
 
 function isCoreV1(o: K8sObject): boolean {

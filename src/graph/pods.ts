@@ -46,7 +46,7 @@ export const POD_SOURCES: Record<string, TemplateSpot> = {
 };
 
 export function podSourceOf(o: K8sObject): TemplateSpot | undefined {
-  const spot = POD_SOURCES[o.kind];
+  const spot = Object.hasOwn(POD_SOURCES, o.kind) ? POD_SOURCES[o.kind] : undefined;
   if (!spot) return undefined;
   // Argo Rollouts is the one well-known CRD with a pod template; other `Rollout` kinds are not.
   if (o.kind === 'Rollout' && !o.apiVersion.startsWith('argoproj.io/')) return undefined;
@@ -60,9 +60,17 @@ export function lenientInt(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Label values as the API server stores them: strings. Non-strings are a schema problem reported elsewhere. */
+/** A map keyed by names from the input: no prototype, so `constructor` or `__proto__` are plain keys. */
+export function keyMap<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
+
+/**
+ * Label values as the API server stores them: strings. Non-strings are a schema problem
+ * reported elsewhere. The map has no prototype: a label may be named `constructor`.
+ */
 export function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = keyMap<string>();
   if (!isRecord(v)) return out;
   for (const [k, val] of Object.entries(v)) {
     if (typeof val === 'string') out[k] = val;

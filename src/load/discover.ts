@@ -1,13 +1,15 @@
-import { readFile, stat } from 'node:fs/promises';
+import fs from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { isChartDir, kustomizationFile, kustomizationRefs, renderChart, renderKustomization, type RenderOptions } from './render.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
 
+export { DEFAULT_MAX_FILE_BYTES } from './read.js';
 export const MANIFEST_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json', '**/Kustomization'];
-export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 export interface DiscoverOptions {
   cwd: string;
@@ -15,7 +17,10 @@ export interface DiscoverOptions {
   ignore: string[];
   /** Folder the ignore globs are relative to; defaults to cwd. */
   ignoreBase?: string;
+  /** Cap per file, stdin and stream included. */
   maxFileBytes?: number;
+  /** Cap on all inputs together: more is a usage error (exit code 2). */
+  maxInputBytes?: number;
   readStdin?: () => Promise<string>;
   /** Render Helm charts and kustomizations found in folders; false lints their raw files. */
   render?: RenderOptions | false;
@@ -31,29 +36,74 @@ function displayPath(cwd: string, abs: string): string {
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs).split(path.sep).join('/');
 }
 
-async function readStdinText(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+async function readStdin(opts: DiscoverOptions, cap: number, budget: InputBudget): Promise<ReadOutcome> {
+  if (!opts.readStdin) return readStreamCapped(process.stdin, cap, budget);
+  const text = await opts.readStdin();
+  const size = Buffer.byteLength(text);
+  if (size > cap) return { refused: { messageId: 'tooLarge', data: { size, limit: cap } } };
+  budget.take(size);
+  return { text };
+}
+
+type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[] };
+
+/**
+ * The manifests under a folder. Links to files are followed (the read reports a dangling
+ * or looping one); links to folders are not. A sub-folder that cannot be listed is
+ * remembered and the walk goes on, so that it is reported and the rest still linted.
+ */
+async function walk(dir: string): Promise<Walked> {
+  const unreadable: Walked['unreadable'] = [];
+  const readdir = ((p: fs.PathLike, o: unknown, cb?: (err: NodeJS.ErrnoException | null, entries: unknown[]) => void) => {
+    const done = (cb ?? o) as (err: NodeJS.ErrnoException | null, entries: unknown[]) => void;
+    const onList = (err: NodeJS.ErrnoException | null, entries: unknown[]) => {
+      if (err && err.code !== 'ENOENT') unreadable.push({ abs: path.resolve(dir, String(p)), err });
+      done(null, err ? [] : entries);
+    };
+    if (cb) fs.readdir(p, o as { withFileTypes: true }, onList as never);
+    else fs.readdir(p, onList as never);
+  }) as typeof fs.readdir;
+  const { globby } = await import('globby');
+  const found = await globby(MANIFEST_PATTERNS, {
+    cwd: dir,
+    absolute: true,
+    dot: true, // manifests in dot folders count too; non-Kubernetes YAML is skipped later
+    ignore: ['**/node_modules/**', '**/.git/**'],
+    followSymbolicLinks: false,
+    onlyFiles: false, // links and other non-folders too: they are read or reported, never skipped
+    objectMode: true,
+    fs: { ...fs, readdir },
+  });
+  const files = found.filter((e) => !e.dirent.isDirectory()).map((e) => path.resolve(e.path));
+  return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)) };
 }
 
 /**
- * Turns command-line inputs (files, folders, globs, `-`) into source files.
- * A path that does not exist is a usage error; a file that cannot be read is a problem
- * reported as a finding so that the rest of the input is still linted.
+ * Turns command-line inputs (files, folders, globs, `-`) into source files, in input order.
+ * A path that does not exist is a usage error; a file that cannot be read (or is over the
+ * per-file cap) is a problem reported as a finding so that the rest of the input is still
+ * linted; inputs over the total cap are a usage error. Files are read concurrently.
  */
 export async function discover(inputs: string[], opts: DiscoverOptions): Promise<Discovered> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const absFiles: string[] = [];
+  const budget = new InputBudget(opts.maxInputBytes);
+  const toRead: { abs: string; regularOnly: boolean }[] = [];
   const seen = new Set<string>();
-  const add = (abs: string) => {
+  const add = (abs: string, regularOnly = false) => {
     if (!seen.has(abs)) {
       seen.add(abs);
-      absFiles.push(abs);
+      toRead.push({ abs, regularOnly });
     }
   };
   const files: SourceFile[] = [];
   const problems: LoadProblem[] = [];
+  const unreadable = (filePath: string, r: { messageId: string; data: Record<string, string | number> }) =>
+    problems.push({ ruleId: 'file-unreadable', messageId: r.messageId, filePath, data: r.data });
+  const rendered = (r: Discovered) => {
+    for (const f of r.files) budget.take(Buffer.byteLength(f.text));
+    files.push(...r.files);
+    problems.push(...r.problems);
+  };
   let stdinUsed = false;
   const isIgnored = makeIgnore(opts);
 
@@ -63,69 +113,46 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     if (input === '-') {
       if (stdinUsed) continue;
       stdinUsed = true;
-      const text = await (opts.readStdin ?? readStdinText)();
-      files.push({ path: '<stdin>', text });
+      const r = await readStdin(opts, maxBytes, budget);
+      if ('text' in r) files.push({ path: '<stdin>', text: r.text });
+      else unreadable('<stdin>', r.refused);
       continue;
     }
     const abs = path.resolve(opts.cwd, input);
     const st = await stat(abs).catch(() => undefined);
     if (st?.isDirectory()) {
-      const { globby } = await glob();
-      const found = await globby(MANIFEST_PATTERNS, {
-        cwd: abs,
-        absolute: true,
-        dot: true, // manifests in dot folders count too; non-Kubernetes YAML is skipped later
-        ignore: ['**/node_modules/**', '**/.git/**'],
-        followSymbolicLinks: false,
-      });
-      const kept = found.sort().filter((f) => !isIgnored(f));
+      const walked = await walk(abs);
+      for (const u of walked.unreadable) {
+        if (!isIgnored(u.abs)) unreadable(displayPath(opts.cwd, u.abs), { messageId: 'folderError', data: { code: u.err.code ?? 'EIO', reason: u.err.message } });
+      }
+      // Found in a folder: only regular files are opened (a pipe could wait forever).
+      const kept = walked.files.filter((f) => !isIgnored(f));
       if (opts.render === false) {
-        for (const f of kept) add(f);
+        for (const f of kept) add(f, true);
       } else {
         const plan = planRender(abs, kept);
-        for (const f of plan.raw) add(f);
-        for (const dir of plan.charts) {
-          const r = await renderChart(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd);
-          files.push(...r.files);
-          problems.push(...r.problems);
-        }
-        for (const dir of plan.kustomizations) {
-          const r = await renderKustomization(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd);
-          files.push(...r.files);
-          problems.push(...r.problems);
-        }
+        for (const f of plan.raw) add(f, true);
+        for (const dir of plan.charts) rendered(await renderChart(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd));
+        for (const dir of plan.kustomizations) rendered(await renderKustomization(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd));
       }
     } else if (st) {
-      add(abs); // an explicitly named file is read whatever its extension
+      add(abs); // an explicitly named file is read whatever its extension or type (a pipe from <(...))
     } else if ((await glob()).isDynamicPattern(input)) {
       const { globby } = await glob();
       const found = await globby(input, { cwd: opts.cwd, absolute: true, ignore: ['**/node_modules/**'] });
       if (found.length === 0) throw new UsageError(`no files match '${input}'`);
-      for (const f of found.sort()) if (!isIgnored(f)) add(f);
+      for (const f of found.sort()) if (!isIgnored(f)) add(f, true);
     } else {
       throw new UsageError(`no such file or directory: '${input}'`);
     }
   }
 
-  for (const abs of absFiles) {
-    const shown = displayPath(opts.cwd, abs);
-    try {
-      const st = await stat(abs);
-      if (st.size > maxBytes) {
-        problems.push({ ruleId: 'file-unreadable', messageId: 'tooLarge', filePath: shown, data: { size: st.size, limit: maxBytes } });
-        continue;
-      }
-      const buf = await readFile(abs);
-      if (buf.includes(0)) {
-        problems.push({ ruleId: 'file-unreadable', messageId: 'binary', filePath: shown, data: {} });
-        continue;
-      }
-      files.push({ path: shown, text: buf.toString('utf8') });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-      problems.push({ ruleId: 'file-unreadable', messageId: 'ioError', filePath: shown, data: { code, reason: (err as Error).message } });
-    }
-  }
+  const read = await mapPool(toRead, READ_CONCURRENCY, (f) => readCapped(f.abs, maxBytes, budget, f.regularOnly));
+  read.forEach((r, i) => {
+    const shown = displayPath(opts.cwd, toRead[i]!.abs);
+    if ('text' in r) files.push({ path: shown, text: r.text });
+    else unreadable(shown, r.refused);
+  });
   return { files, problems };
 }
 

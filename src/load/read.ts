@@ -1,0 +1,150 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+
+/** Per-file cap: a larger file (or stream) is reported as `file-unreadable`, not read. */
+export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+/** Cap on all inputs of one run together; beyond it the run stops with exit code 2. */
+export const DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024;
+/** Files read at once: enough to keep the I/O thread pool busy, few enough to bound memory. */
+export const READ_CONCURRENCY = 16;
+
+const CHUNK = 64 * 1024;
+
+/** Why an input was not read: the `file-unreadable` message id and its data. */
+export interface ReadRefusal {
+  messageId: 'tooLarge' | 'tooLargeStream' | 'binary' | 'notRegular' | 'ioError';
+  data: Record<string, string | number>;
+}
+
+export type ReadOutcome = { text: string } | { refused: ReadRefusal };
+
+const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
+const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };
+
+/** Reads a size such as `512MiB`, `100MB`, `2G` or a number of bytes; undefined when it is not one. */
+export function parseSize(v: string | number): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? v : undefined;
+  const m = SIZE_RE.exec(v.trim());
+  if (!m) return undefined;
+  const n = Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+export function formatSize(n: number): string {
+  for (const [unit, f] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= f) return `${+(n / f).toFixed(1)} ${unit}`;
+  return `${n} bytes`;
+}
+
+/**
+ * Counts the bytes of a run's inputs against the total cap. Regular files reserve their
+ * size before they are read, so a run over the cap stops before it reads the bulk.
+ */
+export class InputBudget {
+  private used = 0;
+  constructor(readonly limit = DEFAULT_MAX_INPUT_BYTES) {}
+
+  take(bytes: number): void {
+    this.used += bytes;
+    if (this.used > this.limit) {
+      throw new UsageError(
+        `the inputs are more than ${formatSize(this.limit)} in total; lint fewer files at a time, or raise the cap with --max-input-bytes or maxInputBytes in .svclint.yaml`,
+      );
+    }
+  }
+}
+
+function refusal(messageId: ReadRefusal['messageId'], data: ReadRefusal['data'] = {}): ReadOutcome {
+  return { refused: { messageId, data } };
+}
+
+/** Text of bytes read, unless they are binary (NUL bytes). */
+function toText(buf: Buffer): ReadOutcome {
+  return buf.includes(0) ? refusal('binary') : { text: buf.toString('utf8') };
+}
+
+/** The refusal for an I/O error: its code and message. */
+export function ioRefusal(err: unknown): ReadOutcome {
+  return refusal('ioError', { code: (err as NodeJS.ErrnoException).code ?? 'EIO', reason: (err as Error).message });
+}
+
+/**
+ * Reads at most `cap` bytes of any file: a regular file larger than that is refused by its
+ * size without reading it; a device, pipe or other stream is read until the cap and
+ * refused when it goes on. `regularOnly` refuses everything but regular files (files met
+ * inside folders: opening a FIFO would wait for a writer).
+ */
+export async function readCapped(file: string, cap: number, budget: InputBudget, regularOnly = false): Promise<ReadOutcome> {
+  let fh;
+  try {
+    // Non-blocking open: a FIFO is refused at once instead of waiting for a writer.
+    fh = await open(file, regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDONLY);
+    const st = await fh.stat();
+    if (st.isDirectory()) return refusal('ioError', { code: 'EISDIR', reason: 'it is a folder' });
+    if (!st.isFile() && regularOnly) return refusal('notRegular');
+    if (st.isFile() && st.size > cap) return refusal('tooLarge', { size: st.size, limit: cap });
+    let reserved = st.isFile() ? st.size : 0;
+    budget.take(reserved);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // A regular file is read in one call (plus one at its end); a stream in chunks.
+    let size = st.isFile() && st.size > 0 ? Math.min(st.size + 1, cap + 1) : CHUNK;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(size);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > reserved) {
+        budget.take(total - reserved);
+        reserved = total;
+      }
+      if (total > cap) return refusal('tooLargeStream', { limit: cap });
+      if (st.isFile() && total === st.size && bytesRead < buf.length) break; // all its stated size: its end
+      size = CHUNK;
+    }
+    return toText(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    return ioRefusal(err);
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** Reads a stream (stdin) up to the cap; stops reading and refuses it when it goes on. */
+export async function readStreamCapped(stream: NodeJS.ReadableStream & { destroy?: () => void }, cap: number, budget: InputBudget): Promise<ReadOutcome> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(buf);
+    total += buf.length;
+    budget.take(buf.length);
+    if (total > cap) {
+      stream.destroy?.();
+      return refusal('tooLargeStream', { limit: cap });
+    }
+  }
+  return toText(Buffer.concat(chunks, total));
+}
+
+/** Maps with at most `limit` calls in flight; results keep the order of `items`. */
+export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]!, i);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

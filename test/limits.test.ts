@@ -1,0 +1,212 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli } from './helpers.js';
+import { InputBudget, mapPool, parseSize, readCapped } from '../src/load/read.js';
+
+const SERVICE = (name: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: api:1, ports: [{containerPort: 8080}]}]
+`;
+
+/** A folder that any user can read (the unreadable-folder case runs as an unprivileged user). */
+function tmp(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'svclint-limits-'));
+  chmodSync(dir, 0o755);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+/** Runs the CLI with stdin from a file (a device), bounded in time so a run that never ends fails. */
+function cliStdinFrom(file: string, args: string[]): { code: number; stdout: string; stderr: string } {
+  const fd = openSync(file, 'r');
+  try {
+    const r = spawnSync(process.execPath, [BIN, ...args], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+type Report = { findings: { ruleId: string; messageId: string; message: string; location?: { file: string } }[]; summary: { objects: number } };
+const report = (stdout: string) => JSON.parse(stdout) as Report;
+const unreadable = (r: Report) => r.findings.filter((f) => f.ruleId === 'file-unreadable').map((f) => `${f.location?.file}:${f.messageId}`);
+
+describe('bounded reads', () => {
+  it('reads a device named as an input only up to the per-file cap and reports it', () => {
+    const r = cli(['/dev/zero', '-f', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    const out = report(r.stdout);
+    expect(unreadable(out)).toEqual(['/dev/zero:tooLargeStream']);
+    expect(out.findings[0]!.message).toContain('33554432 bytes');
+    const saved = cli(['doctor', '--from', '/dev/zero', '--format', 'json']);
+    expect(saved.code, saved.stderr).toBe(1);
+    expect(unreadable(report(saved.stdout))).toEqual(['/dev/zero:tooLargeStream']);
+  });
+
+  it('reads stdin only up to the per-file cap: a device, and a pipe that goes on', () => {
+    const dev = cliStdinFrom('/dev/zero', ['-', '-f', 'json']);
+    expect(dev.code, dev.stderr).toBe(1);
+    expect(unreadable(report(dev.stdout))).toEqual(['<stdin>:tooLargeStream']);
+    const pipe = cli(['-', '-f', 'json'], { input: `# ${'x'.repeat(33 * 1024 * 1024)}\n` });
+    expect(unreadable(report(pipe.stdout))).toEqual(['<stdin>:tooLargeStream']);
+  });
+
+  it('refuses a device as config (-c) and as kubeconfig with one line and exit code 2', () => {
+    const config = cli(['-c', '/dev/zero', '.'], { cwd: tmp({ 'svc.yaml': SERVICE('a') }) });
+    expect(config.code).toBe(2);
+    expect(config.stderr).toBe('svclint: cannot read config /dev/zero: it is larger than 1 MiB\n');
+    const kube = cli(['doctor', '--kubeconfig', '/dev/zero']);
+    expect(kube.code).toBe(2);
+    expect(kube.stderr).toMatch(/^svclint: kubeconfig \/dev\/zero is not a regular file .*\n$/);
+    const fromEnv = cli(['doctor'], { env: { KUBECONFIG: '/dev/zero' } });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toMatch(/^svclint: kubeconfig \/dev\/zero is not a regular file/);
+  });
+
+  it('stops with exit code 2 when the inputs together pass the total cap (flag or config)', () => {
+    const big = `# ${'x'.repeat(1500)}\n${DEPLOYMENT}`;
+    const dir = tmp({ 'a.yaml': big, 'b.yaml': big, 'c.yaml': big });
+    const over = cli(['.', '--max-input-bytes', '4KiB'], { cwd: dir });
+    expect(over.code).toBe(2);
+    expect(over.stderr).toBe('svclint: the inputs are more than 4 KiB in total; lint fewer files at a time, or raise the cap with --max-input-bytes or maxInputBytes in .svclint.yaml\n');
+    expect(over.stdout).toBe('');
+    expect(cli(['.', '--max-input-bytes', '8KiB'], { cwd: dir }).code).toBe(0);
+    writeFileSync(path.join(dir, '.svclint.yaml'), 'maxInputBytes: 4KiB\n');
+    expect(cli(['.'], { cwd: dir }).code).toBe(2);
+    expect(cli(['.', '--max-input-bytes', '1MB'], { cwd: dir }).code).toBe(0);
+    writeFileSync(path.join(dir, '.svclint.yaml'), 'maxInputBytes: lots\n');
+    expect(cli(['.'], { cwd: dir }).stderr).toMatch(/^svclint: invalid config .*maxInputBytes: must be a size/);
+    expect(cli(['.', '--max-input-bytes', 'lots'], { cwd: dir }).code).toBe(2);
+  });
+
+  it('reads many files concurrently and keeps their order', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`m/f${String(i).padStart(2, '0')}.yaml`] = SERVICE(`Bad_${i}`);
+    const r = cli(['m', '-f', 'json'], { cwd: tmp(files) });
+    const seen = report(r.stdout).findings.filter((f) => f.ruleId === 'service-name-invalid').map((f) => f.location!.file);
+    expect(seen).toEqual(Object.keys(files));
+  });
+});
+
+describe('reports never overwrite an input', () => {
+  it('refuses an output file that is an input: named, inside a linted folder, through a link or a hard link', () => {
+    const dir = tmp({ 'm/svc.yaml': SERVICE('a'), 'm/deploy.yaml': DEPLOYMENT });
+    symlinkSync('m/svc.yaml', path.join(dir, 'link.yaml'));
+    linkSync(path.join(dir, 'm/deploy.yaml'), path.join(dir, 'hard.yaml'));
+    for (const args of [['m/svc.yaml', '-o', 'm/svc.yaml'], ['m', '-f', 'json', '-o', 'm/deploy.yaml'], ['m', '-o', 'link.yaml'], ['m', '-o', 'hard.yaml'], ['m', '-f', 'json', '-o', 'x.json', '-f', 'sarif', '-o', 'm/../m/svc.yaml']]) {
+      const r = cli(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^svclint: --output-file \S+ is one of the inputs \(m\/(svc|deploy)\.yaml\); writing the report there would overwrite it.*\n$/);
+    }
+    expect(readFileSync(path.join(dir, 'm/svc.yaml'), 'utf8')).toBe(SERVICE('a'));
+    expect(readFileSync(path.join(dir, 'm/deploy.yaml'), 'utf8')).toBe(DEPLOYMENT);
+    expect(readdirSync(dir).sort()).toEqual(['hard.yaml', 'link.yaml', 'm']); // nothing written, not even the first report
+    const routes = cli(['routes', 'm', '-o', 'm/svc.yaml'], { cwd: dir });
+    expect(routes.code).toBe(2);
+  });
+
+  it('refuses the same output file twice', () => {
+    const dir = tmp({ 'svc.yaml': SERVICE('a') });
+    const r = cli(['svc.yaml', '-f', 'json', '-o', 'r.json', '-f', 'sarif', '-o', './r.json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('svclint: --output-file ./r.json is given twice (as r.json); give each report its own file\n');
+  });
+
+  it('writes reports atomically: a new file renamed over the old one, with its mode; devices in place', () => {
+    const dir = tmp({ 'svc.yaml': SERVICE('a') });
+    const out = path.join(dir, 'r.json');
+    writeFileSync(out, 'old');
+    chmodSync(out, 0o640);
+    const before = statSync(out);
+    const r = cli(['svc.yaml', '-f', 'json', '-o', 'r.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const after = statSync(out);
+    expect(after.ino).not.toBe(before.ino);
+    expect(after.mode & 0o777).toBe(0o640);
+    expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(['r.json', 'svc.yaml']); // no temporary file left
+    const nul = cli(['svc.yaml', '-o', '/dev/null'], { cwd: dir });
+    expect(nul.code).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+});
+
+describe('folders that cannot be read, links and special files', () => {
+  it('reports a sub-folder that cannot be listed and lints the rest', () => {
+    const dir = tmp({ 'ok/svc.yaml': SERVICE('Bad_Name'), 'ok/deploy.yaml': DEPLOYMENT, 'locked/hidden.yaml': DEPLOYMENT });
+    chmodSync(path.join(dir, 'locked'), 0o000);
+    // Permissions do not bind root: run as an unprivileged user then.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = spawnSync(process.execPath, [BIN, '.', '-f', 'json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe('');
+    const out = report(r.stdout);
+    expect(unreadable(out)).toEqual(['locked:folderError']);
+    expect(out.findings.find((f) => f.ruleId === 'file-unreadable')!.message).toContain('EACCES');
+    expect(out.findings.map((f) => f.ruleId)).toContain('service-name-invalid');
+    expect(out.summary.objects).toBe(2);
+  });
+
+  it('follows a link to a manifest; reports dangling and looping links and pipes found in folders', () => {
+    const dir = tmp({ 'real/deploy.yaml': DEPLOYMENT, 'm/svc.yaml': SERVICE('a') });
+    symlinkSync('../real/deploy.yaml', path.join(dir, 'm/deploy.yaml'));
+    symlinkSync('/nonexistent/x.yaml', path.join(dir, 'm/dangling.yaml'));
+    symlinkSync('loop.yaml', path.join(dir, 'm/loop.yaml'));
+    spawnSync('mkfifo', [path.join(dir, 'm/fifo.yaml')]);
+    const r = cli(['m', '-f', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const out = report(r.stdout);
+    expect(unreadable(out)).toEqual(['m/dangling.yaml:ioError', 'm/fifo.yaml:notRegular', 'm/loop.yaml:ioError']);
+    expect(out.summary.objects).toBe(2); // the Service meets the Deployment behind the link
+    expect(out.findings.filter((f) => f.ruleId === 'selector-no-match')).toEqual([]);
+  });
+});
+
+describe('read helpers', () => {
+  it('reads sizes with units', () => {
+    expect([parseSize('512MiB'), parseSize('1MB'), parseSize('2G'), parseSize('100'), parseSize(4096), parseSize('1.5KiB')]).toEqual([512 * 1024 ** 2, 1e6, 2 * 1024 ** 3, 100, 4096, 1536]);
+    for (const bad of ['', 'lots', '-1', '0', '1TB', 0, -5, 1.5]) expect(parseSize(bad), String(bad)).toBeUndefined();
+  });
+
+  it('runs at most `limit` reads at once and keeps the order of the items', async () => {
+    let running = 0;
+    let most = 0;
+    const out = await mapPool([5, 1, 4, 2, 3, 0, 6, 7], 3, async (n) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, n * 3));
+      running--;
+      return n * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30, 0, 60, 70]);
+    expect(most).toBe(3);
+  });
+
+  it('counts regular files against the budget before reading them', async () => {
+    const dir = tmp({ 'a.yaml': 'x'.repeat(600), 'b.yaml': 'y'.repeat(600) });
+    const budget = new InputBudget(1000);
+    expect(await readCapped(path.join(dir, 'a.yaml'), 10_000, budget)).toEqual({ text: 'x'.repeat(600) });
+    await expect(readCapped(path.join(dir, 'b.yaml'), 10_000, budget)).rejects.toThrow(/more than 1000 bytes in total/);
+    expect(await readCapped(path.join(dir, 'a.yaml'), 100, new InputBudget())).toEqual({ refused: { messageId: 'tooLarge', data: { size: 600, limit: 100 } } });
+  });
+});
