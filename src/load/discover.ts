@@ -15,6 +15,12 @@ export interface DiscoverOptions {
   ignore: string[];
   /** Folder the ignore globs are relative to; defaults to cwd. */
   ignoreBase?: string;
+  /** More patterns to leave out (.gitignore syntax), relative to cwd (--ignore-pattern). */
+  ignorePatterns?: string[];
+  /** Ignore files honoured in folders, by name (.gitignore syntax), e.g. ['.svclintignore']. */
+  ignoreFiles?: string[];
+  /** In folders, leave out what .gitignore files ignore (also those of parent folders up to the repository root). */
+  gitignore?: boolean;
   maxFileBytes?: number;
   readStdin?: () => Promise<string>;
   /** Render Helm charts and kustomizations found in folders; false lints their raw files. */
@@ -76,6 +82,8 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
         absolute: true,
         dot: true, // manifests in dot folders count too; non-Kubernetes YAML is skipped later
         ignore: ['**/node_modules/**', '**/.git/**'],
+        ...(opts.ignoreFiles?.length ? { ignoreFiles: opts.ignoreFiles.map((n) => `**/${n}`) } : {}),
+        gitignore: opts.gitignore ?? false,
         followSymbolicLinks: false,
       });
       const kept = found.sort().filter((f) => !isIgnored(f));
@@ -152,9 +160,13 @@ export function planRender(root: string, files: string[]): { raw: string[]; char
 
 /** Ignore globs use .gitignore syntax, relative to `ignoreBase` (the config file's folder). */
 function makeIgnore(opts: DiscoverOptions): (abs: string) => boolean {
-  if (opts.ignore.length === 0) return () => false;
-  const ig = ignoreFactory().add(opts.ignore);
-  const base = opts.ignoreBase ?? opts.cwd;
+  const matchers = [matcher(opts.ignore, opts.ignoreBase ?? opts.cwd), matcher(opts.ignorePatterns ?? [], opts.cwd)].filter((m) => m !== undefined);
+  return (abs) => matchers.some((m) => m(abs));
+}
+
+function matcher(patterns: string[], base: string): ((abs: string) => boolean) | undefined {
+  if (patterns.length === 0) return undefined;
+  const ig = ignoreFactory().add(patterns);
   return (abs) => {
     const rel = path.relative(base, abs);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;

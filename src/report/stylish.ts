@@ -38,7 +38,8 @@ function codeFrame(text: string, l: Location, paint: (s: Style, t: string) => st
 
 /** Human output: `file:line:col: severity: message [rule]`, a code frame, the fix and related objects. */
 export function formatStylish(input: ReportInput, opts: StylishOptions): string {
-  const paint = (s: Style, t: string) => (opts.color ? styleText(s, t) : t);
+  // validateStream off: colour was decided by the caller (--color forces it into a pipe).
+  const paint = (s: Style, t: string) => (opts.color ? styleText(s, t, { validateStream: false }) : t);
   const out: string[] = [];
   for (const f of input.findings) {
     const where = f.location ? loc(f.location) : `${f.object ? describe(f.object) : '<run>'}${f.path ? ` ${f.path}` : ''}`;
