@@ -7,7 +7,7 @@ HELM_VERSION=v3.22.0
 mkdir -p "$TOOLS/bin"
 # A binary built with `go install` does not know its own patch version: keep a stamp.
 if [ ! -x "$TOOLS/bin/helm" ] || [ "$(cat "$TOOLS/helm.version" 2>/dev/null)" != "$HELM_VERSION" ]; then
-  echo "building helm $HELM_VERSION into $TOOLS/bin (once)..." >&2
+  echo "building helm $HELM_VERSION from its Go module, ~2 min, once" >&2
   GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
   echo "$HELM_VERSION" > "$TOOLS/helm.version"
 fi

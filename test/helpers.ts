@@ -11,7 +11,7 @@ export const ROOT = (() => {
 })();
 /** The command built by `npm run build` from the sources (bin/svclint.js runs the committed bundle). */
 export const BIN = path.join(ROOT, 'dist', 'src', 'cli', 'bin.js');
-export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
+export const CORPUS = process.env.SVCLINT_CORPUS ?? path.resolve(ROOT, '..', 'shared', 'corpus');
 
 /**
  * For tests that read the shared corpus (../shared/corpus beside the clone): true when it
