@@ -3,6 +3,7 @@ import type { Finding, Location } from '../types/finding.js';
 import { describe } from '../types/object.js';
 import { plural } from '../text.js';
 import type { ReportInput } from './summary.js';
+import { position, renderedNote } from './paths.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -15,10 +16,10 @@ export interface StylishOptions {
 const SEVERITY_STYLE: Record<Finding['severity'], Style> = { error: 'red', warning: 'yellow', info: 'blue' };
 
 function loc(l: Location): string {
-  return `${l.file}:${l.line}:${l.column}${l.rendered ? ` (in the ${l.rendered === 'helm' ? 'helm template' : 'kustomize'} output)` : ''}`;
+  return `${position(l)}${renderedNote(l)}`;
 }
 
-function codeFrame(text: string, l: Location, paint: (s: Style, t: string) => string, context: number): string[] {
+function codeFrame(text: string, l: Required<Location>, paint: (s: Style, t: string) => string, context: number): string[] {
   const lines = text.split('\n');
   const first = Math.max(1, l.line - context);
   const width = String(l.line).length;
@@ -45,7 +46,7 @@ export function formatStylish(input: ReportInput, opts: StylishOptions): string 
     const where = f.location ? loc(f.location) : `${f.object ? describe(f.object) : '<run>'}${f.path ? ` ${f.path}` : ''}`;
     out.push(`${paint('bold', where)}: ${paint(SEVERITY_STYLE[f.severity], f.severity)}: ${f.message} ${paint('gray', `[${f.ruleId}]`)}`);
     const text = f.location ? input.sources.get(f.location.file) : undefined;
-    if (text !== undefined && f.location) out.push(...codeFrame(text, f.location, paint, opts.context ?? 1));
+    if (text !== undefined && f.location?.line !== undefined) out.push(...codeFrame(text, f.location as Required<Location>, paint, opts.context ?? 1));
     out.push(`    ${paint('green', 'fix:')} ${f.remediation}`);
     for (const r of f.related) {
       const at = r.location ? loc(r.location) : r.object ? `${describe(r.object)}${r.path ? ` ${r.path}` : ''}` : '';
