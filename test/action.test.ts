@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
+import { copyOfCheckout, ROOT } from './helpers.js';
 
 interface ActionYaml {
   inputs: Record<string, { default?: string }>;
@@ -14,18 +14,6 @@ interface ActionYaml {
 
 const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
 let actionPath = '';
-
-/** The repository's files as `uses: owner/svclint@tag` checks them out: tracked and new files, no node_modules, no dist. */
-function checkout(): string {
-  const dest = path.join(mkdtempSync(path.join(tmpdir(), 'svclint-action-')), 'svclint');
-  const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
-  for (const f of files) {
-    if (!existsSync(path.join(ROOT, f))) continue; // deleted, not yet committed
-    mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
-    cpSync(path.join(ROOT, f), path.join(dest, f));
-  }
-  return dest;
-}
 
 /**
  * Runs the action the way a GitHub runner runs a `node24` action: `node <main>` in the
@@ -60,7 +48,8 @@ function workspaceWith(files: Record<string, string> | string): string {
 
 describe('GitHub Action (action.yml)', () => {
   beforeAll(() => {
-    actionPath = checkout();
+    // As `uses: owner/svclint@tag` checks the action out.
+    actionPath = copyOfCheckout(path.join(mkdtempSync(path.join(tmpdir(), 'svclint-action-')), 'svclint'));
     expect(existsSync(path.join(actionPath, 'node_modules'))).toBe(false);
   }, 120_000);
 

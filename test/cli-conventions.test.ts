@@ -1,20 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.js';
+import { cli, tempTree } from './helpers.js';
 
 const DEMO = 'fixtures/demo';
 
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'svclint-conv-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 // selector-no-match is a warning when no workload exists at all, an error for a bad name.
 const LONELY = 'apiVersion: v1\nkind: Service\nmetadata: {name: lonely}\nspec: {selector: {app: lonely}, ports: [{port: 80}]}\n';
@@ -23,14 +14,14 @@ const ids = (stdout: string) => (JSON.parse(stdout) as { findings: { ruleId: str
 
 describe('CLI conventions', () => {
   it('--max-warnings and --quiet, as in ESLint', () => {
-    const dir = tmp({ 'lonely.yaml': LONELY });
+    const dir = tempTree({ 'lonely.yaml': LONELY });
     expect(cli(['.'], { cwd: dir }).code).toBe(0);
     const over = cli(['.', '--max-warnings', '0'], { cwd: dir });
     expect(over.code).toBe(1);
     expect(over.stderr).toBe('svclint: 1 warnings, more than --max-warnings 0\n');
     expect(cli(['.', '--max-warnings', '1'], { cwd: dir }).code).toBe(0);
     expect(cli(['.', '--max-warnings', 'x'], { cwd: dir }).code).toBe(2);
-    const both = tmp({ 'lonely.yaml': LONELY, 'bad.yaml': BAD_NAME });
+    const both = tempTree({ 'lonely.yaml': LONELY, 'bad.yaml': BAD_NAME });
     expect(ids(cli(['.', '-f', 'json'], { cwd: both }).stdout).map((f) => f.severity).sort()).toEqual(['error', 'warning']);
     const quiet = cli(['.', '-f', 'json', '--quiet'], { cwd: both });
     expect(ids(quiet.stdout).map((f) => f.severity)).toEqual(['error']);
@@ -38,7 +29,7 @@ describe('CLI conventions', () => {
   });
 
   it('--rule id=severity|off over the config, checked, and --print-config shows the result', () => {
-    const dir = tmp({ 'lonely.yaml': LONELY, '.svclint.yaml': 'kubernetesVersion: 1.36\nrules:\n  service-env-collision: off\n' });
+    const dir = tempTree({ 'lonely.yaml': LONELY, '.svclint.yaml': 'kubernetesVersion: 1.36\nrules:\n  service-env-collision: off\n' });
     expect(cli(['.', '--rule', 'selector-no-match=error'], { cwd: dir }).code).toBe(1);
     expect(ids(cli(['.', '-f', 'json', '--rule', 'selector-no-match=off'], { cwd: dir }).stdout)).toEqual([]);
     const typo = cli(['.', '--rule', 'selector-no-mach=off'], { cwd: dir });
@@ -56,7 +47,7 @@ describe('CLI conventions', () => {
   it('--stdin-filename names stdin; no objects at all is exit 2 unless --no-error-on-unmatched-pattern', () => {
     const named = cli(['-', '--stdin-filename', 'deploy/lonely.yaml', '-f', 'json'], { input: LONELY });
     expect(ids(named.stdout).map((f) => f.location.file)).toEqual(['deploy/lonely.yaml']);
-    const empty = tmp({ 'README.md': '# nothing\n', 'values.yaml': 'replicas: 1\n' });
+    const empty = tempTree({ 'README.md': '# nothing\n', 'values.yaml': 'replicas: 1\n' });
     const none = cli(['.'], { cwd: empty });
     expect(none.code).toBe(2);
     expect(none.stderr).toBe("svclint: no Kubernetes objects found in '.' (--no-error-on-unmatched-pattern to allow it)\n");
@@ -67,7 +58,7 @@ describe('CLI conventions', () => {
   });
 
   it('honours .svclintignore and .gitignore in folders (--no-gitignore), and --ignore-pattern', () => {
-    const dir = tmp({
+    const dir = tempTree({
       'svc.yaml': LONELY, 'generated/a.yaml': BAD_NAME, 'build/b.yaml': BAD_NAME, 'sub/c.yaml': BAD_NAME,
       '.svclintignore': 'generated/\n', '.gitignore': 'build/\n',
     });
@@ -81,7 +72,7 @@ describe('CLI conventions', () => {
     const typo = cli(['lnt']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe("svclint: unknown command `lnt`; did you mean `lint`?\nrun 'svclint --help' for usage\n");
-    const dir = tmp({ 'x/svc.yaml': LONELY });
+    const dir = tempTree({ 'x/svc.yaml': LONELY });
     const routes = cli(['-n', 'shop', 'routes', 'x'], { cwd: dir });
     expect(routes.code, routes.stderr).toBe(0);
     expect(routes.stdout).toMatch(/^Service shop\/lonely /);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,4 +60,28 @@ export function expectedMarkers(text: string): string[] {
     if (m) for (const id of m[1]!.split(',')) out.push(`${i + 1}:${id.trim()}`);
   });
   return out.sort();
+}
+
+/** A temporary folder holding these files (names may have folders). */
+export function tempTree(files: Record<string, string>, prefix = 'svclint-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+/**
+ * The repository as a clone of it would hold it once committed: the files git tracks and
+ * the new ones it does not ignore, as they are now; no node_modules, no dist.
+ */
+export function copyOfCheckout(dest: string): string {
+  const r = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' });
+  for (const f of r.stdout.split('\0').filter(Boolean)) {
+    if (!existsSync(path.join(ROOT, f))) continue; // deleted, not yet committed
+    mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
+    cpSync(path.join(ROOT, f), path.join(dest, f));
+  }
+  return dest;
 }

@@ -1,9 +1,9 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
+import { copyOfCheckout, ROOT } from './helpers.js';
 
 function sh(cmd: string, args: string[], opts: SpawnSyncOptions = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
@@ -22,11 +22,7 @@ describe('npm pack', () => {
     const base = mkdtempSync(path.join(tmpdir(), 'svclint-pack-'));
     // A clean copy of the checkout (no dist/), with this checkout's node_modules for the build that `npm pack` runs.
     const src = path.join(base, 'src');
-    const listed = sh('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT }).stdout.split('\0').filter((f) => f && existsSync(path.join(ROOT, f)));
-    for (const f of listed) {
-      mkdirSync(path.dirname(path.join(src, f)), { recursive: true });
-      cpSync(path.join(ROOT, f), path.join(src, f));
-    }
+    copyOfCheckout(src);
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(src, 'node_modules'));
     const packed = sh('npm', ['pack', '--json', '--pack-destination', base], { cwd: src, env: offline(path.join(base, 'cache-pack')) });
     expect(packed.code, packed.stderr).toBe(0);

@@ -1,9 +1,9 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.js';
+import { copyOfCheckout } from './helpers.js';
 
 const PRE_COMMIT = '/usr/bin/pre-commit';
 
@@ -43,11 +43,7 @@ let rev = '';
 /** The hook repository as pre-commit clones it: this checkout's files (committed or not), no node_modules, no dist. */
 function hookRepository(): void {
   hookRepo = path.join(base, 'svclint');
-  const files = sh('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT }).out.split('\0').filter((f) => f && existsSync(path.join(ROOT, f)));
-  for (const f of files) {
-    mkdirSync(path.dirname(path.join(hookRepo, f)), { recursive: true });
-    cpSync(path.join(ROOT, f), path.join(hookRepo, f));
-  }
+  copyOfCheckout(hookRepo);
   const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
   for (const args of [['init', '--quiet', '-b', 'main'], ['add', '-A'], ['commit', '--quiet', '-m', 'hook']]) expect(sh('git', args, { cwd: hookRepo, env }).code).toBe(0);
   rev = sh('git', ['rev-parse', 'HEAD'], { cwd: hookRepo }).out.trim();

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.js';
+import { cli, tempTree } from './helpers.js';
 import { planRender } from '../src/load/discover.js';
 
 const json = (args: string[], env?: Record<string, string>) => {
@@ -44,20 +44,12 @@ describe('Helm charts', () => {
   });
 });
 
-function tree(files: Record<string, string>): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'svclint-render-'));
-  for (const [f, t] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(d, f)), { recursive: true });
-    writeFileSync(path.join(d, f), t);
-  }
-  return d;
-}
 
 const SVC = (name: string, selector: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${selector}\n  ports:\n    - port: 80\n`;
 
 describe('positions in rendered output', () => {
   it('Helm: a template without directives maps line for line; one with directives names the template without a line, in every format', () => {
-    const d = tree({
+    const d = tempTree({
       'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
       'chart/templates/plain.yaml': '# a comment first\n' + SVC('plain', 'nothing'),
       'chart/templates/templated.yaml': SVC('{{ .Release.Name }}-x', 'none-{{ .Release.Name }}'),
@@ -82,7 +74,7 @@ describe('positions in rendered output', () => {
   });
 
   it('kustomize: an object not found by kind and name in a plain file (a name prefix) names the kustomization without a line', () => {
-    const d = tree({ 'k/kustomization.yaml': 'namePrefix: p-\nresources: [svc.yaml]\n', 'k/svc.yaml': SVC('web', 'web') });
+    const d = tempTree({ 'k/kustomization.yaml': 'namePrefix: p-\nresources: [svc.yaml]\n', 'k/svc.yaml': SVC('web', 'web') });
     const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { location: unknown }[] };
     expect(r.findings.map((f) => f.location)).toEqual([{ file: 'k/kustomization.yaml', rendered: 'kustomize' }]);
   });
