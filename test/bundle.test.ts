@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,13 @@ describe('dist-bundle/ (npm run bundle)', () => {
       expect(r.status).toBe(1);
       expect(JSON.parse(r.stdout).summary).toMatchObject({ errors: 4, objects: 13 });
     }
+    // Over the parallel threshold, parsing runs on threads started from dist-bundle/parse-worker.js.
+    const big = 'x'.repeat(600 * 1024);
+    mkdirSync(path.join(dir, 'big'));
+    for (let i = 0; i < 10; i++) writeFileSync(path.join(dir, 'big', `cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {blob: ${big}}\n`);
+    const threaded = spawnSync(process.execPath, ['bin/svclint.js', 'big', '-f', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(threaded.stderr).toBe('');
+    expect(JSON.parse(threaded.stdout).summary).toMatchObject({ errors: 0, objects: 10 });
     const lib = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./dist-bundle/index.js'); console.log(m.lintText('kind: Service\\napiVersion: v1\\nmetadata: {name: Web}\\n').findings.map((f) => f.ruleId).join(','))"], { cwd: dir, encoding: 'utf8' });
     expect(lib.stderr).toBe('');
     expect(lib.stdout).toContain('service-name-invalid');
