@@ -70,6 +70,7 @@ describe('positions in rendered output', () => {
     const stylish = cli(['.'], { cwd: d }).stdout;
     expect(stylish).toContain('chart/templates/templated.yaml (in rendered output of helm template): warning:');
     expect(stylish).toContain('chart/templates/plain.yaml:7:3 (in rendered output of helm template): warning:');
+    expect(stylish).toContain('  > 7 |   selector:\n'); // the code frame shows the template's line, not the rendered one
     for (const f of ['markdown', 'junit']) expect(cli(['.', '-f', f], { cwd: d }).stdout, f).toContain('in rendered output of helm template');
   });
 
@@ -94,6 +95,7 @@ describe('kustomizations', () => {
       { file: 'fixtures/kustomize/base/service.yaml', line: 6, column: 3, endLine: 6, endColumn: 11, rendered: 'kustomize' },
       { file: 'fixtures/kustomize/overlays/prod/ingress.yaml', line: 15, column: 27, endLine: 15, endColumn: 31, rendered: 'kustomize' },
     ]);
+    expect(cli(['fixtures/kustomize']).stdout).toContain('  > 15 |                   number: 8080\n');
     const base = json(['fixtures/kustomize/base']);
     expect(base.code).toBe(0);
     expect(base.out.summary.objects).toBe(2);

@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { severityRank, type Finding, type Severity } from '../types/finding.js';
 import { RULES } from '../../rules/index.js';
 import { isTypo } from '../text.js';
+import type { SourceFile } from '../types/source.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
 
@@ -155,7 +156,7 @@ export function printableConfig(config: Config): Record<string, unknown> {
 
 export interface Loaded {
   config: Config;
-  files: { path: string; text: string }[];
+  files: SourceFile[];
   problems: number;
   result: LintResult;
 }
@@ -188,6 +189,20 @@ export function emit(io: CliIO, text: string, outputFile: string | undefined): v
   }
 }
 
+/**
+ * Texts for code frames, by the file names findings carry: a file's own text, and for
+ * rendered output the real files positions were mapped to (never the rendered text, whose
+ * lines are not the file's).
+ */
+export function sourceTexts(files: SourceFile[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of files) {
+    if (!f.rendered) out.set(f.path, f.text);
+    for (const p of f.parts ?? []) for (const real of [p.verbatim?.file, ...(p.sources ?? []).map((x) => x.file)]) if (real) out.set(real.path, real.text);
+  }
+  return out;
+}
+
 /** Writes every requested report of `findings` and returns the exit code. */
 export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Finding[] = loaded.result.findings): number {
   const outputs = pairOutputs(opts.format, opts.outputFile);
@@ -197,7 +212,7 @@ export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Fi
   const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length };
   // Only the markdown summary draws the graph: compute its routes only then.
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(graph) : undefined;
-  const sources = new Map(loaded.files.map((f) => [f.path, f.text]));
+  const sources = sourceTexts(loaded.files);
   const input = { findings: shown, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
   for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, opts.color) }), out.file);
   const fail = opts.failLevel ?? loaded.config.failLevel ?? 'error';
