@@ -12,7 +12,7 @@ import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { DoctorOptions } from './doctor.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
-import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, type InputOpts, type ReportOpts } from './lint-command.js';
+import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, sourceTexts, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
 
 export { EXIT, type CliIO } from './io.js';
@@ -185,11 +185,11 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
     const r = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace, live: true });
     result = { graph: r.graph, findings: r.findings, requests: 0 };
     files = found.files.length;
-    sources = new Map(found.files.map((f) => [f.path, f.text]));
+    sources = sourceTexts(found.files);
   } else {
     result = await doctorLive(opts, config, io);
     files = result.files?.length ?? 0;
-    sources = new Map((result.files ?? []).map((f) => [f.path, f.text]));
+    sources = sourceTexts(result.files ?? []);
   }
   const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace: opts.allNamespaces ? undefined : opts.namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
