@@ -23,7 +23,7 @@ export function useColor(io: CliIO, flag: boolean | undefined): boolean {
 
 /** A usage error in the command line itself: the message, then a pointer to the command's --help. */
 export class ArgumentError extends UsageError {
-  /** The command whose help to point at (`svclint --help` when '' ). */
+  /** The command whose --help to point at: '' for `svclint --help`; by default the command being run. */
   constructor(message: string, readonly help?: string) {
     super(message);
   }

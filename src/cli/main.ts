@@ -148,7 +148,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     if (err instanceof UsageError) {
       io.stderr(`svclint: ${err.message}\n`);
-      if (err instanceof ArgumentError) io.stderr(`run 'svclint ${err.help ?? current.name()}${err.help === '' ? '' : ' '}--help' for usage\n`);
+      if (err instanceof ArgumentError) io.stderr(`run '${['svclint', err.help ?? current.name()].filter(Boolean).join(' ')} --help' for usage\n`);
       return EXIT.error;
     }
     const msg = err instanceof Error ? err.message : String(err);
