@@ -5,7 +5,12 @@
 set -euo pipefail
 TOOLS="${SVCLINT_TOOLS:-$HOME/.cache/svclint-tools}"
 OUT="$TOOLS/bin/kube-apiserver-1.20"
+mkdir -p "$TOOLS/bin"
+# One build at a time: a second caller waits here, then finds the cache filled.
+exec 9>"$TOOLS/.apiserver-1.20.lock"
+flock 9
 if [ -x "$OUT" ]; then echo "$OUT"; exit 0; fi
+echo "building kube-apiserver 1.20 from Debian's kubernetes source package (needs root for apt), ~20 min, once" >&2
 if [ ! -f /etc/apt/sources.list.d/debian-src.sources ]; then
   printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > /etc/apt/sources.list.d/debian-src.sources
   apt-get update -qq >/dev/null

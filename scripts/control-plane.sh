@@ -10,6 +10,9 @@ BIN="$TOOLS/bin"
 STAMP="$TOOLS/control-plane.version"
 WANT="$K8S_VERSION etcd-$ETCD_VERSION"
 mkdir -p "$BIN"
+# One build at a time: a second caller waits here, then finds the cache filled.
+exec 9>"$TOOLS/.control-plane.lock"
+flock 9
 if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ] && [ -x "$BIN/etcd" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$WANT" ]; then
   echo "$BIN"; exit 0
 fi
@@ -19,7 +22,7 @@ rm -rf "$src" && mkdir -p "$src/k8s" "$src/etcd"
 
 # k8s.io/kubernetes replaces its staging modules with local folders that its module zip
 # does not contain: a wrapper module points them at the published versions instead.
-echo "building kube-apiserver and kube-controller-manager $K8S_VERSION (once, several minutes)..." >&2
+echo "building kube-apiserver and kube-controller-manager $K8S_VERSION from the k8s.io/kubernetes Go module, ~10 min, once" >&2
 gomod=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
 staging="v0.${K8S_VERSION#v1.}"
 goversion=$(awk '/^go /{print $2; exit}' "$gomod")
@@ -41,7 +44,7 @@ import (
 GO
 (cd "$src/k8s" && go mod tidy >&2 && go build -o "$BIN/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver && go build -o "$BIN/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager)
 
-echo "building etcd $ETCD_VERSION (once)..." >&2
+echo "building etcd $ETCD_VERSION from its Go module, ~1 min, once" >&2
 cat > "$src/etcd/go.mod" <<GOMOD
 module svclint.local/etcd
 go 1.24

@@ -5,9 +5,12 @@ set -euo pipefail
 TOOLS="${SVCLINT_TOOLS:-$HOME/.cache/svclint-tools}"
 HELM_VERSION=v3.22.0
 mkdir -p "$TOOLS/bin"
+# One build at a time: a second caller waits here, then finds the cache filled.
+exec 9>"$TOOLS/.helm.lock"
+flock 9
 # A binary built with `go install` does not know its own patch version: keep a stamp.
 if [ ! -x "$TOOLS/bin/helm" ] || [ "$(cat "$TOOLS/helm.version" 2>/dev/null)" != "$HELM_VERSION" ]; then
-  echo "building helm $HELM_VERSION into $TOOLS/bin (once)..." >&2
+  echo "building helm $HELM_VERSION from its Go module, ~3 min, once" >&2
   GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
   echo "$HELM_VERSION" > "$TOOLS/helm.version"
 fi

@@ -1,21 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { BIN, cli, ROOT } from './helpers.js';
+import { BIN, cli, ROOT, tempTree } from './helpers.js';
 import { RULES } from '../rules/index.js';
 
 const DEMO = 'fixtures/demo';
 
-function tmp(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'svclint-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 const SERVICE_OK = `apiVersion: v1
 kind: Service
@@ -100,7 +91,7 @@ describe('svclint lint', () => {
   });
 
   it('joins objects from sibling folders into one graph', () => {
-    const dir = tmp({ 'a/svc.yaml': SERVICE_DANGLING, 'b/deploy.yml': DEPLOYMENT });
+    const dir = tempTree({ 'a/svc.yaml': SERVICE_DANGLING, 'b/deploy.yml': DEPLOYMENT });
     expect(cli(['a', 'b'], { cwd: dir }).code).toBe(0);
     expect(cli(['.'], { cwd: dir }).code).toBe(0);
     const alone = cli(['a'], { cwd: dir });
@@ -110,14 +101,14 @@ describe('svclint lint', () => {
   });
 
   it('expands globs and reads .json manifests', () => {
-    const dir = tmp({ 'm/svc.json': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'Bad_Name' }, spec: { type: 'ExternalName', externalName: 'x.example.com' } }, null, 2) });
+    const dir = tempTree({ 'm/svc.json': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'Bad_Name' }, spec: { type: 'ExternalName', externalName: 'x.example.com' } }, null, 2) });
     const r = cli(['m/*.json', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings[0]).toMatchObject({ ruleId: 'service-name-invalid', location: { file: 'm/svc.json', line: 5, column: 13 } });
   });
 
   it('reports a syntax error as a finding and still lints the rest', () => {
-    const dir = tmp({ 'bad.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [oops\n', 'good.yaml': SERVICE_OK.replace('name: api', 'name: API'), 'blob.yaml': 'a\u0000b' });
+    const dir = tempTree({ 'bad.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [oops\n', 'good.yaml': SERVICE_OK.replace('name: api', 'name: API'), 'blob.yaml': 'a\u0000b' });
     const r = cli(['.', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     const ids = JSON.parse(r.stdout).findings.map((f: { ruleId: string; location: { file: string } }) => `${f.location.file}:${f.ruleId}`);
@@ -126,7 +117,7 @@ describe('svclint lint', () => {
   });
 
   it('skips YAML that is not Kubernetes, silently', () => {
-    const dir = tmp({ '.github/workflows/ci.yml': 'on: push\njobs: {}\n', 'values.yaml': 'replicaCount: 1\n', 'svc.yaml': SERVICE_OK });
+    const dir = tempTree({ '.github/workflows/ci.yml': 'on: push\njobs: {}\n', 'values.yaml': 'replicaCount: 1\n', 'svc.yaml': SERVICE_OK });
     const r = cli(['.'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('no problems');
@@ -143,7 +134,7 @@ describe('svclint lint', () => {
   });
 
   it('applies --namespace to objects without one', () => {
-    const dir = tmp({ 'svc.yaml': SERVICE_DANGLING, 'deploy.yaml': DEPLOYMENT.replace('name: api\n', 'name: api\n  namespace: prod\n') });
+    const dir = tempTree({ 'svc.yaml': SERVICE_DANGLING, 'deploy.yaml': DEPLOYMENT.replace('name: api\n', 'name: api\n  namespace: prod\n') });
     expect(cli(['.'], { cwd: dir }).code).toBe(1);
     expect(cli(['.', '-n', 'prod'], { cwd: dir }).code).toBe(0);
   });
@@ -155,7 +146,7 @@ describe('svclint lint', () => {
   });
 
   it('writes to --output-file', () => {
-    const dir = tmp({});
+    const dir = tempTree({});
     const out = path.join(dir, 'report.json');
     const r = cli([path.join(ROOT, DEMO), '-f', 'json', '-o', out], { cwd: dir });
     expect(r.code).toBe(1);
@@ -175,7 +166,7 @@ describe('svclint lint', () => {
 
 describe('configuration', () => {
   it('is found upward, and sets severities, options, namespace, ignores and fail level', () => {
-    const dir = tmp({
+    const dir = tempTree({
       '.svclint.yaml': 'namespace: prod\nignore: ["vendor/**"]\nrules:\n  service-name-invalid: warning\n  selector-no-match: off\n',
       'deploy/svc.yaml': SERVICE_OK.replace('name: api', 'name: API') + '---\n' + SERVICE_DANGLING.replace('name: api', 'name: other'),
       'vendor/broken.yaml': 'a: [',
@@ -199,7 +190,7 @@ describe('configuration', () => {
       ['rules:\n  target-port-undeclared:\n    options:\n      reportWhenNoPortsDeclared: "yes"\n', /reportWhenNoPortsDeclared: must be boolean/],
     ];
     for (const [text, re] of cases) {
-      const dir = tmp({ '.svclint.yaml': text, 'svc.yaml': SERVICE_OK });
+      const dir = tempTree({ '.svclint.yaml': text, 'svc.yaml': SERVICE_OK });
       const r = cli(['.'], { cwd: dir });
       expect(r.code, text).toBe(2);
       expect(r.stderr, text).toMatch(re);
@@ -208,7 +199,7 @@ describe('configuration', () => {
   });
 
   it('takes --config and rule options', () => {
-    const dir = tmp({
+    const dir = tempTree({
       'conf.yml': 'rules:\n  target-port-undeclared:\n    options:\n      reportWhenNoPortsDeclared: true\n',
       'm.yaml': SERVICE_DANGLING + '---\n' + DEPLOYMENT,
     });

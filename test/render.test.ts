@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.js';
+import { cli, tempTree } from './helpers.js';
 import { planRender } from '../src/load/discover.js';
 
 const json = (args: string[], env?: Record<string, string>) => {
@@ -21,8 +21,10 @@ describe('Helm charts', () => {
     expect(broken.out.findings[0]).toMatchObject({
       ruleId: 'target-port-unresolved',
       object: { namespace: 'shop', name: 'prod-web' },
-      location: { file: 'fixtures/helm/shop/templates/service.yaml', line: 13, rendered: 'helm' },
+      location: { file: 'fixtures/helm/shop/templates/service.yaml', rendered: 'helm' },
     });
+    // The template has directives: its lines are not the rendered lines, so no line at all.
+    expect(broken.out.findings[0]!.location).not.toHaveProperty('line');
     const set = json(['fixtures/helm/shop', '--helm-set', 'targetPort=web']);
     expect(set.out.findings.map((f) => f.ruleId)).toEqual(['target-port-unresolved']);
   });
@@ -42,6 +44,43 @@ describe('Helm charts', () => {
   });
 });
 
+
+const SVC = (name: string, selector: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${selector}\n  ports:\n    - port: 80\n`;
+
+describe('positions in rendered output', () => {
+  it('Helm: a template without directives maps line for line; one with directives names the template without a line, in every format', () => {
+    const d = tempTree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'chart/templates/plain.yaml': '# a comment first\n' + SVC('plain', 'nothing'),
+      'chart/templates/templated.yaml': SVC('{{ .Release.Name }}-x', 'none-{{ .Release.Name }}'),
+    });
+    const r = cli(['.', '-f', 'json'], { cwd: d });
+    const locs = (JSON.parse(r.stdout) as { findings: { location: unknown }[] }).findings.map((f) => f.location);
+    expect(locs).toEqual([
+      { file: 'chart/templates/plain.yaml', line: 7, column: 3, endLine: 7, endColumn: 11, rendered: 'helm' }, // `selector:`, below the template's comment
+      { file: 'chart/templates/templated.yaml', rendered: 'helm' },
+    ]);
+    const sarif = JSON.parse(cli(['.', '-f', 'sarif'], { cwd: d }).stdout);
+    const [exact, fileOnly] = sarif.runs[0].results.map((x: { locations: { physicalLocation: Record<string, unknown> }[] }) => x.locations[0]!.physicalLocation);
+    expect(exact).toHaveProperty('region');
+    expect(fileOnly).toEqual({ artifactLocation: { uri: 'chart/templates/templated.yaml', uriBaseId: '%SRCROOT%' } });
+    expect(sarif.runs[0].results[1].message.text).toMatch(/\(in rendered output of helm template\)$/);
+    const gh = cli(['.', '-f', 'github'], { cwd: d }).stdout.split('\n');
+    expect(gh[1]).toMatch(/^::warning file=chart\/templates\/templated\.yaml,title=svclint selector-no-match::.*\(in rendered output of helm template\)%0AFix/);
+    const stylish = cli(['.'], { cwd: d }).stdout;
+    expect(stylish).toContain('chart/templates/templated.yaml (in rendered output of helm template): warning:');
+    expect(stylish).toContain('chart/templates/plain.yaml:7:3 (in rendered output of helm template): warning:');
+    expect(stylish).toContain('  > 7 |   selector:\n'); // the code frame shows the template's line, not the rendered one
+    for (const f of ['markdown', 'junit']) expect(cli(['.', '-f', f], { cwd: d }).stdout, f).toContain('in rendered output of helm template');
+  });
+
+  it('kustomize: an object not found by kind and name in a plain file (a name prefix) names the kustomization without a line', () => {
+    const d = tempTree({ 'k/kustomization.yaml': 'namePrefix: p-\nresources: [svc.yaml]\n', 'k/svc.yaml': SVC('web', 'web') });
+    const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { location: unknown }[] };
+    expect(r.findings.map((f) => f.location)).toEqual([{ file: 'k/kustomization.yaml', rendered: 'kustomize' }]);
+  });
+});
+
 describe('kustomizations', () => {
   it('renders leaf kustomizations only, with their namespace and patches', () => {
     const r = json(['fixtures/kustomize']);
@@ -51,7 +90,12 @@ describe('kustomizations', () => {
       'endpoints-never-ready:prod/api',
       'ingress-backend-unknown:prod/api',
     ]);
-    expect(r.out.findings[0]!.location).toMatchObject({ file: 'fixtures/kustomize/overlays/prod/kustomization.yaml', rendered: 'kustomize' });
+    // Each object found in its source file by kind and name; the path's text is the same there, so the line is exact.
+    expect(r.out.findings.map((f) => f.location)).toEqual([
+      { file: 'fixtures/kustomize/base/service.yaml', line: 6, column: 3, endLine: 6, endColumn: 11, rendered: 'kustomize' },
+      { file: 'fixtures/kustomize/overlays/prod/ingress.yaml', line: 15, column: 27, endLine: 15, endColumn: 31, rendered: 'kustomize' },
+    ]);
+    expect(cli(['fixtures/kustomize']).stdout).toContain('  > 15 |                   number: 8080\n');
     const base = json(['fixtures/kustomize/base']);
     expect(base.code).toBe(0);
     expect(base.out.summary.objects).toBe(2);

@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadGenerated } from './load-generated.js';
 
 export interface SchemaError {
   instancePath: string;
@@ -16,26 +14,14 @@ interface Bundle {
   fields: string[];
 }
 
-const require = createRequire(import.meta.url);
 const cache = new Map<string, Bundle>();
-
-/** The generated files sit next to this module's source, also when it runs from dist/. */
-function generated(file: string): string {
-  for (const rel of [`./generated/${file}`, `../../../rules/schema-invalid/generated/${file}`]) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`schema bundle ${file} is missing; run: node scripts/build-schemas.mjs`);
-}
 
 /** Validators compiled ahead of time by scripts/build-schemas.mjs, loaded once per version. */
 export function bundleFor(version: string): Bundle {
   let b = cache.get(version);
   if (!b) {
-    b = {
-      validators: require(generated(`kubernetes-${version}.cjs`)) as Record<string, Validator>,
-      fields: JSON.parse(readFileSync(generated(`kubernetes-${version}.fields.json`), 'utf8')) as string[],
-    };
+    const g = loadGenerated(version);
+    b = { validators: g.validators as Record<string, Validator>, fields: g.fields as string[] };
     cache.set(version, b);
   }
   return b;

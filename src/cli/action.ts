@@ -1,17 +1,32 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run, EXIT } from './main.js';
 
+/** An input as the runner passes it: INPUT_<NAME> upper-cased, hyphens kept (INPUT_FAIL-LEVEL). */
+function inputs(env: NodeJS.ProcessEnv) {
+  return (name: string) => {
+    const upper = name.toUpperCase();
+    return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, '_')}`] ?? '').trim();
+  };
+}
+
 /**
- * The GitHub Action's entry point (see action.yml): annotations on stdout, the markdown
- * summary appended to $GITHUB_STEP_SUMMARY, counts and the SARIF path in $GITHUB_OUTPUT,
- * and the exit code of the fail level.
+ * The GitHub Action's entry point (action.yml, `runs.using: node24`, run from
+ * dist-bundle/action.js with no install): annotations on stdout, the markdown summary
+ * appended to $GITHUB_STEP_SUMMARY, counts and the SARIF path in $GITHUB_OUTPUT, and the
+ * exit code of the fail level. The runner starts it in the workspace; `working-directory`
+ * is resolved from there, and every path input from the working directory.
  */
-export async function action(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
-  const input = (name: string) => (env[`INPUT_${name.toUpperCase().replace(/-/g, '_')}`] ?? '').trim();
+export async function action(env: NodeJS.ProcessEnv = process.env, workspace = process.cwd()): Promise<number> {
+  const input = inputs(env);
+  const cwd = path.resolve(workspace, input('working-directory') || '.');
+  if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
+    process.stderr.write(`svclint: working-directory '${input('working-directory')}' is not a folder in ${workspace}\n`);
+    return EXIT.error;
+  }
   const paths = input('paths').split(/\s+/).filter(Boolean);
-  const work = mkdtempSync(path.join(tmpdir(), 'svclint-action-'));
+  const work = mkdtempSync(path.join(env.RUNNER_TEMP || tmpdir(), 'svclint-action-'));
   const summaryFile = path.join(work, 'summary.md');
   const jsonFile = path.join(work, 'report.json');
   // Formats pair with output files by position; the one without a file (github) goes last, to stdout.
@@ -34,7 +49,7 @@ export async function action(env: NodeJS.ProcessEnv = process.env, cwd = process
   }
   const code = await run(args, {
     cwd,
-    env,
+    env: { ...env, GITHUB_WORKSPACE: env.GITHUB_WORKSPACE || workspace },
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     isTTY: false,
@@ -49,7 +64,3 @@ export async function action(env: NodeJS.ProcessEnv = process.env, cwd = process
   }
   return code;
 }
-
-void action().then((code) => {
-  process.exitCode = code;
-});

@@ -1,117 +1,47 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../load/discover.js';
-import { parseSize } from '../load/read.js';
 import { lint } from '../lint.js';
-import { parseAll } from '../load/parse-pool.js';
-import { defaultConfig, findConfig, loadConfig, type Config } from '../engine/config.js';
-import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
-import { checkOutputFiles, writeReport } from '../report/write.js';
+import { FORMATS, countBySeverity, format, type Format } from '../report/index.js';
 import { computeRoutes, formatRoutesText } from '../graph/routes.js';
+import { checkOutputFiles } from '../report/write.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
 import { UsageError } from '../errors.js';
-import { InternalError } from '../engine/engine.js';
 import { severityRank, type Severity } from '../types/finding.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { DoctorOptions } from './doctor.js';
-import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
+import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
+import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, sourceTexts, type InputOpts, type ReportOpts } from './lint-command.js';
+import { completion, SHELLS } from './completion.js';
 
-/** Exit codes: documented in the README. */
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+export { EXIT, type CliIO } from './io.js';
+export { pairOutputs } from './lint-command.js';
 
-export interface CliIO {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTTY: boolean;
-  readStdin?: () => Promise<string>;
-}
-
-function useColor(io: CliIO, flag: boolean | undefined): boolean {
-  if (flag !== undefined) return flag;
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
-  return io.isTTY;
-}
-
-async function configFor(io: CliIO, file: string | undefined): Promise<Config> {
-  const found = file ?? findConfig(io.cwd);
-  return found ? loadConfig(file ? path.resolve(io.cwd, file) : found, RULES.map((r) => r.meta)) : defaultConfig();
-}
-
-interface InputOpts {
-  helmValues?: string[];
-  helmSet?: string[];
-  helmRelease?: string;
-  render?: boolean;
-  config?: string;
-  namespace?: string;
-  clusterDomain?: string;
-  kubernetesVersion?: string;
-  maxInputBytes?: number;
-}
-
-async function load(paths: string[], opts: InputOpts, io: CliIO) {
-  const config = await configFor(io, opts.config);
-  if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
-  if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
-  const inputs = paths.length ? paths : ['.'];
-  const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: opts.namespace ?? config.namespace };
-  const found = await discover(inputs, { cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes });
-  const parsed = await parseAll(found.files);
-  const result = lint({ files: found.files, parsed, problems: found.problems, config, namespace: opts.namespace });
-  return { config, found, result };
-}
-
-function emit(io: CliIO, text: string, outputFile: string | undefined): void {
-  if (!outputFile) return io.stdout(text);
-  try {
-    writeReport(path.resolve(io.cwd, outputFile), text);
-  } catch (err) {
-    throw new UsageError(`cannot write ${outputFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+/** Options that take a value, over every command: to find the subcommand after leading options. */
+function valueFlags(program: Command): Set<string> {
+  const out = new Set<string>();
+  for (const cmd of [program, ...program.commands]) {
+    for (const o of cmd.options) if (o.required || o.optional) for (const f of [o.short, o.long]) if (f) out.add(f);
   }
-}
-
-const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-// Repeatable options start undefined (so help shows no "(default: [])").
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function sizeOption(value: string): number {
-  const n = parseSize(value);
-  if (n === undefined) throw new UsageError(`'${value}' is not a size (like 512MiB, 2GB or a number of bytes)`);
-  return n;
-}
-
-function collectFormat(value: string, previous: Format[] | undefined): Format[] {
-  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`unknown format '${value}' (one of: ${FORMATS.join(', ')})`);
-  return [...(previous ?? []), value as Format];
-}
-
-/** Formats and output files pair up by position; at most one format goes to stdout. */
-export function pairOutputs(formats: Format[] = [], files: string[] = []): { format: Format; file?: string }[] {
-  const fs: Format[] = formats.length ? formats : ['stylish'];
-  if (files.length > fs.length) throw new UsageError(`${files.length} --output-file for ${fs.length} --format; give one --format per --output-file`);
-  const out = fs.map((format, i) => ({ format, file: files[i] }));
-  if (out.filter((o) => !o.file).length > 1) throw new UsageError('only one --format can go to stdout; give the others an --output-file');
   return out;
 }
 
-function commonInputOptions(cmd: Command): Command {
-  return cmd
-    .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
-    .option('-n, --namespace <name>', 'namespace of objects that set none (default: config, else "default")')
-    .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
-    .option('--helm-values <file>', 'values file for the Helm charts found in folders, repeatable', collect)
-    .option('--helm-set <key=value>', 'value for the Helm charts found in folders, repeatable', collect)
-    .option('--helm-release <name>', 'release name for helm template', 'release')
-    .option('--no-render', 'lint the raw files of Helm charts and kustomizations instead of rendering them')
-    .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
-    .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
+/** `svclint -n shop routes x` → `svclint routes -n shop x`: options may come before the subcommand. */
+export function hoistSubcommand(argv: string[], program: Command): string[] {
+  const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+  const takesValue = valueFlags(program);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-') && a !== '-') {
+      if (!a.includes('=') && takesValue.has(a)) i++;
+      continue;
+    }
+    return names.has(a) && i > 0 ? [a, ...argv.slice(0, i), ...argv.slice(i + 1)] : argv;
+  }
+  return argv;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -120,41 +50,28 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .description('Find why Kubernetes Services do not work: selectors, endpoints, ports and DNS.')
     .version(VERSION, '-v, --version')
     .exitOverride()
-    .showHelpAfterError('(run svclint --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(`svclint: ${s.replace(/^error: /, '')}`) });
 
-  commonInputOptions(
-    program
-      .command('lint', { isDefault: true })
-      .description('lint manifests: files, folders (.yaml, .yml, .json), globs, or - for stdin')
-      .argument('[paths...]', 'inputs (default: the current folder)'),
+  const lintCmd = reportOptions(
+    commonInputOptions(
+      program
+        .command('lint', { isDefault: true })
+        .description('lint manifests: files, folders (.yaml, .yml, .json), globs, or - for stdin')
+        .argument('[paths...]', 'inputs (default: the current folder)'),
+    ),
   )
-    .option('-f, --format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish)`, collectFormat)
-    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect)
-    .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
-    .option('--color', 'force colour')
-    .option('--no-color', 'never colour')
-    .action(async (paths: string[], opts: InputOpts & { format?: Format[]; outputFile?: string[]; failLevel?: Severity; color?: boolean }) => {
-      if (opts.namespace && !NAMESPACE_RE.test(opts.namespace)) throw new UsageError(`--namespace '${opts.namespace}' is not a valid namespace name`);
-      const outputs = pairOutputs(opts.format, opts.outputFile);
-      const { config, found, result } = await load(paths, opts, io);
-      checkOutputFiles(outputs.map((o) => o.file), found, io.cwd);
-      const counts = countBySeverity(result.findings);
-      const sources = new Map(found.files.map((f) => [f.path, f.text]));
-      const summary = {
-        errors: counts.error,
-        warnings: counts.warning,
-        infos: counts.info,
-        files: found.files.length + found.problems.filter((p) => !p.file).length,
-        objects: result.graph.objects.length,
-        services: result.graph.services.length,
-      };
-      // Only the markdown summary draws the graph: compute its routes only then.
-      const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
-      const input = { findings: result.findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
-      for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, opts.color) }), out.file);
-      const fail = opts.failLevel ?? config.failLevel ?? 'error';
-      exitCode = result.findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
+    .option('--print-config', 'print the resolved config (file, command line and rule defaults) as JSON and exit')
+    .action(async (paths: string[], opts: InputOpts & ReportOpts & { printConfig?: boolean }) => {
+      if (opts.printConfig) {
+        io.stdout(`${JSON.stringify(printableConfig(await resolveConfig(io, opts)), null, 2)}\n`);
+        return;
+      }
+      const first = paths[0];
+      if (first && !existsSync(path.resolve(io.cwd, first)) && /^[a-z][a-z-]*$/.test(first)) {
+        const hint = didYouMean(first, program.commands.map((c) => c.name()));
+        if (hint) throw new ArgumentError(`unknown command \`${first}\`${hint}`, '');
+      }
+      exitCode = report(io, opts, await load(paths, opts, io));
     });
 
   commonInputOptions(
@@ -166,8 +83,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output-file <file>', 'write to a file instead of stdout')
     .action(async (paths: string[], opts: InputOpts & { format: 'text' | 'json'; outputFile?: string }) => {
-      const { found, result } = await load(paths, opts, io);
-      checkOutputFiles([opts.outputFile], found, io.cwd);
+      const { inputs, result } = await load(paths, opts, io);
+      checkOutputFiles([opts.outputFile], inputs, io.cwd);
       const routes = computeRoutes(result.graph);
       emit(io, opts.format === 'json' ? `${JSON.stringify({ version: 1, services: routes }, null, 2)}\n` : formatRoutesText(routes), opts.outputFile);
     });
@@ -201,8 +118,31 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stdout(formatRules(RULES.map((r) => r.meta), opts.format));
     });
 
+  reportOptions(
+    commonInputOptions(
+      program
+        .command('pre-commit')
+        .description('the pre-commit hook: lint the repository, report what the staged files break')
+        .argument('[files...]', 'the staged files (pre-commit passes them)'),
+    ),
+  ).action(async (files: string[], opts: InputOpts & ReportOpts) => {
+    const { preCommit } = await import('./precommit.js');
+    exitCode = await preCommit(files, opts, io);
+  });
+
+  program
+    .command('completion')
+    .description(`print a shell completion script: ${SHELLS.join(', ')}`)
+    .argument('<shell>', SHELLS.join(', '))
+    .action((shell: string) => {
+      io.stdout(completion(shell, program));
+    });
+
+  for (const cmd of program.commands) cmd.showHelpAfterError(`run 'svclint ${cmd.name()} --help' for usage`);
+  const args = hoistSubcommand(argv, program);
+  const current = program.commands.find((c) => c.name() === args[0]) ?? lintCmd;
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -210,10 +150,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     if (err instanceof UsageError) {
       io.stderr(`svclint: ${err.message}\n`);
+      if (err instanceof ArgumentError) io.stderr(`run '${['svclint', err.help ?? current.name()].filter(Boolean).join(' ')} --help' for usage\n`);
       return EXIT.error;
     }
     const msg = err instanceof Error ? err.message : String(err);
-    io.stderr(`svclint: internal error: ${msg}${err instanceof InternalError ? '' : ''}; please report it with the input that caused it\n`);
+    io.stderr(`svclint: internal error: ${msg}; please report it with the input that caused it\n`);
     if (io.env.SVCLINT_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     return EXIT.error;
   }
@@ -237,8 +178,7 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
     if (!m) throw new UsageError(`'${target}' is not svc/NAME`);
     svcTarget = { namespace: opts.namespace ?? 'default', name: m[1]! };
   }
-  const config = await configFor(io, opts.config);
-  if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
+  const config = await resolveConfig(io, { config: opts.config, clusterDomain: opts.clusterDomain });
   let result;
   let files = 0;
   let sources = new Map<string, string>();
@@ -247,11 +187,11 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
     const r = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace, live: true });
     result = { graph: r.graph, findings: r.findings, requests: 0 };
     files = found.files.length;
-    sources = new Map(found.files.map((f) => [f.path, f.text]));
+    sources = sourceTexts(found.files);
   } else {
     result = await doctorLive(opts, config, io);
     files = result.files?.length ?? 0;
-    sources = new Map((result.files ?? []).map((f) => [f.path, f.text]));
+    sources = sourceTexts(result.files ?? []);
   }
   const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace: opts.allNamespaces ? undefined : opts.namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';

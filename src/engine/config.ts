@@ -128,6 +128,11 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
   } catch (err) {
     throw new UsageError(`config ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
+  // `kubernetesVersion: 1.37` is a YAML number: read it as the version it spells.
+  if (typeof raw === 'object' && raw !== null && typeof (raw as Record<string, unknown>).kubernetesVersion === 'number') {
+    const r = raw as Record<string, unknown>;
+    r.kubernetesVersion = String(r.kubernetesVersion);
+  }
   const { Ajv } = await import('ajv');
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema(rules));

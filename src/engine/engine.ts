@@ -4,7 +4,7 @@ import type { Finding, RelatedInfo, Severity } from '../types/finding.js';
 import type { ServiceGraph } from '../types/graph.js';
 import type { Rule, RuleReport } from '../types/rule.js';
 import type { Config } from './config.js';
-import { locate, toLocation } from './locate.js';
+import { locate, toLocation, trustedLocate, trustedLocation } from './locate.js';
 import { annotationSuppression, commentSuppressions, isSuppressed, type Suppression } from './suppress.js';
 
 export class InternalError extends Error {
@@ -26,13 +26,13 @@ export function ruleSetting(rule: Rule, config: Config): Severity | 'off' | unde
  * messages from templates, positions from paths, suppressions applied, sorted.
  */
 export function runRules(graph: ServiceGraph, rules: readonly Rule[], config: Config): Finding[] {
-  const findings: { finding: Finding; object?: K8sObject }[] = [];
+  const findings: { finding: Finding; object?: K8sObject; report: RuleReport }[] = [];
   const byId = new Map(rules.map((r) => [r.meta.id, r]));
   for (const rule of rules) {
     const setting = ruleSetting(rule, config);
     if (setting === 'off') continue;
     const options = { ...(rule.meta.defaultOptions ?? {}), ...(config.rules[rule.meta.id]?.options ?? {}) };
-    const report = (r: RuleReport) => findings.push({ finding: toFinding(rule, setting, r), object: r.object });
+    const report = (r: RuleReport) => findings.push({ finding: toFinding(rule, setting, r), object: r.object, report: r });
     try {
       rule.check({ graph, options, report });
     } catch (err) {
@@ -61,7 +61,8 @@ export function runRules(graph: ServiceGraph, rules: readonly Rule[], config: Co
     }
   }
 
-  const kept = findings.filter((f) => !isSuppressed(f.finding, f.object, comments, annotations)).map((f) => f.finding);
+  // Suppression comments are read where they are, in rendered output too; positions then move to real files.
+  const kept = findings.filter((f) => !isSuppressed(f.finding, f.object, comments, annotations)).map((f) => inRealFiles(f.finding, f.report));
 
   const unused = byId.get(UNUSED_SUPPRESSION);
   if (unused && ruleSetting(unused, config) !== 'off') {
@@ -74,7 +75,7 @@ export function runRules(graph: ServiceGraph, rules: readonly Rule[], config: Co
         : { object: s.object, path: s.path };
       for (const id of unknown) reports.push({ messageId: 'unknownRule', data: { rule: id }, ...where });
       if (idle.length) reports.push({ messageId: 'unused', data: { rules: idle.map((r) => `'${r}'`).join(', ') }, ...where });
-      for (const r of reports) kept.push(toFinding(unused, ruleSetting(unused, config), r));
+      for (const r of reports) kept.push(inRealFiles(toFinding(unused, ruleSetting(unused, config), r), r));
     }
   }
   return sortFindings(dedupe(kept));
@@ -107,6 +108,16 @@ function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleRep
     if (rel.object.origin) info.location = locate(rel.object.origin, rel.path).location;
     f.related.push(info);
   }
+  return f;
+}
+
+/** Positions in a renderer's output, mapped to a real file's line when exact, else to the file alone (trustedLocation). */
+function inRealFiles(f: Finding, r: RuleReport): Finding {
+  if (r.object?.origin?.file.rendered) f.location = trustedLocate(r.object.origin, r.path ?? []);
+  else if (r.file?.source?.rendered && r.file.range) f.location = trustedLocation(r.file.source, r.file.range[0], r.file.range[1]);
+  (r.related ?? []).forEach((rel, i) => {
+    if (rel.object.origin?.file.rendered && f.related[i]) f.related[i]!.location = trustedLocate(rel.object.origin, rel.path);
+  });
   return f;
 }
 

@@ -16,6 +16,12 @@ export interface Located {
  * parent that exists. Scalars are highlighted whole; a map or list is shown by its key.
  */
 export function locate(origin: ObjectOrigin, path: Path): Located {
+  const { range, exact } = locateRange(origin, path);
+  return { location: toLocation(origin.file, range[0], range[1]), exact };
+}
+
+/** The offsets in its file of a path inside an object, or of its nearest existing parent. */
+function locateRange(origin: ObjectOrigin, path: Path): { range: [number, number]; exact: boolean } {
   const { doc, offset } = documentAt(origin);
   let node: Node | null = (doc.contents as Node | null) ?? null;
   let key: Node | null = null;
@@ -36,8 +42,38 @@ export function locate(origin: ObjectOrigin, path: Path): Located {
       break;
     }
   }
-  const range = pickRange(origin.file, offset, node, key);
-  return { location: toLocation(origin.file, range[0], range[1]), exact };
+  return { range: pickRange(origin.file, offset, node, key), exact };
+}
+
+/**
+ * Where a position in a renderer's output is in a real file. Helm: in the template when
+ * the document is the template's own text. Kustomize: in the resource or patch file whose
+ * object of the same kind and name has the same text at the same path. Otherwise the
+ * template, resource, chart or kustomization file, without a line.
+ */
+export function trustedLocation(file: SourceFile, start: number, end: number, origin?: ObjectOrigin, path?: Path): Location {
+  if (!file.rendered) return toLocation(file, start, end);
+  const rendered = file.rendered;
+  const part = file.parts?.find((p) => start >= p.range[0] && start <= p.range[1]);
+  if (!part) return { file: file.path, rendered };
+  if (part.verbatim && start >= part.verbatim.from) {
+    const shift = part.verbatim.at - part.verbatim.from;
+    return { ...toLocation(part.verbatim.file, start + shift, end + shift), rendered };
+  }
+  if (part.sources && origin && path && origin.base.length === 0) {
+    const want = file.text.slice(start, end);
+    for (const src of part.sources) {
+      const found = locateRange({ file: src.file, base: [], docIndex: src.docIndex, docRange: src.docRange }, path);
+      if (found.exact && src.file.text.slice(found.range[0], found.range[1]) === want) return { ...toLocation(src.file, found.range[0], found.range[1]), rendered };
+    }
+  }
+  return { file: part.file, rendered };
+}
+
+/** locate(), then out of rendered text into a real file (trustedLocation). */
+export function trustedLocate(origin: ObjectOrigin, path: Path): Location {
+  const { range } = locateRange(origin, path);
+  return trustedLocation(origin.file, range[0], range[1], origin, path);
 }
 
 function pickRange(file: SourceFile, at: number, node: Node | null, key: Node | null): [number, number] {

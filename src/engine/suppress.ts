@@ -66,7 +66,7 @@ export function covers(s: Suppression, ruleId: string): boolean {
 export function isSuppressed(f: Finding, object: K8sObject | undefined, comments: Map<string, Map<number, Suppression[]>>, annotations: Map<K8sObject, Suppression>): boolean {
   let hit = false;
   if (f.location) {
-    for (const s of comments.get(f.location.file)?.get(f.location.line) ?? []) {
+    for (const s of comments.get(f.location.file)?.get(f.location.line ?? 0) ?? []) {
       if (covers(s, f.ruleId)) {
         s.used.add(f.ruleId);
         hit = true;

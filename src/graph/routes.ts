@@ -1,6 +1,6 @@
 import type { PodTemplate, Replicas, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Location } from '../types/finding.js';
-import { locate } from '../engine/locate.js';
+import { trustedLocate } from '../engine/locate.js';
 import { serviceFlows, verdictText, type ServiceFlow } from './netpol.js';
 
 export interface RouteBackend {
@@ -111,7 +111,7 @@ export function computeRoutes(graph: ServiceGraph): ServiceRoutes[] {
       vip,
       dns,
       ...(svc.externalName !== undefined ? { externalName: svc.externalName } : {}),
-      ...(o.origin ? { location: locate(o.origin, []).location } : {}),
+      ...(o.origin ? { location: trustedLocate(o.origin, []) } : {}),
       ports,
       manualEndpoints: svc.manualEndpoints.map((e) => ({ kind: e.kind, name: e.name })),
     };
@@ -147,7 +147,7 @@ export function formatRoutesText(routes: ServiceRoutes[]): string {
   for (const s of routes) {
     const how = s.mode === 'selector' ? `selector ${Object.entries(s.selector).map(([k, v]) => `${k}=${v}`).join(',')}`
       : s.mode === 'manual' ? 'no selector: endpoints managed by hand or another controller' : `CNAME → ${s.externalName ?? '?'}`;
-    out.push(`Service ${s.namespace}/${s.name} (${s.type}${s.vip === 'headless' ? ', headless' : ''}; ${how})${s.location ? `  ${s.location.file}:${s.location.line}` : ''}`);
+    out.push(`Service ${s.namespace}/${s.name} (${s.type}${s.vip === 'headless' ? ', headless' : ''}; ${how})${s.location ? `  ${s.location.file}${s.location.line === undefined ? ' (in rendered output)' : `:${s.location.line}`}` : ''}`);
     out.push(`  DNS  ${s.dns}  ${s.mode === 'external-name' ? 'CNAME' : s.vip === 'headless' ? 'A/AAAA → ready pod IPs' : 'A/AAAA → ClusterIP'}`);
     for (const p of s.ports) {
       out.push(`  ${p.from}${p.name ? ` (${p.name})` : ''} → targetPort ${p.targetPort}${p.srv ? `   SRV ${p.srv}` : ''}`);

@@ -17,6 +17,12 @@ export interface DiscoverOptions {
   ignore: string[];
   /** Folder the ignore globs are relative to; defaults to cwd. */
   ignoreBase?: string;
+  /** More patterns to leave out (.gitignore syntax), relative to cwd (--ignore-pattern). */
+  ignorePatterns?: string[];
+  /** Ignore files honoured in folders, by name (.gitignore syntax), e.g. ['.svclintignore']. */
+  ignoreFiles?: string[];
+  /** In folders, leave out what .gitignore files ignore (also those of parent folders up to the repository root). */
+  gitignore?: boolean;
   /** Cap per file, stdin and stream included. */
   maxFileBytes?: number;
   /** Cap on all inputs together: more is a usage error (exit code 2). */
@@ -52,7 +58,7 @@ type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoExc
  * or looping one); links to folders are not. A sub-folder that cannot be listed is
  * remembered and the walk goes on, so that it is reported and the rest still linted.
  */
-async function walk(dir: string): Promise<Walked> {
+async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gitignore'> = {}): Promise<Walked> {
   const unreadable: Walked['unreadable'] = [];
   const readdir = ((p: fs.PathLike, o: unknown, cb?: (err: NodeJS.ErrnoException | null, entries: unknown[]) => void) => {
     const done = (cb ?? o) as (err: NodeJS.ErrnoException | null, entries: unknown[]) => void;
@@ -69,6 +75,8 @@ async function walk(dir: string): Promise<Walked> {
     absolute: true,
     dot: true, // manifests in dot folders count too; non-Kubernetes YAML is skipped later
     ignore: ['**/node_modules/**', '**/.git/**'],
+    ...(opts.ignoreFiles?.length ? { ignoreFiles: opts.ignoreFiles.map((n) => `**/${n}`) } : {}),
+    gitignore: opts.gitignore ?? false,
     followSymbolicLinks: false,
     onlyFiles: false, // links and other non-folders too: they are read or reported, never skipped
     objectMode: true,
@@ -121,7 +129,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     const abs = path.resolve(opts.cwd, input);
     const st = await stat(abs).catch(() => undefined);
     if (st?.isDirectory()) {
-      const walked = await walk(abs);
+      const walked = await walk(abs, opts);
       for (const u of walked.unreadable) {
         if (!isIgnored(u.abs)) unreadable(displayPath(opts.cwd, u.abs), { messageId: 'folderError', data: { code: u.err.code ?? 'EIO', reason: u.err.message } });
       }
@@ -179,9 +187,13 @@ export function planRender(root: string, files: string[]): { raw: string[]; char
 
 /** Ignore globs use .gitignore syntax, relative to `ignoreBase` (the config file's folder). */
 function makeIgnore(opts: DiscoverOptions): (abs: string) => boolean {
-  if (opts.ignore.length === 0) return () => false;
-  const ig = ignoreFactory().add(opts.ignore);
-  const base = opts.ignoreBase ?? opts.cwd;
+  const matchers = [matcher(opts.ignore, opts.ignoreBase ?? opts.cwd), matcher(opts.ignorePatterns ?? [], opts.cwd)].filter((m) => m !== undefined);
+  return (abs) => matchers.some((m) => m(abs));
+}
+
+function matcher(patterns: string[], base: string): ((abs: string) => boolean) | undefined {
+  if (patterns.length === 0) return undefined;
+  const ig = ignoreFactory().add(patterns);
   return (abs) => {
     const rel = path.relative(base, abs);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import type { SourceFile } from '../types/source.js';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 
 export interface RenderOptions {
@@ -109,13 +109,94 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     if (!m || !doc.trim()) continue;
     const src = m[1]!.trim();
     const rel = src.startsWith(`${chartName}/`) ? src.slice(chartName.length + 1) : src;
-    const file = path.posix.join(shown, rel);
-    bySource.set(file, [...(bySource.get(file) ?? []), doc.replace(/^\n+/, '')]);
+    bySource.set(rel, [...(bySource.get(rel) ?? []), doc.replace(/^\n+/, '')]);
   }
-  return {
-    files: [...bySource].map(([file, docs]) => ({ path: file, text: docs.join('---\n'), rendered: 'helm' as const })),
-    problems: [],
-  };
+  const files: SourceFile[] = [];
+  for (const [rel, docs] of bySource) {
+    // A template of a packed subchart (charts/x.tgz) is no file: name the chart instead.
+    const template = readText(path.join(dir, rel));
+    const file = path.posix.join(shown, rel);
+    const real: SourceFile | undefined = template === undefined ? undefined : { path: file, text: template };
+    const parts: RenderedPart[] = [];
+    let text = '';
+    for (const doc of docs) {
+      if (text) text += '---\n';
+      const start = text.length;
+      text += doc;
+      const part: RenderedPart = { range: [start, text.length], file: real ? file : chartFile };
+      // The document after its `# Source:` line, found as is in the template: positions map one to one.
+      const bodyAt = doc.indexOf('\n') + 1;
+      const body = doc.slice(bodyAt).trimEnd();
+      const at = real && body ? real.text.indexOf(body) : -1;
+      if (real && at >= 0) part.verbatim = { file: real, from: start + bodyAt, at };
+      parts.push(part);
+    }
+    files.push({ path: file, text, rendered: 'helm', parts });
+  }
+  return { files, problems: [] };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+type SourceDoc = NonNullable<RenderedPart['sources']>[number] & { kind: string; name: string };
+
+/**
+ * The documents of the plain files a kustomization builds from (resources, through bases
+ * and components) and patches with, by kind and name: where a rendered object came from.
+ */
+function kustomizeSources(kustFile: string, cwd: string, seen = new Set<string>()): SourceDoc[] {
+  if (seen.has(kustFile)) return [];
+  seen.add(kustFile);
+  let k: Record<string, unknown>;
+  try {
+    k = (parseYaml(readFileSync(kustFile, 'utf8')) ?? {}) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const dir = path.dirname(kustFile);
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && !/^[a-z]+:\/\//.test(x)) : []);
+  const resources: SourceDoc[] = [];
+  for (const r of [...strings(k.resources), ...strings(k.bases), ...strings(k.components)]) {
+    const abs = path.resolve(dir, r);
+    const nested = kustomizationFile(abs);
+    resources.push(...(nested ? kustomizeSources(nested, cwd, seen) : docsOf(abs, cwd)));
+  }
+  const patchFiles = [...strings(k.patchesStrategicMerge), ...(Array.isArray(k.patches) ? k.patches : []).map((p) => (p as { path?: unknown })?.path).filter((p): p is string => typeof p === 'string')];
+  const patches = patchFiles.flatMap((p) => docsOf(path.resolve(dir, p), cwd));
+  // Patches apply after the resources, the outer kustomization's last: search them first.
+  return [...patches.reverse(), ...resources];
+}
+
+function docsOf(abs: string, cwd: string): SourceDoc[] {
+  const text = readText(abs);
+  if (text === undefined) return [];
+  const rel = path.relative(cwd, abs);
+  const file: SourceFile = { path: (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs).split(path.sep).join('/'), text };
+  const out: SourceDoc[] = [];
+  parseAllDocuments(text).forEach((d, docIndex) => {
+    const v = d.toJS?.() as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
+    if (typeof v?.kind === 'string' && typeof v.metadata?.name === 'string') out.push({ file, docIndex, docRange: [d.range[0], d.range[2]], kind: v.kind, name: v.metadata.name });
+  });
+  return out;
+}
+
+/** Rendered documents with the source documents of the same kind and name. */
+function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: string): RenderedPart[] {
+  const sources = kustomizeSources(kustFile, cwd);
+  const parts: RenderedPart[] = [];
+  for (const d of parseAllDocuments(text)) {
+    const v = d.toJS?.() as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
+    const same = sources.filter((s) => s.kind === v?.kind && s.name === v?.metadata?.name);
+    const resource = same[same.length - 1];
+    parts.push({ range: [d.range[0], d.range[2]], file: resource ? resource.file.path : shownFile, sources: same.map(({ file, docIndex, docRange }) => ({ file, docIndex, docRange })) });
+  }
+  return parts;
 }
 
 /** `kustomize build` (or `kubectl kustomize`) for a kustomization folder. */
@@ -128,5 +209,5 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
   if (!cmd) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
   const r = await exec(cmd, args as string[], cwd, opts.timeoutMs ?? 120_000);
   if (r.code !== 0) return { files: [], problems: [problem(shownFile, 'failed', { tool: kustomize ? 'kustomize build' : 'kubectl kustomize', reason: firstError(r.stderr) })] };
-  return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize' }], problems: [] };
+  return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize', parts: kustomizeParts(r.stdout, file, shownFile, cwd) }], problems: [] };
 }

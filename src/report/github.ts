@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../types/finding.js';
 import { describe } from '../types/object.js';
-import { repoPath } from './paths.js';
+import { renderedNote, repoPath } from './paths.js';
 import type { ReportInput } from './summary.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -19,11 +19,13 @@ function line(input: ReportInput, f: Finding): string {
   const props: string[] = [];
   if (f.location) {
     const l = f.location;
-    props.push(`file=${escapeProperty(repoPath(input, l.file))}`, `line=${l.line}`, `col=${l.column}`, `endLine=${l.endLine}`, `endColumn=${l.endColumn}`);
+    props.push(`file=${escapeProperty(repoPath(input, l.file))}`);
+    // Rendered output that maps to no exact line: the file alone, no line to point at.
+    if (l.line !== undefined) props.push(`line=${l.line}`, `col=${l.column}`, `endLine=${l.endLine}`, `endColumn=${l.endColumn}`);
   }
   props.push(`title=${escapeProperty(`svclint ${f.ruleId}`)}`);
   const where = f.location ? '' : `${f.object ? describe(f.object) : ''}${f.path ? ` ${f.path}` : ''}: `;
-  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(`${where}${f.message}\nFix: ${f.remediation}`)}`;
+  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(`${where}${f.message}${renderedNote(f.location)}\nFix: ${f.remediation}`)}`;
 }
 
 /** GitHub Actions workflow commands: one annotation per finding. */

@@ -1,5 +1,6 @@
 import type { Finding } from '../types/finding.js';
 import { describe } from '../types/object.js';
+import { position, renderedNote } from './paths.js';
 import type { ReportInput } from './summary.js';
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
@@ -25,7 +26,7 @@ export function formatJunit(input: ReportInput): string {
     const cases: string[] = [];
     for (const [name, fs] of bySubject) {
       const failures = fs.map((f) => {
-        const at = f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : `${name}${f.path ? ` ${f.path}` : ''}`;
+        const at = f.location ? `${position(f.location)}${renderedNote(f.location)}` : `${name}${f.path ? ` ${f.path}` : ''}`;
         return `      <failure type="${f.severity}" message="${xml(f.message)}">${xml(`${at}: ${f.severity}: ${f.message}\nfix: ${f.remediation}`)}</failure>`;
       });
       cases.push(`    <testcase classname="svclint.${xml(r.id)}" name="${xml(name)}"${fs[0]?.location ? ` file="${xml(fs[0].location.file)}"` : ''}>\n${failures.join('\n')}\n    </testcase>`);

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../types/finding.js';
 import { describe } from '../types/object.js';
 import type { ServiceRoutes } from '../graph/routes.js';
 import { plural } from '../text.js';
-import { repoPath } from './paths.js';
+import { renderedNote, repoPath } from './paths.js';
 import type { ReportInput } from './summary.js';
 
 const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' };
@@ -16,12 +16,14 @@ const label = (s: string) => s.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (
 function link(input: ReportInput, f: Finding): string {
   if (!f.location) return f.object ? cell(`${describe(f.object)}${f.path ? ` ${f.path}` : ''}`) : '';
   const p = repoPath(input, f.location.file);
-  const text = `${p}:${f.location.line}`;
+  const line = f.location.line;
+  const text = line === undefined ? p : `${p}:${line}`;
+  const note = renderedNote(f.location);
   const e = input.env ?? {};
   if (e.GITHUB_SERVER_URL && e.GITHUB_REPOSITORY && e.GITHUB_SHA && p !== '<stdin>') {
-    return `[${cell(text)}](${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/blob/${e.GITHUB_SHA}/${encodeURI(p)}#L${f.location.line})`;
+    return `[${cell(text)}](${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/blob/${e.GITHUB_SHA}/${encodeURI(p)}${line === undefined ? '' : `#L${line}`})${note}`;
   }
-  return `\`${cell(text)}\``;
+  return `\`${cell(text)}\`${note}`;
 }
 
 interface Edge {

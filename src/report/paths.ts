@@ -1,5 +1,16 @@
 import path from 'node:path';
+import type { Location } from '../types/finding.js';
 import type { ReportInput } from './summary.js';
+
+/** ` (in rendered output of helm template)`: said in every format for findings in a renderer's output. */
+export function renderedNote(l: Location | undefined): string {
+  return l?.rendered ? ` (in rendered output of ${l.rendered === 'helm' ? 'helm template' : 'kustomize build'})` : '';
+}
+
+/** `file:line:col`, or the file alone when no exact line is known (rendered output). */
+export function position(l: Location, file = l.file): string {
+  return l.line === undefined ? file : `${file}:${l.line}:${l.column}`;
+}
 
 /**
  * A finding's file as the repository sees it: relative to GITHUB_WORKSPACE when that is

@@ -2,19 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Finding, Location, Severity } from '../types/finding.js';
 import { describe } from '../types/object.js';
 import { DOCS_BASE, VERSION } from '../version.js';
-import { repoPath } from './paths.js';
+import { renderedNote, repoPath } from './paths.js';
 import type { ReportInput } from './summary.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
 const pascal = (id: string) => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
-function region(l: Location) {
-  return { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn };
-}
-
+/** The artifact, and a region only when the line is known (not for unmapped rendered output). */
 function physical(input: ReportInput, l: Location) {
-  return { artifactLocation: { uri: encodeURI(repoPath(input, l.file)), uriBaseId: '%SRCROOT%' }, region: region(l) };
+  const artifactLocation = { uri: encodeURI(repoPath(input, l.file)), uriBaseId: '%SRCROOT%' };
+  if (l.line === undefined) return { artifactLocation };
+  return { artifactLocation, region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn } };
 }
 
 /**
@@ -40,7 +39,7 @@ export function formatSarif(input: ReportInput): string {
       ruleId: f.ruleId,
       ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: `${f.message}${renderedNote(f.location)}` },
       locations: [
         {
           ...(f.location ? { physicalLocation: physical(input, f.location) } : {}),

@@ -3,6 +3,7 @@ import type { Finding, Location } from '../types/finding.js';
 import { describe } from '../types/object.js';
 import { plural } from '../text.js';
 import type { ReportInput } from './summary.js';
+import { position, renderedNote } from './paths.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -15,10 +16,10 @@ export interface StylishOptions {
 const SEVERITY_STYLE: Record<Finding['severity'], Style> = { error: 'red', warning: 'yellow', info: 'blue' };
 
 function loc(l: Location): string {
-  return `${l.file}:${l.line}:${l.column}${l.rendered ? ` (in the ${l.rendered === 'helm' ? 'helm template' : 'kustomize'} output)` : ''}`;
+  return `${position(l)}${renderedNote(l)}`;
 }
 
-function codeFrame(text: string, l: Location, paint: (s: Style, t: string) => string, context: number): string[] {
+function codeFrame(text: string, l: Required<Location>, paint: (s: Style, t: string) => string, context: number): string[] {
   const lines = text.split('\n');
   const first = Math.max(1, l.line - context);
   const width = String(l.line).length;
@@ -38,13 +39,14 @@ function codeFrame(text: string, l: Location, paint: (s: Style, t: string) => st
 
 /** Human output: `file:line:col: severity: message [rule]`, a code frame, the fix and related objects. */
 export function formatStylish(input: ReportInput, opts: StylishOptions): string {
-  const paint = (s: Style, t: string) => (opts.color ? styleText(s, t) : t);
+  // validateStream off: colour was decided by the caller (--color forces it into a pipe).
+  const paint = (s: Style, t: string) => (opts.color ? styleText(s, t, { validateStream: false }) : t);
   const out: string[] = [];
   for (const f of input.findings) {
     const where = f.location ? loc(f.location) : `${f.object ? describe(f.object) : '<run>'}${f.path ? ` ${f.path}` : ''}`;
     out.push(`${paint('bold', where)}: ${paint(SEVERITY_STYLE[f.severity], f.severity)}: ${f.message} ${paint('gray', `[${f.ruleId}]`)}`);
     const text = f.location ? input.sources.get(f.location.file) : undefined;
-    if (text !== undefined && f.location) out.push(...codeFrame(text, f.location, paint, opts.context ?? 1));
+    if (text !== undefined && f.location?.line !== undefined) out.push(...codeFrame(text, f.location as Required<Location>, paint, opts.context ?? 1));
     out.push(`    ${paint('green', 'fix:')} ${f.remediation.replace(/\n/g, '\n         ')}`); // a YAML snippet stays under the fix
     for (const r of f.related) {
       const at = r.location ? loc(r.location) : r.object ? `${describe(r.object)}${r.path ? ` ${r.path}` : ''}` : '';

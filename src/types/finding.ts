@@ -10,14 +10,18 @@ export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
 }
 
-/** A 1-based source range; `endColumn` is exclusive (the column just past the range), as in SARIF. */
+/**
+ * A 1-based source range; `endColumn` is exclusive (the column just past the range), as in
+ * SARIF. A finding in a renderer's output that maps to no exact line of a real file has a
+ * file and no range.
+ */
 export interface Location {
   file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  /** Set when the position is in a renderer's output for this file (helm template, kustomize). */
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Set when the finding is in a renderer's output (helm template, kustomize build) for this file. */
   rendered?: 'helm' | 'kustomize';
 }
 

@@ -1,0 +1,61 @@
+// Builds the self-contained bundles in dist-bundle/: the `svclint` command, the GitHub
+// Action's entry, the library API and the YAML parser thread, with every dependency and
+// the generated schema validators inlined. The output is deterministic (same sources,
+// same bytes), is committed, and a test fails when it differs from a fresh build.
+//
+//   npm run bundle                 # rebuild dist-bundle/ in place
+//   node scripts/bundle.mjs <dir>  # build into another folder (the staleness test)
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.resolve(process.argv[2] ?? path.join(root, 'dist-bundle'));
+const KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36', '1.37'];
+
+/** rules/schema-invalid/load-generated.ts finds its files at run time; the bundle requires them statically. */
+const staticSchemas = {
+  name: 'static-schemas',
+  setup(b) {
+    b.onLoad({ filter: /rules[\\/]schema-invalid[\\/]load-generated\.ts$/ }, () => ({
+      resolveDir: path.join(root, 'rules', 'schema-invalid'),
+      loader: 'js',
+      contents: [
+        'export function loadGenerated(version) {',
+        '  switch (version) {',
+        ...KUBERNETES_VERSIONS.map((v) => `    case '${v}': return { validators: require('./generated/kubernetes-${v}.cjs'), fields: require('./generated/kubernetes-${v}.fields.json') };`),
+        '  }',
+        "  throw new Error(`no schemas for Kubernetes ${version}`);",
+        '}',
+      ].join('\n'),
+    }));
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: {
+    svclint: 'src/cli/bin.ts',
+    action: 'src/cli/action-main.ts',
+    index: 'src/index.ts',
+    // parse-pool.ts starts it as new URL('./parse-worker.js', import.meta.url): it sits next to the chunks.
+    'parse-worker': 'src/load/parse-worker.ts',
+  },
+  outdir,
+  bundle: true,
+  splitting: true, // the doctor and the Kubernetes client load only for `svclint doctor`
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  chunkNames: 'chunk-[hash]',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  plugins: [staticSchemas],
+  // Dependencies written as CommonJS call require() for Node's built-in modules.
+  banner: { js: "import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);" },
+});
+console.log(`bundled into ${path.relative(process.cwd(), outdir) || '.'}: ${readdirSync(outdir).length} files`);

@@ -1,0 +1,4 @@
+import { main } from './main.js';
+
+/** The `svclint` command (bin/svclint.js runs its bundle, dist-bundle/svclint.js). */
+void main();

@@ -1,0 +1,239 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { discover } from '../load/discover.js';
+import { lint, type LintResult } from '../lint.js';
+import { parseAll } from '../load/parse-pool.js';
+import { defaultConfig, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
+import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
+import { computeRoutes } from '../graph/routes.js';
+import { checkOutputFiles, writeReport, type RunInputs } from '../report/write.js';
+import { parseSize } from '../load/read.js';
+import { UsageError } from '../errors.js';
+import { severityRank, type Finding, type Severity } from '../types/finding.js';
+import { RULES } from '../../rules/index.js';
+import { isTypo } from '../text.js';
+import type { SourceFile } from '../types/source.js';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
+import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
+
+export interface InputOpts {
+  helmValues?: string[];
+  helmSet?: string[];
+  helmRelease?: string;
+  render?: boolean;
+  config?: string;
+  namespace?: string;
+  clusterDomain?: string;
+  kubernetesVersion?: string;
+  rule?: string[];
+  ignorePattern?: string[];
+  gitignore?: boolean;
+  stdinFilename?: string;
+  errorOnUnmatchedPattern?: boolean;
+  maxInputBytes?: number;
+}
+
+export interface ReportOpts {
+  format?: Format[];
+  outputFile?: string[];
+  failLevel?: Severity;
+  maxWarnings?: number;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
+
+// Repeatable options start undefined (so help shows no "(default: [])").
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function collectFormat(value: string, previous: Format[] | undefined): Format[] {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new ArgumentError(`unknown format '${value}' (one of: ${FORMATS.join(', ')})`);
+  return [...(previous ?? []), value as Format];
+}
+
+function count(value: string): number {
+  if (!/^\d+$/.test(value)) throw new ArgumentError(`--max-warnings wants a whole number, got '${value}'`);
+  return Number(value);
+}
+
+/** The closest of `names` to `word`, as a "; did you mean …?" tail. */
+export function didYouMean(word: string, names: readonly string[]): string {
+  const best = names.map((n) => ({ n, d: isTypo(word, n) })).filter((x) => x.d !== undefined).sort((a, b) => a.d! - b.d!)[0];
+  return best ? `; did you mean \`${best.n}\`?` : '';
+}
+
+/** Formats and output files pair up by position; at most one format goes to stdout. */
+export function pairOutputs(formats: Format[] = [], files: string[] = []): { format: Format; file?: string }[] {
+  const fs: Format[] = formats.length ? formats : ['stylish'];
+  if (files.length > fs.length) throw new ArgumentError(`${files.length} --output-file for ${fs.length} --format; give one --format per --output-file`);
+  const out = fs.map((format, i) => ({ format, file: files[i] }));
+  if (out.filter((o) => !o.file).length > 1) throw new ArgumentError('only one --format can go to stdout; give the others an --output-file');
+  return out;
+}
+
+function sizeOption(value: string): number {
+  const n = parseSize(value);
+  if (n === undefined) throw new ArgumentError(`'${value}' is not a size (like 512MiB, 2GB or a number of bytes)`);
+  return n;
+}
+
+export function commonInputOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
+    .option('-n, --namespace <name>', 'namespace of objects that set none (default: config, else "default")')
+    .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
+    .option('--rule <id=severity>', 'set a rule to error, warning, info or off, over the config; repeatable', collect)
+    .option('--helm-values <file>', 'values file for the Helm charts found in folders, repeatable', collect)
+    .option('--helm-set <key=value>', 'value for the Helm charts found in folders, repeatable', collect)
+    .option('--helm-release <name>', 'release name for helm template', 'release')
+    .option('--no-render', 'lint the raw files of Helm charts and kustomizations instead of rendering them')
+    .option('--ignore-pattern <pattern>', 'leave out files matching this pattern (.gitignore syntax, relative to the working directory); repeatable', collect)
+    .option('--no-gitignore', 'in folders, do not leave out what .gitignore files ignore (.svclintignore still applies)')
+    .option('--stdin-filename <name>', 'the file name to show for input read from - (stdin)')
+    .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
+    .option('--no-error-on-unmatched-pattern', 'no error when the inputs hold no Kubernetes object (CI that lints changed files)')
+    .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
+}
+
+export function reportOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish)`, collectFormat)
+    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect)
+    .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
+    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings', count)
+    .option('-q, --quiet', 'report errors only')
+    .option('--color', 'force colour, also into a pipe')
+    .option('--no-color', 'never colour');
+}
+
+/** `a=b,c.d=e` as `helm template --set` reads it: every comma-separated part needs a key and `=`. */
+function checkHelmSet(value: string): void {
+  for (const part of value.split(/(?<!\\),/)) {
+    if (!/^[^=\s][^=]*=/.test(part)) throw new ArgumentError(`--helm-set '${value}' is not key=value[,key=value] (as helm template --set takes it)`);
+  }
+}
+
+/** Renderer arguments are checked before anything renders: a bad one is a usage error, not a finding. */
+function checkRenderOptions(opts: InputOpts, cwd: string): void {
+  for (const f of opts.helmValues ?? []) if (!existsSync(path.resolve(cwd, f))) throw new ArgumentError(`--helm-values: no such file '${f}'`);
+  for (const s of opts.helmSet ?? []) checkHelmSet(s);
+}
+
+/** The config file, then the command line over it. */
+export async function resolveConfig(io: CliIO, opts: InputOpts): Promise<Config> {
+  const found = opts.config ? path.resolve(io.cwd, opts.config) : findConfig(io.cwd);
+  const config = found ? await loadConfig(found, RULES.map((r) => r.meta)) : defaultConfig();
+  if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
+  if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
+  if (opts.namespace) {
+    if (!NAMESPACE_RE.test(opts.namespace)) throw new ArgumentError(`--namespace '${opts.namespace}' is not a valid namespace name`);
+    config.namespace = opts.namespace;
+  }
+  const ids = RULES.map((r) => r.meta.id);
+  for (const r of opts.rule ?? []) {
+    const m = /^([^=]+)=(.*)$/.exec(r);
+    if (!m) throw new ArgumentError(`--rule '${r}' is not id=severity (error, warning, info or off)`);
+    const [, id, setting] = m as unknown as [string, string, string];
+    if (!ids.includes(id)) throw new ArgumentError(`--rule: unknown rule '${id}'${didYouMean(id, ids)} (see 'svclint rules')`);
+    if (!(SETTINGS as readonly string[]).includes(setting)) throw new ArgumentError(`--rule ${id}: '${setting}' is not one of ${SETTINGS.join(', ')}`);
+    config.rules[id] = { ...config.rules[id], severity: setting as RuleSetting };
+  }
+  return config;
+}
+
+/** The resolved config as --print-config shows it: every rule with the severity it will have. */
+export function printableConfig(config: Config): Record<string, unknown> {
+  const rules = Object.fromEntries(RULES.map((r) => {
+    const c = config.rules[r.meta.id];
+    const severity = c?.severity ?? r.meta.severity;
+    return [r.meta.id, c?.options ? { severity, options: c.options } : severity];
+  }));
+  return {
+    ...(config.file ? { file: config.file } : {}),
+    namespace: config.namespace ?? 'default',
+    clusterDomain: config.clusterDomain,
+    kubernetesVersion: config.kubernetesVersion,
+    failLevel: config.failLevel ?? 'error',
+    ignore: config.ignore,
+    rules,
+  };
+}
+
+export interface Loaded {
+  config: Config;
+  files: SourceFile[];
+  problems: number;
+  /** What was read, so that no report is written over an input. */
+  inputs: RunInputs;
+  result: LintResult;
+}
+
+/** Inputs → source files → graph → findings, under the resolved config. */
+export async function load(paths: string[], opts: InputOpts, io: CliIO, config?: Config): Promise<Loaded> {
+  config ??= await resolveConfig(io, opts);
+  if (opts.render !== false) checkRenderOptions(opts, io.cwd);
+  const inputs = paths.length ? paths : ['.'];
+  const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace };
+  const found = await discover(inputs, {
+    cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, ignorePatterns: opts.ignorePattern, ignoreFiles: ['.svclintignore'], gitignore: opts.gitignore !== false,
+    readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes,
+  });
+  if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
+  const parsed = await parseAll(found.files);
+  const result = lint({ files: found.files, parsed, problems: found.problems, config });
+  if (opts.errorOnUnmatchedPattern !== false && result.graph.objects.length === 0 && result.findings.length === 0) {
+    throw new UsageError(`no Kubernetes objects found in ${inputs.map((i) => (i === '-' ? 'stdin' : `'${i}'`)).join(', ')} (--no-error-on-unmatched-pattern to allow it)`);
+  }
+  return { config, files: found.files, problems: found.problems.filter((p) => !p.file).length, inputs: found, result };
+}
+
+export function emit(io: CliIO, text: string, outputFile: string | undefined): void {
+  if (!outputFile) return io.stdout(text);
+  try {
+    writeReport(path.resolve(io.cwd, outputFile), text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${outputFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/**
+ * Texts for code frames, by the file names findings carry: a file's own text, and for
+ * rendered output the real files positions were mapped to (never the rendered text, whose
+ * lines are not the file's).
+ */
+export function sourceTexts(files: SourceFile[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of files) {
+    if (!f.rendered) out.set(f.path, f.text);
+    for (const p of f.parts ?? []) for (const real of [p.verbatim?.file, ...(p.sources ?? []).map((x) => x.file)]) if (real) out.set(real.path, real.text);
+  }
+  return out;
+}
+
+/** Writes every requested report of `findings` and returns the exit code. */
+export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Finding[] = loaded.result.findings): number {
+  const outputs = pairOutputs(opts.format, opts.outputFile);
+  checkOutputFiles(outputs.map((o) => o.file), loaded.inputs, io.cwd);
+  const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+  const counts = countBySeverity(shown);
+  const { graph } = loaded.result;
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length };
+  // Only the markdown summary draws the graph: compute its routes only then.
+  const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(graph) : undefined;
+  const sources = sourceTexts(loaded.files);
+  const input = { findings: shown, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
+  for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, opts.color) }), out.file);
+  const fail = opts.failLevel ?? loaded.config.failLevel ?? 'error';
+  if (shown.some((f) => severityRank(f.severity) >= severityRank(fail))) return EXIT.findings;
+  const warnings = countBySeverity(findings).warning;
+  if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) {
+    io.stderr(`svclint: ${warnings} warnings, more than --max-warnings ${opts.maxWarnings}\n`);
+    return EXIT.findings;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.js';
+import { KUBERNETES_VERSIONS } from '../src/kubernetes.js';
+
+const COMMITTED = path.join(ROOT, 'dist-bundle');
+const STALE = 'dist-bundle/ differs from a fresh build of the sources: run `npm run bundle` and commit dist-bundle/';
+
+describe('dist-bundle/ (npm run bundle)', () => {
+  it('is what a fresh build of the sources gives, byte for byte', () => {
+    const fresh = path.join(mkdtempSync(path.join(tmpdir(), 'svclint-bundle-')), 'out');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bundle.mjs'), fresh], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const files = readdirSync(fresh).sort();
+    expect(readdirSync(COMMITTED).sort(), STALE).toEqual(files);
+    for (const f of files) {
+      expect(readFileSync(path.join(COMMITTED, f)).equals(readFileSync(path.join(fresh, f))), `${f}: ${STALE}`).toBe(true);
+    }
+  });
+
+  it('runs from a folder without node_modules: the command, the schemas of every version, the library', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'svclint-bundle-run-'));
+    cpSync(COMMITTED, path.join(dir, 'dist-bundle'), { recursive: true });
+    cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
+    cpSync(path.join(ROOT, 'fixtures', 'demo'), path.join(dir, 'demo'), { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+    for (const version of KUBERNETES_VERSIONS) {
+      const r = spawnSync(process.execPath, ['bin/svclint.js', 'demo', '--kubernetes-version', version, '-f', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(1);
+      expect(JSON.parse(r.stdout).summary).toMatchObject({ errors: 4, objects: 13 });
+    }
+    // Over the parallel threshold, parsing runs on threads started from dist-bundle/parse-worker.js.
+    const big = 'x'.repeat(600 * 1024);
+    mkdirSync(path.join(dir, 'big'));
+    for (let i = 0; i < 10; i++) writeFileSync(path.join(dir, 'big', `cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {blob: ${big}}\n`);
+    const threaded = spawnSync(process.execPath, ['bin/svclint.js', 'big', '-f', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(threaded.stderr).toBe('');
+    expect(JSON.parse(threaded.stdout).summary).toMatchObject({ errors: 0, objects: 10 });
+    const lib = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./dist-bundle/index.js'); console.log(m.lintText('kind: Service\\napiVersion: v1\\nmetadata: {name: Web}\\n').findings.map((f) => f.ruleId).join(','))"], { cwd: dir, encoding: 'utf8' });
+    expect(lib.stderr).toBe('');
+    expect(lib.stdout).toContain('service-name-invalid');
+  });
+});
