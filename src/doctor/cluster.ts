@@ -10,11 +10,20 @@ export interface Resource {
   plural: string;
   /** Custom resources may not be installed: skipped quietly when the API does not know them. */
   optional?: boolean;
+  /** Cluster-scoped (Nodes): one list whatever namespaces are asked for. */
+  clusterScoped?: boolean;
+  /** Read cluster-wide even when namespaces are asked for (pods matching from elsewhere); per namespace when that is forbidden. */
+  wide?: boolean;
+  fieldSelector?: string;
+  /** Keep only the newest this many (Events). */
+  keep?: number;
 }
 
 export const RESOURCES: Resource[] = [
   { apiVersion: 'v1', kind: 'Service', plural: 'services' },
-  { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+  { apiVersion: 'v1', kind: 'Pod', plural: 'pods', wide: true },
+  { apiVersion: 'v1', kind: 'Node', plural: 'nodes', clusterScoped: true },
+  { apiVersion: 'v1', kind: 'Event', plural: 'events', fieldSelector: 'type=Warning', keep: 1000 },
   { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', plural: 'endpointslices' },
   { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
@@ -139,6 +148,7 @@ export class ClusterReader {
       try {
         do {
           const q = new URLSearchParams({ limit: String(pageSize) });
+          if (r.fieldSelector) q.set('fieldSelector', r.fieldSelector);
           if (cont) q.set('continue', cont);
           const page = await this.get(`${path}?${q}`);
           for (const it of (page.items as Record<string, unknown>[] | undefined) ?? []) {
@@ -148,7 +158,7 @@ export class ClusterReader {
           cont = meta?.continue || undefined;
           if (cont && this.onPage) await this.onPage(items.length);
         } while (cont);
-        return items;
+        return r.keep ? newest(items, r.keep) : items;
       } catch (err) {
         if (err instanceof HttpError && err.status === 410 && attempt === 0) {
           this.restarts++;
@@ -159,6 +169,16 @@ export class ClusterReader {
     }
     return [];
   }
+}
+
+const eventTime = (e: Record<string, unknown>): string => {
+  const m = e.metadata as { creationTimestamp?: string } | undefined;
+  return String(e.lastTimestamp ?? e.eventTime ?? m?.creationTimestamp ?? '');
+};
+
+/** The newest `keep` items by their last time (RFC 3339 strings sort as times). */
+function newest(items: Record<string, unknown>[], keep: number): Record<string, unknown>[] {
+  return items.sort((a, b) => (eventTime(a) < eventTime(b) ? 1 : eventTime(a) > eventTime(b) ? -1 : 0)).slice(0, keep);
 }
 
 export function isHttpError(err: unknown, status?: number): err is HttpError {
@@ -188,6 +208,18 @@ export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<Cl
   const state = { endpointSource: 'EndpointSlice' as ClusterRead['endpointSource'] };
   const scopes = opts.namespaces ?? [undefined];
   const read = async (r: Resource) => {
+    if (r.clusterScoped || (r.wide && opts.namespaces)) {
+      try {
+        opts.onProgress?.(`reading ${r.plural}`);
+        items.push(...(await reader.list(r, undefined, pageSize)));
+        return;
+      } catch (err) {
+        if (!isHttpError(err)) throw unreachable(reader.server, err);
+        const why = isHttpError(err, 403) ? 'forbidden (403): the credentials may not list it' : (err as Error).message;
+        if (r.clusterScoped) return void gaps.push({ kind: r.kind, reason: why });
+        gaps.push({ kind: `${r.kind} cluster-wide`, reason: `${why}; only namespace ${scopes.join(', ')} was read, so matching pods elsewhere are not shown` });
+      }
+    }
     for (const ns of scopes) {
       try {
         opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);

@@ -80,3 +80,191 @@ export function publishedEndpoints(o: { kind: string; body: Record<string, unkno
   }
   return out;
 }
+
+// ---- Live facts beyond the Service chain: nodes, events, rollouts, what kube-proxy uses ----
+
+type Obj = { kind: string; namespace: string; name: string; body: Record<string, unknown> };
+type Graphish = { objects: readonly Obj[] };
+
+export interface NodeState {
+  name: string;
+  ready: boolean;
+  cordoned: boolean;
+  /** Why pods there get no traffic, in words (undefined for a Ready node). */
+  problem?: string;
+}
+
+const TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready'];
+
+/** A node's Ready condition, its not-ready/unreachable taints and spec.unschedulable (cordon). */
+export function nodeState(o: Obj): NodeState {
+  const status = isRecord(o.body.status) ? o.body.status : {};
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const cond = arr(status.conditions).find((c) => c.type === 'Ready');
+  const ready = cond?.status === 'True';
+  const taints = arr(spec.taints).map((t) => String(t.key)).filter((k) => TAINTS.includes(k));
+  let problem: string | undefined;
+  if (!ready || taints.length) {
+    const what = !cond ? 'has no Ready condition' : cond.status === 'Unknown' ? 'is unreachable (Ready is Unknown' : `is NotReady (Ready is ${String(cond.status)}`;
+    const why = cond && typeof cond.reason === 'string' ? `: ${cond.reason}${typeof cond.message === 'string' ? `, ${firstLine(cond.message)}` : ''}` : '';
+    problem = `node ${code(o.name)} ${what}${cond ? `${why})` : ''}${taints.length ? `, tainted ${list(taints.map((t) => code(t)))}` : ''}`;
+  }
+  return { name: o.name, ready: ready && !taints.length, cordoned: spec.unschedulable === true, problem };
+}
+
+function firstLine(s: string, max = 160): string {
+  const line = s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+interface LiveIndex {
+  nodes: Map<string, NodeState>;
+  /** Warning events by involved object (namespace/kind/name), newest first. */
+  events: Map<string, Record<string, unknown>[]>;
+  byKey: Map<string, Obj>;
+  /** ReplicaSets of each Deployment (namespace/name). */
+  replicaSets: Map<string, Obj[]>;
+}
+
+const indexes = new WeakMap<object, LiveIndex>();
+const key = (kind: string, ns: string, name: string) => `${kind}|${ns}|${name}`;
+const metaOf = (o: { body: Record<string, unknown> }) => (isRecord(o.body.metadata) ? o.body.metadata : {});
+const controllerOf = (o: { body: Record<string, unknown> }) => arr(metaOf(o).ownerReferences).find((r) => r.controller === true) ?? arr(metaOf(o).ownerReferences)[0];
+
+function liveIndex(graph: Graphish): LiveIndex {
+  let ix = indexes.get(graph);
+  if (ix) return ix;
+  ix = { nodes: new Map(), events: new Map(), byKey: new Map(), replicaSets: new Map() };
+  for (const o of graph.objects) {
+    ix.byKey.set(key(o.kind, o.namespace, o.name), o);
+    if (o.kind === 'Node') ix.nodes.set(o.name, nodeState(o));
+    else if (o.kind === 'Event' && isRecord(o.body.involvedObject)) {
+      const inv = o.body.involvedObject;
+      const k = key(String(inv.kind), String(inv.namespace ?? o.namespace), String(inv.name));
+      const list = ix.events.get(k) ?? [];
+      list.push(o.body);
+      ix.events.set(k, list);
+    } else if (o.kind === 'ReplicaSet') {
+      const owner = controllerOf(o);
+      if (owner?.kind === 'Deployment') {
+        const k = `${o.namespace}/${String(owner.name)}`;
+        ix.replicaSets.set(k, [...(ix.replicaSets.get(k) ?? []), o]);
+      }
+    }
+  }
+  const time = (e: Record<string, unknown>) => String(e.lastTimestamp ?? e.eventTime ?? (isRecord(e.metadata) ? e.metadata.creationTimestamp : '') ?? '');
+  for (const l of ix.events.values()) l.sort((a, b) => (time(a) < time(b) ? 1 : -1));
+  indexes.set(graph, ix);
+  return ix;
+}
+
+/** The nodes read from the cluster (empty when nodes could not be listed). */
+export function liveNodes(graph: Graphish): NodeState[] {
+  return [...liveIndex(graph).nodes.values()];
+}
+
+const EVENT_REASONS = new Set(['Unhealthy', 'BackOff', 'FailedScheduling', 'FailedMount', 'FailedAttachVolume', 'FailedCreatePodSandBox', 'ErrImagePull', 'Failed']);
+
+/** The newest Warning event of a pod among those that explain readiness, in one line. */
+export function latestEvent(graph: Graphish, pod: Obj): string | undefined {
+  const e = (liveIndex(graph).events.get(key('Pod', pod.namespace, pod.name)) ?? []).find((x) => EVENT_REASONS.has(String(x.reason)));
+  if (!e) return undefined;
+  const count = typeof e.count === 'number' && e.count > 1 ? ` (×${e.count})` : '';
+  return `event ${String(e.reason)}: ${firstLine(String(e.message ?? ''))}${count}`;
+}
+
+/** podState, plus the node the pod runs on and the kubelet's latest words about it. */
+export function podStory(graph: Graphish, pod: Obj): PodState {
+  const s = podState(pod.body);
+  if (s.ready) return s;
+  const spec = isRecord(pod.body.spec) ? pod.body.spec : {};
+  const node = typeof spec.nodeName === 'string' ? liveIndex(graph).nodes.get(spec.nodeName) : undefined;
+  const reasons = [...s.reasons];
+  // A node that stopped reporting explains everything else: the pod's status is stale.
+  if (node?.problem) reasons.unshift(`it runs on ${node.problem}`);
+  const event = latestEvent(graph, pod);
+  if (event && !reasons.some((r) => r.includes(event))) reasons.push(event);
+  return { ...s, reasons };
+}
+
+export interface Revision {
+  deployment: Obj;
+  revision: number;
+  newest: number;
+  /** The ReplicaSet of the newest revision. */
+  newestReplicaSet?: Obj;
+}
+
+const revisionNumber = (rs: Obj) => Number((isRecord(metaOf(rs).annotations) ? metaOf(rs).annotations as Record<string, unknown> : {})['deployment.kubernetes.io/revision'] ?? NaN);
+
+/** The Deployment revision a pod belongs to (through its ReplicaSet), and the newest revision. */
+export function revisionOf(graph: Graphish, pod: Obj): Revision | undefined {
+  const ix = liveIndex(graph);
+  const owner = controllerOf(pod);
+  if (owner?.kind !== 'ReplicaSet') return undefined;
+  const rs = ix.byKey.get(key('ReplicaSet', pod.namespace, String(owner.name)));
+  const dep = rs && controllerOf(rs);
+  if (!rs || dep?.kind !== 'Deployment') return undefined;
+  const deployment = ix.byKey.get(key('Deployment', pod.namespace, String(dep.name)));
+  const all = ix.replicaSets.get(`${pod.namespace}/${String(dep.name)}`) ?? [];
+  const revision = revisionNumber(rs);
+  if (!deployment || !Number.isFinite(revision)) return undefined;
+  let newestReplicaSet: Obj | undefined;
+  for (const r of all) if (!newestReplicaSet || revisionNumber(r) > revisionNumber(newestReplicaSet)) newestReplicaSet = r;
+  return { deployment, revision, newest: newestReplicaSet ? revisionNumber(newestReplicaSet) : revision, newestReplicaSet };
+}
+
+/** The workload that owns a pod, named as users know it: the Deployment rather than its ReplicaSet. */
+export function workloadOf(graph: Graphish, pod: Obj): string {
+  const owner = controllerOf(pod);
+  if (!owner) return `Pod ${pod.namespace}/${pod.name}`;
+  const rev = revisionOf(graph, pod);
+  if (rev) return `Deployment ${pod.namespace}/${rev.deployment.name}`;
+  return `${String(owner.kind)} ${pod.namespace}/${String(owner.name)}`;
+}
+
+export interface ProxyView {
+  /** Addresses kube-proxy sends this Service port's traffic to. */
+  used: string[];
+  /** Used only because no endpoint is ready (serving and terminating ones, as kube-proxy falls back to). */
+  fallback: boolean;
+  /** Why published addresses are not used, one line per slice. */
+  ignored: string[];
+}
+
+/**
+ * What kube-proxy programs for one Service port from the published objects: only IPv4/IPv6
+ * slices, only slices carrying a port of the same name and protocol, ready endpoints (unset
+ * `ready` counts as ready), and serving terminating ones only when none is ready.
+ */
+export function proxyView(objs: readonly { kind: string; name: string; body: Record<string, unknown> }[], port: { name?: string; protocol: string }): ProxyView {
+  const ready: string[] = [];
+  const fallback: string[] = [];
+  const ignored: string[] = [];
+  const name = port.name ?? '';
+  for (const o of objs) {
+    if (o.kind === 'Endpoints') {
+      for (const s of arr(o.body.subsets)) {
+        if (arr(s.ports).some((p) => String(p.name ?? '') === name && String(p.protocol ?? 'TCP') === port.protocol)) ready.push(...arr(s.addresses).map((a) => String(a.ip)));
+      }
+      continue;
+    }
+    const eps = arr(o.body.endpoints).filter((e) => Array.isArray(e.addresses) && e.addresses.length > 0);
+    if (o.body.addressType !== 'IPv4' && o.body.addressType !== 'IPv6') {
+      if (eps.length) ignored.push(`EndpointSlice ${code(o.name)} has addressType ${String(o.body.addressType)}, which kube-proxy does not program`);
+      continue;
+    }
+    if (!arr(o.body.ports).some((p) => String(p.name ?? '') === name && String(p.protocol ?? 'TCP') === port.protocol && typeof p.port === 'number')) {
+      if (eps.length) ignored.push(`EndpointSlice ${code(o.name)} lists no port ${name ? `named ${code(name)}` : 'without a name'} over ${port.protocol}`);
+      continue;
+    }
+    for (const e of eps) {
+      const c = isRecord(e.conditions) ? e.conditions : {};
+      const addr = String((e.addresses as unknown[])[0]); // kube-proxy uses the first address
+      if (c.ready !== false) ready.push(addr);
+      else if (c.serving !== false && c.terminating === true) fallback.push(addr);
+    }
+  }
+  const uniq = (l: string[]) => [...new Set(l)];
+  return ready.length ? { used: uniq(ready), fallback: false, ignored } : { used: uniq(fallback), fallback: fallback.length > 0, ignored };
+}
