@@ -190,6 +190,7 @@ export function podStory(graph: Graphish, pod: Obj): PodState {
 export interface Revision {
   deployment: Obj;
   revision: number;
+  replicaSet: Obj;
   newest: number;
   /** The ReplicaSet of the newest revision. */
   newestReplicaSet?: Obj;
@@ -211,13 +212,13 @@ export function revisionOf(graph: Graphish, pod: Obj): Revision | undefined {
   if (!deployment || !Number.isFinite(revision)) return undefined;
   let newestReplicaSet: Obj | undefined;
   for (const r of all) if (!newestReplicaSet || revisionNumber(r) > revisionNumber(newestReplicaSet)) newestReplicaSet = r;
-  return { deployment, revision, newest: newestReplicaSet ? revisionNumber(newestReplicaSet) : revision, newestReplicaSet };
+  return { deployment, revision, replicaSet: rs, newest: newestReplicaSet ? revisionNumber(newestReplicaSet) : revision, newestReplicaSet };
 }
 
 /** The workload that owns a pod, named as users know it: the Deployment rather than its ReplicaSet. */
-export function workloadOf(graph: Graphish, pod: Obj): string {
+export function workloadOf(graph: Graphish, pod: Obj): string | undefined {
   const owner = controllerOf(pod);
-  if (!owner) return `Pod ${pod.namespace}/${pod.name}`;
+  if (!owner) return undefined;
   const rev = revisionOf(graph, pod);
   if (rev) return `Deployment ${pod.namespace}/${rev.deployment.name}`;
   return `${String(owner.kind)} ${pod.namespace}/${String(owner.name)}`;
@@ -267,4 +268,14 @@ export function proxyView(objs: readonly { kind: string; name: string; body: Rec
   }
   const uniq = (l: string[]) => [...new Set(l)];
   return ready.length ? { used: uniq(ready), fallback: false, ignored } : { used: uniq(fallback), fallback: fallback.length > 0, ignored };
+}
+
+/** Container ports of a ReplicaSet's (or any workload's) pod template. */
+export function templatePorts(o: Obj): { name?: string; containerPort?: number; protocol: string }[] {
+  const spec = isRecord(o.body.spec) && isRecord(o.body.spec.template) && isRecord(o.body.spec.template.spec) ? o.body.spec.template.spec : {};
+  return [...arr(spec.containers), ...arr(spec.initContainers)].flatMap((c) => arr(c.ports)).map((p) => ({
+    name: typeof p.name === 'string' ? p.name : undefined,
+    containerPort: typeof p.containerPort === 'number' ? p.containerPort : undefined,
+    protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+  }));
 }
