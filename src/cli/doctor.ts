@@ -5,7 +5,9 @@ import { buildGraph } from '../graph/index.js';
 import { runRules } from '../engine/engine.js';
 import { toLiveObjects, toObjects } from '../load/objects.js';
 import { discover } from '../load/discover.js';
-import { parseText } from '../load/parse.js';
+import { parseText, toLoadProblems } from '../load/parse.js';
+import type { LoadProblem } from '../types/problem.js';
+import type { Format } from '../report/index.js';
 import type { K8sObject } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 import { stringMap } from '../graph/pods.js';
@@ -38,6 +40,8 @@ export interface DoctorResult {
   findings: Finding[];
   requests: number;
   files?: SourceFile[];
+  /** Where the state came from: `context X`, or a file. */
+  source: string;
 }
 
 /** Reads the live cluster (read-only: get and list only) and runs every rule over it. */
@@ -62,7 +66,51 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     files = local.files;
   }
   const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, live: true }, [], files);
-  return { graph, findings: runRules(graph, RULES, config), requests: read.requests, files };
+  return { graph, findings: runRules(graph, RULES, config), requests: read.requests, files, source: `context ${kc.getCurrentContext() || read.server}` };
+}
+
+/** A saved cluster state (--from) instead of a live cluster, with the same -f overlay. */
+export async function doctorFrom(from: string, opts: DoctorOptions, config: Config, io: CliIO): Promise<DoctorResult> {
+  const namespace = opts.namespace ?? config.namespace ?? 'default';
+  const found = await discover([from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false });
+  const problems: LoadProblem[] = [...found.problems];
+  const parsed = found.files.map((file) => {
+    const r = parseText(file.text);
+    problems.push(...toLoadProblems(file, r.problems));
+    return { file, docs: r.docs };
+  });
+  let objects = toObjects(parsed, { defaultNamespace: namespace });
+  let files = found.files;
+  if (opts.filename?.length) {
+    const local = await localObjects(opts.filename, config, namespace, io, objects.length);
+    objects = overlay(objects, local.objects);
+    files = [...files, ...local.files];
+  }
+  const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: namespace, kubernetesVersion: config.kubernetesVersion, live: true }, problems, files);
+  return { graph, findings: runRules(graph, RULES, config), requests: 0, files, source: from === '-' ? 'stdin' : from };
+}
+
+/**
+ * kubectl habit: `-o json` and `-o yaml` name a format, not a file. Read them as --format
+ * json (JSON is valid YAML), with a one-line note.
+ */
+export function kubectlOutputHabit(opts: { format?: Format[]; outputFile?: string[] }, io: CliIO): void {
+  const files = opts.outputFile ?? [];
+  const i = files.findIndex((f) => f === 'json' || f === 'yaml');
+  if (i < 0) return;
+  io.stderr(`svclint: reading -o ${files[i]} as --format json${files[i] === 'yaml' ? ' (JSON is valid YAML)' : ''}; -o is --output-file here\n`);
+  opts.outputFile = files.filter((_, j) => j !== i);
+  opts.format = [...(opts.format ?? []).slice(0, i), 'json', ...(opts.format ?? []).slice(i)];
+}
+
+/** What was read, for the summary line: `12 Services, 40 pods in 3 namespaces from context X`. */
+export function readScope(result: DoctorResult, namespace: string | undefined): string {
+  const inScope = result.graph.objects.filter((o) => !namespace || o.namespace === namespace);
+  const services = inScope.filter((o) => o.kind === 'Service').length;
+  const pods = inScope.filter((o) => o.kind === 'Pod');
+  const namespaces = new Set(inScope.filter((o) => o.kind === 'Service' || o.kind === 'Pod').map((o) => o.namespace));
+  const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+  return `${n(services, 'Service')}, ${n(pods.length, 'pod')} in ${n(namespaces.size, 'namespace')} from ${result.source}`;
 }
 
 const identity = (o: K8sObject) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}|${o.kind}|${o.namespace}|${o.name}`;
@@ -90,17 +138,33 @@ export function overlay(live: K8sObject[], local: K8sObject[]): K8sObject[] {
 
 const POD_OWNERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Rollout']);
 
-/** Keeps the findings about the Services a -l selector or svc/NAME picks. */
-export function selectFindings(result: DoctorResult, opts: { selector?: string; target?: { namespace: string; name: string }; namespace?: string }): Finding[] {
+export interface Filter {
+  selector?: string;
+  target?: { namespace: string; name: string };
+  namespace?: string;
+}
+
+/**
+ * Keeps the findings about the Services a -l selector, svc/NAME or -n picks. A filter that
+ * picks no Service is a usage error (exit 2), never "no problems".
+ */
+export function selectFindings(result: DoctorResult, opts: Filter): Finding[] {
+  const match = opts.selector ? parseLabelSelector(opts.selector) : () => true;
+  const picked = result.graph.services
+    .filter((s) => !opts.namespace || s.object.namespace === opts.namespace)
+    .filter((s) => !opts.target || (s.object.namespace === opts.target.namespace && s.object.name === opts.target.name))
+    .filter((s) => match(stringMap((s.object.body.metadata as Record<string, unknown> | undefined)?.labels)));
+  if (picked.length === 0 && (opts.selector || opts.target || opts.namespace)) throw new UsageError(nothingPicked(opts));
   // Cluster DNS is everyone's problem; other findings stay within the namespace asked for.
   const inScope = (f: Finding) => f.ruleId === 'cluster-dns-unhealthy' || !opts.namespace || f.object?.namespace === opts.namespace;
   if (!opts.selector && !opts.target) return result.findings.filter(inScope);
-  const match = opts.selector ? parseLabelSelector(opts.selector) : () => true;
-  const keep = new Set(
-    result.graph.services
-      .filter((s) => (!opts.target || (s.object.namespace === opts.target.namespace && s.object.name === opts.target.name)))
-      .filter((s) => match(stringMap((s.object.body.metadata as Record<string, unknown> | undefined)?.labels)))
-      .map((s) => `${s.object.namespace}/${s.object.name}`),
-  );
+  const keep = new Set(picked.map((s) => `${s.object.namespace}/${s.object.name}`));
   return result.findings.filter((f) => f.object?.kind === 'Service' && keep.has(`${f.object.namespace}/${f.object.name}`));
+}
+
+function nothingPicked(opts: Filter): string {
+  if (opts.target) return `no Service ${opts.target.namespace}/${opts.target.name} (give its namespace with -n)`;
+  const where = opts.namespace ? ` in namespace ${opts.namespace}` : '';
+  if (opts.selector) return `no Service matches -l ${opts.selector}${where}`;
+  return `no Service in namespace ${opts.namespace} (check the name with kubectl get namespaces)`;
 }

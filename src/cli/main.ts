@@ -218,7 +218,7 @@ interface DoctorCliOptions extends DoctorOptions {
 }
 
 async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
-  const { doctorLive, selectFindings } = await import('./doctor.js');
+  const { doctorLive, doctorFrom, selectFindings, kubectlOutputHabit, readScope } = await import('./doctor.js');
   const { chainView } = await import('../doctor/chain.js');
   let svcTarget: { namespace: string; name: string } | undefined;
   if (target) {
@@ -226,33 +226,22 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
     if (!m) throw new UsageError(`'${target}' is not svc/NAME`);
     svcTarget = { namespace: opts.namespace ?? 'default', name: m[1]! };
   }
+  kubectlOutputHabit(opts, io);
   const config = await configFor(io, opts.config);
   if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
-  let result;
-  let files = 0;
-  let sources = new Map<string, string>();
-  if (opts.from) {
-    const found = await discover([opts.from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false });
-    const r = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace, live: true });
-    result = { graph: r.graph, findings: r.findings, requests: 0 };
-    files = found.files.length;
-    sources = new Map(found.files.map((f) => [f.path, f.text]));
-  } else {
-    result = await doctorLive(opts, config, io);
-    files = result.files?.length ?? 0;
-    sources = new Map((result.files ?? []).map((f) => [f.path, f.text]));
-  }
-  const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace: opts.allNamespaces ? undefined : opts.namespace });
+  const result = opts.from ? await doctorFrom(opts.from, opts, config, io) : await doctorLive(opts, config, io);
+  const sources = new Map((result.files ?? []).map((f) => [f.path, f.text]));
+  const namespace = opts.allNamespaces ? undefined : opts.namespace;
+  const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
   const code = findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
   if (svcTarget && !opts.format?.length) {
-    const svc = result.graph.service(svcTarget.namespace, svcTarget.name);
-    if (!svc) throw new UsageError(`no Service ${svcTarget.namespace}/${svcTarget.name} (give its namespace with -n)`);
-    io.stdout(chainView(result.graph, svc, result.findings));
+    const svc = result.graph.service(svcTarget.namespace, svcTarget.name)!;
+    emit(io, chainView(result.graph, svc, result.findings), opts.outputFile?.[0]);
     return code;
   }
   const counts = countBySeverity(findings);
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files, objects: result.graph.objects.length, services: result.graph.services.length };
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: result.files?.length ?? 0, objects: result.graph.objects.length, services: result.graph.services.length, scope: readScope(result, namespace) };
   const outputs = pairOutputs(opts.format, opts.outputFile);
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
