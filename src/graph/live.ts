@@ -163,11 +163,9 @@ export function liveNodes(graph: Graphish): NodeState[] {
   return [...liveIndex(graph).nodes.values()];
 }
 
-const EVENT_REASONS = new Set(['Unhealthy', 'BackOff', 'FailedScheduling', 'FailedMount', 'FailedAttachVolume', 'FailedCreatePodSandBox', 'ErrImagePull', 'Failed']);
-
-/** The newest Warning event of a pod among those that explain readiness, in one line. */
+/** The newest Warning event about a pod (Unhealthy, BackOff, FailedScheduling, FailedMount...), in one line. */
 export function latestEvent(graph: Graphish, pod: Obj): string | undefined {
-  const e = (liveIndex(graph).events.get(key('Pod', pod.namespace, pod.name)) ?? []).find((x) => EVENT_REASONS.has(String(x.reason)));
+  const e = liveIndex(graph).events.get(key('Pod', pod.namespace, pod.name))?.[0];
   if (!e) return undefined;
   const count = typeof e.count === 'number' && e.count > 1 ? ` (×${e.count})` : '';
   return `event ${String(e.reason)}: ${firstLine(String(e.message ?? ''))}${count}`;
@@ -181,7 +179,7 @@ export function podStory(graph: Graphish, pod: Obj): PodState {
   const node = typeof spec.nodeName === 'string' ? liveIndex(graph).nodes.get(spec.nodeName) : undefined;
   const reasons = [...s.reasons];
   // A node that stopped reporting explains everything else: the pod's status is stale.
-  if (node?.problem) reasons.unshift(`it runs on ${node.problem}`);
+  if (node?.problem) reasons.unshift(`its ${node.problem}`);
   const event = latestEvent(graph, pod);
   if (event && !reasons.some((r) => r.includes(event))) reasons.push(event);
   return { ...s, reasons };
