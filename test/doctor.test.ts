@@ -135,7 +135,7 @@ beforeAll(async () => {
   // Rollouts in progress, both ways: revision 2 renames the port `web` to `http`.
   for (const [name, target] of [['api', 'http'], ['pay', 'web']] as const) {
     const d = deploy('ops', name, { app: name }, [{ name: 'web', containerPort: 8080 }], 2);
-    Object.assign(d.spec, { minReadySeconds: 3600, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+    Object.assign(d.spec, { minReadySeconds: 3600, progressDeadlineSeconds: 7200, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
     await cp.create(d);
     await cp.create(service('ops', name, { app: name }, [{ name: 'http', port: 80, targetPort: target }]));
     await cp.runPods('ops', `app=${name}`, 2, ready);
@@ -315,10 +315,10 @@ describe('svclint doctor names the real cause', () => {
     const all = doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[];
     const api = about(all, 'api');
     expect(api.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`)).toEqual(['target-port-unresolved:rolloutFixes:warning']);
-    expect(api[0]!.message).toContain('which the 2 pods of revision 1 of Deployment ops/api do not declare; a rollout to revision 2, which declares it, is in progress (revision 2 renames `web` to `http`)');
+    expect(api[0]!.message).toContain('which revision 1 of Deployment ops/api (2 pods) does not declare; a rollout to revision 2, which declares it, is in progress (revision 2 renames `web` to `http`)');
     const pay = about(all, 'pay');
     expect(pay.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`)).toEqual(['target-port-unresolved:rolloutBreaks:error']);
-    expect(pay[0]!.message).toContain('which revision 2 of Deployment ops/pay no longer declares (it renames `web` to `http`)');
+    expect(pay[0]!.message).toContain('which revision 2 of Deployment ops/pay (1 pod) no longer declares (it renames `web` to `http`)');
   });
 
   it('never shows a route to addresses kube-proxy ignores, and resolves in-cluster ExternalNames', () => {

@@ -82,8 +82,8 @@ const rule: Rule = {
     messages: {
       nameMissing: '{{port}} targets the port name {{target}}, but no selected container declares a port with that name{{found}}',
       protocolMismatch: '{{port}} targets the port name {{target}} over {{protocol}}, but the selected containers declare {{target}} only over {{other}}; a named port resolves only when name and protocol both match',
-      rolloutFixes: '{{port}} targets the port name {{target}}, which the {{pods}} of revision {{revision}} of {{deployment}} do not declare; a rollout to revision {{newest}}, which declares it, is in progress{{renamed}}: those pods get no traffic on this port until they are replaced',
-      rolloutBreaks: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} no longer declares{{renamed}}: its {{pods}} get no traffic on this port, and when the rollout finishes none will',
+      rolloutFixes: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} ({{pods}}) does not declare; a rollout to revision {{newest}}, which declares it, is in progress{{renamed}}: the pods of revision {{revision}} get no traffic on this port until they are replaced',
+      rolloutBreaks: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} ({{pods}}) no longer declares{{renamed}}: its pods get no traffic on this port, and when the rollout finishes no pod will',
       partial: '{{port}} targets the port name {{target}}, which resolves on {{resolved}} but not on {{missing}}: those pods are left out of this port\'s endpoints and get no traffic',
       quotedNumber: 'targetPort {{target}} is a quoted number, which Kubernetes reads as a port name; the API server rejects it (a port name must contain a letter) and no container port could ever be named that',
     },

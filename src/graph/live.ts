@@ -54,7 +54,8 @@ export function podState(body: Record<string, unknown>): PodState {
 }
 
 export function describeReasons(s: PodState): string {
-  return list(s.reasons, 3) || 'it is not ready';
+  const more = s.reasons.length > 3 ? `; and ${s.reasons.length - 3} more` : '';
+  return s.reasons.slice(0, 3).join('; ') + more || 'it is not ready';
 }
 
 /** Ready addresses an EndpointSlice (or v1 Endpoints) publishes, with the port names it carries. */
@@ -177,9 +178,8 @@ export function podStory(graph: Graphish, pod: Obj): PodState {
   if (s.ready) return s;
   const spec = isRecord(pod.body.spec) ? pod.body.spec : {};
   const node = typeof spec.nodeName === 'string' ? liveIndex(graph).nodes.get(spec.nodeName) : undefined;
-  const reasons = [...s.reasons];
   // A node that stopped reporting explains everything else: the pod's status is stale.
-  if (node?.problem) reasons.unshift(`its ${node.problem}`);
+  const reasons = node?.problem ? [`its ${node.problem}`, ...s.reasons.filter((r) => !r.startsWith('its Ready condition is not True'))] : [...s.reasons];
   const event = latestEvent(graph, pod);
   if (event && !reasons.some((r) => r.includes(event))) reasons.push(event);
   return { ...s, reasons };
