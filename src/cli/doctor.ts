@@ -42,11 +42,15 @@ export interface DoctorResult {
   files?: SourceFile[];
   /** Where the state came from: `context X`, or a file. */
   source: string;
+  /** Milliseconds since process start at each step (SVCLINT_TIMING=1 prints them). */
+  marks?: { start: number; kubeconfig: number; read: number };
 }
 
 /** Reads the live cluster (read-only: get and list only) and runs every rule over it. */
 export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO): Promise<DoctorResult> {
+  const start = performance.now();
   const kc = await loadKubeConfig(opts);
+  const kubeconfig = performance.now();
   const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];
   const read = await readCluster(kc, {
     namespaces,
@@ -54,6 +58,7 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     onProgress: io.isTTY ? (t) => io.stderr(`\r\u001b[2K${t}…`) : undefined,
   });
   if (io.isTTY) io.stderr('\r\u001b[2K');
+  const marks = { start, kubeconfig, read: performance.now() };
   for (const g of read.gaps) {
     io.stderr(`svclint: could not read ${g.kind}${g.namespace ? ` in namespace ${g.namespace}` : ''}: ${g.reason}; the checks that need it did not run there\n`);
   }
@@ -66,7 +71,7 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     files = local.files;
   }
   const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, live: true }, [], files);
-  return { graph, findings: runRules(graph, RULES, config), requests: read.requests, files, source: `context ${kc.getCurrentContext() || read.server}` };
+  return { graph, findings: runRules(graph, RULES, config), requests: read.requests, files, source: `context ${kc.getCurrentContext() || read.server}`, marks };
 }
 
 /** A saved cluster state (--from) instead of a live cluster, with the same -f overlay. */
@@ -101,6 +106,14 @@ export function kubectlOutputHabit(opts: { format?: Format[]; outputFile?: strin
   io.stderr(`svclint: reading -o ${files[i]} as --format json${files[i] === 'yaml' ? ' (JSON is valid YAML)' : ''}; -o is --output-file here\n`);
   opts.outputFile = files.filter((_, j) => j !== i);
   opts.format = [...(opts.format ?? []).slice(0, i), 'json', ...(opts.format ?? []).slice(i)];
+}
+
+/** `SVCLINT_TIMING=1`: one stderr line splitting the wall time (benchmarks read it). */
+export function timingLine(result: DoctorResult): string {
+  const m = result.marks;
+  if (!m) return '';
+  const ms = (a: number, b: number) => `${Math.round(b - a)} ms`;
+  return `svclint: timing: startup ${ms(0, m.start)}, kubeconfig ${ms(m.start, m.kubeconfig)}, requests ${ms(m.kubeconfig, m.read)} (${result.requests}), analysis ${ms(m.read, performance.now())}\n`;
 }
 
 /** What was read, for the summary line: `12 Services, 40 pods in 3 namespaces from context X`. */

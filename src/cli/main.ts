@@ -218,7 +218,7 @@ interface DoctorCliOptions extends DoctorOptions {
 }
 
 async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
-  const { doctorLive, doctorFrom, selectFindings, kubectlOutputHabit, readScope } = await import('./doctor.js');
+  const { doctorLive, doctorFrom, selectFindings, kubectlOutputHabit, readScope, timingLine } = await import('./doctor.js');
   const { chainView } = await import('../doctor/chain.js');
   let svcTarget: { namespace: string; name: string } | undefined;
   if (target) {
@@ -235,9 +235,11 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
   const code = findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
+  const timing = () => io.env.SVCLINT_TIMING && io.stderr(timingLine(result));
   if (svcTarget && !opts.format?.length) {
     const svc = result.graph.service(svcTarget.namespace, svcTarget.name)!;
     emit(io, chainView(result.graph, svc, result.findings), opts.outputFile?.[0]);
+    timing();
     return code;
   }
   const counts = countBySeverity(findings);
@@ -246,6 +248,7 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
   for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
+  timing();
   return code;
 }
 

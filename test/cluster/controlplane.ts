@@ -113,7 +113,7 @@ export class ControlPlane {
     else await this.api('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
   }
 
-  private heartbeats: NodeJS.Timeout[] = [];
+  private nodes = 0;
 
   /**
    * Plays a node's kubelet: registers the node Ready and renews its Lease every second.
@@ -124,16 +124,20 @@ export class ControlPlane {
     const now = () => new Date().toISOString();
     await this.create({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: opts.unschedulable ? { unschedulable: true } : {} });
     const ready = { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now(), lastTransitionTime: now() };
-    const st = await this.api('PATCH', `/api/v1/nodes/${name}/status`, { status: { conditions: [ready], addresses: [{ type: 'InternalIP', address: `192.168.0.${10 + this.heartbeats.length}` }] } }, 'application/merge-patch+json');
+    const st = await this.api('PATCH', `/api/v1/nodes/${name}/status`, { status: { conditions: [ready], addresses: [{ type: 'InternalIP', address: `192.168.0.${10 + this.nodes++}` }] } }, 'application/merge-patch+json');
     if (st.status >= 300) throw new Error(`node status ${name}: ${JSON.stringify(st.body).slice(0, 200)}`);
     const micro = () => new Date().toISOString().replace('Z', '000Z');
     await this.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: micro() } });
     if (opts.heartbeat === false) return;
-    const t = setInterval(() => {
-      void this.api('PATCH', `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`, { spec: { renewTime: micro() } }, 'application/merge-patch+json').catch(() => undefined);
-    }, 1000);
-    t.unref();
-    this.heartbeats.push(t);
+    // A child process renews the Lease: the tests block this event loop while svclint runs (spawnSync).
+    const renew = `const https = require('node:https');
+setInterval(() => {
+  const r = https.request(process.env.LEASE_URL, { method: 'PATCH', rejectUnauthorized: false, headers: { Authorization: 'Bearer ' + process.env.LEASE_TOKEN, 'Content-Type': 'application/merge-patch+json' } }, (res) => res.resume());
+  r.on('error', () => {});
+  r.end(JSON.stringify({ spec: { renewTime: new Date().toISOString().replace('Z', '000Z') } }));
+}, 1000);`;
+    const env = { ...process.env, LEASE_URL: `${this.server}/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`, LEASE_TOKEN: USERS.admin.token };
+    this.procs.push(spawn(process.execPath, ['-e', renew], { stdio: 'ignore', env }));
   }
 
   /** Writes a Warning event about a pod, as the kubelet does (reason, message, involvedObject). */
@@ -168,7 +172,6 @@ export class ControlPlane {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const t of this.heartbeats) clearInterval(t);
     for (const p of this.procs.reverse()) p.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
     for (const p of this.procs) if (p.exitCode === null) p.kill('SIGKILL');
