@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
-import { describeReasons, podStory, proxyView, publishedEndpoints, workloadOf } from '../../src/graph/live.js';
+import { describeReasons, hasReadyEndpoints, podStory, proxyView, publishedEndpoints, workloadOf } from '../../src/graph/live.js';
 import { resolveHost } from '../../src/graph/dns.js';
 import { code, list, plural } from '../../src/text.js';
 
@@ -13,14 +13,9 @@ function checkExternalName({ graph, report }: RuleContext, svc: ServiceNode): vo
   const r = resolveHost(graph, host, svc.object.namespace);
   if (r.kind === 'missing') {
     report({ object: svc.object, path: ['spec', 'externalName'], messageId: 'externalNameMissing', data: { host: code(host), name: code(r.name), namespace: code(r.namespace) } });
-  } else if (r.kind === 'service' && r.service.mode !== 'external-name' && !hasEndpoints(r.service)) {
+  } else if (r.kind === 'service' && r.service.mode !== 'external-name' && !hasReadyEndpoints(r.service)) {
     report({ object: svc.object, path: ['spec', 'externalName'], messageId: 'externalNameNotReady', data: { host: code(host), target: `${r.service.object.namespace}/${r.service.object.name}` } });
   }
-}
-
-function hasEndpoints(svc: ServiceNode): boolean {
-  if (svc.ports.length === 0) return svc.endpointObjects.some((o) => publishedEndpoints(o).ready.length > 0);
-  return svc.ports.some((p) => proxyView(svc.endpointObjects, p).used.length > 0);
 }
 
 const rule: Rule = {
@@ -30,7 +25,7 @@ const rule: Rule = {
     category: 'endpoints',
     severity: 'error',
     messages: {
-      podsNotReady: 'this Service selects {{pods}} but has no ready endpoints: {{why}}',
+      podsNotReady: 'this Service selects {{pods}} but has no ready endpoints{{fallback}}: {{why}}',
       slicesBehind: 'this Service selects {{ready}} ready, but kube-proxy has no endpoint for it: {{why}}',
       externalNameMissing: 'this ExternalName points at {{host}}, a Service of this cluster, but namespace {{namespace}} has no Service {{name}}: the name does not resolve',
       externalNameNotReady: 'this ExternalName points at {{host}}, and Service {{target}} has no ready endpoints: connections fail',
@@ -46,7 +41,7 @@ const rule: Rule = {
         checkExternalName(ctx, svc);
         continue;
       }
-      if (svc.mode !== 'selector' || svc.backends.length === 0 || hasEndpoints(svc)) continue;
+      if (svc.mode !== 'selector' || svc.backends.length === 0 || hasReadyEndpoints(svc)) continue;
       const pods = svc.backends.map((t) => ({ t, s: podStory(graph, t.owner) }));
       // A pod the port lookup leaves out serves no port of this Service.
       const unresolved = new Set(svc.ports.flatMap((p) => p.resolutions.filter((r) => r.targetPort === undefined).map((r) => r.template)));
@@ -80,7 +75,11 @@ const rule: Rule = {
         object: svc.object,
         path: ['spec', 'selector'],
         messageId: 'podsNotReady',
-        data: { pods: plural(pods.length, 'pod'), why: why.join('; ') + (notReady.length > 5 ? `; and ${notReady.length - 5} more` : '') },
+        data: {
+          pods: plural(pods.length, 'pod'),
+          fallback: svc.ports.some((p) => proxyView(svc.endpointObjects, p).fallback) ? ' (kube-proxy sends traffic to its terminating pods until they stop)' : '',
+          why: why.join('; ') + (notReady.length > 5 ? `; and ${notReady.length - 5} more` : ''),
+        },
         related: notReady.slice(0, 5).map((p) => ({ object: p.t.owner, path: ['status'], message: describeReasons(p.s) })),
       });
     }

@@ -2,7 +2,7 @@ import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Finding } from '../types/finding.js';
 import { describe, formatPath, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
-import { podStory, proxyView, publishedEndpoints, workloadOf } from '../graph/live.js';
+import { hasReadyEndpoints, podStory, proxyView, publishedEndpoints, workloadOf } from '../graph/live.js';
 import { resolveHost } from '../graph/dns.js';
 
 const OK = '✔';
@@ -99,7 +99,7 @@ function externalName(graph: ServiceGraph, svc: ServiceNode): string[] {
   if (r.kind === 'missing') out.push(`  ${BAD} ${host} names Service ${r.namespace}/${r.name}, which does not exist`);
   else if (r.kind === 'service') {
     const t = r.service;
-    const ready = t.ports.length ? t.ports.some((p) => proxyView(t.endpointObjects, p).used.length > 0) : t.endpointObjects.some((x) => publishedEndpoints(x).ready.length > 0);
+    const ready = hasReadyEndpoints(t);
     out.push(`  ${mark(ready)} ${host} is Service ${t.object.namespace}/${t.object.name}, ${ready ? 'with ready endpoints' : 'which has no ready endpoints'}`);
   }
   return out;
@@ -138,7 +138,7 @@ function routes(svc: ServiceNode, ip: string): string[] {
     const addrs = view.used;
     const target = [...new Set(sp.resolutions.map((r) => r.targetPort).filter((x) => x !== undefined))].join('|') || (sp.target.kind === 'number' ? sp.target.value : '?');
     const to = addrs.length ? addrs.slice(0, 5).map((a) => `${a}:${target}`).join(', ') + (addrs.length > 5 ? ` and ${addrs.length - 5} more` : '') : 'nothing';
-    out.push(`  ${mark(addrs.length > 0)} route ${svc.headless ? 'headless' : ip}:${sp.port}/${sp.protocol} → ${to}${view.fallback ? ' (terminating endpoints: none is ready)' : ''}`);
+    out.push(`  ${mark(addrs.length > 0 && !view.fallback)} route ${svc.headless ? 'headless' : ip}:${sp.port}/${sp.protocol} → ${to}${view.fallback ? ' (only terminating endpoints, used until they stop)' : ''}`);
     for (const why of view.ignored) out.push(`      ${why}`);
   }
   return out;

@@ -277,3 +277,12 @@ export function templatePorts(o: Obj): { name?: string; containerPort?: number; 
     protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
   }));
 }
+
+/** Whether kube-proxy has ready endpoints for some port of the Service (terminating ones it falls back to do not count). */
+export function hasReadyEndpoints(svc: { ports: readonly { name?: string; protocol: string }[]; endpointObjects: readonly { kind: string; name: string; body: Record<string, unknown> }[] }): boolean {
+  if (svc.ports.length === 0) return svc.endpointObjects.some((o) => publishedEndpoints(o).ready.length > 0);
+  return svc.ports.some((p) => {
+    const v = proxyView(svc.endpointObjects, p);
+    return v.used.length > 0 && !v.fallback;
+  });
+}
