@@ -176,7 +176,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
     .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
     .option('--format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish; with svc/NAME, a chain view)`, collectFormat)
-    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect)
+    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable (-o json and -o yaml, as in kubectl, mean --format json)', collect)
     .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
     .action(async (target: string | undefined, opts: DoctorCliOptions) => {
       exitCode = await doctorAction(target, opts, io);
