@@ -24,7 +24,10 @@ const rule: Rule = {
       } else if (!svc.endpointObjects.some((o) => publishedEndpoints(o).ready.length > 0)) {
         report({ object: svc.object, path: ['spec'], messageId: 'noneReady', data: { count: svc.endpointObjects.length } });
       } else if (svc.ports.length && !svc.ports.some((p) => proxyView(svc.endpointObjects, p).used.length > 0)) {
-        const why = [...new Set(svc.ports.flatMap((p) => proxyView(svc.endpointObjects, p).ignored))];
+        const views = svc.ports.map((p) => proxyView(svc.endpointObjects, p));
+        // Port names that differ are endpoints-orphaned's finding: one cause, one finding.
+        if (views.every((v) => v.onlyPortNames)) continue;
+        const why = [...new Set(views.flatMap((v) => v.ignored))];
         report({ object: svc.object, path: ['spec'], messageId: 'ignored', data: { why: list(why, 3) || 'no endpoint is ready' } });
       }
     }

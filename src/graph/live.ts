@@ -229,6 +229,8 @@ export interface ProxyView {
   fallback: boolean;
   /** Why published addresses are not used, one line per slice. */
   ignored: string[];
+  /** Every ignored slice lacks the port name (endpoints-orphaned names that cause). */
+  onlyPortNames: boolean;
 }
 
 /**
@@ -240,6 +242,7 @@ export function proxyView(objs: readonly { kind: string; name: string; body: Rec
   const ready: string[] = [];
   const fallback: string[] = [];
   const ignored: string[] = [];
+  let other = 0; // ignored for a reason other than a missing port name
   const name = port.name ?? '';
   for (const o of objs) {
     if (o.kind === 'Endpoints') {
@@ -251,10 +254,13 @@ export function proxyView(objs: readonly { kind: string; name: string; body: Rec
     const eps = arr(o.body.endpoints).filter((e) => Array.isArray(e.addresses) && e.addresses.length > 0);
     if (o.body.addressType !== 'IPv4' && o.body.addressType !== 'IPv6') {
       if (eps.length) ignored.push(`EndpointSlice ${code(o.name)} has addressType ${String(o.body.addressType)}, which kube-proxy does not program`);
+      if (eps.length) other++;
       continue;
     }
-    if (!arr(o.body.ports).some((p) => String(p.name ?? '') === name && String(p.protocol ?? 'TCP') === port.protocol && typeof p.port === 'number')) {
+    const named = arr(o.body.ports).filter((p) => String(p.name ?? '') === name);
+    if (!named.some((p) => String(p.protocol ?? 'TCP') === port.protocol && typeof p.port === 'number')) {
       if (eps.length) ignored.push(`EndpointSlice ${code(o.name)} lists no port ${name ? `named ${code(name)}` : 'without a name'} over ${port.protocol}`);
+      if (eps.length && named.length) other++;
       continue;
     }
     for (const e of eps) {
@@ -265,7 +271,8 @@ export function proxyView(objs: readonly { kind: string; name: string; body: Rec
     }
   }
   const uniq = (l: string[]) => [...new Set(l)];
-  return ready.length ? { used: uniq(ready), fallback: false, ignored } : { used: uniq(fallback), fallback: fallback.length > 0, ignored };
+  const onlyPortNames = ignored.length > 0 && other === 0;
+  return ready.length ? { used: uniq(ready), fallback: false, ignored, onlyPortNames } : { used: uniq(fallback), fallback: fallback.length > 0, ignored, onlyPortNames };
 }
 
 /** Container ports of a ReplicaSet's (or any workload's) pod template. */
