@@ -289,6 +289,7 @@ describe('svclint doctor names the real cause', () => {
     const chain = doctor(['svc/ledger', '-n', 'ops']);
     expect(chain.stdout).toContain('✘ readiness: 0 of 1 pod(s) ready');
     expect(chain.stdout).toContain('its node `node-bad` is unreachable');
+    expect(chain.stdout).toMatch(/^ {2}✘ node `node-bad` is unreachable/m);
   }, 90_000);
 
   it('judges internalTrafficPolicy: Local against the live nodes', async () => {
@@ -333,9 +334,11 @@ describe('svclint doctor names the real cause', () => {
     expect(doctor(['svc/ledger-alias', '-n', 'ops']).stdout).toContain('✘ ledgers.ops.svc.cluster.local names Service ops/ledgers, which does not exist');
   });
 
-  it('shows the Ingresses that point at a Service, with their findings', () => {
+  it('shows the Ingresses and StatefulSets that point at a Service, with their findings', () => {
     const r = doctor(['svc/web', '-n', 'shop']);
     expect(r.stdout).toMatch(/✘ referred to by Ingress shop\/edge \(spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service\)\n {6}error: .*`grpc`.* \[ingress-backend-unknown\]/);
+    const sts = doctor(['svc/queue', '-n', 'data']);
+    expect(sts.stdout).toMatch(/✘ referred to by StatefulSet data\/queue \(spec\.serviceName\)\n {6}warning: .* \[statefulset-service-invalid\]/);
   });
 
   it('with -n, still finds the pods a selector matches in another namespace', () => {

@@ -14,7 +14,7 @@ import { stringMap } from '../graph/pods.js';
 import type { Finding } from '../types/finding.js';
 import type { ServiceGraph } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
-import { loadKubeConfig, readCluster } from '../doctor/cluster.js';
+import { listClusterWide, loadKubeConfig, readCluster, RESOURCES } from '../doctor/cluster.js';
 import { parseLabelSelector } from '../doctor/selector.js';
 
 export interface DoctorOptions {
@@ -57,6 +57,12 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     requestTimeoutMs: parseDuration(opts.requestTimeout),
     onProgress: io.isTTY ? (t) => io.stderr(`\r\u001b[2K${t}…`) : undefined,
   });
+  // With -n, a Service whose selector matches no pod there may match pods elsewhere: one cluster-wide list.
+  if (namespaces && selectsNothing(read.items)) {
+    const wide = await listClusterWide(read.reader, RESOURCES.find((r) => r.kind === 'Pod')!);
+    read.items.push(...wide.items);
+    if (wide.gap) read.gaps.push({ kind: 'Pod (cluster-wide)', reason: `${wide.gap.reason}; only namespace ${namespaces.join(', ')} was read, so pods that match from other namespaces are not shown` });
+  }
   if (io.isTTY) io.stderr('\r\u001b[2K');
   const marks = { start, kubeconfig, read: performance.now() };
   for (const g of read.gaps) {
@@ -71,7 +77,23 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     files = local.files;
   }
   const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, live: true }, [], files);
-  return { graph, findings: runRules(graph, RULES, config), requests: read.requests, files, source: `context ${kc.getCurrentContext() || read.server}`, marks };
+  return { graph, findings: runRules(graph, RULES, config), requests: read.reader.requests, files, source: `context ${kc.getCurrentContext() || read.server}`, marks };
+}
+
+/** Whether some Service read has a selector that matches no pod of its namespace. */
+function selectsNothing(items: Record<string, unknown>[]): boolean {
+  const labels = new Map<string, Record<string, string>[]>();
+  for (const it of items) {
+    if (it.kind !== 'Pod') continue;
+    const m = (it.metadata ?? {}) as { namespace?: string; labels?: Record<string, string> };
+    labels.set(m.namespace ?? '', [...(labels.get(m.namespace ?? '') ?? []), m.labels ?? {}]);
+  }
+  return items.some((it) => {
+    if (it.kind !== 'Service') return false;
+    const sel = Object.entries(((it.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {});
+    const ns = ((it.metadata ?? {}) as { namespace?: string }).namespace ?? '';
+    return sel.length > 0 && !(labels.get(ns) ?? []).some((l) => sel.every(([k, v]) => l[k] === v));
+  });
 }
 
 /** A saved cluster state (--from) instead of a live cluster, with the same -f overlay. */

@@ -2,7 +2,7 @@ import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Finding } from '../types/finding.js';
 import { describe, formatPath, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
-import { hasReadyEndpoints, podStory, proxyView, publishedEndpoints, workloadOf } from '../graph/live.js';
+import { hasReadyEndpoints, liveNodes, podStory, proxyView, publishedEndpoints, workloadOf } from '../graph/live.js';
 import { resolveHost } from '../graph/dns.js';
 
 const OK = '✔';
@@ -80,7 +80,7 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
   for (const r of referrers(graph, svc)) {
     const where = r.paths.map(formatPath);
     const theirs = findings.filter((f) => same(f, r.object) && (r.object.kind === 'StatefulSet' || where.some((p) => f.path.startsWith(p))));
-    out.push(`  ${mark(!theirs.some((f) => f.severity === 'error'))} referred to by ${describe(refOf(r.object))} (${where.join(', ')})`);
+    out.push(`  ${mark(!theirs.length)} referred to by ${describe(refOf(r.object))} (${where.join(', ')})`);
     for (const f of theirs) out.push(`      ${f.severity}: ${f.message} [${f.ruleId}]`);
   }
   const mine = findings.filter((f) => same(f, o));
@@ -116,6 +116,14 @@ function selected(graph: ServiceGraph, svc: ServiceNode, findings: Finding[]): s
   for (const p of pods.filter((x) => !x.s.ready).slice(0, 10)) {
     const w = workloadOf(graph, p.t.owner);
     out.push(`      ${describe(refOf(p.t.owner))}${w ? ` (${w})` : ''}: ${p.s.reasons.join('; ') || 'not ready'}`);
+  }
+  // The nodes these pods run on, when one is not Ready or is cordoned.
+  const nodes = new Map(liveNodes(graph).map((n) => [n.name, n]));
+  const on = new Set(pods.map((p) => (isRecord(p.t.owner.body.spec) ? p.t.owner.body.spec.nodeName : undefined)).filter((n): n is string => typeof n === 'string'));
+  for (const name of [...on].sort()) {
+    const n = nodes.get(name);
+    if (n?.problem) out.push(`  ${BAD} ${n.problem}`);
+    else if (n?.cordoned) out.push(`  ${NOTE} node \`${name}\` is cordoned (spec.unschedulable): no new pods are scheduled there`);
   }
   for (const sp of svc.ports) {
     const ok = sp.resolutions.filter((r) => r.targetPort !== undefined);

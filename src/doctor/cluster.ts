@@ -12,8 +12,6 @@ export interface Resource {
   optional?: boolean;
   /** Cluster-scoped (Nodes): one list whatever namespaces are asked for. */
   clusterScoped?: boolean;
-  /** Read cluster-wide even when namespaces are asked for (pods matching from elsewhere); per namespace when that is forbidden. */
-  wide?: boolean;
   fieldSelector?: string;
   /** Keep only the newest this many (Events). */
   keep?: number;
@@ -21,7 +19,7 @@ export interface Resource {
 
 export const RESOURCES: Resource[] = [
   { apiVersion: 'v1', kind: 'Service', plural: 'services' },
-  { apiVersion: 'v1', kind: 'Pod', plural: 'pods', wide: true },
+  { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
   { apiVersion: 'v1', kind: 'Node', plural: 'nodes', clusterScoped: true },
   { apiVersion: 'v1', kind: 'Event', plural: 'events', fieldSelector: 'type=Warning', keep: 1000 },
   { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', plural: 'endpointslices' },
@@ -65,6 +63,8 @@ export interface ClusterRead {
   endpointSource: 'EndpointSlice' | 'Endpoints';
   requests: number;
   server: string;
+  /** For follow-up lists (pods cluster-wide when a selector matches none in scope). */
+  reader: ClusterReader;
   /** kube-system facts for the DNS check, when readable. */
   dns?: { pods: Record<string, unknown>[]; service?: Record<string, unknown>; slices: Record<string, unknown>[]; corefile?: string; kubeProxyConfig?: string; readable: boolean };
 }
@@ -208,17 +208,11 @@ export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<Cl
   const state = { endpointSource: 'EndpointSlice' as ClusterRead['endpointSource'] };
   const scopes = opts.namespaces ?? [undefined];
   const read = async (r: Resource) => {
-    if (r.clusterScoped || (r.wide && opts.namespaces)) {
-      try {
-        opts.onProgress?.(`reading ${r.plural}`);
-        items.push(...(await reader.list(r, undefined, pageSize)));
-        return;
-      } catch (err) {
-        if (!isHttpError(err)) throw unreachable(reader.server, err);
-        const why = isHttpError(err, 403) ? 'forbidden (403): the credentials may not list it' : (err as Error).message;
-        if (r.clusterScoped) return void gaps.push({ kind: r.kind, reason: why });
-        gaps.push({ kind: `${r.kind} cluster-wide`, reason: `${why}; only namespace ${scopes.join(', ')} was read, so matching pods elsewhere are not shown` });
-      }
+    if (r.clusterScoped) {
+      const wide = await listClusterWide(reader, r, pageSize);
+      items.push(...wide.items);
+      if (wide.gap) gaps.push(wide.gap);
+      return;
     }
     for (const ns of scopes) {
       try {
@@ -251,7 +245,17 @@ export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<Cl
   } else {
     gaps.push({ kind: 'cluster DNS (kube-system)', reason: 'forbidden: the cluster DNS check did not run' });
   }
-  return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, dns };
+  return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, reader, dns };
+}
+
+/** One cluster-wide paged list; what forbids it becomes a gap. */
+export async function listClusterWide(reader: ClusterReader, r: Resource, pageSize = 500): Promise<{ items: Record<string, unknown>[]; gap?: Gap }> {
+  try {
+    return { items: await reader.list(r, undefined, pageSize) };
+  } catch (err) {
+    if (!isHttpError(err)) throw unreachable(reader.server, err);
+    return { items: [], gap: { kind: r.kind, reason: isHttpError(err, 403) ? 'forbidden (403): the credentials may not list it' : (err as Error).message } };
+  }
 }
 
 /** Cluster DNS health inputs: a fixed handful of requests in kube-system. */
