@@ -437,6 +437,9 @@ describe('svclint doctor, limited credentials and faults', () => {
   it('keeps going without list pods, and says which checks did not run', () => {
     const r = doctor(['-n', 'shop', '--format', 'json'], 'nopods');
     expect(r.stderr).toMatch(/could not read Pod in namespace shop: forbidden \(403\)/);
+    // Nodes and Events are optional context: forbidden, they are named and skipped.
+    expect(r.stderr).toMatch(/could not read Node: forbidden \(403\)/);
+    expect(r.stderr).toMatch(/could not read Event in namespace shop: forbidden \(403\)/);
     expect(r.code).toBeLessThan(2);
   });
 
