@@ -166,7 +166,9 @@ export function liveNodes(graph: Graphish): NodeState[] {
 
 /** The newest Warning event about a pod (Unhealthy, BackOff, FailedScheduling, FailedMount...), in one line. */
 export function latestEvent(graph: Graphish, pod: Obj): string | undefined {
-  const e = liveIndex(graph).events.get(key('Pod', pod.namespace, pod.name))?.[0];
+  // A pod recreated under the same name (StatefulSets) is another object: match the uid when both have one.
+  const uid = metaOf(pod).uid;
+  const e = liveIndex(graph).events.get(key('Pod', pod.namespace, pod.name))?.find((x) => !uid || !isRecord(x.involvedObject) || !x.involvedObject.uid || x.involvedObject.uid === uid);
   if (!e) return undefined;
   const count = typeof e.count === 'number' && e.count > 1 ? ` (×${e.count})` : '';
   return `event ${String(e.reason)}: ${firstLine(String(e.message ?? ''))}${count}`;
