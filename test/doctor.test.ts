@@ -152,6 +152,10 @@ beforeAll(async () => {
   await cp.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ledger-alias', namespace: 'ops' }, spec: { type: 'ExternalName', externalName: 'ledgers.ops.svc.cluster.local' } });
   // An Ingress to a port the healthy `web` Service does not have.
   await cp.create({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'edge', namespace: 'shop' }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'grpc' } } } }] } }] } });
+  // A Gateway API HTTPRoute (its CRD, as the Gateway API installs it, reduced to the schema-less minimum) to a port `web` lacks.
+  await cp.create({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'httproutes.gateway.networking.k8s.io', annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/2466' } }, spec: { group: 'gateway.networking.k8s.io', scope: 'Namespaced', names: { kind: 'HTTPRoute', plural: 'httproutes', singular: 'httproute', listKind: 'HTTPRouteList' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] } });
+  const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'storefront', namespace: 'shop' }, spec: { parentRefs: [{ name: 'gateway' }], rules: [{ backendRefs: [{ name: 'web', port: 8443 }] }] } };
+  await until('the HTTPRoute CRD to be served', async () => (await cp.api('POST', '/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes', route)).status < 300, 30_000);
   // A Service in `edge` whose pods run only in `shop`.
   await cp.create(service('edge', 'mirror', { app: 'web' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
   // internalTrafficPolicy: Local with its one backend on node-1.
@@ -334,9 +338,10 @@ describe('svclint doctor names the real cause', () => {
     expect(doctor(['svc/ledger-alias', '-n', 'ops']).stdout).toContain('✘ ledgers.ops.svc.cluster.local names Service ops/ledgers, which does not exist');
   });
 
-  it('shows the Ingresses and StatefulSets that point at a Service, with their findings', () => {
+  it('shows the Ingresses, HTTPRoutes and StatefulSets that point at a Service, with their findings', () => {
     const r = doctor(['svc/web', '-n', 'shop']);
     expect(r.stdout).toMatch(/✘ referred to by Ingress shop\/edge \(spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service\)\n {6}error: .*`grpc`.* \[ingress-backend-unknown\]/);
+    expect(r.stdout).toMatch(/✘ referred to by HTTPRoute shop\/storefront \(spec\.rules\[0\]\.backendRefs\[0\]\)\n {6}error: .*8443.* \[route-backend-unknown\]/);
     const sts = doctor(['svc/queue', '-n', 'data']);
     expect(sts.stdout).toMatch(/✘ referred to by StatefulSet data\/queue \(spec\.serviceName\)\n {6}warning: .* \[statefulset-service-invalid\]/);
   });
