@@ -132,6 +132,14 @@ beforeAll(async () => {
   // The kubelet's own words for the failing readiness probe of `search`.
   const [searchPod] = (await cp.pods('shop', 'app=search')).map((p) => (p.metadata as { name: string }).name);
   await cp.podEvent('shop', searchPod!, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503\n', { count: 14 });
+  // A pod no node accepts: the scheduler's condition and event, as it writes them.
+  await cp.create(deploy('ops', 'batch', { app: 'batch' }, [{ name: 'http', containerPort: 8080 }]));
+  await cp.create(service('ops', 'batch', { app: 'batch' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  const unschedulable = '0/2 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 1 node(s) didn\'t match Pod\'s node affinity/selector.';
+  await until('the batch pod', async () => (await cp.pods('ops', 'app=batch')).length === 1, 30_000);
+  const [batchPod] = (await cp.pods('ops', 'app=batch')).map((p) => (p.metadata as { name: string }).name);
+  await cp.api('PATCH', `/api/v1/namespaces/ops/pods/${batchPod}/status`, { status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: unschedulable }] } }, 'application/merge-patch+json');
+  await cp.podEvent('ops', batchPod!, 'FailedScheduling', unschedulable, { component: 'default-scheduler' });
   // Rollouts in progress, both ways: revision 2 renames the port `web` to `http`.
   for (const [name, target] of [['api', 'http'], ['pay', 'web']] as const) {
     const d = deploy('ops', name, { app: name }, [{ name: 'web', containerPort: 8080 }], 2);
@@ -314,6 +322,13 @@ describe('svclint doctor names the real cause', () => {
     expect(lb.map((f) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
     expect(lb[0]!.message).toContain('its Ready condition is not True (ReadinessGatesNotReady: corresponding condition of pod readiness gate "example.com/lb-registered" does not exist.)');
     expect(lb[0]!.message).toContain('event TargetNotRegistered: target is not registered with load balancer lb-1');
+  });
+
+  it('says why a pod is not scheduled, once', () => {
+    const batch = about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'batch');
+    expect(batch.map((f) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
+    expect(batch[0]!.message).toContain("it is not scheduled (0/2 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 1 node(s) didn't match Pod's node affinity/selector.)");
+    expect(batch[0]!.message).not.toContain('event FailedScheduling');
   });
 
   it('tells a rollout that fixes a port from one that breaks it', () => {

@@ -165,13 +165,13 @@ export function liveNodes(graph: Graphish): NodeState[] {
 }
 
 /** The newest Warning event about a pod (Unhealthy, BackOff, FailedScheduling, FailedMount...), in one line. */
-export function latestEvent(graph: Graphish, pod: Obj): string | undefined {
+export function latestEvent(graph: Graphish, pod: Obj): { reason: string; message: string; text: string } | undefined {
   // A pod recreated under the same name (StatefulSets) is another object: match the uid when both have one.
   const uid = metaOf(pod).uid;
   const e = liveIndex(graph).events.get(key('Pod', pod.namespace, pod.name))?.find((x) => !uid || !isRecord(x.involvedObject) || !x.involvedObject.uid || x.involvedObject.uid === uid);
   if (!e) return undefined;
   const count = typeof e.count === 'number' && e.count > 1 ? ` (×${e.count})` : '';
-  return `event ${String(e.reason)}: ${firstLine(String(e.message ?? ''))}${count}`;
+  return { reason: String(e.reason), message: firstLine(String(e.message ?? '')), text: `event ${String(e.reason)}: ${firstLine(String(e.message ?? ''))}${count}` };
 }
 
 /** podState, plus the node the pod runs on and the kubelet's latest words about it. */
@@ -183,7 +183,8 @@ export function podStory(graph: Graphish, pod: Obj): PodState {
   // A node that stopped reporting explains everything else: the pod's status is stale.
   const reasons = node?.problem ? [`its ${node.problem}`, ...s.reasons.filter((r) => !r.startsWith('its Ready condition is not True'))] : [...s.reasons];
   const event = latestEvent(graph, pod);
-  if (event && !reasons.some((r) => r.includes(event))) reasons.push(event);
+  // The scheduler's message is often the PodScheduled condition's too: say it once.
+  if (event && !reasons.some((r) => r.includes(event.message))) reasons.push(event.text);
   return { ...s, reasons };
 }
 
