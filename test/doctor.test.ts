@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { ControlPlane, RUNNING, type User } from './cluster/controlplane.js';
  * test plays the kubelet (binds pods, writes their status); the real EndpointSlice
  * controller publishes slices from it.
  */
-const cp = new ControlPlane();
+const cp = new ControlPlane({ nodeLifecycle: true });
 
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const deploy = (namespace: string, name: string, labels: Record<string, string>, ports: Record<string, unknown>[], replicas = 1) => ({
@@ -22,6 +22,18 @@ const service = (namespace: string, name: string, selector: Record<string, strin
 });
 const ready = (ip: string) => RUNNING(ip, true, [{ name: 'app', ready: true, restartCount: 0, image: 'example/app:1', imageID: '', state: { running: { startedAt: '2026-11-26T06:00:00Z' } } }]);
 const crashing = (ip: string) => RUNNING(ip, false, [{ name: 'app', ready: false, restartCount: 5, image: 'example/app:1', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'Error', exitCode: 2, startedAt: '2026-11-26T06:00:00Z', finishedAt: '2026-11-26T06:00:01Z' } } }]);
+
+/** The pod-template-hash of a Deployment's ReplicaSet of that revision, once the controller made it. */
+async function newestHash(namespace: string, name: string, revision: number): Promise<string> {
+  for (let i = 0; i < 150; i++) {
+    const r = await cp.api('GET', `/apis/apps/v1/namespaces/${namespace}/replicasets?labelSelector=app%3D${name}`);
+    const rs = ((r.body.items ?? []) as { metadata: { annotations?: Record<string, string>; labels: Record<string, string> }; status?: { replicas?: number } }[])
+      .find((x) => x.metadata.annotations?.['deployment.kubernetes.io/revision'] === String(revision) && (x.status?.replicas ?? 0) > 0);
+    if (rs) return rs.metadata.labels['pod-template-hash']!;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  throw new Error(`no ReplicaSet of revision ${revision} for ${namespace}/${name}`);
+}
 
 function doctor(args: string[], user: User = 'doctor') {
   const r = cli(['doctor', '--kubeconfig', cp.kubeconfig(user), ...args]);
@@ -97,6 +109,73 @@ beforeAll(async () => {
   await cp.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'queue', namespace: 'data' }, spec: { serviceName: 'queue', replicas: 1, selector: { matchLabels: { app: 'queue' } }, template: { metadata: { labels: { app: 'queue' } }, spec: { containers: [{ name: 'app', image: 'rabbitmq:4', ports: [{ name: 'amqp', containerPort: 5672 }] }] } } } });
   await cp.runPods('data', 'app=queue', 1, ready);
 
+  // A node that stops reporting (no kubelet heartbeat): the node-lifecycle controller marks it.
+  for (const n of ['ops', 'edge', 'ok']) await cp.create(ns(n));
+  await cp.addNode('node-bad', { heartbeat: false });
+  const tolerate = [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }, { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }];
+  const ledger = deploy('ops', 'ledger', { app: 'ledger' }, [{ name: 'http', containerPort: 8080 }]);
+  (ledger.spec.template.spec as Record<string, unknown>).tolerations = tolerate;
+  await cp.create(ledger);
+  await cp.create(service('ops', 'ledger', { app: 'ledger' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  await cp.runPods('ops', 'app=ledger', 1, ready, 'node-bad');
+  // A readiness gate no controller has set, with that controller's event.
+  const gated = deploy('ops', 'lb', { app: 'lb' }, [{ name: 'http', containerPort: 8080 }]);
+  (gated.spec.template.spec as Record<string, unknown>).readinessGates = [{ conditionType: 'example.com/lb-registered' }];
+  await cp.create(gated);
+  await cp.create(service('ops', 'lb', { app: 'lb' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  const [gatePod] = await cp.runPods('ops', 'app=lb', 1, (ip) => ({
+    ...ready(ip),
+    conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Initialized', status: 'True' }, { type: 'ContainersReady', status: 'True' },
+      { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady', message: 'corresponding condition of pod readiness gate "example.com/lb-registered" does not exist.' }],
+  }));
+  await cp.podEvent('ops', gatePod!, 'TargetNotRegistered', 'target is not registered with load balancer lb-1: health checks failed', { component: 'example.com/lb-controller' });
+  // The kubelet's own words for the failing readiness probe of `search`.
+  const [searchPod] = (await cp.pods('shop', 'app=search')).map((p) => (p.metadata as { name: string }).name);
+  await cp.podEvent('shop', searchPod!, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503\n', { count: 14 });
+  // A pod no node accepts: the scheduler's condition and event, as it writes them.
+  await cp.create(deploy('ops', 'batch', { app: 'batch' }, [{ name: 'http', containerPort: 8080 }]));
+  await cp.create(service('ops', 'batch', { app: 'batch' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  const unschedulable = '0/2 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 1 node(s) didn\'t match Pod\'s node affinity/selector.';
+  await until('the batch pod', async () => (await cp.pods('ops', 'app=batch')).length === 1, 30_000);
+  const [batchPod] = (await cp.pods('ops', 'app=batch')).map((p) => (p.metadata as { name: string }).name);
+  await cp.api('PATCH', `/api/v1/namespaces/ops/pods/${batchPod}/status`, { status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: unschedulable }] } }, 'application/merge-patch+json');
+  await cp.podEvent('ops', batchPod!, 'FailedScheduling', unschedulable, { component: 'default-scheduler' });
+  // Rollouts in progress, both ways: revision 2 renames the port `web` to `http`.
+  for (const [name, target] of [['api', 'http'], ['pay', 'web']] as const) {
+    const d = deploy('ops', name, { app: name }, [{ name: 'web', containerPort: 8080 }], 2);
+    Object.assign(d.spec, { minReadySeconds: 3600, progressDeadlineSeconds: 7200, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+    await cp.create(d);
+    await cp.create(service('ops', name, { app: name }, [{ name: 'http', port: 80, targetPort: target }]));
+    await cp.runPods('ops', `app=${name}`, 2, ready);
+    const patch = { spec: { template: { spec: { containers: [{ name: 'app', image: 'example/app:2', ports: [{ name: 'http', containerPort: 8080 }] }] } } } };
+    const r = await cp.api('PATCH', `/apis/apps/v1/namespaces/ops/deployments/${name}`, patch, 'application/strategic-merge-patch+json');
+    expect(r.status).toBeLessThan(300);
+    const hash = await newestHash('ops', name, 2);
+    await cp.runPods('ops', `app=${name},pod-template-hash=${hash}`, 1, ready);
+  }
+  // A selectorless Service whose only slice is FQDN, which kube-proxy ignores.
+  await cp.create(service('ops', 'billing', undefined, [{ name: 'https', port: 443 }]));
+  await cp.create({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'billing-1', namespace: 'ops', labels: { 'kubernetes.io/service-name': 'billing' } }, addressType: 'FQDN', ports: [{ name: 'https', port: 443 }], endpoints: [{ addresses: ['billing.example.com'] }] });
+  // An ExternalName to a Service of this cluster that does not exist.
+  await cp.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ledger-alias', namespace: 'ops' }, spec: { type: 'ExternalName', externalName: 'ledgers.ops.svc.cluster.local' } });
+  // An Ingress to a port the healthy `web` Service does not have.
+  await cp.create({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'edge', namespace: 'shop' }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'grpc' } } } }] } }] } });
+  // A Gateway API HTTPRoute (its CRD, as the Gateway API installs it, reduced to the schema-less minimum) to a port `web` lacks.
+  await cp.create({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'httproutes.gateway.networking.k8s.io', annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/2466' } }, spec: { group: 'gateway.networking.k8s.io', scope: 'Namespaced', names: { kind: 'HTTPRoute', plural: 'httproutes', singular: 'httproute', listKind: 'HTTPRouteList' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] } });
+  const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'storefront', namespace: 'shop' }, spec: { parentRefs: [{ name: 'gateway' }], rules: [{ backendRefs: [{ name: 'web', port: 8443 }] }] } };
+  await until('the HTTPRoute CRD to be served', async () => (await cp.api('POST', '/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes', route)).status < 300, 30_000);
+  // A Service in `edge` whose pods run only in `shop`.
+  await cp.create(service('edge', 'mirror', { app: 'web' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  // internalTrafficPolicy: Local with its one backend on node-1.
+  await cp.create(deploy('ops', 'near', { app: 'near' }, [{ name: 'http', containerPort: 8080 }]));
+  await cp.create({ ...service('ops', 'near', { app: 'near' }, [{ name: 'http', port: 80, targetPort: 'http' }]), spec: { selector: { app: 'near' }, internalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
+  await cp.runPods('ops', 'app=near', 1, ready);
+  // A healthy namespace.
+  await cp.create(deploy('ok', 'site', { app: 'site' }, [{ name: 'http', containerPort: 8080 }], 2));
+  await cp.create(service('ok', 'site', { app: 'site' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  await cp.runPods('ok', 'app=site', 2, ready);
+  await cp.create({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'site', namespace: 'ok' }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'site', port: { name: 'http' } } } }] } }] } });
+  await cp.waitSlices('ok', 'site', 2);
   await cp.waitSlices('shop', 'web', 2);
   await cp.waitSlices('data', 'cache', 1);
   await cp.waitSlices('shop', 'orders', 0, 2);
@@ -159,20 +238,23 @@ describe('svclint doctor, whole cluster', () => {
     expect(names, JSON.stringify(findings.map((f) => f.message))).toEqual(['manual-endpoints-missing:legacy-db', 'statefulset-service-invalid:queue']);
     expect(findings.some((f) => f.ruleId === 'cluster-dns-unhealthy')).toBe(true);
     const labelled = doctor(['-l', 'nothing=here', '--format', 'json']);
-    expect(labelled.json().findings).toEqual([]);
+    expect(labelled.code).toBe(2);
   });
 
-  it('reads with a fixed number of requests, however many Services there are', async () => {
+  it('reads with a fixed number of requests, however many Services and pods there are', async () => {
     const before = cp.requestsBy('doctor');
     doctor(['-n', 'data', '--format', 'json']);
     const first = cp.requestsBy('doctor') - before;
-    for (let i = 0; i < 30; i++) await cp.create(service('data', `extra-${i}`, undefined, [{ port: 80 }]));
+    for (let i = 0; i < 100; i++) {
+      await cp.create(service('data', `extra-${i}`, undefined, [{ port: 80 }]));
+      await cp.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `extra-${i}`, namespace: 'data', labels: { app: `extra-${i}` } }, spec: { containers: [{ name: 'app', image: 'example/app:1' }] } });
+    }
     const mid = cp.requestsBy('doctor');
     doctor(['-n', 'data', '--format', 'json']);
     const second = cp.requestsBy('doctor') - mid;
     expect(first).toBeGreaterThan(0);
     expect(second).toBe(first);
-  });
+  }, 120_000);
 });
 
 describe('svclint doctor -f: local manifests over the live state', () => {
@@ -189,6 +271,156 @@ describe('svclint doctor -f: local manifests over the live state', () => {
     expect(renamed.findings.map((x) => `${x.ruleId}:${x.object?.name}`)).toContain('target-port-unresolved:web');
     // Without the overlay the live Service is fine.
     expect(doctor(['-n', 'shop', '--format', 'json']).json().findings.filter((x) => x.object?.name === 'web')).toEqual([]);
+  });
+});
+
+type Found = { ruleId: string; messageId: string; message: string; severity?: string; object?: { namespace: string; name: string } };
+const about = (fs: Found[], name: string) => fs.filter((f) => f.object?.name === name);
+
+async function until(what: string, ok: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('svclint doctor names the real cause', () => {
+  it('names the node that stopped reporting, as the node-lifecycle controller marked it', async () => {
+    await until('node-bad to be marked unreachable, and its pod not ready', async () => {
+      const n = (await cp.api('GET', '/api/v1/nodes/node-bad')).body as { spec?: { taints?: { key: string }[] }; status?: { conditions?: { type: string; status: string }[] } };
+      const slices = await cp.api('GET', '/apis/discovery.k8s.io/v1/namespaces/ops/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dledger');
+      const eps = ((slices.body.items ?? []) as { endpoints?: { conditions?: { ready?: boolean } }[] }[]).flatMap((x) => x.endpoints ?? []);
+      return n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown' && !!n.spec?.taints?.some((t) => t.key === 'node.kubernetes.io/unreachable') && eps.length === 1 && eps[0]!.conditions?.ready === false;
+    });
+    const r = doctor(['-n', 'ops', '--format', 'json']);
+    const ledger = about(r.json().findings as Found[], 'ledger');
+    expect(ledger.map((f) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
+    expect(ledger[0]!.message).toMatch(/\(Deployment ops\/ledger\): its node `node-bad` is unreachable \(Ready is Unknown: NodeStatusUnknown, Kubelet stopped posting node status\.\), tainted `node\.kubernetes\.io\/unreachable`/);
+    const chain = doctor(['svc/ledger', '-n', 'ops']);
+    expect(chain.stdout).toContain('✘ readiness: 0 of 1 pod(s) ready');
+    expect(chain.stdout).toContain('its node `node-bad` is unreachable');
+    expect(chain.stdout).toMatch(/^ {2}✘ node `node-bad` is unreachable/m);
+  }, 90_000);
+
+  it('judges internalTrafficPolicy: Local against the live nodes', async () => {
+    // node-1 is the only Ready node and runs the backend: clean.
+    expect(about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'near')).toEqual([]);
+    await cp.addNode('node-2');
+    const fs = about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'near');
+    expect(fs.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['internal-traffic-local-partial:liveNodes']);
+    expect(fs[0]!.message).toContain('node `node-2` has no ready backend of this Service (Deployment ops/near)');
+    expect(fs[0]!.message).not.toContain('node-bad');
+  });
+
+  it('quotes the kubelet and the controllers: probe failures, readiness gates', () => {
+    const all = doctor(['--format', 'json']).json().findings as Found[];
+    const search = about(all, 'search').find((f) => f.ruleId === 'service-no-ready-endpoints')!;
+    expect(search.message).toContain('event Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503 (×14)');
+    const lb = about(all, 'lb');
+    expect(lb.map((f) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
+    expect(lb[0]!.message).toContain('its Ready condition is not True (ReadinessGatesNotReady: corresponding condition of pod readiness gate "example.com/lb-registered" does not exist.)');
+    expect(lb[0]!.message).toContain('event TargetNotRegistered: target is not registered with load balancer lb-1');
+  });
+
+  it('says why a pod is not scheduled, once', () => {
+    const batch = about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'batch');
+    expect(batch.map((f) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
+    expect(batch[0]!.message).toContain("it is not scheduled (0/2 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 1 node(s) didn't match Pod's node affinity/selector.)");
+    expect(batch[0]!.message).not.toContain('event FailedScheduling');
+  });
+
+  it('tells a rollout that fixes a port from one that breaks it', () => {
+    const all = doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[];
+    const api = about(all, 'api');
+    expect(api.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`)).toEqual(['target-port-unresolved:rolloutFixes:warning']);
+    expect(api[0]!.message).toContain('which revision 1 of Deployment ops/api (2 pods) does not declare; a rollout to revision 2, which declares it, is in progress (revision 2 renames `web` to `http`)');
+    const pay = about(all, 'pay');
+    expect(pay.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`)).toEqual(['target-port-unresolved:rolloutBreaks:error']);
+    expect(pay[0]!.message).toContain('which revision 2 of Deployment ops/pay (1 pod) no longer declares (it renames `web` to `http`)');
+  });
+
+  it('never shows a route to addresses kube-proxy ignores, and resolves in-cluster ExternalNames', () => {
+    const all = doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[];
+    const billing = about(all, 'billing');
+    expect(billing.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['manual-endpoints-missing:ignored']);
+    expect(billing[0]!.message).toContain('EndpointSlice `billing-1` has addressType FQDN, which kube-proxy does not program');
+    const chain = doctor(['svc/billing', '-n', 'ops']).stdout;
+    expect(chain).toMatch(/✘ route 10\.96\.\d+\.\d+:443\/TCP → nothing\n {6}EndpointSlice `billing-1` has addressType FQDN/);
+    const alias = about(all, 'ledger-alias');
+    expect(alias.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['service-no-ready-endpoints:externalNameMissing']);
+    expect(doctor(['svc/ledger-alias', '-n', 'ops']).stdout).toContain('✘ ledgers.ops.svc.cluster.local names Service ops/ledgers, which does not exist');
+  });
+
+  it('shows the Ingresses, HTTPRoutes and StatefulSets that point at a Service, with their findings', () => {
+    const r = doctor(['svc/web', '-n', 'shop']);
+    expect(r.stdout).toMatch(/✘ referred to by Ingress shop\/edge \(spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service\)\n {6}error: .*`grpc`.* \[ingress-backend-unknown\]/);
+    expect(r.stdout).toMatch(/✘ referred to by HTTPRoute shop\/storefront \(spec\.rules\[0\]\.backendRefs\[0\]\)\n {6}error: .*8443.* \[route-backend-unknown\]/);
+    const sts = doctor(['svc/queue', '-n', 'data']);
+    expect(sts.stdout).toMatch(/✘ referred to by StatefulSet data\/queue \(spec\.serviceName\)\n {6}warning: .* \[statefulset-service-invalid\]/);
+  });
+
+  it('with -n, still finds the pods a selector matches in another namespace', () => {
+    const fs = doctor(['-n', 'edge', '--format', 'json']).json().findings as Found[];
+    const mirror = about(fs, 'mirror');
+    expect(mirror.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['selector-no-match:otherNamespace']);
+    expect(mirror[0]!.message).toContain('shop');
+  });
+
+  it('gives one finding for one cause: a UDP-only named port on a ready pod', () => {
+    const fs = about(doctor(['-n', 'shop', '--format', 'json']).json().findings as Found[], 'resolver');
+    expect(fs.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['target-port-unresolved:protocolMismatch']);
+  });
+
+  it('leaves a healthy namespace clean and says what it read', () => {
+    const r = doctor(['-n', 'ok', '--format', 'json']);
+    expect((r.json().findings as Found[]).filter((f) => f.ruleId !== 'cluster-dns-unhealthy')).toEqual([]);
+    const text = doctor(['-n', 'ok']);
+    expect(text.stdout).toContain('in 1 Service, 2 pods in 1 namespace from context doctor');
+    expect(text.stdout).not.toMatch(/in 0 files/);
+    expect(doctor(['svc/site', '-n', 'ok']).stdout).toContain('✔ referred to by Ingress ok/site');
+  });
+});
+
+describe('svclint doctor options', () => {
+  it('exits 2 when a filter picks no Service', () => {
+    for (const [args, msg] of [
+      [['-l', 'nothing=here'], 'no Service matches -l nothing=here'],
+      [['-n', 'no-such-namespace'], 'no Service in namespace no-such-namespace'],
+      [['svc/nope', '-n', 'shop', '--format', 'json'], 'no Service shop/nope'],
+    ] as const) {
+      const r = doctor([...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(msg);
+      expect(r.stdout).not.toContain('no problems');
+    }
+  });
+
+  it('reads -o json as a format, and writes svc/NAME to -o FILE', () => {
+    const r = doctor(['svc/orders', '-n', 'shop', '-o', 'json']);
+    expect(r.stderr).toBe('svclint: reading -o json as --format json; -o is --output-file here\n');
+    expect((r.json().findings as Found[]).map((f) => f.object?.name)).toContain('orders');
+    const d = mkdtempSync(path.join(tmpdir(), 'svclint-chain-'));
+    const out = path.join(d, 'chain.txt');
+    const w = doctor(['svc/orders', '-n', 'shop', '-o', out]);
+    expect(w.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toMatch(/^Service shop\/orders /);
+  });
+
+  it('lays -f manifests over a saved state read with --from', async () => {
+    const items: Record<string, unknown>[] = [];
+    for (const [api, kind, plural] of [['v1', 'Service', 'services'], ['v1', 'Pod', 'pods'], ['discovery.k8s.io/v1', 'EndpointSlice', 'endpointslices']]) {
+      const r = await cp.api('GET', `${api === 'v1' ? '/api/v1' : `/apis/${api}`}/namespaces/shop/${plural}`);
+      items.push(...((r.body.items ?? []) as Record<string, unknown>[]).map((x) => ({ apiVersion: api, kind, ...x })));
+    }
+    const d = mkdtempSync(path.join(tmpdir(), 'svclint-from-'));
+    writeFileSync(path.join(d, 'state.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    writeFileSync(path.join(d, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: wbe}\n  ports: [{name: http, port: 80, targetPort: http}]\n');
+    const plain = cli(['doctor', '--from', path.join(d, 'state.json'), '-n', 'shop', '--format', 'json']);
+    expect((JSON.parse(plain.stdout).findings as Found[]).filter((f) => f.object?.name === 'web')).toEqual([]);
+    const over = cli(['doctor', '--from', path.join(d, 'state.json'), '-f', path.join(d, 'svc.yaml'), '-n', 'shop', '--format', 'json']);
+    expect((JSON.parse(over.stdout).findings as Found[]).map((f) => `${f.ruleId}:${f.object?.name}`)).toContain('selector-no-match:web');
   });
 });
 
@@ -225,6 +457,9 @@ describe('svclint doctor, limited credentials and faults', () => {
   it('keeps going without list pods, and says which checks did not run', () => {
     const r = doctor(['-n', 'shop', '--format', 'json'], 'nopods');
     expect(r.stderr).toMatch(/could not read Pod in namespace shop: forbidden \(403\)/);
+    // Nodes and Events are optional context: forbidden, they are named and skipped.
+    expect(r.stderr).toMatch(/could not read Node: forbidden \(403\)/);
+    expect(r.stderr).toMatch(/could not read Event in namespace shop: forbidden \(403\)/);
     expect(r.code).toBeLessThan(2);
   });
 

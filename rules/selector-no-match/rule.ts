@@ -65,6 +65,7 @@ const rule: Rule = {
       liveScaledToZero: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which is scaled to 0 replicas',
       liveNoPods: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which has none right now ({{why}})',
       noTemplates: 'selector {{selector}} matches no pod: there is no pod template in namespace {{namespace}} among the linted files',
+      liveNoPodsInNamespace: 'selector {{selector}} matches no pod: namespace {{namespace}} runs no pod, and no workload there has these labels',
     },
     remediation: 'Make the selector equal to labels of the pod template (spec.template.metadata.labels) of the workload this Service fronts, in the same namespace.',
   },
@@ -141,7 +142,9 @@ const rule: Rule = {
       }
 
       if (candidates.length === 0) {
-        report({ ...base, messageId: 'noTemplates', severity: 'warning', data: { selector, namespace } });
+        // Live, an empty namespace is a fact, not a gap in the files given: the Service has no endpoints.
+        if (graph.settings.live) report({ ...base, messageId: 'liveNoPodsInNamespace', data: { selector, namespace } });
+        else report({ ...base, messageId: 'noTemplates', severity: 'warning', data: { selector, namespace } });
         continue;
       }
 

@@ -1,52 +1,86 @@
-import type { Rule } from '../../src/types/rule.js';
+import type { Rule, RuleContext } from '../../src/types/rule.js';
+import type { ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
-import { describeReasons, podState, publishedEndpoints } from '../../src/graph/live.js';
+import { describeReasons, hasReadyEndpoints, podStory, proxyView, publishedEndpoints, workloadOf } from '../../src/graph/live.js';
+import { resolveHost } from '../../src/graph/dns.js';
 import { code, list, plural } from '../../src/text.js';
+
+/** An ExternalName whose target is a Service of this cluster: it must exist and have ready endpoints. */
+function checkExternalName({ graph, report }: RuleContext, svc: ServiceNode): void {
+  const host = svc.externalName?.replace(/\.$/, '');
+  const domain = graph.settings.clusterDomain;
+  if (!host || !host.endsWith(`.svc.${domain}`)) return;
+  const r = resolveHost(graph, host, svc.object.namespace);
+  if (r.kind === 'missing') {
+    report({ object: svc.object, path: ['spec', 'externalName'], messageId: 'externalNameMissing', data: { host: code(host), name: code(r.name), namespace: code(r.namespace) } });
+  } else if (r.kind === 'service' && r.service.mode !== 'external-name' && !hasReadyEndpoints(r.service)) {
+    report({ object: svc.object, path: ['spec', 'externalName'], messageId: 'externalNameNotReady', data: { host: code(host), target: `${r.service.object.namespace}/${r.service.object.name}` } });
+  }
+}
 
 const rule: Rule = {
   meta: {
     id: 'service-no-ready-endpoints',
-    description: 'Live: a Service whose selector matches pods but which has no ready endpoints, with the reason for each pod (not ready, crash looping, terminating, port not resolved) or for the slices.',
+    description: 'Live: a Service whose selector matches pods but which has no endpoint kube-proxy uses, with the reason for each pod (its node, not ready with the kubelet\'s last event, crash looping, terminating) or for the slices; an ExternalName to a Service of this cluster that is missing or has no endpoints.',
     category: 'endpoints',
     severity: 'error',
     messages: {
-      podsNotReady: 'this Service selects {{pods}} but has no ready endpoints: {{why}}',
-      slicesBehind: 'this Service selects {{ready}} ready, but its EndpointSlices list no ready endpoint for them{{managed}}; kube-proxy has nothing to send traffic to',
+      podsNotReady: 'this Service selects {{pods}} but has no ready endpoints{{fallback}}: {{why}}',
+      slicesBehind: 'this Service selects {{ready}} ready, but kube-proxy has no endpoint for it: {{why}}',
+      externalNameMissing: 'this ExternalName points at {{host}}, a Service of this cluster, but namespace {{namespace}} has no Service {{name}}: the name does not resolve',
+      externalNameNotReady: 'this ExternalName points at {{host}}, and Service {{target}} has no ready endpoints: connections fail',
     },
     remediation: 'Fix what keeps the selected pods from being ready (see each pod\'s reason), then check the EndpointSlices with kubectl get endpointslices -l kubernetes.io/service-name=<service>.',
   },
-  check({ graph, report }) {
+  check(ctx) {
+    const { graph, report } = ctx;
     if (!graph.settings.live) return;
     for (const svc of graph.services) {
-      if (svc.mode !== 'selector' || svc.backends.length === 0 || svc.object.overlay) continue;
-      const published = svc.endpointObjects.map((o) => publishedEndpoints(o));
-      // Ready addresses count only in slices that carry a port (pods FindPort leaves out sit in port-less slices).
-      if (published.some((p) => p.ready.length > 0 && (p.ports.length > 0 || svc.ports.length === 0))) continue;
-      const pods = svc.backends.map((t) => ({ t, s: podState(t.owner.body) }));
+      if (svc.object.overlay) continue;
+      if (svc.mode === 'external-name') {
+        checkExternalName(ctx, svc);
+        continue;
+      }
+      if (svc.mode !== 'selector' || svc.backends.length === 0 || hasReadyEndpoints(svc)) continue;
+      const pods = svc.backends.map((t) => ({ t, s: podStory(graph, t.owner) }));
       // A pod the port lookup leaves out serves no port of this Service.
       const unresolved = new Set(svc.ports.flatMap((p) => p.resolutions.filter((r) => r.targetPort === undefined).map((r) => r.template)));
       const serving = pods.filter((p) => p.s.ready && p.s.ip && !unresolved.has(p.t));
-      const name = (p: (typeof pods)[number]) => `${describe(refOf(p.t.owner))}${p.s.owner ? ` (${p.s.owner})` : ''}`;
+      const notReady = pods.filter((p) => !p.s.ready || !p.s.ip);
+      const name = (p: (typeof pods)[number]) => {
+        const w = workloadOf(graph, p.t.owner);
+        return `${describe(refOf(p.t.owner))}${w ? ` (${w})` : ''}`;
+      };
       if (serving.length > 0) {
-        const managed = [...new Set(published.map((p) => p.managedBy).filter((m): m is string => !!m))];
+        const why = svc.ports.flatMap((p) => proxyView(svc.endpointObjects, p).ignored);
+        const managed = [...new Set(svc.endpointObjects.map((o) => publishedEndpoints(o).managedBy).filter((m): m is string => !!m))];
         report({
           object: svc.object,
           path: ['spec', 'selector'],
           messageId: 'slicesBehind',
           data: {
             ready: plural(serving.length, 'pod'),
-            managed: svc.endpointObjects.length === 0 ? ' (there are no EndpointSlices for it: is the endpoint-slice controller running?)' : managed.length && !managed.includes('endpointslice-controller.k8s.io') ? ` (its slices are managed by ${list(managed.map((m) => code(m)))})` : '',
+            why: svc.endpointObjects.length === 0 ? 'there are no EndpointSlices for it (is the endpoint-slice controller running?)'
+              : why.length ? list([...new Set(why)], 3)
+                : managed.length && !managed.includes('endpointslice-controller.k8s.io') ? `its EndpointSlices, managed by ${list(managed.map((m) => code(m)))}, list no ready endpoint for them`
+                  : 'its EndpointSlices list no ready endpoint for them yet',
           },
         });
         continue;
       }
-      const why = pods.slice(0, 5).map((p) => `${name(p)}: ${unresolved.has(p.t) ? 'no container port matches the targetPort' : describeReasons(p.s)}`);
+      // Ready pods whose only fault is the port: target-port-unresolved names that cause.
+      if (notReady.length === 0) continue;
+      const why = notReady.slice(0, 5).map((p) => `${name(p)}: ${describeReasons(p.s)}`);
       report({
         object: svc.object,
         path: ['spec', 'selector'],
         messageId: 'podsNotReady',
-        data: { pods: plural(pods.length, 'pod'), why: why.join('; ') + (pods.length > 5 ? `; and ${pods.length - 5} more` : '') },
-        related: pods.slice(0, 5).map((p) => ({ object: p.t.owner, path: ['status'], message: describeReasons(p.s) })),
+        data: {
+          pods: plural(pods.length, 'pod'),
+          fallback: svc.ports.some((p) => proxyView(svc.endpointObjects, p).fallback) ? ' (kube-proxy sends traffic to its terminating pods until they stop)' : '',
+          why: why.join('; ') + (notReady.length > 5 ? `; and ${notReady.length - 5} more` : ''),
+        },
+        related: notReady.slice(0, 5).map((p) => ({ object: p.t.owner, path: ['status'], message: describeReasons(p.s) })),
       });
     }
   },

@@ -3,6 +3,8 @@ import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { PodTemplate, PortResolution, ServicePortNode } from '../../src/types/graph.js';
 import { code, isTypo, list } from '../../src/text.js';
 import { byWorkload } from '../../src/graph/index.js';
+import { revisionOf, templatePorts, workloadOf, type Revision } from '../../src/graph/live.js';
+import type { RuleContext } from '../../src/types/rule.js';
 
 
 function portLabel(sp: ServicePortNode): string {
@@ -33,6 +35,44 @@ function relatedFor(r: PortResolution): RelatedReport {
   return { object: t.owner, path: c ? [...c.path, 'ports'] : t.path, message: `${where(t)} has no container port named like this` };
 }
 
+/**
+ * Live: the pods left out belong to one revision of a Deployment that is rolling out. When
+ * the newest revision declares the name, the rollout fixes it (a warning while it runs);
+ * when only the newest revision lacks it, the rollout is what breaks the port (an error).
+ */
+function rollout({ graph, report }: RuleContext, svc: { object: PodTemplate['owner'] }, sp: ServicePortNode, name: string): boolean {
+  const failed = sp.resolutions.filter((r) => r.targetPort === undefined).map((r) => revisionOf(graph, r.template.owner));
+  const ok = sp.resolutions.filter((r) => r.targetPort !== undefined).map((r) => revisionOf(graph, r.template.owner));
+  const first = failed[0];
+  if (!first || !failed.every((f): f is Revision => !!f && f.deployment === first.deployment && f.revision === first.revision)) return false;
+  const has = (rs: Revision['newestReplicaSet']) => !!rs && templatePorts(rs).some((p) => p.name === name && p.protocol === sp.protocol);
+  const newest = first.newestReplicaSet;
+  const newestRev = newest ? { ...first, revision: first.newest, replicaSet: newest } : undefined;
+  const dep = `Deployment ${first.deployment.namespace}/${first.deployment.name}`;
+  const pods = `${failed.length} pod${failed.length > 1 ? 's' : ''}`;
+  if (first.revision < first.newest && has(newest)) {
+    report({ object: svc.object, path: sp.targetPath, messageId: 'rolloutFixes', severity: 'warning', data: { port: portLabel(sp), target: code(name), deployment: dep, revision: first.revision, newest: first.newest, pods, renamed: newestRev ? renamed(first, newestRev, name, sp.protocol) : '' }, remediation: `Let the rollout finish (kubectl rollout status deployment/${first.deployment.name} -n ${first.deployment.namespace}); nothing else needs to change.` });
+    return true;
+  }
+  const older = ok.find((o) => o && o.deployment === first.deployment && o.revision < first.revision);
+  if (first.revision === first.newest && older) {
+    report({ object: svc.object, path: sp.targetPath, messageId: 'rolloutBreaks', data: { port: portLabel(sp), target: code(name), deployment: dep, revision: first.revision, pods, renamed: renamed(first, older, name, sp.protocol) }, remediation: `Put the port name \`${name}\` back in the pod template of ${dep} (or roll back: kubectl rollout undo deployment/${first.deployment.name} -n ${first.deployment.namespace}), or change the targetPort.` });
+    return true;
+  }
+  return false;
+}
+
+/** " (revision 2 renames `web` to `http`)": the same container port under another name in the other revision. */
+function renamed(from: Revision, to: Revision, name: string, protocol: string): string {
+  const theirs = templatePorts(from.replicaSet);
+  const ours = templatePorts(to.replicaSet).find((p) => p.name === name && p.protocol === protocol);
+  const other = theirs.find((p) => p.name && p.name !== name && p.protocol === protocol && (!ours || p.containerPort === ours.containerPort));
+  if (!other || !ours) return '';
+  return to.revision > from.revision
+    ? ` (revision ${to.revision} renames ${code(other.name!)} to ${code(name)})`
+    : ` (it renames ${code(name)} to ${code(other.name!)})`;
+}
+
 const rule: Rule = {
   meta: {
     id: 'target-port-unresolved',
@@ -42,12 +82,17 @@ const rule: Rule = {
     messages: {
       nameMissing: '{{port}} targets the port name {{target}}, but no selected container declares a port with that name{{found}}',
       protocolMismatch: '{{port}} targets the port name {{target}} over {{protocol}}, but the selected containers declare {{target}} only over {{other}}; a named port resolves only when name and protocol both match',
+      rolloutFixes: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} ({{pods}}) does not declare; a rollout to revision {{newest}}, which declares it, is in progress{{renamed}}: the pods of revision {{revision}} get no traffic on this port until they are replaced',
+      rolloutBreaks: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} ({{pods}}) no longer declares{{renamed}}: its pods get no traffic on this port, and when the rollout finishes no pod will',
       partial: '{{port}} targets the port name {{target}}, which resolves on {{resolved}} but not on {{missing}}: those pods are left out of this port\'s endpoints and get no traffic',
       quotedNumber: 'targetPort {{target}} is a quoted number, which Kubernetes reads as a port name; the API server rejects it (a port name must contain a letter) and no container port could ever be named that',
     },
     remediation: 'Use a port name that every selected container declares with the Service port\'s protocol, or use the container port number.',
   },
-  check({ graph, report }) {
+  check(ctx) {
+    const { graph, report } = ctx;
+    // Live, pods are named by their workload: the Deployment, not the pod.
+    const label = (t: PodTemplate) => (graph.settings.live ? workloadOf(graph, t.owner) ?? where(t) : where(t));
     for (const svc of graph.services) {
       if (svc.mode === 'external-name') continue;
       for (const sp of svc.ports) {
@@ -67,6 +112,7 @@ const rule: Rule = {
         const ok = groups.filter((g) => g.some((r) => r.targetPort !== undefined)).map((g) => g.find((r) => r.targetPort !== undefined)!);
         const failed = groups.filter((g) => g.every((r) => r.targetPort === undefined)).map((g) => g[0]!);
         if (failed.length === 0) continue;
+        if (graph.settings.live && rollout(ctx, svc, sp, sp.target.value)) continue;
         const target = code(sp.target.value);
         const port = portLabel(sp);
         const base = { object: svc.object, path: sp.targetPath, related: failed.slice(0, 5).map(relatedFor) };
@@ -74,7 +120,7 @@ const rule: Rule = {
           report({
             ...base,
             messageId: 'partial',
-            data: { port, target, resolved: list(ok.map((r) => where(r.template))), missing: list(failed.map((r) => where(r.template))) },
+            data: { port, target, resolved: list([...new Set(ok.map((r) => label(r.template)))]), missing: list([...new Set(failed.map((r) => label(r.template)))]) },
             remediation: `Declare a container port named \`${sp.target.value}\` (${sp.protocol}) in every workload this Service selects, or narrow the selector.`,
           });
         } else if (failed.some((r) => r.failure === 'protocol-mismatch')) {

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { discover } from '../load/discover.js';
-import { lint } from '../lint.js';
 import { FORMATS, countBySeverity, format, type Format } from '../report/index.js';
 import { computeRoutes, formatRoutesText } from '../graph/routes.js';
 import { checkOutputFiles } from '../report/write.js';
@@ -104,7 +102,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
     .option('--cluster-domain <domain>', 'cluster DNS domain (default: config, else "cluster.local")')
     .option('--format <format>', `output format, repeatable: ${FORMATS.join(', ')} (default: stylish; with svc/NAME, a chain view)`, collectFormat)
-    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable', collect)
+    .option('-o, --output-file <file>', 'write the report of the format in the same position to a file, repeatable (-o json and -o yaml, as in kubectl, mean --format json)', collect)
     .addOption(new Option('--fail-level <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']))
     .action(async (target: string | undefined, opts: DoctorCliOptions) => {
       exitCode = await doctorAction(target, opts, io);
@@ -170,7 +168,7 @@ interface DoctorCliOptions extends DoctorOptions {
 }
 
 async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
-  const { doctorLive, selectFindings } = await import('./doctor.js');
+  const { doctorLive, doctorFrom, selectFindings, kubectlOutputHabit, readScope, timingLine } = await import('./doctor.js');
   const { chainView } = await import('../doctor/chain.js');
   let svcTarget: { namespace: string; name: string } | undefined;
   if (target) {
@@ -178,37 +176,29 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
     if (!m) throw new UsageError(`'${target}' is not svc/NAME`);
     svcTarget = { namespace: opts.namespace ?? 'default', name: m[1]! };
   }
+  kubectlOutputHabit(opts, io);
   const config = await resolveConfig(io, { config: opts.config, clusterDomain: opts.clusterDomain });
-  let result;
-  let files = 0;
-  let sources = new Map<string, string>();
-  if (opts.from) {
-    const found = await discover([opts.from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false, maxInputBytes: config.maxInputBytes });
-    const r = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace, live: true });
-    result = { graph: r.graph, findings: r.findings, requests: 0 };
-    files = found.files.length;
-    sources = sourceTexts(found.files);
-  } else {
-    result = await doctorLive(opts, config, io);
-    files = result.files?.length ?? 0;
-    sources = sourceTexts(result.files ?? []);
-  }
-  const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace: opts.allNamespaces ? undefined : opts.namespace });
+  const result = opts.from ? await doctorFrom(opts.from, opts, config, io) : await doctorLive(opts, config, io);
+  const sources = sourceTexts(result.files ?? []);
+  const namespace = opts.allNamespaces ? undefined : opts.namespace;
+  const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
   const code = findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
+  const timing = () => io.env.SVCLINT_TIMING && io.stderr(timingLine(result));
   if (svcTarget && !opts.format?.length) {
-    const svc = result.graph.service(svcTarget.namespace, svcTarget.name);
-    if (!svc) throw new UsageError(`no Service ${svcTarget.namespace}/${svcTarget.name} (give its namespace with -n)`);
-    io.stdout(chainView(result.graph, svc, result.findings));
+    const svc = result.graph.service(svcTarget.namespace, svcTarget.name)!;
+    emit(io, chainView(result.graph, svc, result.findings), opts.outputFile?.[0]);
+    timing();
     return code;
   }
   const counts = countBySeverity(findings);
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files, objects: result.graph.objects.length, services: result.graph.services.length };
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: result.files?.length ?? 0, objects: result.graph.objects.length, services: result.graph.services.length, scope: readScope(result, namespace) };
   const outputs = pairOutputs(opts.format, opts.outputFile);
   checkOutputFiles(outputs.map((o) => o.file), { files: [...sources.keys()].map((p) => ({ path: p })), problems: opts.from ? [{ filePath: opts.from }] : [] }, io.cwd);
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
   for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
+  timing();
   return code;
 }
 

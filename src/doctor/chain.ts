@@ -1,12 +1,14 @@
 import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Finding } from '../types/finding.js';
-import { describe, refOf } from '../types/object.js';
+import { describe, formatPath, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
-import { podState, publishedEndpoints } from '../graph/live.js';
+import { hasReadyEndpoints, liveNodes, podStory, proxyView, publishedEndpoints, workloadOf } from '../graph/live.js';
+import { resolveHost } from '../graph/dns.js';
 
 const OK = '✔';
 const BAD = '✘';
 const NOTE = '•';
+const mark = (ok: boolean) => (ok ? OK : BAD);
 
 /** kube-proxy's mode from its kubeadm-style ConfigMap: iptables unless it says otherwise. */
 export function kubeProxyMode(graph: ServiceGraph): string | undefined {
@@ -17,10 +19,41 @@ export function kubeProxyMode(graph: ServiceGraph): string | undefined {
   return m && m[1] ? m[1] : 'iptables (the default)';
 }
 
+const arr = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+const same = (f: Finding, o: K8sObject) => f.object?.kind === o.kind && f.object.namespace === o.namespace && f.object.name === o.name;
+
+/** Objects that send traffic to the Service or depend on it: Ingress and Gateway route backends, StatefulSets it governs. */
+function referrers(graph: ServiceGraph, svc: ServiceNode): { object: K8sObject; paths: Path[] }[] {
+  const { namespace, name } = svc.object;
+  const out: { object: K8sObject; paths: Path[] }[] = [];
+  for (const o of graph.objects) {
+    const spec = isRecord(o.body.spec) ? o.body.spec : {};
+    const paths: Path[] = [];
+    if (o.kind === 'Ingress' && o.namespace === namespace) {
+      const check = (b: unknown, p: Path) => {
+        if (isRecord(b) && isRecord(b.service) && b.service.name === name) paths.push([...p, 'service']);
+        if (isRecord(b) && b.serviceName === name) paths.push(p);
+      };
+      check(spec.defaultBackend, ['spec', 'defaultBackend']);
+      check(spec.backend, ['spec', 'backend']);
+      arr(spec.rules).forEach((r, i) => arr(isRecord(r.http) ? r.http.paths : undefined).forEach((p, j) => check(p.backend, ['spec', 'rules', i, 'http', 'paths', j, 'backend'])));
+    } else if (/Route$/.test(o.kind) && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+      arr(spec.rules).forEach((r, i) => arr(r.backendRefs).forEach((b, j) => {
+        const ns = typeof b.namespace === 'string' && b.namespace ? b.namespace : o.namespace;
+        if (b.name === name && ns === namespace && (b.kind ?? 'Service') === 'Service' && (b.group ?? '') === '') paths.push(['spec', 'rules', i, 'backendRefs', j]);
+      }));
+    } else if (o.kind === 'StatefulSet' && o.namespace === namespace && spec.serviceName === name) {
+      paths.push(['spec', 'serviceName']);
+    }
+    if (paths.length) out.push({ object: o, paths });
+  }
+  return out;
+}
+
 /**
  * One Service, link by link in the order of the troubleshooting table: the Service, its
- * selector and pods, their readiness, port resolution, the EndpointSlices the cluster
- * published, the routes that result, and DNS.
+ * selector and pods (with their nodes and the kubelet's last words), port resolution, the
+ * EndpointSlices, the routes kube-proxy programs from them, DNS, and who points at it.
  */
 export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Finding[]): string {
   const o = svc.object;
@@ -31,53 +64,90 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
   const addr = svc.type === 'ExternalName' ? 'ExternalName' : `${svc.type === 'ClusterIP' ? '' : `${svc.type}, `}ClusterIP ${ip}${svc.headless ? ' (headless)' : ''}`;
   out.push(`Service ${o.namespace}/${o.name} (${addr}; ${ports || 'no ports'})`);
   if (svc.mode === 'external-name') {
-    out.push(`  ${NOTE} ExternalName: a CNAME to ${svc.externalName ?? '?'}; no selector, no endpoints`);
+    out.push(...externalName(graph, svc));
   } else if (svc.mode === 'manual') {
-    const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));
-    const ready = pub.reduce((n, p) => n + p.ready.length, 0);
+    const ready = svc.endpointObjects.reduce((n, x) => n + publishedEndpoints(x).ready.length, 0);
     out.push(`  ${NOTE} no selector: endpoints come from ${svc.endpointObjects.length} hand-made object(s)`);
-    out.push(`  ${ready ? OK : BAD} endpoints: ${ready} ready address(es)`);
+    out.push(`  ${mark(ready > 0)} endpoints: ${ready} ready address(es)`);
   } else {
-    const sel = Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',');
-    const pods = svc.backends.map((t) => ({ t, s: podState(t.owner.body) }));
-    out.push(`  ${pods.length ? OK : BAD} selector ${sel} matches ${pods.length} pod(s) in ${o.namespace}`);
-    if (!pods.length) {
-      for (const f of findings.filter((x) => x.ruleId === 'selector-no-match')) out.push(`      ${f.message}`);
-    }
-    const ready = pods.filter((p) => p.s.ready);
-    if (pods.length) out.push(`  ${ready.length ? OK : BAD} readiness: ${ready.length} of ${pods.length} pod(s) ready`);
-    for (const p of pods.filter((x) => !x.s.ready).slice(0, 10)) {
-      out.push(`      ${describe(refOf(p.t.owner))}${p.s.owner ? ` (${p.s.owner})` : ''}: ${p.s.reasons.join('; ') || 'not ready'}`);
-    }
-    for (const sp of svc.ports) {
-      const ok = sp.resolutions.filter((r) => r.targetPort !== undefined);
-      const label = sp.name ?? String(sp.port);
-      if (!sp.resolutions.length) continue;
-      const nums = [...new Set(ok.map((r) => r.targetPort))].join(', ');
-      out.push(`  ${ok.length === sp.resolutions.length ? OK : BAD} port ${label}: targetPort ${sp.target.kind === 'invalid' ? '?' : sp.target.value} resolves to ${nums || 'nothing'} on ${ok.length} of ${sp.resolutions.length} pod(s)`);
-    }
-    const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));
-    const count = (k: 'ready' | 'notReady' | 'terminating') => pub.reduce((n, p) => n + p[k].length, 0);
-    const what = svc.endpointObjects.some((x) => x.kind === 'Endpoints') ? 'Endpoints (v1)' : 'EndpointSlices';
-    out.push(`  ${count('ready') ? OK : BAD} ${what}: ${svc.endpointObjects.length} object(s), ${count('ready')} ready, ${count('notReady')} not ready, ${count('terminating')} terminating`);
+    out.push(...selected(graph, svc, findings));
   }
-  if (svc.mode !== 'external-name') {
-    const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));
-    for (const sp of svc.ports) {
-      // A slice carries traffic for a port only when it lists that port (by name).
-      const addrs = [...new Set(pub.filter((p) => p.ports.includes(sp.name ?? '')).flatMap((p) => p.ready))];
-      const target = [...new Set(sp.resolutions.map((r) => r.targetPort).filter((x) => x !== undefined))].join('|') || (sp.target.kind === 'number' ? sp.target.value : '?');
-      out.push(`  ${addrs.length ? OK : BAD} route ${svc.headless ? 'headless' : ip}:${sp.port}/${sp.protocol} → ${addrs.length ? addrs.slice(0, 5).map((a) => `${a}:${target}`).join(', ') + (addrs.length > 5 ? ` and ${addrs.length - 5} more` : '') : 'nothing'}`);
-    }
-  }
+  if (svc.mode !== 'external-name') out.push(...routes(svc, ip));
   const mode = kubeProxyMode(graph);
   if (mode) out.push(`  ${NOTE} kube-proxy mode: ${mode}`);
   const dnsProblems = findings.filter((f) => f.ruleId === 'cluster-dns-unhealthy');
-  out.push(`  ${dnsProblems.length ? BAD : OK} DNS: ${o.name}.${o.namespace}.svc.${graph.settings.clusterDomain}${dnsProblems.length ? ` — ${dnsProblems[0]!.message}` : ''}`);
-  const mine = findings.filter((f) => f.object && f.object.kind === 'Service' && f.object.namespace === o.namespace && f.object.name === o.name);
+  out.push(`  ${mark(!dnsProblems.length)} DNS: ${o.name}.${o.namespace}.svc.${graph.settings.clusterDomain}${dnsProblems.length ? ` — ${dnsProblems[0]!.message}` : ''}`);
+  for (const r of referrers(graph, svc)) {
+    const where = r.paths.map(formatPath);
+    const theirs = findings.filter((f) => same(f, r.object) && (r.object.kind === 'StatefulSet' || where.some((p) => f.path.startsWith(p))));
+    out.push(`  ${mark(!theirs.length)} referred to by ${describe(refOf(r.object))} (${where.join(', ')})`);
+    for (const f of theirs) out.push(`      ${f.severity}: ${f.message} [${f.ruleId}]`);
+  }
+  const mine = findings.filter((f) => same(f, o));
   if (mine.length) {
     out.push('', 'Findings:');
     for (const f of mine) out.push(`  ${f.severity}: ${f.message} [${f.ruleId}]`, `    fix: ${f.remediation}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+function externalName(graph: ServiceGraph, svc: ServiceNode): string[] {
+  const host = (svc.externalName ?? '?').replace(/\.$/, '');
+  const out = [`  ${NOTE} ExternalName: a CNAME to ${host}; no selector, no endpoints`];
+  if (!host.endsWith(`.svc.${graph.settings.clusterDomain}`)) return out;
+  const r = resolveHost(graph, host, svc.object.namespace);
+  if (r.kind === 'missing') out.push(`  ${BAD} ${host} names Service ${r.namespace}/${r.name}, which does not exist`);
+  else if (r.kind === 'service') {
+    const t = r.service;
+    const ready = hasReadyEndpoints(t);
+    out.push(`  ${mark(ready)} ${host} is Service ${t.object.namespace}/${t.object.name}, ${ready ? 'with ready endpoints' : 'which has no ready endpoints'}`);
+  }
+  return out;
+}
+
+function selected(graph: ServiceGraph, svc: ServiceNode, findings: Finding[]): string[] {
+  const out: string[] = [];
+  const sel = Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const pods = svc.backends.map((t) => ({ t, s: podStory(graph, t.owner) }));
+  out.push(`  ${mark(pods.length > 0)} selector ${sel} matches ${pods.length} pod(s) in ${svc.object.namespace}`);
+  if (!pods.length) for (const f of findings.filter((x) => x.ruleId === 'selector-no-match' && same(x, svc.object))) out.push(`      ${f.message}`);
+  const ready = pods.filter((p) => p.s.ready);
+  if (pods.length) out.push(`  ${mark(ready.length > 0)} readiness: ${ready.length} of ${pods.length} pod(s) ready`);
+  for (const p of pods.filter((x) => !x.s.ready).slice(0, 10)) {
+    const w = workloadOf(graph, p.t.owner);
+    out.push(`      ${describe(refOf(p.t.owner))}${w ? ` (${w})` : ''}: ${p.s.reasons.join('; ') || 'not ready'}`);
+  }
+  // The nodes these pods run on, when one is not Ready or is cordoned.
+  const nodes = new Map(liveNodes(graph).map((n) => [n.name, n]));
+  const on = new Set(pods.map((p) => (isRecord(p.t.owner.body.spec) ? p.t.owner.body.spec.nodeName : undefined)).filter((n): n is string => typeof n === 'string'));
+  for (const name of [...on].sort()) {
+    const n = nodes.get(name);
+    if (n?.problem) out.push(`  ${BAD} ${n.problem}`);
+    else if (n?.cordoned) out.push(`  ${NOTE} node \`${name}\` is cordoned (spec.unschedulable): no new pods are scheduled there`);
+  }
+  for (const sp of svc.ports) {
+    const ok = sp.resolutions.filter((r) => r.targetPort !== undefined);
+    if (!sp.resolutions.length) continue;
+    const nums = [...new Set(ok.map((r) => r.targetPort))].join(', ');
+    out.push(`  ${mark(ok.length === sp.resolutions.length)} port ${sp.name ?? String(sp.port)}: targetPort ${sp.target.kind === 'invalid' ? '?' : sp.target.value} resolves to ${nums || 'nothing'} on ${ok.length} of ${sp.resolutions.length} pod(s)`);
+  }
+  const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));
+  const count = (k: 'ready' | 'notReady' | 'terminating') => pub.reduce((n, p) => n + p[k].length, 0);
+  const what = svc.endpointObjects.some((x) => x.kind === 'Endpoints') ? 'Endpoints (v1)' : 'EndpointSlices';
+  out.push(`  ${mark(count('ready') > 0)} ${what}: ${svc.endpointObjects.length} object(s), ${count('ready')} ready, ${count('notReady')} not ready, ${count('terminating')} terminating`);
+  return out;
+}
+
+/** The routes kube-proxy programs: never a ✔ to an address it will not use. */
+function routes(svc: ServiceNode, ip: string): string[] {
+  const out: string[] = [];
+  for (const sp of svc.ports) {
+    const view = proxyView(svc.endpointObjects, sp);
+    const addrs = view.used;
+    const target = [...new Set(sp.resolutions.map((r) => r.targetPort).filter((x) => x !== undefined))].join('|') || (sp.target.kind === 'number' ? sp.target.value : '?');
+    const to = addrs.length ? addrs.slice(0, 5).map((a) => `${a}:${target}`).join(', ') + (addrs.length > 5 ? ` and ${addrs.length - 5} more` : '') : 'nothing';
+    out.push(`  ${mark(addrs.length > 0 && !view.fallback)} route ${svc.headless ? 'headless' : ip}:${sp.port}/${sp.protocol} → ${to}${view.fallback ? ' (only terminating endpoints, used until they stop)' : ''}`);
+    for (const why of view.ignored) out.push(`      ${why}`);
+  }
+  return out;
 }

@@ -11,13 +11,18 @@ export interface Resource {
   plural: string;
   /** Custom resources may not be installed: skipped quietly when the API does not know them. */
   optional?: boolean;
-  /** Listed once for the whole cluster, whatever namespaces were asked for. */
+  /** Cluster-scoped (Nodes): one list whatever namespaces are asked for. */
   clusterScoped?: boolean;
+  fieldSelector?: string;
+  /** Keep only the newest this many (Events). */
+  keep?: number;
 }
 
 export const RESOURCES: Resource[] = [
   { apiVersion: 'v1', kind: 'Service', plural: 'services' },
   { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+  { apiVersion: 'v1', kind: 'Node', plural: 'nodes', clusterScoped: true },
+  { apiVersion: 'v1', kind: 'Event', plural: 'events', fieldSelector: 'type=Warning', keep: 1000 },
   { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', plural: 'endpointslices' },
   { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
@@ -61,6 +66,8 @@ export interface ClusterRead {
   endpointSource: 'EndpointSlice' | 'Endpoints';
   requests: number;
   server: string;
+  /** For follow-up lists (pods cluster-wide when a selector matches none in scope). */
+  reader: ClusterReader;
   /** kube-system facts for the DNS check, when readable. */
   dns?: { pods: Record<string, unknown>[]; service?: Record<string, unknown>; slices: Record<string, unknown>[]; corefile?: string; kubeProxyConfig?: string; readable: boolean };
 }
@@ -145,6 +152,7 @@ export class ClusterReader {
       try {
         do {
           const q = new URLSearchParams({ limit: String(pageSize) });
+          if (r.fieldSelector) q.set('fieldSelector', r.fieldSelector);
           if (cont) q.set('continue', cont);
           const page = await this.get(`${path}?${q}`);
           for (const it of (page.items as Record<string, unknown>[] | undefined) ?? []) {
@@ -154,7 +162,7 @@ export class ClusterReader {
           cont = meta?.continue || undefined;
           if (cont && this.onPage) await this.onPage(items.length);
         } while (cont);
-        return items;
+        return r.keep ? newest(items, r.keep) : items;
       } catch (err) {
         if (err instanceof HttpError && err.status === 410 && attempt === 0) {
           this.restarts++;
@@ -165,6 +173,16 @@ export class ClusterReader {
     }
     return [];
   }
+}
+
+const eventTime = (e: Record<string, unknown>): string => {
+  const m = e.metadata as { creationTimestamp?: string } | undefined;
+  return String(e.lastTimestamp ?? e.eventTime ?? m?.creationTimestamp ?? '');
+};
+
+/** The newest `keep` items by their last time (RFC 3339 strings sort as times). */
+function newest(items: Record<string, unknown>[], keep: number): Record<string, unknown>[] {
+  return items.sort((a, b) => (eventTime(a) < eventTime(b) ? 1 : eventTime(a) > eventTime(b) ? -1 : 0)).slice(0, keep);
 }
 
 export function isHttpError(err: unknown, status?: number): err is HttpError {
@@ -194,7 +212,13 @@ export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<Cl
   const state = { endpointSource: 'EndpointSlice' as ClusterRead['endpointSource'] };
   const scopes = opts.namespaces ?? [undefined];
   const read = async (r: Resource) => {
-    for (const ns of r.clusterScoped ? [undefined] : scopes) {
+    if (r.clusterScoped) {
+      const wide = await listClusterWide(reader, r, pageSize);
+      items.push(...wide.items);
+      if (wide.gap) gaps.push(wide.gap);
+      return;
+    }
+    for (const ns of scopes) {
       try {
         opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);
         items.push(...(await reader.list(r, ns, pageSize)));
@@ -225,7 +249,17 @@ export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<Cl
   } else {
     gaps.push({ kind: 'cluster DNS (kube-system)', reason: 'forbidden: the cluster DNS check did not run' });
   }
-  return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, dns };
+  return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, reader, dns };
+}
+
+/** One cluster-wide paged list; what forbids it becomes a gap. */
+export async function listClusterWide(reader: ClusterReader, r: Resource, pageSize = 500): Promise<{ items: Record<string, unknown>[]; gap?: Gap }> {
+  try {
+    return { items: await reader.list(r, undefined, pageSize) };
+  } catch (err) {
+    if (!isHttpError(err)) throw unreachable(reader.server, err);
+    return { items: [], gap: { kind: r.kind, reason: isHttpError(err, 403) ? 'forbidden (403): the credentials may not list it' : (err as Error).message } };
+  }
 }
 
 /** Cluster DNS health inputs: a fixed handful of requests in kube-system. */

@@ -54,7 +54,8 @@ export function podState(body: Record<string, unknown>): PodState {
 }
 
 export function describeReasons(s: PodState): string {
-  return list(s.reasons, 3) || 'it is not ready';
+  const more = s.reasons.length > 3 ? `; and ${s.reasons.length - 3} more` : '';
+  return s.reasons.slice(0, 3).join('; ') + more || 'it is not ready';
 }
 
 /** Ready addresses an EndpointSlice (or v1 Endpoints) publishes, with the port names it carries. */
@@ -79,4 +80,219 @@ export function publishedEndpoints(o: { kind: string; body: Record<string, unkno
     }
   }
   return out;
+}
+
+// ---- Live facts beyond the Service chain: nodes, events, rollouts, what kube-proxy uses ----
+
+type Obj = { kind: string; namespace: string; name: string; body: Record<string, unknown> };
+type Graphish = { objects: readonly Obj[] };
+
+export interface NodeState {
+  name: string;
+  ready: boolean;
+  cordoned: boolean;
+  /** Why pods there get no traffic, in words (undefined for a Ready node). */
+  problem?: string;
+}
+
+const TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready'];
+
+/** A node's Ready condition, its not-ready/unreachable taints and spec.unschedulable (cordon). */
+export function nodeState(o: Obj): NodeState {
+  const status = isRecord(o.body.status) ? o.body.status : {};
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const cond = arr(status.conditions).find((c) => c.type === 'Ready');
+  const ready = cond?.status === 'True';
+  const taints = arr(spec.taints).map((t) => String(t.key)).filter((k) => TAINTS.includes(k));
+  let problem: string | undefined;
+  if (!ready || taints.length) {
+    const what = !cond ? 'has no Ready condition' : cond.status === 'Unknown' ? 'is unreachable (Ready is Unknown' : `is NotReady (Ready is ${String(cond.status)}`;
+    const why = cond && typeof cond.reason === 'string' ? `: ${cond.reason}${typeof cond.message === 'string' ? `, ${firstLine(cond.message)}` : ''}` : '';
+    problem = `node ${code(o.name)} ${what}${cond ? `${why})` : ''}${taints.length ? `, tainted ${list(taints.map((t) => code(t)))}` : ''}`;
+  }
+  return { name: o.name, ready: ready && !taints.length, cordoned: spec.unschedulable === true, problem };
+}
+
+function firstLine(s: string, max = 160): string {
+  const line = s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+interface LiveIndex {
+  nodes: Map<string, NodeState>;
+  /** Warning events by involved object (namespace/kind/name), newest first. */
+  events: Map<string, Record<string, unknown>[]>;
+  byKey: Map<string, Obj>;
+  /** ReplicaSets of each Deployment (namespace/name). */
+  replicaSets: Map<string, Obj[]>;
+}
+
+const indexes = new WeakMap<object, LiveIndex>();
+const key = (kind: string, ns: string, name: string) => `${kind}|${ns}|${name}`;
+const metaOf = (o: { body: Record<string, unknown> }) => (isRecord(o.body.metadata) ? o.body.metadata : {});
+const controllerOf = (o: { body: Record<string, unknown> }) => arr(metaOf(o).ownerReferences).find((r) => r.controller === true) ?? arr(metaOf(o).ownerReferences)[0];
+
+function liveIndex(graph: Graphish): LiveIndex {
+  let ix = indexes.get(graph);
+  if (ix) return ix;
+  ix = { nodes: new Map(), events: new Map(), byKey: new Map(), replicaSets: new Map() };
+  for (const o of graph.objects) {
+    ix.byKey.set(key(o.kind, o.namespace, o.name), o);
+    if (o.kind === 'Node') ix.nodes.set(o.name, nodeState(o));
+    else if (o.kind === 'Event' && isRecord(o.body.involvedObject)) {
+      const inv = o.body.involvedObject;
+      const k = key(String(inv.kind), String(inv.namespace ?? o.namespace), String(inv.name));
+      const list = ix.events.get(k) ?? [];
+      list.push(o.body);
+      ix.events.set(k, list);
+    } else if (o.kind === 'ReplicaSet') {
+      const owner = controllerOf(o);
+      if (owner?.kind === 'Deployment') {
+        const k = `${o.namespace}/${String(owner.name)}`;
+        ix.replicaSets.set(k, [...(ix.replicaSets.get(k) ?? []), o]);
+      }
+    }
+  }
+  const time = (e: Record<string, unknown>) => String(e.lastTimestamp ?? e.eventTime ?? (isRecord(e.metadata) ? e.metadata.creationTimestamp : '') ?? '');
+  for (const l of ix.events.values()) l.sort((a, b) => (time(a) < time(b) ? 1 : -1));
+  indexes.set(graph, ix);
+  return ix;
+}
+
+/** The nodes read from the cluster (empty when nodes could not be listed). */
+export function liveNodes(graph: Graphish): NodeState[] {
+  return [...liveIndex(graph).nodes.values()];
+}
+
+/** The newest Warning event about a pod (Unhealthy, BackOff, FailedScheduling, FailedMount...), in one line. */
+export function latestEvent(graph: Graphish, pod: Obj): { reason: string; message: string; text: string } | undefined {
+  // A pod recreated under the same name (StatefulSets) is another object: match the uid when both have one.
+  const uid = metaOf(pod).uid;
+  const e = liveIndex(graph).events.get(key('Pod', pod.namespace, pod.name))?.find((x) => !uid || !isRecord(x.involvedObject) || !x.involvedObject.uid || x.involvedObject.uid === uid);
+  if (!e) return undefined;
+  const count = typeof e.count === 'number' && e.count > 1 ? ` (×${e.count})` : '';
+  return { reason: String(e.reason), message: firstLine(String(e.message ?? '')), text: `event ${String(e.reason)}: ${firstLine(String(e.message ?? ''))}${count}` };
+}
+
+/** podState, plus the node the pod runs on and the kubelet's latest words about it. */
+export function podStory(graph: Graphish, pod: Obj): PodState {
+  const s = podState(pod.body);
+  if (s.ready) return s;
+  const spec = isRecord(pod.body.spec) ? pod.body.spec : {};
+  const node = typeof spec.nodeName === 'string' ? liveIndex(graph).nodes.get(spec.nodeName) : undefined;
+  // A node that stopped reporting explains everything else: the pod's status is stale.
+  const reasons = node?.problem ? [`its ${node.problem}`, ...s.reasons.filter((r) => !r.startsWith('its Ready condition is not True'))] : [...s.reasons];
+  const event = latestEvent(graph, pod);
+  // The scheduler's message is often the PodScheduled condition's too: say it once.
+  if (event && !reasons.some((r) => r.includes(event.message))) reasons.push(event.text);
+  return { ...s, reasons };
+}
+
+export interface Revision {
+  deployment: Obj;
+  revision: number;
+  replicaSet: Obj;
+  newest: number;
+  /** The ReplicaSet of the newest revision. */
+  newestReplicaSet?: Obj;
+}
+
+const revisionNumber = (rs: Obj) => Number((isRecord(metaOf(rs).annotations) ? metaOf(rs).annotations as Record<string, unknown> : {})['deployment.kubernetes.io/revision'] ?? NaN);
+
+/** The Deployment revision a pod belongs to (through its ReplicaSet), and the newest revision. */
+export function revisionOf(graph: Graphish, pod: Obj): Revision | undefined {
+  const ix = liveIndex(graph);
+  const owner = controllerOf(pod);
+  if (owner?.kind !== 'ReplicaSet') return undefined;
+  const rs = ix.byKey.get(key('ReplicaSet', pod.namespace, String(owner.name)));
+  const dep = rs && controllerOf(rs);
+  if (!rs || dep?.kind !== 'Deployment') return undefined;
+  const deployment = ix.byKey.get(key('Deployment', pod.namespace, String(dep.name)));
+  const all = ix.replicaSets.get(`${pod.namespace}/${String(dep.name)}`) ?? [];
+  const revision = revisionNumber(rs);
+  if (!deployment || !Number.isFinite(revision)) return undefined;
+  let newestReplicaSet: Obj | undefined;
+  for (const r of all) if (!newestReplicaSet || revisionNumber(r) > revisionNumber(newestReplicaSet)) newestReplicaSet = r;
+  return { deployment, revision, replicaSet: rs, newest: newestReplicaSet ? revisionNumber(newestReplicaSet) : revision, newestReplicaSet };
+}
+
+/** The workload that owns a pod, named as users know it: the Deployment rather than its ReplicaSet. */
+export function workloadOf(graph: Graphish, pod: Obj): string | undefined {
+  const owner = controllerOf(pod);
+  if (!owner) return undefined;
+  const rev = revisionOf(graph, pod);
+  if (rev) return `Deployment ${pod.namespace}/${rev.deployment.name}`;
+  return `${String(owner.kind)} ${pod.namespace}/${String(owner.name)}`;
+}
+
+export interface ProxyView {
+  /** Addresses kube-proxy sends this Service port's traffic to. */
+  used: string[];
+  /** Used only because no endpoint is ready (serving and terminating ones, as kube-proxy falls back to). */
+  fallback: boolean;
+  /** Why published addresses are not used, one line per slice. */
+  ignored: string[];
+  /** Every ignored slice lacks the port name (endpoints-orphaned names that cause). */
+  onlyPortNames: boolean;
+}
+
+/**
+ * What kube-proxy programs for one Service port from the published objects: only IPv4/IPv6
+ * slices, only slices carrying a port of the same name and protocol, ready endpoints (unset
+ * `ready` counts as ready), and serving terminating ones only when none is ready.
+ */
+export function proxyView(objs: readonly { kind: string; name: string; body: Record<string, unknown> }[], port: { name?: string; protocol: string }): ProxyView {
+  const ready: string[] = [];
+  const fallback: string[] = [];
+  const ignored: string[] = [];
+  let other = 0; // ignored for a reason other than a missing port name
+  const name = port.name ?? '';
+  for (const o of objs) {
+    if (o.kind === 'Endpoints') {
+      for (const s of arr(o.body.subsets)) {
+        if (arr(s.ports).some((p) => String(p.name ?? '') === name && String(p.protocol ?? 'TCP') === port.protocol)) ready.push(...arr(s.addresses).map((a) => String(a.ip)));
+      }
+      continue;
+    }
+    const eps = arr(o.body.endpoints).filter((e) => Array.isArray(e.addresses) && e.addresses.length > 0);
+    if (o.body.addressType !== 'IPv4' && o.body.addressType !== 'IPv6') {
+      if (eps.length) ignored.push(`EndpointSlice ${code(o.name)} has addressType ${String(o.body.addressType)}, which kube-proxy does not program`);
+      if (eps.length) other++;
+      continue;
+    }
+    const named = arr(o.body.ports).filter((p) => String(p.name ?? '') === name);
+    if (!named.some((p) => String(p.protocol ?? 'TCP') === port.protocol && typeof p.port === 'number')) {
+      if (eps.length) ignored.push(`EndpointSlice ${code(o.name)} lists no port ${name ? `named ${code(name)}` : 'without a name'} over ${port.protocol}`);
+      if (eps.length && named.length) other++;
+      continue;
+    }
+    for (const e of eps) {
+      const c = isRecord(e.conditions) ? e.conditions : {};
+      const addr = String((e.addresses as unknown[])[0]); // kube-proxy uses the first address
+      if (c.ready !== false) ready.push(addr);
+      else if (c.serving !== false && c.terminating === true) fallback.push(addr);
+    }
+  }
+  const uniq = (l: string[]) => [...new Set(l)];
+  const onlyPortNames = ignored.length > 0 && other === 0;
+  return ready.length ? { used: uniq(ready), fallback: false, ignored, onlyPortNames } : { used: uniq(fallback), fallback: fallback.length > 0, ignored, onlyPortNames };
+}
+
+/** Container ports of a ReplicaSet's (or any workload's) pod template. */
+export function templatePorts(o: Obj): { name?: string; containerPort?: number; protocol: string }[] {
+  const spec = isRecord(o.body.spec) && isRecord(o.body.spec.template) && isRecord(o.body.spec.template.spec) ? o.body.spec.template.spec : {};
+  return [...arr(spec.containers), ...arr(spec.initContainers)].flatMap((c) => arr(c.ports)).map((p) => ({
+    name: typeof p.name === 'string' ? p.name : undefined,
+    containerPort: typeof p.containerPort === 'number' ? p.containerPort : undefined,
+    protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+  }));
+}
+
+/** Whether kube-proxy has ready endpoints for some port of the Service (terminating ones it falls back to do not count). */
+export function hasReadyEndpoints(svc: { ports: readonly { name?: string; protocol: string }[]; endpointObjects: readonly { kind: string; name: string; body: Record<string, unknown> }[] }): boolean {
+  if (svc.ports.length === 0) return svc.endpointObjects.some((o) => publishedEndpoints(o).ready.length > 0);
+  return svc.ports.some((p) => {
+    const v = proxyView(svc.endpointObjects, p);
+    return v.used.length > 0 && !v.fallback;
+  });
 }

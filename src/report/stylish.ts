@@ -55,7 +55,7 @@ export function formatStylish(input: ReportInput, opts: StylishOptions): string 
     out.push('');
   }
   const s = input.summary;
-  const scope = `${plural(s.files, 'file')} (${plural(s.objects, 'object')}, ${plural(s.services, 'Service')})`;
+  const scope = s.scope ?? `${plural(s.files, 'file')} (${plural(s.objects, 'object')}, ${plural(s.services, 'Service')})`;
   if (input.findings.length === 0) {
     out.push(`${paint('green', '✔')} no problems in ${scope}`);
   } else {

@@ -9,6 +9,8 @@ export interface Summary {
   files: number;
   objects: number;
   services: number;
+  /** What was read, when it was not files (a live cluster): replaces the file count. */
+  scope?: string;
 }
 
 export interface ReportInput {

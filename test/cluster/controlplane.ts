@@ -43,6 +43,8 @@ export interface ControlPlaneOptions {
   apiserver?: string;
   /** Run kube-controller-manager (default true). */
   controllerManager?: boolean;
+  /** Run its node-lifecycle controller: nodes must renew their Lease (addNode does). */
+  nodeLifecycle?: boolean;
 }
 
 export class ControlPlane {
@@ -100,13 +102,56 @@ export class ControlPlane {
       await this.api('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
       return;
     }
+    const lifecycle = this.options.nodeLifecycle ? ['--node-monitor-period=1s', '--node-monitor-grace-period=8s'] : [];
     const cm = this.run('kube-controller-manager', [
-      `--kubeconfig=${this.kubeconfig('admin')}`, '--leader-elect=false', '--controllers=*,-node-lifecycle-controller,-serviceaccount-token-controller',
+      `--kubeconfig=${this.kubeconfig('admin')}`, '--leader-elect=false', `--controllers=*,${this.options.nodeLifecycle ? '' : '-node-lifecycle-controller,'}-serviceaccount-token-controller`, ...lifecycle,
       '--secure-port=0', `--service-account-private-key-file=${path.join(this.dir, 'sa.key')}`, '--v=0',
     ]);
     await new Promise((r) => setTimeout(r, 1500));
     if (cm.exitCode !== null) throw new Error(`kube-controller-manager exited (${cm.exitCode}): ${this.logs.get('kube-controller-manager')?.slice(-1500)}`);
-    await this.api('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
+    if (this.options.nodeLifecycle) await this.addNode('node-1');
+    else await this.api('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
+  }
+
+  private nodes = 0;
+
+  /**
+   * Plays a node's kubelet: registers the node Ready and renews its Lease every second.
+   * With `heartbeat: false` it reports once and goes silent, as a node that lost its
+   * kubelet: the node-lifecycle controller then marks it unreachable.
+   */
+  async addNode(name: string, opts: { heartbeat?: boolean; unschedulable?: boolean } = {}): Promise<void> {
+    const now = () => new Date().toISOString();
+    await this.create({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: opts.unschedulable ? { unschedulable: true } : {} });
+    const ready = { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now(), lastTransitionTime: now() };
+    const st = await this.api('PATCH', `/api/v1/nodes/${name}/status`, { status: { conditions: [ready], addresses: [{ type: 'InternalIP', address: `192.168.0.${10 + this.nodes++}` }] } }, 'application/merge-patch+json');
+    if (st.status >= 300) throw new Error(`node status ${name}: ${JSON.stringify(st.body).slice(0, 200)}`);
+    const micro = () => new Date().toISOString().replace('Z', '000Z');
+    await this.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: micro() } });
+    if (opts.heartbeat === false) return;
+    // A child process renews the Lease: the tests block this event loop while svclint runs (spawnSync).
+    const renew = `const https = require('node:https');
+setInterval(() => {
+  const r = https.request(process.env.LEASE_URL, { method: 'PATCH', rejectUnauthorized: false, headers: { Authorization: 'Bearer ' + process.env.LEASE_TOKEN, 'Content-Type': 'application/merge-patch+json' } }, (res) => res.resume());
+  r.on('error', () => {});
+  r.end(JSON.stringify({ spec: { renewTime: new Date().toISOString().replace('Z', '000Z') } }));
+}, 1000);`;
+    const env = { ...process.env, LEASE_URL: `${this.server}/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`, LEASE_TOKEN: USERS.admin.token };
+    this.procs.push(spawn(process.execPath, ['-e', renew], { stdio: 'ignore', env }));
+  }
+
+  /** Writes a Warning event about a pod, as the kubelet does (reason, message, involvedObject). */
+  async podEvent(namespace: string, pod: string, reason: string, message: string, opts: { count?: number; component?: string } = {}): Promise<void> {
+    const p = await this.api('GET', `/api/v1/namespaces/${namespace}/pods/${pod}`);
+    const meta = p.body.metadata as { uid: string; resourceVersion: string };
+    const node = (p.body.spec as { nodeName?: string } | undefined)?.nodeName ?? 'node-1';
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await this.create({
+      apiVersion: 'v1', kind: 'Event', metadata: { name: `${pod}.${Date.now().toString(16)}`, namespace },
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', name: pod, namespace, uid: meta.uid, resourceVersion: meta.resourceVersion, fieldPath: 'spec.containers{app}' },
+      reason, message, type: 'Warning', count: opts.count ?? 1, firstTimestamp: now, lastTimestamp: now,
+      source: { component: opts.component ?? 'kubelet', host: node }, reportingComponent: opts.component ?? 'kubelet', reportingInstance: node,
+    });
   }
 
   private run(name: string, args: string[]): ChildProcess {
@@ -201,7 +246,7 @@ export class ControlPlane {
   }
 
   /** Waits for `count` pods, then plays the kubelet: binds each and writes the given status. */
-  async runPods(namespace: string, selector: string, count: number, status: (podIP: string) => Record<string, unknown>): Promise<string[]> {
+  async runPods(namespace: string, selector: string, count: number, status: (podIP: string) => Record<string, unknown>, node = 'node-1'): Promise<string[]> {
     const until = Date.now() + 30_000;
     let pods: Record<string, unknown>[] = [];
     while (Date.now() < until) {
@@ -216,7 +261,7 @@ export class ControlPlane {
       names.push(name);
       const spec = pod.spec as { nodeName?: string };
       if (!spec.nodeName) {
-        const b = await this.api('POST', `/api/v1/namespaces/${namespace}/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } });
+        const b = await this.api('POST', `/api/v1/namespaces/${namespace}/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
         if (b.status >= 300) throw new Error(`bind ${name}: ${JSON.stringify(b.body).slice(0, 200)}`);
       }
       const ip = `10.244.${Math.floor(this.ips / 250)}.${(this.ips++ % 250) + 1}`;
@@ -251,7 +296,7 @@ export class ControlPlane {
 
 const PLURALS: Record<string, string> = {
   EndpointSlice: 'endpointslices', Endpoints: 'endpoints', Ingress: 'ingresses', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
-  Role: 'roles', RoleBinding: 'rolebindings', Namespace: 'namespaces', ConfigMap: 'configmaps',
+  Role: 'roles', RoleBinding: 'rolebindings', Namespace: 'namespaces', ConfigMap: 'configmaps', Lease: 'leases',
 };
 
 export const RUNNING = (ip: string, ready: boolean, containers: Record<string, unknown>[] = []) => ({
