@@ -12,7 +12,8 @@ import { stringMap } from '../graph/pods.js';
 import type { Finding } from '../types/finding.js';
 import type { ServiceGraph } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
-import { loadKubeConfig, readCluster } from '../doctor/cluster.js';
+import { DEADLINE_FACTOR, loadKubeConfig, readCluster, type Gap } from '../doctor/cluster.js';
+import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
 import { parseLabelSelector } from '../doctor/selector.js';
 
 export interface DoctorOptions {
@@ -24,13 +25,27 @@ export interface DoctorOptions {
   kubeconfig?: string;
   context?: string;
   requestTimeout: string;
+  /** The whole run's deadline (default: a few request timeouts). */
+  deadline?: string;
+  /** Largest API response read, like 256Mi. */
+  maxResponseSize?: string;
 }
 
-export function parseDuration(s: string): number {
+export function parseDuration(s: string, flag = '--request-timeout'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`--request-timeout '${s}' is not a duration (like 10s, 500ms, 1m)`);
-  const n = Number(m[1]);
+  const n = m ? Number(m[1]) : 0;
+  if (!m || n <= 0) throw new UsageError(`${flag} '${s}' is not a positive duration (like 10s, 500ms, 1m)`);
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30 };
+
+/** A size like 256Mi, 64M or 1048576 (Kubernetes quantity suffixes). */
+export function parseSize(s: string, flag = '--max-response-size'): number {
+  const m = /^(\d+)\s*(k|m|g|ki|mi|gi)?b?$/i.exec(s.trim());
+  const n = m ? Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()]! : 0;
+  if (!m || n < 1024) throw new UsageError(`${flag} '${s}' is not a size of at least 1Ki (like 256Mi, 64M)`);
+  return n;
 }
 
 export interface DoctorResult {
@@ -38,20 +53,29 @@ export interface DoctorResult {
   findings: Finding[];
   requests: number;
   files?: SourceFile[];
+  /** Kinds that could not be read: the checks that need them were skipped. */
+  gaps?: Gap[];
 }
 
 /** Reads the live cluster (read-only: get and list only) and runs every rule over it. */
 export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO): Promise<DoctorResult> {
+  const requestTimeoutMs = parseDuration(opts.requestTimeout);
+  const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : DEADLINE_FACTOR * requestTimeoutMs;
+  const maxResponseBytes = opts.maxResponseSize ? parseSize(opts.maxResponseSize) : undefined;
   const kc = await loadKubeConfig(opts);
   const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];
   const read = await readCluster(kc, {
     namespaces,
-    requestTimeoutMs: parseDuration(opts.requestTimeout),
+    requestTimeoutMs,
+    deadlineMs,
+    maxResponseBytes,
     onProgress: io.isTTY ? (t) => io.stderr(`\r\u001b[2K${t}…`) : undefined,
   });
   if (io.isTTY) io.stderr('\r\u001b[2K');
-  for (const g of read.gaps) {
-    io.stderr(`svclint: could not read ${g.kind}${g.namespace ? ` in namespace ${g.namespace}` : ''}: ${g.reason}; the checks that need it did not run there\n`);
+  // Nothing read is not success: without a single Service list, nothing was examined.
+  const serviceGaps = read.gaps.filter((g) => g.kind === 'Service');
+  if (serviceGaps.length && serviceGaps.length === (namespaces ?? [undefined]).length) {
+    throw new UsageError(`no Service could be read (${serviceGaps[0]!.reason}), so nothing was checked; use credentials that may list Services${namespaces ? '' : ', or pick a namespace with -n'}`);
   }
   if (read.endpointSource === 'Endpoints') io.stderr('svclint: this cluster serves no discovery.k8s.io/v1 EndpointSlices; reading v1 Endpoints instead\n');
   let objects = toLiveObjects(read.items);
@@ -62,7 +86,13 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     files = local.files;
   }
   const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, live: true }, [], files);
-  return { graph, findings: runRules(graph, RULES, config), requests: read.requests, files };
+  const { kept, skipped } = applyGaps(runRules(graph, RULES, config), read.gaps);
+  for (const g of read.gaps) {
+    const rules = [...new Set(skipped.filter((s) => s.gap === g).map((s) => s.ruleId))];
+    const what = rules.length ? `skipped the checks that need it: ${rules.join(', ')}` : 'the checks that need it did not run there';
+    io.stderr(`svclint: could not read ${g.kind}${g.namespace ? ` in namespace ${g.namespace}` : ''}: ${g.reason}; ${what}\n`);
+  }
+  return { graph, findings: kept, requests: read.requests, files, gaps: read.gaps.filter((g) => CORE_KINDS.includes(g.kind)) };
 }
 
 const identity = (o: K8sObject) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}|${o.kind}|${o.namespace}|${o.name}`;

@@ -170,7 +170,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-l, --selector <labels>', 'only Services with these labels (key=value,key!=value,key,!key)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context')
-    .option('--request-timeout <duration>', 'give up on an API request after this long', '10s')
+    .option('--request-timeout <duration>', 'give up on an API request that has not fully answered after this long', '10s')
+    .option('--deadline <duration>', 'give up on the whole run after this long (default: 6 × --request-timeout)')
+    .option('--max-response-size <size>', 'largest API answer read, like 256Mi', '256Mi')
     .option('--from <file>', 'a saved cluster state (kubectl get ... -o yaml) instead of a live cluster; - for stdin')
     .option('-f, --filename <path>', 'local manifests to lay over the live state: what breaks if you apply them? repeatable', collect)
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
@@ -252,7 +254,8 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
     return code;
   }
   const counts = countBySeverity(findings);
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files, objects: result.graph.objects.length, services: result.graph.services.length };
+  const notChecked = [...new Set(('gaps' in result ? result.gaps ?? [] : []).map((g) => `${g.kind}${g.namespace ? ` in ${g.namespace}` : ''}`))];
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files, objects: result.graph.objects.length, services: result.graph.services.length, ...(notChecked.length ? { notChecked } : {}) };
   const outputs = pairOutputs(opts.format, opts.outputFile);
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };

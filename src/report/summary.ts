@@ -9,6 +9,8 @@ export interface Summary {
   files: number;
   objects: number;
   services: number;
+  /** Doctor: what could not be read, so "no problems" is never claimed for it. */
+  notChecked?: string[];
 }
 
 export interface ReportInput {
