@@ -45,18 +45,29 @@ function run(exec: Rec, dir: string, deadline: Deadline): Promise<Credential> {
   const name = path.basename(command);
   const failed = (why: string) => new UsageError(`the credential plugin \`${name}\` failed: ${why}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so a plugin that hangs is stopped with whatever it started.
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stop = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.unref();
+    };
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
-      if (out.length > MAX_OUTPUT) child.kill('SIGKILL');
+      if (out.length > MAX_OUTPUT) stop();
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       err = (err + d).slice(-4096);
     });
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      stop();
       reject(failed(`no answer before the run deadline (${Math.round(deadline.ms / 1000)} s)`));
     }, Math.max(deadline.left, 0));
     child.on('error', (e: NodeJS.ErrnoException) => {
