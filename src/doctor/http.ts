@@ -107,7 +107,7 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       if (e instanceof ApiError) return reject(e);
       const code = (e as NodeJS.ErrnoException).code;
       if (started && (code === 'ECONNRESET' || e.message === 'aborted')) return reject(new ApiError('network', 'the connection was reset before the answer was complete'));
-      reject(describeNetworkError(e as NodeJS.ErrnoException, url.hostname));
+      reject(describeNetworkError(e as NodeJS.ErrnoException, ep.tls.servername ?? url.hostname));
     };
     const timer = setTimeout(() => {
       if (byDeadline) req.destroy(new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`));
