@@ -14,6 +14,7 @@ import type { ServiceGraph } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
 import { DEADLINE_FACTOR, loadKubeConfig, readCluster, type Gap } from '../doctor/cluster.js';
 import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
+import { mark } from '../doctor/timing.js';
 import { parseLabelSelector } from '../doctor/selector.js';
 
 export interface DoctorOptions {
@@ -63,6 +64,7 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
   const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : DEADLINE_FACTOR * requestTimeoutMs;
   const maxResponseBytes = opts.maxResponseSize ? parseSize(opts.maxResponseSize) : undefined;
   const kc = await loadKubeConfig(opts);
+  mark('kubeconfig');
   const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];
   const read = await readCluster(kc, {
     namespaces,
@@ -72,6 +74,7 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     onProgress: io.isTTY ? (t) => io.stderr(`\r\u001b[2K${t}…`) : undefined,
   });
   if (io.isTTY) io.stderr('\r\u001b[2K');
+  mark(`requests (${read.requests})`);
   // Nothing read is not success: without a single Service list, nothing was examined.
   const serviceGaps = read.gaps.filter((g) => g.kind === 'Service');
   if (serviceGaps.length && serviceGaps.length === (namespaces ?? [undefined]).length) {
@@ -87,6 +90,7 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
   }
   const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, live: true }, [], files);
   const { kept, skipped } = applyGaps(runRules(graph, RULES, config), read.gaps);
+  mark('analysis');
   for (const g of read.gaps) {
     const rules = [...new Set(skipped.filter((s) => s.gap === g).map((s) => s.ruleId))];
     const what = rules.length ? `skipped the checks that need it: ${rules.join(', ')}` : 'the checks that need it did not run there';

@@ -220,8 +220,20 @@ interface DoctorCliOptions extends DoctorOptions {
 }
 
 async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
+  const { mark, timingLine } = await import('../doctor/timing.js');
+  mark('startup');
+  try {
+    return await doctorRun(target, opts, io, mark);
+  } finally {
+    mark('output');
+    io.stderr(timingLine(io.env));
+  }
+}
+
+async function doctorRun(target: string | undefined, opts: DoctorCliOptions, io: CliIO, mark: (phase: string) => void): Promise<number> {
   const { doctorLive, selectFindings } = await import('./doctor.js');
   const { chainView } = await import('../doctor/chain.js');
+  mark('modules');
   let svcTarget: { namespace: string; name: string } | undefined;
   if (target) {
     const m = /^(?:svc|service|services)\/([a-z0-9-]+)$/.exec(target);

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { ApiError, Deadline, getJson, type Limits } from './http.js';
+import { ApiError, Deadline, getJson, keepAlive, type Limits } from './http.js';
 import { loadKubeconfig, type ResolvedConfig } from './kubeconfig.js';
 
 /** A resource svclint reads from a live cluster. Never Secrets. */
@@ -67,6 +67,8 @@ export interface ClusterRead {
 export const DEADLINE_FACTOR = 6;
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 2 ** 20;
 const ATTEMPTS = 4;
+/** Lists read at the same time (kube-apiserver's default per-client limits are far above). */
+const PARALLEL = 4;
 
 /** Loads kubeconfig the way kubectl does: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
 export async function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): Promise<ResolvedConfig> {
@@ -78,21 +80,28 @@ export class ClusterReader {
   requests = 0;
   readonly limits: Limits;
   readonly deadline: Deadline;
+  private readonly endpoint: ResolvedConfig['endpoint'];
 
-  constructor(private readonly kc: ResolvedConfig, limits: number | (Partial<Limits> & { requestTimeoutMs: number; deadlineMs?: number })) {
+  constructor(kc: ResolvedConfig, limits: number | (Partial<Limits> & { requestTimeoutMs: number; deadlineMs?: number })) {
     const l = typeof limits === 'number' ? { requestTimeoutMs: limits } : limits;
+    this.endpoint = { ...kc.endpoint, agent: keepAlive(kc.endpoint, PARALLEL) };
     this.limits = { requestTimeoutMs: l.requestTimeoutMs, maxResponseBytes: l.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, attempts: l.attempts ?? ATTEMPTS };
     this.deadline = new Deadline(l.deadlineMs ?? DEADLINE_FACTOR * l.requestTimeoutMs);
   }
 
   get server(): string {
-    return this.kc.endpoint.server.origin;
+    return this.endpoint.server.origin;
+  }
+
+  /** Closes the connections kept open; requests still running fail. */
+  close(): void {
+    this.endpoint.agent?.destroy();
   }
 
   /** One GET of a JSON object, within the request timeout, the size cap and the run deadline. */
   async get(path: string): Promise<Record<string, unknown>> {
     this.requests++;
-    const body = await getJson(this.kc.endpoint, path, this.limits, this.deadline);
+    const body = await getJson(this.endpoint, path, this.limits, this.deadline);
     if (!isRecord(body)) throw new ApiError('garbage', 'the API answered JSON that is not an object');
     return body;
   }
@@ -195,27 +204,35 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
     if (!(err instanceof ApiError) || err.fatal || err.kind !== 'status') fatal(err);
   }
   const state = { endpointSource: 'EndpointSlice' as ClusterRead['endpointSource'] };
-  const scopes = opts.namespaces ?? [undefined];
-  const read = async (r: Resource) => {
-    for (const ns of scopes) {
-      try {
-        opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);
-        items.push(...(await reader.list(r, ns, pageSize)));
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.fatal) fatal(err);
-        const e = err as ApiError;
-        if (e.status === 404 && r.kind === 'EndpointSlice') state.endpointSource = 'Endpoints';
-        else if (!(e.status === 404 && r.optional)) gaps.push({ kind: r.kind, namespace: ns, reason: gapReason(e) });
-      }
+  const scopes: (string | undefined)[] = opts.namespaces ?? [undefined];
+  /** One kind in one scope: its items, or a gap; the run ends on a fatal error. */
+  const read = async (r: Resource, ns: string | undefined): Promise<Record<string, unknown>[]> => {
+    try {
+      opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);
+      return await reader.list(r, ns, pageSize);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.fatal) fatal(err);
+      const e = err as ApiError;
+      if (e.status === 404 && r.kind === 'EndpointSlice') state.endpointSource = 'Endpoints';
+      else if (!(e.status === 404 && r.optional)) gaps.push({ kind: r.kind, namespace: ns, reason: gapReason(e) });
+      return [];
     }
   };
-  for (const r of RESOURCES) await read(r);
-  if (state.endpointSource === 'Endpoints') await read(ENDPOINTS);
-  const dns = await readDns(reader).catch((err: unknown) => {
-    if (!(err instanceof ApiError) || err.fatal) fatal(err);
-    const down: NonNullable<ClusterRead['dns']> & { reason?: string } = { pods: [], slices: [], readable: false, reason: gapReason(err as ApiError) };
-    return down;
-  });
+  const jobs = RESOURCES.flatMap((r) => scopes.map((ns) => () => read(r, ns)));
+  let dns = undefined as Awaited<ReturnType<typeof readDns>> | undefined;
+  try {
+    // Services first and alone: when none can be read, nothing else matters.
+    const results = await inParallel(jobs.slice(0, scopes.length), 1);
+    results.push(...(await inParallel([...jobs.slice(scopes.length), async () => ((dns = await readDnsOrGap(reader, fatal)), [])], PARALLEL)));
+    if (state.endpointSource === 'Endpoints') results.push(...(await inParallel(scopes.map((ns) => () => read(ENDPOINTS, ns)), PARALLEL)));
+    for (const r of results) items.push(...r);
+  } finally {
+    reader.close();
+  }
+  if (!dns) throw new Error('the cluster DNS read did not run');
+  // Keep gaps in the order of the table whatever order the reads ended in.
+  const order = (g: Gap) => RESOURCES.findIndex((r) => r.kind === g.kind) >>> 0;
+  gaps.sort((a, b) => order(a) - order(b) || scopes.indexOf(a.namespace) - scopes.indexOf(b.namespace));
   // Cluster DNS is checked whatever namespaces were asked for: its objects join the rest.
   if (dns.readable) {
     items.push(...dns.pods.map((p) => ({ apiVersion: 'v1', kind: 'Pod', ...p })));
@@ -227,6 +244,34 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
     gaps.push({ kind: 'cluster DNS (kube-system)', reason: `${dns.reason ?? 'forbidden'}: the cluster DNS check did not run` });
   }
   return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, dns };
+}
+
+/** Runs jobs with at most `width` at a time; results in the order of the jobs. */
+async function inParallel<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  let failed = false; // once one job fails, start no more
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, async () => {
+    while (!failed && next < jobs.length) {
+      const i = next++;
+      try {
+        out[i] = await jobs[i]!();
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  }));
+  return out;
+}
+
+async function readDnsOrGap(reader: ClusterReader, fatal: (err: unknown) => never): Promise<NonNullable<ClusterRead['dns']> & { reason?: string }> {
+  try {
+    return await readDns(reader);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.fatal) fatal(err);
+    return { pods: [], slices: [], readable: false, reason: gapReason(err as ApiError) };
+  }
 }
 
 const DNS_POD = RESOURCES[1]!;

@@ -8,6 +8,13 @@ export interface Endpoint {
   tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized: boolean; servername?: string };
   /** Headers that carry the credentials (Authorization), and client certificates from a plugin. */
   credentials: (deadline: Deadline) => Promise<{ headers: Record<string, string>; cert?: string; key?: string }>;
+  /** Connections kept open between the requests of one run (see keepAlive). */
+  agent?: http.Agent;
+}
+
+/** Reuses connections for the requests of one run; destroy() it when the run is over. */
+export function keepAlive(ep: Endpoint, sockets: number): http.Agent {
+  return ep.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: sockets }) : new http.Agent({ keepAlive: true, maxSockets: sockets });
 }
 
 /** Bounds on time and size: per request, per response, per run. */
@@ -80,7 +87,7 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       headers: { Accept: 'application/json', 'User-Agent': 'svclint', ...auth.headers },
       ...ep.tls,
       ...(auth.cert ? { cert: auth.cert, key: auth.key } : {}),
-      agent: false,
+      agent: ep.agent ?? false,
     };
     const req = lib.request(url, opts, (res) => {
       started = true;
