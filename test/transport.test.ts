@@ -304,6 +304,13 @@ describe('kubeconfig and connection errors: one line each, exit 2', () => {
     expect(other.lines).toEqual(['svclint: context `nope` not found; contexts: fake, other']);
   });
 
+  it('a kubeconfig that is a device, not a file, is refused before reading', async () => {
+    const r = await doctor([], { kubeconfig: '/dev/zero' });
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual(['svclint: cannot read kubeconfig /dev/zero (not a regular file)']);
+    expect(r.rssMB).toBeLessThan(MEMORY);
+  });
+
   it('connection refused', async () => {
     const kc = write('refused.yaml', fakeKubeconfig('http://127.0.0.1:1'));
     const r = await doctor([], { kubeconfig: kc });
@@ -369,5 +376,19 @@ describe('exec credential plugins', () => {
     expect(r.code).toBe(2);
     expect(r.lines).toEqual(['svclint: the credential plugin `slow.sh` failed: no answer before the run deadline (1 s)']);
     expect(r.ms).toBeLessThan(TIME);
+  });
+});
+
+describe('checks skipped for unreadable kinds', () => {
+  it('name only registered rules and only kinds the doctor reads', async () => {
+    const { NEEDS } = await import('../src/doctor/gaps.js');
+    const { RULES } = await import('../rules/index.js');
+    const { RESOURCES, ENDPOINTS } = await import('../src/doctor/cluster.js');
+    const ids = new Set(RULES.map((r) => r.meta.id));
+    const kinds = new Set([...RESOURCES, ENDPOINTS].map((r) => r.kind).concat('cluster DNS (kube-system)'));
+    for (const [rule, needs] of Object.entries(NEEDS)) {
+      expect(ids.has(rule), rule).toBe(true);
+      for (const k of needs) expect(kinds.has(k), `${rule} needs ${k}`).toBe(true);
+    }
   });
 });

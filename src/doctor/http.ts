@@ -38,7 +38,7 @@ export class Deadline {
   }
 }
 
-export type ApiErrorKind = 'status' | 'timeout' | 'deadline' | 'too-large' | 'garbage' | 'redirect' | 'network' | 'tls' | 'dns' | 'refused' | 'credentials';
+export type ApiErrorKind = 'stale' | 'status' | 'timeout' | 'deadline' | 'too-large' | 'garbage' | 'redirect' | 'network' | 'tls' | 'dns' | 'refused' | 'credentials';
 
 /** A request that did not give a usable answer; `fatal` errors end the run (exit 2). */
 export class ApiError extends Error {
@@ -113,6 +113,8 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       clearTimeout(timer);
       if (e instanceof ApiError) return reject(e);
       const code = (e as NodeJS.ErrnoException).code;
+      // A kept-alive connection the server closed meanwhile: the request never reached it.
+      if (!started && req.reusedSocket && code === 'ECONNRESET') return reject(new ApiError('stale', 'the server closed a kept-alive connection'));
       if (started && (code === 'ECONNRESET' || e.message === 'aborted')) return reject(new ApiError('network', 'the connection was reset before the answer was complete'));
       reject(describeNetworkError(e as NodeJS.ErrnoException, ep.tls.servername ?? url.hostname));
     };
@@ -146,7 +148,11 @@ export async function getJson(ep: Endpoint, path: string, limits: Limits, deadli
   for (let attempt = 0; ; attempt++) {
     if (deadline.left <= 0) throw new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`);
     const auth = await ep.credentials(deadline);
-    const a = await once(ep, path, limits, deadline, auth);
+    const a = await once(ep, path, limits, deadline, auth).catch((err: unknown) => {
+      if (err instanceof ApiError && err.kind === 'stale') return undefined;
+      throw err;
+    });
+    if (!a) continue; // sent again on a new connection
     if (a.status >= 200 && a.status < 300) return parseJson(a.text);
     if (RETRY.has(a.status) && attempt + 1 < limits.attempts) {
       const wait = retryDelay(a.headers, attempt);

@@ -35,6 +35,7 @@ const rec = (v: unknown): Rec => (v && typeof v === 'object' && !Array.isArray(v
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
+const MAX_KUBECONFIG_BYTES = 16 * 2 ** 20;
 
 export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv }): ResolvedConfig {
   const env = opts.env ?? process.env;
@@ -68,7 +69,9 @@ function list(m: Map<string, Named>): string {
 function mergeFile(m: Merged, file: string): void {
   let text: string;
   try {
-    if (!statSync(file).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    const st = statSync(file);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    if (st.size > MAX_KUBECONFIG_BYTES) throw Object.assign(new Error('too large'), { code: `larger than ${MAX_KUBECONFIG_BYTES / 2 ** 20} MiB` });
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read kubeconfig ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
