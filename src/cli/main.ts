@@ -247,7 +247,9 @@ async function doctorRun(target: string | undefined, opts: DoctorCliOptions, io:
   let sources = new Map<string, string>();
   if (opts.from) {
     const found = await discover([opts.from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false });
-    const r = lint({ files: found.files, problems: found.problems, config, namespace: opts.namespace, live: true });
+    // Parsed in the worker pool, as the lint does: a big saved state is one big document.
+    const parsed = await parseAll(found.files);
+    const r = lint({ files: found.files, parsed, problems: found.problems, config, namespace: opts.namespace, live: true });
     result = { graph: r.graph, findings: r.findings, requests: 0 };
     files = found.files.length;
     sources = new Map(found.files.map((f) => [f.path, f.text]));
