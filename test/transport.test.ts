@@ -176,6 +176,15 @@ describe('nothing read is not success', () => {
     });
   }
 
+  it('the chain view of one Service says what could not be read', async () => {
+    const { kubeconfig } = await fake(on('pods', (res) => status(res, 403, 'Forbidden')));
+    const r = await doctor(['svc/web', '-n', 'shop'], { kubeconfig });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Service shop\/web /);
+    expect(r.stdout).toMatch(/^  ! not checked, could not be read: Pod$/m);
+    expect(r.lines).toEqual([expect.stringMatching(/^svclint: could not read Pod in namespace shop: forbidden \(403\)/)]);
+  });
+
   it('5xx on EndpointSlices: the endpoint checks are skipped, the rest still runs', async () => {
     const { kubeconfig } = await fake(on('endpointslices', (res) => status(res, 503, 'Unavailable')));
     const r = await doctor(['--format', 'json'], { kubeconfig });

@@ -265,6 +265,8 @@ async function doctorRun(target: string | undefined, opts: DoctorCliOptions, io:
     const svc = result.graph.service(svcTarget.namespace, svcTarget.name);
     if (!svc) throw new UsageError(`no Service ${svcTarget.namespace}/${svcTarget.name} (give its namespace with -n)`);
     io.stdout(chainView(result.graph, svc, result.findings));
+    const unread = 'gaps' in result ? (result.gaps ?? []).filter((g) => !g.namespace || g.namespace === svc.object.namespace) : [];
+    if (unread.length) io.stdout(`  ! not checked, could not be read: ${[...new Set(unread.map((g) => g.kind))].join(', ')}\n`);
     return code;
   }
   const counts = countBySeverity(findings);
