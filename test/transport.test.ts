@@ -354,7 +354,7 @@ describe('exec credential plugins', () => {
   it('runs once per run and its token is used for every request', async () => {
     const calls = path.join(dir, 'calls');
     writeFileSync(calls, '');
-    const cmd = plugin('good.sh', `echo x >> ${calls}\necho "$KUBERNETES_EXEC_INFO" | grep -q ExecCredential || exit 3\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${TOKEN}"}}'`);
+    const cmd = plugin('good.sh', `echo x >> ${calls}\necho "plugin chatter" >&2\necho "$KUBERNETES_EXEC_INFO" | grep -q ExecCredential || exit 3\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${TOKEN}"}}'`);
     const { server } = await fake();
     const kc = path.join(dir, 'exec.yaml');
     writeFileSync(kc, fakeKubeconfig(server.url, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: cmd, args: [], interactiveMode: 'Never' } }));
@@ -399,5 +399,20 @@ describe('checks skipped for unreadable kinds', () => {
       expect(ids.has(rule), rule).toBe(true);
       for (const k of needs) expect(kinds.has(k), `${rule} needs ${k}`).toBe(true);
     }
+  });
+});
+
+describe('the oidc auth-provider', () => {
+  it('sends an id-token that has not expired as the bearer token', async () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const idToken = `${b64({ alg: 'RS256' })}.${b64({ sub: 'doctor', exp: Math.floor(Date.now() / 1000) + 3600 })}.c2ln`;
+    const server = await new FakeApiServer(undefined, true, idToken).start();
+    servers.push(server);
+    const kc = path.join(dir, 'oidc.yaml');
+    writeFileSync(kc, fakeKubeconfig(server.url, { 'auth-provider': { name: 'oidc', config: { 'client-id': 'svclint', 'id-token': idToken, 'idp-issuer-url': 'https://issuer.invalid' } } }));
+    const r = await doctor(['--format', 'json'], { kubeconfig: kc });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(server.requests.every((q) => q.auth === `Bearer ${idToken}`)).toBe(true);
   });
 });

@@ -54,7 +54,7 @@ export class FakeApiServer {
   private server = http.createServer((req, res) => this.handle(req, res));
   port = 0;
 
-  constructor(private readonly override: Handler = () => false, private readonly requireToken = true) {}
+  constructor(private readonly override: Handler = () => false, private readonly requireToken = true, private readonly token = TOKEN) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -80,7 +80,7 @@ export class FakeApiServer {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     this.requests.push({ path: url.pathname + url.search, auth: req.headers.authorization });
     if (req.method !== 'GET') return status(res, 405, 'MethodNotAllowed');
-    if (this.requireToken && req.headers.authorization !== `Bearer ${TOKEN}`) return status(res, 401, 'Unauthorized');
+    if (this.requireToken && req.headers.authorization !== `Bearer ${this.token}`) return status(res, 401, 'Unauthorized');
     if (this.override(req, res, url)) return;
     if (url.pathname === '/version') return json(res, 200, { major: '1', minor: '36', gitVersion: 'v1.36.3' });
     const plural = pluralOf(url);
