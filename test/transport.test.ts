@@ -416,3 +416,22 @@ describe('the oidc auth-provider', () => {
     expect(server.requests.every((q) => q.auth === `Bearer ${idToken}`)).toBe(true);
   });
 });
+
+describe('in a cluster', () => {
+  it('uses the service account token and CA and the API server from the environment', async () => {
+    const { loadKubeconfig } = await import('../src/doctor/kubeconfig.js');
+    const sa = mkdtempSync(path.join(tmpdir(), 'svclint-sa-'));
+    writeFileSync(path.join(sa, 'token'), 'sa-token\n');
+    writeFileSync(path.join(sa, 'ca.crt'), 'CA PEM');
+    const home = mkdtempSync(path.join(tmpdir(), 'svclint-home-'));
+    const env = { HOME: home, KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '6443' };
+    const kc = loadKubeconfig({ env, serviceAccountDir: sa });
+    expect(kc.context).toBe('in-cluster');
+    expect(kc.endpoint.server.origin).toBe('https://[fd00::1]:6443');
+    expect(String(kc.endpoint.tls.ca)).toBe('CA PEM');
+    expect(kc.endpoint.tls.rejectUnauthorized).toBe(true);
+    expect((await kc.endpoint.credentials(new (await import('../src/doctor/http.js')).Deadline(1000))).headers).toEqual({ Authorization: 'Bearer sa-token' });
+    // Without the service account's token, this is not a pod of the cluster.
+    expect(() => loadKubeconfig({ env, serviceAccountDir: path.join(sa, 'none') })).toThrow(/^no kubeconfig/);
+  });
+});

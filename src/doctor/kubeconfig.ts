@@ -37,12 +37,13 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
 const MAX_KUBECONFIG_BYTES = 16 * 2 ** 20;
 
-export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv }): ResolvedConfig {
+export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv; serviceAccountDir?: string }): ResolvedConfig {
   const env = opts.env ?? process.env;
   const files = opts.kubeconfig ? [opts.kubeconfig] : env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter).filter(Boolean) : [path.join(env.HOME || homedir(), '.kube', 'config')];
   const present = opts.kubeconfig ? files : files.filter((f) => existsSync(f));
   if (!present.length) {
-    if (env.KUBERNETES_SERVICE_HOST && existsSync(`${SA}/token`) && !opts.context) return inCluster(env);
+    const sa = opts.serviceAccountDir ?? SA;
+    if (env.KUBERNETES_SERVICE_HOST && existsSync(`${sa}/token`) && !opts.context) return inCluster(env, sa);
     const tried = env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}: no such file` : `KUBECONFIG unset, ${files[0]!.replace(homedir(), '~')} missing`;
     throw new UsageError(`no kubeconfig (${tried}) and not in a cluster; give --kubeconfig or set KUBECONFIG`);
   }
@@ -174,10 +175,10 @@ function oidcToken(provider: Rec): Endpoint['credentials'] {
 }
 
 /** In a pod: the API server from the environment, the service account's token and CA. */
-function inCluster(env: NodeJS.ProcessEnv): ResolvedConfig {
+function inCluster(env: NodeJS.ProcessEnv, sa: string): ResolvedConfig {
   const host = env.KUBERNETES_SERVICE_HOST!;
   const port = env.KUBERNETES_SERVICE_PORT || '443';
   const server = new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}`);
-  const ca = existsSync(`${SA}/ca.crt`) ? readFileSync(`${SA}/ca.crt`) : undefined;
-  return { endpoint: { server, tls: { ca, rejectUnauthorized: true }, credentials: fileToken(`${SA}/token`) }, context: 'in-cluster' };
+  const ca = existsSync(`${sa}/ca.crt`) ? readFileSync(`${sa}/ca.crt`) : undefined;
+  return { endpoint: { server, tls: { ca, rejectUnauthorized: true }, credentials: fileToken(`${sa}/token`) }, context: 'in-cluster' };
 }
