@@ -185,6 +185,16 @@ describe('nothing read is not success', () => {
     expect(r.lines).toEqual([expect.stringMatching(/^svclint: could not read Pod in namespace shop: forbidden \(403\)/)]);
   });
 
+  it('404 on EndpointSlices: v1 Endpoints are read instead, after the other lists', async () => {
+    const { server, kubeconfig } = await fake(on('endpointslices', (res) => status(res, 404, 'NotFound')));
+    const r = await doctor(['--format', 'json'], { kubeconfig });
+    expect(r.lines).toEqual(['svclint: this cluster serves no discovery.k8s.io/v1 EndpointSlices; reading v1 Endpoints instead']);
+    expect(server.count('endpoints')).toBe(1);
+    // The fake serves no Endpoints: the ready pod is listed nowhere.
+    expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
+    expect(r.code).toBe(1);
+  });
+
   it('5xx on EndpointSlices: the endpoint checks are skipped, the rest still runs', async () => {
     const { kubeconfig } = await fake(on('endpointslices', (res) => status(res, 503, 'Unavailable')));
     const r = await doctor(['--format', 'json'], { kubeconfig });
