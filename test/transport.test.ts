@@ -292,6 +292,17 @@ describe('cluster DNS reads', () => {
   }
 });
 
+describe('cluster DNS objects of the wrong shape', () => {
+  it('a kube-dns answer without metadata is a warning, not a phantom Service', async () => {
+    const { kubeconfig } = await fake((_req, res, url) => (url.pathname === '/api/v1/namespaces/kube-system/services/kube-dns' ? (json(res, 200, { spec: {} }), true) : false));
+    const r = await doctor(['--format', 'json'], { kubeconfig });
+    expect(r.code).toBe(0);
+    expect(r.lines).toEqual([expect.stringMatching(/^svclint: could not read cluster DNS \(kube-system\): the API answered something other than the kube-dns Service: the cluster DNS check did not run/)]);
+    expect(r.stdout).not.toContain('<unnamed>');
+    expect(JSON.parse(r.stdout).summary.services).toBe(1);
+  });
+});
+
 describe('kubeconfig and connection errors: one line each, exit 2', () => {
   const write = (name: string, text: string) => {
     const f = path.join(dir, name);

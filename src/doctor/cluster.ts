@@ -283,6 +283,7 @@ async function readDns(reader: ClusterReader): Promise<NonNullable<ClusterRead['
   const optional = (e: unknown) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e));
   out.pods = listItems(await reader.get('/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns'), DNS_POD);
   out.service = await reader.get('/api/v1/namespaces/kube-system/services/kube-dns').catch(optional);
+  if (out.service && (!isRecord(out.service.metadata) || out.service.metadata.name !== 'kube-dns')) throw new ApiError('garbage', 'the API answered something other than the kube-dns Service');
   out.slices = listItems(await reader.get('/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkube-dns'), DNS_SLICE);
   const cm = await reader.get('/api/v1/namespaces/kube-system/configmaps/coredns').catch(optional);
   const data = isRecord(cm?.data) ? cm.data : undefined;
