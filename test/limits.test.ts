@@ -78,10 +78,10 @@ describe('bounded reads', () => {
     expect(config.stderr).toBe('svclint: cannot read config /dev/zero: it is larger than 1 MiB\n');
     const kube = cli(['doctor', '--kubeconfig', '/dev/zero']);
     expect(kube.code).toBe(2);
-    expect(kube.stderr).toMatch(/^svclint: kubeconfig \/dev\/zero is not a regular file .*\n$/);
+    expect(kube.stderr).toMatch(/^svclint: cannot read kubeconfig \/dev\/zero \(not a regular file\)\n$/);
     const fromEnv = cli(['doctor'], { env: { KUBECONFIG: '/dev/zero' } });
     expect(fromEnv.code).toBe(2);
-    expect(fromEnv.stderr).toMatch(/^svclint: kubeconfig \/dev\/zero is not a regular file/);
+    expect(fromEnv.stderr).toMatch(/^svclint: cannot read kubeconfig \/dev\/zero \(not a regular file\)/);
   });
 
   it('stops with exit code 2 when the inputs together pass the total cap (flag or config)', () => {

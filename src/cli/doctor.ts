@@ -14,7 +14,10 @@ import { stringMap } from '../graph/pods.js';
 import type { Finding } from '../types/finding.js';
 import type { ServiceGraph } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
-import { listClusterWide, loadKubeConfig, readCluster, RESOURCES } from '../doctor/cluster.js';
+import { DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, RESOURCES, type Gap } from '../doctor/cluster.js';
+import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
+import { mark } from '../doctor/timing.js';
+import { parseAll } from '../load/parse-pool.js';
 import { parseLabelSelector } from '../doctor/selector.js';
 
 export interface DoctorOptions {
@@ -26,13 +29,27 @@ export interface DoctorOptions {
   kubeconfig?: string;
   context?: string;
   requestTimeout: string;
+  /** The whole run's deadline (default: a few request timeouts). */
+  deadline?: string;
+  /** Largest API response read, like 256Mi. */
+  maxResponseSize?: string;
 }
 
-export function parseDuration(s: string): number {
+export function parseDuration(s: string, flag = '--request-timeout'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`--request-timeout '${s}' is not a duration (like 10s, 500ms, 1m)`);
-  const n = Number(m[1]);
+  const n = m ? Number(m[1]) : 0;
+  if (!m || n <= 0) throw new UsageError(`${flag} '${s}' is not a positive duration (like 10s, 500ms, 1m)`);
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30 };
+
+/** A size like 256Mi, 64M or 1048576 (Kubernetes quantity suffixes). */
+export function parseSize(s: string, flag = '--max-response-size'): number {
+  const m = /^(\d+)\s*(k|m|g|ki|mi|gi)?b?$/i.exec(s.trim());
+  const n = m ? Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()]! : 0;
+  if (!m || n < 1024) throw new UsageError(`${flag} '${s}' is not a size of at least 1Ki (like 256Mi, 64M)`);
+  return n;
 }
 
 export interface DoctorResult {
@@ -42,31 +59,37 @@ export interface DoctorResult {
   files?: SourceFile[];
   /** Where the state came from: `context X`, or a file. */
   source: string;
-  /** Milliseconds since process start at each step (SVCLINT_TIMING=1 prints them). */
-  marks?: { start: number; kubeconfig: number; read: number };
+  /** Kinds that could not be read: the checks that need them were skipped. */
+  gaps?: Gap[];
 }
 
 /** Reads the live cluster (read-only: get and list only) and runs every rule over it. */
 export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO): Promise<DoctorResult> {
-  const start = performance.now();
+  const requestTimeoutMs = parseDuration(opts.requestTimeout);
+  const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : DEADLINE_FACTOR * requestTimeoutMs;
+  const maxResponseBytes = opts.maxResponseSize ? parseSize(opts.maxResponseSize) : undefined;
   const kc = await loadKubeConfig(opts);
-  const kubeconfig = performance.now();
+  mark('kubeconfig');
   const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];
   const read = await readCluster(kc, {
     namespaces,
-    requestTimeoutMs: parseDuration(opts.requestTimeout),
+    requestTimeoutMs,
+    deadlineMs,
+    maxResponseBytes,
     onProgress: io.isTTY ? (t) => io.stderr(`\r\u001b[2K${t}…`) : undefined,
   });
   // With -n, a Service whose selector matches no pod there may match pods elsewhere: one cluster-wide list.
-  if (namespaces && selectsNothing(read.items)) {
-    const wide = await listClusterWide(read.reader, RESOURCES.find((r) => r.kind === 'Pod')!);
+  if (namespaces && !read.gaps.some((g) => g.kind === 'Pod') && selectsNothing(read.items)) {
+    const wide = await listClusterWide(read.reader, RESOURCES.find((r) => r.kind === 'Pod')!).finally(() => read.reader.close());
     read.items.push(...wide.items);
     if (wide.gap) read.gaps.push({ kind: 'Pod (cluster-wide)', reason: `${wide.gap.reason}; only namespace ${namespaces.join(', ')} was read, so pods that match from other namespaces are not shown` });
   }
   if (io.isTTY) io.stderr('\r\u001b[2K');
-  const marks = { start, kubeconfig, read: performance.now() };
-  for (const g of read.gaps) {
-    io.stderr(`svclint: could not read ${g.kind}${g.namespace ? ` in namespace ${g.namespace}` : ''}: ${g.reason}; the checks that need it did not run there\n`);
+  mark(`requests (${read.requests})`);
+  // Nothing read is not success: without a single Service list, nothing was examined.
+  const serviceGaps = read.gaps.filter((g) => g.kind === 'Service');
+  if (serviceGaps.length && serviceGaps.length === (namespaces ?? [undefined]).length) {
+    throw new UsageError(`no Service could be read (${serviceGaps[0]!.reason}), so nothing was checked; use credentials that may list Services${namespaces ? '' : ', or pick a namespace with -n'}`);
   }
   if (read.endpointSource === 'Endpoints') io.stderr('svclint: this cluster serves no discovery.k8s.io/v1 EndpointSlices; reading v1 Endpoints instead\n');
   let objects = toLiveObjects(read.items);
@@ -77,8 +100,16 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     files = local.files;
   }
   const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: opts.namespace ?? 'default', kubernetesVersion: config.kubernetesVersion, networkPolicy: config.networkPolicy, live: true }, [], files);
-  return { graph, findings: runRules(graph, RULES, config), requests: read.reader.requests, files, source: `context ${kc.getCurrentContext() || read.server}`, marks };
+  const { kept, skipped } = applyGaps(runRules(graph, RULES, config), read.gaps);
+  mark('analysis');
+  for (const g of read.gaps) {
+    const rules = [...new Set(skipped.filter((s) => s.gap === g).map((s) => s.ruleId))];
+    const what = rules.length ? `skipped the checks that need it: ${rules.join(', ')}` : 'the checks that need it did not run there';
+    io.stderr(`svclint: could not read ${g.kind}${g.namespace ? ` in namespace ${g.namespace}` : ''}: ${g.reason}; ${what}\n`);
+  }
+  return { graph, findings: kept, requests: read.reader.requests, files, source: `context ${kc.context || read.server}`, gaps: read.gaps.filter((g) => CORE_KINDS.includes(g.kind)) };
 }
+
 
 /** Whether some Service read has a selector that matches no pod of its namespace. */
 function selectsNothing(items: Record<string, unknown>[]): boolean {
@@ -101,8 +132,10 @@ export async function doctorFrom(from: string, opts: DoctorOptions, config: Conf
   const namespace = opts.namespace ?? config.namespace ?? 'default';
   const found = await discover([from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false, maxInputBytes: config.maxInputBytes });
   const problems: LoadProblem[] = [...found.problems];
-  const parsed = found.files.map((file) => {
-    const r = parseText(file.text);
+  // Parsed in the worker pool, as the lint does: a saved state is often one big document.
+  const results = await parseAll(found.files);
+  const parsed = found.files.map((file, i) => {
+    const r = results[i]!;
     problems.push(...toLoadProblems(file, r.problems));
     return { file, docs: r.docs };
   });
@@ -128,14 +161,6 @@ export function kubectlOutputHabit(opts: { format?: Format[]; outputFile?: strin
   io.stderr(`svclint: reading -o ${files[i]} as --format json${files[i] === 'yaml' ? ' (JSON is valid YAML)' : ''}; -o is --output-file here\n`);
   opts.outputFile = files.filter((_, j) => j !== i);
   opts.format = [...(opts.format ?? []).slice(0, i), 'json', ...(opts.format ?? []).slice(i)];
-}
-
-/** `SVCLINT_TIMING=1`: one stderr line splitting the wall time (benchmarks read it). */
-export function timingLine(result: DoctorResult): string {
-  const m = result.marks;
-  if (!m) return '';
-  const ms = (a: number, b: number) => `${Math.round(b - a)} ms`;
-  return `svclint: timing: startup ${ms(0, m.start)}, kubeconfig ${ms(m.start, m.kubeconfig)}, requests ${ms(m.kubeconfig, m.read)} (${result.requests}), analysis ${ms(m.read, performance.now())}\n`;
 }
 
 /** What was read, for the summary line: `12 Services, 40 pods in 3 namespaces from context X`. */

@@ -96,7 +96,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('-l, --selector <labels>', 'only Services with these labels (key=value,key!=value,key,!key)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context')
-    .option('--request-timeout <duration>', 'give up on an API request after this long', '10s')
+    .option('--request-timeout <duration>', 'give up on an API request that has not fully answered after this long', '10s')
+    .option('--deadline <duration>', 'give up on the whole run after this long (default: 6 × --request-timeout)')
+    .option('--max-response-size <size>', 'largest API answer read, like 256Mi', '256Mi')
     .option('--from <file>', 'a saved cluster state (kubectl get ... -o yaml) instead of a live cluster; - for stdin')
     .option('-f, --filename <path>', 'local manifests to lay over the live state: what breaks if you apply them? repeatable', collect)
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')
@@ -168,8 +170,20 @@ interface DoctorCliOptions extends DoctorOptions {
 }
 
 async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
-  const { doctorLive, doctorFrom, selectFindings, kubectlOutputHabit, readScope, timingLine } = await import('./doctor.js');
+  const { mark, timingLine } = await import('../doctor/timing.js');
+  mark('startup');
+  try {
+    return await doctorRun(target, opts, io, mark);
+  } finally {
+    mark('output');
+    io.stderr(timingLine(io.env));
+  }
+}
+
+async function doctorRun(target: string | undefined, opts: DoctorCliOptions, io: CliIO, mark: (phase: string) => void): Promise<number> {
+  const { doctorLive, doctorFrom, selectFindings, kubectlOutputHabit, readScope } = await import('./doctor.js');
   const { chainView } = await import('../doctor/chain.js');
+  mark('modules');
   let svcTarget: { namespace: string; name: string } | undefined;
   if (target) {
     const m = /^(?:svc|service|services)\/([a-z0-9-]+)$/.exec(target);
@@ -184,21 +198,21 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
   const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
   const code = findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
-  const timing = () => io.env.SVCLINT_TIMING && io.stderr(timingLine(result));
   if (svcTarget && !opts.format?.length) {
     const svc = result.graph.service(svcTarget.namespace, svcTarget.name)!;
-    emit(io, chainView(result.graph, svc, result.findings), opts.outputFile?.[0]);
-    timing();
+    const unread = (result.gaps ?? []).filter((g) => !g.namespace || g.namespace === svc.object.namespace);
+    const notRead = unread.length ? `  ! not checked, could not be read: ${[...new Set(unread.map((g) => g.kind))].join(', ')}\n` : '';
+    emit(io, chainView(result.graph, svc, result.findings) + notRead, opts.outputFile?.[0]);
     return code;
   }
   const counts = countBySeverity(findings);
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: result.files?.length ?? 0, objects: result.graph.objects.length, services: result.graph.services.length, scope: readScope(result, namespace) };
+  const notChecked = [...new Set((result.gaps ?? []).map((g) => `${g.kind}${g.namespace ? ` in ${g.namespace}` : ''}`))];
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: result.files?.length ?? 0, objects: result.graph.objects.length, services: result.graph.services.length, scope: readScope(result, namespace), ...(notChecked.length ? { notChecked } : {}) };
   const outputs = pairOutputs(opts.format, opts.outputFile);
   checkOutputFiles(outputs.map((o) => o.file), { files: [...sources.keys()].map((p) => ({ path: p })), problems: opts.from ? [{ filePath: opts.from }] : [] }, io.cwd);
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
   for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
-  timing();
   return code;
 }
 

@@ -1,8 +1,6 @@
-import https from 'node:https';
-import http from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { UsageError } from '../errors.js';
-import { guardKubeconfig } from './kubeconfig-guard.js';
+import { ApiError, Deadline, getJson, keepAlive, type Limits } from './http.js';
+import { loadKubeconfig, type ResolvedConfig } from './kubeconfig.js';
 
 /** A resource svclint reads from a live cluster. Never Secrets. */
 export interface Resource {
@@ -47,6 +45,10 @@ export interface ReadOptions {
   /** Namespaces to read; undefined reads the whole cluster. */
   namespaces?: string[];
   requestTimeoutMs: number;
+  /** The whole run's deadline (default: DEADLINE_FACTOR × the request timeout). */
+  deadlineMs?: number;
+  /** Largest response body read (default 256 MiB). */
+  maxResponseBytes?: number;
   pageSize?: number;
   onProgress?: (text: string) => void;
   /** Called after each page of a paged list (tests use it to break things mid-read). */
@@ -61,7 +63,7 @@ export interface Gap {
 
 export interface ClusterRead {
   items: Record<string, unknown>[];
-  /** What could not be read (403), so the checks that needed it are named. */
+  /** What could not be read (403, 404, 5xx, garbage, timeouts), so the checks that needed it are named. */
   gaps: Gap[];
   endpointSource: 'EndpointSlice' | 'Endpoints';
   requests: number;
@@ -72,69 +74,47 @@ export interface ClusterRead {
   dns?: { pods: Record<string, unknown>[]; service?: Record<string, unknown>; slices: Record<string, unknown>[]; corefile?: string; kubeProxyConfig?: string; readable: boolean };
 }
 
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
+/** The run deadline, unless --deadline says otherwise: a few requests' worth. */
+export const DEADLINE_FACTOR = 6;
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 2 ** 20;
+const ATTEMPTS = 4;
+/** Lists read at the same time (kube-apiserver's default per-client limits are far above). */
+const PARALLEL = 4;
 
 /** Loads kubeconfig the way kubectl does: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
-export async function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): Promise<KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
-  guardKubeconfig(opts.kubeconfig);
-  try {
-    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else kc.loadFromDefault();
-    if (opts.context) kc.setCurrentContext(opts.context);
-  } catch (err) {
-    throw new UsageError(`cannot load kubeconfig: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (opts.context && kc.getCurrentContext() !== opts.context) throw new UsageError(`no context '${opts.context}' in the kubeconfig`);
-  if (!kc.getCurrentCluster()) throw new UsageError('no cluster in the kubeconfig: set KUBECONFIG, --kubeconfig or --context');
-  return kc;
+export async function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): Promise<ResolvedConfig> {
+  return loadKubeconfig(opts);
 }
 
 /** Reads the cluster with a fixed number of paged list calls per kind: never a call per Service or pod. */
 export class ClusterReader {
   requests = 0;
-  private readonly base: URL;
+  readonly limits: Limits;
+  readonly deadline: Deadline;
+  private readonly endpoint: ResolvedConfig['endpoint'];
 
-  constructor(private readonly kc: KubeConfig, private readonly timeoutMs: number) {
-    this.base = new URL(kc.getCurrentCluster()!.server);
+  constructor(kc: ResolvedConfig, limits: number | (Partial<Limits> & { requestTimeoutMs: number; deadlineMs?: number })) {
+    const l = typeof limits === 'number' ? { requestTimeoutMs: limits } : limits;
+    this.endpoint = { ...kc.endpoint, agent: keepAlive(kc.endpoint, PARALLEL) };
+    this.limits = { requestTimeoutMs: l.requestTimeoutMs, maxResponseBytes: l.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, attempts: l.attempts ?? ATTEMPTS };
+    this.deadline = new Deadline(l.deadlineMs ?? DEADLINE_FACTOR * l.requestTimeoutMs);
   }
 
   get server(): string {
-    return this.base.origin;
+    return this.endpoint.server.origin;
   }
 
-  /** One GET, JSON in and out, with the kubeconfig's TLS and credentials. */
+  /** Closes the connections kept open; requests still running fail. */
+  close(): void {
+    this.endpoint.agent?.destroy();
+  }
+
+  /** One GET of a JSON object, within the request timeout, the size cap and the run deadline. */
   async get(path: string): Promise<Record<string, unknown>> {
-    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
-    await this.kc.applyToHTTPSOptions(opts);
-    const url = new URL(path, this.base);
-    const lib = url.protocol === 'https:' ? https : http;
     this.requests++;
-    return new Promise((resolve, reject) => {
-      const req = lib.request(url, { ...opts, timeout: this.timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: Record<string, unknown> = {};
-          try {
-            body = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            // a non-JSON answer: keep the status
-          }
-          if ((res.statusCode ?? 0) >= 400) reject(new HttpError(res.statusCode ?? 0, typeof body.message === 'string' ? body.message : text.slice(0, 200)));
-          else resolve(body);
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end();
-    });
+    const body = await getJson(this.endpoint, path, this.limits, this.deadline);
+    if (!isRecord(body)) throw new ApiError('garbage', 'the API answered JSON that is not an object');
+    return body;
   }
 
   /** Called after each page (tests use it to let a continue token expire). */
@@ -142,36 +122,45 @@ export class ClusterReader {
   /** How many lists had to start again because their continue token expired. */
   restarts = 0;
 
-  /** Lists a resource page by page; restarts once when the continue token expires (410). */
+  /**
+   * Lists a resource page by page; restarts once when the continue token expires (410).
+   * A list that does not end (a continue token seen twice, more pages than the announced
+   * item count can fill) or whose answer has the wrong shape is an ApiError for that kind.
+   */
   async list(r: Resource, namespace: string | undefined, pageSize: number): Promise<Record<string, unknown>[]> {
     const prefix = r.apiVersion === 'v1' ? '/api/v1' : `/apis/${r.apiVersion}`;
     const path = namespace && !r.clusterScoped ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${prefix}/${r.plural}`;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       const items: Record<string, unknown>[] = [];
+      const seen = new Set<string>();
       let cont: string | undefined;
+      let pages = 0;
+      let maxPages = Infinity;
       try {
         do {
           const q = new URLSearchParams({ limit: String(pageSize) });
           if (r.fieldSelector) q.set('fieldSelector', r.fieldSelector);
           if (cont) q.set('continue', cont);
           const page = await this.get(`${path}?${q}`);
-          for (const it of (page.items as Record<string, unknown>[] | undefined) ?? []) {
-            items.push({ apiVersion: r.apiVersion, kind: r.kind, ...it });
-          }
-          const meta = page.metadata as { continue?: string } | undefined;
-          cont = meta?.continue || undefined;
+          pages++;
+          for (const it of listItems(page, r)) items.push({ apiVersion: r.apiVersion, kind: r.kind, ...it });
+          const meta = isRecord(page.metadata) ? page.metadata : {};
+          cont = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
+          if (typeof meta.remainingItemCount === 'number') maxPages = Math.min(maxPages, pages + Math.ceil(meta.remainingItemCount / pageSize));
+          if (cont && seen.has(cont)) throw new ApiError('garbage', `the API sent the same continue token twice (page ${pages}): the list would never end`);
+          if (cont && pages >= maxPages) throw new ApiError('garbage', `the API sent more pages (${pages + 1}) than its item count can fill: the list would never end`);
+          if (cont) seen.add(cont);
           if (cont && this.onPage) await this.onPage(items.length);
         } while (cont);
         return r.keep ? newest(items, r.keep) : items;
       } catch (err) {
-        if (err instanceof HttpError && err.status === 410 && attempt === 0) {
+        if (err instanceof ApiError && err.status === 410 && attempt === 0) {
           this.restarts++;
           continue; // expired continue token: list again from the start
         }
         throw err;
       }
     }
-    return [];
   }
 }
 
@@ -185,101 +174,156 @@ function newest(items: Record<string, unknown>[], keep: number): Record<string, 
   return items.sort((a, b) => (eventTime(a) < eventTime(b) ? 1 : eventTime(a) > eventTime(b) ? -1 : 0)).slice(0, keep);
 }
 
-export function isHttpError(err: unknown, status?: number): err is HttpError {
-  return err instanceof HttpError && (status === undefined || err.status === status);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The items of one page, each checked for the shape svclint relies on: never a phantom object. */
+function listItems(page: Record<string, unknown>, r: Resource): Record<string, unknown>[] {
+  if (typeof page.kind === 'string' && page.kind !== `${r.kind}List`) throw new ApiError('garbage', `the API answered a ${page.kind}, not a ${r.kind}List`);
+  if (page.items === null) return []; // Go's empty list
+  if (!Array.isArray(page.items)) throw new ApiError('garbage', `the API answered a list whose items are ${page.items === undefined ? 'missing' : 'not a list'}`);
+  page.items.forEach((it, i) => {
+    const bad = (what: string) => new ApiError('garbage', `the API answered a list whose items[${i}]${what}`);
+    if (!isRecord(it)) throw bad(' is not an object');
+    if (!isRecord(it.metadata)) throw bad('.metadata is not an object');
+    if (typeof it.metadata.name !== 'string' || it.metadata.name === '') throw bad('.metadata.name is not a name');
+    for (const m of ['labels', 'annotations']) {
+      const v = it.metadata[m];
+      if (v !== undefined && v !== null && (!isRecord(v) || Object.values(v).some((x) => typeof x !== 'string'))) throw bad(`.metadata.${m} is not a map of strings`);
+    }
+  });
+  return page.items as Record<string, unknown>[];
 }
 
-function unreachable(server: string, err: unknown): UsageError {
-  const e = err as NodeJS.ErrnoException;
-  const why = e.code ? `${e.code}` : e.message;
-  return new UsageError(`cannot reach the Kubernetes API at ${server} (${why}); check the kubeconfig context and that the cluster is running`);
+/** One line for an error that ends the run: what failed, why, what to do. */
+export function fatalError(server: string, err: ApiError): UsageError {
+  if (err.status === 401) return new UsageError(`the Kubernetes API at ${server} rejected the credentials (401 Unauthorized); refresh them or pick another --context`);
+  if (err.kind === 'deadline') return new UsageError(`${err.message} before the cluster was read; raise --deadline or --request-timeout`);
+  return new UsageError(`cannot reach the Kubernetes API at ${server} (${err.message}); check the kubeconfig context and that the cluster is running`);
 }
 
-/** Reads everything the doctor needs, tolerating 403s per kind and namespace and missing CRDs. */
-export async function readCluster(kc: KubeConfig, opts: ReadOptions): Promise<ClusterRead> {
-  const reader = new ClusterReader(kc, opts.requestTimeoutMs);
+/** Why a kind could not be read, in words for a gap. */
+function gapReason(err: ApiError): string {
+  if (err.status === 403) return 'forbidden (403): the credentials may not list it';
+  if (err.status === 404) return 'the API does not serve it (404)';
+  return err.message;
+}
+
+/** Reads everything the doctor needs, tolerating per-kind failures (403, 404, 5xx, garbage, timeouts) and missing CRDs. */
+export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promise<ClusterRead> {
+  const reader = new ClusterReader(kc, opts);
   reader.onPage = opts.onPage;
   const pageSize = opts.pageSize ?? 500;
   const gaps: Gap[] = [];
   const items: Record<string, unknown>[] = [];
+  const fatal = (err: unknown): never => {
+    if (err instanceof ApiError) throw fatalError(reader.server, err);
+    throw err;
+  };
   // The first request proves the server answers and the credentials work.
   try {
     await reader.get('/version');
   } catch (err) {
-    if (isHttpError(err, 401)) throw new UsageError(`the Kubernetes API at ${reader.server} rejected the credentials (401 Unauthorized); refresh them or pick another --context`);
-    if (!isHttpError(err)) throw unreachable(reader.server, err);
+    if (!(err instanceof ApiError) || err.fatal || err.kind !== 'status') fatal(err);
   }
   const state = { endpointSource: 'EndpointSlice' as ClusterRead['endpointSource'] };
-  const scopes = opts.namespaces ?? [undefined];
-  const read = async (r: Resource) => {
-    if (r.clusterScoped) {
-      const wide = await listClusterWide(reader, r, pageSize);
-      items.push(...wide.items);
-      if (wide.gap) gaps.push(wide.gap);
-      return;
-    }
-    for (const ns of scopes) {
-      try {
-        opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);
-        items.push(...(await reader.list(r, ns, pageSize)));
-      } catch (err) {
-        if (isHttpError(err, 404)) {
-          if (r.kind === 'EndpointSlice') state.endpointSource = 'Endpoints';
-          else if (!r.optional) gaps.push({ kind: r.kind, namespace: ns, reason: 'the API does not serve it' });
-        } else if (isHttpError(err, 403)) {
-          gaps.push({ kind: r.kind, namespace: ns, reason: 'forbidden (403): the credentials may not list it' });
-        } else if (isHttpError(err)) {
-          gaps.push({ kind: r.kind, namespace: ns, reason: err.message });
-        } else {
-          throw unreachable(reader.server, err);
-        }
-      }
+  const scopes: (string | undefined)[] = opts.namespaces ?? [undefined];
+  /** One kind in one scope: its items, or a gap; the run ends on a fatal error. */
+  const read = async (r: Resource, ns: string | undefined): Promise<Record<string, unknown>[]> => {
+    try {
+      opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);
+      return await reader.list(r, ns, pageSize);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.fatal) fatal(err);
+      const e = err as ApiError;
+      if (e.status === 404 && r.kind === 'EndpointSlice') state.endpointSource = 'Endpoints';
+      else if (!(e.status === 404 && r.optional)) gaps.push({ kind: r.kind, namespace: ns, reason: gapReason(e) });
+      return [];
     }
   };
-  for (const r of RESOURCES) await read(r);
-  if (state.endpointSource === 'Endpoints') await read(ENDPOINTS);
-  const dns = await readDns(reader);
+  const jobs = RESOURCES.flatMap((r) => (r.clusterScoped ? [undefined] : scopes).map((ns) => () => read(r, ns)));
+  let dns = undefined as Awaited<ReturnType<typeof readDns>> | undefined;
+  try {
+    // Services first and alone: when none can be read, nothing else matters.
+    const results = await inParallel(jobs.slice(0, scopes.length), 1);
+    results.push(...(await inParallel([...jobs.slice(scopes.length), async () => ((dns = await readDnsOrGap(reader, fatal)), [])], PARALLEL)));
+    if (state.endpointSource === 'Endpoints') results.push(...(await inParallel(scopes.map((ns) => () => read(ENDPOINTS, ns)), PARALLEL)));
+    for (const r of results) items.push(...r);
+  } finally {
+    reader.close();
+  }
+  if (!dns) throw new Error('the cluster DNS read did not run');
+  // Keep gaps in the order of the table whatever order the reads ended in.
+  const order = (g: Gap) => RESOURCES.findIndex((r) => r.kind === g.kind) >>> 0;
+  gaps.sort((a, b) => order(a) - order(b) || scopes.indexOf(a.namespace) - scopes.indexOf(b.namespace));
   // Cluster DNS is checked whatever namespaces were asked for: its objects join the rest.
-  if (dns?.readable) {
+  if (dns.readable) {
     items.push(...dns.pods.map((p) => ({ apiVersion: 'v1', kind: 'Pod', ...p })));
     if (dns.service) items.push({ apiVersion: 'v1', kind: 'Service', ...dns.service });
     items.push(...dns.slices.map((s) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...s })));
     if (dns.corefile !== undefined) items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: dns.corefile } });
     if (dns.kubeProxyConfig !== undefined) items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, data: { 'config.conf': dns.kubeProxyConfig } });
   } else {
-    gaps.push({ kind: 'cluster DNS (kube-system)', reason: 'forbidden: the cluster DNS check did not run' });
+    gaps.push({ kind: 'cluster DNS (kube-system)', reason: `${dns.reason ?? 'forbidden'}: the cluster DNS check did not run` });
   }
   return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, reader, dns };
 }
 
-/** One cluster-wide paged list; what forbids it becomes a gap. */
+/** One cluster-wide paged list (after readCluster, on its reader); what forbids it becomes a gap. */
 export async function listClusterWide(reader: ClusterReader, r: Resource, pageSize = 500): Promise<{ items: Record<string, unknown>[]; gap?: Gap }> {
   try {
     return { items: await reader.list(r, undefined, pageSize) };
   } catch (err) {
-    if (!isHttpError(err)) throw unreachable(reader.server, err);
-    return { items: [], gap: { kind: r.kind, reason: isHttpError(err, 403) ? 'forbidden (403): the credentials may not list it' : (err as Error).message } };
+    if (!(err instanceof ApiError) || err.fatal) throw fatalError(reader.server, err instanceof ApiError ? err : new ApiError('garbage', String(err)));
+    return { items: [], gap: { kind: r.kind, reason: gapReason(err) } };
   }
 }
 
-/** Cluster DNS health inputs: a fixed handful of requests in kube-system. */
-async function readDns(reader: ClusterReader): Promise<ClusterRead['dns']> {
-  const out: NonNullable<ClusterRead['dns']> = { pods: [], slices: [], readable: true };
+/** Runs jobs with at most `width` at a time; results in the order of the jobs. */
+async function inParallel<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  let failed = false; // once one job fails, start no more
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, async () => {
+    while (!failed && next < jobs.length) {
+      const i = next++;
+      try {
+        out[i] = await jobs[i]!();
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  }));
+  return out;
+}
+
+async function readDnsOrGap(reader: ClusterReader, fatal: (err: unknown) => never): Promise<NonNullable<ClusterRead['dns']> & { reason?: string }> {
   try {
-    const pods = await reader.get('/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns');
-    out.pods = (pods.items as Record<string, unknown>[]) ?? [];
-    out.service = await reader.get('/api/v1/namespaces/kube-system/services/kube-dns').catch((e) => (isHttpError(e, 404) ? undefined : Promise.reject(e)));
-    const slices = await reader.get('/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkube-dns');
-    out.slices = (slices.items as Record<string, unknown>[]) ?? [];
-    const cm = await reader.get('/api/v1/namespaces/kube-system/configmaps/coredns').catch((e) => (isHttpError(e, 404) ? undefined : Promise.reject(e)));
-    const data = cm?.data as Record<string, string> | undefined;
-    out.corefile = data?.Corefile;
-    // kube-proxy's mode, when kubeadm-style configuration is readable (best effort).
-    const kp = await reader.get('/api/v1/namespaces/kube-system/configmaps/kube-proxy').catch(() => undefined);
-    out.kubeProxyConfig = (kp?.data as Record<string, string> | undefined)?.['config.conf'];
+    return await readDns(reader);
   } catch (err) {
-    if (!isHttpError(err)) throw err;
-    return { pods: [], slices: [], readable: false };
+    if (!(err instanceof ApiError) || err.fatal) fatal(err);
+    return { pods: [], slices: [], readable: false, reason: gapReason(err as ApiError) };
   }
+}
+
+const byKind = (kind: string): Resource => RESOURCES.find((r) => r.kind === kind)!;
+const DNS_POD = byKind('Pod');
+const DNS_SLICE = byKind('EndpointSlice');
+
+/** Cluster DNS health inputs: a fixed handful of requests in kube-system. */
+async function readDns(reader: ClusterReader): Promise<NonNullable<ClusterRead['dns']> & { reason?: string }> {
+  const out: NonNullable<ClusterRead['dns']> = { pods: [], slices: [], readable: true };
+  const optional = (e: unknown) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e));
+  out.pods = listItems(await reader.get('/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns'), DNS_POD);
+  out.service = await reader.get('/api/v1/namespaces/kube-system/services/kube-dns').catch(optional);
+  if (out.service && (!isRecord(out.service.metadata) || out.service.metadata.name !== 'kube-dns')) throw new ApiError('garbage', 'the API answered something other than the kube-dns Service');
+  out.slices = listItems(await reader.get('/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkube-dns'), DNS_SLICE);
+  const cm = await reader.get('/api/v1/namespaces/kube-system/configmaps/coredns').catch(optional);
+  const data = isRecord(cm?.data) ? cm.data : undefined;
+  out.corefile = typeof data?.Corefile === 'string' ? data.Corefile : undefined;
+  // kube-proxy's mode, when kubeadm-style configuration is readable (best effort).
+  const kp = await reader.get('/api/v1/namespaces/kube-system/configmaps/kube-proxy').catch((e: unknown) => (e instanceof ApiError && e.fatal ? Promise.reject(e) : undefined));
+  const kpData = isRecord(kp?.data) ? kp.data : undefined;
+  out.kubeProxyConfig = typeof kpData?.['config.conf'] === 'string' ? kpData['config.conf'] : undefined;
   return out;
 }

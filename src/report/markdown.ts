@@ -125,8 +125,9 @@ export function mermaid(routes: ServiceRoutes[], findings: Finding[]): string {
 /** A pull-request summary: counts, a table of findings with links, the Service graph. */
 export function formatMarkdown(input: ReportInput): string {
   const s = input.summary;
-  const head = input.findings.length === 0 ? '## ✅ svclint: no problems' : `## svclint: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.infos} info`;
+  const head = input.findings.length === 0 && !s.notChecked?.length ? '## ✅ svclint: no problems' : `## svclint: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.infos} info`;
   const out = [head, '', s.scope ? `Read ${s.scope}.` : `Linted ${plural(s.files, 'file')}: ${plural(s.objects, 'object')}, ${plural(s.services, 'Service')}.`, ''];
+  if (s.notChecked?.length) out.push(`Not checked (could not be read): ${s.notChecked.join(', ')}.`, '');
   if (input.findings.length) {
     out.push('| Severity | Rule | Where | Problem |', '|---|---|---|---|');
     for (const f of input.findings.slice(0, TABLE_LIMIT)) out.push(`| ${ICON[f.severity]} | \`${f.ruleId}\` | ${link(input, f)} | ${cell(f.message)} |`);

@@ -56,7 +56,9 @@ export function formatStylish(input: ReportInput, opts: StylishOptions): string 
   }
   const s = input.summary;
   const scope = s.scope ?? `${plural(s.files, 'file')} (${plural(s.objects, 'object')}, ${plural(s.services, 'Service')})`;
-  if (input.findings.length === 0) {
+  if (input.findings.length === 0 && s.notChecked?.length) {
+    out.push(`${paint('yellow', '!')} no problems found in what could be read, ${scope}; not checked: ${s.notChecked.join(', ')}`);
+  } else if (input.findings.length === 0) {
     out.push(`${paint('green', '✔')} no problems in ${scope}`);
   } else {
     const mark = s.errors ? paint('red', '✖') : paint('yellow', '⚠');

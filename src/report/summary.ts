@@ -11,6 +11,8 @@ export interface Summary {
   services: number;
   /** What was read, when it was not files (a live cluster): replaces the file count. */
   scope?: string;
+  /** Doctor: what could not be read, so "no problems" is never claimed for it. */
+  notChecked?: string[];
 }
 
 export interface ReportInput {

@@ -45,6 +45,8 @@ export interface ControlPlaneOptions {
   controllerManager?: boolean;
   /** Run its node-lifecycle controller: nodes must renew their Lease (addNode does). */
   nodeLifecycle?: boolean;
+  /** Accept client certificates signed by a test CA (needs openssl); see clientCert(). */
+  clientCerts?: boolean;
 }
 
 export class ControlPlane {
@@ -88,6 +90,7 @@ export class ControlPlane {
       `--service-account-signing-key-file=${path.join(this.dir, 'sa.key')}`, '--service-cluster-ip-range=10.96.0.0/16',
       '--disable-admission-plugins=ServiceAccount', `--audit-policy-file=${path.join(this.dir, 'audit.yaml')}`, `--audit-log-path=${this.auditLog}`,
       '--audit-log-mode=blocking', '--v=0',
+      ...(this.options.clientCerts ? [`--client-ca-file=${this.makeClientCA()}`] : []),
       // Pages straight from etcd, compacted every second: continue tokens can expire (410).
       ...(this.options.apiserver ? [] : ['--etcd-compaction-interval=1s', '--watch-cache=false']),
     ]);
@@ -152,6 +155,30 @@ setInterval(() => {
       reason, message, type: 'Warning', count: opts.count ?? 1, firstTimestamp: now, lastTimestamp: now,
       source: { component: opts.component ?? 'kubelet', host: node }, reportingComponent: opts.component ?? 'kubelet', reportingInstance: node,
     });
+  }
+
+  private makeClientCA(): string {
+    const ca = path.join(this.dir, 'client-ca');
+    this.openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-days', '2', '-subj', '/CN=svclint-test-ca');
+    return `${ca}.crt`;
+  }
+
+  private openssl(...args: string[]): void {
+    const r = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr || r.error?.message}`);
+  }
+
+  /** A client certificate and key for a user (its CN), signed by the test CA. */
+  clientCert(user: User): { cert: string; key: string } {
+    const base = path.join(this.dir, `${user}-client`);
+    this.openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${user}`);
+    this.openssl('x509', '-req', '-in', `${base}.csr`, '-CA', path.join(this.dir, 'client-ca.crt'), '-CAkey', path.join(this.dir, 'client-ca.key'), '-CAcreateserial', '-out', `${base}.crt`, '-days', '2');
+    return { cert: `${base}.crt`, key: `${base}.key` };
+  }
+
+  /** The CA that signed the API server's own serving certificate (kube-apiserver writes both into its cert dir). */
+  get servingCA(): string {
+    return path.join(this.dir, 'certs', 'apiserver.crt');
   }
 
   private run(name: string, args: string[]): ChildProcess {

@@ -1,0 +1,204 @@
+import http from 'node:http';
+import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
+
+/** How the doctor reaches one API server: TLS material and a source of credentials. */
+export interface Endpoint {
+  server: URL;
+  tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized: boolean; servername?: string };
+  /** Headers that carry the credentials (Authorization), and client certificates from a plugin. */
+  credentials: (deadline: Deadline) => Promise<{ headers: Record<string, string>; cert?: string; key?: string }>;
+  /** Connections kept open between the requests of one run (see keepAlive). */
+  agent?: http.Agent;
+}
+
+/** Reuses connections for the requests of one run; destroy() it when the run is over. */
+export function keepAlive(ep: Endpoint, sockets: number): http.Agent {
+  return ep.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: sockets }) : new http.Agent({ keepAlive: true, maxSockets: sockets });
+}
+
+/** Bounds on time and size: per request, per response, per run. */
+export interface Limits {
+  /** Total time one request may take, from sending it to the last byte of its body. */
+  requestTimeoutMs: number;
+  /** Largest response body read, in bytes. */
+  maxResponseBytes: number;
+  /** Attempts for 429 and 5xx answers (the first included). */
+  attempts: number;
+}
+
+/** The run's overall deadline: every wait and every request ends by it. */
+export class Deadline {
+  readonly at: number;
+  constructor(readonly ms: number, now = Date.now()) {
+    this.at = now + ms;
+  }
+  get left(): number {
+    return this.at - Date.now();
+  }
+}
+
+export type ApiErrorKind = 'stale' | 'status' | 'timeout' | 'deadline' | 'too-large' | 'garbage' | 'redirect' | 'network' | 'tls' | 'dns' | 'refused' | 'credentials';
+
+/** A request that did not give a usable answer; `fatal` errors end the run (exit 2). */
+export class ApiError extends Error {
+  constructor(readonly kind: ApiErrorKind, message: string, readonly status?: number) {
+    super(message);
+  }
+  /** The server (or the way to it) is unusable: not one kind's problem. */
+  get fatal(): boolean {
+    return ['deadline', 'tls', 'dns', 'refused', 'credentials'].includes(this.kind) || this.status === 401;
+  }
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|EPROTO/;
+
+/** One line for a network-level failure, naming the cause. */
+export function describeNetworkError(err: NodeJS.ErrnoException, host: string): ApiError {
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED') return new ApiError('refused', `${code}: connection refused`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ApiError('dns', `${code}: cannot resolve the host name ${host}`);
+  if (TLS_CODES.test(code)) {
+    const why = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `the certificate is not valid for ${host}` : err.message.split('\n')[0];
+    return new ApiError('tls', `${code}: ${why}; check certificate-authority(-data) and tls-server-name in the kubeconfig`);
+  }
+  return new ApiError('network', code ? `${code}${err.message && !err.message.includes(code) ? `: ${err.message.split('\n')[0]}` : ''}` : err.message.split('\n')[0] ?? 'network error');
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * One GET. The request timeout bounds its total time (a server that drips bytes does not
+ * keep it alive); the body is decoded as it arrives and cut off at the size cap.
+ */
+function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, auth: { headers: Record<string, string>; cert?: string; key?: string }): Promise<Answer> {
+  const url = new URL(path, ep.server);
+  const lib = url.protocol === 'https:' ? https : http;
+  const budget = Math.min(limits.requestTimeoutMs, deadline.left);
+  const byDeadline = budget < limits.requestTimeoutMs;
+  return new Promise((resolve, reject) => {
+    let started = false;
+    const opts: https.RequestOptions = {
+      method: 'GET',
+      headers: { Accept: 'application/json', 'User-Agent': 'svclint', ...auth.headers },
+      ...ep.tls,
+      ...(auth.cert ? { cert: auth.cert, key: auth.key } : {}),
+      agent: ep.agent ?? false,
+    };
+    const req = lib.request(url, opts, (res) => {
+      started = true;
+      const decoder = new StringDecoder('utf8');
+      const parts: string[] = [];
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (bytes > limits.maxResponseBytes) {
+          req.destroy(new ApiError('too-large', `the answer is larger than ${formatBytes(limits.maxResponseBytes)} (--max-response-size)`));
+          return;
+        }
+        parts.push(decoder.write(c));
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        parts.push(decoder.end());
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: parts.join('') });
+      });
+      res.on('error', (e) => fail(e));
+    });
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      if (e instanceof ApiError) return reject(e);
+      const code = (e as NodeJS.ErrnoException).code;
+      // A kept-alive connection the server closed meanwhile: the request never reached it.
+      if (!started && req.reusedSocket && code === 'ECONNRESET') return reject(new ApiError('stale', 'the server closed a kept-alive connection'));
+      if (started && (code === 'ECONNRESET' || e.message === 'aborted')) return reject(new ApiError('network', 'the connection was reset before the answer was complete'));
+      reject(describeNetworkError(e as NodeJS.ErrnoException, ep.tls.servername ?? url.hostname));
+    };
+    const timer = setTimeout(() => {
+      if (byDeadline) req.destroy(new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`));
+      else req.destroy(new ApiError('timeout', started ? `the answer was not complete within ${limits.requestTimeoutMs} ms (--request-timeout)` : `no answer within ${limits.requestTimeoutMs} ms`));
+    }, Math.max(budget, 0));
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+const RETRY = new Set([429, 500, 502, 503, 504]);
+
+/** When to try again: Retry-After (seconds or a date), else a short backoff. */
+function retryDelay(headers: http.IncomingHttpHeaders, attempt: number): number {
+  const h = headers['retry-after'];
+  if (typeof h === 'string') {
+    if (/^\d+$/.test(h.trim())) return Number(h) * 1000;
+    const at = Date.parse(h);
+    if (!Number.isNaN(at)) return Math.max(0, at - Date.now());
+  }
+  return 250 * 2 ** attempt;
+}
+
+/**
+ * GET a path and parse its JSON. Never follows redirects; retries 429 and 5xx honouring
+ * Retry-After while attempts and the deadline allow; every other status is an ApiError.
+ */
+export async function getJson(ep: Endpoint, path: string, limits: Limits, deadline: Deadline): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    if (deadline.left <= 0) throw new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`);
+    const auth = await ep.credentials(deadline);
+    const a = await once(ep, path, limits, deadline, auth).catch((err: unknown) => {
+      if (err instanceof ApiError && err.kind === 'stale') return undefined;
+      throw err;
+    });
+    if (!a) continue; // sent again on a new connection
+    if (a.status >= 200 && a.status < 300) return parseJson(a.text);
+    if (RETRY.has(a.status) && attempt + 1 < limits.attempts) {
+      const wait = retryDelay(a.headers, attempt);
+      if (wait < deadline.left - 100) {
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+    }
+    throw statusError(a, attempt + 1);
+  }
+}
+
+function statusError(a: Answer, attempts: number): ApiError {
+  if (a.status >= 300 && a.status < 400) {
+    const to = typeof a.headers.location === 'string' ? ` to ${a.headers.location}` : '';
+    return new ApiError('redirect', `the API answered ${a.status} (a redirect${to}), which svclint does not follow`, a.status);
+  }
+  let message = '';
+  try {
+    const body = JSON.parse(a.text) as { message?: unknown };
+    if (typeof body?.message === 'string') message = body.message;
+  } catch {
+    // not a Status object
+  }
+  message = oneLine(message || a.text || http.STATUS_CODES[a.status] || '', 200);
+  const tries = RETRY.has(a.status) && attempts > 1 ? ` after ${attempts} attempts` : '';
+  return new ApiError('status', `${a.status} ${http.STATUS_CODES[a.status] ?? ''}${tries}${message ? `: ${message}` : ''}`.replace(/ +:/, ':'), a.status);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const what = text.trim() === '' ? 'an empty answer' : text.trimStart().startsWith('<') ? 'HTML, not JSON' : `JSON that does not parse (${(err as Error).message.split('\n')[0]})`;
+    throw new ApiError('garbage', `the API answered ${what}`);
+  }
+}
+
+export function oneLine(s: string, max: number): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+export function formatBytes(n: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) if (n >= size && n % size === 0) return `${n / size} ${unit}`;
+  return `${n} bytes`;
+}
+
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);

@@ -1,0 +1,184 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { UsageError } from '../errors.js';
+import type { Endpoint } from './http.js';
+import { execCredential } from './exec-credential.js';
+
+/**
+ * kubeconfig the way kubectl reads it (clientcmd): --kubeconfig, else the files of
+ * KUBECONFIG merged (the first to set a name wins), else ~/.kube/config, else the
+ * in-cluster service account. Relative file paths are relative to the file that names them.
+ */
+
+type Rec = Record<string, unknown>;
+interface Named {
+  name: string;
+  value: Rec;
+  dir: string;
+}
+interface Merged {
+  clusters: Map<string, Named>;
+  users: Map<string, Named>;
+  contexts: Map<string, Named>;
+  current?: string;
+}
+
+/** Where the API server is and how to talk to it, with a description for messages. */
+export interface ResolvedConfig {
+  endpoint: Endpoint;
+  context: string;
+}
+
+const rec = (v: unknown): Rec => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : {});
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
+const MAX_KUBECONFIG_BYTES = 16 * 2 ** 20;
+
+export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv; serviceAccountDir?: string }): ResolvedConfig {
+  const env = opts.env ?? process.env;
+  const files = opts.kubeconfig ? [opts.kubeconfig] : env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter).filter(Boolean) : [path.join(env.HOME || homedir(), '.kube', 'config')];
+  const present = opts.kubeconfig ? files : files.filter((f) => existsSync(f));
+  if (!present.length) {
+    const sa = opts.serviceAccountDir ?? SA;
+    if (env.KUBERNETES_SERVICE_HOST && existsSync(`${sa}/token`) && !opts.context) return inCluster(env, sa);
+    const tried = env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}: no such file` : `KUBECONFIG unset, ${files[0]!.replace(homedir(), '~')} missing`;
+    throw new UsageError(`no kubeconfig (${tried}) and not in a cluster; give --kubeconfig or set KUBECONFIG`);
+  }
+  const merged: Merged = { clusters: new Map(), users: new Map(), contexts: new Map() };
+  for (const f of present) mergeFile(merged, f);
+  const name = opts.context ?? merged.current;
+  if (!name) throw new UsageError(`the kubeconfig sets no current-context; pick one with --context (contexts: ${list(merged.contexts)})`);
+  const ctx = merged.contexts.get(name);
+  if (!ctx) throw new UsageError(`context \`${name}\` not found; contexts: ${list(merged.contexts)}`);
+  const c = rec(ctx.value.context);
+  const clusterName = str(c.cluster);
+  const cluster = clusterName ? merged.clusters.get(clusterName) : undefined;
+  if (!cluster) throw new UsageError(`context \`${name}\` names cluster \`${clusterName ?? ''}\`, which the kubeconfig does not define`);
+  const userName = str(c.user);
+  const user = userName ? merged.users.get(userName) : undefined;
+  if (userName && !user) throw new UsageError(`context \`${name}\` names user \`${userName}\`, which the kubeconfig does not define`);
+  return { endpoint: endpointFor(cluster, user), context: name };
+}
+
+function list(m: Map<string, Named>): string {
+  return [...m.keys()].join(', ') || 'none';
+}
+
+function mergeFile(m: Merged, file: string): void {
+  let text: string;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    if (st.size > MAX_KUBECONFIG_BYTES) throw Object.assign(new Error('too large'), { code: `larger than ${MAX_KUBECONFIG_BYTES / 2 ** 20} MiB` });
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read kubeconfig ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let doc: Rec;
+  try {
+    doc = rec(parse(text));
+  } catch (err) {
+    throw new UsageError(`kubeconfig ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const dir = path.dirname(path.resolve(file));
+  for (const [key, field] of [['clusters', 'cluster'], ['users', 'user'], ['contexts', 'context']] as const) {
+    const entries = Array.isArray(doc[key]) ? (doc[key] as unknown[]) : [];
+    for (const e of entries) {
+      const name = str(rec(e).name);
+      if (name && !m[key].has(name)) m[key].set(name, { name, value: { [field]: rec(rec(e)[field]) }, dir });
+    }
+  }
+  m.current ??= str(doc['current-context']);
+}
+
+function readPath(p: string, dir: string, what: string): Buffer {
+  const abs = path.resolve(dir, p);
+  try {
+    return readFileSync(abs);
+  } catch (err) {
+    throw new UsageError(`cannot read the ${what} ${abs} named in the kubeconfig (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+function data(v: unknown, file: unknown, dir: string, what: string): Buffer | undefined {
+  if (str(v)) return Buffer.from(v as string, 'base64');
+  if (str(file)) return readPath(file as string, dir, what);
+  return undefined;
+}
+
+function endpointFor(cluster: Named, user: Named | undefined): Endpoint {
+  const c = rec(cluster.value.cluster);
+  const server = str(c.server);
+  if (!server) throw new UsageError(`cluster \`${cluster.name}\` in the kubeconfig has no server`);
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new UsageError(`cluster \`${cluster.name}\` has a server that is not a URL: ${server}`);
+  }
+  if (str(c['proxy-url'])) throw new UsageError(`cluster \`${cluster.name}\` sets proxy-url, which svclint does not support yet; reach the API server directly`);
+  const u = rec(user?.value.user);
+  const udir = user?.dir ?? cluster.dir;
+  const tls: Endpoint['tls'] = {
+    ca: data(c['certificate-authority-data'], c['certificate-authority'], cluster.dir, 'certificate authority'),
+    cert: data(u['client-certificate-data'], u['client-certificate'], udir, 'client certificate'),
+    key: data(u['client-key-data'], u['client-key'], udir, 'client key'),
+    rejectUnauthorized: c['insecure-skip-tls-verify'] !== true,
+    servername: str(c['tls-server-name']),
+  };
+  return { server: url, tls, credentials: credentialsFor(u, udir) };
+}
+
+function credentialsFor(u: Rec, dir: string): Endpoint['credentials'] {
+  const token = str(u.token);
+  const tokenFile = str(u.tokenFile);
+  if (token) return async () => ({ headers: { Authorization: `Bearer ${token}` } });
+  if (tokenFile) return fileToken(path.resolve(dir, tokenFile));
+  if (str(u.username) && typeof u.password === 'string') {
+    const basic = Buffer.from(`${u.username}:${u.password}`).toString('base64');
+    return async () => ({ headers: { Authorization: `Basic ${basic}` } });
+  }
+  if (Object.keys(rec(u.exec)).length) return execCredential(rec(u.exec), dir);
+  const provider = rec(u['auth-provider']);
+  if (str(provider.name) === 'oidc') return oidcToken(provider);
+  if (str(provider.name)) throw new UsageError(`auth-provider \`${provider.name}\` is not supported; use an exec credential plugin (kubectl does the same since 1.26)`);
+  return async () => ({ headers: {} });
+}
+
+/** A bearer token file, re-read when it changes (projected service account tokens rotate). */
+function fileToken(file: string): Endpoint['credentials'] {
+  let cached: { token: string; at: number } | undefined;
+  return async () => {
+    if (!cached || Date.now() - cached.at > 60_000) {
+      const token = readPath(file, '/', 'token file').toString('utf8').trim();
+      cached = { token, at: Date.now() };
+    }
+    return { headers: { Authorization: `Bearer ${cached.token}` } };
+  };
+}
+
+/** The OIDC auth-provider, through @kubernetes/client-node's authenticator (loaded only here). */
+function oidcToken(provider: Rec): Endpoint['credentials'] {
+  let auth: { applyAuthentication(user: unknown, opts: { headers: Record<string, string> }): Promise<void> } | undefined;
+  return async () => {
+    if (!auth) {
+      const { OpenIDConnectAuth } = await import('@kubernetes/client-node/dist/oidc_auth.js');
+      auth = new OpenIDConnectAuth() as unknown as typeof auth;
+    }
+    const opts = { headers: {} as Record<string, string> };
+    await auth!.applyAuthentication({ name: 'oidc', authProvider: { name: 'oidc', config: rec(provider.config) } }, opts);
+    return opts;
+  };
+}
+
+/** In a pod: the API server from the environment, the service account's token and CA. */
+function inCluster(env: NodeJS.ProcessEnv, sa: string): ResolvedConfig {
+  const host = env.KUBERNETES_SERVICE_HOST!;
+  const port = env.KUBERNETES_SERVICE_PORT || '443';
+  const server = new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const ca = existsSync(`${sa}/ca.crt`) ? readFileSync(`${sa}/ca.crt`) : undefined;
+  return { endpoint: { server, tls: { ca, rejectUnauthorized: true }, credentials: fileToken(`${sa}/token`) }, context: 'in-cluster' };
+}
