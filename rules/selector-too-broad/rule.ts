@@ -55,8 +55,10 @@ function mixed(distinct: PodTemplate[]): Found | undefined {
 }
 
 /** A run-to-completion pod template selected together with a long-running workload. */
-function jobWithServers(distinct: PodTemplate[]): Found | undefined {
-  const job = distinct.find(isJob);
+function jobWithServers(svc: ServiceNode, distinct: PodTemplate[]): Found | undefined {
+  // A Job whose containers declare every port the Service targets is meant to serve it while it runs.
+  const serves = (t: PodTemplate) => svc.ports.length > 0 && svc.ports.every((p) => p.resolutions.some((r) => r.template === t && (r.containerPort !== undefined || r.declared)));
+  const job = distinct.find((t) => isJob(t) && !serves(t));
   const servers = distinct.filter((t) => LONG_RUNNING.has(t.owner.kind));
   if (!job || servers.length === 0) return undefined;
   // A label every long-running template carries with one value and the job lacks (or has otherwise).
@@ -87,7 +89,9 @@ function sibling(svc: ServiceNode, distinct: PodTemplate[]): Found | undefined {
     const values = distinct.map((t) => t.labels[key]);
     if (values.some((v) => v === undefined) || new Set(values).size < 2) continue;
     const byLabel = distinct.filter((t) => own?.labels?.[key] === t.labels[key]);
-    const byName = distinct.filter((t) => containsWords(svc.object.name, t.labels[key]!) && !Object.values(svc.selector).some((v) => containsWords(v, t.labels[key]!)));
+    // A name word the selector itself carries (`redis-sentinel: "true"`) explains the name already.
+    const bySelector = (v: string) => Object.entries(svc.selector).some(([k, x]) => containsWords(x, v) || containsWords(k.split('/').at(-1)!, v));
+    const byName = distinct.filter((t) => containsWords(svc.object.name, t.labels[key]!) && !bySelector(t.labels[key]!));
     for (const [chosen, hint] of [[byLabel, `the Service's own label ${pair(key, String(own?.labels?.[key]))}`], [byName, `the Service's name ${code(svc.object.name)}`]] as const) {
       if (chosen.length !== 1) continue;
       return { kind: 'sibling', key, chosen: chosen[0]!, others: distinct.filter((t) => t !== chosen[0]), hint };
@@ -119,8 +123,8 @@ const rule: Rule = {
       const key = distinct.map((t) => t.id).join(',');
       let v = verdicts.get(key);
       // The sibling check reads the Service's own name and labels: only the rest is shared.
-      if (!v) verdicts.set(key, (v = { found: jobWithServers(distinct) ?? mixed(distinct) }));
-      const found = v.found?.kind === 'job' ? v.found : sibling(svc, distinct) ?? v.found;
+      if (!v) verdicts.set(key, (v = { found: mixed(distinct) }));
+      const found = jobWithServers(svc, distinct) ?? sibling(svc, distinct) ?? v.found;
       if (found) reportFound(svc, found, report);
     }
   },

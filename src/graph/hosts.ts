@@ -5,13 +5,20 @@ export interface HostRef {
   text: string;
   host: string;
   port?: number;
+  /** The port a URL's scheme implies when it names none (`http` → 80, `https` → 443). */
+  defaultPort?: number;
+  /** An SRV name: `_<port-name>._<proto>.<host>`. */
+  srv?: { port: string; protocol: string };
 }
+
+const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
 
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
-const URL_RE = new RegExp(`\\b[a-z][a-z0-9+.-]*://(?:[^\\s/@'"]*@)?(${HOST})(?::(\\d{1,5}))?`, 'gi');
+const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(?::(\\d{1,5}))?`, 'gi');
 const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
+const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
 const WHOLE_RE = new RegExp(`^(${HOST})(?::(\\d{1,5}))?$`, 'i');
 
 /** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
@@ -26,12 +33,18 @@ export function findHosts(value: string, key?: string): HostRef[] {
   const out: HostRef[] = [];
   const taken: [number, number][] = [];
   const free = (s: number, e: number) => !taken.some(([a, b]) => s < b && e > a);
-  const add = (m: RegExpExecArray, host: string, port?: string) => {
+  const add = (m: RegExpExecArray, host: string, port?: string, extra: Partial<HostRef> = {}) => {
     if (!hasLetter(host) || !free(m.index, m.index + m[0].length)) return;
     taken.push([m.index, m.index + m[0].length]);
-    out.push({ text: m[0], host, ...(port ? { port: Number(port) } : {}) });
+    out.push({ text: m[0], host, ...(port ? { port: Number(port) } : {}), ...extra });
   };
-  for (const m of value.matchAll(URL_RE)) add(m, m[1]!, m[2]);
+  for (const m of value.matchAll(SRV_RE)) add(m, m[3]!, undefined, { srv: { port: m[1]!.toLowerCase(), protocol: m[2]!.toUpperCase() } });
+  for (const m of value.matchAll(URL_RE)) {
+    const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
+    // `http://api:$(PORT)` names a port the text does not show: no default then.
+    const open = value[m.index + m[0].length] === ':';
+    add(m, m[2]!, m[3], !m[3] && dflt && !open ? { defaultPort: dflt } : {});
+  }
   for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[2]);
   for (const m of value.matchAll(SVC_RE)) add(m, m[1]!);
   if (out.length === 0 && key && HOST_KEY.test(key)) {
