@@ -55,8 +55,9 @@ export function findLinks(graph: ServiceGraph, text: string, t: PodTemplate, def
   for (const m of text.matchAll(REF)) {
     const variable = m[1]!;
     if (defined.has(variable)) continue;
-    const candidates = splits(variable).filter((c) => c.service !== 'kubernetes');
-    if (candidates.length === 0) continue;
+    const candidates = splits(variable);
+    // The API server's own variables are set in every pod, links enabled or not.
+    if (candidates.length === 0 || candidates.some((c) => c.service === 'kubernetes')) continue;
     const base = { text: m[0], variable };
     const found = candidates.map((c) => ({ c, svc: graph.service(ns, c.service) })).find((x) => x.svc);
     if (found) {
