@@ -26,12 +26,34 @@ const rule: Rule = {
     category: 'reference',
     severity: 'info',
     messages: {
+      apiServer: 'Service {{service}} in namespace {{namespace}} makes the kubelet set {{vars}} to its own cluster IP in {{pods}}, overriding the API server\'s address: in-cluster clients there (client-go, operators, kubectl in a pod) connect to this Service instead of the API server',
       collision: 'Service {{service}} makes Kubernetes inject {{injected}} into the pods of {{workload}}, whose container {{container}} is configured through {{prefix}} variables ({{own}}); software that maps {{prefix}} variables to settings reads {{example}} as a setting and fails',
     },
     remediation: 'Rename the Service, set the injected variable explicitly in the container, or set enableServiceLinks: false in the pod spec.',
   },
   check({ graph, report }) {
     for (const svc of graph.services) {
+      // A Service named `kubernetes` outside `default` replaces the API server's own variables
+      // in every pod of its namespace that has Service links (the kubelet keys them by name).
+      if (svc.object.name === 'kubernetes' && svc.object.namespace !== 'default' && !svc.headless && svc.type !== 'ExternalName') {
+        const linked = graph.templatesIn(svc.object.namespace).filter((t) => getIn(t.owner.body, [...t.path, 'spec', 'enableServiceLinks']) !== false);
+        const all = graph.templatesIn(svc.object.namespace).length;
+        if (linked.length > 0 || all === 0) {
+          report({
+            object: svc.object,
+            path: ['metadata', 'name'],
+            messageId: 'apiServer',
+            severity: 'error',
+            data: {
+              service: code(svc.object.name),
+              namespace: code(svc.object.namespace),
+              vars: list(['KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT', 'KUBERNETES_PORT'].map((n) => code(n)), 3),
+              pods: linked.length ? `the pods of ${list(linked.map(where), 3)}` : 'every pod of that namespace',
+            },
+            remediation: 'Rename the Service, or set enableServiceLinks: false in every pod of that namespace.',
+          });
+        }
+      }
       if (svc.mode !== 'selector') continue;
       const prefix = `${svc.object.name.toUpperCase().replace(/-/g, '_')}_`;
       const injected = injectedNames(svc.object.name, svc.ports);
