@@ -68,7 +68,15 @@ function jobWithServers(svc: ServiceNode, distinct: PodTemplate[]): Found | unde
 }
 
 /** Dash-separated words of a name, to see whether a label value is one of them. */
-const words = (s: string) => s.toLowerCase().split(/[-_.]/);
+const wordCache = new Map<string, string[]>();
+const words = (s: string): string[] => {
+  let w = wordCache.get(s);
+  if (!w) {
+    if (wordCache.size > 100_000) wordCache.clear();
+    wordCache.set(s, (w = s.toLowerCase().split(/[-_.]/)));
+  }
+  return w;
+};
 const containsWords = (name: string, value: string) => {
   const n = words(name);
   const v = words(value);
@@ -82,12 +90,15 @@ const containsWords = (name: string, value: string) => {
  * (`orders-db-primary` selecting `app: orders-db` over `role: primary` and `role: replica`).
  */
 function sibling(svc: ServiceNode, distinct: PodTemplate[]): Found | undefined {
-  const keys = new Set(distinct.flatMap((t) => Object.keys(t.labels)));
+  // Only keys every selected workload carries can split them.
+  const keys = Object.keys(distinct[0]!.labels).filter((k) => !(k in svc.selector) && !VERSION_KEYS.test(k) && distinct.every((t) => t.labels[k] !== undefined));
   const own = svc.object.body.metadata as { labels?: Record<string, unknown> } | undefined;
+  const nameWords = new Set(words(svc.object.name));
   for (const key of keys) {
-    if (key in svc.selector || VERSION_KEYS.test(key)) continue;
-    const values = distinct.map((t) => t.labels[key]);
-    if (values.some((v) => v === undefined) || new Set(values).size < 2) continue;
+    const values = new Set(distinct.map((t) => t.labels[key]));
+    if (values.size < 2) continue;
+    // With as many values as workloads, at most one can be in a short name: look only at those.
+    if (![...values].some((v) => own?.labels?.[key] === v || nameWords.has(words(v!)[0]!))) continue;
     const byLabel = distinct.filter((t) => own?.labels?.[key] === t.labels[key]);
     // A name word the selector itself carries (`redis-sentinel: "true"`) explains the name already.
     const bySelector = (v: string) => Object.entries(svc.selector).some(([k, x]) => containsWords(x, v) || containsWords(k.split('/').at(-1)!, v));
