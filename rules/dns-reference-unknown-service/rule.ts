@@ -2,6 +2,7 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { ServiceGraph, ServiceNode } from '../../src/types/graph.js';
 import type { ReferenceEdge } from '../../src/types/reference.js';
 import { references } from '../../src/graph/references.js';
+import { resolveHost } from '../../src/graph/dns.js';
 import { nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
@@ -39,7 +40,11 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'missing': {
       const near = nearestService(ctx.graph, r.namespace, r.name);
       const elsewhere = ctx.graph.servicesNamed(r.name).filter((s) => s.object.namespace !== r.namespace).map((s) => s.object.namespace);
-      const hint = near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
+      const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
+      const podNs = site.expands?.defined.has('POD_NAMESPACE') ? '$(POD_NAMESPACE)' : site.namespace;
+      const hint = here
+        ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`
+        : near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
       // Another namespace is often infrastructure installed from elsewhere: a warning.
       ctx.report({ ...base, messageId: 'missing', severity: r.namespace === site.namespace ? undefined : 'warning', data: { ...data, name: code(r.name), namespace: code(r.namespace), hint } });
       break;
@@ -168,6 +173,14 @@ const rule: Rule = {
   check(ctx) {
     const ignore = Array.isArray(ctx.options.ignore) ? (ctx.options.ignore as string[]) : [];
     for (const edge of references(ctx.graph)) if (!ignored(ignore, edge.host)) checkEdge(ctx, edge);
+    // An ExternalName is a CNAME: its target is an absolute name, judged when it lies in the cluster domain.
+    const domain = ctx.graph.settings.clusterDomain;
+    for (const svc of ctx.graph.services) {
+      const target = svc.externalName?.toLowerCase().replace(/\.$/, '');
+      if (svc.type !== 'ExternalName' || !target || !target.endsWith(`.${domain}`) || ignored(ignore, target)) continue;
+      const site = { object: svc.object, path: ['spec', 'externalName'], namespace: svc.object.namespace, where: 'the externalName of this Service', clients: [] };
+      checkEdge(ctx, { site, text: svc.externalName!, host: target, resolution: resolveHost(ctx.graph, target, svc.object.namespace) });
+    }
   },
 };
 

@@ -9,6 +9,8 @@ export interface HostRef {
   defaultPort?: number;
   /** An SRV name: `_<port-name>._<proto>.<host>`. */
   srv?: { port: string; protocol: string };
+  /** A `namespace/name` reference (controller flags, `…service`/`…backend` values): `host` is `<name>.<namespace>`. */
+  namespaced?: { namespace: string; name: string };
 }
 
 const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
@@ -19,6 +21,12 @@ const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(?
 const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
 const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
+const NS_NAME = '([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)/([a-z](?:[-a-z0-9]*[a-z0-9])?)(?::(\\d{1,5}))?';
+/** `--default-backend-service=ingress/default-backend`, `--publish-service=ns/svc`. */
+const FLAG_RE = new RegExp(`--[a-z0-9-]*(?:service|backend)=${NS_NAME}(?![\\w/.-])`, 'gi');
+const NS_WHOLE_RE = new RegExp(`^${NS_NAME}$`, 'i');
+/** Keys whose whole value may be `namespace/name` of a Service. */
+const NS_KEY = /(service|backend)$/i;
 const WHOLE_RE = new RegExp(`^(${HOST})(?::(\\d{1,5}))?$`, 'i');
 
 /** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
@@ -38,6 +46,12 @@ export function findHosts(value: string, key?: string): HostRef[] {
     taken.push([m.index, m.index + m[0].length]);
     out.push({ text: m[0], host, ...(port ? { port: Number(port) } : {}), ...extra });
   };
+  const nsRef = (m: RegExpExecArray) => add(m, `${m[2]}.${m[1]}`, m[3], { namespaced: { namespace: m[1]!.toLowerCase(), name: m[2]!.toLowerCase() } });
+  for (const m of value.matchAll(FLAG_RE)) nsRef(m);
+  if (key && NS_KEY.test(key)) {
+    const m = NS_WHOLE_RE.exec(value.trim());
+    if (m) nsRef(m);
+  }
   for (const m of value.matchAll(SRV_RE)) add(m, m[3]!, undefined, { srv: { port: m[1]!.toLowerCase(), protocol: m[2]!.toUpperCase() } });
   for (const m of value.matchAll(URL_RE)) {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];

@@ -118,6 +118,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
         ...(ref.port !== undefined ? { port: ref.port } : {}),
         ...(ref.defaultPort !== undefined ? { defaultPort: ref.defaultPort } : {}),
         ...(ref.srv ? { srv: ref.srv } : {}),
+        ...(ref.namespaced ? { namespaced: true } : {}),
         resolution,
         ...(servicePort ? { servicePort } : {}),
       });

@@ -60,6 +60,8 @@ export interface ReferenceEdge {
   defaultPort?: number;
   /** For an SRV name (`_http._tcp.api.shop.svc…`): the port name and protocol it asks for. */
   srv?: { port: string; protocol: string };
+  /** Written as `namespace/name` (a controller flag or config value), not as a DNS name. */
+  namespaced?: boolean;
   resolution: DnsResolution;
   /** The Service port the connection reaches, when the host resolves to a Service and the port is one it exposes. */
   servicePort?: ServicePortNode;
