@@ -41,6 +41,9 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const near = nearestService(ctx.graph, r.namespace, r.name);
       const elsewhere = ctx.graph.servicesNamed(r.name).filter((s) => s.object.namespace !== r.namespace).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
+      // A `ns/name` flag may name a Service its controller creates (`--kubelet-service`): judged only
+      // when the Service is in the pod's own namespace instead, the hard-coded-namespace mistake.
+      if (edge.namespaced && !here) break;
       const podNs = site.expands?.defined.has('POD_NAMESPACE') ? '$(POD_NAMESPACE)' : site.namespace;
       const hint = here
         ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`

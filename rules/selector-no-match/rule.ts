@@ -175,26 +175,46 @@ const rule: Rule = {
   },
 };
 
-/** The custom resource a selector points at, and in what words. */
+/** Words of label keys and values that say nothing about which operator made the pods. */
+const GENERIC = new Set(['app', 'kubernetes', 'name', 'component', 'instance', 'part', 'role', 'cluster', 'type', 'master', 'primary', 'replica', 'leader', 'node', 'true', 'false']);
+
+/**
+ * The custom resource a selector points at, and in what words: every selector entry on its
+ * labels (or its name), a selector value equal to its name, a selector key in its API group.
+ * When several resources qualify, the one the selector also names by kind or group wins
+ * (`app.kubernetes.io/component: redis` picks a `RedisFailover` over a `postgresql`).
+ */
 function operatorEvidence(selector: Record<string, string>, sources: CustomPodSource[]): { source: CustomPodSource; why: string } | undefined {
   const entries = Object.entries(selector);
+  const words = new Set(entries.flatMap(([k, v]) => [...k.split(/[/.-]/), ...v.split(/[.-]/)]).map((w) => w.toLowerCase()).filter((w) => w.length >= 3 && !GENERIC.has(w)));
+  let best: { source: CustomPodSource; why: string; score: number } | undefined;
   for (const c of sources) {
-    const shared = entries.filter(([k, v]) => c.labels[k] === v);
-    if (entries.every(([k, v]) => c.labels[k] === v || v === c.object.name)) {
-      return { source: c, why: shared.length ? `carries ${list(shared.map(([k, v]) => pair(k, v)), 3)}` : `is named ${code(c.object.name)}` };
-    }
-  }
-  for (const c of sources) {
-    const named = entries.find(([, v]) => v === c.object.name);
-    if (named) return { source: c, why: `is named ${code(c.object.name)}, like the selector's ${pair(named[0], named[1])}` };
     const group = c.object.apiVersion.split('/')[0]!;
+    const shared = entries.filter(([k, v]) => c.labels[k] === v);
+    const named = entries.find(([, v]) => v === c.object.name);
     const inGroup = entries.find(([k]) => {
       const prefix = k.includes('/') ? k.split('/')[0]! : '';
       return prefix !== '' && (group === prefix || group.endsWith(`.${prefix}`));
     });
-    if (inGroup) return { source: c, why: `is in API group ${code(group)}, like the selector key ${code(inGroup[0])}` };
+    let why: string | undefined;
+    let score = 0;
+    if (entries.every(([k, v]) => c.labels[k] === v || v === c.object.name)) {
+      why = shared.length ? `carries ${list(shared.map(([k, v]) => pair(k, v)), 3)}` : `is named ${code(c.object.name)}`;
+      score = 4;
+    } else if (named) {
+      why = `is named ${code(c.object.name)}, like the selector's ${pair(named[0], named[1])}`;
+      score = 2;
+    } else if (inGroup) {
+      why = `is in API group ${code(group)}, like the selector key ${code(inGroup[0])}`;
+      score = 1;
+    }
+    if (!why) continue;
+    if (named && inGroup) score += 1;
+    const kindWords = `${c.object.kind} ${group}`.toLowerCase();
+    if ([...words].some((w) => kindWords.includes(w))) score += 2;
+    if (!best || score > best.score) best = { source: c, why, score };
   }
-  return undefined;
+  return best;
 }
 
 function matches(svc: ServiceNode, labels: Record<string, string>): boolean {
