@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
-import { where } from '../../src/engine/rule-kit.js';
+import { imageNames, where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { code, list, pair, selectorText } from '../../src/text.js';
 
@@ -14,13 +14,9 @@ function repos(t: PodTemplate): Set<string> {
   return out;
 }
 
-/**
- * What identifies an image whatever registry or version it comes from: the last path
- * segment without a trailing version (`gcr.io/x/reviews-v2` and `reviews-v1` → `reviews`).
- * Ports and image names share one token space (`p:` / `i:`) so one index answers both.
- */
+/** Image names (rule-kit `imageNames`) and ports in one token space (`i:` / `p:`). */
 function tokens(t: PodTemplate): Set<string> {
-  const out = new Set([...repos(t)].map((r) => `i:${r.split('/').at(-1)!.replace(/[-_.]?v?\d+(\.\d+)*$/, '')}`));
+  const out = new Set([...imageNames(t)].map((n) => `i:${n}`));
   for (const c of t.containers) for (const p of c.ports) out.add(`p:${p.containerPort}/${p.protocol}`);
   return out;
 }
@@ -91,7 +87,7 @@ const containsWords = (name: string, value: string) => {
  */
 function sibling(svc: ServiceNode, distinct: PodTemplate[]): Found | undefined {
   // Only keys every selected workload carries can split them.
-  const keys = Object.keys(distinct[0]!.labels).filter((k) => !(k in svc.selector) && !VERSION_KEYS.test(k) && distinct.every((t) => t.labels[k] !== undefined));
+  const keys = Object.keys(distinct[0]!.labels).filter((k) => !Object.hasOwn(svc.selector, k) && !VERSION_KEYS.test(k) && distinct.every((t) => Object.hasOwn(t.labels, k)));
   const own = svc.object.body.metadata as { labels?: Record<string, unknown> } | undefined;
   const nameWords = new Set(words(svc.object.name));
   for (const key of keys) {
