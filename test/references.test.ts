@@ -64,3 +64,11 @@ describe('reference edges', () => {
     expect(e!.resolution.kind).toBe('service');
   });
 });
+
+describe('host spelling', () => {
+  it('reads a trailing dot and upper case as the same name', () => {
+    const [e] = edgesOf(env('API.Shop.svc.cluster.local.:80'));
+    expect(e!.resolution.kind).toBe('service');
+    expect(e!.servicePort?.name).toBe('http');
+  });
+});

@@ -15,10 +15,11 @@ export interface HostRef {
 
 const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
 
+/** Hosts may be written fully qualified, with a trailing dot (`api.shop.svc.cluster.local.:80`). */
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
-const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(?::(\\d{1,5}))?`, 'gi');
-const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})\\.?(?::(\\d{1,5}))?`, 'gi');
+const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})\\.?:(\\d{1,5})\\b(?![.:\\w])`, 'gi');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
 const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
 const NS_NAME = '([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)/([a-z](?:[-a-z0-9]*[a-z0-9])?)(?::(\\d{1,5}))?';
