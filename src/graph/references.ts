@@ -1,13 +1,11 @@
-import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import type { ReferenceEdge, ReferenceSite } from '../types/reference.js';
+import type { PodTemplate, ServiceGraph, ServicePortNode } from '../types/graph.js';
+import type { DnsResolution, ReferenceEdge, ReferenceSite } from '../types/reference.js';
 import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
 import { getIn } from './pods.js';
 import { resolveHost } from './dns.js';
 import { findHosts } from './hosts.js';
 import { findLinks } from './links.js';
-import type { ServicePortNode } from '../types/graph.js';
-import type { DnsResolution } from '../types/reference.js';
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
 
