@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.js';
+import { generateBroad } from './broad.js';
 
 /** `npm run bench`: numbers for BENCHMARKS.md. Reports; never passes or fails on time. */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,6 +45,14 @@ const s = sizes.filter((x) => results[x]);
 if (s.includes(10000) && s.includes(100000)) {
   const growth = results[100000]!.lint.ms / results[10000]!.lint.ms;
   console.log(`growth 10k → 100k objects: ${growth.toFixed(2)}× time for 10× objects`);
+}
+
+// One label shared by every Service and every Deployment: selection is n × n, comparison must not be more.
+for (const n of (process.env.BENCH_BROAD ?? '1000').split(',').map(Number).filter((x) => x > 0)) {
+  const dir = path.join(out, `broad-${n}`);
+  generateBroad(dir, n);
+  const b = measure(dir, 'lint');
+  console.log(`${n.toLocaleString('en')} Services × ${n.toLocaleString('en')} Deployments sharing one label: ${b.ms.toFixed(0)} ms, ${b.maxRssMB.toFixed(0)} MB, ${b.findings} findings`);
 }
 
 // Cold start: the pre-commit case, one small file, the real CLI in a fresh process.

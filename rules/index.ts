@@ -14,6 +14,7 @@ import serviceNoReadyEndpoints from './service-no-ready-endpoints/rule.js';
 import renderFailed from './render-failed/rule.js';
 import schemaInvalid from './schema-invalid/rule.js';
 import serviceEnvCollision from './service-env-collision/rule.js';
+import serviceLinkVariableUndefined from './service-link-variable-undefined/rule.js';
 import dnsReferenceUnknownService from './dns-reference-unknown-service/rule.js';
 import routeBackendUnknown from './route-backend-unknown/rule.js';
 import ingressBackendUnknown from './ingress-backend-unknown/rule.js';
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   routeBackendUnknown,
   dnsReferenceUnknownService,
   serviceEnvCollision,
+  serviceLinkVariableUndefined,
   networkPolicyBlocksService,
   networkPolicyBlocksDns,
   networkPolicyIneffective,

@@ -1,9 +1,11 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import type { ServiceNode } from '../../src/types/graph.js';
+import type { ServiceGraph, ServiceNode } from '../../src/types/graph.js';
 import type { ReferenceEdge } from '../../src/types/reference.js';
 import { references } from '../../src/graph/references.js';
+import { resolveHost } from '../../src/graph/dns.js';
 import { nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, list } from '../../src/text.js';
+import { where } from '../../src/engine/rule-kit.js';
 
 function ignored(ignore: string[], host: string): boolean {
   const h = host.toLowerCase();
@@ -13,10 +15,19 @@ function ignored(ignore: string[], host: string): boolean {
   });
 }
 
-/** Ports a client may use: the Service ports; for headless Services the pods' ports too. */
-function allowedPorts(svc: ServiceNode): Set<number> {
-  const out = new Set(svc.ports.map((p) => p.port).filter((p): p is number => p !== undefined));
-  if (svc.headless) for (const p of svc.ports) for (const r of p.resolutions) if (r.targetPort !== undefined) out.add(r.targetPort);
+/**
+ * Ports a client may use: the Service ports; for headless Services the pods' ports too.
+ * A Service defined more than once in the run (variants, copies) allows what any copy does.
+ */
+function allowedPorts(graph: ServiceGraph, svc: ServiceNode): Set<number> {
+  const out = new Set<number>();
+  for (const s of graph.servicesNamed(svc.object.name)) {
+    if (s.object.namespace !== svc.object.namespace) continue;
+    for (const p of s.ports) {
+      if (p.port !== undefined) out.add(p.port);
+      if (s.headless) for (const r of p.resolutions) if (r.targetPort !== undefined) out.add(r.targetPort);
+    }
+  }
   return out;
 }
 
@@ -29,7 +40,14 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'missing': {
       const near = nearestService(ctx.graph, r.namespace, r.name);
       const elsewhere = ctx.graph.servicesNamed(r.name).filter((s) => s.object.namespace !== r.namespace).map((s) => s.object.namespace);
-      const hint = near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
+      const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
+      // A `ns/name` flag may name a Service its controller creates (`--kubelet-service`): judged only
+      // when the Service is in the pod's own namespace instead, the hard-coded-namespace mistake.
+      if (edge.namespaced && !here) break;
+      const podNs = site.expands?.defined.has('POD_NAMESPACE') ? '$(POD_NAMESPACE)' : site.namespace;
+      const hint = here
+        ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`
+        : near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
       // Another namespace is often infrastructure installed from elsewhere: a warning.
       ctx.report({ ...base, messageId: 'missing', severity: r.namespace === site.namespace ? undefined : 'warning', data: { ...data, name: code(r.name), namespace: code(r.namespace), hint } });
       break;
@@ -51,22 +69,66 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'pod-not-headless':
       ctx.report({ ...base, messageId: 'podNotHeadless', data: { ...data, host: code(r.host), service: code(r.service.object.name) } });
       break;
+    case 'outside-zone': {
+      const svc = r.service;
+      ctx.report({ ...base, messageId: 'outsideZone', data: { ...data, domain: code(ctx.graph.settings.clusterDomain), hint: svc ? `: write ${code(`${svc.object.name}.${svc.object.namespace}.svc.${ctx.graph.settings.clusterDomain}`)}` : '' } });
+      break;
+    }
+    case 'no-namespace': {
+      const mine = r.services.find((s) => s.object.namespace === site.namespace) ?? r.services[0]!;
+      ctx.report({ ...base, messageId: 'noNamespace', data: { ...data, suggest: code(`${r.name}.${mine.object.namespace}.svc.${ctx.graph.settings.clusterDomain}`) } });
+      break;
+    }
+    case 'workload':
+      ctx.report({
+        ...base,
+        messageId: 'workload',
+        data: { ...data, name: code(r.workload.owner.name), workload: where(r.workload) },
+        related: [{ object: r.workload.owner, path: ['metadata', 'name'], message: where(r.workload) }],
+      });
+      break;
+    case 'pod-record-not-ip':
+      ctx.report({ ...base, messageId: 'podRecord', data: { ...data, label: code(r.label) } });
+      break;
+    case 'statefulset-pod-invalid': {
+      const [lo, hi] = r.range;
+      const rel = [{ object: r.workload.owner, path: r.problem === 'service' ? ['spec', 'serviceName'] : (r.workload.replicas.mode === 'count' ? r.workload.replicas.path : undefined) ?? ['spec'], message: where(r.workload) }];
+      if (r.problem === 'service') {
+        ctx.report({ ...base, messageId: 'statefulSetService', data: { ...data, pod: code(r.pod), service: code(r.service.object.name), workload: where(r.workload), governing: r.serviceName ? `its serviceName ${code(r.serviceName)}` : 'no serviceName' }, related: rel });
+      } else {
+        ctx.report({ ...base, messageId: 'statefulSetOrdinal', data: { ...data, pod: code(r.pod), workload: where(r.workload), range: hi === undefined ? `${lo} and up` : hi > lo ? `${lo} to ${hi - 1}` : 'none (0 replicas)' }, related: rel });
+      }
+      break;
+    }
+    case 'pod-unknown':
+      ctx.report({ ...base, messageId: 'podUnknown', data: { ...data, host: code(r.host), service: code(r.service.object.name), known: list(r.known.map((k) => code(k)), 4) } });
+      break;
     case 'service':
     case 'pod': {
       const svc = r.service;
-      if (edge.port === undefined || svc.type === 'ExternalName' || svc.ports.length === 0) break;
-      const allowed = allowedPorts(svc);
-      if (allowed.has(edge.port)) break;
-      const target = svc.ports.find((p) => p.resolutions.some((x) => x.targetPort === edge.port) || (p.target.kind === 'number' && p.target.value === edge.port));
+      if (r.kind === 'service' && r.form === 'link') break;
+      if (svc.type === 'ExternalName' || svc.ports.length === 0) break;
+      if (edge.srv) {
+        if (edge.servicePort) break;
+        const named = svc.ports.filter((p) => p.name !== undefined).map((p) => `_${p.name}._${p.protocol.toLowerCase()}`);
+        ctx.report({ ...base, messageId: 'srv', data: { ...data, srv: code(`_${edge.srv.port}._${edge.srv.protocol.toLowerCase()}`), name: code(svc.object.name), known: named.length ? list(named.map((n) => code(n)), 4) : 'none (SRV records exist only for named ports)' } });
+        break;
+      }
+      // Pods dialled directly (headless) listen where the application says; a scheme's port is a guess there.
+      const port = edge.port ?? (svc.headless ? undefined : edge.defaultPort);
+      if (port === undefined) break;
+      const allowed = allowedPorts(ctx.graph, svc);
+      if (allowed.has(port)) break;
+      const target = svc.ports.find((p) => p.resolutions.some((x) => x.targetPort === port) || (p.target.kind === 'number' && p.target.value === port));
       ctx.report({
         ...base,
-        messageId: 'port',
+        messageId: edge.port === undefined ? 'defaultPort' : 'port',
         data: {
           ...data,
-          port: edge.port,
+          port,
           name: code(svc.object.name),
           ports: servicePortsText(svc),
-          hint: target?.port !== undefined ? `; ${edge.port} is the pods' port, clients connect to the Service port ${target.port}` : '',
+          hint: target?.port !== undefined ? `; ${port} is the pods' port, clients connect to the Service port ${target.port}` : '',
         },
         related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${svc.object.namespace}/${svc.object.name}` }],
       });
@@ -91,6 +153,15 @@ const rule: Rule = {
       statefulSetPod: '{{ref}} in {{where}} names the StatefulSet pod {{pod}} without its Service; pod DNS names are `<pod>.<service>.<namespace>.svc`: write {{suggest}}',
       podNotHeadless: '{{ref}} in {{where}} names pod {{host}} under Service {{service}}, which is not headless; per-pod DNS names exist only for headless Services',
       port: '{{ref}} in {{where}} uses port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
+      defaultPort: '{{ref}} in {{where}} names no port, so clients use its scheme\'s port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
+      outsideZone: '{{ref}} in {{where}} is under the cluster domain {{domain}} but not under `svc.` or `pod.`: the cluster DNS answers that no such name exists{{hint}}',
+      noNamespace: '{{ref}} in {{where}} has no namespace between the Service name and `svc`, so it does not resolve: write {{suggest}}',
+      workload: '{{ref}} in {{where}} names {{workload}}, which is not a Service: workloads get no DNS name of their own; create a Service {{name}} that selects its pods, or use the Service that does',
+      podRecord: '{{ref}} in {{where}} is a pod A record whose first label {{label}} is not a pod IP with dashes (`10-1-2-3`); pods are not named by their name there, and these records exist only when CoreDNS serves `pods insecure` or `pods verified`',
+      statefulSetService: '{{ref}} in {{where}} names pod {{pod}} of {{workload}} under Service {{service}}, but that StatefulSet\'s pods get per-pod names only under {{governing}}',
+      statefulSetOrdinal: '{{ref}} in {{where}} names pod {{pod}}, but {{workload}} creates pods with ordinals {{range}} only',
+      podUnknown: '{{ref}} in {{where}} names pod {{host}} of headless Service {{service}}, but no pod it selects has that hostname (found {{known}})',
+      srv: '{{ref}} in {{where}} asks for the SRV record {{srv}} of Service {{name}}, which has {{known}}',
     },
     remediation: 'Refer to Services as <service>.<namespace> (or the full <service>.<namespace>.svc.<cluster-domain>) with a port the Service exposes; list hosts deployed elsewhere in this rule\'s ignore option.',
     options: {
@@ -105,6 +176,14 @@ const rule: Rule = {
   check(ctx) {
     const ignore = Array.isArray(ctx.options.ignore) ? (ctx.options.ignore as string[]) : [];
     for (const edge of references(ctx.graph)) if (!ignored(ignore, edge.host)) checkEdge(ctx, edge);
+    // An ExternalName is a CNAME: its target is an absolute name, judged when it lies in the cluster domain.
+    const domain = ctx.graph.settings.clusterDomain;
+    for (const svc of ctx.graph.services) {
+      const target = svc.externalName?.toLowerCase().replace(/\.$/, '');
+      if (svc.type !== 'ExternalName' || !target || !target.endsWith(`.${domain}`) || ignored(ignore, target)) continue;
+      const site = { object: svc.object, path: ['spec', 'externalName'], namespace: svc.object.namespace, where: 'the externalName of this Service', clients: [] };
+      checkEdge(ctx, { site, text: svc.externalName!, host: target, resolution: resolveHost(ctx.graph, target, svc.object.namespace) });
+    }
   },
 };
 

@@ -31,6 +31,7 @@ const rule: Rule = {
     messages: {
       never: 'this Service will have no ready endpoints: {{reasons}}',
       jobsOnly: 'this Service selects only Job pods ({{reasons}}): it has endpoints only while a job runs',
+      jobsServe: 'this Service selects only Job pods ({{reasons}}) whose containers declare its ports: it has endpoints while a job runs, which suits metrics or progress endpoints of the job',
     },
     remediation: 'Point the selector at a long-running workload with at least one replica whose readiness probe uses a port its container declares.',
   },
@@ -43,13 +44,15 @@ const rule: Rule = {
       const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));
       // A headless Service over Job pods is how indexed Jobs find their peers: by design.
       if (!blocked && svc.headless) continue;
+      // Job containers that declare every port the Service targets: reaching a job while it runs is the point.
+      const serves = !blocked && svc.ports.length > 0 && svc.ports.every((p) => p.resolutions.length > 0 && p.resolutions.every((r) => r.containerPort !== undefined || r.declared));
       const first = reasons[0]!;
       const reasonPath = first.rs.find((r) => permanent(r, pnr))?.path ?? first.rs[0]!.path;
       report({
         object: svc.object,
         path: svc.selectorPath,
-        messageId: blocked ? 'never' : 'jobsOnly',
-        severity: blocked ? 'error' : 'warning',
+        messageId: blocked ? 'never' : serves ? 'jobsServe' : 'jobsOnly',
+        severity: blocked ? 'error' : serves ? 'info' : 'warning',
         data: { reasons: list(reasons.map((x) => say(x.t, x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!)), 4) },
         related: reasons.slice(0, 5).map((x) => ({
           object: x.t.owner,

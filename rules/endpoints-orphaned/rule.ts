@@ -20,12 +20,14 @@ const rule: Rule = {
     messages: {
       noService: 'the {{kind}} {{name}} belongs to Service {{service}}, but there is no such Service in namespace {{namespace}} among the linted files; nothing sends traffic to these addresses',
       noLabel: 'the EndpointSlice {{name}} has no {{label}} label; kube-proxy and DNS use only slices labelled with their Service\'s name',
-      portName: 'the {{kind}} {{name}} has port name {{port}}, but Service {{service}} has no port named so ({{known}}); kube-proxy matches endpoint ports to Service ports by name',
+      portName: 'the {{kind}} {{name}} has {{port}}, but Service {{service}} has no port named so ({{known}}); kube-proxy matches endpoint ports to Service ports by name',
+      misnamed: 'this Service has no selector and no {{kind}} named {{service}}, so it has no endpoints; {{kind}} {{name}} carries this Service\'s port names ({{ports}}) — did you mean it? Name it {{service}}',
       managed: 'the {{kind}} {{name}} is written by hand for Service {{service}}, which has a selector: the endpoint controller manages its endpoints and replaces these',
     },
     remediation: 'Give hand-written endpoints the Service\'s exact name (Endpoints) or the kubernetes.io/service-name label (EndpointSlice), port names equal to the Service\'s, and a Service without a selector.',
   },
   check({ graph, report }) {
+    const orphans = new Map<string, K8sObject[]>();
     for (const o of graph.objects) {
       const isEndpoints = o.kind === 'Endpoints' && o.apiVersion === 'v1';
       const isSlice = o.kind === 'EndpointSlice' && o.apiVersion.startsWith('discovery.k8s.io/');
@@ -43,6 +45,9 @@ const rule: Rule = {
       const svc = graph.service(o.namespace, serviceName);
       if (!svc) {
         report({ object: o, path: isSlice ? ['metadata', 'labels', SERVICE_NAME] : ['metadata', 'name'], messageId: 'noService', data: base, severity: 'warning' });
+        const list = orphans.get(o.namespace);
+        if (list) list.push(o);
+        else orphans.set(o.namespace, [o]);
         continue;
       }
       if (svc.mode === 'selector') {
@@ -52,8 +57,32 @@ const rule: Rule = {
       }
       checkPorts(o, svc, isSlice, base, report);
     }
+    if (graph.settings.live) return;
+    // The other side: a selectorless Service whose hand-written endpoints carry another name.
+    for (const svc of graph.services) {
+      if (svc.mode !== 'manual' || svc.endpointObjects.length > 0 || svc.ports.length === 0) continue;
+      const want = [...new Set(svc.ports.map((p) => p.name ?? ''))].sort().join(',');
+      const match = (orphans.get(svc.object.namespace) ?? []).filter((o) => endpointPortNames(o) === want);
+      if (match.length !== 1) continue;
+      const o = match[0]!;
+      report({
+        object: svc.object,
+        path: ['metadata', 'name'],
+        messageId: 'misnamed',
+        severity: 'warning',
+        data: { kind: o.kind, name: code(o.name), service: code(svc.object.name), ports: list(svc.ports.map((p) => (p.name ? code(p.name) : 'an unnamed port')), 5) },
+        related: [{ object: o, path: ['metadata', 'name'], message: `${o.kind} ${o.namespace}/${o.name}` }],
+        remediation: o.kind === 'EndpointSlice' ? 'Label the EndpointSlice kubernetes.io/service-name with the Service\'s name.' : 'Give the Endpoints the Service\'s exact name.',
+      });
+    }
   },
 };
+
+/** The sorted distinct port names of hand-written Endpoints or an EndpointSlice (`''` for unnamed). */
+function endpointPortNames(o: K8sObject): string {
+  const lists = o.kind === 'EndpointSlice' ? [o.body.ports] : (Array.isArray(o.body.subsets) ? o.body.subsets : []).map((s) => (isRecord(s) ? s.ports : undefined));
+  return [...new Set(lists.flatMap((l) => portNames(l).map((p) => p.name)))].sort().join(',');
+}
 
 function checkPorts(o: K8sObject, svc: ServiceNode, isSlice: boolean, base: Record<string, string>, report: Parameters<Rule['check']>[0]['report']): void {
   const svcNames = new Set(svc.ports.map((p) => p.name ?? ''));
@@ -68,7 +97,7 @@ function checkPorts(o: K8sObject, svc: ServiceNode, isSlice: boolean, base: Reco
         object: o,
         path: [...path, p.index, ...(p.name ? ['name'] : [])],
         messageId: 'portName',
-        data: { ...base, port: p.name ? code(p.name) : 'no name', known },
+        data: { ...base, port: p.name ? `port name ${code(p.name)}` : 'an unnamed port', known },
         related: [{ object: svc.object, path: ['spec', 'ports'], message: 'the Service\'s ports' }],
       });
     }

@@ -1,6 +1,6 @@
 import { where } from '../../src/engine/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
-import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
+import type { CustomPodSource, PodTemplate, ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
 import { code, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
 import { stringMap } from '../../src/graph/pods.js';
@@ -61,7 +61,7 @@ const rule: Rule = {
       otherNamespace: 'selector {{selector}} matches no pod in namespace {{namespace}}{{defaulted}}; it matches {{matches}}',
       workloadLabels: 'selector {{selector}} matches no pod in namespace {{namespace}}; it matches the labels of {{workload}} itself, but a Service selects pods, and its pod template has {{templateLabels}}',
       noCandidates: 'selector {{selector}} matches no pod in namespace {{namespace}}; no pod template there ({{count}} in all) has a label close to it{{known}}',
-      operator: 'selector {{selector}} matches no pod template in namespace {{namespace}}; its pods may be created by the operator of {{resource}}, which carries {{shared}}',
+      operator: 'selector {{selector}} matches no pod template in namespace {{namespace}}; its pods may be created by the operator of {{resource}}, which {{shared}}',
       liveScaledToZero: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which is scaled to 0 replicas',
       liveNoPods: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which has none right now ({{why}})',
       noTemplates: 'selector {{selector}} matches no pod: there is no pod template in namespace {{namespace}} among the linted files',
@@ -118,24 +118,17 @@ const rule: Rule = {
         continue;
       }
 
-      // Operators create pods from custom resources (Prometheus, Alertmanager, database clusters).
-      // Every selector entry must be on the resource (or be its name): a monitor or a policy
-      // that merely shares an `app` label does not make pods.
-      const operated = graph.customPodSources(o.namespace).find((c) =>
-        Object.entries(svc.selector).every(([k, v]) => c.labels[k] === v || v === c.object.name));
+      // Operators create pods from custom resources (Prometheus, Alertmanager, database clusters):
+      // a selector that names a resource of the namespace — its labels, its name as a label
+      // value, or a label key in its API group — may well match pods the run cannot see.
+      const operated = operatorEvidence(svc.selector, graph.customPodSources(o.namespace));
       if (operated) {
-        const shared = Object.entries(svc.selector).filter(([k, v]) => operated.labels[k] === v).map(([k, v]) => pair(k, v));
         report({
           ...base,
           messageId: 'operator',
-          severity: 'warning',
-          data: {
-            selector,
-            namespace,
-            resource: describe(refOf(operated.object)),
-            shared: shared.length ? list(shared, 3) : `the name ${code(operated.object.name)}`,
-          },
-          related: [{ object: operated.object, path: ['metadata', 'name'], message: `custom resource ${describe(refOf(operated.object))}` }],
+          severity: 'info',
+          data: { selector, namespace, resource: describe(refOf(operated.source.object)), shared: operated.why },
+          related: [{ object: operated.source.object, path: ['metadata', 'name'], message: `custom resource ${describe(refOf(operated.source.object))}` }],
           remediation: 'Check that the operator labels its pods with every key of this selector, or lint the rendered pods with it.',
         });
         continue;
@@ -184,6 +177,48 @@ const rule: Rule = {
     }
   },
 };
+
+/** Words of label keys and values that say nothing about which operator made the pods. */
+const GENERIC = new Set(['app', 'kubernetes', 'name', 'component', 'instance', 'part', 'role', 'cluster', 'type', 'master', 'primary', 'replica', 'leader', 'node', 'true', 'false']);
+
+/**
+ * The custom resource a selector points at, and in what words: every selector entry on its
+ * labels (or its name), a selector value equal to its name, a selector key in its API group.
+ * When several resources qualify, the one the selector also names by kind or group wins
+ * (`app.kubernetes.io/component: redis` picks a `RedisFailover` over a `postgresql`).
+ */
+function operatorEvidence(selector: Record<string, string>, sources: CustomPodSource[]): { source: CustomPodSource; why: string } | undefined {
+  const entries = Object.entries(selector);
+  const words = new Set(entries.flatMap(([k, v]) => [...k.split(/[/.-]/), ...v.split(/[.-]/)]).map((w) => w.toLowerCase()).filter((w) => w.length >= 3 && !GENERIC.has(w)));
+  let best: { source: CustomPodSource; why: string; score: number } | undefined;
+  for (const c of sources) {
+    const group = c.object.apiVersion.split('/')[0]!;
+    const shared = entries.filter(([k, v]) => c.labels[k] === v);
+    const named = entries.find(([, v]) => v === c.object.name);
+    const inGroup = entries.find(([k]) => {
+      const prefix = k.includes('/') ? k.split('/')[0]! : '';
+      return prefix !== '' && (group === prefix || group.endsWith(`.${prefix}`));
+    });
+    let why: string | undefined;
+    let score = 0;
+    if (entries.every(([k, v]) => c.labels[k] === v || v === c.object.name)) {
+      why = shared.length ? `carries ${list(shared.map(([k, v]) => pair(k, v)), 3)}` : `is named ${code(c.object.name)}`;
+      score = 4;
+    } else if (named) {
+      why = `is named ${code(c.object.name)}, like the selector's ${pair(named[0], named[1])}`;
+      score = 2;
+    } else if (inGroup) {
+      why = `is in API group ${code(group)}, like the selector key ${code(inGroup[0])}`;
+      score = 1;
+    }
+    if (!why) continue;
+    if (named && inGroup) score += 1;
+    const kindWords = `${c.object.kind} ${group}`.toLowerCase();
+    if ([...words].some((w) => kindWords.includes(w))) score += 2;
+    if (!best || score > best.score) best = { source: c, why, score };
+  }
+  return best;
+}
 
 function matches(svc: ServiceNode, labels: Record<string, string>): boolean {
   return Object.entries(svc.selector).every(([k, v]) => labels[k] === v);

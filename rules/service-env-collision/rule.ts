@@ -3,6 +3,7 @@ import { where } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
+import type { ServiceNode } from '../../src/types/graph.js';
 
 /** Images known to turn every PREFIX_* variable into a setting (KAFKA_PORT → port=tcp://…). */
 const MAPS_ALL_VARIABLES = /(^|\/)(cp-kafka|cp-server|cp-zookeeper|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server|kafka)(:|@|$)/;
@@ -19,6 +20,19 @@ export function injectedNames(service: string, ports: { port?: number; protocol:
   return out;
 }
 
+/** The API server's own Service-link variables (Service `kubernetes`, port `https` 443/TCP). */
+const API_SERVER_VARS = new Set(['KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT', 'KUBERNETES_SERVICE_PORT_HTTPS', 'KUBERNETES_PORT', 'KUBERNETES_PORT_443_TCP', 'KUBERNETES_PORT_443_TCP_PROTO', 'KUBERNETES_PORT_443_TCP_PORT', 'KUBERNETES_PORT_443_TCP_ADDR']);
+
+/** The API server's variables a Service's own Service-link variables would overwrite. */
+function apiServerClash(svc: ServiceNode): string[] {
+  const o = svc.object;
+  if (!o.name.startsWith('kubernetes') || (o.name === 'kubernetes' && o.namespace === 'default')) return [];
+  if (svc.headless || svc.type === 'ExternalName' || svc.ports.length === 0) return [];
+  const prefix = o.name.toUpperCase().replace(/-/g, '_');
+  const named = svc.ports.filter((p) => p.name).map((p) => `${prefix}_SERVICE_PORT_${p.name!.toUpperCase().replace(/-/g, '_')}`);
+  return [...injectedNames(o.name, svc.ports), ...named].filter((n) => API_SERVER_VARS.has(n));
+}
+
 const rule: Rule = {
   meta: {
     id: 'service-env-collision',
@@ -26,12 +40,37 @@ const rule: Rule = {
     category: 'reference',
     severity: 'info',
     messages: {
+      apiServer: 'Service {{service}} in namespace {{namespace}} makes the kubelet set {{vars}} from its own cluster IP and ports in {{pods}}, the variables that carry the API server\'s address: in-cluster clients there (client-go, operators, kubectl in a pod) connect to this Service, or to a `tcp://` URL as a port, instead of the API server',
       collision: 'Service {{service}} makes Kubernetes inject {{injected}} into the pods of {{workload}}, whose container {{container}} is configured through {{prefix}} variables ({{own}}); software that maps {{prefix}} variables to settings reads {{example}} as a setting and fails',
     },
     remediation: 'Rename the Service, set the injected variable explicitly in the container, or set enableServiceLinks: false in the pod spec.',
   },
   check({ graph, report }) {
     for (const svc of graph.services) {
+      // The kubelet keys Service-link variables by Service name and writes them in map order: a
+      // Service whose variables are named like the API server's own (`kubernetes` outside
+      // `default`, `kubernetes-service` → KUBERNETES_SERVICE_PORT=tcp://…) replaces them in the
+      // pods of its namespace that have Service links.
+      const clash = apiServerClash(svc);
+      if (clash.length > 0) {
+        const linked = graph.templatesIn(svc.object.namespace).filter((t) => getIn(t.owner.body, [...t.path, 'spec', 'enableServiceLinks']) !== false);
+        const all = graph.templatesIn(svc.object.namespace).length;
+        if (linked.length > 0 || all === 0) {
+          report({
+            object: svc.object,
+            path: ['metadata', 'name'],
+            messageId: 'apiServer',
+            severity: 'error',
+            data: {
+              service: code(svc.object.name),
+              namespace: code(svc.object.namespace),
+              vars: list(clash.map((n) => code(n)), 3),
+              pods: linked.length ? `the pods of ${list(linked.map(where), 3)}` : 'every pod of that namespace',
+            },
+            remediation: 'Rename the Service, or set enableServiceLinks: false in every pod of that namespace.',
+          });
+        }
+      }
       if (svc.mode !== 'selector') continue;
       const prefix = `${svc.object.name.toUpperCase().replace(/-/g, '_')}_`;
       const injected = injectedNames(svc.object.name, svc.ports);

@@ -17,6 +17,8 @@ const rule: Rule = {
       externalNameMissing: 'this ExternalName Service has no externalName, the DNS name it is an alias for',
       externalNameIP: 'externalName {{value}} is an IP address; an ExternalName Service is a DNS CNAME and needs a DNS name (for an IP, use a Service without a selector and an EndpointSlice)',
       externalNameInvalid: 'externalName {{value}} is not a valid DNS name (lowercase DNS-1123 subdomain)',
+      externalNameURL: 'externalName {{value}} is a URL; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and the port in spec.ports',
+      externalNameHostPort: 'externalName {{value}} has a port; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and put the port in spec.ports',
       externalNameClusterIP: 'an ExternalName Service must not set clusterIP (found {{value}})',
       nodePort: 'nodePort {{value}} is set on a {{type}} Service; only NodePort and LoadBalancer Services have node ports',
       affinity: 'sessionAffinity {{value}} is not one of None and ClientIP',
@@ -37,7 +39,12 @@ const rule: Rule = {
         const name = spec.externalName;
         if (typeof name !== 'string' || name === '') report({ object: o, path: ['spec'], messageId: 'externalNameMissing' });
         else if (isIPAddress(name)) report({ object: o, path: ['spec', 'externalName'], messageId: 'externalNameIP', data: { value: code(name) } });
-        else if (!isDNS1123Subdomain(name.replace(/\.$/, ''))) report({ object: o, path: ['spec', 'externalName'], messageId: 'externalNameInvalid', data: { value: code(name) } });
+        else if (!isDNS1123Subdomain(name.replace(/\.$/, ''))) {
+          const url = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(name);
+          const hostPort = /^([^/:]+):\d{1,5}$/.exec(name);
+          const messageId = url ? 'externalNameURL' : hostPort ? 'externalNameHostPort' : 'externalNameInvalid';
+          report({ object: o, path: ['spec', 'externalName'], messageId, data: { value: code(name), host: code((url?.[1] ?? hostPort?.[1] ?? name).toLowerCase()) } });
+        }
         if (typeof ip === 'string' && ip !== '') report({ object: o, path: ['spec', 'clusterIP'], messageId: 'externalNameClusterIP', data: { value: code(ip) } });
       } else if (typeof ip === 'string' && ip !== '' && ip !== 'None' && !isIPAddress(ip)) {
         report({ object: o, path: ['spec', 'clusterIP'], messageId: 'clusterIP', data: { value: code(ip) } });

@@ -1,4 +1,4 @@
-import { where } from '../../src/engine/rule-kit.js';
+import { imageNames, where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
 import { code, list } from '../../src/text.js';
@@ -38,8 +38,15 @@ const rule: Rule = {
         const target = sp.target.value;
         // Containers that declare nothing tell us nothing; those that declare other ports suggest a mistake.
         // A workload defined more than once is suspect only when every copy is.
+        // A backend that declares no port at all is suspect too when another selected backend, of a
+        // different image (not a canary of the same application), declares this one.
+        const declaring = sp.resolutions.filter((r) => r.declared).map((r) => imageNames(r.template));
+        const otherApp = (t: PodTemplate) => {
+          const mine = imageNames(t);
+          return mine.size > 0 && declaring.length > 0 && declaring.every((d) => ![...d].some((n) => mine.has(n)));
+        };
         const suspects = byWorkload(sp.resolutions)
-          .filter((g) => g.every((r) => !r.declared && (all || declares(r.template))))
+          .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))))
           .map((g) => g[0]!);
         if (suspects.length === 0) continue;
         const ts = suspects.map((r) => r.template);

@@ -74,3 +74,16 @@ export function podDnsService(graph: ServiceGraph, t: PodTemplate, name: string)
   if (service.mode === 'selector' && !selectsTemplate(service, t)) return { problem: 'notSelecting', service };
   return { problem: undefined, service };
 }
+
+/**
+ * What identifies a template's main images whatever registry or version they come from: the
+ * last path segment without tag, digest or trailing version (`gcr.io/x/reviews-v2:1` → `reviews`).
+ */
+export function imageNames(t: PodTemplate): Set<string> {
+  const out = new Set<string>();
+  for (const c of t.containers) {
+    if (c.sidecar || !c.image) continue;
+    out.add(c.image.replace(/@.*$/, '').replace(/:[^/:]*$/, '').split('/').at(-1)!.replace(/[-_.]?v?\d+(\.\d+)*$/, ''));
+  }
+  return out;
+}

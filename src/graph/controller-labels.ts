@@ -18,7 +18,8 @@ export const CONTROLLER_LABELS = new Set([
   'pod-template-generation',
 ]);
 
-function ordinals(t: PodTemplate): [number, number] {
+/** The ordinals a StatefulSet's pods get: `[start, start + replicas)` (`spec.ordinals.start`). */
+export function statefulSetOrdinals(t: PodTemplate): [number, number] {
   const start = getIn(t.owner.body, ['spec', 'ordinals', 'start']);
   const first = typeof start === 'number' && Number.isInteger(start) && start >= 0 ? start : 0;
   const count = t.replicas.mode === 'count' ? t.replicas.count : 1;
@@ -38,12 +39,12 @@ export function controllerLabelMatches(t: PodTemplate, key: string, value: strin
     case 'statefulset.kubernetes.io/pod-name': {
       if (kind !== 'StatefulSet' || !value.startsWith(`${name}-`)) return false;
       const i = value.slice(name.length + 1);
-      const [lo, hi] = ordinals(t);
+      const [lo, hi] = statefulSetOrdinals(t);
       return /^\d+$/.test(i) && Number(i) >= lo && Number(i) < hi;
     }
     case 'apps.kubernetes.io/pod-index': {
       if (kind !== 'StatefulSet' || !/^\d+$/.test(value)) return false;
-      const [lo, hi] = ordinals(t);
+      const [lo, hi] = statefulSetOrdinals(t);
       return Number(value) >= lo && Number(value) < hi;
     }
     case 'job-name':

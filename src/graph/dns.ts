@@ -1,6 +1,7 @@
-import type { ServiceGraph } from '../types/graph.js';
+import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { DnsResolution } from '../types/reference.js';
 import { getIn } from './pods.js';
+import { statefulSetOrdinals } from './controller-labels.js';
 
 export type { DnsResolution };
 
@@ -10,28 +11,80 @@ const BUILTIN = new Set(['default/kubernetes', 'kube-system/kube-dns']);
 /** Multi-cluster Service names (the MCS API) resolve elsewhere; they are not this cluster's. */
 const OTHER_DOMAINS = new Set(['clusterset.local']);
 
-function statefulSetPod(graph: ServiceGraph, namespace: string, name: string): DnsResolution | undefined {
-  const m = /^(.+)-(\d+)$/.exec(name);
-  if (!m) return undefined;
-  const t = graph.templatesIn(namespace).find((x) => x.owner.kind === 'StatefulSet' && x.owner.name === m[1]);
-  if (!t) return undefined;
+/** A pod A record's first label: the pod IP with dashes (`10-1-2-3`, or IPv6 with `-` for `:`). */
+const DASHED_IP = /^(\d{1,3}-){3}\d{1,3}$|^[0-9a-f]*(-[0-9a-f]*){2,7}$/;
+
+interface Names {
+  /** `ns/name` → the pod template of a workload (Pod, Deployment, StatefulSet…) of that name. */
+  workloads: Map<string, PodTemplate>;
+  /** `ns/subdomain` → templates whose pods set `hostname` and that `subdomain`. */
+  hostnames: Map<string, PodTemplate[]>;
+}
+
+const indexes = new WeakMap<ServiceGraph, Names>();
+
+/** Workloads and pod hostnames indexed by namespace and name, once per graph. */
+function names(graph: ServiceGraph): Names {
+  let n = indexes.get(graph);
+  if (n) return n;
+  n = { workloads: new Map(), hostnames: new Map() };
+  for (const t of [...graph.templates, ...graph.workloadTemplates]) {
+    const key = `${t.namespace}/${t.owner.name}`;
+    if (!n.workloads.has(key) || t.owner.kind === 'StatefulSet') n.workloads.set(key, t);
+    const hostname = getIn(t.owner.body, [...t.path, 'spec', 'hostname']);
+    const subdomain = getIn(t.owner.body, [...t.path, 'spec', 'subdomain']);
+    if (typeof hostname === 'string' && typeof subdomain === 'string') {
+      const k = `${t.namespace}/${subdomain}`;
+      const list = n.hostnames.get(k);
+      if (list) list.push(t);
+      else n.hostnames.set(k, [t]);
+    }
+  }
+  indexes.set(graph, n);
+  return n;
+}
+
+const serviceNameOf = (t: PodTemplate): string | undefined => {
   const sn = getIn(t.owner.body, ['spec', 'serviceName']);
-  return { kind: 'statefulset-pod', pod: name, statefulSet: m[1]!, serviceName: typeof sn === 'string' && sn !== '' ? sn : undefined, namespace };
+  return typeof sn === 'string' && sn !== '' ? sn : undefined;
+};
+
+function statefulSetOf(graph: ServiceGraph, namespace: string, pod: string): { t: PodTemplate; ordinal: number } | undefined {
+  const m = /^(.+)-(\d+)$/.exec(pod);
+  const t = m ? names(graph).workloads.get(`${namespace}/${m[1]}`) : undefined;
+  return t?.owner.kind === 'StatefulSet' ? { t, ordinal: Number(m![2]) } : undefined;
+}
+
+function statefulSetPod(graph: ServiceGraph, namespace: string, name: string): DnsResolution | undefined {
+  const s = statefulSetOf(graph, namespace, name);
+  return s ? { kind: 'statefulset-pod', pod: name, statefulSet: s.t.owner.name, serviceName: serviceNameOf(s.t), namespace } : undefined;
 }
 
 /**
  * Resolves a hostname the way a pod in namespace `from` would: a bare name only in its own
  * namespace (`<name>.<from>.svc.<domain>`), `<svc>.<ns>` and `<svc>.<ns>.svc` through the
- * search path, `<host>.<svc>.<ns>.svc.<domain>` for pods of headless Services. Names the
- * run cannot judge (other namespaces it does not define, external hosts) are `unknown`.
+ * search path, `<host>.<svc>.<ns>.svc.<domain>` for pods of headless Services,
+ * `<dashed-ip>.<ns>.pod.<domain>` for pod A records. CoreDNS is authoritative for the
+ * cluster domain: any other name under it does not exist. Names the run cannot judge
+ * (namespaces it defines no Service in, external hosts) are `unknown`.
  */
 export function resolveHost(graph: ServiceGraph, host: string, from: string): DnsResolution {
   const domain = graph.settings.clusterDomain;
   const h = host.toLowerCase().replace(/\.$/, '');
   const labels = h.split('.');
-  // Only a namespace the run defines Services in can tell that a Service is missing.
   const known = (ns: string) => graph.servicesIn(ns).length > 0;
   if (labels.length >= 2 && BUILTIN.has(`${labels[1]}/${labels[0]}`) && (labels.length === 2 || labels[2] === 'svc')) return { kind: 'unknown' };
+
+  // Inside the cluster domain only `…svc.<domain>` and `…pod.<domain>` exist.
+  const inZone = h.endsWith(`.${domain}`) ? labels.slice(0, labels.length - domain.split('.').length) : undefined;
+  if (inZone && inZone.length > 0 && !['svc', 'pod'].includes(inZone.at(-1)!)) {
+    return { kind: 'outside-zone', service: inZone.length === 2 ? graph.service(inZone[1]!, inZone[0]!) : undefined };
+  }
+  const podIdx = labels.lastIndexOf('pod');
+  if (podIdx === 2 && (labels.length === 3 || labels.slice(3).join('.') === domain)) {
+    const [label, ns] = labels as [string, string];
+    return DASHED_IP.test(label) ? { kind: 'unknown' } : { kind: 'pod-record-not-ip', label, namespace: ns };
+  }
 
   const svcIdx = labels.lastIndexOf('svc');
   if (svcIdx > 0) {
@@ -41,28 +94,28 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
       if (OTHER_DOMAINS.has(suffix) || rest.length < 2) return { kind: 'unknown' };
       return { kind: 'wrong-domain', domain: suffix, name: rest.at(-2)!, namespace: rest.at(-1)! };
     }
-    if (rest.length === 2) return named(graph, rest[0]!, rest[1]!, 'fqdn');
-    if (rest.length === 3) {
-      const [podHost, svcName, ns] = rest as [string, string, string];
-      if (!known(ns)) return { kind: 'unknown' };
-      const svc = graph.service(ns, svcName);
-      if (!svc) return { kind: 'missing', name: svcName, namespace: ns, form: 'fqdn' };
-      return svc.headless ? { kind: 'pod', service: svc, namespace: ns, host: podHost } : { kind: 'pod-not-headless', service: svc, host: podHost };
+    if (rest.length === 1) {
+      const services = [...graph.servicesNamed(rest[0]!)];
+      return services.length ? { kind: 'no-namespace', name: rest[0]!, services } : { kind: 'unknown' };
     }
+    if (rest.length === 2) return named(graph, rest[0]!, rest[1]!, 'fqdn');
+    if (rest.length === 3) return podName(graph, rest[0]!, rest[1]!, rest[2]!);
     return { kind: 'unknown' };
   }
   if (labels.length === 1) {
     const svc = graph.service(from, h);
     if (svc) return { kind: 'service', service: svc, namespace: from, form: 'short' };
-    if (!known(from)) return { kind: 'unknown' };
-    const pod = statefulSetPod(graph, from, h);
-    if (pod) return pod;
+    // Where the name is defined elsewhere, the run knows this pod cannot reach it by a bare name.
     const elsewhere = graph.servicesNamed(h).filter((s) => s.object.namespace !== from).map((s) => s.object.namespace);
-    return elsewhere.length ? { kind: 'short-elsewhere', name: h, namespaces: [...new Set(elsewhere)] } : { kind: 'unknown' };
+    if (elsewhere.length) return { kind: 'short-elsewhere', name: h, namespaces: [...new Set(elsewhere)] };
+    if (!known(from)) return { kind: 'unknown' };
+    return statefulSetPod(graph, from, h) ?? workload(graph, from, h) ?? { kind: 'unknown' };
   }
   if (labels.length === 2) {
     const [a, b] = labels as [string, string];
     if (known(b)) return named(graph, a, b, 'namespaced');
+    // `<pod>.<headless-svc>` reaches a pod of the caller's namespace through the search path.
+    if (graph.service(from, b)?.headless) return podName(graph, a, b, from);
     const swapped = known(a) ? graph.service(a, b) : undefined;
     if (swapped) return { kind: 'swapped', service: swapped };
     return { kind: 'unknown' };
@@ -70,15 +123,60 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
   if (labels.length === 3) {
     // `<pod>.<svc>.<ns>` reaches a headless Service's pod through the `svc.<domain>` search entry.
     const [podHost, svcName, ns] = labels as [string, string, string];
-    const svc = known(ns) ? graph.service(ns, svcName) : undefined;
-    if (svc?.headless) return { kind: 'pod', service: svc, namespace: ns, host: podHost };
+    if (known(ns) && graph.service(ns, svcName)?.headless) return podName(graph, podHost, svcName, ns);
   }
   return { kind: 'unknown' };
+}
+
+function workload(graph: ServiceGraph, ns: string, name: string): DnsResolution | undefined {
+  const t = names(graph).workloads.get(`${ns}/${name}`);
+  return t ? { kind: 'workload', workload: t, namespace: ns } : undefined;
 }
 
 function named(graph: ServiceGraph, name: string, ns: string, form: 'namespaced' | 'fqdn'): DnsResolution {
   if (graph.servicesIn(ns).length === 0) return { kind: 'unknown' };
   const svc = graph.service(ns, name);
   if (svc) return { kind: 'service', service: svc, namespace: ns, form };
-  return statefulSetPod(graph, ns, name) ?? { kind: 'missing', name, namespace: ns, form };
+  return statefulSetPod(graph, ns, name) ?? workload(graph, ns, name) ?? { kind: 'missing', name, namespace: ns, form };
+}
+
+/**
+ * `<host>.<svc>.<ns>.svc`: a record exists for a pod the headless Service selects whose
+ * hostname is `<host>` (a StatefulSet pod governed by that Service, or a pod that sets
+ * `hostname` and `subdomain: <svc>`), or for an endpoint without hostname by its dashed IP.
+ */
+function podName(graph: ServiceGraph, host: string, svcName: string, ns: string): DnsResolution {
+  if (graph.servicesIn(ns).length === 0) return { kind: 'unknown' };
+  const svc = graph.service(ns, svcName);
+  if (!svc) return { kind: 'missing', name: svcName, namespace: ns, form: 'fqdn' };
+  if (!svc.headless) return { kind: 'pod-not-headless', service: svc, host };
+  const ok: DnsResolution = { kind: 'pod', service: svc, namespace: ns, host };
+  if (DASHED_IP.test(host)) return ok;
+  const sts = statefulSetOf(graph, ns, host);
+  if (sts) {
+    const governing = serviceNameOf(sts.t);
+    const [lo, hi] = statefulSetOrdinals(sts.t);
+    const upper = sts.t.replicas.mode === 'count' && sts.t.replicas.path ? hi : undefined;
+    const base = { kind: 'statefulset-pod-invalid', pod: host, workload: sts.t, service: svc, serviceName: governing, range: [lo, upper] } as const;
+    if (governing !== svcName) return { ...base, problem: 'service' };
+    if (sts.ordinal < lo || (upper !== undefined && sts.ordinal >= upper)) return { ...base, problem: 'ordinal' };
+    return ok;
+  }
+  const byHostname = names(graph).hostnames.get(`${ns}/${svcName}`) ?? [];
+  if (byHostname.some((t) => getIn(t.owner.body, [...t.path, 'spec', 'hostname']) === host)) return ok;
+  // Judge only when every selected pod's DNS name is known to the run.
+  const knownNames = svc.backends.map((t) => podNamesOf(t, svcName));
+  if (svc.backends.length === 0 || knownNames.some((n) => n === undefined)) return ok;
+  return { kind: 'pod-unknown', service: svc, host, known: [...new Set(knownNames.flat() as string[])] };
+}
+
+/** The hostnames a template's pods get under a governing Service, or undefined when the run cannot tell. */
+function podNamesOf(t: PodTemplate, svcName: string): string[] | undefined {
+  if (t.owner.kind === 'StatefulSet' && serviceNameOf(t) === svcName) {
+    const [lo, hi] = statefulSetOrdinals(t);
+    return hi - lo <= 3 ? Array.from({ length: hi - lo }, (_, i) => `${t.owner.name}-${lo + i}`) : [`${t.owner.name}-${lo}`, '…', `${t.owner.name}-${hi - 1}`];
+  }
+  const hostname = getIn(t.owner.body, [...t.path, 'spec', 'hostname']);
+  const subdomain = getIn(t.owner.body, [...t.path, 'spec', 'subdomain']);
+  return typeof hostname === 'string' && subdomain === svcName ? [hostname] : undefined;
 }

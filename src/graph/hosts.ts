@@ -5,13 +5,29 @@ export interface HostRef {
   text: string;
   host: string;
   port?: number;
+  /** The port a URL's scheme implies when it names none (`http` → 80, `https` → 443). */
+  defaultPort?: number;
+  /** An SRV name: `_<port-name>._<proto>.<host>`. */
+  srv?: { port: string; protocol: string };
+  /** A `namespace/name` reference (controller flags, `…service`/`…backend` values): `host` is `<name>.<namespace>`. */
+  namespaced?: { namespace: string; name: string };
 }
 
+const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
+
+/** Hosts may be written fully qualified, with a trailing dot (`api.shop.svc.cluster.local.:80`). */
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
-const URL_RE = new RegExp(`\\b[a-z][a-z0-9+.-]*://(?:[^\\s/@'"]*@)?(${HOST})(?::(\\d{1,5}))?`, 'gi');
-const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})\\.?(?::(\\d{1,5}))?`, 'gi');
+const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})\\.?:(\\d{1,5})\\b(?![.:\\w])`, 'gi');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
+const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
+const NS_NAME = '([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)/([a-z](?:[-a-z0-9]*[a-z0-9])?)(?::(\\d{1,5}))?';
+/** `--default-backend-service=ingress/default-backend`, `--publish-service=ns/svc`. */
+const FLAG_RE = new RegExp(`--[a-z0-9-]*(?:service|backend)=${NS_NAME}(?![\\w/.-])`, 'gi');
+const NS_WHOLE_RE = new RegExp(`^${NS_NAME}$`, 'i');
+/** Keys whose whole value may be `namespace/name` of a Service. */
+const NS_KEY = /(service|backend)$/i;
 const WHOLE_RE = new RegExp(`^(${HOST})(?::(\\d{1,5}))?$`, 'i');
 
 /** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
@@ -26,12 +42,24 @@ export function findHosts(value: string, key?: string): HostRef[] {
   const out: HostRef[] = [];
   const taken: [number, number][] = [];
   const free = (s: number, e: number) => !taken.some(([a, b]) => s < b && e > a);
-  const add = (m: RegExpExecArray, host: string, port?: string) => {
+  const add = (m: RegExpExecArray, host: string, port?: string, extra: Partial<HostRef> = {}) => {
     if (!hasLetter(host) || !free(m.index, m.index + m[0].length)) return;
     taken.push([m.index, m.index + m[0].length]);
-    out.push({ text: m[0], host, ...(port ? { port: Number(port) } : {}) });
+    out.push({ text: m[0], host, ...(port ? { port: Number(port) } : {}), ...extra });
   };
-  for (const m of value.matchAll(URL_RE)) add(m, m[1]!, m[2]);
+  const nsRef = (m: RegExpExecArray) => add(m, `${m[2]}.${m[1]}`, m[3], { namespaced: { namespace: m[1]!.toLowerCase(), name: m[2]!.toLowerCase() } });
+  for (const m of value.matchAll(FLAG_RE)) nsRef(m);
+  if (key && NS_KEY.test(key)) {
+    const m = NS_WHOLE_RE.exec(value.trim());
+    if (m) nsRef(m);
+  }
+  for (const m of value.matchAll(SRV_RE)) add(m, m[3]!, undefined, { srv: { port: m[1]!.toLowerCase(), protocol: m[2]!.toUpperCase() } });
+  for (const m of value.matchAll(URL_RE)) {
+    const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
+    // `http://api:$(PORT)` names a port the text does not show: no default then.
+    const open = value[m.index + m[0].length] === ':';
+    add(m, m[2]!, m[3], !m[3] && dflt && !open ? { defaultPort: dflt } : {});
+  }
   for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[2]);
   for (const m of value.matchAll(SVC_RE)) add(m, m[1]!);
   if (out.length === 0 && key && HOST_KEY.test(key)) {

@@ -216,10 +216,16 @@ function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8s
   };
 }
 
+const keys = new WeakMap<PodTemplate, string>();
+
 /** Identity of a template's owner: objects with the same identity are one object in a cluster. */
 export function workloadKey(t: PodTemplate): string {
-  const group = t.owner.apiVersion.includes('/') ? t.owner.apiVersion.split('/')[0] : '';
-  return `${group}|${t.owner.kind}|${t.namespace}|${t.owner.name}`;
+  let k = keys.get(t);
+  if (k === undefined) {
+    const group = t.owner.apiVersion.includes('/') ? t.owner.apiVersion.split('/')[0] : '';
+    keys.set(t, (k = `${group}|${t.owner.kind}|${t.namespace}|${t.owner.name}`));
+  }
+  return k;
 }
 
 /**

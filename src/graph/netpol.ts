@@ -110,7 +110,7 @@ export function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[] {
     const r = edge.resolution;
     if ((r.kind !== 'service' && r.kind !== 'pod') || r.service.mode !== 'selector') continue;
     const site = { object: edge.site.object, path: edge.site.path, text: edge.text, where: edge.site.where };
-    const ports = dialedPorts(r.service, edge.port);
+    const ports = edge.servicePort ? [edge.servicePort] : dialedPorts(r.service, edge.port);
     for (const t of edge.site.clients) flowsTo(graph, site, podView(t), r.service, ports, out);
   }
   const controller = ingressController(graph);

@@ -1,10 +1,11 @@
-import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import type { ReferenceEdge, ReferenceSite } from '../types/reference.js';
+import type { PodTemplate, ServiceGraph, ServicePortNode } from '../types/graph.js';
+import type { DnsResolution, ReferenceEdge, ReferenceSite } from '../types/reference.js';
 import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
 import { getIn } from './pods.js';
 import { resolveHost } from './dns.js';
 import { findHosts } from './hosts.js';
+import { findLinks } from './links.js';
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
 
@@ -67,14 +68,16 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
     const at = (field: string, i: number) => [...t.path, 'spec', field, i];
     for (const { field, index, c } of containersOf(t)) {
       const cname = code(typeof c.name === 'string' ? c.name : `#${index}`);
+      const defined = new Set((Array.isArray(c.env) ? c.env : []).map((e) => (isRecord(e) ? e.name : undefined)).filter((n): n is string => typeof n === 'string'));
+      const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
       (Array.isArray(c.env) ? c.env : []).forEach((e, j) => {
         if (isRecord(e) && typeof e.value === 'string' && typeof e.name === 'string') {
-          sites.push({ object: t.owner, path: [...at(field, index), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients: [t] });
+          sites.push({ object: t.owner, path: [...at(field, index), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients: [t], expands });
         }
       });
       for (const arr of ['args', 'command'] as const) {
         (Array.isArray(c[arr]) ? (c[arr] as unknown[]) : []).forEach((a, k) => {
-          if (typeof a === 'string') sites.push({ object: t.owner, path: [...at(field, index), arr, k], namespace: t.namespace, where: `${arr} of container ${cname}`, clients: [t] });
+          if (typeof a === 'string') sites.push({ object: t.owner, path: [...at(field, index), arr, k], namespace: t.namespace, where: `${arr} of container ${cname}`, clients: [t], expands });
         });
       }
     }
@@ -89,6 +92,19 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
     }
   }
   return sites;
+}
+
+/**
+ * The Service port a connection to `port` reaches: a Service port of that number (headless:
+ * also the pods' port, as clients connect to pods directly); for an SRV name the port of that
+ * name and protocol. Undefined when the port is not exposed or the host is not a Service.
+ */
+function portReached(r: DnsResolution, port: number | undefined, srv?: { port: string; protocol: string }): ServicePortNode | undefined {
+  if (r.kind !== 'service' && r.kind !== 'pod') return undefined;
+  const svc = r.service;
+  if (srv) return svc.ports.find((p) => p.name === srv.port && p.protocol === srv.protocol);
+  if (port === undefined) return undefined;
+  return svc.ports.find((p) => p.port === port) ?? (svc.headless ? svc.ports.find((p) => p.resolutions.some((x) => x.targetPort === port)) : undefined);
 }
 
 const cache = new WeakMap<ServiceGraph, readonly ReferenceEdge[]>();
@@ -106,7 +122,25 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     const value = getIn(site.object.body, site.path);
     if (typeof value !== 'string') continue;
     for (const ref of findHosts(value, site.key)) {
-      out.push({ site, text: ref.text, host: ref.host, ...(ref.port !== undefined ? { port: ref.port } : {}), resolution: resolveHost(graph, ref.host, site.namespace) });
+      const resolution = resolveHost(graph, ref.host, site.namespace);
+      const servicePort = portReached(resolution, ref.port ?? ref.defaultPort, ref.srv);
+      out.push({
+        site,
+        text: ref.text,
+        host: ref.host,
+        ...(ref.port !== undefined ? { port: ref.port } : {}),
+        ...(ref.defaultPort !== undefined ? { defaultPort: ref.defaultPort } : {}),
+        ...(ref.srv ? { srv: ref.srv } : {}),
+        ...(ref.namespaced ? { namespaced: true } : {}),
+        resolution,
+        ...(servicePort ? { servicePort } : {}),
+      });
+    }
+    const client = site.clients[0];
+    if (site.expands && !site.expands.envFrom && client) {
+      for (const l of findLinks(graph, value, client, site.expands.defined)) {
+        out.push({ site, text: l.text, host: l.service, resolution: l.resolution, ...(l.servicePort ? { servicePort: l.servicePort } : {}) });
+      }
     }
   }
   edges = out;
