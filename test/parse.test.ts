@@ -19,6 +19,20 @@ describe('parsing', () => {
     expect((threaded[3]!.docs[5]!.value as { data: Record<string, unknown> }).data.true).toBe(true); // YAML 1.1: `on: yes` is true: true
   });
 
+  it('never waits on a thread whose answer cannot be copied back: a deep document in a large input', async () => {
+    // The serializer gives up on values nested a few thousand levels deep; the pool must notice.
+    const big = { path: 'big.yaml', text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {k: "${'x'.repeat(PARALLEL_THRESHOLD_BYTES)}"}\n` };
+    for (const depth of [2000, 3000, 4000]) {
+      const deep = { path: 'deep.yaml', text: `${'{a: '.repeat(depth)}1${'}'.repeat(depth)}\n` };
+      const after = { path: 'after.yaml', text: 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n' };
+      const threaded = await parseAll([big, deep, after], 2);
+      expect(threaded[0]).toEqual((await parseAll([big], 1))[0]);
+      expect((threaded[2]!.docs[0]!.value as { kind: string }).kind).toBe('Service');
+      const d = threaded[1]!;
+      expect(d.problems.length + d.docs.length).toBeGreaterThan(0);
+    }
+  });
+
   it('reads JSON, empty streams and comment-only files', () => {
     expect(parseText('{"apiVersion": "v1", "kind": "Service"}').docs[0]!.value).toEqual({ apiVersion: 'v1', kind: 'Service' });
     expect(parseText('').docs).toEqual([]);
