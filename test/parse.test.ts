@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 // The built module: its worker thread is a compiled file next to it.
 import { parseAll, PARALLEL_THRESHOLD_BYTES } from '../dist/src/load/parse-pool.js';
-import { parseText } from '../src/load/parse.js';
+import { parseSource, parseText } from '../src/load/parse.js';
+import { lintText } from '../src/lint.js';
 
 describe('parsing', () => {
   it('gives the same values and problems on worker threads as in one thread, in file order', async () => {
@@ -37,5 +38,24 @@ describe('parsing', () => {
     expect(parseText('{"apiVersion": "v1", "kind": "Service"}').docs[0]!.value).toEqual({ apiVersion: 'v1', kind: 'Service' });
     expect(parseText('').docs).toEqual([]);
     expect(parseText('# nothing\n').docs.every((d) => d.value === null)).toBe(true);
+  });
+});
+
+describe('JSON files', () => {
+  const commented = '{\n  // a comment\n  "apiVersion": "v1",\n  "kind": "Service",\n  "metadata": {"name": "web"}\n}\n';
+
+  it('a .json file that is not JSON (comments, trailing commas) is a yaml-syntax finding, not skipped', () => {
+    for (const text of [commented, '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},}\n']) {
+      const r = lintText(text, 'svc.json');
+      expect(r.findings.map((f) => [f.ruleId, f.messageId])).toEqual([['yaml-syntax', 'syntaxError']]);
+      expect(r.findings[0]!.message).toContain('not valid JSON');
+    }
+    expect(lintText(commented, 'svc.json').findings[0]!.location?.line).toBe(2);
+  });
+
+  it('valid JSON and YAML-only .json files are read as before', () => {
+    expect(parseSource({ path: 'a.json', text: '{"apiVersion": "v1", "kind": "Service"}' }).problems).toEqual([]);
+    expect(parseSource({ path: 'a.json', text: 'apiVersion: v1\nkind: Service\n' }).problems).toEqual([]);
+    expect(parseSource({ path: 'a.yaml', text: commented }).problems).toEqual([]);
   });
 });

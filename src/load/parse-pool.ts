@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../types/source.js';
-import { parseText, type ParsedDocument, type SyntaxProblem } from './parse.js';
+import { parseSource, type ParsedDocument, type SyntaxProblem } from './parse.js';
 
 export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
 
@@ -25,11 +25,11 @@ export type WorkerAnswer = { id: number; results: ParseResult[] } | { id: number
 export async function parseAll(files: SourceFile[], threads = availableParallelism()): Promise<ParseResult[]> {
   const bytes = files.reduce((n, f) => n + f.text.length, 0);
   const workers = Math.min(threads, 8);
-  if (workers < 2 || bytes < PARALLEL_THRESHOLD_BYTES) return files.map((f) => parseInline(f.text));
+  if (workers < 2 || bytes < PARALLEL_THRESHOLD_BYTES) return files.map((f) => parseInline(f));
 
   const batches = toBatches(files);
   const results: (ParseResult | undefined)[] = new Array(files.length);
-  const runInline = (batch: number[]) => batch.forEach((i) => (results[i] ??= parseInline(files[i]!.text)));
+  const runInline = (batch: number[]) => batch.forEach((i) => (results[i] ??= parseInline(files[i]!)));
   const url = new URL('./parse-worker.js', import.meta.url);
   const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(url));
   let next = 0;
@@ -50,7 +50,7 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
             const send = () => {
               if (next >= batches.length) return finish();
               current = next++;
-              w.postMessage({ id: current, texts: batches[current]!.map((i) => files[i]!.text) });
+              w.postMessage({ id: current, files: batches[current]!.map((i) => ({ path: files[i]!.path, text: files[i]!.text })) });
             };
             const fail = () => {
               if (done) return;
@@ -94,10 +94,10 @@ function toBatches(files: SourceFile[]): number[][] {
   return batches;
 }
 
-/** parseText, with any failure it did not foresee turned into a problem for the file. */
-export function parseInline(text: string): ParseResult {
+/** parseSource, with any failure it did not foresee turned into a problem for the file. */
+export function parseInline(file: Pick<SourceFile, 'path' | 'text'>): ParseResult {
   try {
-    return parseText(text);
+    return parseSource(file);
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
     return { docs: [], problems: [{ messageId: err instanceof RangeError ? 'tooDeep' : 'parserFailure', data: { reason }, range: [0, 0] }] };

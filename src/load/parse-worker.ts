@@ -2,8 +2,8 @@ import { parentPort } from 'node:worker_threads';
 import { parseInline, type WorkerAnswer } from './parse-pool.js';
 
 /** Parses texts it is sent and answers with plain values (see parse-pool.ts). */
-parentPort!.on('message', (msg: { id: number; texts: string[] }) => {
-  const answer: WorkerAnswer = { id: msg.id, results: msg.texts.map((t) => parseInline(t)) };
+parentPort!.on('message', (msg: { id: number; files: { path: string; text: string }[] }) => {
+  const answer: WorkerAnswer = { id: msg.id, results: msg.files.map((f) => parseInline(f)) };
   try {
     parentPort!.postMessage(answer);
   } catch (err) {

@@ -74,6 +74,25 @@ export function parseText(text: string): { docs: ParsedDocument[]; problems: Syn
   return { docs, problems };
 }
 
+/**
+ * Parses one file. A `.json` file is also held to JSON: kubectl decodes a stream that
+ * starts with `{` as JSON, so JSON with comments or trailing commas, which YAML may
+ * read as something else, fails there and is a finding here.
+ */
+export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
+  const r = parseText(file.text);
+  if (r.problems.length === 0 && /\.json$/i.test(file.path) && /^\s*\{/.test(file.text)) {
+    try {
+      JSON.parse(file.text);
+    } catch (err) {
+      const at = Number(/at position (\d+)/.exec(errorText(err))?.[1] ?? 0);
+      const reason = `not valid JSON, which kubectl requires of a file starting with \`{\`: ${errorText(err)}`;
+      return { docs: [], problems: [{ messageId: 'syntaxError', data: { reason }, range: [at, Math.min(at + 1, file.text.length)] }] };
+    }
+  }
+  return r;
+}
+
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
   return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
 }
