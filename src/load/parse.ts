@@ -2,6 +2,7 @@ import { parseAllDocuments, type Document } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { PARSE_OPTIONS } from './document.js';
+import { parseValues } from './fast-parse.js';
 import { clip } from '../text.js';
 
 export interface ParsedDocument {
@@ -29,11 +30,19 @@ export const MAX_ALIAS_COUNT = 100;
 
 /**
  * Parses every YAML (or JSON) document of a text into plain values. Documents with syntax
- * errors become problems; the other documents are kept. Kubernetes reads manifests as
- * YAML 1.1 (yes/no/on/off are booleans), and so do we. Node trees are not kept: the
- * locator builds them again for the few files that have findings.
+ * errors become problems; the other documents are kept. Scalars are read as kubectl reads
+ * them (scalars.ts). Most texts take the fast path (fast-parse.ts: a document splitter and
+ * js-yaml); the rest, and every text with an error, are read by the `yaml` package, which
+ * gives the same values (test/differential.test.ts). Node trees are not kept: the locator
+ * builds them again for the few documents that have findings.
  */
 export function parseText(text: string): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
+  const docs = parseValues(text);
+  return docs ? { docs, problems: [] } : parseWithYaml(text);
+}
+
+/** The full parse with the `yaml` package: values and syntax problems. */
+export function parseWithYaml(text: string): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
   const problems: SyntaxProblem[] = [];
   const docs: ParsedDocument[] = [];
   let all: Document.Parsed[];
