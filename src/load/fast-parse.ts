@@ -26,11 +26,12 @@ const SCHEMA = new Schema([...FAILSAFE_SCHEMA.tags, nullYaml11Tag, boolYaml11Tag
 
 /**
  * Text the value parser leaves to the `yaml` package: anchors, aliases and merge keys
- * (whose expansion the full parser bounds), tags, a byte-order mark, and tabs (where
- * the two parsers' rules for what is an error differ most). Matches inside quoted
- * strings too, which only costs a slower parse.
+ * (whose expansion the full parser bounds), tags, a byte-order mark, tabs (where the two
+ * parsers' rules for what is an error differ most), empty or explicit keys (`: x`, `? x`)
+ * and null keys (`~: x`), which the two parsers read differently (kubectl rejects them).
+ * Matches inside quoted strings too, which only costs a slower parse.
  */
-const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<</;
+const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)/m;
 
 /**
  * The fast path: the documents of a text as plain values, read by js-yaml one document at

@@ -9,8 +9,8 @@ export interface DocumentSlice {
  * line starting with `---` or `...` (then a space, a tab or the line's end) at column 0
  * is a document marker wherever it appears, so no parse is needed to find the documents.
  * A document is everything from its `---` (or the end of the previous one) to the next
- * marker; comment-only text before the first `---` belongs to that document, as in the
- * `yaml` package. Returns undefined for a stream with directives (`%YAML`), which the
+ * marker; comment-only text before the first `---` belongs to that document, and `...`
+ * always ends one, as in the `yaml` package. Returns undefined for a stream with directives (`%YAML`), which the
  * full parser reads.
  */
 export function splitDocuments(text: string): DocumentSlice[] | undefined {
@@ -29,7 +29,7 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
         opened = true;
         content = !blankAfterMarker(text, pos + 3, eol);
       } else {
-        if (content || opened) docs.push({ start, end: eol });
+        docs.push({ start, end: eol }); // `...` ends a document, even an empty one
         start = eol + 1;
         opened = false;
         content = false;
