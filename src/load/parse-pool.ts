@@ -5,8 +5,12 @@ import { parseSource, type ParsedDocument, type SyntaxProblem } from './parse.js
 
 export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
 
-/** Below this many bytes, starting threads costs more than it saves (the pre-commit case). */
-export const PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024;
+/**
+ * Below this many bytes, starting threads costs more than it saves (measured with
+ * bench/threshold.ts, see BENCHMARKS.md: with the js-yaml value parser, two threads
+ * break even at about 8 MiB on a two-core machine).
+ */
+export const PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024;
 const BATCH_BYTES = 512 * 1024;
 
 /** What a parser thread answers: results, or why it could not send them. */
@@ -22,10 +26,10 @@ export type WorkerAnswer = { id: number; results: ParseResult[] } | { id: number
  * its batch is parsed again on this thread, where the value need not be copied, and the
  * thread is dropped. Batches no thread took are parsed here too.
  */
-export async function parseAll(files: SourceFile[], threads = availableParallelism()): Promise<ParseResult[]> {
+export async function parseAll(files: SourceFile[], threads = availableParallelism(), threshold = PARALLEL_THRESHOLD_BYTES): Promise<ParseResult[]> {
   const bytes = files.reduce((n, f) => n + f.text.length, 0);
   const workers = Math.min(threads, 8);
-  if (workers < 2 || bytes < PARALLEL_THRESHOLD_BYTES) return files.map((f) => parseInline(f));
+  if (workers < 2 || bytes < threshold) return files.map((f) => parseInline(f));
 
   const batches = toBatches(files);
   const results: (ParseResult | undefined)[] = new Array(files.length);
