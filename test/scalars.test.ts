@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseText } from '../src/load/parse.js';
 import { lintText } from '../src/lint.js';
 import { goNumber } from '../src/load/scalars.js';
+import { parseValues } from '../src/load/fast-parse.js';
 
 /**
  * Plain scalars as kubectl sends them: sigs.k8s.io/yaml decodes with go-yaml v2
@@ -70,6 +71,9 @@ describe('scalars are read as kubectl reads them (sigs.k8s.io/yaml, go-yaml v2)'
       const r = parseText(`v: ${yaml}\n`);
       expect(r.problems).toEqual([]);
       expect((r.docs[0]!.value as { v: unknown }).v).toStrictEqual(json);
+      // The value parser (js-yaml) reads it the same way, or leaves it to the yaml package.
+      const fast = parseValues(`v: ${yaml}\n`);
+      if (!yaml.startsWith('!!')) expect((fast?.[0]!.value as { v: unknown }).v).toStrictEqual(json);
       // The same as a key: keys become strings the way sigs.k8s.io/yaml formats them.
       if (json !== null && yaml !== '') {
         const k = parseText(`${yaml}: x\n`);

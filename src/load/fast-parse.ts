@@ -1,40 +1,35 @@
-import { FAILSAFE_SCHEMA, Type, load } from 'js-yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
 import { goNumber } from './scalars.js';
 import { splitDocuments } from './split.js';
 import type { ParsedDocument } from './parse.js';
 
-const nullType = new Type('tag:yaml.org,2002:null', {
-  kind: 'scalar',
-  resolve: (s: string | null) => s === null || /^(?:~|null|Null|NULL)?$/.test(s),
-  construct: () => null,
-});
-
 const TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const FALSE = /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 
-/** The scalars of scalars.ts for js-yaml: YAML 1.1 null and booleans, go-yaml v2 numbers. */
-const boolType = new Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (s: string | null) => s !== null && (TRUE.test(s) || FALSE.test(s)),
-  construct: (s: string) => TRUE.test(s),
-});
-
-/** `.inf` and `.nan` make kubectl fail: the constructor throws, so the `yaml` package reports them. */
-const notJsonType = new Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (s: string | null) => s !== null && /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(s),
-  construct: () => {
-    throw new Error('no JSON form');
-  },
-});
-
-const numberType = new Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (s: string | null) => s !== null && goNumber(s) !== undefined,
-  construct: (s: string) => goNumber(s),
-});
-
-const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, notJsonType, numberType] });
+/**
+ * js-yaml with the scalars of scalars.ts: YAML 1.1 null and booleans, go-yaml v2 numbers,
+ * and `.inf`/`.nan`, which make kubectl fail, throwing so the `yaml` package reports them.
+ * Loaded on first use: a run over a few small files (the pre-commit case) never needs it.
+ */
+let loader: ((text: string) => unknown) | undefined;
+function jsYaml(): (text: string) => unknown {
+  if (loader) return loader;
+  const { FAILSAFE_SCHEMA, Type, load } = createRequire(import.meta.url)('js-yaml') as typeof JsYaml;
+  const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
+    new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => resolve(s ?? ''), construct });
+  const schema = FAILSAFE_SCHEMA.extend({
+    implicit: [
+      scalar('null', (s) => /^(?:~|null|Null|NULL)?$/.test(s), () => null),
+      scalar('bool', (s) => TRUE.test(s) || FALSE.test(s), (s) => TRUE.test(s)),
+      scalar('float', (s) => /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(s), () => {
+        throw new Error('no JSON form');
+      }),
+      scalar('int', (s) => goNumber(s) !== undefined, (s) => goNumber(s)),
+    ],
+  });
+  return (loader = (text) => load(text, { schema }));
+}
 
 /**
  * Text the value parser leaves to the `yaml` package: anchors, aliases and merge keys
@@ -57,9 +52,10 @@ export function parseValues(text: string): ParsedDocument[] | undefined {
   const slices = splitDocuments(text);
   if (!slices) return undefined;
   const docs: ParsedDocument[] = [];
+  const read = jsYaml();
   try {
     slices.forEach((s, index) => {
-      const value = load(text.slice(s.start, s.end), { schema: SCHEMA });
+      const value = read(text.slice(s.start, s.end));
       docs.push({ index, range: [s.start, s.end], value: value === undefined ? null : value });
     });
   } catch {
