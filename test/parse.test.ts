@@ -7,7 +7,7 @@ import { lintText } from '../src/lint.js';
 describe('parsing', () => {
   it('gives the same values and problems on worker threads as in one thread, in file order', async () => {
     const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {k: "${'v'.repeat(200)}", on: yes}\n`;
-    const files = Array.from({ length: 60 }, (_, f) => ({
+    const files = Array.from({ length: 110 }, (_, f) => ({
       path: `f${f}.yaml`,
       text: f === 7 ? 'a: [broken\n' : Array.from({ length: 600 }, (_, i) => doc(f * 1000 + i)).join('---\n'),
     }));

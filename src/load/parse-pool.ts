@@ -6,11 +6,12 @@ import { parseSource, type ParsedDocument, type SyntaxProblem } from './parse.js
 export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
 
 /**
- * Below this many bytes, starting threads costs more than it saves (measured with
- * bench/threshold.ts, see BENCHMARKS.md: with the js-yaml value parser, two threads
- * break even at about 8 MiB on a two-core machine).
+ * Below this many bytes, starting threads costs more than it saves. Measured in fresh
+ * processes (BENCHMARKS.md, bench/threshold.ts): with the js-yaml value parser one thread
+ * reads about 15 MB/s, and two threads did not pay below 32 MiB on a loaded two-core
+ * machine; 16 MiB is where they should break even with a free core.
  */
-export const PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024;
+export const PARALLEL_THRESHOLD_BYTES = 16 * 1024 * 1024;
 const BATCH_BYTES = 512 * 1024;
 
 /** What a parser thread answers: results, or why it could not send them. */
