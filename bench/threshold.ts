@@ -1,11 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAll } from '../src/load/parse-pool.js';
 import type { SourceFile } from '../src/types/source.js';
 
 /**
- * `node dist/bench/threshold.js DIR`: parse time of the first N MB of a tree on the main
- * thread and on worker threads, to choose PARALLEL_THRESHOLD_BYTES. Median of 5.
+ * `node dist/bench/threshold.js DIR`: parse time of the first N MiB of a tree on one
+ * thread and on two worker threads, each in a fresh process (cold, as a CLI run is),
+ * to choose PARALLEL_THRESHOLD_BYTES. Median of 3.
  */
 function walk(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((e) => {
@@ -14,27 +17,29 @@ function walk(dir: string): string[] {
   });
 }
 
-const all: SourceFile[] = walk(process.argv[2]!).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log('| input | main thread | 2 threads | threads ÷ main |\n|---:|---:|---:|---:|');
-for (const mb of (process.env.MBS ?? '0.5,1,2,4,8').split(',').map(Number)) {
+const [dir, mbArg, threadsArg] = process.argv.slice(2) as [string, string?, string?];
+if (mbArg && threadsArg) {
   const files: SourceFile[] = [];
   let bytes = 0;
-  for (const f of all) {
-    if (bytes >= mb * 1024 * 1024) break;
-    files.push(f);
-    bytes += f.text.length;
+  for (const p of walk(dir)) {
+    if (bytes >= Number(mbArg) * 1048576) break;
+    const text = readFileSync(p, 'utf8');
+    files.push({ path: p, text });
+    bytes += text.length;
   }
-  const time = async (threads: number) => {
-    const ms: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      await parseAll(files, threads, 0);
-      ms.push(performance.now() - t);
-    }
-    return median(ms);
+  const t = performance.now();
+  await parseAll(files, Number(threadsArg), 0);
+  process.stdout.write(String(performance.now() - t));
+} else {
+  const self = fileURLToPath(import.meta.url);
+  const run = (mb: number, threads: number) => {
+    const ms = [0, 1, 2].map(() => Number(execFileSync(process.execPath, [self, dir, String(mb), String(threads)], { encoding: 'utf8' })));
+    return ms.sort((a, b) => a - b)[1]!;
   };
-  const one = await time(1);
-  const two = await time(2);
-  console.log(`| ${(bytes / 1048576).toFixed(1)} MiB | ${one.toFixed(0)} ms | ${two.toFixed(0)} ms | ${(two / one).toFixed(2)} |`);
+  console.log('| input | 1 thread | 2 threads | 2 threads ÷ 1 |\n|---:|---:|---:|---:|');
+  for (const mb of (process.env.MBS ?? '2,8,16,32').split(',').map(Number)) {
+    const one = run(mb, 1);
+    const two = run(mb, 2);
+    console.log(`| ${mb} MiB | ${one.toFixed(0)} ms | ${two.toFixed(0)} ms | ${(two / one).toFixed(2)} |`);
+  }
 }
