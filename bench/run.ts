@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.js';
 import { generateBroad } from './broad.js';
+import { countObjects, goTool, hasGnuTime, KUBECONFORM, KUBE_LINTER, timed, type Run } from './tools.js';
 
 /** `npm run bench`: numbers for BENCHMARKS.md. Reports; never passes or fails on time. */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -12,7 +14,8 @@ const root = path.resolve(here, '..', '..');
 const out = path.join(root, 'bench', 'out');
 const worker = path.join(here, 'worker.js');
 const bin = path.join(root, 'bin', 'svclint.js');
-const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
+const compareSizes = (process.env.BENCH_COMPARE_SIZES ?? '20000,100000').split(',').filter(Boolean).map(Number);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 
 interface Sample { ms: number; objects: number; findings: number; bytes: number; maxRssMB: number }
@@ -72,3 +75,39 @@ for (let i = 0; i < 15; i++) {
   bare.push(performance.now() - t);
 }
 console.log(`cold start, one small file: median ${median(times).toFixed(0)} ms (node -e 0 alone: ${median(bare).toFixed(0)} ms)`);
+
+// Side by side with kubeconform and kube-linter: whole commands, wall time and peak RSS,
+// on both tree shapes (this project's generator and ../shared/bench/gen_synth.py).
+const synth = path.resolve(root, '..', 'shared', 'bench', 'gen_synth.py');
+if (compareSizes.length && hasGnuTime()) {
+  const kc = goTool(KUBECONFORM);
+  const kl = goTool(KUBE_LINTER);
+  for (const [t, r] of [[KUBECONFORM, kc], [KUBE_LINTER, kl]] as const) if (!r.bin) console.log(`${t.name}: not measured (${r.why})`);
+  const noSchemas = path.join(out, 'no-schemas');
+  mkdirSync(noSchemas, { recursive: true });
+  const cmds: [string, string, (dir: string) => string[]][] = [
+    ['svclint', process.execPath, (dir) => [bin, dir, '-f', 'json']],
+    ...(kc.bin ? [['kubeconform', kc.bin, (dir: string) => ['-n', '2', '-summary', '-ignore-missing-schemas', '-schema-location', `${noSchemas}/{{.ResourceKind}}.json`, dir]] as [string, string, (dir: string) => string[]]] : []),
+    ...(kl.bin ? [['kube-linter', kl.bin, (dir: string) => ['lint', '--add-all-built-in', dir]] as [string, string, (dir: string) => string[]]] : []),
+  ];
+  console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; kubeconform without schemas (parse and skip: no schemas offline)`);
+  console.log('| tree | objects | ' + cmds.map(([n]) => `${n} wall | ${n} objects/s | ${n} peak RSS`).join(' | ') + ' | ' + cmds.slice(1).map(([n]) => `svclint ÷ ${n}`).join(' | ') + ' |');
+  for (const size of compareSizes) {
+    const shapes: [string, () => void][] = [[`generate.ts ${size}`, () => generate(path.join(out, `cmp-gen-${size}`), size)]];
+    if (existsSync(synth)) shapes.push([`gen_synth.py ${size}`, () => execFileSync('python3', [synth, path.join(out, `cmp-synth-${size}`), String(size)])]);
+    for (const [label, make] of shapes) {
+      make();
+      const dir = path.join(out, label.startsWith('generate') ? `cmp-gen-${size}` : `cmp-synth-${size}`);
+      const objects = countObjects(dir);
+      const runs = cmds.map(([, cmd, args]) => medianRun(Array.from({ length: repeats }, () => timed(cmd, args(dir)))));
+      const cells = runs.map((r) => `${(r.ms / 1000).toFixed(2)} s | ${Math.round(objects / (r.ms / 1000)).toLocaleString('en')} | ${r.rssMB.toFixed(0)} MB`);
+      const ratios = runs.slice(1).map((r) => `${(runs[0]!.ms / r.ms).toFixed(2)}×`);
+      console.log(`| ${label} | ${objects.toLocaleString('en')} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+    }
+  }
+}
+
+function medianRun(rs: Run[]): Run {
+  const sorted = [...rs].sort((a, b) => a.ms - b.ms);
+  return { ...sorted[Math.floor(sorted.length / 2)]!, rssMB: Math.max(...rs.map((r) => r.rssMB)) };
+}

@@ -1,4 +1,3 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { discover } from '../src/load/discover.js';
 import { lint } from '../src/lint.js';
 import { parseAll } from '../src/load/parse-pool.js';
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
   let objects = 0;
   let findings = 0;
   if (mode === 'parse') {
-    for (const f of found.files) objects += parseAllDocuments(f.text, { lineCounter: new LineCounter(), version: '1.1' }).length; // with ranges, as lint needs
+    for (const r of await parseAll(found.files)) objects += r.docs.length; // values only, the fastest parse of these bytes
   } else {
     const r = lint({ files: found.files, parsed: await parseAll(found.files), problems: found.problems });
     const c = countBySeverity(r.findings);

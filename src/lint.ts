@@ -3,7 +3,7 @@ import type { ServiceGraph } from './types/graph.js';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
 import type { Rule } from './types/rule.js';
-import { parseText, toLoadProblems, type ParsedFile } from './load/parse.js';
+import { parseSource, toLoadProblems, type ParsedFile } from './load/parse.js';
 import type { ParseResult } from './load/parse-pool.js';
 import { toObjects } from './load/objects.js';
 import { kustomizePatchFiles } from './load/kustomize.js';
@@ -36,7 +36,7 @@ export function buildFromFiles(input: LintInput): ServiceGraph {
   const problems = [...(input.problems ?? [])];
   const parsed: ParsedFile[] = [];
   input.files.forEach((file, i) => {
-    const r = input.parsed?.[i] ?? parseText(file.text);
+    const r = input.parsed?.[i] ?? parseSource(file);
     parsed.push({ file, docs: r.docs });
     problems.push(...toLoadProblems(file, r.problems));
   });

@@ -3,7 +3,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { lintText } from '../src/lint.js';
+import { lint, lintText } from '../src/lint.js';
+// The built pool: its worker thread is a compiled file next to it.
+import { parseAll, PARALLEL_THRESHOLD_BYTES } from '../dist/src/load/parse-pool.js';
 import { computeRoutes, formatRoutesText } from '../src/graph/routes.js';
 import { format } from '../src/report/index.js';
 import type { LintResult } from '../src/lint.js';
@@ -127,5 +129,31 @@ describe('fuzzing the loader and the engine', () => {
     }
     const bomb = lintText(hostile[2]!, 'fuzz.yaml');
     expect(bomb.findings.map((f) => f.messageId)).toEqual(['aliasBomb']);
+  });
+
+  it('ends on inputs above the worker threshold, with a document nested 2,000-4,000 levels deep among them', async () => {
+    const nest = [
+      (d: number) => `${'{a: '.repeat(d)}1${'}'.repeat(d)}\n`,
+      (d: number) => `${'['.repeat(d)}1${']'.repeat(d)}\n`,
+      (d: number) => `${Array.from({ length: d }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1\n`,
+    ];
+    const samples = fc.sample(fc.tuple(fc.integer({ min: 2000, max: 4000 }), fc.nat(nest.length - 1), fc.constantFrom(...seeds), fc.nat(), fc.string({ maxLength: 20 })), { numRuns: 4, seed: 42 });
+    for (const [depth, shape, seed, at, junk] of samples) {
+      const cut = at % (seed.length + 1);
+      const files = [
+        { path: 'big.yaml', text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {k: "${'x'.repeat(PARALLEL_THRESHOLD_BYTES)}"}\n` },
+        { path: 'deep.yaml', text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\n---\n${nest[shape]!(depth)}` },
+        { path: 'spliced.yaml', text: seed.slice(0, cut) + junk + seed.slice(cut) },
+        ...seeds.slice(0, 20).map((text, i) => ({ path: `seed-${i}.yaml`, text })),
+      ];
+      expect(files.reduce((n, f) => n + f.text.length, 0)).toBeGreaterThan(PARALLEL_THRESHOLD_BYTES);
+      const parsed = await parseAll(files, 2);
+      expect(parsed.every((p) => p !== undefined)).toBe(true);
+      const r = lint({ files, parsed });
+      // The deep document is read or reported; the document before it in its file is read.
+      expect(r.graph.objects.some((o) => o.name === 'd')).toBe(true);
+      const summary = { errors: 0, warnings: 0, infos: 0, files: files.length, objects: r.graph.objects.length, services: r.graph.services.length };
+      format('json', { findings: r.findings, summary, sources: new Map(files.map((f) => [f.path, f.text])) }, { color: false });
+    }
   });
 });

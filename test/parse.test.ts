@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 // The built module: its worker thread is a compiled file next to it.
 import { parseAll, PARALLEL_THRESHOLD_BYTES } from '../dist/src/load/parse-pool.js';
-import { parseText } from '../src/load/parse.js';
+import { parseSource, parseText } from '../src/load/parse.js';
+import { lintText } from '../src/lint.js';
 
 describe('parsing', () => {
   it('gives the same values and problems on worker threads as in one thread, in file order', async () => {
     const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {k: "${'v'.repeat(200)}", on: yes}\n`;
-    const files = Array.from({ length: 40 }, (_, f) => ({
+    const files = Array.from({ length: 110 }, (_, f) => ({
       path: `f${f}.yaml`,
       text: f === 7 ? 'a: [broken\n' : Array.from({ length: 600 }, (_, i) => doc(f * 1000 + i)).join('---\n'),
     }));
@@ -19,9 +20,42 @@ describe('parsing', () => {
     expect((threaded[3]!.docs[5]!.value as { data: Record<string, unknown> }).data.true).toBe(true); // YAML 1.1: `on: yes` is true: true
   });
 
+  it('never waits on a thread whose answer cannot be copied back: a deep document in a large input', async () => {
+    // The serializer gives up on values nested a few thousand levels deep; the pool must notice.
+    const big = { path: 'big.yaml', text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {k: "${'x'.repeat(PARALLEL_THRESHOLD_BYTES)}"}\n` };
+    for (const depth of [2000, 3000, 4000]) {
+      const deep = { path: 'deep.yaml', text: `${'{a: '.repeat(depth)}1${'}'.repeat(depth)}\n` };
+      const after = { path: 'after.yaml', text: 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n' };
+      const threaded = await parseAll([big, deep, after], 2);
+      expect(threaded[0]).toEqual((await parseAll([big], 1))[0]);
+      expect((threaded[2]!.docs[0]!.value as { kind: string }).kind).toBe('Service');
+      const d = threaded[1]!;
+      expect(d.problems.length + d.docs.length).toBeGreaterThan(0);
+    }
+  });
+
   it('reads JSON, empty streams and comment-only files', () => {
     expect(parseText('{"apiVersion": "v1", "kind": "Service"}').docs[0]!.value).toEqual({ apiVersion: 'v1', kind: 'Service' });
     expect(parseText('').docs).toEqual([]);
     expect(parseText('# nothing\n').docs.every((d) => d.value === null)).toBe(true);
+  });
+});
+
+describe('JSON files', () => {
+  const commented = '{\n  // a comment\n  "apiVersion": "v1",\n  "kind": "Service",\n  "metadata": {"name": "web"}\n}\n';
+
+  it('a .json file that is not JSON (comments, trailing commas) is a yaml-syntax finding, not skipped', () => {
+    for (const text of [commented, '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},}\n']) {
+      const r = lintText(text, 'svc.json');
+      expect(r.findings.map((f) => [f.ruleId, f.messageId])).toEqual([['yaml-syntax', 'syntaxError']]);
+      expect(r.findings[0]!.message).toContain('not valid JSON');
+    }
+    expect(lintText(commented, 'svc.json').findings[0]!.location?.line).toBe(2);
+  });
+
+  it('valid JSON and YAML-only .json files are read as before', () => {
+    expect(parseSource({ path: 'a.json', text: '{"apiVersion": "v1", "kind": "Service"}' }).problems).toEqual([]);
+    expect(parseSource({ path: 'a.json', text: 'apiVersion: v1\nkind: Service\n' }).problems).toEqual([]);
+    expect(parseSource({ path: 'a.yaml', text: commented }).problems).toEqual([]);
   });
 });

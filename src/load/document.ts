@@ -1,9 +1,10 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { kubernetesTags } from './scalars.js';
 import type { ObjectOrigin } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 
-/** Options every parse of a manifest uses: Kubernetes reads YAML 1.1. */
-export const PARSE_OPTIONS = { version: '1.1', prettyErrors: false } as const;
+/** Options every parse of a manifest uses: YAML 1.1 with scalars read as kubectl reads them. */
+export const PARSE_OPTIONS = { version: '1.1', prettyErrors: false, customTags: kubernetesTags } as const;
 
 export interface LocatedDocument {
   doc: Document.Parsed;

@@ -1,24 +1,88 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../types/source.js';
-import { parseText, type ParsedDocument, type SyntaxProblem } from './parse.js';
+import { parseSource, type ParsedDocument, type SyntaxProblem } from './parse.js';
 
 export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
 
-/** Below this many bytes, starting threads costs more than it saves (the pre-commit case). */
-export const PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024;
+/**
+ * Below this many bytes, starting threads costs more than it saves. Measured in fresh
+ * processes (BENCHMARKS.md, bench/threshold.ts): with the js-yaml value parser one thread
+ * reads about 15 MB/s, and two threads did not pay below 32 MiB on a loaded two-core
+ * machine; 16 MiB is where they should break even with a free core.
+ */
+export const PARALLEL_THRESHOLD_BYTES = 16 * 1024 * 1024;
 const BATCH_BYTES = 512 * 1024;
+
+/** What a parser thread answers: results, or why it could not send them. */
+export type WorkerAnswer = { id: number; results: ParseResult[] } | { id: number; failed: string };
 
 /**
  * Parses every file, on worker threads when the input is large. YAML parsing is most of
  * a run's time and files are independent, so it spreads over the cores; the results are
  * plain values, returned in the files' order.
+ *
+ * A thread never makes the run wait: when it fails (throws, exits, or answers with a
+ * value that cannot be copied back, such as a document nested thousands of levels deep),
+ * its batch is parsed again on this thread, where the value need not be copied, and the
+ * thread is dropped. Batches no thread took are parsed here too.
  */
-export async function parseAll(files: SourceFile[], threads = availableParallelism()): Promise<ParseResult[]> {
+export async function parseAll(files: SourceFile[], threads = availableParallelism(), threshold = PARALLEL_THRESHOLD_BYTES): Promise<ParseResult[]> {
   const bytes = files.reduce((n, f) => n + f.text.length, 0);
   const workers = Math.min(threads, 8);
-  if (workers < 2 || bytes < PARALLEL_THRESHOLD_BYTES) return files.map((f) => parseText(f.text));
+  if (workers < 2 || bytes < threshold) return files.map((f) => parseInline(f));
 
+  const batches = toBatches(files);
+  const results: (ParseResult | undefined)[] = new Array(files.length);
+  const runInline = (batch: number[]) => batch.forEach((i) => (results[i] ??= parseInline(files[i]!)));
+  const url = new URL('./parse-worker.js', import.meta.url);
+  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(url));
+  let next = 0;
+  try {
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            let current = -1;
+            let done = false;
+            const finish = () => {
+              if (done) return;
+              done = true;
+              w.removeAllListeners();
+              w.on('error', () => {}); // late errors of a dropped thread change nothing
+              resolve();
+            };
+            const send = () => {
+              if (next >= batches.length) return finish();
+              current = next++;
+              w.postMessage({ id: current, files: batches[current]!.map((i) => ({ path: files[i]!.path, text: files[i]!.text })) });
+            };
+            const fail = () => {
+              if (done) return;
+              if (current >= 0) runInline(batches[current]!);
+              finish();
+            };
+            w.on('message', (msg: WorkerAnswer) => {
+              if ('failed' in msg) return fail();
+              batches[msg.id]!.forEach((fileIndex, k) => (results[fileIndex] = msg.results[k]!));
+              current = -1;
+              send();
+            });
+            w.on('messageerror', fail);
+            w.on('error', fail);
+            w.on('exit', fail);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  for (const batch of batches) runInline(batch);
+  return results as ParseResult[];
+}
+
+function toBatches(files: SourceFile[]): number[][] {
   const batches: number[][] = [];
   let cur: number[] = [];
   let size = 0;
@@ -32,33 +96,15 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
     }
   });
   if (cur.length) batches.push(cur);
+  return batches;
+}
 
-  const results: ParseResult[] = new Array(files.length);
-  const url = new URL('./parse-worker.js', import.meta.url);
-  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(url));
-  let next = 0;
+/** parseSource, with any failure it did not foresee turned into a problem for the file. */
+export function parseInline(file: Pick<SourceFile, 'path' | 'text'>): ParseResult {
   try {
-    await Promise.all(
-      pool.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= batches.length) return resolve();
-              const id = next++;
-              w.postMessage({ id, texts: batches[id]!.map((i) => files[i]!.text) });
-            };
-            w.on('message', (msg: { id: number; results: ParseResult[] }) => {
-              batches[msg.id]!.forEach((fileIndex, k) => (results[fileIndex] = msg.results[k]!));
-              send();
-            });
-            w.on('error', reject);
-            w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`parser thread exited with code ${code}`))));
-            send();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    return parseSource(file);
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
+    return { docs: [], problems: [{ messageId: err instanceof RangeError ? 'tooDeep' : 'parserFailure', data: { reason }, range: [0, 0] }] };
   }
-  return results;
 }

@@ -1,7 +1,13 @@
 import { parentPort } from 'node:worker_threads';
-import { parseText } from './parse.js';
+import { parseInline, type WorkerAnswer } from './parse-pool.js';
 
 /** Parses texts it is sent and answers with plain values (see parse-pool.ts). */
-parentPort!.on('message', (msg: { id: number; texts: string[] }) => {
-  parentPort!.postMessage({ id: msg.id, results: msg.texts.map((t) => parseText(t)) });
+parentPort!.on('message', (msg: { id: number; files: { path: string; text: string }[] }) => {
+  const answer: WorkerAnswer = { id: msg.id, results: msg.files.map((f) => parseInline(f)) };
+  try {
+    parentPort!.postMessage(answer);
+  } catch (err) {
+    // A value that cannot be copied (too deep for the serializer): the pool parses it itself.
+    parentPort!.postMessage({ id: msg.id, failed: String(err) } satisfies WorkerAnswer);
+  }
 });
