@@ -11,6 +11,7 @@ const TOOLS = [
   { script: 'tools.sh', what: 'helm (chart tests)' },
   { script: 'control-plane.sh', what: 'kube-apiserver, kube-controller-manager and etcd (doctor tests)' },
   { script: 'apiserver-1.20.sh', what: 'kube-apiserver 1.20 (the v1 Endpoints fallback test)' },
+  { script: 'netpol-analyzer.sh', what: 'netpol-analyzer (the NetworkPolicy differential test)' },
 ];
 
 /**

@@ -177,6 +177,8 @@ const rule: Rule = {
     const ignore = Array.isArray(ctx.options.ignore) ? (ctx.options.ignore as string[]) : [];
     for (const edge of references(ctx.graph)) if (!ignored(ignore, edge.host)) checkEdge(ctx, edge);
     // An ExternalName is a CNAME: its target is an absolute name, judged when it lies in the cluster domain.
+    // Live, service-no-ready-endpoints judges it against the Service and its endpoints: one cause, one finding.
+    if (ctx.graph.settings.live) return;
     const domain = ctx.graph.settings.clusterDomain;
     for (const svc of ctx.graph.services) {
       const target = svc.externalName?.toLowerCase().replace(/\.$/, '');
