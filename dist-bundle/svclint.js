@@ -1,2 +1,2 @@
 import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{main}from"./chunk-AKZ7K6HY.js";import"./chunk-7IJZPN6P.js";import"./chunk-PV3EN27V.js";import"./chunk-66TATT2J.js";import"./chunk-IA2Z2CPQ.js";import"./chunk-V5ZNFTRO.js";import"./chunk-6PW6SQDW.js";import"./chunk-KSG5KKCH.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";main();
+import{main}from"./chunk-UYUAKSEO.js";import"./chunk-2SKXDHOI.js";import"./chunk-5BRV6NV5.js";import"./chunk-MKQXI4AB.js";import"./chunk-KAS3UB45.js";import"./chunk-CM2DWQJO.js";import"./chunk-YW3COZMX.js";import"./chunk-HRWA5DT4.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";main();

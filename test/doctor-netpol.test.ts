@@ -52,9 +52,14 @@ describe('svclint doctor with NetworkPolicy', () => {
     expect(blocked[0]!.object).toMatchObject({ namespace: 'shop', name: 'web' });
     expect(blocked[0]!.message).toContain('Pod backend/api :8080/TCP');
     expect(blocked[0]!.message).toContain('NetworkPolicy `backend/from-frontend`');
+    // The chain view of the Service (read cluster-wide, where its clients are) shows the policy link.
+    const chain = cli(['doctor', 'svc/api', '-n', 'backend', '-A', '--kubeconfig', cp.kubeconfig('doctor')]).stdout;
+    expect(chain).toMatch(/^  ✘ NetworkPolicy: blocks a known client$/m);
+    expect(chain).toMatch(/^      Pod shop\/web → Pod backend\/api :8080\/TCP: blocked/m);
     // The shop namespace gets the label the policy asks for: now the connection is admitted.
     await cp.api('PATCH', '/api/v1/namespaces/shop', { metadata: { labels: { team: 'frontend' } } }, 'application/merge-patch+json');
     expect(doctor([]).findings.filter((f) => f.ruleId.startsWith('network-policy-'))).toEqual([]);
+    expect(cli(['doctor', 'svc/api', '-n', 'backend', '-A', '--kubeconfig', cp.kubeconfig('doctor')]).stdout).toMatch(/^  ✔ NetworkPolicy: admits every known client$/m);
   });
 
   it('says it cannot tell when the credentials may not list Namespaces', () => {

@@ -4,6 +4,7 @@ import { describe, formatPath, refOf, type K8sObject, type Path } from '../types
 import { isRecord } from '../load/objects.js';
 import { hasReadyEndpoints, liveNodes, podStory, proxyView, publishedEndpoints, workloadOf } from '../graph/live.js';
 import { resolveHost } from '../graph/dns.js';
+import { policyLink } from '../graph/netpol.js';
 
 const OK = '✔';
 const BAD = '✘';
@@ -77,6 +78,7 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
   if (mode) out.push(`  ${NOTE} kube-proxy mode: ${mode}`);
   const dnsProblems = findings.filter((f) => f.ruleId === 'cluster-dns-unhealthy');
   out.push(`  ${mark(!dnsProblems.length)} DNS: ${o.name}.${o.namespace}.svc.${graph.settings.clusterDomain}${dnsProblems.length ? ` — ${dnsProblems[0]!.message}` : ''}`);
+  out.push(...policy(graph, svc));
   for (const r of referrers(graph, svc)) {
     const where = r.paths.map(formatPath);
     const theirs = findings.filter((f) => same(f, r.object) && (r.object.kind === 'StatefulSet' || where.some((p) => f.path.startsWith(p))));
@@ -149,5 +151,20 @@ function routes(svc: ServiceNode, ip: string): string[] {
     out.push(`  ${mark(addrs.length > 0 && !view.fallback)} route ${svc.headless ? 'headless' : ip}:${sp.port}/${sp.protocol} → ${to}${view.fallback ? ' (only terminating endpoints, used until they stop)' : ''}`);
     for (const why of view.ignored) out.push(`      ${why}`);
   }
+  return out;
+}
+
+/** How many client lines the policy link shows; the rest are counted. */
+const POLICY_LINES = 8;
+
+/** NetworkPolicy between the clients the input knows and this Service's backends (and their DNS queries). */
+function policy(graph: ServiceGraph, svc: ServiceNode): string[] {
+  const link = policyLink(graph, svc);
+  if (link.status === 'none' && link.lines[0] === 'no NetworkPolicy in the input') return [];
+  const sign = link.status === 'admitted' ? OK : link.status === 'blocked' ? BAD : NOTE;
+  const what = { admitted: 'admits every known client', blocked: 'blocks a known client', 'cannot-tell': 'cannot tell for a known client', none: 'no known client' }[link.status];
+  const out = [`  ${sign} NetworkPolicy: ${what}`];
+  for (const l of link.lines.slice(0, POLICY_LINES)) out.push(`      ${l}`);
+  if (link.lines.length > POLICY_LINES) out.push(`      … and ${link.lines.length - POLICY_LINES} more`);
   return out;
 }
