@@ -1,2 +1,2 @@
 import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{main}from"./chunk-5IH4LD4I.js";import"./chunk-2MD2FQAL.js";import"./chunk-OYAHJX32.js";import"./chunk-6ZJQRYHX.js";import"./chunk-IA2Z2CPQ.js";import"./chunk-V5ZNFTRO.js";import"./chunk-6PW6SQDW.js";import"./chunk-KSG5KKCH.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";main();
+import{main}from"./chunk-FU6H47MJ.js";import"./chunk-BRKIS7ZC.js";import"./chunk-S343PX3M.js";import"./chunk-5KIYCLEY.js";import"./chunk-IA2Z2CPQ.js";import"./chunk-V5ZNFTRO.js";import"./chunk-6PW6SQDW.js";import"./chunk-KSG5KKCH.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";main();
