@@ -6,7 +6,7 @@ import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { isChartDir, kustomizationFile, kustomizationRefs, renderChart, renderKustomization, type RenderOptions } from './render.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
+import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readRegularSync, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
 
 export { DEFAULT_MAX_FILE_BYTES } from './read.js';
 export const MANIFEST_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json', '**/Kustomization'];
@@ -60,17 +60,18 @@ type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoExc
  */
 async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gitignore'> = {}): Promise<Walked> {
   const unreadable: Walked['unreadable'] = [];
-  const readdir = ((p: fs.PathLike, o: unknown, cb?: (err: NodeJS.ErrnoException | null, entries: unknown[]) => void) => {
-    const done = (cb ?? o) as (err: NodeJS.ErrnoException | null, entries: unknown[]) => void;
-    const onList = (err: NodeJS.ErrnoException | null, entries: unknown[]) => {
-      if (err && err.code !== 'ENOENT') unreadable.push({ abs: path.resolve(dir, String(p)), err });
-      done(null, err ? [] : entries);
-    };
-    if (cb) fs.readdir(p, o as { withFileTypes: true }, onList as never);
-    else fs.readdir(p, onList as never);
-  }) as typeof fs.readdir;
-  const { globby } = await import('globby');
-  const found = await globby(MANIFEST_PATTERNS, {
+  const readdirSync = ((p: fs.PathLike, o?: unknown) => {
+    try {
+      return fs.readdirSync(p, o as { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push({ abs: path.resolve(dir, String(p)), err: err as NodeJS.ErrnoException });
+      return [];
+    }
+  }) as typeof fs.readdirSync;
+  // The synchronous walk: globby checks every match with a stat when ignore files are
+  // honoured, and thousands of those in flight cost more CPU than in turn (BENCHMARKS.md).
+  const { globbySync } = await import('globby');
+  const found = globbySync(MANIFEST_PATTERNS, {
     cwd: dir,
     absolute: true,
     dot: true, // manifests in dot folders count too; non-Kubernetes YAML is skipped later
@@ -80,7 +81,7 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
     followSymbolicLinks: false,
     onlyFiles: false, // links and other non-folders too: they are read or reported, never skipped
     objectMode: true,
-    fs: { ...fs, readdir },
+    fs: { ...fs, readdirSync },
   });
   const files = found.filter((e) => !e.dirent.isDirectory()).map((e) => path.resolve(e.path));
   return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)) };
@@ -90,7 +91,8 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
  * Turns command-line inputs (files, folders, globs, `-`) into source files, in input order.
  * A path that does not exist is a usage error; a file that cannot be read (or is over the
  * per-file cap) is a problem reported as a finding so that the rest of the input is still
- * linted; inputs over the total cap are a usage error. Files are read concurrently.
+ * linted; inputs over the total cap are a usage error. Files found in folders are read in
+ * turn (regular files only); files named as inputs, which may be pipes, concurrently.
  */
 export async function discover(inputs: string[], opts: DiscoverOptions): Promise<Discovered> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -155,7 +157,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     }
   }
 
-  const read = await mapPool(toRead, READ_CONCURRENCY, (f) => readCapped(f.abs, maxBytes, budget, f.regularOnly));
+  const read = await mapPool(toRead, READ_CONCURRENCY, async (f) => (f.regularOnly ? readRegularSync(f.abs, maxBytes, budget) : readCapped(f.abs, maxBytes, budget)));
   read.forEach((r, i) => {
     const shown = displayPath(opts.cwd, toRead[i]!.abs);
     if ('text' in r) files.push({ path: shown, text: r.text });
