@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { parseDocument, stringify } from 'yaml';
 import { parseValues } from '../src/load/fast-parse.js';
 import { parseWithYaml } from '../src/load/parse.js';
 import { PARSE_OPTIONS } from '../src/load/document.js';
-import { CORPUS, ROOT } from './helpers.js';
+import { CORPUS, corpusOrSkip, ROOT } from './helpers.js';
 
 /**
  * The value parser (fast-parse.ts: splitter + js-yaml) against the `yaml` package as every
@@ -44,9 +44,7 @@ function yamlFiles(dir: string): string[] {
 }
 
 describe('the value parser reads what the yaml package reads', () => {
-  const hasCorpus = existsSync(CORPUS);
-  if (!hasCorpus) console.log(`differential test: ${CORPUS} is absent, its part is skipped`);
-  it.skipIf(!hasCorpus)('over the corpus', () => {
+  it.skipIf(!corpusOrSkip('the corpus part of the differential parser test'))('over the corpus', () => {
     const files = yamlFiles(CORPUS);
     const fast = files.filter((f) => agree(readFileSync(f, 'utf8'))).length;
     expect(fast / files.length).toBeGreaterThan(0.5); // the fast path is the common one

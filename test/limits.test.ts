@@ -185,7 +185,7 @@ describe('folders that cannot be read, links and special files', () => {
 
 describe('read helpers', () => {
   it('reads sizes with units', () => {
-    expect([parseSize('512MiB'), parseSize('1MB'), parseSize('2G'), parseSize('100'), parseSize(4096), parseSize('1.5KiB')]).toEqual([512 * 1024 ** 2, 1e6, 2 * 1024 ** 3, 100, 4096, 1536]);
+    expect([parseSize('512MiB'), parseSize('1MB'), parseSize('2G'), parseSize('100'), parseSize(4096), parseSize('1.5KiB'), parseSize('256Mi')]).toEqual([512 * 1024 ** 2, 1e6, 2 * 1024 ** 3, 100, 4096, 1536, 256 * 1024 ** 2]);
     for (const bad of ['', 'lots', '-1', '0', '1TB', 0, -5, 1.5]) expect(parseSize(bad), String(bad)).toBeUndefined();
   });
 

@@ -18,6 +18,7 @@ import { DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, RESOURCE
 import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
 import { mark } from '../doctor/timing.js';
 import { parseAll } from '../load/parse-pool.js';
+import { parseSize } from '../load/read.js';
 import { parseLabelSelector } from '../doctor/selector.js';
 
 export interface DoctorOptions {
@@ -42,13 +43,10 @@ export function parseDuration(s: string, flag = '--request-timeout'): number {
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30 };
-
-/** A size like 256Mi, 64M or 1048576 (Kubernetes quantity suffixes). */
-export function parseSize(s: string, flag = '--max-response-size'): number {
-  const m = /^(\d+)\s*(k|m|g|ki|mi|gi)?b?$/i.exec(s.trim());
-  const n = m ? Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()]! : 0;
-  if (!m || n < 1024) throw new UsageError(`${flag} '${s}' is not a size of at least 1Ki (like 256Mi, 64M)`);
+/** --max-response-size: a size like 256Mi or 64MiB (the sizes every svclint option takes), at least 1 KiB. */
+export function responseSize(s: string): number {
+  const n = parseSize(s);
+  if (n === undefined || n < 1024) throw new UsageError(`--max-response-size '${s}' is not a size of at least 1Ki (like 256Mi, 64MiB)`);
   return n;
 }
 
@@ -67,7 +65,7 @@ export interface DoctorResult {
 export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO): Promise<DoctorResult> {
   const requestTimeoutMs = parseDuration(opts.requestTimeout);
   const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : DEADLINE_FACTOR * requestTimeoutMs;
-  const maxResponseBytes = opts.maxResponseSize ? parseSize(opts.maxResponseSize) : undefined;
+  const maxResponseBytes = opts.maxResponseSize ? responseSize(opts.maxResponseSize) : undefined;
   const kc = await loadKubeConfig(opts);
   mark('kubeconfig');
   const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { isRecord } from '../load/objects.js';
 import { ApiError, Deadline, getJson, keepAlive, type Limits } from './http.js';
 import { loadKubeconfig, type ResolvedConfig } from './kubeconfig.js';
 
@@ -174,7 +175,6 @@ function newest(items: Record<string, unknown>[], keep: number): Record<string, 
   return items.sort((a, b) => (eventTime(a) < eventTime(b) ? 1 : eventTime(a) > eventTime(b) ? -1 : 0)).slice(0, keep);
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The items of one page, each checked for the shape svclint relies on: never a phantom object. */
 function listItems(page: Record<string, unknown>, r: Resource): Record<string, unknown>[] {

@@ -19,10 +19,10 @@ export interface ReadRefusal {
 
 export type ReadOutcome = { text: string } | { refused: ReadRefusal };
 
-const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
-const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };
+const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|ki|kib|m|mb|mi|mib|g|gb|gi|gib)?$/i;
+const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1000, kib: 1024, ki: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, mi: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3, gi: 1024 ** 3 };
 
-/** Reads a size such as `512MiB`, `100MB`, `2G` or a number of bytes; undefined when it is not one. */
+/** Reads a size such as `512MiB`, `256Mi` (a Kubernetes quantity), `100MB`, `2G` or a number of bytes; undefined when it is not one. */
 export function parseSize(v: string | number): number | undefined {
   if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? v : undefined;
   const m = SIZE_RE.exec(v.trim());
