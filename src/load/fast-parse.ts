@@ -37,7 +37,11 @@ function jsYaml(): (text: string) => unknown {
  * parsers read differently (kubectl rejects all of them).
  * Matches inside quoted strings too, which only costs a slower parse.
  */
-const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:\s|$)|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)/m;
+// Block scalars with an explicit indentation indicator (`|1`, `>-2`) too: at the top level
+// js-yaml counts the indicator from column 0, go-yaml and `yaml` from column 1. And what
+// js-yaml accepts but `yaml` does not read the same: `#` right after a flow collection or a
+// quote (not a comment there), collections as keys in flow mappings (`{a:, [b]}`).
+const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:\s|$)|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)|[|>](?:[1-9][-+]?|[-+][1-9])[ ]*(?:#.*)?$|[}\]"']#|[{,][ ]*\[|\{[ ]*\{/m;
 
 /**
  * The fast path: the documents of a text as plain values, read by js-yaml 4 one document at
