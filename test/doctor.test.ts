@@ -308,6 +308,13 @@ describe('svclint doctor names the real cause', () => {
     // node-1 is the only Ready node and runs the backend: clean.
     expect(about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'near')).toEqual([]);
     await cp.addNode('node-2');
+    // The node-lifecycle controller taints a new node not-ready until it has seen it Ready:
+    // judge once it accepts pods, as a real new node would after a moment.
+    for (let i = 0; i < 60; i++) {
+      const taints = ((await cp.api('GET', '/api/v1/nodes/node-2')).body.spec as { taints?: { key: string }[] } | undefined)?.taints ?? [];
+      if (!taints.some((t) => t.key.startsWith('node.kubernetes.io/'))) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const fs = about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'near');
     expect(fs.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['internal-traffic-local-partial:liveNodes']);
     expect(fs[0]!.message).toContain('node `node-2` has no ready backend of this Service (Deployment ops/near)');
