@@ -1,2 +1,2 @@
 import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{main}from"./chunk-2JQ4TVOP.js";import"./chunk-QZIN3EKN.js";import"./chunk-KRXWA25B.js";import"./chunk-T53HGJVF.js";import"./chunk-KAS3UB45.js";import"./chunk-6CEC2P2Q.js";import"./chunk-OM66CSON.js";import"./chunk-HRWA5DT4.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";main();
+import{main}from"./chunk-4DCN22UM.js";import"./chunk-NKYABHIX.js";import"./chunk-MI7P4TJX.js";import"./chunk-JTTN46SF.js";import"./chunk-KAS3UB45.js";import"./chunk-6CEC2P2Q.js";import"./chunk-OM66CSON.js";import"./chunk-HRWA5DT4.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";main();

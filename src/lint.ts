@@ -11,6 +11,7 @@ import { buildGraph } from './graph/index.js';
 import { runRules } from './engine/engine.js';
 import { defaultConfig, type Config } from './engine/config.js';
 import { RULES } from '../rules/index.js';
+import { mark } from './timing.js';
 
 export interface LintInput {
   files: SourceFile[];
@@ -48,7 +49,9 @@ export function buildFromFiles(input: LintInput): ServiceGraph {
 
 export function lint(input: LintInput): LintResult {
   const graph = buildFromFiles(input);
+  mark('graph');
   const findings = runRules(graph, input.rules ?? RULES, input.config ?? defaultConfig());
+  mark('rules');
   return { graph, findings };
 }
 

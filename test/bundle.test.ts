@@ -9,13 +9,21 @@ import { KUBERNETES_VERSIONS } from '../src/kubernetes.js';
 const COMMITTED = path.join(ROOT, 'dist-bundle');
 const STALE = 'dist-bundle/ differs from a fresh build of the sources: run `npm run bundle` and commit dist-bundle/';
 
+/** Every file under a folder, as sorted relative paths. */
+function listFiles(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(dir, path.join(d.parentPath ?? d.path, d.name)))
+    .sort();
+}
+
 describe('dist-bundle/ (npm run bundle)', () => {
   it('is what a fresh build of the sources gives, byte for byte', () => {
     const fresh = path.join(mkdtempSync(path.join(tmpdir(), 'svclint-bundle-')), 'out');
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bundle.mjs'), fresh], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const files = readdirSync(fresh).sort();
-    expect(readdirSync(COMMITTED).sort(), STALE).toEqual(files);
+    const files = listFiles(fresh);
+    expect(listFiles(COMMITTED), STALE).toEqual(files);
     for (const f of files) {
       expect(readFileSync(path.join(COMMITTED, f)).equals(readFileSync(path.join(fresh, f))), `${f}: ${STALE}`).toBe(true);
     }

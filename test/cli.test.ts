@@ -139,6 +139,13 @@ describe('svclint lint', () => {
     expect(cli(['.', '-n', 'prod'], { cwd: dir }).code).toBe(0);
   });
 
+  it('prints where the run spent its time with SVCLINT_TIMING=1, and nothing without it', () => {
+    const timed = cli([DEMO, '-f', 'json'], { env: { SVCLINT_TIMING: '1' } });
+    expect(timed.stderr).toMatch(/^svclint: timing: startup \d+ ms \(cpu \d+ ms\), config .*, read .*, parse .*, graph .*, rules .*, report \d+ ms \(cpu \d+ ms\); total \d+ ms/);
+    expect(JSON.parse(timed.stdout).summary.objects).toBe(13);
+    expect(cli([DEMO, '-f', 'json']).stderr).toBe('');
+  });
+
   it('colours only on request or a terminal, never with NO_COLOR', () => {
     expect(cli([DEMO]).stdout).not.toContain('\u001b[');
     expect(cli([DEMO], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');

@@ -16,7 +16,7 @@ import type { ServiceGraph } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
 import { DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, RESOURCES, type Gap } from '../doctor/cluster.js';
 import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
-import { mark } from '../doctor/timing.js';
+import { mark } from '../timing.js';
 import { parseAll } from '../load/parse-pool.js';
 import { parseSize } from '../load/read.js';
 import { parseLabelSelector } from '../doctor/selector.js';

@@ -16,6 +16,7 @@ import { isTypo } from '../text.js';
 import type { SourceFile } from '../types/source.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
+import { mark } from '../timing.js';
 
 export interface InputOpts {
   helmValues?: string[];
@@ -176,6 +177,7 @@ export interface Loaded {
 /** Inputs → source files → graph → findings, under the resolved config. */
 export async function load(paths: string[], opts: InputOpts, io: CliIO, config?: Config): Promise<Loaded> {
   config ??= await resolveConfig(io, opts);
+  mark('config');
   if (opts.render !== false) checkRenderOptions(opts, io.cwd);
   const inputs = paths.length ? paths : ['.'];
   const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace };
@@ -184,7 +186,9 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
     readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes,
   });
   if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
+  mark('read');
   const parsed = await parseAll(found.files);
+  mark('parse');
   const result = lint({ files: found.files, parsed, problems: found.problems, config });
   if (opts.errorOnUnmatchedPattern !== false && result.graph.objects.length === 0 && result.findings.length === 0) {
     throw new UsageError(`no Kubernetes objects found in ${inputs.map((i) => (i === '-' ? 'stdin' : `'${i}'`)).join(', ')} (--no-error-on-unmatched-pattern to allow it)`);

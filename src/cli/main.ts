@@ -13,6 +13,7 @@ import type { DoctorOptions } from './doctor.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
 import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, sourceTexts, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
+import { mark, startTiming, timingLine } from '../timing.js';
 
 export { EXIT, type CliIO } from './io.js';
 export { pairOutputs } from './lint-command.js';
@@ -69,7 +70,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const hint = didYouMean(first, program.commands.map((c) => c.name()));
         if (hint) throw new ArgumentError(`unknown command \`${first}\`${hint}`, '');
       }
+      startTiming(io.env);
+      mark('startup');
       exitCode = report(io, opts, await load(paths, opts, io));
+      mark('report');
+      io.stderr(timingLine(io.env));
     });
 
   commonInputOptions(
@@ -170,7 +175,7 @@ interface DoctorCliOptions extends DoctorOptions {
 }
 
 async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
-  const { mark, timingLine } = await import('../doctor/timing.js');
+  startTiming(io.env);
   mark('startup');
   try {
     return await doctorRun(target, opts, io, mark);

@@ -1,17 +1,24 @@
 /**
- * Where a doctor run spends its time (SVCLINT_TIMING=1): each mark closes a phase that
- * started at the previous one; the first phase starts with the process. Wall and CPU
- * time both: on a busy machine only the CPU time is comparable between runs.
+ * Where a run (lint or doctor) spends its time (SVCLINT_TIMING=1): each mark closes a
+ * phase that started at the previous one; the first phase starts with the process. Wall
+ * and CPU time both: on a busy machine only the CPU time is comparable between runs.
+ * Marks are kept only once a command has switched timing on, so library use keeps none.
  */
 const marks: [string, number, number][] = [];
+let on = false;
 
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 
+/** Starts keeping marks when the environment asks for timing. */
+export function startTiming(env: NodeJS.ProcessEnv): void {
+  on = Boolean(env.SVCLINT_TIMING);
+}
+
 export function mark(phase: string): void {
-  marks.push([phase, performance.now(), cpu()]);
+  if (on) marks.push([phase, performance.now(), cpu()]);
 }
 
 /** One stderr line like `timing: startup 120 ms (cpu 110 ms), ...`, or nothing. */

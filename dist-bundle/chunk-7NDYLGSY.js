@@ -1,3 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-var marks=[],cpu=()=>{let u=process.cpuUsage();return(u.user+u.system)/1e3};function mark(phase){marks.push([phase,performance.now(),cpu()])}function timingLine(env){if(!env.SVCLINT_TIMING||!marks.length)return"";let[wall,used]=[0,0];return`svclint: timing: ${marks.map(([phase,at,c])=>{let part=`${phase} ${Math.round(at-wall)} ms (cpu ${Math.round(c-used)} ms)`;return[wall,used]=[at,c],part}).join(", ")}; total ${Math.round(wall)} ms (cpu ${Math.round(used)} ms)
-`}export{mark,timingLine};
