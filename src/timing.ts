@@ -4,7 +4,7 @@
  * and CPU time both: on a busy machine only the CPU time is comparable between runs.
  * Marks are kept only once a command has switched timing on, so library use keeps none.
  */
-const marks: [string, number, number][] = [];
+const marks: [string, number, number, number][] = [];
 let on = false;
 
 const cpu = () => {
@@ -18,15 +18,15 @@ export function startTiming(env: NodeJS.ProcessEnv): void {
 }
 
 export function mark(phase: string): void {
-  if (on) marks.push([phase, performance.now(), cpu()]);
+  if (on) marks.push([phase, performance.now(), cpu(), process.memoryUsage.rss()]);
 }
 
-/** One stderr line like `timing: startup 120 ms (cpu 110 ms), ...`, or nothing. */
+/** One stderr line like `timing: startup 120 ms (cpu 110 ms, rss 60 MiB), ...`, or nothing. The resident set size is the process's at the end of the phase. */
 export function timingLine(env: NodeJS.ProcessEnv): string {
   if (!env.SVCLINT_TIMING || !marks.length) return '';
   let [wall, used] = [0, 0];
-  const parts = marks.map(([phase, at, c]) => {
-    const part = `${phase} ${Math.round(at - wall)} ms (cpu ${Math.round(c - used)} ms)`;
+  const parts = marks.map(([phase, at, c, rss]) => {
+    const part = `${phase} ${Math.round(at - wall)} ms (cpu ${Math.round(c - used)} ms, rss ${Math.round(rss / 2 ** 20)} MiB)`;
     [wall, used] = [at, c];
     return part;
   });

@@ -141,7 +141,7 @@ describe('svclint lint', () => {
 
   it('prints where the run spent its time with SVCLINT_TIMING=1, and nothing without it', () => {
     const timed = cli([DEMO, '-f', 'json'], { env: { SVCLINT_TIMING: '1' } });
-    expect(timed.stderr).toMatch(/^svclint: timing: startup \d+ ms \(cpu \d+ ms\), config .*, read .*, parse .*, graph .*, rules .*, report \d+ ms \(cpu \d+ ms\); total \d+ ms/);
+    expect(timed.stderr).toMatch(/^svclint: timing: startup \d+ ms \(cpu \d+ ms, rss \d+ MiB\), config .*, read .*, parse .*, graph .*, rules .*, report \d+ ms \(cpu \d+ ms, rss \d+ MiB\); total \d+ ms/);
     expect(JSON.parse(timed.stdout).summary.objects).toBe(13);
     expect(cli([DEMO, '-f', 'json']).stderr).toBe('');
   });

@@ -15,14 +15,19 @@ function ignored(ignore: string[], host: string): boolean {
   });
 }
 
+const allowedCache = new WeakMap<ServiceNode, Set<number>>();
+
 /**
  * Ports a client may use: the Service ports; for headless Services the pods' ports too.
  * A Service defined more than once in the run (variants, copies) allows what any copy does.
  */
 function allowedPorts(graph: ServiceGraph, svc: ServiceNode): Set<number> {
-  const out = new Set<number>();
-  for (const s of graph.servicesNamed(svc.object.name)) {
-    if (s.object.namespace !== svc.object.namespace) continue;
+  let out = allowedCache.get(svc);
+  if (out) return out;
+  allowedCache.set(svc, (out = new Set<number>()));
+  // By namespace, not by name: a name like `api` is in every namespace of a large run.
+  for (const s of graph.servicesIn(svc.object.namespace)) {
+    if (s.object.name !== svc.object.name) continue;
     for (const p of s.ports) {
       if (p.port !== undefined) out.add(p.port);
       if (s.headless) for (const r of p.resolutions) if (r.targetPort !== undefined) out.add(r.targetPort);

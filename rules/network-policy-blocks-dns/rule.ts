@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { admitRule, clusterDns, dnsFlows, verdictText, type DnsFlow, type Policy } from '../../src/graph/netpol.js';
+import { admitRule, clusterDns, dnsFlows, verdictText, type DnsFlow, type Policy, policyIndex } from '../../src/graph/netpol.js';
 import { code, list } from '../../src/text.js';
 
 type Proto = DnsFlow['protocols'][number];
@@ -59,6 +59,8 @@ const rule: Rule = {
     remediation: 'Add an egress rule to cluster DNS on 53/UDP and 53/TCP to the isolating NetworkPolicy.',
   },
   check(ctx) {
+    // Without a NetworkPolicy in the run every connection is admitted: nothing to judge.
+    if (policyIndex(ctx.graph).policies.length === 0) return;
     for (const d of dnsFlows(ctx.graph)) check(ctx, d);
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
-import { admitFix, serviceFlows, verdictText, type BackendVerdict, type Policy, type ServiceFlow } from '../../src/graph/netpol.js';
+import { admitFix, serviceFlows, verdictText, type BackendVerdict, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
 import { code, list } from '../../src/text.js';
 
 function portText(f: ServiceFlow): string {
@@ -48,6 +48,8 @@ const rule: Rule = {
     remediation: 'Add a rule admitting the client to the isolating NetworkPolicy (ingress at the backends, egress at the client).',
   },
   check(ctx) {
+    // Without a NetworkPolicy in the run every connection is admitted: nothing to judge.
+    if (policyIndex(ctx.graph).policies.length === 0) return;
     for (const f of serviceFlows(ctx.graph)) report(ctx, f);
   },
 };

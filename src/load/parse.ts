@@ -37,18 +37,9 @@ export const MAX_ALIAS_COUNT = 100;
  * builds them again for the few documents that have findings.
  */
 export function parseText(text: string): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
-  bytesSeen += text.length;
-  const docs = bytesSeen > FAST_PATH_AFTER_BYTES ? parseValues(text) : undefined;
+  const docs = parseValues(text);
   return docs ? { docs, problems: [] } : parseWithYaml(text);
 }
-
-/**
- * The first bytes of a run are read by `yaml`, already loaded for positions; past this
- * many, loading js-yaml pays. Both give the same values, so which one reads a text
- * changes nothing but time (the pre-commit case stays about 10 ms faster).
- */
-const FAST_PATH_AFTER_BYTES = 256 * 1024;
-let bytesSeen = 0;
 
 /** The full parse with the `yaml` package: values and syntax problems. */
 export function parseWithYaml(text: string): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
