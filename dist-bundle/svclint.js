@@ -1,2 +1,2 @@
 import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{main}from"./chunk-ECJO5J5W.js";import"./chunk-SKAUR5L6.js";import"./chunk-DOAM3PJX.js";import"./chunk-LEUO2HSP.js";import"./chunk-KAS3UB45.js";import"./chunk-WKAKMGAS.js";import"./chunk-LRW3R3WR.js";import"./chunk-HRWA5DT4.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";main();
+import{main}from"./chunk-ECJO5J5W.js";import"./chunk-SKAUR5L6.js";import"./chunk-DOAM3PJX.js";import"./chunk-LEUO2HSP.js";import"./chunk-KAS3UB45.js";import"./chunk-WKAKMGAS.js";import"./chunk-LRW3R3WR.js";import"./chunk-HRWA5DT4.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";process.platform!=="win32"&&(process.env={...process.env});main();
