@@ -46,6 +46,8 @@ await build({
     index: 'src/index.ts',
     // parse-pool.ts starts it as new URL('./parse-worker.js', import.meta.url): it sits next to the chunks.
     'parse-worker': 'src/load/parse-worker.ts',
+    // locate-pool.ts starts it the same way.
+    'locate-worker': 'src/engine/locate-worker.ts',
   },
   outdir,
   bundle: true,

@@ -8,7 +8,8 @@ import type { ParseResult } from './load/parse-pool.js';
 import { toObjects } from './load/objects.js';
 import { kustomizePatchFiles } from './load/kustomize.js';
 import { buildGraph } from './graph/index.js';
-import { runRules } from './engine/engine.js';
+import { runRules, runRulesWith } from './engine/engine.js';
+import type { Locator } from './engine/locate-pool.js';
 import { defaultConfig, type Config } from './engine/config.js';
 import { RULES } from '../rules/index.js';
 import { mark } from './timing.js';
@@ -52,6 +53,24 @@ export function lint(input: LintInput): LintResult {
   mark('graph');
   const findings = runRules(graph, input.rules ?? RULES, input.config ?? defaultConfig());
   mark('rules');
+  return { graph, findings };
+}
+
+/**
+ * lint(), with positions found by `locator` (a worker thread on large runs: see
+ * locate-pool.ts); the findings are the same.
+ */
+export async function lintWith(input: LintInput, locator: Locator): Promise<LintResult> {
+  let graph: ServiceGraph;
+  try {
+    graph = buildFromFiles(input);
+  } catch (err) {
+    await locator.settle();
+    throw err;
+  }
+  mark('graph');
+  const findings = await runRulesWith(graph, input.rules ?? RULES, input.config ?? defaultConfig(), locator);
+  mark('order');
   return { graph, findings };
 }
 

@@ -4,7 +4,9 @@ import type { Finding, RelatedInfo, Severity } from '../types/finding.js';
 import type { ServiceGraph } from '../types/graph.js';
 import type { Rule, RuleReport } from '../types/rule.js';
 import type { Config } from './config.js';
-import { locate, toLocation, trustedLocate, trustedLocation } from './locate.js';
+import { toLocation, trustedLocate, trustedLocation } from './locate.js';
+import { inlineLocator, type Locator } from './locate-pool.js';
+import { mark } from '../timing.js';
 import { annotationSuppression, commentSuppressions, isSuppressed, type Suppression } from './suppress.js';
 
 export class InternalError extends Error {
@@ -26,19 +28,45 @@ export function ruleSetting(rule: Rule, config: Config): Severity | 'off' | unde
  * messages from templates, positions from paths, suppressions applied, sorted.
  */
 export function runRules(graph: ServiceGraph, rules: readonly Rule[], config: Config): Finding[] {
-  const findings: { finding: Finding; object?: K8sObject; report: RuleReport }[] = [];
-  const byId = new Map(rules.map((r) => [r.meta.id, r]));
+  return finish(graph, rules, config, check(graph, rules, config, inlineLocator));
+}
+
+/**
+ * runRules() with the positions found by `locator`, which may work on a thread while the
+ * rules run; the findings are filtered and sorted once every position is in.
+ */
+export async function runRulesWith(graph: ServiceGraph, rules: readonly Rule[], config: Config, locator: Locator): Promise<Finding[]> {
+  let reports: Reported[];
+  try {
+    reports = check(graph, rules, config, locator);
+    mark('rules');
+  } finally {
+    await locator.settle();
+  }
+  mark('positions');
+  return finish(graph, rules, config, reports);
+}
+
+type Reported = { finding: Finding; object?: K8sObject; report: RuleReport };
+
+function check(graph: ServiceGraph, rules: readonly Rule[], config: Config, locator: Locator): Reported[] {
+  const findings: Reported[] = [];
   for (const rule of rules) {
     const setting = ruleSetting(rule, config);
     if (setting === 'off') continue;
     const options = { ...(rule.meta.defaultOptions ?? {}), ...(config.rules[rule.meta.id]?.options ?? {}) };
-    const report = (r: RuleReport) => findings.push({ finding: toFinding(rule, setting, r), object: r.object, report: r });
+    const report = (r: RuleReport) => findings.push({ finding: toFinding(rule, setting, r, locator), object: r.object, report: r });
     try {
       rule.check({ graph, options, report });
     } catch (err) {
       throw new InternalError(`rule '${rule.meta.id}' crashed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  return findings;
+}
+
+function finish(graph: ServiceGraph, rules: readonly Rule[], config: Config, findings: Reported[]): Finding[] {
+  const byId = new Map(rules.map((r) => [r.meta.id, r]));
 
   const comments = new Map<string, Map<number, Suppression[]>>();
   const allSuppressions: Suppression[] = [];
@@ -81,7 +109,7 @@ export function runRules(graph: ServiceGraph, rules: readonly Rule[], config: Co
   return sortFindings(dedupe(kept));
 }
 
-function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleReport): Finding {
+function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleReport, locator: Locator = inlineLocator): Finding {
   const { meta } = rule;
   const template = meta.messages[r.messageId];
   if (template === undefined) throw new InternalError(`rule '${meta.id}' reported unknown messageId '${r.messageId}'`);
@@ -98,14 +126,14 @@ function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleRep
   };
   if (r.object) {
     f.object = refOf(r.object);
-    if (r.object.origin) f.location = locate(r.object.origin, r.path ?? []).location;
+    if (r.object.origin) locator.at(r.object.origin, r.path ?? [], (l) => (f.location = l));
   } else if (r.file) {
     if (r.file.source && r.file.range) f.location = toLocation(r.file.source, r.file.range[0], r.file.range[1]);
     else f.location = { file: r.file.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
   }
   for (const rel of r.related ?? []) {
     const info: RelatedInfo = { message: rel.message, object: refOf(rel.object), path: formatPath(rel.path) };
-    if (rel.object.origin) info.location = locate(rel.object.origin, rel.path).location;
+    if (rel.object.origin) locator.at(rel.object.origin, rel.path, (l) => (info.location = l));
     f.related.push(info);
   }
   return f;

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 import { documentAt, lineCounterOf } from '../load/document.js';
@@ -23,10 +23,19 @@ export function locate(origin: ObjectOrigin, path: Path): Located {
 /** The offsets in its file of a path inside an object, or of its nearest existing parent. */
 function locateRange(origin: ObjectOrigin, path: Path): { range: [number, number]; exact: boolean } {
   const { doc, offset } = documentAt(origin);
+  return rangeInDocument(doc, origin.file.text, offset, [...origin.base, ...path]);
+}
+
+/**
+ * The offsets of a path in a parsed document, or of its nearest existing parent: node
+ * offsets plus `offset` index `text`. Pure, so that a worker thread can run it on a
+ * document it was sent (locate-pool.ts).
+ */
+export function rangeInDocument(doc: Document.Parsed, text: string, offset: number, segments: Path): { range: [number, number]; exact: boolean } {
   let node: Node | null = (doc.contents as Node | null) ?? null;
   let key: Node | null = null;
   let exact = true;
-  for (const seg of [...origin.base, ...path]) {
+  for (const seg of segments) {
     if (isAlias(node)) node = node.resolve(doc) ?? null;
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
@@ -42,7 +51,7 @@ function locateRange(origin: ObjectOrigin, path: Path): { range: [number, number
       break;
     }
   }
-  return { range: pickRange(origin.file, offset, node, key), exact };
+  return { range: pickRange(text, offset, node, key), exact };
 }
 
 /**
@@ -76,10 +85,10 @@ export function trustedLocate(origin: ObjectOrigin, path: Path): Location {
   return trustedLocation(origin.file, range[0], range[1], origin, path);
 }
 
-function pickRange(file: SourceFile, at: number, node: Node | null, key: Node | null): [number, number] {
+function pickRange(text: string, at: number, node: Node | null, key: Node | null): [number, number] {
   if (node && !isCollection(node) && node.range) return [at + node.range[0], at + node.range[1]];
   if (key?.range) return [at + key.range[0], at + key.range[1]];
-  if (node?.range) return firstLine(file.text, at + node.range[0], at + node.range[1]);
+  if (node?.range) return firstLine(text, at + node.range[0], at + node.range[1]);
   return [at, at];
 }
 

@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ObjectOrigin, Path } from '../types/object.js';
+import type { Location } from '../types/finding.js';
+import type { SourceFile } from '../types/source.js';
+import { locate, toLocation } from './locate.js';
+
+/**
+ * Where findings get their positions. A position costs a parse of its document with
+ * ranges (the `yaml` package), which on a large run is a third of the rules step; a run
+ * over many documents hands those parses to a worker thread, which works while the rules
+ * go on, and collects the answers before findings are filtered and sorted.
+ */
+export interface Locator {
+  /** Calls `set` with the position of a path inside an object: now, or before settle() resolves. */
+  at(origin: ObjectOrigin, path: Path, set: (location: Location) => void): void;
+  /** Resolves when every position asked for has been set; stops the thread if there is one. */
+  settle(): Promise<void>;
+}
+
+/** Positions found on this thread, at once. */
+export const inlineLocator: Locator = {
+  at: (origin, path, set) => set(locate(origin, path).location),
+  settle: async () => {},
+};
+
+/** Requests sent to the thread at a time: enough to keep it busy, few enough to start it early. */
+const BATCH = 64;
+
+/** What the thread is sent: the text of each document the first time, then paths into it. */
+export interface LocateRequest {
+  id: number;
+  docs: { key: string; text: string }[];
+  reqs: { key: string; segments: Path }[];
+}
+
+/** Offsets into each request's document text, or null where the thread could not tell. */
+export interface LocateAnswer {
+  id: number;
+  ranges: ([number, number] | null)[];
+}
+
+type Pending = { origin: ObjectOrigin; path: Path; set: (location: Location) => void };
+
+class ThreadedLocator implements Locator {
+  private readonly worker: Worker;
+  private readonly fileIds = new WeakMap<SourceFile, number>();
+  private readonly sent = new Set<string>();
+  private readonly inFlight = new Map<number, Pending[]>();
+  private docs: LocateRequest['docs'] = [];
+  private reqs: LocateRequest['reqs'] = [];
+  private pending: Pending[] = [];
+  private nextId = 0;
+  private nextFile = 0;
+  private broken = false;
+  private idle: (() => void) | undefined;
+
+  constructor(url: URL) {
+    this.worker = new Worker(url);
+    this.worker.unref(); // until settle(): a run that stops early does not wait for it
+    this.worker.on('message', (answer: LocateAnswer) => {
+      const batch = this.inFlight.get(answer.id);
+      if (!batch) return;
+      this.inFlight.delete(answer.id);
+      batch.forEach((p, i) => {
+        const r = answer.ranges[i];
+        if (r) p.set(toLocation(p.origin.file, p.origin.docRange[0] + r[0], p.origin.docRange[0] + r[1]));
+        else inlineLocator.at(p.origin, p.path, p.set);
+      });
+      this.checkIdle();
+    });
+    // A thread that fails never costs a position: what it had not answered is found here.
+    const fail = () => {
+      if (this.broken) return;
+      this.broken = true;
+      for (const batch of this.inFlight.values()) for (const p of batch) inlineLocator.at(p.origin, p.path, p.set);
+      this.inFlight.clear();
+      this.checkIdle();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('messageerror', fail);
+    this.worker.on('exit', fail);
+  }
+
+  at(origin: ObjectOrigin, path: Path, set: (location: Location) => void): void {
+    if (this.broken || origin.file.rendered) return inlineLocator.at(origin, path, set);
+    let fileId = this.fileIds.get(origin.file);
+    if (fileId === undefined) this.fileIds.set(origin.file, (fileId = this.nextFile++));
+    const key = `${fileId}:${origin.docIndex}`;
+    if (!this.sent.has(key)) {
+      this.sent.add(key);
+      this.docs.push({ key, text: origin.file.text.slice(origin.docRange[0], origin.docRange[1]) });
+    }
+    this.reqs.push({ key, segments: [...origin.base, ...path] });
+    this.pending.push({ origin, path, set });
+    if (this.reqs.length >= BATCH) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.reqs.length) return;
+    const id = this.nextId++;
+    const request: LocateRequest = { id, docs: this.docs, reqs: this.reqs };
+    const batch = this.pending;
+    [this.docs, this.reqs, this.pending] = [[], [], []];
+    if (this.broken) {
+      for (const p of batch) inlineLocator.at(p.origin, p.path, p.set);
+      return;
+    }
+    this.inFlight.set(id, batch);
+    this.worker.postMessage(request);
+  }
+
+  private checkIdle(): void {
+    if (this.inFlight.size === 0 && this.idle) this.idle();
+  }
+
+  async settle(): Promise<void> {
+    this.worker.ref(); // the answers still to come keep the process alive
+    this.flush();
+    if (this.inFlight.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    this.broken = true; // its exit is expected now
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * A locator with a worker thread, or undefined where the thread's module is not there
+ * (the TypeScript sources run under a test runner): positions are then found inline.
+ */
+export function threadedLocator(url = new URL('./locate-worker.js', import.meta.url)): Locator | undefined {
+  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
+  return new ThreadedLocator(url);
+}

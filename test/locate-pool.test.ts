@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+// The built modules: the worker thread is a compiled file next to them.
+import { inlineLocator, threadedLocator } from '../dist/src/engine/locate-pool.js';
+import { lint, lintWith } from '../dist/src/lint.js';
+import { parseSource } from '../dist/src/load/parse.js';
+import { tempTree } from './helpers.js';
+
+/** Many documents with findings: Services that select nothing, ConfigMaps naming missing Services, a List. */
+function files(): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (let f = 0; f < 40; f++) {
+    const docs: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const n = `${f}-${i}`;
+      docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-${n}, namespace: ns-${f % 5}}\nspec:\n  selector: {matchLabels: {app: app-${n}}}\n  template:\n    metadata:\n      labels: {app: app-${n}}\n    spec:\n      containers:\n        - name: c\n          image: x\n          ports: [{name: http, containerPort: 8080}]\n`);
+      docs.push(`apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${n}\n  namespace: ns-${f % 5}\nspec:\n  selector:\n    app: app-${n}${i % 3 === 0 ? '-x' : ''}\n  ports:\n    - port: 80\n      targetPort: ${i % 4 === 0 ? 'htp' : 'http'}\n`);
+      docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${n}, namespace: ns-${f % 5}}\ndata:\n  URL: "http://db-${i}.ns-${f % 5}.svc.cluster.local:5432"\n  # a comment\n  OTHER: 'svc-${n}:80'\n`);
+    }
+    out.push({ path: `f${f}.yaml`, text: docs.join('---\n') });
+  }
+  out.push({ path: 'list.yaml', text: 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: in-list, namespace: ns-0}\n    spec: {selector: {app: nothing-here}, ports: [{port: 80}]}\n' });
+  return out;
+}
+
+function input() {
+  const f = files();
+  return { files: f, parsed: f.map((x) => parseSource(x)) };
+}
+
+describe('positions found on a worker thread (locate-pool.ts)', () => {
+  it('gives every finding the same position, related positions included, as finding them inline', async () => {
+    const inline = lint(input()).findings;
+    expect(inline.length).toBeGreaterThan(500);
+    expect(inline.some((f) => f.related.length > 0)).toBe(true);
+    const locator = threadedLocator();
+    expect(locator).toBeDefined();
+    const threaded = (await lintWith(input(), locator!)).findings;
+    expect(threaded).toEqual(inline);
+    expect(threaded.every((f) => f.location?.line !== undefined)).toBe(true);
+  });
+
+  it('finds positions inline when the thread dies, and never waits on it', async () => {
+    const dir = tempTree({});
+    const dying = path.join(dir, 'dying-worker.mjs');
+    writeFileSync(dying, 'process.exit(3);\n');
+    const inline = lint(input()).findings;
+    const t0 = Date.now();
+    const threaded = (await lintWith(input(), threadedLocator(pathToFileURL(dying))!)).findings;
+    expect(threaded).toEqual(inline);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    // A thread that throws on every message (answers nothing) is the same.
+    const throwing = path.join(dir, 'throwing-worker.mjs');
+    writeFileSync(throwing, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
+    expect((await lintWith(input(), threadedLocator(pathToFileURL(throwing))!)).findings).toEqual(inline);
+  });
+
+  it('is not offered where the thread module is missing (sources under a test runner)', () => {
+    expect(threadedLocator(pathToFileURL(path.join(tempTree({}), 'missing.js')))).toBeUndefined();
+    expect(inlineLocator).toBeDefined();
+  });
+});
