@@ -43,6 +43,13 @@ export interface LocateAnswer {
 
 type Pending = { origin: ObjectOrigin; path: Path; set: (location: Location) => void };
 
+/**
+ * Batches whose claim is shared with the thread: each is taken by whoever claims it first,
+ * the thread from the first batch on, this thread from the last one once the rules are done.
+ */
+export const CLAIMED_BATCHES = 1 << 16;
+export const CLAIM = { free: 0, thread: 1, main: 2 } as const;
+
 class ThreadedLocator implements Locator {
   private readonly worker: Worker;
   private readonly fileIds = new WeakMap<SourceFile, number>();
@@ -55,9 +62,10 @@ class ThreadedLocator implements Locator {
   private nextFile = 0;
   private broken = false;
   private idle: (() => void) | undefined;
+  private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMED_BATCHES));
 
   constructor(url: URL) {
-    this.worker = new Worker(url);
+    this.worker = new Worker(url, { workerData: { claims: this.claims } });
     this.worker.unref(); // until settle(): a run that stops early does not wait for it
     this.worker.on('message', (answer: LocateAnswer) => {
       const batch = this.inFlight.get(answer.id);
@@ -118,6 +126,14 @@ class ThreadedLocator implements Locator {
   async settle(): Promise<void> {
     this.worker.ref(); // the answers still to come keep the process alive
     this.flush();
+    // The rules are done and this thread is free: it takes the batches the other has not
+    // reached, from the last one back, until they meet.
+    for (const id of [...this.inFlight.keys()].sort((a, b) => b - a)) {
+      if (id >= CLAIMED_BATCHES || Atomics.compareExchange(this.claims, id, CLAIM.free, CLAIM.main) !== CLAIM.free) break;
+      const batch = this.inFlight.get(id)!;
+      this.inFlight.delete(id);
+      for (const p of batch) inlineLocator.at(p.origin, p.path, p.set);
+    }
     if (this.inFlight.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     this.broken = true; // its exit is expected now
     await this.worker.terminate();

@@ -1,15 +1,21 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { parseDocument, type Document } from 'yaml';
 import { PARSE_OPTIONS } from '../load/document.js';
 import { rangeInDocument } from './locate.js';
-import type { LocateAnswer, LocateRequest } from './locate-pool.js';
+import { CLAIM, CLAIMED_BATCHES, type LocateAnswer, type LocateRequest } from './locate-pool.js';
 
 /** Documents by key, parsed with ranges on first use and kept for later paths into them. */
 const docs = new Map<string, { text: string; doc?: Document.Parsed }>();
 
-/** Finds the offsets of paths in documents it is sent (see locate-pool.ts). */
+const claims = (workerData as { claims: Int32Array }).claims;
+
+/**
+ * Finds the offsets of paths in documents it is sent (see locate-pool.ts), batch by batch,
+ * unless the main thread has claimed the batch first; the documents are kept either way.
+ */
 parentPort!.on('message', (msg: LocateRequest) => {
   for (const d of msg.docs) docs.set(d.key, { text: d.text });
+  if (msg.id < CLAIMED_BATCHES && Atomics.compareExchange(claims, msg.id, CLAIM.free, CLAIM.thread) !== CLAIM.free) return;
   const ranges = msg.reqs.map((r) => {
     try {
       const d = docs.get(r.key)!;
