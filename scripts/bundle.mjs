@@ -16,8 +16,9 @@ const KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36', '1.37'];
 
 /**
  * rules/schema-invalid/load-generated.ts finds its files at run time; in the bundle they sit
- * in schemas/ next to the chunks (copied below) and only the version a run uses is loaded:
- * inlined, the four versions (5 MB of code) cost every run's start 60 ms to read.
+ * in schemas/ next to the chunks (copied below) and only the version a run uses is loaded
+ * (with a code cache on Node 20: src/load/code-cache.ts): inlined, the four versions (5 MB
+ * of code) cost every run's start 60 ms to read.
  */
 const staticSchemas = {
   name: 'static-schemas',
@@ -26,11 +27,14 @@ const staticSchemas = {
       resolveDir: path.join(root, 'rules', 'schema-invalid'),
       loader: 'js',
       contents: [
+        "import { fileURLToPath } from 'node:url';",
+        "import { requireWithCodeCache } from '../../src/load/code-cache.ts';",
         `const VERSIONS = ${JSON.stringify(KUBERNETES_VERSIONS)};`,
         'export function loadGenerated(version) {',
         "  if (!VERSIONS.includes(version)) throw new Error(`no schemas for Kubernetes ${version}`);",
         '  const load = require; // the banner\'s require, relative to this chunk; left for run time',
-        '  return { validators: load(`./schemas/kubernetes-${version}.cjs`), fields: load(`./schemas/kubernetes-${version}.fields.json`) };',
+        '  const file = fileURLToPath(new URL(`./schemas/kubernetes-${version}.cjs`, import.meta.url));',
+        '  return { validators: requireWithCodeCache(file), fields: load(`./schemas/kubernetes-${version}.fields.json`) };',
         '}',
       ].join('\n'),
     }));

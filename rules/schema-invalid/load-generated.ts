@@ -1,8 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
+import { requireWithCodeCache } from '../../src/load/code-cache.js';
 
 /** The generated files sit next to this module's source, also when it runs from dist/. */
 function generated(file: string): string {
@@ -19,7 +17,7 @@ function generated(file: string): string {
  */
 export function loadGenerated(version: string): { validators: unknown; fields: unknown } {
   return {
-    validators: require(generated(`kubernetes-${version}.cjs`)),
+    validators: requireWithCodeCache(generated(`kubernetes-${version}.cjs`)),
     fields: JSON.parse(readFileSync(generated(`kubernetes-${version}.fields.json`), 'utf8')),
   };
 }
