@@ -17,7 +17,9 @@ describe('code cache for the generated schema validators (src/load/code-cache.ts
     const script = `import { requireWithCodeCache } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', 'src', 'load', 'code-cache.js')).href)};
 const m = requireWithCodeCache(${JSON.stringify(mod)});
 console.log(JSON.stringify({ answer: m.answer(20), name: m.name }));`;
-    const run = () => spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache } });
+    const env = { ...process.env, XDG_CACHE_HOME: cache };
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    const run = () => spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env });
     const first = run();
     expect(first.stderr).toBe('');
     const second = run();
@@ -36,6 +38,17 @@ console.log(JSON.stringify({ answer: m.answer(20), name: m.name }));`;
     // A cache that does not fit (another source) is not used: the module is compiled from source.
     writeFileSync(mod, '"use strict";\nexports.answer = (x) => x + 1;\nexports.name = __filename;\n');
     expect(JSON.parse(run().stdout).answer).toBe(21);
+  });
+
+  it('writes nothing with NODE_DISABLE_COMPILE_CACHE=1', () => {
+    const dir = tempTree({});
+    const mod = path.join(dir, 'generated.cjs');
+    writeFileSync(mod, '"use strict";\nexports.v = 8;\n');
+    const script = `import { requireWithCodeCache } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', 'src', 'load', 'code-cache.js')).href)};
+console.log(requireWithCodeCache(${JSON.stringify(mod)}).v);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'xdg'), NODE_DISABLE_COMPILE_CACHE: '1' } });
+    expect(r.stdout.trim()).toBe('8');
+    expect(() => readdirSync(path.join(dir, 'xdg'))).toThrow();
   });
 
   it('compiles from source when the cache folder cannot be written', () => {

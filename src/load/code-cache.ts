@@ -13,10 +13,12 @@ import vm from 'node:vm';
  * user's own cache folder, is named by the source's hash, the Node version and the
  * architecture, and is written once, at exit, with the functions the run compiled. Any
  * failure to read or write it only means the module is compiled from source.
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's.
  */
 export function requireWithCodeCache(file: string): unknown {
   const require = createRequire(file);
-  if (typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function') return require(file);
+  // Node's own cache where there is one, and none at all when the user turned caches off.
+  if (typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' || process.env.NODE_DISABLE_COMPILE_CACHE) return require(file);
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
