@@ -68,6 +68,18 @@ describe('CLI conventions', () => {
     expect(files(['--ignore-pattern', 'sub/', '--ignore-pattern', '*.yaml', '--ignore-pattern', '!svc.yaml'])).toEqual(['svc.yaml']);
   });
 
+  it('honours the .gitignore of a parent folder up to the repository root, and ignore files deep in the tree', () => {
+    const dir = tempTree({
+      '.git/HEAD': 'ref: refs/heads/main\n', '.gitignore': 'build/\n',
+      'app/svc.yaml': LONELY, 'app/build/b.yaml': BAD_NAME,
+      'lib/deep/er/.svclintignore': 'gen.yaml\n', 'lib/deep/er/gen.yaml': BAD_NAME, 'lib/deep/er/c.yaml': BAD_NAME,
+    });
+    const files = (args: string[]) => [...new Set(ids(cli([...args, '-f', 'json'], { cwd: dir }).stdout).map((f) => f.location.file))].sort();
+    expect(files(['app'])).toEqual(['app/svc.yaml']);
+    expect(files(['app', '--no-gitignore'])).toEqual(['app/build/b.yaml', 'app/svc.yaml']);
+    expect(files(['lib'])).toEqual(['lib/deep/er/c.yaml']);
+  });
+
   it('suggests the command for a typo, takes options before a subcommand, and points usage errors at the right --help', () => {
     const typo = cli(['lnt']);
     expect(typo.code).toBe(2);

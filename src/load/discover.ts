@@ -71,20 +71,40 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
   // The synchronous walk: globby checks every match with a stat when ignore files are
   // honoured, and thousands of those in flight cost more CPU than in turn (BENCHMARKS.md).
   const { globbySync } = await import('globby');
-  const found = globbySync(MANIFEST_PATTERNS, {
+  const base: import('globby').Options & { objectMode: true } = {
     cwd: dir,
     absolute: true,
     dot: true, // manifests in dot folders count too; non-Kubernetes YAML is skipped later
     ignore: ['**/node_modules/**', '**/.git/**'],
-    ...(opts.ignoreFiles?.length ? { ignoreFiles: opts.ignoreFiles.map((n) => `**/${n}`) } : {}),
-    gitignore: opts.gitignore ?? false,
     followSymbolicLinks: false,
     onlyFiles: false, // links and other non-folders too: they are read or reported, never skipped
     objectMode: true,
     fs: { ...fs, readdirSync },
+  };
+  const ignoreNames = [...(opts.gitignore ? ['.gitignore'] : []), ...(opts.ignoreFiles ?? [])];
+  let found: import('globby').GlobEntry[] | undefined;
+  if (ignoreNames.length > 0 && !ancestorHas(dir, ignoreNames)) {
+    // One walk that looks for the ignore files too: with none in the folder or above it,
+    // globby's filtering would keep every file, so its own search for them is not needed.
+    const all = globbySync([...MANIFEST_PATTERNS, ...ignoreNames.map((n) => `**/${n}`)], base);
+    if (!all.some((e) => ignoreNames.includes(e.name))) found = all;
+    else unreadable.length = 0; // walked again below
+  }
+  found ??= globbySync(MANIFEST_PATTERNS, {
+    ...base,
+    ...(opts.ignoreFiles?.length ? { ignoreFiles: opts.ignoreFiles.map((n) => `**/${n}`) } : {}),
+    gitignore: opts.gitignore ?? false,
   });
   const files = found.filter((e) => !e.dirent.isDirectory()).map((e) => path.resolve(e.path));
   return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)) };
+}
+
+/** Whether a folder above `dir` holds a file of one of these names (ignore files that would apply). */
+function ancestorHas(dir: string, names: string[]): boolean {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    if (names.some((n) => fs.existsSync(path.join(d, n)))) return true;
+    if (path.dirname(d) === d) return false;
+  }
 }
 
 /**
