@@ -86,7 +86,8 @@ if (compareSizes.length && hasGnuTime()) {
   const noSchemas = path.join(out, 'no-schemas');
   mkdirSync(noSchemas, { recursive: true });
   const cmds: [string, string, (dir: string) => string[]][] = [
-    ['svclint', process.execPath, (dir) => [bin, dir, '-f', 'json']],
+    // bench/out/ is in the repository's .gitignore: svclint is told to lint it anyway.
+    ['svclint', process.execPath, (dir) => [bin, dir, '--no-gitignore', '-f', 'json']],
     ...(kc.bin ? [['kubeconform', kc.bin, (dir: string) => ['-n', '2', '-summary', '-ignore-missing-schemas', '-schema-location', `${noSchemas}/{{.ResourceKind}}.json`, dir]] as [string, string, (dir: string) => string[]]] : []),
     ...(kl.bin ? [['kube-linter', kl.bin, (dir: string) => ['lint', '--add-all-built-in', dir]] as [string, string, (dir: string) => string[]]] : []),
   ];
@@ -100,6 +101,11 @@ if (compareSizes.length && hasGnuTime()) {
       const dir = path.join(out, label.startsWith('generate') ? `cmp-gen-${size}` : `cmp-synth-${size}`);
       const objects = countObjects(dir);
       const runs = cmds.map(([, cmd, args]) => medianRun(Array.from({ length: repeats }, () => timed(cmd, args(dir)))));
+      // A run that stopped with a usage error (exit 2) measured nothing.
+      for (const [i, r] of runs.entries()) if (r.code === 2 || r.code < 0) {
+        console.log(`✘ ${cmds[i]![0]} exited ${r.code} on ${label}: not a measurement`);
+        process.exitCode = 1;
+      }
       const cells = runs.map((r) => `${(r.ms / 1000).toFixed(2)} s | ${Math.round(objects / (r.ms / 1000)).toLocaleString('en')} | ${r.rssMB.toFixed(0)} MB`);
       const ratios = runs.slice(1).map((r) => `${(runs[0]!.ms / r.ms).toFixed(2)}×`);
       console.log(`| ${label} | ${objects.toLocaleString('en')} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);

@@ -78,6 +78,11 @@ describe('CLI conventions', () => {
     expect(files(['app'])).toEqual(['app/svc.yaml']);
     expect(files(['app', '--no-gitignore'])).toEqual(['app/build/b.yaml', 'app/svc.yaml']);
     expect(files(['lib'])).toEqual(['lib/deep/er/c.yaml']);
+    // A folder .gitignore leaves out entirely (generated manifests) is not "no objects": it says why.
+    const hidden = cli(['app/build'], { cwd: dir });
+    expect(hidden.code).toBe(2);
+    expect(hidden.stderr).toMatch(/^svclint: no Kubernetes objects found: 1 manifest file in 'app\/build' is left out by \.gitignore or \.svclintignore \(--no-gitignore lints what \.gitignore leaves out\)\n/);
+    expect(cli(['app/build', '--no-gitignore'], { cwd: dir }).code).toBe(1);
   });
 
   it('suggests the command for a typo, takes options before a subcommand, and points usage errors at the right --help', () => {

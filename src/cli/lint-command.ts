@@ -202,6 +202,8 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
   const locator = documents >= LOCATE_THREAD_MIN_DOCUMENTS ? threadedLocator() : undefined;
   const result = locator ? await lintWith(input, locator) : lint(input);
   if (opts.errorOnUnmatchedPattern !== false && result.graph.objects.length === 0 && result.findings.length === 0) {
+    const hidden = (found.allIgnored ?? []).map((a) => `${a.count} manifest file${a.count === 1 ? '' : 's'} in '${a.input}' ${a.count === 1 ? 'is' : 'are'} left out by .gitignore or .svclintignore (--no-gitignore lints what .gitignore leaves out)`);
+    if (hidden.length) throw new UsageError(`no Kubernetes objects found: ${hidden.join('; ')}`);
     throw new UsageError(`no Kubernetes objects found in ${inputs.map((i) => (i === '-' ? 'stdin' : `'${i}'`)).join(', ')} (--no-error-on-unmatched-pattern to allow it)`);
   }
   return { config, files: found.files, problems: found.problems.filter((p) => !p.file).length, inputs: found, result };

@@ -35,6 +35,8 @@ export interface DiscoverOptions {
 export interface Discovered {
   files: SourceFile[];
   problems: LoadProblem[];
+  /** Folders named as inputs whose every manifest an ignore file (.gitignore, .svclintignore) left out, with how many. */
+  allIgnored?: { input: string; count: number }[];
 }
 
 function displayPath(cwd: string, abs: string): string {
@@ -51,7 +53,7 @@ async function readStdin(opts: DiscoverOptions, cap: number, budget: InputBudget
   return { text };
 }
 
-type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[] };
+type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[]; ignoredByFiles?: number };
 
 /**
  * The manifests under a folder. Links to files are followed (the read reports a dangling
@@ -96,7 +98,9 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
     gitignore: opts.gitignore ?? false,
   });
   const files = found.filter((e) => !e.dirent.isDirectory()).map((e) => path.resolve(e.path));
-  return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)) };
+  // Nothing left: say whether ignore files hid what is there (a folder of generated manifests in .gitignore).
+  const ignoredByFiles = files.length === 0 && ignoreNames.length > 0 ? globbySync(MANIFEST_PATTERNS, { ...base, fs }).filter((e) => !e.dirent.isDirectory()).length : 0;
+  return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)), ...(ignoredByFiles ? { ignoredByFiles } : {}) };
 }
 
 /** Whether a folder above `dir` holds a file of one of these names (ignore files that would apply). */
@@ -136,6 +140,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
   };
   let stdinUsed = false;
   const isIgnored = makeIgnore(opts);
+  const allIgnored: { input: string; count: number }[] = [];
 
   // globby is loaded only when a folder or a glob needs it: a single file starts faster.
   const glob = async () => import('globby');
@@ -152,6 +157,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     const st = await stat(abs).catch(() => undefined);
     if (st?.isDirectory()) {
       const walked = await walk(abs, opts);
+      if (walked.ignoredByFiles) allIgnored.push({ input, count: walked.ignoredByFiles });
       for (const u of walked.unreadable) {
         if (!isIgnored(u.abs)) unreadable(displayPath(opts.cwd, u.abs), { messageId: 'folderError', data: { code: u.err.code ?? 'EIO', reason: u.err.message } });
       }
@@ -183,7 +189,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     if ('text' in r) files.push({ path: shown, text: r.text });
     else unreadable(shown, r.refused);
   });
-  return { files, problems };
+  return { files, problems, ...(allIgnored.length ? { allIgnored } : {}) };
 }
 
 const under = (root: string, f: string) => f === root || f.startsWith(`${root}${path.sep}`);
