@@ -4,6 +4,10 @@ import { PARSE_OPTIONS } from '../load/document.js';
 import { rangeInDocument } from './locate.js';
 import { CLAIM, CLAIMED_BATCHES, type LocateAnswer, type LocateRequest } from './locate-pool.js';
 
+// A plain copy of the environment, as on the main thread (src/cli/bin.ts): the yaml
+// package reads process.env for every token, and a thread's process.env is slow to read too.
+if (process.platform !== 'win32') process.env = { ...process.env };
+
 /** Documents by key, parsed with ranges on first use and kept for later paths into them. */
 const docs = new Map<string, { text: string; doc?: Document.Parsed }>();
 
