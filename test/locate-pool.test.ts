@@ -62,3 +62,19 @@ describe('positions found on a worker thread (locate-pool.ts)', () => {
     expect(inlineLocator).toBeDefined();
   });
 });
+
+describe('node trees kept for positions (Recent)', () => {
+  it('keeps the most recently used values, at most as many as asked, and makes the others again', async () => {
+    const { Recent } = await import('../src/load/document.js');
+    const made: string[] = [];
+    const r = new Recent<{ k: string }>(2);
+    const get = (k: string) => r.get(k, () => (made.push(k), { k }));
+    const a = get('a');
+    get('b');
+    expect(get('a')).toBe(a); // a hit, now the most recent
+    get('c'); // evicts b, the least recent
+    expect(get('a')).toBe(a);
+    get('b');
+    expect(made).toEqual(['a', 'b', 'c', 'b']);
+  });
+});

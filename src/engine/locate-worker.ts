@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseDocument, type Document } from 'yaml';
-import { PARSE_OPTIONS } from '../load/document.js';
+import { KEEP_DOCUMENTS, PARSE_OPTIONS, Recent } from '../load/document.js';
 import { rangeInDocument } from './locate.js';
 import { CLAIM, CLAIMED_BATCHES, type LocateAnswer, type LocateRequest } from './locate-pool.js';
 
@@ -8,8 +8,9 @@ import { CLAIM, CLAIMED_BATCHES, type LocateAnswer, type LocateRequest } from '.
 // package reads process.env for every token, and a thread's process.env is slow to read too.
 if (process.platform !== 'win32') process.env = { ...process.env };
 
-/** Documents by key, parsed with ranges on first use and kept for later paths into them. */
-const docs = new Map<string, { text: string; doc?: Document.Parsed }>();
+/** Document texts by key; their node trees are built on use, the most recent kept. */
+const texts = new Map<string, string>();
+const trees = new Recent<Document.Parsed>(KEEP_DOCUMENTS);
 
 const claims = (workerData as { claims: Int32Array }).claims;
 
@@ -18,13 +19,13 @@ const claims = (workerData as { claims: Int32Array }).claims;
  * unless the main thread has claimed the batch first; the documents are kept either way.
  */
 parentPort!.on('message', (msg: LocateRequest) => {
-  for (const d of msg.docs) docs.set(d.key, { text: d.text });
+  for (const d of msg.docs) texts.set(d.key, d.text);
   if (msg.id < CLAIMED_BATCHES && Atomics.compareExchange(claims, msg.id, CLAIM.free, CLAIM.thread) !== CLAIM.free) return;
   const ranges = msg.reqs.map((r) => {
     try {
-      const d = docs.get(r.key)!;
-      d.doc ??= parseDocument(d.text, PARSE_OPTIONS) as Document.Parsed;
-      return rangeInDocument(d.doc, d.text, 0, r.segments).range;
+      const text = texts.get(r.key)!;
+      const doc = trees.get(r.key, () => parseDocument(text, PARSE_OPTIONS) as Document.Parsed);
+      return rangeInDocument(doc, text, 0, r.segments).range;
     } catch {
       return null; // found again on the main thread
     }
