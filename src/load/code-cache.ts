@@ -10,8 +10,8 @@ import vm from 'node:vm';
  * V8 code cache where Node has no compile cache of its own (before 22.1; bin/svclint.js
  * turns Node's on where there is one). Compiling that code was a sixth of a one-file run
  * on Node 20; from the cache it takes a quarter of that time. The cache lives in the
- * user's own cache folder, is named by the source's hash, the Node version and the
- * architecture, and is written once, at exit, with the functions the run compiled. Any
+ * user's own cache folder, is named by a hash of the source, its path, the Node version
+ * and the architecture, and is written once, at exit, with the functions the run compiled. Any
  * failure to read or write it only means the module is compiled from source.
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's.
  */
@@ -26,7 +26,8 @@ export function requireWithCodeCache(file: string): unknown {
     return require(file);
   }
   const dir = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'svclint', 'code-cache');
-  const hash = createHash('sha256').update(source).update(process.version).update(process.arch).digest('hex').slice(0, 32);
+  // The path too: a cache keeps the file name its functions report (in stack traces).
+  const hash = createHash('sha256').update(source).update(file).update(process.version).update(process.arch).digest('hex').slice(0, 32);
   const cacheFile = path.join(dir, `${path.basename(file)}-${hash}.bin`);
   let cachedData: Buffer | undefined;
   try {
