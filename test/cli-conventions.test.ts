@@ -55,6 +55,14 @@ describe('CLI conventions', () => {
     const allowed = cli(['.', '--no-error-on-unmatched-pattern'], { cwd: empty });
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toContain('no problems');
+    // A glob that matches nothing (a CI job's list of changed manifests) is the same.
+    const glob = cli(['k8s/**/*.yaml'], { cwd: empty });
+    expect(glob.code).toBe(2);
+    expect(glob.stderr).toBe("svclint: no files match 'k8s/**/*.yaml' (--no-error-on-unmatched-pattern to allow it)\n");
+    const globAllowed = cli(['k8s/**/*.yaml', '--no-error-on-unmatched-pattern'], { cwd: empty });
+    expect(globAllowed.code, globAllowed.stderr).toBe(0);
+    const withOther = tempTree({ 'svc.yaml': LONELY });
+    expect(ids(cli(['k8s/**/*.yaml', 'svc.yaml', '--no-error-on-unmatched-pattern', '-f', 'json'], { cwd: withOther }).stdout).length).toBeGreaterThan(0);
   });
 
   it('honours .svclintignore and .gitignore in folders (--no-gitignore), and --ignore-pattern', () => {

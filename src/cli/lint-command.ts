@@ -105,7 +105,7 @@ export function commonInputOptions(cmd: Command): Command {
     .option('--no-gitignore', 'in folders, do not leave out what .gitignore files ignore (.svclintignore still applies)')
     .option('--stdin-filename <name>', 'the file name to show for input read from - (stdin)')
     .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
-    .option('--no-error-on-unmatched-pattern', 'no error when the inputs hold no Kubernetes object (CI that lints changed files)')
+    .option('--no-error-on-unmatched-pattern', 'no error when a glob matches no file or the inputs hold no Kubernetes object (CI that lints changed files)')
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
 }
 
@@ -191,7 +191,7 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
   const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace };
   const found = await discover(inputs, {
     cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, ignorePatterns: opts.ignorePattern, ignoreFiles: ['.svclintignore'], gitignore: opts.gitignore !== false,
-    readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes,
+    readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes, allowUnmatchedGlobs: opts.errorOnUnmatchedPattern === false,
   });
   if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
   mark('read');

@@ -30,6 +30,8 @@ export interface DiscoverOptions {
   readStdin?: () => Promise<string>;
   /** Render Helm charts and kustomizations found in folders; false lints their raw files. */
   render?: RenderOptions | false;
+  /** A glob that matches no file is skipped instead of being a usage error (--no-error-on-unmatched-pattern). */
+  allowUnmatchedGlobs?: boolean;
 }
 
 export interface Discovered {
@@ -176,7 +178,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     } else if ((await glob()).isDynamicPattern(input)) {
       const { globby } = await glob();
       const found = await globby(input, { cwd: opts.cwd, absolute: true, ignore: ['**/node_modules/**'] });
-      if (found.length === 0) throw new UsageError(`no files match '${input}'`);
+      if (found.length === 0 && !opts.allowUnmatchedGlobs) throw new UsageError(`no files match '${input}' (--no-error-on-unmatched-pattern to allow it)`);
       for (const f of found.sort()) if (!isIgnored(f)) add(f, true);
     } else {
       throw new UsageError(`no such file or directory: '${input}'`);
