@@ -53,6 +53,11 @@ export function configMapReads(t: PodTemplate): Map<string, Set<string> | 'all'>
   return reads;
 }
 
+/** The names an env list defines. */
+function envNames(env: unknown[]): Set<string> {
+  return new Set(env.map((e) => (isRecord(e) ? e.name : undefined)).filter((n): n is string => typeof n === 'string'));
+}
+
 /** Every place in the run where a pod reads text that may name a host. */
 export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
   const sites: ReferenceSite[] = [];
@@ -68,11 +73,15 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
     const at = (field: string, i: number) => [...t.path, 'spec', field, i];
     for (const { field, index, c } of containersOf(t)) {
       const cname = code(typeof c.name === 'string' ? c.name : `#${index}`);
-      const defined = new Set((Array.isArray(c.env) ? c.env : []).map((e) => (isRecord(e) ? e.name : undefined)).filter((n): n is string => typeof n === 'string'));
+      const defined = envNames(Array.isArray(c.env) ? c.env : []);
       const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
-      (Array.isArray(c.env) ? c.env : []).forEach((e, j) => {
+      const env: unknown[] = Array.isArray(c.env) ? c.env : [];
+      env.forEach((e, j) => {
         if (isRecord(e) && typeof e.value === 'string' && typeof e.name === 'string') {
-          sites.push({ object: t.owner, path: [...at(field, index), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients: [t], expands });
+          // An env value expands only the variables defined before it (and the Service links);
+          // command and args expand them all.
+          const before = e.value.includes('$(') ? { defined: envNames(env.slice(0, j)), envFrom: expands.envFrom } : expands;
+          sites.push({ object: t.owner, path: [...at(field, index), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients: [t], expands: before });
         }
       });
       for (const arr of ['args', 'command'] as const) {

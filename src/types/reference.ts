@@ -16,7 +16,8 @@ export interface ReferenceSite {
   clients: readonly PodTemplate[];
   /**
    * Where Kubernetes expands `$(VAR)` in the value (container env, args, command): the
-   * variables the container defines itself; undefined for text it does not expand. With
+   * variables the container defines itself (for an env value, those defined before it);
+   * undefined for text it does not expand. With
    * `envFrom` the container may define any name, so links are not judged there.
    */
   expands?: { defined: ReadonlySet<string>; envFrom: boolean };
