@@ -20,6 +20,30 @@ describe('parsing', () => {
     expect((threaded[3]!.docs[5]!.value as { data: Record<string, unknown> }).data.true).toBe(true); // YAML 1.1: `on: yes` is true: true
   });
 
+  it('sends values back from threads as JSON or, where the text may hold a negative zero, as a clone: the values are the same', async () => {
+    const filler = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: f-${i}}\ndata: {k: "${'v'.repeat(2000)}"}\n`;
+    const odd = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: zero}\nspec: {a: -0.0, b: [-.0, -0_0.0, -0e3], c: -0, d: app-0.0}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: odd}\ndata: {__proto__: x, constructor: y, s: "\\ud800 é 😀", n: 1e300, m: -1.5e-300}\nlist: [~, null, true, 0x1F, 017, 1_000]\n',
+    ];
+    const files = Array.from({ length: 120 }, (_, f) => ({
+      path: `f${f}.yaml`,
+      text: f < odd.length ? odd[f]! : Array.from({ length: 80 }, (_, i) => filler(f * 100 + i)).join('---\n'),
+    }));
+    expect(files.reduce((n, f) => n + f.text.length, 0)).toBeGreaterThan(PARALLEL_THRESHOLD_BYTES);
+    const threaded = await parseAll(files, 2);
+    const single = await parseAll(files, 1);
+    expect(threaded).toEqual(single);
+    const zero = threaded[0]!.docs[0]!.value as { spec: { a: number; b: number[]; c: number } };
+    expect(Object.is(zero.spec.a, -0)).toBe(true);
+    expect(zero.spec.b.every((x) => Object.is(x, -0))).toBe(true);
+    expect(Object.is(zero.spec.c, 0)).toBe(true); // an int: Go's ParseInt gives 0
+    const data = (threaded[1]!.docs[0]!.value as { data: Record<string, unknown> }).data;
+    expect(Object.getOwnPropertyNames(data)).toEqual(Object.getOwnPropertyNames((single[1]!.docs[0]!.value as { data: object }).data));
+    expect(Object.hasOwn(data, '__proto__')).toBe(true);
+    expect(data.s).toBe('\ud800 é 😀');
+  });
+
   it('never waits on a thread whose answer cannot be copied back: a deep document in a large input', async () => {
     // The serializer gives up on values nested a few thousand levels deep; the pool must notice.
     const big = { path: 'big.yaml', text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {k: "${'x'.repeat(PARALLEL_THRESHOLD_BYTES)}"}\n` };

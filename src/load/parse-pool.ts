@@ -15,7 +15,7 @@ export const PARALLEL_THRESHOLD_BYTES = 16 * 1024 * 1024;
 const BATCH_BYTES = 512 * 1024;
 
 /** What a parser thread answers: results, or why it could not send them. */
-export type WorkerAnswer = { id: number; results: ParseResult[] } | { id: number; failed: string };
+export type WorkerAnswer = { id: number; results: ParseResult[] } | { id: number; json: string } | { id: number; failed: string };
 
 /**
  * Parses every file, on worker threads when the input is large. YAML parsing is most of
@@ -64,7 +64,13 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
             };
             w.on('message', (msg: WorkerAnswer) => {
               if ('failed' in msg) return fail();
-              batches[msg.id]!.forEach((fileIndex, k) => (results[fileIndex] = msg.results[k]!));
+              let answer: ParseResult[];
+              try {
+                answer = 'json' in msg ? (JSON.parse(msg.json) as ParseResult[]) : msg.results;
+              } catch {
+                return fail();
+              }
+              batches[msg.id]!.forEach((fileIndex, k) => (results[fileIndex] = answer[k]!));
               current = -1;
               send();
             });
