@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { usePlainEnvironment } from '../plain-env.js';
 import { parseDocument, type Document } from 'yaml';
 import { KEEP_DOCUMENTS, PARSE_OPTIONS, Recent } from '../load/document.js';
 import { rangeInDocument } from './locate.js';
 import { CLAIM, CLAIMED_BATCHES, type LocateAnswer, type LocateRequest } from './locate-pool.js';
 
-// A plain copy of the environment, as on the main thread (src/cli/bin.ts): the yaml
-// package reads process.env for every token, and a thread's process.env is slow to read too.
-if (process.platform !== 'win32') process.env = { ...process.env };
+// As on the main thread: a thread's process.env is slow to read too.
+usePlainEnvironment();
 
 /** Document texts by key; their node trees are built on use, the most recent kept. */
 const texts = new Map<string, string>();

@@ -1,9 +1,9 @@
 import { parentPort } from 'node:worker_threads';
+import { usePlainEnvironment } from '../plain-env.js';
 import { parseInline, type WorkerAnswer } from './parse-pool.js';
 
-// A plain copy of the environment, as on the main thread (src/cli/bin.ts): the yaml
-// package reads process.env for every token, and a thread's process.env is slow to read too.
-if (process.platform !== 'win32') process.env = { ...process.env };
+// As on the main thread: a thread's process.env is slow to read too.
+usePlainEnvironment();
 
 /**
  * Text that may hold a negative zero (`-0.0`, `-.0`, `-_0.0`): JSON turns -0 into 0, so the
