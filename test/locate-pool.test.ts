@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // The built modules: the worker thread is a compiled file next to them.
-import { inlineLocator, threadedLocator } from '../dist/src/engine/locate-pool.js';
+import { threadedLocator } from '../dist/src/engine/locate-pool.js';
 import { lint, lintWith } from '../dist/src/lint.js';
 import { parseSource } from '../dist/src/load/parse.js';
 import { tempTree } from './helpers.js';
@@ -59,7 +59,6 @@ describe('positions found on a worker thread (locate-pool.ts)', () => {
 
   it('is not offered where the thread module is missing (sources under a test runner)', () => {
     expect(threadedLocator(pathToFileURL(path.join(tempTree({}), 'missing.js')))).toBeUndefined();
-    expect(inlineLocator).toBeDefined();
   });
 });
 

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { Location } from '../types/finding.js';
-import type { SourceFile } from '../types/source.js';
 import { locate, toLocation } from './locate.js';
+import { documentKey } from '../load/document.js';
 
 /**
  * Where findings get their positions. A position costs a parse of its document with
@@ -52,14 +52,12 @@ export const CLAIM = { free: 0, thread: 1, main: 2 } as const;
 
 class ThreadedLocator implements Locator {
   private readonly worker: Worker;
-  private readonly fileIds = new WeakMap<SourceFile, number>();
   private readonly sent = new Set<string>();
   private readonly inFlight = new Map<number, Pending[]>();
   private docs: LocateRequest['docs'] = [];
   private reqs: LocateRequest['reqs'] = [];
   private pending: Pending[] = [];
   private nextId = 0;
-  private nextFile = 0;
   private broken = false;
   private idle: (() => void) | undefined;
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMED_BATCHES));
@@ -93,9 +91,7 @@ class ThreadedLocator implements Locator {
 
   at(origin: ObjectOrigin, path: Path, set: (location: Location) => void): void {
     if (this.broken || origin.file.rendered) return inlineLocator.at(origin, path, set);
-    let fileId = this.fileIds.get(origin.file);
-    if (fileId === undefined) this.fileIds.set(origin.file, (fileId = this.nextFile++));
-    const key = `${fileId}:${origin.docIndex}`;
+    const key = documentKey(origin);
     if (!this.sent.has(key)) {
       this.sent.add(key);
       this.docs.push({ key, text: origin.file.text.slice(origin.docRange[0], origin.docRange[1]) });

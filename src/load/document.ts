@@ -39,6 +39,13 @@ const fileIds = new WeakMap<SourceFile, number>();
 let nextFileId = 0;
 const lines = new WeakMap<SourceFile, LineCounter>();
 
+/** A key for the document an origin is in, the same for every object of that document. */
+export function documentKey(origin: ObjectOrigin): string {
+  let id = fileIds.get(origin.file);
+  if (id === undefined) fileIds.set(origin.file, (id = nextFileId++));
+  return `${id}:${origin.docIndex}`;
+}
+
 /**
  * The nodes of one document, with ranges, for mapping a path to a position. A run keeps
  * only plain values in memory; the nodes of a document are built again from its slice of
@@ -47,9 +54,7 @@ const lines = new WeakMap<SourceFile, LineCounter>();
  * however often they are built.
  */
 export function documentAt(origin: ObjectOrigin): LocatedDocument {
-  let id = fileIds.get(origin.file);
-  if (id === undefined) fileIds.set(origin.file, (id = nextFileId++));
-  return documents.get(`${id}:${origin.docIndex}`, () => {
+  return documents.get(documentKey(origin), () => {
     const [start, end] = origin.docRange;
     return { doc: parseDocument(origin.file.text.slice(start, end), PARSE_OPTIONS) as Document.Parsed, offset: start };
   });
