@@ -1,7 +1,15 @@
 export { lint, lintText, buildFromFiles, type LintInput, type LintResult } from './lint.js';
 export { discover } from './load/discover.js';
 export { computeRoutes, formatRoutesText, type ServiceRoutes } from './graph/routes.js';
-export { defaultConfig, loadConfig, findConfig, type Config } from './engine/config.js';
+export { defaultConfig, findConfig, type Config } from './engine/config.js';
+import { loadConfig as loadConfigWith, type Config } from './engine/config.js';
+import type { RuleMeta } from './types/rule.js';
+import { RULES } from '../rules/index.js';
+
+/** Reads and validates a `.svclint.yaml`; rule ids are checked against `rules` (default: every built-in rule). */
+export function loadConfig(file: string, rules: readonly RuleMeta[] = RULES.map((r) => r.meta)): Promise<Config> {
+  return loadConfigWith(file, [...rules]);
+}
 export { format, FORMATS, type Format } from './report/index.js';
 export { RULES } from '../rules/index.js';
 export type { Finding, Location, Severity, Category, RelatedInfo } from './types/finding.js';

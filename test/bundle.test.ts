@@ -51,5 +51,18 @@ describe('dist-bundle/ (npm run bundle)', () => {
     const lib = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./dist-bundle/index.js'); console.log(m.lintText('kind: Service\\napiVersion: v1\\nmetadata: {name: Web}\\n').findings.map((f) => f.ruleId).join(','))"], { cwd: dir, encoding: 'utf8' });
     expect(lib.stderr).toBe('');
     expect(lib.stdout).toContain('service-name-invalid');
+    // A config file beside the input: it is validated with ajv, which the bundle inlines.
+    writeFileSync(path.join(dir, 'demo', '.svclint.yaml'), 'rules:\n  service-name-invalid: off\nfailLevel: error\n');
+    const configured = spawnSync(process.execPath, [path.join(dir, 'bin', 'svclint.js'), '.', '-f', 'json'], { cwd: path.join(dir, 'demo'), encoding: 'utf8' });
+    expect(configured.stderr).toBe('');
+    const report = JSON.parse(configured.stdout);
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).not.toContain('service-name-invalid');
+    expect(report.summary.errors).toBeLessThan(4);
+    writeFileSync(path.join(dir, 'demo', '.svclint.yaml'), 'rules:\n  service-name-invalidd: off\n');
+    const bad = spawnSync(process.execPath, [path.join(dir, 'bin', 'svclint.js'), '.'], { cwd: path.join(dir, 'demo'), encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^svclint: invalid config .*unknown rule 'service-name-invalidd'/);
+    const libConfig = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./dist-bundle/index.js'); const c = await m.loadConfig('demo/.svclint.yaml').catch((e) => e); console.log(c.message ?? 'loaded')"], { cwd: dir, encoding: 'utf8' });
+    expect(libConfig.stdout).toMatch(/unknown rule 'service-name-invalidd'/);
   });
 });

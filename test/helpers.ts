@@ -10,8 +10,12 @@ export const ROOT = (() => {
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return existsSync(path.join(dir, 'dist')) && path.basename(dir) === 'dist' ? path.dirname(dir) : dir;
 })();
-/** The command built by `npm run build` from the sources (bin/svclint.js runs the committed bundle). */
-export const BIN = path.join(ROOT, 'dist', 'src', 'cli', 'bin.js');
+/**
+ * The command as it ships: bin/svclint.js runs the committed bundle (dist-bundle/), which
+ * test/bundle.test.ts keeps equal to a fresh build of the sources (`npm run bundle`).
+ * CLI tests run it, never the tsc output in dist/, so what they prove is what users run.
+ */
+export const BIN = path.join(ROOT, 'bin', 'svclint.js');
 export const CORPUS = process.env.SVCLINT_CORPUS ?? path.resolve(ROOT, '..', 'shared', 'corpus');
 
 /**

@@ -133,7 +133,10 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
     const r = raw as Record<string, unknown>;
     r.kubernetesVersion = String(r.kubernetesVersion);
   }
-  const { Ajv } = await import('ajv');
+  // ajv is CommonJS: Node's loader gives it named exports, a bundle only a default (the
+  // module object, which carries `Ajv` too). Take it from whichever is there.
+  const ajvModule = (await import('ajv')) as unknown as { Ajv?: typeof import('ajv').Ajv; default: { Ajv: typeof import('ajv').Ajv } };
+  const Ajv = ajvModule.Ajv ?? ajvModule.default.Ajv;
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema(rules));
   if (!validate(raw)) {
