@@ -4,6 +4,7 @@ import { where } from '../../src/engine/rule-kit.js';
 import { isRecord } from '../../src/load/objects.js';
 import { liveNodes, podState, workloadOf } from '../../src/graph/live.js';
 import { code, list } from '../../src/text.js';
+import { references } from '../../src/graph/references.js';
 
 const nodeOf = (body: Record<string, unknown>) => (isRecord(body.spec) && typeof body.spec.nodeName === 'string' ? body.spec.nodeName : undefined);
 
@@ -13,7 +14,8 @@ const nodeOf = (body: Record<string, unknown>) => (isRecord(body.spec) && typeof
  */
 function nodesWithoutBackend(graph: ServiceGraph, svc: ServiceNode): string[] {
   const nodes = liveNodes(graph);
-  const wanted = new Set(nodes.filter((n) => n.ready && !n.cordoned).map((n) => n.name));
+  // A node that takes new pods: Ready, not cordoned, no NoSchedule taint (a lagging one included).
+  const wanted = new Set(nodes.filter((n) => n.ready && !n.cordoned && !n.taints.some((t) => t.effects.includes('NoSchedule'))).map((n) => n.name));
   const ready = new Set(nodes.filter((n) => n.ready).map((n) => n.name));
   for (const o of graph.objects) {
     if (o.kind !== 'Pod') continue;
@@ -28,15 +30,30 @@ function nodesWithoutBackend(graph: ServiceGraph, svc: ServiceNode): string[] {
   return [...wanted].sort();
 }
 
+/** Live: the nodes where a pod that dials this Service (env, args, config) runs. */
+function clientNodes(graph: ServiceGraph, svc: ServiceNode): Set<string> {
+  const out = new Set<string>();
+  for (const e of references(graph)) {
+    const r = e.resolution;
+    if ((r.kind !== 'service' && r.kind !== 'pod') || r.service !== svc) continue;
+    for (const t of e.site.clients) {
+      const node = t.owner.kind === 'Pod' ? nodeOf(t.owner.body) : undefined;
+      if (node) out.add(node);
+    }
+  }
+  return out;
+}
+
 const rule: Rule = {
   meta: {
     id: 'internal-traffic-local-partial',
-    description: 'internalTrafficPolicy: Local on a Service whose backends are not on every node: clients on other nodes get no endpoint. Live, judged against the nodes: only Ready nodes that run pods or accept new ones and have no ready local backend count.',
+    description: 'internalTrafficPolicy: Local on a Service whose backends are not on every node: clients on other nodes get no endpoint. Live, judged against the nodes: only Ready nodes that run pods or accept new ones and have no ready local backend count; a warning when a known client runs on such a node, else information.',
     category: 'endpoints',
     severity: 'warning',
     messages: {
       partial: 'internalTrafficPolicy: Local sends each client only to endpoints on its own node, but {{workloads}} {{verb}} not run on every node (not a DaemonSet): clients on the other nodes get connection failures',
-      liveNodes: 'internalTrafficPolicy: Local sends each client only to endpoints on its own node, but {{nodes}} {{verb}} no ready backend of this Service ({{workloads}}): clients there get connection failures',
+      liveNodes: 'internalTrafficPolicy: Local sends each client only to endpoints on its own node, but {{nodes}} {{verb}} no ready backend of this Service ({{workloads}}): a client scheduled there would get connection failures (no known client runs there now)',
+      liveClients: 'internalTrafficPolicy: Local sends each client only to endpoints on its own node, but {{nodes}} {{verb}} no ready backend of this Service ({{workloads}}) and a client of it runs there: its connections fail',
     },
     remediation: 'Use internalTrafficPolicy: Local only for node-local backends such as DaemonSets; otherwise remove it.',
   },
@@ -52,7 +69,18 @@ const rule: Rule = {
         const missing = nodesWithoutBackend(graph, svc);
         if (missing.length === 0) continue;
         const workloads = [...new Set(svc.backends.map((t) => workloadOf(graph, t.owner) ?? where(t)))];
-        report({ object: svc.object, path, messageId: 'liveNodes', data: { nodes: `node${missing.length > 1 ? 's' : ''} ${list(missing.map((n) => code(n)), 5)}`, verb: missing.length > 1 ? 'have' : 'has', workloads: list(workloads, 3) } });
+        // A node without a local backend breaks only the clients on it: a warning when a known
+        // client runs there, else information (no client the run knows is affected).
+        const clients = clientNodes(graph, svc);
+        const hit = missing.filter((n) => clients.has(n));
+        const shown = hit.length ? hit : missing;
+        report({
+          object: svc.object,
+          path,
+          messageId: hit.length ? 'liveClients' : 'liveNodes',
+          severity: hit.length ? undefined : 'info',
+          data: { nodes: `node${shown.length > 1 ? 's' : ''} ${list(shown.map((n) => code(n)), 5)}`, verb: shown.length > 1 ? 'have' : 'has', workloads: list(workloads, 3) },
+        });
         continue;
       }
       const partial = svc.backends.filter((t) => t.replicas.mode !== 'per-node');

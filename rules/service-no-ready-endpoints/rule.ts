@@ -1,20 +1,33 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
-import { describeReasons, hasReadyEndpoints, podStory, proxyView, publishedEndpoints, workloadOf } from '../../src/graph/live.js';
+import { describeReasons, hasReadyEndpoints, podStory, proxyView, publishedEndpoints, rolloutOfPod, workloadOf, type RolloutStory } from '../../src/graph/live.js';
 import { resolveHost } from '../../src/graph/dns.js';
 import { code, list, plural } from '../../src/text.js';
 
+/** `<name>.<namespace>.svc.<domain>`: the Service an in-cluster ExternalName names. */
+function serviceName(host: string, domain: string): { name: string; namespace: string } | undefined {
+  const labels = host.slice(0, -`.svc.${domain}`.length).split('.');
+  return labels.length === 2 ? { name: labels[0]!, namespace: labels[1]! } : undefined;
+}
+
 /** An ExternalName whose target is a Service of this cluster: it must exist and have ready endpoints. */
 function checkExternalName({ graph, report }: RuleContext, svc: ServiceNode): void {
-  const host = svc.externalName?.replace(/\.$/, '');
+  const host = svc.externalName?.replace(/\.$/, '').toLowerCase();
   const domain = graph.settings.clusterDomain;
   if (!host || !host.endsWith(`.svc.${domain}`)) return;
   const r = resolveHost(graph, host, svc.object.namespace);
-  if (r.kind === 'missing') {
-    report({ object: svc.object, path: ['spec', 'externalName'], messageId: 'externalNameMissing', data: { host: code(host), name: code(r.name), namespace: code(r.namespace) } });
+  const path = ['spec', 'externalName'];
+  const target = serviceName(host, domain);
+  // Live, the Namespace objects are the cluster's: a name in a namespace that does not exist
+  // is NXDOMAIN, whatever Services the run knows.
+  const namespaces = graph.objects.filter((o) => o.kind === 'Namespace');
+  if (target && namespaces.length && !namespaces.some((o) => o.name === target.namespace)) {
+    report({ object: svc.object, path, messageId: 'externalNameNoNamespace', data: { host: code(host), namespace: code(target.namespace) }, remediation: `Point spec.externalName at an existing Service (\`<service>.<namespace>.svc.${domain}\`), or create namespace ${target.namespace} and Service ${target.name} in it.` });
+  } else if (r.kind === 'missing') {
+    report({ object: svc.object, path, messageId: 'externalNameMissing', data: { host: code(host), name: code(r.name), namespace: code(r.namespace) }, remediation: `Point spec.externalName at an existing Service (kubectl get services -n ${r.namespace}), or create Service ${r.name} in namespace ${r.namespace}.` });
   } else if (r.kind === 'service' && r.service.mode !== 'external-name' && !hasReadyEndpoints(r.service)) {
-    report({ object: svc.object, path: ['spec', 'externalName'], messageId: 'externalNameNotReady', data: { host: code(host), target: `${r.service.object.namespace}/${r.service.object.name}` } });
+    report({ object: svc.object, path, messageId: 'externalNameNotReady', data: { host: code(host), target: `${r.service.object.namespace}/${r.service.object.name}` }, remediation: `Fix Service ${r.service.object.namespace}/${r.service.object.name} (svclint doctor svc/${r.service.object.name} -n ${r.service.object.namespace} shows why it has no ready endpoints).` });
   }
 }
 
@@ -28,6 +41,7 @@ const rule: Rule = {
       podsNotReady: 'this Service selects {{pods}} but has no ready endpoints{{fallback}}: {{why}}',
       slicesBehind: 'this Service selects {{ready}} ready, but kube-proxy has no endpoint for it: {{why}}',
       externalNameMissing: 'this ExternalName points at {{host}}, a Service of this cluster, but namespace {{namespace}} has no Service {{name}}: the name does not resolve',
+      externalNameNoNamespace: 'this ExternalName points at {{host}}, a Service of this cluster, but namespace {{namespace}} does not exist: the name does not resolve',
       externalNameNotReady: 'this ExternalName points at {{host}}, and Service {{target}} has no ready endpoints: connections fail',
     },
     remediation: 'Fix what keeps the selected pods from being ready (see each pod\'s reason), then check the EndpointSlices with kubectl get endpointslices -l kubernetes.io/service-name=<service>.',
@@ -71,6 +85,13 @@ const rule: Rule = {
       // Ready pods whose only fault is the port: target-port-unresolved names that cause.
       if (notReady.length === 0) continue;
       const why = notReady.slice(0, 5).map((p) => `${name(p)}: ${describeReasons(p.s)}`);
+      // A failed rollout explains the pods: name it, and the way back.
+      const rollouts = new Map<string, RolloutStory>();
+      for (const p of notReady) {
+        const r = rolloutOfPod(graph, p.t.owner);
+        if (r) rollouts.set(r.deployment.name, r);
+      }
+      const rollout = [...rollouts.values()];
       report({
         object: svc.object,
         path: ['spec', 'selector'],
@@ -78,8 +99,9 @@ const rule: Rule = {
         data: {
           pods: plural(pods.length, 'pod'),
           fallback: svc.ports.some((p) => proxyView(svc.endpointObjects, p).fallback) ? ' (kube-proxy sends traffic to its terminating pods until they stop)' : '',
-          why: why.join('; ') + (notReady.length > 5 ? `; and ${notReady.length - 5} more` : ''),
+          why: [...rollout.map((r) => r.text), why.join('; ') + (notReady.length > 5 ? `; and ${notReady.length - 5} more` : '')].join('; '),
         },
+        ...(rollout.length ? { remediation: `Roll back to the revision that served: ${rollout.map((r) => r.fix).join('; ')}; then fix the new pods (see each pod's reason) before rolling out again.` } : {}),
         related: notReady.slice(0, 5).map((p) => ({ object: p.t.owner, path: ['status'], message: describeReasons(p.s) })),
       });
     }

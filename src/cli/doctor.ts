@@ -7,14 +7,21 @@ import { toLiveObjects, toObjects } from '../load/objects.js';
 import { discover } from '../load/discover.js';
 import { parseText, toLoadProblems } from '../load/parse.js';
 import type { LoadProblem } from '../types/problem.js';
-import type { Format } from '../report/index.js';
+import { countBySeverity, format, type Format } from '../report/index.js';
+import { computeRoutes } from '../graph/routes.js';
+import { checkOutputFiles } from '../report/write.js';
+import { emit, pairOutputs, resolveConfig, sourceTexts } from './lint-command.js';
+import { EXIT, useColor } from './io.js';
+import { severityRank, type Severity } from '../types/finding.js';
+import { workloadOf } from '../graph/live.js';
 import type { K8sObject } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 import { stringMap } from '../graph/pods.js';
 import type { Finding } from '../types/finding.js';
-import type { ServiceGraph } from '../types/graph.js';
+import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
-import { DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, RESOURCES, type Gap } from '../doctor/cluster.js';
+import { byKind, CONFIGMAPS, DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, RESOURCES, type ClusterRead, type Gap } from '../doctor/cluster.js';
+import { references } from '../graph/references.js';
 import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
 import { mark } from '../timing.js';
 import { parseAll } from '../load/parse-pool.js';
@@ -34,6 +41,32 @@ export interface DoctorOptions {
   deadline?: string;
   /** Largest API response read, like 256Mi. */
   maxResponseSize?: string;
+  /** What the run is about: a Service (chain view) or a workload (client view). */
+  target?: Target;
+}
+
+export type TargetKind = 'Service' | 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+export interface Target {
+  kind: TargetKind;
+  namespace: string;
+  name: string;
+}
+
+/** kubectl's names for the kinds a target may have: `svc/web`, `deploy/web`, `pod/web-0`, `sts/db`, `ds/agent`. */
+const TARGET_KINDS: Record<string, TargetKind> = {
+  svc: 'Service', service: 'Service', services: 'Service',
+  po: 'Pod', pod: 'Pod', pods: 'Pod',
+  deploy: 'Deployment', deployment: 'Deployment', deployments: 'Deployment',
+  sts: 'StatefulSet', statefulset: 'StatefulSet', statefulsets: 'StatefulSet',
+  ds: 'DaemonSet', daemonset: 'DaemonSet', daemonsets: 'DaemonSet',
+};
+
+export function parseTarget(target: string, namespace: string): Target {
+  const m = /^([a-z]+)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(target);
+  const kind = m ? TARGET_KINDS[m[1]!] : undefined;
+  if (!m || !kind) throw new UsageError(`'${target}' is not svc/NAME, deploy/NAME, sts/NAME, ds/NAME or pod/NAME`);
+  return { kind, namespace, name: m[2]! };
 }
 
 export function parseDuration(s: string, flag = '--request-timeout'): number {
@@ -76,8 +109,9 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
     maxResponseBytes,
     onProgress: io.isTTY ? (t) => io.stderr(`\r\u001b[2K${t}…`) : undefined,
   });
+  const widened = namespaces ? await widen(read, namespaces, opts, config.clusterDomain) : false;
   // With -n, a Service whose selector matches no pod there may match pods elsewhere: one cluster-wide list.
-  if (namespaces && !read.gaps.some((g) => g.kind === 'Pod') && selectsNothing(read.items)) {
+  if (namespaces && !widened && !read.gaps.some((g) => g.kind === 'Pod') && selectsNothing(read.items)) {
     const wide = await listClusterWide(read.reader, RESOURCES.find((r) => r.kind === 'Pod')!).finally(() => read.reader.close());
     read.items.push(...wide.items);
     if (wide.gap) read.gaps.push({ kind: 'Pod (cluster-wide)', reason: `${wide.gap.reason}; only namespace ${namespaces.join(', ')} was read, so pods that match from other namespaces are not shown` });
@@ -108,6 +142,45 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO)
   return { graph, findings: kept, requests: read.reader.requests, files, source: `context ${kc.context || read.server}`, gaps: read.gaps.filter((g) => CORE_KINDS.includes(g.kind)) };
 }
 
+
+const nsOf = (it: Record<string, unknown>): string => ((it.metadata ?? {}) as { namespace?: string }).namespace ?? '';
+
+/**
+ * A scoped run still sees the causes next door, with a fixed number of extra lists (never one
+ * per Service, pod or namespace): when a NetworkPolicy exists anywhere (clients elsewhere, and
+ * their egress), when the run is a client view or the namespace has no Service (what its pods
+ * dial lives elsewhere), or when an ExternalName points at another namespace, the pods,
+ * Services and EndpointSlices of the whole cluster are read. A client view also reads the
+ * ConfigMaps of its namespace (configuration its pods mount). Returns whether pods were read
+ * cluster-wide.
+ */
+async function widen(read: ClusterRead, scope: string[], opts: DoctorOptions, domain: string): Promise<boolean> {
+  const inScope = (it: Record<string, unknown>) => scope.includes(nsOf(it));
+  const client = opts.target !== undefined && opts.target.kind !== 'Service';
+  const scopedServices = read.items.filter((it) => it.kind === 'Service' && inScope(it));
+  const elsewhere = scopedServices.some((it) => {
+    const spec = (it.spec ?? {}) as { type?: string; externalName?: string };
+    const host = typeof spec.externalName === 'string' ? spec.externalName.toLowerCase().replace(/\.$/, '') : '';
+    const m = spec.type === 'ExternalName' && host.endsWith(`.svc.${domain}`) ? host.slice(0, -`.svc.${domain}`.length).split('.') : [];
+    return m.length >= 2 && !scope.includes(m.at(-1)!);
+  });
+  const policies = read.items.some((it) => it.kind === 'NetworkPolicy');
+  const jobs: Promise<void>[] = [];
+  const add = (kind: string, what: string, p: Promise<{ items: Record<string, unknown>[]; gap?: Gap }>) => jobs.push(p.then((r) => {
+    read.items.push(...r.items.filter((it) => kind === 'ConfigMap' || !inScope(it)));
+    if (r.gap) read.gaps.push({ kind: `${kind} (cluster-wide)`, reason: `${r.gap.reason}; only namespace ${scope.join(', ')} was read, so ${what}` });
+  }));
+  const wide = policies || client || elsewhere || scopedServices.length === 0;
+  if (wide) {
+    add('Pod', 'clients and backends in other namespaces are not shown', listClusterWide(read.reader, byKind('Pod')));
+    add('Service', 'names of other namespaces are not judged', listClusterWide(read.reader, byKind('Service')));
+    add('EndpointSlice', 'endpoints of other namespaces are not shown', listClusterWide(read.reader, byKind('EndpointSlice')));
+  }
+  if (client) for (const ns of scope) add('ConfigMap', 'configuration its pods mount is not followed', listClusterWide(read.reader, CONFIGMAPS, 500, ns));
+  await Promise.all(jobs).finally(() => read.reader.close());
+  read.gaps.forEach((g) => g.kind === 'ConfigMap (cluster-wide)' && (g.kind = 'ConfigMap'));
+  return wide;
+}
 
 /** Whether some Service read has a selector that matches no pod of its namespace. */
 function selectsNothing(items: Record<string, unknown>[]): boolean {
@@ -200,11 +273,41 @@ export interface Filter {
   selector?: string;
   target?: { namespace: string; name: string };
   namespace?: string;
+  /** The namespace's pods dial Services: without a Service of its own it is a client view. */
+  clients?: boolean;
+}
+
+/** Rules about the way from a client to a Service: their findings sit on the client, maybe next door. */
+const DIAL_RULES = new Set(['network-policy-blocks-service', 'network-policy-blocks-dns', 'dns-reference-unknown-service']);
+
+const objKey = (o: { kind: string; namespace?: string; name: string }) => `${o.kind}|${o.namespace ?? ''}|${o.name}`;
+
+/**
+ * Findings on clients (in any namespace) about their way to the picked Services: a policy that
+ * blocks them (at either end), their DNS egress, a name that resolves to nothing there.
+ */
+export function nextDoor(graph: ServiceGraph, findings: readonly Finding[], picked: readonly ServiceNode[]): Finding[] {
+  const services = new Set(picked);
+  const namespaces = new Set(picked.map((s) => s.object.namespace));
+  const clients = new Set<string>();
+  for (const e of references(graph)) {
+    const r = e.resolution;
+    const hit = ((r.kind === 'service' || r.kind === 'pod') && services.has(r.service)) || (r.kind === 'missing' && namespaces.has(r.namespace));
+    if (!hit) continue;
+    clients.add(objKey(e.site.object));
+    for (const t of e.site.clients) clients.add(objKey(t.owner));
+  }
+  const about = (f: Finding) => {
+    if (f.ruleId !== 'network-policy-blocks-service') return true;
+    return (f.related ?? []).some((r) => r.object?.kind === 'Service' && picked.some((s) => s.object.namespace === r.object!.namespace && s.object.name === r.object!.name));
+  };
+  return findings.filter((f) => DIAL_RULES.has(f.ruleId) && f.object && clients.has(objKey(f.object)) && about(f));
 }
 
 /**
- * Keeps the findings about the Services a -l selector, svc/NAME or -n picks. A filter that
- * picks no Service is a usage error (exit 2), never "no problems".
+ * Keeps the findings about the Services a -l selector, svc/NAME or -n picks, and the findings
+ * on their clients next door. A filter that picks no Service is a usage error (exit 2), never
+ * "no problems" — unless the namespace's pods dial Services (a client view, `clients`).
  */
 export function selectFindings(result: DoctorResult, opts: Filter): Finding[] {
   const match = opts.selector ? parseLabelSelector(opts.selector) : () => true;
@@ -212,17 +315,98 @@ export function selectFindings(result: DoctorResult, opts: Filter): Finding[] {
     .filter((s) => !opts.namespace || s.object.namespace === opts.namespace)
     .filter((s) => !opts.target || (s.object.namespace === opts.target.namespace && s.object.name === opts.target.name))
     .filter((s) => match(stringMap((s.object.body.metadata as Record<string, unknown> | undefined)?.labels)));
-  if (picked.length === 0 && (opts.selector || opts.target || opts.namespace)) throw new UsageError(nothingPicked(opts));
+  if (picked.length === 0 && (opts.selector || opts.target || (opts.namespace && !opts.clients))) throw new UsageError(nothingPicked(opts));
+  const near = nextDoor(result.graph, result.findings, picked);
+  const keepNear = (f: Finding) => near.includes(f);
   // Cluster DNS is everyone's problem; other findings stay within the namespace asked for.
-  const inScope = (f: Finding) => f.ruleId === 'cluster-dns-unhealthy' || !opts.namespace || f.object?.namespace === opts.namespace;
+  const inScope = (f: Finding) => f.ruleId === 'cluster-dns-unhealthy' || !opts.namespace || f.object?.namespace === opts.namespace || keepNear(f);
   if (!opts.selector && !opts.target) return result.findings.filter(inScope);
   const keep = new Set(picked.map((s) => `${s.object.namespace}/${s.object.name}`));
-  return result.findings.filter((f) => f.object?.kind === 'Service' && keep.has(`${f.object.namespace}/${f.object.name}`));
+  return result.findings.filter((f) => (f.object?.kind === 'Service' && keep.has(`${f.object.namespace}/${f.object.name}`)) || keepNear(f));
 }
 
 function nothingPicked(opts: Filter): string {
   if (opts.target) return `no Service ${opts.target.namespace}/${opts.target.name} (give its namespace with -n)`;
   const where = opts.namespace ? ` in namespace ${opts.namespace}` : '';
   if (opts.selector) return `no Service matches -l ${opts.selector}${where}`;
-  return `no Service in namespace ${opts.namespace} (check the name with kubectl get namespaces)`;
+  return `no Service in namespace ${opts.namespace}, and no pod there dials one (check the name with kubectl get namespaces)`;
+}
+
+export interface DoctorCliOptions extends DoctorOptions {
+  from?: string;
+  config?: string;
+  clusterDomain?: string;
+  format?: Format[];
+  outputFile?: string[];
+  failLevel?: Severity;
+}
+
+/**
+ * `svclint doctor [target]`: reads the cluster, runs the rules and shows what was asked for
+ * (a report, a Service's chain, a workload's client view). The exit code follows what is
+ * shown: 1 for a finding at the fail level or a ✘ in a chain or client view.
+ */
+export async function doctorCommand(target: string | undefined, opts: DoctorCliOptions, io: CliIO, mark: (phase: string) => void): Promise<number> {
+  mark('modules');
+  if (target) opts.target = parseTarget(target, opts.namespace ?? 'default');
+  const svcTarget = opts.target?.kind === 'Service' ? { namespace: opts.target.namespace, name: opts.target.name } : undefined;
+  const client = opts.target && opts.target.kind !== 'Service' ? opts.target : undefined;
+  kubectlOutputHabit(opts, io);
+  const config = await resolveConfig(io, { config: opts.config, clusterDomain: opts.clusterDomain });
+  const result = opts.from ? await doctorFrom(opts.from, opts, config, io) : await doctorLive(opts, config, io);
+  const sources = sourceTexts(result.files ?? []);
+  const namespace = opts.allNamespaces ? undefined : opts.namespace;
+  const fail = opts.failLevel ?? config.failLevel ?? 'error';
+  const atFail = (fs: readonly Finding[]) => fs.some((f) => severityRank(f.severity) >= severityRank(fail));
+  const { chainView } = await import('../doctor/chain.js');
+  const { clientView, dialingWorkloads } = await import('../doctor/client.js');
+  const unread = (ns: string) => {
+    const gaps = (result.gaps ?? []).filter((g) => !g.namespace || g.namespace === ns);
+    return gaps.length ? `  ! not checked, could not be read: ${[...new Set(gaps.map((g) => g.kind))].join(', ')}\n` : '';
+  };
+  // A namespace without a Service whose pods dial Services is a client view of those pods.
+  const clients = !client && !svcTarget && !opts.selector && namespace && !result.graph.servicesIn(namespace).length ? dialingWorkloads(result.graph, namespace) : [];
+  const views = client ? [client] : clients;
+  const findings = client ? clientFindings(result, client) : selectFindings(result, { selector: opts.selector, target: svcTarget, namespace, clients: clients.length > 0 });
+  if (views.length && !opts.format?.length) {
+    const shown = views.map((v) => clientView(result.graph, v, result.findings));
+    emit(io, shown.map((v) => v.text).join('\n') + unread(views[0]!.namespace), opts.outputFile?.[0]);
+    return shown.some((v) => v.failed) || atFail(findings) ? EXIT.findings : EXIT.ok;
+  }
+  if (svcTarget && !opts.format?.length) {
+    const svc = result.graph.service(svcTarget.namespace, svcTarget.name)!;
+    const text = chainView(result.graph, svc, result.findings);
+    emit(io, text + unread(svc.object.namespace), opts.outputFile?.[0]);
+    return text.includes('✘') || atFail(findings) ? EXIT.findings : EXIT.ok;
+  }
+  const code = atFail(findings) ? EXIT.findings : EXIT.ok;
+  const counts = countBySeverity(findings);
+  const notChecked = [...new Set((result.gaps ?? []).map((g) => `${g.kind}${g.namespace ? ` in ${g.namespace}` : ''}`))];
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: result.files?.length ?? 0, objects: result.graph.objects.length, services: result.graph.services.length, scope: readScope(result, namespace), ...(notChecked.length ? { notChecked } : {}) };
+  const outputs = pairOutputs(opts.format, opts.outputFile);
+  checkOutputFiles(outputs.map((o) => o.file), { files: [...sources.keys()].map((p) => ({ path: p })), problems: opts.from ? [{ filePath: opts.from }] : [] }, io.cwd);
+  const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
+  const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
+  for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
+  return code;
+}
+
+/** A client view's findings: those on the workload and its pods, and on the Services they dial or own. */
+function clientFindings(result: DoctorResult, target: Target): Finding[] {
+  const g = result.graph;
+  const pods = g.objects.filter((o) => o.kind === 'Pod' && o.namespace === target.namespace && (target.kind === 'Pod' ? o.name === target.name : workloadOf(g, o) === `${target.kind} ${target.namespace}/${target.name}`));
+  if (!pods.length && !g.objects.some((o) => o.kind === target.kind && o.namespace === target.namespace && o.name === target.name)) {
+    throw new UsageError(`no ${target.kind} ${target.namespace}/${target.name} (give its namespace with -n)`);
+  }
+  const keys = new Set([`${target.kind}|${target.namespace}|${target.name}`, ...pods.map((p) => `Pod|${p.namespace}|${p.name}`)]);
+  const templates = new Set(pods.map((p) => g.templateOf(p)).filter((t) => t !== undefined));
+  const services = new Set<string>();
+  for (const e of references(g)) {
+    if (!e.site.clients.some((t) => templates.has(t))) continue;
+    keys.add(`${e.site.object.kind}|${e.site.object.namespace}|${e.site.object.name}`);
+    const r = e.resolution;
+    if (r.kind === 'service' || r.kind === 'pod') services.add(`Service|${r.service.object.namespace}|${r.service.object.name}`);
+  }
+  for (const s of g.services) if (s.backends.some((b) => pods.includes(b.owner))) services.add(`Service|${s.object.namespace}|${s.object.name}`);
+  return result.findings.filter((f) => f.ruleId === 'cluster-dns-unhealthy' || (f.object && (keys.has(`${f.object.kind}|${f.object.namespace}|${f.object.name}`) || services.has(`${f.object.kind}|${f.object.namespace}|${f.object.name}`))));
 }

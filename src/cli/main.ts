@@ -1,17 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { FORMATS, countBySeverity, format, type Format } from '../report/index.js';
+import { FORMATS } from '../report/index.js';
 import { computeRoutes, formatRoutesText } from '../graph/routes.js';
 import { checkOutputFiles } from '../report/write.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
 import { UsageError } from '../errors.js';
-import { severityRank, type Severity } from '../types/finding.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
-import type { DoctorOptions } from './doctor.js';
-import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
-import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, sourceTexts, type InputOpts, type ReportOpts } from './lint-command.js';
+import type { DoctorCliOptions } from './doctor.js';
+import { ArgumentError, EXIT, type CliIO } from './io.js';
+import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, printableConfig, report, reportOptions, resolveConfig, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
 import { mark, startTiming, timingLine } from '../timing.js';
 
@@ -95,7 +94,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   program
     .command('doctor')
     .description('explain why live Services have no working backends (read-only: only get and list)')
-    .argument('[target]', 'svc/NAME: one Service in depth')
+    .argument('[target]', 'svc/NAME: one Service in depth; deploy/NAME, sts/NAME, ds/NAME or pod/NAME: what that workload dials, link by link')
     .option('-n, --namespace <name>', 'only this namespace (default: the whole cluster)')
     .option('-A, --all-namespaces', 'the whole cluster')
     .option('-l, --selector <labels>', 'only Services with these labels (key=value,key!=value,key,!key)')
@@ -165,15 +164,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-interface DoctorCliOptions extends DoctorOptions {
-  from?: string;
-  config?: string;
-  clusterDomain?: string;
-  format?: Format[];
-  outputFile?: string[];
-  failLevel?: Severity;
-}
-
 async function doctorAction(target: string | undefined, opts: DoctorCliOptions, io: CliIO): Promise<number> {
   startTiming(io.env);
   mark('startup');
@@ -186,39 +176,8 @@ async function doctorAction(target: string | undefined, opts: DoctorCliOptions, 
 }
 
 async function doctorRun(target: string | undefined, opts: DoctorCliOptions, io: CliIO, mark: (phase: string) => void): Promise<number> {
-  const { doctorLive, doctorFrom, selectFindings, kubectlOutputHabit, readScope } = await import('./doctor.js');
-  const { chainView } = await import('../doctor/chain.js');
-  mark('modules');
-  let svcTarget: { namespace: string; name: string } | undefined;
-  if (target) {
-    const m = /^(?:svc|service|services)\/([a-z0-9-]+)$/.exec(target);
-    if (!m) throw new UsageError(`'${target}' is not svc/NAME`);
-    svcTarget = { namespace: opts.namespace ?? 'default', name: m[1]! };
-  }
-  kubectlOutputHabit(opts, io);
-  const config = await resolveConfig(io, { config: opts.config, clusterDomain: opts.clusterDomain });
-  const result = opts.from ? await doctorFrom(opts.from, opts, config, io) : await doctorLive(opts, config, io);
-  const sources = sourceTexts(result.files ?? []);
-  const namespace = opts.allNamespaces ? undefined : opts.namespace;
-  const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace });
-  const fail = opts.failLevel ?? config.failLevel ?? 'error';
-  const code = findings.some((f) => severityRank(f.severity) >= severityRank(fail)) ? EXIT.findings : EXIT.ok;
-  if (svcTarget && !opts.format?.length) {
-    const svc = result.graph.service(svcTarget.namespace, svcTarget.name)!;
-    const unread = (result.gaps ?? []).filter((g) => !g.namespace || g.namespace === svc.object.namespace);
-    const notRead = unread.length ? `  ! not checked, could not be read: ${[...new Set(unread.map((g) => g.kind))].join(', ')}\n` : '';
-    emit(io, chainView(result.graph, svc, result.findings) + notRead, opts.outputFile?.[0]);
-    return code;
-  }
-  const counts = countBySeverity(findings);
-  const notChecked = [...new Set((result.gaps ?? []).map((g) => `${g.kind}${g.namespace ? ` in ${g.namespace}` : ''}`))];
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: result.files?.length ?? 0, objects: result.graph.objects.length, services: result.graph.services.length, scope: readScope(result, namespace), ...(notChecked.length ? { notChecked } : {}) };
-  const outputs = pairOutputs(opts.format, opts.outputFile);
-  checkOutputFiles(outputs.map((o) => o.file), { files: [...sources.keys()].map((p) => ({ path: p })), problems: opts.from ? [{ filePath: opts.from }] : [] }, io.cwd);
-  const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
-  const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
-  for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
-  return code;
+  const { doctorCommand } = await import('./doctor.js');
+  return doctorCommand(target, opts, io, mark);
 }
 
 /** Entry point of bin/svclint.js. */

@@ -2,7 +2,7 @@ import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Finding } from '../types/finding.js';
 import { describe, formatPath, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
-import { hasReadyEndpoints, liveNodes, podStory, proxyView, publishedEndpoints, workloadOf } from '../graph/live.js';
+import { hasReadyEndpoints, liveNodes, podStory, proxyView, publishedEndpoints, rolloutOfPod, workloadOf } from '../graph/live.js';
 import { resolveHost } from '../graph/dns.js';
 import { policyLink } from '../graph/netpol.js';
 
@@ -93,12 +93,15 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
   return `${out.join('\n')}\n`;
 }
 
-function externalName(graph: ServiceGraph, svc: ServiceNode): string[] {
+export function externalName(graph: ServiceGraph, svc: ServiceNode): string[] {
   const host = (svc.externalName ?? '?').replace(/\.$/, '');
   const out = [`  ${NOTE} ExternalName: a CNAME to ${host}; no selector, no endpoints`];
   if (!host.endsWith(`.svc.${graph.settings.clusterDomain}`)) return out;
   const r = resolveHost(graph, host, svc.object.namespace);
-  if (r.kind === 'missing') out.push(`  ${BAD} ${host} names Service ${r.namespace}/${r.name}, which does not exist`);
+  const ns = host.slice(0, -`.svc.${graph.settings.clusterDomain}`.length).split('.');
+  const namespaces = graph.objects.filter((o) => o.kind === 'Namespace');
+  if (ns.length === 2 && namespaces.length && !namespaces.some((o) => o.name === ns[1])) out.push(`  ${BAD} ${host} names Service ${ns[1]}/${ns[0]}, but namespace ${ns[1]} does not exist`);
+  else if (r.kind === 'missing') out.push(`  ${BAD} ${host} names Service ${r.namespace}/${r.name}, which does not exist`);
   else if (r.kind === 'service') {
     const t = r.service;
     const ready = hasReadyEndpoints(t);
@@ -119,6 +122,8 @@ function selected(graph: ServiceGraph, svc: ServiceNode, findings: Finding[]): s
     const w = workloadOf(graph, p.t.owner);
     out.push(`      ${describe(refOf(p.t.owner))}${w ? ` (${w})` : ''}: ${p.s.reasons.join('; ') || 'not ready'}`);
   }
+  const rollouts = new Map(pods.filter((x) => !x.s.ready).map((x) => rolloutOfPod(graph, x.t.owner)).filter((r) => r !== undefined).map((r) => [r.deployment.name, r]));
+  for (const r of rollouts.values()) out.push(`  ${BAD} ${r.text}`, `      fix: ${r.fix}`);
   // The nodes these pods run on, when one is not Ready or is cordoned.
   const nodes = new Map(liveNodes(graph).map((n) => [n.name, n]));
   const on = new Set(pods.map((p) => (isRecord(p.t.owner.body.spec) ? p.t.owner.body.spec.nodeName : undefined)).filter((n): n is string => typeof n === 'string'));

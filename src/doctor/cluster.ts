@@ -15,6 +15,11 @@ export interface Resource {
   fieldSelector?: string;
   /** Keep only the newest this many (Events). */
   keep?: number;
+  /**
+   * Read cluster-wide even when namespaces are asked for (NetworkPolicies: a policy in the
+   * client's namespace decides its egress), falling back to the namespaces when forbidden.
+   */
+  wide?: boolean;
 }
 
 export const RESOURCES: Resource[] = [
@@ -31,11 +36,14 @@ export const RESOURCES: Resource[] = [
   { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs' },
   { apiVersion: 'batch/v1', kind: 'CronJob', plural: 'cronjobs' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies', wide: true },
   { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', clusterScoped: true },
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', plural: 'httproutes', optional: true },
   { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', plural: 'rollouts', optional: true },
 ];
+
+/** ConfigMaps: read only for a client view (a workload's mounted configuration), in its namespace. */
+export const CONFIGMAPS: Resource = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' };
 
 /** v1 Endpoints: read only on clusters that serve no discovery.k8s.io/v1 EndpointSlices. */
 export const ENDPOINTS: Resource = { apiVersion: 'v1', kind: 'Endpoints', plural: 'endpoints' };
@@ -240,7 +248,19 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
       return [];
     }
   };
-  const jobs = RESOURCES.flatMap((r) => (r.clusterScoped ? [undefined] : scopes).map((ns) => () => read(r, ns)));
+  /** A `wide` kind in a scoped run: one cluster-wide list, or the namespaces when that is forbidden. */
+  const readWide = async (r: Resource): Promise<Record<string, unknown>[]> => {
+    try {
+      return await reader.list(r, undefined, pageSize);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.fatal) fatal(err);
+      gaps.push({ kind: `${r.kind} (cluster-wide)`, reason: `${gapReason(err as ApiError)}; only namespace ${scopes.join(', ')} was read, so its policies elsewhere are not judged` });
+      const out: Record<string, unknown>[] = [];
+      for (const ns of scopes) out.push(...(await read(r, ns)));
+      return out;
+    }
+  };
+  const jobs = RESOURCES.flatMap((r) => (r.clusterScoped || (r.wide && opts.namespaces) ? [undefined] : scopes).map((ns) => () => (r.wide && opts.namespaces ? readWide(r) : read(r, ns))));
   let dns = undefined as Awaited<ReturnType<typeof readDns>> | undefined;
   try {
     // Services first and alone: when none can be read, nothing else matters.
@@ -269,9 +289,9 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
 }
 
 /** One cluster-wide paged list (after readCluster, on its reader); what forbids it becomes a gap. */
-export async function listClusterWide(reader: ClusterReader, r: Resource, pageSize = 500): Promise<{ items: Record<string, unknown>[]; gap?: Gap }> {
+export async function listClusterWide(reader: ClusterReader, r: Resource, pageSize = 500, namespace?: string): Promise<{ items: Record<string, unknown>[]; gap?: Gap }> {
   try {
-    return { items: await reader.list(r, undefined, pageSize) };
+    return { items: await reader.list(r, namespace, pageSize) };
   } catch (err) {
     if (!(err instanceof ApiError) || err.fatal) throw fatalError(reader.server, err instanceof ApiError ? err : new ApiError('garbage', String(err)));
     return { items: [], gap: { kind: r.kind, reason: gapReason(err) } };
@@ -306,7 +326,7 @@ async function readDnsOrGap(reader: ClusterReader, fatal: (err: unknown) => neve
   }
 }
 
-const byKind = (kind: string): Resource => RESOURCES.find((r) => r.kind === kind)!;
+export const byKind = (kind: string): Resource => RESOURCES.find((r) => r.kind === kind)!;
 const DNS_POD = byKind('Pod');
 const DNS_SLICE = byKind('EndpointSlice');
 

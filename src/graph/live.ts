@@ -89,28 +89,48 @@ type Graphish = { objects: readonly Obj[] };
 
 export interface NodeState {
   name: string;
+  /** The node's Ready condition is True: the node-lifecycle controller's taints may lag behind it. */
   ready: boolean;
   cordoned: boolean;
   /** Why pods there get no traffic, in words (undefined for a Ready node). */
   problem?: string;
+  /** The node-lifecycle taints, once per key with their effects: they matter for scheduling only. */
+  taints: { key: string; effects: string[] }[];
 }
 
 const TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready'];
 
-/** A node's Ready condition, its not-ready/unreachable taints and spec.unschedulable (cordon). */
+/** `node.kubernetes.io/not-ready` (NoSchedule, NoExecute): a taint named once, with its effects. */
+export function taintText(t: { key: string; effects: string[] }): string {
+  return `${code(t.key)}${t.effects.length ? ` (${t.effects.join(', ')})` : ''}`;
+}
+
+/**
+ * A node's Ready condition, its not-ready/unreachable taints and spec.unschedulable (cordon).
+ * The condition decides: the node-lifecycle controller adds and removes the taints after it
+ * sees the condition change, so a taint on a node whose Ready is True is lag, not a fault.
+ */
 export function nodeState(o: Obj): NodeState {
   const status = isRecord(o.body.status) ? o.body.status : {};
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
   const cond = arr(status.conditions).find((c) => c.type === 'Ready');
   const ready = cond?.status === 'True';
-  const taints = arr(spec.taints).map((t) => String(t.key)).filter((k) => TAINTS.includes(k));
+  const byKey = new Map<string, string[]>();
+  for (const t of arr(spec.taints)) {
+    const k = String(t.key);
+    if (!TAINTS.includes(k)) continue;
+    const effects = byKey.get(k) ?? [];
+    if (typeof t.effect === 'string' && !effects.includes(t.effect)) effects.push(t.effect);
+    byKey.set(k, effects);
+  }
+  const taints = [...byKey].map(([key, effects]) => ({ key, effects }));
   let problem: string | undefined;
-  if (!ready || taints.length) {
+  if (!ready) {
     const what = !cond ? 'has no Ready condition' : cond.status === 'Unknown' ? 'is unreachable (Ready is Unknown' : `is NotReady (Ready is ${String(cond.status)}`;
     const why = cond && typeof cond.reason === 'string' ? `: ${cond.reason}${typeof cond.message === 'string' ? `, ${firstLine(cond.message)}` : ''}` : '';
-    problem = `node ${code(o.name)} ${what}${cond ? `${why})` : ''}${taints.length ? `, tainted ${list(taints.map((t) => code(t)))}` : ''}`;
+    problem = `node ${code(o.name)} ${what}${cond ? `${why})` : ''}${taints.length ? `, tainted ${list(taints.map(taintText))}` : ''}`;
   }
-  return { name: o.name, ready: ready && !taints.length, cordoned: spec.unschedulable === true, problem };
+  return { name: o.name, ready, cordoned: spec.unschedulable === true, problem, taints };
 }
 
 function firstLine(s: string, max = 160): string {
@@ -165,13 +185,14 @@ export function liveNodes(graph: Graphish): NodeState[] {
 }
 
 /** The newest Warning event about a pod (Unhealthy, BackOff, FailedScheduling, FailedMount...), in one line. */
-export function latestEvent(graph: Graphish, pod: Obj): { reason: string; message: string; text: string } | undefined {
+export function latestEvent(graph: Graphish, pod: Obj): { reason: string; message: string; full: string; text: string } | undefined {
   // A pod recreated under the same name (StatefulSets) is another object: match the uid when both have one.
   const uid = metaOf(pod).uid;
   const e = liveIndex(graph).events.get(key('Pod', pod.namespace, pod.name))?.find((x) => !uid || !isRecord(x.involvedObject) || !x.involvedObject.uid || x.involvedObject.uid === uid);
   if (!e) return undefined;
   const count = typeof e.count === 'number' && e.count > 1 ? ` (×${e.count})` : '';
-  return { reason: String(e.reason), message: firstLine(String(e.message ?? '')), text: `event ${String(e.reason)}: ${firstLine(String(e.message ?? ''))}${count}` };
+  const full = firstLine(String(e.message ?? ''), Infinity);
+  return { reason: String(e.reason), message: firstLine(String(e.message ?? '')), full, text: `event ${String(e.reason)}: ${firstLine(String(e.message ?? ''))}${count}` };
 }
 
 /** podState, plus the node the pod runs on and the kubelet's latest words about it. */
@@ -183,9 +204,16 @@ export function podStory(graph: Graphish, pod: Obj): PodState {
   // A node that stopped reporting explains everything else: the pod's status is stale.
   const reasons = node?.problem ? [`its ${node.problem}`, ...s.reasons.filter((r) => !r.startsWith('its Ready condition is not True'))] : [...s.reasons];
   const event = latestEvent(graph, pod);
-  // The scheduler's message is often the PodScheduled condition's too: say it once.
-  if (event && !reasons.some((r) => r.includes(event.message))) reasons.push(event.text);
+  // The scheduler's message is often the PodScheduled condition's too: say it once (compared
+  // whole, not as the line cut for display, which a long message never equals).
+  if (event && !reasons.some((r) => r.includes(event.full) || event.full.includes(stripReason(r)))) reasons.push(event.text);
   return { ...s, reasons };
+}
+
+/** The text a reason quotes in parentheses (`it is not scheduled (…)`), to compare with an event's message. */
+function stripReason(r: string): string {
+  const m = /\((.+)\)$/s.exec(r);
+  return m && m[1]!.length >= 20 ? m[1]! : '\u0000';
 }
 
 export interface Revision {
@@ -295,4 +323,50 @@ export function hasReadyEndpoints(svc: { ports: readonly { name?: string; protoc
     const v = proxyView(svc.endpointObjects, p);
     return v.used.length > 0 && !v.fallback;
   });
+}
+
+export interface RolloutStory {
+  deployment: Obj;
+  /** What the rollout did, in words. */
+  text: string;
+  /** The command that goes back to the revision that served. */
+  fix: string;
+}
+
+const replicasOf = (o: Obj): number => {
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const status = isRecord(o.body.status) ? o.body.status : {};
+  return Math.max(typeof spec.replicas === 'number' ? spec.replicas : 0, typeof status.replicas === 'number' ? status.replicas : 0);
+};
+
+/**
+ * A Deployment rollout that failed: its `Progressing` condition says
+ * `ProgressDeadlineExceeded` (the deployment controller gave up waiting for the new pods),
+ * with what happened to the old pods (scaled away, as `maxUnavailable: 100%` allows).
+ */
+export function rolloutStory(graph: Graphish, deployment: Obj): RolloutStory | undefined {
+  const status = isRecord(deployment.body.status) ? deployment.body.status : {};
+  const progressing = arr(status.conditions).find((c) => c.type === 'Progressing');
+  if (progressing?.status !== 'False' || progressing.reason !== 'ProgressDeadlineExceeded') return undefined;
+  const ns = deployment.namespace;
+  const sets = liveIndex(graph).replicaSets.get(`${ns}/${deployment.name}`) ?? [];
+  const newest = sets.reduce<Obj | undefined>((a, b) => (!a || revisionNumber(b) > revisionNumber(a) ? b : a), undefined);
+  const older = sets.filter((r) => r !== newest && Number.isFinite(revisionNumber(r))).sort((a, b) => revisionNumber(b) - revisionNumber(a));
+  const spec = isRecord(deployment.body.spec) ? deployment.body.spec : {};
+  const ru = isRecord(spec.strategy) && isRecord(spec.strategy.rollingUpdate) ? spec.strategy.rollingUpdate : {};
+  const deadline = typeof spec.progressDeadlineSeconds === 'number' ? spec.progressDeadlineSeconds : 600;
+  const parts = [`the rollout of Deployment ${ns}/${deployment.name}${newest ? ` to revision ${revisionNumber(newest)}` : ''} failed: its new pods did not become available within progressDeadlineSeconds ${deadline} (Progressing is False: ProgressDeadlineExceeded${typeof progressing.message === 'string' ? `, ${firstLine(progressing.message)}` : ''})`];
+  const previous = older[0];
+  if (previous && older.every((r) => replicasOf(r) === 0)) {
+    const why = ru.maxUnavailable !== undefined ? ` (maxUnavailable ${code(String(ru.maxUnavailable))} let the controller remove them before the new ones were ready)` : spec.strategy && isRecord(spec.strategy) && spec.strategy.type === 'Recreate' ? ' (strategy Recreate removes them first)' : '';
+    parts.push(`the pods of revision ${revisionNumber(previous)} (ReplicaSet ${code(previous.name)}) were scaled away${why}, so no old pod serves either`);
+  }
+  const back = previous ? ` (back to revision ${revisionNumber(previous)})` : '';
+  return { deployment, text: parts.join('; '), fix: `kubectl rollout undo deployment/${deployment.name} -n ${ns}${back}` };
+}
+
+/** The failed rollout behind a pod, when the pod belongs to a Deployment whose rollout failed. */
+export function rolloutOfPod(graph: Graphish, pod: Obj): RolloutStory | undefined {
+  const rev = revisionOf(graph, pod);
+  return rev ? rolloutStory(graph, rev.deployment) : undefined;
 }
