@@ -147,10 +147,10 @@ const nsOf = (it: Record<string, unknown>): string => ((it.metadata ?? {}) as { 
 
 /**
  * A scoped run still sees the causes next door, with a fixed number of extra lists (never one
- * per Service, pod or namespace): when a NetworkPolicy exists anywhere (clients elsewhere, and
- * their egress), when the run is a client view or the namespace has no Service (what its pods
- * dial lives elsewhere), or when an ExternalName points at another namespace, the pods,
- * Services and EndpointSlices of the whole cluster are read. A client view also reads the
+ * per Service, pod or namespace). The pods, Services and EndpointSlices of the whole cluster
+ * are read when a NetworkPolicy in scope may block clients from elsewhere or one elsewhere
+ * limits some pods' egress, when the run is a client view or the namespace has no Service
+ * (what its pods dial lives elsewhere), or when an ExternalName points at another namespace. A client view also reads the
  * ConfigMaps of its namespace (configuration its pods mount). Returns whether pods were read
  * cluster-wide.
  */
@@ -164,7 +164,13 @@ async function widen(read: ClusterRead, scope: string[], opts: DoctorOptions, do
     const m = spec.type === 'ExternalName' && host.endsWith(`.svc.${domain}`) ? host.slice(0, -`.svc.${domain}`.length).split('.') : [];
     return m.length >= 2 && !scope.includes(m.at(-1)!);
   });
-  const policies = read.items.some((it) => it.kind === 'NetworkPolicy');
+  // A policy in scope may block clients from anywhere; one elsewhere matters to them only by
+  // their egress (policyTypes defaults to Egress when the policy has egress rules).
+  const egress = (it: Record<string, unknown>) => {
+    const spec = (it.spec ?? {}) as { policyTypes?: unknown; egress?: unknown };
+    return Array.isArray(spec.policyTypes) ? spec.policyTypes.includes('Egress') : spec.egress !== undefined;
+  };
+  const policies = read.items.some((it) => it.kind === 'NetworkPolicy' && (inScope(it) || egress(it)));
   const jobs: Promise<void>[] = [];
   const add = (kind: string, what: string, p: Promise<{ items: Record<string, unknown>[]; gap?: Gap }>) => jobs.push(p.then((r) => {
     read.items.push(...r.items.filter((it) => kind === 'ConfigMap' || !inScope(it)));

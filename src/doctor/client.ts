@@ -77,6 +77,26 @@ function portText(p: ServicePortNode): string {
   return `${p.name ? `${p.name} ` : ''}${p.port ?? '?'}/${p.protocol}`;
 }
 
+/** A fix, indented under the line it mends (snippets keep their own indentation). */
+function fixLines(remediation: string, indent = '      '): string[] {
+  const [first, ...rest] = remediation.split('\n');
+  return [`${indent}  fix: ${first}`, ...rest.map((l) => `${indent}       ${l}`)];
+}
+
+/**
+ * `<svc>.<ns>.svc[.<domain>]` or `<svc>.<ns>` where the cluster has no namespace `<ns>`:
+ * judged only when the Namespace objects were read (a live cluster's full list).
+ */
+function missingNamespace(graph: ServiceGraph, host: string): string | undefined {
+  const namespaces = graph.objects.filter((o) => o.kind === 'Namespace');
+  if (!namespaces.length) return undefined;
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const domain = graph.settings.clusterDomain;
+  const labels = (h.endsWith(`.svc.${domain}`) ? h.slice(0, -`.${domain}`.length) : h).split('.');
+  if (labels.length !== 3 || labels[2] !== 'svc') return undefined;
+  return namespaces.some((o) => o.name === labels[1]) ? undefined : labels[1];
+}
+
 /** Findings of the run on one object, by rule. */
 const on = (findings: readonly Finding[], o: K8sObject, rules: string[]) =>
   findings.filter((f) => rules.includes(f.ruleId) && f.object?.kind === o.kind && f.object.namespace === o.namespace && f.object.name === o.name);
@@ -88,6 +108,11 @@ function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: r
   const site = formatPath(e.site.path);
   const mine = findings.filter((f) => f.ruleId === 'dns-reference-unknown-service' && f.object?.kind === e.site.object.kind && f.object.namespace === e.site.object.namespace && f.object.name === e.site.object.name && f.path === site && f.message.includes(e.host));
   if (r.kind !== 'service' && r.kind !== 'pod') {
+    const gone = r.kind === 'unknown' ? missingNamespace(graph, e.host) : undefined;
+    if (gone) {
+      out.push(`      ${BAD} name: ${code(e.host)} names a Service in namespace ${code(gone)}, which does not exist`);
+      return out;
+    }
     if (r.kind === 'unknown') {
       out.push(`      ${NOTE} ${code(e.host)} is not a Service name of this cluster (an outside name, or not one svclint can judge)`);
       return out;
@@ -123,6 +148,8 @@ function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: r
     const lines = [...new Set(flows.flatMap((f) => f.backends.map((b) => ({ ok: b.verdict.kind === 'allowed', bad: b.verdict.kind === 'blocked', text: `${b.backend.name} :${b.targetPort}/${b.protocol}: ${verdictText(b.verdict)}` }))).map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x) as { ok: boolean; bad: boolean; text: string });
     if (!lines.length) out.push(`      ${NOTE} NetworkPolicy: no ready backend to judge`);
     for (const l of lines.slice(0, 8)) out.push(`      ${l.ok ? OK : l.bad ? BAD : NOTE} NetworkPolicy: ${l.text}`);
+    const fix = findings.find((f) => f.ruleId === 'network-policy-blocks-service' && f.object?.kind === e.site.object.kind && f.object.namespace === e.site.object.namespace && f.object.name === e.site.object.name && f.path === site);
+    if (fix && lines.some((l) => l.bad)) out.push(...fixLines(fix.remediation));
   }
   return out;
 }
@@ -203,6 +230,8 @@ export function clientView(graph: ServiceGraph, target: ClientTarget, findings: 
     if (d && d.protocols.length) {
       const worst = d.protocols.some((p) => p.verdict.kind === 'blocked') ? BAD : d.protocols.some((p) => p.verdict.kind === 'cannot-tell') ? NOTE : OK;
       out.push(`  ${worst} egress to cluster DNS: ${d.protocols.map((p) => `${p.port}/${p.protocol} ${verdictText(p.verdict)}`).join('; ')}`);
+      const fix = findings.find((f) => f.ruleId === 'network-policy-blocks-dns' && f.object?.kind === t.owner.kind && f.object.namespace === t.owner.namespace && f.object.name === t.owner.name);
+      if (fix && worst === BAD) out.push(...fixLines(fix.remediation, ''));
     }
   }
   out.push('', unique.length ? `What it dials (${unique.length}):` : 'What it dials: no host name found in its env, args, command or the ConfigMaps it reads');
