@@ -62,8 +62,12 @@ const rule: Rule = {
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
   check({ graph, report }) {
+    // Objects read from a live cluster passed the API server's own validation: only files
+    // (a saved state, -f manifests) are checked, and the validators load only for them.
+    const objects = graph.objects.filter((o) => !graph.settings.live || o.origin !== undefined || o.overlay);
+    if (!objects.some((o) => hasSchema(o.apiVersion, o.kind))) return;
     const bundle = bundleFor(graph.settings.kubernetesVersion);
-    for (const o of graph.objects) {
+    for (const o of objects) {
       if (!hasSchema(o.apiVersion, o.kind)) continue;
       const validate = bundle.validators[`${o.apiVersion}/${o.kind}`];
       if (!validate || validate(o.body)) continue;

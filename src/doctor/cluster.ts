@@ -254,7 +254,7 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
       return await reader.list(r, undefined, pageSize);
     } catch (err) {
       if (!(err instanceof ApiError) || err.fatal) fatal(err);
-      gaps.push({ kind: `${r.kind} (cluster-wide)`, reason: `${gapReason(err as ApiError)}; only namespace ${scopes.join(', ')} was read, so its policies elsewhere are not judged` });
+      gaps.push({ kind: `${r.kind} (cluster-wide)`, reason: `${gapReason(err as ApiError)}; only namespace ${scopes.join(', ')} was read, so policies in other namespaces are not judged` });
       const out: Record<string, unknown>[] = [];
       for (const ns of scopes) out.push(...(await read(r, ns)));
       return out;
