@@ -57,9 +57,9 @@ beforeAll(async () => {
   await cp.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'svclint-doctor' }, rules: [READ_ONLY] });
   await cp.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'svclint-doctor' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'svclint-doctor' }, subjects: [{ kind: 'User', name: 'doctor', apiGroup: 'rbac.authorization.k8s.io' }] });
   for (const n of ['store', 'front', 'jobs', 'other', 'roll', 'nodes', 'local']) await cp.create(ns(n));
-  // node-1 (registered by the harness) reports Ready, as its kubelet would.
+  // node-1 (registered by the harness) reports Ready and room for pods, as its kubelet would.
   const now = new Date().toISOString();
-  await cp.api('PATCH', '/api/v1/nodes/node-1/status', { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] } }, 'application/merge-patch+json');
+  await cp.api('PATCH', '/api/v1/nodes/node-1/status', { status: { capacity: { pods: '110', cpu: '4', memory: '8Gi' }, allocatable: { pods: '110', cpu: '4', memory: '8Gi' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] } }, 'application/merge-patch+json');
   // Healthy cluster DNS.
   const corefile = '.:53 {\n    errors\n    health\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n        pods insecure\n        fallthrough in-addr.arpa ip6.arpa\n    }\n    forward . /etc/resolv.conf\n    cache 30\n}\n';
   await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: corefile } });
@@ -85,7 +85,10 @@ beforeAll(async () => {
   // jobs: a StatefulSet and a DaemonSet that dial the api through a mounted ConfigMap and args.
   await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'worker-config', namespace: 'jobs' }, data: { 'config.yaml': 'upstream: http://api.store.svc.cluster.local:80\n' } });
   await cp.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'worker', namespace: 'jobs' }, spec: { serviceName: 'worker', replicas: 1, selector: { matchLabels: { app: 'worker' } }, template: template({ app: 'worker' }, { volumeMounts: [{ name: 'cfg', mountPath: '/etc/worker' }] }, { volumes: [{ name: 'cfg', configMap: { name: 'worker-config' } }] }) } });
-  await cp.create({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'jobs' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: template({ app: 'agent' }, { args: ['--server=http://api.store:8080'] }) } });
+  const ds = await cp.create({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'jobs' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: template({ app: 'agent' }, { args: ['--server=http://api.store:8080'] }) } });
+  // The DaemonSet's pod, as its controller writes it (the controller places none on the harness's node).
+  const owner = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: (ds.metadata as { uid: string }).uid, controller: true };
+  await cp.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'agent-node-1', namespace: 'jobs', labels: { app: 'agent' }, ownerReferences: [owner] }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'example/app:1', args: ['--server=http://api.store:8080'] }] } });
   await cp.runPods('jobs', 'app=worker', 1, ready);
   await cp.runPods('jobs', 'app=agent', 1, ready);
 
@@ -160,7 +163,9 @@ describe('scoped runs see the causes next door', () => {
     expect(dns.map((f) => f.object?.namespace)).toContain('front');
     expect(dns.find((f) => f.object?.namespace === 'front')!.message).toContain('NetworkPolicy `front/egress-store-only`');
     // Findings elsewhere that have nothing to do with store stay out.
-    expect(r.findings().filter((f) => !['store', 'front', 'kube-system'].includes(f.object?.namespace ?? ''))).toEqual([]);
+    expect(r.findings().filter((f) => !['store', 'front', 'jobs', 'kube-system'].includes(f.object?.namespace ?? ''))).toEqual([]);
+    // The DaemonSet in jobs dials the api's pod port, not the Service port: that is store's business too.
+    expect(r.findings().filter((f) => f.object?.namespace === 'jobs').map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['dns-reference-unknown-service:port']);
   });
 
   it('finds an ExternalName to a Service that does not exist in another namespace, and one into a namespace that does not exist', () => {

@@ -154,6 +154,25 @@ function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: r
   return out;
 }
 
+/** How many clients of one Service the view lists. */
+const CLIENT_LINES = 10;
+const rank = (v: 'allowed' | 'cannot-tell' | 'blocked' | undefined) => (v === 'blocked' ? 2 : v === 'cannot-tell' ? 1 : 0);
+
+/**
+ * A client pod named by its workload: the Deployment, found through its ReplicaSet, or when
+ * the ReplicaSets of that namespace were not read, from the ReplicaSet's name, which the
+ * deployment controller writes as `<deployment>-<pod-template-hash>`.
+ */
+function clientName(graph: ServiceGraph, o: K8sObject): string {
+  if (o.kind !== 'Pod') return describe(refOf(o));
+  const w = workloadOf(graph, o);
+  const meta = isRecord(o.body.metadata) ? o.body.metadata : {};
+  const hash = isRecord(meta.labels) ? meta.labels['pod-template-hash'] : undefined;
+  const rs = w && /^ReplicaSet [^/]+\/(.+)$/.exec(w);
+  if (rs && typeof hash === 'string' && rs[1]!.endsWith(`-${hash}`)) return `Deployment ${o.namespace}/${rs[1]!.slice(0, -hash.length - 1)}`;
+  return w ?? describe(refOf(o));
+}
+
 /** The Services that select the target's pods, and the clients the run knows of each, with their NetworkPolicy verdicts. */
 function dialledBy(graph: ServiceGraph, pods: K8sObject[]): string[] {
   const mine = new Set(pods);
@@ -165,7 +184,7 @@ function dialledBy(graph: ServiceGraph, pods: K8sObject[]): string[] {
     const clients = new Map<string, { where: string; worst: 'allowed' | 'cannot-tell' | 'blocked' | undefined; verdicts: Set<string> }>();
     for (const e of edges) {
       for (const t of e.site.clients) {
-        const name = (t.owner.kind === 'Pod' ? workloadOf(graph, t.owner) : undefined) ?? describe(refOf(t.owner));
+        const name = clientName(graph, t.owner);
         const c = clients.get(name) ?? { where: `${code(e.text)} in ${e.site.where}`, worst: undefined, verdicts: new Set<string>() };
         for (const f of serviceFlows(graph).filter((x) => x.client.template === t && x.service === svc)) {
           for (const b of f.backends) {
@@ -178,7 +197,9 @@ function dialledBy(graph: ServiceGraph, pods: K8sObject[]): string[] {
       }
     }
     out.push(`  Service ${svc.object.namespace}/${svc.object.name} (${svc.ports.map(portText).join(', ') || 'no ports'}): ${clients.size ? `${clients.size} known client(s)` : 'no known client'}`);
-    for (const [name, c] of clients) {
+    const shown = [...clients].sort(([a, x], [b, y]) => rank(y.worst) - rank(x.worst) || a.localeCompare(b));
+    if (shown.length > CLIENT_LINES) out.push(`    … ${shown.length - CLIENT_LINES} more not shown; the first ${CLIENT_LINES}, worst first:`);
+    for (const [name, c] of shown.slice(0, CLIENT_LINES)) {
       const sign = c.worst === 'blocked' ? BAD : c.worst === 'cannot-tell' ? NOTE : OK;
       out.push(`    ${sign} ${name} dials ${c.where}${c.verdicts.size ? `: ${[...c.verdicts].join('; ')}` : ''}`);
     }

@@ -323,7 +323,7 @@ setInterval(() => {
 
 const PLURALS: Record<string, string> = {
   EndpointSlice: 'endpointslices', Endpoints: 'endpoints', Ingress: 'ingresses', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
-  Role: 'roles', RoleBinding: 'rolebindings', Namespace: 'namespaces', ConfigMap: 'configmaps', Lease: 'leases',
+  Role: 'roles', RoleBinding: 'rolebindings', Namespace: 'namespaces', ConfigMap: 'configmaps', Lease: 'leases', NetworkPolicy: 'networkpolicies',
 };
 
 export const RUNNING = (ip: string, ready: boolean, containers: Record<string, unknown>[] = []) => ({
