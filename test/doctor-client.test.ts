@@ -223,6 +223,11 @@ describe('the client view', () => {
     expect(out).toContain('✘ name: `db.prod.svc.cluster.local` names a Service in namespace `prod`, which does not exist');
     // The fix for the blocked connection is printed under it.
     expect(out).toMatch(/fix: Admit the connection where it is blocked; add to `spec.ingress` of NetworkPolicy store\/default-deny/);
+    // As a report: the findings on the workload's pods and the Services they dial, and exit 1.
+    const json = doctor(['deploy/web', '-n', 'front', '--format', 'json']);
+    expect(json.code).toBe(1);
+    const rules = new Set(json.findings().map((f) => `${f.ruleId}:${f.object?.namespace}`));
+    expect([...rules].sort()).toEqual(['network-policy-blocks-dns:front', 'network-policy-blocks-service:front']);
   });
 
   it('follows mounted ConfigMaps (sts/), args (ds/) and a single pod (pod/), and shows who dials a workload\'s Services', async () => {
