@@ -102,7 +102,7 @@ const on = (findings: readonly Finding[], o: K8sObject, rules: string[]) =>
   findings.filter((f) => rules.includes(f.ruleId) && f.object?.kind === o.kind && f.object.namespace === o.namespace && f.object.name === o.name);
 
 /** One dialled name, link by link: name → Service → port → endpoints → NetworkPolicy. */
-function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: readonly Finding[]): string[] {
+function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: readonly Finding[], clusterResolver = true): string[] {
   const out = [`  → ${code(e.text)} (${e.site.where}${e.site.object.kind === 'ConfigMap' ? ` in ConfigMap ${e.site.object.name}` : ''})`];
   const r = e.resolution;
   const site = formatPath(e.site.path);
@@ -124,6 +124,11 @@ function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: r
   const svc = r.service;
   const how = r.kind === 'pod' ? `a pod of headless Service ${svc.object.namespace}/${svc.object.name}` : `Service ${svc.object.namespace}/${svc.object.name}`;
   const via = r.kind === 'service' ? { short: ' (a bare name: same namespace only)', namespaced: ' (through the search path)', fqdn: '', link: ' (a Service-link variable)' }[r.form] : '';
+  // A Service-link variable is an IP the kubelet injects: it needs no resolver.
+  if (!clusterResolver && !(r.kind === 'service' && r.form === 'link')) {
+    out.push(`      ${BAD} name: ${code(e.host)} is ${how}, but the pods' resolver is not cluster DNS: the name does not resolve there`);
+    return out;
+  }
   out.push(`      ${OK} name: ${code(e.host)} is ${how}${via}`);
   for (const f of mine) out.push(`      ${f.severity === 'error' ? BAD : NOTE} ${f.message}`);
   if (svc.mode === 'external-name') {
@@ -256,7 +261,7 @@ export function clientView(graph: ServiceGraph, target: ClientTarget, findings: 
     }
   }
   out.push('', unique.length ? `What it dials (${unique.length}):` : 'What it dials: no host name found in its env, args, command or the ConfigMaps it reads');
-  for (const e of unique) out.push(...dial(graph, t!, e, findings));
+  for (const e of unique) out.push(...dial(graph, t!, e, findings, res.ok));
   out.push(...dialledBy(graph, pods));
   const text = `${out.join('\n')}\n`;
   return { text, failed: text.includes(BAD) };
