@@ -267,7 +267,7 @@ describe('rollouts, nodes and internalTrafficPolicy', () => {
     const f = r.findings().find((x) => x.object?.name === 'shopfront' && x.ruleId === 'service-no-ready-endpoints')!;
     expect(f.message).toMatch(/the rollout of Deployment roll\/shopfront to revision 2 failed: its new pods did not become available within progressDeadlineSeconds 3 \(Progressing is False: ProgressDeadlineExceeded/);
     expect(f.message).toMatch(/the pods of revision 1 \(ReplicaSet `shopfront-[a-z0-9]+`\) were scaled away \(maxUnavailable `100%`/);
-    expect(f.remediation).toContain('kubectl rollout undo deployment/shopfront -n roll (back to revision 1)');
+    expect(f.remediation).toContain('kubectl rollout undo deployment/shopfront -n roll --to-revision=1');
     const chain = doctor(['svc/shopfront', '-n', 'roll']);
     expect(chain.stdout).toMatch(/✘ the rollout of Deployment roll\/shopfront to revision 2 failed/);
     expect(chain.stdout).toContain('fix: kubectl rollout undo deployment/shopfront -n roll');

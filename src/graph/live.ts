@@ -361,7 +361,7 @@ export function rolloutStory(graph: Graphish, deployment: Obj): RolloutStory | u
     const why = ru.maxUnavailable !== undefined ? ` (maxUnavailable ${code(String(ru.maxUnavailable))} let the controller remove them before the new ones were ready)` : spec.strategy && isRecord(spec.strategy) && spec.strategy.type === 'Recreate' ? ' (strategy Recreate removes them first)' : '';
     parts.push(`the pods of revision ${revisionNumber(previous)} (ReplicaSet ${code(previous.name)}) were scaled away${why}, so no old pod serves either`);
   }
-  const back = previous ? ` (back to revision ${revisionNumber(previous)})` : '';
+  const back = previous ? ` --to-revision=${revisionNumber(previous)}` : '';
   return { deployment, text: parts.join('; '), fix: `kubectl rollout undo deployment/${deployment.name} -n ${ns}${back}` };
 }
 
