@@ -381,7 +381,8 @@ export async function doctorCommand(target: string | undefined, opts: DoctorCliO
   }
   if (svcTarget && !opts.format?.length) {
     const svc = result.graph.service(svcTarget.namespace, svcTarget.name)!;
-    const text = chainView(result.graph, svc, result.findings);
+    const gaps = new Set((result.gaps ?? []).filter((g) => !g.namespace || g.namespace === svc.object.namespace).map((g) => g.kind));
+    const text = chainView(result.graph, svc, result.findings, gaps);
     emit(io, text + unread(svc.object.namespace), opts.outputFile?.[0]);
     return text.includes('✘') || atFail(findings) ? EXIT.findings : EXIT.ok;
   }

@@ -56,7 +56,7 @@ function referrers(graph: ServiceGraph, svc: ServiceNode): { object: K8sObject; 
  * selector and pods (with their nodes and the kubelet's last words), port resolution, the
  * EndpointSlices, the routes kube-proxy programs from them, DNS, and who points at it.
  */
-export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Finding[]): string {
+export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Finding[], unread: ReadonlySet<string> = new Set()): string {
   const o = svc.object;
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
   const ip = typeof spec.clusterIP === 'string' ? spec.clusterIP : 'none';
@@ -71,7 +71,9 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
     out.push(`  ${NOTE} no selector: endpoints come from ${svc.endpointObjects.length} hand-made object(s)`);
     out.push(`  ${mark(ready > 0)} endpoints: ${ready} ready address(es)`);
   } else {
-    out.push(...selected(graph, svc, findings));
+    // Unreadable pods are not missing pods: no ✘ may rest on them.
+    if (unread.has('Pod')) out.push(`  ! selector ${Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',')}: pods could not be read, so selection, readiness and ports are not checked`);
+    else out.push(...selected(graph, svc, findings));
   }
   if (svc.mode !== 'external-name') out.push(...routes(svc, ip));
   const mode = kubeProxyMode(graph);
