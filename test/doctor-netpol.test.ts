@@ -56,6 +56,10 @@ describe('svclint doctor with NetworkPolicy', () => {
     const chain = cli(['doctor', 'svc/api', '-n', 'backend', '-A', '--kubeconfig', cp.kubeconfig('doctor')]).stdout;
     expect(chain).toMatch(/^  ✘ NetworkPolicy: blocks a known client$/m);
     expect(chain).toMatch(/^      Pod shop\/web → Pod backend\/api :8080\/TCP: blocked/m);
+    // Scoped to the Service's namespace, the client next door is still seen, and the view exits 1.
+    const scoped = cli(['doctor', 'svc/api', '-n', 'backend', '--kubeconfig', cp.kubeconfig('doctor')]);
+    expect(scoped.stdout).toMatch(/^  ✘ NetworkPolicy: blocks a known client$/m);
+    expect(scoped.code).toBe(1);
     // The shop namespace gets the label the policy asks for: now the connection is admitted.
     await cp.api('PATCH', '/api/v1/namespaces/shop', { metadata: { labels: { team: 'frontend' } } }, 'application/merge-patch+json');
     expect(doctor([]).findings.filter((f) => f.ruleId.startsWith('network-policy-'))).toEqual([]);
