@@ -9,6 +9,8 @@ export interface HostRef {
   defaultPort?: number;
   /** An SRV name: `_<port-name>._<proto>.<host>`. */
   srv?: { port: string; protocol: string };
+  /** Written with a trailing dot (`api.shop.svc.cluster.local.:80`): an absolute name, no search path. */
+  absolute?: boolean;
   /** A `namespace/name` reference (controller flags, `…service`/`…backend` values): `host` is `<name>.<namespace>`. */
   namespaced?: { namespace: string; name: string };
 }
@@ -18,8 +20,8 @@ const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss
 /** Hosts may be written fully qualified, with a trailing dot (`api.shop.svc.cluster.local.:80`). */
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
-const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})\\.?(?::(\\d{1,5}))?`, 'gi');
-const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})\\.?:(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(\\.?)(?::(\\d{1,5}))?`, 'gi');
+const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})(\\.?):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
 const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
 const NS_NAME = '([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)/([a-z](?:[-a-z0-9]*[a-z0-9])?)(?::(\\d{1,5}))?';
@@ -28,7 +30,7 @@ const FLAG_RE = new RegExp(`--[a-z0-9-]*(?:service|backend)=${NS_NAME}(?![\\w/.-
 const NS_WHOLE_RE = new RegExp(`^${NS_NAME}$`, 'i');
 /** Keys whose whole value may be `namespace/name` of a Service. */
 const NS_KEY = /(service|backend)$/i;
-const WHOLE_RE = new RegExp(`^(${HOST})(?::(\\d{1,5}))?$`, 'i');
+const WHOLE_RE = new RegExp(`^(${HOST})(\\.?)(?::(\\d{1,5}))?$`, 'i');
 
 /** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
 export const HOST_KEY = /(^|[_.-])(host|hostname|addr|address|server|servers|service|endpoint|endpoints|url|uri)$/i;
@@ -58,13 +60,13 @@ export function findHosts(value: string, key?: string): HostRef[] {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     // `http://api:$(PORT)` names a port the text does not show: no default then.
     const open = value[m.index + m[0].length] === ':';
-    add(m, m[2]!, m[3], !m[3] && dflt && !open ? { defaultPort: dflt } : {});
+    add(m, m[2]!, m[4], { ...(!m[4] && dflt && !open ? { defaultPort: dflt } : {}), ...(m[3] ? { absolute: true } : {}) });
   }
-  for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[2]);
+  for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[3], m[2] ? { absolute: true } : {});
   for (const m of value.matchAll(SVC_RE)) add(m, m[1]!);
   if (out.length === 0 && key && HOST_KEY.test(key)) {
     const m = WHOLE_RE.exec(value.trim());
-    if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[2] ? { port: Number(m[2]) } : {}) });
+    if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}) });
   }
   return out;
 }
