@@ -150,6 +150,15 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       });
       break;
     }
+    case 'unknown': {
+      // A bare name in a host position, one edit from a Service of the pod's namespace: a typo the input proves.
+      const name = edge.host.toLowerCase();
+      if (!edge.position || name.includes('.') || edge.text.endsWith('.') || name === 'localhost') break;
+      const near = nearestService(ctx.graph, site.namespace, name);
+      if (!near || ctx.graph.servicesNamed(name).length > 0) break;
+      ctx.report({ ...base, messageId: 'missing', data: { ...data, name: code(name), namespace: code(site.namespace), hint: `; did you mean ${code(near)}?` } });
+      break;
+    }
     default:
       break;
   }

@@ -11,6 +11,8 @@ export interface HostRef {
   srv?: { port: string; protocol: string };
   /** Written with a trailing dot (`api.shop.svc.cluster.local.:80`): an absolute name, no search path. */
   absolute?: boolean;
+  /** In a position that holds only a host (a URL's authority, a whole value under a host key, an upstream): a bare name there is a host. */
+  position?: boolean;
   /** A `namespace/name` reference (controller flags, `…service`/`…backend` values): `host` is `<name>.<namespace>`. */
   namespaced?: { namespace: string; name: string };
 }
@@ -60,13 +62,15 @@ export function findHosts(value: string, key?: string): HostRef[] {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     // `http://api:$(PORT)` names a port the text does not show: no default then.
     const open = value[m.index + m[0].length] === ':';
-    add(m, m[2]!, m[4], { ...(!m[4] && dflt && !open ? { defaultPort: dflt } : {}), ...(m[3] ? { absolute: true } : {}) });
+    add(m, m[2]!, m[4], { ...(!m[4] && dflt && !open ? { defaultPort: dflt } : {}), ...(m[3] ? { absolute: true } : {}), position: true });
   }
-  for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[3], m[2] ? { absolute: true } : {});
+  // The whole value, or one item of a list under a host key (`KAFKA_BROKERS=a:9092,b:9092`), holds only hosts.
+  const whole = new Set([value.trim(), ...(key && HOST_KEY.test(key) ? value.split(/[\s,;]+/) : [])]);
+  for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[3], { ...(m[2] ? { absolute: true } : {}), ...(whole.has(m[0]) ? { position: true } : {}) });
   for (const m of value.matchAll(SVC_RE)) add(m, m[1]!);
   if (out.length === 0 && key && HOST_KEY.test(key)) {
     const m = WHOLE_RE.exec(value.trim());
-    if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}) });
+    if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}), position: true });
   }
   return out;
 }

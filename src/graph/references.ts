@@ -6,6 +6,7 @@ import { getIn } from './pods.js';
 import { resolveFor, resolveHost } from './dns.js';
 import { podResolver, resolverKey } from './pod-dns.js';
 import { findHosts } from './hosts.js';
+import { configFileHosts } from './config-files.js';
 import { findLinks } from './links.js';
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
@@ -148,7 +149,9 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     const value = getIn(site.object.body, site.path);
     if (typeof value !== 'string') continue;
     const groups = resolverGroups(graph, site);
-    for (const ref of findHosts(value, site.key)) {
+    // A mounted file is read by its format; other values (env, args, plain keys) by their text.
+    const refs = (site.object.kind === 'ConfigMap' && site.key !== undefined ? configFileHosts(site.key, value) : undefined) ?? findHosts(value, site.key);
+    for (const ref of refs) {
       const name = ref.absolute ? `${ref.host}.` : ref.host;
       const base = resolveHost(graph, name, site.namespace);
       for (const g of groups) {
@@ -162,6 +165,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
           ...(ref.defaultPort !== undefined ? { defaultPort: ref.defaultPort } : {}),
           ...(ref.srv ? { srv: ref.srv } : {}),
           ...(ref.namespaced ? { namespaced: true } : {}),
+          ...(ref.position ? { position: true } : {}),
           resolution,
           ...(servicePort ? { servicePort } : {}),
         });

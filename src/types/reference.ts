@@ -94,6 +94,8 @@ export interface ReferenceEdge {
   srv?: { port: string; protocol: string };
   /** Written as `namespace/name` (a controller flag or config value), not as a DNS name. */
   namespaced?: boolean;
+  /** Found where only a host can stand (a URL's authority, a whole value under a host key, an nginx upstream server). */
+  position?: boolean;
   resolution: DnsResolution;
   /** The Service port the connection reaches, when the host resolves to a Service and the port is one it exposes. */
   servicePort?: ServicePortNode;
