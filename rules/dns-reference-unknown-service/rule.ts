@@ -6,7 +6,7 @@ import type { DnsResolution } from '../../src/types/reference.js';
 import { fqdnOf, resolveHost } from '../../src/graph/dns.js';
 import { getIn } from '../../src/graph/pods.js';
 import { nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
-import { code, list } from '../../src/text.js';
+import { code, editDistance, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 
 function ignored(ignore: string[], host: string): boolean {
@@ -36,6 +36,21 @@ function allowedPorts(graph: ServiceGraph, svc: ServiceNode): Set<number> {
     }
   }
   return out;
+}
+
+/**
+ * A Service of the namespace one or two edits from a name (two only for names of 12 characters
+ * and more): the evidence that makes a bare name a typo rather than a host outside the cluster.
+ */
+function typoOf(ctx: RuleContext, namespace: string, name: string): string | undefined {
+  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 6)));
+  if (name.length < 4) return undefined;
+  const near = ctx.graph.servicesIn(namespace).filter((s) => {
+    const d = editDistance(name, s.object.name, limit);
+    return d > 0 && d <= limit;
+  });
+  // Two Services equally close say nothing about which one was meant.
+  return near.length === 1 ? near[0]!.object.name : undefined;
 }
 
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
@@ -154,7 +169,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       // A bare name in a host position, one edit from a Service of the pod's namespace: a typo the input proves.
       const name = edge.host.toLowerCase();
       if (!edge.position || name.includes('.') || edge.text.endsWith('.') || name === 'localhost') break;
-      const near = nearestService(ctx.graph, site.namespace, name);
+      const near = typoOf(ctx, site.namespace, name);
       if (!near || ctx.graph.servicesNamed(name).length > 0) break;
       ctx.report({ ...base, messageId: 'missing', data: { ...data, name: code(name), namespace: code(site.namespace), hint: `; did you mean ${code(near)}?` } });
       break;
