@@ -102,3 +102,15 @@ spec:
     ]);
   });
 });
+
+describe('referrers', () => {
+  it('judge a port against the Service of their own folder tree only', async () => {
+    const { sameTree } = await import('../src/graph/referrers.js');
+    const at = (path: string) => ({ origin: { file: { path } } }) as never;
+    expect(sameTree(at('a/b/route.yaml'), at('a/b/svc.yaml'))).toBe(true);
+    expect(sameTree(at('a/b/c/route.yaml'), at('a/b/svc.yaml'))).toBe(true);
+    expect(sameTree(at('a/x/route.yaml'), at('a/y/svc.yaml'))).toBe(false);
+    expect(sameTree(at('a/bb/route.yaml'), at('a/b/svc.yaml'))).toBe(false);
+    expect(sameTree({} as never, at('a/svc.yaml'))).toBe(true);
+  });
+});

@@ -2,8 +2,8 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { exposes, hasServicesIn, nearestService, servicePortsText, where } from '../../src/engine/rule-kit.js';
-import { monitorPorts, serviceRefs, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
-import { code, list } from '../../src/text.js';
+import { monitorPorts, sameTree, serviceRefs, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
+import { code, editDistance, list } from '../../src/text.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -61,30 +61,42 @@ function check(ctx: RuleContext, o: K8sObject): void {
   });
 }
 
-/** A Service named by a row of the referrer table (Istio, Traefik, Contour, Argo Rollouts). */
+/** A Service of the namespace one or two edits from a name, and no other as close: evidence of a typo. */
+function typoOf(ctx: RuleContext, namespace: string, name: string): string | undefined {
+  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 6)));
+  const near = ctx.graph.servicesIn(namespace).filter((s) => {
+    const d = editDistance(name, s.object.name, limit);
+    return d > 0 && d <= limit;
+  });
+  return near.length === 1 ? near[0]!.object.name : undefined;
+}
+
+/**
+ * A Service named by a row of the referrer table (Istio, Traefik, Contour, Argo Rollouts).
+ * Error where the input proves it: a near-miss name, or the Service in the referrer's folder
+ * tree without that port. A Service the run does not hold, or holds only in an unrelated
+ * folder (maybe another application's), is info.
+ */
 function checkRef(ctx: RuleContext, ref: ServiceRef): void {
   const o = ref.object;
   const data = { kind: o.kind, field: code(ref.field), service: code(ref.name), namespace: code(ref.namespace) };
-  const svc = ctx.graph.service(ref.namespace, ref.name);
-  if (!svc) {
-    if (!hasServicesIn(ctx.graph, ref.namespace) && ref.namespace !== o.namespace) return;
-    const near = nearestService(ctx.graph, ref.namespace, ref.name);
-    ctx.report({
-      object: o,
-      path: ref.path,
-      messageId: 'refNoService',
-      // Another namespace, or a namespace the run defines no Service in, is often installed from elsewhere.
-      severity: hasServicesIn(ctx.graph, ref.namespace) && ref.namespace === o.namespace ? undefined : 'warning',
-      data: { ...data, hint: near ? `; did you mean ${code(near)}?` : '' },
-    });
+  const copies = ctx.graph.servicesIn(ref.namespace).filter((s) => s.object.name === ref.name);
+  if (copies.length === 0) {
+    if (!hasServicesIn(ctx.graph, ref.namespace)) return;
+    const near = typoOf(ctx, ref.namespace, ref.name);
+    const hint = near ? `; did you mean ${code(near)}?` : ': it is not among the linted files (created elsewhere, or a typo)';
+    ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: near ? undefined : 'info', data: { ...data, hint } });
     return;
   }
-  if (!ref.port || svc.type === 'ExternalName' || svc.ports.length === 0 || exposes(svc, ref.port)) return;
+  if (!ref.port || copies.some((s) => s.type === 'ExternalName' || s.ports.length === 0 || exposes(s, ref.port!))) return;
+  const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0]!;
+  const near = sameTree(svc.object, o);
   ctx.report({
     object: o,
     path: ref.portPath ?? ref.path,
     messageId: 'refNoPort',
-    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc) },
+    severity: near ? undefined : 'info',
+    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: near ? '' : ` (the only Service ${code(ref.name)} in the run is in another folder, ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)` },
     related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
   });
 }
@@ -92,6 +104,8 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
 /** A ServiceMonitor or PodMonitor port name that none of the Services or pods it selects has. */
 function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
   if (m.kind === 'service') {
+    // Judged against Services of the monitor's own folder tree: others may be another application's.
+    if (!m.services.some((s) => sameTree(s.object, m.object))) return;
     if (m.services.length === 0 || m.services.some((s) => s.ports.some((p) => p.name === m.port))) return;
     const names = [...new Set(m.services.flatMap((s) => s.ports.map((p) => p.name).filter((n): n is string => n !== undefined)))];
     ctx.report({
@@ -103,6 +117,7 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
     });
     return;
   }
+  if (!m.templates.some((t) => sameTree(t.owner, m.object))) return;
   if (m.templates.length === 0 || m.templates.some((t) => t.containers.some((c) => c.ports.some((p) => p.name === m.port)))) return;
   const names = [...new Set(m.templates.flatMap((t) => t.containers.flatMap((c) => c.ports.map((p) => p.name).filter((n): n is string => n !== undefined))))];
   ctx.report({
@@ -125,7 +140,7 @@ const rule: Rule = {
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}',
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
-      refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}',
+      refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
       monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
       noGrant: 'this {{kind}} in namespace {{from}} refers to Service {{service}} in namespace {{to}}, but no ReferenceGrant in {{to}} allows it; the gateway rejects the reference (ResolvedRefs=False)',

@@ -171,3 +171,16 @@ export function monitorPorts(graph: ServiceGraph): MonitorPort[] {
   }
   return out;
 }
+
+const dirOf = (o: K8sObject): string | undefined => o.origin?.file.path.replace(/[\\/][^\\/]*$/, '');
+
+/**
+ * Whether two objects come from one folder tree (the same folder, or one above the other):
+ * evidence that they belong to one application. Objects read from a cluster always do.
+ */
+export function sameTree(a: K8sObject, b: K8sObject): boolean {
+  const x = dirOf(a);
+  const y = dirOf(b);
+  if (x === undefined || y === undefined) return true;
+  return x === y || x.startsWith(`${y}/`) || y.startsWith(`${x}/`);
+}
