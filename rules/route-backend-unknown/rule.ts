@@ -96,7 +96,7 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     path: ref.portPath ?? ref.path,
     messageId: 'refNoPort',
     severity: near ? undefined : 'info',
-    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: near ? '' : ` (the only Service ${code(ref.name)} in the run is in another folder, ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)` },
+    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)` },
     related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
   });
 }
