@@ -51,6 +51,19 @@ describe('hosts in configuration files, by format', () => {
   });
 });
 
+describe('connection strings', () => {
+  it('list every host of a multi-host authority as a host', async () => {
+    const { findHosts } = await import('../src/graph/hosts.js');
+    const of = (v: string) => findHosts(v).map((h) => `${h.host}${h.port !== undefined ? `:${h.port}` : ''}${h.position ? '!' : ''}`);
+    expect(of('mongodb://u:p@mongo-0.mongo:27017,mongo-1.mongo:27017/db?replicaSet=rs0')).toEqual(['mongo-0.mongo:27017!', 'mongo-1.mongo:27017!']);
+    expect(of('jdbc:postgresql://pg-0.pg:5432,pg-1.pg/app')).toEqual(['pg-0.pg:5432!', 'pg-1.pg!']);
+    expect(of('redis://:s3cret@redis-mastr:6379/0')).toEqual(['redis-mastr:6379!']);
+    expect(of('--initial-cluster=etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380')).toEqual(['etcd-0.etcd:2380!', 'etcd-1.etcd:2380!']);
+    // Outside a URL a host:port in running text is a host, but not in a host-only position.
+    expect(of('connect to cache:6379 first')).toEqual(['cache:6379']);
+  });
+});
+
 describe('pod resolvers, as the kubelet writes resolv.conf', () => {
   const pod = (spec: string) =>
     buildFromFiles({ files: [{ path: 'x.yaml', text: `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n${spec}\n  containers: [{name: c, image: "x:1"}]\n` }] });

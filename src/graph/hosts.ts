@@ -24,6 +24,7 @@ const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
 const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(\\.?)(?::(\\d{1,5}))?`, 'gi');
 const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})(\\.?):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+const LIST_ITEM_RE = new RegExp(`^,(${HOST})(\\.?)(?::(\\d{1,5}))?(?=$|[,/?;\\s'"])`, 'i');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
 const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
 const NS_NAME = '([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)/([a-z](?:[-a-z0-9]*[a-z0-9])?)(?::(\\d{1,5}))?';
@@ -63,6 +64,14 @@ export function findHosts(value: string, key?: string): HostRef[] {
     // `http://api:$(PORT)` names a port the text does not show: no default then.
     const open = value[m.index + m[0].length] === ':';
     add(m, m[2]!, m[4], { ...(!m[4] && dflt && !open ? { defaultPort: dflt } : {}), ...(m[3] ? { absolute: true } : {}), position: true });
+    // A host list in the authority (`mongodb://a:27017,b:27017/db`, JDBC, Redis Sentinel): every item is a host.
+    let at = m.index + m[0].length;
+    for (let n = LIST_ITEM_RE.exec(value.slice(at)); n; n = LIST_ITEM_RE.exec(value.slice(at))) {
+      // `add` reads only the span: the item without its comma.
+      const item = { index: at + 1, 0: n[0].slice(1) } as unknown as RegExpExecArray;
+      add(item, n[1]!, n[3], { ...(n[2] ? { absolute: true } : {}), position: true });
+      at += n[0].length;
+    }
   }
   // The whole value, or one item of a list under a host key (`KAFKA_BROKERS=a:9092,b:9092`), holds only hosts.
   const whole = new Set([value.trim(), ...(key && HOST_KEY.test(key) ? value.split(/[\s,;]+/) : [])]);
