@@ -59,6 +59,10 @@ describe('connection strings', () => {
     expect(of('jdbc:postgresql://pg-0.pg:5432,pg-1.pg/app')).toEqual(['pg-0.pg:5432!', 'pg-1.pg!']);
     expect(of('redis://:s3cret@redis-mastr:6379/0')).toEqual(['redis-mastr:6379!']);
     expect(of('--initial-cluster=etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380')).toEqual(['etcd-0.etcd:2380!', 'etcd-1.etcd:2380!']);
+    const keyed = (k: string, v: string) => findHosts(v, k).map((h) => `${h.host}${h.position ? '!' : ''}`);
+    expect(keyed('discovery.seed_hosts', 'es-0.es, es-1.es')).toEqual(['es-0.es!', 'es-1.es!']);
+    // Hosts a server answers to are not dialled.
+    expect(keyed('ALLOWED_HOSTS', 'web,localhost')).toEqual([]);
     // Outside a URL a host:port in running text is a host, but not in a host-only position.
     expect(of('connect to cache:6379 first')).toEqual(['cache:6379']);
   });

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { findHosts, type HostRef } from './hosts.js';
+import { findHosts, NOT_DIALLED_KEY, type HostRef } from './hosts.js';
 
 /**
  * Hosts in a configuration file mounted from a ConfigMap key, read by the file's format
@@ -38,7 +38,7 @@ function wholeHost(value: string): HostRef | undefined {
 function valueHosts(key: string | undefined, value: string): HostRef[] {
   // The file's own keys decide which whole values are hosts, not the env-style key names.
   const found = findHosts(value);
-  if (key && (LIST_KEY.test(key) || HOST_KEY.test(key))) {
+  if (key && (LIST_KEY.test(key) || HOST_KEY.test(key)) && !NOT_DIALLED_KEY.test(key)) {
     const parts = LIST_KEY.test(key) ? value.split(/[,\s]+/) : [value];
     const bare = parts.map(wholeHost).filter((h): h is HostRef => h !== undefined && !found.some((f) => f.host === h.host));
     return [...found.map((f) => (parts.some((p) => p.trim() === f.text) ? { ...f, position: true } : f)), ...bare];

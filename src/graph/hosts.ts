@@ -81,5 +81,17 @@ export function findHosts(value: string, key?: string): HostRef[] {
     const m = WHOLE_RE.exec(value.trim());
     if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}), position: true });
   }
+  // A list of bare hosts under a list key (`discovery.seed_hosts=es-0.es,es-1.es`, `KAFKA_BROKERS`).
+  if (out.length === 0 && key && HOST_LIST_KEY.test(key) && !NOT_DIALLED_KEY.test(key)) {
+    for (const item of value.split(/\s*[,;\s]\s*/)) {
+      const m = WHOLE_RE.exec(item);
+      if (m && hasLetter(m[1]!)) out.push({ text: item, host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}), position: true });
+    }
+  }
   return out;
 }
+
+/** Keys whose value is a list of hosts. */
+const HOST_LIST_KEY = /(^|[_.-])(hosts|brokers|seeds|peers|members)$/i;
+/** Host lists a program answers to or leaves alone rather than dials (`ALLOWED_HOSTS`, `NO_PROXY`). */
+export const NOT_DIALLED_KEY = /allowed|trusted|proxy|cors|origin|ignore|skip|exclude|virtual|server_?names?/i;
