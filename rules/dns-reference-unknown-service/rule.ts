@@ -2,9 +2,11 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { ServiceGraph, ServiceNode } from '../../src/types/graph.js';
 import type { ReferenceEdge } from '../../src/types/reference.js';
 import { references } from '../../src/graph/references.js';
-import { resolveHost } from '../../src/graph/dns.js';
+import type { DnsResolution } from '../../src/types/reference.js';
+import { fqdnOf, resolveHost } from '../../src/graph/dns.js';
+import { getIn } from '../../src/graph/pods.js';
 import { nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
-import { code, list } from '../../src/text.js';
+import { code, editDistance, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 
 function ignored(ignore: string[], host: string): boolean {
@@ -34,6 +36,21 @@ function allowedPorts(graph: ServiceGraph, svc: ServiceNode): Set<number> {
     }
   }
   return out;
+}
+
+/**
+ * A Service of the namespace one or two edits from a name (two only for names of 12 characters
+ * and more): the evidence that makes a bare name a typo rather than a host outside the cluster.
+ */
+function typoOf(ctx: RuleContext, namespace: string, name: string): string | undefined {
+  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 6)));
+  if (name.length < 4) return undefined;
+  const near = ctx.graph.servicesIn(namespace).filter((s) => {
+    const d = editDistance(name, s.object.name, limit);
+    return d > 0 && d <= limit;
+  });
+  // Two Services equally close say nothing about which one was meant.
+  return near.length === 1 ? near[0]!.object.name : undefined;
 }
 
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
@@ -106,7 +123,16 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       break;
     }
     case 'pod-unknown':
-      ctx.report({ ...base, messageId: 'podUnknown', data: { ...data, host: code(r.host), service: code(r.service.object.name), known: list(r.known.map((k) => code(k)), 4) } });
+      if (r.noHostname) {
+        const t = r.noHostname;
+        ctx.report({ ...base, messageId: 'podNoHostname', data: { ...data, host: code(r.host), service: code(r.service.object.name), workload: where(t) }, related: [{ object: t.owner, path: [...t.path, 'spec', 'subdomain'], message: `subdomain of ${where(t)}` }] });
+      } else ctx.report({ ...base, messageId: 'podUnknown', data: { ...data, host: code(r.host), service: code(r.service.object.name), known: list(r.known.map((k) => code(k)), 4) } });
+      break;
+    case 'absolute-partial':
+      ctx.report({ ...base, messageId: 'absolute', data: { ...data, suggest: code(r.suggest) } });
+      break;
+    case 'pod-dns':
+      podDns(ctx, edge, r);
       break;
     case 'service':
     case 'pod': {
@@ -139,9 +165,44 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       });
       break;
     }
+    case 'unknown': {
+      // A bare name in a host position, one edit from a Service of the pod's namespace: a typo the input proves.
+      const name = edge.host.toLowerCase();
+      if (!edge.position || name.includes('.') || edge.text.endsWith('.') || name === 'localhost') break;
+      const near = typoOf(ctx, site.namespace, name);
+      if (!near || ctx.graph.servicesNamed(name).length > 0) break;
+      ctx.report({ ...base, messageId: 'missing', data: { ...data, name: code(name), namespace: code(site.namespace), hint: `; did you mean ${code(near)}?` } });
+      break;
+    }
     default:
       break;
   }
+}
+
+/** A cluster name the reading pod's own DNS settings keep it from resolving: reported on that pod. */
+function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind: 'pod-dns' }): void {
+  const { site } = edge;
+  const t = r.client;
+  const res = r.resolver;
+  if (res.kind === 'cluster') return;
+  const onPod = site.object === t.owner;
+  const at = onPod ? { object: site.object, path: site.path } : { object: t.owner, path: res.path };
+  const related = onPod ? [{ object: t.owner, path: res.path, message: `DNS settings of ${where(t)}` }] : [{ object: site.object, path: site.path, message: site.where }];
+  const data = { ref: code(edge.text), where: site.where, workload: where(t), fqdn: code(fqdnOf(ctx.graph, r.target)) };
+  if (res.kind === 'node') {
+    const hostNetwork = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
+    const why = res.why === 'host-network' ? '`hostNetwork: true` with dnsPolicy `ClusterFirst` falls back to `Default`' : 'dnsPolicy `Default`';
+    const fix = hostNetwork ? 'set `dnsPolicy: ClusterFirstWithHostNet`' : 'set `dnsPolicy: ClusterFirst` (or remove `dnsPolicy`)';
+    // A node resolver that forwards the cluster domain is possible but not in the input: a full name is a warning.
+    ctx.report({ ...at, messageId: 'dnsNode', severity: r.fqdn ? 'warning' : undefined, data: { ...data, why, fix }, related });
+    return;
+  }
+  const nameservers = res.nameservers.length ? list(res.nameservers.map((n) => code(n))) : 'none';
+  const searches = res.searches.length ? list(res.searches.map((n) => code(n))) : 'none';
+  const search = code(`${t.namespace}.svc.${ctx.graph.settings.clusterDomain}`);
+  if (r.problem === 'none-external') ctx.report({ ...at, messageId: 'dnsNoneExternal', data: { ...data, nameservers }, related });
+  else if (r.problem === 'none-search') ctx.report({ ...at, messageId: 'dnsNoneSearch', data: { ...data, searches, search }, related });
+  else if (r.problem === 'none-unknown') ctx.report({ ...at, messageId: 'dnsNoneUnknown', severity: 'info', data: { ...data, nameservers }, related });
 }
 
 const rule: Rule = {
@@ -166,6 +227,12 @@ const rule: Rule = {
       statefulSetService: '{{ref}} in {{where}} names pod {{pod}} of {{workload}} under Service {{service}}, but that StatefulSet\'s pods get per-pod names only under {{governing}}',
       statefulSetOrdinal: '{{ref}} in {{where}} names pod {{pod}}, but {{workload}} creates pods with ordinals {{range}} only',
       podUnknown: '{{ref}} in {{where}} names pod {{host}} of headless Service {{service}}, but no pod it selects has that hostname (found {{known}})',
+      podNoHostname: '{{ref}} in {{where}} names pod {{host}} of headless Service {{service}}, but the pods of {{workload}} set `subdomain` without `hostname`, so they get no per-pod DNS name (an endpoint gets a hostname only from the pod\'s own `hostname`): set `hostname`, or run the pods as a StatefulSet',
+      absolute: '{{ref}} in {{where}} ends in a dot, so it is an absolute name and no search path completes it: the cluster DNS has no such name; write the full {{suggest}} or drop the dot',
+      dnsNode: '{{ref}} in {{where}} is a cluster name, but the pods of {{workload}} use the node\'s resolver ({{why}}), which does not know cluster names: {{fix}}',
+      dnsNoneExternal: '{{ref}} in {{where}} is a cluster name, but the pods of {{workload}} set `dnsPolicy: None` with nameservers {{nameservers}} only, none of them the cluster DNS: add the cluster DNS address to `dnsConfig.nameservers` or use `dnsPolicy: ClusterFirst`',
+      dnsNoneSearch: '{{ref}} in {{where}} relies on a search path, but the pods of {{workload}} set `dnsPolicy: None` with searches {{searches}}, none of which completes it into a cluster name: add {{search}} to `dnsConfig.searches` or write {{fqdn}}',
+      dnsNoneUnknown: '{{ref}} in {{where}} is a cluster name, and the pods of {{workload}} set `dnsPolicy: None` with nameservers {{nameservers}}: it resolves only if one of them is the cluster DNS, which the run cannot tell without the `kube-system/kube-dns` Service and its clusterIP',
       srv: '{{ref}} in {{where}} asks for the SRV record {{srv}} of Service {{name}}, which has {{known}}',
     },
     remediation: 'Refer to Services as <service>.<namespace> (or the full <service>.<namespace>.svc.<cluster-domain>) with a port the Service exposes; list hosts deployed elsewhere in this rule\'s ignore option.',

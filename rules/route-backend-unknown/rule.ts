@@ -1,8 +1,9 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
-import { exposes, hasServicesIn, nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
-import { code } from '../../src/text.js';
+import { exposes, hasServicesIn, nearestService, servicePortsText, where } from '../../src/engine/rule-kit.js';
+import { monitorPorts, sameTree, serviceRefs, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
+import { code, editDistance, list } from '../../src/text.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -60,16 +61,88 @@ function check(ctx: RuleContext, o: K8sObject): void {
   });
 }
 
+/** A Service of the namespace one or two edits from a name, and no other as close: evidence of a typo. */
+function typoOf(ctx: RuleContext, namespace: string, name: string): string | undefined {
+  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 6)));
+  const near = ctx.graph.servicesIn(namespace).filter((s) => {
+    const d = editDistance(name, s.object.name, limit);
+    return d > 0 && d <= limit;
+  });
+  return near.length === 1 ? near[0]!.object.name : undefined;
+}
+
+/**
+ * A Service named by a row of the referrer table (Istio, Traefik, Contour, Argo Rollouts).
+ * Error where the input proves it: a near-miss name, or the Service in the referrer's folder
+ * tree without that port. A Service the run does not hold, or holds only in an unrelated
+ * folder (maybe another application's), is info.
+ */
+function checkRef(ctx: RuleContext, ref: ServiceRef): void {
+  const o = ref.object;
+  const data = { kind: o.kind, field: code(ref.field), service: code(ref.name), namespace: code(ref.namespace) };
+  const copies = ctx.graph.servicesIn(ref.namespace).filter((s) => s.object.name === ref.name);
+  if (copies.length === 0) {
+    if (!hasServicesIn(ctx.graph, ref.namespace)) return;
+    const near = typoOf(ctx, ref.namespace, ref.name);
+    const hint = near ? `; did you mean ${code(near)}?` : ': it is not among the linted files (created elsewhere, or a typo)';
+    ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: near ? undefined : 'info', data: { ...data, hint } });
+    return;
+  }
+  if (!ref.port || copies.some((s) => s.type === 'ExternalName' || s.ports.length === 0 || exposes(s, ref.port!))) return;
+  const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0]!;
+  const near = sameTree(svc.object, o);
+  ctx.report({
+    object: o,
+    path: ref.portPath ?? ref.path,
+    messageId: 'refNoPort',
+    severity: near ? undefined : 'info',
+    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)` },
+    related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
+  });
+}
+
+/** A ServiceMonitor or PodMonitor port name that none of the Services or pods it selects has. */
+function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
+  if (m.kind === 'service') {
+    // Judged against Services of the monitor's own folder tree: others may be another application's.
+    if (!m.services.some((s) => sameTree(s.object, m.object))) return;
+    if (m.services.length === 0 || m.services.some((s) => s.ports.some((p) => p.name === m.port))) return;
+    const names = [...new Set(m.services.flatMap((s) => s.ports.map((p) => p.name).filter((n): n is string => n !== undefined)))];
+    ctx.report({
+      object: m.object,
+      path: m.path,
+      messageId: 'monitorServicePort',
+      data: { port: code(m.port), services: list(m.services.map((s) => code(`${s.object.namespace}/${s.object.name}`)), 3), found: names.length ? list(names.map((n) => code(n)), 5) : 'no named port' },
+      related: m.services.slice(0, 3).map((s) => ({ object: s.object, path: ['spec', 'ports'], message: `ports of Service ${s.object.namespace}/${s.object.name}` })),
+    });
+    return;
+  }
+  if (!m.templates.some((t) => sameTree(t.owner, m.object))) return;
+  if (m.templates.length === 0 || m.templates.some((t) => t.containers.some((c) => c.ports.some((p) => p.name === m.port)))) return;
+  const names = [...new Set(m.templates.flatMap((t) => t.containers.flatMap((c) => c.ports.map((p) => p.name).filter((n): n is string => n !== undefined))))];
+  ctx.report({
+    object: m.object,
+    path: m.path,
+    messageId: 'monitorPodPort',
+    data: { port: code(m.port), pods: list(m.templates.map((t) => where(t)), 3), found: names.length ? list(names.map((n) => code(n)), 5) : 'no named port' },
+    related: m.templates.slice(0, 3).map((t) => ({ object: t.owner, path: [...t.path, 'spec', 'containers'], message: where(t) })),
+  });
+}
+
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
-    description: 'A Gateway API route backendRef that names a missing Service or port, leaves out the port, or crosses namespaces without a ReferenceGrant.',
+    description: 'A route to a Service (Gateway API, Istio, Traefik, Contour, Argo Rollouts, prometheus-operator monitors) that names a missing Service or port, leaves out the port, or crosses namespaces without a ReferenceGrant.',
     category: 'reference',
     severity: 'error',
     messages: {
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}',
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
+      refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
+      refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
+      monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
+      monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
       noGrant: 'this {{kind}} in namespace {{from}} refers to Service {{service}} in namespace {{to}}, but no ReferenceGrant in {{to}} allows it; the gateway rejects the reference (ResolvedRefs=False)',
     },
     remediation: 'Name an existing Service and one of its ports; for another namespace, add a ReferenceGrant there that allows this route kind from this namespace.',
@@ -78,6 +151,8 @@ const rule: Rule = {
     for (const o of ctx.graph.objects) {
       if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) check(ctx, o);
     }
+    for (const ref of serviceRefs(ctx.graph)) checkRef(ctx, ref);
+    for (const m of monitorPorts(ctx.graph)) checkMonitor(ctx, m);
   },
 };
 

@@ -1,5 +1,5 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import type { DnsResolution } from '../types/reference.js';
+import type { DnsResolution, PodResolver } from '../types/reference.js';
 import { getIn } from './pods.js';
 import { statefulSetOrdinals } from './controller-labels.js';
 
@@ -70,7 +70,8 @@ function statefulSetPod(graph: ServiceGraph, namespace: string, name: string): D
  */
 export function resolveHost(graph: ServiceGraph, host: string, from: string): DnsResolution {
   const domain = graph.settings.clusterDomain;
-  const h = host.toLowerCase().replace(/\.$/, '');
+  if (host.endsWith('.')) return absolute(graph, host.slice(0, -1).toLowerCase(), from);
+  const h = host.toLowerCase();
   const labels = h.split('.');
   const known = (ns: string) => graph.servicesIn(ns).length > 0;
   if (labels.length >= 2 && BUILTIN.has(`${labels[1]}/${labels[0]}`) && (labels.length === 2 || labels[2] === 'svc')) return { kind: 'unknown' };
@@ -128,6 +129,25 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
   return { kind: 'unknown' };
 }
 
+/** The fully qualified name of what a cluster name resolved to, with the trailing dot. */
+export function fqdnOf(graph: ServiceGraph, r: DnsResolution & { kind: 'service' | 'pod' }): string {
+  const svc = `${r.service.object.name}.${r.service.object.namespace}.svc.${graph.settings.clusterDomain}.`;
+  return r.kind === 'pod' ? `${r.host}.${svc}` : svc;
+}
+
+/**
+ * A name with a trailing dot is absolute: the resolver applies no search path, so only a
+ * fully qualified `…svc.<domain>.` or `…pod.<domain>.` reaches the cluster DNS records.
+ * `etcd-0.etcd.default.` asks for that name as written, and it does not exist.
+ */
+function absolute(graph: ServiceGraph, h: string, from: string): DnsResolution {
+  const inner = resolveHost(graph, h, from);
+  const domain = graph.settings.clusterDomain;
+  if (h.endsWith(`.${domain}`) || h === domain) return inner;
+  if (inner.kind === 'service' || inner.kind === 'pod') return { kind: 'absolute-partial', target: inner, suggest: fqdnOf(graph, inner) };
+  return inner;
+}
+
 function workload(graph: ServiceGraph, ns: string, name: string): DnsResolution | undefined {
   const t = names(graph).workloads.get(`${ns}/${name}`);
   return t ? { kind: 'workload', workload: t, namespace: ns } : undefined;
@@ -167,16 +187,58 @@ function podName(graph: ServiceGraph, host: string, svcName: string, ns: string)
   // Judge only when every selected pod's DNS name is known to the run.
   const knownNames = svc.backends.map((t) => podNamesOf(t, svcName));
   if (svc.backends.length === 0 || knownNames.some((n) => n === undefined)) return ok;
-  return { kind: 'pod-unknown', service: svc, host, known: [...new Set(knownNames.flat() as string[])] };
+  const noHostname = svc.backends.find((t) => getIn(t.owner.body, [...t.path, 'spec', 'subdomain']) === svcName && !getIn(t.owner.body, [...t.path, 'spec', 'hostname']));
+  return { kind: 'pod-unknown', service: svc, host, known: [...new Set(knownNames.flat() as string[])], ...(noHostname ? { noHostname } : {}) };
 }
 
 /** The hostnames a template's pods get under a governing Service, or undefined when the run cannot tell. */
 function podNamesOf(t: PodTemplate, svcName: string): string[] | undefined {
+  // Kinds whose pods the run sees whole: their hostname and subdomain are the template's.
   if (t.owner.kind === 'StatefulSet' && serviceNameOf(t) === svcName) {
     const [lo, hi] = statefulSetOrdinals(t);
     return hi - lo <= 3 ? Array.from({ length: hi - lo }, (_, i) => `${t.owner.name}-${lo + i}`) : [`${t.owner.name}-${lo}`, '…', `${t.owner.name}-${hi - 1}`];
   }
   const hostname = getIn(t.owner.body, [...t.path, 'spec', 'hostname']);
   const subdomain = getIn(t.owner.body, [...t.path, 'spec', 'subdomain']);
-  return typeof hostname === 'string' && subdomain === svcName ? [hostname] : undefined;
+  if (typeof hostname === 'string' && hostname !== '' && subdomain === svcName) return [hostname];
+  // The EndpointSlice controller gives an endpoint a hostname only from the pod's own
+  // `hostname` with `subdomain` equal to the Service name; a Deployment's pods have none.
+  return PLAIN_KINDS.has(t.owner.kind) && t.owner.apiVersion.split('/').length <= 2 && !t.owner.apiVersion.includes('.') ? [] : undefined;
+}
+
+/** Kinds whose controllers set neither hostname nor subdomain on the pods beyond the template's. */
+const PLAIN_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob']);
+
+type Reached = DnsResolution & { kind: 'service' | 'pod' };
+const reached = (r: DnsResolution): r is Reached => r.kind === 'service' || r.kind === 'pod';
+
+/**
+ * What a name means to one pod, given its own resolver (`podResolver`): `base` is the answer
+ * of the standard ClusterFirst resolver of its namespace (`resolveHost`). Extra `dnsConfig`
+ * searches can complete a name the standard path does not; the node's resolver and a `None`
+ * resolver without the cluster DNS cannot reach a cluster name at all.
+ */
+export function resolveFor(graph: ServiceGraph, host: string, from: string, resolver: PodResolver, base: DnsResolution, client: PodTemplate): DnsResolution {
+  const domain = graph.settings.clusterDomain;
+  const abs = host.endsWith('.');
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const fqdn = h.endsWith(`.svc.${domain}`) || h.endsWith(`.pod.${domain}`);
+  // The first search entry that completes the name into a cluster record.
+  const bySearch = (searches: readonly string[]): Reached | undefined => {
+    if (abs) return undefined;
+    for (const s of searches) {
+      const r = resolveHost(graph, `${h}.${s}.`, from);
+      if (reached(r)) return r;
+    }
+    return undefined;
+  };
+  if (resolver.kind === 'cluster') return reached(base) ? base : bySearch(resolver.extraSearches) ?? base;
+  const target = reached(base) ? base : bySearch(resolver.kind === 'none' ? resolver.searches : []);
+  if (!target) return base;
+  const out = { kind: 'pod-dns', target, client, resolver, fqdn } as const;
+  if (resolver.kind === 'node') return { ...out, problem: 'node' };
+  if (resolver.clusterDns === 'no') return { ...out, problem: 'none-external' };
+  const through = fqdn ? target : bySearch(resolver.searches);
+  if (!through) return { ...out, problem: 'none-search' };
+  return resolver.clusterDns === 'yes' ? through : { ...out, target: through, problem: 'none-unknown' };
 }

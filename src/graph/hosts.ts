@@ -9,6 +9,10 @@ export interface HostRef {
   defaultPort?: number;
   /** An SRV name: `_<port-name>._<proto>.<host>`. */
   srv?: { port: string; protocol: string };
+  /** Written with a trailing dot (`api.shop.svc.cluster.local.:80`): an absolute name, no search path. */
+  absolute?: boolean;
+  /** In a position that holds only a host (a URL's authority, a whole value under a host key, an upstream): a bare name there is a host. */
+  position?: boolean;
   /** A `namespace/name` reference (controller flags, `…service`/`…backend` values): `host` is `<name>.<namespace>`. */
   namespaced?: { namespace: string; name: string };
 }
@@ -18,8 +22,9 @@ const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss
 /** Hosts may be written fully qualified, with a trailing dot (`api.shop.svc.cluster.local.:80`). */
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
-const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})\\.?(?::(\\d{1,5}))?`, 'gi');
-const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})\\.?:(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(\\.?)(?::(\\d{1,5}))?`, 'gi');
+const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})(\\.?):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+const LIST_ITEM_RE = new RegExp(`^,(${HOST})(\\.?)(?::(\\d{1,5}))?(?=$|[,/?;\\s'"])`, 'i');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
 const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
 const NS_NAME = '([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)/([a-z](?:[-a-z0-9]*[a-z0-9])?)(?::(\\d{1,5}))?';
@@ -28,7 +33,7 @@ const FLAG_RE = new RegExp(`--[a-z0-9-]*(?:service|backend)=${NS_NAME}(?![\\w/.-
 const NS_WHOLE_RE = new RegExp(`^${NS_NAME}$`, 'i');
 /** Keys whose whole value may be `namespace/name` of a Service. */
 const NS_KEY = /(service|backend)$/i;
-const WHOLE_RE = new RegExp(`^(${HOST})(?::(\\d{1,5}))?$`, 'i');
+const WHOLE_RE = new RegExp(`^(${HOST})(\\.?)(?::(\\d{1,5}))?$`, 'i');
 
 /** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
 export const HOST_KEY = /(^|[_.-])(host|hostname|addr|address|server|servers|service|endpoint|endpoints|url|uri)$/i;
@@ -58,13 +63,35 @@ export function findHosts(value: string, key?: string): HostRef[] {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     // `http://api:$(PORT)` names a port the text does not show: no default then.
     const open = value[m.index + m[0].length] === ':';
-    add(m, m[2]!, m[3], !m[3] && dflt && !open ? { defaultPort: dflt } : {});
+    add(m, m[2]!, m[4], { ...(!m[4] && dflt && !open ? { defaultPort: dflt } : {}), ...(m[3] ? { absolute: true } : {}), position: true });
+    // A host list in the authority (`mongodb://a:27017,b:27017/db`, JDBC, Redis Sentinel): every item is a host.
+    let at = m.index + m[0].length;
+    for (let n = LIST_ITEM_RE.exec(value.slice(at)); n; n = LIST_ITEM_RE.exec(value.slice(at))) {
+      // `add` reads only the span: the item without its comma.
+      const item = { index: at + 1, 0: n[0].slice(1) } as unknown as RegExpExecArray;
+      add(item, n[1]!, n[3], { ...(n[2] ? { absolute: true } : {}), position: true });
+      at += n[0].length;
+    }
   }
-  for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[2]);
+  // The whole value, or one item of a list under a host key (`KAFKA_BROKERS=a:9092,b:9092`), holds only hosts.
+  const whole = new Set([value.trim(), ...(key && HOST_KEY.test(key) ? value.split(/[\s,;]+/) : [])]);
+  for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[3], { ...(m[2] ? { absolute: true } : {}), ...(whole.has(m[0]) ? { position: true } : {}) });
   for (const m of value.matchAll(SVC_RE)) add(m, m[1]!);
   if (out.length === 0 && key && HOST_KEY.test(key)) {
     const m = WHOLE_RE.exec(value.trim());
-    if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[2] ? { port: Number(m[2]) } : {}) });
+    if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}), position: true });
+  }
+  // A list of bare hosts under a list key (`discovery.seed_hosts=es-0.es,es-1.es`, `KAFKA_BROKERS`).
+  if (out.length === 0 && key && HOST_LIST_KEY.test(key) && !NOT_DIALLED_KEY.test(key)) {
+    for (const item of value.split(/\s*[,;\s]\s*/)) {
+      const m = WHOLE_RE.exec(item);
+      if (m && hasLetter(m[1]!)) out.push({ text: item, host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}), position: true });
+    }
   }
   return out;
 }
+
+/** Keys whose value is a list of hosts. */
+const HOST_LIST_KEY = /(^|[_.-])(hosts|brokers|seeds|peers|members)$/i;
+/** Host lists a program answers to or leaves alone rather than dials (`ALLOWED_HOSTS`, `NO_PROXY`). */
+export const NOT_DIALLED_KEY = /allowed|trusted|proxy|cors|origin|ignore|skip|exclude|virtual|server_?names?/i;

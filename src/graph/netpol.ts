@@ -83,12 +83,12 @@ function dialedPorts(svc: ServiceNode, port: number | undefined): ServicePortNod
   return byPort;
 }
 
-function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[]): void {
+function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[], only?: PodTemplate): void {
   const index = policyIndex(graph);
   for (const sp of ports) {
     const backends: BackendVerdict[] = [];
     for (const r of sp.resolutions) {
-      if (r.targetPort === undefined) continue;
+      if (r.targetPort === undefined || (only && r.template !== only)) continue;
       const backend = podView(r.template);
       backends.push({ backend, targetPort: r.targetPort, protocol: sp.protocol, verdict: judge(index, client, backend, r.targetPort, sp.protocol) });
     }
@@ -113,6 +113,7 @@ export function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[] {
     const ports = edge.servicePort ? [edge.servicePort] : dialedPorts(r.service, edge.port);
     for (const t of edge.site.clients) flowsTo(graph, site, podView(t), r.service, ports, out);
   }
+  peerFlows(graph, out);
   const controller = ingressController(graph);
   if (controller) {
     for (const b of ingressBackends(graph)) {
@@ -125,6 +126,28 @@ export function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[] {
   }
   flowCache.set(graph, out);
   return out;
+}
+
+/**
+ * Peers of a StatefulSet talk to each other through its governing headless Service (cluster
+ * membership, replication, Elasticsearch transport): a flow from its pods to its own pods on
+ * every port of that Service, unless a reference in the run already gives that flow. A set
+ * of one replica has no peers.
+ */
+function peerFlows(graph: ServiceGraph, out: ServiceFlow[]): void {
+  const seen = new Set(out.map((f) => `${f.client.key}|${f.service.object.namespace}/${f.service.object.name}|${f.port.index}`));
+  for (const t of graph.templates) {
+    if (t.owner.kind !== 'StatefulSet' || (t.replicas.mode === 'count' && t.replicas.count <= 1)) continue;
+    const name = getIn(t.owner.body, ['spec', 'serviceName']);
+    const svc = typeof name === 'string' ? graph.service(t.namespace, name) : undefined;
+    if (!svc || !svc.headless || svc.mode !== 'selector' || !svc.backends.includes(t)) continue;
+    const client = podView(t);
+    const ports = svc.ports.filter((p) => !seen.has(`${client.key}|${svc.object.namespace}/${svc.object.name}|${p.index}`));
+    for (const p of ports) {
+      const site = { object: t.owner, path: ['spec', 'serviceName'], text: `${t.owner.name}-N.${svc.object.name}:${p.port ?? '?'}`, where: `peer traffic of StatefulSet ${code(t.owner.name)} through its governing Service` };
+      flowsTo(graph, site, client, svc, [p], out, t);
+    }
+  }
 }
 
 interface IngressBackend {

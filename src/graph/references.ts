@@ -3,8 +3,10 @@ import type { DnsResolution, ReferenceEdge, ReferenceSite } from '../types/refer
 import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
 import { getIn } from './pods.js';
-import { resolveHost } from './dns.js';
+import { resolveFor, resolveHost } from './dns.js';
+import { podResolver, resolverKey } from './pod-dns.js';
 import { findHosts } from './hosts.js';
+import { configFileHosts } from './config-files.js';
 import { findLinks } from './links.js';
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
@@ -116,6 +118,22 @@ function portReached(r: DnsResolution, port: number | undefined, srv?: { port: s
   return svc.ports.find((p) => p.port === port) ?? (svc.headless ? svc.ports.find((p) => p.resolutions.some((x) => x.targetPort === port)) : undefined);
 }
 
+/**
+ * The readers of a site grouped by their resolver: pods with the standard ClusterFirst
+ * resolver share one edge (key ''), each other resolver gets its own, with its own clients.
+ */
+function resolverGroups(graph: ServiceGraph, site: ReferenceSite): { key: string; site: ReferenceSite; clients: PodTemplate[] }[] {
+  const by = new Map<string, PodTemplate[]>();
+  for (const t of site.clients) {
+    const key = resolverKey(podResolver(graph, t));
+    const list = by.get(key);
+    if (list) list.push(t);
+    else by.set(key, [t]);
+  }
+  if (by.size === 0 || (by.size === 1 && by.has(''))) return [{ key: '', site, clients: [...site.clients] }];
+  return [...by].map(([key, clients]) => ({ key, site: { ...site, clients }, clients }));
+}
+
 const cache = new WeakMap<ServiceGraph, readonly ReferenceEdge[]>();
 
 /**
@@ -130,20 +148,28 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
   for (const site of referenceSites(graph)) {
     const value = getIn(site.object.body, site.path);
     if (typeof value !== 'string') continue;
-    for (const ref of findHosts(value, site.key)) {
-      const resolution = resolveHost(graph, ref.host, site.namespace);
-      const servicePort = portReached(resolution, ref.port ?? ref.defaultPort, ref.srv);
-      out.push({
-        site,
-        text: ref.text,
-        host: ref.host,
-        ...(ref.port !== undefined ? { port: ref.port } : {}),
-        ...(ref.defaultPort !== undefined ? { defaultPort: ref.defaultPort } : {}),
-        ...(ref.srv ? { srv: ref.srv } : {}),
-        ...(ref.namespaced ? { namespaced: true } : {}),
-        resolution,
-        ...(servicePort ? { servicePort } : {}),
-      });
+    const groups = resolverGroups(graph, site);
+    // A mounted file is read by its format; other values (env, args, plain keys) by their text.
+    const refs = (site.object.kind === 'ConfigMap' && site.key !== undefined ? configFileHosts(site.key, value) : undefined) ?? findHosts(value, site.key);
+    for (const ref of refs) {
+      const name = ref.absolute ? `${ref.host}.` : ref.host;
+      const base = resolveHost(graph, name, site.namespace);
+      for (const g of groups) {
+        const resolution = g.key === '' ? base : resolveFor(graph, name, site.namespace, podResolver(graph, g.clients[0]!), base, g.clients[0]!);
+        const servicePort = portReached(resolution, ref.port ?? ref.defaultPort, ref.srv);
+        out.push({
+          site: g.site,
+          text: ref.text,
+          host: ref.host,
+          ...(ref.port !== undefined ? { port: ref.port } : {}),
+          ...(ref.defaultPort !== undefined ? { defaultPort: ref.defaultPort } : {}),
+          ...(ref.srv ? { srv: ref.srv } : {}),
+          ...(ref.namespaced ? { namespaced: true } : {}),
+          ...(ref.position ? { position: true } : {}),
+          resolution,
+          ...(servicePort ? { servicePort } : {}),
+        });
+      }
     }
     const client = site.clients[0];
     if (site.expands && !site.expands.envFrom && client) {

@@ -1,0 +1,159 @@
+import { parseAllDocuments } from 'yaml';
+import { findHosts, NOT_DIALLED_KEY, type HostRef } from './hosts.js';
+
+/**
+ * Hosts in a configuration file mounted from a ConfigMap key, read by the file's format
+ * rather than by a pattern over its text: YAML and JSON values under their keys,
+ * `.properties`/INI/TOML/env lines, nginx upstreams and `*_pass` targets, HAProxy `server`
+ * lines, Envoy `socket_address`, Prometheus `targets`, ZooKeeper `server.N=` lists.
+ * A value in a position that can only hold a host (`host: cart`, `server cart:7070;`) is
+ * marked `position`. Undefined when the text is not in a format read here.
+ */
+export function configFileHosts(key: string, text: string): HostRef[] | undefined {
+  if (text.length > 200_000) return undefined;
+  const k = key.toLowerCase();
+  if (/\.(ya?ml|json)$/.test(k)) return yamlHosts(text);
+  if (/haproxy/.test(k) || (/\.cfg$/.test(k) && /^\s*(backend|listen)\s/m.test(text))) return haproxyHosts(text);
+  if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return lineHosts(text);
+  if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
+  return undefined;
+}
+
+/** Keys whose value is one host (or `host:port`) and nothing else. */
+const HOST_KEY = /(^|[_.-])(host|hostname|addr|address|server|url|uri|endpoint)$/i;
+/** Keys that hold a list of hosts (`targets: [a:9100, b:9100]`, `brokers`, `seeds`). */
+const LIST_KEY = /(^|[_.-])(targets|hosts|servers|brokers|seeds|peers|endpoints|addresses|members)$/i;
+const LABEL = '[a-z0-9](?:[-a-z0-9_]*[a-z0-9])?';
+const HOST_ONLY = new RegExp(`^(${LABEL}(?:\\.${LABEL})*)(\\.?)(?::(\\d{1,5}))?$`, 'i');
+
+/** A whole value that is a host, in a position that holds only hosts. */
+function wholeHost(value: string): HostRef | undefined {
+  const v = value.trim();
+  const m = HOST_ONLY.exec(v);
+  if (!m || !/[a-z]/i.test(m[1]!) || /^\d+(\.\d+){3}$/.test(m[1]!) || m[1]!.includes('_')) return undefined;
+  return { text: v, host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}), position: true };
+}
+
+/** The hosts of one value under a key: a list for list keys, one host for host keys, else whatever the text names. */
+function valueHosts(key: string | undefined, value: string): HostRef[] {
+  // The file's own keys decide which whole values are hosts, not the env-style key names.
+  const found = findHosts(value);
+  if (key && (LIST_KEY.test(key) || HOST_KEY.test(key)) && !NOT_DIALLED_KEY.test(key)) {
+    const parts = LIST_KEY.test(key) ? value.split(/[,\s]+/) : [value];
+    const bare = parts.map(wholeHost).filter((h): h is HostRef => h !== undefined && !found.some((f) => f.host === h.host));
+    return [...found.map((f) => (parts.some((p) => p.trim() === f.text) ? { ...f, position: true } : f)), ...bare];
+  }
+  return found;
+}
+
+function yamlHosts(text: string): HostRef[] | undefined {
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return undefined;
+  const out: HostRef[] = [];
+  const walk = (v: unknown, key: string | undefined): void => {
+    if (typeof v === 'string') {
+      out.push(...valueHosts(key, v));
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, key);
+    } else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      // Envoy: `socket_address: {address: cart, port_value: 7070}`.
+      if (typeof o.address === 'string' && typeof o.port_value === 'number') {
+        const h = wholeHost(o.address);
+        if (h) out.push({ ...h, port: o.port_value });
+        for (const [k, x] of Object.entries(o)) if (k !== 'address') walk(x, k);
+        return;
+      }
+      for (const [k, x] of Object.entries(o)) walk(x, k);
+    }
+  };
+  for (const d of docs) walk(d.toJS({ maxAliasCount: 100 }), undefined);
+  return out;
+}
+
+/** `key = value`, `key: value` and `key value` lines (.properties, INI, TOML, env files, zoo.cfg). */
+function lineHosts(text: string): HostRef[] {
+  const out: HostRef[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || /^[#;!\[]/.test(line)) continue;
+    const m = /^([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const [, key, rawValue] = m as unknown as [string, string, string];
+    // ZooKeeper ensemble: `server.1=zk-0.zk-hs:2888:3888[:role][;2181]`.
+    const zk = /^server\.\d+$/.exec(key) ? /^([^:;\s]+):\d{1,5}:\d{1,5}/.exec(rawValue) : null;
+    if (zk) {
+      const h = wholeHost(zk[1]!);
+      if (h) out.push({ ...h, text: zk[0], port: Number(rawValue.split(':')[1]) });
+      continue;
+    }
+    // TOML strings and arrays: `hosts = ["a:1", "b:2"]`.
+    const value = rawValue.replace(/\s+#.*$/, '').trim();
+    const items = /^\[.*\]$/.test(value) ? value.slice(1, -1).split(',').map(unquote) : [unquote(value)];
+    for (const item of items) if (item) out.push(...valueHosts(items.length > 1 ? pluralKey(key) : key, item));
+  }
+  return out;
+}
+
+const unquote = (s: string): string => s.trim().replace(/^(["'])(.*)\1$/, '$2');
+/** An array value under a host key holds hosts too. */
+const pluralKey = (key: string): string => (HOST_KEY.test(key) ? `${key}s` : key);
+
+/** Strips `#` comments (outside quotes, roughly: nginx and HAProxy have no multi-line strings). */
+const noComment = (line: string): string => line.replace(/(^|\s)#.*$/, '');
+
+/**
+ * nginx: `server <host>[:port]` inside `upstream` blocks, and `proxy_pass`/`grpc_pass`/…
+ * targets that do not name an upstream block or use a variable.
+ */
+function nginxHosts(text: string): HostRef[] {
+  const out: HostRef[] = [];
+  const src = text.split(/\r?\n/).map(noComment).join('\n');
+  const upstreams = new Set([...src.matchAll(/\bupstream\s+([^\s{]+)\s*\{/g)].map((m) => m[1]!.toLowerCase()));
+  // Statements end in `;`, blocks open with `{`: a `server` statement is a host only directly inside `upstream`.
+  const stack: string[] = [];
+  for (const m of src.matchAll(/([^{};]*)([{};])/g)) {
+    const stmt = m[1]!.trim();
+    if (m[2] === '{') {
+      stack.push(/^upstream\s/.test(stmt) ? 'upstream' : 'block');
+      continue;
+    }
+    if (m[2] === '}') {
+      stack.pop();
+      continue;
+    }
+    const server = stack.at(-1) === 'upstream' ? /^server\s+(\S+)/.exec(stmt) : null;
+    if (server && !server[1]!.startsWith('unix:')) {
+      const h = wholeHost(server[1]!);
+      if (h) out.push(h);
+    }
+    const p = /^(proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass|scgi_pass|memcached_pass)\s+(\S+)/.exec(stmt);
+    if (!p || p[2]!.includes('$')) continue;
+    const target = p[2]!.replace(/^[a-z]+:\/\//i, '');
+    if (upstreams.has(target.split(/[:/]/)[0]!.toLowerCase())) continue;
+    const url = /^[a-z]+:\/\//i.test(p[2]!) ? findHosts(p[2]!) : [];
+    if (url.length) out.push(...url.map((u) => ({ ...u, position: true })));
+    else {
+      const h = wholeHost(target.split('/')[0]!);
+      if (h) out.push(h);
+    }
+  }
+  return out;
+}
+
+/** HAProxy: `server <name> <host>[:port] …` and `server-template <prefix> <n> <host>[:port]`. */
+function haproxyHosts(text: string): HostRef[] {
+  const out: HostRef[] = [];
+  for (const l of text.split(/\r?\n/).map(noComment)) {
+    const s = /^\s*server\s+\S+\s+([^\s]+)/.exec(l) ?? /^\s*server-template\s+\S+\s+\S+\s+([^\s]+)/.exec(l);
+    if (!s) continue;
+    const h = wholeHost(s[1]!);
+    if (h) out.push(h);
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+import type { PodTemplate, ServiceGraph } from '../types/graph.js';
+import { isIP } from 'node:net';
+import type { PodResolver } from '../types/reference.js';
+import { getIn } from './pods.js';
+
+export type { PodResolver };
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '').map((x) => x.toLowerCase().replace(/\.$/, '')) : []);
+
+/** Addresses that are never a Service ClusterIP: globally routable unicast (public DNS such as 8.8.8.8). */
+export function isPublicAddress(ip: string): boolean {
+  const v = isIP(ip);
+  if (v === 4) {
+    const [a, b] = ip.split('.').map(Number) as [number, number];
+    if (a === 10 || a === 127 || a === 0 || a >= 224) return false;
+    if (a === 172 && b >= 16 && b <= 31) return false;
+    if (a === 192 && b === 168) return false;
+    if (a === 169 && b === 254) return false;
+    if (a === 100 && b >= 64 && b <= 127) return false;
+    return true;
+  }
+  if (v === 6) {
+    const h = ip.toLowerCase();
+    return /^[23]/.test(h) && !h.startsWith('2001:db8');
+  }
+  return false;
+}
+
+/** The ClusterIPs of cluster DNS the run defines (`kube-system/kube-dns`, or the configured Service). */
+function clusterDnsIPs(graph: ServiceGraph): Set<string> {
+  const cfg = graph.settings.networkPolicy?.clusterDns;
+  const svc = graph.service(cfg?.namespace ?? 'kube-system', cfg?.service ?? 'kube-dns');
+  const out = new Set<string>();
+  if (svc?.clusterIP && svc.clusterIP !== 'None') out.add(svc.clusterIP);
+  for (const ip of strings(getIn(svc?.object.body, ['spec', 'clusterIPs']))) if (ip !== 'none') out.add(ip);
+  return out;
+}
+
+const cache = new WeakMap<PodTemplate, PodResolver>();
+
+export function podResolver(graph: ServiceGraph, t: PodTemplate): PodResolver {
+  let r = cache.get(t);
+  if (r) return r;
+  const spec = [...t.path, 'spec'];
+  const policy = getIn(t.owner.body, [...spec, 'dnsPolicy']);
+  const hostNetwork = getIn(t.owner.body, [...spec, 'hostNetwork']) === true;
+  const searches = strings(getIn(t.owner.body, [...spec, 'dnsConfig', 'searches']));
+  const nameservers = strings(getIn(t.owner.body, [...spec, 'dnsConfig', 'nameservers']));
+  if (policy === 'None') {
+    const known = clusterDnsIPs(graph);
+    // A private address may be the cluster DNS, a node-local cache or a DNS of its own: only the run's ClusterIP proves it.
+    const clusterDns = nameservers.some((n) => known.has(n)) ? 'yes' : nameservers.length > 0 && nameservers.every(isPublicAddress) ? 'no' : 'unknown';
+    r = { kind: 'none', path: [...spec, 'dnsPolicy'], searches, nameservers, clusterDns };
+  } else if (policy === 'Default') r = { kind: 'node', why: 'default', path: [...spec, 'dnsPolicy'] };
+  else if (hostNetwork && policy !== 'ClusterFirstWithHostNet') r = { kind: 'node', why: 'host-network', path: [...spec, policy === undefined ? 'hostNetwork' : 'dnsPolicy'] };
+  else r = { kind: 'cluster', extraSearches: searches };
+  cache.set(t, r);
+  return r;
+}
+
+/** One key per distinct resolver, to group the pods that read one value. */
+export function resolverKey(r: PodResolver): string {
+  switch (r.kind) {
+    case 'cluster':
+      return r.extraSearches.length ? `cluster:${r.extraSearches.join(' ')}` : '';
+    case 'node':
+      return 'node';
+    case 'none':
+      return `none:${r.clusterDns}:${r.searches.join(' ')}`;
+  }
+}

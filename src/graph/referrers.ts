@@ -1,0 +1,186 @@
+import type { K8sObject, Path } from '../types/object.js';
+import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
+import { isRecord } from '../load/objects.js';
+import { getIn, stringMap } from './pods.js';
+import { matchSelector, readSelector } from './netpol-model.js';
+
+/** A Service that an object of another kind sends traffic to, by name. */
+export interface ServiceRef {
+  object: K8sObject;
+  /** Where the Service name (or host) is written. */
+  path: Path;
+  name: string;
+  namespace: string;
+  port?: { number?: number; name?: string };
+  portPath?: Path;
+  /** How the referrer calls the field, for messages: `destination host`, `canaryService`. */
+  field: string;
+}
+
+/**
+ * One row per kind: where its Service references live. `at` is a path with `*` for every
+ * list item; under it, `name` is the Service name (or, with `host`, a DNS host that
+ * short names make relative to the object's namespace, as Istio does), `namespace` the
+ * Service's namespace when the kind allows another, and `port` its port (a number, or a
+ * Service port name where the kind allows one). `kind` filters entries that name another
+ * kind of backend (Traefik's `TraefikService`).
+ */
+interface Row {
+  kind: string;
+  group: RegExp;
+  at: string;
+  name: string;
+  host?: boolean;
+  namespace?: string;
+  port?: string;
+  kindField?: string;
+}
+
+const ISTIO = /^networking\.istio\.io\//;
+const TRAEFIK = /^traefik\.(io|containo\.us)\//;
+const CONTOUR = /^projectcontour\.io\//;
+const ARGO = /^argoproj\.io\//;
+
+export const REFERRERS: readonly Row[] = [
+  ...['http', 'tcp', 'tls'].map((p) => ({ kind: 'VirtualService', group: ISTIO, at: `spec.${p}.*.route.*.destination`, name: 'host', host: true, port: 'port.number' })),
+  { kind: 'VirtualService', group: ISTIO, at: 'spec.http.*.mirror', name: 'host', host: true, port: 'port.number' },
+  { kind: 'DestinationRule', group: ISTIO, at: 'spec', name: 'host', host: true },
+  ...['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'].map((kind) => ({ kind, group: TRAEFIK, at: 'spec.routes.*.services.*', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
+  { kind: 'HTTPProxy', group: CONTOUR, at: 'spec.routes.*.services.*', name: 'name', port: 'port' },
+  { kind: 'HTTPProxy', group: CONTOUR, at: 'spec.tcpproxy.services.*', name: 'name', port: 'port' },
+  ...['canaryService', 'stableService'].map((name) => ({ kind: 'Rollout', group: ARGO, at: 'spec.strategy.canary', name })),
+  ...['activeService', 'previewService'].map((name) => ({ kind: 'Rollout', group: ARGO, at: 'spec.strategy.blueGreen', name })),
+];
+
+/** Every value under a path pattern (`spec.routes.*.services.*`), with its path. */
+function walk(v: unknown, pattern: string[], path: Path = []): { value: unknown; path: Path }[] {
+  if (pattern.length === 0) return [{ value: v, path }];
+  const [head, ...rest] = pattern as [string, ...string[]];
+  if (head === '*') return Array.isArray(v) ? v.flatMap((x, i) => walk(x, rest, [...path, i])) : [];
+  return isRecord(v) && head in v ? walk(v[head], rest, [...path, head]) : [];
+}
+
+/** Hosts a ServiceEntry declares: Istio routes to them, not to a Service. */
+function serviceEntryHosts(graph: ServiceGraph): Set<string> {
+  const out = new Set<string>();
+  for (const o of graph.objects) {
+    if (o.kind !== 'ServiceEntry' || !ISTIO.test(o.apiVersion)) continue;
+    const hosts = getIn(o.body, ['spec', 'hosts']);
+    for (const h of Array.isArray(hosts) ? hosts : []) if (typeof h === 'string') out.add(h.toLowerCase());
+  }
+  return out;
+}
+
+/**
+ * An Istio host as a Service: a short name is `<name>.<own namespace>.svc.<domain>`; a full
+ * `<name>.<ns>.svc.<domain>` names that Service; any other name (`reviews.prod`, external
+ * hosts, wildcards) is left to Istio's registry, which the run cannot see.
+ */
+function istioHost(host: string, own: string, domain: string): { name: string; namespace: string } | undefined {
+  const h = host.toLowerCase();
+  if (h.includes('*')) return undefined;
+  if (!h.includes('.')) return { name: h, namespace: own };
+  const m = new RegExp(`^([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.${domain.replace(/\./g, '\\.')}$`).exec(h);
+  return m ? { name: m[1]!, namespace: m[2]! } : undefined;
+}
+
+const cache = new WeakMap<ServiceGraph, ServiceRef[]>();
+
+/** The Service references of every object of a kind in the table. */
+export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
+  let out = cache.get(graph);
+  if (out) return out;
+  out = [];
+  const entries = serviceEntryHosts(graph);
+  for (const o of graph.objects) {
+    for (const row of REFERRERS) {
+      if (row.kind !== o.kind || !row.group.test(o.apiVersion)) continue;
+      for (const { value, path } of walk(o.body, row.at.split('.'))) {
+        if (!isRecord(value)) continue;
+        const raw = value[row.name];
+        if (typeof raw !== 'string' || raw === '') continue;
+        if (row.kindField && (value[row.kindField] ?? 'Service') !== 'Service') continue;
+        let name = raw;
+        let namespace = o.namespace;
+        if (row.host) {
+          if (entries.has(raw.toLowerCase())) continue;
+          const s = istioHost(raw, o.namespace, graph.settings.clusterDomain);
+          if (!s) continue;
+          ({ name, namespace } = s);
+        } else if (row.namespace && typeof value[row.namespace] === 'string' && value[row.namespace] !== '') {
+          namespace = value[row.namespace] as string;
+        }
+        const ref: ServiceRef = { object: o, path: [...path, row.name], name, namespace, field: row.name };
+        if (row.port) {
+          const p = getIn(value, row.port.split('.'));
+          if (typeof p === 'number') ref.port = { number: p };
+          else if (typeof p === 'string' && p !== '') ref.port = /^\d+$/.test(p) ? { number: Number(p) } : { name: p };
+          if (ref.port) ref.portPath = [...path, ...row.port.split('.')];
+        }
+        out.push(ref);
+      }
+    }
+  }
+  cache.set(graph, out);
+  return out;
+}
+
+/** A port name a monitor scrapes, and the objects it looks for it on. */
+export interface MonitorPort {
+  object: K8sObject;
+  path: Path;
+  port: string;
+  kind: 'service' | 'pod';
+  services: ServiceNode[];
+  templates: PodTemplate[];
+}
+
+const MONITORING = /^monitoring\.coreos\.com\//;
+
+/** The namespaces a monitor's `namespaceSelector` covers: `any`, `matchNames`, else its own. */
+function monitorNamespaces(graph: ServiceGraph, o: K8sObject): string[] {
+  const ns = getIn(o.body, ['spec', 'namespaceSelector']);
+  if (getIn(ns, ['any']) === true) return [...graph.namespaces];
+  const names = getIn(ns, ['matchNames']);
+  if (Array.isArray(names) && names.length) return names.filter((n): n is string => typeof n === 'string');
+  return [o.namespace];
+}
+
+/**
+ * prometheus-operator ServiceMonitor `endpoints[].port` names a port of the Services its
+ * selector picks (by the Services' own labels); PodMonitor `podMetricsEndpoints[].port` a
+ * container port of the pods it picks. Only ports given by name are listed.
+ */
+export function monitorPorts(graph: ServiceGraph): MonitorPort[] {
+  const out: MonitorPort[] = [];
+  for (const o of graph.objects) {
+    if (!MONITORING.test(o.apiVersion) || (o.kind !== 'ServiceMonitor' && o.kind !== 'PodMonitor')) continue;
+    const sel = getIn(o.body, ['spec', 'selector']);
+    if (!isRecord(sel)) continue;
+    const selector = readSelector(sel);
+    const namespaces = monitorNamespaces(graph, o);
+    const service = o.kind === 'ServiceMonitor';
+    const services = service ? namespaces.flatMap((ns) => graph.servicesIn(ns)).filter((s) => matchSelector(selector, stringMap(getIn(s.object.body, ['metadata', 'labels']))) === true) : [];
+    const templates = service ? [] : namespaces.flatMap((ns) => graph.templatesIn(ns)).filter((t) => matchSelector(selector, t.labels) === true);
+    const field = service ? 'endpoints' : 'podMetricsEndpoints';
+    const list = getIn(o.body, ['spec', field]);
+    (Array.isArray(list) ? list : []).forEach((e, i) => {
+      const port = getIn(e, ['port']);
+      if (typeof port === 'string' && port !== '') out.push({ object: o, path: ['spec', field, i, 'port'], port, kind: service ? 'service' : 'pod', services, templates });
+    });
+  }
+  return out;
+}
+
+const dirOf = (o: K8sObject): string | undefined => o.origin?.file.path.replace(/[\\/][^\\/]*$/, '');
+
+/**
+ * Whether two objects come from one folder tree (the same folder, or one above the other):
+ * evidence that they belong to one application. Objects read from a cluster always do.
+ */
+export function sameTree(a: K8sObject, b: K8sObject): boolean {
+  const x = dirOf(a);
+  const y = dirOf(b);
+  if (x === undefined || y === undefined) return true;
+  return x === y || x.startsWith(`${y}/`) || y.startsWith(`${x}/`);
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { configFileHosts } from '../src/graph/config-files.js';
+import { isPublicAddress, podResolver } from '../src/graph/pod-dns.js';
+import { buildFromFiles } from '../src/lint.js';
+import { references } from '../src/graph/references.js';
+
+const hosts = (key: string, text: string) => configFileHosts(key, text)?.map((h) => `${h.host}${h.port !== undefined ? `:${h.port}` : ''}${h.position ? '!' : ''}`);
+
+describe('hosts in configuration files, by format', () => {
+  it('reads nginx upstream servers and *_pass targets, not upstream names, variables or comments', () => {
+    const conf = [
+      '# server old-api:80;',
+      'upstream api { server api-v1:8080 weight=2; server unix:/tmp/sock; }',
+      'upstream web {',
+      '  server web:80;',
+      '}',
+      'server {',
+      '  server_name example.com;',
+      '  location / { proxy_pass http://api; }',
+      '  location /w { proxy_pass http://web/; }',
+      '  location /x { proxy_pass http://$backend; }',
+      '  location /g { grpc_pass grpc://search:9090; }',
+      '  location /d { proxy_pass https://docs.example.com; }',
+      '}',
+    ].join('\n');
+    // A one-line upstream block counts too; `server_name` and the `server {` block are not hosts.
+    expect(hosts('default.conf', conf)).toEqual(['api-v1:8080!', 'web:80!', 'search:9090!', 'docs.example.com!']);
+    expect(hosts('nginx.conf', 'upstream a {\n  server a-1:80;\n}\n')).toEqual(['a-1:80!']);
+  });
+  it('reads HAProxy server lines, leaving IP addresses and SRV templates alone', () => {
+    const cfg = 'backend b\n  server s1 cart:7070 check\n  server s2 10.0.0.1:7070\n  server-template s 3 _http._tcp.cart.shop.svc.cluster.local:80\n';
+    expect(hosts('haproxy.cfg', cfg)).toEqual(['cart:7070!']);
+  });
+  it('reads ZooKeeper ensembles and properties by key', () => {
+    const cfg = 'tickTime=2000\nserver.1=zk-0.zk-hs:2888:3888\nserver.2=zk-1.zk-hs:2888:3888;2181\n# server.3=zk-9.zk-hs:2888:3888\n';
+    expect(hosts('zoo.cfg', cfg)).toEqual(['zk-0.zk-hs:2888!', 'zk-1.zk-hs:2888!']);
+    const props = 'db.host=postgres\nkafka.bootstrap.servers=kafka-0:9092,kafka-1\napp.name=postgress\nurl = "amqp://u:p@rabbit:5672/"\nhosts = ["a:1", "b"]\n';
+    // `app.name` is no host key; a TOML array under a host-list key holds hosts.
+    expect(hosts('application.properties', props)).toEqual(['postgres!', 'kafka-0:9092!', 'kafka-1!', 'rabbit:5672!', 'a:1!', 'b!']);
+  });
+  it('reads YAML and JSON values under their keys: Prometheus targets, Envoy socket addresses, Grafana URLs', () => {
+    const prom = 'scrape_configs:\n  - job_name: x\n    static_configs:\n      - targets: ["kt-server:8081", node-exporter]\n';
+    expect(hosts('prometheus.yml', prom)).toEqual(['kt-server:8081!', 'node-exporter!']);
+    const envoy = 'clusters:\n  - name: cart\n    load_assignment:\n      endpoints:\n        - lb_endpoints:\n            - endpoint: {address: {socket_address: {address: cart, port_value: 7070}}}\n';
+    expect(hosts('envoy.yaml', envoy)).toEqual(['cart:7070!']);
+    const grafana = '{"datasources": [{"name": "prom", "url": "http://prometheus-server"}], "service": "prom"}';
+    expect(hosts('datasources.json', grafana)).toEqual(['prometheus-server!']);
+    // A file that does not parse is read as text by the caller.
+    expect(configFileHosts('bad.yaml', 'a: [')).toBeUndefined();
+    expect(configFileHosts('README', 'server a:1')).toBeUndefined();
+  });
+});
+
+describe('connection strings', () => {
+  it('list every host of a multi-host authority as a host', async () => {
+    const { findHosts } = await import('../src/graph/hosts.js');
+    const of = (v: string) => findHosts(v).map((h) => `${h.host}${h.port !== undefined ? `:${h.port}` : ''}${h.position ? '!' : ''}`);
+    expect(of('mongodb://u:p@mongo-0.mongo:27017,mongo-1.mongo:27017/db?replicaSet=rs0')).toEqual(['mongo-0.mongo:27017!', 'mongo-1.mongo:27017!']);
+    expect(of('jdbc:postgresql://pg-0.pg:5432,pg-1.pg/app')).toEqual(['pg-0.pg:5432!', 'pg-1.pg!']);
+    expect(of('redis://:s3cret@redis-mastr:6379/0')).toEqual(['redis-mastr:6379!']);
+    expect(of('--initial-cluster=etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380')).toEqual(['etcd-0.etcd:2380!', 'etcd-1.etcd:2380!']);
+    const keyed = (k: string, v: string) => findHosts(v, k).map((h) => `${h.host}${h.position ? '!' : ''}`);
+    expect(keyed('discovery.seed_hosts', 'es-0.es, es-1.es')).toEqual(['es-0.es!', 'es-1.es!']);
+    // Hosts a server answers to are not dialled.
+    expect(keyed('ALLOWED_HOSTS', 'web,localhost')).toEqual([]);
+    // Outside a URL a host:port in running text is a host, but not in a host-only position.
+    expect(of('connect to cache:6379 first')).toEqual(['cache:6379']);
+  });
+});
+
+describe('pod resolvers, as the kubelet writes resolv.conf', () => {
+  const pod = (spec: string) =>
+    buildFromFiles({ files: [{ path: 'x.yaml', text: `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n${spec}\n  containers: [{name: c, image: "x:1"}]\n` }] });
+  const of = (spec: string) => {
+    const g = pod(spec);
+    return podResolver(g, g.templates[0]!);
+  };
+  it('follows dnsPolicy and hostNetwork', () => {
+    expect(of('  dnsPolicy: ClusterFirst').kind).toBe('cluster');
+    expect(of('  hostNetwork: true')).toMatchObject({ kind: 'node', why: 'host-network' });
+    expect(of('  hostNetwork: true\n  dnsPolicy: ClusterFirstWithHostNet').kind).toBe('cluster');
+    expect(of('  dnsPolicy: Default')).toMatchObject({ kind: 'node', why: 'default' });
+    expect(of('  dnsPolicy: None\n  dnsConfig: {nameservers: [1.1.1.1]}')).toMatchObject({ kind: 'none', clusterDns: 'no' });
+    expect(of('  dnsPolicy: None\n  dnsConfig: {nameservers: [10.96.0.10]}')).toMatchObject({ kind: 'none', clusterDns: 'unknown' });
+    expect(of('  dnsConfig: {searches: [data.svc.cluster.local.]}')).toEqual({ kind: 'cluster', extraSearches: ['data.svc.cluster.local'] });
+  });
+  it('tells public addresses from addresses a cluster may use', () => {
+    expect(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111'].every(isPublicAddress)).toBe(true);
+    expect(['10.96.0.10', '172.20.0.10', '192.168.1.1', '169.254.20.10', '100.64.0.10', 'fd00::10', 'dns.example'].some(isPublicAddress)).toBe(false);
+  });
+  it('give each group of readers its own edge', () => {
+    const text = `apiVersion: v1
+kind: Service
+metadata: {name: cart, namespace: shop}
+spec: {ports: [{port: 7070}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg, namespace: shop}
+data: {CART: "cart:7070"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: shop}
+spec:
+  containers: [{name: c, image: "x:1", envFrom: [{configMapRef: {name: cfg}}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: shop}
+spec:
+  hostNetwork: true
+  containers: [{name: c, image: "x:1", envFrom: [{configMapRef: {name: cfg}}]}]
+`;
+    const edges = references(buildFromFiles({ files: [{ path: 'x.yaml', text }] }));
+    expect(edges.map((e) => [e.site.clients.map((t) => t.owner.name).join(','), e.resolution.kind])).toEqual([
+      ['a', 'service'],
+      ['b', 'pod-dns'],
+    ]);
+  });
+});
+
+describe('referrers', () => {
+  it('judge a port against the Service of their own folder tree only', async () => {
+    const { sameTree } = await import('../src/graph/referrers.js');
+    const at = (path: string) => ({ origin: { file: { path } } }) as never;
+    expect(sameTree(at('a/b/route.yaml'), at('a/b/svc.yaml'))).toBe(true);
+    expect(sameTree(at('a/b/c/route.yaml'), at('a/b/svc.yaml'))).toBe(true);
+    expect(sameTree(at('a/x/route.yaml'), at('a/y/svc.yaml'))).toBe(false);
+    expect(sameTree(at('a/bb/route.yaml'), at('a/b/svc.yaml'))).toBe(false);
+    expect(sameTree({} as never, at('a/svc.yaml'))).toBe(true);
+  });
+});
