@@ -6,7 +6,7 @@ import { lint, lintWith, type LintResult } from '../lint.js';
 import { threadedLocator } from '../engine/locate-pool.js';
 import { parseAll } from '../load/parse-pool.js';
 import { defaultConfig, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
-import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
+import { format, FORMATS, countBySeverity, type Format, type Summary } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles, writeReport, type RunInputs } from '../report/write.js';
 import { parseSize } from '../load/read.js';
@@ -233,13 +233,13 @@ export function sourceTexts(files: SourceFile[]): Map<string, string> {
 }
 
 /** Writes every requested report of `findings` and returns the exit code. */
-export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Finding[] = loaded.result.findings): number {
+export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Finding[] = loaded.result.findings, extra: Partial<Summary> = {}): number {
   const outputs = pairOutputs(opts.format, opts.outputFile);
   checkOutputFiles(outputs.map((o) => o.file), loaded.inputs, io.cwd);
   const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const counts = countBySeverity(shown);
   const { graph } = loaded.result;
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length };
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length, ...extra };
   // Only the markdown summary draws the graph: compute its routes only then.
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(graph) : undefined;
   const sources = sourceTexts(loaded.files);

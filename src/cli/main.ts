@@ -13,6 +13,7 @@ import type { DoctorOptions } from './doctor.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
 import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, sourceTexts, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
+import type { GateOpts } from './diff-gate.js';
 import { mark, startTiming, timingLine } from '../timing.js';
 
 export { EXIT, type CliIO } from './io.js';
@@ -60,7 +61,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ),
   )
     .option('--print-config', 'print the resolved config (file, command line and rule defaults) as JSON and exit')
-    .action(async (paths: string[], opts: InputOpts & ReportOpts & { printConfig?: boolean }) => {
+    .option('--new-from-rev <rev>', 'report only the findings the change since this git revision introduces (the revision is linted the same way)')
+    .option('--baseline <file>', 'do not report the findings this baseline file lists; report its entries that no longer occur (info)')
+    .option('--write-baseline <file>', 'write every finding to this baseline file and exit 0')
+    .action(async (paths: string[], opts: InputOpts & ReportOpts & GateOpts & { printConfig?: boolean }) => {
       if (opts.printConfig) {
         io.stdout(`${JSON.stringify(printableConfig(await resolveConfig(io, opts)), null, 2)}\n`);
         return;
@@ -72,7 +76,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       }
       startTiming(io.env);
       mark('startup');
-      exitCode = report(io, opts, await load(paths, opts, io));
+      const loaded = await load(paths, opts, io);
+      if (opts.newFromRev || opts.baseline || opts.writeBaseline) {
+        const { gate } = await import('./diff-gate.js');
+        const gated = await gate(paths, opts, io, loaded);
+        exitCode = gated.wrote !== undefined ? EXIT.ok : report(io, opts, loaded, gated.findings, gated.comparison ? { comparison: gated.comparison } : {});
+      } else exitCode = report(io, opts, loaded);
       mark('report');
       io.stderr(timingLine(io.env));
     });

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { applyBaseline, compareFindings, comparisonLine, formatBaseline, parseBaseline, staleFindings } from '../engine/baseline.js';
+import { ruleSetting } from '../engine/engine.js';
+import type { Config } from '../engine/config.js';
+import type { Finding } from '../types/finding.js';
+import type { Comparison as SummaryComparison } from '../report/summary.js';
+import { UNUSED_SUPPRESSION } from '../engine/engine.js';
+import { RULES } from '../../rules/index.js';
+import { checkoutTree, gitTop, inTree, requireCommit } from './diff-git.js';
+import { emit, load, type InputOpts, type Loaded } from './lint-command.js';
+import type { CliIO } from './io.js';
+
+export interface GateOpts {
+  newFromRev?: string;
+  baseline?: string;
+  writeBaseline?: string;
+}
+
+/** The config as it applies in another checkout of the same repository: its ignore globs are relative to its folder. */
+export function configIn(config: Config, top: string, treeDir: string): Config {
+  if (!config.base) return config;
+  const rel = path.relative(top, realpathSync(config.base));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? config : { ...config, base: path.join(treeDir, rel) };
+}
+
+/**
+ * Lints `commit`'s tree the way `now` was linted: the same inputs (mapped into the tree),
+ * options and resolved config. Inputs missing there (a folder the change adds) lint as nothing.
+ */
+export async function lintAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}): Promise<Finding[]> {
+  const tree = checkoutTree(top, commit, treeOpts);
+  try {
+    const cwd = inTree('.', io.cwd, top, tree.dir);
+    // An input the base does not have yet (a folder the change adds) has nothing to compare with.
+    const mapped = (paths.length ? paths : ['.']).map((p) => inTree(p, io.cwd, top, tree.dir)).filter((p) => p === '-' || /[*?[{]/.test(p) || existsSync(p));
+    if (mapped.length === 0 || !existsSync(cwd)) return [];
+    const inputs: InputOpts = {
+      ...opts,
+      errorOnUnmatchedPattern: false,
+      helmValues: opts.helmValues?.map((f) => inTree(f, io.cwd, top, tree.dir)),
+    };
+    const before = await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir));
+    return before.result.findings;
+  } finally {
+    tree.dispose();
+  }
+}
+
+export interface Gated {
+  findings: Finding[];
+  comparison?: SummaryComparison;
+  /** Set when --write-baseline wrote the file: nothing else is reported. */
+  wrote?: number;
+}
+
+/**
+ * --write-baseline, --baseline and --new-from-rev over a finished lint: which findings to
+ * report. Baselined findings are left out and stale entries added as unused-suppression
+ * findings; with a revision, only findings the change introduced are kept.
+ */
+export async function gate(paths: string[], opts: InputOpts & GateOpts, io: CliIO, now: Loaded): Promise<Gated> {
+  const all = now.result.findings;
+  if (opts.writeBaseline) {
+    emit(io, formatBaseline(all), opts.writeBaseline);
+    io.stderr(`svclint: wrote ${all.length} finding${all.length === 1 ? '' : 's'} to ${opts.writeBaseline}\n`);
+    return { findings: [], wrote: all.length };
+  }
+  let shown = all;
+  let extra: Finding[] = [];
+  let known = 0;
+  if (opts.baseline) {
+    let text: string;
+    try {
+      text = readFileSync(path.resolve(io.cwd, opts.baseline), 'utf8');
+    } catch (err) {
+      throw new UsageError(`--baseline: cannot read ${opts.baseline} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); write it with --write-baseline ${opts.baseline}`);
+    }
+    const r = applyBaseline(all, parseBaseline(text, opts.baseline));
+    const rule = RULES.find((x) => x.meta.id === UNUSED_SUPPRESSION)!;
+    shown = r.kept;
+    known = r.known;
+    extra = staleFindings(r.stale, path.relative(io.cwd, path.resolve(io.cwd, opts.baseline)).split(path.sep).join('/'), rule.meta, ruleSetting(rule, now.config));
+  }
+  let comparison: SummaryComparison | undefined;
+  if (opts.newFromRev) {
+    const top = gitTop(io.cwd, '--new-from-rev');
+    const commit = requireCommit(top, opts.newFromRev, '--new-from-rev');
+    const before = await lintAtCommit(top, commit, paths, opts, io, now.config);
+    const c = compareFindings(before, all);
+    const added = new Set(c.added);
+    shown = shown.filter((f) => added.has(f));
+    comparison = { against: opts.newFromRev, commit, new: c.added.length, fixed: c.fixed.length, existing: c.existing.length };
+    io.stderr(`svclint: against ${opts.newFromRev}: ${comparisonLine({ added: c.added.length, fixed: c.fixed.length, existing: c.existing.length })}${known ? ` (${known} more in the baseline)` : ''}\n`);
+  } else if (opts.baseline) {
+    io.stderr(`svclint: ${known} known finding${known === 1 ? '' : 's'} left out (${opts.baseline}), ${extra.length} stale entr${extra.length === 1 ? 'y' : 'ies'}\n`);
+  }
+  return { findings: [...shown, ...extra], comparison };
+}
