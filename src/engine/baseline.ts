@@ -7,9 +7,11 @@ import { fillTemplate } from './engine.js';
 import { fingerprint } from './fingerprint.js';
 
 /**
- * Findings of two runs matched by fingerprint, as a multiset: a fingerprint found twice
- * before and three times now is one new finding. `added` and `existing` keep the order of
- * `now`; `fixed` the order of `before`.
+ * Findings of two runs matched as multisets (a problem found twice before and three times
+ * now is one new finding), in two passes: first by fingerprint, then what is left by place
+ * alone (rule, object and path), so a finding whose message data changed because a
+ * neighbour changed (the nearest candidate, a count of pod templates) is still the one
+ * that was there. `added` and `existing` keep the order of `now`; `fixed` that of `before`.
  */
 export interface Comparison {
   added: Finding[];
@@ -17,38 +19,51 @@ export interface Comparison {
   existing: Finding[];
 }
 
-function counts(list: Finding[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const f of list) {
-    const k = fingerprint(f);
-    out.set(k, (out.get(k) ?? 0) + 1);
+/** Where a finding is, without what it says: the second pass of a comparison. */
+export function placeKey(f: Finding): string {
+  return f.object ? `${f.ruleId}\u001e${describe(f.object)}\u001e${f.path}` : `${f.ruleId}\u001e${f.location?.file ?? ''}\u001e${f.message}`;
+}
+
+const placeOfEntry = (e: BaselineEntry) => (e.object ? `${e.rule}\u001e${e.object}\u001e${e.path ?? ''}` : `${e.rule}\u001e${e.file ?? ''}\u001e${e.message}`);
+
+/** Pairs items of `now` with items of `before` by exact key, then by place; returns the indexes paired. */
+function pair<B, N>(before: B[], now: N[], exact: [(b: B) => string, (n: N) => string], place: [(b: B) => string, (n: N) => string]): { nowMatched: boolean[]; beforeMatched: boolean[] } {
+  const beforeMatched = before.map(() => false);
+  const nowMatched = now.map(() => false);
+  for (const [kb, kn] of [exact, place]) {
+    const free = new Map<string, number[]>();
+    before.forEach((b, i) => {
+      if (beforeMatched[i]) return;
+      const k = kb(b);
+      const list = free.get(k);
+      if (list) list.push(i);
+      else free.set(k, [i]);
+    });
+    now.forEach((n, i) => {
+      if (nowMatched[i]) return;
+      const j = free.get(kn(n))?.shift();
+      if (j === undefined) return;
+      nowMatched[i] = true;
+      beforeMatched[j] = true;
+    });
   }
-  return out;
+  return { nowMatched, beforeMatched };
 }
 
 /** Which findings of `now` the change introduced, which of `before` it fixed, which were already there. */
 export function compareFindings(before: Finding[], now: Finding[]): Comparison {
-  const left = counts(before);
-  const added: Finding[] = [];
-  const existing: Finding[] = [];
-  for (const f of now) {
-    const k = fingerprint(f);
-    const n = left.get(k) ?? 0;
-    if (n > 0) {
-      left.set(k, n - 1);
-      existing.push(f);
-    } else added.push(f);
-  }
-  const fixed: Finding[] = [];
-  for (const f of before) {
-    const k = fingerprint(f);
-    const n = left.get(k) ?? 0;
-    if (n > 0) {
-      left.set(k, n - 1);
-      fixed.push(f);
-    }
-  }
-  return { added, fixed, existing };
+  const fps = new Map<Finding, string>();
+  const fp = (f: Finding) => {
+    let v = fps.get(f);
+    if (v === undefined) fps.set(f, (v = fingerprint(f)));
+    return v;
+  };
+  const m = pair(before, now, [fp, fp], [placeKey, placeKey]);
+  return {
+    added: now.filter((_, i) => !m.nowMatched[i]),
+    existing: now.filter((_, i) => m.nowMatched[i]),
+    fixed: before.filter((_, i) => !m.beforeMatched[i]),
+  };
 }
 
 /** "2 new, 1 fixed, 5 already there" */
@@ -141,21 +156,12 @@ export interface BaselineResult {
   stale: { entry: BaselineEntry; line: number }[];
 }
 
-/** Leaves out the findings the baseline knows (as a multiset: an entry covers one finding). */
+/** Leaves out the findings the baseline knows (as a multiset: an entry covers one finding; by fingerprint, then by place). */
 export function applyBaseline(findings: Finding[], baseline: Baseline): BaselineResult {
-  const left = new Map<string, number[]>();
-  baseline.entries.forEach((e, i) => left.set(e.fingerprint, [...(left.get(e.fingerprint) ?? []), i]));
-  const kept: Finding[] = [];
-  let known = 0;
-  for (const f of findings) {
-    const slots = left.get(fingerprint(f));
-    if (slots?.length) {
-      slots.shift();
-      known++;
-    } else kept.push(f);
-  }
-  const stale = [...left.values()].flat().sort((a, b) => a - b).map((i) => ({ entry: baseline.entries[i]!, line: baseline.lines[i]! }));
-  return { kept, known, stale };
+  const m = pair(baseline.entries, findings, [(e) => e.fingerprint, fingerprint], [placeOfEntry, placeKey]);
+  const kept = findings.filter((_, i) => !m.nowMatched[i]);
+  const stale = baseline.entries.map((entry, i) => ({ entry, line: baseline.lines[i]!, used: m.beforeMatched[i] })).filter((x) => !x.used).map(({ entry, line }) => ({ entry, line }));
+  return { kept, known: findings.length - kept.length, stale };
 }
 
 /**
