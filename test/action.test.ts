@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyOfCheckout, ROOT } from './helpers.js';
+import { git, prRepo } from './git-fixture.js';
 
 interface ActionYaml {
   inputs: Record<string, { default?: string }>;
@@ -20,7 +21,7 @@ let actionPath = '';
  * workspace, every input (or its default) as INPUT_<NAME> (upper case, hyphens kept), the
  * GITHUB_* files, and nothing else: no install, no node_modules, no network.
  */
-function runAction(workspace: string, given: Record<string, string>) {
+function runAction(workspace: string, given: Record<string, string>, extraEnv: Record<string, string> = {}) {
   const tmp = mkdtempSync(path.join(tmpdir(), 'svclint-runner-'));
   const summary = path.join(tmp, 'summary.md');
   const outputFile = path.join(tmp, 'output.txt');
@@ -28,7 +29,7 @@ function runAction(workspace: string, given: Record<string, string>) {
   writeFileSync(outputFile, '');
   const env: Record<string, string> = {
     PATH: '/usr/bin:/bin', HOME: tmp, CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_ACTION_PATH: actionPath,
-    GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: tmp,
+    GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: tmp, ...extraEnv,
   };
   for (const [k, v] of Object.entries(action.inputs)) env[`INPUT_${k.toUpperCase()}`] = given[k] ?? v.default ?? '';
   const r = spawnSync(process.execPath, [path.join(actionPath, action.runs.main)], { cwd: workspace, env, encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -56,7 +57,7 @@ describe('GitHub Action (action.yml)', () => {
   it('is a node24 action that runs the committed bundle', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist-bundle/action.js' });
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['paths', 'config', 'fail-level', 'namespace', 'working-directory', 'sarif-file', 'extra-formats']));
-    expect(Object.keys(action.outputs)).toEqual(['errors', 'warnings', 'infos', 'findings', 'sarif-file']);
+    expect(Object.keys(action.outputs)).toEqual(['errors', 'warnings', 'infos', 'findings', 'sarif-file', 'new', 'fixed', 'existing', 'base-sha']);
   });
 
   it('annotates, summarises, sets outputs and fails the step on errors', () => {
@@ -69,7 +70,7 @@ describe('GitHub Action (action.yml)', () => {
     expect(annotations[0]).toMatch(/^::error file=services\/services\.yaml,line=8,col=10,endLine=8,endColumn=22,title=svclint selector-no-match::/);
     expect(r.summary).toMatch(/^## svclint: 4 errors, 0 warnings, 0 info/);
     expect(r.summary).toContain('```mermaid');
-    expect(r.outputs).toEqual({ errors: '4', warnings: '0', infos: '0', findings: '4', 'sarif-file': path.join(ws, 'svclint.sarif') });
+    expect(r.outputs).toEqual({ errors: '4', warnings: '0', infos: '0', findings: '4', 'sarif-file': path.join(ws, 'svclint.sarif'), new: '', fixed: '', existing: '', 'base-sha': '' });
     expect(JSON.parse(readFileSync(path.join(ws, 'svclint.sarif'), 'utf8')).runs[0].results).toHaveLength(4);
     expect(readFileSync(path.join(ws, 'reports.xml'), 'utf8')).toMatch(/<testsuites name="svclint" tests="\d+" failures="4"/);
   });
@@ -96,5 +97,53 @@ describe('GitHub Action (action.yml)', () => {
     const missing = runAction(ws, { 'working-directory': 'nope' });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^svclint: working-directory 'nope' is not a folder/);
+  });
+
+  /** A pull request's merge checkout as actions/checkout makes it: one commit deep, the base not fetched. */
+  function pullRequest(payload?: object) {
+    const origin = prRepo();
+    const ws = path.join(mkdtempSync(path.join(tmpdir(), 'svclint-ws-')), 'repo');
+    const cloned = spawnSync('git', ['clone', '--quiet', '--depth=1', `file://${origin.dir}`, ws], { encoding: 'utf8' });
+    expect(cloned.status, cloned.stderr).toBe(0);
+    expect(spawnSync('git', ['cat-file', '-e', `${origin.base}^{commit}`], { cwd: ws }).status).not.toBe(0);
+    const eventFile = path.join(mkdtempSync(path.join(tmpdir(), 'svclint-event-')), 'event.json');
+    writeFileSync(eventFile, JSON.stringify(payload ?? { action: 'synchronize', number: 7, pull_request: { number: 7, base: { ref: 'main', sha: origin.base }, head: { sha: origin.head } } }));
+    return { origin, ws, env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventFile, GITHUB_SHA: origin.head } };
+  }
+
+  it('on a pull request, fetches the base into the shallow checkout and reports only what the change breaks', () => {
+    const { origin, ws, env } = pullRequest();
+    const r = runAction(ws, { paths: 'k8s' }, env);
+    expect(r.code).toBe(1);
+    const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+    expect(annotations.map((a) => /^::(\w+) file=([^,]+),.*title=svclint ([a-z-]+)::/.exec(a)?.slice(1).join(' '))).toEqual([
+      'error k8s/cart.yaml selector-no-match',
+      'error k8s/web.yaml network-policy-blocks-service',
+    ]);
+    expect(r.outputs).toEqual({ errors: '2', warnings: '0', infos: '0', findings: '2', 'sarif-file': '', new: '2', fixed: '0', existing: '1', 'base-sha': origin.base });
+    expect(r.summary).toMatch(/^## svclint: 2 errors, 0 warnings, 0 info\n/);
+    expect(r.summary).toContain(`Compared with \`${origin.base.slice(0, 12)}\`: **2 new**, 0 fixed, 1 already there. Only the new findings are listed.`);
+    expect(r.stderr).toBe(`svclint: against ${origin.base}: 2 new, 0 fixed, 1 already there\n`);
+    // The checkout now has the base commit, and still no history beyond it.
+    expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    expect(git(ws, 'cat-file', '-t', origin.base)).toBe('commit');
+  });
+
+  it('says so and reports every finding when the base cannot be fetched; only-new: false reports every finding', () => {
+    const { ws, env } = pullRequest();
+    git(ws, 'remote', 'set-url', 'origin', path.join(ws, 'no-such-remote'));
+    const r = runAction(ws, { paths: 'k8s' }, env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::warning title=svclint only-new::cannot compare with the base commit: git fetch --depth=1 origin [0-9a-f]{40} failed \(.+\); every finding is reported\. Check out with fetch-depth: 0, or set only-new: false$/m);
+    expect(r.outputs).toMatchObject({ errors: '3', findings: '3', new: '', 'base-sha': '' });
+    const all = runAction(ws, { paths: 'k8s', 'only-new': 'false' }, env);
+    expect(all.stdout).not.toMatch(/::warning/);
+    expect(all.outputs).toMatchObject({ errors: '3', new: '' });
+    const bad = runAction(ws, { paths: 'k8s', 'only-new': 'maybe' }, env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("svclint: only-new wants true or false, got 'maybe'\n");
+    const noBase = pullRequest({ action: 'opened' });
+    const nb = runAction(noBase.ws, { paths: 'k8s' }, noBase.env);
+    expect(nb.stdout).toMatch(/^::warning title=svclint only-new::cannot compare with the base commit: the pull_request event names no base commit; /m);
   });
 });
