@@ -124,6 +124,11 @@ describe('GitHub Action (action.yml)', () => {
     expect(r.summary).toMatch(/^## svclint: 2 errors, 0 warnings, 0 info\n/);
     expect(r.summary).toContain(`Compared with \`${origin.base.slice(0, 12)}\`: **2 new**, 0 fixed, 1 already there. Only the new findings are listed.`);
     expect(r.stderr).toBe(`svclint: against ${origin.base}: 2 new, 0 fixed, 1 already there\n`);
+    // Then what the change does to the Service graph.
+    const graph = r.summary.slice(r.summary.indexOf('### Service graph'));
+    expect(graph).toMatch(new RegExp(`^### Service graph: 3 Services changed since \`${origin.base.slice(0, 12)}\``));
+    expect(graph).toContain('| `shop/cart` | selected workloads | Deployment shop/cart ×2 | — |');
+    expect(graph).toMatch(/```mermaid\ngraph LR\n/);
     // The checkout now has the base commit, and still no history beyond it.
     expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
     expect(git(ws, 'cat-file', '-t', origin.base)).toBe('commit');

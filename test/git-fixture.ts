@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ROOT } from './helpers.js';
 
-/** Manifests for pull-request tests: a shop whose change renames labels, moves lines and adds a NetworkPolicy. */
+/** Manifests for tests of changes. */
 export const workload = (name: string, label: string, env = '') => `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}, namespace: shop}
@@ -27,35 +28,29 @@ spec:
   ports: [{name: http, port: 80, targetPort: ${targetPort}}]
 `;
 
-export const DENY = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: default-deny, namespace: shop}
-spec:
-  podSelector: {}
-`;
-
-/** The base commit: web dials api; `legacy` selects nothing (a finding that was there before). */
-export const BASE_FILES: Record<string, string> = {
-  'k8s/web.yaml': `${workload('web', 'web', 'http://api:80')}---\n${service('web', 'web')}`,
-  'k8s/api.yaml': `${workload('api', 'api')}---\n${service('api', 'api')}`,
-  'k8s/cart.yaml': `${workload('cart', 'cart')}---\n${service('cart', 'cart')}`,
-  'k8s/legacy.yaml': service('legacy', 'gone'),
-};
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const p = path.join(dir, f);
+    if (statSync(p).isFile()) out[f.split(path.sep).join('/')] = readFileSync(p, 'utf8');
+  }
+  return out;
+}
 
 /**
- * The head commit: lines moved above the old finding, the cart pods' label renamed
- * (`cart` → `cart-v2`) without its Service, and a default-deny NetworkPolicy added, which
- * cuts web off from api.
+ * fixtures/pull-request: the base commit, where web dials api and `legacy` selects nothing
+ * (a finding that was there before); the head commit moves legacy's lines, renames the cart
+ * pods' label (`cart` → `cart-v2`) without its Service, scales web to 3 and adds a
+ * default-deny NetworkPolicy, which cuts web off from api.
  */
-export const HEAD_FILES: Record<string, string> = {
-  'k8s/web.yaml': `${workload('web', 'web', 'http://api:80')}---\n${service('web', 'web')}`,
-  'k8s/api.yaml': `${workload('api', 'api')}---\n${service('api', 'api')}`,
-  'k8s/cart.yaml': `${workload('cart', 'cart-v2')}---\n${service('cart', 'cart')}`,
-  'k8s/legacy.yaml': `# kept for old clients\n\n${service('legacy', 'gone')}`,
-  'k8s/policy.yaml': DENY,
-};
+export const BASE_FILES = readTree(path.join(ROOT, 'fixtures', 'pull-request', 'base'));
+export const HEAD_FILES = readTree(path.join(ROOT, 'fixtures', 'pull-request', 'head'));
 
-export const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+/** Fixed names and dates: the same files give the same commits, so rendered examples can name them. */
+export const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'svclint', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'svclint', GIT_COMMITTER_EMAIL: 'ci@example.com',
+  GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+};
 
 export function git(cwd: string, ...args: string[]): string {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });

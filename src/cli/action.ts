@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run, EXIT } from './main.js';
@@ -94,7 +94,8 @@ export async function action(env: NodeJS.ProcessEnv = process.env, workspace = p
     return EXIT.error;
   }
   const base = onlyNew ? baseCommit(env, cwd, (s) => process.stdout.write(s)) : undefined;
-  if (base) args.push('--new-from-rev', base);
+  const diffFile = path.join(work, 'graph-diff.md');
+  if (base) args.push('--new-from-rev', base, '--diff-output', diffFile);
   for (const [flag, name] of [['--config', 'config'], ['--fail-level', 'fail-level'], ['--namespace', 'namespace'], ['--kubernetes-version', 'kubernetes-version'], ['--cluster-domain', 'cluster-domain']] as const) {
     const v = input(name);
     if (v) args.push(flag, v);
@@ -108,7 +109,8 @@ export async function action(env: NodeJS.ProcessEnv = process.env, workspace = p
   });
   if (code === EXIT.error) return code;
   const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as { findings: unknown[]; summary: { errors: number; warnings: number; infos: number; comparison?: { new: number; fixed: number; existing: number } } };
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, readFileSync(summaryFile, 'utf8'));
+  const graphDiff = base && existsSync(diffFile) ? readFileSync(diffFile, 'utf8') : '';
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${readFileSync(summaryFile, 'utf8')}${graphDiff ? `\n${graphDiff}` : ''}`);
   if (env.GITHUB_OUTPUT) {
     const s = report.summary;
     const c = s.comparison;

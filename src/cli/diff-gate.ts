@@ -10,10 +10,16 @@ import { UNUSED_SUPPRESSION } from '../engine/engine.js';
 import { RULES } from '../../rules/index.js';
 import { checkoutTree, gitTop, inTree, requireCommit } from './diff-git.js';
 import { emit, load, type InputOpts, type Loaded } from './lint-command.js';
+import { computeRoutes } from '../graph/routes.js';
+import { diffRoutes, formatDiff } from './diff-graph.js';
+import { checkOutputFiles } from '../report/write.js';
+import { ArgumentError } from './io.js';
 import type { CliIO } from './io.js';
 
 export interface GateOpts {
   newFromRev?: string;
+  /** With newFromRev: also write the Service-graph change there (JSON for a .json name, else markdown). */
+  diffOutput?: string;
   baseline?: string;
   writeBaseline?: string;
 }
@@ -26,26 +32,32 @@ export function configIn(config: Config, top: string, treeDir: string): Config {
 }
 
 /**
- * Lints `commit`'s tree the way `now` was linted: the same inputs (mapped into the tree),
- * options and resolved config. Inputs missing there (a folder the change adds) lint as nothing.
+ * Loads `commit`'s tree the way the work tree was loaded: the same inputs (mapped into the
+ * tree), options and resolved config. Undefined when none of the inputs is there yet (a
+ * folder the change adds): there is nothing to compare with.
  */
-export async function lintAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}): Promise<Finding[]> {
+export async function loadAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}): Promise<Loaded | undefined> {
   const tree = checkoutTree(top, commit, treeOpts);
   try {
     const cwd = inTree('.', io.cwd, top, tree.dir);
-    // An input the base does not have yet (a folder the change adds) has nothing to compare with.
     const mapped = (paths.length ? paths : ['.']).map((p) => inTree(p, io.cwd, top, tree.dir)).filter((p) => p === '-' || /[*?[{]/.test(p) || existsSync(p));
-    if (mapped.length === 0 || !existsSync(cwd)) return [];
+    if (mapped.length === 0 || !existsSync(cwd)) return undefined;
     const inputs: InputOpts = {
       ...opts,
       errorOnUnmatchedPattern: false,
       helmValues: opts.helmValues?.map((f) => inTree(f, io.cwd, top, tree.dir)),
     };
-    const before = await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir));
-    return before.result.findings;
+    const loaded = await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir));
+    // Positions were found while the tree was there; file names are relative to the mapped cwd, as in the work tree.
+    return loaded;
   } finally {
     tree.dispose();
   }
+}
+
+/** The findings of `commit`'s tree, linted as the work tree was (loadAtCommit). */
+export async function lintAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}): Promise<Finding[]> {
+  return (await loadAtCommit(top, commit, paths, opts, io, config, treeOpts))?.result.findings ?? [];
 }
 
 export interface Gated {
@@ -67,6 +79,7 @@ export async function gate(paths: string[], opts: InputOpts & GateOpts, io: CliI
     io.stderr(`svclint: wrote ${all.length} finding${all.length === 1 ? '' : 's'} to ${opts.writeBaseline}\n`);
     return { findings: [], wrote: all.length };
   }
+  if (opts.diffOutput && !opts.newFromRev) throw new ArgumentError('--diff-output needs --new-from-rev (the revision to compare with)');
   let shown = all;
   let extra: Finding[] = [];
   let known = 0;
@@ -87,7 +100,13 @@ export async function gate(paths: string[], opts: InputOpts & GateOpts, io: CliI
   if (opts.newFromRev) {
     const top = gitTop(io.cwd, '--new-from-rev');
     const commit = requireCommit(top, opts.newFromRev, '--new-from-rev');
-    const before = await lintAtCommit(top, commit, paths, opts, io, now.config);
+    const base = await loadAtCommit(top, commit, paths, opts, io, now.config);
+    const before = base?.result.findings ?? [];
+    if (opts.diffOutput) {
+      checkOutputFiles([opts.diffOutput], now.inputs, io.cwd);
+      const diff = diffRoutes(base ? computeRoutes(base.result.graph) : [], computeRoutes(now.result.graph), { rev: opts.newFromRev, commit });
+      emit(io, formatDiff(diff, opts.diffOutput.endsWith('.json') ? 'json' : 'markdown'), opts.diffOutput);
+    }
     const c = compareFindings(before, all);
     const added = new Set(c.added);
     shown = shown.filter((f) => added.has(f));
