@@ -13,7 +13,7 @@ export async function graphDiff(rev: string, paths: string[], opts: InputOpts, i
   const commit = requireCommit(top, rev, 'svclint diff');
   const config = await resolveConfig(io, opts);
   const now = await load(paths, { ...opts, errorOnUnmatchedPattern: false }, io, config);
-  const before = await loadAtCommit(top, commit, paths, opts, io, config);
+  const before = await loadAtCommit(top, commit, paths, opts, io, config, {}, now);
   const diff = diffRoutes(before ? computeRoutes(before.result.graph) : [], computeRoutes(now.result.graph), { rev, commit });
   return { diff, inputs: now.inputs };
 }

@@ -36,7 +36,7 @@ export function configIn(config: Config, top: string, treeDir: string): Config {
  * tree), options and resolved config. Undefined when none of the inputs is there yet (a
  * folder the change adds): there is nothing to compare with.
  */
-export async function loadAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}): Promise<Loaded | undefined> {
+export async function loadAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}, now?: Loaded): Promise<Loaded | undefined> {
   const tree = checkoutTree(top, commit, treeOpts);
   try {
     const cwd = inTree('.', io.cwd, top, tree.dir);
@@ -47,17 +47,16 @@ export async function loadAtCommit(top: string, commit: string, paths: string[],
       errorOnUnmatchedPattern: false,
       helmValues: opts.helmValues?.map((f) => inTree(f, io.cwd, top, tree.dir)),
     };
-    const loaded = await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir));
-    // Positions were found while the tree was there; file names are relative to the mapped cwd, as in the work tree.
-    return loaded;
+    // File names are relative to the mapped cwd, as in the work tree: unchanged files are parsed once, for both.
+    return await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir), now);
   } finally {
     tree.dispose();
   }
 }
 
 /** The findings of `commit`'s tree, linted as the work tree was (loadAtCommit). */
-export async function lintAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}): Promise<Finding[]> {
-  return (await loadAtCommit(top, commit, paths, opts, io, config, treeOpts))?.result.findings ?? [];
+export async function lintAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}, now?: Loaded): Promise<Finding[]> {
+  return (await loadAtCommit(top, commit, paths, opts, io, config, treeOpts, now))?.result.findings ?? [];
 }
 
 export interface Gated {
@@ -100,7 +99,7 @@ export async function gate(paths: string[], opts: InputOpts & GateOpts, io: CliI
   if (opts.newFromRev) {
     const top = gitTop(io.cwd, '--new-from-rev');
     const commit = requireCommit(top, opts.newFromRev, '--new-from-rev');
-    const base = await loadAtCommit(top, commit, paths, opts, io, now.config);
+    const base = await loadAtCommit(top, commit, paths, opts, io, now.config, {}, now);
     const before = base?.result.findings ?? [];
     if (opts.diffOutput) {
       checkOutputFiles([opts.diffOutput], now.inputs, io.cwd);

@@ -25,7 +25,7 @@ export async function preCommit(staged: string[], opts: InputOpts & ReportOpts, 
   let elsewhere = now.result.findings.filter((f) => !inStaged(f));
   const head = commitOf(top, 'HEAD'); // none before the first commit: everything is new
   if (elsewhere.length && head) {
-    const before = await lintAtCommit(top, head, ['.'], inputs, here, config, { untracked: true });
+    const before = await lintAtCommit(top, head, ['.'], inputs, here, config, { untracked: true }, now);
     const added = new Set(compareFindings(before, now.result.findings).added);
     elsewhere = elsewhere.filter((f) => added.has(f));
   }
