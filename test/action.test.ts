@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +23,7 @@ let actionPath = '';
  * workspace, every input (or its default) as INPUT_<NAME> (upper case, hyphens kept), the
  * GITHUB_* files, and nothing else: no install, no node_modules, no network.
  */
-function runAction(workspace: string, given: Record<string, string>, extraEnv: Record<string, string> = {}) {
+function actionEnv(workspace: string, given: Record<string, string>, extraEnv: Record<string, string>) {
   const tmp = mkdtempSync(path.join(tmpdir(), 'svclint-runner-'));
   const summary = path.join(tmp, 'summary.md');
   const outputFile = path.join(tmp, 'output.txt');
@@ -32,9 +34,30 @@ function runAction(workspace: string, given: Record<string, string>, extraEnv: R
     GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: tmp, ...extraEnv,
   };
   for (const [k, v] of Object.entries(action.inputs)) env[`INPUT_${k.toUpperCase()}`] = given[k] ?? v.default ?? '';
-  const r = spawnSync(process.execPath, [path.join(actionPath, action.runs.main)], { cwd: workspace, env, encoding: 'utf8', maxBuffer: 1 << 26 });
-  const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summary, 'utf8'), outputs };
+  const done = (r: { status: number | null; stdout: string; stderr: string }) => {
+    const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summary, 'utf8'), outputs };
+  };
+  return { env, done };
+}
+
+function runAction(workspace: string, given: Record<string, string>, extraEnv: Record<string, string> = {}) {
+  const { env, done } = actionEnv(workspace, given, extraEnv);
+  return done(spawnSync(process.execPath, [path.join(actionPath, action.runs.main)], { cwd: workspace, env, encoding: 'utf8', maxBuffer: 1 << 26 }));
+}
+
+/** runAction in a child process that does not block this one (a loopback server here answers it). */
+function runActionAsync(workspace: string, given: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ReturnType<typeof runAction>> {
+  const { env, done } = actionEnv(workspace, given, extraEnv);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(actionPath, action.runs.main)], { cwd: workspace, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve(done({ status, stdout, stderr })));
+  });
 }
 
 function workspaceWith(files: Record<string, string> | string): string {
@@ -150,5 +173,73 @@ describe('GitHub Action (action.yml)', () => {
     const noBase = pullRequest({ action: 'opened' });
     const nb = runAction(noBase.ws, { paths: 'k8s' }, noBase.env);
     expect(nb.stdout).toMatch(/^::warning title=svclint only-new::cannot compare with the base commit: the pull_request event names no base commit; /m);
+  });
+
+  it('pr-comment: posts the Service-graph change once, edits it on the next run, and only warns when the token may not', async () => {
+    const { origin, ws, env } = pullRequest();
+    const comments: { id: number; body: string; html_url: string }[] = [];
+    const seen: string[] = [];
+    let refuse = false;
+    const body = (req: IncomingMessage) => new Promise<string>((resolve) => {
+      let b = '';
+      req.on('data', (d: Buffer) => (b += d.toString('utf8')));
+      req.on('end', () => resolve(b));
+    });
+    // A loopback stand-in for the three GitHub REST calls the Action makes.
+    const server = createServer((req, res) => {
+      void (async () => {
+        const text = await body(req);
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+        const send = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+        if (refuse) return send(403, { message: 'Resource not accessible by integration' });
+        if (req.method === 'GET' && req.url === '/repos/shop/app/issues/7/comments?per_page=100') return send(200, [{ id: 99, body: 'an unrelated comment' }, ...comments]);
+        if (req.method === 'POST' && req.url === '/repos/shop/app/issues/7/comments') {
+          const c = { id: 100 + comments.length, body: JSON.parse(text).body as string, html_url: `https://github.example/shop/app/pull/7#c${comments.length}` };
+          comments.push(c);
+          return send(201, c);
+        }
+        const m = /^\/repos\/shop\/app\/issues\/comments\/(\d+)$/.exec(req.url ?? '');
+        const c = comments.find((x) => x.id === Number(m?.[1]));
+        if (req.method === 'PATCH' && c) {
+          c.body = JSON.parse(text).body as string;
+          return send(200, c);
+        }
+        send(404, { message: 'Not Found' });
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const api = { ...env, GITHUB_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, GITHUB_REPOSITORY: 'shop/app' };
+      const inputs = { paths: 'k8s', 'pr-comment': 'true', 'github-token': 'ghs_test' };
+      const first = await runActionAsync(ws, inputs, api);
+      expect(first.code).toBe(1);
+      expect(first.stdout).toContain('svclint: pull request comment created: https://github.example/shop/app/pull/7#c0\n');
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.body).toMatch(new RegExp(`^<!-- svclint:service-graph -->\n\\*\\*svclint\\*\\*: 2 new, 0 fixed, 1 already there\\.\n\n### Service graph: 3 Services changed since \`${origin.base.slice(0, 12)}\``));
+      expect(comments[0]!.body).toContain('```mermaid');
+      expect(seen).toEqual(['GET /repos/shop/app/issues/7/comments?per_page=100 Bearer ghs_test', 'POST /repos/shop/app/issues/7/comments Bearer ghs_test']);
+
+      // The next push: the same comment is edited, not a second one posted.
+      writeFileSync(path.join(ws, 'k8s', 'extra.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: extra, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 81, targetPort: http}]}\n');
+      seen.length = 0;
+      const second = await runActionAsync(ws, inputs, api);
+      expect(second.stdout).toContain('svclint: pull request comment updated: https://github.example/shop/app/pull/7#c0\n');
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.body).toContain('`shop/extra` (added)');
+      expect(seen.map((x) => x.split(' ')[0])).toEqual(['GET', 'PATCH']);
+
+      // A token without pull-requests: write: a warning; the step's result is the lint's.
+      refuse = true;
+      const refused = await runActionAsync(ws, inputs, api);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/^::warning title=svclint pr-comment::no pull request comment: listing the pull request comments: HTTP 403 Resource not accessible by integration \(does the workflow grant `permissions: pull-requests: write`\?\)$/m);
+      expect(refused.outputs).toMatchObject({ new: '2', errors: '2' });
+      // Off by default: no request at all.
+      seen.length = 0;
+      await runActionAsync(ws, { paths: 'k8s' }, api);
+      expect(seen).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });

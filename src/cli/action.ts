@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run, EXIT } from './main.js';
 import { commitOf, git } from './diff-git.js';
+import { upsertComment } from './diff-comment.js';
 
 /** An input as the runner passes it: INPUT_<NAME> upper-cased, hyphens kept (INPUT_FAIL-LEVEL). */
 function inputs(env: NodeJS.ProcessEnv) {
@@ -23,6 +24,14 @@ export function onlyNewWanted(value: string, event: string | undefined): boolean
 }
 
 /** The commit a run compares with: the pull request's base, or a push's previous head. */
+function readEvent(env: NodeJS.ProcessEnv): { pull_request?: { number?: unknown; base?: { sha?: unknown } }; number?: unknown; before?: unknown } | undefined {
+  try {
+    return env.GITHUB_EVENT_PATH ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as ReturnType<typeof readEvent>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function baseFromEvent(env: NodeJS.ProcessEnv): { sha?: string; why?: string } {
   if (!env.GITHUB_EVENT_PATH) return { why: 'GITHUB_EVENT_PATH is not set' };
   let event: { pull_request?: { base?: { sha?: unknown } }; before?: unknown };
@@ -89,6 +98,11 @@ export async function action(env: NodeJS.ProcessEnv = process.env, workspace = p
   }
   args.push('-f', 'github');
   const onlyNew = onlyNewWanted(input('only-new'), env.GITHUB_EVENT_NAME);
+  const wantComment = onlyNewWanted(input('pr-comment') || 'false', env.GITHUB_EVENT_NAME);
+  if (wantComment === 'invalid') {
+    process.stderr.write(`svclint: pr-comment wants true or false, got '${input('pr-comment')}'\n`);
+    return EXIT.error;
+  }
   if (onlyNew === 'invalid') {
     process.stderr.write(`svclint: only-new wants true or false, got '${input('only-new')}'\n`);
     return EXIT.error;
@@ -111,6 +125,7 @@ export async function action(env: NodeJS.ProcessEnv = process.env, workspace = p
   const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as { findings: unknown[]; summary: { errors: number; warnings: number; infos: number; comparison?: { new: number; fixed: number; existing: number } } };
   const graphDiff = base && existsSync(diffFile) ? readFileSync(diffFile, 'utf8') : '';
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${readFileSync(summaryFile, 'utf8')}${graphDiff ? `\n${graphDiff}` : ''}`);
+  if (wantComment && graphDiff) await comment(env, input('github-token'), graphDiff, report.summary.comparison);
   if (env.GITHUB_OUTPUT) {
     const s = report.summary;
     const c = s.comparison;
@@ -118,4 +133,25 @@ export async function action(env: NodeJS.ProcessEnv = process.env, workspace = p
     appendFileSync(env.GITHUB_OUTPUT, `${lines.join('\n')}\n`);
   }
   return code;
+}
+
+/**
+ * pr-comment: the Service-graph change as the pull request's one svclint comment, posted
+ * once and edited on later runs (a change that touches no Service's wiring posts nothing
+ * new). A missing token or permission is a warning annotation, never a failed step.
+ */
+async function comment(env: NodeJS.ProcessEnv, token: string, graphDiff: string, c: { new: number; fixed: number; existing: number } | undefined): Promise<void> {
+  const warn = (why: string): void => {
+    process.stdout.write(`::warning title=svclint pr-comment::no pull request comment: ${why}\n`);
+  };
+  const event = readEvent(env);
+  const number = Number(event?.pull_request?.number ?? event?.number);
+  if (!Number.isInteger(number) || number <= 0) return warn(`the ${env.GITHUB_EVENT_NAME || 'event'} event is not a pull request's`);
+  if (!token) return warn('no github-token');
+  if (!env.GITHUB_REPOSITORY) return warn('GITHUB_REPOSITORY is not set');
+  const head = c ? `**svclint**: ${c.new} new, ${c.fixed} fixed, ${c.existing} already there.\n\n` : '';
+  const changed = !/^### Service graph: no /.test(graphDiff);
+  const r = await upsertComment({ api: env.GITHUB_API_URL || 'https://api.github.com', repository: env.GITHUB_REPOSITORY, pullRequest: number, token }, `${head}${graphDiff}`, { create: changed });
+  if (!r.ok) return warn(r.why);
+  process.stdout.write(`svclint: pull request comment ${r.action}${r.url ? `: ${r.url}` : ''}\n`);
 }
