@@ -2,19 +2,17 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { applyBaseline, compareFindings, comparisonLine, formatBaseline, parseBaseline, staleFindings } from '../engine/baseline.js';
-import { ruleSetting } from '../engine/engine.js';
+import { ruleSetting, UNUSED_SUPPRESSION } from '../engine/engine.js';
 import type { Config } from '../engine/config.js';
-import type { Finding } from '../types/finding.js';
-import type { Comparison as SummaryComparison } from '../report/summary.js';
-import { UNUSED_SUPPRESSION } from '../engine/engine.js';
-import { RULES } from '../../rules/index.js';
-import { checkoutTree, gitTop, inTree, requireCommit } from './diff-git.js';
-import { emit, load, type InputOpts, type Loaded } from './lint-command.js';
 import { computeRoutes } from '../graph/routes.js';
-import { diffRoutes, formatDiff } from './diff-graph.js';
+import type { Comparison as SummaryComparison } from '../report/summary.js';
 import { checkOutputFiles } from '../report/write.js';
-import { ArgumentError } from './io.js';
-import type { CliIO } from './io.js';
+import type { Finding } from '../types/finding.js';
+import { RULES } from '../../rules/index.js';
+import { diffRoutes, formatDiff } from './diff-graph.js';
+import { checkoutTree, gitTop, inTree, requireCommit } from './diff-git.js';
+import { ArgumentError, type CliIO } from './io.js';
+import { emit, load, type InputOpts, type Loaded } from './lint-command.js';
 
 export interface GateOpts {
   newFromRev?: string;
@@ -40,7 +38,8 @@ export async function loadAtCommit(top: string, commit: string, paths: string[],
   const tree = checkoutTree(top, commit, treeOpts);
   try {
     const cwd = inTree('.', io.cwd, top, tree.dir);
-    const mapped = (paths.length ? paths : ['.']).map((p) => inTree(p, io.cwd, top, tree.dir)).filter((p) => p === '-' || /[*?[{]/.test(p) || existsSync(p));
+    // Standard input has no earlier version: it is compared with nothing.
+    const mapped = (paths.length ? paths : ['.']).filter((p) => p !== '-').map((p) => inTree(p, io.cwd, top, tree.dir)).filter((p) => /[*?[{]/.test(p) || existsSync(p));
     if (mapped.length === 0 || !existsSync(cwd)) return undefined;
     const inputs: InputOpts = {
       ...opts,
