@@ -66,7 +66,8 @@ describe('--new-from-rev', () => {
   });
 
   it('sees uncommitted changes as part of the change', () => {
-    const r = prRepo(BASE_FILES, BASE_FILES);
+    const files = { ...BASE_FILES, 'k8s/front.yaml': service('front', 'web') };
+    const r = prRepo(files, files);
     writeFileSync(path.join(r.dir, 'k8s/extra.yaml'), service('extra', 'nobody'));
     const c = cli(['k8s', '--new-from-rev', 'HEAD', '-f', 'json'], { cwd: r.dir });
     expect(names(c.stdout)).toEqual(['selector-no-match extra']);
@@ -133,5 +134,22 @@ describe('baselines', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(want);
     }
+  });
+});
+
+describe('svclint pre-commit: the same comparison with HEAD', () => {
+  it('keeps quiet about an old finding whose message a staged workload changes, and reports what the staged change breaks elsewhere', () => {
+    const files = { ...BASE_FILES, 'k8s/front.yaml': service('front', 'web') };
+    const r = prRepo(files, files);
+    // Stage a workload whose label is close to legacy's selector: legacy's message now names it ("found `app: gone-v2`").
+    writeFileSync(path.join(r.dir, 'k8s/new.yaml'), workload('fresh', 'gone-v2'));
+    // And rename web's pod label in the same commit: its Service and the untouched Service front stop selecting them.
+    writeFileSync(path.join(r.dir, 'k8s/web.yaml'), `${workload('web', 'web-v2', 'http://api:80')}---\n${service('web', 'web')}`);
+    git(r.dir, 'add', 'k8s/new.yaml', 'k8s/web.yaml');
+    const all = cli(['k8s', '-f', 'json'], { cwd: r.dir });
+    expect(JSON.parse(all.stdout).findings.find((f: JsonFinding & { message: string }) => f.object?.name === 'legacy').message).toContain('gone-v2');
+    const hook = cli(['pre-commit', 'k8s/new.yaml', 'k8s/web.yaml', '-f', 'json'], { cwd: r.dir });
+    expect(hook.code).toBe(1);
+    expect(names(hook.stdout)).toEqual(['selector-no-match front', 'selector-no-match web']);
   });
 });
