@@ -105,6 +105,12 @@ describe('baselines', () => {
     expect(objects).toEqual(['Deployment shop/web', 'Service shop/cart', 'Service shop/legacy']);
     expect(file).toMatch(/^# svclint baseline/);
     expect(file).not.toMatch(/^\s*line:/m);
+    // Rewriting it is fine; writing over a manifest is refused.
+    expect(cli(['k8s', '--write-baseline', '.svclint-baseline.yaml'], { cwd: r.dir }).code).toBe(0);
+    expect(readFileSync(path.join(r.dir, '.svclint-baseline.yaml'), 'utf8')).toBe(file);
+    const over = cli(['k8s', '--write-baseline', 'k8s/api.yaml'], { cwd: r.dir });
+    expect(over.code).toBe(2);
+    expect(over.stderr).toBe('svclint: --write-baseline: k8s/api.yaml exists and is not a svclint baseline; name a new file, or delete it first\n');
 
     const quiet = cli(['k8s', '--baseline', '.svclint-baseline.yaml'], { cwd: r.dir });
     expect(quiet.code).toBe(0);

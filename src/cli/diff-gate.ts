@@ -73,6 +73,15 @@ export interface Gated {
 export async function gate(paths: string[], opts: InputOpts & GateOpts, io: CliIO, now: Loaded): Promise<Gated> {
   const all = now.result.findings;
   if (opts.writeBaseline) {
+    // Overwrites an earlier baseline, never another file (a manifest given by mistake).
+    const target = path.resolve(io.cwd, opts.writeBaseline);
+    if (existsSync(target)) {
+      try {
+        parseBaseline(readFileSync(target, 'utf8'), opts.writeBaseline);
+      } catch {
+        throw new UsageError(`--write-baseline: ${opts.writeBaseline} exists and is not a svclint baseline; name a new file, or delete it first`);
+      }
+    }
     emit(io, formatBaseline(all), opts.writeBaseline);
     io.stderr(`svclint: wrote ${all.length} finding${all.length === 1 ? '' : 's'} to ${opts.writeBaseline}\n`);
     return { findings: [], wrote: all.length };
