@@ -170,6 +170,13 @@ describe('GitHub Action (action.yml)', () => {
     const bad = runAction(ws, { paths: 'k8s', 'only-new': 'maybe' }, env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("svclint: only-new wants true or false, got 'maybe'\n");
+    // A push compares with its `before` only when asked to.
+    const push = pullRequest();
+    const pushEvent = path.join(path.dirname(push.env.GITHUB_EVENT_PATH), 'push.json');
+    writeFileSync(pushEvent, JSON.stringify({ ref: 'refs/heads/main', before: push.origin.base, after: push.origin.head }));
+    const pushEnv = { ...push.env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: pushEvent };
+    expect(runAction(push.ws, { paths: 'k8s' }, pushEnv).outputs).toMatchObject({ errors: '3', new: '' });
+    expect(runAction(push.ws, { paths: 'k8s', 'only-new': 'true' }, pushEnv).outputs).toMatchObject({ errors: '2', new: '2', existing: '1', 'base-sha': push.origin.base });
     const noBase = pullRequest({ action: 'opened' });
     const nb = runAction(noBase.ws, { paths: 'k8s' }, noBase.env);
     expect(nb.stdout).toMatch(/^::warning title=svclint only-new::cannot compare with the base commit: the pull_request event names no base commit; /m);
