@@ -1,10 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyOfCheckout, ROOT } from './helpers.js';
+import { git, prRepo } from './git-fixture.js';
 
 interface ActionYaml {
   inputs: Record<string, { default?: string }>;
@@ -20,7 +23,7 @@ let actionPath = '';
  * workspace, every input (or its default) as INPUT_<NAME> (upper case, hyphens kept), the
  * GITHUB_* files, and nothing else: no install, no node_modules, no network.
  */
-function runAction(workspace: string, given: Record<string, string>) {
+function actionEnv(workspace: string, given: Record<string, string>, extraEnv: Record<string, string>) {
   const tmp = mkdtempSync(path.join(tmpdir(), 'svclint-runner-'));
   const summary = path.join(tmp, 'summary.md');
   const outputFile = path.join(tmp, 'output.txt');
@@ -28,12 +31,33 @@ function runAction(workspace: string, given: Record<string, string>) {
   writeFileSync(outputFile, '');
   const env: Record<string, string> = {
     PATH: '/usr/bin:/bin', HOME: tmp, CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_ACTION_PATH: actionPath,
-    GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: tmp,
+    GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: tmp, ...extraEnv,
   };
   for (const [k, v] of Object.entries(action.inputs)) env[`INPUT_${k.toUpperCase()}`] = given[k] ?? v.default ?? '';
-  const r = spawnSync(process.execPath, [path.join(actionPath, action.runs.main)], { cwd: workspace, env, encoding: 'utf8', maxBuffer: 1 << 26 });
-  const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summary, 'utf8'), outputs };
+  const done = (r: { status: number | null; stdout: string; stderr: string }) => {
+    const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summary, 'utf8'), outputs };
+  };
+  return { env, done };
+}
+
+function runAction(workspace: string, given: Record<string, string>, extraEnv: Record<string, string> = {}) {
+  const { env, done } = actionEnv(workspace, given, extraEnv);
+  return done(spawnSync(process.execPath, [path.join(actionPath, action.runs.main)], { cwd: workspace, env, encoding: 'utf8', maxBuffer: 1 << 26 }));
+}
+
+/** runAction in a child process that does not block this one (a loopback server here answers it). */
+function runActionAsync(workspace: string, given: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ReturnType<typeof runAction>> {
+  const { env, done } = actionEnv(workspace, given, extraEnv);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(actionPath, action.runs.main)], { cwd: workspace, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve(done({ status, stdout, stderr })));
+  });
 }
 
 function workspaceWith(files: Record<string, string> | string): string {
@@ -56,7 +80,7 @@ describe('GitHub Action (action.yml)', () => {
   it('is a node24 action that runs the committed bundle', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist-bundle/action.js' });
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['paths', 'config', 'fail-level', 'namespace', 'working-directory', 'sarif-file', 'extra-formats']));
-    expect(Object.keys(action.outputs)).toEqual(['errors', 'warnings', 'infos', 'findings', 'sarif-file']);
+    expect(Object.keys(action.outputs)).toEqual(['errors', 'warnings', 'infos', 'findings', 'sarif-file', 'new', 'fixed', 'existing', 'base-sha']);
   });
 
   it('annotates, summarises, sets outputs and fails the step on errors', () => {
@@ -69,7 +93,7 @@ describe('GitHub Action (action.yml)', () => {
     expect(annotations[0]).toMatch(/^::error file=services\/services\.yaml,line=8,col=10,endLine=8,endColumn=22,title=svclint selector-no-match::/);
     expect(r.summary).toMatch(/^## svclint: 4 errors, 0 warnings, 0 info/);
     expect(r.summary).toContain('```mermaid');
-    expect(r.outputs).toEqual({ errors: '4', warnings: '0', infos: '0', findings: '4', 'sarif-file': path.join(ws, 'svclint.sarif') });
+    expect(r.outputs).toEqual({ errors: '4', warnings: '0', infos: '0', findings: '4', 'sarif-file': path.join(ws, 'svclint.sarif'), new: '', fixed: '', existing: '', 'base-sha': '' });
     expect(JSON.parse(readFileSync(path.join(ws, 'svclint.sarif'), 'utf8')).runs[0].results).toHaveLength(4);
     expect(readFileSync(path.join(ws, 'reports.xml'), 'utf8')).toMatch(/<testsuites name="svclint" tests="\d+" failures="4"/);
   });
@@ -96,5 +120,133 @@ describe('GitHub Action (action.yml)', () => {
     const missing = runAction(ws, { 'working-directory': 'nope' });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^svclint: working-directory 'nope' is not a folder/);
+  });
+
+  /** A pull request's merge checkout as actions/checkout makes it: one commit deep, the base not fetched. */
+  function pullRequest(payload?: object) {
+    const origin = prRepo();
+    const ws = path.join(mkdtempSync(path.join(tmpdir(), 'svclint-ws-')), 'repo');
+    const cloned = spawnSync('git', ['clone', '--quiet', '--depth=1', `file://${origin.dir}`, ws], { encoding: 'utf8' });
+    expect(cloned.status, cloned.stderr).toBe(0);
+    expect(spawnSync('git', ['cat-file', '-e', `${origin.base}^{commit}`], { cwd: ws }).status).not.toBe(0);
+    const eventFile = path.join(mkdtempSync(path.join(tmpdir(), 'svclint-event-')), 'event.json');
+    writeFileSync(eventFile, JSON.stringify(payload ?? { action: 'synchronize', number: 7, pull_request: { number: 7, base: { ref: 'main', sha: origin.base }, head: { sha: origin.head } } }));
+    return { origin, ws, env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventFile, GITHUB_SHA: origin.head } };
+  }
+
+  it('on a pull request, fetches the base into the shallow checkout and reports only what the change breaks', () => {
+    const { origin, ws, env } = pullRequest();
+    const r = runAction(ws, { paths: 'k8s' }, env);
+    expect(r.code).toBe(1);
+    const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+    expect(annotations.map((a) => /^::(\w+) file=([^,]+),.*title=svclint ([a-z-]+)::/.exec(a)?.slice(1).join(' '))).toEqual([
+      'error k8s/cart.yaml selector-no-match',
+      'error k8s/web.yaml network-policy-blocks-service',
+    ]);
+    expect(r.outputs).toEqual({ errors: '2', warnings: '0', infos: '0', findings: '2', 'sarif-file': '', new: '2', fixed: '0', existing: '1', 'base-sha': origin.base });
+    expect(r.summary).toMatch(/^## svclint: 2 errors, 0 warnings, 0 info\n/);
+    expect(r.summary).toContain(`Compared with \`${origin.base.slice(0, 12)}\`: **2 new**, 0 fixed, 1 already there. Only the new findings are listed.`);
+    expect(r.stderr).toBe(`svclint: against ${origin.base}: 2 new, 0 fixed, 1 already there\n`);
+    // Then what the change does to the Service graph.
+    const graph = r.summary.slice(r.summary.indexOf('### Service graph'));
+    expect(graph).toMatch(new RegExp(`^### Service graph: 3 Services changed since \`${origin.base.slice(0, 12)}\``));
+    expect(graph).toContain('| `shop/cart` | selected workloads | Deployment shop/cart ×2 | — |');
+    expect(graph).toMatch(/```mermaid\ngraph LR\n/);
+    // The checkout now has the base commit, and still no history beyond it.
+    expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    expect(git(ws, 'cat-file', '-t', origin.base)).toBe('commit');
+  });
+
+  it('says so and reports every finding when the base cannot be fetched; only-new: false reports every finding', () => {
+    const { ws, env } = pullRequest();
+    git(ws, 'remote', 'set-url', 'origin', path.join(ws, 'no-such-remote'));
+    const r = runAction(ws, { paths: 'k8s' }, env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::warning title=svclint only-new::cannot compare with the base commit: git fetch --depth=1 origin [0-9a-f]{40} failed \(.+\); every finding is reported\. Check out with fetch-depth: 0, or set only-new: false$/m);
+    expect(r.outputs).toMatchObject({ errors: '3', findings: '3', new: '', 'base-sha': '' });
+    const all = runAction(ws, { paths: 'k8s', 'only-new': 'false' }, env);
+    expect(all.stdout).not.toMatch(/::warning/);
+    expect(all.outputs).toMatchObject({ errors: '3', new: '' });
+    const bad = runAction(ws, { paths: 'k8s', 'only-new': 'maybe' }, env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("svclint: only-new wants true or false, got 'maybe'\n");
+    // A push compares with its `before` only when asked to.
+    const push = pullRequest();
+    const pushEvent = path.join(path.dirname(push.env.GITHUB_EVENT_PATH), 'push.json');
+    writeFileSync(pushEvent, JSON.stringify({ ref: 'refs/heads/main', before: push.origin.base, after: push.origin.head }));
+    const pushEnv = { ...push.env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: pushEvent };
+    expect(runAction(push.ws, { paths: 'k8s' }, pushEnv).outputs).toMatchObject({ errors: '3', new: '' });
+    expect(runAction(push.ws, { paths: 'k8s', 'only-new': 'true' }, pushEnv).outputs).toMatchObject({ errors: '2', new: '2', existing: '1', 'base-sha': push.origin.base });
+    const noBase = pullRequest({ action: 'opened' });
+    const nb = runAction(noBase.ws, { paths: 'k8s' }, noBase.env);
+    expect(nb.stdout).toMatch(/^::warning title=svclint only-new::cannot compare with the base commit: the pull_request event names no base commit; /m);
+  });
+
+  it('pr-comment: posts the Service-graph change once, edits it on the next run, and only warns when the token may not', async () => {
+    const { origin, ws, env } = pullRequest();
+    const comments: { id: number; body: string; html_url: string }[] = [];
+    const seen: string[] = [];
+    let refuse = false;
+    const body = (req: IncomingMessage) => new Promise<string>((resolve) => {
+      let b = '';
+      req.on('data', (d: Buffer) => (b += d.toString('utf8')));
+      req.on('end', () => resolve(b));
+    });
+    // A loopback stand-in for the three GitHub REST calls the Action makes.
+    const server = createServer((req, res) => {
+      void (async () => {
+        const text = await body(req);
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+        const send = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+        if (refuse) return send(403, { message: 'Resource not accessible by integration' });
+        if (req.method === 'GET' && req.url === '/repos/shop/app/issues/7/comments?per_page=100') return send(200, [{ id: 99, body: 'an unrelated comment' }, ...comments]);
+        if (req.method === 'POST' && req.url === '/repos/shop/app/issues/7/comments') {
+          const c = { id: 100 + comments.length, body: JSON.parse(text).body as string, html_url: `https://github.example/shop/app/pull/7#c${comments.length}` };
+          comments.push(c);
+          return send(201, c);
+        }
+        const m = /^\/repos\/shop\/app\/issues\/comments\/(\d+)$/.exec(req.url ?? '');
+        const c = comments.find((x) => x.id === Number(m?.[1]));
+        if (req.method === 'PATCH' && c) {
+          c.body = JSON.parse(text).body as string;
+          return send(200, c);
+        }
+        send(404, { message: 'Not Found' });
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const api = { ...env, GITHUB_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, GITHUB_REPOSITORY: 'shop/app' };
+      const inputs = { paths: 'k8s', 'pr-comment': 'true', 'github-token': 'ghs_test' };
+      const first = await runActionAsync(ws, inputs, api);
+      expect(first.code).toBe(1);
+      expect(first.stdout).toContain('svclint: pull request comment created: https://github.example/shop/app/pull/7#c0\n');
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.body).toMatch(new RegExp(`^<!-- svclint:service-graph -->\n\\*\\*svclint\\*\\*: 2 new, 0 fixed, 1 already there\\.\n\n### Service graph: 3 Services changed since \`${origin.base.slice(0, 12)}\``));
+      expect(comments[0]!.body).toContain('```mermaid');
+      expect(seen).toEqual(['GET /repos/shop/app/issues/7/comments?per_page=100 Bearer ghs_test', 'POST /repos/shop/app/issues/7/comments Bearer ghs_test']);
+
+      // The next push: the same comment is edited, not a second one posted.
+      writeFileSync(path.join(ws, 'k8s', 'extra.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: extra, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 81, targetPort: http}]}\n');
+      seen.length = 0;
+      const second = await runActionAsync(ws, inputs, api);
+      expect(second.stdout).toContain('svclint: pull request comment updated: https://github.example/shop/app/pull/7#c0\n');
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.body).toContain('`shop/extra` (added)');
+      expect(seen.map((x) => x.split(' ')[0])).toEqual(['GET', 'PATCH']);
+
+      // A token without pull-requests: write: a warning; the step's result is the lint's.
+      refuse = true;
+      const refused = await runActionAsync(ws, inputs, api);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/^::warning title=svclint pr-comment::no pull request comment: listing the pull request comments: HTTP 403 Resource not accessible by integration \(does the workflow grant `permissions: pull-requests: write`\?\)$/m);
+      expect(refused.outputs).toMatchObject({ new: '2', errors: '2' });
+      // Off by default: no request at all.
+      seen.length = 0;
+      await runActionAsync(ws, { paths: 'k8s' }, api);
+      expect(seen).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });

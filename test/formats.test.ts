@@ -83,10 +83,19 @@ describe('sarif', () => {
     const before = JSON.parse(cli(['a.yaml', '-f', 'sarif'], { cwd: d }).stdout).runs[0].results;
     writeFileSync(path.join(d, 'a.yaml'), `# a comment\n\n${text}`);
     const after = JSON.parse(cli(['a.yaml', '-f', 'sarif'], { cwd: d }).stdout).runs[0].results;
-    const fp = (rs: { partialFingerprints: Record<string, string> }[]) => rs.map((x) => x.partialFingerprints['svclint/v1']);
-    expect(fp(after)).toEqual(fp(before));
+    for (const key of ['svclint/v1', 'svclint/v2']) {
+      const fp = (rs: { partialFingerprints: Record<string, string> }[]) => rs.map((x) => x.partialFingerprints[key]);
+      expect(fp(after)).toEqual(fp(before));
+      expect(new Set(fp(before)).size).toBe(before.length);
+    }
     expect(after[0].locations[0].physicalLocation.region.startLine).toBe(before[0].locations[0].physicalLocation.region.startLine + 2);
-    expect(new Set(fp(before)).size).toBe(before.length);
+    // v2 is the fingerprint baselines and --new-from-rev match on.
+    const baseline = path.join(d, 'baseline.yaml');
+    expect(cli(['a.yaml', '--write-baseline', baseline], { cwd: d }).code).toBe(0);
+    const listed = [...readFileSync(baseline, 'utf8').matchAll(/fingerprint: ([0-9a-f]{32})/g)].map((m) => m[1]).sort();
+    expect(after.map((x: { partialFingerprints: Record<string, string> }) => x.partialFingerprints['svclint/v2']).sort()).toEqual(listed);
+    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(SARIF_SCHEMA);
+    expect(validate(JSON.parse(cli(['a.yaml', '-f', 'sarif'], { cwd: d }).stdout))).toBe(true);
   });
 
   it('represents a finding without a file by its object alone', () => {

@@ -80,7 +80,7 @@ const rule: Rule = {
     category: 'port',
     severity: 'error',
     messages: {
-      nameMissing: '{{port}} targets the port name {{target}}, but no selected container declares a port with that name{{found}}',
+      nameMissing: '{{port}} targets the port name {{target}}, but no selected container declares a port with that name{{hint}}',
       protocolMismatch: '{{port}} targets the port name {{target}} over {{protocol}}, but the selected containers declare {{target}} only over {{other}}; a named port resolves only when name and protocol both match',
       rolloutFixes: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} ({{pods}}) does not declare; a rollout to revision {{newest}}, which declares it, is in progress{{renamed}}: the pods of revision {{revision}} get no traffic on this port until they are replaced',
       rolloutBreaks: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} ({{pods}}) no longer declares{{renamed}}: its pods get no traffic on this port, and when the rollout finishes no pod will',
@@ -141,7 +141,7 @@ const rule: Rule = {
             data: {
               port,
               target,
-              found: near ? `; did you mean ${code(near)}?` : names.length ? `; they declare ${list(names, 5)}` : '; they declare no named ports',
+              hint: near ? `; did you mean ${code(near)}?` : names.length ? `; they declare ${list(names, 5)}` : '; they declare no named ports',
             },
           });
         }

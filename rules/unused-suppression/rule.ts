@@ -7,12 +7,13 @@ import type { Rule } from '../../src/types/rule.js';
 const rule: Rule = {
   meta: {
     id: 'unused-suppression',
-    description: 'A svclint-disable comment or annotation that suppresses nothing.',
+    description: 'A svclint-disable comment or annotation, or a baseline entry, that suppresses nothing.',
     category: 'syntax',
     severity: 'info',
     messages: {
       unused: 'this suppression of {{rules}} suppresses nothing',
       unknownRule: 'this suppression names {{rule}}, which is not a svclint rule (see `svclint rules`)',
+      staleBaseline: 'this baseline entry of {{rule}} on {{where}} matches no finding any more (fixed, or the object changed)',
     },
     remediation: 'Remove the suppression, or name the rule that reports here.',
   },

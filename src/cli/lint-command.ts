@@ -4,9 +4,9 @@ import { Command, Option } from 'commander';
 import { discover } from '../load/discover.js';
 import { lint, lintWith, type LintResult } from '../lint.js';
 import { threadedLocator } from '../engine/locate-pool.js';
-import { parseAll } from '../load/parse-pool.js';
+import { parseAll, type ParseResult } from '../load/parse-pool.js';
 import { defaultConfig, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
-import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
+import { format, FORMATS, countBySeverity, type Format, type Summary } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles, writeReport, type RunInputs } from '../report/write.js';
 import { parseSize } from '../load/read.js';
@@ -180,10 +180,26 @@ export interface Loaded {
   /** What was read, so that no report is written over an input. */
   inputs: RunInputs;
   result: LintResult;
+  /** Parse results in the files' order (a second load of another tree reuses those of unchanged files). */
+  parsed: ParseResult[];
+}
+
+/** Parse results of `files`, taken from `earlier` for a file of the same path and text (the base and head of a change share most files). */
+async function parseReusing(files: SourceFile[], earlier?: Pick<Loaded, 'files' | 'parsed'>): Promise<ParseResult[]> {
+  if (!earlier) return parseAll(files);
+  const known = new Map(earlier.files.map((f, i) => [f.path, { text: f.text, parsed: earlier.parsed[i]! }]));
+  const out: (ParseResult | undefined)[] = files.map((f) => {
+    const k = known.get(f.path);
+    return k && k.text === f.text ? k.parsed : undefined;
+  });
+  const missing = files.filter((_, i) => !out[i]);
+  const fresh = missing.length ? await parseAll(missing) : [];
+  let j = 0;
+  return out.map((r) => r ?? fresh[j++]!);
 }
 
 /** Inputs → source files → graph → findings, under the resolved config. */
-export async function load(paths: string[], opts: InputOpts, io: CliIO, config?: Config): Promise<Loaded> {
+export async function load(paths: string[], opts: InputOpts, io: CliIO, config?: Config, earlier?: Pick<Loaded, 'files' | 'parsed'>): Promise<Loaded> {
   config ??= await resolveConfig(io, opts);
   mark('config');
   if (opts.render !== false) checkRenderOptions(opts, io.cwd);
@@ -195,7 +211,7 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
   });
   if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
   mark('read');
-  const parsed = await parseAll(found.files);
+  const parsed = await parseReusing(found.files, earlier);
   mark('parse');
   const input = { files: found.files, parsed, problems: found.problems, config };
   const documents = parsed.reduce((n, p) => n + p.docs.length, 0);
@@ -206,7 +222,7 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
     if (hidden.length) throw new UsageError(`no Kubernetes objects found: ${hidden.join('; ')}`);
     throw new UsageError(`no Kubernetes objects found in ${inputs.map((i) => (i === '-' ? 'stdin' : `'${i}'`)).join(', ')} (--no-error-on-unmatched-pattern to allow it)`);
   }
-  return { config, files: found.files, problems: found.problems.filter((p) => !p.file).length, inputs: found, result };
+  return { config, files: found.files, problems: found.problems.filter((p) => !p.file).length, inputs: found, result, parsed };
 }
 
 export function emit(io: CliIO, text: string, outputFile: string | undefined): void {
@@ -233,13 +249,13 @@ export function sourceTexts(files: SourceFile[]): Map<string, string> {
 }
 
 /** Writes every requested report of `findings` and returns the exit code. */
-export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Finding[] = loaded.result.findings): number {
+export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Finding[] = loaded.result.findings, extra: Partial<Summary> = {}): number {
   const outputs = pairOutputs(opts.format, opts.outputFile);
   checkOutputFiles(outputs.map((o) => o.file), loaded.inputs, io.cwd);
   const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const counts = countBySeverity(shown);
   const { graph } = loaded.result;
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length };
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length, ...extra };
   // Only the markdown summary draws the graph: compute its routes only then.
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(graph) : undefined;
   const sources = sourceTexts(loaded.files);

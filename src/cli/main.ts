@@ -12,6 +12,7 @@ import type { DoctorCliOptions } from './doctor.js';
 import { ArgumentError, EXIT, type CliIO } from './io.js';
 import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, printableConfig, report, reportOptions, resolveConfig, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
+import type { GateOpts } from './diff-gate.js';
 import { mark, startTiming, timingLine } from '../timing.js';
 
 export { EXIT, type CliIO } from './io.js';
@@ -59,7 +60,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ),
   )
     .option('--print-config', 'print the resolved config (file, command line and rule defaults) as JSON and exit')
-    .action(async (paths: string[], opts: InputOpts & ReportOpts & { printConfig?: boolean }) => {
+    .option('--new-from-rev <rev>', 'report only the findings the change since this git revision introduces (the revision is linted the same way)')
+    .option('--diff-output <file>', 'with --new-from-rev, also write what the change does to each Service there (markdown; JSON for a .json name)')
+    .option('--baseline <file>', 'do not report the findings this baseline file lists; report its entries that no longer occur (info)')
+    .option('--write-baseline <file>', 'write every finding to this baseline file and exit 0')
+    .action(async (paths: string[], opts: InputOpts & ReportOpts & GateOpts & { printConfig?: boolean }) => {
       if (opts.printConfig) {
         io.stdout(`${JSON.stringify(printableConfig(await resolveConfig(io, opts)), null, 2)}\n`);
         return;
@@ -71,7 +76,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       }
       startTiming(io.env);
       mark('startup');
-      exitCode = report(io, opts, await load(paths, opts, io));
+      const loaded = await load(paths, opts, io);
+      if (opts.newFromRev || opts.baseline || opts.writeBaseline || opts.diffOutput) {
+        const { gate } = await import('./diff-gate.js');
+        const gated = await gate(paths, opts, io, loaded);
+        exitCode = gated.wrote !== undefined ? EXIT.ok : report(io, opts, loaded, gated.findings, gated.comparison ? { comparison: gated.comparison } : {});
+      } else exitCode = report(io, opts, loaded);
       mark('report');
       io.stderr(timingLine(io.env));
     });
@@ -89,6 +99,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       checkOutputFiles([opts.outputFile], inputs, io.cwd);
       const routes = computeRoutes(result.graph);
       emit(io, opts.format === 'json' ? `${JSON.stringify({ version: 1, services: routes }, null, 2)}\n` : formatRoutesText(routes), opts.outputFile);
+    });
+
+  commonInputOptions(
+    program
+      .command('diff')
+      .description('show what the change since a git revision does to each Service: workloads, replicas, ports, DNS names, clients and NetworkPolicy verdicts')
+      .argument('<rev>', 'the git revision to compare with (a commit, branch or tag)')
+      .argument('[paths...]', 'inputs (default: the current folder)'),
+  )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('-o, --output-file <file>', 'write to a file instead of stdout')
+    .action(async (rev: string, paths: string[], opts: InputOpts & { format: 'text' | 'markdown' | 'json'; outputFile?: string }) => {
+      const { diffCommand } = await import('./diff-command.js');
+      exitCode = await diffCommand(rev, paths, opts, io);
     });
 
   program

@@ -120,6 +120,7 @@ function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleRep
     category: meta.category,
     severity,
     message: fillTemplate(template, r.data),
+    ...(r.data ? { data: r.data } : {}),
     remediation: r.remediation ?? meta.remediation,
     path: r.path ? formatPath(r.path) : '',
     related: [],

@@ -127,6 +127,10 @@ export function formatMarkdown(input: ReportInput): string {
   const s = input.summary;
   const head = input.findings.length === 0 && !s.notChecked?.length ? '## ✅ svclint: no problems' : `## svclint: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.infos} info`;
   const out = [head, '', s.scope ? `Read ${s.scope}.` : `Linted ${plural(s.files, 'file')}: ${plural(s.objects, 'object')}, ${plural(s.services, 'Service')}.`, ''];
+  if (s.comparison) {
+    const c = s.comparison;
+    out.push(`Compared with \`${c.commit.slice(0, 12)}\`${c.against !== c.commit ? ` (${cell(c.against)})` : ''}: **${c.new} new**, ${c.fixed} fixed, ${c.existing} already there. Only the new findings are listed.`, '');
+  }
   if (s.notChecked?.length) out.push(`Not checked (could not be read): ${s.notChecked.join(', ')}.`, '');
   if (input.findings.length) {
     out.push('| Severity | Rule | Where | Problem |', '|---|---|---|---|');

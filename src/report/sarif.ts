@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Location, Severity } from '../types/finding.js';
+import { fingerprint } from '../engine/fingerprint.js';
 import { describe } from '../types/object.js';
 import { DOCS_BASE, VERSION } from '../version.js';
 import { renderedNote, repoPath } from './paths.js';
@@ -17,10 +18,10 @@ function physical(input: ReportInput, l: Location) {
 }
 
 /**
- * Stable across commits: what is wrong and where in which object, never line numbers,
- * so code scanning keeps tracking a finding when the file around it moves.
+ * The first fingerprint svclint wrote (rule, message id, object and path; no message data),
+ * kept under its key so alerts that code scanning already tracks keep their identity.
  */
-export function fingerprint(f: Finding): string {
+export function fingerprintV1(f: Finding): string {
   const where = f.object ? `${describe(f.object)}|${f.path}` : `${f.location?.file ?? ''}|${f.message}`;
   return createHash('sha256').update(`${f.ruleId}|${f.messageId}|${where}`).digest('hex').slice(0, 32);
 }
@@ -47,7 +48,8 @@ export function formatSarif(input: ReportInput): string {
         },
       ],
       ...(related.length ? { relatedLocations: related } : {}),
-      partialFingerprints: { 'svclint/v1': fingerprint(f) },
+      // v2 is the fingerprint of baselines and --new-from-rev (src/engine/fingerprint.ts).
+      partialFingerprints: { 'svclint/v1': fingerprintV1(f), 'svclint/v2': fingerprint(f) },
       properties: { category: f.category, remediation: f.remediation },
     };
   });

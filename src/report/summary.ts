@@ -13,6 +13,17 @@ export interface Summary {
   scope?: string;
   /** Doctor: what could not be read, so "no problems" is never claimed for it. */
   notChecked?: string[];
+  /** --new-from-rev: how the findings compare with the base revision's (the report holds the new ones). */
+  comparison?: Comparison;
+}
+
+export interface Comparison {
+  /** The revision as given, and the commit it named. */
+  against: string;
+  commit: string;
+  new: number;
+  fixed: number;
+  existing: number;
 }
 
 export interface ReportInput {

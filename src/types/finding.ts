@@ -38,6 +38,8 @@ export interface Finding {
   category: Category;
   severity: Severity;
   message: string;
+  /** The values filled into the message template (the fingerprint reads them, not the wording). */
+  data?: Record<string, string | number>;
   remediation: string;
   object?: ObjectRef;
   path: string;
