@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types/rule.js';
 import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
-import { dns1123LabelProblems, portNameProblems, PROTOCOLS } from '../../src/names.js';
+import { dns1123LabelProblems, portNameProblems, PROTOCOLS, qualifiedNameProblems } from '../../src/names.js';
 
 const rule: Rule = {
   meta: {
@@ -18,6 +18,7 @@ const rule: Rule = {
       range: '{{field}} {{value}} is outside 1–65535',
       protocol: 'protocol {{protocol}} is not one of TCP, UDP and SCTP{{hint}}',
       targetPortName: 'targetPort {{name}} is not a valid port name: it {{problems}}',
+      appProtocol: 'appProtocol {{value}} is not a valid qualified name (such as `http` or `kubernetes.io/h2c`): it {{problems}}',
     },
     remediation: 'Fix the port so that the API server accepts the Service.',
   },
@@ -64,6 +65,10 @@ const rule: Rule = {
         if (typeof p.targetPort === 'string' && p.targetPort !== '' && !/^\d+$/.test(p.targetPort)) {
           const problems = portNameProblems(p.targetPort);
           if (problems.length) report({ object: o, path: [...at, 'targetPort'], messageId: 'targetPortName', data: { name: code(p.targetPort), problems: list(problems) } });
+        }
+        if (typeof p.appProtocol === 'string') {
+          const problems = qualifiedNameProblems(p.appProtocol);
+          if (problems.length) report({ object: o, path: [...at, 'appProtocol'], messageId: 'appProtocol', data: { value: code(p.appProtocol), problems: list(problems) } });
         }
       });
     }
