@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintText } from '../src/lint.js';
+import { defaultConfig } from '../src/engine/config.js';
 import type { Finding } from '../src/types/finding.js';
 import { ControlPlane } from './cluster/controlplane.js';
 import { ROOT } from './helpers.js';
@@ -23,47 +24,51 @@ import { ROOT } from './helpers.js';
 
 /** Findings that say "the API server rejects this object". */
 export function rejects(f: Finding): boolean {
+  // A warning is something the API server accepts (and may drop or warn about).
+  if (f.severity !== 'error') return false;
   if (f.ruleId === 'target-port-unresolved') return f.messageId === 'quotedNumber';
-  if (f.ruleId === 'container-port-name-invalid') return f.messageId !== 'repeatedAcrossContainers';
-  return ['schema-invalid', 'field-type-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid'].includes(f.ruleId);
+  // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
+  if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;
+  return ['schema-invalid', 'field-type-invalid', 'container-port-name-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid'].includes(f.ruleId);
 }
 
 const NS = 'oracle';
 const oneOf = <T>(...xs: T[]) => fc.constantFrom(...xs);
-const opt = <T>(a: fc.Arbitrary<T>, freq = 2) => fc.option(a, { nil: undefined, freq });
+/** The field is absent `absent` times as often as it is present. */
+const opt = <T>(a: fc.Arbitrary<T>, absent = 2) => fc.oneof({ arbitrary: fc.constant(undefined), weight: absent }, { arbitrary: a, weight: 1 });
 
 // ---- Services ----------------------------------------------------------------------------
-const serviceName = oneOf('web', 'web', 'web', 'api-v2', 'Web', '1web', 'web.api', 'web-', 'w_eb', 'a'.repeat(63), 'a'.repeat(64));
-const portName = oneOf('http', 'http', 'grpc', 'metrics', 'HTTP', 'http-1', '-x', 'a'.repeat(16), '80', 'a_b', '');
-const targetPort = oneOf<number | string>(8080, 8080, 80, 0, 70000, 'http', 'http', 'HTTP', '8080', 'http_x', 'a-very-long-port', 'a--b', '-web');
+const serviceName = fc.oneof({ arbitrary: oneOf('web', 'api-v2', 'a'.repeat(63)), weight: 8 }, { arbitrary: oneOf('Web', '1web', 'web.api', 'web-', 'w_eb', 'a'.repeat(64)), weight: 1 });
+const portName = fc.oneof({ arbitrary: oneOf('http', 'grpc', 'metrics', 'http-1', ''), weight: 4 }, { arbitrary: oneOf('HTTP', '-x', 'a'.repeat(16), '80', 'a_b', 'a'.repeat(64)), weight: 1 });
+const targetPort = fc.oneof({ arbitrary: oneOf<number | string>(8080, 80, 0, 'http', 'metrics'), weight: 4 }, { arbitrary: oneOf<number | string>(70000, 'HTTP', '8080', 'http_x', 'a-very-long-port', 'a--b', '-web'), weight: 1 });
 const servicePort = fc.record({
   name: opt(portName),
-  port: oneOf<number | string>(80, 80, 443, 8080, 0, 70000, '80'),
-  protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'tcp', 'HTTP')),
+  port: fc.oneof({ arbitrary: oneOf<number | string>(80, 443, 8080), weight: 8 }, { arbitrary: oneOf<number | string>(0, 70000, '80'), weight: 1 }),
+  protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'TCP', 'UDP', 'tcp', 'HTTP')),
   targetPort: opt(targetPort),
   nodePort: opt(oneOf(30080, 30080, 31000, 0), 4),
-  appProtocol: opt(oneOf('http', 'kubernetes.io/h2c', 'not valid'), 6),
+  appProtocol: opt(oneOf('http', 'kubernetes.io/h2c', 'not valid'), 8),
 }, { requiredKeys: [] });
 const serviceSpec = fc.record({
-  type: opt(oneOf('ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName', 'ClusterIp', '')),
-  clusterIP: opt(oneOf('', 'None', 'None', '10.96.7.7', '10.96.300.1', 'abc', '010.96.7.7', '::ffff:10.96.7.7')),
-  clusterIPs: opt(oneOf(['10.96.7.7'], ['None'], ['10.96.7.8']), 6),
-  ports: opt(fc.array(servicePort, { maxLength: 3 }), 8),
-  selector: opt(oneOf({ app: 'web' }, { app: 'web' }, {}, { app: 'Web App' }, { 'bad key!': 'x' })),
-  externalName: opt(oneOf('db.example.com', 'DB.example.com', '10.1.2.3', 'http://db.example.com', 'db.example.com.', 'db:5432', 'db_1.example.com')),
-  externalTrafficPolicy: opt(oneOf('Cluster', 'Local', 'local')),
-  internalTrafficPolicy: opt(oneOf('Cluster', 'Local', 'Other'), 4),
-  healthCheckNodePort: opt(oneOf(30500, 0), 6),
-  loadBalancerIP: opt(oneOf('1.2.3.4', 'x'), 6),
-  loadBalancerSourceRanges: opt(oneOf(['10.0.0.0/8'], ['10.0.0.1/8'], ['nope']), 6),
-  loadBalancerClass: opt(oneOf('example.com/lb', 'bad class'), 6),
-  allocateLoadBalancerNodePorts: opt(fc.boolean(), 5),
-  sessionAffinity: opt(oneOf('None', 'ClientIP', 'ClientIP', 'Sticky')),
-  sessionAffinityConfig: opt(oneOf({ clientIP: { timeoutSeconds: 10800 } }, { clientIP: { timeoutSeconds: 0 } }, { clientIP: { timeoutSeconds: 86401 } }, { clientIP: {} })),
-  ipFamilies: opt(oneOf(['IPv4'], ['IPv4', 'IPv4'], ['IPv5']), 5),
-  ipFamilyPolicy: opt(oneOf('SingleStack', 'PreferDualStack', 'Dual'), 5),
-  externalIPs: opt(oneOf(['192.0.2.10'], ['127.0.0.1'], ['169.254.1.1'], ['abc'], ['0.0.0.0']), 5),
-  publishNotReadyAddresses: opt(fc.boolean(), 5),
+  type: opt(oneOf('ClusterIP', 'NodePort', 'NodePort', 'LoadBalancer', 'LoadBalancer', 'ExternalName', 'ExternalName', 'ClusterIp', '')),
+  clusterIP: opt(oneOf('', 'None', 'None', '10.96.7.7', '10.96.300.1', 'abc', '010.96.7.7', '::ffff:10.96.7.7'), 4),
+  clusterIPs: opt(oneOf(['10.96.7.7'], ['None'], ['10.96.7.8']), 12),
+  ports: opt(fc.array(servicePort, { minLength: 1, maxLength: 3 }), 1),
+  selector: opt(oneOf({ app: 'web' }, { app: 'web' }, { app: 'web' }, {}, { app: 'Web App' }, { 'bad key!': 'x' }), 1),
+  externalName: opt(oneOf('db.example.com', 'db.example.com', 'DB.example.com', '10.1.2.3', 'http://db.example.com', 'db.example.com.', 'db:5432', 'db_1.example.com'), 4),
+  externalTrafficPolicy: opt(oneOf('Cluster', 'Local', 'local'), 6),
+  internalTrafficPolicy: opt(oneOf('Cluster', 'Local', 'Other'), 10),
+  healthCheckNodePort: opt(oneOf(30500, 0), 12),
+  loadBalancerIP: opt(oneOf('1.2.3.4', 'x'), 12),
+  loadBalancerSourceRanges: opt(oneOf(['10.0.0.0/8'], ['10.0.0.1/8'], ['nope'], ['10.0.0.0/33']), 12),
+  loadBalancerClass: opt(oneOf('example.com/lb', 'bad class'), 12),
+  allocateLoadBalancerNodePorts: opt(fc.boolean(), 12),
+  sessionAffinity: opt(oneOf('None', 'ClientIP', 'ClientIP', 'Sticky'), 6),
+  sessionAffinityConfig: opt(oneOf({ clientIP: { timeoutSeconds: 10800 } }, { clientIP: { timeoutSeconds: 0 } }, { clientIP: { timeoutSeconds: 86401 } }, { clientIP: {} }), 8),
+  ipFamilies: opt(oneOf(['IPv4'], ['IPv4'], ['IPv4', 'IPv4'], ['IPv5']), 12),
+  ipFamilyPolicy: opt(oneOf('SingleStack', 'PreferDualStack', 'Dual'), 12),
+  externalIPs: opt(oneOf(['192.0.2.10'], ['192.0.2.10'], ['127.0.0.1'], ['169.254.1.1'], ['abc'], ['0.0.0.0'], ['224.0.0.9']), 12),
+  publishNotReadyAddresses: opt(fc.boolean(), 8),
 }, { requiredKeys: [] });
 const service = fc.record({ name: serviceName, spec: serviceSpec }).map(({ name, spec }) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS }, spec: clean(spec) }));
 
@@ -128,7 +133,7 @@ const namespace = oneOf('shop', 'Shop', '1shop', 'shop.prod', 'shop-', 'a'.repea
 const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: namespace, weight: 1 });
 
 function clean<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
+  return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T;
 }
 
 // ---- The oracle --------------------------------------------------------------------------
@@ -153,6 +158,8 @@ async function dryRun(obj: Record<string, unknown>, namespace: string): Promise<
   const url = `${base}${NAMESPACED.has(kind) ? `/namespaces/${namespace}` : ''}/${PLURAL[kind]}?dryRun=All&fieldValidation=Strict`;
   const r = await cp.api('POST', url, obj);
   if (r.status === 404) return { fields: [], message: 'not served' };
+  // A Namespace of a rule case that this test created for the other cases' objects.
+  if (r.status === 409) return { fields: [], message: 'exists' };
   if (r.status < 300) return { rejected: false, fields: [], message: '' };
   if (r.status !== 422 && r.status !== 400) throw new Error(`dry run of ${kind}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
   const details = r.body.details as { causes?: { field?: string; message?: string }[] } | undefined;
@@ -161,11 +168,11 @@ async function dryRun(obj: Record<string, unknown>, namespace: string): Promise<
   // Strict decoding: `unknown field "spec.ports[0].targetport"`, or a type error `...: json: cannot unmarshal ... field X.spec.ports.port`.
   for (const m of message.matchAll(/unknown field "([^"]+)"/g)) fields.push(m[1]!);
   if (CLUSTER_DEPENDENT.test(message)) return { fields: [], message: 'cluster-dependent', clusterDependent: true };
-  return { rejected: true, fields: [...new Set(fields.map((f) => normalize(f, obj)))], message };
+  return { rejected: true, fields: [...new Set(fields.map((f) => normalize(f, obj, message)))], message };
 }
 
 /** The server's field path, in the words of the manifest. */
-function normalize(field: string, obj: Record<string, unknown>): string {
+function normalize(field: string, obj: Record<string, unknown>, message: string): string {
   const spec = obj.spec as Record<string, unknown> | undefined;
   // The strategy copies clusterIP into clusterIPs before validation.
   if (field.startsWith('spec.clusterIPs') && spec && spec.clusterIPs === undefined) return 'spec.clusterIP';
@@ -177,6 +184,13 @@ function normalize(field: string, obj: Record<string, unknown>): string {
     const t = (spec.ports[Number(tp[1])] as Record<string, unknown> | undefined)?.targetPort;
     if (t === undefined || t === 0 || t === '') return `spec.ports[${tp[1]}].port`;
   }
+  // The pod template's labels are validated as `spec.template.labels`.
+  if (field.startsWith('spec.template.labels')) return `spec.template.metadata.labels${field.slice('spec.template.labels'.length)}`;
+  // A workload selector that misses its template is reported at the template's labels;
+  // svclint reports the selector: the same mismatch, at its other end.
+  if (field === 'spec.template.metadata.labels' && /does not match template/.test(message)) return 'spec.selector';
+  // A Namespace's name is copied into its kubernetes.io/metadata.name label and rejected there too.
+  if (obj.kind === 'Namespace' && field.startsWith('metadata.labels')) return 'metadata.name';
   // Map keys: the server writes spec.selector[app], svclint spec.selector.app.
   return field.replace(/\[([^\]]*[^\]\d][^\]]*|[^\]\d]+)\]/g, (_m, k: string) => (/^[A-Za-z_$][\w$-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`));
 }
@@ -185,7 +199,10 @@ function normalize(field: string, obj: Record<string, unknown>): string {
 const CLUSTER_DEPENDENT = /not in the valid range|not configured on this cluster|is not configured|already allocated|dual-stack|does not support/i;
 
 function svclint(obj: Record<string, unknown>, namespace = NS): { rejected: boolean; fields: string[]; findings: Finding[] } {
-  const { findings } = lintText(stringify(obj), 'object.yaml', { namespace });
+  // Rule cases silence rules with annotations; the comparison needs every verdict.
+  const meta = obj.metadata as { annotations?: Record<string, unknown> } | undefined;
+  if (meta?.annotations) obj = { ...obj, metadata: { ...meta, annotations: Object.fromEntries(Object.entries(meta.annotations).filter(([k]) => !k.startsWith('svclint.dev/'))) } };
+  const { findings } = lintText(stringify(obj), 'object.yaml', { namespace, config: { ...defaultConfig(), kubernetesVersion: '1.36' } });
   const bad = findings.filter(rejects);
   return { rejected: bad.length > 0, fields: [...new Set(bad.map((f) => f.path))], findings: bad };
 }
@@ -196,6 +213,8 @@ function samePlace(a: string, b: string): boolean {
 }
 
 interface Tally {
+  /** Disagreements by kind: `svclint only|server only <Kind> <path with indexes dropped>`. */
+  kinds: Map<string, number>;
   objects: number;
   verdicts: number;
   rejected: number;
@@ -212,18 +231,34 @@ function compare(obj: Record<string, unknown>, theirs: Verdict, tally: Tally, na
   tally.verdicts++;
   if (theirs.rejected) tally.rejected++;
   const show = () => `\n  server: ${theirs.rejected ? `rejects ${JSON.stringify(theirs.fields)} ${theirs.message.slice(0, 600)}` : 'accepts'}\n  svclint: ${ours.findings.map((f) => `${f.ruleId}/${f.messageId} ${f.path}: ${f.message}`).join('\n           ') || 'accepts'}\n${stringify(obj)}`;
+  const kind = (who: string, p: string) => {
+    const k = `${who} ${obj.kind} ${p.replace(/\[\d+\]/g, '[]')}`;
+    tally.kinds.set(k, (tally.kinds.get(k) ?? 0) + 1);
+  };
   if (theirs.rejected !== ours.rejected) {
+    if (theirs.rejected) for (const f of theirs.fields.length ? theirs.fields : ['?']) kind('server only', f);
+    else for (const f of ours.fields) kind('svclint only', f);
     tally.disagreements.push(`verdict ${obj.kind}${show()}`);
     return;
   }
   if (!theirs.rejected) return;
   for (const f of theirs.fields) {
     tally.paths++;
-    if (!ours.fields.some((o) => samePlace(o, f))) tally.disagreements.push(`path ${f} not reported by svclint, ${obj.kind}${show()}`);
+    if (!ours.fields.some((o) => samePlace(o, f))) {
+      kind('server only', f);
+      tally.disagreements.push(`path ${f} not reported by svclint, ${obj.kind}${show()}`);
+    }
   }
+  // The Service REST storage validates in stages (IP families and cluster IPs first) and
+  // answers with the first stage's errors only; so a field only svclint reports counts as a
+  // disagreement where svclint sees one fault, and the server then has no earlier stage to stop at.
+  if (ours.fields.length > 1) return;
   for (const o of ours.fields) {
     tally.paths++;
-    if (theirs.fields.length && !theirs.fields.some((f) => samePlace(o, f))) tally.disagreements.push(`path ${o} reported by svclint only, ${obj.kind}${show()}`);
+    if (theirs.fields.length && !theirs.fields.some((f) => samePlace(o, f))) {
+      kind('svclint only', o);
+      tally.disagreements.push(`path ${o} reported by svclint only, ${obj.kind}${show()}`);
+    }
   }
 }
 
@@ -245,10 +280,14 @@ async function check(objects: Record<string, unknown>[], tally: Tally): Promise<
   objects.forEach((o, i) => compare(o, verdicts[i]!, tally));
 }
 
-const newTally = (): Tally => ({ objects: 0, verdicts: 0, rejected: 0, paths: 0, clusterDependent: 0, disagreements: [] });
+const newTally = (): Tally => ({ objects: 0, verdicts: 0, rejected: 0, paths: 0, clusterDependent: 0, disagreements: [], kinds: new Map() });
 function report(what: string, t: Tally): void {
+  if (process.env.SVCLINT_ORACLE_DUMP) writeFileSync(`${process.env.SVCLINT_ORACLE_DUMP}.${what.replace(/\W+/g, '-')}.txt`, t.disagreements.join('\n\n'));
   console.info(`apiserver differential (${what}): ${t.objects} objects, ${t.rejected} rejected by kube-apiserver, ${t.paths} field paths compared, ${t.clusterDependent} left out (rejected for the cluster's IP or port ranges), ${t.disagreements.length} disagreements`);
-  if (t.disagreements.length) console.log(t.disagreements.slice(0, 8).join('\n\n'));
+  if (t.disagreements.length) {
+    console.log([...t.kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}\t${k}`).join('\n'));
+    console.log(t.disagreements.slice(0, 8).join('\n\n'));
+  }
 }
 
 beforeAll(async () => {
@@ -294,9 +333,14 @@ describe('validation against kube-apiserver v1.36 (server-side dry run)', () => 
         continue;
       }
       for (const f of files) {
-        for (const doc of parseAllDocuments(readFileSync(path.join(dir, f), 'utf8'))) {
+        for (const doc of parseAllDocuments(readFileSync(path.join(dir, f), 'utf8'), { merge: true })) {
           if (doc.errors.length) continue;
-          const obj = doc.toJS() as Record<string, unknown> | null;
+          let obj: Record<string, unknown> | null;
+          try {
+            obj = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
+          } catch {
+            continue; // the alias bomb of yaml-syntax's cases
+          }
           if (!obj || typeof obj !== 'object' || Array.isArray(obj) || !PLURAL[obj.kind as string]) continue;
           const meta = (obj.metadata ?? {}) as Record<string, unknown>;
           const ns = typeof meta.namespace === 'string' ? meta.namespace : 'default';

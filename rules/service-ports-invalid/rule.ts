@@ -25,8 +25,7 @@ const rule: Rule = {
   check({ graph, report }) {
     for (const svc of graph.services) {
       const o = svc.object;
-      const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
-      if (!spec) continue;
+      const spec = isRecord(o.body.spec) ? o.body.spec : {};
       const ports = Array.isArray(spec.ports) ? spec.ports : [];
       if (ports.length === 0 && !svc.headless && svc.type !== 'ExternalName') {
         report({ object: o, path: spec.ports === undefined ? ['spec'] : ['spec', 'ports'], messageId: 'missing', remediation: 'Add spec.ports with the port clients use and the targetPort the pods listen on.' });
@@ -61,8 +60,9 @@ const rule: Rule = {
         if (typeof p.targetPort === 'number' && Number.isInteger(p.targetPort) && p.targetPort !== 0 && (p.targetPort < 1 || p.targetPort > 65535)) {
           report({ object: o, path: [...at, 'targetPort'], messageId: 'range', data: { field: 'targetPort', value: p.targetPort } });
         }
-        // An all-digit string is reported by target-port-unresolved as a quoted number.
-        if (typeof p.targetPort === 'string' && p.targetPort !== '' && !/^\d+$/.test(p.targetPort)) {
+        // An all-digit string is reported by target-port-unresolved as a quoted number, except
+        // on an ExternalName Service, which that rule skips (the API server checks it all the same).
+        if (typeof p.targetPort === 'string' && p.targetPort !== '' && (!/^\d+$/.test(p.targetPort) || svc.type === 'ExternalName')) {
           const problems = portNameProblems(p.targetPort);
           if (problems.length) report({ object: o, path: [...at, 'targetPort'], messageId: 'targetPortName', data: { name: code(p.targetPort), problems: list(problems) } });
         }

@@ -19,9 +19,10 @@ const rule: Rule = {
       type: 'type {{type}} is not one of ClusterIP, NodePort, LoadBalancer and ExternalName',
       clusterIP: 'clusterIP {{value}} {{problem}}; write an IP address, `None` (headless) or nothing (allocated by the cluster)',
       clusterIPsFirst: 'clusterIPs {{value}} must start with the clusterIP {{clusterIP}}',
-      headlessType: 'clusterIP `None` (headless) is not allowed on a {{type}} Service, which needs a cluster IP',
+      clusterIPsAlone: 'clusterIPs {{value}} is set without clusterIP; the API server takes clusterIPs only together with clusterIP (its first entry), or neither',
+      headlessType: 'clusterIP `None` (headless) is not allowed on {{type}} Service, which needs a cluster IP',
       externalNameMissing: 'this ExternalName Service has no externalName, the DNS name it is an alias for',
-      externalNameIP: 'externalName {{value}} is an IP address; an ExternalName Service is a DNS CNAME and needs a DNS name (for an IP, use a Service without a selector and an EndpointSlice)',
+      externalNameIP: 'externalName {{value}} is an IP address; the API server accepts it as a DNS name made of digits, and cluster DNS answers a CNAME to a name that resolves nowhere (for an IP, use a Service without a selector and an EndpointSlice)',
       externalNameInvalid: 'externalName {{value}} is not a valid DNS name (lowercase DNS-1123 subdomain)',
       externalNameURL: 'externalName {{value}} is a URL; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and the port in spec.ports',
       externalNameHostPort: 'externalName {{value}} has a port; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and put the port in spec.ports',
@@ -30,17 +31,17 @@ const rule: Rule = {
       nodePortRepeated: 'nodePort {{value}}/{{protocol}} is also used by {{other}}; each node port and protocol must be unique',
       affinity: 'sessionAffinity {{value}} is not one of None and ClientIP',
       affinityTimeout: 'sessionAffinityConfig.clientIP.timeoutSeconds {{value}} is outside 1–86400',
-      affinityConfigNone: 'sessionAffinityConfig is set, but sessionAffinity is {{value}}; the API server accepts it only with sessionAffinity: ClientIP',
+      affinityConfigIgnored: 'sessionAffinityConfig is set, but sessionAffinity is {{value}}; the API server drops the config, and clients are not pinned to one endpoint',
       selectorKey: 'selector key {{key}} is not a valid label key: it {{problems}}',
       selectorValue: 'selector value {{value}} of {{key}} is not a valid label value: it {{problems}}',
       family: 'ipFamilies entry {{value}} is not one of IPv4 and IPv6',
       familyRepeated: 'ipFamilies lists {{value}} twice',
       familyPolicy: 'ipFamilyPolicy {{value}} is not one of SingleStack, PreferDualStack and RequireDualStack',
       externalIP: 'externalIPs entry {{value}} {{problem}}',
-      onlyExternal: '{{field}} is set on a {{type}} Service; it applies only to NodePort and LoadBalancer Services (or a ClusterIP Service with externalIPs)',
+      onlyExternal: '{{field}} is set on {{type}} Service; it applies only to NodePort and LoadBalancer Services (or a ClusterIP Service with externalIPs)',
       trafficPolicy: '{{field}} {{value}} is not one of Cluster and Local',
       healthCheckNodePort: 'healthCheckNodePort is set, but only a LoadBalancer Service with externalTrafficPolicy: Local has one',
-      onlyLoadBalancer: '{{field}} is set on a {{type}} Service; it applies only to LoadBalancer Services',
+      onlyLoadBalancer: '{{field}} is set on {{type}} Service; it applies only to LoadBalancer Services',
       sourceRange: 'loadBalancerSourceRanges entry {{value}} is not a CIDR such as 10.0.0.0/8',
       qualifiedName: '{{field}} {{value}} is not a valid qualified name: it {{problems}}',
     },
@@ -51,7 +52,7 @@ const rule: Rule = {
       const o = svc.object;
       const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
       if (!spec) continue;
-      const at = (path: Path, messageId: string, data?: RuleReport['data'], remediation?: string) => report({ object: o, path, messageId, data, ...(remediation ? { remediation } : {}) });
+      const at: At = (path, messageId, data, remediation, severity) => report({ object: o, path, messageId, data, ...(remediation ? { remediation } : {}), ...(severity ? { severity } : {}) });
       const type = svc.type;
       if (typeof spec.type === 'string' && spec.type !== '' && !TYPES.includes(spec.type)) at(['spec', 'type'], 'type', { type: code(spec.type) });
       const ip = spec.clusterIP;
@@ -66,8 +67,8 @@ const rule: Rule = {
           const messageId = url ? 'externalNameURL' : hostPort ? 'externalNameHostPort' : 'externalNameInvalid';
           at(['spec', 'externalName'], messageId, { value: code(name), host: code((url?.[1] ?? hostPort?.[1] ?? name).toLowerCase()) });
         }
-        if (typeof ip === 'string' && ip !== '') at(['spec', 'clusterIP'], 'externalNameClusterIP', { field: 'clusterIP', value: code(ip) });
-        else if (ips.length) at(['spec', 'clusterIPs'], 'externalNameClusterIP', { field: 'clusterIPs', value: code(JSON.stringify(ips)) });
+        if (ips.length) at(['spec', 'clusterIPs'], 'externalNameClusterIP', { field: 'clusterIPs', value: code(JSON.stringify(ips)) });
+        else if (typeof ip === 'string' && ip !== '') at(['spec', 'clusterIP'], 'externalNameClusterIP', { field: 'clusterIP', value: code(ip) });
         for (const field of ['ipFamilies', 'ipFamilyPolicy']) {
           const v = spec[field];
           if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) at(['spec', field], 'externalNameClusterIP', { field, value: code(JSON.stringify(v)) });
@@ -85,21 +86,26 @@ const rule: Rule = {
   },
 };
 
-type At = (path: Path, messageId: string, data?: RuleReport['data'], remediation?: string) => void;
+const article = (type: string) => `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
+
+type At = (path: Path, messageId: string, data?: RuleReport['data'], remediation?: string, severity?: 'warning') => void;
 
 function clusterIPs(spec: Record<string, unknown>, ip: unknown, ips: unknown[], type: string, at: At): void {
   const problem = (v: string) => (v === 'None' ? undefined : ipProblem(v));
   if (typeof ip === 'string' && ip !== '') {
     const p = problem(ip);
     if (p) at(['spec', 'clusterIP'], 'clusterIP', { value: code(ip), problem: p });
-    else if (ip === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) at(['spec', 'clusterIP'], 'headlessType', { type });
+    else if (ip === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) at(['spec', 'clusterIP'], 'headlessType', { type: article(type) });
     if (ips.length && ips[0] !== ip) at(['spec', 'clusterIPs'], 'clusterIPsFirst', { value: code(JSON.stringify(ips)), clusterIP: code(ip) });
+  } else if (ips.length) {
+    at(['spec', 'clusterIPs'], 'clusterIPsAlone', { value: code(JSON.stringify(ips)) }, 'Set clusterIP to the first entry of clusterIPs, or remove clusterIPs.');
+    return;
   }
   ips.forEach((v, i) => {
     if (typeof v !== 'string' || (i === 0 && typeof ip === 'string' && ip !== '')) return;
     const p = v === '' ? 'is empty' : problem(v);
     if (p) at(['spec', 'clusterIPs', i], 'clusterIP', { value: code(v), problem: p });
-    else if (i === 0 && v === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) at(['spec', 'clusterIPs', 0], 'headlessType', { type });
+    else if (i === 0 && v === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) at(['spec', 'clusterIPs', 0], 'headlessType', { type: article(type) });
   });
 }
 
@@ -147,7 +153,7 @@ function affinity(spec: Record<string, unknown>, at: At): void {
   if (value !== 'None' && value !== 'ClientIP') at(['spec', 'sessionAffinity'], 'affinity', { value: code(value) });
   const cfg = spec.sessionAffinityConfig;
   if (value === 'None' && isRecord(cfg)) {
-    at(['spec', 'sessionAffinityConfig'], 'affinityConfigNone', { value: code(value) }, 'Remove sessionAffinityConfig, or set sessionAffinity: ClientIP.');
+    at(['spec', 'sessionAffinityConfig'], 'affinityConfigIgnored', { value: code(value) }, 'Set sessionAffinity: ClientIP for sticky sessions, or remove sessionAffinityConfig.', 'warning');
     return;
   }
   const timeout = isRecord(cfg) && isRecord(cfg.clientIP) ? cfg.clientIP.timeoutSeconds : undefined;
@@ -171,7 +177,7 @@ function typeDependent(spec: Record<string, unknown>, type: string, at: At): voi
   const external = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && hasExternalIPs);
   const etp = spec.externalTrafficPolicy;
   if (set(etp)) {
-    if (!external) at(['spec', 'externalTrafficPolicy'], 'onlyExternal', { field: 'externalTrafficPolicy', type }, 'Remove externalTrafficPolicy (it only changes how node ports and load balancers route), or set type: NodePort or LoadBalancer; for node-local routing inside the cluster use internalTrafficPolicy.');
+    if (!external) at(['spec', 'externalTrafficPolicy'], 'onlyExternal', { field: 'externalTrafficPolicy', type: article(type) }, 'Remove externalTrafficPolicy (it only changes how node ports and load balancers route), or set type: NodePort or LoadBalancer; for node-local routing inside the cluster use internalTrafficPolicy.');
     else if (typeof etp === 'string' && !TRAFFIC_POLICIES.includes(etp)) at(['spec', 'externalTrafficPolicy'], 'trafficPolicy', { field: 'externalTrafficPolicy', value: code(etp) });
   }
   const itp = spec.internalTrafficPolicy;
@@ -181,9 +187,9 @@ function typeDependent(spec: Record<string, unknown>, type: string, at: At): voi
   if (type !== 'LoadBalancer') {
     const ranges = spec.loadBalancerSourceRanges;
     for (const field of ['allocateLoadBalancerNodePorts', 'loadBalancerClass']) {
-      if (spec[field] !== undefined && spec[field] !== null) at(['spec', field], 'onlyLoadBalancer', { field, type });
+      if (spec[field] !== undefined && spec[field] !== null) at(['spec', field], 'onlyLoadBalancer', { field, type: article(type) });
     }
-    if (Array.isArray(ranges) && ranges.length) at(['spec', 'loadBalancerSourceRanges'], 'onlyLoadBalancer', { field: 'loadBalancerSourceRanges', type });
+    if (Array.isArray(ranges) && ranges.length) at(['spec', 'loadBalancerSourceRanges'], 'onlyLoadBalancer', { field: 'loadBalancerSourceRanges', type: article(type) });
   } else if (typeof spec.loadBalancerClass === 'string') {
     const p = qualifiedNameProblems(spec.loadBalancerClass);
     if (p.length) at(['spec', 'loadBalancerClass'], 'qualifiedName', { field: 'loadBalancerClass', value: code(spec.loadBalancerClass), problems: list(p) });
