@@ -25,7 +25,10 @@ const rule: Rule = {
   check({ graph, report }) {
     for (const svc of graph.services) {
       const o = svc.object;
-      const spec = isRecord(o.body.spec) ? o.body.spec : {};
+      // A Service with no spec at all is a patch fragment (`kubectl patch`, a kustomize patch
+      // outside its kustomization), not an object someone applies: its ports are not judged.
+      const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
+      if (!spec) continue;
       const ports = Array.isArray(spec.ports) ? spec.ports : [];
       if (ports.length === 0 && !svc.headless && svc.type !== 'ExternalName') {
         report({ object: o, path: spec.ports === undefined ? ['spec'] : ['spec', 'ports'], messageId: 'missing', remediation: 'Add spec.ports with the port clients use and the targetPort the pods listen on.' });
