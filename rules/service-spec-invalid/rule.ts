@@ -43,6 +43,8 @@ const rule: Rule = {
       healthCheckNodePort: 'healthCheckNodePort is set, but only a LoadBalancer Service with externalTrafficPolicy: Local has one',
       onlyLoadBalancer: '{{field}} is set on {{type}} Service; it applies only to LoadBalancer Services',
       sourceRange: 'loadBalancerSourceRanges entry {{value}} is not a CIDR such as 10.0.0.0/8',
+      sourceRangeAnnotation: 'annotation {{annotation}} holds {{value}}, which is not a comma-separated list of CIDRs such as 10.0.0.0/8',
+      sourceRangeAnnotationType: 'annotation {{annotation}} is set on {{type}} Service; it applies only to LoadBalancer Services',
       qualifiedName: '{{field}} {{value}} is not a valid qualified name: it {{problems}}',
     },
     remediation: 'Fix the field so that the API server accepts the Service.',
@@ -82,6 +84,7 @@ const rule: Rule = {
       affinity(spec, at);
       externalIPs(spec, at);
       typeDependent(spec, type, at);
+      sourceRangesAnnotation(isRecord(o.body.metadata) ? o.body.metadata : {}, spec, type, at);
     }
   },
 };
@@ -195,11 +198,26 @@ function typeDependent(spec: Record<string, unknown>, type: string, at: At): voi
     if (p.length) at(['spec', 'loadBalancerClass'], 'qualifiedName', { field: 'loadBalancerClass', value: code(spec.loadBalancerClass), problems: list(p) });
   }
   (Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges : []).forEach((v, i) => {
-    if (typeof v !== 'string') return;
-    const [addr, bits, extra] = v.trim().split('/');
-    const max = addr !== undefined && ipProblem(addr) === undefined ? (addr.includes(':') ? 128 : 32) : -1;
-    if (extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits) || Number(bits) > max) at(['spec', 'loadBalancerSourceRanges', i], 'sourceRange', { value: code(v) });
+    if (typeof v === 'string' && !isCIDR(v)) at(['spec', 'loadBalancerSourceRanges', i], 'sourceRange', { value: code(v) });
   });
+}
+
+const SOURCE_RANGES = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+
+function isCIDR(v: string): boolean {
+  const [addr, bits, extra] = v.trim().split('/');
+  const max = addr !== undefined && ipProblem(addr) === undefined ? (addr.includes(':') ? 128 : 32) : -1;
+  return extra === undefined && bits !== undefined && /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+}
+
+/** The older annotation form of loadBalancerSourceRanges, read by the API server when the field is empty. */
+function sourceRangesAnnotation(meta: Record<string, unknown>, spec: Record<string, unknown>, type: string, at: At): void {
+  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
+  const v = annotations[SOURCE_RANGES];
+  if (v === undefined || (Array.isArray(spec.loadBalancerSourceRanges) && spec.loadBalancerSourceRanges.length)) return;
+  const path = ['metadata', 'annotations', SOURCE_RANGES];
+  if (type !== 'LoadBalancer') at(path, 'sourceRangeAnnotationType', { annotation: code(SOURCE_RANGES), type: article(type) });
+  else if (typeof v === 'string' && v.trim() !== '' && !v.split(',').every((x) => isCIDR(x))) at(path, 'sourceRangeAnnotation', { annotation: code(SOURCE_RANGES), value: code(v) });
 }
 
 export default rule;
