@@ -119,3 +119,23 @@ export function labelValueProblems(s: string): string[] {
   if (s !== '' && !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(s)) out.push('is not letters, digits, \'-\', \'_\' and \'.\' starting and ending with a letter or digit');
   return out;
 }
+
+/**
+ * Why the API server refuses a CIDR in a field validated as one (v1.36, strict parsing),
+ * or undefined: not `address/bits`, a bad address, a prefix too long, or address bits set
+ * beyond the prefix (`10.0.0.1/8` for `10.0.0.0/8`).
+ */
+export function cidrProblem(v: string): string | undefined {
+  const [addr, bits, extra] = v.split('/');
+  if (addr === undefined || bits === undefined || extra !== undefined || !/^\d{1,3}$/.test(bits)) return 'is not a CIDR';
+  const bad = ipProblem(addr);
+  if (bad) return `has an address that ${bad}`;
+  const bytes = isIP(addr) === 4 ? addr.split('.').map(Number) : ipv6Bytes(addr);
+  const prefix = Number(bits);
+  if (prefix > bytes.length * 8) return `has a prefix longer than ${bytes.length * 8} bits`;
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    if ((bytes[i]! & (0xff >> keep)) !== 0) return 'has address bits set beyond the prefix length';
+  }
+  return undefined;
+}

@@ -20,6 +20,8 @@ import { ROOT } from './helpers.js';
  * Service IP range (--service-cluster-ip-range: the generator uses 10.96.0.0/16 or invalid
  * text), the node port range (30000-32767 here), dual-stack (this cluster is IPv4 only), and
  * admission plugins.
+ *
+ * SVCLINT_ORACLE_DUMP=<prefix> writes every disagreement of a run to <prefix>.<part>.txt.
  */
 
 /** Findings that say "the API server rejects this object". */
@@ -53,7 +55,12 @@ const serviceSpec = fc.record({
   type: opt(oneOf('ClusterIP', 'NodePort', 'NodePort', 'LoadBalancer', 'LoadBalancer', 'ExternalName', 'ExternalName', 'ClusterIp', '')),
   clusterIP: opt(oneOf('', 'None', 'None', '10.96.7.7', '10.96.300.1', 'abc', '010.96.7.7', '::ffff:10.96.7.7'), 4),
   clusterIPs: opt(oneOf(['10.96.7.7'], ['None'], ['10.96.7.8']), 12),
-  ports: opt(fc.array(servicePort, { minLength: 1, maxLength: 3 }), 1),
+  ports: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 1 },
+    { arbitrary: fc.array(servicePort, { minLength: 1, maxLength: 3 }), weight: 1 },
+    // Mostly well formed: distinct port/protocol pairs, every port named.
+    { arbitrary: fc.uniqueArray(servicePort, { minLength: 1, maxLength: 3, selector: (p) => `${p.port}/${p.protocol ?? 'TCP'}` }).map((ps) => ps.map((p, i) => ({ ...p, name: ps.length > 1 ? `p${i}` : p.name }))), weight: 4 },
+  ),
   selector: opt(oneOf({ app: 'web' }, { app: 'web' }, { app: 'web' }, {}, { app: 'Web App' }, { 'bad key!': 'x' }), 1),
   externalName: opt(oneOf('db.example.com', 'db.example.com', 'DB.example.com', '10.1.2.3', 'http://db.example.com', 'db.example.com.', 'db:5432', 'db_1.example.com'), 4),
   externalTrafficPolicy: opt(oneOf('Cluster', 'Local', 'local'), 6),
@@ -78,8 +85,8 @@ const service = fc.record({ name: serviceName, spec: serviceSpec, ranges: source
 }));
 
 // ---- Endpoints and EndpointSlices ------------------------------------------------------------
-const ipv4 = oneOf('10.1.2.3', '10.1.2.3', '192.0.2.7', '127.0.0.1', '127.5.5.5', '169.254.1.1', '224.0.0.5', '239.1.1.1', '0.0.0.0', '010.1.2.3', '10.1.2.3.4', 'not-an-ip', '255.255.255.255');
-const ipv6 = oneOf('2001:db8::1', '2001:db8::1', '2001:DB8::1', '::1', 'fe80::1', 'ff02::1', 'ff05::1', '::', '::ffff:10.1.2.3', '2001:db8:0:0:0:0:0:1');
+const ipv4 = fc.oneof({ arbitrary: oneOf('10.1.2.3', '192.0.2.7', '239.1.1.1', '255.255.255.255', '100.64.0.1'), weight: 4 }, { arbitrary: oneOf('127.0.0.1', '127.5.5.5', '169.254.1.1', '224.0.0.5', '0.0.0.0', '010.1.2.3', '10.1.2.3.4', 'not-an-ip'), weight: 1 });
+const ipv6 = fc.oneof({ arbitrary: oneOf('2001:db8::1', 'fd00::5', 'ff05::1'), weight: 3 }, { arbitrary: oneOf('2001:DB8::1', '::1', 'fe80::1', 'ff02::1', 'ff12::1', '::', '::ffff:10.1.2.3', '2001:db8:0:0:0:0:0:1', 'fe90::1'), weight: 1 });
 const anyIP = fc.oneof(ipv4, ipv6);
 const endpointAddress = fc.record({ ip: anyIP, hostname: opt(oneOf('web-0', 'Web', 'a.b')), nodeName: opt(oneOf('node-1', 'Node_1'), 4) }, { requiredKeys: ['ip'] });
 const endpointPort = fc.record({ name: opt(portName), port: oneOf(8080, 8080, 0, 70000), protocol: opt(oneOf('TCP', 'UDP', 'udp')) }, { requiredKeys: ['port'] });
@@ -108,10 +115,10 @@ const endpointSlice = fc.record({
 }));
 
 // ---- Pod templates -----------------------------------------------------------------------
-const containerPort = fc.record({ name: opt(portName), containerPort: opt(oneOf<number | string>(8080, 8080, 9090, 0, 70000, '8080'), 8), protocol: opt(oneOf('TCP', 'UDP', 'tcp')) }, { requiredKeys: [] });
-const probePort = oneOf<number | string>(8080, 'http', 'metrics', '8080', 'HTTP', 0, 70000, 'a-very-long-port');
+const containerPort = fc.record({ name: opt(portName), containerPort: fc.oneof({ arbitrary: oneOf<number | string>(8080, 9090, 53), weight: 8 }, { arbitrary: oneOf<number | string | undefined>(0, 70000, '8080', undefined), weight: 1 }), protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'tcp'), 3) }, { requiredKeys: [] });
+const probePort = fc.oneof({ arbitrary: oneOf<number | string>(8080, 'http', 'metrics', 'undeclared'), weight: 4 }, { arbitrary: oneOf<number | string>('8080', 'HTTP', 0, 70000, 'a-very-long-port'), weight: 1 });
 const probe = fc.oneof(probePort.map((port) => ({ httpGet: { port } })), probePort.map((port) => ({ tcpSocket: { port } })), oneOf({ grpc: { port: 9090 } }, { grpc: { port: 0 } }));
-const container = fc.record({ ports: opt(fc.array(containerPort, { maxLength: 3 }), 6), readinessProbe: opt(probe), livenessProbe: opt(probe, 4), startupProbe: opt(probe, 6) }, { requiredKeys: [] });
+const container = fc.record({ ports: opt(fc.array(containerPort, { maxLength: 3 }), 1), readinessProbe: opt(probe), livenessProbe: opt(probe, 4), startupProbe: opt(probe, 6) }, { requiredKeys: [] });
 const deployment = fc.record({
   name: oneOf('web', 'web', 'Web'),
   containers: fc.array(container, { minLength: 1, maxLength: 2 }),
@@ -221,6 +228,8 @@ interface Tally {
   /** Disagreements by kind: `svclint only|server only <Kind> <path with indexes dropped>`. */
   kinds: Map<string, number>;
   objects: number;
+  /** Per kind: [accepted, rejected] by the API server. */
+  byKind: Map<string, [number, number]>;
   verdicts: number;
   rejected: number;
   paths: number;
@@ -235,6 +244,9 @@ function compare(obj: Record<string, unknown>, theirs: Verdict, tally: Tally, na
   tally.objects++;
   tally.verdicts++;
   if (theirs.rejected) tally.rejected++;
+  const k = tally.byKind.get(obj.kind as string) ?? [0, 0];
+  k[theirs.rejected ? 1 : 0]++;
+  tally.byKind.set(obj.kind as string, k);
   const show = () => `\n  server: ${theirs.rejected ? `rejects ${JSON.stringify(theirs.fields)} ${theirs.message.slice(0, 600)}` : 'accepts'}\n  svclint: ${ours.findings.map((f) => `${f.ruleId}/${f.messageId} ${f.path}: ${f.message}`).join('\n           ') || 'accepts'}\n${stringify(obj)}`;
   const kind = (who: string, p: string) => {
     const k = `${who} ${obj.kind} ${p.replace(/\[\d+\]/g, '[]')}`;
@@ -287,10 +299,10 @@ async function check(objects: Record<string, unknown>[], tally: Tally): Promise<
   objects.forEach((o, i) => compare(o, verdicts[i]!, tally));
 }
 
-const newTally = (): Tally => ({ objects: 0, verdicts: 0, rejected: 0, paths: 0, clusterDependent: 0, disagreements: [], kinds: new Map() });
+const newTally = (): Tally => ({ objects: 0, verdicts: 0, rejected: 0, paths: 0, clusterDependent: 0, disagreements: [], kinds: new Map(), byKind: new Map() });
 function report(what: string, t: Tally): void {
   if (process.env.SVCLINT_ORACLE_DUMP) writeFileSync(`${process.env.SVCLINT_ORACLE_DUMP}.${what.replace(/\W+/g, '-')}.txt`, t.disagreements.join('\n\n'));
-  console.info(`apiserver differential (${what}): ${t.objects} objects, ${t.rejected} rejected by kube-apiserver, ${t.paths} field paths compared, ${t.clusterDependent} left out (rejected for the cluster's IP or port ranges), ${t.disagreements.length} disagreements`);
+  console.info(`apiserver differential (${what}): ${t.objects} objects, ${t.rejected} rejected by kube-apiserver, ${t.paths} field paths compared, ${t.clusterDependent} left out (rejected for the cluster's IP or port ranges), ${t.disagreements.length} disagreements; accepted/rejected per kind: ${[...t.byKind].map(([k, [a, r]]) => `${k} ${a}/${r}`).join(', ')}`);
   if (t.disagreements.length) {
     console.log([...t.kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}\t${k}`).join('\n'));
     console.log(t.disagreements.slice(0, 8).join('\n\n'));
@@ -314,6 +326,7 @@ describe('validation against kube-apiserver v1.36 (server-side dry run)', () => 
     report('fixed seed', tally);
     expect(tally.objects).toBeGreaterThan(1400);
     expect(tally.rejected).toBeGreaterThan(300);
+    expect(tally.objects - tally.rejected, 'objects the API server accepts').toBeGreaterThan(200);
     expect(tally.disagreements.slice(0, 3)).toEqual([]);
   }, 300_000);
 

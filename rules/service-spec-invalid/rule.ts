@@ -2,7 +2,7 @@ import type { Rule, RuleReport } from '../../src/types/rule.js';
 import type { Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
-import { endpointIPProblem, ipProblem, isDNS1123Subdomain, isIPAddress, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
+import { cidrProblem, endpointIPProblem, ipProblem, isDNS1123Subdomain, isIPAddress, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
 
 const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 const FAMILIES = ['IPv4', 'IPv6'];
@@ -42,7 +42,7 @@ const rule: Rule = {
       trafficPolicy: '{{field}} {{value}} is not one of Cluster and Local',
       healthCheckNodePort: 'healthCheckNodePort is set, but only a LoadBalancer Service with externalTrafficPolicy: Local has one',
       onlyLoadBalancer: '{{field}} is set on {{type}} Service; it applies only to LoadBalancer Services',
-      sourceRange: 'loadBalancerSourceRanges entry {{value}} is not a CIDR such as 10.0.0.0/8',
+      sourceRange: 'loadBalancerSourceRanges entry {{value}} {{problem}}; write a CIDR such as 10.0.0.0/8',
       sourceRangeAnnotation: 'annotation {{annotation}} holds {{value}}, which is not a comma-separated list of CIDRs such as 10.0.0.0/8',
       sourceRangeAnnotationType: 'annotation {{annotation}} is set on {{type}} Service; it applies only to LoadBalancer Services',
       qualifiedName: '{{field}} {{value}} is not a valid qualified name: it {{problems}}',
@@ -198,16 +198,15 @@ function typeDependent(spec: Record<string, unknown>, type: string, at: At): voi
     if (p.length) at(['spec', 'loadBalancerClass'], 'qualifiedName', { field: 'loadBalancerClass', value: code(spec.loadBalancerClass), problems: list(p) });
   }
   (Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges : []).forEach((v, i) => {
-    if (typeof v === 'string' && !isCIDR(v)) at(['spec', 'loadBalancerSourceRanges', i], 'sourceRange', { value: code(v) });
+    const problem = typeof v === 'string' ? cidrProblem(v.trim()) : undefined;
+    if (typeof v === 'string' && problem) at(['spec', 'loadBalancerSourceRanges', i], 'sourceRange', { value: code(v), problem });
   });
 }
 
 const SOURCE_RANGES = 'service.beta.kubernetes.io/load-balancer-source-ranges';
 
 function isCIDR(v: string): boolean {
-  const [addr, bits, extra] = v.trim().split('/');
-  const max = addr !== undefined && ipProblem(addr) === undefined ? (addr.includes(':') ? 128 : 32) : -1;
-  return extra === undefined && bits !== undefined && /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+  return cidrProblem(v.trim()) === undefined;
 }
 
 /** The older annotation form of loadBalancerSourceRanges, read by the API server when the field is empty. */
