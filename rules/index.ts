@@ -31,6 +31,7 @@ import containerPortNameInvalid from './container-port-name-invalid/rule.js';
 import namespaceNameInvalid from './namespace-name-invalid/rule.js';
 import servicePortsInvalid from './service-ports-invalid/rule.js';
 import serviceSpecInvalid from './service-spec-invalid/rule.js';
+import endpointsInvalid from './endpoints-invalid/rule.js';
 import networkPolicyBlocksService from './network-policy-blocks-service/rule.js';
 import networkPolicyBlocksDns from './network-policy-blocks-dns/rule.js';
 import networkPolicyIneffective from './network-policy-ineffective/rule.js';
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   namespaceNameInvalid,
   servicePortsInvalid,
   serviceSpecInvalid,
+  endpointsInvalid,
   containerPortNameInvalid,
   workloadSelectorMismatch,
   selectorNoMatch,

@@ -1,34 +1,89 @@
 import type { Rule } from '../../src/types/rule.js';
+import type { Path } from '../../src/types/object.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn } from '../../src/graph/pods.js';
 import { code, list } from '../../src/text.js';
-import { portNameProblems } from '../../src/names.js';
+import { portNameProblems, PROTOCOLS } from '../../src/names.js';
+
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'];
 
 const rule: Rule = {
   meta: {
     id: 'container-port-name-invalid',
-    description: 'A container port name that is not a valid port name (IANA_SVC_NAME) or is used twice in one pod; Services cannot target it.',
+    description: 'A container port the API server rejects (a name that is not a valid port name, a name twice in one container, a number outside 1–65535, an unknown protocol) or a probe port that is not a valid number or port name; and a port name two containers of one pod share.',
     category: 'schema',
     severity: 'error',
     messages: {
       invalid: 'container port name {{name}} is not a valid port name: it {{problems}}',
-      repeated: 'container port name {{name}} is also used by container {{other}} of this pod; port names must be unique within a pod',
+      repeated: 'container port name {{name}} is used twice in container {{container}}; port names must be unique within a container',
+      repeatedAcrossContainers: 'container port name {{name}} is also used by container {{other}} of this pod; the API server accepts it with a warning, and Services and probes that select the port by name use the first one ({{other}})',
+      number: 'containerPort {{value}} is outside 1–65535',
+      missing: 'this container port has no containerPort',
+      protocol: 'protocol {{protocol}} is not one of TCP, UDP and SCTP{{hint}}',
+      probePort: '{{probe}} port {{value}} is not a valid port: it {{problems}}',
     },
     remediation: 'Name container ports with at most 15 lowercase letters, digits and \'-\', including a letter, unique within the pod.',
   },
   check({ graph, report }) {
     for (const t of graph.templates) {
-      const seen = new Map<string, string>();
-      for (const c of t.containers) {
-        for (const p of c.ports) {
-          if (!p.name) continue;
-          const problems = portNameProblems(p.name);
-          if (problems.length) report({ object: t.owner, path: [...p.path, 'name'], messageId: 'invalid', data: { name: code(p.name), problems: list(problems) } });
-          const other = seen.get(p.name);
-          if (other !== undefined) report({ object: t.owner, path: [...p.path, 'name'], messageId: 'repeated', data: { name: code(p.name), other: code(other) } });
-          else seen.set(p.name, c.name);
-        }
+      const o = t.owner;
+      const specPath = [...t.path, 'spec'];
+      const spec = getIn(o.body, specPath);
+      if (!isRecord(spec)) continue;
+      const inPod = new Map<string, string>();
+      for (const list of ['containers', 'initContainers']) {
+        const containers = Array.isArray(spec[list]) ? spec[list] : [];
+        containers.forEach((c, ci) => {
+          if (!isRecord(c)) return;
+          const cPath = [...specPath, list, ci];
+          const cName = typeof c.name === 'string' ? c.name : `#${ci + 1}`;
+          const inContainer = new Set<string>();
+          (Array.isArray(c.ports) ? c.ports : []).forEach((p, pi) => {
+            if (!isRecord(p)) return;
+            const at: Path = [...cPath, 'ports', pi];
+            if (typeof p.name === 'string' && p.name !== '') {
+              const problems = portNameProblems(p.name);
+              if (problems.length) report({ object: o, path: [...at, 'name'], messageId: 'invalid', data: { name: code(p.name), problems: listOf(problems) } });
+              else if (inContainer.has(p.name)) report({ object: o, path: [...at, 'name'], messageId: 'repeated', data: { name: code(p.name), container: code(cName) } });
+              else if (inPod.has(p.name)) {
+                report({ object: o, path: [...at, 'name'], messageId: 'repeatedAcrossContainers', data: { name: code(p.name), other: code(inPod.get(p.name)!) }, severity: 'warning', remediation: 'Give each container port its own name within the pod.' });
+              }
+              inContainer.add(p.name);
+              if (!inPod.has(p.name)) inPod.set(p.name, cName);
+            }
+            // A misspelt key (`containerport`) is reported by schema-invalid, which names the spelling.
+            const misspelt = Object.keys(p).some((k) => k !== 'containerPort' && k.toLowerCase() === 'containerport');
+            if ((p.containerPort === undefined || p.containerPort === null || p.containerPort === 0) && !misspelt) report({ object: o, path: [...at, 'containerPort'], messageId: 'missing', remediation: 'Set containerPort to the port the process listens on.' });
+            else if (typeof p.containerPort === 'number' && (p.containerPort < 1 || p.containerPort > 65535)) report({ object: o, path: [...at, 'containerPort'], messageId: 'number', data: { value: p.containerPort } });
+            if (typeof p.hostPort === 'number' && p.hostPort !== 0 && (p.hostPort < 1 || p.hostPort > 65535)) report({ object: o, path: [...at, 'hostPort'], messageId: 'number', data: { value: p.hostPort } });
+            if (typeof p.protocol === 'string' && p.protocol !== '' && !PROTOCOLS.includes(p.protocol)) {
+              const upper = p.protocol.toUpperCase();
+              report({ object: o, path: [...at, 'protocol'], messageId: 'protocol', data: { protocol: code(p.protocol), hint: PROTOCOLS.includes(upper) ? `; protocols are written in uppercase: ${code(upper)}` : '' } });
+            }
+          });
+          for (const probe of PROBES) probePorts(c[probe], [...cPath, probe], probe, (path, value, problems) => report({ object: o, path, messageId: 'probePort', data: { probe, value: code(typeof value === 'string' ? JSON.stringify(value) : String(value)), problems: listOf(problems) }, remediation: 'Write the port as a number (1–65535, unquoted) or as the name of a container port.' }));
+        });
       }
     }
   },
 };
+
+const listOf = (xs: string[]) => list(xs);
+
+/** The API server reads a probe's port as a number (1–65535) or, when it is a string, as a port name. */
+function probePorts(probe: unknown, path: Path, _name: string, bad: (path: Path, value: unknown, problems: string[]) => void): void {
+  if (!isRecord(probe)) return;
+  for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
+    const h = probe[handler];
+    if (!isRecord(h)) continue;
+    const port = h.port;
+    const at = [...path, handler, 'port'];
+    if (typeof port === 'number' && Number.isInteger(port) && (port < 1 || port > 65535)) bad(at, port, ['is outside 1–65535']);
+    else if (typeof port === 'string' && handler !== 'grpc') {
+      const problems = /^\d+$/.test(port) ? ['is a quoted number, which Kubernetes reads as a port name, and a port name must contain a letter'] : portNameProblems(port);
+      if (problems.length) bad(at, port, problems);
+    }
+  }
+}
 
 export default rule;

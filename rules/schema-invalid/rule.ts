@@ -4,6 +4,12 @@ import { formatPath } from '../../src/types/object.js';
 import { hasSchema } from '../../src/kubernetes.js';
 import { code, editDistance, list } from '../../src/text.js';
 import { bundleFor, type SchemaError } from './validators.js';
+import { podSourceOf } from '../../src/graph/pods.js';
+import { isRecord } from '../../src/load/objects.js';
+import { isDNS1123Subdomain, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
+
+/** Kinds whose names the API server holds to a DNS subdomain (Services and Namespaces have rules of their own). */
+const SUBDOMAIN_NAMES = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Endpoints', 'EndpointSlice', 'Ingress', 'ConfigMap', 'NetworkPolicy']);
 
 /** Mistakes common enough to deserve their own explanation. */
 const HINTS: Record<string, string> = {
@@ -58,6 +64,9 @@ const rule: Rule = {
       required: '{{parent}} is missing the required field {{field}}',
       enum: '{{field}} must be one of {{allowed}}, found {{found}}',
       invalid: '{{field}} {{message}}',
+      objectName: 'name {{value}} is not a valid {{kind}} name: the API server takes lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, at most 253 characters',
+      labelKey: 'label key {{key}} in {{field}} is not a valid label key: it {{problems}}',
+      labelValue: 'label value {{value}} of {{key}} is not a valid label value: it {{problems}}',
     },
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
@@ -69,6 +78,7 @@ const rule: Rule = {
     const bundle = bundleFor(graph.settings.kubernetesVersion);
     for (const o of objects) {
       if (!hasSchema(o.apiVersion, o.kind)) continue;
+      metadata(o, report);
       const validate = bundle.validators[`${o.apiVersion}/${o.kind}`];
       if (!validate || validate(o.body)) continue;
       for (const e of relevant(validate.errors ?? [], o)) {
@@ -98,6 +108,27 @@ const rule: Rule = {
     }
   },
 };
+
+/** What ObjectMeta validation rejects: the object's name, label keys and values (of the object and of its pod template). */
+function metadata(o: K8sObject, report: Parameters<Rule['check']>[0]['report']): void {
+  const meta = isRecord(o.body.metadata) ? o.body.metadata : {};
+  if (SUBDOMAIN_NAMES.has(o.kind) && typeof meta.name === 'string' && meta.name !== '' && !isDNS1123Subdomain(meta.name)) {
+    report({ object: o, path: ['metadata', 'name'], messageId: 'objectName', data: { value: code(meta.name), kind: o.kind } });
+  }
+  const spot = podSourceOf(o);
+  const places: Path[] = [['metadata', 'labels'], ...(spot && spot.template.length ? [[...spot.template, 'metadata', 'labels']] : [])];
+  for (const at of places) {
+    const labels = valueAt(o.body, at);
+    if (!isRecord(labels)) continue;
+    for (const [k, v] of Object.entries(labels)) {
+      const kp = qualifiedNameProblems(k);
+      if (kp.length) report({ object: o, path: at, messageId: 'labelKey', data: { key: code(k), field: code(formatPath(at)), problems: list(kp) } });
+      if (typeof v !== 'string') continue;
+      const vp = labelValueProblems(v);
+      if (vp.length) report({ object: o, path: [...at, k], messageId: 'labelValue', data: { key: code(k), value: code(v), problems: list(vp) } });
+    }
+  }
+}
 
 function typeText(t: unknown): string {
   const types = (Array.isArray(t) ? t : [t]).filter((x) => x !== 'null').map(String);

@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types/rule.js';
 import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
-import { dns1123LabelProblems, portNameProblems, PROTOCOLS } from '../../src/names.js';
+import { dns1123LabelProblems, portNameProblems, PROTOCOLS, qualifiedNameProblems } from '../../src/names.js';
 
 const rule: Rule = {
   meta: {
@@ -18,12 +18,15 @@ const rule: Rule = {
       range: '{{field}} {{value}} is outside 1–65535',
       protocol: 'protocol {{protocol}} is not one of TCP, UDP and SCTP{{hint}}',
       targetPortName: 'targetPort {{name}} is not a valid port name: it {{problems}}',
+      appProtocol: 'appProtocol {{value}} is not a valid qualified name (such as `http` or `kubernetes.io/h2c`): it {{problems}}',
     },
     remediation: 'Fix the port so that the API server accepts the Service.',
   },
   check({ graph, report }) {
     for (const svc of graph.services) {
       const o = svc.object;
+      // A Service with no spec at all is a patch fragment (`kubectl patch`, a kustomize patch
+      // outside its kustomization), not an object someone applies: its ports are not judged.
       const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
       if (!spec) continue;
       const ports = Array.isArray(spec.ports) ? spec.ports : [];
@@ -60,10 +63,15 @@ const rule: Rule = {
         if (typeof p.targetPort === 'number' && Number.isInteger(p.targetPort) && p.targetPort !== 0 && (p.targetPort < 1 || p.targetPort > 65535)) {
           report({ object: o, path: [...at, 'targetPort'], messageId: 'range', data: { field: 'targetPort', value: p.targetPort } });
         }
-        // An all-digit string is reported by target-port-unresolved as a quoted number.
-        if (typeof p.targetPort === 'string' && p.targetPort !== '' && !/^\d+$/.test(p.targetPort)) {
+        // An all-digit string is reported by target-port-unresolved as a quoted number, except
+        // on an ExternalName Service, which that rule skips (the API server checks it all the same).
+        if (typeof p.targetPort === 'string' && p.targetPort !== '' && (!/^\d+$/.test(p.targetPort) || svc.type === 'ExternalName')) {
           const problems = portNameProblems(p.targetPort);
           if (problems.length) report({ object: o, path: [...at, 'targetPort'], messageId: 'targetPortName', data: { name: code(p.targetPort), problems: list(problems) } });
+        }
+        if (typeof p.appProtocol === 'string') {
+          const problems = qualifiedNameProblems(p.appProtocol);
+          if (problems.length) report({ object: o, path: [...at, 'appProtocol'], messageId: 'appProtocol', data: { value: code(p.appProtocol), problems: list(problems) } });
         }
       });
     }

@@ -1,28 +1,51 @@
-import type { Rule } from '../../src/types/rule.js';
+import type { Rule, RuleReport } from '../../src/types/rule.js';
+import type { Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
-import { code } from '../../src/text.js';
-import { isDNS1123Subdomain, isIPAddress } from '../../src/names.js';
+import { code, list } from '../../src/text.js';
+import { cidrProblem, endpointIPProblem, ipProblem, isDNS1123Subdomain, isIPAddress, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
 
 const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+const FAMILIES = ['IPv4', 'IPv6'];
+const FAMILY_POLICIES = ['SingleStack', 'PreferDualStack', 'RequireDualStack'];
+const TRAFFIC_POLICIES = ['Cluster', 'Local'];
 
 const rule: Rule = {
   meta: {
     id: 'service-spec-invalid',
-    description: 'Service fields the API server rejects: a bad type or clusterIP, an ExternalName that is not a DNS name or has a clusterIP, a nodePort on a ClusterIP Service, a session affinity timeout out of range.',
+    description: 'Service fields the API server rejects: a bad type, clusterIP, selector, IP family or external IP, an ExternalName that is not a DNS name or has cluster IPs, fields that only some types allow (nodePort, externalTrafficPolicy, load balancer fields), a session affinity that does not fit.',
     category: 'schema',
     severity: 'error',
     messages: {
       type: 'type {{type}} is not one of ClusterIP, NodePort, LoadBalancer and ExternalName',
-      clusterIP: 'clusterIP {{value}} is not an IP address, `None` (headless) or empty (allocated by the cluster)',
+      clusterIP: 'clusterIP {{value}} {{problem}}; write an IP address, `None` (headless) or nothing (allocated by the cluster)',
+      clusterIPsFirst: 'clusterIPs {{value}} must start with the clusterIP {{clusterIP}}',
+      clusterIPsAlone: 'clusterIPs {{value}} is set without clusterIP; the API server takes clusterIPs only together with clusterIP (its first entry), or neither',
+      headlessType: 'clusterIP `None` (headless) is not allowed on {{type}} Service, which needs a cluster IP',
       externalNameMissing: 'this ExternalName Service has no externalName, the DNS name it is an alias for',
-      externalNameIP: 'externalName {{value}} is an IP address; an ExternalName Service is a DNS CNAME and needs a DNS name (for an IP, use a Service without a selector and an EndpointSlice)',
+      externalNameIP: 'externalName {{value}} is an IP address; the API server accepts it as a DNS name made of digits, and cluster DNS answers a CNAME to a name that resolves nowhere (for an IP, use a Service without a selector and an EndpointSlice)',
       externalNameInvalid: 'externalName {{value}} is not a valid DNS name (lowercase DNS-1123 subdomain)',
       externalNameURL: 'externalName {{value}} is a URL; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and the port in spec.ports',
       externalNameHostPort: 'externalName {{value}} has a port; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and put the port in spec.ports',
-      externalNameClusterIP: 'an ExternalName Service must not set clusterIP (found {{value}})',
+      externalNameClusterIP: 'an ExternalName Service must not set {{field}} (found {{value}})',
       nodePort: 'nodePort {{value}} is set on a {{type}} Service; only NodePort and LoadBalancer Services have node ports',
+      nodePortRepeated: 'nodePort {{value}}/{{protocol}} is also used by {{other}}; each node port and protocol must be unique',
       affinity: 'sessionAffinity {{value}} is not one of None and ClientIP',
       affinityTimeout: 'sessionAffinityConfig.clientIP.timeoutSeconds {{value}} is outside 1–86400',
+      affinityConfigIgnored: 'sessionAffinityConfig is set, but sessionAffinity is {{value}}; the API server drops the config, and clients are not pinned to one endpoint',
+      selectorKey: 'selector key {{key}} is not a valid label key: it {{problems}}',
+      selectorValue: 'selector value {{value}} of {{key}} is not a valid label value: it {{problems}}',
+      family: 'ipFamilies entry {{value}} is not one of IPv4 and IPv6',
+      familyRepeated: 'ipFamilies lists {{value}} twice',
+      familyPolicy: 'ipFamilyPolicy {{value}} is not one of SingleStack, PreferDualStack and RequireDualStack',
+      externalIP: 'externalIPs entry {{value}} {{problem}}',
+      onlyExternal: '{{field}} is set on {{type}} Service; it applies only to NodePort and LoadBalancer Services (or a ClusterIP Service with externalIPs)',
+      trafficPolicy: '{{field}} {{value}} is not one of Cluster and Local',
+      healthCheckNodePort: 'healthCheckNodePort is set, but only a LoadBalancer Service with externalTrafficPolicy: Local has one',
+      onlyLoadBalancer: '{{field}} is set on {{type}} Service; it applies only to LoadBalancer Services',
+      sourceRange: 'loadBalancerSourceRanges entry {{value}} {{problem}}; write a CIDR such as 10.0.0.0/8',
+      sourceRangeAnnotation: 'annotation {{annotation}} holds {{value}}, which is not a comma-separated list of CIDRs such as 10.0.0.0/8',
+      sourceRangeAnnotationType: 'annotation {{annotation}} is set on {{type}} Service; it applies only to LoadBalancer Services',
+      qualifiedName: '{{field}} {{value}} is not a valid qualified name: it {{problems}}',
     },
     remediation: 'Fix the field so that the API server accepts the Service.',
   },
@@ -31,42 +54,169 @@ const rule: Rule = {
       const o = svc.object;
       const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
       if (!spec) continue;
-      if (typeof spec.type === 'string' && spec.type !== '' && !TYPES.includes(spec.type)) {
-        report({ object: o, path: ['spec', 'type'], messageId: 'type', data: { type: code(spec.type) } });
-      }
+      const at: At = (path, messageId, data, remediation, severity) => report({ object: o, path, messageId, data, ...(remediation ? { remediation } : {}), ...(severity ? { severity } : {}) });
+      const type = svc.type;
+      if (typeof spec.type === 'string' && spec.type !== '' && !TYPES.includes(spec.type)) at(['spec', 'type'], 'type', { type: code(spec.type) });
       const ip = spec.clusterIP;
-      if (svc.type === 'ExternalName') {
+      const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
+      if (type === 'ExternalName') {
         const name = spec.externalName;
-        if (typeof name !== 'string' || name === '') report({ object: o, path: ['spec'], messageId: 'externalNameMissing' });
-        else if (isIPAddress(name)) report({ object: o, path: ['spec', 'externalName'], messageId: 'externalNameIP', data: { value: code(name) } });
+        if (typeof name !== 'string' || name === '') at(['spec', 'externalName'], 'externalNameMissing');
+        else if (isIPAddress(name)) at(['spec', 'externalName'], 'externalNameIP', { value: code(name) });
         else if (!isDNS1123Subdomain(name.replace(/\.$/, ''))) {
           const url = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(name);
           const hostPort = /^([^/:]+):\d{1,5}$/.exec(name);
           const messageId = url ? 'externalNameURL' : hostPort ? 'externalNameHostPort' : 'externalNameInvalid';
-          report({ object: o, path: ['spec', 'externalName'], messageId, data: { value: code(name), host: code((url?.[1] ?? hostPort?.[1] ?? name).toLowerCase()) } });
+          at(['spec', 'externalName'], messageId, { value: code(name), host: code((url?.[1] ?? hostPort?.[1] ?? name).toLowerCase()) });
         }
-        if (typeof ip === 'string' && ip !== '') report({ object: o, path: ['spec', 'clusterIP'], messageId: 'externalNameClusterIP', data: { value: code(ip) } });
-      } else if (typeof ip === 'string' && ip !== '' && ip !== 'None' && !isIPAddress(ip)) {
-        report({ object: o, path: ['spec', 'clusterIP'], messageId: 'clusterIP', data: { value: code(ip) } });
+        if (ips.length) at(['spec', 'clusterIPs'], 'externalNameClusterIP', { field: 'clusterIPs', value: code(JSON.stringify(ips)) });
+        else if (typeof ip === 'string' && ip !== '') at(['spec', 'clusterIP'], 'externalNameClusterIP', { field: 'clusterIP', value: code(ip) });
+        for (const field of ['ipFamilies', 'ipFamilyPolicy']) {
+          const v = spec[field];
+          if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) at(['spec', field], 'externalNameClusterIP', { field, value: code(JSON.stringify(v)) });
+        }
+      } else {
+        clusterIPs(spec, ip, ips, type, at);
+        families(spec, at);
       }
-      if (svc.type === 'ClusterIP' || svc.type === 'ExternalName') {
-        (Array.isArray(spec.ports) ? spec.ports : []).forEach((p, i) => {
-          if (isRecord(p) && typeof p.nodePort === 'number' && p.nodePort !== 0) {
-            report({ object: o, path: ['spec', 'ports', i, 'nodePort'], messageId: 'nodePort', data: { value: p.nodePort, type: svc.type }, remediation: 'Remove nodePort, or set type: NodePort if the Service must be reachable on every node.' });
-          }
-        });
-      }
-      const affinity = spec.sessionAffinity;
-      if (typeof affinity === 'string' && affinity !== '' && affinity !== 'None' && affinity !== 'ClientIP') {
-        report({ object: o, path: ['spec', 'sessionAffinity'], messageId: 'affinity', data: { value: code(affinity) } });
-      }
-      const cfg = spec.sessionAffinityConfig;
-      const timeout = isRecord(cfg) && isRecord(cfg.clientIP) ? cfg.clientIP.timeoutSeconds : undefined;
-      if (affinity === 'ClientIP' && typeof timeout === 'number' && (timeout < 1 || timeout > 86400)) {
-        report({ object: o, path: ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], messageId: 'affinityTimeout', data: { value: timeout } });
-      }
+      ports(spec, type, at);
+      selector(spec, at);
+      affinity(spec, at);
+      externalIPs(spec, at);
+      typeDependent(spec, type, at);
+      sourceRangesAnnotation(isRecord(o.body.metadata) ? o.body.metadata : {}, spec, type, at);
     }
   },
 };
+
+const article = (type: string) => `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
+
+type At = (path: Path, messageId: string, data?: RuleReport['data'], remediation?: string, severity?: 'warning') => void;
+
+function clusterIPs(spec: Record<string, unknown>, ip: unknown, ips: unknown[], type: string, at: At): void {
+  const problem = (v: string) => (v === 'None' ? undefined : ipProblem(v));
+  if (typeof ip === 'string' && ip !== '') {
+    const p = problem(ip);
+    if (p) at(['spec', 'clusterIP'], 'clusterIP', { value: code(ip), problem: p });
+    else if (ip === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) at(['spec', 'clusterIP'], 'headlessType', { type: article(type) });
+    if (ips.length && ips[0] !== ip) at(['spec', 'clusterIPs'], 'clusterIPsFirst', { value: code(JSON.stringify(ips)), clusterIP: code(ip) });
+  } else if (ips.length) {
+    at(['spec', 'clusterIPs'], 'clusterIPsAlone', { value: code(JSON.stringify(ips)) }, 'Set clusterIP to the first entry of clusterIPs, or remove clusterIPs.');
+    return;
+  }
+  ips.forEach((v, i) => {
+    if (typeof v !== 'string' || (i === 0 && typeof ip === 'string' && ip !== '')) return;
+    const p = v === '' ? 'is empty' : problem(v);
+    if (p) at(['spec', 'clusterIPs', i], 'clusterIP', { value: code(v), problem: p });
+    else if (i === 0 && v === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) at(['spec', 'clusterIPs', 0], 'headlessType', { type: article(type) });
+  });
+}
+
+function families(spec: Record<string, unknown>, at: At): void {
+  const seen = new Set<string>();
+  (Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []).forEach((f, i) => {
+    if (typeof f !== 'string') return;
+    if (!FAMILIES.includes(f)) at(['spec', 'ipFamilies', i], 'family', { value: code(f) });
+    if (seen.has(f)) at(['spec', 'ipFamilies', i], 'familyRepeated', { value: code(f) });
+    seen.add(f);
+  });
+  if (typeof spec.ipFamilyPolicy === 'string' && !FAMILY_POLICIES.includes(spec.ipFamilyPolicy)) at(['spec', 'ipFamilyPolicy'], 'familyPolicy', { value: code(spec.ipFamilyPolicy) });
+}
+
+function ports(spec: Record<string, unknown>, type: string, at: At): void {
+  const list = Array.isArray(spec.ports) ? spec.ports : [];
+  const nodePorts = new Map<string, number>();
+  list.forEach((p, i) => {
+    if (!isRecord(p) || typeof p.nodePort !== 'number' || p.nodePort === 0) return;
+    if (type === 'ClusterIP') {
+      at(['spec', 'ports', i, 'nodePort'], 'nodePort', { value: p.nodePort, type }, 'Remove nodePort, or set type: NodePort if the Service must be reachable on every node.');
+      return;
+    }
+    const protocol = typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP';
+    const key = `${p.nodePort}/${protocol}`;
+    const first = nodePorts.get(key);
+    if (first !== undefined) at(['spec', 'ports', i, 'nodePort'], 'nodePortRepeated', { value: p.nodePort, protocol, other: `spec.ports[${first}]` });
+    else nodePorts.set(key, i);
+  });
+}
+
+function selector(spec: Record<string, unknown>, at: At): void {
+  if (!isRecord(spec.selector)) return;
+  for (const [k, v] of Object.entries(spec.selector)) {
+    const kp = qualifiedNameProblems(k);
+    if (kp.length) at(['spec', 'selector'], 'selectorKey', { key: code(k), problems: list(kp) });
+    if (typeof v !== 'string') continue;
+    const vp = labelValueProblems(v);
+    if (vp.length) at(['spec', 'selector', k], 'selectorValue', { key: code(k), value: code(v), problems: list(vp) });
+  }
+}
+
+function affinity(spec: Record<string, unknown>, at: At): void {
+  const value = typeof spec.sessionAffinity === 'string' && spec.sessionAffinity !== '' ? spec.sessionAffinity : 'None';
+  if (value !== 'None' && value !== 'ClientIP') at(['spec', 'sessionAffinity'], 'affinity', { value: code(value) });
+  const cfg = spec.sessionAffinityConfig;
+  if (value === 'None' && isRecord(cfg)) {
+    at(['spec', 'sessionAffinityConfig'], 'affinityConfigIgnored', { value: code(value) }, 'Set sessionAffinity: ClientIP for sticky sessions, or remove sessionAffinityConfig.', 'warning');
+    return;
+  }
+  const timeout = isRecord(cfg) && isRecord(cfg.clientIP) ? cfg.clientIP.timeoutSeconds : undefined;
+  if (value === 'ClientIP' && typeof timeout === 'number' && (timeout < 1 || timeout > 86400)) {
+    at(['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], 'affinityTimeout', { value: timeout });
+  }
+}
+
+function externalIPs(spec: Record<string, unknown>, at: At): void {
+  (Array.isArray(spec.externalIPs) ? spec.externalIPs : []).forEach((v, i) => {
+    if (typeof v !== 'string') return;
+    const p = ipProblem(v) ?? endpointIPProblem(v);
+    if (p) at(['spec', 'externalIPs', i], 'externalIP', { value: code(v), problem: p });
+  });
+}
+
+/** Fields that only some Service types accept. */
+function typeDependent(spec: Record<string, unknown>, type: string, at: At): void {
+  const set = (v: unknown) => v !== undefined && v !== null && v !== '';
+  const hasExternalIPs = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
+  const external = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && hasExternalIPs);
+  const etp = spec.externalTrafficPolicy;
+  if (set(etp)) {
+    if (!external) at(['spec', 'externalTrafficPolicy'], 'onlyExternal', { field: 'externalTrafficPolicy', type: article(type) }, 'Remove externalTrafficPolicy (it only changes how node ports and load balancers route), or set type: NodePort or LoadBalancer; for node-local routing inside the cluster use internalTrafficPolicy.');
+    else if (typeof etp === 'string' && !TRAFFIC_POLICIES.includes(etp)) at(['spec', 'externalTrafficPolicy'], 'trafficPolicy', { field: 'externalTrafficPolicy', value: code(etp) });
+  }
+  const itp = spec.internalTrafficPolicy;
+  if (typeof itp === 'string' && itp !== '' && !TRAFFIC_POLICIES.includes(itp)) at(['spec', 'internalTrafficPolicy'], 'trafficPolicy', { field: 'internalTrafficPolicy', value: code(itp) });
+  const local = type === 'LoadBalancer' && etp === 'Local';
+  if (typeof spec.healthCheckNodePort === 'number' && spec.healthCheckNodePort !== 0 && !local) at(['spec', 'healthCheckNodePort'], 'healthCheckNodePort');
+  if (type !== 'LoadBalancer') {
+    const ranges = spec.loadBalancerSourceRanges;
+    for (const field of ['allocateLoadBalancerNodePorts', 'loadBalancerClass']) {
+      if (spec[field] !== undefined && spec[field] !== null) at(['spec', field], 'onlyLoadBalancer', { field, type: article(type) });
+    }
+    if (Array.isArray(ranges) && ranges.length) at(['spec', 'loadBalancerSourceRanges'], 'onlyLoadBalancer', { field: 'loadBalancerSourceRanges', type: article(type) });
+  } else if (typeof spec.loadBalancerClass === 'string') {
+    const p = qualifiedNameProblems(spec.loadBalancerClass);
+    if (p.length) at(['spec', 'loadBalancerClass'], 'qualifiedName', { field: 'loadBalancerClass', value: code(spec.loadBalancerClass), problems: list(p) });
+  }
+  (Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges : []).forEach((v, i) => {
+    const problem = typeof v === 'string' ? cidrProblem(v.trim()) : undefined;
+    if (typeof v === 'string' && problem) at(['spec', 'loadBalancerSourceRanges', i], 'sourceRange', { value: code(v), problem });
+  });
+}
+
+const SOURCE_RANGES = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+
+function isCIDR(v: string): boolean {
+  return cidrProblem(v.trim()) === undefined;
+}
+
+/** The older annotation form of loadBalancerSourceRanges, read by the API server when the field is empty. */
+function sourceRangesAnnotation(meta: Record<string, unknown>, spec: Record<string, unknown>, type: string, at: At): void {
+  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
+  const v = annotations[SOURCE_RANGES];
+  if (v === undefined || (Array.isArray(spec.loadBalancerSourceRanges) && spec.loadBalancerSourceRanges.length)) return;
+  const path = ['metadata', 'annotations', SOURCE_RANGES];
+  if (type !== 'LoadBalancer') at(path, 'sourceRangeAnnotationType', { annotation: code(SOURCE_RANGES), type: article(type) });
+  else if (typeof v === 'string' && v.trim() !== '' && !v.split(',').every((x) => isCIDR(x))) at(path, 'sourceRangeAnnotation', { annotation: code(SOURCE_RANGES), value: code(v) });
+}
 
 export default rule;

@@ -1,4 +1,5 @@
 import type { PodTemplate, Replicas, ServiceGraph, ServiceNode } from '../types/graph.js';
+import { isRecord } from '../load/objects.js';
 import type { Location } from '../types/finding.js';
 import { trustedLocate } from '../engine/locate.js';
 import { serviceFlows, verdictText, type ServiceFlow } from './netpol.js';
@@ -175,4 +176,50 @@ export function formatRoutesText(routes: ServiceRoutes[]): string {
   }
   if (routes.length === 0) out.push('no Services in the input');
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** One endpoint the EndpointSlice controller publishes for a live pod. */
+export interface ControllerEndpoint {
+  pod: string;
+  /** The Service ports FindPort resolves on this pod (a pod that resolves none is still listed, with no ports). */
+  ports: { name: string; port: number; protocol: string }[];
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  hostname?: string;
+}
+
+/**
+ * The endpoints the EndpointSlice controller writes for a Service from live pods
+ * (svclint doctor's graph): every selected pod that has an IP and has not finished, with
+ * the ports FindPort resolves on it. `serving` is the pod's Ready condition, `ready` is
+ * serving and not terminating, or true for every pod under `publishNotReadyAddresses`.
+ * Undefined for a Service the controller does not manage (no selector, ExternalName).
+ */
+export function controllerEndpoints(svc: ServiceNode): ControllerEndpoint[] | undefined {
+  if (svc.mode !== 'selector') return undefined;
+  const out: ControllerEndpoint[] = [];
+  for (const t of svc.backends) {
+    if (t.owner.kind !== 'Pod') continue;
+    const body = t.owner.body;
+    const status = isRecord(body.status) ? body.status : {};
+    const meta = isRecord(body.metadata) ? body.metadata : {};
+    const spec = isRecord(body.spec) ? body.spec : {};
+    const phase = status.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') continue;
+    const hasIP = (typeof status.podIP === 'string' && status.podIP !== '') || (Array.isArray(status.podIPs) && status.podIPs.length > 0);
+    if (!hasIP) continue;
+    const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isRecord) : [];
+    const serving = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+    const terminating = meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null;
+    const ports: ControllerEndpoint['ports'] = [];
+    for (const sp of svc.ports) {
+      const r = sp.resolutions.find((x) => x.template === t);
+      if (r?.targetPort !== undefined) ports.push({ name: sp.name ?? '', port: r.targetPort, protocol: sp.protocol });
+    }
+    const e: ControllerEndpoint = { pod: t.owner.name, ports, ready: svc.publishNotReadyAddresses || (serving && !terminating), serving, terminating };
+    if (typeof spec.hostname === 'string' && spec.hostname !== '' && spec.subdomain === svc.object.name) e.hostname = spec.hostname;
+    out.push(e);
+  }
+  return out;
 }

@@ -1,0 +1,393 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { parseAllDocuments, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lintText } from '../src/lint.js';
+import { defaultConfig } from '../src/engine/config.js';
+import type { Finding } from '../src/types/finding.js';
+import { ControlPlane } from './cluster/controlplane.js';
+import { ROOT } from './helpers.js';
+
+/**
+ * Differential test: generated Services, Endpoints, EndpointSlices, Namespaces and pod
+ * templates are sent to a real kube-apiserver (v1.36, built by scripts/control-plane.sh) as
+ * a server-side dry run (`?dryRun=All&fieldValidation=Strict`, what `kubectl apply
+ * --dry-run=server` sends), and linted by svclint. svclint must say "the API server would
+ * reject this" exactly when the server rejects it, on the same field paths.
+ *
+ * Out of scope, because they depend on the cluster's flags and not on the manifest: the
+ * Service IP range (--service-cluster-ip-range: the generator uses 10.96.0.0/16 or invalid
+ * text), the node port range (30000-32767 here), dual-stack (this cluster is IPv4 only), and
+ * admission plugins.
+ *
+ * SVCLINT_ORACLE_DUMP=<prefix> writes every disagreement of a run to <prefix>.<part>.txt.
+ */
+
+/** Findings that say "the API server rejects this object". */
+export function rejects(f: Finding): boolean {
+  // A warning is something the API server accepts (and may drop or warn about).
+  if (f.severity !== 'error') return false;
+  if (f.ruleId === 'target-port-unresolved') return f.messageId === 'quotedNumber';
+  // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
+  if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;
+  return ['schema-invalid', 'field-type-invalid', 'container-port-name-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid'].includes(f.ruleId);
+}
+
+const NS = 'oracle';
+const oneOf = <T>(...xs: T[]) => fc.constantFrom(...xs);
+/** The field is absent `absent` times as often as it is present. */
+const opt = <T>(a: fc.Arbitrary<T>, absent = 2) => fc.oneof({ arbitrary: fc.constant(undefined), weight: absent }, { arbitrary: a, weight: 1 });
+
+// ---- Services ----------------------------------------------------------------------------
+const serviceName = fc.oneof({ arbitrary: oneOf('web', 'api-v2', 'a'.repeat(63)), weight: 8 }, { arbitrary: oneOf('Web', '1web', 'web.api', 'web-', 'w_eb', 'a'.repeat(64)), weight: 1 });
+const portName = fc.oneof({ arbitrary: oneOf('http', 'grpc', 'metrics', 'http-1', ''), weight: 4 }, { arbitrary: oneOf('HTTP', '-x', 'a'.repeat(16), '80', 'a_b', 'a'.repeat(64)), weight: 1 });
+const targetPort = fc.oneof({ arbitrary: oneOf<number | string>(8080, 80, 0, 'http', 'metrics'), weight: 4 }, { arbitrary: oneOf<number | string>(70000, 'HTTP', '8080', 'http_x', 'a-very-long-port', 'a--b', '-web'), weight: 1 });
+const servicePort = fc.record({
+  name: opt(portName),
+  port: fc.oneof({ arbitrary: oneOf<number | string>(80, 443, 8080), weight: 8 }, { arbitrary: oneOf<number | string>(0, 70000, '80'), weight: 1 }),
+  protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'TCP', 'UDP', 'tcp', 'HTTP')),
+  targetPort: opt(targetPort),
+  nodePort: opt(oneOf(30080, 30080, 31000, 0), 4),
+  appProtocol: opt(oneOf('http', 'kubernetes.io/h2c', 'not valid'), 8),
+}, { requiredKeys: [] });
+const serviceSpec = fc.record({
+  type: opt(oneOf('ClusterIP', 'NodePort', 'NodePort', 'LoadBalancer', 'LoadBalancer', 'ExternalName', 'ExternalName', 'ClusterIp', '')),
+  clusterIP: opt(oneOf('', 'None', 'None', '10.96.7.7', '10.96.300.1', 'abc', '010.96.7.7', '::ffff:10.96.7.7'), 4),
+  clusterIPs: opt(oneOf(['10.96.7.7'], ['None'], ['10.96.7.8']), 12),
+  ports: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 1 },
+    { arbitrary: fc.array(servicePort, { minLength: 1, maxLength: 3 }), weight: 1 },
+    // Mostly well formed: distinct port/protocol pairs, every port named.
+    { arbitrary: fc.uniqueArray(servicePort, { minLength: 1, maxLength: 3, selector: (p) => `${p.port}/${p.protocol ?? 'TCP'}` }).map((ps) => ps.map((p, i) => ({ ...p, name: ps.length > 1 ? `p${i}` : p.name }))), weight: 4 },
+  ),
+  selector: opt(oneOf({ app: 'web' }, { app: 'web' }, { app: 'web' }, {}, { app: 'Web App' }, { 'bad key!': 'x' }), 1),
+  externalName: opt(oneOf('db.example.com', 'db.example.com', 'DB.example.com', '10.1.2.3', 'http://db.example.com', 'db.example.com.', 'db:5432', 'db_1.example.com'), 4),
+  externalTrafficPolicy: opt(oneOf('Cluster', 'Local', 'local'), 6),
+  internalTrafficPolicy: opt(oneOf('Cluster', 'Local', 'Other'), 10),
+  healthCheckNodePort: opt(oneOf(30500, 0), 12),
+  loadBalancerIP: opt(oneOf('1.2.3.4', 'x'), 12),
+  loadBalancerSourceRanges: opt(oneOf(['10.0.0.0/8'], ['10.0.0.1/8'], ['nope'], ['10.0.0.0/33']), 12),
+  loadBalancerClass: opt(oneOf('example.com/lb', 'bad class'), 12),
+  allocateLoadBalancerNodePorts: opt(fc.boolean(), 12),
+  sessionAffinity: opt(oneOf('None', 'ClientIP', 'ClientIP', 'Sticky'), 6),
+  sessionAffinityConfig: opt(oneOf({ clientIP: { timeoutSeconds: 10800 } }, { clientIP: { timeoutSeconds: 0 } }, { clientIP: { timeoutSeconds: 86401 } }, { clientIP: {} }), 8),
+  ipFamilies: opt(oneOf(['IPv4'], ['IPv4'], ['IPv4', 'IPv4'], ['IPv5']), 12),
+  ipFamilyPolicy: opt(oneOf('SingleStack', 'PreferDualStack', 'Dual'), 12),
+  externalIPs: opt(oneOf(['192.0.2.10'], ['192.0.2.10'], ['127.0.0.1'], ['169.254.1.1'], ['abc'], ['0.0.0.0'], ['224.0.0.9']), 12),
+  publishNotReadyAddresses: opt(fc.boolean(), 8),
+}, { requiredKeys: [] });
+const sourceRangesAnnotation = opt(oneOf('10.0.0.0/8', '10.0.0.0/8, 192.168.0.0/16', '$INBOUND_CIDRS', ''), 12);
+const service = fc.record({ name: serviceName, spec: serviceSpec, ranges: sourceRangesAnnotation }).map(({ name, spec, ranges }) => ({
+  apiVersion: 'v1', kind: 'Service',
+  metadata: clean({ name, namespace: NS, annotations: ranges === undefined ? undefined : { 'service.beta.kubernetes.io/load-balancer-source-ranges': ranges } }),
+  spec: clean(spec),
+}));
+
+// ---- Endpoints and EndpointSlices ------------------------------------------------------------
+const ipv4 = fc.oneof({ arbitrary: oneOf('10.1.2.3', '192.0.2.7', '239.1.1.1', '255.255.255.255', '100.64.0.1'), weight: 4 }, { arbitrary: oneOf('127.0.0.1', '127.5.5.5', '169.254.1.1', '224.0.0.5', '0.0.0.0', '010.1.2.3', '10.1.2.3.4', 'not-an-ip'), weight: 1 });
+const ipv6 = fc.oneof({ arbitrary: oneOf('2001:db8::1', 'fd00::5', 'ff05::1'), weight: 3 }, { arbitrary: oneOf('2001:DB8::1', '::1', 'fe80::1', 'ff02::1', 'ff12::1', '::', '::ffff:10.1.2.3', '2001:db8:0:0:0:0:0:1', 'fe90::1'), weight: 1 });
+const anyIP = fc.oneof(ipv4, ipv6);
+const endpointAddress = fc.record({ ip: anyIP, hostname: opt(oneOf('web-0', 'Web', 'a.b')), nodeName: opt(oneOf('node-1', 'Node_1'), 4) }, { requiredKeys: ['ip'] });
+const endpointPort = fc.record({ name: opt(portName), port: oneOf(8080, 8080, 0, 70000), protocol: opt(oneOf('TCP', 'UDP', 'udp')) }, { requiredKeys: ['port'] });
+const subset = fc.record({
+  addresses: opt(fc.array(endpointAddress, { maxLength: 2 }), 1),
+  notReadyAddresses: opt(fc.array(endpointAddress, { maxLength: 2 }), 3),
+  ports: opt(fc.array(endpointPort, { maxLength: 3 }), 5),
+}, { requiredKeys: [] });
+const endpoints = fc.record({ name: serviceName, subsets: fc.array(subset, { maxLength: 2 }) }).map(({ name, subsets }) => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: NS }, subsets: clean(subsets) }));
+const slicePort = fc.record({ name: opt(portName), port: opt(oneOf(8080, 8080, 0, 70000), 5), protocol: opt(oneOf('TCP', 'UDP', 'udp')) }, { requiredKeys: [] });
+const sliceEndpoint = (addresses: fc.Arbitrary<string>) => fc.record({
+  addresses: fc.array(addresses, { maxLength: 2 }),
+  hostname: opt(oneOf('web-0', 'Web')),
+  nodeName: opt(oneOf('node-1', 'Node_1'), 5),
+  conditions: opt(oneOf({ ready: true }, { ready: false, serving: true, terminating: true }), 3),
+}, { requiredKeys: ['addresses'] });
+const endpointSlice = fc.record({
+  name: oneOf('web-abc12', 'web.abc', 'Web-1'),
+  service: opt(oneOf('web', 'Web'), 6),
+  addressType: oneOf('IPv4', 'IPv4', 'IPv6', 'FQDN', 'ipv4'),
+  endpoints: fc.array(sliceEndpoint(fc.oneof(anyIP, oneOf('db.example.com', 'DB.example.com', 'db_1.example.com', 'db'))), { maxLength: 2 }),
+  ports: opt(fc.array(slicePort, { maxLength: 3 }), 6),
+}).map(({ name, service: svc, addressType, endpoints: eps, ports }) => ({
+  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+  metadata: clean({ name, namespace: NS, labels: { 'kubernetes.io/service-name': svc ?? 'web' } }), addressType, endpoints: clean(eps), ports: clean(ports),
+}));
+
+// ---- Pod templates -----------------------------------------------------------------------
+const containerPort = fc.record({ name: opt(portName), containerPort: fc.oneof({ arbitrary: oneOf<number | string>(8080, 9090, 53), weight: 8 }, { arbitrary: oneOf<number | string | undefined>(0, 70000, '8080', undefined), weight: 1 }), protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'tcp'), 3) }, { requiredKeys: [] });
+const probePort = fc.oneof({ arbitrary: oneOf<number | string>(8080, 'http', 'metrics', 'undeclared'), weight: 4 }, { arbitrary: oneOf<number | string>('8080', 'HTTP', 0, 70000, 'a-very-long-port'), weight: 1 });
+const probe = fc.oneof(probePort.map((port) => ({ httpGet: { port } })), probePort.map((port) => ({ tcpSocket: { port } })), oneOf({ grpc: { port: 9090 } }, { grpc: { port: 0 } }));
+const container = fc.record({ ports: opt(fc.array(containerPort, { maxLength: 3 }), 1), readinessProbe: opt(probe), livenessProbe: opt(probe, 4), startupProbe: opt(probe, 6) }, { requiredKeys: [] });
+const deployment = fc.record({
+  name: oneOf('web', 'web', 'Web'),
+  containers: fc.array(container, { minLength: 1, maxLength: 2 }),
+  sidecar: opt(container, 4),
+  selector: oneOf({ app: 'web' }, { app: 'web' }, { app: 'web' }, { app: 'other' }),
+  label: oneOf('web', 'web', 'web', 'Web App'),
+}).map(({ name, containers, sidecar, selector, label }) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS },
+  spec: {
+    selector: { matchLabels: selector },
+    template: {
+      metadata: { labels: { app: label } },
+      spec: clean({
+        containers: containers.map((c, i) => ({ name: `c${i}`, image: 'example/app:1', ...c })),
+        initContainers: sidecar ? [{ name: 'sidecar', image: 'example/proxy:1', restartPolicy: 'Always', ...sidecar }] : undefined,
+      }),
+    },
+  },
+}));
+
+// ---- Namespaces --------------------------------------------------------------------------
+const namespace = oneOf('shop', 'Shop', '1shop', 'shop.prod', 'shop-', 'a'.repeat(63), 'a'.repeat(64), 'shop_1').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+
+const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: namespace, weight: 1 });
+
+function clean<T>(v: T): T {
+  return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T;
+}
+
+// ---- The oracle --------------------------------------------------------------------------
+const PLURAL: Record<string, string> = { Service: 'services', Endpoints: 'endpoints', EndpointSlice: 'endpointslices', Deployment: 'deployments', Namespace: 'namespaces', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', ReplicaSet: 'replicasets', Pod: 'pods', Job: 'jobs', CronJob: 'cronjobs', Ingress: 'ingresses', ConfigMap: 'configmaps', NetworkPolicy: 'networkpolicies', ReplicationController: 'replicationcontrollers' };
+const NAMESPACED = new Set(Object.keys(PLURAL).filter((k) => k !== 'Namespace'));
+
+interface Verdict {
+  /** undefined: the server does not serve this kind (not compared). */
+  rejected?: boolean;
+  fields: string[];
+  message: string;
+  clusterDependent?: boolean;
+}
+
+let cp: ControlPlane;
+
+async function dryRun(obj: Record<string, unknown>, namespace: string): Promise<Verdict> {
+  const kind = obj.kind as string;
+  const apiVersion = obj.apiVersion as string;
+  if (!PLURAL[kind] || typeof apiVersion !== 'string') return { fields: [], message: 'not served' };
+  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const url = `${base}${NAMESPACED.has(kind) ? `/namespaces/${namespace}` : ''}/${PLURAL[kind]}?dryRun=All&fieldValidation=Strict`;
+  const r = await cp.api('POST', url, obj);
+  if (r.status === 404) return { fields: [], message: 'not served' };
+  // A Namespace of a rule case that this test created for the other cases' objects.
+  if (r.status === 409) return { fields: [], message: 'exists' };
+  if (r.status < 300) return { rejected: false, fields: [], message: '' };
+  if (r.status !== 422 && r.status !== 400) throw new Error(`dry run of ${kind}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+  const details = r.body.details as { causes?: { field?: string; message?: string }[] } | undefined;
+  const message = String(r.body.message ?? '');
+  const fields = (details?.causes ?? []).map((c) => c.field ?? '').filter(Boolean);
+  // Strict decoding: `unknown field "spec.ports[0].targetport"`, or a type error `...: json: cannot unmarshal ... field X.spec.ports.port`.
+  for (const m of message.matchAll(/unknown field "([^"]+)"/g)) fields.push(m[1]!);
+  if (CLUSTER_DEPENDENT.test(message)) return { fields: [], message: 'cluster-dependent', clusterDependent: true };
+  return { rejected: true, fields: [...new Set(fields.map((f) => normalize(f, obj, message)))], message };
+}
+
+/** The server's field path, in the words of the manifest. */
+function normalize(field: string, obj: Record<string, unknown>, message: string): string {
+  const spec = obj.spec as Record<string, unknown> | undefined;
+  // The strategy copies clusterIP into clusterIPs before validation.
+  if (field.startsWith('spec.clusterIPs') && spec && spec.clusterIPs === undefined) return 'spec.clusterIP';
+  if (field.startsWith('spec.LoadBalancerSourceRanges')) return `spec.loadBalancerSourceRanges${field.slice('spec.LoadBalancerSourceRanges'.length)}`;
+  if (field === 'allocateLoadBalancerNodePorts') return 'spec.allocateLoadBalancerNodePorts';
+  // An omitted targetPort defaults to port, so a bad port is reported twice.
+  const tp = /^spec\.ports\[(\d+)\]\.targetPort$/.exec(field);
+  if (tp && spec && Array.isArray(spec.ports)) {
+    const t = (spec.ports[Number(tp[1])] as Record<string, unknown> | undefined)?.targetPort;
+    if (t === undefined || t === 0 || t === '') return `spec.ports[${tp[1]}].port`;
+  }
+  // The pod template's labels are validated as `spec.template.labels`.
+  if (field.startsWith('spec.template.labels')) return `spec.template.metadata.labels${field.slice('spec.template.labels'.length)}`;
+  // A workload selector that misses its template is reported at the template's labels;
+  // svclint reports the selector: the same mismatch, at its other end.
+  if (field === 'spec.template.metadata.labels' && /does not match template/.test(message)) return 'spec.selector';
+  // A Namespace's name is copied into its kubernetes.io/metadata.name label and rejected there too.
+  if (obj.kind === 'Namespace' && field.startsWith('metadata.labels')) return 'metadata.name';
+  // Map keys: the server writes spec.selector[app], svclint spec.selector.app.
+  return field.replace(/\[([^\]]*[^\]\d][^\]]*|[^\]\d]+)\]/g, (_m, k: string) => (/^[A-Za-z_$][\w$-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`));
+}
+
+/** Rejections that depend on the cluster's flags (IP and port ranges, IP families), not on the manifest. */
+const CLUSTER_DEPENDENT = /not in the valid range|not configured on this cluster|is not configured|already allocated|dual-stack|does not support/i;
+
+function svclint(obj: Record<string, unknown>, namespace = NS): { rejected: boolean; fields: string[]; findings: Finding[] } {
+  // Rule cases silence rules with annotations; the comparison needs every verdict.
+  const meta = obj.metadata as { annotations?: Record<string, unknown> } | undefined;
+  if (meta?.annotations) obj = { ...obj, metadata: { ...meta, annotations: Object.fromEntries(Object.entries(meta.annotations).filter(([k]) => !k.startsWith('svclint.dev/'))) } };
+  const { findings } = lintText(stringify(obj), 'object.yaml', { namespace, config: { ...defaultConfig(), kubernetesVersion: '1.36' } });
+  const bad = findings.filter(rejects);
+  return { rejected: bad.length > 0, fields: [...new Set(bad.map((f) => f.path))], findings: bad };
+}
+
+/** Paths agree when equal or when one holds the other (a missing field is reported at its parent). */
+function samePlace(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) || b.startsWith(`${a}[`) || a === '' || b === '';
+}
+
+interface Tally {
+  /** Disagreements by kind: `svclint only|server only <Kind> <path with indexes dropped>`. */
+  kinds: Map<string, number>;
+  objects: number;
+  /** Per kind: [accepted, rejected] by the API server. */
+  byKind: Map<string, [number, number]>;
+  verdicts: number;
+  rejected: number;
+  paths: number;
+  clusterDependent: number;
+  disagreements: string[];
+}
+
+function compare(obj: Record<string, unknown>, theirs: Verdict, tally: Tally, namespace = NS): void {
+  if (theirs.clusterDependent) tally.clusterDependent++;
+  if (theirs.rejected === undefined) return;
+  const ours = svclint(obj, namespace);
+  tally.objects++;
+  tally.verdicts++;
+  if (theirs.rejected) tally.rejected++;
+  const k = tally.byKind.get(obj.kind as string) ?? [0, 0];
+  k[theirs.rejected ? 1 : 0]++;
+  tally.byKind.set(obj.kind as string, k);
+  const show = () => `\n  server: ${theirs.rejected ? `rejects ${JSON.stringify(theirs.fields)} ${theirs.message.slice(0, 600)}` : 'accepts'}\n  svclint: ${ours.findings.map((f) => `${f.ruleId}/${f.messageId} ${f.path}: ${f.message}`).join('\n           ') || 'accepts'}\n${stringify(obj)}`;
+  const kind = (who: string, p: string) => {
+    const k = `${who} ${obj.kind} ${p.replace(/\[\d+\]/g, '[]')}`;
+    tally.kinds.set(k, (tally.kinds.get(k) ?? 0) + 1);
+  };
+  if (theirs.rejected !== ours.rejected) {
+    if (theirs.rejected) for (const f of theirs.fields.length ? theirs.fields : ['?']) kind('server only', f);
+    else for (const f of ours.fields) kind('svclint only', f);
+    tally.disagreements.push(`verdict ${obj.kind}${show()}`);
+    return;
+  }
+  if (!theirs.rejected) return;
+  for (const f of theirs.fields) {
+    // A Service without any spec is read as a patch fragment: svclint does not ask it for ports.
+    if (obj.kind === 'Service' && obj.spec === undefined && f === 'spec.ports') continue;
+    tally.paths++;
+    if (!ours.fields.some((o) => samePlace(o, f))) {
+      kind('server only', f);
+      tally.disagreements.push(`path ${f} not reported by svclint, ${obj.kind}${show()}`);
+    }
+  }
+  // The Service REST storage validates in stages (IP families and cluster IPs first) and
+  // answers with the first stage's errors only; so a field only svclint reports counts as a
+  // disagreement where svclint sees one fault, and the server then has no earlier stage to stop at.
+  if (ours.fields.length > 1) return;
+  for (const o of ours.fields) {
+    tally.paths++;
+    if (theirs.fields.length && !theirs.fields.some((f) => samePlace(o, f))) {
+      kind('svclint only', o);
+      tally.disagreements.push(`path ${o} reported by svclint only, ${obj.kind}${show()}`);
+    }
+  }
+}
+
+/** Runs requests a few at a time: the API server answers dry runs in parallel. */
+async function pool<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }));
+  return out;
+}
+
+async function check(objects: Record<string, unknown>[], tally: Tally): Promise<void> {
+  const verdicts = await pool(objects, 6, (o) => dryRun(o, NS));
+  objects.forEach((o, i) => compare(o, verdicts[i]!, tally));
+}
+
+const newTally = (): Tally => ({ objects: 0, verdicts: 0, rejected: 0, paths: 0, clusterDependent: 0, disagreements: [], kinds: new Map(), byKind: new Map() });
+function report(what: string, t: Tally): void {
+  if (process.env.SVCLINT_ORACLE_DUMP) writeFileSync(`${process.env.SVCLINT_ORACLE_DUMP}.${what.replace(/\W+/g, '-')}.txt`, t.disagreements.join('\n\n'));
+  console.info(`apiserver differential (${what}): ${t.objects} objects, ${t.rejected} rejected by kube-apiserver, ${t.paths} field paths compared, ${t.clusterDependent} left out (rejected for the cluster's IP or port ranges), ${t.disagreements.length} disagreements; accepted/rejected per kind: ${[...t.byKind].map(([k, [a, r]]) => `${k} ${a}/${r}`).join(', ')}`);
+  if (t.disagreements.length) {
+    console.log([...t.kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}\t${k}`).join('\n'));
+    console.log(t.disagreements.slice(0, 8).join('\n\n'));
+  }
+}
+
+beforeAll(async () => {
+  cp = new ControlPlane({ controllerManager: false });
+  await cp.start();
+  await cp.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+}, 600_000);
+
+afterAll(async () => {
+  await cp?.stop();
+});
+
+describe('validation against kube-apiserver v1.36 (server-side dry run)', () => {
+  it('agrees on generated Services, Endpoints, EndpointSlices, Namespaces and pod templates (fixed seed)', async () => {
+    const tally = newTally();
+    await check(fc.sample(anyObject, { seed: 18, numRuns: 1500 }), tally);
+    report('fixed seed', tally);
+    expect(tally.objects).toBeGreaterThan(1400);
+    expect(tally.rejected).toBeGreaterThan(300);
+    expect(tally.objects - tally.rejected, 'objects the API server accepts').toBeGreaterThan(200);
+    expect(tally.disagreements.slice(0, 3)).toEqual([]);
+  }, 300_000);
+
+  it('agrees on generated objects from a random seed, for a few seconds', async () => {
+    const seed = Date.now() % 1_000_000;
+    const tally = newTally();
+    const until = Date.now() + 15_000;
+    let round = 0;
+    while (Date.now() < until) await check(fc.sample(anyObject, { seed: seed + round++, numRuns: 100 }), tally);
+    report(`random seed ${seed}`, tally);
+    expect(tally.disagreements.slice(0, 3)).toEqual([]);
+  }, 120_000);
+
+  it('agrees on every object of the rule cases', async () => {
+    const tally = newTally();
+    const rulesDir = path.join(ROOT, 'rules');
+    const files = readdirSync(rulesDir).flatMap((rule) => {
+      try {
+        return readdirSync(path.join(rulesDir, rule, 'cases')).filter((f) => f.endsWith('.yaml')).map((f) => path.join(rulesDir, rule, 'cases', f));
+      } catch {
+        return [];
+      }
+    });
+    await checkFiles(files, tally);
+    report('rule cases', tally);
+    expect(tally.objects).toBeGreaterThan(100);
+    expect(tally.disagreements.slice(0, 3)).toEqual([]);
+  }, 300_000);
+});
+
+/** Dry-runs every object of kinds the API server serves in these files, in its namespace. */
+async function checkFiles(files: string[], tally: Tally): Promise<void> {
+  const objects: { obj: Record<string, unknown>; ns: string }[] = [];
+  for (const file of files) {
+    let docs;
+    try {
+      docs = parseAllDocuments(readFileSync(file, 'utf8'), { merge: true });
+    } catch {
+      continue;
+    }
+    for (const doc of Array.isArray(docs) ? docs : [docs]) {
+      if (doc.errors.length) continue;
+      let obj: Record<string, unknown> | null;
+      try {
+        obj = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
+      } catch {
+        continue; // the alias bomb of yaml-syntax's cases
+      }
+      if (!obj || typeof obj !== 'object' || Array.isArray(obj) || !PLURAL[obj.kind as string]) continue;
+      const meta = (obj.metadata ?? {}) as Record<string, unknown>;
+      const ns = typeof meta.namespace === 'string' ? meta.namespace : 'default';
+      objects.push({ obj, ns });
+    }
+  }
+  {
+    // Namespaces the objects use, created for real where the name is valid.
+    const names = [...new Set(objects.map((o) => o.ns))].filter((n) => n !== 'default' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) && n.length <= 63);
+    await pool(names, 4, (name) => cp.api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    const valid = new Set(['default', ...names]);
+    const judged = objects.filter((o) => valid.has(o.ns));
+    const verdicts = await pool(judged, 6, (o) => dryRun(o.obj, o.ns));
+    judged.forEach((o, i) => compare(o.obj, verdicts[i]!, tally, o.ns));
+  }
+}
