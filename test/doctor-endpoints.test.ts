@@ -1,3 +1,4 @@
+// tools: control-plane, apiserver-1.20
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cli, ROOT } from './helpers.js';
 import { loadConfig } from '../src/engine/config.js';
 import { RULES } from '../rules/index.js';
@@ -51,5 +53,15 @@ describe('README', () => {
     expect(example.findings[0].location).toEqual(f.location);
     expect(example.findings[0].related[0]).toEqual(f.related[0]);
     expect(example.summary).toEqual(real.summary);
+  });
+
+  it('pins the Action, the hook and the git install to the release tag, which exists in the repository', () => {
+    const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+    const refs = [...readme.matchAll(/svclint\/svclint@(\S+)|^\s+rev: (\S+)|svclint\.git#(\S+)/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
+    expect(refs.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(refs)).toEqual(new Set([`v${version}`]));
+    if (!existsSync(path.join(ROOT, '.git'))) return; // a tarball has no history to look in
+    const tag = spawnSync('git', ['rev-parse', '--verify', '--quiet', `refs/tags/v${version}^{commit}`], { cwd: ROOT, encoding: 'utf8' });
+    expect(tag.status, `tag v${version} is missing: git tag v${version} <release commit>`).toBe(0);
   });
 });

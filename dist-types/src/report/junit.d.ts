@@ -1,0 +1,7 @@
+import type { ReportInput } from './summary.js';
+/**
+ * JUnit XML for CI systems that read nothing else: a suite per rule, a test case per
+ * rule × object with findings (failing, one <failure> per finding), and one passing
+ * case for a rule that found nothing.
+ */
+export declare function formatJunit(input: ReportInput): string;

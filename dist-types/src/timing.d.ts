@@ -1,0 +1,5 @@
+/** Starts keeping marks when the environment asks for timing. */
+export declare function startTiming(env: NodeJS.ProcessEnv): void;
+export declare function mark(phase: string): void;
+/** One stderr line like `timing: startup 120 ms (cpu 110 ms, rss 60 MiB), ...`, or nothing. The resident set size is the process's at the end of the phase. */
+export declare function timingLine(env: NodeJS.ProcessEnv): string;
