@@ -5,6 +5,7 @@ import { discover } from '../load/discover.js';
 import { lint, lintWith, type LintResult } from '../lint.js';
 import { threadedLocator } from '../engine/locate-pool.js';
 import { parseAll } from '../load/parse-pool.js';
+import { openParseCache, parseAllCached } from '../load/cache.js';
 import { defaultConfig, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
 import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
@@ -34,6 +35,8 @@ export interface InputOpts {
   stdinFilename?: string;
   errorOnUnmatchedPattern?: boolean;
   maxInputBytes?: number;
+  /** Keep parse results in the user's cache folder for the next run (src/load/cache.ts). */
+  cache?: boolean;
 }
 
 export interface ReportOpts {
@@ -105,6 +108,7 @@ export function commonInputOptions(cmd: Command): Command {
     .option('--no-gitignore', 'in folders, do not leave out what .gitignore files ignore (.svclintignore still applies)')
     .option('--stdin-filename <name>', 'the file name to show for input read from - (stdin)')
     .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
+    .option('--cache', "keep parsed files in the user's cache folder ($XDG_CACHE_HOME/svclint or ~/.cache/svclint) to make the next run faster")
     .option('--no-error-on-unmatched-pattern', 'no error when a glob matches no file or the inputs hold no Kubernetes object (CI that lints changed files)')
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
 }
@@ -195,7 +199,7 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
   });
   if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
   mark('read');
-  const parsed = await parseAll(found.files);
+  const parsed = opts.cache ? await parseAllCached(found.files, openParseCache(io.env)) : await parseAll(found.files);
   mark('parse');
   const input = { files: found.files, parsed, problems: found.problems, config };
   const documents = parsed.reduce((n, p) => n + p.docs.length, 0);
