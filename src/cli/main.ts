@@ -14,6 +14,7 @@ import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
 import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, sourceTexts, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
 import { mark, startTiming, timingLine } from '../timing.js';
+import { startProgress } from './progress.js';
 
 export { EXIT, type CliIO } from './io.js';
 export { pairOutputs } from './lint-command.js';
@@ -72,7 +73,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       }
       startTiming(io.env);
       mark('startup');
-      exitCode = report(io, opts, await load(paths, opts, io));
+      const stopProgress = startProgress(io, opts.format, opts.outputFile);
+      let loaded;
+      try {
+        loaded = await load(paths, opts, io);
+      } finally {
+        stopProgress();
+      }
+      exitCode = report(io, opts, loaded);
       mark('report');
       io.stderr(timingLine(io.env));
     });
@@ -235,6 +243,7 @@ export async function main(): Promise<void> {
     stdout: out,
     stderr: (s) => process.stderr.write(s),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
   });
   process.exitCode = code;
 }
