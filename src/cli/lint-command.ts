@@ -14,7 +14,7 @@ import { parseSize } from '../load/read.js';
 import { UsageError } from '../errors.js';
 import { severityRank, type Finding, type Severity } from '../types/finding.js';
 import { RULES } from '../../rules/index.js';
-import { isTypo } from '../text.js';
+import { isTypo, plural } from '../text.js';
 import type { SourceFile } from '../types/source.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
@@ -243,7 +243,7 @@ export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Fi
   const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const counts = countBySeverity(shown);
   const { graph } = loaded.result;
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length };
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length, ...(findings.length > shown.length ? { hidden: findings.length - shown.length } : {}) };
   // Only the markdown summary draws the graph: compute its routes only then.
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(graph) : undefined;
   const sources = sourceTexts(loaded.files);
@@ -253,7 +253,7 @@ export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Fi
   if (shown.some((f) => severityRank(f.severity) >= severityRank(fail))) return EXIT.findings;
   const warnings = countBySeverity(findings).warning;
   if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) {
-    io.stderr(`svclint: ${warnings} warnings, more than --max-warnings ${opts.maxWarnings}\n`);
+    io.stderr(`svclint: ${plural(warnings, 'warning')}, more than --max-warnings ${opts.maxWarnings}\n`);
     return EXIT.findings;
   }
   return EXIT.ok;

@@ -13,6 +13,8 @@ export interface Summary {
   scope?: string;
   /** Doctor: what could not be read, so "no problems" is never claimed for it. */
   notChecked?: string[];
+  /** Findings --quiet leaves out (warnings and infos), so "no problems" is not claimed over them. */
+  hidden?: number;
 }
 
 export interface ReportInput {
