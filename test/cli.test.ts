@@ -191,7 +191,7 @@ describe('configuration', () => {
     const cases: [string, RegExp][] = [
       ['rules:\n  no-such-rule: error\n', /invalid config .*\.svclint\.yaml: rules: unknown rule 'no-such-rule'/],
       ['rules:\n  selector-no-match: fatal\n', /rules\.selector-no-match: must be one of error, warning, info, off/],
-      ['clusterDomain: Not_A_Domain\n', /clusterDomain: must match pattern/],
+      ['clusterDomain: Not_A_Domain\n', /clusterDomain: 'Not_A_Domain' is not a DNS domain/],
       ['namespaces: x\n', /unknown key 'namespaces'/],
       ['rules: [\n', /is not valid YAML/],
       ['rules:\n  target-port-undeclared:\n    options:\n      reportWhenNoPortsDeclared: "yes"\n', /reportWhenNoPortsDeclared: must be boolean/],

@@ -6,7 +6,7 @@ import { lint, lintWith, type LintResult } from '../lint.js';
 import { threadedLocator } from '../engine/locate-pool.js';
 import { parseAll } from '../load/parse-pool.js';
 import { openParseCache, parseAllCached } from '../load/cache.js';
-import { defaultConfig, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
+import { defaultConfig, DNS1123_SUBDOMAIN_RE, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
 import { format, FORMATS, countBySeverity, type Format } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles, writeReport, type RunInputs } from '../report/write.js';
@@ -141,7 +141,10 @@ function checkRenderOptions(opts: InputOpts, cwd: string): void {
 export async function resolveConfig(io: CliIO, opts: InputOpts): Promise<Config> {
   const found = opts.config ? path.resolve(io.cwd, opts.config) : findConfig(io.cwd);
   const config = found ? await loadConfig(found, RULES.map((r) => r.meta)) : defaultConfig();
-  if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
+  if (opts.clusterDomain) {
+    if (!DNS1123_SUBDOMAIN_RE.test(opts.clusterDomain) || opts.clusterDomain.length > 253) throw new ArgumentError(`--cluster-domain '${opts.clusterDomain}' is not a DNS domain (lowercase labels of letters, digits and -, separated by dots)`);
+    config.clusterDomain = opts.clusterDomain;
+  }
   if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
   if (opts.namespace) {
     if (!NAMESPACE_RE.test(opts.namespace)) throw new ArgumentError(`--namespace '${opts.namespace}' is not a valid namespace name`);

@@ -25,6 +25,7 @@ export declare const CONFIG_NAMES: string[];
 export declare function defaultConfig(): Config;
 /** Finds `.svclint.yaml` in `cwd` or the nearest parent folder. */
 export declare function findConfig(cwd: string): string | undefined;
+export declare const DNS1123_SUBDOMAIN_RE: RegExp;
 export declare function configSchema(rules: RuleMeta[]): Record<string, unknown>;
 /** Loads and validates a config file. Any problem is a UsageError naming the file and the field. */
 export declare function loadConfig(file: string, rules: RuleMeta[]): Promise<Config>;
