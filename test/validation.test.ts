@@ -44,3 +44,27 @@ describe('config and flag validation', () => {
     expect(f.message).toBe('this suppression names selector-no-mach, which is not a svclint rule; did you mean `selector-no-match`? (see `svclint rules`)');
   });
 });
+
+describe('YAML that is not what it looks like', () => {
+  it('a Helm template linted as plain YAML is named as one, with the way to lint it; template text in values is left alone', () => {
+    const dir = tempTree({
+      'map.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  ports: [{port: 80}]\n',
+      'broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n{{- if .Values.x }}\n  labels: {a: b}\n{{- end }}\nspec:\n  ports: [{port: 80}]\n',
+      'alerts.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  a: "{{ $labels.instance }} down"\n  b: Instance {{ $labels.x }}\n',
+    });
+    const r = cli(['.', '-f', 'json'], { cwd: dir });
+    expect(r.stderr).toBe(''); // no parser warning on stderr either
+    const fs = JSON.parse(r.stdout).findings as { ruleId: string; messageId: string; message: string; location: { file: string; line: number } }[];
+    expect(fs.map((f) => [f.location.file, f.location.line, f.ruleId, f.messageId])).toEqual([
+      ['broken.yaml', 5, 'yaml-syntax', 'helmTemplate'],
+      ['map.yaml', 4, 'yaml-syntax', 'helmTemplate'],
+    ]);
+    expect(fs[1]!.message).toBe("this is a Helm chart template, not a manifest (`{{ .Release.Name }}` is a template action, which plain YAML cannot read): lint the chart's folder, which svclint renders with helm template, or pipe `helm template` output to `svclint -`");
+  });
+
+  it('`name: y` read as true says to quote it', () => {
+    const dir = tempTree({ 's.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: y}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n' });
+    const f = (JSON.parse(cli(['s.yaml', '-f', 'json'], { cwd: dir }).stdout).findings as { ruleId: string; message: string }[]).find((x) => x.ruleId === 'schema-invalid')!;
+    expect(f.message).toBe('`metadata.name` must be a string, found a boolean `true`; YAML reads it unquoted as a boolean (as it does y, yes, on, n, no, off): quote it');
+  });
+});

@@ -7,6 +7,7 @@ export declare const PARSE_OPTIONS: {
     readonly version: '1.1';
     readonly prettyErrors: false;
     readonly customTags: typeof kubernetesTags;
+    readonly logLevel: 'error';
 };
 export interface LocatedDocument {
     doc: Document.Parsed;
