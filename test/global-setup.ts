@@ -44,6 +44,7 @@ function build(script: string, what: string): Promise<void> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) return resolve();
+      if (code === 3) return resolve(); // skipped: the system lacks what it needs (the script said so in one line; in CI it fails instead)
       reject(new Error(`scripts/${script} failed (exit ${code}): the tests of ${what} need it; see CONTRIBUTING.md.\n${log.split('\n').slice(-30).join('\n')}`));
     });
   });

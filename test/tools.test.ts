@@ -34,3 +34,24 @@ describe('test files declare the tools they run (the global setup builds only th
     expect(unit.test.exclude).toEqual(expect.arrayContaining(withTools));
   });
 });
+
+describe('tool build scripts', () => {
+  const scripts = readdirSync(path.join(ROOT, 'scripts')).filter((f) => f.endsWith('.sh'));
+  const body = (f: string) => readFileSync(path.join(ROOT, 'scripts', f), 'utf8');
+
+  it('never write the system\'s package sources or install system packages', () => {
+    expect(scripts.length).toBeGreaterThanOrEqual(4);
+    for (const f of scripts) {
+      expect(body(f), f).not.toMatch(/>\s*\/etc\//);
+      expect(body(f), f).not.toMatch(/(?:^|&&|\|\||;)\s*(?:DEBIAN_FRONTEND=\S+\s+)?apt-get\s+(?:-\S+\s+)*install/m); // as a command, not in a hint
+      for (const m of body(f).matchAll(/^\s*apt-get (.*)$/gm)) expect(m[1], f).toMatch(/^"\$\{APT\[@\]\}"/); // the private apt config in the tools cache
+    }
+  });
+
+  it('say so in a line when they wait on another build\'s lock', () => {
+    for (const f of scripts.filter((x) => /flock/.test(body(x)))) {
+      expect(body(f), f).toMatch(/if ! flock -n 9; then\n\s+echo "waiting for another build of [^"]+" >&2\n\s+flock 9\nfi/);
+      expect(body(f), f).not.toMatch(/^flock 9$/m);
+    }
+  });
+});
