@@ -69,7 +69,7 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
     out.push(...externalName(graph, svc));
   } else if (svc.mode === 'manual') {
     const ready = svc.endpointObjects.reduce((n, x) => n + publishedEndpoints(x).ready.length, 0);
-    out.push(`  ${NOTE} no selector: endpoints come from ${svc.endpointObjects.length} hand-made object(s)`);
+    out.push(`  ${NOTE} no selector: endpoints come from ${plural(svc.endpointObjects.length, 'hand-made object')}`);
     out.push(`  ${mark(ready > 0)} endpoints: ${ready} ready address(es)`);
   } else {
     out.push(...selected(graph, svc, findings));
@@ -137,7 +137,7 @@ function selected(graph: ServiceGraph, svc: ServiceNode, findings: Finding[]): s
   const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));
   const count = (k: 'ready' | 'notReady' | 'terminating') => pub.reduce((n, p) => n + p[k].length, 0);
   const what = svc.endpointObjects.some((x) => x.kind === 'Endpoints') ? 'Endpoints (v1)' : 'EndpointSlices';
-  out.push(`  ${mark(count('ready') > 0)} ${what}: ${svc.endpointObjects.length} object(s), ${count('ready')} ready, ${count('notReady')} not ready, ${count('terminating')} terminating`);
+  out.push(`  ${mark(count('ready') > 0)} ${what}: ${plural(svc.endpointObjects.length, 'object')}, ${count('ready')} ready, ${count('notReady')} not ready, ${count('terminating')} terminating`);
   return out;
 }
 
