@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { FORMATS, countBySeverity, format, type Format } from '../report/index.js';
-import { computeRoutes, formatRoutesText } from '../graph/routes.js';
+import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles } from '../report/write.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
 import { UsageError } from '../errors.js';
@@ -15,6 +15,7 @@ import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pai
 import { completion, SHELLS } from './completion.js';
 import { mark, startTiming, timingLine } from '../timing.js';
 import { startProgress } from './progress.js';
+import { formatRoutes, pairRouteOutputs, routesExitCode, ROUTE_FORMATS, type RouteFormat } from '../report/routes.js';
 
 export { EXIT, type CliIO } from './io.js';
 export { pairOutputs } from './lint-command.js';
@@ -91,13 +92,25 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       .description('print the endpoints and VIP routes these manifests would produce, and their DNS names')
       .argument('[paths...]', 'inputs (default: the current folder)'),
   )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-o, --output-file <file>', 'write to a file instead of stdout')
-    .action(async (paths: string[], opts: InputOpts & { format: 'text' | 'json'; outputFile?: string }) => {
+    .option('-f, --format <format>', `output format, repeatable: ${ROUTE_FORMATS.join(', ')} (default: text; stylish is text)`, (v: string, prev: RouteFormat[] | undefined) => {
+      if (!(ROUTE_FORMATS as readonly string[]).includes(v)) throw new ArgumentError(`unknown format '${v}' (one of: ${ROUTE_FORMATS.join(', ')})`);
+      return [...(prev ?? []), v as RouteFormat];
+    })
+    .option('-o, --output-file <file>', 'write the output of the format in the same position to a file instead of stdout, repeatable', collect)
+    .option('--color', 'force colour, also into a pipe')
+    .option('--no-color', 'never colour')
+    .action(async (paths: string[], opts: InputOpts & { format?: RouteFormat[]; outputFile?: string[]; color?: boolean }) => {
+      let outputs;
+      try {
+        outputs = pairRouteOutputs(opts.format, opts.outputFile);
+      } catch (err) {
+        throw new ArgumentError((err as Error).message);
+      }
       const { inputs, result } = await load(paths, opts, io);
-      checkOutputFiles([opts.outputFile], inputs, io.cwd);
+      checkOutputFiles(outputs.map((o) => o.file), inputs, io.cwd);
       const routes = computeRoutes(result.graph);
-      emit(io, opts.format === 'json' ? `${JSON.stringify({ version: 1, services: routes }, null, 2)}\n` : formatRoutesText(routes), opts.outputFile);
+      for (const o of outputs) emit(io, formatRoutes(routes, o.format, !o.file && useColor(io, opts.color)), o.file);
+      exitCode = routesExitCode(routes);
     });
 
   program
