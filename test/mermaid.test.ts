@@ -10,7 +10,7 @@ const svc = (i: number, broken: boolean): ServiceRoutes => ({
 describe('the markdown summary\'s Service graph', () => {
   it('colours broken edges red with linkStyle, by their position among the links', () => {
     const out = mermaid([svc(1, false), svc(2, true), svc(3, false), svc(4, true)], []);
-    const links = out.split('\n').filter((l) => / (-->|-\.) /.test(l));
+    const links = out.split('\n').filter((l) => /^  n\d+ (-->|-\. )/.test(l));
     const brokenAt = links.map((l, i) => (l.includes('.-x') ? i : -1)).filter((i) => i >= 0);
     expect(brokenAt).toEqual([1, 3]);
     expect(out).toContain('  linkStyle 1,3 stroke:#d33,stroke-width:2px,color:#d33');
