@@ -161,7 +161,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .description(`print a shell completion script: ${SHELLS.join(', ')}`)
     .argument('<shell>', SHELLS.join(', '))
     .action((shell: string) => {
-      io.stdout(completion(shell, program));
+      io.stdout(completion(shell, program, RULES.map((r) => r.meta.id)));
     });
 
   for (const cmd of program.commands) cmd.showHelpAfterError(`run 'svclint ${cmd.name()} --help' for usage`);
