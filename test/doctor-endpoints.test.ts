@@ -40,6 +40,6 @@ describe('svclint doctor on a cluster without EndpointSlices v1', () => {
     expect(f.object?.name).toBe('api');
     expect(f.message).toContain('container `api` is waiting: CrashLoopBackOff');
     const chain = cli(['doctor', '--kubeconfig', cp.kubeconfig('doctor'), 'svc/api', '-n', 'shop']);
-    expect(chain.stdout).toMatch(/✘ Endpoints \(v1\): 1 object\(s\), 0 ready, 1 not ready/);
+    expect(chain.stdout).toMatch(/✘ Endpoints \(v1\): 1 object, 0 ready, 1 not ready/);
   });
 });

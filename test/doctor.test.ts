@@ -225,7 +225,7 @@ describe('svclint doctor, whole cluster', () => {
     expect(r.stdout).toContain('✔ selector app=orders matches 2 pods in shop');
     expect(r.stdout).toContain('✘ readiness: 0 of 2 pods ready');
     expect(r.stdout).toContain('✔ port http: targetPort http resolves to 9000 on 2 of 2 pods');
-    expect(r.stdout).toMatch(/✘ EndpointSlices: 1 object\(s\), 0 ready, 2 not ready/);
+    expect(r.stdout).toMatch(/✘ EndpointSlices: 1 object, 0 ready, 2 not ready/);
     expect(r.stdout).toMatch(/✘ DNS: orders\.shop\.svc\.cluster\.local — no cluster DNS pod/);
     expect(r.stdout).toContain('• kube-proxy mode: nftables');
     const healthy = doctor(['svc/web', '-n', 'shop']);
