@@ -1,10 +1,16 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// Everyday tests: no external tools (no helm, control plane or pre-commit) and no global setup.
+// Everyday tests: no external tools (no helm, control plane or pre-commit) and no global
+// setup. A file that declares a tool (`// tools: …`, see test/global-setup.ts) is left out.
+const declaresTools = readdirSync('test')
+  .filter((f) => f.endsWith('.test.ts') && /^\/\/ tools: /m.test(readFileSync(`test/${f}`, 'utf8')))
+  .map((f) => `test/${f}`);
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/doctor*.test.ts', 'test/render.test.ts', 'test/precommit.test.ts', 'test/action.test.ts', 'test/pack.test.ts', 'test/corpus.test.ts', 'test/netpol-differential.test.ts', 'test/apiserver-differential.test.ts', 'test/endpointslice-differential.test.ts'],
+    exclude: [...declaresTools, 'test/precommit.test.ts', 'test/action.test.ts', 'test/pack.test.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 60_000,
     pool: 'forks',

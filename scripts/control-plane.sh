@@ -12,7 +12,10 @@ WANT="$K8S_VERSION etcd-$ETCD_VERSION"
 mkdir -p "$BIN"
 # One build at a time: a second caller waits here, then finds the cache filled.
 exec 9>"$TOOLS/.control-plane.lock"
-flock 9
+if ! flock -n 9; then
+  echo "waiting for another build of the control plane to finish (lock $TOOLS/.control-plane.lock)" >&2
+  flock 9
+fi
 if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ] && [ -x "$BIN/etcd" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$WANT" ]; then
   echo "$BIN"; exit 0
 fi

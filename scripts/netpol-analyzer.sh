@@ -11,7 +11,10 @@ BIN="$TOOLS/bin/netpolicy"
 mkdir -p "$TOOLS/bin" "$TOOLS/src"
 # One build at a time: a second caller (parallel test files, CI) waits for the first.
 exec 9>"$TOOLS/.netpol-analyzer.lock"
-flock 9
+if ! flock -n 9; then
+  echo "waiting for another build of netpol-analyzer to finish (lock $TOOLS/.netpol-analyzer.lock)" >&2
+  flock 9
+fi
 if [ ! -x "$BIN" ] || [ "$(cat "$TOOLS/netpolicy.version" 2>/dev/null)" != "$VERSION" ]; then
   echo "building netpol-analyzer $VERSION into $TOOLS/bin (once)..." >&2
   export GONOSUMDB=github.com/np-guard GONOSUMCHECK=1 GOFLAGS=-mod=mod GOTOOLCHAIN=local

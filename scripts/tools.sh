@@ -7,7 +7,10 @@ HELM_VERSION=v3.22.0
 mkdir -p "$TOOLS/bin"
 # One build at a time: a second caller waits here, then finds the cache filled.
 exec 9>"$TOOLS/.helm.lock"
-flock 9
+if ! flock -n 9; then
+  echo "waiting for another build of helm to finish (lock $TOOLS/.helm.lock)" >&2
+  flock 9
+fi
 # A binary built with `go install` does not know its own patch version: keep a stamp.
 if [ ! -x "$TOOLS/bin/helm" ] || [ "$(cat "$TOOLS/helm.version" 2>/dev/null)" != "$HELM_VERSION" ]; then
   echo "building helm $HELM_VERSION from its Go module, ~3 min, once" >&2

@@ -17,8 +17,17 @@ export function startTiming(env: NodeJS.ProcessEnv): void {
   on = Boolean(env.SVCLINT_TIMING);
 }
 
+const listeners = new Set<(phase: string) => void>();
+
+/** Calls `fn` at every mark (the progress line); returns the function that stops it. */
+export function onMark(fn: (phase: string) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
 export function mark(phase: string): void {
   if (on) marks.push([phase, performance.now(), cpu(), process.memoryUsage.rss()]);
+  for (const fn of listeners) fn(phase);
 }
 
 /** One stderr line like `timing: startup 120 ms (cpu 110 ms, rss 60 MiB), ...`, or nothing. The resident set size is the process's at the end of the phase. */

@@ -119,7 +119,26 @@ describe('GitHub Action (action.yml)', () => {
     expect(r.stdout).toMatch(/^::error file=deploy\/k8s\/services\/services\.yaml,line=8,/m);
     const missing = runAction(ws, { 'working-directory': 'nope' });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^svclint: working-directory 'nope' is not a folder/);
+    expect(missing.stdout).toMatch(/^::error title=svclint: invalid input::working-directory: 'nope' is not a folder/);
+  });
+
+  it('reports bad inputs as ::error:: annotations in the Action\'s words, exit 2', () => {
+    const ws = workspaceWith(path.join(ROOT, 'fixtures', 'demo'));
+    const cases: [Record<string, string>, string][] = [
+      [{ 'fail-level': 'critical' }, "::error title=svclint: invalid input::fail-level: 'critical' is not one of error, warning, info"],
+      [{ 'kubernetes-version': '1.2' }, "::error title=svclint: invalid input::kubernetes-version: '1.2' is not one of"],
+      [{ 'extra-formats': 'junit' }, "::error title=svclint: invalid input::extra-formats: wants format=path pairs"],
+      [{ 'extra-formats': 'xml=a.xml' }, "::error title=svclint: invalid input::extra-formats: unknown format 'xml'"],
+      [{ namespace: 'Bad_NS' }, "::error title=svclint::input namespace: 'Bad_NS' is not a valid namespace name"],
+      [{ 'cluster-domain': 'bad domain!' }, "::error title=svclint::input cluster-domain: 'bad domain!' is not a DNS domain"],
+      [{ config: 'nope.yaml' }, '::error title=svclint::'],
+    ];
+    for (const [given, want] of cases) {
+      const r = runAction(ws, given);
+      expect(r.code, JSON.stringify(given)).toBe(2);
+      expect(r.stdout, JSON.stringify(given)).toContain(want);
+      expect(r.stdout, JSON.stringify(given)).not.toMatch(/--help/);
+    }
   });
 
   /** A pull request's merge checkout as actions/checkout makes it: one commit deep, the base not fetched. */

@@ -1,3 +1,4 @@
+// tools: control-plane
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';

@@ -29,6 +29,17 @@ describe('dist-bundle/ (npm run bundle)', () => {
     }
   });
 
+  it('dist-types/ (the declarations that ship) is what a fresh `npm run types` gives', () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'svclint-types-'));
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.types.json', '--outDir', fresh], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const stale = 'dist-types/ differs from the sources: run `npm run types` (or `npm run bundle`) and commit dist-types/';
+    const files = listFiles(fresh);
+    expect(files).toContain(path.join('src', 'index.d.ts'));
+    expect(listFiles(path.join(ROOT, 'dist-types')), stale).toEqual(files);
+    for (const f of files) expect(readFileSync(path.join(ROOT, 'dist-types', f), 'utf8'), `${f}: ${stale}`).toBe(readFileSync(path.join(fresh, f), 'utf8'));
+  });
+
   it('runs from a folder without node_modules: the command, the schemas of every version, the library', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'svclint-bundle-run-'));
     cpSync(COMMITTED, path.join(dir, 'dist-bundle'), { recursive: true });

@@ -18,7 +18,7 @@ describe('CLI conventions', () => {
     expect(cli(['.'], { cwd: dir }).code).toBe(0);
     const over = cli(['.', '--max-warnings', '0'], { cwd: dir });
     expect(over.code).toBe(1);
-    expect(over.stderr).toBe('svclint: 1 warnings, more than --max-warnings 0\n');
+    expect(over.stderr).toBe('svclint: 1 warning, more than --max-warnings 0\n');
     expect(cli(['.', '--max-warnings', '1'], { cwd: dir }).code).toBe(0);
     expect(cli(['.', '--max-warnings', 'x'], { cwd: dir }).code).toBe(2);
     const both = tempTree({ 'lonely.yaml': LONELY, 'bad.yaml': BAD_NAME });

@@ -1,3 +1,4 @@
+// tools: control-plane
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

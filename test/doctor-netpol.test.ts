@@ -1,3 +1,4 @@
+// tools: control-plane
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 import { ControlPlane, RUNNING, type User } from './cluster/controlplane.js';

@@ -1,3 +1,4 @@
+// tools: control-plane
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -221,10 +222,10 @@ describe('svclint doctor, whole cluster', () => {
     const r = doctor(['svc/orders', '-n', 'shop']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^Service shop\/orders \(ClusterIP 10\.96\.\d+\.\d+; http 80\/TCP → http\)/);
-    expect(r.stdout).toContain('✔ selector app=orders matches 2 pod(s) in shop');
-    expect(r.stdout).toContain('✘ readiness: 0 of 2 pod(s) ready');
-    expect(r.stdout).toContain('✔ port http: targetPort http resolves to 9000 on 2 of 2 pod(s)');
-    expect(r.stdout).toMatch(/✘ EndpointSlices: 1 object\(s\), 0 ready, 2 not ready/);
+    expect(r.stdout).toContain('✔ selector app=orders matches 2 pods in shop');
+    expect(r.stdout).toContain('✘ readiness: 0 of 2 pods ready');
+    expect(r.stdout).toContain('✔ port http: targetPort http resolves to 9000 on 2 of 2 pods');
+    expect(r.stdout).toMatch(/✘ EndpointSlices: 1 object, 0 ready, 2 not ready/);
     expect(r.stdout).toMatch(/✘ DNS: orders\.shop\.svc\.cluster\.local — no cluster DNS pod/);
     expect(r.stdout).toContain('• kube-proxy mode: nftables');
     const healthy = doctor(['svc/web', '-n', 'shop']);
@@ -299,7 +300,7 @@ describe('svclint doctor names the real cause', () => {
     expect(ledger.map((f) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
     expect(ledger[0]!.message).toMatch(/\(Deployment ops\/ledger\): its node `node-bad` is unreachable \(Ready is Unknown: NodeStatusUnknown, Kubelet stopped posting node status\.\), tainted `node\.kubernetes\.io\/unreachable`/);
     const chain = doctor(['svc/ledger', '-n', 'ops']);
-    expect(chain.stdout).toContain('✘ readiness: 0 of 1 pod(s) ready');
+    expect(chain.stdout).toContain('✘ readiness: 0 of 1 pod ready');
     expect(chain.stdout).toContain('its node `node-bad` is unreachable');
     expect(chain.stdout).toMatch(/^ {2}✘ node `node-bad` is unreachable/m);
   }, 90_000);

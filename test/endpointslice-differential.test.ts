@@ -1,3 +1,4 @@
+// tools: control-plane
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

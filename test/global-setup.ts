@@ -1,22 +1,34 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cache = process.env.SVCLINT_TOOLS ?? path.join(homedir(), '.cache', 'svclint-tools');
 
-/** The tools the full suite runs for real, built once into the cache (each script returns at once when it is there). */
-const TOOLS = [
-  { script: 'tools.sh', what: 'helm (chart tests)' },
-  { script: 'control-plane.sh', what: 'kube-apiserver, kube-controller-manager and etcd (doctor tests)' },
-  { script: 'apiserver-1.20.sh', what: 'kube-apiserver 1.20 (the v1 Endpoints fallback test)' },
-  { script: 'netpol-analyzer.sh', what: 'netpol-analyzer (the NetworkPolicy differential test)' },
-];
+/**
+ * The tools some tests run for real, each built once into the cache by its script (which
+ * returns at once when the cache has it). A test file names the ones it needs on a line
+ * of its own: `// tools: helm, control-plane`.
+ */
+export const TOOLS: Record<string, { script: string; what: string }> = {
+  helm: { script: 'tools.sh', what: 'helm (chart tests)' },
+  'control-plane': { script: 'control-plane.sh', what: 'kube-apiserver, kube-controller-manager and etcd (doctor tests)' },
+  'apiserver-1.20': { script: 'apiserver-1.20.sh', what: 'kube-apiserver 1.20 (the v1 Endpoints fallback test)' },
+  'netpol-analyzer': { script: 'netpol-analyzer.sh', what: 'netpol-analyzer (the NetworkPolicy differential test)' },
+};
+
+/** The tools a test file declares with `// tools: a, b`. */
+export function declaredTools(text: string): string[] {
+  const m = /^\/\/ tools: (.+)$/m.exec(text);
+  return m ? m[1]!.split(',').map((t) => t.trim()).filter(Boolean) : [];
+}
 
 /**
- * Runs one build script: its "building …" line goes to the terminal as the one progress
- * line of that tool; the rest of its output is kept and shown only if the build fails.
+ * Runs one build script: its "building …" and "waiting …" lines go to the terminal as they
+ * come; the rest of its output is kept and shown only if the build fails.
  */
 function build(script: string, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -27,21 +39,38 @@ function build(script: string, what: string): Promise<void> {
       log += chunk;
       const lines = (pending + chunk).split('\n');
       pending = lines.pop()!;
-      for (const l of lines) if (/^building /.test(l)) process.stderr.write(`svclint tests: ${l} (cached in ${cache})\n`);
+      for (const l of lines) if (/^(building|waiting|skipping) /.test(l)) process.stderr.write(`svclint tests: ${l} (cache: ${cache})\n`);
     });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) return resolve();
-      reject(new Error(`scripts/${script} failed (exit ${code}): the tests of ${what} need it; see the README's prerequisites.\n${log.split('\n').slice(-30).join('\n')}`));
+      if (code === 3) return resolve(); // skipped: the system lacks what it needs (the script said so in one line; in CI it fails instead)
+      reject(new Error(`scripts/${script} failed (exit ${code}): the tests of ${what} need it; see CONTRIBUTING.md.\n${log.split('\n').slice(-30).join('\n')}`));
     });
   });
 }
 
+/** The test files this run selected (every file when it names none). */
+async function selectedFiles(project: TestProject): Promise<string[]> {
+  // Vitest keeps the command line's file filters here; without them every file runs.
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  const { testFiles } = await project.globTestFiles(filters);
+  return testFiles;
+}
+
 /**
- * Vitest's global setup for the full suite (`npm test`): builds the external tools before
- * any test starts, with no timeout, so a first run on a fresh machine only takes longer.
- * `npm run test:unit` needs none of them and skips this.
+ * Vitest's global setup for the suite with external tools: builds, before any test
+ * starts and with no timeout, the tools that the selected test files declare, so
+ * `npx vitest run test/render.test.ts` builds helm and nothing else. `npm run test:unit`
+ * needs none of them and skips this.
  */
-export default async function setup(): Promise<void> {
-  for (const t of TOOLS) await build(t.script, t.what);
+export default async function setup(project: TestProject): Promise<void> {
+  const wanted = new Set<string>();
+  for (const file of await selectedFiles(project)) {
+    for (const t of declaredTools(readFileSync(file, 'utf8'))) {
+      if (!TOOLS[t]) throw new Error(`${path.relative(root, file)} declares an unknown tool '${t}' (one of: ${Object.keys(TOOLS).join(', ')})`);
+      wanted.add(t);
+    }
+  }
+  for (const t of Object.keys(TOOLS)) if (wanted.has(t)) await build(TOOLS[t]!.script, TOOLS[t]!.what);
 }

@@ -84,6 +84,7 @@ export function copyOfCheckout(dest: string): string {
   const r = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' });
   for (const f of r.stdout.split('\0').filter(Boolean)) {
     if (!existsSync(path.join(ROOT, f))) continue; // deleted, not yet committed
+    if (f === 'node_modules') continue; // a symlink to a shared install is no part of a clone
     mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
     cpSync(path.join(ROOT, f), path.join(dest, f));
   }

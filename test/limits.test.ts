@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, linkSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, linkSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli } from './helpers.js';
+import { BIN, cli, ROOT } from './helpers.js';
 import { InputBudget, mapPool, parseSize, readCapped } from '../src/load/read.js';
 
 const SERVICE = (name: string) => `apiVersion: v1
@@ -25,6 +25,18 @@ spec:
     spec:
       containers: [{name: api, image: api:1, ports: [{containerPort: 8080}]}]
 `;
+
+/** bin/ and dist-bundle/ (all the command needs) copied to a temporary folder anyone can read; its bin/svclint.js. */
+function worldReadableCommand(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'svclint-command-'));
+  for (const part of ['bin', 'dist-bundle', 'package.json']) cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
+  const open = (p: string) => {
+    chmodSync(p, statSync(p).isDirectory() ? 0o755 : 0o644);
+    if (statSync(p).isDirectory()) for (const e of readdirSync(p)) open(path.join(p, e));
+  };
+  open(dir);
+  return path.join(dir, 'bin', 'svclint.js');
+}
 
 /** A folder that any user can read (the unreadable-folder case runs as an unprivileged user). */
 function tmp(files: Record<string, string>): string {
@@ -158,7 +170,9 @@ describe('folders that cannot be read, links and special files', () => {
     chmodSync(path.join(dir, 'locked'), 0o000);
     // Permissions do not bind root: run as an unprivileged user then.
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const r = spawnSync(process.execPath, [BIN, '.', '-f', 'json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+    // That user may not reach the clone (its parent folder may be private): it runs a copy of the command from a folder anyone can read.
+    const bin = asUser.uid === undefined ? BIN : worldReadableCommand();
+    const r = spawnSync(process.execPath, [bin, '.', '-f', 'json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toBe('');
     const out = report(r.stdout);

@@ -1,3 +1,4 @@
+// tools: netpol-analyzer
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

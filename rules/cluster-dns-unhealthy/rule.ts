@@ -7,6 +7,7 @@ const rule: Rule = {
   meta: {
     id: 'cluster-dns-unhealthy',
     description: 'Live: cluster DNS cannot answer: no ready CoreDNS pods, the kube-dns Service without ready endpoints on 53/UDP and 53/TCP, or a Corefile that does not serve the cluster domain.',
+    liveOnly: true,
     category: 'dns',
     severity: 'error',
     messages: {

@@ -6,6 +6,7 @@ const rule: Rule = {
   meta: {
     id: 'manual-endpoints-missing',
     description: 'Live: a Service without a selector that has no EndpointSlices (or Endpoints) with a ready address kube-proxy uses (FQDN slices and slices without the Service\'s port names are ignored), so nothing answers on its ClusterIP.',
+    liveOnly: true,
     category: 'endpoints',
     severity: 'error',
     messages: {

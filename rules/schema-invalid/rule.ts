@@ -95,7 +95,11 @@ const rule: Rule = {
         } else if (e.keyword === 'type' || e.keyword === 'oneOf') {
           const v = valueAt(o.body, path);
           const want = e.keyword === 'oneOf' ? 'an integer or a string' : typeText(e.params.type);
-          report({ object: o, path, messageId: 'wrongType', data: { field: code(where), want, found: `${typeName(v)}${v !== null && typeof v !== 'object' ? ` ${code(JSON.stringify(v))}` : ''}` } });
+          // An unquoted y/yes/on/no/off or 1.0 is read as a boolean or number, as kubectl reads it: say so.
+          const quote = want === 'a string' && (typeof v === 'boolean' || typeof v === 'number')
+            ? `; YAML reads it unquoted as a ${typeof v}${typeof v === 'boolean' ? ' (as it does y, yes, on, n, no, off)' : ''}: quote it`
+            : '';
+          report({ object: o, path, messageId: 'wrongType', data: { field: code(where), want, found: `${typeName(v)}${v !== null && typeof v !== 'object' ? ` ${code(JSON.stringify(v))}` : ''}${quote}` } });
         } else if (e.keyword === 'required') {
           report({ object: o, path, messageId: 'required', data: { field: code(String(e.params.missingProperty)), parent: code(where) } });
         } else if (e.keyword === 'enum') {

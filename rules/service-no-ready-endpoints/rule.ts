@@ -35,6 +35,7 @@ const rule: Rule = {
   meta: {
     id: 'service-no-ready-endpoints',
     description: 'Live: a Service whose selector matches pods but which has no endpoint kube-proxy uses, with the reason for each pod (its node, not ready with the kubelet\'s last event, crash looping, terminating) or for the slices; an ExternalName to a Service of this cluster that is missing or has no endpoints.',
+    liveOnly: true,
     category: 'endpoints',
     severity: 'error',
     messages: {

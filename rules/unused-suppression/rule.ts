@@ -12,7 +12,7 @@ const rule: Rule = {
     severity: 'info',
     messages: {
       unused: 'this suppression of {{rules}} suppresses nothing',
-      unknownRule: 'this suppression names {{rule}}, which is not a svclint rule (see `svclint rules`)',
+      unknownRule: 'this suppression names {{rule}}, which is not a svclint rule{{hint}} (see `svclint rules`)',
       staleBaseline: 'this baseline entry of {{rule}} on {{where}} matches no finding any more (fixed, or the object changed)',
     },
     remediation: 'Remove the suppression, or name the rule that reports here.',

@@ -13,6 +13,7 @@ const rule: Rule = {
       aliasBomb: 'this document expands more than {{limit}} aliases, which looks like an alias bomb; it was not linted',
       tooDeep: 'this document is nested too deeply to read ({{reason}}); it was not linted',
       parserFailure: 'this file could not be parsed: {{reason}}',
+      helmTemplate: 'this is a Helm chart template, not a manifest (`{{action}}` is a template action, which plain YAML cannot read): lint the chart\'s folder, which svclint renders with helm template, or pipe `helm template` output to `svclint -`',
     },
     remediation: 'Fix the YAML at this position; `kubectl apply` would reject the file too.',
   },

@@ -4,6 +4,23 @@ import path from 'node:path';
 import { run, EXIT } from './main.js';
 import { commitOf, git } from './diff-git.js';
 import { upsertComment } from './diff-comment.js';
+import { FORMATS } from '../report/index.js';
+import { KUBERNETES_VERSIONS } from '../kubernetes.js';
+
+/** A workflow command's data: %, CR and LF escaped (GitHub's toolkit does the same). */
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
+/** An input problem as the runner shows it: an `::error::` annotation naming the input, and exit 2. */
+function inputError(message: string): number {
+  process.stdout.write(`::error title=svclint: invalid input::${escapeData(message)}\n`);
+  return EXIT.error;
+}
+
+/** The command line's words for an option, in the Action's words for the input it came from. */
+const FLAG_INPUT: Record<string, string> = { '--config': 'config', '--fail-level': 'fail-level', '--namespace': 'namespace', '--kubernetes-version': 'kubernetes-version', '--cluster-domain': 'cluster-domain', '--format': 'extra-formats', '--output-file': 'extra-formats' };
+function inActionWords(line: string): string {
+  return Object.entries(FLAG_INPUT).reduce((l, [flag, name]) => l.replaceAll(`${flag} `, `input ${name}: `).replaceAll(`${flag}:`, `input ${name}:`).replaceAll(`'${flag}'`, `input ${name}`), line.replace(/^svclint: /, ''));
+}
 
 /** An input as the runner passes it: INPUT_<NAME> upper-cased, hyphens kept (INPUT_FAIL-LEVEL). */
 function inputs(env: NodeJS.ProcessEnv) {
@@ -76,8 +93,7 @@ export async function action(env: NodeJS.ProcessEnv = process.env, workspace = p
   const input = inputs(env);
   const cwd = path.resolve(workspace, input('working-directory') || '.');
   if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
-    process.stderr.write(`svclint: working-directory '${input('working-directory')}' is not a folder in ${workspace}\n`);
-    return EXIT.error;
+    return inputError(`working-directory: '${input('working-directory')}' is not a folder in ${workspace}`);
   }
   const paths = input('paths').split(/\s+/).filter(Boolean);
   const work = mkdtempSync(path.join(env.RUNNER_TEMP || tmpdir(), 'svclint-action-'));
@@ -90,22 +106,22 @@ export async function action(env: NodeJS.ProcessEnv = process.env, workspace = p
   // More reports: `junit=reports/svclint.xml json=svclint.json`.
   for (const pair of input('extra-formats').split(/\s+/).filter(Boolean)) {
     const [fmt, file] = pair.split('=');
-    if (!fmt || !file) {
-      process.stderr.write(`svclint: extra-formats wants format=path pairs, got '${pair}'\n`);
-      return EXIT.error;
-    }
+    if (!fmt || !file) return inputError(`extra-formats: wants format=path pairs separated by spaces (junit=svclint.xml json=svclint.json), got '${pair}'`);
+    if (!(FORMATS as readonly string[]).includes(fmt)) return inputError(`extra-formats: unknown format '${fmt}' in '${pair}' (one of: ${FORMATS.join(', ')})`);
     args.push('-f', fmt, '-o', file);
   }
   args.push('-f', 'github');
+  const failLevel = input('fail-level');
+  if (failLevel && !['error', 'warning', 'info'].includes(failLevel)) return inputError(`fail-level: '${failLevel}' is not one of error, warning, info`);
+  const version = input('kubernetes-version');
+  if (version && !(KUBERNETES_VERSIONS as readonly string[]).includes(version)) return inputError(`kubernetes-version: '${version}' is not one of ${KUBERNETES_VERSIONS.join(', ')}`);
   const onlyNew = onlyNewWanted(input('only-new'), env.GITHUB_EVENT_NAME);
   const wantComment = onlyNewWanted(input('pr-comment') || 'false', env.GITHUB_EVENT_NAME);
   if (wantComment === 'invalid') {
-    process.stderr.write(`svclint: pr-comment wants true or false, got '${input('pr-comment')}'\n`);
-    return EXIT.error;
+    return inputError(`pr-comment: wants true or false, got '${input('pr-comment')}'`);
   }
   if (onlyNew === 'invalid') {
-    process.stderr.write(`svclint: only-new wants true or false, got '${input('only-new')}'\n`);
-    return EXIT.error;
+    return inputError(`only-new: wants true or false, got '${input('only-new')}'`);
   }
   const base = onlyNew ? baseCommit(env, cwd, (s) => process.stdout.write(s)) : undefined;
   const diffFile = path.join(work, 'graph-diff.md');
@@ -114,14 +130,23 @@ export async function action(env: NodeJS.ProcessEnv = process.env, workspace = p
     const v = input(name);
     if (v) args.push(flag, v);
   }
+  let errors = '';
   const code = await run(args, {
     cwd,
     env: { ...env, GITHUB_WORKSPACE: env.GITHUB_WORKSPACE || workspace },
     stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stderr: (s) => {
+      errors += s;
+      process.stderr.write(s);
+    },
     isTTY: false,
   });
-  if (code === EXIT.error) return code;
+  if (code === EXIT.error) {
+    // The command's one line, as an annotation in the Action's words (no pointer to --help: there is no command line here).
+    const first = errors.split('\n').find((l) => l.startsWith('svclint: ')) ?? 'svclint failed';
+    process.stdout.write(`::error title=svclint::${escapeData(inActionWords(first))}\n`);
+    return code;
+  }
   const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as { findings: unknown[]; summary: { errors: number; warnings: number; infos: number; comparison?: { new: number; fixed: number; existing: number } } };
   const graphDiff = base && existsSync(diffFile) ? readFileSync(diffFile, 'utf8') : '';
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${readFileSync(summaryFile, 'utf8')}${graphDiff ? `\n${graphDiff}` : ''}`);

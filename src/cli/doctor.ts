@@ -217,6 +217,10 @@ export async function doctorFrom(from: string, opts: DoctorOptions, config: Conf
     return { file, docs: r.docs };
   });
   let objects = toObjects(parsed, { defaultNamespace: namespace });
+  // As the lint: input with nothing to read is a mistake (an empty file, stdin not piped), not a healthy cluster.
+  if (objects.length === 0 && problems.length === 0) {
+    throw new UsageError(`no Kubernetes objects found in ${from === '-' ? 'stdin' : `'${from}'`}: --from reads a saved cluster state, such as \`kubectl get services,endpointslices,pods -A -o yaml\``);
+  }
   let files = found.files;
   if (opts.filename?.length) {
     const local = await localObjects(opts.filename, config, namespace, io, objects.length);

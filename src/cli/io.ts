@@ -9,6 +9,8 @@ export interface CliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** stderr is a terminal: the progress line may be shown. */
+  stderrIsTTY?: boolean;
   readStdin?: () => Promise<string>;
 }
 

@@ -5,7 +5,8 @@ import { discover } from '../load/discover.js';
 import { lint, lintWith, type LintResult } from '../lint.js';
 import { threadedLocator } from '../engine/locate-pool.js';
 import { parseAll, type ParseResult } from '../load/parse-pool.js';
-import { defaultConfig, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
+import { openParseCache, parseAllCached } from '../load/cache.js';
+import { defaultConfig, DNS1123_SUBDOMAIN_RE, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
 import { format, FORMATS, countBySeverity, type Format, type Summary } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles, writeReport, type RunInputs } from '../report/write.js';
@@ -13,7 +14,7 @@ import { parseSize } from '../load/read.js';
 import { UsageError } from '../errors.js';
 import { severityRank, type Finding, type Severity } from '../types/finding.js';
 import { RULES } from '../../rules/index.js';
-import { isTypo } from '../text.js';
+import { isTypo, plural } from '../text.js';
 import type { SourceFile } from '../types/source.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
@@ -34,6 +35,8 @@ export interface InputOpts {
   stdinFilename?: string;
   errorOnUnmatchedPattern?: boolean;
   maxInputBytes?: number;
+  /** Keep parse results in the user's cache folder for the next run (src/load/cache.ts). */
+  cache?: boolean;
 }
 
 export interface ReportOpts {
@@ -105,6 +108,7 @@ export function commonInputOptions(cmd: Command): Command {
     .option('--no-gitignore', 'in folders, do not leave out what .gitignore files ignore (.svclintignore still applies)')
     .option('--stdin-filename <name>', 'the file name to show for input read from - (stdin)')
     .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
+    .option('--cache', "keep parsed files in the user's cache folder ($XDG_CACHE_HOME/svclint or ~/.cache/svclint) to make the next run faster")
     .option('--no-error-on-unmatched-pattern', 'no error when a glob matches no file or the inputs hold no Kubernetes object (CI that lints changed files)')
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
 }
@@ -137,7 +141,10 @@ function checkRenderOptions(opts: InputOpts, cwd: string): void {
 export async function resolveConfig(io: CliIO, opts: InputOpts): Promise<Config> {
   const found = opts.config ? path.resolve(io.cwd, opts.config) : findConfig(io.cwd);
   const config = found ? await loadConfig(found, RULES.map((r) => r.meta)) : defaultConfig();
-  if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
+  if (opts.clusterDomain) {
+    if (!DNS1123_SUBDOMAIN_RE.test(opts.clusterDomain) || opts.clusterDomain.length > 253) throw new ArgumentError(`--cluster-domain '${opts.clusterDomain}' is not a DNS domain (lowercase labels of letters, digits and -, separated by dots)`);
+    config.clusterDomain = opts.clusterDomain;
+  }
   if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
   if (opts.namespace) {
     if (!NAMESPACE_RE.test(opts.namespace)) throw new ArgumentError(`--namespace '${opts.namespace}' is not a valid namespace name`);
@@ -185,15 +192,15 @@ export interface Loaded {
 }
 
 /** Parse results of `files`, taken from `earlier` for a file of the same path and text (the base and head of a change share most files). */
-async function parseReusing(files: SourceFile[], earlier?: Pick<Loaded, 'files' | 'parsed'>): Promise<ParseResult[]> {
-  if (!earlier) return parseAll(files);
+async function parseReusing(files: SourceFile[], earlier: Pick<Loaded, 'files' | 'parsed'> | undefined, parse: (files: SourceFile[]) => Promise<ParseResult[]>): Promise<ParseResult[]> {
+  if (!earlier) return parse(files);
   const known = new Map(earlier.files.map((f, i) => [f.path, { text: f.text, parsed: earlier.parsed[i]! }]));
   const out: (ParseResult | undefined)[] = files.map((f) => {
     const k = known.get(f.path);
     return k && k.text === f.text ? k.parsed : undefined;
   });
   const missing = files.filter((_, i) => !out[i]);
-  const fresh = missing.length ? await parseAll(missing) : [];
+  const fresh = missing.length ? await parse(missing) : [];
   let j = 0;
   return out.map((r) => r ?? fresh[j++]!);
 }
@@ -211,7 +218,8 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
   });
   if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
   mark('read');
-  const parsed = await parseReusing(found.files, earlier);
+  const cache = opts.cache ? openParseCache(io.env) : undefined;
+  const parsed = await parseReusing(found.files, earlier, cache ? (files) => parseAllCached(files, cache) : parseAll);
   mark('parse');
   const input = { files: found.files, parsed, problems: found.problems, config };
   const documents = parsed.reduce((n, p) => n + p.docs.length, 0);
@@ -255,7 +263,7 @@ export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Fi
   const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const counts = countBySeverity(shown);
   const { graph } = loaded.result;
-  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length, ...extra };
+  const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: loaded.files.length + loaded.problems, objects: graph.objects.length, services: graph.services.length, ...(findings.length > shown.length ? { hidden: findings.length - shown.length } : {}), ...extra };
   // Only the markdown summary draws the graph: compute its routes only then.
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(graph) : undefined;
   const sources = sourceTexts(loaded.files);
@@ -265,7 +273,7 @@ export function report(io: CliIO, opts: ReportOpts, loaded: Loaded, findings: Fi
   if (shown.some((f) => severityRank(f.severity) >= severityRank(fail))) return EXIT.findings;
   const warnings = countBySeverity(findings).warning;
   if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) {
-    io.stderr(`svclint: ${warnings} warnings, more than --max-warnings ${opts.maxWarnings}\n`);
+    io.stderr(`svclint: ${plural(warnings, 'warning')}, more than --max-warnings ${opts.maxWarnings}\n`);
     return EXIT.findings;
   }
   return EXIT.ok;

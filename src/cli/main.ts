@@ -2,18 +2,20 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { FORMATS } from '../report/index.js';
-import { computeRoutes, formatRoutesText } from '../graph/routes.js';
+import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles } from '../report/write.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
 import { UsageError } from '../errors.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { DoctorCliOptions } from './doctor.js';
-import { ArgumentError, EXIT, type CliIO } from './io.js';
+import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
 import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, printableConfig, report, reportOptions, resolveConfig, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
 import type { GateOpts } from './diff-gate.js';
 import { mark, startTiming, timingLine } from '../timing.js';
+import { startProgress } from './progress.js';
+import { formatRoutes, pairRouteOutputs, routesExitCode, ROUTE_FORMATS, type RouteFormat } from '../report/routes.js';
 
 export { EXIT, type CliIO } from './io.js';
 export { pairOutputs } from './lint-command.js';
@@ -76,7 +78,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       }
       startTiming(io.env);
       mark('startup');
-      const loaded = await load(paths, opts, io);
+      const stopProgress = startProgress(io, opts.format, opts.outputFile);
+      let loaded;
+      try {
+        loaded = await load(paths, opts, io);
+      } finally {
+        stopProgress();
+      }
       if (opts.newFromRev || opts.baseline || opts.writeBaseline || opts.diffOutput) {
         const { gate } = await import('./diff-gate.js');
         const gated = await gate(paths, opts, io, loaded);
@@ -92,13 +100,25 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       .description('print the endpoints and VIP routes these manifests would produce, and their DNS names')
       .argument('[paths...]', 'inputs (default: the current folder)'),
   )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-o, --output-file <file>', 'write to a file instead of stdout')
-    .action(async (paths: string[], opts: InputOpts & { format: 'text' | 'json'; outputFile?: string }) => {
+    .option('-f, --format <format>', `output format, repeatable: ${ROUTE_FORMATS.join(', ')} (default: text; stylish is text)`, (v: string, prev: RouteFormat[] | undefined) => {
+      if (!(ROUTE_FORMATS as readonly string[]).includes(v)) throw new ArgumentError(`unknown format '${v}' (one of: ${ROUTE_FORMATS.join(', ')})`);
+      return [...(prev ?? []), v as RouteFormat];
+    })
+    .option('-o, --output-file <file>', 'write the output of the format in the same position to a file instead of stdout, repeatable', collect)
+    .option('--color', 'force colour, also into a pipe')
+    .option('--no-color', 'never colour')
+    .action(async (paths: string[], opts: InputOpts & { format?: RouteFormat[]; outputFile?: string[]; color?: boolean }) => {
+      let outputs;
+      try {
+        outputs = pairRouteOutputs(opts.format, opts.outputFile);
+      } catch (err) {
+        throw new ArgumentError((err as Error).message);
+      }
       const { inputs, result } = await load(paths, opts, io);
-      checkOutputFiles([opts.outputFile], inputs, io.cwd);
+      checkOutputFiles(outputs.map((o) => o.file), inputs, io.cwd);
       const routes = computeRoutes(result.graph);
-      emit(io, opts.format === 'json' ? `${JSON.stringify({ version: 1, services: routes }, null, 2)}\n` : formatRoutesText(routes), opts.outputFile);
+      for (const o of outputs) emit(io, formatRoutes(routes, o.format, !o.file && useColor(io, opts.color)), o.file);
+      exitCode = routesExitCode(routes);
     });
 
   commonInputOptions(
@@ -163,7 +183,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .description(`print a shell completion script: ${SHELLS.join(', ')}`)
     .argument('<shell>', SHELLS.join(', '))
     .action((shell: string) => {
-      io.stdout(completion(shell, program));
+      io.stdout(completion(shell, program, RULES.map((r) => r.meta.id)));
     });
 
   for (const cmd of program.commands) cmd.showHelpAfterError(`run 'svclint ${cmd.name()} --help' for usage`);
@@ -218,6 +238,7 @@ export async function main(): Promise<void> {
     stdout: out,
     stderr: (s) => process.stderr.write(s),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
   });
   process.exitCode = code;
 }

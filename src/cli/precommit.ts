@@ -18,7 +18,8 @@ export async function preCommit(staged: string[], opts: InputOpts & ReportOpts, 
   const top = gitTop(io.cwd, 'svclint pre-commit');
   const here: CliIO = { ...io, cwd: top };
   const config = await resolveConfig(here, opts);
-  const inputs = { ...opts, errorOnUnmatchedPattern: false };
+  // HEAD's tree is mostly the same files: the parse cache reads each text once, in this run or an earlier one.
+  const inputs = { ...opts, errorOnUnmatchedPattern: false, cache: true };
   const now = await load(['.'], inputs, here, config);
   const stagedSet = new Set(staged.map((f) => path.relative(top, path.resolve(io.cwd, f)).split(path.sep).join('/')));
   const inStaged = (f: Finding) => f.location !== undefined && stagedSet.has(f.location.file);

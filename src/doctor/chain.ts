@@ -5,6 +5,7 @@ import { isRecord } from '../load/objects.js';
 import { hasReadyEndpoints, liveNodes, podStory, proxyView, publishedEndpoints, rolloutOfPod, workloadOf } from '../graph/live.js';
 import { resolveHost } from '../graph/dns.js';
 import { policyLink } from '../graph/netpol.js';
+import { plural } from '../text.js';
 
 const OK = '✔';
 const BAD = '✘';
@@ -68,7 +69,7 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
     out.push(...externalName(graph, svc));
   } else if (svc.mode === 'manual') {
     const ready = svc.endpointObjects.reduce((n, x) => n + publishedEndpoints(x).ready.length, 0);
-    out.push(`  ${NOTE} no selector: endpoints come from ${svc.endpointObjects.length} hand-made object(s)`);
+    out.push(`  ${NOTE} no selector: endpoints come from ${plural(svc.endpointObjects.length, 'hand-made object')}`);
     out.push(`  ${mark(ready > 0)} endpoints: ${ready} ready address(es)`);
   } else {
     // Unreadable pods are not missing pods: no ✘ may rest on them.
@@ -116,10 +117,10 @@ function selected(graph: ServiceGraph, svc: ServiceNode, findings: Finding[]): s
   const out: string[] = [];
   const sel = Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',');
   const pods = svc.backends.map((t) => ({ t, s: podStory(graph, t.owner) }));
-  out.push(`  ${mark(pods.length > 0)} selector ${sel} matches ${pods.length} pod(s) in ${svc.object.namespace}`);
+  out.push(`  ${mark(pods.length > 0)} selector ${sel} matches ${plural(pods.length, 'pod')} in ${svc.object.namespace}`);
   if (!pods.length) for (const f of findings.filter((x) => x.ruleId === 'selector-no-match' && same(x, svc.object))) out.push(`      ${f.message}`);
   const ready = pods.filter((p) => p.s.ready);
-  if (pods.length) out.push(`  ${mark(ready.length > 0)} readiness: ${ready.length} of ${pods.length} pod(s) ready`);
+  if (pods.length) out.push(`  ${mark(ready.length > 0)} readiness: ${ready.length} of ${plural(pods.length, 'pod')} ready`);
   for (const p of pods.filter((x) => !x.s.ready).slice(0, 10)) {
     const w = workloadOf(graph, p.t.owner);
     out.push(`      ${describe(refOf(p.t.owner))}${w ? ` (${w})` : ''}: ${p.s.reasons.join('; ') || 'not ready'}`);
@@ -138,12 +139,12 @@ function selected(graph: ServiceGraph, svc: ServiceNode, findings: Finding[]): s
     const ok = sp.resolutions.filter((r) => r.targetPort !== undefined);
     if (!sp.resolutions.length) continue;
     const nums = [...new Set(ok.map((r) => r.targetPort))].join(', ');
-    out.push(`  ${mark(ok.length === sp.resolutions.length)} port ${sp.name ?? String(sp.port)}: targetPort ${sp.target.kind === 'invalid' ? '?' : sp.target.value} resolves to ${nums || 'nothing'} on ${ok.length} of ${sp.resolutions.length} pod(s)`);
+    out.push(`  ${mark(ok.length === sp.resolutions.length)} port ${sp.name ?? String(sp.port)}: targetPort ${sp.target.kind === 'invalid' ? '?' : sp.target.value} resolves to ${nums || 'nothing'} on ${ok.length} of ${plural(sp.resolutions.length, 'pod')}`);
   }
   const pub = svc.endpointObjects.map((x) => publishedEndpoints(x));
   const count = (k: 'ready' | 'notReady' | 'terminating') => pub.reduce((n, p) => n + p[k].length, 0);
   const what = svc.endpointObjects.some((x) => x.kind === 'Endpoints') ? 'Endpoints (v1)' : 'EndpointSlices';
-  out.push(`  ${mark(count('ready') > 0)} ${what}: ${svc.endpointObjects.length} object(s), ${count('ready')} ready, ${count('notReady')} not ready, ${count('terminating')} terminating`);
+  out.push(`  ${mark(count('ready') > 0)} ${what}: ${plural(svc.endpointObjects.length, 'object')}, ${count('ready')} ready, ${count('notReady')} not ready, ${count('terminating')} terminating`);
   return out;
 }
 

@@ -5,6 +5,7 @@ import type { Severity } from '../types/finding.js';
 import type { RuleMeta } from '../types/rule.js';
 import type { NetworkPolicySettings } from '../types/graph.js';
 import { UsageError } from '../errors.js';
+import { isTypo } from '../text.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 import { InputBudget, parseSize, readCapped } from '../load/read.js';
 
@@ -55,6 +56,9 @@ export function findConfig(cwd: string): string | undefined {
 }
 
 const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+export const DNS1123_SUBDOMAIN_RE = new RegExp(
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+);
 const DNS1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
 const LABELS = { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } };
@@ -113,6 +117,57 @@ export function configSchema(rules: RuleMeta[]): Record<string, unknown> {
   };
 }
 
+/** The closest of `names` to `word`, as " (did you mean `x`?)", or ''. */
+function closest(word: string, names: readonly string[]): string {
+  const best = names.map((n) => ({ n, d: isTypo(word, n) })).filter((x) => x.d !== undefined).sort((a, b) => a.d! - b.d!)[0];
+  return best ? `; did you mean \`${best.n}\`?` : '';
+}
+
+const PATTERN_WHY: Record<string, string> = {
+  namespace: 'is not a namespace name (a DNS-1123 label: lowercase letters, digits and -, starting and ending with a letter or digit, at most 63 characters)',
+  clusterDomain: 'is not a DNS domain (lowercase labels of letters, digits and -, separated by dots)',
+};
+
+/**
+ * Every problem of a config, one per field: at each path the message the user most likely
+ * needs (an unknown key, with the nearest known one; a value that is not allowed, with the
+ * values that are), and nothing for a parent whose only problem is a child's.
+ */
+function configErrors(errors: import('ajv').ErrorObject[], raw: unknown, rules: RuleMeta[]): string[] {
+  const rank = ['additionalProperties', 'enum', 'pattern', 'maxLength', 'type'];
+  const score = (k: string) => (rank.includes(k) ? rank.indexOf(k) : rank.length);
+  const byPath = new Map<string, import('ajv').ErrorObject[]>();
+  for (const e of errors) {
+    const key = e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath;
+    byPath.set(key, [...(byPath.get(key) ?? []), e]);
+  }
+  const paths = [...byPath.keys()];
+  const out: string[] = [];
+  for (const [p, es] of byPath) {
+    // A oneOf/anyOf at a parent only repeats what its children say.
+    if (paths.some((q) => q !== p && q.startsWith(`${p}/`))) continue;
+    const e = [...es].sort((a, b) => score(a.keyword) - score(b.keyword))[0]!;
+    const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+    const field = where.split('.').pop() ?? '';
+    let text: string;
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys(((e.parentSchema as { properties?: Record<string, unknown> }).properties) ?? {});
+      text = where === 'rules'
+        ? `rules: unknown rule '${extra}'${closest(extra, rules.map((r) => r.id))} (see 'svclint rules')`
+        : `${where ? `${where}: ` : ''}unknown key '${extra}'${closest(extra, known)}`;
+    } else if (e.keyword === 'enum') {
+      text = `${where}: must be one of ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
+    } else if ((e.keyword === 'pattern' || e.keyword === 'maxLength') && PATTERN_WHY[field] && where === field) {
+      text = `${where}: '${String((raw as Record<string, unknown>)[field])}' ${PATTERN_WHY[field]}`;
+    } else {
+      text = `${where || '(top level)'}: ${e.message ?? 'is invalid'}`;
+    }
+    if (!out.includes(text)) out.push(text);
+  }
+  return out.length ? out : ['(top level): is invalid'];
+}
+
 /** Loads and validates a config file. Any problem is a UsageError naming the file and the field. */
 export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Config> {
   const read = await readCapped(file, MAX_CONFIG_BYTES, new InputBudget());
@@ -137,23 +192,9 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
   // module object, which carries `Ajv` too). Take it from whichever is there.
   const ajvModule = (await import('ajv')) as unknown as { Ajv?: typeof import('ajv').Ajv; default: { Ajv: typeof import('ajv').Ajv } };
   const Ajv = ajvModule.Ajv ?? ajvModule.default.Ajv;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   const validate = ajv.compile(configSchema(rules));
-  if (!validate(raw)) {
-    // The most specific error: deepest path first; at one path, what the user most likely meant.
-    const rank = ['enum', 'additionalProperties', 'pattern', 'type'];
-    const score = (k: string) => (rank.includes(k) ? rank.indexOf(k) : rank.length);
-    const e = [...validate.errors!].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || score(a.keyword) - score(b.keyword))[0]!;
-    const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
-    let why = e.message ?? 'is invalid';
-    if (e.keyword === 'additionalProperties') {
-      const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      why = where.endsWith('rules') || where === 'rules' ? `unknown rule '${extra}' (see 'svclint rules')` : `unknown key '${extra}'`;
-    } else if (e.keyword === 'enum') {
-      why = `must be one of ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
-    }
-    throw new UsageError(`invalid config ${file}: ${where}: ${why}`);
-  }
+  if (!validate(raw)) throw new UsageError(`invalid config ${file}: ${configErrors(validate.errors!, raw, rules).join('; ')}`);
   const obj = raw as Record<string, unknown>;
   const cfg = defaultConfig();
   cfg.file = file;

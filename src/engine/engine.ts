@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { toLocation, trustedLocate, trustedLocation } from './locate.js';
 import { inlineLocator, type Locator } from './locate-pool.js';
 import { mark } from '../timing.js';
+import { isTypo } from '../text.js';
 import { annotationSuppression, commentSuppressions, isSuppressed, type Suppression } from './suppress.js';
 
 export class InternalError extends Error {
@@ -101,7 +102,10 @@ function finish(graph: ServiceGraph, rules: readonly Rule[], config: Config, fin
       const where = s.kind === 'comment'
         ? { file: { source: s.file, path: s.file!.path, range: s.offset } }
         : { object: s.object, path: s.path };
-      for (const id of unknown) reports.push({ messageId: 'unknownRule', data: { rule: id }, ...where });
+      for (const id of unknown) {
+        const near = [...byId.keys()].map((n) => ({ n, d: isTypo(id, n) })).filter((x) => x.d !== undefined).sort((a, b) => a.d! - b.d!)[0];
+        reports.push({ messageId: 'unknownRule', data: { rule: id, hint: near ? `; did you mean \`${near.n}\`?` : '' }, ...where });
+      }
       if (idle.length) reports.push({ messageId: 'unused', data: { rules: idle.map((r) => `'${r}'`).join(', ') }, ...where });
       for (const r of reports) kept.push(inRealFiles(toFinding(unused, ruleSetting(unused, config), r), r));
     }

@@ -139,6 +139,7 @@ class ThreadedLocator implements Locator {
 /**
  * A locator with a worker thread, or undefined where the thread's module is not there
  * (the TypeScript sources run under a test runner): positions are then found inline.
+ * @internal
  */
 export function threadedLocator(url = new URL('./locate-worker.js', import.meta.url)): Locator | undefined {
   if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;

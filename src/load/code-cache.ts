@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { cacheDir } from './cache-dir.js';
 
 /**
  * Loads a large generated CommonJS module (the schema validators: 1.4 MB of code) with a
@@ -25,7 +25,9 @@ export function requireWithCodeCache(file: string): unknown {
   } catch {
     return require(file);
   }
-  const dir = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'svclint', 'code-cache');
+  const base = cacheDir(process.env);
+  if (!base) return require(file); // no cache folder (an empty HOME): never one under the working folder
+  const dir = path.join(base, 'code-cache');
   // The path too: a cache keeps the file name its functions report (in stack traces).
   const hash = createHash('sha256').update(source).update(file).update(process.version).update(process.arch).digest('hex').slice(0, 32);
   const cacheFile = path.join(dir, `${path.basename(file)}-${hash}.bin`);

@@ -4,7 +4,8 @@ import type { ObjectOrigin } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 
 /** Options every parse of a manifest uses: YAML 1.1 with scalars read as kubectl reads them. */
-export const PARSE_OPTIONS = { version: '1.1', prettyErrors: false, customTags: kubernetesTags } as const;
+// logLevel 'error': the package's warnings (a map used as a key) would go to stderr as Node warnings; such input is reported as a finding instead.
+export const PARSE_OPTIONS = { version: '1.1', prettyErrors: false, customTags: kubernetesTags, logLevel: 'error' } as const;
 
 export interface LocatedDocument {
   doc: Document.Parsed;

@@ -156,11 +156,11 @@ export function readRegularSync(file: string, cap: number, budget: InputBudget):
 }
 
 /** Reads a stream (stdin) up to the cap; stops reading and refuses it when it goes on. */
-export async function readStreamCapped(stream: NodeJS.ReadableStream & { destroy?: () => void }, cap: number, budget: InputBudget): Promise<ReadOutcome> {
+export async function readStreamCapped(stream: AsyncIterable<string | Uint8Array> & { destroy?: () => void }, cap: number, budget: InputBudget): Promise<ReadOutcome> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     chunks.push(buf);
     total += buf.length;
     budget.take(buf.length);

@@ -41,9 +41,15 @@ export function mermaid(routes: ServiceRoutes[], findings: Finding[]): string {
     (s.mode === 'selector' && (s.ports.every((p) => p.backends.length === 0) || s.ports.some((p) => p.backends.some((b) => b.targetPort === undefined || !b.ready))));
   let shown = routes;
   let hidden = 0;
+  let hiddenBroken = 0;
   if (routes.length > GRAPH_LIMIT) {
     shown = routes.filter(isBroken);
     hidden = routes.length - shown.length;
+    // GitHub renders a Mermaid block of bounded size: at most GRAPH_LIMIT Services, broken or not; the table lists every finding.
+    if (shown.length > GRAPH_LIMIT) {
+      hiddenBroken = shown.length - GRAPH_LIMIT;
+      shown = shown.slice(0, GRAPH_LIMIT);
+    }
   }
   const ids = new Map<string, string>();
   const id = (key: string) => {
@@ -92,8 +98,13 @@ export function mermaid(routes: ServiceRoutes[], findings: Finding[]): string {
       edges.push({ from: skey, to: wkey, text: [...new Set(w.broken.length ? w.broken : w.ports)].join(', '), broken: w.broken.length > 0 });
     }
   }
+  let references = 0;
   for (const f of findings) {
     if (f.category !== 'reference' || !f.object) continue;
+    if (++references > GRAPH_LIMIT) {
+      hiddenBroken++;
+      continue;
+    }
     const ns = f.object.namespace ?? '';
     const rkey = `ref:${f.object.kind}/${ns}/${f.object.name}`;
     node(ns, rkey, `${f.object.kind} ${f.object.name}`, 'broken');
@@ -105,11 +116,15 @@ export function mermaid(routes: ServiceRoutes[], findings: Finding[]): string {
     out.push(`  subgraph ${id(`ns:${ns}`)}["namespace ${label(ns || 'cluster')}"]`, ...lines, '  end');
   }
   const seen = new Set<string>();
+  const red: number[] = [];
   for (const e of edges) {
     const line = e.broken ? `  ${id(e.from)} -. "${label(e.text)}" .-x ${id(e.to)}` : `  ${id(e.from)} -->${e.text ? `|"${label(e.text)}"|` : ''} ${id(e.to)}`;
-    if (!seen.has(line)) out.push(line);
+    if (seen.has(line)) continue;
     seen.add(line);
+    if (e.broken) red.push(seen.size - 1); // Mermaid numbers links in the order they are written
+    out.push(line);
   }
+  if (red.length) out.push(`  linkStyle ${red.join(',')} stroke:#d33,stroke-width:2px,color:#d33`);
   out.push(
     '  classDef service fill:#e8f1ff,stroke:#3572c6',
     '  classDef workload fill:#eafbea,stroke:#2e8b57',
@@ -119,6 +134,7 @@ export function mermaid(routes: ServiceRoutes[], findings: Finding[]): string {
     '```',
   );
   if (hidden > 0) out.push('', `${plural(hidden, 'healthy Service')} not drawn (more than ${GRAPH_LIMIT} Services in the run).`);
+  if (hiddenBroken > 0) out.push('', `${plural(hiddenBroken, 'more broken object')} not drawn (the picture shows at most ${GRAPH_LIMIT}); the table lists every finding.`);
   return out.join('\n');
 }
 

@@ -58,6 +58,8 @@ export function formatStylish(input: ReportInput, opts: StylishOptions): string 
   const scope = s.scope ?? `${plural(s.files, 'file')} (${plural(s.objects, 'object')}, ${plural(s.services, 'Service')})`;
   if (input.findings.length === 0 && s.notChecked?.length) {
     out.push(`${paint('yellow', '!')} no problems found in what could be read, ${scope}; not checked: ${s.notChecked.join(', ')}`);
+  } else if (input.findings.length === 0 && s.hidden) {
+    out.push(`${paint('green', '✔')} no errors in ${scope}; ${plural(s.hidden, 'warning or info finding', 'warning and info findings')} not shown (--quiet)`);
   } else if (input.findings.length === 0) {
     out.push(`${paint('green', '✔')} no problems in ${scope}`);
   } else {

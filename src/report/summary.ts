@@ -15,6 +15,8 @@ export interface Summary {
   notChecked?: string[];
   /** --new-from-rev: how the findings compare with the base revision's (the report holds the new ones). */
   comparison?: Comparison;
+  /** Findings --quiet leaves out (warnings and infos), so "no problems" is not claimed over them. */
+  hidden?: number;
 }
 
 export interface Comparison {

@@ -9,6 +9,8 @@ export interface RuleMeta {
   description: string;
   category: Category;
   severity: Severity;
+  /** The rule reads a cluster's live state: it runs only in `svclint doctor`. */
+  liveOnly?: boolean;
   /** Message templates by id; `{{key}}` is replaced by the report's data. */
   messages: Record<string, string>;
   /** One imperative sentence ending with a period. */

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-RQZZO7FT.js";import"./chunk-3TLNJEXN.js";import"./chunk-XZY546EQ.js";import"./chunk-XMP3NW5O.js";import"./chunk-3BULTSLZ.js";import"./chunk-3SVEPOIC.js";import"./chunk-KCMPSI74.js";import"./chunk-KSG5KKCH.js";import"./chunk-LXBZUO33.js";import"./chunk-GTGJFM62.js";import"./chunk-VWLSEIAT.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};

@@ -1,0 +1,31 @@
+import type { Severity } from '../types/finding.js';
+import type { RuleMeta } from '../types/rule.js';
+import type { NetworkPolicySettings } from '../types/graph.js';
+export type RuleSetting = Severity | 'off';
+export interface RuleConfig {
+    severity?: RuleSetting;
+    options?: Record<string, unknown>;
+}
+export interface Config {
+    rules: Record<string, RuleConfig>;
+    ignore: string[];
+    namespace?: string;
+    clusterDomain: string;
+    failLevel?: Severity;
+    kubernetesVersion: string;
+    /** Cluster DNS, the ingress controller and pod CIDRs, for NetworkPolicy. */
+    networkPolicy?: NetworkPolicySettings;
+    /** Cap on all inputs of a run together, in bytes. */
+    maxInputBytes?: number;
+    /** Folder of the config file: ignore globs are relative to it. */
+    base?: string;
+    file?: string;
+}
+export declare const CONFIG_NAMES: string[];
+export declare function defaultConfig(): Config;
+/** Finds `.svclint.yaml` in `cwd` or the nearest parent folder. */
+export declare function findConfig(cwd: string): string | undefined;
+export declare const DNS1123_SUBDOMAIN_RE: RegExp;
+export declare function configSchema(rules: RuleMeta[]): Record<string, unknown>;
+/** Loads and validates a config file. Any problem is a UsageError naming the file and the field. */
+export declare function loadConfig(file: string, rules: RuleMeta[]): Promise<Config>;

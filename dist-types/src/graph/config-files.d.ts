@@ -1,0 +1,10 @@
+import { type HostRef } from './hosts.js';
+/**
+ * Hosts in a configuration file mounted from a ConfigMap key, read by the file's format
+ * rather than by a pattern over its text: YAML and JSON values under their keys,
+ * `.properties`/INI/TOML/env lines, nginx upstreams and `*_pass` targets, HAProxy `server`
+ * lines, Envoy `socket_address`, Prometheus `targets`, ZooKeeper `server.N=` lists.
+ * A value in a position that can only hold a host (`host: cart`, `server cart:7070;`) is
+ * marked `position`. Undefined when the text is not in a format read here.
+ */
+export declare function configFileHosts(key: string, text: string): HostRef[] | undefined;

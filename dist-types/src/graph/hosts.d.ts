@@ -1,0 +1,28 @@
+/** Finds hostnames (and ports) in configuration strings: URLs, host:port, whole-value names. */
+export interface HostRef {
+    /** The text as written (`http://api:8080`). */
+    text: string;
+    host: string;
+    port?: number;
+    /** The port a URL's scheme implies when it names none (`http` → 80, `https` → 443). */
+    defaultPort?: number;
+    /** An SRV name: `_<port-name>._<proto>.<host>`. */
+    srv?: {
+        port: string;
+        protocol: string;
+    };
+    /** Written with a trailing dot (`api.shop.svc.cluster.local.:80`): an absolute name, no search path. */
+    absolute?: boolean;
+    /** In a position that holds only a host (a URL's authority, a whole value under a host key, an upstream): a bare name there is a host. */
+    position?: boolean;
+    /** A `namespace/name` reference (controller flags, `…service`/`…backend` values): `host` is `<name>.<namespace>`. */
+    namespaced?: {
+        namespace: string;
+        name: string;
+    };
+}
+/** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
+export declare const HOST_KEY: RegExp;
+export declare function findHosts(value: string, key?: string): HostRef[];
+/** Host lists a program answers to or leaves alone rather than dials (`ALLOWED_HOSTS`, `NO_PROXY`). */
+export declare const NOT_DIALLED_KEY: RegExp;

@@ -1,0 +1,20 @@
+import type { K8sObject } from '../types/object.js';
+import type { GraphSettings, PodTemplate, ServiceGraph } from '../types/graph.js';
+import type { LoadProblem } from '../types/problem.js';
+import type { SourceFile } from '../types/source.js';
+/**
+ * Builds the one graph of a run: every Service with the pod templates its selector picks
+ * (same resolved namespace, template labels), FindPort per port and template, and the
+ * hand-written endpoints of selectorless Services.
+ */
+export declare function buildGraph(objects: K8sObject[], settings: GraphSettings, loadProblems?: LoadProblem[], files?: SourceFile[]): ServiceGraph;
+/** Identity of a template's owner: objects with the same identity are one object in a cluster. */
+export declare function workloadKey(t: PodTemplate): string;
+/**
+ * Groups items by their template's owner identity. The same workload defined twice in one
+ * run (variants, overlays, copies) is one object in a cluster: callers treat the variants
+ * of one workload together instead of reporting each copy.
+ */
+export declare function byWorkload<T extends {
+    template: PodTemplate;
+}>(items: T[]): T[][];

@@ -1,0 +1,59 @@
+import type { K8sObject, Path } from '../types/object.js';
+import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
+/** A Service that an object of another kind sends traffic to, by name. */
+export interface ServiceRef {
+    object: K8sObject;
+    /** Where the Service name (or host) is written. */
+    path: Path;
+    name: string;
+    namespace: string;
+    port?: {
+        number?: number;
+        name?: string;
+    };
+    portPath?: Path;
+    /** How the referrer calls the field, for messages: `destination host`, `canaryService`. */
+    field: string;
+}
+/**
+ * One row per kind: where its Service references live. `at` is a path with `*` for every
+ * list item; under it, `name` is the Service name (or, with `host`, a DNS host that
+ * short names make relative to the object's namespace, as Istio does), `namespace` the
+ * Service's namespace when the kind allows another, and `port` its port (a number, or a
+ * Service port name where the kind allows one). `kind` filters entries that name another
+ * kind of backend (Traefik's `TraefikService`).
+ */
+interface Row {
+    kind: string;
+    group: RegExp;
+    at: string;
+    name: string;
+    host?: boolean;
+    namespace?: string;
+    port?: string;
+    kindField?: string;
+}
+export declare const REFERRERS: readonly Row[];
+/** The Service references of every object of a kind in the table. */
+export declare function serviceRefs(graph: ServiceGraph): ServiceRef[];
+/** A port name a monitor scrapes, and the objects it looks for it on. */
+export interface MonitorPort {
+    object: K8sObject;
+    path: Path;
+    port: string;
+    kind: 'service' | 'pod';
+    services: ServiceNode[];
+    templates: PodTemplate[];
+}
+/**
+ * prometheus-operator ServiceMonitor `endpoints[].port` names a port of the Services its
+ * selector picks (by the Services' own labels); PodMonitor `podMetricsEndpoints[].port` a
+ * container port of the pods it picks. Only ports given by name are listed.
+ */
+export declare function monitorPorts(graph: ServiceGraph): MonitorPort[];
+/**
+ * Whether two objects come from one folder tree (the same folder, or one above the other):
+ * evidence that they belong to one application. Objects read from a cluster always do.
+ */
+export declare function sameTree(a: K8sObject, b: K8sObject): boolean;
+export {};

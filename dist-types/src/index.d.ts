@@ -1,0 +1,15 @@
+export { lint, lintText, buildFromFiles, type LintInput, type LintResult } from './lint.js';
+export { discover } from './load/discover.js';
+export { computeRoutes, formatRoutesText, type ServiceRoutes } from './graph/routes.js';
+export { defaultConfig, findConfig, type Config } from './engine/config.js';
+import { type Config } from './engine/config.js';
+import type { RuleMeta } from './types/rule.js';
+/** Reads and validates a `.svclint.yaml`; rule ids are checked against `rules` (default: every built-in rule). */
+export declare function loadConfig(file: string, rules?: readonly RuleMeta[]): Promise<Config>;
+export { format, FORMATS, type Format } from './report/index.js';
+export { RULES } from '../rules/index.js';
+export type { Finding, Location, Severity, Category, RelatedInfo } from './types/finding.js';
+export type { K8sObject, ObjectRef, Path } from './types/object.js';
+export type { ServiceGraph, ServiceNode, PodTemplate } from './types/graph.js';
+export type { Rule, RuleMeta, RuleContext, RuleReport } from './types/rule.js';
+export type { SourceFile } from './types/source.js';

@@ -1,0 +1,7 @@
+/** Kubernetes versions whose API schemas svclint bundles (rules/schema-invalid/generated). */
+export declare const KUBERNETES_VERSIONS: readonly ['1.34', '1.35', '1.36', '1.37'];
+export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
+export declare const DEFAULT_KUBERNETES_VERSION: KubernetesVersion;
+/** The kinds validated against those schemas, as `apiVersion/kind`. */
+export declare const SCHEMA_KINDS: readonly ['v1/Service', 'v1/Endpoints', 'v1/Pod', 'v1/ReplicationController', 'v1/ConfigMap', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet', 'apps/v1/ReplicaSet', 'batch/v1/Job', 'batch/v1/CronJob', 'discovery.k8s.io/v1/EndpointSlice', 'networking.k8s.io/v1/Ingress'];
+export declare function hasSchema(apiVersion: string, kind: string): boolean;

@@ -1,0 +1,40 @@
+import { LineCounter, type Document } from 'yaml';
+import { kubernetesTags } from './scalars.js';
+import type { ObjectOrigin } from '../types/object.js';
+import type { SourceFile } from '../types/source.js';
+/** Options every parse of a manifest uses: YAML 1.1 with scalars read as kubectl reads them. */
+export declare const PARSE_OPTIONS: {
+    readonly version: '1.1';
+    readonly prettyErrors: false;
+    readonly customTags: typeof kubernetesTags;
+    readonly logLevel: 'error';
+};
+export interface LocatedDocument {
+    doc: Document.Parsed;
+    /** Add to the document's node offsets to get offsets in the file. */
+    offset: number;
+}
+/**
+ * The most recently used of a bounded number of values, made on demand: node trees are
+ * many times the size of their text, and findings come document by document, so a few
+ * dozen kept are as good as all of them (at 100,000 objects, all of them were 170 MB).
+ */
+export declare class Recent<V> {
+    private readonly keep;
+    private readonly values;
+    constructor(keep: number);
+    get(key: string, make: () => V): V;
+}
+/** Node trees kept for positions, per thread. */
+export declare const KEEP_DOCUMENTS = 64;
+/** A key for the document an origin is in, the same for every object of that document. */
+export declare function documentKey(origin: ObjectOrigin): string;
+/**
+ * The nodes of one document, with ranges, for mapping a path to a position. A run keeps
+ * only plain values in memory; the nodes of a document are built again from its slice of
+ * the text when a finding in it needs a position, and the most recent ones are kept.
+ * Parsing is deterministic and documents are independent, so the nodes are the same
+ * however often they are built.
+ */
+export declare function documentAt(origin: ObjectOrigin): LocatedDocument;
+export declare function lineCounterOf(file: SourceFile): LineCounter;

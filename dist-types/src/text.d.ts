@@ -1,0 +1,12 @@
+/** Small wording helpers shared by rules, so messages read the same everywhere. */
+/** Quotes a name or value; very long ones are shortened so a hostile input cannot flood the output. */
+export declare const code: (s: string | number) => string;
+export declare function clip(s: string, max?: number): string;
+export declare const pair: (k: string, v: string) => string;
+export declare function selectorText(sel: Record<string, string>): string;
+export declare function list(items: string[], max?: number): string;
+export declare function plural(n: number, word: string, many?: string): string;
+/** Levenshtein distance, bounded: returns max+1 as soon as it is exceeded. */
+export declare function editDistance(a: string, b: string, max?: number): number;
+/** Close enough to be a typo: a couple of characters, or a third of the word. */
+export declare function isTypo(a: string, b: string): number | undefined;

@@ -1,0 +1,40 @@
+import type { ObjectRef } from './object.js';
+export type Severity = 'error' | 'warning' | 'info';
+export type Category = 'syntax' | 'schema' | 'selector' | 'endpoints' | 'port' | 'dns' | 'reference';
+export declare const SEVERITIES: readonly Severity[];
+export declare const CATEGORIES: readonly Category[];
+export declare function severityRank(s: Severity): number;
+/**
+ * A 1-based source range; `endColumn` is exclusive (the column just past the range), as in
+ * SARIF. A finding in a renderer's output that maps to no exact line of a real file has a
+ * file and no range.
+ */
+export interface Location {
+    file: string;
+    line?: number;
+    column?: number;
+    endLine?: number;
+    endColumn?: number;
+    /** Set when the finding is in a renderer's output (helm template, kustomize build) for this file. */
+    rendered?: 'helm' | 'kustomize';
+}
+export interface RelatedInfo {
+    message: string;
+    object?: ObjectRef;
+    path?: string;
+    location?: Location;
+}
+export interface Finding {
+    ruleId: string;
+    messageId: string;
+    category: Category;
+    severity: Severity;
+    message: string;
+    /** The values filled into the message template (the fingerprint reads them, not the wording). */
+    data?: Record<string, string | number>;
+    remediation: string;
+    object?: ObjectRef;
+    path: string;
+    location?: Location;
+    related: RelatedInfo[];
+}

@@ -1,0 +1,189 @@
+import type { K8sObject, Path } from './object.js';
+import type { PodTemplate, ServiceNode, ServicePortNode } from './graph.js';
+/**
+ * The resolver a pod gets, as the kubelet writes its resolv.conf (pkg/kubelet/network/dns):
+ * - `ClusterFirst` (the default) and `ClusterFirstWithHostNet`: the cluster DNS, search path
+ *   `<ns>.svc.<domain> svc.<domain> <domain>` plus the node's, `ndots:5`;
+ * - `ClusterFirst` on a `hostNetwork: true` pod falls back to `Default`;
+ * - `Default`: the node's own resolv.conf, which knows no cluster names;
+ * - `None`: nothing but what `dnsConfig` lists.
+ * Under every policy `dnsConfig` nameservers and searches are appended and its options
+ * override.
+ */
+export type PodResolver = {
+    kind: 'cluster';
+    extraSearches: string[];
+} | {
+    kind: 'node';
+    why: 'default' | 'host-network';
+    path: Path;
+} | {
+    kind: 'none';
+    path: Path;
+    searches: string[];
+    nameservers: string[];
+    /** Whether a nameserver is the cluster DNS: yes (the run's kube-dns ClusterIP), no (every one is a public address, never a ClusterIP), or the run cannot tell. */
+    clusterDns: 'yes' | 'no' | 'unknown';
+};
+/** Where a pod reads a configuration value that may name a host. */
+export interface ReferenceSite {
+    /** The object that holds the text: a workload (env, args, command) or a ConfigMap. */
+    object: K8sObject;
+    path: Path;
+    /** The namespace whose pods' resolver reads the value. */
+    namespace: string;
+    /** Human words for the place (`env \`DB\` of container \`app\``). */
+    where: string;
+    /** The env name or ConfigMap key, when the value sits under one. */
+    key?: string;
+    /** The pod templates that read the value (a ConfigMap's consumers; empty when none in the run). */
+    clients: readonly PodTemplate[];
+    /**
+     * Where Kubernetes expands `$(VAR)` in the value (container env, args, command): the
+     * variables the container defines itself (for an env value, those defined before it);
+     * undefined for text it does not expand. With
+     * `envFrom` the container may define any name, so links are not judged there.
+     */
+    expands?: {
+        defined: ReadonlySet<string>;
+        envFrom: boolean;
+    };
+}
+/** What a hostname means to the resolver of a pod in a namespace (search path, ndots:5). */
+export type DnsResolution = {
+    kind: 'service';
+    service: ServiceNode;
+    namespace: string;
+    form: 'short' | 'namespaced' | 'fqdn' | 'link';
+} | {
+    kind: 'pod';
+    service: ServiceNode;
+    namespace: string;
+    host: string;
+} | {
+    kind: 'missing';
+    name: string;
+    namespace: string;
+    form: 'short' | 'namespaced' | 'fqdn';
+} | {
+    kind: 'short-elsewhere';
+    name: string;
+    namespaces: string[];
+} | {
+    kind: 'swapped';
+    service: ServiceNode;
+} | {
+    kind: 'wrong-domain';
+    domain: string;
+    name: string;
+    namespace: string;
+} | {
+    kind: 'statefulset-pod';
+    pod: string;
+    statefulSet: string;
+    serviceName?: string;
+    namespace: string;
+} | {
+    kind: 'pod-not-headless';
+    service: ServiceNode;
+    host: string;
+}
+/** A name under the cluster domain that is not `…svc.<domain>` or `…pod.<domain>` (CoreDNS answers NXDOMAIN). */
+ | {
+    kind: 'outside-zone';
+    service?: ServiceNode;
+}
+/** `<svc>.svc[.<domain>]`: the namespace label is missing. */
+ | {
+    kind: 'no-namespace';
+    name: string;
+    services: ServiceNode[];
+}
+/** The host is a workload (Pod, Deployment, StatefulSet…) of that namespace, not a Service. */
+ | {
+    kind: 'workload';
+    workload: PodTemplate;
+    namespace: string;
+}
+/** `<x>.<ns>.pod.<domain>` where `<x>` is not a dashed IP address: pod A records are named by IP only. */
+ | {
+    kind: 'pod-record-not-ip';
+    label: string;
+    namespace: string;
+}
+/** A StatefulSet pod name under a Service that does not govern it, or with an ordinal the set never creates. */
+ | {
+    kind: 'statefulset-pod-invalid';
+    problem: 'service' | 'ordinal';
+    pod: string;
+    workload: PodTemplate;
+    service: ServiceNode;
+    serviceName?: string;
+    range: readonly [number, number | undefined];
+}
+/** `<host>.<svc>.<ns>.svc…` where no pod the headless Service selects has that hostname. */
+ | {
+    kind: 'pod-unknown';
+    service: ServiceNode;
+    host: string;
+    known: string[];
+    noHostname?: PodTemplate;
+}
+/** A name with a trailing dot that is not fully qualified: absolute, so no search path completes it. */
+ | {
+    kind: 'absolute-partial';
+    target: DnsResolution & {
+        kind: 'service' | 'pod';
+    };
+    suggest: string;
+}
+/**
+ * A cluster name the reading pod cannot resolve because of its own DNS settings: its resolver
+ * is the node's (`dnsPolicy: Default`, or `ClusterFirst` with `hostNetwork`), or `dnsPolicy: None`
+ * with no cluster DNS nameserver (`none-external`: proven; `none-unknown`: the run cannot tell)
+ * or with searches that never complete the name (`none-search`).
+ */
+ | {
+    kind: 'pod-dns';
+    problem: 'node' | 'none-external' | 'none-unknown' | 'none-search';
+    target: DnsResolution & {
+        kind: 'service' | 'pod';
+    };
+    client: PodTemplate;
+    resolver: PodResolver;
+    fqdn: boolean;
+}
+/** `$(FOO_SERVICE_HOST)`: a Service-link variable whose Service the kubelet does not inject. */
+ | {
+    kind: 'link-missing';
+    variable: string;
+    name: string;
+    namespace: string;
+    reason: 'missing' | 'disabled' | 'headless' | 'port';
+    service?: ServiceNode;
+} | {
+    kind: 'unknown';
+};
+/** One host a pod dials, found in configuration text, with what it resolves to. */
+export interface ReferenceEdge {
+    site: ReferenceSite;
+    /** The text as written (`http://api:8080`). */
+    text: string;
+    host: string;
+    /** The port as written, when the text has one. */
+    port?: number;
+    /** The port a client uses when the text names none (`http://` → 80, `https://` → 443). */
+    defaultPort?: number;
+    /** For an SRV name (`_http._tcp.api.shop.svc…`): the port name and protocol it asks for. */
+    srv?: {
+        port: string;
+        protocol: string;
+    };
+    /** Written as `namespace/name` (a controller flag or config value), not as a DNS name. */
+    namespaced?: boolean;
+    /** Found where only a host can stand (a URL's authority, a whole value under a host key, an nginx upstream server). */
+    position?: boolean;
+    resolution: DnsResolution;
+    /** The Service port the connection reaches, when the host resolves to a Service and the port is one it exposes. */
+    servicePort?: ServicePortNode;
+}

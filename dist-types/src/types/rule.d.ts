@@ -1,0 +1,52 @@
+import type { K8sObject, Path } from './object.js';
+import type { Category, Severity } from './finding.js';
+import type { ServiceGraph } from './graph.js';
+import type { SourceFile } from './source.js';
+/** What a rule is, as data: tools read it without running the rule. */
+export interface RuleMeta {
+    id: string;
+    description: string;
+    category: Category;
+    severity: Severity;
+    /** The rule reads a cluster's live state: it runs only in `svclint doctor`. */
+    liveOnly?: boolean;
+    /** Message templates by id; `{{key}}` is replaced by the report's data. */
+    messages: Record<string, string>;
+    /** One imperative sentence ending with a period. */
+    remediation: string;
+    /** JSON schema of the rule's options (validated with the config). */
+    options?: Record<string, unknown>;
+    defaultOptions?: Record<string, unknown>;
+}
+export interface RelatedReport {
+    object: K8sObject;
+    path: Path;
+    message: string;
+}
+export interface RuleReport {
+    messageId: string;
+    data?: Record<string, string | number>;
+    /** The object the finding is about, and the path inside it. */
+    object?: K8sObject;
+    path?: Path;
+    /** For findings about a file rather than an object (syntax errors). */
+    file?: {
+        source?: SourceFile;
+        path: string;
+        range?: [number, number];
+    };
+    related?: RelatedReport[];
+    /** A lower severity for this report; used only when the user did not configure the rule. */
+    severity?: Severity;
+    /** Overrides the rule's remediation for this report. */
+    remediation?: string;
+}
+export interface RuleContext {
+    graph: ServiceGraph;
+    options: Record<string, unknown>;
+    report(r: RuleReport): void;
+}
+export interface Rule {
+    meta: RuleMeta;
+    check(ctx: RuleContext): void;
+}

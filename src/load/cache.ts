@@ -1,0 +1,200 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SourceFile } from '../types/source.js';
+import { VERSION } from '../version.js';
+import { parseAll, type ParseResult } from './parse-pool.js';
+import { cacheDir } from './cache-dir.js';
+
+export { cacheDir };
+
+/**
+ * A cache of parse results for repeated runs (`--cache`, and always in the pre-commit hook):
+ * a file whose text was parsed before by the same svclint version is not parsed again.
+ *
+ * - Key: a SHA-256 of the svclint version, whether the file is held to JSON (a `.json`
+ *   name: parse.ts) and the text. Nothing else changes what parsing gives: the config and
+ *   the command line act on the parsed values later, so a change of config misses nothing.
+ * - Where: `$XDG_CACHE_HOME/svclint` (only an absolute XDG_CACHE_HOME counts, as the XDG
+ *   spec says), else `$HOME/.cache/svclint`; with neither there is no cache. Never the
+ *   working folder.
+ * - One file of lines `key \t last-used \t checksum \t JSON`; a line is checked (its
+ *   SHA-256) and read only when a run needs it, so a run pays for the files it has, not
+ *   for the whole cache. A line that fails its checksum or does not read back is dropped
+ *   and the file is parsed; a file that is not ours (another header) is ignored and
+ *   replaced. The cache is only ever trusted for speed: what it holds is what parsing the
+ *   same text gives (test/cache.test.ts lints with and without it and compares).
+ * - Size: at most `maxBytes` (64 MiB by default, SVCLINT_CACHE_MAX_BYTES); the entries
+ *   used longest ago go first.
+ * - Concurrent runs: written to a temporary file and renamed over the cache, so a reader
+ *   sees the old file or the new one, never half of one; the last writer wins, and a run
+ *   that loses only misses entries next time.
+ * - Values JSON cannot carry exactly (a negative zero, a non-finite number) are not cached.
+ */
+
+const HEADER = `svclint-parse-cache 1 ${VERSION}`;
+export const CACHE_FILE = 'parse-cache.v1';
+export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+/** A used entry's time is written again only when it is older than this (not on every run). */
+const TOUCH_AFTER_MS = 24 * 3600 * 1000;
+
+interface Entry {
+  /** Last used, in ms since the epoch. */
+  t: number;
+  sum: string;
+  json: string;
+}
+
+const sum = (key: string, json: string) => createHash('sha256').update(key).update('\t').update(json).digest('hex').slice(0, 32);
+
+/** JSON text of a result, or undefined when JSON would not give the same values back. */
+function exactJson(result: ParseResult): string | undefined {
+  let exact = true;
+  const json = JSON.stringify(result, function (this: Record<string, unknown>, k, v: unknown) {
+    const raw = this[k]; // before toJSON (a Date arrives here as a string)
+    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+      const proto = Object.getPrototypeOf(raw);
+      if (proto !== Object.prototype && proto !== null) exact = false;
+    }
+    if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) exact = false;
+    else if (v === undefined && Array.isArray(this)) exact = false;
+    else if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') exact = false;
+    return v;
+  });
+  return exact ? json : undefined;
+}
+
+export class ParseCache {
+  private entries = new Map<string, Entry>();
+  private changed = false;
+  readonly file: string | undefined;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly dir: string | undefined,
+    readonly maxBytes = DEFAULT_CACHE_MAX_BYTES,
+    private readonly now = Date.now(),
+  ) {
+    this.file = dir ? path.join(dir, CACHE_FILE) : undefined;
+    if (this.file) this.read(this.file);
+  }
+
+  private read(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return; // none yet, or unreadable: no cache
+    }
+    const lines = text.split('\n');
+    if (lines[0] !== HEADER) {
+      this.changed = true; // another version's or not ours: replaced on save
+      return;
+    }
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const a = line.indexOf('\t');
+      const b = line.indexOf('\t', a + 1);
+      const c = line.indexOf('\t', b + 1);
+      if (a < 0 || b < 0 || c < 0) continue;
+      const t = Number(line.slice(a + 1, b));
+      if (!Number.isFinite(t)) continue;
+      this.entries.set(line.slice(0, a), { t, sum: line.slice(b + 1, c), json: line.slice(c + 1) });
+    }
+  }
+
+  static key(file: Pick<SourceFile, 'path' | 'text'>): string {
+    return createHash('sha256').update(VERSION).update(/\.json$/i.test(file.path) ? '\0json\0' : '\0yaml\0').update(file.text).digest('hex');
+  }
+
+  get(key: string): ParseResult | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    let value: ParseResult | undefined;
+    if (sum(key, e.json) === e.sum) {
+      try {
+        const v = JSON.parse(e.json) as ParseResult;
+        if (v && Array.isArray(v.docs) && Array.isArray(v.problems)) value = v;
+      } catch {
+        // not what we wrote: dropped below
+      }
+    }
+    if (!value) {
+      this.entries.delete(key);
+      this.changed = true;
+      return undefined;
+    }
+    if (this.now - e.t > TOUCH_AFTER_MS) {
+      e.t = this.now;
+      this.changed = true;
+    }
+    return value;
+  }
+
+  set(key: string, result: ParseResult): void {
+    const json = exactJson(result);
+    if (json === undefined || json.includes('\n')) return; // JSON.stringify never writes a raw newline; kept as a guard
+    this.entries.set(key, { t: this.now, sum: sum(key, json), json });
+    this.changed = true;
+  }
+
+  /** Writes the cache when this run changed it, pruned to its size, by an atomic rename. Failures only cost the next run time. */
+  save(): void {
+    if (!this.file || !this.changed) return;
+    const sorted = [...this.entries].sort((x, y) => y[1].t - x[1].t);
+    const lines = [HEADER];
+    let bytes = HEADER.length + 1;
+    for (const [key, e] of sorted) {
+      const line = `${key}\t${e.t}\t${e.sum}\t${e.json}`;
+      bytes += Buffer.byteLength(line) + 1;
+      if (bytes > this.maxBytes) break;
+      lines.push(line);
+    }
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(this.dir!, { recursive: true, mode: 0o700 });
+      writeFileSync(tmp, lines.join('\n') + '\n', { mode: 0o600 });
+      renameSync(tmp, this.file);
+      this.changed = false;
+    } catch {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+const open = new Map<string, ParseCache>();
+
+/** The cache for this environment (one per process: the hook's two loads share it); SVCLINT_CACHE_MAX_BYTES sets its size. */
+export function openParseCache(env: NodeJS.ProcessEnv): ParseCache {
+  const max = Number(env.SVCLINT_CACHE_MAX_BYTES);
+  const dir = cacheDir(env);
+  const id = `${dir}\0${max}`;
+  let cache = open.get(id);
+  if (!cache) open.set(id, (cache = new ParseCache(dir, Number.isSafeInteger(max) && max > 0 ? max : DEFAULT_CACHE_MAX_BYTES)));
+  return cache;
+}
+
+/** parseAll(), with the results the cache has taken from it and the rest parsed and added. */
+export async function parseAllCached(files: SourceFile[], cache: ParseCache): Promise<ParseResult[]> {
+  const keys = files.map((f) => ParseCache.key(f));
+  const results: (ParseResult | undefined)[] = keys.map((k) => cache.get(k));
+  const missing = files.filter((_, i) => !results[i]);
+  cache.hits += files.length - missing.length;
+  cache.misses += missing.length;
+  if (missing.length) {
+    const parsed = await parseAll(missing);
+    let j = 0;
+    results.forEach((r, i) => {
+      if (r) return;
+      results[i] = parsed[j++]!;
+      cache.set(keys[i]!, results[i]!);
+    });
+  }
+  cache.save();
+  return results as ParseResult[];
+}

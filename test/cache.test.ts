@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli, corpusOrSkip, CORPUS, ROOT, tempTree } from './helpers.js';
+import { cacheDir, CACHE_FILE, ParseCache, parseAllCached } from '../src/load/cache.js';
+import { parseAll } from '../src/load/parse-pool.js';
+
+const xdg = () => mkdtempSync(path.join(tmpdir(), 'svclint-xdg-'));
+const cacheFile = (home: string) => path.join(home, 'svclint', CACHE_FILE);
+
+/** Findings as JSON, without the timing-free parts that differ between runs (none expected). */
+function lintJson(args: string[], env: Record<string, string | undefined>, cwd = ROOT) {
+  const r = cli([...args, '-f', 'json'], { env, cwd });
+  expect(r.stderr).toBe('');
+  return { code: r.code, out: r.stdout };
+}
+
+describe('the parse cache (--cache)', () => {
+  it('lives in $XDG_CACHE_HOME/svclint, else ~/.cache/svclint; none with an empty HOME or a relative XDG_CACHE_HOME', () => {
+    expect(cacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/svclint');
+    expect(cacheDir({ XDG_CACHE_HOME: 'rel/cache', HOME: '/home/u' })).toBe('/home/u/.cache/svclint');
+    expect(cacheDir({ HOME: '/home/u' })).toBe('/home/u/.cache/svclint');
+    expect(cacheDir({ HOME: '' })).toBeUndefined();
+    expect(cacheDir({ XDG_CACHE_HOME: 'rel', HOME: '' })).toBeUndefined();
+    expect(cacheDir({})).toBe(path.join(homedir(), '.cache', 'svclint')); // HOME unset: the account's home
+  });
+
+  it('gives the same findings with and without it, cold and warm, on the fixtures (a differential test)', () => {
+    const home = xdg();
+    const args = ['fixtures/demo', 'rules', '--no-error-on-unmatched-pattern'];
+    const plain = lintJson(args, { XDG_CACHE_HOME: home });
+    expect(existsSync(cacheFile(home))).toBe(false); // off unless asked for
+    const cold = lintJson([...args, '--cache'], { XDG_CACHE_HOME: home });
+    expect(existsSync(cacheFile(home))).toBe(true);
+    const warm = lintJson([...args, '--cache'], { XDG_CACHE_HOME: home });
+    expect(JSON.parse(plain.out).findings.length).toBeGreaterThan(50);
+    expect(cold).toEqual(plain);
+    expect(warm).toEqual(plain);
+  });
+
+  it.skipIf(!corpusOrSkip('the corpus part of the cache differential test'))('gives the same parse results as parsing, for every corpus file, through a written and re-read cache', async () => {
+    const files: { path: string; text: string }[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(ya?ml|json)$/.test(e.name) && files.length < 600) files.push({ path: p, text: readFileSync(p, 'utf8') });
+      }
+    };
+    walk(CORPUS);
+    const home = xdg();
+    const want = await parseAll(files, 1);
+    await parseAllCached(files, new ParseCache(path.join(home, 'svclint')));
+    const again = new ParseCache(path.join(home, 'svclint'));
+    const got = await parseAllCached(files, again);
+    expect(again.hits).toBe(files.length);
+    expect(got).toEqual(want);
+  }, 300_000);
+
+  it('keeps values JSON cannot carry exactly out of it (negative zero, infinities, holes) and parses them each time', () => {
+    const c = new ParseCache(path.join(xdg(), 'svclint'));
+    const doc = (value: unknown) => ({ docs: [{ index: 0, range: [0, 1] as [number, number], value }], problems: [] });
+    c.set('negative-zero', doc({ a: -0 }));
+    c.set('infinity', doc({ a: [Infinity] }));
+    c.set('nan', doc({ a: NaN }));
+    c.set('hole', doc({ a: [1, undefined] }));
+    c.set('date', doc({ a: new Date(0) }));
+    expect(c.size).toBe(0);
+    c.set('plain', doc({ a: 0, b: ['x', null, { __proto__: 1 }], c: '\ud800' }));
+    expect(c.size).toBe(1);
+    expect(c.get('plain')).toEqual(doc({ a: 0, b: ['x', null, { __proto__: 1 }], c: '\ud800' }));
+  });
+
+  it('a corrupt line or a foreign file costs only time: the same findings, and the cache is rewritten', () => {
+    const home = xdg();
+    const args = ['fixtures/demo'];
+    const plain = lintJson(args, { XDG_CACHE_HOME: home });
+    lintJson([...args, '--cache'], { XDG_CACHE_HOME: home });
+    const file = cacheFile(home);
+    // Change a value inside a cached line, keeping its checksum: the line must be refused.
+    const text = readFileSync(file, 'utf8');
+    const tampered = text.replace(/"name":"web"/g, '"name":"tampered"');
+    expect(tampered).not.toBe(text);
+    writeFileSync(file, tampered);
+    expect(lintJson([...args, '--cache'], { XDG_CACHE_HOME: home })).toEqual(plain);
+    expect(readFileSync(file, 'utf8')).not.toContain('tampered');
+    for (const foreign of ['not a cache at all\n', '\u0000\u0001binary', 'svclint-parse-cache 1 0.0.0-other\nkey\t1\tsum\t{}\n', '']) {
+      writeFileSync(file, foreign);
+      expect(lintJson([...args, '--cache'], { XDG_CACHE_HOME: home }), JSON.stringify(foreign)).toEqual(plain);
+    }
+    expect(readFileSync(file, 'utf8').startsWith('svclint-parse-cache 1 ')).toBe(true);
+  });
+
+  it('is never written to the working folder, and not at all with an empty HOME and no XDG_CACHE_HOME', () => {
+    const dir = tempTree({ 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n' });
+    const r = cli(['.', '--cache', '-f', 'json'], { cwd: dir, env: { HOME: '', XDG_CACHE_HOME: undefined } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['selector-no-match']);
+    expect(readdirSync(dir)).toEqual(['svc.yaml']);
+  });
+
+  it('stays under its size limit, dropping the entries used longest ago', async () => {
+    const home = path.join(xdg(), 'svclint');
+    const files = Array.from({ length: 40 }, (_, i) => ({ path: `f${i}.yaml`, text: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {k: "${'x'.repeat(200)}"}\n` }));
+    await parseAllCached(files.slice(0, 20), new ParseCache(home, 4096, 1_000));
+    await parseAllCached(files.slice(20), new ParseCache(home, 4096, 2_000));
+    expect(statSync(path.join(home, CACHE_FILE)).size).toBeLessThanOrEqual(4096);
+    const c = new ParseCache(home, 4096, 3_000);
+    expect(c.size).toBeGreaterThan(0);
+    expect(c.size).toBeLessThan(40);
+    await parseAllCached(files.slice(20), c);
+    await parseAllCached(files.slice(0, 20), (c.hits = 0, c));
+    expect(c.hits).toBe(0); // the older ones went first
+  });
+
+  it('concurrent runs never leave a broken cache: every run gives the same findings and the file reads back whole', async () => {
+    const home = xdg();
+    const plain = lintJson(['fixtures/demo', 'rules', '--no-error-on-unmatched-pattern'], { XDG_CACHE_HOME: home });
+    const run = () => new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'fixtures/demo', 'rules', '--no-error-on-unmatched-pattern', '--cache', '-f', 'json'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: home } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('close', () => resolve(out));
+    });
+    const outs = await Promise.all([run(), run(), run(), run()]);
+    for (const o of outs) expect(o).toBe(plain.out);
+    expect(readdirSync(path.join(home, 'svclint')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const c = new ParseCache(path.join(home, 'svclint'));
+    expect(c.size).toBeGreaterThan(10);
+    expect(lintJson(['fixtures/demo', 'rules', '--no-error-on-unmatched-pattern', '--cache'], { XDG_CACHE_HOME: home })).toEqual(plain);
+  });
+});
