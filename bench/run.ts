@@ -1,12 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.js';
 import { generateBroad } from './broad.js';
-import { countObjects, goTool, hasGnuTime, KUBECONFORM, KUBE_LINTER, timed, type Run } from './tools.js';
+import { countObjects, goTool, hasGnuTime, KUBECONFORM, KUBE_LINTER, kubeconformSchemas, timed, type Run } from './tools.js';
+import { fastDocuments } from '../src/load/fast-parse.js';
 
 /** `npm run bench`: numbers for BENCHMARKS.md. Reports; never passes or fails on time. */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,7 +16,7 @@ const out = path.join(root, 'bench', 'out');
 const worker = path.join(here, 'worker.js');
 const bin = path.join(root, 'bin', 'svclint.js');
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
-const compareSizes = (process.env.BENCH_COMPARE_SIZES ?? '20000,100000').split(',').filter(Boolean).map(Number);
+const compareSizes = (process.env.BENCH_COMPARE_SIZES ?? '20000').split(',').filter(Boolean).map(Number);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 
 interface Sample { ms: number; objects: number; findings: number; bytes: number; maxRssMB: number }
@@ -76,44 +77,111 @@ for (let i = 0; i < 15; i++) {
 }
 console.log(`cold start, one small file: median ${median(times).toFixed(0)} ms (node -e 0 alone: ${median(bare).toFixed(0)} ms)`);
 
-// Side by side with kubeconform and kube-linter: whole commands, wall time and peak RSS,
-// on both tree shapes (this project's generator and ../shared/bench/gen_synth.py).
-const synth = path.resolve(root, '..', 'shared', 'bench', 'gen_synth.py');
-if (compareSizes.length && hasGnuTime()) {
+// Side by side with kubeconform (strict, with the Kubernetes schemas) and, when asked
+// (BENCH_KUBE_LINTER=1), kube-linter: whole commands as users run them, alternating, on
+// ../shared/bench/gen_synth.py trees, the corpus (../shared/corpus) and the corpus copied
+// until it holds BENCH_CORPUS_SIZES objects. svclint lints without rendering here
+// (kubeconform renders nothing either).
+const shared = path.resolve(root, '..', 'shared');
+const synth = path.join(shared, 'bench', 'gen_synth.py');
+const corpus = process.env.SVCLINT_CORPUS ?? path.join(shared, 'corpus');
+const corpusSizes = (process.env.BENCH_CORPUS_SIZES ?? '20000').split(',').filter(Boolean).map(Number);
+if ((compareSizes.length || existsSync(corpus)) && hasGnuTime()) {
   const kc = goTool(KUBECONFORM);
-  const kl = goTool(KUBE_LINTER);
-  for (const [t, r] of [[KUBECONFORM, kc], [KUBE_LINTER, kl]] as const) if (!r.bin) console.log(`${t.name}: not measured (${r.why})`);
-  const noSchemas = path.join(out, 'no-schemas');
-  mkdirSync(noSchemas, { recursive: true });
-  const cmds: [string, string, (dir: string) => string[]][] = [
+  const schemas = kubeconformSchemas(path.join(shared, 'bench', 'kubeconform_schemas.py'));
+  const kl = process.env.BENCH_KUBE_LINTER === '1' ? goTool(KUBE_LINTER) : { why: 'BENCH_KUBE_LINTER=1 to measure it' };
+  if (!kc.bin) console.log(`kubeconform: not measured (${kc.why})`);
+  else if (!schemas.location) console.log(`kubeconform: not measured (no schemas: ${schemas.why})`);
+  if (!kl.bin) console.log(`kube-linter: not measured (${kl.why})`);
+  type Cmd = [string, string, (dir: string) => string[]];
+  const cmds: Cmd[] = [
     // bench/out/ is in the repository's .gitignore: svclint is told to lint it anyway.
-    ['svclint', process.execPath, (dir) => [bin, dir, '--no-gitignore', '-f', 'json']],
-    ...(kc.bin ? [['kubeconform', kc.bin, (dir: string) => ['-n', '2', '-summary', '-ignore-missing-schemas', '-schema-location', `${noSchemas}/{{.ResourceKind}}.json`, dir]] as [string, string, (dir: string) => string[]]] : []),
-    ...(kl.bin ? [['kube-linter', kl.bin, (dir: string) => ['lint', '--add-all-built-in', dir]] as [string, string, (dir: string) => string[]]] : []),
+    ['svclint', process.execPath, (dir) => [bin, dir, '--no-gitignore', '--no-render', '-f', 'json', '-o', path.join(out, 'svclint.json')]],
+    ...(kc.bin && schemas.location ? [['kubeconform strict', kc.bin, (dir: string) => ['-strict', '-summary', '-ignore-missing-schemas', '-schema-location', schemas.location!, dir]] as Cmd] : []),
+    ...(kl.bin ? [['kube-linter', kl.bin, (dir: string) => ['lint', '--add-all-built-in', dir]] as Cmd] : []),
   ];
-  console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; kubeconform without schemas (parse and skip: no schemas offline)`);
-  console.log('| tree | objects | ' + cmds.map(([n]) => `${n} wall | ${n} objects/s | ${n} peak RSS`).join(' | ') + ' | ' + cmds.slice(1).map(([n]) => `svclint ÷ ${n}`).join(' | ') + ' |');
+  const trees: [string, string][] = [];
   for (const size of compareSizes) {
-    const shapes: [string, () => void][] = [[`generate.ts ${size}`, () => generate(path.join(out, `cmp-gen-${size}`), size)]];
-    if (existsSync(synth)) shapes.push([`gen_synth.py ${size}`, () => execFileSync('python3', [synth, path.join(out, `cmp-synth-${size}`), String(size)])]);
-    for (const [label, make] of shapes) {
-      make();
-      const dir = path.join(out, label.startsWith('generate') ? `cmp-gen-${size}` : `cmp-synth-${size}`);
-      const objects = countObjects(dir);
-      const runs = cmds.map(([, cmd, args]) => medianRun(Array.from({ length: repeats }, () => timed(cmd, args(dir)))));
-      // A run that stopped with a usage error (exit 2) measured nothing.
-      for (const [i, r] of runs.entries()) if (r.code === 2 || r.code < 0) {
-        console.log(`✘ ${cmds[i]![0]} exited ${r.code} on ${label}: not a measurement`);
-        process.exitCode = 1;
-      }
-      const cells = runs.map((r) => `${(r.ms / 1000).toFixed(2)} s | ${Math.round(objects / (r.ms / 1000)).toLocaleString('en')} | ${r.rssMB.toFixed(0)} MB`);
-      const ratios = runs.slice(1).map((r) => `${(runs[0]!.ms / r.ms).toFixed(2)}×`);
-      console.log(`| ${label} | ${objects.toLocaleString('en')} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+    if (!existsSync(synth)) break;
+    const dir = path.join(out, `cmp-synth-${size}`);
+    if (!existsSync(dir)) execFileSync('python3', [synth, dir, String(size)]);
+    trees.push([`gen_synth.py ${size}`, dir]);
+  }
+  if (existsSync(corpus)) {
+    trees.push(['corpus', corpus]);
+    for (const size of corpusSizes) trees.push([`corpus copied to ${size}`, copyUntil(corpus, path.join(out, `corpus-${size}`), size)]);
+  }
+  console.log(`\nwhole processes, ${repeats} alternating runs each, medians (peak RSS: the largest); svclint --no-render`);
+  console.log('| tree | objects | MB | fast path | ' + cmds.map(([n]) => `${n} wall / CPU / peak | ${n} objects/s`).join(' | ') + ' | ' + cmds.slice(1).map(([n]) => `svclint ÷ ${n} (wall, CPU)`).join(' | ') + ' | load |');
+  for (const [label, dir] of trees) {
+    const objects = countObjects(dir);
+    const share = fastShare(dir);
+    const load0 = loadavg()[0]!;
+    const all: Run[][] = cmds.map(() => []);
+    for (let i = 0; i < repeats; i++) {
+      // alternate the order too, so neither tool always runs on the other's warm page cache
+      const order = i % 2 === 0 ? cmds.map((_, k) => k) : cmds.map((_, k) => cmds.length - 1 - k);
+      for (const k of order) all[k]!.push(timed(cmds[k]![1], cmds[k]![2](dir)));
     }
+    const runs = all.map(medianRun);
+    // A run that stopped with a usage error (exit 2) measured nothing.
+    for (const [i, r] of runs.entries()) if (r.code === 2 || r.code < 0) {
+      console.log(`✘ ${cmds[i]![0]} exited ${r.code} on ${label}: not a measurement`);
+      process.exitCode = 1;
+    }
+    const cells = runs.map((r) => `${(r.ms / 1000).toFixed(2)} s / ${(r.cpuMs / 1000).toFixed(2)} s / ${r.rssMB.toFixed(0)} MB | ${Math.round(objects / (r.ms / 1000)).toLocaleString('en')}`);
+    const ratios = runs.slice(1).map((r) => `${(runs[0]!.ms / r.ms).toFixed(2)}×, ${(runs[0]!.cpuMs / r.cpuMs).toFixed(2)}×`);
+    console.log(`| ${label} | ${objects.toLocaleString('en')} | ${(share.bytes / 1e6).toFixed(1)} | ${(100 * share.fast / share.bytes).toFixed(1)}% | ${cells.join(' | ')} | ${ratios.join(' | ')} | ${load0.toFixed(1)}–${loadavg()[0]!.toFixed(1)} |`);
   }
 }
 
 function medianRun(rs: Run[]): Run {
-  const sorted = [...rs].sort((a, b) => a.ms - b.ms);
-  return { ...sorted[Math.floor(sorted.length / 2)]!, rssMB: Math.max(...rs.map((r) => r.rssMB)) };
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { ms: mid(rs.map((r) => r.ms)), cpuMs: mid(rs.map((r) => r.cpuMs)), rssMB: Math.max(...rs.map((r) => r.rssMB)), code: Math.max(...rs.map((r) => r.code)) };
+}
+
+/** The manifests of a tree (as svclint finds them: .yaml, .yml, .json). */
+function manifests(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      return e.isDirectory() ? manifests(p) : /\.(ya?ml|json)$/.test(e.name) ? [p] : [];
+    });
+}
+
+/** Bytes of a tree, and how many of them are in documents the value parser reads (fast-parse.ts). */
+function fastShare(dir: string): { bytes: number; fast: number } {
+  let bytes = 0;
+  let fast = 0;
+  for (const f of manifests(dir)) {
+    const text = readFileSync(f, 'utf8');
+    bytes += text.length;
+    for (const d of fastDocuments(text) ?? []) if (!('leave' in d)) fast += d.end - d.start;
+  }
+  return { bytes, fast };
+}
+
+/**
+ * The corpus copied file by file (copy 1, 2, ... in folders of their own) until the copies
+ * hold `objects` objects: real files, long ConfigMaps, CRDs, many small files, some large.
+ */
+function copyUntil(src: string, dest: string, objects: number): string {
+  const stamp = path.join(dest, '.objects');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === String(objects)) return dest;
+  rmSync(dest, { recursive: true, force: true });
+  const files = manifests(src);
+  let count = 0;
+  for (let copy = 1; count < objects; copy++) {
+    for (const f of files) {
+      if (count >= objects) break;
+      const text = readFileSync(f, 'utf8');
+      const to = path.join(dest, `copy-${copy}`, path.relative(src, f));
+      mkdirSync(path.dirname(to), { recursive: true });
+      writeFileSync(to, text);
+      count += (text.match(/^kind:/gm) ?? []).length;
+    }
+  }
+  writeFileSync(stamp, String(objects));
+  return dest;
 }

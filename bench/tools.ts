@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -44,15 +44,38 @@ export function goTool(t: GoTool): { bin?: string; why?: string } {
 
 const firstLine = (s: string) => s.trim().split('\n').filter((l) => !l.startsWith('go: downloading')).pop()?.slice(0, 200) ?? '';
 
-export interface Run { ms: number; rssMB: number; code: number }
+export interface Run { ms: number; cpuMs: number; rssMB: number; code: number }
 
-/** Wall time and peak RSS of a whole command, as a user runs it (GNU time, when present). */
+/** Wall time, CPU (user + system) and peak RSS of a whole command, as a user runs it (GNU time). */
 export function timed(cmd: string, args: string[]): Run {
   const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = performance.now() - t;
-  const rss = Number(/(\d+)\s*$/.exec(r.stderr ?? '')?.[1] ?? NaN) / 1024;
-  return { ms, rssMB: rss, code: r.status ?? -1 };
+  const m = /([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr ?? '');
+  return { ms, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, rssMB: m ? Number(m[3]) / 1024 : NaN, code: r.status ?? -1 };
+}
+
+/**
+ * kubeconform's schemas for strict validation, offline: the JSON schemas of the
+ * `kubernetes-validate` wheel (from the Python package registry, with pip) in kubeconform's
+ * layout (../shared/bench/kubeconform_schemas.py), made once into the tool cache. Returns the
+ * `-schema-location` template, or why there is none.
+ */
+export function kubeconformSchemas(script: string): { location?: string; why?: string } {
+  const dir = path.join(TOOLS, 'kubeconform-schemas');
+  const location = `${dir}/v1.33.0-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`;
+  if (existsSync(path.join(dir, 'v1.33.0-standalone-strict', 'service-v1.json'))) return { location };
+  if (!existsSync(script)) return { why: `${script} is missing` };
+  const wheel = path.join(TOOLS, 'kubernetes-validate');
+  mkdirSync(wheel, { recursive: true });
+  let r = spawnSync('python3', ['-m', 'pip', 'download', '-q', '--no-deps', '-d', wheel, 'kubernetes-validate==1.37.0'], { encoding: 'utf8' });
+  const whl = existsSync(wheel) ? readdirSync(wheel).find((f) => f.endsWith('.whl')) : undefined;
+  if (!whl) return { why: `pip download kubernetes-validate failed: ${firstLine(r.stderr ?? '')}` };
+  r = spawnSync('python3', ['-m', 'zipfile', '-e', path.join(wheel, whl), path.join(wheel, 'raw')], { encoding: 'utf8' });
+  if (r.status !== 0) return { why: `cannot unpack ${whl}: ${firstLine(r.stderr)}` };
+  r = spawnSync('python3', [script, path.join(wheel, 'raw', 'kubernetes_validate', 'kubernetes-json-schema'), dir], { encoding: 'utf8' });
+  if (r.status !== 0) return { why: `kubeconform_schemas.py failed: ${firstLine(r.stderr)}` };
+  return { location };
 }
 
 export function hasGnuTime(): boolean {

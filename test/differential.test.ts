@@ -2,35 +2,50 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDocument, stringify } from 'yaml';
-import { parseValues } from '../src/load/fast-parse.js';
-import { parseWithYaml } from '../src/load/parse.js';
+import { parseAllDocuments, parseDocument, stringify } from 'yaml';
+import { fastDocuments, parseValues } from '../src/load/fast-parse.js';
+import { parseText, parseWithYaml } from '../src/load/parse.js';
 import { PARSE_OPTIONS } from '../src/load/document.js';
 import { CORPUS, corpusOrSkip, ROOT } from './helpers.js';
 
 /**
- * The value parser (fast-parse.ts: splitter + js-yaml) against the `yaml` package as every
- * run used it before (YAML 1.1 with the kubectl scalar tags, parse.ts parseWithYaml):
- * where the fast path answers, the `yaml` package finds no error in the text and yields
- * exactly the same values, document by document; and each document's slice, parsed
- * alone as the locator does, yields the same value again. Where the fast path declines,
- * the `yaml` package reads the text, so error documents are the same by construction.
+ * The value parser (fast-parse.ts: splitter + js-yaml, document by document) against the
+ * `yaml` package as every run used it before (YAML 1.1 with the kubectl scalar tags,
+ * parse.ts parseWithYaml): every document the fast path reads, the `yaml` package reads
+ * without error and to exactly the same value; each such document's slice, parsed alone as
+ * the locator does, yields the same value again; and parseText, which hands the documents
+ * the fast path leaves to the `yaml` package one by one, gives the same documents, values
+ * and problems as the `yaml` package over the whole text. Returns the bytes of the
+ * documents the fast path read.
  *
- * No exceptions are needed: texts the two would read differently (null keys, which
- * kubectl rejects with "unsupported map key") go to the `yaml` package (fast-parse.ts).
+ * No exceptions are needed: what the two would read differently (null keys, which kubectl
+ * rejects with "unsupported map key", anchors, tags, ...) goes to the `yaml` package.
  */
-function agree(text: string): boolean {
-  const fast = parseValues(text);
-  if (!fast) return false;
+function agree(text: string): number {
   const full = parseWithYaml(text);
-  expect(full.problems, 'the yaml package finds an error the fast path missed').toEqual([]);
-  expect(fast.map((d) => d.value)).toStrictEqual(full.docs.map((d) => d.value));
-  for (const d of fast) {
-    const alone = parseDocument(text.slice(d.range[0], d.range[1]), PARSE_OPTIONS);
+  const mixed = parseText(text);
+  expect(mixed.problems).toEqual(full.problems);
+  expect(mixed.docs.map((d) => [d.index, d.value])).toStrictEqual(full.docs.map((d) => [d.index, d.value]));
+  const parts = fastDocuments(text);
+  if (!parts) return 0;
+  expect(parts.length, 'documents found by the splitter and by the yaml package').toBe(parseAllDocuments(text).length);
+  let bytes = 0;
+  parts.forEach((part, index) => {
+    if ('leave' in part) return;
+    const same = full.docs.find((d) => d.index === index);
+    expect(same, `document ${index} has an error only the yaml package finds`).toBeDefined();
+    expect(part.value).toStrictEqual(same!.value);
+    const alone = parseDocument(text.slice(part.start, part.end), PARSE_OPTIONS);
     expect(alone.errors).toEqual([]);
-    expect(alone.toJS() ?? null).toStrictEqual(d.value);
-  }
-  return true;
+    expect(alone.toJS() ?? null).toStrictEqual(part.value);
+    bytes += part.end - part.start;
+  });
+  return bytes;
+}
+
+/** Whether the fast path read every document of a text. */
+function allFast(text: string): boolean {
+  return parseValues(text) !== undefined;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -44,15 +59,26 @@ function yamlFiles(dir: string): string[] {
 }
 
 describe('the value parser reads what the yaml package reads', () => {
-  it.skipIf(!corpusOrSkip('the corpus part of the differential parser test'))('over the corpus', () => {
-    const files = yamlFiles(CORPUS);
-    const fast = files.filter((f) => agree(readFileSync(f, 'utf8'))).length;
-    expect(fast / files.length).toBeGreaterThan(0.5); // the fast path is the common one
-  });
+  it.skipIf(!corpusOrSkip('the corpus part of the differential parser test'))(
+    'over the corpus',
+    () => {
+      let bytes = 0;
+      let fast = 0;
+      for (const f of yamlFiles(CORPUS)) {
+        const text = readFileSync(f, 'utf8');
+        bytes += text.length;
+        fast += agree(text);
+      }
+      // The fast path is the common one. What it leaves: documents with a syntax error for the
+      // yaml package (1.3 MB of Gateway API CRDs with quoted lines left of their key) and anchors.
+      expect(fast / bytes).toBeGreaterThan(0.95);
+    },
+    600_000,
+  );
 
   it('over the rule cases and fixtures', () => {
     const files = [...yamlFiles(path.join(ROOT, 'rules')), ...yamlFiles(path.join(ROOT, 'fixtures'))];
-    expect(files.filter((f) => agree(readFileSync(f, 'utf8'))).length).toBeGreaterThan(100);
+    expect(files.filter((f) => agree(readFileSync(f, 'utf8')) > 0).length).toBeGreaterThan(100);
   });
 
   const seeds = yamlFiles(path.join(ROOT, 'rules')).map((f) => readFileSync(f, 'utf8'));
@@ -76,7 +102,79 @@ describe('the value parser reads what the yaml package reads', () => {
   it('over flow collections followed by # and collections as flow-mapping keys (cases fast-check found)', () => {
     for (const text of ['metadata: {name: a}#\nspec: 1\n', 'a: [b]#c\n', 'c: {name: api, ports:, [{p: 1}]}\n', 'c: {[a]: 1}\n', 'c: {{a: 1}: 2}\n']) {
       expect(parseValues(text), text).toBeUndefined(); // left to the yaml package, which reports or reads them
+      agree(text);
     }
+  });
+
+  it('reads documents whose special characters are all inside scalars or comments', () => {
+    const texts = [
+      'spec:\n  description: matches *.example.com & more! what ? means\n  x: 1\n',
+      'a: "*x &y !z ? : {{ w }} <<"\nb: \'&a *b\'\n',
+      'script: |\n  a && b || c\n  cat <<EOF\n  *.txt ! ? x\n  EOF\n',
+      'make: |\n  all:\n  \tgo build ./...\n',
+      'q: "tab\there"\np: a\tb\n',
+      '# & * ! ? : {{ x }} <<\nk: v # *note & more\n',
+      'args:\n- /bin/cp a b && /bin/ln -sf\n  c d\n- x\n',
+      'description: first line\n  *.example.com continues it\n',
+      'd: "first\n  & second ? : x"\n',
+      'a: 1\r\nb: "x *y"\r\nc: |\r\n  & z\r\n',
+      'k: "a # b" # c & d\n',
+    ];
+    for (const text of texts) {
+      expect(parseValues(text), text).toBeDefined();
+      expect(agree(text), text).toBe(text.length);
+    }
+  });
+
+  it('leaves anchors, aliases, tags, merge and complex keys to the yaml package, document by document', () => {
+    const texts = [
+      'a: &x 1\nb: *x\n',
+      'base: &b {p: 1}\nd:\n  <<: *b\n  q: 2\n',
+      'a: !!str 1\n',
+      'a: ! x\n',
+      '- !tag x\n',
+      '? a\n: b\n',
+      '[a]: b\n',
+      '{a: 1}: b\n',
+      '~: x\n',
+      'null: x\n',
+      ': x\n',
+      'k: {{ x }}\n',
+      'a:\n\tb: 1\n',
+      'k: "a\n\tb"\n',
+      'k: |2\n   x\n',
+      '  rule: \'a b\n  c\'\n',
+      'x:\n  rule: \'a\n  b\'\n',
+      '- \'a\n- b\'\n',
+    ];
+    for (const text of texts) {
+      expect(parseValues(text), text).toBeUndefined();
+      expect(agree(text), text).toBe(0);
+    }
+    const mixed = 'kind: A\nd: "*"\n---\na: &x 1\nb: *x\n---\nkind: C\n';
+    const parts = fastDocuments(mixed)!;
+    expect(parts.map((p) => 'leave' in p)).toEqual([false, true, false]);
+    expect(parseText(mixed).docs.map((d) => d.value)).toStrictEqual([{ kind: 'A', d: '*' }, { a: 1, b: 1 }, { kind: 'C' }]);
+    expect(agree(mixed)).toBe(mixed.length - 'a: &x 1\nb: *x\n---\n'.length);
+    expect(agree('\uFEFFa: *x\n')).toBe(0); // a byte-order mark: the whole text to the yaml package
+  });
+
+  it('over special characters in every scalar style', () => {
+    const special = fc.string({ unit: fc.constantFrom('*', '&', '!', '?', ':', ' ', '\t', '#', '{', '}', '[', ']', ',', '<<', '-', '|', '>', '"', "'", '\n', 'a', '~', 'null', '%', '@', '`', '---', '\r\n'), maxLength: 16 });
+    const style = fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED') as fc.Arbitrary<'PLAIN'>;
+    const doc = fc.dictionary(special, fc.oneof(special, fc.array(special, { maxLength: 3 }), fc.dictionary(special, special, { maxKeys: 2 })), { maxKeys: 4 });
+    fc.assert(
+      fc.property(fc.array(doc, { minLength: 1, maxLength: 3 }), style, fc.integer({ min: 20, max: 80 }), (docs, defaultStringType, lineWidth) => {
+        agree(docs.map((d) => stringify(d, { version: '1.1', defaultStringType, defaultKeyType: 'PLAIN', lineWidth, minContentWidth: 0 })).join('---\n'));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('over lines of tokens', () => {
+    const token = fc.constantFrom('&a ', '*a', '!t ', '!!str ', '? ', ': ', '- ', '<<: ', '\t', '"x *y"', "'& z'", '"a\n b"', "'a\n  b'", '|', '|-', '>', '# c *', 'k: ', 'v', '{', '}', '[', ']', ', ', '~', 'null', 'x * y', 'a && b', '  ', '    ');
+    const line = fc.array(token, { maxLength: 5 }).map((t) => t.join(''));
+    fc.assert(fc.property(fc.array(line, { maxLength: 10 }), (lines) => void agree(lines.join('\n'))), { numRuns: 3000 });
   });
 
   it('over arbitrary text and document markers', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { isChartDir, kustomizationFile, kustomizationRefs, renderChart, renderKustomization, type RenderOptions } from './render.js';
+import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, type RenderOptions } from './render.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readRegularSync, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
 
@@ -170,8 +170,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
       } else {
         const plan = planRender(abs, kept);
         for (const f of plan.raw) add(f, true);
-        for (const dir of plan.charts) rendered(await renderChart(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd));
-        for (const dir of plan.kustomizations) rendered(await renderKustomization(dir, displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd));
+        for (const r of await renderAll(plan.charts, plan.kustomizations, (dir) => displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd)) rendered(r);
       }
     } else if (st) {
       add(abs); // an explicitly named file is read whatever its extension or type (a pipe from <(...))

@@ -11,8 +11,9 @@ const FALSE = /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
  * and `.inf`/`.nan`, which make kubectl fail, throwing so the `yaml` package reports them.
  * The schema is built on first use: a run over a few small files (the pre-commit case) never needs it.
  */
-let loader: ((text: string) => unknown) | undefined;
-function jsYaml(): (text: string) => unknown {
+let loader: ((text: string, listener?: Listener) => unknown) | undefined;
+type Listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }) => void;
+function jsYaml(): (text: string, listener?: Listener) => unknown {
   if (loader) return loader;
   const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
     new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => resolve(s ?? ''), construct });
@@ -26,42 +27,172 @@ function jsYaml(): (text: string) => unknown {
       scalar('int', (s) => goNumber(s) !== undefined, (s) => goNumber(s)),
     ],
   });
-  return (loader = (text) => load(text, { schema }));
+  // A warning is a text js-yaml reads where `yaml` may not: a quoted line left of its key
+  // (`deficient indentation`, an error for `yaml`: Gateway API CRDs have them), a line
+  // break other than \n or \r\n.
+  const onWarning = (): void => {
+    throw LEAVE;
+  };
+  return (loader = (text, listener) => load(text, (listener ? { schema, listener, onWarning } : { schema, onWarning }) as Parameters<typeof load>[1]));
 }
 
 /**
- * Text the value parser leaves to the `yaml` package: anchors, aliases and merge keys
+ * What the value parser leaves to the `yaml` package: anchors, aliases and merge keys
  * (whose expansion the full parser bounds), tags, a byte-order mark, tabs (where the two
  * parsers' rules for what is an error differ most), empty or explicit keys (`: x`, `? x`)
  * null keys (`~: x`) and collections as keys (`{a: 1}: x`, `{{ x }}`), which the two
  * parsers read differently (kubectl rejects all of them).
- * Matches inside quoted strings too, which only costs a slower parse.
  */
 // Block scalars with an explicit indentation indicator (`|1`, `>-2`) too: at the top level
 // js-yaml counts the indicator from column 0, go-yaml and `yaml` from column 1. And what
 // js-yaml accepts but `yaml` does not read the same: `#` right after a flow collection or a
 // quote (not a comment there), collections as keys in flow mappings (`{a:, [b]}`).
+//
+// A document's text is first tested as it is; most documents hold none of these characters
+// and are read at once. In the others the characters are mostly inside scalars (`*` in a
+// CRD's description, `&&` in a script) or comments, where they are text: such a document is
+// read with js-yaml's node events, and the pattern is tested again on its structure alone,
+// with every scalar shortened and every comment removed (see structureOf).
 const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:\s|$)|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)|[|>](?:[1-9][-+]?|[-+][1-9])[ ]*(?:#.*)?$|[}\]"']#|[{,][ ]*\[|\{[ ]*\{/m;
 
+/** A document for the `yaml` package to read, or one js-yaml rejects. */
+const LEAVE = Symbol('leave');
+const REJECT = Symbol('reject');
+
+/** One document of a text: its slice, and its value when the value parser read it. */
+export type FastDocument = { start: number; end: number; value: unknown } | { start: number; end: number; leave: true };
+
 /**
- * The fast path: the documents of a text as plain values, read by js-yaml 4 one document at
- * a time from the splitter's slices. Returns undefined when the text is for the `yaml`
- * package to read: it has anything in LEAVE_TO_YAML or directives, or a document js-yaml
- * rejects (the `yaml` package then reports the errors, with their positions, as before).
+ * The documents of a text, each read by the value parser (js-yaml 4 on the splitter's slice)
+ * or marked for the `yaml` package (`leave`). Returns undefined when the whole text is for
+ * the `yaml` package: it has directives or a byte-order mark, or a document js-yaml rejects
+ * (the `yaml` package then reports the errors, with their positions, as before).
  */
-export function parseValues(text: string): ParsedDocument[] | undefined {
-  if (LEAVE_TO_YAML.test(text)) return undefined;
+export function fastDocuments(text: string): FastDocument[] | undefined {
+  if (text.includes('\uFEFF')) return undefined;
   const slices = splitDocuments(text);
   if (!slices) return undefined;
-  const docs: ParsedDocument[] = [];
+  const out: FastDocument[] = [];
+  for (const s of slices) {
+    const value = readDocument(text.slice(s.start, s.end));
+    if (value === REJECT) return undefined;
+    out.push(value === LEAVE ? { start: s.start, end: s.end, leave: true } : { start: s.start, end: s.end, value: value === undefined ? null : value });
+  }
+  return out;
+}
+
+/**
+ * The fast path for a whole text: its documents as plain values when the value parser reads
+ * every one of them, else undefined.
+ */
+export function parseValues(text: string): ParsedDocument[] | undefined {
+  const docs = fastDocuments(text);
+  if (!docs || docs.some((d) => 'leave' in d)) return undefined;
+  return docs.map((d, index) => ({ index, range: [d.start, d.end], value: (d as { value: unknown }).value }));
+}
+
+function readDocument(text: string): unknown {
   const read = jsYaml();
   try {
-    slices.forEach((s, index) => {
-      const value = read(text.slice(s.start, s.end));
-      docs.push({ index, range: [s.start, s.end], value: value === undefined ? null : value });
-    });
-  } catch {
-    return undefined;
+    if (!LEAVE_TO_YAML.test(text)) return read(text);
+    const events = new NodeEvents(text);
+    const value = read(text, events.listener);
+    if (events.leave) return LEAVE;
+    const structure = structureOf(text, events.scalars);
+    return structure === undefined || LEAVE_TO_YAML.test(structure) ? LEAVE : value;
+  } catch (err) {
+    return err === LEAVE ? LEAVE : REJECT;
   }
-  return docs;
+}
+
+/**
+ * Follows js-yaml's node events over one document: where each scalar's text is, and whether
+ * a node starts with a property or an alias (`&a`, `!tag`, `*a`) or is a merge key.
+ */
+class NodeEvents {
+  /** Start and end offsets of every scalar, in pairs. */
+  readonly scalars: number[] = [];
+  leave = false;
+  private readonly opened: number[] = [];
+  constructor(private readonly text: string) {}
+
+  readonly listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }): void => {
+    if (event === 'open') {
+      this.opened.push(state.position);
+      return;
+    }
+    const from = skipSeparation(this.text, this.opened.pop()!, state.position);
+    const c = this.text.charCodeAt(from);
+    if (c === 0x26 || c === 0x2a || c === 0x21) this.leave = true; // & * !
+    if (state.kind !== 'scalar' || from >= state.position) return;
+    // A scalar read as a block mapping's first key, which turns out to be no key, closes twice.
+    if (this.scalars.length && this.scalars[this.scalars.length - 2] === from) return;
+    if (state.result === '<<') this.leave = true;
+    // A plain null (`~`, `null`) stays visible: as a key it is read differently.
+    if (state.result === null) return;
+    let end = state.position;
+    while (end > from && isSpace(this.text.charCodeAt(end - 1))) end--;
+    this.scalars.push(from, end);
+  };
+}
+
+/** The first offset at or after `from` that is neither white space nor a comment. */
+function skipSeparation(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) i++;
+    else if (c === 0x23 && (i === 0 || isSpace(text.charCodeAt(i - 1)))) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? limit : eol;
+    } else break;
+  }
+  return i;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/**
+ * The document's structure: its text with every scalar shortened to `a` (a quoted scalar
+ * keeps its quotes, a block scalar its header line) and every comment removed. Undefined
+ * when a scalar has a tab in a line's leading white space (outside a block scalar's
+ * content), where the two parsers' rules differ: such a document is left to the `yaml` package.
+ */
+function structureOf(text: string, scalars: number[]): string | undefined {
+  const parts: string[] = [];
+  let at = 0;
+  for (let k = 0; k < scalars.length; k += 2) {
+    const from = scalars[k]!;
+    const end = scalars[k + 1]!;
+    if (from < at) continue;
+    const short = shorten(text.slice(from, end));
+    if (short === undefined) return undefined;
+    parts.push(text.slice(at, from), short);
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('').replace(/(^|[ \t])#.*$/gm, '$1');
+}
+
+const LEADING_TAB = /[\r\n][ ]*\t/;
+
+function shorten(s: string): string | undefined {
+  const c = s.charCodeAt(0);
+  if (c === 0x7c || c === 0x3e) {
+    // | or >: the header line as it is; a tab in the content is text once the content's
+    // indentation (that of its first line) is stripped
+    const eol = s.indexOf('\n');
+    if (eol < 0) return s;
+    if (s.includes('\t', eol)) {
+      const body = s.slice(eol + 1);
+      const indent = /^(?:[ ]*\r?\n)*([ ]*)/.exec(body)![1]!.length;
+      for (const m of body.matchAll(/^([ ]*)\t/gm)) if (m[1]!.length < indent) return undefined;
+    }
+    return s.slice(0, eol + 1) + 'a';
+  }
+  if (s.includes('\t') && LEADING_TAB.test(s)) return undefined;
+  if (c === 0x22 || c === 0x27) return s.length < 2 ? s : s[0] + 'a' + s[s.length - 1];
+  return 'a';
 }

@@ -2,7 +2,7 @@ import { parseAllDocuments, type Document } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { PARSE_OPTIONS } from './document.js';
-import { parseValues } from './fast-parse.js';
+import { fastDocuments } from './fast-parse.js';
 import { clip } from '../text.js';
 
 export interface ParsedDocument {
@@ -31,14 +31,29 @@ export const MAX_ALIAS_COUNT = 100;
 /**
  * Parses every YAML (or JSON) document of a text into plain values. Documents with syntax
  * errors become problems; the other documents are kept. Scalars are read as kubectl reads
- * them (scalars.ts). Most texts take the fast path (fast-parse.ts: a document splitter and
- * js-yaml); the rest, and every text with an error, are read by the `yaml` package, which
+ * them (scalars.ts). Most documents take the fast path (fast-parse.ts: a document splitter
+ * and js-yaml); the rest, and every text with an error, are read by the `yaml` package, which
  * gives the same values (test/differential.test.ts). Node trees are not kept: the locator
  * builds them again for the few documents that have findings.
  */
 export function parseText(text: string): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
-  const docs = parseValues(text);
-  return docs ? { docs, problems: [] } : parseWithYaml(text);
+  const parts = fastDocuments(text);
+  if (!parts) return parseWithYaml(text);
+  const docs: ParsedDocument[] = [];
+  for (const [index, part] of parts.entries()) {
+    if (!('leave' in part)) {
+      docs.push({ index, range: [part.start, part.end], value: part.value });
+      continue;
+    }
+    // A document the value parser leaves is read alone by the `yaml` package (documents are
+    // independent: anchors, tags and errors do not cross `---`); one with an error sends the
+    // whole text there, so errors are found and reported exactly as before.
+    const one = parseWithYaml(text.slice(part.start, part.end));
+    if (one.problems.length > 0 || one.docs.length !== 1) return parseWithYaml(text);
+    const d = one.docs[0]!;
+    docs.push({ index, range: [part.start + d.range[0], part.start + d.range[1]], value: d.value });
+  }
+  return { docs, problems: [] };
 }
 
 /** The full parse with the `yaml` package: values and syntax problems. */

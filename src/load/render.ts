@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { RenderedPart, SourceFile } from '../types/source.js';
@@ -17,9 +18,30 @@ export interface RenderOptions {
   timeoutMs?: number;
 }
 
-interface Rendered {
+export interface Rendered {
   files: SourceFile[];
   problems: LoadProblem[];
+}
+
+/**
+ * Renders the charts and kustomizations of a folder, a few at a time (each render is a
+ * process of its own: `helm` or `kustomize` spends most of its time starting), and returns
+ * the results in the order given, charts first, as one render after the other did. The
+ * source documents of the bases that several overlays build on are read once.
+ */
+export async function renderAll(charts: string[], kustomizations: string[], shown: (dir: string) => string, opts: RenderOptions, cwd: string, limit = Math.max(2, Math.min(availableParallelism(), 8))): Promise<Rendered[]> {
+  const sources = new Map<string, SourceDoc[]>();
+  const jobs = [...charts.map((dir) => () => renderChart(dir, shown(dir), opts, cwd)), ...kustomizations.map((dir) => () => renderKustomization(dir, shown(dir), opts, cwd, sources))];
+  const results: Rendered[] = new Array(jobs.length);
+  let next = 0;
+  const run = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, run));
+  return results;
 }
 
 const KUSTOMIZATIONS = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -150,7 +172,7 @@ type SourceDoc = NonNullable<RenderedPart['sources']>[number] & { kind: string; 
  * The documents of the plain files a kustomization builds from (resources, through bases
  * and components) and patches with, by kind and name: where a rendered object came from.
  */
-function kustomizeSources(kustFile: string, cwd: string, seen = new Set<string>()): SourceDoc[] {
+function kustomizeSources(kustFile: string, cwd: string, memo: Map<string, SourceDoc[]>, seen = new Set<string>()): SourceDoc[] {
   if (seen.has(kustFile)) return [];
   seen.add(kustFile);
   let k: Record<string, unknown>;
@@ -165,15 +187,17 @@ function kustomizeSources(kustFile: string, cwd: string, seen = new Set<string>(
   for (const r of [...strings(k.resources), ...strings(k.bases), ...strings(k.components)]) {
     const abs = path.resolve(dir, r);
     const nested = kustomizationFile(abs);
-    resources.push(...(nested ? kustomizeSources(nested, cwd, seen) : docsOf(abs, cwd)));
+    resources.push(...(nested ? kustomizeSources(nested, cwd, memo, seen) : docsOf(abs, cwd, memo)));
   }
   const patchFiles = [...strings(k.patchesStrategicMerge), ...(Array.isArray(k.patches) ? k.patches : []).map((p) => (p as { path?: unknown })?.path).filter((p): p is string => typeof p === 'string')];
-  const patches = patchFiles.flatMap((p) => docsOf(path.resolve(dir, p), cwd));
+  const patches = patchFiles.flatMap((p) => docsOf(path.resolve(dir, p), cwd, memo));
   // Patches apply after the resources, the outer kustomization's last: search them first.
   return [...patches.reverse(), ...resources];
 }
 
-function docsOf(abs: string, cwd: string): SourceDoc[] {
+function docsOf(abs: string, cwd: string, memo: Map<string, SourceDoc[]>): SourceDoc[] {
+  const known = memo.get(abs);
+  if (known) return known;
   const text = readText(abs);
   if (text === undefined) return [];
   const rel = path.relative(cwd, abs);
@@ -183,12 +207,13 @@ function docsOf(abs: string, cwd: string): SourceDoc[] {
     const v = d.toJS?.() as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
     if (typeof v?.kind === 'string' && typeof v.metadata?.name === 'string') out.push({ file, docIndex, docRange: [d.range[0], d.range[2]], kind: v.kind, name: v.metadata.name });
   });
+  memo.set(abs, out);
   return out;
 }
 
 /** Rendered documents with the source documents of the same kind and name. */
-function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: string): RenderedPart[] {
-  const sources = kustomizeSources(kustFile, cwd);
+function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: string, memo: Map<string, SourceDoc[]>): RenderedPart[] {
+  const sources = kustomizeSources(kustFile, cwd, memo);
   const parts: RenderedPart[] = [];
   for (const d of parseAllDocuments(text)) {
     const v = d.toJS?.() as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
@@ -200,7 +225,7 @@ function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: 
 }
 
 /** `kustomize build` (or `kubectl kustomize`) for a kustomization folder. */
-export async function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string): Promise<Rendered> {
+export async function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string, memo = new Map<string, SourceDoc[]>()): Promise<Rendered> {
   const file = kustomizationFile(dir)!;
   const shownFile = path.posix.join(shown, path.basename(file));
   const kustomize = findOnPath('kustomize');
@@ -209,5 +234,5 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
   if (!cmd) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
   const r = await exec(cmd, args as string[], cwd, opts.timeoutMs ?? 120_000);
   if (r.code !== 0) return { files: [], problems: [problem(shownFile, 'failed', { tool: kustomize ? 'kustomize build' : 'kubectl kustomize', reason: firstError(r.stderr) })] };
-  return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize', parts: kustomizeParts(r.stdout, file, shownFile, cwd) }], problems: [] };
+  return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize', parts: kustomizeParts(r.stdout, file, shownFile, cwd, memo) }], problems: [] };
 }

@@ -1,8 +1,23 @@
 import type { ParsedDocument } from './parse.js';
+/** One document of a text: its slice, and its value when the value parser read it. */
+export type FastDocument = {
+    start: number;
+    end: number;
+    value: unknown;
+} | {
+    start: number;
+    end: number;
+    leave: true;
+};
 /**
- * The fast path: the documents of a text as plain values, read by js-yaml 4 one document at
- * a time from the splitter's slices. Returns undefined when the text is for the `yaml`
- * package to read: it has anything in LEAVE_TO_YAML or directives, or a document js-yaml
- * rejects (the `yaml` package then reports the errors, with their positions, as before).
+ * The documents of a text, each read by the value parser (js-yaml 4 on the splitter's slice)
+ * or marked for the `yaml` package (`leave`). Returns undefined when the whole text is for
+ * the `yaml` package: it has directives or a byte-order mark, or a document js-yaml rejects
+ * (the `yaml` package then reports the errors, with their positions, as before).
+ */
+export declare function fastDocuments(text: string): FastDocument[] | undefined;
+/**
+ * The fast path for a whole text: its documents as plain values when the value parser reads
+ * every one of them, else undefined.
  */
 export declare function parseValues(text: string): ParsedDocument[] | undefined;

@@ -22,8 +22,8 @@ export declare const MAX_ALIAS_COUNT = 100;
 /**
  * Parses every YAML (or JSON) document of a text into plain values. Documents with syntax
  * errors become problems; the other documents are kept. Scalars are read as kubectl reads
- * them (scalars.ts). Most texts take the fast path (fast-parse.ts: a document splitter and
- * js-yaml); the rest, and every text with an error, are read by the `yaml` package, which
+ * them (scalars.ts). Most documents take the fast path (fast-parse.ts: a document splitter
+ * and js-yaml); the rest, and every text with an error, are read by the `yaml` package, which
  * gives the same values (test/differential.test.ts). Node trees are not kept: the locator
  * builds them again for the few documents that have findings.
  */

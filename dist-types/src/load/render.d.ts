@@ -1,4 +1,4 @@
-import type { SourceFile } from '../types/source.js';
+import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 export interface RenderOptions {
     /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -11,10 +11,17 @@ export interface RenderOptions {
     kubectl?: string;
     timeoutMs?: number;
 }
-interface Rendered {
+export interface Rendered {
     files: SourceFile[];
     problems: LoadProblem[];
 }
+/**
+ * Renders the charts and kustomizations of a folder, a few at a time (each render is a
+ * process of its own: `helm` or `kustomize` spends most of its time starting), and returns
+ * the results in the order given, charts first, as one render after the other did. The
+ * source documents of the bases that several overlays build on are read once.
+ */
+export declare function renderAll(charts: string[], kustomizations: string[], shown: (dir: string) => string, opts: RenderOptions, cwd: string, limit?: number): Promise<Rendered[]>;
 export declare function isChartDir(dir: string): boolean;
 export declare function kustomizationFile(dir: string): string | undefined;
 /** Directories a kustomization builds on (resources, bases, components that are folders). */
@@ -24,6 +31,10 @@ export declare function kustomizationRefs(file: string): string[];
  * so that findings point at the template each object comes from.
  */
 export declare function renderChart(dir: string, shown: string, opts: RenderOptions, cwd: string): Promise<Rendered>;
+type SourceDoc = NonNullable<RenderedPart['sources']>[number] & {
+    kind: string;
+    name: string;
+};
 /** `kustomize build` (or `kubectl kustomize`) for a kustomization folder. */
-export declare function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string): Promise<Rendered>;
+export declare function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string, memo?: Map<string, SourceDoc[]>): Promise<Rendered>;
 export {};

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-NZN2CZHD.js";import"./chunk-YU4EQSN7.js";import"./chunk-ADFY2VJ5.js";import"./chunk-43O7E6GU.js";import"./chunk-3BULTSLZ.js";import"./chunk-G7A7PXB2.js";import"./chunk-AXPPFMYK.js";import"./chunk-KSG5KKCH.js";import"./chunk-NT5P65II.js";import"./chunk-YAUJAHQE.js";import"./chunk-VWLSEIAT.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
