@@ -126,6 +126,95 @@ describe('reports never overwrite an input', () => {
     expect(routes.code).toBe(2);
   });
 
+  it('refuses every other file the run reads: config (named or found), Helm values, ignore files, before any work', () => {
+    const cfg = 'namespace: shop\n';
+    const dir = tmp({ 'm/svc.yaml': SERVICE('a'), 'm/.svclintignore': 'skip/\n', '.gitignore': 'out/\n', '.svclint.yaml': cfg, 'alt.yaml': cfg, 'values.yaml': 'x: 1\n' });
+    linkSync(path.join(dir, 'alt.yaml'), path.join(dir, 'alt-hard.yaml'));
+    symlinkSync('values.yaml', path.join(dir, 'values-link.yaml'));
+    const cases: [string[], RegExp][] = [
+      [['m', '-o', '.svclint.yaml'], /is the config file \(\S*\.svclint\.yaml\)/],
+      [['m', '-c', 'alt.yaml', '-f', 'json', '-o', 'alt.yaml'], /is the config file \(\S*alt\.yaml\)/],
+      [['m', '-c', 'alt.yaml', '-o', 'alt-hard.yaml'], /is the config file/],
+      [['m', '--helm-values', 'values.yaml', '-o', 'values.yaml'], /is a Helm values file \(values\.yaml\)/],
+      [['m', '--helm-values', 'values.yaml', '-o', 'values-link.yaml'], /is a Helm values file/],
+      [['m', '-o', 'm/.svclintignore'], /is an ignore file \(\S*m\/\.svclintignore\)/],
+      [['m', '-o', '.gitignore'], /is an ignore file \(\S*\.gitignore\)/],
+      [['routes', 'm', '-o', '.svclint.yaml'], /is the config file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^svclint: --output-file \S+ is .*; writing the report there would overwrite it: write it elsewhere\n$/);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    expect(readFileSync(path.join(dir, '.svclint.yaml'), 'utf8')).toBe(cfg);
+    expect(readFileSync(path.join(dir, 'alt.yaml'), 'utf8')).toBe(cfg);
+    expect(readFileSync(path.join(dir, 'values.yaml'), 'utf8')).toBe('x: 1\n');
+    expect(readFileSync(path.join(dir, 'm/.svclintignore'), 'utf8')).toBe('skip/\n');
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('out/\n');
+    // A file beside them is written as usual.
+    expect(cli(['m', '-o', 'report.txt'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('refuses the kubeconfig, the files it names and a saved state as the doctor\'s output, before any request', () => {
+    const dir = tmp({ 'ca.crt': 'not a certificate\n', token: 'abc\n', 'state.yaml': SERVICE('a') });
+    // Port 9 on loopback: nothing listens; a run that got as far as a request would say it cannot connect.
+    const kc = `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:9', certificate-authority: ca.crt}}]\nusers: [{name: u, user: {tokenFile: token}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\n`;
+    writeFileSync(path.join(dir, 'kc.yaml'), kc);
+    symlinkSync('token', path.join(dir, 'token-link'));
+    for (const [args, what] of [
+      [['doctor', '--kubeconfig', 'kc.yaml', '-f', 'json', '-o', 'kc.yaml'], 'the kubeconfig'],
+      [['doctor', '--kubeconfig', 'kc.yaml', '-o', 'ca.crt'], 'the certificate authority named in the kubeconfig'],
+      [['doctor', '--kubeconfig', 'kc.yaml', '-o', 'token-link'], 'the token file named in the kubeconfig'],
+      [['doctor', '-o', 'kc.yaml'], 'the kubeconfig'],
+      [['doctor', '--from', 'state.yaml', '-o', 'state.yaml'], 'the saved state (--from)'],
+    ] as const) {
+      const r = cli([...args], { cwd: dir, env: { KUBECONFIG: path.join(dir, 'kc.yaml') } });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^svclint: --output-file \\S+ is ${what.replace(/[()-]/g, '\\$&')} \\(\\S+\\), which the run reads; writing the report there would overwrite it: write it elsewhere\n$`));
+    }
+    expect(readFileSync(path.join(dir, 'kc.yaml'), 'utf8')).toBe(kc);
+    expect(readFileSync(path.join(dir, 'token'), 'utf8')).toBe('abc\n');
+    expect(readFileSync(path.join(dir, 'ca.crt'), 'utf8')).toBe('not a certificate\n');
+    expect(readFileSync(path.join(dir, 'state.yaml'), 'utf8')).toBe(SERVICE('a'));
+  });
+
+  it('writes a report over a writable file in a folder where no new file can be made (in place)', () => {
+    const dir = tmp({ 'svc.yaml': SERVICE('a') });
+    const ro = path.join(dir, 'ro');
+    mkdirSync(ro);
+    writeFileSync(path.join(ro, 'r.json'), 'old');
+    chmodSync(path.join(ro, 'r.json'), 0o666);
+    chmodSync(ro, 0o555);
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = spawnSync(process.execPath, [BIN, 'svc.yaml', '-f', 'json', '-o', 'ro/r.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(ro, 'r.json'), 'utf8')).version).toBe(1);
+    expect(readdirSync(ro)).toEqual(['r.json']);
+    // A file that is not there cannot be made there: one line, exit code 2.
+    const none = spawnSync(process.execPath, [BIN, 'svc.yaml', '-o', 'ro/new.txt'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toBe('svclint: cannot write ro/new.txt: EACCES\n');
+  });
+
+  it('standard output that fails (a full disk) is exit code 2 with one line; a closed pipe is not an error', () => {
+    const dir = tmp({ 'svc.yaml': SERVICE('a') });
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, 'svc.yaml', '-f', 'json'], { cwd: dir, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('svclint: cannot write to standard output: ENOSPC; the report is lost\n');
+    } finally {
+      closeSync(fd);
+    }
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) many[`s${i}.yaml`] = SERVICE(`Bad_${i}`);
+    const big = tmp(many);
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" . -f json | head -c 10 >/dev/null; echo "\${PIPESTATUS:-}"`], { cwd: big, encoding: 'utf8', timeout: 60_000 });
+    expect(piped.stderr).toBe('');
+  });
+
   it('refuses the same output file twice', () => {
     const dir = tmp({ 'svc.yaml': SERVICE('a') });
     const r = cli(['svc.yaml', '-f', 'json', '-o', 'r.json', '-f', 'sarif', '-o', './r.json'], { cwd: dir });

@@ -62,11 +62,12 @@ export interface DoctorResult {
 }
 
 /** Reads the live cluster (read-only: get and list only) and runs every rule over it. */
-export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO): Promise<DoctorResult> {
+export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO, guard?: (reads: { path: string; what: string }[]) => void): Promise<DoctorResult> {
   const requestTimeoutMs = parseDuration(opts.requestTimeout);
   const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : DEADLINE_FACTOR * requestTimeoutMs;
   const maxResponseBytes = opts.maxResponseSize ? responseSize(opts.maxResponseSize) : undefined;
   const kc = await loadKubeConfig(opts);
+  guard?.(kc.files ?? []); // no report lands on the kubeconfig or a file it names
   mark('kubeconfig');
   const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];
   const read = await readCluster(kc, {

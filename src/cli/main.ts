@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { FORMATS, countBySeverity, format, type Format } from '../report/index.js';
 import { computeRoutes, formatRoutesText } from '../graph/routes.js';
-import { checkOutputFiles } from '../report/write.js';
+import { checkOutputFiles, INPUT, type ReadPath } from '../report/write.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
 import { UsageError } from '../errors.js';
 import { severityRank, type Severity } from '../types/finding.js';
@@ -11,7 +11,7 @@ import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { DoctorOptions } from './doctor.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
-import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, sourceTexts, type InputOpts, type ReportOpts } from './lint-command.js';
+import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, namedReads, pairOutputs, printableConfig, report, reportOptions, resolveConfig, sourceTexts, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
 import { mark, startTiming, timingLine } from '../timing.js';
 
@@ -72,7 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       }
       startTiming(io.env);
       mark('startup');
-      exitCode = report(io, opts, await load(paths, opts, io));
+      exitCode = report(io, opts, await load(paths, opts, io, undefined, pairOutputs(opts.format, opts.outputFile).map((o) => o.file)));
       mark('report');
       io.stderr(timingLine(io.env));
     });
@@ -86,7 +86,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output-file <file>', 'write to a file instead of stdout')
     .action(async (paths: string[], opts: InputOpts & { format: 'text' | 'json'; outputFile?: string }) => {
-      const { inputs, result } = await load(paths, opts, io);
+      const { inputs, result } = await load(paths, opts, io, undefined, [opts.outputFile]);
       checkOutputFiles([opts.outputFile], inputs, io.cwd);
       const routes = computeRoutes(result.graph);
       emit(io, opts.format === 'json' ? `${JSON.stringify({ version: 1, services: routes }, null, 2)}\n` : formatRoutesText(routes), opts.outputFile);
@@ -197,8 +197,17 @@ async function doctorRun(target: string | undefined, opts: DoctorCliOptions, io:
   }
   kubectlOutputHabit(opts, io);
   const config = await resolveConfig(io, { config: opts.config, clusterDomain: opts.clusterDomain });
-  const result = opts.from ? await doctorFrom(opts.from, opts, config, io) : await doctorLive(opts, config, io);
+  // The files known before the work (config, --from, -f) and, once read, the kubeconfig's.
+  const outputFiles = pairOutputs(opts.format, opts.outputFile).map((o) => o.file);
+  const reads: ReadPath[] = [...namedReads(config, {}), ...(opts.from ? [{ path: opts.from, what: 'the saved state (--from)' }] : []), ...(opts.filename ?? []).map((f) => ({ path: f, what: INPUT }))];
+  const guard = (more: ReadPath[]) => {
+    reads.push(...more);
+    checkOutputFiles(outputFiles, reads, io.cwd);
+  };
+  guard([]);
+  const result = opts.from ? await doctorFrom(opts.from, opts, config, io) : await doctorLive(opts, config, io, guard);
   const sources = sourceTexts(result.files ?? []);
+  guard([...sources.keys()].map((p) => ({ path: p, what: INPUT })));
   const namespace = opts.allNamespaces ? undefined : opts.namespace;
   const findings = selectFindings(result, { selector: opts.selector, target: svcTarget, namespace });
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
@@ -214,7 +223,6 @@ async function doctorRun(target: string | undefined, opts: DoctorCliOptions, io:
   const notChecked = [...new Set((result.gaps ?? []).map((g) => `${g.kind}${g.namespace ? ` in ${g.namespace}` : ''}`))];
   const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: result.files?.length ?? 0, objects: result.graph.objects.length, services: result.graph.services.length, scope: readScope(result, namespace), ...(notChecked.length ? { notChecked } : {}) };
   const outputs = pairOutputs(opts.format, opts.outputFile);
-  checkOutputFiles(outputs.map((o) => o.file), { files: [...sources.keys()].map((p) => ({ path: p })), problems: opts.from ? [{ filePath: opts.from }] : [] }, io.cwd);
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
   for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);
@@ -226,8 +234,15 @@ export async function main(): Promise<void> {
   const out = (s: string) => {
     process.stdout.write(s);
   };
+  // A pager that was closed (EPIPE) wanted no more; any other failure (a full disk: ENOSPC,
+  // EIO) lost the report, which is exit code 2, never success.
+  let failed = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (failed) return;
+    failed = true;
+    process.stderr.write(`svclint: cannot write to standard output: ${e.code ?? e.message}; the report is lost\n`);
+    process.exit(EXIT.error);
   });
   const code = await run(process.argv.slice(2), {
     cwd: process.cwd(),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Finding } from '../types/finding.js';
-import { load, resolveConfig, report, type InputOpts, type ReportOpts } from './lint-command.js';
+import { load, pairOutputs, resolveConfig, report, type InputOpts, type ReportOpts } from './lint-command.js';
 import type { CliIO } from './io.js';
 
 function git(cwd: string, args: string[], input?: Buffer): { ok: boolean; out: Buffer } {
@@ -47,7 +47,7 @@ export async function preCommit(staged: string[], opts: InputOpts & ReportOpts, 
   const here: CliIO = { ...io, cwd: top };
   const config = await resolveConfig(here, opts);
   const inputs = { ...opts, errorOnUnmatchedPattern: false };
-  const now = await load(['.'], inputs, here, config);
+  const now = await load(['.'], inputs, here, config, pairOutputs(opts.format, opts.outputFile).map((o) => o.file));
   const stagedSet = new Set(staged.map((f) => path.relative(top, path.resolve(io.cwd, f)).split(path.sep).join('/')));
   const inStaged = (f: Finding) => f.location !== undefined && stagedSet.has(f.location.file);
   let elsewhere = now.result.findings.filter((f) => !inStaged(f));
