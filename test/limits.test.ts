@@ -299,3 +299,72 @@ describe('read helpers', () => {
     expect(await readCapped(path.join(dir, 'a.yaml'), 100, new InputBudget())).toEqual({ refused: { messageId: 'tooLarge', data: { size: 600, limit: 100 } } });
   });
 });
+
+/**
+ * The audit's largest hostile inputs, generated here, each run by the command under the
+ * heap of a 2 GB CI runner (--max-old-space-size=1536): it must end with its documented
+ * exit code and finding, never a V8 abort, within the README's memory bound
+ * (10 × the bytes read + 200 MiB).
+ */
+describe('memory by construction, under a 2 GB runner\'s heap', () => {
+  const MiB = 2 ** 20;
+  function run(args: string[], cwd: string): { code: number; stderr: string; out: Report | undefined; rssMiB: number } {
+    const rssFile = path.join(cwd, '.rss');
+    const hook = path.join(cwd, '.rss.mjs');
+    writeFileSync(hook, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.SVCLINT_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+    const r = spawnSync(process.execPath, ['--max-old-space-size=1536', '--import', hook, BIN, ...args, '-f', 'json', '--no-gitignore'], {
+      cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * MiB, env: { ...process.env, NO_COLOR: '1', SVCLINT_RSS_FILE: rssFile },
+    });
+    let out: Report | undefined;
+    try {
+      out = report(r.stdout);
+    } catch {
+      out = undefined;
+    }
+    return { code: r.status ?? -1, stderr: r.stderr, out, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+  }
+  const bound = (bytes: number) => (10 * bytes) / MiB + 200;
+
+  it('8M empty documents (32 MiB of `---` lines) cost their bytes, not an object each', () => {
+    const dir = tmp({ 'dash.yaml': '---\n'.repeat(8 * MiB) });
+    const r = run(['dash.yaml'], dir);
+    expect(r.stderr).toMatch(/^svclint: no Kubernetes objects found in 'dash\.yaml'/);
+    expect(r.code).toBe(2);
+    expect(r.rssMiB).toBeLessThan(bound(32 * MiB));
+  }, 120_000);
+
+  it('a 32 MiB list with an anchor (the full parser\'s case) is a finding, not 8 GB of node trees', () => {
+    const dir = tmp({ 'list.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n- &a x\n${'- y\n'.repeat(8 * MiB - 30)}` });
+    const r = run(['list.yaml'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.out!.findings.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['yaml-syntax:tooLargeToParse']);
+    expect(r.rssMiB).toBeLessThan(bound(32 * MiB));
+  }, 120_000);
+
+  it('aliases that expand to 100 times a file are a finding on the parser threads too, before values cross threads', () => {
+    const files: Record<string, string> = {};
+    const big = 'x'.repeat(1536 * 1024);
+    // 12 files of 1.5 MiB: over the thread threshold (16 MiB), so parsed on worker threads.
+    for (let i = 0; i < 12; i++) files[`f${String(i).padStart(2, '0')}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata:\n  base: &b "${big}"\n${Array.from({ length: 99 }, (_, j) => `  k${j}: *b\n`).join('')}`;
+    files['ok.yaml'] = SERVICE('a');
+    const dir = tmp(files);
+    const r = run(['.'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe('');
+    const ids = r.out!.findings.map((f) => `${f.location?.file}:${f.messageId}`);
+    expect(ids.filter((i) => i.endsWith(':aliasExpansion')).length).toBe(12);
+    expect(r.out!.summary.objects).toBe(1);
+    expect(r.rssMiB).toBeLessThan(bound(18 * MiB + 1024));
+  }, 120_000);
+
+  it('a `!!binary` value is one string, as go-yaml decodes it; at 16 MiB it is a finding', () => {
+    const doc = (name: string, n: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata:\n  x: !!binary ${Buffer.alloc(n, 'svclint ').toString('base64')}\n`;
+    const dir = tmp({ 'small.yaml': doc('small', 2 * MiB), 'big.yaml': doc('big', 12 * MiB - 300) });
+    const r = run(['small.yaml', 'big.yaml'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.out!.findings.map((f) => `${f.location?.file}:${f.messageId}`)).toEqual(['big.yaml:tooLargeToParse']);
+    expect(r.out!.summary.objects).toBe(1);
+    expect(r.rssMiB).toBeLessThan(bound(19 * MiB));
+  }, 120_000);
+});

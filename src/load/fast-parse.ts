@@ -56,10 +56,10 @@ export function parseValues(text: string): ParsedDocument[] | undefined {
   const docs: ParsedDocument[] = [];
   const read = jsYaml();
   try {
-    slices.forEach((s, index) => {
+    for (const s of slices) {
       const value = read(text.slice(s.start, s.end));
-      docs.push({ index, range: [s.start, s.end], value: value === undefined ? null : value });
-    });
+      if (value !== undefined && value !== null) docs.push({ index: s.index, range: [s.start, s.end], value });
+    }
   } catch {
     return undefined;
   }
