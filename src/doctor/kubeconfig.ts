@@ -1,6 +1,8 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
 import type { Endpoint } from './http.js';
@@ -115,9 +117,14 @@ function mergeFile(m: Merged, file: string): void {
   const dir = path.dirname(path.resolve(file));
   for (const [key, field] of [['clusters', 'cluster'], ['users', 'user'], ['contexts', 'context']] as const) {
     const entries = Array.isArray(doc[key]) ? (doc[key] as unknown[]) : [];
+    const inFile = new Set<string>();
     for (const e of entries) {
       const name = str(rec(e).name);
-      if (name && !m[key].has(name)) m[key].set(name, { name, value: { [field]: rec(rec(e)[field]) }, dir });
+      if (!name) continue;
+      // As client-go: a name twice in one file is an error; across KUBECONFIG files the first wins.
+      if (inFile.has(name)) throw new UsageError(`kubeconfig ${file} names ${field} \`${name}\` twice in ${key}; kubectl rejects it too (duplicate name in list): remove or rename one`);
+      inFile.add(name);
+      if (!m[key].has(name)) m[key].set(name, { name, value: { [field]: rec(rec(e)[field]) }, dir });
     }
   }
   m.current ??= str(doc['current-context']);
@@ -156,14 +163,57 @@ function endpointFor(cluster: Named, user: Named | undefined, read: Reads): Endp
   if (str(c['proxy-url'])) throw new UsageError(`cluster \`${cluster.name}\` sets proxy-url, which svclint does not support yet; reach the API server directly`);
   const u = rec(user?.value.user);
   const udir = user?.dir ?? cluster.dir;
-  const tls: Endpoint['tls'] = {
+  const insecure = c['insecure-skip-tls-verify'] === true;
+  if (insecure && (str(c['certificate-authority-data']) || str(c['certificate-authority']))) {
+    throw new UsageError(`cluster \`${cluster.name}\` sets insecure-skip-tls-verify and a certificate authority; kubectl refuses that too ("specifying a root certificates file with the insecure flag is not allowed"): keep one of them`);
+  }
+  const material: Endpoint['tls'] = {
     ca: data(c['certificate-authority-data'], c['certificate-authority'], cluster.dir, 'certificate authority', read),
     cert: data(u['client-certificate-data'], u['client-certificate'], udir, 'client certificate', read),
     key: data(u['client-key-data'], u['client-key'], udir, 'client key', read),
-    rejectUnauthorized: c['insecure-skip-tls-verify'] !== true,
+    rejectUnauthorized: !insecure,
     servername: str(c['tls-server-name']),
   };
-  return { server: url, tls, credentials: credentialsFor(u, udir, read) };
+  checkTls(material, cluster.name, user?.name);
+  return { server: url, tls: material, credentials: credentialsFor(u, udir, read), secrets: secretsOf(u) };
+}
+
+/** Certificates and keys that do not decode, or a key that is not the certificate's, as one line now rather than at the first request. */
+function checkTls(material: Endpoint['tls'], cluster: string, user: string | undefined): void {
+  const parts: [keyof Endpoint['tls'], string][] = [['ca', `the certificate authority of cluster \`${cluster}\``], ['cert', `the client certificate of user \`${user}\``], ['key', `the client key of user \`${user}\``]];
+  for (const [k, what] of parts) {
+    if (!material[k]) continue;
+    try {
+      if (k === 'ca') checkCertificates(material.ca!);
+      else tls.createSecureContext(k === 'cert' ? { cert: material.cert } : { key: material.key });
+    } catch (err) {
+      throw new UsageError(`${what} in the kubeconfig does not decode (${tlsReason(err)}); it must be PEM (base64 of PEM in a -data field)`);
+    }
+  }
+  if (material.cert && material.key) {
+    try {
+      tls.createSecureContext({ cert: material.cert, key: material.key });
+    } catch (err) {
+      throw new UsageError(`the client certificate and key of user \`${user}\` in the kubeconfig do not belong together (${tlsReason(err)})`);
+    }
+  }
+}
+
+/** Node skips CA certificates it cannot read: check each PEM block as client-go's x509 pool would read it. */
+function checkCertificates(pem: string | Buffer): void {
+  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  if (!blocks) throw Object.assign(new Error('no PEM certificate in it'), { code: 'no PEM certificate in it' });
+  for (const b of blocks) new X509Certificate(b);
+}
+
+const tlsReason = (err: unknown) => ((err as NodeJS.ErrnoException).code ?? (err as Error).message).toString().split('\n')[0]!;
+
+/** The credentials the kubeconfig holds, to keep them out of every message. */
+function secretsOf(u: Rec): string[] {
+  const out: string[] = [];
+  if (str(u.token)) out.push(u.token as string);
+  if (typeof u.password === 'string' && u.password !== '') out.push(u.password, Buffer.from(`${u.username ?? ''}:${u.password}`).toString('base64'));
+  return out;
 }
 
 function credentialsFor(u: Rec, dir: string, read: Reads): Endpoint['credentials'] {
