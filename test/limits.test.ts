@@ -257,6 +257,13 @@ describe('folders that cannot be read, links and special files', () => {
     expect(out.summary.objects).toBe(2);
   });
 
+  it('a tree with folders that cannot be listed and no manifest (/proc) is reported, not an internal error', () => {
+    const r = spawnSync(process.execPath, [BIN, '/proc', '-f', 'json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect([1, 2]).toContain(r.status);
+    if (r.status === 1) expect(report(r.stdout).findings.every((f) => f.ruleId === 'file-unreadable')).toBe(true);
+  }, 60_000);
+
   it('follows a link to a manifest; reports dangling and looping links and pipes found in folders', () => {
     const dir = tmp({ 'real/deploy.yaml': DEPLOYMENT, 'm/svc.yaml': SERVICE('a') });
     symlinkSync('../real/deploy.yaml', path.join(dir, 'm/deploy.yaml'));

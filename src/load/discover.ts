@@ -83,6 +83,14 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
       return [];
     }
   }) as typeof fs.readdirSync;
+  // For the extra walks (counts, ignore files): a folder that cannot be listed was reported by the first.
+  const quietFs = { ...fs, readdirSync: ((p: fs.PathLike, o?: unknown) => {
+    try {
+      return fs.readdirSync(p, o as { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  }) as typeof fs.readdirSync };
   // The synchronous walk: globby checks every match with a stat when ignore files are
   // honoured, and thousands of those in flight cost more CPU than in turn (BENCHMARKS.md).
   const { globbySync } = await import('globby');
@@ -112,10 +120,10 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
   });
   const files = found.filter((e) => !e.dirent.isDirectory()).map((e) => path.resolve(e.path));
   // Nothing left: say whether ignore files hid what is there (a folder of generated manifests in .gitignore).
-  const ignoredByFiles = files.length === 0 && ignoreNames.length > 0 ? globbySync(MANIFEST_PATTERNS, { ...base, fs }).filter((e) => !e.dirent.isDirectory()).length : 0;
+  const ignoredByFiles = files.length === 0 && ignoreNames.length > 0 ? globbySync(MANIFEST_PATTERNS, { ...base, fs: quietFs }).filter((e) => !e.dirent.isDirectory()).length : 0;
   // With output files, the ignore files that apply are listed too (here and in every folder above).
   const ignoreFiles = opts.listReads && ignoreNames.length > 0
-    ? [...globbySync(ignoreNames.map((n) => `**/${n}`), { ...base, fs, onlyFiles: true }).map((e) => path.resolve(e.path)), ...ancestorFiles(dir, ignoreNames)]
+    ? [...globbySync(ignoreNames.map((n) => `**/${n}`), { ...base, fs: quietFs, onlyFiles: true }).map((e) => path.resolve(e.path)), ...ancestorFiles(dir, ignoreNames)]
     : undefined;
   return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)), ...(ignoredByFiles ? { ignoredByFiles } : {}), ...(ignoreFiles ? { ignoreFiles } : {}) };
 }
