@@ -157,7 +157,11 @@ describe('reports never overwrite an input', () => {
   });
 
   it('refuses the kubeconfig, the files it names and a saved state as the doctor\'s output, before any request', () => {
-    const dir = tmp({ 'ca.crt': 'not a certificate\n', token: 'abc\n', 'state.yaml': SERVICE('a') });
+    const dir = tmp({ token: 'abc\n', 'state.yaml': SERVICE('a') });
+    // A real certificate authority: the kubeconfig is read whole (and checked) before the outputs are.
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt'), '-days', '1', '-subj', '/CN=test-ca'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const caText = readFileSync(path.join(dir, 'ca.crt'), 'utf8');
     // Port 9 on loopback: nothing listens; a run that got as far as a request would say it cannot connect.
     const kc = `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:9', certificate-authority: ca.crt}}]\nusers: [{name: u, user: {tokenFile: token}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\n`;
     writeFileSync(path.join(dir, 'kc.yaml'), kc);
@@ -175,7 +179,7 @@ describe('reports never overwrite an input', () => {
     }
     expect(readFileSync(path.join(dir, 'kc.yaml'), 'utf8')).toBe(kc);
     expect(readFileSync(path.join(dir, 'token'), 'utf8')).toBe('abc\n');
-    expect(readFileSync(path.join(dir, 'ca.crt'), 'utf8')).toBe('not a certificate\n');
+    expect(readFileSync(path.join(dir, 'ca.crt'), 'utf8')).toBe(caText);
     expect(readFileSync(path.join(dir, 'state.yaml'), 'utf8')).toBe(SERVICE('a'));
   });
 
@@ -331,6 +335,19 @@ describe('memory by construction, under a 2 GB runner\'s heap', () => {
     return { code: r.status ?? -1, stderr: r.stderr, out, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
   }
   const bound = (bytes: number) => (10 * bytes) / MiB + 200;
+
+  it('an input that would need more memory than the heap may grow to stops before it is parsed, with exit code 2', () => {
+    const svc = (i: number) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  selector: {app: a${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+    let chunk = '';
+    for (let i = 0; chunk.length < 14 * MiB; i++) chunk += svc(i);
+    const files: Record<string, string> = {};
+    for (let k = 0; k < 8; k++) files[`f${k}.yaml`] = chunk;
+    const dir = tmp(files);
+    const r = run(['.'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^svclint: input too large for the memory bound: \d+ MiB of input needs about \d+ MiB and the heap may grow to \d+ MiB; split it, or raise --max-old-space-size \(NODE_OPTIONS=--max-old-space-size=\d+\)\n$/);
+    expect(r.rssMiB).toBeLessThan(bound(8 * 14 * MiB));
+  }, 120_000);
 
   it('8M empty documents (32 MiB of `---` lines) cost their bytes, not an object each', () => {
     const dir = tmp({ 'dash.yaml': '---\n'.repeat(8 * MiB) });
