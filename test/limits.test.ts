@@ -349,6 +349,21 @@ describe('memory by construction, under a 2 GB runner\'s heap', () => {
     expect(r.rssMiB).toBeLessThan(bound(8 * 14 * MiB));
   }, 120_000);
 
+  it('N Services sharing one selector over N Deployments hold one list of backends, not N (memory linear in N)', () => {
+    const n = 2000;
+    let text = '';
+    for (let i = 0; i < n; i++) {
+      text += `---\napiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec:\n  selector: {app: a}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+      text += `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: c, image: x:1, ports: [{containerPort: 8080}]}]\n`;
+    }
+    const dir = tmp({ 'shared.yaml': text });
+    const r = run(['shared.yaml'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out!.summary.services).toBe(n);
+    expect(r.rssMiB).toBeLessThan(bound(Buffer.byteLength(text))); // 741 MB when each Service held its own list
+  }, 120_000);
+
   it('8M empty documents (32 MiB of `---` lines) cost their bytes, not an object each', () => {
     const dir = tmp({ 'dash.yaml': '---\n'.repeat(8 * MiB) });
     const r = run(['dash.yaml'], dir);
