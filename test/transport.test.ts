@@ -551,3 +551,22 @@ describe('kubeconfig files, server paths and credentials', () => {
     expect(r2.lines).toEqual([expect.stringMatching(/^svclint: cluster `c` sets insecure-skip-tls-verify and a certificate authority; kubectl refuses that too/)]);
   });
 });
+
+describe('the memory of a whole doctor run', () => {
+  it('valid lists that together pass twice --max-response-size: the later kinds are errors, memory stays bounded', async () => {
+    // Six kinds answer 6 MiB each (each under the 16 MiB cap; together 36 MiB, over 32).
+    const pad = 'x'.repeat(1000);
+    const big = (plural: string) => list(plural, Array.from({ length: 6 * 1024 }, (_, i) => ({ metadata: { name: `o${i}`, namespace: 'shop', annotations: { pad } } })));
+    const heavy = new Set(['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'endpointslices']);
+    const { kubeconfig } = await fake((_req, res, url) => {
+      const plural = pluralOf(url);
+      if (!plural || !heavy.has(plural) || url.pathname.includes('/kube-system/')) return false;
+      json(res, 200, big(plural));
+      return true;
+    });
+    const r = await doctor(['--max-response-size', '16Mi', '--format', 'json'], { kubeconfig });
+    expect(r.code).toBeLessThan(2);
+    expect(r.lines.some((l) => /the answers of this run passed 32 MiB in total \(twice --max-response-size, to bound memory\)/.test(l))).toBe(true);
+    expect(r.rssMB).toBeLessThan(MEMORY);
+  }, 90_000);
+});

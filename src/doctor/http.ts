@@ -99,6 +99,15 @@ export function describeNetworkError(err: NodeJS.ErrnoException, host: string): 
   return new ApiError('network', code ? `${code}${err.message && !err.message.includes(code) ? `: ${err.message.split('\n')[0]}` : ''}` : err.message.split('\n')[0] ?? 'network error');
 }
 
+/**
+ * The bytes of the answers of one run that were read whole (one endpoint object per run):
+ * lists are read in parallel and their items kept, so what bounds memory is the total.
+ * All answers together may take RUN_ANSWERS_FACTOR times --max-response-size; an answer
+ * that would pass it is an error for its kind.
+ */
+export const RUN_ANSWERS_FACTOR = 2;
+const runBytes = new WeakMap<Endpoint, { used: number }>();
+
 interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -136,16 +145,23 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       const decoder = new StringDecoder('utf8');
       const parts: string[] = [];
       let bytes = 0;
+      let run = runBytes.get(ep);
+      if (!run) runBytes.set(ep, (run = { used: 0 }));
       res.on('data', (c: Buffer) => {
         bytes += c.length;
         if (bytes > limits.maxResponseBytes) {
           req.destroy(new ApiError('too-large', `the answer is larger than ${formatBytes(limits.maxResponseBytes)} (--max-response-size)`));
           return;
         }
+        if (run.used + bytes > RUN_ANSWERS_FACTOR * limits.maxResponseBytes) {
+          req.destroy(new ApiError('too-large', `the answers of this run passed ${formatBytes(RUN_ANSWERS_FACTOR * limits.maxResponseBytes)} in total (twice --max-response-size, to bound memory); pick a namespace with -n or raise --max-response-size`));
+          return;
+        }
         parts.push(decoder.write(c));
       });
       res.on('end', () => {
         clearTimeout(timer);
+        run.used += bytes;
         parts.push(decoder.end());
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: parts.join('') });
       });
