@@ -1,7 +1,7 @@
-import { Composer, Parser, type Document } from 'yaml';
+import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { PARSE_OPTIONS } from './document.js';
+import { PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
 import { parseValues } from './fast-parse.js';
 import { splitDocuments } from './split.js';
 import { clip } from '../text.js';
@@ -92,14 +92,23 @@ export function parseWithYaml(text: string): { docs: ParsedDocument[]; problems:
   // What aliases may still add in this text (see EXPANSION_FACTOR).
   let expansion = EXPANSION_FACTOR * text.length + EXPANSION_SLACK_BYTES;
   // One document at a time (what parseAllDocuments does, without holding every node tree at once).
+  // Duplicate keys are found in linear time (mayRepeatKeys); the `yaml` package's own check
+  // compares every key with every other (20,000 keys: 15 s). Only a text whose documents
+  // may repeat a key or have errors is composed again with it, for its exact errors.
   const stream = new Composer(PARSE_OPTIONS).compose(new Parser().parse(text));
+  let strict: YAMLError[][] | undefined;
+  const strictErrors = (i: number): YAMLError[] => {
+    strict ??= Array.from(new Composer(STRICT_PARSE_OPTIONS).compose(new Parser().parse(text)), (d) => d.errors);
+    return strict[i] ?? [];
+  };
   let index = -1;
   const each = (doc: Document.Parsed) => {
     index++;
-    if (doc.errors.length > 0) {
+    const errors = doc.errors.length > 0 || mayRepeatKeys(doc) ? strictErrors(index) : doc.errors;
+    if (errors.length > 0) {
       // The first error of a document is the one to fix; later ones often follow from it.
-      const e = doc.errors[0]!;
-      const more = doc.errors.length - 1;
+      const e = errors[0]!;
+      const more = errors.length - 1;
       const range: [number, number] = [e.pos[0], Math.max(e.pos[1], e.pos[0])];
       if (e.code === 'DUPLICATE_KEY') {
         const lineStart = text.lastIndexOf('\n', range[0] - 1) + 1;
@@ -164,6 +173,26 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
   return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
+}
+
+/** Whether a map of the document has two scalar keys of the same value (what the `yaml` package calls a duplicate key). */
+function mayRepeatKeys(doc: Document.Parsed): boolean {
+  let repeated = false;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const p of map.items) {
+        if (!isScalar(p.key)) continue;
+        if (seen.has(p.key.value)) {
+          repeated = true;
+          return visit.BREAK;
+        }
+        seen.add(p.key.value);
+      }
+      return undefined;
+    },
+  });
+  return repeated;
 }
 
 /**
