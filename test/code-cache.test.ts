@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempTree } from './helpers.js';
+import { cacheFolder, MAX_FILE_BYTES, prune, readCache, writeCache } from '../src/load/code-cache.js';
 
 const nodeHasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
@@ -62,4 +64,144 @@ console.log(requireWithCodeCache(${JSON.stringify(mod)}).v);`;
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe('7');
   });
+
+  describe('a cache is trusted for speed, never for more', () => {
+    const SCRIPT = (mod: string) => `import { requireWithCodeCache } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', 'src', 'load', 'code-cache.js')).href)};
+console.log(requireWithCodeCache(${JSON.stringify(mod)}).v);`;
+    /** A module, its cache folder, and a run of it that cannot hang the suite. */
+    function setup(value = '1111') {
+      const dir = tempTree({});
+      chmodSync(dir, 0o755);
+      const mod = path.join(dir, 'generated.cjs');
+      writeFileSync(mod, `"use strict";\nexports.v = ${value};\n`);
+      const xdg = path.join(dir, 'xdg');
+      const folder = path.join(xdg, 'svclint', 'code-cache');
+      const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: xdg };
+      delete env.NODE_DISABLE_COMPILE_CACHE;
+      const run = (more: NodeJS.ProcessEnv = {}) => {
+        const r = spawnSync(process.execPath, ['--input-type=module', '-e', SCRIPT(mod)], { encoding: 'utf8', env: { ...env, ...more }, timeout: 20_000 });
+        return { code: r.status, signal: r.signal, out: r.stdout.trim(), err: r.stderr };
+      };
+      const files = () => (existsSync(folder) ? readdirSync(folder) : []);
+      return { dir, mod, xdg, folder, run, files };
+    }
+
+    it('a damaged cache file is removed and the module compiled from source, on every run after too', () => {
+      const t = setup();
+      expect(t.run().out).toBe('1111');
+      for (const name of t.files()) {
+        const f = path.join(t.folder, name);
+        const b = readFileSync(f);
+        for (let i = 100; i < b.length; i += 97) b[i] ^= 0xa5; // bits flipped all through the V8 data
+        writeFileSync(f, b);
+      }
+      for (let i = 0; i < 3; i++) {
+        const r = t.run({ SVCLINT_DEBUG: '1' });
+        expect(r.signal).toBe(null);
+        expect(r.code).toBe(0);
+        expect(r.out).toBe('1111');
+        if (!nodeHasCompileCache && i === 0) expect(r.err).toMatch(/^svclint: code cache not used: \S+ is damaged \(checksum\); removed\n$/);
+      }
+    });
+
+    it('a cache made from another source of the same length is not run', () => {
+      const t = setup('1111');
+      expect(t.run().out).toBe('1111');
+      const made = t.files();
+      expect(made.length).toBe(nodeHasCompileCache ? 0 : 1);
+      const forged = made.map((n) => readFileSync(path.join(t.folder, n)));
+      // The same length, other code: where the cache of the new source would be, put the old one.
+      writeFileSync(t.mod, '"use strict";\nexports.v = 2222;\n');
+      expect(t.run({ NODE_DISABLE_COMPILE_CACHE: '1' }).out).toBe('2222');
+      const t2 = t.run();
+      expect(t2.out).toBe('2222');
+      for (const name of t.files()) writeFileSync(path.join(t.folder, name), forged[0]!);
+      expect(t.run().out).toBe('2222');
+    });
+
+    it('a forged file with a sound header runs only from a folder of the user\'s own; from one others may write it is not read', () => {
+      const t = setup('1111');
+      expect(t.run().out).toBe('1111');
+      if (nodeHasCompileCache) return;
+      const [name] = t.files();
+      const keyOf = (src: string) => createHash('sha256').update(src).update(t.mod).update(process.version).update(process.arch).digest();
+      const data = readCache(path.join(t.folder, name!), keyOf('"use strict";\nexports.v = 1111;\n'))!;
+      expect(data.length).toBeGreaterThan(0);
+      // A forger who may write the folder: the code of 1111 filed under the key of 2222.
+      writeFileSync(t.mod, '"use strict";\nexports.v = 2222;\n');
+      const key = keyOf('"use strict";\nexports.v = 2222;\n');
+      const forged = path.join(t.folder, `generated.cjs-${key.subarray(0, 16).toString('hex')}.bin`);
+      rmAll(t.folder);
+      writeCache(t.folder, forged, key, data);
+      chmodSync(t.folder, 0o777);
+      const r = t.run({ SVCLINT_DEBUG: '1' });
+      expect(r.out).toBe('2222');
+      expect(r.err).toMatch(/code cache not used: \S+code-cache may be written by others \(mode 777\)/);
+      // The same file in a folder only its owner may write is the owner's own code (README: a restored cache is code).
+      chmodSync(t.folder, 0o700);
+      expect(t.run().out).toBe('1111');
+    });
+
+    it('a link to /dev/zero, a FIFO, a folder or an oversized file where the cache should be: compiled from source at once', () => {
+      for (const kind of ['zero', 'fifo', 'folder', 'huge'] as const) {
+        const t = setup('1111');
+        expect(t.run().out).toBe('1111');
+        if (nodeHasCompileCache) continue;
+        const [name] = t.files();
+        const f = path.join(t.folder, name!);
+        rmAll(t.folder);
+        if (kind === 'zero') symlinkSync('/dev/zero', f);
+        if (kind === 'fifo') expect(spawnSync('mkfifo', [f]).status).toBe(0);
+        if (kind === 'folder') mkdirSync(f);
+        if (kind === 'huge') writeFileSync(f, Buffer.alloc(MAX_FILE_BYTES + 1));
+        const start = Date.now();
+        const r = t.run({ SVCLINT_DEBUG: '1' });
+        expect(r.signal, kind).toBe(null);
+        expect(r.out, kind).toBe('1111');
+        expect(Date.now() - start, kind).toBeLessThan(10_000);
+        expect(r.err, kind).toMatch(/code cache not used/);
+        if (kind !== 'folder') expect(statSync(f).isFile(), kind).toBe(true); // replaced by a sound cache
+      }
+    });
+
+    it('no cache without an absolute HOME or XDG_CACHE_HOME: never in the working folder', () => {
+      expect(cacheFolder({ HOME: '', XDG_CACHE_HOME: '' })).toBeUndefined();
+      expect(cacheFolder({ HOME: 'relative', XDG_CACHE_HOME: 'cache' })).toBeUndefined();
+      const t = setup('1111');
+      const cwdBefore = readdirSync(t.dir).sort();
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', SCRIPT(t.mod)], { cwd: t.dir, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '', XDG_CACHE_HOME: 'rel' } });
+      expect(r.stdout.trim()).toBe('1111');
+      expect(readdirSync(t.dir).sort()).toEqual(cwdBefore);
+      const home = tempTree({});
+      chmodSync(home, 0o755);
+      expect(cacheFolder({ HOME: home })).toBe(path.join(home, '.cache', 'svclint', 'code-cache'));
+      expect(statSync(path.join(home, '.cache', 'svclint', 'code-cache')).mode & 0o777).toBe(0o700);
+    });
+
+    it('reads only a sound file of this source; writes leave no temporary file; the folder is pruned oldest first', () => {
+      const dir = tempTree({});
+      const key = Buffer.alloc(32, 7);
+      const f = path.join(dir, 'm.bin');
+      writeCache(dir, f, key, Buffer.from('v8 data'));
+      expect(readCache(f, key)?.toString()).toBe('v8 data');
+      expect(readCache(f, Buffer.alloc(32, 8))).toBeUndefined(); // another source: removed
+      expect(existsSync(f)).toBe(false);
+      mkdirSync(path.join(dir, 'taken.bin'));
+      writeCache(dir, path.join(dir, 'taken.bin'), key, Buffer.from('x')); // the rename fails
+      expect(readdirSync(dir)).toEqual(['taken.bin']);
+      const p = tempTree({});
+      const old = Date.now() / 1000 - 7200;
+      for (const [name, age] of [['a.bin', 3], ['b.bin', 2], ['c.bin', 1], ['left.tmp', 0]] as const) {
+        writeFileSync(path.join(p, name), Buffer.alloc(1000));
+        utimesSync(path.join(p, name), old + 3600 - age * 60, old + 3600 - age * 60);
+      }
+      utimesSync(path.join(p, 'left.tmp'), old, old);
+      prune(p, path.join(p, 'c.bin'), 2500);
+      expect(readdirSync(p).sort()).toEqual(['b.bin', 'c.bin']);
+    });
+  });
 });
+
+function rmAll(dir: string): void {
+  for (const n of readdirSync(dir)) spawnSync('rm', ['-rf', path.join(dir, n)]);
+}

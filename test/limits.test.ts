@@ -138,6 +138,99 @@ describe('reports never overwrite an input', () => {
     expect(routes.code).toBe(2);
   });
 
+  it('refuses every other file the run reads: config (named or found), Helm values, ignore files, before any work', () => {
+    const cfg = 'namespace: shop\n';
+    const dir = tmp({ 'm/svc.yaml': SERVICE('a'), 'm/.svclintignore': 'skip/\n', '.gitignore': 'out/\n', '.svclint.yaml': cfg, 'alt.yaml': cfg, 'values.yaml': 'x: 1\n' });
+    linkSync(path.join(dir, 'alt.yaml'), path.join(dir, 'alt-hard.yaml'));
+    symlinkSync('values.yaml', path.join(dir, 'values-link.yaml'));
+    const cases: [string[], RegExp][] = [
+      [['m', '-o', '.svclint.yaml'], /is the config file \(\S*\.svclint\.yaml\)/],
+      [['m', '-c', 'alt.yaml', '-f', 'json', '-o', 'alt.yaml'], /is the config file \(\S*alt\.yaml\)/],
+      [['m', '-c', 'alt.yaml', '-o', 'alt-hard.yaml'], /is the config file/],
+      [['m', '--helm-values', 'values.yaml', '-o', 'values.yaml'], /is a Helm values file \(values\.yaml\)/],
+      [['m', '--helm-values', 'values.yaml', '-o', 'values-link.yaml'], /is a Helm values file/],
+      [['m', '-o', 'm/.svclintignore'], /is an ignore file \(\S*m\/\.svclintignore\)/],
+      [['m', '-o', '.gitignore'], /is an ignore file \(\S*\.gitignore\)/],
+      [['routes', 'm', '-o', '.svclint.yaml'], /is the config file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^svclint: --output-file \S+ is .*; writing the report there would overwrite it: write it elsewhere\n$/);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    expect(readFileSync(path.join(dir, '.svclint.yaml'), 'utf8')).toBe(cfg);
+    expect(readFileSync(path.join(dir, 'alt.yaml'), 'utf8')).toBe(cfg);
+    expect(readFileSync(path.join(dir, 'values.yaml'), 'utf8')).toBe('x: 1\n');
+    expect(readFileSync(path.join(dir, 'm/.svclintignore'), 'utf8')).toBe('skip/\n');
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('out/\n');
+    // A file beside them is written as usual.
+    expect(cli(['m', '-o', 'report.txt'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('refuses the kubeconfig, the files it names and a saved state as the doctor\'s output, before any request', () => {
+    const dir = tmp({ token: 'abc\n', 'state.yaml': SERVICE('a') });
+    // A real certificate authority: the kubeconfig is read whole (and checked) before the outputs are.
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt'), '-days', '1', '-subj', '/CN=test-ca'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const caText = readFileSync(path.join(dir, 'ca.crt'), 'utf8');
+    // Port 9 on loopback: nothing listens; a run that got as far as a request would say it cannot connect.
+    const kc = `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:9', certificate-authority: ca.crt}}]\nusers: [{name: u, user: {tokenFile: token}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\n`;
+    writeFileSync(path.join(dir, 'kc.yaml'), kc);
+    symlinkSync('token', path.join(dir, 'token-link'));
+    for (const [args, what] of [
+      [['doctor', '--kubeconfig', 'kc.yaml', '-f', 'json', '-o', 'kc.yaml'], 'the kubeconfig'],
+      [['doctor', '--kubeconfig', 'kc.yaml', '-o', 'ca.crt'], 'the certificate authority named in the kubeconfig'],
+      [['doctor', '--kubeconfig', 'kc.yaml', '-o', 'token-link'], 'the token file named in the kubeconfig'],
+      [['doctor', '-o', 'kc.yaml'], 'the kubeconfig'],
+      [['doctor', '--from', 'state.yaml', '-o', 'state.yaml'], 'the saved state (--from)'],
+    ] as const) {
+      const r = cli([...args], { cwd: dir, env: { KUBECONFIG: path.join(dir, 'kc.yaml') } });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^svclint: --output-file \\S+ is ${what.replace(/[()-]/g, '\\$&')} \\(\\S+\\), which the run reads; writing the report there would overwrite it: write it elsewhere\n$`));
+    }
+    expect(readFileSync(path.join(dir, 'kc.yaml'), 'utf8')).toBe(kc);
+    expect(readFileSync(path.join(dir, 'token'), 'utf8')).toBe('abc\n');
+    expect(readFileSync(path.join(dir, 'ca.crt'), 'utf8')).toBe(caText);
+    expect(readFileSync(path.join(dir, 'state.yaml'), 'utf8')).toBe(SERVICE('a'));
+  });
+
+  it('writes a report over a writable file in a folder where no new file can be made (in place)', () => {
+    const dir = tmp({ 'svc.yaml': SERVICE('a') });
+    const ro = path.join(dir, 'ro');
+    mkdirSync(ro);
+    writeFileSync(path.join(ro, 'r.json'), 'old');
+    chmodSync(path.join(ro, 'r.json'), 0o666);
+    chmodSync(ro, 0o555);
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = spawnSync(process.execPath, [BIN, 'svc.yaml', '-f', 'json', '-o', 'ro/r.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(ro, 'r.json'), 'utf8')).version).toBe(1);
+    expect(readdirSync(ro)).toEqual(['r.json']);
+    // A file that is not there cannot be made there: one line, exit code 2.
+    const none = spawnSync(process.execPath, [BIN, 'svc.yaml', '-o', 'ro/new.txt'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toBe('svclint: cannot write ro/new.txt: EACCES\n');
+  });
+
+  it('standard output that fails (a full disk) is exit code 2 with one line; a closed pipe is not an error', () => {
+    const dir = tmp({ 'svc.yaml': SERVICE('a') });
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, 'svc.yaml', '-f', 'json'], { cwd: dir, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('svclint: cannot write to standard output: ENOSPC; the report is lost\n');
+    } finally {
+      closeSync(fd);
+    }
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) many[`s${i}.yaml`] = SERVICE(`Bad_${i}`);
+    const big = tmp(many);
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" . -f json | head -c 10 >/dev/null; echo "\${PIPESTATUS:-}"`], { cwd: big, encoding: 'utf8', timeout: 60_000 });
+    expect(piped.stderr).toBe('');
+  });
+
   it('refuses the same output file twice', () => {
     const dir = tmp({ 'svc.yaml': SERVICE('a') });
     const r = cli(['svc.yaml', '-f', 'json', '-o', 'r.json', '-f', 'sarif', '-o', './r.json'], { cwd: dir });
@@ -182,6 +275,13 @@ describe('folders that cannot be read, links and special files', () => {
     expect(out.summary.objects).toBe(2);
   });
 
+  it('a tree with folders that cannot be listed and no manifest (/proc) is reported, not an internal error', () => {
+    const r = spawnSync(process.execPath, [BIN, '/proc', '-f', 'json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect([1, 2]).toContain(r.status);
+    if (r.status === 1) expect(report(r.stdout).findings.every((f) => f.ruleId === 'file-unreadable')).toBe(true);
+  }, 60_000);
+
   it('follows a link to a manifest; reports dangling and looping links and pipes found in folders', () => {
     const dir = tmp({ 'real/deploy.yaml': DEPLOYMENT, 'm/svc.yaml': SERVICE('a') });
     symlinkSync('../real/deploy.yaml', path.join(dir, 'm/deploy.yaml'));
@@ -223,4 +323,113 @@ describe('read helpers', () => {
     await expect(readCapped(path.join(dir, 'b.yaml'), 10_000, budget)).rejects.toThrow(/more than 1000 bytes in total/);
     expect(await readCapped(path.join(dir, 'a.yaml'), 100, new InputBudget())).toEqual({ refused: { messageId: 'tooLarge', data: { size: 600, limit: 100 } } });
   });
+});
+
+/**
+ * The audit's largest hostile inputs, generated here, each run by the command under the
+ * heap of a 2 GB CI runner (--max-old-space-size=1536): it must end with its documented
+ * exit code and finding, never a V8 abort, within the README's memory bound
+ * (10 × the bytes read + 200 MiB).
+ */
+describe('memory by construction, under a 2 GB runner\'s heap', () => {
+  const MiB = 2 ** 20;
+  function run(args: string[], cwd: string): { code: number; stderr: string; out: Report | undefined; rssMiB: number } {
+    const rssFile = path.join(cwd, '.rss');
+    const hook = path.join(cwd, '.rss.mjs');
+    writeFileSync(hook, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.SVCLINT_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+    const r = spawnSync(process.execPath, ['--max-old-space-size=1536', '--import', hook, BIN, ...args, '-f', 'json', '--no-gitignore'], {
+      cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * MiB, env: { ...process.env, NO_COLOR: '1', SVCLINT_RSS_FILE: rssFile },
+    });
+    let out: Report | undefined;
+    try {
+      out = report(r.stdout);
+    } catch {
+      out = undefined;
+    }
+    return { code: r.status ?? -1, stderr: r.stderr, out, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+  }
+  const bound = (bytes: number) => (10 * bytes) / MiB + 200;
+
+  it('an input that would need more memory than the heap may grow to stops before it is parsed, with exit code 2', () => {
+    const svc = (i: number) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  selector: {app: a${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+    let chunk = '';
+    for (let i = 0; chunk.length < 14 * MiB; i++) chunk += svc(i);
+    const files: Record<string, string> = {};
+    for (let k = 0; k < 8; k++) files[`f${k}.yaml`] = chunk;
+    const dir = tmp(files);
+    const r = run(['.'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^svclint: input too large for the memory bound: \d+ MiB of input needs about \d+ MiB and the heap may grow to \d+ MiB; split it, or raise --max-old-space-size \(NODE_OPTIONS=--max-old-space-size=\d+\)\n$/);
+    expect(r.rssMiB).toBeLessThan(bound(8 * 14 * MiB));
+  }, 120_000);
+
+  it('N Services sharing one selector over N Deployments hold one list of backends, not N (memory linear in N)', () => {
+    const n = 2000;
+    let text = '';
+    for (let i = 0; i < n; i++) {
+      text += `---\napiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec:\n  selector: {app: a}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+      text += `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: c, image: x:1, ports: [{containerPort: 8080}]}]\n`;
+    }
+    const dir = tmp({ 'shared.yaml': text });
+    const r = run(['shared.yaml'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out!.summary.services).toBe(n);
+    expect(r.rssMiB).toBeLessThan(bound(Buffer.byteLength(text))); // 741 MB when each Service held its own list
+  }, 120_000);
+
+  it('a Service with 40,000 annotations is linted and its findings located in seconds', () => {
+    const annotations = Array.from({ length: 40_000 }, (_, i) => `    a${i}: v${i}\n`).join('');
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: c, image: x:1}]\n';
+    const dir = tmp({ 'svc.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n${annotations}spec:\n  selector: {app: a}\n  ports: [{port: 80, targetPort: http}]\n---\n${deployment}` });
+    const start = Date.now();
+    const r = run(['svc.yaml'], dir);
+    expect(Date.now() - start).toBeLessThan(30_000); // 62 s when locating compared every key with every other
+    expect(r.code, r.stderr).toBe(1);
+    const f = r.out!.findings.find((x) => x.ruleId === 'target-port-unresolved') as { location?: { line?: number } } | undefined;
+    expect(f?.location?.line).toBe(40_008);
+  }, 120_000);
+
+  it('8M empty documents (32 MiB of `---` lines) cost their bytes, not an object each', () => {
+    const dir = tmp({ 'dash.yaml': '---\n'.repeat(8 * MiB) });
+    const r = run(['dash.yaml'], dir);
+    expect(r.stderr).toMatch(/^svclint: no Kubernetes objects found in 'dash\.yaml'/);
+    expect(r.code).toBe(2);
+    expect(r.rssMiB).toBeLessThan(bound(32 * MiB));
+  }, 120_000);
+
+  it('a 32 MiB list with an anchor (the full parser\'s case) is a finding, not 8 GB of node trees', () => {
+    const dir = tmp({ 'list.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n- &a x\n${'- y\n'.repeat(8 * MiB - 30)}` });
+    const r = run(['list.yaml'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.out!.findings.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['yaml-syntax:tooLargeToParse']);
+    expect(r.rssMiB).toBeLessThan(bound(32 * MiB));
+  }, 120_000);
+
+  it('aliases that expand to 100 times a file are a finding on the parser threads too, before values cross threads', () => {
+    const files: Record<string, string> = {};
+    const big = 'x'.repeat(1536 * 1024);
+    // 12 files of 1.5 MiB: over the thread threshold (16 MiB), so parsed on worker threads.
+    for (let i = 0; i < 12; i++) files[`f${String(i).padStart(2, '0')}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata:\n  base: &b "${big}"\n${Array.from({ length: 99 }, (_, j) => `  k${j}: *b\n`).join('')}`;
+    files['ok.yaml'] = SERVICE('a');
+    const dir = tmp(files);
+    const r = run(['.'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe('');
+    const ids = r.out!.findings.map((f) => `${f.location?.file}:${f.messageId}`);
+    expect(ids.filter((i) => i.endsWith(':aliasExpansion')).length).toBe(12);
+    expect(r.out!.summary.objects).toBe(1);
+    expect(r.rssMiB).toBeLessThan(bound(18 * MiB + 1024));
+  }, 120_000);
+
+  it('a `!!binary` value is one string, as go-yaml decodes it; at 16 MiB it is a finding', () => {
+    const doc = (name: string, n: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata:\n  x: !!binary ${Buffer.alloc(n, 'svclint ').toString('base64')}\n`;
+    const dir = tmp({ 'small.yaml': doc('small', 2 * MiB), 'big.yaml': doc('big', 12 * MiB - 300) });
+    const r = run(['small.yaml', 'big.yaml'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.out!.findings.map((f) => `${f.location?.file}:${f.messageId}`)).toEqual(['big.yaml:tooLargeToParse']);
+    expect(r.out!.summary.objects).toBe(1);
+    expect(r.rssMiB).toBeLessThan(bound(19 * MiB));
+  }, 120_000);
 });

@@ -83,3 +83,54 @@ describe('JSON files', () => {
     expect(parseSource({ path: 'a.yaml', text: commented }).problems).toEqual([]);
   });
 });
+
+describe('bounded parsing', () => {
+  it('keeps no empty document, and the others keep their index in the stream', () => {
+    for (const text of ['---\n---\napiVersion: v1\nkind: A\n---\n', '---\n---\napiVersion: v1\nkind: A\n---\n&x a: 1\n---\n']) {
+      const r = parseText(text);
+      expect(r.problems).toEqual([]);
+      expect(r.docs[0]!.index).toBe(1);
+      expect(r.docs[0]!.value).toEqual({ apiVersion: 'v1', kind: 'A' });
+      expect(r.docs.length).toBe(text.includes('&x') ? 2 : 1);
+    }
+  });
+
+  it('bounds what aliases expand to by bytes, not only by count', () => {
+    const big = 'x'.repeat(100_000);
+    const r = parseText(`a: &b "${big}"\n${Array.from({ length: 60 }, (_, i) => `k${i}: *b\n`).join('')}---\nkind: Ok\n`);
+    expect(r.problems.map((p) => p.messageId)).toEqual(['aliasExpansion']);
+    expect(r.docs.map((d) => d.value)).toEqual([{ kind: 'Ok' }]);
+    const few = parseText(`a: &b "${big}"\nk1: *b\nk2: *b\n`);
+    expect(few.problems).toEqual([]);
+  });
+
+  it('reads !!binary as go-yaml does: the decoded bytes as a string', () => {
+    const r = parseText(`a: !!binary aGVsbG8=\nb: !!binary |\n  aGVs\n  bG8=\nc: !!binary /w==\n`);
+    expect(r.docs[0]!.value).toEqual({ a: 'hello', b: 'hello', c: '\ufffd' });
+  });
+
+  it('leaves a document over 3 MiB that needs the full parser unread, and reads the others at their offsets', () => {
+    const huge = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n- &a x\n${'- y\n'.repeat(800_000)}`;
+    const text = `kind: A\n---\n${huge}---\nkind: B\n`;
+    const r = parseText(text);
+    expect(r.problems.map((p) => p.messageId)).toEqual(['tooLargeToParse']);
+    expect(r.problems[0]!.range[0]).toBe(text.indexOf('---'));
+    expect(r.docs.map((d) => [d.index, d.value])).toEqual([[0, { kind: 'A' }], [2, { kind: 'B' }]]);
+    expect(text.slice(r.docs[1]!.range[0], r.docs[1]!.range[1])).toBe('---\nkind: B\n');
+  });
+});
+
+describe('duplicate keys in linear time', () => {
+  it('finds a duplicate key with an anchor present as before, and reads 40,000 keys in a few seconds', () => {
+    const dup = parseText('a: &x 1\nb: 2\na: 3\n');
+    expect(dup.problems.map((p) => [p.messageId, p.data.key, p.range[0]])).toEqual([['duplicateKey', 'a', 13]]);
+    const flow = parseText('m: {k: &x 1, k: 2}\n');
+    expect(flow.problems.map((p) => p.messageId)).toEqual(['duplicateKey']);
+    const keys = Array.from({ length: 40_000 }, (_, i) => `  k${i}: v\n`).join('');
+    const start = Date.now();
+    const r = parseText(`metadata: {labels: {x: &a y}}\ndata:\n${keys}  z: *a\n`);
+    expect(Date.now() - start).toBeLessThan(15_000); // 43 s of CPU when every key was compared with every other
+    expect(r.problems).toEqual([]);
+    expect(Object.keys((r.docs[0]!.value as { data: object }).data).length).toBe(40_001);
+  }, 60_000);
+});

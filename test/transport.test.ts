@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -455,4 +455,118 @@ describe('in a cluster', () => {
     // Without the service account's token, this is not a pod of the cluster.
     expect(() => loadKubeconfig({ env, serviceAccountDir: path.join(sa, 'none') })).toThrow(/^no kubeconfig/);
   });
+});
+
+describe('kubeconfig files, server paths and credentials', () => {
+  const write = (name: string, text: string) => {
+    const f = path.join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  const kubeconfigWith = (name: string, cluster: Record<string, unknown>, user: Record<string, unknown>) =>
+    write(name, JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
+      clusters: [{ name: 'c', cluster }], users: [{ name: 'u', user }], contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+    }));
+
+  it('keeps the server URL\'s path as a prefix of every request, as kubectl does', async () => {
+    const prefix = '/k8s/clusters/c-abc';
+    const { server } = await fake((_req, res, url) => {
+      if (!url.pathname.startsWith(`${prefix}/`)) {
+        status(res, 404, 'NotFound');
+        return true;
+      }
+      url.pathname = url.pathname.slice(prefix.length);
+      return false;
+    });
+    const kc = write('prefix.yaml', fakeKubeconfig(`${server.url}${prefix}/`));
+    const r = await doctor(['--format', 'json'], { kubeconfig: kc });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(server.requests.length).toBeGreaterThan(5);
+    for (const q of server.requests) expect(q.path.startsWith(`${prefix}/`), q.path).toBe(true);
+  });
+
+  it('never prints the credentials it sends, even when the server echoes them', async () => {
+    const echo: Handler = (req, res, url) => {
+      if (pluralOf(url) !== 'services' || url.pathname.includes('/kube-system/')) return false;
+      status(res, 400, `user with ${req.headers.authorization} may not list services`);
+      return true;
+    };
+    const bearer = new FakeApiServer(echo, false);
+    const basic = new FakeApiServer(echo, false);
+    servers.push(await bearer.start(), await basic.start());
+    for (const [server, user, secrets] of [
+      [bearer, { token: TOKEN }, [TOKEN]],
+      [basic, { username: 'admin', password: 'pa55-w0rd-x' }, ['pa55-w0rd-x', Buffer.from('admin:pa55-w0rd-x').toString('base64')]],
+    ] as const) {
+      const kc = kubeconfigWith(`echo-${server.port}.yaml`, { server: server.url }, user);
+      const r = await doctor([], { kubeconfig: kc });
+      expect(r.code).toBe(2);
+      expect(r.lines).toEqual([expect.stringMatching(/^svclint: no Service could be read \(400 Bad Request: user with \*\*\* may not list services/)]);
+      for (const s of secrets) expect(r.stderr).not.toContain(s);
+    }
+  });
+
+  it('a token file or certificate authority that is a FIFO, /dev/zero or too large ends at once with one line', async () => {
+    const fifo = path.join(dir, 'token-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const big = write('token-big', 'x'.repeat(64 * 2 ** 20));
+    for (const [name, cluster, user, line] of [
+      ['fifo', {}, { tokenFile: fifo }, `svclint: cannot read the token file ${fifo} named in the kubeconfig (not a regular file)`],
+      ['zero', {}, { tokenFile: '/dev/zero' }, 'svclint: cannot read the token file /dev/zero named in the kubeconfig (not a regular file)'],
+      ['big', {}, { tokenFile: big }, `svclint: cannot read the token file ${big} named in the kubeconfig (larger than 1 MiB)`],
+      ['ca-zero', { 'certificate-authority': '/dev/zero' }, { token: TOKEN }, 'svclint: cannot read the certificate authority /dev/zero named in the kubeconfig (not a regular file)'],
+    ] as const) {
+      const kc = kubeconfigWith(`guard-${name}.yaml`, { server: 'https://127.0.0.1:9', ...cluster }, user);
+      const r = await doctor(['--deadline', '5s'], { kubeconfig: kc });
+      expect(r.code, name).toBe(2);
+      expect(r.lines, name).toEqual([line]);
+      expect(r.ms, name).toBeLessThan(TIME);
+      expect(r.rssMB, name).toBeLessThan(MEMORY);
+    }
+  });
+
+  it('a client key or certificate that does not decode is one clear line, not an internal error', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    for (const [name, user, line] of [
+      ['key', { 'client-certificate-data': b64('-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n'), 'client-key-data': b64('junk') }, /^svclint: the client certificate of user `u` in the kubeconfig does not decode \(.+\); it must be PEM/],
+      ['ca', { token: TOKEN }, /^svclint: the certificate authority of cluster `c` in the kubeconfig does not decode/],
+    ] as const) {
+      const cluster = name === 'ca' ? { server: 'https://127.0.0.1:9', 'certificate-authority-data': b64('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n') } : { server: 'https://127.0.0.1:9' };
+      const r = await doctor([], { kubeconfig: kubeconfigWith(`tls-${name}.yaml`, cluster, user) });
+      expect(r.code, name).toBe(2);
+      expect(r.lines, name).toEqual([expect.stringMatching(line)]);
+    }
+  });
+
+  it('rejects what kubectl rejects: a name twice in one file, insecure-skip-tls-verify with a certificate authority', async () => {
+    const dup = write('dup.yaml', 'apiVersion: v1\ncurrent-context: c\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}, {name: c, cluster: {server: "https://127.0.0.1:10"}}]\ncontexts: [{name: c, context: {cluster: c}}]\n');
+    const r = await doctor([], { kubeconfig: dup });
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual([`svclint: kubeconfig ${dup} names cluster \`c\` twice in clusters; kubectl rejects it too (duplicate name in list): remove or rename one`]);
+    const both = kubeconfigWith('insecure-ca.yaml', { server: 'https://127.0.0.1:9', 'insecure-skip-tls-verify': true, 'certificate-authority-data': 'AAAA' }, { token: TOKEN });
+    const r2 = await doctor([], { kubeconfig: both });
+    expect(r2.code).toBe(2);
+    expect(r2.lines).toEqual([expect.stringMatching(/^svclint: cluster `c` sets insecure-skip-tls-verify and a certificate authority; kubectl refuses that too/)]);
+  });
+});
+
+describe('the memory of a whole doctor run', () => {
+  it('valid lists that together pass twice --max-response-size: the later kinds are errors, memory stays bounded', async () => {
+    // Six kinds answer 6 MiB each (each under the 16 MiB cap; together 36 MiB, over 32).
+    const pad = 'x'.repeat(1000);
+    const big = (plural: string) => list(plural, Array.from({ length: 6 * 1024 }, (_, i) => ({ metadata: { name: `o${i}`, namespace: 'shop', annotations: { pad } } })));
+    const heavy = new Set(['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'endpointslices']);
+    const { kubeconfig } = await fake((_req, res, url) => {
+      const plural = pluralOf(url);
+      if (!plural || !heavy.has(plural) || url.pathname.includes('/kube-system/')) return false;
+      json(res, 200, big(plural));
+      return true;
+    });
+    const r = await doctor(['--max-response-size', '16Mi', '--format', 'json'], { kubeconfig });
+    expect(r.code).toBeLessThan(2);
+    expect(r.lines.some((l) => /the answers of this run passed 32 MiB in total \(twice --max-response-size, to bound memory\)/.test(l))).toBe(true);
+    expect(r.rssMB).toBeLessThan(MEMORY);
+  }, 90_000);
 });

@@ -11,6 +11,8 @@ const rule: Rule = {
       syntaxError: 'YAML syntax error: {{reason}}',
       duplicateKey: 'duplicate key `{{key}}` in this map; kubectl rejects the file ("key already set in map") and other tools keep only one of the values',
       aliasBomb: 'this document expands more than {{limit}} aliases, which looks like an alias bomb; it was not linted',
+      aliasExpansion: 'the aliases of this file expand to more than {{limit}} of values, which looks like an alias bomb; this document was not linted',
+      tooLargeToParse: 'this document is {{size}}, more than the {{limit}} the API server accepts in one request, and needs the full YAML parser (it has anchors, tags, tabs or an error); it was not linted',
       tooDeep: 'this document is nested too deeply to read ({{reason}}); it was not linted',
       parserFailure: 'this file could not be parsed: {{reason}}',
       helmTemplate: 'this is a Helm chart template, not a manifest (`{{action}}` is a template action, which plain YAML cannot read): lint the chart\'s folder, which svclint renders with helm template, or pipe `helm template` output to `svclint -`',

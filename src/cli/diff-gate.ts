@@ -47,7 +47,7 @@ export async function loadAtCommit(top: string, commit: string, paths: string[],
       helmValues: opts.helmValues?.map((f) => inTree(f, io.cwd, top, tree.dir)),
     };
     // File names are relative to the mapped cwd, as in the work tree: unchanged files are parsed once, for both.
-    return await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir), now);
+    return await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir), [], now);
   } finally {
     tree.dispose();
   }

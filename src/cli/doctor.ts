@@ -9,8 +9,8 @@ import { parseText, toLoadProblems } from '../load/parse.js';
 import type { LoadProblem } from '../types/problem.js';
 import { countBySeverity, format, type Format } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
-import { checkOutputFiles } from '../report/write.js';
-import { emit, pairOutputs, resolveConfig, sourceTexts } from './lint-command.js';
+import { checkOutputFiles, INPUT, type ReadPath } from '../report/write.js';
+import { emit, namedReads, pairOutputs, resolveConfig, sourceTexts } from './lint-command.js';
 import { EXIT, useColor } from './io.js';
 import { severityRank, type Severity } from '../types/finding.js';
 import { workloadOf } from '../graph/live.js';
@@ -95,11 +95,12 @@ export interface DoctorResult {
 }
 
 /** Reads the live cluster (read-only: get and list only) and runs every rule over it. */
-export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO): Promise<DoctorResult> {
+export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO, guard?: (reads: { path: string; what: string }[]) => void): Promise<DoctorResult> {
   const requestTimeoutMs = parseDuration(opts.requestTimeout);
   const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : DEADLINE_FACTOR * requestTimeoutMs;
   const maxResponseBytes = opts.maxResponseSize ? responseSize(opts.maxResponseSize) : undefined;
   const kc = await loadKubeConfig(opts);
+  guard?.(kc.files ?? []); // no report lands on the kubeconfig or a file it names
   mark('kubeconfig');
   const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];
   const read = await readCluster(kc, {
@@ -363,8 +364,18 @@ export async function doctorCommand(target: string | undefined, opts: DoctorCliO
   const client = opts.target && opts.target.kind !== 'Service' ? opts.target : undefined;
   kubectlOutputHabit(opts, io);
   const config = await resolveConfig(io, { config: opts.config, clusterDomain: opts.clusterDomain });
-  const result = opts.from ? await doctorFrom(opts.from, opts, config, io) : await doctorLive(opts, config, io);
+  // The files known before the work (config, --from, -f) and, once read, the kubeconfig's:
+  // no report is written over any of them.
+  const outputFiles = pairOutputs(opts.format, opts.outputFile).map((o) => o.file);
+  const reads: ReadPath[] = [...namedReads(config, {}), ...(opts.from ? [{ path: opts.from, what: 'the saved state (--from)' }] : []), ...(opts.filename ?? []).map((f) => ({ path: f, what: INPUT }))];
+  const guard = (more: ReadPath[]) => {
+    reads.push(...more);
+    checkOutputFiles(outputFiles, reads, io.cwd);
+  };
+  guard([]);
+  const result = opts.from ? await doctorFrom(opts.from, opts, config, io) : await doctorLive(opts, config, io, guard);
   const sources = sourceTexts(result.files ?? []);
+  guard([...sources.keys()].map((p) => ({ path: p, what: INPUT })));
   const namespace = opts.allNamespaces ? undefined : opts.namespace;
   const fail = opts.failLevel ?? config.failLevel ?? 'error';
   const atFail = (fs: readonly Finding[]) => fs.some((f) => severityRank(f.severity) >= severityRank(fail));
@@ -395,7 +406,6 @@ export async function doctorCommand(target: string | undefined, opts: DoctorCliO
   const notChecked = [...new Set((result.gaps ?? []).map((g) => `${g.kind}${g.namespace ? ` in ${g.namespace}` : ''}`))];
   const summary = { errors: counts.error, warnings: counts.warning, infos: counts.info, files: result.files?.length ?? 0, objects: result.graph.objects.length, services: result.graph.services.length, scope: readScope(result, namespace), ...(notChecked.length ? { notChecked } : {}) };
   const outputs = pairOutputs(opts.format, opts.outputFile);
-  checkOutputFiles(outputs.map((o) => o.file), { files: [...sources.keys()].map((p) => ({ path: p })), problems: opts.from ? [{ filePath: opts.from }] : [] }, io.cwd);
   const routes = outputs.some((o) => o.format === 'markdown') ? computeRoutes(result.graph) : undefined;
   const input = { findings, summary, sources, rules: RULES.map((r) => r.meta), routes, env: io.env, cwd: io.cwd };
   for (const out of outputs) emit(io, format(out.format, input, { color: !out.file && useColor(io, undefined) }), out.file);

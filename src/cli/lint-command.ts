@@ -9,7 +9,7 @@ import { openParseCache, parseAllCached } from '../load/cache.js';
 import { defaultConfig, DNS1123_SUBDOMAIN_RE, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
 import { format, FORMATS, countBySeverity, type Format, type Summary } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
-import { checkOutputFiles, writeReport, type RunInputs } from '../report/write.js';
+import { checkOutputFiles, writeReport, type ReadPath, type RunInputs } from '../report/write.js';
 import { parseSize } from '../load/read.js';
 import { UsageError } from '../errors.js';
 import { severityRank, type Finding, type Severity } from '../types/finding.js';
@@ -205,17 +205,34 @@ async function parseReusing(files: SourceFile[], earlier: Pick<Loaded, 'files' |
   return out.map((r) => r ?? fresh[j++]!);
 }
 
-/** Inputs → source files → graph → findings, under the resolved config. */
-export async function load(paths: string[], opts: InputOpts, io: CliIO, config?: Config, earlier?: Pick<Loaded, 'files' | 'parsed'>): Promise<Loaded> {
+/** The files a run reads that are known before it starts: the config file and Helm values. */
+export function namedReads(config: Config | undefined, opts: Pick<InputOpts, 'helmValues' | 'render'>): ReadPath[] {
+  return [
+    ...(config?.file ? [{ path: config.file, what: 'the config file' }] : []),
+    ...(opts.render === false ? [] : (opts.helmValues ?? []).map((f) => ({ path: f, what: 'a Helm values file' }))),
+  ];
+}
+
+/**
+ * Inputs → source files → graph → findings, under the resolved config. `outputs` are the
+ * output files the run will write: refused before the work when they are a file it reads.
+ * `earlier`: a load of another tree whose parse results are reused for unchanged files.
+ */
+export async function load(paths: string[], opts: InputOpts, io: CliIO, config?: Config, outputs: readonly (string | undefined)[] = [], earlier?: Pick<Loaded, 'files' | 'parsed'>): Promise<Loaded> {
   config ??= await resolveConfig(io, opts);
   mark('config');
+  const named = namedReads(config, opts);
+  checkOutputFiles(outputs, named, io.cwd);
   if (opts.render !== false) checkRenderOptions(opts, io.cwd);
-  const inputs = paths.length ? paths : ['.'];
+  const roots = paths.length ? paths : ['.'];
   const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace };
-  const found = await discover(inputs, {
+  const found = await discover(roots, {
     cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, ignorePatterns: opts.ignorePattern, ignoreFiles: ['.svclintignore'], gitignore: opts.gitignore !== false,
     readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes, allowUnmatchedGlobs: opts.errorOnUnmatchedPattern === false,
+    listReads: outputs.some((o) => o !== undefined),
   });
+  const inputs: RunInputs = { ...found, read: [...named, ...(found.read ?? [])] };
+  checkOutputFiles(outputs, inputs, io.cwd);
   if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
   mark('read');
   const cache = opts.cache ? openParseCache(io.env) : undefined;
@@ -228,9 +245,9 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
   if (opts.errorOnUnmatchedPattern !== false && result.graph.objects.length === 0 && result.findings.length === 0) {
     const hidden = (found.allIgnored ?? []).map((a) => `${a.count} manifest file${a.count === 1 ? '' : 's'} in '${a.input}' ${a.count === 1 ? 'is' : 'are'} left out by .gitignore or .svclintignore (--no-gitignore lints what .gitignore leaves out)`);
     if (hidden.length) throw new UsageError(`no Kubernetes objects found: ${hidden.join('; ')}`);
-    throw new UsageError(`no Kubernetes objects found in ${inputs.map((i) => (i === '-' ? 'stdin' : `'${i}'`)).join(', ')} (--no-error-on-unmatched-pattern to allow it)`);
+    throw new UsageError(`no Kubernetes objects found in ${roots.map((i) => (i === '-' ? 'stdin' : `'${i}'`)).join(', ')} (--no-error-on-unmatched-pattern to allow it)`);
   }
-  return { config, files: found.files, problems: found.problems.filter((p) => !p.file).length, inputs: found, result, parsed };
+  return { config, files: found.files, problems: found.problems.filter((p) => !p.file).length, inputs, result, parsed };
 }
 
 export function emit(io: CliIO, text: string, outputFile: string | undefined): void {

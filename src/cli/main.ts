@@ -10,7 +10,7 @@ import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { DoctorCliOptions } from './doctor.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
-import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, printableConfig, report, reportOptions, resolveConfig, type InputOpts, type ReportOpts } from './lint-command.js';
+import { collect, collectFormat, commonInputOptions, didYouMean, emit, load, pairOutputs, printableConfig, report, reportOptions, resolveConfig, type InputOpts, type ReportOpts } from './lint-command.js';
 import { completion, SHELLS } from './completion.js';
 import type { GateOpts } from './diff-gate.js';
 import { mark, startTiming, timingLine } from '../timing.js';
@@ -81,7 +81,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const stopProgress = startProgress(io, opts.format, opts.outputFile);
       let loaded;
       try {
-        loaded = await load(paths, opts, io);
+        loaded = await load(paths, opts, io, undefined, pairOutputs(opts.format, opts.outputFile).map((o) => o.file));
       } finally {
         stopProgress();
       }
@@ -114,7 +114,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       } catch (err) {
         throw new ArgumentError((err as Error).message);
       }
-      const { inputs, result } = await load(paths, opts, io);
+      const { inputs, result } = await load(paths, opts, io, undefined, outputs.map((o) => o.file));
       checkOutputFiles(outputs.map((o) => o.file), inputs, io.cwd);
       const routes = computeRoutes(result.graph);
       for (const o of outputs) emit(io, formatRoutes(routes, o.format, !o.file && useColor(io, opts.color)), o.file);
@@ -229,8 +229,15 @@ export async function main(): Promise<void> {
   const out = (s: string) => {
     process.stdout.write(s);
   };
+  // A pager that was closed (EPIPE) wanted no more; any other failure (a full disk: ENOSPC,
+  // EIO) lost the report, which is exit code 2, never success.
+  let failed = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (failed) return;
+    failed = true;
+    process.stderr.write(`svclint: cannot write to standard output: ${e.code ?? e.message}; the report is lost\n`);
+    process.exit(EXIT.error);
   });
   const code = await run(process.argv.slice(2), {
     cwd: process.cwd(),

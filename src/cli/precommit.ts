@@ -3,7 +3,7 @@ import { compareFindings } from '../engine/baseline.js';
 import type { Finding } from '../types/finding.js';
 import { commitOf, gitTop } from './diff-git.js';
 import { lintAtCommit } from './diff-gate.js';
-import { load, resolveConfig, report, type InputOpts, type ReportOpts } from './lint-command.js';
+import { load, pairOutputs, resolveConfig, report, type InputOpts, type ReportOpts } from './lint-command.js';
 import type { CliIO } from './io.js';
 
 /**
@@ -20,7 +20,7 @@ export async function preCommit(staged: string[], opts: InputOpts & ReportOpts, 
   const config = await resolveConfig(here, opts);
   // HEAD's tree is mostly the same files: the parse cache reads each text once, in this run or an earlier one.
   const inputs = { ...opts, errorOnUnmatchedPattern: false, cache: true };
-  const now = await load(['.'], inputs, here, config);
+  const now = await load(['.'], inputs, here, config, pairOutputs(opts.format, opts.outputFile).map((o) => o.file));
   const stagedSet = new Set(staged.map((f) => path.relative(top, path.resolve(io.cwd, f)).split(path.sep).join('/')));
   const inStaged = (f: Finding) => f.location !== undefined && stagedSet.has(f.location.file);
   let elsewhere = now.result.findings.filter((f) => !inStaged(f));

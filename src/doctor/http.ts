@@ -10,6 +10,40 @@ export interface Endpoint {
   credentials: (deadline: Deadline) => Promise<{ headers: Record<string, string>; cert?: string; key?: string }>;
   /** Connections kept open between the requests of one run (see keepAlive). */
   agent?: http.Agent;
+  /** Credentials known from the kubeconfig, masked in every message (with those the credential source gives). */
+  secrets?: string[];
+}
+
+/** The URL of an API path on this server: the server URL's own path is a prefix, as kubectl keeps it (`https://host/k8s/clusters/c-1` + `/api/v1/pods`). */
+export function apiUrl(server: URL, path: string): URL {
+  const base = new URL(server.href);
+  const [p, q] = path.split('?', 2) as [string, string | undefined];
+  base.pathname = `${base.pathname.replace(/\/+$/, '')}${p}`;
+  base.search = q ? `?${q}` : '';
+  return base;
+}
+
+/** Every secret that could show in a message: header values, the token after its scheme, a basic password. */
+function secretsIn(ep: Endpoint, headers: Record<string, string>): string[] {
+  const out = [...(ep.secrets ?? [])];
+  for (const v of Object.values(headers)) {
+    out.push(v);
+    const m = /^(\S+)\s+(.+)$/.exec(v);
+    if (!m) continue;
+    out.push(m[2]!);
+    if (/^basic$/i.test(m[1]!)) {
+      const plain = Buffer.from(m[2]!, 'base64').toString('utf8');
+      out.push(plain, plain.slice(plain.indexOf(':') + 1));
+    }
+  }
+  return out.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** The text with each secret replaced by `***`. */
+export function mask(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
+  return out;
 }
 
 /** Reuses connections for the requests of one run; destroy() it when the run is over. */
@@ -65,6 +99,15 @@ export function describeNetworkError(err: NodeJS.ErrnoException, host: string): 
   return new ApiError('network', code ? `${code}${err.message && !err.message.includes(code) ? `: ${err.message.split('\n')[0]}` : ''}` : err.message.split('\n')[0] ?? 'network error');
 }
 
+/**
+ * The bytes of the answers of one run that were read whole (one endpoint object per run):
+ * lists are read in parallel and their items kept, so what bounds memory is the total.
+ * All answers together may take RUN_ANSWERS_FACTOR times --max-response-size; an answer
+ * that would pass it is an error for its kind.
+ */
+export const RUN_ANSWERS_FACTOR = 2;
+const runBytes = new WeakMap<Endpoint, { used: number }>();
+
 interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -76,11 +119,11 @@ interface Answer {
  * keep it alive); the body is decoded as it arrives and cut off at the size cap.
  */
 function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, auth: { headers: Record<string, string>; cert?: string; key?: string }): Promise<Answer> {
-  const url = new URL(path, ep.server);
+  const url = apiUrl(ep.server, path);
   const lib = url.protocol === 'https:' ? https : http;
   const budget = Math.min(limits.requestTimeoutMs, deadline.left);
   const byDeadline = budget < limits.requestTimeoutMs;
-  return new Promise((resolve, reject) => {
+  return new Promise<Answer>((resolve, reject) => {
     let started = false;
     const opts: https.RequestOptions = {
       method: 'GET',
@@ -89,26 +132,41 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       ...(auth.cert ? { cert: auth.cert, key: auth.key } : {}),
       agent: ep.agent ?? false,
     };
-    const req = lib.request(url, opts, (res) => {
+    let req: http.ClientRequest;
+    try {
+      req = lib.request(url, opts, onResponse);
+    } catch (err) {
+      // Client certificates a credential plugin gave that do not decode: one line, not a crash.
+      reject(new ApiError('tls', `the client certificate or key does not decode (${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0]})`));
+      return;
+    }
+    function onResponse(res: http.IncomingMessage) {
       started = true;
       const decoder = new StringDecoder('utf8');
       const parts: string[] = [];
       let bytes = 0;
+      let run = runBytes.get(ep);
+      if (!run) runBytes.set(ep, (run = { used: 0 }));
       res.on('data', (c: Buffer) => {
         bytes += c.length;
         if (bytes > limits.maxResponseBytes) {
           req.destroy(new ApiError('too-large', `the answer is larger than ${formatBytes(limits.maxResponseBytes)} (--max-response-size)`));
           return;
         }
+        if (run.used + bytes > RUN_ANSWERS_FACTOR * limits.maxResponseBytes) {
+          req.destroy(new ApiError('too-large', `the answers of this run passed ${formatBytes(RUN_ANSWERS_FACTOR * limits.maxResponseBytes)} in total (twice --max-response-size, to bound memory); pick a namespace with -n or raise --max-response-size`));
+          return;
+        }
         parts.push(decoder.write(c));
       });
       res.on('end', () => {
         clearTimeout(timer);
+        run.used += bytes;
         parts.push(decoder.end());
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: parts.join('') });
       });
       res.on('error', (e) => fail(e));
-    });
+    }
     const fail = (e: Error) => {
       clearTimeout(timer);
       if (e instanceof ApiError) return reject(e);
@@ -124,6 +182,8 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
     }, Math.max(budget, 0));
     req.on('error', fail);
     req.end();
+  }).catch((err: unknown) => {
+    throw err instanceof ApiError ? err : new ApiError('tls', `cannot use the TLS material: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   });
 }
 
@@ -145,9 +205,22 @@ function retryDelay(headers: http.IncomingHttpHeaders, attempt: number): number 
  * Retry-After while attempts and the deadline allow; every other status is an ApiError.
  */
 export async function getJson(ep: Endpoint, path: string, limits: Limits, deadline: Deadline): Promise<unknown> {
+  let secrets = secretsIn(ep, {});
+  try {
+    return await getJsonOnce(ep, path, limits, deadline, (headers) => (secrets = secretsIn(ep, headers)));
+  } catch (err) {
+    // svclint knows its credentials: none of them is ever printed, whatever the server echoes.
+    if (err instanceof ApiError) throw new ApiError(err.kind, mask(err.message, secrets), err.status);
+    if (err instanceof Error) err.message = mask(err.message, secrets);
+    throw err;
+  }
+}
+
+async function getJsonOnce(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, seen: (headers: Record<string, string>) => void): Promise<unknown> {
   for (let attempt = 0; ; attempt++) {
     if (deadline.left <= 0) throw new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`);
     const auth = await ep.credentials(deadline);
+    seen(auth.headers);
     const a = await once(ep, path, limits, deadline, auth).catch((err: unknown) => {
       if (err instanceof ApiError && err.kind === 'stale') return undefined;
       throw err;

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
 import type { Endpoint } from './http.js';
@@ -29,6 +31,8 @@ interface Merged {
 export interface ResolvedConfig {
   endpoint: Endpoint;
   context: string;
+  /** Every file read for it (kubeconfigs, certificates, keys, token files), so that no output lands on one. */
+  files?: { path: string; what: string }[];
 }
 
 const rec = (v: unknown): Rec => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : {});
@@ -36,6 +40,35 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 const SA = '/var/run/secrets/kubernetes.io/serviceaccount';
 const MAX_KUBECONFIG_BYTES = 16 * 2 ** 20;
+/** A bearer token file: a token is a few KiB at most, and goes into every request's header. */
+const MAX_TOKEN_BYTES = 2 ** 20;
+
+/**
+ * Reads a file the way the kubeconfig is read: opened without waiting (a FIFO never blocks
+ * the run), only a regular file (not a device such as /dev/zero), at most `max` bytes.
+ */
+export function readGuarded(file: string, max: number): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'a folder' : 'not a regular file' });
+    if (st.size > max) throw Object.assign(new Error('too large'), { code: `larger than ${sizeText(max)}` });
+    const buf = Buffer.allocUnsafe(max + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > max) throw Object.assign(new Error('too large'), { code: `larger than ${sizeText(max)}` });
+    }
+    return Buffer.from(buf.subarray(0, n));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const sizeText = (n: number) => (n >= 2 ** 20 ? `${n / 2 ** 20} MiB` : `${n / 1024} KiB`);
 
 export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv; serviceAccountDir?: string }): ResolvedConfig {
   const env = opts.env ?? process.env;
@@ -48,6 +81,7 @@ export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; en
     throw new UsageError(`no kubeconfig (${tried}) and not in a cluster; give --kubeconfig or set KUBECONFIG`);
   }
   const merged: Merged = { clusters: new Map(), users: new Map(), contexts: new Map() };
+  const read: { path: string; what: string }[] = present.map((f) => ({ path: path.resolve(f), what: 'the kubeconfig' }));
   for (const f of present) mergeFile(merged, f);
   const name = opts.context ?? merged.current;
   if (!name) throw new UsageError(`the kubeconfig sets no current-context; pick one with --context (contexts: ${list(merged.contexts)})`);
@@ -60,7 +94,7 @@ export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; en
   const userName = str(c.user);
   const user = userName ? merged.users.get(userName) : undefined;
   if (userName && !user) throw new UsageError(`context \`${name}\` names user \`${userName}\`, which the kubeconfig does not define`);
-  return { endpoint: endpointFor(cluster, user), context: name };
+  return { endpoint: endpointFor(cluster, user, read), context: name, files: read };
 }
 
 function list(m: Map<string, Named>): string {
@@ -70,10 +104,7 @@ function list(m: Map<string, Named>): string {
 function mergeFile(m: Merged, file: string): void {
   let text: string;
   try {
-    const st = statSync(file);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
-    if (st.size > MAX_KUBECONFIG_BYTES) throw Object.assign(new Error('too large'), { code: `larger than ${MAX_KUBECONFIG_BYTES / 2 ** 20} MiB` });
-    text = readFileSync(file, 'utf8');
+    text = readGuarded(file, MAX_KUBECONFIG_BYTES).toString('utf8');
   } catch (err) {
     throw new UsageError(`cannot read kubeconfig ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
@@ -86,30 +117,40 @@ function mergeFile(m: Merged, file: string): void {
   const dir = path.dirname(path.resolve(file));
   for (const [key, field] of [['clusters', 'cluster'], ['users', 'user'], ['contexts', 'context']] as const) {
     const entries = Array.isArray(doc[key]) ? (doc[key] as unknown[]) : [];
+    const inFile = new Set<string>();
     for (const e of entries) {
       const name = str(rec(e).name);
-      if (name && !m[key].has(name)) m[key].set(name, { name, value: { [field]: rec(rec(e)[field]) }, dir });
+      if (!name) continue;
+      // As client-go: a name twice in one file is an error; across KUBECONFIG files the first wins.
+      if (inFile.has(name)) throw new UsageError(`kubeconfig ${file} names ${field} \`${name}\` twice in ${key}; kubectl rejects it too (duplicate name in list): remove or rename one`);
+      inFile.add(name);
+      if (!m[key].has(name)) m[key].set(name, { name, value: { [field]: rec(rec(e)[field]) }, dir });
     }
   }
   m.current ??= str(doc['current-context']);
 }
 
-function readPath(p: string, dir: string, what: string): Buffer {
+function readPath(p: string, dir: string, what: string, max = MAX_KUBECONFIG_BYTES): Buffer {
   const abs = path.resolve(dir, p);
   try {
-    return readFileSync(abs);
+    return readGuarded(abs, max);
   } catch (err) {
     throw new UsageError(`cannot read the ${what} ${abs} named in the kubeconfig (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
-function data(v: unknown, file: unknown, dir: string, what: string): Buffer | undefined {
+type Reads = { path: string; what: string }[];
+
+function data(v: unknown, file: unknown, dir: string, what: string, read: Reads): Buffer | undefined {
   if (str(v)) return Buffer.from(v as string, 'base64');
-  if (str(file)) return readPath(file as string, dir, what);
+  if (str(file)) {
+    read.push({ path: path.resolve(dir, file as string), what: `the ${what} named in the kubeconfig` });
+    return readPath(file as string, dir, what);
+  }
   return undefined;
 }
 
-function endpointFor(cluster: Named, user: Named | undefined): Endpoint {
+function endpointFor(cluster: Named, user: Named | undefined, read: Reads): Endpoint {
   const c = rec(cluster.value.cluster);
   const server = str(c.server);
   if (!server) throw new UsageError(`cluster \`${cluster.name}\` in the kubeconfig has no server`);
@@ -122,21 +163,67 @@ function endpointFor(cluster: Named, user: Named | undefined): Endpoint {
   if (str(c['proxy-url'])) throw new UsageError(`cluster \`${cluster.name}\` sets proxy-url, which svclint does not support yet; reach the API server directly`);
   const u = rec(user?.value.user);
   const udir = user?.dir ?? cluster.dir;
-  const tls: Endpoint['tls'] = {
-    ca: data(c['certificate-authority-data'], c['certificate-authority'], cluster.dir, 'certificate authority'),
-    cert: data(u['client-certificate-data'], u['client-certificate'], udir, 'client certificate'),
-    key: data(u['client-key-data'], u['client-key'], udir, 'client key'),
-    rejectUnauthorized: c['insecure-skip-tls-verify'] !== true,
+  const insecure = c['insecure-skip-tls-verify'] === true;
+  if (insecure && (str(c['certificate-authority-data']) || str(c['certificate-authority']))) {
+    throw new UsageError(`cluster \`${cluster.name}\` sets insecure-skip-tls-verify and a certificate authority; kubectl refuses that too ("specifying a root certificates file with the insecure flag is not allowed"): keep one of them`);
+  }
+  const material: Endpoint['tls'] = {
+    ca: data(c['certificate-authority-data'], c['certificate-authority'], cluster.dir, 'certificate authority', read),
+    cert: data(u['client-certificate-data'], u['client-certificate'], udir, 'client certificate', read),
+    key: data(u['client-key-data'], u['client-key'], udir, 'client key', read),
+    rejectUnauthorized: !insecure,
     servername: str(c['tls-server-name']),
   };
-  return { server: url, tls, credentials: credentialsFor(u, udir) };
+  checkTls(material, cluster.name, user?.name);
+  return { server: url, tls: material, credentials: credentialsFor(u, udir, read), secrets: secretsOf(u) };
 }
 
-function credentialsFor(u: Rec, dir: string): Endpoint['credentials'] {
+/** Certificates and keys that do not decode, or a key that is not the certificate's, as one line now rather than at the first request. */
+function checkTls(material: Endpoint['tls'], cluster: string, user: string | undefined): void {
+  const parts: [keyof Endpoint['tls'], string][] = [['ca', `the certificate authority of cluster \`${cluster}\``], ['cert', `the client certificate of user \`${user}\``], ['key', `the client key of user \`${user}\``]];
+  for (const [k, what] of parts) {
+    if (!material[k]) continue;
+    try {
+      if (k === 'ca') checkCertificates(material.ca!);
+      else tls.createSecureContext(k === 'cert' ? { cert: material.cert } : { key: material.key });
+    } catch (err) {
+      throw new UsageError(`${what} in the kubeconfig does not decode (${tlsReason(err)}); it must be PEM (base64 of PEM in a -data field)`);
+    }
+  }
+  if (material.cert && material.key) {
+    try {
+      tls.createSecureContext({ cert: material.cert, key: material.key });
+    } catch (err) {
+      throw new UsageError(`the client certificate and key of user \`${user}\` in the kubeconfig do not belong together (${tlsReason(err)})`);
+    }
+  }
+}
+
+/** Node skips CA certificates it cannot read: check each PEM block as client-go's x509 pool would read it. */
+function checkCertificates(pem: string | Buffer): void {
+  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  if (!blocks) throw Object.assign(new Error('no PEM certificate in it'), { code: 'no PEM certificate in it' });
+  for (const b of blocks) new X509Certificate(b);
+}
+
+const tlsReason = (err: unknown) => ((err as NodeJS.ErrnoException).code ?? (err as Error).message).toString().split('\n')[0]!;
+
+/** The credentials the kubeconfig holds, to keep them out of every message. */
+function secretsOf(u: Rec): string[] {
+  const out: string[] = [];
+  if (str(u.token)) out.push(u.token as string);
+  if (typeof u.password === 'string' && u.password !== '') out.push(u.password, Buffer.from(`${u.username ?? ''}:${u.password}`).toString('base64'));
+  return out;
+}
+
+function credentialsFor(u: Rec, dir: string, read: Reads): Endpoint['credentials'] {
   const token = str(u.token);
   const tokenFile = str(u.tokenFile);
   if (token) return async () => ({ headers: { Authorization: `Bearer ${token}` } });
-  if (tokenFile) return fileToken(path.resolve(dir, tokenFile));
+  if (tokenFile) {
+    read.push({ path: path.resolve(dir, tokenFile), what: 'the token file named in the kubeconfig' });
+    return fileToken(path.resolve(dir, tokenFile));
+  }
   if (str(u.username) && typeof u.password === 'string') {
     const basic = Buffer.from(`${u.username}:${u.password}`).toString('base64');
     return async () => ({ headers: { Authorization: `Basic ${basic}` } });
@@ -150,11 +237,12 @@ function credentialsFor(u: Rec, dir: string): Endpoint['credentials'] {
 
 /** A bearer token file, re-read when it changes (projected service account tokens rotate). */
 function fileToken(file: string): Endpoint['credentials'] {
-  let cached: { token: string; at: number } | undefined;
+  // Read once now: a token file that cannot be read is a one-line error before any request.
+  const read = () => readPath(file, '/', 'token file', MAX_TOKEN_BYTES).toString('utf8').trim();
+  let cached = { token: read(), at: Date.now() };
   return async () => {
-    if (!cached || Date.now() - cached.at > 60_000) {
-      const token = readPath(file, '/', 'token file').toString('utf8').trim();
-      cached = { token, at: Date.now() };
+    if (Date.now() - cached.at > 60_000) {
+      cached = { token: read(), at: Date.now() };
     }
     return { headers: { Authorization: `Bearer ${cached.token}` } };
   };
@@ -179,6 +267,7 @@ function inCluster(env: NodeJS.ProcessEnv, sa: string): ResolvedConfig {
   const host = env.KUBERNETES_SERVICE_HOST!;
   const port = env.KUBERNETES_SERVICE_PORT || '443';
   const server = new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}`);
-  const ca = existsSync(`${sa}/ca.crt`) ? readFileSync(`${sa}/ca.crt`) : undefined;
-  return { endpoint: { server, tls: { ca, rejectUnauthorized: true }, credentials: fileToken(`${sa}/token`) }, context: 'in-cluster' };
+  const ca = existsSync(`${sa}/ca.crt`) ? readPath(`${sa}/ca.crt`, '/', 'service account certificate authority') : undefined;
+  const files = [{ path: `${sa}/token`, what: 'the service account token' }, ...(ca ? [{ path: `${sa}/ca.crt`, what: 'the service account certificate authority' }] : [])];
+  return { endpoint: { server, tls: { ca, rejectUnauthorized: true }, credentials: fileToken(`${sa}/token`) }, context: 'in-cluster', files };
 }

@@ -107,7 +107,8 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
       push(custom, o.namespace, { object: o, labels: customLabels(o) });
     }
   }
-  const services = serviceObjects.map((o) => serviceNode(o, index, endpoints));
+  const shared: SharedBackends = new Map();
+  const services = serviceObjects.map((o) => serviceNode(o, index, endpoints, shared));
   const byName = new Map(services.map((s) => [`${s.object.namespace}/${s.object.name}`, s]));
   const byNs = new Map<string, ServiceNode[]>();
   const byShortName = new Map<string, ServiceNode[]>();
@@ -172,13 +173,30 @@ function isCoreV1(o: K8sObject): boolean {
   return o.apiVersion === 'v1';
 }
 
-function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8sObject[]>): ServiceNode {
+/**
+ * Backends and port resolutions of Services with the same selector in the same namespace,
+ * made once and shared (read-only): N Services on one selector over N templates hold one
+ * list of N, not N lists of N.
+ */
+type SharedBackends = Map<string, { backends: PodTemplate[]; resolutions: Map<string, ReturnType<typeof findPort>[]> }>;
+
+function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8sObject[]>, shared: SharedBackends = new Map()): ServiceNode {
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
   const type = typeof spec.type === 'string' && spec.type !== '' ? spec.type : 'ClusterIP';
   const clusterIP = typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? spec.clusterIP : undefined;
   const selector = stringMap(spec.selector);
   const mode = type === 'ExternalName' ? 'external-name' : Object.keys(selector).length > 0 ? 'selector' : 'manual';
-  const backends = mode === 'selector' ? index.selectIn(o.namespace, selector) : [];
+  const selectorKey = `${o.namespace}\0${Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('\0')}`;
+  let same = mode === 'selector' ? shared.get(selectorKey) : undefined;
+  if (mode === 'selector' && !same) shared.set(selectorKey, (same = { backends: index.selectIn(o.namespace, selector), resolutions: new Map() }));
+  const backends = same?.backends ?? [];
+  const resolve = (target: Parameters<typeof findPort>[1], protocol: string) => {
+    if (!same) return backends.map((t) => findPort(t, target, protocol));
+    const key = `${JSON.stringify(target)}\0${protocol}`;
+    let r = same.resolutions.get(key);
+    if (!r) same.resolutions.set(key, (r = backends.map((t) => findPort(t, target, protocol))));
+    return r;
+  };
   const ports: ServicePortNode[] = [];
   if (Array.isArray(spec.ports)) {
     spec.ports.forEach((p, i) => {
@@ -195,7 +213,7 @@ function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8s
         protocol,
         target,
         targetPath,
-        resolutions: mode === 'external-name' ? [] : backends.map((t) => findPort(t, target, protocol)),
+        resolutions: mode === 'external-name' ? [] : resolve(target, protocol),
       });
     });
   }

@@ -32,6 +32,15 @@ export interface DiscoverOptions {
   render?: RenderOptions | false;
   /** A glob that matches no file is skipped instead of being a usage error (--no-error-on-unmatched-pattern). */
   allowUnmatchedGlobs?: boolean;
+  /** Also list the ignore files that apply to the folders walked (in `read`), so that no output lands on one. */
+  listReads?: boolean;
+}
+
+/** A file or folder read besides the manifests: what it is, for messages. */
+export interface OtherRead {
+  path: string;
+  what: string;
+  folder?: boolean;
 }
 
 export interface Discovered {
@@ -39,6 +48,8 @@ export interface Discovered {
   problems: LoadProblem[];
   /** Folders named as inputs whose every manifest an ignore file (.gitignore, .svclintignore) left out, with how many. */
   allIgnored?: { input: string; count: number }[];
+  /** Ignore files read (with listReads), and folders rendered whole (charts, kustomizations). */
+  read?: OtherRead[];
 }
 
 function displayPath(cwd: string, abs: string): string {
@@ -55,14 +66,14 @@ async function readStdin(opts: DiscoverOptions, cap: number, budget: InputBudget
   return { text };
 }
 
-type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[]; ignoredByFiles?: number };
+type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[]; ignoredByFiles?: number; ignoreFiles?: string[] };
 
 /**
  * The manifests under a folder. Links to files are followed (the read reports a dangling
  * or looping one); links to folders are not. A sub-folder that cannot be listed is
  * remembered and the walk goes on, so that it is reported and the rest still linted.
  */
-async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gitignore'> = {}): Promise<Walked> {
+async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gitignore' | 'listReads'> = {}): Promise<Walked> {
   const unreadable: Walked['unreadable'] = [];
   const readdirSync = ((p: fs.PathLike, o?: unknown) => {
     try {
@@ -72,6 +83,14 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
       return [];
     }
   }) as typeof fs.readdirSync;
+  // For the extra walks (counts, ignore files): a folder that cannot be listed was reported by the first.
+  const quietFs = { ...fs, readdirSync: ((p: fs.PathLike, o?: unknown) => {
+    try {
+      return fs.readdirSync(p, o as { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  }) as typeof fs.readdirSync };
   // The synchronous walk: globby checks every match with a stat when ignore files are
   // honoured, and thousands of those in flight cost more CPU than in turn (BENCHMARKS.md).
   const { globbySync } = await import('globby');
@@ -101,8 +120,21 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
   });
   const files = found.filter((e) => !e.dirent.isDirectory()).map((e) => path.resolve(e.path));
   // Nothing left: say whether ignore files hid what is there (a folder of generated manifests in .gitignore).
-  const ignoredByFiles = files.length === 0 && ignoreNames.length > 0 ? globbySync(MANIFEST_PATTERNS, { ...base, fs }).filter((e) => !e.dirent.isDirectory()).length : 0;
-  return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)), ...(ignoredByFiles ? { ignoredByFiles } : {}) };
+  const ignoredByFiles = files.length === 0 && ignoreNames.length > 0 ? globbySync(MANIFEST_PATTERNS, { ...base, fs: quietFs }).filter((e) => !e.dirent.isDirectory()).length : 0;
+  // With output files, the ignore files that apply are listed too (here and in every folder above).
+  const ignoreFiles = opts.listReads && ignoreNames.length > 0
+    ? [...globbySync(ignoreNames.map((n) => `**/${n}`), { ...base, fs: quietFs, onlyFiles: true }).map((e) => path.resolve(e.path)), ...ancestorFiles(dir, ignoreNames)]
+    : undefined;
+  return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)), ...(ignoredByFiles ? { ignoredByFiles } : {}), ...(ignoreFiles ? { ignoreFiles } : {}) };
+}
+
+/** The files of these names in the folders above `dir`. */
+function ancestorFiles(dir: string, names: string[]): string[] {
+  const out: string[] = [];
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    for (const n of names) if (fs.existsSync(path.join(d, n))) out.push(path.join(d, n));
+    if (path.dirname(d) === d) return out;
+  }
 }
 
 /** Whether a folder above `dir` holds a file of one of these names (ignore files that would apply). */
@@ -143,6 +175,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
   let stdinUsed = false;
   const isIgnored = makeIgnore(opts);
   const allIgnored: { input: string; count: number }[] = [];
+  const otherReads: OtherRead[] = [];
 
   // globby is loaded only when a folder or a glob needs it: a single file starts faster.
   const glob = async () => import('globby');
@@ -160,6 +193,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     if (st?.isDirectory()) {
       const walked = await walk(abs, opts);
       if (walked.ignoredByFiles) allIgnored.push({ input, count: walked.ignoredByFiles });
+      for (const f of walked.ignoreFiles ?? []) otherReads.push({ path: f, what: 'an ignore file' });
       for (const u of walked.unreadable) {
         if (!isIgnored(u.abs)) unreadable(displayPath(opts.cwd, u.abs), { messageId: 'folderError', data: { code: u.err.code ?? 'EIO', reason: u.err.message } });
       }
@@ -170,6 +204,8 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
       } else {
         const plan = planRender(abs, kept);
         for (const f of plan.raw) add(f, true);
+        for (const dir of plan.charts) otherReads.push({ path: dir, what: 'the Helm chart', folder: true });
+        for (const dir of plan.kustomizations) otherReads.push({ path: dir, what: 'the kustomization', folder: true });
         for (const r of await renderAll(plan.charts, plan.kustomizations, (dir) => displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd)) rendered(r);
       }
     } else if (st) {
@@ -190,7 +226,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     if ('text' in r) files.push({ path: shown, text: r.text });
     else unreadable(shown, r.refused);
   });
-  return { files, problems, ...(allIgnored.length ? { allIgnored } : {}) };
+  return { files, problems, ...(allIgnored.length ? { allIgnored } : {}), ...(otherReads.length ? { read: otherReads } : {}) };
 }
 
 const under = (root: string, f: string) => f === root || f.startsWith(`${root}${path.sep}`);

@@ -3,9 +3,16 @@ import { kubernetesTags } from './scalars.js';
 import type { ObjectOrigin } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 
-/** Options every parse of a manifest uses: YAML 1.1 with scalars read as kubectl reads them. */
-// logLevel 'error': the package's warnings (a map used as a key) would go to stderr as Node warnings; such input is reported as a finding instead.
-export const PARSE_OPTIONS = { version: '1.1', prettyErrors: false, customTags: kubernetesTags, logLevel: 'error' } as const;
+/**
+ * Options every parse of a manifest uses: YAML 1.1 with scalars read as kubectl reads them.
+ * Without the `yaml` package's duplicate-key check, which compares every key of a map with
+ * every other (quadratic: 20,000 annotations took 15 s to locate); parse.ts finds
+ * duplicates in linear time and asks STRICT_PARSE_OPTIONS for the exact error. logLevel
+ * 'error': the package's warnings (a map used as a key) would go to stderr as Node
+ * warnings; such input is reported as a finding instead.
+ */
+export const PARSE_OPTIONS = { version: '1.1', prettyErrors: false, customTags: kubernetesTags, uniqueKeys: false, logLevel: 'error' } as const;
+export const STRICT_PARSE_OPTIONS = { ...PARSE_OPTIONS, uniqueKeys: true } as const;
 
 export interface LocatedDocument {
   doc: Document.Parsed;

@@ -60,7 +60,7 @@ const LEAVE = Symbol('leave');
 const REJECT = Symbol('reject');
 
 /** One document of a text: its slice, and its value when the value parser read it. */
-export type FastDocument = { start: number; end: number; value: unknown } | { start: number; end: number; leave: true };
+export type FastDocument = { index: number; start: number; end: number; value: unknown } | { index: number; start: number; end: number; leave: true };
 
 /**
  * The documents of a text, each read by the value parser (js-yaml 4 on the splitter's slice)
@@ -76,7 +76,9 @@ export function fastDocuments(text: string): FastDocument[] | undefined {
   for (const s of slices) {
     const value = readDocument(text.slice(s.start, s.end));
     if (value === REJECT) return undefined;
-    out.push(value === LEAVE ? { start: s.start, end: s.end, leave: true } : { start: s.start, end: s.end, value: value === undefined ? null : value });
+    if (value === LEAVE) out.push({ index: s.index, start: s.start, end: s.end, leave: true });
+    // An empty (null) document holds no object: not kept, as in the full parse.
+    else if (value !== null && value !== undefined) out.push({ index: s.index, start: s.start, end: s.end, value });
   }
   return out;
 }
@@ -88,7 +90,7 @@ export function fastDocuments(text: string): FastDocument[] | undefined {
 export function parseValues(text: string): ParsedDocument[] | undefined {
   const docs = fastDocuments(text);
   if (!docs || docs.some((d) => 'leave' in d)) return undefined;
-  return docs.map((d, index) => ({ index, range: [d.start, d.end], value: (d as { value: unknown }).value }));
+  return docs.map((d) => ({ index: d.index, range: [d.start, d.end], value: (d as { value: unknown }).value }));
 }
 
 function readDocument(text: string): unknown {

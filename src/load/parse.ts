@@ -1,15 +1,16 @@
-import { parseAllDocuments, type Document } from 'yaml';
+import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { PARSE_OPTIONS } from './document.js';
+import { PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
 import { fastDocuments } from './fast-parse.js';
+import { splitDocuments } from './split.js';
 import { clip } from '../text.js';
 
 export interface ParsedDocument {
   index: number;
   /** Offsets of the document in the file's text, to find its nodes again later. */
   range: [number, number];
-  /** The document as plain data; undefined for an empty document. */
+  /** The document as plain data. Empty and null documents are not kept (they hold no object). */
   value: unknown;
 }
 
@@ -29,10 +30,52 @@ export interface SyntaxProblem {
 export const MAX_ALIAS_COUNT = 100;
 
 /**
+ * What the aliases of a file may add, in bytes of the values they expand to (as JSON):
+ * this many times the file's size, plus EXPANSION_SLACK_BYTES. Values are copied when they
+ * leave a parser thread and walked by the rules, so what counts is what they expand to,
+ * not how many aliases there are.
+ */
+export const EXPANSION_FACTOR = 4;
+
+/**
+ * Largest document the `yaml` package reads (the fast path has no such limit): its node
+ * trees take up to 250 times the text (a long list of short items), so a 32 MiB document
+ * would need 8 GB. 3 MiB is what the API server accepts as one request's body, so a
+ * larger document could not be applied anyway.
+ */
+export const MAX_FULL_PARSE_DOCUMENT_BYTES = 3 * 2 ** 20;
+export const EXPANSION_SLACK_BYTES = 2 ** 20;
+
+/**
+ * The size of a value as JSON, counted until it passes `limit` (then a number above it):
+ * shared values (what aliases make) count every time they appear.
+ */
+export function expandedBytes(value: unknown, limit: number): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && total <= limit) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += v.length + 2;
+    else if (Array.isArray(v)) {
+      total += 2 + v.length;
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    } else if (v !== null && typeof v === 'object') {
+      const keys = Object.keys(v);
+      total += 2 + keys.length;
+      for (const k of keys) {
+        total += k.length + 3;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    } else total += 8;
+  }
+  return total;
+}
+
+/**
  * Parses every YAML (or JSON) document of a text into plain values. Documents with syntax
  * errors become problems; the other documents are kept. Scalars are read as kubectl reads
- * them (scalars.ts). Most documents take the fast path (fast-parse.ts: a document splitter
- * and js-yaml); the rest, and every text with an error, are read by the `yaml` package, which
+ * them (scalars.ts). Most texts take the fast path (fast-parse.ts: a document splitter and
+ * js-yaml); the rest, and every text with an error, are read by the `yaml` package, which
  * gives the same values (test/differential.test.ts). Node trees are not kept: the locator
  * builds them again for the few documents that have findings.
  */
@@ -40,40 +83,49 @@ export function parseText(text: string): { docs: ParsedDocument[]; problems: Syn
   const parts = fastDocuments(text);
   if (!parts) return parseWithYaml(text);
   const docs: ParsedDocument[] = [];
-  for (const [index, part] of parts.entries()) {
+  // One expansion budget for the whole text, shared by the documents read alone.
+  const budget = { left: EXPANSION_FACTOR * text.length + EXPANSION_SLACK_BYTES };
+  for (const part of parts) {
     if (!('leave' in part)) {
-      docs.push({ index, range: [part.start, part.end], value: part.value });
+      docs.push({ index: part.index, range: [part.start, part.end], value: part.value });
       continue;
     }
     // A document the value parser leaves is read alone by the `yaml` package (documents are
     // independent: anchors, tags and errors do not cross `---`); one with an error sends the
     // whole text there, so errors are found and reported exactly as before.
-    const one = parseWithYaml(text.slice(part.start, part.end));
-    if (one.problems.length > 0 || one.docs.length !== 1) return parseWithYaml(text);
-    const d = one.docs[0]!;
-    docs.push({ index, range: [part.start + d.range[0], part.start + d.range[1]], value: d.value });
+    const one = parseWithYaml(text.slice(part.start, part.end), budget);
+    if (one.problems.length > 0 || one.docs.length > 1) return parseWithYaml(text);
+    const d = one.docs[0];
+    if (d) docs.push({ index: part.index, range: [part.start + d.range[0], part.start + d.range[1]], value: d.value });
   }
   return { docs, problems: [] };
 }
 
 /** The full parse with the `yaml` package: values and syntax problems. */
-export function parseWithYaml(text: string): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
+export function parseWithYaml(text: string, budget?: { left: number }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
   const problems: SyntaxProblem[] = [];
   const docs: ParsedDocument[] = [];
-  let all: Document.Parsed[];
-  try {
-    all = parseAllDocuments(text, PARSE_OPTIONS) as Document.Parsed[];
-  } catch (err) {
-    problems.push({ messageId: err instanceof RangeError ? 'tooDeep' : 'parserFailure', data: { reason: errorText(err) }, range: [0, 0] });
-    return { docs, problems };
-  }
-  // An empty stream comes back as a non-array value.
-  if (!Array.isArray(all)) return { docs, problems };
-  all.forEach((doc, index) => {
-    if (doc.errors.length > 0) {
+  text = withoutHugeDocuments(text, problems);
+  // What aliases may still add in this text (see EXPANSION_FACTOR), or in the whole text a document was cut from.
+  const left = budget ?? { left: EXPANSION_FACTOR * text.length + EXPANSION_SLACK_BYTES };
+  // One document at a time (what parseAllDocuments does, without holding every node tree at once).
+  // Duplicate keys are found in linear time (mayRepeatKeys); the `yaml` package's own check
+  // compares every key with every other (20,000 keys: 15 s). Only a text whose documents
+  // may repeat a key or have errors is composed again with it, for its exact errors.
+  const stream = new Composer(PARSE_OPTIONS).compose(new Parser().parse(text));
+  let strict: YAMLError[][] | undefined;
+  const strictErrors = (i: number): YAMLError[] => {
+    strict ??= Array.from(new Composer(STRICT_PARSE_OPTIONS).compose(new Parser().parse(text)), (d) => d.errors);
+    return strict[i] ?? [];
+  };
+  let index = -1;
+  const each = (doc: Document.Parsed) => {
+    index++;
+    const errors = doc.errors.length > 0 || mayRepeatKeys(doc) ? strictErrors(index) : doc.errors;
+    if (errors.length > 0) {
       // The first error of a document is the one to fix; later ones often follow from it.
-      const e = doc.errors[0]!;
-      const more = doc.errors.length - 1;
+      const e = errors[0]!;
+      const more = errors.length - 1;
       const range: [number, number] = [e.pos[0], Math.max(e.pos[1], e.pos[0])];
       if (e.code === 'DUPLICATE_KEY') {
         const lineStart = text.lastIndexOf('\n', range[0] - 1) + 1;
@@ -86,15 +138,34 @@ export function parseWithYaml(text: string): { docs: ParsedDocument[]; problems:
       }
       return;
     }
+    const start = doc.contents?.range[0] ?? 0;
     try {
-      docs.push({ index, range: [doc.range[0], doc.range[2]], value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) });
+      const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      // An empty (null) document holds no object: not kept, as on the fast path.
+      if (value === null || value === undefined) return;
+      const own = doc.range[2] - doc.range[0];
+      const star = text.indexOf('*', doc.range[0]);
+      if (star >= 0 && star < doc.range[2]) {
+        const size = expandedBytes(value, own + left.left);
+        if (size > own + left.left) {
+          const limit = EXPANSION_FACTOR * text.length + EXPANSION_SLACK_BYTES;
+          problems.push({ messageId: 'aliasExpansion', data: { limit: formatBytes(limit) }, range: [start, start] });
+          return;
+        }
+        left.left -= Math.max(0, size - own);
+      }
+      docs.push({ index, range: [doc.range[0], doc.range[2]], value });
     } catch (err) {
-      const start = doc.contents?.range[0] ?? 0;
       const msg = errorText(err);
       const id = /alias/i.test(msg) ? 'aliasBomb' : err instanceof RangeError ? 'tooDeep' : 'parserFailure';
       problems.push({ messageId: id, data: { reason: msg, limit: MAX_ALIAS_COUNT }, range: [start, start] });
     }
-  });
+  };
+  try {
+    for (const doc of stream) each(doc as Document.Parsed);
+  } catch (err) {
+    problems.push({ messageId: err instanceof RangeError ? 'tooDeep' : 'parserFailure', data: { reason: errorText(err) }, range: [0, 0] });
+  }
   return { docs, problems };
 }
 
@@ -105,10 +176,6 @@ export function parseWithYaml(text: string): { docs: ParsedDocument[]; problems:
  */
 export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
   const r = parseText(file.text);
-  if (file.text.includes('{{')) {
-    const t = helmTemplate(file.text, r);
-    if (t) return t;
-  }
   if (r.problems.length === 0 && /\.json$/i.test(file.path) && /^\s*\{/.test(file.text)) {
     try {
       JSON.parse(file.text);
@@ -121,30 +188,55 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
   return r;
 }
 
-const ACTION = /\{\{-?\s*(?:[.$]|include\b|if\b|range\b|with\b|define\b|template\b|toYaml\b|end\b|else\b|tpl\b|\/\*)/;
+export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
+  return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
+}
 
-/** A value with a key that was a YAML collection: `{{ .Values.x }}` unquoted reads as a map whose key is a map. */
-function hasCollectionKey(v: unknown, depth = 0): boolean {
-  if (v === null || typeof v !== 'object' || depth > 64) return false;
-  if (Array.isArray(v)) return v.some((x) => hasCollectionKey(x, depth + 1));
-  return Object.entries(v).some(([k, x]) => /^[{[]/.test(k) || hasCollectionKey(x, depth + 1));
+/** Whether a map of the document has two scalar keys of the same value (what the `yaml` package calls a duplicate key). */
+function mayRepeatKeys(doc: Document.Parsed): boolean {
+  let repeated = false;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const p of map.items) {
+        if (!isScalar(p.key)) continue;
+        if (seen.has(p.key.value)) {
+          repeated = true;
+          return visit.BREAK;
+        }
+        seen.add(p.key.value);
+      }
+      return undefined;
+    },
+  });
+  return repeated;
 }
 
 /**
- * A Helm chart template read as plain YAML: template actions (`{{ .Values.x }}`) that made a
- * syntax error, or that YAML read as maps. One finding at the first action, which says what
- * the file is and how to lint it, instead of a syntax error or wrong-type findings.
+ * The text with every document over MAX_FULL_PARSE_DOCUMENT_BYTES made one comment of
+ * the same length (its marker kept, so every offset stays), and a problem for each.
  */
-function helmTemplate(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
-  const m = ACTION.exec(text);
-  if (!m) return undefined;
-  if (!r.problems.some((p) => p.messageId === 'syntaxError') && !r.docs.some((d) => hasCollectionKey(d.value))) return undefined;
-  const at = m.index;
-  return { docs: [], problems: [{ messageId: 'helmTemplate', data: { action: clip(text.slice(at, text.indexOf('}}', at) + 2 || at + 20), 60) }, range: [at, at + m[0].length] }] };
+function withoutHugeDocuments(text: string, problems: SyntaxProblem[]): string {
+  if (text.length <= MAX_FULL_PARSE_DOCUMENT_BYTES) return text;
+  const huge = (splitDocuments(text) ?? [{ index: 0, start: 0, end: text.length }]).filter((s) => s.end - s.start > MAX_FULL_PARSE_DOCUMENT_BYTES);
+  if (huge.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (const s of huge) {
+    const head = text.startsWith('---', s.start) ? 3 : 0;
+    // One comment of the same length: the lexer reads it as one token, not a line at a time.
+    const length = s.end - s.start - head;
+    const newline = text.charCodeAt(s.end - 1) === 10 ? 1 : 0;
+    parts.push(text.slice(at, s.start + head), `${head ? ' ' : ''}#`.padEnd(length - newline, ' ').slice(0, Math.max(0, length - newline)), newline ? '\n' : '');
+    at = s.end;
+    problems.push({ messageId: 'tooLargeToParse', data: { size: formatBytes(s.end - s.start), limit: formatBytes(MAX_FULL_PARSE_DOCUMENT_BYTES) }, range: [s.start, s.start] });
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
-export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
-  return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
+function formatBytes(n: number): string {
+  return n >= 2 ** 20 ? `${+(n / 2 ** 20).toFixed(1)} MiB` : `${+(n / 1024).toFixed(1)} KiB`;
 }
 
 function firstLine(s: string): string {

@@ -66,13 +66,29 @@ const notJsonTag: ScalarTag = {
   },
 };
 
-const REPLACED = new Set(['tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp']);
+/**
+ * `!!binary`: go-yaml v2 decodes the base64 into a Go string (decode.go), which
+ * encoding/json then writes with invalid UTF-8 replaced by U+FFFD, as Buffer#toString
+ * does. A string, not a byte array: 16 MiB of it is one string, not millions of numbers.
+ */
+const binaryTag: ScalarTag = {
+  tag: 'tag:yaml.org,2002:binary',
+  default: false,
+  identify: () => false,
+  resolve: (s: string, onError: (msg: string) => void) => {
+    const clean = s.replace(/[\s]+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) onError('!!binary value is not valid base64');
+    return Buffer.from(clean, 'base64').toString('utf8');
+  },
+};
+
+const REPLACED = new Set(['tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary']);
 
 /**
  * The `customTags` of every parse: the YAML 1.1 schema with its number, sexagesimal and
- * timestamp resolvers replaced by go-yaml v2's. Explicit tags such as `!!binary` still work.
+ * timestamp resolvers replaced by go-yaml v2's, and `!!binary` read as go-yaml reads it.
  */
 export function kubernetesTags(tags: Tags): Tags {
   const kept = tags.filter((t) => typeof t === 'string' || !REPLACED.has(t.tag));
-  return [...kept, notJsonTag, goNumberTag];
+  return [...kept, notJsonTag, goNumberTag, binaryTag];
 }

@@ -1,5 +1,7 @@
 /** One document of a stream: its offsets in the text, and whether it has any content. */
 export interface DocumentSlice {
+  /** The document's index in the stream, empty documents counted. */
+  index: number;
   start: number;
   end: number;
 }
@@ -10,11 +12,17 @@ export interface DocumentSlice {
  * is a document marker wherever it appears, so no parse is needed to find the documents.
  * A document is everything from its `---` (or the end of the previous one) to the next
  * marker; comment-only text before the first `---` belongs to that document, and `...`
- * always ends one, as in the `yaml` package. Returns undefined for a stream with directives (`%YAML`), which the
- * full parser reads.
+ * always ends one, as in the `yaml` package. Empty documents (a marker and nothing else)
+ * are counted but not returned: millions of `---` lines cost their bytes, not an object
+ * each. Returns undefined for a stream with directives (`%YAML`), which the full parser reads.
  */
 export function splitDocuments(text: string): DocumentSlice[] | undefined {
   const docs: DocumentSlice[] = [];
+  let index = 0;
+  const end = (start: number, end: number, content: boolean) => {
+    if (content) docs.push({ index, start, end });
+    index++;
+  };
   let start = 0;
   let content = false; // the current document has a line that is not blank or a comment
   let opened = false; // the current document began with `---`
@@ -24,12 +32,12 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
     const c = text.charCodeAt(pos);
     if ((c === 45 || c === 46) && isMarker(text, pos, eol)) {
       if (c === 45) {
-        if (content || opened) docs.push({ start, end: pos });
+        if (content || opened) end(start, pos, content);
         start = pos;
         opened = true;
         content = !blankAfterMarker(text, pos + 3, eol);
       } else {
-        docs.push({ start, end: eol }); // `...` ends a document, even an empty one
+        end(start, eol, content); // `...` ends a document, even an empty one
         start = eol + 1;
         opened = false;
         content = false;
@@ -41,7 +49,7 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
     }
     pos = eol + 1;
   }
-  if (content || opened) docs.push({ start, end: text.length });
+  if (content || opened) end(start, text.length, content);
   return docs;
 }
 

@@ -24,6 +24,14 @@ export interface DiscoverOptions {
     render?: RenderOptions | false;
     /** A glob that matches no file is skipped instead of being a usage error (--no-error-on-unmatched-pattern). */
     allowUnmatchedGlobs?: boolean;
+    /** Also list the ignore files that apply to the folders walked (in `read`), so that no output lands on one. */
+    listReads?: boolean;
+}
+/** A file or folder read besides the manifests: what it is, for messages. */
+export interface OtherRead {
+    path: string;
+    what: string;
+    folder?: boolean;
 }
 export interface Discovered {
     files: SourceFile[];
@@ -33,6 +41,8 @@ export interface Discovered {
         input: string;
         count: number;
     }[];
+    /** Ignore files read (with listReads), and folders rendered whole (charts, kustomizations). */
+    read?: OtherRead[];
 }
 /**
  * Turns command-line inputs (files, folders, globs, `-`) into source files, in input order.

@@ -1,10 +1,12 @@
 import type { ParsedDocument } from './parse.js';
 /** One document of a text: its slice, and its value when the value parser read it. */
 export type FastDocument = {
+    index: number;
     start: number;
     end: number;
     value: unknown;
 } | {
+    index: number;
     start: number;
     end: number;
     leave: true;

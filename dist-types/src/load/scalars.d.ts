@@ -20,6 +20,6 @@ import type { Tags } from 'yaml';
 export declare function goNumber(s: string): number | undefined;
 /**
  * The `customTags` of every parse: the YAML 1.1 schema with its number, sexagesimal and
- * timestamp resolvers replaced by go-yaml v2's. Explicit tags such as `!!binary` still work.
+ * timestamp resolvers replaced by go-yaml v2's, and `!!binary` read as go-yaml reads it.
  */
 export declare function kubernetesTags(tags: Tags): Tags;

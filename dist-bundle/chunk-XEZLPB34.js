@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-QAGYQAKR.js";import"./chunk-JGNHAXT5.js";import"./chunk-FSEKFAQW.js";import"./chunk-UX7NNK5N.js";import"./chunk-3BULTSLZ.js";import"./chunk-IQG5JPGL.js";import"./chunk-LKCSBSTT.js";import"./chunk-KSG5KKCH.js";import"./chunk-NT5P65II.js";import"./chunk-YAUJAHQE.js";import"./chunk-VWLSEIAT.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
