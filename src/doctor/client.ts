@@ -232,7 +232,7 @@ export function clientView(graph: ServiceGraph, target: ClientTarget, findings: 
   }
   const stories = pods.map((p) => ({ p, s: podStory(graph, p) }));
   const ready = stories.filter((x) => x.s.ready);
-  out.push(`${label}: ${pods.length} pod(s), ${ready.length} ready`);
+  out.push(`${label}: ${pods.length} pod${pods.length === 1 ? '' : 's'}, ${ready.length} ready`);
   for (const x of stories.filter((y) => !y.s.ready).slice(0, 5)) out.push(`  ${BAD} ${describe(refOf(x.p))}: ${x.s.reasons.join('; ') || 'not ready'}`);
   const rollout = stories.map((x) => rolloutOfPod(graph, x.p)).find((r) => r !== undefined);
   if (rollout) out.push(`  ${BAD} ${rollout.text}`, `      fix: ${rollout.fix}`);
