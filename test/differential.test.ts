@@ -28,12 +28,16 @@ function agree(text: string): number {
   expect(mixed.docs.map((d) => [d.index, d.value])).toStrictEqual(full.docs.map((d) => [d.index, d.value]));
   const parts = fastDocuments(text);
   if (!parts) return 0;
-  expect(parts.length, 'documents found by the splitter and by the yaml package').toBe(parseAllDocuments(text).length);
+  // Empty (null) documents are counted but not kept, by the splitter as by the full parse.
+  const all = parseAllDocuments(text);
+  const count = Array.isArray(all) ? all.length : 0;
+  for (const part of parts) expect(part.index, 'documents found by the splitter and by the yaml package').toBeLessThan(count);
+  expect(full.docs.filter((d) => !parts.some((p) => p.index === d.index)).map((d) => d.index), 'documents the splitter missed').toEqual([]);
   let bytes = 0;
-  parts.forEach((part, index) => {
+  parts.forEach((part) => {
     if ('leave' in part) return;
-    const same = full.docs.find((d) => d.index === index);
-    expect(same, `document ${index} has an error only the yaml package finds`).toBeDefined();
+    const same = full.docs.find((d) => d.index === part.index);
+    expect(same, `document ${part.index} has an error only the yaml package finds`).toBeDefined();
     expect(part.value).toStrictEqual(same!.value);
     const alone = parseDocument(text.slice(part.start, part.end), PARSE_OPTIONS);
     expect(alone.errors).toEqual([]);
