@@ -54,7 +54,13 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
         ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`
         : near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
       // Another namespace is often infrastructure installed from elsewhere: a warning.
-      ctx.report({ ...base, messageId: 'missing', severity: r.namespace === site.namespace ? undefined : 'warning', data: { ...data, name: code(r.name), namespace: code(r.namespace), hint } });
+      ctx.report({
+        ...base,
+        messageId: 'missing',
+        severity: r.namespace === site.namespace ? undefined : 'warning',
+        absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: hint !== '' },
+        data: { ...data, name: code(r.name), namespace: code(r.namespace), hint },
+      });
       break;
     }
     case 'short-elsewhere':

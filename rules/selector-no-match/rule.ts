@@ -89,6 +89,7 @@ const rule: Rule = {
         continue;
       }
       const candidates = graph.templatesIn(o.namespace);
+      const absent = { what: `pods with ${selector} in namespace ${namespace}`, namespace: o.namespace, podLabels: svc.selector };
 
       // The workload's own labels match, but its template's do not: a classic mix-up.
       const byWorkload = candidates.find((t) => t.owner.kind !== 'Pod' && matches(svc, stringMap((t.owner.body.metadata as Record<string, unknown> | undefined)?.labels)));
@@ -137,7 +138,7 @@ const rule: Rule = {
       if (candidates.length === 0) {
         // Live, an empty namespace is a fact, not a gap in the files given: the Service has no endpoints.
         if (graph.settings.live) report({ ...base, messageId: 'liveNoPodsInNamespace', data: { selector, namespace } });
-        else report({ ...base, messageId: 'noTemplates', severity: 'warning', data: { selector, namespace } });
+        else report({ ...base, messageId: 'noTemplates', severity: 'warning', absent, data: { selector, namespace } });
         continue;
       }
 
@@ -156,6 +157,8 @@ const rule: Rule = {
           ...base,
           path: wrong ? [...svc.selectorPath, wrong.key] : svc.selectorPath,
           messageId: 'nearMiss',
+          // A label one typo or one renamed key away is evidence; labels merely shared are not.
+          absent: { ...absent, nearMiss: ranked[0]!.d.some((x) => (x.kind === 'value' && x.typo !== undefined) || x.kind === 'key') },
           data: { selector, namespace, candidates: ranked.map((c) => `${where(c.t)} has ${explain(c.d, c.t.labels)}`).join('; ') },
           related: ranked.map((c) => rel(c.t, `nearest pod template: ${where(c.t)}`)),
         });
@@ -167,6 +170,7 @@ const rule: Rule = {
       report({
         ...base,
         messageId: 'noCandidates',
+        absent,
         data: {
           selector,
           namespace,

@@ -34,6 +34,7 @@ export interface InputOpts {
   stdinFilename?: string;
   errorOnUnmatchedPattern?: boolean;
   maxInputBytes?: number;
+  completeInput?: boolean;
 }
 
 export interface ReportOpts {
@@ -104,6 +105,7 @@ export function commonInputOptions(cmd: Command): Command {
     .option('--ignore-pattern <pattern>', 'leave out files matching this pattern (.gitignore syntax, relative to the working directory); repeatable', collect)
     .option('--no-gitignore', 'in folders, do not leave out what .gitignore files ignore (.svclintignore still applies)')
     .option('--stdin-filename <name>', 'the file name to show for input read from - (stdin)')
+    .option('--complete-input', 'the inputs hold every manifest of the namespaces they deploy: a missing Service or pod is an error, not info (default: config completeInput, else off)')
     .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
     .option('--no-error-on-unmatched-pattern', 'no error when a glob matches no file or the inputs hold no Kubernetes object (CI that lints changed files)')
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
@@ -138,6 +140,7 @@ export async function resolveConfig(io: CliIO, opts: InputOpts): Promise<Config>
   const found = opts.config ? path.resolve(io.cwd, opts.config) : findConfig(io.cwd);
   const config = found ? await loadConfig(found, RULES.map((r) => r.meta)) : defaultConfig();
   if (opts.clusterDomain) config.clusterDomain = opts.clusterDomain;
+  if (opts.completeInput) config.completeInput = true;
   if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
   if (opts.namespace) {
     if (!NAMESPACE_RE.test(opts.namespace)) throw new ArgumentError(`--namespace '${opts.namespace}' is not a valid namespace name`);
@@ -168,6 +171,7 @@ export function printableConfig(config: Config): Record<string, unknown> {
     clusterDomain: config.clusterDomain,
     kubernetesVersion: config.kubernetesVersion,
     failLevel: config.failLevel ?? 'error',
+    completeInput: config.completeInput === true,
     ignore: config.ignore,
     rules,
   };

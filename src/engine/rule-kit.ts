@@ -1,8 +1,14 @@
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
+import type { Severity } from '../types/finding.js';
 import { editDistance } from '../text.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../graph/controller-labels.js';
-import type { RuleContext } from '../types/rule.js';
-import { describe, refOf } from '../types/object.js';
+import { createdPods, createdService } from '../graph/creators.js';
+import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
+import { describe, refOf, type K8sObject } from '../types/object.js';
+import { isRecord } from '../load/objects.js';
+import { PARSE_OPTIONS } from '../load/document.js';
 
 /** Small helpers rule modules share. */
 
@@ -86,4 +92,105 @@ export function imageNames(t: PodTemplate): Set<string> {
     out.add(c.image.replace(/@.*$/, '').replace(/:[^/:]*$/, '').split('/').at(-1)!.replace(/[-_.]?v?\d+(\.\d+)*$/, ''));
   }
   return out;
+}
+
+/**
+ * The severity contract, applied by the engine to every report:
+ * - error: the input proves the failure (the API server would reject it; the counterpart is
+ *   in the run and wrong; strong evidence such as a near-miss name or label);
+ * - warning: likely wrong, with the counterpart in the run;
+ * - info: it depends on what the input does not hold. A rule says so with `absent`; the
+ *   report then drops to info, and its message says what is missing and where svclint
+ *   looked, unless the input is declared complete (`completeInput`, `--complete-input`;
+ *   always so for a live cluster). Whatever an operator or controller of the run creates
+ *   (creators.ts), or a file that failed to load may hold, is info even then.
+ */
+export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string } {
+  const a = r.absent;
+  if (!a) return { severity, note: '' };
+  const creator = a.service !== undefined ? createdService(graph.objects, a.namespace, a.service) : a.podLabels ? createdPods(graph.objects, a.namespace, a.podLabels) : undefined;
+  if (creator) {
+    const from = creator.source ? ` from ${describe(refOf(creator.source))}` : '';
+    return { severity: 'info', note: `; ${creator.by} creates it${from}, outside the files given` };
+  }
+  const failed = failedFileHolding(graph, a, r.object);
+  if (failed) return { severity: 'info', note: `; ${failed}, so this may follow from that: fix it first` };
+  if (complete || a.nearMiss || graph.settings.live) return { severity, note: '' };
+  const n = graph.files.length;
+  return {
+    severity: 'info',
+    note: `; svclint looked for ${a.what} in the ${n} file${n === 1 ? '' : 's'} given: if it is deployed from elsewhere (another chart or repository, an operator, a later step) this is fine, and with --complete-input (completeInput: true) this is ${article(severity)}`,
+  };
+}
+
+const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
+
+const lenient = new WeakMap<object, unknown[]>();
+
+/** The documents of a file that failed to parse, read as leniently as possible (duplicate keys kept, last wins). */
+function lenientDocs(file: { text: string }): unknown[] {
+  let docs = lenient.get(file);
+  if (docs) return docs;
+  docs = [];
+  try {
+    for (const d of parseAllDocuments(file.text, { ...PARSE_OPTIONS, uniqueKeys: false })) {
+      try {
+        docs.push(d.toJS({ maxAliasCount: 100 }));
+      } catch {
+        // A document that cannot be read at all holds nothing we can name.
+      }
+    }
+  } catch {
+    // Same.
+  }
+  lenient.set(file, docs);
+  return docs;
+}
+
+const POD_TEMPLATE_PATHS: Record<string, string[]> = {
+  Pod: ['metadata', 'labels'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'],
+};
+
+function holds(doc: unknown, a: Absence): string | undefined {
+  if (!isRecord(doc) || typeof doc.kind !== 'string' || !isRecord(doc.metadata)) return undefined;
+  const ns = doc.metadata.namespace;
+  if (typeof ns === 'string' && ns !== '' && ns !== a.namespace) return undefined;
+  const name = typeof doc.metadata.name === 'string' ? doc.metadata.name : '?';
+  if (a.service !== undefined) return doc.kind === 'Service' && name === a.service ? `Service ${name}` : undefined;
+  if (a.podLabels) {
+    let labels: unknown = doc;
+    for (const k of POD_TEMPLATE_PATHS[doc.kind] ?? ['spec', 'template', 'metadata', 'labels']) labels = isRecord(labels) ? labels[k] : undefined;
+    if (isRecord(labels) && Object.entries(a.podLabels).every(([k, v]) => labels[k] === v)) return `${doc.kind} ${name}`;
+  }
+  return undefined;
+}
+
+/**
+ * A file of the run that failed to parse or render and may hold what a finding missed: one
+ * whose documents, read leniently, hold it; or, when it cannot be read at all, one in the
+ * folder tree of the object the finding is about.
+ */
+function failedFileHolding(graph: ServiceGraph, a: Absence, object: K8sObject | undefined): string | undefined {
+  const here = object?.origin?.file.path;
+  for (const p of graph.loadProblems) {
+    if (p.file && p.ruleId === 'yaml-syntax') {
+      const docs = lenientDocs(p.file);
+      const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
+      if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;
+      if (docs.some((d) => isRecord(d) && typeof d.kind === 'string')) continue;
+    }
+    if (here && related(path.dirname(p.filePath), here)) {
+      const how = p.ruleId === 'render-failed' ? 'render' : p.ruleId === 'yaml-syntax' ? 'parse' : 'read';
+      return `${p.filePath} failed to ${how} (${p.ruleId}) and may hold ${a.what}`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a file lies in a folder, or the folder inside the file's own folder tree. */
+function related(dir: string, file: string): boolean {
+  const fileDir = path.dirname(file);
+  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+  return inside(fileDir, dir) || inside(dir, fileDir);
 }
