@@ -3,7 +3,7 @@ import type { ServiceGraph, ServiceNode } from '../../src/types/graph.js';
 import type { ReferenceEdge } from '../../src/types/reference.js';
 import { references } from '../../src/graph/references.js';
 import { resolveHost } from '../../src/graph/dns.js';
-import { nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
+import { nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 
@@ -44,7 +44,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   switch (r.kind) {
     case 'missing': {
       const near = nearestService(ctx.graph, r.namespace, r.name);
-      const elsewhere = ctx.graph.servicesNamed(r.name).filter((s) => s.object.namespace !== r.namespace).map((s) => s.object.namespace);
+      const elsewhere = sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
       // A `ns/name` flag may name a Service its controller creates (`--kubelet-service`): judged only
       // when the Service is in the pod's own namespace instead, the hard-coded-namespace mistake.

@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
-import { exposes, nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
+import { exposes, nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code } from '../../src/text.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
@@ -42,7 +42,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
           object: o,
           path: [...at, 'name'],
           messageId: 'noService',
-          absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: near !== undefined },
+          absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: near !== undefined || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
           data: { service: code(name), namespace: code(ns), hint: near ? `; did you mean ${code(near)}?` : '' },
         });
         return;

@@ -157,8 +157,9 @@ const rule: Rule = {
           ...base,
           path: wrong ? [...svc.selectorPath, wrong.key] : svc.selectorPath,
           messageId: 'nearMiss',
-          // A label one typo or one renamed key away is evidence; labels merely shared are not.
-          absent: { ...absent, nearMiss: ranked[0]!.d.some((x) => (x.kind === 'value' && x.typo !== undefined) || x.kind === 'key') },
+          // A label one typo or one renamed key away is evidence, and so is a label the controller of a
+          // template in the run would set otherwise; labels merely shared are not.
+          absent: { ...absent, nearMiss: ranked[0]!.d.some((x) => (x.kind === 'value' && x.typo !== undefined) || x.kind === 'key' || x.kind === 'controller') },
           data: { selector, namespace, candidates: ranked.map((c) => `${where(c.t)} has ${explain(c.d, c.t.labels)}`).join('; ') },
           related: ranked.map((c) => rel(c.t, `nearest pod template: ${where(c.t)}`)),
         });

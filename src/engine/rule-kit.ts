@@ -42,9 +42,19 @@ export function nearestService(graph: ServiceGraph, namespace: string, name: str
   for (const s of graph.servicesIn(namespace)) {
     // Stricter than label typos: long names share many characters by chance.
     const d = editDistance(name, s.object.name, 3);
-    if (d > 0 && d <= Math.max(1, Math.floor(name.length / 6)) && (!best || d < best.d)) best = { n: s.object.name, d };
+    if (d > 0 && d <= Math.max(1, Math.floor(name.length / 6)) && genuinelyClose(name, s.object.name) && (!best || d < best.d)) best = { n: s.object.name, d };
   }
   return best?.n;
+}
+
+/**
+ * A "did you mean" needs more than a small distance: names of three letters are one edit
+ * from many others (`api`, `app`), and siblings that differ only in digits (`redis-0`,
+ * `backend-v1`) are different Services on purpose, not typos of each other.
+ */
+export function genuinelyClose(a: string, b: string): boolean {
+  if (Math.min(a.length, b.length) < 4) return false;
+  return a.replace(/\d+/g, '0') !== b.replace(/\d+/g, '0');
 }
 
 /** Whether the run defines any Service in a namespace (else a missing one may live elsewhere). */
@@ -119,7 +129,7 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
   const n = graph.files.length;
   return {
     severity: 'info',
-    note: `; svclint looked for ${a.what} in the ${n} file${n === 1 ? '' : 's'} given: if it is deployed from elsewhere (another chart or repository, an operator, a later step) this is fine, and with --complete-input (completeInput: true) this is ${article(severity)}`,
+    note: `; svclint looked in the ${n} file${n === 1 ? '' : 's'} given: fine if it comes from elsewhere (another chart or repository, an operator, a later step), ${article(severity)} with --complete-input`,
   };
 }
 
@@ -193,4 +203,24 @@ function related(dir: string, file: string): boolean {
   const fileDir = path.dirname(file);
   const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
   return inside(fileDir, dir) || inside(dir, fileDir);
+}
+
+/**
+ * Services of this name in other namespaces, defined near `object` (within two folders of a
+ * common parent, or live): evidence that a reference missed its namespace. Far-away files of
+ * a large run (another project's `web`) are no evidence.
+ */
+export function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): ServiceNode[] {
+  return graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && near(s.object, object));
+}
+
+function near(a: K8sObject, b: K8sObject): boolean {
+  const fa = a.origin?.file.path;
+  const fb = b.origin?.file.path;
+  if (fa === undefined || fb === undefined) return true;
+  const da = path.dirname(path.resolve(fa)).split(path.sep);
+  const db = path.dirname(path.resolve(fb)).split(path.sep);
+  let c = 0;
+  while (c < da.length && c < db.length && da[c] === db[c]) c++;
+  return da.length - c <= 2 && db.length - c <= 2;
 }

@@ -102,7 +102,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   const r = await exec(helm, args, cwd, opts.timeoutMs ?? 120_000);
   if (r.code !== 0) {
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
-    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command, reason: stderrText(r.stderr) })] };
+    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })] };
   }
   let chartName = path.basename(dir);
   try {
@@ -218,7 +218,7 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
   const r = await exec(cmd, args as string[], cwd, opts.timeoutMs ?? 120_000);
   if (r.code !== 0) {
     const tool = kustomize ? 'kustomize build' : 'kubectl kustomize';
-    return { files: [], problems: [problem(shownFile, 'failed', { tool, command: `${tool} ${shown}`, reason: stderrText(r.stderr) })] };
+    return { files: [], problems: [problem(shownFile, 'failed', { tool, command: `\`${tool} ${shown}\``, reason: stderrText(r.stderr) })] };
   }
   return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize', parts: kustomizeParts(r.stdout, file, shownFile, cwd) }], problems: [] };
 }
