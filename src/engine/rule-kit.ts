@@ -116,6 +116,8 @@ export function imageNames(t: PodTemplate): Set<string> {
  *   (creators.ts), or a file that failed to load may hold, is info even then.
  */
 export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string } {
+  const variants = mixedVariants(graph, r);
+  if (variants && severity !== 'info') return { severity: 'info', note: variants };
   const a = r.absent;
   if (!a) return { severity, note: '' };
   const creator = a.service !== undefined ? createdService(graph.objects, a.namespace, a.service) : a.podLabels ? createdPods(graph.objects, a.namespace, a.podLabels) : undefined;
@@ -131,6 +133,39 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
     severity: 'info',
     note: `; svclint looked in the ${n} file${n === 1 ? '' : 's'} given: fine if it comes from elsewhere (another chart or repository, an operator, a later step), ${article(severity)} with --complete-input`,
   };
+}
+
+/**
+ * A finding that combines objects of several files about an object the run defines more than
+ * once (the same Service in `tgi/`, `vllm/` and `saxml/`: variants of one application, or
+ * copies in a release folder) may combine objects that are never deployed together.
+ */
+function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
+  const o = r.object;
+  if (!o?.origin || graph.settings.live || !r.related?.length) return undefined;
+  const files = new Set(r.related.map((x) => x.object.origin?.file.path).filter((f) => f !== undefined));
+  if (files.size < 2) return undefined;
+  const copies = definitions(graph).get(`${o.kind}/${o.namespace}/${o.name}`) ?? [];
+  const elsewhere = copies.filter((c) => c.origin && c.origin.file.path !== o.origin!.file.path);
+  if (elsewhere.length === 0) return undefined;
+  return `; the files given define ${describe(refOf(o))} ${elsewhere.length + 1} times (also in ${elsewhere[0]!.origin!.file.path}${elsewhere.length > 1 ? ` and ${elsewhere.length - 1} more` : ''}): variants or copies, whose objects may never be deployed together`;
+}
+
+const definitionCache = new WeakMap<ServiceGraph, Map<string, K8sObject[]>>();
+
+function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
+  let m = definitionCache.get(graph);
+  if (m) return m;
+  m = new Map();
+  for (const o of graph.objects) {
+    if (o.kind !== 'Service') continue;
+    const k = `${o.kind}/${o.namespace}/${o.name}`;
+    const list = m.get(k);
+    if (list) list.push(o);
+    else m.set(k, [o]);
+  }
+  definitionCache.set(graph, m);
+  return m;
 }
 
 const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
