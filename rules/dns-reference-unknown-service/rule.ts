@@ -64,7 +64,12 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       break;
     }
     case 'short-elsewhere':
-      ctx.report({ ...base, messageId: 'shortElsewhere', data: { ...data, name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.name}.${r.namespaces[0]}`) } });
+      ctx.report({
+        ...base,
+        messageId: 'shortElsewhere',
+        // Evidence only where a Service of that name is placed in another namespace near this file.
+        ...(sameNameElsewhere(ctx.graph, r.name, site.namespace, site.object).length === 0 ? { absent: { what: `Service ${code(r.name)} in namespace ${code(site.namespace)}`, namespace: site.namespace, service: r.name } } : {}),
+        data: { ...data, name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.name}.${r.namespaces[0]}`) } });
       break;
     case 'swapped':
       ctx.report({ ...base, messageId: 'swapped', data: { ...data, suggest: code(`${r.service.object.name}.${r.service.object.namespace}`) } });

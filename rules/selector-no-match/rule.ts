@@ -105,9 +105,12 @@ const rule: Rule = {
 
       const elsewhere = graph.selectAnywhere(svc.selector).filter((t) => t.namespace !== o.namespace);
       if (elsewhere.length > 0) {
+        // Where an object that sets no namespace lands is up to the command that applies it.
+        const unplaced = o.namespaceDefaulted || elsewhere.every((t) => t.owner.namespaceDefaulted);
         report({
           ...base,
           messageId: 'otherNamespace',
+          ...(unplaced ? { absent: { what: `the namespace these objects are applied to (${o.namespaceDefaulted ? 'the Service sets none' : 'the workloads set none'})`, namespace: o.namespace, podLabels: svc.selector } } : {}),
           data: {
             selector,
             namespace,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
-import { editDistance } from '../text.js';
+import { code, editDistance } from '../text.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../graph/controller-labels.js';
 import { createdPods, createdService } from '../graph/creators.js';
 import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
@@ -39,10 +39,12 @@ export function exposes(svc: ServiceNode, port: { number?: number; name?: string
 /** Services of a namespace whose names are close to a name, for "did you mean". */
 export function nearestService(graph: ServiceGraph, namespace: string, name: string): string | undefined {
   let best: { n: string; d: number } | undefined;
+  // Stricter than label typos: long names share many characters by chance. editDistance stops
+  // counting past its limit (and answers limit + 1), so the limit is the threshold itself.
+  const limit = Math.min(3, Math.max(1, Math.floor(name.length / 6)));
   for (const s of graph.servicesIn(namespace)) {
-    // Stricter than label typos: long names share many characters by chance.
-    const d = editDistance(name, s.object.name, 3);
-    if (d > 0 && d <= Math.max(1, Math.floor(name.length / 6)) && genuinelyClose(name, s.object.name) && (!best || d < best.d)) best = { n: s.object.name, d };
+    const d = editDistance(name, s.object.name, limit);
+    if (d > 0 && d <= limit && genuinelyClose(name, s.object.name) && (!best || d < best.d)) best = { n: s.object.name, d };
   }
   return best?.n;
 }
@@ -118,6 +120,10 @@ export function imageNames(t: PodTemplate): Set<string> {
 export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string } {
   const variants = mixedVariants(graph, r);
   if (variants && severity !== 'info') return { severity: 'info', note: variants };
+  const partial = r.object && !graph.settings.live ? partialObject(r.object) : undefined;
+  if (partial && severity !== 'info') return { severity: 'info', note: `; ${describe(refOf(r.object!))} looks like part of an object (${partial}), such as a kustomize patch: what it patches is not in the files given` };
+  const placeholder = !graph.settings.live ? placeholderIn(r) : undefined;
+  if (placeholder && severity !== 'info') return { severity: 'info', note: `; ${code(placeholder)} looks like a placeholder that a script fills in before the file is applied` };
   const a = r.absent;
   if (!a) return { severity, note: '' };
   const creator = a.service !== undefined ? createdService(graph.objects, a.namespace, a.service) : a.podLabels ? createdPods(graph.objects, a.namespace, a.podLabels) : undefined;
@@ -143,6 +149,13 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
 function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
   const o = r.object;
   if (!o?.origin || graph.settings.live || !r.related?.length) return undefined;
+  // The counterpart is a Service the files define more than once: the one compared may be another copy.
+  for (const rel of r.related) {
+    const c = rel.object;
+    if (c.kind !== 'Service' || c === o || !c.origin || c.origin.file.path === o.origin.file.path) continue;
+    const copies = definitions(graph).get(`Service/${c.namespace}/${c.name}`) ?? [];
+    if (copies.length > 1) return `; the files given define ${describe(refOf(c))} ${copies.length} times (${copies.slice(0, 2).map((x) => x.origin?.file.path).join(', ')}${copies.length > 2 ? '…' : ''}): this compares with one copy, which may not be the one deployed with it`;
+  }
   const files = new Set(r.related.map((x) => x.object.origin?.file.path).filter((f) => f !== undefined));
   if (files.size < 2) return undefined;
   const copies = definitions(graph).get(`${o.kind}/${o.namespace}/${o.name}`) ?? [];
@@ -168,6 +181,50 @@ function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
   return m;
 }
 
+const APPS_WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/**
+ * Why an object reads as a fragment to be merged into another (a strategic-merge patch)
+ * rather than an object to apply: `$patch` directives, or an apps/v1 workload with neither
+ * a selector nor a container image (the API server requires both).
+ */
+export function partialObject(o: K8sObject): string | undefined {
+  if (hasPatchDirective(o.body, 0)) return 'it holds `$patch` directives';
+  if (!APPS_WORKLOADS.has(o.kind) || !o.apiVersion.startsWith('apps/')) return undefined;
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  if (spec.selector !== undefined) return undefined;
+  const podSpec = isRecord(spec.template) && isRecord(spec.template.spec) ? spec.template.spec : undefined;
+  const containers = podSpec && Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  if (containers.some((c) => isRecord(c) && c.image !== undefined)) return undefined;
+  return `a ${o.kind} with no selector and no container image`;
+}
+
+function hasPatchDirective(v: unknown, depth: number): boolean {
+  if (depth > 12) return false;
+  if (Array.isArray(v)) return v.some((x) => hasPatchDirective(x, depth + 1));
+  if (!isRecord(v)) return false;
+  return Object.keys(v).some((k) => k === '$patch' || k.startsWith('$setElementOrder/') || k === '$retainKeys') || Object.values(v).some((x) => hasPatchDirective(x, depth + 1));
+}
+
+/** Upper-case words that are real values (protocols, enum members), not placeholders. */
+const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NONE', 'TRUE', 'FALSE', 'NULL', 'ALPN']);
+
+/**
+ * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`,
+ * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`), `{{ .Values.x }}`, or a bare upper-case word where a number or a name
+ * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
+ */
+export function placeholderIn(r: RuleReport): string | undefined {
+  const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? ''];
+  for (const t of texts) {
+    const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);
+    if (m) return m[0];
+    const word = /"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"/.exec(t)?.[1];
+    if (word && word.length >= 4 && !NOT_PLACEHOLDERS.has(word)) return word;
+  }
+  return undefined;
+}
+
 const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
 
 const lenient = new WeakMap<object, unknown[]>();
@@ -178,7 +235,7 @@ function lenientDocs(file: { text: string }): unknown[] {
   if (docs) return docs;
   docs = [];
   try {
-    for (const d of parseAllDocuments(file.text, { ...PARSE_OPTIONS, uniqueKeys: false })) {
+    for (const d of parseAllDocuments(file.text, { ...PARSE_OPTIONS, uniqueKeys: false, logLevel: 'error' })) {
       try {
         docs.push(d.toJS({ maxAliasCount: 100 }));
       } catch {
@@ -246,7 +303,8 @@ function related(dir: string, file: string): boolean {
  * a large run (another project's `web`) are no evidence.
  */
 export function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): ServiceNode[] {
-  return graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && near(s.object, object));
+  // A Service that sets no namespace goes wherever it is applied: no evidence of another namespace.
+  return graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && !s.object.namespaceDefaulted && near(s.object, object));
 }
 
 function near(a: K8sObject, b: K8sObject): boolean {

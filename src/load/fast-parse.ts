@@ -12,7 +12,7 @@ const FALSE = /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
  * The schema is built on first use: a run over a few small files (the pre-commit case) never needs it.
  */
 let loader: ((text: string) => unknown) | undefined;
-function jsYaml(): (text: string) => unknown {
+export function jsYaml(): (text: string) => unknown {
   if (loader) return loader;
   const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
     new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => resolve(s ?? ''), construct });

@@ -2,7 +2,7 @@ import { parseAllDocuments, type Document } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { PARSE_OPTIONS } from './document.js';
-import { parseValues } from './fast-parse.js';
+import { jsYaml, parseValues } from './fast-parse.js';
 import { clip } from '../text.js';
 
 export interface ParsedDocument {
@@ -55,6 +55,15 @@ export function parseWithYaml(text: string): { docs: ParsedDocument[]; problems:
   // An empty stream comes back as a non-array value.
   if (!Array.isArray(all)) return { docs, problems };
   all.forEach((doc, index) => {
+    // A quoted scalar whose continuation lines sit left of its key is an error to `yaml` and
+    // fine to go-yaml (kubectl) and js-yaml: read such a document as kubectl does.
+    if (doc.errors[0]?.code === 'MISSING_CHAR' && /closing .?quote/i.test(doc.errors[0].message)) {
+      const lenient = lenientQuoted(text.slice(doc.range[0], doc.range[2]));
+      if (lenient !== undefined) {
+        docs.push({ index, range: [doc.range[0], doc.range[2]], value: lenient });
+        return;
+      }
+    }
     if (doc.errors.length > 0) {
       // The first error of a document is the one to fix; later ones often follow from it.
       const e = doc.errors[0]!;
@@ -100,6 +109,15 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
     }
   }
   return r;
+}
+
+function lenientQuoted(text: string): unknown {
+  try {
+    const v = jsYaml()(text);
+    return v !== null && typeof v === 'object' ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
