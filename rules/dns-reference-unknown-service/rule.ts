@@ -43,7 +43,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   const data = { ref: code(edge.text), where: site.where };
   switch (r.kind) {
     case 'missing': {
-      const near = nearestService(ctx.graph, r.namespace, r.name);
+      const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
       const elsewhere = sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
       // A `ns/name` flag may name a Service its controller creates (`--kubelet-service`): judged only

@@ -48,7 +48,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
   for (const b of backends(o)) {
     const svc = ctx.graph.service(o.namespace, b.service);
     if (!svc) {
-      const near = nearestService(ctx.graph, o.namespace, b.service);
+      const near = nearestService(ctx.graph, o.namespace, b.service, o);
       ctx.report({
         object: o,
         path: b.path,

@@ -37,7 +37,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
       }
       const svc = ctx.graph.service(ns, name);
       if (!svc) {
-        const near = nearestService(ctx.graph, ns, name);
+        const near = nearestService(ctx.graph, ns, name, o);
         ctx.report({
           object: o,
           path: [...at, 'name'],

@@ -131,6 +131,7 @@ const rule: Rule = {
           ...base,
           messageId: 'operator',
           severity: 'info',
+          absent,
           data: { selector, namespace, resource: describe(refOf(operated.source.object)), shared: operated.why },
           related: [{ object: operated.source.object, path: ['metadata', 'name'], message: `custom resource ${describe(refOf(operated.source.object))}` }],
           remediation: 'Check that the operator labels its pods with every key of this selector, or lint the rendered pods with it.',

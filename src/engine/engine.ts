@@ -57,7 +57,10 @@ function check(graph: ServiceGraph, rules: readonly Rule[], config: Config, loca
     if (setting === 'off') continue;
     const options = { ...(rule.meta.defaultOptions ?? {}), ...(config.rules[rule.meta.id]?.options ?? {}) };
     const contract = { graph, complete: config.completeInput === true };
-    const report = (r: RuleReport) => findings.push({ finding: toFinding(rule, setting, r, locator, contract), object: r.object, report: r });
+    const report = (r: RuleReport) => {
+      const finding = toFinding(rule, setting, r, locator, contract);
+      if (finding) findings.push({ finding, object: r.object, report: r });
+    };
     try {
       rule.check({ graph, options, report });
     } catch (err) {
@@ -105,20 +108,21 @@ function finish(graph: ServiceGraph, rules: readonly Rule[], config: Config, fin
         : { object: s.object, path: s.path };
       for (const id of unknown) reports.push({ messageId: 'unknownRule', data: { rule: id }, ...where });
       if (idle.length) reports.push({ messageId: 'unused', data: { rules: idle.map((r) => `'${r}'`).join(', ') }, ...where });
-      for (const r of reports) kept.push(inRealFiles(toFinding(unused, ruleSetting(unused, config), r), r));
+      for (const r of reports) kept.push(inRealFiles(toFinding(unused, ruleSetting(unused, config), r)!, r));
     }
   }
   return sortFindings(dedupe(kept));
 }
 
-function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleReport, locator: Locator = inlineLocator, contract?: { graph: ServiceGraph; complete: boolean }): Finding {
+function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleReport, locator: Locator = inlineLocator, contract?: { graph: ServiceGraph; complete: boolean }): Finding | undefined {
   const { meta } = rule;
   const template = meta.messages[r.messageId];
   if (template === undefined) throw new InternalError(`rule '${meta.id}' reported unknown messageId '${r.messageId}'`);
   // The severity contract (rule-kit.ts) caps a finding that rests on what the input lacks, whatever the setting.
-  const { severity, note } = contract
+  const { severity, note, drop } = contract
     ? evidenceSeverity(contract.graph, contract.complete, r, setting && setting !== 'off' ? setting : r.severity ?? meta.severity)
-    : { severity: setting && setting !== 'off' ? setting : r.severity ?? meta.severity, note: '' };
+    : { severity: setting && setting !== 'off' ? setting : r.severity ?? meta.severity, note: '', drop: false };
+  if (drop) return undefined;
   const f: Finding = {
     ruleId: meta.id,
     messageId: r.messageId,

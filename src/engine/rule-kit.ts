@@ -36,13 +36,17 @@ export function exposes(svc: ServiceNode, port: { number?: number; name?: string
   return true;
 }
 
-/** Services of a namespace whose names are close to a name, for "did you mean". */
-export function nearestService(graph: ServiceGraph, namespace: string, name: string): string | undefined {
+/**
+ * Services of a namespace whose names are close to a name, for "did you mean"; with `from`,
+ * only Services defined near it (a large run holds many unrelated projects' `default`).
+ */
+export function nearestService(graph: ServiceGraph, namespace: string, name: string, from?: K8sObject): string | undefined {
   let best: { n: string; d: number } | undefined;
   // Stricter than label typos: long names share many characters by chance. editDistance stops
   // counting past its limit (and answers limit + 1), so the limit is the threshold itself.
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 6)));
   for (const s of graph.servicesIn(namespace)) {
+    if (from && !near(s.object, from)) continue;
     const d = editDistance(name, s.object.name, limit);
     if (d > 0 && d <= limit && genuinelyClose(name, s.object.name) && (!best || d < best.d)) best = { n: s.object.name, d };
   }
@@ -56,7 +60,8 @@ export function nearestService(graph: ServiceGraph, namespace: string, name: str
  */
 export function genuinelyClose(a: string, b: string): boolean {
   if (Math.min(a.length, b.length) < 4) return false;
-  return a.replace(/\d+/g, '0') !== b.replace(/\d+/g, '0');
+  const stem = (x: string) => x.replace(/-?\d+$/, '').replace(/\d+/g, '0');
+  return stem(a) !== stem(b);
 }
 
 /** Whether the run defines any Service in a namespace (else a missing one may live elsewhere). */
@@ -114,10 +119,11 @@ export function imageNames(t: PodTemplate): Set<string> {
  * - info: it depends on what the input does not hold. A rule says so with `absent`; the
  *   report then drops to info, and its message says what is missing and where svclint
  *   looked, unless the input is declared complete (`completeInput`, `--complete-input`;
- *   always so for a live cluster). Whatever an operator or controller of the run creates
- *   (creators.ts), or a file that failed to load may hold, is info even then.
+ *   always so for a live cluster). What a file that failed to load may hold is info even
+ *   then; what an operator, a controller or the kubelet makes from the run (creators.ts) is
+ *   not missing at all, and the report is dropped (`drop`).
  */
-export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string } {
+export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string; drop?: boolean } {
   const variants = mixedVariants(graph, r);
   if (variants && severity !== 'info') return { severity: 'info', note: variants };
   const partial = r.object && !graph.settings.live ? partialObject(r.object) : undefined;
@@ -126,11 +132,9 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
   if (placeholder && severity !== 'info') return { severity: 'info', note: `; ${code(placeholder)} looks like a placeholder that a script fills in before the file is applied` };
   const a = r.absent;
   if (!a) return { severity, note: '' };
+  // What a creator of the run makes is there: nothing is missing.
   const creator = a.service !== undefined ? createdService(graph.objects, a.namespace, a.service) : a.podLabels ? createdPods(graph.objects, a.namespace, a.podLabels) : undefined;
-  if (creator) {
-    const from = creator.source ? ` from ${describe(refOf(creator.source))}` : '';
-    return { severity: 'info', note: `; ${creator.by} creates it${from}, outside the files given` };
-  }
+  if (creator) return { severity, note: '', drop: true };
   const failed = failedFileHolding(graph, a, r.object);
   if (failed) return { severity: 'info', note: `; ${failed}, so this may follow from that: fix it first` };
   if (complete || a.nearMiss || graph.settings.live) return { severity, note: '' };

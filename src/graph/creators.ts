@@ -83,7 +83,7 @@ export const CREATORS: readonly CreatorRow[] = [
   { by: 'the ECK operator', group: 'apm.k8s.elastic.co', kinds: ['ApmServer'], services: ['{name}-apm-http'] },
   { by: 'the ECK operator', group: 'enterprisesearch.k8s.elastic.co', kinds: ['EnterpriseSearch'], services: ['{name}-ent-http'] },
   // Strimzi.
-  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['Kafka'], services: ['{name}-kafka-bootstrap', '{name}-kafka-brokers', '{name}-kafka-*', '{name}-zookeeper-client', '{name}-zookeeper-nodes'], pods: [{ 'strimzi.io/cluster': '{name}' }] },
+  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['Kafka'], services: ['{name}-kafka-bootstrap', '{name}-kafka-brokers', '{name}-kafka-*', '{name}-zookeeper-client', '{name}-zookeeper-nodes'], pods: [{ 'strimzi.io/cluster': '{name}', 'strimzi.io/kind': 'Kafka' }] },
   { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['KafkaConnect'], services: ['{name}-connect-api'], pods: [{ 'strimzi.io/cluster': '{name}' }] },
   { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['KafkaBridge'], services: ['{name}-bridge-service'], pods: [{ 'strimzi.io/cluster': '{name}' }] },
   // MongoDB Community operator: one headless Service `<name>-svc`.

@@ -3,6 +3,7 @@ import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { PARSE_OPTIONS } from './document.js';
 import { jsYaml, parseValues } from './fast-parse.js';
+import { splitDocuments } from './split.js';
 import { clip } from '../text.js';
 
 export interface ParsedDocument {
@@ -58,9 +59,11 @@ export function parseWithYaml(text: string): { docs: ParsedDocument[]; problems:
     // A quoted scalar whose continuation lines sit left of its key is an error to `yaml` and
     // fine to go-yaml (kubectl) and js-yaml: read such a document as kubectl does.
     if (doc.errors[0]?.code === 'MISSING_CHAR' && /closing .?quote/i.test(doc.errors[0].message)) {
-      const lenient = lenientQuoted(text.slice(doc.range[0], doc.range[2]));
-      if (lenient !== undefined) {
-        docs.push({ index, range: [doc.range[0], doc.range[2]], value: lenient });
+      // `yaml` ends a broken document at its error: take the document as the splitter cuts it.
+      const slice = splitDocuments(text)?.find((x) => x.start <= doc.range[0] && doc.range[0] < Math.max(x.end, x.start + 1));
+      const lenient = slice ? lenientQuoted(text.slice(slice.start, slice.end)) : undefined;
+      if (slice && lenient !== undefined) {
+        docs.push({ index, range: [slice.start, slice.end], value: lenient });
         return;
       }
     }
