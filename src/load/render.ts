@@ -207,10 +207,22 @@ function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: 
   return parts;
 }
 
+function isComponent(file: string): boolean {
+  try {
+    const v = parseYaml(readFileSync(file, 'utf8')) as { kind?: unknown } | null;
+    return v?.kind === 'Component';
+  } catch {
+    return false;
+  }
+}
+
 /** `kustomize build` (or `kubectl kustomize`) for a kustomization folder. */
 export async function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string): Promise<Rendered> {
   const file = kustomizationFile(dir)!;
   const shownFile = path.posix.join(shown, path.basename(file));
+  // A Component is built only as part of a kustomization that lists it (`components:`);
+  // `kustomize build` on it alone always fails, which says nothing about it.
+  if (isComponent(file)) return { files: [], problems: [] };
   const kustomize = findOnPath('kustomize');
   const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? findOnPath('kubectl');
   const [cmd, args] = kustomize ? [kustomize, ['build', dir]] : kubectl ? [kubectl, ['kustomize', dir]] : [undefined, []];
