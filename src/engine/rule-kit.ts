@@ -157,6 +157,7 @@ function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
   for (const rel of r.related) {
     const c = rel.object;
     if (c.kind !== 'Service' || c === o || !c.origin || c.origin.file.path === o.origin.file.path) continue;
+    if (!near(c, o)) return `; ${describe(refOf(c))} is defined in ${c.origin.file.path}, far from this file: whether the two are deployed together is not in the files given`;
     const copies = definitions(graph).get(`Service/${c.namespace}/${c.name}`) ?? [];
     if (copies.length > 1) return `; the files given define ${describe(refOf(c))} ${copies.length} times (${copies.slice(0, 2).map((x) => x.origin?.file.path).join(', ')}${copies.length > 2 ? '…' : ''}): this compares with one copy, which may not be the one deployed with it`;
   }
@@ -186,6 +187,8 @@ function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
 }
 
 const APPS_WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+/** `patch.yaml`, `service-patch.yml`, `patch_replicas.yaml`, `patches.json`. */
+const PATCH_FILE = /(^|[-_.])patch(es)?([-_.]|$)/i;
 
 /**
  * Why an object reads as a fragment to be merged into another (a strategic-merge patch)
@@ -194,8 +197,14 @@ const APPS_WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
  */
 export function partialObject(o: K8sObject): string | undefined {
   if (hasPatchDirective(o.body, 0)) return 'it holds `$patch` directives';
-  if (!APPS_WORKLOADS.has(o.kind) || !o.apiVersion.startsWith('apps/')) return undefined;
+  const file = o.origin?.file.path;
+  if (file && PATCH_FILE.test(path.basename(file))) return `it is in ${path.basename(file)}, named like a patch`;
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  if (o.kind === 'Service' && o.apiVersion === 'v1' && spec.ports === undefined && spec.selector === undefined && spec.clusterIP !== 'None' && spec.type !== 'ExternalName') {
+    return 'a Service with neither ports nor a selector';
+  }
+  if (!APPS_WORKLOADS.has(o.kind) || !o.apiVersion.startsWith('apps/')) return undefined;
+  if (spec.template === undefined) return `a ${o.kind} with no pod template`;
   if (spec.selector !== undefined) return undefined;
   const podSpec = isRecord(spec.template) && isRecord(spec.template.spec) ? spec.template.spec : undefined;
   const containers = podSpec && Array.isArray(podSpec.containers) ? podSpec.containers : [];
@@ -311,7 +320,7 @@ export function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: 
   return graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && !s.object.namespaceDefaulted && near(s.object, object));
 }
 
-function near(a: K8sObject, b: K8sObject): boolean {
+export function near(a: K8sObject, b: K8sObject): boolean {
   const fa = a.origin?.file.path;
   const fb = b.origin?.file.path;
   if (fa === undefined || fb === undefined) return true;
@@ -319,5 +328,7 @@ function near(a: K8sObject, b: K8sObject): boolean {
   const db = path.dirname(path.resolve(fb)).split(path.sep);
   let c = 0;
   while (c < da.length && c < db.length && da[c] === db[c]) c++;
-  return da.length - c <= 2 && db.length - c <= 2;
+  // The same folder, or one inside the other by at most two levels (`app/` and `app/k8s/base/`);
+  // sibling folders (`services/` and `deployments/`, two samples) are not near.
+  return (da.length === c || db.length === c) && Math.max(da.length, db.length) - c <= 2;
 }
