@@ -156,9 +156,9 @@ function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
   // The counterpart is a Service the files define more than once: the one compared may be another copy.
   for (const rel of r.related) {
     const c = rel.object;
-    if (c.kind !== 'Service' || c === o || !c.origin || c.origin.file.path === o.origin.file.path) continue;
+    if (c === o || !c.origin || c.origin.file.path === o.origin.file.path) continue;
     if (!near(c, o)) return `; ${describe(refOf(c))} is defined in ${c.origin.file.path}, far from this file: whether the two are deployed together is not in the files given`;
-    const copies = definitions(graph).get(`Service/${c.namespace}/${c.name}`) ?? [];
+    const copies = definitions(graph).get(`${c.kind}/${c.namespace}/${c.name}`) ?? [];
     if (copies.length > 1) return `; the files given define ${describe(refOf(c))} ${copies.length} times (${copies.slice(0, 2).map((x) => x.origin?.file.path).join(', ')}${copies.length > 2 ? '…' : ''}): this compares with one copy, which may not be the one deployed with it`;
   }
   const files = new Set(r.related.map((x) => x.object.origin?.file.path).filter((f) => f !== undefined));
@@ -176,7 +176,6 @@ function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
   if (m) return m;
   m = new Map();
   for (const o of graph.objects) {
-    if (o.kind !== 'Service') continue;
     const k = `${o.kind}/${o.namespace}/${o.name}`;
     const list = m.get(k);
     if (list) list.push(o);
