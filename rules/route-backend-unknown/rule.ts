@@ -33,7 +33,8 @@ function check(ctx: RuleContext, o: K8sObject): void {
         ctx.report({ object: o, path: at, messageId: 'noPortField', data: { service: code(name) } });
       }
       if (ns !== o.namespace && !granted(ctx, o.kind, o.namespace, ns, name)) {
-        ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'noGrant', data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), to: code(ns) } });
+        // A ReferenceGrant belongs to the target namespace, often installed with it: its absence is evidence only in a complete input.
+        ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'noGrant', absent: { what: `a ReferenceGrant in namespace ${code(ns)}`, namespace: ns }, data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), to: code(ns) } });
       }
       const svc = ctx.graph.service(ns, name);
       if (!svc) {

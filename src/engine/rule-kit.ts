@@ -8,6 +8,7 @@ import { createdPods, createdService } from '../graph/creators.js';
 import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
 import { describe, refOf, type K8sObject } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
+import { getIn } from '../graph/pods.js';
 import { PARSE_OPTIONS } from '../load/document.js';
 
 /** Small helpers rule modules share. */
@@ -161,6 +162,12 @@ function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
     const copies = definitions(graph).get(`${c.kind}/${c.namespace}/${c.name}`) ?? [];
     if (copies.length > 1) return `; the files given define ${describe(refOf(c))} ${copies.length} times (${copies.slice(0, 2).map((x) => x.origin?.file.path).join(', ')}${copies.length > 2 ? '…' : ''}): this compares with one copy, which may not be the one deployed with it`;
   }
+  // A file that holds its own backend is an example of its own: backends from other files may be other examples.
+  const own = r.related.find((x) => x.object !== o && x.object.origin?.file.path === o.origin!.file.path);
+  const other = r.related.find((x) => x.object.origin && x.object.origin.file.path !== o.origin!.file.path);
+  if (own && other && own.object.kind !== 'Service' && other.object.kind !== 'Service') {
+    return `; this file holds ${describe(refOf(own.object))} itself, and ${describe(refOf(other.object))} comes from ${other.object.origin!.file.path}: whether the two are deployed together is not in the files given`;
+  }
   const files = new Set(r.related.map((x) => x.object.origin?.file.path).filter((f) => f !== undefined));
   if (files.size < 2) return undefined;
   const copies = definitions(graph).get(`${o.kind}/${o.namespace}/${o.name}`) ?? [];
@@ -186,6 +193,8 @@ function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
 }
 
 const APPS_WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+/** Images that a kustomize `images:` entry or a script replaces: `kic-placeholder:placeholder`, `IMAGE`. */
+const PLACEHOLDER_IMAGE = /placeholder|^[A-Z][A-Z0-9_]*$/;
 /** `patch.yaml`, `service-patch.yml`, `patch_replicas.yaml`, `patches.json`. */
 const PATCH_FILE = /(^|[-_.])patch(es)?([-_.]|$)/i;
 
@@ -207,7 +216,7 @@ export function partialObject(o: K8sObject): string | undefined {
   if (spec.selector !== undefined) return undefined;
   const podSpec = isRecord(spec.template) && isRecord(spec.template.spec) ? spec.template.spec : undefined;
   const containers = podSpec && Array.isArray(podSpec.containers) ? podSpec.containers : [];
-  if (containers.some((c) => isRecord(c) && c.image !== undefined)) return undefined;
+  if (containers.some((c) => isRecord(c) && typeof c.image === 'string' && !PLACEHOLDER_IMAGE.test(c.image))) return undefined;
   return `a ${o.kind} with no selector and no container image`;
 }
 
@@ -227,10 +236,14 @@ const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NON
  * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
  */
 export function placeholderIn(r: RuleReport): string | undefined {
-  const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? ''];
+  // The value the finding is about, as written: `targetPort: PORT`.
+  const at = r.object && r.path ? getIn(r.object.body, [...r.path]) : undefined;
+  if (typeof at === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(at) && at.length >= 4 && !NOT_PLACEHOLDERS.has(at)) return at;
+  const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? '', typeof at === 'string' ? `"${at}"` : ''];
   for (const t of texts) {
     const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);
     if (m) return m[0];
+    // Quoted as a found value (`"PORT"`), never a word inside a sentence (env `DATABASE_URL`).
     const word = /"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"/.exec(t)?.[1];
     if (word && word.length >= 4 && !NOT_PLACEHOLDERS.has(word)) return word;
   }
