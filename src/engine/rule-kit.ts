@@ -163,10 +163,10 @@ function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
     if (copies.length > 1) return `; the files given define ${describe(refOf(c))} ${copies.length} times (${copies.slice(0, 2).map((x) => x.origin?.file.path).join(', ')}${copies.length > 2 ? '…' : ''}): this compares with one copy, which may not be the one deployed with it`;
   }
   // A file that holds its own backend is an example of its own: backends from other files may be other examples.
-  const own = r.related.find((x) => x.object !== o && x.object.origin?.file.path === o.origin!.file.path);
+  const own = r.related.find((x) => x.object !== o && x.object.origin?.file.path === o.origin!.file.path)?.object ?? ownBackend(graph, o);
   const other = r.related.find((x) => x.object.origin && x.object.origin.file.path !== o.origin!.file.path);
-  if (own && other && own.object.kind !== 'Service' && other.object.kind !== 'Service') {
-    return `; this file holds ${describe(refOf(own.object))} itself, and ${describe(refOf(other.object))} comes from ${other.object.origin!.file.path}: whether the two are deployed together is not in the files given`;
+  if (own && other && own.kind !== 'Service' && other.object.kind !== 'Service') {
+    return `; this file holds ${describe(refOf(own))} itself, and ${describe(refOf(other.object))} comes from ${other.object.origin!.file.path}: whether the two are deployed together is not in the files given`;
   }
   const files = new Set(r.related.map((x) => x.object.origin?.file.path).filter((f) => f !== undefined));
   if (files.size < 2) return undefined;
@@ -174,6 +174,14 @@ function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
   const elsewhere = copies.filter((c) => c.origin && c.origin.file.path !== o.origin!.file.path);
   if (elsewhere.length === 0) return undefined;
   return `; the files given define ${describe(refOf(o))} ${elsewhere.length + 1} times (also in ${elsewhere[0]!.origin!.file.path}${elsewhere.length > 1 ? ` and ${elsewhere.length - 1} more` : ''}): variants or copies, whose objects may never be deployed together`;
+}
+
+/** A workload in a Service's own file that the Service selects. */
+function ownBackend(graph: ServiceGraph, o: K8sObject): K8sObject | undefined {
+  if (o.kind !== 'Service') return undefined;
+  const svc = graph.service(o.namespace, o.name);
+  if (!svc || svc.object !== o || svc.mode !== 'selector') return undefined;
+  return svc.backends.find((t) => t.owner.origin?.file.path === o.origin?.file.path)?.owner;
 }
 
 const definitionCache = new WeakMap<ServiceGraph, Map<string, K8sObject[]>>();
