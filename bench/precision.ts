@@ -33,6 +33,9 @@ export function loadLabels(file = LABELS): Map<string, Label> {
   const doc = parse(readFileSync(file, 'utf8')) as { labels?: Label[] } | null;
   const out = new Map<string, Label>();
   for (const l of doc?.labels ?? []) {
+    // YAML reads an unquoted TRUE or FALSE as a boolean.
+    const v = l.verdict as unknown;
+    if (typeof v === 'boolean') l.verdict = v ? 'TRUE' : 'FALSE';
     if (!VERDICTS.includes(l.verdict)) throw new Error(`${file}: label ${l.fingerprint} has verdict '${String(l.verdict)}' (one of ${VERDICTS.join(', ')})`);
     if (typeof l.reason !== 'string' || l.reason.trim() === '') throw new Error(`${file}: label ${l.fingerprint} has no reason`);
     out.set(key(l.fingerprint, l.file), l);
