@@ -348,7 +348,7 @@ export function near(a: K8sObject, b: K8sObject): boolean {
   const db = path.dirname(path.resolve(fb)).split(path.sep);
   let c = 0;
   while (c < da.length && c < db.length && da[c] === db[c]) c++;
-  // The same folder, or one inside the other by at most two levels (`app/` and `app/k8s/base/`);
-  // sibling folders (`services/` and `deployments/`, two samples) are not near.
-  return (da.length === c || db.length === c) && Math.max(da.length, db.length) - c <= 2;
+  // Within two folders of a common parent: `services/` and `workloads/` of one app are near,
+  // two samples of a collection (`samples/a/k8s/`, `samples/b/k8s/`) are not.
+  return da.length - c <= 2 && db.length - c <= 2;
 }
