@@ -159,7 +159,7 @@ function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
     const c = rel.object;
     if (c === o || !c.origin || c.origin.file.path === o.origin.file.path) continue;
     if (!near(c, o)) return `; ${describe(refOf(c))} is defined in ${c.origin.file.path}, far from this file: whether the two are deployed together is not in the files given`;
-    const copies = definitions(graph).get(`${c.kind}/${c.namespace}/${c.name}`) ?? [];
+    const copies = definitions(graph).get(definitionKey(c)) ?? [];
     if (copies.length > 1) return `; the files given define ${describe(refOf(c))} ${copies.length} times (${copies.slice(0, 2).map((x) => x.origin?.file.path).join(', ')}${copies.length > 2 ? '…' : ''}): this compares with one copy, which may not be the one deployed with it`;
   }
   // A file that holds its own backend is an example of its own: backends from other files may be other examples.
@@ -170,7 +170,7 @@ function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
   }
   const files = new Set(r.related.map((x) => x.object.origin?.file.path).filter((f) => f !== undefined));
   if (files.size < 2) return undefined;
-  const copies = definitions(graph).get(`${o.kind}/${o.namespace}/${o.name}`) ?? [];
+  const copies = definitions(graph).get(definitionKey(o)) ?? [];
   const elsewhere = copies.filter((c) => c.origin && c.origin.file.path !== o.origin!.file.path);
   if (elsewhere.length === 0) return undefined;
   return `; the files given define ${describe(refOf(o))} ${elsewhere.length + 1} times (also in ${elsewhere[0]!.origin!.file.path}${elsewhere.length > 1 ? ` and ${elsewhere.length - 1} more` : ''}): variants or copies, whose objects may never be deployed together`;
@@ -184,6 +184,13 @@ function ownBackend(graph: ServiceGraph, o: K8sObject): K8sObject | undefined {
   return svc.backends.find((t) => t.owner.origin?.file.path === o.origin?.file.path)?.owner;
 }
 
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod', 'Rollout']);
+
+/** Workloads of one name are copies whatever their kind (a Deployment and the legacy ReplicationController it replaces). */
+function definitionKey(o: K8sObject): string {
+  return `${WORKLOAD_KINDS.has(o.kind) ? 'workload' : o.kind}/${o.namespace}/${o.name}`;
+}
+
 const definitionCache = new WeakMap<ServiceGraph, Map<string, K8sObject[]>>();
 
 function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
@@ -191,7 +198,7 @@ function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
   if (m) return m;
   m = new Map();
   for (const o of graph.objects) {
-    const k = `${o.kind}/${o.namespace}/${o.name}`;
+    const k = definitionKey(o);
     const list = m.get(k);
     if (list) list.push(o);
     else m.set(k, [o]);
