@@ -10,7 +10,7 @@ const declaresTools = readdirSync('test')
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: [...declaresTools, 'test/precommit.test.ts', 'test/action.test.ts', 'test/pack.test.ts'],
+    exclude: [...declaresTools, 'test/precommit.test.ts', 'test/action.test.ts', 'test/pack.test.ts', 'test/precision.test.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 60_000,
     pool: 'forks',

@@ -2,6 +2,7 @@ export { lint, lintText, buildFromFiles, type LintInput, type LintResult } from 
 export { discover } from './load/discover.js';
 export { computeRoutes, formatRoutesText, type ServiceRoutes } from './graph/routes.js';
 export { defaultConfig, findConfig, type Config } from './engine/config.js';
+export { fingerprint, fingerprintParts } from './engine/fingerprint.js';
 import { loadConfig as loadConfigWith, type Config } from './engine/config.js';
 import type { RuleMeta } from './types/rule.js';
 import { RULES } from '../rules/index.js';
@@ -15,5 +16,5 @@ export { RULES } from '../rules/index.js';
 export type { Finding, Location, Severity, Category, RelatedInfo } from './types/finding.js';
 export type { K8sObject, ObjectRef, Path } from './types/object.js';
 export type { ServiceGraph, ServiceNode, PodTemplate } from './types/graph.js';
-export type { Rule, RuleMeta, RuleContext, RuleReport } from './types/rule.js';
+export type { Rule, RuleMeta, RuleContext, RuleReport, Absence } from './types/rule.js';
 export type { SourceFile } from './types/source.js';

@@ -100,7 +100,8 @@ describe('GitHub Action (action.yml)', () => {
 
   it('passes on clean manifests and honours fail-level', () => {
     const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: lonely}\nspec: {selector: {app: lonely}, ports: [{port: 80}]}\n';
-    const ws = workspaceWith({ 'svc.yaml': svc });
+    // Declared complete, a Service whose pods are missing is a warning (info otherwise).
+    const ws = workspaceWith({ 'svc.yaml': svc, '.svclint.yaml': 'completeInput: true\n' });
     const ok = runAction(ws, {});
     expect(ok.code).toBe(0);
     expect(ok.outputs).toMatchObject({ errors: '0', warnings: '1', findings: '1', 'sarif-file': '' });

@@ -14,14 +14,15 @@ const ids = (stdout: string) => (JSON.parse(stdout) as { findings: { ruleId: str
 
 describe('CLI conventions', () => {
   it('--max-warnings and --quiet, as in ESLint', () => {
-    const dir = tempTree({ 'lonely.yaml': LONELY });
+    // Declared complete, a Service whose pods are missing is a warning (info otherwise: the severity contract).
+    const dir = tempTree({ 'lonely.yaml': LONELY, '.svclint.yaml': 'completeInput: true\n' });
     expect(cli(['.'], { cwd: dir }).code).toBe(0);
     const over = cli(['.', '--max-warnings', '0'], { cwd: dir });
     expect(over.code).toBe(1);
     expect(over.stderr).toBe('svclint: 1 warning, more than --max-warnings 0\n');
     expect(cli(['.', '--max-warnings', '1'], { cwd: dir }).code).toBe(0);
     expect(cli(['.', '--max-warnings', 'x'], { cwd: dir }).code).toBe(2);
-    const both = tempTree({ 'lonely.yaml': LONELY, 'bad.yaml': BAD_NAME });
+    const both = tempTree({ 'lonely.yaml': LONELY, 'bad.yaml': BAD_NAME, '.svclint.yaml': 'completeInput: true\n' });
     expect(ids(cli(['.', '-f', 'json'], { cwd: both }).stdout).map((f) => f.severity).sort()).toEqual(['error', 'warning']);
     const quiet = cli(['.', '-f', 'json', '--quiet'], { cwd: both });
     expect(ids(quiet.stdout).map((f) => f.severity)).toEqual(['error']);
@@ -29,7 +30,7 @@ describe('CLI conventions', () => {
   });
 
   it('--rule id=severity|off over the config, checked, and --print-config shows the result', () => {
-    const dir = tempTree({ 'lonely.yaml': LONELY, '.svclint.yaml': 'kubernetesVersion: 1.36\nrules:\n  service-env-collision: off\n' });
+    const dir = tempTree({ 'lonely.yaml': LONELY, '.svclint.yaml': 'kubernetesVersion: 1.36\ncompleteInput: true\nrules:\n  service-env-collision: off\n' });
     expect(cli(['.', '--rule', 'selector-no-match=error'], { cwd: dir }).code).toBe(1);
     expect(ids(cli(['.', '-f', 'json', '--rule', 'selector-no-match=off'], { cwd: dir }).stdout)).toEqual([]);
     const typo = cli(['.', '--rule', 'selector-no-mach=off'], { cwd: dir });

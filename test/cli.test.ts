@@ -95,9 +95,14 @@ describe('svclint lint', () => {
     expect(cli(['a', 'b'], { cwd: dir }).code).toBe(0);
     expect(cli(['.'], { cwd: dir }).code).toBe(0);
     const alone = cli(['a'], { cwd: dir });
-    expect(alone.code).toBe(0); // a warning only: the pods may be defined elsewhere
-    expect(alone.stdout).toContain('warning: selector `app: api` matches no pod');
-    expect(cli(['a', '--fail-level', 'warning'], { cwd: dir }).code).toBe(1);
+    expect(alone.code).toBe(0); // info only: the pods may be defined elsewhere
+    expect(alone.stdout).toContain('info: selector `app: api` matches no pod');
+    expect(alone.stdout).toContain('svclint looked in the 1 file given');
+    expect(cli(['a', '--fail-level', 'warning'], { cwd: dir }).code).toBe(0);
+    // Declared complete, the input's silence is evidence again.
+    const complete = cli(['a', '--complete-input'], { cwd: dir });
+    expect(complete.stdout).toContain('warning: selector `app: api` matches no pod');
+    expect(cli(['a', '--complete-input', '--fail-level', 'warning'], { cwd: dir }).code).toBe(1);
   });
 
   it('expands globs and reads .json manifests', () => {
@@ -135,8 +140,10 @@ describe('svclint lint', () => {
 
   it('applies --namespace to objects without one', () => {
     const dir = tempTree({ 'svc.yaml': SERVICE_DANGLING, 'deploy.yaml': DEPLOYMENT.replace('name: api\n', 'name: api\n  namespace: prod\n') });
-    expect(cli(['.'], { cwd: dir }).code).toBe(1);
-    expect(cli(['.', '-n', 'prod'], { cwd: dir }).code).toBe(0);
+    // Where a Service without a namespace lands is up to the command that applies it: info, an error with complete input.
+    expect(cli(['.'], { cwd: dir }).code).toBe(0);
+    expect(cli(['.', '--complete-input'], { cwd: dir }).code).toBe(1);
+    expect(cli(['.', '-n', 'prod', '--complete-input'], { cwd: dir }).code).toBe(0);
   });
 
   it('prints where the run spent its time with SVCLINT_TIMING=1, and nothing without it', () => {

@@ -73,6 +73,8 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
 
   it('refuses a broken staged Service, offline and with no install, seeing the committed Deployment; accepts it once fixed', () => {
     const { repo, env, git, write } = appRepo('app');
+    // The repository holds every manifest of its namespace: a selector that matches nothing is an error.
+    write('.svclint.yaml', 'completeInput: true\n');
     write('workloads/web.yaml', DEPLOYMENT('web'));
     git('add', '.');
     expect(git('commit', '--quiet', '--no-verify', '-m', 'workloads').code).toBe(0);
@@ -106,6 +108,7 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
 
   it('reports what a staged change breaks in untouched files, and not what was broken before', () => {
     const { repo, env, git, write } = appRepo('labels');
+    write('.svclint.yaml', 'completeInput: true\n');
     write('workloads/web.yaml', DEPLOYMENT('web'));
     write('services/web.yaml', service('web', 'web'));
     // Broken before this change, in a file the change does not touch: not this commit's business.

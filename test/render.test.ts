@@ -51,6 +51,7 @@ const SVC = (name: string, selector: string) => `apiVersion: v1\nkind: Service\n
 describe('positions in rendered output', () => {
   it('Helm: a template without directives maps line for line; one with directives names the template without a line, in every format', () => {
     const d = tempTree({
+      '.svclint.yaml': 'completeInput: true\n', // the chart is all there is: selectors that match nothing are warnings
       'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
       'chart/templates/plain.yaml': '# a comment first\n' + SVC('plain', 'nothing'),
       'chart/templates/templated.yaml': SVC('{{ .Release.Name }}-x', 'none-{{ .Release.Name }}'),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
 import { discover } from '../src/load/discover.js';
 import { lint, lintText } from '../src/lint.js';
+import { defaultConfig } from '../src/engine/config.js';
 import { formatStylish } from '../src/report/stylish.js';
 import { countBySeverity } from '../src/report/summary.js';
 import { CATEGORIES, SEVERITIES } from '../src/types/finding.js';
@@ -83,7 +84,9 @@ for (const rule of RULES) {
         const found = await discover([file], { cwd: ROOT, ignore: [] });
         // `# svclint-case: live` makes a case a cluster snapshot, as svclint doctor --from reads it.
         const live = !isDir && readFileSync(file, 'utf8').startsWith('# svclint-case: live');
-        const { graph, findings } = lint({ files: found.files, problems: found.problems, live });
+        // `# svclint-case: complete-input` lints the case as a complete input (completeInput: true).
+        const complete = !isDir && readFileSync(file, 'utf8').startsWith('# svclint-case: complete-input');
+        const { graph, findings } = lint({ files: found.files, problems: found.problems, live, ...(complete ? { config: { ...defaultConfig(), completeInput: true } } : {}) });
         if (isDir) {
           const expected = readdirSync(file, { recursive: true, encoding: 'utf8' })
             .filter((f) => statSync(path.join(file, f)).isFile())

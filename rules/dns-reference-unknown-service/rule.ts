@@ -5,7 +5,7 @@ import { references } from '../../src/graph/references.js';
 import type { DnsResolution } from '../../src/types/reference.js';
 import { fqdnOf, resolveHost } from '../../src/graph/dns.js';
 import { getIn } from '../../src/graph/pods.js';
-import { nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
+import { nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, editDistance, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 
@@ -60,8 +60,8 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   const data = { ref: code(edge.text), where: site.where };
   switch (r.kind) {
     case 'missing': {
-      const near = nearestService(ctx.graph, r.namespace, r.name);
-      const elsewhere = ctx.graph.servicesNamed(r.name).filter((s) => s.object.namespace !== r.namespace).map((s) => s.object.namespace);
+      const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
+      const elsewhere = sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
       // A `ns/name` flag may name a Service its controller creates (`--kubelet-service`): judged only
       // when the Service is in the pod's own namespace instead, the hard-coded-namespace mistake.
@@ -71,11 +71,22 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
         ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`
         : near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
       // Another namespace is often infrastructure installed from elsewhere: a warning.
-      ctx.report({ ...base, messageId: 'missing', severity: r.namespace === site.namespace ? undefined : 'warning', data: { ...data, name: code(r.name), namespace: code(r.namespace), hint } });
+      ctx.report({
+        ...base,
+        messageId: 'missing',
+        severity: r.namespace === site.namespace ? undefined : 'warning',
+        absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: hint !== '' },
+        data: { ...data, name: code(r.name), namespace: code(r.namespace), hint },
+      });
       break;
     }
     case 'short-elsewhere':
-      ctx.report({ ...base, messageId: 'shortElsewhere', data: { ...data, name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.name}.${r.namespaces[0]}`) } });
+      ctx.report({
+        ...base,
+        messageId: 'shortElsewhere',
+        // Evidence only where a Service of that name is placed in another namespace near this file.
+        ...(sameNameElsewhere(ctx.graph, r.name, site.namespace, site.object).length === 0 ? { absent: { what: `Service ${code(r.name)} in namespace ${code(site.namespace)}`, namespace: site.namespace, service: r.name } } : {}),
+        data: { ...data, name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.name}.${r.namespaces[0]}`) } });
       break;
     case 'swapped':
       ctx.report({ ...base, messageId: 'swapped', data: { ...data, suggest: code(`${r.service.object.name}.${r.service.object.namespace}`) } });

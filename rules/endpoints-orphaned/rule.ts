@@ -44,7 +44,7 @@ const rule: Rule = {
       const base = { kind: o.kind, name: code(o.name), service: code(serviceName), namespace: code(o.namespace) };
       const svc = graph.service(o.namespace, serviceName);
       if (!svc) {
-        report({ object: o, path: isSlice ? ['metadata', 'labels', SERVICE_NAME] : ['metadata', 'name'], messageId: 'noService', data: base, severity: 'warning' });
+        report({ object: o, path: isSlice ? ['metadata', 'labels', SERVICE_NAME] : ['metadata', 'name'], messageId: 'noService', data: base, severity: 'warning', absent: { what: `Service ${code(serviceName)} in namespace ${code(o.namespace)}`, namespace: o.namespace, service: serviceName } });
         const list = orphans.get(o.namespace);
         if (list) list.push(o);
         else orphans.set(o.namespace, [o]);

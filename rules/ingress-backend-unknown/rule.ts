@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
-import { exposes, hasServicesIn, nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
+import { exposes, nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code } from '../../src/text.js';
 
 interface Backend {
@@ -48,12 +48,12 @@ function check(ctx: RuleContext, o: K8sObject): void {
   for (const b of backends(o)) {
     const svc = ctx.graph.service(o.namespace, b.service);
     if (!svc) {
-      const near = nearestService(ctx.graph, o.namespace, b.service);
+      const near = nearestService(ctx.graph, o.namespace, b.service, o);
       ctx.report({
         object: o,
         path: b.path,
         messageId: 'noService',
-        severity: hasServicesIn(ctx.graph, o.namespace) ? undefined : 'warning',
+        absent: { what: `Service ${code(b.service)} in namespace ${code(o.namespace)}`, namespace: o.namespace, service: b.service, nearMiss: near !== undefined || sameNameElsewhere(ctx.graph, b.service, o.namespace, o).length > 0 },
         data: { service: code(b.service), namespace: code(o.namespace), hint: near ? `; did you mean ${code(near)}?` : '' },
       });
       continue;

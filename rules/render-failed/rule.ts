@@ -9,7 +9,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       missingTool: 'this folder needs {{tool}} to render, and it is not installed; install it, or render yourself and pipe the output: `{{hint}}`',
-      failed: '{{tool}} failed: {{reason}}',
+      failed: '{{command}} failed: {{reason}}',
     },
     remediation: 'Fix the chart or kustomization so that it renders, or install the renderer svclint names.',
   },

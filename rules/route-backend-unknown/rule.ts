@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
-import { exposes, hasServicesIn, nearestService, servicePortsText, where } from '../../src/engine/rule-kit.js';
+import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, where } from '../../src/engine/rule-kit.js';
 import { monitorPorts, sameTree, serviceRefs, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, list } from '../../src/text.js';
 
@@ -34,16 +34,17 @@ function check(ctx: RuleContext, o: K8sObject): void {
         ctx.report({ object: o, path: at, messageId: 'noPortField', data: { service: code(name) } });
       }
       if (ns !== o.namespace && !granted(ctx, o.kind, o.namespace, ns, name)) {
-        ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'noGrant', data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), to: code(ns) } });
+        // A ReferenceGrant belongs to the target namespace, often installed with it: its absence is evidence only in a complete input.
+        ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'noGrant', absent: { what: `a ReferenceGrant in namespace ${code(ns)}`, namespace: ns }, data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), to: code(ns) } });
       }
       const svc = ctx.graph.service(ns, name);
       if (!svc) {
-        const near = nearestService(ctx.graph, ns, name);
+        const near = nearestService(ctx.graph, ns, name, o);
         ctx.report({
           object: o,
           path: [...at, 'name'],
           messageId: 'noService',
-          severity: hasServicesIn(ctx.graph, ns) ? undefined : 'warning',
+          absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: near !== undefined || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
           data: { service: code(name), namespace: code(ns), hint: near ? `; did you mean ${code(near)}?` : '' },
         });
         return;

@@ -1,8 +1,8 @@
-import { where } from '../../src/engine/rule-kit.js';
+import { near, where } from '../../src/engine/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { CustomPodSource, PodTemplate, ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
-import { code, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
+import { code, editDistance, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
 import { stringMap } from '../../src/graph/pods.js';
 import { workloadKey } from '../../src/graph/index.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../../src/graph/controller-labels.js';
@@ -89,6 +89,7 @@ const rule: Rule = {
         continue;
       }
       const candidates = graph.templatesIn(o.namespace);
+      const absent = { what: `pods with ${selector} in namespace ${namespace}`, namespace: o.namespace, podLabels: svc.selector };
 
       // The workload's own labels match, but its template's do not: a classic mix-up.
       const byWorkload = candidates.find((t) => t.owner.kind !== 'Pod' && matches(svc, stringMap((t.owner.body.metadata as Record<string, unknown> | undefined)?.labels)));
@@ -104,9 +105,12 @@ const rule: Rule = {
 
       const elsewhere = graph.selectAnywhere(svc.selector).filter((t) => t.namespace !== o.namespace);
       if (elsewhere.length > 0) {
+        // Where an object that sets no namespace lands is up to the command that applies it.
+        const unplaced = o.namespaceDefaulted || elsewhere.every((t) => t.owner.namespaceDefaulted);
         report({
           ...base,
           messageId: 'otherNamespace',
+          ...(unplaced ? { absent: { what: `the namespace these objects are applied to (${o.namespaceDefaulted ? 'the Service sets none' : 'the workloads set none'})`, namespace: o.namespace, podLabels: svc.selector } } : {}),
           data: {
             selector,
             namespace,
@@ -127,6 +131,7 @@ const rule: Rule = {
           ...base,
           messageId: 'operator',
           severity: 'info',
+          absent,
           data: { selector, namespace, resource: describe(refOf(operated.source.object)), shared: operated.why },
           related: [{ object: operated.source.object, path: ['metadata', 'name'], message: `custom resource ${describe(refOf(operated.source.object))}` }],
           remediation: 'Check that the operator labels its pods with every key of this selector, or lint the rendered pods with it.',
@@ -137,7 +142,7 @@ const rule: Rule = {
       if (candidates.length === 0) {
         // Live, an empty namespace is a fact, not a gap in the files given: the Service has no endpoints.
         if (graph.settings.live) report({ ...base, messageId: 'liveNoPodsInNamespace', data: { selector, namespace } });
-        else report({ ...base, messageId: 'noTemplates', severity: 'warning', data: { selector, namespace } });
+        else report({ ...base, messageId: 'noTemplates', severity: 'warning', absent, data: { selector, namespace } });
         continue;
       }
 
@@ -156,6 +161,10 @@ const rule: Rule = {
           ...base,
           path: wrong ? [...svc.selectorPath, wrong.key] : svc.selectorPath,
           messageId: 'nearMiss',
+          // A label one typo or one renamed key away is evidence, and so is a label the controller of a
+          // template in the run would set otherwise; labels merely shared are not, nor a template
+          // in a folder far from the Service (another sample of a collection).
+          absent: { ...absent, nearMiss: near(ranked[0]!.t.owner, o) && ranked[0]!.d.some((x) => (x.kind === 'value' && x.typo !== undefined) || (x.kind === 'key' && (ranked[0]!.t.labels[x.found] === svc.selector[x.key] || editDistance(x.key, x.found) <= 2)) || x.kind === 'controller') },
           data: { selector, namespace, candidates: ranked.map((c) => `${where(c.t)} has ${explain(c.d, c.t.labels)}`).join('; ') },
           related: ranked.map((c) => rel(c.t, `nearest pod template: ${where(c.t)}`)),
         });
@@ -167,6 +176,7 @@ const rule: Rule = {
       report({
         ...base,
         messageId: 'noCandidates',
+        absent,
         data: {
           selector,
           namespace,

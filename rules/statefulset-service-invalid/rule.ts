@@ -1,6 +1,7 @@
 import type { Rule } from '../../src/types/rule.js';
 import { podDnsService, where, workloadTemplates } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
+import { references } from '../../src/graph/references.js';
 import { code } from '../../src/text.js';
 
 const rule: Rule = {
@@ -11,7 +12,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       missing: '{{workload}} names {{service}} as its serviceName, but there is no Service {{service}} in namespace {{namespace}} among the linted files; its pods get no DNS names like {{example}}',
-      notHeadless: '{{workload}} names {{service}} as its serviceName, but that Service is not headless (clusterIP: {{clusterIP}}); per-pod DNS names like {{example}} exist only for a headless Service',
+      notHeadless: '{{workload}} names {{service}} as its serviceName, but that Service is not headless (clusterIP: {{clusterIP}}); per-pod DNS names like {{example}} exist only for a headless Service{{dialled}}',
       notSelecting: '{{workload}} names {{service}} as its serviceName, but that headless Service does not select its pods (selector {{selector}}); per-pod DNS names like {{example}} exist only for pods the Service selects',
     },
     remediation: 'Point serviceName at a headless Service (clusterIP: None) in the same namespace whose selector matches the StatefulSet\'s pod template.',
@@ -31,9 +32,19 @@ const rule: Rule = {
       const path = ['spec', 'serviceName'];
       const r = podDnsService(graph, t, name);
       if (r.problem === 'missing') {
-        report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning' });
+        report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning', absent: { what: `Service ${code(name)} in namespace ${code(t.namespace)}`, namespace: t.namespace, service: name } });
       } else if (r.problem === 'notHeadless') {
-        report({ object: t.owner, path, messageId: 'notHeadless', severity: 'warning', data: { ...data, clusterIP: r.service.clusterIP ?? 'allocated' }, related: [{ object: r.service.object, path: ['spec'], message: `Service ${t.namespace}/${name}` }] });
+        // Per-pod names matter only to a client that uses them: one in the run makes it a warning.
+        const svc = r.service;
+        const client = references(graph).find((e) => e.resolution.kind === 'pod-not-headless' && e.resolution.service === svc);
+        report({
+          object: t.owner,
+          path,
+          messageId: 'notHeadless',
+          severity: client ? 'warning' : 'info',
+          data: { ...data, clusterIP: svc.clusterIP ?? 'allocated', dialled: client ? `, and ${client.site.where} of ${client.site.object.kind} ${client.site.object.namespace}/${client.site.object.name} dials ${code(client.text)}` : '; no client in the files given dials one' },
+          related: [{ object: svc.object, path: ['spec'], message: `Service ${t.namespace}/${name}` }],
+        });
       } else if (r.problem === 'notSelecting') {
         report({
           object: t.owner,

@@ -16,7 +16,8 @@ const rule: Rule = {
     id: 'target-port-undeclared',
     description: 'A numeric targetPort that the selected containers do not declare while they declare other ports.',
     category: 'port',
-    severity: 'warning',
+    // containerPort is informational: an undeclared port is proven wrong only by another protocol or another backend declaring it.
+    severity: 'info',
     messages: {
       undeclared: 'targetPort {{target}}/{{protocol}} is not declared by {{templates}}, which {{verb}} {{declared}}; Kubernetes still routes to {{target}}, so make sure the process listens there',
       otherProtocol: 'targetPort {{target}}/{{protocol}} is declared by {{templates}} only as {{target}}/{{other}}; Kubernetes still routes {{protocol}} to it, so make sure the process listens there over {{protocol}}',
@@ -48,6 +49,7 @@ const rule: Rule = {
         const suspects = byWorkload(sp.resolutions)
           .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))))
           .map((g) => g[0]!);
+        const contradicted = suspects.some((r) => otherApp(r.template));
         if (suspects.length === 0) continue;
         const ts = suspects.map((r) => r.template);
         const other = ts.flatMap((t) => t.containers.flatMap((c) => c.ports.filter((p) => p.containerPort === target && p.protocol !== sp.protocol)));
@@ -61,6 +63,7 @@ const rule: Rule = {
           object: svc.object,
           path: sp.targetPath,
           messageId: other.length ? 'otherProtocol' : 'undeclared',
+          ...(other.length || contradicted ? { severity: 'warning' as const } : {}),
           data: {
             target,
             protocol: sp.protocol,

@@ -37,6 +37,7 @@ export interface InputOpts {
   maxInputBytes?: number;
   /** Keep parse results in the user's cache folder for the next run (src/load/cache.ts). */
   cache?: boolean;
+  completeInput?: boolean;
 }
 
 export interface ReportOpts {
@@ -107,6 +108,7 @@ export function commonInputOptions(cmd: Command): Command {
     .option('--ignore-pattern <pattern>', 'leave out files matching this pattern (.gitignore syntax, relative to the working directory); repeatable', collect)
     .option('--no-gitignore', 'in folders, do not leave out what .gitignore files ignore (.svclintignore still applies)')
     .option('--stdin-filename <name>', 'the file name to show for input read from - (stdin)')
+    .option('--complete-input', 'the inputs hold every manifest of the namespaces they deploy: a missing Service or pod is an error, not info (default: config completeInput, else off)')
     .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
     .option('--cache', "keep parsed files in the user's cache folder ($XDG_CACHE_HOME/svclint or ~/.cache/svclint) to make the next run faster")
     .option('--no-error-on-unmatched-pattern', 'no error when a glob matches no file or the inputs hold no Kubernetes object (CI that lints changed files)')
@@ -145,6 +147,7 @@ export async function resolveConfig(io: CliIO, opts: InputOpts): Promise<Config>
     if (!DNS1123_SUBDOMAIN_RE.test(opts.clusterDomain) || opts.clusterDomain.length > 253) throw new ArgumentError(`--cluster-domain '${opts.clusterDomain}' is not a DNS domain (lowercase labels of letters, digits and -, separated by dots)`);
     config.clusterDomain = opts.clusterDomain;
   }
+  if (opts.completeInput) config.completeInput = true;
   if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;
   if (opts.namespace) {
     if (!NAMESPACE_RE.test(opts.namespace)) throw new ArgumentError(`--namespace '${opts.namespace}' is not a valid namespace name`);
@@ -175,6 +178,7 @@ export function printableConfig(config: Config): Record<string, unknown> {
     clusterDomain: config.clusterDomain,
     kubernetesVersion: config.kubernetesVersion,
     failLevel: config.failLevel ?? 'error',
+    completeInput: config.completeInput === true,
     ignore: config.ignore,
     rules,
   };

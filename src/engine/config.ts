@@ -30,6 +30,11 @@ export interface Config {
   networkPolicy?: NetworkPolicySettings;
   /** Cap on all inputs of a run together, in bytes. */
   maxInputBytes?: number;
+  /**
+   * The input holds every manifest of the namespaces it deploys: what it lacks is missing,
+   * so findings that rest on an absence keep their severity (see evidenceSeverity).
+   */
+  completeInput?: boolean;
   /** Folder of the config file: ignore globs are relative to it. */
   base?: string;
   file?: string;
@@ -113,6 +118,7 @@ export function configSchema(rules: RuleMeta[]): Record<string, unknown> {
       kubernetesVersion: { enum: [...KUBERNETES_VERSIONS] },
       networkPolicy: NETWORK_POLICY_SCHEMA,
       maxInputBytes: { type: ['integer', 'string'], minimum: 1 },
+      completeInput: { type: 'boolean' },
     },
   };
 }
@@ -212,6 +218,7 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
     const dns = np.clusterDns;
     cfg.networkPolicy = { ...np, ...(dns?.ports ? { clusterDns: { ...dns, ports: dns.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })) } } : {}) };
   }
+  if (typeof obj.completeInput === 'boolean') cfg.completeInput = obj.completeInput;
   if (obj.maxInputBytes !== undefined) {
     cfg.maxInputBytes = parseSize(obj.maxInputBytes as string | number);
     if (cfg.maxInputBytes === undefined) throw new UsageError(`invalid config ${file}: maxInputBytes: must be a size such as 512MiB, 2GB or a number of bytes`);

@@ -8,6 +8,7 @@ import { toLocation, trustedLocate, trustedLocation } from './locate.js';
 import { inlineLocator, type Locator } from './locate-pool.js';
 import { mark } from '../timing.js';
 import { isTypo } from '../text.js';
+import { evidenceSeverity } from './rule-kit.js';
 import { annotationSuppression, commentSuppressions, isSuppressed, type Suppression } from './suppress.js';
 
 export class InternalError extends Error {
@@ -56,7 +57,11 @@ function check(graph: ServiceGraph, rules: readonly Rule[], config: Config, loca
     const setting = ruleSetting(rule, config);
     if (setting === 'off') continue;
     const options = { ...(rule.meta.defaultOptions ?? {}), ...(config.rules[rule.meta.id]?.options ?? {}) };
-    const report = (r: RuleReport) => findings.push({ finding: toFinding(rule, setting, r, locator), object: r.object, report: r });
+    const contract = { graph, complete: config.completeInput === true };
+    const report = (r: RuleReport) => {
+      const finding = toFinding(rule, setting, r, locator, contract);
+      if (finding) findings.push({ finding, object: r.object, report: r });
+    };
     try {
       rule.check({ graph, options, report });
     } catch (err) {
@@ -107,23 +112,27 @@ function finish(graph: ServiceGraph, rules: readonly Rule[], config: Config, fin
         reports.push({ messageId: 'unknownRule', data: { rule: id, hint: near ? `; did you mean \`${near.n}\`?` : '' }, ...where });
       }
       if (idle.length) reports.push({ messageId: 'unused', data: { rules: idle.map((r) => `'${r}'`).join(', ') }, ...where });
-      for (const r of reports) kept.push(inRealFiles(toFinding(unused, ruleSetting(unused, config), r), r));
+      for (const r of reports) kept.push(inRealFiles(toFinding(unused, ruleSetting(unused, config), r)!, r));
     }
   }
   return sortFindings(dedupe(kept));
 }
 
-function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleReport, locator: Locator = inlineLocator): Finding {
+function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleReport, locator: Locator = inlineLocator, contract?: { graph: ServiceGraph; complete: boolean }): Finding | undefined {
   const { meta } = rule;
   const template = meta.messages[r.messageId];
   if (template === undefined) throw new InternalError(`rule '${meta.id}' reported unknown messageId '${r.messageId}'`);
-  const severity = setting && setting !== 'off' ? setting : r.severity ?? meta.severity;
+  // The severity contract (rule-kit.ts) caps a finding that rests on what the input lacks, whatever the setting.
+  const { severity, note, drop } = contract
+    ? evidenceSeverity(contract.graph, contract.complete, r, setting && setting !== 'off' ? setting : r.severity ?? meta.severity)
+    : { severity: setting && setting !== 'off' ? setting : r.severity ?? meta.severity, note: '', drop: false };
+  if (drop) return undefined;
   const f: Finding = {
     ruleId: meta.id,
     messageId: r.messageId,
     category: meta.category,
     severity,
-    message: fillTemplate(template, r.data),
+    message: fillTemplate(template, r.data) + note,
     ...(r.data ? { data: r.data } : {}),
     remediation: r.remediation ?? meta.remediation,
     path: r.path ? formatPath(r.path) : '',

@@ -1,8 +1,15 @@
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
-import { editDistance } from '../text.js';
+import type { Severity } from '../types/finding.js';
+import { code, editDistance } from '../text.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../graph/controller-labels.js';
-import type { RuleContext } from '../types/rule.js';
-import { describe, refOf } from '../types/object.js';
+import { createdPods, createdService } from '../graph/creators.js';
+import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
+import { describe, refOf, type K8sObject } from '../types/object.js';
+import { isRecord } from '../load/objects.js';
+import { getIn } from '../graph/pods.js';
+import { PARSE_OPTIONS } from '../load/document.js';
 
 /** Small helpers rule modules share. */
 
@@ -30,15 +37,32 @@ export function exposes(svc: ServiceNode, port: { number?: number; name?: string
   return true;
 }
 
-/** Services of a namespace whose names are close to a name, for "did you mean". */
-export function nearestService(graph: ServiceGraph, namespace: string, name: string): string | undefined {
+/**
+ * Services of a namespace whose names are close to a name, for "did you mean"; with `from`,
+ * only Services defined near it (a large run holds many unrelated projects' `default`).
+ */
+export function nearestService(graph: ServiceGraph, namespace: string, name: string, from?: K8sObject): string | undefined {
   let best: { n: string; d: number } | undefined;
+  // Stricter than label typos: long names share many characters by chance. editDistance stops
+  // counting past its limit (and answers limit + 1), so the limit is the threshold itself.
+  const limit = Math.min(3, Math.max(1, Math.floor(name.length / 6)));
   for (const s of graph.servicesIn(namespace)) {
-    // Stricter than label typos: long names share many characters by chance.
-    const d = editDistance(name, s.object.name, 3);
-    if (d > 0 && d <= Math.max(1, Math.floor(name.length / 6)) && (!best || d < best.d)) best = { n: s.object.name, d };
+    if (from && !near(s.object, from)) continue;
+    const d = editDistance(name, s.object.name, limit);
+    if (d > 0 && d <= limit && genuinelyClose(name, s.object.name) && (!best || d < best.d)) best = { n: s.object.name, d };
   }
   return best?.n;
+}
+
+/**
+ * A "did you mean" needs more than a small distance: names of three letters are one edit
+ * from many others (`api`, `app`), and siblings that differ only in digits (`redis-0`,
+ * `backend-v1`) are different Services on purpose, not typos of each other.
+ */
+export function genuinelyClose(a: string, b: string): boolean {
+  if (Math.min(a.length, b.length) < 4) return false;
+  const stem = (x: string) => x.replace(/-?\d+$/, '').replace(/\d+/g, '0');
+  return stem(a) !== stem(b);
 }
 
 /** Whether the run defines any Service in a namespace (else a missing one may live elsewhere). */
@@ -86,4 +110,252 @@ export function imageNames(t: PodTemplate): Set<string> {
     out.add(c.image.replace(/@.*$/, '').replace(/:[^/:]*$/, '').split('/').at(-1)!.replace(/[-_.]?v?\d+(\.\d+)*$/, ''));
   }
   return out;
+}
+
+/**
+ * The severity contract, applied by the engine to every report:
+ * - error: the input proves the failure (the API server would reject it; the counterpart is
+ *   in the run and wrong; strong evidence such as a near-miss name or label);
+ * - warning: likely wrong, with the counterpart in the run;
+ * - info: it depends on what the input does not hold. A rule says so with `absent`; the
+ *   report then drops to info, and its message says what is missing and where svclint
+ *   looked, unless the input is declared complete (`completeInput`, `--complete-input`;
+ *   always so for a live cluster). What a file that failed to load may hold is info even
+ *   then; what an operator, a controller or the kubelet makes from the run (creators.ts) is
+ *   not missing at all, and the report is dropped (`drop`).
+ */
+export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string; drop?: boolean } {
+  const variants = mixedVariants(graph, r);
+  if (variants && severity !== 'info') return { severity: 'info', note: variants };
+  const partial = r.object && !graph.settings.live ? partialObject(r.object) : undefined;
+  if (partial && severity !== 'info') return { severity: 'info', note: `; ${describe(refOf(r.object!))} looks like part of an object (${partial}), such as a kustomize patch: what it patches is not in the files given` };
+  const placeholder = !graph.settings.live ? placeholderIn(r) : undefined;
+  if (placeholder && severity !== 'info') return { severity: 'info', note: `; ${code(placeholder)} looks like a placeholder that a script fills in before the file is applied` };
+  const a = r.absent;
+  if (!a) return { severity, note: '' };
+  // What a creator of the run makes is there: nothing is missing.
+  const creator = a.service !== undefined ? createdService(graph.objects, a.namespace, a.service) : a.podLabels ? createdPods(graph.objects, a.namespace, a.podLabels) : undefined;
+  if (creator) return { severity, note: '', drop: true };
+  const failed = failedFileHolding(graph, a, r.object);
+  if (failed) return { severity: 'info', note: `; ${failed}, so this may follow from that: fix it first` };
+  if (complete || a.nearMiss || graph.settings.live) return { severity, note: '' };
+  const n = graph.files.length;
+  return {
+    severity: 'info',
+    note: `; svclint looked in the ${n} file${n === 1 ? '' : 's'} given: fine if it comes from elsewhere (another chart or repository, an operator, a later step), ${article(severity)} with --complete-input`,
+  };
+}
+
+/**
+ * A finding that combines objects of several files about an object the run defines more than
+ * once (the same Service in `tgi/`, `vllm/` and `saxml/`: variants of one application, or
+ * copies in a release folder) may combine objects that are never deployed together.
+ */
+function mixedVariants(graph: ServiceGraph, r: RuleReport): string | undefined {
+  const o = r.object;
+  if (!o?.origin || graph.settings.live || !r.related?.length) return undefined;
+  // The counterpart is a Service the files define more than once: the one compared may be another copy.
+  for (const rel of r.related) {
+    const c = rel.object;
+    if (c === o || !c.origin || c.origin.file.path === o.origin.file.path) continue;
+    if (!near(c, o)) return `; ${describe(refOf(c))} is defined in ${c.origin.file.path}, far from this file: whether the two are deployed together is not in the files given`;
+    const copies = definitions(graph).get(definitionKey(c)) ?? [];
+    if (copies.length > 1) return `; the files given define ${describe(refOf(c))} ${copies.length} times (${copies.slice(0, 2).map((x) => x.origin?.file.path).join(', ')}${copies.length > 2 ? '…' : ''}): this compares with one copy, which may not be the one deployed with it`;
+  }
+  // A file that holds its own backend is an example of its own: backends from other files may be other examples.
+  const own = r.related.find((x) => x.object !== o && x.object.origin?.file.path === o.origin!.file.path)?.object ?? ownBackend(graph, o);
+  const other = r.related.find((x) => x.object.origin && x.object.origin.file.path !== o.origin!.file.path);
+  if (own && other && own.kind !== 'Service' && other.object.kind !== 'Service') {
+    return `; this file holds ${describe(refOf(own))} itself, and ${describe(refOf(other.object))} comes from ${other.object.origin!.file.path}: whether the two are deployed together is not in the files given`;
+  }
+  const files = new Set(r.related.map((x) => x.object.origin?.file.path).filter((f) => f !== undefined));
+  if (files.size < 2) return undefined;
+  const copies = definitions(graph).get(definitionKey(o)) ?? [];
+  const elsewhere = copies.filter((c) => c.origin && c.origin.file.path !== o.origin!.file.path);
+  if (elsewhere.length === 0) return undefined;
+  return `; the files given define ${describe(refOf(o))} ${elsewhere.length + 1} times (also in ${elsewhere[0]!.origin!.file.path}${elsewhere.length > 1 ? ` and ${elsewhere.length - 1} more` : ''}): variants or copies, whose objects may never be deployed together`;
+}
+
+/** A workload in a Service's own file that the Service selects. */
+function ownBackend(graph: ServiceGraph, o: K8sObject): K8sObject | undefined {
+  if (o.kind !== 'Service') return undefined;
+  const svc = graph.service(o.namespace, o.name);
+  if (!svc || svc.object !== o || svc.mode !== 'selector') return undefined;
+  return svc.backends.find((t) => t.owner.origin?.file.path === o.origin?.file.path)?.owner;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod', 'Rollout']);
+
+/** Workloads of one name are copies whatever their kind (a Deployment and the legacy ReplicationController it replaces). */
+function definitionKey(o: K8sObject): string {
+  return `${WORKLOAD_KINDS.has(o.kind) ? 'workload' : o.kind}/${o.namespace}/${o.name}`;
+}
+
+const definitionCache = new WeakMap<ServiceGraph, Map<string, K8sObject[]>>();
+
+function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
+  let m = definitionCache.get(graph);
+  if (m) return m;
+  m = new Map();
+  for (const o of graph.objects) {
+    const k = definitionKey(o);
+    const list = m.get(k);
+    if (list) list.push(o);
+    else m.set(k, [o]);
+  }
+  definitionCache.set(graph, m);
+  return m;
+}
+
+const APPS_WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+/** Images that a kustomize `images:` entry or a script replaces: `kic-placeholder:placeholder`, `IMAGE`. */
+const PLACEHOLDER_IMAGE = /placeholder|^[A-Z][A-Z0-9_]*$/;
+/** `patch.yaml`, `service-patch.yml`, `patch_replicas.yaml`, `patches.json`. */
+const PATCH_FILE = /(^|[-_.])patch(es)?([-_.]|$)/i;
+
+/**
+ * Why an object reads as a fragment to be merged into another (a strategic-merge patch)
+ * rather than an object to apply: `$patch` directives, or an apps/v1 workload with neither
+ * a selector nor a container image (the API server requires both).
+ */
+export function partialObject(o: K8sObject): string | undefined {
+  if (hasPatchDirective(o.body, 0)) return 'it holds `$patch` directives';
+  const file = o.origin?.file.path;
+  if (file && PATCH_FILE.test(path.basename(file))) return `it is in ${path.basename(file)}, named like a patch`;
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  if (o.kind === 'Service' && o.apiVersion === 'v1' && spec.ports === undefined && spec.selector === undefined && spec.clusterIP !== 'None' && spec.type !== 'ExternalName') {
+    return 'a Service with neither ports nor a selector';
+  }
+  if (!APPS_WORKLOADS.has(o.kind) || !o.apiVersion.startsWith('apps/')) return undefined;
+  if (spec.template === undefined) return `a ${o.kind} with no pod template`;
+  if (spec.selector !== undefined) return undefined;
+  const podSpec = isRecord(spec.template) && isRecord(spec.template.spec) ? spec.template.spec : undefined;
+  const containers = podSpec && Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  if (containers.some((c) => isRecord(c) && typeof c.image === 'string' && !PLACEHOLDER_IMAGE.test(c.image))) return undefined;
+  return `a ${o.kind} with no selector and no container image`;
+}
+
+function hasPatchDirective(v: unknown, depth: number): boolean {
+  if (depth > 12) return false;
+  if (Array.isArray(v)) return v.some((x) => hasPatchDirective(x, depth + 1));
+  if (!isRecord(v)) return false;
+  return Object.keys(v).some((k) => k === '$patch' || k.startsWith('$setElementOrder/') || k === '$retainKeys') || Object.values(v).some((x) => hasPatchDirective(x, depth + 1));
+}
+
+/** Upper-case words that are real values (protocols, enum members), not placeholders. */
+const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NONE', 'TRUE', 'FALSE', 'NULL', 'ALPN']);
+
+/**
+ * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`,
+ * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`), `{{ .Values.x }}`, or a bare upper-case word where a number or a name
+ * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
+ */
+export function placeholderIn(r: RuleReport): string | undefined {
+  // The value the finding is about, as written: `targetPort: PORT`.
+  const at = r.object && r.path ? getIn(r.object.body, [...r.path]) : undefined;
+  if (typeof at === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(at) && at.length >= 4 && !NOT_PLACEHOLDERS.has(at)) return at;
+  const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? '', typeof at === 'string' ? `"${at}"` : ''];
+  for (const t of texts) {
+    const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);
+    if (m) return m[0];
+    // Quoted as a found value (`"PORT"`), never a word inside a sentence (env `DATABASE_URL`).
+    const word = /"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"/.exec(t)?.[1];
+    if (word && word.length >= 4 && !NOT_PLACEHOLDERS.has(word)) return word;
+  }
+  return undefined;
+}
+
+const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
+
+const lenient = new WeakMap<object, unknown[]>();
+
+/** The documents of a file that failed to parse, read as leniently as possible (duplicate keys kept, last wins). */
+function lenientDocs(file: { text: string }): unknown[] {
+  let docs = lenient.get(file);
+  if (docs) return docs;
+  docs = [];
+  try {
+    for (const d of parseAllDocuments(file.text, { ...PARSE_OPTIONS, uniqueKeys: false, logLevel: 'error' })) {
+      try {
+        docs.push(d.toJS({ maxAliasCount: 100 }));
+      } catch {
+        // A document that cannot be read at all holds nothing we can name.
+      }
+    }
+  } catch {
+    // Same.
+  }
+  lenient.set(file, docs);
+  return docs;
+}
+
+const POD_TEMPLATE_PATHS: Record<string, string[]> = {
+  Pod: ['metadata', 'labels'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'],
+};
+
+function holds(doc: unknown, a: Absence): string | undefined {
+  if (!isRecord(doc) || typeof doc.kind !== 'string' || !isRecord(doc.metadata)) return undefined;
+  const ns = doc.metadata.namespace;
+  if (typeof ns === 'string' && ns !== '' && ns !== a.namespace) return undefined;
+  const name = typeof doc.metadata.name === 'string' ? doc.metadata.name : '?';
+  if (a.service !== undefined) return doc.kind === 'Service' && name === a.service ? `Service ${name}` : undefined;
+  if (a.podLabels) {
+    let labels: unknown = doc;
+    for (const k of POD_TEMPLATE_PATHS[doc.kind] ?? ['spec', 'template', 'metadata', 'labels']) labels = isRecord(labels) ? labels[k] : undefined;
+    if (isRecord(labels) && Object.entries(a.podLabels).every(([k, v]) => labels[k] === v)) return `${doc.kind} ${name}`;
+  }
+  return undefined;
+}
+
+/**
+ * A file of the run that failed to parse or render and may hold what a finding missed: one
+ * whose documents, read leniently, hold it; or, when it cannot be read at all, one in the
+ * folder tree of the object the finding is about.
+ */
+function failedFileHolding(graph: ServiceGraph, a: Absence, object: K8sObject | undefined): string | undefined {
+  const here = object?.origin?.file.path;
+  for (const p of graph.loadProblems) {
+    if (p.file && p.ruleId === 'yaml-syntax') {
+      const docs = lenientDocs(p.file);
+      const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
+      if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;
+      if (docs.some((d) => isRecord(d) && typeof d.kind === 'string')) continue;
+    }
+    if (here && related(path.dirname(p.filePath), here)) {
+      const how = p.ruleId === 'render-failed' ? 'render' : p.ruleId === 'yaml-syntax' ? 'parse' : 'read';
+      return `${p.filePath} failed to ${how} (${p.ruleId}) and may hold ${a.what}`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a file lies in a folder, or the folder inside the file's own folder tree. */
+function related(dir: string, file: string): boolean {
+  const fileDir = path.dirname(file);
+  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+  return inside(fileDir, dir) || inside(dir, fileDir);
+}
+
+/**
+ * Services of this name in other namespaces, defined near `object` (within two folders of a
+ * common parent, or live): evidence that a reference missed its namespace. Far-away files of
+ * a large run (another project's `web`) are no evidence.
+ */
+export function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): ServiceNode[] {
+  // A Service that sets no namespace goes wherever it is applied: no evidence of another namespace.
+  return graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && !s.object.namespaceDefaulted && near(s.object, object));
+}
+
+export function near(a: K8sObject, b: K8sObject): boolean {
+  const fa = a.origin?.file.path;
+  const fb = b.origin?.file.path;
+  if (fa === undefined || fb === undefined) return true;
+  const da = path.dirname(path.resolve(fa)).split(path.sep);
+  const db = path.dirname(path.resolve(fb)).split(path.sep);
+  let c = 0;
+  while (c < da.length && c < db.length && da[c] === db[c]) c++;
+  // Within two folders of a common parent: `services/` and `workloads/` of one app are near,
+  // two samples of a collection (`samples/a/k8s/`, `samples/b/k8s/`) are not.
+  return da.length - c <= 2 && db.length - c <= 2;
 }

@@ -1,4 +1,4 @@
-import { FAILSAFE_SCHEMA, Type, load } from 'js-yaml';
+import { FAILSAFE_SCHEMA, Type, load, type Schema } from 'js-yaml';
 import { goNumber } from './scalars.js';
 import { splitDocuments } from './split.js';
 import type { ParsedDocument } from './parse.js';
@@ -27,6 +27,7 @@ function jsYaml(): (text: string, listener?: Listener) => unknown {
       scalar('int', (s) => goNumber(s) !== undefined, (s) => goNumber(s)),
     ],
   });
+  kubectlSchema = schema;
   // A warning is a text js-yaml reads where `yaml` may not: a quoted line left of its key
   // (`deficient indentation`, an error for `yaml`: Gateway API CRDs have them), a line
   // break other than \n or \r\n.
@@ -34,6 +35,16 @@ function jsYaml(): (text: string, listener?: Listener) => unknown {
     throw LEAVE;
   };
   return (loader = (text, listener) => load(text, (listener ? { schema, listener, onWarning } : { schema, onWarning }) as Parameters<typeof load>[1]));
+}
+let kubectlSchema: Schema | undefined;
+
+/**
+ * js-yaml with the same scalars, warnings allowed: how go-yaml (kubectl) reads a document
+ * that `yaml` rejects only because a quoted scalar's continuation lines sit left of its key.
+ */
+export function readLenient(text: string): unknown {
+  jsYaml();
+  return load(text, { schema: kubectlSchema });
 }
 
 /**

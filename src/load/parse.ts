@@ -2,7 +2,7 @@ import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
-import { fastDocuments } from './fast-parse.js';
+import { fastDocuments, readLenient } from './fast-parse.js';
 import { splitDocuments } from './split.js';
 import { clip } from '../text.js';
 
@@ -121,6 +121,17 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
   let index = -1;
   const each = (doc: Document.Parsed) => {
     index++;
+    // A quoted scalar whose continuation lines sit left of its key is an error to `yaml` and
+    // fine to go-yaml (kubectl) and js-yaml: read such a document as kubectl does.
+    if (doc.errors[0]?.code === 'MISSING_CHAR' && /closing .?quote/i.test(doc.errors[0].message)) {
+      // `yaml` ends a broken document at its error: take the document as the splitter cuts it.
+      const slice = splitDocuments(text)?.find((x) => x.start <= doc.range[0] && doc.range[0] < Math.max(x.end, x.start + 1));
+      const lenient = slice ? lenientQuoted(text.slice(slice.start, slice.end)) : undefined;
+      if (slice && lenient !== undefined) {
+        docs.push({ index, range: [slice.start, slice.end], value: lenient });
+        return;
+      }
+    }
     const errors = doc.errors.length > 0 || mayRepeatKeys(doc) ? strictErrors(index) : doc.errors;
     if (errors.length > 0) {
       // The first error of a document is the one to fix; later ones often follow from it.
@@ -186,6 +197,15 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
     }
   }
   return r;
+}
+
+function lenientQuoted(text: string): unknown {
+  try {
+    const v = readLenient(text);
+    return v !== null && typeof v === 'object' ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {

@@ -97,9 +97,14 @@ function problem(filePath: string, messageId: string, data: Record<string, strin
   return { ruleId: 'render-failed', messageId, data, filePath };
 }
 
-function firstError(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return (lines.find((l) => /^error/i.test(l)) ?? lines[0] ?? 'no output').slice(0, 400);
+/** How much of a renderer's stderr a finding keeps: enough for kubectl's multi-line `err=<` blocks. */
+export const STDERR_KEPT = 4096;
+
+/** The renderer's whole stderr on one line (lines joined by ` | `), bounded to STDERR_KEPT characters. */
+export function stderrText(stderr: string): string {
+  const text = stderr.split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
+  if (text === '') return 'no output';
+  return text.length > STDERR_KEPT ? `${text.slice(0, STDERR_KEPT)}… (${text.length - STDERR_KEPT} more characters)` : text;
 }
 
 /**
@@ -117,7 +122,10 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   for (const v of opts.helmValues ?? []) args.push('--values', path.resolve(cwd, v));
   for (const s of opts.helmSet ?? []) args.push('--set', s);
   const r = await exec(helm, args, cwd, opts.timeoutMs ?? 120_000);
-  if (r.code !== 0) return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', reason: firstError(r.stderr) })] };
+  if (r.code !== 0) {
+    const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
+    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })] };
+  }
   let chartName = path.basename(dir);
   try {
     const meta = parseYaml(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
@@ -224,15 +232,30 @@ function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: 
   return parts;
 }
 
+function isComponent(file: string): boolean {
+  try {
+    const v = parseYaml(readFileSync(file, 'utf8')) as { kind?: unknown } | null;
+    return v?.kind === 'Component';
+  } catch {
+    return false;
+  }
+}
+
 /** `kustomize build` (or `kubectl kustomize`) for a kustomization folder. */
 export async function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string, memo = new Map<string, SourceDoc[]>()): Promise<Rendered> {
   const file = kustomizationFile(dir)!;
   const shownFile = path.posix.join(shown, path.basename(file));
+  // A Component is built only as part of a kustomization that lists it (`components:`);
+  // `kustomize build` on it alone always fails, which says nothing about it.
+  if (isComponent(file)) return { files: [], problems: [] };
   const kustomize = findOnPath('kustomize');
   const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? findOnPath('kubectl');
   const [cmd, args] = kustomize ? [kustomize, ['build', dir]] : kubectl ? [kubectl, ['kustomize', dir]] : [undefined, []];
   if (!cmd) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
   const r = await exec(cmd, args as string[], cwd, opts.timeoutMs ?? 120_000);
-  if (r.code !== 0) return { files: [], problems: [problem(shownFile, 'failed', { tool: kustomize ? 'kustomize build' : 'kubectl kustomize', reason: firstError(r.stderr) })] };
+  if (r.code !== 0) {
+    const tool = kustomize ? 'kustomize build' : 'kubectl kustomize';
+    return { files: [], problems: [problem(shownFile, 'failed', { tool, command: `\`${tool} ${shown}\``, reason: stderrText(r.stderr) })] };
+  }
   return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize', parts: kustomizeParts(r.stdout, file, shownFile, cwd, memo) }], problems: [] };
 }

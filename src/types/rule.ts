@@ -35,10 +35,32 @@ export interface RuleReport {
   /** For findings about a file rather than an object (syntax errors). */
   file?: { source?: SourceFile; path: string; range?: [number, number] };
   related?: RelatedReport[];
-  /** A lower severity for this report; used only when the user did not configure the rule. */
+  /** Another severity for this report (the evidence is weaker or stronger); used only when the user did not configure the rule. */
   severity?: Severity;
   /** Overrides the rule's remediation for this report. */
   remediation?: string;
+  /**
+   * The finding rests on something the input does not hold (a Service, pods): the severity
+   * contract in the rule kit (evidenceSeverity) makes it info unless the input is declared
+   * complete, and says in the message what is missing and where svclint looked.
+   */
+  absent?: Absence;
+}
+
+/** What a finding found missing, and how to recognise it in a file that did not load. */
+export interface Absence {
+  /** How the message names it: "Service `web` in namespace `shop`". */
+  what: string;
+  namespace: string;
+  /** A missing Service: the creators table may know who makes it out of band. */
+  service?: string;
+  /** Missing pods: these labels, as a selector. */
+  podLabels?: Record<string, string>;
+  /**
+   * The input holds strong evidence of a mistake all the same (a near-miss name or label):
+   * the severity stays, unless a creator or a file that failed to load explains the absence.
+   */
+  nearMiss?: boolean;
 }
 
 export interface RuleContext {

@@ -17,6 +17,11 @@ export interface Config {
     networkPolicy?: NetworkPolicySettings;
     /** Cap on all inputs of a run together, in bytes. */
     maxInputBytes?: number;
+    /**
+     * The input holds every manifest of the namespaces it deploys: what it lacks is missing,
+     * so findings that rest on an absence keep their severity (see evidenceSeverity).
+     */
+    completeInput?: boolean;
     /** Folder of the config file: ignore globs are relative to it. */
     base?: string;
     file?: string;

@@ -1,5 +1,7 @@
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
-import type { RuleContext } from '../types/rule.js';
+import type { Severity } from '../types/finding.js';
+import type { RuleContext, RuleReport } from '../types/rule.js';
+import { type K8sObject } from '../types/object.js';
 /** Small helpers rule modules share. */
 /** `Deployment shop/web`: the workload that owns a pod template. */
 export declare const where: (t: PodTemplate) => string;
@@ -12,8 +14,17 @@ export declare function exposes(svc: ServiceNode, port: {
     number?: number;
     name?: string;
 }): boolean;
-/** Services of a namespace whose names are close to a name, for "did you mean". */
-export declare function nearestService(graph: ServiceGraph, namespace: string, name: string): string | undefined;
+/**
+ * Services of a namespace whose names are close to a name, for "did you mean"; with `from`,
+ * only Services defined near it (a large run holds many unrelated projects' `default`).
+ */
+export declare function nearestService(graph: ServiceGraph, namespace: string, name: string, from?: K8sObject): string | undefined;
+/**
+ * A "did you mean" needs more than a small distance: names of three letters are one edit
+ * from many others (`api`, `app`), and siblings that differ only in digits (`redis-0`,
+ * `backend-v1`) are different Services on purpose, not typos of each other.
+ */
+export declare function genuinelyClose(a: string, b: string): boolean;
 /** Whether the run defines any Service in a namespace (else a missing one may live elsewhere). */
 export declare function hasServicesIn(graph: ServiceGraph, namespace: string): boolean;
 /**
@@ -42,3 +53,39 @@ export declare function podDnsService(graph: ServiceGraph, t: PodTemplate, name:
  * last path segment without tag, digest or trailing version (`gcr.io/x/reviews-v2:1` → `reviews`).
  */
 export declare function imageNames(t: PodTemplate): Set<string>;
+/**
+ * The severity contract, applied by the engine to every report:
+ * - error: the input proves the failure (the API server would reject it; the counterpart is
+ *   in the run and wrong; strong evidence such as a near-miss name or label);
+ * - warning: likely wrong, with the counterpart in the run;
+ * - info: it depends on what the input does not hold. A rule says so with `absent`; the
+ *   report then drops to info, and its message says what is missing and where svclint
+ *   looked, unless the input is declared complete (`completeInput`, `--complete-input`;
+ *   always so for a live cluster). What a file that failed to load may hold is info even
+ *   then; what an operator, a controller or the kubelet makes from the run (creators.ts) is
+ *   not missing at all, and the report is dropped (`drop`).
+ */
+export declare function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): {
+    severity: Severity;
+    note: string;
+    drop?: boolean;
+};
+/**
+ * Why an object reads as a fragment to be merged into another (a strategic-merge patch)
+ * rather than an object to apply: `$patch` directives, or an apps/v1 workload with neither
+ * a selector nor a container image (the API server requires both).
+ */
+export declare function partialObject(o: K8sObject): string | undefined;
+/**
+ * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`,
+ * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`), `{{ .Values.x }}`, or a bare upper-case word where a number or a name
+ * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
+ */
+export declare function placeholderIn(r: RuleReport): string | undefined;
+/**
+ * Services of this name in other namespaces, defined near `object` (within two folders of a
+ * common parent, or live): evidence that a reference missed its namespace. Far-away files of
+ * a large run (another project's `web`) are no evidence.
+ */
+export declare function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): ServiceNode[];
+export declare function near(a: K8sObject, b: K8sObject): boolean;

@@ -1,4 +1,9 @@
 import type { ParsedDocument } from './parse.js';
+/**
+ * js-yaml with the same scalars, warnings allowed: how go-yaml (kubectl) reads a document
+ * that `yaml` rejects only because a quoted scalar's continuation lines sit left of its key.
+ */
+export declare function readLenient(text: string): unknown;
 /** One document of a text: its slice, and its value when the value parser read it. */
 export type FastDocument = {
     index: number;

@@ -26,6 +26,10 @@ export declare function isChartDir(dir: string): boolean;
 export declare function kustomizationFile(dir: string): string | undefined;
 /** Directories a kustomization builds on (resources, bases, components that are folders). */
 export declare function kustomizationRefs(file: string): string[];
+/** How much of a renderer's stderr a finding keeps: enough for kubectl's multi-line `err=<` blocks. */
+export declare const STDERR_KEPT = 4096;
+/** The renderer's whole stderr on one line (lines joined by ` | `), bounded to STDERR_KEPT characters. */
+export declare function stderrText(stderr: string): string;
 /**
  * `helm template` for a chart folder. The output is split by Helm's `# Source:` comments
  * so that findings point at the template each object comes from.

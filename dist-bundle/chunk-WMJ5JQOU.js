@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-B24L7FC4.js";import"./chunk-CXU2O6WY.js";import"./chunk-SH2X47AR.js";import"./chunk-GDA5TQWW.js";import"./chunk-3BULTSLZ.js";import"./chunk-3KQVTYIO.js";import"./chunk-MU3ZW55S.js";import"./chunk-KSG5KKCH.js";import"./chunk-SEOM2F4O.js";import"./chunk-CS2GMMDP.js";import"./chunk-VWLSEIAT.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};

@@ -1,0 +1,170 @@
+import type { K8sObject } from '../types/object.js';
+import { isRecord } from '../load/objects.js';
+import { getIn } from './pods.js';
+
+/**
+ * Objects the input itself will create out of band: Services and pods that an operator, a
+ * GitOps controller or the kubelet makes from something the run holds. One row per source;
+ * a rule asks `createdService` / `createdPods` and never names an operator itself.
+ *
+ * Name patterns: `{name}` is the resource's name (or, where a row says so, the release or
+ * chart), a trailing `*` makes the pattern a prefix.
+ */
+export interface CreatorRow {
+  /** Who creates them, for messages: "the Rook operator". */
+  by: string;
+  /** API group of the source (the part of apiVersion before `/`); '' for core objects. */
+  group: string;
+  kinds: readonly string[];
+  /** Services it creates. */
+  services?: readonly string[];
+  /** Labels of pods it creates (a selector that is a subset of one of these matches). */
+  pods?: readonly Record<string, string>[];
+  /** Values for the patterns beyond `{name}` (release and chart names of a HelmRelease). */
+  vars?: (o: K8sObject) => Record<string, string>;
+  /** Namespace the objects go to; default the source's own. */
+  namespace?: (o: K8sObject) => string | undefined;
+  /** Whether this object qualifies (an Ingress only with the annotation). */
+  when?: (o: K8sObject) => boolean;
+  /** Extra Service names read from the object (annotation keys). */
+  serviceNames?: (o: K8sObject) => string[];
+  /** Labels of pods read from the object (an Argo Rollouts experiment step's templates). */
+  podLabels?: (o: K8sObject) => Record<string, string>[];
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** A Flux HelmRelease: release name `[targetNamespace-]name` unless set; the chart's name. */
+function helmReleaseVars(o: K8sObject): Record<string, string> {
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const target = str(spec.targetNamespace);
+  const release = str(spec.releaseName) ?? (target ? `${target}-${o.name}` : o.name);
+  const chart = str(getIn(spec, ['chart', 'spec', 'chart'])) ?? str(getIn(spec, ['chartRef', 'name'])) ?? o.name;
+  return { release, chart: chart.split('/').at(-1)! };
+}
+
+/**
+ * Pods of a Rollout's canary experiment steps: each template's pods carry the Rollout's pod
+ * template labels, the template's own `metadata.labels`, and its `selector.matchLabels`.
+ */
+function experimentPods(o: K8sObject): Record<string, string>[] {
+  const base = labelsAt(o.body, ['spec', 'template', 'metadata', 'labels']);
+  const steps = getIn(o.body, ['spec', 'strategy', 'canary', 'steps']);
+  const out: Record<string, string>[] = [];
+  for (const step of Array.isArray(steps) ? steps : []) {
+    const templates = getIn(step, ['experiment', 'templates']);
+    for (const t of Array.isArray(templates) ? templates : []) {
+      out.push({ ...base, ...labelsAt(t, ['metadata', 'labels']), ...labelsAt(t, ['selector', 'matchLabels']) });
+    }
+  }
+  return out;
+}
+
+function labelsAt(v: unknown, path: string[]): Record<string, string> {
+  const m = getIn(v, path);
+  return isRecord(m) ? Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+}
+
+const STATIC_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
+
+export const CREATORS: readonly CreatorRow[] = [
+  // prometheus-operator: one governing Service per kind, shared by every instance of the namespace.
+  { by: 'prometheus-operator', group: 'monitoring.coreos.com', kinds: ['Prometheus'], services: ['prometheus-operated'], pods: [{ 'app.kubernetes.io/name': 'prometheus', prometheus: '{name}', 'app.kubernetes.io/instance': '{name}', 'operator.prometheus.io/name': '{name}' }] },
+  { by: 'prometheus-operator', group: 'monitoring.coreos.com', kinds: ['Alertmanager'], services: ['alertmanager-operated'], pods: [{ 'app.kubernetes.io/name': 'alertmanager', alertmanager: '{name}', 'app.kubernetes.io/instance': '{name}' }] },
+  { by: 'prometheus-operator', group: 'monitoring.coreos.com', kinds: ['ThanosRuler'], services: ['thanos-ruler-operated'], pods: [{ 'app.kubernetes.io/name': 'thanos-ruler', 'thanos-ruler': '{name}' }] },
+  // CloudNativePG: read-write, read-only and any-instance Services.
+  { by: 'the CloudNativePG operator', group: 'postgresql.cnpg.io', kinds: ['Cluster'], services: ['{name}-rw', '{name}-ro', '{name}-r'], pods: [{ 'cnpg.io/cluster': '{name}' }] },
+  { by: 'the CloudNativePG operator', group: 'postgresql.cnpg.io', kinds: ['Pooler'], services: ['{name}'], pods: [{ 'cnpg.io/poolerName': '{name}' }] },
+  // Zalando postgres-operator: master Service named like the cluster, replicas, poolers.
+  { by: 'the Zalando postgres-operator', group: 'acid.zalan.do', kinds: ['postgresql'], services: ['{name}', '{name}-repl', '{name}-config', '{name}-pooler', '{name}-pooler-repl'], pods: [{ 'cluster-name': '{name}', application: 'spilo' }] },
+  // Elastic Cloud on Kubernetes.
+  { by: 'the ECK operator', group: 'elasticsearch.k8s.elastic.co', kinds: ['Elasticsearch'], services: ['{name}-es-http', '{name}-es-transport', '{name}-es-internal-http', '{name}-es-*'], pods: [{ 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch' }] },
+  { by: 'the ECK operator', group: 'kibana.k8s.elastic.co', kinds: ['Kibana'], services: ['{name}-kb-http'], pods: [{ 'kibana.k8s.elastic.co/name': '{name}', 'common.k8s.elastic.co/type': 'kibana' }] },
+  { by: 'the ECK operator', group: 'apm.k8s.elastic.co', kinds: ['ApmServer'], services: ['{name}-apm-http'] },
+  { by: 'the ECK operator', group: 'enterprisesearch.k8s.elastic.co', kinds: ['EnterpriseSearch'], services: ['{name}-ent-http'] },
+  // Strimzi.
+  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['Kafka'], services: ['{name}-kafka-bootstrap', '{name}-kafka-brokers', '{name}-kafka-*', '{name}-zookeeper-client', '{name}-zookeeper-nodes'], pods: [{ 'strimzi.io/cluster': '{name}', 'strimzi.io/kind': 'Kafka' }] },
+  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['KafkaConnect'], services: ['{name}-connect-api'], pods: [{ 'strimzi.io/cluster': '{name}' }] },
+  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['KafkaBridge'], services: ['{name}-bridge-service'], pods: [{ 'strimzi.io/cluster': '{name}' }] },
+  // MongoDB Community operator: one headless Service `<name>-svc`.
+  { by: 'the MongoDB Community operator', group: 'mongodbcommunity.mongodb.com', kinds: ['MongoDBCommunity'], services: ['{name}-svc'], pods: [{ app: '{name}-svc' }] },
+  // Redis operators: Spotahome (RedisFailover) and OT-Container-Kit.
+  { by: 'the Spotahome redis-operator', group: 'databases.spotahome.com', kinds: ['RedisFailover'], services: ['rfs-{name}', 'rfr-{name}', 'rfrm-{name}', 'rfrs-{name}'], pods: [{ 'app.kubernetes.io/name': '{name}' }] },
+  { by: 'the OT-Container-Kit redis-operator', group: 'redis.redis.opstreelabs.in', kinds: ['Redis', 'RedisCluster', 'RedisReplication', 'RedisSentinel'], services: ['{name}', '{name}-headless', '{name}-additional', '{name}-leader', '{name}-leader-headless', '{name}-follower', '{name}-follower-headless', '{name}-sentinel', '{name}-sentinel-headless'], pods: [{ app: '{name}' }] },
+  // Rook: the mgr and its dashboard, mons, object stores.
+  { by: 'the Rook operator', group: 'ceph.rook.io', kinds: ['CephCluster'], services: ['rook-ceph-mgr', 'rook-ceph-mgr-dashboard', 'rook-ceph-mon-*', 'rook-ceph-exporter'], pods: [{ app: 'rook-ceph-mgr' }, { app: 'rook-ceph-mon' }, { app: 'rook-ceph-osd' }] },
+  { by: 'the Rook operator', group: 'ceph.rook.io', kinds: ['CephObjectStore'], services: ['rook-ceph-rgw-{name}'], pods: [{ app: 'rook-ceph-rgw', rook_object_store: '{name}' }] },
+  // cert-manager's HTTP-01 solvers: generated names, fixed label.
+  { by: 'cert-manager (HTTP-01 solver)', group: 'cert-manager.io', kinds: ['Issuer', 'ClusterIssuer', 'Certificate'], services: ['cm-acme-http-solver-*'], pods: [{ 'acme.cert-manager.io/http01-solver': 'true' }] },
+  // Flux: a HelmRelease renders its chart; its Services are named like the release or the chart.
+  { by: 'Flux (the chart this HelmRelease installs)', group: 'helm.toolkit.fluxcd.io', kinds: ['HelmRelease'], services: ['{release}', '{release}-*', '{chart}', '{chart}-*'], vars: helmReleaseVars, namespace: (o) => str(getIn(o.body, ['spec', 'targetNamespace'])) },
+  { by: 'the Flux operator', group: 'fluxcd.controlplane.io', kinds: ['FluxInstance'], services: ['webhook-receiver', 'notification-controller', 'source-controller', 'source-watcher'] },
+  // Argo Rollouts: preview/active and canary/stable Services are the user's; experiments make their own.
+  { by: 'Argo Rollouts (an experiment)', group: 'argoproj.io', kinds: ['Experiment'], services: ['{name}-*'] },
+  { by: 'Argo Rollouts (an experiment step of this Rollout)', group: 'argoproj.io', kinds: ['Rollout'], podLabels: experimentPods },
+  // AWS Load Balancer Controller: `use-annotation` backends name an action, not a Service.
+  {
+    by: 'the AWS Load Balancer Controller (an action annotation)',
+    group: 'networking.k8s.io',
+    kinds: ['Ingress'],
+    serviceNames: (o) => Object.keys(isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {})
+      .filter((k) => k.startsWith('alb.ingress.kubernetes.io/actions.'))
+      .map((k) => k.slice('alb.ingress.kubernetes.io/actions.'.length)),
+  },
+];
+
+/** Pods no object of the input describes, yet every cluster of that kind runs. */
+export const STATIC_PODS: readonly { by: string; namespace: string; labels: Record<string, string> }[] = STATIC_COMPONENTS.map((component) => ({
+  by: `the kubelet (the static pod ${component} that kubeadm writes on control-plane nodes)`,
+  namespace: 'kube-system',
+  labels: { component, tier: 'control-plane' },
+}));
+
+export interface Creator {
+  by: string;
+  /** The object of the input that causes the creation, if any. */
+  source?: K8sObject;
+}
+
+function fill(pattern: string, vars: Record<string, string>): string {
+  return pattern.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`);
+}
+
+function patternMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) && name.length > pattern.length - 1 : name === pattern;
+}
+
+function rowsFor(o: K8sObject): CreatorRow[] {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '';
+  return CREATORS.filter((r) => r.group === group && r.kinds.includes(o.kind) && (!r.when || r.when(o)));
+}
+
+/** Who creates Service `name` in `namespace` out of band, from the objects of the run. */
+export function createdService(objects: readonly K8sObject[], namespace: string, name: string): Creator | undefined {
+  for (const o of objects) {
+    for (const row of rowsFor(o)) {
+      const ns = row.namespace?.(o) ?? o.namespace;
+      if (ns !== namespace && !(row.group === 'cert-manager.io' && o.kind === 'ClusterIssuer')) continue;
+      const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
+      if ((row.services ?? []).some((p) => patternMatches(fill(p, vars), name)) || (row.serviceNames?.(o) ?? []).includes(name)) return { by: row.by, source: o };
+    }
+  }
+  return undefined;
+}
+
+/** Who creates pods carrying every label of `selector` in `namespace` out of band. */
+export function createdPods(objects: readonly K8sObject[], namespace: string, selector: Record<string, string>): Creator | undefined {
+  const entries = Object.entries(selector);
+  if (entries.length === 0) return undefined;
+  const covers = (labels: Record<string, string>) => entries.every(([k, v]) => labels[k] === v);
+  for (const s of STATIC_PODS) if (s.namespace === namespace && covers(s.labels)) return { by: s.by };
+  for (const o of objects) {
+    for (const row of rowsFor(o)) {
+      if ((row.namespace?.(o) ?? o.namespace) !== namespace) continue;
+      const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
+      const pods = [...(row.pods ?? []).map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, fill(v, vars)]))), ...(row.podLabels?.(o) ?? [])];
+      if (pods.some(covers)) return { by: row.by, source: o };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { lintText } from '../src/lint.js';
+import { defaultConfig } from '../src/engine/config.js';
+import { fingerprint } from '../src/engine/fingerprint.js';
+import { genuinelyClose, partialObject, placeholderIn } from '../src/engine/rule-kit.js';
+import { createdPods, createdService } from '../src/graph/creators.js';
+import { toObjects } from '../src/load/objects.js';
+import { parseSource } from '../src/load/parse.js';
+
+const objects = (text: string) => toObjects([{ file: { path: 'x.yaml', text }, docs: parseSource({ path: 'x.yaml', text }).docs }], { defaultNamespace: 'default' });
+
+const ROUTE = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: shop}
+spec:
+  rules:
+    - backendRefs: [{name: cart, port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+`;
+
+describe('the severity contract', () => {
+  it('makes a missing Service info, saying where svclint looked, and an error with complete input', () => {
+    const open = lintText(ROUTE).findings.filter((f) => f.ruleId === 'route-backend-unknown');
+    expect(open.map((f) => f.severity)).toEqual(['info']);
+    expect(open[0]!.message).toMatch(/svclint looked in the 1 file given: .*an error with --complete-input/);
+    const complete = lintText(ROUTE, 'x.yaml', { config: { ...defaultConfig(), completeInput: true } }).findings.filter((f) => f.ruleId === 'route-backend-unknown');
+    expect(complete.map((f) => f.severity)).toEqual(['error']);
+    expect(complete[0]!.message).not.toMatch(/looked/);
+  });
+
+  it('keeps a near-miss name an error without complete input', () => {
+    const text = ROUTE.replace('name: cart', 'name: frontnd').replace('metadata: {name: web, namespace: shop}\nspec: {selector', 'metadata: {name: frontend, namespace: shop}\nspec: {selector');
+    const f = lintText(text).findings.filter((x) => x.ruleId === 'route-backend-unknown');
+    expect(f.map((x) => [x.severity, x.message.includes('did you mean `frontend`')])).toEqual([['error', true]]);
+  });
+
+  it('drops the finding when an object of the run creates the Service', () => {
+    const text = `${ROUTE}---\napiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: cart, namespace: shop}\nspec: {instances: 1}\n`.replace('name: cart, port: 80', 'name: cart-rw, port: 5432');
+    expect(lintText(text, 'x.yaml', { config: { ...defaultConfig(), completeInput: true } }).findings.filter((f) => f.ruleId === 'route-backend-unknown')).toEqual([]);
+  });
+});
+
+describe('the creators table', () => {
+  it('knows the Services operators and controllers create', () => {
+    const objs = objects(`apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: radarr, namespace: media}
+spec: {chart: {spec: {chart: radarr}}}
+---
+apiVersion: elasticsearch.k8s.elastic.co/v1
+kind: Elasticsearch
+metadata: {name: logs, namespace: es}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: web
+  annotations: {alb.ingress.kubernetes.io/actions.ssl-redirect: '{}'}
+`);
+    expect(createdService(objs, 'media', 'radarr')?.by).toMatch(/Flux/);
+    expect(createdService(objs, 'media', 'radarr-web')?.by).toMatch(/Flux/);
+    expect(createdService(objs, 'media', 'sonarr')).toBeUndefined();
+    expect(createdService(objs, 'es', 'logs-es-http')?.by).toMatch(/ECK/);
+    expect(createdService(objs, 'default', 'logs-es-http')).toBeUndefined();
+    expect(createdService(objs, 'web', 'ssl-redirect')?.by).toMatch(/Load Balancer/);
+  });
+
+  it('knows static control-plane pods and operator pods by their labels', () => {
+    expect(createdPods([], 'kube-system', { component: 'etcd', tier: 'control-plane' })?.by).toMatch(/static pod etcd/);
+    expect(createdPods([], 'default', { component: 'etcd', tier: 'control-plane' })).toBeUndefined();
+    const objs = objects('apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: mon}\n');
+    expect(createdPods(objs, 'mon', { prometheus: 'k8s' })?.by).toBe('prometheus-operator');
+    expect(createdPods(objs, 'mon', { prometheus: 'main' })).toBeUndefined();
+  });
+});
+
+describe('evidence helpers', () => {
+  it('tells a fragment (patch) from an object', () => {
+    const [patch, whole, svc] = objects(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a}
+spec: {template: {spec: {containers: [{name: a, args: [x]}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: b}
+spec: {template: {spec: {containers: [{name: b, image: b}]}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: c}
+spec: {type: LoadBalancer}
+`);
+    expect(partialObject(patch!)).toMatch(/no selector and no container image/);
+    expect(partialObject(whole!)).toBeUndefined();
+    expect(partialObject(svc!)).toMatch(/neither ports nor a selector/);
+  });
+
+  it('recognises placeholders, not svclint\'s own words', () => {
+    expect(placeholderIn({ messageId: 'x', data: { found: 'a string `"${PORT:-80}"`' } })).toBe('${PORT:-80}');
+    expect(placeholderIn({ messageId: 'x', data: { found: 'a string `"PORT"`' } })).toBe('PORT');
+    expect(placeholderIn({ messageId: 'x', data: { found: 'a string `"HTTP"`' } })).toBeUndefined();
+    expect(placeholderIn({ messageId: 'x', data: { hint: '`<pod-hostname>.web`' } })).toBeUndefined();
+  });
+
+  it('suggests a name only when it is genuinely close', () => {
+    expect(genuinelyClose('backnd', 'backend')).toBe(true);
+    expect(genuinelyClose('api', 'app')).toBe(false);
+    expect(genuinelyClose('redis-1', 'redis-0')).toBe(false);
+    expect(genuinelyClose('my-service-1', 'my-service')).toBe(false);
+  });
+});
+
+describe('fingerprints', () => {
+  it('ignore line numbers and the size of the run, and tell findings apart', () => {
+    const a = lintText(ROUTE).findings.find((f) => f.ruleId === 'route-backend-unknown')!;
+    const b = lintText(`# a comment that moves every line\n${ROUTE}`).findings.find((f) => f.ruleId === 'route-backend-unknown')!;
+    expect(b.location!.line).not.toBe(a.location!.line);
+    expect(fingerprint(b)).toBe(fingerprint(a));
+    const more = { ...a, message: a.message.replace('1 file given', '4701 files given') };
+    expect(fingerprint(more)).toBe(fingerprint(a));
+    expect(fingerprint({ ...a, path: 'spec.rules[1].backendRefs[0].name' })).not.toBe(fingerprint(a));
+    expect(fingerprint(a)).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
