@@ -63,7 +63,8 @@ export function judge(findings: readonly Finding[], labels: Map<string, Label>):
   return findings
     .filter((f) => f.severity !== 'info')
     .map((finding) => {
-      const fp = fingerprint(finding);
+      // The report's own fingerprint (computed from the message data, which JSON does not carry).
+      const fp = (finding as Finding & { fingerprint?: string }).fingerprint ?? fingerprint(finding);
       const file = corpusFile(finding);
       return { finding, fingerprint: fp, file, label: labels.get(key(fp, file)) };
     });

@@ -246,7 +246,7 @@ function hasPatchDirective(v: unknown, depth: number): boolean {
 const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NONE', 'TRUE', 'FALSE', 'NULL', 'ALPN']);
 
 /**
- * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`,
+ * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`, `$INBOUND_CIDRS` (envsubst),
  * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`), `{{ .Values.x }}`, or a bare upper-case word where a number or a name
  * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
  */
@@ -256,7 +256,7 @@ export function placeholderIn(r: RuleReport): string | undefined {
   if (typeof at === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(at) && at.length >= 4 && !NOT_PLACEHOLDERS.has(at)) return at;
   const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? '', typeof at === 'string' ? `"${at}"` : ''];
   for (const t of texts) {
-    const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);
+    const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|\$[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);
     if (m) return m[0];
     // Quoted as a found value (`"PORT"`), never a word inside a sentence (env `DATABASE_URL`).
     const word = /"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"/.exec(t)?.[1];

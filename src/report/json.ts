@@ -1,4 +1,5 @@
 import type { ReportInput } from './summary.js';
+import { fingerprint } from '../engine/fingerprint.js';
 
 /** The JSON contract (documented in the README): versioned; fields are only ever added. */
 export function formatJson(input: ReportInput): string {
@@ -11,6 +12,7 @@ export function formatJson(input: ReportInput): string {
     remediation: f.remediation,
     ...(f.object ? { object: { kind: f.object.kind, namespace: f.object.namespace ?? null, name: f.object.name } } : {}),
     path: f.path,
+    fingerprint: fingerprint(f),
     ...(f.location ? { location: f.location } : {}),
     related: f.related.map((r) => ({
       message: r.message,

@@ -77,7 +77,7 @@ export declare function evidenceSeverity(graph: ServiceGraph, complete: boolean,
  */
 export declare function partialObject(o: K8sObject): string | undefined;
 /**
- * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`,
+ * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`, `$INBOUND_CIDRS` (envsubst),
  * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`), `{{ .Values.x }}`, or a bare upper-case word where a number or a name
  * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
  */
