@@ -95,8 +95,14 @@ describe('README', () => {
     const refs = [...readme.matchAll(/svclint\/svclint@(\S+)|^\s+rev: (\S+)|svclint\.git#(\S+)/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
     expect(refs.length).toBeGreaterThanOrEqual(3);
     expect(new Set(refs)).toEqual(new Set([`v${version}`]));
-    if (!existsSync(path.join(ROOT, '.git'))) return; // a tarball has no history to look in
+    // A tarball has no history, and a clone made without tags (CI's, `git clone --no-tags`) no tags:
+    // where the repository has tags, the release's must be one of them, on this branch's history.
+    if (!existsSync(path.join(ROOT, '.git'))) return;
+    const tags = spawnSync('git', ['tag', '--list'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+    if (!tags) return;
     const tag = spawnSync('git', ['rev-parse', '--verify', '--quiet', `refs/tags/v${version}^{commit}`], { cwd: ROOT, encoding: 'utf8' });
     expect(tag.status, `tag v${version} is missing: git tag v${version} <release commit>`).toBe(0);
+    const ancestor = spawnSync('git', ['merge-base', '--is-ancestor', tag.stdout.trim(), 'HEAD'], { cwd: ROOT });
+    expect(ancestor.status, `tag v${version} is not on this branch's history`).toBe(0);
   });
 });
