@@ -27,8 +27,10 @@ import { ROOT } from './helpers.js';
 
 /** Findings that say "the API server rejects this object". */
 export function rejects(f: Finding): boolean {
-  // A warning is something the API server accepts (and may drop or warn about).
-  if (f.severity !== 'error') return false;
+  // A warning is something the API server accepts (and may drop or warn about). The rule's own
+  // verdict counts: the severity contract may lower it for a fragment or a placeholder, whose
+  // message still says the server rejects it.
+  if ((f.ruleSeverity ?? f.severity) !== 'error') return false;
   if (f.ruleId === 'target-port-unresolved') return f.messageId === 'quotedNumber';
   // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
   if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;

@@ -31,7 +31,8 @@ function agree(text: string): number {
   // Empty (null) documents are counted but not kept, by the splitter as by the full parse.
   const all = parseAllDocuments(text);
   const count = Array.isArray(all) ? all.length : 0;
-  for (const part of parts) expect(part.index, 'documents found by the splitter and by the yaml package').toBeLessThan(count);
+  // (A text with an error may end a document where the splitter does not: the problems above then agree.)
+  if (full.problems.length === 0) for (const part of parts) expect(part.index, 'documents found by the splitter and by the yaml package').toBeLessThan(count);
   expect(full.docs.filter((d) => !parts.some((p) => p.index === d.index)).map((d) => d.index), 'documents the splitter missed').toEqual([]);
   let bytes = 0;
   parts.forEach((part) => {

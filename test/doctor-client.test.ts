@@ -189,7 +189,7 @@ describe('scoped runs see the causes next door', () => {
     const r = doctor(['-n', 'front']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).not.toContain('no Service in namespace');
-    expect(r.stdout).toMatch(/^Deployment front\/web: 2 pod\(s\), 2 ready/);
+    expect(r.stdout).toMatch(/^Deployment front\/web: 2 pods, 2 ready/);
     expect(r.stdout).toMatch(/✘ egress to cluster DNS: 53\/UDP blocked at egress by front\/egress-store-only/);
   });
 
@@ -213,7 +213,7 @@ describe('the client view', () => {
     const r = doctor(['deploy/web', '-n', 'front']);
     expect(r.code, r.stderr).toBe(1);
     const out = r.stdout;
-    expect(out).toMatch(/^Deployment front\/web: 2 pod\(s\), 2 ready\n/);
+    expect(out).toMatch(/^Deployment front\/web: 2 pods, 2 ready\n/);
     expect(out).toContain('✔ resolver: cluster DNS (dnsPolicy ClusterFirst), search front.svc.cluster.local svc.cluster.local cluster.local, ndots 5');
     expect(out).toMatch(/✘ egress to cluster DNS: 53\/UDP blocked at egress by front\/egress-store-only; 53\/TCP blocked/);
     expect(out).toContain('→ `http://api.store:80` (env `API_URL` of container `app`)');
@@ -233,7 +233,7 @@ describe('the client view', () => {
 
   it('follows mounted ConfigMaps (sts/), args (ds/) and a single pod (pod/), and shows who dials a workload\'s Services', async () => {
     const sts = doctor(['sts/worker', '-n', 'jobs']);
-    expect(sts.stdout).toMatch(/^StatefulSet jobs\/worker: 1 pod\(s\), 1 ready/);
+    expect(sts.stdout).toMatch(/^StatefulSet jobs\/worker: 1 pod, 1 ready/);
     expect(sts.stdout).toContain('→ `http://api.store.svc.cluster.local:80` (ConfigMap key `config.yaml` in ConfigMap worker-config)');
     expect(sts.code).toBe(1);
     const ds = doctor(['ds/agent', '-n', 'jobs']);
@@ -241,7 +241,7 @@ describe('the client view', () => {
     expect(ds.stdout).toContain('✘ port: 8080 is not a port of Service store/api (it has http 80/TCP)');
     const [pod] = (await cp.pods('front', 'app=web')).map((p) => (p.metadata as { name: string }).name);
     const single = doctor([`pod/${pod}`, '-n', 'front']);
-    expect(single.stdout).toMatch(new RegExp(`^Pod front/${pod}: 1 pod\\(s\\), 1 ready`));
+    expect(single.stdout).toMatch(new RegExp(`^Pod front/${pod}: 1 pod, 1 ready`));
     const api = doctor(['deploy/api', '-n', 'store']);
     expect(api.stdout).toContain('Its Services, and who dials them:');
     expect(api.stdout).toMatch(/Service store\/api \(http 80\/TCP\): \d+ known client\(s\)/);

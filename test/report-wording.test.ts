@@ -31,21 +31,22 @@ describe('JUnit in a static run', () => {
 });
 
 describe('wording', () => {
+  // A Service whose pods are nowhere: a warning when the input is declared complete (info otherwise).
   const dir = tempTree({
     'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n',
   });
 
   it('-q does not claim "no problems" over the warnings it hides', () => {
-    const all = cli(['svc.yaml'], { cwd: dir });
+    const all = cli(['svc.yaml', '--complete-input'], { cwd: dir });
     expect(all.stdout).toMatch(/warning: /);
-    const q = cli(['svc.yaml', '-q'], { cwd: dir });
+    const q = cli(['svc.yaml', '--complete-input', '-q'], { cwd: dir });
     expect(q.code).toBe(0);
     expect(q.stdout).not.toMatch(/no problems/);
     expect(q.stdout.trim()).toBe('✔ no errors in 1 file (1 object, 1 Service); 1 warning or info finding not shown (--quiet)');
   });
 
   it('one warning is "1 warning"', () => {
-    const r = cli(['svc.yaml', '--max-warnings', '0'], { cwd: dir });
+    const r = cli(['svc.yaml', '--complete-input', '--max-warnings', '0'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('svclint: 1 warning, more than --max-warnings 0\n');
     expect(r.stdout).toMatch(/\(0 errors, 1 warning, 0 info\)/);

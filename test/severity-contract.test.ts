@@ -125,6 +125,6 @@ describe('fingerprints', () => {
     const more = { ...a, message: a.message.replace('1 file given', '4701 files given') };
     expect(fingerprint(more)).toBe(fingerprint(a));
     expect(fingerprint({ ...a, path: 'spec.rules[1].backendRefs[0].name' })).not.toBe(fingerprint(a));
-    expect(fingerprint(a)).toMatch(/^[0-9a-f]{16}$/);
+    expect(fingerprint(a)).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -123,15 +123,15 @@ function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleRep
   const template = meta.messages[r.messageId];
   if (template === undefined) throw new InternalError(`rule '${meta.id}' reported unknown messageId '${r.messageId}'`);
   // The severity contract (rule-kit.ts) caps a finding that rests on what the input lacks, whatever the setting.
-  const { severity, note, drop } = contract
-    ? evidenceSeverity(contract.graph, contract.complete, r, setting && setting !== 'off' ? setting : r.severity ?? meta.severity)
-    : { severity: setting && setting !== 'off' ? setting : r.severity ?? meta.severity, note: '', drop: false };
+  const judged = setting && setting !== 'off' ? setting : r.severity ?? meta.severity;
+  const { severity, note, drop } = contract ? evidenceSeverity(contract.graph, contract.complete, r, judged) : { severity: judged, note: '', drop: false };
   if (drop) return undefined;
   const f: Finding = {
     ruleId: meta.id,
     messageId: r.messageId,
     category: meta.category,
     severity,
+    ...(severity !== judged ? { ruleSeverity: judged } : {}),
     message: fillTemplate(template, r.data) + note,
     ...(r.data ? { data: r.data } : {}),
     remediation: r.remediation ?? meta.remediation,

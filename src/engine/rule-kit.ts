@@ -10,6 +10,7 @@ import { describe, refOf, type K8sObject } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
 import { PARSE_OPTIONS } from '../load/document.js';
+import { MAX_FULL_PARSE_DOCUMENT_BYTES } from '../load/parse.js';
 
 /** Small helpers rule modules share. */
 
@@ -251,6 +252,8 @@ const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NON
  * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
  */
 export function placeholderIn(r: RuleReport): string | undefined {
+  // A finding about a file (a syntax error, a Helm template read as YAML) judges the text itself.
+  if (!r.object) return undefined;
   // The value the finding is about, as written: `targetPort: PORT`.
   const at = r.object && r.path ? getIn(r.object.body, [...r.path]) : undefined;
   if (typeof at === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(at) && at.length >= 4 && !NOT_PLACEHOLDERS.has(at)) return at;
@@ -268,6 +271,9 @@ export function placeholderIn(r: RuleReport): string | undefined {
 const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
 
 const lenient = new WeakMap<object, unknown[]>();
+
+/** Largest file read again leniently: what the full parser reads as one document. */
+const LENIENT_MAX_BYTES = MAX_FULL_PARSE_DOCUMENT_BYTES;
 
 /** The documents of a file that failed to parse, read as leniently as possible (duplicate keys kept, last wins). */
 function lenientDocs(file: { text: string }): unknown[] {
@@ -316,7 +322,10 @@ function holds(doc: unknown, a: Absence): string | undefined {
 function failedFileHolding(graph: ServiceGraph, a: Absence, object: K8sObject | undefined): string | undefined {
   const here = object?.origin?.file.path;
   for (const p of graph.loadProblems) {
-    if (p.file && p.ruleId === 'yaml-syntax') {
+    // Only a file whose one fault is a repeated key is read again, keys kept (last wins): an
+    // alias bomb, a huge document or a broken text is not read a second time, and stays within
+    // the parser's bounds (src/load/parse.ts).
+    if (p.file && p.ruleId === 'yaml-syntax' && p.messageId === 'duplicateKey' && p.file.text.length <= LENIENT_MAX_BYTES) {
       const docs = lenientDocs(p.file);
       const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
       if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;

@@ -129,6 +129,11 @@ class NodeEvents {
   private readonly opened: number[] = [];
   constructor(private readonly text: string) {}
 
+  private stop(): never {
+    this.leave = true;
+    throw LEAVE;
+  }
+
   readonly listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }): void => {
     if (event === 'open') {
       this.opened.push(state.position);
@@ -136,11 +141,12 @@ class NodeEvents {
     }
     const from = skipSeparation(this.text, this.opened.pop()!, state.position);
     const c = this.text.charCodeAt(from);
-    if (c === 0x26 || c === 0x2a || c === 0x21) this.leave = true; // & * !
+    // & * !: the document is the `yaml` package's; stop reading it at once (a huge list after an anchor costs nothing more).
+    if (c === 0x26 || c === 0x2a || c === 0x21) this.stop();
     if (state.kind !== 'scalar' || from >= state.position) return;
     // A scalar read as a block mapping's first key, which turns out to be no key, closes twice.
     if (this.scalars.length && this.scalars[this.scalars.length - 2] === from) return;
-    if (state.result === '<<') this.leave = true;
+    if (state.result === '<<') this.stop();
     // A plain null (`~`, `null`) stays visible: as a key it is read differently.
     if (state.result === null) return;
     let end = state.position;

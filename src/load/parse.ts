@@ -187,6 +187,10 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
  */
 export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
   const r = parseText(file.text);
+  if (file.text.includes('{{')) {
+    const t = helmTemplate(file.text, r);
+    if (t) return t;
+  }
   if (r.problems.length === 0 && /\.json$/i.test(file.path) && /^\s*\{/.test(file.text)) {
     try {
       JSON.parse(file.text);
@@ -206,6 +210,28 @@ function lenientQuoted(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+const ACTION = /\{\{-?\s*(?:[.$]|include\b|if\b|range\b|with\b|define\b|template\b|toYaml\b|end\b|else\b|tpl\b|\/\*)/;
+
+/** A value with a key that was a YAML collection: `{{ .Values.x }}` unquoted reads as a map whose key is a map. */
+function hasCollectionKey(v: unknown, depth = 0): boolean {
+  if (v === null || typeof v !== 'object' || depth > 64) return false;
+  if (Array.isArray(v)) return v.some((x) => hasCollectionKey(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => /^[{[]/.test(k) || hasCollectionKey(x, depth + 1));
+}
+
+/**
+ * A Helm chart template read as plain YAML: template actions (`{{ .Values.x }}`) that made a
+ * syntax error, or that YAML read as maps. One finding at the first action, which says what
+ * the file is and how to lint it, instead of a syntax error or wrong-type findings.
+ */
+function helmTemplate(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
+  const m = ACTION.exec(text);
+  if (!m) return undefined;
+  if (!r.problems.some((p) => p.messageId === 'syntaxError') && !r.docs.some((d) => hasCollectionKey(d.value))) return undefined;
+  const at = m.index;
+  return { docs: [], problems: [{ messageId: 'helmTemplate', data: { action: clip(text.slice(at, text.indexOf('}}', at) + 2 || at + 20), 60) }, range: [at, at + m[0].length] }] };
 }
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {

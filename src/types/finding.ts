@@ -37,6 +37,8 @@ export interface Finding {
   messageId: string;
   category: Category;
   severity: Severity;
+  /** The rule's own severity where the severity contract (rule-kit.ts) lowered it: what the rule judged, before the evidence was weighed. */
+  ruleSeverity?: Severity;
   message: string;
   /** The values filled into the message template (the fingerprint reads them, not the wording). */
   data?: Record<string, string | number>;

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-JZ2AUCDH.js";import"./chunk-R77OCS56.js";import"./chunk-R45KGC4P.js";import"./chunk-T76KWSTX.js";import"./chunk-3BULTSLZ.js";import"./chunk-H2J7ET2D.js";import"./chunk-VJZDUYCP.js";import"./chunk-KSG5KKCH.js";import"./chunk-SEOM2F4O.js";import"./chunk-CS2GMMDP.js";import"./chunk-VWLSEIAT.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
