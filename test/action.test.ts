@@ -189,7 +189,7 @@ describe('GitHub Action (action.yml)', () => {
     expect(all.outputs).toMatchObject({ errors: '3', new: '' });
     const bad = runAction(ws, { paths: 'k8s', 'only-new': 'maybe' }, env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("svclint: only-new wants true or false, got 'maybe'\n");
+    expect(bad.stdout).toContain("::error title=svclint: invalid input::only-new: wants true or false, got 'maybe'");
     // A push compares with its `before` only when asked to.
     const push = pullRequest();
     const pushEvent = path.join(path.dirname(push.env.GITHUB_EVENT_PATH), 'push.json');

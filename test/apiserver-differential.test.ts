@@ -179,7 +179,14 @@ async function dryRun(obj: Record<string, unknown>, namespace: string): Promise<
   if (r.status !== 422 && r.status !== 400) throw new Error(`dry run of ${kind}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
   const details = r.body.details as { causes?: { field?: string; message?: string }[] } | undefined;
   const message = String(r.body.message ?? '');
-  const fields = (details?.causes ?? []).map((c) => c.field ?? '').filter(Boolean);
+  // A node port the manifest leaves out is allocated by the cluster (its allocator's state, out
+  // of scope like the node port range): a duplicate of an allocated one says nothing of the file.
+  const ports = ((obj.spec as { ports?: unknown } | undefined)?.ports ?? []) as Record<string, unknown>[];
+  const allocated = (c: { field?: string; message?: string }) => {
+    const m = /^spec\.ports\[(\d+)\]\.nodePort$/.exec(c.field ?? '');
+    return m !== null && Array.isArray(ports) && ports[Number(m[1])]?.nodePort === undefined;
+  };
+  const fields = (details?.causes ?? []).filter((c) => !allocated(c)).map((c) => c.field ?? '').filter(Boolean);
   // Strict decoding: `unknown field "spec.ports[0].targetport"`, or a type error `...: json: cannot unmarshal ... field X.spec.ports.port`.
   for (const m of message.matchAll(/unknown field "([^"]+)"/g)) fields.push(m[1]!);
   if (CLUSTER_DEPENDENT.test(message)) return { fields: [], message: 'cluster-dependent', clusterDependent: true };

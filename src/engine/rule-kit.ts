@@ -130,7 +130,8 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
   if (variants && severity !== 'info') return { severity: 'info', note: variants };
   const partial = r.object && !graph.settings.live ? partialObject(r.object) : undefined;
   if (partial && severity !== 'info') return { severity: 'info', note: `; ${describe(refOf(r.object!))} looks like part of an object (${partial}), such as a kustomize patch: what it patches is not in the files given` };
-  const placeholder = !graph.settings.live ? placeholderIn(r) : undefined;
+  // A finding about a file (a syntax error, a Helm template read as YAML) judges the text itself.
+  const placeholder = !graph.settings.live && r.object ? placeholderIn(r) : undefined;
   if (placeholder && severity !== 'info') return { severity: 'info', note: `; ${code(placeholder)} looks like a placeholder that a script fills in before the file is applied` };
   const a = r.absent;
   if (!a) return { severity, note: '' };
@@ -252,8 +253,6 @@ const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NON
  * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
  */
 export function placeholderIn(r: RuleReport): string | undefined {
-  // A finding about a file (a syntax error, a Helm template read as YAML) judges the text itself.
-  if (!r.object) return undefined;
   // The value the finding is about, as written: `targetPort: PORT`.
   const at = r.object && r.path ? getIn(r.object.body, [...r.path]) : undefined;
   if (typeof at === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(at) && at.length >= 4 && !NOT_PLACEHOLDERS.has(at)) return at;
