@@ -162,6 +162,16 @@ async function compareWorlds(worlds: World[], prefix: string): Promise<{ service
       views[i + j] = [theirs, await svclintView(names[i + j]!)];
     }));
   }
+  // The controller is eventually consistent: a world whose views differ is read again (both
+  // sides) a few times, a second apart, before the difference counts (a pod deleted just before
+  // the slices looked stable is still on its way into them).
+  const same = ([theirs, ours]: [Map<string, string[]>, Map<string, string[]>]) => [...theirs].every(([svc, eps]) => JSON.stringify(ours.get(svc) ?? []) === JSON.stringify(eps));
+  for (let i = 0; i < views.length; i++) {
+    for (let attempt = 0; attempt < 5 && !same(views[i]!); attempt++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      views[i] = [await slicesOf(names[i]!), await svclintView(names[i]!)];
+    }
+  }
   views.forEach(([theirs, ours], i) => {
     const ns = names[i]!;
     for (const [svc, eps] of theirs) {
