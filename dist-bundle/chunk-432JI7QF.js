@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-YJ3GU75A.js";import"./chunk-55BASNEF.js";import"./chunk-B2MGPYMS.js";import"./chunk-ZQLM4KJF.js";import"./chunk-3BULTSLZ.js";import"./chunk-7VYY7FSE.js";import"./chunk-RFQ23LTN.js";import"./chunk-KSG5KKCH.js";import"./chunk-SEOM2F4O.js";import"./chunk-CS2GMMDP.js";import"./chunk-VWLSEIAT.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
