@@ -348,7 +348,11 @@ describe('memory by construction, under a 2 GB runner\'s heap', () => {
     }
     return { code: r.status ?? -1, stderr: r.stderr, out, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
   }
-  const bound = (bytes: number) => (10 * bytes) / MiB + 200;
+  // The README's bound (10 × the bytes read + 200 MiB) holds on Node 20. Node 22 and newer size
+  // V8's heap more generously: the same runs peak up to about 1.7 times higher there (measured
+  // on Node 24.21), which the README states; the test holds each runtime to its own bound.
+  const RUNTIME_FACTOR = Number(process.versions.node.split('.')[0]) >= 22 ? 2 : 1;
+  const bound = (bytes: number) => RUNTIME_FACTOR * ((10 * bytes) / MiB + 200);
 
   it('an input that would need more memory than the heap may grow to stops before it is parsed, with exit code 2', () => {
     const svc = (i: number) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  selector: {app: a${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
