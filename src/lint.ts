@@ -45,7 +45,7 @@ export function buildFromFiles(input: LintInput): ServiceGraph {
   const defaultNamespace = input.namespace ?? config.namespace ?? 'default';
   const patches = kustomizePatchFiles(parsed);
   const objects = toObjects(patches.size ? parsed.filter((p) => !patches.has(p.file.path)) : parsed, { defaultNamespace });
-  return buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace, kubernetesVersion: config.kubernetesVersion, live: input.live, ...(config.networkPolicy ? { networkPolicy: config.networkPolicy } : {}) }, problems, input.files);
+  return buildGraph(objects, { clusterDomain: config.clusterDomain, ...(config.clusterDomainGiven ? { clusterDomainGiven: true } : {}), defaultNamespace, kubernetesVersion: config.kubernetesVersion, live: input.live, ...(config.networkPolicy ? { networkPolicy: config.networkPolicy } : {}) }, problems, input.files);
 }
 
 export function lint(input: LintInput): LintResult {

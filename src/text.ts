@@ -50,3 +50,34 @@ export function isTypo(a: string, b: string): number | undefined {
   const d = editDistance(a.toLowerCase(), b.toLowerCase(), limit);
   return d <= limit && d > 0 ? d : a !== b && a.toLowerCase() === b.toLowerCase() ? 1 : undefined;
 }
+
+/**
+ * A typo strong enough to be evidence on its own (an error rather than a hint): a change of
+ * case, or at most one character in a word of four to seven and two in a longer one. Words
+ * of three characters or fewer are one edit from too many others (`api`, `app`, `web`).
+ * isTypo is looser: good for "did you mean", not for proof.
+ */
+export function isStrongTypo(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (a.toLowerCase() === b.toLowerCase()) return true;
+  const limit = Math.min(2, Math.floor(Math.max(a.length, b.length) / 4));
+  if (limit === 0) return false;
+  return transposedDistance(a.toLowerCase(), b.toLowerCase()) <= limit;
+}
+
+/** Edit distance where swapping two neighbours is one edit (`ngnix` for `nginx`): optimal string alignment. */
+export function transposedDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}

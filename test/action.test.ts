@@ -89,13 +89,13 @@ describe('GitHub Action (action.yml)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
-    expect(annotations).toHaveLength(4);
+    expect(annotations).toHaveLength(5);
     expect(annotations[0]).toMatch(/^::error file=services\/services\.yaml,line=8,col=10,endLine=8,endColumn=22,title=svclint selector-no-match::/);
-    expect(r.summary).toMatch(/^## svclint: 4 errors, 0 warnings, 0 info/);
+    expect(r.summary).toMatch(/^## svclint: 5 errors, 0 warnings, 0 info/);
     expect(r.summary).toContain('```mermaid');
-    expect(r.outputs).toEqual({ errors: '4', warnings: '0', infos: '0', findings: '4', 'sarif-file': path.join(ws, 'svclint.sarif'), new: '', fixed: '', existing: '', 'base-sha': '' });
-    expect(JSON.parse(readFileSync(path.join(ws, 'svclint.sarif'), 'utf8')).runs[0].results).toHaveLength(4);
-    expect(readFileSync(path.join(ws, 'reports.xml'), 'utf8')).toMatch(/<testsuites name="svclint" tests="\d+" failures="4"/);
+    expect(r.outputs).toEqual({ errors: '5', warnings: '0', infos: '0', findings: '5', 'sarif-file': path.join(ws, 'svclint.sarif'), new: '', fixed: '', existing: '', 'base-sha': '' });
+    expect(JSON.parse(readFileSync(path.join(ws, 'svclint.sarif'), 'utf8')).runs[0].results).toHaveLength(5);
+    expect(readFileSync(path.join(ws, 'reports.xml'), 'utf8')).toMatch(/<testsuites name="svclint" tests="\d+" failures="5"/);
   });
 
   it('passes on clean manifests and honours fail-level', () => {
@@ -116,7 +116,7 @@ describe('GitHub Action (action.yml)', () => {
     expect(r.code).toBe(1);
     const sarifFile = path.join(ws, 'deploy', 'svclint.sarif');
     expect(r.outputs['sarif-file']).toBe(sarifFile);
-    expect(JSON.parse(readFileSync(sarifFile, 'utf8')).runs[0].results).toHaveLength(4);
+    expect(JSON.parse(readFileSync(sarifFile, 'utf8')).runs[0].results).toHaveLength(5);
     expect(r.stdout).toMatch(/^::error file=deploy\/k8s\/services\/services\.yaml,line=8,/m);
     const missing = runAction(ws, { 'working-directory': 'nope' });
     expect(missing.code).toBe(2);

@@ -52,7 +52,7 @@ describe('svclint lint', () => {
       expect(r.stdout).toContain(`[${id}]`);
     }
     expect(r.stdout).toMatch(/fixtures\/demo\/services\/services\.yaml:8:10: error: selector `app: web-frontend`/);
-    expect(r.stdout).toContain('✖ 4 problems (4 errors, 0 warnings, 0 info) in 5 files (13 objects, 6 Services)');
+    expect(r.stdout).toContain('✖ 5 problems (5 errors, 0 warnings, 0 info) in 5 files (13 objects, 6 Services)');
     expect(r.stderr).toBe('');
   });
 
@@ -65,7 +65,7 @@ describe('svclint lint', () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.version).toBe(1);
-    expect(out.summary).toEqual({ errors: 4, warnings: 0, infos: 0, files: 5, objects: 13, services: 6 });
+    expect(out.summary).toEqual({ errors: 5, warnings: 0, infos: 0, files: 5, objects: 13, services: 6 });
     const f = out.findings.find((x: { ruleId: string }) => x.ruleId === 'target-port-unresolved');
     expect(f).toMatchObject({
       category: 'port',
@@ -84,7 +84,8 @@ describe('svclint lint', () => {
     const clean = cli(['-'], { input });
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain('no problems in 1 file (2 objects, 1 Service)');
-    const broken = cli(['-', '-f', 'json'], { input: SERVICE_DANGLING.replace('app: api', 'app: apx') + '---\n' + DEPLOYMENT });
+    // A three-letter value one letter off is not proof on its own (isStrongTypo): the input is declared complete.
+    const broken = cli(['-', '-f', 'json', '--complete-input'], { input: SERVICE_DANGLING.replace('app: api', 'app: apx') + '---\n' + DEPLOYMENT });
     const out = JSON.parse(broken.stdout);
     expect(broken.code).toBe(1);
     expect(out.findings[0]).toMatchObject({ ruleId: 'selector-no-match', location: { file: '<stdin>', line: 7 } });
@@ -165,7 +166,7 @@ describe('svclint lint', () => {
     const r = cli([path.join(ROOT, DEMO), '-f', 'json', '-o', out], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(4);
+    expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(5);
     const bad = cli([path.join(ROOT, DEMO), '-o', path.join(dir, 'no', 'such', 'dir', 'r.txt')], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^svclint: cannot write .*r\.txt: ENOENT\n$/);
@@ -234,7 +235,7 @@ describe('svclint routes', () => {
     expect(r.stdout).toContain('✗ Deployment shop/cart-v2 ×1  left out: no container port named http');
     expect(r.stdout).toContain('Service shop/redis (ClusterIP, headless; selector app=redis)');
     expect(r.stdout).toContain('DNS  redis.shop.svc.cluster.local  A/AAAA → ready pod IPs');
-    expect(r.stdout).toContain('✗ Deployment shop/orders ×0  container orders :9000/TCP  never ready: scaled to zero');
+    expect(r.stdout).toContain('✗ Deployment shop/orders ×2  container orders :9000/TCP  never ready: readiness probe on undeclared port health');
   });
 
   it('uses the configured cluster domain and writes JSON', () => {

@@ -116,7 +116,7 @@ describe('github', () => {
   it('writes one workflow command per finding, paths relative to the workspace', () => {
     const r = cli(['fixtures/demo', '-f', 'github'], { env: { GITHUB_WORKSPACE: path.join(ROOT, 'fixtures') } });
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[2]).toMatch(/^::error file=demo\/services\/services\.yaml,line=38,col=19,endLine=38,endColumn=23,title=svclint target-port-unresolved::port `http` \(80\/TCP\)/);
     expect(lines[2]).toContain('%0AFix: Declare a container port');
     expect(formatGithub(input([noFile]))).toBe('::warning title=svclint selector-no-match::Service shop/web spec.selector: selector `app: x` matches no pod: 100%25 sure, really%0Asecond line%0AFix: Fix it.\n');
@@ -126,7 +126,7 @@ describe('github', () => {
 describe('markdown', () => {
   it('summarises counts, links findings and draws the graph with broken edges', () => {
     const r = cli(['fixtures/demo', '-f', 'markdown'], { env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: 'abc123', GITHUB_WORKSPACE: ROOT } });
-    expect(r.stdout).toMatch(/^## svclint: 4 errors, 0 warnings, 0 info\n/);
+    expect(r.stdout).toMatch(/^## svclint: 5 errors, 0 warnings, 0 info\n/);
     expect(r.stdout).toContain('| 🔴 error | `target-port-unresolved` | [fixtures/demo/services/services.yaml:38](https://github.com/acme/shop/blob/abc123/fixtures/demo/services/services.yaml#L38) |');
     expect(r.stdout).toContain('```mermaid\ngraph LR\n  subgraph');
     expect(r.stdout).toMatch(/-\. "http: no port http" \.-x/);
@@ -156,7 +156,7 @@ describe('junit', () => {
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(r.stdout);
     const suites = doc.testsuites.testsuite as { name: string; failures: string; testcase: unknown }[];
     expect(suites.map((s) => s.name)).toEqual(RULES.map((x) => x.meta.id));
-    expect(doc.testsuites.failures).toBe('4');
+    expect(doc.testsuites.failures).toBe('5');
     const sel = suites.find((s) => s.name === 'selector-no-match')!;
     expect(sel.testcase).toMatchObject({ name: 'Service shop/web-frontend', failure: { type: 'error' } });
     const clean = suites.find((s) => s.name === 'headless-port-mismatch')!;

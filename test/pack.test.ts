@@ -26,7 +26,7 @@ function lintsTheDemo(bin: string, cwd: string): void {
   const r = sh(bin, ['deploy', '-f', 'json'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(1);
-  expect(JSON.parse(r.stdout).summary).toMatchObject({ errors: 4, objects: 13, services: 6 });
+  expect(JSON.parse(r.stdout).summary).toMatchObject({ errors: 5, objects: 13, services: 6 });
   expect(sh(bin, ['--version'], { cwd }).stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
 }
 
@@ -114,7 +114,7 @@ describe('install paths, offline, from a clone with no node_modules and no build
     cpSync(path.join(ROOT, 'fixtures', 'demo'), path.join(work, 'deploy'), { recursive: true });
     const r = sh('npx', ['--yes', clone, 'deploy', '-f', 'json'], { cwd: work, env: { ...offline(path.join(base, 'cache-npx')), NO_COLOR: '1' } });
     expect(r.code, r.stderr).toBe(1);
-    expect(JSON.parse(r.stdout).summary).toMatchObject({ errors: 4, objects: 13 });
+    expect(JSON.parse(r.stdout).summary).toMatchObject({ errors: 5, objects: 13 });
   });
 
   it('`npm publish --dry-run` packs the same files without a warning about the package', () => {

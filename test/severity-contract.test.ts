@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { lintText } from '../src/lint.js';
 import { defaultConfig } from '../src/engine/config.js';
 import { fingerprint } from '../src/engine/fingerprint.js';
-import { genuinelyClose, partialObject, placeholderIn } from '../src/engine/rule-kit.js';
+import { genuinelyClose, partialObject, placeholderIn, testDataFolder } from '../src/engine/rule-kit.js';
+import { isStrongTypo } from '../src/text.js';
 import { createdPods, createdService } from '../src/graph/creators.js';
 import { toObjects } from '../src/load/objects.js';
 import { parseSource } from '../src/load/parse.js';
@@ -36,6 +37,31 @@ describe('the severity contract', () => {
     const text = ROUTE.replace('name: cart', 'name: frontnd').replace('metadata: {name: web, namespace: shop}\nspec: {selector', 'metadata: {name: frontend, namespace: shop}\nspec: {selector');
     const f = lintText(text).findings.filter((x) => x.ruleId === 'route-backend-unknown');
     expect(f.map((x) => [x.severity, x.message.includes('did you mean `frontend`')])).toEqual([['error', true]]);
+  });
+
+  it('takes only a slip of a character or two as proof: a name a third of the way off is a hint, not an error', () => {
+    const far = ROUTE.replace('name: cart', 'name: udp-echo-no-grant').replace('metadata: {name: web, namespace: shop}\nspec: {selector', 'metadata: {name: udp-echo-grant, namespace: shop}\nspec: {selector');
+    const f = lintText(far).findings.filter((x) => x.ruleId === 'route-backend-unknown');
+    expect(f.map((x) => x.severity)).toEqual(['info']);
+    expect(isStrongTypo('frontend', 'frontnd')).toBe(true);
+    expect(isStrongTypo('Frontend', 'frontend')).toBe(true);
+    expect(isStrongTypo('api', 'app')).toBe(false);
+    expect(isStrongTypo('service-simple-app', 'webserver-simple-app')).toBe(false);
+    expect(isStrongTypo('cluster.local', 'cluster.locl')).toBe(true);
+    expect(isStrongTypo('nginx', 'ngnix')).toBe(true);
+    expect(isStrongTypo('orders', 'odrers-v2')).toBe(false);
+  });
+
+  it('makes a finding in a testdata folder info, whatever its rule says, and says why', () => {
+    const bad = 'apiVersion: v1\nkind: Service\nmetadata: {name: Bad_Name}\nspec: {ports: [{port: 80}]}\n';
+    const plain = lintText(bad, 'deploy/svc.yaml').findings.filter((f) => f.severity === 'error');
+    expect(plain.length).toBeGreaterThan(0);
+    const inTestData = lintText(bad, 'test/e2e/testdata/svc.yaml').findings;
+    expect(inTestData.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(inTestData.find((f) => f.ruleId === plain[0]!.ruleId)!.message).toMatch(/`test\/e2e\/testdata\/`, a test-data folder/);
+    expect(testDataFolder('pkg/test_data/x.yaml')).toBe('pkg/test_data/');
+    expect(testDataFolder('pkg/testdatabase/x.yaml')).toBeUndefined();
+    expect(testDataFolder('testdata.yaml')).toBeUndefined();
   });
 
   it('drops the finding when an object of the run creates the Service', () => {

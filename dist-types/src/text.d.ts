@@ -10,3 +10,12 @@ export declare function plural(n: number, word: string, many?: string): string;
 export declare function editDistance(a: string, b: string, max?: number): number;
 /** Close enough to be a typo: a couple of characters, or a third of the word. */
 export declare function isTypo(a: string, b: string): number | undefined;
+/**
+ * A typo strong enough to be evidence on its own (an error rather than a hint): a change of
+ * case, or at most one character in a word of four to seven and two in a longer one. Words
+ * of three characters or fewer are one edit from too many others (`api`, `app`, `web`).
+ * isTypo is looser: good for "did you mean", not for proof.
+ */
+export declare function isStrongTypo(a: string, b: string): boolean;
+/** Edit distance where swapping two neighbours is one edit (`ngnix` for `nginx`): optimal string alignment. */
+export declare function transposedDistance(a: string, b: string): number;

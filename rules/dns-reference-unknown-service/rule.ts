@@ -6,7 +6,7 @@ import type { DnsResolution } from '../../src/types/reference.js';
 import { fqdnOf, resolveHost } from '../../src/graph/dns.js';
 import { getIn } from '../../src/graph/pods.js';
 import { nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
-import { code, editDistance, list } from '../../src/text.js';
+import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 
 function ignored(ignore: string[], host: string): boolean {
@@ -75,7 +75,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
         ...base,
         messageId: 'missing',
         severity: r.namespace === site.namespace ? undefined : 'warning',
-        absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: hint !== '' },
+        absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: here !== undefined || (near !== undefined && isStrongTypo(r.name, near)) || elsewhere.length > 0 },
         data: { ...data, name: code(r.name), namespace: code(r.namespace), hint },
       });
       break;
@@ -91,9 +91,20 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'swapped':
       ctx.report({ ...base, messageId: 'swapped', data: { ...data, suggest: code(`${r.service.object.name}.${r.service.object.namespace}`) } });
       break;
-    case 'wrong-domain':
-      ctx.report({ ...base, messageId: 'wrongDomain', data: { ...data, suffix: code(`.svc.${r.domain}`), domain: code(r.domain), clusterDomain: code(ctx.graph.settings.clusterDomain) } });
+    case 'wrong-domain': {
+      // The cluster's domain is the kubelet's setting, not in the manifests: another domain is
+      // proof of a mistake only when it is a slip of the one configured (`cluster.loca`,
+      // `svc.cluster`) or when the run was told the domain (clusterDomain set to another value).
+      const cd = ctx.graph.settings.clusterDomain;
+      const proven = ctx.graph.settings.clusterDomainGiven === true || cd !== 'cluster.local' || isStrongTypo(r.domain, cd) || cd.startsWith(`${r.domain}.`) || cd.endsWith(`.${r.domain}`);
+      ctx.report({
+        ...base,
+        messageId: proven ? 'wrongDomain' : 'otherDomain',
+        severity: proven ? undefined : 'info',
+        data: { ...data, suffix: code(`.svc.${r.domain}`), domain: code(r.domain), clusterDomain: code(cd) },
+      });
       break;
+    }
     case 'statefulset-pod': {
       const svc = r.serviceName ?? r.statefulSet;
       ctx.report({ ...base, messageId: 'statefulSetPod', data: { ...data, pod: code(r.pod), suggest: code(`${r.pod}.${svc}.${r.namespace}.svc.${ctx.graph.settings.clusterDomain}`) } });
@@ -227,6 +238,7 @@ const rule: Rule = {
       shortElsewhere: '{{ref}} in {{where}} uses the short name {{name}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}',
       swapped: '{{ref}} in {{where}} has the namespace and the Service name swapped: write {{suggest}}',
       wrongDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}}, so the name does not resolve (if your cluster uses {{domain}}, set clusterDomain in .svclint.yaml)',
+      otherDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}} (the default; the files given do not say otherwise): the name resolves only if the cluster uses {{domain}} or a mesh or stub domain serves it; set clusterDomain in .svclint.yaml to make this an error',
       statefulSetPod: '{{ref}} in {{where}} names the StatefulSet pod {{pod}} without its Service; pod DNS names are `<pod>.<service>.<namespace>.svc`: write {{suggest}}',
       podNotHeadless: '{{ref}} in {{where}} names pod {{host}} under Service {{service}}, which is not headless; per-pod DNS names exist only for headless Services',
       port: '{{ref}} in {{where}} uses port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',

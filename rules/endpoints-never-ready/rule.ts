@@ -30,6 +30,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       never: 'this Service will have no ready endpoints: {{reasons}}',
+      parked: 'this Service has no endpoints while {{reasons}}: a workload written with `replicas: 0` is parked on purpose more often than by mistake, and gets endpoints when scaled up (by hand or an autoscaler); if it should serve now, set replicas',
       jobsOnly: 'this Service selects only Job pods ({{reasons}}): it has endpoints only while a job runs',
       jobsServe: 'this Service selects only Job pods ({{reasons}}) whose containers declare its ports: it has endpoints while a job runs, which suits metrics or progress endpoints of the job',
     },
@@ -48,11 +49,13 @@ const rule: Rule = {
       const serves = !blocked && svc.ports.length > 0 && svc.ports.every((p) => p.resolutions.length > 0 && p.resolutions.every((r) => r.containerPort !== undefined || r.declared));
       const first = reasons[0]!;
       const reasonPath = first.rs.find((r) => permanent(r, pnr))?.path ?? first.rs[0]!.path;
+      // `replicas: 0`, written down, says the workload is parked: nothing in the input says it should serve now.
+      const parked = blocked && reasons.every((x) => x.rs.every((r) => r.kind === 'scaled-to-zero' || r.kind === 'job'));
       report({
         object: svc.object,
         path: svc.selectorPath,
-        messageId: blocked ? 'never' : serves ? 'jobsServe' : 'jobsOnly',
-        severity: blocked ? 'error' : serves ? 'info' : 'warning',
+        messageId: parked ? 'parked' : blocked ? 'never' : serves ? 'jobsServe' : 'jobsOnly',
+        severity: parked ? 'info' : blocked ? 'error' : serves ? 'info' : 'warning',
         data: { reasons: list(reasons.map((x) => say(x.t, x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!)), 4) },
         related: reasons.slice(0, 5).map((x) => ({
           object: x.t.owner,

@@ -2,7 +2,7 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { exposes, nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
-import { code } from '../../src/text.js';
+import { code, isStrongTypo } from '../../src/text.js';
 
 interface Backend {
   service: string;
@@ -53,7 +53,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
         object: o,
         path: b.path,
         messageId: 'noService',
-        absent: { what: `Service ${code(b.service)} in namespace ${code(o.namespace)}`, namespace: o.namespace, service: b.service, nearMiss: near !== undefined || sameNameElsewhere(ctx.graph, b.service, o.namespace, o).length > 0 },
+        absent: { what: `Service ${code(b.service)} in namespace ${code(o.namespace)}`, namespace: o.namespace, service: b.service, nearMiss: (near !== undefined && isStrongTypo(b.service, near)) || sameNameElsewhere(ctx.graph, b.service, o.namespace, o).length > 0 },
         data: { service: code(b.service), namespace: code(o.namespace), hint: near ? `; did you mean ${code(near)}?` : '' },
       });
       continue;

@@ -3,7 +3,7 @@ import type { K8sObject } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, where } from '../../src/engine/rule-kit.js';
 import { monitorPorts, sameTree, serviceRefs, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
-import { code, editDistance, list } from '../../src/text.js';
+import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -44,7 +44,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
           object: o,
           path: [...at, 'name'],
           messageId: 'noService',
-          absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: near !== undefined || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
+          absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: (near !== undefined && isStrongTypo(name, near)) || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
           data: { service: code(name), namespace: code(ns), hint: near ? `; did you mean ${code(near)}?` : '' },
         });
         return;

@@ -2,7 +2,7 @@ import { near, where } from '../../src/engine/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { CustomPodSource, PodTemplate, ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
-import { code, editDistance, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
+import { code, isStrongTypo, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
 import { stringMap } from '../../src/graph/pods.js';
 import { workloadKey } from '../../src/graph/index.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../../src/graph/controller-labels.js';
@@ -161,10 +161,10 @@ const rule: Rule = {
           ...base,
           path: wrong ? [...svc.selectorPath, wrong.key] : svc.selectorPath,
           messageId: 'nearMiss',
-          // A label one typo or one renamed key away is evidence, and so is a label the controller of a
+          // A label one typo (isStrongTypo: a character or two, not a third of the word) or one renamed key away is evidence, and so is a label the controller of a
           // template in the run would set otherwise; labels merely shared are not, nor a template
           // in a folder far from the Service (another sample of a collection).
-          absent: { ...absent, nearMiss: near(ranked[0]!.t.owner, o) && ranked[0]!.d.some((x) => (x.kind === 'value' && x.typo !== undefined) || (x.kind === 'key' && (ranked[0]!.t.labels[x.found] === svc.selector[x.key] || editDistance(x.key, x.found) <= 2)) || x.kind === 'controller') },
+          absent: { ...absent, nearMiss: near(ranked[0]!.t.owner, o) && ranked[0]!.d.some((x) => (x.kind === 'value' && isStrongTypo(x.want, x.found)) || (x.kind === 'key' && (ranked[0]!.t.labels[x.found] === svc.selector[x.key] || isStrongTypo(x.key, x.found))) || x.kind === 'controller') },
           data: { selector, namespace, candidates: ranked.map((c) => `${where(c.t)} has ${explain(c.d, c.t.labels)}`).join('; ') },
           related: ranked.map((c) => rel(c.t, `nearest pod template: ${where(c.t)}`)),
         });

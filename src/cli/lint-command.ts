@@ -146,6 +146,7 @@ export async function resolveConfig(io: CliIO, opts: InputOpts): Promise<Config>
   if (opts.clusterDomain) {
     if (!DNS1123_SUBDOMAIN_RE.test(opts.clusterDomain) || opts.clusterDomain.length > 253) throw new ArgumentError(`--cluster-domain '${opts.clusterDomain}' is not a DNS domain (lowercase labels of letters, digits and -, separated by dots)`);
     config.clusterDomain = opts.clusterDomain;
+    config.clusterDomainGiven = true;
   }
   if (opts.completeInput) config.completeInput = true;
   if (opts.kubernetesVersion) config.kubernetesVersion = opts.kubernetesVersion;

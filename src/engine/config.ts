@@ -24,6 +24,8 @@ export interface Config {
   ignore: string[];
   namespace?: string;
   clusterDomain: string;
+  /** clusterDomain was set (config or --cluster-domain), not the default: a name in another domain is then proven wrong. */
+  clusterDomainGiven?: boolean;
   failLevel?: Severity;
   kubernetesVersion: string;
   /** Cluster DNS, the ingress controller and pod CIDRs, for NetworkPolicy. */
@@ -210,7 +212,10 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
   }
   if (Array.isArray(obj.ignore)) cfg.ignore = obj.ignore as string[];
   if (typeof obj.namespace === 'string') cfg.namespace = obj.namespace;
-  if (typeof obj.clusterDomain === 'string') cfg.clusterDomain = obj.clusterDomain;
+  if (typeof obj.clusterDomain === 'string') {
+    cfg.clusterDomain = obj.clusterDomain;
+    cfg.clusterDomainGiven = true;
+  }
   if (typeof obj.failLevel === 'string') cfg.failLevel = obj.failLevel as Severity;
   if (typeof obj.kubernetesVersion === 'string') cfg.kubernetesVersion = obj.kubernetesVersion;
   if (obj.networkPolicy) {

@@ -126,6 +126,8 @@ export function imageNames(t: PodTemplate): Set<string> {
  *   not missing at all, and the report is dropped (`drop`).
  */
 export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string; drop?: boolean } {
+  const testData = graph.settings.live ? undefined : testDataFolder(r.object?.origin?.file.path ?? r.file?.path);
+  if (testData && severity !== 'info') return { severity: 'info', note: `; the file is in ${code(testData)}, a test-data folder: test input, often wrong on purpose` };
   const variants = mixedVariants(graph, r);
   if (variants && severity !== 'info') return { severity: 'info', note: variants };
   const partial = r.object && !graph.settings.live ? partialObject(r.object) : undefined;
@@ -146,6 +148,22 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
     severity: 'info',
     note: `; svclint looked in the ${n} file${n === 1 ? '' : 's'} given: fine if it comes from elsewhere (another chart or repository, an operator, a later step), ${article(severity)} with --complete-input`,
   };
+}
+
+/**
+ * The test-data folder a file is in (`…/testdata/…`, the Go convention the Kubernetes
+ * ecosystem follows: input for tests, never deployed, and often invalid on purpose), judged
+ * on the path below the working folder so a checkout that itself lives under such a folder
+ * is not.
+ */
+export function testDataFolder(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  const abs = path.resolve(file);
+  const cwd = process.cwd();
+  const rel = abs.startsWith(cwd + path.sep) ? abs.slice(cwd.length + 1) : file;
+  const parts = rel.split(/[\\/]/).slice(0, -1);
+  const i = parts.findIndex((p) => /^test[-_]?data$/i.test(p));
+  return i < 0 ? undefined : `${parts.slice(0, i + 1).join('/')}/`;
 }
 
 /**
@@ -244,6 +262,8 @@ function hasPatchDirective(v: unknown, depth: number): boolean {
   return Object.keys(v).some((k) => k === '$patch' || k.startsWith('$setElementOrder/') || k === '$retainKeys') || Object.values(v).some((x) => hasPatchDirective(x, depth + 1));
 }
 
+const IP_PLACEHOLDER = /^(?:[A-Za-z]|[xX]{2,3}|\*)(?:\.(?:[A-Za-z]|[xX]{2,3}|\*)){3}$/;
+
 /** Upper-case words that are real values (protocols, enum members), not placeholders. */
 const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NONE', 'TRUE', 'FALSE', 'NULL', 'ALPN']);
 
@@ -256,6 +276,8 @@ export function placeholderIn(r: RuleReport): string | undefined {
   // The value the finding is about, as written: `targetPort: PORT`.
   const at = r.object && r.path ? getIn(r.object.body, [...r.path]) : undefined;
   if (typeof at === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(at) && at.length >= 4 && !NOT_PLACEHOLDERS.has(at)) return at;
+  // An address written the way documentation writes one: `A.B.C.D`, `x.x.x.x`, `xxx.xxx.xxx.xxx`.
+  if (typeof at === 'string' && IP_PLACEHOLDER.test(at)) return at;
   const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? '', typeof at === 'string' ? `"${at}"` : ''];
   for (const t of texts) {
     const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|\$[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);

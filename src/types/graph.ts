@@ -116,6 +116,8 @@ export interface NetworkPolicySettings {
 
 export interface GraphSettings {
   clusterDomain: string;
+  /** The domain was configured, not defaulted: names in another domain are then proven not to resolve. */
+  clusterDomainGiven?: boolean;
   networkPolicy?: NetworkPolicySettings;
   defaultNamespace: string;
   /** Kubernetes minor version whose API schemas apply, like `1.37`. */

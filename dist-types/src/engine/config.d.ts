@@ -11,6 +11,8 @@ export interface Config {
     ignore: string[];
     namespace?: string;
     clusterDomain: string;
+    /** clusterDomain was set (config or --cluster-domain), not the default: a name in another domain is then proven wrong. */
+    clusterDomainGiven?: boolean;
     failLevel?: Severity;
     kubernetesVersion: string;
     /** Cluster DNS, the ingress controller and pod CIDRs, for NetworkPolicy. */

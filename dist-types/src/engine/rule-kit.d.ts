@@ -71,6 +71,13 @@ export declare function evidenceSeverity(graph: ServiceGraph, complete: boolean,
     drop?: boolean;
 };
 /**
+ * The test-data folder a file is in (`…/testdata/…`, the Go convention the Kubernetes
+ * ecosystem follows: input for tests, never deployed, and often invalid on purpose), judged
+ * on the path below the working folder so a checkout that itself lives under such a folder
+ * is not.
+ */
+export declare function testDataFolder(file: string | undefined): string | undefined;
+/**
  * Why an object reads as a fragment to be merged into another (a strategic-merge patch)
  * rather than an object to apply: `$patch` directives, or an apps/v1 workload with neither
  * a selector nor a container image (the API server requires both).

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-CRM5X3LW.js";import"./chunk-UGQ7BO75.js";import"./chunk-N4NX6XBG.js";import"./chunk-CK5LAIA5.js";import"./chunk-7AFI5WBH.js";import"./chunk-O57BBGLO.js";import"./chunk-BBH5NCOU.js";import"./chunk-KSG5KKCH.js";import"./chunk-3GWTA3ID.js";import"./chunk-FBWSUFHJ.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
