@@ -7,6 +7,7 @@ import { parseSource, toLoadProblems, type ParsedFile } from './load/parse.js';
 import type { ParseResult } from './load/parse-pool.js';
 import { toObjects } from './load/objects.js';
 import { kustomizePatchFiles } from './load/kustomize.js';
+import { placeByGitOps } from './load/gitops.js';
 import { buildGraph } from './graph/index.js';
 import { runRules, runRulesWith } from './engine/engine.js';
 import type { Locator } from './engine/locate-pool.js';
@@ -45,6 +46,8 @@ export function buildFromFiles(input: LintInput): ServiceGraph {
   const defaultNamespace = input.namespace ?? config.namespace ?? 'default';
   const patches = kustomizePatchFiles(parsed);
   const objects = toObjects(patches.size ? parsed.filter((p) => !patches.has(p.file.path)) : parsed, { defaultNamespace });
+  // A Flux Kustomization's targetNamespace or an Argo CD Application's destination decides where a folder lands.
+  if (!input.live) placeByGitOps(objects);
   return buildGraph(objects, { clusterDomain: config.clusterDomain, ...(config.clusterDomainGiven ? { clusterDomainGiven: true } : {}), defaultNamespace, kubernetesVersion: config.kubernetesVersion, live: input.live, ...(config.networkPolicy ? { networkPolicy: config.networkPolicy } : {}) }, problems, input.files);
 }
 

@@ -35,6 +35,8 @@ export interface K8sObject {
   origin?: ObjectOrigin;
   /** A local manifest laid over a live cluster's state (svclint doctor -f): not applied yet. */
   overlay?: boolean;
+  /** The GitOps controller of the run whose namespace this object takes (src/load/gitops.ts). */
+  placedBy?: ObjectRef;
 }
 
 export function refOf(o: K8sObject): ObjectRef {
