@@ -60,6 +60,22 @@ function envNames(env: unknown[]): Set<string> {
   return new Set(env.map((e) => (isRecord(e) ? e.name : undefined)).filter((n): n is string => typeof n === 'string'));
 }
 
+/**
+ * ConfigMap keys that configure a whole mesh or controller: every proxy mounts them, but a
+ * host there is dialled only by the proxies another object selects (Istio's
+ * `extensionProviders` by a CUSTOM AuthorizationPolicy, a tracing provider by Telemetry).
+ * The hosts are still references (a wrong name is still wrong); the readers are not their
+ * clients. A row per configuration.
+ */
+const MESH_WIDE: { name: RegExp; keys: ReadonlySet<string> }[] = [
+  // Istio: the `istio` (or `istio-<revision>`) ConfigMap, `mesh` and `meshNetworks`.
+  { name: /^istio(-[a-z0-9-]+)?$/, keys: new Set(['mesh', 'meshNetworks']) },
+];
+
+export function meshWide(configMap: string, key: string): boolean {
+  return MESH_WIDE.some((m) => m.name.test(configMap) && m.keys.has(key));
+}
+
 /** Every place in the run where a pod reads text that may name a host. */
 export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
   const sites: ReferenceSite[] = [];
@@ -97,8 +113,9 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
     if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1' || !isRecord(o.body.data)) continue;
     const readers = consumers.get(`${o.namespace}/${o.name}`) ?? [];
     for (const [key, value] of Object.entries(o.body.data)) {
-      // A template reads a key through envFrom or a whole volume, or by naming it.
-      const clients = readers.filter((r) => r.keys === 'all' || r.keys.has(key)).map((r) => r.t);
+      // A template reads a key through envFrom or a whole volume, or by naming it; a mesh-wide
+      // configuration names hosts that only some of its readers dial, chosen elsewhere.
+      const clients = meshWide(o.name, key) ? [] : readers.filter((r) => r.keys === 'all' || r.keys.has(key)).map((r) => r.t);
       if (typeof value === 'string') sites.push({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients });
     }
   }

@@ -5,6 +5,7 @@ import type { ReferenceEdge, ReferenceSite } from '../types/reference.js';
  * else the keys of configMapKeyRef env entries and of volume `items`.
  */
 export declare function configMapReads(t: PodTemplate): Map<string, Set<string> | 'all'>;
+export declare function meshWide(configMap: string, key: string): boolean;
 /** Every place in the run where a pod reads text that may name a host. */
 export declare function referenceSites(graph: ServiceGraph): ReferenceSite[];
 /**
