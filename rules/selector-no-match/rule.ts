@@ -29,6 +29,15 @@ function diff(selector: Record<string, string>, t: PodTemplate): Diff[] {
   });
 }
 
+const labelKeys = new WeakMap<PodTemplate, string>();
+
+/** The template's labels as one string, the same for every template with the same labels. */
+function labelKey(t: PodTemplate): string {
+  let k = labelKeys.get(t);
+  if (k === undefined) labelKeys.set(t, (k = JSON.stringify(Object.entries(t.labels).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))));
+  return k;
+}
+
 function score(d: Diff[]): number {
   return d.reduce((s, x) => s + (x.kind === 'equal' ? 1 : x.kind === 'key' || (x.kind === 'value' && x.typo) ? 0.5 : 0), 0);
 }
@@ -70,6 +79,29 @@ const rule: Rule = {
     remediation: 'Make the selector equal to labels of the pod template (spec.template.metadata.labels) of the workload this Service fronts, in the same namespace.',
   },
   check({ graph, report }) {
+    // Per namespace, once per run: its templates by distinct label set (in order of first
+    // appearance, each set's templates one per workload, by id) and those of workloads that are not bare Pods.
+    const groupCache = new Map<string, { sets: { labels: Record<string, string>; templates: PodTemplate[] }[]; workloads: PodTemplate[] }>();
+    const groupsOf = (ns: string, candidates: readonly PodTemplate[]) => {
+      let g = groupCache.get(ns);
+      if (g) return g;
+      const byKey = new Map<string, { labels: Record<string, string>; templates: PodTemplate[] }>();
+      const seenOwners = new Set<string>();
+      for (const t of candidates) {
+        const k = labelKey(t);
+        let set = byKey.get(k);
+        if (!set) byKey.set(k, (set = { labels: t.labels, templates: [] }));
+        const w = workloadKey(t);
+        if (!seenOwners.has(w)) {
+          seenOwners.add(w);
+          set.templates.push(t);
+        }
+      }
+      for (const set of byKey.values()) set.templates.sort((a, b) => a.id - b.id);
+      g = { sets: [...byKey.values()], workloads: candidates.filter((t) => t.owner.kind !== 'Pod') };
+      groupCache.set(ns, g);
+      return g;
+    };
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length > 0) continue;
       const o = svc.object;
@@ -92,7 +124,7 @@ const rule: Rule = {
       const absent = { what: `pods with ${selector} in namespace ${namespace}`, namespace: o.namespace, podLabels: svc.selector };
 
       // The workload's own labels match, but its template's do not: a classic mix-up.
-      const byWorkload = candidates.find((t) => t.owner.kind !== 'Pod' && matches(svc, stringMap((t.owner.body.metadata as Record<string, unknown> | undefined)?.labels)));
+      const byWorkload = groupsOf(o.namespace, candidates).workloads.find((t) => matches(svc, stringMap((t.owner.body.metadata as Record<string, unknown> | undefined)?.labels)));
       if (byWorkload) {
         report({
           ...base,
@@ -146,10 +178,18 @@ const rule: Rule = {
         continue;
       }
 
-      const seenOwners = new Set<string>();
-      const ranked = candidates
-        .filter((t) => !seenOwners.has(workloadKey(t)) && seenOwners.add(workloadKey(t)))
-        .map((t) => ({ t, d: diff(svc.selector, t) }))
+      const groups = groupsOf(o.namespace, candidates);
+      // Pods of one workload share their labels (a live namespace holds a template per pod): each
+      // distinct label set is compared once, and only its first three templates (by id) can be
+      // among the nearest three. A selector on a label a controller sets depends on the template itself.
+      const perTemplate = Object.keys(svc.selector).some((k) => CONTROLLER_LABELS.has(k));
+      const ranked = groups.sets
+        .flatMap((g) => {
+          if (g.templates.length === 0) return [];
+          if (perTemplate) return g.templates.map((t) => ({ t, d: diff(svc.selector, t) }));
+          const d = diff(svc.selector, g.templates[0]!);
+          return g.templates.slice(0, 3).map((t) => ({ t, d }));
+        })
         .map((c) => ({ ...c, s: score(c.d) }))
         .filter((c) => c.s > 0)
         .sort((a, b) => b.s - a.s || a.t.id - b.t.id)
@@ -172,7 +212,7 @@ const rule: Rule = {
       }
       const keys = Object.keys(svc.selector);
       const values = new Set<string>();
-      for (const t of candidates) for (const k of keys) if (t.labels[k] !== undefined) values.add(pair(k, t.labels[k]!));
+      for (const { labels } of groups.sets) for (const k of keys) if (labels[k] !== undefined) values.add(pair(k, labels[k]!));
       report({
         ...base,
         messageId: 'noCandidates',

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { Location } from '../types/finding.js';
 import { locate, toLocation } from './locate.js';
-import { documentKey } from '../load/document.js';
+import { spanOf } from '../load/document.js';
 
 /**
  * Where findings get their positions. A position costs a parse of its document with
@@ -41,7 +41,7 @@ export interface LocateAnswer {
   ranges: ([number, number] | null)[];
 }
 
-type Pending = { origin: ObjectOrigin; path: Path; set: (location: Location) => void };
+type Pending = { origin: ObjectOrigin; path: Path; set: (location: Location) => void; offset: number };
 
 /**
  * Batches whose claim is shared with the thread: each is taken by whoever claims it first,
@@ -71,7 +71,7 @@ class ThreadedLocator implements Locator {
       this.inFlight.delete(answer.id);
       batch.forEach((p, i) => {
         const r = answer.ranges[i];
-        if (r) p.set(toLocation(p.origin.file, p.origin.docRange[0] + r[0], p.origin.docRange[0] + r[1]));
+        if (r) p.set(toLocation(p.origin.file, p.offset + r[0], p.offset + r[1]));
         else inlineLocator.at(p.origin, p.path, p.set);
       });
       this.checkIdle();
@@ -91,13 +91,14 @@ class ThreadedLocator implements Locator {
 
   at(origin: ObjectOrigin, path: Path, set: (location: Location) => void): void {
     if (this.broken || origin.file.rendered) return inlineLocator.at(origin, path, set);
-    const key = documentKey(origin);
+    const span = spanOf(origin);
+    const key = span.key;
     if (!this.sent.has(key)) {
       this.sent.add(key);
-      this.docs.push({ key, text: origin.file.text.slice(origin.docRange[0], origin.docRange[1]) });
+      this.docs.push({ key, text: origin.file.text.slice(span.range[0], span.range[1]) });
     }
-    this.reqs.push({ key, segments: [...origin.base, ...path] });
-    this.pending.push({ origin, path, set });
+    this.reqs.push({ key, segments: [...span.base, ...path] });
+    this.pending.push({ origin, path, set, offset: span.range[0] });
     if (this.reqs.length >= BATCH) this.flush();
   }
 

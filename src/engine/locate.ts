@@ -22,8 +22,8 @@ export function locate(origin: ObjectOrigin, path: Path): Located {
 
 /** The offsets in its file of a path inside an object, or of its nearest existing parent. */
 function locateRange(origin: ObjectOrigin, path: Path): { range: [number, number]; exact: boolean } {
-  const { doc, offset } = documentAt(origin);
-  return rangeInDocument(doc, origin.file.text, offset, [...origin.base, ...path]);
+  const { doc, offset, base } = documentAt(origin);
+  return rangeInDocument(doc, origin.file.text, offset, [...base, ...path]);
 }
 
 /**

@@ -137,6 +137,8 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
   if (placeholder && severity !== 'info') return { severity: 'info', note: `; ${code(placeholder)} looks like a placeholder that a script fills in before the file is applied` };
   const a = r.absent;
   if (!a) return { severity, note: '' };
+  // A live cluster is the whole state: what is absent there is missing, whoever should have made it.
+  if (graph.settings.live) return { severity, note: '' };
   // What a creator of the run makes is there: nothing is missing.
   const creator = a.service !== undefined ? createdService(graph.objects, a.namespace, a.service) : a.podLabels ? createdPods(graph.objects, a.namespace, a.podLabels) : undefined;
   if (creator) return { severity, note: '', drop: true };

@@ -139,10 +139,26 @@ function rowsFor(o: K8sObject): CreatorRow[] {
   return CREATORS.filter((r) => r.group === group && r.kinds.includes(o.kind) && (!r.when || r.when(o)));
 }
 
+const creatorsOf = new WeakMap<readonly K8sObject[], { o: K8sObject; rows: CreatorRow[] }[]>();
+
+/** The objects of a run that create something, with their rows: found once per run, not once per finding. */
+function creatorObjects(objects: readonly K8sObject[]): { o: K8sObject; rows: CreatorRow[] }[] {
+  let list = creatorsOf.get(objects);
+  if (!list) {
+    list = [];
+    for (const o of objects) {
+      const rows = rowsFor(o);
+      if (rows.length) list.push({ o, rows });
+    }
+    creatorsOf.set(objects, list);
+  }
+  return list;
+}
+
 /** Who creates Service `name` in `namespace` out of band, from the objects of the run. */
 export function createdService(objects: readonly K8sObject[], namespace: string, name: string): Creator | undefined {
-  for (const o of objects) {
-    for (const row of rowsFor(o)) {
+  for (const { o, rows } of creatorObjects(objects)) {
+    for (const row of rows) {
       const ns = row.namespace?.(o) ?? o.namespace;
       if (ns !== namespace && !(row.group === 'cert-manager.io' && o.kind === 'ClusterIssuer')) continue;
       const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
@@ -158,8 +174,8 @@ export function createdPods(objects: readonly K8sObject[], namespace: string, se
   if (entries.length === 0) return undefined;
   const covers = (labels: Record<string, string>) => entries.every(([k, v]) => labels[k] === v);
   for (const s of STATIC_PODS) if (s.namespace === namespace && covers(s.labels)) return { by: s.by };
-  for (const o of objects) {
-    for (const row of rowsFor(o)) {
+  for (const { o, rows } of creatorObjects(objects)) {
+    for (const row of rows) {
       if ((row.namespace?.(o) ?? o.namespace) !== namespace) continue;
       const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
       const pods = [...(row.pods ?? []).map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, fill(v, vars)]))), ...(row.podLabels?.(o) ?? [])];

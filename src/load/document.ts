@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { kubernetesTags } from './scalars.js';
-import type { ObjectOrigin } from '../types/object.js';
+import type { ObjectOrigin, Path } from '../types/object.js';
+import { jsonListItems } from './json-items.js';
 import type { SourceFile } from '../types/source.js';
 
 /**
@@ -18,6 +19,35 @@ export interface LocatedDocument {
   doc: Document.Parsed;
   /** Add to the document's node offsets to get offsets in the file. */
   offset: number;
+  /** The path from these nodes' root to the object: origin.base, or nothing when only the object's text was parsed. */
+  base: Path;
+}
+
+/** The text whose nodes give an origin's positions: its document, or only its item of a large JSON List. */
+export interface Span {
+  key: string;
+  range: [number, number];
+  base: Path;
+}
+
+/** From this size a List item is parsed alone (below it, the whole document is as quick). */
+export const ITEM_SPAN_MIN_BYTES = 256 * 1024;
+
+const itemRanges = new WeakMap<SourceFile, Map<number, [number, number][] | null>>();
+
+export function spanOf(origin: ObjectOrigin): Span {
+  const key = documentKey(origin);
+  const [start, end] = origin.docRange;
+  const [first, index] = origin.base;
+  if (origin.base.length === 2 && first === 'items' && typeof index === 'number' && end - start >= ITEM_SPAN_MIN_BYTES) {
+    let byDoc = itemRanges.get(origin.file);
+    if (!byDoc) itemRanges.set(origin.file, (byDoc = new Map()));
+    let items = byDoc.get(origin.docIndex);
+    if (items === undefined) byDoc.set(origin.docIndex, (items = jsonListItems(origin.file.text, start, end) ?? null));
+    const item = items?.[index];
+    if (item) return { key: `${key}:${index}`, range: item, base: [] };
+  }
+  return { key, range: origin.docRange, base: origin.base };
 }
 
 /**
@@ -42,7 +72,7 @@ export class Recent<V> {
 /** Node trees kept for positions, per thread. */
 export const KEEP_DOCUMENTS = 64;
 
-const documents = new Recent<LocatedDocument>(KEEP_DOCUMENTS);
+const documents = new Recent<{ doc: Document.Parsed; offset: number }>(KEEP_DOCUMENTS);
 const fileIds = new WeakMap<SourceFile, number>();
 let nextFileId = 0;
 const lines = new WeakMap<SourceFile, LineCounter>();
@@ -62,10 +92,13 @@ export function documentKey(origin: ObjectOrigin): string {
  * however often they are built.
  */
 export function documentAt(origin: ObjectOrigin): LocatedDocument {
-  return documents.get(documentKey(origin), () => {
-    const [start, end] = origin.docRange;
+  const span = spanOf(origin);
+  // The nodes are kept per span; the path to the object is the origin's own (items of one List share a document).
+  const { doc, offset } = documents.get(span.key, () => {
+    const [start, end] = span.range;
     return { doc: parseDocument(origin.file.text.slice(start, end), PARSE_OPTIONS) as Document.Parsed, offset: start };
   });
+  return { doc, offset, base: span.base };
 }
 
 export function lineCounterOf(file: SourceFile): LineCounter {

@@ -1,6 +1,6 @@
 import { LineCounter, type Document } from 'yaml';
 import { kubernetesTags } from './scalars.js';
-import type { ObjectOrigin } from '../types/object.js';
+import type { ObjectOrigin, Path } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 /**
  * Options every parse of a manifest uses: YAML 1.1 with scalars read as kubectl reads them.
@@ -28,7 +28,18 @@ export interface LocatedDocument {
     doc: Document.Parsed;
     /** Add to the document's node offsets to get offsets in the file. */
     offset: number;
+    /** The path from these nodes' root to the object: origin.base, or nothing when only the object's text was parsed. */
+    base: Path;
 }
+/** The text whose nodes give an origin's positions: its document, or only its item of a large JSON List. */
+export interface Span {
+    key: string;
+    range: [number, number];
+    base: Path;
+}
+/** From this size a List item is parsed alone (below it, the whole document is as quick). */
+export declare const ITEM_SPAN_MIN_BYTES: number;
+export declare function spanOf(origin: ObjectOrigin): Span;
 /**
  * The most recently used of a bounded number of values, made on demand: node trees are
  * many times the size of their text, and findings come document by document, so a few
