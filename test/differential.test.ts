@@ -114,6 +114,15 @@ describe('the value parser reads what the yaml package reads', () => {
     }
   });
 
+  it('over a block scalar whose first line starts with #, an empty nested sequence entry, a null key and a flow key on the next line (cases fast-check found)', () => {
+    for (const text of ['  |\n# x', '    |-\n# c *', '- -\n- x', '\n\n{~}', '{ ~ , a: 1}', '{    \n{"a\n b"}    }']) {
+      expect(parseValues(text), text).toBeUndefined();
+      agree(text);
+    }
+    // A comment after a block scalar's content is not one of them.
+    expect(parseValues('a: |\n  text\n# c\n')).toBeDefined();
+  });
+
   it('reads documents whose special characters are all inside scalars or comments', () => {
     const texts = [
       'spec:\n  description: matches *.example.com & more! what ? means\n  x: 1\n',

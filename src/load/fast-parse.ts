@@ -57,14 +57,25 @@ export function readLenient(text: string): unknown {
 // Block scalars with an explicit indentation indicator (`|1`, `>-2`) too: at the top level
 // js-yaml counts the indicator from column 0, go-yaml and `yaml` from column 1. And what
 // js-yaml accepts but `yaml` does not read the same: `#` right after a flow collection or a
-// quote (not a comment there), collections as keys in flow mappings (`{a:, [b]}`).
+// quote (not a comment there), collections as keys in flow mappings (`{a:, [b]}`, also on
+// the next line), and a null key with no value in a flow mapping (`{~}`).
 //
 // A document's text is first tested as it is; most documents hold none of these characters
 // and are read at once. In the others the characters are mostly inside scalars (`*` in a
 // CRD's description, `&&` in a script) or comments, where they are text: such a document is
 // read with js-yaml's node events, and the pattern is tested again on its structure alone,
 // with every scalar shortened and every comment removed (see structureOf).
-const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:\s|$)|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)|[|>](?:[1-9][-+]?|[-+][1-9])[ ]*(?:#.*)?$|[}\]"']#|[{,][ ]*\[|\{[ ]*\{/m;
+const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:\s|$)|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)|[|>](?:[1-9][-+]?|[-+][1-9])[ ]*(?:#.*)?$|[}\]"']#|[{,]\s*\[|\{\s*\{|[{,]\s*(?:~|null|Null|NULL)\s*[,}]/m;
+
+/**
+ * Shapes the two parsers read differently wherever they stand, so the text as written
+ * decides (the structure pass removes comments, which is what one of them hinges on): a
+ * block scalar that is a document's root, on an indented line or after `---`, whose first
+ * content line starts with `#` (the `yaml` package reads it as content, js-yaml as a
+ * comment that empties the scalar: `  |` then `# x`), and an empty entry of a nested sequence
+ * (`- -` at the end of its line: js-yaml puts the next entry inside it).
+ */
+const READ_DIFFERENTLY = /^(?:[ ]+|---[ ]+)[|>][-+0-9]*[ ]*(?:#.*)?\r?\n(?:[ ]*\r?\n)*[ ]*#|^[ ]*(?:-[ ]+)+-[ ]*(?:#.*)?$/m;
 
 /** A document for the `yaml` package to read, or one js-yaml rejects. */
 const LEAVE = Symbol('leave');
@@ -107,6 +118,7 @@ export function parseValues(text: string): ParsedDocument[] | undefined {
 function readDocument(text: string): unknown {
   const read = jsYaml();
   try {
+    if (READ_DIFFERENTLY.test(text)) return LEAVE;
     if (!LEAVE_TO_YAML.test(text)) return read(text);
     const events = new NodeEvents(text);
     const value = read(text, events.listener);

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-XY6QI52I.js";import"./chunk-CGV5QDTI.js";import"./chunk-LKL2TLIE.js";import"./chunk-5Z6CRIPR.js";import"./chunk-MAVQMOJS.js";import"./chunk-LYM6DBIO.js";import"./chunk-VMIYK4TN.js";import"./chunk-D2K7NKQ6.js";import"./chunk-UKHWR5NN.js";import"./chunk-YGAFMPYX.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
