@@ -98,7 +98,8 @@ function clusterIPs(spec: Record<string, unknown>, ip: unknown, ips: unknown[], 
   if (typeof ip === 'string' && ip !== '') {
     const p = problem(ip);
     if (p) at(['spec', 'clusterIP'], 'clusterIP', { value: code(ip), problem: p });
-    else if (ip === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) at(['spec', 'clusterIP'], 'headlessType', { type: article(type) });
+    // The API server judges clusterIPs[0] (clusterIP is copied there when clusterIPs is not written).
+    else if (ip === 'None' && (type === 'NodePort' || type === 'LoadBalancer')) at(ips[0] === ip ? ['spec', 'clusterIPs', 0] : ['spec', 'clusterIP'], 'headlessType', { type: article(type) });
     if (ips.length && ips[0] !== ip) at(['spec', 'clusterIPs'], 'clusterIPsFirst', { value: code(JSON.stringify(ips)), clusterIP: code(ip) });
   } else if (ips.length) {
     at(['spec', 'clusterIPs'], 'clusterIPsAlone', { value: code(JSON.stringify(ips)) }, 'Set clusterIP to the first entry of clusterIPs, or remove clusterIPs.');
