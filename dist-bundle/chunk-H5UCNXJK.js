@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-CM4BBO3M.js";import"./chunk-47KR4R6L.js";import"./chunk-4PRJBZS2.js";import"./chunk-563RUG4R.js";import"./chunk-MAVQMOJS.js";import"./chunk-ET65FLCX.js";import"./chunk-Y56MBQF4.js";import"./chunk-D2K7NKQ6.js";import"./chunk-3GWTA3ID.js";import"./chunk-FBWSUFHJ.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};

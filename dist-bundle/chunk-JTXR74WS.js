@@ -1,0 +1,2 @@
+import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
+import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-ZUCKN3B5.js";import"./chunk-3UUNLPKW.js";import"./chunk-6HWGY644.js";import"./chunk-A2BA57JH.js";import"./chunk-KQ3TFKHA.js";import"./chunk-ET65FLCX.js";import"./chunk-Y56MBQF4.js";import"./chunk-D2K7NKQ6.js";import"./chunk-3GWTA3ID.js";import"./chunk-FBWSUFHJ.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
