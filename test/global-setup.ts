@@ -18,6 +18,7 @@ export const TOOLS: Record<string, { script: string; what: string }> = {
   'control-plane': { script: 'control-plane.sh', what: 'kube-apiserver, kube-controller-manager and etcd (doctor tests)' },
   'apiserver-1.20': { script: 'apiserver-1.20.sh', what: 'kube-apiserver 1.20 (the v1 Endpoints fallback test)' },
   'netpol-analyzer': { script: 'netpol-analyzer.sh', what: 'netpol-analyzer (the NetworkPolicy differential test)' },
+  coredns: { script: 'coredns.sh', what: 'CoreDNS (the cluster DNS differential test)' },
 };
 
 /** The tools a test file declares with `// tools: a, b`. */

@@ -20,6 +20,7 @@ describe('test files declare the tools they run (the global setup builds only th
       if (/from '\.\/cluster\/controlplane\.js'/.test(t)) out.push('control-plane');
       if (/apiserver-1\.20\.sh/.test(t)) out.push('apiserver-1.20');
       if (/netpol-analyzer\.sh/.test(t)) out.push('netpol-analyzer');
+      if (/coredns\.sh/.test(t)) out.push('coredns');
       if (/fixtures\/helm/.test(t)) out.push('helm');
       return out;
     };

@@ -1,4 +1,4 @@
-import type { PodTemplate, ServiceGraph } from '../types/graph.js';
+import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { DnsResolution, PodResolver } from '../types/reference.js';
 import { getIn } from './pods.js';
 import { statefulSetOrdinals } from './controller-labels.js';
@@ -169,7 +169,16 @@ function podName(graph: ServiceGraph, host: string, svcName: string, ns: string)
   if (graph.servicesIn(ns).length === 0) return { kind: 'unknown' };
   const svc = graph.service(ns, svcName);
   if (!svc) return { kind: 'missing', name: svcName, namespace: ns, form: 'fqdn' };
-  if (!svc.headless) return { kind: 'pod-not-headless', service: svc, host };
+  const r = podRecord(graph, svc, host, svcName, ns, !svc.headless);
+  // The DNS specification defines per-pod names for headless Services only, but CoreDNS's
+  // kubernetes plugin answers `<endpoint>.<svc>` for the endpoints of any Service but an
+  // ExternalName one: a name that an endpoint of a ClusterIP Service would have resolves too.
+  if (svc.headless || (r.kind === 'pod' && svc.type !== 'ExternalName')) return r;
+  return { kind: 'pod-not-headless', service: svc, host };
+}
+
+/** With `proven`, a name is a pod's only when the run shows an endpoint that has it. */
+function podRecord(graph: ServiceGraph, svc: ServiceNode, host: string, svcName: string, ns: string, proven: boolean): DnsResolution {
   const ok: DnsResolution = { kind: 'pod', service: svc, namespace: ns, host };
   if (DASHED_IP.test(host)) return ok;
   const sts = statefulSetOf(graph, ns, host);
@@ -183,10 +192,12 @@ function podName(graph: ServiceGraph, host: string, svcName: string, ns: string)
     return ok;
   }
   const byHostname = names(graph).hostnames.get(`${ns}/${svcName}`) ?? [];
-  if (byHostname.some((t) => getIn(t.owner.body, [...t.path, 'spec', 'hostname']) === host)) return ok;
+  // Only a pod the Service selects becomes its endpoint, with that hostname.
+  const selected = (t: PodTemplate) => svc.mode !== 'selector' || svc.backends.includes(t);
+  if (byHostname.some((t) => getIn(t.owner.body, [...t.path, 'spec', 'hostname']) === host && selected(t))) return ok;
   // Judge only when every selected pod's DNS name is known to the run.
   const knownNames = svc.backends.map((t) => podNamesOf(t, svcName));
-  if (svc.backends.length === 0 || knownNames.some((n) => n === undefined)) return ok;
+  if (svc.backends.length === 0 || knownNames.some((n) => n === undefined)) return proven ? { kind: 'unknown' } : ok;
   const noHostname = svc.backends.find((t) => getIn(t.owner.body, [...t.path, 'spec', 'subdomain']) === svcName && !getIn(t.owner.body, [...t.path, 'spec', 'hostname']));
   return { kind: 'pod-unknown', service: svc, host, known: [...new Set(knownNames.flat() as string[])], ...(noHostname ? { noHostname } : {}) };
 }
