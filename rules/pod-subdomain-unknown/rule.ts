@@ -6,13 +6,14 @@ import { code } from '../../src/text.js';
 const rule: Rule = {
   meta: {
     id: 'pod-subdomain-unknown',
-    description: 'A pod subdomain that names no headless Service selecting the pod, so the pod\'s hostname.subdomain DNS name does not exist.',
+    description: 'A pod subdomain that names no Service selecting the pod (or an ExternalName one), so the pod\'s hostname.subdomain DNS name does not exist; one that is not headless relies on CoreDNS.',
     category: 'dns',
     severity: 'error',
     messages: {
       missing: 'the pods of {{workload}} set subdomain {{subdomain}}, but there is no Service {{subdomain}} in namespace {{namespace}} among the linted files; {{example}} will not resolve',
-      notHeadless: 'the pods of {{workload}} set subdomain {{subdomain}}, but Service {{subdomain}} is not headless; {{example}} exists only for a headless Service',
-      notSelecting: 'the pods of {{workload}} set subdomain {{subdomain}}, but headless Service {{subdomain}} does not select them; {{example}} exists only for pods the Service selects',
+      externalName: 'the pods of {{workload}} set subdomain {{subdomain}}, but Service {{subdomain}} is an ExternalName Service, which has no endpoints; {{example}} does not exist',
+      clusterIP: 'the pods of {{workload}} set subdomain {{subdomain}}, and Service {{subdomain}} selects them but is not headless: CoreDNS answers {{example}} for its endpoints all the same, but the Kubernetes DNS specification promises per-pod names only for a headless Service, and another cluster DNS may not answer it',
+      notSelecting: 'the pods of {{workload}} set subdomain {{subdomain}}, but Service {{subdomain}} does not select them; {{example}} exists only for pods the Service selects (they are its endpoints)',
     },
     remediation: 'Create a headless Service (clusterIP: None) named like the subdomain, in the same namespace, whose selector matches these pods.',
   },
@@ -31,7 +32,10 @@ const rule: Rule = {
       const path = [...specPath, 'subdomain'];
       const r = podDnsService(graph, t, sub);
       if (r.problem === 'missing') report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning' });
-      else if (r.problem === 'notHeadless') report({ object: t.owner, path, messageId: 'notHeadless', data, related: [{ object: r.service.object, path: ['spec'], message: `Service ${t.namespace}/${sub}` }] });
+      else if (r.problem === 'notHeadless') {
+        const external = r.service.mode === 'external-name';
+        report({ object: t.owner, path, messageId: external ? 'externalName' : 'clusterIP', severity: external ? undefined : 'info', data, related: [{ object: r.service.object, path: ['spec'], message: `Service ${t.namespace}/${sub}` }] });
+      }
       else if (r.problem === 'notSelecting') report({ object: t.owner, path, messageId: 'notSelecting', data, related: [{ object: r.service.object, path: r.service.selectorPath, message: `selector of Service ${t.namespace}/${sub}` }] });
     }
   },

@@ -12,7 +12,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       missing: '{{workload}} names {{service}} as its serviceName, but there is no Service {{service}} in namespace {{namespace}} among the linted files; its pods get no DNS names like {{example}}',
-      notHeadless: '{{workload}} names {{service}} as its serviceName, but that Service is not headless (clusterIP: {{clusterIP}}); per-pod DNS names like {{example}} exist only for a headless Service{{dialled}}',
+      notHeadless: '{{workload}} names {{service}} as its serviceName, but that Service is not headless (clusterIP: {{clusterIP}}); the Kubernetes DNS specification promises per-pod names like {{example}} only for a headless Service (CoreDNS answers them for the endpoints of a selecting Service too; another cluster DNS may not){{dialled}}',
       notSelecting: '{{workload}} names {{service}} as its serviceName, but that headless Service does not select its pods (selector {{selector}}); per-pod DNS names like {{example}} exist only for pods the Service selects',
     },
     remediation: 'Point serviceName at a headless Service (clusterIP: None) in the same namespace whose selector matches the StatefulSet\'s pod template.',

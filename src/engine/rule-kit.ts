@@ -95,8 +95,11 @@ export function podDnsService(graph: ServiceGraph, t: PodTemplate, name: string)
   | { problem: undefined; service: ServiceNode } {
   const service = graph.service(t.namespace, name);
   if (!service) return { problem: 'missing' };
-  if (!service.headless) return { problem: 'notHeadless', service };
+  // An ExternalName Service has no endpoints; a Service that does not select the pods gives them
+  // none (checked before headlessness: CoreDNS answers per-pod names of any Service's endpoints).
+  if (service.mode === 'external-name') return { problem: 'notHeadless', service };
   if (service.mode === 'selector' && !selectsTemplate(service, t)) return { problem: 'notSelecting', service };
+  if (!service.headless) return { problem: 'notHeadless', service };
   return { problem: undefined, service };
 }
 
