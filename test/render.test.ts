@@ -1,9 +1,9 @@
 // tools: helm
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempTree } from './helpers.js';
+import { cli, ROOT, tempTree } from './helpers.js';
 import { planRender } from '../src/load/discover.js';
 
 const json = (args: string[], env?: Record<string, string>) => {
@@ -119,5 +119,68 @@ describe('kustomizations', () => {
     expect(plan.charts).toEqual([path.join(d, 'chart')]);
     expect(plan.kustomizations).toEqual([path.join(d, 'k/dev'), path.join(d, 'k/prod')]);
     expect(plan.raw).toEqual([path.join(d, 'plain/svc.yaml')]);
+  });
+});
+
+/** kubectl behind a script that counts its runs, so a test can tell a cached render from a real one. */
+function countingKubectl(dir: string, tool = 'kubectl'): { env: Record<string, string>; runs: () => number } {
+  const real = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, tool)).find((p) => existsSync(p)) ?? tool;
+  const log = path.join(dir, `${tool}-runs.log`);
+  const bin = path.join(dir, tool);
+  writeFileSync(bin, `#!/bin/sh\necho run >> '${log}'\nexec '${real}' "$@"\n`);
+  chmodSync(bin, 0o755);
+  return {
+    env: { [tool === 'helm' ? 'SVCLINT_HELM' : 'SVCLINT_KUBECTL']: bin, XDG_CACHE_HOME: path.join(dir, 'cache'), PATH: `${path.dirname(real)}:/usr/bin:/bin` },
+    runs: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0),
+  };
+}
+
+const findings = (r: { stdout: string }) => (JSON.parse(r.stdout) as { findings: unknown[] }).findings;
+
+describe('the render cache (--cache)', () => {
+  it('renders an unchanged kustomization once, with the same findings; a change in a base it builds on, outside its folder, renders it again', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'svclint-render-cache-'));
+    const tree = path.join(dir, 'k');
+    cpSync(path.join(ROOT, 'fixtures', 'kustomize'), tree, { recursive: true });
+    const k = countingKubectl(dir);
+    const run = (cache: boolean) => cli(['overlays/prod', '-f', 'json', ...(cache ? ['--cache'] : [])], { cwd: tree, env: k.env });
+    const plain = run(false);
+    expect(k.runs()).toBe(1);
+    const first = run(true);
+    const second = run(true);
+    expect(k.runs()).toBe(2); // the second cached run rendered nothing
+    expect(findings(first)).toEqual(findings(plain));
+    expect(findings(second)).toEqual(findings(plain));
+    // The overlay's folder is unchanged, but the base's Service (../../base) now targets another port.
+    const svc = path.join(tree, 'base', 'service.yaml');
+    writeFileSync(svc, readFileSync(svc, 'utf8').replace(/targetPort: \S+/, 'targetPort: 9999'));
+    const changed = run(true);
+    expect(k.runs()).toBe(3);
+    expect(findings(changed)).toEqual(findings(run(false)));
+    expect(findings(changed)).not.toEqual(findings(plain));
+  });
+
+  it('never keeps a render that may read what it cannot hash (a remote resource), nor a failed one', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'svclint-render-cache-'));
+    const tree = path.join(dir, 'k');
+    cpSync(path.join(ROOT, 'fixtures', 'kustomize'), tree, { recursive: true });
+    const k = countingKubectl(dir);
+    // A remote base: kubectl cannot fetch it offline, so the render fails; neither the failure nor the folder is kept.
+    writeFileSync(path.join(tree, 'overlays', 'prod', 'kustomization.yaml'), 'namespace: prod\nresources:\n  - https://example.invalid/base?ref=v1\n');
+    cli(['overlays/prod', '-f', 'json', '--cache'], { cwd: tree, env: k.env });
+    cli(['overlays/prod', '-f', 'json', '--cache'], { cwd: tree, env: k.env });
+    expect(k.runs()).toBe(2);
+  });
+
+  it('renders an unchanged chart once; other values render it again', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'svclint-render-cache-'));
+    const h = countingKubectl(dir, 'helm');
+    const run = (...extra: string[]) => cli(['fixtures/helm', '-f', 'json', '--cache', ...extra], { env: h.env });
+    const first = run();
+    expect(findings(run())).toEqual(findings(first));
+    expect(h.runs()).toBe(1);
+    const broken = run('--helm-values', 'fixtures/helm/shop/values-broken.yaml');
+    expect(h.runs()).toBe(2);
+    expect(findings(broken)).not.toEqual(findings(first));
   });
 });

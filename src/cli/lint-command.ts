@@ -6,6 +6,7 @@ import { lint, lintWith, type LintResult } from '../lint.js';
 import { threadedLocator } from '../engine/locate-pool.js';
 import { parseAll, type ParseResult } from '../load/parse-pool.js';
 import { openParseCache, parseAllCached } from '../load/cache.js';
+import { openRenderCache } from '../load/render-cache.js';
 import { defaultConfig, DNS1123_SUBDOMAIN_RE, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
 import { format, FORMATS, countBySeverity, type Format, type Summary } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
@@ -110,7 +111,7 @@ export function commonInputOptions(cmd: Command): Command {
     .option('--stdin-filename <name>', 'the file name to show for input read from - (stdin)')
     .option('--complete-input', 'the inputs hold every manifest of the namespaces they deploy: a missing Service or pod is an error, not info (default: config completeInput, else off)')
     .option('--max-input-bytes <size>', 'stop with exit code 2 when the inputs are larger than this in total (default: config, else 512MiB)', sizeOption)
-    .option('--cache', "keep parsed files in the user's cache folder ($XDG_CACHE_HOME/svclint or ~/.cache/svclint) to make the next run faster")
+    .option('--cache', "keep parsed files and Helm/kustomize renders in the user's cache folder ($XDG_CACHE_HOME/svclint or ~/.cache/svclint) to make the next run faster")
     .option('--no-error-on-unmatched-pattern', 'no error when a glob matches no file or the inputs hold no Kubernetes object (CI that lints changed files)')
     .addOption(new Option('--kubernetes-version <version>', `Kubernetes version whose API schemas apply (default: config, else ${DEFAULT_KUBERNETES_VERSION})`).choices([...KUBERNETES_VERSIONS]));
 }
@@ -230,7 +231,7 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
   checkOutputFiles(outputs, named, io.cwd);
   if (opts.render !== false) checkRenderOptions(opts, io.cwd);
   const roots = paths.length ? paths : ['.'];
-  const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace };
+  const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace, ...(opts.cache ? { cache: openRenderCache(io.env) } : {}) };
   const found = await discover(roots, {
     cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, ignorePatterns: opts.ignorePattern, ignoreFiles: ['.svclintignore'], gitignore: opts.gitignore !== false,
     readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes, allowUnmatchedGlobs: opts.errorOnUnmatchedPattern === false,

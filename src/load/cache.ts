@@ -75,8 +75,9 @@ export class ParseCache {
     readonly dir: string | undefined,
     readonly maxBytes = DEFAULT_CACHE_MAX_BYTES,
     private readonly now = Date.now(),
+    fileName = CACHE_FILE,
   ) {
-    this.file = dir ? path.join(dir, CACHE_FILE) : undefined;
+    this.file = dir ? path.join(dir, fileName) : undefined;
     if (this.file) this.read(this.file);
   }
 
@@ -109,13 +110,18 @@ export class ParseCache {
   }
 
   get(key: string): ParseResult | undefined {
+    return this.getChecked(key, (v): v is ParseResult => typeof v === 'object' && v !== null && Array.isArray((v as ParseResult).docs) && Array.isArray((v as ParseResult).problems));
+  }
+
+  /** An entry whose checksum holds and whose value passes `valid`; any other is dropped. */
+  getChecked<T>(key: string, valid: (v: unknown) => v is T): T | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    let value: ParseResult | undefined;
+    let value: T | undefined;
     if (sum(key, e.json) === e.sum) {
       try {
-        const v = JSON.parse(e.json) as ParseResult;
-        if (v && Array.isArray(v.docs) && Array.isArray(v.problems)) value = v;
+        const v: unknown = JSON.parse(e.json);
+        if (valid(v)) value = v;
       } catch {
         // not what we wrote: dropped below
       }
@@ -133,7 +139,11 @@ export class ParseCache {
   }
 
   set(key: string, result: ParseResult): void {
-    const json = exactJson(result);
+    this.setJson(key, exactJson(result));
+  }
+
+  /** Keeps a JSON text (plain strings and numbers only, so exact) under a key. */
+  setJson(key: string, json: string | undefined): void {
     if (json === undefined || json.includes('\n')) return; // JSON.stringify never writes a raw newline; kept as a guard
     this.entries.set(key, { t: this.now, sum: sum(key, json), json });
     this.changed = true;

@@ -207,6 +207,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
         for (const dir of plan.charts) otherReads.push({ path: dir, what: 'the Helm chart', folder: true });
         for (const dir of plan.kustomizations) otherReads.push({ path: dir, what: 'the kustomization', folder: true });
         for (const r of await renderAll(plan.charts, plan.kustomizations, (dir) => displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd)) rendered(r);
+        opts.render?.cache?.save();
       }
     } else if (st) {
       add(abs); // an explicitly named file is read whatever its extension or type (a pipe from <(...))

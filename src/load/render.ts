@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
+import { chartKey, kustomizationKey, type RenderCache } from './render-cache.js';
 
 export interface RenderOptions {
   /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -16,6 +17,18 @@ export interface RenderOptions {
   helm?: string;
   kubectl?: string;
   timeoutMs?: number;
+  /** Renders kept between runs (--cache, the hook): src/load/render-cache.ts. */
+  cache?: RenderCache;
+}
+
+/** A render from the cache when its key is known and kept there, else run (and kept when it succeeds). */
+async function cachedExec(cache: RenderCache | undefined, key: () => string | undefined, cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  const k = cache ? key() : undefined;
+  const hit = k !== undefined ? cache!.get(k) : undefined;
+  if (hit !== undefined) return { code: 0, stdout: hit, stderr: '' };
+  const r = await exec(cmd, args, cwd, timeout);
+  if (k !== undefined && r.code === 0) cache!.set(k, r.stdout);
+  return r;
 }
 
 export interface Rendered {
@@ -121,7 +134,8 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   if (opts.namespace) args.push('--namespace', opts.namespace);
   for (const v of opts.helmValues ?? []) args.push('--values', path.resolve(cwd, v));
   for (const s of opts.helmSet ?? []) args.push('--set', s);
-  const r = await exec(helm, args, cwd, opts.timeoutMs ?? 120_000);
+  const values = (opts.helmValues ?? []).map((v) => path.resolve(cwd, v));
+  const r = await cachedExec(opts.cache, () => chartKey(dir, helm, args, values), helm, args, cwd, opts.timeoutMs ?? 120_000);
   if (r.code !== 0) {
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
     return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })] };
@@ -252,7 +266,7 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
   const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? findOnPath('kubectl');
   const [cmd, args] = kustomize ? [kustomize, ['build', dir]] : kubectl ? [kubectl, ['kustomize', dir]] : [undefined, []];
   if (!cmd) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
-  const r = await exec(cmd, args as string[], cwd, opts.timeoutMs ?? 120_000);
+  const r = await cachedExec(opts.cache, () => kustomizationKey(dir, file, cmd, args as string[]), cmd, args as string[], cwd, opts.timeoutMs ?? 120_000);
   if (r.code !== 0) {
     const tool = kustomize ? 'kustomize build' : 'kubectl kustomize';
     return { files: [], problems: [problem(shownFile, 'failed', { tool, command: `\`${tool} ${shown}\``, reason: stderrText(r.stderr) })] };

@@ -1,5 +1,6 @@
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
+import { type RenderCache } from './render-cache.js';
 export interface RenderOptions {
     /** Values files and --set pairs for every chart (paths relative to the working directory). */
     helmValues?: string[];
@@ -10,6 +11,8 @@ export interface RenderOptions {
     helm?: string;
     kubectl?: string;
     timeoutMs?: number;
+    /** Renders kept between runs (--cache, the hook): src/load/render-cache.ts. */
+    cache?: RenderCache;
 }
 export interface Rendered {
     files: SourceFile[];

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-SD7FAN3J.js";import"./chunk-4AYQK2OV.js";import"./chunk-YMLTQDHA.js";import"./chunk-RNTIQMGH.js";import"./chunk-KQ3TFKHA.js";import"./chunk-U4Z2IF5H.js";import"./chunk-6IAG4IVY.js";import"./chunk-D2K7NKQ6.js";import"./chunk-UKHWR5NN.js";import"./chunk-YGAFMPYX.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};

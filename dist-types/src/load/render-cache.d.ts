@@ -1,0 +1,37 @@
+import { ParseCache } from './cache.js';
+/**
+ * A cache of renders (`--cache`, always on in the pre-commit hook): `helm template` and
+ * `kustomize build` output, keyed by everything the renderer reads, so that a folder whose
+ * inputs did not change is not rendered again (the hook renders HEAD's tree beside the
+ * working tree: most folders are the same in both).
+ *
+ * The key is a hash of the renderer (its executable's path, size and time), its arguments
+ * other than the folder, and the name and content of every file the render can read,
+ * relative to the folder, so the same folder in another checkout has the same key:
+ * - a chart: every file under the chart folder (templates, values, charts/, the lock file),
+ *   plus local `file://` dependencies and the values files given;
+ * - a kustomization: its kustomization file and every file it names (resources, patches,
+ *   generators' files and env files, replacements, openapi, configurations, CRDs), through
+ *   every base and component it names, recursively.
+ * A render that may read anything else gets no key and is not cached: a remote resource
+ * (`https://`, `github.com/...`, `?ref=`), Helm charts inflated by kustomize, a field this
+ * list does not know, a folder over MAX_FILES files or MAX_BYTES. Only successful renders
+ * are kept; a failure runs again, with its message as it is then.
+ */
+export declare const RENDER_CACHE_FILE = "render-cache.v1";
+export declare const RENDER_CACHE_MAX_BYTES: number;
+export declare class RenderCache {
+    private readonly store;
+    hits: number;
+    misses: number;
+    constructor(store: ParseCache);
+    get(key: string): string | undefined;
+    set(key: string, stdout: string): void;
+    save(): void;
+}
+/** The render cache of this environment, one per process (the hook's two loads share it). */
+export declare function openRenderCache(env: NodeJS.ProcessEnv): RenderCache;
+/** The cache key of `kustomize build DIR` (undefined: do not cache). */
+export declare function kustomizationKey(dir: string, file: string, tool: string, args: string[]): string | undefined;
+/** The cache key of `helm template` of a chart folder (undefined: do not cache). */
+export declare function chartKey(dir: string, tool: string, args: string[], valuesFiles: string[]): string | undefined;
