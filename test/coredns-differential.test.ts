@@ -422,7 +422,9 @@ async function compareWorld(w: World, prefix: string, result: Result): Promise<v
     }
     // Documented (rules/dns-reference-unknown-service/README.md, "Against CoreDNS"): the rule
     // judges names, not readiness; a headless Service without ready endpoints is
-    // service-no-ready-endpoints' finding.
+    // service-no-ready-endpoints' finding. CoreDNS has no record for it, so the resolver goes
+    // on: to NXDOMAIN, or to a Service of that name under a later search entry (a dnsConfig
+    // search of another namespace; a random seed found one).
     // Likewise documented there: a dashed-IP per-pod name is taken on trust (the run does not
     // check which pod has which IP, nor that the pod has no hostname of its own).
     const target = /^(?:service|pod):([^/]+\/[^/]+)/.exec(allowed[0]!)?.[1];
@@ -431,7 +433,7 @@ async function compareWorld(w: World, prefix: string, result: Result): Promise<v
     // finds no such port under the first search entry goes on to the next, which may hold
     // a Service of that name with the port (a dnsConfig search entry of another namespace).
     const srvOn = m && (mine.kind === 'service' || mine.kind === 'pod') && /^(service|pod):/.test(real.cls) && !real.cls.includes(`:${mine.service.object.namespace}/${mine.service.object.name}`);
-    if ((target && ((empty.has(target) && NOT_IN_CLUSTER.includes(real.cls)) || (dashed && !allowed.includes(real.cls)))) || srvOn) {
+    if ((target && (empty.has(target) || (dashed && !allowed.includes(real.cls)))) || srvOn) {
       result.excluded++;
       return;
     }
@@ -520,7 +522,8 @@ describe('cluster DNS names against CoreDNS v1.12.4 (kubernetes plugin, real API
   }, 600_000);
 
   it('agrees on generated names from a random seed (time-boxed)', async () => {
-    const seed = Date.now() % 1_000_000;
+    // SVCLINT_SEED=N reruns the seed a failure printed.
+    const seed = Number(process.env.SVCLINT_SEED ?? Date.now() % 1_000_000);
     const worlds = fc.sample(world, { seed, numRuns: 20 });
     const result: Result = { compared: 0, undecided: 0, excluded: 0, disagreements: [], classes: new Map(), kinds: new Map(), claims: new Map() };
     const until = Date.now() + 30_000;
