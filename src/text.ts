@@ -53,15 +53,16 @@ export function isTypo(a: string, b: string): number | undefined {
 
 /**
  * A typo strong enough to be evidence on its own (an error rather than a hint): a change of
- * case, or at most one character in a word of four to seven and two in a longer one. Words
- * of three characters or fewer are one edit from too many others (`api`, `app`, `web`).
- * isTypo is looser: good for "did you mean", not for proof.
+ * case, or at most one character (swapping two neighbours counts one) in a word of three to
+ * seven and two in a longer one; a word of one or two characters only by case. isTypo is
+ * looser (a third of the word): good for "did you mean", not for proof.
  */
 export function isStrongTypo(a: string, b: string): boolean {
   if (a === b) return false;
   if (a.toLowerCase() === b.toLowerCase()) return true;
-  const limit = Math.min(2, Math.floor(Math.max(a.length, b.length) / 4));
-  if (limit === 0) return false;
+  const longest = Math.max(a.length, b.length);
+  if (longest < 3) return false;
+  const limit = Math.max(1, Math.min(2, Math.floor(longest / 4)));
   return transposedDistance(a.toLowerCase(), b.toLowerCase()) <= limit;
 }
 

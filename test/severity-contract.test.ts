@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lintText } from '../src/lint.js';
+import { lint, lintText } from '../src/lint.js';
 import { defaultConfig } from '../src/engine/config.js';
 import { fingerprint } from '../src/engine/fingerprint.js';
 import { genuinelyClose, partialObject, placeholderIn, testDataFolder } from '../src/engine/rule-kit.js';
@@ -45,7 +45,9 @@ describe('the severity contract', () => {
     expect(f.map((x) => x.severity)).toEqual(['info']);
     expect(isStrongTypo('frontend', 'frontnd')).toBe(true);
     expect(isStrongTypo('Frontend', 'frontend')).toBe(true);
-    expect(isStrongTypo('api', 'app')).toBe(false);
+    expect(isStrongTypo('api', 'apx')).toBe(true);
+    expect(isStrongTypo('db', 'dc')).toBe(false);
+    expect(isStrongTypo('web', 'wbe')).toBe(true);
     expect(isStrongTypo('service-simple-app', 'webserver-simple-app')).toBe(false);
     expect(isStrongTypo('cluster.local', 'cluster.locl')).toBe(true);
     expect(isStrongTypo('nginx', 'ngnix')).toBe(true);
@@ -56,9 +58,14 @@ describe('the severity contract', () => {
     const bad = 'apiVersion: v1\nkind: Service\nmetadata: {name: Bad_Name}\nspec: {ports: [{port: 80}]}\n';
     const plain = lintText(bad, 'deploy/svc.yaml').findings.filter((f) => f.severity === 'error');
     expect(plain.length).toBeGreaterThan(0);
-    const inTestData = lintText(bad, 'test/e2e/testdata/svc.yaml').findings;
+    // Swept up with the rest of a repository, test data is info...
+    const files = [{ path: 'deploy/ok.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n' }, { path: 'test/e2e/testdata/svc.yaml', text: bad }];
+    const inTestData = lint({ files }).findings.filter((f) => f.location?.file === 'test/e2e/testdata/svc.yaml');
+    expect(inTestData.length).toBeGreaterThan(0);
     expect(inTestData.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(inTestData.find((f) => f.ruleId === plain[0]!.ruleId)!.message).toMatch(/`test\/e2e\/testdata\/`, a test-data folder/);
+    // ...but asked for on its own (every file of the run in test data), it is judged as any input.
+    expect(lintText(bad, 'testdata/case-1/svc.yaml').findings.filter((f) => f.severity === 'error').map((f) => f.ruleId)).toEqual(plain.map((f) => f.ruleId));
     expect(testDataFolder('pkg/test_data/x.yaml')).toBe('pkg/test_data/');
     expect(testDataFolder('pkg/testdatabase/x.yaml')).toBeUndefined();
     expect(testDataFolder('testdata.yaml')).toBeUndefined();

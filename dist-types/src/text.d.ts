@@ -12,9 +12,9 @@ export declare function editDistance(a: string, b: string, max?: number): number
 export declare function isTypo(a: string, b: string): number | undefined;
 /**
  * A typo strong enough to be evidence on its own (an error rather than a hint): a change of
- * case, or at most one character in a word of four to seven and two in a longer one. Words
- * of three characters or fewer are one edit from too many others (`api`, `app`, `web`).
- * isTypo is looser: good for "did you mean", not for proof.
+ * case, or at most one character (swapping two neighbours counts one) in a word of three to
+ * seven and two in a longer one; a word of one or two characters only by case. isTypo is
+ * looser (a third of the word): good for "did you mean", not for proof.
  */
 export declare function isStrongTypo(a: string, b: string): boolean;
 /** Edit distance where swapping two neighbours is one edit (`ngnix` for `nginx`): optimal string alignment. */

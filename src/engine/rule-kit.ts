@@ -129,7 +129,7 @@ export function imageNames(t: PodTemplate): Set<string> {
  *   not missing at all, and the report is dropped (`drop`).
  */
 export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string; drop?: boolean } {
-  const testData = graph.settings.live ? undefined : testDataFolder(r.object?.origin?.file.path ?? r.file?.path);
+  const testData = graph.settings.live || onlyTestData(graph) ? undefined : testDataFolder(r.object?.origin?.file.path ?? r.file?.path);
   if (testData && severity !== 'info') return { severity: 'info', note: `; the file is in ${code(testData)}, a test-data folder: test input, often wrong on purpose` };
   const variants = mixedVariants(graph, r);
   if (variants && severity !== 'info') return { severity: 'info', note: variants };
@@ -169,6 +169,18 @@ export function testDataFolder(file: string | undefined): string | undefined {
   const parts = rel.split(/[\\/]/).slice(0, -1);
   const i = parts.findIndex((p) => /^test[-_]?data$/i.test(p));
   return i < 0 ? undefined : `${parts.slice(0, i + 1).join('/')}/`;
+}
+
+const onlyTestDataCache = new WeakMap<ServiceGraph, boolean>();
+
+/**
+ * Whether every file of the run is in a test-data folder: the input was asked for as it is
+ * (`svclint testdata/case-1/`), not swept up by a walk over a repository, and is judged like any other.
+ */
+function onlyTestData(graph: ServiceGraph): boolean {
+  let v = onlyTestDataCache.get(graph);
+  if (v === undefined) onlyTestDataCache.set(graph, (v = graph.files.length > 0 && graph.files.every((f) => testDataFolder(f.path) !== undefined)));
+  return v;
 }
 
 /**

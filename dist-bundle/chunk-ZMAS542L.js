@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-UIPA6F4B.js";import"./chunk-KS3VFSF7.js";import"./chunk-CBTFGKY4.js";import"./chunk-XF6HGPRY.js";import"./chunk-KQ3TFKHA.js";import"./chunk-Q4U3ILH4.js";import"./chunk-D2K7NKQ6.js";import"./chunk-UKHWR5NN.js";import"./chunk-YGAFMPYX.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
