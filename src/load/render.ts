@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { chartKey, kustomizationKey, type RenderCache } from './render-cache.js';
+import { chartKey, kustomizationKey } from './render-cache.js';
 
 export interface RenderOptions {
   /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -17,12 +17,19 @@ export interface RenderOptions {
   helm?: string;
   kubectl?: string;
   timeoutMs?: number;
-  /** Renders kept between runs (--cache, the hook): src/load/render-cache.ts. */
-  cache?: RenderCache;
+  /** Renders kept between runs (--cache, the hook): a RenderCache of src/load/render-cache.ts. */
+  cache?: RenderStore;
+}
+
+/** Where renders are kept by key: the output of a successful render. */
+export interface RenderStore {
+  get(key: string): string | undefined;
+  set(key: string, stdout: string): void;
+  save(): void;
 }
 
 /** A render from the cache when its key is known and kept there, else run (and kept when it succeeds). */
-async function cachedExec(cache: RenderCache | undefined, key: () => string | undefined, cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cachedExec(cache: RenderStore | undefined, key: () => string | undefined, cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
   const k = cache ? key() : undefined;
   const hit = k !== undefined ? cache!.get(k) : undefined;
   if (hit !== undefined) return { code: 0, stdout: hit, stderr: '' };

@@ -1,6 +1,5 @@
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { type RenderCache } from './render-cache.js';
 export interface RenderOptions {
     /** Values files and --set pairs for every chart (paths relative to the working directory). */
     helmValues?: string[];
@@ -11,8 +10,14 @@ export interface RenderOptions {
     helm?: string;
     kubectl?: string;
     timeoutMs?: number;
-    /** Renders kept between runs (--cache, the hook): src/load/render-cache.ts. */
-    cache?: RenderCache;
+    /** Renders kept between runs (--cache, the hook): a RenderCache of src/load/render-cache.ts. */
+    cache?: RenderStore;
+}
+/** Where renders are kept by key: the output of a successful render. */
+export interface RenderStore {
+    get(key: string): string | undefined;
+    set(key: string, stdout: string): void;
+    save(): void;
 }
 export interface Rendered {
     files: SourceFile[];
