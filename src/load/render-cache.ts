@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { cacheDir, ParseCache } from './cache.js';
 import { VERSION } from '../version.js';
+import { kustomizationFile } from './render.js';
 
 /**
  * A cache of renders (`--cache`, always on in the pre-commit hook): `helm template` and
@@ -130,19 +131,6 @@ const PLAIN_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'namespace', 'na
 /** Fields that are lists of paths (files or folders). */
 const PATH_LISTS = ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge', 'generators', 'transformers', 'validators', 'configurations'];
 
-const KUSTOMIZATIONS = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
-function kustomizationIn(dir: string): string | undefined {
-  for (const f of KUSTOMIZATIONS) {
-    try {
-      if (statSync(path.join(dir, f)).isFile()) return path.join(dir, f);
-    } catch {
-      // not this name
-    }
-  }
-  return undefined;
-}
-
 function addKustomization(file: string, inputs: Inputs, seen: Set<string>): void {
   if (seen.has(file) || !inputs.ok) return;
   seen.add(file);
@@ -173,7 +161,7 @@ function addKustomization(file: string, inputs: Inputs, seen: Set<string>): void
       return inputs.fail();
     }
     if (st.isDirectory()) {
-      const nested = kustomizationIn(abs);
+      const nested = kustomizationFile(abs);
       if (!nested) return inputs.fail();
       addKustomization(nested, inputs, seen);
     } else inputs.addFile(abs);
