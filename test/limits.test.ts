@@ -202,14 +202,16 @@ describe('reports never overwrite an input', () => {
     writeFileSync(path.join(ro, 'r.json'), 'old');
     chmodSync(path.join(ro, 'r.json'), 0o666);
     chmodSync(ro, 0o555);
+    // Permissions do not bind root: run as an unprivileged user then, from a copy of the command it can read (the clone may sit in a private folder).
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const r = spawnSync(process.execPath, [BIN, 'svc.yaml', '-f', 'json', '-o', 'ro/r.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+    const bin = asUser.uid === undefined ? BIN : worldReadableCommand();
+    const r = spawnSync(process.execPath, [bin, 'svc.yaml', '-f', 'json', '-o', 'ro/r.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(JSON.parse(readFileSync(path.join(ro, 'r.json'), 'utf8')).version).toBe(1);
     expect(readdirSync(ro)).toEqual(['r.json']);
     // A file that is not there cannot be made there: one line, exit code 2.
-    const none = spawnSync(process.execPath, [BIN, 'svc.yaml', '-o', 'ro/new.txt'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+    const none = spawnSync(process.execPath, [bin, 'svc.yaml', '-o', 'ro/new.txt'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
     expect(none.status).toBe(2);
     expect(none.stderr).toBe('svclint: cannot write ro/new.txt: EACCES\n');
   });
