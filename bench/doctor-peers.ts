@@ -152,6 +152,7 @@ try {
 } finally {
   await cp.stop();
   rmSync(home, { recursive: true, force: true });
+  rmSync(cp.dir, { recursive: true, force: true });
 }
 
 /** The namespace: three Deployments with ready pods (the test plays their kubelet) and Services, and one broken Service. */
