@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { Location } from '../types/finding.js';
-import { locate, toLocation } from './locate.js';
+import { locate, scanLocateRange, toLocation } from './locate.js';
 import { spanOf } from '../load/document.js';
 
 /**
- * Where findings get their positions. A position costs a parse of its document with
- * ranges (the `yaml` package), which on a large run is a third of the rules step; a run
- * over many documents hands those parses to a worker thread, which works while the rules
- * go on, and collects the answers before findings are filtered and sorted.
+ * Where findings get their positions. Most are found by reading the lines on the way to
+ * the path (scan-position.ts); the rest cost a parse of their document with ranges (the
+ * `yaml` package), which a run over many documents hands to a worker thread, which works
+ * while the rules go on, and collects the answers before findings are filtered and sorted.
  */
 export interface Locator {
   /** Calls `set` with the position of a path inside an object: now, or before settle() resolves. */
@@ -91,6 +91,9 @@ class ThreadedLocator implements Locator {
 
   at(origin: ObjectOrigin, path: Path, set: (location: Location) => void): void {
     if (this.broken || origin.file.rendered) return inlineLocator.at(origin, path, set);
+    // Most positions are found by reading a few lines (scan-position.ts); only the rest need a parse.
+    const scanned = scanLocateRange(origin, path);
+    if (scanned) return set(toLocation(origin.file, scanned.range[0], scanned.range[1]));
     const span = spanOf(origin);
     const key = span.key;
     if (!this.sent.has(key)) {

@@ -1,7 +1,8 @@
 import { isAlias, isCollection, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
-import { documentAt, lineCounterOf } from '../load/document.js';
+import { documentAt, hasSyntaxProblems, lineCounterOf, spanOf } from '../load/document.js';
+import { scanRange } from './scan-position.js';
 import type { Location } from '../types/finding.js';
 
 export interface Located {
@@ -22,6 +23,41 @@ export function locate(origin: ObjectOrigin, path: Path): Located {
 
 /** The offsets in its file of a path inside an object, or of its nearest existing parent. */
 function locateRange(origin: ObjectOrigin, path: Path): { range: [number, number]; exact: boolean } {
+  return scanLocateRange(origin, path) ?? parsedRange(origin, path);
+}
+
+/**
+ * The range of a path found by reading only the lines on the way to it (scan-position.ts),
+ * or undefined when that scanner cannot be sure: then the document is parsed.
+ */
+export function scanLocateRange(origin: ObjectOrigin, path: Path): { range: [number, number]; exact: boolean } | undefined {
+  if (!scannable(origin.file)) return undefined;
+  const span = spanOf(origin);
+  // A scan reads up to the whole document; past a few dozen in one document, one parse (kept) is cheaper.
+  const scans = (scansOf.get(span.key) ?? 0) + 1;
+  if (scans > SCANS_PER_DOCUMENT) return undefined;
+  if (scansOf.size > 100_000) scansOf.clear(); // a long-lived library process
+  scansOf.set(span.key, scans);
+  return scanRange(origin.file.text, span.range[0], span.range[1], span.base.length ? [...span.base, ...path] : path);
+}
+
+const scannableFiles = new WeakMap<SourceFile, boolean>();
+const scansOf = new Map<string, number>();
+const SCANS_PER_DOCUMENT = 32;
+
+/**
+ * A file without CR line breaks or byte order marks, and without syntax problems (where
+ * `yaml` recovers from an error, its nodes are not what a reading of the lines gives).
+ */
+function scannable(file: SourceFile): boolean {
+  if (hasSyntaxProblems(file)) return false;
+  let ok = scannableFiles.get(file);
+  if (ok === undefined) scannableFiles.set(file, (ok = !file.text.includes('\r') && !file.text.includes('\uFEFF')));
+  return ok;
+}
+
+/** The range of a path in its document's node tree (the `yaml` package). */
+function parsedRange(origin: ObjectOrigin, path: Path): { range: [number, number]; exact: boolean } {
   const { doc, offset, base } = documentAt(origin);
   return rangeInDocument(doc, origin.file.text, offset, [...base, ...path]);
 }

@@ -48,9 +48,10 @@ export function nearestService(graph: ServiceGraph, namespace: string, name: str
   // counting past its limit (and answers limit + 1), so the limit is the threshold itself.
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 6)));
   for (const s of graph.servicesIn(namespace)) {
-    if (from && !near(s.object, from)) continue;
+    // Cheapest test first: most names differ in length by more than the limit.
+    if (Math.abs(s.object.name.length - name.length) > limit) continue;
     const d = editDistance(name, s.object.name, limit);
-    if (d > 0 && d <= limit && genuinelyClose(name, s.object.name) && (!best || d < best.d)) best = { n: s.object.name, d };
+    if (d > 0 && d <= limit && genuinelyClose(name, s.object.name) && (!best || d < best.d) && (!from || near(s.object, from))) best = { n: s.object.name, d };
   }
   return best?.n;
 }
@@ -394,12 +395,24 @@ export function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: 
   return graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && !s.object.namespaceDefaulted && near(s.object, object));
 }
 
+const folderCache = new Map<string, string[]>();
+
+/** The folders of a file's absolute path, root first (kept: every finding asks again). */
+function folders(file: string): string[] {
+  let f = folderCache.get(file);
+  if (!f) {
+    if (folderCache.size > 100_000) folderCache.clear();
+    folderCache.set(file, (f = path.dirname(path.resolve(file)).split(path.sep)));
+  }
+  return f;
+}
+
 export function near(a: K8sObject, b: K8sObject): boolean {
   const fa = a.origin?.file.path;
   const fb = b.origin?.file.path;
   if (fa === undefined || fb === undefined) return true;
-  const da = path.dirname(path.resolve(fa)).split(path.sep);
-  const db = path.dirname(path.resolve(fb)).split(path.sep);
+  const da = folders(fa);
+  const db = folders(fb);
   let c = 0;
   while (c < da.length && c < db.length && da[c] === db[c]) c++;
   // Within two folders of a common parent: `services/` and `workloads/` of one app are near,

@@ -101,6 +101,17 @@ export function documentAt(origin: ObjectOrigin): LocatedDocument {
   return { doc, offset, base: span.base };
 }
 
+const withProblems = new WeakSet<SourceFile>();
+
+/** Records that parsing a file gave syntax problems: its positions then come from `yaml`'s own nodes only (locate.ts). */
+export function markSyntaxProblems(file: SourceFile): void {
+  withProblems.add(file);
+}
+
+export function hasSyntaxProblems(file: SourceFile): boolean {
+  return withProblems.has(file);
+}
+
 export function lineCounterOf(file: SourceFile): LineCounter {
   let lc = lines.get(file);
   if (!lc) {

@@ -1,7 +1,7 @@
 import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
+import { markSyntaxProblems, PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
 import { fastDocuments, readLenient } from './fast-parse.js';
 import { splitDocuments } from './split.js';
 import { clip } from '../text.js';
@@ -235,6 +235,7 @@ function helmTemplate(text: string, r: { docs: ParsedDocument[]; problems: Synta
 }
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
+  if (problems.length) markSyntaxProblems(file);
   return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
 }
 

@@ -1,10 +1,10 @@
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { Location } from '../types/finding.js';
 /**
- * Where findings get their positions. A position costs a parse of its document with
- * ranges (the `yaml` package), which on a large run is a third of the rules step; a run
- * over many documents hands those parses to a worker thread, which works while the rules
- * go on, and collects the answers before findings are filtered and sorted.
+ * Where findings get their positions. Most are found by reading the lines on the way to
+ * the path (scan-position.ts); the rest cost a parse of their document with ranges (the
+ * `yaml` package), which a run over many documents hands to a worker thread, which works
+ * while the rules go on, and collects the answers before findings are filtered and sorted.
  */
 export interface Locator {
     /** Calls `set` with the position of a path inside an object: now, or before settle() resolves. */

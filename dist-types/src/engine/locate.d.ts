@@ -14,6 +14,14 @@ export interface Located {
  */
 export declare function locate(origin: ObjectOrigin, path: Path): Located;
 /**
+ * The range of a path found by reading only the lines on the way to it (scan-position.ts),
+ * or undefined when that scanner cannot be sure: then the document is parsed.
+ */
+export declare function scanLocateRange(origin: ObjectOrigin, path: Path): {
+    range: [number, number];
+    exact: boolean;
+} | undefined;
+/**
  * The offsets of a path in a parsed document, or of its nearest existing parent: node
  * offsets plus `offset` index `text`. Pure, so that a worker thread can run it on a
  * document it was sent (locate-pool.ts).

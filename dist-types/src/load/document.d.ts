@@ -63,4 +63,7 @@ export declare function documentKey(origin: ObjectOrigin): string;
  * however often they are built.
  */
 export declare function documentAt(origin: ObjectOrigin): LocatedDocument;
+/** Records that parsing a file gave syntax problems: its positions then come from `yaml`'s own nodes only (locate.ts). */
+export declare function markSyntaxProblems(file: SourceFile): void;
+export declare function hasSyntaxProblems(file: SourceFile): boolean;
 export declare function lineCounterOf(file: SourceFile): LineCounter;
