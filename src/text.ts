@@ -29,20 +29,29 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 export function editDistance(a: string, b: string, max = 64): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // Two rows of the table, reused (this runs for every Service name a typo is looked for among).
+  const n = b.length;
+  if (rowA.length <= n) [rowA, rowB] = [new Int32Array(2 * n + 2), new Int32Array(2 * n + 2)];
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
-  return prev[b.length]!;
+  return prev[n]!;
 }
+
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
 
 /** Close enough to be a typo: a couple of characters, or a third of the word. */
 export function isTypo(a: string, b: string): number | undefined {

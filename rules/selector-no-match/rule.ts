@@ -81,7 +81,7 @@ const rule: Rule = {
   check({ graph, report }) {
     // Per namespace, once per run: its templates by distinct label set (in order of first
     // appearance, each set's templates one per workload, by id) and those of workloads that are not bare Pods.
-    const groupCache = new Map<string, { sets: { labels: Record<string, string>; templates: PodTemplate[] }[]; workloads: PodTemplate[] }>();
+    const groupCache = new Map<string, { sets: { labels: Record<string, string>; templates: PodTemplate[] }[]; workloads: PodTemplate[]; byOwnerLabel?: Map<string, number[]> }>();
     const groupsOf = (ns: string, candidates: readonly PodTemplate[]) => {
       let g = groupCache.get(ns);
       if (g) return g;
@@ -124,7 +124,7 @@ const rule: Rule = {
       const absent = { what: `pods with ${selector} in namespace ${namespace}`, namespace: o.namespace, podLabels: svc.selector };
 
       // The workload's own labels match, but its template's do not: a classic mix-up.
-      const byWorkload = groupsOf(o.namespace, candidates).workloads.find((t) => matches(svc, stringMap((t.owner.body.metadata as Record<string, unknown> | undefined)?.labels)));
+      const byWorkload = workloadLabelled(groupsOf(o.namespace, candidates), svc);
       if (byWorkload) {
         report({
           ...base,
@@ -268,6 +268,37 @@ function operatorEvidence(selector: Record<string, string>, sources: CustomPodSo
     if (!best || score > best.score) best = { source: c, why, score };
   }
   return best;
+}
+
+const ownerLabels = (t: PodTemplate) => stringMap((t.owner.body.metadata as Record<string, unknown> | undefined)?.labels);
+
+/**
+ * The first workload of a namespace (in order) whose own labels the selector matches. Its
+ * workloads are indexed once by label, so that each Service reads only those carrying the
+ * rarest of its selector's labels, not every workload of the namespace.
+ */
+function workloadLabelled(g: { workloads: PodTemplate[]; byOwnerLabel?: Map<string, number[]> }, svc: ServiceNode): PodTemplate | undefined {
+  const entries = Object.entries(svc.selector);
+  if (entries.length === 0) return g.workloads[0];
+  if (!g.byOwnerLabel) {
+    g.byOwnerLabel = new Map();
+    g.workloads.forEach((t, i) => {
+      for (const [k, v] of Object.entries(ownerLabels(t))) {
+        const key = `${k}\u0000${v}`;
+        const at = g.byOwnerLabel!.get(key);
+        if (at) at.push(i);
+        else g.byOwnerLabel!.set(key, [i]);
+      }
+    });
+  }
+  let fewest: number[] | undefined;
+  for (const [k, v] of entries) {
+    const at = g.byOwnerLabel.get(`${k}\u0000${v}`);
+    if (!at) return undefined;
+    if (!fewest || at.length < fewest.length) fewest = at;
+  }
+  for (const i of fewest!) if (matches(svc, ownerLabels(g.workloads[i]!))) return g.workloads[i];
+  return undefined;
 }
 
 function matches(svc: ServiceNode, labels: Record<string, string>): boolean {

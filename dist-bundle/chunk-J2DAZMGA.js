@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-KP2HQI4F.js";import"./chunk-QC6WSQ5U.js";import"./chunk-6U3VQDVB.js";import"./chunk-632KOHQG.js";import"./chunk-UN6ZFDQW.js";import"./chunk-XTZFIEUQ.js";import"./chunk-FBERXDNN.js";import"./chunk-BWAJOQ4Z.js";import"./chunk-JZ4GFFL6.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
