@@ -45,5 +45,5 @@ describe.skipIf(!corpusOrSkip('the shared corpus tests'))('shared corpus', () =>
     }
     expect(services).toBeGreaterThanOrEqual(800);
     console.log(`corpus, per repository: ${objects} objects, ${services} Services; findings per rule: ${JSON.stringify(perRule)}`);
-  });
+  }, 600_000);
 });

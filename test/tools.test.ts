@@ -51,7 +51,7 @@ describe('tool build scripts', () => {
 
   it('say so in a line when they wait on another build\'s lock', () => {
     for (const f of scripts.filter((x) => /flock/.test(body(x)))) {
-      expect(body(f), f).toMatch(/if ! flock -n 9; then\n\s+echo "waiting for another build of [^"]+" >&2\n\s+flock 9\nfi/);
+      expect(body(f), f).toMatch(/if ! flock -n 9; then\n\s+echo "waiting for another build of [^"]+" >&2\n\s+flock 9\n\s*fi/);
       expect(body(f), f).not.toMatch(/^flock 9$/m);
     }
   });
