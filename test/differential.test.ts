@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 import { fastDocuments, parseValues } from '../src/load/fast-parse.js';
 import { parseText, parseWithYaml } from '../src/load/parse.js';
 import { PARSE_OPTIONS } from '../src/load/document.js';
-import { CORPUS, corpusOrSkip, ROOT } from './helpers.js';
+import { CORPUS, corpusOrSkip, ROOT, yamlFiles } from './helpers.js';
 
 /**
  * The value parser (fast-parse.ts: splitter + js-yaml, document by document) against the
@@ -54,16 +54,6 @@ function agree(text: string): number {
 /** Whether the fast path read every document of a text. */
 function allFast(text: string): boolean {
   return parseValues(text) !== undefined;
-}
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
-  }
-  return out;
 }
 
 describe('the value parser reads what the yaml package reads', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,4 +89,15 @@ export function copyOfCheckout(dest: string): string {
     cpSync(path.join(ROOT, f), path.join(dest, f));
   }
   return dest;
+}
+
+/** Every .yaml, .yml and .json file under a folder, depth first. */
+export function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
+  }
+  return out;
 }

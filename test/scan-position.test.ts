@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { parseText } from '../src/load/parse.js';
 import { rangeInDocument } from '../src/engine/locate.js';
 import { scanRange } from '../src/engine/scan-position.js';
 import type { Path } from '../src/types/object.js';
-import { CORPUS, corpusOrSkip, ROOT } from './helpers.js';
+import { CORPUS, corpusOrSkip, ROOT, yamlFiles } from './helpers.js';
 
 /**
  * The line scanner (scan-position.ts) against the `yaml` package: for every document of a
@@ -62,16 +62,6 @@ function agree(text: string, label = '', perDocument = Infinity): { asked: numbe
     walk(doc.contents as Node | null, [], 0);
   }
   return { asked, answered };
-}
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
-  }
-  return out;
 }
 
 function over(files: string[], perDocument?: number): { asked: number; answered: number } {
