@@ -1,0 +1,2 @@
+import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
+import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-YIUPC4MJ.js";import"./chunk-XAXJUQZD.js";import"./chunk-5ULSJ5AN.js";import"./chunk-H3AXWCXH.js";import"./chunk-UN6ZFDQW.js";import"./chunk-6IXT2IJL.js";import"./chunk-FBERXDNN.js";import"./chunk-TOH3YPPD.js";import"./chunk-MKSXQ5GH.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
