@@ -20,7 +20,7 @@ import { stringMap } from '../graph/pods.js';
 import type { Finding } from '../types/finding.js';
 import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
-import { byKind, CONFIGMAPS, DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, RESOURCES, type ClusterRead, type Gap } from '../doctor/cluster.js';
+import { append, byKind, CONFIGMAPS, DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, RESOURCES, type ClusterRead, type Gap } from '../doctor/cluster.js';
 import { references } from '../graph/references.js';
 import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
 import { mark } from '../timing.js';
@@ -113,8 +113,9 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO,
   const widened = namespaces ? await widen(read, namespaces, opts, config.clusterDomain) : false;
   // With -n, a Service whose selector matches no pod there may match pods elsewhere: one cluster-wide list.
   if (namespaces && !widened && !read.gaps.some((g) => g.kind === 'Pod') && selectsNothing(read.items)) {
-    const wide = await listClusterWide(read.reader, RESOURCES.find((r) => r.kind === 'Pod')!).finally(() => read.reader.close());
-    read.items.push(...wide.items);
+    // The pods of the namespaces in scope were read already: only the others are kept.
+    const wide = await listClusterWide(read.reader, RESOURCES.find((r) => r.kind === 'Pod')!, 500, undefined, (it) => !namespaces.includes(nsOf(it))).finally(() => read.reader.close());
+    append(read.items, wide.items);
     if (wide.gap) read.gaps.push({ kind: 'Pod (cluster-wide)', reason: `${wide.gap.reason}; only namespace ${namespaces.join(', ')} was read, so pods that match from other namespaces are not shown` });
   }
   if (io.isTTY) io.stderr('\r\u001b[2K');
@@ -174,14 +175,16 @@ async function widen(read: ClusterRead, scope: string[], opts: DoctorOptions, do
   const policies = read.items.some((it) => it.kind === 'NetworkPolicy' && (inScope(it) || egress(it)));
   const jobs: Promise<void>[] = [];
   const add = (kind: string, what: string, p: Promise<{ items: Record<string, unknown>[]; gap?: Gap }>) => jobs.push(p.then((r) => {
-    read.items.push(...r.items.filter((it) => kind === 'ConfigMap' || !inScope(it)));
+    append(read.items, r.items);
     if (r.gap) read.gaps.push({ kind: `${kind} (cluster-wide)`, reason: `${r.gap.reason}; only namespace ${scope.join(', ')} was read, so ${what}` });
   }));
   const wide = policies || client || elsewhere || scopedServices.length === 0;
+  // What is in scope was read already: a cluster-wide list keeps only the rest.
+  const elsewhereOnly = (it: Record<string, unknown>) => !inScope(it);
   if (wide) {
-    add('Pod', 'clients and backends in other namespaces are not shown', listClusterWide(read.reader, byKind('Pod')));
-    add('Service', 'names of other namespaces are not judged', listClusterWide(read.reader, byKind('Service')));
-    add('EndpointSlice', 'endpoints of other namespaces are not shown', listClusterWide(read.reader, byKind('EndpointSlice')));
+    add('Pod', 'clients and backends in other namespaces are not shown', listClusterWide(read.reader, byKind('Pod'), 500, undefined, elsewhereOnly));
+    add('Service', 'names of other namespaces are not judged', listClusterWide(read.reader, byKind('Service'), 500, undefined, elsewhereOnly));
+    add('EndpointSlice', 'endpoints of other namespaces are not shown', listClusterWide(read.reader, byKind('EndpointSlice'), 500, undefined, elsewhereOnly));
   }
   if (client) for (const ns of scope) add('ConfigMap', 'configuration its pods mount is not followed', listClusterWide(read.reader, CONFIGMAPS, 500, ns));
   await Promise.all(jobs).finally(() => read.reader.close());
@@ -195,7 +198,10 @@ function selectsNothing(items: Record<string, unknown>[]): boolean {
   for (const it of items) {
     if (it.kind !== 'Pod') continue;
     const m = (it.metadata ?? {}) as { namespace?: string; labels?: Record<string, string> };
-    labels.set(m.namespace ?? '', [...(labels.get(m.namespace ?? '') ?? []), m.labels ?? {}]);
+    const ns = m.namespace ?? '';
+    let list = labels.get(ns);
+    if (!list) labels.set(ns, (list = []));
+    list.push(m.labels ?? {});
   }
   return items.some((it) => {
     if (it.kind !== 'Service') return false;
@@ -210,8 +216,10 @@ export async function doctorFrom(from: string, opts: DoctorOptions, config: Conf
   const namespace = opts.namespace ?? config.namespace ?? 'default';
   const found = await discover([from], { cwd: io.cwd, ignore: [], readStdin: io.readStdin, render: false, maxInputBytes: config.maxInputBytes });
   const problems: LoadProblem[] = [...found.problems];
+  mark('read');
   // Parsed in the worker pool, as the lint does: a saved state is often one big document.
   const results = await parseAll(found.files);
+  mark('parse');
   const parsed = found.files.map((file, i) => {
     const r = results[i]!;
     problems.push(...toLoadProblems(file, r.problems));
@@ -229,7 +237,9 @@ export async function doctorFrom(from: string, opts: DoctorOptions, config: Conf
     files = [...files, ...local.files];
   }
   const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, defaultNamespace: namespace, kubernetesVersion: config.kubernetesVersion, networkPolicy: config.networkPolicy, live: true }, problems, files);
-  return { graph, findings: runRules(graph, RULES, config), requests: 0, files, source: from === '-' ? 'stdin' : from };
+  const findings = runRules(graph, RULES, config);
+  mark('analysis');
+  return { graph, findings, requests: 0, files, source: from === '-' ? 'stdin' : from };
 }
 
 /**

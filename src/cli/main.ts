@@ -146,7 +146,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .option('--context <name>', 'kubeconfig context')
     .option('--request-timeout <duration>', 'give up on an API request that has not fully answered after this long', '10s')
     .option('--deadline <duration>', 'give up on the whole run after this long (default: 6 × --request-timeout)')
-    .option('--max-response-size <size>', 'largest API answer read, like 256Mi', '256Mi')
+    .option('--max-response-size <size>', 'largest API answer read, like 256Mi; all answers of a run together may take twice that', '256Mi')
     .option('--from <file>', 'a saved cluster state (kubectl get ... -o yaml) instead of a live cluster; - for stdin')
     .option('-f, --filename <path>', 'local manifests to lay over the live state: what breaks if you apply them? repeatable', collect)
     .option('-c, --config <file>', 'config file (default: .svclint.yaml in this folder or a parent)')

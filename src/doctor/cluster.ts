@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { isRecord } from '../load/objects.js';
-import { ApiError, Deadline, getJson, keepAlive, type Limits } from './http.js';
+import { heapBytes, MemoryBudget, prune } from './budget.js';
+import { ApiError, Deadline, formatBytes, getJson, keepAlive, type Limits } from './http.js';
 import { loadKubeconfig, type ResolvedConfig } from './kubeconfig.js';
 
 /** A resource svclint reads from a live cluster. Never Secrets. */
@@ -90,6 +91,20 @@ const ATTEMPTS = 4;
 /** Lists read at the same time (kube-apiserver's default per-client limits are far above). */
 const PARALLEL = 4;
 
+/** The answers of a run together (bodies in flight, objects kept) may take this many times --max-response-size. */
+export const RUN_MEMORY_FACTOR = 2;
+const MiB = 2 ** 20;
+
+/** One line for a run that passes a memory bound: which, and what to do. */
+function memoryError(bound: 'answers' | 'heap', budget: MemoryBudget, scoped: boolean): ApiError {
+  const scope = scoped ? '' : 'pick a namespace with -n, or ';
+  if (bound === 'heap') {
+    const objects = `${budget.objects.toLocaleString('en')} object${budget.objects === 1 ? '' : 's'} read so far`;
+    return new ApiError('memory', `the objects read from the cluster need more memory than the heap may grow to (${Math.floor(budget.heap / MiB)} MiB; ${objects}, with what their analysis takes); ${scope}raise --max-old-space-size (NODE_OPTIONS=--max-old-space-size=${2 * Math.ceil(budget.heap / MiB)})`);
+  }
+  return new ApiError('memory', `the objects read from the cluster need more than ${formatBytes(budget.limit)} of memory (twice --max-response-size, the bound for a run); ${scope}raise --max-response-size`);
+}
+
 /** Loads kubeconfig the way kubectl does: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
 export async function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): Promise<ResolvedConfig> {
   return loadKubeconfig(opts);
@@ -100,13 +115,16 @@ export class ClusterReader {
   requests = 0;
   readonly limits: Limits;
   readonly deadline: Deadline;
+  /** The run's memory: every answer of the run reads against it. */
+  readonly budget: MemoryBudget;
   private readonly endpoint: ResolvedConfig['endpoint'];
 
-  constructor(kc: ResolvedConfig, limits: number | (Partial<Limits> & { requestTimeoutMs: number; deadlineMs?: number })) {
+  constructor(kc: ResolvedConfig, limits: number | (Partial<Limits> & { requestTimeoutMs: number; deadlineMs?: number; scoped?: boolean })) {
     const l = typeof limits === 'number' ? { requestTimeoutMs: limits } : limits;
     this.endpoint = { ...kc.endpoint, agent: keepAlive(kc.endpoint, PARALLEL) };
     this.limits = { requestTimeoutMs: l.requestTimeoutMs, maxResponseBytes: l.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, attempts: l.attempts ?? ATTEMPTS };
     this.deadline = new Deadline(l.deadlineMs ?? DEADLINE_FACTOR * l.requestTimeoutMs);
+    this.budget = new MemoryBudget(RUN_MEMORY_FACTOR * this.limits.maxResponseBytes, (bound, budget) => memoryError(bound, budget, l.scoped ?? false));
   }
 
   get server(): string {
@@ -118,12 +136,41 @@ export class ClusterReader {
     this.endpoint.agent?.destroy();
   }
 
-  /** One GET of a JSON object, within the request timeout, the size cap and the run deadline. */
+  /** One GET of a JSON object, within the request timeout, the size cap, the run's memory and the run deadline. */
   async get(path: string): Promise<Record<string, unknown>> {
     this.requests++;
-    const body = await getJson(this.endpoint, path, this.limits, this.deadline);
+    const body = await getJson(this.endpoint, path, this.limits, this.deadline, { budget: this.budget });
     if (!isRecord(body)) throw new ApiError('garbage', 'the API answered JSON that is not an object');
     return body;
+  }
+
+  /** Counts a value the run keeps (as `objects` objects) against its memory; returns the bytes it counted. */
+  keep(value: unknown, objects = 0): number {
+    const bytes = heapBytes(value, this.budget.names);
+    this.budget.keep(bytes, objects);
+    return bytes;
+  }
+
+  /**
+   * One GET of a page of a list, read element by element: each checked for the shape svclint
+   * relies on (never a phantom object), stripped of what no check reads, counted against the
+   * run's memory and handed to `take` (unless `want` says no). Returns the page's metadata.
+   */
+  async page(path: string, r: Resource, take: (item: Record<string, unknown>, bytes: number) => void, want?: (item: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    this.requests++;
+    const onItem = (it: unknown, i: number) => {
+      checkItem(it, i);
+      prune(it);
+      if (want && !want(it)) return;
+      const item = { apiVersion: r.apiVersion, kind: r.kind, ...it };
+      take(item, this.keep(item, 1));
+    };
+    const page = await getJson(this.endpoint, path, this.limits, this.deadline, { budget: this.budget, onItem });
+    if (!isRecord(page)) throw new ApiError('garbage', 'the API answered JSON that is not an object');
+    if (typeof page.kind === 'string' && page.kind !== `${r.kind}List`) throw new ApiError('garbage', `the API answered a ${page.kind}, not a ${r.kind}List`);
+    if (!Object.hasOwn(page, 'items')) throw new ApiError('garbage', 'the API answered a list whose items are missing');
+    if (page.items !== null && !Array.isArray(page.items)) throw new ApiError('garbage', 'the API answered a list whose items are not a list');
+    return isRecord(page.metadata) ? page.metadata : {};
   }
 
   /** Called after each page (tests use it to let a continue token expire). */
@@ -134,13 +181,14 @@ export class ClusterReader {
   /**
    * Lists a resource page by page; restarts once when the continue token expires (410).
    * A list that does not end (a continue token seen twice, more pages than the announced
-   * item count can fill) or whose answer has the wrong shape is an ApiError for that kind.
+   * item count can fill) or whose answer has the wrong shape is an ApiError for that kind;
+   * what it had kept is then given back to the run's memory. `want` picks the items kept.
    */
-  async list(r: Resource, namespace: string | undefined, pageSize: number): Promise<Record<string, unknown>[]> {
+  async list(r: Resource, namespace: string | undefined, pageSize: number, want?: (item: Record<string, unknown>) => boolean): Promise<Record<string, unknown>[]> {
     const prefix = r.apiVersion === 'v1' ? '/api/v1' : `/apis/${r.apiVersion}`;
     const path = namespace && !r.clusterScoped ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${prefix}/${r.plural}`;
     for (let attempt = 0; ; attempt++) {
-      const items: Record<string, unknown>[] = [];
+      const kept = new Kept(this.budget, r.keep);
       const seen = new Set<string>();
       let cont: string | undefined;
       let pages = 0;
@@ -150,19 +198,18 @@ export class ClusterReader {
           const q = new URLSearchParams({ limit: String(pageSize) });
           if (r.fieldSelector) q.set('fieldSelector', r.fieldSelector);
           if (cont) q.set('continue', cont);
-          const page = await this.get(`${path}?${q}`);
+          const meta = await this.page(`${path}?${q}`, r, (item, bytes) => kept.add(item, bytes), want);
           pages++;
-          for (const it of listItems(page, r)) items.push({ apiVersion: r.apiVersion, kind: r.kind, ...it });
-          const meta = isRecord(page.metadata) ? page.metadata : {};
           cont = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
           if (typeof meta.remainingItemCount === 'number') maxPages = Math.min(maxPages, pages + Math.ceil(meta.remainingItemCount / pageSize));
           if (cont && seen.has(cont)) throw new ApiError('garbage', `the API sent the same continue token twice (page ${pages}): the list would never end`);
           if (cont && pages >= maxPages) throw new ApiError('garbage', `the API sent more pages (${pages + 1}) than its item count can fill: the list would never end`);
           if (cont) seen.add(cont);
-          if (cont && this.onPage) await this.onPage(items.length);
+          if (cont && this.onPage) await this.onPage(kept.items.length);
         } while (cont);
-        return r.keep ? newest(items, r.keep) : items;
+        return kept.done();
       } catch (err) {
+        kept.drop();
         if (err instanceof ApiError && err.status === 410 && attempt === 0) {
           this.restarts++;
           continue; // expired continue token: list again from the start
@@ -173,39 +220,79 @@ export class ClusterReader {
   }
 }
 
+/**
+ * The items of one list as they are read, with what each counts against the run's memory.
+ * With `keep` (Events), only the newest that many are held: the list is cut back to them
+ * whenever it reaches twice that, so a list of any length holds at most 2 × keep.
+ */
+class Kept {
+  items: Record<string, unknown>[] = [];
+  private bytes: number[] = [];
+  private total = 0;
+  constructor(private readonly budget: MemoryBudget, private readonly keep?: number) {}
+
+  add(item: Record<string, unknown>, bytes: number): void {
+    this.items.push(item);
+    this.bytes.push(bytes);
+    this.total += bytes;
+    if (this.keep && this.items.length >= 2 * this.keep) this.cut();
+  }
+
+  /** The items, the newest `keep` of them when the kind keeps only those. */
+  done(): Record<string, unknown>[] {
+    if (this.keep) this.cut();
+    return this.items;
+  }
+
+  /** The list failed: what it held is given back. */
+  drop(): void {
+    this.budget.keep(-this.total, -this.items.length);
+    this.items = [];
+    this.bytes = [];
+    this.total = 0;
+  }
+
+  private cut(): void {
+    const order = this.items.map((_, i) => i).sort((a, b) => newer(this.items[a]!, this.items[b]!));
+    const stay = order.slice(0, this.keep);
+    let freed = 0;
+    for (const i of order.slice(this.keep)) freed += this.bytes[i]!;
+    this.items = stay.map((i) => this.items[i]!);
+    this.bytes = stay.map((i) => this.bytes[i]!);
+    this.total -= freed;
+    this.budget.keep(-freed, -(order.length - stay.length));
+  }
+}
+
 const eventTime = (e: Record<string, unknown>): string => {
   const m = e.metadata as { creationTimestamp?: string } | undefined;
   return String(e.lastTimestamp ?? e.eventTime ?? m?.creationTimestamp ?? '');
 };
 
-/** The newest `keep` items by their last time (RFC 3339 strings sort as times). */
-function newest(items: Record<string, unknown>[], keep: number): Record<string, unknown>[] {
-  return items.sort((a, b) => (eventTime(a) < eventTime(b) ? 1 : eventTime(a) > eventTime(b) ? -1 : 0)).slice(0, keep);
+/** Newest first by their last time (RFC 3339 strings sort as times). */
+function newer(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const ta = eventTime(a);
+  const tb = eventTime(b);
+  return ta < tb ? 1 : ta > tb ? -1 : 0;
 }
 
-
-/** The items of one page, each checked for the shape svclint relies on: never a phantom object. */
-function listItems(page: Record<string, unknown>, r: Resource): Record<string, unknown>[] {
-  if (typeof page.kind === 'string' && page.kind !== `${r.kind}List`) throw new ApiError('garbage', `the API answered a ${page.kind}, not a ${r.kind}List`);
-  if (page.items === null) return []; // Go's empty list
-  if (!Array.isArray(page.items)) throw new ApiError('garbage', `the API answered a list whose items are ${page.items === undefined ? 'missing' : 'not a list'}`);
-  page.items.forEach((it, i) => {
-    const bad = (what: string) => new ApiError('garbage', `the API answered a list whose items[${i}]${what}`);
-    if (!isRecord(it)) throw bad(' is not an object');
-    if (!isRecord(it.metadata)) throw bad('.metadata is not an object');
-    if (typeof it.metadata.name !== 'string' || it.metadata.name === '') throw bad('.metadata.name is not a name');
-    for (const m of ['labels', 'annotations']) {
-      const v = it.metadata[m];
-      if (v !== undefined && v !== null && (!isRecord(v) || Object.values(v).some((x) => typeof x !== 'string'))) throw bad(`.metadata.${m} is not a map of strings`);
-    }
-  });
-  return page.items as Record<string, unknown>[];
+/** Checks one item of a list for the shape svclint relies on: never a phantom object. */
+function checkItem(it: unknown, i: number): asserts it is Record<string, unknown> & { metadata: Record<string, unknown> } {
+  const bad = (what: string) => new ApiError('garbage', `the API answered a list whose items[${i}]${what}`);
+  if (!isRecord(it)) throw bad(' is not an object');
+  if (!isRecord(it.metadata)) throw bad('.metadata is not an object');
+  if (typeof it.metadata.name !== 'string' || it.metadata.name === '') throw bad('.metadata.name is not a name');
+  for (const m of ['labels', 'annotations']) {
+    const v = it.metadata[m];
+    if (v !== undefined && v !== null && (!isRecord(v) || Object.values(v).some((x) => typeof x !== 'string'))) throw bad(`.metadata.${m} is not a map of strings`);
+  }
 }
 
 /** One line for an error that ends the run: what failed, why, what to do. */
 export function fatalError(server: string, err: ApiError): UsageError {
   if (err.status === 401) return new UsageError(`the Kubernetes API at ${server} rejected the credentials (401 Unauthorized); refresh them or pick another --context`);
   if (err.kind === 'deadline') return new UsageError(`${err.message} before the cluster was read; raise --deadline or --request-timeout`);
+  if (err.kind === 'memory') return new UsageError(err.message);
   return new UsageError(`cannot reach the Kubernetes API at ${server} (${err.message}); check the kubeconfig context and that the cluster is running`);
 }
 
@@ -218,7 +305,7 @@ function gapReason(err: ApiError): string {
 
 /** Reads everything the doctor needs, tolerating per-kind failures (403, 404, 5xx, garbage, timeouts) and missing CRDs. */
 export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promise<ClusterRead> {
-  const reader = new ClusterReader(kc, opts);
+  const reader = new ClusterReader(kc, { ...opts, scoped: opts.namespaces !== undefined });
   reader.onPage = opts.onPage;
   const pageSize = opts.pageSize ?? 500;
   const gaps: Gap[] = [];
@@ -256,7 +343,7 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
       if (!(err instanceof ApiError) || err.fatal) fatal(err);
       gaps.push({ kind: `${r.kind} (cluster-wide)`, reason: `${gapReason(err as ApiError)}; only namespace ${scopes.join(', ')} was read, so policies in other namespaces are not judged` });
       const out: Record<string, unknown>[] = [];
-      for (const ns of scopes) out.push(...(await read(r, ns)));
+      for (const ns of scopes) append(out, await read(r, ns));
       return out;
     }
   };
@@ -267,7 +354,7 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
     const results = await inParallel(jobs.slice(0, scopes.length), 1);
     results.push(...(await inParallel([...jobs.slice(scopes.length), async () => ((dns = await readDnsOrGap(reader, fatal)), [])], PARALLEL)));
     if (state.endpointSource === 'Endpoints') results.push(...(await inParallel(scopes.map((ns) => () => read(ENDPOINTS, ns)), PARALLEL)));
-    for (const r of results) items.push(...r);
+    for (const r of results) append(items, r);
   } finally {
     reader.close();
   }
@@ -277,9 +364,9 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
   gaps.sort((a, b) => order(a) - order(b) || scopes.indexOf(a.namespace) - scopes.indexOf(b.namespace));
   // Cluster DNS is checked whatever namespaces were asked for: its objects join the rest.
   if (dns.readable) {
-    items.push(...dns.pods.map((p) => ({ apiVersion: 'v1', kind: 'Pod', ...p })));
+    append(items, dns.pods);
     if (dns.service) items.push({ apiVersion: 'v1', kind: 'Service', ...dns.service });
-    items.push(...dns.slices.map((s) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...s })));
+    append(items, dns.slices);
     if (dns.corefile !== undefined) items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: dns.corefile } });
     if (dns.kubeProxyConfig !== undefined) items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, data: { 'config.conf': dns.kubeProxyConfig } });
   } else {
@@ -288,10 +375,15 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
   return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, reader, dns };
 }
 
-/** One cluster-wide paged list (after readCluster, on its reader); what forbids it becomes a gap. */
-export async function listClusterWide(reader: ClusterReader, r: Resource, pageSize = 500, namespace?: string): Promise<{ items: Record<string, unknown>[]; gap?: Gap }> {
+/** Appends one array to another in place (spreading a list of 100,000 items into push() passes the call stack). */
+export function append<T>(to: T[], from: readonly T[]): void {
+  for (const x of from) to.push(x);
+}
+
+/** One cluster-wide paged list (after readCluster, on its reader); what forbids it becomes a gap. `want` picks the items kept. */
+export async function listClusterWide(reader: ClusterReader, r: Resource, pageSize = 500, namespace?: string, want?: (item: Record<string, unknown>) => boolean): Promise<{ items: Record<string, unknown>[]; gap?: Gap }> {
   try {
-    return { items: await reader.list(r, namespace, pageSize) };
+    return { items: await reader.list(r, namespace, pageSize, want) };
   } catch (err) {
     if (!(err instanceof ApiError) || err.fatal) throw fatalError(reader.server, err instanceof ApiError ? err : new ApiError('garbage', String(err)));
     return { items: [], gap: { kind: r.kind, reason: gapReason(err) } };
@@ -334,22 +426,39 @@ const DNS_SLICE = byKind('EndpointSlice');
 async function readDns(reader: ClusterReader): Promise<NonNullable<ClusterRead['dns']> & { reason?: string }> {
   const out: NonNullable<ClusterRead['dns']> = { pods: [], slices: [], readable: true };
   const optional = (e: unknown) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e));
-  // Five independent reads: at once, not one after the other (they were the longest job of a run).
-  const [pods, service, slices, cm, kp] = await Promise.all([
-    reader.get('/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns'),
-    reader.get('/api/v1/namespaces/kube-system/services/kube-dns').catch(optional),
-    reader.get('/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkube-dns'),
-    reader.get('/api/v1/namespaces/kube-system/configmaps/coredns').catch(optional),
-    // kube-proxy's mode, when kubeadm-style configuration is readable (best effort).
-    reader.get('/api/v1/namespaces/kube-system/configmaps/kube-proxy').catch((e: unknown) => (e instanceof ApiError && e.fatal ? Promise.reject(e) : undefined)),
-  ]);
-  out.pods = listItems(pods, DNS_POD);
-  out.service = service;
-  if (out.service && (!isRecord(out.service.metadata) || out.service.metadata.name !== 'kube-dns')) throw new ApiError('garbage', 'the API answered something other than the kube-dns Service');
-  out.slices = listItems(slices, DNS_SLICE);
-  const data = isRecord(cm?.data) ? cm.data : undefined;
-  out.corefile = typeof data?.Corefile === 'string' ? data.Corefile : undefined;
-  const kpData = isRecord(kp?.data) ? kp.data : undefined;
-  out.kubeProxyConfig = typeof kpData?.['config.conf'] === 'string' ? kpData['config.conf'] : undefined;
-  return out;
+  // What this read keeps counts against the run's memory, and is given back when it fails.
+  let kept = 0;
+  let objects = 0;
+  const keep = <T>(list: T[]) => (item: T, bytes: number) => {
+    list.push(item);
+    kept += bytes;
+    objects++;
+  };
+  try {
+    // Five independent reads: at once, not one after the other (they were the longest job of a run).
+    const settled = await Promise.allSettled([
+      reader.page('/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns', DNS_POD, keep(out.pods)),
+      reader.get('/api/v1/namespaces/kube-system/services/kube-dns').catch(optional),
+      reader.page('/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkube-dns', DNS_SLICE, keep(out.slices)),
+      reader.get('/api/v1/namespaces/kube-system/configmaps/coredns').catch(optional),
+      // kube-proxy's mode, when kubeadm-style configuration is readable (best effort).
+      reader.get('/api/v1/namespaces/kube-system/configmaps/kube-proxy').catch((e: unknown) => (e instanceof ApiError && e.fatal ? Promise.reject(e) : undefined)),
+    ]);
+    // Every read has ended (none adds to what is kept after this), the first failure decides.
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    const [, service, , cm, kp] = settled.map((r) => (r as PromiseFulfilledResult<Record<string, unknown> | undefined>).value);
+    out.service = service;
+    if (out.service && (!isRecord(out.service.metadata) || out.service.metadata.name !== 'kube-dns')) throw new ApiError('garbage', 'the API answered something other than the kube-dns Service');
+    const data = isRecord(cm?.data) ? cm.data : undefined;
+    out.corefile = typeof data?.Corefile === 'string' ? data.Corefile : undefined;
+    const kpData = isRecord(kp?.data) ? kp.data : undefined;
+    out.kubeProxyConfig = typeof kpData?.['config.conf'] === 'string' ? kpData['config.conf'] : undefined;
+    const more = (out.service ? 1 : 0) + (out.corefile !== undefined ? 1 : 0) + (out.kubeProxyConfig !== undefined ? 1 : 0);
+    kept += reader.keep([out.service, out.corefile, out.kubeProxyConfig], more);
+    objects += more;
+    return out;
+  } catch (err) {
+    reader.budget.keep(-kept, -objects);
+    throw err;
+  }
 }

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
+import type { MemoryBudget } from './budget.js';
+import { ListStream, ListSyntaxError } from './list-stream.js';
 
 /** How the doctor reaches one API server: TLS material and a source of credentials. */
 export interface Endpoint {
@@ -72,7 +74,7 @@ export class Deadline {
   }
 }
 
-export type ApiErrorKind = 'stale' | 'status' | 'timeout' | 'deadline' | 'too-large' | 'garbage' | 'redirect' | 'network' | 'tls' | 'dns' | 'refused' | 'credentials';
+export type ApiErrorKind = 'stale' | 'status' | 'timeout' | 'deadline' | 'too-large' | 'garbage' | 'redirect' | 'network' | 'tls' | 'dns' | 'refused' | 'credentials' | 'memory';
 
 /** A request that did not give a usable answer; `fatal` errors end the run (exit 2). */
 export class ApiError extends Error {
@@ -81,7 +83,7 @@ export class ApiError extends Error {
   }
   /** The server (or the way to it) is unusable: not one kind's problem. */
   get fatal(): boolean {
-    return ['deadline', 'tls', 'dns', 'refused', 'credentials'].includes(this.kind) || this.status === 401;
+    return ['deadline', 'tls', 'dns', 'refused', 'credentials', 'memory'].includes(this.kind) || this.status === 401;
   }
 }
 
@@ -99,30 +101,35 @@ export function describeNetworkError(err: NodeJS.ErrnoException, host: string): 
   return new ApiError('network', code ? `${code}${err.message && !err.message.includes(code) ? `: ${err.message.split('\n')[0]}` : ''}` : err.message.split('\n')[0] ?? 'network error');
 }
 
-/**
- * The bytes of the answers of one run that were read whole (one endpoint object per run):
- * lists are read in parallel and their items kept, so what bounds memory is the total.
- * All answers together may take RUN_ANSWERS_FACTOR times --max-response-size; an answer
- * that would pass it is an error for its kind.
- */
-export const RUN_ANSWERS_FACTOR = 2;
-const runBytes = new WeakMap<Endpoint, { used: number }>();
-
 interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
-  text: string;
+  /** The body, when it was read whole (any answer but a list read element by element). */
+  text?: string;
+  /** A list read element by element: its top-level fields other than the elements. */
+  fields?: Record<string, unknown>;
+}
+
+/** How a body is read: against the run's memory, and a list element by element. */
+export interface BodyOptions {
+  /** The run's memory: the body's text counts while it is held, and waits for its turn past the budget's share. */
+  budget?: MemoryBudget;
+  /**
+   * For a list: each element of a successful answer's `items` is decoded as it arrives and
+   * handed over (its text is then dropped); the answer's other fields are returned.
+   */
+  onItem?: (item: unknown, index: number) => void;
 }
 
 /**
  * One GET. The request timeout bounds its total time (a server that drips bytes does not
- * keep it alive); the body is decoded as it arrives and cut off at the size cap.
+ * keep it alive), except while the body waits for its turn at the run's memory (the run
+ * deadline still holds); the body is decoded as it arrives and cut off at the size cap.
  */
-function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, auth: { headers: Record<string, string>; cert?: string; key?: string }): Promise<Answer> {
+function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, auth: { headers: Record<string, string>; cert?: string; key?: string }, body: BodyOptions): Promise<Answer> {
   const url = apiUrl(ep.server, path);
   const lib = url.protocol === 'https:' ? https : http;
-  const budget = Math.min(limits.requestTimeoutMs, deadline.left);
-  const byDeadline = budget < limits.requestTimeoutMs;
+  const { budget } = body;
   return new Promise<Answer>((resolve, reject) => {
     let started = false;
     const opts: https.RequestOptions = {
@@ -140,46 +147,130 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       reject(new ApiError('tls', `the client certificate or key does not decode (${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0]})`));
       return;
     }
+    /** This answer: its place in the queue for the memory turn. */
+    const me = {};
+    /** Bytes of this answer counted in flight. */
+    let held = 0;
+    const done = () => {
+      clearTimeout(timer);
+      if (!budget) return;
+      budget.flight(-held);
+      held = 0;
+      budget.release(me);
+    };
     function onResponse(res: http.IncomingMessage) {
       started = true;
       const decoder = new StringDecoder('utf8');
+      const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+      const onItem = body.onItem;
+      const stream = ok && onItem ? new ListStream((text, i) => {
+        // Decoding needs room for the element's values beside its text.
+        budget?.check(2 * text.length);
+        let item: unknown;
+        try {
+          item = JSON.parse(text);
+        } catch (err) {
+          throw new ApiError('garbage', `the API answered JSON that does not parse (${(err as Error).message.split('\n')[0]})`);
+        }
+        onItem(item, i);
+      }) : undefined;
       const parts: string[] = [];
+      let length = 0;
       let bytes = 0;
-      let run = runBytes.get(ep);
-      if (!run) runBytes.set(ep, (run = { used: 0 }));
+      let turn = false;
       res.on('data', (c: Buffer) => {
-        bytes += c.length;
-        if (bytes > limits.maxResponseBytes) {
-          req.destroy(new ApiError('too-large', `the answer is larger than ${formatBytes(limits.maxResponseBytes)} (--max-response-size)`));
-          return;
+        try {
+          bytes += c.length;
+          if (bytes > limits.maxResponseBytes) throw new ApiError('too-large', `the answer is larger than ${formatBytes(limits.maxResponseBytes)} (--max-response-size)`);
+          const text = decoder.write(c);
+          if (stream) stream.write(text);
+          else {
+            parts.push(text);
+            length += text.length;
+          }
+          if (!budget) return;
+          const now = stream ? stream.held : length;
+          const grew = now - held;
+          held = now;
+          budget.flight(grew);
+          // Past its share, an answer reads on only in its turn: the others wait (their timers too).
+          if (!turn && held > budget.share) {
+            if (budget.claim(me, () => {
+              turn = true;
+              resumeTimer();
+              res.resume();
+            })) turn = true;
+            else {
+              res.pause();
+              pauseTimer();
+            }
+          }
+        } catch (err) {
+          abort(err instanceof ListSyntaxError ? new ApiError('garbage', `the API answered ${err.message}`) : (err as Error));
         }
-        if (run.used + bytes > RUN_ANSWERS_FACTOR * limits.maxResponseBytes) {
-          req.destroy(new ApiError('too-large', `the answers of this run passed ${formatBytes(RUN_ANSWERS_FACTOR * limits.maxResponseBytes)} in total (twice --max-response-size, to bound memory); pick a namespace with -n or raise --max-response-size`));
-          return;
-        }
-        parts.push(decoder.write(c));
       });
       res.on('end', () => {
-        clearTimeout(timer);
-        run.used += bytes;
-        parts.push(decoder.end());
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: parts.join('') });
+        try {
+          const tail = decoder.end();
+          if (stream) stream.write(tail);
+          else parts.push(tail);
+          let answer: Answer;
+          if (stream && !stream.whole) answer = { status: res.statusCode ?? 0, headers: res.headers, fields: stream.end() };
+          else {
+            const all = stream?.whole ?? parts;
+            // The text joined, then decoded by the caller: room for both beside what is held.
+            budget?.check(2 * (stream ? stream.held : length));
+            answer = { status: res.statusCode ?? 0, headers: res.headers, text: all.join('') };
+          }
+          done();
+          resolve(answer);
+        } catch (err) {
+          fail(err instanceof ListSyntaxError ? new ApiError('garbage', `the API answered ${err.message}`) : (err as Error));
+        }
       });
       res.on('error', (e) => fail(e));
     }
+    /**
+     * Ends the request with this error. The request is destroyed without it: a body read
+     * whole may have freed its kept-alive socket already, which must not get the error.
+     */
+    const abort = (e: Error) => {
+      fail(e);
+      req.destroy();
+    };
     const fail = (e: Error) => {
-      clearTimeout(timer);
+      done();
       if (e instanceof ApiError) return reject(e);
+      // A text longer than V8's strings may be (over --max-response-size raised past 512 MiB).
+      if (e instanceof RangeError) return reject(new ApiError('too-large', `the answer is larger than this runtime can hold in one text (${e.message})`));
       const code = (e as NodeJS.ErrnoException).code;
       // A kept-alive connection the server closed meanwhile: the request never reached it.
       if (!started && req.reusedSocket && code === 'ECONNRESET') return reject(new ApiError('stale', 'the server closed a kept-alive connection'));
       if (started && (code === 'ECONNRESET' || e.message === 'aborted')) return reject(new ApiError('network', 'the connection was reset before the answer was complete'));
       reject(describeNetworkError(e as NodeJS.ErrnoException, ep.tls.servername ?? url.hostname));
     };
-    const timer = setTimeout(() => {
-      if (byDeadline) req.destroy(new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`));
-      else req.destroy(new ApiError('timeout', started ? `the answer was not complete within ${limits.requestTimeoutMs} ms (--request-timeout)` : `no answer within ${limits.requestTimeoutMs} ms`));
-    }, Math.max(budget, 0));
+    // The request's own time runs while it is not waiting for its turn; the run deadline always.
+    let left = limits.requestTimeoutMs;
+    let armedAt = 0;
+    let timer: NodeJS.Timeout;
+    const arm = (ms: number) => {
+      armedAt = Date.now();
+      const byDeadline = deadline.left < ms;
+      timer = setTimeout(() => {
+        if (byDeadline) abort(new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`));
+        else abort(new ApiError('timeout', started ? `the answer was not complete within ${limits.requestTimeoutMs} ms (--request-timeout)` : `no answer within ${limits.requestTimeoutMs} ms`));
+      }, Math.max(Math.min(ms, deadline.left), 0));
+    };
+    const pauseTimer = () => {
+      clearTimeout(timer);
+      left -= Date.now() - armedAt;
+      arm(Infinity); // the deadline only
+    };
+    const resumeTimer = () => {
+      clearTimeout(timer);
+      arm(left);
+    };
+    arm(left);
     req.on('error', fail);
     req.end();
   }).catch((err: unknown) => {
@@ -201,13 +292,14 @@ function retryDelay(headers: http.IncomingHttpHeaders, attempt: number): number 
 }
 
 /**
- * GET a path and parse its JSON. Never follows redirects; retries 429 and 5xx honouring
+ * GET a path and parse its JSON (a list's elements go to body.onItem as they arrive, and
+ * its other fields are returned). Never follows redirects; retries 429 and 5xx honouring
  * Retry-After while attempts and the deadline allow; every other status is an ApiError.
  */
-export async function getJson(ep: Endpoint, path: string, limits: Limits, deadline: Deadline): Promise<unknown> {
+export async function getJson(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, body: BodyOptions = {}): Promise<unknown> {
   let secrets = secretsIn(ep, {});
   try {
-    return await getJsonOnce(ep, path, limits, deadline, (headers) => (secrets = secretsIn(ep, headers)));
+    return await getJsonOnce(ep, path, limits, deadline, body, (headers) => (secrets = secretsIn(ep, headers)));
   } catch (err) {
     // svclint knows its credentials: none of them is ever printed, whatever the server echoes.
     if (err instanceof ApiError) throw new ApiError(err.kind, mask(err.message, secrets), err.status);
@@ -216,17 +308,17 @@ export async function getJson(ep: Endpoint, path: string, limits: Limits, deadli
   }
 }
 
-async function getJsonOnce(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, seen: (headers: Record<string, string>) => void): Promise<unknown> {
+async function getJsonOnce(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, body: BodyOptions, seen: (headers: Record<string, string>) => void): Promise<unknown> {
   for (let attempt = 0; ; attempt++) {
     if (deadline.left <= 0) throw new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`);
     const auth = await ep.credentials(deadline);
     seen(auth.headers);
-    const a = await once(ep, path, limits, deadline, auth).catch((err: unknown) => {
+    const a = await once(ep, path, limits, deadline, auth, body).catch((err: unknown) => {
       if (err instanceof ApiError && err.kind === 'stale') return undefined;
       throw err;
     });
     if (!a) continue; // sent again on a new connection
-    if (a.status >= 200 && a.status < 300) return parseJson(a.text);
+    if (a.status >= 200 && a.status < 300) return a.fields ?? parseJson(a.text ?? '');
     if (RETRY.has(a.status) && attempt + 1 < limits.attempts) {
       const wait = retryDelay(a.headers, attempt);
       if (wait < deadline.left - 100) {
@@ -245,8 +337,8 @@ function statusError(a: Answer, attempts: number): ApiError {
   }
   let message = '';
   try {
-    const body = JSON.parse(a.text) as { message?: unknown };
-    if (typeof body?.message === 'string') message = body.message;
+    const status = JSON.parse(a.text ?? '') as { message?: unknown };
+    if (typeof status?.message === 'string') message = status.message;
   } catch {
     // not a Status object
   }

@@ -31,7 +31,8 @@ const BATCH = 64;
 /** What the thread is sent: the text of each document the first time, then paths into it. */
 export interface LocateRequest {
   id: number;
-  docs: { key: string; text: string }[];
+  /** `item`: the text is one item of a List (its path from the text's root); the thread answers null when it does not parse alone as one. */
+  docs: { key: string; text: string; item?: Path }[];
   reqs: { key: string; segments: Path }[];
 }
 
@@ -98,7 +99,7 @@ class ThreadedLocator implements Locator {
     const key = span.key;
     if (!this.sent.has(key)) {
       this.sent.add(key);
-      this.docs.push({ key, text: origin.file.text.slice(span.range[0], span.range[1]) });
+      this.docs.push({ key, text: origin.file.text.slice(span.range[0], span.range[1]), ...(span.item ? { item: span.base } : {}) });
     }
     this.reqs.push({ key, segments: [...span.base, ...path] });
     this.pending.push({ origin, path, set, offset: span.range[0] });

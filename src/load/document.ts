@@ -1,7 +1,8 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { kubernetesTags } from './scalars.js';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import { jsonListItems } from './json-items.js';
+import { yamlListItems } from './yaml-items.js';
 import type { SourceFile } from '../types/source.js';
 
 /**
@@ -23,17 +24,33 @@ export interface LocatedDocument {
   base: Path;
 }
 
-/** The text whose nodes give an origin's positions: its document, or only its item of a large JSON List. */
+/** The text whose nodes give an origin's positions: its document, or only its item of a large List. */
 export interface Span {
   key: string;
   range: [number, number];
   base: Path;
+  /** The text is one item of a List: when it does not parse alone as one (errors, another shape), the whole document is parsed instead. */
+  item?: true;
 }
 
 /** From this size a List item is parsed alone (below it, the whole document is as quick). */
 export const ITEM_SPAN_MIN_BYTES = 256 * 1024;
 
-const itemRanges = new WeakMap<SourceFile, Map<number, [number, number][] | null>>();
+/** A List's items as texts that parse alone: their ranges, and the path from such a text's root to its item. */
+interface ItemSpans {
+  ranges: [number, number][];
+  base: Path;
+}
+
+const itemRanges = new WeakMap<SourceFile, Map<number, ItemSpans | null>>();
+
+/** The items of a JSON List (each text is the item) or of a YAML List in block style (each text a sequence of that one entry). */
+function listItems(text: string, start: number, end: number): ItemSpans | null {
+  const json = jsonListItems(text, start, end);
+  if (json) return { ranges: json, base: [] };
+  const yaml = yamlListItems(text, start, end);
+  return yaml ? { ranges: yaml, base: [0] } : null;
+}
 
 export function spanOf(origin: ObjectOrigin): Span {
   const key = documentKey(origin);
@@ -43,11 +60,17 @@ export function spanOf(origin: ObjectOrigin): Span {
     let byDoc = itemRanges.get(origin.file);
     if (!byDoc) itemRanges.set(origin.file, (byDoc = new Map()));
     let items = byDoc.get(origin.docIndex);
-    if (items === undefined) byDoc.set(origin.docIndex, (items = jsonListItems(origin.file.text, start, end) ?? null));
-    const item = items?.[index];
-    if (item) return { key: `${key}:${index}`, range: item, base: [] };
+    if (items === undefined) byDoc.set(origin.docIndex, (items = listItems(origin.file.text, start, end)));
+    const item = items?.ranges[index];
+    if (item) return { key: `${key}:${index}`, range: item, base: items!.base, item: true };
   }
   return { key, range: origin.docRange, base: origin.base };
+}
+
+/** Whether an item's text parsed alone as what its span says: no errors, and one entry when it is a sequence of one. */
+export function parsedAsItem(doc: Document.Parsed, base: Path): boolean {
+  if (doc.errors.length > 0) return false;
+  return base.length === 0 || (isSeq(doc.contents) && doc.contents.items.length === 1);
 }
 
 /**
@@ -72,7 +95,7 @@ export class Recent<V> {
 /** Node trees kept for positions, per thread. */
 export const KEEP_DOCUMENTS = 64;
 
-const documents = new Recent<{ doc: Document.Parsed; offset: number }>(KEEP_DOCUMENTS);
+const documents = new Recent<{ doc: Document.Parsed; offset: number } | null>(KEEP_DOCUMENTS);
 const fileIds = new WeakMap<SourceFile, number>();
 let nextFileId = 0;
 const lines = new WeakMap<SourceFile, LineCounter>();
@@ -93,12 +116,17 @@ export function documentKey(origin: ObjectOrigin): string {
  */
 export function documentAt(origin: ObjectOrigin): LocatedDocument {
   const span = spanOf(origin);
-  // The nodes are kept per span; the path to the object is the origin's own (items of one List share a document).
-  const { doc, offset } = documents.get(span.key, () => {
-    const [start, end] = span.range;
-    return { doc: parseDocument(origin.file.text.slice(start, end), PARSE_OPTIONS) as Document.Parsed, offset: start };
-  });
-  return { doc, offset, base: span.base };
+  const parse = ([start, end]: [number, number]) => ({ doc: parseDocument(origin.file.text.slice(start, end), PARSE_OPTIONS) as Document.Parsed, offset: start });
+  if (span.item) {
+    // An item's text that does not parse alone as one is remembered as such (null): its whole document is parsed instead.
+    const alone = documents.get(span.key, () => {
+      const parsed = parse(span.range);
+      return parsedAsItem(parsed.doc, span.base) ? parsed : null;
+    });
+    if (alone) return { ...alone, base: span.base };
+  }
+  // The nodes are kept per document; the path to the object is the origin's own (items of one List share a document).
+  return { ...documents.get(documentKey(origin), () => parse(origin.docRange))!, base: origin.base };
 }
 
 const withProblems = new WeakSet<SourceFile>();

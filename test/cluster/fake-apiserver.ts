@@ -102,3 +102,33 @@ export function fakeKubeconfig(server: string, user: Record<string, unknown> = {
     contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
   });
 }
+
+/**
+ * Writes a list answer as fast as the client reads it (chunked: no Content-Length): the
+ * opening, then copies of `chunk` (items, each followed by a comma) until `bytes` are sent
+ * (forever with Infinity), then one last item and the closing. `metadata` may carry a
+ * continue token.
+ */
+export function streamList(res: http.ServerResponse, plural: string, opts: { chunk: Buffer; last: string; bytes: number; metadata?: Record<string, unknown> }): void {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.write(`{"kind":"${KINDS[plural] ?? 'Unknown'}List","apiVersion":"v1","metadata":${JSON.stringify({ resourceVersion: '1', ...opts.metadata })},"items":[`);
+  let sent = 0;
+  const pump = () => {
+    while (!res.destroyed) {
+      if (sent + opts.chunk.length > opts.bytes) {
+        res.end(`${opts.last}]}`);
+        return;
+      }
+      sent += opts.chunk.length;
+      if (!res.write(opts.chunk)) return;
+    }
+  };
+  res.on('drain', pump);
+  pump();
+}
+
+/** `n` items (each followed by a comma) of about `size` bytes each, for streamList. */
+export function itemsChunk(n: number, size: number): { chunk: Buffer; last: string } {
+  const item = (i: number) => JSON.stringify({ metadata: { name: `o-${i}`, namespace: 'shop', labels: { app: 'x' }, annotations: { pad: 'p'.repeat(Math.max(0, size - 100)) } }, spec: {} });
+  return { chunk: Buffer.from(Array.from({ length: n }, (_, i) => `${item(i)},`).join('')), last: item(n) };
+}

@@ -17,9 +17,11 @@ export declare const inlineLocator: Locator;
 /** What the thread is sent: the text of each document the first time, then paths into it. */
 export interface LocateRequest {
     id: number;
+    /** `item`: the text is one item of a List (its path from the text's root); the thread answers null when it does not parse alone as one. */
     docs: {
         key: string;
         text: string;
+        item?: Path;
     }[];
     reqs: {
         key: string;

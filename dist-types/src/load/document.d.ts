@@ -31,15 +31,19 @@ export interface LocatedDocument {
     /** The path from these nodes' root to the object: origin.base, or nothing when only the object's text was parsed. */
     base: Path;
 }
-/** The text whose nodes give an origin's positions: its document, or only its item of a large JSON List. */
+/** The text whose nodes give an origin's positions: its document, or only its item of a large List. */
 export interface Span {
     key: string;
     range: [number, number];
     base: Path;
+    /** The text is one item of a List: when it does not parse alone as one (errors, another shape), the whole document is parsed instead. */
+    item?: true;
 }
 /** From this size a List item is parsed alone (below it, the whole document is as quick). */
 export declare const ITEM_SPAN_MIN_BYTES: number;
 export declare function spanOf(origin: ObjectOrigin): Span;
+/** Whether an item's text parsed alone as what its span says: no errors, and one entry when it is a sequence of one. */
+export declare function parsedAsItem(doc: Document.Parsed, base: Path): boolean;
 /**
  * The most recently used of a bounded number of values, made on demand: node trees are
  * many times the size of their text, and findings come document by document, so a few

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-RA5FDO4S.js";import"./chunk-RCPXRGLX.js";import"./chunk-DLN4JYXC.js";import"./chunk-M3SEYEHF.js";import"./chunk-LODCCB4A.js";import"./chunk-QIAISUMT.js";import"./chunk-4SN5IL7T.js";import"./chunk-BWAJOQ4Z.js";import"./chunk-JZ4GFFL6.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
