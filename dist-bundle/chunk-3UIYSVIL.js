@@ -1,0 +1,2 @@
+import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
+import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-VIVK7ULH.js";import"./chunk-3GMBXER5.js";import"./chunk-VALDFUQI.js";import"./chunk-O2DOACBY.js";import"./chunk-UN6ZFDQW.js";import"./chunk-CVB7NKHM.js";import"./chunk-FBERXDNN.js";import"./chunk-UKHWR5NN.js";import"./chunk-YGAFMPYX.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-BWM4YSG4.js";import"./chunk-VNDFKZRM.js";import"./chunk-C4FZIJBF.js";import"./chunk-KBY65A73.js";import"./chunk-UN6ZFDQW.js";import"./chunk-CVB7NKHM.js";import"./chunk-FBERXDNN.js";import"./chunk-UKHWR5NN.js";import"./chunk-YGAFMPYX.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
