@@ -8,11 +8,13 @@ import { computeRoutes } from '../graph/routes.js';
 import type { Comparison as SummaryComparison } from '../report/summary.js';
 import { checkOutputFiles } from '../report/write.js';
 import type { Finding } from '../types/finding.js';
+import type { Rule } from '../types/rule.js';
 import { RULES } from '../../rules/index.js';
 import { diffRoutes, formatDiff } from './diff-graph.js';
 import { checkoutTree, gitTop, inTree, requireCommit } from './diff-git.js';
 import { ArgumentError, type CliIO } from './io.js';
 import { emit, load, type InputOpts, type Loaded } from './lint-command.js';
+import { mark } from '../timing.js';
 
 export interface GateOpts {
   newFromRev?: string;
@@ -34,8 +36,9 @@ export function configIn(config: Config, top: string, treeDir: string): Config {
  * tree), options and resolved config. Undefined when none of the inputs is there yet (a
  * folder the change adds): there is nothing to compare with.
  */
-export async function loadAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}, now?: Loaded): Promise<Loaded | undefined> {
+export async function loadAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}, now?: Loaded, rules?: readonly Rule[]): Promise<Loaded | undefined> {
   const tree = checkoutTree(top, commit, treeOpts);
+  mark(`checkout of ${commit.slice(0, 7)}`);
   try {
     const cwd = inTree('.', io.cwd, top, tree.dir);
     // Standard input has no earlier version: it is compared with nothing.
@@ -47,15 +50,15 @@ export async function loadAtCommit(top: string, commit: string, paths: string[],
       helmValues: opts.helmValues?.map((f) => inTree(f, io.cwd, top, tree.dir)),
     };
     // File names are relative to the mapped cwd, as in the work tree: unchanged files are parsed once, for both.
-    return await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir), [], now);
+    return await load(mapped, inputs, { ...io, cwd, readStdin: undefined }, configIn(config, top, tree.dir), [], now, rules ? { rules } : {});
   } finally {
     tree.dispose();
   }
 }
 
-/** The findings of `commit`'s tree, linted as the work tree was (loadAtCommit). */
-export async function lintAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}, now?: Loaded): Promise<Finding[]> {
-  return (await loadAtCommit(top, commit, paths, opts, io, config, treeOpts, now))?.result.findings ?? [];
+/** The findings of `commit`'s tree, linted as the work tree was (loadAtCommit): those of every rule, or of `rules`. */
+export async function lintAtCommit(top: string, commit: string, paths: string[], opts: InputOpts, io: CliIO, config: Config, treeOpts: { untracked?: boolean } = {}, now?: Loaded, rules?: readonly Rule[]): Promise<Finding[]> {
+  return (await loadAtCommit(top, commit, paths, opts, io, config, treeOpts, now, rules))?.result.findings ?? [];
 }
 
 export interface Gated {

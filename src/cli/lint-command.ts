@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { discover } from '../load/discover.js';
+import { discover, type DiscoverTrace } from '../load/discover.js';
 import { lint, lintWith, type LintResult } from '../lint.js';
 import { threadedLocator } from '../engine/locate-pool.js';
 import { parseAll, type ParseResult } from '../load/parse-pool.js';
 import { openParseCache, parseAllCached } from '../load/cache.js';
 import { openRenderCache } from '../load/render-cache.js';
+import type { RenderOptions } from '../load/render.js';
 import { defaultConfig, DNS1123_SUBDOMAIN_RE, findConfig, loadConfig, type Config, type RuleSetting } from '../engine/config.js';
 import { format, FORMATS, countBySeverity, type Format, type Summary } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
@@ -17,6 +18,8 @@ import { severityRank, type Finding, type Severity } from '../types/finding.js';
 import { RULES } from '../../rules/index.js';
 import { isTypo, plural } from '../text.js';
 import type { SourceFile } from '../types/source.js';
+import type { LoadProblem } from '../types/problem.js';
+import type { Rule } from '../types/rule.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from '../kubernetes.js';
 import { ArgumentError, EXIT, useColor, type CliIO } from './io.js';
 import { mark } from '../timing.js';
@@ -195,20 +198,52 @@ export interface Loaded {
   result: LintResult;
   /** Parse results in the files' order (a second load of another tree reuses those of unchanged files). */
   parsed: ParseResult[];
+  /** With the parse cache: each file's key there (a hash of its text), in the files' order. */
+  keys?: string[];
+  /** What the inputs gave and how, when asked for (the pre-commit hook derives HEAD's inputs from it). */
+  trace?: DiscoverTrace;
+  /** The load problems as discovery gave them (those of files included). */
+  loadProblems: LoadProblem[];
 }
 
-/** Parse results of `files`, taken from `earlier` for a file of the same path and text (the base and head of a change share most files). */
-async function parseReusing(files: SourceFile[], earlier: Pick<Loaded, 'files' | 'parsed'> | undefined, parse: (files: SourceFile[]) => Promise<ParseResult[]>): Promise<ParseResult[]> {
-  if (!earlier) return parse(files);
-  const known = new Map(earlier.files.map((f, i) => [f.path, { text: f.text, parsed: earlier.parsed[i]! }]));
-  const out: (ParseResult | undefined)[] = files.map((f) => {
+/** Parse results of `files`, taken from `earlier` for a file of the same path and text (the base and head of a change share most files); with keys, their parse cache keys. */
+async function parseReusing(files: SourceFile[], earlier: Pick<Loaded, 'files' | 'parsed' | 'keys'> | undefined, parse: (files: SourceFile[], keys?: string[]) => Promise<ParseResult[]>, keys?: string[]): Promise<ParseResult[]> {
+  if (!earlier) return parse(files, keys);
+  const known = new Map(earlier.files.map((f, i) => [f.path, { text: f.text, parsed: earlier.parsed[i]!, key: earlier.keys?.[i] }]));
+  const out: (ParseResult | undefined)[] = files.map((f, i) => {
     const k = known.get(f.path);
-    return k && k.text === f.text ? k.parsed : undefined;
+    if (!k || k.text !== f.text) return undefined;
+    if (keys) {
+      if (k.key === undefined) return undefined;
+      keys[i] = k.key;
+    }
+    return k.parsed;
   });
   const missing = files.filter((_, i) => !out[i]);
-  const fresh = missing.length ? await parse(missing) : [];
+  const missingKeys: string[] | undefined = keys ? [] : undefined;
+  const fresh = missing.length ? await parse(missing, missingKeys) : [];
   let j = 0;
-  return out.map((r) => r ?? fresh[j++]!);
+  return out.map((r, i) => {
+    if (r) return r;
+    if (keys) keys[i] = missingKeys![j]!;
+    return fresh[j++]!;
+  });
+}
+
+/**
+ * Parses the files a discovery gave (reusing `earlier`'s results for files of the same path
+ * and text) and lints them under `config`: every rule, or only `rules`.
+ */
+export async function lintFound(files: SourceFile[], problems: LoadProblem[], config: Config, opts: Pick<InputOpts, 'cache'>, env: NodeJS.ProcessEnv, earlier?: Pick<Loaded, 'files' | 'parsed' | 'keys'>, rules?: readonly Rule[]): Promise<{ parsed: ParseResult[]; keys?: string[]; result: LintResult }> {
+  const cache = opts.cache ? openParseCache(env) : undefined;
+  const keys: string[] | undefined = cache ? [] : undefined;
+  const parsed = await parseReusing(files, earlier, cache ? (fs, k) => parseAllCached(fs, cache, k) : (fs) => parseAll(fs), keys);
+  mark('parse');
+  const input = { files, parsed, problems, config, ...(rules ? { rules } : {}) };
+  const documents = parsed.reduce((n, p) => n + p.docs.length, 0);
+  const locator = documents >= LOCATE_THREAD_MIN_DOCUMENTS ? threadedLocator() : undefined;
+  const result = locator ? await lintWith(input, locator) : lint(input);
+  return { parsed, ...(keys ? { keys } : {}), result };
 }
 
 /** The files a run reads that are known before it starts: the config file and Helm values. */
@@ -219,41 +254,42 @@ export function namedReads(config: Config | undefined, opts: Pick<InputOpts, 'he
   ];
 }
 
+/** How a load renders charts and kustomizations (false: it does not). */
+export function renderOptions(opts: InputOpts, config: Config, env: NodeJS.ProcessEnv): RenderOptions | false {
+  return opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace, ...(opts.cache ? { cache: openRenderCache(env) } : {}) };
+}
+
 /**
  * Inputs → source files → graph → findings, under the resolved config. `outputs` are the
  * output files the run will write: refused before the work when they are a file it reads.
  * `earlier`: a load of another tree whose parse results are reused for unchanged files.
  */
-export async function load(paths: string[], opts: InputOpts, io: CliIO, config?: Config, outputs: readonly (string | undefined)[] = [], earlier?: Pick<Loaded, 'files' | 'parsed'>): Promise<Loaded> {
+export async function load(paths: string[], opts: InputOpts, io: CliIO, config?: Config, outputs: readonly (string | undefined)[] = [], earlier?: Pick<Loaded, 'files' | 'parsed' | 'keys'>, more: { trace?: boolean; rules?: readonly Rule[] } = {}): Promise<Loaded> {
   config ??= await resolveConfig(io, opts);
   mark('config');
   const named = namedReads(config, opts);
   checkOutputFiles(outputs, named, io.cwd);
   if (opts.render !== false) checkRenderOptions(opts, io.cwd);
   const roots = paths.length ? paths : ['.'];
-  const render = opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace, ...(opts.cache ? { cache: openRenderCache(io.env) } : {}) };
+  const render = renderOptions(opts, config, io.env);
+  const trace: DiscoverTrace | undefined = more.trace ? { folders: [], reads: new Map(), others: 0 } : undefined;
   const found = await discover(roots, {
     cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, ignorePatterns: opts.ignorePattern, ignoreFiles: ['.svclintignore'], gitignore: opts.gitignore !== false,
     readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes, allowUnmatchedGlobs: opts.errorOnUnmatchedPattern === false,
     listReads: outputs.some((o) => o !== undefined),
+    ...(trace ? { trace } : {}),
   });
   const inputs: RunInputs = { ...found, read: [...named, ...(found.read ?? [])] };
   checkOutputFiles(outputs, inputs, io.cwd);
   if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
   mark('read');
-  const cache = opts.cache ? openParseCache(io.env) : undefined;
-  const parsed = await parseReusing(found.files, earlier, cache ? (files) => parseAllCached(files, cache) : parseAll);
-  mark('parse');
-  const input = { files: found.files, parsed, problems: found.problems, config };
-  const documents = parsed.reduce((n, p) => n + p.docs.length, 0);
-  const locator = documents >= LOCATE_THREAD_MIN_DOCUMENTS ? threadedLocator() : undefined;
-  const result = locator ? await lintWith(input, locator) : lint(input);
+  const { parsed, keys, result } = await lintFound(found.files, found.problems, config, opts, io.env, earlier, more.rules);
   if (opts.errorOnUnmatchedPattern !== false && result.graph.objects.length === 0 && result.findings.length === 0) {
     const hidden = (found.allIgnored ?? []).map((a) => `${a.count} manifest file${a.count === 1 ? '' : 's'} in '${a.input}' ${a.count === 1 ? 'is' : 'are'} left out by .gitignore or .svclintignore (--no-gitignore lints what .gitignore leaves out)`);
     if (hidden.length) throw new UsageError(`no Kubernetes objects found: ${hidden.join('; ')}`);
     throw new UsageError(`no Kubernetes objects found in ${roots.map((i) => (i === '-' ? 'stdin' : `'${i}'`)).join(', ')} (--no-error-on-unmatched-pattern to allow it)`);
   }
-  return { config, files: found.files, problems: found.problems.filter((p) => !p.file).length, inputs, result, parsed };
+  return { config, files: found.files, problems: found.problems.filter((p) => !p.file).length, inputs, result, parsed, ...(keys ? { keys } : {}), loadProblems: found.problems, ...(trace ? { trace } : {}) };
 }
 
 export function emit(io: CliIO, text: string, outputFile: string | undefined): void {

@@ -174,8 +174,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         .argument('[files...]', 'the staged files (pre-commit passes them)'),
     ),
   ).action(async (files: string[], opts: InputOpts & ReportOpts) => {
+    startTiming(io.env);
+    mark('startup');
     const { preCommit } = await import('./precommit.js');
     exitCode = await preCommit(files, opts, io);
+    mark('report');
+    io.stderr(timingLine(io.env));
   });
 
   program

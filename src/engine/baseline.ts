@@ -66,6 +66,22 @@ export function compareFindings(before: Finding[], now: Finding[]): Comparison {
   };
 }
 
+/** What compareFindings matches a finding by: its fingerprint, then its place. */
+export interface MatchKeys {
+  fingerprint: string;
+  place: string;
+}
+
+export function matchKeys(f: Finding): MatchKeys {
+  return { fingerprint: fingerprint(f), place: placeKey(f) };
+}
+
+/** The findings of `now` that compareFindings(before, now) gives as added, with `before` given by their matchKeys (kept from an earlier lint). */
+export function addedSince(before: MatchKeys[], now: Finding[]): Finding[] {
+  const m = pair(before, now, [(b) => b.fingerprint, fingerprint], [(b) => b.place, placeKey]);
+  return now.filter((_, i) => !m.nowMatched[i]);
+}
+
 /** "2 new, 1 fixed, 5 already there" */
 export function comparisonLine(c: { added: number; fixed: number; existing: number }): string {
   return `${c.added} new, ${c.fixed} fixed, ${c.existing} already there`;

@@ -189,9 +189,9 @@ export function openParseCache(env: NodeJS.ProcessEnv): ParseCache {
   return cache;
 }
 
-/** parseAll(), with the results the cache has taken from it and the rest parsed and added. */
-export async function parseAllCached(files: SourceFile[], cache: ParseCache): Promise<ParseResult[]> {
-  const keys = files.map((f) => ParseCache.key(f));
+/** parseAll(), with the results the cache has taken from it and the rest parsed and added; `keys` is given each file's key. */
+export async function parseAllCached(files: SourceFile[], cache: ParseCache, keys: string[] = []): Promise<ParseResult[]> {
+  files.forEach((f, i) => (keys[i] = ParseCache.key(f)));
   const results: (ParseResult | undefined)[] = keys.map((k) => cache.get(k));
   const missing = files.filter((_, i) => !results[i]);
   cache.hits += files.length - missing.length;

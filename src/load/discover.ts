@@ -4,9 +4,10 @@ import path from 'node:path';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, type RenderOptions } from './render.js';
+import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, type Rendered, type RenderOptions } from './render.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readRegularSync, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
+import { DiskView, type FileView } from './view.js';
 
 export { DEFAULT_MAX_FILE_BYTES } from './read.js';
 export const MANIFEST_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json', '**/Kustomization'];
@@ -34,6 +35,36 @@ export interface DiscoverOptions {
   allowUnmatchedGlobs?: boolean;
   /** Also list the ignore files that apply to the folders walked (in `read`), so that no output lands on one. */
   listReads?: boolean;
+  /** @internal Filled with what was found and how, for a second load of another version of the same tree. */
+  trace?: DiscoverTrace;
+}
+
+/** @internal What a folder input gave: enough to derive what another version of the tree gives. */
+export interface FolderTrace {
+  /** The folder (absolute). */
+  root: string;
+  /** The manifests found under it and not left out by an ignore setting, sorted (absolute). */
+  kept: string[];
+  /** Those of `kept` that are not regular files (links, pipes), as the walk met them. */
+  special: string[];
+  /** The ignore files (.gitignore, .svclintignore) under the folder, when the walk looked for them all. */
+  ignoreFiles?: string[];
+  /** How many sub-folders could not be listed. */
+  unreadable: number;
+  plan: { raw: string[]; charts: string[]; kustomizations: string[] };
+  /** The renders of plan.charts, then plan.kustomizations. */
+  rendered: Rendered[];
+}
+
+/** @internal */
+export interface DiscoverTrace {
+  /** The view the renders were planned and made with (its answers are kept). */
+  view?: FileView;
+  folders: FolderTrace[];
+  /** How each file found in a folder (plan.raw) was read. */
+  reads: Map<string, ReadOutcome>;
+  /** Inputs that were not folders (files, globs, stdin). */
+  others: number;
 }
 
 /** A file or folder read besides the manifests: what it is, for messages. */
@@ -66,14 +97,14 @@ async function readStdin(opts: DiscoverOptions, cap: number, budget: InputBudget
   return { text };
 }
 
-type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[]; ignoredByFiles?: number; ignoreFiles?: string[] };
+type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[]; ignoredByFiles?: number; ignoreFiles?: string[]; special: string[]; ignoreFilesFound?: string[] };
 
 /**
  * The manifests under a folder. Links to files are followed (the read reports a dangling
  * or looping one); links to folders are not. A sub-folder that cannot be listed is
  * remembered and the walk goes on, so that it is reported and the rest still linted.
  */
-async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gitignore' | 'listReads'> = {}): Promise<Walked> {
+async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gitignore' | 'listReads' | 'trace'> = {}): Promise<Walked> {
   const unreadable: Walked['unreadable'] = [];
   const readdirSync = ((p: fs.PathLike, o?: unknown) => {
     try {
@@ -106,11 +137,15 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
   };
   const ignoreNames = [...(opts.gitignore ? ['.gitignore'] : []), ...(opts.ignoreFiles ?? [])];
   let found: import('globby').GlobEntry[] | undefined;
-  if (ignoreNames.length > 0 && !ancestorHas(dir, ignoreNames)) {
+  let ignoreFilesFound: string[] | undefined;
+  const above = ignoreNames.length > 0 && ancestorHas(dir, ignoreNames);
+  if (ignoreNames.length > 0 && (!above || opts.trace)) {
     // One walk that looks for the ignore files too: with none in the folder or above it,
     // globby's filtering would keep every file, so its own search for them is not needed.
+    // (A traced load lists the ignore files under the folder this way in any case.)
     const all = globbySync([...MANIFEST_PATTERNS, ...ignoreNames.map((n) => `**/${n}`)], base);
-    if (!all.some((e) => ignoreNames.includes(e.name))) found = all;
+    ignoreFilesFound = all.filter((e) => ignoreNames.includes(e.name) && !e.dirent.isDirectory()).map((e) => path.resolve(e.path)).sort();
+    if (!above && ignoreFilesFound.length === 0) found = all;
     else unreadable.length = 0; // walked again below
   }
   found ??= globbySync(MANIFEST_PATTERNS, {
@@ -118,14 +153,16 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
     ...(opts.ignoreFiles?.length ? { ignoreFiles: opts.ignoreFiles.map((n) => `**/${n}`) } : {}),
     gitignore: opts.gitignore ?? false,
   });
-  const files = found.filter((e) => !e.dirent.isDirectory()).map((e) => path.resolve(e.path));
+  const entries = found.filter((e) => !e.dirent.isDirectory());
+  const files = entries.map((e) => path.resolve(e.path));
+  const special = entries.filter((e) => !e.dirent.isFile()).map((e) => path.resolve(e.path));
   // Nothing left: say whether ignore files hid what is there (a folder of generated manifests in .gitignore).
   const ignoredByFiles = files.length === 0 && ignoreNames.length > 0 ? globbySync(MANIFEST_PATTERNS, { ...base, fs: quietFs }).filter((e) => !e.dirent.isDirectory()).length : 0;
   // With output files, the ignore files that apply are listed too (here and in every folder above).
   const ignoreFiles = opts.listReads && ignoreNames.length > 0
     ? [...globbySync(ignoreNames.map((n) => `**/${n}`), { ...base, fs: quietFs, onlyFiles: true }).map((e) => path.resolve(e.path)), ...ancestorFiles(dir, ignoreNames)]
     : undefined;
-  return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)), ...(ignoredByFiles ? { ignoredByFiles } : {}), ...(ignoreFiles ? { ignoreFiles } : {}) };
+  return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)), ...(ignoredByFiles ? { ignoredByFiles } : {}), ...(ignoreFiles ? { ignoreFiles } : {}), special, ...(ignoreFilesFound ? { ignoreFilesFound } : {}) };
 }
 
 /** The files of these names in the folders above `dir`. */
@@ -179,8 +216,13 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
 
   // globby is loaded only when a folder or a glob needs it: a single file starts faster.
   const glob = async () => import('globby');
+  const { trace } = opts;
+  // One view of the files for planning and rendering: each file is probed, parsed and hashed once.
+  const render = opts.render === false ? false : { ...opts.render, view: opts.render?.view ?? new DiskView(true) };
+  if (trace && render) trace.view = render.view;
   for (const input of inputs) {
     if (input === '-') {
+      if (trace) trace.others++;
       if (stdinUsed) continue;
       stdinUsed = true;
       const r = await readStdin(opts, maxBytes, budget);
@@ -199,19 +241,27 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
       }
       // Found in a folder: only regular files are opened (a pipe could wait forever).
       const kept = walked.files.filter((f) => !isIgnored(f));
-      if (opts.render === false) {
+      const folder: FolderTrace | undefined = trace
+        ? { root: abs, kept, special: walked.special.filter((f) => !isIgnored(f)), ...(walked.ignoreFilesFound ? { ignoreFiles: walked.ignoreFilesFound } : {}), unreadable: walked.unreadable.length, plan: { raw: kept, charts: [], kustomizations: [] }, rendered: [] }
+        : undefined;
+      if (folder) trace!.folders.push(folder);
+      if (render === false) {
         for (const f of kept) add(f, true);
       } else {
-        const plan = planRender(abs, kept);
+        const plan = planRender(abs, kept, render.view);
         for (const f of plan.raw) add(f, true);
         for (const dir of plan.charts) otherReads.push({ path: dir, what: 'the Helm chart', folder: true });
         for (const dir of plan.kustomizations) otherReads.push({ path: dir, what: 'the kustomization', folder: true });
-        for (const r of await renderAll(plan.charts, plan.kustomizations, (dir) => displayPath(opts.cwd, dir), opts.render ?? {}, opts.cwd)) rendered(r);
-        opts.render?.cache?.save();
+        const results = await renderAll(plan.charts, plan.kustomizations, (dir) => displayPath(opts.cwd, dir), render, opts.cwd);
+        for (const r of results) rendered(r);
+        render.cache?.save();
+        if (folder) Object.assign(folder, { plan, rendered: results });
       }
     } else if (st) {
+      if (trace) trace.others++;
       add(abs); // an explicitly named file is read whatever its extension or type (a pipe from <(...))
     } else if ((await glob()).isDynamicPattern(input)) {
+      if (trace) trace.others++;
       const { globby } = await glob();
       const found = await globby(input, { cwd: opts.cwd, absolute: true, ignore: ['**/node_modules/**'] });
       if (found.length === 0 && !opts.allowUnmatchedGlobs) throw new UsageError(`no files match '${input}' (--no-error-on-unmatched-pattern to allow it)`);
@@ -222,12 +272,22 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
   }
 
   const read = await mapPool(toRead, READ_CONCURRENCY, async (f) => (f.regularOnly ? readRegularSync(f.abs, maxBytes, budget) : readCapped(f.abs, maxBytes, budget)));
+  if (trace) read.forEach((r, i) => trace.reads.set(toRead[i]!.abs, r));
   read.forEach((r, i) => {
     const shown = displayPath(opts.cwd, toRead[i]!.abs);
     if ('text' in r) files.push({ path: shown, text: r.text });
     else unreadable(shown, r.refused);
   });
   return { files, problems, ...(allIgnored.length ? { allIgnored } : {}), ...(otherReads.length ? { read: otherReads } : {}) };
+}
+
+/**
+ * @internal The manifests a folder input of discover() reads or renders: what the walk finds
+ * under `dir` and no ignore setting leaves out, sorted.
+ */
+export async function keptUnder(dir: string, opts: Pick<DiscoverOptions, 'cwd' | 'ignore' | 'ignoreBase' | 'ignorePatterns' | 'ignoreFiles' | 'gitignore'>): Promise<string[]> {
+  const isIgnored = makeIgnore(opts);
+  return (await walk(dir, opts)).files.filter((f) => !isIgnored(f));
 }
 
 const under = (root: string, f: string) => f === root || f.startsWith(`${root}${path.sep}`);
@@ -238,21 +298,27 @@ const under = (root: string, f: string) => f === root || f.startsWith(`${root}${
  * kustomizations that no other kustomization in the input builds on (bases render
  * through their overlays). Everything under a rendered folder is left to the renderer.
  */
-export function planRender(root: string, files: string[]): { raw: string[]; charts: string[]; kustomizations: string[] } {
+export function planRender(root: string, files: string[], view: FileView = new DiskView()): { raw: string[]; charts: string[]; kustomizations: string[] } {
   const dirs = new Set(files.map((f) => path.dirname(f)));
   dirs.add(root);
-  const chartRoots = [...dirs].filter(isChartDir);
+  const chartRoots = [...dirs].filter((d) => isChartDir(d, view));
   const charts = chartRoots.filter((c) => !chartRoots.some((o) => o !== c && under(o, c)));
-  const kustRoots = [...dirs].filter((d) => kustomizationFile(d) && !charts.some((c) => under(c, d)));
-  const referenced = new Set(kustRoots.flatMap((d) => kustomizationRefs(kustomizationFile(d)!)));
+  const kustRoots = [...dirs].filter((d) => kustomizationFile(d, view) && !charts.some((c) => under(c, d)));
+  const referenced = new Set(kustRoots.flatMap((d) => kustomizationRefs(kustomizationFile(d, view)!, view)));
   const kustomizations = kustRoots.filter((d) => !referenced.has(d));
-  const consumed = [...charts, ...kustRoots];
-  const raw = files.filter((f) => !consumed.some((d) => under(d, f)));
+  // A file is left to a renderer when a folder above it (or itself) is rendered: its ancestors are looked up, not every folder.
+  const consumed = new Set([...charts, ...kustRoots]);
+  const raw = files.filter((f) => {
+    for (let d = f; ; d = path.dirname(d)) {
+      if (consumed.has(d)) return false;
+      if (path.dirname(d) === d) return true;
+    }
+  });
   return { raw, charts: charts.sort(), kustomizations: kustomizations.sort() };
 }
 
 /** Ignore globs use .gitignore syntax, relative to `ignoreBase` (the config file's folder). */
-function makeIgnore(opts: DiscoverOptions): (abs: string) => boolean {
+function makeIgnore(opts: Pick<DiscoverOptions, 'cwd' | 'ignore' | 'ignoreBase' | 'ignorePatterns'>): (abs: string) => boolean {
   const matchers = [matcher(opts.ignore, opts.ignoreBase ?? opts.cwd), matcher(opts.ignorePatterns ?? [], opts.cwd)].filter((m) => m !== undefined);
   return (abs) => matchers.some((m) => m(abs));
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { cacheDir, ParseCache } from './cache.js';
 import { VERSION } from '../version.js';
 import { kustomizationFile } from './render.js';
+import { DiskView, yamlOf, yamlValue, type FileView } from './view.js';
 
 /**
  * A cache of renders (`--cache`, always on in the pre-commit hook): `helm template` and
@@ -19,11 +19,15 @@ import { kustomizationFile } from './render.js';
  *   plus local `file://` dependencies and the values files given;
  * - a kustomization: its kustomization file and every file it names (resources, patches,
  *   generators' files and env files, replacements, openapi, configurations, CRDs), through
- *   every base and component it names, recursively.
+ *   every base and component it names, recursively. A list field left empty names nothing,
+ *   and a built-in transformer that reads no file (prefix and suffix, labels, annotations,
+ *   namespace, image tags, replicas) may be given inline.
  * A render that may read anything else gets no key and is not cached: a remote resource
  * (`https://`, `github.com/...`, `?ref=`), Helm charts inflated by kustomize, a field this
  * list does not know, a folder over MAX_FILES files or MAX_BYTES. Only successful renders
- * are kept; a failure runs again, with its message as it is then.
+ * are kept; a failure runs again, with its message as it is then. Beside a kustomization's
+ * output, where each of its documents comes from is kept too (render.ts, keepParts): the
+ * key covers those source files, so it holds as long as the output does.
  */
 export const RENDER_CACHE_FILE = 'render-cache.v1';
 export const RENDER_CACHE_MAX_BYTES = 256 * 1024 * 1024;
@@ -62,40 +66,37 @@ export function openRenderCache(env: NodeJS.ProcessEnv): RenderCache {
   return c;
 }
 
+/** A render's cache key and the files it was made from (absolute paths). */
+export interface RenderInputs {
+  key: string;
+  files: string[];
+}
+
 /** The files a render reads, relative to its folder, or undefined when that cannot be known. */
 class Inputs {
   readonly files = new Map<string, string>();
   bytes = 0;
   ok = true;
-  constructor(private readonly root: string) {}
+  constructor(private readonly root: string, readonly view: FileView) {}
 
   addFile(abs: string): void {
     if (!this.ok || this.files.has(abs)) return;
-    let text: Buffer;
-    try {
-      const st = statSync(abs);
-      if (!st.isFile()) return this.fail();
-      text = readFileSync(abs);
-    } catch {
-      return this.fail();
-    }
-    this.bytes += text.length;
+    if (this.view.kind(abs) !== 'file') return this.fail();
+    const d = this.view.digest(abs);
+    if (!d) return this.fail();
+    this.bytes += d.size;
     if (this.files.size >= MAX_FILES || this.bytes > MAX_BYTES) return this.fail();
-    this.files.set(abs, createHash('sha256').update(text).digest('hex'));
+    this.files.set(abs, d.sum);
   }
 
   addTree(dir: string): void {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return this.fail();
-    }
+    const entries = this.view.list(dir);
+    if (!entries) return this.fail();
     for (const e of entries) {
       if (!this.ok) return;
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) this.addTree(p);
-      else if (e.isFile()) this.addFile(p);
+      if (e.kind === 'dir') this.addTree(p);
+      else if (e.kind === 'file') this.addFile(p);
       else return this.fail(); // a link or a device: where it points is not ours to hash
     }
   }
@@ -104,13 +105,14 @@ class Inputs {
     this.ok = false;
   }
 
-  key(parts: unknown[]): string | undefined {
+  key(parts: unknown[]): RenderInputs | undefined {
     if (!this.ok) return undefined;
     const h = createHash('sha256').update(`svclint ${VERSION} render\0`).update(JSON.stringify(parts));
-    for (const [abs, sum] of [...this.files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const files = [...this.files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [abs, sum] of files) {
       h.update('\0').update(path.relative(this.root, abs).split(path.sep).join('/')).update('\0').update(sum);
     }
-    return h.digest('hex');
+    return { key: h.digest('hex'), files: files.map(([abs]) => abs) };
   }
 }
 
@@ -130,17 +132,27 @@ const REMOTE = /:\/\/|^git@|^github\.com\/|^gitlab\.com\/|^bitbucket\.org\/|\?re
 const PLAIN_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'namespace', 'namePrefix', 'nameSuffix', 'commonLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'generatorOptions', 'vars', 'buildMetadata', 'sortOptions']);
 /** Fields that are lists of paths (files or folders). */
 const PATH_LISTS = ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge', 'generators', 'transformers', 'validators', 'configurations'];
+/** Built-in transformers that read no file: given inline (a string holding their config), they are text of the kustomization. */
+const INLINE_PLAIN = new Set(['PrefixSuffixTransformer', 'LabelTransformer', 'AnnotationsTransformer', 'NamespaceTransformer', 'ImageTagTransformer', 'ReplicaCountTransformer']);
+
+/** A plugin config given inline that names no file: a built-in transformer of INLINE_PLAIN. */
+function inlinePlain(v: unknown): boolean {
+  if (typeof v !== 'string' || !v.includes('\n')) return false;
+  const r = yamlOf(v);
+  const c = 'value' in r ? (r.value as { apiVersion?: unknown; kind?: unknown } | null) : null;
+  return typeof c === 'object' && c !== null && c.apiVersion === 'builtin' && typeof c.kind === 'string' && INLINE_PLAIN.has(c.kind);
+}
+
+/** The other fields that are lists. */
+const LISTS = ['patches', 'patchesJson6902', 'replacements', 'configMapGenerator', 'secretGenerator'];
 
 function addKustomization(file: string, inputs: Inputs, seen: Set<string>): void {
   if (seen.has(file) || !inputs.ok) return;
   seen.add(file);
   inputs.addFile(file);
-  let k: unknown;
-  try {
-    k = parseYaml(readFileSync(file, 'utf8'));
-  } catch {
-    return inputs.fail();
-  }
+  const read = yamlValue(inputs.view, file);
+  if (!read) return inputs.fail();
+  const k = read.value;
   if (k === null || k === undefined) return;
   if (typeof k !== 'object' || Array.isArray(k)) return inputs.fail();
   const dir = path.dirname(file);
@@ -154,14 +166,10 @@ function addKustomization(file: string, inputs: Inputs, seen: Set<string>): void
   const addPath = (p: unknown) => {
     const abs = local(p);
     if (!abs) return;
-    let st;
-    try {
-      st = statSync(abs);
-    } catch {
-      return inputs.fail();
-    }
-    if (st.isDirectory()) {
-      const nested = kustomizationFile(abs);
+    const kind = inputs.view.kind(abs);
+    if (kind === undefined) return inputs.fail();
+    if (kind === 'dir') {
+      const nested = kustomizationFile(abs, inputs.view);
       if (!nested) return inputs.fail();
       addKustomization(nested, inputs, seen);
     } else inputs.addFile(abs);
@@ -169,10 +177,12 @@ function addKustomization(file: string, inputs: Inputs, seen: Set<string>): void
   for (const [field, value] of Object.entries(k as Record<string, unknown>)) {
     if (!inputs.ok) return;
     if (PLAIN_FIELDS.has(field)) continue;
+    // A list field left empty (`bases:` alone) lists nothing.
+    if (value === null && (PATH_LISTS.includes(field) || LISTS.includes(field))) continue;
     if (PATH_LISTS.includes(field)) {
       if (!Array.isArray(value)) return inputs.fail();
-      // A patch given inline (a string holding a document) is text of the kustomization, not a path.
-      for (const v of value) if (!(field === 'patchesStrategicMerge' && typeof v === 'string' && v.includes('\n'))) addPath(v);
+      // A patch given inline (a string holding a document) is text of the kustomization, not a path; so is a plain built-in transformer's config.
+      for (const v of value) if (!(field === 'patchesStrategicMerge' && typeof v === 'string' && v.includes('\n')) && !inlinePlain(v)) addPath(v);
     } else if (field === 'patches' || field === 'patchesJson6902' || field === 'replacements') {
       if (!Array.isArray(value)) return inputs.fail();
       for (const v of value) if (typeof v === 'object' && v !== null && 'path' in v) addPath((v as { path: unknown }).path);
@@ -191,30 +201,40 @@ function addKustomization(file: string, inputs: Inputs, seen: Set<string>): void
   }
 }
 
-/** The cache key of `kustomize build DIR` (undefined: do not cache). */
-export function kustomizationKey(dir: string, file: string, tool: string, args: string[]): string | undefined {
+/** The cache key of `kustomize build DIR` and the files it reads (undefined: do not cache). */
+export function kustomizationInputs(dir: string, file: string, tool: string, args: string[], view: FileView = new DiskView()): RenderInputs | undefined {
   const id = toolId(tool);
   if (!id) return undefined;
-  const inputs = new Inputs(dir);
+  const inputs = new Inputs(dir, view);
   addKustomization(file, inputs, new Set());
   return inputs.key(['kustomize', id, args.filter((a) => a !== dir)]);
 }
 
-/** The cache key of `helm template` of a chart folder (undefined: do not cache). */
-export function chartKey(dir: string, tool: string, args: string[], valuesFiles: string[]): string | undefined {
+/** The cache key of `kustomize build DIR` (undefined: do not cache). */
+export function kustomizationKey(dir: string, file: string, tool: string, args: string[]): string | undefined {
+  return kustomizationInputs(dir, file, tool, args)?.key;
+}
+
+/** The cache key of `helm template` of a chart folder and the files it reads (undefined: do not cache). */
+export function chartInputs(dir: string, tool: string, args: string[], valuesFiles: string[], view: FileView = new DiskView()): RenderInputs | undefined {
   const id = toolId(tool);
   if (!id) return undefined;
-  const inputs = new Inputs(dir);
+  const inputs = new Inputs(dir, view);
   inputs.addTree(dir);
-  try {
-    const chart = parseYaml(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { dependencies?: { repository?: unknown }[] } | null;
+  const read = yamlValue(view, path.join(dir, 'Chart.yaml'));
+  if (!read) inputs.fail();
+  else {
+    const chart = read.value as { dependencies?: { repository?: unknown }[] } | null;
     for (const d of Array.isArray(chart?.dependencies) ? chart!.dependencies : []) {
       if (typeof d?.repository === 'string' && d.repository.startsWith('file://')) inputs.addTree(path.resolve(dir, d.repository.slice('file://'.length)));
     }
-  } catch {
-    inputs.fail();
   }
   for (const v of valuesFiles) inputs.addFile(v);
   // Values files by their content (above), not where they are.
   return inputs.key(['helm', id, args.filter((a) => a !== dir && !valuesFiles.includes(a))]);
+}
+
+/** The cache key of `helm template` of a chart folder (undefined: do not cache). */
+export function chartKey(dir: string, tool: string, args: string[], valuesFiles: string[]): string | undefined {
+  return chartInputs(dir, tool, args, valuesFiles)?.key;
 }

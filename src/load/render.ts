@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { chartKey, kustomizationKey } from './render-cache.js';
+import { chartInputs, kustomizationInputs, type RenderInputs } from './render-cache.js';
+import { DiskView, yamlValue, type FileView } from './view.js';
 
 export interface RenderOptions {
   /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -19,6 +20,14 @@ export interface RenderOptions {
   timeoutMs?: number;
   /** Renders kept between runs (--cache, the hook): a RenderCache of src/load/render-cache.ts. */
   cache?: RenderStore;
+  /** @internal The files renders read and are planned from (default: the file system). */
+  view?: FileView;
+  /**
+   * @internal Where a render whose output is not in the cache runs, when the view is not the
+   * file system: given the files its cache key read (undefined: not known), a function that
+   * maps a path of the repository to where that file is on disk.
+   */
+  runAt?: (inputs: readonly string[] | undefined) => (abs: string) => string;
 }
 
 /** Where renders are kept by key: the output of a successful render. */
@@ -28,19 +37,27 @@ export interface RenderStore {
   save(): void;
 }
 
-/** A render from the cache when its key is known and kept there, else run (and kept when it succeeds). */
-async function cachedExec(cache: RenderStore | undefined, key: () => string | undefined, cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  const k = cache ? key() : undefined;
-  const hit = k !== undefined ? cache!.get(k) : undefined;
-  if (hit !== undefined) return { code: 0, stdout: hit, stderr: '' };
-  const r = await exec(cmd, args, cwd, timeout);
-  if (k !== undefined && r.code === 0) cache!.set(k, r.stdout);
-  return r;
+/**
+ * A render from the cache when its key is known and kept there, else run (and kept when it
+ * succeeds). `args` are given the function that says where a file of the repository is on
+ * disk (opts.runAt; itself when the view is the file system). Returns the key too.
+ */
+async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | undefined, cmd: string, args: (at: (abs: string) => string) => string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; key?: string; hit?: boolean }> {
+  const { cache } = opts;
+  const k = cache || opts.runAt ? inputs() : undefined;
+  const hit = k && cache ? cache.get(k.key) : undefined;
+  if (hit !== undefined) return { code: 0, stdout: hit, stderr: '', key: k!.key, hit: true };
+  const at = opts.runAt ? opts.runAt(k?.files) : (abs: string) => abs;
+  const r = await exec(cmd, args(at), at(cwd), opts.timeoutMs ?? 120_000);
+  if (k && cache && r.code === 0) cache.set(k.key, r.stdout);
+  return { ...r, ...(k ? { key: k.key } : {}) };
 }
 
 export interface Rendered {
   files: SourceFile[];
   problems: LoadProblem[];
+  /** The render's cache key, when one was computed (with a cache): the same key, the same result. */
+  key?: string;
 }
 
 /**
@@ -50,7 +67,8 @@ export interface Rendered {
  * source documents of the bases that several overlays build on are read once.
  */
 export async function renderAll(charts: string[], kustomizations: string[], shown: (dir: string) => string, opts: RenderOptions, cwd: string, limit = Math.max(2, Math.min(availableParallelism(), 8))): Promise<Rendered[]> {
-  const sources = new Map<string, SourceDoc[]>();
+  const sources = newSourceMemo();
+  if (!opts.view) opts = { ...opts, view: new DiskView(true) };
   const jobs = [...charts.map((dir) => () => renderChart(dir, shown(dir), opts, cwd)), ...kustomizations.map((dir) => () => renderKustomization(dir, shown(dir), opts, cwd, sources))];
   const results: Rendered[] = new Array(jobs.length);
   let next = 0;
@@ -66,22 +84,19 @@ export async function renderAll(charts: string[], kustomizations: string[], show
 
 const KUSTOMIZATIONS = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-export function isChartDir(dir: string): boolean {
-  return existsSync(path.join(dir, 'Chart.yaml'));
+const DISK = new DiskView();
+
+export function isChartDir(dir: string, view: FileView = DISK): boolean {
+  return view.exists(path.join(dir, 'Chart.yaml'));
 }
 
-export function kustomizationFile(dir: string): string | undefined {
-  return KUSTOMIZATIONS.map((f) => path.join(dir, f)).find((f) => existsSync(f));
+export function kustomizationFile(dir: string, view: FileView = DISK): string | undefined {
+  return KUSTOMIZATIONS.map((f) => path.join(dir, f)).find((f) => view.exists(f));
 }
 
 /** Directories a kustomization builds on (resources, bases, components that are folders). */
-export function kustomizationRefs(file: string): string[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch {
-    return [];
-  }
+export function kustomizationRefs(file: string, view: FileView = DISK): string[] {
+  const doc = yamlValue(view, file)?.value;
   if (typeof doc !== 'object' || doc === null) return [];
   const d = doc as Record<string, unknown>;
   const dir = path.dirname(file);
@@ -90,7 +105,7 @@ export function kustomizationRefs(file: string): string[] {
     for (const r of Array.isArray(d[key]) ? d[key] : []) {
       if (typeof r !== 'string' || /^[a-z]+:\/\//.test(r)) continue;
       const p = path.resolve(dir, r);
-      if (kustomizationFile(p)) out.push(p);
+      if (kustomizationFile(p, view)) out.push(p);
     }
   }
   return out;
@@ -127,33 +142,67 @@ export function stderrText(stderr: string): string {
   return text.length > STDERR_KEPT ? `${text.slice(0, STDERR_KEPT)}… (${text.length - STDERR_KEPT} more characters)` : text;
 }
 
+/** The `helm template` command for a chart folder, with its arguments given where files are (undefined: no helm). */
+function helmCommand(dir: string, opts: RenderOptions, cwd: string): { helm: string; values: string[]; argsAt: (at: (abs: string) => string) => string[] } | undefined {
+  const helm = opts.helm ?? process.env.SVCLINT_HELM ?? findOnPath('helm');
+  if (!helm) return undefined;
+  const values = (opts.helmValues ?? []).map((v) => path.resolve(cwd, v));
+  const argsAt = (at: (abs: string) => string) => {
+    const args = ['template', opts.releaseName ?? 'release', at(dir)];
+    if (opts.namespace) args.push('--namespace', opts.namespace);
+    for (const v of values) args.push('--values', at(v));
+    for (const s of opts.helmSet ?? []) args.push('--set', s);
+    return args;
+  };
+  return { helm, values, argsAt };
+}
+
+/** `kustomize build`, else `kubectl kustomize` (undefined: neither is there). */
+function kustomizeCommand(opts: RenderOptions): { cmd: string; verb: string; tool: string } | undefined {
+  const kustomize = findOnPath('kustomize');
+  if (kustomize) return { cmd: kustomize, verb: 'build', tool: 'kustomize build' };
+  const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? findOnPath('kubectl');
+  return kubectl ? { cmd: kubectl, verb: 'kustomize', tool: 'kubectl kustomize' } : undefined;
+}
+
+/**
+ * @internal The cache key the render of a chart (`chart`) or kustomization folder would look
+ * up, seen through opts.view, without rendering; undefined when it would look up none (no
+ * key, no tool, a Component). Two renders of the same key give the same result.
+ */
+export function renderKey(dir: string, chart: boolean, opts: RenderOptions, cwd: string): string | undefined {
+  const view = opts.view ?? DISK;
+  if (chart) {
+    const c = helmCommand(dir, opts, cwd);
+    return c && chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view)?.key;
+  }
+  const file = kustomizationFile(dir, view);
+  const c = kustomizeCommand(opts);
+  if (!file || !c || isComponent(file, view)) return undefined;
+  return kustomizationInputs(dir, file, c.cmd, [c.verb, dir], view)?.key;
+}
+
 /**
  * `helm template` for a chart folder. The output is split by Helm's `# Source:` comments
  * so that findings point at the template each object comes from.
  */
 export async function renderChart(dir: string, shown: string, opts: RenderOptions, cwd: string): Promise<Rendered> {
   const chartFile = path.posix.join(shown, 'Chart.yaml');
-  const helm = opts.helm ?? process.env.SVCLINT_HELM ?? findOnPath('helm');
-  if (!helm) {
+  const c = helmCommand(dir, opts, cwd);
+  if (!c) {
     return { files: [], problems: [problem(chartFile, 'missingTool', { tool: 'helm', hint: `helm template ${shown} | svclint -` })] };
   }
-  const args = ['template', opts.releaseName ?? 'release', dir];
-  if (opts.namespace) args.push('--namespace', opts.namespace);
-  for (const v of opts.helmValues ?? []) args.push('--values', path.resolve(cwd, v));
-  for (const s of opts.helmSet ?? []) args.push('--set', s);
-  const values = (opts.helmValues ?? []).map((v) => path.resolve(cwd, v));
-  const r = await cachedExec(opts.cache, () => chartKey(dir, helm, args, values), helm, args, cwd, opts.timeoutMs ?? 120_000);
+  const view = opts.view ?? DISK;
+  const r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, c.argsAt, cwd);
+  const key = r.key !== undefined ? { key: r.key } : {};
   if (r.code !== 0) {
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
-    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })] };
+    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })], ...key };
   }
   let chartName = path.basename(dir);
-  try {
-    const meta = parseYaml(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { name?: unknown };
-    if (typeof meta?.name === 'string') chartName = meta.name;
-  } catch {
-    // the directory name will do
-  }
+  // The directory name will do when Chart.yaml does not say.
+  const meta = yamlValue(view, path.join(dir, 'Chart.yaml'))?.value as { name?: unknown } | null | undefined;
+  if (typeof meta?.name === 'string') chartName = meta.name;
   const bySource = new Map<string, string[]>();
   for (const doc of r.stdout.split(/^---\s*$/m)) {
     const m = /^# Source: (.+)$/m.exec(doc);
@@ -165,7 +214,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   const files: SourceFile[] = [];
   for (const [rel, docs] of bySource) {
     // A template of a packed subchart (charts/x.tgz) is no file: name the chart instead.
-    const template = readText(path.join(dir, rel));
+    const template = view.text(path.join(dir, rel));
     const file = path.posix.join(shown, rel);
     const real: SourceFile | undefined = template === undefined ? undefined : { path: file, text: template };
     const parts: RenderedPart[] = [];
@@ -184,65 +233,109 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     }
     files.push({ path: file, text, rendered: 'helm', parts });
   }
-  return { files, problems: [] };
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return { files, problems: [], ...key };
 }
 
 type SourceDoc = NonNullable<RenderedPart['sources']>[number] & { kind: string; name: string };
+
+/** Source files read for one set of renders, by absolute path: their documents, and the file itself (shared by every part that names it). */
+interface SourceMemo {
+  docs: Map<string, SourceDoc[]>;
+  files: Map<string, SourceFile | undefined>;
+}
+
+const newSourceMemo = (): SourceMemo => ({ docs: new Map(), files: new Map() });
+
+/** A source file as parts name it: its path shown relative to `cwd` when under it. */
+function sourceFile(abs: string, cwd: string, memo: SourceMemo, view: FileView): SourceFile | undefined {
+  if (memo.files.has(abs)) return memo.files.get(abs);
+  const text = view.text(abs);
+  const rel = path.relative(cwd, abs);
+  const file = text === undefined ? undefined : { path: (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs).split(path.sep).join('/'), text };
+  memo.files.set(abs, file);
+  return file;
+}
 
 /**
  * The documents of the plain files a kustomization builds from (resources, through bases
  * and components) and patches with, by kind and name: where a rendered object came from.
  */
-function kustomizeSources(kustFile: string, cwd: string, memo: Map<string, SourceDoc[]>, seen = new Set<string>()): SourceDoc[] {
+function kustomizeSources(kustFile: string, cwd: string, memo: SourceMemo, view: FileView, seen = new Set<string>()): SourceDoc[] {
   if (seen.has(kustFile)) return [];
   seen.add(kustFile);
-  let k: Record<string, unknown>;
-  try {
-    k = (parseYaml(readFileSync(kustFile, 'utf8')) ?? {}) as Record<string, unknown>;
-  } catch {
-    return [];
-  }
+  const read = yamlValue(view, kustFile);
+  if (!read) return [];
+  const k = (read.value ?? {}) as Record<string, unknown>;
   const dir = path.dirname(kustFile);
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && !/^[a-z]+:\/\//.test(x)) : []);
   const resources: SourceDoc[] = [];
   for (const r of [...strings(k.resources), ...strings(k.bases), ...strings(k.components)]) {
     const abs = path.resolve(dir, r);
-    const nested = kustomizationFile(abs);
-    resources.push(...(nested ? kustomizeSources(nested, cwd, memo, seen) : docsOf(abs, cwd, memo)));
+    const nested = kustomizationFile(abs, view);
+    resources.push(...(nested ? kustomizeSources(nested, cwd, memo, view, seen) : docsOf(abs, cwd, memo, view)));
   }
   const patchFiles = [...strings(k.patchesStrategicMerge), ...(Array.isArray(k.patches) ? k.patches : []).map((p) => (p as { path?: unknown })?.path).filter((p): p is string => typeof p === 'string')];
-  const patches = patchFiles.flatMap((p) => docsOf(path.resolve(dir, p), cwd, memo));
+  const patches = patchFiles.flatMap((p) => docsOf(path.resolve(dir, p), cwd, memo, view));
   // Patches apply after the resources, the outer kustomization's last: search them first.
   return [...patches.reverse(), ...resources];
 }
 
-function docsOf(abs: string, cwd: string, memo: Map<string, SourceDoc[]>): SourceDoc[] {
-  const known = memo.get(abs);
+function docsOf(abs: string, cwd: string, memo: SourceMemo, view: FileView): SourceDoc[] {
+  const known = memo.docs.get(abs);
   if (known) return known;
-  const text = readText(abs);
-  if (text === undefined) return [];
-  const rel = path.relative(cwd, abs);
-  const file: SourceFile = { path: (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs).split(path.sep).join('/'), text };
+  const file = sourceFile(abs, cwd, memo, view);
+  if (file === undefined) return [];
   const out: SourceDoc[] = [];
-  parseAllDocuments(text).forEach((d, docIndex) => {
+  parseAllDocuments(file.text).forEach((d, docIndex) => {
     const v = d.toJS?.() as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
     if (typeof v?.kind === 'string' && typeof v.metadata?.name === 'string') out.push({ file, docIndex, docRange: [d.range[0], d.range[2]], kind: v.kind, name: v.metadata.name });
   });
-  memo.set(abs, out);
+  memo.docs.set(abs, out);
   return out;
 }
 
+/**
+ * Parts as the render cache keeps them, beside the output they describe (under the
+ * render's key + PARTS): per rendered document its range and, per source document, the
+ * file (relative to the kustomization folder), the document's index and range. The key
+ * covers every source file's content, so the same key gives the same parts.
+ */
+const PARTS = ':parts';
+type KeptPart = [number, number, [string, number, number, number][]];
+
+function keepParts(parts: RenderedPart[], dir: string, cwd: string): string {
+  const kept: KeptPart[] = parts.map((p) => [p.range[0], p.range[1], (p.sources ?? []).map((s) => [path.relative(dir, path.resolve(cwd, s.file.path)).split(path.sep).join('/'), s.docIndex, s.docRange[0], s.docRange[1]])]);
+  return JSON.stringify(kept);
+}
+
+function keptParts(text: string | undefined, dir: string, cwd: string, shownFile: string, memo: SourceMemo, view: FileView): RenderedPart[] | undefined {
+  if (text === undefined) return undefined;
+  let kept: unknown;
+  try {
+    kept = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(kept)) return undefined;
+  const int = (n: unknown): n is number => Number.isSafeInteger(n);
+  const parts: RenderedPart[] = [];
+  for (const p of kept as unknown[]) {
+    if (!Array.isArray(p) || p.length !== 3 || !int(p[0]) || !int(p[1]) || !Array.isArray(p[2])) return undefined;
+    const sources: NonNullable<RenderedPart['sources']> = [];
+    for (const s of p[2] as unknown[]) {
+      if (!Array.isArray(s) || s.length !== 4 || typeof s[0] !== 'string' || !int(s[1]) || !int(s[2]) || !int(s[3])) return undefined;
+      const file = sourceFile(path.resolve(dir, s[0]), cwd, memo, view);
+      if (!file) return undefined;
+      sources.push({ file, docIndex: s[1], docRange: [s[2], s[3]] });
+    }
+    parts.push({ range: [p[0], p[1]], file: sources.length ? sources[sources.length - 1]!.file.path : shownFile, sources });
+  }
+  return parts;
+}
+
 /** Rendered documents with the source documents of the same kind and name. */
-function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: string, memo: Map<string, SourceDoc[]>): RenderedPart[] {
-  const sources = kustomizeSources(kustFile, cwd, memo);
+function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: string, memo: SourceMemo, view: FileView): RenderedPart[] {
+  const sources = kustomizeSources(kustFile, cwd, memo, view);
   const parts: RenderedPart[] = [];
   for (const d of parseAllDocuments(text)) {
     const v = d.toJS?.() as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
@@ -253,30 +346,31 @@ function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: 
   return parts;
 }
 
-function isComponent(file: string): boolean {
-  try {
-    const v = parseYaml(readFileSync(file, 'utf8')) as { kind?: unknown } | null;
-    return v?.kind === 'Component';
-  } catch {
-    return false;
-  }
+function isComponent(file: string, view: FileView): boolean {
+  const v = yamlValue(view, file)?.value as { kind?: unknown } | null | undefined;
+  return v?.kind === 'Component';
 }
 
 /** `kustomize build` (or `kubectl kustomize`) for a kustomization folder. */
-export async function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string, memo = new Map<string, SourceDoc[]>()): Promise<Rendered> {
-  const file = kustomizationFile(dir)!;
+export async function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string, memo = newSourceMemo()): Promise<Rendered> {
+  const view = opts.view ?? DISK;
+  const file = kustomizationFile(dir, view)!;
   const shownFile = path.posix.join(shown, path.basename(file));
   // A Component is built only as part of a kustomization that lists it (`components:`);
   // `kustomize build` on it alone always fails, which says nothing about it.
-  if (isComponent(file)) return { files: [], problems: [] };
-  const kustomize = findOnPath('kustomize');
-  const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? findOnPath('kubectl');
-  const [cmd, args] = kustomize ? [kustomize, ['build', dir]] : kubectl ? [kubectl, ['kustomize', dir]] : [undefined, []];
-  if (!cmd) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
-  const r = await cachedExec(opts.cache, () => kustomizationKey(dir, file, cmd, args as string[]), cmd, args as string[], cwd, opts.timeoutMs ?? 120_000);
+  if (isComponent(file, view)) return { files: [], problems: [] };
+  const c = kustomizeCommand(opts);
+  if (!c) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
+  const r = await cachedExec(opts, () => kustomizationInputs(dir, file, c.cmd, [c.verb, dir], view), c.cmd, (at) => [c.verb, at(dir)], cwd);
+  const key = r.key !== undefined ? { key: r.key } : {};
   if (r.code !== 0) {
-    const tool = kustomize ? 'kustomize build' : 'kubectl kustomize';
-    return { files: [], problems: [problem(shownFile, 'failed', { tool, command: `\`${tool} ${shown}\``, reason: stderrText(r.stderr) })] };
+    return { files: [], problems: [problem(shownFile, 'failed', { tool: c.tool, command: `\`${c.tool} ${shown}\``, reason: stderrText(r.stderr) })], ...key };
   }
-  return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize', parts: kustomizeParts(r.stdout, file, shownFile, cwd, memo) }], problems: [] };
+  // Where the documents come from is kept beside a cached output: finding it means parsing the output and its sources.
+  let parts = r.hit ? keptParts(opts.cache!.get(r.key + PARTS), dir, cwd, shownFile, memo, view) : undefined;
+  if (!parts) {
+    parts = kustomizeParts(r.stdout, file, shownFile, cwd, memo, view);
+    if (r.key !== undefined && opts.cache) opts.cache.set(r.key + PARTS, keepParts(parts, dir, cwd));
+  }
+  return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize', parts }], problems: [], ...key };
 }

@@ -28,5 +28,5 @@ export declare class ParseCache {
 }
 /** The cache for this environment (one per process: the hook's two loads share it); SVCLINT_CACHE_MAX_BYTES sets its size. */
 export declare function openParseCache(env: NodeJS.ProcessEnv): ParseCache;
-/** parseAll(), with the results the cache has taken from it and the rest parsed and added. */
-export declare function parseAllCached(files: SourceFile[], cache: ParseCache): Promise<ParseResult[]>;
+/** parseAll(), with the results the cache has taken from it and the rest parsed and added; `keys` is given each file's key. */
+export declare function parseAllCached(files: SourceFile[], cache: ParseCache, keys?: string[]): Promise<ParseResult[]>;

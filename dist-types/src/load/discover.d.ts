@@ -1,6 +1,7 @@
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { type RenderOptions } from './render.js';
+import { type FileView } from './view.js';
 export { DEFAULT_MAX_FILE_BYTES } from './read.js';
 export declare const MANIFEST_PATTERNS: string[];
 export interface DiscoverOptions {
@@ -58,7 +59,7 @@ export declare function discover(inputs: string[], opts: DiscoverOptions): Promi
  * kustomizations that no other kustomization in the input builds on (bases render
  * through their overlays). Everything under a rendered folder is left to the renderer.
  */
-export declare function planRender(root: string, files: string[]): {
+export declare function planRender(root: string, files: string[], view?: FileView): {
     raw: string[];
     charts: string[];
     kustomizations: string[];

@@ -1,4 +1,5 @@
 import { ParseCache } from './cache.js';
+import { type FileView } from './view.js';
 /**
  * A cache of renders (`--cache`, always on in the pre-commit hook): `helm template` and
  * `kustomize build` output, keyed by everything the renderer reads, so that a folder whose
@@ -12,11 +13,15 @@ import { ParseCache } from './cache.js';
  *   plus local `file://` dependencies and the values files given;
  * - a kustomization: its kustomization file and every file it names (resources, patches,
  *   generators' files and env files, replacements, openapi, configurations, CRDs), through
- *   every base and component it names, recursively.
+ *   every base and component it names, recursively. A list field left empty names nothing,
+ *   and a built-in transformer that reads no file (prefix and suffix, labels, annotations,
+ *   namespace, image tags, replicas) may be given inline.
  * A render that may read anything else gets no key and is not cached: a remote resource
  * (`https://`, `github.com/...`, `?ref=`), Helm charts inflated by kustomize, a field this
  * list does not know, a folder over MAX_FILES files or MAX_BYTES. Only successful renders
- * are kept; a failure runs again, with its message as it is then.
+ * are kept; a failure runs again, with its message as it is then. Beside a kustomization's
+ * output, where each of its documents comes from is kept too (render.ts, keepParts): the
+ * key covers those source files, so it holds as long as the output does.
  */
 export declare const RENDER_CACHE_FILE = "render-cache.v1";
 export declare const RENDER_CACHE_MAX_BYTES: number;
@@ -31,7 +36,16 @@ export declare class RenderCache {
 }
 /** The render cache of this environment, one per process (the hook's two loads share it). */
 export declare function openRenderCache(env: NodeJS.ProcessEnv): RenderCache;
+/** A render's cache key and the files it was made from (absolute paths). */
+export interface RenderInputs {
+    key: string;
+    files: string[];
+}
+/** The cache key of `kustomize build DIR` and the files it reads (undefined: do not cache). */
+export declare function kustomizationInputs(dir: string, file: string, tool: string, args: string[], view?: FileView): RenderInputs | undefined;
 /** The cache key of `kustomize build DIR` (undefined: do not cache). */
 export declare function kustomizationKey(dir: string, file: string, tool: string, args: string[]): string | undefined;
+/** The cache key of `helm template` of a chart folder and the files it reads (undefined: do not cache). */
+export declare function chartInputs(dir: string, tool: string, args: string[], valuesFiles: string[], view?: FileView): RenderInputs | undefined;
 /** The cache key of `helm template` of a chart folder (undefined: do not cache). */
 export declare function chartKey(dir: string, tool: string, args: string[], valuesFiles: string[]): string | undefined;

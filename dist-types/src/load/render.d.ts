@@ -1,5 +1,6 @@
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
+import { type FileView } from './view.js';
 export interface RenderOptions {
     /** Values files and --set pairs for every chart (paths relative to the working directory). */
     helmValues?: string[];
@@ -22,6 +23,8 @@ export interface RenderStore {
 export interface Rendered {
     files: SourceFile[];
     problems: LoadProblem[];
+    /** The render's cache key, when one was computed (with a cache): the same key, the same result. */
+    key?: string;
 }
 /**
  * Renders the charts and kustomizations of a folder, a few at a time (each render is a
@@ -30,10 +33,10 @@ export interface Rendered {
  * source documents of the bases that several overlays build on are read once.
  */
 export declare function renderAll(charts: string[], kustomizations: string[], shown: (dir: string) => string, opts: RenderOptions, cwd: string, limit?: number): Promise<Rendered[]>;
-export declare function isChartDir(dir: string): boolean;
-export declare function kustomizationFile(dir: string): string | undefined;
+export declare function isChartDir(dir: string, view?: FileView): boolean;
+export declare function kustomizationFile(dir: string, view?: FileView): string | undefined;
 /** Directories a kustomization builds on (resources, bases, components that are folders). */
-export declare function kustomizationRefs(file: string): string[];
+export declare function kustomizationRefs(file: string, view?: FileView): string[];
 /** How much of a renderer's stderr a finding keeps: enough for kubectl's multi-line `err=<` blocks. */
 export declare const STDERR_KEPT = 4096;
 /** The renderer's whole stderr on one line (lines joined by ` | `), bounded to STDERR_KEPT characters. */
@@ -47,6 +50,11 @@ type SourceDoc = NonNullable<RenderedPart['sources']>[number] & {
     kind: string;
     name: string;
 };
+/** Source files read for one set of renders, by absolute path: their documents, and the file itself (shared by every part that names it). */
+interface SourceMemo {
+    docs: Map<string, SourceDoc[]>;
+    files: Map<string, SourceFile | undefined>;
+}
 /** `kustomize build` (or `kubectl kustomize`) for a kustomization folder. */
-export declare function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string, memo?: Map<string, SourceDoc[]>): Promise<Rendered>;
+export declare function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string, memo?: SourceMemo): Promise<Rendered>;
 export {};

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { matchKeys, type MatchKeys } from '../engine/baseline.js';
+import type { Config } from '../engine/config.js';
+import { stableMessage } from '../engine/fingerprint.js';
+import { cacheDir, ParseCache } from '../load/cache.js';
+import type { Finding } from '../types/finding.js';
+import type { LoadProblem } from '../types/problem.js';
+import type { SourceFile } from '../types/source.js';
+import { VERSION } from '../version.js';
+
+/**
+ * What the pre-commit hook compares with: the findings of HEAD's tree, kept between runs by
+ * what they were computed from, so that the commit after this one (whose HEAD is this
+ * work tree) and a second try of this one (after a fix elsewhere) do not lint HEAD again.
+ *
+ * - Key: a SHA-256 of the svclint code that ran (its version and the name, size and time
+ *   of every file of the built code, so a rebuilt svclint misses), the resolved config, the
+ *   rules run, and the inputs as the rules see them: every source file in order (path,
+ *   whether and how it was rendered, its parse cache key — a hash of its text — and where
+ *   its rendered documents come from, with those files' texts hashed) and the load
+ *   problems. A lint is a function of these alone: no rule reads the clock or the
+ *   environment. In a problem's data, what the fingerprint leaves out of messages is left
+ *   out here too (a renderer's log times, the folders of absolute paths): two renders
+ *   that failed alike differ in no fingerprint, and their messages, which differ, match
+ *   no other finding's.
+ * - Value: per finding what the comparison matches it by (matchKeys: its fingerprint and
+ *   place), in the lint's order.
+ * - Where and how: `findings-cache.v1` in the parse cache's folder, kept as that cache is
+ *   (checked lines, atomic writes, oldest entries dropped past FINDINGS_CACHE_MAX_BYTES).
+ */
+export const FINDINGS_CACHE_FILE = 'findings-cache.v1';
+export const FINDINGS_CACHE_MAX_BYTES = 8 * 1024 * 1024;
+
+/** A finding as the cache keeps it: its rule, and what the comparison matches it by. */
+export type Kept = MatchKeys & { ruleId: string };
+
+export function kept(f: Finding): Kept {
+  return { ruleId: f.ruleId, ...matchKeys(f) };
+}
+
+let codeId: string | undefined;
+
+/** The built code that runs, by the name, size and time of each of its files (the bundle's folder, or tsc's dist/). */
+function codeIdentity(): string {
+  if (codeId !== undefined) return codeId;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let d = dir; path.dirname(d) !== d; d = path.dirname(d)) {
+    if (path.basename(d) === 'dist' || path.basename(d) === 'dist-bundle') {
+      dir = d;
+      break;
+    }
+  }
+  const h = createHash('sha256').update(`${VERSION}\0${dir}\0`);
+  const visit = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.isFile()) {
+        const st = statSync(p);
+        h.update(`${path.relative(dir, p)}\0${st.size}\0${st.mtimeMs}\0`);
+      }
+    }
+  };
+  visit(dir);
+  return (codeId = h.digest('hex'));
+}
+
+const texts = new WeakMap<SourceFile, string>();
+const textSum = (f: SourceFile) => {
+  let s = texts.get(f);
+  if (s === undefined) texts.set(f, (s = createHash('sha256').update(f.text).digest('hex')));
+  return s;
+};
+
+/** The key of a lint's findings (see above); `keys` are the files' parse cache keys. */
+export function findingsKey(files: SourceFile[], keys: string[], problems: LoadProblem[], config: Config, rules: readonly string[]): string {
+  const h = createHash('sha256').update(`svclint findings\0${codeIdentity()}\0${JSON.stringify(config)}\0${rules.join(',')}\0`);
+  files.forEach((f, i) => {
+    h.update(`${f.path}\0${f.rendered ?? ''}\0${keys[i]}\0`);
+    if (f.parts) {
+      h.update(JSON.stringify(f.parts, (k, v: unknown) => ((k === 'file' && typeof v === 'object' && v !== null) ? { path: (v as SourceFile).path, sum: textSum(v as SourceFile) } : v)));
+    }
+    h.update('\0');
+  });
+  h.update(JSON.stringify(problems.map((p) => ({
+    ...p,
+    ...(p.file ? { file: { path: p.file.path, sum: textSum(p.file) } } : {}),
+    ...(p.data ? { data: Object.fromEntries(Object.entries(p.data).map(([k, v]) => [k, typeof v === 'string' ? stableMessage(v) : v])) } : {}),
+  }))));
+  return h.digest('hex');
+}
+
+let store: ParseCache | undefined | null = null;
+
+function open(env: NodeJS.ProcessEnv): ParseCache | undefined {
+  if (store === null) {
+    const dir = cacheDir(env);
+    store = dir ? new ParseCache(dir, FINDINGS_CACHE_MAX_BYTES, Date.now(), FINDINGS_CACHE_FILE) : undefined;
+  }
+  return store;
+}
+
+const isKept = (v: unknown): v is { findings: Kept[] } =>
+  typeof v === 'object' && v !== null && Array.isArray((v as { findings?: unknown }).findings)
+  && (v as { findings: unknown[] }).findings.every((f) => typeof f === 'object' && f !== null && ['ruleId', 'fingerprint', 'place'].every((k) => typeof (f as Record<string, unknown>)[k] === 'string'));
+
+export function getFindings(env: NodeJS.ProcessEnv, key: string): Kept[] | undefined {
+  return open(env)?.getChecked(key, isKept)?.findings;
+}
+
+/** Keeps findings under a key, for saveFindings() to write. */
+export function setFindings(env: NodeJS.ProcessEnv, key: string, findings: Kept[]): void {
+  open(env)?.setJson(key, JSON.stringify({ findings }));
+}
+
+export function saveFindings(env: NodeJS.ProcessEnv): void {
+  open(env)?.save();
+}
