@@ -193,12 +193,20 @@ export function podView(t: PodTemplate): PodView {
 
 type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** Parsed CIDRs by their text: every flow of a run asks about the same few blocks again. */
+const parsedCidrs = new Map<string, Cidr | undefined>();
+
 function parseCidr(s: string): Cidr | undefined {
+  if (parsedCidrs.has(s)) return parsedCidrs.get(s);
+  let c: Cidr | undefined;
   try {
-    return ipaddr.parseCIDR(s);
+    c = ipaddr.parseCIDR(s);
   } catch {
-    return undefined;
+    c = undefined;
   }
+  if (parsedCidrs.size >= 10_000) parsedCidrs.clear(); // a long-lived library process
+  parsedCidrs.set(s, c);
+  return c;
 }
 
 /** Whether CIDR `inner` lies inside `outer`; false across address families. */
@@ -290,8 +298,9 @@ export function indexPolicies(objects: readonly K8sObject[], podCIDRs?: readonly
 
 /** Whether an ipBlock holds a pod's IP: only when the run pins the pod CIDRs. */
 function ipBlockHolds(index: PolicyIndex, block: { cidr: string; except: string[] }, pod: PodView): Tri {
+  if (!index.podCIDRs || pod.hostNetwork) return 'unknown';
   const c = parseCidr(block.cidr);
-  if (!index.podCIDRs || !c || pod.hostNetwork) return 'unknown';
+  if (!c) return 'unknown';
   const except = block.except.map(parseCidr).filter((x): x is Cidr => x !== undefined);
   const family = index.podCIDRs.filter((p) => p[0].kind() === c[0].kind());
   if (family.length === 0) return false;

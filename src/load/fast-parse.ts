@@ -75,7 +75,12 @@ const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:\s|$)|(?:^|[\s{,[])(?:[?:]
  * comment that empties the scalar: `  |` then `# x`), and an empty entry of a nested sequence
  * (`- -` at the end of its line: js-yaml puts the next entry inside it).
  */
-const READ_DIFFERENTLY = /^(?:[ ]+|---[ ]+)[|>][-+0-9]*[ ]*(?:#.*)?\r?\n(?:[ ]*\r?\n)*[ ]*#|^[ ]*(?:-[ ]+)+-[ ]*(?:#.*)?$/m;
+const ROOT_BLOCK_SCALAR_HASH = /^(?:[ ]+|---[ ]+)[|>][-+0-9]*[ ]*(?:#.*)?\r?\n(?:[ ]*\r?\n)*[ ]*#/m;
+const EMPTY_NESTED_ENTRY = /^[ ]*(?:-[ ]+)+-[ ]*(?:#.*)?$/m;
+/** What each shape needs somewhere in the text (a `#`; a dash, spaces, a dash): cheap tests that skip the line-anchored ones. */
+const DASH_SPACE_DASH = /-[ ]+-/;
+const readDifferently = (text: string): boolean =>
+  (text.includes('#') && ROOT_BLOCK_SCALAR_HASH.test(text)) || (DASH_SPACE_DASH.test(text) && EMPTY_NESTED_ENTRY.test(text));
 
 /** A document for the `yaml` package to read, or one js-yaml rejects. */
 const LEAVE = Symbol('leave');
@@ -118,7 +123,7 @@ export function parseValues(text: string): ParsedDocument[] | undefined {
 function readDocument(text: string): unknown {
   const read = jsYaml();
   try {
-    if (READ_DIFFERENTLY.test(text)) return LEAVE;
+    if (readDifferently(text)) return LEAVE;
     if (!LEAVE_TO_YAML.test(text)) return read(text);
     const events = new NodeEvents(text);
     const value = read(text, events.listener);
