@@ -445,19 +445,21 @@ async function readForService(reader: ClusterReader, target: { namespace: string
   });
   let dns = undefined as Awaited<ReturnType<typeof readDns>> | undefined;
   const slices: Resource = { ...byKind('EndpointSlice'), labelSelector: `kubernetes.io/service-name=${target.name}` };
-  const first = [
-    services,
-    take(read(byKind('Pod'), ns)),
-    take(read(slices, ns)),
-    take(readWide(byKind('NetworkPolicy'))),
+  // What the second wave is chosen from; the rest runs on beside it.
+  const needed = [services, take(read(byKind('Pod'), ns)), take(read(slices, ns)), take(readWide(byKind('NetworkPolicy')))];
+  const rest = [
     take(read(byKind('Ingress'), ns)),
     take(read(byKind('HTTPRoute'), ns)),
     take(read(byKind('StatefulSet'), ns)),
     readDnsOrGap(reader, fatal).then((d) => void (dns = d)),
   ];
-  await settle(first);
+  for (const p of rest) p.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
+  await settle(needed);
   const svc = items.find((it) => it.kind === 'Service' && metaOf(it).name === target.name && metaOf(it).namespace === ns);
-  if (!svc) return dns!; // "no Service NS/NAME" is the answer: nothing more to read
+  if (!svc) {
+    await settle(rest);
+    return dns!; // "no Service NS/NAME" is the answer: nothing more to read
+  }
   const spec = isRecord(svc.spec) ? svc.spec : {};
   const selector = isRecord(spec.selector) ? Object.entries(spec.selector).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
   const pods = items.filter((it) => it.kind === 'Pod' && metaOf(it).namespace === ns);
@@ -485,7 +487,7 @@ async function readForService(reader: ClusterReader, target: { namespace: string
   if (spec.type === 'ExternalName' && state.endpointSource === 'EndpointSlice') second.push(take(read(byKind('EndpointSlice'), ns)));
   if (state.endpointSource === 'Endpoints') second.push(take(read({ ...ENDPOINTS, fieldSelector: spec.type === 'ExternalName' ? undefined : `metadata.name=${target.name}` }, ns)));
   if (more) second.push(more({ items, gaps, reader }));
-  await settle(second);
+  await settle([...second, ...rest]);
   // A Rollout owns its pods through ReplicaSets: read only when one of those names it.
   if (!kinds.has('Rollout') && items.some((it) => it.kind === 'ReplicaSet' && ownerKinds(it).includes('Rollout'))) await take(read(byKind('Rollout'), ns));
   return dns!;
