@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { isRecord } from '../load/objects.js';
+import { podState } from '../graph/live.js';
 import { heapBytes, MemoryBudget, prune } from './budget.js';
 import { ApiError, Deadline, formatBytes, getJson, keepAlive, type Limits } from './http.js';
 import { loadKubeconfig, type ResolvedConfig } from './kubeconfig.js';
@@ -414,10 +415,8 @@ const OWNER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Re
 
 const metaOf = (it: Record<string, unknown>) => (isRecord(it.metadata) ? it.metadata : {});
 const ownerKinds = (it: Record<string, unknown>): string[] => (Array.isArray(metaOf(it).ownerReferences) ? (metaOf(it).ownerReferences as unknown[]) : []).map((r) => (isRecord(r) && typeof r.kind === 'string' ? r.kind : '')).filter(Boolean);
-const isReady = (pod: Record<string, unknown>) => {
-  const conditions = isRecord(pod.status) && Array.isArray(pod.status.conditions) ? pod.status.conditions : [];
-  return conditions.some((c) => isRecord(c) && c.type === 'Ready' && c.status === 'True');
-};
+/** Ready as the doctor judges it (a terminating pod is not): only a pod that is not has its events quoted. */
+const isReady = (pod: Record<string, unknown>) => podState(pod).ready;
 
 /**
  * `doctor svc/NAME -n NS`: what that Service's chain needs, in a fixed number of requests
