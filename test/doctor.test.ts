@@ -523,6 +523,13 @@ describe('svclint doctor, limited credentials and faults', () => {
       expect(r.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(no answer within 2000 ms\)/);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(Date.now() - t).toBeLessThan(8_000);
+      // One Service: its reads go out together, without /version; the Services list still decides.
+      const t1 = Date.now();
+      const one = doctor(['svc/web', '-n', 'shop', '--request-timeout', '2s']);
+      expect(one.code).toBe(2);
+      expect(one.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(no answer within 2000 ms\)/);
+      expect(one.stderr.trim().split('\n')).toHaveLength(1);
+      expect(Date.now() - t1).toBeLessThan(8_000);
     } finally {
       cp.freezeApiServer(false);
     }
@@ -552,5 +559,8 @@ describe('svclint doctor, limited credentials and faults', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED: connection refused\)/);
     expect(Date.now() - t).toBeLessThan(10_000);
+    const one = doctor(['svc/web', '-n', 'shop', '--request-timeout', '2s']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED: connection refused\); check the kubeconfig context and that the cluster is running\n$/);
   });
 });

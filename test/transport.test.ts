@@ -362,6 +362,10 @@ describe('kubeconfig and connection errors: one line each, exit 2', () => {
     const r = await doctor([], { kubeconfig: kc });
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([expect.stringMatching(/rejected the credentials \(401 Unauthorized\)/)]);
+    // One Service (no /version first: its reads go out together) says the same, once.
+    const one = await doctor(['svc/web', '-n', 'shop'], { kubeconfig: kc });
+    expect(one.code).toBe(2);
+    expect(one.lines).toEqual([expect.stringMatching(/rejected the credentials \(401 Unauthorized\)/)]);
   });
 });
 
