@@ -328,12 +328,15 @@ function kindReads(reader: ClusterReader, opts: ReadOptions, gaps: Gap[], state:
     throw err;
   };
   /** One kind in one scope: its items, or a gap; the run ends on a fatal error. */
-  const read = async (r: Resource, ns: string | undefined): Promise<Record<string, unknown>[]> => {
+  const read = async (r: Resource, ns: string | undefined, proof = false): Promise<Record<string, unknown>[]> => {
     try {
       opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);
       return await reader.list(r, ns, pageSize);
     } catch (err) {
-      if (!(err instanceof ApiError) || err.fatal) fatal(err);
+      // The first list proves the server and the credentials: only an answer (a status, a redirect,
+      // a body too large or too slow) makes its failure one kind's problem; no answer, or one that
+      // is not JSON, ends the run, as a failed /version read did.
+      if (!(err instanceof ApiError) || err.fatal || (proof && !err.answered)) fatal(err);
       const e = err as ApiError;
       if (e.status === 404 && r.kind === 'EndpointSlice') state.endpointSource = 'Endpoints';
       else if (!(e.status === 404 && r.optional)) gaps.push({ kind: r.kind, namespace: ns, reason: gapReason(e) });
@@ -372,16 +375,12 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
       reader.close();
     }
   } else {
-    // The first request proves the server answers and the credentials work.
-    try {
-      await reader.get('/version');
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.fatal || err.kind !== 'status') fatal(err);
-    }
     const jobs = RESOURCES.flatMap((r) => (r.clusterScoped || (r.wide && opts.namespaces) ? [undefined] : scopes).map((ns) => () => (r.wide && opts.namespaces ? readWide(r) : read(r, ns))));
     try {
-      // Services first and alone: when none can be read, nothing else matters.
-      const results = await inParallel(jobs.slice(0, scopes.length), 1);
+      // Services first and alone: when none can be read, nothing else matters. Their list also
+      // proves the server answers and the credentials work: an answer that is not an HTTP status
+      // (no answer, a reset, garbage) ends the run there, as a failed /version read did.
+      const results = await inParallel(scopes.map((ns) => () => read(byKind('Service'), ns, true)), 1);
       results.push(...(await inParallel([...jobs.slice(scopes.length), async () => ((dns = await readDnsOrGap(reader, fatal)), [])], PARALLEL)));
       if (state.endpointSource === 'Endpoints') results.push(...(await inParallel(scopes.map((ns) => () => read(ENDPOINTS, ns)), PARALLEL)));
       for (const r of results) append(items, r);
@@ -438,10 +437,7 @@ async function readForService(reader: ClusterReader, target: { namespace: string
   const { read, readWide, fatal } = k;
   const take = (p: Promise<Record<string, unknown>[]>) => p.then((r) => append(items, r));
   // The Services of the namespace come first: a server or credentials that do not work end the run there, in one line.
-  const services = reader.list(byKind('Service'), ns, 500).then((r) => append(items, r), (err: unknown) => {
-    if (!(err instanceof ApiError) || err.fatal || err.kind !== 'status') fatal(err);
-    gaps.push({ kind: 'Service', namespace: ns, reason: gapReason(err as ApiError) });
-  });
+  const services = take(read(byKind('Service'), ns, true));
   let dns = undefined as Awaited<ReturnType<typeof readDns>> | undefined;
   const slices: Resource = { ...byKind('EndpointSlice'), labelSelector: `kubernetes.io/service-name=${target.name}` };
   // What the second wave is chosen from; the rest runs on beside it.
