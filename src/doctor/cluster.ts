@@ -414,6 +414,14 @@ const OWNER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Re
 
 const metaOf = (it: Record<string, unknown>) => (isRecord(it.metadata) ? it.metadata : {});
 const ownerKinds = (it: Record<string, unknown>): string[] => (Array.isArray(metaOf(it).ownerReferences) ? (metaOf(it).ownerReferences as unknown[]) : []).map((r) => (isRecord(r) && typeof r.kind === 'string' ? r.kind : '')).filter(Boolean);
+/** A NetworkPolicy with an ingress `from` or egress `to` peer that has a namespaceSelector. */
+function namespacePeer(it: Record<string, unknown>): boolean {
+  if (it.kind !== 'NetworkPolicy' || !isRecord(it.spec)) return false;
+  const rules = (v: unknown) => (Array.isArray(v) ? v.filter(isRecord) : []);
+  const peers = [...rules(it.spec.ingress).flatMap((r) => rules(r.from)), ...rules(it.spec.egress).flatMap((r) => rules(r.to))];
+  return peers.some((p) => p.namespaceSelector !== undefined && p.namespaceSelector !== null);
+}
+
 /** Ready as the doctor judges it (a terminating pod is not): only a pod that is not has its events quoted. */
 const isReady = (pod: Record<string, unknown>) => podState(pod).ready;
 
@@ -430,7 +438,8 @@ const isReady = (pod: Record<string, unknown>) => podState(pod).ready;
  * with their Deployments, Jobs with their CronJobs), the Nodes they run on and, when some are
  * not ready, the namespace's Warning events about pods; when the selector matches no pod
  * there, every kind that may carry a scaled-down template; Namespaces when a NetworkPolicy
- * or an ExternalName needs their labels or existence; and the caller's cluster-wide reads.
+ * peer selects by namespace or an ExternalName needs their existence; and the caller's
+ * cluster-wide reads.
  */
 async function readForService(reader: ClusterReader, target: { namespace: string; name: string }, k: KindReads, items: Record<string, unknown>[], gaps: Gap[], state: { endpointSource: ClusterRead['endpointSource'] }, more: ReadOptions['more']): Promise<Awaited<ReturnType<typeof readDns>>> {
   const ns = target.namespace;
@@ -476,8 +485,8 @@ async function readForService(reader: ClusterReader, target: { namespace: string
   for (const o of OWNER_KINDS) if (kinds.has(o)) second.push(take(read(byKind(o), ns)));
   if (selected.length) second.push(take(read(byKind('Node'), undefined)));
   if (selected.some((p) => !isReady(p))) second.push(take(read({ ...byKind('Event'), fieldSelector: 'type=Warning,involvedObject.kind=Pod' }, ns)));
-  const policies = items.some((it) => it.kind === 'NetworkPolicy');
-  if (policies || spec.type === 'ExternalName') second.push(take(read(byKind('Namespace'), undefined)));
+  // Namespace labels matter only to a policy peer with a namespaceSelector; an ExternalName needs their existence.
+  if (items.some(namespacePeer) || spec.type === 'ExternalName') second.push(take(read(byKind('Namespace'), undefined)));
   // An ExternalName's chain shows whether the Service it names has ready endpoints: all the namespace's slices.
   if (spec.type === 'ExternalName' && state.endpointSource === 'EndpointSlice') second.push(take(read(byKind('EndpointSlice'), ns)));
   if (state.endpointSource === 'Endpoints') second.push(take(read({ ...ENDPOINTS, fieldSelector: spec.type === 'ExternalName' ? undefined : `metadata.name=${target.name}` }, ns)));
