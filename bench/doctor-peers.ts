@@ -19,6 +19,9 @@ import { ControlPlane, RUNNING } from '../test/cluster/controlplane.js';
  *   BENCH_PROFILE_RUNS (5)     extra svclint runs with SVCLINT_TIMING=1, for its phase split
  *   BENCH_PEERS (popeye k8sgpt) the peers to build and run
  *   BENCH_NODE                 another Node.js binary: svclint runs under it too, as one more tool
+ *   BENCH_BASELINE             another build's bin/svclint.js (say, an earlier commit's, from `git archive`):
+ *                              run as one more tool, for a before/after under the same load
+ *   BENCH_TARGETS (orders)     the Services svclint is run on, each as one more tool (web, cart, frontend are healthy)
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -53,12 +56,16 @@ try {
   const peerEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_CACHE_HOME: path.join(home, '.cache'), XDG_DATA_HOME: path.join(home, '.local', 'share') };
 
   interface Tool { name: string; ours: boolean; version: string; cmd: string; args: string[]; env: NodeJS.ProcessEnv }
-  const svclint = (node: string, env: NodeJS.ProcessEnv = process.env, note = ''): Tool => ({
+  const svclint = (node: string, env: NodeJS.ProcessEnv = process.env, note = '', target = BROKEN, script = bin): Tool => ({
     name: `svclint (Node ${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()}${note})`, ours: true,
     version: JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version, cmd: node,
-    args: [bin, 'doctor', `svc/${BROKEN}`, '-n', NS, '--kubeconfig', kc], env,
+    args: [script, 'doctor', `svc/${target}`, '-n', NS, '--kubeconfig', kc], env,
   });
-  const tools: Tool[] = [svclint(process.execPath)];
+  const targets = (process.env.BENCH_TARGETS ?? BROKEN).split(/[\s,]+/).filter(Boolean);
+  const tools: Tool[] = targets.map((t) => svclint(process.execPath, process.env, t === BROKEN ? '' : `, svc/${t}`, t));
+  if (process.env.BENCH_BASELINE) {
+    for (const t of targets) tools.push(svclint(process.execPath, process.env, `, baseline${t === BROKEN ? '' : `, svc/${t}`}`, t, path.resolve(process.env.BENCH_BASELINE)));
+  }
   // NODE_EXTRA_CA_CERTS makes Node 20 read and parse that bundle at every start (Node 22 and newer defer it):
   // where the machine sets it, svclint runs once more without it, as on a machine that does not.
   if (process.env.NODE_EXTRA_CA_CERTS) {
@@ -119,7 +126,7 @@ try {
   // Did each tool name the broken Service's cause (its selector matching no pod)?
   console.log('\nthe broken Service\'s cause, as each tool said it:');
   const plain = (s: string) => s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-  for (const t of tools) {
+  for (const t of tools.filter((o) => !o.ours || o.args.includes(`svc/${BROKEN}`))) {
     const out = plain(first.get(t.name)!.stdout);
     const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
     const about = lines.filter((l) => /selector|no pods? match|matches 0|no endpoints|expected label/i.test(l));

@@ -258,6 +258,40 @@ describe('svclint doctor, whole cluster', () => {
   }, 120_000);
 });
 
+describe('svclint doctor svc/NAME -n NS', () => {
+  const requests = (args: string[]) => {
+    const before = cp.requestsBy('doctor');
+    const r = doctor(args);
+    return { code: r.code, stdout: r.stdout, requests: cp.requestsBy('doctor') - before };
+  };
+  // Healthy; no pod matches the selector (a typo); pods crash (their events are read).
+  const targets = [['svc/web', '-n', 'shop'], ['svc/front', '-n', 'shop'], ['svc/orders', '-n', 'shop']];
+
+  it('reads a fixed number of requests, fewer than a run over the namespace, however many Services, pods and namespaces there are', async () => {
+    const first = targets.map(requests);
+    expect(first.map((r) => r.code)).toEqual([1, 1, 1]); // web: its Ingress and HTTPRoute name a port it lacks
+    expect(first[1]!.stdout).toContain('✘ selector app=fronted matches 0 pods in shop');
+    expect(first[2]!.stdout).toContain('✘ readiness: 0 of 2 pods ready');
+    const whole = requests(['-n', 'shop', '--format', 'json']).requests;
+    // Fewer than the namespace's run (no /version, no kind that nothing needs), and few.
+    for (const r of first) expect(r.requests).toBeLessThan(whole);
+    expect(first[0]!.requests).toBeLessThanOrEqual(15);
+    // The namespace and the cluster grow: Services, Deployments with their ReplicaSets and pods, namespaces.
+    for (let i = 0; i < 20; i++) await cp.create(service('shop', `grow-${i}`, { app: `grow-${i}` }, [{ name: 'http', port: 80 }]));
+    for (let i = 0; i < 5; i++) await cp.create(deploy('shop', `grow-${i}`, { app: `grow-${i}` }, [{ name: 'http', containerPort: 8080 }], 2));
+    for (let i = 0; i < 5; i++) {
+      await cp.create(ns(`grow-${i}`));
+      await cp.create(deploy(`grow-${i}`, `far-${i}`, { app: 'far' }, [{ name: 'http', containerPort: 8080 }], 2));
+      await cp.create(service(`grow-${i}`, `far-${i}`, { app: 'far' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+    }
+    await until('the new pods', async () => (await cp.pods('shop', 'app=grow-4')).length === 2 && (await cp.pods('grow-4', 'app=far')).length === 2, 60_000);
+    const second = targets.map(requests);
+    expect(second.map((r) => r.requests)).toEqual(first.map((r) => r.requests));
+    expect(second.map((r) => r.code)).toEqual([1, 1, 1]);
+    expect(second[0]!.stdout).toMatch(/✔ route 10\.96\.\d+\.\d+:80\/TCP → 10\.244\.\d+\.\d+:8080, 10\.244\.\d+\.\d+:8080/);
+  }, 120_000);
+});
+
 describe('svclint doctor -f: local manifests over the live state', () => {
   it('predicts what applying them would break', () => {
     const d = mkdtempSync(path.join(tmpdir(), 'svclint-overlay-'));
@@ -489,6 +523,13 @@ describe('svclint doctor, limited credentials and faults', () => {
       expect(r.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(no answer within 2000 ms\)/);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(Date.now() - t).toBeLessThan(8_000);
+      // One Service: its reads go out together, without /version; the Services list still decides.
+      const t1 = Date.now();
+      const one = doctor(['svc/web', '-n', 'shop', '--request-timeout', '2s']);
+      expect(one.code).toBe(2);
+      expect(one.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(no answer within 2000 ms\)/);
+      expect(one.stderr.trim().split('\n')).toHaveLength(1);
+      expect(Date.now() - t1).toBeLessThan(8_000);
     } finally {
       cp.freezeApiServer(false);
     }
@@ -518,5 +559,8 @@ describe('svclint doctor, limited credentials and faults', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED: connection refused\)/);
     expect(Date.now() - t).toBeLessThan(10_000);
+    const one = doctor(['svc/web', '-n', 'shop', '--request-timeout', '2s']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/^svclint: cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED: connection refused\); check the kubeconfig context and that the cluster is running\n$/);
   });
 });

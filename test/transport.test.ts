@@ -230,6 +230,15 @@ describe('garbage answers are errors for that kind', () => {
     });
   }
 
+  it('HTML for the Services (a login page, not the API) ends the run in one line, as there is no /version read before it', async () => {
+    const { kubeconfig } = await fake(on('services', (res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('<html>login</html>'); }));
+    for (const args of [[], ['svc/web', '-n', 'shop']]) {
+      const r = await doctor(args, { kubeconfig });
+      expect(r.code).toBe(2);
+      expect(r.lines).toEqual([expect.stringMatching(/^svclint: cannot reach the Kubernetes API at http:\/\/127\.0\.0\.1:\d+ \(the API answered HTML, not JSON\); check the kubeconfig context/)]);
+    }
+  });
+
   it('a redirect is never followed: the token does not reach the other port', async () => {
     const other = await new FakeApiServer(undefined, false).start();
     servers.push(other);
@@ -362,6 +371,10 @@ describe('kubeconfig and connection errors: one line each, exit 2', () => {
     const r = await doctor([], { kubeconfig: kc });
     expect(r.code).toBe(2);
     expect(r.lines).toEqual([expect.stringMatching(/rejected the credentials \(401 Unauthorized\)/)]);
+    // One Service (no /version first: its reads go out together) says the same, once.
+    const one = await doctor(['svc/web', '-n', 'shop'], { kubeconfig: kc });
+    expect(one.code).toBe(2);
+    expect(one.lines).toEqual([expect.stringMatching(/rejected the credentials \(401 Unauthorized\)/)]);
   });
 });
 

@@ -20,7 +20,7 @@ import { stringMap } from '../graph/pods.js';
 import type { Finding } from '../types/finding.js';
 import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
-import { append, byKind, CONFIGMAPS, DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, RESOURCES, type ClusterRead, type Gap } from '../doctor/cluster.js';
+import { append, byKind, CONFIGMAPS, DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, type ClusterRead, type Gap } from '../doctor/cluster.js';
 import { references } from '../graph/references.js';
 import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
 import { mark } from '../timing.js';
@@ -103,23 +103,36 @@ export async function doctorLive(opts: DoctorOptions, config: Config, io: CliIO,
   guard?.(kc.files ?? []); // no report lands on the kubeconfig or a file it names
   mark('kubeconfig');
   const namespaces = opts.allNamespaces || !opts.namespace ? undefined : [opts.namespace];
+  const target = namespaces && opts.target?.kind === 'Service' && !opts.filename?.length ? { namespace: opts.target.namespace, name: opts.target.name } : undefined;
   const read = await readCluster(kc, {
     namespaces,
     requestTimeoutMs,
     deadlineMs,
     maxResponseBytes,
     onProgress: io.isTTY ? (t) => io.stderr(`\r\u001b[2K${t}…`) : undefined,
+    // Scoped: the widening reads below reuse the connections; they are closed after them.
+    keepOpen: namespaces !== undefined && !target,
+    // One Service: the cluster-wide reads start with the second wave of its reads, on the same connections.
+    ...(target && namespaces ? { target, more: (r) => widenForService(r, namespaces, target, opts, config.clusterDomain) } : {}),
   });
-  const widened = namespaces ? await widen(read, namespaces, opts, config.clusterDomain) : false;
-  // With -n, a Service whose selector matches no pod there may match pods elsewhere: one cluster-wide list.
-  if (namespaces && !widened && !read.gaps.some((g) => g.kind === 'Pod') && selectsNothing(read.items)) {
-    // The pods of the namespaces in scope were read already: only the others are kept.
-    const wide = await listClusterWide(read.reader, RESOURCES.find((r) => r.kind === 'Pod')!, 500, undefined, (it) => !namespaces.includes(nsOf(it))).finally(() => read.reader.close());
-    append(read.items, wide.items);
-    if (wide.gap) read.gaps.push({ kind: 'Pod (cluster-wide)', reason: `${wide.gap.reason}; only namespace ${namespaces.join(', ')} was read, so pods that match from other namespaces are not shown` });
+  if (namespaces && !target) {
+    // The widening reads use the connections of the first ones; they are closed after the last.
+    try {
+      const widened = widen(read, namespaces, opts, config.clusterDomain);
+      await widened.done;
+      // With -n, a Service whose selector matches no pod there may match pods elsewhere: one cluster-wide list.
+      if (!widened.wide && !read.gaps.some((g) => g.kind === 'Pod') && selectsNothing(read.items)) {
+        // The pods of the namespaces in scope were read already: only the others are kept.
+        const wide = await listClusterWide(read.reader, byKind('Pod'), 500, undefined, (it) => !namespaces.includes(nsOf(it)));
+        append(read.items, wide.items);
+        if (wide.gap) read.gaps.push({ kind: 'Pod (cluster-wide)', reason: `${wide.gap.reason}; only namespace ${namespaces.join(', ')} was read, so pods that match from other namespaces are not shown` });
+      }
+    } finally {
+      read.reader.close();
+    }
   }
   if (io.isTTY) io.stderr('\r\u001b[2K');
-  mark(`requests (${read.requests})`);
+  mark(`requests (${read.reader.requests})`);
   // Nothing read is not success: without a single Service list, nothing was examined.
   const serviceGaps = read.gaps.filter((g) => g.kind === 'Service');
   if (serviceGaps.length && serviceGaps.length === (namespaces ?? [undefined]).length) {
@@ -156,7 +169,7 @@ const nsOf = (it: Record<string, unknown>): string => ((it.metadata ?? {}) as { 
  * ConfigMaps of its namespace (configuration its pods mount). Returns whether pods were read
  * cluster-wide.
  */
-async function widen(read: ClusterRead, scope: string[], opts: DoctorOptions, domain: string): Promise<boolean> {
+function widen(read: Pick<ClusterRead, 'items' | 'gaps' | 'reader'>, scope: string[], opts: DoctorOptions, domain: string): { wide: boolean; done: Promise<void> } {
   const inScope = (it: Record<string, unknown>) => scope.includes(nsOf(it));
   const client = opts.target !== undefined && opts.target.kind !== 'Service';
   const scopedServices = read.items.filter((it) => it.kind === 'Service' && inScope(it));
@@ -187,13 +200,35 @@ async function widen(read: ClusterRead, scope: string[], opts: DoctorOptions, do
     add('EndpointSlice', 'endpoints of other namespaces are not shown', listClusterWide(read.reader, byKind('EndpointSlice'), 500, undefined, elsewhereOnly));
   }
   if (client) for (const ns of scope) add('ConfigMap', 'configuration its pods mount is not followed', listClusterWide(read.reader, CONFIGMAPS, 500, ns));
-  await Promise.all(jobs).finally(() => read.reader.close());
-  read.gaps.forEach((g) => g.kind === 'ConfigMap (cluster-wide)' && (g.kind = 'ConfigMap'));
-  return wide;
+  const done = Promise.all(jobs).then(() => {
+    read.gaps.forEach((g) => g.kind === 'ConfigMap (cluster-wide)' && (g.kind = 'ConfigMap'));
+  });
+  return { wide, done };
 }
 
-/** Whether some Service read has a selector that matches no pod of its namespace. */
-function selectsNothing(items: Record<string, unknown>[]): boolean {
+/**
+ * widen() for one Service, on connections the reader keeps open. When its selector matches no
+ * pod of its namespace and the pods are not read cluster-wide anyway, the pods it matches
+ * elsewhere come from one server-filtered list (`labelSelector=` the selector).
+ */
+async function widenForService(read: Pick<ClusterRead, 'items' | 'gaps' | 'reader'>, scope: string[], target: { namespace: string; name: string }, opts: DoctorOptions, domain: string): Promise<void> {
+  const widened = widen(read, scope, opts, domain);
+  const jobs = [widened.done];
+  const svc = read.items.find((it) => it.kind === 'Service' && nsOf(it) === target.namespace && (it.metadata as { name?: string }).name === target.name);
+  if (svc && !widened.wide && !read.gaps.some((g) => g.kind === 'Pod') && selectsNothing(read.items, svc)) {
+    const selector = Object.entries(((svc.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    jobs.push(listClusterWide(read.reader, { ...byKind('Pod'), labelSelector: selector }, 500, undefined, (it) => !scope.includes(nsOf(it))).then((wide) => {
+      append(read.items, wide.items);
+      if (wide.gap) read.gaps.push({ kind: 'Pod (cluster-wide)', reason: `${wide.gap.reason}; only namespace ${scope.join(', ')} was read, so pods that match from other namespaces are not shown` });
+    }));
+  }
+  await Promise.all(jobs);
+}
+
+
+
+/** Whether some Service read (or `only` that one) has a selector that matches no pod of its namespace. */
+function selectsNothing(items: Record<string, unknown>[], only?: Record<string, unknown>): boolean {
   const labels = new Map<string, Record<string, string>[]>();
   for (const it of items) {
     if (it.kind !== 'Pod') continue;
@@ -203,7 +238,7 @@ function selectsNothing(items: Record<string, unknown>[]): boolean {
     if (!list) labels.set(ns, (list = []));
     list.push(m.labels ?? {});
   }
-  return items.some((it) => {
+  return (only ? [only] : items).some((it) => {
     if (it.kind !== 'Service') return false;
     const sel = Object.entries(((it.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {});
     const ns = ((it.metadata ?? {}) as { namespace?: string }).namespace ?? '';

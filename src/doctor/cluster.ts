@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { isRecord } from '../load/objects.js';
+import { podState } from '../graph/live.js';
 import { heapBytes, MemoryBudget, prune } from './budget.js';
 import { ApiError, Deadline, formatBytes, getJson, keepAlive, type Limits } from './http.js';
 import { loadKubeconfig, type ResolvedConfig } from './kubeconfig.js';
@@ -14,6 +15,8 @@ export interface Resource {
   /** Cluster-scoped (Nodes): one list whatever namespaces are asked for. */
   clusterScoped?: boolean;
   fieldSelector?: string;
+  /** Server-side label filter (`kubernetes.io/service-name=web`). */
+  labelSelector?: string;
   /** Keep only the newest this many (Events). */
   keep?: number;
   /**
@@ -63,6 +66,18 @@ export interface ReadOptions {
   onProgress?: (text: string) => void;
   /** Called after each page of a paged list (tests use it to break things mid-read). */
   onPage?: (page: number) => Promise<void>;
+  /**
+   * One Service (`doctor svc/NAME -n NS`): read what its chain needs instead of every kind of
+   * the namespace (see readForService). Only with `namespaces` equal to its namespace.
+   */
+  target?: { namespace: string; name: string };
+  /**
+   * Follow-up reads of the caller (cluster-wide lists) started with the second wave of a
+   * target's reads, on the same connections; readCluster waits for them before it closes.
+   */
+  more?: (read: Pick<ClusterRead, 'items' | 'gaps' | 'reader'>) => Promise<void>;
+  /** Leave the connections open after a read that succeeds: the caller reads on and closes the reader. */
+  keepOpen?: boolean;
 }
 
 export interface Gap {
@@ -197,6 +212,7 @@ export class ClusterReader {
         do {
           const q = new URLSearchParams({ limit: String(pageSize) });
           if (r.fieldSelector) q.set('fieldSelector', r.fieldSelector);
+          if (r.labelSelector) q.set('labelSelector', r.labelSelector);
           if (cont) q.set('continue', cont);
           const meta = await this.page(`${path}?${q}`, r, (item, bytes) => kept.add(item, bytes), want);
           pages++;
@@ -303,32 +319,24 @@ function gapReason(err: ApiError): string {
   return err.message;
 }
 
-/** Reads everything the doctor needs, tolerating per-kind failures (403, 404, 5xx, garbage, timeouts) and missing CRDs. */
-export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promise<ClusterRead> {
-  const reader = new ClusterReader(kc, { ...opts, scoped: opts.namespaces !== undefined });
-  reader.onPage = opts.onPage;
+/** How one run reads one kind: its items, or a gap; a fatal error ends the run. */
+function kindReads(reader: ClusterReader, opts: ReadOptions, gaps: Gap[], state: { endpointSource: ClusterRead['endpointSource'] }) {
   const pageSize = opts.pageSize ?? 500;
-  const gaps: Gap[] = [];
-  const items: Record<string, unknown>[] = [];
+  const scopes: (string | undefined)[] = opts.namespaces ?? [undefined];
   const fatal = (err: unknown): never => {
     if (err instanceof ApiError) throw fatalError(reader.server, err);
     throw err;
   };
-  // The first request proves the server answers and the credentials work.
-  try {
-    await reader.get('/version');
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.fatal || err.kind !== 'status') fatal(err);
-  }
-  const state = { endpointSource: 'EndpointSlice' as ClusterRead['endpointSource'] };
-  const scopes: (string | undefined)[] = opts.namespaces ?? [undefined];
   /** One kind in one scope: its items, or a gap; the run ends on a fatal error. */
-  const read = async (r: Resource, ns: string | undefined): Promise<Record<string, unknown>[]> => {
+  const read = async (r: Resource, ns: string | undefined, proof = false): Promise<Record<string, unknown>[]> => {
     try {
       opts.onProgress?.(`reading ${r.plural}${ns ? ` in ${ns}` : ''}`);
       return await reader.list(r, ns, pageSize);
     } catch (err) {
-      if (!(err instanceof ApiError) || err.fatal) fatal(err);
+      // The first list proves the server and the credentials: only an answer (a status, a redirect,
+      // a body too large or too slow) makes its failure one kind's problem; no answer, or one that
+      // is not JSON, ends the run, as a failed /version read did.
+      if (!(err instanceof ApiError) || err.fatal || (proof && !err.answered)) fatal(err);
       const e = err as ApiError;
       if (e.status === 404 && r.kind === 'EndpointSlice') state.endpointSource = 'Endpoints';
       else if (!(e.status === 404 && r.optional)) gaps.push({ kind: r.kind, namespace: ns, reason: gapReason(e) });
@@ -347,16 +355,40 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
       return out;
     }
   };
-  const jobs = RESOURCES.flatMap((r) => (r.clusterScoped || (r.wide && opts.namespaces) ? [undefined] : scopes).map((ns) => () => (r.wide && opts.namespaces ? readWide(r) : read(r, ns))));
+  return { read, readWide, fatal, scopes, pageSize };
+}
+
+/** Reads everything the doctor needs, tolerating per-kind failures (403, 404, 5xx, garbage, timeouts) and missing CRDs. */
+export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promise<ClusterRead> {
+  const reader = new ClusterReader(kc, { ...opts, scoped: opts.namespaces !== undefined });
+  reader.onPage = opts.onPage;
+  const gaps: Gap[] = [];
+  const items: Record<string, unknown>[] = [];
+  const state = { endpointSource: 'EndpointSlice' as ClusterRead['endpointSource'] };
+  const { read, readWide, fatal, scopes } = kindReads(reader, opts, gaps, state);
   let dns = undefined as Awaited<ReturnType<typeof readDns>> | undefined;
-  try {
-    // Services first and alone: when none can be read, nothing else matters.
-    const results = await inParallel(jobs.slice(0, scopes.length), 1);
-    results.push(...(await inParallel([...jobs.slice(scopes.length), async () => ((dns = await readDnsOrGap(reader, fatal)), [])], PARALLEL)));
-    if (state.endpointSource === 'Endpoints') results.push(...(await inParallel(scopes.map((ns) => () => read(ENDPOINTS, ns)), PARALLEL)));
-    for (const r of results) append(items, r);
-  } finally {
-    reader.close();
+  const target = opts.target && opts.namespaces?.length === 1 && opts.namespaces[0] === opts.target.namespace ? opts.target : undefined;
+  if (target) {
+    try {
+      dns = await readForService(reader, target, { read, readWide, fatal }, items, gaps, state, opts.more);
+    } finally {
+      reader.close();
+    }
+  } else {
+    const jobs = RESOURCES.flatMap((r) => (r.clusterScoped || (r.wide && opts.namespaces) ? [undefined] : scopes).map((ns) => () => (r.wide && opts.namespaces ? readWide(r) : read(r, ns))));
+    try {
+      // Services first and alone: when none can be read, nothing else matters. Their list also
+      // proves the server answers and the credentials work: an answer that is not an HTTP status
+      // (no answer, a reset, garbage) ends the run there, as a failed /version read did.
+      const results = await inParallel(scopes.map((ns) => () => read(byKind('Service'), ns, true)), 1);
+      results.push(...(await inParallel([...jobs.slice(scopes.length), async () => ((dns = await readDnsOrGap(reader, fatal)), [])], PARALLEL)));
+      if (state.endpointSource === 'Endpoints') results.push(...(await inParallel(scopes.map((ns) => () => read(ENDPOINTS, ns)), PARALLEL)));
+      for (const r of results) append(items, r);
+    } catch (err) {
+      reader.close();
+      throw err;
+    }
+    if (!opts.keepOpen) reader.close();
   }
   if (!dns) throw new Error('the cluster DNS read did not run');
   // Keep gaps in the order of the table whatever order the reads ended in.
@@ -373,6 +405,101 @@ export async function readCluster(kc: ResolvedConfig, opts: ReadOptions): Promis
     gaps.push({ kind: 'cluster DNS (kube-system)', reason: `${dns.reason ?? 'forbidden'}: the cluster DNS check did not run` });
   }
   return { items, gaps, endpointSource: state.endpointSource, requests: reader.requests, server: reader.server, reader, dns };
+}
+
+type KindReads = Pick<ReturnType<typeof kindReads>, 'read' | 'readWide' | 'fatal'>;
+
+/** The kinds that own pods, by the name an ownerReference gives them. */
+const OWNER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Rollout'];
+
+const metaOf = (it: Record<string, unknown>) => (isRecord(it.metadata) ? it.metadata : {});
+const ownerKinds = (it: Record<string, unknown>): string[] => (Array.isArray(metaOf(it).ownerReferences) ? (metaOf(it).ownerReferences as unknown[]) : []).map((r) => (isRecord(r) && typeof r.kind === 'string' ? r.kind : '')).filter(Boolean);
+/** A NetworkPolicy with an ingress `from` or egress `to` peer that has a namespaceSelector. */
+function namespacePeer(it: Record<string, unknown>): boolean {
+  if (it.kind !== 'NetworkPolicy' || !isRecord(it.spec)) return false;
+  const rules = (v: unknown) => (Array.isArray(v) ? v.filter(isRecord) : []);
+  const peers = [...rules(it.spec.ingress).flatMap((r) => rules(r.from)), ...rules(it.spec.egress).flatMap((r) => rules(r.to))];
+  return peers.some((p) => p.namespaceSelector !== undefined && p.namespaceSelector !== null);
+}
+
+/** Ready as the doctor judges it (a terminating pod is not): only a pod that is not has its events quoted. */
+const isReady = (pod: Record<string, unknown>) => podState(pod).ready;
+
+/**
+ * `doctor svc/NAME -n NS`: what that Service's chain needs, in a fixed number of requests
+ * whatever the size of the namespace or cluster, and in two waves instead of a /version
+ * round trip, the Services alone, then every kind.
+ *
+ * First, together: the namespace's Services (their list proves the server and the
+ * credentials, and other Services are the names its pods dial) and pods (the near-miss hint
+ * reads their labels), the Service's EndpointSlices (by label), NetworkPolicies (cluster-wide),
+ * the Ingresses, HTTPRoutes and StatefulSets that may name it, and cluster DNS.
+ * Then, from what came back: the kinds the selected pods' ownerReferences name (ReplicaSets
+ * with their Deployments, Jobs with their CronJobs), the Nodes they run on and, when some are
+ * not ready, the namespace's Warning events about pods; when the selector matches no pod
+ * there, every kind that may carry a scaled-down template; Namespaces when a NetworkPolicy
+ * peer selects by namespace or an ExternalName needs their existence; and the caller's
+ * cluster-wide reads.
+ */
+async function readForService(reader: ClusterReader, target: { namespace: string; name: string }, k: KindReads, items: Record<string, unknown>[], gaps: Gap[], state: { endpointSource: ClusterRead['endpointSource'] }, more: ReadOptions['more']): Promise<Awaited<ReturnType<typeof readDns>>> {
+  const ns = target.namespace;
+  const { read, readWide, fatal } = k;
+  const take = (p: Promise<Record<string, unknown>[]>) => p.then((r) => append(items, r));
+  // The Services of the namespace come first: a server or credentials that do not work end the run there, in one line.
+  const services = take(read(byKind('Service'), ns, true));
+  let dns = undefined as Awaited<ReturnType<typeof readDns>> | undefined;
+  const slices: Resource = { ...byKind('EndpointSlice'), labelSelector: `kubernetes.io/service-name=${target.name}` };
+  // What the second wave is chosen from; the rest runs on beside it.
+  const needed = [services, take(read(byKind('Pod'), ns)), take(read(slices, ns)), take(readWide(byKind('NetworkPolicy')))];
+  const rest = [
+    take(read(byKind('Ingress'), ns)),
+    take(read(byKind('HTTPRoute'), ns)),
+    take(read(byKind('StatefulSet'), ns)),
+    readDnsOrGap(reader, fatal).then((d) => void (dns = d)),
+  ];
+  for (const p of rest) p.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
+  await settle(needed);
+  const svc = items.find((it) => it.kind === 'Service' && metaOf(it).name === target.name && metaOf(it).namespace === ns);
+  if (!svc) {
+    await settle(rest);
+    return dns!; // "no Service NS/NAME" is the answer: nothing more to read
+  }
+  const spec = isRecord(svc.spec) ? svc.spec : {};
+  const selector = isRecord(spec.selector) ? Object.entries(spec.selector).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
+  const pods = items.filter((it) => it.kind === 'Pod' && metaOf(it).namespace === ns);
+  const selected = selector.length ? pods.filter((p) => {
+    const labels = isRecord(metaOf(p).labels) ? (metaOf(p).labels as Record<string, string>) : {};
+    return selector.every(([key, v]) => labels[key] === v);
+  }) : [];
+  const kinds = new Set<string>();
+  if (selected.length) {
+    for (const p of selected) for (const o of ownerKinds(p)) kinds.add(o);
+    if (kinds.has('ReplicaSet')) kinds.add('Deployment');
+    if (kinds.has('Job')) kinds.add('CronJob');
+  } else if (selector.length) {
+    // Nothing selected here: a scaled-down workload of any kind may be what the selector names.
+    for (const o of OWNER_KINDS) kinds.add(o);
+  }
+  kinds.delete('StatefulSet'); // read already
+  const second: Promise<unknown>[] = [];
+  for (const o of OWNER_KINDS) if (kinds.has(o)) second.push(take(read(byKind(o), ns)));
+  if (selected.length) second.push(take(read(byKind('Node'), undefined)));
+  if (selected.some((p) => !isReady(p))) second.push(take(read({ ...byKind('Event'), fieldSelector: 'type=Warning,involvedObject.kind=Pod' }, ns)));
+  // Namespace labels matter only to a policy peer with a namespaceSelector; an ExternalName needs their existence.
+  if (items.some(namespacePeer) || spec.type === 'ExternalName') second.push(take(read(byKind('Namespace'), undefined)));
+  // An ExternalName's chain shows whether the Service it names has ready endpoints: all the namespace's slices.
+  if (spec.type === 'ExternalName' && state.endpointSource === 'EndpointSlice') second.push(take(read(byKind('EndpointSlice'), ns)));
+  if (state.endpointSource === 'Endpoints') second.push(take(read({ ...ENDPOINTS, fieldSelector: spec.type === 'ExternalName' ? undefined : `metadata.name=${target.name}` }, ns)));
+  if (more) second.push(more({ items, gaps, reader }));
+  await settle([...second, ...rest]);
+  // A Rollout owns its pods through ReplicaSets: read only when one of those names it.
+  if (!kinds.has('Rollout') && items.some((it) => it.kind === 'ReplicaSet' && ownerKinds(it).includes('Rollout'))) await take(read(byKind('Rollout'), ns));
+  return dns!;
+}
+
+/** Waits for every read; the first that fails (a fatal error: the others become gaps) ends the wait, and the run. */
+async function settle(reads: Promise<unknown>[]): Promise<void> {
+  await Promise.all(reads);
 }
 
 /** Appends one array to another in place (spreading a list of 100,000 items into push() passes the call stack). */

@@ -78,7 +78,11 @@ export type ApiErrorKind = 'stale' | 'status' | 'timeout' | 'deadline' | 'too-la
 
 /** A request that did not give a usable answer; `fatal` errors end the run (exit 2). */
 export class ApiError extends Error {
-  constructor(readonly kind: ApiErrorKind, message: string, readonly status?: number) {
+  /**
+   * `answered`: the server began an answer (a status, or a body cut off for its size or time):
+   * it is reachable and the request was its problem, not the way to it.
+   */
+  constructor(readonly kind: ApiErrorKind, message: string, readonly status?: number, readonly answered = status !== undefined) {
     super(message);
   }
   /** The server (or the way to it) is unusable: not one kind's problem. */
@@ -181,7 +185,7 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       res.on('data', (c: Buffer) => {
         try {
           bytes += c.length;
-          if (bytes > limits.maxResponseBytes) throw new ApiError('too-large', `the answer is larger than ${formatBytes(limits.maxResponseBytes)} (--max-response-size)`);
+          if (bytes > limits.maxResponseBytes) throw new ApiError('too-large', `the answer is larger than ${formatBytes(limits.maxResponseBytes)} (--max-response-size)`, undefined, true);
           const text = decoder.write(c);
           if (stream) stream.write(text);
           else {
@@ -242,11 +246,11 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       done();
       if (e instanceof ApiError) return reject(e);
       // A text longer than V8's strings may be (over --max-response-size raised past 512 MiB).
-      if (e instanceof RangeError) return reject(new ApiError('too-large', `the answer is larger than this runtime can hold in one text (${e.message})`));
+      if (e instanceof RangeError) return reject(new ApiError('too-large', `the answer is larger than this runtime can hold in one text (${e.message})`, undefined, true));
       const code = (e as NodeJS.ErrnoException).code;
       // A kept-alive connection the server closed meanwhile: the request never reached it.
       if (!started && req.reusedSocket && code === 'ECONNRESET') return reject(new ApiError('stale', 'the server closed a kept-alive connection'));
-      if (started && (code === 'ECONNRESET' || e.message === 'aborted')) return reject(new ApiError('network', 'the connection was reset before the answer was complete'));
+      if (started && (code === 'ECONNRESET' || e.message === 'aborted')) return reject(new ApiError('network', 'the connection was reset before the answer was complete', undefined, true));
       reject(describeNetworkError(e as NodeJS.ErrnoException, ep.tls.servername ?? url.hostname));
     };
     // The request's own time runs while it is not waiting for its turn; the run deadline always.
@@ -258,7 +262,7 @@ function once(ep: Endpoint, path: string, limits: Limits, deadline: Deadline, au
       const byDeadline = deadline.left < ms;
       timer = setTimeout(() => {
         if (byDeadline) abort(new ApiError('deadline', `the run deadline of ${seconds(deadline.ms)} (--deadline) passed`));
-        else abort(new ApiError('timeout', started ? `the answer was not complete within ${limits.requestTimeoutMs} ms (--request-timeout)` : `no answer within ${limits.requestTimeoutMs} ms`));
+        else abort(new ApiError('timeout', started ? `the answer was not complete within ${limits.requestTimeoutMs} ms (--request-timeout)` : `no answer within ${limits.requestTimeoutMs} ms`, undefined, started));
       }, Math.max(Math.min(ms, deadline.left), 0));
     };
     const pauseTimer = () => {
@@ -302,7 +306,7 @@ export async function getJson(ep: Endpoint, path: string, limits: Limits, deadli
     return await getJsonOnce(ep, path, limits, deadline, body, (headers) => (secrets = secretsIn(ep, headers)));
   } catch (err) {
     // svclint knows its credentials: none of them is ever printed, whatever the server echoes.
-    if (err instanceof ApiError) throw new ApiError(err.kind, mask(err.message, secrets), err.status);
+    if (err instanceof ApiError) throw new ApiError(err.kind, mask(err.message, secrets), err.status, err.answered);
     if (err instanceof Error) err.message = mask(err.message, secrets);
     throw err;
   }

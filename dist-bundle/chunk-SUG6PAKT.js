@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-DTVNTP7Y.js";import"./chunk-UGVNXTV4.js";import"./chunk-YL6NO3JP.js";import"./chunk-O4JGKVSA.js";import"./chunk-2D6LIZNS.js";import"./chunk-WCRF7Q6H.js";import"./chunk-4SN5IL7T.js";import"./chunk-4RPUKH4A.js";import"./chunk-PVZTFKOS.js";import"./chunk-VWLSEIAT.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
