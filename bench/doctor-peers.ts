@@ -55,7 +55,7 @@ try {
   // The peers get a home of their own: k8sgpt writes its config there, Popeye its log.
   const peerEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_CACHE_HOME: path.join(home, '.cache'), XDG_DATA_HOME: path.join(home, '.local', 'share') };
 
-  interface Tool { name: string; ours: boolean; version: string; cmd: string; args: string[]; env: NodeJS.ProcessEnv }
+  interface Tool { name: string; ours: boolean; floor?: true; version: string; cmd: string; args: string[]; env: NodeJS.ProcessEnv }
   const svclint = (node: string, env: NodeJS.ProcessEnv = process.env, note = '', target = BROKEN, script = bin): Tool => ({
     name: `svclint (Node ${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()}${note})`, ours: true,
     version: JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version, cmd: node,
@@ -73,6 +73,8 @@ try {
     tools.push(svclint(process.execPath, plain, ', no NODE_EXTRA_CA_CERTS'));
   }
   if (process.env.BENCH_NODE) tools.push(svclint(process.env.BENCH_NODE));
+  // The floor of any Node.js doctor: start, node:https, one verified GET, JSON (bench/node-floor.ts).
+  tools.push({ name: `Node ${process.version}: one HTTPS GET, nothing else`, ours: false, floor: true, version: '-', cmd: process.execPath, args: [path.join(root, 'dist', 'bench', 'node-floor.js'), kc, NS], env: process.env });
   const popeye = path.join(peerBin, 'popeye');
   if (wanted.includes('popeye') && existsSync(popeye)) tools.push({ name: 'popeye', ours: false, version: stamp('popeye'), cmd: popeye, args: ['-n', NS, '-s', 'svc', '--kubeconfig', kc, '--logs', path.join(home, 'popeye.log')], env: peerEnv });
   const k8sgpt = path.join(peerBin, 'k8sgpt');
@@ -112,7 +114,7 @@ try {
   console.log('| tool | version | command | wall (median) | wall (min–max) | CPU user+sys | peak RSS | API requests | exit code |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const t of tools) {
-    const cmd = (t.ours ? ['svclint', ...t.args.slice(1)] : [t.name, ...t.args]).join(' ').replace(kc, 'K').replace(path.join(home, 'popeye.log'), 'LOG');
+    const cmd = (t.ours ? ['svclint', ...t.args.slice(1)] : t.floor ? ['node', path.relative(root, t.args[0]!), ...t.args.slice(1)] : [t.name, ...t.args]).join(' ').replace(kc, 'K').replace(path.join(home, 'popeye.log'), 'LOG');
     console.log(`| ${t.name} | ${t.version.split(' ').slice(0, 2).join(' ')} | \`${cmd}\` | ${(med(t.name, 'wallMs') / 1000).toFixed(2)} s | ${spread(t.name)} s | ${(med(t.name, 'cpuMs') / 1000).toFixed(2)} s | ${med(t.name, 'rssMB').toFixed(0)} MB | ${med(t.name, 'requests')} | ${runs.get(t.name)![0]!.code} |`);
   }
   console.log('');
@@ -126,7 +128,7 @@ try {
   // Did each tool name the broken Service's cause (its selector matching no pod)?
   console.log('\nthe broken Service\'s cause, as each tool said it:');
   const plain = (s: string) => s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-  for (const t of tools.filter((o) => !o.ours || o.args.includes(`svc/${BROKEN}`))) {
+  for (const t of tools.filter((o) => (!o.ours && !o.floor) || o.args.includes(`svc/${BROKEN}`))) {
     const out = plain(first.get(t.name)!.stdout);
     const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
     const about = lines.filter((l) => /selector|no pods? match|matches 0|no endpoints|expected label/i.test(l));

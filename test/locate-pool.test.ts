@@ -77,3 +77,32 @@ describe('node trees kept for positions (Recent)', () => {
     expect(made).toEqual(['a', 'b', 'c', 'b']);
   });
 });
+
+describe('positions asked for again (memoized)', () => {
+  it('asks its locator once per path of a document, and gives every caller its own copy', async () => {
+    const { memoized } = await import('../dist/src/engine/locate-pool.js');
+    const objects = lint(input()).graph.objects;
+    // The Service in a List and a plain Service: two origins, different bases.
+    const listed = objects.find((o) => o.name === 'in-list')!;
+    const plain = objects.find((o) => o.name === 'svc-0-1')!;
+    const asked: string[] = [];
+    const inner = {
+      at(origin: typeof listed.origin, p: (string | number)[], set: (l: { file: string; line: number }) => void) {
+        asked.push(`${origin!.file.path} ${JSON.stringify(origin!.base)} ${p.join('.')}`);
+        set({ file: origin!.file.path, line: asked.length });
+      },
+      settle: async () => {},
+    };
+    const memo = memoized(inner as never);
+    const got: { file: string; line?: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      memo.at(listed.origin!, ['spec', 'selector'], (l) => got.push(l));
+      memo.at(plain.origin!, ['spec', 'selector'], (l) => got.push(l));
+      memo.at(plain.origin!, ['spec', 'ports', 0], (l) => got.push(l));
+    }
+    expect(asked).toHaveLength(3);
+    expect(got.map((l) => l.line)).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    expect(got[0]).not.toBe(got[3]);
+    expect(got[0]).toEqual(got[3]);
+  });
+});

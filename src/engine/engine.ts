@@ -5,7 +5,7 @@ import type { ServiceGraph } from '../types/graph.js';
 import type { Rule, RuleReport } from '../types/rule.js';
 import type { Config } from './config.js';
 import { toLocation, trustedLocate, trustedLocation } from './locate.js';
-import { inlineLocator, type Locator } from './locate-pool.js';
+import { inlineLocator, memoized, type Locator } from './locate-pool.js';
 import { mark } from '../timing.js';
 import { isTypo } from '../text.js';
 import { evidenceSeverity } from './rule-kit.js';
@@ -51,7 +51,8 @@ export async function runRulesWith(graph: ServiceGraph, rules: readonly Rule[], 
 
 type Reported = { finding: Finding; object?: K8sObject; report: RuleReport };
 
-function check(graph: ServiceGraph, rules: readonly Rule[], config: Config, locator: Locator): Reported[] {
+function check(graph: ServiceGraph, rules: readonly Rule[], config: Config, anyLocator: Locator): Reported[] {
+  const locator = memoized(anyLocator);
   const findings: Reported[] = [];
   for (const rule of rules) {
     const setting = ruleSetting(rule, config);

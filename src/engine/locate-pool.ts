@@ -25,6 +25,35 @@ export const inlineLocator: Locator = {
   settle: async () => {},
 };
 
+/**
+ * A locator that finds each path of a document once per run: findings point at the same
+ * nodes again and again (a Service's selector from every finding about its pods, each copy
+ * of a repeated object from every other), so a large run asks for far fewer positions than
+ * it sets. Each caller gets its own copy of the position.
+ */
+export function memoized(inner: Locator): Locator {
+  const found = new Map<string, Location>();
+  const waiting = new Map<string, ((location: Location) => void)[]>();
+  return {
+    at(origin, path, set) {
+      const span = spanOf(origin);
+      const key = `${span.key}\u0000${JSON.stringify(span.base)}\u0000${JSON.stringify(path)}`;
+      const known = found.get(key);
+      if (known) return set({ ...known });
+      const others = waiting.get(key);
+      if (others) return void others.push(set);
+      waiting.set(key, [set]);
+      inner.at(origin, path, (location) => {
+        found.set(key, location);
+        const setters = waiting.get(key) ?? [];
+        waiting.delete(key);
+        for (const s of setters) s({ ...location });
+      });
+    },
+    settle: () => inner.settle(),
+  };
+}
+
 /** Requests sent to the thread at a time: enough to keep it busy, few enough to start it early. */
 const BATCH = 64;
 

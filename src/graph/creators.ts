@@ -155,8 +155,18 @@ function creatorObjects(objects: readonly K8sObject[]): { o: K8sObject; rows: Cr
   return list;
 }
 
-/** Who creates Service `name` in `namespace` out of band, from the objects of the run. */
+const servicesCreated = new WeakMap<readonly K8sObject[], Map<string, Creator | undefined>>();
+
+/** Who creates Service `name` in `namespace` out of band, from the objects of the run (asked once per name in a run). */
 export function createdService(objects: readonly K8sObject[], namespace: string, name: string): Creator | undefined {
+  let known = servicesCreated.get(objects);
+  if (!known) servicesCreated.set(objects, (known = new Map()));
+  const key = `${namespace}/${name}`;
+  if (!known.has(key)) known.set(key, findCreatedService(objects, namespace, name));
+  return known.get(key);
+}
+
+function findCreatedService(objects: readonly K8sObject[], namespace: string, name: string): Creator | undefined {
   for (const { o, rows } of creatorObjects(objects)) {
     for (const row of rows) {
       const ns = row.namespace?.(o) ?? o.namespace;
