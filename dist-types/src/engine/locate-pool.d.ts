@@ -14,6 +14,13 @@ export interface Locator {
 }
 /** Positions found on this thread, at once. */
 export declare const inlineLocator: Locator;
+/**
+ * A locator that finds each path of a document once per run: findings point at the same
+ * nodes again and again (a Service's selector from every finding about its pods, each copy
+ * of a repeated object from every other), so a large run asks for far fewer positions than
+ * it sets. Each caller gets its own copy of the position.
+ */
+export declare function memoized(inner: Locator): Locator;
 /** What the thread is sent: the text of each document the first time, then paths into it. */
 export interface LocateRequest {
     id: number;

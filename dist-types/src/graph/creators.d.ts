@@ -40,7 +40,7 @@ export interface Creator {
     /** The object of the input that causes the creation, if any. */
     source?: K8sObject;
 }
-/** Who creates Service `name` in `namespace` out of band, from the objects of the run. */
+/** Who creates Service `name` in `namespace` out of band, from the objects of the run (asked once per name in a run). */
 export declare function createdService(objects: readonly K8sObject[], namespace: string, name: string): Creator | undefined;
 /** Who creates pods carrying every label of `selector` in `namespace` out of band. */
 export declare function createdPods(objects: readonly K8sObject[], namespace: string, selector: Record<string, string>): Creator | undefined;

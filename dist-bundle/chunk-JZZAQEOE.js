@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-7FG3N4RM.js";import"./chunk-YORVGY7C.js";import"./chunk-EKBRLD32.js";import"./chunk-VLEXDYS5.js";import"./chunk-2FHJAGCQ.js";import"./chunk-BIAQPOYR.js";import"./chunk-4SN5IL7T.js";import"./chunk-4RPUKH4A.js";import"./chunk-PVZTFKOS.js";import"./chunk-VWLSEIAT.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
