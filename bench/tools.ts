@@ -6,15 +6,27 @@ import path from 'node:path';
 /** The other tools of the comparison, built from their Go modules into the shared tool cache. */
 const TOOLS = process.env.SVCLINT_TOOLS ?? path.join(homedir(), '.cache', 'svclint-tools');
 
-interface GoTool { name: string; module: string; pkg: string; version: string }
+interface GoTool { name: string; module: string; pkg: string; version: string; ldflags?: string }
 
 export const KUBECONFORM: GoTool = { name: 'kubeconform', module: 'github.com/yannh/kubeconform', pkg: 'cmd/kubeconform', version: 'v0.8.0' };
-export const KUBE_LINTER: GoTool = { name: 'kube-linter', module: 'golang.stackrox.io/kube-linter', pkg: 'cmd/kube-linter', version: 'v0.7.6' };
+export const KUBE_LINTER: GoTool = {
+  name: 'kube-linter',
+  module: 'golang.stackrox.io/kube-linter',
+  pkg: 'cmd/kube-linter',
+  version: 'v0.7.6',
+  ldflags: '-X golang.stackrox.io/kube-linter/internal/version.version=v0.7.6', // what `kube-linter version` prints
+};
+
+/** BENCH_KUBE_LINTER_SRC, BENCH_KUBECONFORM_SRC: a checkout of the tool's repository at its version. */
+const srcVar = (t: GoTool) => `BENCH_${t.name.toUpperCase().replace(/-/g, '_')}_SRC`;
 
 /**
  * The tool's binary, built once (a version stamp next to it), or why it is not there.
  * `go install module@version` first; when the proxy will not list or serve that way, an
- * explicit `go mod download` of the version and a build from the module cache.
+ * explicit `go mod download` of the version and a build from the module cache. When the
+ * proxy refuses the module itself (kube-linter's vanity path), BENCH_<TOOL>_SRC names a
+ * writable checkout of its repository at that version, built there with GOFLAGS=-mod=mod
+ * (its dependencies still come from the proxy).
  */
 export function goTool(t: GoTool): { bin?: string; why?: string } {
   const bin = path.join(TOOLS, 'bin', t.name);
@@ -24,6 +36,15 @@ export function goTool(t: GoTool): { bin?: string; why?: string } {
   mkdirSync(path.dirname(bin), { recursive: true });
   const env = { ...process.env, GOBIN: path.dirname(bin), GOFLAGS: '-mod=mod', GONOSUMDB: t.module };
   console.error(`building ${t.name} ${t.version} into ${path.dirname(bin)} (once)...`);
+  const src = process.env[srcVar(t)];
+  const build = (cwd: string) =>
+    spawnSync('go', ['build', '-trimpath', ...(t.ldflags ? ['-ldflags', t.ldflags] : []), '-o', bin, `./${t.pkg}`], { cwd, env, encoding: 'utf8' });
+  if (src) {
+    const r = build(src);
+    if (r.status !== 0) return { why: `${t.name} does not build in ${src}: ${firstLine(r.stderr)}` };
+    writeFileSync(stamp, `${t.version}\n`);
+    return { bin };
+  }
   let r = spawnSync('go', ['install', `${t.module}/${t.pkg}@${t.version}`], { env, encoding: 'utf8' });
   if (r.status !== 0) {
     const dl = spawnSync('go', ['mod', 'download', '-json', `${t.module}@${t.version}`], { env, encoding: 'utf8' });
@@ -33,9 +54,11 @@ export function goTool(t: GoTool): { bin?: string; why?: string } {
     } catch {
       info = { Error: firstLine(dl.stderr || r.stderr) };
     }
-    if (!info.Dir) return { why: `${t.module}@${t.version} cannot be fetched: ${firstLine(info.Error ?? '')}` };
-    const dir = info.Dir;
-    r = spawnSync('go', ['build', '-o', bin, `./${t.pkg}`], { cwd: dir, env, encoding: 'utf8' });
+    if (!info.Dir) {
+      const hint = `; set ${srcVar(t)} to a writable checkout of its repository at ${t.version} to build it from source`;
+      return { why: `${t.module}@${t.version} cannot be fetched: ${firstLine(info.Error ?? '')}${hint}` };
+    }
+    r = build(info.Dir);
     if (r.status !== 0) return { why: `${t.name} does not build: ${firstLine(r.stderr)}` };
   }
   writeFileSync(stamp, `${t.version}\n`);
