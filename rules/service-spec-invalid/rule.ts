@@ -29,6 +29,7 @@ const rule: Rule = {
       externalNameClusterIP: 'an ExternalName Service must not set {{field}} (found {{value}})',
       nodePort: 'nodePort {{value}} is set on a {{type}} Service; only NodePort and LoadBalancer Services have node ports',
       nodePortRepeated: 'nodePort {{value}}/{{protocol}} is also used by {{other}}; each node port and protocol must be unique',
+      nodePortShared: 'this entry names no nodePort, so the API server gives it the node port of {{other}}, which has the same port number {{port}} (one node port per port number); with the same protocol {{protocol}}, that node port would be used twice',
       affinity: 'sessionAffinity {{value}} is not one of None and ClientIP',
       affinityTimeout: 'sessionAffinityConfig.clientIP.timeoutSeconds {{value}} is outside 1–86400',
       affinityConfigIgnored: 'sessionAffinityConfig is set, but sessionAffinity is {{value}}; the API server drops the config, and clients are not pinned to one endpoint',
@@ -126,18 +127,49 @@ function families(spec: Record<string, unknown>, at: At): void {
 
 function ports(spec: Record<string, unknown>, type: string, at: At): void {
   const list = Array.isArray(spec.ports) ? spec.ports : [];
-  const nodePorts = new Map<string, number>();
-  list.forEach((p, i) => {
-    if (!isRecord(p) || typeof p.nodePort !== 'number' || p.nodePort === 0) return;
-    if (type === 'ClusterIP') {
-      at(['spec', 'ports', i, 'nodePort'], 'nodePort', { value: p.nodePort, type }, 'Remove nodePort, or set type: NodePort if the Service must be reachable on every node.');
-      return;
+  const written = (p: unknown): number => (isRecord(p) && typeof p.nodePort === 'number' ? p.nodePort : 0);
+  const protocolOf = (p: unknown): string => (isRecord(p) && typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP');
+  if (type === 'ClusterIP') {
+    list.forEach((p, i) => {
+      if (written(p) !== 0) at(['spec', 'ports', i, 'nodePort'], 'nodePort', { value: written(p), type }, 'Remove nodePort, or set type: NodePort if the Service must be reachable on every node.');
+    });
+    return;
+  }
+  // The node ports the API server gives the entries before it validates them (its allocator,
+  // initNodePorts): an entry without one takes the node port of the first entry with the same
+  // port number that names one, else the one allocated for the first entry with that port
+  // number (one node port per port number). A LoadBalancer that allocates none leaves them 0.
+  const allocating = type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+  const portOf = (p: unknown): number => (isRecord(p) && typeof p.port === 'number' ? p.port : 0);
+  const byPort = new Map<number, { value: string; source: number }>();
+  const effective = list.map((p, i): { value: string; from?: number } | undefined => {
+    const own = written(p);
+    if (!allocating) return own !== 0 ? { value: String(own) } : undefined;
+    const port = portOf(p);
+    let given = byPort.get(port);
+    if (!given) {
+      const requested = list.findIndex((q) => portOf(q) === port && written(q) !== 0);
+      given = requested >= 0 ? { value: String(written(list[requested])), source: requested } : { value: `allocated for spec.ports[${i}]`, source: i };
+      byPort.set(port, given);
     }
-    const protocol = typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP';
-    const key = `${p.nodePort}/${protocol}`;
-    const first = nodePorts.get(key);
-    if (first !== undefined) at(['spec', 'ports', i, 'nodePort'], 'nodePortRepeated', { value: p.nodePort, protocol, other: `spec.ports[${first}]` });
-    else nodePorts.set(key, i);
+    if (own !== 0) return { value: String(own) };
+    return given.source === i ? { value: given.value } : { value: given.value, from: given.source };
+  });
+  const seen = new Map<string, number>();
+  effective.forEach((e, i) => {
+    if (!e) return;
+    const protocol = protocolOf(list[i]);
+    const key = `${e.value}/${protocol}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, i);
+    } else if (written(list[i]) !== 0) {
+      const taken = effective[first]?.from;
+      const other = taken === undefined ? `spec.ports[${first}]` : `spec.ports[${first}], which names none and takes it (the same port number ${portOf(list[first])})`;
+      at(['spec', 'ports', i, 'nodePort'], 'nodePortRepeated', { value: written(list[i]), protocol, other });
+    } else {
+      at(['spec', 'ports', i, 'nodePort'], 'nodePortShared', { port: portOf(list[i]), protocol, other: `spec.ports[${e.from ?? first}]` }, 'Give each port and protocol pair its own entry: remove the repeated entry, or give it another port number.');
+    }
   });
 }
 
