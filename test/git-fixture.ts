@@ -5,9 +5,9 @@ import path from 'node:path';
 import { ROOT } from './helpers.js';
 
 /** Manifests for tests of changes. */
-export const workload = (name: string, label: string, env = '') => `apiVersion: apps/v1
+export const workload = (name: string, label: string, env = '', port = 'http', ns = 'shop') => `apiVersion: apps/v1
 kind: Deployment
-metadata: {name: ${name}, namespace: shop}
+metadata: {name: ${name}, namespace: ${ns}}
 spec:
   replicas: 2
   selector: {matchLabels: {app: ${label}}}
@@ -17,12 +17,12 @@ spec:
       containers:
         - name: ${name}
           image: example/${name}:1
-          ports: [{name: http, containerPort: 8080}]${env ? `\n          env: [{name: API_URL, value: "${env}"}]` : ''}
+          ports: [{name: ${port}, containerPort: 8080}]${env ? `\n          env: [{name: API_URL, value: "${env}"}]` : ''}
 `;
 
-export const service = (name: string, selector: string, targetPort = 'http') => `apiVersion: v1
+export const service = (name: string, selector: string, targetPort = 'http', ns = 'shop') => `apiVersion: v1
 kind: Service
-metadata: {name: ${name}, namespace: shop}
+metadata: {name: ${name}, namespace: ${ns}}
 spec:
   selector: {app: ${selector}}
   ports: [{name: http, port: 80, targetPort: ${targetPort}}]

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
-import { git, GIT_ENV } from './git-fixture.js';
+import { git, GIT_ENV, service, workload } from './git-fixture.js';
 
 /**
  * The pre-commit hook derives HEAD's findings without checking HEAD out, reuses renders
@@ -15,26 +15,6 @@ import { git, GIT_ENV } from './git-fixture.js';
  * HEAD moves and the findings kept for it are used. SVCLINT_SEED=N reruns a seed.
  */
 
-const workload = (name: string, label: string, port = 'http', ns = 'shop') => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  selector: {matchLabels: {app: ${label}}}
-  template:
-    metadata: {labels: {app: ${label}}}
-    spec:
-      containers:
-        - name: ${name}
-          image: example/${name}:1
-          ports: [{name: ${port}, containerPort: 8080}]
-`;
-const service = (name: string, selector: string, targetPort = 'http', ns = 'shop') => `apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  selector: {app: ${selector}}
-  ports: [{name: http, port: 80, targetPort: ${targetPort}}]
-`;
 // A Deployment that dials a Service by its DNS name: a missing Service is a finding in this file.
 const client = (name: string, url: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -69,7 +49,7 @@ const START: Record<string, string> = {
   'workloads/api.yaml': workload('api', 'api'),
   'workloads/client.yaml': client('client', 'http://api.shop.svc.cluster.local'),
   'kust/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n  - service.yaml\n',
-  'kust/base/deployment.yaml': workload('cart', 'cart', 'http', 'store'),
+  'kust/base/deployment.yaml': workload('cart', 'cart', '', 'http', 'store'),
   'kust/base/service.yaml': service('cart', 'cart', 'http', 'store'),
   'kust/overlay/kustomization.yaml': 'resources:\n  - ../base\nnamePrefix: prod-\n',
   'kust/other/kustomization.yaml': 'resources:\n  - ../base\nnamespace: other\n',
