@@ -51,7 +51,8 @@ export function readLenient(text: string): unknown {
  * What the value parser leaves to the `yaml` package: anchors, aliases and merge keys
  * (whose expansion the full parser bounds), tags, a byte-order mark, tabs (where the two
  * parsers' rules for what is an error differ most), empty or explicit keys (`: x`, `? x`)
- * null keys (`~: x`) and collections as keys (`{a: 1}: x`, `{{ x }}`), which the two
+ * null keys (`~: x`) and collections as keys (`{a: 1}: x`, `{{ x }}`, and in a flow
+ * collection `[{a: 1}:]`, where the `:` may be followed by `,`, `]` or `}`), which the two
  * parsers read differently (kubectl rejects all of them).
  */
 // Block scalars with an explicit indentation indicator (`|1`, `>-2`) too: at the top level
@@ -65,7 +66,7 @@ export function readLenient(text: string): unknown {
 // CRD's description, `&&` in a script) or comments, where they are text: such a document is
 // read with js-yaml's node events, and the pattern is tested again on its structure alone,
 // with every scalar shortened and every comment removed (see structureOf).
-const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:\s|$)|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)|[|>](?:[1-9][-+]?|[-+][1-9])[ ]*(?:#.*)?$|[}\]"']#|[{,]\s*\[|\{\s*\{|[{,]\s*(?:~|null|Null|NULL)\s*[,}]/m;
+const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:[\s,\]}]|$)|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)|[|>](?:[1-9][-+]?|[-+][1-9])[ ]*(?:#.*)?$|[}\]"']#|[{,]\s*\[|\{\s*\{|[{,]\s*(?:~|null|Null|NULL)\s*[,}]/m;
 
 /**
  * Shapes the two parsers read differently wherever they stand, so the text as written
