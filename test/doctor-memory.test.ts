@@ -292,12 +292,14 @@ for (const [name, make] of Object.entries(shapes)) {
   // Enough of each for megabytes: a few hundred kilobytes drown in the collector's noise.
   const texts = Array.from({ length: name === 'ordinary' || name === 'padded' ? 20000 : 2000 }, (_, j) => JSON.stringify(make(j)));
   const names = new Set();
-  const kept = [];
+  // The array that holds them is made at its full size first and kept: its own slots are in
+  // both measurements, so only the objects are in the difference.
+  const kept = new Array(texts.length).fill(undefined);
   let counted = 0;
-  for (const t of texts) { const v = JSON.parse(t); kept.push(v); counted += heapBytes(v, names); }
+  texts.forEach((t, j) => { const v = JSON.parse(t); kept[j] = v; counted += heapBytes(v, names); });
   gc(); gc();
   const full = process.memoryUsage().heapUsed;
-  kept.length = 0;
+  kept.fill(undefined);
   names.clear();
   gc(); gc();
   out[name] = { heap: full - process.memoryUsage().heapUsed, counted };
@@ -307,8 +309,11 @@ console.log(JSON.stringify(out));
     const r = spawnSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as Record<string, { heap: number; counted: number }>;
+    // heapUsed moves by a few kilobytes between two collections with nothing changed (measured
+    // 2–5 KB here); for a shape the count matches byte for byte (strings), that is the margin.
+    const NOISE = 64 * 1024;
     for (const [shape, { heap, counted }] of Object.entries(out)) {
-      expect(counted, shape).toBeGreaterThanOrEqual(heap);
+      expect(counted, shape).toBeGreaterThanOrEqual(heap - NOISE);
       if (shape === 'ordinary' || shape === 'padded') expect(counted, shape).toBeLessThan(2.5 * heap);
     }
   });
