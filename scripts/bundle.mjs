@@ -45,8 +45,9 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: {
-    svclint: 'src/cli/bin.ts',
     action: 'src/cli/action-main.ts',
+    // bin/svclint.js loads the command (svclint.cjs, below) through it, with a code cache.
+    'code-cache': 'src/load/code-cache.ts',
     index: 'src/index.ts',
     // parse-pool.ts starts it as new URL('./parse-worker.js', import.meta.url): it sits next to the chunks.
     'parse-worker': 'src/load/parse-worker.ts',
@@ -67,6 +68,68 @@ await build({
   plugins: [staticSchemas],
   // Dependencies written as CommonJS call require() for Node's built-in modules.
   banner: { js: "import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);" },
+});
+
+/**
+ * The command itself is one CommonJS file: Node 20 has no compile cache for ES modules, and
+ * compiling the ~700 KB of chunks a lint loads took 40 ms of every run's start. A script
+ * can be compiled with a V8 code cache (src/load/code-cache.ts), which bin/svclint.js uses;
+ * Node 22.1 and newer cache it with their own compile cache. The doctor and the Kubernetes
+ * client are in the same file, compiled only when a run calls them.
+ */
+const cjsSchemas = {
+  name: 'cjs-schemas',
+  setup(b) {
+    b.onLoad({ filter: /rules[\\/]schema-invalid[\\/]load-generated\.ts$/ }, () => ({
+      resolveDir: path.join(root, 'rules', 'schema-invalid'),
+      loader: 'js',
+      contents: [
+        "import path from 'node:path';",
+        "import { readFileSync } from 'node:fs';",
+        "import { requireWithCodeCache } from '../../src/load/code-cache.ts';",
+        `const VERSIONS = ${JSON.stringify(KUBERNETES_VERSIONS)};`,
+        'export function loadGenerated(version) {',
+        "  if (!VERSIONS.includes(version)) throw new Error(`no schemas for Kubernetes ${version}`);",
+        '  const base = path.join(__dirname, "schemas", `kubernetes-${version}`);',
+        "  return { validators: requireWithCodeCache(`${base}.cjs`), fields: JSON.parse(readFileSync(`${base}.fields.json`, 'utf8')) };",
+        '}',
+      ].join('\n'),
+    }));
+  },
+};
+/**
+ * commander requires node:child_process when it loads, for subcommands that are separate
+ * executables (svclint has none); with the sockets it pulls in, that was about 5 ms of every
+ * start. In the command's bundle commander gets it on first use instead.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'svclint-lazy' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'svclint-lazy' }, () => ({
+      loader: 'js',
+      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
+    }));
+  },
+};
+await build({
+  absWorkingDir: root,
+  entryPoints: { svclint: 'src/cli/bin.ts' },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  plugins: [cjsSchemas, lazyChildProcess],
+  // The worker threads (parse-worker.js, locate-worker.js) and the findings cache find their
+  // files from import.meta.url: in CommonJS, this file's own URL.
+  define: { 'import.meta.url': '__svclintUrl' },
+  banner: { js: "const __svclintUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 mkdirSync(path.join(outdir, 'schemas'));
 for (const v of KUBERNETES_VERSIONS) {

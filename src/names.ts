@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from './lazy-builtins.js';
 
 /** Kubernetes name and value validation (k8s.io/apimachinery/pkg/util/validation). */
 

@@ -202,6 +202,59 @@ console.log(requireWithCodeCache(${JSON.stringify(mod)}).v);`;
   });
 });
 
+describe('the command itself (bin/svclint.js loads dist-bundle/svclint.cjs through the code cache)', () => {
+  const BIN = path.join(ROOT, 'bin', 'svclint.js');
+  const FILE = path.join(ROOT, 'fixtures', 'demo', 'services', 'services.yaml');
+  function home() {
+    const dir = tempTree({});
+    chmodSync(dir, 0o755);
+    const xdg = path.join(dir, 'xdg');
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: xdg };
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    const folder = path.join(xdg, 'svclint', 'code-cache');
+    const run = (args: string[], more: NodeJS.ProcessEnv = {}) => {
+      const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...env, ...more }, timeout: 60_000 });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    const commandCaches = () => (existsSync(folder) ? readdirSync(folder).filter((n) => n.startsWith('svclint.cjs-')).sort() : []);
+    return { folder, run, commandCaches };
+  }
+
+  it('a lint run writes the command\'s cache, later runs give the same report from it, and the doctor keeps its own', () => {
+    const h = home();
+    const plain = h.run([FILE, '-f', 'json'], { NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(plain.code).toBe(1);
+    expect(h.commandCaches()).toEqual([]);
+    const first = h.run([FILE, '-f', 'json']);
+    const second = h.run([FILE, '-f', 'json']);
+    for (const r of [first, second]) expect({ code: r.code, out: r.out, err: r.err }).toEqual({ code: 1, out: plain.out, err: '' });
+    if (nodeHasCompileCache) return; // Node's own compile cache, in its own folder
+    expect(h.commandCaches()).toEqual([expect.stringMatching(/^svclint\.cjs-[0-9a-f]{32}\.bin$/)]);
+    const doctor = h.run(['doctor', '--from', FILE]);
+    expect(doctor.code).not.toBe(2);
+    expect(h.commandCaches()).toEqual([expect.stringMatching(/^svclint\.cjs-[0-9a-f]{32}-doctor\.bin$/), expect.stringMatching(/^svclint\.cjs-[0-9a-f]{32}\.bin$/)]);
+  });
+
+  it('a run that only prints (--version, rules, completion) writes no cache; a damaged cache of the command is removed and the run unchanged', () => {
+    const h = home();
+    for (const args of [['--version'], ['rules'], ['completion', 'bash'], ['lint', '--help']]) expect(h.run(args).code, args.join(' ')).toBe(0);
+    expect(h.commandCaches()).toEqual([]);
+    const want = h.run([FILE, '-f', 'json'], { NODE_DISABLE_COMPILE_CACHE: '1' });
+    h.run([FILE]);
+    if (nodeHasCompileCache) return;
+    const [name] = h.commandCaches();
+    const f = path.join(h.folder, name!);
+    const b = readFileSync(f);
+    for (let i = 200; i < b.length; i += 101) b[i] ^= 0x5a;
+    writeFileSync(f, b);
+    const r = h.run([FILE, '-f', 'json'], { SVCLINT_DEBUG: '1' });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(want.out);
+    expect(r.err).toMatch(/^svclint: code cache not used: \S+svclint\.cjs-\S+ is damaged \(checksum\); removed\n$/);
+    expect(h.run([FILE, '-f', 'json']).out).toBe(want.out);
+  });
+});
+
 function rmAll(dir: string): void {
   for (const n of readdirSync(dir)) spawnSync('rm', ['-rf', path.join(dir, n)]);
 }

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { childProcess } from '../lazy-builtins.js';
 
 export interface GitResult {
   ok: boolean;
@@ -11,7 +11,7 @@ export interface GitResult {
 }
 
 export function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): GitResult {
-  const r = spawnSync('git', args, { cwd, env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const r = childProcess().spawnSync('git', args, { cwd, env, maxBuffer: 1 << 30, encoding: 'utf8' });
   if (r.error) throw new UsageError(`cannot run git: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}; is git installed?`);
   return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr ?? '').trim() };
 }

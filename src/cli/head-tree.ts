@@ -1,7 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { childProcess } from '../lazy-builtins.js';
 import { digestOf, under, yamlOf, type EntryKind, type FileView, type YamlRead } from '../load/view.js';
 
 /**
@@ -40,7 +40,7 @@ function conversion(a: Record<string, string>, coreEol: string): 'lf' | 'other' 
 }
 
 function run(top: string, args: string[], input?: string): Buffer {
-  const r = spawnSync('git', args, { cwd: top, input, maxBuffer: 1 << 30 });
+  const r = childProcess().spawnSync('git', args, { cwd: top, input, maxBuffer: 1 << 30 });
   if (r.error) throw new UsageError(`cannot run git: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}; is git installed?`);
   if (r.status !== 0) throw new NeedCheckout(`git ${args[0]} failed: ${String(r.stderr).trim().split('\n')[0]}`);
   return r.stdout;
@@ -49,7 +49,7 @@ function run(top: string, args: string[], input?: string): Buffer {
 /** run(), without waiting: several git commands at once. `ok` lists exit codes other than 0 that are answers too. */
 function start(top: string, args: string[], input?: string, ok: number[] = []): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: top, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = childProcess().spawn('git', args, { cwd: top, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { Location } from '../types/finding.js';
 import { locate, scanLocateRange, toLocation } from './locate.js';
 import { spanOf } from '../load/document.js';
+import { workerThreads } from '../lazy-builtins.js';
 
 /**
  * Where findings get their positions. Most are found by reading the lines on the way to
@@ -93,7 +94,7 @@ class ThreadedLocator implements Locator {
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMED_BATCHES));
 
   constructor(url: URL) {
-    this.worker = new Worker(url, { workerData: { claims: this.claims } });
+    this.worker = new (workerThreads().Worker)(url, { workerData: { claims: this.claims } });
     this.worker.unref(); // until settle(): a run that stops early does not wait for it
     this.worker.on('message', (answer: LocateAnswer) => {
       const batch = this.inFlight.get(answer.id);

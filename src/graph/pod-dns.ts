@@ -1,5 +1,5 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { isIP } from 'node:net';
+import { isIP } from '../lazy-builtins.js';
 import type { PodResolver } from '../types/reference.js';
 import { getIn } from './pods.js';
 

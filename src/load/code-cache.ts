@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
@@ -5,11 +6,23 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { cacheDir } from './cache-dir.js';
 
+export interface CodeCacheOptions {
+  /**
+   * Part of the cache file's name. A cache written at the end of a run holds the functions
+   * that run compiled, so runs that execute different code (the lint, the doctor) keep
+   * caches of their own.
+   */
+  tag?: string;
+  /** false: use a cache, never write one (a run too short to compile what later runs need). */
+  write?: boolean;
+}
+
 /**
- * Loads a large generated CommonJS module (the schema validators: 1.3 MB of code) with a
- * V8 code cache where Node has no compile cache of its own (before 22.1; bin/svclint.js
- * turns Node's on where there is one). On Node 20 it saves about 20 ms of CPU time in a
- * one-file run (whole-process user+system time, median of 80 runs: 262 against 285 ms).
+ * Loads a large CommonJS module (the command itself, dist-bundle/svclint.cjs, 1.3 MB, and
+ * the schema validators, 1.4 MB) with a V8 code cache where Node has no compile cache of its
+ * own (before 22.1; bin/svclint.js turns Node's on where there is one). On Node 20 the
+ * validators' cache saved about 20 ms of CPU time in a one-file run, the command's about
+ * 60 ms (BENCHMARKS.md, "Cold start").
  *
  * A code cache is code: V8 runs what it holds and checks only the length of the source
  * against it. So the cache is trusted for speed, never for more:
@@ -26,26 +39,29 @@ import { cacheDir } from './cache-dir.js';
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's. SVCLINT_DEBUG=1 says on
  * stderr why a cache was not used.
  */
-export function requireWithCodeCache(file: string): unknown {
+export function requireWithCodeCache(file: string, opts: CodeCacheOptions = {}): unknown {
   const require = createRequire(file);
   // Node's own cache where there is one, and none at all when the user turned caches off.
   if (typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' || process.env.NODE_DISABLE_COMPILE_CACHE) return require(file);
-  let source: string;
+  let bytes: Buffer;
   try {
-    source = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     return require(file);
   }
   const dir = cacheFolder(process.env);
   if (!dir) return require(file);
+  // Generated code is ASCII, for which Latin-1 gives the same string as UTF-8 without
+  // validating it (the bundles are 1-1.4 MB: 5-8 ms a file).
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   // The path too: a cache keeps the file name its functions report (in stack traces).
-  const key = createHash('sha256').update(source).update(file).update(process.version).update(process.arch).digest();
-  const cacheFile = path.join(dir, `${path.basename(file)}-${key.subarray(0, 16).toString('hex')}.bin`);
+  const key = createHash('sha256').update(bytes).update(file).update(process.version).update(process.arch).digest();
+  const cacheFile = path.join(dir, `${path.basename(file)}-${key.subarray(0, 16).toString('hex')}${opts.tag ? `-${opts.tag}` : ''}.bin`);
   const cachedData = readCache(cacheFile, key);
   const script = new vm.Script(module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const mod = { exports: {} as unknown };
   (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, require, mod, file, path.dirname(file));
-  if (!cachedData || script.cachedDataRejected) process.once('exit', () => writeCache(dir, cacheFile, key, script.createCachedData()));
+  if ((!cachedData || script.cachedDataRejected) && opts.write !== false) process.once('exit', () => writeCache(dir, cacheFile, key, script.createCachedData()));
   return mod.exports;
 }
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../types/source.js';
+import { workerThreads } from '../lazy-builtins.js';
 import { parseSource, type ParsedDocument, type SyntaxProblem } from './parse.js';
 
 export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
@@ -36,7 +36,7 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
   const results: (ParseResult | undefined)[] = new Array(files.length);
   const runInline = (batch: number[]) => batch.forEach((i) => (results[i] ??= parseInline(files[i]!)));
   const url = new URL('./parse-worker.js', import.meta.url);
-  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new Worker(url));
+  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new (workerThreads().Worker)(url));
   let next = 0;
   try {
     await Promise.all(

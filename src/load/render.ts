@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { childProcess } from '../lazy-builtins.js';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { chartInputs, kustomizationInputs, type RenderInputs } from './render-cache.js';
@@ -121,7 +121,7 @@ function findOnPath(name: string): string | undefined {
 
 function exec(cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+    childProcess().execFile(cmd, args, { cwd, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? ((err as unknown) as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr: stderr || (err ? err.message : '') });
     });

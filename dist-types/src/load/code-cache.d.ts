@@ -1,8 +1,19 @@
+export interface CodeCacheOptions {
+    /**
+     * Part of the cache file's name. A cache written at the end of a run holds the functions
+     * that run compiled, so runs that execute different code (the lint, the doctor) keep
+     * caches of their own.
+     */
+    tag?: string;
+    /** false: use a cache, never write one (a run too short to compile what later runs need). */
+    write?: boolean;
+}
 /**
- * Loads a large generated CommonJS module (the schema validators: 1.3 MB of code) with a
- * V8 code cache where Node has no compile cache of its own (before 22.1; bin/svclint.js
- * turns Node's on where there is one). On Node 20 it saves about 20 ms of CPU time in a
- * one-file run (whole-process user+system time, median of 80 runs: 262 against 285 ms).
+ * Loads a large CommonJS module (the command itself, dist-bundle/svclint.cjs, 1.3 MB, and
+ * the schema validators, 1.4 MB) with a V8 code cache where Node has no compile cache of its
+ * own (before 22.1; bin/svclint.js turns Node's on where there is one). On Node 20 the
+ * validators' cache saved about 20 ms of CPU time in a one-file run, the command's about
+ * 60 ms (BENCHMARKS.md, "Cold start").
  *
  * A code cache is code: V8 runs what it holds and checks only the length of the source
  * against it. So the cache is trusted for speed, never for more:
@@ -19,7 +30,7 @@
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's. SVCLINT_DEBUG=1 says on
  * stderr why a cache was not used.
  */
-export declare function requireWithCodeCache(file: string): unknown;
+export declare function requireWithCodeCache(file: string, opts?: CodeCacheOptions): unknown;
 /** Largest cache file read (a version's validators make about 0.5 MB). */
 export declare const MAX_FILE_BYTES: number;
 /** The folder is pruned to this size, oldest files first. */

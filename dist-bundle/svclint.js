@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{main}from"./chunk-GXEIKUYK.js";import{usePlainEnvironment}from"./chunk-5W75VCTP.js";import"./chunk-CSFXKIGT.js";import"./chunk-Z5Z4WCW7.js";import"./chunk-FDJTFYH4.js";import"./chunk-RJOPQFWJ.js";import"./chunk-4SN5IL7T.js";import"./chunk-EWNURE2T.js";import"./chunk-SQIQYA4E.js";import"./chunk-OEF6WFPP.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";usePlainEnvironment();main();
