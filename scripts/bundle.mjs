@@ -46,8 +46,6 @@ await build({
   absWorkingDir: root,
   entryPoints: {
     action: 'src/cli/action-main.ts',
-    // bin/svclint.js loads the command (svclint.cjs, below) through it, with a code cache.
-    'code-cache': 'src/load/code-cache.ts',
     index: 'src/index.ts',
     // parse-pool.ts starts it as new URL('./parse-worker.js', import.meta.url): it sits next to the chunks.
     'parse-worker': 'src/load/parse-worker.ts',
@@ -73,7 +71,7 @@ await build({
 /**
  * The command itself is one CommonJS file: Node 20 has no compile cache for ES modules, and
  * compiling the ~700 KB of chunks a lint loads took 40 ms of every run's start. A script
- * can be compiled with a V8 code cache (src/load/code-cache.ts), which bin/svclint.js uses;
+ * can be compiled with a V8 code cache (src/load/code-cache.ts), which bin/svclint.cjs uses;
  * Node 22.1 and newer cache it with their own compile cache. The doctor and the Kubernetes
  * client are in the same file, compiled only when a run calls them.
  */
@@ -114,7 +112,8 @@ const lazyChildProcess = {
 };
 await build({
   absWorkingDir: root,
-  entryPoints: { svclint: 'src/cli/bin.ts' },
+  // bin/svclint.cjs loads the command through code-cache.cjs.
+  entryPoints: { svclint: 'src/cli/bin.ts', 'code-cache': 'src/load/code-cache.ts' },
   outdir,
   outExtension: { '.js': '.cjs' },
   bundle: true,

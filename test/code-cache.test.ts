@@ -202,8 +202,8 @@ console.log(requireWithCodeCache(${JSON.stringify(mod)}).v);`;
   });
 });
 
-describe('the command itself (bin/svclint.js loads dist-bundle/svclint.cjs through the code cache)', () => {
-  const BIN = path.join(ROOT, 'bin', 'svclint.js');
+describe('the command itself (bin/svclint.cjs loads dist-bundle/svclint.cjs through the code cache)', () => {
+  const BIN = path.join(ROOT, 'bin', 'svclint.cjs');
   const FILE = path.join(ROOT, 'fixtures', 'demo', 'services', 'services.yaml');
   function home() {
     const dir = tempTree({});
@@ -227,7 +227,9 @@ describe('the command itself (bin/svclint.js loads dist-bundle/svclint.cjs throu
     expect(h.commandCaches()).toEqual([]);
     const first = h.run([FILE, '-f', 'json']);
     const second = h.run([FILE, '-f', 'json']);
-    for (const r of [first, second]) expect({ code: r.code, out: r.out, err: r.err }).toEqual({ code: 1, out: plain.out, err: '' });
+    // bin/svclint.js, the path the README gives, runs the same.
+    const viaModule = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'svclint.js'), FILE, '-f', 'json'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: path.dirname(path.dirname(h.folder)) } });
+    for (const r of [first, second, { code: viaModule.status, out: viaModule.stdout, err: viaModule.stderr }]) expect({ code: r.code, out: r.out, err: r.err }).toEqual({ code: 1, out: plain.out, err: '' });
     if (nodeHasCompileCache) return; // Node's own compile cache, in its own folder
     expect(h.commandCaches()).toEqual([expect.stringMatching(/^svclint\.cjs-[0-9a-f]{32}\.bin$/)]);
     const doctor = h.run(['doctor', '--from', FILE]);

@@ -58,7 +58,7 @@ describe('install paths, offline, from a clone with no node_modules and no build
   });
 
   it('the tarball holds the command, the bundle, types, rule pages and the license; no tests, benchmarks or sources', () => {
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/svclint.js', 'dist-bundle/svclint.js', 'dist-bundle/index.js', 'dist-bundle/parse-worker.js', 'dist-types/src/index.d.ts', 'rules/selector-no-match/README.md']));
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/svclint.js', 'bin/svclint.cjs', 'dist-bundle/svclint.cjs', 'dist-bundle/code-cache.cjs', 'dist-bundle/index.js', 'dist-bundle/parse-worker.js', 'dist-types/src/index.d.ts', 'rules/selector-no-match/README.md']));
     expect(files.filter((f) => /^(test|bench|fixtures|scripts|src|dist)\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 

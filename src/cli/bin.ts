@@ -3,5 +3,5 @@ import { usePlainEnvironment } from '../plain-env.js';
 
 usePlainEnvironment();
 
-/** The `svclint` command (bin/svclint.js runs its bundle, dist-bundle/svclint.js). */
+/** The `svclint` command (bin/svclint.cjs runs its bundle, dist-bundle/svclint.cjs). */
 void main();

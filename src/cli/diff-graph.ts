@@ -113,7 +113,7 @@ const list = (xs: string[]) => (xs.length ? xs.map((x) => cell(x).replace(/`/g, 
 function edgesOf(w: Wiring | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of w?.ports ?? []) {
-    const m = /^(.*?) → (\S+ \S+?)(?::| :)(.*)$/.exec(line);
+    const m = /^(.*?) \u2192 (\S+ \S+?)(?::| :)(.*)$/.exec(line);
     if (m) out.set(m[2]!, [out.get(m[2]!), `${m[1]}→${m[3]!.trim()}`].filter(Boolean).join(', '));
   }
   return out;
@@ -158,7 +158,7 @@ export function diffMermaid(diff: GraphDiff): string {
     }
     const c = s.changes.find((x) => x.aspect === 'clients');
     for (const line of c?.added ?? []) {
-      const m = /^(\S+ \S+) \(.*\) → (.*?): (admitted|blocked|cannot tell)/.exec(line);
+      const m = /^(\S+ \S+) \(.*\) \u2192 (.*?): (admitted|blocked|cannot tell)/.exec(line);
       if (!m) continue;
       const ckey = `wl:${m[1]}`;
       node(ckey, m[1]!, 'workload');

@@ -30,7 +30,7 @@ export function formatRoutes(routes: ServiceRoutes[], format: RouteFormat, color
     const text = formatRoutesText([why ? { ...s, ports: [] } : s]).replace(/\n$/, '');
     const lines = text.split('\n');
     if (why) lines.splice(1, 1, `  ${paint('red', '✗')} ${why}`);
-    out.push(...lines.map((l) => (/^\s+✗ /.test(l) ? l.replace('✗', paint('red', '✗')) : /^\s+→ /.test(l) ? l.replace('→', paint('green', '→')) : /^Service /.test(l) ? paint('bold', l) : l)));
+    out.push(...lines.map((l) => (/^\s+\u2717 /.test(l) ? l.replace('✗', paint('red', '✗')) : /^\s+\u2192 /.test(l) ? l.replace('→', paint('green', '→')) : /^Service /.test(l) ? paint('bold', l) : l)));
   }
   return out.length ? `${out.join('\n')}\n` : '';
 }
