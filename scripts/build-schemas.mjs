@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { withoutDescriptions } from './schema-annotations.mjs';
 
 const PACKAGE = 'kubernetes-validate==1.37.0';
 // Keep in step with src/kubernetes.ts (a test compares them).
@@ -49,10 +50,10 @@ for (const version of VERSIONS) {
   const dir = path.join(root, `v${version}.0-local-strict`);
   if (!existsSync(dir)) throw new Error(`no schemas for Kubernetes ${version} in ${root}`);
   const ajv = new Ajv2020({ strict: false, allErrors: true, code: { source: true, optimize: true }, validateFormats: false });
-  ajv.addSchema(JSON.parse(readFileSync(path.join(dir, '_definitions.json'), 'utf8')));
+  ajv.addSchema(withoutDescriptions(JSON.parse(readFileSync(path.join(dir, '_definitions.json'), 'utf8'))));
   const refs = {};
   for (const [name, file] of Object.entries(KINDS)) {
-    const schema = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+    const schema = withoutDescriptions(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
     ajv.addSchema(schema);
     refs[name] = schema.$id;
   }

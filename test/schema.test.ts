@@ -6,6 +6,8 @@ import { bundleFor } from '../rules/schema-invalid/validators.js';
 import { lintText } from '../src/lint.js';
 import { defaultConfig } from '../src/engine/config.js';
 import { cli, ROOT } from './helpers.js';
+// @ts-expect-error a plain ES module of the build scripts, without declarations
+import { withoutDescriptions } from '../scripts/schema-annotations.mjs';
 
 describe('bundled Kubernetes schemas', () => {
   it('are generated for exactly the versions and kinds the code lists', () => {
@@ -27,5 +29,27 @@ describe('bundled Kubernetes schemas', () => {
     }
     expect(cli(['--kubernetes-version', '1.20', 'fixtures/demo']).code).toBe(2);
     expect(cli(['--kubernetes-version', '1.34', 'fixtures/demo']).code).toBe(1);
+  });
+
+  it('are generated without `description` annotations, and only those: properties named description, enum and default values stay', () => {
+    const schema = {
+      description: 'a Service',
+      type: 'object',
+      properties: {
+        description: { description: 'a field called description', type: 'string' },
+        spec: { $ref: '#/$defs/spec', description: 'the spec' },
+        mode: { enum: [{ description: 'a value' }], default: { description: 'kept' } },
+      },
+      $defs: { spec: { description: 'x', type: 'object', additionalProperties: { description: 'y', type: 'integer' }, allOf: [{ description: 'z', required: ['a'] }] } },
+      items: [{ description: 'tuple' }],
+    };
+    expect(withoutDescriptions(schema)).toEqual({
+      type: 'object',
+      properties: { description: { type: 'string' }, spec: { $ref: '#/$defs/spec' }, mode: { enum: [{ description: 'a value' }], default: { description: 'kept' } } },
+      $defs: { spec: { type: 'object', additionalProperties: { type: 'integer' }, allOf: [{ required: ['a'] }] } },
+      items: [{}],
+    });
+    const generated = readFileSync(path.join(ROOT, 'rules', 'schema-invalid', 'generated', 'kubernetes-1.37.cjs'), 'utf8');
+    expect(generated).not.toContain('"description":"');
   });
 });

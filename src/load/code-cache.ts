@@ -19,7 +19,7 @@ export interface CodeCacheOptions {
 
 /**
  * Loads a large CommonJS module (the command itself, dist-bundle/svclint.cjs, 1.3 MB, and
- * the schema validators, 1.4 MB) with a V8 code cache where Node has no compile cache of its
+ * the schema validators of a Kubernetes version, 1.1 MB) with a V8 code cache where Node has no compile cache of its
  * own (before 22.1; bin/svclint.js turns Node's on where there is one). On Node 20 the
  * validators' cache saved about 20 ms of CPU time in a one-file run, the command's about
  * 60 ms (BENCHMARKS.md, "Cold start").
@@ -52,7 +52,7 @@ export function requireWithCodeCache(file: string, opts: CodeCacheOptions = {}):
   const dir = cacheFolder(process.env);
   if (!dir) return require(file);
   // Generated code is ASCII, for which Latin-1 gives the same string as UTF-8 without
-  // validating it (the bundles are 1-1.4 MB: 5-8 ms a file).
+  // validating it (the bundles are 1.1-1.3 MB: 5-8 ms a file).
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   // The path too: a cache keeps the file name its functions report (in stack traces).
   const key = createHash('sha256').update(bytes).update(file).update(process.version).update(process.arch).digest();

@@ -10,7 +10,7 @@ export interface CodeCacheOptions {
 }
 /**
  * Loads a large CommonJS module (the command itself, dist-bundle/svclint.cjs, 1.3 MB, and
- * the schema validators, 1.4 MB) with a V8 code cache where Node has no compile cache of its
+ * the schema validators of a Kubernetes version, 1.1 MB) with a V8 code cache where Node has no compile cache of its
  * own (before 22.1; bin/svclint.js turns Node's on where there is one). On Node 20 the
  * validators' cache saved about 20 ms of CPU time in a one-file run, the command's about
  * 60 ms (BENCHMARKS.md, "Cold start").
