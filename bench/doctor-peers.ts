@@ -25,7 +25,7 @@ import { ControlPlane, RUNNING } from '../test/cluster/controlplane.js';
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const bin = path.join(root, 'bin', 'svclint.js');
+const bin = path.join(root, 'bin', 'svclint.cjs');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const PROFILE_RUNS = Number(process.env.BENCH_PROFILE_RUNS ?? 5);
 const NS = 'shop';

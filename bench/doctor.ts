@@ -9,7 +9,7 @@ import { ControlPlane, RUNNING } from '../test/cluster/controlplane.js';
  * and for one Service. Reports numbers; passes or fails on nothing.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = path.resolve(here, '..', '..', 'bin', 'svclint.js');
+const bin = path.resolve(here, '..', '..', 'bin', 'svclint.cjs');
 const NS = Number(process.env.BENCH_NAMESPACES ?? 50);
 const SVC = Number(process.env.BENCH_SERVICES_PER_NS ?? 40);
 const PODS = Number(process.env.BENCH_PODS_PER_SVC ?? 5);

@@ -13,7 +13,7 @@ import { generate } from './generate.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const out = path.join(root, 'bench', 'out', 'memory');
-const bin = path.join(root, 'bin', 'svclint.js');
+const bin = path.join(root, 'bin', 'svclint.cjs');
 const MB = 1024 * 1024;
 const FILE_CAP = 32 * MB; // the per-file cap (src/load/read.ts)
 

@@ -11,11 +11,11 @@ export const ROOT = (() => {
   return existsSync(path.join(dir, 'dist')) && path.basename(dir) === 'dist' ? path.dirname(dir) : dir;
 })();
 /**
- * The command as it ships: bin/svclint.js runs the committed bundle (dist-bundle/), which
+ * The command as it ships: bin/svclint.cjs (package.json's `svclint`) runs the committed bundle (dist-bundle/), which
  * test/bundle.test.ts keeps equal to a fresh build of the sources (`npm run bundle`).
  * CLI tests run it, never the tsc output in dist/, so what they prove is what users run.
  */
-export const BIN = path.join(ROOT, 'bin', 'svclint.js');
+export const BIN = path.join(ROOT, 'bin', 'svclint.cjs');
 export const CORPUS = process.env.SVCLINT_CORPUS ?? path.resolve(ROOT, '..', 'shared', 'corpus');
 
 /**
