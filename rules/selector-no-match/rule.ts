@@ -102,6 +102,15 @@ const rule: Rule = {
       groupCache.set(ns, g);
       return g;
     };
+    // Copies of one application ask about the same selector in the same namespace: answered once.
+    const operators = new Map<string, ReturnType<typeof operatorEvidence>>();
+    const operatorOf = (ns: string, selector: Record<string, string>) => {
+      const key = JSON.stringify([ns, Object.entries(selector)]);
+      if (operators.has(key)) return operators.get(key);
+      const found = operatorEvidence(selector, graph.customPodSources(ns));
+      operators.set(key, found);
+      return found;
+    };
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length > 0) continue;
       const o = svc.object;
@@ -157,7 +166,7 @@ const rule: Rule = {
       // Operators create pods from custom resources (Prometheus, Alertmanager, database clusters):
       // a selector that names a resource of the namespace — its labels, its name as a label
       // value, or a label key in its API group — may well match pods the run cannot see.
-      const operated = operatorEvidence(svc.selector, graph.customPodSources(o.namespace));
+      const operated = operatorOf(o.namespace, svc.selector);
       if (operated) {
         report({
           ...base,

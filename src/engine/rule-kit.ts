@@ -130,11 +130,11 @@ export function imageNames(t: PodTemplate): Set<string> {
  *   not missing at all, and the report is dropped (`drop`).
  */
 export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string; drop?: boolean } {
-  const testData = graph.settings.live || onlyTestData(graph) ? undefined : testDataFolder(r.object?.origin?.file.path ?? r.file?.path);
+  const testData = graph.settings.live || onlyTestData(graph) ? undefined : testDataFolderIn(graph, r.object?.origin?.file.path ?? r.file?.path);
   if (testData && severity !== 'info') return { severity: 'info', note: `; the file is in ${code(testData)}, a test-data folder: test input, often wrong on purpose` };
   const variants = mixedVariants(graph, r);
   if (variants && severity !== 'info') return { severity: 'info', note: variants };
-  const partial = r.object && !graph.settings.live ? partialObject(r.object) : undefined;
+  const partial = r.object && !graph.settings.live ? partialOf(r.object) : undefined;
   if (partial && severity !== 'info') return { severity: 'info', note: `; ${describe(refOf(r.object!))} looks like part of an object (${partial}), such as a kustomize patch: what it patches is not in the files given` };
   // A finding about a file (a syntax error, a Helm template read as YAML) judges the text itself.
   const placeholder = !graph.settings.live && r.object ? placeholderIn(r) : undefined;
@@ -170,6 +170,19 @@ export function testDataFolder(file: string | undefined): string | undefined {
   const parts = rel.split(/[\\/]/).slice(0, -1);
   const i = parts.findIndex((p) => /^test[-_]?data$/i.test(p));
   return i < 0 ? undefined : `${parts.slice(0, i + 1).join('/')}/`;
+}
+
+const testDataCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>();
+
+/** testDataFolder() once per file of a run: every finding about a file asks again. */
+function testDataFolderIn(graph: ServiceGraph, file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  let known = testDataCache.get(graph);
+  if (!known) testDataCache.set(graph, (known = new Map()));
+  if (known.has(file)) return known.get(file);
+  const folder = testDataFolder(file);
+  known.set(file, folder);
+  return folder;
 }
 
 const onlyTestDataCache = new WeakMap<ServiceGraph, boolean>();
@@ -273,6 +286,16 @@ export function partialObject(o: K8sObject): string | undefined {
   return `a ${o.kind} with no selector and no container image`;
 }
 
+const partialCache = new WeakMap<K8sObject, string | undefined>();
+
+/** partialObject() once per object: an object with many findings is walked once. */
+function partialOf(o: K8sObject): string | undefined {
+  if (partialCache.has(o)) return partialCache.get(o);
+  const why = partialObject(o);
+  partialCache.set(o, why);
+  return why;
+}
+
 function hasPatchDirective(v: unknown, depth: number): boolean {
   if (depth > 12) return false;
   if (Array.isArray(v)) return v.some((x) => hasPatchDirective(x, depth + 1));
@@ -314,13 +337,30 @@ const lenient = new WeakMap<object, unknown[]>();
 /** Largest file read again leniently: what the full parser reads as one document. */
 const LENIENT_MAX_BYTES = MAX_FULL_PARSE_DOCUMENT_BYTES;
 
+/** Documents read leniently, per run by text: copies of one file are read once. */
+const lenientByText = new WeakMap<ServiceGraph, Map<string, unknown[]>>();
+
 /** The documents of a file that failed to parse, read as leniently as possible (duplicate keys kept, last wins). */
-function lenientDocs(file: { text: string }): unknown[] {
+function lenientDocs(graph: ServiceGraph, file: { text: string }): unknown[] {
   let docs = lenient.get(file);
   if (docs) return docs;
-  docs = [];
+  let byText = lenientByText.get(graph);
+  if (!byText) lenientByText.set(graph, (byText = new Map()));
+  docs = byText.get(file.text);
+  if (docs) {
+    lenient.set(file, docs);
+    return docs;
+  }
+  docs = readLeniently(file.text);
+  byText.set(file.text, docs);
+  lenient.set(file, docs);
+  return docs;
+}
+
+function readLeniently(text: string): unknown[] {
+  const docs: unknown[] = [];
   try {
-    for (const d of parseAllDocuments(file.text, { ...PARSE_OPTIONS, uniqueKeys: false, logLevel: 'error' })) {
+    for (const d of parseAllDocuments(text, { ...PARSE_OPTIONS, uniqueKeys: false, logLevel: 'error' })) {
       try {
         docs.push(d.toJS({ maxAliasCount: 100 }));
       } catch {
@@ -330,7 +370,6 @@ function lenientDocs(file: { text: string }): unknown[] {
   } catch {
     // Same.
   }
-  lenient.set(file, docs);
   return docs;
 }
 
@@ -365,7 +404,7 @@ function failedFileHolding(graph: ServiceGraph, a: Absence, object: K8sObject | 
     // alias bomb, a huge document or a broken text is not read a second time, and stays within
     // the parser's bounds (src/load/parse.ts).
     if (p.file && p.ruleId === 'yaml-syntax' && p.messageId === 'duplicateKey' && p.file.text.length <= LENIENT_MAX_BYTES) {
-      const docs = lenientDocs(p.file);
+      const docs = lenientDocs(graph, p.file);
       const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
       if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;
       if (docs.some((d) => isRecord(d) && typeof d.kind === 'string')) continue;
