@@ -176,6 +176,14 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     }
     return refs;
   };
+  // A host resolves the same way from every site of one namespace.
+  const resolutions = new Map<string, DnsResolution>();
+  const resolved = (name: string, namespace: string): DnsResolution => {
+    const key = `${namespace}\u0000${name}`;
+    let r = resolutions.get(key);
+    if (!r) resolutions.set(key, (r = resolveHost(graph, name, namespace)));
+    return r;
+  };
   for (const site of referenceSites(graph)) {
     const value = getIn(site.object.body, site.path);
     if (typeof value !== 'string') continue;
@@ -183,7 +191,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     const refs = hostsIn(site.object.kind === 'ConfigMap' && site.key !== undefined, site.key, value);
     for (const ref of refs) {
       const name = ref.absolute ? `${ref.host}.` : ref.host;
-      const base = resolveHost(graph, name, site.namespace);
+      const base = resolved(name, site.namespace);
       for (const g of groups) {
         const resolution = g.key === '' ? base : resolveFor(graph, name, site.namespace, podResolver(graph, g.clients[0]!), base, g.clients[0]!);
         const servicePort = portReached(resolution, ref.port ?? ref.defaultPort, ref.srv);
