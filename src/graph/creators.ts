@@ -171,8 +171,7 @@ function findCreatedService(objects: readonly K8sObject[], namespace: string, na
     for (const row of rows) {
       const ns = row.namespace?.(o) ?? o.namespace;
       if (ns !== namespace && !(row.group === 'cert-manager.io' && o.kind === 'ClusterIssuer')) continue;
-      const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
-      if ((row.services ?? []).some((p) => patternMatches(fill(p, vars), name)) || (row.serviceNames?.(o) ?? []).includes(name)) return { by: row.by, source: o };
+      if (servicePatternsOf(o, row).some((p) => patternMatches(p, name)) || (row.serviceNames?.(o) ?? []).includes(name)) return { by: row.by, source: o };
     }
   }
   return undefined;
@@ -204,6 +203,21 @@ function findCreatedPods(objects: readonly K8sObject[], namespace: string, entri
     }
   }
   return undefined;
+}
+
+const servicePatterns = new WeakMap<K8sObject, Map<CreatorRow, string[]>>();
+
+/** The Service name patterns one row of the table makes from an object, filled in once. */
+function servicePatternsOf(o: K8sObject, row: CreatorRow): string[] {
+  let byRow = servicePatterns.get(o);
+  if (!byRow) servicePatterns.set(o, (byRow = new Map()));
+  let patterns = byRow.get(row);
+  if (!patterns) {
+    const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
+    patterns = (row.services ?? []).map((p) => fill(p, vars));
+    byRow.set(row, patterns);
+  }
+  return patterns;
 }
 
 const podLabelsMade = new WeakMap<K8sObject, Map<CreatorRow, Record<string, string>[]>>();
