@@ -44,6 +44,22 @@ export function exposes(svc: ServiceNode, port: { number?: number; name?: string
  */
 export function nearestService(graph: ServiceGraph, namespace: string, name: string, from?: K8sObject): string | undefined {
   let best: { n: string; d: number } | undefined;
+  for (const c of closeServices(graph, namespace, name)) {
+    if ((!best || c.d < best.d) && (!from || near(c.s.object, from))) best = { n: c.s.object.name, d: c.d };
+  }
+  return best?.n;
+}
+
+const closeCache = new WeakMap<ServiceGraph, Map<string, { s: ServiceNode; d: number }[]>>();
+
+/** The Services of a namespace close to a name, in order, with their distance: once per name in a run. */
+function closeServices(graph: ServiceGraph, namespace: string, name: string): { s: ServiceNode; d: number }[] {
+  let known = closeCache.get(graph);
+  if (!known) closeCache.set(graph, (known = new Map()));
+  const key = `${namespace}/${name}`;
+  let out = known.get(key);
+  if (out) return out;
+  out = [];
   // Stricter than label typos: long names share many characters by chance. editDistance stops
   // counting past its limit (and answers limit + 1), so the limit is the threshold itself.
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 6)));
@@ -51,9 +67,10 @@ export function nearestService(graph: ServiceGraph, namespace: string, name: str
     // Cheapest test first: most names differ in length by more than the limit.
     if (Math.abs(s.object.name.length - name.length) > limit) continue;
     const d = editDistance(name, s.object.name, limit);
-    if (d > 0 && d <= limit && genuinelyClose(name, s.object.name) && (!best || d < best.d) && (!from || near(s.object, from))) best = { n: s.object.name, d };
+    if (d > 0 && d <= limit && genuinelyClose(name, s.object.name)) out.push({ s, d });
   }
-  return best?.n;
+  known.set(key, out);
+  return out;
 }
 
 /**
