@@ -415,7 +415,22 @@ function holds(doc: unknown, a: Absence): string | undefined {
  * folder tree of the object the finding is about.
  */
 function failedFileHolding(graph: ServiceGraph, a: Absence, object: K8sObject | undefined): string | undefined {
+  if (graph.loadProblems.length === 0) return undefined;
   const here = object?.origin?.file.path;
+  // The answer depends on what is missing and on the folder of the object only: findings about
+  // one absence (every copy of an application, every port of a Service) ask once.
+  let known = holdingCache.get(graph);
+  if (!known) holdingCache.set(graph, (known = new Map()));
+  const key = JSON.stringify([a.what, a.namespace, a.service ?? null, a.podLabels ? Object.entries(a.podLabels) : null, here ? path.dirname(here) : null]);
+  if (known.has(key)) return known.get(key);
+  const found = findFailedFileHolding(graph, a, here);
+  known.set(key, found);
+  return found;
+}
+
+const holdingCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>();
+
+function findFailedFileHolding(graph: ServiceGraph, a: Absence, here: string | undefined): string | undefined {
   for (const p of graph.loadProblems) {
     // Only a file whose one fault is a repeated key is read again, keys kept (last wins): an
     // alias bomb, a huge document or a broken text is not read a second time, and stays within
