@@ -54,6 +54,24 @@ describe('the severity contract', () => {
     expect(isStrongTypo('orders', 'odrers-v2')).toBe(false);
   });
 
+  it('blames a file that failed to parse only for findings in its folder tree, even when the same absence is asked about elsewhere', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n';
+    const files = [
+      { path: 'far/away/other/svc.yaml', text: svc },
+      { path: 'app/svc.yaml', text: svc },
+      { path: 'app/broken.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop\n' },
+      { path: 'far/away/again/svc.yaml', text: svc },
+    ];
+    const notes = lint({ files }).findings
+      .filter((f) => f.ruleId === 'selector-no-match')
+      .map((f) => [f.location?.file, /app\/broken\.yaml failed to parse \(yaml-syntax\)/.test(f.message)]);
+    expect(notes).toEqual([
+      ['app/svc.yaml', true],
+      ['far/away/again/svc.yaml', false],
+      ['far/away/other/svc.yaml', false],
+    ]);
+  });
+
   it('makes a finding in a testdata folder info, whatever its rule says, and says why', () => {
     const bad = 'apiVersion: v1\nkind: Service\nmetadata: {name: Bad_Name}\nspec: {ports: [{port: 80}]}\n';
     const plain = lintText(bad, 'deploy/svc.yaml').findings.filter((f) => f.severity === 'error');
