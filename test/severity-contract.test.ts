@@ -39,6 +39,25 @@ describe('the severity contract', () => {
     expect(f.map((x) => [x.severity, x.message.includes('did you mean `frontend`')])).toEqual([['error', true]]);
   });
 
+  it('suggests a near-miss Service name only to routes near it, however many routes ask about the same name', () => {
+    const route = ROUTE.split('---')[0]!.replace('name: cart', 'name: frontnd');
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: frontend, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n';
+    const files = [
+      { path: 'far/away/other/route.yaml', text: route },
+      { path: 'app/route.yaml', text: route },
+      { path: 'app/svc.yaml', text: svc },
+      { path: 'far/away/again/route.yaml', text: route },
+    ];
+    const hints = lint({ files }).findings
+      .filter((f) => f.ruleId === 'route-backend-unknown' && f.messageId === 'noService')
+      .map((f) => [f.location?.file, f.message.includes('did you mean `frontend`')]);
+    expect(hints).toEqual([
+      ['app/route.yaml', true],
+      ['far/away/again/route.yaml', false],
+      ['far/away/other/route.yaml', false],
+    ]);
+  });
+
   it('takes only a slip of a character or two as proof: a name a third of the way off is a hint, not an error', () => {
     const far = ROUTE.replace('name: cart', 'name: udp-echo-no-grant').replace('metadata: {name: web, namespace: shop}\nspec: {selector', 'metadata: {name: udp-echo-grant, namespace: shop}\nspec: {selector');
     const f = lintText(far).findings.filter((x) => x.ruleId === 'route-backend-unknown');
