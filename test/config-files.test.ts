@@ -68,6 +68,26 @@ describe('connection strings', () => {
   });
 });
 
+describe('values without a host', () => {
+  it('are skipped only when no pattern could match: each pattern\'s mark, and host keys, still find hosts', async () => {
+    const { findHosts } = await import('../src/graph/hosts.js');
+    const of = (v: string, k?: string) => findHosts(v, k).map((h) => `${h.host}${h.port !== undefined ? `:${h.port}` : ''}`);
+    // Nothing to find: no `:`, `.svc`, `--` or `._`, and no host key.
+    expect(of('true')).toEqual([]);
+    expect(of('api.shop', 'LOG_LEVEL')).toEqual([]);
+    // One mark each.
+    expect(of('http://api')).toEqual(['api']);
+    expect(of('cache:6379')).toEqual(['cache:6379']);
+    expect(of('api.shop.SVC')).toEqual(['api.shop.SVC']);
+    expect(of('--publish-service=ingress/controller')).toEqual(['controller.ingress']);
+    expect(of('_grpc._tcp.api.shop')).toEqual(['api.shop']);
+    // No mark, but a key that makes the whole value (or each item) a host.
+    expect(of('api.shop', 'API_HOST')).toEqual(['api.shop']);
+    expect(of('es-0.es,es-1.es', 'SEED_HOSTS')).toEqual(['es-0.es', 'es-1.es']);
+    expect(of('ingress/controller', 'DEFAULT_BACKEND_SERVICE')).toEqual(['controller.ingress']);
+  });
+});
+
 describe('pod resolvers, as the kubelet writes resolv.conf', () => {
   const pod = (spec: string) =>
     buildFromFiles({ files: [{ path: 'x.yaml', text: `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n${spec}\n  containers: [{name: c, image: "x:1"}]\n` }] });

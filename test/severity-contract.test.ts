@@ -39,6 +39,25 @@ describe('the severity contract', () => {
     expect(f.map((x) => [x.severity, x.message.includes('did you mean `frontend`')])).toEqual([['error', true]]);
   });
 
+  it('suggests a near-miss Service name only to routes near it, however many routes ask about the same name', () => {
+    const route = ROUTE.split('---')[0]!.replace('name: cart', 'name: frontnd');
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: frontend, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n';
+    const files = [
+      { path: 'far/away/other/route.yaml', text: route },
+      { path: 'app/route.yaml', text: route },
+      { path: 'app/svc.yaml', text: svc },
+      { path: 'far/away/again/route.yaml', text: route },
+    ];
+    const hints = lint({ files }).findings
+      .filter((f) => f.ruleId === 'route-backend-unknown' && f.messageId === 'noService')
+      .map((f) => [f.location?.file, f.message.includes('did you mean `frontend`')]);
+    expect(hints).toEqual([
+      ['app/route.yaml', true],
+      ['far/away/again/route.yaml', false],
+      ['far/away/other/route.yaml', false],
+    ]);
+  });
+
   it('takes only a slip of a character or two as proof: a name a third of the way off is a hint, not an error', () => {
     const far = ROUTE.replace('name: cart', 'name: udp-echo-no-grant').replace('metadata: {name: web, namespace: shop}\nspec: {selector', 'metadata: {name: udp-echo-grant, namespace: shop}\nspec: {selector');
     const f = lintText(far).findings.filter((x) => x.ruleId === 'route-backend-unknown');
@@ -52,6 +71,24 @@ describe('the severity contract', () => {
     expect(isStrongTypo('cluster.local', 'cluster.locl')).toBe(true);
     expect(isStrongTypo('nginx', 'ngnix')).toBe(true);
     expect(isStrongTypo('orders', 'odrers-v2')).toBe(false);
+  });
+
+  it('blames a file that failed to parse only for findings in its folder tree, even when the same absence is asked about elsewhere', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n';
+    const files = [
+      { path: 'far/away/other/svc.yaml', text: svc },
+      { path: 'app/svc.yaml', text: svc },
+      { path: 'app/broken.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop\n' },
+      { path: 'far/away/again/svc.yaml', text: svc },
+    ];
+    const notes = lint({ files }).findings
+      .filter((f) => f.ruleId === 'selector-no-match')
+      .map((f) => [f.location?.file, /app\/broken\.yaml failed to parse \(yaml-syntax\)/.test(f.message)]);
+    expect(notes).toEqual([
+      ['app/svc.yaml', true],
+      ['far/away/again/svc.yaml', false],
+      ['far/away/other/svc.yaml', false],
+    ]);
   });
 
   it('makes a finding in a testdata folder info, whatever its rule says, and says why', () => {

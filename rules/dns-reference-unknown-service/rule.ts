@@ -43,15 +43,26 @@ function allowedPorts(graph: ServiceGraph, svc: ServiceNode): Set<number> {
  * and more): the evidence that makes a bare name a typo rather than a host outside the cluster.
  */
 function typoOf(ctx: RuleContext, namespace: string, name: string): string | undefined {
-  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 6)));
   if (name.length < 4) return undefined;
+  // Hosts repeat across a run (every copy of an application names the same ones): each is looked up once.
+  let known = typoCache.get(ctx.graph);
+  if (!known) typoCache.set(ctx.graph, (known = new Map()));
+  const key = `${namespace}/${name}`;
+  if (known.has(key)) return known.get(key);
+  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 6)));
   const near = ctx.graph.servicesIn(namespace).filter((s) => {
+    // Names that differ in length by more than the limit are further apart than it.
+    if (Math.abs(s.object.name.length - name.length) > limit) return false;
     const d = editDistance(name, s.object.name, limit);
     return d > 0 && d <= limit;
   });
   // Two Services equally close say nothing about which one was meant.
-  return near.length === 1 ? near[0]!.object.name : undefined;
+  const found = near.length === 1 ? near[0]!.object.name : undefined;
+  known.set(key, found);
+  return found;
 }
+
+const typoCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>();
 
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   const { site } = edge;

@@ -10,14 +10,23 @@ const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /** Whether a ReferenceGrant in `to` lets routes of `kind` in `from` reach Service `name`. */
 function granted(ctx: RuleContext, kind: string, from: string, to: string, name: string): boolean {
-  return ctx.graph.objects.some((g) => {
-    if (g.kind !== 'ReferenceGrant' || g.namespace !== to || !g.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) return false;
+  return referenceGrants(ctx).some((g) => {
+    if (g.namespace !== to) return false;
     const spec = isRecord(g.body.spec) ? g.body.spec : {};
     const froms = Array.isArray(spec.from) ? spec.from.filter(isRecord) : [];
     const tos = Array.isArray(spec.to) ? spec.to.filter(isRecord) : [];
     return froms.some((f) => f.group === GATEWAY_GROUP && f.kind === kind && f.namespace === from)
       && tos.some((t) => (t.group ?? '') === '' && t.kind === 'Service' && (t.name === undefined || t.name === name));
   });
+}
+
+const grantCache = new WeakMap<RuleContext['graph'], K8sObject[]>();
+
+/** The run's Gateway API ReferenceGrants, in order, found once per run. */
+function referenceGrants(ctx: RuleContext): K8sObject[] {
+  let grants = grantCache.get(ctx.graph);
+  if (!grants) grantCache.set(ctx.graph, (grants = ctx.graph.objects.filter((g) => g.kind === 'ReferenceGrant' && g.apiVersion.startsWith(`${GATEWAY_GROUP}/`))));
+  return grants;
 }
 
 function check(ctx: RuleContext, o: K8sObject): void {
@@ -64,13 +73,24 @@ function check(ctx: RuleContext, o: K8sObject): void {
 
 /** A Service of the namespace one or two edits from a name, and no other as close: evidence of a typo. */
 function typoOf(ctx: RuleContext, namespace: string, name: string): string | undefined {
+  // Names repeat across a run (copies of one application): each is looked up once.
+  let known = typoCache.get(ctx.graph);
+  if (!known) typoCache.set(ctx.graph, (known = new Map()));
+  const key = `${namespace}/${name}`;
+  if (known.has(key)) return known.get(key);
   const limit = Math.min(2, Math.max(1, Math.floor(name.length / 6)));
   const near = ctx.graph.servicesIn(namespace).filter((s) => {
+    // Names that differ in length by more than the limit are further apart than it.
+    if (Math.abs(s.object.name.length - name.length) > limit) return false;
     const d = editDistance(name, s.object.name, limit);
     return d > 0 && d <= limit;
   });
-  return near.length === 1 ? near[0]!.object.name : undefined;
+  const found = near.length === 1 ? near[0]!.object.name : undefined;
+  known.set(key, found);
+  return found;
 }
+
+const typoCache = new WeakMap<RuleContext['graph'], Map<string, string | undefined>>();
 
 /**
  * A Service named by a row of the referrer table (Istio, Traefik, Contour, Argo Rollouts).

@@ -102,6 +102,15 @@ const rule: Rule = {
       groupCache.set(ns, g);
       return g;
     };
+    // Copies of one application ask about the same selector in the same namespace: answered once.
+    const operators = new Map<string, ReturnType<typeof operatorEvidence>>();
+    const operatorOf = (ns: string, selector: Record<string, string>) => {
+      const key = JSON.stringify([ns, Object.entries(selector)]);
+      if (operators.has(key)) return operators.get(key);
+      const found = operatorEvidence(selector, graph.customPodSources(ns));
+      operators.set(key, found);
+      return found;
+    };
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length > 0) continue;
       const o = svc.object;
@@ -157,7 +166,7 @@ const rule: Rule = {
       // Operators create pods from custom resources (Prometheus, Alertmanager, database clusters):
       // a selector that names a resource of the namespace — its labels, its name as a label
       // value, or a label key in its API group — may well match pods the run cannot see.
-      const operated = operatorEvidence(svc.selector, graph.customPodSources(o.namespace));
+      const operated = operatorOf(o.namespace, svc.selector);
       if (operated) {
         report({
           ...base,
@@ -241,17 +250,28 @@ function operatorEvidence(selector: Record<string, string>, sources: CustomPodSo
   const entries = Object.entries(selector);
   const words = new Set(entries.flatMap(([k, v]) => [...k.split(/[/.-]/), ...v.split(/[.-]/)]).map((w) => w.toLowerCase()).filter((w) => w.length >= 3 && !GENERIC.has(w)));
   let best: { source: CustomPodSource; why: string; score: number } | undefined;
+  // The selector key in the resource's API group, per apiVersion: a namespace's resources share a few.
+  const groupEntry = new Map<string, [string, string] | undefined>();
   for (const c of sources) {
+    const all = entries.every(([k, v]) => c.labels[k] === v || v === c.object.name);
+    const named = entries.find(([, v]) => v === c.object.name);
+    let inGroup: [string, string] | undefined;
+    if (groupEntry.has(c.object.apiVersion)) inGroup = groupEntry.get(c.object.apiVersion);
+    else {
+      const g = c.object.apiVersion.split('/')[0]!;
+      inGroup = entries.find(([k]) => {
+        const prefix = k.includes('/') ? k.split('/')[0]! : '';
+        return prefix !== '' && (g === prefix || g.endsWith(`.${prefix}`));
+      });
+      groupEntry.set(c.object.apiVersion, inGroup);
+    }
+    // Most resources of a namespace share nothing with the selector.
+    if (!all && !named && !inGroup) continue;
     const group = c.object.apiVersion.split('/')[0]!;
     const shared = entries.filter(([k, v]) => c.labels[k] === v);
-    const named = entries.find(([, v]) => v === c.object.name);
-    const inGroup = entries.find(([k]) => {
-      const prefix = k.includes('/') ? k.split('/')[0]! : '';
-      return prefix !== '' && (group === prefix || group.endsWith(`.${prefix}`));
-    });
     let why: string | undefined;
     let score = 0;
-    if (entries.every(([k, v]) => c.labels[k] === v || v === c.object.name)) {
+    if (all) {
       why = shared.length ? `carries ${list(shared.map(([k, v]) => pair(k, v)), 3)}` : `is named ${code(c.object.name)}`;
       score = 4;
     } else if (named) {

@@ -33,6 +33,15 @@ function apiServerClash(svc: ServiceNode): string[] {
   return [...injectedNames(o.name, svc.ports), ...named].filter((n) => API_SERVER_VARS.has(n));
 }
 
+const envNameCache = new WeakMap<unknown[], string[]>();
+
+/** The names a container's env sets, read once per container (a pod can be the backend of many Services). */
+function envNames(env: unknown[]): string[] {
+  let names = envNameCache.get(env);
+  if (!names) envNameCache.set(env, (names = env.filter(isRecord).map((e) => e.name).filter((n): n is string => typeof n === 'string')));
+  return names;
+}
+
 const rule: Rule = {
   meta: {
     id: 'service-env-collision',
@@ -80,9 +89,9 @@ const rule: Rule = {
         if (!Array.isArray(containers)) continue;
         containers.forEach((c, i) => {
           if (!isRecord(c) || !Array.isArray(c.env)) return;
-          const names = c.env.filter(isRecord).map((e) => e.name).filter((n): n is string => typeof n === 'string');
+          const names = envNames(c.env);
+          if (!names.some((n) => n.startsWith(prefix) && !injected.includes(n))) return;
           const own = names.filter((n) => n.startsWith(prefix) && !injected.includes(n));
-          if (own.length === 0) return;
           const open = injected.filter((n) => !names.includes(n));
           if (!open.includes(`${prefix}PORT`)) return; // set explicitly: the container's value wins
           const port = svc.ports[0]?.port;

@@ -44,6 +44,22 @@ export function exposes(svc: ServiceNode, port: { number?: number; name?: string
  */
 export function nearestService(graph: ServiceGraph, namespace: string, name: string, from?: K8sObject): string | undefined {
   let best: { n: string; d: number } | undefined;
+  for (const c of closeServices(graph, namespace, name)) {
+    if ((!best || c.d < best.d) && (!from || near(c.s.object, from))) best = { n: c.s.object.name, d: c.d };
+  }
+  return best?.n;
+}
+
+const closeCache = new WeakMap<ServiceGraph, Map<string, { s: ServiceNode; d: number }[]>>();
+
+/** The Services of a namespace close to a name, in order, with their distance: once per name in a run. */
+function closeServices(graph: ServiceGraph, namespace: string, name: string): { s: ServiceNode; d: number }[] {
+  let known = closeCache.get(graph);
+  if (!known) closeCache.set(graph, (known = new Map()));
+  const key = `${namespace}/${name}`;
+  let out = known.get(key);
+  if (out) return out;
+  out = [];
   // Stricter than label typos: long names share many characters by chance. editDistance stops
   // counting past its limit (and answers limit + 1), so the limit is the threshold itself.
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 6)));
@@ -51,9 +67,10 @@ export function nearestService(graph: ServiceGraph, namespace: string, name: str
     // Cheapest test first: most names differ in length by more than the limit.
     if (Math.abs(s.object.name.length - name.length) > limit) continue;
     const d = editDistance(name, s.object.name, limit);
-    if (d > 0 && d <= limit && genuinelyClose(name, s.object.name) && (!best || d < best.d) && (!from || near(s.object, from))) best = { n: s.object.name, d };
+    if (d > 0 && d <= limit && genuinelyClose(name, s.object.name)) out.push({ s, d });
   }
-  return best?.n;
+  known.set(key, out);
+  return out;
 }
 
 /**
@@ -130,11 +147,11 @@ export function imageNames(t: PodTemplate): Set<string> {
  *   not missing at all, and the report is dropped (`drop`).
  */
 export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string; drop?: boolean } {
-  const testData = graph.settings.live || onlyTestData(graph) ? undefined : testDataFolder(r.object?.origin?.file.path ?? r.file?.path);
+  const testData = graph.settings.live || onlyTestData(graph) ? undefined : testDataFolderIn(graph, r.object?.origin?.file.path ?? r.file?.path);
   if (testData && severity !== 'info') return { severity: 'info', note: `; the file is in ${code(testData)}, a test-data folder: test input, often wrong on purpose` };
   const variants = mixedVariants(graph, r);
   if (variants && severity !== 'info') return { severity: 'info', note: variants };
-  const partial = r.object && !graph.settings.live ? partialObject(r.object) : undefined;
+  const partial = r.object && !graph.settings.live ? partialOf(r.object) : undefined;
   if (partial && severity !== 'info') return { severity: 'info', note: `; ${describe(refOf(r.object!))} looks like part of an object (${partial}), such as a kustomize patch: what it patches is not in the files given` };
   // A finding about a file (a syntax error, a Helm template read as YAML) judges the text itself.
   const placeholder = !graph.settings.live && r.object ? placeholderIn(r) : undefined;
@@ -170,6 +187,19 @@ export function testDataFolder(file: string | undefined): string | undefined {
   const parts = rel.split(/[\\/]/).slice(0, -1);
   const i = parts.findIndex((p) => /^test[-_]?data$/i.test(p));
   return i < 0 ? undefined : `${parts.slice(0, i + 1).join('/')}/`;
+}
+
+const testDataCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>();
+
+/** testDataFolder() once per file of a run: every finding about a file asks again. */
+function testDataFolderIn(graph: ServiceGraph, file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  let known = testDataCache.get(graph);
+  if (!known) testDataCache.set(graph, (known = new Map()));
+  if (known.has(file)) return known.get(file);
+  const folder = testDataFolder(file);
+  known.set(file, folder);
+  return folder;
 }
 
 const onlyTestDataCache = new WeakMap<ServiceGraph, boolean>();
@@ -273,6 +303,16 @@ export function partialObject(o: K8sObject): string | undefined {
   return `a ${o.kind} with no selector and no container image`;
 }
 
+const partialCache = new WeakMap<K8sObject, string | undefined>();
+
+/** partialObject() once per object: an object with many findings is walked once. */
+function partialOf(o: K8sObject): string | undefined {
+  if (partialCache.has(o)) return partialCache.get(o);
+  const why = partialObject(o);
+  partialCache.set(o, why);
+  return why;
+}
+
 function hasPatchDirective(v: unknown, depth: number): boolean {
   if (depth > 12) return false;
   if (Array.isArray(v)) return v.some((x) => hasPatchDirective(x, depth + 1));
@@ -314,13 +354,30 @@ const lenient = new WeakMap<object, unknown[]>();
 /** Largest file read again leniently: what the full parser reads as one document. */
 const LENIENT_MAX_BYTES = MAX_FULL_PARSE_DOCUMENT_BYTES;
 
+/** Documents read leniently, per run by text: copies of one file are read once. */
+const lenientByText = new WeakMap<ServiceGraph, Map<string, unknown[]>>();
+
 /** The documents of a file that failed to parse, read as leniently as possible (duplicate keys kept, last wins). */
-function lenientDocs(file: { text: string }): unknown[] {
+function lenientDocs(graph: ServiceGraph, file: { text: string }): unknown[] {
   let docs = lenient.get(file);
   if (docs) return docs;
-  docs = [];
+  let byText = lenientByText.get(graph);
+  if (!byText) lenientByText.set(graph, (byText = new Map()));
+  docs = byText.get(file.text);
+  if (docs) {
+    lenient.set(file, docs);
+    return docs;
+  }
+  docs = readLeniently(file.text);
+  byText.set(file.text, docs);
+  lenient.set(file, docs);
+  return docs;
+}
+
+function readLeniently(text: string): unknown[] {
+  const docs: unknown[] = [];
   try {
-    for (const d of parseAllDocuments(file.text, { ...PARSE_OPTIONS, uniqueKeys: false, logLevel: 'error' })) {
+    for (const d of parseAllDocuments(text, { ...PARSE_OPTIONS, uniqueKeys: false, logLevel: 'error' })) {
       try {
         docs.push(d.toJS({ maxAliasCount: 100 }));
       } catch {
@@ -330,7 +387,6 @@ function lenientDocs(file: { text: string }): unknown[] {
   } catch {
     // Same.
   }
-  lenient.set(file, docs);
   return docs;
 }
 
@@ -359,13 +415,28 @@ function holds(doc: unknown, a: Absence): string | undefined {
  * folder tree of the object the finding is about.
  */
 function failedFileHolding(graph: ServiceGraph, a: Absence, object: K8sObject | undefined): string | undefined {
+  if (graph.loadProblems.length === 0) return undefined;
   const here = object?.origin?.file.path;
+  // The answer depends on what is missing and on the folder of the object only: findings about
+  // one absence (every copy of an application, every port of a Service) ask once.
+  let known = holdingCache.get(graph);
+  if (!known) holdingCache.set(graph, (known = new Map()));
+  const key = JSON.stringify([a.what, a.namespace, a.service ?? null, a.podLabels ? Object.entries(a.podLabels) : null, here ? path.dirname(here) : null]);
+  if (known.has(key)) return known.get(key);
+  const found = findFailedFileHolding(graph, a, here);
+  known.set(key, found);
+  return found;
+}
+
+const holdingCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>();
+
+function findFailedFileHolding(graph: ServiceGraph, a: Absence, here: string | undefined): string | undefined {
   for (const p of graph.loadProblems) {
     // Only a file whose one fault is a repeated key is read again, keys kept (last wins): an
     // alias bomb, a huge document or a broken text is not read a second time, and stays within
     // the parser's bounds (src/load/parse.ts).
     if (p.file && p.ruleId === 'yaml-syntax' && p.messageId === 'duplicateKey' && p.file.text.length <= LENIENT_MAX_BYTES) {
-      const docs = lenientDocs(p.file);
+      const docs = lenientDocs(graph, p.file);
       const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
       if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;
       if (docs.some((d) => isRecord(d) && typeof d.kind === 'string')) continue;

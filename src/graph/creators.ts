@@ -171,8 +171,7 @@ function findCreatedService(objects: readonly K8sObject[], namespace: string, na
     for (const row of rows) {
       const ns = row.namespace?.(o) ?? o.namespace;
       if (ns !== namespace && !(row.group === 'cert-manager.io' && o.kind === 'ClusterIssuer')) continue;
-      const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
-      if ((row.services ?? []).some((p) => patternMatches(fill(p, vars), name)) || (row.serviceNames?.(o) ?? []).includes(name)) return { by: row.by, source: o };
+      if (servicePatternsOf(o, row).some((p) => patternMatches(p, name)) || (row.serviceNames?.(o) ?? []).includes(name)) return { by: row.by, source: o };
     }
   }
   return undefined;
@@ -182,15 +181,56 @@ function findCreatedService(objects: readonly K8sObject[], namespace: string, na
 export function createdPods(objects: readonly K8sObject[], namespace: string, selector: Record<string, string>): Creator | undefined {
   const entries = Object.entries(selector);
   if (entries.length === 0) return undefined;
+  // Asked once per finding: copies of one application ask the same question many times.
+  let known = podsCreated.get(objects);
+  if (!known) podsCreated.set(objects, (known = new Map()));
+  const key = JSON.stringify([namespace, entries]);
+  if (known.has(key)) return known.get(key);
+  const found = findCreatedPods(objects, namespace, entries);
+  known.set(key, found);
+  return found;
+}
+
+const podsCreated = new WeakMap<readonly K8sObject[], Map<string, Creator | undefined>>();
+
+function findCreatedPods(objects: readonly K8sObject[], namespace: string, entries: [string, string][]): Creator | undefined {
   const covers = (labels: Record<string, string>) => entries.every(([k, v]) => labels[k] === v);
   for (const s of STATIC_PODS) if (s.namespace === namespace && covers(s.labels)) return { by: s.by };
   for (const { o, rows } of creatorObjects(objects)) {
     for (const row of rows) {
       if ((row.namespace?.(o) ?? o.namespace) !== namespace) continue;
-      const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
-      const pods = [...(row.pods ?? []).map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, fill(v, vars)]))), ...(row.podLabels?.(o) ?? [])];
-      if (pods.some(covers)) return { by: row.by, source: o };
+      if (podsOf(o, row).some(covers)) return { by: row.by, source: o };
     }
   }
   return undefined;
+}
+
+const servicePatterns = new WeakMap<K8sObject, Map<CreatorRow, string[]>>();
+
+/** The Service name patterns one row of the table makes from an object, filled in once. */
+function servicePatternsOf(o: K8sObject, row: CreatorRow): string[] {
+  let byRow = servicePatterns.get(o);
+  if (!byRow) servicePatterns.set(o, (byRow = new Map()));
+  let patterns = byRow.get(row);
+  if (!patterns) {
+    const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
+    patterns = (row.services ?? []).map((p) => fill(p, vars));
+    byRow.set(row, patterns);
+  }
+  return patterns;
+}
+
+const podLabelsMade = new WeakMap<K8sObject, Map<CreatorRow, Record<string, string>[]>>();
+
+/** The label sets of the pods one row of the table makes from an object, filled in once. */
+function podsOf(o: K8sObject, row: CreatorRow): Record<string, string>[] {
+  let byRow = podLabelsMade.get(o);
+  if (!byRow) podLabelsMade.set(o, (byRow = new Map()));
+  let pods = byRow.get(row);
+  if (!pods) {
+    const vars = { name: o.name, ...(row.vars?.(o) ?? {}) };
+    pods = [...(row.pods ?? []).map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, fill(v, vars)]))), ...(row.podLabels?.(o) ?? [])];
+    byRow.set(row, pods);
+  }
+  return pods;
 }

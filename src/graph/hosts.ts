@@ -44,6 +44,10 @@ function hasLetter(host: string): boolean {
 
 export function findHosts(value: string, key?: string): HostRef[] {
   if (value.length > 200_000) return [];
+  // Most values (`true`, `info`, `8080`) hold none of what every pattern below needs (`:` of a
+  // URL or a port, `.svc`, `--` of a flag, `._` of an SRV name) and sit under no key that
+  // makes a whole value a host: nothing to find.
+  if (!mayHoldHost(value) && (key === undefined || !(NS_KEY.test(key) || HOST_KEY.test(key) || HOST_LIST_KEY.test(key)))) return [];
   const out: HostRef[] = [];
   const taken: [number, number][] = [];
   const free = (s: number, e: number) => !taken.some(([a, b]) => s < b && e > a);
@@ -89,6 +93,10 @@ export function findHosts(value: string, key?: string): HostRef[] {
     }
   }
   return out;
+}
+
+function mayHoldHost(value: string): boolean {
+  return value.includes(':') || value.includes('--') || value.includes('._') || /\.svc/i.test(value);
 }
 
 /** Keys whose value is a list of hosts. */

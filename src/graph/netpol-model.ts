@@ -99,8 +99,16 @@ export function isEmptySelector(s: Selector): boolean {
  */
 export function matchSelector(s: Selector, labels: Record<string, string>, known = true): Tri {
   let unknown = false;
-  const reqs: Requirement[] = [...Object.entries(s.labels).map(([key, v]) => ({ key, op: 'In', values: [v] })), ...s.exprs];
-  for (const r of reqs) {
+  // matchLabels first, as `In` requirements of one value each, then matchExpressions, in order.
+  for (const key in s.labels) {
+    if (!Object.hasOwn(s.labels, key)) continue;
+    if (!known && key !== NAME_LABEL) {
+      unknown = true;
+      continue;
+    }
+    if (!(Object.hasOwn(labels, key) && labels[key] === s.labels[key])) return false;
+  }
+  for (const r of s.exprs) {
     if (!known && r.key !== NAME_LABEL) {
       unknown = true;
       continue;
@@ -179,7 +187,16 @@ export function readPolicy(o: K8sObject): Policy {
 
 export const isNetworkPolicy = (o: K8sObject): boolean => o.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1';
 
+const views = new WeakMap<PodTemplate, PodView>();
+
+/** A template's PodView, made once per template (flows ask for the same backends again and again). */
 export function podView(t: PodTemplate): PodView {
+  let v = views.get(t);
+  if (!v) views.set(t, (v = makePodView(t)));
+  return v;
+}
+
+function makePodView(t: PodTemplate): PodView {
   return {
     key: `t${t.id}`,
     namespace: t.namespace,

@@ -6,7 +6,7 @@ import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
 import { getIn, lenientInt } from './pods.js';
 import { references } from './references.js';
-import { judge, NAME_LABEL, podView, policyIndex, type Direction, type PodView, type Verdict } from './netpol-model.js';
+import { judge, NAME_LABEL, podView, policyIndex, type Direction, type PodView, type PolicyIndex, type Verdict } from './netpol-model.js';
 
 /** The connections the run knows pods make, judged against its NetworkPolicies. */
 
@@ -83,6 +83,22 @@ function dialedPorts(svc: ServiceNode, port: number | undefined): ServicePortNod
   return byPort;
 }
 
+const verdicts = new WeakMap<PolicyIndex, Map<string, Verdict>>();
+
+/**
+ * judge() between two pod templates of the run, once per pair, port and protocol: many
+ * references (and copies of one application) dial the same backends from the same clients.
+ */
+function judgeTemplates(index: PolicyIndex, client: PodView, backend: PodView, port: number, protocol: string): Verdict {
+  if (!client.template || !backend.template) return judge(index, client, backend, port, protocol);
+  let known = verdicts.get(index);
+  if (!known) verdicts.set(index, (known = new Map()));
+  const key = `${client.template.id}|${backend.template.id}|${port}|${protocol}`;
+  let v = known.get(key);
+  if (!v) known.set(key, (v = judge(index, client, backend, port, protocol)));
+  return v;
+}
+
 function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[], only?: PodTemplate): void {
   const index = policyIndex(graph);
   for (const sp of ports) {
@@ -90,7 +106,7 @@ function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: Serv
     for (const r of sp.resolutions) {
       if (r.targetPort === undefined || (only && r.template !== only)) continue;
       const backend = podView(r.template);
-      backends.push({ backend, targetPort: r.targetPort, protocol: sp.protocol, verdict: judge(index, client, backend, r.targetPort, sp.protocol) });
+      backends.push({ backend, targetPort: r.targetPort, protocol: sp.protocol, verdict: judgeTemplates(index, client, backend, r.targetPort, sp.protocol) });
     }
     if (backends.length) out.push({ site, client, service: svc, port: sp, backends });
   }

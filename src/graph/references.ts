@@ -5,7 +5,7 @@ import { code } from '../text.js';
 import { getIn } from './pods.js';
 import { resolveFor, resolveHost } from './dns.js';
 import { podResolver, resolverKey } from './pod-dns.js';
-import { findHosts } from './hosts.js';
+import { findHosts, type HostRef } from './hosts.js';
 import { configFileHosts } from './config-files.js';
 import { findLinks } from './links.js';
 
@@ -162,15 +162,36 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
   let edges = cache.get(graph);
   if (edges) return edges;
   const out: ReferenceEdge[] = [];
+  // The hosts of one text under one key, read once: copies of an application repeat their values.
+  const read = new Map<string, Map<string, readonly HostRef[]>>();
+  const hostsIn = (file: boolean, key: string | undefined, value: string): readonly HostRef[] => {
+    const k = `${file ? 'f' : 'v'}${key === undefined ? '' : `:${key}`}`;
+    let byValue = read.get(k);
+    if (!byValue) read.set(k, (byValue = new Map()));
+    let refs = byValue.get(value);
+    if (!refs) {
+      // A mounted file is read by its format; other values (env, args, plain keys) by their text.
+      refs = (file ? configFileHosts(key!, value) : undefined) ?? findHosts(value, key);
+      byValue.set(value, refs);
+    }
+    return refs;
+  };
+  // A host resolves the same way from every site of one namespace.
+  const resolutions = new Map<string, DnsResolution>();
+  const resolved = (name: string, namespace: string): DnsResolution => {
+    const key = `${namespace}\u0000${name}`;
+    let r = resolutions.get(key);
+    if (!r) resolutions.set(key, (r = resolveHost(graph, name, namespace)));
+    return r;
+  };
   for (const site of referenceSites(graph)) {
     const value = getIn(site.object.body, site.path);
     if (typeof value !== 'string') continue;
     const groups = resolverGroups(graph, site);
-    // A mounted file is read by its format; other values (env, args, plain keys) by their text.
-    const refs = (site.object.kind === 'ConfigMap' && site.key !== undefined ? configFileHosts(site.key, value) : undefined) ?? findHosts(value, site.key);
+    const refs = hostsIn(site.object.kind === 'ConfigMap' && site.key !== undefined, site.key, value);
     for (const ref of refs) {
       const name = ref.absolute ? `${ref.host}.` : ref.host;
-      const base = resolveHost(graph, name, site.namespace);
+      const base = resolved(name, site.namespace);
       for (const g of groups) {
         const resolution = g.key === '' ? base : resolveFor(graph, name, site.namespace, podResolver(graph, g.clients[0]!), base, g.clients[0]!);
         const servicePort = portReached(resolution, ref.port ?? ref.defaultPort, ref.srv);

@@ -146,6 +146,15 @@ function monitorNamespaces(graph: ServiceGraph, o: K8sObject): string[] {
   return [o.namespace];
 }
 
+const labelCache = new WeakMap<ServiceNode, Record<string, string>>();
+
+/** A Service's own labels, read once per Service: every monitor with `any` namespace reads them all. */
+function serviceLabels(s: ServiceNode): Record<string, string> {
+  let labels = labelCache.get(s);
+  if (!labels) labelCache.set(s, (labels = stringMap(getIn(s.object.body, ['metadata', 'labels']))));
+  return labels;
+}
+
 /**
  * prometheus-operator ServiceMonitor `endpoints[].port` names a port of the Services its
  * selector picks (by the Services' own labels); PodMonitor `podMetricsEndpoints[].port` a
@@ -160,7 +169,7 @@ export function monitorPorts(graph: ServiceGraph): MonitorPort[] {
     const selector = readSelector(sel);
     const namespaces = monitorNamespaces(graph, o);
     const service = o.kind === 'ServiceMonitor';
-    const services = service ? namespaces.flatMap((ns) => graph.servicesIn(ns)).filter((s) => matchSelector(selector, stringMap(getIn(s.object.body, ['metadata', 'labels']))) === true) : [];
+    const services = service ? namespaces.flatMap((ns) => graph.servicesIn(ns)).filter((s) => matchSelector(selector, serviceLabels(s)) === true) : [];
     const templates = service ? [] : namespaces.flatMap((ns) => graph.templatesIn(ns)).filter((t) => matchSelector(selector, t.labels) === true);
     const field = service ? 'endpoints' : 'podMetricsEndpoints';
     const list = getIn(o.body, ['spec', field]);
