@@ -86,6 +86,7 @@ export declare const and: (a: Tri, b: Tri) => Tri;
 export declare const or: (a: Tri, b: Tri) => Tri;
 export declare function readPolicy(o: K8sObject): Policy;
 export declare const isNetworkPolicy: (o: K8sObject) => boolean;
+/** A template's PodView, made once per template (flows ask for the same backends again and again). */
 export declare function podView(t: PodTemplate): PodView;
 type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 /** Whether an IP lies inside a CIDR (exceptions removed). */
