@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { digestOf, under, yamlOf, type EntryKind, type FileView, type YamlRead } from '../load/view.js';
+import { DiskView, digestOf, under, yamlOfStored, type EntryKind, type FileView, type YamlRead } from '../load/view.js';
 
 /**
  * Raised when a load of HEAD's tree cannot be derived from the work tree's exactly (a link,
@@ -316,7 +316,7 @@ export class HeadView implements FileView {
     if (s === 'work') return this.base.yaml(abs);
     if (s !== 'head') return undefined;
     let y = this.yamls.get(rel);
-    if (!y) this.yamls.set(rel, (y = yamlOf(this.tree.blob(rel).toString('utf8'))));
+    if (!y) this.yamls.set(rel, (y = yamlOfStored(this.tree.blob(rel).toString('utf8'), this.base instanceof DiskView ? this.base.store : undefined)));
     return y;
   }
 

@@ -47,8 +47,8 @@ interface Entry {
 
 const sum = (key: string, json: string) => createHash('sha256').update(key).update('\t').update(json).digest('hex').slice(0, 32);
 
-/** JSON text of a result, or undefined when JSON would not give the same values back. */
-function exactJson(result: ParseResult): string | undefined {
+/** JSON text of a value, or undefined when JSON would not give the same values back. */
+export function exactJson(result: unknown): string | undefined {
   let exact = true;
   const json = JSON.stringify(result, function (this: Record<string, unknown>, k, v: unknown) {
     const raw = this[k]; // before toJSON (a Date arrives here as a string)

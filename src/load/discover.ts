@@ -4,7 +4,7 @@ import path from 'node:path';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, type Rendered, type RenderOptions } from './render.js';
+import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, yamlStore, type Rendered, type RenderOptions } from './render.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readRegularSync, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
 import { DiskView, type FileView } from './view.js';
@@ -218,7 +218,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
   const glob = async () => import('globby');
   const { trace } = opts;
   // One view of the files for planning and rendering: each file is probed, parsed and hashed once.
-  const render = opts.render === false ? false : { ...opts.render, view: opts.render?.view ?? new DiskView(true) };
+  const render = opts.render === false ? false : { ...opts.render, view: opts.render?.view ?? new DiskView(true, yamlStore(opts.render?.cache)) };
   if (trace && render) trace.view = render.view;
   for (const input of inputs) {
     if (input === '-') {

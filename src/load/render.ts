@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { chartInputs, kustomizationInputs, type RenderInputs } from './render-cache.js';
-import { DiskView, yamlValue, type FileView } from './view.js';
+import { DiskView, yamlValue, type FileView, type YamlStore } from './view.js';
 
 export interface RenderOptions {
   /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -30,11 +30,16 @@ export interface RenderOptions {
   runAt?: (inputs: readonly string[] | undefined) => (abs: string) => string;
 }
 
-/** Where renders are kept by key: the output of a successful render. */
-export interface RenderStore {
+/** Where renders are kept by key: the output of a successful render (and, when it can, the YAML values renders are planned from). */
+export interface RenderStore extends Partial<YamlStore> {
   get(key: string): string | undefined;
   set(key: string, stdout: string): void;
   save(): void;
+}
+
+/** The store's YAML values, when it keeps them. */
+export function yamlStore(store: RenderStore | undefined): YamlStore | undefined {
+  return store?.getYaml && store.setYaml ? (store as YamlStore) : undefined;
 }
 
 /**
@@ -68,7 +73,7 @@ export interface Rendered {
  */
 export async function renderAll(charts: string[], kustomizations: string[], shown: (dir: string) => string, opts: RenderOptions, cwd: string, limit = Math.max(2, Math.min(availableParallelism(), 8))): Promise<Rendered[]> {
   const sources = newSourceMemo();
-  if (!opts.view) opts = { ...opts, view: new DiskView(true) };
+  if (!opts.view) opts = { ...opts, view: new DiskView(true, yamlStore(opts.cache)) };
   const jobs = [...charts.map((dir) => () => renderChart(dir, shown(dir), opts, cwd)), ...kustomizations.map((dir) => () => renderKustomization(dir, shown(dir), opts, cwd, sources))];
   const results: Rendered[] = new Array(jobs.length);
   let next = 0;
