@@ -28,6 +28,8 @@ import { VERSION } from '../version.js';
  *   no other finding's.
  * - Value: per finding what the comparison matches it by (matchKeys: its fingerprint and
  *   place), in the lint's order.
+ * - A second key for the same value (treeFindingsKey): HEAD's tree as git names it, for a
+ *   run that finds it there without deriving HEAD's inputs (head-key.ts).
  * - Where and how: `findings-cache.v1` in the parse cache's folder, kept as that cache is
  *   (checked lines, atomic writes, oldest entries dropped past FINDINGS_CACHE_MAX_BYTES).
  */
@@ -91,6 +93,15 @@ export function findingsKey(files: SourceFile[], keys: string[], problems: LoadP
     ...(p.data ? { data: Object.fromEntries(Object.entries(p.data).map(([k, v]) => [k, typeof v === 'string' ? stableMessage(v) : v])) } : {}),
   }))));
   return h.digest('hex');
+}
+
+/**
+ * A second key for the same findings, known without deriving HEAD's inputs: the tree as
+ * headTreeKey() (head-key.ts) names it, under the same code, config and rules. Kept only
+ * beside a lint whose inputs were derived in full from what that key covers.
+ */
+export function treeFindingsKey(treeKey: string, config: Config, rules: readonly string[]): string {
+  return createHash('sha256').update(`svclint tree findings\0${codeIdentity()}\0${JSON.stringify(config)}\0${rules.join(',')}\0${treeKey}`).digest('hex');
 }
 
 let store: ParseCache | undefined | null = null;

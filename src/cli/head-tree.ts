@@ -47,7 +47,7 @@ function run(top: string, args: string[], input?: string): Buffer {
 }
 
 /** run(), without waiting: several git commands at once. `ok` lists exit codes other than 0 that are answers too. */
-function start(top: string, args: string[], input?: string, ok: number[] = []): Promise<Buffer> {
+export function start(top: string, args: string[], input?: string, ok: number[] = []): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd: top, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -64,7 +64,7 @@ function start(top: string, args: string[], input?: string, ok: number[] = []): 
   });
 }
 
-const nulList = (b: Buffer) => b.toString('utf8').split('\0').filter(Boolean);
+export const nulList = (b: Buffer) => b.toString('utf8').split('\0').filter(Boolean);
 
 /**
  * What `checkoutTree(top, commit, { untracked: true })` would write, known without writing

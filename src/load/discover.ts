@@ -166,7 +166,7 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
 }
 
 /** The files of these names in the folders above `dir`. */
-function ancestorFiles(dir: string, names: string[]): string[] {
+export function ancestorFiles(dir: string, names: string[]): string[] {
   const out: string[] = [];
   for (let d = path.dirname(dir); ; d = path.dirname(d)) {
     for (const n of names) if (fs.existsSync(path.join(d, n))) out.push(path.join(d, n));

@@ -138,7 +138,7 @@ class Inputs {
 }
 
 /** What identifies an executable without running it: where it is, its size and time. */
-function toolId(exe: string): string | undefined {
+export function toolId(exe: string): string | undefined {
   try {
     const st = statSync(exe);
     return `${path.resolve(exe)}:${st.size}:${st.mtimeMs}`;

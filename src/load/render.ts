@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { chartInputs, kustomizationInputs, type RenderInputs } from './render-cache.js';
+import { chartInputs, kustomizationInputs, toolId, type RenderInputs } from './render-cache.js';
 import { DiskView, yamlValue, type FileView, type YamlStore } from './view.js';
 
 export interface RenderOptions {
@@ -47,15 +47,15 @@ export function yamlStore(store: RenderStore | undefined): YamlStore | undefined
  * succeeds). `args` are given the function that says where a file of the repository is on
  * disk (opts.runAt; itself when the view is the file system). Returns the key too.
  */
-async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | undefined, cmd: string, args: (at: (abs: string) => string) => string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; key?: string; hit?: boolean }> {
+async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | undefined, cmd: string, args: (at: (abs: string) => string) => string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; key?: string; hit?: boolean; open?: true }> {
   const { cache } = opts;
   const k = cache || opts.runAt ? inputs() : undefined;
   const hit = k && cache ? cache.get(k.key) : undefined;
   if (hit !== undefined) return { code: 0, stdout: hit, stderr: '', key: k!.key, hit: true };
   const at = opts.runAt ? opts.runAt(k?.files) : (abs: string) => abs;
-  const r = await exec(cmd, args(at), at(cwd), opts.timeoutMs ?? 120_000);
+  const { killed, ...r } = await exec(cmd, args(at), at(cwd), opts.timeoutMs ?? 120_000);
   if (k && cache && r.code === 0) cache.set(k.key, r.stdout);
-  return { ...r, ...(k ? { key: k.key } : {}) };
+  return { ...r, ...(k ? { key: k.key } : {}), ...(!k || killed ? { open: true as const } : {}) };
 }
 
 export interface Rendered {
@@ -63,6 +63,8 @@ export interface Rendered {
   problems: LoadProblem[];
   /** The render's cache key, when one was computed (with a cache): the same key, the same result. */
   key?: string;
+  /** The renderer ran without a key (what it read is not known) or was stopped (a timeout, a signal): the same inputs may give another result. */
+  open?: true;
 }
 
 /**
@@ -124,11 +126,13 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function exec(cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+function exec(cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string; killed: boolean }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? ((err as unknown) as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr: stderr || (err ? err.message : '') });
+      // Stopped (a timeout, a signal, output over maxBuffer) or not started: nothing says the same inputs fail alike.
+      const killed = err !== null && (typeof (err as NodeJS.ErrnoException).code !== 'number' || Boolean((err as { killed?: boolean; signal?: unknown }).killed || (err as { signal?: unknown }).signal));
+      resolve({ code, stdout, stderr: stderr || (err ? err.message : ''), killed });
     });
   });
 }
@@ -170,6 +174,13 @@ function kustomizeCommand(opts: RenderOptions): { cmd: string; verb: string; too
   return kubectl ? { cmd: kubectl, verb: 'kustomize', tool: 'kubectl kustomize' } : undefined;
 }
 
+/** @internal The renderers a load with these options would run, by what identifies them (path, size and time): helm, then kustomize or kubectl. */
+export function rendererIds(opts: RenderOptions): string[] {
+  const helm = opts.helm ?? process.env.SVCLINT_HELM ?? findOnPath('helm');
+  const k = kustomizeCommand(opts);
+  return [helm ? `helm ${toolId(helm) ?? helm}` : '-', k ? `${k.tool} ${toolId(k.cmd) ?? k.cmd}` : '-'];
+}
+
 /**
  * @internal The cache key the render of a chart (`chart`) or kustomization folder would look
  * up, seen through opts.view, without rendering; undefined when it would look up none (no
@@ -199,7 +210,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   }
   const view = opts.view ?? DISK;
   const r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, c.argsAt, cwd);
-  const key = r.key !== undefined ? { key: r.key } : {};
+  const key = { ...(r.key !== undefined ? { key: r.key } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
     return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })], ...key };
@@ -367,7 +378,7 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
   const c = kustomizeCommand(opts);
   if (!c) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
   const r = await cachedExec(opts, () => kustomizationInputs(dir, file, c.cmd, [c.verb, dir], view), c.cmd, (at) => [c.verb, at(dir)], cwd);
-  const key = r.key !== undefined ? { key: r.key } : {};
+  const key = { ...(r.key !== undefined ? { key: r.key } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     return { files: [], problems: [problem(shownFile, 'failed', { tool: c.tool, command: `\`${c.tool} ${shown}\``, reason: stderrText(r.stderr) })], ...key };
   }
