@@ -126,6 +126,17 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
+/** Where a renderer is, looked up once per load (its view): a load asks for every folder it renders. */
+const found = new WeakMap<FileView, Map<string, string | undefined>>();
+function toolOnPath(name: string, opts: RenderOptions): string | undefined {
+  if (!opts.view) return findOnPath(name);
+  let m = found.get(opts.view);
+  if (!m) found.set(opts.view, (m = new Map()));
+  const key = `${process.env.PATH ?? ''}\0${name}`;
+  if (!m.has(key)) m.set(key, findOnPath(name));
+  return m.get(key);
+}
+
 function exec(cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string; killed: boolean }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
@@ -153,7 +164,7 @@ export function stderrText(stderr: string): string {
 
 /** The `helm template` command for a chart folder, with its arguments given where files are (undefined: no helm). */
 function helmCommand(dir: string, opts: RenderOptions, cwd: string): { helm: string; values: string[]; argsAt: (at: (abs: string) => string) => string[] } | undefined {
-  const helm = opts.helm ?? process.env.SVCLINT_HELM ?? findOnPath('helm');
+  const helm = opts.helm ?? process.env.SVCLINT_HELM ?? toolOnPath('helm', opts);
   if (!helm) return undefined;
   const values = (opts.helmValues ?? []).map((v) => path.resolve(cwd, v));
   const argsAt = (at: (abs: string) => string) => {
@@ -168,9 +179,9 @@ function helmCommand(dir: string, opts: RenderOptions, cwd: string): { helm: str
 
 /** `kustomize build`, else `kubectl kustomize` (undefined: neither is there). */
 function kustomizeCommand(opts: RenderOptions): { cmd: string; verb: string; tool: string } | undefined {
-  const kustomize = findOnPath('kustomize');
+  const kustomize = toolOnPath('kustomize', opts);
   if (kustomize) return { cmd: kustomize, verb: 'build', tool: 'kustomize build' };
-  const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? findOnPath('kubectl');
+  const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? toolOnPath('kubectl', opts);
   return kubectl ? { cmd: kubectl, verb: 'kustomize', tool: 'kubectl kustomize' } : undefined;
 }
 
