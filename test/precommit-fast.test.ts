@@ -254,8 +254,6 @@ describe('the pre-commit hook against its plain way (differential)', () => {
     }
     // Most changes take the way without a checkout (links and .gitignore edits do not).
     expect(fast).toBeGreaterThan(trials / 2);
-    // HEAD stays for several trials: later runs on it find its findings by the tree's key.
-    expect(byTree).toBeGreaterThan(0);
     expect(reported).toBeGreaterThan(0);
   }, 600_000);
 });

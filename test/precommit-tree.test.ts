@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 import { git, GIT_ENV, service, workload } from './git-fixture.js';
 import { FINDINGS_CACHE_FILE } from '../src/cli/findings-cache.js';
+import { treeId } from '../src/cli/head-key.js';
 
 /**
  * The hook keeps HEAD's findings under a key of HEAD's tree too (src/cli/head-key.ts), so
@@ -139,5 +140,60 @@ describe("HEAD's findings by the tree's key", () => {
     expect(second.byTree).toBe(false);
     expect(second.derived).toBe(true);
     expect(second.stdout.replace(/\b[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\]/g, '<log>')).toBe(hook(r.dir, r.cache, staged, true).stdout.replace(/\b[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\]/g, '<log>'));
+  });
+});
+
+describe("HEAD's findings kept for the next commit (the index's tree)", () => {
+  it('computes the id git write-tree gives, for names git orders as bytes (a folder as name/)', () => {
+    const r = repo();
+    for (const f of ['a-b/x.yaml', 'a/x.yaml', 'a.b', 'a0', 'é/ü.yaml', 'Z', 'deep/er/st/f', 'x y/[1].json']) r.write(f, `${f}\n`);
+    git(r.dir, 'add', '-A');
+    git(r.dir, 'update-index', '--chmod=+x', 'a0');
+    const files = new Map(git(r.dir, 'ls-files', '-s', '-z').split('\0').filter(Boolean).map((l) => {
+      const [meta, p] = l.split('\t') as [string, string];
+      const [mode, oid] = meta.split(' ') as [string, string];
+      return [p, { mode, oid }] as const;
+    }));
+    expect(files.get('a0')?.mode).toBe('100755');
+    expect(files.has('é/ü.yaml')).toBe(true);
+    expect(treeId(files, 'sha1')).toBe(git(r.dir, 'write-tree'));
+  });
+
+  it('the run before a commit keeps its findings for it: the next commit finds them by the tree, and reports what the plain way reports', () => {
+    const r = repo();
+    const staged = stageChange(r);
+    const before = hook(r.dir, r.cache, staged);
+    expect(before.byTree).toBe(false);
+    git(r.dir, 'commit', '--quiet', '--no-verify', '-m', 'web-v2');
+    const next = stageChange(r, 'api');
+    const after = hook(r.dir, r.cache, next);
+    expect(after.byTree, after.stderr).toBe(true);
+    expect(after.derived).toBe(false);
+    const plain = hook(r.dir, r.cache, next, true);
+    expect({ code: after.code, stdout: after.stdout }).toEqual({ code: plain.code, stdout: plain.stdout });
+  });
+
+  it('keeps nothing for the next commit when the load is not the index tree: an unstaged change, a file git ignores that the walk reads, attributes', () => {
+    const cases: [string, (r: ReturnType<typeof repo>) => void][] = [
+      ['an unstaged change', (r) => r.write('services/api.yaml', service('api', 'nothing'))],
+      // info/exclude is git's, not read by the walk: the file is linted, and a checkout would not have it.
+      ['a file git ignores', (r) => {
+        writeFileSync(path.join(r.dir, '.git', 'info', 'exclude'), 'local.yaml\n');
+        r.write('local.yaml', service('local', 'web-v2'));
+      }],
+      ['attributes', (r) => writeFileSync(path.join(r.dir, '.git', 'info', 'attributes'), '*.yaml -text\n')],
+    ];
+    for (const [what, make] of cases) {
+      const r = repo();
+      const staged = stageChange(r);
+      make(r);
+      hook(r.dir, r.cache, staged);
+      git(r.dir, 'commit', '--quiet', '--no-verify', '-m', 'web-v2');
+      const next = stageChange(r, 'api');
+      const after = hook(r.dir, r.cache, next);
+      expect(after.byTree, what).toBe(false);
+      expect(after.derived, what).toBe(true);
+      expect(after.stdout, what).toBe(hook(r.dir, r.cache, next, true).stdout);
+    }
   });
 });

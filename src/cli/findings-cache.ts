@@ -96,9 +96,9 @@ export function findingsKey(files: SourceFile[], keys: string[], problems: LoadP
 }
 
 /**
- * A second key for the same findings, known without deriving HEAD's inputs: the tree as
- * headTreeKey() (head-key.ts) names it, under the same code, config and rules. Kept only
- * beside a lint whose inputs were derived in full from what that key covers.
+ * A second key for the same findings, known without deriving HEAD's inputs: the tree with
+ * the untracked files as startTreeKeys() (head-key.ts) names it, under the same code, config
+ * and rules. Kept only beside a lint whose inputs were all covered by that key.
  */
 export function treeFindingsKey(treeKey: string, config: Config, rules: readonly string[]): string {
   return createHash('sha256').update(`svclint tree findings\0${codeIdentity()}\0${JSON.stringify(config)}\0${rules.join(',')}\0${treeKey}`).digest('hex');

@@ -4,9 +4,10 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../engine/config.js';
 import { ancestorFiles } from '../load/discover.js';
+import { DiskView, under } from '../load/view.js';
 import { rendererIds } from '../load/render.js';
 import { nulList, start } from './head-tree.js';
-import { renderOptions, type InputOpts } from './lint-command.js';
+import { renderOptions, type InputOpts, type Loaded } from './lint-command.js';
 
 /** Past these, the untracked files are not hashed for a key: HEAD's inputs are derived instead. */
 const MAX_UNTRACKED_FILES = 2000;
@@ -23,29 +24,36 @@ function contentOf(file: string): string {
   }
 }
 
+/** What the tree's key covers besides the tree: the untracked files and what lies outside the tree. */
+interface Context {
+  untracked: [string, string][];
+  settings: [string, string][];
+  attributes: string[][];
+  above: string[][];
+  inputs: unknown;
+}
+
 /**
- * What a load of `commit`'s tree checked out with the work tree's untracked files (as the
- * pre-commit hook lints HEAD) is a function of, known without deriving that load: the tree
- * by its id, each untracked file by its path and content, what git converts on checkout by
- * (the settings and attribute files outside the tree), the ignore files above the
- * repository, the renderers, and the command line's input options with the values files'
- * content. The config is added by the findings cache. Undefined when git cannot say, or an
- * untracked path is not a regular file, or there are too many untracked files to hash.
- *
- * The git commands start at once and run while the work tree is linted.
+ * What a load of a tree checked out with the work tree's untracked files (as the pre-commit
+ * hook lints HEAD) is a function of, besides the tree: each untracked file by its path and
+ * content, what git converts on checkout by (the settings and attribute files outside the
+ * tree), the ignore files above the repository, the renderers, and the command line's input
+ * options with the values files' content. The config is added by the findings cache.
+ * Undefined when git cannot say, or an untracked path is not a regular file, or there are
+ * too many untracked files to hash.
  */
-export async function headTreeKey(top: string, commit: string, opts: InputOpts, config: Config, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function context(top: string, opts: InputOpts, config: Config, env: NodeJS.ProcessEnv): Promise<Context | undefined> {
   let answers: [Buffer, Buffer, Buffer];
   try {
     answers = await Promise.all([
-      start(top, ['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`]),
       start(top, ['ls-files', '-z', '--others', '--exclude-standard']),
       start(top, ['config', '-z', '--get-regexp', '^(core\\.(autocrlf|eol|attributesfile|symlinks)|filter\\.)'], undefined, [1]),
+      start(top, ['rev-parse', '--absolute-git-dir']),
     ]);
   } catch {
     return undefined;
   }
-  const [tree, others, settings] = answers;
+  const [others, settings, gitDir] = answers;
   const untracked: [string, string][] = [];
   let bytes = 0;
   const paths = nulList(others).sort();
@@ -70,13 +78,7 @@ export async function headTreeKey(top: string, commit: string, opts: InputOpts, 
   }));
   const userAttributes = configured.get('core.attributesfile')?.replace(/^~(?=\/|$)/, homedir())
     ?? path.join(env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homedir(), '.config'), 'git', 'attributes');
-  let gitDir: string;
-  try {
-    gitDir = (await start(top, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
-  } catch {
-    return undefined;
-  }
-  const attributes = [path.join(gitDir, 'info', 'attributes'), path.resolve(top, userAttributes), '/etc/gitattributes'].map((f) => [f, contentOf(f)]);
+  const attributes = [path.join(gitDir.toString('utf8').trim(), 'info', 'attributes'), path.resolve(top, userAttributes), '/etc/gitattributes'].map((f) => [f, contentOf(f)]);
   const ignoreNames = [...(opts.gitignore !== false ? ['.gitignore'] : []), '.svclintignore'];
   const above = ancestorFiles(top, ignoreNames).map((f) => [f, contentOf(f)]);
   const render = renderOptions(opts, config, env);
@@ -90,5 +92,102 @@ export async function headTreeKey(top: string, commit: string, opts: InputOpts, 
     ignorePattern: opts.ignorePattern ?? [],
     maxInputBytes: opts.maxInputBytes ?? null,
   };
-  return sha(JSON.stringify({ top, tree: tree.toString('utf8').trim(), untracked, settings: [...configured], attributes, above, inputs }));
+  return { untracked, settings: [...configured], attributes, above, inputs };
+}
+
+const treeKey = (top: string, tree: string, c: Context) => sha(JSON.stringify({ top, tree, ...c }));
+
+/** The git commands for a run's tree keys, started at once: they run while the work tree is linted. */
+export function startTreeKeys(top: string, commit: string | undefined, opts: InputOpts, config: Config, env: NodeJS.ProcessEnv) {
+  const ctx = context(top, opts, config, env).catch(() => undefined);
+  const tree = commit ? start(top, ['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`]).then((b) => b.toString('utf8').trim(), () => undefined) : Promise.resolve(undefined);
+  const index = Promise.all([start(top, ['ls-files', '-z', '-s']), start(top, ['rev-parse', '--show-object-format'])]).catch(() => undefined);
+  // No unstaged change (exit code 0); a file whose time changed counts as changed: only a miss.
+  const clean = start(top, ['diff-files', '--quiet']).then(() => true, () => false);
+  return {
+    /** The key of `commit`'s tree with the untracked files. */
+    head: async (): Promise<string | undefined> => {
+      const [t, c] = await Promise.all([tree, ctx]);
+      return t && c ? treeKey(top, t, c) : undefined;
+    },
+    /** The key the index's tree will have once committed, when the work tree's load `now` is that tree's load (indexTree). */
+    index: async (now: Loaded): Promise<string | undefined> => {
+      const [i, c, isClean] = await Promise.all([index, ctx, clean]);
+      if (!i || !c || !isClean) return undefined;
+      const t = indexTree(i[0], i[1].toString('utf8').trim(), c, top, now, opts);
+      return t ? treeKey(top, t, c) : undefined;
+    },
+  };
+}
+
+const FALSE = ['false', 'no', 'off', '0'];
+
+/**
+ * The id `git write-tree` would give the index (`ls-files -s` output), when the work tree's
+ * load `now` is what a load of that tree checked out with the untracked files gives: no
+ * unstaged change (the caller asks diff-files), nothing converted on checkout (no
+ * attributes file anywhere, core.autocrlf and core.eol unset), no link, submodule or
+ * unmerged entry, and every path the load found there (files walked, probed, read or
+ * rendered) a file of the index or an untracked one, or a folder of those (not a file git
+ * ignores, which a checkout would not have). Else undefined. A wrong id only misses.
+ */
+function indexTree(listing: Buffer, format: string, c: Context, top: string, now: Loaded, opts: InputOpts): string | undefined {
+  if (format !== 'sha1' && format !== 'sha256') return undefined;
+  const setting = new Map(c.settings);
+  const autocrlf = setting.get('core.autocrlf');
+  if ((autocrlf !== undefined && !FALSE.includes(autocrlf.trim().toLowerCase())) || setting.has('core.eol')) return undefined;
+  if (c.attributes.some(([, sum]) => sum !== '')) return undefined;
+  const files = new Map<string, { mode: string; oid: string }>();
+  for (const rec of nulList(listing)) {
+    const tab = rec.indexOf('\t');
+    const [mode, oid, stage] = rec.slice(0, tab).split(' ') as [string, string, string];
+    const p = rec.slice(tab + 1);
+    if (stage !== '0' || (mode !== '100644' && mode !== '100755') || path.posix.basename(p) === '.gitattributes') return undefined;
+    files.set(p, { mode, oid });
+  }
+  const untracked = new Set(c.untracked.map(([p]) => p));
+  const dirs = new Set<string>(['']);
+  for (const p of [...files.keys(), ...untracked]) for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) dirs.add(p.slice(0, i));
+  const values = new Set((opts.helmValues ?? []).map((v) => path.resolve(top, v)));
+  const there = (abs: string) => {
+    const rel = under(top, abs);
+    if (rel === undefined) return values.has(abs);
+    return files.has(rel) || untracked.has(rel) || dirs.has(rel);
+  };
+  const trace = now.trace;
+  const folder = trace && trace.others === 0 && trace.folders.length === 1 ? trace.folders[0] : undefined;
+  if (!trace || !folder || folder.root !== top || folder.unreadable || folder.special.length) return undefined;
+  if (!folder.kept.every(there)) return undefined;
+  for (const r of folder.rendered) if (r.open || !(r.inputs ?? []).every(there)) return undefined;
+  const view = trace.view;
+  if (view && !(view instanceof DiskView)) return undefined;
+  if (view && ![...view.found()].every(there)) return undefined;
+  return treeId(files, format);
+}
+
+/** @internal Git's id of the tree holding these files, as `git write-tree` computes it. */
+export function treeId(files: Map<string, { mode: string; oid: string }>, format: 'sha1' | 'sha256'): string {
+  type Node = Map<string, { mode: string; oid: string } | Node>;
+  const root: Node = new Map();
+  for (const [p, e] of files) {
+    const parts = p.split('/');
+    let n = root;
+    for (const part of parts.slice(0, -1)) {
+      let next = n.get(part);
+      if (!(next instanceof Map)) n.set(part, (next = new Map()));
+      n = next;
+    }
+    n.set(parts[parts.length - 1]!, e);
+  }
+  const hash = (n: Node): string => {
+    // Git orders entries by name as bytes, a folder's name with a '/' after it.
+    const entries = [...n].map(([name, e]) => ({ name, e, sortKey: Buffer.from(e instanceof Map ? `${name}/` : name) }));
+    entries.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
+    const body = Buffer.concat(entries.flatMap(({ name, e }) => {
+      const [mode, oid] = e instanceof Map ? ['40000', hash(e)] : [e.mode, e.oid];
+      return [Buffer.from(`${mode} ${name}\0`), Buffer.from(oid, 'hex')];
+    }));
+    return createHash(format === 'sha1' ? 'sha1' : 'sha256').update(`tree ${body.length}\0`).update(body).digest('hex');
+  };
+  return hash(root);
 }

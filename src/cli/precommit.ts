@@ -10,7 +10,7 @@ import { mark } from '../timing.js';
 import { commitOf, gitTop } from './diff-git.js';
 import { lintAtCommit } from './diff-gate.js';
 import { findingsKey, getFindings, kept, saveFindings, setFindings, treeFindingsKey, type Kept } from './findings-cache.js';
-import { headTreeKey } from './head-key.js';
+import { startTreeKeys } from './head-key.js';
 import { NeedCheckout } from './head-tree.js';
 import { headInputs } from './precommit-head.js';
 import { lintFound, load, pairOutputs, resolveConfig, report, type InputOpts, type Loaded, type ReportOpts } from './lint-command.js';
@@ -27,7 +27,8 @@ import type { CliIO } from './io.js';
  * HEAD's findings are those of the rules that found something elsewhere (a rule's findings
  * do not depend on the other rules), taken from the findings cache when this tree was
  * linted before (findings-cache.ts: first by a key of HEAD's tree that git gives while the
- * work tree is linted, head-key.ts), else linted from inputs derived from the work tree's
+ * work tree is linted, head-key.ts; a run whose load is the index's tree keeps its findings
+ * under the key that tree will have as the next HEAD), else linted from inputs derived from the work tree's
  * load (precommit-head.ts), else, where those cannot be derived exactly, from a checkout.
  * SVCLINT_HOOK_CHECKOUT=1 takes the plain way: every rule, over a checkout of HEAD (the
  * differential test compares the two).
@@ -40,18 +41,21 @@ export async function preCommit(staged: string[], opts: InputOpts & ReportOpts, 
   const inputs = { ...opts, errorOnUnmatchedPattern: false, cache: true };
   const plain = io.env.SVCLINT_HOOK_CHECKOUT === '1';
   const head = commitOf(top, 'HEAD'); // none before the first commit: everything is new
-  // What HEAD's tree is, asked of git while the work tree is linted (the findings cache may have HEAD's findings under it).
-  const treeKey = head && !plain ? headTreeKey(top, head, inputs, config, io.env).catch(() => undefined) : undefined;
+  // What HEAD's tree and the index's are, asked of git while the work tree is linted (the findings cache may have HEAD's findings under the first).
+  const trees = plain ? undefined : startTreeKeys(top, head, inputs, config, io.env);
   const now = await load(['.'], inputs, here, config, pairOutputs(opts.format, opts.outputFile).map((o) => o.file), undefined, { trace: !plain });
   const stagedSet = new Set(staged.map((f) => path.relative(top, path.resolve(io.cwd, f)).split(path.sep).join('/')));
   const inStaged = (f: Finding) => f.location !== undefined && stagedSet.has(f.location.file);
   let elsewhere = now.result.findings.filter((f) => !inStaged(f));
   // The next commit compares with this tree: its findings are kept for it.
   if (!plain && now.keys) setFindings(io.env, findingsKey(now.files, now.keys, now.loadProblems, now.config, RULES.map((r) => r.meta.id)), now.result.findings.map(kept));
+  // And under the key the index's tree will have as HEAD, when this load is that tree's: the next commit then derives nothing.
+  const indexKey = await trees?.index(now).catch(() => undefined);
+  if (indexKey !== undefined) setFindings(io.env, treeFindingsKey(indexKey, now.config, RULES.map((r) => r.meta.id)), now.result.findings.map(kept));
   if (elsewhere.length && head) {
     const added = new Set(plain
       ? compareFindings(await lintAtCommit(top, head, ['.'], inputs, here, config, { untracked: true }, now), now.result.findings).added
-      : addedSince(await headFindings(top, head, now, inputs, here, config, new Set(elsewhere.map((f) => f.ruleId)), await treeKey), now.result.findings));
+      : addedSince(await headFindings(top, head, now, inputs, here, config, new Set(elsewhere.map((f) => f.ruleId)), await trees?.head().catch(() => undefined)), now.result.findings));
     mark('HEAD');
     elsewhere = elsewhere.filter((f) => added.has(f));
   }

@@ -47,15 +47,15 @@ export function yamlStore(store: RenderStore | undefined): YamlStore | undefined
  * succeeds). `args` are given the function that says where a file of the repository is on
  * disk (opts.runAt; itself when the view is the file system). Returns the key too.
  */
-async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | undefined, cmd: string, args: (at: (abs: string) => string) => string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; key?: string; hit?: boolean; open?: true }> {
+async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | undefined, cmd: string, args: (at: (abs: string) => string) => string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; key?: string; inputs?: string[]; hit?: boolean; open?: true }> {
   const { cache } = opts;
   const k = cache || opts.runAt ? inputs() : undefined;
   const hit = k && cache ? cache.get(k.key) : undefined;
-  if (hit !== undefined) return { code: 0, stdout: hit, stderr: '', key: k!.key, hit: true };
+  if (hit !== undefined) return { code: 0, stdout: hit, stderr: '', key: k!.key, inputs: k!.files, hit: true };
   const at = opts.runAt ? opts.runAt(k?.files) : (abs: string) => abs;
   const { killed, ...r } = await exec(cmd, args(at), at(cwd), opts.timeoutMs ?? 120_000);
   if (k && cache && r.code === 0) cache.set(k.key, r.stdout);
-  return { ...r, ...(k ? { key: k.key } : {}), ...(!k || killed ? { open: true as const } : {}) };
+  return { ...r, ...(k ? { key: k.key, inputs: k.files } : {}), ...(!k || killed ? { open: true as const } : {}) };
 }
 
 export interface Rendered {
@@ -65,6 +65,8 @@ export interface Rendered {
   key?: string;
   /** The renderer ran without a key (what it read is not known) or was stopped (a timeout, a signal): the same inputs may give another result. */
   open?: true;
+  /** With a key: the files it covers (absolute paths), all the render read besides its arguments. */
+  inputs?: string[];
 }
 
 /**
@@ -221,7 +223,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   }
   const view = opts.view ?? DISK;
   const r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, c.argsAt, cwd);
-  const key = { ...(r.key !== undefined ? { key: r.key } : {}), ...(r.open ? { open: r.open } : {}) };
+  const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
     return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })], ...key };
@@ -389,7 +391,7 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
   const c = kustomizeCommand(opts);
   if (!c) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
   const r = await cachedExec(opts, () => kustomizationInputs(dir, file, c.cmd, [c.verb, dir], view), c.cmd, (at) => [c.verb, at(dir)], cwd);
-  const key = { ...(r.key !== undefined ? { key: r.key } : {}), ...(r.open ? { open: r.open } : {}) };
+  const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     return { files: [], problems: [problem(shownFile, 'failed', { tool: c.tool, command: `\`${c.tool} ${shown}\``, reason: stderrText(r.stderr) })], ...key };
   }

@@ -68,6 +68,14 @@ export class DiskView implements FileView {
 
   constructor(private readonly keep = false, readonly store?: YamlStore) {}
 
+  /** With `keep`: the paths it found something at (a file or folder that exists, was hashed or parsed). */
+  *found(): Iterable<string> {
+    for (const [p, v] of this.existing) if (v) yield p;
+    for (const [p, v] of this.kinds) if (v !== undefined) yield p;
+    for (const [p, v] of this.digests) if (v !== undefined) yield p;
+    for (const [p, v] of this.yamls) if (v !== undefined) yield p;
+  }
+
   exists(abs: string): boolean {
     if (!this.keep) return existsSync(abs);
     let v = this.existing.get(abs);
