@@ -130,3 +130,18 @@ export function setFindings(env: NodeJS.ProcessEnv, key: string, findings: Kept[
 export function saveFindings(env: NodeJS.ProcessEnv): void {
   open(env)?.save();
 }
+
+/**
+ * The tree id of an index listing (`git ls-files -s`), kept by the listing's hash: computing
+ * it costs more than the rest of a run's index key (head-key.ts), and the runs before a
+ * commit list the same index.
+ */
+const listingKey = (listing: Uint8Array, format: string) => createHash('sha256').update(`svclint index tree\0${format}\0`).update(listing).digest('hex');
+
+export function knownTree(env: NodeJS.ProcessEnv, listing: Uint8Array, format: string): string | undefined {
+  return open(env)?.getChecked(listingKey(listing, format), (v): v is { tree: string } => typeof v === 'object' && v !== null && typeof (v as { tree?: unknown }).tree === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test((v as { tree: string }).tree))?.tree;
+}
+
+export function keepTree(env: NodeJS.ProcessEnv, listing: Uint8Array, format: string, tree: string): void {
+  open(env)?.setJson(listingKey(listing, format), JSON.stringify({ tree }));
+}

@@ -6,6 +6,7 @@ import type { Config } from '../engine/config.js';
 import { ancestorFiles } from '../load/discover.js';
 import { DiskView, under } from '../load/view.js';
 import { rendererIds } from '../load/render.js';
+import { keepTree, knownTree } from './findings-cache.js';
 import { nulList, start } from './head-tree.js';
 import { renderOptions, type InputOpts, type Loaded } from './lint-command.js';
 
@@ -114,7 +115,7 @@ export function startTreeKeys(top: string, commit: string | undefined, opts: Inp
     index: async (now: Loaded): Promise<string | undefined> => {
       const [i, c, isClean] = await Promise.all([index, ctx, clean]);
       if (!i || !c || !isClean) return undefined;
-      const t = indexTree(i[0], i[1].toString('utf8').trim(), c, top, now, opts);
+      const t = indexTree(i[0], i[1].toString('utf8').trim(), c, top, now, opts, env);
       return t ? treeKey(top, t, c) : undefined;
     },
   };
@@ -131,7 +132,7 @@ const FALSE = ['false', 'no', 'off', '0'];
  * rendered) a file of the index or an untracked one, or a folder of those (not a file git
  * ignores, which a checkout would not have). Else undefined. A wrong id only misses.
  */
-function indexTree(listing: Buffer, format: string, c: Context, top: string, now: Loaded, opts: InputOpts): string | undefined {
+function indexTree(listing: Buffer, format: string, c: Context, top: string, now: Loaded, opts: InputOpts, env: NodeJS.ProcessEnv): string | undefined {
   if (format !== 'sha1' && format !== 'sha256') return undefined;
   const setting = new Map(c.settings);
   const autocrlf = setting.get('core.autocrlf');
@@ -149,8 +150,9 @@ function indexTree(listing: Buffer, format: string, c: Context, top: string, now
   const dirs = new Set<string>(['']);
   for (const p of [...files.keys(), ...untracked]) for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) dirs.add(p.slice(0, i));
   const values = new Set((opts.helmValues ?? []).map((v) => path.resolve(top, v)));
+  const prefix = top + path.sep;
   const there = (abs: string) => {
-    const rel = under(top, abs);
+    const rel = abs.startsWith(prefix) && path.sep === '/' && !abs.includes('/.', prefix.length - 1) && !abs.includes('//') ? abs.slice(prefix.length) : under(top, abs);
     if (rel === undefined) return values.has(abs);
     return files.has(rel) || untracked.has(rel) || dirs.has(rel);
   };
@@ -162,7 +164,11 @@ function indexTree(listing: Buffer, format: string, c: Context, top: string, now
   const view = trace.view;
   if (view && !(view instanceof DiskView)) return undefined;
   if (view && ![...view.found()].every(there)) return undefined;
-  return treeId(files, format);
+  const known = knownTree(env, listing, format);
+  if (known !== undefined) return known;
+  const id = treeId(files, format);
+  keepTree(env, listing, format, id);
+  return id;
 }
 
 /** @internal Git's id of the tree holding these files, as `git write-tree` computes it. */
@@ -170,24 +176,28 @@ export function treeId(files: Map<string, { mode: string; oid: string }>, format
   type Node = Map<string, { mode: string; oid: string } | Node>;
   const root: Node = new Map();
   for (const [p, e] of files) {
-    const parts = p.split('/');
     let n = root;
-    for (const part of parts.slice(0, -1)) {
+    let from = 0;
+    for (let slash = p.indexOf('/'); slash >= 0; from = slash + 1, slash = p.indexOf('/', from)) {
+      const part = p.slice(from, slash);
       let next = n.get(part);
       if (!(next instanceof Map)) n.set(part, (next = new Map()));
       n = next;
     }
-    n.set(parts[parts.length - 1]!, e);
+    n.set(p.slice(from), e);
   }
-  const hash = (n: Node): string => {
-    // Git orders entries by name as bytes, a folder's name with a '/' after it.
-    const entries = [...n].map(([name, e]) => ({ name, e, sortKey: Buffer.from(e instanceof Map ? `${name}/` : name) }));
-    entries.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
-    const body = Buffer.concat(entries.flatMap(({ name, e }) => {
-      const [mode, oid] = e instanceof Map ? ['40000', hash(e)] : [e.mode, e.oid];
-      return [Buffer.from(`${mode} ${name}\0`), Buffer.from(oid, 'hex')];
-    }));
-    return createHash(format === 'sha1' ? 'sha1' : 'sha256').update(`tree ${body.length}\0`).update(body).digest('hex');
+  // Git orders entries by name as bytes, a folder's name with a '/' after it (UTF-16 order is byte order for ASCII).
+  const ascii = /^[\x00-\x7f]*$/;
+  const order = (a: string, b: string) => (ascii.test(a) && ascii.test(b) ? (a < b ? -1 : a > b ? 1 : 0) : Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const hash = (n: Node): Buffer => {
+    const entries = [...n].map(([name, e]) => ({ name, e, key: e instanceof Map ? `${name}/` : name }));
+    entries.sort((a, b) => order(a.key, b.key));
+    const parts: Buffer[] = [];
+    for (const { name, e } of entries) {
+      parts.push(Buffer.from(`${e instanceof Map ? '40000' : e.mode} ${name}\0`), e instanceof Map ? hash(e) : Buffer.from(e.oid, 'hex'));
+    }
+    const body = Buffer.concat(parts);
+    return createHash(format).update(`tree ${body.length}\0`).update(body).digest();
   };
-  return hash(root);
+  return hash(root).toString('hex');
 }

@@ -48,10 +48,14 @@ export async function preCommit(staged: string[], opts: InputOpts & ReportOpts, 
   const inStaged = (f: Finding) => f.location !== undefined && stagedSet.has(f.location.file);
   let elsewhere = now.result.findings.filter((f) => !inStaged(f));
   // The next commit compares with this tree: its findings are kept for it.
-  if (!plain && now.keys) setFindings(io.env, findingsKey(now.files, now.keys, now.loadProblems, now.config, RULES.map((r) => r.meta.id)), now.result.findings.map(kept));
+  const all = RULES.map((r) => r.meta.id);
+  const nowKept = plain ? [] : now.result.findings.map(kept);
+  const nowKey = !plain && now.keys ? findingsKey(now.files, now.keys, now.loadProblems, now.config, all) : undefined;
+  if (nowKey !== undefined && !getFindings(io.env, nowKey)) setFindings(io.env, nowKey, nowKept);
   // And under the key the index's tree will have as HEAD, when this load is that tree's: the next commit then derives nothing.
   const indexKey = await trees?.index(now).catch(() => undefined);
-  if (indexKey !== undefined) setFindings(io.env, treeFindingsKey(indexKey, now.config, RULES.map((r) => r.meta.id)), now.result.findings.map(kept));
+  const byIndex = indexKey === undefined ? undefined : treeFindingsKey(indexKey, now.config, all);
+  if (byIndex !== undefined && !getFindings(io.env, byIndex)) setFindings(io.env, byIndex, nowKept);
   if (elsewhere.length && head) {
     const added = new Set(plain
       ? compareFindings(await lintAtCommit(top, head, ['.'], inputs, here, config, { untracked: true }, now), now.result.findings).added
