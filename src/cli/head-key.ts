@@ -43,18 +43,20 @@ interface Context {
  * Undefined when git cannot say, or an untracked path is not a regular file, or there are
  * too many untracked files to hash.
  */
-async function context(top: string, opts: InputOpts, config: Config, env: NodeJS.ProcessEnv): Promise<Context | undefined> {
-  let answers: [Buffer, Buffer, Buffer];
+async function context(top: string, opts: InputOpts, config: Config, env: NodeJS.ProcessEnv, git: Promise<string[] | undefined>): Promise<Context | undefined> {
+  let answers: [Buffer, Buffer, string[] | undefined];
   try {
     answers = await Promise.all([
       start(top, ['ls-files', '-z', '--others', '--exclude-standard']),
       start(top, ['config', '-z', '--get-regexp', '^(core\\.(autocrlf|eol|attributesfile|symlinks)|filter\\.)'], undefined, [1]),
-      start(top, ['rev-parse', '--absolute-git-dir']),
+      git,
     ]);
   } catch {
     return undefined;
   }
-  const [others, settings, gitDir] = answers;
+  const [others, settings, revs] = answers;
+  const gitDir = revs?.[0];
+  if (!gitDir) return undefined;
   const untracked: [string, string][] = [];
   let bytes = 0;
   const paths = nulList(others).sort();
@@ -79,7 +81,7 @@ async function context(top: string, opts: InputOpts, config: Config, env: NodeJS
   }));
   const userAttributes = configured.get('core.attributesfile')?.replace(/^~(?=\/|$)/, homedir())
     ?? path.join(env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homedir(), '.config'), 'git', 'attributes');
-  const attributes = [path.join(gitDir.toString('utf8').trim(), 'info', 'attributes'), path.resolve(top, userAttributes), '/etc/gitattributes'].map((f) => [f, contentOf(f)]);
+  const attributes = [path.join(gitDir, 'info', 'attributes'), path.resolve(top, userAttributes), '/etc/gitattributes'].map((f) => [f, contentOf(f)]);
   const ignoreNames = [...(opts.gitignore !== false ? ['.gitignore'] : []), '.svclintignore'];
   const above = ancestorFiles(top, ignoreNames).map((f) => [f, contentOf(f)]);
   const render = renderOptions(opts, config, env);
@@ -100,9 +102,12 @@ const treeKey = (top: string, tree: string, c: Context) => sha(JSON.stringify({ 
 
 /** The git commands for a run's tree keys, started at once: they run while the work tree is linted. */
 export function startTreeKeys(top: string, commit: string | undefined, opts: InputOpts, config: Config, env: NodeJS.ProcessEnv) {
-  const ctx = context(top, opts, config, env).catch(() => undefined);
-  const tree = commit ? start(top, ['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`]).then((b) => b.toString('utf8').trim(), () => undefined) : Promise.resolve(undefined);
-  const index = Promise.all([start(top, ['ls-files', '-z', '-s']), start(top, ['rev-parse', '--show-object-format'])]).catch(() => undefined);
+  // One rev-parse: the git folder, the object format, and the commit's tree (`commit` is an id rev-parse gave).
+  const revs = start(top, ['rev-parse', '--absolute-git-dir', '--show-object-format', ...(commit ? [`${commit}^{tree}`] : [])])
+    .then((b) => b.toString('utf8').split('\n').map((l) => l.trim()), () => undefined);
+  const ctx = context(top, opts, config, env, revs).catch(() => undefined);
+  const tree = revs.then((r) => (commit ? r?.[2] || undefined : undefined));
+  const index = Promise.all([start(top, ['ls-files', '-z', '-s']), revs]).catch(() => undefined);
   // No unstaged change (exit code 0); a file whose time changed counts as changed: only a miss.
   const clean = start(top, ['diff-files', '--quiet']).then(() => true, () => false);
   return {
@@ -114,8 +119,8 @@ export function startTreeKeys(top: string, commit: string | undefined, opts: Inp
     /** The key the index's tree will have once committed, when the work tree's load `now` is that tree's load (indexTree). */
     index: async (now: Loaded): Promise<string | undefined> => {
       const [i, c, isClean] = await Promise.all([index, ctx, clean]);
-      if (!i || !c || !isClean) return undefined;
-      const t = indexTree(i[0], i[1].toString('utf8').trim(), c, top, now, opts, env);
+      if (!i || !i[1]?.[1] || !c || !isClean) return undefined;
+      const t = indexTree(i[0], i[1][1], c, top, now, opts, env);
       return t ? treeKey(top, t, c) : undefined;
     },
   };
