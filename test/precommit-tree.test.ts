@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -182,6 +182,8 @@ describe("HEAD's findings kept for the next commit (the index's tree)", () => {
         r.write('local.yaml', service('local', 'web-v2'));
       }],
       ['attributes', (r) => writeFileSync(path.join(r.dir, '.git', 'info', 'attributes'), '*.yaml -text\n')],
+      // Deleted from the work tree only: a checkout of the index has it.
+      ['an unstaged deletion', (r) => rmSync(path.join(r.dir, 'services', 'api.yaml'))],
     ];
     for (const [what, make] of cases) {
       const r = repo();
@@ -195,5 +197,21 @@ describe("HEAD's findings kept for the next commit (the index's tree)", () => {
       expect(after.derived, what).toBe(true);
       expect(after.stdout, what).toBe(hook(r.dir, r.cache, next, true).stdout);
     }
+  });
+
+  it('a file whose time changed but not its content (the index not refreshed) does not keep the findings out', () => {
+    const r = repo();
+    const staged = stageChange(r);
+    // Rewritten with the same bytes and an older time: git's stat information no longer matches, its content does.
+    const f = path.join(r.dir, 'services', 'api.yaml');
+    writeFileSync(f, readFileSync(f));
+    utimesSync(f, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    expect(git(r.dir, 'diff-files', '--name-only')).toContain('services/api.yaml');
+    hook(r.dir, r.cache, staged);
+    git(r.dir, 'commit', '--quiet', '--no-verify', '-m', 'web-v2');
+    const next = stageChange(r, 'api');
+    const after = hook(r.dir, r.cache, next);
+    expect(after.byTree, after.stderr).toBe(true);
+    expect(after.stdout).toBe(hook(r.dir, r.cache, next, true).stdout);
   });
 });

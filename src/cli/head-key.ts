@@ -108,20 +108,20 @@ export function startTreeKeys(top: string, commit: string | undefined, opts: Inp
   const ctx = context(top, opts, config, env, revs).catch(() => undefined);
   const tree = revs.then((r) => (commit ? r?.[2] || undefined : undefined));
   const index = Promise.all([start(top, ['ls-files', '-z', '-s']), revs]).catch(() => undefined);
-  // No unstaged change (exit code 0); a file whose time changed counts as changed: only a miss.
-  const clean = start(top, ['diff-files', '--quiet']).then(() => true, () => false);
+  // Files whose work-tree copy may differ from the index (by their stat information: the index is not refreshed, nothing is written).
+  const dirty = start(top, ['diff-files', '--name-only', '-z']).then((b) => nulList(b), () => undefined);
   return {
     /** The key of `commit`'s tree with the untracked files. */
     head: async (): Promise<string | undefined> => {
       const [t, c] = await Promise.all([tree, ctx]);
       return t && c ? treeKey(top, t, c) : undefined;
     },
-    /** The key the index's tree will have once committed, when the work tree's load `now` is that tree's load (indexTree). */
-    index: async (now: Loaded): Promise<string | undefined> => {
-      const [i, c, isClean] = await Promise.all([index, ctx, clean]);
-      if (!i || !i[1]?.[1] || !c || !isClean) return undefined;
-      const t = indexTree(i[0], i[1][1], c, top, now, opts, env);
-      return t ? treeKey(top, t, c) : undefined;
+    /** The key the index's tree will have once committed, when the work tree's load `now` may be that tree's load (indexTree): `unchanged()` says whether it is. */
+    index: async (now: Loaded): Promise<{ key: string; unchanged: () => boolean } | undefined> => {
+      const [i, c, d] = await Promise.all([index, ctx, dirty]);
+      if (!i || !i[1]?.[1] || !c || !d) return undefined;
+      const t = indexTree(i[0], i[1][1], d, c, top, now, opts, env);
+      return t && { key: treeKey(top, t.id, c), unchanged: t.unchanged };
     },
   };
 }
@@ -131,13 +131,14 @@ const FALSE = ['false', 'no', 'off', '0'];
 /**
  * The id `git write-tree` would give the index (`ls-files -s` output), when the work tree's
  * load `now` is what a load of that tree checked out with the untracked files gives: no
- * unstaged change (the caller asks diff-files), nothing converted on checkout (no
+ * unstaged change (a file diff-files names must still hold its index blob), nothing converted on checkout (no
  * attributes file anywhere, core.autocrlf and core.eol unset), no link, submodule or
  * unmerged entry, and every path the load found there (files walked, probed, read or
  * rendered) a file of the index or an untracked one, or a folder of those (not a file git
- * ignores, which a checkout would not have). Else undefined. A wrong id only misses.
+ * ignores, which a checkout would not have); `unchanged` checks the files diff-files names
+ * by content. Else undefined. A wrong id only misses.
  */
-function indexTree(listing: Buffer, format: string, c: Context, top: string, now: Loaded, opts: InputOpts, env: NodeJS.ProcessEnv): string | undefined {
+function indexTree(listing: Buffer, format: string, dirty: string[], c: Context, top: string, now: Loaded, opts: InputOpts, env: NodeJS.ProcessEnv): { id: string; unchanged: () => boolean } | undefined {
   if (format !== 'sha1' && format !== 'sha256') return undefined;
   const setting = new Map(c.settings);
   const autocrlf = setting.get('core.autocrlf');
@@ -169,11 +170,20 @@ function indexTree(listing: Buffer, format: string, c: Context, top: string, now
   const view = trace.view;
   if (view && !(view instanceof DiskView)) return undefined;
   if (view && ![...view.found()].every(there)) return undefined;
-  const known = knownTree(env, listing, format);
-  if (known !== undefined) return known;
-  const id = treeId(files, format);
-  keepTree(env, listing, format, id);
-  return id;
+  // What diff-files names is checked by content, last (the caller may not need it): a file whose bytes are its index blob is unchanged (a copied or touched file).
+  const unchanged = () => dirty.every((rel) => {
+    const e = files.get(rel);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(top, rel));
+    } catch {
+      return false; // deleted: a checkout has it
+    }
+    return e !== undefined && createHash(format).update(`blob ${bytes.length}\0`).update(bytes).digest('hex') === e.oid;
+  });
+  let id = knownTree(env, listing, format);
+  if (id === undefined) keepTree(env, listing, format, (id = treeId(files, format)));
+  return { id, unchanged };
 }
 
 /** @internal Git's id of the tree holding these files, as `git write-tree` computes it. */

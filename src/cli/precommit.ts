@@ -53,9 +53,9 @@ export async function preCommit(staged: string[], opts: InputOpts & ReportOpts, 
   const nowKey = !plain && now.keys ? findingsKey(now.files, now.keys, now.loadProblems, now.config, all) : undefined;
   if (nowKey !== undefined && !getFindings(io.env, nowKey)) setFindings(io.env, nowKey, nowKept);
   // And under the key the index's tree will have as HEAD, when this load is that tree's: the next commit then derives nothing.
-  const indexKey = await trees?.index(now).catch(() => undefined);
-  const byIndex = indexKey === undefined ? undefined : treeFindingsKey(indexKey, now.config, all);
-  if (byIndex !== undefined && !getFindings(io.env, byIndex)) setFindings(io.env, byIndex, nowKept);
+  const index = await trees?.index(now).catch(() => undefined);
+  const byIndex = index && treeFindingsKey(index.key, now.config, all);
+  if (byIndex !== undefined && !getFindings(io.env, byIndex) && index!.unchanged()) setFindings(io.env, byIndex, nowKept);
   if (elsewhere.length && head) {
     const added = new Set(plain
       ? compareFindings(await lintAtCommit(top, head, ['.'], inputs, here, config, { untracked: true }, now), now.result.findings).added
