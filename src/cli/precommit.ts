@@ -49,13 +49,14 @@ export async function preCommit(staged: string[], opts: InputOpts & ReportOpts, 
   let elsewhere = now.result.findings.filter((f) => !inStaged(f));
   // The next commit compares with this tree: its findings are kept for it.
   const all = RULES.map((r) => r.meta.id);
-  const nowKept = plain ? [] : now.result.findings.map(kept);
+  let keptNow: Kept[] | undefined;
+  const nowKept = () => (keptNow ??= now.result.findings.map(kept)); // only when something is kept
   const nowKey = !plain && now.keys ? findingsKey(now.files, now.keys, now.loadProblems, now.config, all) : undefined;
-  if (nowKey !== undefined && !getFindings(io.env, nowKey)) setFindings(io.env, nowKey, nowKept);
+  if (nowKey !== undefined && !getFindings(io.env, nowKey)) setFindings(io.env, nowKey, nowKept());
   // And under the key the index's tree will have as HEAD, when this load is that tree's: the next commit then derives nothing.
   const index = await trees?.index(now).catch(() => undefined);
   const byIndex = index && treeFindingsKey(index.key, now.config, all);
-  if (byIndex !== undefined && !getFindings(io.env, byIndex) && index!.unchanged()) setFindings(io.env, byIndex, nowKept);
+  if (byIndex !== undefined && !getFindings(io.env, byIndex) && index!.unchanged()) setFindings(io.env, byIndex, nowKept());
   if (elsewhere.length && head) {
     const added = new Set(plain
       ? compareFindings(await lintAtCommit(top, head, ['.'], inputs, here, config, { untracked: true }, now), now.result.findings).added
