@@ -28,6 +28,8 @@ import { VERSION } from '../version.js';
  *   no other finding's.
  * - Value: per finding what the comparison matches it by (matchKeys: its fingerprint and
  *   place), in the lint's order.
+ * - A second key for the same value (treeFindingsKey): HEAD's tree as git names it, for a
+ *   run that finds it there without deriving HEAD's inputs (head-key.ts).
  * - Where and how: `findings-cache.v1` in the parse cache's folder, kept as that cache is
  *   (checked lines, atomic writes, oldest entries dropped past FINDINGS_CACHE_MAX_BYTES).
  */
@@ -93,6 +95,15 @@ export function findingsKey(files: SourceFile[], keys: string[], problems: LoadP
   return h.digest('hex');
 }
 
+/**
+ * A second key for the same findings, known without deriving HEAD's inputs: the tree with
+ * the untracked files as startTreeKeys() (head-key.ts) names it, under the same code, config
+ * and rules. Kept only beside a lint whose inputs were all covered by that key.
+ */
+export function treeFindingsKey(treeKey: string, config: Config, rules: readonly string[]): string {
+  return createHash('sha256').update(`svclint tree findings\0${codeIdentity()}\0${JSON.stringify(config)}\0${rules.join(',')}\0${treeKey}`).digest('hex');
+}
+
 let store: ParseCache | undefined | null = null;
 
 function open(env: NodeJS.ProcessEnv): ParseCache | undefined {
@@ -118,4 +129,19 @@ export function setFindings(env: NodeJS.ProcessEnv, key: string, findings: Kept[
 
 export function saveFindings(env: NodeJS.ProcessEnv): void {
   open(env)?.save();
+}
+
+/**
+ * The tree id of an index listing (`git ls-files -s`), kept by the listing's hash: computing
+ * it costs more than the rest of a run's index key (head-key.ts), and the runs before a
+ * commit list the same index.
+ */
+const listingKey = (listing: Uint8Array, format: string) => createHash('sha256').update(`svclint index tree\0${format}\0`).update(listing).digest('hex');
+
+export function knownTree(env: NodeJS.ProcessEnv, listing: Uint8Array, format: string): string | undefined {
+  return open(env)?.getChecked(listingKey(listing, format), (v): v is { tree: string } => typeof v === 'object' && v !== null && typeof (v as { tree?: unknown }).tree === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test((v as { tree: string }).tree))?.tree;
+}
+
+export function keepTree(env: NodeJS.ProcessEnv, listing: Uint8Array, format: string, tree: string): void {
+  open(env)?.setJson(listingKey(listing, format), JSON.stringify({ tree }));
 }

@@ -2,7 +2,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { childProcess } from '../lazy-builtins.js';
-import { digestOf, under, yamlOf, type EntryKind, type FileView, type YamlRead } from '../load/view.js';
+import { DiskView, digestOf, under, yamlOfStored, type EntryKind, type FileView, type YamlRead } from '../load/view.js';
 
 /**
  * Raised when a load of HEAD's tree cannot be derived from the work tree's exactly (a link,
@@ -47,7 +47,7 @@ function run(top: string, args: string[], input?: string): Buffer {
 }
 
 /** run(), without waiting: several git commands at once. `ok` lists exit codes other than 0 that are answers too. */
-function start(top: string, args: string[], input?: string, ok: number[] = []): Promise<Buffer> {
+export function start(top: string, args: string[], input?: string, ok: number[] = []): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = childProcess().spawn('git', args, { cwd: top, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -64,7 +64,7 @@ function start(top: string, args: string[], input?: string, ok: number[] = []): 
   });
 }
 
-const nulList = (b: Buffer) => b.toString('utf8').split('\0').filter(Boolean);
+export const nulList = (b: Buffer) => b.toString('utf8').split('\0').filter(Boolean);
 
 /**
  * What `checkoutTree(top, commit, { untracked: true })` would write, known without writing
@@ -316,7 +316,7 @@ export class HeadView implements FileView {
     if (s === 'work') return this.base.yaml(abs);
     if (s !== 'head') return undefined;
     let y = this.yamls.get(rel);
-    if (!y) this.yamls.set(rel, (y = yamlOf(this.tree.blob(rel).toString('utf8'))));
+    if (!y) this.yamls.set(rel, (y = yamlOfStored(this.tree.blob(rel).toString('utf8'), this.base instanceof DiskView ? this.base.store : undefined)));
     return y;
   }
 

@@ -35,8 +35,9 @@ const walkable = (rel: string) => !rel.split('/').slice(0, -1).some((s) => s ===
  * - what is read: the work tree's text of each file that is the same in HEAD, git's blob of
  *   the others.
  * Anything this cannot derive exactly raises NeedCheckout, and the caller checks out.
+ * `closed`: no render ran without a cache key or was stopped, so what they read is known (head-key.ts).
  */
-export async function headInputs(top: string, commit: string, now: Loaded, opts: InputOpts, config: Config, env: NodeJS.ProcessEnv): Promise<{ files: SourceFile[]; problems: LoadProblem[] }> {
+export async function headInputs(top: string, commit: string, now: Loaded, opts: InputOpts, config: Config, env: NodeJS.ProcessEnv): Promise<{ files: SourceFile[]; problems: LoadProblem[]; closed: boolean }> {
   const trace = now.trace;
   const folder = trace && trace.others === 0 && trace.folders.length === 1 ? trace.folders[0] : undefined;
   if (!trace || !folder || folder.root !== top) throw new NeedCheckout('the inputs are not the repository folder alone');
@@ -180,7 +181,7 @@ export async function headInputs(top: string, commit: string, now: Loaded, opts:
   } catch {
     throw new NeedCheckout("HEAD's inputs are over the input cap");
   }
-  return { files, problems };
+  return { files, problems, closed: rendered.every((r) => !r.open) };
 }
 
 /** A path as discover() shows it: relative to the folder when under it. */

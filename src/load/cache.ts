@@ -33,6 +33,7 @@ export { cacheDir };
  */
 
 const HEADER = `svclint-parse-cache 1 ${VERSION}`;
+const NEWLINE = Buffer.from('\n');
 export const CACHE_FILE = 'parse-cache.v1';
 export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 /** A used entry's time is written again only when it is older than this (not on every run). */
@@ -42,13 +43,15 @@ interface Entry {
   /** Last used, in ms since the epoch. */
   t: number;
   sum: string;
-  json: string;
+  /** The JSON text: set in this run, or where it is in the bytes read (decoded only when asked for). */
+  json?: string;
+  at?: [number, number];
 }
 
-const sum = (key: string, json: string) => createHash('sha256').update(key).update('\t').update(json).digest('hex').slice(0, 32);
+const sum = (key: string, json: string | Uint8Array) => createHash('sha256').update(key).update('\t').update(json).digest('hex').slice(0, 32);
 
-/** JSON text of a result, or undefined when JSON would not give the same values back. */
-function exactJson(result: ParseResult): string | undefined {
+/** JSON text of a value, or undefined when JSON would not give the same values back. */
+export function exactJson(result: unknown): string | undefined {
   let exact = true;
   const json = JSON.stringify(result, function (this: Record<string, unknown>, k, v: unknown) {
     const raw = this[k]; // before toJSON (a Date arrives here as a string)
@@ -66,6 +69,8 @@ function exactJson(result: ParseResult): string | undefined {
 
 export class ParseCache {
   private entries = new Map<string, Entry>();
+  /** The file as read: entries point into it. */
+  private bytes: Buffer = Buffer.alloc(0);
   private changed = false;
   readonly file: string | undefined;
   hits = 0;
@@ -82,26 +87,30 @@ export class ParseCache {
   }
 
   private read(file: string): void {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch {
       return; // none yet, or unreadable: no cache
     }
-    const lines = text.split('\n');
-    if (lines[0] !== HEADER) {
+    // Lines are found in the bytes and only the entries a run asks for are decoded.
+    const first = bytes.indexOf(10);
+    if (bytes.toString('utf8', 0, first < 0 ? bytes.length : first) !== HEADER) {
       this.changed = true; // another version's or not ours: replaced on save
       return;
     }
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const a = line.indexOf('\t');
-      const b = line.indexOf('\t', a + 1);
-      const c = line.indexOf('\t', b + 1);
-      if (a < 0 || b < 0 || c < 0) continue;
-      const t = Number(line.slice(a + 1, b));
-      if (!Number.isFinite(t)) continue;
-      this.entries.set(line.slice(0, a), { t, sum: line.slice(b + 1, c), json: line.slice(c + 1) });
+    this.bytes = bytes;
+    for (let at = first + 1; at > 0 && at < bytes.length; ) {
+      let end = bytes.indexOf(10, at);
+      if (end < 0) end = bytes.length;
+      const a = bytes.indexOf(9, at);
+      const b = a < 0 || a >= end ? -1 : bytes.indexOf(9, a + 1);
+      const c = b < 0 || b >= end ? -1 : bytes.indexOf(9, b + 1);
+      if (c >= 0 && c < end) {
+        const t = Number(bytes.toString('latin1', a + 1, b));
+        if (Number.isFinite(t)) this.entries.set(bytes.toString('utf8', at, a), { t, sum: bytes.toString('latin1', b + 1, c), at: [c + 1, end] });
+      }
+      at = end + 1;
     }
   }
 
@@ -118,9 +127,10 @@ export class ParseCache {
     const e = this.entries.get(key);
     if (!e) return undefined;
     let value: T | undefined;
-    if (sum(key, e.json) === e.sum) {
+    const raw = e.json ?? this.bytes.subarray(e.at![0], e.at![1]);
+    if (sum(key, raw) === e.sum) {
       try {
-        const v: unknown = JSON.parse(e.json);
+        const v: unknown = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
         if (valid(v)) value = v;
       } catch {
         // not what we wrote: dropped below
@@ -153,18 +163,23 @@ export class ParseCache {
   save(): void {
     if (!this.file || !this.changed) return;
     const sorted = [...this.entries].sort((x, y) => y[1].t - x[1].t);
-    const lines = [HEADER];
-    let bytes = HEADER.length + 1;
+    // Entries read and not changed are written as the bytes they were.
+    const parts: Buffer[] = [Buffer.from(`${HEADER}\n`)];
+    let bytes = parts[0]!.length;
     for (const [key, e] of sorted) {
-      const line = `${key}\t${e.t}\t${e.sum}\t${e.json}`;
-      bytes += Buffer.byteLength(line) + 1;
-      if (bytes > this.maxBytes) break;
-      lines.push(line);
+      const head = Buffer.from(`${key}\t${e.t}\t${e.sum}\t${e.json ?? ''}`);
+      const json = e.json === undefined ? this.bytes.subarray(e.at![0], e.at![1]) : undefined;
+      const size = head.length + (json?.length ?? 0) + 1;
+      if (bytes + size > this.maxBytes) break;
+      bytes += size;
+      parts.push(head);
+      if (json) parts.push(json);
+      parts.push(NEWLINE);
     }
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(this.dir!, { recursive: true, mode: 0o700 });
-      writeFileSync(tmp, lines.join('\n') + '\n', { mode: 0o600 });
+      writeFileSync(tmp, Buffer.concat(parts, bytes), { mode: 0o600 });
       renameSync(tmp, this.file);
       this.changed = false;
     } catch {

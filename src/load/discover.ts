@@ -4,7 +4,7 @@ import path from 'node:path';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, type Rendered, type RenderOptions } from './render.js';
+import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, yamlStore, type Rendered, type RenderOptions } from './render.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readRegularSync, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
 import { DiskView, type FileView } from './view.js';
@@ -97,6 +97,36 @@ async function readStdin(opts: DiscoverOptions, cap: number, budget: InputBudget
   return { text };
 }
 
+/** Names MANIFEST_PATTERNS match (in a folder's listing: `*` matches a leading dot, as with `dot: true`). */
+const MANIFEST_NAME = /\.(?:ya?ml|json)$|^Kustomization$/;
+
+/** @internal An entry of a folder walk, as globby's objectMode gives it. */
+export interface WalkEntry {
+  name: string;
+  path: string;
+  dirent: { isDirectory(): boolean; isFile(): boolean };
+}
+
+/**
+ * @internal What `globbySync([...MANIFEST_PATTERNS, ...names.map((n) => `**\/${n}`)], base)`
+ * of walk() gives (dot files, folders and links that match too, node_modules and .git not
+ * entered, links to folders not followed), by listing the folders: no pattern matching, and
+ * globby is not loaded. `readdir` is walk()'s, which notes the folders it cannot list.
+ */
+export function listNamed(dir: string, names: readonly string[], readdir: typeof fs.readdirSync): WalkEntry[] {
+  const out: WalkEntry[] = [];
+  const todo = [dir];
+  while (todo.length) {
+    const d = todo.pop()!;
+    for (const e of readdir(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && e.name !== 'node_modules' && e.name !== '.git') todo.push(p);
+      if (MANIFEST_NAME.test(e.name) || names.includes(e.name)) out.push({ name: e.name, path: p, dirent: e });
+    }
+  }
+  return out;
+}
+
 type Walked = { files: string[]; unreadable: { abs: string; err: NodeJS.ErrnoException }[]; ignoredByFiles?: number; ignoreFiles?: string[]; special: string[]; ignoreFilesFound?: string[] };
 
 /**
@@ -124,7 +154,8 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
   }) as typeof fs.readdirSync };
   // The synchronous walk: globby checks every match with a stat when ignore files are
   // honoured, and thousands of those in flight cost more CPU than in turn (BENCHMARKS.md).
-  const { globbySync } = await import('globby');
+  let globbySync: typeof import('globby').globbySync | undefined;
+  const glob = async () => (globbySync ??= (await import('globby')).globbySync);
   const base: import('globby').Options & { objectMode: true } = {
     cwd: dir,
     absolute: true,
@@ -136,19 +167,19 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
     fs: { ...fs, readdirSync },
   };
   const ignoreNames = [...(opts.gitignore ? ['.gitignore'] : []), ...(opts.ignoreFiles ?? [])];
-  let found: import('globby').GlobEntry[] | undefined;
+  let found: WalkEntry[] | undefined;
   let ignoreFilesFound: string[] | undefined;
   const above = ignoreNames.length > 0 && ancestorHas(dir, ignoreNames);
   if (ignoreNames.length > 0 && (!above || opts.trace)) {
     // One walk that looks for the ignore files too: with none in the folder or above it,
     // globby's filtering would keep every file, so its own search for them is not needed.
     // (A traced load lists the ignore files under the folder this way in any case.)
-    const all = globbySync([...MANIFEST_PATTERNS, ...ignoreNames.map((n) => `**/${n}`)], base);
+    const all = listNamed(dir, ignoreNames, readdirSync);
     ignoreFilesFound = all.filter((e) => ignoreNames.includes(e.name) && !e.dirent.isDirectory()).map((e) => path.resolve(e.path)).sort();
     if (!above && ignoreFilesFound.length === 0) found = all;
     else unreadable.length = 0; // walked again below
   }
-  found ??= globbySync(MANIFEST_PATTERNS, {
+  found ??= (await glob())(MANIFEST_PATTERNS, {
     ...base,
     ...(opts.ignoreFiles?.length ? { ignoreFiles: opts.ignoreFiles.map((n) => `**/${n}`) } : {}),
     gitignore: opts.gitignore ?? false,
@@ -157,16 +188,16 @@ async function walk(dir: string, opts: Pick<DiscoverOptions, 'ignoreFiles' | 'gi
   const files = entries.map((e) => path.resolve(e.path));
   const special = entries.filter((e) => !e.dirent.isFile()).map((e) => path.resolve(e.path));
   // Nothing left: say whether ignore files hid what is there (a folder of generated manifests in .gitignore).
-  const ignoredByFiles = files.length === 0 && ignoreNames.length > 0 ? globbySync(MANIFEST_PATTERNS, { ...base, fs: quietFs }).filter((e) => !e.dirent.isDirectory()).length : 0;
+  const ignoredByFiles = files.length === 0 && ignoreNames.length > 0 ? (await glob())(MANIFEST_PATTERNS, { ...base, fs: quietFs }).filter((e) => !e.dirent.isDirectory()).length : 0;
   // With output files, the ignore files that apply are listed too (here and in every folder above).
   const ignoreFiles = opts.listReads && ignoreNames.length > 0
-    ? [...globbySync(ignoreNames.map((n) => `**/${n}`), { ...base, fs: quietFs, onlyFiles: true }).map((e) => path.resolve(e.path)), ...ancestorFiles(dir, ignoreNames)]
+    ? [...(await glob())(ignoreNames.map((n) => `**/${n}`), { ...base, fs: quietFs, onlyFiles: true }).map((e) => path.resolve(e.path)), ...ancestorFiles(dir, ignoreNames)]
     : undefined;
   return { files: files.sort(), unreadable: unreadable.sort((a, b) => (a.abs < b.abs ? -1 : 1)), ...(ignoredByFiles ? { ignoredByFiles } : {}), ...(ignoreFiles ? { ignoreFiles } : {}), special, ...(ignoreFilesFound ? { ignoreFilesFound } : {}) };
 }
 
 /** The files of these names in the folders above `dir`. */
-function ancestorFiles(dir: string, names: string[]): string[] {
+export function ancestorFiles(dir: string, names: string[]): string[] {
   const out: string[] = [];
   for (let d = path.dirname(dir); ; d = path.dirname(d)) {
     for (const n of names) if (fs.existsSync(path.join(d, n))) out.push(path.join(d, n));
@@ -218,7 +249,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
   const glob = async () => import('globby');
   const { trace } = opts;
   // One view of the files for planning and rendering: each file is probed, parsed and hashed once.
-  const render = opts.render === false ? false : { ...opts.render, view: opts.render?.view ?? new DiskView(true) };
+  const render = opts.render === false ? false : { ...opts.render, view: opts.render?.view ?? new DiskView(true, yamlStore(opts.render?.cache)) };
   if (trace && render) trace.view = render.view;
   for (const input of inputs) {
     if (input === '-') {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { cacheDir, ParseCache } from './cache.js';
+import { cacheDir, exactJson, ParseCache } from './cache.js';
 import { VERSION } from '../version.js';
 import { kustomizationFile } from './render.js';
-import { DiskView, yamlOf, yamlValue, type FileView } from './view.js';
+import { DiskView, yamlOf, yamlValue, type FileView, type YamlRead, type YamlStore } from './view.js';
 
 /**
  * A cache of renders (`--cache`, always on in the pre-commit hook): `helm template` and
@@ -34,10 +34,31 @@ export const RENDER_CACHE_MAX_BYTES = 256 * 1024 * 1024;
 const MAX_FILES = 5000;
 const MAX_BYTES = 64 * 1024 * 1024;
 
-export class RenderCache {
+/**
+ * Beside the renders, the YAML values of the files renders are planned from (kustomization
+ * files, Chart.yaml), by a hash of their text: `{"v": value}`, or `{"e": 1}` for a text
+ * that does not parse; a value JSON cannot carry exactly is not kept.
+ */
+const yamlKey = (text: string) => createHash('sha256').update(`svclint ${VERSION} yaml value\0`).update(text).digest('hex');
+const isYamlEntry = (x: unknown): x is { v: unknown } | { e: 1 } =>
+  typeof x === 'object' && x !== null && !Array.isArray(x) && (('v' in x && Object.keys(x).length === 1) || (Object.keys(x).length === 1 && (x as { e?: unknown }).e === 1));
+
+export class RenderCache implements YamlStore {
   hits = 0;
   misses = 0;
   constructor(private readonly store: ParseCache) {}
+
+  getYaml(text: string): YamlRead | undefined {
+    const v = this.store.getChecked(yamlKey(text), isYamlEntry);
+    return v === undefined ? undefined : 'e' in v ? { error: true } : { value: v.v };
+  }
+
+  setYaml(text: string, read: YamlRead): void {
+    if ('error' in read) return this.store.setJson(yamlKey(text), '{"e":1}');
+    if (read.value === undefined) return;
+    const json = exactJson({ v: read.value });
+    if (json !== undefined) this.store.setJson(yamlKey(text), json);
+  }
 
   get(key: string): string | undefined {
     const v = this.store.getChecked(key, (x): x is { stdout: string } => typeof x === 'object' && x !== null && typeof (x as { stdout?: unknown }).stdout === 'string');
@@ -117,7 +138,7 @@ class Inputs {
 }
 
 /** What identifies an executable without running it: where it is, its size and time. */
-function toolId(exe: string): string | undefined {
+export function toolId(exe: string): string | undefined {
   try {
     const st = statSync(exe);
     return `${path.resolve(exe)}:${st.size}:${st.mtimeMs}`;

@@ -5,8 +5,8 @@ import { parseAllDocuments } from 'yaml';
 import { childProcess } from '../lazy-builtins.js';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { chartInputs, kustomizationInputs, type RenderInputs } from './render-cache.js';
-import { DiskView, yamlValue, type FileView } from './view.js';
+import { chartInputs, kustomizationInputs, toolId, type RenderInputs } from './render-cache.js';
+import { DiskView, yamlValue, type FileView, type YamlStore } from './view.js';
 
 export interface RenderOptions {
   /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -30,11 +30,16 @@ export interface RenderOptions {
   runAt?: (inputs: readonly string[] | undefined) => (abs: string) => string;
 }
 
-/** Where renders are kept by key: the output of a successful render. */
-export interface RenderStore {
+/** Where renders are kept by key: the output of a successful render (and, when it can, the YAML values renders are planned from). */
+export interface RenderStore extends Partial<YamlStore> {
   get(key: string): string | undefined;
   set(key: string, stdout: string): void;
   save(): void;
+}
+
+/** The store's YAML values, when it keeps them. */
+export function yamlStore(store: RenderStore | undefined): YamlStore | undefined {
+  return store?.getYaml && store.setYaml ? (store as YamlStore) : undefined;
 }
 
 /**
@@ -42,15 +47,15 @@ export interface RenderStore {
  * succeeds). `args` are given the function that says where a file of the repository is on
  * disk (opts.runAt; itself when the view is the file system). Returns the key too.
  */
-async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | undefined, cmd: string, args: (at: (abs: string) => string) => string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; key?: string; hit?: boolean }> {
+async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | undefined, cmd: string, args: (at: (abs: string) => string) => string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; key?: string; inputs?: string[]; hit?: boolean; open?: true }> {
   const { cache } = opts;
   const k = cache || opts.runAt ? inputs() : undefined;
   const hit = k && cache ? cache.get(k.key) : undefined;
-  if (hit !== undefined) return { code: 0, stdout: hit, stderr: '', key: k!.key, hit: true };
+  if (hit !== undefined) return { code: 0, stdout: hit, stderr: '', key: k!.key, inputs: k!.files, hit: true };
   const at = opts.runAt ? opts.runAt(k?.files) : (abs: string) => abs;
-  const r = await exec(cmd, args(at), at(cwd), opts.timeoutMs ?? 120_000);
+  const { killed, ...r } = await exec(cmd, args(at), at(cwd), opts.timeoutMs ?? 120_000);
   if (k && cache && r.code === 0) cache.set(k.key, r.stdout);
-  return { ...r, ...(k ? { key: k.key } : {}) };
+  return { ...r, ...(k ? { key: k.key, inputs: k.files } : {}), ...(!k || killed ? { open: true as const } : {}) };
 }
 
 export interface Rendered {
@@ -58,6 +63,10 @@ export interface Rendered {
   problems: LoadProblem[];
   /** The render's cache key, when one was computed (with a cache): the same key, the same result. */
   key?: string;
+  /** The renderer ran without a key (what it read is not known) or was stopped (a timeout, a signal): the same inputs may give another result. */
+  open?: true;
+  /** With a key: the files it covers (absolute paths), all the render read besides its arguments. */
+  inputs?: string[];
 }
 
 /**
@@ -68,7 +77,7 @@ export interface Rendered {
  */
 export async function renderAll(charts: string[], kustomizations: string[], shown: (dir: string) => string, opts: RenderOptions, cwd: string, limit = Math.max(2, Math.min(availableParallelism(), 8))): Promise<Rendered[]> {
   const sources = newSourceMemo();
-  if (!opts.view) opts = { ...opts, view: new DiskView(true) };
+  if (!opts.view) opts = { ...opts, view: new DiskView(true, yamlStore(opts.cache)) };
   const jobs = [...charts.map((dir) => () => renderChart(dir, shown(dir), opts, cwd)), ...kustomizations.map((dir) => () => renderKustomization(dir, shown(dir), opts, cwd, sources))];
   const results: Rendered[] = new Array(jobs.length);
   let next = 0;
@@ -119,11 +128,24 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function exec(cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Where a renderer is, looked up once per load (its view): a load asks for every folder it renders. */
+const found = new WeakMap<FileView, Map<string, string | undefined>>();
+function toolOnPath(name: string, opts: RenderOptions): string | undefined {
+  if (!opts.view) return findOnPath(name);
+  let m = found.get(opts.view);
+  if (!m) found.set(opts.view, (m = new Map()));
+  const key = `${process.env.PATH ?? ''}\0${name}`;
+  if (!m.has(key)) m.set(key, findOnPath(name));
+  return m.get(key);
+}
+
+function exec(cmd: string, args: string[], cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string; killed: boolean }> {
   return new Promise((resolve) => {
     childProcess().execFile(cmd, args, { cwd, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? ((err as unknown) as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr: stderr || (err ? err.message : '') });
+      // Stopped (a timeout, a signal, output over maxBuffer) or not started: nothing says the same inputs fail alike.
+      const killed = err !== null && (typeof (err as NodeJS.ErrnoException).code !== 'number' || Boolean((err as { killed?: boolean; signal?: unknown }).killed || (err as { signal?: unknown }).signal));
+      resolve({ code, stdout, stderr: stderr || (err ? err.message : ''), killed });
     });
   });
 }
@@ -144,7 +166,7 @@ export function stderrText(stderr: string): string {
 
 /** The `helm template` command for a chart folder, with its arguments given where files are (undefined: no helm). */
 function helmCommand(dir: string, opts: RenderOptions, cwd: string): { helm: string; values: string[]; argsAt: (at: (abs: string) => string) => string[] } | undefined {
-  const helm = opts.helm ?? process.env.SVCLINT_HELM ?? findOnPath('helm');
+  const helm = opts.helm ?? process.env.SVCLINT_HELM ?? toolOnPath('helm', opts);
   if (!helm) return undefined;
   const values = (opts.helmValues ?? []).map((v) => path.resolve(cwd, v));
   const argsAt = (at: (abs: string) => string) => {
@@ -159,10 +181,17 @@ function helmCommand(dir: string, opts: RenderOptions, cwd: string): { helm: str
 
 /** `kustomize build`, else `kubectl kustomize` (undefined: neither is there). */
 function kustomizeCommand(opts: RenderOptions): { cmd: string; verb: string; tool: string } | undefined {
-  const kustomize = findOnPath('kustomize');
+  const kustomize = toolOnPath('kustomize', opts);
   if (kustomize) return { cmd: kustomize, verb: 'build', tool: 'kustomize build' };
-  const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? findOnPath('kubectl');
+  const kubectl = opts.kubectl ?? process.env.SVCLINT_KUBECTL ?? toolOnPath('kubectl', opts);
   return kubectl ? { cmd: kubectl, verb: 'kustomize', tool: 'kubectl kustomize' } : undefined;
+}
+
+/** @internal The renderers a load with these options would run, by what identifies them (path, size and time): helm, then kustomize or kubectl. */
+export function rendererIds(opts: RenderOptions): string[] {
+  const helm = opts.helm ?? process.env.SVCLINT_HELM ?? findOnPath('helm');
+  const k = kustomizeCommand(opts);
+  return [helm ? `helm ${toolId(helm) ?? helm}` : '-', k ? `${k.tool} ${toolId(k.cmd) ?? k.cmd}` : '-'];
 }
 
 /**
@@ -194,7 +223,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   }
   const view = opts.view ?? DISK;
   const r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, c.argsAt, cwd);
-  const key = r.key !== undefined ? { key: r.key } : {};
+  const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
     return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })], ...key };
@@ -362,7 +391,7 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
   const c = kustomizeCommand(opts);
   if (!c) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
   const r = await cachedExec(opts, () => kustomizationInputs(dir, file, c.cmd, [c.verb, dir], view), c.cmd, (at) => [c.verb, at(dir)], cwd);
-  const key = r.key !== undefined ? { key: r.key } : {};
+  const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     return { files: [], problems: [problem(shownFile, 'failed', { tool: c.tool, command: `\`${c.tool} ${shown}\``, reason: stderrText(r.stderr) })], ...key };
   }

@@ -34,10 +34,31 @@ export interface FileView {
 }
 
 /**
+ * Where YAML values read through a view are kept between runs, by text (the render cache,
+ * render-cache.ts): kustomization files are read on every run to plan the renders, and
+ * parsing them costs more than reading them.
+ */
+export interface YamlStore {
+  /** The value kept for this text, or undefined when none is (or it is not sound). */
+  getYaml(text: string): YamlRead | undefined;
+  setYaml(text: string, read: YamlRead): void;
+}
+
+/** yamlOf(), through a store when there is one. */
+export function yamlOfStored(text: string, store: YamlStore | undefined): YamlRead {
+  const kept = store?.getYaml(text);
+  if (kept) return kept;
+  const read = yamlOf(text);
+  store?.setYaml(text, read);
+  return read;
+}
+
+/**
  * The file system. With `keep` (one load's view), the answers are kept for the rest of the
  * run: a base that several overlays build on is probed, parsed and hashed once, and a
  * second view (HEAD's, in the pre-commit hook) asks this one about every file the change
- * did not touch. Without it, every question reads the disk again.
+ * did not touch. Without it, every question reads the disk again. With a `store`, YAML
+ * values parsed in an earlier run from the same text are taken from it.
  */
 export class DiskView implements FileView {
   private readonly existing = new Map<string, boolean>();
@@ -45,7 +66,15 @@ export class DiskView implements FileView {
   private readonly digests = new Map<string, { sum: string; size: number } | undefined>();
   private readonly yamls = new Map<string, YamlRead | undefined>();
 
-  constructor(private readonly keep = false) {}
+  constructor(private readonly keep = false, readonly store?: YamlStore) {}
+
+  /** With `keep`: the paths it found something at (a file or folder that exists, was hashed or parsed). */
+  *found(): Iterable<string> {
+    for (const [p, v] of this.existing) if (v) yield p;
+    for (const [p, v] of this.kinds) if (v !== undefined) yield p;
+    for (const [p, v] of this.digests) if (v !== undefined) yield p;
+    for (const [p, v] of this.yamls) if (v !== undefined) yield p;
+  }
 
   exists(abs: string): boolean {
     if (!this.keep) return existsSync(abs);
@@ -102,7 +131,7 @@ export class DiskView implements FileView {
   yaml(abs: string): YamlRead | undefined {
     if (this.keep && this.yamls.has(abs)) return this.yamls.get(abs);
     const t = this.text(abs);
-    const v = t === undefined ? undefined : yamlOf(t);
+    const v = t === undefined ? undefined : yamlOfStored(t, this.store);
     if (this.keep) this.yamls.set(abs, v);
     return v;
   }

@@ -4,11 +4,15 @@ import { cacheDir } from './cache-dir.js';
 export { cacheDir };
 export declare const CACHE_FILE = "parse-cache.v1";
 export declare const DEFAULT_CACHE_MAX_BYTES: number;
+/** JSON text of a value, or undefined when JSON would not give the same values back. */
+export declare function exactJson(result: unknown): string | undefined;
 export declare class ParseCache {
     readonly dir: string | undefined;
     readonly maxBytes: number;
     private readonly now;
     private entries;
+    /** The file as read: entries point into it. */
+    private bytes;
     private changed;
     readonly file: string | undefined;
     hits: number;

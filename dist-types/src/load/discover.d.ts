@@ -45,6 +45,8 @@ export interface Discovered {
     /** Ignore files read (with listReads), and folders rendered whole (charts, kustomizations). */
     read?: OtherRead[];
 }
+/** The files of these names in the folders above `dir`. */
+export declare function ancestorFiles(dir: string, names: string[]): string[];
 /**
  * Turns command-line inputs (files, folders, globs, `-`) into source files, in input order.
  * A path that does not exist is a usage error; a file that cannot be read (or is over the

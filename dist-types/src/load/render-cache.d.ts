@@ -1,5 +1,5 @@
 import { ParseCache } from './cache.js';
-import { type FileView } from './view.js';
+import { type FileView, type YamlRead, type YamlStore } from './view.js';
 /**
  * A cache of renders (`--cache`, always on in the pre-commit hook): `helm template` and
  * `kustomize build` output, keyed by everything the renderer reads, so that a folder whose
@@ -25,11 +25,13 @@ import { type FileView } from './view.js';
  */
 export declare const RENDER_CACHE_FILE = "render-cache.v1";
 export declare const RENDER_CACHE_MAX_BYTES: number;
-export declare class RenderCache {
+export declare class RenderCache implements YamlStore {
     private readonly store;
     hits: number;
     misses: number;
     constructor(store: ParseCache);
+    getYaml(text: string): YamlRead | undefined;
+    setYaml(text: string, read: YamlRead): void;
     get(key: string): string | undefined;
     set(key: string, stdout: string): void;
     save(): void;
@@ -41,6 +43,8 @@ export interface RenderInputs {
     key: string;
     files: string[];
 }
+/** What identifies an executable without running it: where it is, its size and time. */
+export declare function toolId(exe: string): string | undefined;
 /** The cache key of `kustomize build DIR` and the files it reads (undefined: do not cache). */
 export declare function kustomizationInputs(dir: string, file: string, tool: string, args: string[], view?: FileView): RenderInputs | undefined;
 /** The cache key of `kustomize build DIR` (undefined: do not cache). */

@@ -1,6 +1,6 @@
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { type FileView } from './view.js';
+import { type FileView, type YamlStore } from './view.js';
 export interface RenderOptions {
     /** Values files and --set pairs for every chart (paths relative to the working directory). */
     helmValues?: string[];
@@ -14,17 +14,23 @@ export interface RenderOptions {
     /** Renders kept between runs (--cache, the hook): a RenderCache of src/load/render-cache.ts. */
     cache?: RenderStore;
 }
-/** Where renders are kept by key: the output of a successful render. */
-export interface RenderStore {
+/** Where renders are kept by key: the output of a successful render (and, when it can, the YAML values renders are planned from). */
+export interface RenderStore extends Partial<YamlStore> {
     get(key: string): string | undefined;
     set(key: string, stdout: string): void;
     save(): void;
 }
+/** The store's YAML values, when it keeps them. */
+export declare function yamlStore(store: RenderStore | undefined): YamlStore | undefined;
 export interface Rendered {
     files: SourceFile[];
     problems: LoadProblem[];
     /** The render's cache key, when one was computed (with a cache): the same key, the same result. */
     key?: string;
+    /** The renderer ran without a key (what it read is not known) or was stopped (a timeout, a signal): the same inputs may give another result. */
+    open?: true;
+    /** With a key: the files it covers (absolute paths), all the render read besides its arguments. */
+    inputs?: string[];
 }
 /**
  * Renders the charts and kustomizations of a folder, a few at a time (each render is a

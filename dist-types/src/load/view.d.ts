@@ -36,18 +36,34 @@ export interface FileView {
     yaml(abs: string): YamlRead | undefined;
 }
 /**
+ * Where YAML values read through a view are kept between runs, by text (the render cache,
+ * render-cache.ts): kustomization files are read on every run to plan the renders, and
+ * parsing them costs more than reading them.
+ */
+export interface YamlStore {
+    /** The value kept for this text, or undefined when none is (or it is not sound). */
+    getYaml(text: string): YamlRead | undefined;
+    setYaml(text: string, read: YamlRead): void;
+}
+/** yamlOf(), through a store when there is one. */
+export declare function yamlOfStored(text: string, store: YamlStore | undefined): YamlRead;
+/**
  * The file system. With `keep` (one load's view), the answers are kept for the rest of the
  * run: a base that several overlays build on is probed, parsed and hashed once, and a
  * second view (HEAD's, in the pre-commit hook) asks this one about every file the change
- * did not touch. Without it, every question reads the disk again.
+ * did not touch. Without it, every question reads the disk again. With a `store`, YAML
+ * values parsed in an earlier run from the same text are taken from it.
  */
 export declare class DiskView implements FileView {
     private readonly keep;
+    readonly store?: YamlStore | undefined;
     private readonly existing;
     private readonly kinds;
     private readonly digests;
     private readonly yamls;
-    constructor(keep?: boolean);
+    constructor(keep?: boolean, store?: YamlStore | undefined);
+    /** With `keep`: the paths it found something at (a file or folder that exists, was hashed or parsed). */
+    found(): Iterable<string>;
     exists(abs: string): boolean;
     kind(abs: string): EntryKind | undefined;
     list(abs: string): {
