@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-TRN4HRWK.js";import"./chunk-6LBEUTF7.js";import"./chunk-OLPOTZQP.js";import"./chunk-HQG4UHV5.js";import"./chunk-5RZXXD2H.js";import"./chunk-J75Q7B3M.js";import"./chunk-4SN5IL7T.js";import"./chunk-STTZ45ZO.js";import"./chunk-Q5L7KOZQ.js";import"./chunk-7MF2UY4L.js";import"./chunk-FGB7TO2E.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
