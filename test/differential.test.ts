@@ -98,7 +98,7 @@ describe('the value parser reads what the yaml package reads', () => {
   });
 
   it('over flow collections followed by # and collections as flow-mapping keys (cases fast-check found)', () => {
-    for (const text of ['metadata: {name: a}#\nspec: 1\n', 'a: [b]#c\n', 'c: {name: api, ports:, [{p: 1}]}\n', 'c: {[a]: 1}\n', 'c: {{a: 1}: 2}\n', 'ports: [{name: http, port: 80}:]\n', 'a: [[b]:, c]\n', 'a: {x: [{b: 1}:}}\n']) {
+    for (const text of ['metadata: {name: a}#\nspec: 1\n', 'a: [b]#c\n', 'c: {name: api, ports:, [{p: 1}]}\n', 'c: {[a]: 1}\n', 'c: {{a: 1}: 2}\n', 'ports: [{name: http, port: 80}:]\n', 'a: [[b]:, c]\n', 'a: {x: [{b: 1}:}}\n', 'm: {labels:, {app: w}}\n', 'm: {a: 1, {b: 2}: 3}\n', 'm: {a: 1, # c\n  {b: 2}}\n']) {
       expect(parseValues(text), text).toBeUndefined(); // left to the yaml package, which reports or reads them
       agree(text);
     }

@@ -125,15 +125,35 @@ function readDocument(text: string): unknown {
   const read = jsYaml();
   try {
     if (readDifferently(text)) return LEAVE;
-    if (!LEAVE_TO_YAML.test(text)) return read(text);
+    if (!LEAVE_TO_YAML.test(text)) return mappingKeyed(text, read(text));
     const events = new NodeEvents(text);
     const value = read(text, events.listener);
     if (events.leave) return LEAVE;
     const structure = structureOf(text, events.scalars);
-    return structure === undefined || LEAVE_TO_YAML.test(structure) ? LEAVE : value;
+    return structure === undefined || LEAVE_TO_YAML.test(structure) ? LEAVE : mappingKeyed(text, value);
   } catch (err) {
     return err === LEAVE ? LEAVE : REJECT;
   }
+}
+
+/**
+ * A flow mapping can be a key (`{a:, {b: 1}}`, `{x: 1, {b: 1}: 2}`): js-yaml turns it into the
+ * key `[object Object]`, the `yaml` package into `{ b: 1 }`. Text cannot tell such a key from
+ * a mapping in a flow sequence (`[{a: 1}, {b: 2}]`); the value can. A document with that key
+ * is the `yaml` package's.
+ */
+const OBJECT_KEY = '[object Object]';
+
+function mappingKeyed(text: string, value: unknown): unknown {
+  return text.includes('{') && hasObjectKey(value) ? LEAVE : value;
+}
+
+function hasObjectKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(hasObjectKey);
+  if (Object.prototype.hasOwnProperty.call(value, OBJECT_KEY)) return true;
+  for (const k in value) if (hasObjectKey((value as Record<string, unknown>)[k])) return true;
+  return false;
 }
 
 /**
