@@ -98,10 +98,15 @@ describe('the value parser reads what the yaml package reads', () => {
   });
 
   it('over flow collections followed by # and collections as flow-mapping keys (cases fast-check found)', () => {
-    for (const text of ['metadata: {name: a}#\nspec: 1\n', 'a: [b]#c\n', 'c: {name: api, ports:, [{p: 1}]}\n', 'c: {[a]: 1}\n', 'c: {{a: 1}: 2}\n', 'ports: [{name: http, port: 80}:]\n', 'a: [[b]:, c]\n', 'a: {x: [{b: 1}:}}\n', 'm: {labels:, {app: w}}\n', 'm: {a: 1, {b: 2}: 3}\n', 'm: {a: 1, # c\n  {b: 2}}\n']) {
+    for (const text of ['metadata: {name: a}#\nspec: 1\n', 'a: [b]#c\n', 'c: {name: api, ports:, [{p: 1}]}\n', 'c: {[a]: 1}\n', 'c: {{a: 1}: 2}\n', 'ports: [{name: http, port: 80}:]\n', 'a: [[b]:, c]\n', 'a: {x: [{b: 1}:}}\n', 'm: {labels:, {app: w}}\n', 'm: {a: 1, {b: 2}: 3}\n', 'm: {a: 1, # c\n  {b: 2}}\n', 'm: { # c\n  {b: 2}: 1}\n', 'm: {\n  {b: 2}: 1, c: 3}\n']) {
       expect(parseValues(text), text).toBeUndefined(); // left to the yaml package, which reports or reads them
       agree(text);
     }
+  });
+
+  it('reads runs of # after a comma or a brace in one pass (hostile input for a backtracking pattern)', () => {
+    // With a pattern that backtracks on `#` these never end; read once, they take milliseconds.
+    for (const text of [`a: [1, ${'#'.repeat(5000)}\n`, `a: {b: 1,${' #'.repeat(5000)}\n`, `a: { ${'#x'.repeat(5000)}\n  {b: 2}: 1}\n`]) agree(text);
   });
 
   it('over a block scalar whose first line starts with #, an empty nested sequence entry, a null key and a flow key on the next line (cases fast-check found)', () => {

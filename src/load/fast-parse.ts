@@ -140,12 +140,18 @@ function readDocument(text: string): unknown {
  * A flow mapping can be a key (`{a:, {b: 1}}`, `{x: 1, {b: 1}: 2}`): js-yaml turns it into the
  * key `[object Object]`, the `yaml` package into `{ b: 1 }`. Text cannot tell such a key from
  * a mapping in a flow sequence (`[{a: 1}, {b: 2}]`); the value can. A document with that key
- * is the `yaml` package's.
+ * is the `yaml` package's. Other object keys (`{a: 1}: 2`, `? {a: 1}`) leave by LEAVE_TO_YAML.
  */
 const OBJECT_KEY = '[object Object]';
+/**
+ * Where a flow mapping can start as a key: after `{` or `,`, past spaces and comments (a
+ * superset). A comment ends at its newline, so the pattern has one way to match a run of
+ * `#` and stays linear (`#[^\n]*` repeated would backtrack exponentially on `, ####…`).
+ */
+const MAPPING_KEY_AT = /[{,](?:[ \t\r\n]|#[^\n]*\n)*\{/;
 
 function mappingKeyed(text: string, value: unknown): unknown {
-  return text.includes('{') && hasObjectKey(value) ? LEAVE : value;
+  return MAPPING_KEY_AT.test(text) && hasObjectKey(value) ? LEAVE : value;
 }
 
 function hasObjectKey(value: unknown): boolean {

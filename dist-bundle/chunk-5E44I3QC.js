@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-YWUHP4WM.js";import"./chunk-XN6PBCE5.js";import"./chunk-KECRSBQE.js";import"./chunk-VPCVQBNN.js";import"./chunk-QOTRH5VE.js";import"./chunk-XWKRA7QQ.js";import"./chunk-4SN5IL7T.js";import"./chunk-5TVIZ6LJ.js";import"./chunk-VC2LMPCQ.js";import"./chunk-V6NI6HUN.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
