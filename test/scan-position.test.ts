@@ -116,6 +116,9 @@ describe('the position scanner finds what the yaml package finds', () => {
       'url: http://a:80/x\ntime: 12:30\n',
       '# only a comment\n',
       '%YAML 1.1\n---\nk: v\n',
+      // An empty key on a deeper line is the outer map's (a case fast-check found).
+      'kind: Job\nmetadata:\n  name|\n  : trainer\nspec:\n  a: 1\n',
+      'a:\n  b\n  ? c\nd: 1\n',
     ];
     for (const t of texts) agree(t, JSON.stringify(t));
   });

@@ -101,8 +101,11 @@ class Scanner {
   private nextContent(from: number, upTo = Infinity): Line | null | undefined {
     for (let l = this.line(from); l; l = this.line(l.end + 1)) {
       if (l.at < l.end && this.opensLines(l)) return undefined;
-      if (l.indent > upTo) continue;
       const c = this.text.charCodeAt(l.at);
+      // An entry with an empty or explicit key (`: v`, `? k`), however deep, may belong to an
+      // outer map (the `yaml` package reads `  : v` under `k:\n  x` as the outer map's null key).
+      if ((c === 58 || c === 63) && this.endsIndicator(l.at + 1, l.end)) return undefined;
+      if (l.indent > upTo) continue;
       if (c === 9 || c === 13) return undefined; // leave it to `yaml`
       if (!this.blank(l)) return l;
     }
