@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,6 +94,36 @@ describe('the parse cache (--cache)', () => {
     expect(readFileSync(file, 'utf8').startsWith('svclint-parse-cache 1 ')).toBe(true);
   });
 
+  it('is read only by the build that wrote it: another build of the same version (a later commit) ignores and replaces it', () => {
+    const home = xdg();
+    const args = ['fixtures/demo'];
+    const plain = lintJson(args, { XDG_CACHE_HOME: home });
+    lintJson([...args, '--cache'], { XDG_CACHE_HOME: home });
+    const file = cacheFile(home);
+    const [header, ...lines] = readFileSync(file, 'utf8').split('\n');
+    expect(header).toMatch(/^svclint-parse-cache 1 \S+ [0-9a-f]{32}$/);
+    // Entries whose values differ from what parsing gives, each with a valid checksum: what a
+    // build that parsed differently would have left.
+    const poisoned = lines.map((line) => {
+      const [key, t, , json] = line.split('\t');
+      if (json === undefined) return line;
+      const changed = json.replace(/"name":"web"/g, '"name":"tampered"');
+      const sum = createHash('sha256').update(key!).update('\t').update(changed).digest('hex').slice(0, 32);
+      return `${key}\t${t}\t${sum}\t${changed}`;
+    });
+    expect(poisoned.join('\n')).toContain('tampered');
+    // Under this build's header the entries are trusted (so the check below can fail)...
+    writeFileSync(file, [header, ...poisoned].join('\n'));
+    expect(lintJson([...args, '--cache'], { XDG_CACHE_HOME: home }).out).toContain('tampered');
+    // ...under another build's, of the same version, they are not: parsed again, and the file replaced.
+    const other = header!.replace(/[0-9a-f]{32}$/, (h) => h.replace(/^./, (c) => (c === '0' ? '1' : '0')));
+    writeFileSync(file, [other, ...poisoned].join('\n'));
+    expect(lintJson([...args, '--cache'], { XDG_CACHE_HOME: home })).toEqual(plain);
+    const after = readFileSync(file, 'utf8');
+    expect(after.split('\n')[0]).toBe(header);
+    expect(after).not.toContain('tampered');
+  });
+
   it('is never written to the working folder, and not at all with an empty HOME and no XDG_CACHE_HOME', () => {
     const dir = tempTree({ 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n' });
     const r = cli(['.', '--cache', '-f', 'json'], { cwd: dir, env: { HOME: '', XDG_CACHE_HOME: undefined } });
@@ -127,8 +158,17 @@ describe('the parse cache (--cache)', () => {
     const outs = await Promise.all([run(), run(), run(), run()]);
     for (const o of outs) expect(o).toBe(plain.out);
     expect(readdirSync(path.join(home, 'svclint')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    const c = new ParseCache(path.join(home, 'svclint'));
-    expect(c.size).toBeGreaterThan(10);
+    // Whole: a header, then entries whose checksums hold and whose values read back (the
+    // command's build wrote it, so it is checked here line by line, not through ParseCache).
+    const [header, ...lines] = readFileSync(cacheFile(home), 'utf8').split('\n');
+    expect(header).toMatch(/^svclint-parse-cache 1 \S+ [0-9a-f]{32}$/);
+    const entries = lines.filter(Boolean);
+    expect(entries.length).toBeGreaterThan(10);
+    for (const line of entries) {
+      const [key, , sum, json] = line.split('\t');
+      expect(createHash('sha256').update(key!).update('\t').update(json!).digest('hex').slice(0, 32)).toBe(sum);
+      expect(() => JSON.parse(json!)).not.toThrow();
+    }
     expect(lintJson(['fixtures/demo', 'rules', '--no-error-on-unmatched-pattern', '--cache'], { XDG_CACHE_HOME: home })).toEqual(plain);
   });
 });

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { matchKeys, type MatchKeys } from '../engine/baseline.js';
 import type { Config } from '../engine/config.js';
 import { stableMessage } from '../engine/fingerprint.js';
 import { cacheDir, ParseCache } from '../load/cache.js';
+import { codeIdentity } from '../load/code-identity.js';
 import type { Finding } from '../types/finding.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
-import { VERSION } from '../version.js';
 
 /**
  * What the pre-commit hook compares with: the findings of HEAD's tree, kept between runs by
@@ -41,33 +38,6 @@ export type Kept = MatchKeys & { ruleId: string };
 
 export function kept(f: Finding): Kept {
   return { ruleId: f.ruleId, ...matchKeys(f) };
-}
-
-let codeId: string | undefined;
-
-/** The built code that runs, by the name, size and time of each of its files (the bundle's folder, or tsc's dist/). */
-function codeIdentity(): string {
-  if (codeId !== undefined) return codeId;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let d = dir; path.dirname(d) !== d; d = path.dirname(d)) {
-    if (path.basename(d) === 'dist' || path.basename(d) === 'dist-bundle') {
-      dir = d;
-      break;
-    }
-  }
-  const h = createHash('sha256').update(`${VERSION}\0${dir}\0`);
-  const visit = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.isFile()) {
-        const st = statSync(p);
-        h.update(`${path.relative(dir, p)}\0${st.size}\0${st.mtimeMs}\0`);
-      }
-    }
-  };
-  visit(dir);
-  return (codeId = h.digest('hex'));
 }
 
 const texts = new WeakMap<SourceFile, string>();

@@ -5,15 +5,18 @@ import type { SourceFile } from '../types/source.js';
 import { VERSION } from '../version.js';
 import { parseAll, type ParseResult } from './parse-pool.js';
 import { cacheDir } from './cache-dir.js';
+import { codeIdentity } from './code-identity.js';
 
 export { cacheDir };
 
 /**
  * A cache of parse results for repeated runs (`--cache`, and always in the pre-commit hook):
- * a file whose text was parsed before by the same svclint version is not parsed again.
+ * a file whose text was parsed before by the same build of svclint is not parsed again.
  *
  * - Key: a SHA-256 of the svclint version, whether the file is held to JSON (a `.json`
- *   name: parse.ts) and the text. Nothing else changes what parsing gives: the config and
+ *   name: parse.ts) and the text; the file's first line names the build that wrote it
+ *   (code-identity.ts), and another build (an install from a later commit of the same
+ *   version) ignores and replaces the whole file. Nothing else changes what parsing gives: the config and
  *   the command line act on the parsed values later, so a change of config misses nothing.
  * - Where: `$XDG_CACHE_HOME/svclint` (only an absolute XDG_CACHE_HOME counts, as the XDG
  *   spec says), else `$HOME/.cache/svclint`; with neither there is no cache. Never the
@@ -32,7 +35,8 @@ export { cacheDir };
  * - Values JSON cannot carry exactly (a negative zero, a non-finite number) are not cached.
  */
 
-const HEADER = `svclint-parse-cache 1 ${VERSION}`;
+/** The first line: the format, the version and the build (code-identity.ts) that wrote the file; any other build replaces it. */
+export const cacheHeader = (): string => `svclint-parse-cache 1 ${VERSION} ${codeIdentity().slice(0, 32)}`;
 const NEWLINE = Buffer.from('\n');
 export const CACHE_FILE = 'parse-cache.v1';
 export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
@@ -95,7 +99,7 @@ export class ParseCache {
     }
     // Lines are found in the bytes and only the entries a run asks for are decoded.
     const first = bytes.indexOf(10);
-    if (bytes.toString('utf8', 0, first < 0 ? bytes.length : first) !== HEADER) {
+    if (bytes.toString('utf8', 0, first < 0 ? bytes.length : first) !== cacheHeader()) {
       this.changed = true; // another version's or not ours: replaced on save
       return;
     }
@@ -164,7 +168,7 @@ export class ParseCache {
     if (!this.file || !this.changed) return;
     const sorted = [...this.entries].sort((x, y) => y[1].t - x[1].t);
     // Entries read and not changed are written as the bytes they were.
-    const parts: Buffer[] = [Buffer.from(`${HEADER}\n`)];
+    const parts: Buffer[] = [Buffer.from(`${cacheHeader()}\n`)];
     let bytes = parts[0]!.length;
     for (const [key, e] of sorted) {
       const head = Buffer.from(`${key}\t${e.t}\t${e.sum}\t${e.json ?? ''}`);

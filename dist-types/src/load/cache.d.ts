@@ -2,6 +2,33 @@ import type { SourceFile } from '../types/source.js';
 import { type ParseResult } from './parse-pool.js';
 import { cacheDir } from './cache-dir.js';
 export { cacheDir };
+/**
+ * A cache of parse results for repeated runs (`--cache`, and always in the pre-commit hook):
+ * a file whose text was parsed before by the same build of svclint is not parsed again.
+ *
+ * - Key: a SHA-256 of the svclint version, whether the file is held to JSON (a `.json`
+ *   name: parse.ts) and the text; the file's first line names the build that wrote it
+ *   (code-identity.ts), and another build (an install from a later commit of the same
+ *   version) ignores and replaces the whole file. Nothing else changes what parsing gives: the config and
+ *   the command line act on the parsed values later, so a change of config misses nothing.
+ * - Where: `$XDG_CACHE_HOME/svclint` (only an absolute XDG_CACHE_HOME counts, as the XDG
+ *   spec says), else `$HOME/.cache/svclint`; with neither there is no cache. Never the
+ *   working folder.
+ * - One file of lines `key \t last-used \t checksum \t JSON`; a line is checked (its
+ *   SHA-256) and read only when a run needs it, so a run pays for the files it has, not
+ *   for the whole cache. A line that fails its checksum or does not read back is dropped
+ *   and the file is parsed; a file that is not ours (another header) is ignored and
+ *   replaced. The cache is only ever trusted for speed: what it holds is what parsing the
+ *   same text gives (test/cache.test.ts lints with and without it and compares).
+ * - Size: at most `maxBytes` (64 MiB by default, SVCLINT_CACHE_MAX_BYTES); the entries
+ *   used longest ago go first.
+ * - Concurrent runs: written to a temporary file and renamed over the cache, so a reader
+ *   sees the old file or the new one, never half of one; the last writer wins, and a run
+ *   that loses only misses entries next time.
+ * - Values JSON cannot carry exactly (a negative zero, a non-finite number) are not cached.
+ */
+/** The first line: the format, the version and the build (code-identity.ts) that wrote the file; any other build replaces it. */
+export declare const cacheHeader: () => string;
 export declare const CACHE_FILE = "parse-cache.v1";
 export declare const DEFAULT_CACHE_MAX_BYTES: number;
 /** JSON text of a value, or undefined when JSON would not give the same values back. */
