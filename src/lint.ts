@@ -3,6 +3,7 @@ import type { ServiceGraph } from './types/graph.js';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
 import type { Rule } from './types/rule.js';
+import type { TextMemo } from './types/memo.js';
 import { parseSource, toLoadProblems, type ParsedFile } from './load/parse.js';
 import type { ParseResult } from './load/parse-pool.js';
 import { toObjects } from './load/objects.js';
@@ -26,6 +27,8 @@ export interface LintInput {
   /** The input is a cluster's live state (svclint doctor --from). */
   live?: boolean;
   rules?: readonly Rule[];
+  /** Where pure functions of a text keep their results across runs (the parse cache): it changes no finding. */
+  memo?: TextMemo;
 }
 
 export interface LintResult {
@@ -48,7 +51,9 @@ export function buildFromFiles(input: LintInput): ServiceGraph {
   const objects = toObjects(patches.size ? parsed.filter((p) => !patches.has(p.file.path)) : parsed, { defaultNamespace });
   // A Flux Kustomization's targetNamespace or an Argo CD Application's destination decides where a folder lands.
   if (!input.live) placeByGitOps(objects);
-  return buildGraph(objects, { clusterDomain: config.clusterDomain, ...(config.clusterDomainGiven ? { clusterDomainGiven: true } : {}), defaultNamespace, kubernetesVersion: config.kubernetesVersion, live: input.live, ...(config.networkPolicy ? { networkPolicy: config.networkPolicy } : {}) }, problems, input.files);
+  const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, ...(config.clusterDomainGiven ? { clusterDomainGiven: true } : {}), defaultNamespace, kubernetesVersion: config.kubernetesVersion, live: input.live, ...(config.networkPolicy ? { networkPolicy: config.networkPolicy } : {}) }, problems, input.files);
+  if (input.memo) graph.memo = input.memo;
+  return graph;
 }
 
 export function lint(input: LintInput): LintResult {

@@ -124,6 +124,43 @@ describe('the parse cache (--cache)', () => {
     expect(after).not.toContain('tampered');
   });
 
+  it('keeps what the rules read from a text (a duplicate-key file read leniently, hosts in a long mounted file) for the next run: the same findings, and the kept values are the ones used', () => {
+    const zoo = ['tickTime=2000', ...Array.from({ length: 40 }, (_, i) => `# padding line ${i} of a long zoo.cfg`), 'server.1=zk-0.zk-hs:2888:3888', 'server.2=zk-1.zk-hs:2888:3888', 'server.3=zk-3.zk-hs:2888:3888'];
+    const dir = tempTree({
+      'cart.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart, namespace: shop}\nspec:\n  replicas: 2\n  replicas: 3\n  selector: {matchLabels: {app: cart}}\n  template:\n    metadata: {labels: {app: cart}}\n    spec: {containers: [{name: c, image: cart:1}]}\n',
+      'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: cart, namespace: shop}\nspec: {selector: {app: cart}, ports: [{port: 80}]}\n',
+      'zk.yaml': [
+        'apiVersion: v1\nkind: Service\nmetadata: {name: zk-hs, namespace: shop}\nspec: {clusterIP: None, selector: {app: zk}, ports: [{name: peer, port: 2888}]}',
+        'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: zk, namespace: shop}\nspec:\n  serviceName: zk-hs\n  replicas: 3\n  selector: {matchLabels: {app: zk}}\n  template:\n    metadata: {labels: {app: zk}}\n    spec:\n      containers: [{name: zk, image: zookeeper:3.9, ports: [{name: peer, containerPort: 2888}], volumeMounts: [{name: conf, mountPath: /conf}]}]\n      volumes: [{name: conf, configMap: {name: zk}}]',
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: zk, namespace: shop}\ndata:\n  zoo.cfg: |\n${zoo.map((l) => `    ${l}`).join('\n')}\n`,
+      ].join('\n---\n'),
+    });
+    expect(zoo.join('\n').length).toBeGreaterThan(512); // read through the memo (references.ts)
+    const home = xdg();
+    const run = (...more: string[]) => lintJson(['.', ...more], { XDG_CACHE_HOME: home }, dir);
+    const plain = run();
+    const ids = JSON.parse(plain.out).findings.map((f: { ruleId: string; message: string }) => `${f.ruleId}: ${f.message}`);
+    expect(ids).toContainEqual(expect.stringMatching(/^dns-reference-unknown-service: .*zk-3\.zk-hs/));
+    expect(ids).toContainEqual(expect.stringMatching(/^selector-no-match: .*Deployment cart is in cart\.yaml, which svclint could not load/));
+    expect(run('--cache')).toEqual(plain);
+    expect(run('--cache')).toEqual(plain);
+    // The kept values (JSON arrays; parse results are objects), each with a valid checksum, emptied: the next run uses them.
+    const file = cacheFile(home);
+    const [header, ...lines] = readFileSync(file, 'utf8').split('\n');
+    let emptied = 0;
+    const poisoned = lines.map((line) => {
+      const [key, t, , json] = line.split('\t');
+      if (!json?.startsWith('[')) return line;
+      emptied++;
+      return `${key}\t${t}\t${createHash('sha256').update(key!).update('\t').update('[]').digest('hex').slice(0, 32)}\t[]`;
+    });
+    expect(emptied).toBe(2);
+    writeFileSync(file, [header, ...poisoned].join('\n'));
+    const used = JSON.parse(run('--cache').out).findings.map((f: { ruleId: string; message: string }) => `${f.ruleId}: ${f.message}`);
+    expect(used).not.toContainEqual(expect.stringMatching(/^dns-reference-unknown-service: .*zk-3\.zk-hs/));
+    expect(used).toContainEqual(expect.stringMatching(/^selector-no-match: .*cart\.yaml failed to parse \(yaml-syntax\) and may hold/));
+  });
+
   it('is never written to the working folder, and not at all with an empty HOME and no XDG_CACHE_HOME', () => {
     const dir = tempTree({ 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n' });
     const r = cli(['.', '--cache', '-f', 'json'], { cwd: dir, env: { HOME: '', XDG_CACHE_HOME: undefined } });

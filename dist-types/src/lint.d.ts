@@ -3,6 +3,7 @@ import type { ServiceGraph } from './types/graph.js';
 import type { SourceFile } from './types/source.js';
 import type { LoadProblem } from './types/problem.js';
 import type { Rule } from './types/rule.js';
+import type { TextMemo } from './types/memo.js';
 import type { ParseResult } from './load/parse-pool.js';
 import type { Locator } from './engine/locate-pool.js';
 import { type Config } from './engine/config.js';
@@ -17,6 +18,8 @@ export interface LintInput {
     /** The input is a cluster's live state (svclint doctor --from). */
     live?: boolean;
     rules?: readonly Rule[];
+    /** Where pure functions of a text keep their results across runs (the parse cache): it changes no finding. */
+    memo?: TextMemo;
 }
 export interface LintResult {
     graph: ServiceGraph;

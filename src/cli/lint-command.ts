@@ -239,10 +239,11 @@ export async function lintFound(files: SourceFile[], problems: LoadProblem[], co
   const keys: string[] | undefined = cache ? [] : undefined;
   const parsed = await parseReusing(files, earlier, cache ? (fs, k) => parseAllCached(fs, cache, k) : (fs) => parseAll(fs), keys);
   mark('parse');
-  const input = { files, parsed, problems, config, ...(rules ? { rules } : {}) };
+  const input = { files, parsed, problems, config, ...(rules ? { rules } : {}), ...(cache ? { memo: cache } : {}) };
   const documents = parsed.reduce((n, p) => n + p.docs.length, 0);
   const locator = documents >= LOCATE_THREAD_MIN_DOCUMENTS ? threadedLocator() : undefined;
   const result = locator ? await lintWith(input, locator) : lint(input);
+  cache?.save(); // what the rules read through the memo: written only when something is new
   return { parsed, ...(keys ? { keys } : {}), result };
 }
 

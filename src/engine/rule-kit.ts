@@ -9,6 +9,7 @@ import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
 import { describe, refOf, type K8sObject } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
+import { ofText } from '../graph/memo.js';
 import { PARSE_OPTIONS } from '../load/document.js';
 import { MAX_FULL_PARSE_DOCUMENT_BYTES } from '../load/parse.js';
 
@@ -349,16 +350,23 @@ export function placeholderIn(r: RuleReport): string | undefined {
 
 const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
 
-const lenient = new WeakMap<object, unknown[]>();
+/**
+ * What a document read leniently tells about what a finding missed: its kind and, when it
+ * has metadata, its namespace, name and pod labels (the string ones: a label compared with
+ * a string equals only a string). Kept across runs by the file's text (graph/memo.ts).
+ */
+type DocSummary = { kind: string; meta?: { namespace?: string; name: string; podLabels?: [string, string][] } } | null;
+
+const lenient = new WeakMap<object, DocSummary[]>();
 
 /** Largest file read again leniently: what the full parser reads as one document. */
 const LENIENT_MAX_BYTES = MAX_FULL_PARSE_DOCUMENT_BYTES;
 
 /** Documents read leniently, per run by text: copies of one file are read once. */
-const lenientByText = new WeakMap<ServiceGraph, Map<string, unknown[]>>();
+const lenientByText = new WeakMap<ServiceGraph, Map<string, DocSummary[]>>();
 
-/** The documents of a file that failed to parse, read as leniently as possible (duplicate keys kept, last wins). */
-function lenientDocs(graph: ServiceGraph, file: { text: string }): unknown[] {
+/** The documents of a file that failed to parse, read as leniently as possible (duplicate keys kept, last wins), as summaries. */
+function lenientDocs(graph: ServiceGraph, file: { text: string }): DocSummary[] {
   let docs = lenient.get(file);
   if (docs) return docs;
   let byText = lenientByText.get(graph);
@@ -368,7 +376,7 @@ function lenientDocs(graph: ServiceGraph, file: { text: string }): unknown[] {
     lenient.set(file, docs);
     return docs;
   }
-  docs = readLeniently(file.text);
+  docs = ofText(graph, 'lenient-docs', file.text, () => readLeniently(file.text).map(summary), isSummaries);
   byText.set(file.text, docs);
   lenient.set(file, docs);
   return docs;
@@ -395,16 +403,36 @@ const POD_TEMPLATE_PATHS: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'],
 };
 
-function holds(doc: unknown, a: Absence): string | undefined {
-  if (!isRecord(doc) || typeof doc.kind !== 'string' || !isRecord(doc.metadata)) return undefined;
+function summary(doc: unknown): DocSummary {
+  if (!isRecord(doc) || typeof doc.kind !== 'string') return null;
+  if (!isRecord(doc.metadata)) return { kind: doc.kind };
   const ns = doc.metadata.namespace;
-  if (typeof ns === 'string' && ns !== '' && ns !== a.namespace) return undefined;
-  const name = typeof doc.metadata.name === 'string' ? doc.metadata.name : '?';
+  let labels: unknown = doc;
+  for (const k of POD_TEMPLATE_PATHS[doc.kind] ?? ['spec', 'template', 'metadata', 'labels']) labels = isRecord(labels) ? labels[k] : undefined;
+  return {
+    kind: doc.kind,
+    meta: {
+      ...(typeof ns === 'string' ? { namespace: ns } : {}),
+      name: typeof doc.metadata.name === 'string' ? doc.metadata.name : '?',
+      ...(isRecord(labels) ? { podLabels: Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string') } : {}),
+    },
+  };
+}
+
+const isPair = (p: unknown): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string';
+const isSummaries = (v: unknown): v is DocSummary[] => Array.isArray(v) && v.every((d) => d === null || (isRecord(d) && typeof d.kind === 'string' && (d.meta === undefined || (isRecord(d.meta)
+  && typeof d.meta.name === 'string'
+  && (d.meta.namespace === undefined || typeof d.meta.namespace === 'string')
+  && (d.meta.podLabels === undefined || (Array.isArray(d.meta.podLabels) && d.meta.podLabels.every(isPair)))))));
+
+function holds(doc: DocSummary, a: Absence): string | undefined {
+  if (!doc?.meta) return undefined;
+  const { namespace, name, podLabels } = doc.meta;
+  if (namespace !== undefined && namespace !== '' && namespace !== a.namespace) return undefined;
   if (a.service !== undefined) return doc.kind === 'Service' && name === a.service ? `Service ${name}` : undefined;
-  if (a.podLabels) {
-    let labels: unknown = doc;
-    for (const k of POD_TEMPLATE_PATHS[doc.kind] ?? ['spec', 'template', 'metadata', 'labels']) labels = isRecord(labels) ? labels[k] : undefined;
-    if (isRecord(labels) && Object.entries(a.podLabels).every(([k, v]) => labels[k] === v)) return `${doc.kind} ${name}`;
+  if (a.podLabels && podLabels) {
+    const labels = new Map(podLabels);
+    if (Object.entries(a.podLabels).every(([k, v]) => labels.get(k) === v)) return `${doc.kind} ${name}`;
   }
   return undefined;
 }
@@ -439,7 +467,7 @@ function findFailedFileHolding(graph: ServiceGraph, a: Absence, here: string | u
       const docs = lenientDocs(graph, p.file);
       const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
       if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;
-      if (docs.some((d) => isRecord(d) && typeof d.kind === 'string')) continue;
+      if (docs.some((d) => d !== null)) continue;
     }
     if (here && related(path.dirname(p.filePath), here)) {
       const how = p.ruleId === 'render-failed' ? 'render' : p.ruleId === 'yaml-syntax' ? 'parse' : 'read';

@@ -7,6 +7,7 @@ import { resolveFor, resolveHost } from './dns.js';
 import { podResolver, resolverKey } from './pod-dns.js';
 import { findHosts, type HostRef } from './hosts.js';
 import { configFileHosts } from './config-files.js';
+import { ofText } from './memo.js';
 import { findLinks } from './links.js';
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
@@ -153,6 +154,15 @@ function resolverGroups(graph: ServiceGraph, site: ReferenceSite): { key: string
 
 const cache = new WeakMap<ServiceGraph, readonly ReferenceEdge[]>();
 
+/** Mounted files this long or longer are read through the run's memo (a shorter one costs less to read than to look up). */
+const MEMO_MIN_CHARS = 512;
+
+const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((h) => isRecord(h) && typeof h.text === 'string' && typeof h.host === 'string'
+  && (h.port === undefined || typeof h.port === 'number') && (h.defaultPort === undefined || typeof h.defaultPort === 'number')
+  && (h.absolute === undefined || typeof h.absolute === 'boolean') && (h.position === undefined || typeof h.position === 'boolean')
+  && (h.srv === undefined || (isRecord(h.srv) && typeof h.srv.port === 'string' && typeof h.srv.protocol === 'string'))
+  && (h.namespaced === undefined || (isRecord(h.namespaced) && typeof h.namespaced.namespace === 'string' && typeof h.namespaced.name === 'string')));
+
 /**
  * The hosts pods dial, as the run can see them: each host found in env values, args,
  * commands and ConfigMap data, resolved the way the reading pods' resolver would.
@@ -171,7 +181,9 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     let refs = byValue.get(value);
     if (!refs) {
       // A mounted file is read by its format; other values (env, args, plain keys) by their text.
-      refs = (file ? configFileHosts(key!, value) : undefined) ?? findHosts(value, key);
+      refs = file && value.length >= MEMO_MIN_CHARS
+        ? ofText(graph, `hosts:${key}`, value, () => configFileHosts(key!, value) ?? findHosts(value, key), isHostRefs)
+        : (file ? configFileHosts(key!, value) : undefined) ?? findHosts(value, key);
       byValue.set(value, refs);
     }
     return refs;

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceFile } from '../types/source.js';
+import type { TextMemo } from '../types/memo.js';
 import { VERSION } from '../version.js';
 import { parseAll, type ParseResult } from './parse-pool.js';
 import { cacheDir } from './cache-dir.js';
@@ -71,7 +72,7 @@ export function exactJson(result: unknown): string | undefined {
   return exact ? json : undefined;
 }
 
-export class ParseCache {
+export class ParseCache implements TextMemo {
   private entries = new Map<string, Entry>();
   /** The file as read: entries point into it. */
   private bytes: Buffer = Buffer.alloc(0);
@@ -154,6 +155,20 @@ export class ParseCache {
 
   set(key: string, result: ParseResult): void {
     this.setJson(key, exactJson(result));
+  }
+
+  /**
+   * What `compute()` gives for a text, kept across runs under a hash of the version, `kind`
+   * and the text (types/memo.ts): the graph's memo. A value JSON cannot carry exactly is
+   * computed every time.
+   */
+  of<T>(kind: string, text: string, compute: () => T, valid: (v: unknown) => v is T): T {
+    const key = createHash('sha256').update(VERSION).update(`\0derived\0${kind}\0`).update(text).digest('hex');
+    const kept = this.getChecked(key, valid);
+    if (kept !== undefined) return kept;
+    const value = compute();
+    this.setJson(key, exactJson(value));
+    return value;
   }
 
   /** Keeps a JSON text (plain strings and numbers only, so exact) under a key. */

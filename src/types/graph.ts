@@ -1,6 +1,7 @@
 import type { K8sObject, Path } from './object.js';
 import type { LoadProblem } from './problem.js';
 import type { SourceFile } from './source.js';
+import type { TextMemo } from './memo.js';
 
 export interface ContainerPort {
   name?: string;
@@ -157,6 +158,8 @@ export interface ServiceGraph {
   workloadTemplates: readonly PodTemplate[];
   /** Custom resources in a namespace whose operator may create pods (labels they carry). */
   customPodSources(namespace: string): CustomPodSource[];
+  /** Where pure functions of a text keep their results across runs, when the run has a cache (memo.ts). */
+  memo?: TextMemo;
 }
 
 /** A custom resource (Prometheus, Alertmanager, a database cluster...) that may own pods. */

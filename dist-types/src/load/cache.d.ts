@@ -1,4 +1,5 @@
 import type { SourceFile } from '../types/source.js';
+import type { TextMemo } from '../types/memo.js';
 import { type ParseResult } from './parse-pool.js';
 import { cacheDir } from './cache-dir.js';
 export { cacheDir };
@@ -33,7 +34,7 @@ export declare const CACHE_FILE = "parse-cache.v1";
 export declare const DEFAULT_CACHE_MAX_BYTES: number;
 /** JSON text of a value, or undefined when JSON would not give the same values back. */
 export declare function exactJson(result: unknown): string | undefined;
-export declare class ParseCache {
+export declare class ParseCache implements TextMemo {
     readonly dir: string | undefined;
     readonly maxBytes: number;
     private readonly now;
@@ -51,6 +52,12 @@ export declare class ParseCache {
     /** An entry whose checksum holds and whose value passes `valid`; any other is dropped. */
     getChecked<T>(key: string, valid: (v: unknown) => v is T): T | undefined;
     set(key: string, result: ParseResult): void;
+    /**
+     * What `compute()` gives for a text, kept across runs under a hash of the version, `kind`
+     * and the text (types/memo.ts): the graph's memo. A value JSON cannot carry exactly is
+     * computed every time.
+     */
+    of<T>(kind: string, text: string, compute: () => T, valid: (v: unknown) => v is T): T;
     /** Keeps a JSON text (plain strings and numbers only, so exact) under a key. */
     setJson(key: string, json: string | undefined): void;
     /** Writes the cache when this run changed it, pruned to its size, by an atomic rename. Failures only cost the next run time. */
