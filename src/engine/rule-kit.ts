@@ -10,6 +10,7 @@ import { describe, refOf, type K8sObject } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
 import { ofText } from '../graph/memo.js';
+import { isSummaries, summary, type DocSummary } from '../load/lenient.js';
 import { PARSE_OPTIONS } from '../load/document.js';
 import { MAX_FULL_PARSE_DOCUMENT_BYTES } from '../load/parse.js';
 
@@ -350,13 +351,6 @@ export function placeholderIn(r: RuleReport): string | undefined {
 
 const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
 
-/**
- * What a document read leniently tells about what a finding missed: its kind and, when it
- * has metadata, its namespace, name and pod labels (the string ones: a label compared with
- * a string equals only a string). Kept across runs by the file's text (graph/memo.ts).
- */
-type DocSummary = { kind: string; meta?: { namespace?: string; name: string; podLabels?: [string, string][] } } | null;
-
 const lenient = new WeakMap<object, DocSummary[]>();
 
 /** Largest file read again leniently: what the full parser reads as one document. */
@@ -398,34 +392,8 @@ function readLeniently(text: string): unknown[] {
   return docs;
 }
 
-const POD_TEMPLATE_PATHS: Record<string, string[]> = {
-  Pod: ['metadata', 'labels'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'],
-};
-
-function summary(doc: unknown): DocSummary {
-  if (!isRecord(doc) || typeof doc.kind !== 'string') return null;
-  if (!isRecord(doc.metadata)) return { kind: doc.kind };
-  const ns = doc.metadata.namespace;
-  let labels: unknown = doc;
-  for (const k of POD_TEMPLATE_PATHS[doc.kind] ?? ['spec', 'template', 'metadata', 'labels']) labels = isRecord(labels) ? labels[k] : undefined;
-  return {
-    kind: doc.kind,
-    meta: {
-      ...(typeof ns === 'string' ? { namespace: ns } : {}),
-      name: typeof doc.metadata.name === 'string' ? doc.metadata.name : '?',
-      ...(isRecord(labels) ? { podLabels: Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string') } : {}),
-    },
-  };
-}
-
-const isPair = (p: unknown): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string';
-const isSummaries = (v: unknown): v is DocSummary[] => Array.isArray(v) && v.every((d) => d === null || (isRecord(d) && typeof d.kind === 'string' && (d.meta === undefined || (isRecord(d.meta)
-  && typeof d.meta.name === 'string'
-  && (d.meta.namespace === undefined || typeof d.meta.namespace === 'string')
-  && (d.meta.podLabels === undefined || (Array.isArray(d.meta.podLabels) && d.meta.podLabels.every(isPair)))))));
-
-function holds(doc: DocSummary, a: Absence): string | undefined {
+/** What a document read leniently holds of what a finding missed (`Service web`, `Deployment api`), if anything. Exported for its test. */
+export function holds(doc: DocSummary, a: Absence): string | undefined {
   if (!doc?.meta) return undefined;
   const { namespace, name, podLabels } = doc.meta;
   if (namespace !== undefined && namespace !== '' && namespace !== a.namespace) return undefined;
@@ -464,7 +432,7 @@ function findFailedFileHolding(graph: ServiceGraph, a: Absence, here: string | u
     // alias bomb, a huge document or a broken text is not read a second time, and stays within
     // the parser's bounds (src/load/parse.ts).
     if (p.file && p.ruleId === 'yaml-syntax' && p.messageId === 'duplicateKey' && p.file.text.length <= LENIENT_MAX_BYTES) {
-      const docs = lenientDocs(graph, p.file);
+      const docs = p.lenient ?? lenientDocs(graph, p.file);
       const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
       if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;
       if (docs.some((d) => d !== null)) continue;

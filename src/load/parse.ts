@@ -1,10 +1,11 @@
-import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from 'yaml';
+import { Composer, Document, Parser, isScalar, visit, type YAMLError } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { markSyntaxProblems, PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
 import { fastDocuments, readLenient } from './fast-parse.js';
 import { splitDocuments } from './split.js';
 import { clip } from '../text.js';
+import { summary, type DocSummary } from './lenient.js';
 
 export interface ParsedDocument {
   index: number;
@@ -24,6 +25,8 @@ export interface SyntaxProblem {
   messageId: string;
   data: Record<string, string | number>;
   range: [number, number];
+  /** On a repeated key: every document of the text read leniently (keys kept, the last one winning), summarised (lenient.ts). */
+  lenient?: DocSummary[];
 }
 
 /** Aliases allowed per document before it is treated as an alias bomb. */
@@ -119,6 +122,9 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     return strict[i] ?? [];
   };
   let index = -1;
+  // What each document reads as leniently (its value, or its node tree when it had errors):
+  // summarised for a text with a repeated key, as the yaml package's plain parse reads it.
+  const lenient = text.length <= MAX_FULL_PARSE_DOCUMENT_BYTES ? ([] as ({ value: unknown } | Document.Parsed | undefined)[]) : undefined;
   const each = (doc: Document.Parsed) => {
     index++;
     // A quoted scalar whose continuation lines sit left of its key is an error to `yaml` and
@@ -126,9 +132,10 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     if (doc.errors[0]?.code === 'MISSING_CHAR' && /closing .?quote/i.test(doc.errors[0].message)) {
       // `yaml` ends a broken document at its error: take the document as the splitter cuts it.
       const slice = splitDocuments(text)?.find((x) => x.start <= doc.range[0] && doc.range[0] < Math.max(x.end, x.start + 1));
-      const lenient = slice ? lenientQuoted(text.slice(slice.start, slice.end)) : undefined;
-      if (slice && lenient !== undefined) {
-        docs.push({ index, range: [slice.start, slice.end], value: lenient });
+      const quoted = slice ? lenientQuoted(text.slice(slice.start, slice.end)) : undefined;
+      if (slice && quoted !== undefined) {
+        docs.push({ index, range: [slice.start, slice.end], value: quoted });
+        lenient?.push(doc);
         return;
       }
     }
@@ -147,11 +154,13 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
         const extra = more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '';
         problems.push({ messageId: 'syntaxError', data: { reason: firstLine(e.message) + extra }, range });
       }
+      lenient?.push(doc);
       return;
     }
     const start = doc.contents?.range[0] ?? 0;
     try {
       const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      lenient?.push({ value });
       // An empty (null) document holds no object: not kept, as on the fast path.
       if (value === null || value === undefined) return;
       const own = doc.range[2] - doc.range[0];
@@ -170,12 +179,26 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
       const msg = errorText(err);
       const id = /alias/i.test(msg) ? 'aliasBomb' : err instanceof RangeError ? 'tooDeep' : 'parserFailure';
       problems.push({ messageId: id, data: { reason: msg, limit: MAX_ALIAS_COUNT }, range: [start, start] });
+      lenient?.push(undefined);
     }
   };
   try {
     for (const doc of stream) each(doc as Document.Parsed);
   } catch (err) {
     problems.push({ messageId: err instanceof RangeError ? 'tooDeep' : 'parserFailure', data: { reason: errorText(err) }, range: [0, 0] });
+    return { docs, problems };
+  }
+  if (lenient && problems.some((p) => p.messageId === 'duplicateKey')) {
+    const summaries = lenient.flatMap((d): DocSummary[] => {
+      if (d === undefined) return []; // a document that cannot be read at all holds nothing we can name
+      if (!(d instanceof Document)) return [summary(d.value)];
+      try {
+        return [summary(d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }))];
+      } catch {
+        return [];
+      }
+    });
+    for (const p of problems) if (p.messageId === 'duplicateKey') p.lenient = summaries;
   }
   return { docs, problems };
 }
@@ -236,7 +259,7 @@ function helmTemplate(text: string, r: { docs: ParsedDocument[]; problems: Synta
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
   if (problems.length) markSyntaxProblems(file);
-  return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
+  return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range, ...(p.lenient ? { lenient: p.lenient } : {}) }));
 }
 
 /** Whether a map of the document has two scalar keys of the same value (what the `yaml` package calls a duplicate key). */

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-FCXYJMN3.js";import"./chunk-2WYZSBXM.js";import"./chunk-QNEYPV3P.js";import"./chunk-FX2RB4PD.js";import"./chunk-5FJGGIST.js";import"./chunk-N56PQ7Q2.js";import"./chunk-4SN5IL7T.js";import"./chunk-G66V2BOZ.js";import"./chunk-VC2LMPCQ.js";import"./chunk-V6NI6HUN.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
