@@ -81,17 +81,24 @@ export function checkOutputFiles(outputs: readonly (string | undefined)[], reads
     return { f, at: landing(abs), id: identity(abs) };
   });
   const list = Array.isArray(reads) ? (reads as readonly ReadPath[]) : inputReads(reads as RunInputs);
+  // A file the run read is a regular file that exists. An output lands on it only when the
+  // output is that file too: the same device and inode, whatever the path (a link, a hard
+  // link, the same path). An output that is no regular file yet (new, a pipe, a device) is
+  // no such file, so only outputs with an identity are compared, and only by it: one stat
+  // per input, no path resolution.
+  const existing = outs.filter((o) => o.id !== undefined);
   for (const r of list) {
     if (r.path === '<stdin>' || r.path === '-') continue;
     const abs = path.resolve(cwd, r.path);
-    const at = landing(abs);
     if (r.folder) {
+      const at = landing(abs);
       const out = outs.find((o) => inside(at, o.at));
       if (out) throw new UsageError(`--output-file ${out.f} is inside ${r.what} ${r.path}, which the run reads; write the report elsewhere`);
       continue;
     }
+    if (existing.length === 0) continue;
     const id = identity(abs);
-    const out = outs.find((o) => (o.at === at && (o.id !== undefined || id !== undefined)) || (id !== undefined && o.id === id));
+    const out = id === undefined ? undefined : existing.find((o) => o.id === id);
     if (!out) continue;
     if (r.what === INPUT) {
       throw new UsageError(`--output-file ${out.f} is one of the inputs (${r.path}); writing the report there would overwrite it: write it elsewhere, or leave the file out with an \`ignore\` glob in .svclint.yaml`);
