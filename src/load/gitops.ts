@@ -49,13 +49,23 @@ function controllerPaths(o: K8sObject): { paths: string[]; namespace: string; ov
 /** Templated values (`{{ .path }}`, `${CLUSTER}`) name no folder. */
 const TEMPLATED = /[{}$<>*]/;
 
+/** The absolute folder of each file path, resolved once per run (objects share files). */
+function folderOf(): (file: string) => string {
+  const known = new Map<string, string>();
+  return (file) => {
+    let d = known.get(file);
+    if (d === undefined) known.set(file, (d = path.dirname(path.resolve(file))));
+    return d;
+  };
+}
+
 /** The folders of the run's files, for finding where a controller's path lands. */
-function folderIndex(objects: K8sObject[]): Set<string> {
+function folderIndex(objects: K8sObject[], dirOf: (file: string) => string): Set<string> {
   const dirs = new Set<string>();
   for (const o of objects) {
     const f = o.origin?.file.path;
     if (!f) continue;
-    let d = path.dirname(path.resolve(f));
+    let d = dirOf(f);
     while (!dirs.has(d)) {
       dirs.add(d);
       const up = path.dirname(d);
@@ -66,10 +76,10 @@ function folderIndex(objects: K8sObject[]): Set<string> {
   return dirs;
 }
 
-export function gitOpsPlacements(objects: K8sObject[]): Placement[] {
+export function gitOpsPlacements(objects: K8sObject[], dirOf = folderOf()): Placement[] {
   const controllers = objects.filter((o) => o.origin && (o.kind === 'Kustomization' || o.kind === 'Application'));
   if (controllers.length === 0) return [];
-  const dirs = folderIndex(objects);
+  const dirs = folderIndex(objects, dirOf);
   const out: Placement[] = [];
   for (const o of controllers) {
     const c = controllerPaths(o);
@@ -78,7 +88,7 @@ export function gitOpsPlacements(objects: K8sObject[]): Placement[] {
       if (TEMPLATED.test(p) || path.isAbsolute(p)) continue;
       const rel = path.normalize(p);
       if (rel === '.' || rel.startsWith('..')) continue;
-      let base = path.dirname(path.resolve(o.origin!.file.path));
+      let base = dirOf(o.origin!.file.path);
       for (;;) {
         const folder = path.join(base, rel);
         if (dirs.has(folder)) {
@@ -99,7 +109,8 @@ export function gitOpsPlacements(objects: K8sObject[]): Placement[] {
  * namespaces, the deepest folder first. Returns how many objects moved.
  */
 export function placeByGitOps(objects: K8sObject[]): number {
-  const placements = gitOpsPlacements(objects);
+  const dirOf = folderOf();
+  const placements = gitOpsPlacements(objects, dirOf);
   if (placements.length === 0) return 0;
   // One namespace per folder, or none when controllers disagree.
   const byFolder = new Map<string, Placement | null>();
@@ -108,15 +119,31 @@ export function placeByGitOps(objects: K8sObject[]): number {
     if (seen === undefined) byFolder.set(p.folder, p);
     else if (seen !== null && (seen.namespace !== p.namespace || seen.override !== p.override)) byFolder.set(p.folder, null);
   }
-  const folders = [...byFolder.entries()].filter((e): e is [string, Placement] => e[1] !== null).sort((a, b) => b[0].length - a[0].length);
+  // A file's placement: that of the deepest placed folder it lies in, found by walking up
+  // from its own folder (a folder the controllers disagree on places nothing), once per file.
+  const placed = new Map<string, Placement | undefined>();
+  const placementOf = (file: string): Placement | undefined => {
+    if (placed.has(file)) return placed.get(file);
+    let hit: Placement | undefined;
+    for (let d = dirOf(file); ; ) {
+      const p = byFolder.get(d);
+      if (p) {
+        hit = p;
+        break;
+      }
+      const up = path.dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+    placed.set(file, hit);
+    return hit;
+  };
   let moved = 0;
   for (const o of objects) {
     const f = o.origin?.file.path;
     if (!f || isClusterScoped(o.kind)) continue;
-    const abs = path.resolve(f);
-    const hit = folders.find(([folder]) => abs.startsWith(folder + path.sep));
-    if (!hit) continue;
-    const p = hit[1];
+    const p = placementOf(f);
+    if (!p) continue;
     if (p.by === o) continue;
     if (!p.override && !o.namespaceDefaulted) continue;
     if (o.namespace === p.namespace && !o.namespaceDefaulted) continue;

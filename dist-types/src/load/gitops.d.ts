@@ -21,7 +21,7 @@ export interface Placement {
     /** Flux overrides every namespace; Argo CD fills in only the missing ones. */
     override: boolean;
 }
-export declare function gitOpsPlacements(objects: K8sObject[]): Placement[];
+export declare function gitOpsPlacements(objects: K8sObject[], dirOf?: (file: string) => string): Placement[];
 /**
  * Moves the objects the run's GitOps controllers place (gitOpsPlacements) into their
  * namespaces, the deepest folder first. Returns how many objects moved.
