@@ -111,6 +111,7 @@ const rule: Rule = {
       operators.set(key, found);
       return found;
     };
+    const nearest = new Map<string, { t: PodTemplate; d: Diff[]; s: number }[]>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length > 0) continue;
       const o = svc.object;
@@ -191,8 +192,10 @@ const rule: Rule = {
       // Pods of one workload share their labels (a live namespace holds a template per pod): each
       // distinct label set is compared once, and only its first three templates (by id) can be
       // among the nearest three. A selector on a label a controller sets depends on the template itself.
+      // The nearest depend on the namespace and the selector alone: copies of an application ask once.
+      const rankKey = JSON.stringify([o.namespace, Object.entries(svc.selector)]);
       const perTemplate = Object.keys(svc.selector).some((k) => CONTROLLER_LABELS.has(k));
-      const ranked = groups.sets
+      const ranked = nearest.get(rankKey) ?? groups.sets
         .flatMap((g) => {
           if (g.templates.length === 0) return [];
           if (perTemplate) return g.templates.map((t) => ({ t, d: diff(svc.selector, t) }));
@@ -203,6 +206,7 @@ const rule: Rule = {
         .filter((c) => c.s > 0)
         .sort((a, b) => b.s - a.s || a.t.id - b.t.id)
         .slice(0, 3);
+      nearest.set(rankKey, ranked);
       if (ranked.length > 0) {
         // Point at the first selector entry the nearest template gets wrong.
         const wrong = ranked[0]!.d.find((x) => x.kind !== 'equal');
