@@ -3,7 +3,7 @@ import { where } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
-import type { ServiceNode } from '../../src/types/graph.js';
+import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
 
 /** Images known to turn every PREFIX_* variable into a setting (KAFKA_PORT → port=tcp://…). */
 const MAPS_ALL_VARIABLES = /(^|\/)(cp-kafka|cp-server|cp-zookeeper|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server|kafka)(:|@|$)/;
@@ -40,6 +40,33 @@ function envNames(env: unknown[]): string[] {
   let names = envNameCache.get(env);
   if (!names) envNameCache.set(env, (names = env.filter(isRecord).map((e) => e.name).filter((n): n is string => typeof n === 'string')));
   return names;
+}
+
+/** A container with env that a template's Service links reach, and every `A_`, `A_B_` prefix of its variables' names. */
+interface LinkedContainer {
+  c: Record<string, unknown> & { env: unknown[] };
+  i: number;
+  prefixes: Set<string>;
+}
+
+const linkedCache = new WeakMap<PodTemplate, LinkedContainer[]>();
+
+/** A template's containers with env, unless its pods turn Service links off; read once per template (a pod can be the backend of many Services). */
+function linkedContainers(t: PodTemplate): LinkedContainer[] {
+  let out = linkedCache.get(t);
+  if (out) return out;
+  out = [];
+  const containers = getIn(t.owner.body, [...t.path, 'spec', 'containers']);
+  if (getIn(t.owner.body, [...t.path, 'spec', 'enableServiceLinks']) !== false && Array.isArray(containers)) {
+    containers.forEach((c, i) => {
+      if (!isRecord(c) || !Array.isArray(c.env)) return;
+      const prefixes = new Set<string>();
+      for (const n of envNames(c.env)) for (let at = n.indexOf('_'); at >= 0; at = n.indexOf('_', at + 1)) prefixes.add(n.slice(0, at + 1));
+      out!.push({ c: c as LinkedContainer['c'], i, prefixes });
+    });
+  }
+  linkedCache.set(t, out);
+  return out;
 }
 
 const rule: Rule = {
@@ -84,16 +111,14 @@ const rule: Rule = {
       const prefix = `${svc.object.name.toUpperCase().replace(/-/g, '_')}_`;
       const injected = injectedNames(svc.object.name, svc.ports);
       for (const t of svc.backends) {
-        if (getIn(t.owner.body, [...t.path, 'spec', 'enableServiceLinks']) === false) continue;
-        const containers = getIn(t.owner.body, [...t.path, 'spec', 'containers']);
-        if (!Array.isArray(containers)) continue;
-        containers.forEach((c, i) => {
-          if (!isRecord(c) || !Array.isArray(c.env)) return;
+        for (const { c, i, prefixes } of linkedContainers(t)) {
+          // No variable of the container starts with the prefix (which ends in `_`): nothing to check.
+          if (!prefixes.has(prefix)) continue;
           const names = envNames(c.env);
-          if (!names.some((n) => n.startsWith(prefix) && !injected.includes(n))) return;
+          if (!names.some((n) => n.startsWith(prefix) && !injected.includes(n))) continue;
           const own = names.filter((n) => n.startsWith(prefix) && !injected.includes(n));
           const open = injected.filter((n) => !names.includes(n));
-          if (!open.includes(`${prefix}PORT`)) return; // set explicitly: the container's value wins
+          if (!open.includes(`${prefix}PORT`)) continue; // set explicitly: the container's value wins
           const port = svc.ports[0]?.port;
           const image = typeof c.image === 'string' ? c.image : '';
           report({
@@ -112,7 +137,7 @@ const rule: Rule = {
             },
             related: [{ object: t.owner, path: [...t.path, 'spec', 'containers', i, 'env'], message: `env of container ${typeof c.name === 'string' ? c.name : i}` }],
           });
-        });
+        }
       }
     }
   },
