@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
 import { code, editDistance } from '../text.js';
@@ -9,10 +8,7 @@ import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
 import { describe, refOf, type K8sObject } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
-import { ofText } from '../graph/memo.js';
-import { isSummaries, summary, type DocSummary } from '../load/lenient.js';
-import { PARSE_OPTIONS } from '../load/document.js';
-import { MAX_FULL_PARSE_DOCUMENT_BYTES } from '../load/parse.js';
+import type { DocSummary } from '../load/lenient.js';
 
 /** Small helpers rule modules share. */
 
@@ -351,47 +347,6 @@ export function placeholderIn(r: RuleReport): string | undefined {
 
 const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
 
-const lenient = new WeakMap<object, DocSummary[]>();
-
-/** Largest file read again leniently: what the full parser reads as one document. */
-const LENIENT_MAX_BYTES = MAX_FULL_PARSE_DOCUMENT_BYTES;
-
-/** Documents read leniently, per run by text: copies of one file are read once. */
-const lenientByText = new WeakMap<ServiceGraph, Map<string, DocSummary[]>>();
-
-/** The documents of a file that failed to parse, read as leniently as possible (duplicate keys kept, last wins), as summaries. */
-function lenientDocs(graph: ServiceGraph, file: { text: string }): DocSummary[] {
-  let docs = lenient.get(file);
-  if (docs) return docs;
-  let byText = lenientByText.get(graph);
-  if (!byText) lenientByText.set(graph, (byText = new Map()));
-  docs = byText.get(file.text);
-  if (docs) {
-    lenient.set(file, docs);
-    return docs;
-  }
-  docs = ofText(graph, 'lenient-docs', file.text, () => readLeniently(file.text).map(summary), isSummaries);
-  byText.set(file.text, docs);
-  lenient.set(file, docs);
-  return docs;
-}
-
-function readLeniently(text: string): unknown[] {
-  const docs: unknown[] = [];
-  try {
-    for (const d of parseAllDocuments(text, { ...PARSE_OPTIONS, uniqueKeys: false, logLevel: 'error' })) {
-      try {
-        docs.push(d.toJS({ maxAliasCount: 100 }));
-      } catch {
-        // A document that cannot be read at all holds nothing we can name.
-      }
-    }
-  } catch {
-    // Same.
-  }
-  return docs;
-}
-
 /** What a document read leniently holds of what a finding missed (`Service web`, `Deployment api`), if anything. Exported for its test. */
 export function holds(doc: DocSummary, a: Absence): string | undefined {
   if (!doc?.meta) return undefined;
@@ -428,11 +383,10 @@ const holdingCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>(
 
 function findFailedFileHolding(graph: ServiceGraph, a: Absence, here: string | undefined): string | undefined {
   for (const p of graph.loadProblems) {
-    // Only a file whose one fault is a repeated key is read again, keys kept (last wins): an
-    // alias bomb, a huge document or a broken text is not read a second time, and stays within
-    // the parser's bounds (src/load/parse.ts).
-    if (p.file && p.ruleId === 'yaml-syntax' && p.messageId === 'duplicateKey' && p.file.text.length <= LENIENT_MAX_BYTES) {
-      const docs = p.lenient ?? lenientDocs(graph, p.file);
+    // Only a file whose one fault is a repeated key is read leniently, keys kept (last wins), by
+    // the parse that found the key (src/load/parse.ts): not a huge text, nor one whose parse stopped short.
+    if (p.file && p.ruleId === 'yaml-syntax' && p.messageId === 'duplicateKey' && p.lenient) {
+      const docs = p.lenient;
       const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
       if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;
       if (docs.some((d) => d !== null)) continue;

@@ -32,11 +32,3 @@ export function summary(doc: unknown): DocSummary {
     },
   };
 }
-
-const isPair = (p: unknown): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string';
-
-/** Whether a value read back (from the parse cache) is a list of summaries. */
-export const isSummaries = (v: unknown): v is DocSummary[] => Array.isArray(v) && v.every((d) => d === null || (isRecord(d) && typeof d.kind === 'string' && (d.meta === undefined || (isRecord(d.meta)
-  && typeof d.meta.name === 'string'
-  && (d.meta.namespace === undefined || typeof d.meta.namespace === 'string')
-  && (d.meta.podLabels === undefined || (Array.isArray(d.meta.podLabels) && d.meta.podLabels.every(isPair)))))));

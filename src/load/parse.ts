@@ -1,4 +1,4 @@
-import { Composer, Document, Parser, isScalar, visit, type YAMLError } from 'yaml';
+import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { markSyntaxProblems, PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
@@ -122,9 +122,10 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     return strict[i] ?? [];
   };
   let index = -1;
-  // What each document reads as leniently (its value, or its node tree when it had errors):
-  // summarised for a text with a repeated key, as the yaml package's plain parse reads it.
-  const lenient = text.length <= MAX_FULL_PARSE_DOCUMENT_BYTES ? ([] as ({ value: unknown } | Document.Parsed | undefined)[]) : undefined;
+  // What each document reads as leniently, for a text with a repeated key: the summary of its
+  // value; 'again' for a document with errors, converted from a second composition only when the
+  // text has a repeated key (no node tree is held past its document); 'none' when it cannot be converted.
+  const lenient = text.length <= MAX_FULL_PARSE_DOCUMENT_BYTES ? ([] as (DocSummary | 'again' | 'none')[]) : undefined;
   const each = (doc: Document.Parsed) => {
     index++;
     // A quoted scalar whose continuation lines sit left of its key is an error to `yaml` and
@@ -135,7 +136,7 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
       const quoted = slice ? lenientQuoted(text.slice(slice.start, slice.end)) : undefined;
       if (slice && quoted !== undefined) {
         docs.push({ index, range: [slice.start, slice.end], value: quoted });
-        lenient?.push(doc);
+        lenient?.push('again');
         return;
       }
     }
@@ -154,13 +155,13 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
         const extra = more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '';
         problems.push({ messageId: 'syntaxError', data: { reason: firstLine(e.message) + extra }, range });
       }
-      lenient?.push(doc);
+      lenient?.push('again');
       return;
     }
     const start = doc.contents?.range[0] ?? 0;
     try {
       const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      lenient?.push({ value });
+      lenient?.push(summary(value));
       // An empty (null) document holds no object: not kept, as on the fast path.
       if (value === null || value === undefined) return;
       const own = doc.range[2] - doc.range[0];
@@ -179,7 +180,7 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
       const msg = errorText(err);
       const id = /alias/i.test(msg) ? 'aliasBomb' : err instanceof RangeError ? 'tooDeep' : 'parserFailure';
       problems.push({ messageId: id, data: { reason: msg, limit: MAX_ALIAS_COUNT }, range: [start, start] });
-      lenient?.push(undefined);
+      lenient?.push('none');
     }
   };
   try {
@@ -189,16 +190,8 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     return { docs, problems };
   }
   if (lenient && problems.some((p) => p.messageId === 'duplicateKey')) {
-    const summaries = lenient.flatMap((d): DocSummary[] => {
-      if (d === undefined) return []; // a document that cannot be read at all holds nothing we can name
-      if (!(d instanceof Document)) return [summary(d.value)];
-      try {
-        return [summary(d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }))];
-      } catch {
-        return [];
-      }
-    });
-    for (const p of problems) if (p.messageId === 'duplicateKey') p.lenient = summaries;
+    const summaries = lenientSummaries(text, lenient);
+    if (summaries) for (const p of problems) if (p.messageId === 'duplicateKey') p.lenient = summaries;
   }
   return { docs, problems };
 }
@@ -224,6 +217,31 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
     }
   }
   return r;
+}
+
+/**
+ * The summaries of a text's documents read leniently (duplicate keys kept, the last one
+ * winning), from what the first composition kept: documents with errors are converted from
+ * a second composition, one at a time. Undefined when that composition fails.
+ */
+function lenientSummaries(text: string, seen: (DocSummary | 'again' | 'none')[]): DocSummary[] | undefined {
+  const again = new Map<number, DocSummary | 'none'>();
+  if (seen.includes('again')) {
+    try {
+      let i = -1;
+      for (const doc of new Composer(PARSE_OPTIONS).compose(new Parser().parse(text))) {
+        if (seen[++i] !== 'again') continue;
+        try {
+          again.set(i, summary(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })));
+        } catch {
+          again.set(i, 'none'); // a document that cannot be read at all holds nothing we can name
+        }
+      }
+    } catch {
+      return undefined;
+    }
+  }
+  return seen.map((d, i) => (d !== 'again' ? d : again.has(i) ? again.get(i)! : 'none')).filter((d): d is DocSummary => d !== 'none');
 }
 
 function lenientQuoted(text: string): unknown {

@@ -2,7 +2,7 @@ import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
 import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
 import { type K8sObject } from '../types/object.js';
-import { type DocSummary } from '../load/lenient.js';
+import type { DocSummary } from '../load/lenient.js';
 /** Small helpers rule modules share. */
 /** `Deployment shop/web`: the workload that owns a pod template. */
 export declare const where: (t: PodTemplate) => string;

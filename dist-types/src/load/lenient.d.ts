@@ -15,5 +15,3 @@ export type DocSummary = {
 } | null;
 /** A document's summary: null when it is not an object with a kind. */
 export declare function summary(doc: unknown): DocSummary;
-/** Whether a value read back (from the parse cache) is a list of summaries. */
-export declare const isSummaries: (v: unknown) => v is DocSummary[];

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-SYEOYHAK.js";import"./chunk-O5PP4U4R.js";import"./chunk-2CGQEA2L.js";import"./chunk-LHRH6X3T.js";import"./chunk-3D6MP2YK.js";import"./chunk-DBJGELID.js";import"./chunk-ANS3W2JD.js";import"./chunk-G66V2BOZ.js";import"./chunk-VC2LMPCQ.js";import"./chunk-V6NI6HUN.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
