@@ -169,6 +169,56 @@ describe('the parse cache (--cache)', () => {
     expect(used).toContainEqual(expect.stringMatching(/^selector-no-match: .*cart\.yaml failed to parse \(yaml-syntax\) and may hold/));
   });
 
+  it('keeps the positions of findings and the schema errors of each object by the file\'s text: the same findings, cold and warm, and the kept values are the ones used', () => {
+    const dir = tempTree({
+      'web.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetport: 8080\n',
+      'api.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n      - name: api\n        image: api:1\n        ports: [{containerPort: "80"}]\n',
+    });
+    const home = xdg();
+    const run = (...more: string[]) => lintJson(['.', ...more], { XDG_CACHE_HOME: home }, dir);
+    const plain = run();
+    type F = { ruleId: string; message: string; location?: { file: string; line: number } };
+    const findings = (out: string) => (JSON.parse(out) as { findings: F[] }).findings;
+    const schema = findings(plain.out).filter((f) => f.ruleId === 'schema-invalid');
+    expect(schema.map((f) => [f.location?.file, f.location?.line, f.message])).toEqual([
+      ['api.yaml', 12, expect.stringContaining('must be an integer')],
+      ['web.yaml', 8, expect.stringContaining('unknown field `targetport`')],
+    ]);
+    expect(run('--cache')).toEqual(plain);
+    expect(run('--cache')).toEqual(plain);
+    // Each kept value, with a valid checksum, changed: positions 100 lines on, schema errors with another field name.
+    const file = cacheFile(home);
+    const [header, ...lines] = readFileSync(file, 'utf8').split('\n');
+    const kinds = { positions: 0, reports: 0 };
+    const poisoned = lines.map((line) => {
+      const [key, t, , json] = line.split('\t');
+      if (json === undefined || !json.startsWith('{') || json.includes('"docs":')) return line;
+      const value = JSON.parse(json) as Record<string, unknown[]>;
+      for (const v of Object.values(value)) {
+        if (v.length === 7 && v.every((n) => typeof n === 'number')) {
+          kinds.positions++;
+          v[3] = (v[3] as number) + 100;
+          v[5] = (v[5] as number) + 100;
+        } else {
+          for (const r of v as { data: Record<string, string> }[]) if (r.data.field) {
+            kinds.reports++;
+            r.data.field = '`tampered`';
+          }
+        }
+      }
+      const changed = JSON.stringify(value);
+      return `${key}\t${t}\t${createHash('sha256').update(key!).update('\t').update(changed).digest('hex').slice(0, 32)}\t${changed}`;
+    });
+    expect(kinds.positions).toBeGreaterThan(2);
+    expect(kinds.reports).toBe(2);
+    writeFileSync(file, [header, ...poisoned].join('\n'));
+    const used = findings(run('--cache').out).filter((f) => f.ruleId === 'schema-invalid');
+    expect(used.map((f) => [f.location?.file, f.location?.line, f.message])).toEqual([
+      ['api.yaml', 112, expect.stringContaining('`tampered`')],
+      ['web.yaml', 108, expect.stringContaining('`tampered`')],
+    ]);
+  });
+
   it('is never written to the working folder, and not at all with an empty HOME and no XDG_CACHE_HOME', () => {
     const dir = tempTree({ 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n' });
     const r = cli(['.', '--cache', '-f', 'json'], { cwd: dir, env: { HOME: '', XDG_CACHE_HOME: undefined } });

@@ -6,6 +6,7 @@ import { code, editDistance, list } from '../../src/text.js';
 import { bundleFor, type SchemaError } from './validators.js';
 import { podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
+import { ObjectMemo } from '../../src/graph/memo.js';
 import { isDNS1123Subdomain, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
 
 /** Kinds whose names the API server holds to a DNS subdomain (Services and Namespaces have rules of their own). */
@@ -75,49 +76,68 @@ const rule: Rule = {
     // (a saved state, -f manifests) are checked, and the validators load only for them.
     const objects = graph.objects.filter((o) => !graph.settings.live || o.origin !== undefined || o.overlay);
     if (!objects.some((o) => hasSchema(o.apiVersion, o.kind))) return;
-    const bundle = bundleFor(graph.settings.kubernetesVersion);
+    const version = graph.settings.kubernetesVersion;
+    let bundle: ReturnType<typeof bundleFor> | undefined;
+    // What an object's schema errors are depends on its document and the Kubernetes version alone: kept across runs (--cache, the hook).
+    const memo = new ObjectMemo(graph, `schema-invalid\0${String(version)}`, isReports);
     for (const o of objects) {
       if (!hasSchema(o.apiVersion, o.kind)) continue;
-      metadata(o, report);
-      const validate = bundle.validators[`${o.apiVersion}/${o.kind}`];
-      if (!validate || validate(o.body)) continue;
-      for (const e of relevant(validate.errors ?? [], o)) {
-        const path = pathOf(e.instancePath);
-        const where = formatPath(path) || 'the object';
-        if (e.keyword === 'additionalProperties') {
-          const extra = String(e.params.additionalProperty);
-          const full = [...path, extra];
-          const hint = HINTS[`${o.kind}:${formatPath(full)}`];
-          const near = suggest(extra, bundle.fields);
-          report({ object: o, path: full, messageId: 'unknownField', data: { field: code(extra), parent: code(where), hint: hint ? `; ${hint}` : near ? `; did you mean ${code(near)}?` : '' } });
-        } else if (HINTS[`${o.kind}:${where}`]) {
-          report({ object: o, path, messageId: 'invalid', data: { field: code(where), message: `is not allowed here: ${HINTS[`${o.kind}:${where}`]}` } });
-        } else if (e.keyword === 'type' || e.keyword === 'oneOf') {
-          const v = valueAt(o.body, path);
-          const want = e.keyword === 'oneOf' ? 'an integer or a string' : typeText(e.params.type);
-          // An unquoted y/yes/on/no/off or 1.0 is read as a boolean or number, as kubectl reads it: say so.
-          const quote = want === 'a string' && (typeof v === 'boolean' || typeof v === 'number')
-            ? `; YAML reads it unquoted as a ${typeof v}${typeof v === 'boolean' ? ' (as it does y, yes, on, n, no, off)' : ''}: quote it`
-            : '';
-          report({ object: o, path, messageId: 'wrongType', data: { field: code(where), want, found: `${typeName(v)}${v !== null && typeof v !== 'object' ? ` ${code(JSON.stringify(v))}` : ''}${quote}` } });
-        } else if (e.keyword === 'required') {
-          report({ object: o, path, messageId: 'required', data: { field: code(String(e.params.missingProperty)), parent: code(where) } });
-        } else if (e.keyword === 'enum') {
-          const allowed = (e.params.allowedValues as unknown[]).map((x) => code(String(x)));
-          report({ object: o, path, messageId: 'enum', data: { field: code(where), allowed: list(allowed, 8), found: code(JSON.stringify(valueAt(o.body, path))) } });
-        } else {
-          report({ object: o, path, messageId: 'invalid', data: { field: code(where), message: e.message ?? 'is invalid' } });
-        }
-      }
+      for (const r of memo.of(o, () => objectReports(o, (bundle ??= bundleFor(version))))) report({ object: o, ...r });
     }
+    memo.keep();
   },
 };
 
+/** A report about the object it was made for. */
+type ObjectReport = { path: Path; messageId: string; data: Record<string, string> };
+
+const isReports = (v: unknown): v is ObjectReport[] => Array.isArray(v) && v.every((r) => isRecord(r)
+  && Array.isArray(r.path) && r.path.every((p) => typeof p === 'string' || typeof p === 'number')
+  && typeof r.messageId === 'string' && isRecord(r.data) && Object.values(r.data).every((d) => typeof d === 'string'));
+
+/** What the API server rejects in one object: its metadata, then what its schema does not allow. */
+function objectReports(o: K8sObject, bundle: ReturnType<typeof bundleFor>): ObjectReport[] {
+  const out: ObjectReport[] = [];
+  const report = (r: ObjectReport) => out.push(r);
+  metadata(o, report);
+  const validate = bundle.validators[`${o.apiVersion}/${o.kind}`];
+  if (!validate || validate(o.body)) return out;
+  for (const e of relevant(validate.errors ?? [], o)) {
+    const path = pathOf(e.instancePath);
+    const where = formatPath(path) || 'the object';
+    if (e.keyword === 'additionalProperties') {
+      const extra = String(e.params.additionalProperty);
+      const full = [...path, extra];
+      const hint = HINTS[`${o.kind}:${formatPath(full)}`];
+      const near = suggest(extra, bundle.fields);
+      report({ path: full, messageId: 'unknownField', data: { field: code(extra), parent: code(where), hint: hint ? `; ${hint}` : near ? `; did you mean ${code(near)}?` : '' } });
+    } else if (HINTS[`${o.kind}:${where}`]) {
+      report({ path, messageId: 'invalid', data: { field: code(where), message: `is not allowed here: ${HINTS[`${o.kind}:${where}`]}` } });
+    } else if (e.keyword === 'type' || e.keyword === 'oneOf') {
+      const v = valueAt(o.body, path);
+      const want = e.keyword === 'oneOf' ? 'an integer or a string' : typeText(e.params.type);
+      // An unquoted y/yes/on/no/off or 1.0 is read as a boolean or number, as kubectl reads it: say so.
+      const quote = want === 'a string' && (typeof v === 'boolean' || typeof v === 'number')
+        ? `; YAML reads it unquoted as a ${typeof v}${typeof v === 'boolean' ? ' (as it does y, yes, on, n, no, off)' : ''}: quote it`
+        : '';
+      report({ path, messageId: 'wrongType', data: { field: code(where), want, found: `${typeName(v)}${v !== null && typeof v !== 'object' ? ` ${code(JSON.stringify(v))}` : ''}${quote}` } });
+    } else if (e.keyword === 'required') {
+      report({ path, messageId: 'required', data: { field: code(String(e.params.missingProperty)), parent: code(where) } });
+    } else if (e.keyword === 'enum') {
+      const allowed = (e.params.allowedValues as unknown[]).map((x) => code(String(x)));
+      report({ path, messageId: 'enum', data: { field: code(where), allowed: list(allowed, 8), found: code(JSON.stringify(valueAt(o.body, path))) } });
+    } else {
+      report({ path, messageId: 'invalid', data: { field: code(where), message: e.message ?? 'is invalid' } });
+    }
+  }
+  return out;
+}
+
 /** What ObjectMeta validation rejects: the object's name, label keys and values (of the object and of its pod template). */
-function metadata(o: K8sObject, report: Parameters<Rule['check']>[0]['report']): void {
+function metadata(o: K8sObject, report: (r: ObjectReport) => void): void {
   const meta = isRecord(o.body.metadata) ? o.body.metadata : {};
   if (SUBDOMAIN_NAMES.has(o.kind) && typeof meta.name === 'string' && meta.name !== '' && !isDNS1123Subdomain(meta.name)) {
-    report({ object: o, path: ['metadata', 'name'], messageId: 'objectName', data: { value: code(meta.name), kind: o.kind } });
+    report({ path: ['metadata', 'name'], messageId: 'objectName', data: { value: code(meta.name), kind: o.kind } });
   }
   const spot = podSourceOf(o);
   const places: Path[] = [['metadata', 'labels'], ...(spot && spot.template.length ? [[...spot.template, 'metadata', 'labels']] : [])];
@@ -126,10 +146,10 @@ function metadata(o: K8sObject, report: Parameters<Rule['check']>[0]['report']):
     if (!isRecord(labels)) continue;
     for (const [k, v] of Object.entries(labels)) {
       const kp = qualifiedNameProblems(k);
-      if (kp.length) report({ object: o, path: at, messageId: 'labelKey', data: { key: code(k), field: code(formatPath(at)), problems: list(kp) } });
+      if (kp.length) report({ path: at, messageId: 'labelKey', data: { key: code(k), field: code(formatPath(at)), problems: list(kp) } });
       if (typeof v !== 'string') continue;
       const vp = labelValueProblems(v);
-      if (vp.length) report({ object: o, path: [...at, k], messageId: 'labelValue', data: { key: code(k), value: code(v), problems: list(vp) } });
+      if (vp.length) report({ path: [...at, k], messageId: 'labelValue', data: { key: code(k), value: code(v), problems: list(vp) } });
     }
   }
 }

@@ -239,6 +239,7 @@ export async function lintFound(files: SourceFile[], problems: LoadProblem[], co
   const keys: string[] | undefined = cache ? [] : undefined;
   const parsed = await parseReusing(files, earlier, cache ? (fs, k) => parseAllCached(fs, cache, k) : (fs) => parseAll(fs), keys);
   mark('parse');
+  if (cache && keys) cache.noteKeys(files, keys);
   const input = { files, parsed, problems, config, ...(rules ? { rules } : {}), ...(cache ? { memo: cache } : {}) };
   const documents = parsed.reduce((n, p) => n + p.docs.length, 0);
   const locator = documents >= LOCATE_THREAD_MIN_DOCUMENTS ? threadedLocator() : undefined;

@@ -6,6 +6,7 @@ import type { Rule, RuleReport } from '../types/rule.js';
 import type { Config } from './config.js';
 import { toLocation, trustedLocate, trustedLocation } from './locate.js';
 import { inlineLocator, memoized, type Locator } from './locate-pool.js';
+import { attachPositions, keepPositions } from './positions.js';
 import { mark } from '../timing.js';
 import { isTypo } from '../text.js';
 import { evidenceSeverity } from './rule-kit.js';
@@ -30,7 +31,12 @@ export function ruleSetting(rule: Rule, config: Config): Severity | 'off' | unde
  * messages from templates, positions from paths, suppressions applied, sorted.
  */
 export function runRules(graph: ServiceGraph, rules: readonly Rule[], config: Config): Finding[] {
-  return finish(graph, rules, config, check(graph, rules, config, inlineLocator));
+  const attached = attachPositions(graph.files, graph.memo);
+  try {
+    return finish(graph, rules, config, check(graph, rules, config, inlineLocator));
+  } finally {
+    keepPositions(attached);
+  }
 }
 
 /**
@@ -38,15 +44,20 @@ export function runRules(graph: ServiceGraph, rules: readonly Rule[], config: Co
  * rules run; the findings are filtered and sorted once every position is in.
  */
 export async function runRulesWith(graph: ServiceGraph, rules: readonly Rule[], config: Config, locator: Locator): Promise<Finding[]> {
-  let reports: Reported[];
+  const attached = attachPositions(graph.files, graph.memo);
   try {
-    reports = check(graph, rules, config, locator);
-    mark('rules');
+    let reports: Reported[];
+    try {
+      reports = check(graph, rules, config, locator);
+      mark('rules');
+    } finally {
+      await locator.settle();
+    }
+    mark('positions');
+    return finish(graph, rules, config, reports);
   } finally {
-    await locator.settle();
+    keepPositions(attached);
   }
-  mark('positions');
-  return finish(graph, rules, config, reports);
 }
 
 type Reported = { finding: Finding; object?: K8sObject; report: RuleReport };

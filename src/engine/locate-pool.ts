@@ -4,6 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { Location } from '../types/finding.js';
 import { locate, scanLocateRange, toLocation } from './locate.js';
+import { storedLocation, storedPosition, storePosition } from './positions.js';
 import { spanOf } from '../load/document.js';
 import { workerThreads } from '../lazy-builtins.js';
 
@@ -102,7 +103,12 @@ class ThreadedLocator implements Locator {
       this.inFlight.delete(answer.id);
       batch.forEach((p, i) => {
         const r = answer.ranges[i];
-        if (r) p.set(toLocation(p.origin.file, p.offset + r[0], p.offset + r[1]));
+        if (r) {
+          const range: [number, number] = [p.offset + r[0], p.offset + r[1]];
+          const location = toLocation(p.origin.file, range[0], range[1]);
+          storePosition(p.origin, p.path, range, undefined, location);
+          p.set(location);
+        }
         else inlineLocator.at(p.origin, p.path, p.set);
       });
       this.checkIdle();
@@ -122,9 +128,15 @@ class ThreadedLocator implements Locator {
 
   at(origin: ObjectOrigin, path: Path, set: (location: Location) => void): void {
     if (this.broken || origin.file.rendered) return inlineLocator.at(origin, path, set);
+    const kept = storedPosition(origin, path);
+    if (kept) return set(storedLocation(origin.file, kept));
     // Most positions are found by reading a few lines (scan-position.ts); only the rest need a parse.
     const scanned = scanLocateRange(origin, path);
-    if (scanned) return set(toLocation(origin.file, scanned.range[0], scanned.range[1]));
+    if (scanned) {
+      const location = toLocation(origin.file, scanned.range[0], scanned.range[1]);
+      storePosition(origin, path, scanned.range, scanned.exact, location);
+      return set(location);
+    }
     const span = spanOf(origin);
     const key = span.key;
     if (!this.sent.has(key)) {

@@ -3,6 +3,7 @@ import type { ObjectOrigin, Path } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
 import { documentAt, hasSyntaxProblems, lineCounterOf, spanOf } from '../load/document.js';
 import { scanRange } from './scan-position.js';
+import { storedLocation, storedPosition, storePosition } from './positions.js';
 import type { Location } from '../types/finding.js';
 
 export interface Located {
@@ -17,13 +18,24 @@ export interface Located {
  * parent that exists. Scalars are highlighted whole; a map or list is shown by its key.
  */
 export function locate(origin: ObjectOrigin, path: Path): Located {
-  const { range, exact } = locateRange(origin, path);
-  return { location: toLocation(origin.file, range[0], range[1]), exact };
+  const kept = storedPosition(origin, path);
+  if (kept && kept[2] !== 2) return { location: storedLocation(origin.file, kept), exact: kept[2] === 1 };
+  return found(origin, path);
+}
+
+/** A path's range and location as found now (not kept), kept for the next run when the file has a memo (positions.ts). */
+function found(origin: ObjectOrigin, path: Path): Located & { range: [number, number] } {
+  const { range, exact } = scanLocateRange(origin, path) ?? parsedRange(origin, path);
+  const location = toLocation(origin.file, range[0], range[1]);
+  storePosition(origin, path, range, exact, location);
+  return { location, exact, range };
 }
 
 /** The offsets in its file of a path inside an object, or of its nearest existing parent. */
 function locateRange(origin: ObjectOrigin, path: Path): { range: [number, number]; exact: boolean } {
-  return scanLocateRange(origin, path) ?? parsedRange(origin, path);
+  const kept = storedPosition(origin, path);
+  if (kept && kept[2] !== 2) return { range: [kept[0], kept[1]], exact: kept[2] === 1 };
+  return found(origin, path);
 }
 
 /**

@@ -134,9 +134,24 @@ function patternMatches(pattern: string, name: string): boolean {
   return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) && name.length > pattern.length - 1 : name === pattern;
 }
 
+/** The table's rows by group and kind, in the table's order: every object of a run is looked up. */
+let rowIndex: Map<string, CreatorRow[]> | undefined;
+
 function rowsFor(o: K8sObject): CreatorRow[] {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '';
-  return CREATORS.filter((r) => r.group === group && r.kinds.includes(o.kind) && (!r.when || r.when(o)));
+  if (!rowIndex) {
+    rowIndex = new Map();
+    for (const r of CREATORS) {
+      for (const kind of new Set(r.kinds)) {
+        const key = `${r.group}\u0000${kind}`;
+        const list = rowIndex.get(key);
+        if (list) list.push(r);
+        else rowIndex.set(key, [r]);
+      }
+    }
+  }
+  const slash = o.apiVersion.indexOf('/');
+  const rows = rowIndex.get(`${slash < 0 ? '' : o.apiVersion.slice(0, slash)}\u0000${o.kind}`);
+  return rows ? rows.filter((r) => !r.when || r.when(o)) : [];
 }
 
 const creatorsOf = new WeakMap<readonly K8sObject[], { o: K8sObject; rows: CreatorRow[] }[]>();

@@ -260,6 +260,19 @@ function identity(labels: Record<string, string>): Record<string, string> {
  * namespace by name when it is another one), and the port.
  */
 export function admitRule(direction: Direction, subjectNs: string, peer: { namespace: string }, peerLabels: Record<string, string>, ports: { port: number; protocol: string }[]): string {
+  // Copies of an application are blocked alike: the same rule is written once.
+  const key = JSON.stringify([direction, subjectNs, peer.namespace, Object.entries(peerLabels), ports.map((p) => [p.port, p.protocol])]);
+  let text = admitRules.get(key);
+  if (text === undefined) {
+    if (admitRules.size >= 1000) admitRules.clear();
+    admitRules.set(key, (text = writeAdmitRule(direction, subjectNs, peer, peerLabels, ports)));
+  }
+  return text;
+}
+
+const admitRules = new Map<string, string>();
+
+function writeAdmitRule(direction: Direction, subjectNs: string, peer: { namespace: string }, peerLabels: Record<string, string>, ports: { port: number; protocol: string }[]): string {
   const sel: Record<string, unknown> = {};
   if (peer.namespace !== subjectNs) sel.namespaceSelector = { matchLabels: { [NAME_LABEL]: peer.namespace } };
   sel.podSelector = Object.keys(peerLabels).length ? { matchLabels: peerLabels } : {};

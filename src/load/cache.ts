@@ -171,6 +171,31 @@ export class ParseCache implements TextMemo {
     return value;
   }
 
+  /** Each file's parse key, as this run computed it (noteKeys): keptFor() and keepFor() need not hash the text again. */
+  private readonly fileKeys = new WeakMap<object, string>();
+
+  /** Records the parse keys of files (in the same order) that the run has computed. */
+  noteKeys(files: readonly object[], keys: readonly (string | undefined)[]): void {
+    files.forEach((f, i) => {
+      const k = keys[i];
+      if (k !== undefined) this.fileKeys.set(f, k);
+    });
+  }
+
+  /** The key of what is kept under `kind` for a file: made from its parse key, which covers its text and how it is read. */
+  private fileKindKey(file: Pick<SourceFile, 'path' | 'text'>, kind: string): string {
+    const parseKey = this.fileKeys.get(file) ?? ParseCache.key(file);
+    return createHash('sha256').update(`${VERSION}\0file\0${kind}\0${parseKey}`).digest('hex');
+  }
+
+  keptFor<T>(file: Pick<SourceFile, 'path' | 'text'>, kind: string, valid: (v: unknown) => v is T): T | undefined {
+    return this.getChecked(this.fileKindKey(file, kind), valid);
+  }
+
+  keepFor(file: Pick<SourceFile, 'path' | 'text'>, kind: string, value: unknown): void {
+    this.setJson(this.fileKindKey(file, kind), exactJson(value));
+  }
+
   /** Keeps a JSON text (plain strings and numbers only, so exact) under a key. */
   setJson(key: string, json: string | undefined): void {
     if (json === undefined || json.includes('\n')) return; // JSON.stringify never writes a raw newline; kept as a guard
@@ -226,6 +251,7 @@ export function openParseCache(env: NodeJS.ProcessEnv): ParseCache {
 /** parseAll(), with the results the cache has taken from it and the rest parsed and added; `keys` is given each file's key. */
 export async function parseAllCached(files: SourceFile[], cache: ParseCache, keys: string[] = []): Promise<ParseResult[]> {
   files.forEach((f, i) => (keys[i] = ParseCache.key(f)));
+  cache.noteKeys(files, keys);
   const results: (ParseResult | undefined)[] = keys.map((k) => cache.get(k));
   const missing = files.filter((_, i) => !results[i]);
   cache.hits += files.length - missing.length;

@@ -58,6 +58,14 @@ export declare class ParseCache implements TextMemo {
      * computed every time.
      */
     of<T>(kind: string, text: string, compute: () => T, valid: (v: unknown) => v is T): T;
+    /** Each file's parse key, as this run computed it (noteKeys): keptFor() and keepFor() need not hash the text again. */
+    private readonly fileKeys;
+    /** Records the parse keys of files (in the same order) that the run has computed. */
+    noteKeys(files: readonly object[], keys: readonly (string | undefined)[]): void;
+    /** The key of what is kept under `kind` for a file: made from its parse key, which covers its text and how it is read. */
+    private fileKindKey;
+    keptFor<T>(file: Pick<SourceFile, 'path' | 'text'>, kind: string, valid: (v: unknown) => v is T): T | undefined;
+    keepFor(file: Pick<SourceFile, 'path' | 'text'>, kind: string, value: unknown): void;
     /** Keeps a JSON text (plain strings and numbers only, so exact) under a key. */
     setJson(key: string, json: string | undefined): void;
     /** Writes the cache when this run changed it, pruned to its size, by an atomic rename. Failures only cost the next run time. */

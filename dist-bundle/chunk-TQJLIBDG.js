@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-C3EVZAWJ.js";import"./chunk-74VSNF4H.js";import"./chunk-2ZJWIBLH.js";import"./chunk-OIJNFXOE.js";import"./chunk-VKKZTF57.js";import"./chunk-DIFLBQHO.js";import"./chunk-ANS3W2JD.js";import"./chunk-G66V2BOZ.js";import"./chunk-VC2LMPCQ.js";import"./chunk-V6NI6HUN.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
