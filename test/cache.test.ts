@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, corpusOrSkip, CORPUS, ROOT, tempTree } from './helpers.js';
-import { cacheDir, CACHE_FILE, ParseCache, parseAllCached } from '../src/load/cache.js';
+import { cacheDir, CACHE_FILE, DEFER_MIN_CHARS, ParseCache, parseAllCached } from '../src/load/cache.js';
 import { parseAll } from '../src/load/parse-pool.js';
 
 const xdg = () => mkdtempSync(path.join(tmpdir(), 'svclint-xdg-'));
@@ -59,6 +59,40 @@ describe('the parse cache (--cache)', () => {
     expect(again.hits).toBe(files.length);
     expect(got).toEqual(want);
   }, 300_000);
+
+  it('keeps a large CustomResourceDefinition spec apart and decodes it on first read: the same values, and a missing or broken part is a miss', async () => {
+    const props = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`field${i}`, { type: 'string', description: `what field ${i} holds, *.example.com and ? alike` }]));
+    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: props } } }] }, status: { acceptedNames: { kind: '' } } };
+    const small = { ...crd, metadata: { name: 'small.example.com' }, spec: { group: 'example.com' } };
+    const files = [{ path: 'crds.yaml', text: `${JSON.stringify(crd)}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n---\n${JSON.stringify(small)}\n` }];
+    const home = xdg();
+    const dir = path.join(home, 'svclint');
+    const want = await parseAll(files, 1);
+    expect(JSON.stringify(crd.spec).length).toBeGreaterThan(DEFER_MIN_CHARS);
+    const first = new ParseCache(dir);
+    await parseAllCached(files, first);
+    // Three entries: the result, the large spec apart, nothing for the small one.
+    const lines = () => readFileSync(cacheFile(home), 'utf8').split('\n').slice(1).filter(Boolean);
+    expect(lines()).toHaveLength(2);
+    const again = new ParseCache(dir);
+    const [got] = await parseAllCached(files, again);
+    expect(again.hits).toBe(1);
+    const value = got!.docs[0]!.value as Record<string, unknown>;
+    expect(Object.getOwnPropertyDescriptor(value, 'spec')?.get).toBeTypeOf('function'); // not decoded yet
+    expect(Object.keys(value)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']); // in its place
+    expect(JSON.stringify(got)).toBe(JSON.stringify(want[0]));
+    expect(got).toEqual(want[0]);
+    expect(Object.getOwnPropertyDescriptor(value, 'spec')?.value).toEqual(crd.spec); // plain once read
+    // The part apart missing, or failing its checksum: the file is parsed again, the same values.
+    for (const damage of [(l: string[]) => l.filter((x) => !x.includes('"group":"example.com","names"') || x.includes('"docs"')), (l: string[]) => l.map((x) => (x.includes('"docs"') ? x : x.replace('"Widget"', '"Gadget"')))]) {
+      const [header] = readFileSync(cacheFile(home), 'utf8').split('\n');
+      writeFileSync(cacheFile(home), [header, ...damage(lines())].join('\n'));
+      const c = new ParseCache(dir);
+      const [r] = await parseAllCached(files, c);
+      expect(c.misses).toBe(1);
+      expect(r).toEqual(want[0]);
+    }
+  });
 
   it('keeps values JSON cannot carry exactly out of it (negative zero, infinities, holes) and parses them each time', () => {
     const c = new ParseCache(path.join(xdg(), 'svclint'));

@@ -95,13 +95,15 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
       const defined = envNames(Array.isArray(c.env) ? c.env : []);
       const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
       const env: unknown[] = Array.isArray(c.env) ? c.env : [];
+      const names: string[] = []; // those defined so far
       env.forEach((e, j) => {
         if (isRecord(e) && typeof e.value === 'string' && typeof e.name === 'string') {
           // An env value expands only the variables defined before it (and the Service links);
           // command and args expand them all.
-          const before = e.value.includes('$(') ? { defined: envNames(env.slice(0, j)), envFrom: expands.envFrom } : expands;
+          const before = e.value.includes('$(') ? { defined: new Set(names), envFrom: expands.envFrom } : expands;
           sites.push({ object: t.owner, path: [...at(field, index), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients: [t], expands: before });
         }
+        if (isRecord(e) && typeof e.name === 'string') names.push(e.name);
       });
       for (const arr of ['args', 'command'] as const) {
         (Array.isArray(c[arr]) ? (c[arr] as unknown[]) : []).forEach((a, k) => {

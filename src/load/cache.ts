@@ -72,6 +72,34 @@ export function exactJson(result: unknown): string | undefined {
   return exact ? json : undefined;
 }
 
+/** A CustomResourceDefinition's spec this long or longer is kept apart and decoded on first use (ParseCache.set). */
+export const DEFER_MIN_CHARS = 4096;
+
+const deferredKey = (key: string, doc: number) => createHash('sha256').update(`${key}\0deferred spec\0${doc}`).digest('hex');
+
+const isPlainRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Gives `value` a `spec` that is the JSON `text()` parsed, on first read (then a plain
+ * property, as if it had always been there); written to, it is plain at once. Its place
+ * among the keys is the one the null placeholder held.
+ */
+function deferSpec(value: Record<string, unknown>, text: () => string): void {
+  const plain = (v: unknown) => Object.defineProperty(value, 'spec', { value: v, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(value, 'spec', {
+    get() {
+      const v: unknown = JSON.parse(text());
+      plain(v);
+      return v;
+    },
+    set(v: unknown) {
+      plain(v);
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 export class ParseCache implements TextMemo {
   private entries = new Map<string, Entry>();
   /** The file as read: entries point into it. */
@@ -124,7 +152,42 @@ export class ParseCache implements TextMemo {
   }
 
   get(key: string): ParseResult | undefined {
-    return this.getChecked(key, (v): v is ParseResult => typeof v === 'object' && v !== null && Array.isArray((v as ParseResult).docs) && Array.isArray((v as ParseResult).problems));
+    const result = this.getChecked(key, (v): v is ParseResult => typeof v === 'object' && v !== null && Array.isArray((v as ParseResult).docs) && Array.isArray((v as ParseResult).problems));
+    if (!result) return undefined;
+    // Deferred parts (see set()): each must be there and whole, or the entry is a miss.
+    const docs = result.docs as (ParseResult['docs'][number] & { deferred?: unknown })[];
+    const parts: { value: Record<string, unknown>; text: () => string }[] = [];
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i]!;
+      if (d.deferred === undefined) continue;
+      const text = d.deferred === 1 && isPlainRecord(d.value) && d.value.spec === null ? this.checkedText(deferredKey(key, i)) : undefined;
+      if (!text) {
+        this.entries.delete(key);
+        this.changed = true;
+        return undefined;
+      }
+      delete d.deferred;
+      parts.push({ value: d.value as Record<string, unknown>, text });
+    }
+    for (const p of parts) deferSpec(p.value, p.text);
+    return result;
+  }
+
+  /** The JSON text of an entry whose checksum holds (decoded when asked for), touched as a read one is; undefined for any other. */
+  private checkedText(key: string): (() => string) | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    const raw = e.json ?? this.bytes.subarray(e.at![0], e.at![1]);
+    if (sum(key, raw) !== e.sum) {
+      this.entries.delete(key);
+      this.changed = true;
+      return undefined;
+    }
+    if (this.now - e.t > TOUCH_AFTER_MS) {
+      e.t = this.now;
+      this.changed = true;
+    }
+    return typeof raw === 'string' ? () => raw : () => raw.toString('utf8');
   }
 
   /** An entry whose checksum holds and whose value passes `valid`; any other is dropped. */
@@ -153,8 +216,28 @@ export class ParseCache implements TextMemo {
     return value;
   }
 
+  /**
+   * Keeps a parse result. The `spec` of a large CustomResourceDefinition (most of the bytes
+   * of a repository that ships its CRDs, and read by no rule) is kept as an entry of its
+   * own and decoded only when something reads it: get() gives the document a `spec` that
+   * parses that entry on first use.
+   */
   set(key: string, result: ParseResult): void {
-    this.setJson(key, exactJson(result));
+    const json = exactJson(result);
+    if (json === undefined || !json.includes('"CustomResourceDefinition"')) return this.setJson(key, json);
+    const copy = JSON.parse(json) as { docs: { value: unknown; deferred?: 1 }[] };
+    let deferred = false;
+    copy.docs.forEach((d, i) => {
+      const v = d.value;
+      if (!isPlainRecord(v) || v.kind !== 'CustomResourceDefinition' || !isPlainRecord(v.spec)) return;
+      const spec = JSON.stringify(v.spec);
+      if (spec.length < DEFER_MIN_CHARS) return;
+      this.setJson(deferredKey(key, i), spec);
+      v.spec = null;
+      d.deferred = 1;
+      deferred = true;
+    });
+    this.setJson(key, deferred ? JSON.stringify(copy) : json);
   }
 
   /**

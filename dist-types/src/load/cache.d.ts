@@ -34,6 +34,8 @@ export declare const CACHE_FILE = "parse-cache.v1";
 export declare const DEFAULT_CACHE_MAX_BYTES: number;
 /** JSON text of a value, or undefined when JSON would not give the same values back. */
 export declare function exactJson(result: unknown): string | undefined;
+/** A CustomResourceDefinition's spec this long or longer is kept apart and decoded on first use (ParseCache.set). */
+export declare const DEFER_MIN_CHARS = 4096;
 export declare class ParseCache implements TextMemo {
     readonly dir: string | undefined;
     readonly maxBytes: number;
@@ -49,8 +51,16 @@ export declare class ParseCache implements TextMemo {
     private read;
     static key(file: Pick<SourceFile, 'path' | 'text'>): string;
     get(key: string): ParseResult | undefined;
+    /** The JSON text of an entry whose checksum holds (decoded when asked for), touched as a read one is; undefined for any other. */
+    private checkedText;
     /** An entry whose checksum holds and whose value passes `valid`; any other is dropped. */
     getChecked<T>(key: string, valid: (v: unknown) => v is T): T | undefined;
+    /**
+     * Keeps a parse result. The `spec` of a large CustomResourceDefinition (most of the bytes
+     * of a repository that ships its CRDs, and read by no rule) is kept as an entry of its
+     * own and decoded only when something reads it: get() gives the document a `spec` that
+     * parses that entry on first use.
+     */
     set(key: string, result: ParseResult): void;
     /**
      * What `compute()` gives for a text, kept across runs under a hash of the version, `kind`

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-ASX5OS5N.js";import"./chunk-JLWQI5UM.js";import"./chunk-5XOOLHGA.js";import"./chunk-Y3CICTNQ.js";import"./chunk-EJW4FEAV.js";import"./chunk-DIFLBQHO.js";import"./chunk-ANS3W2JD.js";import"./chunk-YUQMDS5F.js";import"./chunk-VC2LMPCQ.js";import"./chunk-V6NI6HUN.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
