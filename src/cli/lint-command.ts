@@ -280,6 +280,7 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
     readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes, allowUnmatchedGlobs: opts.errorOnUnmatchedPattern === false,
     listReads: outputs.some((o) => o !== undefined),
     ...(trace ? { trace } : {}),
+    ...(opts.cache ? { contentSums: true } : {}),
   });
   const inputs: RunInputs = { ...found, read: [...named, ...(found.read ?? [])] };
   checkOutputFiles(outputs, inputs, io.cwd);

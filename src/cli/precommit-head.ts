@@ -6,6 +6,7 @@ import { keptUnder, planRender } from '../load/discover.js';
 import { DEFAULT_MAX_FILE_BYTES, InputBudget, readRegularSync, type ReadOutcome } from '../load/read.js';
 import { renderAll, renderKey, type Rendered } from '../load/render.js';
 import { DiskView, under } from '../load/view.js';
+import { passReadSum } from '../load/content-sum.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
 import { configIn } from './diff-gate.js';
@@ -161,7 +162,7 @@ export async function headInputs(top: string, commit: string, now: Loaded, opts:
     let r: ReadOutcome;
     let size: number | undefined;
     if (was && s === 'work') r = was;
-    else if (s === 'work') r = readRegularSync(abs, DEFAULT_MAX_FILE_BYTES, new InputBudget(Infinity, Infinity));
+    else if (s === 'work') r = readRegularSync(abs, DEFAULT_MAX_FILE_BYTES, new InputBudget(Infinity, Infinity), true);
     else {
       const blob = tree.blob(rel);
       size = blob.length;
@@ -169,7 +170,9 @@ export async function headInputs(top: string, commit: string, now: Loaded, opts:
     }
     if ('text' in r) {
       bytes += size ?? Buffer.byteLength(r.text); // at least the file's size
-      files.push({ path: rel, text: r.text });
+      const file = { path: rel, text: r.text };
+      passReadSum(r, file); // the work tree's read, hashed as it was read
+      files.push(file);
     } else {
       if (r.refused.messageId === 'binary') bytes += size ?? statSync(abs).size;
       problems.push({ ruleId: 'file-unreadable', messageId: r.refused.messageId, filePath: rel, data: r.refused.data });

@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { parseAll, type ParseResult } from './parse-pool.js';
 import { cacheDir } from './cache-dir.js';
 import { codeIdentity } from './code-identity.js';
+import { fileTextSum } from './content-sum.js';
 
 export { cacheDir };
 
@@ -15,7 +16,7 @@ export { cacheDir };
  * a file whose text was parsed before by the same build of svclint is not parsed again.
  *
  * - Key: a SHA-256 of the svclint version, whether the file is held to JSON (a `.json`
- *   name: parse.ts) and the text; the file's first line names the build that wrote it
+ *   name: parse.ts) and the text's SHA-256; the file's first line names the build that wrote it
  *   (code-identity.ts), and another build (an install from a later commit of the same
  *   version) ignores and replaces the whole file. Nothing else changes what parsing gives: the config and
  *   the command line act on the parsed values later, so a change of config misses nothing.
@@ -147,8 +148,9 @@ export class ParseCache implements TextMemo {
     }
   }
 
+  /** A file's key: the version, whether it is held to JSON, and its text's hash (content-sum.ts: taken from its bytes when it was read with a cache). */
   static key(file: Pick<SourceFile, 'path' | 'text'>): string {
-    return createHash('sha256').update(VERSION).update(/\.json$/i.test(file.path) ? '\0json\0' : '\0yaml\0').update(file.text).digest('hex');
+    return createHash('sha256').update(VERSION).update(/\.json$/i.test(file.path) ? '\0json\0' : '\0yaml\0').update(fileTextSum(file)).digest('hex');
   }
 
   get(key: string): ParseResult | undefined {

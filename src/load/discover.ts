@@ -8,6 +8,7 @@ import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, yamlStore,
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readRegularSync, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
 import { DiskView, type FileView } from './view.js';
+import { passReadSum } from './content-sum.js';
 
 export { DEFAULT_MAX_FILE_BYTES } from './read.js';
 export const MANIFEST_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json', '**/Kustomization'];
@@ -37,6 +38,8 @@ export interface DiscoverOptions {
   listReads?: boolean;
   /** @internal Filled with what was found and how, for a second load of another version of the same tree. */
   trace?: DiscoverTrace;
+  /** Hash each text found in a folder as it is read (content-sum.ts): for a run with a cache, which keys every text by its hash. */
+  contentSums?: boolean;
 }
 
 /** @internal What a folder input gave: enough to derive what another version of the tree gives. */
@@ -302,11 +305,15 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     }
   }
 
-  const read = await mapPool(toRead, READ_CONCURRENCY, async (f) => (f.regularOnly ? readRegularSync(f.abs, maxBytes, budget) : readCapped(f.abs, maxBytes, budget)));
+  const read = await mapPool(toRead, READ_CONCURRENCY, async (f) => (f.regularOnly ? readRegularSync(f.abs, maxBytes, budget, opts.contentSums) : readCapped(f.abs, maxBytes, budget)));
   if (trace) read.forEach((r, i) => trace.reads.set(toRead[i]!.abs, r));
   read.forEach((r, i) => {
     const shown = displayPath(opts.cwd, toRead[i]!.abs);
-    if ('text' in r) files.push({ path: shown, text: r.text });
+    if ('text' in r) {
+      const file = { path: shown, text: r.text };
+      passReadSum(r, file);
+      files.push(file);
+    }
     else unreadable(shown, r.refused);
   });
   return { files, problems, ...(allIgnored.length ? { allIgnored } : {}), ...(otherReads.length ? { read: otherReads } : {}) };

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { open } from 'node:fs/promises';
 import { getHeapStatistics } from 'node:v8';
 import { UsageError } from '../errors.js';
+import { bytesSum, noteReadSum } from './content-sum.js';
 
 /** Per-file cap: a larger file (or stream) is reported as `file-unreadable`, not read. */
 export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -76,8 +77,11 @@ function refusal(messageId: ReadRefusal['messageId'], data: ReadRefusal['data'] 
 }
 
 /** Text of bytes read, unless they are binary (NUL bytes). */
-function toText(buf: Buffer): ReadOutcome {
-  return buf.includes(0) ? refusal('binary') : { text: buf.toString('utf8') };
+function toText(buf: Buffer, sum = false): ReadOutcome {
+  if (buf.includes(0)) return refusal('binary');
+  const out = { text: buf.toString('utf8') };
+  if (sum) noteReadSum(out, bytesSum(buf));
+  return out;
 }
 
 /** The refusal for an I/O error: its code and message. */
@@ -97,7 +101,7 @@ function refuseByStat(st: Stats, cap: number, regularOnly: boolean): ReadOutcome
  * Reads an open regular file of `size` bytes (at most `cap`) in one call, plus one at its
  * end; a file that grew since its size was taken is read on in chunks up to the cap.
  */
-function readRegular(fd: number, size: number, cap: number, budget: InputBudget): ReadOutcome {
+function readRegular(fd: number, size: number, cap: number, budget: InputBudget, sum = false): ReadOutcome {
   let reserved = size;
   budget.take(reserved);
   const chunks: Buffer[] = [];
@@ -117,7 +121,7 @@ function readRegular(fd: number, size: number, cap: number, budget: InputBudget)
     if (total === size && bytesRead < buf.length) break; // all its stated size: its end
     want = CHUNK;
   }
-  return toText(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+  return toText(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), sum);
 }
 
 /**
@@ -158,12 +162,12 @@ export async function readCapped(file: string, cap: number, budget: InputBudget)
  * readCapped() for a file met inside a folder: only regular files are read there (opening
  * a FIFO would wait for a writer, so it is opened non-blocking and refused by its type).
  */
-export function readRegularSync(file: string, cap: number, budget: InputBudget): ReadOutcome {
+export function readRegularSync(file: string, cap: number, budget: InputBudget, sum = false): ReadOutcome {
   let fd: number | undefined;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(fd);
-    return refuseByStat(st, cap, true) ?? readRegular(fd, st.size, cap, budget);
+    return refuseByStat(st, cap, true) ?? readRegular(fd, st.size, cap, budget, sum);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     return ioRefusal(err);

@@ -8,7 +8,7 @@ export { cacheDir };
  * a file whose text was parsed before by the same build of svclint is not parsed again.
  *
  * - Key: a SHA-256 of the svclint version, whether the file is held to JSON (a `.json`
- *   name: parse.ts) and the text; the file's first line names the build that wrote it
+ *   name: parse.ts) and the text's SHA-256; the file's first line names the build that wrote it
  *   (code-identity.ts), and another build (an install from a later commit of the same
  *   version) ignores and replaces the whole file. Nothing else changes what parsing gives: the config and
  *   the command line act on the parsed values later, so a change of config misses nothing.
@@ -49,6 +49,7 @@ export declare class ParseCache implements TextMemo {
     misses: number;
     constructor(dir: string | undefined, maxBytes?: number, now?: number, fileName?: string);
     private read;
+    /** A file's key: the version, whether it is held to JSON, and its text's hash (content-sum.ts: taken from its bytes when it was read with a cache). */
     static key(file: Pick<SourceFile, 'path' | 'text'>): string;
     get(key: string): ParseResult | undefined;
     /** The JSON text of an entry whose checksum holds (decoded when asked for), touched as a read one is; undefined for any other. */

@@ -27,6 +27,8 @@ export interface DiscoverOptions {
     allowUnmatchedGlobs?: boolean;
     /** Also list the ignore files that apply to the folders walked (in `read`), so that no output lands on one. */
     listReads?: boolean;
+    /** Hash each text found in a folder as it is read (content-sum.ts): for a run with a cache, which keys every text by its hash. */
+    contentSums?: boolean;
 }
 /** A file or folder read besides the manifests: what it is, for messages. */
 export interface OtherRead {

@@ -50,7 +50,7 @@ export declare function readCapped(file: string, cap: number, budget: InputBudge
  * readCapped() for a file met inside a folder: only regular files are read there (opening
  * a FIFO would wait for a writer, so it is opened non-blocking and refused by its type).
  */
-export declare function readRegularSync(file: string, cap: number, budget: InputBudget): ReadOutcome;
+export declare function readRegularSync(file: string, cap: number, budget: InputBudget, sum?: boolean): ReadOutcome;
 /** Reads a stream (stdin) up to the cap; stops reading and refuses it when it goes on. */
 export declare function readStreamCapped(stream: AsyncIterable<string | Uint8Array> & {
     destroy?: () => void;
