@@ -256,7 +256,7 @@ function operatorEvidence(selector: Record<string, string>, sources: CustomPodSo
   let best: { source: CustomPodSource; why: string; score: number } | undefined;
   // The selector key in the resource's API group, per apiVersion: a namespace's resources share a few.
   const groupEntry = new Map<string, [string, string] | undefined>();
-  for (const c of sources) {
+  for (const c of candidates(entries, sources)) {
     const all = entries.every(([k, v]) => c.labels[k] === v || v === c.object.name);
     const named = entries.find(([, v]) => v === c.object.name);
     let inGroup: [string, string] | undefined;
@@ -292,6 +292,59 @@ function operatorEvidence(selector: Record<string, string>, sources: CustomPodSo
     if (!best || score > best.score) best = { source: c, why, score };
   }
   return best;
+}
+
+/** A namespace's custom resources indexed by label, name and apiVersion (once per run: every Service without pods asks). */
+interface SourceIndex {
+  byLabel: Map<string, number[]>;
+  byName: Map<string, number[]>;
+  byApiVersion: Map<string, number[]>;
+}
+
+const sourceIndexes = new WeakMap<readonly CustomPodSource[], SourceIndex>();
+
+function indexOf(sources: readonly CustomPodSource[]): SourceIndex {
+  let ix = sourceIndexes.get(sources);
+  if (ix) return ix;
+  ix = { byLabel: new Map(), byName: new Map(), byApiVersion: new Map() };
+  const add = (m: Map<string, number[]>, key: string, i: number) => {
+    const at = m.get(key);
+    if (at) at.push(i);
+    else m.set(key, [i]);
+  };
+  sources.forEach((c, i) => {
+    for (const [k, v] of Object.entries(c.labels)) add(ix!.byLabel, `${k}\u0000${v}`, i);
+    add(ix!.byName, c.object.name, i);
+    add(ix!.byApiVersion, c.object.apiVersion, i);
+  });
+  sourceIndexes.set(sources, ix);
+  return ix;
+}
+
+/**
+ * The resources that may qualify for operatorEvidence(), in their order: those that carry
+ * the first entry or bear its value as name (every entry on its labels or name), those named
+ * like an entry's value, and those of an API group an entry's key is in. Every other one
+ * shares nothing with the selector.
+ */
+function candidates(entries: [string, string][], sources: readonly CustomPodSource[]): CustomPodSource[] {
+  if (entries.length === 0) return [...sources];
+  const ix = indexOf(sources);
+  const at = new Set<number>();
+  const take = (list: number[] | undefined) => {
+    for (const i of list ?? []) at.add(i);
+  };
+  const [k0, v0] = entries[0]!;
+  take(ix.byLabel.get(`${k0}\u0000${v0}`));
+  for (const [, v] of entries) take(ix.byName.get(v));
+  for (const [apiVersion, list] of ix.byApiVersion) {
+    const g = apiVersion.split('/')[0]!;
+    if (entries.some(([k]) => {
+      const prefix = k.includes('/') ? k.split('/')[0]! : '';
+      return prefix !== '' && (g === prefix || g.endsWith(`.${prefix}`));
+    })) take(list);
+  }
+  return [...at].sort((a, b) => a - b).map((i) => sources[i]!);
 }
 
 const ownerLabels = (t: PodTemplate) => stringMap((t.owner.body.metadata as Record<string, unknown> | undefined)?.labels);
