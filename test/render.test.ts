@@ -5,6 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempTree } from './helpers.js';
 import { planRender } from '../src/load/discover.js';
+import { renderKustomization } from '../src/load/render.js';
+import { RenderCache, RENDER_CACHE_FILE, RENDER_CACHE_MAX_BYTES } from '../src/load/render-cache.js';
+import { ParseCache } from '../src/load/cache.js';
+import { stableMessage } from '../src/engine/fingerprint.js';
 
 const json = (args: string[], env?: Record<string, string>) => {
   const r = cli([...args, '-f', 'json'], { env });
@@ -170,6 +174,52 @@ describe('the render cache (--cache)', () => {
     cli(['overlays/prod', '-f', 'json', '--cache'], { cwd: tree, env: k.env });
     cli(['overlays/prod', '-f', 'json', '--cache'], { cwd: tree, env: k.env });
     expect(k.runs()).toBe(2);
+  });
+
+  it('keeps a render that failed with an exit status, with its errors: the same finding without running it again, until an input changes', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'svclint-render-cache-'));
+    const tree = path.join(dir, 'k');
+    cpSync(path.join(ROOT, 'fixtures', 'kustomize'), tree, { recursive: true });
+    const k = countingKubectl(dir);
+    // A patch of a Deployment the base does not have: kustomize fails, the same way every time.
+    const kfile = path.join(tree, 'overlays', 'prod', 'kustomization.yaml');
+    writeFileSync(path.join(tree, 'overlays', 'prod', 'missing.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nowhere}\nspec: {replicas: 2}\n');
+    const original = readFileSync(kfile, 'utf8');
+    expect(original).toContain('  - path: replicas.yaml\n');
+    writeFileSync(kfile, original.replace('  - path: replicas.yaml\n', '  - path: replicas.yaml\n  - path: missing.yaml\n'));
+    const run = (cache: boolean) => cli(['overlays/prod', '-f', 'json', ...(cache ? ['--cache'] : [])], { cwd: tree, env: k.env });
+    type F = { ruleId: string; message: string };
+    const failed = (r: { stdout: string }) => (findings(r) as F[]).filter((f) => f.ruleId === 'render-failed').map((f) => stableMessage(f.message));
+    const plain = run(false);
+    expect(failed(plain)).toEqual([expect.stringContaining('nowhere')]);
+    expect(run(true).code).toBe(plain.code);
+    const again = run(true);
+    expect(k.runs()).toBe(2); // the plain run and the first cached one
+    expect(failed(again)).toEqual(failed(plain));
+    // Fixed: the key changes, kustomize runs again, and the failure is gone.
+    writeFileSync(kfile, original);
+    const fixed = run(true);
+    expect(k.runs()).toBe(3);
+    expect(failed(fixed)).toEqual([]);
+  });
+
+  it.skipIf(existsSync('/usr/local/bin/kustomize') || existsSync('/usr/bin/kustomize'))('does not keep a render that was stopped (its time limit): it runs again next time', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'svclint-render-cache-'));
+    const tree = path.join(dir, 'k');
+    cpSync(path.join(ROOT, 'fixtures', 'kustomize'), tree, { recursive: true });
+    const log = path.join(dir, 'slow-runs.log');
+    const slow = path.join(dir, 'slow-kubectl');
+    writeFileSync(slow, `#!/bin/sh\necho run >> '${log}'\nexec sleep 5\n`);
+    chmodSync(slow, 0o755);
+    const store = path.join(dir, 'cache');
+    for (let i = 0; i < 2; i++) {
+      const cache = new RenderCache(new ParseCache(store, RENDER_CACHE_MAX_BYTES, Date.now(), RENDER_CACHE_FILE));
+      const r = await renderKustomization(path.join(tree, 'overlays', 'prod'), 'overlays/prod', { kubectl: slow, timeoutMs: 300, cache }, tree);
+      cache.save();
+      expect(r.problems.map((p) => p.messageId)).toEqual(['failed']);
+      expect(r.open).toBe(true);
+    }
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
   });
 
   it('renders an unchanged chart once; other values render it again', () => {

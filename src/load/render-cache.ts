@@ -24,8 +24,10 @@ import { DiskView, yamlOf, yamlValue, type FileView, type YamlRead, type YamlSto
  *   namespace, image tags, replicas) may be given inline.
  * A render that may read anything else gets no key and is not cached: a remote resource
  * (`https://`, `github.com/...`, `?ref=`), Helm charts inflated by kustomize, a field this
- * list does not know, a folder over MAX_FILES files or MAX_BYTES. Only successful renders
- * are kept; a failure runs again, with its message as it is then. Beside a kustomization's
+ * list does not know, a folder over MAX_FILES files or MAX_BYTES. A render that failed with
+ * an exit status is kept too, with its errors: the same inputs fail the same way (the
+ * findings cache holds that already, render.ts `open`). One that was stopped (a timeout, a
+ * signal) or did not start is not, and runs again. Beside a kustomization's
  * output, where each of its documents comes from is kept too (render.ts, keepParts): the
  * key covers those source files, so it holds as long as the output does.
  */
@@ -42,6 +44,22 @@ const MAX_BYTES = 64 * 1024 * 1024;
 const yamlKey = (text: string) => createHash('sha256').update(`svclint ${VERSION} yaml value\0`).update(text).digest('hex');
 const isYamlEntry = (x: unknown): x is { v: unknown } | { e: 1 } =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && (('v' in x && Object.keys(x).length === 1) || (Object.keys(x).length === 1 && (x as { e?: unknown }).e === 1));
+
+/** What a renderer that ran gave: its exit status (0, or the status it failed with), output and errors. */
+export interface RenderOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A failure whose errors are longer than this is not kept (a renderer's error is a few lines). */
+const MAX_FAILURE_STDERR = 64 * 1024;
+
+const isRenderEntry = (x: unknown): x is { stdout: string; code?: number; stderr?: string } => {
+  if (typeof x !== 'object' || x === null || typeof (x as { stdout?: unknown }).stdout !== 'string') return false;
+  const { code, stderr } = x as { code?: unknown; stderr?: unknown };
+  return code === undefined ? stderr === undefined : Number.isSafeInteger(code) && code !== 0 && typeof stderr === 'string';
+};
 
 export class RenderCache implements YamlStore {
   hits = 0;
@@ -60,15 +78,16 @@ export class RenderCache implements YamlStore {
     if (json !== undefined) this.store.setJson(yamlKey(text), json);
   }
 
-  get(key: string): string | undefined {
-    const v = this.store.getChecked(key, (x): x is { stdout: string } => typeof x === 'object' && x !== null && typeof (x as { stdout?: unknown }).stdout === 'string');
+  get(key: string): RenderOutput | undefined {
+    const v = this.store.getChecked(key, isRenderEntry);
     if (v) this.hits++;
     else this.misses++;
-    return v?.stdout;
+    return v && { code: v.code ?? 0, stdout: v.stdout, stderr: v.stderr ?? '' };
   }
 
-  set(key: string, stdout: string): void {
-    this.store.setJson(key, JSON.stringify({ stdout }));
+  set(key: string, out: RenderOutput): void {
+    if (out.code !== 0 && out.stderr.length > MAX_FAILURE_STDERR) return;
+    this.store.setJson(key, JSON.stringify(out.code === 0 ? { stdout: out.stdout } : out));
   }
 
   save(): void {

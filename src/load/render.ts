@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { childProcess } from '../lazy-builtins.js';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { chartInputs, kustomizationInputs, toolId, type RenderInputs } from './render-cache.js';
+import { chartInputs, kustomizationInputs, toolId, type RenderInputs, type RenderOutput } from './render-cache.js';
 import { DiskView, yamlValue, type FileView, type YamlStore } from './view.js';
 
 export interface RenderOptions {
@@ -32,8 +32,8 @@ export interface RenderOptions {
 
 /** Where renders are kept by key: the output of a successful render (and, when it can, the YAML values renders are planned from). */
 export interface RenderStore extends Partial<YamlStore> {
-  get(key: string): string | undefined;
-  set(key: string, stdout: string): void;
+  get(key: string): RenderOutput | undefined;
+  set(key: string, out: RenderOutput): void;
   save(): void;
 }
 
@@ -43,18 +43,19 @@ export function yamlStore(store: RenderStore | undefined): YamlStore | undefined
 }
 
 /**
- * A render from the cache when its key is known and kept there, else run (and kept when it
- * succeeds). `args` are given the function that says where a file of the repository is on
+ * A render from the cache when its key is known and kept there, else run (and kept unless
+ * it was stopped or did not start). `args` are given the function that says where a file of the repository is on
  * disk (opts.runAt; itself when the view is the file system). Returns the key too.
  */
 async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | undefined, cmd: string, args: (at: (abs: string) => string) => string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string; key?: string; inputs?: string[]; hit?: boolean; open?: true }> {
   const { cache } = opts;
   const k = cache || opts.runAt ? inputs() : undefined;
   const hit = k && cache ? cache.get(k.key) : undefined;
-  if (hit !== undefined) return { code: 0, stdout: hit, stderr: '', key: k!.key, inputs: k!.files, hit: true };
+  if (hit !== undefined) return { ...hit, key: k!.key, inputs: k!.files, hit: true };
   const at = opts.runAt ? opts.runAt(k?.files) : (abs: string) => abs;
   const { killed, ...r } = await exec(cmd, args(at), at(cwd), opts.timeoutMs ?? 120_000);
-  if (k && cache && r.code === 0) cache.set(k.key, r.stdout);
+  // A failure with an exit status is what these inputs give: kept like a success. A stopped render is not.
+  if (k && cache && !killed) cache.set(k.key, r);
   return { ...r, ...(k ? { key: k.key, inputs: k.files } : {}), ...(!k || killed ? { open: true as const } : {}) };
 }
 
@@ -396,10 +397,10 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
     return { files: [], problems: [problem(shownFile, 'failed', { tool: c.tool, command: `\`${c.tool} ${shown}\``, reason: stderrText(r.stderr) })], ...key };
   }
   // Where the documents come from is kept beside a cached output: finding it means parsing the output and its sources.
-  let parts = r.hit ? keptParts(opts.cache!.get(r.key + PARTS), dir, cwd, shownFile, memo, view) : undefined;
+  let parts = r.hit ? keptParts(opts.cache!.get(r.key + PARTS)?.stdout, dir, cwd, shownFile, memo, view) : undefined;
   if (!parts) {
     parts = kustomizeParts(r.stdout, file, shownFile, cwd, memo, view);
-    if (r.key !== undefined && opts.cache) opts.cache.set(r.key + PARTS, keepParts(parts, dir, cwd));
+    if (r.key !== undefined && opts.cache) opts.cache.set(r.key + PARTS, { code: 0, stdout: keepParts(parts, dir, cwd), stderr: '' });
   }
   return { files: [{ path: shownFile, text: r.stdout, rendered: 'kustomize', parts }], problems: [], ...key };
 }

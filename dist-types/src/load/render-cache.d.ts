@@ -18,13 +18,21 @@ import { type FileView, type YamlRead, type YamlStore } from './view.js';
  *   namespace, image tags, replicas) may be given inline.
  * A render that may read anything else gets no key and is not cached: a remote resource
  * (`https://`, `github.com/...`, `?ref=`), Helm charts inflated by kustomize, a field this
- * list does not know, a folder over MAX_FILES files or MAX_BYTES. Only successful renders
- * are kept; a failure runs again, with its message as it is then. Beside a kustomization's
+ * list does not know, a folder over MAX_FILES files or MAX_BYTES. A render that failed with
+ * an exit status is kept too, with its errors: the same inputs fail the same way (the
+ * findings cache holds that already, render.ts `open`). One that was stopped (a timeout, a
+ * signal) or did not start is not, and runs again. Beside a kustomization's
  * output, where each of its documents comes from is kept too (render.ts, keepParts): the
  * key covers those source files, so it holds as long as the output does.
  */
 export declare const RENDER_CACHE_FILE = "render-cache.v1";
 export declare const RENDER_CACHE_MAX_BYTES: number;
+/** What a renderer that ran gave: its exit status (0, or the status it failed with), output and errors. */
+export interface RenderOutput {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
 export declare class RenderCache implements YamlStore {
     private readonly store;
     hits: number;
@@ -32,8 +40,8 @@ export declare class RenderCache implements YamlStore {
     constructor(store: ParseCache);
     getYaml(text: string): YamlRead | undefined;
     setYaml(text: string, read: YamlRead): void;
-    get(key: string): string | undefined;
-    set(key: string, stdout: string): void;
+    get(key: string): RenderOutput | undefined;
+    set(key: string, out: RenderOutput): void;
     save(): void;
 }
 /** The render cache of this environment, one per process (the hook's two loads share it). */

@@ -1,5 +1,6 @@
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
+import { type RenderOutput } from './render-cache.js';
 import { type FileView, type YamlStore } from './view.js';
 export interface RenderOptions {
     /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -16,8 +17,8 @@ export interface RenderOptions {
 }
 /** Where renders are kept by key: the output of a successful render (and, when it can, the YAML values renders are planned from). */
 export interface RenderStore extends Partial<YamlStore> {
-    get(key: string): string | undefined;
-    set(key: string, stdout: string): void;
+    get(key: string): RenderOutput | undefined;
+    set(key: string, out: RenderOutput): void;
     save(): void;
 }
 /** The store's YAML values, when it keeps them. */
