@@ -194,26 +194,19 @@ export class ParseCache implements TextMemo {
 
   /** An entry whose checksum holds and whose value passes `valid`; any other is dropped. */
   getChecked<T>(key: string, valid: (v: unknown) => v is T): T | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
+    const text = this.checkedText(key);
+    if (!text) return undefined;
     let value: T | undefined;
-    const raw = e.json ?? this.bytes.subarray(e.at![0], e.at![1]);
-    if (sum(key, raw) === e.sum) {
-      try {
-        const v: unknown = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-        if (valid(v)) value = v;
-      } catch {
-        // not what we wrote: dropped below
-      }
+    try {
+      const v: unknown = JSON.parse(text());
+      if (valid(v)) value = v;
+    } catch {
+      // not what we wrote: dropped below
     }
     if (!value) {
       this.entries.delete(key);
       this.changed = true;
       return undefined;
-    }
-    if (this.now - e.t > TOUCH_AFTER_MS) {
-      e.t = this.now;
-      this.changed = true;
     }
     return value;
   }
