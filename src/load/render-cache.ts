@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir, exactJson, ParseCache } from './cache.js';
 import { VERSION } from '../version.js';
-import { kustomizationFile } from './render.js';
+import { kustomizationFile, type RenderOutput } from './render.js';
 import { DiskView, yamlOf, yamlValue, type FileView, type YamlRead, type YamlStore } from './view.js';
 
 /**
@@ -44,13 +44,6 @@ const MAX_BYTES = 64 * 1024 * 1024;
 const yamlKey = (text: string) => createHash('sha256').update(`svclint ${VERSION} yaml value\0`).update(text).digest('hex');
 const isYamlEntry = (x: unknown): x is { v: unknown } | { e: 1 } =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && (('v' in x && Object.keys(x).length === 1) || (Object.keys(x).length === 1 && (x as { e?: unknown }).e === 1));
-
-/** What a renderer that ran gave: its exit status (0, or the status it failed with), output and errors. */
-export interface RenderOutput {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** A failure whose errors are longer than this is not kept (a renderer's error is a few lines). */
 const MAX_FAILURE_STDERR = 64 * 1024;

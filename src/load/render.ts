@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { childProcess } from '../lazy-builtins.js';
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { chartInputs, kustomizationInputs, toolId, type RenderInputs, type RenderOutput } from './render-cache.js';
+import { chartInputs, kustomizationInputs, toolId, type RenderInputs } from './render-cache.js';
 import { DiskView, yamlValue, type FileView, type YamlStore } from './view.js';
 
 export interface RenderOptions {
@@ -31,6 +31,13 @@ export interface RenderOptions {
 }
 
 /** Where renders are kept by key: the output of a successful render (and, when it can, the YAML values renders are planned from). */
+/** What a renderer that ran gave: its exit status (0, or the status it failed with), output and errors. */
+export interface RenderOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface RenderStore extends Partial<YamlStore> {
   get(key: string): RenderOutput | undefined;
   set(key: string, out: RenderOutput): void;

@@ -1,4 +1,5 @@
 import { ParseCache } from './cache.js';
+import { type RenderOutput } from './render.js';
 import { type FileView, type YamlRead, type YamlStore } from './view.js';
 /**
  * A cache of renders (`--cache`, always on in the pre-commit hook): `helm template` and
@@ -27,12 +28,6 @@ import { type FileView, type YamlRead, type YamlStore } from './view.js';
  */
 export declare const RENDER_CACHE_FILE = "render-cache.v1";
 export declare const RENDER_CACHE_MAX_BYTES: number;
-/** What a renderer that ran gave: its exit status (0, or the status it failed with), output and errors. */
-export interface RenderOutput {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
 export declare class RenderCache implements YamlStore {
     private readonly store;
     hits: number;

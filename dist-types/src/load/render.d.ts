@@ -1,6 +1,5 @@
 import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { type RenderOutput } from './render-cache.js';
 import { type FileView, type YamlStore } from './view.js';
 export interface RenderOptions {
     /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -16,6 +15,12 @@ export interface RenderOptions {
     cache?: RenderStore;
 }
 /** Where renders are kept by key: the output of a successful render (and, when it can, the YAML values renders are planned from). */
+/** What a renderer that ran gave: its exit status (0, or the status it failed with), output and errors. */
+export interface RenderOutput {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
 export interface RenderStore extends Partial<YamlStore> {
     get(key: string): RenderOutput | undefined;
     set(key: string, out: RenderOutput): void;
