@@ -203,18 +203,27 @@ describe('the render cache (--cache)', () => {
     expect(failed(fixed)).toEqual([]);
   });
 
-  it.skipIf(existsSync('/usr/local/bin/kustomize') || existsSync('/usr/bin/kustomize'))('does not keep a render that was stopped (its time limit): it runs again next time', async () => {
+  it('does not keep a render that was stopped (its time limit): it runs again next time', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'svclint-render-cache-'));
     const tree = path.join(dir, 'k');
     cpSync(path.join(ROOT, 'fixtures', 'kustomize'), tree, { recursive: true });
     const log = path.join(dir, 'slow-runs.log');
     const slow = path.join(dir, 'slow-kubectl');
-    writeFileSync(slow, `#!/bin/sh\necho run >> '${log}'\nexec sleep 5\n`);
+    const sleep = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'sleep')).find((p) => existsSync(p)) ?? '/bin/sleep';
+    writeFileSync(slow, `#!/bin/sh\necho run >> '${log}'\nexec '${sleep}' 5\n`);
     chmodSync(slow, 0o755);
     const store = path.join(dir, 'cache');
+    // A `kustomize` on PATH would be run instead of the given kubectl: none is found during the renders.
+    const PATH = process.env.PATH;
     for (let i = 0; i < 2; i++) {
       const cache = new RenderCache(new ParseCache(store, RENDER_CACHE_MAX_BYTES, Date.now(), RENDER_CACHE_FILE));
-      const r = await renderKustomization(path.join(tree, 'overlays', 'prod'), 'overlays/prod', { kubectl: slow, timeoutMs: 300, cache }, tree);
+      process.env.PATH = dir;
+      let r;
+      try {
+        r = await renderKustomization(path.join(tree, 'overlays', 'prod'), 'overlays/prod', { kubectl: slow, timeoutMs: 300, cache }, tree);
+      } finally {
+        process.env.PATH = PATH;
+      }
       cache.save();
       expect(r.problems.map((p) => p.messageId)).toEqual(['failed']);
       expect(r.open).toBe(true);

@@ -7,6 +7,7 @@ import { codeIdentity } from '../load/code-identity.js';
 import type { Finding } from '../types/finding.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
+import { fileTextSum } from '../load/content-sum.js';
 
 /**
  * What the pre-commit hook compares with: the findings of HEAD's tree, kept between runs by
@@ -43,7 +44,7 @@ export function kept(f: Finding): Kept {
 const texts = new WeakMap<SourceFile, string>();
 const textSum = (f: SourceFile) => {
   let s = texts.get(f);
-  if (s === undefined) texts.set(f, (s = createHash('sha256').update(f.text).digest('hex')));
+  if (s === undefined) texts.set(f, (s = fileTextSum(f)));
   return s;
 };
 

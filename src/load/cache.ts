@@ -8,6 +8,7 @@ import { parseAll, type ParseResult } from './parse-pool.js';
 import { cacheDir } from './cache-dir.js';
 import { codeIdentity } from './code-identity.js';
 import { fileTextSum } from './content-sum.js';
+import { isRecord } from './objects.js';
 
 export { cacheDir };
 
@@ -77,8 +78,6 @@ export function exactJson(result: unknown): string | undefined {
 export const DEFER_MIN_CHARS = 4096;
 
 const deferredKey = (key: string, doc: number) => createHash('sha256').update(`${key}\0deferred spec\0${doc}`).digest('hex');
-
-const isPlainRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Gives `value` a `spec` that is the JSON `text()` parsed, on first read (then a plain
@@ -162,7 +161,7 @@ export class ParseCache implements TextMemo {
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i]!;
       if (d.deferred === undefined) continue;
-      const text = d.deferred === 1 && isPlainRecord(d.value) && d.value.spec === null ? this.checkedText(deferredKey(key, i)) : undefined;
+      const text = d.deferred === 1 && isRecord(d.value) && d.value.spec === null ? this.checkedText(deferredKey(key, i)) : undefined;
       if (!text) {
         this.entries.delete(key);
         this.changed = true;
@@ -224,7 +223,7 @@ export class ParseCache implements TextMemo {
     let deferred = false;
     copy.docs.forEach((d, i) => {
       const v = d.value;
-      if (!isPlainRecord(v) || v.kind !== 'CustomResourceDefinition' || !isPlainRecord(v.spec)) return;
+      if (!isRecord(v) || v.kind !== 'CustomResourceDefinition' || !isRecord(v.spec)) return;
       const spec = JSON.stringify(v.spec);
       if (spec.length < DEFER_MIN_CHARS) return;
       this.setJson(deferredKey(key, i), spec);
