@@ -7,6 +7,7 @@ import { locate, scanLocateRange, toLocation } from './locate.js';
 import { storedLocation, storedPosition, storePosition } from './positions.js';
 import { spanOf } from '../load/document.js';
 import { workerThreads } from '../lazy-builtins.js';
+import { WORKER_YOUNG_GENERATION_MB } from '../load/parse-pool.js';
 
 /**
  * Where findings get their positions. Most are found by reading the lines on the way to
@@ -95,7 +96,7 @@ class ThreadedLocator implements Locator {
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMED_BATCHES));
 
   constructor(url: URL) {
-    this.worker = new (workerThreads().Worker)(url, { workerData: { claims: this.claims } });
+    this.worker = new (workerThreads().Worker)(url, { workerData: { claims: this.claims }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     this.worker.unref(); // until settle(): a run that stops early does not wait for it
     this.worker.on('message', (answer: LocateAnswer) => {
       const batch = this.inFlight.get(answer.id);

@@ -13,6 +13,14 @@ export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
  */
 export const PARALLEL_THRESHOLD_BYTES = 16 * 1024 * 1024;
 const BATCH_BYTES = 512 * 1024;
+/**
+ * The young generation of a parser thread. V8's default (up to 48 MiB on Node 20, more on
+ * Node 22 and newer) is held once per thread on top of the main thread's; parsing makes
+ * short-lived garbage that a smaller one collects as fast. Measured on 12 alias-heavy
+ * files of 1.5 MiB on two threads: peak RSS 320–415 MiB by default, 290–330 MiB with 16
+ * (Node 24: about 600 against 370), and the same parse time on the corpus copied twice.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 16;
 
 /** What a parser thread answers: results, or why it could not send them. */
 export type WorkerAnswer = { id: number; results: ParseResult[] } | { id: number; json: string } | { id: number; failed: string };
@@ -36,7 +44,7 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
   const results: (ParseResult | undefined)[] = new Array(files.length);
   const runInline = (batch: number[]) => batch.forEach((i) => (results[i] ??= parseInline(files[i]!)));
   const url = new URL('./parse-worker.js', import.meta.url);
-  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new (workerThreads().Worker)(url));
+  const pool = Array.from({ length: Math.min(workers, batches.length) }, () => new (workerThreads().Worker)(url, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
   let next = 0;
   try {
     await Promise.all(

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-2LLWT2TH.js";import"./chunk-OWOXWXNW.js";import"./chunk-FZYRGHE6.js";import"./chunk-VDY3Q5CM.js";import"./chunk-42GLVLU4.js";import"./chunk-DIFLBQHO.js";import"./chunk-ANS3W2JD.js";import"./chunk-YUQMDS5F.js";import"./chunk-VC2LMPCQ.js";import"./chunk-V6NI6HUN.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
