@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // The built module: its worker thread is a compiled file next to it.
-import { parseAll, ParsePool, PARALLEL_THRESHOLD_BYTES } from '../dist/src/load/parse-pool.js';
+import { parseAll, PARALLEL_THRESHOLD_BYTES } from '../dist/src/load/parse-pool.js';
 import { parseSource, parseText } from '../src/load/parse.js';
 import { lintText } from '../src/lint.js';
 
@@ -18,42 +18,6 @@ describe('parsing', () => {
     expect(threaded[7]!.problems[0]!.messageId).toBe('syntaxError');
     expect((threaded[3]!.docs[5]!.value as { metadata: { name: string }; data: Record<string, unknown> }).metadata.name).toBe('cm-3005');
     expect((threaded[3]!.docs[5]!.value as { data: Record<string, unknown> }).data.true).toBe(true); // YAML 1.1: `on: yes` is true: true
-  });
-
-  it('starts its threads while files are still being added, once they reach the threshold, and gives what parseAll gives for the files asked for', async () => {
-    const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {k: "${'v'.repeat(200)}"}\n`;
-    const files = Array.from({ length: 110 }, (_, f) => ({ path: `f${f}.yaml`, text: f === 9 ? 'a: [broken\n' : Array.from({ length: 600 }, (_, i) => doc(f * 1000 + i)).join('---\n') }));
-    const pool = new ParsePool(2);
-    try {
-      let before = 0;
-      for (const f of files) {
-        if (before + f.text.length < PARALLEL_THRESHOLD_BYTES) expect(pool.threadsStarted).toBe(0);
-        pool.add(f);
-        before += f.text.length;
-      }
-      expect(pool.threadsStarted).toBe(2);
-      // What a run asks for can differ from what it read: a file left out, one whose text
-      // changed since, one never given, and another order.
-      const asked = [...files.slice(60), { path: 'f3.yaml', text: 'a: [changed\n' }, { path: 'new.yaml', text: doc(7) }, ...files.slice(0, 50).reverse()];
-      const got = await pool.results(asked);
-      expect(got).toEqual(await parseAll(asked, 1));
-      expect(got[50]!.problems[0]!.messageId).toBe('syntaxError');
-      expect((got[51]!.docs[0]!.value as { metadata: { name: string } }).metadata.name).toBe('cm-7');
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it('starts no thread once closed, though answers of the threads it stopped are still arriving', async () => {
-    const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {k: "${'v'.repeat(4000)}"}\n`;
-    const pool = new ParsePool(2);
-    for (let f = 0; f < 60; f++) pool.add({ path: `f${f}.yaml`, text: Array.from({ length: 128 }, (_, i) => doc(f * 1000 + i)).join('---\n') });
-    expect(pool.threadsStarted).toBe(2);
-    // This thread waits without reading messages (as while it reads files): the threads' answers queue up.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
-    await pool.close();
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(pool.threadsStarted).toBe(0);
   });
 
   it('sends values back from threads as JSON or, where the text may hold a negative zero, as a clone: the values are the same', async () => {

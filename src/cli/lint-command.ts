@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { discover, type Discovered, type DiscoverTrace } from '../load/discover.js';
+import { discover, type DiscoverTrace } from '../load/discover.js';
 import { lint, lintWith, type LintResult } from '../lint.js';
 import { threadedLocator } from '../engine/locate-pool.js';
-import { parseAll, ParsePool, type ParseResult } from '../load/parse-pool.js';
+import { parseAll, type ParseResult } from '../load/parse-pool.js';
 import { openParseCache, parseAllCached } from '../load/cache.js';
 import { openRenderCache } from '../load/render-cache.js';
 import type { RenderOptions } from '../load/render.js';
@@ -234,12 +234,10 @@ async function parseReusing(files: SourceFile[], earlier: Pick<Loaded, 'files' |
  * Parses the files a discovery gave (reusing `earlier`'s results for files of the same path
  * and text) and lints them under `config`: every rule, or only `rules`.
  */
-export async function lintFound(files: SourceFile[], problems: LoadProblem[], config: Config, opts: Pick<InputOpts, 'cache'>, env: NodeJS.ProcessEnv, earlier?: Pick<Loaded, 'files' | 'parsed' | 'keys'>, rules?: readonly Rule[], pool?: ParsePool): Promise<{ parsed: ParseResult[]; keys?: string[]; result: LintResult }> {
+export async function lintFound(files: SourceFile[], problems: LoadProblem[], config: Config, opts: Pick<InputOpts, 'cache'>, env: NodeJS.ProcessEnv, earlier?: Pick<Loaded, 'files' | 'parsed' | 'keys'>, rules?: readonly Rule[]): Promise<{ parsed: ParseResult[]; keys?: string[]; result: LintResult }> {
   const cache = opts.cache ? openParseCache(env) : undefined;
   const keys: string[] | undefined = cache ? [] : undefined;
-  // A pool that was given the files as they were read (load()) has parsed most of them already.
-  const fresh = pool && !cache ? (fs: SourceFile[]) => pool.results(fs).finally(() => pool.close()) : (fs: SourceFile[]) => parseAll(fs);
-  const parsed = await parseReusing(files, earlier, cache ? (fs, k) => parseAllCached(fs, cache, k) : fresh, keys);
+  const parsed = await parseReusing(files, earlier, cache ? (fs, k) => parseAllCached(fs, cache, k) : (fs) => parseAll(fs), keys);
   mark('parse');
   if (cache && keys) cache.noteKeys(files, keys);
   const input = { files, parsed, problems, config, ...(rules ? { rules } : {}), ...(cache ? { memo: cache } : {}) };
@@ -277,30 +275,18 @@ export async function load(paths: string[], opts: InputOpts, io: CliIO, config?:
   const roots = paths.length ? paths : ['.'];
   const render = renderOptions(opts, config, io.env);
   const trace: DiscoverTrace | undefined = more.trace ? { folders: [], reads: new Map(), others: 0 } : undefined;
-  // Without a cache or an earlier load to take results from, every file read is parsed: the
-  // parser threads start on the reads as they come (parse-pool.ts), not after the last one.
-  const pool = !opts.cache && !earlier ? new ParsePool() : undefined;
-  let found: Discovered;
-  let inputs: RunInputs;
-  let lintDone: Awaited<ReturnType<typeof lintFound>>;
-  try {
-    found = await discover(roots, {
-      cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, ignorePatterns: opts.ignorePattern, ignoreFiles: ['.svclintignore'], gitignore: opts.gitignore !== false,
-      readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes, allowUnmatchedGlobs: opts.errorOnUnmatchedPattern === false,
-      listReads: outputs.some((o) => o !== undefined),
-      ...(trace ? { trace } : {}),
-      ...(opts.cache ? { contentSums: true } : {}),
-      ...(pool ? { onRead: (f: { path: string; text: string }) => pool.add(f) } : {}),
-    });
-    inputs = { ...found, read: [...named, ...(found.read ?? [])] };
-    checkOutputFiles(outputs, inputs, io.cwd);
-    if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
-    mark('read');
-    lintDone = await lintFound(found.files, found.problems, config, opts, io.env, earlier, more.rules, pool);
-  } finally {
-    await pool?.close();
-  }
-  const { parsed, keys, result } = lintDone;
+  const found = await discover(roots, {
+    cwd: io.cwd, ignore: config.ignore, ignoreBase: config.base, ignorePatterns: opts.ignorePattern, ignoreFiles: ['.svclintignore'], gitignore: opts.gitignore !== false,
+    readStdin: io.readStdin, render, maxInputBytes: opts.maxInputBytes ?? config.maxInputBytes, allowUnmatchedGlobs: opts.errorOnUnmatchedPattern === false,
+    listReads: outputs.some((o) => o !== undefined),
+    ...(trace ? { trace } : {}),
+    ...(opts.cache ? { contentSums: true } : {}),
+  });
+  const inputs: RunInputs = { ...found, read: [...named, ...(found.read ?? [])] };
+  checkOutputFiles(outputs, inputs, io.cwd);
+  if (opts.stdinFilename) for (const f of found.files) if (f.path === '<stdin>') f.path = opts.stdinFilename;
+  mark('read');
+  const { parsed, keys, result } = await lintFound(found.files, found.problems, config, opts, io.env, earlier, more.rules);
   if (opts.errorOnUnmatchedPattern !== false && result.graph.objects.length === 0 && result.findings.length === 0) {
     const hidden = (found.allIgnored ?? []).map((a) => `${a.count} manifest file${a.count === 1 ? '' : 's'} in '${a.input}' ${a.count === 1 ? 'is' : 'are'} left out by .gitignore or .svclintignore (--no-gitignore lints what .gitignore leaves out)`);
     if (hidden.length) throw new UsageError(`no Kubernetes objects found: ${hidden.join('; ')}`);

@@ -40,8 +40,6 @@ export interface DiscoverOptions {
   trace?: DiscoverTrace;
   /** Hash each text found in a folder as it is read (content-sum.ts): for a run with a cache, which keys every text by its hash. */
   contentSums?: boolean;
-  /** Given each file found or named as soon as it is read, with the path it gets in `files` (the parse pool starts on them during the reads). */
-  onRead?: (file: { path: string; text: string }) => void;
 }
 
 /** @internal What a folder input gave: enough to derive what another version of the tree gives. */
@@ -307,11 +305,7 @@ export async function discover(inputs: string[], opts: DiscoverOptions): Promise
     }
   }
 
-  const read = await mapPool(toRead, READ_CONCURRENCY, async (f) => {
-    const r = f.regularOnly ? readRegularSync(f.abs, maxBytes, budget, opts.contentSums) : await readCapped(f.abs, maxBytes, budget);
-    if (opts.onRead && 'text' in r) opts.onRead({ path: displayPath(opts.cwd, f.abs), text: r.text });
-    return r;
-  });
+  const read = await mapPool(toRead, READ_CONCURRENCY, async (f) => (f.regularOnly ? readRegularSync(f.abs, maxBytes, budget, opts.contentSums) : readCapped(f.abs, maxBytes, budget)));
   if (trace) read.forEach((r, i) => trace.reads.set(toRead[i]!.abs, r));
   read.forEach((r, i) => {
     const shown = displayPath(opts.cwd, toRead[i]!.abs);

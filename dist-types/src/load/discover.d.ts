@@ -29,11 +29,6 @@ export interface DiscoverOptions {
     listReads?: boolean;
     /** Hash each text found in a folder as it is read (content-sum.ts): for a run with a cache, which keys every text by its hash. */
     contentSums?: boolean;
-    /** Given each file found or named as soon as it is read, with the path it gets in `files` (the parse pool starts on them during the reads). */
-    onRead?: (file: {
-        path: string;
-        text: string;
-    }) => void;
 }
 /** A file or folder read besides the manifests: what it is, for messages. */
 export interface OtherRead {

@@ -41,54 +41,5 @@ export type WorkerAnswer = {
  * thread is dropped. Batches no thread took are parsed here too.
  */
 export declare function parseAll(files: SourceFile[], threads?: number, threshold?: number): Promise<ParseResult[]>;
-/** A file as a parser thread is sent it. */
-type Text = Pick<SourceFile, 'path' | 'text'>;
-/**
- * parseAll() over files given one at a time, as they are read: once the files given reach
- * the threshold, threads start and take batches while the rest are still being read (no
- * thread starts for an input below it, as in parseAll). A file's result is parseSource's
- * for its path and text wherever it is parsed, so a run that feeds its reads here gets
- * the results parseAll() gives, sooner: the threads start during the reads, not after.
- */
-export declare class ParsePool {
-    private readonly threadCount;
-    private readonly threshold;
-    private readonly files;
-    private readonly parsed;
-    private readonly batches;
-    private current;
-    private currentBytes;
-    private bytes;
-    private next;
-    private threads;
-    private feeding;
-    private wake;
-    private closed;
-    constructor(threadCount?: number, threshold?: number);
-    /** How many threads have started so far. */
-    get threadsStarted(): number;
-    /** One more file, in the order results() will be asked for. */
-    add(file: Text): void;
-    /**
-     * The results of `files`, in their order: a file added with the same path and text gets
-     * the result of its parse here; the others are added now (to the threads too, when the
-     * files reach the threshold).
-     */
-    results(files: readonly Text[]): Promise<ParseResult[]>;
-    /** Stops the threads (results already answered stay). */
-    close(): Promise<void>;
-    private cut;
-    private start;
-    /** A new thread, while there are batches no thread holds: at most one per core (8 at most), as many as there are batches. */
-    private spawn;
-    /** Sends batches to threads with room: up to FEED_DEPTH each while files are added, one each after. */
-    private dispatch;
-    private answer;
-    /** A thread that failed: its batches are parsed here, and it takes no more. */
-    private drop;
-    /** Wakes results() once no thread holds a batch and none is left to send (or no thread is left). */
-    private settle;
-}
 /** parseSource, with any failure it did not foresee turned into a problem for the file. */
 export declare function parseInline(file: Pick<SourceFile, 'path' | 'text'>): ParseResult;
-export {};

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-3IFOOM2Z.js";import"./chunk-DG7CSVP5.js";import"./chunk-UNRLZBDW.js";import"./chunk-JSDIIM6H.js";import"./chunk-K7UN2YVE.js";import"./chunk-DFQFJVQN.js";import"./chunk-CBHQUK6K.js";import"./chunk-N5AX3GKT.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
