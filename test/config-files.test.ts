@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { configFileHosts } from '../src/graph/config-files.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { configFileHosts, yamlHosts, yamlValues } from '../src/graph/config-files.js';
+import { coreValues } from '../src/load/fast-parse.js';
+import { CORPUS, corpusOrSkip, ROOT, yamlFiles } from './helpers.js';
 import { isPublicAddress, podResolver } from '../src/graph/pod-dns.js';
 import { buildFromFiles } from '../src/lint.js';
 import { references } from '../src/graph/references.js';
@@ -150,4 +154,63 @@ describe('referrers', () => {
     expect(sameTree(at('a/bb/route.yaml'), at('a/b/svc.yaml'))).toBe(false);
     expect(sameTree({} as never, at('a/svc.yaml'))).toBe(true);
   });
+});
+
+describe('mounted YAML and JSON files read by the value parser', () => {
+  /** What the value parser gives where it reads every document equals the `yaml` package's values; where it does not, the `yaml` package reads the file. */
+  const outcome = <T>(f: () => T): T | string => {
+    try {
+      return f();
+    } catch (err) {
+      return `threw ${String(err)}`;
+    }
+  };
+  const agree = (text: string): boolean => {
+    const fast = coreValues(text);
+    if (fast !== undefined) expect(fast, text.slice(0, 300)).toEqual(yamlValues(text)!.filter((v) => v !== null && v !== undefined));
+    expect(outcome(() => yamlHosts(text, true)), text.slice(0, 300)).toEqual(outcome(() => yamlHosts(text, false)));
+    return fast !== undefined;
+  };
+
+  it('gives the `yaml` package\'s YAML 1.2 values and hosts for every plain scalar the core schema resolves, in every position', () => {
+    const tokens = ['', '~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'FALSE', 'yes', 'No', 'on', 'off', 'y', 'n',
+      '0o17', '0o8', '0O17', '017', '09', '0x1F', '0X1F', '0xg', '+12', '-0', '+0', '007', '1_000', '1.0', '1.', '.5', '-.5', '+.5', '.', '+', '-1.',
+      '+1e3', '1e3', '1E-3', '1.5e+3', '.5e1', '1.e2', '1e', 'e3', '.inf', '-.Inf', '+.INF', '.iNf', '.nan', '.NaN', '.NAN', '-.nan', 'nan', 'inf',
+      '1:20', '2001-12-14', '0b101', '12e', 'cart', 'cart:7070', 'cart.shop.svc:80', 'cart.shop.svc.cluster.local.', 'http://cart:80/x', 'redis://a-b:6379/0',
+      '10.0.0.1:80', 'a_b:80', 'web, api:8080', '99999999999999999999', '0x' + 'f'.repeat(20)];
+    let read = 0;
+    for (const t of tokens) {
+      const texts = [
+        `host: ${t}\n`, `server: ${t}\nport: ${t}\n`, `targets: [${t}, ${t}]\n`, `brokers:\n  - ${t}\n  - x\n`, `${t}: cart:80\n`, `- ${t}\n`,
+        `socket_address: {address: ${t}, port_value: ${t}}\n`, `socket_address:\n  address: cart\n  port_value: ${t}\n`, `{url: ${t}}\n`, `a: "${t}"\nb: '${t}'\n`,
+        `---\nhost: ${t}\n---\n# only a comment\n---\nendpoint: ${t} # a comment\n`, `{"host": "${t}", "port_value": ${/^[-+]?[0-9]+$/.test(t) ? t : 1}}\n`,
+      ];
+      for (const text of texts) if (agree(text)) read++;
+    }
+    expect(read).toBeGreaterThan(700); // most go by the value parser; the others (an empty key, `{` keys) by the `yaml` package
+  });
+
+  it('gives the same values and hosts as the `yaml` package on every corpus file and ConfigMap value, and the fixtures', () => {
+    const dirs = [path.join(ROOT, 'fixtures'), path.join(ROOT, 'rules'), ...(corpusOrSkip('the corpus part of the mounted-file parser test') ? [CORPUS] : [])];
+    let texts = 0;
+    let read = 0;
+    for (const dir of dirs) {
+      for (const f of yamlFiles(dir)) {
+        const text = readFileSync(f, 'utf8');
+        if (text.length > 200_000) continue;
+        const all = [text];
+        // A ConfigMap's values are the texts of the files it mounts.
+        const values = outcome(() => yamlValues(text));
+        for (const v of typeof values === 'string' ? [] : values ?? []) {
+          const data = (v as { kind?: unknown; data?: unknown } | null)?.kind === 'ConfigMap' ? (v as { data?: unknown }).data : undefined;
+          if (data && typeof data === 'object') for (const s of Object.values(data)) if (typeof s === 'string' && s.length <= 200_000) all.push(s);
+        }
+        for (const t of all) {
+          texts++;
+          if (agree(t)) read++;
+        }
+      }
+    }
+    expect(read).toBeGreaterThan(texts / 2);
+  }, 300_000);
 });

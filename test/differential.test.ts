@@ -183,6 +183,12 @@ describe('the value parser reads what the yaml package reads', () => {
     );
   });
 
+  it('over a document that starts with three dashes and more on the line (js-yaml reads them as a marker)', () => {
+    for (const text of ['-----BEGIN CERTIFICATE-----\nMIID\n-----END CERTIFICATE-----\n', '---x\n', '----\n', '---#c\n', 'a: 1\n...\n-----x\n', '---apiVersion: v1\nkind: Service\n', '\n-----B\n', '# c\n  \n-----B\n', '  # c\r\n---x\n', '\r\n-----B\r\n', 'a\n---x\n']) agree(text);
+    expect(parseValues('-----BEGIN\n')).toBeUndefined();
+    expect(parseValues('--- x\n')).toBeDefined();
+  });
+
   it('over lines of tokens', () => {
     const token = fc.constantFrom('&a ', '*a', '!t ', '!!str ', '? ', ': ', '- ', '<<: ', '\t', '"x *y"', "'& z'", '"a\n b"', "'a\n  b'", '|', '|-', '>', '# c *', 'k: ', 'v', '{', '}', '[', ']', ', ', '~', 'null', 'x * y', 'a && b', '  ', '    ');
     const line = fc.array(token, { maxLength: 5 }).map((t) => t.join(''));
@@ -190,7 +196,7 @@ describe('the value parser reads what the yaml package reads', () => {
   });
 
   it('over arbitrary text and document markers', () => {
-    const line = fc.oneof(fc.constantFrom('---', '...', '--- # c', '# c', '', 'a: 1', '- x', '  b: 2', 'k: |', '  text', '--- |', '"q'), fc.string({ maxLength: 12 }));
+    const line = fc.oneof(fc.constantFrom('---', '...', '--- # c', '# c', '', 'a: 1', '- x', '  b: 2', 'k: |', '  text', '--- |', '"q', '----', '---x', '-----BEGIN X-----'), fc.string({ maxLength: 12 }));
     fc.assert(fc.property(fc.array(line, { maxLength: 12 }), (lines) => void agree(lines.join('\n'))), { numRuns: 1000 });
   });
 

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { coreValues } from '../load/fast-parse.js';
 import { findHosts, NOT_DIALLED_KEY, type HostRef } from './hosts.js';
 
 /**
@@ -46,7 +47,8 @@ function valueHosts(key: string | undefined, value: string): HostRef[] {
   return found;
 }
 
-function yamlHosts(text: string): HostRef[] | undefined {
+/** @internal The values of a YAML or JSON file's documents as the `yaml` package reads them (YAML 1.2), or undefined when one has an error. */
+export function yamlValues(text: string): unknown[] | undefined {
   let docs;
   try {
     docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
@@ -54,6 +56,17 @@ function yamlHosts(text: string): HostRef[] | undefined {
     return undefined;
   }
   if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return undefined;
+  return docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+}
+
+/**
+ * @internal The hosts of a YAML or JSON file. The values come from the value parser where it
+ * reads every document (the same values, test/config-files.test.ts), else from the `yaml`
+ * package; `fast: false` takes them from the `yaml` package always.
+ */
+export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
+  const values = (fast ? coreValues(text) : undefined) ?? yamlValues(text);
+  if (!values) return undefined;
   const out: HostRef[] = [];
   const walk = (v: unknown, key: string | undefined): void => {
     if (typeof v === 'string') {
@@ -72,7 +85,7 @@ function yamlHosts(text: string): HostRef[] | undefined {
       for (const [k, x] of Object.entries(o)) walk(x, k);
     }
   };
-  for (const d of docs) walk(d.toJS({ maxAliasCount: 100 }), undefined);
+  for (const v of values) walk(v, undefined);
   return out;
 }
 

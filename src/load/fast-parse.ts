@@ -39,6 +39,50 @@ function jsYaml(): (text: string, listener?: Listener) => unknown {
 let kubectlSchema: Schema | undefined;
 
 /**
+ * js-yaml with the YAML 1.2 core schema exactly as the `yaml` package resolves plain
+ * scalars (its core tags' own tests, tried in its order: null, bool, int in octal, decimal
+ * and hex, then float as NaN/infinity, with an exponent, plain): how a configuration file
+ * mounted from a ConfigMap is read (config-files.ts), where no kubectl is involved.
+ */
+let coreLoader: ((text: string, listener?: Listener) => unknown) | undefined;
+function coreYaml(): (text: string, listener?: Listener) => unknown {
+  if (coreLoader) return coreLoader;
+  const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
+    new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => resolve(s ?? ''), construct });
+  const INT = [[/^0o[0-7]+$/, 2, 8], [/^[-+]?[0-9]+$/, 0, 10], [/^0x[0-9a-fA-F]+$/, 2, 16]] as const;
+  const NAN_INF = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+  const FLOAT = [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/];
+  const schema = FAILSAFE_SCHEMA.extend({
+    implicit: [
+      scalar('null', (s) => /^(?:~|[Nn]ull|NULL)?$/.test(s), () => null),
+      scalar('bool', (s) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s), (s) => s[0] === 't' || s[0] === 'T'),
+      scalar('int', (s) => INT.some(([re]) => re.test(s)), (s) => {
+        const [, offset, radix] = INT.find(([re]) => re.test(s))!;
+        return parseInt(s.substring(offset), radix);
+      }),
+      scalar('float', (s) => NAN_INF.test(s) || FLOAT.some((re) => re.test(s)), (s) =>
+        NAN_INF.test(s) ? (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : parseFloat(s)),
+    ],
+  });
+  const onWarning = (): void => {
+    throw LEAVE;
+  };
+  return (coreLoader = (text, listener) => load(text, (listener ? { schema, listener, onWarning } : { schema, onWarning }) as Parameters<typeof load>[1]));
+}
+
+/**
+ * The values of a text's documents as the `yaml` package's default parse (YAML 1.2, core
+ * schema) gives them, from js-yaml, when the value parser reads every document (empty
+ * documents left out); else undefined, for the `yaml` package to read.
+ * test/config-files.test.ts compares the two on the corpus and generated scalars.
+ */
+export function coreValues(text: string): unknown[] | undefined {
+  const docs = fastDocuments(text, coreYaml());
+  if (!docs || docs.some((d) => 'leave' in d)) return undefined;
+  return docs.map((d) => (d as { value: unknown }).value);
+}
+
+/**
  * js-yaml with the same scalars, warnings allowed: how go-yaml (kubectl) reads a document
  * that `yaml` rejects only because a quoted scalar's continuation lines sit left of its key.
  */
@@ -96,13 +140,13 @@ export type FastDocument = { index: number; start: number; end: number; value: u
  * the `yaml` package: it has directives or a byte-order mark, or a document js-yaml rejects
  * (the `yaml` package then reports the errors, with their positions, as before).
  */
-export function fastDocuments(text: string): FastDocument[] | undefined {
+export function fastDocuments(text: string, read = jsYaml()): FastDocument[] | undefined {
   if (text.includes('\uFEFF')) return undefined;
   const slices = splitDocuments(text);
   if (!slices) return undefined;
   const out: FastDocument[] = [];
   for (const s of slices) {
-    const value = readDocument(text.slice(s.start, s.end));
+    const value = readDocument(text.slice(s.start, s.end), read);
     if (value === REJECT) return undefined;
     if (value === LEAVE) out.push({ index: s.index, start: s.start, end: s.end, leave: true });
     // An empty (null) document holds no object: not kept, as in the full parse.
@@ -121,10 +165,16 @@ export function parseValues(text: string): ParsedDocument[] | undefined {
   return docs.map((d) => ({ index: d.index, range: [d.start, d.end], value: (d as { value: unknown }).value }));
 }
 
-function readDocument(text: string): unknown {
-  const read = jsYaml();
+/**
+ * A document whose first line (past blank and comment lines) starts with three dashes and
+ * more (`-----BEGIN CERTIFICATE-----`, `---x`, `----`): js-yaml takes the dashes for a
+ * document marker, the `yaml` package and go-yaml for a scalar's text.
+ */
+const DASHES_AT_START = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*---[^ \t\r\n]/;
+
+function readDocument(text: string, read: (text: string, listener?: Listener) => unknown): unknown {
   try {
-    if (readDifferently(text)) return LEAVE;
+    if (DASHES_AT_START.test(text) || readDifferently(text)) return LEAVE;
     if (!LEAVE_TO_YAML.test(text)) return mappingKeyed(text, read(text));
     const events = new NodeEvents(text);
     const value = read(text, events.listener);

@@ -1,4 +1,16 @@
 import type { ParsedDocument } from './parse.js';
+type Listener = (event: 'open' | 'close', state: {
+    position: number;
+    kind: string | null;
+    result: unknown;
+}) => void;
+/**
+ * The values of a text's documents as the `yaml` package's default parse (YAML 1.2, core
+ * schema) gives them, from js-yaml, when the value parser reads every document (empty
+ * documents left out); else undefined, for the `yaml` package to read.
+ * test/config-files.test.ts compares the two on the corpus and generated scalars.
+ */
+export declare function coreValues(text: string): unknown[] | undefined;
 /**
  * js-yaml with the same scalars, warnings allowed: how go-yaml (kubectl) reads a document
  * that `yaml` rejects only because a quoted scalar's continuation lines sit left of its key.
@@ -22,9 +34,10 @@ export type FastDocument = {
  * the `yaml` package: it has directives or a byte-order mark, or a document js-yaml rejects
  * (the `yaml` package then reports the errors, with their positions, as before).
  */
-export declare function fastDocuments(text: string): FastDocument[] | undefined;
+export declare function fastDocuments(text: string, read?: (text: string, listener?: Listener) => unknown): FastDocument[] | undefined;
 /**
  * The fast path for a whole text: its documents as plain values when the value parser reads
  * every one of them, else undefined.
  */
 export declare function parseValues(text: string): ParsedDocument[] | undefined;
+export {};

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-T4T6WD6R.js";import"./chunk-4MRDOUGP.js";import"./chunk-7GVB2UDA.js";import"./chunk-G5QEYUJM.js";import"./chunk-K7UN2YVE.js";import"./chunk-D3FJSEPC.js";import"./chunk-ASOLUJ3B.js";import"./chunk-N5AX3GKT.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
