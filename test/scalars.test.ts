@@ -101,4 +101,18 @@ describe('scalars are read as kubectl reads them (sigs.k8s.io/yaml, go-yaml v2)'
     expect(goNumber('18446744073709551615')).toBe(18446744073709551615);
     expect(goNumber('-9223372036854775809')).toBe(-9223372036854775809); // not int64: read as a float
   });
+
+  it('reads every decimal integer, short or long, signed or not, as its exact value rounded once to a double', () => {
+    for (let digits = 1; digits <= 21; digits++) {
+      for (const sign of ['', '-', '+']) {
+        for (let k = 0; k < 40; k++) {
+          const text = `${sign}${1 + Math.floor(Math.random() * 9)}${Array.from({ length: digits - 1 }, () => Math.floor(Math.random() * 10)).join('')}`;
+          const exact = BigInt(text.replace('+', ''));
+          // Go's ParseInt (int64) and ParseUint (uint64), else ParseFloat: one rounding from the exact value either way.
+          expect(goNumber(text), text).toBe(Number(exact));
+        }
+      }
+    }
+    expect(Object.is(goNumber('-0'), 0)).toBe(true); // Go's ParseInt gives 0, not -0
+  });
 });

@@ -5,6 +5,10 @@ import type { ParsedDocument } from './parse.js';
 
 const TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const FALSE = /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+/** The first characters each pattern's matches can start with. */
+const NULL_FIRST = '~nN';
+const BOOL_FIRST = 'yYnNtTfFoO';
+const NOT_JSON_FIRST = '-+.';
 
 /**
  * js-yaml with the scalars of scalars.ts: YAML 1.1 null and booleans, go-yaml v2 numbers,
@@ -17,14 +21,19 @@ function jsYaml(): (text: string, listener?: Listener) => unknown {
   if (loader) return loader;
   const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
     new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => resolve(s ?? ''), construct });
+  // Every plain scalar is tried against each type in turn: the first character rules most
+  // of them out before a pattern runs, and a number is read once (js-yaml constructs right
+  // after the type that resolved it).
+  let number: { text: string; value: number | undefined } = { text: '', value: undefined };
+  const read = (s: string) => (number.text === s ? number.value : (number = { text: s, value: goNumber(s) }).value);
   const schema = FAILSAFE_SCHEMA.extend({
     implicit: [
-      scalar('null', (s) => /^(?:~|null|Null|NULL)?$/.test(s), () => null),
-      scalar('bool', (s) => TRUE.test(s) || FALSE.test(s), (s) => TRUE.test(s)),
-      scalar('float', (s) => /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(s), () => {
+      scalar('null', (s) => s.length === 0 || (NULL_FIRST.includes(s[0]!) && /^(?:~|null|Null|NULL)$/.test(s)), () => null),
+      scalar('bool', (s) => BOOL_FIRST.includes(s[0]!) && (TRUE.test(s) || FALSE.test(s)), (s) => TRUE.test(s)),
+      scalar('float', (s) => NOT_JSON_FIRST.includes(s[0]!) && /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(s), () => {
         throw new Error('no JSON form');
       }),
-      scalar('int', (s) => goNumber(s) !== undefined, (s) => goNumber(s)),
+      scalar('int', (s) => read(s) !== undefined, (s) => read(s)),
     ],
   });
   kubectlSchema = schema;

@@ -22,6 +22,8 @@ export function goNumber(s: string): number | undefined {
   const c = s.charCodeAt(0);
   if (c === 46) return DOT_FLOAT.test(s) ? finite(Number(s)) : undefined; // '.'
   if (!((c >= 48 && c <= 57) || c === 43 || c === 45)) return undefined; // digit, '+', '-'
+  // A decimal integer of at most 15 digits is exact as a double and within int64: the common case, read directly.
+  if (SHORT_DECIMAL.test(s)) return Number(s);
   if (DATE_LIKE.test(s)) return undefined;
   const plain = s.includes('_') ? s.replaceAll('_', '') : s;
   const m = GO_INT.exec(plain);
@@ -37,6 +39,7 @@ export function goNumber(s: string): number | undefined {
 
 const finite = (n: number) => (Number.isFinite(n) ? n : undefined);
 const DATE_LIKE = /^[0-9]{4}-/;
+const SHORT_DECIMAL = /^[-+]?[1-9][0-9]{0,14}$/;
 const DOT_FLOAT = /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
 const GO_INT = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]*)|([1-9][0-9]*))$/;
 const YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;

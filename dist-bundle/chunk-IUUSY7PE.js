@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-HVWZWGE3.js";import"./chunk-AO5TI3VZ.js";import"./chunk-CNXTOQTP.js";import"./chunk-5WBTBXX4.js";import"./chunk-FGK4QUFA.js";import"./chunk-AOKMZLBS.js";import"./chunk-UPAQDEBU.js";import"./chunk-FPGC64YB.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
