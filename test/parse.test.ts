@@ -20,6 +20,24 @@ describe('parsing', () => {
     expect((threaded[3]!.docs[5]!.value as { data: Record<string, unknown> }).data.true).toBe(true); // YAML 1.1: `on: yes` is true: true
   });
 
+  it('sends a large CRD spec from a thread as JSON text of its own, decoded when first read into the value a single thread gives', async () => {
+    const props = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`field${i}`, { type: 'string', description: `the ${i}th field, described at length`.repeat(3) }]));
+    const crd = (name: string) => JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name }, spec: { group: 'x.io', names: { kind: 'X', plural: 'xs' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: props } } }] } });
+    const filler = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: f-${i}}\ndata: {k: "${'v'.repeat(2000)}"}\n`;
+    const files = Array.from({ length: 120 }, (_, f) => ({
+      path: `f${f}.yaml`,
+      text: f === 5 ? `${crd('big.x.io')}\n---\n${JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'small.x.io' }, spec: { group: 'x.io' } })}\n` : Array.from({ length: 80 }, (_, i) => filler(f * 100 + i)).join('---\n'),
+    }));
+    expect(files.reduce((n, f) => n + f.text.length, 0)).toBeGreaterThan(PARALLEL_THRESHOLD_BYTES);
+    const threaded = await parseAll(files, 2);
+    const [big, small] = threaded[5]!.docs.map((d) => d.value as Record<string, unknown>);
+    expect(Object.getOwnPropertyDescriptor(big, 'spec')!.get).toBeDefined(); // not decoded yet
+    expect(Object.getOwnPropertyDescriptor(small, 'spec')!.get).toBeUndefined(); // under DEFER_MIN_CHARS: sent as it is
+    expect(Object.keys(big)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    expect(threaded).toEqual(await parseAll(files, 1));
+    expect(Object.getOwnPropertyDescriptor(big, 'spec')!.value).toEqual(JSON.parse(crd('big.x.io')).spec); // plain once read
+  });
+
   it('sends values back from threads as JSON or, where the text may hold a negative zero, as a clone: the values are the same', async () => {
     const filler = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: f-${i}}\ndata: {k: "${'v'.repeat(2000)}"}\n`;
     const odd = [

@@ -8,6 +8,7 @@ import { parseAll, type ParseResult } from './parse-pool.js';
 import { cacheDir } from './cache-dir.js';
 import { codeIdentity } from './code-identity.js';
 import { fileTextSum } from './content-sum.js';
+import { deferrableSpec, deferSpec } from './deferred-spec.js';
 import { isRecord } from './objects.js';
 
 export { cacheDir };
@@ -74,31 +75,9 @@ export function exactJson(result: unknown): string | undefined {
   return exact ? json : undefined;
 }
 
-/** A CustomResourceDefinition's spec this long or longer is kept apart and decoded on first use (ParseCache.set). */
-export const DEFER_MIN_CHARS = 4096;
+export { DEFER_MIN_CHARS } from './deferred-spec.js';
 
 const deferredKey = (key: string, doc: number) => createHash('sha256').update(`${key}\0deferred spec\0${doc}`).digest('hex');
-
-/**
- * Gives `value` a `spec` that is the JSON `text()` parsed, on first read (then a plain
- * property, as if it had always been there); written to, it is plain at once. Its place
- * among the keys is the one the null placeholder held.
- */
-function deferSpec(value: Record<string, unknown>, text: () => string): void {
-  const plain = (v: unknown) => Object.defineProperty(value, 'spec', { value: v, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(value, 'spec', {
-    get() {
-      const v: unknown = JSON.parse(text());
-      plain(v);
-      return v;
-    },
-    set(v: unknown) {
-      plain(v);
-    },
-    enumerable: true,
-    configurable: true,
-  });
-}
 
 export class ParseCache implements TextMemo {
   private entries = new Map<string, Entry>();
@@ -222,12 +201,10 @@ export class ParseCache implements TextMemo {
     const copy = JSON.parse(json) as { docs: { value: unknown; deferred?: 1 }[] };
     let deferred = false;
     copy.docs.forEach((d, i) => {
-      const v = d.value;
-      if (!isRecord(v) || v.kind !== 'CustomResourceDefinition' || !isRecord(v.spec)) return;
-      const spec = JSON.stringify(v.spec);
-      if (spec.length < DEFER_MIN_CHARS) return;
+      const spec = deferrableSpec(d.value);
+      if (spec === undefined) return;
       this.setJson(deferredKey(key, i), spec);
-      v.spec = null;
+      (d.value as Record<string, unknown>).spec = null;
       d.deferred = 1;
       deferred = true;
     });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { SourceFile } from '../types/source.js';
 import { workerThreads } from '../lazy-builtins.js';
 import { parseSource, type ParsedDocument, type SyntaxProblem } from './parse.js';
+import { deferSpec } from './deferred-spec.js';
 
 export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
 
@@ -23,7 +24,7 @@ const BATCH_BYTES = 512 * 1024;
 export const WORKER_YOUNG_GENERATION_MB = 16;
 
 /** What a parser thread answers: results, or why it could not send them. */
-export type WorkerAnswer = { id: number; results: ParseResult[] } | { id: number; json: string } | { id: number; failed: string };
+export type WorkerAnswer = { id: number; results: ParseResult[] } | { id: number; json: string; specs?: [file: number, doc: number, spec: string][] } | { id: number; failed: string };
 
 /**
  * Parses every file, on worker threads when the input is large. YAML parsing is most of
@@ -75,6 +76,7 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
               let answer: ParseResult[];
               try {
                 answer = 'json' in msg ? (JSON.parse(msg.json) as ParseResult[]) : msg.results;
+                if ('specs' in msg) for (const [f, d, spec] of msg.specs ?? []) deferSpec(answer[f]!.docs[d]!.value as Record<string, unknown>, () => spec);
               } catch {
                 return fail();
               }

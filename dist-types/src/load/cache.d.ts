@@ -34,8 +34,7 @@ export declare const CACHE_FILE = "parse-cache.v1";
 export declare const DEFAULT_CACHE_MAX_BYTES: number;
 /** JSON text of a value, or undefined when JSON would not give the same values back. */
 export declare function exactJson(result: unknown): string | undefined;
-/** A CustomResourceDefinition's spec this long or longer is kept apart and decoded on first use (ParseCache.set). */
-export declare const DEFER_MIN_CHARS = 4096;
+export { DEFER_MIN_CHARS } from './deferred-spec.js';
 export declare class ParseCache implements TextMemo {
     readonly dir: string | undefined;
     readonly maxBytes: number;

@@ -26,6 +26,7 @@ export type WorkerAnswer = {
 } | {
     id: number;
     json: string;
+    specs?: [file: number, doc: number, spec: string][];
 } | {
     id: number;
     failed: string;

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-XBNKU3AD.js";import"./chunk-7FTNMDOM.js";import"./chunk-JXGWOCWY.js";import"./chunk-W37UITWO.js";import"./chunk-KE5RYVOK.js";import"./chunk-IKYSXCI6.js";import"./chunk-RXNTJABO.js";import"./chunk-LKMOYAAD.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
