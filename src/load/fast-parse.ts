@@ -10,23 +10,40 @@ const NULL_FIRST = '~nN';
 const BOOL_FIRST = 'yYnNtTfFoO';
 const NOT_JSON_FIRST = '-+.';
 
+type Listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }) => void;
+type Loader = (text: string, listener?: Listener) => unknown;
+
+/** A type for plain scalars: js-yaml tries `resolve` on each, then `construct` on one it resolved. */
+const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
+  new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => resolve(s ?? ''), construct });
+
+/**
+ * js-yaml with `schema`, a warning leaving the document to the `yaml` package: a warning is
+ * a text js-yaml reads where `yaml` may not, such as a quoted line left of its key
+ * (`deficient indentation`, an error for `yaml`: Gateway API CRDs have them) or a line
+ * break other than \n or \r\n.
+ */
+function loaderFor(schema: Schema): Loader {
+  const onWarning = (): void => {
+    throw LEAVE;
+  };
+  return (text, listener) => load(text, (listener ? { schema, listener, onWarning } : { schema, onWarning }) as Parameters<typeof load>[1]);
+}
+
 /**
  * js-yaml with the scalars of scalars.ts: YAML 1.1 null and booleans, go-yaml v2 numbers,
  * and `.inf`/`.nan`, which make kubectl fail, throwing so the `yaml` package reports them.
  * The schema is built on first use: a run over a few small files (the pre-commit case) never needs it.
  */
-let loader: ((text: string, listener?: Listener) => unknown) | undefined;
-type Listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }) => void;
-function jsYaml(): (text: string, listener?: Listener) => unknown {
+let loader: Loader | undefined;
+function jsYaml(): Loader {
   if (loader) return loader;
-  const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
-    new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => resolve(s ?? ''), construct });
   // Every plain scalar is tried against each type in turn: the first character rules most
   // of them out before a pattern runs, and a number is read once (js-yaml constructs right
   // after the type that resolved it).
   let number: { text: string; value: number | undefined } = { text: '', value: undefined };
   const read = (s: string) => (number.text === s ? number.value : (number = { text: s, value: goNumber(s) }).value);
-  const schema = FAILSAFE_SCHEMA.extend({
+  kubectlSchema = FAILSAFE_SCHEMA.extend({
     implicit: [
       scalar('null', (s) => s.length === 0 || (NULL_FIRST.includes(s[0]!) && /^(?:~|null|Null|NULL)$/.test(s)), () => null),
       scalar('bool', (s) => BOOL_FIRST.includes(s[0]!) && (TRUE.test(s) || FALSE.test(s)), (s) => TRUE.test(s)),
@@ -36,14 +53,7 @@ function jsYaml(): (text: string, listener?: Listener) => unknown {
       scalar('int', (s) => read(s) !== undefined, (s) => read(s)),
     ],
   });
-  kubectlSchema = schema;
-  // A warning is a text js-yaml reads where `yaml` may not: a quoted line left of its key
-  // (`deficient indentation`, an error for `yaml`: Gateway API CRDs have them), a line
-  // break other than \n or \r\n.
-  const onWarning = (): void => {
-    throw LEAVE;
-  };
-  return (loader = (text, listener) => load(text, (listener ? { schema, listener, onWarning } : { schema, onWarning }) as Parameters<typeof load>[1]));
+  return (loader = loaderFor(kubectlSchema));
 }
 let kubectlSchema: Schema | undefined;
 
@@ -53,11 +63,9 @@ let kubectlSchema: Schema | undefined;
  * and hex, then float as NaN/infinity, with an exponent, plain): how a configuration file
  * mounted from a ConfigMap is read (config-files.ts), where no kubectl is involved.
  */
-let coreLoader: ((text: string, listener?: Listener) => unknown) | undefined;
-function coreYaml(): (text: string, listener?: Listener) => unknown {
+let coreLoader: Loader | undefined;
+function coreYaml(): Loader {
   if (coreLoader) return coreLoader;
-  const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
-    new Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => resolve(s ?? ''), construct });
   const INT = [[/^0o[0-7]+$/, 2, 8], [/^[-+]?[0-9]+$/, 0, 10], [/^0x[0-9a-fA-F]+$/, 2, 16]] as const;
   const NAN_INF = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
   const FLOAT = [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/];
@@ -73,10 +81,7 @@ function coreYaml(): (text: string, listener?: Listener) => unknown {
         NAN_INF.test(s) ? (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : parseFloat(s)),
     ],
   });
-  const onWarning = (): void => {
-    throw LEAVE;
-  };
-  return (coreLoader = (text, listener) => load(text, (listener ? { schema, listener, onWarning } : { schema, onWarning }) as Parameters<typeof load>[1]));
+  return (coreLoader = loaderFor(schema));
 }
 
 /**
@@ -181,7 +186,7 @@ export function parseValues(text: string): ParsedDocument[] | undefined {
  */
 const DASHES_AT_START = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*---[^ \t\r\n]/;
 
-function readDocument(text: string, read: (text: string, listener?: Listener) => unknown): unknown {
+function readDocument(text: string, read: Loader): unknown {
   try {
     if (DASHES_AT_START.test(text) || readDifferently(text)) return LEAVE;
     if (!LEAVE_TO_YAML.test(text)) return mappingKeyed(text, read(text));

@@ -4,6 +4,7 @@ type Listener = (event: 'open' | 'close', state: {
     kind: string | null;
     result: unknown;
 }) => void;
+type Loader = (text: string, listener?: Listener) => unknown;
 /**
  * The values of a text's documents as the `yaml` package's default parse (YAML 1.2, core
  * schema) gives them, from js-yaml, when the value parser reads every document (empty
@@ -34,7 +35,7 @@ export type FastDocument = {
  * the `yaml` package: it has directives or a byte-order mark, or a document js-yaml rejects
  * (the `yaml` package then reports the errors, with their positions, as before).
  */
-export declare function fastDocuments(text: string, read?: (text: string, listener?: Listener) => unknown): FastDocument[] | undefined;
+export declare function fastDocuments(text: string, read?: Loader): FastDocument[] | undefined;
 /**
  * The fast path for a whole text: its documents as plain values when the value parser reads
  * every one of them, else undefined.

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-PQIVHIJJ.js";import"./chunk-6HF75KH6.js";import"./chunk-RC2GV4GX.js";import"./chunk-37QLNSAL.js";import"./chunk-KE5RYVOK.js";import"./chunk-DZ3MQ4GH.js";import"./chunk-SBZ35L6T.js";import"./chunk-LKMOYAAD.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
