@@ -7,6 +7,7 @@ import { CORPUS, corpusOrSkip, ROOT, yamlFiles } from './helpers.js';
 import { isPublicAddress, podResolver } from '../src/graph/pod-dns.js';
 import { buildFromFiles } from '../src/lint.js';
 import { references } from '../src/graph/references.js';
+import { resolveHost } from '../src/graph/dns.js';
 
 const hosts = (key: string, text: string) => configFileHosts(key, text)?.map((h) => `${h.host}${h.port !== undefined ? `:${h.port}` : ''}${h.position ? '!' : ''}`);
 
@@ -213,4 +214,20 @@ describe('mounted YAML and JSON files read by the value parser', () => {
     }
     expect(read).toBeGreaterThan(texts / 2);
   }, 300_000);
+});
+
+describe('a pod name under a Service of the caller\'s namespace', () => {
+  it('is the endpoint CoreDNS answers for under a ClusterIP Service too, before a search entry of another namespace (a random CoreDNS seed found it)', () => {
+    const pod = (ns: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${ns}, labels: {app: api}}\nspec:\n  hostname: h0\n  subdomain: api\n  containers: [{name: c, image: "x:1"}]\n`;
+    const svc = (ns: string, headless: boolean) => `apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: ${ns}}\nspec:\n  ${headless ? 'clusterIP: None\n  ' : ''}selector: {app: api}\n  ports: [{port: 80}]\n`;
+    const graph = buildFromFiles({ files: [{ path: 'x.yaml', text: [pod('a'), svc('a', false), pod('b'), svc('b', true)].join('---\n') }] });
+    // CoreDNS answers h0.api.a.svc from the endpoint's hostname, though `api` in `a` is not headless.
+    for (const host of ['h0.api', 'h0.api.a']) {
+      const r = resolveHost(graph, host, 'a');
+      expect(r.kind, host).toBe('pod');
+      expect((r as { service: { object: { namespace: string } } }).service.object.namespace, host).toBe('a');
+    }
+    // A name no endpoint has stays what it was: not a pod of a ClusterIP Service.
+    expect(resolveHost(graph, 'h9.api', 'a').kind).not.toBe('pod');
+  });
 });

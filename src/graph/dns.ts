@@ -115,16 +115,25 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
   if (labels.length === 2) {
     const [a, b] = labels as [string, string];
     if (known(b)) return named(graph, a, b, 'namespaced');
-    // `<pod>.<headless-svc>` reaches a pod of the caller's namespace through the search path.
-    if (graph.service(from, b)?.headless) return podName(graph, a, b, from);
+    // `<pod>.<svc>` reaches a pod of the caller's namespace through the search path: any pod
+    // of a headless Service, and an endpoint's hostname under any other (podName).
+    const own = graph.service(from, b);
+    if (own) {
+      const r = podName(graph, a, b, from);
+      if (own.headless || r.kind === 'pod') return r;
+    }
     const swapped = known(a) ? graph.service(a, b) : undefined;
     if (swapped) return { kind: 'swapped', service: swapped };
     return { kind: 'unknown' };
   }
   if (labels.length === 3) {
-    // `<pod>.<svc>.<ns>` reaches a headless Service's pod through the `svc.<domain>` search entry.
+    // `<pod>.<svc>.<ns>` reaches a Service's pod through the `svc.<domain>` search entry (as above).
     const [podHost, svcName, ns] = labels as [string, string, string];
-    if (known(ns) && graph.service(ns, svcName)?.headless) return podName(graph, podHost, svcName, ns);
+    const svc = known(ns) ? graph.service(ns, svcName) : undefined;
+    if (svc) {
+      const r = podName(graph, podHost, svcName, ns);
+      if (svc.headless || r.kind === 'pod') return r;
+    }
   }
   return { kind: 'unknown' };
 }

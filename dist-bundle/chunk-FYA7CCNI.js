@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-JWIOHJ7P.js";import"./chunk-6PJ2HQT2.js";import"./chunk-C35EMAPC.js";import"./chunk-S7M76GIQ.js";import"./chunk-4YTUHB5T.js";import"./chunk-N254JU37.js";import"./chunk-JLU2CHBY.js";import"./chunk-SDBJMLGG.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
