@@ -335,11 +335,11 @@ describe('read helpers', () => {
  */
 describe('memory by construction, under a 2 GB runner\'s heap', () => {
   const MiB = 2 ** 20;
-  function run(args: string[], cwd: string): { code: number; stderr: string; out: Report | undefined; rssMiB: number } {
+  function run(args: string[], cwd: string, heapMiB = 1536): { code: number; stderr: string; out: Report | undefined; rssMiB: number } {
     const rssFile = path.join(cwd, '.rss');
     const hook = path.join(cwd, '.rss.mjs');
     writeFileSync(hook, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.SVCLINT_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
-    const r = spawnSync(process.execPath, ['--max-old-space-size=1536', '--import', hook, BIN, ...args, '-f', 'json', '--no-gitignore'], {
+    const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMiB}`, '--import', hook, BIN, ...args, '-f', 'json', '--no-gitignore'], {
       cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * MiB, env: { ...process.env, NO_COLOR: '1', SVCLINT_RSS_FILE: rssFile },
     });
     let out: Report | undefined;
@@ -356,17 +356,52 @@ describe('memory by construction, under a 2 GB runner\'s heap', () => {
   const RUNTIME_FACTOR = Number(process.versions.node.split('.')[0]) >= 22 ? 2 : 1;
   const bound = (bytes: number) => RUNTIME_FACTOR * ((10 * bytes) / MiB + 200);
 
-  it('an input that would need more memory than the heap may grow to stops before it is parsed, with exit code 2', () => {
-    const svc = (i: number) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  selector: {app: a${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+  const REFUSED = /^svclint: input too large for the memory bound: [\d.]+ MiB of input needs about \d+ MiB and the heap may grow to \d+ MiB; split it, or raise --max-old-space-size \(NODE_OPTIONS=--max-old-space-size=\d+\)\n$/;
+  const svc = (i: number) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  selector: {app: a${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+  const services = (bytes: number) => {
     let chunk = '';
-    for (let i = 0; chunk.length < 14 * MiB; i++) chunk += svc(i);
+    for (let i = 0; chunk.length < bytes; i++) chunk += svc(i);
+    return chunk;
+  };
+
+  it('an input that would need more memory than the heap may grow to stops early (while read, or within the first 16 MiB parsed), with exit code 2', () => {
+    const chunk = services(14 * MiB);
     const files: Record<string, string> = {};
     for (let k = 0; k < 8; k++) files[`f${k}.yaml`] = chunk;
     const dir = tmp(files);
     const r = run(['.'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^svclint: input too large for the memory bound: \d+ MiB of input needs about \d+ MiB and the heap may grow to \d+ MiB; split it, or raise --max-old-space-size \(NODE_OPTIONS=--max-old-space-size=\d+\)\n$/);
+    expect(r.stderr).toMatch(REFUSED);
     expect(r.rssMiB).toBeLessThan(bound(8 * 14 * MiB));
+  }, 120_000);
+
+  it('Services whose text fits the heap but whose analysis would not stop once parsed, before the graph, with exit code 2 (not a V8 abort)', () => {
+    // 12 MiB of 110,000 Services, each a finding: about 800 MiB of heap through the run
+    // (the parse leaves about 100), under a heap of 432 MiB.
+    const dir = tmp({ 'services.yaml': services(12 * MiB) });
+    const r = run(['.'], dir, 384);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(REFUSED);
+    expect(r.out).toBeUndefined();
+  }, 120_000);
+
+  it('a tree that is mostly long text needs what it holds, not 14 times its bytes: 22 MiB of ConfigMaps run under a heap of 432 MiB', () => {
+    const line = 'x'.repeat(100);
+    const value = Array.from({ length: 600 }, (_, i) => `    ${i} ${line}\n`).join('');
+    const files: Record<string, string> = {};
+    for (let f = 0; f < 40; f++) {
+      let text = '';
+      for (let i = 0; i < 9; i++) text += `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${f}-${i}\ndata:\n  file.txt: |\n${value}`;
+      files[`c${f}.yaml`] = text;
+    }
+    const bytes = Object.values(files).reduce((n, t) => n + t.length, 0);
+    expect(bytes).toBeGreaterThan(20 * MiB); // parsed on threads, watched there
+    const dir = tmp(files);
+    const r = run(['.'], dir, 384);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out!.summary.objects).toBe(360);
+    expect(r.rssMiB).toBeLessThan(bound(bytes));
   }, 120_000);
 
   it('N Services sharing one selector over N Deployments hold one list of backends, not N (memory linear in N)', () => {

@@ -13,6 +13,7 @@ import { format, FORMATS, countBySeverity, type Format, type Summary } from '../
 import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles, writeReport, type ReadPath, type RunInputs } from '../report/write.js';
 import { parseSize } from '../load/read.js';
+import { checkRunMemory } from '../load/memory.js';
 import { UsageError } from '../errors.js';
 import { severityRank, type Finding, type Severity } from '../types/finding.js';
 import { RULES } from '../../rules/index.js';
@@ -239,6 +240,7 @@ export async function lintFound(files: SourceFile[], problems: LoadProblem[], co
   const keys: string[] | undefined = cache ? [] : undefined;
   const parsed = await parseReusing(files, earlier, cache ? (fs, k) => parseAllCached(fs, cache, k) : (fs) => parseAll(fs), keys);
   mark('parse');
+  checkRunMemory(files.reduce((n, f) => n + f.text.length, 0), parsed);
   if (cache && keys) cache.noteKeys(files, keys);
   const input = { files, parsed, problems, config, ...(rules ? { rules } : {}), ...(cache ? { memo: cache } : {}) };
   const documents = parsed.reduce((n, p) => n + p.docs.length, 0);

@@ -1,4 +1,6 @@
-import { getHeapStatistics } from 'node:v8';
+import { heapLimit } from '../load/memory.js';
+
+export { heapLimit };
 
 /**
  * What the analysis after the read needs, as measured on Node 20 (docs/limits.md): per
@@ -89,10 +91,6 @@ export class MemoryBudget {
   }
 }
 
-/** The heap V8 may grow to in this process (--max-old-space-size). */
-export function heapLimit(): number {
-  return getHeapStatistics().heap_size_limit;
-}
 
 /**
  * What a decoded JSON value may take in V8's heap (64-bit, no pointer compression: Node's

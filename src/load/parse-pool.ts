@@ -3,6 +3,7 @@ import type { SourceFile } from '../types/source.js';
 import { workerThreads } from '../lazy-builtins.js';
 import { parseSource, type ParsedDocument, type SyntaxProblem } from './parse.js';
 import { deferSpec } from './deferred-spec.js';
+import { ParseMemory } from './memory.js';
 
 export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
 
@@ -42,6 +43,8 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
   if (workers < 2 || bytes < threshold) return files.map((f) => parseInline(f));
 
   const batches = toBatches(files);
+  const memory = new ParseMemory(bytes);
+  let stopped: unknown;
   const results: (ParseResult | undefined)[] = new Array(files.length);
   const runInline = (batch: number[]) => batch.forEach((i) => (results[i] ??= parseInline(files[i]!)));
   const url = new URL('./parse-worker.js', import.meta.url);
@@ -68,10 +71,12 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
             };
             const fail = () => {
               if (done) return;
+              if (stopped) return finish();
               if (current >= 0) runInline(batches[current]!);
               finish();
             };
             w.on('message', (msg: WorkerAnswer) => {
+              if (stopped) return finish(); // past the memory bound: an answer is not decoded
               if ('failed' in msg) return fail();
               let answer: ParseResult[];
               try {
@@ -80,8 +85,16 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
               } catch {
                 return fail();
               }
-              batches[msg.id]!.forEach((fileIndex, k) => (results[fileIndex] = answer[k]!));
+              const batch = batches[msg.id]!;
+              batch.forEach((fileIndex, k) => (results[fileIndex] = answer[k]!));
               current = -1;
+              try {
+                memory.parsed(batch.reduce((n, i) => n + files[i]!.text.length, 0), answer);
+              } catch (err) {
+                // Past the memory bound: no thread takes another batch, and the run stops.
+                stopped ??= err;
+                next = batches.length;
+              }
               send();
             });
             w.on('messageerror', fail);
@@ -94,6 +107,7 @@ export async function parseAll(files: SourceFile[], threads = availableParalleli
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
+  if (stopped) throw stopped;
   for (const batch of batches) runInline(batch);
   return results as ParseResult[];
 }

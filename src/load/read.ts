@@ -1,8 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { getHeapStatistics } from 'node:v8';
 import { UsageError } from '../errors.js';
 import { bytesSum, noteReadSum } from './content-sum.js';
+import { formatSize, heapLimit, MEMORY_BASE_BYTES, MEMORY_PER_INPUT_BYTE, memoryRefusal } from './memory.js';
 
 /** Per-file cap: a larger file (or stream) is reported as `file-unreadable`, not read. */
 export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -33,20 +33,6 @@ export function parseSize(v: string | number): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-export function formatSize(n: number): string {
-  for (const [unit, f] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= f) return `${+(n / f).toFixed(1)} ${unit}`;
-  return `${n} bytes`;
-}
-
-/**
- * Memory a run takes per byte of input, at most, and on top of any input: ordinary
- * manifests measured at 13.5 times their size at 200 MB (parsed values, graph, findings),
- * rounded up. An input that would need more than the heap may grow to is refused before
- * it is parsed, instead of ending in a V8 abort.
- */
-export const MEMORY_PER_INPUT_BYTE = 14;
-export const MEMORY_BASE_BYTES = 200 * 2 ** 20;
-
 /**
  * Counts the bytes of a run's inputs against the total cap and against what the heap can
  * hold. Regular files reserve their size before they are read, so a run over either
@@ -54,16 +40,12 @@ export const MEMORY_BASE_BYTES = 200 * 2 ** 20;
  */
 export class InputBudget {
   private used = 0;
-  constructor(readonly limit = DEFAULT_MAX_INPUT_BYTES, readonly heapBytes = getHeapStatistics().heap_size_limit) {}
+  constructor(readonly limit = DEFAULT_MAX_INPUT_BYTES, readonly heapBytes = heapLimit()) {}
 
   take(bytes: number): void {
     this.used += bytes;
     const need = MEMORY_PER_INPUT_BYTE * this.used + MEMORY_BASE_BYTES;
-    if (need > this.heapBytes && this.used <= this.limit) {
-      throw new UsageError(
-        `input too large for the memory bound: ${formatSize(this.used)} of input needs about ${Math.ceil(need / 2 ** 20)} MiB and the heap may grow to ${Math.floor(this.heapBytes / 2 ** 20)} MiB; split it, or raise --max-old-space-size (NODE_OPTIONS=--max-old-space-size=${Math.ceil(need / 2 ** 20)})`,
-      );
-    }
+    if (need > this.heapBytes && this.used <= this.limit) throw memoryRefusal(this.used, need, this.heapBytes);
     if (this.used > this.limit) {
       throw new UsageError(
         `the inputs are more than ${formatSize(this.limit)} in total; lint fewer files at a time, or raise the cap with --max-input-bytes or maxInputBytes in .svclint.yaml`,

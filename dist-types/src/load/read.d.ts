@@ -16,15 +16,6 @@ export type ReadOutcome = {
 };
 /** Reads a size such as `512MiB`, `256Mi` (a Kubernetes quantity), `100MB`, `2G` or a number of bytes; undefined when it is not one. */
 export declare function parseSize(v: string | number): number | undefined;
-export declare function formatSize(n: number): string;
-/**
- * Memory a run takes per byte of input, at most, and on top of any input: ordinary
- * manifests measured at 13.5 times their size at 200 MB (parsed values, graph, findings),
- * rounded up. An input that would need more than the heap may grow to is refused before
- * it is parsed, instead of ending in a V8 abort.
- */
-export declare const MEMORY_PER_INPUT_BYTE = 14;
-export declare const MEMORY_BASE_BYTES: number;
 /**
  * Counts the bytes of a run's inputs against the total cap and against what the heap can
  * hold. Regular files reserve their size before they are read, so a run over either

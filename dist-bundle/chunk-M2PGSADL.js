@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-STOD2U7T.js";import"./chunk-4MGOBZCT.js";import"./chunk-KNEHQZL3.js";import"./chunk-GDF5ZRTN.js";import"./chunk-YC5XOBYD.js";import"./chunk-N254JU37.js";import"./chunk-JLU2CHBY.js";import"./chunk-SDBJMLGG.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
