@@ -129,6 +129,27 @@ describe('flows', () => {
     expect(ids('api')).toEqual(['`admin` 90']);
   });
 
+  it('judges pods alike once (copies of a client share one verdict and one list of backends), and pods that differ in labels, host network or port names apart', () => {
+    const api = (name: string) => ({ ...pod('shop', 'api', { app: 'api' }), spec: { containers: [{ name: 'c', image: 'x:1', ports: [{ name, containerPort: 8080 }] }] } });
+    const policy = np('shop', 'api', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'http' }] }] });
+    const web = dialer('shop', 'web', 'http://api:80');
+    const relabelled = { ...web, metadata: { ...web.metadata, labels: { app: 'other' } } };
+    const onHost = dialer('shop', 'web', 'http://api:80', { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' });
+    const { graph } = graphOf(yaml(web, web, relabelled, onHost, api('http'), api('http'), api('web'), svc('shop', 'api', { app: 'api' }, [{ port: 80, targetPort: 8080 }]), policy));
+    const flows = serviceFlows(graph);
+    expect(flows.map((f) => f.backends.map((b) => `${b.targetPort}:${b.verdict.kind}`).join(' '))).toEqual([
+      '8080:allowed 8080:allowed 8080:blocked',
+      '8080:allowed 8080:allowed 8080:blocked',
+      '8080:blocked 8080:blocked 8080:blocked',
+      '8080:cannot-tell 8080:cannot-tell 8080:blocked',
+    ]);
+    expect(flows[1]!.backends).toBe(flows[0]!.backends);
+    expect(flows[2]!.backends).not.toBe(flows[0]!.backends);
+    // The same verdicts as judge() gives each pair on its own.
+    const index = policyIndex(graph);
+    for (const f of flows) for (const b of f.backends) expect(b.verdict).toEqual(judge(index, f.client, b.backend, b.targetPort, b.protocol));
+  });
+
   it('shows clients per Service port in routes, and a policy link for the chain view', () => {
     const text = yaml(dialer('shop', 'web', 'http://api.backend:80'), dialer('shop', 'cron', 'http://api.backend'), pod('backend', 'api', { app: 'api' }), svc('backend', 'api', { app: 'api' }),
       np('backend', 'p', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'web' } } }] }] }));

@@ -41,10 +41,12 @@ const rule: Rule = {
         // A workload defined more than once is suspect only when every copy is.
         // A backend that declares no port at all is suspect too when another selected backend, of a
         // different image (not a canary of the same application), declares this one.
-        const declaring = sp.resolutions.filter((r) => r.declared).map((r) => imageNames(r.template));
+        // Of another application: an image name, and none shared with any backend that declares the port.
+        const declaring = sp.resolutions.filter((r) => r.declared);
+        const declaredImages = new Set(declaring.flatMap((r) => [...imageNames(r.template)]));
         const otherApp = (t: PodTemplate) => {
           const mine = imageNames(t);
-          return mine.size > 0 && declaring.length > 0 && declaring.every((d) => ![...d].some((n) => mine.has(n)));
+          return mine.size > 0 && declaring.length > 0 && ![...mine].some((n) => declaredImages.has(n));
         };
         const suspects = byWorkload(sp.resolutions)
           .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))))

@@ -123,7 +123,15 @@ export function podDnsService(graph: ServiceGraph, t: PodTemplate, name: string)
  * What identifies a template's main images whatever registry or version they come from: the
  * last path segment without tag, digest or trailing version (`gcr.io/x/reviews-v2:1` → `reviews`).
  */
-export function imageNames(t: PodTemplate): Set<string> {
+export function imageNames(t: PodTemplate): ReadonlySet<string> {
+  let out = imageNameCache.get(t);
+  if (!out) imageNameCache.set(t, (out = readImageNames(t)));
+  return out;
+}
+
+const imageNameCache = new WeakMap<PodTemplate, ReadonlySet<string>>();
+
+function readImageNames(t: PodTemplate): Set<string> {
   const out = new Set<string>();
   for (const c of t.containers) {
     if (c.sidecar || !c.image) continue;

@@ -83,17 +83,47 @@ function dialedPorts(svc: ServiceNode, port: number | undefined): ServicePortNod
   return byPort;
 }
 
-const verdicts = new WeakMap<PolicyIndex, Map<string, Verdict>>();
+/** Verdicts of one run's policies, by pair of pods alike (likenessOf), port and protocol. */
+interface Judged {
+  verdicts: Map<string, Verdict>;
+  likeness: WeakMap<PodView, number>;
+  ids: Map<string, number>;
+}
+
+const judged = new WeakMap<PolicyIndex, Judged>();
+
+function judgedBy(index: PolicyIndex): Judged {
+  let j = judged.get(index);
+  if (!j) judged.set(index, (j = { verdicts: new Map(), likeness: new WeakMap(), ids: new Map() }));
+  return j;
+}
 
 /**
- * judge() between two pod templates of the run, once per pair, port and protocol: many
- * references (and copies of one application) dial the same backends from the same clients.
+ * What judge() reads of a pod: its namespace, labels, host network, ports and name. Pods
+ * alike in all of them (a workload defined in a base and an overlay, copies of a folder)
+ * get the same verdict, so they share one number.
+ */
+function likenessOf(j: Judged, v: PodView): number {
+  let id = j.likeness.get(v);
+  if (id === undefined) {
+    const text = JSON.stringify([v.namespace, v.name, v.hostNetwork, Object.entries(v.labels), v.ports.map((p) => [p.name ?? null, p.containerPort ?? null, p.protocol])]);
+    id = j.ids.get(text);
+    if (id === undefined) j.ids.set(text, (id = j.ids.size));
+    j.likeness.set(v, id);
+  }
+  return id;
+}
+
+/**
+ * judge() between two pod templates of the run, once per pair of pods alike, port and
+ * protocol: many references (and copies of one application) dial the same backends from
+ * the same clients.
  */
 function judgeTemplates(index: PolicyIndex, client: PodView, backend: PodView, port: number, protocol: string): Verdict {
   if (!client.template || !backend.template) return judge(index, client, backend, port, protocol);
-  let known = verdicts.get(index);
-  if (!known) verdicts.set(index, (known = new Map()));
-  const key = `${client.template.id}|${backend.template.id}|${port}|${protocol}`;
+  const j = judgedBy(index);
+  const known = j.verdicts;
+  const key = `${likenessOf(j, client)}|${likenessOf(j, backend)}|${port}|${protocol}`;
   let v = known.get(key);
   if (!v) known.set(key, (v = judge(index, client, backend, port, protocol)));
   return v;
@@ -102,14 +132,38 @@ function judgeTemplates(index: PolicyIndex, client: PodView, backend: PodView, p
 function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[], only?: PodTemplate): void {
   const index = policyIndex(graph);
   for (const sp of ports) {
-    const backends: BackendVerdict[] = [];
-    for (const r of sp.resolutions) {
-      if (r.targetPort === undefined || (only && r.template !== only)) continue;
-      const backend = podView(r.template);
-      backends.push({ backend, targetPort: r.targetPort, protocol: sp.protocol, verdict: judgeTemplates(index, client, backend, r.targetPort, sp.protocol) });
-    }
+    const backends = only ? backendsOf(index, client, sp, only) : sharedBackends(index, client, sp);
     if (backends.length) out.push({ site, client, service: svc, port: sp, backends });
   }
+}
+
+function backendsOf(index: PolicyIndex, client: PodView, sp: ServicePortNode, only?: PodTemplate): BackendVerdict[] {
+  const backends: BackendVerdict[] = [];
+  for (const r of sp.resolutions) {
+    if (r.targetPort === undefined || (only && r.template !== only)) continue;
+    const backend = podView(r.template);
+    backends.push({ backend, targetPort: r.targetPort, protocol: sp.protocol, verdict: judgeTemplates(index, client, backend, r.targetPort, sp.protocol) });
+  }
+  return backends;
+}
+
+const backendLists = new WeakMap<PolicyIndex, WeakMap<ServicePortNode, Map<number, BackendVerdict[]>>>();
+
+/**
+ * The backends of a Service port with their verdicts for a client, one list for clients
+ * alike (likenessOf): each reference to a Service, from each copy of a client, dials the
+ * same backends. The lists are read, never changed.
+ */
+function sharedBackends(index: PolicyIndex, client: PodView, sp: ServicePortNode): BackendVerdict[] {
+  if (!client.template) return backendsOf(index, client, sp);
+  let byPort = backendLists.get(index);
+  if (!byPort) backendLists.set(index, (byPort = new WeakMap()));
+  let byClient = byPort.get(sp);
+  if (!byClient) byPort.set(sp, (byClient = new Map()));
+  const like = likenessOf(judgedBy(index), client);
+  let list = byClient.get(like);
+  if (!list) byClient.set(like, (list = backendsOf(index, client, sp)));
+  return list;
 }
 
 const flowCache = new WeakMap<ServiceGraph, ServiceFlow[]>();

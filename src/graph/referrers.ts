@@ -162,15 +162,25 @@ function serviceLabels(s: ServiceNode): Record<string, string> {
  */
 export function monitorPorts(graph: ServiceGraph): MonitorPort[] {
   const out: MonitorPort[] = [];
+  const selected = new Map<string, Pick<MonitorPort, 'services' | 'templates'>>();
   for (const o of graph.objects) {
     if (!MONITORING.test(o.apiVersion) || (o.kind !== 'ServiceMonitor' && o.kind !== 'PodMonitor')) continue;
     const sel = getIn(o.body, ['spec', 'selector']);
     if (!isRecord(sel)) continue;
-    const selector = readSelector(sel);
     const namespaces = monitorNamespaces(graph, o);
     const service = o.kind === 'ServiceMonitor';
-    const services = service ? namespaces.flatMap((ns) => graph.servicesIn(ns)).filter((s) => matchSelector(selector, serviceLabels(s)) === true) : [];
-    const templates = service ? [] : namespaces.flatMap((ns) => graph.templatesIn(ns)).filter((t) => matchSelector(selector, t.labels) === true);
+    // Monitors that select alike (one chart's monitors, copies of a folder) select the same objects.
+    const key = `${o.kind}\u0000${JSON.stringify(sel)}\u0000${namespaces.join('\u0000')}`;
+    let picked = selected.get(key);
+    if (!picked) {
+      const selector = readSelector(sel);
+      picked = {
+        services: service ? namespaces.flatMap((ns) => graph.servicesIn(ns)).filter((s) => matchSelector(selector, serviceLabels(s)) === true) : [],
+        templates: service ? [] : namespaces.flatMap((ns) => graph.templatesIn(ns)).filter((t) => matchSelector(selector, t.labels) === true),
+      };
+      selected.set(key, picked);
+    }
+    const { services, templates } = picked;
     const field = service ? 'endpoints' : 'podMetricsEndpoints';
     const list = getIn(o.body, ['spec', field]);
     (Array.isArray(list) ? list : []).forEach((e, i) => {

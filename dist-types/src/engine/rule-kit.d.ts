@@ -53,7 +53,7 @@ export declare function podDnsService(graph: ServiceGraph, t: PodTemplate, name:
  * What identifies a template's main images whatever registry or version they come from: the
  * last path segment without tag, digest or trailing version (`gcr.io/x/reviews-v2:1` → `reviews`).
  */
-export declare function imageNames(t: PodTemplate): Set<string>;
+export declare function imageNames(t: PodTemplate): ReadonlySet<string>;
 /**
  * The severity contract, applied by the engine to every report:
  * - error: the input proves the failure (the API server would reject it; the counterpart is

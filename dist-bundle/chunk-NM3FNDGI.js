@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-UBI5NPV5.js";import"./chunk-RTJE636M.js";import"./chunk-S3Y6GO2F.js";import"./chunk-VS2GPZ3R.js";import"./chunk-YC5XOBYD.js";import"./chunk-XTRYSBXD.js";import"./chunk-RP7GNK4O.js";import"./chunk-SDBJMLGG.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
