@@ -124,7 +124,14 @@ export function readLenient(text: string): unknown {
 // CRD's description, `&&` in a script) or comments, where they are text: such a document is
 // read with js-yaml's node events, and the pattern is tested again on its structure alone,
 // with every scalar shortened and every comment removed (see structureOf).
-const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:[\s,\]}]|$)|(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)|[|>](?:[1-9][-+]?|[-+][1-9])[ ]*(?:#.*)?$|[}\]"']#|[{,]\s*\[|\{\s*\{|[{,]\s*(?:~|null|Null|NULL)\s*[,}]/m;
+//
+// Two patterns, tested one after the other: the empty, explicit and null keys, which start
+// at white space, and the rest. As one alternation V8 tried every branch at every space; as
+// two, the first is tested only where the second found nothing (2.4 times faster over the
+// corpus's documents, the same answer for each).
+const LEAVE_TO_YAML = /[&*!\t\uFEFF]|<<|\{\{|[}\]]:(?:[\s,\]}]|$)|[|>](?:[1-9][-+]?|[-+][1-9])[ ]*(?:#.*)?$|[}\]"']#|[{,]\s*\[|\{\s*\{|[{,]\s*(?:~|null|Null|NULL)\s*[,}]/m;
+const LEAVE_KEYS = /(?:^|[\s{,[])(?:[?:]|~[ ]*:|(?:null|Null|NULL)[ ]*:)(?:\s|$)/m;
+const leavesToYaml = (text: string): boolean => LEAVE_TO_YAML.test(text) || LEAVE_KEYS.test(text);
 
 /**
  * Shapes the two parsers read differently wherever they stand, so the text as written
@@ -189,12 +196,12 @@ const DASHES_AT_START = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*---[^ \t\r\n]/;
 function readDocument(text: string, read: Loader): unknown {
   try {
     if (DASHES_AT_START.test(text) || readDifferently(text)) return LEAVE;
-    if (!LEAVE_TO_YAML.test(text)) return mappingKeyed(text, read(text));
+    if (!leavesToYaml(text)) return mappingKeyed(text, read(text));
     const events = new NodeEvents(text);
     const value = read(text, events.listener);
     if (events.leave) return LEAVE;
     const structure = structureOf(text, events.scalars);
-    return structure === undefined || LEAVE_TO_YAML.test(structure) ? LEAVE : mappingKeyed(text, value);
+    return structure === undefined || leavesToYaml(structure) ? LEAVE : mappingKeyed(text, value);
   } catch (err) {
     return err === LEAVE ? LEAVE : REJECT;
   }

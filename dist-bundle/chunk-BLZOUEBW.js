@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-BS25EAKE.js";import"./chunk-RTJE636M.js";import"./chunk-2R7RG2UZ.js";import"./chunk-GSMQVBLW.js";import"./chunk-3V2SCWWU.js";import"./chunk-XTRYSBXD.js";import"./chunk-RP7GNK4O.js";import"./chunk-SDBJMLGG.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
