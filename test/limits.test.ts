@@ -364,7 +364,7 @@ describe('memory by construction, under a 2 GB runner\'s heap', () => {
     return chunk;
   };
 
-  it('an input that would need more memory than the heap may grow to stops early (while read, or within the first 16 MiB parsed), with exit code 2', () => {
+  it('an input that would need more memory than the heap may grow to stops early (while read, or within the first eighth of its bytes parsed), with exit code 2', () => {
     const chunk = services(14 * MiB);
     const files: Record<string, string> = {};
     for (let k = 0; k < 8; k++) files[`f${k}.yaml`] = chunk;

@@ -6,15 +6,16 @@ import type { ParseResult } from './parse-pool.js';
  * The memory bound of a lint run (docs/limits.md), in three steps, each ending the run with
  * exit code 2 and one line (`memoryRefusal`) instead of a V8 abort:
  *
- * - while the inputs are read, MEMORY_PER_INPUT_BYTE per byte + MEMORY_BASE_BYTES: what
- *   the lint of real trees needs (after the parse the heap held 2.3–7.6 times the bytes
- *   read: the corpus and its copies up to 50k objects at the low end, 128k one-line-selector
- *   Services in 14 MiB at the high end), so an input no heap could hold stops before its
- *   bulk is read;
+ * - while the inputs are read, MEMORY_PER_INPUT_BYTE per byte + MEMORY_BASE_BYTES: about
+ *   what a real tree takes through the whole run (the corpus copied to 100k objects peaked at
+ *   4.6 times its bytes; the parse alone leaves 2.3 times for the corpus and its copies, 7.6
+ *   for 128k one-line-selector Services in 14 MiB), so an input no heap could hold stops
+ *   before its bulk is read, and denser text is left to the next two checks;
  * - while files are parsed on threads (`ParseMemory`), the heap measured so far, what the
  *   bytes not yet parsed will take at the rate measured so far, and MEMORY_PER_OBJECT for
  *   each object parsed: dense or hostile text (flow collections of empty maps took 30
- *   times their bytes) stops within the first MEMORY_WATCH_MIN_BYTES it parses;
+ *   times their bytes) stops within the first eighth of the input it parses (at least
+ *   MEMORY_WATCH_MIN_BYTES);
  * - once parsed (`checkRunMemory`), the heap measured and MEMORY_PER_OBJECT per object,
  *   what the graph, the rules, the positions and the report take (5.5–6.5 KiB each
  *   measured from the corpus to 128k Services that are each a finding).
@@ -22,7 +23,12 @@ import type { ParseResult } from './parse-pool.js';
 export const MEMORY_PER_INPUT_BYTE = 6;
 export const MEMORY_PER_OBJECT = 8 * 1024;
 export const MEMORY_BASE_BYTES = 200 * 2 ** 20;
-/** Bytes parsed before the rate measured so far is trusted for the rest. */
+/**
+ * Bytes parsed before the rate measured so far is trusted for the rest: an eighth of the
+ * input, at least this. Garbage not yet collected makes the rate of the first megabytes
+ * too high; an eighth of what the read bound lets in, parsed even at 30 times its size,
+ * stays within the heap.
+ */
 export const MEMORY_WATCH_MIN_BYTES = 16 * 2 ** 20;
 
 /** The heap V8 may grow to in this process (--max-old-space-size). */
@@ -54,8 +60,9 @@ export function objectCount(r: ParseResult): number {
 
 /**
  * Watches the heap while `total` bytes are parsed: each answer counts its bytes and objects,
- * and once MEMORY_WATCH_MIN_BYTES are parsed (or all), the heap now, the rest at the rate
- * measured so far and the objects' share of the analysis must fit in the heap.
+ * and once an eighth of them (at least MEMORY_WATCH_MIN_BYTES, or all) are parsed, the heap
+ * now, the rest at the rate measured so far and the objects' share of the analysis must fit
+ * in the heap.
  */
 export class ParseMemory {
   private readonly start = heapUsed();
@@ -67,7 +74,7 @@ export class ParseMemory {
   parsed(bytes: number, results: readonly ParseResult[]): void {
     this.bytes += bytes;
     for (const r of results) this.objects += objectCount(r);
-    if (this.bytes < Math.min(MEMORY_WATCH_MIN_BYTES, this.total)) return;
+    if (this.bytes < Math.min(Math.max(MEMORY_WATCH_MIN_BYTES, this.total / 8), this.total)) return;
     const used = heapUsed();
     const rate = Math.max(0, used - this.start) / this.bytes;
     const need = used + Math.max(0, this.total - this.bytes) * rate + this.objects * MEMORY_PER_OBJECT;

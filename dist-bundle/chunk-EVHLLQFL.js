@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-Z7JHZ3FQ.js";import"./chunk-ZHCSMRXW.js";import"./chunk-Q2CMHI75.js";import"./chunk-2MP4SQCG.js";import"./chunk-ZEZIXFFY.js";import"./chunk-WMMTNCL3.js";import"./chunk-N6W723EJ.js";import"./chunk-AIDXIIJ6.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
