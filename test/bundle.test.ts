@@ -62,6 +62,10 @@ describe('dist-bundle/ (npm run bundle)', () => {
     const lib = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./dist-bundle/index.js'); console.log(m.lintText('kind: Service\\napiVersion: v1\\nmetadata: {name: Web}\\n').findings.map((f) => f.ruleId).join(','))"], { cwd: dir, encoding: 'utf8' });
     expect(lib.stderr).toBe('');
     expect(lib.stdout).toContain('service-name-invalid');
+    // discover() with only the folder to work from (every other option has a default).
+    const found = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./dist-bundle/index.js'); const r = await m.discover(['demo'], { cwd: process.cwd() }); console.log(r.files.length, r.problems.length)"], { cwd: dir, encoding: 'utf8' });
+    expect(found.stderr).toBe('');
+    expect(found.stdout).toBe('5 0\n');
     // A config file beside the input: it is validated with ajv, which the bundle inlines.
     writeFileSync(path.join(dir, 'demo', '.svclint.yaml'), 'rules:\n  service-name-invalid: off\nfailLevel: error\n');
     const configured = spawnSync(process.execPath, [path.join(dir, 'bin', 'svclint.js'), '.', '-f', 'json'], { cwd: path.join(dir, 'demo'), encoding: 'utf8' });

@@ -15,8 +15,8 @@ export const MANIFEST_PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json', '**/Kust
 
 export interface DiscoverOptions {
   cwd: string;
-  /** Globs of files to leave out (.gitignore syntax). */
-  ignore: string[];
+  /** Globs of files to leave out (.gitignore syntax); none when absent. */
+  ignore?: string[];
   /** Folder the ignore globs are relative to; defaults to cwd. */
   ignoreBase?: string;
   /** More patterns to leave out (.gitignore syntax), relative to cwd (--ignore-pattern). */
@@ -357,7 +357,7 @@ export function planRender(root: string, files: string[], view: FileView = new D
 
 /** Ignore globs use .gitignore syntax, relative to `ignoreBase` (the config file's folder). */
 function makeIgnore(opts: Pick<DiscoverOptions, 'cwd' | 'ignore' | 'ignoreBase' | 'ignorePatterns'>): (abs: string) => boolean {
-  const matchers = [matcher(opts.ignore, opts.ignoreBase ?? opts.cwd), matcher(opts.ignorePatterns ?? [], opts.cwd)].filter((m) => m !== undefined);
+  const matchers = [matcher(opts.ignore ?? [], opts.ignoreBase ?? opts.cwd), matcher(opts.ignorePatterns ?? [], opts.cwd)].filter((m) => m !== undefined);
   return (abs) => matchers.some((m) => m(abs));
 }
 

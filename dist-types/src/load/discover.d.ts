@@ -6,8 +6,8 @@ export { DEFAULT_MAX_FILE_BYTES } from './read.js';
 export declare const MANIFEST_PATTERNS: string[];
 export interface DiscoverOptions {
     cwd: string;
-    /** Globs of files to leave out (.gitignore syntax). */
-    ignore: string[];
+    /** Globs of files to leave out (.gitignore syntax); none when absent. */
+    ignore?: string[];
     /** Folder the ignore globs are relative to; defaults to cwd. */
     ignoreBase?: string;
     /** More patterns to leave out (.gitignore syntax), relative to cwd (--ignore-pattern). */
