@@ -1,6 +1,5 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
-import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, where } from '../../src/engine/rule-kit.js';
 import { monitorPorts, sameTree, serviceRefs, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
@@ -93,23 +92,6 @@ function typoOf(ctx: RuleContext, namespace: string, name: string): string | und
 
 const typoCache = new WeakMap<RuleContext['graph'], Map<string, string | undefined>>();
 
-const namedCache = new WeakMap<RuleContext['graph'], Map<string, ServiceNode[]>>();
-
-/** The Services of that name in that namespace (each definition of it), in the run's order: indexed once per graph. */
-function servicesNamedIn(graph: RuleContext['graph'], namespace: string, name: string): readonly ServiceNode[] {
-  let index = namedCache.get(graph);
-  if (!index) {
-    namedCache.set(graph, (index = new Map()));
-    for (const s of graph.services) {
-      const key = `${s.object.namespace}\u0000${s.object.name}`;
-      const list = index.get(key);
-      if (list) list.push(s);
-      else index.set(key, [s]);
-    }
-  }
-  return index.get(`${namespace}\u0000${name}`) ?? [];
-}
-
 /**
  * A Service named by a row of the referrer table (Istio, Traefik, Contour, Argo Rollouts).
  * Error where the input proves it: a near-miss name, or the Service in the referrer's folder
@@ -119,7 +101,7 @@ function servicesNamedIn(graph: RuleContext['graph'], namespace: string, name: s
 function checkRef(ctx: RuleContext, ref: ServiceRef): void {
   const o = ref.object;
   const data = { kind: o.kind, field: code(ref.field), service: code(ref.name), namespace: code(ref.namespace) };
-  const copies = servicesNamedIn(ctx.graph, ref.namespace, ref.name);
+  const copies = ctx.graph.serviceDefinitions(ref.namespace, ref.name);
   if (copies.length === 0) {
     if (!hasServicesIn(ctx.graph, ref.namespace)) return;
     const near = typoOf(ctx, ref.namespace, ref.name);

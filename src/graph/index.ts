@@ -112,9 +112,11 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
   const byName = new Map(services.map((s) => [`${s.object.namespace}/${s.object.name}`, s]));
   const byNs = new Map<string, ServiceNode[]>();
   const byShortName = new Map<string, ServiceNode[]>();
+  const definitions = new Map<string, ServiceNode[]>();
   for (const s of services) {
     push(byNs, s.object.namespace, s);
     push(byShortName, s.object.name, s);
+    push(definitions, `${s.object.namespace}/${s.object.name}`, s);
   }
   const byOwner = new Map(templates.map((t) => [t.owner, t]));
   const namespaces = new Set<string>();
@@ -136,6 +138,7 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     customPodSources: (ns) => custom.get(ns) ?? [],
     workloadTemplates,
     service: (ns, name) => byName.get(`${ns}/${name}`),
+    serviceDefinitions: (ns, name) => definitions.get(`${ns}/${name}`) ?? [],
     servicesIn: (ns) => byNs.get(ns) ?? [],
     servicesNamed: (name) => byShortName.get(name) ?? [],
     namespaces,

@@ -146,6 +146,8 @@ export interface ServiceGraph {
   notReadyReasons(t: PodTemplate): NotReadyReason[];
   /** The Service of that name in that namespace, if the run defines it. */
   service(namespace: string, name: string): ServiceNode | undefined;
+  /** Every definition of the Service of that name in that namespace (copies in several folders), in the run's order. */
+  serviceDefinitions(namespace: string, name: string): readonly ServiceNode[];
   /** Services of a namespace. */
   servicesIn(namespace: string): readonly ServiceNode[];
   /** Services of that name, in any namespace. */
