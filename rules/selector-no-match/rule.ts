@@ -34,7 +34,16 @@ const labelKeys = new WeakMap<PodTemplate, string>();
 /** The template's labels as one string, the same for every template with the same labels. */
 function labelKey(t: PodTemplate): string {
   let k = labelKeys.get(t);
-  if (k === undefined) labelKeys.set(t, (k = JSON.stringify(Object.entries(t.labels).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))));
+  if (k === undefined) {
+    // Each key and value with its length first: no two label sets give one string.
+    const keys = Object.keys(t.labels).sort();
+    k = '';
+    for (const key of keys) {
+      const v = t.labels[key]!;
+      k += `${key.length}:${key}${v.length}:${v}`;
+    }
+    labelKeys.set(t, k);
+  }
   return k;
 }
 

@@ -57,13 +57,15 @@ export function findHosts(value: string, key?: string): HostRef[] {
     out.push({ text: m[0], host, ...(port ? { port: Number(port) } : {}), ...extra });
   };
   const nsRef = (m: RegExpExecArray) => add(m, `${m[2]}.${m[1]}`, m[3], { namespaced: { namespace: m[1]!.toLowerCase(), name: m[2]!.toLowerCase() } });
-  for (const m of value.matchAll(FLAG_RE)) nsRef(m);
+  // Each pattern needs a few characters the value may not hold at all: those are looked for first.
+  if (value.includes('--')) for (const m of value.matchAll(FLAG_RE)) nsRef(m);
   if (key && NS_KEY.test(key)) {
     const m = NS_WHOLE_RE.exec(value.trim());
     if (m) nsRef(m);
   }
-  for (const m of value.matchAll(SRV_RE)) add(m, m[3]!, undefined, { srv: { port: m[1]!.toLowerCase(), protocol: m[2]!.toUpperCase() } });
-  for (const m of value.matchAll(URL_RE)) {
+  if (value.includes('._')) for (const m of value.matchAll(SRV_RE)) add(m, m[3]!, undefined, { srv: { port: m[1]!.toLowerCase(), protocol: m[2]!.toUpperCase() } });
+  const colon = value.includes(':');
+  if (colon && value.includes('://')) for (const m of value.matchAll(URL_RE)) {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     // `http://api:$(PORT)` names a port the text does not show: no default then.
     const open = value[m.index + m[0].length] === ':';
@@ -79,8 +81,8 @@ export function findHosts(value: string, key?: string): HostRef[] {
   }
   // The whole value, or one item of a list under a host key (`KAFKA_BROKERS=a:9092,b:9092`), holds only hosts.
   const whole = new Set([value.trim(), ...(key && HOST_KEY.test(key) ? value.split(/[\s,;]+/) : [])]);
-  for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[3], { ...(m[2] ? { absolute: true } : {}), ...(whole.has(m[0]) ? { position: true } : {}) });
-  for (const m of value.matchAll(SVC_RE)) add(m, m[1]!);
+  if (colon) for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[3], { ...(m[2] ? { absolute: true } : {}), ...(whole.has(m[0]) ? { position: true } : {}) });
+  if (SVC_TEXT.test(value)) for (const m of value.matchAll(SVC_RE)) add(m, m[1]!);
   if (out.length === 0 && key && HOST_KEY.test(key)) {
     const m = WHOLE_RE.exec(value.trim());
     if (m && hasLetter(m[1]!)) out.push({ text: value.trim(), host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}), position: true });
@@ -95,8 +97,10 @@ export function findHosts(value: string, key?: string): HostRef[] {
   return out;
 }
 
+const SVC_TEXT = /\.svc/i;
+
 function mayHoldHost(value: string): boolean {
-  return value.includes(':') || value.includes('--') || value.includes('._') || /\.svc/i.test(value);
+  return value.includes(':') || value.includes('--') || value.includes('._') || SVC_TEXT.test(value);
 }
 
 /** Keys whose value is a list of hosts. */

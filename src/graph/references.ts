@@ -12,23 +12,28 @@ import { findLinks } from './links.js';
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
 
-function containersOf(t: PodTemplate): { field: string; index: number; c: Record<string, unknown> }[] {
-  const out: { field: string; index: number; c: Record<string, unknown> }[] = [];
+type Container = { field: string; index: number; c: Record<string, unknown> };
+
+/** A template's containers and init containers. */
+function containersOf(t: PodTemplate): Container[] {
+  const list: Container[] = [];
+  const spec = getIn(t.owner.body, [...t.path, 'spec']);
+  if (!isRecord(spec)) return list;
   for (const field of CONTAINER_FIELDS) {
-    const list = getIn(t.owner.body, [...t.path, 'spec', field]);
-    if (!Array.isArray(list)) continue;
-    list.forEach((c, index) => {
-      if (isRecord(c)) out.push({ field, index, c });
+    const items = spec[field];
+    if (!Array.isArray(items)) continue;
+    items.forEach((c, index) => {
+      if (isRecord(c)) list.push({ field, index, c });
     });
   }
-  return out;
+  return list;
 }
 
 /**
  * The ConfigMaps a pod template reads, and which keys: `all` for envFrom and whole volumes,
  * else the keys of configMapKeyRef env entries and of volume `items`.
  */
-export function configMapReads(t: PodTemplate): Map<string, Set<string> | 'all'> {
+export function configMapReads(t: PodTemplate, containers: readonly Container[] = containersOf(t)): Map<string, Set<string> | 'all'> {
   const reads = new Map<string, Set<string> | 'all'>();
   const add = (name: unknown, keys: 'all' | unknown[]) => {
     if (typeof name !== 'string' || name === '') return;
@@ -43,7 +48,7 @@ export function configMapReads(t: PodTemplate): Map<string, Set<string> | 'all'>
     const items = getIn(cm, ['items']);
     return Array.isArray(items) && items.length ? items.map((i) => getIn(i, ['key'])) : 'all';
   };
-  for (const { c } of containersOf(t)) {
+  for (const { c } of containers) {
     for (const e of Array.isArray(c.envFrom) ? c.envFrom : []) add(getIn(e, ['configMapRef', 'name']), 'all');
     for (const e of Array.isArray(c.env) ? c.env : []) add(getIn(e, ['valueFrom', 'configMapKeyRef', 'name']), [getIn(e, ['valueFrom', 'configMapKeyRef', 'key'])]);
   }
@@ -80,34 +85,45 @@ export function meshWide(configMap: string, key: string): boolean {
 /** Every place in the run where a pod reads text that may name a host. */
 export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
   const sites: ReferenceSite[] = [];
+  visitSites(graph, (site) => void sites.push(site));
+  return sites;
+}
+
+/** Calls `visit` with every place a pod reads text that may name a host, and that text. */
+function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: string) => void): void {
   // ConfigMap consumers, indexed once: namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
   for (const t of graph.templates) {
-    for (const [name, keys] of configMapReads(t)) {
+    const containers = containersOf(t);
+    for (const [name, keys] of configMapReads(t, containers)) {
       const key = `${t.namespace}/${name}`;
       const list = consumers.get(key);
       if (list) list.push({ t, keys });
       else consumers.set(key, [{ t, keys }]);
     }
-    const at = (field: string, i: number) => [...t.path, 'spec', field, i];
-    for (const { field, index, c } of containersOf(t)) {
+    const clients = [t];
+    for (const { field, index, c } of containers) {
+      const base = [...t.path, 'spec', field, index];
       const cname = code(typeof c.name === 'string' ? c.name : `#${index}`);
-      const defined = envNames(Array.isArray(c.env) ? c.env : []);
-      const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
       const env: unknown[] = Array.isArray(c.env) ? c.env : [];
+      const defined = envNames(env);
+      const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
       const names: string[] = []; // those defined so far
       env.forEach((e, j) => {
-        if (isRecord(e) && typeof e.value === 'string' && typeof e.name === 'string') {
+        if (!isRecord(e) || typeof e.name !== 'string') return;
+        if (typeof e.value === 'string') {
           // An env value expands only the variables defined before it (and the Service links);
           // command and args expand them all.
           const before = e.value.includes('$(') ? { defined: new Set(names), envFrom: expands.envFrom } : expands;
-          sites.push({ object: t.owner, path: [...at(field, index), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients: [t], expands: before });
+          visit({ object: t.owner, path: [...base, 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients, expands: before }, e.value);
         }
-        if (isRecord(e) && typeof e.name === 'string') names.push(e.name);
+        names.push(e.name);
       });
       for (const arr of ['args', 'command'] as const) {
-        (Array.isArray(c[arr]) ? (c[arr] as unknown[]) : []).forEach((a, k) => {
-          if (typeof a === 'string') sites.push({ object: t.owner, path: [...at(field, index), arr, k], namespace: t.namespace, where: `${arr} of container ${cname}`, clients: [t], expands });
+        const list = c[arr];
+        if (!Array.isArray(list)) continue;
+        list.forEach((a: unknown, k) => {
+          if (typeof a === 'string') visit({ object: t.owner, path: [...base, arr, k], namespace: t.namespace, where: `${arr} of container ${cname}`, clients, expands }, a);
         });
       }
     }
@@ -116,13 +132,13 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
     if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1' || !isRecord(o.body.data)) continue;
     const readers = consumers.get(`${o.namespace}/${o.name}`) ?? [];
     for (const [key, value] of Object.entries(o.body.data)) {
+      if (typeof value !== 'string') continue;
       // A template reads a key through envFrom or a whole volume, or by naming it; a mesh-wide
       // configuration names hosts that only some of its readers dial, chosen elsewhere.
       const clients = meshWide(o.name, key) ? [] : readers.filter((r) => r.keys === 'all' || r.keys.has(key)).map((r) => r.t);
-      if (typeof value === 'string') sites.push({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients });
+      visit({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients }, value);
     }
   }
-  return sites;
 }
 
 /**
@@ -198,9 +214,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     if (!r) resolutions.set(key, (r = resolveHost(graph, name, namespace)));
     return r;
   };
-  for (const site of referenceSites(graph)) {
-    const value = getIn(site.object.body, site.path);
-    if (typeof value !== 'string') continue;
+  visitSites(graph, (site, value) => {
     const groups = resolverGroups(graph, site);
     const refs = hostsIn(site.object.kind === 'ConfigMap' && site.key !== undefined, site.key, value);
     for (const ref of refs) {
@@ -229,7 +243,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
         out.push({ site, text: l.text, host: l.service, resolution: l.resolution, ...(l.servicePort ? { servicePort: l.servicePort } : {}) });
       }
     }
-  }
+  });
   edges = out;
   cache.set(graph, edges);
   return edges;

@@ -1,10 +1,15 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ReferenceEdge, ReferenceSite } from '../types/reference.js';
+type Container = {
+    field: string;
+    index: number;
+    c: Record<string, unknown>;
+};
 /**
  * The ConfigMaps a pod template reads, and which keys: `all` for envFrom and whole volumes,
  * else the keys of configMapKeyRef env entries and of volume `items`.
  */
-export declare function configMapReads(t: PodTemplate): Map<string, Set<string> | 'all'>;
+export declare function configMapReads(t: PodTemplate, containers?: readonly Container[]): Map<string, Set<string> | 'all'>;
 export declare function meshWide(configMap: string, key: string): boolean;
 /** Every place in the run where a pod reads text that may name a host. */
 export declare function referenceSites(graph: ServiceGraph): ReferenceSite[];
@@ -14,3 +19,4 @@ export declare function referenceSites(graph: ServiceGraph): ReferenceSite[];
  * Computed once per graph.
  */
 export declare function references(graph: ServiceGraph): readonly ReferenceEdge[];
+export {};
