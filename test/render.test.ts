@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempTree } from './helpers.js';
 import { planRender } from '../src/load/discover.js';
-import { renderKustomization } from '../src/load/render.js';
+import { errorLines, renderKustomization, stderrText } from '../src/load/render.js';
 import { RenderCache, RENDER_CACHE_FILE, RENDER_CACHE_MAX_BYTES } from '../src/load/render-cache.js';
 import { ParseCache } from '../src/load/cache.js';
 import { stableMessage } from '../src/engine/fingerprint.js';
@@ -196,6 +196,11 @@ describe('the render cache (--cache)', () => {
     const again = run(true);
     expect(k.runs()).toBe(2); // the plain run and the first cached one
     expect(failed(again)).toEqual(failed(plain));
+    // The message is kubectl's error itself: no log header (its time and process id), no wrapper, so every run says the same.
+    const raw = (r: { stdout: string }) => (findings(r) as F[]).filter((f) => f.ruleId === 'render-failed').map((f) => f.message);
+    expect(raw(again)).toEqual(raw(plain));
+    expect(raw(plain)[0]).not.toMatch(/run\.go|command failed|err=|\d{2}:\d{2}:\d{2}\.\d/);
+    expect(raw(plain)[0]).toMatch(/failed: .*nowhere/);
     // Fixed: the key changes, kustomize runs again, and the failure is gone.
     writeFileSync(kfile, original);
     const fixed = run(true);
@@ -241,5 +246,23 @@ describe('the render cache (--cache)', () => {
     const broken = run('--helm-values', 'fixtures/helm/shop/values-broken.yaml');
     expect(h.runs()).toBe(2);
     expect(findings(broken)).not.toEqual(findings(first));
+  });
+});
+
+describe('a renderer\'s error in a finding', () => {
+  it('is the error itself: kubectl\'s log header and its "command failed" wrapper are taken off, a quoted error unquoted, a block\'s lines kept', () => {
+    // As kubectl v1.3x prints them (one quoted line; a `<` … `>` block for a multi-line error).
+    const quoted = 'E1205 03:00:31.486117     314 run.go:72] "command failed" err="accumulating resources: lstat /k/missing.yaml: no such file or directory"\n';
+    const block = 'E1205 03:00:31.533859     320 run.go:72] "command failed" err=<\n\tyaml: unmarshal errors:\n\t  line 5: mapping key "name" already defined at line 4\n >\n';
+    const escaped = 'E1205 03:00:01.042155   32046 run.go:72] "command failed" err="no resource matches strategic merge patch \\"Gateway/tg\\": no matches\\nsecond line"\n';
+    expect(errorLines(quoted)).toEqual(['accumulating resources: lstat /k/missing.yaml: no such file or directory']);
+    expect(errorLines(block)).toEqual(['yaml: unmarshal errors:', 'line 5: mapping key "name" already defined at line 4']);
+    expect(errorLines(escaped)).toEqual(['no resource matches strategic merge patch "Gateway/tg": no matches', 'second line']);
+    expect(stderrText(block)).toBe('yaml: unmarshal errors: | line 5: mapping key "name" already defined at line 4');
+    // Helm's errors, and anything else, stay as written; a Go escape JSON does not read keeps the wrapper rather than guess.
+    const helm = 'Error: parse error at (broken/templates/service.yaml:4): function "nosuchfunction" not defined\nUse --debug flag to render out invalid YAML\n';
+    expect(stderrText(helm)).toBe('Error: parse error at (broken/templates/service.yaml:4): function "nosuchfunction" not defined | Use --debug flag to render out invalid YAML');
+    expect(errorLines('W1205 03:00:01.0   1 x.go:1] "command failed" err="\\x41"')).toEqual(['"command failed" err="\\x41"']);
+    expect(stderrText('')).toBe('no output');
   });
 });

@@ -165,9 +165,52 @@ function problem(filePath: string, messageId: string, data: Record<string, strin
 /** How much of a renderer's stderr a finding keeps: enough for kubectl's multi-line `err=<` blocks. */
 export const STDERR_KEPT = 4096;
 
-/** The renderer's whole stderr on one line (lines joined by ` | `), bounded to STDERR_KEPT characters. */
+/** A klog line's header (`E1205 03:00:01.042155   32046 run.go:72] `): its time and process id change with every run. */
+const KLOG_HEADER = /^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\] /;
+/** kubectl's structured error line: `"command failed" err="<quoted text>"`, or `err=<` opening a block that ` >` closes. */
+const COMMAND_FAILED = /^"command failed" err=(?:"((?:[^"\\]|\\.)*)"|(<))$/;
+
+/**
+ * A renderer's error lines as a person reads them: kubectl's log header dropped, and its
+ * `"command failed" err=…` wrapper around the error itself taken off (the quoted text
+ * unquoted, a `<` … `>` block's lines kept). Other lines are kept as they are.
+ */
+export function errorLines(stderr: string): string[] {
+  const out: string[] = [];
+  let block = false;
+  for (const raw of stderr.split('\n')) {
+    const line = raw.trim().replace(KLOG_HEADER, '');
+    const m = COMMAND_FAILED.exec(line);
+    if (m?.[2]) {
+      block = true;
+      continue;
+    }
+    if (block && line === '>') {
+      block = false;
+      continue;
+    }
+    if (m?.[1] !== undefined) {
+      // Quoted text may hold line breaks of its own (`\n`): each is a line here too.
+      for (const l of (unquote(m[1]) ?? line).split('\n')) if (l.trim()) out.push(l.trim());
+      continue;
+    }
+    if (line) out.push(line);
+  }
+  return out;
+}
+
+/** Go's quoted text (strconv.Quote) where it reads the same as JSON's; undefined for escapes JSON lacks (`\x41`, `\a`). */
+function unquote(inner: string): string | undefined {
+  try {
+    return JSON.parse(`"${inner}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The renderer's whole stderr on one line (errorLines() joined by ` | `), bounded to STDERR_KEPT characters. */
 export function stderrText(stderr: string): string {
-  const text = stderr.split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
+  const text = errorLines(stderr).join(' | ');
   if (text === '') return 'no output';
   return text.length > STDERR_KEPT ? `${text.slice(0, STDERR_KEPT)}… (${text.length - STDERR_KEPT} more characters)` : text;
 }

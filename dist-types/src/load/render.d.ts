@@ -51,7 +51,13 @@ export declare function kustomizationFile(dir: string, view?: FileView): string 
 export declare function kustomizationRefs(file: string, view?: FileView): string[];
 /** How much of a renderer's stderr a finding keeps: enough for kubectl's multi-line `err=<` blocks. */
 export declare const STDERR_KEPT = 4096;
-/** The renderer's whole stderr on one line (lines joined by ` | `), bounded to STDERR_KEPT characters. */
+/**
+ * A renderer's error lines as a person reads them: kubectl's log header dropped, and its
+ * `"command failed" err=…` wrapper around the error itself taken off (the quoted text
+ * unquoted, a `<` … `>` block's lines kept). Other lines are kept as they are.
+ */
+export declare function errorLines(stderr: string): string[];
+/** The renderer's whole stderr on one line (errorLines() joined by ` | `), bounded to STDERR_KEPT characters. */
 export declare function stderrText(stderr: string): string;
 /**
  * `helm template` for a chart folder. The output is split by Helm's `# Source:` comments
