@@ -1,0 +1,131 @@
+import type { Rule, RuleContext } from '../../src/types/rule.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
+import type { ServiceNode } from '../../src/types/graph.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn } from '../../src/graph/pods.js';
+import { sameTree } from '../../src/graph/referrers.js';
+import { hasServicesIn, nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
+import { code, isStrongTypo } from '../../src/text.js';
+
+/** The port the API server calls when `service.port` is not set (every API version of these kinds). */
+const DEFAULT_PORT = 443;
+
+/** A Service the API server itself calls: an admission webhook, a CRD's conversion webhook, an aggregated API. */
+interface ApiServerCall {
+  object: K8sObject;
+  /** Where `{namespace, name, port}` is written. */
+  path: Path;
+  service: Record<string, unknown>;
+  /** For messages: `webhook \`x\``, `conversion webhook`, `APIService`. */
+  caller: string;
+  /** What the cluster loses when the call fails. */
+  consequence: string;
+}
+
+const ADMISSION = /^admissionregistration\.k8s\.io\//;
+
+function calls(o: K8sObject): ApiServerCall[] {
+  const out: ApiServerCall[] = [];
+  if ((o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration') && ADMISSION.test(o.apiVersion)) {
+    const hooks = o.body.webhooks;
+    (Array.isArray(hooks) ? hooks : []).forEach((h, i) => {
+      const service = getIn(h, ['clientConfig', 'service']);
+      if (!isRecord(h) || !isRecord(service)) return;
+      // failurePolicy defaults to Fail in v1 and to Ignore in v1beta1.
+      const policy = typeof h.failurePolicy === 'string' ? h.failurePolicy : o.apiVersion.endsWith('/v1beta1') ? 'Ignore' : 'Fail';
+      out.push({
+        object: o,
+        path: ['webhooks', i, 'clientConfig', 'service'],
+        service,
+        caller: `webhook ${code(typeof h.name === 'string' ? h.name : `#${i}`)}`,
+        consequence: policy === 'Fail' ? 'with failurePolicy Fail, every request it intercepts is rejected' : 'with failurePolicy Ignore, the webhook is skipped and its checks or changes silently do not happen',
+      });
+    });
+  }
+  if (o.kind === 'APIService' && /^apiregistration\.k8s\.io\//.test(o.apiVersion)) {
+    const service = getIn(o.body, ['spec', 'service']);
+    if (isRecord(service)) out.push({ object: o, path: ['spec', 'service'], service, caller: 'APIService', consequence: `requests for its API group are answered 503 and discovery reports the group unavailable` });
+  }
+  if (o.kind === 'CustomResourceDefinition' && /^apiextensions\.k8s\.io\//.test(o.apiVersion) && getIn(o.body, ['spec', 'conversion', 'strategy']) === 'Webhook') {
+    const at: Path = o.apiVersion.endsWith('/v1beta1') ? ['spec', 'conversion', 'webhookClientConfig', 'service'] : ['spec', 'conversion', 'webhook', 'clientConfig', 'service'];
+    const service = getIn(o.body, at);
+    if (isRecord(service)) out.push({ object: o, path: at, service, caller: 'conversion webhook', consequence: 'reading or writing the resource in a version other than the stored one fails' });
+  }
+  return out;
+}
+
+/**
+ * The API server resolves the Service itself (k8s.io/apiserver's ResolveCluster, or
+ * ResolveEndpoint with --enable-aggregator-routing): the Service must exist in the given
+ * namespace and expose `port` (443 unless set) as a Service port, whatever the protocol; a
+ * headless Service cannot be routed to by its ClusterIP; an ExternalName Service is called
+ * at its external name, any port.
+ */
+function check(ctx: RuleContext, call: ApiServerCall): void {
+  const { service: s, object: o } = call;
+  if (typeof s.namespace !== 'string' || typeof s.name !== 'string' || s.namespace === '' || s.name === '') return; // the API server rejects it: schema-invalid
+  if (s.port !== undefined && (typeof s.port !== 'number' || !Number.isInteger(s.port))) return;
+  const port = (s.port as number | undefined) ?? DEFAULT_PORT;
+  const { namespace, name } = s;
+  const data = { caller: call.caller, service: code(`${namespace}/${name}`), consequence: call.consequence };
+  let copies: readonly ServiceNode[] = ctx.graph.serviceDefinitions(namespace, name);
+  // A Service that sets no namespace lands where it is applied: maybe this one.
+  if (copies.length === 0) copies = ctx.graph.servicesNamed(name).filter((x) => x.object.namespaceDefaulted);
+  if (copies.length === 0) {
+    if (!hasServicesIn(ctx.graph, namespace)) return; // the run holds nothing of that namespace to judge by
+    const near = nearestService(ctx.graph, namespace, name, o);
+    const typo = near !== undefined && isStrongTypo(name, near);
+    ctx.report({
+      object: o,
+      path: [...call.path, 'name'],
+      messageId: 'noService',
+      severity: typo ? undefined : 'info',
+      data: { ...data, namespace: code(namespace), name: code(name), hint: typo ? `; did you mean ${code(near)}?` : ': it is not among the linted files (created elsewhere, or a typo)' },
+    });
+    return;
+  }
+  if (copies.some((x) => x.type === 'ExternalName')) return;
+  const svc = copies.find((x) => sameTree(x.object, o)) ?? copies[0]!;
+  const related = [{ object: svc.object, path: ['spec'], message: `Service ${namespace}/${name}` }];
+  if (copies.every((x) => x.headless)) {
+    ctx.report({ object: o, path: [...call.path, 'name'], messageId: 'headless', severity: 'warning', data, related });
+    return;
+  }
+  if (copies.some((x) => x.ports.length === 0 || x.ports.some((p) => p.port === port))) return;
+  const near = sameTree(svc.object, o);
+  ctx.report({
+    object: o,
+    path: s.port === undefined ? call.path : [...call.path, 'port'],
+    messageId: 'noPort',
+    severity: near ? undefined : 'info',
+    data: {
+      ...data,
+      port: s.port === undefined ? `${DEFAULT_PORT} (the default: \`port\` is not set)` : String(port),
+      ports: servicePortsText(svc),
+      hint: near ? '' : ` (Service ${code(name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)`,
+    },
+    related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${namespace}/${name}` }],
+  });
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'webhook-service-invalid',
+    description: 'An admission webhook, CRD conversion webhook or APIService whose Service the API server cannot call: missing, without that port (443 unless set), or headless.',
+    category: 'reference',
+    severity: 'error',
+    messages: {
+      noService: 'the API server calls this {{caller}} at Service {{service}}, but there is no Service {{name}} in namespace {{namespace}}{{hint}}; {{consequence}}',
+      noPort: 'the API server calls this {{caller}} at port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}; the call fails ("no service port found"), and {{consequence}}',
+      headless: 'the API server calls this {{caller}} at Service {{service}}, which is headless (clusterIP: None): it routes to a Service by its ClusterIP and refuses a headless one ("cannot route to service with ClusterIP None") unless it runs with --enable-aggregator-routing; {{consequence}}',
+    },
+    remediation: 'Point service.name and service.namespace at the Service that fronts the webhook or API server pods, and set service.port to one of its Service ports (not the container port; 443 is used when port is not set). Give that Service a ClusterIP (not clusterIP: None).',
+  },
+  check(ctx) {
+    for (const o of ctx.graph.objects) {
+      for (const call of calls(o)) check(ctx, call);
+    }
+  },
+};
+
+export default rule;
