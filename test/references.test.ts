@@ -72,3 +72,40 @@ describe('host spelling', () => {
     expect(e!.servicePort?.name).toBe('http');
   });
 });
+
+describe('Secrets pods read', () => {
+  const secretBase = `${base.replace(/      env:\n$/, '')}      envFrom: [{secretRef: {name: conn}}]
+      env:
+        - {name: ONE, valueFrom: {secretKeyRef: {name: single, key: url}}}
+      volumeMounts: [{name: cfg, mountPath: /etc/app}]
+  volumes:
+    - {name: cfg, secret: {secretName: files, items: [{key: app.yaml, path: app.yaml}]}}
+`;
+  const secret = (name: string, body: string) => `---\napiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: shop}\n${body}`;
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+  it('are read like ConfigMaps: stringData as written, data decoded, stringData winning a key in both; each with the pods that read it', () => {
+    const edges = references(buildFromFiles({ files: [{ path: 'x.yaml', text: secretBase
+      + secret('conn', `stringData: {DB: "http://api.shop:80", SAME: "http://api.shop:9090"}\ndata: {CACHE: ${b64('api.shop.svc.cluster.local:9090')}, SAME: ${b64('http://nothing.shop:1')}}\n`)
+      + secret('single', `stringData: {url: "http://api:80", other: "http://api.shop:9090"}\n`)
+      + secret('files', `stringData:\n  app.yaml: |\n    upstream:\n      host: api.shop.svc.cluster.local\n  unread.yaml: "url: http://api.shop:80"\n`) }] }));
+    const seen = edges.map((e) => [e.site.where, e.site.path.join('.'), e.text, e.servicePort?.port, e.site.clients.map((t) => t.owner.name).join(',')]);
+    expect(seen).toEqual([
+      ['Secret key `DB`', 'stringData.DB', 'http://api.shop:80', 80, 'web'],
+      ['Secret key `SAME`', 'stringData.SAME', 'http://api.shop:9090', 9090, 'web'],
+      ['Secret key `CACHE` (decoded from base64)', 'data.CACHE', 'api.shop.svc.cluster.local:9090', 9090, 'web'],
+      ['Secret key `url`', 'stringData.url', 'http://api:80', 80, 'web'],
+      ['Secret key `other`', 'stringData.other', 'http://api.shop:9090', 9090, ''],
+      ['Secret key `app.yaml`', 'stringData.app.yaml', 'api.shop.svc.cluster.local', undefined, 'web'],
+      ['Secret key `unread.yaml`', 'stringData.unread.yaml', 'http://api.shop:80', 80, ''],
+    ]);
+  });
+
+  it('skip typed Secrets (registry credentials, certificates, tokens) and data that is not base64 of text', () => {
+    const edges = references(buildFromFiles({ files: [{ path: 'x.yaml', text: base.replace(/      env:\n$/, '')
+      + secret('reg', `type: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{"auths":{"registry.shop.svc:5000":{}}}'}\n`)
+      + secret('tls', `type: kubernetes.io/tls\ndata: {tls.crt: ${b64('api.shop:80')}, tls.key: ${b64('x')}}\n`)
+      + secret('bad', `data: {A: "not base64!", B: ${Buffer.from([0xff, 0xfe, 0x3a]).toString('base64')}, C: ${b64('a\u0000api.shop:80')}, D: ${b64('api.shop:80').replace(/=+$/, '')}}\n`) }] }));
+    expect(edges).toEqual([]);
+  });
+});

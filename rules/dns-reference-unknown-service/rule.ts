@@ -241,7 +241,7 @@ function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind
 const rule: Rule = {
   meta: {
     id: 'dns-reference-unknown-service',
-    description: 'A hostname in container env, args or a ConfigMap that will not resolve to the intended Service from the pods that use it, or uses a port the Service does not expose.',
+    description: 'A hostname in container env, args, a ConfigMap or a Secret that will not resolve to the intended Service from the pods that use it, or uses a port the Service does not expose.',
     category: 'reference',
     severity: 'error',
     messages: {

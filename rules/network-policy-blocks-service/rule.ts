@@ -38,7 +38,7 @@ function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow): void {
 const rule: Rule = {
   meta: {
     id: 'network-policy-blocks-service',
-    description: 'A pod dials a Service (from env, args, a ConfigMap, or as an Ingress backend) but the NetworkPolicies in force do not admit the connection to its backends.',
+    description: 'A pod dials a Service (from env, args, a ConfigMap or Secret, or as an Ingress backend) but the NetworkPolicies in force do not admit the connection to its backends.',
     category: 'reference',
     severity: 'error',
     messages: {

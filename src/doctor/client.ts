@@ -103,7 +103,7 @@ const on = (findings: readonly Finding[], o: K8sObject, rules: string[]) =>
 
 /** One dialled name, link by link: name → Service → port → endpoints → NetworkPolicy. */
 function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: readonly Finding[], clusterResolver = true): string[] {
-  const out = [`  → ${code(e.text)} (${e.site.where}${e.site.object.kind === 'ConfigMap' ? ` in ConfigMap ${e.site.object.name}` : ''})`];
+  const out = [`  → ${code(e.text)} (${e.site.where}${e.site.object.kind === 'ConfigMap' || e.site.object.kind === 'Secret' ? ` in ${e.site.object.kind} ${e.site.object.name}` : ''})`];
   const r = e.resolution;
   const site = formatPath(e.site.path);
   const mine = findings.filter((f) => f.ruleId === 'dns-reference-unknown-service' && f.object?.kind === e.site.object.kind && f.object.namespace === e.site.object.namespace && f.object.name === e.site.object.name && f.path === site && f.message.includes(e.host));

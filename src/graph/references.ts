@@ -1,4 +1,5 @@
 import type { PodTemplate, ServiceGraph, ServicePortNode } from '../types/graph.js';
+import type { K8sObject } from '../types/object.js';
 import type { DnsResolution, ReferenceEdge, ReferenceSite } from '../types/reference.js';
 import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
@@ -29,11 +30,18 @@ function containersOf(t: PodTemplate): Container[] {
   return list;
 }
 
+/** Where a pod template names the ConfigMaps, or the Secrets, it reads. */
+const SOURCES = {
+  ConfigMap: { envFrom: 'configMapRef', keyRef: 'configMapKeyRef', volume: 'configMap', volumeName: 'name', projected: 'configMap' },
+  Secret: { envFrom: 'secretRef', keyRef: 'secretKeyRef', volume: 'secret', volumeName: 'secretName', projected: 'secret' },
+} as const;
+
 /**
- * The ConfigMaps a pod template reads, and which keys: `all` for envFrom and whole volumes,
- * else the keys of configMapKeyRef env entries and of volume `items`.
+ * The ConfigMaps (or Secrets) a pod template reads, and which keys: `all` for envFrom and
+ * whole volumes, else the keys of configMapKeyRef (secretKeyRef) env entries and of volume `items`.
  */
-export function configMapReads(t: PodTemplate, containers: readonly Container[] = containersOf(t)): Map<string, Set<string> | 'all'> {
+export function configMapReads(t: PodTemplate, containers: readonly Container[] = containersOf(t), kind: keyof typeof SOURCES = 'ConfigMap'): Map<string, Set<string> | 'all'> {
+  const src = SOURCES[kind];
   const reads = new Map<string, Set<string> | 'all'>();
   const add = (name: unknown, keys: 'all' | unknown[]) => {
     if (typeof name !== 'string' || name === '') return;
@@ -49,16 +57,52 @@ export function configMapReads(t: PodTemplate, containers: readonly Container[] 
     return Array.isArray(items) && items.length ? items.map((i) => getIn(i, ['key'])) : 'all';
   };
   for (const { c } of containers) {
-    for (const e of Array.isArray(c.envFrom) ? c.envFrom : []) add(getIn(e, ['configMapRef', 'name']), 'all');
-    for (const e of Array.isArray(c.env) ? c.env : []) add(getIn(e, ['valueFrom', 'configMapKeyRef', 'name']), [getIn(e, ['valueFrom', 'configMapKeyRef', 'key'])]);
+    for (const e of Array.isArray(c.envFrom) ? c.envFrom : []) add(getIn(e, [src.envFrom, 'name']), 'all');
+    for (const e of Array.isArray(c.env) ? c.env : []) add(getIn(e, ['valueFrom', src.keyRef, 'name']), [getIn(e, ['valueFrom', src.keyRef, 'key'])]);
   }
   const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
   for (const v of Array.isArray(volumes) ? volumes : []) {
-    add(getIn(v, ['configMap', 'name']), volumeKeys(getIn(v, ['configMap'])));
+    add(getIn(v, [src.volume, src.volumeName]), volumeKeys(getIn(v, [src.volume])));
     const sources = getIn(v, ['projected', 'sources']);
-    for (const s of Array.isArray(sources) ? sources : []) add(getIn(s, ['configMap', 'name']), volumeKeys(getIn(s, ['configMap'])));
+    for (const s of Array.isArray(sources) ? sources : []) add(getIn(s, [src.projected, 'name']), volumeKeys(getIn(s, [src.projected])));
   }
   return reads;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A Secret `data` value as the text a pod reads: undefined when it is not base64 of UTF-8 text. */
+export function secretText(encoded: string): string | undefined {
+  if (!BASE64.test(encoded)) return undefined;
+  try {
+    const text = utf8.decode(Buffer.from(encoded, 'base64'));
+    return text.includes('\u0000') ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The text values of a Secret that pods may read, with where each is written: `stringData`
+ * as written, `data` decoded (stringData wins for a key in both, as the API server merges
+ * them). Only generic Secrets (`Opaque`, or no type): the typed ones hold certificates,
+ * tokens and registry credentials that the kubelet or the API server reads, not a pod's
+ * configuration.
+ */
+function secretValues(o: K8sObject): { field: 'stringData' | 'data'; key: string; value: string }[] {
+  if (o.body.type !== undefined && o.body.type !== 'Opaque') return [];
+  const out: { field: 'stringData' | 'data'; key: string; value: string }[] = [];
+  const plain = isRecord(o.body.stringData) ? o.body.stringData : {};
+  for (const [key, value] of Object.entries(plain)) if (typeof value === 'string') out.push({ field: 'stringData', key, value });
+  if (isRecord(o.body.data)) {
+    for (const [key, encoded] of Object.entries(o.body.data)) {
+      if (Object.hasOwn(plain, key) || typeof encoded !== 'string') continue;
+      const value = secretText(encoded);
+      if (value !== undefined) out.push({ field: 'data', key, value });
+    }
+  }
+  return out;
 }
 
 /** The names an env list defines. */
@@ -91,15 +135,17 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
 
 /** Calls `visit` with every place a pod reads text that may name a host, and that text. */
 function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: string) => void): void {
-  // ConfigMap consumers, indexed once: namespace/name → templates and the keys they read.
+  // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
   for (const t of graph.templates) {
     const containers = containersOf(t);
-    for (const [name, keys] of configMapReads(t, containers)) {
-      const key = `${t.namespace}/${name}`;
-      const list = consumers.get(key);
-      if (list) list.push({ t, keys });
-      else consumers.set(key, [{ t, keys }]);
+    for (const kind of ['ConfigMap', 'Secret'] as const) {
+      for (const [name, keys] of configMapReads(t, containers, kind)) {
+        const key = `${kind}/${t.namespace}/${name}`;
+        const list = consumers.get(key);
+        if (list) list.push({ t, keys });
+        else consumers.set(key, [{ t, keys }]);
+      }
     }
     const clients = [t];
     for (const { field, index, c } of containers) {
@@ -128,15 +174,22 @@ function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: str
       }
     }
   }
+  // A template reads a key through envFrom or a whole volume, or by naming it.
+  const readersOf = (o: K8sObject, key: string) => (consumers.get(`${o.kind}/${o.namespace}/${o.name}`) ?? []).filter((r) => r.keys === 'all' || r.keys.has(key)).map((r) => r.t);
   for (const o of graph.objects) {
-    if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1' || !isRecord(o.body.data)) continue;
-    const readers = consumers.get(`${o.namespace}/${o.name}`) ?? [];
-    for (const [key, value] of Object.entries(o.body.data)) {
-      if (typeof value !== 'string') continue;
-      // A template reads a key through envFrom or a whole volume, or by naming it; a mesh-wide
-      // configuration names hosts that only some of its readers dial, chosen elsewhere.
-      const clients = meshWide(o.name, key) ? [] : readers.filter((r) => r.keys === 'all' || r.keys.has(key)).map((r) => r.t);
-      visit({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients }, value);
+    if (o.apiVersion !== 'v1') continue;
+    if (o.kind === 'ConfigMap' && isRecord(o.body.data)) {
+      for (const [key, value] of Object.entries(o.body.data)) {
+        if (typeof value !== 'string') continue;
+        // A mesh-wide configuration names hosts that only some of its readers dial, chosen elsewhere.
+        const clients = meshWide(o.name, key) ? [] : readersOf(o, key);
+        visit({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients }, value);
+      }
+    } else if (o.kind === 'Secret') {
+      for (const { field, key, value } of secretValues(o)) {
+        const where = `Secret key ${code(key)}${field === 'data' ? ' (decoded from base64)' : ''}`;
+        visit({ object: o, path: [field, key], namespace: o.namespace, where, key, clients: readersOf(o, key) }, value);
+      }
     }
   }
 }
@@ -183,7 +236,7 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
 
 /**
  * The hosts pods dial, as the run can see them: each host found in env values, args,
- * commands and ConfigMap data, resolved the way the reading pods' resolver would.
+ * commands, ConfigMap data and generic Secrets' values, resolved the way the reading pods' resolver would.
  * Computed once per graph.
  */
 export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
@@ -216,7 +269,8 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
   };
   visitSites(graph, (site, value) => {
     const groups = resolverGroups(graph, site);
-    const refs = hostsIn(site.object.kind === 'ConfigMap' && site.key !== undefined, site.key, value);
+    // A ConfigMap or Secret key may be mounted as a file: read by its format.
+    const refs = hostsIn((site.object.kind === 'ConfigMap' || site.object.kind === 'Secret') && site.key !== undefined, site.key, value);
     for (const ref of refs) {
       const name = ref.absolute ? `${ref.host}.` : ref.host;
       const base = resolved(name, site.namespace);

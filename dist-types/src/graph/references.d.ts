@@ -5,17 +5,36 @@ type Container = {
     index: number;
     c: Record<string, unknown>;
 };
+/** Where a pod template names the ConfigMaps, or the Secrets, it reads. */
+declare const SOURCES: {
+    readonly ConfigMap: {
+        readonly envFrom: 'configMapRef';
+        readonly keyRef: 'configMapKeyRef';
+        readonly volume: 'configMap';
+        readonly volumeName: 'name';
+        readonly projected: 'configMap';
+    };
+    readonly Secret: {
+        readonly envFrom: 'secretRef';
+        readonly keyRef: 'secretKeyRef';
+        readonly volume: 'secret';
+        readonly volumeName: 'secretName';
+        readonly projected: 'secret';
+    };
+};
 /**
- * The ConfigMaps a pod template reads, and which keys: `all` for envFrom and whole volumes,
- * else the keys of configMapKeyRef env entries and of volume `items`.
+ * The ConfigMaps (or Secrets) a pod template reads, and which keys: `all` for envFrom and
+ * whole volumes, else the keys of configMapKeyRef (secretKeyRef) env entries and of volume `items`.
  */
-export declare function configMapReads(t: PodTemplate, containers?: readonly Container[]): Map<string, Set<string> | 'all'>;
+export declare function configMapReads(t: PodTemplate, containers?: readonly Container[], kind?: keyof typeof SOURCES): Map<string, Set<string> | 'all'>;
+/** A Secret `data` value as the text a pod reads: undefined when it is not base64 of UTF-8 text. */
+export declare function secretText(encoded: string): string | undefined;
 export declare function meshWide(configMap: string, key: string): boolean;
 /** Every place in the run where a pod reads text that may name a host. */
 export declare function referenceSites(graph: ServiceGraph): ReferenceSite[];
 /**
  * The hosts pods dial, as the run can see them: each host found in env values, args,
- * commands and ConfigMap data, resolved the way the reading pods' resolver would.
+ * commands, ConfigMap data and generic Secrets' values, resolved the way the reading pods' resolver would.
  * Computed once per graph.
  */
 export declare function references(graph: ServiceGraph): readonly ReferenceEdge[];
