@@ -153,7 +153,7 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
-    description: 'A route to a Service (Gateway API, Istio, Traefik, Contour, Argo Rollouts, prometheus-operator monitors) that names a missing Service or port, leaves out the port, or crosses namespaces without a ReferenceGrant.',
+    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Argo Rollouts, SMI TrafficSplit, ServiceExport, prometheus-operator monitors and Alertmanagers) that names a missing Service or port, leaves out the port, or crosses namespaces without a ReferenceGrant.',
     category: 'reference',
     severity: 'error',
     messages: {

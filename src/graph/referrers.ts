@@ -34,12 +34,19 @@ interface Row {
   namespace?: string;
   port?: string;
   kindField?: string;
+  /** The port is judged only when given by name (a number means something else to this kind). */
+  portNamesOnly?: boolean;
 }
 
 const ISTIO = /^networking\.istio\.io\//;
 const TRAEFIK = /^traefik\.(io|containo\.us)\//;
 const CONTOUR = /^projectcontour\.io\//;
 const ARGO = /^argoproj\.io\//;
+const SMI = /^split\.smi-spec\.io\//;
+const NGINX_INC = /^k8s\.nginx\.org\//;
+const GATEWAY_API = /^gateway\.networking\.k8s\.io\//;
+const MCS = /^(multicluster\.x-k8s\.io|net\.gke\.io)\//;
+const PROMETHEUS = /^monitoring\.coreos\.com\//;
 
 export const REFERRERS: readonly Row[] = [
   ...['http', 'tcp', 'tls'].map((p) => ({ kind: 'VirtualService', group: ISTIO, at: `spec.${p}.*.route.*.destination`, name: 'host', host: true, port: 'port.number' })),
@@ -50,6 +57,18 @@ export const REFERRERS: readonly Row[] = [
   { kind: 'HTTPProxy', group: CONTOUR, at: 'spec.tcpproxy.services.*', name: 'name', port: 'port' },
   ...['canaryService', 'stableService'].map((name) => ({ kind: 'Rollout', group: ARGO, at: 'spec.strategy.canary', name })),
   ...['activeService', 'previewService'].map((name) => ({ kind: 'Rollout', group: ARGO, at: 'spec.strategy.blueGreen', name })),
+  // SMI traffic splits (Linkerd, Flagger): the root Service clients call, and its backends.
+  { kind: 'TrafficSplit', group: SMI, at: 'spec', name: 'service' },
+  { kind: 'TrafficSplit', group: SMI, at: 'spec.backends.*', name: 'service' },
+  // NGINX Inc. ingress controller: an upstream is a Service and one of its Service ports.
+  ...['VirtualServer', 'VirtualServerRoute'].map((kind) => ({ kind, group: NGINX_INC, at: 'spec.upstreams.*', name: 'service', port: 'port' })),
+  // Gateway API policies attached to a Service (and a port of it, by name).
+  ...['BackendTLSPolicy', 'BackendLBPolicy'].map((kind) => ({ kind, group: GATEWAY_API, at: 'spec.targetRefs.*', name: 'name', kindField: 'kind', port: 'sectionName', portNamesOnly: true })),
+  // Multi-cluster Services: a ServiceExport exports the Service of its own name and namespace.
+  { kind: 'ServiceExport', group: MCS, at: 'metadata', name: 'name' },
+  // prometheus-operator: the Alertmanagers a Prometheus sends alerts to, by Service and port
+  // name (a port number there is matched against container ports, not Service ports).
+  { kind: 'Prometheus', group: PROMETHEUS, at: 'spec.alerting.alertmanagers.*', name: 'name', namespace: 'namespace', port: 'port', portNamesOnly: true },
 ];
 
 /** Every value under a path pattern (`spec.routes.*.services.*`), with its path. */
@@ -113,8 +132,8 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
         const ref: ServiceRef = { object: o, path: [...path, row.name], name, namespace, field: row.name };
         if (row.port) {
           const p = getIn(value, row.port.split('.'));
-          if (typeof p === 'number') ref.port = { number: p };
-          else if (typeof p === 'string' && p !== '') ref.port = /^\d+$/.test(p) ? { number: Number(p) } : { name: p };
+          if (typeof p === 'number') ref.port = row.portNamesOnly ? undefined : { number: p };
+          else if (typeof p === 'string' && p !== '') ref.port = !/^\d+$/.test(p) ? { name: p } : row.portNamesOnly ? undefined : { number: Number(p) };
           if (ref.port) ref.portPath = [...path, ...row.port.split('.')];
         }
         out.push(ref);

@@ -32,6 +32,8 @@ interface Row {
     namespace?: string;
     port?: string;
     kindField?: string;
+    /** The port is judged only when given by name (a number means something else to this kind). */
+    portNamesOnly?: boolean;
 }
 export declare const REFERRERS: readonly Row[];
 /** The Service references of every object of a kind in the table. */
