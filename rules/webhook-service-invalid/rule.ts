@@ -75,12 +75,14 @@ function check(ctx: RuleContext, call: ApiServerCall): void {
     if (!hasServicesIn(ctx.graph, namespace)) return; // the run holds nothing of that namespace to judge by
     const near = nearestService(ctx.graph, namespace, name, o);
     const typo = near !== undefined && isStrongTypo(name, near);
+    // What the input lacks: an error when a Service of that namespace is a typo away (or live,
+    // or with --complete-input), else info with the engine's note (it may be created elsewhere).
     ctx.report({
       object: o,
       path: [...call.path, 'name'],
       messageId: 'noService',
-      severity: typo ? undefined : 'info',
-      data: { ...data, namespace: code(namespace), name: code(name), hint: typo ? `; did you mean ${code(near)}?` : ': it is not among the linted files (created elsewhere, or a typo)' },
+      absent: { what: `Service ${code(name)} in namespace ${code(namespace)}`, namespace, service: name, nearMiss: typo },
+      data: { ...data, namespace: code(namespace), name: code(name), hint: typo ? `; did you mean ${code(near)}?` : '' },
     });
     return;
   }
