@@ -26,6 +26,7 @@ import probePortUndeclared from './probe-port-undeclared/rule.js';
 import headlessPeerReadiness from './headless-peer-readiness/rule.js';
 import headlessPortMismatch from './headless-port-mismatch/rule.js';
 import podSubdomainUnknown from './pod-subdomain-unknown/rule.js';
+import podDnsConfigInvalid from './pod-dns-config-invalid/rule.js';
 import statefulsetServiceInvalid from './statefulset-service-invalid/rule.js';
 import workloadSelectorMismatch from './workload-selector-mismatch/rule.js';
 import containerPortNameInvalid from './container-port-name-invalid/rule.js';
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   serviceSpecInvalid,
   endpointsInvalid,
   containerPortNameInvalid,
+  podDnsConfigInvalid,
   workloadSelectorMismatch,
   selectorNoMatch,
   endpointsNeverReady,

@@ -34,7 +34,7 @@ export function rejects(f: Finding): boolean {
   if (f.ruleId === 'target-port-unresolved') return f.messageId === 'quotedNumber';
   // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
   if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;
-  return ['schema-invalid', 'field-type-invalid', 'container-port-name-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid'].includes(f.ruleId);
+  return ['schema-invalid', 'field-type-invalid', 'container-port-name-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid', 'pod-dns-config-invalid'].includes(f.ruleId);
 }
 
 const NS = 'oracle';
@@ -122,13 +122,29 @@ const containerPort = fc.record({ name: opt(portName), containerPort: fc.oneof({
 const probePort = fc.oneof({ arbitrary: oneOf<number | string>(8080, 'http', 'metrics', 'undeclared'), weight: 4 }, { arbitrary: oneOf<number | string>('8080', 'HTTP', 0, 70000, 'a-very-long-port'), weight: 1 });
 const probe = fc.oneof(probePort.map((port) => ({ httpGet: { port } })), probePort.map((port) => ({ tcpSocket: { port } })), oneOf({ grpc: { port: 9090 } }, { grpc: { port: 0 } }));
 const container = fc.record({ ports: opt(fc.array(containerPort, { maxLength: 3 }), 1), readinessProbe: opt(probe), livenessProbe: opt(probe, 4), startupProbe: opt(probe, 6) }, { requiredKeys: [] });
+// A pod's DNS settings: policies (a case slip is a different value), nameservers, searches, options.
+const dnsConfig = fc.record({
+  nameservers: opt(fc.array(oneOf('10.96.0.10', '1.1.1.1', '8.8.8.8', '2001:4860:4860::8888', '127.0.0.1', 'dns.example.com', '1.1.1.01', '::ffff:1.2.3.4', 'fe80::1%eth0', ' 1.1.1.1', ''), { maxLength: 4 }), 1),
+  searches: fc.oneof(
+    { arbitrary: opt(fc.array(oneOf('svc.cluster.local', 'example.com', 'corp.example.com.', 'Example.COM', 'a_b.example.com', '_sip._tcp.example.com', 'a_', '__a', 'a__b', '.', '..', 'a..', '-bad.example.com', 'a..b', `${'a'.repeat(64)}.com`, `${'a'.repeat(249)}.com.`, `${'a'.repeat(250)}.com`, ''), { maxLength: 7 }), 1), weight: 6 },
+    // Past the counts: 33 entries, or 2,048 characters in all.
+    { arbitrary: oneOf(Array.from({ length: 33 }, (_, i) => `s${i}.example.com`), Array.from({ length: 32 }, (_, i) => `s${i}.example.com`), Array.from({ length: 9 }, (_, i) => `${i}${'a'.repeat(226)}.com`), Array.from({ length: 8 }, (_, i) => `${i}${'a'.repeat(251)}`)), weight: 1 },
+  ),
+  options: opt(fc.array(fc.record({ name: opt(oneOf('ndots', 'edns0', 'timeout', ''), 5), value: opt(oneOf('2', '5', 'x'), 1) }, { requiredKeys: [] }), { maxLength: 2 }), 2),
+}, { requiredKeys: [] });
+const podDns = fc.record({
+  dnsPolicy: opt(oneOf('ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None', 'None', 'clusterfirst', 'ClusterFirstWithHostnet', ''), 1),
+  hostNetwork: opt(oneOf(true, false), 3),
+  dnsConfig: opt(dnsConfig, 1),
+}, { requiredKeys: [] });
 const deployment = fc.record({
   name: oneOf('web', 'web', 'Web'),
   containers: fc.array(container, { minLength: 1, maxLength: 2 }),
   sidecar: opt(container, 4),
   selector: oneOf({ app: 'web' }, { app: 'web' }, { app: 'web' }, { app: 'other' }),
   label: oneOf('web', 'web', 'web', 'Web App'),
-}).map(({ name, containers, sidecar, selector, label }) => ({
+  dns: opt(podDns, 2),
+}).map(({ name, containers, sidecar, selector, label, dns }) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS },
   spec: {
     selector: { matchLabels: selector },
@@ -137,6 +153,7 @@ const deployment = fc.record({
       spec: clean({
         containers: containers.map((c, i) => ({ name: `c${i}`, image: 'example/app:1', ...c })),
         initContainers: sidecar ? [{ name: 'sidecar', image: 'example/proxy:1', restartPolicy: 'Always', ...sidecar }] : undefined,
+        ...dns,
       }),
     },
   },

@@ -1,0 +1,107 @@
+import type { Rule } from '../../src/types/rule.js';
+import type { Path } from '../../src/types/object.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn } from '../../src/graph/pods.js';
+import { code } from '../../src/text.js';
+import { ipProblem } from '../../src/names.js';
+
+const POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+/** The kubelet writes at most this many nameservers into resolv.conf (libc reads 3). */
+const MAX_NAMESERVERS = 3;
+const MAX_SEARCHES = 32;
+/** Characters of the search list, spaces between entries included. */
+const MAX_SEARCH_CHARS = 2048;
+/** A search domain as the API server reads it (RelaxedDNSSearchValidation): labels may start with `_` and hold `_` inside. */
+const SEARCH_LABEL = /^_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+
+/** Why the API server refuses a search domain, or undefined: one trailing dot is allowed, and `.` alone. */
+function searchProblem(search: string): string | undefined {
+  if (search === '.') return undefined;
+  const s = search.endsWith('.') ? search.slice(0, -1) : search;
+  if (s === '') return 'is empty';
+  if (s.length > 253) return `is ${s.length} characters long (at most 253)`;
+  if (/[A-Z]/.test(s) && s.split('.').every((l) => SEARCH_LABEL.test(l.toLowerCase()))) return 'has uppercase letters';
+  if (!s.split('.').every((l) => SEARCH_LABEL.test(l))) return 'is not a DNS subdomain (lowercase letters, digits, \'-\' and \'_\' in dot-separated labels that start and end with a letter or digit, a label may start with \'_\')';
+  return undefined;
+}
+
+/** Why the API server refuses a nameserver, or undefined. */
+function nameserverProblem(ns: string): string | undefined {
+  if (ns.includes('%') || ns.trim() !== ns) return 'is not an IP address';
+  return ipProblem(ns);
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'pod-dns-config-invalid',
+    description: 'A pod\'s dnsPolicy or dnsConfig the API server rejects (an unknown policy, None without nameservers, more than 3 nameservers or one that is not an IP address, too many or invalid search domains, an option without a name), so the workload gets no pods and its Services no endpoints.',
+    category: 'dns',
+    severity: 'error',
+    messages: {
+      policy: 'dnsPolicy {{value}} is not one of `ClusterFirst`, `ClusterFirstWithHostNet`, `Default` and `None`; the API server rejects the pod template{{hint}}',
+      noneWithoutConfig: 'dnsPolicy `None` gives the pods only what dnsConfig lists, and there is no dnsConfig; the API server rejects the pod template (it needs at least one nameserver)',
+      noneWithoutNameservers: 'dnsPolicy `None` gives the pods only what dnsConfig lists, and dnsConfig lists no nameserver; the API server rejects the pod template',
+      tooManyNameservers: 'dnsConfig lists {{count}} nameservers; the API server accepts at most 3 and rejects the pod template',
+      nameserver: 'nameserver {{value}} {{problem}}; the API server rejects the pod template',
+      tooManySearches: 'dnsConfig lists {{count}} search domains; the API server accepts at most 32 and rejects the pod template',
+      searchTooLong: 'the search list is {{count}} characters long (spaces included); the API server accepts at most 2048 and rejects the pod template',
+      search: 'search domain {{value}} {{problem}}; the API server rejects the pod template',
+      option: 'this dnsConfig option has no name; the API server rejects the pod template',
+    },
+    remediation: 'Use one of the four dnsPolicy values (case matters); with dnsPolicy: None, list 1–3 nameserver IP addresses in dnsConfig; keep search domains lowercase DNS names (at most 32, 2048 characters in all) and give every option a name.',
+  },
+  check({ graph, report }) {
+    // Live pods were admitted: what the API server rejects never reaches a cluster.
+    if (graph.settings.live) return;
+    for (const t of graph.templates) {
+      const o = t.owner;
+      const specPath: Path = [...t.path, 'spec'];
+      const spec = getIn(o.body, specPath);
+      if (!isRecord(spec)) continue;
+      const policy = spec.dnsPolicy;
+      if (typeof policy === 'string' && policy !== '' && !POLICIES.includes(policy)) {
+        const near = POLICIES.find((p) => p.toLowerCase() === policy.toLowerCase());
+        report({ object: o, path: [...specPath, 'dnsPolicy'], messageId: 'policy', data: { value: code(policy), hint: near ? `; did you mean ${code(near)}?` : '' } });
+      }
+      const config = spec.dnsConfig;
+      const configPath: Path = [...specPath, 'dnsConfig'];
+      if (policy === 'None') {
+        if (config === undefined || config === null) {
+          report({ object: o, path: configPath, messageId: 'noneWithoutConfig' });
+          continue;
+        }
+        if (isRecord(config) && (config.nameservers === undefined || config.nameservers === null || (Array.isArray(config.nameservers) && config.nameservers.length === 0))) {
+          report({ object: o, path: [...configPath, 'nameservers'], messageId: 'noneWithoutNameservers' });
+          continue;
+        }
+      }
+      if (!isRecord(config)) continue;
+      const { nameservers, searches, options } = config;
+      if (Array.isArray(nameservers)) {
+        if (nameservers.length > MAX_NAMESERVERS) report({ object: o, path: [...configPath, 'nameservers'], messageId: 'tooManyNameservers', data: { count: nameservers.length } });
+        nameservers.forEach((ns, i) => {
+          const problem = typeof ns === 'string' ? nameserverProblem(ns) : undefined;
+          if (problem) report({ object: o, path: [...configPath, 'nameservers', i], messageId: 'nameserver', data: { value: code(ns as string), problem } });
+        });
+      }
+      if (Array.isArray(searches)) {
+        if (searches.length > MAX_SEARCHES) report({ object: o, path: [...configPath, 'searches'], messageId: 'tooManySearches', data: { count: searches.length } });
+        if (searches.every((s) => typeof s === 'string')) {
+          const chars = (searches as string[]).join(' ').length;
+          if (chars > MAX_SEARCH_CHARS) report({ object: o, path: [...configPath, 'searches'], messageId: 'searchTooLong', data: { count: chars } });
+        }
+        searches.forEach((s, i) => {
+          const problem = typeof s === 'string' ? searchProblem(s) : undefined;
+          if (problem) report({ object: o, path: [...configPath, 'searches', i], messageId: 'search', data: { value: code(s as string), problem } });
+        });
+      }
+      if (Array.isArray(options)) {
+        options.forEach((opt, i) => {
+          if (isRecord(opt) && (opt.name === undefined || opt.name === null || opt.name === '')) report({ object: o, path: [...configPath, 'options', i], messageId: 'option' });
+        });
+      }
+    }
+  },
+};
+
+export default rule;
