@@ -32,6 +32,7 @@ export function rejects(f: Finding): boolean {
   // message still says the server rejects it.
   if ((f.ruleSeverity ?? f.severity) !== 'error') return false;
   if (f.ruleId === 'target-port-unresolved') return f.messageId === 'quotedNumber';
+  if (f.ruleId === 'statefulset-service-invalid') return f.messageId === 'invalidName';
   // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
   if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;
   return ['schema-invalid', 'field-type-invalid', 'container-port-name-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid', 'pod-dns-config-invalid'].includes(f.ruleId);
@@ -132,10 +133,17 @@ const dnsConfig = fc.record({
   ),
   options: opt(fc.array(fc.record({ name: opt(oneOf('ndots', 'edns0', 'timeout', ''), 5), value: opt(oneOf('2', '5', 'x'), 1) }, { requiredKeys: [] }), { maxLength: 2 }), 2),
 }, { requiredKeys: [] });
+const label = oneOf('web-0', 'web', '1web', '', 'Web_1', 'web.1', 'a'.repeat(63), 'a'.repeat(64), '-web');
 const podDns = fc.record({
   dnsPolicy: opt(oneOf('ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None', 'None', 'clusterfirst', 'ClusterFirstWithHostnet', ''), 1),
   hostNetwork: opt(oneOf(true, false), 3),
   dnsConfig: opt(dnsConfig, 1),
+  hostname: opt(label, 3),
+  subdomain: opt(label, 3),
+  hostAliases: opt(fc.array(fc.record({
+    ip: opt(oneOf('10.0.0.1', '2001:db8::1', 'not-ip', '010.0.0.1', 'fe80::1%eth0', ''), 1),
+    hostnames: opt(fc.array(oneOf('db.local', 'db', 'DB.local', 'db_1.local', 'db.local.', ''), { maxLength: 2 }), 1),
+  }, { requiredKeys: [] }), { maxLength: 2 }), 3),
 }, { requiredKeys: [] });
 const deployment = fc.record({
   name: oneOf('web', 'web', 'Web'),
@@ -159,10 +167,16 @@ const deployment = fc.record({
   },
 }));
 
+// A StatefulSet's governing Service is named by a DNS label.
+const statefulSet = fc.record({ serviceName: opt(oneOf('web', 'web', 'Web', 'web.svc', 'db_1', '', 'a'.repeat(64)), 1), dns: opt(podDns, 2) }).map(({ serviceName, dns }) => ({
+  apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: NS },
+  spec: clean({ serviceName, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'example/db:1' }], ...dns } } }),
+}));
+
 // ---- Namespaces --------------------------------------------------------------------------
 const namespace = oneOf('shop', 'Shop', '1shop', 'shop.prod', 'shop-', 'a'.repeat(63), 'a'.repeat(64), 'shop_1').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 
-const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: namespace, weight: 1 });
+const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: namespace, weight: 1 });
 
 function clean<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T;

@@ -2,8 +2,8 @@ import type { Rule } from '../../src/types/rule.js';
 import type { Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
-import { code } from '../../src/text.js';
-import { ipProblem } from '../../src/names.js';
+import { code, list } from '../../src/text.js';
+import { dns1123LabelProblems, ipProblem, isDNS1123Subdomain } from '../../src/names.js';
 
 const POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
 /** The kubelet writes at most this many nameservers into resolv.conf (libc reads 3). */
@@ -34,7 +34,7 @@ function nameserverProblem(ns: string): string | undefined {
 const rule: Rule = {
   meta: {
     id: 'pod-dns-config-invalid',
-    description: 'A pod\'s dnsPolicy or dnsConfig the API server rejects (an unknown policy, None without nameservers, more than 3 nameservers or one that is not an IP address, too many or invalid search domains, an option without a name), so the workload gets no pods and its Services no endpoints.',
+    description: 'A pod\'s DNS settings the API server rejects (an unknown dnsPolicy, None without nameservers, more than 3 nameservers or one that is not an IP address, too many or invalid search domains, an option without a name, a hostname or subdomain that is not a DNS label, a hostAliases entry without a valid IP or hostname), so the workload gets no pods and its Services no endpoints.',
     category: 'dns',
     severity: 'error',
     messages: {
@@ -47,6 +47,9 @@ const rule: Rule = {
       searchTooLong: 'the search list is {{count}} characters long (spaces included); the API server accepts at most 2048 and rejects the pod template',
       search: 'search domain {{value}} {{problem}}; the API server rejects the pod template',
       option: 'this dnsConfig option has no name; the API server rejects the pod template',
+      hostname: '{{field}} {{value}} is not a DNS label: it {{problems}}; the API server rejects the pod template',
+      aliasIp: 'hostAliases entry {{value}} {{problem}}; the API server rejects the pod template',
+      aliasHostname: 'hostAliases hostname {{value}} is not a lowercase DNS name (letters, digits, \'-\' and \'.\', no trailing dot or \'_\'); the API server rejects the pod template',
     },
     remediation: 'Use one of the four dnsPolicy values (case matters); with dnsPolicy: None, list 1–3 nameserver IP addresses in dnsConfig; keep search domains lowercase DNS names (at most 32, 2048 characters in all) and give every option a name.',
   },
@@ -58,6 +61,27 @@ const rule: Rule = {
       const specPath: Path = [...t.path, 'spec'];
       const spec = getIn(o.body, specPath);
       if (!isRecord(spec)) continue;
+      // A StatefulSet's controller sets its pods' hostname and subdomain itself (the pod name,
+      // serviceName): the API server does not validate the template's (checked against it).
+      for (const field of o.kind === 'StatefulSet' ? [] : (['hostname', 'subdomain'] as const)) {
+        const v = spec[field];
+        const problems = typeof v === 'string' && v !== '' ? dns1123LabelProblems(v) : [];
+        if (problems.length) report({ object: o, path: [...specPath, field], messageId: 'hostname', data: { field, value: code(v as string), problems: list(problems, 3) }, remediation: `Make ${field} a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit.` });
+      }
+      if (Array.isArray(spec.hostAliases)) {
+        spec.hostAliases.forEach((alias, i) => {
+          if (!isRecord(alias)) return;
+          const at: Path = [...specPath, 'hostAliases', i];
+          if (alias.ip === undefined || alias.ip === null || alias.ip === '') report({ object: o, path: [...at, 'ip'], messageId: 'aliasIp', data: { value: `#${i + 1}`, problem: 'has no ip' }, remediation: 'Give each hostAliases entry an IP address and hostnames that are lowercase DNS names.' });
+          else if (typeof alias.ip === 'string') {
+            const problem = nameserverProblem(alias.ip);
+            if (problem) report({ object: o, path: [...at, 'ip'], messageId: 'aliasIp', data: { value: `#${i + 1}`, problem: `has ip ${code(alias.ip)}, which ${problem}` }, remediation: 'Give each hostAliases entry an IP address and hostnames that are lowercase DNS names.' });
+          }
+          (Array.isArray(alias.hostnames) ? alias.hostnames : []).forEach((h, j) => {
+            if (typeof h === 'string' && !isDNS1123Subdomain(h)) report({ object: o, path: [...at, 'hostnames', j], messageId: 'aliasHostname', data: { value: code(h) }, remediation: 'Give each hostAliases entry an IP address and hostnames that are lowercase DNS names.' });
+          });
+        });
+      }
       const policy = spec.dnsPolicy;
       if (typeof policy === 'string' && policy !== '' && !POLICIES.includes(policy)) {
         const near = POLICIES.find((p) => p.toLowerCase() === policy.toLowerCase());

@@ -2,6 +2,7 @@ import type { Rule } from '../../src/types/rule.js';
 import { podDnsService, where } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
+import { dns1123LabelProblems } from '../../src/names.js';
 
 const rule: Rule = {
   meta: {
@@ -23,6 +24,8 @@ const rule: Rule = {
       const specPath = [...t.path, 'spec'];
       const sub = getIn(t.owner.body, [...specPath, 'subdomain']);
       if (typeof sub !== 'string' || sub === '') continue;
+      // One the API server rejects never reaches a pod: pod-dns-config-invalid reports it.
+      if (dns1123LabelProblems(sub).length) continue;
       // A StatefulSet's pods get their subdomain from its serviceName: reported on the StatefulSet.
       const owners = getIn(t.owner.body, ['metadata', 'ownerReferences']);
       if (Array.isArray(owners) && owners.some((o) => typeof o === 'object' && o !== null && (o as { kind?: unknown }).kind === 'StatefulSet')) continue;

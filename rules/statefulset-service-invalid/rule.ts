@@ -2,18 +2,20 @@ import type { Rule } from '../../src/types/rule.js';
 import { podDnsService, where, workloadTemplates } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { references } from '../../src/graph/references.js';
-import { code } from '../../src/text.js';
+import { code, list } from '../../src/text.js';
+import { dns1123LabelProblems } from '../../src/names.js';
 
 const rule: Rule = {
   meta: {
     id: 'statefulset-service-invalid',
-    description: 'A StatefulSet whose serviceName names no Service, a Service that is not headless, or a headless Service that does not select its pods: its pods get no stable DNS names.',
+    description: 'A StatefulSet whose serviceName is not a DNS label (the API server rejects it), names no Service, a Service that is not headless, or a headless Service that does not select its pods: its pods get no stable DNS names.',
     category: 'dns',
     severity: 'error',
     messages: {
       missing: '{{workload}} names {{service}} as its serviceName, but there is no Service {{service}} in namespace {{namespace}} among the linted files; its pods get no DNS names like {{example}}',
       notHeadless: '{{workload}} names {{service}} as its serviceName, but that Service is not headless (clusterIP: {{clusterIP}}); the Kubernetes DNS specification promises per-pod names like {{example}} only for a headless Service (CoreDNS answers them for the endpoints of a selecting Service too; another cluster DNS may not){{dialled}}',
       notSelecting: '{{workload}} names {{service}} as its serviceName, but that headless Service does not select its pods (selector {{selector}}); per-pod DNS names like {{example}} exist only for pods the Service selects',
+      invalidName: 'serviceName {{service}} is not a DNS label: it {{problems}}; the API server rejects the StatefulSet',
     },
     remediation: 'Point serviceName at a headless Service (clusterIP: None) in the same namespace whose selector matches the StatefulSet\'s pod template.',
   },
@@ -30,6 +32,12 @@ const rule: Rule = {
         example: code(`${t.owner.name}-0.${name}.${t.namespace}.svc.${domain}`),
       };
       const path = ['spec', 'serviceName'];
+      const problems = dns1123LabelProblems(name);
+      if (problems.length) {
+        // Never stored, so it governs nothing: the name is the finding.
+        if (!graph.settings.live) report({ object: t.owner, path, messageId: 'invalidName', data: { service: code(name), problems: list(problems, 3) }, remediation: 'Name the governing Service: a DNS label (lowercase letters, digits and \'-\', at most 63 characters), the headless Service\'s own name.' });
+        continue;
+      }
       const r = podDnsService(graph, t, name);
       if (r.problem === 'missing') {
         report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning', absent: { what: `Service ${code(name)} in namespace ${code(t.namespace)}`, namespace: t.namespace, service: name } });
