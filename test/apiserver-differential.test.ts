@@ -33,6 +33,8 @@ export function rejects(f: Finding): boolean {
   if ((f.ruleSeverity ?? f.severity) !== 'error') return false;
   if (f.ruleId === 'target-port-unresolved') return f.messageId === 'quotedNumber';
   if (f.ruleId === 'statefulset-service-invalid') return f.messageId === 'invalidName';
+  // The kubelet's limit on a pod's FQDN hostname: the API server stores the pod, which then never starts.
+  if (f.ruleId === 'pod-dns-config-invalid' && f.messageId === 'fqdnTooLong') return false;
   // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
   if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;
   return ['schema-invalid', 'field-type-invalid', 'container-port-name-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid', 'pod-dns-config-invalid'].includes(f.ruleId);

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import type { Path } from '../../src/types/object.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code, list } from '../../src/text.js';
@@ -31,10 +31,35 @@ function nameserverProblem(ns: string): string | undefined {
   return ipProblem(ns);
 }
 
+/** The longest hostname the kernel takes (the nodename of struct utsname): the kubelet's fqdnMaxLen. */
+const FQDN_MAX = 64;
+
+/**
+ * The longest FQDN the pods of a template get with setHostnameAsFQDN: `<hostname>.<subdomain>.<namespace>.svc.<domain>`,
+ * where hostname is spec.hostname or the pod name (a StatefulSet's pods: `<name>-<ordinal>`, under
+ * serviceName). Undefined without a subdomain (the hostname alone stays short) or when the pod
+ * names are generated (Deployments and the like without spec.hostname).
+ */
+function podFqdn(o: K8sObject, spec: Record<string, unknown>, namespace: string, domain: string): string | undefined {
+  let hostname: string | undefined;
+  let subdomain = typeof spec.subdomain === 'string' && spec.subdomain !== '' ? spec.subdomain : undefined;
+  if (o.kind === 'StatefulSet') {
+    const sts = isRecord(o.body.spec) ? o.body.spec : {};
+    subdomain = typeof sts.serviceName === 'string' && sts.serviceName !== '' ? sts.serviceName : undefined;
+    const replicas = typeof sts.replicas === 'number' && Number.isInteger(sts.replicas) && sts.replicas >= 0 ? sts.replicas : 1;
+    const start = isRecord(sts.ordinals) && typeof sts.ordinals.start === 'number' && Number.isInteger(sts.ordinals.start) ? sts.ordinals.start : 0;
+    if (replicas === 0) return undefined;
+    hostname = `${o.name}-${start + replicas - 1}`;
+  } else if (typeof spec.hostname === 'string' && spec.hostname !== '') hostname = spec.hostname;
+  else if (o.kind === 'Pod') hostname = o.name.slice(0, 63);
+  if (hostname === undefined || subdomain === undefined) return undefined;
+  return `${hostname}.${subdomain}.${namespace}.svc.${domain}`;
+}
+
 const rule: Rule = {
   meta: {
     id: 'pod-dns-config-invalid',
-    description: 'A pod\'s DNS settings the API server rejects (an unknown dnsPolicy, None without nameservers, more than 3 nameservers or one that is not an IP address, too many or invalid search domains, an option without a name, a hostname or subdomain that is not a DNS label, a hostAliases entry without a valid IP or hostname), so the workload gets no pods and its Services no endpoints.',
+    description: 'A pod\'s DNS settings the API server rejects (an unknown dnsPolicy, None without nameservers, more than 3 nameservers or one that is not an IP address, too many or invalid search domains, an option without a name, a hostname or subdomain that is not a DNS label, a hostAliases entry without a valid IP or hostname) or the kubelet refuses (an FQDN hostname over 64 characters with setHostnameAsFQDN), so the workload gets no running pods and its Services no endpoints.',
     category: 'dns',
     severity: 'error',
     messages: {
@@ -49,6 +74,7 @@ const rule: Rule = {
       option: 'this dnsConfig option has no name; the API server rejects the pod template',
       hostname: '{{field}} {{value}} is not a DNS label: it {{problems}}; the API server rejects the pod template',
       aliasIp: 'hostAliases entry {{value}} {{problem}}; the API server rejects the pod template',
+      fqdnTooLong: 'with setHostnameAsFQDN, the pods of {{workload}} take their FQDN {{fqdn}} as hostname: {{length}} characters, and the kubelet allows at most 64, so the pods never start ("failed to construct FQDN from pod hostname and cluster domain … is too long"){{assumed}}',
       aliasHostname: 'hostAliases hostname {{value}} is not a lowercase DNS name (letters, digits, \'-\' and \'.\', no trailing dot or \'_\'); the API server rejects the pod template',
     },
     remediation: 'Use one of the four dnsPolicy values (case matters); with dnsPolicy: None, list 1–3 nameserver IP addresses in dnsConfig; keep search domains lowercase DNS names (at most 32, 2048 characters in all) and give every option a name.',
@@ -81,6 +107,18 @@ const rule: Rule = {
             if (typeof h === 'string' && !isDNS1123Subdomain(h)) report({ object: o, path: [...at, 'hostnames', j], messageId: 'aliasHostname', data: { value: code(h) }, remediation: 'Give each hostAliases entry an IP address and hostnames that are lowercase DNS names.' });
           });
         });
+      }
+      if (spec.setHostnameAsFQDN === true) {
+        const fqdn = podFqdn(o, spec, t.namespace, graph.settings.clusterDomain);
+        if (fqdn && fqdn.length > FQDN_MAX) {
+          report({
+            object: o,
+            path: [...specPath, 'setHostnameAsFQDN'],
+            messageId: 'fqdnTooLong',
+            data: { workload: `${o.kind} ${t.namespace}/${o.name}`, fqdn: code(fqdn), length: fqdn.length, assumed: o.namespaceDefaulted ? ` (in namespace ${code(t.namespace)}, where it is applied when it sets none)` : '' },
+            remediation: 'Drop setHostnameAsFQDN, or shorten the names that make up the FQDN (hostname or pod name, subdomain or serviceName, namespace) to 64 characters in all.',
+          });
+        }
       }
       const policy = spec.dnsPolicy;
       if (typeof policy === 'string' && policy !== '' && !POLICIES.includes(policy)) {

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-YGHO3ELH.js";import"./chunk-DCSXUJZZ.js";import"./chunk-LWGRAPUE.js";import"./chunk-PJXXZ5YK.js";import"./chunk-3UZCFOEN.js";import"./chunk-ZRCADX7Y.js";import"./chunk-QD72YU6H.js";import"./chunk-AIDXIIJ6.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
