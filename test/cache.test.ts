@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, cli, corpusOrSkip, CORPUS, ROOT, tempTree } from './helpers.js';
 import { cacheDir, CACHE_FILE, DEFER_MIN_CHARS, ParseCache, parseAllCached } from '../src/load/cache.js';
 import { parseAll } from '../src/load/parse-pool.js';
+import { lint } from '../src/lint.js';
 
 const xdg = () => mkdtempSync(path.join(tmpdir(), 'svclint-xdg-'));
 const cacheFile = (home: string) => path.join(home, 'svclint', CACHE_FILE);
@@ -92,6 +93,23 @@ describe('the parse cache (--cache)', () => {
       expect(c.misses).toBe(1);
       expect(r).toEqual(want[0]);
     }
+  });
+
+  it('a spec kept apart is read by the one rule that needs a CRD field (a conversion webhook), and only where its text has one', async () => {
+    const props = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`field${i}`, { type: 'string', description: `what field ${i} holds` }]));
+    const crd = (name: string, conversion?: unknown) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name }, spec: { group: 'example.com', names: { kind: 'Widget', plural: name.split('.')[0] }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: props } } }], ...(conversion ? { conversion } : {}) } });
+    const webhook = { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig: { service: { namespace: 'system', name: 'webhook-service', port: 8443 } } } };
+    const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: webhook-service, namespace: system}\nspec:\n  ports: [{port: 9443}]\n';
+    const files = [{ path: 'crds.yaml', text: `${JSON.stringify(crd('widgets.example.com', webhook))}\n---\n${JSON.stringify(crd('gadgets.example.com'))}\n---\n${service}` }];
+    const dir = path.join(xdg(), 'svclint');
+    await parseAllCached(files, new ParseCache(dir));
+    const parsed = await parseAllCached(files, new ParseCache(dir));
+    const [withHook, without] = parsed[0]!.docs.map((d) => d.value as Record<string, unknown>);
+    expect(Object.getOwnPropertyDescriptor(withHook!, 'spec')?.get).toBeTypeOf('function'); // kept apart
+    const { findings } = lint({ files, parsed });
+    expect(findings.filter((f) => f.ruleId === 'webhook-service-invalid').map((f) => f.path)).toEqual(['spec.conversion.webhook.clientConfig.service.port']);
+    // The CRD without a conversion webhook was never decoded.
+    expect(Object.getOwnPropertyDescriptor(without!, 'spec')?.get).toBeTypeOf('function');
   });
 
   it('keeps values JSON cannot carry exactly out of it (negative zero, infinities, holes) and parses them each time', () => {

@@ -3,6 +3,7 @@ import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
+import { deferredSpecText } from '../../src/load/deferred-spec.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { hasServicesIn, nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
@@ -46,7 +47,9 @@ function calls(o: K8sObject): ApiServerCall[] {
     const service = getIn(o.body, ['spec', 'service']);
     if (isRecord(service)) out.push({ object: o, path: ['spec', 'service'], service, caller: 'APIService', consequence: `requests for its API group are answered 503 and discovery reports the group unavailable` });
   }
-  if (o.kind === 'CustomResourceDefinition' && /^apiextensions\.k8s\.io\//.test(o.apiVersion) && getIn(o.body, ['spec', 'conversion', 'strategy']) === 'Webhook') {
+  // A CRD's spec may not be decoded yet (deferred-spec.ts): most hold no conversion webhook, and their text says so.
+  const deferred = o.kind === 'CustomResourceDefinition' ? deferredSpecText(o.body) : undefined;
+  if (o.kind === 'CustomResourceDefinition' && /^apiextensions\.k8s\.io\//.test(o.apiVersion) && (deferred === undefined || deferred.includes('"Webhook"')) && getIn(o.body, ['spec', 'conversion', 'strategy']) === 'Webhook') {
     const at: Path = o.apiVersion.endsWith('/v1beta1') ? ['spec', 'conversion', 'webhookClientConfig', 'service'] : ['spec', 'conversion', 'webhook', 'clientConfig', 'service'];
     const service = getIn(o.body, at);
     if (isRecord(service)) out.push({ object: o, path: at, service, caller: 'conversion webhook', consequence: 'reading or writing the resource in a version other than the stored one fails' });

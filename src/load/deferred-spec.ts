@@ -21,7 +21,11 @@ export function deferrableSpec(value: unknown): string | undefined {
  * among the keys is the one the null placeholder held.
  */
 export function deferSpec(value: Record<string, unknown>, text: () => string): void {
-  const plain = (v: unknown) => Object.defineProperty(value, 'spec', { value: v, writable: true, enumerable: true, configurable: true });
+  const plain = (v: unknown) => {
+    pending.delete(value);
+    return Object.defineProperty(value, 'spec', { value: v, writable: true, enumerable: true, configurable: true });
+  };
+  pending.set(value, text);
   Object.defineProperty(value, 'spec', {
     get() {
       const v: unknown = JSON.parse(text());
@@ -34,4 +38,16 @@ export function deferSpec(value: Record<string, unknown>, text: () => string): v
     enumerable: true,
     configurable: true,
   });
+}
+
+/** The JSON texts of specs not read yet, by their object. */
+const pending = new WeakMap<object, () => string>();
+
+/**
+ * The JSON text of `value`'s spec while it is still deferred (not read yet), else undefined:
+ * a check that needs one field of a few CRDs can look for it in the text before it makes
+ * the whole spec a value.
+ */
+export function deferredSpecText(value: object): string | undefined {
+  return pending.get(value)?.();
 }

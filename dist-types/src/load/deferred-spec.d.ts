@@ -13,3 +13,9 @@ export declare function deferrableSpec(value: unknown): string | undefined;
  * among the keys is the one the null placeholder held.
  */
 export declare function deferSpec(value: Record<string, unknown>, text: () => string): void;
+/**
+ * The JSON text of `value`'s spec while it is still deferred (not read yet), else undefined:
+ * a check that needs one field of a few CRDs can look for it in the text before it makes
+ * the whole spec a value.
+ */
+export declare function deferredSpecText(value: object): string | undefined;

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-PCIQP5FP.js";import"./chunk-DCSXUJZZ.js";import"./chunk-6CZSFO2T.js";import"./chunk-QH64SV5S.js";import"./chunk-3UZCFOEN.js";import"./chunk-ZRCADX7Y.js";import"./chunk-QD72YU6H.js";import"./chunk-AIDXIIJ6.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
