@@ -26,3 +26,41 @@ describe('svclint doctor --from input with no Kubernetes object', () => {
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
   });
 });
+
+describe('svclint doctor --from a state with webhooks', () => {
+  const svc = (ready: boolean) => `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: webhook-service, namespace: shop-system}
+    spec: {clusterIP: 10.96.1.5, selector: {app: manager}, ports: [{name: https, port: 443, targetPort: 9443, protocol: TCP}]}
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: manager-1, namespace: shop-system, labels: {app: manager}}
+    spec: {nodeName: node-1, containers: [{name: manager, image: example/manager:1, ports: [{containerPort: 9443}]}]}
+    status: {phase: Running, podIP: 10.244.0.9, conditions: [{type: Ready, status: "${ready ? 'True' : 'False'}"}]}
+  - apiVersion: discovery.k8s.io/v1
+    kind: EndpointSlice
+    metadata: {name: webhook-service-abc, namespace: shop-system, labels: {kubernetes.io/service-name: webhook-service}}
+    addressType: IPv4
+    ports: [{name: https, port: 9443, protocol: TCP}]
+    endpoints: [{addresses: [10.244.0.9], conditions: {ready: ${ready}}}]
+  - apiVersion: admissionregistration.k8s.io/v1
+    kind: ValidatingWebhookConfiguration
+    metadata: {name: shop}
+    webhooks:
+      - name: vorder.shop.example.com
+        admissionReviewVersions: [v1]
+        sideEffects: None
+        clientConfig: {service: {namespace: shop-system, name: webhook-service, path: /validate}}
+        rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
+`;
+  const dir = tempTree({ 'ready.yaml': svc(true), 'not-ready.yaml': svc(false) });
+  const webhookFindings = (f: string) => (JSON.parse(cli(['doctor', '--from', f, '--format', 'json'], { cwd: dir }).stdout) as { findings: { ruleId: string; messageId: string; severity: string }[] }).findings.filter((x) => x.ruleId === 'webhook-service-invalid');
+
+  it('says a webhook fails when its Service has no ready endpoint, and nothing when it has one', () => {
+    expect(webhookFindings('not-ready.yaml').map((f) => [f.messageId, f.severity])).toEqual([['noEndpoints', 'error']]);
+    expect(webhookFindings('ready.yaml')).toEqual([]);
+  });
+});

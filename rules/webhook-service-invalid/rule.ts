@@ -6,6 +6,7 @@ import { getIn } from '../../src/graph/pods.js';
 import { deferredSpecText } from '../../src/load/deferred-spec.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { hasServicesIn, nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
+import { hasReadyEndpoints } from '../../src/graph/live.js';
 import { code, isStrongTypo } from '../../src/text.js';
 
 /** The port the API server calls when `service.port` is not set (every API version of these kinds). */
@@ -96,6 +97,12 @@ function check(ctx: RuleContext, call: ApiServerCall): void {
     ctx.report({ object: o, path: [...call.path, 'name'], messageId: 'headless', severity: 'warning', data, related });
     return;
   }
+  const served = copies.find((x) => x.ports.some((p) => p.port === port));
+  // Live, the Service's endpoints are known: the call reaches a pod only through a ready one.
+  if (served && ctx.graph.settings.live && !hasReadyEndpoints(served)) {
+    ctx.report({ object: o, path: [...call.path, 'name'], messageId: 'noEndpoints', data, related: [{ object: served.object, path: ['spec'], message: `Service ${namespace}/${name}` }], remediation: `Fix Service ${namespace}/${name} first (svclint doctor svc/${name} -n ${namespace} shows why it has no ready endpoints).` });
+    return;
+  }
   if (copies.some((x) => x.ports.length === 0 || x.ports.some((p) => p.port === port))) return;
   const near = sameTree(svc.object, o);
   ctx.report({
@@ -122,6 +129,7 @@ const rule: Rule = {
     messages: {
       noService: 'the API server calls this {{caller}} at Service {{service}}, but there is no Service {{name}} in namespace {{namespace}}{{hint}}; {{consequence}}',
       noPort: 'the API server calls this {{caller}} at port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}; the call fails ("no service port found"), and {{consequence}}',
+      noEndpoints: 'the API server calls this {{caller}} at Service {{service}}, which has no ready endpoints, so every call fails (connection refused, or "no endpoints available for service"); {{consequence}}',
       headless: 'the API server calls this {{caller}} at Service {{service}}, which is headless (clusterIP: None): it routes to a Service by its ClusterIP and refuses a headless one ("cannot route to service with ClusterIP None") unless it runs with --enable-aggregator-routing; {{consequence}}',
     },
     remediation: 'Point service.name and service.namespace at the Service that fronts the webhook or API server pods, and set service.port to one of its Service ports (not the container port; 443 is used when port is not set). Give that Service a ClusterIP (not clusterIP: None).',

@@ -24,7 +24,7 @@ export const NEEDS: Record<string, readonly string[]> = {
   'endpoints-orphaned': ['Service', 'EndpointSlice', 'Endpoints'],
   'ingress-backend-unknown': ['Service'],
   'route-backend-unknown': ['Service'],
-  'webhook-service-invalid': ['Service'],
+  'webhook-service-invalid': ['Service', 'EndpointSlice', 'Endpoints'],
   'dns-reference-unknown-service': ['Service'],
   'cluster-dns-unhealthy': ['cluster DNS (kube-system)'],
 };
