@@ -35,6 +35,8 @@ export function rejects(f: Finding): boolean {
   if (f.ruleId === 'statefulset-service-invalid') return f.messageId === 'invalidName';
   // The kubelet's limit on a pod's FQDN hostname: the API server stores the pod, which then never starts.
   if (f.ruleId === 'pod-dns-config-invalid' && f.messageId === 'fqdnTooLong') return false;
+  // Host ports the host network defaults in each pod: the template is stored, its pods are rejected.
+  if (f.ruleId === 'container-port-name-invalid' && f.messageId === 'hostPortRepeatedPods') return false;
   // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
   if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;
   return ['schema-invalid', 'field-type-invalid', 'container-port-name-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid', 'pod-dns-config-invalid'].includes(f.ruleId);
@@ -121,7 +123,7 @@ const endpointSlice = fc.record({
 }));
 
 // ---- Pod templates -----------------------------------------------------------------------
-const containerPort = fc.record({ name: opt(portName), containerPort: fc.oneof({ arbitrary: oneOf<number | string>(8080, 9090, 53), weight: 8 }, { arbitrary: oneOf<number | string | undefined>(0, 70000, '8080', undefined), weight: 1 }), protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'tcp'), 3) }, { requiredKeys: [] });
+const containerPort = fc.record({ name: opt(portName), containerPort: fc.oneof({ arbitrary: oneOf<number | string>(8080, 9090, 53), weight: 8 }, { arbitrary: oneOf<number | string | undefined>(0, 70000, '8080', undefined), weight: 1 }), protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'tcp'), 3), hostPort: opt(oneOf(8080, 9090, 18080, 0, 70000), 6) }, { requiredKeys: [] });
 const probePort = fc.oneof({ arbitrary: oneOf<number | string>(8080, 'http', 'metrics', 'undeclared'), weight: 4 }, { arbitrary: oneOf<number | string>('8080', 'HTTP', 0, 70000, 'a-very-long-port'), weight: 1 });
 const probe = fc.oneof(probePort.map((port) => ({ httpGet: { port } })), probePort.map((port) => ({ tcpSocket: { port } })), oneOf({ grpc: { port: 9090 } }, { grpc: { port: 0 } }));
 const container = fc.record({ ports: opt(fc.array(containerPort, { maxLength: 3 }), 1), readinessProbe: opt(probe), livenessProbe: opt(probe, 4), startupProbe: opt(probe, 6) }, { requiredKeys: [] });

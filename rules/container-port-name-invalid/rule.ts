@@ -10,7 +10,7 @@ const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'];
 const rule: Rule = {
   meta: {
     id: 'container-port-name-invalid',
-    description: 'A container port the API server rejects (a name that is not a valid port name, a name twice in one container, a number outside 1–65535, an unknown protocol) or a probe port that is not a valid number or port name; and a port name two containers of one pod share.',
+    description: 'A container port the API server rejects (a name that is not a valid port name, a name twice in one container, a number outside 1–65535, an unknown protocol, a hostPort that differs from containerPort on the host network or repeats one of the pod) or a probe port that is not a valid number or port name; and a port name two containers of one pod share.',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -21,6 +21,9 @@ const rule: Rule = {
       missing: 'this container port has no containerPort',
       protocol: 'protocol {{protocol}} is not one of TCP, UDP and SCTP{{hint}}',
       probePort: '{{probe}} port {{value}} is not a valid port: it {{problems}}',
+      hostPortHostNetwork: 'hostPort {{hostPort}} differs from containerPort {{containerPort}}, and the pod uses the host network (hostNetwork: true), where the two must be equal; the API server rejects the pod template',
+      hostPortRepeated: 'host port {{hostPort}}/{{protocol}}{{defaulted}} is already taken by container {{other}} of this pod; the API server rejects the pod template',
+      hostPortRepeatedPods: 'host port {{hostPort}}/{{protocol}}{{defaulted}} is already taken by container {{other}} of this pod; the API server stores the template but rejects every pod made from it (FailedCreate), so there are none',
     },
     remediation: 'Name container ports with at most 15 lowercase letters, digits and \'-\', including a letter, unique within the pod.',
   },
@@ -31,7 +34,11 @@ const rule: Rule = {
       const spec = getIn(o.body, specPath);
       if (!isRecord(spec)) continue;
       const inPod = new Map<string, string>();
+      const hostNetwork = spec.hostNetwork === true;
       for (const list of ['containers', 'initContainers']) {
+        // Host ports are unique per host IP and protocol within a list (containers, init containers).
+        const hostPorts = new Map<string, string>();
+        const podHostPorts = new Map<string, string>();
         const containers = Array.isArray(spec[list]) ? spec[list] : [];
         containers.forEach((c, ci) => {
           if (!isRecord(c)) return;
@@ -56,6 +63,29 @@ const rule: Rule = {
             if ((p.containerPort === undefined || p.containerPort === null || p.containerPort === 0) && !misspelt) report({ object: o, path: [...at, 'containerPort'], messageId: 'missing', remediation: 'Set containerPort to the port the process listens on.' });
             else if (typeof p.containerPort === 'number' && (p.containerPort < 1 || p.containerPort > 65535)) report({ object: o, path: [...at, 'containerPort'], messageId: 'number', data: { value: p.containerPort } });
             if (typeof p.hostPort === 'number' && p.hostPort !== 0 && (p.hostPort < 1 || p.hostPort > 65535)) report({ object: o, path: [...at, 'hostPort'], messageId: 'number', data: { value: p.hostPort } });
+            else {
+              // Host ports are unique per host IP and protocol within a list: as written in the
+              // template, and in its pods, where the host network defaults an unset hostPort to
+              // containerPort (and a set one must equal it).
+              const set = typeof p.hostPort === 'number' && p.hostPort !== 0;
+              const protocol = typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP';
+              const hostIP = typeof p.hostIP === 'string' ? p.hostIP : '';
+              if (hostNetwork && set && p.hostPort !== p.containerPort) {
+                report({ object: o, path: [...at, 'hostPort'], messageId: 'hostPortHostNetwork', data: { hostPort: p.hostPort as number, containerPort: typeof p.containerPort === 'number' ? p.containerPort : 'unset' }, remediation: 'Leave hostPort out (it is the containerPort on the host network) or make it equal to containerPort.' });
+              } else if (set) {
+                const key = `${hostIP}/${protocol}/${p.hostPort as number}`;
+                const other = hostPorts.get(key);
+                if (other !== undefined) report({ object: o, path: [...at, 'hostPort'], messageId: 'hostPortRepeated', data: { hostPort: p.hostPort as number, protocol, defaulted: '', other: code(other) }, remediation: HOST_PORT_FIX });
+                else hostPorts.set(key, cName);
+                podHostPorts.set(key, cName);
+              } else if (hostNetwork && typeof p.containerPort === 'number' && p.containerPort >= 1 && p.containerPort <= 65535) {
+                const key = `${hostIP}/${protocol}/${p.containerPort}`;
+                const other = podHostPorts.get(key);
+                // A Pod is rejected itself; a workload's template is stored, and each pod made from it is rejected.
+                if (other !== undefined) report({ object: o, path: [...at, 'hostPort'], messageId: o.kind === 'Pod' ? 'hostPortRepeated' : 'hostPortRepeatedPods', data: { hostPort: p.containerPort, protocol, defaulted: ' (the containerPort, on the host network)', other: code(other) }, remediation: HOST_PORT_FIX });
+                else podHostPorts.set(key, cName);
+              }
+            }
             if (typeof p.protocol === 'string' && p.protocol !== '' && !PROTOCOLS.includes(p.protocol)) {
               const upper = p.protocol.toUpperCase();
               report({ object: o, path: [...at, 'protocol'], messageId: 'protocol', data: { protocol: code(p.protocol), hint: PROTOCOLS.includes(upper) ? `; protocols are written in uppercase: ${code(upper)}` : '' } });
@@ -69,6 +99,8 @@ const rule: Rule = {
 };
 
 const listOf = (xs: string[]) => list(xs);
+
+const HOST_PORT_FIX = 'Give each container port its own host port (per host IP and protocol), or leave hostPort out where the pod does not need one.';
 
 /** The API server reads a probe's port as a number (1–65535) or, when it is a string, as a port name. */
 function probePorts(probe: unknown, path: Path, _name: string, bad: (path: Path, value: unknown, problems: string[]) => void): void {
