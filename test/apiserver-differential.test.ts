@@ -125,7 +125,11 @@ const endpointSlice = fc.record({
 // ---- Pod templates -----------------------------------------------------------------------
 const containerPort = fc.record({ name: opt(portName), containerPort: fc.oneof({ arbitrary: oneOf<number | string>(8080, 9090, 53), weight: 8 }, { arbitrary: oneOf<number | string | undefined>(0, 70000, '8080', undefined), weight: 1 }), protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'tcp'), 3), hostPort: opt(oneOf(8080, 9090, 18080, 0, 70000), 6) }, { requiredKeys: [] });
 const probePort = fc.oneof({ arbitrary: oneOf<number | string>(8080, 'http', 'metrics', 'undeclared'), weight: 4 }, { arbitrary: oneOf<number | string>('8080', 'HTTP', 0, 70000, 'a-very-long-port'), weight: 1 });
-const probe = fc.oneof(probePort.map((port) => ({ httpGet: { port } })), probePort.map((port) => ({ tcpSocket: { port } })), oneOf({ grpc: { port: 9090 } }, { grpc: { port: 0 } }));
+const probe = fc.oneof(
+  { arbitrary: fc.oneof(probePort.map((port) => ({ httpGet: { port } })), probePort.map((port) => ({ tcpSocket: { port } })), oneOf({ grpc: { port: 9090 } }, { grpc: { port: 0 } })), weight: 6 },
+  // No handler, two handlers, exec, thresholds and timings the API server bounds.
+  { arbitrary: oneOf({}, { httpGet: { port: 8080 }, tcpSocket: { port: 8080 } }, { exec: { command: ['true'] } }, { exec: {} }, { tcpSocket: { port: 8080 }, successThreshold: 2 }, { tcpSocket: { port: 8080 }, failureThreshold: 0 }, { tcpSocket: { port: 8080 }, periodSeconds: -1 }, { tcpSocket: { port: 8080 }, initialDelaySeconds: -5 }, { tcpSocket: { port: 8080 }, timeoutSeconds: 0 }, { httpGet: { port: 8080, scheme: 'http' } }, { httpGet: { port: 8080, path: 'healthz' } }), weight: 2 },
+);
 const container = fc.record({ ports: opt(fc.array(containerPort, { maxLength: 3 }), 1), readinessProbe: opt(probe), livenessProbe: opt(probe, 4), startupProbe: opt(probe, 6) }, { requiredKeys: [] });
 // A pod's DNS settings: policies (a case slip is a different value), nameservers, searches, options.
 const dnsConfig = fc.record({

@@ -10,7 +10,7 @@ const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'];
 const rule: Rule = {
   meta: {
     id: 'container-port-name-invalid',
-    description: 'A container port the API server rejects (a name that is not a valid port name, a name twice in one container, a number outside 1–65535, an unknown protocol, a hostPort that differs from containerPort on the host network or repeats one of the pod) or a probe port that is not a valid number or port name; and a port name two containers of one pod share.',
+    description: 'A container port the API server rejects (a name that is not a valid port name, a name twice in one container, a number outside 1–65535, an unknown protocol, a hostPort that differs from containerPort on the host network or repeats one of the pod) or a probe it rejects (a port that is not a valid number or port name, no handler or more than one, exec without a command, a scheme other than HTTP and HTTPS, negative timings, a liveness or startup successThreshold other than 1); and a port name two containers of one pod share.',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -21,6 +21,12 @@ const rule: Rule = {
       missing: 'this container port has no containerPort',
       protocol: 'protocol {{protocol}} is not one of TCP, UDP and SCTP{{hint}}',
       probePort: '{{probe}} port {{value}} is not a valid port: it {{problems}}',
+      probeNoHandler: '{{probe}} has no handler (exec, httpGet, tcpSocket or grpc); the API server rejects the pod template',
+      probeHandlers: '{{probe}} has more than one handler ({{handlers}}); the API server takes exactly one and rejects the pod template',
+      probeExec: '{{probe}} runs exec without a command; the API server rejects the pod template',
+      probeScheme: '{{probe}} scheme {{value}} is not `HTTP` or `HTTPS`{{hint}}; the API server rejects the pod template',
+      probeNegative: '{{probe}} {{field}} is {{value}}, below 0; the API server rejects the pod template',
+      probeSuccess: '{{probe}} successThreshold is {{value}}; for a liveness or startup probe it must be 1, and the API server rejects the pod template',
       hostPortHostNetwork: 'hostPort {{hostPort}} differs from containerPort {{containerPort}}, and the pod uses the host network (hostNetwork: true), where the two must be equal; the API server rejects the pod template',
       hostPortRepeated: 'host port {{hostPort}}/{{protocol}}{{defaulted}} is already taken by container {{other}} of this pod; the API server rejects the pod template',
       hostPortRepeatedPods: 'host port {{hostPort}}/{{protocol}}{{defaulted}} is already taken by container {{other}} of this pod; the API server stores the template but rejects every pod made from it (FailedCreate), so there are none',
@@ -91,7 +97,10 @@ const rule: Rule = {
               report({ object: o, path: [...at, 'protocol'], messageId: 'protocol', data: { protocol: code(p.protocol), hint: PROTOCOLS.includes(upper) ? `; protocols are written in uppercase: ${code(upper)}` : '' } });
             }
           });
-          for (const probe of PROBES) probePorts(c[probe], [...cPath, probe], probe, (path, value, problems) => report({ object: o, path, messageId: 'probePort', data: { probe, value: code(typeof value === 'string' ? JSON.stringify(value) : String(value)), problems: listOf(problems) }, remediation: 'Write the port as a number (1–65535, unquoted) or as the name of a container port.' }));
+          for (const probe of PROBES) {
+            probePorts(c[probe], [...cPath, probe], probe, (path, value, problems) => report({ object: o, path, messageId: 'probePort', data: { probe, value: code(typeof value === 'string' ? JSON.stringify(value) : String(value)), problems: listOf(problems) }, remediation: 'Write the port as a number (1–65535, unquoted) or as the name of a container port.' }));
+            probeShape(c[probe], [...cPath, probe], probe, (path, messageId, data) => report({ object: o, path, messageId, data: { probe, ...data }, remediation: PROBE_FIX }));
+          }
         });
       }
     }
@@ -101,6 +110,35 @@ const rule: Rule = {
 const listOf = (xs: string[]) => list(xs);
 
 const HOST_PORT_FIX = 'Give each container port its own host port (per host IP and protocol), or leave hostPort out where the pod does not need one.';
+
+const PROBE_FIX = 'Give each probe exactly one handler (exec with a command, httpGet with scheme HTTP or HTTPS, tcpSocket or grpc), timings of 0 or more, and successThreshold 1 for liveness and startup probes.';
+const HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
+const TIMINGS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
+
+/**
+ * What the API server refuses in a probe besides its port (validateProbe, v1.36): no handler
+ * or more than one (the second and later are refused, in the order exec, httpGet, tcpSocket,
+ * grpc), exec without a command, an httpGet scheme other than HTTP and HTTPS, a negative
+ * timing or threshold, and a liveness or startup successThreshold other than 1 (0 is defaulted).
+ */
+function probeShape(probe: unknown, path: Path, name: string, bad: (path: Path, messageId: string, data?: Record<string, string | number>) => void): void {
+  if (!isRecord(probe)) return;
+  const present = HANDLERS.filter((h) => probe[h] !== undefined && probe[h] !== null);
+  if (present.length === 0) bad(path, 'probeNoHandler');
+  for (const h of present.slice(1)) bad([...path, h], 'probeHandlers', { handlers: present.map((x) => code(x)).join(', ') });
+  if (isRecord(probe.exec) && (!Array.isArray(probe.exec.command) || probe.exec.command.length === 0)) bad([...path, 'exec', 'command'], 'probeExec');
+  const scheme = isRecord(probe.httpGet) ? probe.httpGet.scheme : undefined;
+  if (typeof scheme === 'string' && scheme !== '' && scheme !== 'HTTP' && scheme !== 'HTTPS') {
+    const upper = scheme.toUpperCase();
+    bad([...path, 'httpGet', 'scheme'], 'probeScheme', { value: code(scheme), hint: upper === 'HTTP' || upper === 'HTTPS' ? `; schemes are written in uppercase: ${code(upper)}` : '' });
+  }
+  for (const field of TIMINGS) {
+    const v = probe[field];
+    if (typeof v === 'number' && v < 0) bad([...path, field], 'probeNegative', { field, value: v });
+  }
+  const success = probe.successThreshold;
+  if (name !== 'readinessProbe' && typeof success === 'number' && success > 1) bad([...path, 'successThreshold'], 'probeSuccess', { value: success });
+}
 
 /** The API server reads a probe's port as a number (1–65535) or, when it is a string, as a port name. */
 function probePorts(probe: unknown, path: Path, _name: string, bad: (path: Path, value: unknown, problems: string[]) => void): void {
