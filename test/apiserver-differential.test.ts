@@ -160,14 +160,18 @@ const deployment = fc.record({
   selector: oneOf({ app: 'web' }, { app: 'web' }, { app: 'web' }, { app: 'other' }),
   label: oneOf('web', 'web', 'web', 'Web App'),
   dns: opt(podDns, 2),
-}).map(({ name, containers, sidecar, selector, label, dns }) => ({
+  // Container names (DNS labels, unique in the pod) and the restart policy a Deployment allows.
+  names: opt(oneOf(['c0', 'c0'], ['C0', 'c1'], ['c_0', 'c1'], ['a'.repeat(64), 'c1'], ['c0', 'sidecar']), 3),
+  restartPolicy: opt(oneOf('Always', 'Never', 'OnFailure', 'always'), 5),
+}).map(({ name, containers, sidecar, selector, label, dns, names, restartPolicy }) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS },
   spec: {
     selector: { matchLabels: selector },
     template: {
       metadata: { labels: { app: label } },
       spec: clean({
-        containers: containers.map((c, i) => ({ name: `c${i}`, image: 'example/app:1', ...c })),
+        containers: containers.map((c, i) => ({ name: names?.[i] ?? `c${i}`, image: 'example/app:1', ...c })),
+        restartPolicy,
         initContainers: sidecar ? [{ name: 'sidecar', image: 'example/proxy:1', restartPolicy: 'Always', ...sidecar }] : undefined,
         ...dns,
       }),

@@ -7,7 +7,7 @@ import { bundleFor, type SchemaError } from './validators.js';
 import { podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { ObjectMemo } from '../../src/graph/memo.js';
-import { isDNS1123Subdomain, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
+import { dns1123LabelProblems, isDNS1123Subdomain, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
 
 /** Kinds whose names the API server holds to a DNS subdomain (Services and Namespaces have rules of their own). */
 const SUBDOMAIN_NAMES = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Endpoints', 'EndpointSlice', 'Ingress', 'ConfigMap', 'NetworkPolicy']);
@@ -56,7 +56,7 @@ function typeName(v: unknown): string {
 const rule: Rule = {
   meta: {
     id: 'schema-invalid',
-    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields.',
+    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object and pod validation reject in them (names, labels, container names, a restart policy the kind does not take).',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -68,6 +68,9 @@ const rule: Rule = {
       objectName: 'name {{value}} is not a valid {{kind}} name: the API server takes lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, at most 253 characters',
       labelKey: 'label key {{key}} in {{field}} is not a valid label key: it {{problems}}',
       labelValue: 'label value {{value}} of {{key}} is not a valid label value: it {{problems}}',
+      containerName: 'container name {{value}} is not a DNS label: it {{problems}}',
+      containerNameRepeated: 'container name {{value}} is already used by another container of this pod; names must be unique among containers and init containers',
+      restartPolicy: 'restartPolicy {{value}} is not allowed for a {{kind}}: it takes {{allowed}}',
     },
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
@@ -140,6 +143,7 @@ function metadata(o: K8sObject, report: (r: ObjectReport) => void): void {
     report({ path: ['metadata', 'name'], messageId: 'objectName', data: { value: code(meta.name), kind: o.kind } });
   }
   const spot = podSourceOf(o);
+  if (spot && o.kind !== 'Rollout') podSpec(o, [...spot.template, 'spec'], report);
   const places: Path[] = [['metadata', 'labels'], ...(spot && spot.template.length ? [[...spot.template, 'metadata', 'labels']] : [])];
   for (const at of places) {
     const labels = valueAt(o.body, at);
@@ -153,6 +157,42 @@ function metadata(o: K8sObject, report: (r: ObjectReport) => void): void {
     }
   }
 }
+
+/** The restart policies the API server allows in a kind's pod template (an unset one is defaulted). */
+const RESTART_POLICIES: Record<string, readonly string[]> = {
+  Pod: ['Always', 'OnFailure', 'Never'],
+  Deployment: ['Always'], StatefulSet: ['Always'], DaemonSet: ['Always'], ReplicaSet: ['Always'], ReplicationController: ['Always'],
+  Job: ['OnFailure', 'Never'], CronJob: ['OnFailure', 'Never'],
+};
+
+/** What pod validation rejects in container names (DNS labels, unique in the pod) and the restart policy. */
+function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): void {
+  const spec = valueAt(o.body, at);
+  if (!isRecord(spec)) return;
+  const names = (list: unknown) => (Array.isArray(list) ? list : []).map((c) => (isRecord(c) && typeof c.name === 'string' ? c.name : undefined));
+  const regular = names(spec.containers);
+  const init = names(spec.initContainers);
+  // Init containers are checked against each other and every regular container; regular ones among themselves.
+  const check = (field: 'containers' | 'initContainers', list: (string | undefined)[], taken: Set<string>) => {
+    list.forEach((name, i) => {
+      if (name === undefined || name === '') return;
+      const path = [...at, field, i, 'name'];
+      const problems = dns1123LabelProblems(name);
+      if (problems.length) report({ path, messageId: 'containerName', data: { value: code(name), problems: list_(problems) } });
+      else if (taken.has(name)) report({ path, messageId: 'containerNameRepeated', data: { value: code(name) } });
+      taken.add(name);
+    });
+  };
+  check('initContainers', init, new Set(regular.filter((n): n is string => n !== undefined && dns1123LabelProblems(n).length === 0)));
+  check('containers', regular, new Set());
+  const allowed = RESTART_POLICIES[o.kind];
+  const policy = spec.restartPolicy;
+  if (allowed && typeof policy === 'string' && policy !== '' && !allowed.includes(policy)) {
+    report({ path: [...at, 'restartPolicy'], messageId: 'restartPolicy', data: { value: code(policy), kind: o.kind, allowed: list(allowed.map((p) => code(p))) } });
+  }
+}
+
+const list_ = (xs: string[]) => list(xs);
 
 function typeText(t: unknown): string {
   const types = (Array.isArray(t) ? t : [t]).filter((x) => x !== 'null').map(String);
