@@ -185,10 +185,31 @@ const statefulSet = fc.record({ serviceName: opt(oneOf('web', 'web', 'Web', 'web
   spec: clean({ serviceName, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'example/db:1' }], ...dns } } }),
 }));
 
+// ---- Ingresses ---------------------------------------------------------------------------
+const ingressBackend = fc.record({
+  name: oneOf('web', 'web', 'Web', 'web.svc', 'a'.repeat(64), ''),
+  port: oneOf<Record<string, unknown>>({ number: 80 }, { number: 80 }, { name: 'http' }, { number: 0 }, { number: 70000 }, { name: 'HTTP' }, { name: 'a-very-long-port-name' }, { number: 80, name: 'http' }, {}),
+}).map(({ name, port }) => ({ service: { name, port } }));
+const ingressPath = fc.record({
+  path: opt(oneOf('/', '/api', 'api', '/api/*', '/a b', '/{x}', '', '/a//b', '/a/../b', '/a/.', '/a%2Fb', '/a/..x'), 1),
+  pathType: oneOf('Prefix', 'Prefix', 'Exact', 'ImplementationSpecific', 'prefix', ''),
+  backend: ingressBackend,
+}, { requiredKeys: ['pathType', 'backend'] });
+const ingress = fc.record({
+  host: opt(oneOf('shop.example.com', '*.example.com', 'Shop.example.com', 'shop.example.com.', '10.0.0.1', 'shop_1.example.com', 'a.*.example.com', '*'), 1),
+  paths: fc.array(ingressPath, { maxLength: 2 }),
+  defaultBackend: opt(ingressBackend, 4),
+  tls: opt(fc.array(fc.record({ hosts: opt(fc.array(oneOf('shop.example.com', '*.example.com', 'Shop.example.com'), { maxLength: 2 })), secretName: opt(oneOf('tls', 'Tls_1')) }, { requiredKeys: [] }), { maxLength: 1 }), 4),
+  className: opt(oneOf('nginx', 'Nginx', 'nginx_1'), 4),
+}, { requiredKeys: ['paths'] }).map(({ host, paths, defaultBackend, tls, className }) => ({
+  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: NS },
+  spec: clean({ ingressClassName: className, defaultBackend, tls, rules: [clean({ host, http: paths.length ? { paths } : undefined })] }),
+}));
+
 // ---- Namespaces --------------------------------------------------------------------------
 const namespace = oneOf('shop', 'Shop', '1shop', 'shop.prod', 'shop-', 'a'.repeat(63), 'a'.repeat(64), 'shop_1').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 
-const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: namespace, weight: 1 });
+const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: namespace, weight: 1 });
 
 function clean<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T;

@@ -3,6 +3,7 @@ import { lint, lintText } from '../src/lint.js';
 import { defaultConfig } from '../src/engine/config.js';
 import { fingerprint } from '../src/engine/fingerprint.js';
 import { genuinelyClose, partialObject, placeholderIn, testDataFolder } from '../src/engine/rule-kit.js';
+import type { K8sObject } from '../src/types/object.js';
 import { isStrongTypo } from '../src/text.js';
 import { createdPods, createdService } from '../src/graph/creators.js';
 import { toObjects } from '../src/load/objects.js';
@@ -176,6 +177,14 @@ spec: {type: LoadBalancer}
     expect(placeholderIn({ messageId: 'x', data: { found: 'a string `"PORT"`' } })).toBe('PORT');
     expect(placeholderIn({ messageId: 'x', data: { found: 'a string `"HTTP"`' } })).toBeUndefined();
     expect(placeholderIn({ messageId: 'x', data: { hint: '`<pod-hostname>.web`' } })).toBeUndefined();
+    // In the value as written: a double-underscore token, an angle-bracketed blank of any case, a documentation address inside a name.
+    const at = (value: string) => placeholderIn({ messageId: 'x', path: ['spec', 'host'], object: { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', name: 'a', namespace: 'b', body: { spec: { host: value } } } as unknown as K8sObject });
+    expect(at('__INGRESS_HOST__')).toBe('__INGRESS_HOST__');
+    expect(at('registry.<your domain>')).toBe('<your domain>');
+    expect(at('whatever.A.B.C.D.nip.io')).toBe('A.B.C.D');
+    expect(at('app.x.x.x.x.nip.io')).toBe('x.x.x.x');
+    expect(at('shop.example.com')).toBeUndefined();
+    expect(at('a.b.c.d.example.com')).toBeUndefined(); // lowercase labels are names
   });
 
   it('suggests a name only when it is genuinely close', () => {

@@ -1,6 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
+import { dns1123LabelProblems } from '../../src/names.js';
 import { exposes, nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
 
@@ -17,6 +18,8 @@ function backends(o: K8sObject): Backend[] {
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
   const add = (b: unknown, path: Path) => {
     if (!isRecord(b)) return;
+    // A Service name the API server refuses in an Ingress (not a DNS label) is schema-invalid's finding: the Ingress never exists.
+    if (isRecord(b.service) && typeof b.service.name === 'string' && o.apiVersion === 'networking.k8s.io/v1' && dns1123LabelProblems(b.service.name).length) return;
     if (isRecord(b.service) && typeof b.service.name === 'string') {
       const p = isRecord(b.service.port) ? b.service.port : {};
       out.push({

@@ -7,7 +7,7 @@ import { bundleFor, type SchemaError } from './validators.js';
 import { podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { ObjectMemo } from '../../src/graph/memo.js';
-import { dns1123LabelProblems, isDNS1123Subdomain, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
+import { dns1123LabelProblems, isDNS1123Subdomain, isIPAddress, labelValueProblems, portNameProblems, qualifiedNameProblems } from '../../src/names.js';
 
 /** Kinds whose names the API server holds to a DNS subdomain (Services and Namespaces have rules of their own). */
 const SUBDOMAIN_NAMES = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Endpoints', 'EndpointSlice', 'Ingress', 'ConfigMap', 'NetworkPolicy']);
@@ -56,7 +56,7 @@ function typeName(v: unknown): string {
 const rule: Rule = {
   meta: {
     id: 'schema-invalid',
-    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object and pod validation reject in them (names, labels, container names, a restart policy the kind does not take).',
+    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod and Ingress validation reject in them (names, labels, container names, a restart policy the kind does not take, Ingress hosts, paths, path types and backends).',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -71,6 +71,8 @@ const rule: Rule = {
       containerName: 'container name {{value}} is not a DNS label: it {{problems}}',
       containerNameRepeated: 'container name {{value}} is already used by another container of this pod; names must be unique among containers and init containers',
       restartPolicy: 'restartPolicy {{value}} is not allowed for a {{kind}}: it takes {{allowed}}',
+      ingressValue: '{{field}} {{value}} {{problem}}; the API server rejects the Ingress',
+      ingressBackendPort: 'this backend {{problem}}; the API server rejects the Ingress',
     },
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
@@ -144,6 +146,7 @@ function metadata(o: K8sObject, report: (r: ObjectReport) => void): void {
   }
   const spot = podSourceOf(o);
   if (spot && o.kind !== 'Rollout') podSpec(o, [...spot.template, 'spec'], report);
+  if (o.kind === 'Ingress' && o.apiVersion === 'networking.k8s.io/v1') ingressSpec(o, report);
   const places: Path[] = [['metadata', 'labels'], ...(spot && spot.template.length ? [[...spot.template, 'metadata', 'labels']] : [])];
   for (const at of places) {
     const labels = valueAt(o.body, at);
@@ -193,6 +196,81 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
 }
 
 const list_ = (xs: string[]) => list(xs);
+
+const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];
+/** What an Exact or Prefix path may not hold (networking validation's invalidPathSequences and suffixes). */
+const BAD_PATH_PARTS = ['//', '/./', '/../', '%2f', '%2F'];
+
+/** Why a host (an Ingress rule's, a TLS host) is refused: an IP address, a wildcard not at the start, not a lowercase DNS name. */
+function hostProblem(host: string, ipAllowed = false): string | undefined {
+  if (!ipAllowed && isIPAddress(host)) return 'is an IP address, and a host must be a DNS name';
+  const name = host.startsWith('*.') ? host.slice(2) : host;
+  if (name.includes('*')) return 'has a wildcard other than a leading `*.`';
+  if (!isDNS1123Subdomain(name)) return 'is not a lowercase DNS name (letters, digits, \'-\' and \'.\', no trailing dot)';
+  return undefined;
+}
+
+/** What Ingress validation (networking.k8s.io/v1) rejects: hosts, paths and path types, backends, the class name, TLS. */
+function ingressSpec(o: K8sObject, report: (r: ObjectReport) => void): void {
+  const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
+  if (!spec) return;
+  const value = (field: string, v: string, problem: string, path: Path) => report({ path, messageId: 'ingressValue', data: { field, value: code(v), problem } });
+  const backend = (b: unknown, at: Path) => {
+    const svc = isRecord(b) ? b.service : undefined;
+    if (!isRecord(svc)) return;
+    const name = svc.name;
+    if (typeof name === 'string' && name !== '') {
+      const problems = dns1123LabelProblems(name);
+      if (problems.length) value('service name', name, `is not a DNS label: it ${list_(problems)}`, [...at, 'service', 'name']);
+    } else if (name === undefined || name === '') report({ path: [...at, 'service', 'name'], messageId: 'ingressBackendPort', data: { problem: 'names no Service (`service.name` is required)' } });
+    const port = isRecord(svc.port) ? svc.port : {};
+    const number = port.number;
+    const portName = port.name;
+    const hasNumber = number !== undefined && number !== null && number !== 0;
+    const hasName = typeof portName === 'string' && portName !== '';
+    if (!hasNumber && !hasName) report({ path: at, messageId: 'ingressBackendPort', data: { problem: 'gives no Service port (`port.number` or `port.name` is required)' } });
+    else if (hasNumber && hasName) report({ path: at, messageId: 'ingressBackendPort', data: { problem: 'gives both `port.number` and `port.name`, and takes one' } });
+    else if (typeof number === 'number' && (number < 1 || number > 65535)) value('port number', String(number), 'is outside 1–65535', [...at, 'service', 'port', 'number']);
+    else if (hasName) {
+      const problems = portNameProblems(portName as string);
+      if (problems.length) value('port name', portName as string, `is not a valid port name: it ${list_(problems)}`, [...at, 'service', 'port', 'name']);
+    }
+  };
+  if (typeof spec.ingressClassName === 'string' && spec.ingressClassName !== '' && !isDNS1123Subdomain(spec.ingressClassName)) value('ingressClassName', spec.ingressClassName, 'is not a lowercase DNS name', ['spec', 'ingressClassName']);
+  if (spec.defaultBackend !== undefined) backend(spec.defaultBackend, ['spec', 'defaultBackend']);
+  (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, i) => {
+    if (!isRecord(rule)) return;
+    if (typeof rule.host === 'string' && rule.host !== '') {
+      const problem = hostProblem(rule.host);
+      if (problem) value('host', rule.host, problem, ['spec', 'rules', i, 'host']);
+    }
+    const paths = isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
+    paths.forEach((p, j) => {
+      if (!isRecord(p)) return;
+      const at: Path = ['spec', 'rules', i, 'http', 'paths', j];
+      const type = p.pathType;
+      const path = typeof p.path === 'string' ? p.path : '';
+      if (typeof type === 'string' && !PATH_TYPES.includes(type)) value('pathType', type, `is not one of ${list(PATH_TYPES.map((t) => code(t)))}`, [...at, 'pathType']);
+      else if (type === 'Exact' || type === 'Prefix') {
+        if (!path.startsWith('/')) value('path', path, `is not an absolute path (a ${type} path starts with \'/\')`, [...at, 'path']);
+        else {
+          const bad = BAD_PATH_PARTS.find((x) => path.includes(x)) ?? ['/..', '/.'].find((x) => path.endsWith(x));
+          if (bad) value('path', path, `holds ${code(bad)}, which a ${type} path may not`, [...at, 'path']);
+        }
+      } else if (type === 'ImplementationSpecific' && path !== '' && !path.startsWith('/')) value('path', path, 'is not an absolute path (a path starts with \'/\')', [...at, 'path']);
+      if (p.backend !== undefined) backend(p.backend, [...at, 'backend']);
+    });
+  });
+  (Array.isArray(spec.tls) ? spec.tls : []).forEach((t, i) => {
+    if (!isRecord(t)) return;
+    (Array.isArray(t.hosts) ? t.hosts : []).forEach((h, j) => {
+      if (typeof h !== 'string' || h === '') return;
+      const problem = hostProblem(h, true);
+      if (problem) value('TLS host', h, problem, ['spec', 'tls', i, 'hosts', j]);
+    });
+    if (typeof t.secretName === 'string' && t.secretName !== '' && !isDNS1123Subdomain(t.secretName)) value('TLS secretName', t.secretName, 'is not a lowercase DNS name', ['spec', 'tls', i, 'secretName']);
+  });
+}
 
 function typeText(t: unknown): string {
   const types = (Array.isArray(t) ? t : [t]).filter((x) => x !== 'null').map(String);

@@ -333,7 +333,7 @@ const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NON
 
 /**
  * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`, `$INBOUND_CIDRS` (envsubst),
- * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`), `{{ .Values.x }}`, or a bare upper-case word where a number or a name
+ * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`; in the value as written any case, `<your domain>`), `__HOST__`, `{{ .Values.x }}`, or a bare upper-case word where a number or a name
  * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
  */
 export function placeholderIn(r: RuleReport): string | undefined {
@@ -342,6 +342,12 @@ export function placeholderIn(r: RuleReport): string | undefined {
   if (typeof at === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(at) && at.length >= 4 && !NOT_PLACEHOLDERS.has(at)) return at;
   // An address written the way documentation writes one: `A.B.C.D`, `x.x.x.x`, `xxx.xxx.xxx.xxx`.
   if (typeof at === 'string' && IP_PLACEHOLDER.test(at)) return at;
+  // In the value as written: a token between double underscores (`__INGRESS_HOST__`), an angle-bracketed
+  // blank of any case (`registry.<your domain>`), a documentation address inside a name (`app.A.B.C.D.nip.io`).
+  if (typeof at === 'string') {
+    const m = /__[A-Z][A-Z0-9_]*__|<[^<>`\s][^<>`]*>|(?:^|\.)(?:[A-Z]|[xX]{1,3})(?:\.(?:[A-Z]|[xX]{1,3})){3}(?=\.|$)/.exec(at);
+    if (m) return m[0].replace(/^\./, '');
+  }
   const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? '', typeof at === 'string' ? `"${at}"` : ''];
   for (const t of texts) {
     const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|\$[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);

@@ -86,7 +86,7 @@ export declare function testDataFolder(file: string | undefined): string | undef
 export declare function partialObject(o: K8sObject): string | undefined;
 /**
  * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`, `$INBOUND_CIDRS` (envsubst),
- * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`), `{{ .Values.x }}`, or a bare upper-case word where a number or a name
+ * `<YOUR_PROJECT>` (upper case: svclint's own messages write `<pod-hostname>`; in the value as written any case, `<your domain>`), `__HOST__`, `{{ .Values.x }}`, or a bare upper-case word where a number or a name
  * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
  */
 export declare function placeholderIn(r: RuleReport): string | undefined;
