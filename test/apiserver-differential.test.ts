@@ -206,10 +206,27 @@ const ingress = fc.record({
   spec: clean({ ingressClassName: className, defaultBackend, tls, rules: [clean({ host, http: paths.length ? { paths } : undefined })] }),
 }));
 
+// ---- NetworkPolicies ---------------------------------------------------------------------
+const npPort = fc.record({
+  protocol: opt(oneOf('TCP', 'UDP', 'SCTP', 'tcp', 'HTTP'), 2),
+  port: opt(oneOf<number | string>(80, 8080, 'http', 'HTTP', 'a-very-long-port-name', 0, 70000, '8080'), 1),
+  endPort: opt(oneOf(90, 70, 70000), 4),
+}, { requiredKeys: [] });
+const npPeer = fc.oneof(
+  oneOf({ podSelector: { matchLabels: { app: 'web' } } }, { namespaceSelector: {} }, { podSelector: { matchLabels: { app: 'Web App' } } }, { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [] }] } }, { podSelector: { matchExpressions: [{ key: 'app', operator: 'Exists', values: ['x'] }] } }, { podSelector: { matchExpressions: [{ key: 'app', operator: 'in', values: ['x'] }] } }),
+  oneOf({ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['192.168.0.0/16'] } }, { ipBlock: { cidr: '10.0.0.1' } }, { ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }, { ipBlock: { cidr: '010.0.0.0/8' } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] } }),
+);
+const networkPolicy = fc.record({
+  podSelector: oneOf({}, { matchLabels: { app: 'web' } }, { matchLabels: { 'app/x/y': 'web' } }),
+  policyTypes: opt(oneOf(['Ingress'], ['Egress'], ['Ingress', 'Egress'], ['ingress'], []), 2),
+  ingress: opt(fc.array(fc.record({ from: opt(fc.array(npPeer, { maxLength: 2 })), ports: opt(fc.array(npPort, { maxLength: 2 })) }, { requiredKeys: [] }), { maxLength: 2 }), 1),
+  egress: opt(fc.array(fc.record({ to: opt(fc.array(npPeer, { maxLength: 2 })), ports: opt(fc.array(npPort, { maxLength: 2 })) }, { requiredKeys: [] }), { maxLength: 2 }), 1),
+}, { requiredKeys: ['podSelector'] }).map((spec) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np', namespace: NS }, spec: clean(spec) }));
+
 // ---- Namespaces --------------------------------------------------------------------------
 const namespace = oneOf('shop', 'Shop', '1shop', 'shop.prod', 'shop-', 'a'.repeat(63), 'a'.repeat(64), 'shop_1').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 
-const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: namespace, weight: 1 });
+const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: networkPolicy, weight: 2 }, { arbitrary: namespace, weight: 1 });
 
 function clean<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T;
