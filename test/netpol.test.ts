@@ -64,6 +64,15 @@ describe('verdicts', () => {
     expect(verdict(yaml(...base, np('b', 'p', { podSelector: {}, policyTypes: ['Egress'] })), 'a/client', 'b/server', 8080).kind).toBe('allowed');
   });
 
+  it('leaves out a policy the API server rejects: it is never stored, so it isolates nothing', () => {
+    // A deny-all ingress policy blocks; the same with a policy type in lower case is rejected, and schema-invalid says so.
+    expect(verdict(yaml(...base, np('b', 'p', { podSelector: {}, policyTypes: ['Ingress'] })), 'a/client', 'b/server', 8080).kind).toBe('blocked');
+    expect(verdict(yaml(...base, np('b', 'p', { podSelector: {}, policyTypes: ['ingress'] })), 'a/client', 'b/server', 8080).kind).toBe('allowed');
+    expect(verdict(yaml(...base, np('b', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['192.168.0.0/16'] } }] }] })), 'a/client', 'b/server', 8080).kind).toBe('allowed');
+    const { findings } = graphOf(yaml(...base, np('b', 'p', { podSelector: {}, policyTypes: ['ingress'] })));
+    expect(findings.filter((f) => f.ruleId === 'schema-invalid').map((f) => f.path)).toEqual(['spec.policyTypes[0]']);
+  });
+
   it('names the isolating policies of each blocking side', () => {
     const v = verdict(yaml(...base, np('a', 'deny-out', { podSelector: {}, policyTypes: ['Egress'] }), np('b', 'deny-in', { podSelector: { matchLabels: { app: 'server' } } })), 'a/client', 'b/server', 8080);
     expect(v.kind === 'blocked' && v.sides.map((s) => `${s.direction}:${s.policies.map((p) => p.object.name)}`)).toEqual(['egress:deny-out', 'ingress:deny-in']);

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { networkPolicyProblems } from './netpol-validate.js';
 import type { K8sObject, Path } from '../types/object.js';
 import type { ContainerPort, PodTemplate, ServiceGraph } from '../types/graph.js';
 import { isRecord } from '../load/objects.js';
@@ -279,7 +280,8 @@ export interface PolicyIndex {
 const pairKey = (k: string, v: string) => `${k}\u0000${v}`;
 
 export function indexPolicies(objects: readonly K8sObject[], podCIDRs?: readonly string[]): PolicyIndex {
-  const policies = objects.filter(isNetworkPolicy).map(readPolicy);
+  // A policy the API server rejects is never stored: it neither isolates nor admits (schema-invalid reports it).
+  const policies = objects.filter((o) => isNetworkPolicy(o) && networkPolicyProblems(o).length === 0).map(readPolicy);
   // namespace → (one matchLabels pair → policies), plus policies without matchLabels.
   const byPair = new Map<string, Map<string, Policy[]>>();
   const rest = new Map<string, Policy[]>();

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-37DWQPRH.js";import"./chunk-POATZP6H.js";import"./chunk-DXU3XMSF.js";import"./chunk-WBJ44YMG.js";import"./chunk-3UZCFOEN.js";import"./chunk-FHRF4DUA.js";import"./chunk-FJUJVWWD.js";import"./chunk-AIDXIIJ6.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
