@@ -8,7 +8,7 @@ import { podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { ObjectMemo } from '../../src/graph/memo.js';
 import { networkPolicyProblems } from '../../src/graph/netpol-validate.js';
-import { dns1123LabelProblems, isDNS1123Subdomain, isIPAddress, labelValueProblems, portNameProblems, qualifiedNameProblems } from '../../src/names.js';
+import { dns1123LabelProblems, isDNS1123Label, isDNS1123Subdomain, isIPAddress, labelValueProblems, portNameProblems, qualifiedNameProblems } from '../../src/names.js';
 
 /** Kinds whose names the API server holds to a DNS subdomain (Services and Namespaces have rules of their own). */
 const SUBDOMAIN_NAMES = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Endpoints', 'EndpointSlice', 'Ingress', 'ConfigMap', 'NetworkPolicy']);
@@ -186,13 +186,13 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
     list.forEach((name, i) => {
       if (name === undefined || name === '') return;
       const path = [...at, field, i, 'name'];
-      const problems = dns1123LabelProblems(name);
+      const problems = isDNS1123Label(name) ? [] : dns1123LabelProblems(name);
       if (problems.length) report({ path, messageId: 'containerName', data: { value: code(name), problems: list_(problems) } });
       else if (taken.has(name)) report({ path, messageId: 'containerNameRepeated', data: { value: code(name) } });
       taken.add(name);
     });
   };
-  check('initContainers', init, new Set(regular.filter((n): n is string => n !== undefined && dns1123LabelProblems(n).length === 0)));
+  if (init.length) check('initContainers', init, new Set(regular.filter((n): n is string => n !== undefined && isDNS1123Label(n))));
   check('containers', regular, new Set());
   const allowed = RESTART_POLICIES[o.kind];
   const policy = spec.restartPolicy;

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-K4IZ4GW2.js";import"./chunk-POATZP6H.js";import"./chunk-6QMK7U3T.js";import"./chunk-PSMGXBMY.js";import"./chunk-WFVZVQRK.js";import"./chunk-FHRF4DUA.js";import"./chunk-FJUJVWWD.js";import"./chunk-AIDXIIJ6.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
