@@ -178,16 +178,16 @@ const RESTART_POLICIES: Record<string, readonly string[]> = {
 function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): void {
   const spec = valueAt(o.body, at);
   if (!isRecord(spec)) return;
-  const names = (list: unknown) => (Array.isArray(list) ? list : []).map((c) => (isRecord(c) && typeof c.name === 'string' ? c.name : undefined));
+  const names = (items: unknown) => (Array.isArray(items) ? items : []).map((c) => (isRecord(c) && typeof c.name === 'string' ? c.name : undefined));
   const regular = names(spec.containers);
   const init = names(spec.initContainers);
   // Init containers are checked against each other and every regular container; regular ones among themselves.
-  const check = (field: 'containers' | 'initContainers', list: (string | undefined)[], taken: Set<string>) => {
-    list.forEach((name, i) => {
+  const check = (field: 'containers' | 'initContainers', containerNames: (string | undefined)[], taken: Set<string>) => {
+    containerNames.forEach((name, i) => {
       if (name === undefined || name === '') return;
       const path = [...at, field, i, 'name'];
       const problems = isDNS1123Label(name) ? [] : dns1123LabelProblems(name);
-      if (problems.length) report({ path, messageId: 'containerName', data: { value: code(name), problems: list_(problems) } });
+      if (problems.length) report({ path, messageId: 'containerName', data: { value: code(name), problems: list(problems) } });
       else if (taken.has(name)) report({ path, messageId: 'containerNameRepeated', data: { value: code(name) } });
       taken.add(name);
     });
@@ -201,7 +201,6 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
   }
 }
 
-const list_ = (xs: string[]) => list(xs);
 
 const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];
 /** What an Exact or Prefix path may not hold (networking validation's invalidPathSequences and suffixes). */
@@ -227,7 +226,7 @@ function ingressSpec(o: K8sObject, report: (r: ObjectReport) => void): void {
     const name = svc.name;
     if (typeof name === 'string' && name !== '') {
       const problems = dns1123LabelProblems(name);
-      if (problems.length) value('service name', name, `is not a DNS label: it ${list_(problems)}`, [...at, 'service', 'name']);
+      if (problems.length) value('service name', name, `is not a DNS label: it ${list(problems)}`, [...at, 'service', 'name']);
     } else if (name === undefined || name === '') report({ path: [...at, 'service', 'name'], messageId: 'ingressBackendPort', data: { problem: 'names no Service (`service.name` is required)' } });
     const port = isRecord(svc.port) ? svc.port : {};
     const number = port.number;
@@ -239,7 +238,7 @@ function ingressSpec(o: K8sObject, report: (r: ObjectReport) => void): void {
     else if (typeof number === 'number' && (number < 1 || number > 65535)) value('port number', String(number), 'is outside 1–65535', [...at, 'service', 'port', 'number']);
     else if (hasName) {
       const problems = portNameProblems(portName as string);
-      if (problems.length) value('port name', portName as string, `is not a valid port name: it ${list_(problems)}`, [...at, 'service', 'port', 'name']);
+      if (problems.length) value('port name', portName as string, `is not a valid port name: it ${list(problems)}`, [...at, 'service', 'port', 'name']);
     }
   };
   if (typeof spec.ingressClassName === 'string' && spec.ingressClassName !== '' && !isDNS1123Subdomain(spec.ingressClassName)) value('ingressClassName', spec.ingressClassName, 'is not a lowercase DNS name', ['spec', 'ingressClassName']);
