@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFromFiles, lintText } from '../src/lint.js';
 import { computeRoutes } from '../src/graph/routes.js';
+import { emissaryService } from '../src/graph/referrers.js';
 import type { ServiceGraph } from '../src/types/graph.js';
 
 const graphOf = (text: string, namespace?: string): ServiceGraph =>
@@ -218,5 +219,18 @@ describe('kustomize inputs', () => {
     const { graph, findings } = lint({ files });
     expect(graph.templates.map((t) => t.owner.origin!.file.path)).toEqual(['app/base/deploy.yaml']);
     expect(findings).toEqual([]);
+  });
+});
+
+describe('emissaryService', () => {
+  it('reads [scheme://]name[.namespace][:port] as Emissary does, and leaves hosts that are not Services alone', () => {
+    expect(emissaryService('quote', 'shop', 'cluster.local')).toEqual({ name: 'quote', namespace: 'shop', port: undefined, scheme: undefined });
+    expect(emissaryService('quote:8080', 'shop', 'cluster.local')).toMatchObject({ name: 'quote', namespace: 'shop', port: 8080 });
+    expect(emissaryService('https://quote.billing:8443', 'shop', 'cluster.local')).toMatchObject({ name: 'quote', namespace: 'billing', port: 8443, scheme: 'https' });
+    expect(emissaryService('quote.billing.svc.cluster.local:80', 'shop', 'cluster.local')).toMatchObject({ name: 'quote', namespace: 'billing', port: 80 });
+    expect(emissaryService('quote.billing.svc.example.org', 'shop', 'cluster.local')).toBeUndefined();
+    for (const raw of ['10.0.0.5:22', 'localhost:8500', 'grpc://quote:80', 'www.example.org', 'quote:http', 'quote:70000', '[::1]:80', 'Quote_Svc']) {
+      expect(emissaryService(raw, 'shop', 'cluster.local')).toBeUndefined();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
+import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, where } from '../../src/engine/rule-kit.js';
 import { monitorPorts, sameTree, serviceRefs, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
@@ -109,7 +110,9 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: near ? undefined : 'info', data: { ...data, hint } });
     return;
   }
-  if (!ref.port || copies.some((s) => s.type === 'ExternalName' || s.ports.length === 0 || exposes(s, ref.port!))) return;
+  if (!ref.port) return;
+  if (ref.port.endpoint) return checkEndpointPort(ctx, ref, copies, data);
+  if (copies.some((s) => s.type === 'ExternalName' || s.ports.length === 0 || (ref.viaDns && s.headless) || exposes(s, ref.port!))) return;
   const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0]!;
   const near = sameTree(svc.object, o);
   ctx.report({
@@ -117,7 +120,60 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     path: ref.portPath ?? ref.path,
     messageId: 'refNoPort',
     severity: near ? undefined : 'info',
-    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)` },
+    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: (ref.portDefault ? ` (${ref.portDefault})` : '') + (near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)`) },
+    related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
+  });
+}
+
+/** The port numbers a Service port's endpoints get: its numeric target, or what the name resolves to in its pods. */
+function endpointNumbers(p: ServicePortNode): number[] {
+  if (p.target.kind === 'number') return [p.target.value];
+  if (p.target.kind !== 'name') return [];
+  return [...new Set(p.resolutions.map((r) => r.targetPort).filter((n): n is number => n !== undefined))].sort((a, b) => a - b);
+}
+
+/**
+ * Whether a Service's endpoints have a port a Route's `targetPort` matches: OpenShift's router
+ * keeps the endpoints whose port name, or port number (the pod's port, after the Service's
+ * targetPort), equals it. Undefined when the run cannot tell: endpoints the run does not
+ * compute (no selector), or a named targetPort that no pod of the run resolves.
+ */
+function endpointPortMatches(s: ServiceNode, port: { number?: number; name?: string }): boolean | undefined {
+  if (s.type === 'ExternalName' || s.mode !== 'selector' || s.ports.length === 0) return undefined;
+  if (port.name !== undefined) return s.ports.some((p) => p.name === port.name);
+  let unknown = false;
+  for (const p of s.ports) {
+    const numbers = endpointNumbers(p);
+    if (numbers.includes(port.number!)) return true;
+    if (numbers.length === 0) unknown = true;
+  }
+  return unknown ? undefined : false;
+}
+
+/** An OpenShift Route `targetPort` that no endpoint port of its Service has: the router serves 503. */
+function checkEndpointPort(ctx: RuleContext, ref: ServiceRef, copies: readonly ServiceNode[], data: Record<string, string>): void {
+  const port = ref.port!;
+  if (copies.some((s) => endpointPortMatches(s, port) !== false)) return;
+  const o = ref.object;
+  const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0]!;
+  const near = sameTree(svc.object, o);
+  const ports = svc.ports.map((p) => `${p.name ? code(p.name) : 'unnamed'} (${endpointNumbers(p).join(', ')}/${p.protocol})`).join(', ');
+  let hint = '';
+  const asServicePort = port.number !== undefined ? svc.ports.find((p) => p.port === port.number) : undefined;
+  if (asServicePort) {
+    const target = endpointNumbers(asServicePort).join(' or ');
+    hint = `; ${port.number} is the Service port: write the target port ${target}${asServicePort.name ? ` or the port name ${code(asServicePort.name)}` : ''}`;
+  } else if (port.name !== undefined) {
+    const byNumber = svc.ports.find((p) => p.name === undefined || p.name === '');
+    if (byNumber && svc.ports.length === 1) hint = `; the Service port has no name: name it ${code(port.name)}, or write the target port ${endpointNumbers(byNumber).join(' or ')}`;
+  }
+  if (!near) hint += ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)`;
+  ctx.report({
+    object: o,
+    path: ref.portPath ?? ref.path,
+    messageId: 'refNoEndpointPort',
+    severity: near ? undefined : 'info',
+    data: { ...data, port: code(port.number ?? port.name ?? ''), ports, hint },
     related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
   });
 }
@@ -153,7 +209,7 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
-    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Argo Rollouts, SMI TrafficSplit, ServiceExport, prometheus-operator monitors and Alertmanagers) that names a missing Service or port, leaves out the port, or crosses namespaces without a ReferenceGrant.',
+    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Emissary, APISIX, Gloo, Skipper, Kong, Argo Rollouts, SMI TrafficSplit, OpenShift Route, ServiceExport, prometheus-operator monitors and Alertmanagers) that names a missing Service or port, leaves out the port, or crosses namespaces without a ReferenceGrant.',
     category: 'reference',
     severity: 'error',
     messages: {
@@ -162,6 +218,7 @@ const rule: Rule = {
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
+      refNoEndpointPort: 'this {{kind}} sends traffic to target port {{port}} of Service {{service}}, but no endpoint of it has a port of that name or number (its endpoint ports: {{ports}}); the router keeps only the endpoints whose port matches spec.port.targetPort, so the route has no backend and answers 503{{hint}}',
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
       monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
       noGrant: 'this {{kind}} in namespace {{from}} refers to Service {{service}} in namespace {{to}}, but no ReferenceGrant in {{to}} allows it; the gateway rejects the reference (ResolvedRefs=False)',

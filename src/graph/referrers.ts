@@ -11,8 +11,17 @@ export interface ServiceRef {
   path: Path;
   name: string;
   namespace: string;
-  port?: { number?: number; name?: string };
+  /**
+   * The port: a Service port number or name; with `endpoint`, an endpoint port instead (the
+   * Service port's name, or the number the pod's endpoint gets), as OpenShift's router reads
+   * a Route's `targetPort`.
+   */
+  port?: { number?: number; name?: string; endpoint?: boolean };
   portPath?: Path;
+  /** Why the port is this one when the referrer writes none. */
+  portDefault?: string;
+  /** The referrer reaches the Service by its DNS name: a headless one answers with pod IPs, and any port of the pods works. */
+  viaDns?: boolean;
   /** How the referrer calls the field, for messages: `destination host`, `canaryService`. */
   field: string;
 }
@@ -36,6 +45,18 @@ interface Row {
   kindField?: string;
   /** The port is judged only when given by name (a number means something else to this kind). */
   portNamesOnly?: boolean;
+  /** `port` is a path from the object's root, not from the entry (one port for every entry). */
+  portFromRoot?: boolean;
+  /** The port names an endpoint port: a Service port name, or the target port number. */
+  endpointPort?: boolean;
+  /** How messages call the field, when not `name`. */
+  field?: string;
+  /** The value `kindField` holds for a Service backend (default `Service`). */
+  kindValue?: string;
+  /** The entry is judged only when `namespace` is written (the kind has no default). */
+  namespaceRequired?: boolean;
+  /** `name` is `[scheme://]host[:port]` (Emissary's `service`); with a value, the port when none is written. */
+  hostPort?: 'http' | 'tcp';
 }
 
 const ISTIO = /^networking\.istio\.io\//;
@@ -47,12 +68,21 @@ const NGINX_INC = /^k8s\.nginx\.org\//;
 const GATEWAY_API = /^gateway\.networking\.k8s\.io\//;
 const MCS = /^(multicluster\.x-k8s\.io|net\.gke\.io)\//;
 const PROMETHEUS = /^monitoring\.coreos\.com\//;
+const EMISSARY = /^getambassador\.io\//;
+const APISIX = /^apisix\.apache\.org\//;
+const GLOO = /^gloo\.solo\.io\//;
+const SKIPPER = /^zalando\.org\//;
+const KONG = /^configuration\.konghq\.com\//;
+// OpenShift 3 also stored Routes as `v1` (no group); Kubernetes has no core Route.
+const OPENSHIFT_ROUTE = /^(route\.openshift\.io\/|v1$)/;
 
 export const REFERRERS: readonly Row[] = [
   ...['http', 'tcp', 'tls'].map((p) => ({ kind: 'VirtualService', group: ISTIO, at: `spec.${p}.*.route.*.destination`, name: 'host', host: true, port: 'port.number' })),
   { kind: 'VirtualService', group: ISTIO, at: 'spec.http.*.mirror', name: 'host', host: true, port: 'port.number' },
   { kind: 'DestinationRule', group: ISTIO, at: 'spec', name: 'host', host: true },
   ...['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'].map((kind) => ({ kind, group: TRAEFIK, at: 'spec.routes.*.services.*', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
+  // A TraefikService's weighted services and mirrors (the same fields as IngressRoute's services).
+  ...['spec.weighted.services.*', 'spec.mirroring', 'spec.mirroring.mirrors.*'].map((at) => ({ kind: 'TraefikService', group: TRAEFIK, at, name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
   { kind: 'HTTPProxy', group: CONTOUR, at: 'spec.routes.*.services.*', name: 'name', port: 'port' },
   { kind: 'HTTPProxy', group: CONTOUR, at: 'spec.tcpproxy.services.*', name: 'name', port: 'port' },
   ...['canaryService', 'stableService'].map((name) => ({ kind: 'Rollout', group: ARGO, at: 'spec.strategy.canary', name })),
@@ -69,7 +99,45 @@ export const REFERRERS: readonly Row[] = [
   // prometheus-operator: the Alertmanagers a Prometheus sends alerts to, by Service and port
   // name (a port number there is matched against container ports, not Service ports).
   { kind: 'Prometheus', group: PROMETHEUS, at: 'spec.alerting.alertmanagers.*', name: 'name', namespace: 'namespace', port: 'port', portNamesOnly: true },
+  // Emissary-ingress (Ambassador): `service` is `[scheme://]name[.namespace][:port]`, the port
+  // the Service's (80, or 443 when TLS is originated, when none is written).
+  { kind: 'Mapping', group: EMISSARY, at: 'spec', name: 'service', hostPort: 'http' },
+  { kind: 'TCPMapping', group: EMISSARY, at: 'spec', name: 'service', hostPort: 'tcp' },
+  // Apache APISIX: backends by Service name and Service port (number or name), in the route's namespace.
+  { kind: 'ApisixRoute', group: APISIX, at: 'spec.http.*.backends.*', name: 'serviceName', port: 'servicePort' },
+  { kind: 'ApisixRoute', group: APISIX, at: 'spec.stream.*.backend', name: 'serviceName', port: 'servicePort' },
+  // Gloo: a Kubernetes upstream is a Service and its port number, in the namespace written.
+  { kind: 'Upstream', group: GLOO, at: 'spec.kube', name: 'serviceName', namespace: 'serviceNamespace', namespaceRequired: true, port: 'servicePort' },
+  // Skipper: a RouteGroup backend of `type: service` is a Service and its port number.
+  { kind: 'RouteGroup', group: SKIPPER, at: 'spec.backends.*', name: 'serviceName', kindField: 'type', kindValue: 'service', port: 'servicePort' },
+  // Kong: TCP and UDP ingresses name a Service and its port number.
+  ...['TCPIngress', 'UDPIngress'].map((kind) => ({ kind, group: KONG, at: 'spec.rules.*.backend', name: 'serviceName', port: 'servicePort' })),
+  // OpenShift Route: its Service (`to`, up to three `alternateBackends`) and one `targetPort`
+  // for all of them, which the router matches against each endpoint's port name or number.
+  ...[['spec.to', 'to.name'], ['spec.alternateBackends.*', 'alternateBackends[].name']].map(([at, field]) => ({ kind: 'Route', group: OPENSHIFT_ROUTE, at: at!, field, name: 'name', kindField: 'kind', port: 'spec.port.targetPort', portFromRoot: true, endpointPort: true })),
 ];
+
+/**
+ * Emissary's `service`: `[scheme://]host[:port]`. A host of one label is the Service of that name
+ * in the Mapping's namespace, `name.ns` and `name.ns.svc.<domain>` that Service; IPs, other
+ * names and schemes are not Services the run can judge.
+ */
+export function emissaryService(raw: string, own: string, domain: string): { name: string; namespace: string; port?: number; scheme?: string } | undefined {
+  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(raw.trim());
+  if (!m) return undefined;
+  const scheme = m[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') return undefined;
+  const host = m[2]!.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || /^[\d.]+$/.test(host)) return undefined;
+  const labels = host.split('.');
+  let ref: [string, string] | undefined;
+  if (labels.length === 1) ref = [host, own];
+  else if (labels.length === 2 || host === `${labels[0]}.${labels[1]}.svc` || host === `${labels[0]}.${labels[1]}.svc.${domain}`) ref = [labels[0]!, labels[1]!];
+  if (!ref || !ref.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l))) return undefined;
+  const port = m[3] === undefined ? undefined : Number(m[3]);
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  return { name: ref[0], namespace: ref[1], port, scheme };
+}
 
 /** Every value under a path pattern (`spec.routes.*.services.*`), with its path. */
 function walk(v: unknown, pattern: string[], path: Path = []): { value: unknown; path: Path }[] {
@@ -118,9 +186,25 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
         if (!isRecord(value)) continue;
         const raw = value[row.name];
         if (typeof raw !== 'string' || raw === '') continue;
-        if (row.kindField && (value[row.kindField] ?? 'Service') !== 'Service') continue;
+        if (row.kindField && (value[row.kindField] ?? (row.kindValue ?? 'Service')) !== (row.kindValue ?? 'Service')) continue;
+        if (row.namespaceRequired && (typeof value[row.namespace!] !== 'string' || value[row.namespace!] === '')) continue;
         let name = raw;
         let namespace = o.namespace;
+        if (row.hostPort) {
+          const t = emissaryService(raw, o.namespace, graph.settings.clusterDomain);
+          if (!t) continue;
+          const tls = t.scheme === 'https' || (t.scheme === undefined && typeof value.tls === 'string' && value.tls !== '') || value.tls === true;
+          const port = t.port ?? (row.hostPort === 'http' ? (tls ? 443 : 80) : undefined);
+          const ref: ServiceRef = { object: o, path: [...path, row.name], name: t.name, namespace: t.namespace, field: row.name };
+          if (port !== undefined) {
+            ref.port = { number: port };
+            ref.portPath = [...path, row.name];
+            if (t.port === undefined) ref.portDefault = tls ? `Emissary sends to port 443 when \`service\` names no port and TLS is originated` : 'Emissary sends to port 80 when `service` names no port';
+          }
+          ref.viaDns = true;
+          out.push(ref);
+          continue;
+        }
         if (row.host) {
           if (entries.has(raw.toLowerCase())) continue;
           const s = istioHost(raw, o.namespace, graph.settings.clusterDomain);
@@ -129,12 +213,16 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
         } else if (row.namespace && typeof value[row.namespace] === 'string' && value[row.namespace] !== '') {
           namespace = value[row.namespace] as string;
         }
-        const ref: ServiceRef = { object: o, path: [...path, row.name], name, namespace, field: row.name };
+        const ref: ServiceRef = { object: o, path: [...path, row.name], name, namespace, field: row.field ?? row.name };
         if (row.port) {
-          const p = getIn(value, row.port.split('.'));
+          const portPath = row.port.split('.');
+          const p = getIn(row.portFromRoot ? o.body : value, portPath);
           if (typeof p === 'number') ref.port = row.portNamesOnly ? undefined : { number: p };
           else if (typeof p === 'string' && p !== '') ref.port = !/^\d+$/.test(p) ? { name: p } : row.portNamesOnly ? undefined : { number: Number(p) };
-          if (ref.port) ref.portPath = [...path, ...row.port.split('.')];
+          if (ref.port) {
+            ref.portPath = row.portFromRoot ? portPath : [...path, ...portPath];
+            if (row.endpointPort) ref.port.endpoint = true;
+          }
         }
         out.push(ref);
       }

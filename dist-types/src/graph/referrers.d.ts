@@ -7,11 +7,21 @@ export interface ServiceRef {
     path: Path;
     name: string;
     namespace: string;
+    /**
+     * The port: a Service port number or name; with `endpoint`, an endpoint port instead (the
+     * Service port's name, or the number the pod's endpoint gets), as OpenShift's router reads
+     * a Route's `targetPort`.
+     */
     port?: {
         number?: number;
         name?: string;
+        endpoint?: boolean;
     };
     portPath?: Path;
+    /** Why the port is this one when the referrer writes none. */
+    portDefault?: string;
+    /** The referrer reaches the Service by its DNS name: a headless one answers with pod IPs, and any port of the pods works. */
+    viaDns?: boolean;
     /** How the referrer calls the field, for messages: `destination host`, `canaryService`. */
     field: string;
 }
@@ -34,8 +44,31 @@ interface Row {
     kindField?: string;
     /** The port is judged only when given by name (a number means something else to this kind). */
     portNamesOnly?: boolean;
+    /** `port` is a path from the object's root, not from the entry (one port for every entry). */
+    portFromRoot?: boolean;
+    /** The port names an endpoint port: a Service port name, or the target port number. */
+    endpointPort?: boolean;
+    /** How messages call the field, when not `name`. */
+    field?: string;
+    /** The value `kindField` holds for a Service backend (default `Service`). */
+    kindValue?: string;
+    /** The entry is judged only when `namespace` is written (the kind has no default). */
+    namespaceRequired?: boolean;
+    /** `name` is `[scheme://]host[:port]` (Emissary's `service`); with a value, the port when none is written. */
+    hostPort?: 'http' | 'tcp';
 }
 export declare const REFERRERS: readonly Row[];
+/**
+ * Emissary's `service`: `[scheme://]host[:port]`. A host of one label is the Service of that name
+ * in the Mapping's namespace, `name.ns` and `name.ns.svc.<domain>` that Service; IPs, other
+ * names and schemes are not Services the run can judge.
+ */
+export declare function emissaryService(raw: string, own: string, domain: string): {
+    name: string;
+    namespace: string;
+    port?: number;
+    scheme?: string;
+} | undefined;
 /** The Service references of every object of a kind in the table. */
 export declare function serviceRefs(graph: ServiceGraph): ServiceRef[];
 /** A port name a monitor scrapes, and the objects it looks for it on. */
