@@ -17,6 +17,7 @@ import serviceEnvCollision from './service-env-collision/rule.js';
 import serviceLinkVariableUndefined from './service-link-variable-undefined/rule.js';
 import dnsReferenceUnknownService from './dns-reference-unknown-service/rule.js';
 import routeBackendUnknown from './route-backend-unknown/rule.js';
+import routeNotAttached from './route-not-attached/rule.js';
 import webhookServiceInvalid from './webhook-service-invalid/rule.js';
 import ingressBackendUnknown from './ingress-backend-unknown/rule.js';
 import selectorTooBroad from './selector-too-broad/rule.js';
@@ -67,6 +68,7 @@ export const RULES: readonly Rule[] = [
   headlessPeerReadiness,
   ingressBackendUnknown,
   routeBackendUnknown,
+  routeNotAttached,
   webhookServiceInvalid,
   dnsReferenceUnknownService,
   serviceEnvCollision,

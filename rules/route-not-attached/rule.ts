@@ -1,0 +1,282 @@
+import type { Rule, RuleContext } from '../../src/types/rule.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
+import { getIn } from '../../src/graph/pods.js';
+import { isRecord } from '../../src/load/objects.js';
+import { matchSelector, namespaceLabels, readSelector, type NamespaceLabels } from '../../src/graph/netpol-model.js';
+import { sameTree } from '../../src/graph/referrers.js';
+import { code, list, transposedDistance } from '../../src/text.js';
+
+const GROUP = 'gateway.networking.k8s.io';
+const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
+
+/**
+ * The route kinds a listener of a core protocol takes when `allowedRoutes.kinds` is empty. TCPRoute
+ * on a TLS listener (TLS terminated at the gateway) is what implementations that support it allow.
+ */
+const PROTOCOL_KINDS: Record<string, readonly string[]> = {
+  HTTP: ['HTTPRoute', 'GRPCRoute'],
+  HTTPS: ['HTTPRoute', 'GRPCRoute'],
+  TLS: ['TLSRoute', 'TCPRoute'],
+  TCP: ['TCPRoute'],
+  UDP: ['UDPRoute'],
+};
+
+interface Listener {
+  index: number;
+  name: string;
+  port?: number;
+  protocol: string;
+  hostname?: string;
+  from: string;
+  /** `from` was left out (Same is the default). */
+  fromDefault: boolean;
+  selector?: unknown;
+  /** `allowedRoutes.kinds`, as `group/kind`; undefined when empty (the protocol decides). */
+  kinds?: string[];
+}
+
+function readListeners(gw: K8sObject): Listener[] {
+  const items = getIn(gw.body, ['spec', 'listeners']);
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((l, index) => {
+    if (!isRecord(l) || typeof l.name !== 'string' || typeof l.protocol !== 'string') return [];
+    const allowed = isRecord(l.allowedRoutes) ? l.allowedRoutes : {};
+    const ns = isRecord(allowed.namespaces) ? allowed.namespaces : {};
+    const kinds = Array.isArray(allowed.kinds) && allowed.kinds.length
+      ? allowed.kinds.filter(isRecord).map((k) => `${typeof k.group === 'string' ? k.group : GROUP}/${String(k.kind)}`)
+      : undefined;
+    return [{
+      index,
+      name: l.name,
+      port: typeof l.port === 'number' ? l.port : undefined,
+      protocol: l.protocol,
+      hostname: typeof l.hostname === 'string' && l.hostname !== '' ? l.hostname.toLowerCase() : undefined,
+      from: typeof ns.from === 'string' ? ns.from : 'Same',
+      fromDefault: typeof ns.from !== 'string',
+      selector: ns.selector,
+      kinds,
+    }];
+  });
+}
+
+/** Whether a listener hostname and a route hostname intersect (`*.` is a suffix match of one label or more). */
+export function hostnamesIntersect(listener: string, route: string): boolean {
+  const l = listener.toLowerCase();
+  const r = route.toLowerCase();
+  if (l === r) return true;
+  const lw = l.startsWith('*.');
+  const rw = r.startsWith('*.');
+  if (lw && !rw) return r.endsWith(l.slice(1));
+  if (rw && !lw) return l.endsWith(r.slice(1));
+  if (lw && rw) return l.endsWith(r.slice(1)) || r.endsWith(l.slice(1));
+  return false;
+}
+
+/** Why a listener does not take a route; undefined when it does, or when the run cannot tell. */
+function refusal(l: Listener, gw: K8sObject, route: K8sObject, hostnames: string[], namespaces: NamespaceLabels): string | undefined {
+  if (l.from === 'Same' && route.namespace !== gw.namespace) return `${listenerText(l)} takes routes from namespace ${code(gw.namespace)} only (\`allowedRoutes.namespaces.from: Same\`${l.fromDefault ? ', the default' : ''})`;
+  if (l.from === 'Selector') {
+    if (!isRecord(l.selector)) return undefined;
+    const { labels, known } = namespaces.labels(route.namespace);
+    if (matchSelector(readSelector(l.selector), labels, known) === false) return `${listenerText(l)} takes routes from namespaces its \`allowedRoutes.namespaces.selector\` matches, and namespace ${code(route.namespace)} ${known ? 'does not match it' : 'is not among them'}`;
+  } else if (l.from !== 'All' && l.from !== 'Same') return undefined;
+  const kind = `${GROUP}/${route.kind}`;
+  if (l.kinds) {
+    if (!l.kinds.includes(kind)) return `${listenerText(l)} takes only ${list(l.kinds.map((k) => code(k.replace(`${GROUP}/`, ''))), 4)} (\`allowedRoutes.kinds\`)`;
+  } else {
+    const kinds = PROTOCOL_KINDS[l.protocol];
+    if (kinds && !kinds.includes(route.kind)) return `${listenerText(l)} takes ${list(kinds.map((k) => code(k)), 2)} (its protocol ${code(l.protocol)}), not ${code(route.kind)}`;
+  }
+  if (l.hostname && hostnames.length && !hostnames.some((h) => hostnamesIntersect(l.hostname!, h))) return `${listenerText(l)} serves host ${code(l.hostname)}, which none of the route's hostnames matches`;
+  return undefined;
+}
+
+function listenerText(l: Listener): string {
+  return `listener ${code(l.name)} (${l.protocol}${l.port !== undefined ? `/${l.port}` : ''})`;
+}
+
+interface Parent {
+  path: Path;
+  name: string;
+  namespace: string;
+  sectionName?: string;
+  port?: number;
+}
+
+function parentsOf(route: K8sObject): Parent[] {
+  const refs = getIn(route.body, ['spec', 'parentRefs']);
+  if (!Array.isArray(refs)) return [];
+  return refs.flatMap((r, i) => {
+    if (!isRecord(r) || typeof r.name !== 'string' || r.name === '') return [];
+    if ((r.group ?? GROUP) !== GROUP || (r.kind ?? 'Gateway') !== 'Gateway') return []; // a ListenerSet, a Service (GAMMA), …
+    return [{
+      path: ['spec', 'parentRefs', i],
+      name: r.name,
+      namespace: typeof r.namespace === 'string' && r.namespace !== '' ? r.namespace : route.namespace,
+      sectionName: typeof r.sectionName === 'string' && r.sectionName !== '' ? r.sectionName : undefined,
+      port: typeof r.port === 'number' ? r.port : undefined,
+    }];
+  });
+}
+
+interface Index {
+  gateways: Map<string, K8sObject[]>;
+  byNamespace: Map<string, string[]>;
+  namespaces: NamespaceLabels;
+}
+
+const indexes = new WeakMap<RuleContext['graph'], Index>();
+
+function indexOf(ctx: RuleContext): Index {
+  let ix = indexes.get(ctx.graph);
+  if (ix) return ix;
+  const gateways = new Map<string, K8sObject[]>();
+  const byNamespace = new Map<string, string[]>();
+  for (const o of ctx.graph.objects) {
+    if (o.kind !== 'Gateway' || !o.apiVersion.startsWith(`${GROUP}/`)) continue;
+    const key = `${o.namespace}/${o.name}`;
+    const list = gateways.get(key);
+    if (list) list.push(o);
+    else {
+      gateways.set(key, [o]);
+      const names = byNamespace.get(o.namespace) ?? [];
+      names.push(o.name);
+      byNamespace.set(o.namespace, names);
+    }
+  }
+  indexes.set(ctx.graph, (ix = { gateways, byNamespace, namespaces: namespaceLabels(ctx.graph.objects) }));
+  return ix;
+}
+
+/**
+ * The one name among candidates that `name` is a slip of, if exactly one is: a change of case, or
+ * one edit (swapping neighbours counts one) in a name of four characters or more. Names that
+ * differ only in digits (`gateway-1`, `nginx2`) or by more (`nginx-internal`, `nginx-external`)
+ * are siblings that may exist elsewhere, not evidence.
+ */
+function typoAmong(name: string, candidates: readonly string[]): string | undefined {
+  const digitless = (x: string) => x.replace(/[0-9]/g, '');
+  const near = candidates.filter((c) => c !== name && (c.toLowerCase() === name.toLowerCase()
+    || (Math.min(c.length, name.length) >= 4 && transposedDistance(c.toLowerCase(), name.toLowerCase()) === 1 && digitless(c) !== digitless(name))));
+  return near.length === 1 ? near[0] : undefined;
+}
+
+function checkRoute(ctx: RuleContext, ix: Index, route: K8sObject): void {
+  const hostnames = ((getIn(route.body, ['spec', 'hostnames']) as unknown[] | undefined) ?? []).filter((h): h is string => typeof h === 'string' && h !== '');
+  for (const p of parentsOf(route)) {
+    const copies = ix.gateways.get(`${p.namespace}/${p.name}`);
+    if (!copies) {
+      const near = typoAmong(p.name, ix.byNamespace.get(p.namespace) ?? []);
+      if (near) ctx.report({ object: route, path: [...p.path, 'name'], messageId: 'noGateway', data: { kind: route.kind, gateway: code(`${p.namespace}/${p.name}`), near: code(near), namespace: code(p.namespace) } });
+      continue;
+    }
+    // The same Gateway defined more than once (variants, overlays): attached if any copy takes the route.
+    const reasons: { gw: K8sObject; text: string; path: Path; related?: Path }[] = [];
+    let accepted = false;
+    for (const gw of copies) {
+      const all = readListeners(gw);
+      if (all.length === 0) {
+        accepted = true;
+        break;
+      }
+      let listeners = all;
+      if (p.sectionName !== undefined) {
+        listeners = listeners.filter((l) => l.name === p.sectionName);
+        if (listeners.length === 0) {
+          reasons.push({ gw, path: [...p.path, 'sectionName'], text: `Gateway ${code(`${gw.namespace}/${gw.name}`)} has no listener named ${code(p.sectionName)} (its listeners: ${list(all.map((l) => code(l.name)), 6)})` });
+          continue;
+        }
+      }
+      if (p.port !== undefined) {
+        const before = listeners;
+        listeners = listeners.filter((l) => l.port === p.port);
+        if (listeners.length === 0) {
+          reasons.push({ gw, path: [...p.path, 'port'], text: `${p.sectionName !== undefined ? `listener ${code(p.sectionName)} of ` : ''}Gateway ${code(`${gw.namespace}/${gw.name}`)} does not listen on port ${p.port} (${list(before.map((l) => listenerText(l)), 4)})` });
+          continue;
+        }
+      }
+      const why = listeners.map((l) => ({ l, text: refusal(l, gw, route, hostnames, ix.namespaces) }));
+      if (why.some((w) => w.text === undefined)) {
+        accepted = true;
+        break;
+      }
+      reasons.push({ gw, path: [...p.path, 'name'], text: why.map((w) => w.text).join('; '), related: ['spec', 'listeners', why[0]!.l.index] });
+    }
+    if (accepted || reasons.length === 0) continue;
+    const r = reasons.find((x) => sameTree(x.gw, route)) ?? reasons[0]!;
+    const near = sameTree(r.gw, route);
+    ctx.report({
+      object: route,
+      path: r.path,
+      messageId: 'notAccepted',
+      severity: near ? undefined : 'info',
+      data: {
+        kind: route.kind,
+        namespace: code(route.namespace),
+        gateway: code(`${r.gw.namespace}/${r.gw.name}`),
+        why: r.text,
+        hint: near ? '' : ` (Gateway ${code(`${r.gw.namespace}/${r.gw.name}`)} is defined only in other folders of the run, such as ${code(r.gw.origin?.file.path ?? '')}, and may be another environment's)`,
+      },
+      related: [{ object: r.gw, path: r.related ?? ['spec', 'listeners'], message: `listeners of Gateway ${r.gw.namespace}/${r.gw.name}` }],
+    });
+  }
+}
+
+/** An Ingress class or Gateway class name that is a near miss of the one class of that kind the run defines. */
+function checkClasses(ctx: RuleContext): void {
+  const ingressClasses: string[] = [];
+  const gatewayClasses: string[] = [];
+  for (const o of ctx.graph.objects) {
+    if (o.kind === 'IngressClass' && o.apiVersion.startsWith('networking.k8s.io/')) ingressClasses.push(o.name);
+    else if (o.kind === 'GatewayClass' && o.apiVersion.startsWith(`${GROUP}/`)) gatewayClasses.push(o.name);
+  }
+  if (ingressClasses.length === 0 && gatewayClasses.length === 0) return;
+  for (const o of ctx.graph.objects) {
+    let at: Path | undefined;
+    let name: unknown;
+    let classes: string[] = ingressClasses;
+    let what = 'IngressClass';
+    if (o.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion)) {
+      name = getIn(o.body, ['spec', 'ingressClassName']);
+      at = ['spec', 'ingressClassName'];
+      if (typeof name !== 'string') {
+        name = getIn(o.body, ['metadata', 'annotations', 'kubernetes.io/ingress.class']);
+        at = ['metadata', 'annotations', 'kubernetes.io/ingress.class'];
+      }
+    } else if (o.kind === 'Gateway' && o.apiVersion.startsWith(`${GROUP}/`)) {
+      name = getIn(o.body, ['spec', 'gatewayClassName']);
+      at = ['spec', 'gatewayClassName'];
+      classes = gatewayClasses;
+      what = 'GatewayClass';
+    }
+    if (!at || typeof name !== 'string' || name === '' || classes.includes(name)) continue;
+    const near = typoAmong(name, classes);
+    if (near) ctx.report({ object: o, path: at, messageId: 'noClass', data: { kind: o.kind, what, name: code(name), near: code(near) } });
+  }
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'route-not-attached',
+    description: 'A Gateway API route that no listener of its Gateway accepts (namespace not allowed, route kind, sectionName, port, hostnames), or a parent Gateway, IngressClass or GatewayClass named one typo away from the one the run defines: no controller serves it.',
+    category: 'reference',
+    severity: 'error',
+    messages: {
+      notAccepted: 'this {{kind}} in namespace {{namespace}} attaches to Gateway {{gateway}}, but no listener takes it: {{why}}; the route is not Accepted and gets no traffic{{hint}}',
+      noGateway: 'this {{kind}} attaches to Gateway {{gateway}}, which the run does not define; did you mean {{near}} (a Gateway in namespace {{namespace}})? A route whose parent does not exist gets no traffic',
+      noClass: 'this {{kind}} names {{what}} {{name}}, which the run does not define; did you mean {{near}}? No controller serves a class that does not exist, so the {{kind}} is never programmed',
+    },
+    remediation: 'Attach the route to a listener that takes it: allow its namespace (`allowedRoutes.namespaces.from: All` or a selector), its kind, its hostnames, or fix sectionName, port or the parent\'s name.',
+  },
+  check(ctx) {
+    const ix = indexOf(ctx);
+    if (ix.gateways.size > 0 || ix.byNamespace.size > 0) {
+      for (const o of ctx.graph.objects) {
+        if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GROUP}/`)) checkRoute(ctx, ix, o);
+      }
+    }
+    checkClasses(ctx);
+  },
+};
+
+export default rule;
