@@ -171,6 +171,17 @@ beforeAll(async () => {
   await cp.create(deploy('ops', 'near', { app: 'near' }, [{ name: 'http', containerPort: 8080 }]));
   await cp.create({ ...service('ops', 'near', { app: 'near' }, [{ name: 'http', port: 80, targetPort: 'http' }]), spec: { selector: { app: 'near' }, internalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
   await cp.runPods('ops', 'app=near', 1, ready);
+  // Pods the API server refuses to the controllers: Pod Security `restricted` (a Deployment, via its ReplicaSet's
+  // ReplicaFailure condition) and a quota of no pods (a StatefulSet, via its FailedCreate event).
+  await cp.create({ ...ns('capped'), metadata: { name: 'capped', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+  await cp.create(deploy('capped', 'strict', { app: 'strict' }, [{ name: 'http', containerPort: 8080 }]));
+  await cp.create(service('capped', 'strict', { app: 'strict' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
+  await cp.create(ns('quota'));
+  await cp.create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'no-pods', namespace: 'quota' }, spec: { hard: { pods: '0' } } });
+  await cp.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'quota' }, spec: { serviceName: 'db', replicas: 1, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'example/db:1', ports: [{ name: 'pg', containerPort: 5432 }] }] } } } });
+  await cp.create({ ...service('quota', 'db', { app: 'db' }, []), spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432, targetPort: 'pg' }] } });
+  await until('the ReplicaSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/apis/apps/v1/namespaces/capped/deployments/strict')).body).includes('FailedCreate'), 60_000);
+  await until('the StatefulSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/api/v1/namespaces/quota/events?fieldSelector=reason%3DFailedCreate')).body).includes('forbidden'), 60_000);
   // A healthy namespace.
   await cp.create(deploy('ok', 'site', { app: 'site' }, [{ name: 'http', containerPort: 8080 }], 2));
   await cp.create(service('ok', 'site', { app: 'site' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
@@ -364,6 +375,17 @@ describe('svclint doctor names the real cause', () => {
     expect(lb.map((f) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
     expect(lb[0]!.message).toContain('its Ready condition is not True (ReadinessGatesNotReady: corresponding condition of pod readiness gate "example.com/lb-registered" does not exist.)');
     expect(lb[0]!.message).toContain('event TargetNotRegistered: target is not registered with load balancer lb-1');
+  });
+
+  it('quotes why a controller cannot create the pods a selector names: Pod Security, a quota', () => {
+    const strict = about(doctor(['--format', 'json']).json().findings as Found[], 'strict');
+    expect(strict.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['selector-no-match:liveCannotCreate']);
+    expect(strict[0]!.message).toMatch(/Deployment capped\/strict, whose controller cannot create them: pods "strict-[a-z0-9-]+" is forbidden: violates PodSecurity "restricted:latest"/);
+    // Scoped to the Service: the namespace's FailedCreate events are read when nothing is selected.
+    const db = doctor(['svc/db', '-n', 'quota']);
+    expect(db.stdout).toMatch(/StatefulSet quota\/db, whose controller cannot create them: .*pods "db-0" is forbidden: exceeded quota: no-pods/);
+    const json = about(doctor(['-n', 'quota', '--format', 'json']).json().findings as Found[], 'db');
+    expect(json.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['selector-no-match:liveCannotCreate']);
   });
 
   it('says why a pod is not scheduled, once', () => {

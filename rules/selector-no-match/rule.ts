@@ -5,6 +5,7 @@ import { describe, refOf } from '../../src/types/object.js';
 import { code, isStrongTypo, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
 import { stringMap } from '../../src/graph/pods.js';
 import { workloadKey } from '../../src/graph/index.js';
+import { creationFailure } from '../../src/graph/live.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../../src/graph/controller-labels.js';
 
 /** How one selector entry differs from a template's labels. */
@@ -82,6 +83,7 @@ const rule: Rule = {
       operator: 'selector {{selector}} matches no pod template in namespace {{namespace}}; its pods may be created by the operator of {{resource}}, which {{shared}}',
       liveScaledToZero: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which is scaled to 0 replicas',
       liveNoPods: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which has none right now ({{why}})',
+      liveCannotCreate: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, whose controller cannot create them: {{failure}}',
       noTemplates: 'selector {{selector}} matches no pod: there is no pod template in namespace {{namespace}} among the linted files',
       liveNoPodsInNamespace: 'selector {{selector}} matches no pod: namespace {{namespace}} runs no pod, and no workload there has these labels',
     },
@@ -131,11 +133,13 @@ const rule: Rule = {
       const owner = graph.workloadTemplates.find((t) => t.namespace === o.namespace && matches(svc, t.labels));
       if (owner) {
         const zero = (owner.replicas.mode === 'count' || owner.replicas.mode === 'job') && owner.replicas.count === 0;
+        const failure = zero ? undefined : creationFailure(graph, owner.owner);
         report({
           ...base,
-          messageId: zero ? 'liveScaledToZero' : 'liveNoPods',
-          data: { selector, workload: where(owner), why: owner.replicas.mode === 'job' ? 'its jobs are not running' : 'they are not created yet, or were deleted' },
-          remediation: zero ? 'Scale the workload up (kubectl scale), or remove the Service if it is no longer used.' : undefined,
+          messageId: zero ? 'liveScaledToZero' : failure ? 'liveCannotCreate' : 'liveNoPods',
+          data: { selector, workload: where(owner), why: owner.replicas.mode === 'job' ? 'its jobs are not running' : 'they are not created yet, or were deleted', failure: failure ?? '' },
+          remediation: zero ? 'Scale the workload up (kubectl scale), or remove the Service if it is no longer used.'
+            : failure ? 'Remove what refuses the pods (raise the quota, meet the namespace\'s Pod Security level, fix the webhook or create the ServiceAccount); the controller retries on its own.' : undefined,
         });
         continue;
       }

@@ -437,7 +437,8 @@ const isReady = (pod: Record<string, unknown>) => podState(pod).ready;
  * Then, from what came back: the kinds the selected pods' ownerReferences name (ReplicaSets
  * with their Deployments, Jobs with their CronJobs), the Nodes they run on and, when some are
  * not ready, the namespace's Warning events about pods; when the selector matches no pod
- * there, every kind that may carry a scaled-down template; Namespaces when a NetworkPolicy
+ * there, every kind that may carry a scaled-down template and the namespace's FailedCreate
+ * events (a controller refused its pods); Namespaces when a NetworkPolicy
  * peer selects by namespace or an ExternalName needs their existence; and the caller's
  * cluster-wide reads.
  */
@@ -485,6 +486,8 @@ async function readForService(reader: ClusterReader, target: { namespace: string
   for (const o of OWNER_KINDS) if (kinds.has(o)) second.push(take(read(byKind(o), ns)));
   if (selected.length) second.push(take(read(byKind('Node'), undefined)));
   if (selected.some((p) => !isReady(p))) second.push(take(read({ ...byKind('Event'), fieldSelector: 'type=Warning,involvedObject.kind=Pod' }, ns)));
+  // No pod at all: a workload's controller may be refused them (quota, Pod Security, a webhook), which it reports in FailedCreate events.
+  if (selector.length && !selected.length) second.push(take(read({ ...byKind('Event'), fieldSelector: 'type=Warning,reason=FailedCreate' }, ns)));
   // Namespace labels matter only to a policy peer with a namespaceSelector; an ExternalName needs their existence.
   if (items.some(namespacePeer) || spec.type === 'ExternalName') second.push(take(read(byKind('Namespace'), undefined)));
   // An ExternalName's chain shows whether the Service it names has ready endpoints: all the namespace's slices.

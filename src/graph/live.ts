@@ -370,3 +370,28 @@ export function rolloutOfPod(graph: Graphish, pod: Obj): RolloutStory | undefine
   const rev = revisionOf(graph, pod);
   return rev ? rolloutStory(graph, rev.deployment) : undefined;
 }
+
+/**
+ * Why a workload's controller cannot create its pods, in the controller's words: the
+ * `ReplicaFailure` condition (FailedCreate) that the ReplicaSet controller sets on a
+ * ReplicaSet or ReplicationController and the deployment controller copies to its
+ * Deployment, else the newest FailedCreate Warning event about the workload (StatefulSets,
+ * DaemonSets, Jobs) or, for a Deployment, about its newest ReplicaSet. A quota, Pod Security
+ * admission, an admission webhook or a missing ServiceAccount all end there.
+ */
+export function creationFailure(graph: Graphish, workload: Obj): string | undefined {
+  const failed = (o: Obj) => {
+    const status = isRecord(o.body.status) ? o.body.status : {};
+    const c = arr(status.conditions).find((x) => x.type === 'ReplicaFailure' && x.status === 'True');
+    return c && typeof c.message === 'string' && c.message !== '' ? c.message : undefined;
+  };
+  const ix = liveIndex(graph);
+  const event = (o: Obj) => {
+    const e = ix.events.get(key(o.kind, o.namespace, o.name))?.find((x) => x.reason === 'FailedCreate' && typeof x.message === 'string');
+    return e ? String(e.message) : undefined;
+  };
+  const sets = workload.kind === 'Deployment' ? ix.replicaSets.get(`${workload.namespace}/${workload.name}`) ?? [] : [];
+  const newest = sets.reduce<Obj | undefined>((a, b) => (!a || revisionNumber(b) > revisionNumber(a) ? b : a), undefined);
+  const text = failed(workload) ?? (newest ? failed(newest) : undefined) ?? event(workload) ?? (newest ? event(newest) : undefined);
+  return text === undefined ? undefined : firstLine(text, 400);
+}

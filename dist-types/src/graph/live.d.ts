@@ -133,4 +133,13 @@ export interface RolloutStory {
 export declare function rolloutStory(graph: Graphish, deployment: Obj): RolloutStory | undefined;
 /** The failed rollout behind a pod, when the pod belongs to a Deployment whose rollout failed. */
 export declare function rolloutOfPod(graph: Graphish, pod: Obj): RolloutStory | undefined;
+/**
+ * Why a workload's controller cannot create its pods, in the controller's words: the
+ * `ReplicaFailure` condition (FailedCreate) that the ReplicaSet controller sets on a
+ * ReplicaSet or ReplicationController and the deployment controller copies to its
+ * Deployment, else the newest FailedCreate Warning event about the workload (StatefulSets,
+ * DaemonSets, Jobs) or, for a Deployment, about its newest ReplicaSet. A quota, Pod Security
+ * admission, an admission webhook or a missing ServiceAccount all end there.
+ */
+export declare function creationFailure(graph: Graphish, workload: Obj): string | undefined;
 export {};
