@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintText } from '../src/lint.js';
 import { defaultConfig } from '../src/engine/config.js';
@@ -130,7 +130,15 @@ const probe = fc.oneof(
   // No handler, two handlers, exec, thresholds and timings the API server bounds.
   { arbitrary: oneOf({}, { httpGet: { port: 8080 }, tcpSocket: { port: 8080 } }, { exec: { command: ['true'] } }, { exec: {} }, { tcpSocket: { port: 8080 }, successThreshold: 2 }, { tcpSocket: { port: 8080 }, failureThreshold: 0 }, { tcpSocket: { port: 8080 }, periodSeconds: -1 }, { tcpSocket: { port: 8080 }, initialDelaySeconds: -5 }, { tcpSocket: { port: 8080 }, timeoutSeconds: 0 }, { httpGet: { port: 8080, scheme: 'http' } }, { httpGet: { port: 8080, path: 'healthz' } }), weight: 2 },
 );
-const container = fc.record({ ports: opt(fc.array(containerPort, { maxLength: 3 }), 1), readinessProbe: opt(probe), livenessProbe: opt(probe, 4), startupProbe: opt(probe, 6) }, { requiredKeys: [] });
+// Quantities as people write them, right and wrong (units in the wrong case, bytes as `MB`, signs, odd numbers).
+const quantity = fc.oneof(
+  { arbitrary: oneOf<string | number>('500m', '1', '2', '0.5', '250m', '128Mi', '512Mi', '1Gi', '1.5Gi', '1G', '100M', '1e3', '1E', '2k', '1Ki', 0.5, 2, 1, 0), weight: 6 },
+  { arbitrary: oneOf<string | number>('512MB', '1GB', '1gi', '1K', '1KB', '2Gib', '1 Gi', ' 1Gi', '1e', '1.2.3', '1Mi3', '+1', '-1', -1, '-500m', '.5', '1.', 'Gi', '0.1m', '1e-3', '1e+2', '3.7', 1e21, ''), weight: 2 },
+);
+const resourceName = fc.oneof({ arbitrary: oneOf('cpu', 'memory', 'ephemeral-storage'), weight: 8 }, { arbitrary: oneOf('nvidia.com/gpu', 'example.com/foo', 'hugepages-2Mi', 'hugepages-1Gi', 'hugepages-x', 'storage', 'mem', 'CPU', 'kubernetes.io/foo', 'requests.example.com/x', 'example.com/a/b', 'example_com/x'), weight: 1 });
+const resourceMap = fc.dictionary(resourceName, quantity, { maxKeys: 3 });
+const resources = fc.record({ limits: opt(resourceMap, 1), requests: opt(resourceMap, 1) }, { requiredKeys: [] });
+const container = fc.record({ ports: opt(fc.array(containerPort, { maxLength: 3 }), 1), readinessProbe: opt(probe), livenessProbe: opt(probe, 4), startupProbe: opt(probe, 6), resources: opt(resources, 2) }, { requiredKeys: [] });
 // A pod's DNS settings: policies (a case slip is a different value), nameservers, searches, options.
 const dnsConfig = fc.record({
   nameservers: opt(fc.array(oneOf('10.96.0.10', '1.1.1.1', '8.8.8.8', '2001:4860:4860::8888', '127.0.0.1', 'dns.example.com', '1.1.1.01', '::ffff:1.2.3.4', 'fe80::1%eth0', ' 1.1.1.1', ''), { maxLength: 4 }), 1),
@@ -431,6 +439,35 @@ describe('validation against kube-apiserver v1.36 (server-side dry run)', () => 
     report(`random seed ${seed}`, tally);
     expect(tally.disagreements.slice(0, 3)).toEqual([]);
   }, 120_000);
+
+  it('agrees on resource quantities and names, one at a time in an otherwise valid Deployment', async () => {
+    // A quantity the API server cannot parse fails the whole request without a field: judged alone, so no other fault hides it.
+    const chars = ['0', '1', '5', '.', '+', '-', 'e', 'E', 'i', 'm', 'k', 'K', 'M', 'G', 'n', 'u', 'P', 'T', ' ', 'B', 'x'];
+    const quantities = new Set<string | number>(['0', '1', '500m', '1Gi', '1.5Gi', '.5Gi', '1.Gi', '1e3', '1E3', '1e-3', '1E', '1e', 'e3', '1Ei', '1i', '1Ki3', '1e+', '+', '-', '.', 'Gi', '+.', '-.5', '0.1n', '1e-10', '123456789012345678901', '1.2.3', ' 1Gi', '1Gi ', '1 Gi', '1gi', '1K', '512MB', 0.25, 3, -2, 1e21, 1e-7]);
+    // Only strings that YAML 1.1 (how kubectl and svclint read a manifest) reads back as the same
+    // string: `n` is a boolean there and `0B0` a number, not the string the server is sent here.
+    const sameString = (q: string) => !/^[+-]?0[bBoOxX]/.test(q) && parse(stringify({ q }), { version: '1.1' }).q === q;
+    for (const q of fc.sample(fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 6 }).map((a) => a.join('')), { seed: Number(process.env.SVCLINT_QSEED ?? 7), numRuns: 800 })) if (sameString(q)) quantities.add(q);
+    const names = ['cpu', 'memory', 'ephemeral-storage', 'storage', 'pods', 'CPU', 'nvidia.com/gpu', 'example.com/foo', 'kubernetes.io/foo', 'example.kubernetes.io/foo', 'requests.example.com/x', 'example.com/a/b', 'example_com/x', 'hugepages-2Mi', 'hugepages-1Gi', 'hugepages-', 'hugepages-x', 'hugepages-3'];
+    const deployment = (resources: Record<string, unknown>) => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: NS },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'example/app:1', resources }] } } },
+    });
+    const objects = [
+      ...[...quantities].flatMap((q) => [deployment({ limits: { memory: q } }), deployment({ requests: { cpu: q } })]),
+      ...names.flatMap((n) => ['1', '2Mi', '4Mi', '500m'].flatMap((q) => [deployment({ limits: { [n]: q } }), deployment({ requests: { [n]: q } }), deployment({ limits: { [n]: q, memory: '1Gi' }, requests: { [n]: q } })])),
+      ...['1', '2', '500m', '1Gi', '1G', '999m', '1001m', '0.9999', '1.0001'].flatMap((r) => ['1', '1Gi', '1G', '1000m', '2', '1e9'].flatMap((l) => [
+        deployment({ limits: { cpu: l }, requests: { cpu: r } }),
+        deployment({ limits: { 'example.com/foo': l }, requests: { 'example.com/foo': r } }),
+      ])),
+    ];
+    const tally = newTally();
+    await check(objects, tally);
+    report('resource quantities', tally);
+    expect(tally.rejected).toBeGreaterThan(100);
+    expect(tally.objects - tally.rejected).toBeGreaterThan(100);
+    expect(tally.disagreements.slice(0, 3)).toEqual([]);
+  }, 300_000);
 
   it('agrees on every object of the rule cases', async () => {
     const tally = newTally();

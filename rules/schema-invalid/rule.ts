@@ -8,6 +8,7 @@ import { podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { ObjectMemo } from '../../src/graph/memo.js';
 import { networkPolicyProblems } from '../../src/graph/netpol-validate.js';
+import { compareQuantities, isWholeQuantity, parseQuantity, quantityValue, roundUpMilli, type Quantity } from '../../src/graph/quantity.js';
 import { dns1123LabelProblems, isDNS1123Label, isDNS1123Subdomain, isIPAddress, labelValueProblems, portNameProblems, qualifiedNameProblems } from '../../src/names.js';
 
 /** Kinds whose names the API server holds to a DNS subdomain (Services and Namespaces have rules of their own). */
@@ -75,6 +76,8 @@ const rule: Rule = {
       ingressValue: '{{field}} {{value}} {{problem}}; the API server rejects the Ingress',
       policyValue: '{{field}} {{value}} {{problem}}; the API server rejects the NetworkPolicy, so it is not in force',
       ingressBackendPort: 'this backend {{problem}}; the API server rejects the Ingress',
+      quantity: '{{field}} {{value}} is not a quantity the API server reads (a number with an optional suffix: `500m`, `128Mi`, `1Gi`, `2`){{hint}}; it rejects the whole object',
+      resource: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
     },
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
@@ -194,6 +197,13 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
   };
   if (init.length) check('initContainers', init, new Set(regular.filter((n): n is string => n !== undefined && isDNS1123Label(n))));
   check('containers', regular, new Set());
+  for (const field of ['initContainers', 'containers'] as const) {
+    const items = spec[field];
+    if (!Array.isArray(items)) continue;
+    items.forEach((c, i) => {
+      if (isRecord(c) && isRecord(c.resources)) resources(c.resources, [...at, field, i, 'resources'], report);
+    });
+  }
   const allowed = RESTART_POLICIES[o.kind];
   const policy = spec.restartPolicy;
   if (allowed && typeof policy === 'string' && policy !== '' && !allowed.includes(policy)) {
@@ -201,6 +211,82 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
   }
 }
 
+/** What people write for a unit the API server spells otherwise. */
+function quantityHint(v: string): string {
+  const m = /^\s*[+-]?[\d.]+\s*([A-Za-z]+)\s*$/.exec(v);
+  if (!m) return /\s/.test(v.trim()) ? ': no space inside' : '';
+  const unit = m[1]!;
+  const fixes: Record<string, string> = { KB: 'k` (1000) or `Ki', K: 'k` (1000) or `Ki', MB: 'M` (10⁶) or `Mi', GB: 'G` (10⁹) or `Gi', TB: 'T` or `Ti', KiB: 'Ki', MiB: 'Mi', GiB: 'Gi', TiB: 'Ti', kb: 'k` or `Ki', mb: 'M` or `Mi', gb: 'G` or `Gi', ki: 'Ki', mi: 'Mi', gi: 'Gi', ti: 'Ti', g: 'G` or `Gi', Mb: 'M` or `Mi', Gb: 'G` or `Gi' };
+  const fix = fixes[unit];
+  return fix ? `: for ${code(unit)} write \`${fix}\` (suffixes are case-sensitive)` : '';
+}
+
+const STANDARD_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+const isHugePages = (name: string) => name.startsWith('hugepages-');
+/** A resource name without a domain, or in a `kubernetes.io/` domain: native, and so it may be overcommitted (not hugepages). */
+const isNative = (name: string) => !name.includes('/') || name.includes('kubernetes.io/');
+const isExtended = (name: string) => !isNative(name) && !name.startsWith('requests.') && qualifiedNameProblems(`requests.${name}`).length === 0;
+
+/**
+ * A container's `resources` as pod validation reads them (ValidateResourceRequirements): each
+ * quantity must parse and be non-negative, each name be a standard container resource or an
+ * extended one (whose amounts are whole numbers and whose request equals its limit), a
+ * request may not exceed its limit, and hugepages need a size they are a multiple of and a
+ * cpu or memory amount beside them.
+ */
+function resources(r: Record<string, unknown>, at: Path, report: (r: ObjectReport) => void): void {
+  const read = (which: 'limits' | 'requests') => {
+    const out = new Map<string, Quantity>();
+    const m = r[which];
+    if (!isRecord(m)) return out;
+    for (const [name, v] of Object.entries(m)) {
+      if (typeof v !== 'string' && typeof v !== 'number') continue; // the schema reports other types
+      const path = [...at, which, name];
+      const field = code(`resources.${which}.${name}`);
+      const parsed = parseQuantity(v);
+      const q = parsed && roundUpMilli(parsed);
+      if (!q) {
+        report({ path, messageId: 'quantity', data: { field, value: code(String(v)), hint: typeof v === 'string' ? quantityHint(v) : '' } });
+        continue;
+      }
+      out.set(name, q);
+      const bad = (problem: string) => report({ path, messageId: 'resource', data: { field, problem } });
+      const nameProblems = qualifiedNameProblems(name);
+      if (nameProblems.length) bad(`names no valid resource: it ${list(nameProblems)}`);
+      else if (!name.includes('/')) {
+        if (!STANDARD_RESOURCES.has(name) && !isHugePages(name)) bad(`names ${code(name)}, which is not a resource a container can have (\`cpu\`, \`memory\`, \`ephemeral-storage\`, \`hugepages-<size>\`, or an extended resource \`<domain>/<name>\`)`);
+      } else if (!isNative(name) && !isExtended(name)) bad(`names ${code(name)}, which does not follow the extended resource name standard`);
+      if (q.negative) bad(`${code(String(v))} is negative; it must be 0 or more`);
+      if (isExtended(name) && !isWholeQuantity(q)) bad(`${code(String(v))} is not a whole number, as an extended resource must be`);
+      if (isHugePages(name)) {
+        const size = parseQuantity(name.slice('hugepages-'.length));
+        const page = size ? quantityValue(size) : 0n;
+        if (page <= 0n) bad(`names a hugepages size ${code(name.slice('hugepages-'.length))} that is not a quantity`);
+        else if (quantityValue(q) % page !== 0n) bad(`${code(String(v))} is not a multiple of the page size ${code(name.slice('hugepages-'.length))}`);
+      }
+    }
+    return out;
+  };
+  const limits = read('limits');
+  const requests = read('requests');
+  for (const [name, q] of requests) {
+    const limit = limits.get(name);
+    const written = (which: string) => String((r[which] as Record<string, unknown>)[name]);
+    const field = code(`resources.requests.${name}`);
+    const overcommit = isNative(name) && !isHugePages(name);
+    if (limit) {
+      const c = compareQuantities(q, limit);
+      if (c !== 0 && !overcommit) report({ path: [...at, 'requests', name], messageId: 'resource', data: { field, problem: `${code(written('requests'))} must equal the limit ${code(written('limits'))}: ${code(name)} cannot be overcommitted` } });
+      else if (c > 0) report({ path: [...at, 'requests', name], messageId: 'resource', data: { field, problem: `${code(written('requests'))} is more than the limit ${code(written('limits'))}; a request must be at most its limit` } });
+    } else if (!overcommit) {
+      report({ path: [...at, 'limits'], messageId: 'resource', data: { field, problem: `has no limit beside it; ${code(name)} cannot be overcommitted, so its limit must be set (and equal)` } });
+    }
+  }
+  const names = [...limits.keys(), ...requests.keys()];
+  if (names.some(isHugePages) && !names.some((n) => n === 'cpu' || n === 'memory')) {
+    report({ path: at, messageId: 'resource', data: { field: code('resources'), problem: 'asks for hugepages without cpu or memory; hugepages need one of them' } });
+  }
+}
 
 const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];
 /** What an Exact or Prefix path may not hold (networking validation's invalidPathSequences and suffixes). */
