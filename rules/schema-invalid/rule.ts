@@ -58,7 +58,7 @@ function typeName(v: unknown): string {
 const rule: Rule = {
   meta: {
     id: 'schema-invalid',
-    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports).',
+    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports).',
     category: 'schema',
     severity: 'error',
     messages: {
