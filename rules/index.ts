@@ -19,6 +19,7 @@ import dnsReferenceUnknownService from './dns-reference-unknown-service/rule.js'
 import routeBackendUnknown from './route-backend-unknown/rule.js';
 import routeNotAttached from './route-not-attached/rule.js';
 import containerResourcesUnusable from './container-resources-unusable/rule.js';
+import targetPortNotListening from './target-port-not-listening/rule.js';
 import webhookServiceInvalid from './webhook-service-invalid/rule.js';
 import ingressBackendUnknown from './ingress-backend-unknown/rule.js';
 import selectorTooBroad from './selector-too-broad/rule.js';
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   endpointsNeverReady,
   targetPortUnresolved,
   targetPortUndeclared,
+  targetPortNotListening,
   probePortUndeclared,
   containerResourcesUnusable,
   selectorTooBroad,

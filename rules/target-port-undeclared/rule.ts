@@ -3,6 +3,8 @@ import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
 import { code, list } from '../../src/text.js';
 import { byWorkload } from '../../src/graph/index.js';
+import { notListening } from '../../src/graph/listen.js';
+import { sameTree } from '../../src/graph/referrers.js';
 
 
 const declares = (t: PodTemplate) => t.containers.some((c) => c.ports.length > 0);
@@ -48,8 +50,11 @@ const rule: Rule = {
           const mine = imageNames(t);
           return mine.size > 0 && declaring.length > 0 && ![...mine].some((n) => declaredImages.has(n));
         };
+        // A backend told to listen elsewhere is target-port-not-listening's, with that evidence.
+        const own = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));
+        const told = own.length === 1 && notListening(own[0]![0]!) ? own[0] : undefined;
         const suspects = byWorkload(sp.resolutions)
-          .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))))
+          .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))) && g[0]!.template !== told?.[0]!.template)
           .map((g) => g[0]!);
         const contradicted = suspects.some((r) => otherApp(r.template));
         if (suspects.length === 0) continue;

@@ -1,0 +1,35 @@
+import type { Path } from '../types/object.js';
+import type { ContainerInfo, PortResolution } from '../types/graph.js';
+/** Where a container's own configuration says its server listens. */
+export interface ListenEvidence {
+    port: number;
+    /** How it says so, for messages: `--port=9090`, `env PORT=3000`. */
+    text: string;
+    /** Where it is written, inside the container. */
+    path: Path;
+    /** A flag on the command line configures the server; an environment variable is a convention the program may not follow. */
+    kind: 'flag' | 'env';
+}
+/**
+ * What a container's command, arguments and environment say about the port its server listens
+ * on: `--port=9090`, `--port 9090`, `-port=9090`, `--listen-address=:9090`, `--bind 0.0.0.0:8000`,
+ * `-Dserver.port=8081`, and the environment variables `PORT`, `HTTP_PORT`, `SERVER_PORT`,
+ * `LISTEN_PORT`, `ASPNETCORE_URLS`, `ASPNETCORE_HTTP_PORTS` with literal values.
+ */
+export declare function listenEvidence(c: Record<string, unknown>): ListenEvidence[];
+/** A backend whose own configuration makes its server listen on one port that is not the targetPort. */
+export interface NotListening {
+    container: ContainerInfo;
+    target: number;
+    listen: number;
+    evidence: ListenEvidence;
+    declaresTarget: boolean;
+    declaresListen: boolean;
+}
+/**
+ * Whether a resolved Service port reaches a container that its own command line (or, failing
+ * that, environment) tells to listen on exactly one other port. The container is the one that
+ * declares the target, else the pod's only container; a target another container declares (a
+ * proxy beside the server) is left alone, and so is a container told of several listeners.
+ */
+export declare function notListening(r: PortResolution): NotListening | undefined;

@@ -1,0 +1,162 @@
+import type { Path } from '../types/object.js';
+import type { ContainerInfo, PortResolution } from '../types/graph.js';
+import { getIn } from './pods.js';
+import { isRecord } from '../load/objects.js';
+
+/** Where a container's own configuration says its server listens. */
+export interface ListenEvidence {
+  port: number;
+  /** How it says so, for messages: `--port=9090`, `env PORT=3000`. */
+  text: string;
+  /** Where it is written, inside the container. */
+  path: Path;
+  /** A flag on the command line configures the server; an environment variable is a convention the program may not follow. */
+  kind: 'flag' | 'env';
+}
+
+/** Flags whose value is the port the server listens on. */
+const PORT_FLAGS = new Set(['port', 'http-port', 'listen-port', 'server-port', 'server.port']);
+/** Flags whose value is the address (`host:port`, `:port`) the server listens on. */
+const ADDRESS_FLAGS = new Set(['listen', 'listen-address', 'listen-addr', 'http-address', 'http-addr', 'http-listen-address', 'web.listen-address', 'bind', 'secure-listen-address', 'addr']);
+/** Environment variables that frameworks and conventions read as the server's own port. */
+const PORT_ENV = new Set(['PORT', 'HTTP_PORT', 'SERVER_PORT', 'LISTEN_PORT']);
+
+const portOf = (v: string): number | undefined => {
+  if (!/^\d{1,5}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= 1 && n <= 65535 ? n : undefined;
+};
+
+/** The port of `host:port`, `:port` or `[v6]:port` (a value without one names no port). */
+const addressPort = (v: string): number | undefined => {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\[[0-9a-f:.]*\]|[A-Za-z0-9.*+-]*):(\d{1,5})\/?$/i.exec(v);
+  return m ? portOf(m[1]!) : undefined;
+};
+
+/** `$(NAME)` in a command or argument, expanded from the container's literal env values as the kubelet does. */
+function expand(s: string, env: Map<string, string>): string {
+  return s.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string) => env.get(name) ?? m);
+}
+
+/** The words of a command line: each item, and a shell script (`sh -c "..."`) split on blanks. */
+function words(items: unknown[]): { word: string; index: number }[] {
+  const out: { word: string; index: number }[] = [];
+  items.forEach((item, index) => {
+    if (typeof item !== 'string') return;
+    // A script of one command is read word by word; one with several (`until redis-cli --port 6379 ping; do …`)
+    // is not: its flags may be another program's.
+    if (/\s/.test(item.trim()) && /[;&|`]|\$\(|\b(until|while|if|for|then|do)\b/.test(item)) return;
+    const parts = /\s/.test(item.trim()) ? item.split(/\s+/).map((w) => w.replace(/^["']|["']$/g, '')) : [item];
+    for (const word of parts) if (word !== '') out.push({ word, index });
+  });
+  return out;
+}
+
+/**
+ * What a container's command, arguments and environment say about the port its server listens
+ * on: `--port=9090`, `--port 9090`, `-port=9090`, `--listen-address=:9090`, `--bind 0.0.0.0:8000`,
+ * `-Dserver.port=8081`, and the environment variables `PORT`, `HTTP_PORT`, `SERVER_PORT`,
+ * `LISTEN_PORT`, `ASPNETCORE_URLS`, `ASPNETCORE_HTTP_PORTS` with literal values.
+ */
+export function listenEvidence(c: Record<string, unknown>): ListenEvidence[] {
+  const env = new Map<string, string>();
+  const envItems = Array.isArray(c.env) ? c.env : [];
+  envItems.forEach((e) => {
+    if (isRecord(e) && typeof e.name === 'string' && typeof e.value === 'string') env.set(e.name, e.value);
+  });
+  const out: ListenEvidence[] = [];
+  for (const field of ['command', 'args'] as const) {
+    const items = c[field];
+    if (!Array.isArray(items)) continue;
+    const ws = words(items.map((x) => (typeof x === 'string' ? expand(x, env) : x)));
+    ws.forEach(({ word, index }, i) => {
+      const jvm = /^-Dserver\.port=(\d+)$/.exec(word);
+      if (jvm) {
+        const port = portOf(jvm[1]!);
+        if (port) out.push({ port, text: word, path: [field, index], kind: 'flag' });
+        return;
+      }
+      const m = /^--?([a-z][a-z0-9.-]*)(?:=(.*))?$/.exec(word);
+      if (!m) return;
+      const name = m[1]!;
+      if (!PORT_FLAGS.has(name) && !ADDRESS_FLAGS.has(name)) return;
+      const value = m[2] ?? ws[i + 1]?.word;
+      if (value === undefined) return;
+      const port = PORT_FLAGS.has(name) ? portOf(value) : addressPort(value);
+      if (port) out.push({ port, text: m[2] !== undefined ? word : `${word} ${value}`, path: [field, index], kind: 'flag' });
+    });
+  }
+  envItems.forEach((e, index) => {
+    if (!isRecord(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
+    const at: Path = ['env', index, 'value'];
+    const text = `env ${e.name}=${e.value}`;
+    if (PORT_ENV.has(e.name)) {
+      const port = portOf(e.value.trim());
+      if (port) out.push({ port, text, path: at, kind: 'env' });
+    } else if (e.name === 'ASPNETCORE_URLS' || e.name === 'ASPNETCORE_HTTP_PORTS' || e.name === 'ASPNETCORE_HTTPS_PORTS') {
+      for (const part of e.value.split(/[;,]/).map((p) => p.trim()).filter(Boolean)) {
+        const port = e.name === 'ASPNETCORE_URLS' ? addressPort(part) : portOf(part);
+        if (port) out.push({ port, text, path: at, kind: 'env' });
+      }
+    } else if (e.name === 'JAVA_OPTS' || e.name === 'JAVA_TOOL_OPTIONS' || e.name === 'JDK_JAVA_OPTIONS') {
+      const m = /(?:^|\s)-Dserver\.port=(\d+)(?:\s|$)/.exec(e.value);
+      const port = m ? portOf(m[1]!) : undefined;
+      if (port) out.push({ port, text: `env ${e.name} -Dserver.port=${m![1]}`, path: at, kind: 'flag' });
+    }
+  });
+  return out;
+}
+
+/** A backend whose own configuration makes its server listen on one port that is not the targetPort. */
+export interface NotListening {
+  container: ContainerInfo;
+  target: number;
+  listen: number;
+  evidence: ListenEvidence;
+  declaresTarget: boolean;
+  declaresListen: boolean;
+}
+
+/**
+ * Whether a resolved Service port reaches a container that its own command line (or, failing
+ * that, environment) tells to listen on exactly one other port. The container is the one that
+ * declares the target, else the pod's only container; a target another container declares (a
+ * proxy beside the server) is left alone, and so is a container told of several listeners.
+ */
+export function notListening(r: PortResolution): NotListening | undefined {
+  const target = r.targetPort;
+  if (target === undefined) return undefined;
+  const t = r.template;
+  const main = t.containers.filter((c) => !c.sidecar);
+  const c = r.container ?? (main.length === 1 ? main[0] : undefined);
+  if (!c) return undefined;
+  if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
+  // A container that declares several ports runs several listeners, some set by flags not read here.
+  if (c.ports.length > 1) return undefined;
+  const raw = getIn(t.owner.body, c.path);
+  if (!isRecord(raw)) return undefined;
+  // The target written anywhere in the command line or environment (`--grpc-port=9999`,
+  // `--rest_api_port=8501`) may be another listener's setting.
+  if (mentions(raw, target)) return undefined;
+  const all = listenEvidence(raw);
+  const flags = all.filter((e) => e.kind === 'flag');
+  const chosen = flags.length ? flags : all;
+  const ports = [...new Set(chosen.map((e) => e.port))];
+  if (ports.length !== 1 || ports[0] === target) return undefined;
+  const listen = ports[0]!;
+  return {
+    container: c,
+    target,
+    listen,
+    evidence: chosen.find((x) => x.port === listen)!,
+    declaresTarget: c.ports.some((p) => p.containerPort === target),
+    declaresListen: c.ports.some((p) => p.containerPort === listen),
+  };
+}
+
+/** Whether a number appears as a whole number in a container's command, args or env values. */
+function mentions(c: Record<string, unknown>, n: number): boolean {
+  const re = new RegExp(`(^|[^0-9])${n}([^0-9]|$)`);
+  const texts: unknown[] = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : []), ...(Array.isArray(c.env) ? c.env.map((e) => (isRecord(e) ? e.value : undefined)) : [])];
+  return texts.some((x) => typeof x === 'string' && re.test(x));
+}
