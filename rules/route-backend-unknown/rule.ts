@@ -3,7 +3,7 @@ import type { K8sObject } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, where } from '../../src/engine/rule-kit.js';
-import { monitorPorts, sameTree, serviceRefs, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
+import { destinationRules, monitorPorts, sameTree, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
@@ -178,6 +178,60 @@ function checkEndpointPort(ctx: RuleContext, ref: ServiceRef, copies: readonly S
   });
 }
 
+/**
+ * Istio subsets: a VirtualService destination's `subset` must be one a DestinationRule for that
+ * host defines (else Envoy has no such cluster: 503 NR), and a subset routed to must match some
+ * pod of the Service (else no healthy upstream: 503 UH). Judged where the run holds the
+ * DestinationRules of the host, and the Service's workloads, in the route's folder tree.
+ */
+function checkSubsets(ctx: RuleContext): void {
+  const refs = subsetRefs(ctx.graph);
+  if (refs.length === 0) return;
+  const rules = destinationRules(ctx.graph);
+  const seen = new Set<MeshSubset>();
+  for (const ref of refs) {
+    const drs = rules.get(`${ref.namespace}/${ref.name}`);
+    if (!drs) continue;
+    const subsets = drs.flatMap((d) => d.subsets);
+    const found = subsets.filter((x) => x.name === ref.subset);
+    if (found.length === 0) {
+      const dr = drs.find((d) => sameTree(d.rule, ref.object)) ?? drs[0]!;
+      const near = sameTree(dr.rule, ref.object);
+      const names = [...new Set(subsets.map((x) => x.name))];
+      const typo = names.find((n) => isStrongTypo(ref.subset, n));
+      ctx.report({
+        object: ref.object,
+        path: ref.path,
+        messageId: 'subsetUndefined',
+        severity: near ? undefined : 'info',
+        data: { subset: code(ref.subset), service: code(`${ref.namespace}/${ref.name}`), rules: list(drs.map((d) => code(`${d.rule.namespace}/${d.rule.name}`)), 3), defined: names.length ? list(names.map((n) => code(n)), 6) : 'no subsets', hint: typo ? `; did you mean ${code(typo)}?` : '' },
+        related: [{ object: dr.rule, path: ['spec', 'subsets'], message: `subsets of DestinationRule ${dr.rule.namespace}/${dr.rule.name}` }],
+      });
+      continue;
+    }
+    const svc = ctx.graph.serviceDefinitions(ref.namespace, ref.name).find((x) => x.mode === 'selector');
+    if (!svc) continue;
+    for (const sub of found) {
+      if (seen.has(sub) || Object.keys(sub.labels).length === 0) continue;
+      seen.add(sub);
+      // The Service's pods of the subset's own folder tree: other trees may be other applications.
+      const pods = svc.backends.filter((t) => sameTree(t.owner, sub.rule));
+      if (pods.length === 0) continue;
+      if (pods.some((t) => Object.entries(sub.labels).every(([k, v]) => t.labels[k] === v))) continue;
+      const want = Object.entries(sub.labels).map(([k, v]) => `${k}: ${v}`).join(', ');
+      const keys = Object.keys(sub.labels);
+      const have = [...new Set(pods.map((t) => keys.map((k) => `${k}: ${t.labels[k] ?? '(none)'}`).join(', ')))];
+      ctx.report({
+        object: sub.rule,
+        path: [...sub.path, 'labels'],
+        messageId: 'subsetNoPods',
+        data: { subset: code(sub.name), labels: code(want), service: code(`${ref.namespace}/${ref.name}`), have: list(have.map((h) => code(h)), 4), route: code(`${ref.object.namespace}/${ref.object.name}`) },
+        related: pods.slice(0, 3).map((t) => ({ object: t.owner, path: t.labelsPath, message: `labels of ${where(t)}` })),
+      });
+    }
+  }
+}
+
 /** A ServiceMonitor or PodMonitor port name that none of the Services or pods it selects has. */
 function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
   if (m.kind === 'service') {
@@ -209,7 +263,7 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
-    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Emissary, APISIX, Gloo, Skipper, Kong, Argo Rollouts, SMI TrafficSplit, OpenShift Route, ServiceExport, prometheus-operator monitors and Alertmanagers) that names a missing Service or port, leaves out the port, or crosses namespaces without a ReferenceGrant.',
+    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Emissary, APISIX, Gloo, Skipper, Kong, Argo Rollouts, SMI TrafficSplit, OpenShift Route, ServiceExport, prometheus-operator monitors and Alertmanagers) that names a missing Service or port (or an Istio subset that no DestinationRule defines or no pod matches), leaves out the port, or crosses namespaces without a ReferenceGrant.',
     category: 'reference',
     severity: 'error',
     messages: {
@@ -219,6 +273,8 @@ const rule: Rule = {
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       refNoEndpointPort: 'this {{kind}} sends traffic to target port {{port}} of Service {{service}}, but no endpoint of it has a port of that name or number (its endpoint ports: {{ports}}); the router keeps only the endpoints whose port matches spec.port.targetPort, so the route has no backend and answers 503{{hint}}',
+      subsetUndefined: 'this VirtualService routes to subset {{subset}} of Service {{service}}, but its DestinationRules ({{rules}}) define {{defined}}; Envoy has no such cluster and answers 503 (NR){{hint}}',
+      subsetNoPods: 'subset {{subset}} of Service {{service}}, which VirtualService {{route}} routes to, selects pods with {{labels}}, but the Service\'s pods have {{have}}; the subset has no endpoints and Envoy answers 503 (no healthy upstream)',
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
       monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
       noGrant: 'this {{kind}} in namespace {{from}} refers to Service {{service}} in namespace {{to}}, but no ReferenceGrant in {{to}} allows it; the gateway rejects the reference (ResolvedRefs=False)',
@@ -231,6 +287,7 @@ const rule: Rule = {
     }
     for (const ref of serviceRefs(ctx.graph)) checkRef(ctx, ref);
     for (const m of monitorPorts(ctx.graph)) checkMonitor(ctx, m);
+    checkSubsets(ctx);
   },
 };
 

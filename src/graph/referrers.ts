@@ -163,7 +163,7 @@ function serviceEntryHosts(graph: ServiceGraph): Set<string> {
  * `<name>.<ns>.svc.<domain>` names that Service; any other name (`reviews.prod`, external
  * hosts, wildcards) is left to Istio's registry, which the run cannot see.
  */
-function istioHost(host: string, own: string, domain: string): { name: string; namespace: string } | undefined {
+export function istioHost(host: string, own: string, domain: string): { name: string; namespace: string } | undefined {
   const h = host.toLowerCase();
   if (h.includes('*')) return undefined;
   if (!h.includes('.')) return { name: h, namespace: own };
@@ -309,4 +309,59 @@ export function sameTree(a: K8sObject, b: K8sObject): boolean {
   const y = dirOf(b);
   if (x === undefined || y === undefined) return true;
   return x === y || x.startsWith(`${y}/`) || y.startsWith(`${x}/`);
+}
+
+/** A subset of an Istio DestinationRule: its name, pod labels and where it is written. */
+export interface MeshSubset {
+  rule: K8sObject;
+  name: string;
+  labels: Record<string, string>;
+  path: Path;
+}
+
+/** The DestinationRules of the run by the Service their host names (`namespace/name`). */
+export function destinationRules(graph: ServiceGraph): Map<string, { rule: K8sObject; subsets: MeshSubset[] }[]> {
+  const out = new Map<string, { rule: K8sObject; subsets: MeshSubset[] }[]>();
+  for (const o of graph.objects) {
+    if (o.kind !== 'DestinationRule' || !ISTIO.test(o.apiVersion)) continue;
+    const host = getIn(o.body, ['spec', 'host']);
+    if (typeof host !== 'string') continue;
+    const svc = istioHost(host, o.namespace, graph.settings.clusterDomain);
+    if (!svc) continue;
+    const items = getIn(o.body, ['spec', 'subsets']);
+    const subsets = (Array.isArray(items) ? items : []).flatMap((x, i): MeshSubset[] => (isRecord(x) && typeof x.name === 'string'
+      ? [{ rule: o, name: x.name, labels: stringMap(x.labels), path: ['spec', 'subsets', i] }]
+      : []));
+    const key = `${svc.namespace}/${svc.name}`;
+    out.set(key, [...(out.get(key) ?? []), { rule: o, subsets }]);
+  }
+  return out;
+}
+
+/** A VirtualService destination that names a subset. */
+export interface SubsetRef {
+  object: K8sObject;
+  path: Path;
+  subset: string;
+  name: string;
+  namespace: string;
+}
+
+/** Every VirtualService destination (routes and mirrors) that names a subset of a Service host. */
+export function subsetRefs(graph: ServiceGraph): SubsetRef[] {
+  const out: SubsetRef[] = [];
+  const entries = serviceEntryHosts(graph);
+  for (const o of graph.objects) {
+    if (o.kind !== 'VirtualService' || !ISTIO.test(o.apiVersion)) continue;
+    const at = [...['http', 'tcp', 'tls'].map((p) => `spec.${p}.*.route.*.destination`), 'spec.http.*.mirror'];
+    for (const pattern of at) {
+      for (const { value, path } of walk(o.body, pattern.split('.'))) {
+        if (!isRecord(value) || typeof value.host !== 'string' || typeof value.subset !== 'string' || value.subset === '') continue;
+        if (entries.has(value.host.toLowerCase())) continue;
+        const svc = istioHost(value.host, o.namespace, graph.settings.clusterDomain);
+        if (svc) out.push({ object: o, path: [...path, 'subset'], subset: value.subset, ...svc });
+      }
+    }
+  }
+  return out;
 }

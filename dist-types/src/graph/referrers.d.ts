@@ -69,6 +69,15 @@ export declare function emissaryService(raw: string, own: string, domain: string
     port?: number;
     scheme?: string;
 } | undefined;
+/**
+ * An Istio host as a Service: a short name is `<name>.<own namespace>.svc.<domain>`; a full
+ * `<name>.<ns>.svc.<domain>` names that Service; any other name (`reviews.prod`, external
+ * hosts, wildcards) is left to Istio's registry, which the run cannot see.
+ */
+export declare function istioHost(host: string, own: string, domain: string): {
+    name: string;
+    namespace: string;
+} | undefined;
 /** The Service references of every object of a kind in the table. */
 export declare function serviceRefs(graph: ServiceGraph): ServiceRef[];
 /** A port name a monitor scrapes, and the objects it looks for it on. */
@@ -91,4 +100,26 @@ export declare function monitorPorts(graph: ServiceGraph): MonitorPort[];
  * evidence that they belong to one application. Objects read from a cluster always do.
  */
 export declare function sameTree(a: K8sObject, b: K8sObject): boolean;
+/** A subset of an Istio DestinationRule: its name, pod labels and where it is written. */
+export interface MeshSubset {
+    rule: K8sObject;
+    name: string;
+    labels: Record<string, string>;
+    path: Path;
+}
+/** The DestinationRules of the run by the Service their host names (`namespace/name`). */
+export declare function destinationRules(graph: ServiceGraph): Map<string, {
+    rule: K8sObject;
+    subsets: MeshSubset[];
+}[]>;
+/** A VirtualService destination that names a subset. */
+export interface SubsetRef {
+    object: K8sObject;
+    path: Path;
+    subset: string;
+    name: string;
+    namespace: string;
+}
+/** Every VirtualService destination (routes and mirrors) that names a subset of a Service host. */
+export declare function subsetRefs(graph: ServiceGraph): SubsetRef[];
 export {};
