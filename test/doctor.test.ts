@@ -182,6 +182,10 @@ beforeAll(async () => {
   await cp.create({ ...service('quota', 'db', { app: 'db' }, []), spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432, targetPort: 'pg' }] } });
   await until('the ReplicaSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/apis/apps/v1/namespaces/capped/deployments/strict')).body).includes('FailedCreate'), 60_000);
   await until('the StatefulSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/api/v1/namespaces/quota/events?fieldSelector=reason%3DFailedCreate')).body).includes('forbidden'), 60_000);
+  // Ready pods whose server is told to listen elsewhere than the Service's targetPort.
+  await cp.create({ ...deploy('ops', 'listen', { app: 'listen' }, []), spec: { replicas: 2, selector: { matchLabels: { app: 'listen' } }, template: { metadata: { labels: { app: 'listen' } }, spec: { containers: [{ name: 'app', image: 'example/app:1', args: ['--port=9090'] }] } } } });
+  await cp.create(service('ops', 'listen', { app: 'listen' }, [{ name: 'http', port: 80, targetPort: 8080 }]));
+  await cp.runPods('ops', 'app=listen', 2, ready);
   // A healthy namespace.
   await cp.create(deploy('ok', 'site', { app: 'site' }, [{ name: 'http', containerPort: 8080 }], 2));
   await cp.create(service('ok', 'site', { app: 'site' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
@@ -386,6 +390,12 @@ describe('svclint doctor names the real cause', () => {
     expect(db.stdout).toMatch(/StatefulSet quota\/db, whose controller cannot create them: .*pods "db-0" is forbidden: exceeded quota: no-pods/);
     const json = about(doctor(['-n', 'quota', '--format', 'json']).json().findings as Found[], 'db');
     expect(json.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['selector-no-match:liveCannotCreate']);
+  });
+
+  it('reads where the live pods are told to listen: ready endpoints on a port nothing listens on', () => {
+    const fs = about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'listen');
+    expect(fs.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['target-port-not-listening:notListening']);
+    expect(fs[0]!.message).toContain('its command line (`--port=9090`) makes the server listen on 9090; connections to 8080 are refused');
   });
 
   it('says why a pod is not scheduled, once', () => {

@@ -4,6 +4,7 @@ import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { notListening } from '../../src/graph/listen.js';
 import { sameTree } from '../../src/graph/referrers.js';
+import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
 
 const rule: Rule = {
@@ -24,7 +25,10 @@ const rule: Rule = {
         // A run of many projects shares namespaces: only a Service whose selector picks one workload
         // of its own folder tree is judged (several are independent examples, or a canary and its app).
         const groups = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));
-        if (groups.length !== 1) continue;
+        // Live, each pod is its own template: its workload (the Deployment of its ReplicaSet) is what counts.
+        const owners = new Set(groups.map((g) => (graph.settings.live ? workloadOf(graph, g[0]!.template.owner) ?? g[0]!.template.owner.name : g[0]!.template.id)));
+        if (owners.size !== 1) continue;
+        groups.splice(1);
         for (const group of groups) {
           const r = group[0]!;
           const t = r.template;

@@ -5,6 +5,7 @@ import { code, list } from '../../src/text.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { notListening } from '../../src/graph/listen.js';
 import { sameTree } from '../../src/graph/referrers.js';
+import { workloadOf } from '../../src/graph/live.js';
 
 
 const declares = (t: PodTemplate) => t.containers.some((c) => c.ports.length > 0);
@@ -52,9 +53,10 @@ const rule: Rule = {
         };
         // A backend told to listen elsewhere is target-port-not-listening's, with that evidence.
         const own = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));
-        const told = own.length === 1 && notListening(own[0]![0]!) ? own[0] : undefined;
+        const owners = new Set(own.map((g) => (graph.settings.live ? workloadOf(graph, g[0]!.template.owner) ?? g[0]!.template.owner.name : g[0]!.template.id)));
+        const told = owners.size === 1 && notListening(own[0]![0]!) ? new Set(own.map((g) => g[0]!.template)) : undefined;
         const suspects = byWorkload(sp.resolutions)
-          .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))) && g[0]!.template !== told?.[0]!.template)
+          .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))) && !told?.has(g[0]!.template))
           .map((g) => g[0]!);
         const contradicted = suspects.some((r) => otherApp(r.template));
         if (suspects.length === 0) continue;
