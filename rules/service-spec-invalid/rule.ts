@@ -28,6 +28,7 @@ const rule: Rule = {
       externalNameHostPort: 'externalName {{value}} has a port; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and put the port in spec.ports',
       externalNameClusterIP: 'an ExternalName Service must not set {{field}} (found {{value}})',
       nodePort: 'nodePort {{value}} is set on a {{type}} Service; only NodePort and LoadBalancer Services have node ports',
+      nodePortRange: 'nodePort {{value}} is outside 30000-32767, the default node port range: the API server refuses it ("provided port is not in the valid range") unless the cluster was started with a wider --service-node-port-range',
       nodePortRepeated: 'nodePort {{value}}/{{protocol}} is also used by {{other}}; each node port and protocol must be unique',
       nodePortShared: 'this entry names no nodePort, so the API server gives it the node port of {{other}}, which has the same port number {{port}} (one node port per port number); with the same protocol {{protocol}}, that node port would be used twice',
       affinity: 'sessionAffinity {{value}} is not one of None and ClientIP',
@@ -135,6 +136,12 @@ function ports(spec: Record<string, unknown>, type: string, at: At): void {
     });
     return;
   }
+  // The node port range is the cluster's (--service-node-port-range); 30000-32767 is every
+  // distribution's default, so a port outside it is refused unless the cluster was set otherwise.
+  list.forEach((p, i) => {
+    const n = written(p);
+    if (n !== 0 && (n < 30000 || n > 32767)) at(['spec', 'ports', i, 'nodePort'], 'nodePortRange', { value: n }, 'Use a node port in 30000-32767, or leave nodePort out and let the cluster allocate one; for a fixed low port, use a LoadBalancer or an Ingress.', 'warning');
+  });
   // The node ports the API server gives the entries before it validates them (its allocator,
   // initNodePorts): an entry without one takes the node port of the first entry with the same
   // port number that names one, else the one allocated for the first entry with that port
