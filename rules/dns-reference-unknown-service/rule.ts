@@ -167,6 +167,22 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'pod-dns':
       podDns(ctx, edge, r);
       break;
+    case 'host-alias': {
+      // /etc/hosts answers first: a name the pod maps itself is not looked up in DNS at all.
+      const svc = r.shadows;
+      if (!svc || svc.headless || svc.type === 'ExternalName') break;
+      const listed = getIn(svc.object.body, ['spec', 'clusterIPs']);
+      const ips = [svc.clusterIP, ...(Array.isArray(listed) ? listed : [])];
+      if (ips.includes(r.ip)) break;
+      ctx.report({
+        ...base,
+        messageId: 'aliasShadows',
+        severity: 'warning',
+        data: { ...data, host: code(edge.host), ip: code(r.ip), workload: where(r.client), service: code(`${svc.object.namespace}/${svc.object.name}`) },
+        related: [{ object: r.client.owner, path: r.path, message: `hostAliases of ${where(r.client)}` }],
+      });
+      break;
+    }
     case 'service':
     case 'pod': {
       const svc = r.service;
@@ -253,6 +269,7 @@ const rule: Rule = {
       statefulSetPod: '{{ref}} in {{where}} names the StatefulSet pod {{pod}} without its Service; pod DNS names are `<pod>.<service>.<namespace>.svc`: write {{suggest}}',
       podNotHeadless: '{{ref}} in {{where}} names pod {{host}} under Service {{service}}, which is not headless; per-pod DNS names exist only for headless Services',
       port: '{{ref}} in {{where}} uses port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
+      aliasShadows: '{{ref}} in {{where}} names {{host}}, which the hostAliases of {{workload}} map to {{ip}} in its /etc/hosts, read before DNS: the pod never reaches Service {{service}}, which DNS would give',
       defaultPort: '{{ref}} in {{where}} names no port, so clients use its scheme\'s port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
       outsideZone: '{{ref}} in {{where}} is under the cluster domain {{domain}} but not under `svc.` or `pod.`: the cluster DNS answers that no such name exists{{hint}}',
       noNamespace: '{{ref}} in {{where}} has no namespace between the Service name and `svc`, so it does not resolve: write {{suggest}}',

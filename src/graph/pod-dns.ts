@@ -1,4 +1,5 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
+import type { Path } from '../types/object.js';
 import { isIP } from '../lazy-builtins.js';
 import type { PodResolver } from '../types/reference.js';
 import { getIn } from './pods.js';
@@ -68,4 +69,34 @@ export function resolverKey(r: PodResolver): string {
     case 'none':
       return `none:${r.clusterDns}:${r.searches.join(' ')}`;
   }
+}
+
+const aliasCache = new WeakMap<PodTemplate, ReadonlyMap<string, { ip: string; path: Path }>>();
+
+/**
+ * The pod's `hostAliases`, by lowercase hostname: the kubelet writes them into /etc/hosts,
+ * which glibc and musl read before DNS, for the name exactly as written (no search path).
+ */
+export function hostAliases(t: PodTemplate): ReadonlyMap<string, { ip: string; path: Path }> {
+  let m = aliasCache.get(t);
+  if (m) return m;
+  const out = new Map<string, { ip: string; path: Path }>();
+  const at = [...t.path, 'spec', 'hostAliases'];
+  const items = getIn(t.owner.body, at);
+  (Array.isArray(items) ? items : []).forEach((a, i) => {
+    const ip = getIn(a, ['ip']);
+    const names = getIn(a, ['hostnames']);
+    if (typeof ip !== 'string' || !isIP(ip) || !Array.isArray(names)) return;
+    names.forEach((n, j) => {
+      if (typeof n === 'string' && n !== '' && !out.has(n.toLowerCase())) out.set(n.toLowerCase(), { ip, path: [...at, i, 'hostnames', j] });
+    });
+  });
+  aliasCache.set(t, (m = out));
+  return m;
+}
+
+/** One key per distinct set of host aliases ('' for none), to group the pods that read one value. */
+export function aliasKey(t: PodTemplate): string {
+  const m = hostAliases(t);
+  return m.size ? [...m].map(([h, a]) => `${h}=${a.ip}`).sort().join(',') : '';
 }

@@ -5,7 +5,7 @@ import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
 import { getIn } from './pods.js';
 import { resolveFor, resolveHost } from './dns.js';
-import { podResolver, resolverKey } from './pod-dns.js';
+import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
 import { findHosts, type HostRef } from './hosts.js';
 import { configFileHosts } from './config-files.js';
 import { ofText } from './memo.js';
@@ -214,7 +214,8 @@ function portReached(r: DnsResolution, port: number | undefined, srv?: { port: s
 function resolverGroups(graph: ServiceGraph, site: ReferenceSite): { key: string; site: ReferenceSite; clients: PodTemplate[] }[] {
   const by = new Map<string, PodTemplate[]>();
   for (const t of site.clients) {
-    const key = resolverKey(podResolver(graph, t));
+    const aliases = aliasKey(t);
+    const key = resolverKey(podResolver(graph, t)) + (aliases ? `\u0000${aliases}` : '');
     const list = by.get(key);
     if (list) list.push(t);
     else by.set(key, [t]);
@@ -275,7 +276,12 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
       const name = ref.absolute ? `${ref.host}.` : ref.host;
       const base = resolved(name, site.namespace);
       for (const g of groups) {
-        const resolution = g.key === '' ? base : resolveFor(graph, name, site.namespace, podResolver(graph, g.clients[0]!), base, g.clients[0]!);
+        const client = g.clients[0];
+        const alias = client ? hostAliases(client).get(ref.host.toLowerCase()) : undefined;
+        const dns = g.key === '' ? base : resolveFor(graph, name, site.namespace, podResolver(graph, client!), base, client!);
+        const resolution: DnsResolution = alias && client
+          ? { kind: 'host-alias', ip: alias.ip, client, path: alias.path, ...(dns.kind === 'service' ? { shadows: dns.service } : {}) }
+          : dns;
         const servicePort = portReached(resolution, ref.port ?? ref.defaultPort, ref.srv);
         out.push({
           site: g.site,

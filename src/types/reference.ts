@@ -76,6 +76,11 @@ export type DnsResolution =
    * or with searches that never complete the name (`none-search`).
    */
   | { kind: 'pod-dns'; problem: 'node' | 'none-external' | 'none-unknown' | 'none-search'; target: DnsResolution & { kind: 'service' | 'pod' }; client: PodTemplate; resolver: PodResolver; fqdn: boolean }
+  /**
+   * The reading pod's `hostAliases` name the host: the kubelet writes it into the pod's
+   * /etc/hosts, which the resolver reads before DNS. `shadows` is the Service DNS would give.
+   */
+  | { kind: 'host-alias'; ip: string; client: PodTemplate; path: Path; shadows?: ServiceNode }
   /** `$(FOO_SERVICE_HOST)`: a Service-link variable whose Service the kubelet does not inject. */
   | { kind: 'link-missing'; variable: string; name: string; namespace: string; reason: 'missing' | 'disabled' | 'headless' | 'port'; service?: ServiceNode }
   | { kind: 'unknown' };

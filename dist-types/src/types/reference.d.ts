@@ -153,6 +153,17 @@ export type DnsResolution = {
     resolver: PodResolver;
     fqdn: boolean;
 }
+/**
+ * The reading pod's `hostAliases` name the host: the kubelet writes it into the pod's
+ * /etc/hosts, which the resolver reads before DNS. `shadows` is the Service DNS would give.
+ */
+ | {
+    kind: 'host-alias';
+    ip: string;
+    client: PodTemplate;
+    path: Path;
+    shadows?: ServiceNode;
+}
 /** `$(FOO_SERVICE_HOST)`: a Service-link variable whose Service the kubelet does not inject. */
  | {
     kind: 'link-missing';
