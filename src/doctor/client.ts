@@ -117,6 +117,10 @@ function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: r
       out.push(`      ${NOTE} ${code(e.host)} is not a Service name of this cluster (an outside name, or not one svclint can judge)`);
       return out;
     }
+    if (r.kind === 'host-alias' && !mine.length) {
+      out.push(`      ${NOTE} name: ${code(e.host)} is ${code(r.ip)} from the pod's hostAliases (/etc/hosts, read before DNS)`);
+      return out;
+    }
     const words = mine.length ? mine.map((f) => f.message) : [r.kind === 'missing' ? `Service ${r.namespace}/${r.name} does not exist` : `${code(e.host)} does not resolve to a Service (${r.kind})`];
     for (const w of words) out.push(`      ${BAD} name: ${w}`);
     return out;
