@@ -32,12 +32,25 @@ function referenceGrants(ctx: RuleContext): K8sObject[] {
 
 function check(ctx: RuleContext, o: K8sObject): void {
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  // Backends, and the Services that RequestMirror filters (on a rule or on one backend) copy requests to.
+  const refs: { ref: unknown; at: (string | number)[] }[] = [];
+  const mirrors = (filters: unknown, at: (string | number)[]) => {
+    (Array.isArray(filters) ? filters : []).forEach((f, k) => {
+      if (isRecord(f) && isRecord(f.requestMirror) && f.requestMirror.backendRef !== undefined) refs.push({ ref: f.requestMirror.backendRef, at: [...at, 'filters', k, 'requestMirror', 'backendRef'] });
+    });
+  };
   (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, i) => {
-    const refs = isRecord(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : [];
-    refs.forEach((ref, j) => {
-      if (!isRecord(ref) || typeof ref.name !== 'string') return;
-      if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') return; // another kind of backend
-      const at = ['spec', 'rules', i, 'backendRefs', j];
+    if (!isRecord(rule)) return;
+    (Array.isArray(rule.backendRefs) ? rule.backendRefs : []).forEach((ref, j) => {
+      refs.push({ ref, at: ['spec', 'rules', i, 'backendRefs', j] });
+      if (isRecord(ref)) mirrors(ref.filters, ['spec', 'rules', i, 'backendRefs', j]);
+    });
+    mirrors(rule.filters, ['spec', 'rules', i]);
+  });
+  {
+    for (const { ref, at } of refs) {
+      if (!isRecord(ref) || typeof ref.name !== 'string') continue;
+      if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue; // another kind of backend
       const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : o.namespace;
       const name = ref.name;
       if (typeof ref.port !== 'number') {
@@ -57,7 +70,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
           absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: (near !== undefined && isStrongTypo(name, near)) || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
           data: { service: code(name), namespace: code(ns), hint: near ? `; did you mean ${code(near)}?` : '' },
         });
-        return;
+        continue;
       }
       if (typeof ref.port === 'number' && svc.ports.length > 0 && !exposes(svc, { number: ref.port })) {
         ctx.report({
@@ -68,8 +81,8 @@ function check(ctx: RuleContext, o: K8sObject): void {
           related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ns}/${name}` }],
         });
       }
-    });
-  });
+    }
+  }
 }
 
 /** A Service of the namespace one or two edits from a name, and no other as close: evidence of a typo. */
