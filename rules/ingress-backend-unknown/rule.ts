@@ -38,6 +38,13 @@ function backends(o: K8sObject): Backend[] {
       });
     }
   };
+  // ingress-nginx: a Service of the Ingress's namespace that answers when a backend has no endpoints.
+  const annotations = isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
+  const fallback = annotations['nginx.ingress.kubernetes.io/default-backend'];
+  if (typeof fallback === 'string' && fallback !== '' && dns1123LabelProblems(fallback).length === 0) {
+    const at = ['metadata', 'annotations', 'nginx.ingress.kubernetes.io/default-backend'];
+    out.push({ service: fallback, port: {}, path: at, portPath: at });
+  }
   add(spec.defaultBackend, ['spec', 'defaultBackend']);
   add(spec.backend, ['spec', 'backend']);
   (Array.isArray(spec.rules) ? spec.rules : []).forEach((r, i) => {
@@ -72,21 +79,68 @@ function check(ctx: RuleContext, o: K8sObject): void {
   }
 }
 
+const AUTH = ['nginx.ingress.kubernetes.io/auth-url'];
+
+/**
+ * ingress-nginx external authentication: the controller calls `auth-url` for every request and
+ * answers 500 when the call fails. A URL to `<svc>.<ns>.svc[.<domain>]` names a Service of the
+ * cluster, whichever namespace the controller runs in; other hosts are not judged.
+ */
+function checkAuth(ctx: RuleContext, o: K8sObject): void {
+  const annotations = isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
+  for (const key of AUTH) {
+    const v = annotations[key];
+    if (typeof v !== 'string') continue;
+    const m = /^(https?):\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.[a-z0-9.-]+)?\.?(?::(\d{1,5}))?(?:[/?#]|$)/i.exec(v.trim());
+    if (!m) continue;
+    const domain = m[4]?.slice(1).toLowerCase();
+    if (domain !== undefined && domain !== ctx.graph.settings.clusterDomain) continue;
+    const [name, ns] = [m[2]!.toLowerCase(), m[3]!.toLowerCase()];
+    const port = m[5] !== undefined ? Number(m[5]) : m[1]!.toLowerCase() === 'https' ? 443 : 80;
+    const at = ['metadata', 'annotations', key];
+    const svc = ctx.graph.service(ns, name);
+    if (!svc) {
+      const near = nearestService(ctx.graph, ns, name, o);
+      ctx.report({
+        object: o,
+        path: at,
+        messageId: 'authNoService',
+        absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: (near !== undefined && isStrongTypo(name, near)) || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
+        data: { url: code(v), service: code(name), namespace: code(ns), hint: near ? `; did you mean ${code(near)}?` : '' },
+      });
+      continue;
+    }
+    if (svc.type === 'ExternalName' || svc.ports.length === 0 || svc.headless || exposes(svc, { number: port })) continue;
+    ctx.report({
+      object: o,
+      path: at,
+      messageId: 'authNoPort',
+      data: { url: code(v), port: String(port), how: m[5] !== undefined ? '' : ` (the ${m[1]!.toLowerCase()} default: the URL names none)`, service: code(`${ns}/${name}`), ports: servicePortsText(svc) },
+      related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ns}/${name}` }],
+    });
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'ingress-backend-unknown',
-    description: 'An Ingress backend that names a Service missing from the Ingress\'s namespace, or a port the Service does not expose.',
+    description: 'An Ingress backend (or ingress-nginx default-backend or auth-url annotation) that names a Service missing from its namespace, or a port the Service does not expose.',
     category: 'reference',
     severity: 'error',
     messages: {
       noService: 'this Ingress sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}} (an Ingress can only reach Services in its own namespace){{hint}}',
       noPort: 'this Ingress sends traffic to port {{kind}} {{port}} of Service {{service}}, which exposes {{ports}}',
+      authNoService: 'auth-url {{url}} names Service {{service}} in namespace {{namespace}}, which does not exist{{hint}}; ingress-nginx cannot call it and answers every request with 500',
+      authNoPort: 'auth-url {{url}} calls port {{port}}{{how}} of Service {{service}}, which exposes {{ports}}; ingress-nginx cannot call it and answers every request with 500',
     },
     remediation: 'Name a Service in the Ingress\'s namespace and one of its ports (the Service port, not the container port).',
   },
   check(ctx) {
     for (const o of ctx.graph.objects) {
-      if (o.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion)) check(ctx, o);
+      if (o.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion)) {
+        check(ctx, o);
+        checkAuth(ctx, o);
+      }
     }
   },
 };
