@@ -123,6 +123,10 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: near ? undefined : 'info', data: { ...data, hint } });
     return;
   }
+  if (ref.portMissing) {
+    ctx.report({ object: o, path: ref.path, messageId: 'refNoPortField', data: { ...data, ports: servicePortsText(copies.find((s) => sameTree(s.object, o)) ?? copies[0]!) } });
+    return;
+  }
   if (!ref.port) return;
   if (ref.port.endpoint) return checkEndpointPort(ctx, ref, copies, data);
   if (copies.some((s) => s.type === 'ExternalName' || s.ports.length === 0 || (ref.viaDns && s.headless) || exposes(s, ref.port!))) return;
@@ -285,6 +289,7 @@ const rule: Rule = {
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
+      refNoPortField: 'this {{kind}} sends traffic to Service {{service}} without a port; Traefik requires the Service port (a number or its name; {{service}} exposes {{ports}}) and drops the route ("service port not defined")',
       refNoEndpointPort: 'this {{kind}} sends traffic to target port {{port}} of Service {{service}}, but no endpoint of it has a port of that name or number (its endpoint ports: {{ports}}); the router keeps only the endpoints whose port matches spec.port.targetPort, so the route has no backend and answers 503{{hint}}',
       subsetUndefined: 'this VirtualService routes to subset {{subset}} of Service {{service}}, but its DestinationRules ({{rules}}) define {{defined}}; Envoy has no such cluster and answers 503 (NR){{hint}}',
       subsetNoPods: 'subset {{subset}} of Service {{service}}, which VirtualService {{route}} routes to, selects pods with {{labels}}, but the Service\'s pods have {{have}}; the subset has no endpoints and Envoy answers 503 (no healthy upstream)',

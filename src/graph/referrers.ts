@@ -20,6 +20,8 @@ export interface ServiceRef {
   portPath?: Path;
   /** Why the port is this one when the referrer writes none. */
   portDefault?: string;
+  /** The referrer writes no port where its controller requires one. */
+  portMissing?: boolean;
   /** The referrer reaches the Service by its DNS name: a headless one answers with pod IPs, and any port of the pods works. */
   viaDns?: boolean;
   /** How the referrer calls the field, for messages: `destination host`, `canaryService`. */
@@ -55,6 +57,8 @@ interface Row {
   kindValue?: string;
   /** The entry is judged only when `namespace` is written (the kind has no default). */
   namespaceRequired?: boolean;
+  /** A Service entry without a port is refused by the controller (Traefik: "service port not defined"). */
+  portRequired?: boolean;
   /** `name` is `[scheme://]host[:port]` (Emissary's `service`); with a value, the port when none is written. */
   hostPort?: 'http' | 'tcp';
 }
@@ -80,9 +84,9 @@ export const REFERRERS: readonly Row[] = [
   ...['http', 'tcp', 'tls'].map((p) => ({ kind: 'VirtualService', group: ISTIO, at: `spec.${p}.*.route.*.destination`, name: 'host', host: true, port: 'port.number' })),
   { kind: 'VirtualService', group: ISTIO, at: 'spec.http.*.mirror', name: 'host', host: true, port: 'port.number' },
   { kind: 'DestinationRule', group: ISTIO, at: 'spec', name: 'host', host: true },
-  ...['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'].map((kind) => ({ kind, group: TRAEFIK, at: 'spec.routes.*.services.*', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
+  ...['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'].map((kind) => ({ kind, group: TRAEFIK, at: 'spec.routes.*.services.*', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind', portRequired: true })),
   // A TraefikService's weighted services and mirrors (the same fields as IngressRoute's services).
-  ...['spec.weighted.services.*', 'spec.mirroring', 'spec.mirroring.mirrors.*'].map((at) => ({ kind: 'TraefikService', group: TRAEFIK, at, name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
+  ...['spec.weighted.services.*', 'spec.mirroring', 'spec.mirroring.mirrors.*'].map((at) => ({ kind: 'TraefikService', group: TRAEFIK, at, name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind', portRequired: true })),
   { kind: 'HTTPProxy', group: CONTOUR, at: 'spec.routes.*.services.*', name: 'name', port: 'port' },
   { kind: 'HTTPProxy', group: CONTOUR, at: 'spec.tcpproxy.services.*', name: 'name', port: 'port' },
   ...['canaryService', 'stableService'].map((name) => ({ kind: 'Rollout', group: ARGO, at: 'spec.strategy.canary', name })),
@@ -222,7 +226,7 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
           if (ref.port) {
             ref.portPath = row.portFromRoot ? portPath : [...path, ...portPath];
             if (row.endpointPort) ref.port.endpoint = true;
-          }
+          } else if (row.portRequired && (p === undefined || p === null || p === 0 || p === '')) ref.portMissing = true;
         }
         out.push(ref);
       }

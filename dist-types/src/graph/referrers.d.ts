@@ -20,6 +20,8 @@ export interface ServiceRef {
     portPath?: Path;
     /** Why the port is this one when the referrer writes none. */
     portDefault?: string;
+    /** The referrer writes no port where its controller requires one. */
+    portMissing?: boolean;
     /** The referrer reaches the Service by its DNS name: a headless one answers with pod IPs, and any port of the pods works. */
     viaDns?: boolean;
     /** How the referrer calls the field, for messages: `destination host`, `canaryService`. */
@@ -54,6 +56,8 @@ interface Row {
     kindValue?: string;
     /** The entry is judged only when `namespace` is written (the kind has no default). */
     namespaceRequired?: boolean;
+    /** A Service entry without a port is refused by the controller (Traefik: "service port not defined"). */
+    portRequired?: boolean;
     /** `name` is `[scheme://]host[:port]` (Emissary's `service`); with a value, the port when none is written. */
     hostPort?: 'http' | 'tcp';
 }
