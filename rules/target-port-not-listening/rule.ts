@@ -2,23 +2,70 @@ import type { Rule } from '../../src/types/rule.js';
 import type { Severity } from '../../src/types/finding.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
-import { notListening } from '../../src/graph/listen.js';
+import { mentionsNumber, notListening, singleListener } from '../../src/graph/listen.js';
+import { getIn } from '../../src/graph/pods.js';
+import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
 
+const PROBES = ['readinessProbe', 'startupProbe', 'livenessProbe'] as const;
+const EFFECT: Record<(typeof PROBES)[number], string> = {
+  readinessProbe: 'the pod never turns Ready, so the Service gets no endpoint from it',
+  startupProbe: 'the container is restarted before it ever starts serving',
+  livenessProbe: 'the kubelet restarts the container again and again',
+};
+
+/** Probes of a container aimed at a port its server is not told to listen on (the same evidence as for Services). */
+function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
+  for (const t of ctx.graph.templates) {
+    for (const c of t.containers) {
+      if (c.ports.length > 1) continue;
+      const raw = getIn(t.owner.body, c.path);
+      if (!isRecord(raw)) continue;
+      const e = singleListener(raw);
+      if (!e) continue;
+      for (const probe of PROBES) {
+        const pr = raw[probe];
+        if (!isRecord(pr)) continue;
+        for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+          const h = pr[handler];
+          if (!isRecord(h)) continue;
+          const declared = typeof h.port === 'string' ? c.ports.find((p) => p.name === h.port)?.containerPort : undefined;
+          const port = typeof h.port === 'number' ? h.port : typeof h.port === 'string' && /^\d+$/.test(h.port) ? Number(h.port) : declared;
+          if (port === undefined || port === e.port || mentionsNumber(raw, port)) continue;
+          // Probes dial the pod's IP: another container listening there answers them.
+          if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === port))) continue;
+          const declaresProbe = c.ports.some((p) => p.containerPort === port);
+          ctx.report({
+            object: t.owner,
+            path: [...c.path, probe, handler, 'port'],
+            messageId: 'probeNotListening',
+            ...(declaresProbe || e.kind === 'env' ? { severity: declaresProbe && e.kind === 'env' ? 'info' as const : 'warning' as const } : {}),
+            data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : `environment (${code(e.text)})`, listen: String(e.port), effect: EFFECT[probe] },
+            related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${e.port}` }],
+          });
+        }
+      }
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'target-port-not-listening',
-    description: 'A Service port whose targetPort is not the port the backend container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`) or environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) makes its server listen on: connections are refused.',
+    description: 'A Service targetPort, or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`) or environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) makes its server listen on: connections are refused, probes fail.',
     category: 'port',
     severity: 'error',
     messages: {
+      probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}; the probe fails and {{effect}}',
       notListening: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but its {{evidence}} makes the server listen on {{listen}}{{declared}}; connections to {{target}} are refused',
     },
     remediation: 'Point targetPort (and the containerPort) at the port the server listens on, or change the flag or variable to the targetPort.',
   },
-  check({ graph, report }) {
+  check(ctx) {
+    const { graph, report } = ctx;
+    checkProbes(ctx);
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       for (const sp of svc.ports) {

@@ -160,3 +160,14 @@ function mentions(c: Record<string, unknown>, n: number): boolean {
   const texts: unknown[] = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : []), ...(Array.isArray(c.env) ? c.env.map((e) => (isRecord(e) ? e.value : undefined)) : [])];
   return texts.some((x) => typeof x === 'string' && re.test(x));
 }
+
+/** The one port a container's command line (or, failing that, environment) makes it listen on, with the evidence. */
+export function singleListener(c: Record<string, unknown>): ListenEvidence | undefined {
+  const all = listenEvidence(c);
+  const flags = all.filter((e) => e.kind === 'flag');
+  const chosen = flags.length ? flags : all;
+  const ports = new Set(chosen.map((e) => e.port));
+  return ports.size === 1 ? chosen[0] : undefined;
+}
+
+export { mentions as mentionsNumber };

@@ -33,3 +33,8 @@ export interface NotListening {
  * proxy beside the server) is left alone, and so is a container told of several listeners.
  */
 export declare function notListening(r: PortResolution): NotListening | undefined;
+/** Whether a number appears as a whole number in a container's command, args or env values. */
+declare function mentions(c: Record<string, unknown>, n: number): boolean;
+/** The one port a container's command line (or, failing that, environment) makes it listen on, with the evidence. */
+export declare function singleListener(c: Record<string, unknown>): ListenEvidence | undefined;
+export { mentions as mentionsNumber };
