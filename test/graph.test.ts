@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFromFiles, lintText } from '../src/lint.js';
 import { computeRoutes } from '../src/graph/routes.js';
 import { emissaryService } from '../src/graph/referrers.js';
+import { nginxListenPorts } from '../src/graph/listen.js';
 import type { ServiceGraph } from '../src/types/graph.js';
 
 const graphOf = (text: string, namespace?: string): ServiceGraph =>
@@ -232,5 +233,16 @@ describe('emissaryService', () => {
     for (const raw of ['10.0.0.5:22', 'localhost:8500', 'grpc://quote:80', 'www.example.org', 'quote:http', 'quote:70000', '[::1]:80', 'Quote_Svc']) {
       expect(emissaryService(raw, 'shop', 'cluster.local')).toBeUndefined();
     }
+  });
+});
+
+describe('nginxListenPorts', () => {
+  it('reads the ports of listen directives, 80 for an address alone, and gives up on includes it cannot see', () => {
+    expect(nginxListenPorts('server {\n  listen 8080;\n  listen [::]:8080 default_server;\n}\n')).toEqual([8080]);
+    expect(nginxListenPorts('server { listen 127.0.0.1; listen 443 ssl http2; listen unix:/run/nginx.sock; }')).toEqual([80, 443]);
+    expect(nginxListenPorts('# listen 9999;\nserver { listen 0.0.0.0:8443 ssl; }')).toEqual([8443]);
+    expect(nginxListenPorts('http { include /etc/nginx/conf.d/*.conf; server { listen 81; } }')).toBeUndefined();
+    expect(nginxListenPorts('http { include mime.types; server { listen 81; } }')).toEqual([81]);
+    expect(nginxListenPorts('upstream app { server app:8080; }')).toBeUndefined();
   });
 });

@@ -79,11 +79,12 @@ const rule: Rule = {
         for (const group of groups) {
           const r = group[0]!;
           const t = r.template;
-          const n = notListening(r);
+          const n = notListening(r, graph);
           if (!n) continue;
-          const { container: c, target, listen, evidence: e, declaresTarget, declaresListen } = n;
+          const { container: c, target, listens, evidence: e, declaresTarget, declaresListen } = n;
           // The manifest contradicts itself when the container also declares the target: which is right is not proven.
-          const severity: Severity | undefined = declaresTarget ? (e.kind === 'flag' ? 'warning' : 'info') : e.kind === 'flag' ? undefined : 'warning';
+          const strong = e.kind !== 'env';
+          const severity: Severity | undefined = declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
           report({
             object: svc.object,
             path: sp.targetPath,
@@ -93,11 +94,11 @@ const rule: Rule = {
               target: String(target),
               container: code(c.name),
               workload: where(t),
-              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : `environment (${code(e.text)})`,
-              listen: String(listen),
+              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `nginx configuration (${code(e.text)})` : `environment (${code(e.text)})`,
+              listen: listens.join(' and '),
               declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
             },
-            related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${listen}` }],
+            related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${listens.join(' and ')}` }],
           });
         }
       }

@@ -54,7 +54,7 @@ const rule: Rule = {
         // A backend told to listen elsewhere is target-port-not-listening's, with that evidence.
         const own = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));
         const owners = new Set(own.map((g) => (graph.settings.live ? workloadOf(graph, g[0]!.template.owner) ?? g[0]!.template.owner.name : g[0]!.template.id)));
-        const told = owners.size === 1 && notListening(own[0]![0]!) ? new Set(own.map((g) => g[0]!.template)) : undefined;
+        const told = owners.size === 1 && notListening(own[0]![0]!, graph) ? new Set(own.map((g) => g[0]!.template)) : undefined;
         const suspects = byWorkload(sp.resolutions)
           .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))) && !told?.has(g[0]!.template))
           .map((g) => g[0]!);

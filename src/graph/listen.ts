@@ -1,5 +1,6 @@
 import type { Path } from '../types/object.js';
-import type { ContainerInfo, PortResolution } from '../types/graph.js';
+import type { ContainerInfo, PodTemplate, PortResolution, ServiceGraph } from '../types/graph.js';
+import type { K8sObject } from '../types/object.js';
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 
@@ -10,8 +11,11 @@ export interface ListenEvidence {
   text: string;
   /** Where it is written, inside the container. */
   path: Path;
-  /** A flag on the command line configures the server; an environment variable is a convention the program may not follow. */
-  kind: 'flag' | 'env';
+  /**
+   * A flag on the command line configures the server; an environment variable is a convention
+   * the program may not follow; `config`: nginx's own configuration, mounted from a ConfigMap.
+   */
+  kind: 'flag' | 'env' | 'config';
 }
 
 /** Flags whose value is the port the server listens on. */
@@ -112,6 +116,8 @@ export interface NotListening {
   container: ContainerInfo;
   target: number;
   listen: number;
+  /** Every port the evidence names (nginx may listen on several). */
+  listens: number[];
   evidence: ListenEvidence;
   declaresTarget: boolean;
   declaresListen: boolean;
@@ -123,7 +129,7 @@ export interface NotListening {
  * declares the target, else the pod's only container; a target another container declares (a
  * proxy beside the server) is left alone, and so is a container told of several listeners.
  */
-export function notListening(r: PortResolution): NotListening | undefined {
+export function notListening(r: PortResolution, graph?: ServiceGraph): NotListening | undefined {
   const target = r.targetPort;
   if (target === undefined) return undefined;
   const t = r.template;
@@ -142,12 +148,19 @@ export function notListening(r: PortResolution): NotListening | undefined {
   const flags = all.filter((e) => e.kind === 'flag');
   const chosen = flags.length ? flags : all;
   const ports = [...new Set(chosen.map((e) => e.port))];
+  if (ports.length === 0 && graph) {
+    // nginx listens on exactly the `listen` ports of the configuration it is given.
+    const conf = nginxListeners(graph, t, c, raw);
+    if (!conf || conf.ports.includes(target)) return undefined;
+    return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
+  }
   if (ports.length !== 1 || ports[0] === target) return undefined;
   const listen = ports[0]!;
   return {
     container: c,
     target,
     listen,
+    listens: [listen],
     evidence: chosen.find((x) => x.port === listen)!,
     declaresTarget: c.ports.some((p) => p.containerPort === target),
     declaresListen: c.ports.some((p) => p.containerPort === listen),
@@ -171,3 +184,79 @@ export function singleListener(c: Record<string, unknown>): ListenEvidence | und
 }
 
 export { mentions as mentionsNumber };
+
+const cmIndex = new WeakMap<ServiceGraph, Map<string, K8sObject>>();
+function configMap(graph: ServiceGraph, namespace: string, name: string): K8sObject | undefined {
+  let ix = cmIndex.get(graph);
+  if (!ix) {
+    ix = new Map();
+    for (const o of graph.objects) if (o.kind === 'ConfigMap' && o.apiVersion === 'v1' && !ix.has(`${o.namespace}/${o.name}`)) ix.set(`${o.namespace}/${o.name}`, o);
+    cmIndex.set(graph, ix);
+  }
+  return ix.get(`${namespace}/${name}`);
+}
+
+/** The ports of an nginx configuration's `listen` directives (80 where one names an address only); undefined when it includes files the run cannot see. */
+export function nginxListenPorts(text: string): number[] | undefined {
+  const body = text.replace(/#[^\n]*/g, '');
+  if (/(^|[;{}\s])include\s+[^;]*(conf\.d|sites-enabled|\*)/.test(body)) return undefined;
+  const out = new Set<number>();
+  for (const m of body.matchAll(/(?:^|[;{}\s])listen\s+([^;\s]+)[^;]*;/g)) {
+    const a = m[1]!;
+    if (a.startsWith('unix:')) continue;
+    const p = /^\d+$/.test(a) ? a : /:(\d+)$/.exec(a)?.[1];
+    const n = p === undefined ? 80 : Number(p);
+    if (n >= 1 && n <= 65535) out.add(n);
+  }
+  return out.size ? [...out].sort((x, y) => x - y) : undefined;
+}
+
+/**
+ * Where an nginx container listens when its configuration comes from a ConfigMap that
+ * replaces the image's own: `/etc/nginx/conf.d` mounted whole, `conf.d/default.conf`, or
+ * `nginx.conf` without includes of files the run cannot see.
+ */
+function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+  if (!/nginx/i.test(c.image ?? '')) return undefined;
+  const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
+  const mounts = Array.isArray(raw.volumeMounts) ? raw.volumeMounts : [];
+  const files: { text: string; key: string; at: number }[] = [];
+  let replaced = false;
+  mounts.forEach((m, at) => {
+    if (!isRecord(m) || typeof m.mountPath !== 'string' || typeof m.name !== 'string') return;
+    const vol = (Array.isArray(volumes) ? volumes : []).find((v) => isRecord(v) && v.name === m.name);
+    const cmName = getIn(vol, ['configMap', 'name']);
+    if (typeof cmName !== 'string') return;
+    const data = getIn(configMap(graph, t.namespace, cmName)?.body, ['data']);
+    if (!isRecord(data)) return;
+    const path = m.mountPath.replace(/\/+$/, '');
+    const sub = typeof m.subPath === 'string' ? m.subPath : undefined;
+    const take = (key: string) => {
+      if (typeof data[key] === 'string') files.push({ text: data[key] as string, key, at });
+    };
+    if (path === '/etc/nginx/conf.d' && sub === undefined) {
+      replaced = true;
+      const items = getIn(vol, ['configMap', 'items']);
+      if (Array.isArray(items) && items.length) for (const i of items) { if (isRecord(i) && typeof i.key === 'string' && typeof i.path === 'string' && i.path.endsWith('.conf')) take(i.key); }
+      else for (const k of Object.keys(data)) if (k.endsWith('.conf')) take(k);
+    } else if ((path === '/etc/nginx/conf.d/default.conf' || path === '/etc/nginx/nginx.conf') && sub !== undefined) {
+      replaced = true;
+      take(sub);
+    }
+  });
+  if (!replaced || files.length === 0) return undefined;
+  const ports = new Set<number>();
+  for (const f of files) {
+    const p = nginxListenPorts(f.text);
+    if (p === undefined) {
+      // A file with no listen at all adds none; one that includes unseen files leaves the answer open.
+      if (/(^|[;{}\s])include\s/.test(f.text.replace(/#[^\n]*/g, '')) && /(conf\.d|sites-enabled|\*)/.test(f.text)) return undefined;
+      continue;
+    }
+    for (const n of p) ports.add(n);
+  }
+  if (ports.size === 0) return undefined;
+  const list = [...ports].sort((x, y) => x - y);
+  const first = files[0]!;
+  return { ports: list, evidence: { port: list[0]!, text: `listen ${list.join(', ')} in ConfigMap key ${first.key}`, path: ['volumeMounts', first.at], kind: 'config' } };
+}

@@ -1,5 +1,5 @@
 import type { Path } from '../types/object.js';
-import type { ContainerInfo, PortResolution } from '../types/graph.js';
+import type { ContainerInfo, PortResolution, ServiceGraph } from '../types/graph.js';
 /** Where a container's own configuration says its server listens. */
 export interface ListenEvidence {
     port: number;
@@ -7,8 +7,11 @@ export interface ListenEvidence {
     text: string;
     /** Where it is written, inside the container. */
     path: Path;
-    /** A flag on the command line configures the server; an environment variable is a convention the program may not follow. */
-    kind: 'flag' | 'env';
+    /**
+     * A flag on the command line configures the server; an environment variable is a convention
+     * the program may not follow; `config`: nginx's own configuration, mounted from a ConfigMap.
+     */
+    kind: 'flag' | 'env' | 'config';
 }
 /**
  * What a container's command, arguments and environment say about the port its server listens
@@ -22,6 +25,8 @@ export interface NotListening {
     container: ContainerInfo;
     target: number;
     listen: number;
+    /** Every port the evidence names (nginx may listen on several). */
+    listens: number[];
     evidence: ListenEvidence;
     declaresTarget: boolean;
     declaresListen: boolean;
@@ -32,9 +37,11 @@ export interface NotListening {
  * declares the target, else the pod's only container; a target another container declares (a
  * proxy beside the server) is left alone, and so is a container told of several listeners.
  */
-export declare function notListening(r: PortResolution): NotListening | undefined;
+export declare function notListening(r: PortResolution, graph?: ServiceGraph): NotListening | undefined;
 /** Whether a number appears as a whole number in a container's command, args or env values. */
 declare function mentions(c: Record<string, unknown>, n: number): boolean;
 /** The one port a container's command line (or, failing that, environment) makes it listen on, with the evidence. */
 export declare function singleListener(c: Record<string, unknown>): ListenEvidence | undefined;
 export { mentions as mentionsNumber };
+/** The ports of an nginx configuration's `listen` directives (80 where one names an address only); undefined when it includes files the run cannot see. */
+export declare function nginxListenPorts(text: string): number[] | undefined;
