@@ -208,7 +208,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
           port,
           name: code(svc.object.name),
           ports: servicePortsText(svc),
-          hint: target?.port !== undefined ? `; ${port} is the pods' port, clients connect to the Service port ${target.port}` : '',
+          hint: (edge.portFrom ? ` (the port is env ${code(edge.portFrom)}'s)` : '') + (target?.port !== undefined ? `; ${port} is the pods' port, clients connect to the Service port ${target.port}` : ''),
         },
         related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${svc.object.namespace}/${svc.object.name}` }],
       });

@@ -42,8 +42,67 @@ function hasLetter(host: string): boolean {
   return /[a-z]/i.test(host) && !/^\d+(\.\d+){3}$/.test(host);
 }
 
+/** Programs of a command line whose first plain argument is a host to dial (`nc -z db 5432`, `nslookup db`). */
+const DIAL_TOOLS = new Set(['nc', 'ncat', 'netcat', 'nslookup', 'telnet']);
+/** Their options that take a value (the next word is not the host). */
+const DIAL_TOOL_ARGS = new Set(['-w', '-W', '-i', '-q', '-s', '-p', '-c', '-t', '-x', '-X', '-I', '-O', '-T']);
+/** Clients whose `-h`/`--host` names the server (and `-p`/`-P`/`--port` its port). */
+const CLIENT_TOOLS: Record<string, string> = { pg_isready: '-p', psql: '-p', redis_cli: '-p', mysqladmin: '-P', mysql: '-P', mongosh: '--port', mongo: '--port', 'redis-cli': '-p', cqlsh: '' };
+const TOOL_TEXT = /(?:^|[\s;&|(`'"/])(?:nc|ncat|netcat|nslookup|telnet|pg_isready|psql|redis-cli|mysqladmin|mysql|mongosh|mongo|cqlsh)\s/;
+
+/**
+ * Hosts that a shell command line dials: `until nc -z db 5432`, `nslookup db`, `pg_isready -h db -p 5432`,
+ * `redis-cli -h cache ping`. They sit in a host position, as a URL's authority does.
+ */
+function commandHosts(value: string): HostRef[] {
+  const out: HostRef[] = [];
+  const words = value.split(/[\s;&|()`]+/).map((w) => w.replace(/^['"]+|['"]+$/g, ''));
+  const hostWord = (w: string | undefined): { host: string; port?: number } | undefined => {
+    if (w === undefined || w === '' || w.startsWith('-') || w.startsWith('$') || w.startsWith('@') || w.startsWith('+')) return undefined;
+    const m = WHOLE_RE.exec(w);
+    return m && hasLetter(m[1]!) ? { host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}) } : undefined;
+  };
+  for (let i = 0; i < words.length; i++) {
+    const tool = words[i]!.split('/').pop()!;
+    if (DIAL_TOOLS.has(tool)) {
+      let j = i + 1;
+      while (j < words.length && words[j]!.startsWith('-')) j += DIAL_TOOL_ARGS.has(words[j]!) ? 2 : 1;
+      while (j < words.length && (words[j]!.startsWith('@') || words[j]!.startsWith('+'))) j++;
+      const h = hostWord(words[j]);
+      if (!h) continue;
+      const port = h.port ?? (/^\d{1,5}$/.test(words[j + 1] ?? '') && (tool === 'nc' || tool === 'ncat' || tool === 'netcat' || tool === 'telnet') ? Number(words[j + 1]) : undefined);
+      out.push({ text: words[j]!, host: h.host, ...(port !== undefined ? { port } : {}), position: true });
+    } else if (tool in CLIENT_TOOLS) {
+      let host: { host: string; port?: number; text: string } | undefined;
+      let port: number | undefined;
+      for (let j = i + 1; j < words.length && !(words[j]! in CLIENT_TOOLS) && !DIAL_TOOLS.has(words[j]!); j++) {
+        const w = words[j]!;
+        const eq = /^(--host|-h|--port|-p|-P)=(.*)$/.exec(w);
+        const flag = eq ? eq[1]! : w;
+        const arg = eq ? eq[2] : words[j + 1];
+        if (flag === '-h' || flag === '--host') {
+          const h = hostWord(arg);
+          if (h) host = { ...h, text: arg! };
+        } else if ((flag === CLIENT_TOOLS[tool] || flag === '--port') && /^\d{1,5}$/.test(arg ?? '')) port = Number(arg);
+      }
+      if (host) out.push({ text: host.text, host: host.host, ...((host.port ?? port) !== undefined ? { port: host.port ?? port } : {}), position: true });
+    }
+  }
+  return out;
+}
+
 export function findHosts(value: string, key?: string): HostRef[] {
   if (value.length > 200_000) return [];
+  const found = patternHosts(value, key);
+  // A command line that dials hosts by name (`until nc -z db 5432; do …`): its hosts are in host positions.
+  if (value.includes(' ') && TOOL_TEXT.test(value)) {
+    const cmd = commandHosts(value);
+    if (cmd.length) return [...cmd, ...found.filter((h) => !cmd.some((c) => c.host === h.host))];
+  }
+  return found;
+}
+
+function patternHosts(value: string, key?: string): HostRef[] {
   // Most values (`true`, `info`, `8080`) hold none of what every pattern below needs (`:` of a
   // URL or a port, `.svc`, `--` of a flag, `._` of an SRV name) and sit under no key that
   // makes a whole value a host: nothing to find.

@@ -134,6 +134,23 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
 }
 
 /** Calls `visit` with every place a pod reads text that may name a host, and that text. */
+/** `DB_HOST` (`_HOSTNAME`, `_SERVER`, `_ADDR`, `_ADDRESS`) and a literal `DB_PORT` beside it: the port clients of that host use. */
+const HOST_VAR = /^(.*?)[_.-]?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/i;
+function siblingPort(env: readonly unknown[], name: string): { name: string; value: number } | undefined {
+  const m = HOST_VAR.exec(name);
+  if (!m || m[1] === '') return undefined;
+  const prefix = m[1]!;
+  const sep = name.slice(prefix.length, prefix.length + 1);
+  const wanted = new Set([`${prefix}${/[_.-]/.test(sep) ? sep : '_'}PORT`, `${prefix}PORT`].map((n) => n.toUpperCase()));
+  for (const e of env) {
+    if (!isRecord(e) || typeof e.name !== 'string' || !wanted.has(e.name.toUpperCase()) || typeof e.value !== 'string') continue;
+    if (!/^\d{1,5}$/.test(e.value.trim())) continue;
+    const value = Number(e.value.trim());
+    if (value >= 1 && value <= 65535) return { name: e.name, value };
+  }
+  return undefined;
+}
+
 function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: string) => void): void {
   // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
@@ -161,7 +178,8 @@ function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: str
           // An env value expands only the variables defined before it (and the Service links);
           // command and args expand them all.
           const before = e.value.includes('$(') ? { defined: new Set(names), envFrom: expands.envFrom } : expands;
-          visit({ object: t.owner, path: [...base, 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients, expands: before }, e.value);
+          const portFrom = siblingPort(env, e.name);
+          visit({ object: t.owner, path: [...base, 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients, expands: before, ...(portFrom ? { portFrom } : {}) }, e.value);
         }
         names.push(e.name);
       });
@@ -282,12 +300,16 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
         const resolution: DnsResolution = alias && client
           ? { kind: 'host-alias', ip: alias.ip, client, path: alias.path, ...(dns.kind === 'service' ? { shadows: dns.service } : {}) }
           : dns;
-        const servicePort = portReached(resolution, ref.port ?? ref.defaultPort, ref.srv);
+        // A whole-value host without a port of its own takes its sibling variable's (`DB_HOST` + `DB_PORT`).
+        const sibling = ref.port === undefined && ref.position && site.portFrom ? site.portFrom : undefined;
+        const port = ref.port ?? sibling?.value;
+        const servicePort = portReached(resolution, port ?? ref.defaultPort, ref.srv);
         out.push({
           site: g.site,
           text: ref.text,
           host: ref.host,
-          ...(ref.port !== undefined ? { port: ref.port } : {}),
+          ...(port !== undefined ? { port } : {}),
+          ...(sibling ? { portFrom: sibling.name } : {}),
           ...(ref.defaultPort !== undefined ? { defaultPort: ref.defaultPort } : {}),
           ...(ref.srv ? { srv: ref.srv } : {}),
           ...(ref.namespaced ? { namespaced: true } : {}),

@@ -48,6 +48,11 @@ export interface ReferenceSite {
         defined: ReadonlySet<string>;
         envFrom: boolean;
     };
+    /** For an env host (`DB_HOST`): the port its sibling variable gives (`DB_PORT=5432`). */
+    portFrom?: {
+        name: string;
+        value: number;
+    };
 }
 /** What a hostname means to the resolver of a pod in a namespace (search path, ndots:5). */
 export type DnsResolution = {
@@ -181,8 +186,10 @@ export interface ReferenceEdge {
     /** The text as written (`http://api:8080`). */
     text: string;
     host: string;
-    /** The port as written, when the text has one. */
+    /** The port as written, when the text has one (or its sibling env variable's, see portFrom). */
     port?: number;
+    /** The env variable the port comes from, when the host's own text names none (`DB_PORT`). */
+    portFrom?: string;
     /** The port a client uses when the text names none (`http://` → 80, `https://` → 443). */
     defaultPort?: number;
     /** For an SRV name (`_http._tcp.api.shop.svc…`): the port name and protocol it asks for. */
