@@ -4,6 +4,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { dns1123LabelProblems } from '../../src/names.js';
 import { exposes, nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
+import { serviceUrl } from '../../src/graph/referrers.js';
 
 interface Backend {
   service: string;
@@ -91,12 +92,9 @@ function checkAuth(ctx: RuleContext, o: K8sObject): void {
   for (const key of AUTH) {
     const v = annotations[key];
     if (typeof v !== 'string') continue;
-    const m = /^(https?):\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.[a-z0-9.-]+)?\.?(?::(\d{1,5}))?(?:[/?#]|$)/i.exec(v.trim());
-    if (!m) continue;
-    const domain = m[4]?.slice(1).toLowerCase();
-    if (domain !== undefined && domain !== ctx.graph.settings.clusterDomain) continue;
-    const [name, ns] = [m[2]!.toLowerCase(), m[3]!.toLowerCase()];
-    const port = m[5] !== undefined ? Number(m[5]) : m[1]!.toLowerCase() === 'https' ? 443 : 80;
+    const u = serviceUrl(v, ctx.graph.settings.clusterDomain);
+    if (!u) continue;
+    const { name, namespace: ns, port } = u;
     const at = ['metadata', 'annotations', key];
     const svc = ctx.graph.service(ns, name);
     if (!svc) {
@@ -115,7 +113,7 @@ function checkAuth(ctx: RuleContext, o: K8sObject): void {
       object: o,
       path: at,
       messageId: 'authNoPort',
-      data: { url: code(v), port: String(port), how: m[5] !== undefined ? '' : ` (the ${m[1]!.toLowerCase()} default: the URL names none)`, service: code(`${ns}/${name}`), ports: servicePortsText(svc) },
+      data: { url: code(v), port: String(port), how: u.named ? '' : ` (the ${u.scheme} default: the URL names none)`, service: code(`${ns}/${name}`), ports: servicePortsText(svc) },
       related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ns}/${name}` }],
     });
   }

@@ -2,8 +2,9 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
+import { getIn } from '../../src/graph/pods.js';
 import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, where } from '../../src/engine/rule-kit.js';
-import { destinationRules, monitorPorts, sameTree, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
+import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
@@ -249,6 +250,36 @@ function checkSubsets(ctx: RuleContext): void {
   }
 }
 
+/**
+ * Traefik's ForwardAuth middleware calls `address` for every request and answers 500 when it
+ * fails: a URL to `<svc>.<ns>.svc[.<domain>]` must name a Service that exposes its port.
+ */
+function checkForwardAuth(ctx: RuleContext, o: K8sObject): void {
+  const address = getIn(o.body, ['spec', 'forwardAuth', 'address']);
+  if (typeof address !== 'string') return;
+  const u = serviceUrl(address, ctx.graph.settings.clusterDomain);
+  if (!u) return;
+  const at = ['spec', 'forwardAuth', 'address'];
+  const copies = ctx.graph.serviceDefinitions(u.namespace, u.name);
+  const data = { url: code(address), service: code(`${u.namespace}/${u.name}`) };
+  if (copies.length === 0) {
+    if (!hasServicesIn(ctx.graph, u.namespace)) return;
+    const near = typoOf(ctx, u.namespace, u.name);
+    ctx.report({ object: o, path: at, messageId: 'authNoService', severity: near ? undefined : 'info', data: { ...data, hint: near ? `; did you mean ${code(near)}?` : ': it is not among the linted files (created elsewhere, or a typo)' } });
+    return;
+  }
+  if (copies.some((s) => s.type === 'ExternalName' || s.headless || s.ports.length === 0 || exposes(s, { number: u.port }))) return;
+  const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0]!;
+  ctx.report({
+    object: o,
+    path: at,
+    messageId: 'authNoPort',
+    severity: sameTree(svc.object, o) ? undefined : 'info',
+    data: { ...data, port: String(u.port), how: u.named ? '' : ` (the ${u.scheme} default: the URL names none)`, ports: servicePortsText(svc) },
+    related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${u.namespace}/${u.name}` }],
+  });
+}
+
 /** A ServiceMonitor or PodMonitor port name that none of the Services or pods it selects has. */
 function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
   if (m.kind === 'service') {
@@ -289,6 +320,8 @@ const rule: Rule = {
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
+      authNoService: 'forwardAuth address {{url}} names Service {{service}}, which does not exist{{hint}}; Traefik cannot call it and answers every request with 500',
+      authNoPort: 'forwardAuth address {{url}} calls port {{port}}{{how}} of Service {{service}}, which exposes {{ports}}; Traefik cannot call it and answers every request with 500',
       refNoPortField: 'this {{kind}} sends traffic to Service {{service}} without a port; Traefik requires the Service port (a number or its name; {{service}} exposes {{ports}}) and drops the route ("service port not defined")',
       refNoEndpointPort: 'this {{kind}} sends traffic to target port {{port}} of Service {{service}}, but no endpoint of it has a port of that name or number (its endpoint ports: {{ports}}); the router keeps only the endpoints whose port matches spec.port.targetPort, so the route has no backend and answers 503{{hint}}',
       subsetUndefined: 'this VirtualService routes to subset {{subset}} of Service {{service}}, but its DestinationRules ({{rules}}) define {{defined}}; Envoy has no such cluster and answers 503 (NR){{hint}}',
@@ -306,6 +339,7 @@ const rule: Rule = {
     for (const ref of serviceRefs(ctx.graph)) checkRef(ctx, ref);
     for (const m of monitorPorts(ctx.graph)) checkMonitor(ctx, m);
     checkSubsets(ctx);
+    for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
   },
 };
 

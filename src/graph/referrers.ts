@@ -369,3 +369,16 @@ export function subsetRefs(graph: ServiceGraph): SubsetRef[] {
   }
   return out;
 }
+
+/**
+ * A URL whose host is `<svc>.<ns>.svc[.<domain>]`: the Service it names and the port it dials
+ * (80 or 443 by scheme when it names none). Other hosts are not Services the run can judge.
+ */
+export function serviceUrl(url: string, domain: string): { name: string; namespace: string; port: number; scheme: string; named: boolean } | undefined {
+  const m = /^(https?):\/\/(?:[^@/\s]*@)?([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.[a-z0-9.-]+)?\.?(?::(\d{1,5}))?(?:[/?#]|$)/i.exec(url.trim());
+  if (!m) return undefined;
+  const d = m[4]?.slice(1).toLowerCase();
+  if (d !== undefined && d !== domain) return undefined;
+  const scheme = m[1]!.toLowerCase();
+  return { name: m[2]!.toLowerCase(), namespace: m[3]!.toLowerCase(), port: m[5] !== undefined ? Number(m[5]) : scheme === 'https' ? 443 : 80, scheme, named: m[5] !== undefined };
+}

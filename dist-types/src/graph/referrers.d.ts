@@ -126,4 +126,15 @@ export interface SubsetRef {
 }
 /** Every VirtualService destination (routes and mirrors) that names a subset of a Service host. */
 export declare function subsetRefs(graph: ServiceGraph): SubsetRef[];
+/**
+ * A URL whose host is `<svc>.<ns>.svc[.<domain>]`: the Service it names and the port it dials
+ * (80 or 443 by scheme when it names none). Other hosts are not Services the run can judge.
+ */
+export declare function serviceUrl(url: string, domain: string): {
+    name: string;
+    namespace: string;
+    port: number;
+    scheme: string;
+    named: boolean;
+} | undefined;
 export {};
