@@ -103,6 +103,63 @@ interface Parent {
   port?: number;
 }
 
+/** GAMMA: a route whose parent is a Service (mesh routing), with the Service port it binds to. */
+function serviceParents(route: K8sObject): Parent[] {
+  const refs = getIn(route.body, ['spec', 'parentRefs']);
+  if (!Array.isArray(refs)) return [];
+  return refs.flatMap((r, i) => {
+    if (!isRecord(r) || typeof r.name !== 'string' || r.name === '' || (r.group ?? GROUP) !== '' || r.kind !== 'Service') return [];
+    return [{
+      path: ['spec', 'parentRefs', i],
+      name: r.name,
+      namespace: typeof r.namespace === 'string' && r.namespace !== '' ? r.namespace : route.namespace,
+      port: typeof r.port === 'number' ? r.port : undefined,
+    }];
+  });
+}
+
+function checkServiceParents(ctx: RuleContext, route: K8sObject): void {
+  for (const p of serviceParents(route)) {
+    const copies = ctx.graph.serviceDefinitions(p.namespace, p.name);
+    if (copies.length === 0) {
+      const near = typoAmong(p.name, ctx.graph.servicesIn(p.namespace).map((s) => s.object.name));
+      if (near) ctx.report({ object: route, path: [...p.path, 'name'], messageId: 'noServiceParent', data: { kind: route.kind, service: code(`${p.namespace}/${p.name}`), near: code(near) } });
+      continue;
+    }
+    if (p.port === undefined || copies.some((s) => s.ports.length === 0 || s.ports.some((x) => x.port === p.port))) continue;
+    const svc = copies.find((s) => sameTree(s.object, route)) ?? copies[0]!;
+    ctx.report({
+      object: route,
+      path: [...p.path, 'port'],
+      messageId: 'serviceParentPort',
+      severity: sameTree(svc.object, route) ? undefined : 'info',
+      data: { kind: route.kind, service: code(`${p.namespace}/${p.name}`), port: String(p.port), ports: svc.ports.map((x) => String(x.port)).join(', ') },
+      related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${p.namespace}/${p.name}` }],
+    });
+  }
+}
+
+/** Istio: the Gateways a VirtualService binds to (`name` in its namespace, or `ns/name`; `mesh` is the sidecars). */
+function checkIstioGateways(ctx: RuleContext): void {
+  const byNamespace = new Map<string, string[]>();
+  for (const o of ctx.graph.objects) {
+    if (o.kind === 'Gateway' && /^networking\.istio\.io\//.test(o.apiVersion)) byNamespace.set(o.namespace, [...(byNamespace.get(o.namespace) ?? []), o.name]);
+  }
+  if (byNamespace.size === 0) return;
+  for (const o of ctx.graph.objects) {
+    if (o.kind !== 'VirtualService' || !/^networking\.istio\.io\//.test(o.apiVersion)) continue;
+    const gateways = getIn(o.body, ['spec', 'gateways']);
+    (Array.isArray(gateways) ? gateways : []).forEach((g, i) => {
+      if (typeof g !== 'string' || g === '' || g === 'mesh') return;
+      const [ns, name] = g.includes('/') ? [g.slice(0, g.indexOf('/')), g.slice(g.indexOf('/') + 1)] : [o.namespace, g];
+      const names = byNamespace.get(ns!) ?? [];
+      if (names.includes(name!)) return;
+      const near = typoAmong(name!, names);
+      if (near) ctx.report({ object: o, path: ['spec', 'gateways', i], messageId: 'noIstioGateway', data: { gateway: code(`${ns}/${name}`), near: code(near) } });
+    });
+  }
+}
+
 function parentsOf(route: K8sObject): Parent[] {
   const refs = getIn(route.body, ['spec', 'parentRefs']);
   if (!Array.isArray(refs)) return [];
@@ -258,12 +315,15 @@ function checkClasses(ctx: RuleContext): void {
 const rule: Rule = {
   meta: {
     id: 'route-not-attached',
-    description: 'A Gateway API route that no listener of its Gateway accepts (namespace not allowed, route kind, sectionName, port, hostnames), or a parent Gateway, IngressClass or GatewayClass named one typo away from the one the run defines: no controller serves it.',
+    description: 'A Gateway API route that no listener of its Gateway accepts (namespace not allowed, route kind, sectionName, port, hostnames), a mesh route bound to a Service port that does not exist, or a parent Gateway, Service, Istio Gateway, IngressClass or GatewayClass named one typo away from the one the run defines: no controller serves it.',
     category: 'reference',
     severity: 'error',
     messages: {
       notAccepted: 'this {{kind}} in namespace {{namespace}} attaches to Gateway {{gateway}}, but no listener takes it: {{why}}; the route is not Accepted and gets no traffic{{hint}}',
       noGateway: 'this {{kind}} attaches to Gateway {{gateway}}, which the run does not define; did you mean {{near}} (a Gateway in namespace {{namespace}})? A route whose parent does not exist gets no traffic',
+      noServiceParent: 'this {{kind}} attaches to Service {{service}} (mesh routing), which the run does not define; did you mean {{near}}? The mesh applies no route to a parent that does not exist',
+      serviceParentPort: 'this {{kind}} attaches to port {{port}} of Service {{service}}, which has ports {{ports}}; the mesh applies the route to no traffic',
+      noIstioGateway: 'this VirtualService binds to Istio Gateway {{gateway}}, which the run does not define; did you mean {{near}}? Istio applies no route to a gateway that does not exist',
       noClass: 'this {{kind}} names {{what}} {{name}}, which the run does not define; did you mean {{near}}? No controller serves a class that does not exist, so the {{kind}} is never programmed',
     },
     remediation: 'Attach the route to a listener that takes it: allow its namespace (`allowedRoutes.namespaces.from: All` or a selector), its kind, its hostnames, or fix sectionName, port or the parent\'s name.',
@@ -275,6 +335,10 @@ const rule: Rule = {
         if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GROUP}/`)) checkRoute(ctx, ix, o);
       }
     }
+    for (const o of ctx.graph.objects) {
+      if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GROUP}/`)) checkServiceParents(ctx, o);
+    }
+    checkIstioGateways(ctx);
     checkClasses(ctx);
   },
 };
