@@ -118,11 +118,20 @@ function serviceParents(route: K8sObject): Parent[] {
   });
 }
 
+const namesCache = new WeakMap<RuleContext['graph'], Map<string, string[]>>();
+function serviceNames(ctx: RuleContext, namespace: string): string[] {
+  let m = namesCache.get(ctx.graph);
+  if (!m) namesCache.set(ctx.graph, (m = new Map()));
+  let names = m.get(namespace);
+  if (!names) m.set(namespace, (names = ctx.graph.servicesIn(namespace).map((s) => s.object.name)));
+  return names;
+}
+
 function checkServiceParents(ctx: RuleContext, route: K8sObject): void {
   for (const p of serviceParents(route)) {
     const copies = ctx.graph.serviceDefinitions(p.namespace, p.name);
     if (copies.length === 0) {
-      const near = typoAmong(p.name, ctx.graph.servicesIn(p.namespace).map((s) => s.object.name));
+      const near = typoAmong(p.name, serviceNames(ctx, p.namespace));
       if (near) ctx.report({ object: route, path: [...p.path, 'name'], messageId: 'noServiceParent', data: { kind: route.kind, service: code(`${p.namespace}/${p.name}`), near: code(near) } });
       continue;
     }
@@ -211,7 +220,19 @@ function indexOf(ctx: RuleContext): Index {
  * differ only in digits (`gateway-1`, `nginx2`) or by more (`nginx-internal`, `nginx-external`)
  * are siblings that may exist elsewhere, not evidence.
  */
+const typoCache = new WeakMap<readonly string[], Map<string, string | undefined>>();
+
 function typoAmong(name: string, candidates: readonly string[]): string | undefined {
+  // Names repeat across a run (every Ingress of a class, every copy of a route): each is looked up once per list.
+  let known = typoCache.get(candidates);
+  if (!known) typoCache.set(candidates, (known = new Map()));
+  if (known.has(name)) return known.get(name);
+  const found = typoOf(name, candidates);
+  known.set(name, found);
+  return found;
+}
+
+function typoOf(name: string, candidates: readonly string[]): string | undefined {
   const digitless = (x: string) => x.replace(/[0-9]/g, '');
   const near = candidates.filter((c) => c !== name && (c.toLowerCase() === name.toLowerCase()
     || (Math.min(c.length, name.length) >= 4 && transposedDistance(c.toLowerCase(), name.toLowerCase()) === 1 && digitless(c) !== digitless(name))));

@@ -239,10 +239,11 @@ function resources(r: Record<string, unknown>, at: Path, report: (r: ObjectRepor
     const out = new Map<string, Quantity>();
     const m = r[which];
     if (!isRecord(m)) return out;
-    for (const [name, v] of Object.entries(m)) {
+    for (const name in m) {
+      const v = m[name];
       if (typeof v !== 'string' && typeof v !== 'number') continue; // the schema reports other types
       const path = [...at, which, name];
-      const field = code(`resources.${which}.${name}`);
+      const field = `\`resources.${which}.${name}\``;
       const parsed = parseQuantity(v);
       const q = parsed && roundUpMilli(parsed);
       if (!q) {
@@ -251,6 +252,11 @@ function resources(r: Record<string, unknown>, at: Path, report: (r: ObjectRepor
       }
       out.set(name, q);
       const bad = (problem: string) => report({ path, messageId: 'resource', data: { field, problem } });
+      // cpu and memory, nearly every amount written: nothing about the name to check.
+      if (STANDARD_RESOURCES.has(name)) {
+        if (q.negative) bad(`${code(String(v))} is negative; it must be 0 or more`);
+        continue;
+      }
       const nameProblems = qualifiedNameProblems(name);
       if (nameProblems.length) bad(`names no valid resource: it ${list(nameProblems)}`);
       else if (!name.includes('/')) {

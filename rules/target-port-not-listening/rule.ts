@@ -22,7 +22,7 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
     for (const c of t.containers) {
       if (c.ports.length > 1) continue;
       const raw = getIn(t.owner.body, c.path);
-      if (!isRecord(raw)) continue;
+      if (!isRecord(raw) || (raw.readinessProbe === undefined && raw.livenessProbe === undefined && raw.startupProbe === undefined)) continue;
       const e = singleListener(raw);
       if (!e) continue;
       for (const probe of PROBES) {

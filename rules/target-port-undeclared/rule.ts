@@ -51,13 +51,16 @@ const rule: Rule = {
           const mine = imageNames(t);
           return mine.size > 0 && declaring.length > 0 && ![...mine].some((n) => declaredImages.has(n));
         };
-        // A backend told to listen elsewhere is target-port-not-listening's, with that evidence.
-        const own = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));
-        const owners = new Set(own.map((g) => (graph.settings.live ? workloadOf(graph, g[0]!.template.owner) ?? g[0]!.template.owner.name : g[0]!.template.id)));
-        const told = owners.size === 1 && notListening(own[0]![0]!, graph) ? new Set(own.map((g) => g[0]!.template)) : undefined;
-        const suspects = byWorkload(sp.resolutions)
-          .filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))) && !told?.has(g[0]!.template))
-          .map((g) => g[0]!);
+        const groups = byWorkload(sp.resolutions);
+        let suspectGroups = groups.filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))));
+        if (suspectGroups.length) {
+          // A backend told to listen elsewhere is target-port-not-listening's, with that evidence.
+          const own = groups.filter((g) => sameTree(svc.object, g[0]!.template.owner));
+          const owners = new Set(own.map((g) => (graph.settings.live ? workloadOf(graph, g[0]!.template.owner) ?? g[0]!.template.owner.name : g[0]!.template.id)));
+          const told = owners.size === 1 && notListening(own[0]![0]!, graph) ? new Set(own.map((g) => g[0]!.template)) : undefined;
+          if (told) suspectGroups = suspectGroups.filter((g) => !told.has(g[0]!.template));
+        }
+        const suspects = suspectGroups.map((g) => g[0]!);
         const contradicted = suspects.some((r) => otherApp(r.template));
         if (suspects.length === 0) continue;
         const ts = suspects.map((r) => r.template);

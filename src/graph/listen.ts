@@ -62,7 +62,17 @@ function words(items: unknown[]): { word: string; index: number }[] {
  * `-Dserver.port=8081`, and the environment variables `PORT`, `HTTP_PORT`, `SERVER_PORT`,
  * `LISTEN_PORT`, `ASPNETCORE_URLS`, `ASPNETCORE_HTTP_PORTS` with literal values.
  */
+const evidenceCache = new WeakMap<Record<string, unknown>, ListenEvidence[]>();
+
 export function listenEvidence(c: Record<string, unknown>): ListenEvidence[] {
+  let out = evidenceCache.get(c);
+  if (!out) evidenceCache.set(c, (out = readEvidence(c)));
+  return out;
+}
+
+function readEvidence(c: Record<string, unknown>): ListenEvidence[] {
+  // Nothing to read in a container without a command line or an environment.
+  if (!Array.isArray(c.command) && !Array.isArray(c.args) && !Array.isArray(c.env)) return [];
   const env = new Map<string, string>();
   const envItems = Array.isArray(c.env) ? c.env : [];
   envItems.forEach((e) => {

@@ -36,8 +36,20 @@ function interpret(suffix: string): { base: 10n | 2n; exponent: number } | undef
  * A quantity as written (a string, or a number as JSON gives it), or undefined when the API
  * server refuses it ("quantities must match the regular expression ...").
  */
+const parsed = new Map<string, Quantity | null>();
+
 export function parseQuantity(written: string | number): Quantity | undefined {
   const str = (typeof written === 'number' ? JSON.stringify(written) : written).trim();
+  // A run repeats a few amounts (`100m`, `128Mi`) thousands of times: each is read once.
+  const known = parsed.get(str);
+  if (known !== undefined) return known ?? undefined;
+  if (parsed.size > 10_000) parsed.clear();
+  const q = parse(str);
+  parsed.set(str, q ?? null);
+  return q;
+}
+
+function parse(str: string): Quantity | undefined {
   if (str === '') return undefined;
   let pos = 0;
   const end = str.length;

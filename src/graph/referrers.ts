@@ -143,6 +143,10 @@ export function emissaryService(raw: string, own: string, domain: string): { nam
   return { name: ref[0], namespace: ref[1], port, scheme };
 }
 
+/** The rows of each kind: most objects are of no kind in the table. */
+const ROWS_BY_KIND = new Map<string, Row[]>();
+for (const row of REFERRERS) ROWS_BY_KIND.set(row.kind, [...(ROWS_BY_KIND.get(row.kind) ?? []), row]);
+
 /** Every value under a path pattern (`spec.routes.*.services.*`), with its path. */
 function walk(v: unknown, pattern: string[], path: Path = []): { value: unknown; path: Path }[] {
   if (pattern.length === 0) return [{ value: v, path }];
@@ -184,8 +188,10 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
   out = [];
   const entries = serviceEntryHosts(graph);
   for (const o of graph.objects) {
-    for (const row of REFERRERS) {
-      if (row.kind !== o.kind || !row.group.test(o.apiVersion)) continue;
+    const rows = ROWS_BY_KIND.get(o.kind);
+    if (!rows) continue;
+    for (const row of rows) {
+      if (!row.group.test(o.apiVersion)) continue;
       for (const { value, path } of walk(o.body, row.at.split('.'))) {
         if (!isRecord(value)) continue;
         const raw = value[row.name];

@@ -13,12 +13,6 @@ export interface ListenEvidence {
      */
     kind: 'flag' | 'env' | 'config';
 }
-/**
- * What a container's command, arguments and environment say about the port its server listens
- * on: `--port=9090`, `--port 9090`, `-port=9090`, `--listen-address=:9090`, `--bind 0.0.0.0:8000`,
- * `-Dserver.port=8081`, and the environment variables `PORT`, `HTTP_PORT`, `SERVER_PORT`,
- * `LISTEN_PORT`, `ASPNETCORE_URLS`, `ASPNETCORE_HTTP_PORTS` with literal values.
- */
 export declare function listenEvidence(c: Record<string, unknown>): ListenEvidence[];
 /** A backend whose own configuration makes its server listen on one port that is not the targetPort. */
 export interface NotListening {

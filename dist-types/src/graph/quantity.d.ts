@@ -11,10 +11,6 @@ export interface Quantity {
     den: bigint;
     negative: boolean;
 }
-/**
- * A quantity as written (a string, or a number as JSON gives it), or undefined when the API
- * server refuses it ("quantities must match the regular expression ...").
- */
 export declare function parseQuantity(written: string | number): Quantity | undefined;
 /**
  * The value as the API server stores it in a pod's resources: rounded up (away from zero) to
