@@ -2,7 +2,7 @@ import type { Rule } from '../../src/types/rule.js';
 import type { Severity } from '../../src/types/finding.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
-import { mentionsNumber, notListening, singleListener } from '../../src/graph/listen.js';
+import { mayTellListener, mentionsNumber, notListening, singleListener } from '../../src/graph/listen.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
@@ -69,6 +69,7 @@ const rule: Rule = {
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       for (const sp of svc.ports) {
+        if (!sp.resolutions.some(mayTellListener)) continue;
         // A run of many projects shares namespaces: only a Service whose selector picks one workload
         // of its own folder tree is judged (several are independent examples, or a canary and its app).
         const groups = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));

@@ -270,3 +270,13 @@ function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, r
   const first = files[0]!;
   return { ports: list, evidence: { port: list[0]!, text: `listen ${list.join(', ')} in ConfigMap key ${first.key}`, path: ['volumeMounts', first.at], kind: 'config' } };
 }
+
+/** Whether a resolution's container says anything about where it listens (cheap: most say nothing). */
+export function mayTellListener(r: PortResolution): boolean {
+  const t = r.template;
+  const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : t.containers.filter((x) => !x.sidecar)[0]);
+  if (!c) return false;
+  if (/nginx/i.test(c.image ?? '')) return true;
+  const raw = getIn(t.owner.body, c.path);
+  return isRecord(raw) && listenEvidence(raw).length > 0;
+}

@@ -39,3 +39,5 @@ export declare function singleListener(c: Record<string, unknown>): ListenEviden
 export { mentions as mentionsNumber };
 /** The ports of an nginx configuration's `listen` directives (80 where one names an address only); undefined when it includes files the run cannot see. */
 export declare function nginxListenPorts(text: string): number[] | undefined;
+/** Whether a resolution's container says anything about where it listens (cheap: most say nothing). */
+export declare function mayTellListener(r: PortResolution): boolean;
