@@ -9,6 +9,7 @@ import targetPortUnresolved from './target-port-unresolved/rule.js';
 import unusedSuppression from './unused-suppression/rule.js';
 import yamlSyntax from './yaml-syntax/rule.js';
 import clusterDnsUnhealthy from './cluster-dns-unhealthy/rule.js';
+import kubeProxyUnhealthy from './kube-proxy-unhealthy/rule.js';
 import manualEndpointsMissing from './manual-endpoints-missing/rule.js';
 import serviceNoReadyEndpoints from './service-no-ready-endpoints/rule.js';
 import renderFailed from './render-failed/rule.js';
@@ -83,5 +84,6 @@ export const RULES: readonly Rule[] = [
   serviceNoReadyEndpoints,
   manualEndpointsMissing,
   clusterDnsUnhealthy,
+  kubeProxyUnhealthy,
   unusedSuppression,
 ];

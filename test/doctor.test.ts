@@ -90,6 +90,9 @@ beforeAll(async () => {
   await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, data: { 'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: "nftables"\n' } });
   await cp.create(service('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 'dns-tcp' }]));
   await cp.runPods('kube-system', 'k8s-app=kube-dns', 1, crashing);
+  // kube-proxy crashing on node-1.
+  await cp.create(deploy('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, []));
+  await cp.runPods('kube-system', 'k8s-app=kube-proxy', 1, crashing);
 
   // readiness probe failing: search
   await cp.create(deploy('shop', 'search', { app: 'search' }, [{ containerPort: 9200 }]));
@@ -250,7 +253,8 @@ describe('svclint doctor, whole cluster', () => {
   it('filters Services by label and namespace', () => {
     const r = doctor(['-n', 'data', '--format', 'json']);
     const findings = r.json().findings;
-    const names = findings.filter((f) => f.ruleId !== 'cluster-dns-unhealthy').map((f) => `${f.ruleId}:${f.object?.name}`).sort();
+    // Cluster DNS and kube-proxy are every namespace's concern: kept in a namespace's run.
+    const names = findings.filter((f) => f.ruleId !== 'cluster-dns-unhealthy' && f.ruleId !== 'kube-proxy-unhealthy').map((f) => `${f.ruleId}:${f.object?.name}`).sort();
     expect(names, JSON.stringify(findings.map((f) => f.message))).toEqual(['manual-endpoints-missing:legacy-db', 'statefulset-service-invalid:queue']);
     expect(findings.some((f) => f.ruleId === 'cluster-dns-unhealthy')).toBe(true);
     const labelled = doctor(['-l', 'nothing=here', '--format', 'json']);
@@ -398,6 +402,15 @@ describe('svclint doctor names the real cause', () => {
     expect(fs[0]!.message).toContain('its command line (`--port=9090`) makes the server listen on 9090; connections to 8080 are refused');
   });
 
+  it('names the node whose kube-proxy is not ready, in a namespace run too (read with cluster DNS, no extra request)', () => {
+    for (const args of [['--format', 'json'], ['-n', 'ok', '--format', 'json']]) {
+      const fs = (doctor(args).json().findings as Found[]).filter((f) => f.ruleId === 'kube-proxy-unhealthy');
+      expect(fs.map((f) => f.object?.namespace)).toEqual(['kube-system']);
+      expect(fs[0]!.message).toContain('kube-proxy on node `node-1` is not ready (container `app` is waiting: CrashLoopBackOff');
+    }
+    expect(doctor(['svc/web', '-n', 'shop']).stdout).toMatch(/✘ kube-proxy on node `node-1` is not ready/);
+  });
+
   it('says why a pod is not scheduled, once', () => {
     const batch = about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'batch');
     expect(batch.map((f) => f.ruleId)).toEqual(['service-no-ready-endpoints']);
@@ -450,7 +463,8 @@ describe('svclint doctor names the real cause', () => {
 
   it('leaves a healthy namespace clean and says what it read', () => {
     const r = doctor(['-n', 'ok', '--format', 'json']);
-    expect((r.json().findings as Found[]).filter((f) => f.ruleId !== 'cluster-dns-unhealthy')).toEqual([]);
+    // What is wrong in kube-system (cluster DNS, a node's kube-proxy) is wrong for every namespace.
+    expect((r.json().findings as Found[]).filter((f) => f.ruleId !== 'cluster-dns-unhealthy' && f.ruleId !== 'kube-proxy-unhealthy')).toEqual([]);
     const text = doctor(['-n', 'ok']);
     expect(text.stdout).toContain('in 1 Service, 2 pods in 1 namespace from context doctor');
     expect(text.stdout).not.toMatch(/in 0 files/);

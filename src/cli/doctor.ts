@@ -365,6 +365,9 @@ export function nextDoor(graph: ServiceGraph, findings: readonly Finding[], pick
  * on their clients next door. A filter that picks no Service is a usage error (exit 2), never
  * "no problems" — unless the namespace's pods dial Services (a client view, `clients`).
  */
+/** Findings about what every Service depends on: kept in runs scoped to a namespace. */
+const CLUSTER_WIDE = new Set(['cluster-dns-unhealthy', 'kube-proxy-unhealthy']);
+
 export function selectFindings(result: DoctorResult, opts: Filter): Finding[] {
   const match = opts.selector ? parseLabelSelector(opts.selector) : () => true;
   const picked = result.graph.services
@@ -374,8 +377,8 @@ export function selectFindings(result: DoctorResult, opts: Filter): Finding[] {
   if (picked.length === 0 && (opts.selector || opts.target || (opts.namespace && !opts.clients))) throw new UsageError(nothingPicked(opts));
   const near = nextDoor(result.graph, result.findings, picked);
   const keepNear = (f: Finding) => near.includes(f);
-  // Cluster DNS is everyone's problem; other findings stay within the namespace asked for.
-  const inScope = (f: Finding) => f.ruleId === 'cluster-dns-unhealthy' || !opts.namespace || f.object?.namespace === opts.namespace || keepNear(f);
+  // Cluster DNS and kube-proxy are everyone's problem; other findings stay within the namespace asked for.
+  const inScope = (f: Finding) => CLUSTER_WIDE.has(f.ruleId) || !opts.namespace || f.object?.namespace === opts.namespace || keepNear(f);
   if (!opts.selector && !opts.target) return result.findings.filter(inScope);
   const keep = new Set(picked.map((s) => `${s.object.namespace}/${s.object.name}`));
   return result.findings.filter((f) => (f.object?.kind === 'Service' && keep.has(`${f.object.namespace}/${f.object.name}`)) || keepNear(f));
@@ -474,5 +477,5 @@ function clientFindings(result: DoctorResult, target: Target): Finding[] {
     if (r.kind === 'service' || r.kind === 'pod') services.add(`Service|${r.service.object.namespace}|${r.service.object.name}`);
   }
   for (const s of g.services) if (s.backends.some((b) => pods.includes(b.owner))) services.add(`Service|${s.object.namespace}|${s.object.name}`);
-  return result.findings.filter((f) => f.ruleId === 'cluster-dns-unhealthy' || (f.object && (keys.has(`${f.object.kind}|${f.object.namespace}|${f.object.name}`) || services.has(`${f.object.kind}|${f.object.namespace}|${f.object.name}`))));
+  return result.findings.filter((f) => CLUSTER_WIDE.has(f.ruleId) || (f.object && (keys.has(`${f.object.kind}|${f.object.namespace}|${f.object.name}`) || services.has(`${f.object.kind}|${f.object.namespace}|${f.object.name}`))));
 }

@@ -79,6 +79,7 @@ export function chainView(graph: ServiceGraph, svc: ServiceNode, findings: Findi
   if (svc.mode !== 'external-name') out.push(...routes(svc, ip));
   const mode = kubeProxyMode(graph);
   if (mode) out.push(`  ${NOTE} kube-proxy mode: ${mode}`);
+  for (const f of findings.filter((x) => x.ruleId === 'kube-proxy-unhealthy').slice(0, 3)) out.push(`  ${BAD} ${f.message}`);
   const dnsProblems = findings.filter((f) => f.ruleId === 'cluster-dns-unhealthy');
   out.push(`  ${mark(!dnsProblems.length)} DNS: ${o.name}.${o.namespace}.svc.${graph.settings.clusterDomain}${dnsProblems.length ? ` — ${dnsProblems[0]!.message}` : ''}`);
   out.push(...policy(graph, svc));

@@ -567,7 +567,8 @@ async function readDns(reader: ClusterReader): Promise<NonNullable<ClusterRead['
   try {
     // Five independent reads: at once, not one after the other (they were the longest job of a run).
     const settled = await Promise.allSettled([
-      reader.page('/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns', DNS_POD, keep(out.pods)),
+      // The cluster DNS pods and kube-proxy's, in one list (a set-based selector).
+      reader.page(`/api/v1/namespaces/kube-system/pods?labelSelector=${encodeURIComponent('k8s-app in (kube-dns,kube-proxy)')}`, DNS_POD, keep(out.pods)),
       reader.get('/api/v1/namespaces/kube-system/services/kube-dns').catch(optional),
       reader.page('/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkube-dns', DNS_SLICE, keep(out.slices)),
       reader.get('/api/v1/namespaces/kube-system/configmaps/coredns').catch(optional),

@@ -27,6 +27,8 @@ export const NEEDS: Record<string, readonly string[]> = {
   'webhook-service-invalid': ['Service', 'EndpointSlice', 'Endpoints'],
   'dns-reference-unknown-service': ['Service'],
   'cluster-dns-unhealthy': ['cluster DNS (kube-system)'],
+  // kube-proxy's pods are read with cluster DNS's, in one request.
+  'kube-proxy-unhealthy': ['cluster DNS (kube-system)', 'Pod'],
 };
 
 export interface Skipped {
