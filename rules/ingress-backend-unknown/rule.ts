@@ -2,7 +2,7 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { dns1123LabelProblems } from '../../src/names.js';
-import { exposes, nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
+import { exposes, nearestService, sameNameElsewhere, servicePortsText, targetPortHint } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
 import { serviceUrl } from '../../src/graph/referrers.js';
 
@@ -74,7 +74,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
       object: o,
       path: b.portPath,
       messageId: 'noPort',
-      data: { service: code(b.service), port: code(b.port.number ?? b.port.name ?? ''), kind: b.port.number !== undefined ? 'number' : 'name', ports: servicePortsText(svc) },
+      data: { service: code(b.service), port: code(b.port.number ?? b.port.name ?? ''), kind: b.port.number !== undefined ? 'number' : 'name', ports: servicePortsText(svc), hint: targetPortHint(svc, b.port.number) },
       related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${o.namespace}/${b.service}` }],
     });
   }
@@ -127,7 +127,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       noService: 'this Ingress sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}} (an Ingress can only reach Services in its own namespace){{hint}}',
-      noPort: 'this Ingress sends traffic to port {{kind}} {{port}} of Service {{service}}, which exposes {{ports}}',
+      noPort: 'this Ingress sends traffic to port {{kind}} {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       authNoService: 'auth-url {{url}} names Service {{service}} in namespace {{namespace}}, which does not exist{{hint}}; ingress-nginx cannot call it and answers every request with 500',
       authNoPort: 'auth-url {{url}} calls port {{port}}{{how}} of Service {{service}}, which exposes {{ports}}; ingress-nginx cannot call it and answers every request with 500',
     },

@@ -3,7 +3,7 @@ import type { K8sObject } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
-import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, where } from '../../src/engine/rule-kit.js';
+import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, where } from '../../src/engine/rule-kit.js';
 import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 
@@ -78,7 +78,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
           object: o,
           path: [...at, 'port'],
           messageId: 'noPort',
-          data: { service: code(name), port: ref.port, ports: servicePortsText(svc) },
+          data: { service: code(name), port: ref.port, ports: servicePortsText(svc), hint: targetPortHint(svc, ref.port) },
           related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ns}/${name}` }],
         });
       }
@@ -138,7 +138,7 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     path: ref.portPath ?? ref.path,
     messageId: 'refNoPort',
     severity: near ? undefined : 'info',
-    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: (ref.portDefault ? ` (${ref.portDefault})` : '') + (near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)`) },
+    data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: (ref.portDefault ? ` (${ref.portDefault})` : '') + targetPortHint(svc, ref.port.number) + (near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)`) },
     related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
   });
 }
@@ -316,7 +316,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
-      noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}',
+      noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',

@@ -23,6 +23,16 @@ export function reportLoadProblems(ctx: RuleContext, ruleId: string): void {
   }
 }
 
+/**
+ * When a port number written where a Service port belongs is the pods' port behind one (its
+ * targetPort), the words that say so: `; 8080 is the pods' port (targetPort of 80)`.
+ */
+export function targetPortHint(svc: ServiceNode, port: number | undefined): string {
+  if (port === undefined) return '';
+  const p = svc.ports.find((x) => x.port !== port && ((x.target.kind === 'number' && x.target.value === port) || x.resolutions.some((r) => r.targetPort === port)));
+  return p ? `; ${port} is the pods' port (the targetPort behind Service port ${p.port}): write ${p.port}${p.name ? ` or the name \`${p.name}\`` : ''}` : '';
+}
+
 /** How a Service's ports read in a message: `http` (80/TCP), 443/TCP. */
 export function servicePortsText(svc: ServiceNode): string {
   if (svc.ports.length === 0) return 'no ports';

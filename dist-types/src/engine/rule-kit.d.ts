@@ -8,6 +8,11 @@ import type { DocSummary } from '../load/lenient.js';
 export declare const where: (t: PodTemplate) => string;
 /** Reports the load problems (unreadable files, syntax errors) that belong to a rule. */
 export declare function reportLoadProblems(ctx: RuleContext, ruleId: string): void;
+/**
+ * When a port number written where a Service port belongs is the pods' port behind one (its
+ * targetPort), the words that say so: `; 8080 is the pods' port (targetPort of 80)`.
+ */
+export declare function targetPortHint(svc: ServiceNode, port: number | undefined): string;
 /** How a Service's ports read in a message: `http` (80/TCP), 443/TCP. */
 export declare function servicePortsText(svc: ServiceNode): string;
 /** Whether a Service exposes a port by number or by name, as Ingress and route backends name it. */
