@@ -84,8 +84,9 @@ const rule: Rule = {
           if (!n) continue;
           const { container: c, target, listens, evidence: e, declaresTarget, declaresListen } = n;
           // The manifest contradicts itself when the container also declares the target: which is right is not proven.
-          const strong = e.kind !== 'env';
-          const severity: Severity | undefined = declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
+          // An image's default port is a convention of the image, not something the manifest says: a warning at most.
+          const strong = e.kind === 'flag' || e.kind === 'config';
+          const severity: Severity | undefined = e.kind === 'image' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
           report({
             object: svc.object,
             path: sp.targetPath,
@@ -95,7 +96,7 @@ const rule: Rule = {
               target: String(target),
               container: code(c.name),
               workload: where(t),
-              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `nginx configuration (${code(e.text)})` : `environment (${code(e.text)})`,
+              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `nginx configuration (${code(e.text)})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
               listen: listens.join(' and '),
               declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
             },

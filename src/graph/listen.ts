@@ -13,9 +13,10 @@ export interface ListenEvidence {
   path: Path;
   /**
    * A flag on the command line configures the server; an environment variable is a convention
-   * the program may not follow; `config`: nginx's own configuration, mounted from a ConfigMap.
+   * the program may not follow; `config`: nginx's own configuration, mounted from a ConfigMap;
+   * `image`: the port a well-known server image listens on when nothing reconfigures it.
    */
-  kind: 'flag' | 'env' | 'config';
+  kind: 'flag' | 'env' | 'config' | 'image';
 }
 
 /** Flags whose value is the port the server listens on. */
@@ -159,8 +160,9 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   const chosen = flags.length ? flags : all;
   const ports = [...new Set(chosen.map((e) => e.port))];
   if (ports.length === 0 && graph) {
-    // nginx listens on exactly the `listen` ports of the configuration it is given.
-    const conf = nginxListeners(graph, t, c, raw);
+    // nginx listens on exactly the `listen` ports of the configuration it is given; a well-known
+    // server image left as it is, on its own ports.
+    const conf = nginxListeners(graph, t, c, raw) ?? imageListeners(c, raw);
     if (!conf || conf.ports.includes(target)) return undefined;
     return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
   }
@@ -278,5 +280,42 @@ export function mayTellListener(r: PortResolution): boolean {
   if (!c) return false;
   if (/nginx/i.test(c.image ?? '')) return true;
   const raw = getIn(t.owner.body, c.path);
-  return isRecord(raw) && listenEvidence(raw).length > 0;
+  return isRecord(raw) && (listenEvidence(raw).length > 0 || imageListeners(c, raw) !== undefined);
+}
+
+/**
+ * The ports well-known server images listen on when nothing changes them (their documented
+ * defaults), by repository as pulled from Docker Hub (`library/` and the registry left out).
+ */
+const IMAGE_PORTS: Record<string, number[]> = {
+  nginx: [80], 'nginxinc/nginx-unprivileged': [8080], 'bitnami/nginx': [8080], httpd: [80], 'bitnami/apache': [8080],
+  postgres: [5432], 'bitnami/postgresql': [5432], mysql: [3306], mariadb: [3306], 'bitnami/mysql': [3306], 'bitnami/mariadb': [3306],
+  redis: [6379], 'bitnami/redis': [6379], mongo: [27017], 'bitnami/mongodb': [27017], memcached: [11211],
+  rabbitmq: [5672, 15672, 15692, 25672, 4369], 'grafana/grafana': [3000], 'prom/prometheus': [9090], 'prom/node-exporter': [9100],
+  'traefik/whoami': [80], 'hashicorp/http-echo': [5678], registry: [5000], 'kennethreitz/httpbin': [80], 'mccutchen/go-httpbin': [8080],
+  elasticsearch: [9200, 9300], kibana: [5601],
+};
+
+/** Paths where a mounted file may change a server's port. */
+const CONFIG_MOUNT = /^\/(etc|config|usr\/local\/etc|usr\/local\/apache2\/conf|opt\/bitnami|bitnami|docker-entrypoint-initdb\.d)(\/|$)/;
+
+function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+  if (!c.image) return undefined;
+  // Anything that may reconfigure the server: a command line, a variable about ports or
+  // addresses, a configuration file mounted where servers read theirs.
+  if (Array.isArray(raw.command) || Array.isArray(raw.args)) return undefined;
+  if (Array.isArray(raw.envFrom) && raw.envFrom.length) return undefined;
+  if ((Array.isArray(raw.env) ? raw.env : []).some((e) => isRecord(e) && typeof e.name === 'string' && /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS/i.test(e.name))) return undefined;
+  if ((Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && CONFIG_MOUNT.test(m.mountPath))) return undefined;
+  const ref = c.image.replace(/@.*$/, '');
+  const parts = ref.split('/');
+  if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')) {
+    if (!/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(parts[0]!)) return undefined; // another registry: maybe another build
+    parts.shift();
+  }
+  const last = parts.pop()!;
+  const repo = [...parts, last.replace(/:[^:]*$/, '')].join('/').replace(/^library\//, '');
+  const ports = IMAGE_PORTS[repo];
+  if (!ports) return undefined;
+  return { ports, evidence: { port: ports[0]!, text: c.image, path: ['image'], kind: 'image' } };
 }

@@ -9,9 +9,10 @@ export interface ListenEvidence {
     path: Path;
     /**
      * A flag on the command line configures the server; an environment variable is a convention
-     * the program may not follow; `config`: nginx's own configuration, mounted from a ConfigMap.
+     * the program may not follow; `config`: nginx's own configuration, mounted from a ConfigMap;
+     * `image`: the port a well-known server image listens on when nothing reconfigures it.
      */
-    kind: 'flag' | 'env' | 'config';
+    kind: 'flag' | 'env' | 'config' | 'image';
 }
 export declare function listenEvidence(c: Record<string, unknown>): ListenEvidence[];
 /** A backend whose own configuration makes its server listen on one port that is not the targetPort. */
