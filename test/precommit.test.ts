@@ -20,7 +20,7 @@ spec:
   template:
     metadata: {labels: {app: ${label}}}
     spec:
-      containers: [{name: web, image: nginx:1.27, ports: [{name: http, containerPort: 8080}]}]
+      containers: [{name: web, image: example/web:1, ports: [{name: http, containerPort: 8080}]}]
 `;
 const service = (name: string, selector: string) => `apiVersion: v1
 kind: Service
@@ -127,7 +127,7 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
 
     // A staged change that breaks nothing passes, although legacy.yaml is still broken.
     write('workloads/web.yaml', DEPLOYMENT('web'));
-    write('workloads/web.yaml', DEPLOYMENT('web').replace('nginx:1.27', 'nginx:1.28'));
+    write('workloads/web.yaml', DEPLOYMENT('web').replace('example/web:1', 'example/web:2'));
     git('add', 'workloads/web.yaml');
     const accepted = git('commit', '-m', 'bump image');
     expect(accepted.code, accepted.out).toBe(0);
