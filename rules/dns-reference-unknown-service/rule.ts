@@ -5,6 +5,7 @@ import { references } from '../../src/graph/references.js';
 import type { DnsResolution } from '../../src/types/reference.js';
 import { fqdnOf, resolveHost } from '../../src/graph/dns.js';
 import { getIn } from '../../src/graph/pods.js';
+import { workloadKey } from '../../src/graph/index.js';
 import { nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
@@ -63,6 +64,35 @@ function typoOf(ctx: RuleContext, namespace: string, name: string): string | und
 }
 
 const typoCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>();
+
+/**
+ * An init container (not a sidecar) that waits for a Service whose only backends are its own
+ * pods: init containers finish before the pod's containers start, so the pod is never ready,
+ * never an endpoint, and the wait never ends. A connection (a port) waits for a serving
+ * endpoint; a name lookup alone waits only where DNS answers for ready pods alone (a headless
+ * Service that does not publish not-ready addresses).
+ */
+function waitsForItself(ctx: RuleContext, edge: ReferenceEdge, svc: ServiceNode): boolean {
+  const { site } = edge;
+  if (site.clients.length !== 1 || svc.mode !== 'selector' || svc.backends.length === 0) return false;
+  const t = site.clients[0]!;
+  const at = site.path.indexOf('initContainers');
+  if (at < 0 || site.object !== t.owner) return false;
+  const init = getIn(t.owner.body, site.path.slice(0, at + 2));
+  if (init === undefined || getIn(init, ['restartPolicy']) === 'Always') return false;
+  if (!svc.backends.every((b) => workloadKey(b) === workloadKey(t))) return false;
+  const connects = edge.port !== undefined || edge.defaultPort !== undefined;
+  if (!connects && !(svc.headless && !svc.publishNotReadyAddresses)) return false;
+  const container = getIn(init, ['name']);
+  ctx.report({
+    object: site.object,
+    path: site.path,
+    messageId: 'waitsForItself',
+    data: { ref: code(edge.text), container: code(typeof container === 'string' ? container : 'init'), service: code(`${svc.object.namespace}/${svc.object.name}`), workload: where(t), how: connects ? 'nothing accepts the connection' : 'DNS has no record for it' },
+    related: [{ object: svc.object, path: svc.selectorPath, message: `selector of Service ${svc.object.namespace}/${svc.object.name}` }],
+  });
+  return true;
+}
 
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   const { site } = edge;
@@ -186,6 +216,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'service':
     case 'pod': {
       const svc = r.service;
+      if (waitsForItself(ctx, edge, svc)) break;
       if (r.kind === 'service' && r.form === 'link') break;
       if (svc.type === 'ExternalName' || svc.ports.length === 0) break;
       if (edge.srv) {
@@ -269,6 +300,7 @@ const rule: Rule = {
       statefulSetPod: '{{ref}} in {{where}} names the StatefulSet pod {{pod}} without its Service; pod DNS names are `<pod>.<service>.<namespace>.svc`: write {{suggest}}',
       podNotHeadless: '{{ref}} in {{where}} names pod {{host}} under Service {{service}}, which is not headless; per-pod DNS names exist only for headless Services',
       port: '{{ref}} in {{where}} uses port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
+      waitsForItself: 'init container {{container}} of {{workload}} waits for {{ref}}, Service {{service}}, whose only pods are this workload\'s own: they start only after their init containers finish, so until then {{how}}, and the pods never start (deadlock)',
       aliasShadows: '{{ref}} in {{where}} names {{host}}, which the hostAliases of {{workload}} map to {{ip}} in its /etc/hosts, read before DNS: the pod never reaches Service {{service}}, which DNS would give',
       defaultPort: '{{ref}} in {{where}} names no port, so clients use its scheme\'s port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
       outsideZone: '{{ref}} in {{where}} is under the cluster domain {{domain}} but not under `svc.` or `pod.`: the cluster DNS answers that no such name exists{{hint}}',
