@@ -311,8 +311,10 @@ console.log(JSON.stringify(out));
     const out = JSON.parse(r.stdout) as Record<string, { heap: number; counted: number }>;
     // heapUsed moves by a few kilobytes between two collections with nothing changed (measured
     // 2–5 KB here); for a shape the count matches byte for byte (strings), that is the margin.
-    const NOISE = 64 * 1024;
+    // On a loaded machine it once moved by 94 KB on the 8.5 MB of wide strings (1.1%): the
+    // margin is 64 KB or 2% of what is measured, whichever is more.
     for (const [shape, { heap, counted }] of Object.entries(out)) {
+      const NOISE = Math.max(64 * 1024, 0.02 * heap);
       expect(counted, shape).toBeGreaterThanOrEqual(heap - NOISE);
       if (shape === 'ordinary' || shape === 'padded') expect(counted, shape).toBeLessThan(2.5 * heap);
     }
