@@ -156,8 +156,14 @@ function walk(v: unknown, pattern: string[], path: Path = []): { value: unknown;
 }
 
 /** Hosts a ServiceEntry declares: Istio routes to them, not to a Service. */
+const entryCache = new WeakMap<ServiceGraph, Set<string>>();
+
 function serviceEntryHosts(graph: ServiceGraph): Set<string> {
+  // Read once per graph: the referrer table and the subset check both ask.
+  const known = entryCache.get(graph);
+  if (known) return known;
   const out = new Set<string>();
+  entryCache.set(graph, out);
   for (const o of graph.objects) {
     if (o.kind !== 'ServiceEntry' || !ISTIO.test(o.apiVersion)) continue;
     const hosts = getIn(o.body, ['spec', 'hosts']);
