@@ -8,6 +8,21 @@ import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
+import { containerLoopback, loopbackFlags, loopbackListener, mayBindLoopback, proxyFiltersHosts, type LoopbackBind } from '../../src/graph/bind.js';
+
+/** `127.0.0.1:8000`, `[::1]:8000`. */
+const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
+  const a = b.address.replace(/^\[|\]$/g, '');
+  const h = a.includes(':') ? `[${a}]` : a;
+  return b.port === undefined ? h : `${h}:${b.port}`;
+};
+
+/** How the manifest says the server binds loopback, and how sure that is. */
+function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; why: string; severity?: Severity } {
+  if (b.kind === 'flag') return { evidence: `its command line (${code(b.text)})`, why: '' };
+  if (b.kind === 'env') return { evidence: `its environment (${code(b.text)})`, why: b.program ? `, which ${b.program} reads as its address` : '', severity: 'warning' };
+  return { evidence: `its command line (${code(b.text)}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, severity: 'warning' };
+}
 
 const PROBES = ['readinessProbe', 'startupProbe', 'livenessProbe'] as const;
 const EFFECT: Record<(typeof PROBES)[number], string> = {
@@ -20,9 +35,10 @@ const EFFECT: Record<(typeof PROBES)[number], string> = {
 function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
   for (const t of ctx.graph.templates) {
     for (const c of t.containers) {
-      if (c.ports.length > 1) continue;
       const raw = getIn(t.owner.body, c.path);
       if (!isRecord(raw) || (raw.readinessProbe === undefined && raw.livenessProbe === undefined && raw.startupProbe === undefined)) continue;
+      checkProbeLoopback(ctx, t, c, raw);
+      if (c.ports.length > 1) continue;
       const e = singleListener(raw);
       if (!e) continue;
       for (const probe of PROBES) {
@@ -51,17 +67,53 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
   }
 }
 
+type Template = Parameters<Rule['check']>[0]['graph']['templates'][number];
+
+/** Probes that dial the pod's IP on a port the container binds on loopback only. */
+function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
+  const flags = loopbackFlags(raw);
+  const own = containerLoopback(c, raw);
+  if (!flags.length && !own) return;
+  for (const probe of PROBES) {
+    const pr = raw[probe];
+    if (!isRecord(pr)) continue;
+    for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+      const h = pr[handler];
+      // A probe with its own host is probe-port-undeclared's.
+      if (!isRecord(h) || h.host !== undefined) continue;
+      const declared = typeof h.port === 'string' ? c.ports.find((p) => p.name === h.port)?.containerPort : undefined;
+      const port = typeof h.port === 'number' ? h.port : typeof h.port === 'string' && /^\d+$/.test(h.port) ? Number(h.port) : declared;
+      if (port === undefined) continue;
+      const f = flags.find((x) => x.port === port);
+      const b: Omit<LoopbackBind, 'container'> | undefined = f ? { address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' } : own && own.port === port ? own : undefined;
+      if (!b) continue;
+      const w = loopbackWords(b);
+      ctx.report({
+        object: t.owner,
+        path: [...c.path, probe, handler, 'port'],
+        messageId: 'probeLoopback',
+        ...(w.severity ? { severity: w.severity } : {}),
+        data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: w.evidence, address: hostPort(b), why: w.why, effect: EFFECT[probe] },
+        related: [{ object: t.owner, path: [...c.path, ...b.path], message: `where ${c.name} is bound to ${hostPort(b)}` }],
+      });
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'target-port-not-listening',
-    description: 'A Service targetPort, or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`) or environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) makes its server listen on: connections are refused, probes fail.',
+    description: 'A Service targetPort, or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`) or environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) makes its server listen on, or that its server binds on loopback only (`--host 127.0.0.1`, uvicorn\'s or gunicorn\'s default): connections are refused, probes fail.',
     category: 'port',
     severity: 'error',
     messages: {
       probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}; the probe fails and {{effect}}',
+      loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
+      proxyFiltersHosts: 'targetPort {{target}} reaches container {{container}} of {{workload}}, which runs kubectl proxy ({{text}}) with its default --accept-hosts (localhost, 127.0.0.1, [::1]): it answers 403 Forbidden to every request that names the Service or the pod; add --accept-hosts=\'^.*$\' (or the Service\'s names)',
+      probeLoopback: '{{probe}} of container {{container}} in {{workload}} dials the pod\'s IP on port {{port}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the probe fails and {{effect}}',
       notListening: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but its {{evidence}} makes the server listen on {{listen}}{{declared}}; connections to {{target}} are refused',
     },
-    remediation: 'Point targetPort (and the containerPort) at the port the server listens on, or change the flag or variable to the targetPort.',
+    remediation: 'Point targetPort (and the containerPort) at the port the server listens on, or change the flag or variable to the targetPort; a server bound to 127.0.0.1 or localhost must bind 0.0.0.0 (`--host 0.0.0.0`, `--bind 0.0.0.0:8000`) to be reached through a Service.',
   },
   check(ctx) {
     const { graph, report } = ctx;
@@ -69,7 +121,7 @@ const rule: Rule = {
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       for (const sp of svc.ports) {
-        if (!sp.resolutions.some(mayTellListener)) continue;
+        if (!sp.resolutions.some((r) => mayTellListener(r) || mayBindLoopback(r))) continue;
         // A run of many projects shares namespaces: only a Service whose selector picks one workload
         // of its own folder tree is judged (several are independent examples, or a canary and its app).
         const groups = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));
@@ -81,7 +133,35 @@ const rule: Rule = {
           const r = group[0]!;
           const t = r.template;
           const n = notListening(r, graph);
-          if (!n) continue;
+          if (!n) {
+            const b = loopbackListener(r);
+            if (!b) {
+              const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : undefined);
+              const raw = c ? getIn(t.owner.body, c.path) : undefined;
+              const f = c && isRecord(raw) ? proxyFiltersHosts(raw) : undefined;
+              if (c && f && f.port === r.targetPort) {
+                report({
+                  object: svc.object,
+                  path: sp.targetPath,
+                  messageId: 'proxyFiltersHosts',
+                  severity: 'warning',
+                  data: { target: String(r.targetPort), container: code(c.name), workload: where(t), text: code(f.text) },
+                  related: [{ object: t.owner, path: [...c.path, ...f.path], message: `where ${c.name} runs kubectl proxy without --accept-hosts` }],
+                });
+              }
+              continue;
+            }
+            const w = loopbackWords(b);
+            report({
+              object: svc.object,
+              path: sp.targetPath,
+              messageId: 'loopback',
+              ...(w.severity ? { severity: w.severity } : {}),
+              data: { target: String(r.targetPort), container: code(b.container.name), workload: where(t), evidence: w.evidence, address: hostPort(b), why: w.why },
+              related: [{ object: t.owner, path: [...b.container.path, ...b.path], message: `where ${b.container.name} is bound to ${hostPort(b)}` }],
+            });
+            continue;
+          }
           const { container: c, target, listens, evidence: e, declaresTarget, declaresListen } = n;
           // The manifest contradicts itself when the container also declares the target: which is right is not proven.
           // An image's default port is a convention of the image, not something the manifest says: a warning at most.

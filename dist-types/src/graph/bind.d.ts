@@ -1,0 +1,63 @@
+import type { Path } from '../types/object.js';
+import type { ContainerInfo, PortResolution } from '../types/graph.js';
+/**
+ * A server that listens on the pod's loopback interface only. The Service's traffic arrives at
+ * the pod's IP, so it is refused; `kubectl port-forward` still reaches such a server, because it
+ * connects from inside the pod's network namespace.
+ */
+export interface LoopbackBind {
+    container: ContainerInfo;
+    /** The address it binds: as written, or the program's default. */
+    address: string;
+    /** The port it listens on, when known. */
+    port?: number;
+    /** The words that say so, for messages. */
+    text: string;
+    /** Where they are written, inside the container. */
+    path: Path;
+    /**
+     * `flag`: the command line names the loopback address; `env`: a variable the program reads
+     * does; `default`: the program's own default, which nothing in the container changes.
+     */
+    kind: 'flag' | 'env' | 'default';
+    /** The program whose default or flag it is. */
+    program?: string;
+    /** What else could change the address, which the run cannot see (a configuration file in the image). */
+    caveat?: string;
+}
+/** Loopback addresses: `localhost`, `127.0.0.0/8`, `::1`. */
+export declare function isLoopbackHost(h: string): boolean;
+/** `host:port`, `[v6]:port`, `scheme://host:port/`, `host`; undefined for a Unix socket or a value with a variable. */
+export declare function splitAddress(v: string): {
+    host: string;
+    port?: number;
+} | undefined;
+/** Every command-line flag in a container that binds a loopback `host:port`. */
+export declare function loopbackFlags(c: Record<string, unknown>): {
+    host: string;
+    port: number;
+    text: string;
+    path: Path;
+}[];
+/** The loopback-only listener of one container, if its command line, env or program default says so. */
+export declare function containerLoopback(container: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined;
+/**
+ * Whether the target port of a resolution is bound on loopback only: by a `--*-bind-address`,
+ * `--listen-address`-style flag of any container of the pod naming `127.0.0.1:<target>` (the
+ * pod's containers share one network namespace), or by the serving container's own program
+ * (uvicorn, gunicorn, flask run, manage.py runserver, kubectl proxy…), its flags, the variables
+ * it reads, or its default address.
+ */
+export declare function loopbackListener(r: PortResolution): LoopbackBind | undefined;
+/** Whether a resolution's pod says anything that could bind loopback (cheap: most say nothing). */
+export declare function mayBindLoopback(r: PortResolution): boolean;
+/**
+ * `kubectl proxy` told to listen beyond loopback that still filters requests by their Host
+ * header: its default `--accept-hosts` (`^localhost$,^127\.0\.0\.1$,^\[::1\]$`) answers 403
+ * to any request that names the Service or the pod, so it works only from inside the pod.
+ */
+export declare function proxyFiltersHosts(raw: Record<string, unknown>): {
+    port: number;
+    text: string;
+    path: Path;
+} | undefined;

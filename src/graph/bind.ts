@@ -1,0 +1,410 @@
+import type { Path } from '../types/object.js';
+import type { ContainerInfo, PortResolution } from '../types/graph.js';
+import { getIn } from './pods.js';
+import { isRecord } from '../load/objects.js';
+
+/**
+ * A server that listens on the pod's loopback interface only. The Service's traffic arrives at
+ * the pod's IP, so it is refused; `kubectl port-forward` still reaches such a server, because it
+ * connects from inside the pod's network namespace.
+ */
+export interface LoopbackBind {
+  container: ContainerInfo;
+  /** The address it binds: as written, or the program's default. */
+  address: string;
+  /** The port it listens on, when known. */
+  port?: number;
+  /** The words that say so, for messages. */
+  text: string;
+  /** Where they are written, inside the container. */
+  path: Path;
+  /**
+   * `flag`: the command line names the loopback address; `env`: a variable the program reads
+   * does; `default`: the program's own default, which nothing in the container changes.
+   */
+  kind: 'flag' | 'env' | 'default';
+  /** The program whose default or flag it is. */
+  program?: string;
+  /** What else could change the address, which the run cannot see (a configuration file in the image). */
+  caveat?: string;
+}
+
+/** Loopback addresses: `localhost`, `127.0.0.0/8`, `::1`. */
+export function isLoopbackHost(h: string): boolean {
+  return /^(localhost|ip6-localhost|127(\.\d{1,3}){3}|\[?::1\]?|\[?0:0:0:0:0:0:0:1\]?)$/i.test(h);
+}
+
+/** `host:port`, `[v6]:port`, `scheme://host:port/`, `host`; undefined for a Unix socket or a value with a variable. */
+export function splitAddress(v: string): { host: string; port?: number } | undefined {
+  if (/\$|^unix:|^fd:\/\//i.test(v)) return undefined;
+  const s = v.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
+  const m = /^(\[[0-9a-f:.]*\]|[^:[\]]*)(?::(\d{1,5}))?$/i.exec(s);
+  if (!m) return /^[0-9a-f:]+$/i.test(s) && s.includes('::') ? { host: s } : undefined;
+  const port = m[2] === undefined ? undefined : Number(m[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  return { host: m[1]!, ...(port !== undefined ? { port } : {}) };
+}
+
+interface Word {
+  word: string;
+  /** Where the word is written: the command or args item. */
+  path: Path;
+}
+
+const SHELLS = /^(sh|bash|ash|dash|zsh|busybox)$/;
+const base = (w: string): string => w.replace(/^.*\//, '');
+
+/**
+ * The command lines a container runs: its command and args as one line, or, for `sh -c
+ * "script"`, each simple command of the script (split at `&&`, `||`, `;`, `|` and new lines),
+ * with `$(VAR)` expanded from the container's literal env as the kubelet does.
+ */
+function commandLines(c: Record<string, unknown>, env: Map<string, string>): Word[][] {
+  const items: Word[] = [];
+  for (const field of ['command', 'args'] as const) {
+    const v = c[field];
+    if (!Array.isArray(v)) continue;
+    v.forEach((x, index) => {
+      if (typeof x === 'string') items.push({ word: x.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env.get(n) ?? m), path: [field, index] });
+    });
+  }
+  if (items.length === 0) return [];
+  const at = items.findIndex((w, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(w.word) && SHELLS.test(base(items[0]!.word)));
+  if (at > 0 && items[at + 1]) {
+    const script = items[at + 1]!;
+    return script.word
+      .replace(/\\\r?\n/g, ' ')
+      .split(/&&|\|\||[;|&\n]/)
+      .map((seg) => seg.trim().split(/\s+/).filter(Boolean).map((w) => ({ word: w.replace(/^["']|["']$/g, ''), path: script.path })))
+      .filter((l) => l.length > 0);
+  }
+  return [items.flatMap((w) => (/\s/.test(w.word.trim()) ? w.word.trim().split(/\s+/).map((p) => ({ word: p.replace(/^["']|["']$/g, ''), path: w.path })) : [w]))];
+}
+
+/** A server program whose listening address is set by flags, with the default it falls back to. */
+interface ServerProgram {
+  name: string;
+  /** Where the program starts in a command line: the index of its last word (`flask run`: `run`), or -1. */
+  find(words: string[]): number;
+  host: string;
+  port: number;
+  /** Flags whose value is the host to bind. */
+  hostFlags?: string[];
+  /** Flags whose value is the port. */
+  portFlags?: string[];
+  /** Flags whose value is `host:port` (may repeat: the server binds every one). */
+  bindFlags?: string[];
+  /** Flags that make it listen on every interface. */
+  allFlags?: string[];
+  /** Flags that make it listen on a socket instead of an address. */
+  socketFlags?: string[];
+  /** Flags that name a configuration file, which may set the address when the command line does not. */
+  configFlags?: string[];
+  /** Variables the program reads as its host (or `host:port` list for bindEnv). */
+  hostEnv?: string[];
+  portEnv?: string[];
+  /** Variables that put the answer elsewhere (`GUNICORN_CMD_ARGS`), or make it listen on every interface (`PORT` for gunicorn). */
+  elsewhereEnv?: string[];
+  caveat?: string;
+}
+
+/** Words that run the command after them: `exec`, `env A=b`, `poetry run`, `tini --`, `gosu user`. */
+const WRAPPERS = new Set(['exec', 'bundle', 'env', 'nohup', 'time', 'dumb-init', 'tini', '--', 'opentelemetry-instrument', 'ddtrace-run', 'newrelic-admin', 'run-program', 'poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'run']);
+
+/** Where the program of a simple command starts, after the wrappers that run it. */
+function commandStart(words: string[]): number {
+  let i = 0;
+  while (i < words.length) {
+    const w = base(words[i]!);
+    if (WRAPPERS.has(w) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!) || (i > 0 && words[i]!.startsWith('-') && WRAPPERS.has(base(words[i - 1]!)))) i++;
+    else if (w === 'gosu' || w === 'su-exec') i += 2;
+    else break;
+  }
+  return i;
+}
+
+/** `NAME …`, `python -m NAME …` (`python3.12`), at the start of a simple command: the index of NAME, or -1. */
+const invoked = (words: string[], name: string): number => {
+  const i = commandStart(words);
+  const w = words[i] === undefined ? '' : base(words[i]!);
+  if (w === name) return i;
+  if (/^python[0-9.]*$/.test(w) && words[i + 1] === '-m' && words[i + 2] === name) return i + 2;
+  return -1;
+};
+/** NAME followed (after its own options) by the subcommand SUB. */
+const withSub = (name: string, subs: string[]) => (words: string[]): number => {
+  const i = invoked(words, name);
+  if (i < 0) return -1;
+  for (let j = i + 1; j < words.length; j++) {
+    if (subs.includes(words[j]!)) return j;
+    if (!words[j]!.startsWith('-') && !words[j - 1]!.startsWith('-')) return -1;
+  }
+  return -1;
+};
+
+const PROGRAMS: ServerProgram[] = [
+  {
+    name: 'uvicorn', find: (w) => invoked(w, 'uvicorn'), host: '127.0.0.1', port: 8000,
+    hostFlags: ['--host'], portFlags: ['--port'], socketFlags: ['--uds', '--fd'],
+    hostEnv: ['UVICORN_HOST'], portEnv: ['UVICORN_PORT'], elsewhereEnv: ['UVICORN_UDS', 'UVICORN_FD'],
+  },
+  {
+    name: 'gunicorn', find: (w) => invoked(w, 'gunicorn'), host: '127.0.0.1', port: 8000,
+    bindFlags: ['-b', '--bind'], configFlags: ['-c', '--config'],
+    elsewhereEnv: ['PORT', 'GUNICORN_CMD_ARGS'],
+    caveat: 'unless a gunicorn.conf.py in its working directory binds another address',
+  },
+  {
+    name: 'hypercorn', find: (w) => invoked(w, 'hypercorn'), host: '127.0.0.1', port: 8000,
+    bindFlags: ['-b', '--bind'], configFlags: ['-c', '--config'],
+  },
+  {
+    name: 'flask run', find: withSub('flask', ['run']), host: '127.0.0.1', port: 5000,
+    hostFlags: ['--host', '-h'], portFlags: ['--port', '-p'],
+    hostEnv: ['FLASK_RUN_HOST'], portEnv: ['FLASK_RUN_PORT'],
+    caveat: 'unless a .flaskenv or .env file in the image sets FLASK_RUN_HOST',
+  },
+  {
+    name: 'kubectl proxy', find: withSub('kubectl', ['proxy']), host: '127.0.0.1', port: 8001,
+    hostFlags: ['--address'], portFlags: ['--port', '-p'], socketFlags: ['--unix-socket', '-u'],
+  },
+  {
+    name: 'hugo server', find: withSub('hugo', ['server', 'serve']), host: '127.0.0.1', port: 1313,
+    hostFlags: ['--bind'], portFlags: ['--port', '-p'],
+  },
+  {
+    name: 'mlflow', find: withSub('mlflow', ['server', 'ui']), host: '127.0.0.1', port: 5000,
+    hostFlags: ['--host', '-h'], portFlags: ['--port', '-p'], configFlags: ['--env-file'],
+    hostEnv: ['MLFLOW_HOST'], portEnv: ['MLFLOW_PORT'],
+  },
+  {
+    name: 'tensorboard', find: (w) => invoked(w, 'tensorboard'), host: 'localhost', port: 6006,
+    hostFlags: ['--host'], portFlags: ['--port'], allFlags: ['--bind_all'],
+  },
+  {
+    // In development (rack's default environment) rackup binds localhost; in any other, every interface.
+    name: 'rackup', find: (w) => invoked(w, 'rackup'), host: 'localhost', port: 9292,
+    hostFlags: ['--host', '-o'], portFlags: ['--port', '-p'], configFlags: ['-E', '--env'],
+    elsewhereEnv: ['RACK_ENV'],
+    caveat: 'in the development environment, unless a config/puma.rb in the image binds another address',
+  },
+];
+
+/** The value of each occurrence of a flag: `--host=x`, `--host x`, `-h x`. */
+function flagValues(words: Word[], from: number, names: string[]): { value: string; at: Word; text: string }[] {
+  const out: { value: string; at: Word; text: string }[] = [];
+  for (let j = from; j < words.length; j++) {
+    const w = words[j]!.word;
+    for (const n of names) {
+      if (w === n && words[j + 1] !== undefined) out.push({ value: words[j + 1]!.word, at: words[j]!, text: `${w} ${words[j + 1]!.word}` });
+      else if (w.startsWith(`${n}=`)) out.push({ value: w.slice(n.length + 1), at: words[j]!, text: w });
+    }
+  }
+  return out;
+}
+
+const has = (words: Word[], from: number, names: string[]): boolean =>
+  words.slice(from).some((w) => names.some((n) => w.word === n || w.word.startsWith(`${n}=`)));
+
+/** Django's `runserver [addrport]`: 127.0.0.1:8000 (::1 with `-6`) unless the address says otherwise. */
+function django(words: Word[], env: Map<string, string>): Omit<LoopbackBind, 'container'> | undefined {
+  const ws = words.map((w) => w.word);
+  const start = commandStart(ws);
+  const prog = ws[start] === undefined ? '' : base(ws[start]!);
+  const at = /^python[0-9.]*$/.test(prog) ? start + 1 : start;
+  if (!/^(manage\.py|django-admin)$/.test(base(ws[at] ?? ''))) return undefined;
+  const i = ws.findIndex((w, j) => j > at && w === 'runserver');
+  if (i < 0) return undefined;
+  const six = ws.includes('-6') || ws.includes('--ipv6');
+  let addrport: Word | undefined;
+  for (let j = i + 1; j < words.length; j++) {
+    const w = ws[j]!;
+    if (/^(--settings|--pythonpath|-v|--verbosity)$/.test(w)) { j++; continue; }
+    if (w.startsWith('-')) continue;
+    addrport = words[j];
+    break;
+  }
+  void env;
+  const line = ws.join(' ');
+  const text = line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  if (!addrport) return { address: six ? '::1' : '127.0.0.1', port: 8000, text, path: words[i]!.path, kind: 'default', program: 'manage.py runserver' };
+  const v = addrport.word;
+  if (/\$/.test(v)) return undefined;
+  if (/^\d{1,5}$/.test(v)) return { address: six ? '::1' : '127.0.0.1', port: Number(v), text, path: addrport.path, kind: 'default', program: 'manage.py runserver' };
+  const a = splitAddress(v);
+  if (!a || !isLoopbackHost(a.host)) return undefined;
+  return { address: a.host, ...(a.port !== undefined ? { port: a.port } : { port: 8000 }), text, path: addrport.path, kind: 'flag', program: 'manage.py runserver' };
+}
+
+/** What a known server program on one command line binds, when that is loopback only. */
+function programBind(raw: Record<string, unknown>, words: Word[], env: Map<string, string>, named: Set<string>, envFrom: boolean): Omit<LoopbackBind, 'container'> | undefined {
+  const ws = words.map((w) => w.word);
+  for (const p of PROGRAMS) {
+    const i = p.find(ws);
+    if (i < 0) continue;
+    // A socket instead of an address; or every interface.
+    if (p.socketFlags && has(words, i + 1, p.socketFlags)) return undefined;
+    if (p.allFlags && has(words, i + 1, p.allFlags)) return undefined;
+    const line = ws.join(' ');
+    const whole = line.length > 80 ? `${line.slice(0, 79)}…` : line;
+    const portOf = (): number | undefined => {
+      const pf = p.portFlags ? flagValues(words, i + 1, p.portFlags).pop() : undefined;
+      if (pf) return /^\d{1,5}$/.test(pf.value) ? Number(pf.value) : undefined;
+      const pe = p.portEnv?.find((n) => named.has(n));
+      if (pe) return /^\d{1,5}$/.test(env.get(pe) ?? '') ? Number(env.get(pe)) : undefined;
+      return p.port;
+    };
+    // The command line comes first: it beats variables and configuration files.
+    if (p.bindFlags) {
+      const binds = flagValues(words, i + 1, p.bindFlags);
+      if (binds.length) {
+        const tcp = binds.filter((b) => !/^unix:|^fd:\/\//.test(b.value));
+        const parsed = tcp.map((b) => ({ b, a: splitAddress(b.value) }));
+        if (tcp.length === 0 || parsed.some((x) => !x.a || !isLoopbackHost(x.a.host))) return undefined;
+        const first = parsed[0]!;
+        return { address: first.a!.host, port: first.a!.port ?? p.port, text: first.b.text, path: first.b.at.path, kind: 'flag', program: p.name };
+      }
+    }
+    const hf = p.hostFlags ? flagValues(words, i + 1, p.hostFlags).pop() : undefined;
+    if (hf) {
+      if (!isLoopbackHost(hf.value.replace(/^["']|["']$/g, ''))) return undefined;
+      const port = portOf();
+      return { address: hf.value, ...(port !== undefined ? { port } : {}), text: hf.text, path: hf.at.path, kind: 'flag', program: p.name };
+    }
+    if (p.configFlags && has(words, i + 1, p.configFlags)) return undefined;
+    if (p.elsewhereEnv?.some((n) => named.has(n))) return undefined;
+    const envHost = p.hostEnv?.find((n) => named.has(n));
+    if (envHost) {
+      const v = env.get(envHost);
+      if (v === undefined || !isLoopbackHost(v.trim())) return undefined;
+      const port = portOf();
+      const index = (Array.isArray(raw.env) ? raw.env : []).findIndex((e) => isRecord(e) && e.name === envHost);
+      return { address: v.trim(), ...(port !== undefined ? { port } : {}), text: `env ${envHost}=${v}`, path: ['env', index, 'value'], kind: 'env', program: p.name };
+    }
+    if (envFrom && (p.hostEnv || p.elsewhereEnv)) return undefined;
+    const port = portOf();
+    return { address: p.host, ...(port !== undefined ? { port } : {}), text: whole, path: words[i]!.path, kind: 'default', program: p.name, ...(p.caveat ? { caveat: p.caveat } : {}) };
+  }
+  return django(words, env);
+}
+
+/** Flags of any program whose value is the address it listens on. */
+const LISTEN_FLAG = /^--?((?:[a-z0-9]+[-_.])*(?:bind|listen)(?:[-_.]?(?:addr|address))?|(?:[a-z0-9]+[-_.])*(?:bind|listen)[-_.]address|addr|address|http-address|http-addr|web\.listen-address|secure-listen-address)$/i;
+/** Flag names that name another server's address, not the program's own. */
+const CLIENT_FLAG = /upstream|backend|target|remote|connect|dial|proxy-to|forward|server-addr|db|redis|mysql|postgres|kafka|nats|etcd|master|peer|join|advertise|external|public/i;
+
+/** The literal env of a container, the names it sets in any way, and whether it has envFrom. */
+function envOf(c: Record<string, unknown>): { env: Map<string, string>; named: Set<string>; envFrom: boolean } {
+  const env = new Map<string, string>();
+  const named = new Set<string>();
+  for (const e of Array.isArray(c.env) ? c.env : []) {
+    if (!isRecord(e) || typeof e.name !== 'string') continue;
+    named.add(e.name);
+    if (typeof e.value === 'string') env.set(e.name, e.value);
+  }
+  return { env, named, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
+}
+
+/** Every command-line flag in a container that binds a loopback `host:port`. */
+export function loopbackFlags(c: Record<string, unknown>): { host: string; port: number; text: string; path: Path }[] {
+  const { env } = envOf(c);
+  const out: { host: string; port: number; text: string; path: Path }[] = [];
+  for (const line of commandLines(c, env)) {
+    line.forEach((w, j) => {
+      const m = /^(--?[A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/.exec(w.word);
+      if (!m || !LISTEN_FLAG.test(m[1]!) || CLIENT_FLAG.test(m[1]!)) return;
+      const value = m[2] ?? line[j + 1]?.word;
+      if (value === undefined) return;
+      const a = splitAddress(value);
+      if (a?.port !== undefined && isLoopbackHost(a.host)) out.push({ host: a.host, port: a.port, text: m[2] !== undefined ? w.word : `${w.word} ${value}`, path: w.path });
+    });
+  }
+  return out;
+}
+
+/** ASP.NET Core's `ASPNETCORE_URLS` (Kestrel binds exactly those URLs) when every one is loopback. */
+function aspnetLoopback(env: Map<string, string>): { host: string; port?: number; text: string } | undefined {
+  const v = env.get('ASPNETCORE_URLS');
+  if (v === undefined) return undefined;
+  const urls = v.split(/[;,]/).map((s) => s.trim()).filter(Boolean);
+  const parsed = urls.map(splitAddress);
+  if (parsed.length === 0 || parsed.some((a) => !a || !isLoopbackHost(a.host))) return undefined;
+  return { host: parsed[0]!.host, ...(parsed[0]!.port !== undefined ? { port: parsed[0]!.port } : {}), text: `env ASPNETCORE_URLS=${v}` };
+}
+
+/** The loopback-only listener of one container, if its command line, env or program default says so. */
+export function containerLoopback(container: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
+  const { env, named, envFrom } = envOf(raw);
+  for (const line of commandLines(raw, env)) {
+    const b = programBind(raw, line, env, named, envFrom);
+    if (b) return b;
+  }
+  void container;
+  const envs = Array.isArray(raw.env) ? raw.env : [];
+  const asp = aspnetLoopback(env);
+  if (asp) {
+    const index = envs.findIndex((e) => isRecord(e) && e.name === 'ASPNETCORE_URLS');
+    return { address: asp.host, ...(asp.port !== undefined ? { port: asp.port } : {}), text: asp.text, path: ['env', index, 'value'], kind: 'env', program: 'ASP.NET Core' };
+  }
+  return undefined;
+}
+
+/**
+ * Whether the target port of a resolution is bound on loopback only: by a `--*-bind-address`,
+ * `--listen-address`-style flag of any container of the pod naming `127.0.0.1:<target>` (the
+ * pod's containers share one network namespace), or by the serving container's own program
+ * (uvicorn, gunicorn, flask run, manage.py runserver, kubectl proxy…), its flags, the variables
+ * it reads, or its default address.
+ */
+export function loopbackListener(r: PortResolution): LoopbackBind | undefined {
+  const target = r.targetPort;
+  if (target === undefined) return undefined;
+  const t = r.template;
+  for (const c of t.containers) {
+    const raw = getIn(t.owner.body, c.path);
+    if (!isRecord(raw)) continue;
+    const f = loopbackFlags(raw).find((x) => x.port === target);
+    if (f) return { container: c, address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' };
+  }
+  const main = t.containers.filter((c) => !c.sidecar);
+  const c = r.container ?? (main.length === 1 ? main[0] : undefined);
+  if (!c) return undefined;
+  if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
+  const raw = getIn(t.owner.body, c.path);
+  if (!isRecord(raw)) return undefined;
+  const b = containerLoopback(c, raw);
+  if (!b) return undefined;
+  // A listener on another port says nothing of the target: another server of the container may serve it.
+  if (b.port !== undefined && b.port !== target) return undefined;
+  return { container: c, ...b };
+}
+
+/** Whether a resolution's pod says anything that could bind loopback (cheap: most say nothing). */
+export function mayBindLoopback(r: PortResolution): boolean {
+  const t = r.template;
+  return t.containers.some((c) => {
+    const raw = getIn(t.owner.body, c.path);
+    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && e.name === 'ASPNETCORE_URLS')));
+  });
+}
+
+/**
+ * `kubectl proxy` told to listen beyond loopback that still filters requests by their Host
+ * header: its default `--accept-hosts` (`^localhost$,^127\.0\.0\.1$,^\[::1\]$`) answers 403
+ * to any request that names the Service or the pod, so it works only from inside the pod.
+ */
+export function proxyFiltersHosts(raw: Record<string, unknown>): { port: number; text: string; path: Path } | undefined {
+  const { env } = envOf(raw);
+  for (const words of commandLines(raw, env)) {
+    const ws = words.map((w) => w.word);
+    const i = withSub('kubectl', ['proxy'])(ws);
+    if (i < 0) continue;
+    if (has(words, i + 1, ['--accept-hosts', '--disable-filter', '--unix-socket', '-u'])) return undefined;
+    const a = flagValues(words, i + 1, ['--address']).pop();
+    if (!a || /\$/.test(a.value) || isLoopbackHost(a.value)) return undefined;
+    const p = flagValues(words, i + 1, ['--port', '-p']).pop();
+    if (p && !/^\d{1,5}$/.test(p.value)) return undefined;
+    return { port: p ? Number(p.value) : 8001, text: a.text, path: a.at.path };
+  }
+  return undefined;
+}
