@@ -1,6 +1,6 @@
 // tools: servers
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -9,6 +9,7 @@ import { containerLoopback, isLoopbackHost, proxyFiltersHosts } from '../src/gra
 import http from 'node:http';
 import type { ContainerInfo } from '../src/types/graph.js';
 import { ROOT } from './helpers.js';
+import { run, sleep } from './listeners.js';
 
 /**
  * Differential test of svclint's reading of where a server binds (src/graph/bind.ts) against
@@ -90,65 +91,6 @@ function render(c: Case, app: string, envPort: number): { words: string[]; env: 
   return { words: ['sh', '-c', c.shell === 'sh' ? `exec ${line}` : `cd ${app} && exec ${line}`], env };
 }
 
-/** The sockets a process group listens on: `127.0.0.1:8000`, `[::1]:8000`, `0.0.0.0:8000`, `*:8000`. */
-function listening(pgid: number): { host: string; port: number }[] {
-  const out = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' }).stdout;
-  const found: { host: string; port: number }[] = [];
-  for (const line of out.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 6) continue;
-    const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
-    const inGroup = pids.some((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid;
-      } catch {
-        return false;
-      }
-    });
-    if (!inGroup) continue;
-    const m = /^(.*):(\d+)$/.exec(cols[3]!);
-    if (m) found.push({ host: m[1]!.replace(/^\[|\]$/g, '').replace(/%.*$/, ''), port: Number(m[2]) });
-  }
-  return found;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Starts a command line, waits until it listens (or 15 s), and stops it. */
-async function run(words: string[], env: Record<string, string>, cwd: string, bin: string): Promise<{ sockets: { host: string; port: number }[]; log: string }> {
-  const child = spawn(words[0]!, words.slice(1), {
-    cwd,
-    detached: true,
-    env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, HOME: cwd, KUBECONFIG: path.join(cwd, 'kubeconfig'), PYTHONDONTWRITEBYTECODE: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  let sockets: { host: string; port: number }[] = [];
-  const until = Date.now() + 15_000;
-  while (Date.now() < until && !exited) {
-    await sleep(150);
-    sockets = listening(child.pid!);
-    if (sockets.length) {
-      // gunicorn and hypercorn may bind several sockets in turn: read once more.
-      await sleep(300);
-      sockets = listening(child.pid!);
-      break;
-    }
-  }
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
-  await new Promise((r) => (exited ? r(undefined) : child.on('exit', r)));
-  return { sockets, log };
-}
-
 const CONTAINER: ContainerInfo = { name: 'app', sidecar: false, path: [], ports: [] };
 
 describe('where servers bind, against the servers', () => {
@@ -187,7 +129,7 @@ describe('where servers bind, against the servers', () => {
       const { words, env } = render(c, app, envPort);
       const raw = { command: words, env: Object.entries(env).map(([name, value]) => ({ name, value })) };
       const said = containerLoopback(CONTAINER, raw);
-      const { sockets, log } = await run(words, env, app, bin);
+      const { sockets, log } = await run(words, { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, HOME: app, KUBECONFIG: path.join(app, 'kubeconfig'), PYTHONDONTWRITEBYTECODE: '1', ...env }, app);
       if (sockets.length === 0) {
         disagreements.push(`${JSON.stringify(raw)}: never listened: ${log.split('\n').slice(-4).join(' | ')}`);
         continue;

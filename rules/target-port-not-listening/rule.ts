@@ -2,13 +2,13 @@ import type { Rule } from '../../src/types/rule.js';
 import type { Severity } from '../../src/types/finding.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
-import { mayTellListener, mentionsNumber, notListening, singleListener } from '../../src/graph/listen.js';
+import { mayTellListener, mentionsNumber, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
-import { containerLoopback, loopbackFlags, loopbackListener, mayBindLoopback, proxyFiltersHosts, type LoopbackBind } from '../../src/graph/bind.js';
+import { containerLoopback, isLoopbackHost, loopbackFlags, loopbackListener, mayBindLoopback, proxyFiltersHosts, redisConfig, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -20,6 +20,7 @@ const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
 /** How the manifest says the server binds loopback, and how sure that is. */
 function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; why: string; severity?: Severity } {
   if (b.kind === 'flag') return { evidence: `its command line (${code(b.text)})`, why: '' };
+  if (b.kind === 'config') return { evidence: `its configuration (${code(b.text)}${b.source ? ` in ${b.source}` : ''})`, why: '' };
   if (b.kind === 'env') return { evidence: `its environment (${code(b.text)})`, why: b.program ? `, which ${b.program} reads as its address` : '', severity: 'warning' };
   return { evidence: `its command line (${code(b.text)}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, severity: 'warning' };
 }
@@ -72,7 +73,10 @@ type Template = Parameters<Rule['check']>[0]['graph']['templates'][number];
 /** Probes that dial the pod's IP on a port the container binds on loopback only. */
 function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
   const flags = loopbackFlags(raw);
-  const own = containerLoopback(c, raw);
+  const redis = redisConfig(ctx.graph, t, raw);
+  const own: Omit<LoopbackBind, 'container'> | undefined = redis?.binds?.every(isLoopbackHost)
+    ? { address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' }
+    : containerLoopback(c, raw);
   if (!flags.length && !own) return;
   for (const probe of PROBES) {
     const pr = raw[probe];
@@ -134,7 +138,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph);
             if (!b) {
               const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : undefined);
               const raw = c ? getIn(t.owner.body, c.path) : undefined;
@@ -176,7 +180,7 @@ const rule: Rule = {
               target: String(target),
               container: code(c.name),
               workload: where(t),
-              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `nginx configuration (${code(e.text)})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
+              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${/^port /.test(e.text) ? 'Redis' : 'nginx'} configuration (${code(e.text)})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
               listen: listens.join(' and '),
               declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
             },

@@ -1,5 +1,7 @@
 import type { Path } from '../types/object.js';
-import type { ContainerInfo, PortResolution } from '../types/graph.js';
+import type { ContainerInfo, PodTemplate, PortResolution, ServiceGraph } from '../types/graph.js';
+import type { ListenEvidence } from './listen.js';
+import { mountedFile } from './mounts.js';
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 
@@ -20,13 +22,16 @@ export interface LoopbackBind {
   path: Path;
   /**
    * `flag`: the command line names the loopback address; `env`: a variable the program reads
-   * does; `default`: the program's own default, which nothing in the container changes.
+   * does; `default`: the program's own default, which nothing in the container changes;
+   * `config`: the server's configuration file, mounted from a ConfigMap of the run.
    */
-  kind: 'flag' | 'env' | 'default';
+  kind: 'flag' | 'env' | 'default' | 'config';
   /** The program whose default or flag it is. */
   program?: string;
   /** What else could change the address, which the run cannot see (a configuration file in the image). */
   caveat?: string;
+  /** For `config`: where the file comes from (`ConfigMap cache-config, key redis.conf`). */
+  source?: string;
 }
 
 /** Loopback addresses: `localhost`, `127.0.0.0/8`, `::1`. */
@@ -356,7 +361,7 @@ export function containerLoopback(container: ContainerInfo, raw: Record<string, 
  * (uvicorn, gunicorn, flask run, manage.py runserver, kubectl proxy…), its flags, the variables
  * it reads, or its default address.
  */
-export function loopbackListener(r: PortResolution): LoopbackBind | undefined {
+export function loopbackListener(r: PortResolution, graph?: ServiceGraph): LoopbackBind | undefined {
   const target = r.targetPort;
   if (target === undefined) return undefined;
   const t = r.template;
@@ -372,6 +377,10 @@ export function loopbackListener(r: PortResolution): LoopbackBind | undefined {
   if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
   const raw = getIn(t.owner.body, c.path);
   if (!isRecord(raw)) return undefined;
+  const redis = graph ? redisConfig(graph, t, raw) : undefined;
+  if (redis?.binds && redis.port === target && redis.binds.every(isLoopbackHost)) {
+    return { container: c, address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' };
+  }
   const b = containerLoopback(c, raw);
   if (!b) return undefined;
   // A listener on another port says nothing of the target: another server of the container may serve it.
@@ -407,4 +416,69 @@ export function proxyFiltersHosts(raw: Record<string, unknown>): { port: number;
     return { port: p ? Number(p.value) : 8001, text: a.text, path: a.at.path };
   }
   return undefined;
+}
+
+/**
+ * Where `redis-server <file> [--directive value…]` listens, when the file comes from a
+ * ConfigMap of the run: its last `port` (6379 when none) and `bind` directives, with the
+ * command line's `--port`/`--bind` after them, as Redis appends its arguments to the file.
+ * Undefined without such a file, with `include`, or with `port 0` (no TCP listener).
+ */
+export function redisConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { port: number; binds?: string[]; bindText?: string; key: string; configMap: string; at: number } | undefined {
+  const { env } = envOf(raw);
+  for (const words of commandLines(raw, env)) {
+    const ws = words.map((w) => w.word);
+    const i = invoked(ws, 'redis-server');
+    if (i < 0) continue;
+    const file = ws[i + 1];
+    if (file === undefined || file.startsWith('-') || !file.startsWith('/')) return undefined;
+    const found = mountedFile(graph, t, raw, file);
+    if (!found) return undefined;
+    const extra: string[] = [];
+    for (const w of ws.slice(i + 2)) {
+      if (w.startsWith('--')) extra.push(w.slice(2));
+      else if (extra.length) extra[extra.length - 1] += ` ${w}`;
+    }
+    const parsed = redisListen(found.text, extra);
+    if (!parsed) return undefined;
+    const { port, binds, bindText } = parsed;
+    if (port === 0 || port > 65535) return undefined;
+    return { port, ...(binds ? { binds, bindText: bindText! } : {}), key: found.key, configMap: found.configMap, at: found.at };
+  }
+  return undefined;
+}
+
+/**
+ * @internal Where Redis listens by its configuration text and the directives of its command
+ * line (`port 6380`, each argument `--port 6380` given as `port 6380`), which it reads after
+ * the file: the last `port` (6379 when none) and the last `bind` (undefined: every interface).
+ * Undefined when an `include` brings in what is not read here, or a port is not a number.
+ */
+export function redisListen(text: string, extra: string[] = []): { port: number; binds?: string[]; bindText?: string } | undefined {
+  let port = 6379;
+  let binds: string[] | undefined;
+  let bindText: string | undefined;
+  for (const line of [...text.split(/\r?\n/), ...extra]) {
+    const l = line.trim();
+    if (!l || l.startsWith('#')) continue;
+    const parts = l.split(/\s+/).map((x) => x.replace(/^["']|["']$/g, ''));
+    const d = parts[0]!.toLowerCase();
+    if (d === 'include') return undefined;
+    if (d === 'port') {
+      if (!/^\d{1,5}$/.test(parts[1] ?? '')) return undefined;
+      port = Number(parts[1]);
+    } else if (d === 'bind' && parts.length > 1) {
+      // `-::1`: an address that may be missing.
+      binds = parts.slice(1).map((a) => a.replace(/^-/, ''));
+      bindText = l;
+    }
+  }
+  return { port, ...(binds ? { binds, bindText: bindText! } : {}) };
+}
+
+/** Where a redis-server with a configuration file from the run listens, as evidence for target-port-not-listening. */
+export function redisListeners(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+  const r = redisConfig(graph, t, raw);
+  if (!r) return undefined;
+  return { ports: [r.port], evidence: { port: r.port, text: `port ${r.port} in ConfigMap ${r.configMap}, key ${r.key}`, path: ['volumeMounts', r.at], kind: 'config' } };
 }

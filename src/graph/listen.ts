@@ -1,8 +1,9 @@
 import type { Path } from '../types/object.js';
 import type { ContainerInfo, PodTemplate, PortResolution, ServiceGraph } from '../types/graph.js';
-import type { K8sObject } from '../types/object.js';
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
+import { configMap } from './mounts.js';
+import { isLoopbackHost, redisListeners, type LoopbackBind } from './bind.js';
 
 /** Where a container's own configuration says its server listens. */
 export interface ListenEvidence {
@@ -162,7 +163,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (ports.length === 0 && graph) {
     // nginx listens on exactly the `listen` ports of the configuration it is given; a well-known
     // server image left as it is, on its own ports.
-    const conf = nginxListeners(graph, t, c, raw) ?? imageListeners(c, raw);
+    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? imageListeners(c, raw);
     if (!conf || conf.ports.includes(target)) return undefined;
     return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
   }
@@ -197,29 +198,36 @@ export function singleListener(c: Record<string, unknown>): ListenEvidence | und
 
 export { mentions as mentionsNumber };
 
-const cmIndex = new WeakMap<ServiceGraph, Map<string, K8sObject>>();
-function configMap(graph: ServiceGraph, namespace: string, name: string): K8sObject | undefined {
-  let ix = cmIndex.get(graph);
-  if (!ix) {
-    ix = new Map();
-    for (const o of graph.objects) if (o.kind === 'ConfigMap' && o.apiVersion === 'v1' && !ix.has(`${o.namespace}/${o.name}`)) ix.set(`${o.namespace}/${o.name}`, o);
-    cmIndex.set(graph, ix);
+/**
+ * The `listen` directives of an nginx configuration: the address (undefined: every interface,
+ * `*`, `0.0.0.0`, `[::]`) and the port (80 where one names an address only); undefined when it
+ * includes files the run cannot see. Unix sockets are left out.
+ */
+export function nginxListens(text: string): { host?: string; port: number; bind?: true }[] | undefined {
+  const body = text.replace(/#[^\n]*/g, '');
+  if (/(^|[;{}\s])include\s+[^;]*(conf\.d|sites-enabled|\*)/.test(body)) return undefined;
+  const out: { host?: string; port: number; bind?: true }[] = [];
+  for (const m of body.matchAll(/(?:^|[;{}\s])listen\s+([^;\s]+)([^;]*);/g)) {
+    const a = m[1]!;
+    // Parameters that make nginx bind the address on its own socket.
+    const bind = /(^|\s)(bind|backlog=|rcvbuf=|sndbuf=|accept_filter=|deferred|ipv6only=|reuseport|so_keepalive=|fastopen=|setfib=)/.test(m[2]!);
+    if (a.startsWith('unix:')) continue;
+    const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(a);
+    const hp = v6 ? { host: v6[1]!, port: v6[2] } : /^\d+$/.test(a) ? { host: undefined, port: a } : /^(.*?)(?::(\d+))?$/.exec(a) ? { host: /^(.*?)(?::(\d+))?$/.exec(a)![1], port: /^(.*?)(?::(\d+))?$/.exec(a)![2] } : undefined;
+    if (!hp) continue;
+    const n = hp.port === undefined ? 80 : Number(hp.port);
+    if (n < 1 || n > 65535) continue;
+    const host = hp.host === undefined || hp.host === '' || hp.host === '*' || hp.host === '0.0.0.0' || hp.host === '::' ? undefined : hp.host;
+    out.push({ ...(host !== undefined ? { host } : {}), port: n, ...(bind ? { bind: true as const } : {}) });
   }
-  return ix.get(`${namespace}/${name}`);
+  return out;
 }
 
 /** The ports of an nginx configuration's `listen` directives (80 where one names an address only); undefined when it includes files the run cannot see. */
 export function nginxListenPorts(text: string): number[] | undefined {
-  const body = text.replace(/#[^\n]*/g, '');
-  if (/(^|[;{}\s])include\s+[^;]*(conf\.d|sites-enabled|\*)/.test(body)) return undefined;
-  const out = new Set<number>();
-  for (const m of body.matchAll(/(?:^|[;{}\s])listen\s+([^;\s]+)[^;]*;/g)) {
-    const a = m[1]!;
-    if (a.startsWith('unix:')) continue;
-    const p = /^\d+$/.test(a) ? a : /:(\d+)$/.exec(a)?.[1];
-    const n = p === undefined ? 80 : Number(p);
-    if (n >= 1 && n <= 65535) out.add(n);
-  }
+  const l = nginxListens(text);
+  if (l === undefined) return undefined;
+  const out = new Set(l.map((x) => x.port));
   return out.size ? [...out].sort((x, y) => x - y) : undefined;
 }
 
@@ -228,7 +236,7 @@ export function nginxListenPorts(text: string): number[] | undefined {
  * replaces the image's own: `/etc/nginx/conf.d` mounted whole, `conf.d/default.conf`, or
  * `nginx.conf` without includes of files the run cannot see.
  */
-function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence; loopback: { port: number; host: string; key: string; at: number }[] } | undefined {
   if (!/nginx/i.test(c.image ?? '')) return undefined;
   const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
   const mounts = Array.isArray(raw.volumeMounts) ? raw.volumeMounts : [];
@@ -258,19 +266,26 @@ function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, r
   });
   if (!replaced || files.length === 0) return undefined;
   const ports = new Set<number>();
+  const all: { host?: string; port: number; bind?: true; key: string; at: number }[] = [];
   for (const f of files) {
-    const p = nginxListenPorts(f.text);
-    if (p === undefined) {
-      // A file with no listen at all adds none; one that includes unseen files leaves the answer open.
-      if (/(^|[;{}\s])include\s/.test(f.text.replace(/#[^\n]*/g, '')) && /(conf\.d|sites-enabled|\*)/.test(f.text)) return undefined;
-      continue;
+    const p = nginxListens(f.text);
+    // A file that includes unseen files leaves the answer open.
+    if (p === undefined) return undefined;
+    for (const l of p) {
+      ports.add(l.port);
+      all.push({ ...l, key: f.key, at: f.at });
     }
-    for (const n of p) ports.add(n);
   }
   if (ports.size === 0) return undefined;
   const list = [...ports].sort((x, y) => x - y);
   const first = files[0]!;
-  return { ports: list, evidence: { port: list[0]!, text: `listen ${list.join(', ')} in ConfigMap key ${first.key}`, path: ['volumeMounts', first.at], kind: 'config' } };
+  // A port every listen of which names a loopback address.
+  const loopback = list.flatMap((port) => {
+    const on = all.filter((l) => l.port === port);
+    // With a separately bound address beside others, what nginx binds is not modelled: no claim.
+    return on.every((l) => l.host !== undefined && isLoopbackHost(l.host)) && !(on.some((l) => l.bind) && on.length > 1) ? [{ port, host: on[0]!.host!, key: on[0]!.key, at: on[0]!.at }] : [];
+  });
+  return { ports: list, evidence: { port: list[0]!, text: `listen ${list.join(', ')} in ConfigMap key ${first.key}`, path: ['volumeMounts', first.at], kind: 'config' }, loopback };
 }
 
 /** Whether a resolution's container says anything about where it listens (cheap: most say nothing). */
@@ -280,6 +295,7 @@ export function mayTellListener(r: PortResolution): boolean {
   if (!c) return false;
   if (/nginx/i.test(c.image ?? '')) return true;
   const raw = getIn(t.owner.body, c.path);
+  if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && w.includes('redis-server')))) return true;
   return isRecord(raw) && (listenEvidence(raw).length > 0 || imageListeners(c, raw) !== undefined);
 }
 
@@ -318,4 +334,19 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
   const ports = IMAGE_PORTS[repo];
   if (!ports) return undefined;
   return { ports, evidence: { port: ports[0]!, text: c.image, path: ['image'], kind: 'image' } };
+}
+
+/** An nginx container whose configuration from the run listens on the target port on loopback only. */
+export function nginxLoopback(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined {
+  const target = r.targetPort;
+  if (target === undefined) return undefined;
+  const t = r.template;
+  const main = t.containers.filter((c) => !c.sidecar);
+  const c = r.container ?? (main.length === 1 ? main[0] : undefined);
+  if (!c) return undefined;
+  const raw = getIn(t.owner.body, c.path);
+  if (!isRecord(raw)) return undefined;
+  const l = nginxListeners(graph, t, c, raw)?.loopback.find((x) => x.port === target);
+  if (!l) return undefined;
+  return { container: c, address: l.host, port: l.port, text: `listen ${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`, source: `ConfigMap key ${l.key}`, path: ['volumeMounts', l.at], kind: 'config', program: 'nginx' };
 }

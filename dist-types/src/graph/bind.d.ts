@@ -1,5 +1,6 @@
 import type { Path } from '../types/object.js';
-import type { ContainerInfo, PortResolution } from '../types/graph.js';
+import type { ContainerInfo, PodTemplate, PortResolution, ServiceGraph } from '../types/graph.js';
+import type { ListenEvidence } from './listen.js';
 /**
  * A server that listens on the pod's loopback interface only. The Service's traffic arrives at
  * the pod's IP, so it is refused; `kubectl port-forward` still reaches such a server, because it
@@ -17,13 +18,16 @@ export interface LoopbackBind {
     path: Path;
     /**
      * `flag`: the command line names the loopback address; `env`: a variable the program reads
-     * does; `default`: the program's own default, which nothing in the container changes.
+     * does; `default`: the program's own default, which nothing in the container changes;
+     * `config`: the server's configuration file, mounted from a ConfigMap of the run.
      */
-    kind: 'flag' | 'env' | 'default';
+    kind: 'flag' | 'env' | 'default' | 'config';
     /** The program whose default or flag it is. */
     program?: string;
     /** What else could change the address, which the run cannot see (a configuration file in the image). */
     caveat?: string;
+    /** For `config`: where the file comes from (`ConfigMap cache-config, key redis.conf`). */
+    source?: string;
 }
 /** Loopback addresses: `localhost`, `127.0.0.0/8`, `::1`. */
 export declare function isLoopbackHost(h: string): boolean;
@@ -48,7 +52,7 @@ export declare function containerLoopback(container: ContainerInfo, raw: Record<
  * (uvicorn, gunicorn, flask run, manage.py runserver, kubectl proxy…), its flags, the variables
  * it reads, or its default address.
  */
-export declare function loopbackListener(r: PortResolution): LoopbackBind | undefined;
+export declare function loopbackListener(r: PortResolution, graph?: ServiceGraph): LoopbackBind | undefined;
 /** Whether a resolution's pod says anything that could bind loopback (cheap: most say nothing). */
 export declare function mayBindLoopback(r: PortResolution): boolean;
 /**
@@ -60,4 +64,23 @@ export declare function proxyFiltersHosts(raw: Record<string, unknown>): {
     port: number;
     text: string;
     path: Path;
+} | undefined;
+/**
+ * Where `redis-server <file> [--directive value…]` listens, when the file comes from a
+ * ConfigMap of the run: its last `port` (6379 when none) and `bind` directives, with the
+ * command line's `--port`/`--bind` after them, as Redis appends its arguments to the file.
+ * Undefined without such a file, with `include`, or with `port 0` (no TCP listener).
+ */
+export declare function redisConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
+    port: number;
+    binds?: string[];
+    bindText?: string;
+    key: string;
+    configMap: string;
+    at: number;
+} | undefined;
+/** Where a redis-server with a configuration file from the run listens, as evidence for target-port-not-listening. */
+export declare function redisListeners(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
+    ports: number[];
+    evidence: ListenEvidence;
 } | undefined;

@@ -1,5 +1,6 @@
 import type { Path } from '../types/object.js';
 import type { ContainerInfo, PortResolution, ServiceGraph } from '../types/graph.js';
+import { type LoopbackBind } from './bind.js';
 /** Where a container's own configuration says its server listens. */
 export interface ListenEvidence {
     port: number;
@@ -38,7 +39,19 @@ declare function mentions(c: Record<string, unknown>, n: number): boolean;
 /** The one port a container's command line (or, failing that, environment) makes it listen on, with the evidence. */
 export declare function singleListener(c: Record<string, unknown>): ListenEvidence | undefined;
 export { mentions as mentionsNumber };
+/**
+ * The `listen` directives of an nginx configuration: the address (undefined: every interface,
+ * `*`, `0.0.0.0`, `[::]`) and the port (80 where one names an address only); undefined when it
+ * includes files the run cannot see. Unix sockets are left out.
+ */
+export declare function nginxListens(text: string): {
+    host?: string;
+    port: number;
+    bind?: true;
+}[] | undefined;
 /** The ports of an nginx configuration's `listen` directives (80 where one names an address only); undefined when it includes files the run cannot see. */
 export declare function nginxListenPorts(text: string): number[] | undefined;
 /** Whether a resolution's container says anything about where it listens (cheap: most say nothing). */
 export declare function mayTellListener(r: PortResolution): boolean;
+/** An nginx container whose configuration from the run listens on the target port on loopback only. */
+export declare function nginxLoopback(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined;

@@ -1,0 +1,16 @@
+import type { K8sObject } from '../types/object.js';
+import type { PodTemplate, ServiceGraph } from '../types/graph.js';
+/** A ConfigMap of the run by namespace and name. */
+export declare function configMap(graph: ServiceGraph, namespace: string, name: string): K8sObject | undefined;
+/**
+ * The text of the file at an absolute path inside a container, when a ConfigMap of the run
+ * provides it through a volume (`configMap`, or a `projected` volume's ConfigMap sources):
+ * a mount of the whole volume (a key, or an `items` path, under the mount path) or a
+ * `subPath` mount of one key. `at` is the index of the volume mount.
+ */
+export declare function mountedFile(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, file: string): {
+    text: string;
+    key: string;
+    configMap: string;
+    at: number;
+} | undefined;
