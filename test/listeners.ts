@@ -29,7 +29,7 @@ export function listening(pgid: number): { host: string; port: number }[] {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts a command line, waits until it listens (or 15 s), and stops it. */
-export async function run(words: string[], env: Record<string, string>, cwd: string): Promise<{ sockets: { host: string; port: number }[]; log: string }> {
+export async function run(words: string[], env: Record<string, string>, cwd: string, stop: NodeJS.Signals = 'SIGKILL'): Promise<{ sockets: { host: string; port: number }[]; log: string }> {
   const child = spawn(words[0]!, words.slice(1), {
     cwd,
     detached: true,
@@ -53,12 +53,18 @@ export async function run(words: string[], env: Record<string, string>, cwd: str
       break;
     }
   }
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      /* gone */
+    }
+  };
+  // A server that keeps state on disk (PostgreSQL's lock file) is stopped with its own shutdown signal first.
+  signal(stop);
+  const timer = setTimeout(() => signal('SIGKILL'), 10_000);
   await new Promise((r) => (exited ? r(undefined) : child.on('exit', r)));
+  clearTimeout(timer);
   return { sockets, log };
 }
 

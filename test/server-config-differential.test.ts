@@ -1,18 +1,19 @@
 // tools: debian-servers
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackHost, redisListen } from '../src/graph/bind.js';
+import { isLoopbackHost, postgresListen, redisListen } from '../src/graph/bind.js';
 import { nginxListens, nginxListenPorts } from '../src/graph/listen.js';
 import { ROOT } from './helpers.js';
 import { run } from './listeners.js';
 
 /**
  * Differential test of svclint's reading of where nginx and Redis listen by their own
- * configuration files (`nginxListens`, `redisListen`) against Debian's builds of the servers
+ * configuration files and flags (`nginxListens`, `redisListen`, `postgresListen`) against
+ * Debian's builds of the servers
  * (scripts/debian-servers.sh), started for real on generated configurations, one at a time:
  * the kernel's listening sockets (`ss`) must have exactly the ports svclint reads, and a port
  * must be on loopback addresses only exactly when svclint says so.
@@ -41,6 +42,18 @@ const redisBind = fc.constantFrom('*', '0.0.0.0', '* -::*', '0.0.0.0 -::*', '127
 const redisCase = fc.record({
   lines: fc.array(fc.oneof(redisBind, fc.constantFrom(...PORTS).map((p) => `port ${p}`), fc.constantFrom('protected-mode no', 'maxmemory 64mb', '# bind 0.0.0.0', 'tcp-backlog 128')), { maxLength: 4 }),
   extra: fc.array(fc.oneof(fc.constantFrom(...PORTS).map((p) => ['--port', String(p)]), fc.constantFrom(['--bind', '127.0.0.1'], ['--bind', '0.0.0.0'], ['--bind', '127.0.0.1', '-::1'])), { maxLength: 2 }),
+});
+
+const pgAddresses = fc.constantFrom("'localhost'", "'*'", "'127.0.0.1'", "'0.0.0.0'", "'127.0.0.1,::1'", "'localhost, 127.0.0.2'", "'::'", 'localhost', "'*' # every interface");
+const pgCase = fc.record({
+  lines: fc.array(fc.oneof(pgAddresses.map((a) => `listen_addresses = ${a}`), fc.constantFrom(...PORTS).map((p) => `port = ${p}`), fc.constantFrom(...PORTS).map((p) => `port ${p}`), fc.constantFrom('max_connections = 20', "#listen_addresses = '*'", 'shared_buffers = 16MB   # small')), { maxLength: 4 }),
+  flags: fc.array(fc.oneof(
+    fc.constantFrom('localhost', '*', '127.0.0.1', '0.0.0.0').map((a) => ['-c', `listen_addresses=${a}`]),
+    fc.constantFrom('localhost', '*').map((a) => ['-h', a]),
+    fc.constantFrom(...PORTS).map((p) => ['-p', String(p)]),
+    fc.constantFrom(...PORTS).map((p) => [`--port=${p}`]),
+  ), { maxLength: 2 }),
+  pgport: fc.option(fc.constantFrom(...PORTS).map(String), { nil: undefined, freq: 3 }),
 });
 
 describe('where nginx and Redis listen by their configuration files, against the servers', () => {
@@ -107,6 +120,50 @@ describe('where nginx and Redis listen by their configuration files, against the
       const ports = [...actual.keys()];
       if (ports.length !== 1 || ports[0] !== said?.port) disagreements.push(`${JSON.stringify(c)}: svclint port ${said?.port}; Redis listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
       else if (actual.get(ports[0])! !== saidLoopback) disagreements.push(`${JSON.stringify(c)}: svclint ${saidLoopback ? 'loopback only' : 'not loopback only'}; Redis listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
+      if (actual.get(ports[0]!)) loopbackSeen++;
+      else allSeen++;
+    }
+    expect(disagreements).toEqual([]);
+    expect(loopbackSeen).toBeGreaterThan(2);
+    expect(allSeen).toBeGreaterThan(2);
+  }, 600_000);
+
+  it('PostgreSQL listens on the port read, on loopback only exactly where svclint says so', async () => {
+    // PostgreSQL refuses to run as root: as root, the server runs as nobody from a copy it can read.
+    const root0 = process.getuid?.() === 0;
+    const pg = path.join(dir, 'pg');
+    cpSync(path.join(root, 'usr'), path.join(pg, 'usr'), { recursive: true, verbatimSymlinks: true });
+    chmodSync(dir, 0o755);
+    const data = path.join(dir, 'pgdata');
+    const as = (words: string[]) => (root0 ? ['runuser', '-u', 'nobody', '--', ...words] : words);
+    const bin = (n: string) => path.join(pg, 'usr/lib/postgresql/15/bin', n);
+    const penv = () => ({ PATH: process.env.PATH ?? '', LD_LIBRARY_PATH: path.join(pg, 'usr/lib/x86_64-linux-gnu'), HOME: dir });
+    mkdirSync(path.join(dir, 'pgsock'), { recursive: true });
+    if (root0) spawnSync('chown', ['-R', 'nobody', path.join(dir, 'pgsock'), dir]);
+    const init = spawnSync(as([bin('initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--locale=C', '-E', 'UTF8', '--no-sync'])[0]!, as([bin('initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--locale=C', '-E', 'UTF8', '--no-sync']).slice(1), { env: penv(), encoding: 'utf8' });
+    expect(init.status, init.stderr).toBe(0);
+    const cases = [{ lines: ['max_connections = 20'], flags: [] as string[][], pgport: undefined as string | undefined }, ...fc.sample(pgCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 25 })];
+    const disagreements: string[] = [];
+    let loopbackSeen = 0;
+    let allSeen = 0;
+    for (const [i, c] of cases.entries()) {
+      const conf = path.join(dir, `pg-${i}.conf`);
+      const text = `${c.lines.join('\n')}\n`;
+      writeFileSync(conf, text);
+      if (root0) spawnSync('chown', ['nobody', conf]);
+      const flags: [string, string][] = c.flags.map((f) => (f[0] === '-c' ? [f[1]!.split('=')[0]!, f[1]!.split('=')[1]!] : f[0] === '-h' ? ['listen_addresses', f[1]!] : f[0] === '-p' ? ['port', f[1]!] : ['port', f[0]!.split('=')[1]!]));
+      const said = postgresListen(text, flags, c.pgport);
+      const words = as([bin('postgres'), '-D', data, '-c', `config_file=${conf}`, '-c', `hba_file=${data}/pg_hba.conf`, '-k', path.join(dir, 'pgsock'), ...c.flags.flat()]);
+      const { sockets, log } = await run(words, { ...penv(), ...(c.pgport ? { PGPORT: c.pgport } : {}) }, dir, 'SIGINT');
+      if (!sockets.length) {
+        disagreements.push(`${JSON.stringify(c)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
+        continue;
+      }
+      const actual = byPort(sockets);
+      const ports = [...actual.keys()];
+      const saidLoopback = said !== undefined && said.addresses.length > 0 && said.addresses.every(isLoopbackHost);
+      if (ports.length !== 1 || ports[0] !== said?.port) disagreements.push(`${JSON.stringify(c)}: svclint port ${said?.port}; PostgreSQL listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
+      else if (actual.get(ports[0])! !== saidLoopback) disagreements.push(`${JSON.stringify(c)}: svclint ${saidLoopback ? 'loopback only' : 'not loopback only'}; PostgreSQL listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
       if (actual.get(ports[0]!)) loopbackSeen++;
       else allSeen++;
     }

@@ -8,7 +8,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
-import { containerLoopback, isLoopbackHost, loopbackFlags, loopbackListener, mayBindLoopback, proxyFiltersHosts, redisConfig, type LoopbackBind } from '../../src/graph/bind.js';
+import { containerLoopback, isLoopbackHost, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -20,6 +20,7 @@ const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
 /** How the manifest says the server binds loopback, and how sure that is. */
 function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; why: string; severity?: Severity } {
   if (b.kind === 'flag') return { evidence: `its command line (${code(b.text)})`, why: '' };
+  if (b.kind === 'default' && b.source) return { evidence: `its configuration (${b.source}), which sets no address,`, why: ` (${b.program}'s default)`, severity: 'warning' };
   if (b.kind === 'config') return { evidence: `its configuration (${code(b.text)}${b.source ? ` in ${b.source}` : ''})`, why: '' };
   if (b.kind === 'env') return { evidence: `its environment (${code(b.text)})`, why: b.program ? `, which ${b.program} reads as its address` : '', severity: 'warning' };
   return { evidence: `its command line (${code(b.text)}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, severity: 'warning' };
@@ -70,13 +71,20 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
 
 type Template = Parameters<Rule['check']>[0]['graph']['templates'][number];
 
+/** PostgreSQL's settings that keep it on loopback only. */
+function pgLoopback(graph: Parameters<Rule['check']>[0]['graph'], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
+  const pg = postgresConfig(graph, t, c, raw);
+  if (!pg || pg.addresses.length === 0 || !pg.addresses.every(isLoopbackHost)) return undefined;
+  return { address: pg.addresses[0]!, port: pg.port, text: pg.text, ...(pg.source ? { source: pg.source } : {}), path: pg.path, kind: pg.kind, program: 'PostgreSQL' };
+}
+
 /** Probes that dial the pod's IP on a port the container binds on loopback only. */
 function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
   const flags = loopbackFlags(raw);
   const redis = redisConfig(ctx.graph, t, raw);
   const own: Omit<LoopbackBind, 'container'> | undefined = redis?.binds?.every(isLoopbackHost)
     ? { address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' }
-    : containerLoopback(c, raw);
+    : pgLoopback(ctx.graph, t, c, raw) ?? containerLoopback(c, raw);
   if (!flags.length && !own) return;
   for (const probe of PROBES) {
     const pr = raw[probe];
@@ -180,7 +188,7 @@ const rule: Rule = {
               target: String(target),
               container: code(c.name),
               workload: where(t),
-              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${/^port /.test(e.text) ? 'Redis' : 'nginx'} configuration (${code(e.text)})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
+              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${/^port \d+ in/.test(e.text) ? 'Redis' : /^port (= |5432)/.test(e.text) ? 'PostgreSQL' : 'nginx'} configuration (${code(e.text)})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
               listen: listens.join(' and '),
               declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
             },

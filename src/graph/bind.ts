@@ -381,6 +381,10 @@ export function loopbackListener(r: PortResolution, graph?: ServiceGraph): Loopb
   if (redis?.binds && redis.port === target && redis.binds.every(isLoopbackHost)) {
     return { container: c, address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' };
   }
+  const pg = graph ? postgresConfig(graph, t, c, raw) : undefined;
+  if (pg && pg.port === target && pg.addresses.length > 0 && pg.addresses.every(isLoopbackHost)) {
+    return { container: c, address: pg.addresses[0]!, port: pg.port, text: pg.text, ...(pg.source ? { source: pg.source } : {}), path: pg.path, kind: pg.kind, program: 'PostgreSQL' };
+  }
   const b = containerLoopback(c, raw);
   if (!b) return undefined;
   // A listener on another port says nothing of the target: another server of the container may serve it.
@@ -481,4 +485,126 @@ export function redisListeners(graph: ServiceGraph, t: PodTemplate, raw: Record<
   const r = redisConfig(graph, t, raw);
   if (!r) return undefined;
   return { ports: [r.port], evidence: { port: r.port, text: `port ${r.port} in ConfigMap ${r.configMap}, key ${r.key}`, path: ['volumeMounts', r.at], kind: 'config' } };
+}
+
+/**
+ * @internal Where PostgreSQL listens: its compiled defaults (`listen_addresses = 'localhost'`,
+ * port 5432), then `PGPORT`, then the configuration file, then the command line (`-c
+ * name=value`, `--name=value`, `-h`, `-p`), as the server ranks them. `addresses` is the list
+ * as written (`*` for every interface, empty for none). Undefined when the file includes others.
+ */
+export function postgresListen(text: string | undefined, flags: [string, string][], pgport?: string): { port: number; addresses: string[]; addressFrom: 'default' | 'file' | 'flag'; portFrom: 'default' | 'env' | 'file' | 'flag' } | undefined {
+  let port = 5432;
+  let portFrom: 'default' | 'env' | 'file' | 'flag' = 'default';
+  let addresses = 'localhost';
+  let addressFrom: 'default' | 'file' | 'flag' = 'default';
+  const setPort = (v: string, from: typeof portFrom): boolean => {
+    if (!/^\d{1,5}$/.test(v.trim())) return false;
+    port = Number(v.trim());
+    portFrom = from;
+    return true;
+  };
+  if (pgport !== undefined && !setPort(pgport, 'env')) return undefined;
+  for (const raw of (text ?? '').split(/\r?\n/)) {
+    // `name = value`, `name value`; a value may be quoted; `#` outside quotes starts a comment.
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=?\s*('(?:[^'\\]|\\.|'')*'|[^\s#]*)/.exec(raw);
+    if (!m || raw.trim().startsWith('#')) continue;
+    const name = m[1]!.toLowerCase();
+    const value = m[2]!.startsWith("'") ? m[2]!.slice(1, -1).replace(/''/g, "'") : m[2]!;
+    if (name === 'include' || name === 'include_dir' || name === 'include_if_exists') return undefined;
+    if (name === 'port' && !setPort(value, 'file')) return undefined;
+    if (name === 'listen_addresses') {
+      addresses = value;
+      addressFrom = 'file';
+    }
+  }
+  for (const [name, value] of flags) {
+    if (name === 'port' && !setPort(value, 'flag')) return undefined;
+    if (name === 'listen_addresses') {
+      addresses = value;
+      addressFrom = 'flag';
+    }
+  }
+  return { port, addresses: addresses.split(',').map((a) => a.trim()).filter(Boolean), addressFrom, portFrom };
+}
+
+/**
+ * PostgreSQL's own settings in a container: `postgres` on its command line, or the official
+ * image (`postgres`, from Docker Hub) given only flags, which its entrypoint passes to
+ * `postgres`. Undefined when a `config_file` is named that the run does not hold, or when
+ * nothing about ports and addresses is written (the image's own configuration listens on
+ * every interface).
+ */
+export function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { port: number; addresses: string[]; text: string; path: Path; kind: 'flag' | 'config' | 'default'; portFrom: string; source?: string } | undefined {
+  const { env } = envOf(raw);
+  let words: Word[] | undefined;
+  let start = -1;
+  for (const line of commandLines(raw, env)) {
+    const i = invoked(line.map((w) => w.word), 'postgres');
+    if (i >= 0) {
+      words = line;
+      start = i + 1;
+      break;
+    }
+  }
+  if (!words && !Array.isArray(raw.command) && Array.isArray(raw.args) && /^(docker\.io\/)?(library\/)?postgres(:[^/]*)?(@.*)?$/.test(c.image ?? '')) {
+    const line = commandLines(raw, env)[0];
+    if (line?.[0]?.word.startsWith('-')) {
+      words = line;
+      start = 0;
+    }
+  }
+  if (!words) return undefined;
+  const flags: [string, string][] = [];
+  const at: Record<string, Word> = {};
+  for (let j = start; j < words.length; j++) {
+    const w = words[j]!.word;
+    let name: string | undefined;
+    let value: string | undefined;
+    if ((w === '-c' || w === '-h' || w === '-p') && words[j + 1]) {
+      const v = words[++j]!.word;
+      if (w === '-c') [name, value] = [v.split('=')[0]!, v.slice(v.indexOf('=') + 1)];
+      else [name, value] = [w === '-h' ? 'listen_addresses' : 'port', v];
+    } else if (/^--[a-z_-]+=/.test(w)) [name, value] = [w.slice(2, w.indexOf('=')), w.slice(w.indexOf('=') + 1)];
+    if (name === undefined || value === undefined) continue;
+    name = name.replace(/-/g, '_').toLowerCase();
+    if (/\$/.test(value)) return undefined;
+    flags.push([name, value]);
+    at[name] = words[j]!;
+  }
+  const file = flags.filter(([n]) => n === 'config_file').pop()?.[1];
+  let text: string | undefined;
+  let source: string | undefined;
+  let filePath: Path | undefined;
+  if (file !== undefined) {
+    const found = mountedFile(graph, t, raw, file);
+    if (!found) return undefined;
+    text = found.text;
+    source = `ConfigMap ${found.configMap}, key ${found.key}`;
+    filePath = ['volumeMounts', found.at];
+  } else if (!flags.some(([n]) => n === 'listen_addresses' || n === 'port')) return undefined;
+  const pgport = env.get('PGPORT');
+  const r = postgresListen(text, flags, pgport);
+  if (!r) return undefined;
+  const addrText = r.addressFrom === 'flag' ? `listen_addresses=${r.addresses.join(',')}` : r.addressFrom === 'file' ? `listen_addresses = '${r.addresses.join(',')}'` : `no listen_addresses (PostgreSQL's default is localhost)`;
+  // Without a file, the image's own configuration decides the addresses: only flags count.
+  if (file === undefined && r.addressFrom === 'default') return { port: r.port, addresses: ['*'], text: addrText, path: at.port?.path ?? [], kind: 'flag', portFrom: r.portFrom };
+  return {
+    port: r.port,
+    addresses: r.addresses,
+    text: addrText,
+    path: r.addressFrom === 'flag' ? at.listen_addresses!.path : filePath!,
+    kind: r.addressFrom === 'flag' ? 'flag' : r.addressFrom === 'file' ? 'config' : 'default',
+    portFrom: r.portFrom,
+    ...(r.addressFrom !== 'flag' && source ? { source } : {}),
+  };
+}
+
+/** Where PostgreSQL listens by its settings, as evidence for target-port-not-listening. */
+export function postgresListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+  const pg = postgresConfig(graph, t, c, raw);
+  if (!pg || pg.addresses.length === 0) return undefined;
+  const kind = pg.portFrom === 'env' ? 'env' : pg.portFrom === 'flag' ? 'flag' : 'config';
+  const text = pg.portFrom === 'env' ? `env PGPORT=${pg.port}` : pg.portFrom === 'flag' ? `port=${pg.port}` : pg.portFrom === 'file' ? `port = ${pg.port}${pg.source ? ` in ${pg.source}` : ''}` : `port 5432, PostgreSQL's default${pg.source ? `, which ${pg.source} does not change` : ''}`;
+  return { ports: [pg.port], evidence: { port: pg.port, text, path: pg.path, kind } };
 }

@@ -3,7 +3,7 @@ import type { ContainerInfo, PodTemplate, PortResolution, ServiceGraph } from '.
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 import { configMap } from './mounts.js';
-import { isLoopbackHost, redisListeners, type LoopbackBind } from './bind.js';
+import { isLoopbackHost, postgresListeners, redisListeners, type LoopbackBind } from './bind.js';
 
 /** Where a container's own configuration says its server listens. */
 export interface ListenEvidence {
@@ -163,7 +163,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (ports.length === 0 && graph) {
     // nginx listens on exactly the `listen` ports of the configuration it is given; a well-known
     // server image left as it is, on its own ports.
-    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? imageListeners(c, raw);
+    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? imageListeners(c, raw);
     if (!conf || conf.ports.includes(target)) return undefined;
     return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
   }
@@ -295,7 +295,7 @@ export function mayTellListener(r: PortResolution): boolean {
   if (!c) return false;
   if (/nginx/i.test(c.image ?? '')) return true;
   const raw = getIn(t.owner.body, c.path);
-  if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && w.includes('redis-server')))) return true;
+  if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && /redis-server|postgres|config_file|listen_addresses/.test(w)))) return true;
   return isRecord(raw) && (listenEvidence(raw).length > 0 || imageListeners(c, raw) !== undefined);
 }
 

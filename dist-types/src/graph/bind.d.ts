@@ -84,3 +84,24 @@ export declare function redisListeners(graph: ServiceGraph, t: PodTemplate, raw:
     ports: number[];
     evidence: ListenEvidence;
 } | undefined;
+/**
+ * PostgreSQL's own settings in a container: `postgres` on its command line, or the official
+ * image (`postgres`, from Docker Hub) given only flags, which its entrypoint passes to
+ * `postgres`. Undefined when a `config_file` is named that the run does not hold, or when
+ * nothing about ports and addresses is written (the image's own configuration listens on
+ * every interface).
+ */
+export declare function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
+    port: number;
+    addresses: string[];
+    text: string;
+    path: Path;
+    kind: 'flag' | 'config' | 'default';
+    portFrom: string;
+    source?: string;
+} | undefined;
+/** Where PostgreSQL listens by its settings, as evidence for target-port-not-listening. */
+export declare function postgresListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
+    ports: number[];
+    evidence: ListenEvidence;
+} | undefined;
