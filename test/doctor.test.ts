@@ -189,6 +189,11 @@ beforeAll(async () => {
   await cp.create({ ...deploy('ops', 'listen', { app: 'listen' }, []), spec: { replicas: 2, selector: { matchLabels: { app: 'listen' } }, template: { metadata: { labels: { app: 'listen' } }, spec: { containers: [{ name: 'app', image: 'example/app:1', args: ['--port=9090'] }] } } } });
   await cp.create(service('ops', 'listen', { app: 'listen' }, [{ name: 'http', port: 80, targetPort: 8080 }]));
   await cp.runPods('ops', 'app=listen', 2, ready);
+  // Redis on the default redis.conf, mounted from a ConfigMap: bound to loopback only.
+  await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kv-conf', namespace: 'ops' }, data: { 'redis.conf': 'bind 127.0.0.1 -::1\nprotected-mode yes\nport 6379\n' } });
+  await cp.create({ ...deploy('ops', 'kv', { app: 'kv' }, []), spec: { replicas: 1, selector: { matchLabels: { app: 'kv' } }, template: { metadata: { labels: { app: 'kv' } }, spec: { containers: [{ name: 'redis', image: 'redis:7.2', command: ['redis-server', '/etc/redis/redis.conf'], volumeMounts: [{ name: 'conf', mountPath: '/etc/redis' }] }], volumes: [{ name: 'conf', configMap: { name: 'kv-conf' } }] } } } });
+  await cp.create(service('ops', 'kv', { app: 'kv' }, [{ name: 'redis', port: 6379 }]));
+  await cp.runPods('ops', 'app=kv', 1, ready);
   // A healthy namespace.
   await cp.create(deploy('ok', 'site', { app: 'site' }, [{ name: 'http', containerPort: 8080 }], 2));
   await cp.create(service('ok', 'site', { app: 'site' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
@@ -400,6 +405,14 @@ describe('svclint doctor names the real cause', () => {
     const fs = about(doctor(['-n', 'ops', '--format', 'json']).json().findings as Found[], 'listen');
     expect(fs.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['target-port-not-listening:notListening']);
     expect(fs[0]!.message).toContain('its command line (`--port=9090`) makes the server listen on 9090; connections to 8080 are refused');
+  });
+
+  it('reads the configuration files live servers are given: Redis bound to loopback by its mounted redis.conf', () => {
+    for (const args of [['-n', 'ops', '--format', 'json'], ['svc/kv', '-n', 'ops', '--format', 'json']]) {
+      const fs = about(doctor(args).json().findings as Found[], 'kv');
+      expect(fs.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['target-port-not-listening:loopback']);
+      expect(fs[0]!.message).toContain('its configuration (`bind 127.0.0.1 -::1` in ConfigMap kv-conf, key redis.conf) makes the server listen on 127.0.0.1:6379 only');
+    }
   });
 
   it('names the node whose kube-proxy is not ready, in a namespace run too (read with cluster DNS, no extra request)', () => {

@@ -200,6 +200,8 @@ function widen(read: Pick<ClusterRead, 'items' | 'gaps' | 'reader'>, scope: stri
     add('EndpointSlice', 'endpoints of other namespaces are not shown', listClusterWide(read.reader, byKind('EndpointSlice'), 500, undefined, elsewhereOnly));
   }
   if (client) for (const ns of scope) add('ConfigMap', 'configuration its pods mount is not followed', listClusterWide(read.reader, CONFIGMAPS, 500, ns));
+  // A server whose listening address or port comes from a mounted ConfigMap (nginx, Redis, PostgreSQL): that namespace's ConfigMaps.
+  else for (const ns of scope.filter((n) => read.items.some((it) => it.kind === 'Pod' && nsOf(it) === n && readsServerConfig(it)))) add('ConfigMap', 'the configuration files its servers read are not followed', listClusterWide(read.reader, CONFIGMAPS, 500, ns));
   const done = Promise.all(jobs).then(() => {
     read.gaps.forEach((g) => g.kind === 'ConfigMap (cluster-wide)' && (g.kind = 'ConfigMap'));
   });
@@ -226,6 +228,17 @@ async function widenForService(read: Pick<ClusterRead, 'items' | 'gaps' | 'reade
 }
 
 
+
+/** Whether a pod mounts a ConfigMap into a server whose configuration file says where it listens (nginx, Redis, PostgreSQL). */
+function readsServerConfig(pod: Record<string, unknown>): boolean {
+  const spec = (pod.spec ?? {}) as { volumes?: unknown; containers?: unknown };
+  const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
+  if (!volumes.some((v) => v && typeof v === 'object' && ('configMap' in v || 'projected' in v))) return false;
+  return (Array.isArray(spec.containers) ? spec.containers : []).some((c) => {
+    const text = JSON.stringify([c?.image, c?.command, c?.args]);
+    return /nginx|redis-server|postgres|config_file/.test(text);
+  });
+}
 
 /** Whether some Service read (or `only` that one) has a selector that matches no pod of its namespace. */
 function selectsNothing(items: Record<string, unknown>[], only?: Record<string, unknown>): boolean {
