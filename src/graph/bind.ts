@@ -327,6 +327,9 @@ export function loopbackFlags(c: Record<string, unknown>): { host: string; port:
   return out;
 }
 
+/** Variables servers read as the address they bind. */
+const ADDRESS_ENV = new Set(['HOST', 'BIND_ADDRESS', 'BIND_HOST', 'LISTEN_ADDRESS', 'LISTEN_HOST', 'SERVER_ADDRESS', 'NUXT_HOST', 'NITRO_HOST', 'QUARKUS_HTTP_HOST', 'MICRONAUT_SERVER_HOST', 'GRADIO_SERVER_NAME']);
+
 /** ASP.NET Core's `ASPNETCORE_URLS` (Kestrel binds exactly those URLs) when every one is loopback. */
 function aspnetLoopback(env: Map<string, string>): { host: string; port?: number; text: string } | undefined {
   const v = env.get('ASPNETCORE_URLS');
@@ -346,6 +349,16 @@ export function containerLoopback(container: ContainerInfo, raw: Record<string, 
   }
   void container;
   const envs = Array.isArray(raw.env) ? raw.env : [];
+  // Variables that frameworks read as the address to bind (Spring's server.address, Nuxt,
+  // Quarkus, Micronaut, and the plain HOST of many Node servers), when nothing on the command line names one.
+  const said = commandLines(raw, env).some((line) => line.some((w) => /^--?[A-Za-z][A-Za-z0-9_.-]*(=|$)/.test(w.word) && /host|bind|listen|addr|address/i.test(w.word.replace(/=.*$/, ''))));
+  if (!said) {
+    const index = envs.findIndex((e) => isRecord(e) && typeof e.name === 'string' && ADDRESS_ENV.has(e.name) && typeof e.value === 'string' && isLoopbackHost(e.value.trim()));
+    if (index >= 0) {
+      const e = envs[index] as { name: string; value: string };
+      return { address: e.value.trim(), text: `env ${e.name}=${e.value}`, path: ['env', index, 'value'], kind: 'env' };
+    }
+  }
   const asp = aspnetLoopback(env);
   if (asp) {
     const index = envs.findIndex((e) => isRecord(e) && e.name === 'ASPNETCORE_URLS');
@@ -397,7 +410,7 @@ export function mayBindLoopback(r: PortResolution): boolean {
   const t = r.template;
   return t.containers.some((c) => {
     const raw = getIn(t.owner.body, c.path);
-    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && e.name === 'ASPNETCORE_URLS')));
+    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && typeof e.name === 'string' && (e.name === 'ASPNETCORE_URLS' || ADDRESS_ENV.has(e.name)))));
   });
 }
 
