@@ -23,7 +23,7 @@ function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; 
   if (b.kind === 'default' && b.source) return { evidence: `its configuration (${b.source}), which sets no address,`, why: ` (${b.program}'s default)`, severity: 'warning' };
   if (b.kind === 'config') return { evidence: `its configuration (${code(b.text)}${b.source ? ` in ${b.source}` : ''})`, why: '' };
   if (b.kind === 'env') return { evidence: `its environment (${code(b.text)}${b.program ? '' : ', which servers commonly read as the address to bind'})`, why: b.program ? `, which ${b.program} reads as its address` : '', severity: 'warning' };
-  return { evidence: `its command line (${code(b.text)}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, severity: 'warning' };
+  return { evidence: `its command line (${code(b.text)}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, ...(b.certain ? {} : { severity: 'warning' as const }) };
 }
 
 const PROBES = ['readinessProbe', 'startupProbe', 'livenessProbe'] as const;

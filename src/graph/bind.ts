@@ -32,6 +32,8 @@ export interface LoopbackBind {
   caveat?: string;
   /** For `config`: where the file comes from (`ConfigMap cache-config, key redis.conf`). */
   source?: string;
+  /** A default that nothing outside the manifest can change (mongod's, run without the image's entrypoint). */
+  certain?: boolean;
 }
 
 /** Loopback addresses: `localhost`, `127.0.0.0/8`, `::1`. */
@@ -343,11 +345,12 @@ function aspnetLoopback(env: Map<string, string>): { host: string; port?: number
 /** The loopback-only listener of one container, if its command line, env or program default says so. */
 export function containerLoopback(container: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
   const { env, named, envFrom } = envOf(raw);
+  const mongod = mongodLoopback(container, raw);
+  if (mongod) return mongod;
   for (const line of commandLines(raw, env)) {
     const b = programBind(raw, line, env, named, envFrom);
     if (b) return b;
   }
-  void container;
   const envs = Array.isArray(raw.env) ? raw.env : [];
   // Variables that frameworks read as the address to bind (Spring's server.address, Nuxt,
   // Quarkus, Micronaut, and the plain HOST of many Node servers), when nothing on the command line names one.
@@ -620,4 +623,57 @@ export function postgresListeners(graph: ServiceGraph, t: PodTemplate, c: Contai
   const kind = pg.portFrom === 'env' ? 'env' : pg.portFrom === 'flag' ? 'flag' : 'config';
   const text = pg.portFrom === 'env' ? `env PGPORT=${pg.port}` : pg.portFrom === 'flag' ? `port=${pg.port}` : pg.portFrom === 'file' ? `port = ${pg.port}${pg.source ? ` in ${pg.source}` : ''}` : `port 5432, PostgreSQL's default${pg.source ? `, which ${pg.source} does not change` : ''}`;
   return { ports: [pg.port], evidence: { port: pg.port, text, path: pg.path, kind } };
+}
+
+/** The official `mongo` image (Docker Hub), whose entrypoint adds `--bind_ip_all`; undefined for an old tag (before 3.6 mongod bound every interface). */
+const officialMongo = (image: string | undefined): boolean => {
+  const m = /^(?:docker\.io\/)?(?:library\/)?mongo(?::([^@/]*))?(?:@.*)?$/.exec(image ?? '');
+  if (!m) return false;
+  const v = /^(\d+)\.(\d+)/.exec(m[1] ?? '');
+  return !v || Number(v[1]) > 3 || (Number(v[1]) === 3 && Number(v[2]) >= 6);
+};
+
+/**
+ * mongod bound to localhost: since 3.6 it binds 127.0.0.1 unless `--bind_ip`, `--bind_ip_all`
+ * or a `--config` file says otherwise. The official image's entrypoint adds `--bind_ip_all`,
+ * but only when it runs: a container `command` replaces the entrypoint, and the entrypoint
+ * adds it only when its first argument is `mongod` itself (or a flag), not `/usr/bin/mongod`.
+ */
+export function mongodLoopback(c: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
+  const { env } = envOf(raw);
+  const command = Array.isArray(raw.command);
+  const lines = commandLines(raw, env);
+  for (const words of lines) {
+    const ws = words.map((w) => w.word);
+    const i = invoked(ws, 'mongod');
+    if (i < 0) continue;
+    const rest = words.slice(i + 1);
+    if (has(rest, 0, ['--bind_ip_all', '--config', '-f', '--configsvr', '--shardsvr'])) return undefined;
+    const bind = flagValues(rest, 0, ['--bind_ip']).pop();
+    // Run by the image's entrypoint as `mongod …`: it adds --bind_ip_all when nothing names an address.
+    const entrypoint = !command && officialMongo(c.image) && i === 0 && ws[0] === 'mongod';
+    if (!bind && entrypoint) return undefined;
+    const portFlag = flagValues(rest, 0, ['--port']).pop();
+    const port = portFlag ? (/^\d{1,5}$/.test(portFlag.value) ? Number(portFlag.value) : undefined) : 27017;
+    const line = ws.join(' ');
+    const text = line.length > 80 ? `${line.slice(0, 79)}…` : line;
+    if (bind) {
+      const hosts = bind.value.split(',').map((h) => h.trim());
+      if (hosts.length === 0 || !hosts.every(isLoopbackHost)) return undefined;
+      return { address: hosts[0]!, ...(port !== undefined ? { port } : {}), text: bind.text, path: bind.at.path, kind: 'flag', program: 'mongod' };
+    }
+    return { address: '127.0.0.1', ...(port !== undefined ? { port } : {}), text, path: words[i]!.path, kind: 'default', program: 'mongod', certain: true, caveat: command ? 'the container\'s command replaces the image\'s entrypoint, which would have added --bind_ip_all' : 'the image\'s entrypoint adds --bind_ip_all only when its first argument is mongod itself' };
+  }
+  // The image's entrypoint given only flags runs `mongod <flags>` and adds --bind_ip_all unless they name an address.
+  if (!command && officialMongo(c.image) && lines[0]?.[0]?.word.startsWith('-')) {
+    const rest = lines[0]!;
+    const bind = flagValues(rest, 0, ['--bind_ip']).pop();
+    if (!bind || has(rest, 0, ['--bind_ip_all', '--config', '-f'])) return undefined;
+    const hosts = bind.value.split(',').map((h) => h.trim());
+    if (!hosts.every(isLoopbackHost)) return undefined;
+    const portFlag = flagValues(rest, 0, ['--port']).pop();
+    const port = portFlag ? (/^\d{1,5}$/.test(portFlag.value) ? Number(portFlag.value) : undefined) : 27017;
+    return { address: hosts[0]!, ...(port !== undefined ? { port } : {}), text: bind.text, path: bind.at.path, kind: 'flag', program: 'mongod' };
+  }
+  return undefined;
 }

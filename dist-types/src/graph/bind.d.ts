@@ -28,6 +28,8 @@ export interface LoopbackBind {
     caveat?: string;
     /** For `config`: where the file comes from (`ConfigMap cache-config, key redis.conf`). */
     source?: string;
+    /** A default that nothing outside the manifest can change (mongod's, run without the image's entrypoint). */
+    certain?: boolean;
 }
 /** Loopback addresses: `localhost`, `127.0.0.0/8`, `::1`. */
 export declare function isLoopbackHost(h: string): boolean;
@@ -105,3 +107,10 @@ export declare function postgresListeners(graph: ServiceGraph, t: PodTemplate, c
     ports: number[];
     evidence: ListenEvidence;
 } | undefined;
+/**
+ * mongod bound to localhost: since 3.6 it binds 127.0.0.1 unless `--bind_ip`, `--bind_ip_all`
+ * or a `--config` file says otherwise. The official image's entrypoint adds `--bind_ip_all`,
+ * but only when it runs: a container `command` replaces the entrypoint, and the entrypoint
+ * adds it only when its first argument is `mongod` itself (or a flag), not `/usr/bin/mongod`.
+ */
+export declare function mongodLoopback(c: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined;
