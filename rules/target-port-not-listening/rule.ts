@@ -8,7 +8,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
-import { containerLoopback, isLoopbackHost, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, type LoopbackBind } from '../../src/graph/bind.js';
+import { containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -121,6 +121,7 @@ const rule: Rule = {
     messages: {
       probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}; the probe fails and {{effect}}',
       loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
+      advertisesLoopback: 'targetPort {{target}} reaches Kafka container {{container}} of {{workload}}, which advertises {{listener}} ({{text}}): a client that bootstraps through Service {{service}} is then told to connect to its own loopback and fails; advertise the Service\'s or the pod\'s DNS name',
       proxyFiltersHosts: 'targetPort {{target}} reaches container {{container}} of {{workload}}, which runs kubectl proxy ({{text}}) with its default --accept-hosts (localhost, 127.0.0.1, [::1]): it answers 403 Forbidden to every request that names the Service or the pod; add --accept-hosts=\'^.*$\' (or the Service\'s names)',
       probeLoopback: '{{probe}} of container {{container}} in {{workload}} dials the pod\'s IP on port {{port}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the probe fails and {{effect}}',
       notListening: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but its {{evidence}} makes the server listen on {{listen}}{{declared}}; connections to {{target}} are refused',
@@ -147,6 +148,22 @@ const rule: Rule = {
           const n = notListening(r, graph);
           if (!n) {
             const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph);
+            // A Kafka broker that tells its clients to reconnect to a loopback address.
+            const kc = r.container ?? (t.containers.filter((x) => !x.sidecar).length === 1 ? t.containers.filter((x) => !x.sidecar)[0] : undefined);
+            const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;
+            const adv = !b && kc && isRecord(kraw) ? kafkaListeners(kraw, 'advertised') : undefined;
+            const own = adv?.find((l) => l.port === r.targetPort) ?? (adv && adv.length === 1 ? adv[0] : undefined);
+            if (kc && own && isLoopbackHost(own.host)) {
+              report({
+                object: svc.object,
+                path: sp.targetPath,
+                messageId: 'advertisesLoopback',
+                severity: 'warning',
+                data: { target: String(r.targetPort), container: code(kc.name), workload: where(t), text: code(own.text), listener: code(`${own.name}://${own.host}:${own.port}`), service: code(svc.object.name) },
+                related: [{ object: t.owner, path: [...kc.path, ...own.path], message: `where ${kc.name} advertises ${own.host}:${own.port}` }],
+              });
+              continue;
+            }
             if (!b) {
               const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : undefined);
               const raw = c ? getIn(t.owner.body, c.path) : undefined;

@@ -352,6 +352,10 @@ export function containerLoopback(container: ContainerInfo, raw: Record<string, 
     if (b) return b;
   }
   const envs = Array.isArray(raw.env) ? raw.env : [];
+  const kafka = kafkaListeners(raw, 'listeners');
+  if (kafka?.length && kafka.every((l) => isLoopbackHost(l.host))) {
+    return { address: kafka[0]!.host, port: kafka[0]!.port, text: kafka[0]!.text, path: kafka[0]!.path, kind: 'env', program: 'Kafka' };
+  }
   // Variables that frameworks read as the address to bind (Spring's server.address, Nuxt,
   // Quarkus, Micronaut, and the plain HOST of many Node servers), when nothing on the command line names one.
   const said = commandLines(raw, env).some((line) => line.some((w) => /^--?[A-Za-z][A-Za-z0-9_.-]*(=|$)/.test(w.word) && /host|bind|listen|addr|address/i.test(w.word.replace(/=.*$/, ''))));
@@ -413,7 +417,7 @@ export function mayBindLoopback(r: PortResolution): boolean {
   const t = r.template;
   return t.containers.some((c) => {
     const raw = getIn(t.owner.body, c.path);
-    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && typeof e.name === 'string' && (e.name === 'ASPNETCORE_URLS' || ADDRESS_ENV.has(e.name)))));
+    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && typeof e.name === 'string' && (e.name === 'ASPNETCORE_URLS' || ADDRESS_ENV.has(e.name) || /^KAFKA_(CFG_)?(ADVERTISED_)?LISTENERS$/.test(e.name)))));
   });
 }
 
@@ -676,4 +680,24 @@ export function mongodLoopback(c: ContainerInfo, raw: Record<string, unknown>): 
     return { address: hosts[0]!, ...(port !== undefined ? { port } : {}), text: bind.text, path: bind.at.path, kind: 'flag', program: 'mongod' };
   }
   return undefined;
+}
+
+/**
+ * A Kafka broker's listeners from the variables its images turn into `listeners` and
+ * `advertised.listeners` (`KAFKA_…` for the Apache and Confluent images, `KAFKA_CFG_…` for
+ * Bitnami's): `NAME://host:port` entries, with where each is written.
+ */
+export function kafkaListeners(raw: Record<string, unknown>, which: 'listeners' | 'advertised'): { name: string; host: string; port: number; text: string; path: Path }[] | undefined {
+  const names = which === 'listeners' ? ['KAFKA_LISTENERS', 'KAFKA_CFG_LISTENERS'] : ['KAFKA_ADVERTISED_LISTENERS', 'KAFKA_CFG_ADVERTISED_LISTENERS'];
+  const envs = Array.isArray(raw.env) ? raw.env : [];
+  const index = envs.findIndex((e) => isRecord(e) && typeof e.name === 'string' && names.includes(e.name) && typeof e.value === 'string');
+  if (index < 0) return undefined;
+  const e = envs[index] as { name: string; value: string };
+  const out: { name: string; host: string; port: number; text: string; path: Path }[] = [];
+  for (const part of e.value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*):\/\/(\[[^\]]*\]|[^:/]*):(\d{1,5})$/.exec(part);
+    if (!m || /\$/.test(part)) return undefined;
+    out.push({ name: m[1]!, host: m[2]!.replace(/^\[|\]$/g, ''), port: Number(m[3]), text: `env ${e.name}=${e.value}`, path: ['env', index, 'value'] });
+  }
+  return out;
 }

@@ -114,3 +114,15 @@ export declare function postgresListeners(graph: ServiceGraph, t: PodTemplate, c
  * adds it only when its first argument is `mongod` itself (or a flag), not `/usr/bin/mongod`.
  */
 export declare function mongodLoopback(c: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined;
+/**
+ * A Kafka broker's listeners from the variables its images turn into `listeners` and
+ * `advertised.listeners` (`KAFKA_…` for the Apache and Confluent images, `KAFKA_CFG_…` for
+ * Bitnami's): `NAME://host:port` entries, with where each is written.
+ */
+export declare function kafkaListeners(raw: Record<string, unknown>, which: 'listeners' | 'advertised'): {
+    name: string;
+    host: string;
+    port: number;
+    text: string;
+    path: Path;
+}[] | undefined;
