@@ -26,6 +26,29 @@ const PORT_FLAGS = new Set(['port', 'http-port', 'listen-port', 'server-port', '
 const ADDRESS_FLAGS = new Set(['listen', 'listen-address', 'listen-addr', 'http-address', 'http-addr', 'http-listen-address', 'web.listen-address', 'bind', 'secure-listen-address', 'addr']);
 /** Environment variables that frameworks and conventions read as the server's own port. */
 const PORT_ENV = new Set(['PORT', 'HTTP_PORT', 'SERVER_PORT', 'LISTEN_PORT']);
+/**
+ * Variables that well-known server images (by repository on Docker Hub) read as the server's
+ * port: PostgreSQL's `PGPORT`, MySQL's `MYSQL_TCP_PORT`, RabbitMQ's `RABBITMQ_NODE_PORT`,
+ * Grafana's `GF_SERVER_HTTP_PORT`, and Bitnami's `*_PORT_NUMBER`.
+ */
+const IMAGE_PORT_ENV: Record<string, string[]> = {
+  postgres: ['PGPORT'], mysql: ['MYSQL_TCP_PORT'], mariadb: ['MYSQL_TCP_PORT'], rabbitmq: ['RABBITMQ_NODE_PORT'],
+  'grafana/grafana': ['GF_SERVER_HTTP_PORT'], 'grafana/grafana-oss': ['GF_SERVER_HTTP_PORT'], 'grafana/grafana-enterprise': ['GF_SERVER_HTTP_PORT'],
+  'bitnami/redis': ['REDIS_PORT_NUMBER'], 'bitnami/postgresql': ['POSTGRESQL_PORT_NUMBER'], 'bitnami/mysql': ['MYSQL_PORT_NUMBER'], 'bitnami/mariadb': ['MARIADB_PORT_NUMBER'],
+  'bitnami/mongodb': ['MONGODB_PORT_NUMBER'], 'bitnami/nginx': ['NGINX_HTTP_PORT_NUMBER'], 'bitnami/apache': ['APACHE_HTTP_PORT_NUMBER'], 'bitnami/rabbitmq': ['RABBITMQ_NODE_PORT_NUMBER'], 'bitnami/memcached': ['MEMCACHED_PORT_NUMBER'],
+};
+
+/** The repository of a Docker Hub image (`library/` and the registry left out); undefined for another registry. */
+export function hubRepository(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const parts = image.replace(/@.*$/, '').split('/');
+  if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')) {
+    if (!/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(parts[0]!)) return undefined;
+    parts.shift();
+  }
+  const last = parts.pop()!;
+  return [...parts, last.replace(/:[^:]*$/, '')].join('/').replace(/^library\//, '');
+}
 
 const portOf = (v: string): number | undefined => {
   if (!/^\d{1,5}$/.test(v)) return undefined;
@@ -102,11 +125,12 @@ function readEvidence(c: Record<string, unknown>): ListenEvidence[] {
       if (port) out.push({ port, text: m[2] !== undefined ? word : `${word} ${value}`, path: [field, index], kind: 'flag' });
     });
   }
+  const imageEnv = IMAGE_PORT_ENV[hubRepository(typeof c.image === 'string' ? c.image : undefined) ?? ''] ?? [];
   envItems.forEach((e, index) => {
     if (!isRecord(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
     const at: Path = ['env', index, 'value'];
     const text = `env ${e.name}=${e.value}`;
-    if (PORT_ENV.has(e.name)) {
+    if (PORT_ENV.has(e.name) || imageEnv.includes(e.name)) {
       const port = portOf(e.value.trim());
       if (port) out.push({ port, text, path: at, kind: 'env' });
     } else if (e.name === 'ASPNETCORE_URLS' || e.name === 'ASPNETCORE_HTTP_PORTS' || e.name === 'ASPNETCORE_HTTPS_PORTS') {
@@ -323,15 +347,9 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
   if (Array.isArray(raw.envFrom) && raw.envFrom.length) return undefined;
   if ((Array.isArray(raw.env) ? raw.env : []).some((e) => isRecord(e) && typeof e.name === 'string' && /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS/i.test(e.name))) return undefined;
   if ((Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && CONFIG_MOUNT.test(m.mountPath))) return undefined;
-  const ref = c.image.replace(/@.*$/, '');
-  const parts = ref.split('/');
-  if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')) {
-    if (!/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(parts[0]!)) return undefined; // another registry: maybe another build
-    parts.shift();
-  }
-  const last = parts.pop()!;
-  const repo = [...parts, last.replace(/:[^:]*$/, '')].join('/').replace(/^library\//, '');
-  const ports = IMAGE_PORTS[repo];
+  // Another registry's image may be another build.
+  const repo = hubRepository(c.image);
+  const ports = repo === undefined ? undefined : IMAGE_PORTS[repo];
   if (!ports) return undefined;
   return { ports, evidence: { port: ports[0]!, text: c.image, path: ['image'], kind: 'image' } };
 }
