@@ -17,6 +17,7 @@ import schemaInvalid from './schema-invalid/rule.js';
 import serviceEnvCollision from './service-env-collision/rule.js';
 import serviceLinkVariableUndefined from './service-link-variable-undefined/rule.js';
 import dnsReferenceUnknownService from './dns-reference-unknown-service/rule.js';
+import localhostReferenceUnserved from './localhost-reference-unserved/rule.js';
 import routeBackendUnknown from './route-backend-unknown/rule.js';
 import routeNotAttached from './route-not-attached/rule.js';
 import containerResourcesUnusable from './container-resources-unusable/rule.js';
@@ -76,6 +77,7 @@ export const RULES: readonly Rule[] = [
   routeNotAttached,
   webhookServiceInvalid,
   dnsReferenceUnknownService,
+  localhostReferenceUnserved,
   serviceEnvCollision,
   serviceLinkVariableUndefined,
   networkPolicyBlocksService,

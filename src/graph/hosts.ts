@@ -113,7 +113,8 @@ function patternHosts(value: string, key?: string): HostRef[] {
   const add = (m: RegExpExecArray, host: string, port?: string, extra: Partial<HostRef> = {}) => {
     if (!hasLetter(host) || !free(m.index, m.index + m[0].length)) return;
     taken.push([m.index, m.index + m[0].length]);
-    out.push({ text: m[0], host, ...(port ? { port: Number(port) } : {}), ...extra });
+    // A password in a URL's user information is never repeated in a message: `user:***@`.
+    out.push({ text: m[0].replace(/(:\/\/[^\s/@'":]*):[^\s/@'"]+@/, '$1:***@'), host, ...(port ? { port: Number(port) } : {}), ...extra });
   };
   const nsRef = (m: RegExpExecArray) => add(m, `${m[2]}.${m[1]}`, m[3], { namespaced: { namespace: m[1]!.toLowerCase(), name: m[2]!.toLowerCase() } });
   // Each pattern needs a few characters the value may not hold at all: those are looked for first.

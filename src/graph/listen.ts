@@ -336,6 +336,12 @@ const IMAGE_PORTS: Record<string, number[]> = {
   elasticsearch: [9200, 9300], kibana: [5601],
 };
 
+/** The ports a well-known server image (from Docker Hub) listens on by default; undefined for other images. */
+export function imageDefaultPorts(image: string | undefined): readonly number[] | undefined {
+  const repo = hubRepository(image);
+  return repo === undefined ? undefined : IMAGE_PORTS[repo];
+}
+
 /** Paths where a mounted file may change a server's port. */
 const CONFIG_MOUNT = /^\/(etc|config|usr\/local\/etc|usr\/local\/apache2\/conf|opt\/bitnami|bitnami|docker-entrypoint-initdb\.d)(\/|$)/;
 

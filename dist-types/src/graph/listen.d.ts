@@ -55,5 +55,7 @@ export declare function nginxListens(text: string): {
 export declare function nginxListenPorts(text: string): number[] | undefined;
 /** Whether a resolution's container says anything about where it listens (cheap: most say nothing). */
 export declare function mayTellListener(r: PortResolution): boolean;
+/** The ports a well-known server image (from Docker Hub) listens on by default; undefined for other images. */
+export declare function imageDefaultPorts(image: string | undefined): readonly number[] | undefined;
 /** An nginx container whose configuration from the run listens on the target port on loopback only. */
 export declare function nginxLoopback(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined;
