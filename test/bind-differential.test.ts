@@ -14,14 +14,14 @@ import { run, sleep } from './listeners.js';
 /**
  * Differential test of svclint's reading of where a server binds (src/graph/bind.ts) against
  * the servers themselves: generated command lines and environments of uvicorn, gunicorn,
- * hypercorn, `flask run`, Django's `runserver` (pinned versions, scripts/servers.sh) and
- * `kubectl proxy` are started for real, one at a time, and the sockets they listen on are read
+ * hypercorn, `flask run`, Django's `runserver`, `python -m http.server`, `mkdocs serve`, vite
+ * (pinned versions, scripts/servers.sh) and `kubectl proxy` are started for real, one at a time, and the sockets they listen on are read
  * from the kernel (`ss`). svclint must say "loopback only" exactly when every listening socket
  * of the server is on a loopback address, and name the port it listens on.
  */
 
 interface Case {
-  program: 'uvicorn' | 'python -m uvicorn' | 'gunicorn' | 'hypercorn' | 'flask' | 'django' | 'kubectl';
+  program: 'uvicorn' | 'python -m uvicorn' | 'gunicorn' | 'hypercorn' | 'flask' | 'django' | 'kubectl' | 'http.server' | 'mkdocs' | 'vite';
   host?: string;
   /** How the address is written: `--host X`, `--host=X`, `-b X:P`. */
   style: 'space' | 'equals';
@@ -34,7 +34,7 @@ interface Case {
 
 const HOSTS = ['127.0.0.1', 'localhost', '0.0.0.0', '127.0.0.2', '::1'];
 const caseArb: fc.Arbitrary<Case> = fc.record({
-  program: fc.constantFrom<Case['program']>('uvicorn', 'python -m uvicorn', 'gunicorn', 'hypercorn', 'flask', 'django', 'kubectl'),
+  program: fc.constantFrom<Case['program']>('uvicorn', 'python -m uvicorn', 'gunicorn', 'hypercorn', 'flask', 'django', 'kubectl', 'http.server', 'mkdocs', 'vite'),
   host: fc.option(fc.constantFrom(...HOSTS), { nil: undefined, freq: 3 }),
   style: fc.constantFrom<Case['style']>('space', 'equals'),
   port: fc.option(fc.integer({ min: 20000, max: 29999 }), { nil: undefined, freq: 3 }),
@@ -79,6 +79,21 @@ function render(c: Case, app: string, envPort: number): { words: string[]; env: 
       words.push('python', 'manage.py', 'runserver', '--noreload', '--skip-checks');
       if (c.host || c.port) words.push(c.host ? hp(c.host === '0.0.0.0' && c.style === 'equals' ? '0' : c.host, c.port ?? 8000) : String(c.port));
       break;
+    case 'http.server':
+      words.push('python', '-m', 'http.server');
+      if (c.port) words.push(String(c.port));
+      if (c.host) words.push(c.style === 'equals' ? '-b' : '--bind', c.host);
+      break;
+    case 'mkdocs':
+      words.push('mkdocs', 'serve', '--no-livereload');
+      if (c.host || c.port) words.push(...flag(c.style === 'equals' ? '--dev-addr' : '-a', hp(c.host ?? '127.0.0.1', c.port ?? 8000), c.style));
+      break;
+    case 'vite':
+      words.push('vite', '--strictPort');
+      // `--host` alone: every interface.
+      if (c.host) words.push(...(c.env === 'PORT' ? ['--host'] : flag('--host', c.host, c.style)));
+      if (c.port) words.push(...flag('--port', String(c.port), c.style));
+      break;
     case 'kubectl':
       words.push('kubectl', 'proxy');
       // kubectl proxy cannot listen on an IPv6 address ("too many colons in address").
@@ -107,6 +122,10 @@ describe('where servers bind, against the servers', () => {
     writeFileSync(path.join(app, 'manage.py'), 'import os, sys\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_settings")\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n');
     writeFileSync(path.join(app, 'site_settings.py'), 'SECRET_KEY = "x"\nDEBUG = True\nALLOWED_HOSTS = ["*"]\nROOT_URLCONF = "site_urls"\nINSTALLED_APPS = []\nDATABASES = {}\n');
     writeFileSync(path.join(app, 'site_urls.py'), 'urlpatterns = []\n');
+    writeFileSync(path.join(app, 'mkdocs.yml'), 'site_name: bind test\n');
+    mkdirSync(path.join(app, 'docs'), { recursive: true });
+    writeFileSync(path.join(app, 'docs', 'index.md'), '# Bind test\n');
+    writeFileSync(path.join(app, 'index.html'), '<!doctype html><title>bind test</title>\n');
     writeFileSync(path.join(app, 'kubeconfig'), 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n');
     mkdirSync(path.join(app, 'empty'), { recursive: true });
   }, 600_000);
@@ -118,7 +137,7 @@ describe('where servers bind, against the servers', () => {
     const seed = Number(process.env.SVCLINT_SEED ?? 11);
     const cases = [
       // Each program's default, then generated ones.
-      ...(['uvicorn', 'gunicorn', 'hypercorn', 'flask', 'django', 'kubectl'] as const).map((program): Case => ({ program, style: 'space', envHost: '0.0.0.0', shell: 'none', port: undefined, host: undefined, env: undefined })),
+      ...(['uvicorn', 'gunicorn', 'hypercorn', 'flask', 'django', 'kubectl', 'http.server', 'mkdocs', 'vite'] as const).map((program): Case => ({ program, style: 'space', envHost: '0.0.0.0', shell: 'none', port: undefined, host: undefined, env: undefined })),
       ...fc.sample(caseArb, { seed, numRuns: 60 }),
     ];
     const disagreements: string[] = [];

@@ -103,6 +103,8 @@ interface ServerProgram {
   bindFlags?: string[];
   /** Flags that make it listen on every interface. */
   allFlags?: string[];
+  /** The first plain number after the program is the port (`python -m http.server 8080`). */
+  positionalPort?: boolean;
   /** Flags that make it listen on a socket instead of an address. */
   socketFlags?: string[];
   /** Flags that name a configuration file, which may set the address when the command line does not. */
@@ -116,7 +118,7 @@ interface ServerProgram {
 }
 
 /** Words that run the command after them: `exec`, `env A=b`, `poetry run`, `tini --`, `gosu user`. */
-const WRAPPERS = new Set(['exec', 'bundle', 'env', 'nohup', 'time', 'dumb-init', 'tini', '--', 'opentelemetry-instrument', 'ddtrace-run', 'newrelic-admin', 'run-program', 'poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'run']);
+const WRAPPERS = new Set(['exec', 'bundle', 'npx', 'yarn', 'pnpm', 'dlx', 'bunx', 'env', 'nohup', 'time', 'dumb-init', 'tini', '--', 'opentelemetry-instrument', 'ddtrace-run', 'newrelic-admin', 'run-program', 'poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'run']);
 
 /** Where the program of a simple command starts, after the wrappers that run it. */
 function commandStart(words: string[]): number {
@@ -189,6 +191,38 @@ const PROGRAMS: ServerProgram[] = [
     hostFlags: ['--host'], portFlags: ['--port'], allFlags: ['--bind_all'],
   },
   {
+    name: 'http.server', find: (w) => invoked(w, 'http.server'), host: '0.0.0.0', port: 8000,
+    hostFlags: ['--bind', '-b'], positionalPort: true,
+  },
+  {
+    name: 'mkdocs serve', find: withSub('mkdocs', ['serve']), host: '127.0.0.1', port: 8000,
+    bindFlags: ['--dev-addr', '-a'], configFlags: ['-f', '--config-file'],
+    caveat: 'unless its mkdocs.yml sets dev_addr',
+  },
+  {
+    name: 'vite', find: (w) => { const i = invoked(w, 'vite'); return i >= 0 && !['build', 'optimize'].includes(w[i + 1] ?? '') ? i : -1; }, host: 'localhost', port: 5173,
+    hostFlags: ['--host'], portFlags: ['--port'], configFlags: ['--config', '-c'],
+    caveat: 'unless its vite.config sets server.host',
+  },
+  {
+    name: 'ng serve', find: withSub('ng', ['serve', 's']), host: 'localhost', port: 4200,
+    hostFlags: ['--host'], portFlags: ['--port'],
+    caveat: 'unless angular.json sets the serve target\'s host',
+  },
+  {
+    name: 'jekyll serve', find: withSub('jekyll', ['serve', 's', 'server']), host: '127.0.0.1', port: 4000,
+    hostFlags: ['--host', '-H'], portFlags: ['--port', '-P'], configFlags: ['--config'],
+    caveat: 'unless its _config.yml sets host',
+  },
+  {
+    name: 'next', find: withSub('next', ['start', 'dev']), host: '0.0.0.0', port: 3000,
+    hostFlags: ['--hostname', '-H'], portFlags: ['--port', '-p'],
+  },
+  {
+    name: 'php -S', find: (w) => { const i = invoked(w, 'php'); return i >= 0 && w.slice(i + 1).some((x) => x === '-S' || x.startsWith('-S')) ? i : -1; }, host: '', port: 0,
+    bindFlags: ['-S'],
+  },
+  {
     // In development (rack's default environment) rackup binds localhost; in any other, every interface.
     name: 'rackup', find: (w) => invoked(w, 'rackup'), host: 'localhost', port: 9292,
     hostFlags: ['--host', '-o'], portFlags: ['--port', '-p'], configFlags: ['-E', '--env'],
@@ -254,7 +288,16 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
     if (p.allFlags && has(words, i + 1, p.allFlags)) return undefined;
     const line = ws.join(' ');
     const whole = line.length > 80 ? `${line.slice(0, 79)}…` : line;
+    // A host or bind flag whose value cannot be read (`vite --host` alone means every interface).
+    for (const names of [p.hostFlags, p.bindFlags]) {
+      if (names && has(words, i + 1, names) && flagValues(words, i + 1, names).every((v) => v.value.startsWith('-'))) return undefined;
+    }
     const portOf = (): number | undefined => {
+      if (p.positionalPort) {
+        const valued = new Set([...(p.hostFlags ?? []), '-d', '--directory']);
+        const at = ws.findIndex((w, j) => j > i && /^\d{1,5}$/.test(w) && !valued.has(ws[j - 1]!));
+        if (at >= 0) return Number(ws[at]);
+      }
       const pf = p.portFlags ? flagValues(words, i + 1, p.portFlags).pop() : undefined;
       if (pf) return /^\d{1,5}$/.test(pf.value) ? Number(pf.value) : undefined;
       const pe = p.portEnv?.find((n) => named.has(n));
@@ -289,6 +332,8 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
       return { address: v.trim(), ...(port !== undefined ? { port } : {}), text: `env ${envHost}=${v}`, path: ['env', index, 'value'], kind: 'env', program: p.name };
     }
     if (envFrom && (p.hostEnv || p.elsewhereEnv)) return undefined;
+    // A program that listens on every interface unless told otherwise.
+    if (!isLoopbackHost(p.host)) return undefined;
     const port = portOf();
     return { address: p.host, ...(port !== undefined ? { port } : {}), text: whole, path: words[i]!.path, kind: 'default', program: p.name, ...(p.caveat ? { caveat: p.caveat } : {}) };
   }
