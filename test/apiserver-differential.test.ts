@@ -313,7 +313,8 @@ function svclint(obj: Record<string, unknown>, namespace = NS): { rejected: bool
   // Rule cases silence rules with annotations; the comparison needs every verdict.
   const meta = obj.metadata as { annotations?: Record<string, unknown> } | undefined;
   if (meta?.annotations) obj = { ...obj, metadata: { ...meta, annotations: Object.fromEntries(Object.entries(meta.annotations).filter(([k]) => !k.startsWith('svclint.dev/'))) } };
-  const { findings } = lintText(stringify(obj), 'object.yaml', { namespace, config: { ...defaultConfig(), kubernetesVersion: '1.36' } });
+  // Written as YAML 1.1, as kubectl and svclint read manifests: a string such as "yes" is quoted, so svclint reads the string the server is sent.
+  const { findings } = lintText(stringify(obj, { version: '1.1' }), 'object.yaml', { namespace, config: { ...defaultConfig(), kubernetesVersion: '1.36' } });
   const bad = findings.filter(rejects);
   return { rejected: bad.length > 0, fields: [...new Set(bad.map((f) => f.path))], findings: bad };
 }

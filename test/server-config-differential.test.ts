@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackHost, postgresListen, redisListen } from '../src/graph/bind.js';
+import { haproxyBinds, isLoopbackHost, postgresListen, redisListen } from '../src/graph/bind.js';
 import { nginxListens, nginxListenPorts } from '../src/graph/listen.js';
 import { ROOT } from './helpers.js';
 import { run } from './listeners.js';
 
 /**
  * Differential test of svclint's reading of where nginx and Redis listen by their own
- * configuration files and flags (`nginxListens`, `redisListen`, `postgresListen`) against
+ * configuration files and flags (`nginxListens`, `redisListen`, `postgresListen`,
+ * `haproxyBinds`) against
  * Debian's builds of the servers
  * (scripts/debian-servers.sh), started for real on generated configurations, one at a time:
  * the kernel's listening sockets (`ss`) must have exactly the ports svclint reads, and a port
@@ -21,6 +22,17 @@ import { run } from './listeners.js';
 
 const PORTS = [21701, 21702, 21703];
 const isLoopback = (h: string) => isLoopbackHost(h) || /^::ffff:127\./.test(h);
+
+/** What svclint says against what the kernel shows, for a server that listens on one port. */
+function compareOne(server: string, input: unknown, said: { port?: number; loopback: boolean }, sockets: { host: string; port: number }[], seen: { loopback: number; all: number }): string | undefined {
+  const actual = byPort(sockets);
+  const ports = [...actual.keys()];
+  const shown = sockets.map((s) => `${s.host}:${s.port}`).join(', ');
+  if (ports.length === 1) actual.get(ports[0]!) ? seen.loopback++ : seen.all++;
+  if (ports.length !== 1 || ports[0] !== said.port) return `${JSON.stringify(input)}: svclint port ${said.port}; ${server} listens on ${shown}`;
+  if (actual.get(ports[0])! !== said.loopback) return `${JSON.stringify(input)}: svclint ${said.loopback ? 'loopback only' : 'not loopback only'}; ${server} listens on ${shown}`;
+  return undefined;
+}
 
 /** Per port: whether every socket on it is a loopback one. */
 function byPort(sockets: { host: string; port: number }[]): Map<number, boolean> {
@@ -43,6 +55,15 @@ const redisCase = fc.record({
   lines: fc.array(fc.oneof(redisBind, fc.constantFrom(...PORTS).map((p) => `port ${p}`), fc.constantFrom('protected-mode no', 'maxmemory 64mb', '# bind 0.0.0.0', 'tcp-backlog 128')), { maxLength: 4 }),
   extra: fc.array(fc.oneof(fc.constantFrom(...PORTS).map((p) => ['--port', String(p)]), fc.constantFrom(['--bind', '127.0.0.1'], ['--bind', '0.0.0.0'], ['--bind', '127.0.0.1', '-::1'])), { maxLength: 2 }),
 });
+
+/** HAProxy `bind` entries, each address:port once in a configuration (a second bind of one would fail). */
+const haBind = fc.tuple(fc.constantFrom('', '*', '127.0.0.1', '0.0.0.0', 'ipv6@::1', '::', '127.0.0.2', 'ipv4@127.0.0.1'), fc.constantFrom(...PORTS));
+const haKey = ([h, p]: [string, number]) => `${['', '*', '0.0.0.0'].includes(h) ? 'any4' : h === 'ipv4@127.0.0.1' ? '127.0.0.1' : h}:${p}`;
+const haConf = fc.uniqueArray(haBind, { minLength: 1, maxLength: 4, selector: haKey }).chain((binds) => fc.integer({ min: 1, max: Math.min(3, binds.length) }).map((frontends) => {
+  const groups: string[][] = Array.from({ length: frontends }, () => []);
+  binds.forEach(([h, p], i) => groups[i % frontends]!.push(`${h}:${p}`));
+  return `global\n  maxconn 100\ndefaults\n  mode tcp\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\n${groups.map((g, i) => `frontend f${i}\n${g.map((b, j) => (j === 1 && g.length > 2 ? `  bind ${b},${g[2]}  # two at once\n` : j === 2 && g.length > 2 ? '' : `  bind ${b}\n`)).join('')}  default_backend b\n`).join('')}backend b\n  server s 127.0.0.1:1\n`;
+}));
 
 const pgAddresses = fc.constantFrom("'localhost'", "'*'", "'127.0.0.1'", "'0.0.0.0'", "'127.0.0.1,::1'", "'localhost, 127.0.0.2'", "'::'", 'localhost', "'*' # every interface");
 const pgCase = fc.record({
@@ -101,8 +122,7 @@ describe('where nginx and Redis listen by their configuration files, against the
   it('Redis listens on the port read, on loopback only exactly where svclint says so', async () => {
     const cases = [{ lines: ['bind 127.0.0.1 -::1', 'port 21701'], extra: [] as string[][] }, { lines: ['port 21702'], extra: [] as string[][] }, ...fc.sample(redisCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 30 })];
     const disagreements: string[] = [];
-    let loopbackSeen = 0;
-    let allSeen = 0;
+    const seen = { loopback: 0, all: 0 };
     for (const [i, c] of cases.entries()) {
       const d = path.join(dir, `redis-${i}`);
       mkdirSync(d, { recursive: true });
@@ -115,17 +135,37 @@ describe('where nginx and Redis listen by their configuration files, against the
         disagreements.push(`${JSON.stringify(c)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
         continue;
       }
+      const wrong = compareOne('Redis', c, { ...(said ? { port: said.port } : {}), loopback: said?.binds !== undefined && said.binds.every(isLoopbackHost) }, sockets, seen);
+      if (wrong) disagreements.push(wrong);
+    }
+    expect(disagreements).toEqual([]);
+    expect(seen.loopback).toBeGreaterThan(2);
+    expect(seen.all).toBeGreaterThan(2);
+  }, 600_000);
+
+  it('HAProxy listens on exactly the ports read, on loopback only exactly where svclint says so', async () => {
+    const confs = fc.sample(haConf, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 25 });
+    const disagreements: string[] = [];
+    let loopbackSeen = 0;
+    for (const [i, conf] of confs.entries()) {
+      const file = path.join(dir, `haproxy-${i}.cfg`);
+      writeFileSync(file, conf);
+      const { sockets, log } = await run([path.join(root, 'usr/sbin/haproxy'), '-f', file, '-db'], env(), dir);
+      if (!sockets.length) {
+        disagreements.push(`${JSON.stringify(conf)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
+        continue;
+      }
       const actual = byPort(sockets);
-      const saidLoopback = said?.binds !== undefined && said.binds.every(isLoopbackHost);
-      const ports = [...actual.keys()];
-      if (ports.length !== 1 || ports[0] !== said?.port) disagreements.push(`${JSON.stringify(c)}: svclint port ${said?.port}; Redis listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
-      else if (actual.get(ports[0])! !== saidLoopback) disagreements.push(`${JSON.stringify(c)}: svclint ${saidLoopback ? 'loopback only' : 'not loopback only'}; Redis listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
-      if (actual.get(ports[0]!)) loopbackSeen++;
-      else allSeen++;
+      const binds = haproxyBinds(conf);
+      const said = new Map([...new Set(binds.map((b) => b.port))].map((p) => [p, binds.filter((b) => b.port === p).every((b) => b.host !== undefined && isLoopbackHost(b.host))]));
+      if (JSON.stringify([...actual.keys()].sort()) !== JSON.stringify([...said.keys()].sort())) disagreements.push(`${JSON.stringify(conf)}: ports ${[...said.keys()]}; HAProxy listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
+      for (const [p, lo] of actual) {
+        if (lo) loopbackSeen++;
+        if (said.get(p) !== lo) disagreements.push(`${JSON.stringify(conf)}: port ${p} svclint ${said.get(p) ? 'loopback only' : 'not loopback only'}; HAProxy listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
+      }
     }
     expect(disagreements).toEqual([]);
     expect(loopbackSeen).toBeGreaterThan(2);
-    expect(allSeen).toBeGreaterThan(2);
   }, 600_000);
 
   it('PostgreSQL listens on the port read, on loopback only exactly where svclint says so', async () => {
@@ -144,8 +184,7 @@ describe('where nginx and Redis listen by their configuration files, against the
     expect(init.status, init.stderr).toBe(0);
     const cases = [{ lines: ['max_connections = 20'], flags: [] as string[][], pgport: undefined as string | undefined }, ...fc.sample(pgCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 25 })];
     const disagreements: string[] = [];
-    let loopbackSeen = 0;
-    let allSeen = 0;
+    const seen = { loopback: 0, all: 0 };
     for (const [i, c] of cases.entries()) {
       const conf = path.join(dir, `pg-${i}.conf`);
       const text = `${c.lines.join('\n')}\n`;
@@ -159,16 +198,11 @@ describe('where nginx and Redis listen by their configuration files, against the
         disagreements.push(`${JSON.stringify(c)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
         continue;
       }
-      const actual = byPort(sockets);
-      const ports = [...actual.keys()];
-      const saidLoopback = said !== undefined && said.addresses.length > 0 && said.addresses.every(isLoopbackHost);
-      if (ports.length !== 1 || ports[0] !== said?.port) disagreements.push(`${JSON.stringify(c)}: svclint port ${said?.port}; PostgreSQL listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
-      else if (actual.get(ports[0])! !== saidLoopback) disagreements.push(`${JSON.stringify(c)}: svclint ${saidLoopback ? 'loopback only' : 'not loopback only'}; PostgreSQL listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
-      if (actual.get(ports[0]!)) loopbackSeen++;
-      else allSeen++;
+      const wrong = compareOne('PostgreSQL', c, { ...(said ? { port: said.port } : {}), loopback: said !== undefined && said.addresses.length > 0 && said.addresses.every(isLoopbackHost) }, sockets, seen);
+      if (wrong) disagreements.push(wrong);
     }
     expect(disagreements).toEqual([]);
-    expect(loopbackSeen).toBeGreaterThan(2);
-    expect(allSeen).toBeGreaterThan(2);
+    expect(seen.loopback).toBeGreaterThan(2);
+    expect(seen.all).toBeGreaterThan(2);
   }, 600_000);
 });

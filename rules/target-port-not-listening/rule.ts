@@ -8,7 +8,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
-import { containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, type LoopbackBind } from '../../src/graph/bind.js';
+import { containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -149,7 +149,7 @@ const rule: Rule = {
           if (!n) {
             const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
-            const kc = r.container ?? (t.containers.filter((x) => !x.sidecar).length === 1 ? t.containers.filter((x) => !x.sidecar)[0] : undefined);
+            const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;
             const adv = !b && kc && isRecord(kraw) ? kafkaListeners(kraw, 'advertised') : undefined;
             const own = adv?.find((l) => l.port === r.targetPort) ?? (adv && adv.length === 1 ? adv[0] : undefined);
@@ -205,7 +205,7 @@ const rule: Rule = {
               target: String(target),
               container: code(c.name),
               workload: where(t),
-              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${/^port \d+ in/.test(e.text) ? 'Redis' : /^port (= |5432)/.test(e.text) ? 'PostgreSQL' : 'nginx'} configuration (${code(e.text)})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
+              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${/^port \d+ in/.test(e.text) ? 'Redis' : /^port (= |5432)/.test(e.text) ? 'PostgreSQL' : /^bind /.test(e.text) ? 'HAProxy' : 'nginx'} configuration (${code(e.text)})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
               listen: listens.join(' and '),
               declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
             },

@@ -1,7 +1,7 @@
 import type { Path } from '../types/object.js';
 import type { ContainerInfo, PodTemplate, PortResolution, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
-import { mountedFile } from './mounts.js';
+import { hubRepository, mountedFile } from './mounts.js';
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 
@@ -419,6 +419,12 @@ export function containerLoopback(container: ContainerInfo, raw: Record<string, 
   return undefined;
 }
 
+/** The container a resolved Service port reaches: the one that declares the target, else the pod's only main container. */
+export function servingContainer(r: PortResolution): ContainerInfo | undefined {
+  const main = r.template.containers.filter((c) => !c.sidecar);
+  return r.container ?? (main.length === 1 ? main[0] : undefined);
+}
+
 /**
  * Whether the target port of a resolution is bound on loopback only: by a `--*-bind-address`,
  * `--listen-address`-style flag of any container of the pod naming `127.0.0.1:<target>` (the
@@ -436,8 +442,7 @@ export function loopbackListener(r: PortResolution, graph?: ServiceGraph): Loopb
     const f = loopbackFlags(raw).find((x) => x.port === target);
     if (f) return { container: c, address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' };
   }
-  const main = t.containers.filter((c) => !c.sidecar);
-  const c = r.container ?? (main.length === 1 ? main[0] : undefined);
+  const c = servingContainer(r);
   if (!c) return undefined;
   if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
   const raw = getIn(t.owner.body, c.path);
@@ -445,6 +450,11 @@ export function loopbackListener(r: PortResolution, graph?: ServiceGraph): Loopb
   const redis = graph ? redisConfig(graph, t, raw) : undefined;
   if (redis?.binds && redis.port === target && redis.binds.every(isLoopbackHost)) {
     return { container: c, address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' };
+  }
+  const hap = graph ? haproxyConfig(graph, t, c, raw) : undefined;
+  const onTarget = hap?.binds.filter((b) => b.port === target) ?? [];
+  if (hap && onTarget.length && onTarget.every((b) => b.host !== undefined && isLoopbackHost(b.host))) {
+    return { container: c, address: onTarget[0]!.host!, port: target, text: `bind ${onTarget[0]!.host!.includes(':') ? `[${onTarget[0]!.host}]` : onTarget[0]!.host}:${target}`, source: hap.source, path: hap.path, kind: 'config', program: 'HAProxy' };
   }
   const pg = graph ? postgresConfig(graph, t, c, raw) : undefined;
   if (pg && pg.port === target && pg.addresses.length > 0 && pg.addresses.every(isLoopbackHost)) {
@@ -745,4 +755,77 @@ export function kafkaListeners(raw: Record<string, unknown>, which: 'listeners' 
     out.push({ name: m[1]!, host: m[2]!.replace(/^\[|\]$/g, ''), port: Number(m[3]), text: `env ${e.name}=${e.value}`, path: ['env', index, 'value'] });
   }
   return out;
+}
+
+/**
+ * @internal The addresses HAProxy binds by its configuration: every `bind` line's
+ * comma-separated `[family@]address:port[-port]` entries (`*`, an empty address, `::` and
+ * `0.0.0.0` are every interface, reported without a host). Unix sockets and other families
+ * (`unix@`, `abns@`, `fd@`, `sockpair@`) are left out; a range names each of its ports.
+ */
+export function haproxyBinds(text: string): { host?: string; port: number }[] {
+  const out: { host?: string; port: number }[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const m = /^bind\s+(\S+)/.exec(line);
+    if (!m) continue;
+    for (const entry of m[1]!.split(',')) {
+      const fam = /^([a-z0-9]+)@(.*)$/.exec(entry);
+      if (fam && !['ipv4', 'ipv6', 'tcp', 'tcp4', 'tcp6'].includes(fam[1]!)) continue;
+      const addr = fam ? fam[2]! : entry;
+      if (addr.startsWith('/')) continue;
+      const am = /^(.*):(\d{1,5})(?:-(\d{1,5}))?$/.exec(addr);
+      if (!am) continue;
+      const host = am[1]!.replace(/^\[|\]$/g, '');
+      const from = Number(am[2]);
+      const to = am[3] === undefined ? from : Math.min(Number(am[3]), from + 1000);
+      for (let port = from; port <= to; port++) {
+        if (port < 1 || port > 65535) continue;
+        out.push({ ...(host === '' || host === '*' || host === '::' || host === '0.0.0.0' ? {} : { host }), port });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Where an HAProxy container listens by its configuration files from ConfigMaps of the run:
+ * `haproxy -f FILE…` on its command line, or the official `haproxy` image, whose default
+ * command reads `/usr/local/etc/haproxy/haproxy.cfg` (and whose entrypoint passes flags to
+ * `haproxy`). Undefined when a file is not in the run or none binds a TCP address.
+ */
+export function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { binds: { host?: string; port: number }[]; text: string; source: string; path: Path } | undefined {
+  const { env } = envOf(raw);
+  let files: string[] | undefined;
+  for (const words of commandLines(raw, env)) {
+    const ws = words.map((w) => w.word);
+    const i = invoked(ws, 'haproxy');
+    if (i < 0) continue;
+    files = flagValues(words, i + 1, ['-f']).map((v) => v.value);
+    break;
+  }
+  if (!files && !Array.isArray(raw.command) && hubRepository(c.image) === 'haproxy') {
+    const args = Array.isArray(raw.args) ? raw.args.filter((a): a is string => typeof a === 'string') : [];
+    if (args.length === 0) files = ['/usr/local/etc/haproxy/haproxy.cfg'];
+    else if (args[0]!.startsWith('-')) files = flagValues(args.map((word) => ({ word, path: [] })), 0, ['-f']).map((v) => v.value);
+  }
+  if (!files?.length) return undefined;
+  const binds: { host?: string; port: number }[] = [];
+  let first: { key: string; configMap: string; at: number } | undefined;
+  for (const f of files) {
+    const found = mountedFile(graph, t, raw, f);
+    if (!found) return undefined;
+    first ??= found;
+    binds.push(...haproxyBinds(found.text));
+  }
+  if (!binds.length || !first) return undefined;
+  return { binds, text: `bind ${[...new Set(binds.map((b) => (b.host ? `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}` : `*:${b.port}`)))].slice(0, 4).join(', ')}`, source: `ConfigMap ${first.configMap}, key ${first.key}`, path: ['volumeMounts', first.at] };
+}
+
+/** Where HAProxy listens, as evidence for target-port-not-listening. */
+export function haproxyListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+  const h = haproxyConfig(graph, t, c, raw);
+  if (!h) return undefined;
+  const ports = [...new Set(h.binds.map((b) => b.port))].sort((a, b) => a - b);
+  return { ports, evidence: { port: ports[0]!, text: `${h.text} in ${h.source}`, path: h.path, kind: 'config' } };
 }

@@ -2,8 +2,8 @@ import type { Path } from '../types/object.js';
 import type { ContainerInfo, PodTemplate, PortResolution, ServiceGraph } from '../types/graph.js';
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
-import { configMap } from './mounts.js';
-import { isLoopbackHost, postgresListeners, redisListeners, type LoopbackBind } from './bind.js';
+import { configMap, hubRepository } from './mounts.js';
+import { haproxyListeners, isLoopbackHost, postgresListeners, redisListeners, servingContainer, type LoopbackBind } from './bind.js';
 
 /** Where a container's own configuration says its server listens. */
 export interface ListenEvidence {
@@ -38,17 +38,6 @@ const IMAGE_PORT_ENV: Record<string, string[]> = {
   'bitnami/mongodb': ['MONGODB_PORT_NUMBER'], 'bitnami/nginx': ['NGINX_HTTP_PORT_NUMBER'], 'bitnami/apache': ['APACHE_HTTP_PORT_NUMBER'], 'bitnami/rabbitmq': ['RABBITMQ_NODE_PORT_NUMBER'], 'bitnami/memcached': ['MEMCACHED_PORT_NUMBER'],
 };
 
-/** The repository of a Docker Hub image (`library/` and the registry left out); undefined for another registry. */
-export function hubRepository(image: string | undefined): string | undefined {
-  if (!image) return undefined;
-  const parts = image.replace(/@.*$/, '').split('/');
-  if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')) {
-    if (!/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(parts[0]!)) return undefined;
-    parts.shift();
-  }
-  const last = parts.pop()!;
-  return [...parts, last.replace(/:[^:]*$/, '')].join('/').replace(/^library\//, '');
-}
 
 const portOf = (v: string): number | undefined => {
   if (!/^\d{1,5}$/.test(v)) return undefined;
@@ -169,8 +158,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   const target = r.targetPort;
   if (target === undefined) return undefined;
   const t = r.template;
-  const main = t.containers.filter((c) => !c.sidecar);
-  const c = r.container ?? (main.length === 1 ? main[0] : undefined);
+  const c = servingContainer(r);
   if (!c) return undefined;
   if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
   // A container that declares several ports runs several listeners, some set by flags not read here.
@@ -187,7 +175,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (ports.length === 0 && graph) {
     // nginx listens on exactly the `listen` ports of the configuration it is given; a well-known
     // server image left as it is, on its own ports.
-    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? imageListeners(c, raw);
+    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? imageListeners(c, raw);
     if (!conf || conf.ports.includes(target)) return undefined;
     return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
   }
@@ -317,9 +305,9 @@ export function mayTellListener(r: PortResolution): boolean {
   const t = r.template;
   const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : t.containers.filter((x) => !x.sidecar)[0]);
   if (!c) return false;
-  if (/nginx/i.test(c.image ?? '')) return true;
+  if (/nginx|haproxy/i.test(c.image ?? '')) return true;
   const raw = getIn(t.owner.body, c.path);
-  if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && /redis-server|postgres|config_file|listen_addresses/.test(w)))) return true;
+  if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && /redis-server|postgres|config_file|listen_addresses|haproxy/.test(w)))) return true;
   return isRecord(raw) && (listenEvidence(raw).length > 0 || imageListeners(c, raw) !== undefined);
 }
 
@@ -365,8 +353,7 @@ export function nginxLoopback(r: PortResolution, graph: ServiceGraph): LoopbackB
   const target = r.targetPort;
   if (target === undefined) return undefined;
   const t = r.template;
-  const main = t.containers.filter((c) => !c.sidecar);
-  const c = r.container ?? (main.length === 1 ? main[0] : undefined);
+  const c = servingContainer(r);
   if (!c) return undefined;
   const raw = getIn(t.owner.body, c.path);
   if (!isRecord(raw)) return undefined;

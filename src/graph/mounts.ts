@@ -49,3 +49,15 @@ export function mountedFile(graph: ServiceGraph, t: PodTemplate, raw: Record<str
   }
   return undefined;
 }
+
+/** The repository of a Docker Hub image (`library/` and the registry left out); undefined for another registry. */
+export function hubRepository(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const parts = image.replace(/@.*$/, '').split('/');
+  if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')) {
+    if (!/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(parts[0]!)) return undefined;
+    parts.shift();
+  }
+  const last = parts.pop()!;
+  return [...parts, last.replace(/:[^:]*$/, '')].join('/').replace(/^library\//, '');
+}

@@ -47,6 +47,8 @@ export declare function loopbackFlags(c: Record<string, unknown>): {
 }[];
 /** The loopback-only listener of one container, if its command line, env or program default says so. */
 export declare function containerLoopback(container: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined;
+/** The container a resolved Service port reaches: the one that declares the target, else the pod's only main container. */
+export declare function servingContainer(r: PortResolution): ContainerInfo | undefined;
 /**
  * Whether the target port of a resolution is bound on loopback only: by a `--*-bind-address`,
  * `--listen-address`-style flag of any container of the pod naming `127.0.0.1:<target>` (the
@@ -126,3 +128,23 @@ export declare function kafkaListeners(raw: Record<string, unknown>, which: 'lis
     text: string;
     path: Path;
 }[] | undefined;
+/**
+ * Where an HAProxy container listens by its configuration files from ConfigMaps of the run:
+ * `haproxy -f FILE…` on its command line, or the official `haproxy` image, whose default
+ * command reads `/usr/local/etc/haproxy/haproxy.cfg` (and whose entrypoint passes flags to
+ * `haproxy`). Undefined when a file is not in the run or none binds a TCP address.
+ */
+export declare function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
+    binds: {
+        host?: string;
+        port: number;
+    }[];
+    text: string;
+    source: string;
+    path: Path;
+} | undefined;
+/** Where HAProxy listens, as evidence for target-port-not-listening. */
+export declare function haproxyListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
+    ports: number[];
+    evidence: ListenEvidence;
+} | undefined;

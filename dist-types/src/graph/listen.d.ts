@@ -15,8 +15,6 @@ export interface ListenEvidence {
      */
     kind: 'flag' | 'env' | 'config' | 'image';
 }
-/** The repository of a Docker Hub image (`library/` and the registry left out); undefined for another registry. */
-export declare function hubRepository(image: string | undefined): string | undefined;
 export declare function listenEvidence(c: Record<string, unknown>): ListenEvidence[];
 /** A backend whose own configuration makes its server listen on one port that is not the targetPort. */
 export interface NotListening {

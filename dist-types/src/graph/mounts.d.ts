@@ -14,3 +14,5 @@ export declare function mountedFile(graph: ServiceGraph, t: PodTemplate, raw: Re
     configMap: string;
     at: number;
 } | undefined;
+/** The repository of a Docker Hub image (`library/` and the registry left out); undefined for another registry. */
+export declare function hubRepository(image: string | undefined): string | undefined;
