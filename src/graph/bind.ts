@@ -156,6 +156,7 @@ const PROGRAMS: ServerProgram[] = [
     name: 'uvicorn', find: (w) => invoked(w, 'uvicorn'), host: '127.0.0.1', port: 8000,
     hostFlags: ['--host'], portFlags: ['--port'], socketFlags: ['--uds', '--fd'],
     hostEnv: ['UVICORN_HOST'], portEnv: ['UVICORN_PORT'], elsewhereEnv: ['UVICORN_UDS', 'UVICORN_FD'],
+    caveat: 'unless the image\'s ENV sets UVICORN_HOST',
   },
   {
     name: 'gunicorn', find: (w) => invoked(w, 'gunicorn'), host: '127.0.0.1', port: 8000,
@@ -171,7 +172,7 @@ const PROGRAMS: ServerProgram[] = [
     name: 'flask run', find: withSub('flask', ['run']), host: '127.0.0.1', port: 5000,
     hostFlags: ['--host', '-h'], portFlags: ['--port', '-p'],
     hostEnv: ['FLASK_RUN_HOST'], portEnv: ['FLASK_RUN_PORT'],
-    caveat: 'unless a .flaskenv or .env file in the image sets FLASK_RUN_HOST',
+    caveat: 'unless the image sets FLASK_RUN_HOST, in its ENV or a .flaskenv or .env file',
   },
   {
     name: 'kubectl proxy', find: withSub('kubectl', ['proxy']), host: '127.0.0.1', port: 8001,
