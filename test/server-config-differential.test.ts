@@ -34,6 +34,19 @@ function compareOne(server: string, input: unknown, said: { port?: number; loopb
   return undefined;
 }
 
+/** What svclint says per port (loopback only or not) against what the kernel shows, for a server with several ports; counts the loopback-only ports seen. */
+function comparePorts(server: string, input: unknown, said: Map<number, boolean>, sockets: { host: string; port: number }[], seen: { loopback: number }): string[] {
+  const actual = byPort(sockets);
+  const shown = sockets.map((s) => `${s.host}:${s.port}`).join(', ');
+  const out: string[] = [];
+  if (JSON.stringify([...actual.keys()].sort()) !== JSON.stringify([...said.keys()].sort())) out.push(`${JSON.stringify(input)}: ports ${[...said.keys()]}; ${server} listens on ${shown}`);
+  for (const [p, lo] of actual) {
+    if (lo) seen.loopback++;
+    if (said.get(p) !== lo) out.push(`${JSON.stringify(input)}: port ${p} svclint ${said.get(p) ? 'loopback only' : 'not loopback only'}; ${server} listens on ${shown}`);
+  }
+  return out;
+}
+
 /** Per port: whether every socket on it is a loopback one. */
 function byPort(sockets: { host: string; port: number }[]): Map<number, boolean> {
   const m = new Map<number, boolean>();
@@ -94,7 +107,7 @@ describe('where nginx and Redis listen by their configuration files, against the
   it('nginx listens on exactly the ports read, on loopback only exactly where svclint says so', async () => {
     const confs = fc.sample(nginxConf, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 30 });
     const disagreements: string[] = [];
-    let loopbackSeen = 0;
+    const seen = { loopback: 0 };
     for (const [i, conf] of confs.entries()) {
       const prefix = path.join(dir, `nginx-${i}`);
       mkdirSync(path.join(prefix, 'tmp'), { recursive: true });
@@ -105,18 +118,13 @@ describe('where nginx and Redis listen by their configuration files, against the
         disagreements.push(`${JSON.stringify(conf)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
         continue;
       }
-      const actual = byPort(sockets);
       const ports = nginxListenPorts(conf) ?? [];
       const listens = nginxListens(conf) ?? [];
       const said = new Map(ports.map((p) => [p, listens.filter((l) => l.port === p).every((l) => l.host !== undefined && isLoopbackHost(l.host))]));
-      if (JSON.stringify([...actual.keys()].sort()) !== JSON.stringify([...said.keys()].sort())) disagreements.push(`${JSON.stringify(conf)}: ports ${[...said.keys()]}; nginx listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
-      for (const [p, lo] of actual) {
-        if (lo) loopbackSeen++;
-        if (said.get(p) !== lo) disagreements.push(`${JSON.stringify(conf)}: port ${p} svclint ${said.get(p) ? 'loopback only' : 'not loopback only'}; nginx listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
-      }
+      disagreements.push(...comparePorts('nginx', conf, said, sockets, seen));
     }
     expect(disagreements).toEqual([]);
-    expect(loopbackSeen).toBeGreaterThan(2);
+    expect(seen.loopback).toBeGreaterThan(2);
   }, 600_000);
 
   it('Redis listens on the port read, on loopback only exactly where svclint says so', async () => {
@@ -146,7 +154,7 @@ describe('where nginx and Redis listen by their configuration files, against the
   it('HAProxy listens on exactly the ports read, on loopback only exactly where svclint says so', async () => {
     const confs = fc.sample(haConf, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 25 });
     const disagreements: string[] = [];
-    let loopbackSeen = 0;
+    const seen = { loopback: 0 };
     for (const [i, conf] of confs.entries()) {
       const file = path.join(dir, `haproxy-${i}.cfg`);
       writeFileSync(file, conf);
@@ -155,17 +163,12 @@ describe('where nginx and Redis listen by their configuration files, against the
         disagreements.push(`${JSON.stringify(conf)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
         continue;
       }
-      const actual = byPort(sockets);
       const binds = haproxyBinds(conf);
       const said = new Map([...new Set(binds.map((b) => b.port))].map((p) => [p, binds.filter((b) => b.port === p).every((b) => b.host !== undefined && isLoopbackHost(b.host))]));
-      if (JSON.stringify([...actual.keys()].sort()) !== JSON.stringify([...said.keys()].sort())) disagreements.push(`${JSON.stringify(conf)}: ports ${[...said.keys()]}; HAProxy listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
-      for (const [p, lo] of actual) {
-        if (lo) loopbackSeen++;
-        if (said.get(p) !== lo) disagreements.push(`${JSON.stringify(conf)}: port ${p} svclint ${said.get(p) ? 'loopback only' : 'not loopback only'}; HAProxy listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
-      }
+      disagreements.push(...comparePorts('HAProxy', conf, said, sockets, seen));
     }
     expect(disagreements).toEqual([]);
-    expect(loopbackSeen).toBeGreaterThan(2);
+    expect(seen.loopback).toBeGreaterThan(2);
   }, 600_000);
 
   it('PostgreSQL listens on the port read, on loopback only exactly where svclint says so', async () => {
