@@ -2,10 +2,12 @@
  * Where a run (lint or doctor) spends its time (SVCLINT_TIMING=1): each mark closes a
  * phase that started at the previous one; the first phase starts with the process. Wall
  * and CPU time both: on a busy machine only the CPU time is comparable between runs.
- * Marks are kept only once a command has switched timing on, so library use keeps none.
+ * SVCLINT_TIMING=rules adds each rule's wall time. Marks are kept only once a command has switched timing on, so library use keeps none.
  */
 const marks: [string, number, number, number][] = [];
+const rules: [string, number][] = [];
 let on = false;
+let perRule = false;
 
 const cpu = () => {
   const u = process.cpuUsage();
@@ -15,6 +17,16 @@ const cpu = () => {
 /** Starts keeping marks when the environment asks for timing. */
 export function startTiming(env: NodeJS.ProcessEnv): void {
   on = Boolean(env.SVCLINT_TIMING);
+  perRule = env.SVCLINT_TIMING === 'rules';
+}
+
+/** Whether each rule's time is kept too (SVCLINT_TIMING=rules). */
+export function timingRules(): boolean {
+  return perRule;
+}
+
+export function ruleTime(id: string, ms: number): void {
+  rules.push([id, ms]);
 }
 
 const listeners = new Set<(phase: string) => void>();
@@ -39,5 +51,8 @@ export function timingLine(env: NodeJS.ProcessEnv): string {
     [wall, used] = [at, c];
     return part;
   });
-  return `svclint: timing: ${parts.join(', ')}; total ${Math.round(wall)} ms (cpu ${Math.round(used)} ms)\n`;
+  const line = `svclint: timing: ${parts.join(', ')}; total ${Math.round(wall)} ms (cpu ${Math.round(used)} ms)\n`;
+  if (!rules.length) return line;
+  const slowest = [...rules].sort((a, b) => b[1] - a[1]).map(([id, ms]) => `${id} ${Math.round(ms)} ms`);
+  return `${line}svclint: timing of the rules, slowest first: ${slowest.join(', ')}\n`;
 }

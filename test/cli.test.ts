@@ -152,6 +152,16 @@ describe('svclint lint', () => {
     expect(timed.stderr).toMatch(/^svclint: timing: startup \d+ ms \(cpu \d+ ms, rss \d+ MiB\), config .*, read .*, parse .*, graph .*, rules .*, report \d+ ms \(cpu \d+ ms, rss \d+ MiB\); total \d+ ms/);
     expect(JSON.parse(timed.stdout).summary.objects).toBe(13);
     expect(cli([DEMO, '-f', 'json']).stderr).toBe('');
+    expect(timed.stderr).not.toContain('timing of the rules');
+  });
+
+  it('adds each rule\'s time, slowest first, with SVCLINT_TIMING=rules', () => {
+    const timed = cli([DEMO, '-f', 'json'], { env: { SVCLINT_TIMING: 'rules' } });
+    const line = timed.stderr.split('\n').find((l) => l.startsWith('svclint: timing of the rules, slowest first: '));
+    expect(line).toBeDefined();
+    const times = [...line!.matchAll(/([a-z-]+) (\d+) ms/g)].map((m) => [m[1], Number(m[2])] as const);
+    expect(times.map(([id]) => id)).toContain('selector-no-match');
+    expect(times.map(([, ms]) => ms)).toEqual([...times.map(([, ms]) => ms)].sort((a, b) => b - a));
   });
 
   it('colours only on request or a terminal, never with NO_COLOR', () => {

@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { toLocation, trustedLocate, trustedLocation } from './locate.js';
 import { inlineLocator, memoized, type Locator } from './locate-pool.js';
 import { attachPositions, keepPositions } from './positions.js';
-import { mark } from '../timing.js';
+import { mark, ruleTime, timingRules } from '../timing.js';
 import { isTypo } from '../text.js';
 import { evidenceSeverity } from './rule-kit.js';
 import { annotationSuppression, commentSuppressions, isSuppressed, type Suppression } from './suppress.js';
@@ -65,6 +65,7 @@ type Reported = { finding: Finding; object?: K8sObject; report: RuleReport };
 function check(graph: ServiceGraph, rules: readonly Rule[], config: Config, anyLocator: Locator): Reported[] {
   const locator = memoized(anyLocator);
   const findings: Reported[] = [];
+  const timed = timingRules();
   for (const rule of rules) {
     const setting = ruleSetting(rule, config);
     if (setting === 'off') continue;
@@ -74,8 +75,10 @@ function check(graph: ServiceGraph, rules: readonly Rule[], config: Config, anyL
       const finding = toFinding(rule, setting, r, locator, contract);
       if (finding) findings.push({ finding, object: r.object, report: r });
     };
+    const started = timed ? performance.now() : 0;
     try {
       rule.check({ graph, options, report });
+      if (timed) ruleTime(rule.meta.id, performance.now() - started);
     } catch (err) {
       throw new InternalError(`rule '${rule.meta.id}' crashed: ${err instanceof Error ? err.message : String(err)}`);
     }
