@@ -20,6 +20,7 @@ export const TOOLS: Record<string, { script: string; what: string }> = {
   'netpol-analyzer': { script: 'netpol-analyzer.sh', what: 'netpol-analyzer (the NetworkPolicy differential test)' },
   coredns: { script: 'coredns.sh', what: 'CoreDNS (the cluster DNS differential test)' },
   'debian-servers': { script: 'debian-servers.sh', what: 'Redis, nginx and PostgreSQL from Debian (the server configuration differential test)' },
+  spring: { script: 'spring.sh', what: 'a Spring Boot web application (the Spring differential test)' },
   servers: { script: 'servers.sh', what: 'uvicorn, gunicorn, hypercorn, Flask and Django (the bind differential test)' },
 };
 

@@ -8,6 +8,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
+import { springLoopback, springLoopbackFor } from '../../src/graph/spring.js';
 import { containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
@@ -21,7 +22,7 @@ const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
 function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; why: string; severity?: Severity } {
   if (b.kind === 'flag') return { evidence: `its command line (${code(b.text)})`, why: '' };
   if (b.kind === 'default' && b.source) return { evidence: `its configuration (${b.source}), which sets no address,`, why: ` (${b.program}'s default)`, severity: 'warning' };
-  if (b.kind === 'config') return { evidence: `its configuration (${code(b.text)}${b.source ? ` in ${b.source}` : ''})`, why: '' };
+  if (b.kind === 'config') return { evidence: `its configuration (${code(b.text)}${b.source ? ` in ${b.source}` : ''}${b.assumed ? `, which ${b.program ?? 'the server'} reads if the image's working directory is ${code(b.assumed)}` : ''})`, why: '', ...(b.assumed ? { severity: 'warning' as const } : {}) };
   if (b.kind === 'env') return { evidence: `its environment (${code(b.text)}${b.program ? '' : ', which servers commonly read as the address to bind'})`, why: b.program ? `, which ${b.program} reads as its address` : '', severity: 'warning' };
   return { evidence: `its command line (${code(b.text)}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, ...(b.certain ? {} : { severity: 'warning' as const }) };
 }
@@ -84,7 +85,7 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
   const redis = redisConfig(ctx.graph, t, raw);
   const own: Omit<LoopbackBind, 'container'> | undefined = redis?.binds?.every(isLoopbackHost)
     ? { address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' }
-    : pgLoopback(ctx.graph, t, c, raw) ?? containerLoopback(c, raw);
+    : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
   if (!flags.length && !own) return;
   for (const probe of PROBES) {
     const pr = raw[probe];
@@ -115,7 +116,7 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
 const rule: Rule = {
   meta: {
     id: 'target-port-not-listening',
-    description: 'A Service targetPort, or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`) or environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) makes its server listen on, or that its server binds on loopback only (`--host 127.0.0.1`, uvicorn\'s or gunicorn\'s default): connections are refused, probes fail.',
+    description: 'A Service targetPort, or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`), environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) or mounted configuration (nginx, Redis, PostgreSQL, HAProxy, Spring Boot\'s `application.yml`) makes its server listen on, or that its server binds on loopback only (`--host 127.0.0.1`, `server.address: 127.0.0.1`, uvicorn\'s or gunicorn\'s default): connections are refused, probes fail.',
     category: 'port',
     severity: 'error',
     messages: {
@@ -147,7 +148,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? springLoopbackFor(r, graph);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;
@@ -194,7 +195,7 @@ const rule: Rule = {
           const { container: c, target, listens, evidence: e, declaresTarget, declaresListen } = n;
           // The manifest contradicts itself when the container also declares the target: which is right is not proven.
           // An image's default port is a convention of the image, not something the manifest says: a warning at most.
-          const strong = e.kind === 'flag' || e.kind === 'config';
+          const strong = (e.kind === 'flag' || e.kind === 'config') && e.assumed === undefined;
           const severity: Severity | undefined = e.kind === 'image' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
           report({
             object: svc.object,
@@ -205,7 +206,7 @@ const rule: Rule = {
               target: String(target),
               container: code(c.name),
               workload: where(t),
-              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${/^port \d+ in/.test(e.text) ? 'Redis' : /^port (= |5432)/.test(e.text) ? 'PostgreSQL' : /^bind /.test(e.text) ? 'HAProxy' : 'nginx'} configuration (${code(e.text)})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
+              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
               listen: listens.join(' and '),
               declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
             },

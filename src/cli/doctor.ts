@@ -22,6 +22,8 @@ import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import { RULES } from '../../rules/index.js';
 import { append, byKind, CONFIGMAPS, DEADLINE_FACTOR, listClusterWide, loadKubeConfig, readCluster, type ClusterRead, type Gap } from '../doctor/cluster.js';
 import { references } from '../graph/references.js';
+import { maySpring } from '../graph/spring.js';
+import { isRecord } from '../load/objects.js';
 import { applyGaps, CORE_KINDS } from '../doctor/gaps.js';
 import { mark } from '../timing.js';
 import { parseAll } from '../load/parse-pool.js';
@@ -229,14 +231,14 @@ async function widenForService(read: Pick<ClusterRead, 'items' | 'gaps' | 'reade
 
 
 
-/** Whether a pod mounts a ConfigMap into a server whose configuration file says where it listens (nginx, Redis, PostgreSQL). */
+/** Whether a pod mounts a ConfigMap into a server whose configuration file says where it listens (nginx, Redis, PostgreSQL, HAProxy, Spring Boot). */
 function readsServerConfig(pod: Record<string, unknown>): boolean {
   const spec = (pod.spec ?? {}) as { volumes?: unknown; containers?: unknown };
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
   if (!volumes.some((v) => v && typeof v === 'object' && ('configMap' in v || 'projected' in v))) return false;
   return (Array.isArray(spec.containers) ? spec.containers : []).some((c) => {
     const text = JSON.stringify([c?.image, c?.command, c?.args]);
-    return /nginx|haproxy|redis-server|postgres|config_file/.test(text);
+    return /nginx|haproxy|redis-server|postgres|config_file/.test(text) || (isRecord(c) && maySpring(c));
   });
 }
 

@@ -34,6 +34,8 @@ export interface LoopbackBind {
   source?: string;
   /** A default that nothing outside the manifest can change (mongod's, run without the image's entrypoint). */
   certain?: boolean;
+  /** For `config`: the working directory taken when the answer depends on the image's (ListenEvidence.assumed). */
+  assumed?: string;
 }
 
 /** Loopback addresses: `localhost`, `127.0.0.0/8`, `::1`. */
@@ -52,7 +54,7 @@ export function splitAddress(v: string): { host: string; port?: number } | undef
   return { host: m[1]!, ...(port !== undefined ? { port } : {}) };
 }
 
-interface Word {
+export interface Word {
   word: string;
   /** Where the word is written: the command or args item. */
   path: Path;
@@ -66,7 +68,7 @@ const base = (w: string): string => w.replace(/^.*\//, '');
  * "script"`, each simple command of the script (split at `&&`, `||`, `;`, `|` and new lines),
  * with `$(VAR)` expanded from the container's literal env as the kubelet does.
  */
-function commandLines(c: Record<string, unknown>, env: Map<string, string>): Word[][] {
+export function commandLines(c: Record<string, unknown>, env: Map<string, string>): Word[][] {
   const items: Word[] = [];
   for (const field of ['command', 'args'] as const) {
     const v = c[field];
@@ -121,7 +123,7 @@ interface ServerProgram {
 const WRAPPERS = new Set(['exec', 'bundle', 'npx', 'yarn', 'pnpm', 'dlx', 'bunx', 'env', 'nohup', 'time', 'dumb-init', 'tini', '--', 'opentelemetry-instrument', 'ddtrace-run', 'newrelic-admin', 'run-program', 'poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'run']);
 
 /** Where the program of a simple command starts, after the wrappers that run it. */
-function commandStart(words: string[]): number {
+export function commandStart(words: string[]): number {
   let i = 0;
   while (i < words.length) {
     const w = base(words[i]!);
@@ -347,7 +349,7 @@ const LISTEN_FLAG = /^--?((?:[a-z0-9]+[-_.])*(?:bind|listen)(?:[-_.]?(?:addr|add
 const CLIENT_FLAG = /upstream|backend|target|remote|connect|dial|proxy-to|forward|server-addr|db|redis|mysql|postgres|kafka|nats|etcd|master|peer|join|advertise|external|public/i;
 
 /** The literal env of a container, the names it sets in any way, and whether it has envFrom. */
-function envOf(c: Record<string, unknown>): { env: Map<string, string>; named: Set<string>; envFrom: boolean } {
+export function envOf(c: Record<string, unknown>): { env: Map<string, string>; named: Set<string>; envFrom: boolean } {
   const env = new Map<string, string>();
   const named = new Set<string>();
   for (const e of Array.isArray(c.env) ? c.env : []) {
@@ -560,7 +562,7 @@ export function redisListen(text: string, extra: string[] = []): { port: number;
 export function redisListeners(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
   const r = redisConfig(graph, t, raw);
   if (!r) return undefined;
-  return { ports: [r.port], evidence: { port: r.port, text: `port ${r.port} in ConfigMap ${r.configMap}, key ${r.key}`, path: ['volumeMounts', r.at], kind: 'config' } };
+  return { ports: [r.port], evidence: { port: r.port, text: `port ${r.port} in ConfigMap ${r.configMap}, key ${r.key}`, path: ['volumeMounts', r.at], kind: 'config', program: 'Redis' } };
 }
 
 /**
@@ -682,7 +684,7 @@ export function postgresListeners(graph: ServiceGraph, t: PodTemplate, c: Contai
   if (!pg || pg.addresses.length === 0) return undefined;
   const kind = pg.portFrom === 'env' ? 'env' : pg.portFrom === 'flag' ? 'flag' : 'config';
   const text = pg.portFrom === 'env' ? `env PGPORT=${pg.port}` : pg.portFrom === 'flag' ? `port=${pg.port}` : pg.portFrom === 'file' ? `port = ${pg.port}${pg.source ? ` in ${pg.source}` : ''}` : `port 5432, PostgreSQL's default${pg.source ? `, which ${pg.source} does not change` : ''}`;
-  return { ports: [pg.port], evidence: { port: pg.port, text, path: pg.path, kind } };
+  return { ports: [pg.port], evidence: { port: pg.port, text, path: pg.path, kind, program: 'PostgreSQL' } };
 }
 
 /** The official `mongo` image (Docker Hub), whose entrypoint adds `--bind_ip_all`; undefined for an old tag (before 3.6 mongod bound every interface). */
@@ -827,5 +829,5 @@ export function haproxyListeners(graph: ServiceGraph, t: PodTemplate, c: Contain
   const h = haproxyConfig(graph, t, c, raw);
   if (!h) return undefined;
   const ports = [...new Set(h.binds.map((b) => b.port))].sort((a, b) => a - b);
-  return { ports, evidence: { port: ports[0]!, text: `${h.text} in ${h.source}`, path: h.path, kind: 'config' } };
+  return { ports, evidence: { port: ports[0]!, text: `${h.text} in ${h.source}`, path: h.path, kind: 'config', program: 'HAProxy' } };
 }

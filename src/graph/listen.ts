@@ -4,6 +4,7 @@ import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 import { configMap, hubRepository } from './mounts.js';
 import { haproxyListeners, isLoopbackHost, postgresListeners, redisListeners, servingContainer, type LoopbackBind } from './bind.js';
+import { maySpring, springListeners } from './spring.js';
 
 /** Where a container's own configuration says its server listens. */
 export interface ListenEvidence {
@@ -18,6 +19,13 @@ export interface ListenEvidence {
    * `image`: the port a well-known server image listens on when nothing reconfigures it.
    */
   kind: 'flag' | 'env' | 'config' | 'image';
+  /** For `config`: the server whose configuration it is (`nginx`, `Spring Boot`). */
+  program?: string;
+  /**
+   * The working directory taken when the container sets none and the answer depends on it
+   * (Spring Boot reads `./config/`): a likelihood, not proof.
+   */
+  assumed?: string;
 }
 
 /** Flags whose value is the port the server listens on. */
@@ -175,7 +183,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (ports.length === 0 && graph) {
     // nginx listens on exactly the `listen` ports of the configuration it is given; a well-known
     // server image left as it is, on its own ports.
-    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? imageListeners(c, raw);
+    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? springListeners(graph, t, raw) ?? imageListeners(c, raw);
     if (!conf || conf.ports.includes(target)) return undefined;
     return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
   }
@@ -297,7 +305,7 @@ function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, r
     // With a separately bound address beside others, what nginx binds is not modelled: no claim.
     return on.every((l) => l.host !== undefined && isLoopbackHost(l.host)) && !(on.some((l) => l.bind) && on.length > 1) ? [{ port, host: on[0]!.host!, key: on[0]!.key, at: on[0]!.at }] : [];
   });
-  return { ports: list, evidence: { port: list[0]!, text: `listen ${list.join(', ')} in ConfigMap key ${first.key}`, path: ['volumeMounts', first.at], kind: 'config' }, loopback };
+  return { ports: list, evidence: { port: list[0]!, text: `listen ${list.join(', ')} in ConfigMap key ${first.key}`, path: ['volumeMounts', first.at], kind: 'config', program: 'nginx' }, loopback };
 }
 
 /** Whether a resolution's container says anything about where it listens (cheap: most say nothing). */
@@ -308,7 +316,7 @@ export function mayTellListener(r: PortResolution): boolean {
   if (/nginx|haproxy/i.test(c.image ?? '')) return true;
   const raw = getIn(t.owner.body, c.path);
   if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && /redis-server|postgres|config_file|listen_addresses|haproxy/.test(w)))) return true;
-  return isRecord(raw) && (listenEvidence(raw).length > 0 || imageListeners(c, raw) !== undefined);
+  return isRecord(raw) && (listenEvidence(raw).length > 0 || maySpring(raw) || imageListeners(c, raw) !== undefined);
 }
 
 /**

@@ -90,7 +90,7 @@ export function secretText(encoded: string): string | undefined {
  * tokens and registry credentials that the kubelet or the API server reads, not a pod's
  * configuration.
  */
-function secretValues(o: K8sObject): { field: 'stringData' | 'data'; key: string; value: string }[] {
+export function secretValues(o: K8sObject): { field: 'stringData' | 'data'; key: string; value: string }[] {
   if (o.body.type !== undefined && o.body.type !== 'Opaque') return [];
   const out: { field: 'stringData' | 'data'; key: string; value: string }[] = [];
   const plain = isRecord(o.body.stringData) ? o.body.stringData : {};

@@ -30,6 +30,8 @@ export interface LoopbackBind {
     source?: string;
     /** A default that nothing outside the manifest can change (mongod's, run without the image's entrypoint). */
     certain?: boolean;
+    /** For `config`: the working directory taken when the answer depends on the image's (ListenEvidence.assumed). */
+    assumed?: string;
 }
 /** Loopback addresses: `localhost`, `127.0.0.0/8`, `::1`. */
 export declare function isLoopbackHost(h: string): boolean;
@@ -38,6 +40,25 @@ export declare function splitAddress(v: string): {
     host: string;
     port?: number;
 } | undefined;
+export interface Word {
+    word: string;
+    /** Where the word is written: the command or args item. */
+    path: Path;
+}
+/**
+ * The command lines a container runs: its command and args as one line, or, for `sh -c
+ * "script"`, each simple command of the script (split at `&&`, `||`, `;`, `|` and new lines),
+ * with `$(VAR)` expanded from the container's literal env as the kubelet does.
+ */
+export declare function commandLines(c: Record<string, unknown>, env: Map<string, string>): Word[][];
+/** Where the program of a simple command starts, after the wrappers that run it. */
+export declare function commandStart(words: string[]): number;
+/** The literal env of a container, the names it sets in any way, and whether it has envFrom. */
+export declare function envOf(c: Record<string, unknown>): {
+    env: Map<string, string>;
+    named: Set<string>;
+    envFrom: boolean;
+};
 /** Every command-line flag in a container that binds a loopback `host:port`. */
 export declare function loopbackFlags(c: Record<string, unknown>): {
     host: string;

@@ -14,6 +14,13 @@ export interface ListenEvidence {
      * `image`: the port a well-known server image listens on when nothing reconfigures it.
      */
     kind: 'flag' | 'env' | 'config' | 'image';
+    /** For `config`: the server whose configuration it is (`nginx`, `Spring Boot`). */
+    program?: string;
+    /**
+     * The working directory taken when the container sets none and the answer depends on it
+     * (Spring Boot reads `./config/`): a likelihood, not proof.
+     */
+    assumed?: string;
 }
 export declare function listenEvidence(c: Record<string, unknown>): ListenEvidence[];
 /** A backend whose own configuration makes its server listen on one port that is not the targetPort. */

@@ -1,4 +1,5 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
+import type { K8sObject } from '../types/object.js';
 import type { ReferenceEdge, ReferenceSite } from '../types/reference.js';
 type Container = {
     field: string;
@@ -29,6 +30,18 @@ declare const SOURCES: {
 export declare function configMapReads(t: PodTemplate, containers?: readonly Container[], kind?: keyof typeof SOURCES): Map<string, Set<string> | 'all'>;
 /** A Secret `data` value as the text a pod reads: undefined when it is not base64 of UTF-8 text. */
 export declare function secretText(encoded: string): string | undefined;
+/**
+ * The text values of a Secret that pods may read, with where each is written: `stringData`
+ * as written, `data` decoded (stringData wins for a key in both, as the API server merges
+ * them). Only generic Secrets (`Opaque`, or no type): the typed ones hold certificates,
+ * tokens and registry credentials that the kubelet or the API server reads, not a pod's
+ * configuration.
+ */
+export declare function secretValues(o: K8sObject): {
+    field: 'stringData' | 'data';
+    key: string;
+    value: string;
+}[];
 export declare function meshWide(configMap: string, key: string): boolean;
 /** Every place in the run where a pod reads text that may name a host. */
 export declare function referenceSites(graph: ServiceGraph): ReferenceSite[];
