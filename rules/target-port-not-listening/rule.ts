@@ -8,8 +8,9 @@ import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
-import { springLoopback, springLoopbackFor } from '../../src/graph/spring.js';
-import { containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
+import { springLoopback } from '../../src/graph/spring.js';
+import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
+import { servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -21,7 +22,7 @@ const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
 /** How the manifest says the server binds loopback, and how sure that is. */
 function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; why: string; severity?: Severity } {
   if (b.kind === 'flag') return { evidence: `its command line (${code(b.text)})`, why: '' };
-  if (b.kind === 'default' && b.source) return { evidence: `its configuration (${b.source}), which sets no address,`, why: ` (${b.program}'s default)`, severity: 'warning' };
+  if (b.kind === 'default' && b.source) return { evidence: `its configuration (${b.source}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, severity: 'warning' };
   if (b.kind === 'config') return { evidence: `its configuration (${code(b.text)}${b.source ? ` in ${b.source}` : ''}${b.assumed ? `, which ${b.program ?? 'the server'} reads if the image's working directory is ${code(b.assumed)}` : ''})`, why: '', ...(b.assumed ? { severity: 'warning' as const } : {}) };
   if (b.kind === 'env') return { evidence: `its environment (${code(b.text)}${b.program ? '' : ', which servers commonly read as the address to bind'})`, why: b.program ? `, which ${b.program} reads as its address` : '', severity: 'warning' };
   return { evidence: `its command line (${code(b.text)}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, ...(b.certain ? {} : { severity: 'warning' as const }) };
@@ -85,7 +86,7 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
   const redis = redisConfig(ctx.graph, t, raw);
   const own: Omit<LoopbackBind, 'container'> | undefined = redis?.binds?.every(isLoopbackHost)
     ? { address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' }
-    : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
+    : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? elasticsearchLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
   if (!flags.length && !own) return;
   for (const probe of PROBES) {
     const pr = raw[probe];
@@ -148,7 +149,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? springLoopbackFor(r, graph);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;

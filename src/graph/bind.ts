@@ -470,6 +470,23 @@ export function loopbackListener(r: PortResolution, graph?: ServiceGraph): Loopb
   return { container: c, ...b };
 }
 
+/**
+ * A Service port's target that the serving container's own configuration, as `read` finds it
+ * (Spring Boot's config data, Elasticsearch's `elasticsearch.yml`), binds on loopback only; not
+ * when another container of the pod declares the target.
+ */
+export function servingLoopback(r: PortResolution, graph: ServiceGraph, read: (graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, target: number) => Omit<LoopbackBind, 'container'> | undefined): LoopbackBind | undefined {
+  const target = r.targetPort;
+  const c = servingContainer(r);
+  if (target === undefined || !c) return undefined;
+  const t = r.template;
+  if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
+  const raw = getIn(t.owner.body, c.path);
+  if (!isRecord(raw)) return undefined;
+  const b = read(graph, t, raw, target);
+  return b ? { container: c, ...b } : undefined;
+}
+
 /** Whether a resolution's pod says anything that could bind loopback (cheap: most say nothing). */
 export function mayBindLoopback(r: PortResolution): boolean {
   const t = r.template;

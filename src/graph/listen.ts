@@ -313,7 +313,7 @@ export function mayTellListener(r: PortResolution): boolean {
   const t = r.template;
   const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : t.containers.filter((x) => !x.sidecar)[0]);
   if (!c) return false;
-  if (/nginx|haproxy/i.test(c.image ?? '')) return true;
+  if (/nginx|haproxy|elasticsearch/i.test(c.image ?? '')) return true;
   const raw = getIn(t.owner.body, c.path);
   if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && /redis-server|postgres|config_file|listen_addresses|haproxy/.test(w)))) return true;
   return isRecord(raw) && (listenEvidence(raw).length > 0 || maySpring(raw) || imageListeners(c, raw) !== undefined);
@@ -339,7 +339,7 @@ export function imageDefaultPorts(image: string | undefined): readonly number[] 
 }
 
 /** Paths where a mounted file may change a server's port. */
-const CONFIG_MOUNT = /^\/(etc|config|usr\/local\/etc|usr\/local\/apache2\/conf|opt\/bitnami|bitnami|docker-entrypoint-initdb\.d)(\/|$)/;
+const CONFIG_MOUNT = /^\/(etc|config|usr\/local\/etc|usr\/local\/apache2\/conf|usr\/share\/elasticsearch\/config|opt\/bitnami|bitnami|docker-entrypoint-initdb\.d)(\/|$)/;
 
 function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
   if (!c.image) return undefined;

@@ -1,12 +1,12 @@
-import { parseAllDocuments } from 'yaml';
 import path from 'node:path/posix';
 import type { Path } from '../types/object.js';
-import type { PodTemplate, PortResolution, ServiceGraph } from '../types/graph.js';
+import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 import { configMap } from './mounts.js';
 import { secretValues } from './references.js';
-import { commandLines, commandStart, envOf, isLoopbackHost, servingContainer, type LoopbackBind } from './bind.js';
+import { yamlValues } from './config-files.js';
+import { commandLines, commandStart, envOf, isLoopbackHost, type LoopbackBind } from './bind.js';
 import type { ListenEvidence } from './listen.js';
 
 /**
@@ -81,9 +81,10 @@ interface Doc {
 }
 
 
-function flatten(value: unknown, prefix: string, out: Props): boolean {
+/** A YAML or JSON tree as dotted property names (`server: {port: 1}` → `server.port`), lists joined with commas. */
+export function flattenProps(value: unknown, prefix: string, out: Map<string, string>): boolean {
   if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) if (!flatten(v, prefix ? `${prefix}.${k}` : k, out)) return false;
+    for (const [k, v] of Object.entries(value)) if (!flattenProps(v, prefix ? `${prefix}.${k}` : k, out)) return false;
     return true;
   }
   if (Array.isArray(value)) {
@@ -119,13 +120,13 @@ export function propertiesDocs(text: string): Props[] {
 
 /** The documents of a YAML file; undefined when it does not parse (Spring Boot would not start). */
 function yamlDocs(text: string): Props[] | undefined {
+  const values = yamlValues(text);
+  if (!values) return undefined;
   const out: Props[] = [];
-  for (const d of parseAllDocuments(text)) {
-    if (d.errors.length) return undefined;
-    const v = d.toJS() as unknown;
+  for (const v of values) {
     const props: Props = new Map();
-    if (v !== null && v !== undefined && !flatten(v, '', props)) return undefined;
     if (v !== null && v !== undefined && !isRecord(v)) return undefined;
+    if (v !== null && v !== undefined) flattenProps(v, '', props);
     out.push(props);
   }
   return out;
@@ -179,7 +180,7 @@ function highSources(input: SpringInput): High | undefined {
     try {
       const v = JSON.parse(jsonText) as unknown;
       if (!isRecord(v)) return undefined;
-      flatten(v, '', json);
+      flattenProps(v, '', json);
     } catch {
       return undefined;
     }
@@ -627,17 +628,4 @@ export function springLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<
     program: 'Spring Boot',
     ...(s.assumed ? { assumed: s.assumed } : {}),
   };
-}
-
-/** A Service port's target that a Spring Boot container of the run binds on loopback only. */
-export function springLoopbackFor(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined {
-  const target = r.targetPort;
-  const c = servingContainer(r);
-  if (target === undefined || !c) return undefined;
-  const t = r.template;
-  if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
-  const raw = getIn(t.owner.body, c.path);
-  if (!isRecord(raw)) return undefined;
-  const b = springLoopback(graph, t, raw, target);
-  return b ? { container: c, ...b } : undefined;
 }

@@ -78,6 +78,12 @@ export declare function servingContainer(r: PortResolution): ContainerInfo | und
  * it reads, or its default address.
  */
 export declare function loopbackListener(r: PortResolution, graph?: ServiceGraph): LoopbackBind | undefined;
+/**
+ * A Service port's target that the serving container's own configuration, as `read` finds it
+ * (Spring Boot's config data, Elasticsearch's `elasticsearch.yml`), binds on loopback only; not
+ * when another container of the pod declares the target.
+ */
+export declare function servingLoopback(r: PortResolution, graph: ServiceGraph, read: (graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, target: number) => Omit<LoopbackBind, 'container'> | undefined): LoopbackBind | undefined;
 /** Whether a resolution's pod says anything that could bind loopback (cheap: most say nothing). */
 export declare function mayBindLoopback(r: PortResolution): boolean;
 /**

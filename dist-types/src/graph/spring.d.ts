@@ -1,4 +1,4 @@
-import type { PodTemplate, PortResolution, ServiceGraph } from '../types/graph.js';
+import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { type LoopbackBind } from './bind.js';
 import type { ListenEvidence } from './listen.js';
 /**
@@ -59,6 +59,8 @@ export interface SpringListen {
     read: SpringFile[];
 }
 type Props = Map<string, string>;
+/** A YAML or JSON tree as dotted property names (`server: {port: 1}` → `server.port`), lists joined with commas. */
+export declare function flattenProps(value: unknown, prefix: string, out: Map<string, string>): boolean;
 /** The documents of a `.properties` file (`#---` or `!---` separates them), as java.util.Properties reads each. */
 export declare function propertiesDocs(text: string): Props[];
 /**
@@ -91,6 +93,4 @@ export declare function springListeners(graph: ServiceGraph, t: PodTemplate, raw
 } | undefined;
 /** A Spring Boot container whose configuration from the run binds the server to loopback only on `port`. */
 export declare function springLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, target?: number): Omit<LoopbackBind, 'container'> | undefined;
-/** A Service port's target that a Spring Boot container of the run binds on loopback only. */
-export declare function springLoopbackFor(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined;
 export {};

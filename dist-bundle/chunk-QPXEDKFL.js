@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-AJ4M72NF.js";import"./chunk-TVTRPNFF.js";import"./chunk-3UVLYO6I.js";import"./chunk-4BC3LESI.js";import"./chunk-7MDXGW43.js";import"./chunk-2BFQ52C2.js";import"./chunk-PMPPGR2P.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
