@@ -7,12 +7,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyBinds, isLoopbackHost, postgresListen, redisListen } from '../src/graph/bind.js';
 import { nginxListens, nginxListenPorts } from '../src/graph/listen.js';
+import { IMAGE_MAIN, mysqlSettings } from '../src/graph/mysql.js';
 import { ROOT } from './helpers.js';
 import { run } from './listeners.js';
 
 /**
- * Differential test of svclint's reading of where nginx and Redis listen by their own
- * configuration files and flags (`nginxListens`, `redisListen`, `postgresListen`,
+ * Differential test of svclint's reading of where nginx, Redis, PostgreSQL, HAProxy and MariaDB listen by their own
+ * configuration files and flags (`nginxListens`, `redisListen`, `postgresListen`, `mysqlSettings`,
  * `haproxyBinds`) against
  * Debian's builds of the servers
  * (scripts/debian-servers.sh), started for real on generated configurations, one at a time:
@@ -88,6 +89,22 @@ const pgCase = fc.record({
     fc.constantFrom(...PORTS).map((p) => [`--port=${p}`]),
   ), { maxLength: 2 }),
   pgport: fc.option(fc.constantFrom(...PORTS).map(String), { nil: undefined, freq: 3 }),
+});
+
+/** MariaDB option files for /etc/mysql/conf.d (one that does not end in .cnf is not read), and the server's arguments. */
+const MY_PORTS = [21711, 21712, 21713];
+const myLine = fc.oneof(
+  fc.constantFrom('port', 'loose-port').chain((n) => fc.constantFrom(...MY_PORTS).map((p) => `${n}=${p}`)),
+  fc.tuple(fc.constantFrom('bind-address', 'bind_address', 'loose-bind-address', 'bind-address '), fc.constantFrom('127.0.0.1', '0.0.0.0', 'localhost', '::1', '*', '::', '"127.0.0.1"', '127.0.0.1 # loopback', '127.0.0.1,::1', "'0.0.0.0'")).map(([n, a]) => `${n}=${a}`),
+  fc.constantFrom('skip-name-resolve', 'max_connections=20', '# port=21719', '; bind-address=127.0.0.1'),
+);
+const myFile = fc.record({
+  name: fc.constantFrom('10-base.cnf', '50-server.cnf', 'zz-last.cnf', 'notes.conf'),
+  sections: fc.array(fc.record({ group: fc.constantFrom('mysqld', 'server', 'mariadb', 'mariadbd', 'client-server', 'client', 'mysqld_safe'), lines: fc.array(myLine, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 2 }),
+});
+const myCase = fc.record({
+  files: fc.uniqueArray(myFile, { minLength: 1, maxLength: 3, selector: (f) => f.name }),
+  args: fc.array(fc.oneof(fc.constantFrom(...MY_PORTS).map((p) => `--port=${p}`), fc.constantFrom('127.0.0.1', '0.0.0.0', '::1').map((a) => `--bind-address=${a}`)), { maxLength: 2 }),
 });
 
 describe('where nginx and Redis listen by their configuration files, against the servers', () => {
@@ -205,6 +222,39 @@ describe('where nginx and Redis listen by their configuration files, against the
       if (wrong) disagreements.push(wrong);
     }
     expect(disagreements).toEqual([]);
+    expect(seen.loopback).toBeGreaterThan(2);
+    expect(seen.all).toBeGreaterThan(2);
+  }, 600_000);
+  it('MariaDB listens on the port read, on loopback only exactly where svclint says so', async () => {
+    const bin = path.join(root, 'usr/sbin/mariadbd');
+    const data = path.join(dir, 'mariadb-data');
+    mkdirSync(data, { recursive: true });
+    const cases = [{ files: [{ name: '50-server.cnf', sections: [{ group: 'mysqld', lines: ['bind-address = 127.0.0.1', 'port = 21711'] }] }], args: [] as string[] }, ...fc.sample(myCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 25 })];
+    const disagreements: string[] = [];
+    const seen = { loopback: 0, all: 0 };
+    let claimed = 0;
+    for (const [i, c] of cases.entries()) {
+      const d = path.join(dir, `mariadb-${i}`);
+      mkdirSync(path.join(d, 'conf.d'), { recursive: true });
+      const texts = c.files.map((f) => ({ name: f.name, text: f.sections.map((sec) => `[${sec.group}]\n${sec.lines.join('\n')}\n`).join('') }));
+      for (const f of texts) writeFileSync(path.join(d, 'conf.d', f.name), f.text);
+      // The image's main file: the server's own settings for this run, then its conf.d folder.
+      writeFileSync(path.join(d, 'my.cnf'), `[mysqld]\ndatadir=${data}\nsocket=${d}/mysqld.sock\npid-file=${d}/mysqld.pid\nlc-messages-dir=${root}/usr/share/mysql\nskip-grant-tables\nuser=root\ninnodb-buffer-pool-size=8M\n!includedir ${d}/conf.d/\n`);
+      const files = texts.map((f) => ({ path: `/etc/mysql/conf.d/${f.name}`, text: f.text, source: f.name }));
+      const said = mysqlSettings([{ path: '(image)', text: IMAGE_MAIN.mariadb, source: 'image' }], files, 'mariadb', c.args);
+      const { sockets, log } = await run([bin, `--defaults-file=${path.join(d, 'my.cnf')}`, ...c.args], env(), d, 'SIGTERM');
+      if (!sockets.length) {
+        // A value the server refuses (not one svclint answers for) keeps it from starting.
+        if (said) disagreements.push(`${JSON.stringify(c)}: never listened: ${log.split('\n').filter((l) => /ERROR/.test(l)).slice(0, 2).join(' | ')}`);
+        continue;
+      }
+      if (!said) continue;
+      claimed++;
+      const wrong = compareOne('MariaDB', c, { port: said.port, loopback: said.addresses.every(isLoopbackHost) }, sockets, seen);
+      if (wrong) disagreements.push(wrong);
+    }
+    expect(disagreements).toEqual([]);
+    expect(claimed).toBeGreaterThan(cases.length / 2);
     expect(seen.loopback).toBeGreaterThan(2);
     expect(seen.all).toBeGreaterThan(2);
   }, 600_000);

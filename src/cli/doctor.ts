@@ -231,14 +231,14 @@ async function widenForService(read: Pick<ClusterRead, 'items' | 'gaps' | 'reade
 
 
 
-/** Whether a pod mounts a ConfigMap into a server whose configuration file says where it listens (nginx, Redis, PostgreSQL, HAProxy, Spring Boot, Elasticsearch). */
+/** Whether a pod mounts a ConfigMap into a server whose configuration file says where it listens (nginx, Redis, PostgreSQL, HAProxy, Spring Boot, Elasticsearch, MySQL). */
 function readsServerConfig(pod: Record<string, unknown>): boolean {
   const spec = (pod.spec ?? {}) as { volumes?: unknown; containers?: unknown };
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
   if (!volumes.some((v) => v && typeof v === 'object' && ('configMap' in v || 'projected' in v))) return false;
   return (Array.isArray(spec.containers) ? spec.containers : []).some((c) => {
     const text = JSON.stringify([c?.image, c?.command, c?.args]);
-    return /nginx|haproxy|redis-server|postgres|config_file|elasticsearch/.test(text) || (isRecord(c) && maySpring(c));
+    return /nginx|haproxy|redis-server|postgres|config_file|elasticsearch|mysql|mariadb|percona/.test(text) || (isRecord(c) && maySpring(c));
   });
 }
 
