@@ -18,7 +18,7 @@ import { mountedFiles, type SpringFile } from './spring.js';
 
 export type Flavor = 'mysql' | 'mariadb';
 
-const IMAGES: Record<string, Flavor> = { mysql: 'mysql', 'mysql/mysql-server': 'mysql', 'percona/percona-server': 'mysql', percona: 'mysql', mariadb: 'mariadb' };
+const IMAGES: Record<string, Flavor> = { mysql: 'mysql', 'mysql/mysql-server': 'mysql', mariadb: 'mariadb' };
 
 /** Groups of option files the server reads (version-specific ones are not modelled: see below). */
 const GROUPS: Record<Flavor, Set<string>> = {
