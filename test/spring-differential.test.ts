@@ -1,5 +1,6 @@
 // tools: spring
 import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -143,8 +144,23 @@ function render(c: Case, root: string): { files: SpringFile[]; env: Map<string, 
   return { files, env, args, sysProps, real: { env: realEnv, args, jvm: [...sysProps].map(([k, v]) => `-D${k}=${v}`) } };
 }
 
+/** The HTTP status of a GET on loopback (0 when nothing answers). */
+function status(port: number, p: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: p, timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(0);
+    });
+  });
+}
+
 /** Starts the application, waits until it has started (or failed), and returns its listening sockets. */
-async function start(dir: string, cwd: string, r: ReturnType<typeof render>): Promise<{ sockets: { host: string; port: number }[]; log: string }> {
+async function start(dir: string, cwd: string, r: ReturnType<typeof render>, whileUp?: (sockets: { host: string; port: number }[]) => Promise<void>): Promise<{ sockets: { host: string; port: number }[]; log: string }> {
   const child = spawn('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto', '-Dspring.main.banner-mode=off', ...r.real.jvm, '-cp', `${dir}/lib/*:${dir}/classes`, 'svclint.App', ...r.real.args], { cwd, detached: true, env: r.real.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
@@ -154,6 +170,7 @@ async function start(dir: string, cwd: string, r: ReturnType<typeof render>): Pr
   const until = Date.now() + 40_000;
   while (Date.now() < until && !exited && !/Started App in/.test(log)) await sleep(100);
   const sockets = exited ? [] : listening(child.pid!);
+  if (!exited && whileUp) await whileUp(sockets);
   try {
     process.kill(-child.pid!, 'SIGKILL');
   } catch {
@@ -185,11 +202,13 @@ describe('where a Spring Boot application listens, against Spring Boot', () => {
       { files: [{ where: '/app/application', format: 'yml', port: 21084 }, { where: '/app/application-prod', format: 'yml', port: 21085 }], profilesEnv: 'prod' },
       { files: [{ where: '/etc/app/application', format: 'properties', port: 21086 }], location: 'optional:file:/etc/app/' },
       { files: [{ where: '/etc/app/application', format: 'properties', port: 21087 }] },
+      { files: [{ where: '/app/config/application', format: 'yml', port: 21088, management: 21089 }] },
       ...fc.sample(caseArb, { seed, numRuns: n }),
     ];
     const wrong: string[] = [];
     let claimed = 0;
     let fromFiles = 0;
+    let actuatorChecked = 0;
     for (const c of cases) {
       root = mkdtempSync(path.join(tmpdir(), 'svclint-spring-'));
       const r = render(c, root);
@@ -199,7 +218,11 @@ describe('where a Spring Boot application listens, against Spring Boot', () => {
       }
       mkdirSync(path.join(root, 'app'), { recursive: true });
       const said = springListen({ files: r.files, env: r.env, envOpen: false, args: r.args, sysProps: r.sysProps, cwd: '/app' });
-      const real = await start(dir, path.join(root, 'app'), r);
+      // Where the actuator answers: with a port of its own, only there (what the probe check relies on).
+      const health = new Map<number, number>();
+      const real = await start(dir, path.join(root, 'app'), r, async (sockets) => {
+        for (const p of new Set(sockets.map((x) => x.port))) health.set(p, await status(p, '/actuator/health'));
+      });
       rmSync(root, { recursive: true, force: true });
       root = '';
       const ports = [...new Set(real.sockets.map((s) => s.port))].sort();
@@ -217,6 +240,11 @@ describe('where a Spring Boot application listens, against Spring Boot', () => {
         wrong.push(describe());
         continue;
       }
+      if (management !== undefined && management !== port && (health.get(port) !== 404 || health.get(management) !== 200)) {
+        wrong.push(`${describe()}\n  /actuator/health: ${JSON.stringify([...health])}`);
+        continue;
+      }
+      if (management !== undefined && management !== port) actuatorChecked++;
       const main = real.sockets.filter((s) => s.port === port).map((s) => s.host.replace(/^::ffff:/, ''));
       if (said?.address) {
         const loop = isLoopbackHost(said.address.value);
@@ -225,7 +253,7 @@ describe('where a Spring Boot application listens, against Spring Boot', () => {
     }
     expect(wrong).toEqual([]);
     // The comparison says something only where svclint answers.
-    console.log(`spring differential: ${cases.length} cases, svclint named the port in ${claimed}, from a mounted file in ${fromFiles}`);
+    console.log(`spring differential: ${cases.length} cases, svclint named the port in ${claimed}, from a mounted file in ${fromFiles}, the actuator's own port in ${actuatorChecked}`);
     expect(claimed).toBeGreaterThanOrEqual(Math.floor(cases.length / 4));
     expect(fromFiles).toBeGreaterThanOrEqual(4);
   }, 1_800_000);

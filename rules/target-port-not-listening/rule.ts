@@ -8,7 +8,8 @@ import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
-import { springLoopback } from '../../src/graph/spring.js';
+import { springLoopback, springProbeView } from '../../src/graph/spring.js';
+import type { ListenEvidence } from '../../src/graph/listen.js';
 import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
 import { mysqlLoopback } from '../../src/graph/mysql.js';
 import { servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
@@ -43,9 +44,12 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
       const raw = getIn(t.owner.body, c.path);
       if (!isRecord(raw) || (raw.readinessProbe === undefined && raw.livenessProbe === undefined && raw.startupProbe === undefined)) continue;
       checkProbeLoopback(ctx, t, c, raw);
-      if (c.ports.length > 1) continue;
       const e = singleListener(raw);
-      if (!e) continue;
+      if (!e) {
+        checkSpringProbes(ctx, t, c, raw);
+        continue;
+      }
+      if (c.ports.length > 1) continue;
       for (const probe of PROBES) {
         const pr = raw[probe];
         if (!isRecord(pr)) continue;
@@ -73,6 +77,63 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
 }
 
 type Template = Parameters<Rule['check']>[0]['graph']['templates'][number];
+
+/** The port a probe handler dials, by number or by the container's port name. */
+function probePort(c: Template['containers'][number], h: Record<string, unknown>): number | undefined {
+  const declared = typeof h.port === 'string' ? c.ports.find((p) => p.name === h.port)?.containerPort : undefined;
+  return typeof h.port === 'number' ? h.port : typeof h.port === 'string' && /^\d+$/.test(h.port) ? Number(h.port) : declared;
+}
+
+const springWords = (e: ListenEvidence): string => `Spring Boot configuration (${code(e.text)}${e.assumed ? `, which Spring Boot reads if the image's working directory is ${code(e.assumed)}` : ''})`;
+
+/**
+ * Probes of a Spring Boot container against its config data: a port neither its server nor its
+ * actuator listens on, or the actuator's path asked of the server's port when the actuator has a
+ * port of its own (`management.server.port`), where only that port serves it.
+ */
+function checkSpringProbes(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
+  const v = springProbeView(ctx.graph, t, raw);
+  if (!v) return;
+  for (const probe of PROBES) {
+    const pr = raw[probe];
+    if (!isRecord(pr)) continue;
+    for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+      const h = pr[handler];
+      if (!isRecord(h) || h.host !== undefined) continue;
+      const port = probePort(c, h);
+      if (port === undefined || mentionsNumber(raw, port)) continue;
+      if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === port))) continue;
+      if (v.server !== undefined && v.evidence) {
+        const listens = [v.server, ...(v.management !== undefined ? [v.management] : [])];
+        if (!listens.includes(port)) {
+          const declaresProbe = c.ports.some((p) => p.containerPort === port);
+          const strong = v.evidence.kind === 'config' && !v.evidence.assumed && !declaresProbe;
+          ctx.report({
+            object: t.owner,
+            path: [...c.path, probe, handler, 'port'],
+            messageId: 'probeNotListening',
+            ...(strong ? {} : { severity: 'warning' as const }),
+            data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: springWords(v.evidence), listen: listens.join(' and '), effect: EFFECT[probe] },
+            related: [{ object: t.owner, path: [...c.path, ...v.evidence.path], message: `where ${c.name} is told to listen on ${v.server}` }],
+          });
+          continue;
+        }
+      }
+      const path = typeof h.path === 'string' ? h.path.replace(/\?.*$/, '') : undefined;
+      const m = v.managementEvidence;
+      if (handler !== 'httpGet' || !m || v.actuator === undefined || port === v.management || path === undefined) continue;
+      if (path !== v.actuator && !path.startsWith(`${v.actuator.replace(/\/$/, '')}/`)) continue;
+      ctx.report({
+        object: t.owner,
+        path: [...c.path, probe, handler, 'port'],
+        messageId: 'probeActuatorPort',
+        ...(m.kind === 'config' && !m.assumed ? {} : { severity: 'warning' as const }),
+        data: { probe, container: code(c.name), workload: where(t), path: code(path), port: String(port), evidence: springWords(m), management: String(v.management), effect: EFFECT[probe] },
+        related: [{ object: t.owner, path: [...c.path, ...m.path], message: `where ${c.name} gives the actuator port ${v.management}` }],
+      });
+    }
+  }
+}
 
 /** PostgreSQL's settings that keep it on loopback only. */
 function pgLoopback(graph: Parameters<Rule['check']>[0]['graph'], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
@@ -123,6 +184,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}; the probe fails and {{effect}}',
+      probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
       loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
       advertisesLoopback: 'targetPort {{target}} reaches Kafka container {{container}} of {{workload}}, which advertises {{listener}} ({{text}}): a client that bootstraps through Service {{service}} is then told to connect to its own loopback and fails; advertise the Service\'s or the pod\'s DNS name',
       proxyFiltersHosts: 'targetPort {{target}} reaches container {{container}} of {{workload}}, which runs kubectl proxy ({{text}}) with its default --accept-hosts (localhost, 127.0.0.1, [::1]): it answers 403 Forbidden to every request that names the Service or the pod; add --accept-hosts=\'^.*$\' (or the Service\'s names)',

@@ -67,6 +67,8 @@ export interface SpringListen {
   port?: SpringSetting;
   address?: SpringSetting;
   management?: SpringSetting;
+  /** Where the actuator's endpoints are (`management.endpoints.web.base-path`, `/actuator` by default). */
+  actuatorPath?: SpringSetting;
   /** The config data files of the run that Spring Boot reads. */
   read: SpringFile[];
 }
@@ -415,7 +417,11 @@ export function springListen(input: SpringInput): SpringListen | undefined {
   const port = setting('server.port', '8080');
   const address = setting('server.address');
   const management = setting('management.server.port');
-  return { ...(port ? { port } : {}), ...(address ? { address } : {}), ...(management ? { management } : {}), read };
+  // The actuator's base path, under the management server's own context path when it has a port of its own.
+  const base = setting('management.endpoints.web.base-path', '/actuator');
+  const context = setting('management.server.base-path', '');
+  const actuatorPath = base && context ? { ...base, value: `${context.value.replace(/\/$/, '')}${base.value}` } : undefined;
+  return { ...(port ? { port } : {}), ...(address ? { address } : {}), ...(management ? { management } : {}), ...(actuatorPath ? { actuatorPath } : {}), read };
 }
 
 /** The files a container's volume mounts give it from ConfigMaps and Secrets of the run, by absolute path. */
@@ -627,5 +633,28 @@ export function springLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<
     kind: a.from === 'json' ? 'env' : 'config',
     program: 'Spring Boot',
     ...(s.assumed ? { assumed: s.assumed } : {}),
+  };
+}
+
+/**
+ * What a Spring Boot container's probes must agree with: the server's port and, when the
+ * actuator has a port of its own (`management.server.port`), that port and the actuator's path,
+ * which only it serves. Undefined when the run does not decide them.
+ */
+export function springProbeView(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { server?: number; management?: number; actuator?: string; evidence?: ListenEvidence; managementEvidence?: ListenEvidence } | undefined {
+  if (!maySpring(raw)) return undefined;
+  const s = springConfig(graph, t, raw);
+  if (!s) return undefined;
+  const decided = (x: SpringSetting | undefined) => x !== undefined && (x.from === 'file' || x.from === 'json');
+  const server = decided(s.port) ? portNumber(s.port) : undefined;
+  const evidence: ListenEvidence | undefined = server === undefined ? undefined : { port: server, text: s.port!.text, path: settingPath(raw, s.port!), kind: s.port!.from === 'json' ? 'env' : 'config', program: 'Spring Boot', ...(s.assumed ? { assumed: s.assumed } : {}) };
+  const management = portNumber(s.management);
+  if (management === undefined || management === server || !s.management || (server === undefined && !decided(s.management))) return server === undefined ? undefined : { server, evidence };
+  return {
+    ...(server !== undefined ? { server, evidence } : {}),
+    management,
+    // With a port of its own, the actuator is never on the server's port, whatever its path: `/actuator` unless the run says otherwise.
+    actuator: s.actuatorPath?.value ?? '/actuator',
+    managementEvidence: { port: management, text: s.management.text, path: settingPath(raw, s.management), kind: s.management.from === 'file' ? 'config' : s.management.from === 'json' || s.management.from === 'env' ? 'env' : 'flag', program: 'Spring Boot', ...(s.assumed ? { assumed: s.assumed } : {}) },
   };
 }

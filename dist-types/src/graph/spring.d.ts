@@ -55,6 +55,8 @@ export interface SpringListen {
     port?: SpringSetting;
     address?: SpringSetting;
     management?: SpringSetting;
+    /** Where the actuator's endpoints are (`management.endpoints.web.base-path`, `/actuator` by default). */
+    actuatorPath?: SpringSetting;
     /** The config data files of the run that Spring Boot reads. */
     read: SpringFile[];
 }
@@ -93,4 +95,16 @@ export declare function springListeners(graph: ServiceGraph, t: PodTemplate, raw
 } | undefined;
 /** A Spring Boot container whose configuration from the run binds the server to loopback only on `port`. */
 export declare function springLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, target?: number): Omit<LoopbackBind, 'container'> | undefined;
+/**
+ * What a Spring Boot container's probes must agree with: the server's port and, when the
+ * actuator has a port of its own (`management.server.port`), that port and the actuator's path,
+ * which only it serves. Undefined when the run does not decide them.
+ */
+export declare function springProbeView(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
+    server?: number;
+    management?: number;
+    actuator?: string;
+    evidence?: ListenEvidence;
+    managementEvidence?: ListenEvidence;
+} | undefined;
 export {};
