@@ -50,27 +50,19 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
         continue;
       }
       if (c.ports.length > 1) continue;
-      for (const probe of PROBES) {
-        const pr = raw[probe];
-        if (!isRecord(pr)) continue;
-        for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
-          const h = pr[handler];
-          if (!isRecord(h)) continue;
-          const declared = typeof h.port === 'string' ? c.ports.find((p) => p.name === h.port)?.containerPort : undefined;
-          const port = typeof h.port === 'number' ? h.port : typeof h.port === 'string' && /^\d+$/.test(h.port) ? Number(h.port) : declared;
-          if (port === undefined || port === e.port || mentionsNumber(raw, port)) continue;
-          // Probes dial the pod's IP: another container listening there answers them.
-          if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === port))) continue;
-          const declaresProbe = c.ports.some((p) => p.containerPort === port);
-          ctx.report({
-            object: t.owner,
-            path: [...c.path, probe, handler, 'port'],
-            messageId: 'probeNotListening',
-            ...(declaresProbe || e.kind === 'env' ? { severity: declaresProbe && e.kind === 'env' ? 'info' as const : 'warning' as const } : {}),
-            data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : `environment (${code(e.text)})`, listen: String(e.port), effect: EFFECT[probe] },
-            related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${e.port}` }],
-          });
-        }
+      for (const { probe, handler, port } of probeHandlers(c, raw)) {
+        if (port === undefined || port === e.port || mentionsNumber(raw, port)) continue;
+        // Probes dial the pod's IP: another container listening there answers them.
+        if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === port))) continue;
+        const declaresProbe = c.ports.some((p) => p.containerPort === port);
+        ctx.report({
+          object: t.owner,
+          path: [...c.path, probe, handler, 'port'],
+          messageId: 'probeNotListening',
+          ...(declaresProbe || e.kind === 'env' ? { severity: declaresProbe && e.kind === 'env' ? 'info' as const : 'warning' as const } : {}),
+          data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : `environment (${code(e.text)})`, listen: String(e.port), effect: EFFECT[probe] },
+          related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${e.port}` }],
+        });
       }
     }
   }
@@ -78,10 +70,18 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
 
 type Template = Parameters<Rule['check']>[0]['graph']['templates'][number];
 
-/** The port a probe handler dials, by number or by the container's port name. */
-function probePort(c: Template['containers'][number], h: Record<string, unknown>): number | undefined {
-  const declared = typeof h.port === 'string' ? c.ports.find((p) => p.name === h.port)?.containerPort : undefined;
-  return typeof h.port === 'number' ? h.port : typeof h.port === 'string' && /^\d+$/.test(h.port) ? Number(h.port) : declared;
+/** Each probe handler of a container (`readinessProbe.httpGet`…) with the port it dials, by number or by the container's port name. */
+function* probeHandlers(c: Template['containers'][number], raw: Record<string, unknown>): Generator<{ probe: (typeof PROBES)[number]; handler: 'httpGet' | 'tcpSocket' | 'grpc'; h: Record<string, unknown>; port: number | undefined }> {
+  for (const probe of PROBES) {
+    const pr = raw[probe];
+    if (!isRecord(pr)) continue;
+    for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+      const h = pr[handler];
+      if (!isRecord(h)) continue;
+      const declared = typeof h.port === 'string' ? c.ports.find((p) => p.name === h.port)?.containerPort : undefined;
+      yield { probe, handler, h, port: typeof h.port === 'number' ? h.port : typeof h.port === 'string' && /^\d+$/.test(h.port) ? Number(h.port) : declared };
+    }
+  }
 }
 
 const springWords = (e: ListenEvidence): string => `Spring Boot configuration (${code(e.text)}${e.assumed ? `, which Spring Boot reads if the image's working directory is ${code(e.assumed)}` : ''})`;
@@ -94,44 +94,37 @@ const springWords = (e: ListenEvidence): string => `Spring Boot configuration ($
 function checkSpringProbes(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
   const v = springProbeView(ctx.graph, t, raw);
   if (!v) return;
-  for (const probe of PROBES) {
-    const pr = raw[probe];
-    if (!isRecord(pr)) continue;
-    for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
-      const h = pr[handler];
-      if (!isRecord(h) || h.host !== undefined) continue;
-      const port = probePort(c, h);
-      if (port === undefined || mentionsNumber(raw, port)) continue;
-      if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === port))) continue;
-      if (v.server !== undefined && v.evidence) {
-        const listens = [v.server, ...(v.management !== undefined ? [v.management] : [])];
-        if (!listens.includes(port)) {
-          const declaresProbe = c.ports.some((p) => p.containerPort === port);
-          const strong = v.evidence.kind === 'config' && !v.evidence.assumed && !declaresProbe;
-          ctx.report({
-            object: t.owner,
-            path: [...c.path, probe, handler, 'port'],
-            messageId: 'probeNotListening',
-            ...(strong ? {} : { severity: 'warning' as const }),
-            data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: springWords(v.evidence), listen: listens.join(' and '), effect: EFFECT[probe] },
-            related: [{ object: t.owner, path: [...c.path, ...v.evidence.path], message: `where ${c.name} is told to listen on ${v.server}` }],
-          });
-          continue;
-        }
+  for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
+    if (h.host !== undefined || port === undefined || mentionsNumber(raw, port)) continue;
+    if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === port))) continue;
+    if (v.server !== undefined && v.evidence) {
+      const listens = [v.server, ...(v.management !== undefined ? [v.management] : [])];
+      if (!listens.includes(port)) {
+        const declaresProbe = c.ports.some((p) => p.containerPort === port);
+        const strong = v.evidence.kind === 'config' && !v.evidence.assumed && !declaresProbe;
+        ctx.report({
+          object: t.owner,
+          path: [...c.path, probe, handler, 'port'],
+          messageId: 'probeNotListening',
+          ...(strong ? {} : { severity: 'warning' as const }),
+          data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: springWords(v.evidence), listen: listens.join(' and '), effect: EFFECT[probe] },
+          related: [{ object: t.owner, path: [...c.path, ...v.evidence.path], message: `where ${c.name} is told to listen on ${v.server}` }],
+        });
+        continue;
       }
-      const path = typeof h.path === 'string' ? h.path.replace(/\?.*$/, '') : undefined;
-      const m = v.managementEvidence;
-      if (handler !== 'httpGet' || !m || v.actuator === undefined || port === v.management || path === undefined) continue;
-      if (path !== v.actuator && !path.startsWith(`${v.actuator.replace(/\/$/, '')}/`)) continue;
-      ctx.report({
-        object: t.owner,
-        path: [...c.path, probe, handler, 'port'],
-        messageId: 'probeActuatorPort',
-        ...(m.kind === 'config' && !m.assumed ? {} : { severity: 'warning' as const }),
-        data: { probe, container: code(c.name), workload: where(t), path: code(path), port: String(port), evidence: springWords(m), management: String(v.management), effect: EFFECT[probe] },
-        related: [{ object: t.owner, path: [...c.path, ...m.path], message: `where ${c.name} gives the actuator port ${v.management}` }],
-      });
     }
+    const path = typeof h.path === 'string' ? h.path.replace(/\?.*$/, '') : undefined;
+    const m = v.managementEvidence;
+    if (handler !== 'httpGet' || !m || v.actuator === undefined || port === v.management || path === undefined) continue;
+    if (path !== v.actuator && !path.startsWith(`${v.actuator.replace(/\/$/, '')}/`)) continue;
+    ctx.report({
+      object: t.owner,
+      path: [...c.path, probe, handler, 'port'],
+      messageId: 'probeActuatorPort',
+      ...(m.kind === 'config' && !m.assumed ? {} : { severity: 'warning' as const }),
+      data: { probe, container: code(c.name), workload: where(t), path: code(path), port: String(port), evidence: springWords(m), management: String(v.management), effect: EFFECT[probe] },
+      related: [{ object: t.owner, path: [...c.path, ...m.path], message: `where ${c.name} gives the actuator port ${v.management}` }],
+    });
   }
 }
 
@@ -150,29 +143,21 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
     ? { address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' }
     : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? elasticsearchLoopback(ctx.graph, t, raw) ?? mysqlLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
   if (!flags.length && !own) return;
-  for (const probe of PROBES) {
-    const pr = raw[probe];
-    if (!isRecord(pr)) continue;
-    for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
-      const h = pr[handler];
-      // A probe with its own host is probe-port-undeclared's.
-      if (!isRecord(h) || h.host !== undefined) continue;
-      const declared = typeof h.port === 'string' ? c.ports.find((p) => p.name === h.port)?.containerPort : undefined;
-      const port = typeof h.port === 'number' ? h.port : typeof h.port === 'string' && /^\d+$/.test(h.port) ? Number(h.port) : declared;
-      if (port === undefined) continue;
-      const f = flags.find((x) => x.port === port);
-      const b: Omit<LoopbackBind, 'container'> | undefined = f ? { address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' } : own && own.port === port ? own : undefined;
-      if (!b) continue;
-      const w = loopbackWords(b);
-      ctx.report({
-        object: t.owner,
-        path: [...c.path, probe, handler, 'port'],
-        messageId: 'probeLoopback',
-        ...(w.severity ? { severity: w.severity } : {}),
-        data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: w.evidence, address: hostPort(b), why: w.why, effect: EFFECT[probe] },
-        related: [{ object: t.owner, path: [...c.path, ...b.path], message: `where ${c.name} is bound to ${hostPort(b)}` }],
-      });
-    }
+  for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
+    // A probe with its own host is probe-port-undeclared's.
+    if (h.host !== undefined || port === undefined) continue;
+    const f = flags.find((x) => x.port === port);
+    const b: Omit<LoopbackBind, 'container'> | undefined = f ? { address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' } : own && own.port === port ? own : undefined;
+    if (!b) continue;
+    const w = loopbackWords(b);
+    ctx.report({
+      object: t.owner,
+      path: [...c.path, probe, handler, 'port'],
+      messageId: 'probeLoopback',
+      ...(w.severity ? { severity: w.severity } : {}),
+      data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: w.evidence, address: hostPort(b), why: w.why, effect: EFFECT[probe] },
+      related: [{ object: t.owner, path: [...c.path, ...b.path], message: `where ${c.name} is bound to ${hostPort(b)}` }],
+    });
   }
 }
 
