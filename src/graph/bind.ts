@@ -280,6 +280,38 @@ function django(words: Word[], env: Map<string, string>): Omit<LoopbackBind, 'co
   return { address: a.host, ...(a.port !== undefined ? { port: a.port } : { port: 8000 }), text, path: addrport.path, kind: 'flag', program: 'manage.py runserver' };
 }
 
+/**
+ * `rails server` (`rails s`, `bin/rails`, `bundle exec rails`): `-b`/`--binding`, else the
+ * `BINDING` variable (and the older `HOST`), else `localhost` in the development environment
+ * (`-e`, `RAILS_ENV`, `RACK_ENV`; development when none is set) and every interface in any other;
+ * port `-p`, `PORT`, 3000 (railties' server command). An application's config/boot.rb or
+ * config/puma.rb may bind another address: the default is a likelihood.
+ */
+function rails(words: Word[], env: Map<string, string>, named: Set<string>, envFrom: boolean): Omit<LoopbackBind, 'container'> | undefined {
+  const ws = words.map((w) => w.word);
+  const i = withSub('rails', ['server', 's'])(ws);
+  if (i < 0) return undefined;
+  const pf = flagValues(words, i + 1, ['-p', '--port']).pop();
+  const port = pf ? (/^\d{1,5}$/.test(pf.value) ? Number(pf.value) : undefined) : named.has('PORT') ? (/^\d{1,5}$/.test(env.get('PORT') ?? '') ? Number(env.get('PORT')) : undefined) : 3000;
+  const at = (p?: number) => (p !== undefined ? { port: p } : {});
+  const b = flagValues(words, i + 1, ['-b', '--binding']).pop();
+  if (b) return isLoopbackHost(b.value) ? { address: b.value, ...at(port), text: b.text, path: b.at.path, kind: 'flag', program: 'rails server' } : undefined;
+  for (const name of ['BINDING', 'HOST']) if (named.has(name)) return undefined;
+  const e = flagValues(words, i + 1, ['-e', '--environment']).pop()?.value ?? (named.has('RAILS_ENV') ? env.get('RAILS_ENV') ?? '?' : named.has('RACK_ENV') ? env.get('RACK_ENV') ?? '?' : undefined);
+  if (e !== undefined && e !== 'development') return undefined;
+  if (e === undefined && envFrom) return undefined;
+  const line = ws.join(' ');
+  return {
+    address: 'localhost',
+    ...at(port),
+    text: line.length > 80 ? `${line.slice(0, 79)}…` : line,
+    path: words[i]!.path,
+    kind: 'default',
+    program: 'rails server',
+    caveat: e === undefined ? 'in the development environment, unless the image\'s ENV sets RAILS_ENV or its config/boot.rb binds another address' : 'unless its config/boot.rb or config/puma.rb binds another address',
+  };
+}
+
 /** What a known server program on one command line binds, when that is loopback only. */
 function programBind(raw: Record<string, unknown>, words: Word[], env: Map<string, string>, named: Set<string>, envFrom: boolean): Omit<LoopbackBind, 'container'> | undefined {
   const ws = words.map((w) => w.word);
@@ -340,7 +372,7 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
     const port = portOf();
     return { address: p.host, ...(port !== undefined ? { port } : {}), text: whole, path: words[i]!.path, kind: 'default', program: p.name, ...(p.caveat ? { caveat: p.caveat } : {}) };
   }
-  return django(words, env);
+  return django(words, env) ?? rails(words, env, named, envFrom);
 }
 
 /** Flags of any program whose value is the address it listens on. */
