@@ -410,7 +410,7 @@ export function loopbackFlags(c: Record<string, unknown>): { host: string; port:
 }
 
 /** Variables servers read as the address they bind. */
-const ADDRESS_ENV = new Set(['HOST', 'BIND_ADDRESS', 'BIND_HOST', 'LISTEN_ADDRESS', 'LISTEN_HOST', 'SERVER_ADDRESS', 'NUXT_HOST', 'NITRO_HOST', 'QUARKUS_HTTP_HOST', 'MICRONAUT_SERVER_HOST', 'GRADIO_SERVER_NAME']);
+const ADDRESS_ENV = new Set(['HOST', 'BIND_ADDRESS', 'BIND_HOST', 'LISTEN_ADDRESS', 'LISTEN_HOST', 'SERVER_ADDRESS', 'NUXT_HOST', 'NITRO_HOST', 'QUARKUS_HTTP_HOST', 'MICRONAUT_SERVER_HOST', 'GRADIO_SERVER_NAME', 'GF_SERVER_HTTP_ADDR', 'KC_HTTP_HOST']);
 
 /** ASP.NET Core's `ASPNETCORE_URLS` (Kestrel binds exactly those URLs) when every one is loopback. */
 function aspnetLoopback(env: Map<string, string>): { host: string; port?: number; text: string } | undefined {

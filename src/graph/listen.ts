@@ -29,8 +29,8 @@ export interface ListenEvidence {
   assumed?: string;
 }
 
-/** Flags whose value is the port the server listens on. */
-const PORT_FLAGS = new Set(['port', 'http-port', 'listen-port', 'server-port', 'server.port']);
+/** Flags whose value is the port the server listens on (`httpport`: Jenkins's `--httpPort`). */
+const PORT_FLAGS = new Set(['port', 'http-port', 'listen-port', 'server-port', 'server.port', 'httpport']);
 /** Flags whose value is the address (`host:port`, `:port`) the server listens on. */
 const ADDRESS_FLAGS = new Set(['listen', 'listen-address', 'listen-addr', 'http-address', 'http-addr', 'http-listen-address', 'web.listen-address', 'bind', 'secure-listen-address', 'addr']);
 /** Environment variables that frameworks and conventions read as the server's own port. */
@@ -113,9 +113,9 @@ function readEvidence(c: Record<string, unknown>): ListenEvidence[] {
         if (port) out.push({ port, text: word, path: [field, index], kind: 'flag' });
         return;
       }
-      const m = /^--?([a-z][a-z0-9.-]*)(?:=(.*))?$/.exec(word);
+      const m = /^--?([a-z][a-z0-9.-]*|httpPort)(?:=(.*))?$/.exec(word);
       if (!m) return;
-      const name = m[1]!;
+      const name = m[1]!.toLowerCase();
       if (!PORT_FLAGS.has(name) && !ADDRESS_FLAGS.has(name)) return;
       const value = m[2] ?? ws[i + 1]?.word;
       if (value === undefined) return;
@@ -136,6 +136,11 @@ function readEvidence(c: Record<string, unknown>): ListenEvidence[] {
         const port = e.name === 'ASPNETCORE_URLS' ? addressPort(part) : portOf(part);
         if (port) out.push({ port, text, path: at, kind: 'env' });
       }
+    } else if (e.name === 'JENKINS_OPTS' && jenkinsAgentPort(c) !== undefined) {
+      // The Jenkins image passes JENKINS_OPTS to Jenkins's own server as its arguments.
+      const m = /(?:^|\s)--httpPort=(\d+)(?:\s|$)/.exec(e.value);
+      const port = m ? portOf(m[1]!) : undefined;
+      if (port) out.push({ port, text: `env JENKINS_OPTS --httpPort=${m![1]}`, path: at, kind: 'flag' });
     } else if (e.name === 'JAVA_OPTS' || e.name === 'JAVA_TOOL_OPTIONS' || e.name === 'JDK_JAVA_OPTIONS') {
       const m = /(?:^|\s)-Dserver\.port=(\d+)(?:\s|$)/.exec(e.value);
       const port = m ? portOf(m[1]!) : undefined;
@@ -176,7 +181,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (!isRecord(raw)) return undefined;
   // The target written anywhere in the command line or environment (`--grpc-port=9999`,
   // `--rest_api_port=8501`) may be another listener's setting.
-  if (mentions(raw, target)) return undefined;
+  if (mentions(raw, target) || jenkinsAgentPort(raw) === target) return undefined;
   const all = listenEvidence(raw);
   const flags = all.filter((e) => e.kind === 'flag');
   const chosen = flags.length ? flags : all;
@@ -199,6 +204,14 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
     declaresTarget: c.ports.some((p) => p.containerPort === target),
     declaresListen: c.ports.some((p) => p.containerPort === listen),
   };
+}
+
+/** The agent port of a Jenkins image (`JENKINS_SLAVE_AGENT_PORT`, 50000): a second listener beside the web server's. */
+function jenkinsAgentPort(c: Record<string, unknown>): number | undefined {
+  if (!/(^|\/)jenkins$/.test(hubRepository(typeof c.image === 'string' ? c.image : undefined) ?? '')) return undefined;
+  const e = (Array.isArray(c.env) ? c.env : []).find((x) => isRecord(x) && (x.name === 'JENKINS_SLAVE_AGENT_PORT' || x.name === 'JENKINS_AGENT_PORT'));
+  const v = isRecord(e) && typeof e.value === 'string' ? portOf(e.value.trim()) : undefined;
+  return v ?? 50000;
 }
 
 /** Whether a number appears as a whole number in a container's command, args or env values. */
