@@ -129,7 +129,7 @@ export function meshWide(configMap: string, key: string): boolean {
 /** Every place in the run where a pod reads text that may name a host. */
 export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
   const sites: ReferenceSite[] = [];
-  visitSites(graph, (site) => void sites.push(site));
+  visitSites(graph, (site) => void sites.push(site()));
   return sites;
 }
 
@@ -151,7 +151,12 @@ function siblingPort(env: readonly unknown[], name: string): { name: string; val
   return undefined;
 }
 
-function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: string) => void): void {
+/**
+ * `visit` gets each site as a function that builds it (most texts name no host: their sites are
+ * never built), the text, the key it is read under, and whether it is a ConfigMap or Secret key
+ * (read as a file by its format) and whether the kubelet expands `$(VAR)` in it.
+ */
+function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean }) => void): void {
   // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
   for (const t of graph.templates) {
@@ -166,8 +171,8 @@ function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: str
     }
     const clients = [t];
     for (const { field, index, c } of containers) {
-      const base = [...t.path, 'spec', field, index];
-      const cname = code(typeof c.name === 'string' ? c.name : `#${index}`);
+      const base = () => [...t.path, 'spec', field, index];
+      const cname = () => code(typeof c.name === 'string' ? c.name : `#${index}`);
       const env: unknown[] = Array.isArray(c.env) ? c.env : [];
       const defined = envNames(env);
       const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
@@ -175,11 +180,15 @@ function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: str
       env.forEach((e, j) => {
         if (!isRecord(e) || typeof e.name !== 'string') return;
         if (typeof e.value === 'string') {
+          const value = e.value;
+          const name = e.name;
           // An env value expands only the variables defined before it (and the Service links);
           // command and args expand them all.
-          const before = e.value.includes('$(') ? { defined: new Set(names), envFrom: expands.envFrom } : expands;
-          const portFrom = siblingPort(env, e.name);
-          visit({ object: t.owner, path: [...base, 'env', j, 'value'], namespace: t.namespace, where: `env ${code(e.name)} of container ${cname}`, key: e.name, clients, expands: before, ...(portFrom ? { portFrom } : {}) }, e.value);
+          const before = value.includes('$(') ? { defined: new Set(names), envFrom: expands.envFrom } : expands;
+          visit(() => {
+            const portFrom = siblingPort(env, name);
+            return { object: t.owner, path: [...base(), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}) };
+          }, value, { key: name, file: false, expands: true });
         }
         names.push(e.name);
       });
@@ -187,7 +196,7 @@ function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: str
         const list = c[arr];
         if (!Array.isArray(list)) continue;
         list.forEach((a: unknown, k) => {
-          if (typeof a === 'string') visit({ object: t.owner, path: [...base, arr, k], namespace: t.namespace, where: `${arr} of container ${cname}`, clients, expands }, a);
+          if (typeof a === 'string') visit(() => ({ object: t.owner, path: [...base(), arr, k], namespace: t.namespace, where: `${arr} of container ${cname()}`, clients, expands }), a, { file: false, expands: true });
         });
       }
     }
@@ -200,13 +209,12 @@ function visitSites(graph: ServiceGraph, visit: (site: ReferenceSite, value: str
       for (const [key, value] of Object.entries(o.body.data)) {
         if (typeof value !== 'string') continue;
         // A mesh-wide configuration names hosts that only some of its readers dial, chosen elsewhere.
-        const clients = meshWide(o.name, key) ? [] : readersOf(o, key);
-        visit({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients }, value);
+        visit(() => ({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients: meshWide(o.name, key) ? [] : readersOf(o, key) }), value, { key, file: true, expands: false });
       }
     } else if (o.kind === 'Secret') {
       for (const { field, key, value } of secretValues(o)) {
         const where = `Secret key ${code(key)}${field === 'data' ? ' (decoded from base64)' : ''}`;
-        visit({ object: o, path: [field, key], namespace: o.namespace, where, key, clients: readersOf(o, key) }, value);
+        visit(() => ({ object: o, path: [field, key], namespace: o.namespace, where, key, clients: readersOf(o, key) }), value, { key, file: true, expands: false });
       }
     }
   }
@@ -286,10 +294,13 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     if (!r) resolutions.set(key, (r = resolveHost(graph, name, namespace)));
     return r;
   };
-  visitSites(graph, (site, value) => {
-    const groups = resolverGroups(graph, site);
+  visitSites(graph, (make, value, hint) => {
     // A ConfigMap or Secret key may be mounted as a file: read by its format.
-    const refs = hostsIn((site.object.kind === 'ConfigMap' || site.object.kind === 'Secret') && site.key !== undefined, site.key, value);
+    const refs = hostsIn(hint.file, hint.key, value);
+    // Most texts name no host and no Service link: their sites are never built.
+    if (refs.length === 0 && !(hint.expands && value.includes('$('))) return;
+    const site = make();
+    const groups = resolverGroups(graph, site);
     for (const ref of refs) {
       const name = ref.absolute ? `${ref.host}.` : ref.host;
       const base = resolved(name, site.namespace);
