@@ -115,6 +115,39 @@ describe('fuzzing the loader and the engine', () => {
     );
   });
 
+  it('never throws on the configuration files servers read, whatever their shape and text', () => {
+    const text = fc.oneof(
+      fc.string(),
+      fc.constantFrom('server:\n  port: 8081\n---\nspring:\n  config:\n    activate:\n      on-profile: x\n', 'server.port=${PORT:}\n#---\n', '[mysqld]\n!include /etc/x.cnf\nport=\n', '[mysqld-8.0]\nbind-address=::1\n', 'network.host: [_local_, ${X}]\n', 'server: [1, 2]\n', ': :\n- -\n', 'a: &a [*a]\n', ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 11 }, (_, i) => `b${i + 1}: &b${i + 1} [${Array(9).fill(i === 0 ? '*a' : `*b${i}`).join(', ')}]`)].join('\n')),
+      fc.array(fc.constantFrom('server.port=8081', 'server.address = 127.0.0.1', 'management.server.port: 9', 'spring.profiles.active=prod', 'spring.config.import=x', '[mysqld]', 'port 3307', 'bind_address=localhost', 'loose-bind-address', '!includedir /etc/mysql/conf.d/', 'network.host: _local_', 'http.port: x', 'bind 127.0.0.1 -::1', 'listen 127.0.0.1:8080;', 'listen [::1];', 'include conf.d/*;', 'frontend f', '  bind :8080', "listen_addresses = 'localhost'", 'include_dir x', 'port = 0'), { maxLength: 6 }).map((l) => l.join('\n')),
+    );
+    const key = fc.constantFrom('application.yml', 'application-prod.properties', 'application.properties', 'my.cnf', 'x.cnf', 'elasticsearch.yml', 'redis.conf', 'default.conf', 'nginx.conf', 'haproxy.cfg', 'postgresql.conf', 'other');
+    const configMap = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constantFrom('ConfigMap', 'Secret'), metadata: fc.record({ name: fc.constantFrom('cfg', 'sec') }), data: fc.oneof(anyValue, fc.dictionary(key, fc.oneof(text, anyValue), { maxKeys: 3 })), stringData: fc.oneof(anyValue, fc.dictionary(key, text, { maxKeys: 2 })) });
+    const mount = fc.oneof(anyValue, fc.record({ name: fc.oneof(anyValue, fc.constant('v')), mountPath: fc.oneof(anyValue, fc.constantFrom('/app/config', '/etc/mysql/conf.d', '/etc/mysql/my.cnf', '/usr/share/elasticsearch/config/elasticsearch.yml', '/config', '/', '/etc/app/application.yml', '/etc/nginx/conf.d', '/etc/nginx/nginx.conf', '/etc/redis', '/usr/local/etc/haproxy', '/etc/postgresql')), subPath: fc.oneof(anyValue, key) }));
+    const volume = fc.oneof(anyValue, fc.record({ name: fc.constant('v'), configMap: fc.oneof(anyValue, fc.record({ name: fc.constant('cfg'), items: fc.oneof(anyValue, fc.array(fc.record({ key: fc.oneof(anyValue, key), path: fc.oneof(anyValue, key) }), { maxLength: 2 })) })), secret: fc.oneof(anyValue, fc.record({ secretName: fc.constant('sec') })), projected: fc.oneof(anyValue, fc.record({ sources: fc.oneof(anyValue, fc.array(fc.record({ configMap: fc.oneof(anyValue, fc.record({ name: fc.constant('cfg') })) }), { maxLength: 2 })) })) }));
+    const env = fc.oneof(anyValue, fc.record({ name: fc.constantFrom('SPRING_CONFIG_LOCATION', 'SPRING_CONFIG_ADDITIONAL_LOCATION', 'SPRING_APPLICATION_JSON', 'SPRING_PROFILES_ACTIVE', 'SERVER_PORT', 'JENKINS_OPTS', 'network.host', 'ES_SETTING_HTTP_HOST', 'RAILS_ENV', 'PORT'), value: fc.oneof(anyValue, fc.constantFrom('file:/etc/app/', 'optional:file:./config/*/', 'classpath:/x', '{"server":', '{"server":{"port":"${A}"}}', '--httpPort=x', 'prod,,', '0.0.0.0')) }));
+    const container = fc.record({
+      name: fc.constant('c'),
+      image: fc.oneof(anyValue, fc.constantFrom('mysql:8.4', 'mariadb:11', 'elasticsearch:8.15.0', 'docker.elastic.co/elasticsearch/elasticsearch:8.1.0', 'jenkins/jenkins:lts', 'example/app:1', 'nginx:1.27', 'redis:7', 'postgres:16', 'haproxy:3.0', 'mongo:7')),
+      command: fc.oneof(anyValue, fc.constantFrom(['java', '-Dserver.port=x', '-jar', 'app.jar', '--server.port'], ['sh', '-c', 'bundle exec rails s -b'], ['java'], ['redis-server', '/etc/redis/redis.conf', '--port'], ['postgres', '-c', 'config_file=/etc/postgresql/postgresql.conf', '-c'], ['haproxy', '-f'], ['mongod', '--bind_ip'], ['uvicorn', '--host'])),
+      args: fc.oneof(anyValue, fc.array(fc.constantFrom('--port', '--bind-address', '-E', 'network.host=_local_', '--spring.config.location=file:a', '--spring.profiles.active='), { maxLength: 3 })),
+      workingDir: anyValue,
+      env: fc.oneof(anyValue, fc.array(env, { maxLength: 3 })),
+      volumeMounts: fc.oneof(anyValue, fc.array(mount, { maxLength: 3 })),
+      ports: fc.oneof(anyValue, fc.constant([{ containerPort: 8080 }])),
+      readinessProbe: fc.oneof(anyValue, fc.record({ httpGet: fc.record({ path: anyValue, port: anyValue }) })),
+    });
+    const pod = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constant('Pod'), metadata: fc.record({ name: fc.constant('p'), labels: fc.constant({ app: 'a' }) }), spec: fc.record({ containers: fc.array(container, { minLength: 1, maxLength: 2 }), volumes: fc.oneof(anyValue, fc.array(volume, { maxLength: 2 })) }) });
+    const service = fc.constant({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: { app: 'a' }, ports: [{ port: 80, targetPort: 8080 }, { port: 9200 }, { port: 3306 }] } });
+    fc.assert(
+      fc.property(fc.array(configMap, { maxLength: 2 }), pod, service, (cms, p, svc) => {
+        const t = [...cms, p, svc].map((o) => stringify(o)).join('---\n');
+        exercise(lintText(t, 'fuzz.yaml'), t);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('bounds hostile shapes: deep nesting, alias bombs, huge scalars, many documents', () => {
     const hostile = [
       '['.repeat(50_000) + ']'.repeat(50_000),

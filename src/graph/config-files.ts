@@ -56,7 +56,25 @@ export function yamlValues(text: string): unknown[] | undefined {
     return undefined;
   }
   if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return undefined;
-  return docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+  let values: unknown[];
+  try {
+    values = docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+  } catch {
+    // An alias bomb ("Excessive alias count"): not a file any server is given to read.
+    return undefined;
+  }
+  // An alias inside the node it names (`a: &a [*a]`) makes a value that contains itself: no file of a server.
+  return values.every((v) => acyclic(v, new Set())) ? values : undefined;
+}
+
+/** Whether a value from YAML contains itself nowhere (`&a [*a]` does). */
+function acyclic(v: unknown, open: Set<object>): boolean {
+  if (v === null || typeof v !== 'object') return true;
+  if (open.has(v)) return false;
+  open.add(v);
+  const ok = (Array.isArray(v) ? v : Object.values(v)).every((x) => acyclic(x, open));
+  open.delete(v);
+  return ok;
 }
 
 /**

@@ -35,7 +35,8 @@ export function mountedFile(graph: ServiceGraph, t: PodTemplate, raw: Record<str
     else rel = file.startsWith(`${mountPath}/`) ? file.slice(mountPath.length + 1) : undefined;
     if (rel === undefined) continue;
     const vol = (Array.isArray(volumes) ? volumes : []).find((v) => isRecord(v) && v.name === m.name);
-    const sources = isRecord(getIn(vol, ['configMap'])) ? [getIn(vol, ['configMap'])] : (getIn(vol, ['projected', 'sources']) as unknown[] | undefined ?? []).map((s) => getIn(s, ['configMap'])).filter(isRecord);
+    const projected = getIn(vol, ['projected', 'sources']);
+    const sources = isRecord(getIn(vol, ['configMap'])) ? [getIn(vol, ['configMap'])] : (Array.isArray(projected) ? projected : []).map((s) => getIn(s, ['configMap'])).filter(isRecord);
     for (const src of sources) {
       if (!isRecord(src) || typeof src.name !== 'string') continue;
       const data = getIn(configMap(graph, t.namespace, src.name)?.body, ['data']);

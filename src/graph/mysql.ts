@@ -156,7 +156,12 @@ export function mysqlSettings(order: readonly SpringFile[], all: readonly Spring
     if (/^--(loose[-_])?skip[-_]networking(=(1|on|true))?$/i.test(a)) off = true;
     const m = /^--(?:loose[-_])?(port|bind[-_]address)(?:=(.*))?$/.exec(a);
     if (!m) return;
-    const value = m[2] ?? (typeof args[i + 1] === 'string' ? (args[i + 1] as string) : '');
+    const value = m[2] ?? (typeof args[i + 1] === 'string' && !(args[i + 1] as string).startsWith('-') ? (args[i + 1] as string) : undefined);
+    // An option without its value: the server refuses to start, nothing to read.
+    if (value === undefined) {
+      off = true;
+      return;
+    }
     const v: Setting = { from: 'flag', value, text: m[2] === undefined ? `${a} ${value}` : a, path: ['args', i] };
     if (m[1] === 'port') port = v;
     else address = v;
@@ -166,6 +171,7 @@ export function mysqlSettings(order: readonly SpringFile[], all: readonly Spring
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) return undefined;
   const n = Number(portText);
   const addresses = address ? address.value.split(',').map((a) => a.trim()).filter(Boolean) : ['*'];
+  if (addresses.length === 0) return undefined;
   return {
     port: n === 0 ? 3306 : n,
     addresses,
