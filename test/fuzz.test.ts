@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { lint, lintText } from '../src/lint.js';
 // The built pool: its worker thread is a compiled file next to it.
 import { parseAll, PARALLEL_THRESHOLD_BYTES } from '../dist/src/load/parse-pool.js';
@@ -112,6 +112,43 @@ describe('fuzzing the loader and the engine', () => {
         exercise(lintText(text, 'fuzz.yaml'), text);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('never throws when values anywhere in the rule cases\' objects are replaced by values of another type', () => {
+    // Every kind the rules read, as the cases write them; mutated at random paths.
+    const toJS = (d: ReturnType<typeof parseAllDocuments>[number]): unknown => {
+      try {
+        return d.toJS();
+      } catch {
+        return undefined; // the cases' own alias bombs
+      }
+    };
+    const cases = seeds.map((text) => parseAllDocuments(text).map(toJS).filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v))).filter((c) => c.length > 0);
+    const pathsOf = (v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] => {
+      if (v === null || typeof v !== 'object') return out;
+      for (const [k, x] of Object.entries(v)) {
+        const p = [...at, Array.isArray(v) ? Number(k) : k];
+        out.push(p);
+        pathsOf(x, p, out);
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.nat(), fc.array(fc.tuple(fc.nat(), anyValue), { minLength: 1, maxLength: 3 }), (which, mutations) => {
+        const docs = structuredClone(cases[which % cases.length]!);
+        for (const [n, value] of mutations) {
+          const paths = pathsOf(docs);
+          if (paths.length === 0) break;
+          const p = paths[n % paths.length]!;
+          let at: unknown = docs;
+          for (const k of p.slice(0, -1)) at = (at as Record<string | number, unknown>)[k];
+          (at as Record<string | number, unknown>)[p.at(-1)!] = value;
+        }
+        const text = docs.map((o) => stringify(o)).join('---\n');
+        exercise(lintText(text, 'fuzz.yaml'), text);
+      }),
+      { numRuns: 600 },
     );
   });
 
