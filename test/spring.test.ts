@@ -84,6 +84,24 @@ ${POD(`        - {name: a, mountPath: /app/config}
     expect(springListen({ ...base, files: [{ path: '/app/config/application.yml', text: 'server:\n  port: 8081\n', source: 'f' }], env: new Map([['SPRING_CONFIG_ADDITIONAL_LOCATION', 'optional:file:/opt/app/']]) })?.port).toBeUndefined();
   });
 
+  it('claims nothing a file the run cannot see could decide: a Secret not in the run, an emptyDir', () => {
+    const yaml = (volume: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg, namespace: shop}
+data: {application.yml: "server: {port: 8081}"}
+---
+${POD(`        - {name: a, mountPath: /app/config/application.yml, subPath: application.yml}
+        - {name: b, mountPath: /app/config/application-prod.yml, subPath: application-prod.yml}`, `    - {name: a, configMap: {name: cfg}}
+    - {name: b, ${volume}}`, '      workingDir: /app\n      env: [{name: SPRING_PROFILES_ACTIVE, value: prod}]\n')}`;
+    for (const volume of ['secret: {secretName: from-vault}', 'emptyDir: {}']) {
+      const { graph, t, raw } = template(yaml(volume));
+      expect(springConfig(graph, t, raw)?.port).toBeUndefined();
+    }
+    // Without the profile, application-prod.yml is not read: the ConfigMap's file decides.
+    const plain = template(yaml('emptyDir: {}').replace('      env: [{name: SPRING_PROFILES_ACTIVE, value: prod}]\n', ''));
+    expect(springConfig(plain.graph, plain.t, plain.raw)?.port?.value).toBe('8081');
+  });
+
   it('takes the likely working directory when the container names none, and says so', () => {
     const yaml = `apiVersion: v1
 kind: ConfigMap

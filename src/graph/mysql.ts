@@ -4,7 +4,7 @@ import type { ListenEvidence } from './listen.js';
 import { hubRepository } from './mounts.js';
 import { isRecord } from '../load/objects.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
-import { mountedFiles, type SpringFile } from './spring.js';
+import { mountedTree, type SpringFile } from './spring.js';
 
 /**
  * Where MySQL's and MariaDB's server listens, from the option files of its official images
@@ -122,7 +122,9 @@ export function mysqlListen(graph: ServiceGraph, t: PodTemplate, raw: Record<str
   if (!flavor) return undefined;
   // A command replaces the image's entrypoint and may run anything.
   if (Array.isArray(raw.command)) return undefined;
-  const mounted = mountedFiles(graph, t, raw);
+  const { files: mounted, opaque } = mountedTree(graph, t, raw);
+  // Option files the run cannot see into (a ConfigMap not in the run, an emptyDir an init container fills).
+  if (opaque.some((o) => ['/etc/my.cnf', '/etc/mysql/my.cnf', '/etc/mysql/conf.d', '/etc/mysql/mariadb.conf.d'].some((p) => p === o.replace(/\/$/, '') || p.startsWith(o.endsWith('/') ? o : `${o}/`) || o.startsWith(`${p}/`)))) return undefined;
   const cnf = mounted.filter((f) => f.path === '/etc/my.cnf' || f.path === '/etc/mysql/my.cnf' || /^\/etc\/mysql\/(conf\.d|mariadb\.conf\.d)\/[^/]+\.cnf$/.test(f.path));
   const args = Array.isArray(raw.args) ? raw.args : [];
   if (cnf.length === 0 && !args.some((a) => typeof a === 'string' && /^--(loose[-_])?bind[-_]address\b/.test(a))) return undefined;

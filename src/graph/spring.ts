@@ -50,6 +50,8 @@ export interface SpringInput {
   sysProps: ReadonlyMap<string, string>;
   /** The working directory, `./` of the file locations. */
   cwd: string;
+  /** Paths whose contents the run cannot see (folders end in `/`): what Spring Boot reads there is unknown. */
+  opaque?: readonly string[];
 }
 
 /** One setting as Spring Boot resolves it, with what decided it. */
@@ -206,17 +208,17 @@ type Location = { kind: 'dir'; dir: string; explicit: boolean } | { kind: 'file'
  * groups of their own, `;` joins locations into one group. A later group wins over an earlier one
  * whole; within a group, the profile-specific files of every location win over the plain ones.
  */
-function locationGroups(spec: string, cwd: string, files: readonly SpringFile[], explicit: boolean): Location[][] | undefined {
+function locationGroups(spec: string, cwd: string, files: readonly SpringFile[], explicit: boolean, opaque: readonly string[]): Location[][] | undefined {
   const out: Location[][] = [];
   for (const item of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const group = locations(item, cwd, files, explicit);
+    const group = locations(item, cwd, files, explicit, opaque);
     if (!group) return undefined;
     out.push(group);
   }
   return out;
 }
 
-function locations(spec: string, cwd: string, files: readonly SpringFile[], explicit: boolean): Location[] | undefined {
+function locations(spec: string, cwd: string, files: readonly SpringFile[], explicit: boolean, opaque: readonly string[]): Location[] | undefined {
   const out: Location[] = [];
   for (const raw of spec.split(';').map((s) => s.trim()).filter(Boolean)) {
     let loc = raw.replace(/^optional:/, '');
@@ -231,7 +233,7 @@ function locations(spec: string, cwd: string, files: readonly SpringFile[], expl
     if (abs.endsWith('/*/')) {
       // Every folder below, in the order of their names.
       const parent = abs.slice(0, -2);
-      const subs = [...new Set(files.filter((f) => f.path.startsWith(parent) && f.path.slice(parent.length).split('/').length === 2).map((f) => f.path.slice(parent.length).split('/')[0]!))].sort();
+      const subs = [...new Set([...files.map((f) => f.path), ...opaque.filter((o) => o.endsWith('/'))].filter((f) => f.startsWith(parent) && f.slice(parent.length).split('/').length === 2).map((f) => f.slice(parent.length).split('/')[0]!))].sort();
       for (const s of subs) out.push({ kind: 'dir', dir: `${parent}${s}/`, explicit });
     } else if (abs.includes('*')) return undefined;
     else out.push(dir ? { kind: 'dir', dir: abs, explicit } : { kind: 'file', file: abs, explicit });
@@ -259,8 +261,8 @@ export function springListen(input: SpringInput): SpringListen | undefined {
   const located = value('spring.config.location');
   const additional = value('spring.config.additional-location');
   if (names === 'unknown' || located === 'unknown' || additional === 'unknown') return undefined;
-  const locs = locationGroups(located ?? DEFAULT_LOCATIONS, input.cwd, input.files, located !== undefined);
-  const more = additional === undefined ? [] : locationGroups(additional, input.cwd, input.files, true);
+  const locs = locationGroups(located ?? DEFAULT_LOCATIONS, input.cwd, input.files, located !== undefined, input.opaque ?? []);
+  const more = additional === undefined ? [] : locationGroups(additional, input.cwd, input.files, true, input.opaque ?? []);
   if (!locs || !more) return undefined;
   const groups = [...locs, ...more];
   const byPath = new Map(input.files.map((f) => [f.path, f]));
@@ -271,20 +273,17 @@ export function springListen(input: SpringInput): SpringListen | undefined {
     if (loc.kind === 'unknown') return 'unknown';
     // A location named on purpose that no file of the run is in: the image holds what is there.
     if (loc.explicit && !input.files.some((f) => (loc.kind === 'dir' ? f.path.startsWith(loc.dir) : f.path === loc.file || f.path.startsWith(`${loc.file.replace(/\.[^./]+$/, '')}-`)))) return 'unknown';
+    // The files Spring Boot looks for there, in the order it applies them.
+    let candidates: string[];
     if (loc.kind === 'file') {
       const m = /^(.*)\.(properties|ya?ml)$/.exec(loc.file);
       if (!m) return [];
-      const f = byPath.get(profile === undefined ? loc.file : `${m[1]}-${profile}.${m[2]}`);
-      return f ? [f] : [];
-    }
-    const out: SpringFile[] = [];
-    for (const n of nameList) {
-      for (const ext of EXTENSIONS) {
-        const f = byPath.get(`${loc.dir}${n}${profile === undefined ? '' : `-${profile}`}.${ext}`);
-        if (f) out.push(f);
-      }
-    }
-    return out;
+      candidates = [profile === undefined ? loc.file : `${m[1]}-${profile}.${m[2]}`];
+    } else candidates = nameList.flatMap((n) => EXTENSIONS.map((ext) => `${loc.dir}${n}${profile === undefined ? '' : `-${profile}`}.${ext}`));
+    // One the run cannot see into (a Secret not in the run, an emptyDir) may be there.
+    const covers = (o: string, p: string) => p === o || p.startsWith(o.endsWith('/') ? o : `${o}/`);
+    if (input.opaque?.some((o) => candidates.some((c) => covers(o, c)))) return 'unknown';
+    return candidates.flatMap((c) => (byPath.has(c) ? [byPath.get(c)!] : []));
   };
 
   type Contribution = { file: SpringFile; doc: Doc } | 'unknown';
@@ -426,13 +425,29 @@ export function springListen(input: SpringInput): SpringListen | undefined {
 
 /** The files a container's volume mounts give it from ConfigMaps and Secrets of the run, by absolute path. */
 export function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): SpringFile[] {
+  return mountedTree(graph, t, raw).files;
+}
+
+/**
+ * mountedFiles(), and the mount paths whose contents the run cannot see (a folder ends in `/`):
+ * a ConfigMap or Secret that is not in the run, or another kind of volume (an `emptyDir` an init
+ * container fills, a persistent volume).
+ */
+export function mountedTree(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { files: SpringFile[]; opaque: string[] } {
   const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
   const mounts = Array.isArray(raw.volumeMounts) ? raw.volumeMounts : [];
   const byPath = new Map<string, SpringFile & { depth: number }>();
+  const opaque: string[] = [];
   mounts.forEach((m, at) => {
-    if (!isRecord(m) || typeof m.mountPath !== 'string' || typeof m.name !== 'string') return;
+    if (!isRecord(m) || typeof m.mountPath !== 'string') return;
     const vol = (Array.isArray(volumes) ? volumes : []).find((v) => isRecord(v) && v.name === m.name);
-    if (!isRecord(vol)) return;
+    // A whole volume is a folder (written with a final `/`); a subPath mount may be a file.
+    const where = m.mountPath.replace(/\/+$/, '');
+    const unseen = () => opaque.push(typeof m.subPath === 'string' && m.subPath !== '' ? where : `${where}/`);
+    if (!isRecord(vol) || !(isRecord(vol.configMap) || isRecord(vol.secret) || isRecord(vol.projected))) {
+      unseen();
+      return;
+    }
     const sources: { kind: 'ConfigMap' | 'Secret'; src: Record<string, unknown> }[] = [];
     if (isRecord(vol.configMap)) sources.push({ kind: 'ConfigMap', src: vol.configMap });
     if (isRecord(vol.secret)) sources.push({ kind: 'Secret', src: { ...vol.secret, name: vol.secret.secretName } });
@@ -445,7 +460,10 @@ export function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<st
     for (const { kind, src } of sources) {
       if (typeof src.name !== 'string') continue;
       const data = kind === 'ConfigMap' ? dataOf(configMap(graph, t.namespace, src.name)) : secretData(graph, t.namespace, src.name);
-      if (!data) continue;
+      if (!data) {
+        unseen();
+        continue;
+      }
       const items = Array.isArray(src.items) ? src.items.filter(isRecord) : [];
       const entries: [string, string][] = items.length
         ? items.flatMap((i) => (typeof i.key === 'string' && typeof i.path === 'string' && data.has(i.key) ? [[i.path, i.key] as [string, string]] : []))
@@ -462,7 +480,7 @@ export function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<st
       }
     }
   });
-  return [...byPath.values()].map(({ depth: _depth, ...f }) => f);
+  return { files: [...byPath.values()].map(({ depth: _depth, ...f }) => f), opaque: [...new Set(opaque)] };
 }
 
 function dataOf(o: { body: Record<string, unknown> } | undefined): Map<string, string> | undefined {
@@ -548,13 +566,13 @@ const configCache = new WeakMap<Record<string, unknown>, (SpringListen & { assum
 
 function readSpringConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): (SpringListen & { assumed?: string }) | undefined {
   if (!Array.isArray(raw.volumeMounts) || raw.volumeMounts.length === 0) return undefined;
-  const files = mountedFiles(graph, t, raw);
+  const { files, opaque } = mountedTree(graph, t, raw);
   const { env, named, envFrom } = envOf(raw);
   if (!files.some((f) => isAppConfig(f.path)) && !env.has('SPRING_CONFIG_LOCATION') && !env.has('SPRING_CONFIG_ADDITIONAL_LOCATION')) return undefined;
   const java = javaCommand(raw, env);
   if (!java) return undefined;
   const envOpen = envFrom || [...named].some((n) => !env.has(n));
-  const input = { files, env, envOpen, args: java.args, sysProps: java.sysProps };
+  const input = { files, env, envOpen, args: java.args, sysProps: java.sysProps, opaque };
   const wd = typeof raw.workingDir === 'string' && raw.workingDir.startsWith('/') ? raw.workingDir : undefined;
   if (wd) return springListen({ ...input, cwd: wd });
   // The image's WORKDIR is not in the run. The answer stands when every working directory

@@ -40,6 +40,8 @@ export interface SpringInput {
     sysProps: ReadonlyMap<string, string>;
     /** The working directory, `./` of the file locations. */
     cwd: string;
+    /** Paths whose contents the run cannot see (folders end in `/`): what Spring Boot reads there is unknown. */
+    opaque?: readonly string[];
 }
 /** One setting as Spring Boot resolves it, with what decided it. */
 export interface SpringSetting {
@@ -73,6 +75,15 @@ export declare function propertiesDocs(text: string): Props[];
 export declare function springListen(input: SpringInput): SpringListen | undefined;
 /** The files a container's volume mounts give it from ConfigMaps and Secrets of the run, by absolute path. */
 export declare function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): SpringFile[];
+/**
+ * mountedFiles(), and the mount paths whose contents the run cannot see (a folder ends in `/`):
+ * a ConfigMap or Secret that is not in the run, or another kind of volume (an `emptyDir` an init
+ * container fills, a persistent volume).
+ */
+export declare function mountedTree(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
+    files: SpringFile[];
+    opaque: string[];
+};
 /**
  * Where a container's Spring Boot application listens, by its mounted config data files and the
  * rest of its configuration; undefined when it mounts none, or the answer rests on what the run
