@@ -147,7 +147,7 @@ function render(c: Case, root: string): { files: SpringFile[]; env: Map<string, 
 /** The HTTP status of a GET on loopback (0 when nothing answers). */
 function status(port: number, p: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: p, timeout: 5000 }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path: p, timeout: 30_000 }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -167,7 +167,8 @@ async function start(dir: string, cwd: string, r: ReturnType<typeof render>, whi
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   let exited = false;
   child.on('exit', () => (exited = true));
-  const until = Date.now() + 40_000;
+  // A loaded machine (the rest of the suite beside it) can take a JVM a minute to start.
+  const until = Date.now() + 120_000;
   while (Date.now() < until && !exited && !/Started App in/.test(log)) await sleep(100);
   const sockets = exited ? [] : listening(child.pid!);
   if (!exited && whileUp) await whileUp(sockets);
