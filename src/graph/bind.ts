@@ -117,6 +117,8 @@ interface ServerProgram {
   /** Variables that put the answer elsewhere (`GUNICORN_CMD_ARGS`), or make it listen on every interface (`PORT` for gunicorn). */
   elsewhereEnv?: string[];
   caveat?: string;
+  /** Images whose own configuration changes the default (the Jupyter Docker Stacks set ServerApp.ip). */
+  skipImages?: RegExp;
 }
 
 /** Words that run the command after them: `exec`, `env A=b`, `poetry run`, `tini --`, `gosu user`. */
@@ -226,6 +228,24 @@ const PROGRAMS: ServerProgram[] = [
     bindFlags: ['-S'],
   },
   {
+    // Jupyter's ServerApp.ip is `localhost`; the Jupyter Docker Stacks images set 0.0.0.0 in their own configuration.
+    name: 'jupyter', find: (w) => withSub('jupyter', ['lab', 'notebook', 'server'])(w), host: 'localhost', port: 8888,
+    hostFlags: ['--ip', '--ServerApp.ip', '--NotebookApp.ip'], portFlags: ['--port', '--ServerApp.port', '--NotebookApp.port'], configFlags: ['--config'],
+    caveat: 'unless a jupyter_server_config.py in the image sets ServerApp.ip',
+    skipImages: /(^|\/)jupyter\/|jupyterhub/,
+  },
+  {
+    // Laravel's `php artisan serve`: --host defaults to 127.0.0.1, --port to SERVER_PORT or 8000.
+    name: 'php artisan serve', find: (w) => { const i = invoked(w, 'php'); return i >= 0 && /(^|\/)artisan$/.test(w[i + 1] ?? '') && w[i + 2] === 'serve' ? i + 2 : -1; }, host: '127.0.0.1', port: 8000,
+    hostFlags: ['--host'], portFlags: ['--port'], portEnv: ['SERVER_PORT'],
+  },
+  {
+    // `dotnet run` applies the launch profile of Properties/launchSettings.json, whose applicationUrl `dotnet new` writes with localhost.
+    name: 'dotnet run', find: withSub('dotnet', ['run', 'watch']), host: 'localhost', port: 0,
+    bindFlags: ['--urls'], socketFlags: ['--no-launch-profile'], configFlags: ['--launch-profile', '-lp'],
+    caveat: 'with the launch profile of its launchSettings.json, which `dotnet new` writes with localhost URLs',
+  },
+  {
     // In development (rack's default environment) rackup binds localhost; in any other, every interface.
     name: 'rackup', find: (w) => invoked(w, 'rackup'), host: 'localhost', port: 9292,
     hostFlags: ['--host', '-o'], portFlags: ['--port', '-p'], configFlags: ['-E', '--env'],
@@ -318,6 +338,7 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
   for (const p of PROGRAMS) {
     const i = p.find(ws);
     if (i < 0) continue;
+    if (p.skipImages && typeof raw.image === 'string' && p.skipImages.test(raw.image)) return undefined;
     // A socket instead of an address; or every interface.
     if (p.socketFlags && has(words, i + 1, p.socketFlags)) return undefined;
     if (p.allFlags && has(words, i + 1, p.allFlags)) return undefined;
@@ -337,7 +358,8 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
       if (pf) return /^\d{1,5}$/.test(pf.value) ? Number(pf.value) : undefined;
       const pe = p.portEnv?.find((n) => named.has(n));
       if (pe) return /^\d{1,5}$/.test(env.get(pe) ?? '') ? Number(env.get(pe)) : undefined;
-      return p.port;
+      // 0: the port is the project's own choice (a launch profile's), not the program's.
+      return p.port || undefined;
     };
     // The command line comes first: it beats variables and configuration files.
     if (p.bindFlags) {
