@@ -194,10 +194,11 @@ beforeAll(async () => {
   await cp.create({ ...deploy('ops', 'kv', { app: 'kv' }, []), spec: { replicas: 1, selector: { matchLabels: { app: 'kv' } }, template: { metadata: { labels: { app: 'kv' } }, spec: { containers: [{ name: 'redis', image: 'redis:7.2', command: ['redis-server', '/etc/redis/redis.conf'], volumeMounts: [{ name: 'conf', mountPath: '/etc/redis' }] }], volumes: [{ name: 'conf', configMap: { name: 'kv-conf' } }] } } } });
   await cp.create(service('ops', 'kv', { app: 'kv' }, [{ name: 'redis', port: 6379 }]));
   // Spring Boot told by its mounted application.yml to listen on 8081, behind a Service that targets 8080.
-  await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pay-config', namespace: 'ops' }, data: { 'application.yml': 'server:\n  port: 8081\n' } });
-  await cp.create({ ...deploy('ops', 'pay', { app: 'pay' }, []), spec: { replicas: 1, selector: { matchLabels: { app: 'pay' } }, template: { metadata: { labels: { app: 'pay' } }, spec: { containers: [{ name: 'pay', image: 'registry.example.com/pay:1.0', workingDir: '/app', volumeMounts: [{ name: 'config', mountPath: '/app/config' }] }], volumes: [{ name: 'config', configMap: { name: 'pay-config' } }] } } } });
-  await cp.create(service('ops', 'pay', { app: 'pay' }, [{ name: 'http', port: 80, targetPort: 8080 }]));
+  await cp.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payroll-config', namespace: 'ops' }, data: { 'application.yml': 'server:\n  port: 8081\n' } });
+  await cp.create({ ...deploy('ops', 'payroll', { app: 'payroll' }, []), spec: { replicas: 1, selector: { matchLabels: { app: 'payroll' } }, template: { metadata: { labels: { app: 'payroll' } }, spec: { containers: [{ name: 'payroll', image: 'registry.example.com/payroll:1.0', workingDir: '/app', volumeMounts: [{ name: 'config', mountPath: '/app/config' }] }], volumes: [{ name: 'config', configMap: { name: 'payroll-config' } }] } } } });
+  await cp.create(service('ops', 'payroll', { app: 'payroll' }, [{ name: 'http', port: 80, targetPort: 8080 }]));
   await cp.runPods('ops', 'app=kv', 1, ready);
+  await cp.runPods('ops', 'app=payroll', 1, ready);
   // A healthy namespace.
   await cp.create(deploy('ok', 'site', { app: 'site' }, [{ name: 'http', containerPort: 8080 }], 2));
   await cp.create(service('ok', 'site', { app: 'site' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
@@ -420,10 +421,10 @@ describe('svclint doctor names the real cause', () => {
   });
 
   it('reads the config data files a live Spring Boot application is given: server.port in its mounted application.yml', () => {
-    for (const args of [['-n', 'ops', '--format', 'json'], ['svc/pay', '-n', 'ops', '--format', 'json']]) {
-      const fs = about(doctor(args).json().findings as Found[], 'pay');
+    for (const args of [['-n', 'ops', '--format', 'json'], ['svc/payroll', '-n', 'ops', '--format', 'json']]) {
+      const fs = about(doctor(args).json().findings as Found[], 'payroll');
       expect(fs.map((f) => `${f.ruleId}:${f.messageId}`)).toEqual(['target-port-not-listening:notListening']);
-      expect(fs[0]!.message).toContain('its Spring Boot configuration (`server.port: 8081 in ConfigMap pay-config, key application.yml`) makes the server listen on 8081; connections to 8080 are refused');
+      expect(fs[0]!.message).toContain('its Spring Boot configuration (`server.port: 8081 in ConfigMap payroll-config, key application.yml`) makes the server listen on 8081; connections to 8080 are refused');
     }
   });
 
