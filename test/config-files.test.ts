@@ -12,6 +12,18 @@ import { resolveHost } from '../src/graph/dns.js';
 const hosts = (key: string, text: string) => configFileHosts(key, text)?.map((h) => `${h.host}${h.port !== undefined ? `:${h.port}` : ''}${h.position ? '!' : ''}`);
 
 describe('hosts in configuration files, by format', () => {
+  it('gives a host the port written beside it: host and port, redis.host and redis.port, DB_HOST and DB_PORT, broker-host and broker-port', () => {
+    expect(hosts('application.yml', 'spring:\n  data:\n    redis:\n      host: cache\n      port: 6380\n')).toEqual(['cache:6380!']);
+    expect(hosts('app.properties', 'spring.redis.host=cache\nspring.redis.port=6390\n')).toEqual(['cache:6390!']);
+    expect(hosts('app.env', 'DB_HOST=pg\nDB_PORT="5433"\n')).toEqual(['pg:5433!']);
+    expect(hosts('config.json', '{"broker-host": "mq", "broker-port": 5673}')).toEqual(['mq:5673!']);
+    // A port in the value wins; a port key of another prefix, a non-numeric port or a list are left alone.
+    expect(hosts('a.yml', 'host: cache:6379\nport: 7000\n')).toEqual(['cache:6379!']);
+    expect(hosts('a.yml', 'redis:\n  host: cache\nsentinel:\n  port: 26379\n')).toEqual(['cache!']);
+    expect(hosts('a.yml', 'host: cache\nport: ${PORT}\n')).toEqual(['cache!']);
+    expect(hosts('a.properties', 'hosts=a,b\nport=1\n')).toEqual(['a!', 'b!']);
+  });
+
   it('reads nginx upstream servers and *_pass targets, not upstream names, variables or comments', () => {
     const conf = [
       '# server old-api:80;',

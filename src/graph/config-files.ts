@@ -100,22 +100,50 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
         for (const [k, x] of Object.entries(o)) if (k !== 'address') walk(x, k);
         return;
       }
-      for (const [k, x] of Object.entries(o)) walk(x, k);
+      for (const [k, x] of Object.entries(o)) {
+        const port = typeof x === 'string' ? siblingPort(k, (name) => o[name]) : undefined;
+        if (port === undefined) walk(x, k);
+        else out.push(...withPort(valueHosts(k, x as string), port));
+      }
     }
   };
   for (const v of values) walk(v, undefined);
   return out;
 }
 
+/**
+ * The port written beside a host key (`host` and `port`, `redis.host` and `redis.port`,
+ * `DB_HOST` and `DB_PORT`, `broker-host` and `broker-port`): the port its client dials. `get`
+ * reads a key of the same map or file.
+ */
+function siblingPort(key: string, get: (name: string) => unknown): number | undefined {
+  const m = /^(.*?)(host|hostname|server|address|addr)$/i.exec(key);
+  if (!m || NOT_DIALLED_KEY.test(key)) return undefined;
+  const [prefix, word] = [m[1]!, m[2]!];
+  const upper = word === word.toUpperCase() && /[A-Z]/.test(word);
+  const capital = !upper && /^[A-Z]/.test(word);
+  const port = upper ? 'PORT' : capital ? 'Port' : 'port';
+  const v = get(`${prefix}${port}`);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d{1,5}\s*$/.test(v) ? Number(v) : undefined;
+  return n !== undefined && n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/** Hosts written as a whole value take the sibling port when they name none. */
+const withPort = (refs: HostRef[], port: number): HostRef[] => refs.map((r) => (r.position && r.port === undefined ? { ...r, port } : r));
+
 /** `key = value`, `key: value` and `key value` lines (.properties, INI, TOML, env files, zoo.cfg). */
 function lineHosts(text: string): HostRef[] {
   const out: HostRef[] = [];
+  const lines: [string, string][] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || /^[#;!\[]/.test(line)) continue;
     const m = /^([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$/.exec(line);
-    if (!m) continue;
-    const [, key, rawValue] = m as unknown as [string, string, string];
+    if (m) lines.push([m[1]!, m[2]!]);
+  }
+  // The last value of each key, for the ports beside host keys (`redis.host` and `redis.port`).
+  const last = new Map(lines.map(([k, v]) => [k, unquote(v.replace(/\s+#.*$/, ''))]));
+  for (const [key, rawValue] of lines) {
     // ZooKeeper ensemble: `server.1=zk-0.zk-hs:2888:3888[:role][;2181]`.
     const zk = /^server\.\d+$/.exec(key) ? /^([^:;\s]+):\d{1,5}:\d{1,5}/.exec(rawValue) : null;
     if (zk) {
@@ -126,7 +154,8 @@ function lineHosts(text: string): HostRef[] {
     // TOML strings and arrays: `hosts = ["a:1", "b:2"]`.
     const value = rawValue.replace(/\s+#.*$/, '').trim();
     const items = /^\[.*\]$/.test(value) ? value.slice(1, -1).split(',').map(unquote) : [unquote(value)];
-    for (const item of items) if (item) out.push(...valueHosts(items.length > 1 ? pluralKey(key) : key, item));
+    const port = items.length === 1 ? siblingPort(key, (name) => last.get(name)) : undefined;
+    for (const item of items) if (item) out.push(...(port === undefined ? valueHosts(items.length > 1 ? pluralKey(key) : key, item) : withPort(valueHosts(key, item), port)));
   }
   return out;
 }
