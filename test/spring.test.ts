@@ -111,6 +111,9 @@ data: {application.properties: "server.port=8081"}
 ${POD('        - {name: a, mountPath: /srv/config}', '    - {name: a, configMap: {name: cfg}}')}`;
     const { graph, t, raw } = template(yaml);
     expect(springConfig(graph, t, raw)).toMatchObject({ port: { value: '8081' }, assumed: '/srv' });
+    // `/etc/config/` would be read only from a working directory no application has.
+    const system = template(yaml.replace('mountPath: /srv/config', 'mountPath: /etc/config'));
+    expect(springConfig(system.graph, system.t, system.raw)?.port).toBeUndefined();
     // An absolute location decides alone.
     const explicit = template(yaml.replace('      volumeMounts:', '      env: [{name: SPRING_CONFIG_LOCATION, value: "file:/srv/config/"}]\n      volumeMounts:'));
     expect(springConfig(explicit.graph, explicit.t, explicit.raw)?.assumed).toBeUndefined();

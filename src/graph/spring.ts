@@ -582,7 +582,8 @@ function readSpringConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<strin
   const answers = ['/nonexistent-working-directory', '/', ...dirs].map((cwd) => springListen({ ...input, cwd }));
   const same = (a: SpringSetting | undefined, b: SpringSetting | undefined) => a?.value === b?.value && a?.text === b?.text;
   if (answers.every((a) => a && same(a.port, answers[0]!.port) && same(a.address, answers[0]!.address) && same(a.management, answers[0]!.management))) return answers[0];
-  if (dirs.length !== 1) return undefined;
+  // A system folder (`/etc/config/…` gives `/etc`) is no application's working directory.
+  if (dirs.length !== 1 || /^\/(etc|usr|var|tmp|run|proc|sys|dev|bin|sbin|lib|lib64|boot)(\/|$)/.test(dirs[0]!)) return undefined;
   const r = answers.at(-1);
   return r ? { ...r, assumed: dirs[0]! } : undefined;
 }
