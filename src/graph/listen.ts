@@ -48,6 +48,9 @@ const IMAGE_PORT_ENV: Record<string, string[]> = {
 };
 
 
+/** A table's own entry for a key from the input (an image called `toString` is not `Object.prototype.toString`). */
+export const own = <T>(table: Record<string, T>, key: string | undefined): T | undefined => (key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined);
+
 const portOf = (v: string): number | undefined => {
   if (!/^\d{1,5}$/.test(v)) return undefined;
   const n = Number(v);
@@ -123,7 +126,7 @@ function readEvidence(c: Record<string, unknown>): ListenEvidence[] {
       if (port) out.push({ port, text: m[2] !== undefined ? word : `${word} ${value}`, path: [field, index], kind: 'flag' });
     });
   }
-  const imageEnv = IMAGE_PORT_ENV[hubRepository(typeof c.image === 'string' ? c.image : undefined) ?? ''] ?? [];
+  const imageEnv = own(IMAGE_PORT_ENV, hubRepository(typeof c.image === 'string' ? c.image : undefined)) ?? [];
   envItems.forEach((e, index) => {
     if (!isRecord(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
     const at: Path = ['env', index, 'value'];
@@ -349,7 +352,7 @@ const IMAGE_PORTS: Record<string, number[]> = {
 /** The ports a well-known server image (from Docker Hub) listens on by default; undefined for other images. */
 export function imageDefaultPorts(image: string | undefined): readonly number[] | undefined {
   const repo = hubRepository(image);
-  return repo === undefined ? undefined : IMAGE_PORTS[repo];
+  return own(IMAGE_PORTS, repo);
 }
 
 /** Paths where a mounted file may change a server's port. */
@@ -365,7 +368,7 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
   if ((Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && CONFIG_MOUNT.test(m.mountPath))) return undefined;
   // Another registry's image may be another build.
   const repo = hubRepository(c.image);
-  const ports = repo === undefined ? undefined : IMAGE_PORTS[repo];
+  const ports = own(IMAGE_PORTS, repo);
   if (!ports) return undefined;
   return { ports, evidence: { port: ports[0]!, text: c.image, path: ['image'], kind: 'image' } };
 }

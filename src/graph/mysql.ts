@@ -1,6 +1,6 @@
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import type { ListenEvidence } from './listen.js';
+import { own, type ListenEvidence } from './listen.js';
 import { hubRepository } from './mounts.js';
 import { isRecord } from '../load/objects.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
@@ -118,7 +118,7 @@ export interface MysqlListen {
  * when the answer depends on what is not modelled.
  */
 export function mysqlListen(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): MysqlListen | undefined {
-  const flavor = IMAGES[hubRepository(typeof raw.image === 'string' ? raw.image : undefined) ?? ''];
+  const flavor = own(IMAGES, hubRepository(typeof raw.image === 'string' ? raw.image : undefined));
   if (!flavor) return undefined;
   // A command replaces the image's entrypoint and may run anything.
   if (Array.isArray(raw.command)) return undefined;
@@ -203,4 +203,4 @@ export function mysqlLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<s
   return { address: l.addresses[0]!, port: l.port, text: l.addressText, ...(l.addressSource ? { source: l.addressSource } : {}), path: l.addressPath, kind: l.addressFrom === 'flag' ? 'flag' : 'config', program: l.program };
 }
 
-export const mayMysql = (raw: Record<string, unknown>): boolean => isRecord(raw) && IMAGES[hubRepository(typeof raw.image === 'string' ? raw.image : undefined) ?? ''] !== undefined && (Array.isArray(raw.volumeMounts) || Array.isArray(raw.args));
+export const mayMysql = (raw: Record<string, unknown>): boolean => isRecord(raw) && own(IMAGES, hubRepository(typeof raw.image === 'string' ? raw.image : undefined)) !== undefined && (Array.isArray(raw.volumeMounts) || Array.isArray(raw.args));

@@ -22,6 +22,8 @@ export interface ListenEvidence {
      */
     assumed?: string;
 }
+/** A table's own entry for a key from the input (an image called `toString` is not `Object.prototype.toString`). */
+export declare const own: <T>(table: Record<string, T>, key: string | undefined) => T | undefined;
 export declare function listenEvidence(c: Record<string, unknown>): ListenEvidence[];
 /** A backend whose own configuration makes its server listen on one port that is not the targetPort. */
 export interface NotListening {

@@ -1,6 +1,6 @@
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import type { ListenEvidence } from './listen.js';
+import { type ListenEvidence } from './listen.js';
 import { type LoopbackBind } from './bind.js';
 import { type SpringFile } from './spring.js';
 /**
