@@ -165,7 +165,7 @@ describe('fuzzing the loader and the engine', () => {
     const env = fc.oneof(anyValue, fc.record({ name: fc.constantFrom('SPRING_CONFIG_LOCATION', 'SPRING_CONFIG_ADDITIONAL_LOCATION', 'SPRING_APPLICATION_JSON', 'SPRING_PROFILES_ACTIVE', 'SERVER_PORT', 'JENKINS_OPTS', 'network.host', 'ES_SETTING_HTTP_HOST', 'RAILS_ENV', 'PORT'), value: fc.oneof(anyValue, fc.constantFrom('file:/etc/app/', 'optional:file:./config/*/', 'classpath:/x', '{"server":', '{"server":{"port":"${A}"}}', '--httpPort=x', 'prod,,', '0.0.0.0')) }));
     const container = fc.record({
       name: fc.constant('c'),
-      image: fc.oneof(anyValue, fc.constantFrom('mysql:8.4', 'mariadb:11', 'elasticsearch:8.15.0', 'docker.elastic.co/elasticsearch/elasticsearch:8.1.0', 'jenkins/jenkins:lts', 'example/app:1', 'nginx:1.27', 'redis:7', 'postgres:16', 'haproxy:3.0', 'mongo:7')),
+      image: fc.oneof(anyValue, fc.constantFrom('mysql:8.4', 'mariadb:11', 'elasticsearch:8.15.0', 'docker.elastic.co/elasticsearch/elasticsearch:8.1.0', 'jenkins/jenkins:lts', 'example/app:1', 'nginx:1.27', 'redis:7', 'postgres:16', 'haproxy:3.0', 'mongo:7', 'toString', 'constructor:1', 'library/__proto__')),
       command: fc.oneof(anyValue, fc.constantFrom(['java', '-Dserver.port=x', '-jar', 'app.jar', '--server.port'], ['sh', '-c', 'bundle exec rails s -b'], ['java'], ['redis-server', '/etc/redis/redis.conf', '--port'], ['postgres', '-c', 'config_file=/etc/postgresql/postgresql.conf', '-c'], ['haproxy', '-f'], ['mongod', '--bind_ip'], ['uvicorn', '--host'])),
       args: fc.oneof(anyValue, fc.array(fc.constantFrom('--port', '--bind-address', '-E', 'network.host=_local_', '--spring.config.location=file:a', '--spring.profiles.active='), { maxLength: 3 })),
       workingDir: anyValue,
