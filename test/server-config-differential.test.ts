@@ -1,6 +1,6 @@
 // tools: debian-servers
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyBinds, isLoopbackHost, postgresListen, redisListen } from '../src/graph/bind.js';
 import { nginxListens, nginxListenPorts } from '../src/graph/listen.js';
 import { IMAGE_MAIN, mysqlSettings } from '../src/graph/mysql.js';
+import { apacheListens } from '../src/graph/apache.js';
 import { ROOT } from './helpers.js';
 import { run } from './listeners.js';
 
@@ -106,6 +107,11 @@ const myCase = fc.record({
   files: fc.uniqueArray(myFile, { minLength: 1, maxLength: 3, selector: (f) => f.name }),
   args: fc.array(fc.oneof(fc.constantFrom(...MY_PORTS).map((p) => `--port=${p}`), fc.constantFrom('127.0.0.1', '0.0.0.0', '::1').map((a) => `--bind-address=${a}`)), { maxLength: 2 }),
 });
+
+/** Apache `Listen` lines (no address and port twice, which Apache refuses), some inside a section that always applies. */
+const AP_PORTS = [21721, 21722, 21723];
+const apacheLine = fc.tuple(fc.constantFrom('', '127.0.0.1:', '0.0.0.0:', '[::1]:', '[::]:'), fc.constantFrom(...AP_PORTS), fc.constantFrom('', ' http'), fc.constantFrom('Listen', 'listen', 'LISTEN'), fc.boolean());
+const apacheConf = fc.uniqueArray(apacheLine, { minLength: 1, maxLength: 4, selector: ([h, p]) => `${h === '' ? '' : h}${p}` });
 
 describe('where nginx and Redis listen by their configuration files, against the servers', () => {
   let root = '';
@@ -257,5 +263,35 @@ describe('where nginx and Redis listen by their configuration files, against the
     expect(claimed).toBeGreaterThan(cases.length / 2);
     expect(seen.loopback).toBeGreaterThan(2);
     expect(seen.all).toBeGreaterThan(2);
+  }, 600_000);
+  it('Apache listens on exactly the ports read, on loopback only exactly where svclint says so', async () => {
+    const confs = fc.sample(apacheConf, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 24 });
+    let compared = 0;
+    const modules = path.join(root, 'usr/lib/apache2/modules');
+    const disagreements: string[] = [];
+    const seen = { loopback: 0 };
+    for (const [i, lines] of confs.entries()) {
+      const d = path.join(dir, `apache-${i}`);
+      mkdirSync(d, { recursive: true });
+      // `<IfModule mpm_event_module>` always applies here: svclint counts what is inside as maybe.
+      const listen = lines.map(([h, p, proto, word, inSection]) => (inSection ? `<IfModule mpm_event_module>\n  ${word} ${h}${p}${proto}\n</IfModule>` : `${word} ${h}${p}${proto}`)).join('\n');
+      const text = `${listen}\n`;
+      writeFileSync(path.join(d, 'httpd.conf'), `ServerRoot ${d}\nLoadModule mpm_event_module ${modules}/mod_mpm_event.so\nLoadModule authz_core_module ${modules}/mod_authz_core.so\nPidFile ${d}/httpd.pid\nErrorLog ${d}/error.log\nServerName test\nUser nobody\n${text}`);
+      const { sockets, log } = await run([path.join(root, 'usr/sbin/apache2'), '-f', path.join(d, 'httpd.conf'), '-DFOREGROUND'], env(), d, 'SIGTERM');
+      const listens = apacheListens(text);
+      // What svclint leaves open (Apache refuses overlapping Listen lines) is not compared.
+      if (!listens) continue;
+      compared++;
+      if (!sockets.length) {
+        const errors = existsSync(path.join(d, 'error.log')) ? readFileSync(path.join(d, 'error.log'), 'utf8') : '';
+        disagreements.push(`${JSON.stringify(text)}: never listened: ${`${log}\n${errors}`.trim().split('\n').slice(-3).join(' | ')}`);
+        continue;
+      }
+      const said = new Map([...new Set(listens.map((l) => l.port))].map((p) => [p, listens.filter((l) => l.port === p).every((l) => l.host !== undefined && isLoopbackHost(l.host))]));
+      disagreements.push(...comparePorts('Apache', text, said, sockets, seen));
+    }
+    expect(disagreements).toEqual([]);
+    expect(compared).toBeGreaterThanOrEqual(8);
+    expect(seen.loopback).toBeGreaterThan(2);
   }, 600_000);
 });

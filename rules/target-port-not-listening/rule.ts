@@ -12,6 +12,7 @@ import { springLoopback, springProbeView } from '../../src/graph/spring.js';
 import type { ListenEvidence } from '../../src/graph/listen.js';
 import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
 import { mysqlLoopback } from '../../src/graph/mysql.js';
+import { apacheLoopback } from '../../src/graph/apache.js';
 import { servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
@@ -141,7 +142,7 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
   const redis = redisConfig(ctx.graph, t, raw);
   const own: Omit<LoopbackBind, 'container'> | undefined = redis?.binds?.every(isLoopbackHost)
     ? { address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' }
-    : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? elasticsearchLoopback(ctx.graph, t, raw) ?? mysqlLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
+    : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? elasticsearchLoopback(ctx.graph, t, raw) ?? mysqlLoopback(ctx.graph, t, raw) ?? apacheLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
   if (!flags.length && !own) return;
   for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
     // A probe with its own host is probe-port-undeclared's.
@@ -164,7 +165,7 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
 const rule: Rule = {
   meta: {
     id: 'target-port-not-listening',
-    description: 'A Service targetPort, or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`), environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) or mounted configuration (nginx, Redis, PostgreSQL, MySQL, HAProxy, Elasticsearch, Spring Boot\'s `application.yml`) makes its server listen on, or that its server binds on loopback only (`--host 127.0.0.1`, `server.address: 127.0.0.1`, uvicorn\'s or gunicorn\'s default): connections are refused, probes fail.',
+    description: 'A Service targetPort, or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`), environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) or mounted configuration (nginx, Apache, Redis, PostgreSQL, MySQL, HAProxy, Elasticsearch, Spring Boot\'s `application.yml`) makes its server listen on, or that its server binds on loopback only (`--host 127.0.0.1`, `server.address: 127.0.0.1`, uvicorn\'s or gunicorn\'s default): connections are refused, probes fail.',
     category: 'port',
     severity: 'error',
     messages: {
@@ -197,7 +198,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;

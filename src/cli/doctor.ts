@@ -238,7 +238,7 @@ function readsServerConfig(pod: Record<string, unknown>): boolean {
   if (!volumes.some((v) => v && typeof v === 'object' && ('configMap' in v || 'projected' in v))) return false;
   return (Array.isArray(spec.containers) ? spec.containers : []).some((c) => {
     const text = JSON.stringify([c?.image, c?.command, c?.args]);
-    return /nginx|haproxy|redis-server|postgres|config_file|elasticsearch|mysql|mariadb/.test(text) || (isRecord(c) && maySpring(c));
+    return /nginx|haproxy|redis-server|postgres|config_file|elasticsearch|mysql|mariadb|httpd|apache/.test(text) || (isRecord(c) && maySpring(c));
   });
 }
 
