@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFromFiles } from '../src/lint.js';
-import { mountedFiles, propertiesDocs, springConfig, springListen } from '../src/graph/spring.js';
+import { propertiesDocs, springConfig, springListen } from '../src/graph/spring.js';
+import { mountedFiles } from '../src/graph/mounts.js';
 import { getIn } from '../src/graph/pods.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -3,7 +3,7 @@ import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
 import { hubRepository } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
-import { mountedTree } from './spring.js';
+import { mountedTree } from './mounts.js';
 
 /**
  * Where Apache httpd listens: the `Listen [address:]port [protocol]` directives of its

@@ -4,7 +4,7 @@ import { own, type ListenEvidence } from './listen.js';
 import { hubRepository } from './mounts.js';
 import { isRecord } from '../load/objects.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
-import { mountedTree, type SpringFile } from './spring.js';
+import { mountedTree, type MountedFile } from './mounts.js';
 
 /**
  * Where MySQL's and MariaDB's server listens, from the option files of its official images
@@ -35,7 +35,7 @@ export const IMAGE_MAIN: Record<Flavor, string> = {
 export interface MysqlOption {
   value: string;
   text: string;
-  file: SpringFile;
+  file: MountedFile;
 }
 
 /**
@@ -44,10 +44,10 @@ export interface MysqlOption {
  * value of each option wins. Undefined when the answer depends on what is not modelled: a group
  * for one server version that sets a listening option, an `!include` of a file not given.
  */
-export function mysqlOptions(files: readonly SpringFile[], all: readonly SpringFile[], flavor: Flavor): Map<string, MysqlOption> | undefined {
+export function mysqlOptions(files: readonly MountedFile[], all: readonly MountedFile[], flavor: Flavor): Map<string, MysqlOption> | undefined {
   const out = new Map<string, MysqlOption>();
   const seen = new Set<string>();
-  const read = (f: SpringFile, depth: number): boolean => {
+  const read = (f: MountedFile, depth: number): boolean => {
     if (depth > 5 || seen.has(f.path)) return true;
     seen.add(f.path);
     let group: string | undefined;
@@ -130,8 +130,8 @@ export function mysqlListen(graph: ServiceGraph, t: PodTemplate, raw: Record<str
   if (cnf.length === 0 && !args.some((a) => typeof a === 'string' && /^--(loose[-_])?bind[-_]address\b/.test(a))) return undefined;
   // The image's main file includes its conf.d folders; a mounted main file replaces the image's.
   const main = (p: string) => mounted.find((f) => f.path === p);
-  const base: SpringFile = { path: '(image)', text: IMAGE_MAIN[flavor], source: 'the image' };
-  const order: SpringFile[] = [];
+  const base: MountedFile = { path: '(image)', text: IMAGE_MAIN[flavor], source: 'the image' };
+  const order: MountedFile[] = [];
   if (flavor === 'mysql') order.push(main('/etc/my.cnf') ?? base);
   else if (main('/etc/my.cnf')) order.push(main('/etc/my.cnf')!);
   order.push(main('/etc/mysql/my.cnf') ?? (flavor === 'mariadb' ? base : { path: '(none)', text: '', source: '' }));
@@ -144,11 +144,11 @@ export function mysqlListen(graph: ServiceGraph, t: PodTemplate, raw: Record<str
  * @internal Where the server listens by the option files read in `order` (with `all` the files
  * their `!include`s may name) and its arguments, which come last.
  */
-export function mysqlSettings(order: readonly SpringFile[], all: readonly SpringFile[], flavor: Flavor, args: readonly unknown[]): MysqlListen | undefined {
+export function mysqlSettings(order: readonly MountedFile[], all: readonly MountedFile[], flavor: Flavor, args: readonly unknown[]): MysqlListen | undefined {
   const opts = mysqlOptions(order, all, flavor);
   if (!opts || opts.has('skip-networking')) return undefined;
   type Setting = { from: 'config' | 'flag'; value: string; text: string; path: Path; source?: string };
-  const mountAt = (f: SpringFile): Path => (f.at === undefined ? [] : ['volumeMounts', f.at]);
+  const mountAt = (f: MountedFile): Path => (f.at === undefined ? [] : ['volumeMounts', f.at]);
   const fromFile = (o: MysqlOption | undefined): Setting | undefined => (o ? { from: 'config', value: o.value, text: o.text, path: mountAt(o.file), source: o.file.source } : undefined);
   let port = fromFile(opts.get('port'));
   let address = fromFile(opts.get('bind-address'));

@@ -1,10 +1,8 @@
 import path from 'node:path/posix';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
-import { configMap } from './mounts.js';
-import { secretValues } from './references.js';
+import { mountedTree, type MountedFile } from './mounts.js';
 import { yamlValues } from './config-files.js';
 import { commandLines, commandStart, envOf, isLoopbackHost, type LoopbackBind } from './bind.js';
 import type { ListenEvidence } from './listen.js';
@@ -27,15 +25,7 @@ import type { ListenEvidence } from './listen.js';
  */
 
 /** A file the run knows is in the container's file system. */
-export interface SpringFile {
-  /** Absolute path inside the container. */
-  path: string;
-  text: string;
-  /** Where it comes from, for messages: `ConfigMap app-config, key application.yml`. */
-  source: string;
-  /** Index of the volume mount that provides it. */
-  at?: number;
-}
+export type SpringFile = MountedFile;
 
 /** What the application sees: its files, environment, arguments and working directory. */
 export interface SpringInput {
@@ -421,87 +411,6 @@ export function springListen(input: SpringInput): SpringListen | undefined {
   const context = setting('management.server.base-path', '');
   const actuatorPath = base && context ? { ...base, value: `${context.value.replace(/\/$/, '')}${base.value}` } : undefined;
   return { ...(port ? { port } : {}), ...(address ? { address } : {}), ...(management ? { management } : {}), ...(actuatorPath ? { actuatorPath } : {}), read };
-}
-
-/** The files a container's volume mounts give it from ConfigMaps and Secrets of the run, by absolute path. */
-export function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): SpringFile[] {
-  return mountedTree(graph, t, raw).files;
-}
-
-/**
- * mountedFiles(), and the mount paths whose contents the run cannot see (a folder ends in `/`):
- * a ConfigMap or Secret that is not in the run, or another kind of volume (an `emptyDir` an init
- * container fills, a persistent volume).
- */
-export function mountedTree(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { files: SpringFile[]; opaque: string[] } {
-  const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
-  const mounts = Array.isArray(raw.volumeMounts) ? raw.volumeMounts : [];
-  const byPath = new Map<string, SpringFile & { depth: number }>();
-  const opaque: string[] = [];
-  mounts.forEach((m, at) => {
-    if (!isRecord(m) || typeof m.mountPath !== 'string') return;
-    const vol = (Array.isArray(volumes) ? volumes : []).find((v) => isRecord(v) && v.name === m.name);
-    // A whole volume is a folder (written with a final `/`); a subPath mount may be a file.
-    const where = m.mountPath.replace(/\/+$/, '');
-    const unseen = () => opaque.push(typeof m.subPath === 'string' && m.subPath !== '' ? where : `${where}/`);
-    if (!isRecord(vol) || !(isRecord(vol.configMap) || isRecord(vol.secret) || isRecord(vol.projected))) {
-      unseen();
-      return;
-    }
-    const sources: { kind: 'ConfigMap' | 'Secret'; src: Record<string, unknown> }[] = [];
-    if (isRecord(vol.configMap)) sources.push({ kind: 'ConfigMap', src: vol.configMap });
-    if (isRecord(vol.secret)) sources.push({ kind: 'Secret', src: { ...vol.secret, name: vol.secret.secretName } });
-    for (const s of Array.isArray(getIn(vol, ['projected', 'sources'])) ? (getIn(vol, ['projected', 'sources']) as unknown[]) : []) {
-      if (isRecord(s) && isRecord(s.configMap)) sources.push({ kind: 'ConfigMap', src: s.configMap });
-      if (isRecord(s) && isRecord(s.secret)) sources.push({ kind: 'Secret', src: s.secret });
-    }
-    const mountPath = m.mountPath.replace(/\/+$/, '') || '/';
-    const sub = typeof m.subPath === 'string' && m.subPath !== '' ? m.subPath : undefined;
-    for (const { kind, src } of sources) {
-      if (typeof src.name !== 'string') continue;
-      const data = kind === 'ConfigMap' ? dataOf(configMap(graph, t.namespace, src.name)) : secretData(graph, t.namespace, src.name);
-      if (!data) {
-        unseen();
-        continue;
-      }
-      const items = Array.isArray(src.items) ? src.items.filter(isRecord) : [];
-      const entries: [string, string][] = items.length
-        ? items.flatMap((i) => (typeof i.key === 'string' && typeof i.path === 'string' && data.has(i.key) ? [[i.path, i.key] as [string, string]] : []))
-        : [...data.keys()].map((k) => [k, k]);
-      for (const [rel, key] of entries) {
-        let file: string | undefined;
-        if (sub === undefined) file = path.join(mountPath, rel);
-        else if (sub === rel) file = mountPath;
-        if (file === undefined) continue;
-        const depth = mountPath.split('/').length;
-        const prev = byPath.get(file);
-        if (prev && prev.depth > depth) continue;
-        byPath.set(file, { path: file, text: data.get(key)!, source: `${kind} ${src.name}, key ${key}`, at, depth });
-      }
-    }
-  });
-  return { files: [...byPath.values()].map(({ depth: _depth, ...f }) => f), opaque: [...new Set(opaque)] };
-}
-
-function dataOf(o: { body: Record<string, unknown> } | undefined): Map<string, string> | undefined {
-  const d = getIn(o?.body, ['data']);
-  if (!isRecord(d)) return undefined;
-  return new Map(Object.entries(d).filter((e): e is [string, string] => typeof e[1] === 'string'));
-}
-
-const secretIndex = new WeakMap<ServiceGraph, Map<string, Map<string, string>>>();
-
-function secretData(graph: ServiceGraph, namespace: string, name: string): Map<string, string> | undefined {
-  let ix = secretIndex.get(graph);
-  if (!ix) {
-    ix = new Map();
-    for (const o of graph.objects) {
-      if (o.kind !== 'Secret' || o.apiVersion !== 'v1' || ix.has(`${o.namespace}/${o.name}`)) continue;
-      ix.set(`${o.namespace}/${o.name}`, new Map(secretValues(o).map((v) => [v.key, v.value])));
-    }
-    secretIndex.set(graph, ix);
-  }
-  return ix.get(`${namespace}/${name}`);
 }
 
 /** A config data file name Spring Boot reads by default: `application.yml`, `application-prod.properties`. */

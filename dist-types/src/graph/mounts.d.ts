@@ -16,3 +16,24 @@ export declare function mountedFile(graph: ServiceGraph, t: PodTemplate, raw: Re
 } | undefined;
 /** The repository of a Docker Hub image (`library/` and the registry left out); undefined for another registry. */
 export declare function hubRepository(image: string | undefined): string | undefined;
+/** A file the run knows is in a container's file system. */
+export interface MountedFile {
+    /** Absolute path inside the container. */
+    path: string;
+    text: string;
+    /** Where it comes from, for messages: `ConfigMap app-config, key application.yml`. */
+    source: string;
+    /** Index of the volume mount that provides it. */
+    at?: number;
+}
+/** The files a container's volume mounts give it from ConfigMaps and Secrets of the run, by absolute path. */
+export declare function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): MountedFile[];
+/**
+ * mountedFiles(), and the mount paths whose contents the run cannot see (a folder ends in `/`):
+ * a ConfigMap or Secret that is not in the run, or another kind of volume (an `emptyDir` an init
+ * container fills, a persistent volume).
+ */
+export declare function mountedTree(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
+    files: MountedFile[];
+    opaque: string[];
+};

@@ -2,7 +2,7 @@ import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { type ListenEvidence } from './listen.js';
 import { type LoopbackBind } from './bind.js';
-import { type SpringFile } from './spring.js';
+import { type MountedFile } from './mounts.js';
 /**
  * Where MySQL's and MariaDB's server listens, from the option files of its official images
  * mounted from the run (`/etc/mysql/conf.d/*.cnf`, the documented place, or `/etc/my.cnf`,
@@ -18,7 +18,7 @@ export declare const IMAGE_MAIN: Record<Flavor, string>;
 export interface MysqlOption {
     value: string;
     text: string;
-    file: SpringFile;
+    file: MountedFile;
 }
 export interface MysqlListen {
     port: number;

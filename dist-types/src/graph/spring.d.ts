@@ -1,4 +1,5 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
+import { type MountedFile } from './mounts.js';
 import { type LoopbackBind } from './bind.js';
 import type { ListenEvidence } from './listen.js';
 /**
@@ -18,15 +19,7 @@ import type { ListenEvidence } from './listen.js';
  * Held to Spring Boot itself by test/spring-differential.test.ts.
  */
 /** A file the run knows is in the container's file system. */
-export interface SpringFile {
-    /** Absolute path inside the container. */
-    path: string;
-    text: string;
-    /** Where it comes from, for messages: `ConfigMap app-config, key application.yml`. */
-    source: string;
-    /** Index of the volume mount that provides it. */
-    at?: number;
-}
+export type SpringFile = MountedFile;
 /** What the application sees: its files, environment, arguments and working directory. */
 export interface SpringInput {
     files: readonly SpringFile[];
@@ -73,17 +66,6 @@ export declare function propertiesDocs(text: string): Props[];
  * (`spring.config.import`, `spring.profiles.include`, profile groups, unparsable files).
  */
 export declare function springListen(input: SpringInput): SpringListen | undefined;
-/** The files a container's volume mounts give it from ConfigMaps and Secrets of the run, by absolute path. */
-export declare function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): SpringFile[];
-/**
- * mountedFiles(), and the mount paths whose contents the run cannot see (a folder ends in `/`):
- * a ConfigMap or Secret that is not in the run, or another kind of volume (an `emptyDir` an init
- * container fills, a persistent volume).
- */
-export declare function mountedTree(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
-    files: SpringFile[];
-    opaque: string[];
-};
 /**
  * Where a container's Spring Boot application listens, by its mounted config data files and the
  * rest of its configuration; undefined when it mounts none, or the answer rests on what the run
