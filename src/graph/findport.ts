@@ -1,9 +1,9 @@
-import type { Path } from '../types/object.js';
+import { pathTo, type Path } from '../types/object.js';
 import type { PodTemplate, PortResolution, TargetPort } from '../types/graph.js';
 
 /** Reads `targetPort` the way the API server does (IntOrString; omitted or 0 means `port`). */
 export function readTargetPort(raw: unknown, port: number | undefined, portPath: Path): { target: TargetPort; path: Path } {
-  const path = [...portPath, 'targetPort'];
+  const path = pathTo(portPath, 'targetPort');
   if (raw === undefined || raw === null || raw === 0 || raw === '') {
     return port === undefined ? { target: { kind: 'invalid' }, path: portPath } : { target: { kind: 'number', value: port, defaulted: true }, path: portPath };
   }

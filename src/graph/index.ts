@@ -1,4 +1,4 @@
-import type { K8sObject } from '../types/object.js';
+import { trimmed, type K8sObject } from '../types/object.js';
 import type { CustomPodSource, GraphSettings, NotReadyReason, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
@@ -28,6 +28,13 @@ class LabelIndex {
     }
   }
 
+  /** Drops the spare room of every list once all templates are in: one list per label of a run is mostly one template long. */
+  seal(): void {
+    for (const ns of this.byNs.values()) sealLists(ns);
+    sealLists(this.all);
+    sealLists(this.nsTemplates);
+  }
+
   in(namespace: string): readonly PodTemplate[] {
     return this.nsTemplates.get(namespace) ?? [];
   }
@@ -44,9 +51,9 @@ class LabelIndex {
       if (!list) return [];
       if (!smallest || list.length < smallest.length) smallest = list;
     }
-    return (smallest ?? everything()).filter(
+    return trimmed((smallest ?? everything()).filter(
       (t) => entries.every(([k, v]) => t.labels[k] === v) && added.every(([k, v]) => controllerLabelMatches(t, k, v)),
-    );
+    ));
   }
 
   selectIn(namespace: string, selector: Record<string, string>): PodTemplate[] {
@@ -56,6 +63,11 @@ class LabelIndex {
   selectAnywhere(selector: Record<string, string>): PodTemplate[] {
     return this.select(this.all, () => [...this.nsTemplates.values()].flat(), selector);
   }
+}
+
+/** Replaces every list of a map by a copy without spare room (see `trimmed`). */
+function sealLists<K, V>(m: Map<K, V[]>): void {
+  for (const [k, list] of m) m.set(k, trimmed(list));
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -107,6 +119,9 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
       push(custom, o.namespace, { object: o, labels: customLabels(o) });
     }
   }
+  index.seal();
+  sealLists(endpoints);
+  sealLists(custom);
   const shared: SharedBackends = new Map();
   const services = serviceObjects.map((o) => serviceNode(o, index, endpoints, shared));
   const byName = new Map(services.map((s) => [`${s.object.namespace}/${s.object.name}`, s]));
@@ -118,6 +133,9 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     push(byShortName, s.object.name, s);
     push(definitions, `${s.object.namespace}/${s.object.name}`, s);
   }
+  sealLists(byNs);
+  sealLists(byShortName);
+  sealLists(definitions);
   const byOwner = new Map(templates.map((t) => [t.owner, t]));
   const namespaces = new Set<string>();
   for (const o of objects) {
@@ -231,7 +249,7 @@ function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8s
     selectorPath: ['spec', 'selector'],
     publishNotReadyAddresses: spec.publishNotReadyAddresses === true,
     backends,
-    ports,
+    ports: trimmed(ports),
     manualEndpoints: mode === 'manual' ? endpoints.get(`${o.namespace}/${o.name}`) ?? [] : [],
     endpointObjects: endpoints.get(`${o.namespace}/${o.name}`) ?? [],
   };

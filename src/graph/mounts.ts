@@ -56,6 +56,18 @@ export function mountedFile(graph: ServiceGraph, t: PodTemplate, raw: Record<str
 /** The repository of a Docker Hub image (`library/` and the registry left out); undefined for another registry. */
 export function hubRepository(image: string | undefined): string | undefined {
   if (!image) return undefined;
+  // Asked about every container by several readers: each image is read once.
+  if (repositories.has(image)) return repositories.get(image);
+  const repo = readHubRepository(image);
+  if (repositories.size >= MAX_REPOSITORIES) repositories.clear();
+  repositories.set(image, repo);
+  return repo;
+}
+
+const repositories = new Map<string, string | undefined>();
+const MAX_REPOSITORIES = 10_000;
+
+function readHubRepository(image: string): string | undefined {
   const parts = image.replace(/@.*$/, '').split('/');
   if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')) {
     if (!/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(parts[0]!)) return undefined;

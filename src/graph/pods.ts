@@ -1,4 +1,4 @@
-import type { K8sObject, Path } from '../types/object.js';
+import { pathTo, trimmed, type K8sObject, type Path } from '../types/object.js';
 import type { ContainerInfo, ContainerPort, NotReadyReason, PodTemplate, Replicas } from '../types/graph.js';
 import { isRecord } from '../load/objects.js';
 
@@ -18,6 +18,13 @@ const get = (v: unknown, path: Path): unknown => {
   return cur;
 };
 export { get as getIn };
+
+/** The pod spec of a template (`spec` of its pod template), or undefined when it is not a map. */
+export function templateSpec(t: PodTemplate): Record<string, unknown> | undefined {
+  const tpl = t.path.length ? get(t.owner.body, t.path) : t.owner.body;
+  const spec = isRecord(tpl) ? tpl.spec : undefined;
+  return isRecord(spec) ? spec : undefined;
+}
 
 const count = (field: Path, dflt: number) => (o: K8sObject): Replicas => {
   const v = get(o.body, field);
@@ -87,15 +94,15 @@ export function extractTemplate(o: K8sObject, id: number): PodTemplate | undefin
   if (!isRecord(tpl)) return undefined;
   const spec = tpl.spec;
   if (!isRecord(spec)) return undefined;
-  const labelsPath = [...spot.template, 'metadata', 'labels'];
-  const specPath = [...spot.template, 'spec'];
+  const labelsPath = pathTo(spot.template, 'metadata', 'labels');
+  const specPath = pathTo(spot.template, 'spec');
   const containers: ContainerInfo[] = [];
   const collect = (list: unknown, field: string, sidecarsOnly: boolean) => {
     if (!Array.isArray(list)) return;
     list.forEach((c, i) => {
       if (!isRecord(c)) return;
       if (sidecarsOnly && c.restartPolicy !== 'Always') return;
-      containers.push(container(c, [...specPath, field, i], sidecarsOnly));
+      containers.push(container(c, pathTo(specPath, field, i), sidecarsOnly));
     });
   };
   collect(spec.containers, 'containers', false);
@@ -107,7 +114,7 @@ export function extractTemplate(o: K8sObject, id: number): PodTemplate | undefin
     path: spot.template,
     labels: stringMap(get(o.body, labelsPath)),
     labelsPath,
-    containers,
+    containers: trimmed(containers),
     replicas: spot.replicas(o),
   };
 }
@@ -121,7 +128,7 @@ function container(c: Record<string, unknown>, path: Path, sidecar: boolean): Co
         name: typeof p.name === 'string' && p.name !== '' ? p.name : undefined,
         containerPort: lenientInt(p.containerPort),
         protocol: typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP',
-        path: [...path, 'ports', i],
+        path: pathTo(path, 'ports', i),
       });
     });
   }
@@ -130,14 +137,14 @@ function container(c: Record<string, unknown>, path: Path, sidecar: boolean): Co
     sidecar,
     image: typeof c.image === 'string' ? c.image : undefined,
     path,
-    ports,
+    ports: trimmed(ports),
   };
   const probe = c.readinessProbe;
   if (isRecord(probe)) {
     for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
       const h = probe[handler];
       if (isRecord(h) && (typeof h.port === 'string' || typeof h.port === 'number')) {
-        info.readinessPort = { probe: 'readinessProbe', port: h.port, path: [...path, 'readinessProbe', handler, 'port'] };
+        info.readinessPort = { probe: 'readinessProbe', port: h.port, path: pathTo(path, 'readinessProbe', handler, 'port') };
         break;
       }
     }

@@ -1,5 +1,5 @@
 import type { PodTemplate, ServiceGraph, ServicePortNode } from '../types/graph.js';
-import type { K8sObject } from '../types/object.js';
+import { pathTo, type K8sObject } from '../types/object.js';
 import type { DnsResolution, ReferenceEdge, ReferenceSite } from '../types/reference.js';
 import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
@@ -171,7 +171,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     }
     const clients = [t];
     for (const { field, index, c } of containers) {
-      const base = () => [...t.path, 'spec', field, index];
+      const base = () => pathTo(t.path, 'spec', field, index);
       const cname = () => code(typeof c.name === 'string' ? c.name : `#${index}`);
       const env: unknown[] = Array.isArray(c.env) ? c.env : [];
       const defined = envNames(env);
@@ -187,7 +187,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
           const before = value.includes('$(') ? { defined: new Set(names), envFrom: expands.envFrom } : expands;
           visit(() => {
             const portFrom = siblingPort(env, name);
-            return { object: t.owner, path: [...base(), 'env', j, 'value'], namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}) };
+            return { object: t.owner, path: pathTo(base(), 'env', j, 'value'), namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}) };
           }, value, { key: name, file: false, expands: true });
         }
         names.push(e.name);
@@ -196,7 +196,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         const list = c[arr];
         if (!Array.isArray(list)) continue;
         list.forEach((a: unknown, k) => {
-          if (typeof a === 'string') visit(() => ({ object: t.owner, path: [...base(), arr, k], namespace: t.namespace, where: `${arr} of container ${cname()}`, clients, expands }), a, { file: false, expands: true });
+          if (typeof a === 'string') visit(() => ({ object: t.owner, path: pathTo(base(), arr, k), namespace: t.namespace, where: `${arr} of container ${cname()}`, clients, expands }), a, { file: false, expands: true });
         });
       }
     }
@@ -246,7 +246,7 @@ function resolverGroups(graph: ServiceGraph, site: ReferenceSite): { key: string
     if (list) list.push(t);
     else by.set(key, [t]);
   }
-  if (by.size === 0 || (by.size === 1 && by.has(''))) return [{ key: '', site, clients: [...site.clients] }];
+  if (by.size === 0 || (by.size === 1 && by.has(''))) return [{ key: '', site, clients: site.clients.slice() }];
   return [...by].map(([key, clients]) => ({ key, site: { ...site, clients }, clients }));
 }
 

@@ -1,4 +1,4 @@
-import type { Path } from '../types/object.js';
+import { type Path } from '../types/object.js';
 import type { PodTemplate, PortResolution, TargetPort } from '../types/graph.js';
 /** Reads `targetPort` the way the API server does (IntOrString; omitted or 0 means `port`). */
 export declare function readTargetPort(raw: unknown, port: number | undefined, portPath: Path): {

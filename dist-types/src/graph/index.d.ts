@@ -1,4 +1,4 @@
-import type { K8sObject } from '../types/object.js';
+import { type K8sObject } from '../types/object.js';
 import type { GraphSettings, PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';

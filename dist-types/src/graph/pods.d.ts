@@ -1,4 +1,4 @@
-import type { K8sObject, Path } from '../types/object.js';
+import { type K8sObject, type Path } from '../types/object.js';
 import type { NotReadyReason, PodTemplate, Replicas } from '../types/graph.js';
 interface TemplateSpot {
     template: Path;
@@ -7,6 +7,8 @@ interface TemplateSpot {
 }
 declare const get: (v: unknown, path: Path) => unknown;
 export { get as getIn };
+/** The pod spec of a template (`spec` of its pod template), or undefined when it is not a map. */
+export declare function templateSpec(t: PodTemplate): Record<string, unknown> | undefined;
 /** Kinds whose pods a Service can select, and where their pod template is. */
 export declare const POD_SOURCES: Record<string, TemplateSpot>;
 export declare function podSourceOf(o: K8sObject): TemplateSpot | undefined;

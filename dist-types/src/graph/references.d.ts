@@ -1,5 +1,5 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import type { K8sObject } from '../types/object.js';
+import { type K8sObject } from '../types/object.js';
 import type { ReferenceEdge, ReferenceSite } from '../types/reference.js';
 type Container = {
     field: string;

@@ -1,6 +1,14 @@
 import type { SourceFile } from './source.js';
 /** Path into an object's body: keys and array indexes. */
 export type Path = ReadonlyArray<string | number>;
+/**
+ * `[...path, ...segments]` without spare room: V8 gives an array built by a spread or by
+ * `push` room for 17 elements, and the graph keeps a few paths and lists for every object
+ * of a run (BENCHMARKS.md, fifteenth round).
+ */
+export declare function pathTo(path: Path, ...segments: (string | number)[]): Path;
+/** A list built by `push`, copied without its spare room, for lists the graph keeps. */
+export declare function trimmed<T>(list: T[]): T[];
 /** How a finding names an object. `namespace` is the resolved one (absent for cluster-scoped kinds). */
 export interface ObjectRef {
     kind: string;
