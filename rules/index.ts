@@ -1,5 +1,7 @@
 import type { Rule } from '../src/types/rule.js';
 import endpointsNeverReady from './endpoints-never-ready/rule.js';
+import podConfigMissing from './pod-config-missing/rule.js';
+import runAsNonRootConflict from './run-as-non-root-conflict/rule.js';
 import fieldTypeInvalid from './field-type-invalid/rule.js';
 import fileUnreadable from './file-unreadable/rule.js';
 import selectorNoMatch from './selector-no-match/rule.js';
@@ -60,6 +62,8 @@ export const RULES: readonly Rule[] = [
   workloadSelectorMismatch,
   selectorNoMatch,
   endpointsNeverReady,
+  podConfigMissing,
+  runAsNonRootConflict,
   targetPortUnresolved,
   targetPortUndeclared,
   targetPortNotListening,

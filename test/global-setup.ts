@@ -22,6 +22,7 @@ export const TOOLS: Record<string, { script: string; what: string }> = {
   'debian-servers': { script: 'debian-servers.sh', what: 'Redis, nginx and PostgreSQL from Debian (the server configuration differential test)' },
   spring: { script: 'spring.sh', what: 'a Spring Boot web application (the Spring differential test)' },
   servers: { script: 'servers.sh', what: 'uvicorn, gunicorn, hypercorn, Flask and Django (the bind differential test)' },
+  'kubelet-oracle': { script: 'kubelet-oracle.sh', what: 'the kubelet\'s environment and volume code (the pod configuration differential test)' },
 };
 
 /** The tools a test file declares with `// tools: a, b`. */

@@ -5,7 +5,7 @@ import { code, editDistance } from '../text.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../graph/controller-labels.js';
 import { createdPods, createdService } from '../graph/creators.js';
 import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
-import { describe, refOf, type K8sObject } from '../types/object.js';
+import { describe, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
 import type { DocSummary } from '../load/lenient.js';
@@ -14,6 +14,32 @@ import type { DocSummary } from '../load/lenient.js';
 
 /** `Deployment shop/web`: the workload that owns a pod template. */
 export const where = (t: PodTemplate): string => describe(refOf(t.owner));
+
+const fronts = new WeakMap<ServiceGraph, ReadonlyMap<PodTemplate, ServiceNode>>();
+
+/**
+ * The pod templates that a Service of the files selects, each with the first (in the run's
+ * order) that does: their pods are its endpoints, so what keeps them from being created or
+ * started leaves it without them. Overlaid objects of a live run are left out.
+ */
+export function frontedTemplates(graph: ServiceGraph): ReadonlyMap<PodTemplate, ServiceNode> {
+  let m = fronts.get(graph);
+  if (m) return m;
+  const out = new Map<PodTemplate, ServiceNode>();
+  for (const svc of graph.services) {
+    if (svc.mode !== 'selector' || svc.object.overlay) continue;
+    for (const t of svc.backends) if (!out.has(t)) out.set(t, svc);
+  }
+  fronts.set(graph, out);
+  return out;
+}
+
+/** A finding's related entry for the selector of the Service whose endpoints the pods are. */
+export const selectorOf = (svc: ServiceNode): { object: K8sObject; path: Path; message: string } => ({
+  object: svc.object,
+  path: svc.selectorPath,
+  message: `selector of Service ${svc.object.namespace}/${svc.object.name}`,
+});
 
 /** Reports the load problems (unreadable files, syntax errors) that belong to a rule. */
 export function reportLoadProblems(ctx: RuleContext, ruleId: string): void {
@@ -196,7 +222,8 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
  * is not.
  */
 export function testDataFolder(file: string | undefined): string | undefined {
-  if (!file) return undefined;
+  // Resolving cannot add a folder name the path does not hold (it only drops `.` and `..`).
+  if (!file || !/test[-_]?data/i.test(file)) return undefined;
   const abs = path.resolve(file);
   const cwd = process.cwd();
   const rel = abs.startsWith(cwd + path.sep) ? abs.slice(cwd.length + 1) : file;

@@ -47,6 +47,8 @@ export interface ControlPlaneOptions {
   nodeLifecycle?: boolean;
   /** Accept client certificates signed by a test CA (needs openssl); see clientCert(). */
   clientCerts?: boolean;
+  /** Keep the ServiceAccount admission plugin on (off by default: the tests' pods name no account). */
+  serviceAccountAdmission?: boolean;
 }
 
 export class ControlPlane {
@@ -88,7 +90,7 @@ export class ControlPlane {
       `--cert-dir=${path.join(this.dir, 'certs')}`, `--token-auth-file=${path.join(this.dir, 'tokens.csv')}`, '--authorization-mode=RBAC',
       '--service-account-issuer=https://kubernetes.default.svc', `--service-account-key-file=${path.join(this.dir, 'sa.pub')}`,
       `--service-account-signing-key-file=${path.join(this.dir, 'sa.key')}`, '--service-cluster-ip-range=10.96.0.0/16',
-      '--disable-admission-plugins=ServiceAccount', `--audit-policy-file=${path.join(this.dir, 'audit.yaml')}`, `--audit-log-path=${this.auditLog}`,
+      ...(this.options.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']), `--audit-policy-file=${path.join(this.dir, 'audit.yaml')}`, `--audit-log-path=${this.auditLog}`,
       '--audit-log-mode=blocking', '--v=0',
       ...(this.options.clientCerts ? [`--client-ca-file=${this.makeClientCA()}`] : []),
       // Pages straight from etcd, compacted every second: continue tokens can expire (410).

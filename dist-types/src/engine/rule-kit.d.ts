@@ -1,11 +1,23 @@
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
 import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
-import { type K8sObject } from '../types/object.js';
+import { type K8sObject, type Path } from '../types/object.js';
 import type { DocSummary } from '../load/lenient.js';
 /** Small helpers rule modules share. */
 /** `Deployment shop/web`: the workload that owns a pod template. */
 export declare const where: (t: PodTemplate) => string;
+/**
+ * The pod templates that a Service of the files selects, each with the first (in the run's
+ * order) that does: their pods are its endpoints, so what keeps them from being created or
+ * started leaves it without them. Overlaid objects of a live run are left out.
+ */
+export declare function frontedTemplates(graph: ServiceGraph): ReadonlyMap<PodTemplate, ServiceNode>;
+/** A finding's related entry for the selector of the Service whose endpoints the pods are. */
+export declare const selectorOf: (svc: ServiceNode) => {
+    object: K8sObject;
+    path: Path;
+    message: string;
+};
 /** Reports the load problems (unreadable files, syntax errors) that belong to a rule. */
 export declare function reportLoadProblems(ctx: RuleContext, ruleId: string): void;
 /**

@@ -1,0 +1,308 @@
+import { frontedTemplates, selectorOf, where } from '../../src/engine/rule-kit.js';
+import type { Rule, RuleReport } from '../../src/types/rule.js';
+import { pathTo, type K8sObject, type Path } from '../../src/types/object.js';
+import type { PodTemplate } from '../../src/types/graph.js';
+import { configRefs, keysOf, podObjectRefs, quotaRequired, stated, type ConfigRef, type PodObjectRef } from '../../src/graph/config-refs.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn, templateSpec } from '../../src/graph/pods.js';
+import { code, isStrongTypo, isTypo, list } from '../../src/text.js';
+
+/**
+ * ConfigMaps that a control-plane controller publishes in every namespace: the cluster's CA
+ * (`kube-root-ca.crt`, by kube-controller-manager), OpenShift's service CA, and Istio's root
+ * certificate (istiod). Pods read them by name; no manifest holds them.
+ */
+const PUBLISHED = new Set(['kube-root-ca.crt', 'openshift-service-ca.crt', 'istio-ca-root-cert']);
+
+/** API versions of Kubernetes itself; any other object is a custom resource, whose operator may write a Secret or ConfigMap it names (cert-manager, External Secrets, Vault, the CSI driver...). */
+const CORE_GROUPS = /^(v1|apps\/|batch\/|autoscaling\/|policy\/|extensions\/|[a-z0-9.-]*\.k8s\.io\/)/;
+
+function how(r: ConfigRef): string {
+  if (r.via === 'env') return `env ${code(r.env ?? '?')} of container ${code(r.container ?? '?')}`;
+  if (r.via === 'envFrom') return `envFrom of container ${code(r.container ?? '?')}`;
+  return `volume ${code(r.volume ?? '?')}${r.file ? `, file ${code(r.file)}` : ''}`;
+}
+
+/** What the kubelet does, and what the pod shows. */
+function failure(r: ConfigRef, namespace: string, missing: 'object' | 'key'): string {
+  const kind = r.kind === 'ConfigMap' ? 'configmap' : 'secret';
+  if (r.via === 'volume') {
+    return missing === 'object'
+      ? `the volume does not mount (FailedMount: ${kind} "${r.name}" not found) and the pods stay in ContainerCreating`
+      : `the volume does not mount (FailedMount: ${r.kind === 'ConfigMap' ? 'configmap references non-existent config key' : 'references non-existent secret key'}: ${r.key}) and the pods stay in ContainerCreating`;
+  }
+  return missing === 'object'
+    ? `the container is not started (CreateContainerConfigError: ${kind} "${r.name}" not found)`
+    : `the container is not started (CreateContainerConfigError: couldn't find key ${r.key} in ${r.kind} ${namespace}/${r.name})`;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'pod-config-missing',
+    description: 'The pods behind a Service read a ConfigMap or Secret key that does not exist (or a ConfigMap that is not there), name a ServiceAccount, PriorityClass, RuntimeClass or PersistentVolumeClaim that is not there, or leave out the cpu or memory a ResourceQuota of the namespace requires: they are never created or never started, and the Service gets no endpoints from them.',
+    category: 'endpoints',
+    severity: 'error',
+    messages: {
+      keyMissing: '{{workload}} reads key {{key}} of {{source}} ({{how}}), which has no such key: {{failure}}, so {{service}} gets no endpoints from these pods; {{hint}}',
+      binaryOnly: '{{workload}} reads key {{key}} of {{source}} ({{how}}) into an environment variable, but the ConfigMap holds that key under binaryData, which the kubelet does not read for variables: {{failure}}, so {{service}} gets no endpoints from these pods',
+      objectMissing: '{{workload}} reads {{source}} ({{how}}), which is not in namespace {{namespace}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
+      needsMissing: '{{workload}} {{uses}} {{source}}{{volume}}, which {{where}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
+      quotaUnstated: '{{workload}} leaves out {{missing}}, and ResourceQuota {{quota}} of namespace {{namespace}} requires every pod to state {{required}}: the API server refuses to create its pods (failed quota: {{quotaName}}: must specify {{must}}), so {{service}} gets no endpoints from them{{defaults}}',
+    },
+    remediation: 'Point the reference at a key (or a ConfigMap or Secret) that exists in the pod\'s namespace, add it, or mark the reference `optional: true` if the pods can start without it.',
+  },
+  check({ graph, report }) {
+    // The kubelet decides this live, and the doctor reads the pods' own state (CreateContainerConfigError, FailedMount).
+    if (graph.settings.live) return;
+    const fronted = frontedTemplates(graph);
+    if (fronted.size === 0) return;
+    const defined = new Map<string, K8sObject[]>();
+    const byName = new Map<string, K8sObject[]>();
+    const byNamespace = new Map<string, K8sObject[]>();
+    const needed = new Map<string, K8sObject[]>();
+    const quotas = new Map<string, K8sObject[]>();
+    const limitRanges = new Map<string, K8sObject[]>();
+    const statefulClaims = new Map<string, string[]>();
+    for (const o of graph.objects) {
+      if (NEEDED_GROUPS[o.kind]?.test(o.apiVersion)) {
+        push(needed, `${o.kind}/${CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace}`, o);
+        continue;
+      }
+      if (o.apiVersion === 'v1' && (o.kind === 'ResourceQuota' || o.kind === 'LimitRange')) {
+        push(o.kind === 'ResourceQuota' ? quotas : limitRanges, o.namespace, o);
+        continue;
+      }
+      if (o.kind === 'StatefulSet') {
+        const templates = getIn(o.body, ['spec', 'volumeClaimTemplates']);
+        for (const c of Array.isArray(templates) ? templates : []) {
+          const name = getIn(c, ['metadata', 'name']);
+          if (typeof name === 'string') push(statefulClaims, o.namespace, `${name}-${o.name}-`);
+        }
+        continue;
+      }
+      if ((o.kind !== 'ConfigMap' && o.kind !== 'Secret') || o.apiVersion !== 'v1') continue;
+      push(defined, `${o.kind}/${o.namespace}/${o.name}`, o);
+      push(byName, `${o.kind}/${o.name}`, o);
+      push(byNamespace, `${o.kind}/${o.namespace}`, o);
+    }
+    // The ConfigMaps or Secrets of a namespace a typo away from a name: copies of an application ask for the same names.
+    const lookalikeCache = new Map<string, K8sObject[]>();
+    const lookalikes = (scope: string, name: string): K8sObject[] => {
+      const key = `${scope}\u0000${name}`;
+      let found = lookalikeCache.get(key);
+      if (!found) lookalikeCache.set(key, (found = (byNamespace.get(scope) ?? []).filter((o) => similar(name, o.name))));
+      return found;
+    };
+    let mentioned: Map<string, Set<string>> | undefined;
+    /** Names that a custom resource of the namespace writes down: an operator may create a Secret or ConfigMap of that name. */
+    const mentionedIn = (ns: string): Set<string> => {
+      if (!mentioned) {
+        mentioned = new Map();
+        for (const o of graph.objects) {
+          if (CORE_GROUPS.test(o.apiVersion)) continue;
+          let set = mentioned.get(o.namespace);
+          if (!set) mentioned.set(o.namespace, (set = new Set()));
+          collectStrings(o.body, set, 0);
+        }
+      }
+      return mentioned.get(ns) ?? new Set();
+    };
+    for (const [t, svc] of fronted) {
+      const service = `Service ${svc.object.namespace}/${svc.object.name}`;
+      const svcRelated = selectorOf(svc);
+      const reported = new Set<string>();
+      const wanted = podObjectRefs(t);
+      for (const r of wanted) {
+        const scope = r.clusterScoped ? '' : t.namespace;
+        const known = needed.get(`${r.kind}/${scope}`) ?? [];
+        if (known.some((o) => o.name === r.name) || reported.has(`${r.kind}/${r.name}`)) continue;
+        reported.add(`${r.kind}/${r.name}`);
+        if (mentionedIn(t.namespace).has(r.name)) continue;
+        if (r.kind === 'PersistentVolumeClaim' && (statefulClaims.get(t.namespace) ?? []).some((p) => r.name.startsWith(p) && /^\d+$/.test(r.name.slice(p.length)))) continue;
+        const others = new Set(wanted.filter((x) => x.kind === r.kind).map((x) => x.name));
+        const typo = known.find((o) => similar(r.name, o.name) && !others.has(o.name));
+        report({
+          object: t.owner,
+          path: r.path,
+          messageId: 'needsMissing',
+          severity: 'warning',
+          data: {
+            workload: where(t),
+            ...needs(r, t.namespace),
+            service,
+            hint: typo ? `; did you mean ${code(typo.name)}?` : '',
+          },
+          absent: { what: `${r.kind} ${code(r.name)}${r.clusterScoped ? '' : ` in namespace ${code(t.namespace)}`}`, namespace: t.namespace, nearMiss: typo !== undefined },
+          related: typo ? [svcRelated, { object: typo, path: ['metadata', 'name'], message: `${r.kind} ${typo.name}` }] : [svcRelated],
+        });
+      }
+      const quota = quotas.has(t.namespace) ? quotaShortfall(t, quotas.get(t.namespace)!, limitRanges.get(t.namespace) ?? []) : undefined;
+      if (quota) {
+        const ranges = limitRanges.get(t.namespace) ?? [];
+        report({
+          object: t.owner,
+          path: quota.path,
+          messageId: 'quotaUnstated',
+          // The namespace's LimitRanges, when the files hold any, show there are no defaults to fill the gap.
+          severity: ranges.length ? undefined : 'warning',
+          data: {
+            quota: code(quota.quota.name),
+            quotaName: quota.quota.name,
+            namespace: code(t.namespace),
+            required: list(quota.required.map((r) => code(r)), 4),
+            workload: where(t),
+            missing: list(quota.missing.map(([r, cs]) => `${code(r)} (container ${list(cs.map((c) => code(c)), 3)})`), 4),
+            must: quota.missing.map(([r, cs]) => `${r} for: ${[...cs].sort().join(',')}`).join('; '),
+            service,
+            defaults: ranges.length ? '' : '; a LimitRange of the namespace with defaults for them would fill them in, and the files hold none',
+          },
+          related: [{ object: quota.quota, path: ['spec', 'hard'], message: `ResourceQuota ${quota.quota.namespace}/${quota.quota.name}` }, svcRelated],
+          remediation: 'State the resources the quota names (resources.requests and resources.limits) on every container and init container, or give the namespace a LimitRange with defaults for them.',
+        });
+      }
+      const refs = configRefs(t);
+      if (refs.length === 0) continue;
+      const readNames = new Set(refs.map((r) => `${r.kind}/${r.name}`));
+      const seen = new Set<string>();
+      for (const r of refs) {
+        const defs = defined.get(`${r.kind}/${t.namespace}/${r.name}`);
+        const base = {
+          workload: where(t),
+          source: `${r.kind} ${code(r.name)}`,
+          how: how(r),
+          namespace: code(t.namespace),
+          service: `Service ${svc.object.namespace}/${svc.object.name}`,
+        };
+        const related: RuleReport['related'] = [selectorOf(svc)];
+        if (!defs) {
+          const once = `${r.kind}/${r.name}`;
+          if (seen.has(once)) continue;
+          seen.add(once);
+          if (r.kind === 'ConfigMap' && PUBLISHED.has(r.name)) continue;
+          if (mentionedIn(t.namespace).has(r.name)) continue;
+          // A name one typo away from a ConfigMap or Secret of the namespace that the pods do not read otherwise.
+          const typo = lookalikes(`${r.kind}/${t.namespace}`, r.name).find((o) => !readNames.has(`${o.kind}/${o.name}`));
+          // The same name in another namespace, both namespaces written down: pods read their own namespace's only.
+          const elsewhere = r.kind === 'ConfigMap' && !t.owner.namespaceDefaulted
+            ? (byName.get(`${r.kind}/${r.name}`) ?? []).filter((o) => !o.namespaceDefaulted && o.namespace !== t.namespace)
+            : [];
+          // Secrets are kept out of manifests more often than not: only a near-miss name says this one is wrong.
+          if (r.kind === 'Secret' && !typo) continue;
+          const hint = typo ? `; did you mean ${code(typo.name)}?`
+            : elsewhere.length ? `; the files define it in namespace ${list(elsewhere.map((o) => code(o.namespace)), 2)}, and a pod reads ConfigMaps of its own namespace only` : '';
+          const near = typo ?? elsewhere[0];
+          report({
+            object: t.owner,
+            path: r.namePath,
+            messageId: 'objectMissing',
+            severity: 'warning',
+            data: { ...base, hint, failure: failure(r, t.namespace, 'object') },
+            absent: { what: `${r.kind} ${code(r.name)} in namespace ${code(t.namespace)}`, namespace: t.namespace, nearMiss: near !== undefined },
+            related: near ? [...related, { object: near, path: ['metadata', 'name'], message: `${near.kind} ${near.namespace}/${near.name}` }] : related,
+          });
+          continue;
+        }
+        if (r.key === undefined) continue;
+        const keys = defs.map(keysOf);
+        if (keys.some((k) => k === undefined)) continue;
+        const known = keys as { data: Set<string>; binary: Set<string> }[];
+        if (known.some((k) => k.data.has(r.key!) || (r.via === 'volume' && k.binary.has(r.key!)))) continue;
+        // Each container or volume that reads the key fails: each is reported, once.
+        const once = `${r.kind}/${r.name}/${r.key}/${r.via === 'volume' ? `volume ${r.volume}` : `container ${r.container}`}`;
+        if (seen.has(once)) continue;
+        seen.add(once);
+        const def = defs[0]!;
+        const defRelated = { object: def, path: [r.kind === 'ConfigMap' && r.via === 'env' && known.some((k) => k.binary.has(r.key!)) ? 'binaryData' : 'data'], message: `${r.kind} ${def.namespace}/${def.name}` };
+        if (r.via === 'env' && known.some((k) => k.binary.has(r.key!))) {
+          report({ object: t.owner, path: r.path, messageId: 'binaryOnly', data: { ...base, key: code(r.key), failure: failure(r, t.namespace, 'key') }, related: [...related, defRelated] });
+          continue;
+        }
+        const all = [...new Set(known.flatMap((k) => [...k.data, ...(r.via === 'volume' ? k.binary : [])]))];
+        const typo = all.filter((k) => isTypo(r.key!, k) !== undefined).sort((a, b) => isTypo(r.key!, a)! - isTypo(r.key!, b)!)[0];
+        const hint = typo ? `did you mean ${code(typo)}?` : all.length ? `it has ${list(all.map((k) => code(k)), 4)}` : 'it has no keys';
+        report({ object: t.owner, path: r.path, messageId: 'keyMissing', data: { ...base, key: code(r.key), hint, failure: failure(r, t.namespace, 'key') }, related: [...related, defRelated] });
+      }
+    }
+  },
+};
+
+/** The kinds a pod needs before it is created or placed, by the API versions that define them. */
+const NEEDED_GROUPS: Record<string, RegExp> = Object.assign(Object.create(null) as Record<string, RegExp>, {
+  ServiceAccount: /^v1$/,
+  PersistentVolumeClaim: /^v1$/,
+  PriorityClass: /^scheduling\.k8s\.io\//,
+  RuntimeClass: /^node\.k8s\.io\//,
+});
+const CLUSTER_SCOPED = new Set(['PriorityClass', 'RuntimeClass']);
+
+/** How a message says what the pods need, where it is missing, and who stops them. */
+function needs(r: PodObjectRef, namespace: string): { uses: string; source: string; volume: string; where: string; failure: string } {
+  const source = `${r.kind} ${code(r.name)}`;
+  const volume = r.volume ? ` (volume ${code(r.volume)})` : '';
+  const inNs = `is not in namespace ${code(namespace)}`;
+  switch (r.kind) {
+    case 'ServiceAccount':
+      return { uses: 'runs its pods as', source, volume, where: inNs, failure: `the API server refuses to create them (error looking up service account ${namespace}/${r.name}: serviceaccount "${r.name}" not found)` };
+    case 'PriorityClass':
+      return { uses: 'gives its pods', source, volume, where: 'the files do not define', failure: `the API server refuses to create them (no PriorityClass with name ${r.name} was found)` };
+    case 'RuntimeClass':
+      return { uses: 'runs its pods with', source, volume, where: 'the files do not define', failure: `the API server refuses to create them (pod rejected: RuntimeClass "${r.name}" not found)` };
+    case 'PersistentVolumeClaim':
+      return { uses: 'uses', source, volume, where: inNs, failure: `the scheduler cannot place its pods (persistentvolumeclaim "${r.name}" not found), and they stay Pending` };
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * The first ResourceQuota of the namespace whose compute resources some container of the
+ * pods (init containers too) does not state, with what is missing, sorted as the quota's
+ * admission lists it. Pods with pod-level resources are not checked per container.
+ */
+function quotaShortfall(t: PodTemplate, quotas: readonly K8sObject[], ranges: readonly K8sObject[]): { quota: K8sObject; required: string[]; missing: [string, string[]][]; path: Path } | undefined {
+  const spec = templateSpec(t);
+  if (!isRecord(spec) || (isRecord(spec.resources) && Object.keys(spec.resources).length > 0)) return undefined;
+  const containers: { name: string; field: string; i: number; have: Set<string> }[] = [];
+  for (const field of ['containers', 'initContainers'] as const) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c, i) => {
+      if (isRecord(c)) containers.push({ name: typeof c.name === 'string' ? c.name : `#${i}`, field, i, have: stated(c, ranges) });
+    });
+  }
+  for (const quota of quotas) {
+    const required = quotaRequired(quota);
+    if (!required) continue;
+    const missing = new Map<string, string[]>();
+    let first: (typeof containers)[number] | undefined;
+    for (const c of containers) {
+      for (const [name, needs] of required) {
+        if (c.have.has(needs)) continue;
+        first ??= c;
+        missing.set(name, [...(missing.get(name) ?? []), c.name]);
+      }
+    }
+    if (first) return { quota, required: [...required.keys()].sort(), missing: [...missing].sort(([a], [b]) => (a < b ? -1 : 1)), path: pathTo(t.path, 'spec', first.field, first.i, 'name') };
+  }
+  return undefined;
+}
+
+/** A name a typo or two away (isStrongTypo), tried only on names of about the same length. */
+function similar(a: string, b: string): boolean {
+  return Math.abs(a.length - b.length) <= 2 && isStrongTypo(a, b);
+}
+
+/** Every short string of a value that could be an object's name. */
+function collectStrings(v: unknown, out: Set<string>, depth: number): void {
+  if (depth > 16) return;
+  if (typeof v === 'string') {
+    if (v.length <= 253 && !/\s/.test(v)) out.add(v);
+  } else if (Array.isArray(v)) for (const x of v) collectStrings(x, out, depth + 1);
+  else if (isRecord(v)) for (const x of Object.values(v)) collectStrings(x, out, depth + 1);
+}
+
+export default rule;

@@ -1,0 +1,166 @@
+// tools: control-plane
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lintText } from '../src/lint.js';
+import { ControlPlane } from './cluster/controlplane.js';
+
+/**
+ * Differential test of what `pod-config-missing` says the API server's admission refuses (and,
+ * in the second part, the ResourceQuota admission with LimitRange defaults):
+ * generated pods that name a ServiceAccount, a PriorityClass and a RuntimeClass (present,
+ * one letter off, absent, the built-in ones) are sent to a real kube-apiserver (v1.36, with
+ * its ServiceAccount, Priority and RuntimeClass admission plugins and the controller that
+ * makes each namespace's `default` account) as server-side dry runs, the way a workload's
+ * controller creates them; svclint lints the same pod template behind a Service, with the
+ * same objects as manifests. svclint must name a missing object exactly when admission
+ * refuses the pod for it.
+ */
+
+const NS = 'admission';
+const EXISTING = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'runner', namespace: NS } },
+  { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 },
+  { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor' }, handler: 'runsc' },
+];
+const oneOf = <T>(...xs: T[]) => fc.constantFrom(...xs);
+const pod = fc.record({
+  serviceAccountName: oneOf<string | undefined>(undefined, 'default', 'runner', 'runer', 'ghost'),
+  deprecated: fc.boolean(),
+  priorityClassName: oneOf<string | undefined>(undefined, 'high', 'hgh', 'system-cluster-critical', 'system-node-critical', 'ghost'),
+  runtimeClassName: oneOf<string | undefined>(undefined, undefined, 'gvisor', 'gvisr', 'ghost'),
+});
+type Gen = fc.Infer<typeof pod>;
+
+const spec = (g: Gen) => ({
+  ...(g.serviceAccountName ? { [g.deprecated ? 'serviceAccount' : 'serviceAccountName']: g.serviceAccountName } : {}),
+  ...(g.priorityClassName ? { priorityClassName: g.priorityClassName } : {}),
+  ...(g.runtimeClassName ? { runtimeClassName: g.runtimeClassName } : {}),
+  containers: [{ name: 'app', image: 'example/app:1', ports: [{ containerPort: 8080 }] }],
+});
+
+let cp: ControlPlane;
+
+beforeAll(async () => {
+  cp = new ControlPlane({ serviceAccountAdmission: true });
+  await cp.start();
+  for (const [o, at] of EXISTING.map((o, i) => [o, ['/api/v1/namespaces', `/api/v1/namespaces/${NS}/serviceaccounts`, '/apis/scheduling.k8s.io/v1/priorityclasses', '/apis/node.k8s.io/v1/runtimeclasses'][i]!] as const)) {
+    const r = await cp.api('POST', at, o);
+    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+  }
+  // The serviceaccount controller makes the namespace's `default` account.
+  for (let i = 0; i < 100; i++) {
+    if ((await cp.api('GET', `/api/v1/namespaces/${NS}/serviceaccounts/default`)).status === 200) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await cp?.stop();
+});
+
+describe('pod-config-missing against kube-apiserver admission (ServiceAccount, Priority, RuntimeClass)', () => {
+  it('names the missing object exactly when admission refuses the pod', async () => {
+    const gens = fc.sample(pod, 60);
+    const disagreements: string[] = [];
+    let refused = 0;
+    for (const [n, g] of gens.entries()) {
+      const r = await cp.api('POST', `/api/v1/namespaces/${NS}/pods?dryRun=All`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${n}`, namespace: NS }, spec: spec(g) });
+      const message = String(r.body.message ?? '');
+      const kind = r.status < 300 ? undefined
+        : /error looking up service account/.test(message) ? 'ServiceAccount'
+          : /no PriorityClass with name/.test(message) ? 'PriorityClass'
+            : /RuntimeClass .* not found/.test(message) ? 'RuntimeClass' : `other: ${r.status} ${message}`;
+      if (kind) refused++;
+      const text = [
+        ...EXISTING.slice(1).map((o) => stringify(o)),
+        stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: NS }, spec: { selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec: spec(g) } } }),
+        stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: NS }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 8080 }] } }),
+      ].join('---\n');
+      const claimed = lintText(text, 'case.yaml').findings.filter((f) => f.ruleId === 'pod-config-missing' && f.messageId === 'needsMissing')
+        .map((f) => /(ServiceAccount|PriorityClass|RuntimeClass) `/.exec(f.message)?.[1]);
+      // Admission stops at the first plugin that refuses: that one must be among svclint's; none when it admits.
+      const agree = kind === undefined ? claimed.length === 0 : claimed.includes(kind);
+      if (!agree) disagreements.push(`#${n} ${JSON.stringify(g)}: the API server says ${kind ?? 'created'} (${message}), svclint names ${claimed.join(', ') || 'nothing'}`);
+    }
+    console.log(`admission differential: ${gens.length} pods, ${refused} refused`);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect(refused).toBeGreaterThan(10);
+  }, 120_000);
+});
+
+/** Namespaces with quotas (and defaults) that make containers state their compute resources. */
+const QUOTA_NAMESPACES = [
+  { ns: 'quota-a', quota: { 'requests.cpu': '10', 'limits.memory': '10Gi' } },
+  { ns: 'quota-b', quota: { cpu: '10', memory: '10Gi', pods: '100' }, limitRange: { default: { cpu: '500m' } } },
+  { ns: 'quota-c', quota: { 'limits.cpu': '10', 'requests.memory': '10Gi' }, limitRange: { defaultRequest: { memory: '64Mi' } } },
+  // Scoped quotas apply to some pods only: svclint makes no claim there.
+  { ns: 'quota-d', quota: { 'limits.cpu': '10' }, scopes: ['NotTerminating'] },
+  { ns: 'quota-e', quota: { pods: '10' } },
+];
+
+describe('pod-config-missing against kube-apiserver quota admission (ResourceQuota, LimitRange)', () => {
+  it('says a container leaves out what a quota requires exactly when admission refuses the pod for it', async () => {
+    for (const q of QUOTA_NAMESPACES) {
+      expect((await cp.api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: q.ns } })).status).toBeLessThan(300);
+      const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: q.ns }, spec: { hard: q.quota, ...(q.scopes ? { scopes: q.scopes } : {}) } };
+      expect((await cp.api('POST', `/api/v1/namespaces/${q.ns}/resourcequotas`, quota)).status).toBeLessThan(300);
+      if (q.limitRange) {
+        const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults', namespace: q.ns }, spec: { limits: [{ type: 'Container', ...q.limitRange }] } };
+        expect((await cp.api('POST', `/api/v1/namespaces/${q.ns}/limitranges`, lr)).status).toBeLessThan(300);
+      }
+    }
+    // The quota controller fills the quotas' status before admission counts against them.
+    for (let i = 0; i < 100; i++) {
+      const st = await cp.api('GET', `/api/v1/namespaces/quota-a/resourcequotas/compute`);
+      if ((st.body.status as { hard?: unknown } | undefined)?.hard) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const resources = fc.record({
+      requests: fc.option(fc.subarray(['cpu', 'memory']), { nil: undefined }),
+      limits: fc.option(fc.subarray(['cpu', 'memory']), { nil: undefined }),
+    });
+    const values: Record<string, string> = { cpu: '100m', memory: '64Mi' };
+    const gen = fc.record({
+      ns: fc.nat(QUOTA_NAMESPACES.length - 1),
+      containers: fc.array(resources, { minLength: 1, maxLength: 2 }),
+      init: fc.array(resources, { maxLength: 1 }),
+    });
+    const container = (r: fc.Infer<typeof resources>, name: string) => ({
+      name, image: 'example/app:1', ports: name === 'app0' ? [{ containerPort: 8080 }] : [],
+      resources: {
+        ...(r.requests ? { requests: Object.fromEntries(r.requests.map((k) => [k, values[k]])) } : {}),
+        ...(r.limits ? { limits: Object.fromEntries(r.limits.map((k) => [k, k === 'cpu' ? '1' : '128Mi'])) } : {}),
+      },
+    });
+    const disagreements: string[] = [];
+    let refused = 0;
+    for (const [n, g] of fc.sample(gen, 60).entries()) {
+      const q = QUOTA_NAMESPACES[g.ns]!;
+      const spec = { initContainers: g.init.map((r, i) => container(r, `init${i}`)), containers: g.containers.map((r, i) => container(r, `app${i}`)) };
+      const r = await cp.api('POST', `/api/v1/namespaces/${q.ns}/pods?dryRun=All`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `q${n}`, namespace: q.ns }, spec });
+      const message = String(r.body.message ?? '');
+      const failed = r.status >= 300 && /failed quota/.test(message);
+      if (r.status >= 300 && !failed) disagreements.push(`#${n}: refused for another reason: ${message}`);
+      if (failed) refused++;
+      const text = [
+        stringify({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: q.ns }, spec: { hard: q.quota, ...(q.scopes ? { scopes: q.scopes } : {}) } }),
+        ...(q.limitRange ? [stringify({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults', namespace: q.ns }, spec: { limits: [{ type: 'Container', ...q.limitRange }] } })] : []),
+        stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: q.ns }, spec: { selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec } } }),
+        stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: q.ns }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 8080 }] } }),
+      ].join('---\n');
+      const claims = lintText(text, 'case.yaml').findings.filter((f) => f.ruleId === 'pod-config-missing' && f.messageId === 'quotaUnstated');
+      const scoped = q.scopes !== undefined;
+      if (claims.length && !failed) disagreements.push(`#${n} ${q.ns}: svclint says ${claims[0]!.message}, the API server creates the pod`);
+      if (failed && !scoped && !claims.length) disagreements.push(`#${n} ${q.ns}: the API server says ${message}, svclint says nothing\n${text}`);
+      // The quota admission's own list of what is missing, word for word.
+      const must = /must specify (.*)$/.exec(message)?.[1];
+      if (failed && claims.length && must && !claims[0]!.message.includes(`must specify ${must})`)) disagreements.push(`#${n} ${q.ns}: the API server says "${must}", svclint says ${claims[0]!.message}`);
+    }
+    console.log(`quota differential: 60 pods, ${refused} refused for a quota`);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect(refused).toBeGreaterThan(10);
+  }, 120_000);
+});
+
