@@ -187,6 +187,135 @@ const deployment = fc.record({
   },
 }));
 
+// Volumes, mounts, env and envFrom: names, sources, paths, modes, downward API fields, the slips people make.
+const fileMode = fc.oneof({ arbitrary: oneOf(0o644, 0o755, 0o400, 420, 0, 0o777), weight: 4 }, { arbitrary: oneOf(644, 755, 600, 512, -1), weight: 1 });
+const itemPath = oneOf('app.conf', 'conf/app.yaml', 'app.conf', '', '/etc/app.conf', '../up', '..x', 'a/../b', 'a/..', 'a..b');
+const keyToPath = fc.record({ key: oneOf('app.conf', 'app.conf', 'level', '', 'a/b', '..x', '.'), path: itemPath, mode: opt(fileMode, 4) }, { requiredKeys: ['key', 'path'] });
+const items = opt(fc.array(keyToPath, { maxLength: 2 }), 2);
+const volumeFieldPath = oneOf('metadata.name', 'metadata.labels', "metadata.labels['app']", "metadata.annotations['Example.com/Note']", 'status.podIP', 'metadata.labels.app', "metadata.labels['bad key']", "spec.nodeName['x']", 'status.phase', 'bogus', '');
+const downwardItem = fc.record({
+  path: itemPath,
+  fieldRef: opt(fc.record({ fieldPath: volumeFieldPath, apiVersion: opt(oneOf('v1', 'v2'), 4) }, { requiredKeys: ['fieldPath'] }), 1),
+  resourceFieldRef: opt(fc.record({ containerName: opt(oneOf('c0', ''), 2), resource: oneOf('limits.cpu', 'requests.memory', 'limits.hugepages-2Mi', 'cpu', '') }, { requiredKeys: ['resource'] }), 2),
+  mode: opt(fileMode, 4),
+}, { requiredKeys: ['path'] });
+const projection = fc.oneof(
+  fc.record({ name: opt(oneOf('settings', 'settings', ''), 4), items }, { requiredKeys: [] }).map((x) => ({ configMap: clean(x) })),
+  fc.record({ name: opt(oneOf('creds', 'creds', ''), 4), items }, { requiredKeys: [] }).map((x) => ({ secret: clean(x) })),
+  fc.array(downwardItem, { maxLength: 2 }).map((i) => ({ downwardAPI: clean({ items: i }) })),
+  fc.record({ path: oneOf('token', 'token', '', '/token', '../token'), expirationSeconds: opt(oneOf(3600, 600, 599, 60, 0, 2 ** 32 + 1), 2) }, { requiredKeys: ['path'] }).map((x) => ({ serviceAccountToken: clean(x) })),
+);
+const volumeSource = fc.oneof(
+  { arbitrary: oneOf<Record<string, unknown>>({ emptyDir: {} }, { persistentVolumeClaim: { claimName: 'data' } }, { persistentVolumeClaim: { claimName: '' } }, { hostPath: { path: '/var/log' } }, { hostPath: { path: '' } }, { hostPath: { path: '/var/../etc' } }, { hostPath: { path: '/run/x.sock', type: 'Socket' } }, { hostPath: { path: '/x', type: 'directory' } }, {}, { emptyDir: {}, configMap: { name: 'settings' } }, { emptyDir: null }), weight: 3 },
+  { arbitrary: fc.record({ name: opt(oneOf('settings', 'settings', ''), 6), defaultMode: opt(fileMode, 3), items }, { requiredKeys: [] }).map((x) => ({ configMap: clean(x) })), weight: 3 },
+  { arbitrary: fc.record({ secretName: opt(oneOf('creds', 'creds', ''), 6), defaultMode: opt(fileMode, 3), items }, { requiredKeys: [] }).map((x) => ({ secret: clean(x) })), weight: 3 },
+  { arbitrary: fc.record({ defaultMode: opt(fileMode, 3), items: fc.array(downwardItem, { maxLength: 2 }) }, { requiredKeys: ['items'] }).map((x) => ({ downwardAPI: clean(x) })), weight: 2 },
+  { arbitrary: fc.record({ defaultMode: opt(fileMode, 4), sources: fc.array(projection, { maxLength: 3 }) }, { requiredKeys: ['sources'] }).map((x) => ({ projected: clean(x) })), weight: 2 },
+);
+const volumeName = fc.oneof({ arbitrary: oneOf('config', 'data', 'cache'), weight: 8 }, { arbitrary: oneOf('Config', '', 'a_b', 'a'.repeat(64)), weight: 1 });
+const volume = fc.tuple(volumeName, volumeSource).map(([name, src]) => ({ name, ...src }));
+const mount = fc.record({
+  name: oneOf('config', 'data', 'cache', 'config', 'data', 'confg', '', 'Config'),
+  mountPath: oneOf('/etc/app', '/data', '/cache', '/etc/app', ''),
+  subPath: opt(oneOf('app.conf', '/abs', '../x', 'a/../b', 'a..b'), 3),
+  subPathExpr: opt(oneOf('$(POD_NAME)', '/x'), 6),
+  mountPropagation: opt(oneOf('None', 'HostToContainer', 'Bidirectional', 'none'), 6),
+}, { requiredKeys: ['name', 'mountPath'] });
+const keyRef = fc.record({ name: opt(oneOf('settings', 'settings', 'settings', 'Settings', '', 'a_b'), 8), key: oneOf('level', 'level', 'a/b', '', '..', '.x', 'a'.repeat(254)), optional: opt(fc.boolean(), 3) }, { requiredKeys: ['key'] });
+const valueFrom = fc.oneof(
+  fc.record({ fieldPath: oneOf('metadata.name', 'status.podIP', 'status.hostIPs', 'spec.host', 'metadata.labels', 'metadata.labels.app', "metadata.labels['app']", "metadata.annotations['Example.com/Note']", 'spec.restartPolicy', 'status.phase', 'bogus', ''), apiVersion: opt(oneOf('v1', 'v2'), 4) }, { requiredKeys: ['fieldPath'] }).map((f) => ({ fieldRef: clean(f) })),
+  fc.record({ resource: oneOf('limits.cpu', 'requests.memory', 'limits.hugepages-2Mi', 'cpu', ''), containerName: opt(oneOf('c0', 'x'), 3) }, { requiredKeys: ['resource'] }).map((r) => ({ resourceFieldRef: clean(r) })),
+  keyRef.map((r) => ({ configMapKeyRef: clean(r) })),
+  keyRef.map((r) => ({ secretKeyRef: clean(r) })),
+  oneOf<Record<string, unknown>>({}, { configMapKeyRef: { name: 'settings', key: 'level' }, secretKeyRef: { name: 'creds', key: 'level' } }),
+);
+const envVar = fc.record({
+  name: fc.oneof({ arbitrary: oneOf('LEVEL', 'MY.VAR', 'my-var', 'LEVEL_2'), weight: 6 }, { arbitrary: oneOf('1ABC', 'A=B', '', '\u00c4', 'A B', 'A\tB'), weight: 1 }),
+  value: opt(oneOf('x', ''), 2),
+  valueFrom: opt(valueFrom, 1),
+}, { requiredKeys: ['name'] });
+const envFromSource = fc.record({
+  prefix: opt(oneOf('APP_', 'A=B', '1X', ''), 3),
+  configMapRef: opt(fc.record({ name: opt(oneOf('settings', 'settings', '', 'Bad', 'settings-'), 6) }, { requiredKeys: [] }), 1),
+  secretRef: opt(fc.record({ name: opt(oneOf('creds', '', 'creds-'), 6) }, { requiredKeys: [] }), 3),
+}, { requiredKeys: [] });
+const runAsId = opt(oneOf(1000, 0, 65534, -1, 2147483648), 3);
+const seccompProfile = opt(oneOf<Record<string, unknown>>({ type: 'RuntimeDefault' }, { type: 'RuntimeDefault' }, { type: 'runtimeDefault' }, { type: 'Localhost' }, { type: 'Localhost', localhostProfile: 'profiles/audit.json' }, { type: 'Localhost', localhostProfile: '/profiles/audit.json' }, { type: 'Unconfined', localhostProfile: 'x.json' }, { type: '' }), 3);
+const containerSecurity = fc.record({
+  runAsUser: runAsId,
+  runAsGroup: runAsId,
+  allowPrivilegeEscalation: opt(fc.boolean(), 2),
+  privileged: opt(fc.boolean(), 3),
+  capabilities: opt(oneOf({ add: ['CAP_SYS_ADMIN'] }, { add: ['NET_ADMIN'] }, { drop: ['ALL'] }), 3),
+  seccompProfile,
+  procMount: opt(oneOf('Default', 'Unmasked', 'unmasked'), 6),
+}, { requiredKeys: [] });
+const toleration = fc.record({
+  key: opt(oneOf('dedicated', 'example.com/gpu', 'node.kubernetes.io/not-ready', 'bad key', ''), 4),
+  operator: opt(oneOf('Equal', 'Exists', 'Exists', 'exists', 'In'), 2),
+  value: opt(oneOf('gpu', 'true', '', 'a b'), 2),
+  effect: opt(oneOf('NoSchedule', 'NoExecute', 'PreferNoSchedule', 'noSchedule', ''), 2),
+  tolerationSeconds: opt(oneOf(300, 0), 5),
+}, { requiredKeys: [] });
+const nodeRequirement = fc.record({
+  key: oneOf('kubernetes.io/os', 'disktype', 'disktype', 'bad key', 'example.com/zone'),
+  operator: oneOf('In', 'In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'in', 'Equals'),
+  values: opt(oneOf(['linux'], ['ssd', 'nvme'], [], ['8'], ['a b'], ['1', '2']), 1),
+}, { requiredKeys: ['key', 'operator'] });
+const nodeAffinity = fc.record({
+  requiredDuringSchedulingIgnoredDuringExecution: opt(fc.array(fc.record({ matchExpressions: fc.array(nodeRequirement, { maxLength: 2 }) }), { maxLength: 2 }).map((terms) => ({ nodeSelectorTerms: terms })), 1),
+  preferredDuringSchedulingIgnoredDuringExecution: opt(fc.array(fc.record({ weight: oneOf(1, 50, 100, 0, 101), preference: fc.record({ matchExpressions: fc.array(nodeRequirement, { maxLength: 2 }) }) }), { maxLength: 2 }), 1),
+}, { requiredKeys: [] });
+const spreadConstraint = fc.record({
+  maxSkew: oneOf(1, 1, 2, 0, -1),
+  topologyKey: oneOf('topology.kubernetes.io/zone', 'kubernetes.io/hostname', ''),
+  whenUnsatisfiable: oneOf('DoNotSchedule', 'ScheduleAnyway', 'doNotSchedule', 'Never'),
+  labelSelector: fc.constant({ matchLabels: { app: 'web' } }),
+  minDomains: opt(oneOf(2, 0), 4),
+  nodeAffinityPolicy: opt(oneOf('Honor', 'Ignore', 'honor'), 5),
+  nodeTaintsPolicy: opt(oneOf('Honor', 'Ignore', 'ignore'), 5),
+}, { requiredKeys: ['maxSkew', 'topologyKey', 'whenUnsatisfiable', 'labelSelector'] });
+const storageContainer = fc.record({
+  image: opt(oneOf('', null), 10),
+  imagePullPolicy: opt(oneOf('Always', 'IfNotPresent', 'Never', 'always', 'IfNotPresent', 'ifnotpresent'), 3),
+  securityContext: opt(containerSecurity, 3),
+  volumeMounts: opt(fc.array(mount, { maxLength: 3 }), 1),
+  env: opt(fc.array(envVar, { maxLength: 3 }), 1),
+  envFrom: opt(fc.array(envFromSource, { maxLength: 2 }), 2),
+  privileged: opt(fc.constant(true), 4),
+}, { requiredKeys: [] });
+const storageDeployment = fc.record({
+  volumes: opt(fc.array(volume, { maxLength: 3 }), 4),
+  containers: fc.array(storageContainer, { minLength: 1, maxLength: 2 }),
+  scheduling: fc.record({
+    securityContext: opt(fc.record({ runAsUser: runAsId, fsGroup: runAsId, seccompProfile }, { requiredKeys: [] }), 4),
+    hostUsers: opt(fc.constant(false), 8),
+    tolerations: opt(fc.array(toleration, { maxLength: 2 }), 3),
+    nodeSelector: opt(oneOf<Record<string, string>>({ disktype: 'ssd' }, { 'kubernetes.io/os': 'linux' }, { 'bad key': 'x' }, { disktype: 'a b' }), 4),
+    affinity: opt(nodeAffinity.map((nodeAffinity) => ({ nodeAffinity })), 4),
+    topologySpreadConstraints: opt(fc.array(spreadConstraint, { maxLength: 2 }), 4),
+  }, { requiredKeys: [] }),
+}).map(({ volumes, containers, scheduling }) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: NS },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: clean({
+        volumes,
+        ...scheduling,
+        containers: containers.map(({ image, privileged, securityContext, ...c }, i) => {
+          const out: Record<string, unknown> = { name: `c${i}`, image: 'example/app:1', ...clean(c) };
+          if (image === '') out.image = '';
+          if (image === null) delete out.image;
+          if (privileged || securityContext) out.securityContext = clean({ ...securityContext, ...(privileged ? { privileged: true } : {}) });
+          return out;
+        }),
+      }),
+    },
+  },
+}));
+
 // A StatefulSet's governing Service is named by a DNS label.
 const statefulSet = fc.record({ serviceName: opt(oneOf('web', 'web', 'Web', 'web.svc', 'db_1', '', 'a'.repeat(64)), 1), dns: opt(podDns, 2) }).map(({ serviceName, dns }) => ({
   apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: NS },
@@ -234,7 +363,7 @@ const networkPolicy = fc.record({
 // ---- Namespaces --------------------------------------------------------------------------
 const namespace = oneOf('shop', 'Shop', '1shop', 'shop.prod', 'shop-', 'a'.repeat(63), 'a'.repeat(64), 'shop_1').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 
-const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: networkPolicy, weight: 2 }, { arbitrary: namespace, weight: 1 });
+const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: storageDeployment, weight: 2 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: networkPolicy, weight: 2 }, { arbitrary: namespace, weight: 1 });
 
 function clean<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T;
@@ -300,6 +429,21 @@ function normalize(field: string, obj: Record<string, unknown>, message: string)
   // A workload selector that misses its template is reported at the template's labels;
   // svclint reports the selector: the same mismatch, at its other end.
   if (field === 'spec.template.metadata.labels' && /does not match template/.test(message)) return 'spec.selector';
+  // Pod validation names some fields without the index of their list item (its own slips): a
+  // mount's subPath, a downward API item's fields, a projected token's path. The item's list stands for them.
+  const unindexed = /^(.*\.volumeMounts)\.(subPath|subPathExpr|mountPropagation|recursiveReadOnly)$/.exec(field)
+    ?? /^(.*\.downwardAPI)\.(?!items)[a-zA-Z]+(\..*)?$/.exec(field)
+    ?? /^(.*\.projected)\.path$/.exec(field);
+  if (unindexed) return unindexed[1]!;
+  // A toleration's value that its operator does not take is reported at the operator; svclint
+  // points at the value, which is what to change.
+  const tol = /^spec\.template\.spec\.tolerations\[(\d+)\]\.operator$/.exec(field);
+  if (tol) {
+    const t = ((spec?.template as { spec?: { tolerations?: Record<string, unknown>[] } } | undefined)?.spec?.tolerations ?? [])[Number(tol[1])];
+    const keyed = typeof t?.key === 'string' && t.key !== '';
+    const op = t?.operator;
+    if (t && typeof t.value === 'string' && t.value !== '' && (op === 'Exists' || (keyed && (op === undefined || op === '' || op === 'Equal')))) return `spec.template.spec.tolerations[${tol[1]}].value`;
+  }
   // A Namespace's name is copied into its kubernetes.io/metadata.name label and rejected there too.
   if (obj.kind === 'Namespace' && field.startsWith('metadata.labels')) return 'metadata.name';
   // Map keys: the server writes spec.selector[app], svclint spec.selector.app.
@@ -307,7 +451,7 @@ function normalize(field: string, obj: Record<string, unknown>, message: string)
 }
 
 /** Rejections that depend on the cluster's flags (IP and port ranges, IP families), not on the manifest. */
-const CLUSTER_DEPENDENT = /not in the valid range|not configured on this cluster|is not configured|already allocated|dual-stack|does not support/i;
+const CLUSTER_DEPENDENT = /not in the valid range|not configured on this cluster|is not configured|already allocated|dual-stack|does not support(?! subscript)/i;
 
 function svclint(obj: Record<string, unknown>, namespace = NS): { rejected: boolean; fields: string[]; findings: Finding[] } {
   // Rule cases silence rules with annotations; the comparison needs every verdict.
@@ -360,6 +504,8 @@ function compare(obj: Record<string, unknown>, theirs: Verdict, tally: Tally, na
   }
   if (!theirs.rejected) return;
   for (const f of theirs.fields) {
+    // A mount of a volume the server rejects is "Not found" too; svclint reports the volume's own fault only.
+    if (mountOfRejectedVolume(obj, f, ours.fields)) continue;
     // A Service without any spec is read as a patch fragment: svclint does not ask it for ports.
     if (obj.kind === 'Service' && obj.spec === undefined && f === 'spec.ports') continue;
     tally.paths++;
@@ -379,6 +525,17 @@ function compare(obj: Record<string, unknown>, theirs: Verdict, tally: Tally, na
       tally.disagreements.push(`path ${o} reported by svclint only, ${obj.kind}${show()}`);
     }
   }
+}
+
+/** `…containers[i].volumeMounts[j].name` naming a volume of the pod that svclint reports a fault of. */
+function mountOfRejectedVolume(obj: Record<string, unknown>, field: string, ours: string[]): boolean {
+  const m = /^(.*)\.(containers|initContainers)\[(\d+)\]\.volumeMounts\[(\d+)\]\.name$/.exec(field);
+  if (!m) return false;
+  const spec = m[1]!.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), obj) as Record<string, unknown> | undefined;
+  const mount = (((spec?.[m[2]!] as unknown[] | undefined)?.[Number(m[3])] as Record<string, unknown> | undefined)?.volumeMounts as Record<string, unknown>[] | undefined)?.[Number(m[4])];
+  const volumes = (spec?.volumes ?? []) as Record<string, unknown>[];
+  const at = volumes.findIndex((v) => v && v.name === mount?.name);
+  return at >= 0 && ours.some((o) => o.startsWith(`${m[1]}.volumes[`));
 }
 
 /** Runs requests a few at a time: the API server answers dry runs in parallel. */
@@ -440,6 +597,15 @@ describe('validation against kube-apiserver v1.36 (server-side dry run)', () => 
     report(`random seed ${seed}`, tally);
     expect(tally.disagreements.slice(0, 3)).toEqual([]);
   }, 120_000);
+
+  it('agrees on generated volumes, mounts, env, envFrom, images, security contexts, tolerations and node affinity (fixed seed)', async () => {
+    const tally = newTally();
+    await check(fc.sample(storageDeployment, { seed: Number(process.env.SVCLINT_VSEED ?? 5), numRuns: 700 }), tally);
+    report('volumes, mounts and env', tally);
+    expect(tally.rejected).toBeGreaterThan(250);
+    expect(tally.objects - tally.rejected, 'objects the API server accepts').toBeGreaterThan(60);
+    expect(tally.disagreements.slice(0, 3)).toEqual([]);
+  }, 300_000);
 
   it('agrees on resource quantities and names, one at a time in an otherwise valid Deployment', async () => {
     // A quantity the API server cannot parse fails the whole request without a field: judged alone, so no other fault hides it.

@@ -8,6 +8,7 @@ import { podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { ObjectMemo } from '../../src/graph/memo.js';
 import { networkPolicyProblems } from '../../src/graph/netpol-validate.js';
+import { podFieldProblems } from './pod-fields.js';
 import { compareQuantities, isWholeQuantity, parseQuantity, quantityValue, roundUpMilli, type Quantity } from '../../src/graph/quantity.js';
 import { dns1123LabelProblems, isDNS1123Label, isDNS1123Subdomain, isIPAddress, labelValueProblems, portNameProblems, qualifiedNameProblems } from '../../src/names.js';
 
@@ -58,7 +59,7 @@ function typeName(v: unknown): string {
 const rule: Rule = {
   meta: {
     id: 'schema-invalid',
-    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports).',
+    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, volumes, volume mounts that name no volume, env and envFrom entries, a container without an image, image pull policies, security contexts, tolerations, node affinity and topology spread constraints, Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports).',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -78,6 +79,7 @@ const rule: Rule = {
       ingressBackendPort: 'this backend {{problem}}; the API server rejects the Ingress',
       quantity: '{{field}} {{value}} is not a quantity the API server reads (a number with an optional suffix: `500m`, `128Mi`, `1Gi`, `2`){{hint}}; it rejects the whole object',
       resource: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
+      podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
     },
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
@@ -204,6 +206,10 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
       if (isRecord(c) && isRecord(c.resources)) resources(c.resources, [...at, field, i, 'resources'], report);
     });
   }
+  const claims = o.kind === 'StatefulSet' && isRecord(o.body.spec) && Array.isArray(o.body.spec.volumeClaimTemplates)
+    ? o.body.spec.volumeClaimTemplates.map((t) => (isRecord(t) && isRecord(t.metadata) && typeof t.metadata.name === 'string' ? t.metadata.name : '')).filter(Boolean)
+    : [];
+  for (const p of podFieldProblems(spec, at, claims)) report({ path: p.path, messageId: 'podField', data: { field: p.field, problem: p.problem } });
   const allowed = RESTART_POLICIES[o.kind];
   const policy = spec.restartPolicy;
   if (allowed && typeof policy === 'string' && policy !== '' && !allowed.includes(policy)) {

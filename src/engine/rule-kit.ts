@@ -319,6 +319,11 @@ function definitions(graph: ServiceGraph): Map<string, K8sObject[]> {
 }
 
 const APPS_WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const JOB_CONTAINERS: Record<string, Path> = {
+  Job: ['spec', 'template', 'spec', 'containers'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers'],
+  Pod: ['spec', 'containers'],
+};
 /** Images that a kustomize `images:` entry or a script replaces: `kic-placeholder:placeholder`, `IMAGE`. */
 const PLACEHOLDER_IMAGE = /placeholder|^[A-Z][A-Z0-9_]*$/;
 /** `patch.yaml`, `service-patch.yml`, `patch_replicas.yaml`, `patches.json`. */
@@ -336,6 +341,13 @@ export function partialObject(o: K8sObject): string | undefined {
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
   if (o.kind === 'Service' && o.apiVersion === 'v1' && spec.ports === undefined && spec.selector === undefined && spec.clusterIP !== 'None' && spec.type !== 'ExternalName') {
     return 'a Service with neither ports nor a selector';
+  }
+  // A Job, CronJob or Pod has no selector to tell: none of its containers naming an image tells instead.
+  const unimaged = JOB_CONTAINERS[o.kind];
+  if (unimaged) {
+    const list = getIn(o.body, unimaged);
+    if (Array.isArray(list) && list.length > 0 && list.every((c) => isRecord(c) && c.image === undefined)) return `a ${o.kind} whose containers name no image`;
+    return undefined;
   }
   if (!APPS_WORKLOADS.has(o.kind) || !o.apiVersion.startsWith('apps/')) return undefined;
   if (spec.template === undefined) return `a ${o.kind} with no pod template`;

@@ -91,7 +91,8 @@ export class ControlPlane {
       '--service-account-issuer=https://kubernetes.default.svc', `--service-account-key-file=${path.join(this.dir, 'sa.pub')}`,
       `--service-account-signing-key-file=${path.join(this.dir, 'sa.key')}`, '--service-cluster-ip-range=10.96.0.0/16',
       ...(this.options.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']), `--audit-policy-file=${path.join(this.dir, 'audit.yaml')}`, `--audit-log-path=${this.auditLog}`,
-      '--audit-log-mode=blocking', '--v=0',
+      // As kubeadm and kind run it: privileged containers are a matter of admission policy, not of the server's flags.
+      '--audit-log-mode=blocking', '--allow-privileged=true', '--v=0',
       ...(this.options.clientCerts ? [`--client-ca-file=${this.makeClientCA()}`] : []),
       // Pages straight from etcd, compacted every second: continue tokens can expire (410).
       ...(this.options.apiserver ? [] : ['--etcd-compaction-interval=1s', '--watch-cache=false']),
