@@ -316,6 +316,42 @@ const storageDeployment = fc.record({
   },
 }));
 
+// Rollout strategies, counts and durations of apps/v1 workloads, with the defaults the server fills in.
+const rolloutBound = opt(oneOf<number | string>(0, 1, 2, '0%', '25%', '100%', '150%', '1', '25', -1, 'x%'), 1);
+const podTemplate = (app: string) => ({ metadata: { labels: { app } }, spec: { containers: [{ name: 'c', image: 'example/app:1' }] } });
+const rolloutWorkload = fc.oneof(
+  fc.record({
+    type: opt(oneOf('RollingUpdate', 'Recreate', 'recreate', ''), 1),
+    rollingUpdate: opt(fc.record({ maxUnavailable: rolloutBound, maxSurge: rolloutBound }, { requiredKeys: [] }), 1),
+    replicas: opt(oneOf(1, 0, -1), 3),
+    minReadySeconds: opt(oneOf(0, 10, 600, 900, -1), 2),
+    progressDeadlineSeconds: opt(oneOf(600, 10, 1000, -1), 2),
+    revisionHistoryLimit: opt(oneOf(0, 3, -1), 4),
+    activeDeadlineSeconds: opt(fc.constant(30), 8),
+  }, { requiredKeys: [] }).map(({ type, rollingUpdate, activeDeadlineSeconds, ...rest }) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: NS },
+    spec: clean({ ...rest, selector: { matchLabels: { app: 'web' } }, strategy: type === undefined && rollingUpdate === undefined ? undefined : { type, rollingUpdate }, template: { ...podTemplate('web'), spec: { ...podTemplate('web').spec, activeDeadlineSeconds } } }),
+  })),
+  fc.record({
+    type: opt(oneOf('RollingUpdate', 'OnDelete', 'onDelete'), 1),
+    rollingUpdate: opt(fc.record({ maxUnavailable: rolloutBound, maxSurge: rolloutBound }, { requiredKeys: [] }), 1),
+    minReadySeconds: opt(oneOf(0, 10, -1), 3),
+  }, { requiredKeys: [] }).map(({ type, rollingUpdate, ...rest }) => ({
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: NS },
+    spec: clean({ ...rest, selector: { matchLabels: { app: 'agent' } }, updateStrategy: type === undefined && rollingUpdate === undefined ? undefined : { type, rollingUpdate }, template: podTemplate('agent') }),
+  })),
+  fc.record({
+    podManagementPolicy: opt(oneOf('OrderedReady', 'Parallel', 'parallel'), 2),
+    type: opt(oneOf('RollingUpdate', 'OnDelete', 'Rolling'), 1),
+    rollingUpdate: opt(fc.record({ partition: opt(oneOf(0, 2, -1), 1) }, { requiredKeys: [] }), 1),
+    retention: opt(fc.record({ whenDeleted: opt(oneOf('Retain', 'Delete', 'delete'), 1), whenScaled: opt(oneOf('Retain', 'Delete', 'Keep'), 1) }, { requiredKeys: [] }), 2),
+    replicas: opt(oneOf(1, 3, -1), 3),
+  }, { requiredKeys: [] }).map(({ type, rollingUpdate, retention, ...rest }) => ({
+    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: NS },
+    spec: clean({ ...rest, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, updateStrategy: type === undefined && rollingUpdate === undefined ? undefined : { type, rollingUpdate }, persistentVolumeClaimRetentionPolicy: retention, template: podTemplate('db') }),
+  })),
+);
+
 // A StatefulSet's governing Service is named by a DNS label.
 const statefulSet = fc.record({ serviceName: opt(oneOf('web', 'web', 'Web', 'web.svc', 'db_1', '', 'a'.repeat(64)), 1), dns: opt(podDns, 2) }).map(({ serviceName, dns }) => ({
   apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: NS },
@@ -363,7 +399,7 @@ const networkPolicy = fc.record({
 // ---- Namespaces --------------------------------------------------------------------------
 const namespace = oneOf('shop', 'Shop', '1shop', 'shop.prod', 'shop-', 'a'.repeat(63), 'a'.repeat(64), 'shop_1').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 
-const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: storageDeployment, weight: 2 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: networkPolicy, weight: 2 }, { arbitrary: namespace, weight: 1 });
+const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: storageDeployment, weight: 2 }, { arbitrary: rolloutWorkload, weight: 1 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: networkPolicy, weight: 2 }, { arbitrary: namespace, weight: 1 });
 
 function clean<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T;
@@ -435,6 +471,9 @@ function normalize(field: string, obj: Record<string, unknown>, message: string)
     ?? /^(.*\.downwardAPI)\.(?!items)[a-zA-Z]+(\..*)?$/.exec(field)
     ?? /^(.*\.projected)\.path$/.exec(field);
   if (unindexed) return unindexed[1]!;
+  // A Deployment whose minReadySeconds reaches the default progress deadline: svclint points
+  // at minReadySeconds, the field written.
+  if (field === 'spec.progressDeadlineSeconds' && obj.kind === 'Deployment' && spec && spec.progressDeadlineSeconds === undefined) return 'spec.minReadySeconds';
   // A toleration's value that its operator does not take is reported at the operator; svclint
   // points at the value, which is what to change.
   const tol = /^spec\.template\.spec\.tolerations\[(\d+)\]\.operator$/.exec(field);
@@ -604,6 +643,15 @@ describe('validation against kube-apiserver v1.36 (server-side dry run)', () => 
     report('volumes, mounts and env', tally);
     expect(tally.rejected).toBeGreaterThan(250);
     expect(tally.objects - tally.rejected, 'objects the API server accepts').toBeGreaterThan(60);
+    expect(tally.disagreements.slice(0, 3)).toEqual([]);
+  }, 300_000);
+
+  it('agrees on generated rollout strategies, counts and durations of Deployments, DaemonSets and StatefulSets (fixed seed)', async () => {
+    const tally = newTally();
+    await check(fc.sample(rolloutWorkload, { seed: Number(process.env.SVCLINT_RSEED ?? 3), numRuns: 500 }), tally);
+    report('rollouts', tally);
+    expect(tally.rejected).toBeGreaterThan(150);
+    expect(tally.objects - tally.rejected, 'objects the API server accepts').toBeGreaterThan(100);
     expect(tally.disagreements.slice(0, 3)).toEqual([]);
   }, 300_000);
 

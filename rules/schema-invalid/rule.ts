@@ -9,6 +9,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { ObjectMemo } from '../../src/graph/memo.js';
 import { networkPolicyProblems } from '../../src/graph/netpol-validate.js';
 import { podFieldProblems } from './pod-fields.js';
+import { workloadFieldProblems } from './workload-fields.js';
 import { compareQuantities, isWholeQuantity, parseQuantity, quantityValue, roundUpMilli, type Quantity } from '../../src/graph/quantity.js';
 import { dns1123LabelProblems, isDNS1123Label, isDNS1123Subdomain, isIPAddress, labelValueProblems, portNameProblems, qualifiedNameProblems } from '../../src/names.js';
 
@@ -59,7 +60,7 @@ function typeName(v: unknown): string {
 const rule: Rule = {
   meta: {
     id: 'schema-invalid',
-    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, volumes, volume mounts that name no volume, env and envFrom entries, a container without an image, image pull policies, security contexts, tolerations, node affinity and topology spread constraints, Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports).',
+    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, volumes, volume mounts that name no volume, env and envFrom entries, a container without an image, image pull policies, security contexts, tolerations, node affinity and topology spread constraints, rollout strategies (maxSurge and maxUnavailable), Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports).',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -80,6 +81,7 @@ const rule: Rule = {
       quantity: '{{field}} {{value}} is not a quantity the API server reads (a number with an optional suffix: `500m`, `128Mi`, `1Gi`, `2`){{hint}}; it rejects the whole object',
       resource: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
+      workloadField: '{{field}} {{problem}}; the API server rejects the {{kind}}, so it creates no pods',
     },
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
@@ -154,6 +156,7 @@ function metadata(o: K8sObject, report: (r: ObjectReport) => void): void {
   }
   const spot = podSourceOf(o);
   if (spot && o.kind !== 'Rollout') podSpec(o, [...spot.template, 'spec'], report);
+  for (const p of workloadFieldProblems(o)) report({ path: p.path, messageId: 'workloadField', data: { field: p.field, problem: p.problem, kind: o.kind } });
   if (o.kind === 'Ingress' && o.apiVersion === 'networking.k8s.io/v1') ingressSpec(o, report);
   if (o.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1') {
     for (const p of networkPolicyProblems(o)) report({ path: p.path, messageId: 'policyValue', data: { field: p.field, value: p.value, problem: p.problem } });
