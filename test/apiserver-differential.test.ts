@@ -290,6 +290,11 @@ const storageDeployment = fc.record({
   scheduling: fc.record({
     securityContext: opt(fc.record({ runAsUser: runAsId, fsGroup: runAsId, seccompProfile }, { requiredKeys: [] }), 4),
     hostUsers: opt(fc.constant(false), 8),
+    serviceAccountName: opt(oneOf('web', 'web-sa', 'web.sa', 'web_sa', 'Web'), 4),
+    priorityClassName: opt(oneOf('high', 'system-cluster-critical', 'High_Priority'), 8),
+    runtimeClassName: opt(oneOf('gvisor', 'Kata'), 10),
+    preemptionPolicy: opt(oneOf('Never', 'PreemptLowerPriority', 'never', ''), 8),
+    readinessGates: opt(oneOf([{ conditionType: 'example.com/ready' }], [{ conditionType: 'target-health.elbv2.k8s.aws/web' }], [{ conditionType: 'bad type' }], [{ conditionType: '' }]), 8),
     tolerations: opt(fc.array(toleration, { maxLength: 2 }), 3),
     nodeSelector: opt(oneOf<Record<string, string>>({ disktype: 'ssd' }, { 'kubernetes.io/os': 'linux' }, { 'bad key': 'x' }, { disktype: 'a b' }), 4),
     affinity: opt(nodeAffinity.map((nodeAffinity) => ({ nodeAffinity })), 4),

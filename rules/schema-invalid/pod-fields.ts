@@ -97,6 +97,20 @@ export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims
     });
   }
   if (isRecord(spec.securityContext)) securityContext(spec.securityContext, ['securityContext'], hostUsers, add, true);
+  for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName', 'runtimeClassName']) {
+    const v = spec[f];
+    if (typeof v === 'string' && v !== '' && !isDNS1123Subdomain(v)) add([f], `${code(v)} is not a valid name (a lowercase DNS subdomain: letters, digits, \`-\` and \`.\`)`);
+  }
+  const preemption = spec.preemptionPolicy;
+  if (typeof preemption === 'string' && preemption !== 'PreemptLowerPriority' && preemption !== 'Never') add(['preemptionPolicy'], `${code(preemption)} is not one of \`PreemptLowerPriority\` and \`Never\``);
+  const deadline = spec.activeDeadlineSeconds;
+  if (typeof deadline === 'number' && (deadline < 1 || deadline > 2147483647)) add(['activeDeadlineSeconds'], `${code(deadline)} is not between 1 and 2147483647`);
+  arr(spec.readinessGates).forEach((g, i) => {
+    const t = isRecord(g) ? str(g.conditionType) : undefined;
+    if (t === undefined) return;
+    const problems = qualifiedNameProblems(t);
+    if (problems.length) add(['readinessGates', i, 'conditionType'], `${code(t)} is not a valid condition type: it ${list(problems)}`);
+  });
   tolerations(spec.tolerations, add);
   labelMap(spec.nodeSelector, ['nodeSelector'], add);
   if (isRecord(spec.affinity) && isRecord(spec.affinity.nodeAffinity)) nodeAffinity(spec.affinity.nodeAffinity, ['affinity', 'nodeAffinity'], add);
