@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Builds the kubelet oracle for the pod configuration differential test, once, into a cache
 # outside the repository: the kubelet's makeEnvironmentVariables, its runAsNonRoot check and
-# the ConfigMap, Secret and projected volume plugins' payloads from the k8s.io/kubernetes Go
-# module, run on generated pods (scripts/kubelet-oracle/). Prints the bin folder.
+# the ConfigMap, Secret and projected volume plugins' payloads, and its HTTP prober, from the
+# k8s.io/kubernetes Go module, run on generated pods (scripts/kubelet-oracle/). Prints the bin folder.
 set -euo pipefail
 TOOLS="${SVCLINT_TOOLS:-$HOME/.cache/svclint-tools}"
 K8S_VERSION="${SVCLINT_K8S_VERSION:-v1.36.3}"
 BIN="$TOOLS/bin"
 STAMP="$TOOLS/kubelet-oracle.version"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/kubelet-oracle"
-WANT="$K8S_VERSION $(cat "$HERE/main.go" "$HERE/env.go" "$HERE/nonroot.go" | sha256sum | cut -c1-16)"
+WANT="$K8S_VERSION $(cat "$HERE/main.go" "$HERE/probe.go" "$HERE/env.go" "$HERE/nonroot.go" | sha256sum | cut -c1-16)"
 mkdir -p "$BIN"
 # One build at a time: a second caller waits here, then finds the cache filled.
 exec 9>"$TOOLS/.kubelet-oracle.lock"
@@ -37,7 +37,7 @@ goversion=$(awk '/^go /{print $2; exit}' "$gomod")
   grep -E '^\s*k8s.io/[a-z0-9-]+ => \./staging/' "$gomod" | awk -v v="$staging" '{print "replace " $1 " => " $1 " " v}'
   echo "replace k8s.io/kubernetes => ./kubernetes"
 } > "$src/go.mod"
-cp "$HERE/main.go" "$src/main.go"
+cp "$HERE/main.go" "$HERE/probe.go" "$src/"
 # The helper is compiled into the kubelet package itself (makeEnvironmentVariables is
 # unexported), in a copy of the module: the module cache is read-only, and a build overlay may not touch it.
 mkdir -p "$src/kubernetes"

@@ -254,3 +254,45 @@ describe('pod-config-missing against the kubelet (makeEnvironmentVariables, volu
     expect(claimed).toBeGreaterThan(30);
   });
 });
+
+describe('probe-port-undeclared against the kubelet\'s HTTP prober', () => {
+  it('warns of a scheme that contradicts its port\'s name exactly where the prober fails against the server the name stands for', () => {
+    // The name says what the server speaks (tls, plain) or nothing (a neutral name).
+    const names: [string, 'tls' | 'plain' | undefined][] = [['https', 'tls'], ['https-api', 'tls'], ['web-tls', 'tls'], ['tls', 'tls'], ['http', 'plain'], ['http-metrics', 'plain'], ['web-http', 'plain'], ['web', undefined], ['grpc', undefined], ['httpx', undefined]];
+    const cases = fc.sample(fc.record({
+      name: fc.nat(names.length - 1),
+      scheme: oneOf<string | undefined>(undefined, 'HTTP', 'HTTPS'),
+      byName: fc.boolean(),
+      probe: oneOf('readinessProbe', 'livenessProbe', 'startupProbe'),
+    }), 200);
+    const input = cases.map((c) => JSON.stringify({
+      pod: {},
+      probe: { httpGet: { path: '/healthz', ...(c.scheme ? { scheme: c.scheme } : {}) }, server: names[c.name]![1] ?? 'plain' },
+    })).join('\n') + '\n';
+    const run = spawnSync('kubelet-oracle', { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+    expect(run.status, run.stderr).toBe(0);
+    const answers = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { probe: string });
+    const disagreements: string[] = [];
+    let warned = 0;
+    let failed = 0;
+    cases.forEach((c, n) => {
+      const [name, speaks] = names[c.name]!;
+      const result = answers[n]!.probe;
+      if (!/^success:/.test(result)) failed++;
+      const container = { name: 'app', image: 'example/app:1', ports: [{ name, containerPort: 8443 }], [c.probe]: { httpGet: { path: '/healthz', port: c.byName ? name : 8443, ...(c.scheme ? { scheme: c.scheme } : {}) } } };
+      const text = [
+        stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: NS }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container] } } } }),
+        stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { selector: { app: 'web' }, ports: [{ port: 443, targetPort: 8443 }] } }),
+      ].join('---\n');
+      const mine = lintText(text, 'case.yaml').findings.filter((f) => f.ruleId === 'probe-port-undeclared' && (f.messageId === 'plainToTls' || f.messageId === 'tlsToPlain'));
+      if (mine.length) warned++;
+      // A neutral name is no evidence: svclint says nothing, whatever the prober does.
+      const expected = speaks === undefined ? false : !/^success:/.test(result);
+      if ((mine.length > 0) !== expected) disagreements.push(`#${n} port ${name} (${speaks ?? 'neutral'}), scheme ${c.scheme ?? 'unset'}: the prober says "${result}", svclint ${mine.length ? 'warns' : 'says nothing'}`);
+    });
+    console.log(`probe scheme differential: ${cases.length} probes, ${failed} failed by the kubelet's prober, ${warned} warned of by svclint`);
+    expect(disagreements.slice(0, 3)).toEqual([]);
+    expect(warned).toBeGreaterThan(30);
+    expect(cases.length - failed).toBeGreaterThan(50);
+  });
+});

@@ -14,13 +14,15 @@ const EFFECT: Record<(typeof PROBES)[number], string> = {
 const rule: Rule = {
   meta: {
     id: 'probe-port-undeclared',
-    description: 'A readiness, liveness or startup probe on a named port that its container does not declare, or with a `host` the kubelet cannot reach the pod by (localhost is the node\'s own): the probe fails every time.',
+    description: 'A readiness, liveness or startup probe on a named port that its container does not declare, or with a `host` the kubelet cannot reach the pod by (localhost is the node\'s own): the probe fails every time; and an httpGet probe whose scheme contradicts the name of its port (plain HTTP to a port named `https`, HTTPS to one named `http`): it most likely fails.',
     category: 'port',
     severity: 'error',
     messages: {
       hostLoopback: '{{probe}} of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials that address from the node, where it is the node\'s own loopback, not the pod; the probe fails and {{effect}} (leave host out: the kubelet dials the pod\'s IP; for a Host header use httpHeaders)',
       hostName: '{{probe}} of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials it from the node, whose resolver knows no Service or pod names; the probe most likely fails and {{effect}} (leave host out: the kubelet dials the pod\'s IP; for a Host header use httpHeaders)',
       undeclared: '{{probe}} of container {{container}} in {{workload}} uses port {{port}}, which this container does not declare{{declared}}; the kubelet looks the name up in the probed container only, the probe fails, and {{effect}}',
+      plainToTls: '{{probe}} of container {{container}} in {{workload}} sends plain HTTP{{scheme}} to port {{port}}, named {{name}}: a server that speaks TLS there answers 400 (or closes the connection), the probe fails and {{effect}} (set `scheme: HTTPS`; the kubelet does not verify the certificate)',
+      tlsToPlain: '{{probe}} of container {{container}} in {{workload}} speaks TLS (`scheme: HTTPS`) to port {{port}}, named {{name}}: a server that speaks plain HTTP there fails the handshake, the probe fails and {{effect}} (leave scheme out, or serve TLS on that port)',
     },
     remediation: 'Use a port name the probed container declares in its ports, or the port number.',
   },
@@ -56,6 +58,18 @@ const rule: Rule = {
                 });
               }
             }
+            if (handler === 'httpGet' && isRecord(h)) {
+              const mismatch = schemeMismatch(h, c);
+              if (mismatch) {
+                report({
+                  object: t.owner,
+                  path: [...t.path, 'spec', 'containers', i, probe, handler, mismatch.tls ? 'port' : 'scheme'],
+                  messageId: mismatch.tls ? 'plainToTls' : 'tlsToPlain',
+                  severity: 'warning',
+                  data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), port: code(String(h.port)), name: code(mismatch.name), scheme: h.scheme === undefined ? ' (scheme is HTTP when unset)' : '', effect: EFFECT[probe] },
+                });
+              }
+            }
             // A quoted number works: the kubelet falls back to reading it as a number.
             if (!isRecord(h) || typeof h.port !== 'string' || /^\d+$/.test(h.port) || names.includes(h.port)) continue;
             report({
@@ -77,5 +91,27 @@ const rule: Rule = {
     }
   },
 };
+
+/** Port names that say TLS is spoken there (`https`, `https-web`, `web-tls`), or plain HTTP (`http`, `http-metrics`). */
+const TLS_NAME = /^(https|tls)([-_]|$)|[-_](https|tls)$/i;
+const PLAIN_NAME = /^http([-_]|$)|[-_]http$/i;
+
+/**
+ * An httpGet probe whose scheme contradicts the name of the port it dials, in its container:
+ * `tls` when plain HTTP goes to a port named for TLS, false for the reverse. The name is the
+ * evidence (a port may still serve both), so these are warnings.
+ */
+function schemeMismatch(h: Record<string, unknown>, c: Record<string, unknown>): { tls: boolean; name: string } | undefined {
+  const scheme = h.scheme === undefined || h.scheme === null ? 'HTTP' : h.scheme;
+  if (scheme !== 'HTTP' && scheme !== 'HTTPS') return undefined;
+  const ports = Array.isArray(c.ports) ? c.ports.filter(isRecord) : [];
+  const port = typeof h.port === 'string' && /^\d+$/.test(h.port) ? Number(h.port) : h.port;
+  const declared = typeof port === 'number' ? ports.find((p) => p.containerPort === port) : ports.find((p) => p.name === port);
+  const name = typeof declared?.name === 'string' ? declared.name : undefined;
+  if (!name) return undefined;
+  if (scheme === 'HTTP' && TLS_NAME.test(name)) return { tls: true, name };
+  if (scheme === 'HTTPS' && PLAIN_NAME.test(name) && !TLS_NAME.test(name)) return { tls: false, name };
+  return undefined;
+}
 
 export default rule;

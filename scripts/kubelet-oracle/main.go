@@ -1,8 +1,9 @@
 // The kubelet's own code on generated pods: for each container, the error building its
 // environment (makeEnvironmentVariables, through the package overlay in env.go); for each
 // volume the kubelet sets up, the error of the ConfigMap, Secret or projected volume's
-// payload (the plugins' MakePayload, after their lookup of the object). Reads one JSON case
-// per line on stdin, writes one JSON answer per line.
+// payload (the plugins' MakePayload, after their lookup of the object); and the HTTP
+// prober on an httpGet action (probe.go). Reads one JSON case per line on stdin, writes one
+// JSON answer per line.
 package main
 
 import (
@@ -27,6 +28,8 @@ type input struct {
 	Secrets    []v1.Secret    `json:"secrets"`
 	// Container name → the user its image's configuration names (a uid, or a user name); absent: no USER, root.
 	ImageUsers map[string]imageUser `json:"imageUsers"`
+	// An httpGet probe to run instead (probe.go).
+	Probe *probeCase `json:"probe"`
 }
 
 type imageUser struct {
@@ -41,7 +44,9 @@ type answer struct {
 	Volumes map[string]string `json:"volumes"`
 	// Container name → the error of the kubelet's runAsNonRoot check, "" when it passes.
 	NonRoot map[string]string `json:"nonRoot"`
-	Error   string            `json:"error,omitempty"`
+	// The prober's result for a probe case.
+	Probe string `json:"probe,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 func main() {
@@ -52,6 +57,10 @@ func main() {
 		var c input
 		if err := json.Unmarshal(in.Bytes(), &c); err != nil {
 			_ = out.Encode(answer{Error: err.Error()})
+			continue
+		}
+		if c.Probe != nil {
+			_ = out.Encode(answer{Probe: runProbe(c.Probe)})
 			continue
 		}
 		_ = out.Encode(judge(&c))
