@@ -6,6 +6,7 @@ import { getIn } from '../../src/graph/pods.js';
 import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, where } from '../../src/engine/rule-kit.js';
 import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
+import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -51,6 +52,10 @@ function check(ctx: RuleContext, o: K8sObject): void {
   {
     for (const { ref, at } of refs) {
       if (!isRecord(ref) || typeof ref.name !== 'string') continue;
+      if (ref.kind === 'InferencePool' && INFERENCE_GROUP.test(String(ref.group ?? ''))) {
+        checkPoolRef(ctx, o, ref, at);
+        continue;
+      }
       if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue; // another kind of backend
       const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : o.namespace;
       const name = ref.name;
@@ -84,6 +89,25 @@ function check(ctx: RuleContext, o: K8sObject): void {
       }
     }
   }
+}
+
+/** An HTTPRoute backend that is an InferencePool: one of that name in the route's namespace (another namespace needs a ReferenceGrant the run is not judged on). */
+function checkPoolRef(ctx: RuleContext, o: K8sObject, ref: Record<string, unknown>, at: (string | number)[]): void {
+  const name = ref.name as string;
+  const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : o.namespace;
+  if (ns !== o.namespace) return;
+  const pools = inferencePools(ctx.graph).filter((p) => p.object.namespace === ns);
+  // Pools are often installed apart from the routes (a chart of their own): only a namespace
+  // whose pools the run holds is judged.
+  if (pools.length === 0 || pools.some((p) => p.object.name === name)) return;
+  const near = pools.map((p) => p.object.name).find((n) => isStrongTypo(name, n));
+  ctx.report({
+    object: o,
+    path: [...at, 'name'],
+    messageId: 'noPool',
+    absent: { what: `InferencePool ${code(name)} in namespace ${code(ns)}`, namespace: ns, nearMiss: near !== undefined },
+    data: { pool: code(name), namespace: code(ns), hint: near ? `; did you mean ${code(near)}?` : pools.length ? ` (it has ${list(pools.map((p) => code(p.object.name)), 4)})` : '' },
+  });
 }
 
 /** A Service of the namespace one or two edits from a name, and no other as close: evidence of a typo. */
@@ -311,13 +335,14 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
-    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Emissary, APISIX, Gloo, Skipper, Kong, Argo Rollouts, SMI TrafficSplit, OpenShift Route, ServiceExport, prometheus-operator monitors and Alertmanagers) that names a missing Service or port (or an Istio subset that no DestinationRule defines or no pod matches), leaves out the port, or crosses namespaces without a ReferenceGrant.',
+    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Emissary, APISIX, Gloo, Skipper, Kong, Argo Rollouts, SMI TrafficSplit, OpenShift Route, ServiceExport, prometheus-operator monitors and Alertmanagers, the endpoint picker of an InferencePool) that names a missing Service or port (or a missing InferencePool) (or an Istio subset that no DestinationRule defines or no pod matches), leaves out the port, or crosses namespaces without a ReferenceGrant.',
     category: 'reference',
     severity: 'error',
     messages: {
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
+      noPool: 'this route sends traffic to InferencePool {{pool}}, but there is no such InferencePool in namespace {{namespace}}{{hint}}; the gateway answers its requests with an error',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       authNoService: 'forwardAuth address {{url}} names Service {{service}}, which does not exist{{hint}}; Traefik cannot call it and answers every request with 500',

@@ -1,3 +1,4 @@
+import { inferencePools } from '../../src/graph/inference.js';
 import { near, where } from '../../src/engine/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { CustomPodSource, PodTemplate, ServiceNode } from '../../src/types/graph.js';
@@ -72,7 +73,7 @@ function explain(d: Diff[], labels: Record<string, string>): string {
 const rule: Rule = {
   meta: {
     id: 'selector-no-match',
-    description: 'A Service selector that matches no pod template in the Service\'s namespace.',
+    description: 'A Service selector (or an InferencePool\'s) that matches no pod template in its namespace.',
     category: 'selector',
     severity: 'error',
     messages: {
@@ -85,6 +86,9 @@ const rule: Rule = {
       liveNoPods: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which has none right now ({{why}})',
       liveCannotCreate: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, whose controller cannot create them: {{failure}}',
       noTemplates: 'selector {{selector}} matches no pod: there is no pod template in namespace {{namespace}} among the linted files',
+      poolNearMiss: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}, so the gateway has no model server to send its requests to; nearest: {{candidates}}',
+      poolOtherNamespace: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}; it matches {{matches}}, but a pool selects pods of its own namespace only',
+      poolNoMatch: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}{{why}}, so the gateway has no model server to send its requests to',
       liveNoPodsInNamespace: 'selector {{selector}} matches no pod: namespace {{namespace}} runs no pod, and no workload there has these labels',
     },
     remediation: 'Make the selector equal to labels of the pod template (spec.template.metadata.labels) of the workload this Service fronts, in the same namespace.',
@@ -250,6 +254,52 @@ const rule: Rule = {
           known: values.size ? ` (found ${list([...values], 5)})` : '',
         },
       });
+    }
+    // InferencePools select the model servers of their own namespace as Services select pods.
+    for (const pool of inferencePools(graph)) {
+      const o = pool.object;
+      const entries = Object.entries(pool.selector);
+      if (entries.length === 0) continue;
+      const candidates = graph.templatesIn(o.namespace);
+      if (candidates.some((t) => entries.every(([k, v]) => t.labels[k] === v))) continue;
+      const selector = selectorText(pool.selector);
+      const namespace = code(o.namespace);
+      const base = { object: o, path: pool.selectorPath };
+      const absent = { what: `pods with ${selector} in namespace ${namespace}`, namespace: o.namespace, podLabels: pool.selector };
+      const elsewhere = graph.selectAnywhere(pool.selector).filter((t) => t.namespace !== o.namespace);
+      if (elsewhere.length > 0) {
+        report({
+          ...base,
+          messageId: 'poolOtherNamespace',
+          ...(o.namespaceDefaulted || elsewhere.every((t) => t.owner.namespaceDefaulted) ? { absent } : {}),
+          data: { selector, namespace, matches: list(elsewhere.map((t) => `${where(t)} in namespace ${code(t.namespace)}`), 3) },
+          related: elsewhere.slice(0, 3).map((t) => rel(t, `matching pod template in namespace \`${t.namespace}\``)),
+        });
+        continue;
+      }
+      if (candidates.length === 0) {
+        report({ ...base, messageId: 'poolNoMatch', severity: 'warning', absent, data: { selector, namespace, why: ': there is no pod template in that namespace among the linted files' } });
+        continue;
+      }
+      const ranked = groupsOf(o.namespace, candidates).sets
+        .flatMap((g) => g.templates.slice(0, 3).map((t) => ({ t, d: diff(pool.selector, t) })))
+        .map((c) => ({ ...c, s: score(c.d) }))
+        .filter((c) => c.s > 0)
+        .sort((a, b) => b.s - a.s || a.t.id - b.t.id)
+        .slice(0, 3);
+      if (ranked.length > 0) {
+        const wrong = ranked[0]!.d.find((x) => x.kind !== 'equal');
+        report({
+          ...base,
+          path: wrong ? [...pool.selectorPath, wrong.key] : pool.selectorPath,
+          messageId: 'poolNearMiss',
+          absent: { ...absent, nearMiss: near(ranked[0]!.t.owner, o) && ranked[0]!.d.some((x) => (x.kind === 'value' && isStrongTypo(x.want, x.found)) || (x.kind === 'key' && (ranked[0]!.t.labels[x.found] === pool.selector[x.key] || isStrongTypo(x.key, x.found)))) },
+          data: { selector, namespace, candidates: ranked.map((c) => `${where(c.t)} has ${explain(c.d, c.t.labels)}`).join('; ') },
+          related: ranked.map((c) => rel(c.t, `nearest pod template: ${where(c.t)}`)),
+        });
+        continue;
+      }
+      report({ ...base, messageId: 'poolNoMatch', absent, data: { selector, namespace, why: ` (none of its ${candidates.length} pod templates has a label close to it)` } });
     }
   },
 };

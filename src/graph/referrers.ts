@@ -61,6 +61,8 @@ interface Row {
   portRequired?: boolean;
   /** `name` is `[scheme://]host[:port]` (Emissary's `service`); with a value, the port when none is written. */
   hostPort?: 'http' | 'tcp';
+  /** The Service port the referrer's controller uses when `port` is not written, and why. */
+  portDefault?: { number: number; why: string };
 }
 
 const ISTIO = /^networking\.istio\.io\//;
@@ -79,6 +81,8 @@ const SKIPPER = /^zalando\.org\//;
 const KONG = /^configuration\.konghq\.com\//;
 // OpenShift 3 also stored Routes as `v1` (no group); Kubernetes has no core Route.
 const OPENSHIFT_ROUTE = /^(route\.openshift\.io\/|v1$)/;
+const INFERENCE = /^inference\.networking\.k8s\.io\//;
+const INFERENCE_ALPHA = /^inference\.networking\.x-k8s\.io\//;
 
 export const REFERRERS: readonly Row[] = [
   ...['http', 'tcp', 'tls'].map((p) => ({ kind: 'VirtualService', group: ISTIO, at: `spec.${p}.*.route.*.destination`, name: 'host', host: true, port: 'port.number' })),
@@ -118,6 +122,10 @@ export const REFERRERS: readonly Row[] = [
   ...['TCPIngress', 'UDPIngress'].map((kind) => ({ kind, group: KONG, at: 'spec.rules.*.backend', name: 'serviceName', port: 'servicePort' })),
   // OpenShift Route: its Service (`to`, up to three `alternateBackends`) and one `targetPort`
   // for all of them, which the router matches against each endpoint's port name or number.
+  // Gateway API Inference Extension: the Service of an InferencePool's endpoint picker, and
+  // its Service port (required in v1; 9002 when v1alpha2's portNumber is not written).
+  { kind: 'InferencePool', group: INFERENCE, at: 'spec.endpointPickerRef', field: 'endpointPickerRef.name', name: 'name', kindField: 'kind', port: 'port.number' },
+  { kind: 'InferencePool', group: INFERENCE_ALPHA, at: 'spec.extensionRef', field: 'extensionRef.name', name: 'name', kindField: 'kind', port: 'portNumber', portDefault: { number: 9002, why: 'the endpoint picker is called on port 9002 when `portNumber` is not written' } },
   ...[['spec.to', 'to.name'], ['spec.alternateBackends.*', 'alternateBackends[].name']].map(([at, field]) => ({ kind: 'Route', group: OPENSHIFT_ROUTE, at: at!, field, name: 'name', kindField: 'kind', port: 'spec.port.targetPort', portFromRoot: true, endpointPort: true })),
 ];
 
@@ -239,6 +247,11 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
             ref.portPath = row.portFromRoot ? portPath : [...path, ...portPath];
             if (row.endpointPort) ref.port.endpoint = true;
           } else if (row.portRequired && (p === undefined || p === null || p === 0 || p === '')) ref.portMissing = true;
+          else if (row.portDefault && (p === undefined || p === null)) {
+            ref.port = { number: row.portDefault.number };
+            ref.portPath = [...path, row.name];
+            ref.portDefault = row.portDefault.why;
+          }
         }
         out.push(ref);
       }

@@ -60,6 +60,11 @@ interface Row {
     portRequired?: boolean;
     /** `name` is `[scheme://]host[:port]` (Emissary's `service`); with a value, the port when none is written. */
     hostPort?: 'http' | 'tcp';
+    /** The Service port the referrer's controller uses when `port` is not written, and why. */
+    portDefault?: {
+        number: number;
+        why: string;
+    };
 }
 export declare const REFERRERS: readonly Row[];
 /**
