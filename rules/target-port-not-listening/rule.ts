@@ -1,5 +1,9 @@
-import type { Rule } from '../../src/types/rule.js';
+import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { Severity } from '../../src/types/finding.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
+import type { PodTemplate } from '../../src/types/graph.js';
+import { findPort } from '../../src/graph/findport.js';
+import { inferencePools } from '../../src/graph/inference.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { mayTellListener, mentionsNumber, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
@@ -165,7 +169,7 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
 const rule: Rule = {
   meta: {
     id: 'target-port-not-listening',
-    description: 'A Service targetPort, or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`), environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) or mounted configuration (nginx, Apache, Redis, PostgreSQL, MySQL, HAProxy, Elasticsearch, Spring Boot\'s `application.yml`) makes its server listen on, or that its server binds on loopback only (`--host 127.0.0.1`, `server.address: 127.0.0.1`, uvicorn\'s or gunicorn\'s default): connections are refused, probes fail.',
+    description: 'A Service targetPort (or an InferencePool\'s target port), or a probe port, that is not the port the container\'s own command line (`--port=9090`, `--listen-address=:9090`, `-Dserver.port`), environment (`PORT`, `SERVER_PORT`, `ASPNETCORE_URLS`) or mounted configuration (nginx, Apache, Redis, PostgreSQL, MySQL, HAProxy, Elasticsearch, Spring Boot\'s `application.yml`) makes its server listen on, or that its server binds on loopback only (`--host 127.0.0.1`, `server.address: 127.0.0.1`, uvicorn\'s or gunicorn\'s default): connections are refused, probes fail.',
     category: 'port',
     severity: 'error',
     messages: {
@@ -242,30 +246,62 @@ const rule: Rule = {
             });
             continue;
           }
-          const { container: c, target, listens, evidence: e, declaresTarget, declaresListen } = n;
-          // The manifest contradicts itself when the container also declares the target: which is right is not proven.
-          // An image's default port is a convention of the image, not something the manifest says: a warning at most.
-          const strong = (e.kind === 'flag' || e.kind === 'config') && e.assumed === undefined;
-          const severity: Severity | undefined = e.kind === 'image' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
-          report({
-            object: svc.object,
-            path: sp.targetPath,
-            messageId: 'notListening',
-            ...(severity ? { severity } : {}),
-            data: {
-              target: String(target),
-              container: code(c.name),
-              workload: where(t),
-              evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
-              listen: listens.join(' and '),
-              declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
-            },
-            related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${listens.join(' and ')}` }],
-          });
+          reportNotListening(report, { object: svc.object, path: sp.targetPath }, t, n);
         }
+      }
+    }
+    // An InferencePool's target ports reach its model servers as a Service's targetPort reaches its pods.
+    for (const pool of inferencePools(graph)) {
+      const entries = Object.entries(pool.selector);
+      if (entries.length === 0) continue;
+      const templates = graph.templatesIn(pool.object.namespace).filter((t) => entries.every(([k, v]) => t.labels[k] === v) && sameTree(pool.object, t.owner));
+      // One workload of the pool's own folder tree, as for Services.
+      if (new Set(templates.map((t) => t.id)).size !== 1) continue;
+      for (const tp of pool.targetPorts) {
+        const r = findPort(templates[0]!, { kind: 'number', value: tp.number, defaulted: false }, 'TCP');
+        if (!mayTellListener(r) && !mayBindLoopback(r)) continue;
+        const at = { object: pool.object, path: tp.path };
+        const n = notListening(r, graph);
+        if (n) {
+          reportNotListening(report, at, r.template, n);
+          continue;
+        }
+        const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback);
+        if (!b) continue;
+        const w = loopbackWords(b);
+        report({
+          ...at,
+          messageId: 'loopback',
+          ...(w.severity ? { severity: w.severity } : {}),
+          data: { target: String(tp.number), container: code(b.container.name), workload: where(r.template), evidence: w.evidence, address: hostPort(b), why: w.why },
+          related: [{ object: r.template.owner, path: [...b.container.path, ...b.path], message: `where ${b.container.name} is bound to ${hostPort(b)}` }],
+        });
       }
     }
   },
 };
+
+/** A targetPort (of a Service or an InferencePool) whose container is told to listen on another port. */
+function reportNotListening(report: RuleContext['report'], at: { object: K8sObject; path: Path }, t: PodTemplate, n: NonNullable<ReturnType<typeof notListening>>): void {
+  const { container: c, target, listens, evidence: e, declaresTarget, declaresListen } = n;
+  // The manifest contradicts itself when the container also declares the target: which is right is not proven.
+  // An image's default port is a convention of the image, not something the manifest says: a warning at most.
+  const strong = (e.kind === 'flag' || e.kind === 'config') && e.assumed === undefined;
+  const severity: Severity | undefined = e.kind === 'image' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
+  report({
+    ...at,
+    messageId: 'notListening',
+    ...(severity ? { severity } : {}),
+    data: {
+      target: String(target),
+      container: code(c.name),
+      workload: where(t),
+      evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
+      listen: listens.join(' and '),
+      declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
+    },
+    related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${listens.join(' and ')}` }],
+  });
+}
 
 export default rule;
