@@ -75,6 +75,23 @@ ${POD(`        - {name: a, mountPath: /app/config}
     expect(springListen({ ...base, files: [{ ...files[0]!, text: 'spring:\n  config:\n    import: configserver:\n' }] })).toBeUndefined();
   });
 
+  it('orders profile files profile by profile across a group\'s locations, as Spring Boot 4 does', () => {
+    // cp in ./config/, prod in ./: the later profile wins although ./config/ outranks ./ for one profile.
+    const files = [
+      { path: '/app/config/application-cp.properties', text: 'server.port=24752\n', source: 'cp' },
+      { path: '/app/application-prod.yml', text: 'server:\n  port: 8090\n', source: 'prod' },
+      { path: '/app/config/application-prod.yml', text: 'server:\n  address: 0.0.0.0\n', source: 'prod2' },
+    ];
+    const base = { files, env: new Map([['SPRING_PROFILES_ACTIVE', 'cp,prod']]), envOpen: false, args: [] as string[], sysProps: new Map<string, string>(), cwd: '/app' };
+    expect(springListen(base)?.port?.value).toBe('8090');
+    // One profile: ./config/ wins over ./.
+    const one = [{ path: '/app/config/application-prod.yml', text: 'server:\n  port: 9001\n', source: 'a' }, { path: '/app/application-prod.yml', text: 'server:\n  port: 9002\n', source: 'b' }];
+    expect(springListen({ ...base, files: one, env: new Map([['SPRING_PROFILES_ACTIVE', 'prod']]) })?.port?.value).toBe('9001');
+    // The winning file's unresolvable placeholder keeps the application from starting: no claim.
+    const bare = [{ ...files[0]! }, { path: '/app/application-prod.yml', text: 'server:\n  port: "${PORT}"\n', source: 'prod' }];
+    expect(springListen({ ...base, files: bare })?.port).toBeUndefined();
+  });
+
   it('claims nothing the image could decide: the classpath, a location no mounted file is in', () => {
     const base = { env: new Map<string, string>(), envOpen: false, args: [] as string[], sysProps: new Map<string, string>(), cwd: '/app' };
     // Nothing mounted sets the port: the jar's application.properties may.

@@ -282,11 +282,16 @@ export function springListen(input: SpringInput): SpringListen | undefined {
     if (!parsed.has(f)) parsed.set(f, docsOf(f));
     return parsed.get(f);
   };
-  /** The contributions of a group's locations for the profiles given (undefined: the plain files). */
+  /**
+   * The contributions of a group's locations for the profiles given (undefined: the plain
+   * files). Profile by profile, each through every location of the group, as Spring Boot's
+   * StandardConfigDataLocationResolver orders them: a later profile's file in `./` beats an
+   * earlier profile's in `./config/`.
+   */
   const contributions = (group: Location[], profiles: (string | undefined)[]): Contribution[] | undefined => {
     const out: Contribution[] = [];
-    for (const loc of group) {
-      for (const profile of profiles) {
+    for (const profile of profiles) {
+      for (const loc of group) {
         const fs = filesAt(loc, profile);
         if (fs === 'unknown') {
           out.push('unknown');
