@@ -353,24 +353,15 @@ function items(raw: unknown, at: Path, add: Add, paths?: Set<string>): void {
     if (!isRecord(kp)) return;
     const p: Path = [...at, j];
     if (kp.key === '') add([...p, 'key'], 'is empty; an item names a key');
-    const path = str(kp.path);
-    if (path === '') add([...p, 'path'], 'is empty; an item names the file it becomes');
-    else if (path !== undefined) {
-      const problem = localPathProblem(path, true);
-      if (problem) add([...p, 'path'], `${code(path)} ${problem}`);
-      if (paths) {
-        if (paths.has(path)) add(p, `puts a second file at ${code(path)}; the sources of a projected volume must not repeat a path`);
-        paths.add(path);
-      }
-    }
+    itemPath(kp.path, p, add, paths);
     const problem = modeProblem(kp.mode);
     if (problem) add([...p, 'mode'], problem);
   });
 }
 
-function downwardFile(f: unknown, p: Path, add: Add, paths?: Set<string>): void {
-  if (!isRecord(f)) return;
-  const path = str(f.path);
+/** The file an item becomes: a relative path without `..`, once per projected volume. */
+function itemPath(raw: unknown, p: Path, add: Add, paths?: Set<string>): void {
+  const path = str(raw);
   if (path === '') add([...p, 'path'], 'is empty; an item names the file it becomes');
   else if (path !== undefined) {
     const problem = localPathProblem(path, true);
@@ -380,6 +371,11 @@ function downwardFile(f: unknown, p: Path, add: Add, paths?: Set<string>): void 
       paths.add(path);
     }
   }
+}
+
+function downwardFile(f: unknown, p: Path, add: Add, paths?: Set<string>): void {
+  if (!isRecord(f)) return;
+  itemPath(f.path, p, add, paths);
   if (set(f.fieldRef)) {
     fieldRef(f.fieldRef, [...p, 'fieldRef'], VOLUME_FIELD_PATHS, add);
     if (set(f.resourceFieldRef)) add(p, 'sets both `fieldRef` and `resourceFieldRef`; an item takes one');
