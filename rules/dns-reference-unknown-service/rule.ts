@@ -288,7 +288,7 @@ function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind
 const rule: Rule = {
   meta: {
     id: 'dns-reference-unknown-service',
-    description: 'A hostname in container env, args, a ConfigMap or a Secret that will not resolve to the intended Service from the pods that use it, or uses a port the Service does not expose.',
+    description: 'A hostname in container env, args, a ConfigMap or a Secret (or a qualified Service name in a custom resource) that will not resolve to the intended Service from the pods that use it, or uses a port the Service does not expose.',
     category: 'reference',
     severity: 'error',
     messages: {

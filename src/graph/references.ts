@@ -1,8 +1,9 @@
 import type { PodTemplate, ServiceGraph, ServicePortNode } from '../types/graph.js';
-import { pathTo, type K8sObject } from '../types/object.js';
+import { formatPath, pathTo, type K8sObject, type Path } from '../types/object.js';
 import type { DnsResolution, ReferenceEdge, ReferenceSite } from '../types/reference.js';
 import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
+import { readsServiceRefs } from './referrers.js';
 import { getIn } from './pods.js';
 import { resolveFor, resolveHost } from './dns.js';
 import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
@@ -156,7 +157,7 @@ function siblingPort(env: readonly unknown[], name: string): { name: string; val
  * never built), the text, the key it is read under, and whether it is a ConfigMap or Secret key
  * (read as a file by its format) and whether the kubelet expands `$(VAR)` in it.
  */
-function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean }) => void): void {
+function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean }) => void): void {
   // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
   for (const t of graph.templates) {
@@ -218,6 +219,44 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       }
     }
   }
+  // Custom resources: the Services their spec names by a qualified name (a KEDA trigger's
+  // serverAddress, a remote-write URL, an operator's endpoint). Their controller dials them from
+  // a namespace of its own, so short names, which resolve relative to it, are not judged.
+  for (const o of graph.objects) {
+    if (!isCustomResource(o) || !isRecord(o.body.spec) || readsServiceRefs(o)) continue;
+    strings(o.body.spec, ['spec'], 0, (value, path) => {
+      // Names a certificate or a route matches are not connections.
+      const key = [...path].reverse().find((x): x is string => typeof x === 'string');
+      if (key !== undefined && NOT_DIALED.test(key)) return;
+      visit(() => ({ object: o, path, namespace: o.namespace, where: `${code(formatPath(path))} of ${o.kind} ${o.namespace}/${o.name}`, clients: [] }), value, { file: false, expands: false, qualifiedOnly: true });
+    });
+  }
+}
+
+/**
+ * Groups whose kinds svclint reads through rules of their own (Gateway API, Istio's routes,
+ * whose hosts the mesh's registry resolves), that Kubernetes serves itself, or whose names are
+ * a certificate's (cert-manager).
+ */
+const NOT_CUSTOM = /(^|\.)k8s\.io$|^(apps|batch|policy|autoscaling|extensions)$|(^|\.)istio\.io$|^cert-manager\.io$/;
+/** Fields that hold names to match or to certify, not hosts to dial. */
+const NOT_DIALED = /^(dnsNames|commonName|hosts|ipAddresses|uris|emailAddresses|subjectAltNames|sans|authority|sni|serverName)$/i;
+
+/** An object of a custom resource kind (a group with a dot that is not one of Kubernetes' own). */
+function isCustomResource(o: K8sObject): boolean {
+  const slash = o.apiVersion.indexOf('/');
+  if (slash < 0) return false;
+  const group = o.apiVersion.slice(0, slash);
+  return group.includes('.') && !NOT_CUSTOM.test(group);
+}
+
+/** Every string under a value, with its path (bounded in depth: custom specs can be deep). */
+function strings(v: unknown, path: Path, depth: number, out: (value: string, path: Path) => void): void {
+  if (depth > 12) return;
+  if (typeof v === 'string') {
+    if (v.includes('.svc')) out(v, path);
+  } else if (Array.isArray(v)) v.forEach((x, i) => strings(x, pathTo(path, i), depth + 1, out));
+  else if (isRecord(v)) for (const [k, x] of Object.entries(v)) strings(x, pathTo(path, k), depth + 1, out);
 }
 
 /**
@@ -296,7 +335,9 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
   };
   visitSites(graph, (make, value, hint) => {
     // A ConfigMap or Secret key may be mounted as a file: read by its format.
-    const refs = hostsIn(hint.file, hint.key, value);
+    const all = hostsIn(hint.file, hint.key, value);
+    // Only `<service>.<namespace>.svc[.<domain>]` names where the resolving pods are unknown.
+    const refs = hint.qualifiedOnly ? all.filter((r) => /^[^.]+\.[^.]+\.svc(\.|$)/i.test(r.host)) : all;
     // Most texts name no host and no Service link: their sites are never built.
     if (refs.length === 0 && !(hint.expands && value.includes('$('))) return;
     const site = make();

@@ -155,6 +155,17 @@ export function emissaryService(raw: string, own: string, domain: string): { nam
 const ROWS_BY_KIND = new Map<string, Row[]>();
 for (const row of REFERRERS) ROWS_BY_KIND.set(row.kind, [...(ROWS_BY_KIND.get(row.kind) ?? []), row]);
 
+/**
+ * Whether the table (or route-backend-unknown's Traefik middleware check) reads the Services
+ * an object names: its kind and group are in the table. Prometheus is left out: the table reads
+ * its Alertmanagers by name, and its URLs (remote write) are read as hosts.
+ */
+export function readsServiceRefs(o: K8sObject): boolean {
+  if (o.kind === 'Middleware' && TRAEFIK.test(o.apiVersion)) return true;
+  if (o.kind === 'Prometheus') return false;
+  return (ROWS_BY_KIND.get(o.kind) ?? []).some((row) => row.group.test(o.apiVersion));
+}
+
 /** Every value under a path pattern (`spec.routes.*.services.*`), with its path. */
 function walk(v: unknown, pattern: string[], path: Path = []): { value: unknown; path: Path }[] {
   if (pattern.length === 0) return [{ value: v, path }];
