@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,15 +21,31 @@ export const USERS = {
 } as const;
 export type User = keyof typeof USERS;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether a port can be bound on 127.0.0.1 now (0: any, and the one the kernel gave). */
+function tryPort(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
+    s.once('error', () => resolve(undefined));
+    s.listen(port, '127.0.0.1', () => {
+      const got = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(got));
     });
-    s.on('error', reject);
   });
+}
+
+/**
+ * A port for etcd or the API server. Taken below the kernel's ephemeral range (32768–60999):
+ * there, any outgoing connection of another test may be given it between this check and the
+ * server's own bind. The few servers of the tests that pick ports themselves use 20000 and up.
+ */
+async function freePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = await tryPort(10_000 + Math.floor(Math.random() * 10_000));
+    if (port !== undefined) return port;
+  }
+  const any = await tryPort(0);
+  if (any === undefined) throw new Error('no free port on 127.0.0.1');
+  return any;
 }
 
 export function controlPlaneBin(): string {
@@ -72,12 +88,36 @@ export class ControlPlane {
 
   async start(): Promise<void> {
     this.bin = controlPlaneBin();
-    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(path.join(this.dir, 'sa.key'), privateKey.export({ type: 'pkcs1', format: 'pem' }));
     writeFileSync(path.join(this.dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(path.join(this.dir, 'tokens.csv'), Object.entries(USERS).map(([u, v]) => `${v.token},${u},${u}${v.groups ? `,"${v.groups}"` : ''}`).join('\n') + '\n');
     writeFileSync(path.join(this.dir, 'audit.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n');
+    // A port found free may be taken before etcd or the API server binds it: start again on others.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.launch();
+        break;
+      } catch (e) {
+        // The last of a dying process's standard error arrives after its exit.
+        await new Promise((r) => setTimeout(r, 300));
+        const taken = ['etcd', 'kube-apiserver', this.options.apiserver ?? ''].some((n) => /address already in use/.test(this.logs.get(n) ?? ''));
+        if (!taken || attempt >= 3) throw e;
+        for (const p of this.procs.splice(0)) p.kill('SIGKILL');
+        await new Promise((r) => setTimeout(r, 300));
+        rmSync(path.join(this.dir, 'etcd'), { recursive: true, force: true });
+      }
+    }
+    if (this.options.controllerManager === false) {
+      await this.api('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
+      return;
+    }
+    await this.startControllers();
+  }
+
+  /** etcd and the API server on ports of their own, ready. */
+  private async launch(): Promise<void> {
+    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
     this.run('etcd', [
       '--name', 'default', '--data-dir', path.join(this.dir, 'etcd'),
       '--listen-client-urls', `http://127.0.0.1:${etcdClient}`, '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
@@ -104,10 +144,9 @@ export class ControlPlane {
       ].join('\n'));
     }
     await this.waitReady();
-    if (this.options.controllerManager === false) {
-      await this.api('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
-      return;
-    }
+  }
+
+  private async startControllers(): Promise<void> {
     const lifecycle = this.options.nodeLifecycle ? ['--node-monitor-period=1s', '--node-monitor-grace-period=8s'] : [];
     const cm = this.run('kube-controller-manager', [
       `--kubeconfig=${this.kubeconfig('admin')}`, '--leader-elect=false', `--controllers=*,${this.options.nodeLifecycle ? '' : '-node-lifecycle-controller,'}-serviceaccount-token-controller`, ...lifecycle,
@@ -220,6 +259,8 @@ setInterval(() => {
   private async waitReady(): Promise<void> {
     const until = Date.now() + 60_000;
     while (Date.now() < until) {
+      // etcd or the API server gave up (a port taken after all): no use waiting.
+      if (this.procs.some((p) => p.exitCode !== null)) break;
       try {
         const r = await this.api('GET', '/readyz');
         if (r.status === 200) return;
