@@ -235,6 +235,46 @@ describe('configuration', () => {
   });
 });
 
+describe('files of the working folder', () => {
+  const SERVICE = `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+`;
+  const MONITOR = `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  endpoints: [{port: metrics}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: api, namespace: shop}
+spec:
+  hosts: [api]
+  http:
+  - route:
+    - destination: {host: api, port: {number: 8080}}
+`;
+  const severities = (out: string) => JSON.parse(out).findings.filter((f: { ruleId: string }) => f.ruleId === 'route-backend-unknown').map((f: { ruleId: string; severity: string; location: { file: string } }) => `${f.location.file} ${f.ruleId}:${f.severity}`);
+
+  it('are one folder tree however they are named: `.`, bare names, or a folder above them', () => {
+    const dir = tempTree({ 'svc.yaml': SERVICE.replace('namespace: shop}', 'namespace: shop, labels: {app: api}}'), 'routes.yaml': MONITOR, 'sub/more.yaml': MONITOR.replace(/name: api, namespace/g, 'name: api2, namespace') });
+    const expected = ['routes.yaml route-backend-unknown:error', 'routes.yaml route-backend-unknown:error', 'sub/more.yaml route-backend-unknown:error', 'sub/more.yaml route-backend-unknown:error'];
+    for (const args of [['.'], ['svc.yaml', 'routes.yaml', 'sub/more.yaml'], [dir]]) {
+      const r = cli([...args, '-f', 'json'], { cwd: dir });
+      expect(severities(r.stdout).map((s: string) => s.replace(`${dir}/`, '')), args.join(' ')).toEqual(expected);
+      expect(r.code).toBe(1);
+    }
+    // Two sibling folders are not one tree: the Service may be another application's.
+    const apart = tempTree({ 'a/svc.yaml': SERVICE, 'b/routes.yaml': MONITOR.split('---')[1]! });
+    expect(severities(cli(['.', '-f', 'json'], { cwd: apart }).stdout)).toEqual(['b/routes.yaml route-backend-unknown:info']);
+  });
+});
+
 describe('svclint routes', () => {
   it('prints VIP routes, backends with replicas and DNS names', () => {
     const r = cli(['routes', DEMO]);

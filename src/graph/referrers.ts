@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { K8sObject, Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import { isRecord } from '../load/objects.js';
@@ -338,7 +339,21 @@ export function monitorPorts(graph: ServiceGraph): MonitorPort[] {
   return out;
 }
 
-const dirOf = (o: K8sObject): string | undefined => o.origin?.file.path.replace(/[\\/][^\\/]*$/, '');
+const dirCache = new Map<string, string>();
+
+/** The absolute folder of an object's file: `base.yaml` and `crs.yaml` given as `svclint .` share the working folder. */
+function dirOf(o: K8sObject): string | undefined {
+  const file = o.origin?.file.path;
+  if (file === undefined) return undefined;
+  let dir = dirCache.get(file);
+  if (dir === undefined) {
+    if (dirCache.size > 100_000) dirCache.clear();
+    dirCache.set(file, (dir = path.dirname(path.resolve(file))));
+  }
+  return dir;
+}
+
+const under = (child: string, parent: string): boolean => child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 
 /**
  * Whether two objects come from one folder tree (the same folder, or one above the other):
@@ -348,7 +363,7 @@ export function sameTree(a: K8sObject, b: K8sObject): boolean {
   const x = dirOf(a);
   const y = dirOf(b);
   if (x === undefined || y === undefined) return true;
-  return x === y || x.startsWith(`${y}/`) || y.startsWith(`${x}/`);
+  return x === y || under(x, y) || under(y, x);
 }
 
 /** A subset of an Istio DestinationRule: its name, pod labels and where it is written. */

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-323NIODO.js";import"./chunk-TVTRPNFF.js";import"./chunk-7ER3FKJX.js";import"./chunk-46HZ5EYN.js";import"./chunk-7RLK7EOO.js";import"./chunk-2BFQ52C2.js";import"./chunk-PMPPGR2P.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
