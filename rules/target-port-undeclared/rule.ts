@@ -8,6 +8,8 @@ import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 
 
+const VALID_PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
+
 const declares = (t: PodTemplate) => t.containers.some((c) => c.ports.length > 0);
 
 function declared(t: PodTemplate): string[] {
@@ -39,6 +41,8 @@ const rule: Rule = {
       if (svc.mode !== 'selector') continue;
       for (const sp of svc.ports) {
         if (sp.target.kind !== 'number') continue;
+        // A protocol the API server refuses (`tcp`) is service-ports-invalid's: the Service never exists.
+        if (!VALID_PROTOCOLS.has(sp.protocol)) continue;
         const target = sp.target.value;
         // Containers that declare nothing tell us nothing; those that declare other ports suggest a mistake.
         // A workload defined more than once is suspect only when every copy is.

@@ -73,6 +73,9 @@ function renamed(from: Revision, to: Revision, name: string, protocol: string): 
     : ` (it renames ${code(name)} to ${code(other.name!)})`;
 }
 
+/** The protocols the API server accepts, as written. */
+const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
+
 const rule: Rule = {
   meta: {
     id: 'target-port-unresolved',
@@ -107,6 +110,8 @@ const rule: Rule = {
           continue;
         }
         if (sp.target.kind !== 'name' || svc.mode !== 'selector' || sp.resolutions.length === 0) continue;
+        // A protocol the API server refuses (`tcp`) is reported where it is written: that Service or pod never exists.
+        if (!PROTOCOLS.has(sp.protocol)) continue;
         // A workload defined more than once in the run counts as resolved if any copy resolves.
         const groups = byWorkload(sp.resolutions);
         const ok = groups.filter((g) => g.some((r) => r.targetPort !== undefined)).map((g) => g.find((r) => r.targetPort !== undefined)!);
@@ -125,6 +130,7 @@ const rule: Rule = {
           });
         } else if (failed.some((r) => r.failure === 'protocol-mismatch')) {
           const others = [...new Set(failed.flatMap((r) => (r.mismatch ? [r.mismatch.port.protocol] : [])))];
+          if (!others.some((x) => PROTOCOLS.has(x))) continue;
           report({
             ...base,
             messageId: 'protocolMismatch',
