@@ -9,6 +9,7 @@ import { workloadKey } from '../../src/graph/index.js';
 import { nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
+import { renamedServices } from '../../src/graph/kustomize-names.js';
 
 function ignored(ignore: string[], host: string): boolean {
   const h = host.toLowerCase();
@@ -101,6 +102,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   const data = { ref: code(edge.text), where: site.where };
   switch (r.kind) {
     case 'missing': {
+      if (r.namespace === site.namespace && renamedByKustomize(ctx, edge, r.name)) break;
       const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
       const elsewhere = sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
@@ -250,13 +252,39 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const name = edge.host.toLowerCase();
       if (!edge.position || name.includes('.') || edge.text.endsWith('.') || name === 'localhost') break;
       const near = typoOf(ctx, site.namespace, name);
-      if (!near || ctx.graph.servicesNamed(name).length > 0) break;
+      if (!near) {
+        renamedByKustomize(ctx, edge, name);
+        break;
+      }
+      if (ctx.graph.servicesNamed(name).length > 0) break;
       ctx.report({ ...base, messageId: 'missing', data: { ...data, name: code(name), namespace: code(site.namespace), hint: `; did you mean ${code(near)}?` } });
       break;
     }
     default:
       break;
   }
+}
+
+/**
+ * A bare name that a Service of the same kustomize build had in its resource file before
+ * `namePrefix` or `nameSuffix` renamed it: kustomize rewrites the references it knows
+ * (selectors, volume sources, `serviceName`, Ingress backends), never a name inside a value.
+ */
+function renamedByKustomize(ctx: RuleContext, edge: ReferenceEdge, name: string): boolean {
+  const { site } = edge;
+  const file = site.object.origin?.file;
+  if (file?.rendered !== 'kustomize') return false;
+  const svc = renamedServices(ctx.graph, site.namespace, name).find((s) => s.object.origin?.file === file);
+  if (!svc) return false;
+  ctx.report({
+    object: site.object,
+    path: site.path,
+    messageId: 'renamed',
+    data: { ref: code(edge.text), where: site.where, name: code(name), service: code(svc.object.name), namespace: code(site.namespace) },
+    remediation: `Write the name the build gives the Service (${svc.object.name}), or let kustomize fill it in with a \`replacements\` entry from the Service's metadata.name.`,
+    related: [{ object: svc.object, path: ['metadata', 'name'], message: `Service ${svc.object.namespace}/${svc.object.name}, written as ${name}` }],
+  });
+  return true;
 }
 
 /** A cluster name the reading pod's own DNS settings keep it from resolving: reported on that pod. */
@@ -293,6 +321,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
+      renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
       shortElsewhere: '{{ref}} in {{where}} uses the short name {{name}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}',
       swapped: '{{ref}} in {{where}} has the namespace and the Service name swapped: write {{suggest}}',
       wrongDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}}, so the name does not resolve (if your cluster uses {{domain}}, set clusterDomain in .svclint.yaml)',

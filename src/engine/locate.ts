@@ -111,7 +111,8 @@ export function rangeInDocument(doc: Document.Parsed, text: string, offset: numb
 export function trustedLocation(file: SourceFile, start: number, end: number, origin?: ObjectOrigin, path?: Path): Location {
   if (!file.rendered) return toLocation(file, start, end);
   const rendered = file.rendered;
-  const part = file.parts?.find((p) => start >= p.range[0] && start <= p.range[1]);
+  // A document starts where the one before it ends: a position there is in the later one.
+  const part = file.parts?.find((p) => start >= p.range[0] && start < p.range[1]) ?? file.parts?.find((p) => start === p.range[1]);
   if (!part) return { file: file.path, rendered };
   if (part.verbatim && start >= part.verbatim.from) {
     const shift = part.verbatim.at - part.verbatim.from;

@@ -357,7 +357,22 @@ function kustomizeSources(kustFile: string, cwd: string, memo: SourceMemo, view:
   const patchFiles = [...strings(k.patchesStrategicMerge), ...(Array.isArray(k.patches) ? k.patches : []).map((p) => (p as { path?: unknown })?.path).filter((p): p is string => typeof p === 'string')];
   const patches = patchFiles.flatMap((p) => docsOf(path.resolve(dir, p), cwd, memo, view));
   // Patches apply after the resources, the outer kustomization's last: search them first.
-  return [...patches.reverse(), ...resources];
+  return renamed([...patches.reverse(), ...resources], k.namePrefix, k.nameSuffix);
+}
+
+/** Kinds kustomize's namePrefix and nameSuffix leave as they are. */
+const NOT_RENAMED = new Set(['CustomResourceDefinition', 'APIService', 'Namespace']);
+
+/**
+ * Source documents under the names a kustomization's `namePrefix` and `nameSuffix` give their
+ * objects (applied level by level, the outer kustomization's outermost), so that a rendered
+ * `prod-api` is found in the base file that writes `api`.
+ */
+function renamed(docs: SourceDoc[], prefix: unknown, suffix: unknown): SourceDoc[] {
+  const p = typeof prefix === 'string' ? prefix : '';
+  const x = typeof suffix === 'string' ? suffix : '';
+  if (!p && !x) return docs;
+  return docs.map((d) => (NOT_RENAMED.has(d.kind) ? d : { ...d, name: `${p}${d.name}${x}` }));
 }
 
 function docsOf(abs: string, cwd: string, memo: SourceMemo, view: FileView): SourceDoc[] {
