@@ -9,7 +9,7 @@ import { workloadKey } from '../../src/graph/index.js';
 import { nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
-import { renamedServices } from '../../src/graph/kustomize-names.js';
+import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
 
 function ignored(ignore: string[], host: string): boolean {
   const h = host.toLowerCase();
@@ -103,6 +103,8 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   switch (r.kind) {
     case 'missing': {
       if (r.namespace === site.namespace && renamedByKustomize(ctx, edge, r.name)) break;
+      const q = qualified(edge.host.toLowerCase(), ctx.graph.settings.clusterDomain);
+      if (q && r.namespace !== site.namespace && q.name === r.name && q.namespace === r.namespace && movedByKustomize(ctx, edge, r.name, r.namespace, q.rest)) break;
       const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
       const elsewhere = sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
@@ -250,6 +252,8 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'unknown': {
       // A bare name in a host position, one edit from a Service of the pod's namespace: a typo the input proves.
       const name = edge.host.toLowerCase();
+      const q = qualified(name, ctx.graph.settings.clusterDomain);
+      if (q && !edge.text.endsWith('.') && movedByKustomize(ctx, edge, q.name, q.namespace, q.rest)) break;
       if (!edge.position || name.includes('.') || edge.text.endsWith('.') || name === 'localhost') break;
       const near = typoOf(ctx, site.namespace, name);
       if (!near) {
@@ -283,6 +287,38 @@ function renamedByKustomize(ctx: RuleContext, edge: ReferenceEdge, name: string)
     data: { ref: code(edge.text), where: site.where, name: code(name), service: code(svc.object.name), namespace: code(site.namespace) },
     remediation: `Write the name the build gives the Service (${svc.object.name}), or let kustomize fill it in with a \`replacements\` entry from the Service's metadata.name.`,
     related: [{ object: svc.object, path: ['metadata', 'name'], message: `Service ${svc.object.namespace}/${svc.object.name}, written as ${name}` }],
+  });
+  return true;
+}
+
+/** `<svc>.<ns>`, `<svc>.<ns>.svc` or `<svc>.<ns>.svc.<domain>`: the Service, its namespace and what follows. */
+function qualified(host: string, domain: string): { name: string; namespace: string; rest: string } | undefined {
+  const labels = host.replace(/\.$/, '').split('.');
+  if (labels.length < 2 || (labels.length > 2 && labels[2] !== 'svc')) return undefined;
+  if (labels.length > 3 && labels.slice(3).join('.') !== domain.toLowerCase()) return undefined;
+  return { name: labels[0]!, namespace: labels[1]!, rest: labels.slice(2).join('.') };
+}
+
+/**
+ * A qualified name whose namespace a build's `namespace` moved the Service out of: kustomize
+ * sets every object's namespace, never the namespace written inside a value. A warning: a
+ * copy of the Service may be deployed there by another build.
+ */
+function movedByKustomize(ctx: RuleContext, edge: ReferenceEdge, name: string, from: string, rest: string): boolean {
+  const { site } = edge;
+  const file = site.object.origin?.file;
+  if (file?.rendered !== 'kustomize' || from === site.namespace) return false;
+  const svc = ctx.graph.service(site.namespace, name);
+  if (!svc || svc.object.origin?.file !== file || !movedFrom(svc, from)) return false;
+  const suggest = [name, site.namespace, ...(rest ? [rest] : [])].join('.');
+  ctx.report({
+    object: site.object,
+    path: site.path,
+    messageId: 'moved',
+    severity: 'warning',
+    data: { ref: code(edge.text), where: site.where, name: code(name), from: code(from), to: code(site.namespace), suggest: code(suggest) },
+    remediation: `Write ${suggest} (or the bare name ${name}, which resolves in the pod's own namespace), or let kustomize fill in the namespace with a \`replacements\` entry from the Service's metadata.namespace.`,
+    related: [{ object: svc.object, path: ['metadata'], message: `Service ${svc.object.namespace}/${svc.object.name}, written ${from === 'default' ? 'without a namespace' : `in namespace ${from}`}` }],
   });
   return true;
 }
@@ -321,6 +357,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
+      moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
       shortElsewhere: '{{ref}} in {{where}} uses the short name {{name}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}',
       swapped: '{{ref}} in {{where}} has the namespace and the Service name swapped: write {{suggest}}',

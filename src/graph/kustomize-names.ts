@@ -3,19 +3,25 @@ import type { K8sObject } from '../types/object.js';
 import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import { isRecord } from '../load/objects.js';
 
-const written = new WeakMap<K8sObject, string | null>();
+/** An object's name and namespace as its resource file writes them (namespace '' when not written). */
+interface Written {
+  name: string;
+  namespace: string;
+}
+
+const writtenCache = new WeakMap<K8sObject, Written | null>();
 
 /**
- * The name an object rendered by kustomize has in the resource file it comes from, when
- * kustomize gave it another (`namePrefix`, `nameSuffix`): `api` for a rendered `prod-api`.
- * Undefined for objects of other origins, or when the source cannot tell.
+ * The name and namespace an object rendered by kustomize has in the resource file it comes
+ * from, before `namePrefix`, `nameSuffix` and `namespace` changed them. Undefined for objects
+ * of other origins, or when the source cannot tell.
  */
-export function writtenName(o: K8sObject): string | undefined {
+export function written(o: K8sObject): Written | undefined {
   const origin = o.origin;
   if (!origin || origin.file.rendered !== 'kustomize' || origin.base.length > 0) return undefined;
-  const known = written.get(o);
+  const known = writtenCache.get(o);
   if (known !== undefined) return known ?? undefined;
-  let name: string | null = null;
+  let out: Written | null = null;
   const start = origin.docRange[0];
   // A document starts where the one before it ends: the part is the one it starts inside.
   const part = origin.file.parts?.find((p) => start >= p.range[0] && start < p.range[1]);
@@ -25,13 +31,15 @@ export function writtenName(o: K8sObject): string | undefined {
     try {
       const v: unknown = parseDocument(src.file.text.slice(src.docRange[0], src.docRange[1]), { prettyErrors: false }).toJS({ maxAliasCount: 100 });
       const meta = isRecord(v) ? v.metadata : undefined;
-      if (isRecord(meta) && typeof meta.name === 'string' && meta.name !== o.name && isRecord(v) && v.kind === o.kind) name = meta.name;
+      if (isRecord(v) && v.kind === o.kind && isRecord(meta) && typeof meta.name === 'string') {
+        out = { name: meta.name, namespace: typeof meta.namespace === 'string' ? meta.namespace : '' };
+      }
     } catch {
-      name = null;
+      out = null;
     }
   }
-  written.set(o, name);
-  return name ?? undefined;
+  writtenCache.set(o, out);
+  return out ?? undefined;
 }
 
 const byWritten = new WeakMap<ServiceGraph, Map<string, ServiceNode[]>>();
@@ -42,9 +50,9 @@ export function renamedServices(graph: ServiceGraph, namespace: string, name: st
   if (!m) {
     m = new Map();
     for (const s of graph.services) {
-      const w = writtenName(s.object);
-      if (w === undefined) continue;
-      const key = `${s.object.namespace}/${w}`;
+      const w = written(s.object);
+      if (w === undefined || w.name === s.object.name) continue;
+      const key = `${s.object.namespace}/${w.name}`;
       const list = m.get(key);
       if (list) list.push(s);
       else m.set(key, [s]);
@@ -52,4 +60,14 @@ export function renamedServices(graph: ServiceGraph, namespace: string, name: st
     byWritten.set(graph, m);
   }
   return m.get(`${namespace}/${name}`) ?? [];
+}
+
+/**
+ * Whether kustomize's `namespace` moved a Service out of `from`: its resource file writes
+ * that namespace, or none while `from` is `default` (where it lands when applied alone).
+ */
+export function movedFrom(s: ServiceNode, from: string): boolean {
+  const w = written(s.object);
+  if (!w || s.object.namespace === from) return false;
+  return w.namespace === from || (w.namespace === '' && from === 'default');
 }
