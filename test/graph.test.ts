@@ -207,6 +207,54 @@ spec: {type: ExternalName, externalName: x.example.com}
   });
 });
 
+describe('a finding about a text inside a value', () => {
+  const text = (suppress: string) => `apiVersion: v1
+kind: Service
+metadata: {name: backend}
+spec:
+  selector: {app: backend}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: proxy}
+data:
+  default.conf: |${suppress}
+    # was backend:80801 before the move
+    upstream backend-pool { server backend:8080; }
+    server {
+      location / { proxy_pass http://backend:8080; }
+    }
+  app.properties: "api.url=http://backend:8080"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy}
+spec:
+  selector: {matchLabels: {app: proxy}}
+  template:
+    metadata: {labels: {app: proxy}}
+    spec:
+      containers:
+      - name: p
+        image: nginx:1.27
+        volumeMounts: [{name: c, mountPath: /etc/nginx/conf.d}]
+        env: [{name: B, valueFrom: {configMapKeyRef: {name: proxy, key: app.properties}}}]
+      volumes: [{name: c, configMap: {name: proxy}}]
+`;
+
+  it('is placed where the source writes that text, as a whole word, and a suppression on the first line of the value still applies', () => {
+    const dns = (t: string) => lintText(t, 'p.yaml').findings.filter((f) => f.ruleId === 'dns-reference-unknown-service').map((f) => f.location);
+    expect(dns(text(''))).toEqual([
+      { file: 'p.yaml', line: 14, column: 36, endLine: 14, endColumn: 48 },
+      { file: 'p.yaml', line: 16, column: 31, endLine: 16, endColumn: 50 },
+      { file: 'p.yaml', line: 18, column: 28, endLine: 18, endColumn: 47 },
+    ]);
+    const suppressed = lintText(text('  # svclint-disable-line dns-reference-unknown-service'), 'p.yaml').findings.filter((f) => f.ruleId !== 'selector-no-match');
+    expect(suppressed.map((f) => `${f.location?.line}:${f.ruleId}`)).toEqual(['18:dns-reference-unknown-service']);
+  });
+});
+
 describe('kustomize inputs', () => {
   it('leaves out the files a kustomization uses as patches, and only those', async () => {
     const { lint } = await import('../src/lint.js');

@@ -62,6 +62,9 @@ export function expectedMarkers(text: string): string[] {
   text.split('\n').forEach((line, i) => {
     const m = /#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/.exec(line);
     if (m) for (const id of m[1]!.split(',')) out.push(`${i + 1}:${id.trim()}`);
+    // A finding on a line that cannot hold a comment (a `.properties` line inside a ConfigMap): the marker stands on its own line above it.
+    const next = /#\s*expect-next-line:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/.exec(line);
+    if (next) for (const id of next[1]!.split(',')) out.push(`${i + 2}:${id.trim()}`);
   });
   return out.sort();
 }

@@ -88,6 +88,7 @@ function waitsForItself(ctx: RuleContext, edge: ReferenceEdge, svc: ServiceNode)
   ctx.report({
     object: site.object,
     path: site.path,
+    text: edge.text,
     messageId: 'waitsForItself',
     data: { ref: code(edge.text), container: code(typeof container === 'string' ? container : 'init'), service: code(`${svc.object.namespace}/${svc.object.name}`), workload: where(t), how: connects ? 'nothing accepts the connection' : 'DNS has no record for it' },
     related: [{ object: svc.object, path: svc.selectorPath, message: `selector of Service ${svc.object.namespace}/${svc.object.name}` }],
@@ -98,7 +99,7 @@ function waitsForItself(ctx: RuleContext, edge: ReferenceEdge, svc: ServiceNode)
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   const { site } = edge;
   const r = edge.resolution;
-  const base = { object: site.object, path: site.path };
+  const base = { object: site.object, path: site.path, text: edge.text };
   const data = { ref: code(edge.text), where: site.where };
   switch (r.kind) {
     case 'missing': {
@@ -283,6 +284,7 @@ function renamedByKustomize(ctx: RuleContext, edge: ReferenceEdge, name: string)
   ctx.report({
     object: site.object,
     path: site.path,
+    text: edge.text,
     messageId: 'renamed',
     data: { ref: code(edge.text), where: site.where, name: code(name), service: code(svc.object.name), namespace: code(site.namespace) },
     remediation: `Write the name the build gives the Service (${svc.object.name}), or let kustomize fill it in with a \`replacements\` entry from the Service's metadata.name.`,
@@ -314,6 +316,7 @@ function movedByKustomize(ctx: RuleContext, edge: ReferenceEdge, name: string, f
   ctx.report({
     object: site.object,
     path: site.path,
+    text: edge.text,
     messageId: 'moved',
     severity: 'warning',
     data: { ref: code(edge.text), where: site.where, name: code(name), from: code(from), to: code(site.namespace), suggest: code(suggest) },
@@ -330,7 +333,7 @@ function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind
   const res = r.resolver;
   if (res.kind === 'cluster') return;
   const onPod = site.object === t.owner;
-  const at = onPod ? { object: site.object, path: site.path } : { object: t.owner, path: res.path };
+  const at = onPod ? { object: site.object, path: site.path, text: edge.text } : { object: t.owner, path: res.path };
   const related = onPod ? [{ object: t.owner, path: res.path, message: `DNS settings of ${where(t)}` }] : [{ object: site.object, path: site.path, message: site.where }];
   const data = { ref: code(edge.text), where: site.where, workload: where(t), fqdn: code(fqdnOf(ctx.graph, r.target)) };
   if (res.kind === 'node') {

@@ -1,6 +1,8 @@
 import type { K8sObject } from '../types/object.js';
 import { describe, formatPath, refOf } from '../types/object.js';
-import type { Finding, RelatedInfo, Severity } from '../types/finding.js';
+import type { Finding, Location, RelatedInfo, Severity } from '../types/finding.js';
+import type { SourceFile } from '../types/source.js';
+import { lineCounterOf } from '../load/document.js';
 import type { ServiceGraph } from '../types/graph.js';
 import type { Rule, RuleReport } from '../types/rule.js';
 import type { Config } from './config.js';
@@ -111,7 +113,7 @@ function finish(graph: ServiceGraph, rules: readonly Rule[], config: Config, fin
   }
 
   // Suppression comments are read where they are, in rendered output too; positions then move to real files.
-  const kept = findings.filter((f) => !isSuppressed(f.finding, f.object, comments, annotations)).map((f) => inRealFiles(f.finding, f.report));
+  const kept = findings.filter((f) => !isSuppressed(f.finding, f.object, comments, annotations, valueLines.get(f.finding))).map((f) => inRealFiles(f.finding, f.report));
 
   const unused = byId.get(UNUSED_SUPPRESSION);
   if (unused && ruleSetting(unused, config) !== 'off') {
@@ -155,7 +157,14 @@ function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleRep
   };
   if (r.object) {
     f.object = refOf(r.object);
-    if (r.object.origin) locator.at(r.object.origin, r.path ?? [], (l) => (f.location = l));
+    const origin = r.object.origin;
+    if (origin) {
+      locator.at(origin, r.path ?? [], (l) => {
+        f.location = r.text ? narrowed(origin.file, l, r.text) : l;
+        // A suppression comment on the line where the value starts (`nginx.conf: |  # svclint-disable-line …`) still applies.
+        if (f.location !== l && l.line !== undefined) valueLines.set(f, l.line);
+      });
+    }
   } else if (r.file) {
     if (r.file.source && r.file.range) f.location = toLocation(r.file.source, r.file.range[0], r.file.range[1]);
     else f.location = { file: r.file.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -166,6 +175,33 @@ function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleRep
     f.related.push(info);
   }
   return f;
+}
+
+/** The line where a finding's value starts, for findings narrowed to a text inside it. */
+const valueLines = new WeakMap<Finding, number>();
+
+/** Characters that continue a host or a URL: a match of `api` inside `api-cache` is not the text. */
+const WORD = /[A-Za-z0-9_.\-]/;
+
+/**
+ * A location narrowed to the first place inside it where the source writes `text` verbatim
+ * and as a whole word (a URL on line 14 of a ConfigMap's nginx.conf, not the key's line);
+ * the location as it is when the source does not (base64, escapes, another file).
+ */
+export function narrowed(file: SourceFile, l: Location, text: string): Location {
+  if (file.rendered || l.file !== file.path || l.line === undefined || l.column === undefined || l.endLine === undefined || l.endColumn === undefined || !text) return l;
+  const starts = lineCounterOf(file).lineStarts;
+  const from = starts[l.line - 1];
+  const to = starts[l.endLine - 1];
+  if (from === undefined || to === undefined) return l;
+  const start = from + l.column - 1;
+  const end = to + l.endColumn - 1;
+  for (let i = file.text.indexOf(text, start); i >= 0 && i + text.length <= end; i = file.text.indexOf(text, i + 1)) {
+    const before = file.text[i - 1];
+    const after = file.text[i + text.length];
+    if ((before === undefined || !WORD.test(before) || !WORD.test(text[0]!)) && (after === undefined || !WORD.test(after) || !WORD.test(text.at(-1)!))) return toLocation(file, i, i + text.length);
+  }
+  return l;
 }
 
 /** Positions in a renderer's output, mapped to a real file's line when exact, else to the file alone (trustedLocation). */

@@ -63,13 +63,16 @@ export function covers(s: Suppression, ruleId: string): boolean {
 }
 
 /** Marks and returns whether a finding is suppressed. */
-export function isSuppressed(f: Finding, object: K8sObject | undefined, comments: Map<string, Map<number, Suppression[]>>, annotations: Map<K8sObject, Suppression>): boolean {
+export function isSuppressed(f: Finding, object: K8sObject | undefined, comments: Map<string, Map<number, Suppression[]>>, annotations: Map<K8sObject, Suppression>, valueLine?: number): boolean {
   let hit = false;
   if (f.location) {
-    for (const s of comments.get(f.location.file)?.get(f.location.line ?? 0) ?? []) {
-      if (covers(s, f.ruleId)) {
-        s.used.add(f.ruleId);
-        hit = true;
+    const lines = valueLine !== undefined && valueLine !== f.location.line ? [f.location.line ?? 0, valueLine] : [f.location.line ?? 0];
+    for (const line of lines) {
+      for (const s of comments.get(f.location.file)?.get(line) ?? []) {
+        if (covers(s, f.ruleId)) {
+          s.used.add(f.ruleId);
+          hit = true;
+        }
       }
     }
   }

@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../types/finding.js';
+import type { Finding, Location, Severity } from '../types/finding.js';
+import type { SourceFile } from '../types/source.js';
 import type { ServiceGraph } from '../types/graph.js';
 import type { Rule } from '../types/rule.js';
 import type { Config } from './config.js';
@@ -19,4 +20,10 @@ export declare function runRules(graph: ServiceGraph, rules: readonly Rule[], co
  * rules run; the findings are filtered and sorted once every position is in.
  */
 export declare function runRulesWith(graph: ServiceGraph, rules: readonly Rule[], config: Config, locator: Locator): Promise<Finding[]>;
+/**
+ * A location narrowed to the first place inside it where the source writes `text` verbatim
+ * and as a whole word (a URL on line 14 of a ConfigMap's nginx.conf, not the key's line);
+ * the location as it is when the source does not (base64, escapes, another file).
+ */
+export declare function narrowed(file: SourceFile, l: Location, text: string): Location;
 export declare function sortFindings(list: Finding[]): Finding[];

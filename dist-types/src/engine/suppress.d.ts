@@ -19,4 +19,4 @@ export declare function commentSuppressions(file: SourceFile): Suppression[];
 export declare function annotationSuppression(o: K8sObject): Suppression | undefined;
 export declare function covers(s: Suppression, ruleId: string): boolean;
 /** Marks and returns whether a finding is suppressed. */
-export declare function isSuppressed(f: Finding, object: K8sObject | undefined, comments: Map<string, Map<number, Suppression[]>>, annotations: Map<K8sObject, Suppression>): boolean;
+export declare function isSuppressed(f: Finding, object: K8sObject | undefined, comments: Map<string, Map<number, Suppression[]>>, annotations: Map<K8sObject, Suppression>, valueLine?: number): boolean;

@@ -29,6 +29,12 @@ export interface RuleReport {
     /** The object the finding is about, and the path inside it. */
     object?: K8sObject;
     path?: Path;
+    /**
+     * The text inside the value at `path` that the finding is about (a URL in a ConfigMap's
+     * configuration file): the position narrows to where the value's source writes it, when it
+     * does so verbatim (not inside base64 or escapes).
+     */
+    text?: string;
     /** For findings about a file rather than an object (syntax errors). */
     file?: {
         source?: SourceFile;

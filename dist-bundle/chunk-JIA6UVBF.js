@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-XKRO37QS.js";import"./chunk-TVTRPNFF.js";import"./chunk-EWGYO2OV.js";import"./chunk-YLCATLH6.js";import"./chunk-DUUHU4ZJ.js";import"./chunk-KRYSQMTB.js";import"./chunk-PMPPGR2P.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
