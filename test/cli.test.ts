@@ -179,7 +179,7 @@ describe('svclint lint', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(5);
     const bad = cli([path.join(ROOT, DEMO), '-o', path.join(dir, 'no', 'such', 'dir', 'r.txt')], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^svclint: cannot write .*r\.txt: ENOENT\n$/);
+    expect(bad.stderr).toMatch(/^svclint: cannot write .*r\.txt: no such file or folder \(ENOENT\); name another file with -o\n$/);
   });
 
   it('exits quietly when stdout is closed early (svclint | head)', () => {

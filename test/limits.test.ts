@@ -213,7 +213,7 @@ describe('reports never overwrite an input', () => {
     // A file that is not there cannot be made there: one line, exit code 2.
     const none = spawnSync(process.execPath, [bin, 'svc.yaml', '-o', 'ro/new.txt'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
     expect(none.status).toBe(2);
-    expect(none.stderr).toBe('svclint: cannot write ro/new.txt: EACCES\n');
+    expect(none.stderr).toBe('svclint: cannot write ro/new.txt: permission denied (EACCES); name another file with -o\n');
   });
 
   it('standard output that fails (a full disk) is exit code 2 with one line; a closed pipe is not an error', () => {
@@ -222,7 +222,7 @@ describe('reports never overwrite an input', () => {
     try {
       const r = spawnSync(process.execPath, [BIN, 'svc.yaml', '-f', 'json'], { cwd: dir, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
       expect(r.status).toBe(2);
-      expect(r.stderr).toBe('svclint: cannot write to standard output: ENOSPC; the report is lost\n');
+      expect(r.stderr).toBe('svclint: cannot write to standard output: no space left on the device (ENOSPC); the report is lost\n');
     } finally {
       closeSync(fd);
     }

@@ -135,7 +135,7 @@ describe('baselines', () => {
 
   it('refuses a file that is not a baseline, in one line', () => {
     const dir = tempTree({ 'k8s/a.yaml': service('a', 'a'), 'b.yaml': 'version: 1\nfindings: [{rule: x}]\n', 'c.yaml': 'a: [' });
-    for (const [f, want] of [['b.yaml', /^svclint: --baseline b\.yaml: entry 1 has no fingerprint of 32 hex digits and rule; rewrite the file with --write-baseline\n$/], ['c.yaml', /^svclint: --baseline c\.yaml: not YAML \(.*\); rewrite it with --write-baseline\n$/], ['none.yaml', /^svclint: --baseline: cannot read none\.yaml \(ENOENT\); write it with --write-baseline none\.yaml\n$/]] as const) {
+    for (const [f, want] of [['b.yaml', /^svclint: --baseline b\.yaml: entry 1 has no fingerprint of 32 hex digits and rule; rewrite the file with --write-baseline\n$/], ['c.yaml', /^svclint: --baseline c\.yaml: not YAML \(.*\); rewrite it with --write-baseline\n$/], ['none.yaml', /^svclint: --baseline: cannot read none\.yaml: no such file or folder \(ENOENT\); write it with --write-baseline none\.yaml\n$/]] as const) {
       const r = cli(['k8s', '--baseline', f], { cwd: dir });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(want);

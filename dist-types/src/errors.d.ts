@@ -2,3 +2,5 @@
 export declare class UsageError extends Error {
     name: string;
 }
+/** A system error in words, with its code: `permission denied (EACCES)`; the message for others. */
+export declare function systemErrorText(err: unknown): string;

@@ -1,3 +1,4 @@
+import { systemErrorText } from '../errors.js';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,7 +56,7 @@ function baseFromEvent(env: NodeJS.ProcessEnv): { sha?: string; why?: string } {
   try {
     event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as typeof event;
   } catch (err) {
-    return { why: `the event payload ${env.GITHUB_EVENT_PATH} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    return { why: `the event payload ${env.GITHUB_EVENT_PATH} cannot be read (${systemErrorText(err)})` };
   }
   const sha = event.pull_request?.base?.sha ?? event.before;
   if (typeof sha === 'string' && /^[0-9a-f]{40,64}$/.test(sha) && !/^0+$/.test(sha)) return { sha };

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, systemErrorText } from '../errors.js';
 import { applyBaseline, compareFindings, comparisonLine, formatBaseline, parseBaseline, staleFindings } from '../engine/baseline.js';
 import { ruleSetting, UNUSED_SUPPRESSION } from '../engine/engine.js';
 import type { Config } from '../engine/config.js';
@@ -98,7 +98,7 @@ export async function gate(paths: string[], opts: InputOpts & GateOpts, io: CliI
     try {
       text = readFileSync(path.resolve(io.cwd, opts.baseline), 'utf8');
     } catch (err) {
-      throw new UsageError(`--baseline: cannot read ${opts.baseline} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); write it with --write-baseline ${opts.baseline}`);
+      throw new UsageError(`--baseline: cannot read ${opts.baseline}: ${systemErrorText(err)}; write it with --write-baseline ${opts.baseline}`);
     }
     const r = applyBaseline(all, parseBaseline(text, opts.baseline));
     const rule = RULES.find((x) => x.meta.id === UNUSED_SUPPRESSION)!;

@@ -14,7 +14,7 @@ import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles, writeReport, type ReadPath, type RunInputs } from '../report/write.js';
 import { parseSize } from '../load/read.js';
 import { checkRunMemory } from '../load/memory.js';
-import { UsageError } from '../errors.js';
+import { UsageError, systemErrorText } from '../errors.js';
 import { severityRank, type Finding, type Severity } from '../types/finding.js';
 import { RULES } from '../../rules/index.js';
 import { isTypo, plural } from '../text.js';
@@ -302,7 +302,7 @@ export function emit(io: CliIO, text: string, outputFile: string | undefined): v
   try {
     writeReport(path.resolve(io.cwd, outputFile), text);
   } catch (err) {
-    throw new UsageError(`cannot write ${outputFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot write ${outputFile}: ${systemErrorText(err)}; name another file with -o`);
   }
 }
 

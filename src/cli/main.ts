@@ -5,7 +5,7 @@ import { FORMATS } from '../report/index.js';
 import { computeRoutes } from '../graph/routes.js';
 import { checkOutputFiles } from '../report/write.js';
 import { formatRules, RULE_FORMATS, type RuleFormat } from './rules-list.js';
-import { UsageError } from '../errors.js';
+import { UsageError, systemErrorText } from '../errors.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { DoctorCliOptions } from './doctor.js';
@@ -240,7 +240,7 @@ export async function main(): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     if (failed) return;
     failed = true;
-    process.stderr.write(`svclint: cannot write to standard output: ${e.code ?? e.message}; the report is lost\n`);
+    process.stderr.write(`svclint: cannot write to standard output: ${systemErrorText(e)}; the report is lost\n`);
     process.exit(EXIT.error);
   });
   const code = await run(process.argv.slice(2), {

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-D2TVGEDF.js";import"./chunk-TVTRPNFF.js";import"./chunk-TBLEP73C.js";import"./chunk-2XN6STAU.js";import"./chunk-DUUHU4ZJ.js";import"./chunk-KRYSQMTB.js";import"./chunk-PMPPGR2P.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
