@@ -4,7 +4,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { dns1123LabelProblems } from '../../src/names.js';
 import { exposes, nearestService, sameNameElsewhere, servicePortsText, targetPortHint } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
-import { serviceUrl } from '../../src/graph/referrers.js';
+import { sameTree, serviceUrl } from '../../src/graph/referrers.js';
 
 interface Backend {
   service: string;
@@ -80,6 +80,76 @@ function check(ctx: RuleContext, o: K8sObject): void {
   }
 }
 
+const ALB = 'alb.ingress.kubernetes.io/';
+const ALB_CONTROLLER = 'ingress.k8s.aws/alb';
+
+function annotationsOf(o: K8sObject): Record<string, unknown> {
+  return isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
+}
+
+/**
+ * The target type the AWS Load Balancer Controller gives an Ingress's backends, and how the
+ * run knows it: `explicit` from a `target-type` annotation (the Service's over the Ingress's)
+ * or the class's IngressClassParams, `default` when nothing in the run sets it (the
+ * controller's `--default-target-type`, `instance` unless its installation says otherwise).
+ * Undefined for Ingresses of other controllers, or when the class's parameters are not in the run.
+ */
+function albTargetType(ctx: RuleContext, o: K8sObject, svc: K8sObject): { type: string; how: 'explicit' | 'default'; path: Path; on: K8sObject } | undefined {
+  const ann = annotationsOf(o);
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const className = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : typeof ann['kubernetes.io/ingress.class'] === 'string' ? ann['kubernetes.io/ingress.class'] : undefined;
+  if (className === undefined) return undefined;
+  const cls = ctx.graph.objects.find((c) => c.kind === 'IngressClass' && c.name === className && /^networking\.k8s\.io\//.test(c.apiVersion));
+  const clsSpec = cls && isRecord(cls.body.spec) ? cls.body.spec : undefined;
+  if (cls ? clsSpec?.controller !== ALB_CONTROLLER : className !== 'alb') return undefined;
+  const fromSvc = annotationsOf(svc)[`${ALB}target-type`];
+  const fromIng = ann[`${ALB}target-type`];
+  let found: { type: string; how: 'explicit' | 'default'; path: Path; on: K8sObject } = typeof fromSvc === 'string'
+    ? { type: fromSvc, how: 'explicit', path: ['metadata', 'annotations', `${ALB}target-type`], on: svc }
+    : typeof fromIng === 'string'
+      ? { type: fromIng, how: 'explicit', path: ['metadata', 'annotations', `${ALB}target-type`], on: o }
+      : { type: 'instance', how: 'default', path: [], on: o };
+  const params = clsSpec && isRecord(clsSpec.parameters) ? clsSpec.parameters : undefined;
+  if (params) {
+    if (params.kind !== 'IngressClassParams' || typeof params.name !== 'string') return undefined;
+    const p = ctx.graph.objects.find((x) => x.kind === 'IngressClassParams' && x.name === params.name && /^elbv2\.k8s\.aws\//.test(x.apiVersion));
+    if (!p) return undefined;
+    const t = isRecord(p.body.spec) ? p.body.spec.targetType : undefined;
+    if (typeof t === 'string' && t !== '') found = { type: t, how: 'explicit', path: ['spec', 'targetType'], on: p };
+  }
+  return found;
+}
+
+/**
+ * AWS Load Balancer Controller: instance targets are the nodes, reached on the Service's
+ * nodePort; a ClusterIP Service has none, and the controller refuses to build the target
+ * group ("TargetGroup port is empty. When using Instance targets, your service be must of
+ * type 'NodePort' or 'LoadBalancer'"), so the whole load balancer is never reconciled.
+ */
+function checkAlbTargets(ctx: RuleContext, o: K8sObject): void {
+  const seen = new Set<string>();
+  for (const b of backends(o)) {
+    if (b.port.name === 'use-annotation') continue;
+    const svc = ctx.graph.service(o.namespace, b.service);
+    if (!svc || seen.has(b.service)) continue;
+    seen.add(b.service);
+    // Every copy the run defines must lack a nodePort: one of NodePort type may be the one deployed.
+    const copies = ctx.graph.serviceDefinitions(o.namespace, b.service);
+    if (copies.some((c) => c.type !== 'ClusterIP')) continue;
+    const t = albTargetType(ctx, o, svc.object);
+    if (!t || t.type !== 'instance') continue;
+    ctx.report({
+      object: o,
+      path: b.path,
+      messageId: 'albInstance',
+      ...(!sameTree(svc.object, o) ? { severity: 'info' as const } : t.how === 'default' ? { severity: 'warning' as const } : {}),
+      data: { service: code(b.service), how: t.how === 'default' ? 'the controller\'s default target type `instance` (nothing in the run sets `alb.ingress.kubernetes.io/target-type`)' : `target type \`instance\`` },
+      remediation: `Set \`alb.ingress.kubernetes.io/target-type: ip\` on the Ingress (the pods are registered directly), or make Service ${b.service} \`type: NodePort\`.`,
+      related: [{ object: svc.object, path: isRecord(svc.object.body.spec) && svc.object.body.spec.type !== undefined ? ['spec', 'type'] : ['spec'], message: `Service ${o.namespace}/${b.service}, type ClusterIP` }, ...(t.how === 'explicit' ? [{ object: t.on, path: t.path, message: 'where the target type is set' }] : [])],
+    });
+  }
+}
+
 const AUTH = ['nginx.ingress.kubernetes.io/auth-url'];
 
 /**
@@ -122,13 +192,14 @@ function checkAuth(ctx: RuleContext, o: K8sObject): void {
 const rule: Rule = {
   meta: {
     id: 'ingress-backend-unknown',
-    description: 'An Ingress backend (or ingress-nginx default-backend or auth-url annotation) that names a Service missing from its namespace, or a port the Service does not expose.',
+    description: 'An Ingress backend (or ingress-nginx default-backend or auth-url annotation) that names a Service missing from its namespace, or a port the Service does not expose, or a ClusterIP Service behind an AWS Load Balancer Controller Ingress with instance targets.',
     category: 'reference',
     severity: 'error',
     messages: {
       noService: 'this Ingress sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}} (an Ingress can only reach Services in its own namespace){{hint}}',
       noPort: 'this Ingress sends traffic to port {{kind}} {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       authNoService: 'auth-url {{url}} names Service {{service}} in namespace {{namespace}}, which does not exist{{hint}}; ingress-nginx cannot call it and answers every request with 500',
+      albInstance: 'the AWS Load Balancer Controller registers the nodes of the cluster for Service {{service}} with {{how}}, and reaches them on the Service\'s nodePort, which a ClusterIP Service does not have: the controller fails to build the target group, and the load balancer is not updated',
       authNoPort: 'auth-url {{url}} calls port {{port}}{{how}} of Service {{service}}, which exposes {{ports}}; ingress-nginx cannot call it and answers every request with 500',
     },
     remediation: 'Name a Service in the Ingress\'s namespace and one of its ports (the Service port, not the container port).',
@@ -138,6 +209,7 @@ const rule: Rule = {
       if (o.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion)) {
         check(ctx, o);
         checkAuth(ctx, o);
+        checkAlbTargets(ctx, o);
       }
     }
   },
