@@ -65,6 +65,26 @@ describe('reference edges', () => {
   });
 });
 
+describe('connection strings and server configuration', () => {
+  it('read the host and port keywords of a libpq connection string, and leave lists, flags and shell words alone', async () => {
+    const { findHosts } = await import('../src/graph/hosts.js');
+    const hosts = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.port ?? ''}|${h.position ? 'p' : ''}`);
+    expect(hosts('host=db port=5433 dbname=app sslmode=disable')).toEqual(['host=db|db|5433|p']);
+    expect(hosts("dbname=app host = 'db.shop' user=app")).toEqual(["host = 'db.shop'|db.shop||p"]);
+    expect(hosts('app = host=pg.shop.svc port=6432 dbname=app')).toEqual(['host=pg.shop.svc|pg.shop.svc|6432|p']);
+    // One keyword alone, a host list, an address, a flag: not a connection string libpq reads.
+    for (const v of ['host=db', 'host=a,b port=5432', 'host=0.0.0.0 port=8080', '--host=db --port=5432', 'uvicorn --host=0.0.0.0 user=x']) expect(hosts(v), v).toEqual([]);
+  });
+
+  it('read the servers redis.conf and sentinel.conf dial, with their ports', async () => {
+    const { configFileHosts } = await import('../src/graph/config-files.js');
+    const hosts = (k: string, v: string) => (configFileHosts(k, v) ?? []).map((h) => `${h.text}|${h.host}|${h.port ?? ''}`);
+    expect(hosts('redis.conf', 'bind 0.0.0.0\nreplicaof redis-0.redis 6379\n')).toEqual(['redis-0.redis 6379|redis-0.redis|6379']);
+    expect(hosts('sentinel.conf', 'port 26379\nsentinel monitor mymaster redis 6380 2\n# sentinel monitor old gone 6379 2\n')).toEqual(['redis 6380|redis|6380']);
+    expect(hosts('redis.conf', 'replicaof 10.0.0.5 6379\nslaveof ${MASTER} 6379\n')).toEqual([]);
+  });
+});
+
 describe('host spelling', () => {
   it('reads a trailing dot and upper case as the same name', () => {
     const [e] = edgesOf(env('API.Shop.svc.cluster.local.:80'));

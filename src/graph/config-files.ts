@@ -16,6 +16,7 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (/\.(ya?ml|json)$/.test(k)) return yamlHosts(text);
   if (/haproxy/.test(k) || (/\.cfg$/.test(k) && /^\s*(backend|listen)\s/m.test(text))) return haproxyHosts(text);
   if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return lineHosts(text);
+  if (/\.conf$/.test(k) && REDIS_DIRECTIVE.test(text)) return redisHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
   return undefined;
 }
@@ -207,6 +208,21 @@ function nginxHosts(text: string): HostRef[] {
 }
 
 /** HAProxy: `server <name> <host>[:port] …` and `server-template <prefix> <n> <host>[:port]`. */
+/** Redis and Sentinel directives that dial a server: `replicaof <host> <port>`, `sentinel monitor <name> <host> <port> <quorum>`. */
+const REDIS_DIRECTIVE = /^\s*(?:replicaof|slaveof|sentinel\s+monitor\s+\S+)\s+\S+\s+\d{1,5}\b/m;
+
+/** The servers a `redis.conf` or `sentinel.conf` replicates from or monitors, with their ports. */
+function redisHosts(text: string): HostRef[] {
+  const out: HostRef[] = [];
+  for (const l of text.split(/\r?\n/)) {
+    const m = /^\s*(?:replicaof|slaveof|sentinel\s+monitor\s+\S+)\s+(\S+)\s+(\d{1,5})(?:\s|$)/i.exec(l);
+    if (!m) continue;
+    const h = wholeHost(m[1]!);
+    if (h) out.push({ ...h, text: `${m[1]} ${m[2]}`, port: Number(m[2]) });
+  }
+  return out;
+}
+
 function haproxyHosts(text: string): HostRef[] {
   const out: HostRef[] = [];
   for (const l of text.split(/\r?\n/).map(noComment)) {

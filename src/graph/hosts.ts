@@ -139,6 +139,15 @@ function patternHosts(value: string, key?: string): HostRef[] {
       at += n[0].length;
     }
   }
+  // A libpq connection string (`host=db port=5432 dbname=app`: lib/pq, psycopg, pgbouncer): its host and port keywords.
+  if (CONNINFO_TEXT.test(value) && CONNINFO_OTHER.test(value)) {
+    const h = CONNINFO_HOST.exec(value);
+    if (h) {
+      const port = CONNINFO_PORT.exec(value);
+      const text = h[0].trimStart();
+      add({ index: h.index + h[0].length - text.length, 0: text } as unknown as RegExpExecArray, h[2]!, port?.[2], { position: true });
+    }
+  }
   // The whole value, or one item of a list under a host key (`KAFKA_BROKERS=a:9092,b:9092`), holds only hosts.
   const whole = new Set([value.trim(), ...(key && HOST_KEY.test(key) ? value.split(/[\s,;]+/) : [])]);
   if (colon) for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[3], { ...(m[2] ? { absolute: true } : {}), ...(whole.has(m[0]) ? { position: true } : {}) });
@@ -158,9 +167,15 @@ function patternHosts(value: string, key?: string): HostRef[] {
 }
 
 const SVC_TEXT = /\.svc/i;
+/** libpq's `key=value` connection strings: a `host` keyword beside another of its keywords. */
+const CONNINFO_TEXT = /(?:^|\s)host\s*=/i;
+const CONNINFO_OTHER = /(?:^|\s)(?:port|dbname|user|password|sslmode|connect_timeout|application_name)\s*=/i;
+/** `host=db`, `host = 'db'`; one host (a list, `host=a,b`, is left alone). */
+const CONNINFO_HOST = new RegExp(`(?:^|\\s)host\\s*=\\s*(['"]?)(${HOST})\\1(?=\\s|$)`, 'i');
+const CONNINFO_PORT = /(?:^|\s)port\s*=\s*(['"]?)(\d{1,5})\1(?=\s|$)/i;
 
 function mayHoldHost(value: string): boolean {
-  return value.includes(':') || value.includes('--') || value.includes('._') || SVC_TEXT.test(value);
+  return value.includes(':') || value.includes('--') || value.includes('._') || SVC_TEXT.test(value) || CONNINFO_TEXT.test(value);
 }
 
 /** Keys whose value is a list of hosts. */
