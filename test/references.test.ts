@@ -76,6 +76,15 @@ describe('connection strings and server configuration', () => {
     for (const v of ['host=db', 'host=a,b port=5432', 'host=0.0.0.0 port=8080', '--host=db --port=5432', 'uvicorn --host=0.0.0.0 user=x']) expect(hosts(v), v).toEqual([]);
   });
 
+  it('read the server of an ADO.NET connection string (SQL Server, Npgsql, MySqlConnector), and leave named instances and lists alone', async () => {
+    const { findHosts } = await import('../src/graph/hosts.js');
+    const hosts = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.port ?? ''}|${h.position ? 'p' : ''}`);
+    expect(hosts('Server=sqlserver,1433;Database=app;User Id=sa;Password=x')).toEqual(['Server=sqlserver,1433|sqlserver|1433|p']);
+    expect(hosts('Host=postgres;Port=5433;Database=app;Username=app')).toEqual(['Host=postgres|postgres|5433|p']);
+    expect(hosts('Data Source=tcp:sql.shop.svc,1433;Initial Catalog=app')).toEqual(['Data Source=tcp:sql.shop.svc,1433|sql.shop.svc|1433|p']);
+    for (const v of ['Server=sql\\inst;Database=x', 'Server=a,b;Database=x', 'Server=db;Trace=1', 'Server=db']) expect(hosts(v), v).toEqual([]);
+  });
+
   it('read the servers redis.conf and sentinel.conf dial, with their ports', async () => {
     const { configFileHosts } = await import('../src/graph/config-files.js');
     const hosts = (k: string, v: string) => (configFileHosts(k, v) ?? []).map((h) => `${h.text}|${h.host}|${h.port ?? ''}`);

@@ -148,6 +148,15 @@ function patternHosts(value: string, key?: string): HostRef[] {
       add({ index: h.index + h[0].length - text.length, 0: text } as unknown as RegExpExecArray, h[2]!, port?.[2], { position: true });
     }
   }
+  // An ADO.NET connection string (`Server=sql,1433;Database=app;…`, Npgsql's `Host=pg;Port=5432;…`, MySqlConnector's `Server=db;Port=3306;…`).
+  if (value.includes(';') && ADO_TEXT.test(value) && ADO_OTHER.test(value)) {
+    const h = ADO_HOST.exec(value);
+    if (h) {
+      const port = h[4] ?? ADO_PORT.exec(value)?.[1];
+      const text = h[0].replace(/^[;\s]+/, '').trimEnd();
+      add({ index: h.index + h[0].indexOf(text), 0: text } as unknown as RegExpExecArray, h[3]!, port, { position: true });
+    }
+  }
   // The whole value, or one item of a list under a host key (`KAFKA_BROKERS=a:9092,b:9092`), holds only hosts.
   const whole = new Set([value.trim(), ...(key && HOST_KEY.test(key) ? value.split(/[\s,;]+/) : [])]);
   if (colon) for (const m of value.matchAll(HOST_PORT_RE)) add(m, m[1]!, m[3], { ...(m[2] ? { absolute: true } : {}), ...(whole.has(m[0]) ? { position: true } : {}) });
@@ -174,8 +183,15 @@ const CONNINFO_OTHER = /(?:^|\s)(?:port|dbname|user|password|sslmode|connect_tim
 const CONNINFO_HOST = new RegExp(`(?:^|\\s)host\\s*=\\s*(['"]?)(${HOST})\\1(?=\\s|$)`, 'i');
 const CONNINFO_PORT = /(?:^|\s)port\s*=\s*(['"]?)(\d{1,5})\1(?=\s|$)/i;
 
+/** ADO.NET-style `Keyword=value;` connection strings: a server keyword beside another of their keywords. */
+const ADO_TEXT = /(?:^|;)\s*(?:server|host|data source|address|addr|network address)\s*=/i;
+const ADO_OTHER = /(?:^|;)\s*(?:database|initial catalog|user id|uid|username|user|password|pwd|port|integrated security|trustservercertificate|encrypt|sslmode|ssl mode)\s*=/i;
+/** `Server=tcp:sql,1433`, `Data Source=sql`, `Host=pg`: one host, an optional protocol and `,port` (a named instance `sql\\x` or a list is left alone). */
+const ADO_HOST = new RegExp(`(?:^|;)\\s*(server|host|data source|address|addr|network address)\\s*=\\s*(tcp:)?(${HOST})(?:,(\\d{1,5}))?\\s*(?=;|$)`, 'i');
+const ADO_PORT = /(?:^|;)\s*port\s*=\s*(\d{1,5})\s*(?=;|$)/i;
+
 function mayHoldHost(value: string): boolean {
-  return value.includes(':') || value.includes('--') || value.includes('._') || SVC_TEXT.test(value) || CONNINFO_TEXT.test(value);
+  return value.includes(':') || value.includes('--') || value.includes('._') || SVC_TEXT.test(value) || CONNINFO_TEXT.test(value) || (value.includes(';') && ADO_TEXT.test(value));
 }
 
 /** Keys whose value is a list of hosts. */
