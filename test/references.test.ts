@@ -92,6 +92,15 @@ describe('connection strings and server configuration', () => {
     expect(hosts('sentinel.conf', 'port 26379\nsentinel monitor mymaster redis 6380 2\n# sentinel monitor old gone 6379 2\n')).toEqual(['redis 6380|redis|6380']);
     expect(hosts('redis.conf', 'replicaof 10.0.0.5 6379\nslaveof ${MASTER} 6379\n')).toEqual([]);
   });
+
+  it('read the servers Fluent Bit and Fluentd send to, with the port of the same section', async () => {
+    const { configFileHosts } = await import('../src/graph/config-files.js');
+    const hosts = (k: string, v: string) => (configFileHosts(k, v) ?? []).map((h) => `${h.text}|${h.host}|${h.port ?? ''}`);
+    const bit = '[SERVICE]\n    Flush 1\n[OUTPUT]\n    Name es\n    Host es-master\n    Port 9201\n[OUTPUT]\n    Name forward\n    Host ${FLUENTD}\n    Port 24224\n[OUTPUT]\n    Name http\n    Host collector\n';
+    expect(hosts('fluent-bit.conf', bit)).toEqual(['es-master|es-master|9201', 'collector|collector|']);
+    const fluentd = '<source>\n  @type forward\n  port 24224\n  bind 0.0.0.0\n</source>\n<match **>\n  @type elasticsearch\n  host es.logging.svc\n  port 9200\n</match>\n';
+    expect(hosts('fluent.conf', fluentd)).toEqual(['es.logging.svc|es.logging.svc|9200']);
+  });
 });
 
 describe('host spelling', () => {

@@ -17,6 +17,7 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (/haproxy/.test(k) || (/\.cfg$/.test(k) && /^\s*(backend|listen)\s/m.test(text))) return haproxyHosts(text);
   if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return lineHosts(text);
   if (/\.conf$/.test(k) && REDIS_DIRECTIVE.test(text)) return redisHosts(text);
+  if (/\.conf$/.test(k) && FLUENT_SECTION.test(text)) return fluentHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
   return undefined;
 }
@@ -208,6 +209,39 @@ function nginxHosts(text: string): HostRef[] {
 }
 
 /** HAProxy: `server <name> <host>[:port] …` and `server-template <prefix> <n> <host>[:port]`. */
+/** Fluent Bit's `[OUTPUT]` sections and Fluentd's `<match>`, `<store>` and `<server>` blocks. */
+const FLUENT_SECTION = /^\s*(?:\[(?:OUTPUT|INPUT|FILTER|SERVICE)\]|<(?:match|store|server|source)\b[^>]*>)\s*$/im;
+
+/**
+ * The servers Fluent Bit and Fluentd send to: `Host` and `Port` lines (a key, spaces, a value)
+ * of one section or block, the port only when the same section writes it.
+ */
+function fluentHosts(text: string): HostRef[] {
+  const out: HostRef[] = [];
+  let host: { value: string } | undefined;
+  let port: number | undefined;
+  const flush = () => {
+    const h = host ? wholeHost(host.value) : undefined;
+    if (h) out.push({ ...h, ...(port !== undefined ? { port } : {}) });
+    host = undefined;
+    port = undefined;
+  };
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (/^\[[^\]]*\]$/.test(line) || /^<\/?[a-z]/i.test(line)) {
+      flush();
+      continue;
+    }
+    const m = /^(host|port)\s+(\S+)$/i.exec(line);
+    if (!m) continue;
+    if (m[1]!.toLowerCase() === 'host') host = { value: m[2]! };
+    else if (/^\d{1,5}$/.test(m[2]!)) port = Number(m[2]);
+  }
+  flush();
+  return out;
+}
+
 /** Redis and Sentinel directives that dial a server: `replicaof <host> <port>`, `sentinel monitor <name> <host> <port> <quorum>`. */
 const REDIS_DIRECTIVE = /^\s*(?:replicaof|slaveof|sentinel\s+monitor\s+\S+)\s+\S+\s+\d{1,5}\b/m;
 

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-SVMI6F7M.js";import"./chunk-YD4OJ625.js";import"./chunk-ULH75TDT.js";import"./chunk-CD7SUIO2.js";import"./chunk-4USITGQZ.js";import"./chunk-LUX3NMOM.js";import"./chunk-3WF7VJST.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
