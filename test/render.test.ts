@@ -28,8 +28,8 @@ describe('Helm charts', () => {
       object: { namespace: 'shop', name: 'prod-web' },
       location: { file: 'fixtures/helm/shop/templates/service.yaml', rendered: 'helm' },
     });
-    // The template has directives: its lines are not the rendered lines, so no line at all.
-    expect(broken.out.findings[0]!.location).not.toHaveProperty('line');
+    // The template has directives: the line is the template's own `targetPort: {{ .Values.targetPort }}`.
+    expect(broken.out.findings[0]!.location).toMatchObject({ line: 12, column: 19 });
     const set = json(['fixtures/helm/shop', '--helm-set', 'targetPort=web']);
     expect(set.out.findings.map((f) => f.ruleId)).toEqual(['target-port-unresolved']);
   });
@@ -53,37 +53,45 @@ describe('Helm charts', () => {
 const SVC = (name: string, selector: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${selector}\n  ports:\n    - port: 80\n`;
 
 describe('positions in rendered output', () => {
-  it('Helm: a template without directives maps line for line; one with directives names the template without a line, in every format', () => {
+  it('Helm: a template maps line for line, or by path with its actions blanked; where branches decide the path, it names the template without a line, in every format', () => {
     const d = tempTree({
       '.svclint.yaml': 'completeInput: true\n', // the chart is all there is: selectors that match nothing are warnings
       'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
       'chart/templates/plain.yaml': '# a comment first\n' + SVC('plain', 'nothing'),
-      'chart/templates/templated.yaml': SVC('{{ .Release.Name }}-x', 'none-{{ .Release.Name }}'),
+      'chart/templates/actions.yaml': SVC('{{ .Release.Name }}-y', 'none-{{ .Release.Name }}'),
+      'chart/templates/templated.yaml': SVC('{{ .Release.Name }}-x', 'x').replace('    app: x\n', '{{- if .Values.a }}\n    app: a\n{{- else }}\n    app: none-{{ .Release.Name }}\n{{- end }}\n'),
     });
     const r = cli(['.', '-f', 'json'], { cwd: d });
     const locs = (JSON.parse(r.stdout) as { findings: { location: unknown }[] }).findings.map((f) => f.location);
     expect(locs).toEqual([
+      { file: 'chart/templates/actions.yaml', line: 6, column: 3, endLine: 6, endColumn: 11, rendered: 'helm' }, // `selector:` of the template
       { file: 'chart/templates/plain.yaml', line: 7, column: 3, endLine: 7, endColumn: 11, rendered: 'helm' }, // `selector:`, below the template's comment
-      { file: 'chart/templates/templated.yaml', rendered: 'helm' },
+      { file: 'chart/templates/templated.yaml', rendered: 'helm' }, // `app:` in both branches: not one line
     ]);
     const sarif = JSON.parse(cli(['.', '-f', 'sarif'], { cwd: d }).stdout);
-    const [exact, fileOnly] = sarif.runs[0].results.map((x: { locations: { physicalLocation: Record<string, unknown> }[] }) => x.locations[0]!.physicalLocation);
+    const [byPath, exact, fileOnly] = sarif.runs[0].results.map((x: { locations: { physicalLocation: Record<string, unknown> }[] }) => x.locations[0]!.physicalLocation);
+    expect(byPath).toHaveProperty('region');
     expect(exact).toHaveProperty('region');
     expect(fileOnly).toEqual({ artifactLocation: { uri: 'chart/templates/templated.yaml', uriBaseId: '%SRCROOT%' } });
-    expect(sarif.runs[0].results[1].message.text).toMatch(/\(in rendered output of helm template\)$/);
+    expect(sarif.runs[0].results[2].message.text).toMatch(/\(in rendered output of helm template\)$/);
     const gh = cli(['.', '-f', 'github'], { cwd: d }).stdout.split('\n');
-    expect(gh[1]).toMatch(/^::warning file=chart\/templates\/templated\.yaml,title=svclint selector-no-match::.*\(in rendered output of helm template\)%0AFix/);
+    expect(gh[2]).toMatch(/^::warning file=chart\/templates\/templated\.yaml,title=svclint selector-no-match::.*\(in rendered output of helm template\)%0AFix/);
     const stylish = cli(['.'], { cwd: d }).stdout;
     expect(stylish).toContain('chart/templates/templated.yaml (in rendered output of helm template): warning:');
     expect(stylish).toContain('chart/templates/plain.yaml:7:3 (in rendered output of helm template): warning:');
     expect(stylish).toContain('  > 7 |   selector:\n'); // the code frame shows the template's line, not the rendered one
+    expect(stylish).toContain('chart/templates/actions.yaml:6:3 (in rendered output of helm template): warning:');
     for (const f of ['markdown', 'junit']) expect(cli(['.', '-f', f], { cwd: d }).stdout, f).toContain('in rendered output of helm template');
   });
 
-  it('kustomize: an object not found by kind and name in a plain file (a name prefix) names the kustomization without a line', () => {
+  it('kustomize: an object is found under the name its namePrefix gives it; one not found in a plain file names the kustomization without a line', () => {
     const d = tempTree({ 'k/kustomization.yaml': 'namePrefix: p-\nresources: [svc.yaml]\n', 'k/svc.yaml': SVC('web', 'web') });
     const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { location: unknown }[] };
-    expect(r.findings.map((f) => f.location)).toEqual([{ file: 'k/kustomization.yaml', rendered: 'kustomize' }]);
+    expect(r.findings.map((f) => f.location)).toEqual([{ file: 'k/svc.yaml', line: 6, column: 3, endLine: 6, endColumn: 11, rendered: 'kustomize' }]);
+    // A name a JSON patch gives is written in no resource file: the kustomization is named.
+    const g = tempTree({ 'k/kustomization.yaml': 'resources: [svc.yaml]\npatches:\n  - patch: |-\n      - op: replace\n        path: /metadata/name\n        value: renamed\n    target: {kind: Service, name: web}\n', 'k/svc.yaml': SVC('web', 'web') });
+    const p = JSON.parse(cli(['.', '-f', 'json'], { cwd: g }).stdout) as { findings: { location: unknown }[] };
+    expect(p.findings.map((f) => f.location)).toEqual([{ file: 'k/kustomization.yaml', rendered: 'kustomize' }]);
   });
 });
 

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceTexts } from '../src/cli/lint-command.js';
 import { RULES } from '../rules/index.js';
 import { discover } from '../src/load/discover.js';
 import { lint, lintText } from '../src/lint.js';
@@ -106,7 +107,7 @@ for (const rule of RULES) {
         const rendered = formatStylish(
           {
             findings,
-            sources: new Map(found.files.map((f) => [f.path, f.text])),
+            sources: sourceTexts(found.files),
             summary: { errors: counts.error, warnings: counts.warning, infos: counts.info, files: 1, objects: graph.objects.length, services: graph.services.length },
           },
           { color: false },

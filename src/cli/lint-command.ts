@@ -315,7 +315,7 @@ export function sourceTexts(files: SourceFile[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of files) {
     if (!f.rendered) out.set(f.path, f.text);
-    for (const p of f.parts ?? []) for (const real of [p.verbatim?.file, ...(p.sources ?? []).map((x) => x.file)]) if (real) out.set(real.path, real.text);
+    for (const p of f.parts ?? []) for (const real of [p.verbatim?.file, p.template?.file, ...(p.sources ?? []).map((x) => x.file)]) if (real) out.set(real.path, real.text);
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { templateLocation } from './helm-template.js';
 import { isAlias, isCollection, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
@@ -117,6 +118,10 @@ export function trustedLocation(file: SourceFile, start: number, end: number, or
   if (part.verbatim && start >= part.verbatim.from) {
     const shift = part.verbatim.at - part.verbatim.from;
     return { ...toLocation(part.verbatim.file, start + shift, end + shift), rendered };
+  }
+  if (part.template && origin && path && origin.base.length === 0) {
+    const inTemplate = templateLocation(part.template.file, part.template.doc, path);
+    if (inTemplate) return { ...inTemplate, rendered };
   }
   if (part.sources && origin && path && origin.base.length === 0) {
     const want = file.text.slice(start, end);

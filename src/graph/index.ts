@@ -114,7 +114,8 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     const t = extractTemplate(o, templates.length);
     if (t) {
       templates.push(t);
-      index.add(t);
+      // A Helm test hook runs only during `helm test` and is then done: never a Service's backend in a manifest.
+      if (settings.live || !helmTestHook(o)) index.add(t);
     } else if (isCustomResource(o)) {
       push(custom, o.namespace, { object: o, labels: customLabels(o) });
     }
@@ -276,4 +277,10 @@ export function byWorkload<T extends { template: PodTemplate }>(items: T[]): T[]
   const groups = new Map<string, T[]>();
   for (const it of items) push(groups, workloadKey(it.template), it);
   return [...groups.values()];
+}
+
+/** Whether an object is a Helm test hook (`helm.sh/hook: test`, or the older `test-success`/`test-failure`). */
+export function helmTestHook(o: K8sObject): boolean {
+  const hook = getIn(o.body, ['metadata', 'annotations', 'helm.sh/hook']);
+  return typeof hook === 'string' && hook.split(',').some((h) => /^\s*test(-success|-failure)?\s*$/.test(h));
 }

@@ -1,3 +1,4 @@
+import { templateDocuments } from '../engine/helm-template.js';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -309,6 +310,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
       const body = doc.slice(bodyAt).trimEnd();
       const at = real && body ? real.text.indexOf(body) : -1;
       if (real && at >= 0) part.verbatim = { file: real, from: start + bodyAt, at };
+      else if (real && templateDocuments(real) === docs.length) part.template = { file: real, doc: parts.length };
       parts.push(part);
     }
     files.push({ path: file, text, rendered: 'helm', parts });

@@ -17,7 +17,7 @@ export const INPUT = 'one of the inputs';
 
 /** The input files of a run, as found (display paths), to keep reports from overwriting them. */
 export interface RunInputs {
-  files: { path: string; rendered?: string; parts?: { verbatim?: { file: { path: string } }; sources?: { file: { path: string } }[] }[] }[];
+  files: { path: string; rendered?: string; parts?: { verbatim?: { file: { path: string } }; template?: { file: { path: string } }; sources?: { file: { path: string } }[] }[] }[];
   problems: { filePath: string }[];
   /** Ignore files and folders read whole (rendered charts and kustomizations). */
   read?: ReadPath[];
@@ -28,7 +28,7 @@ export function inputReads(inputs: RunInputs): ReadPath[] {
   const out: ReadPath[] = [];
   for (const f of inputs.files) {
     if (!f.rendered) out.push({ path: f.path, what: INPUT });
-    for (const p of f.parts ?? []) for (const real of [p.verbatim?.file, ...(p.sources ?? []).map((x) => x.file)]) if (real) out.push({ path: real.path, what: INPUT });
+    for (const p of f.parts ?? []) for (const real of [p.verbatim?.file, p.template?.file, ...(p.sources ?? []).map((x) => x.file)]) if (real) out.push({ path: real.path, what: INPUT });
   }
   for (const p of inputs.problems) out.push({ path: p.filePath, what: INPUT });
   return [...out, ...(inputs.read ?? [])];

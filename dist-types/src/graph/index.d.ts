@@ -18,3 +18,5 @@ export declare function workloadKey(t: PodTemplate): string;
 export declare function byWorkload<T extends {
     template: PodTemplate;
 }>(items: T[]): T[][];
+/** Whether an object is a Helm test hook (`helm.sh/hook: test`, or the older `test-success`/`test-failure`). */
+export declare function helmTestHook(o: K8sObject): boolean;

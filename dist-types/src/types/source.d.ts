@@ -24,6 +24,15 @@ export interface RenderedPart {
         from: number;
         at: number;
     };
+    /**
+     * Helm: the template this document was rendered from and its document there, when the
+     * template has as many documents as it rendered (no conditional or repeated documents):
+     * positions are looked up in the template by path (engine/helm-template.ts).
+     */
+    template?: {
+        file: SourceFile;
+        doc: number;
+    };
     /** Kustomize: documents of the same kind and name in the resource and patch files, latest patch first. */
     sources?: {
         file: SourceFile;
