@@ -34,6 +34,18 @@ describe('Helm charts', () => {
     expect(set.out.findings.map((f) => f.ruleId)).toEqual(['target-port-unresolved']);
   });
 
+  it('renders charts for the Kubernetes version whose schemas apply, whatever version helm assumes', () => {
+    const d = tempTree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\nkubeVersion: ">=1.30.0-0 <1.35.0-0"\n',
+      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-c\nspec:\n  type: ExternalName\n  externalName: c.example.com\n',
+    });
+    const ok = cli(['.', '-f', 'json', '--kubernetes-version', '1.34'], { cwd: d });
+    expect(JSON.parse(ok.stdout).findings).toEqual([]);
+    const later = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; message: string }[] };
+    expect(later.findings.map((f) => f.ruleId)).toEqual(['render-failed']);
+    expect(later.findings[0]!.message).toMatch(/--kube-version 1\.37.*incompatible with Kubernetes v1\.37/);
+  });
+
   it('says which renderer is missing and still lints the rest', () => {
     const r = json(['fixtures/helm', 'fixtures/demo'], { PATH: '/usr/bin:/bin' });
     const ids = r.out.findings.map((f) => f.ruleId);

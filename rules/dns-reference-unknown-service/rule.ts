@@ -10,6 +10,7 @@ import { nearestService, sameNameElsewhere, servicePortsText } from '../../src/e
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
+import { sameTree } from '../../src/graph/referrers.js';
 
 function ignored(ignore: string[], host: string): boolean {
   const h = host.toLowerCase();
@@ -169,14 +170,19 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       ctx.report({ ...base, messageId: 'noNamespace', data: { ...data, suggest: code(`${r.name}.${mine.object.namespace}.svc.${ctx.graph.settings.clusterDomain}`) } });
       break;
     }
-    case 'workload':
+    case 'workload': {
+      // A workload of another folder tree (another chart of a charts repository, rendered with the
+      // same release name) may share the name by chance: the Service may come from elsewhere.
+      const far = !sameTree(r.workload.owner, site.object);
       ctx.report({
         ...base,
         messageId: 'workload',
+        ...(far ? { absent: { what: `Service ${code(r.workload.owner.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.workload.owner.name } } : {}),
         data: { ...data, name: code(r.workload.owner.name), workload: where(r.workload) },
         related: [{ object: r.workload.owner, path: ['metadata', 'name'], message: where(r.workload) }],
       });
       break;
+    }
     case 'pod-record-not-ip':
       ctx.report({ ...base, messageId: 'podRecord', data: { ...data, label: code(r.label) } });
       break;

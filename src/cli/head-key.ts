@@ -91,6 +91,7 @@ async function context(top: string, opts: InputOpts, config: Config, env: NodeJS
     helmValues: render === false ? [] : (opts.helmValues ?? []).map((v) => [path.resolve(top, v), contentOf(path.resolve(top, v))]),
     helmSet: opts.helmSet ?? [],
     helmRelease: opts.helmRelease ?? null,
+    helmKubeVersion: render === false ? null : render.kubeVersion ?? null,
     gitignore: opts.gitignore !== false,
     ignorePattern: opts.ignorePattern ?? [],
     maxInputBytes: opts.maxInputBytes ?? null,

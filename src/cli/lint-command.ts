@@ -260,7 +260,7 @@ export function namedReads(config: Config | undefined, opts: Pick<InputOpts, 'he
 
 /** How a load renders charts and kustomizations (false: it does not). */
 export function renderOptions(opts: InputOpts, config: Config, env: NodeJS.ProcessEnv): RenderOptions | false {
-  return opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace, ...(opts.cache ? { cache: openRenderCache(env) } : {}) };
+  return opts.render === false ? false : { helmValues: opts.helmValues, helmSet: opts.helmSet, releaseName: opts.helmRelease, namespace: config.namespace, kubeVersion: config.kubernetesVersion, ...(opts.cache ? { cache: openRenderCache(env) } : {}) };
 }
 
 /**

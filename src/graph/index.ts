@@ -114,8 +114,9 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
     const t = extractTemplate(o, templates.length);
     if (t) {
       templates.push(t);
-      // A Helm test hook runs only during `helm test` and is then done: never a Service's backend in a manifest.
-      if (settings.live || !helmTestHook(o)) index.add(t);
+      // A Helm test hook, or a hook Job or Pod (a certificate made before install), runs once and is
+      // done: never a Service's backend in a manifest.
+      if (settings.live || !helmHookRun(o)) index.add(t);
     } else if (isCustomResource(o)) {
       push(custom, o.namespace, { object: o, labels: customLabels(o) });
     }
@@ -279,8 +280,12 @@ export function byWorkload<T extends { template: PodTemplate }>(items: T[]): T[]
   return [...groups.values()];
 }
 
-/** Whether an object is a Helm test hook (`helm.sh/hook: test`, or the older `test-success`/`test-failure`). */
-export function helmTestHook(o: K8sObject): boolean {
+/**
+ * Whether an object is a Helm hook that runs once: a test hook (`helm.sh/hook: test`, or the
+ * older `test-success`/`test-failure`) of any kind, or a Job or Pod of any hook (`pre-install`…).
+ */
+export function helmHookRun(o: K8sObject): boolean {
   const hook = getIn(o.body, ['metadata', 'annotations', 'helm.sh/hook']);
-  return typeof hook === 'string' && hook.split(',').some((h) => /^\s*test(-success|-failure)?\s*$/.test(h));
+  if (typeof hook !== 'string' || hook.trim() === '') return false;
+  return o.kind === 'Job' || o.kind === 'Pod' || hook.split(',').some((h) => /^\s*test(-success|-failure)?\s*$/.test(h));
 }

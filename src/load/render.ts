@@ -15,6 +15,8 @@ export interface RenderOptions {
   helmSet?: string[];
   releaseName?: string;
   namespace?: string;
+  /** The Kubernetes version charts render for (`helm template --kube-version`): their `kubeVersion` and `.Capabilities.KubeVersion`. */
+  kubeVersion?: string;
   /** Executables; default: found on PATH (SVCLINT_HELM / SVCLINT_KUBECTL override). */
   helm?: string;
   kubectl?: string;
@@ -224,6 +226,7 @@ function helmCommand(dir: string, opts: RenderOptions, cwd: string): { helm: str
   const argsAt = (at: (abs: string) => string) => {
     const args = ['template', opts.releaseName ?? 'release', at(dir)];
     if (opts.namespace) args.push('--namespace', opts.namespace);
+    if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion);
     for (const v of values) args.push('--values', at(v));
     for (const s of opts.helmSet ?? []) args.push('--set', s);
     return args;
@@ -277,7 +280,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   const r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, c.argsAt, cwd);
   const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
-    const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
+    const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.kubeVersion ? ['--kube-version', opts.kubeVersion] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
     return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })], ...key };
   }
   let chartName = path.basename(dir);

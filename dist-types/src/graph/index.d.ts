@@ -18,5 +18,8 @@ export declare function workloadKey(t: PodTemplate): string;
 export declare function byWorkload<T extends {
     template: PodTemplate;
 }>(items: T[]): T[][];
-/** Whether an object is a Helm test hook (`helm.sh/hook: test`, or the older `test-success`/`test-failure`). */
-export declare function helmTestHook(o: K8sObject): boolean;
+/**
+ * Whether an object is a Helm hook that runs once: a test hook (`helm.sh/hook: test`, or the
+ * older `test-success`/`test-failure`) of any kind, or a Job or Pod of any hook (`pre-install`…).
+ */
+export declare function helmHookRun(o: K8sObject): boolean;

@@ -7,6 +7,8 @@ export interface RenderOptions {
     helmSet?: string[];
     releaseName?: string;
     namespace?: string;
+    /** The Kubernetes version charts render for (`helm template --kube-version`): their `kubeVersion` and `.Capabilities.KubeVersion`. */
+    kubeVersion?: string;
     /** Executables; default: found on PATH (SVCLINT_HELM / SVCLINT_KUBECTL override). */
     helm?: string;
     kubectl?: string;
