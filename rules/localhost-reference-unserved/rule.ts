@@ -89,6 +89,7 @@ const rule: Rule = {
         report({
           object: edge.site.object,
           path: edge.site.path,
+          text: edge.text,
           messageId: 'unserved',
           data: {
             ref: code(edge.text + (edge.portFrom ? ` with ${edge.portFrom}=${port}` : '')),

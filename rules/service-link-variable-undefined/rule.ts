@@ -31,6 +31,7 @@ const rule: Rule = {
       report({
         object: edge.site.object,
         path: edge.site.path,
+        text: edge.text,
         messageId: r.reason,
         related,
         data: {
