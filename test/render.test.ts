@@ -46,6 +46,20 @@ describe('Helm charts', () => {
     expect(later.findings[0]!.message).toMatch(/--kube-version 1\.37.*incompatible with Kubernetes v1\.37/);
   });
 
+  it('a chart that demands values is a warning, which names the values its ci/ folder keeps', () => {
+    const d = tempTree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ required "host is required" .Values.host }}\nspec:\n  type: ExternalName\n  externalName: c.example.com\n',
+      'chart/ci/a-values.yaml': 'host: a\n',
+      'chart/ci/default-values.yaml': 'host: b\n',
+    });
+    const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; messageId: string; severity: string; message: string }[] };
+    expect(r.findings.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`)).toEqual(['render-failed:valuesDemanded:warning']);
+    expect(r.findings[0]!.message).toMatch(/host is required.*; the chart keeps values for its tests: --helm-values chart\/ci\/default-values\.yaml \(or another of 2 files in chart\/ci\/\)$/);
+    const fixed = cli(['.', '-f', 'json', '--helm-values', 'chart/ci/default-values.yaml'], { cwd: d });
+    expect(JSON.parse(fixed.stdout).findings).toEqual([]);
+  });
+
   it('says which renderer is missing and still lints the rest', () => {
     const r = json(['fixtures/helm', 'fixtures/demo'], { PATH: '/usr/bin:/bin' });
     const ids = r.out.findings.map((f) => f.ruleId);

@@ -12,7 +12,7 @@ const rule: Rule = {
       missingTool: 'this folder needs {{tool}} to render, and it is not installed; install it, or render yourself and pipe the output: `{{hint}}`',
       failed: '{{command}} failed: {{reason}}',
       missingDependencies: '{{command}} failed because the chart\'s dependencies are not in its charts/ folder, so this chart was not linted: {{reason}}',
-      valuesDemanded: '{{command}} failed because the chart demands values its defaults do not give, so this chart was not linted: {{reason}}',
+      valuesDemanded: '{{command}} failed because the chart demands values its defaults do not give, so this chart was not linted: {{reason}}{{hint}}',
     },
     remediation: 'Fix the chart or kustomization so that it renders, or install the renderer svclint names.',
   },
@@ -27,7 +27,7 @@ const rule: Rule = {
       if (p.messageId === 'failed' && /helm template/.test(command) && DEPENDENCIES.test(reason)) {
         ctx.report({ messageId: 'missingDependencies', severity: 'warning', data: p.data, file, remediation: 'Run `helm dependency build` in the chart folder (it fetches the charts Chart.yaml lists into charts/), then lint again; or render yourself and pipe the output.' });
       } else if (p.messageId === 'failed' && /helm template/.test(command) && /\bexecution error at \(/.test(reason)) {
-        ctx.report({ messageId: 'valuesDemanded', severity: 'warning', data: p.data, file, remediation: 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' });
+        ctx.report({ messageId: 'valuesDemanded', severity: 'warning', data: { hint: '', ...p.data }, file, remediation: 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' });
       } else {
         ctx.report({ messageId: p.messageId, data: p.data, file });
       }

@@ -281,7 +281,11 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.kubeVersion ? ['--kube-version', opts.kubeVersion] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
-    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason: stderrText(r.stderr) })], ...key };
+    const reason = stderrText(r.stderr);
+    // A chart that demands values often keeps a set for its own CI (`ci/*-values.yaml`, as chart-testing reads them).
+    const ciValues = /\bexecution error at \(/.test(reason) ? (view.list(path.join(dir, 'ci')) ?? []).filter((e) => e.kind === 'file' && /\.ya?ml$/.test(e.name)).map((e) => path.posix.join(shown, 'ci', e.name)).sort((a, b) => Number(/\/default[-_.]/.test(b)) - Number(/\/default[-_.]/.test(a)) || (a < b ? -1 : 1)) : [];
+    const hint = ciValues.length ? `; the chart keeps values for its tests: --helm-values ${ciValues[0]}${ciValues.length > 1 ? ` (or another of ${ciValues.length} files in ${path.posix.join(shown, 'ci')}/)` : ''}` : '';
+    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason, ...(hint ? { hint } : {}) })], ...key };
   }
   let chartName = path.basename(dir);
   // The directory name will do when Chart.yaml does not say.

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-JF3QI4GF.js";import"./chunk-YD4OJ625.js";import"./chunk-UQRRP2GI.js";import"./chunk-LIGHKZQG.js";import"./chunk-NIDJ67VI.js";import"./chunk-QITAQRDQ.js";import"./chunk-3WF7VJST.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
