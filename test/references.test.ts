@@ -85,6 +85,16 @@ describe('connection strings and server configuration', () => {
     for (const v of ['Server=sql\\inst;Database=x', 'Server=a,b;Database=x', 'Server=db;Trace=1', 'Server=db']) expect(hosts(v), v).toEqual([]);
   });
 
+  it('read gRPC targets of the DNS resolver, 443 when they name no port', async () => {
+    const { findHosts } = await import('../src/graph/hosts.js');
+    const hosts = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.port ?? ''}|${h.defaultPort ?? ''}`);
+    expect(hosts('dns:///payments:50051')).toEqual(['dns:///payments:50051|payments|50051|']);
+    expect(hosts('dns:///payments.shop.svc.cluster.local')).toEqual(['dns:///payments.shop.svc.cluster.local|payments.shop.svc.cluster.local||443']);
+    // The authority is the DNS server to ask, not the target.
+    expect(hosts('dns://10.96.0.10/payments.shop:7070')).toEqual(['dns://10.96.0.10/payments.shop:7070|payments.shop|7070|']);
+    expect(hosts('xdns:///payments:1 kubernetes:///payments:1')).toEqual([]);
+  });
+
   it('read the servers redis.conf and sentinel.conf dial, with their ports', async () => {
     const { configFileHosts } = await import('../src/graph/config-files.js');
     const hosts = (k: string, v: string) => (configFileHosts(k, v) ?? []).map((h) => `${h.text}|${h.host}|${h.port ?? ''}`);

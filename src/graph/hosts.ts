@@ -24,6 +24,7 @@ const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
 const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(\\.?)(?::(\\d{1,5}))?`, 'gi');
 const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})(\\.?):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+const GRPC_DNS_RE = new RegExp(`(?<![\\w.+-])dns:(?://[^/\\s]*)?/(${HOST})(\\.?)(?::(\\d{1,5}))?(?![\\w.:-])`, 'gi');
 const LIST_ITEM_RE = new RegExp(`^,(${HOST})(\\.?)(?::(\\d{1,5}))?(?=$|[,/?;\\s'"])`, 'i');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
 const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
@@ -125,6 +126,8 @@ function patternHosts(value: string, key?: string): HostRef[] {
   }
   if (value.includes('._')) for (const m of value.matchAll(SRV_RE)) add(m, m[3]!, undefined, { srv: { port: m[1]!.toLowerCase(), protocol: m[2]!.toUpperCase() } });
   const colon = value.includes(':');
+  // A gRPC target of the DNS resolver (`dns:///payments:50051`, `dns://<dns server>/payments`): the host is after the slash; 443 when it names no port.
+  if (colon && /dns:/i.test(value)) for (const m of value.matchAll(GRPC_DNS_RE)) add(m, m[1]!, m[3], { ...(m[3] ? {} : { defaultPort: 443 }), ...(m[2] ? { absolute: true } : {}), position: true });
   if (colon && value.includes('://')) for (const m of value.matchAll(URL_RE)) {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     // `http://api:$(PORT)` names a port the text does not show: no default then.

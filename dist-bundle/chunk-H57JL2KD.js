@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-7LI6VY3D.js";import"./chunk-YD4OJ625.js";import"./chunk-IDUL4RMW.js";import"./chunk-YWD5JTPK.js";import"./chunk-NIDJ67VI.js";import"./chunk-QITAQRDQ.js";import"./chunk-3WF7VJST.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
