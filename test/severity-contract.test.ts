@@ -172,6 +172,26 @@ spec: {type: LoadBalancer}
     expect(partialObject(svc!)).toMatch(/neither ports nor a selector/);
   });
 
+  it('judges a finding about a text inside a file by that text, not by the rest of the file', () => {
+    const file = (extra: string) => `apiVersion: v1
+kind: Service
+metadata: {name: postgres}
+spec: {selector: {app: pg}, ports: [{port: 5432}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app}
+data:
+  settings.py: |
+    DATABASES = {"default": {"HOST": "db", "PORT": "5432", "HOME": "\${HOME}"}}
+    REDIS_URL = "redis://postgres:5433/0"${extra}
+`;
+    const dns = (t: string) => lintText(t).findings.filter((f) => f.ruleId === 'dns-reference-unknown-service').map((f) => `${f.severity}:${f.message.includes('placeholder')}`);
+    expect(dns(file(''))).toEqual(['error:false']);
+    // A placeholder beside the text, outside it, says nothing about it either.
+    expect(dns(file('\n    CACHE = "redis://postgres:5433/\${DB_INDEX}"'))).toEqual(['error:false']);
+  });
+
   it('recognises placeholders, not svclint\'s own words', () => {
     expect(placeholderIn({ messageId: 'x', data: { found: 'a string `"${PORT:-80}"`' } })).toBe('${PORT:-80}');
     expect(placeholderIn({ messageId: 'x', data: { found: 'a string `"PORT"`' } })).toBe('PORT');

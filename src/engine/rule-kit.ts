@@ -391,13 +391,16 @@ export function placeholderIn(r: RuleReport): string | undefined {
   if (typeof at === 'string' && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(at) && at.length >= 4 && !NOT_PLACEHOLDERS.has(at)) return at;
   // An address written the way documentation writes one: `A.B.C.D`, `x.x.x.x`, `xxx.xxx.xxx.xxx`.
   if (typeof at === 'string' && IP_PLACEHOLDER.test(at)) return at;
+  // A finding about a text inside the value (a URL in a mounted file) is judged on that text: the
+  // rest of a file (a Python dict's "HOST" key, an unrelated `${HOME}`) says nothing about it.
+  const own = typeof at === 'string' ? (r.text !== undefined && at !== r.text ? r.text : at) : undefined;
   // In the value as written: a token between double underscores (`__INGRESS_HOST__`), an angle-bracketed
   // blank of any case (`registry.<your domain>`), a documentation address inside a name (`app.A.B.C.D.nip.io`).
-  if (typeof at === 'string') {
-    const m = /__[A-Z][A-Z0-9_]*__|<[^<>`\s][^<>`]*>|(?:^|\.)(?:[A-Z]|[xX]{1,3})(?:\.(?:[A-Z]|[xX]{1,3})){3}(?=\.|$)/.exec(at);
+  if (own !== undefined) {
+    const m = /__[A-Z][A-Z0-9_]*__|<[^<>`\s][^<>`]*>|(?:^|\.)(?:[A-Z]|[xX]{1,3})(?:\.(?:[A-Z]|[xX]{1,3})){3}(?=\.|$)/.exec(own);
     if (m) return m[0].replace(/^\./, '');
   }
-  const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? '', typeof at === 'string' ? `"${at}"` : ''];
+  const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? '', own !== undefined ? `"${own}"` : ''];
   for (const t of texts) {
     const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|\$[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);
     if (m) return m[0];
