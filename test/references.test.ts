@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildFromFiles } from '../src/lint.js';
 import { references } from '../src/graph/references.js';
+import { findHosts } from '../src/graph/hosts.js';
+import { configFileHosts } from '../src/graph/config-files.js';
 
 const edgesOf = (text: string) => references(buildFromFiles({ files: [{ path: 'x.yaml', text }] }));
 
@@ -66,9 +68,12 @@ describe('reference edges', () => {
 });
 
 describe('connection strings and server configuration', () => {
-  it('read the host and port keywords of a libpq connection string, and leave lists, flags and shell words alone', async () => {
-    const { findHosts } = await import('../src/graph/hosts.js');
-    const hosts = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.port ?? ''}|${h.position ? 'p' : ''}`);
+  /** Each host found in a value as `text|host|port|p` (p: in a host position). */
+  const hosts = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.port ?? ''}|${h.position ? 'p' : ''}`);
+  /** Each host a configuration file names as `text|host|port`. */
+  const fileHosts = (k: string, v: string) => (configFileHosts(k, v) ?? []).map((h) => `${h.text}|${h.host}|${h.port ?? ''}`);
+
+  it('read the host and port keywords of a libpq connection string, and leave lists, flags and shell words alone', () => {
     expect(hosts('host=db port=5433 dbname=app sslmode=disable')).toEqual(['host=db|db|5433|p']);
     expect(hosts("dbname=app host = 'db.shop' user=app")).toEqual(["host = 'db.shop'|db.shop||p"]);
     expect(hosts('app = host=pg.shop.svc port=6432 dbname=app')).toEqual(['host=pg.shop.svc|pg.shop.svc|6432|p']);
@@ -76,40 +81,33 @@ describe('connection strings and server configuration', () => {
     for (const v of ['host=db', 'host=a,b port=5432', 'host=0.0.0.0 port=8080', '--host=db --port=5432', 'uvicorn --host=0.0.0.0 user=x']) expect(hosts(v), v).toEqual([]);
   });
 
-  it('read the server of an ADO.NET connection string (SQL Server, Npgsql, MySqlConnector), and leave named instances and lists alone', async () => {
-    const { findHosts } = await import('../src/graph/hosts.js');
-    const hosts = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.port ?? ''}|${h.position ? 'p' : ''}`);
+  it('read the server of an ADO.NET connection string (SQL Server, Npgsql, MySqlConnector), and leave named instances and lists alone', () => {
     expect(hosts('Server=sqlserver,1433;Database=app;User Id=sa;Password=x')).toEqual(['Server=sqlserver,1433|sqlserver|1433|p']);
     expect(hosts('Host=postgres;Port=5433;Database=app;Username=app')).toEqual(['Host=postgres|postgres|5433|p']);
     expect(hosts('Data Source=tcp:sql.shop.svc,1433;Initial Catalog=app')).toEqual(['Data Source=tcp:sql.shop.svc,1433|sql.shop.svc|1433|p']);
     for (const v of ['Server=sql\\inst;Database=x', 'Server=a,b;Database=x', 'Server=db;Trace=1', 'Server=db']) expect(hosts(v), v).toEqual([]);
   });
 
-  it('read gRPC targets of the DNS resolver, 443 when they name no port', async () => {
-    const { findHosts } = await import('../src/graph/hosts.js');
-    const hosts = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.port ?? ''}|${h.defaultPort ?? ''}`);
-    expect(hosts('dns:///payments:50051')).toEqual(['dns:///payments:50051|payments|50051|']);
-    expect(hosts('dns:///payments.shop.svc.cluster.local')).toEqual(['dns:///payments.shop.svc.cluster.local|payments.shop.svc.cluster.local||443']);
+  it('read gRPC targets of the DNS resolver, 443 when they name no port', () => {
+    const targets = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.port ?? ''}|${h.defaultPort ?? ''}`);
+    expect(targets('dns:///payments:50051')).toEqual(['dns:///payments:50051|payments|50051|']);
+    expect(targets('dns:///payments.shop.svc.cluster.local')).toEqual(['dns:///payments.shop.svc.cluster.local|payments.shop.svc.cluster.local||443']);
     // The authority is the DNS server to ask, not the target.
-    expect(hosts('dns://10.96.0.10/payments.shop:7070')).toEqual(['dns://10.96.0.10/payments.shop:7070|payments.shop|7070|']);
-    expect(hosts('xdns:///payments:1 kubernetes:///payments:1')).toEqual([]);
+    expect(targets('dns://10.96.0.10/payments.shop:7070')).toEqual(['dns://10.96.0.10/payments.shop:7070|payments.shop|7070|']);
+    expect(targets('xdns:///payments:1 kubernetes:///payments:1')).toEqual([]);
   });
 
-  it('read the servers redis.conf and sentinel.conf dial, with their ports', async () => {
-    const { configFileHosts } = await import('../src/graph/config-files.js');
-    const hosts = (k: string, v: string) => (configFileHosts(k, v) ?? []).map((h) => `${h.text}|${h.host}|${h.port ?? ''}`);
-    expect(hosts('redis.conf', 'bind 0.0.0.0\nreplicaof redis-0.redis 6379\n')).toEqual(['redis-0.redis 6379|redis-0.redis|6379']);
-    expect(hosts('sentinel.conf', 'port 26379\nsentinel monitor mymaster redis 6380 2\n# sentinel monitor old gone 6379 2\n')).toEqual(['redis 6380|redis|6380']);
-    expect(hosts('redis.conf', 'replicaof 10.0.0.5 6379\nslaveof ${MASTER} 6379\n')).toEqual([]);
+  it('read the servers redis.conf and sentinel.conf dial, with their ports', () => {
+    expect(fileHosts('redis.conf', 'bind 0.0.0.0\nreplicaof redis-0.redis 6379\n')).toEqual(['redis-0.redis 6379|redis-0.redis|6379']);
+    expect(fileHosts('sentinel.conf', 'port 26379\nsentinel monitor mymaster redis 6380 2\n# sentinel monitor old gone 6379 2\n')).toEqual(['redis 6380|redis|6380']);
+    expect(fileHosts('redis.conf', 'replicaof 10.0.0.5 6379\nslaveof ${MASTER} 6379\n')).toEqual([]);
   });
 
-  it('read the servers Fluent Bit and Fluentd send to, with the port of the same section', async () => {
-    const { configFileHosts } = await import('../src/graph/config-files.js');
-    const hosts = (k: string, v: string) => (configFileHosts(k, v) ?? []).map((h) => `${h.text}|${h.host}|${h.port ?? ''}`);
+  it('read the servers Fluent Bit and Fluentd send to, with the port of the same section', () => {
     const bit = '[SERVICE]\n    Flush 1\n[OUTPUT]\n    Name es\n    Host es-master\n    Port 9201\n[OUTPUT]\n    Name forward\n    Host ${FLUENTD}\n    Port 24224\n[OUTPUT]\n    Name http\n    Host collector\n';
-    expect(hosts('fluent-bit.conf', bit)).toEqual(['es-master|es-master|9201', 'collector|collector|']);
+    expect(fileHosts('fluent-bit.conf', bit)).toEqual(['es-master|es-master|9201', 'collector|collector|']);
     const fluentd = '<source>\n  @type forward\n  port 24224\n  bind 0.0.0.0\n</source>\n<match **>\n  @type elasticsearch\n  host es.logging.svc\n  port 9200\n</match>\n';
-    expect(hosts('fluent.conf', fluentd)).toEqual(['es.logging.svc|es.logging.svc|9200']);
+    expect(fileHosts('fluent.conf', fluentd)).toEqual(['es.logging.svc|es.logging.svc|9200']);
   });
 });
 

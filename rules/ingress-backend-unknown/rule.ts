@@ -13,6 +13,10 @@ interface Backend {
   portPath: Path;
 }
 
+function annotationsOf(o: K8sObject): Record<string, unknown> {
+  return isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
+}
+
 /** Backends of an Ingress, in networking.k8s.io/v1 and the older v1beta1 shape. */
 function backends(o: K8sObject): Backend[] {
   const out: Backend[] = [];
@@ -40,8 +44,7 @@ function backends(o: K8sObject): Backend[] {
     }
   };
   // ingress-nginx: a Service of the Ingress's namespace that answers when a backend has no endpoints.
-  const annotations = isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
-  const fallback = annotations['nginx.ingress.kubernetes.io/default-backend'];
+  const fallback = annotationsOf(o)['nginx.ingress.kubernetes.io/default-backend'];
   if (typeof fallback === 'string' && fallback !== '' && dns1123LabelProblems(fallback).length === 0) {
     const at = ['metadata', 'annotations', 'nginx.ingress.kubernetes.io/default-backend'];
     out.push({ service: fallback, port: {}, path: at, portPath: at });
@@ -55,8 +58,8 @@ function backends(o: K8sObject): Backend[] {
   return out;
 }
 
-function check(ctx: RuleContext, o: K8sObject): void {
-  for (const b of backends(o)) {
+function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
+  for (const b of list) {
     const svc = ctx.graph.service(o.namespace, b.service);
     if (!svc) {
       const near = nearestService(ctx.graph, o.namespace, b.service, o);
@@ -83,8 +86,19 @@ function check(ctx: RuleContext, o: K8sObject): void {
 const ALB = 'alb.ingress.kubernetes.io/';
 const ALB_CONTROLLER = 'ingress.k8s.aws/alb';
 
-function annotationsOf(o: K8sObject): Record<string, unknown> {
-  return isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
+const albCache = new WeakMap<RuleContext['graph'], { classes: Map<string, K8sObject>; params: Map<string, K8sObject> }>();
+
+/** The run's IngressClasses and the AWS Load Balancer Controller's IngressClassParams, by name, found once per run. */
+function albObjects(ctx: RuleContext): { classes: Map<string, K8sObject>; params: Map<string, K8sObject> } {
+  let found = albCache.get(ctx.graph);
+  if (found) return found;
+  found = { classes: new Map(), params: new Map() };
+  for (const o of ctx.graph.objects) {
+    if (o.kind === 'IngressClass' && /^networking\.k8s\.io\//.test(o.apiVersion) && !found.classes.has(o.name)) found.classes.set(o.name, o);
+    if (o.kind === 'IngressClassParams' && /^elbv2\.k8s\.aws\//.test(o.apiVersion) && !found.params.has(o.name)) found.params.set(o.name, o);
+  }
+  albCache.set(ctx.graph, found);
+  return found;
 }
 
 /**
@@ -99,7 +113,8 @@ function albTargetType(ctx: RuleContext, o: K8sObject, svc: K8sObject): { type: 
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
   const className = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : typeof ann['kubernetes.io/ingress.class'] === 'string' ? ann['kubernetes.io/ingress.class'] : undefined;
   if (className === undefined) return undefined;
-  const cls = ctx.graph.objects.find((c) => c.kind === 'IngressClass' && c.name === className && /^networking\.k8s\.io\//.test(c.apiVersion));
+  const { classes, params: paramsByName } = albObjects(ctx);
+  const cls = classes.get(className);
   const clsSpec = cls && isRecord(cls.body.spec) ? cls.body.spec : undefined;
   if (cls ? clsSpec?.controller !== ALB_CONTROLLER : className !== 'alb') return undefined;
   const fromSvc = annotationsOf(svc)[`${ALB}target-type`];
@@ -112,7 +127,7 @@ function albTargetType(ctx: RuleContext, o: K8sObject, svc: K8sObject): { type: 
   const params = clsSpec && isRecord(clsSpec.parameters) ? clsSpec.parameters : undefined;
   if (params) {
     if (params.kind !== 'IngressClassParams' || typeof params.name !== 'string') return undefined;
-    const p = ctx.graph.objects.find((x) => x.kind === 'IngressClassParams' && x.name === params.name && /^elbv2\.k8s\.aws\//.test(x.apiVersion));
+    const p = paramsByName.get(params.name);
     if (!p) return undefined;
     const t = isRecord(p.body.spec) ? p.body.spec.targetType : undefined;
     if (typeof t === 'string' && t !== '') found = { type: t, how: 'explicit', path: ['spec', 'targetType'], on: p };
@@ -126,9 +141,9 @@ function albTargetType(ctx: RuleContext, o: K8sObject, svc: K8sObject): { type: 
  * group ("TargetGroup port is empty. When using Instance targets, your service be must of
  * type 'NodePort' or 'LoadBalancer'"), so the whole load balancer is never reconciled.
  */
-function checkAlbTargets(ctx: RuleContext, o: K8sObject): void {
+function checkAlbTargets(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
   const seen = new Set<string>();
-  for (const b of backends(o)) {
+  for (const b of list) {
     if (b.port.name === 'use-annotation') continue;
     const svc = ctx.graph.service(o.namespace, b.service);
     if (!svc || seen.has(b.service)) continue;
@@ -158,7 +173,7 @@ const AUTH = ['nginx.ingress.kubernetes.io/auth-url'];
  * cluster, whichever namespace the controller runs in; other hosts are not judged.
  */
 function checkAuth(ctx: RuleContext, o: K8sObject): void {
-  const annotations = isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
+  const annotations = annotationsOf(o);
   for (const key of AUTH) {
     const v = annotations[key];
     if (typeof v !== 'string') continue;
@@ -207,9 +222,10 @@ const rule: Rule = {
   check(ctx) {
     for (const o of ctx.graph.objects) {
       if (o.kind === 'Ingress' && /^(networking\.k8s\.io|extensions)\//.test(o.apiVersion)) {
-        check(ctx, o);
+        const list = backends(o);
+        check(ctx, o, list);
         checkAuth(ctx, o);
-        checkAlbTargets(ctx, o);
+        checkAlbTargets(ctx, o, list);
       }
     }
   },

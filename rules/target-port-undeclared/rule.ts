@@ -2,13 +2,13 @@ import { imageNames, where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
 import { code, list } from '../../src/text.js';
+import { PROTOCOLS } from '../../src/names.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { notListening } from '../../src/graph/listen.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 
 
-const VALID_PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
 
 const declares = (t: PodTemplate) => t.containers.some((c) => c.ports.length > 0);
 
@@ -42,7 +42,7 @@ const rule: Rule = {
       for (const sp of svc.ports) {
         if (sp.target.kind !== 'number') continue;
         // A protocol the API server refuses (`tcp`) is service-ports-invalid's: the Service never exists.
-        if (!VALID_PROTOCOLS.has(sp.protocol)) continue;
+        if (!PROTOCOLS.includes(sp.protocol)) continue;
         const target = sp.target.value;
         // Containers that declare nothing tell us nothing; those that declare other ports suggest a mistake.
         // A workload defined more than once is suspect only when every copy is.

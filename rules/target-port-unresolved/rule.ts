@@ -2,6 +2,7 @@ import { where } from '../../src/engine/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
 import type { PodTemplate, PortResolution, ServicePortNode } from '../../src/types/graph.js';
 import { code, isTypo, list } from '../../src/text.js';
+import { PROTOCOLS } from '../../src/names.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { revisionOf, templatePorts, workloadOf, type Revision } from '../../src/graph/live.js';
 import type { RuleContext } from '../../src/types/rule.js';
@@ -73,9 +74,6 @@ function renamed(from: Revision, to: Revision, name: string, protocol: string): 
     : ` (it renames ${code(name)} to ${code(other.name!)})`;
 }
 
-/** The protocols the API server accepts, as written. */
-const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
-
 const rule: Rule = {
   meta: {
     id: 'target-port-unresolved',
@@ -111,7 +109,7 @@ const rule: Rule = {
         }
         if (sp.target.kind !== 'name' || svc.mode !== 'selector' || sp.resolutions.length === 0) continue;
         // A protocol the API server refuses (`tcp`) is reported where it is written: that Service or pod never exists.
-        if (!PROTOCOLS.has(sp.protocol)) continue;
+        if (!PROTOCOLS.includes(sp.protocol)) continue;
         // A workload defined more than once in the run counts as resolved if any copy resolves.
         const groups = byWorkload(sp.resolutions);
         const ok = groups.filter((g) => g.some((r) => r.targetPort !== undefined)).map((g) => g.find((r) => r.targetPort !== undefined)!);
@@ -130,7 +128,7 @@ const rule: Rule = {
           });
         } else if (failed.some((r) => r.failure === 'protocol-mismatch')) {
           const others = [...new Set(failed.flatMap((r) => (r.mismatch ? [r.mismatch.port.protocol] : [])))];
-          if (!others.some((x) => PROTOCOLS.has(x))) continue;
+          if (!others.some((x) => PROTOCOLS.includes(x))) continue;
           report({
             ...base,
             messageId: 'protocolMismatch',

@@ -2,7 +2,7 @@ import { templateLocation } from './helm-template.js';
 import { isAlias, isCollection, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import type { SourceFile } from '../types/source.js';
-import { documentAt, hasSyntaxProblems, lineCounterOf, spanOf } from '../load/document.js';
+import { documentAt, hasSyntaxProblems, lineCounterOf, partAt, spanOf } from '../load/document.js';
 import { scanRange } from './scan-position.js';
 import { storedLocation, storedPosition, storePosition } from './positions.js';
 import type { Location } from '../types/finding.js';
@@ -112,8 +112,7 @@ export function rangeInDocument(doc: Document.Parsed, text: string, offset: numb
 export function trustedLocation(file: SourceFile, start: number, end: number, origin?: ObjectOrigin, path?: Path): Location {
   if (!file.rendered) return toLocation(file, start, end);
   const rendered = file.rendered;
-  // A document starts where the one before it ends: a position there is in the later one.
-  const part = file.parts?.find((p) => start >= p.range[0] && start < p.range[1]) ?? file.parts?.find((p) => start === p.range[1]);
+  const part = partAt(file, start);
   if (!part) return { file: file.path, rendered };
   if (part.verbatim && start >= part.verbatim.from) {
     const shift = part.verbatim.at - part.verbatim.from;

@@ -8,6 +8,7 @@ import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
 import { describe, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
+import { absoluteFolder } from '../graph/referrers.js';
 import type { DocSummary } from '../load/lenient.js';
 
 /** Small helpers rule modules share. */
@@ -489,7 +490,7 @@ function folders(file: string): string[] {
   let f = folderCache.get(file);
   if (!f) {
     if (folderCache.size > 100_000) folderCache.clear();
-    folderCache.set(file, (f = path.dirname(path.resolve(file)).split(path.sep)));
+    folderCache.set(file, (f = absoluteFolder(file).split(path.sep)));
   }
   return f;
 }

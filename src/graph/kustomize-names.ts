@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import type { K8sObject } from '../types/object.js';
 import type { ServiceGraph, ServiceNode } from '../types/graph.js';
 import { isRecord } from '../load/objects.js';
+import { partAt } from '../load/document.js';
 
 /** An object's name and namespace as its resource file writes them (namespace '' when not written). */
 interface Written {
@@ -22,9 +23,7 @@ export function written(o: K8sObject): Written | undefined {
   const known = writtenCache.get(o);
   if (known !== undefined) return known ?? undefined;
   let out: Written | null = null;
-  const start = origin.docRange[0];
-  // A document starts where the one before it ends: the part is the one it starts inside.
-  const part = origin.file.parts?.find((p) => start >= p.range[0] && start < p.range[1]);
+  const part = partAt(origin.file, origin.docRange[0]);
   // The resource is the last source of a part (patches come first).
   const src = part?.sources?.at(-1);
   if (src) {

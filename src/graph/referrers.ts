@@ -339,19 +339,22 @@ export function monitorPorts(graph: ServiceGraph): MonitorPort[] {
   return out;
 }
 
-const dirCache = new Map<string, string>();
+const folderCache = new Map<string, string>();
 
-/** The absolute folder of an object's file: `base.yaml` and `crs.yaml` given as `svclint .` share the working folder. */
-function dirOf(o: K8sObject): string | undefined {
-  const file = o.origin?.file.path;
-  if (file === undefined) return undefined;
-  let dir = dirCache.get(file);
+/**
+ * The absolute folder of a file, kept (every finding asks again): `base.yaml` and `crs.yaml`
+ * given as `svclint .` share the working folder.
+ */
+export function absoluteFolder(file: string): string {
+  let dir = folderCache.get(file);
   if (dir === undefined) {
-    if (dirCache.size > 100_000) dirCache.clear();
-    dirCache.set(file, (dir = path.dirname(path.resolve(file))));
+    if (folderCache.size > 100_000) folderCache.clear();
+    folderCache.set(file, (dir = path.dirname(path.resolve(file))));
   }
   return dir;
 }
+
+const dirOf = (o: K8sObject): string | undefined => (o.origin ? absoluteFolder(o.origin.file.path) : undefined);
 
 const under = (child: string, parent: string): boolean => child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 

@@ -3,7 +3,7 @@ import { kubernetesTags } from './scalars.js';
 import type { ObjectOrigin, Path } from '../types/object.js';
 import { jsonListItems } from './json-items.js';
 import { yamlListItems } from './yaml-items.js';
-import type { SourceFile } from '../types/source.js';
+import type { RenderedPart, SourceFile } from '../types/source.js';
 
 /**
  * Options every parse of a manifest uses: YAML 1.1 with scalars read as kubectl reads them.
@@ -149,4 +149,12 @@ export function lineCounterOf(file: SourceFile): LineCounter {
     lines.set(file, lc);
   }
   return lc;
+}
+
+/**
+ * The rendered document an offset of a renderer's output is in. A document starts where the
+ * one before it ends: an offset there is in the later one (the last document's end is its own).
+ */
+export function partAt(file: SourceFile, offset: number): RenderedPart | undefined {
+  return file.parts?.find((p) => offset >= p.range[0] && offset < p.range[1]) ?? file.parts?.find((p) => offset === p.range[1]);
 }

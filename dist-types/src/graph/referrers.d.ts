@@ -111,6 +111,11 @@ export interface MonitorPort {
  */
 export declare function monitorPorts(graph: ServiceGraph): MonitorPort[];
 /**
+ * The absolute folder of a file, kept (every finding asks again): `base.yaml` and `crs.yaml`
+ * given as `svclint .` share the working folder.
+ */
+export declare function absoluteFolder(file: string): string;
+/**
  * Whether two objects come from one folder tree (the same folder, or one above the other):
  * evidence that they belong to one application. Objects read from a cluster always do.
  */

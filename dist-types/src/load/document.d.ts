@@ -1,7 +1,7 @@
 import { LineCounter, type Document } from 'yaml';
 import { kubernetesTags } from './scalars.js';
 import type { ObjectOrigin, Path } from '../types/object.js';
-import type { SourceFile } from '../types/source.js';
+import type { RenderedPart, SourceFile } from '../types/source.js';
 /**
  * Options every parse of a manifest uses: YAML 1.1 with scalars read as kubectl reads them.
  * Without the `yaml` package's duplicate-key check, which compares every key of a map with
@@ -71,3 +71,8 @@ export declare function documentAt(origin: ObjectOrigin): LocatedDocument;
 export declare function markSyntaxProblems(file: SourceFile): void;
 export declare function hasSyntaxProblems(file: SourceFile): boolean;
 export declare function lineCounterOf(file: SourceFile): LineCounter;
+/**
+ * The rendered document an offset of a renderer's output is in. A document starts where the
+ * one before it ends: an offset there is in the later one (the last document's end is its own).
+ */
+export declare function partAt(file: SourceFile, offset: number): RenderedPart | undefined;

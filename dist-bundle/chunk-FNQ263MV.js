@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-RW3XOQXC.js";import"./chunk-YD4OJ625.js";import"./chunk-3BIOEV2S.js";import"./chunk-YN6N4IRL.js";import"./chunk-6PXFHMSK.js";import"./chunk-QITAQRDQ.js";import"./chunk-3WF7VJST.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
