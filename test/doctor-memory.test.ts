@@ -291,18 +291,26 @@ const out = {};
 for (const [name, make] of Object.entries(shapes)) {
   // Enough of each for megabytes: a few hundred kilobytes drown in the collector's noise.
   const texts = Array.from({ length: name === 'ordinary' || name === 'padded' ? 20000 : 2000 }, (_, j) => JSON.stringify(make(j)));
-  const names = new Set();
-  // The array that holds them is made at its full size first and kept: its own slots are in
-  // both measurements, so only the objects are in the difference.
-  const kept = new Array(texts.length).fill(undefined);
+  // The same objects measure a few percent apart from one round to the next (the wide strings
+  // 8.05, 8.29 or 8.7 MB): the middle of three rounds is what is compared.
+  const rounds = [];
   let counted = 0;
-  texts.forEach((t, j) => { const v = JSON.parse(t); kept[j] = v; counted += heapBytes(v, names); });
-  gc(); gc();
-  const full = process.memoryUsage().heapUsed;
-  kept.fill(undefined);
-  names.clear();
-  gc(); gc();
-  out[name] = { heap: full - process.memoryUsage().heapUsed, counted };
+  for (let round = 0; round < 3; round++) {
+    const names = new Set();
+    // The array that holds them is made at its full size first and kept: its own slots are in
+    // both measurements, so only the objects are in the difference.
+    const kept = new Array(texts.length).fill(undefined);
+    counted = 0;
+    texts.forEach((t, j) => { const v = JSON.parse(t); kept[j] = v; counted += heapBytes(v, names); });
+    gc(); gc();
+    const full = process.memoryUsage().heapUsed;
+    kept.fill(undefined);
+    names.clear();
+    gc(); gc();
+    rounds.push(full - process.memoryUsage().heapUsed);
+  }
+  rounds.sort((a, b) => a - b);
+  out[name] = { heap: rounds[1], counted, rounds };
 }
 console.log(JSON.stringify(out));
 `);
@@ -311,8 +319,9 @@ console.log(JSON.stringify(out));
     const out = JSON.parse(r.stdout) as Record<string, { heap: number; counted: number }>;
     // heapUsed moves by a few kilobytes between two collections with nothing changed (measured
     // 2–5 KB here); for a shape the count matches byte for byte (strings), that is the margin.
-    // On a loaded machine it once moved by 94 KB on the 8.5 MB of wide strings (1.1%): the
-    // margin is 64 KB or 2% of what is measured, whichever is more.
+    // One round of the wide strings alone once measured 2.6% above the count (CI, under load);
+    // the middle of three rounds is steady. The margin is 64 KB or 2% of what is measured,
+    // whichever is more.
     for (const [shape, { heap, counted }] of Object.entries(out)) {
       const NOISE = Math.max(64 * 1024, 0.02 * heap);
       expect(counted, shape).toBeGreaterThanOrEqual(heap - NOISE);
