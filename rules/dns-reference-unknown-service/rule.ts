@@ -6,7 +6,7 @@ import type { DnsResolution } from '../../src/types/reference.js';
 import { fqdnOf, resolveHost } from '../../src/graph/dns.js';
 import { getIn } from '../../src/graph/pods.js';
 import { workloadKey } from '../../src/graph/index.js';
-import { nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
+import { nearestService, sameNameElsewhere, servicePortsText, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
@@ -114,9 +114,9 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       // when the Service is in the pod's own namespace instead, the hard-coded-namespace mistake.
       if (edge.namespaced && !here) break;
       const podNs = site.expands?.defined.has('POD_NAMESPACE') ? '$(POD_NAMESPACE)' : site.namespace;
-      const hint = here
+      const hint = unplacedHint(ctx.graph, r.name, r.namespace, site.object) ?? (here
         ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`
-        : near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '';
+        : near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '');
       // Another namespace is often infrastructure installed from elsewhere: a warning.
       ctx.report({
         ...base,
@@ -133,7 +133,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
         messageId: 'shortElsewhere',
         // Evidence only where a Service of that name is placed in another namespace near this file.
         ...(sameNameElsewhere(ctx.graph, r.name, site.namespace, site.object).length === 0 ? { absent: { what: `Service ${code(r.name)} in namespace ${code(site.namespace)}`, namespace: site.namespace, service: r.name } } : {}),
-        data: { ...data, name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.name}.${r.namespaces[0]}`) } });
+        data: { ...data, name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.name}.${r.namespaces[0]}`), hint: unplacedHint(ctx.graph, r.name, site.namespace, site.object) ?? '' } });
       break;
     case 'swapped':
       ctx.report({ ...base, messageId: 'swapped', data: { ...data, suggest: code(`${r.service.object.name}.${r.service.object.namespace}`) } });
@@ -368,7 +368,7 @@ const rule: Rule = {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
-      shortElsewhere: '{{ref}} in {{where}} uses the short name {{name}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}',
+      shortElsewhere: '{{ref}} in {{where}} uses the short name {{name}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}{{hint}}',
       swapped: '{{ref}} in {{where}} has the namespace and the Service name swapped: write {{suggest}}',
       wrongDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}}, so the name does not resolve (if your cluster uses {{domain}}, set clusterDomain in .svclint.yaml)',
       otherDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}} (the default; the files given do not say otherwise): the name resolves only if the cluster uses {{domain}} or a mesh or stub domain serves it; set clusterDomain in .svclint.yaml to make this an error',

@@ -2,7 +2,7 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { dns1123LabelProblems } from '../../src/names.js';
-import { exposes, nearestService, sameNameElsewhere, servicePortsText, targetPortHint } from '../../src/engine/rule-kit.js';
+import { exposes, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
 import { sameTree, serviceUrl } from '../../src/graph/referrers.js';
 
@@ -68,7 +68,7 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
         path: b.path,
         messageId: 'noService',
         absent: { what: `Service ${code(b.service)} in namespace ${code(o.namespace)}`, namespace: o.namespace, service: b.service, nearMiss: (near !== undefined && isStrongTypo(b.service, near)) || sameNameElsewhere(ctx.graph, b.service, o.namespace, o).length > 0 },
-        data: { service: code(b.service), namespace: code(o.namespace), hint: near ? `; did you mean ${code(near)}?` : '' },
+        data: { service: code(b.service), namespace: code(o.namespace), hint: unplacedHint(ctx.graph, b.service, o.namespace, o) ?? (near ? `; did you mean ${code(near)}?` : '') },
       });
       continue;
     }
@@ -189,7 +189,7 @@ function checkAuth(ctx: RuleContext, o: K8sObject): void {
         path: at,
         messageId: 'authNoService',
         absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: (near !== undefined && isStrongTypo(name, near)) || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
-        data: { url: code(v), service: code(name), namespace: code(ns), hint: near ? `; did you mean ${code(near)}?` : '' },
+        data: { url: code(v), service: code(name), namespace: code(ns), hint: unplacedHint(ctx.graph, name, ns, o) ?? (near ? `; did you mean ${code(near)}?` : '') },
       });
       continue;
     }

@@ -3,7 +3,7 @@ import type { K8sObject } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
-import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, where } from '../../src/engine/rule-kit.js';
+import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
 import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
@@ -74,7 +74,7 @@ function check(ctx: RuleContext, o: K8sObject): void {
           path: [...at, 'name'],
           messageId: 'noService',
           absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: (near !== undefined && isStrongTypo(name, near)) || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
-          data: { service: code(name), namespace: code(ns), hint: near ? `; did you mean ${code(near)}?` : '' },
+          data: { service: code(name), namespace: code(ns), hint: unplacedHint(ctx.graph, name, ns, o) ?? (near ? `; did you mean ${code(near)}?` : '') },
         });
         continue;
       }

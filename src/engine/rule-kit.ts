@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
-import { code, editDistance } from '../text.js';
+import { code, editDistance, list } from '../text.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../graph/controller-labels.js';
 import { createdPods, createdService } from '../graph/creators.js';
 import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
@@ -479,8 +479,27 @@ function related(dir: string, file: string): boolean {
  * a large run (another project's `web`) are no evidence.
  */
 export function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): ServiceNode[] {
+  // A referrer that sets no namespace goes wherever it is applied (unplacedHint): the Service
+  // elsewhere is where it may land, not a slip.
+  if (object.namespaceDefaulted && namespace === object.namespace) return [];
   // A Service that sets no namespace goes wherever it is applied: no evidence of another namespace.
   return graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && !s.object.namespaceDefaulted && near(s.object, object));
+}
+
+/**
+ * For a referrer that sets no namespace, looking for a Service in the namespace it is assumed
+ * to be in: the namespaces near it that hold a Service of that name, in words. Such a file is
+ * the output of `helm template -n demo` (a chart writes `namespace:` on some objects only) or
+ * meant for `kubectl apply -n demo`: applied there, the reference works, and nothing in the
+ * files says it is applied anywhere else.
+ */
+export function unplacedHint(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): string | undefined {
+  if (graph.settings.live || !object.namespaceDefaulted || namespace !== object.namespace) return undefined;
+  const namespaces = [...new Set(graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && !s.object.namespaceDefaulted && near(s.object, object)).map((s) => s.object.namespace))];
+  if (namespaces.length === 0) return undefined;
+  const ns = namespaces[0]!;
+  const where = namespaces.length === 1 ? `namespace ${code(ns)}: applied there` : `namespaces ${list(namespaces.map((n) => code(n)))}: applied to one of them`;
+  return `; ${describe(refOf(object))} sets no namespace and goes where it is applied, and Service ${code(name)} is in ${where} (\`helm install -n ${ns}\`, \`kubectl apply -n ${ns}\`), the reference works`;
 }
 
 const folderCache = new Map<string, string[]>();

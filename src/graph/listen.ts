@@ -64,6 +64,19 @@ const addressPort = (v: string): number | undefined => {
   return m ? portOf(m[1]!) : undefined;
 };
 
+/**
+ * The port of an address a server is told to listen on: its host is one a server binds (none,
+ * `*`, `+`, `localhost`, an IP address). A name (`-addr=loki:3100`) is where a client connects:
+ * loki-canary's `-addr` is Loki's address, its own port is `-port`.
+ */
+const listenAddressPort = (v: string): number | undefined => {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[0-9a-f:.]*\]|[^:/]*):\d{1,5}\/?$/i.exec(v);
+  if (!m) return undefined;
+  const host = m[1]!.toLowerCase();
+  if (host !== '' && host !== '*' && host !== '+' && host !== 'localhost' && !host.startsWith('[') && !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host)) return undefined;
+  return addressPort(v);
+};
+
 /** `$(NAME)` in a command or argument, expanded from the container's literal env values as the kubelet does. */
 function expand(s: string, env: Map<string, string>): string {
   return s.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string) => env.get(name) ?? m);
@@ -123,7 +136,7 @@ function readEvidence(c: Record<string, unknown>): ListenEvidence[] {
       if (!PORT_FLAGS.has(name) && !ADDRESS_FLAGS.has(name)) return;
       const value = m[2] ?? ws[i + 1]?.word;
       if (value === undefined) return;
-      const port = PORT_FLAGS.has(name) ? portOf(value) : addressPort(value);
+      const port = PORT_FLAGS.has(name) ? portOf(value) : listenAddressPort(value);
       if (port) out.push({ port, text: m[2] !== undefined ? word : `${word} ${value}`, path: [field, index], kind: 'flag' });
     });
   }

@@ -115,4 +115,12 @@ export declare function holds(doc: DocSummary, a: Absence): string | undefined;
  * a large run (another project's `web`) are no evidence.
  */
 export declare function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): ServiceNode[];
+/**
+ * For a referrer that sets no namespace, looking for a Service in the namespace it is assumed
+ * to be in: the namespaces near it that hold a Service of that name, in words. Such a file is
+ * the output of `helm template -n demo` (a chart writes `namespace:` on some objects only) or
+ * meant for `kubectl apply -n demo`: applied there, the reference works, and nothing in the
+ * files says it is applied anywhere else.
+ */
+export declare function unplacedHint(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): string | undefined;
 export declare function near(a: K8sObject, b: K8sObject): boolean;
