@@ -147,6 +147,8 @@ describe('kustomizations', () => {
       'chart/Chart.yaml': 'name: c\n', 'chart/templates/a.yaml': 'x', 'chart/charts/sub/Chart.yaml': 'name: s\n', 'chart/charts/sub/templates/b.yaml': 'x',
       'k/base/kustomization.yaml': 'resources: [a.yaml]\n', 'k/base/a.yaml': 'x', 'k/prod/kustomization.yaml': 'resources: [../base]\n', 'k/dev/kustomization.yaml': 'resources: [../base]\n',
       'plain/svc.yaml': 'x',
+      // A library chart renders nothing on its own (Helm refuses: "library charts are not installable"), and its templates are not YAML.
+      'common/Chart.yaml': 'apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n', 'common/templates/_names.tpl': '{{- define "x" -}}{{- end -}}', 'common/templates/svc.yaml': '{{ include "x" . }}',
     };
     for (const [f, t] of Object.entries(files)) {
       const p = path.join(d, f);

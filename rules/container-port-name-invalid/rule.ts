@@ -16,7 +16,7 @@ const rule: Rule = {
     messages: {
       invalid: 'container port name {{name}} is not a valid port name: it {{problems}}',
       repeated: 'container port name {{name}} is used twice in container {{container}}; port names must be unique within a container',
-      repeatedAcrossContainers: 'container port name {{name}} is also used by container {{other}} of this pod; the API server accepts it with a warning, and Services and probes that select the port by name use the first one ({{other}})',
+      repeatedAcrossContainers: 'container port name {{name}} is also used by container {{other}} of this pod; the API server accepts it with a warning, and a Service that targets {{name}} reaches {{other}}\'s port only (FindPort takes the first container that declares the name; a probe looks in its own container): fine when that is the server meant',
       number: 'containerPort {{value}} is outside 1–65535',
       missing: 'this container port has no containerPort',
       protocol: 'protocol {{protocol}} is not one of TCP, UDP and SCTP{{hint}}',
@@ -59,7 +59,7 @@ const rule: Rule = {
               if (problems.length) report({ object: o, path: [...at, 'name'], messageId: 'invalid', data: { name: code(p.name), problems: listOf(problems) } });
               else if (inContainer.has(p.name)) report({ object: o, path: [...at, 'name'], messageId: 'repeated', data: { name: code(p.name), container: code(cName) } });
               else if (inPod.has(p.name)) {
-                report({ object: o, path: [...at, 'name'], messageId: 'repeatedAcrossContainers', data: { name: code(p.name), other: code(inPod.get(p.name)!) }, severity: 'warning', remediation: 'Give each container port its own name within the pod.' });
+                report({ object: o, path: [...at, 'name'], messageId: 'repeatedAcrossContainers', data: { name: code(p.name), other: code(inPod.get(p.name)!) }, severity: 'info', remediation: 'Give each container port its own name within the pod.' });
               }
               inContainer.add(p.name);
               if (!inPod.has(p.name)) inPod.set(p.name, cName);

@@ -11,6 +11,7 @@ import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
 import { sameTree } from '../../src/graph/referrers.js';
+import { describe, refOf, type K8sObject } from '../../src/types/object.js';
 
 function ignored(ignore: string[], host: string): boolean {
   const h = host.toLowerCase();
@@ -97,6 +98,32 @@ function waitsForItself(ctx: RuleContext, edge: ReferenceEdge, svc: ServiceNode)
   return true;
 }
 
+/**
+ * Whether `o` and the StatefulSet are parts of one application: the StatefulSet itself, or
+ * objects whose `app.kubernetes.io/instance` and `app.kubernetes.io/name` labels (or `app`)
+ * agree.
+ */
+function peers(ctx: RuleContext, o: K8sObject, namespace: string, statefulSet: string): boolean {
+  if (o.kind === 'StatefulSet' && o.name === statefulSet && o.namespace === namespace) return true;
+  const sts = ctx.graph.objects.find((x) => x.kind === 'StatefulSet' && x.name === statefulSet && x.namespace === namespace);
+  if (!sts || o.namespace !== namespace) return false;
+  const a = labelsOf(o);
+  const b = labelsOf(sts);
+  const same = (k: string) => typeof a[k] === 'string' && a[k] === b[k];
+  return (same('app.kubernetes.io/instance') && same('app.kubernetes.io/name')) || same('app');
+}
+
+function labelsOf(o: K8sObject): Record<string, unknown> {
+  const l = (o.body.metadata as { labels?: unknown } | undefined)?.labels;
+  return typeof l === 'object' && l !== null ? (l as Record<string, unknown>) : {};
+}
+
+/** A container's command or args: where a program reads the value as one of its flags. */
+const flagValue = (p: readonly (string | number)[]): boolean => p[p.length - 2] === 'command' || p[p.length - 2] === 'args';
+
+/** The URL itself in a flag's text (`-tempo-push-url=http://distributor` → `http://distributor`). */
+const urlIn = (text: string): string => /[a-z][a-z0-9+.-]*:\/\/\S*/i.exec(text)?.[0] ?? text;
+
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   const { site } = edge;
   const r = edge.resolution;
@@ -154,7 +181,16 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     }
     case 'statefulset-pod': {
       const svc = r.serviceName ?? r.statefulSet;
-      ctx.report({ ...base, messageId: 'statefulSetPod', data: { ...data, pod: code(r.pod), suggest: code(`${r.pod}.${svc}.${r.namespace}.svc.${ctx.graph.settings.clusterDomain}`) } });
+      // Members of one cluster that list their peers' pod names with no port or scheme often
+      // list node names, not addresses (Elasticsearch's initial master nodes are node names,
+      // which the chart sets to the pod names): no proof that a name is dialled.
+      const member = edge.port === undefined && edge.defaultPort === undefined && !edge.srv && edge.site.portFrom === undefined && peers(ctx, site.object, r.namespace, r.statefulSet);
+      ctx.report({
+        ...base,
+        messageId: 'statefulSetPod',
+        ...(member ? { severity: 'info' as const } : {}),
+        data: { ...data, pod: code(r.pod), suggest: code(`${r.pod}.${svc}.${r.namespace}.svc.${ctx.graph.settings.clusterDomain}`), hint: member ? `; ${describe(refOf(site.object))} is a member of the same cluster and names it with no port: if this is a node name (a peer's identity, as Elasticsearch's initial master nodes are), not an address, it is fine` : '' },
+      });
       break;
     }
     case 'pod-not-headless':
@@ -242,15 +278,20 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const allowed = allowedPorts(ctx.graph, svc);
       if (allowed.has(port)) break;
       const target = svc.ports.find((p) => p.resolutions.some((x) => x.targetPort === port) || (p.target.kind === 'number' && p.target.value === port));
+      // A program's flag that takes a bare `scheme://host` may add its own port to it
+      // (tempo-vulture's `-tempo-push-url=http://distributor` dials the distributor's OTLP port):
+      // the scheme's port is proven only where the URL is used as written.
+      const base_ = edge.port === undefined && flagValue(site.path) && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+\/?$/i.test(urlIn(edge.text));
       ctx.report({
         ...base,
+        ...(base_ ? { severity: 'info' as const } : {}),
         messageId: edge.port === undefined ? 'defaultPort' : 'port',
         data: {
           ...data,
           port,
           name: code(svc.object.name),
           ports: servicePortsText(svc),
-          hint: (edge.portFrom ? ` (the port is env ${code(edge.portFrom)}'s)` : '') + (target?.port !== undefined ? `; ${port} is the pods' port, clients connect to the Service port ${target.port}` : ''),
+          hint: (edge.portFrom ? ` (the port is env ${code(edge.portFrom)}'s)` : '') + (target?.port !== undefined ? `; ${port} is the pods' port, clients connect to the Service port ${target.port}` : '') + (base_ ? '; the URL is a flag\'s value with no port or path: fine if the program adds its own port to it' : ''),
         },
         related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${svc.object.namespace}/${svc.object.name}` }],
       });
@@ -372,7 +413,7 @@ const rule: Rule = {
       swapped: '{{ref}} in {{where}} has the namespace and the Service name swapped: write {{suggest}}',
       wrongDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}}, so the name does not resolve (if your cluster uses {{domain}}, set clusterDomain in .svclint.yaml)',
       otherDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}} (the default; the files given do not say otherwise): the name resolves only if the cluster uses {{domain}} or a mesh or stub domain serves it; set clusterDomain in .svclint.yaml to make this an error',
-      statefulSetPod: '{{ref}} in {{where}} names the StatefulSet pod {{pod}} without its Service; pod DNS names are `<pod>.<service>.<namespace>.svc`: write {{suggest}}',
+      statefulSetPod: '{{ref}} in {{where}} names the StatefulSet pod {{pod}} without its Service; pod DNS names are `<pod>.<service>.<namespace>.svc`: write {{suggest}}{{hint}}',
       podNotHeadless: '{{ref}} in {{where}} names pod {{host}} under Service {{service}}, which is not headless; per-pod DNS names exist only for headless Services',
       port: '{{ref}} in {{where}} uses port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
       waitsForItself: 'init container {{container}} of {{workload}} waits for {{ref}}, Service {{service}}, whose only pods are this workload\'s own: they start only after their init containers finish, so until then {{how}}, and the pods never start (deadlock)',

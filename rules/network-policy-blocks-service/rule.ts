@@ -1,5 +1,5 @@
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
-import { admitFix, serviceFlows, verdictText, type BackendVerdict, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
+import { admitFix, serviceFlows, verdictText, type BackendVerdict, type FlowSite, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
 import { code, list } from '../../src/text.js';
 
 function portText(f: ServiceFlow): string {
@@ -11,7 +11,7 @@ function related(policies: Policy[]): RelatedReport[] {
   return policies.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and has no rule that admits the connection` }));
 }
 
-function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow): void {
+function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?: ServiceFlow): void {
   const blocked = f.backends.filter((b): b is BackendVerdict & { verdict: { kind: 'blocked' } } => b.verdict.kind === 'blocked');
   const base = { object: f.site.object, path: f.site.path };
   const data = { client: f.client.name, ref: code(f.site.text), where: f.site.where, service: code(`${f.service.object.namespace}/${f.service.object.name}`), port: portText(f) };
@@ -20,10 +20,13 @@ function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow): void {
     const sides = first.verdict.sides;
     const why = sides.map((s) => `${s.direction} ${s.direction === 'egress' ? `from ${f.client.name}` : `to ${first.backend.name}`} is isolated by ${list(s.policies.map((p) => `NetworkPolicy ${code(`${p.namespace}/${p.object.name}`)}`))}`).join(', and ');
     const targets = [...new Set(blocked.map((b) => `${b.backend.name} :${b.targetPort}/${b.protocol}`))];
+    // The text names no port and another port of the Service is admitted: the client may dial that one.
+    const unwritten = admittedPort ? `; ${code(f.site.text)} names no port, and the policies admit port ${portText(admittedPort)} of the Service: fine if that is the one the client dials` : '';
     ctx.report({
       ...base,
       messageId: 'blocked',
-      data: { ...data, backends: list(targets), partial: blocked.length < f.backends.length ? ' (other backends admit it: some connections fail)' : '', why },
+      ...(admittedPort ? { severity: 'info' as const } : {}),
+      data: { ...data, backends: list(targets), partial: blocked.length < f.backends.length ? ' (other backends admit it: some connections fail)' : '', why, hint: unwritten },
       related: [...related(sides.flatMap((s) => s.policies)), { object: f.service.object, path: f.port.path, message: `port of Service ${f.service.object.namespace}/${f.service.object.name}` }],
       remediation: admitFix(f.client, first.backend, f.service.selector, first.targetPort, first.protocol, first.verdict),
     });
@@ -42,7 +45,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
-      blocked: '{{client}} dials {{ref}} ({{where}}), Service {{service}} port {{port}}, but no NetworkPolicy admits it to {{backends}}{{partial}}: {{why}}',
+      blocked: '{{client}} dials {{ref}} ({{where}}), Service {{service}} port {{port}}, but no NetworkPolicy admits it to {{backends}}{{partial}}: {{why}}{{hint}}',
       cannotTell: 'cannot tell whether NetworkPolicy admits {{client}} to Service {{service}} port {{port}} ({{ref}} in {{where}}) at {{backend}}: {{why}}',
     },
     remediation: 'Add a rule admitting the client to the isolating NetworkPolicy (ingress at the backends, egress at the client).',
@@ -50,7 +53,16 @@ const rule: Rule = {
   check(ctx) {
     // Without a NetworkPolicy in the run every connection is admitted: nothing to judge.
     if (policyIndex(ctx.graph).policies.length === 0) return;
-    for (const f of serviceFlows(ctx.graph)) report(ctx, f);
+    const flows = serviceFlows(ctx.graph);
+    // Flows of one text that names no port, from one client: one per port of the Service.
+    const admitted = new Map<FlowSite, Map<string, ServiceFlow>>();
+    for (const f of flows) {
+      if (!f.portUnwritten || !f.backends.every((b) => b.verdict.kind === 'allowed')) continue;
+      let byClient = admitted.get(f.site);
+      if (!byClient) admitted.set(f.site, (byClient = new Map()));
+      if (!byClient.has(f.client.key)) byClient.set(f.client.key, f);
+    }
+    for (const f of flows) report(ctx, f, f.portUnwritten ? admitted.get(f.site)?.get(f.client.key) : undefined);
   },
 };
 

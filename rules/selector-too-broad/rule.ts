@@ -125,7 +125,10 @@ const rule: Rule = {
     const verdicts = new Map<string, { found?: Found }>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length < 2) continue;
-      const distinct = byWorkload(svc.backends.map((template) => ({ template }))).map((g) => g[0]!.template);
+      // Pods that no Service port resolves on (named target ports they do not declare) are in no
+      // port's endpoints and get no requests: only the rest are mixed by the selector.
+      const joins = (t: PodTemplate) => svc.ports.length === 0 || svc.ports.some((p) => p.resolutions.some((r) => r.template === t && r.targetPort !== undefined));
+      const distinct = byWorkload(svc.backends.map((template) => ({ template }))).map((g) => g[0]!.template).filter(joins);
       if (distinct.length < 2) continue;
       const key = distinct.map((t) => t.id).join(',');
       let v = verdicts.get(key);

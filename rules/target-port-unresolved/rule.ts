@@ -1,6 +1,10 @@
 import { where } from '../../src/engine/rule-kit.js';
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
-import type { PodTemplate, PortResolution, ServicePortNode } from '../../src/types/graph.js';
+import type { Severity } from '../../src/types/finding.js';
+import type { PodTemplate, PortResolution, ServiceGraph, ServicePortNode } from '../../src/types/graph.js';
+import type { K8sObject } from '../../src/types/object.js';
+import { isRecord } from '../../src/load/objects.js';
+import { serviceRefs } from '../../src/graph/referrers.js';
 import { code, isTypo, list } from '../../src/text.js';
 import { PROTOCOLS } from '../../src/names.js';
 import { byWorkload } from '../../src/graph/index.js';
@@ -74,6 +78,74 @@ function renamed(from: Revision, to: Revision, name: string, protocol: string): 
     : ` (it renames ${code(name)} to ${code(other.name!)})`;
 }
 
+/**
+ * How sure it is that the pods left out of a port should serve it. Proven when one of them
+ * declares the port the others resolve to under another name, or a name one slip from the
+ * target (a canary that renamed `http` to `web`); likely when they declare no port at all
+ * (container ports are informational: its server may listen there unnamed); otherwise they
+ * declare other ports only, a component of the application that serves something else (the
+ * executors of a cluster that only its coordinators' web port reaches), and leaving them out
+ * is what the selector does by design.
+ */
+function partialEvidence(sp: ServicePortNode, ok: PortResolution[], left: PortResolution[], label: (t: PodTemplate) => string): { severity?: Severity; hint: string } {
+  const target = sp.target.kind === 'name' ? sp.target.value : '';
+  const numbers = new Set(ok.map((r) => r.targetPort));
+  for (const r of left) {
+    for (const c of r.template.containers) {
+      for (const p of c.ports) {
+        if (p.protocol !== sp.protocol) continue;
+        if (p.containerPort !== undefined && numbers.has(p.containerPort)) {
+          return { hint: `; ${label(r.template)} declares ${p.containerPort}/${p.protocol} ${p.name ? `as ${code(p.name)}` : 'without a name'}, the port the others serve as ${code(target)}` };
+        }
+        if (p.name && isTypo(target, p.name) !== undefined) return { hint: `; ${label(r.template)} declares ${code(p.name)}: did you mean ${code(target)}?` };
+      }
+    }
+  }
+  const bare = [...new Set(left.filter((r) => r.template.containers.every((c) => c.ports.length === 0)).map((r) => label(r.template)))];
+  if (bare.length) return { severity: 'warning', hint: `; ${list(bare)} declare${bare.length > 1 ? '' : 's'} no container ports, and may serve it unnamed` };
+  return { severity: 'info', hint: `; they declare other ports only (${list(declaredNames(left.map((r) => r.template)), 4)}): if they do not serve this port, leaving them out is what the selector does` };
+}
+
+const proxyCache = new WeakMap<ServiceGraph, Map<string, string>>();
+
+/**
+ * What in the run sends traffic to a Service through a proxy that routes to its endpoints'
+ * ports (an Ingress backend, a Gateway API route's backendRef, a mesh or ingress custom
+ * resource), in words; undefined when nothing does.
+ */
+function proxiedBy(graph: ServiceGraph, svc: K8sObject): string | undefined {
+  let by = proxyCache.get(graph);
+  if (!by) {
+    proxyCache.set(graph, (by = new Map()));
+    const add = (ns: string, name: unknown, o: K8sObject) => {
+      if (typeof name === 'string' && !by!.has(`${ns}/${name}`)) by!.set(`${ns}/${name}`, `${o.kind} ${o.namespace}/${o.name}`);
+    };
+    for (const r of serviceRefs(graph)) add(r.namespace, r.name, r.object);
+    for (const o of graph.objects) {
+      const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
+      if (!spec) continue;
+      if (o.kind === 'Ingress' && /^networking\.k8s\.io\//.test(o.apiVersion)) {
+        const backends: unknown[] = [spec.defaultBackend];
+        for (const r of Array.isArray(spec.rules) ? spec.rules : []) {
+          const paths = isRecord(r) && isRecord(r.http) && Array.isArray(r.http.paths) ? r.http.paths : [];
+          for (const p of paths) backends.push(isRecord(p) ? p.backend : undefined);
+        }
+        for (const b of backends) if (isRecord(b)) add(o.namespace, isRecord(b.service) ? b.service.name : b.serviceName, o);
+      } else if (GATEWAY_ROUTES.has(o.kind) && /^gateway\.networking\.k8s\.io\//.test(o.apiVersion)) {
+        for (const r of Array.isArray(spec.rules) ? spec.rules : []) {
+          for (const b of isRecord(r) && Array.isArray(r.backendRefs) ? r.backendRefs : []) {
+            if (!isRecord(b) || (b.kind ?? 'Service') !== 'Service' || (b.group ?? '') !== '') continue;
+            add(typeof b.namespace === 'string' && b.namespace !== '' ? b.namespace : o.namespace, b.name, o);
+          }
+        }
+      }
+    }
+  }
+  return by.get(`${svc.namespace}/${svc.name}`);
+}
+
+const GATEWAY_ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
+
 const rule: Rule = {
   meta: {
     id: 'target-port-unresolved',
@@ -82,10 +154,10 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       nameMissing: '{{port}} targets the port name {{target}}, but no selected container declares a port with that name{{hint}}',
-      protocolMismatch: '{{port}} targets the port name {{target}} over {{protocol}}, but the selected containers declare {{target}} only over {{other}}; a named port resolves only when name and protocol both match',
+      protocolMismatch: '{{port}} targets the port name {{target}} over {{protocol}}, but the selected containers declare {{target}} only over {{other}}; a named port resolves only when name and protocol both match{{hint}}',
       rolloutFixes: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} ({{pods}}) does not declare; a rollout to revision {{newest}}, which declares it, is in progress{{renamed}}: the pods of revision {{revision}} get no traffic on this port until they are replaced',
       rolloutBreaks: '{{port}} targets the port name {{target}}, which revision {{revision}} of {{deployment}} ({{pods}}) no longer declares{{renamed}}: its pods get no traffic on this port, and when the rollout finishes no pod will',
-      partial: '{{port}} targets the port name {{target}}, which resolves on {{resolved}} but not on {{missing}}: those pods are left out of this port\'s endpoints and get no traffic',
+      partial: '{{port}} targets the port name {{target}}, which resolves on {{resolved}} but not on {{missing}}: those pods are left out of this port\'s endpoints and get no traffic{{hint}}',
       quotedNumber: 'targetPort {{target}} is a quoted number, which Kubernetes reads as a port name; the API server rejects it (a port name must contain a letter) and no container port could ever be named that',
     },
     remediation: 'Use a port name that every selected container declares with the Service port\'s protocol, or use the container port number.',
@@ -119,11 +191,26 @@ const rule: Rule = {
         const target = code(sp.target.value);
         const port = portLabel(sp);
         const base = { object: svc.object, path: sp.targetPath, related: failed.slice(0, 5).map(relatedFor) };
+        // A headless Service's clients dial the pods' addresses, which DNS answers whatever the
+        // ports: only what reads the endpoints' ports (SRV records, meshes, endpoint discovery) misses it.
+        // A proxy the run sends to this Service (an Ingress, a Gateway API route, a mesh route) reads those ports: then it fails.
+        const proxy = svc.headless ? proxiedBy(ctx.graph, svc.object) : undefined;
+        const headless = !svc.headless
+          ? { headless: '' }
+          : proxy
+            ? { headless: `; the Service is headless, but ${proxy} sends to it, and proxies route to the endpoints' ports: it has none for this port` }
+            : { severity: 'warning' as const, headless: '; as the Service is headless, clients that resolve its name still reach the pods on any port they listen on: only its SRV record for this port and what reads endpoint ports (ingress controllers, Gateway API and mesh proxies, Prometheus endpoint discovery) miss it' };
         if (ok.length > 0) {
+          // Pods of Jobs and CronJobs left out of a port they do not declare get no requests: what one wants.
+          const servers = failed.filter((r) => r.template.replicas.mode !== 'job');
+          if (servers.length === 0) continue;
+          const { severity, hint } = partialEvidence(sp, ok, servers, label);
           report({
             ...base,
+            related: servers.slice(0, 5).map(relatedFor),
             messageId: 'partial',
-            data: { port, target, resolved: list([...new Set(ok.map((r) => label(r.template)))]), missing: list([...new Set(failed.map((r) => label(r.template)))]) },
+            severity,
+            data: { port, target, resolved: list([...new Set(ok.map((r) => label(r.template)))]), missing: list([...new Set(servers.map((r) => label(r.template)))]), hint },
             remediation: `Declare a container port named \`${sp.target.value}\` (${sp.protocol}) in every workload this Service selects, or narrow the selector.`,
           });
         } else if (failed.some((r) => r.failure === 'protocol-mismatch')) {
@@ -132,7 +219,8 @@ const rule: Rule = {
           report({
             ...base,
             messageId: 'protocolMismatch',
-            data: { port, target, protocol: sp.protocol, other: others.join(', ') },
+            ...(headless.severity ? { severity: headless.severity } : {}),
+            data: { port, target, protocol: sp.protocol, other: others.join(', '), hint: headless.headless },
             remediation: `Set the Service port's protocol to ${others[0]}, or add a ${sp.protocol} container port named \`${sp.target.value}\`.`,
           });
         } else {
@@ -142,10 +230,11 @@ const rule: Rule = {
           report({
             ...base,
             messageId: 'nameMissing',
+            ...(headless.severity ? { severity: headless.severity } : {}),
             data: {
               port,
               target,
-              hint: near ? `; did you mean ${code(near)}?` : names.length ? `; they declare ${list(names, 5)}` : '; they declare no named ports',
+              hint: (near ? `; did you mean ${code(near)}?` : names.length ? `; they declare ${list(names, 5)}` : '; they declare no named ports') + headless.headless,
             },
           });
         }

@@ -33,6 +33,8 @@ export interface ServiceFlow {
   service: ServiceNode;
   port: ServicePortNode;
   backends: BackendVerdict[];
+  /** The text names no port and the Service has several: which of them the client dials is not written. */
+  portUnwritten?: boolean;
 }
 
 export const DNS_DEFAULTS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, service: 'kube-dns', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
@@ -129,11 +131,11 @@ function judgeTemplates(index: PolicyIndex, client: PodView, backend: PodView, p
   return v;
 }
 
-function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[], only?: PodTemplate): void {
+function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[], only?: PodTemplate, portUnwritten = false): void {
   const index = policyIndex(graph);
   for (const sp of ports) {
     const backends = only ? backendsOf(index, client, sp, only) : sharedBackends(index, client, sp);
-    if (backends.length) out.push({ site, client, service: svc, port: sp, backends });
+    if (backends.length) out.push({ site, client, service: svc, port: sp, backends, ...(portUnwritten ? { portUnwritten } : {}) });
   }
 }
 
@@ -181,7 +183,8 @@ export function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[] {
     if ((r.kind !== 'service' && r.kind !== 'pod') || r.service.mode !== 'selector') continue;
     const site = { object: edge.site.object, path: edge.site.path, text: edge.text, where: edge.site.where };
     const ports = edge.servicePort ? [edge.servicePort] : dialedPorts(r.service, edge.port);
-    for (const t of edge.site.clients) flowsTo(graph, site, podView(t), r.service, ports, out);
+    const unwritten = !edge.servicePort && edge.port === undefined && ports.length > 1;
+    for (const t of edge.site.clients) flowsTo(graph, site, podView(t), r.service, ports, out, undefined, unwritten);
   }
   peerFlows(graph, out);
   const controller = ingressController(graph);

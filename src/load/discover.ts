@@ -4,7 +4,7 @@ import path from 'node:path';
 import ignoreFactory from 'ignore';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { isChartDir, kustomizationFile, kustomizationRefs, renderAll, yamlStore, type Rendered, type RenderOptions } from './render.js';
+import { isChartDir, isLibraryChart, kustomizationFile, kustomizationRefs, renderAll, yamlStore, type Rendered, type RenderOptions } from './render.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_FILE_BYTES, InputBudget, mapPool, readCapped, readRegularSync, readStreamCapped, READ_CONCURRENCY, type ReadOutcome } from './read.js';
 import { DiskView, type FileView } from './view.js';
@@ -334,7 +334,8 @@ const under = (root: string, f: string) => f === root || f.startsWith(`${root}${
  * Which folders to render instead of reading their files: Helm charts (a Chart.yaml; their
  * templates are not YAML until rendered, subcharts render with their parent) and
  * kustomizations that no other kustomization in the input builds on (bases render
- * through their overlays). Everything under a rendered folder is left to the renderer.
+ * through their overlays). Everything under a rendered folder is left to the renderer. A
+ * library chart renders nothing on its own: its files are neither read nor rendered.
  */
 export function planRender(root: string, files: string[], view: FileView = new DiskView()): { raw: string[]; charts: string[]; kustomizations: string[] } {
   const dirs = new Set(files.map((f) => path.dirname(f)));
@@ -352,7 +353,7 @@ export function planRender(root: string, files: string[], view: FileView = new D
       if (path.dirname(d) === d) return true;
     }
   });
-  return { raw, charts: charts.sort(), kustomizations: kustomizations.sort() };
+  return { raw, charts: charts.filter((c) => !isLibraryChart(c, view)).sort(), kustomizations: kustomizations.sort() };
 }
 
 /** Ignore globs use .gitignore syntax, relative to `ignoreBase` (the config file's folder). */

@@ -110,6 +110,16 @@ export function isChartDir(dir: string, view: FileView = DISK): boolean {
   return view.exists(path.join(dir, 'Chart.yaml'));
 }
 
+/**
+ * A library chart (`type: library` in Chart.yaml) holds only named templates for other charts:
+ * Helm refuses to render it on its own ("library charts are not installable"), and the charts
+ * that depend on it render its templates.
+ */
+export function isLibraryChart(dir: string, view: FileView = DISK): boolean {
+  const meta = yamlValue(view, path.join(dir, 'Chart.yaml'))?.value as { type?: unknown } | null | undefined;
+  return typeof meta === 'object' && meta !== null && meta.type === 'library';
+}
+
 export function kustomizationFile(dir: string, view: FileView = DISK): string | undefined {
   return KUSTOMIZATIONS.map((f) => path.join(dir, f)).find((f) => view.exists(f));
 }

@@ -24,6 +24,8 @@ export interface ServiceFlow {
     service: ServiceNode;
     port: ServicePortNode;
     backends: BackendVerdict[];
+    /** The text names no port and the Service has several: which of them the client dials is not written. */
+    portUnwritten?: boolean;
 }
 export declare const DNS_DEFAULTS: {
     namespace: string;

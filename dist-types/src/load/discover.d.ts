@@ -61,7 +61,8 @@ export declare function discover(inputs: string[], opts: DiscoverOptions): Promi
  * Which folders to render instead of reading their files: Helm charts (a Chart.yaml; their
  * templates are not YAML until rendered, subcharts render with their parent) and
  * kustomizations that no other kustomization in the input builds on (bases render
- * through their overlays). Everything under a rendered folder is left to the renderer.
+ * through their overlays). Everything under a rendered folder is left to the renderer. A
+ * library chart renders nothing on its own: its files are neither read nor rendered.
  */
 export declare function planRender(root: string, files: string[], view?: FileView): {
     raw: string[];

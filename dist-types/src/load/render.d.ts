@@ -48,6 +48,12 @@ export interface Rendered {
  */
 export declare function renderAll(charts: string[], kustomizations: string[], shown: (dir: string) => string, opts: RenderOptions, cwd: string, limit?: number): Promise<Rendered[]>;
 export declare function isChartDir(dir: string, view?: FileView): boolean;
+/**
+ * A library chart (`type: library` in Chart.yaml) holds only named templates for other charts:
+ * Helm refuses to render it on its own ("library charts are not installable"), and the charts
+ * that depend on it render its templates.
+ */
+export declare function isLibraryChart(dir: string, view?: FileView): boolean;
 export declare function kustomizationFile(dir: string, view?: FileView): string | undefined;
 /** Directories a kustomization builds on (resources, bases, components that are folders). */
 export declare function kustomizationRefs(file: string, view?: FileView): string[];
