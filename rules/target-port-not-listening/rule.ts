@@ -179,7 +179,7 @@ const rule: Rule = {
       advertisesLoopback: 'targetPort {{target}} reaches Kafka container {{container}} of {{workload}}, which advertises {{listener}} ({{text}}): a client that bootstraps through Service {{service}} is then told to connect to its own loopback and fails; advertise the Service\'s or the pod\'s DNS name',
       proxyFiltersHosts: 'targetPort {{target}} reaches container {{container}} of {{workload}}, which runs kubectl proxy ({{text}}) with its default --accept-hosts (localhost, 127.0.0.1, [::1]): it answers 403 Forbidden to every request that names the Service or the pod; add --accept-hosts=\'^.*$\' (or the Service\'s names)',
       probeLoopback: '{{probe}} of container {{container}} in {{workload}} dials the pod\'s IP on port {{port}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the probe fails and {{effect}}',
-      notListening: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but its {{evidence}} makes the server listen on {{listen}}{{declared}}; connections to {{target}} are refused',
+      notListening: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but its {{evidence}} makes the server listen on {{listen}}{{declared}}; connections to {{target}} are refused{{hint}}',
     },
     remediation: 'Point targetPort (and the containerPort) at the port the server listens on, or change the flag or variable to the targetPort; a server bound to 127.0.0.1 or localhost must bind 0.0.0.0 (`--host 0.0.0.0`, `--bind 0.0.0.0:8000`) to be reached through a Service.',
   },
@@ -246,7 +246,10 @@ const rule: Rule = {
             });
             continue;
           }
-          reportNotListening(report, { object: svc.object, path: sp.targetPath }, t, n);
+          // Another port of this Service reaches the port the flag sets: this one is likely a
+          // second listener (stats, metrics) that the command line does not show.
+          const sibling = svc.ports.find((o) => o !== sp && o.resolutions.some((x) => x.template === t && x.targetPort !== undefined && n.listens.includes(x.targetPort)));
+          reportNotListening(report, { object: svc.object, path: sp.targetPath }, t, n, sibling ? `; port ${code(sibling.name ?? String(sibling.port ?? '?'))} of this Service reaches ${sibling.resolutions.find((x) => x.template === t)!.targetPort}, so this one may be a second listener (stats, metrics) that the ${n.evidence.kind === 'flag' ? 'command line' : 'configuration'} does not show` : undefined);
         }
       }
     }
@@ -282,12 +285,12 @@ const rule: Rule = {
 };
 
 /** A targetPort (of a Service or an InferencePool) whose container is told to listen on another port. */
-function reportNotListening(report: RuleContext['report'], at: { object: K8sObject; path: Path }, t: PodTemplate, n: NonNullable<ReturnType<typeof notListening>>): void {
+function reportNotListening(report: RuleContext['report'], at: { object: K8sObject; path: Path }, t: PodTemplate, n: NonNullable<ReturnType<typeof notListening>>, sibling?: string): void {
   const { container: c, target, listens, evidence: e, declaresTarget, declaresListen } = n;
   // The manifest contradicts itself when the container also declares the target: which is right is not proven.
   // An image's default port is a convention of the image, not something the manifest says: a warning at most.
   const strong = (e.kind === 'flag' || e.kind === 'config') && e.assumed === undefined;
-  const severity: Severity | undefined = e.kind === 'image' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
+  const severity: Severity | undefined = sibling ? 'info' : e.kind === 'image' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
   report({
     ...at,
     messageId: 'notListening',
@@ -299,6 +302,7 @@ function reportNotListening(report: RuleContext['report'], at: { object: K8sObje
       evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
       listen: listens.join(' and '),
       declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
+      hint: sibling ?? '',
     },
     related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${listens.join(' and ')}` }],
   });
