@@ -2,10 +2,17 @@ import type { Rule } from '../../src/types/rule.js';
 /** Helm's words for a chart whose dependencies were not fetched. */
 const DEPENDENCIES = /helm dependency build|missing in charts\/ directory|found in Chart\.yaml, but missing/i;
 
+/**
+ * A remote resource kustomize could not fetch (`https://github.com/…?ref=v1`, a git URL) for
+ * want of the network: the name lookup, the connection or git's fetch failed. What the
+ * kustomization would give is unknown, not wrong.
+ */
+const UNREACHABLE = /accumulating resources from '((?:https?:\/\/|git@|ssh:\/\/|github\.com\/)[^']+)'[^]*?(?:dial tcp|no such host|Could not resolve host|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable)/;
+
 const rule: Rule = {
   meta: {
     id: 'render-failed',
-    description: 'A Helm chart or kustomization that could not be rendered (the tool is missing, or it failed; a warning when a chart lacks its fetched dependencies or values it demands); the rest of the input is still linted.',
+    description: 'A Helm chart or kustomization that could not be rendered (the tool is missing, or it failed; a warning when a chart lacks its fetched dependencies or values it demands, or a kustomization\'s remote resource cannot be fetched); the rest of the input is still linted.',
     category: 'syntax',
     severity: 'error',
     messages: {
@@ -13,6 +20,7 @@ const rule: Rule = {
       failed: '{{command}} failed: {{reason}}',
       missingDependencies: '{{command}} failed because the chart\'s dependencies are not in its charts/ folder, so this chart was not linted: {{reason}}',
       valuesDemanded: '{{command}} failed because the chart demands values its defaults do not give, so this chart was not linted: {{reason}}{{hint}}',
+      remoteUnreachable: '{{command}} failed because it could not fetch the remote resource {{url}} ({{cause}}), so this kustomization was not linted',
     },
     remediation: 'Fix the chart or kustomization so that it renders, or install the renderer svclint names.',
   },
@@ -28,6 +36,14 @@ const rule: Rule = {
         ctx.report({ messageId: 'missingDependencies', severity: 'warning', data: p.data, file, remediation: 'Run `helm dependency build` in the chart folder (it fetches the charts Chart.yaml lists into charts/), then lint again; or render yourself and pipe the output.' });
       } else if (p.messageId === 'failed' && /helm template/.test(command) && /\bexecution error at \(/.test(reason)) {
         ctx.report({ messageId: 'valuesDemanded', severity: 'warning', data: { hint: '', ...p.data }, file, remediation: 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' });
+      } else if (p.messageId === 'failed' && /kustomize/.test(command) && UNREACHABLE.test(reason)) {
+        const url = UNREACHABLE.exec(reason)![1]!;
+        const host = /^(?:[a-z+]+:\/\/)?(?:[^@/]*@)?([^/:?]+)/i.exec(url)?.[1] ?? url;
+        const cause = /no such host|Could not resolve host/.test(reason) ? `its host ${host} does not resolve from here`
+          : /connection refused/.test(reason) ? `the connection to ${host} was refused`
+            : /network is unreachable/.test(reason) ? 'the network is unreachable from here'
+              : `the connection to ${host} timed out`;
+        ctx.report({ messageId: 'remoteUnreachable', severity: 'warning', data: { command, url: `\`${url}\``, cause }, file, remediation: 'Lint where the remote resource can be fetched (with network access), or vendor it into the repository and refer to the local copy.' });
       } else {
         ctx.report({ messageId: p.messageId, data: p.data, file });
       }

@@ -113,6 +113,10 @@ function patternHosts(value: string, key?: string): HostRef[] {
   const free = (s: number, e: number) => !taken.some(([a, b]) => s < b && e > a);
   const add = (m: RegExpExecArray, host: string, port?: string, extra: Partial<HostRef> = {}) => {
     if (!hasLetter(host) || !free(m.index, m.index + m[0].length)) return;
+    // A name that goes on in a variable or a template (`dns:///istiod.${ISTIO_NAMESPACE}.svc`,
+    // `http://api.$(NS).svc`, `{{ .Release.Namespace }}`): the text shows only its first labels.
+    const next = value[m.index + m[0].length];
+    if (next === '$' || next === '{' || next === '%' || (next === '<' && value[m.index + m[0].length - 1] === '.')) return;
     taken.push([m.index, m.index + m[0].length]);
     // A password in a URL's user information is never repeated in a message: `user:***@`.
     out.push({ text: m[0].replace(/(:\/\/[^\s/@'":]*):[^\s/@'"]+@/, '$1:***@'), host, ...(port ? { port: Number(port) } : {}), ...extra });
