@@ -95,6 +95,10 @@ describe('JSON files', () => {
     expect(lintText(commented, 'svc.json').findings[0]!.location?.line).toBe(2);
   });
 
+  it('a .json file that holds no Kubernetes object (editor settings with comments) is not judged as JSON', () => {
+    expect(parseSource({ path: '.vscode/settings.json', text: '{\n  // format on save\n  "editor.formatOnSave": true,\n}\n' }).problems).toEqual([]);
+  });
+
   it('valid JSON and YAML-only .json files are read as before', () => {
     expect(parseSource({ path: 'a.json', text: '{"apiVersion": "v1", "kind": "Service"}' }).problems).toEqual([]);
     expect(parseSource({ path: 'a.json', text: 'apiVersion: v1\nkind: Service\n' }).problems).toEqual([]);
@@ -140,10 +144,13 @@ describe('bounded parsing', () => {
 
 describe('duplicate keys in linear time', () => {
   it('finds a duplicate key with an anchor present as before, and reads 40,000 keys in a few seconds', () => {
-    const dup = parseText('a: &x 1\nb: 2\na: 3\n');
-    expect(dup.problems.map((p) => [p.messageId, p.data.key, p.range[0]])).toEqual([['duplicateKey', 'a', 13]]);
-    const flow = parseText('m: {k: &x 1, k: 2}\n');
+    const dup = parseText('kind: A\na: &x 1\nb: 2\na: 3\n');
+    expect(dup.problems.map((p) => [p.messageId, p.data.key, p.range[0]])).toEqual([['duplicateKey', 'a', 21]]);
+    const flow = parseText('kind: A\nm: {k: &x 1, k: 2}\n');
     expect(flow.problems.map((p) => p.messageId)).toEqual(['duplicateKey']);
+    // In a document that holds no Kubernetes object (no kind: a linter's settings), a repeated key is skipped with it.
+    expect(parseText('a: &x 1\nb: 2\na: 3\n').problems).toEqual([]);
+    expect(parseText('{"MD029": false, "MD029": {"style": "one"}}\n').problems).toEqual([]);
     const keys = Array.from({ length: 40_000 }, (_, i) => `  k${i}: v\n`).join('');
     const start = Date.now();
     const r = parseText(`metadata: {labels: {x: &a y}}\ndata:\n${keys}  z: *a\n`);

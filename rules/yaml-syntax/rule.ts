@@ -15,6 +15,7 @@ const rule: Rule = {
       tooLargeToParse: 'this document is {{size}}, more than the {{limit}} the API server accepts in one request, and needs the full YAML parser (it has anchors, tags, tabs or an error); it was not linted',
       tooDeep: 'this document is nested too deeply to read ({{reason}}); it was not linted',
       parserFailure: 'this file could not be parsed: {{reason}}',
+      jinjaTemplate: 'this is a Jinja template, not a manifest (`{{statement}}` is a template statement, which plain YAML cannot read): what it renders to is not in the file; render it and lint the output',
       helmTemplate: 'this is a Helm chart template, not a manifest (`{{action}}` is a template action, which plain YAML cannot read): lint the chart\'s folder, which svclint renders with helm template, or pipe `helm template` output to `svclint -`',
     },
     remediation: 'Fix the YAML at this position; `kubectl apply` would reject the file too.',

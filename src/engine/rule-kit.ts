@@ -46,7 +46,8 @@ export const selectorOf = (svc: ServiceNode): { object: K8sObject; path: Path; m
 export function reportLoadProblems(ctx: RuleContext, ruleId: string): void {
   for (const p of ctx.graph.loadProblems) {
     if (p.ruleId !== ruleId) continue;
-    ctx.report({ messageId: p.messageId, data: p.data, file: { source: p.file, path: p.filePath, range: p.range } });
+    // A template of another tool says nothing about a manifest until rendered.
+    ctx.report({ messageId: p.messageId, data: p.data, file: { source: p.file, path: p.filePath, range: p.range }, ...(p.messageId === 'jinjaTemplate' ? { severity: 'info' as const, remediation: 'Render the template (Ansible\'s template module, jinja2) and lint the output, or leave the templates folder out with `ignore` in .svclint.yaml.' } : {}) });
   }
 }
 

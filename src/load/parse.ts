@@ -27,6 +27,8 @@ export interface SyntaxProblem {
   range: [number, number];
   /** On a repeated key: every document of the text read leniently (keys kept, the last one winning), summarised (lenient.ts). */
   lenient?: DocSummary[];
+  /** While parsing: the index of the document the problem is in. */
+  doc?: number;
 }
 
 /** Aliases allowed per document before it is treated as an alias bomb. */
@@ -106,7 +108,7 @@ export function parseText(text: string): { docs: ParsedDocument[]; problems: Syn
 
 /** The full parse with the `yaml` package: values and syntax problems. */
 export function parseWithYaml(text: string, budget?: { left: number }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
-  const problems: SyntaxProblem[] = [];
+  let problems: SyntaxProblem[] = [];
   const docs: ParsedDocument[] = [];
   text = withoutHugeDocuments(text, problems);
   // What aliases may still add in this text (see EXPANSION_FACTOR), or in the whole text a document was cut from.
@@ -150,7 +152,7 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
         const lineStart = text.lastIndexOf('\n', range[0] - 1) + 1;
         const line = text.slice(lineStart, text.indexOf('\n', range[0]) >>> 0);
         const key = /^\s*(?:-\s+)?["']?([^"':]+?)["']?\s*:/.exec(line)?.[1] ?? line.trim();
-        problems.push({ messageId: 'duplicateKey', data: { key: clip(key) }, range });
+        problems.push({ messageId: 'duplicateKey', data: { key: clip(key) }, range, doc: index });
       } else {
         const extra = more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '';
         problems.push({ messageId: 'syntaxError', data: { reason: firstLine(e.message) + extra }, range });
@@ -190,9 +192,17 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     return { docs, problems };
   }
   if (lenient && problems.some((p) => p.messageId === 'duplicateKey')) {
-    const summaries = lenientSummaries(text, lenient);
-    if (summaries) for (const p of problems) if (p.messageId === 'duplicateKey') p.lenient = summaries;
+    const aligned = lenientSummaries(text, lenient);
+    if (aligned) {
+      const summaries = aligned.filter((d): d is DocSummary => d !== 'none');
+      for (const p of problems) if (p.messageId === 'duplicateKey') p.lenient = summaries;
+      // A repeated key in a document that read leniently holds no Kubernetes object (a linter's
+      // or an editor's settings, a CI workflow) is no manifest's fault: skipped like the document.
+      const notObjects = problems.filter((p) => p.messageId === 'duplicateKey' && p.doc !== undefined && aligned[p.doc] === null);
+      if (notObjects.length) problems = problems.filter((p) => !notObjects.includes(p));
+    }
   }
+  for (const p of problems) delete p.doc;
   return { docs, problems };
 }
 
@@ -207,7 +217,13 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
     const t = helmTemplate(file.text, r);
     if (t) return t;
   }
-  if (r.problems.length === 0 && /\.json$/i.test(file.path) && /^\s*\{/.test(file.text)) {
+  if (file.text.includes('{%')) {
+    const t = jinjaTemplate(file.text, r);
+    if (t) return t;
+  }
+  // A JSON file that holds no Kubernetes object (an editor's settings, a linter's configuration,
+  // JSON with comments) is no manifest: kubectl's verdict on it does not matter.
+  if (r.problems.length === 0 && /\.json$/i.test(file.path) && /^\s*\{/.test(file.text) && /"apiVersion"\s*:/.test(file.text) && /"kind"\s*:/.test(file.text)) {
     try {
       JSON.parse(file.text);
     } catch (err) {
@@ -224,7 +240,7 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
  * winning), from what the first composition kept: documents with errors are converted from
  * a second composition, one at a time. Undefined when that composition fails.
  */
-function lenientSummaries(text: string, seen: (DocSummary | 'again' | 'none')[]): DocSummary[] | undefined {
+function lenientSummaries(text: string, seen: (DocSummary | 'again' | 'none')[]): (DocSummary | 'none')[] | undefined {
   const again = new Map<number, DocSummary | 'none'>();
   if (seen.includes('again')) {
     try {
@@ -241,7 +257,7 @@ function lenientSummaries(text: string, seen: (DocSummary | 'again' | 'none')[])
       return undefined;
     }
   }
-  return seen.map((d, i) => (d !== 'again' ? d : again.has(i) ? again.get(i)! : 'none')).filter((d): d is DocSummary => d !== 'none');
+  return seen.map((d, i) => (d !== 'again' ? d : again.has(i) ? again.get(i)! : 'none'));
 }
 
 function lenientQuoted(text: string): unknown {
@@ -273,6 +289,20 @@ function helmTemplate(text: string, r: { docs: ParsedDocument[]; problems: Synta
   if (!r.problems.some((p) => p.messageId === 'syntaxError') && !r.docs.some((d) => hasCollectionKey(d.value))) return undefined;
   const at = m.index;
   return { docs: [], problems: [{ messageId: 'helmTemplate', data: { action: clip(text.slice(at, text.indexOf('}}', at) + 2 || at + 20), 60) }, range: [at, at + m[0].length] }] };
+}
+
+const JINJA = /\{%-?\s*(?:if|for|set|raw|include|import|from|macro|block|with|filter|call|elif|else|endif|endfor|endraw|endmacro|endblock|endwith)\b/;
+
+/**
+ * A Jinja template (an Ansible role's `templates/`, a Salt state) read as plain YAML: its
+ * statements (`{% for … %}`) made a syntax error. What it renders to is not in the file: one
+ * finding at the first statement, which says what the file is.
+ */
+function jinjaTemplate(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
+  const m = JINJA.exec(text);
+  if (!m || !r.problems.some((p) => p.messageId === 'syntaxError')) return undefined;
+  const at = m.index;
+  return { docs: [], problems: [{ messageId: 'jinjaTemplate', data: { statement: clip(text.slice(at, text.indexOf('%}', at) + 2 || at + 20), 60) }, range: [at, at + m[0].length] }] };
 }
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {

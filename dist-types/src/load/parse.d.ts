@@ -19,6 +19,8 @@ export interface SyntaxProblem {
     range: [number, number];
     /** On a repeated key: every document of the text read leniently (keys kept, the last one winning), summarised (lenient.ts). */
     lenient?: DocSummary[];
+    /** While parsing: the index of the document the problem is in. */
+    doc?: number;
 }
 /** Aliases allowed per document before it is treated as an alias bomb. */
 export declare const MAX_ALIAS_COUNT = 100;

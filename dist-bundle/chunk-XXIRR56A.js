@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-RH3DH7JP.js";import"./chunk-KI6QHU7T.js";import"./chunk-ILZUKY5E.js";import"./chunk-NHSSIOXL.js";import"./chunk-76VTFT3C.js";import"./chunk-6GVXXHRA.js";import"./chunk-3HHE7BRL.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
