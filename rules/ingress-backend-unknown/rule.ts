@@ -1,6 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
+import { getIn } from '../../src/graph/pods.js';
 import { dns1123LabelProblems } from '../../src/names.js';
 import { exposes, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
@@ -58,8 +59,36 @@ function backends(o: K8sObject): Backend[] {
   return out;
 }
 
+/**
+ * Ingresses whose AWS Load Balancer Controller actions an Argo Rollout writes: a canary with
+ * `trafficRouting.alb` sets `alb.ingress.kubernetes.io/actions.<rootService or stableService>`
+ * on its `ingress` (or `ingresses`) at run time.
+ */
+function rolloutAlbIngresses(ctx: RuleContext): Set<string> {
+  let found = rolloutAlbCache.get(ctx.graph);
+  if (found) return found;
+  found = new Set();
+  for (const r of ctx.graph.objects) {
+    if (r.kind !== 'Rollout' || !/^argoproj\.io\//.test(r.apiVersion)) continue;
+    const alb = getIn(r.body, ['spec', 'strategy', 'canary', 'trafficRouting', 'alb']);
+    if (!isRecord(alb)) continue;
+    for (const name of [alb.ingress, ...(Array.isArray(alb.ingresses) ? alb.ingresses : [])]) if (typeof name === 'string') found.add(`${r.namespace}/${name}`);
+  }
+  rolloutAlbCache.set(ctx.graph, found);
+  return found;
+}
+
+const rolloutAlbCache = new WeakMap<RuleContext['graph'], Set<string>>();
+
 function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
   for (const b of list) {
+    // `use-annotation` names an AWS Load Balancer Controller action, not a Service port: the
+    // backend's name is the action's, from `alb.ingress.kubernetes.io/actions.<name>`.
+    if (b.port.name === 'use-annotation') {
+      if (annotationsOf(o)[`alb.ingress.kubernetes.io/actions.${b.service}`] !== undefined || rolloutAlbIngresses(ctx).has(`${o.namespace}/${o.name}`)) continue;
+      ctx.report({ object: o, path: b.portPath, messageId: 'actionMissing', severity: 'warning', data: { name: code(b.service), annotation: code(`alb.ingress.kubernetes.io/actions.${b.service}`) } });
+      continue;
+    }
     const svc = ctx.graph.service(o.namespace, b.service);
     if (!svc) {
       const near = nearestService(ctx.graph, o.namespace, b.service, o);
@@ -213,6 +242,7 @@ const rule: Rule = {
     messages: {
       noService: 'this Ingress sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}} (an Ingress can only reach Services in its own namespace){{hint}}',
       noPort: 'this Ingress sends traffic to port {{kind}} {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
+      actionMissing: 'port name `use-annotation` makes backend {{name}} an AWS Load Balancer Controller action, but this Ingress has no {{annotation}} annotation to define it (nor does an Argo Rollout in the run manage its actions): the controller cannot build the rule',
       authNoService: 'auth-url {{url}} names Service {{service}} in namespace {{namespace}}, which does not exist{{hint}}; ingress-nginx cannot call it and answers every request with 500',
       albInstance: 'the AWS Load Balancer Controller registers the nodes of the cluster for Service {{service}} with {{how}}, and reaches them on the Service\'s nodePort, which a ClusterIP Service does not have: the controller fails to build the target group, and the load balancer is not updated',
       authNoPort: 'auth-url {{url}} calls port {{port}}{{how}} of Service {{service}}, which exposes {{ports}}; ingress-nginx cannot call it and answers every request with 500',
