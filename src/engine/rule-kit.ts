@@ -483,6 +483,11 @@ export function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: 
   // A referrer that sets no namespace goes wherever it is applied (unplacedHint): the Service
   // elsewhere is where it may land, not a slip.
   if (object.namespaceDefaulted && namespace === object.namespace) return [];
+  return placedElsewhere(graph, name, namespace, object);
+}
+
+/** Services of this name placed in another namespace near `object`. */
+function placedElsewhere(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): ServiceNode[] {
   // A Service that sets no namespace goes wherever it is applied: no evidence of another namespace.
   return graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && !s.object.namespaceDefaulted && near(s.object, object));
 }
@@ -496,7 +501,7 @@ export function sameNameElsewhere(graph: ServiceGraph, name: string, namespace: 
  */
 export function unplacedHint(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): string | undefined {
   if (graph.settings.live || !object.namespaceDefaulted || namespace !== object.namespace) return undefined;
-  const namespaces = [...new Set(graph.servicesNamed(name).filter((s) => s.object.namespace !== namespace && !s.object.namespaceDefaulted && near(s.object, object)).map((s) => s.object.namespace))];
+  const namespaces = [...new Set(placedElsewhere(graph, name, namespace, object).map((s) => s.object.namespace))];
   if (namespaces.length === 0) return undefined;
   const ns = namespaces[0]!;
   const where = namespaces.length === 1 ? `namespace ${code(ns)}: applied there` : `namespaces ${list(namespaces.map((n) => code(n)))}: applied to one of them`;
