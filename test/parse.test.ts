@@ -95,6 +95,13 @@ describe('JSON files', () => {
     expect(lintText(commented, 'svc.json').findings[0]!.location?.line).toBe(2);
   });
 
+  it('a Jinja template is named as such where its statements break the YAML, and a YAML mistake beside a quoted template stays one', () => {
+    const jinja = parseSource({ path: 'pool.yaml', text: 'kind: Pool\nspec:\n  blocks:\n{% for c in cidrs %}\n    - cidr: {{ c }}\n{% endfor %}\n' });
+    expect(jinja.problems.map((p) => p.messageId)).toEqual(['jinjaTemplate']);
+    const quoted = parseSource({ path: 'cm.yaml', text: 'kind: ConfigMap\ndata:\n  tpl: |\n    {% if x %}y{% endif %}\n  bad: [1, 2\n' });
+    expect(quoted.problems.map((p) => p.messageId)).toEqual(['syntaxError']);
+  });
+
   it('a .json file that holds no Kubernetes object (editor settings with comments) is not judged as JSON', () => {
     expect(parseSource({ path: '.vscode/settings.json', text: '{\n  // format on save\n  "editor.formatOnSave": true,\n}\n' }).problems).toEqual([]);
   });

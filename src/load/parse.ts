@@ -300,7 +300,13 @@ const JINJA = /\{%-?\s*(?:if|for|set|raw|include|import|from|macro|block|with|fi
  */
 function jinjaTemplate(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
   const m = JINJA.exec(text);
-  if (!m || !r.problems.some((p) => p.messageId === 'syntaxError')) return undefined;
+  const error = r.problems.find((p) => p.messageId === 'syntaxError');
+  if (!m || !error) return undefined;
+  // The error is the template's: on a line with a statement or an expression (a YAML mistake
+  // elsewhere in a file that merely quotes a template is still a YAML mistake).
+  const lineStart = text.lastIndexOf('\n', error.range[0] - 1) + 1;
+  const line = text.slice(lineStart, text.indexOf('\n', error.range[0]) >>> 0);
+  if (!line.includes('{%') && !line.includes('{{')) return undefined;
   const at = m.index;
   return { docs: [], problems: [{ messageId: 'jinjaTemplate', data: { statement: clip(text.slice(at, text.indexOf('%}', at) + 2 || at + 20), 60) }, range: [at, at + m[0].length] }] };
 }

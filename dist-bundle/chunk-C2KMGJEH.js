@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-O6TZAJVF.js";import"./chunk-5LTPQ4AR.js";import"./chunk-VY4VDCKK.js";import"./chunk-USMLNVJP.js";import"./chunk-76VTFT3C.js";import"./chunk-WTFYNVUU.js";import"./chunk-6BYBDWKX.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
