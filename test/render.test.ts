@@ -60,6 +60,24 @@ describe('Helm charts', () => {
     expect(JSON.parse(fixed.stdout).findings).toEqual([]);
   });
 
+  it('renders a chart with its local (file://) dependencies as helm dependency build would place them, from a copy; findings point at the dependency\'s own files', () => {
+    const d = tempTree({
+      'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 0.1.0\n    repository: file://../common\n',
+      'charts/app/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "common.name" . }}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: http}]\n',
+      'charts/common/Chart.yaml': 'apiVersion: v2\nname: common\nversion: 0.1.0\n',
+      'charts/common/templates/_names.tpl': '{{- define "common.name" -}}web{{- end -}}\n',
+      'charts/common/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          ports: [{name: htp, containerPort: 8080}]\n',
+    });
+    const r = JSON.parse(cli(['charts/app', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; messageId: string; message: string; location?: { file: string; line?: number }; related?: { location?: { file: string; line?: number } }[] }[]; summary: { objects: number } };
+    expect(r.summary.objects).toBe(2);
+    expect(r.findings.map((f) => [f.ruleId, f.messageId, f.location?.file])).toEqual([['target-port-unresolved', 'nameMissing', 'charts/app/templates/svc.yaml']]);
+    expect(r.findings[0]!.message).toContain('did you mean `htp`');
+    // The dependency's templates are its own files; the input is left as it was.
+    expect(r.findings[0]!.related?.[0]?.location).toMatchObject({ file: 'charts/common/templates/deploy.yaml', line: 15 });
+    expect(existsSync(path.join(d, 'charts/app/charts'))).toBe(false);
+    expect(existsSync(path.join(d, 'charts/app/Chart.lock'))).toBe(false);
+  });
+
   it('says which renderer is missing and still lints the rest', () => {
     const r = json(['fixtures/helm', 'fixtures/demo'], { PATH: '/usr/bin:/bin' });
     const ids = r.out.findings.map((f) => f.ruleId);

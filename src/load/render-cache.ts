@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir, exactJson, ParseCache } from './cache.js';
 import { VERSION } from '../version.js';
-import { kustomizationFile, type RenderOutput } from './render.js';
+import { chartDependencies, kustomizationFile, type RenderOutput } from './render.js';
 import { DiskView, yamlOf, yamlValue, type FileView, type YamlRead, type YamlStore } from './view.js';
 
 /**
@@ -257,9 +257,19 @@ export function chartInputs(dir: string, tool: string, args: string[], valuesFil
   const read = yamlValue(view, path.join(dir, 'Chart.yaml'));
   if (!read) inputs.fail();
   else {
-    const chart = read.value as { dependencies?: { repository?: unknown }[] } | null;
-    for (const d of Array.isArray(chart?.dependencies) ? chart!.dependencies : []) {
-      if (typeof d?.repository === 'string' && d.repository.startsWith('file://')) inputs.addTree(path.resolve(dir, d.repository.slice('file://'.length)));
+    // Local dependencies, and theirs: the render reads them all.
+    const seen = new Set([dir]);
+    const queue = [dir];
+    while (queue.length && seen.size < 64) {
+      const at = queue.shift()!;
+      for (const d of chartDependencies(at, view) as { repository?: unknown }[]) {
+        if (typeof d?.repository !== 'string' || !d.repository.startsWith('file://')) continue;
+        const tree = path.resolve(at, d.repository.slice('file://'.length));
+        if (seen.has(tree)) continue;
+        seen.add(tree);
+        inputs.addTree(tree);
+        queue.push(tree);
+      }
     }
   }
   for (const v of valuesFiles) inputs.addFile(v);

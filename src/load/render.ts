@@ -1,6 +1,6 @@
 import { templateDocuments } from '../engine/helm-template.js';
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { childProcess } from '../lazy-builtins.js';
@@ -276,9 +276,69 @@ export function renderKey(dir: string, chart: boolean, opts: RenderOptions, cwd:
   return kustomizationInputs(dir, file, c.cmd, [c.verb, dir], view)?.key;
 }
 
+/** A chart's dependencies: Chart.yaml's, or requirements.yaml's for an apiVersion v1 chart. */
+export function chartDependencies(dir: string, view: FileView): unknown[] {
+  for (const file of ['Chart.yaml', 'requirements.yaml']) {
+    const doc = yamlValue(view, path.join(dir, file))?.value as { dependencies?: unknown } | null | undefined;
+    if (Array.isArray(doc?.dependencies) && doc!.dependencies.length) return doc!.dependencies;
+  }
+  return [];
+}
+
+/**
+ * The dependencies of a chart that its `charts/` folder lacks and that name a folder of the
+ * input (`repository: file://../partials`), by the name Helm looks them up by: what `helm
+ * dependency build` would copy there, and nothing else (it fetches the others).
+ */
+function localDependencies(dir: string, view: FileView): { name: string; dir: string }[] {
+  const deps = chartDependencies(dir, view);
+  const present = (view.list(path.join(dir, 'charts')) ?? []).map((e) => e.name);
+  const out: { name: string; dir: string }[] = [];
+  for (const d of deps) {
+    if (typeof d !== 'object' || d === null) continue;
+    const { name, repository } = d as { name?: unknown; repository?: unknown };
+    if (typeof name !== 'string' || !/^[\w.-]+$/.test(name) || typeof repository !== 'string' || !repository.startsWith('file://')) continue;
+    const from = path.resolve(dir, repository.slice('file://'.length));
+    if (!view.exists(path.join(from, 'Chart.yaml'))) continue;
+    if (present.some((n) => n === name || (n.startsWith(`${name}-`) && n.endsWith('.tgz')))) continue;
+    out.push({ name, dir: from });
+  }
+  return out;
+}
+
+/**
+ * A copy of a chart with its local dependencies in `charts/` (theirs too), in a temporary
+ * folder, as `helm dependency build` would make it without touching the input. Undefined when
+ * there is nothing to add.
+ */
+function assembleChart(dir: string, view: FileView): { chart: string; root: string; deps: { name: string; dir: string; at: string }[] } | undefined {
+  const deps = localDependencies(dir, view);
+  if (deps.length === 0) return undefined;
+  const root = mkdtempSync(path.join(tmpdir(), 'svclint-chart-'));
+  const chart = path.join(root, path.basename(dir));
+  const placed: { name: string; dir: string; at: string }[] = [];
+  const place = (from: string, to: string, depth: number) => {
+    cpSync(from, to, { recursive: true });
+    if (depth > 8) return;
+    for (const d of localDependencies(from, view)) {
+      const at = path.join(to, 'charts', d.name);
+      placed.push({ name: d.name, dir: d.dir, at });
+      place(d.dir, at, depth + 1);
+    }
+  };
+  try {
+    place(dir, chart, 0);
+  } catch {
+    rmSync(root, { recursive: true, force: true });
+    return undefined;
+  }
+  return { chart, root, deps: placed };
+}
+
 /**
  * `helm template` for a chart folder. The output is split by Helm's `# Source:` comments
- * so that findings point at the template each object comes from.
+ * so that findings point at the template each object comes from. Local dependencies
+ * (`file://`) that `charts/` lacks are rendered from a temporary copy that holds them.
  */
 export async function renderChart(dir: string, shown: string, opts: RenderOptions, cwd: string): Promise<Rendered> {
   const chartFile = path.posix.join(shown, 'Chart.yaml');
@@ -287,7 +347,15 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     return { files: [], problems: [problem(chartFile, 'missingTool', { tool: 'helm', hint: `helm template ${shown} | svclint -` })] };
   }
   const view = opts.view ?? DISK;
-  const r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, c.argsAt, cwd);
+  // Only on the file system: a tree seen through another view (a commit) is rendered as it is.
+  const assembled = opts.runAt || view !== DISK && !(view instanceof DiskView) ? undefined : assembleChart(dir, view);
+  const args = assembled ? (at: (abs: string) => string) => c.argsAt((abs) => (abs === dir ? assembled.chart : at(abs))) : c.argsAt;
+  let r: Awaited<ReturnType<typeof cachedExec>>;
+  try {
+    r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, args, cwd);
+  } finally {
+    if (assembled) rmSync(assembled.root, { recursive: true, force: true });
+  }
   const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.kubeVersion ? ['--kube-version', opts.kubeVersion] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
@@ -311,9 +379,12 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   }
   const files: SourceFile[] = [];
   for (const [rel, docs] of bySource) {
-    // A template of a packed subchart (charts/x.tgz) is no file: name the chart instead.
-    const template = view.text(path.join(dir, rel));
-    const file = path.posix.join(shown, rel);
+    // A template of a local dependency is the dependency's own file; one of a packed subchart
+    // (charts/x.tgz) is no file: name the chart instead.
+    const dep = assembled?.deps.filter((d) => path.join(dir, rel).startsWith(path.join(dir, path.relative(assembled.chart, d.at)) + path.sep)).sort((a, b) => b.at.length - a.at.length)[0];
+    const abs = dep ? path.join(dep.dir, path.relative(path.join(dir, path.relative(assembled!.chart, dep.at)), path.join(dir, rel))) : path.join(dir, rel);
+    const template = view.text(abs);
+    const file = dep ? path.posix.normalize(path.posix.join(shown, path.relative(dir, abs).split(path.sep).join('/'))) : path.posix.join(shown, rel);
     const real: SourceFile | undefined = template === undefined ? undefined : { path: file, text: template };
     const parts: RenderedPart[] = [];
     let text = '';

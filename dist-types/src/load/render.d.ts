@@ -67,9 +67,12 @@ export declare const STDERR_KEPT = 4096;
 export declare function errorLines(stderr: string): string[];
 /** The renderer's whole stderr on one line (errorLines() joined by ` | `), bounded to STDERR_KEPT characters. */
 export declare function stderrText(stderr: string): string;
+/** A chart's dependencies: Chart.yaml's, or requirements.yaml's for an apiVersion v1 chart. */
+export declare function chartDependencies(dir: string, view: FileView): unknown[];
 /**
  * `helm template` for a chart folder. The output is split by Helm's `# Source:` comments
- * so that findings point at the template each object comes from.
+ * so that findings point at the template each object comes from. Local dependencies
+ * (`file://`) that `charts/` lacks are rendered from a temporary copy that holds them.
  */
 export declare function renderChart(dir: string, shown: string, opts: RenderOptions, cwd: string): Promise<Rendered>;
 type SourceDoc = NonNullable<RenderedPart['sources']>[number] & {
