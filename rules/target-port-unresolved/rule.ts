@@ -103,7 +103,8 @@ function partialEvidence(sp: ServicePortNode, ok: PortResolution[], left: PortRe
   }
   const bare = [...new Set(left.filter((r) => r.template.containers.every((c) => c.ports.length === 0)).map((r) => label(r.template)))];
   if (bare.length) return { severity: 'warning', hint: `; ${list(bare)} declare${bare.length > 1 ? '' : 's'} no container ports, and may serve it unnamed` };
-  return { severity: 'info', hint: `; they declare other ports only (${list(declaredNames(left.map((r) => r.template)), 4)}): if they do not serve this port, leaving them out is what the selector does` };
+  const other = [...new Set(left.flatMap((r) => r.template.containers.flatMap((c) => c.ports.map((p) => (p.name ? `${code(p.name)} (${p.containerPort ?? '?'}/${p.protocol})` : `${p.containerPort ?? '?'}/${p.protocol}`)))))];
+  return { severity: 'info', hint: `; they declare other ports only (${list(other, 4)}): if they do not serve this port, leaving them out is what the selector does` };
 }
 
 const proxyCache = new WeakMap<ServiceGraph, Map<string, string>>();
