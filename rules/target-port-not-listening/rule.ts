@@ -6,7 +6,7 @@ import { findPort } from '../../src/graph/findport.js';
 import { inferencePools } from '../../src/graph/inference.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
-import { mayTellListener, mentionsNumber, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
+import { mayTellListener, mentionsNumber, nginxIPv4Only, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
@@ -17,7 +17,7 @@ import type { ListenEvidence } from '../../src/graph/listen.js';
 import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
 import { mysqlLoopback } from '../../src/graph/mysql.js';
 import { apacheLoopback } from '../../src/graph/apache.js';
-import { servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
+import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -25,6 +25,13 @@ const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
   const h = a.includes(':') ? `[${a}]` : a;
   return b.port === undefined ? h : `${h}:${b.port}`;
 };
+
+/** A Service whose only family is IPv6: its endpoints are the pods' IPv6 addresses. */
+function ipv6Only(svc: K8sObject): boolean {
+  const spec = svc.body.spec as { ipFamilies?: unknown; ipFamilyPolicy?: unknown } | undefined;
+  const families = spec?.ipFamilies;
+  return Array.isArray(families) && families.length === 1 && families[0] === 'IPv6' && (spec!.ipFamilyPolicy === undefined || spec!.ipFamilyPolicy === 'SingleStack');
+}
 
 /** How the manifest says the server binds loopback, and how sure that is. */
 function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; why: string; severity?: Severity } {
@@ -179,6 +186,7 @@ const rule: Rule = {
       advertisesLoopback: 'targetPort {{target}} reaches Kafka container {{container}} of {{workload}}, which advertises {{listener}} ({{text}}): a client that bootstraps through Service {{service}} is then told to connect to its own loopback and fails; advertise the Service\'s or the pod\'s DNS name',
       proxyFiltersHosts: 'targetPort {{target}} reaches container {{container}} of {{workload}}, which runs kubectl proxy ({{text}}) with its default --accept-hosts (localhost, 127.0.0.1, [::1]): it answers 403 Forbidden to every request that names the Service or the pod; add --accept-hosts=\'^.*$\' (or the Service\'s names)',
       probeLoopback: '{{probe}} of container {{container}} in {{workload}} dials the pod\'s IP on port {{port}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the probe fails and {{effect}}',
+      ipv4Only: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on 0.0.0.0, IPv4 only, and Service {{service}} is IPv6 single-stack (`ipFamilies: [IPv6]`): its connections arrive at the pods\' IPv6 addresses and are refused',
       notListening: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but its {{evidence}} makes the server listen on {{listen}}{{declared}}; connections to {{target}} are refused{{hint}}',
     },
     remediation: 'Point targetPort (and the containerPort) at the port the server listens on, or change the flag or variable to the targetPort; a server bound to 127.0.0.1 or localhost must bind 0.0.0.0 (`--host 0.0.0.0`, `--bind 0.0.0.0:8000`) to be reached through a Service.',
@@ -216,6 +224,20 @@ const rule: Rule = {
                 severity: 'warning',
                 data: { target: String(r.targetPort), container: code(kc.name), workload: where(t), text: code(own.text), listener: code(`${own.name}://${own.host}:${own.port}`), service: code(svc.object.name) },
                 related: [{ object: t.owner, path: [...kc.path, ...own.path], message: `where ${kc.name} advertises ${own.host}:${own.port}` }],
+              });
+              continue;
+            }
+            // An IPv6 single-stack Service's endpoints are the pods' IPv6 addresses: a server on 0.0.0.0 refuses them.
+            const v4 = !b && ipv6Only(svc.object) ? nginxIPv4Only(r, graph) ?? ipv4OnlyListener(r) : undefined;
+            if (v4) {
+              report({
+                object: svc.object,
+                path: sp.targetPath,
+                messageId: 'ipv4Only',
+                ...(v4.kind === 'env' ? { severity: 'warning' as const } : {}),
+                remediation: v4.program === 'nginx' ? `Add \`listen [::]:${r.targetPort};\` beside \`listen ${r.targetPort};\` (or make the Service dual-stack).` : 'Bind the IPv6 wildcard `::` (`--host ::`, `--bind [::]:<port>`), which takes IPv6 connections (and IPv4 ones where the system maps them), or make the Service dual-stack.',
+                data: { target: String(r.targetPort), container: code(v4.container.name), workload: where(t), evidence: loopbackWords(v4).evidence, service: code(svc.object.name) },
+                related: [{ object: t.owner, path: [...v4.container.path, ...v4.path], message: `where ${v4.container.name} is bound to ${v4.text}` }],
               });
               continue;
             }

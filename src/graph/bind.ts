@@ -333,7 +333,7 @@ function rails(words: Word[], env: Map<string, string>, named: Set<string>, envF
 }
 
 /** What a known server program on one command line binds, when that is loopback only. */
-function programBind(raw: Record<string, unknown>, words: Word[], env: Map<string, string>, named: Set<string>, envFrom: boolean): Omit<LoopbackBind, 'container'> | undefined {
+function programBind(raw: Record<string, unknown>, words: Word[], env: Map<string, string>, named: Set<string>, envFrom: boolean, accept: (host: string) => boolean = isLoopbackHost): Omit<LoopbackBind, 'container'> | undefined {
   const ws = words.map((w) => w.word);
   for (const p of PROGRAMS) {
     const i = p.find(ws);
@@ -367,14 +367,14 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
       if (binds.length) {
         const tcp = binds.filter((b) => !/^unix:|^fd:\/\//.test(b.value));
         const parsed = tcp.map((b) => ({ b, a: splitAddress(b.value) }));
-        if (tcp.length === 0 || parsed.some((x) => !x.a || !isLoopbackHost(x.a.host))) return undefined;
+        if (tcp.length === 0 || parsed.some((x) => !x.a || !accept(x.a.host))) return undefined;
         const first = parsed[0]!;
         return { address: first.a!.host, port: first.a!.port ?? p.port, text: first.b.text, path: first.b.at.path, kind: 'flag', program: p.name };
       }
     }
     const hf = p.hostFlags ? flagValues(words, i + 1, p.hostFlags).pop() : undefined;
     if (hf) {
-      if (!isLoopbackHost(hf.value.replace(/^["']|["']$/g, ''))) return undefined;
+      if (!accept(hf.value.replace(/^["']|["']$/g, ''))) return undefined;
       const port = portOf();
       return { address: hf.value, ...(port !== undefined ? { port } : {}), text: hf.text, path: hf.at.path, kind: 'flag', program: p.name };
     }
@@ -383,18 +383,18 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
     const envHost = p.hostEnv?.find((n) => named.has(n));
     if (envHost) {
       const v = env.get(envHost);
-      if (v === undefined || !isLoopbackHost(v.trim())) return undefined;
+      if (v === undefined || !accept(v.trim())) return undefined;
       const port = portOf();
       const index = (Array.isArray(raw.env) ? raw.env : []).findIndex((e) => isRecord(e) && e.name === envHost);
       return { address: v.trim(), ...(port !== undefined ? { port } : {}), text: `env ${envHost}=${v}`, path: ['env', index, 'value'], kind: 'env', program: p.name };
     }
     if (envFrom && (p.hostEnv || p.elsewhereEnv)) return undefined;
     // A program that listens on every interface unless told otherwise.
-    if (!isLoopbackHost(p.host)) return undefined;
+    if (!accept(p.host)) return undefined;
     const port = portOf();
     return { address: p.host, ...(port !== undefined ? { port } : {}), text: whole, path: words[i]!.path, kind: 'default', program: p.name, ...(p.caveat ? { caveat: p.caveat } : {}) };
   }
-  return django(words, env) ?? rails(words, env, named, envFrom);
+  return accept === isLoopbackHost ? django(words, env) ?? rails(words, env, named, envFrom) : undefined;
 }
 
 /** Flags of any program whose value is the address it listens on. */
@@ -416,6 +416,11 @@ export function envOf(c: Record<string, unknown>): { env: Map<string, string>; n
 
 /** Every command-line flag in a container that binds a loopback `host:port`. */
 export function loopbackFlags(c: Record<string, unknown>): { host: string; port: number; text: string; path: Path }[] {
+  return addressFlags(c, isLoopbackHost);
+}
+
+/** Every command-line flag in a container that binds a `host:port` whose host `accept` takes. */
+function addressFlags(c: Record<string, unknown>, accept: (host: string) => boolean): { host: string; port: number; text: string; path: Path }[] {
   const { env } = envOf(c);
   const out: { host: string; port: number; text: string; path: Path }[] = [];
   for (const line of commandLines(c, env)) {
@@ -425,10 +430,42 @@ export function loopbackFlags(c: Record<string, unknown>): { host: string; port:
       const value = m[2] ?? line[j + 1]?.word;
       if (value === undefined) return;
       const a = splitAddress(value);
-      if (a?.port !== undefined && isLoopbackHost(a.host)) out.push({ host: a.host, port: a.port, text: m[2] !== undefined ? w.word : `${w.word} ${value}`, path: w.path });
+      if (a?.port !== undefined && accept(a.host)) out.push({ host: a.host, port: a.port, text: m[2] !== undefined ? w.word : `${w.word} ${value}`, path: w.path });
     });
   }
   return out;
+}
+
+/** The IPv4 wildcard: a server bound there takes no IPv6 connection (Linux keeps the families apart). */
+export const isIPv4Any = (h: string): boolean => h === '0.0.0.0';
+
+/**
+ * Whether the target port of a resolution is bound to `0.0.0.0` only, which takes IPv4
+ * connections and no IPv6 ones: by a `--listen-address`-style flag of a container of the pod
+ * (`0.0.0.0:<target>`), or by the serving container's program told so (`uvicorn --host
+ * 0.0.0.0`, `gunicorn -b 0.0.0.0:8000`).
+ */
+export function ipv4OnlyListener(r: PortResolution): LoopbackBind | undefined {
+  const target = r.targetPort;
+  if (target === undefined) return undefined;
+  const t = r.template;
+  for (const c of t.containers) {
+    const raw = getIn(t.owner.body, c.path);
+    if (!isRecord(raw)) continue;
+    const f = addressFlags(raw, isIPv4Any).find((x) => x.port === target);
+    if (f) return { container: c, address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' };
+  }
+  const c = servingContainer(r);
+  if (!c || t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
+  const raw = getIn(t.owner.body, c.path);
+  if (!isRecord(raw)) return undefined;
+  const { env, named, envFrom } = envOf(raw);
+  for (const line of commandLines(raw, env)) {
+    const b = programBind(raw, line, env, named, envFrom, isIPv4Any);
+    // Only what the container says (a flag or a variable), and on the target port.
+    if (b && b.kind !== 'default' && (b.port === undefined || b.port === target)) return { container: c, ...b };
+  }
+  return undefined;
 }
 
 /** Variables servers read as the address they bind. */

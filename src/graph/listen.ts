@@ -254,10 +254,10 @@ export { mentions as mentionsNumber };
  * `*`, `0.0.0.0`, `[::]`) and the port (80 where one names an address only); undefined when it
  * includes files the run cannot see. Unix sockets are left out.
  */
-export function nginxListens(text: string): { host?: string; port: number; bind?: true }[] | undefined {
+export function nginxListens(text: string): { host?: string; port: number; bind?: true; family?: 'v4' | 'v6' | 'both' }[] | undefined {
   const body = text.replace(/#[^\n]*/g, '');
   if (/(^|[;{}\s])include\s+[^;]*(conf\.d|sites-enabled|\*)/.test(body)) return undefined;
-  const out: { host?: string; port: number; bind?: true }[] = [];
+  const out: { host?: string; port: number; bind?: true; family?: 'v4' | 'v6' | 'both' }[] = [];
   for (const m of body.matchAll(/(?:^|[;{}\s])listen\s+([^;\s]+)([^;]*);/g)) {
     const a = m[1]!;
     // Parameters that make nginx bind the address on its own socket.
@@ -269,7 +269,9 @@ export function nginxListens(text: string): { host?: string; port: number; bind?
     const n = hp.port === undefined ? 80 : Number(hp.port);
     if (n < 1 || n > 65535) continue;
     const host = hp.host === undefined || hp.host === '' || hp.host === '*' || hp.host === '0.0.0.0' || hp.host === '::' ? undefined : hp.host;
-    out.push({ ...(host !== undefined ? { host } : {}), port: n, ...(bind ? { bind: true as const } : {}) });
+    // `listen 80` and `*:80` take IPv4 only; `[::]:80` IPv6 only, unless `ipv6only=off`; a name, either.
+    const family = v6 ? (/(^|\s)ipv6only=off\b/.test(m[2]!) ? 'both' : 'v6') : hp.host === undefined || hp.host === '*' || /^\d{1,3}(\.\d{1,3}){3}$/.test(hp.host) ? 'v4' : undefined;
+    out.push({ ...(host !== undefined ? { host } : {}), port: n, ...(bind ? { bind: true as const } : {}), ...(family ? { family } : {}) });
   }
   return out;
 }
@@ -287,7 +289,7 @@ export function nginxListenPorts(text: string): number[] | undefined {
  * replaces the image's own: `/etc/nginx/conf.d` mounted whole, `conf.d/default.conf`, or
  * `nginx.conf` without includes of files the run cannot see.
  */
-function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence; loopback: { port: number; host: string; key: string; at: number }[] } | undefined {
+function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence; loopback: { port: number; host: string; key: string; at: number }[]; ipv4Only: { port: number; text: string; key: string; at: number }[] } | undefined {
   if (!/nginx/i.test(c.image ?? '')) return undefined;
   const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
   const mounts = Array.isArray(raw.volumeMounts) ? raw.volumeMounts : [];
@@ -317,7 +319,7 @@ function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, r
   });
   if (!replaced || files.length === 0) return undefined;
   const ports = new Set<number>();
-  const all: { host?: string; port: number; bind?: true; key: string; at: number }[] = [];
+  const all: { host?: string; port: number; bind?: true; family?: 'v4' | 'v6' | 'both'; key: string; at: number }[] = [];
   for (const f of files) {
     const p = nginxListens(f.text);
     // A file that includes unseen files leaves the answer open.
@@ -336,7 +338,12 @@ function nginxListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, r
     // With a separately bound address beside others, what nginx binds is not modelled: no claim.
     return on.every((l) => l.host !== undefined && isLoopbackHost(l.host)) && !(on.some((l) => l.bind) && on.length > 1) ? [{ port, host: on[0]!.host!, key: on[0]!.key, at: on[0]!.at }] : [];
   });
-  return { ports: list, evidence: { port: list[0]!, text: `listen ${list.join(', ')} in ConfigMap key ${first.key}`, path: ['volumeMounts', first.at], kind: 'config', program: 'nginx' }, loopback };
+  // A port every listen of which takes IPv4 only (`listen 80;` with no `listen [::]:80;`).
+  const ipv4Only = list.flatMap((port) => {
+    const on = all.filter((l) => l.port === port);
+    return on.every((l) => l.family === 'v4') ? [{ port, text: `listen ${on[0]!.host ?? ''}${on[0]!.host ? ':' : ''}${port}`, key: on[0]!.key, at: on[0]!.at }] : [];
+  });
+  return { ports: list, evidence: { port: list[0]!, text: `listen ${list.join(', ')} in ConfigMap key ${first.key}`, path: ['volumeMounts', first.at], kind: 'config', program: 'nginx' }, loopback, ipv4Only };
 }
 
 /** Whether a resolution's container says anything about where it listens (cheap: most say nothing). */
@@ -388,6 +395,19 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
 }
 
 /** An nginx container whose configuration from the run listens on the target port on loopback only. */
+/** A target port that an nginx configuration from a ConfigMap of the run binds for IPv4 only. */
+export function nginxIPv4Only(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined {
+  const target = r.targetPort;
+  const c = servingContainer(r);
+  if (target === undefined || !c) return undefined;
+  const t = r.template;
+  const raw = getIn(t.owner.body, c.path);
+  if (!isRecord(raw)) return undefined;
+  const l = nginxListeners(graph, t, c, raw)?.ipv4Only.find((x) => x.port === target);
+  if (!l) return undefined;
+  return { container: c, address: '0.0.0.0', port: target, text: l.text, source: `ConfigMap key ${l.key}`, path: ['volumeMounts', l.at], kind: 'config', program: 'nginx' };
+}
+
 export function nginxLoopback(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined {
   const target = r.targetPort;
   if (target === undefined) return undefined;

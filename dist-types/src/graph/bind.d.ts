@@ -66,6 +66,15 @@ export declare function loopbackFlags(c: Record<string, unknown>): {
     text: string;
     path: Path;
 }[];
+/** The IPv4 wildcard: a server bound there takes no IPv6 connection (Linux keeps the families apart). */
+export declare const isIPv4Any: (h: string) => boolean;
+/**
+ * Whether the target port of a resolution is bound to `0.0.0.0` only, which takes IPv4
+ * connections and no IPv6 ones: by a `--listen-address`-style flag of a container of the pod
+ * (`0.0.0.0:<target>`), or by the serving container's program told so (`uvicorn --host
+ * 0.0.0.0`, `gunicorn -b 0.0.0.0:8000`).
+ */
+export declare function ipv4OnlyListener(r: PortResolution): LoopbackBind | undefined;
 /** The loopback-only listener of one container, if its command line, env or program default says so. */
 export declare function containerLoopback(container: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined;
 /** The container a resolved Service port reaches: the one that declares the target, else the pod's only main container. */

@@ -57,6 +57,7 @@ export declare function nginxListens(text: string): {
     host?: string;
     port: number;
     bind?: true;
+    family?: 'v4' | 'v6' | 'both';
 }[] | undefined;
 /** The ports of an nginx configuration's `listen` directives (80 where one names an address only); undefined when it includes files the run cannot see. */
 export declare function nginxListenPorts(text: string): number[] | undefined;
@@ -65,4 +66,6 @@ export declare function mayTellListener(r: PortResolution): boolean;
 /** The ports a well-known server image (from Docker Hub) listens on by default; undefined for other images. */
 export declare function imageDefaultPorts(image: string | undefined): readonly number[] | undefined;
 /** An nginx container whose configuration from the run listens on the target port on loopback only. */
+/** A target port that an nginx configuration from a ConfigMap of the run binds for IPv4 only. */
+export declare function nginxIPv4Only(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined;
 export declare function nginxLoopback(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined;
