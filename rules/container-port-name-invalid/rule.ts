@@ -76,9 +76,12 @@ const rule: Rule = {
               const set = typeof p.hostPort === 'number' && p.hostPort !== 0;
               const protocol = typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP';
               const hostIP = typeof p.hostIP === 'string' ? p.hostIP : '';
+              // The two checks are the API server's, each on its own: a hostPort that differs
+              // from its containerPort on the host network still takes its place among the host ports.
               if (hostNetwork && set && p.hostPort !== p.containerPort) {
                 report({ object: o, path: [...at, 'hostPort'], messageId: 'hostPortHostNetwork', data: { hostPort: p.hostPort as number, containerPort: typeof p.containerPort === 'number' ? p.containerPort : 'unset' }, remediation: 'Leave hostPort out (it is the containerPort on the host network) or make it equal to containerPort.' });
-              } else if (set) {
+              }
+              if (set) {
                 const key = `${hostIP}/${protocol}/${p.hostPort as number}`;
                 const other = hostPorts.get(key);
                 if (other !== undefined) report({ object: o, path: [...at, 'hostPort'], messageId: 'hostPortRepeated', data: { hostPort: p.hostPort as number, protocol, defaulted: '', other: code(other) }, remediation: HOST_PORT_FIX });
