@@ -5,6 +5,7 @@ import type { PodTemplate, PortResolution, ServiceGraph, ServicePortNode } from 
 import type { K8sObject } from '../../src/types/object.js';
 import { isRecord } from '../../src/load/objects.js';
 import { serviceRefs } from '../../src/graph/referrers.js';
+import { ingressBackends } from '../../src/graph/netpol.js';
 import { code, isTypo, list } from '../../src/text.js';
 import { PROTOCOLS } from '../../src/names.js';
 import { byWorkload } from '../../src/graph/index.js';
@@ -122,17 +123,10 @@ function proxiedBy(graph: ServiceGraph, svc: K8sObject): string | undefined {
       if (typeof name === 'string' && !by!.has(`${ns}/${name}`)) by!.set(`${ns}/${name}`, `${o.kind} ${o.namespace}/${o.name}`);
     };
     for (const r of serviceRefs(graph)) add(r.namespace, r.name, r.object);
+    for (const b of ingressBackends(graph)) add(b.ingress.namespace, b.name, b.ingress);
     for (const o of graph.objects) {
       const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
-      if (!spec) continue;
-      if (o.kind === 'Ingress' && /^networking\.k8s\.io\//.test(o.apiVersion)) {
-        const backends: unknown[] = [spec.defaultBackend];
-        for (const r of Array.isArray(spec.rules) ? spec.rules : []) {
-          const paths = isRecord(r) && isRecord(r.http) && Array.isArray(r.http.paths) ? r.http.paths : [];
-          for (const p of paths) backends.push(isRecord(p) ? p.backend : undefined);
-        }
-        for (const b of backends) if (isRecord(b)) add(o.namespace, isRecord(b.service) ? b.service.name : b.serviceName, o);
-      } else if (GATEWAY_ROUTES.has(o.kind) && /^gateway\.networking\.k8s\.io\//.test(o.apiVersion)) {
+      if (spec && GATEWAY_ROUTES.has(o.kind) && /^gateway\.networking\.k8s\.io\//.test(o.apiVersion)) {
         for (const r of Array.isArray(spec.rules) ? spec.rules : []) {
           for (const b of isRecord(r) && Array.isArray(r.backendRefs) ? r.backendRefs : []) {
             if (!isRecord(b) || (b.kind ?? 'Service') !== 'Service' || (b.group ?? '') !== '') continue;

@@ -448,17 +448,11 @@ export const isIPv4Any = (h: string): boolean => h === '0.0.0.0';
 export function ipv4OnlyListener(r: PortResolution): LoopbackBind | undefined {
   const target = r.targetPort;
   if (target === undefined) return undefined;
-  const t = r.template;
-  for (const c of t.containers) {
-    const raw = getIn(t.owner.body, c.path);
-    if (!isRecord(raw)) continue;
-    const f = addressFlags(raw, isIPv4Any).find((x) => x.port === target);
-    if (f) return { container: c, address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' };
-  }
-  const c = servingContainer(r);
-  if (!c || t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
-  const raw = getIn(t.owner.body, c.path);
-  if (!isRecord(raw)) return undefined;
+  const flag = podAddressFlag(r, target, isIPv4Any);
+  if (flag) return flag;
+  const serving = servingRaw(r, target);
+  if (!serving) return undefined;
+  const { c, raw } = serving;
   const { env, named, envFrom } = envOf(raw);
   for (const line of commandLines(raw, env)) {
     const b = programBind(raw, line, env, named, envFrom, isIPv4Any);
@@ -520,6 +514,30 @@ export function servingContainer(r: PortResolution): ContainerInfo | undefined {
 }
 
 /**
+ * A listen flag (`--*-bind-address`, `--listen-address`) of any container of the pod (they
+ * share one network namespace) that binds the target port on a host `accept` takes.
+ */
+function podAddressFlag(r: PortResolution, target: number, accept: (host: string) => boolean): LoopbackBind | undefined {
+  const t = r.template;
+  for (const c of t.containers) {
+    const raw = getIn(t.owner.body, c.path);
+    if (!isRecord(raw)) continue;
+    const f = addressFlags(raw, accept).find((x) => x.port === target);
+    if (f) return { container: c, address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' };
+  }
+  return undefined;
+}
+
+/** The container that serves the target port and its spec; none when another container of the pod declares that port. */
+function servingRaw(r: PortResolution, target: number): { c: ContainerInfo; raw: Record<string, unknown> } | undefined {
+  const c = servingContainer(r);
+  const t = r.template;
+  if (!c || t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
+  const raw = getIn(t.owner.body, c.path);
+  return isRecord(raw) ? { c, raw } : undefined;
+}
+
+/**
  * Whether the target port of a resolution is bound on loopback only: by a `--*-bind-address`,
  * `--listen-address`-style flag of any container of the pod naming `127.0.0.1:<target>` (the
  * pod's containers share one network namespace), or by the serving container's own program
@@ -529,18 +547,12 @@ export function servingContainer(r: PortResolution): ContainerInfo | undefined {
 export function loopbackListener(r: PortResolution, graph?: ServiceGraph): LoopbackBind | undefined {
   const target = r.targetPort;
   if (target === undefined) return undefined;
+  const flag = podAddressFlag(r, target, isLoopbackHost);
+  if (flag) return flag;
+  const serving = servingRaw(r, target);
+  if (!serving) return undefined;
+  const { c, raw } = serving;
   const t = r.template;
-  for (const c of t.containers) {
-    const raw = getIn(t.owner.body, c.path);
-    if (!isRecord(raw)) continue;
-    const f = loopbackFlags(raw).find((x) => x.port === target);
-    if (f) return { container: c, address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' };
-  }
-  const c = servingContainer(r);
-  if (!c) return undefined;
-  if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
-  const raw = getIn(t.owner.body, c.path);
-  if (!isRecord(raw)) return undefined;
   const redis = graph ? redisConfig(graph, t, raw) : undefined;
   if (redis?.binds && redis.port === target && redis.binds.every(isLoopbackHost)) {
     return { container: c, address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' };
@@ -568,13 +580,10 @@ export function loopbackListener(r: PortResolution, graph?: ServiceGraph): Loopb
  */
 export function servingLoopback(r: PortResolution, graph: ServiceGraph, read: (graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, target: number) => Omit<LoopbackBind, 'container'> | undefined): LoopbackBind | undefined {
   const target = r.targetPort;
-  const c = servingContainer(r);
-  if (target === undefined || !c) return undefined;
-  const t = r.template;
-  if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
-  const raw = getIn(t.owner.body, c.path);
-  if (!isRecord(raw)) return undefined;
-  const b = read(graph, t, raw, target);
+  const serving = target === undefined ? undefined : servingRaw(r, target);
+  if (!serving) return undefined;
+  const { c, raw } = serving;
+  const b = read(graph, r.template, raw, target!);
   return b ? { container: c, ...b } : undefined;
 }
 

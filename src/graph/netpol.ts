@@ -223,7 +223,7 @@ function peerFlows(graph: ServiceGraph, out: ServiceFlow[]): void {
   }
 }
 
-interface IngressBackend {
+export interface IngressBackend {
   ingress: K8sObject;
   path: Path;
   name: string;
@@ -231,7 +231,8 @@ interface IngressBackend {
   portName?: string;
 }
 
-function ingressBackends(graph: ServiceGraph): IngressBackend[] {
+/** The Service backends of every networking.k8s.io/v1 Ingress of the run (default backend and rules). */
+export function ingressBackends(graph: ServiceGraph): IngressBackend[] {
   const out: IngressBackend[] = [];
   for (const o of graph.objects) {
     if (o.kind !== 'Ingress' || o.apiVersion !== 'networking.k8s.io/v1') continue;

@@ -57,6 +57,15 @@ export declare function ingressController(graph: ServiceGraph): PodView[] | unde
  * template that reads it, and each Ingress backend from the ingress controller (when configured).
  */
 export declare function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[];
+export interface IngressBackend {
+    ingress: K8sObject;
+    path: Path;
+    name: string;
+    number?: number;
+    portName?: string;
+}
+/** The Service backends of every networking.k8s.io/v1 Ingress of the run (default backend and rules). */
+export declare function ingressBackends(graph: ServiceGraph): IngressBackend[];
 export interface DnsFlow {
     template: PodTemplate;
     client: PodView;
