@@ -28,6 +28,11 @@ function agree(text: string, label = '', perDocument = Infinity): { asked: numbe
     let left = perDocument;
     const [start, end] = d.range;
     const doc = parseDocument(text.slice(start, end), PARSE_OPTIONS) as Document.Parsed;
+    // The reference has no answer where the yaml package itself refuses the document, while the
+    // fast path reads it as kubectl does (`k:` then a comment line, then the value indented on a
+    // later line: a scalar to go-yaml and js-yaml, "implicit keys need to be on a single line" to
+    // `yaml`, which then reads a map). Nothing to compare there.
+    if (doc.errors.length) continue;
     const ask = (p: Path) => {
       if (left-- <= 0) return;
       asked++;
