@@ -94,7 +94,21 @@ describe('connection strings and server configuration', () => {
     expect(targets('dns:///payments.shop.svc.cluster.local')).toEqual(['dns:///payments.shop.svc.cluster.local|payments.shop.svc.cluster.local||443']);
     // The authority is the DNS server to ask, not the target.
     expect(targets('dns://10.96.0.10/payments.shop:7070')).toEqual(['dns://10.96.0.10/payments.shop:7070|payments.shop|7070|']);
-    expect(targets('xdns:///payments:1 kubernetes:///payments:1')).toEqual([]);
+    expect(targets('xdns:///payments:1 xkubernetes:///payments:1')).toEqual([]);
+  });
+
+  it('read gRPC targets of the kubernetes resolver in each form sercand/kuberesolver parses, the port a pod port or a port name', () => {
+    const targets = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.namespaced ? `${h.namespaced.namespace}/${h.namespaced.name}` : ''}|${h.port ?? ''}|${h.endpoints?.portName ?? ''}|${h.endpoints ? 'e' : ''}`);
+    expect(targets('kubernetes:///payments:50051')).toEqual(['kubernetes:///payments:50051|payments||50051||e']);
+    expect(targets('kubernetes:///payments:grpc')).toEqual(['kubernetes:///payments:grpc|payments|||grpc|e']);
+    expect(targets('kubernetes:///payments.shop')).toEqual(['kubernetes:///payments.shop|payments.shop|shop/payments|||e']);
+    // Labels after the namespace are not read: the resolver takes the first two.
+    expect(targets('kubernetes:///payments.shop.svc.cluster.local:7070')).toEqual(['kubernetes:///payments.shop.svc.cluster.local:7070|payments.shop|shop/payments|7070||e']);
+    // `//namespace/service`: the authority is the namespace.
+    expect(targets('kubernetes://shop/payments:grpc')).toEqual(['kubernetes://shop/payments:grpc|payments.shop|shop/payments||grpc|e']);
+    expect(targets('--target=kubernetes://payments.shop:50051/')).toEqual(['kubernetes://payments.shop:50051/|payments.shop|shop/payments|50051||e']);
+    // A namespace or port that goes on in a variable is not judged.
+    for (const v of ['kubernetes:///payments.${NS}:grpc', 'kubernetes:///payments:$(PORT)', 'kubernetes://{{ .Values.ns }}/payments']) expect(targets(v), v).toEqual([]);
   });
 
   it('read the servers redis.conf and sentinel.conf dial, with their ports', () => {

@@ -124,7 +124,67 @@ const flagValue = (p: readonly (string | number)[]): boolean => p[p.length - 2] 
 /** The URL itself in a flag's text (`-tempo-push-url=http://distributor` → `http://distributor`). */
 const urlIn = (text: string): string => /[a-z][a-z0-9+.-]*:\/\/\S*/i.exec(text)?.[0] ?? text;
 
+/**
+ * A target that the client resolves through the API (gRPC's `kubernetes:///svc.ns:port`,
+ * sercand/kuberesolver): it lists the EndpointSlices of that Service by name and namespace and
+ * dials each ready address at the port written, a port name's number, or the first port. No
+ * DNS takes part, and the port is the pods', not the Service's.
+ */
+function checkEndpoints(ctx: RuleContext, edge: ReferenceEdge & { endpoints: NonNullable<ReferenceEdge['endpoints']> }): void {
+  const { site } = edge;
+  const r = edge.resolution;
+  const base = { object: site.object, path: site.path, text: edge.text };
+  const data = { ref: code(edge.text), where: site.where };
+  if (r.kind === 'missing') {
+    const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
+    const elsewhere = [...new Set(sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace))];
+    const p = edge.endpoints.portName ?? edge.endpoints.port;
+    const hint = unplacedHint(ctx.graph, r.name, r.namespace, site.object)
+      ?? (elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}${r.form === 'short' ? `: name its namespace, ${code(`kubernetes:///${r.name}.${elsewhere[0]}${p !== undefined ? `:${p}` : ''}`)}` : ''}` : near ? `; did you mean ${code(near)}?` : '');
+    ctx.report({
+      ...base,
+      messageId: 'endpointsMissing',
+      severity: r.namespace === site.namespace ? undefined : 'warning',
+      absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: (near !== undefined && isStrongTypo(r.name, near)) || elsewhere.length > 0 },
+      data: { ...data, name: code(r.name), namespace: code(r.namespace), hint },
+    });
+    return;
+  }
+  if (r.kind !== 'service') return;
+  const svc = r.service;
+  const related = [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${svc.object.namespace}/${svc.object.name}` }];
+  if (svc.type === 'ExternalName') {
+    ctx.report({ ...base, messageId: 'endpointsExternalName', data: { ...data, name: code(svc.object.name), target: code(svc.externalName ?? '') }, related: [{ object: svc.object, path: ['spec', 'type'], message: 'type of the Service' }] });
+    return;
+  }
+  if (svc.ports.length === 0 || edge.servicePort) return;
+  const { port, portName } = edge.endpoints;
+  if (portName !== undefined) {
+    const named = svc.ports.filter((p) => p.name !== undefined).map((p) => code(p.name!));
+    ctx.report({ ...base, messageId: 'endpointsPortName', data: { ...data, port: code(portName), name: code(svc.object.name), known: named.length ? `ports named ${list(named, 4)}` : 'no named port' }, related });
+    return;
+  }
+  if (port === undefined) return;
+  // A named targetPort that no pod of the run resolves: where the pods listen is not known.
+  if (svc.ports.some((p) => p.target.kind === 'name' && p.resolutions.length === 0)) return;
+  const targets = [...new Set(svc.ports.flatMap((p) => (p.resolutions.length ? p.resolutions.map((x) => x.targetPort) : p.target.kind === 'number' ? [p.target.value] : [])))];
+  const asService = svc.ports.find((p) => p.port === port);
+  ctx.report({
+    ...base,
+    messageId: 'endpointsPort',
+    data: {
+      ...data,
+      port,
+      name: code(svc.object.name),
+      targets: targets.length ? list(targets.map(String), 4) : 'no known port',
+      hint: asService ? `; ${port} is the Service port, but this client skips the Service and dials the pods: write the targetPort, or the port's name${asService.name ? ` (${code(asService.name)})` : ''}` : '',
+    },
+    related,
+  });
+}
+
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
+  if (edge.endpoints) return checkEndpoints(ctx, edge as ReferenceEdge & { endpoints: NonNullable<ReferenceEdge['endpoints']> });
   const { site } = edge;
   const r = edge.resolution;
   const base = { object: site.object, path: site.path, text: edge.text };
@@ -433,6 +493,10 @@ const rule: Rule = {
       dnsNoneSearch: '{{ref}} in {{where}} relies on a search path, but the pods of {{workload}} set `dnsPolicy: None` with searches {{searches}}, none of which completes it into a cluster name: add {{search}} to `dnsConfig.searches` or write {{fqdn}}',
       dnsNoneUnknown: '{{ref}} in {{where}} is a cluster name, and the pods of {{workload}} set `dnsPolicy: None` with nameservers {{nameservers}}: it resolves only if one of them is the cluster DNS, which the run cannot tell without the `kube-system/kube-dns` Service and its clusterIP',
       srv: '{{ref}} in {{where}} asks for the SRV record {{srv}} of Service {{name}}, which has {{known}}',
+      endpointsMissing: '{{ref}} in {{where}} is a gRPC `kubernetes://` target: the client asks the API for the endpoints of Service {{name}} in namespace {{namespace}}, which is not defined{{hint}}',
+      endpointsExternalName: '{{ref}} in {{where}} is a gRPC `kubernetes://` target, which dials the endpoints of Service {{name}}, but that Service is an ExternalName (a DNS alias of {{target}}) and has no endpoints: the client never gets an address; dial {{target}} with `dns:///` instead',
+      endpointsPortName: '{{ref}} in {{where}} is a gRPC `kubernetes://` target with port name {{port}}, but Service {{name}} has {{known}}: the client dials its endpoints at no valid port',
+      endpointsPort: '{{ref}} in {{where}} is a gRPC `kubernetes://` target, which dials each endpoint of Service {{name}} (a pod) at port {{port}}, but its pods serve it on {{targets}}{{hint}}',
     },
     remediation: 'Refer to Services as <service>.<namespace> (or the full <service>.<namespace>.svc.<cluster-domain>) with a port the Service exposes; list hosts deployed elsewhere in this rule\'s ignore option.',
     options: {

@@ -15,6 +15,12 @@ export interface HostRef {
   position?: boolean;
   /** A `namespace/name` reference (controller flags, `…service`/`…backend` values): `host` is `<name>.<namespace>`. */
   namespaced?: { namespace: string; name: string };
+  /**
+   * Resolved through the API's EndpointSlices by the client itself, not through DNS (gRPC's
+   * `kubernetes:///` resolver, sercand/kuberesolver): `port` is then the pods' port, as the
+   * client dials each endpoint's address with it, and `portName` names a Service port.
+   */
+  endpoints?: { portName?: string };
 }
 
 const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
@@ -24,6 +30,13 @@ const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
 const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(\\.?)(?::(\\d{1,5}))?`, 'gi');
 const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})(\\.?):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+/**
+ * gRPC targets of sercand/kuberesolver (`kubernetes:///svc:8080`, `kubernetes:///svc.ns:grpc`,
+ * `kubernetes://ns/svc:grpc`, `kubernetes://svc.ns:8080/`): 1-3 the `///` form (Service,
+ * namespace, port or port name), 4-6 `//namespace/service[:port]`, 7-9 `//service[.namespace][:port]`
+ * (Go's URL parser takes only a number there). Labels after the namespace (`.svc.cluster.local`) are not read.
+ */
+const KUBE_RESOLVER_RE = new RegExp(`(?<![\\w.+-])kubernetes://(?:/(${LABEL})(?:\\.(${LABEL})(?:\\.${HOST})?)?(?::(\\d{1,5}|[a-z][-a-z0-9]*))?|(${LABEL})/(${LABEL})(?::(\\d{1,5}|[a-z][-a-z0-9]*))?|(${LABEL})(?:\\.(${LABEL})(?:\\.${HOST})?)?(?::(\\d{1,5}))?/?)(?![\\w.:/-])`, 'gi');
 const GRPC_DNS_RE = new RegExp(`(?<![\\w.+-])dns:(?://[^/\\s]*)?/(${HOST})(\\.?)(?::(\\d{1,5}))?(?![\\w.:-])`, 'gi');
 const LIST_ITEM_RE = new RegExp(`^,(${HOST})(\\.?)(?::(\\d{1,5}))?(?=$|[,/?;\\s'"])`, 'i');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
@@ -130,6 +143,17 @@ function patternHosts(value: string, key?: string): HostRef[] {
   }
   if (value.includes('._')) for (const m of value.matchAll(SRV_RE)) add(m, m[3]!, undefined, { srv: { port: m[1]!.toLowerCase(), protocol: m[2]!.toUpperCase() } });
   const colon = value.includes(':');
+  if (colon && value.includes('kubernetes://')) for (const m of value.matchAll(KUBE_RESOLVER_RE)) {
+    const name = (m[1] ?? m[5] ?? m[7])!.toLowerCase();
+    const ns = (m[2] ?? m[4] ?? m[8])?.toLowerCase();
+    const port = m[3] ?? m[6] ?? m[9];
+    const numeric = port !== undefined && /^\d+$/.test(port);
+    add(m, ns ? `${name}.${ns}` : name, numeric ? port : undefined, {
+      ...(ns ? { namespaced: { namespace: ns, name } } : {}),
+      endpoints: port !== undefined && !numeric ? { portName: port.toLowerCase() } : {},
+      position: true,
+    });
+  }
   // A gRPC target of the DNS resolver (`dns:///payments:50051`, `dns://<dns server>/payments`): the host is after the slash; 443 when it names no port.
   if (colon && /dns:/i.test(value)) for (const m of value.matchAll(GRPC_DNS_RE)) add(m, m[1]!, m[3], { ...(m[3] ? {} : { defaultPort: 443 }), ...(m[2] ? { absolute: true } : {}), position: true });
   if (colon && value.includes('://')) for (const m of value.matchAll(URL_RE)) {

@@ -273,6 +273,31 @@ function portReached(r: DnsResolution, port: number | undefined, srv?: { port: s
 }
 
 /**
+ * The Service whose EndpointSlices a client asks the API for (by its name and namespace, no
+ * DNS): unknown where the run defines no Service in that namespace; for a bare name also
+ * where the name is a Service of other namespaces only, or a workload.
+ */
+function endpointsOf(graph: ServiceGraph, namespace: string, name: string, form: 'short' | 'namespaced'): DnsResolution {
+  if (graph.servicesIn(namespace).length === 0) return { kind: 'unknown' };
+  const svc = graph.service(namespace, name);
+  if (svc) return { kind: 'service', service: svc, namespace, form };
+  return { kind: 'missing', name, namespace, form };
+}
+
+/**
+ * The Service port a client that reads EndpointSlices reaches (sercand/kuberesolver): the port
+ * of that name, the port whose pods listen on `port` (the client dials the endpoint's address
+ * with it), or the first port when the target names none.
+ */
+function endpointPortReached(r: DnsResolution, port: number | undefined, name: string | undefined): ServicePortNode | undefined {
+  if (r.kind !== 'service') return undefined;
+  const ports = r.service.ports;
+  if (name !== undefined) return ports.find((p) => p.name === name);
+  if (port === undefined) return ports[0];
+  return ports.find((p) => p.resolutions.some((x) => x.targetPort === port) || (p.target.kind === 'number' && p.target.value === port));
+}
+
+/**
  * The readers of a site grouped by their resolver: pods with the standard ClusterFirst
  * resolver share one edge (key ''), each other resolver gets its own, with its own clients.
  */
@@ -298,7 +323,8 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
   && (h.port === undefined || typeof h.port === 'number') && (h.defaultPort === undefined || typeof h.defaultPort === 'number')
   && (h.absolute === undefined || typeof h.absolute === 'boolean') && (h.position === undefined || typeof h.position === 'boolean')
   && (h.srv === undefined || (isRecord(h.srv) && typeof h.srv.port === 'string' && typeof h.srv.protocol === 'string'))
-  && (h.namespaced === undefined || (isRecord(h.namespaced) && typeof h.namespaced.namespace === 'string' && typeof h.namespaced.name === 'string')));
+  && (h.namespaced === undefined || (isRecord(h.namespaced) && typeof h.namespaced.namespace === 'string' && typeof h.namespaced.name === 'string'))
+  && (h.endpoints === undefined || (isRecord(h.endpoints) && (h.endpoints.portName === undefined || typeof h.endpoints.portName === 'string'))));
 
 /**
  * The hosts pods dial, as the run can see them: each host found in env values, args,
@@ -344,6 +370,22 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     const groups = resolverGroups(graph, site);
     for (const ref of refs) {
       const name = ref.absolute ? `${ref.host}.` : ref.host;
+      if (ref.endpoints) {
+        const base = endpointsOf(graph, ref.namespaced?.namespace ?? site.namespace, ref.namespaced?.name ?? ref.host.toLowerCase(), ref.namespaced ? 'namespaced' : 'short');
+        // The client reads the Service's EndpointSlices from the API: no resolver or host alias of the pod takes part.
+        const servicePort = endpointPortReached(base, ref.port, ref.endpoints.portName);
+        out.push({
+          site,
+          text: ref.text,
+          host: ref.host,
+          endpoints: { ...(ref.port !== undefined ? { port: ref.port } : {}), ...(ref.endpoints.portName ? { portName: ref.endpoints.portName } : {}) },
+          ...(ref.namespaced ? { namespaced: true } : {}),
+          ...(ref.position ? { position: true } : {}),
+          resolution: base,
+          ...(servicePort ? { servicePort } : {}),
+        });
+        continue;
+      }
       const base = resolved(name, site.namespace);
       for (const g of groups) {
         const client = g.clients[0];

@@ -105,6 +105,11 @@ export interface ReferenceEdge {
   namespaced?: boolean;
   /** Found where only a host can stand (a URL's authority, a whole value under a host key, an nginx upstream server). */
   position?: boolean;
+  /**
+   * Resolved by the client through the Service's EndpointSlices, not DNS (gRPC's `kubernetes:///`
+   * targets): `port` is the pods' port it dials, `portName` a Service port's name; `port` above is then unset.
+   */
+  endpoints?: { port?: number; portName?: string };
   resolution: DnsResolution;
   /** The Service port the connection reaches, when the host resolves to a Service and the port is one it exposes. */
   servicePort?: ServicePortNode;

@@ -20,6 +20,14 @@ export interface HostRef {
         namespace: string;
         name: string;
     };
+    /**
+     * Resolved through the API's EndpointSlices by the client itself, not through DNS (gRPC's
+     * `kubernetes:///` resolver, sercand/kuberesolver): `port` is then the pods' port, as the
+     * client dials each endpoint's address with it, and `portName` names a Service port.
+     */
+    endpoints?: {
+        portName?: string;
+    };
 }
 /** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
 export declare const HOST_KEY: RegExp;
