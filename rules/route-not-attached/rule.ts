@@ -7,6 +7,8 @@ import { sameTree } from '../../src/graph/referrers.js';
 import { code, list, transposedDistance } from '../../src/text.js';
 
 const GROUP = 'gateway.networking.k8s.io';
+/** Linkerd's own HTTPRoute (policy.linkerd.io): a parent is a Service (mesh routing) or a Linkerd Server. */
+const LINKERD = /^policy\.linkerd\.io\//;
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 
 /**
@@ -108,7 +110,10 @@ function serviceParents(route: K8sObject): Parent[] {
   const refs = getIn(route.body, ['spec', 'parentRefs']);
   if (!Array.isArray(refs)) return [];
   return refs.flatMap((r, i) => {
-    if (!isRecord(r) || typeof r.name !== 'string' || r.name === '' || (r.group ?? GROUP) !== '' || r.kind !== 'Service') return [];
+    // Linkerd's own routes write the core group as `core`.
+    if (!isRecord(r) || typeof r.name !== 'string' || r.name === '' || r.kind !== 'Service') return [];
+    const group = r.group ?? GROUP;
+    if (!(group === '' || (group === 'core' && LINKERD.test(route.apiVersion)))) return [];
     return [{
       path: ['spec', 'parentRefs', i],
       name: r.name,
@@ -357,7 +362,7 @@ const rule: Rule = {
       }
     }
     for (const o of ctx.graph.objects) {
-      if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GROUP}/`)) checkServiceParents(ctx, o);
+      if (ROUTES.has(o.kind) && (o.apiVersion.startsWith(`${GROUP}/`) || (o.kind === 'HTTPRoute' && LINKERD.test(o.apiVersion)))) checkServiceParents(ctx, o);
     }
     checkIstioGateways(ctx);
     checkClasses(ctx);

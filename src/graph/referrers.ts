@@ -84,6 +84,7 @@ const KONG = /^configuration\.konghq\.com\//;
 const OPENSHIFT_ROUTE = /^(route\.openshift\.io\/|v1$)/;
 const INFERENCE = /^inference\.networking\.k8s\.io\//;
 const INFERENCE_ALPHA = /^inference\.networking\.x-k8s\.io\//;
+const LINKERD_POLICY = /^policy\.linkerd\.io\//;
 
 export const REFERRERS: readonly Row[] = [
   ...['http', 'tcp', 'tls'].map((p) => ({ kind: 'VirtualService', group: ISTIO, at: `spec.${p}.*.route.*.destination`, name: 'host', host: true, port: 'port.number' })),
@@ -101,6 +102,8 @@ export const REFERRERS: readonly Row[] = [
   { kind: 'TrafficSplit', group: SMI, at: 'spec.backends.*', name: 'service' },
   // NGINX Inc. ingress controller: an upstream is a Service and one of its Service ports.
   ...['VirtualServer', 'VirtualServerRoute'].map((kind) => ({ kind, group: NGINX_INC, at: 'spec.upstreams.*', name: 'service', port: 'port' })),
+  // Linkerd's own HTTPRoute (policy.linkerd.io, a copy of the Gateway API's): its backends are Services and Service ports.
+  { kind: 'HTTPRoute', group: LINKERD_POLICY, at: 'spec.rules.*.backendRefs.*', field: 'backendRefs[].name', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' },
   // Gateway API policies attached to a Service (and a port of it, by name).
   ...['BackendTLSPolicy', 'BackendLBPolicy'].map((kind) => ({ kind, group: GATEWAY_API, at: 'spec.targetRefs.*', name: 'name', kindField: 'kind', port: 'sectionName', portNamesOnly: true })),
   // Multi-cluster Services: a ServiceExport exports the Service of its own name and namespace.
