@@ -167,6 +167,62 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
   });
 }
 
+/** Istio Gateways of the run by `namespace/name`, with their servers' port numbers. */
+function istioGateways(ctx: RuleContext): Map<string, number[]> {
+  let by = gatewayCache.get(ctx.graph);
+  if (by) return by;
+  gatewayCache.set(ctx.graph, (by = new Map()));
+  for (const o of ctx.graph.objects) {
+    if (o.kind !== 'Gateway' || !/^networking\.istio\.io\//.test(o.apiVersion)) continue;
+    const servers = getIn(o.body, ['spec', 'servers']);
+    const ports = (Array.isArray(servers) ? servers : []).map((x) => getIn(x, ['port', 'number'])).filter((n): n is number => typeof n === 'number');
+    by.set(`${o.namespace}/${o.name}`, [...new Set([...(by.get(`${o.namespace}/${o.name}`) ?? []), ...ports])]);
+  }
+  return by;
+}
+const gatewayCache = new WeakMap<RuleContext['graph'], Map<string, number[]>>();
+
+/**
+ * A VirtualService bound to Istio gateways that routes to a Service of several ports without
+ * `destination.port`: Istio picks the cluster of the Service port equal to the gateway
+ * listener's port (`GetDestinationCluster`: the destination's port, else the Service's only
+ * port, else the listener's). Where no listener port of the bound gateways is a port of the
+ * Service, no such cluster exists and the gateway answers 503 (NC). Sidecars (`mesh`) use the
+ * port the client called, which is the Service's own.
+ */
+function checkGatewayDestinationPort(ctx: RuleContext, ref: ServiceRef): void {
+  const o = ref.object;
+  if (o.kind !== 'VirtualService' || ref.port || !/^networking\.istio\.io\//.test(o.apiVersion)) return;
+  const destination = getIn(o.body, ref.path.slice(0, -1));
+  if (!isRecord(destination) || destination.port !== undefined) return;
+  const bound = getIn(o.body, ['spec', 'gateways']);
+  const names = (Array.isArray(bound) ? bound : []).filter((g): g is string => typeof g === 'string' && g !== '' && g !== 'mesh');
+  if (names.length === 0) return;
+  const copies = ctx.graph.serviceDefinitions(ref.namespace, ref.name);
+  const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0];
+  if (!svc || svc.type === 'ExternalName' || copies.some((s) => s.ports.length <= 1)) return;
+  const all = istioGateways(ctx);
+  const keys = names.map((g) => (g.includes('/') ? g : `${o.namespace}/${g}`));
+  const known = keys.filter((k) => all.has(k));
+  const listeners = [...new Set(known.flatMap((k) => all.get(k)!))].sort((a, b) => a - b);
+  const served = listeners.filter((p) => copies.every((s) => s.ports.some((x) => x.port === p)));
+  if (served.length > 0 && served.length === listeners.length) return;
+  const every = known.length === keys.length && listeners.length > 0;
+  ctx.report({
+    object: o,
+    path: ref.path,
+    messageId: 'gatewayPortAmbiguous',
+    severity: every && served.length === 0 && sameTree(svc.object, o) ? undefined : every ? 'warning' : 'info',
+    data: {
+      service: code(ref.name),
+      ports: servicePortsText(svc),
+      gateways: list(keys.map((k) => code(k)), 3),
+      listeners: every ? `the listener port${listeners.length > 1 ? 's' : ''} ${list(listeners.map((p) => code(String(p))))}${served.length ? ` (of which only ${list(served.map((p) => code(String(p))))} is a Service port)` : (listeners.length > 1 ? ', none of them a Service port' : ', which is not a Service port')}` : 'the port of the gateway listener the request came in on (the run does not define every gateway bound, so it is not known)',
+    },
+    related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
+  });
+}
+
 /** The port numbers a Service port's endpoints get: its numeric target, or what the name resolves to in its pods. */
 function endpointNumbers(p: ServicePortNode): number[] {
   if (p.target.kind === 'number') return [p.target.value];
@@ -353,6 +409,7 @@ const rule: Rule = {
       subsetNoPods: 'subset {{subset}} of Service {{service}}, which VirtualService {{route}} routes to, selects pods with {{labels}}, but the Service\'s pods have {{have}}; the subset has no endpoints and Envoy answers 503 (no healthy upstream)',
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
       monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
+      gatewayPortAmbiguous: 'this VirtualService is bound to {{gateways}} and sends to Service {{service}} without `destination.port`, but the Service has several ports ({{ports}}): Istio then uses the Service port equal to {{listeners}}; where the Service has no such port the gateway has no cluster for it and answers 503 (NC): set `destination.port.number`',
       noGrant: 'this {{kind}} in namespace {{from}} refers to Service {{service}} in namespace {{to}}, but no ReferenceGrant in {{to}} allows it; the gateway rejects the reference (ResolvedRefs=False)',
     },
     remediation: 'Name an existing Service and one of its ports; for another namespace, add a ReferenceGrant there that allows this route kind from this namespace.',
@@ -361,7 +418,10 @@ const rule: Rule = {
     for (const o of ctx.graph.objects) {
       if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) check(ctx, o);
     }
-    for (const ref of serviceRefs(ctx.graph)) checkRef(ctx, ref);
+    for (const ref of serviceRefs(ctx.graph)) {
+      checkRef(ctx, ref);
+      checkGatewayDestinationPort(ctx, ref);
+    }
     for (const m of monitorPorts(ctx.graph)) checkMonitor(ctx, m);
     checkSubsets(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
