@@ -39,6 +39,8 @@ const rule: Rule = {
       family: 'ipFamilies entry {{value}} is not one of IPv4 and IPv6',
       familyRepeated: 'ipFamilies lists {{value}} twice',
       familyPolicy: 'ipFamilyPolicy {{value}} is not one of SingleStack, PreferDualStack and RequireDualStack',
+      singleStackTwo: 'this Service lists {{what}}, but ipFamilyPolicy {{how}}: the API server refuses it ("must be \'RequireDualStack\' or \'PreferDualStack\' when {{message}}"); set ipFamilyPolicy to PreferDualStack (or RequireDualStack), or list one',
+      trafficDistribution: 'trafficDistribution {{value}} is not one of PreferClose, PreferSameZone and PreferSameNode: the API server refuses it ("Unsupported value")',
       externalIP: 'externalIPs entry {{value}} {{problem}}',
       onlyExternal: '{{field}} is set on {{type}} Service; it applies only to NodePort and LoadBalancer Services (or a ClusterIP Service with externalIPs)',
       trafficPolicy: '{{field}} {{value}} is not one of Cluster and Local',
@@ -82,6 +84,7 @@ const rule: Rule = {
         families(spec, at);
       }
       ports(spec, type, at);
+      trafficDistribution(spec, at);
       selector(spec, at);
       affinity(spec, at);
       externalIPs(spec, at);
@@ -124,6 +127,27 @@ function families(spec: Record<string, unknown>, at: At): void {
     seen.add(f);
   });
   if (typeof spec.ipFamilyPolicy === 'string' && !FAMILY_POLICIES.includes(spec.ipFamilyPolicy)) at(['spec', 'ipFamilyPolicy'], 'familyPolicy', { value: code(spec.ipFamilyPolicy) });
+  // The registry (initIPFamilyFields) takes an unset policy as SingleStack on create, except for
+  // a headless Service without a selector (RequireDualStack), and refuses two families or two
+  // cluster IPs under SingleStack. Only once the fields pass their own checks, as there.
+  const fams = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
+  if (fams.some((f) => typeof f !== 'string' || !FAMILIES.includes(f)) || new Set(fams).size !== fams.length) return;
+  const policy = typeof spec.ipFamilyPolicy === 'string' ? spec.ipFamilyPolicy : undefined;
+  if (policy !== undefined && !FAMILY_POLICIES.includes(policy)) return;
+  const selectorless = !isRecord(spec.selector) || Object.keys(spec.selector).length === 0;
+  if ((policy ?? (spec.clusterIP === 'None' && selectorless ? 'RequireDualStack' : 'SingleStack')) !== 'SingleStack') return;
+  const how = policy ? 'is `SingleStack`' : 'is not set, which a new Service takes as `SingleStack`';
+  const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
+  if (ips.length === 2 && ips.every((v) => typeof v === 'string' && v !== '' && v !== 'None' && isIPAddress(v))) at(['spec', 'clusterIPs'], 'singleStackTwo', { what: 'two cluster IPs', how, message: 'multiple cluster IPs are specified' });
+  if (fams.length === 2) at(['spec', 'ipFamilies'], 'singleStackTwo', { what: 'two IP families', how, message: 'multiple IP families are specified' });
+}
+
+/** `trafficDistribution` values kube-apiserver takes (PreferSameZone and PreferSameNode from 1.34, the oldest version svclint models). */
+const TRAFFIC_DISTRIBUTIONS = ['PreferClose', 'PreferSameZone', 'PreferSameNode'];
+
+function trafficDistribution(spec: Record<string, unknown>, at: At): void {
+  const v = spec.trafficDistribution;
+  if (typeof v === 'string' && !TRAFFIC_DISTRIBUTIONS.includes(v)) at(['spec', 'trafficDistribution'], 'trafficDistribution', { value: code(v) });
 }
 
 function ports(spec: Record<string, unknown>, type: string, at: At): void {
