@@ -44,6 +44,26 @@ describe('hosts in configuration files, by format', () => {
     expect(hosts('default.conf', conf)).toEqual(['api-v1:8080!', 'web:80!', 'search:9090!', 'docs.example.com!']);
     expect(hosts('nginx.conf', 'upstream a {\n  server a-1:80;\n}\n')).toEqual(['a-1:80!']);
   });
+  it('reads Caddyfile reverse_proxy upstreams (after a matcher, in a `to` line of its block, with a scheme), not placeholders, sockets or other directives', () => {
+    const caddy = [
+      '# reverse_proxy old:80',
+      'shop.example.com {',
+      '  reverse_proxy /api/* api:8080 api-2:8080',
+      '  reverse_proxy @ws {',
+      '    to ws:9000',
+      '    lb_policy round_robin',
+      '  }',
+      '  reverse_proxy {$UPSTREAM} unix//run/app.sock localhost:8001-8006',
+      '  handle /docs/* {',
+      '    reverse_proxy https://docs h2c://grpc:50051',
+      '  }',
+      '  file_server to',
+      '  php_fastcgi php:9000',
+      '}',
+    ].join('\n');
+    expect(hosts('Caddyfile', caddy)).toEqual(['api:8080!', 'api-2:8080!', 'ws:9000!', 'docs!', 'grpc:50051!', 'php:9000!']);
+    expect(hosts('site.caddy', 'reverse_proxy web:80\n')).toEqual(['web:80!']);
+  });
   it('reads HAProxy server lines, leaving IP addresses and SRV templates alone', () => {
     const cfg = 'backend b\n  server s1 cart:7070 check\n  server s2 10.0.0.1:7070\n  server-template s 3 _http._tcp.cart.shop.svc.cluster.local:80\n';
     expect(hosts('haproxy.cfg', cfg)).toEqual(['cart:7070!']);

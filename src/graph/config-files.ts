@@ -19,6 +19,7 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (/\.conf$/.test(k) && REDIS_DIRECTIVE.test(text)) return redisHosts(text);
   if (/\.conf$/.test(k) && FLUENT_SECTION.test(text)) return fluentHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
+  if (/(^|[./-])caddyfile$|\.caddy$/.test(k)) return caddyHosts(text);
   return undefined;
 }
 
@@ -203,6 +204,47 @@ function nginxHosts(text: string): HostRef[] {
     else {
       const h = wholeHost(target.split('/')[0]!);
       if (h) out.push(h);
+    }
+  }
+  return out;
+}
+
+/**
+ * Caddy: the upstreams of `reverse_proxy [matcher] <upstream…>` and of `to <upstream…>` inside
+ * its block, and `php_fastcgi`'s. An upstream is `host[:port]` or `scheme://host[:port]`
+ * (`https://` without a port dials 443; a bare host's port is not judged). Placeholders (`{$API}`,
+ * `{http.request.host}`) and Unix sockets are not hosts the text shows.
+ */
+function caddyHosts(text: string): HostRef[] {
+  const out: HostRef[] = [];
+  let proxyDepth = -1;
+  let depth = 0;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = noComment(raw).trim();
+    if (line === '') continue;
+    const words = line.split(/\s+/);
+    const opens = words.at(-1) === '{';
+    if (opens) words.pop();
+    let upstreams: string[] = [];
+    if (words[0] === 'reverse_proxy' || words[0] === 'php_fastcgi') {
+      upstreams = words.slice(1);
+      // A matcher first: a path, `*` or a named matcher.
+      if (upstreams[0] && /^[/*@]/.test(upstreams[0])) upstreams.shift();
+      if (opens) proxyDepth = depth;
+    } else if (words[0] === 'to' && proxyDepth >= 0 && depth === proxyDepth + 1) upstreams = words.slice(1);
+    for (const u of upstreams) {
+      if (u.includes('{') || u.includes('$') || /^unix\//i.test(u)) continue;
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) {
+        out.push(...findHosts(u).map((h) => ({ ...h, position: true })));
+        continue;
+      }
+      const h = wholeHost(u);
+      if (h) out.push(h);
+    }
+    if (opens) depth++;
+    if (line === '}' || line.endsWith('}')) {
+      depth = Math.max(0, depth - 1);
+      if (depth <= proxyDepth) proxyDepth = -1;
     }
   }
   return out;
