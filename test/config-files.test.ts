@@ -24,6 +24,13 @@ describe('hosts in configuration files, by format', () => {
     expect(hosts('a.properties', 'hosts=a,b\nport=1\n')).toEqual(['a!', 'b!']);
   });
 
+  it('reads camelCase host and list keys as their separated forms (redisHost, serverAddress, bootstrapServers), not words that only end in the same letters', () => {
+    expect(hosts('app.yaml', 'cache:\n  redisHost: cache\n  redisPort: 6379\n')).toEqual(['cache:6379!']);
+    expect(hosts('app.yaml', 'kafka:\n  bootstrapServers: a:9092,b:9092\n')).toEqual(['a:9092!', 'b:9092!']);
+    expect(hosts('app.json', '{"metricsUrl": "prometheus:9090"}')).toEqual(['prometheus:9090!']);
+    for (const text of ['ghost: cache\n', 'localhost: cache\n', 'vhost: cache\n', 'hostPath: cache\n']) expect(hosts('app.yaml', text), text).toEqual([]);
+  });
+
   it('reads nginx upstream servers and *_pass targets, not upstream names, variables or comments', () => {
     const conf = [
       '# server old-api:80;',

@@ -97,6 +97,14 @@ describe('connection strings and server configuration', () => {
     expect(targets('xdns:///payments:1 xkubernetes:///payments:1')).toEqual([]);
   });
 
+  it('read a whole value under a camelCase host key (redisHost, serverAddress) as a host, as under REDIS_HOST', () => {
+    const whole = (v: string, key: string) => findHosts(v, key).map((h) => `${h.host}|${h.position ? 'p' : ''}`);
+    expect(whole('redis-master', 'redisHost')).toEqual(['redis-master|p']);
+    expect(whole('prometheus', 'serverAddress')).toEqual(['prometheus|p']);
+    expect(whole('redis-master', 'REDIS_HOST')).toEqual(['redis-master|p']);
+    for (const key of ['ghost', 'hostPath', 'posthost', 'Hostile']) expect(whole('redis-master', key), key).toEqual([]);
+  });
+
   it('read gRPC targets of the kubernetes resolver in each form sercand/kuberesolver parses, the port a pod port or a port name', () => {
     const targets = (v: string) => findHosts(v).map((h) => `${h.text}|${h.host}|${h.namespaced ? `${h.namespaced.namespace}/${h.namespaced.name}` : ''}|${h.port ?? ''}|${h.endpoints?.portName ?? ''}|${h.endpoints ? 'e' : ''}`);
     expect(targets('kubernetes:///payments:50051')).toEqual(['kubernetes:///payments:50051|payments||50051||e']);

@@ -50,7 +50,10 @@ const NS_KEY = /(service|backend)$/i;
 const WHOLE_RE = new RegExp(`^(${HOST})(\\.?)(?::(\\d{1,5}))?$`, 'i');
 
 /** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
-export const HOST_KEY = /(^|[_.-])(host|hostname|addr|address|server|servers|service|endpoint|endpoints|url|uri)$/i;
+const SEPARATED_HOST_KEY = /(^|[_.-])(host|hostname|addr|address|server|servers|service|endpoint|endpoints|url|uri)$/i;
+/** The same words ending a camelCase key (`redisHost`, `serverAddress`, `bootstrapServers`, `metricsURL`). */
+const CAMEL_HOST_KEY = /[a-z0-9](?:Host|Hostname|HostName|Addr|Address|Server|Servers|Service|Endpoint|Endpoints|Url|URL|Uri|URI)$/;
+export const HOST_KEY = { test: (key: string): boolean => SEPARATED_HOST_KEY.test(key) || CAMEL_HOST_KEY.test(key) };
 
 function hasLetter(host: string): boolean {
   return /[a-z]/i.test(host) && !/^\d+(\.\d+){3}$/.test(host);
@@ -226,6 +229,7 @@ function mayHoldHost(value: string): boolean {
 }
 
 /** Keys whose value is a list of hosts. */
-const HOST_LIST_KEY = /(^|[_.-])(hosts|brokers|seeds|peers|members)$/i;
+const SEPARATED_HOST_LIST_KEY = /(^|[_.-])(hosts|brokers|seeds|peers|members)$/i;
+const HOST_LIST_KEY = { test: (key: string): boolean => SEPARATED_HOST_LIST_KEY.test(key) || /[a-z0-9](?:Hosts|Brokers|Seeds|Peers|Members)$/.test(key) };
 /** Host lists a program answers to or leaves alone rather than dials (`ALLOWED_HOSTS`, `NO_PROXY`). */
 export const NOT_DIALLED_KEY = /allowed|trusted|proxy|cors|origin|ignore|skip|exclude|virtual|server_?names?/i;

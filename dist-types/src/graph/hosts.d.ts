@@ -29,8 +29,9 @@ export interface HostRef {
         portName?: string;
     };
 }
-/** Keys whose whole value is a host: `REDIS_HOST`, `db.address`, `API_ENDPOINT`. */
-export declare const HOST_KEY: RegExp;
+export declare const HOST_KEY: {
+    test: (key: string) => boolean;
+};
 export declare function findHosts(value: string, key?: string): HostRef[];
 /** Host lists a program answers to or leaves alone rather than dials (`ALLOWED_HOSTS`, `NO_PROXY`). */
 export declare const NOT_DIALLED_KEY: RegExp;
