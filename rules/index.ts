@@ -44,6 +44,7 @@ import endpointsInvalid from './endpoints-invalid/rule.js';
 import networkPolicyBlocksService from './network-policy-blocks-service/rule.js';
 import networkPolicyBlocksDns from './network-policy-blocks-dns/rule.js';
 import networkPolicyIneffective from './network-policy-ineffective/rule.js';
+import meshMtlsMismatch from './mesh-mtls-mismatch/rule.js';
 
 /** Every rule, in the order `svclint rules` lists them. One line per rule folder. */
 export const RULES: readonly Rule[] = [
@@ -87,6 +88,7 @@ export const RULES: readonly Rule[] = [
   networkPolicyBlocksService,
   networkPolicyBlocksDns,
   networkPolicyIneffective,
+  meshMtlsMismatch,
   serviceNoReadyEndpoints,
   manualEndpointsMissing,
   clusterDnsUnhealthy,

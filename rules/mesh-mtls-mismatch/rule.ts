@@ -1,0 +1,213 @@
+import type { Rule, RuleContext } from '../../src/types/rule.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
+import type { PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../../src/types/graph.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn, stringMap } from '../../src/graph/pods.js';
+import { references } from '../../src/graph/references.js';
+import { namespaceLabels, type NamespaceLabels } from '../../src/graph/netpol-model.js';
+import { istioHost, sameTree } from '../../src/graph/referrers.js';
+import { where } from '../../src/engine/rule-kit.js';
+import { code, list } from '../../src/text.js';
+
+const SECURITY = /^security\.istio\.io\//;
+const NETWORKING = /^networking\.istio\.io\//;
+/** Istio's root namespace (meshConfig.rootNamespace): its PeerAuthentication without a selector is mesh-wide. */
+const ROOT_NAMESPACE = 'istio-system';
+
+/**
+ * Whether a pod template's pods run in the Istio mesh, as the sidecar injector's webhooks and
+ * ambient mode decide: `in` with the evidence, `out` with it (`explicit` when the pods opt out
+ * themselves), undefined when the run cannot tell (the namespace is not among the files).
+ */
+type Membership = { in: true; how: string } | { in: false; how: string; explicit: boolean } | undefined;
+
+function membership(t: PodTemplate, namespaces: NamespaceLabels): Membership {
+  const meta = t.path.length ? getIn(t.owner.body, [...t.path, 'metadata']) : getIn(t.owner.body, ['metadata']);
+  const annotations = stringMap(isRecord(meta) ? meta.annotations : undefined);
+  const spec = getIn(t.owner.body, [...t.path, 'spec']);
+  if (isRecord(spec) && spec.hostNetwork === true) return { in: false, how: 'its pods use `hostNetwork`, where no sidecar is injected', explicit: true };
+  const podInject = t.labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
+  if (podInject === 'false') return { in: false, how: 'its pods set `sidecar.istio.io/inject: "false"`', explicit: true };
+  const podMode = t.labels['istio.io/dataplane-mode'];
+  if (podMode === 'ambient') return { in: true, how: 'its pods are labelled `istio.io/dataplane-mode: ambient`' };
+  // A Namespace object speaks for the workload only when it comes with it (its folder, or one
+  // above or below): `default` written by another project says nothing of this one's labels.
+  const nsObject = t.owner.namespaceDefaulted ? undefined : namespaces.defined.get(t.namespace);
+  const known = nsObject !== undefined && sameTree(nsObject, t.owner);
+  const labels = known ? namespaces.labels(t.namespace).labels : {};
+  const ns = code(t.namespace);
+  if (labels['istio-injection'] === 'disabled') return { in: false, how: `namespace ${ns} is labelled \`istio-injection: disabled\``, explicit: true };
+  if (labels['istio-injection'] === 'enabled') return { in: true, how: `namespace ${ns} is labelled \`istio-injection: enabled\`` };
+  if (labels['istio.io/rev'] !== undefined) return { in: true, how: `namespace ${ns} is labelled \`istio.io/rev: ${labels['istio.io/rev']}\`` };
+  if (labels['istio.io/dataplane-mode'] === 'ambient' && podMode !== 'none') return { in: true, how: `namespace ${ns} is labelled \`istio.io/dataplane-mode: ambient\`` };
+  // The injector's object selector: a pod label opts in where the namespace says nothing.
+  if (t.labels['sidecar.istio.io/inject'] === 'true') return { in: true, how: 'its pods are labelled `sidecar.istio.io/inject: "true"`' };
+  if (!known) return undefined;
+  return { in: false, how: `namespace ${ns} has no \`istio-injection\`, \`istio.io/rev\` or ambient label and its pods do not opt in`, explicit: false };
+}
+
+interface Peer { object: K8sObject; path: Path; mode: string }
+
+const MODES = ['STRICT', 'PERMISSIVE', 'DISABLE'];
+
+/** The PeerAuthentications of a run: mesh-wide, per namespace, and with selectors. */
+function peerAuthentications(graph: ServiceGraph): K8sObject[] {
+  let out = paCache.get(graph);
+  if (!out) paCache.set(graph, (out = graph.objects.filter((o) => o.kind === 'PeerAuthentication' && SECURITY.test(o.apiVersion))));
+  return out;
+}
+const paCache = new WeakMap<ServiceGraph, K8sObject[]>();
+
+/**
+ * The mTLS mode the pods of a template accept on `port` (their container port), as istiod
+ * resolves PeerAuthentications: the policy whose selector matches the pods (with its
+ * `portLevelMtls` for that port) over the namespace's policy without a selector over the
+ * root namespace's; `UNSET` inherits; PERMISSIVE when none sets a mode. Undefined when the
+ * run holds two policies of one level that disagree (istiod takes the oldest).
+ */
+function peerMode(graph: ServiceGraph, t: PodTemplate, port: number | undefined): Peer | undefined | 'ambiguous' {
+  const all = peerAuthentications(graph);
+  if (all.length === 0) return undefined;
+  const selectorOf = (o: K8sObject) => stringMap(getIn(o.body, ['spec', 'selector', 'matchLabels']));
+  const modeOf = (v: unknown) => (isRecord(v) && typeof v.mode === 'string' && MODES.includes(v.mode) ? v.mode : undefined);
+  const level = (candidates: K8sObject[], portLevel: boolean): Peer | undefined | 'ambiguous' => {
+    const found: Peer[] = [];
+    for (const o of candidates) {
+      const ports = portLevel && port !== undefined ? getIn(o.body, ['spec', 'portLevelMtls']) : undefined;
+      const byPort = isRecord(ports) ? modeOf(ports[String(port)]) : undefined;
+      if (byPort) {
+        found.push({ object: o, path: ['spec', 'portLevelMtls', String(port), 'mode'], mode: byPort });
+        continue;
+      }
+      const m = modeOf(getIn(o.body, ['spec', 'mtls']));
+      if (m) found.push({ object: o, path: ['spec', 'mtls', 'mode'], mode: m });
+    }
+    if (found.length === 0) return undefined;
+    return found.every((f) => f.mode === found[0]!.mode) ? found[0] : 'ambiguous';
+  };
+  const own = all.filter((o) => o.namespace === t.namespace);
+  const workload = own.filter((o) => {
+    const sel = selectorOf(o);
+    const keys = Object.keys(sel);
+    return keys.length > 0 && keys.every((k) => t.labels[k] === sel[k]);
+  });
+  for (const [candidates, portLevel] of [[workload, true], [own.filter((o) => Object.keys(selectorOf(o)).length === 0), false], [all.filter((o) => o.namespace === ROOT_NAMESPACE && Object.keys(selectorOf(o)).length === 0), false]] as const) {
+    const p = level(candidates, portLevel);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** The container port a Service port reaches in a template's pods. */
+function podPort(sp: ServicePortNode, t: PodTemplate): number | undefined {
+  return sp.resolutions.find((r) => r.template === t)?.targetPort ?? (sp.target.kind === 'number' ? sp.target.value : undefined);
+}
+
+/** Server templates of a Service in the mesh that require mTLS on the port, with the deciding policy. */
+function strictServers(ctx: RuleContext, svc: ServiceNode, ports: ServicePortNode[], namespaces: NamespaceLabels): { t: PodTemplate; how: string; peer: Peer }[] {
+  const out: { t: PodTemplate; how: string; peer: Peer }[] = [];
+  for (const t of svc.backends) {
+    const m = membership(t, namespaces);
+    if (!m?.in) continue;
+    const modes = ports.map((sp) => peerMode(ctx.graph, t, podPort(sp, t)));
+    // Every port the client may use must be STRICT for the connection to be refused.
+    if (modes.length === 0 || !modes.every((p) => p !== undefined && p !== 'ambiguous' && p.mode === 'STRICT')) continue;
+    out.push({ t, how: m.how, peer: modes[0] as Peer });
+  }
+  return out;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'mesh-mtls-mismatch',
+    description: 'Istio mutual TLS that cannot work: a client outside the mesh calls pods whose PeerAuthentication is STRICT, a DestinationRule disables TLS towards such pods, or asks for Istio mTLS towards pods without a sidecar.',
+    category: 'reference',
+    severity: 'error',
+    messages: {
+      plaintextClient: '{{ref}} in {{where}} is dialled by {{client}}, which is not in the mesh ({{clientHow}}), so it connects in plaintext; but the pods of Service {{service}} ({{server}}: {{serverHow}}) accept only mutual TLS ({{policy}} sets `STRICT`): their proxy resets the connection',
+      disableToStrict: 'this DestinationRule sets TLS mode `DISABLE` for Service {{service}}, so clients in the mesh connect in plaintext; but its pods ({{server}}: {{serverHow}}) accept only mutual TLS ({{policy}} sets `STRICT`): their proxy resets the connections',
+      mutualToPlain: 'this DestinationRule sets TLS mode `ISTIO_MUTUAL` for Service {{service}}, but its pods ({{server}}) are not in the mesh ({{serverHow}}): no proxy there answers the TLS handshake, and requests fail (503, upstream connect error)',
+    },
+    remediation: 'Put both ends in the mesh (label the namespace istio-injection=enabled, or istio.io/rev, and restart the pods), or relax the PeerAuthentication to PERMISSIVE for the port plaintext clients use; make DestinationRule TLS modes agree with where the pods run.',
+  },
+  check(ctx) {
+    const graph = ctx.graph;
+    const pas = peerAuthentications(graph);
+    const rules = graph.objects.filter((o) => o.kind === 'DestinationRule' && NETWORKING.test(o.apiVersion));
+    if (pas.length === 0 && rules.length === 0) return;
+    const namespaces = namespaceLabels(graph.objects);
+    const seen = new Set<string>();
+    if (pas.length > 0) {
+      for (const edge of references(graph)) {
+        const r = edge.resolution;
+        if (r.kind !== 'service' || r.service.type === 'ExternalName' || r.service.mode !== 'selector') continue;
+        const svc = r.service;
+        const ports = edge.servicePort ? [edge.servicePort] : svc.ports;
+        for (const c of edge.site.clients) {
+          const m = membership(c, namespaces);
+          if (!m || m.in) continue;
+          const key = `${edge.site.object.namespace}/${edge.site.object.kind}/${edge.site.object.name}\u0000${edge.site.path.join('.')}\u0000${edge.text}\u0000${c.id}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const servers = strictServers(ctx, svc, ports, namespaces);
+          if (servers.length === 0 || servers.length < svc.backends.length) continue;
+          const s = servers[0]!;
+          ctx.report({
+            object: edge.site.object,
+            path: edge.site.path,
+            text: edge.text,
+            messageId: 'plaintextClient',
+            ...(m.explicit ? {} : { severity: 'warning' as const }),
+            data: {
+              ref: code(edge.text),
+              where: edge.site.where,
+              client: where(c),
+              clientHow: m.how,
+              service: code(`${svc.object.namespace}/${svc.object.name}`),
+              server: where(s.t),
+              serverHow: s.how,
+              policy: `PeerAuthentication ${s.peer.object.namespace}/${s.peer.object.name}`,
+            },
+            related: [{ object: s.peer.object, path: s.peer.path, message: `mTLS mode of PeerAuthentication ${s.peer.object.namespace}/${s.peer.object.name}` }],
+          });
+        }
+      }
+    }
+    for (const o of rules) {
+      const host = getIn(o.body, ['spec', 'host']);
+      if (typeof host !== 'string') continue;
+      const at = istioHost(host, o.namespace, graph.settings.clusterDomain);
+      const svc = at ? graph.service(at.namespace, at.name) : undefined;
+      if (!svc || svc.type === 'ExternalName' || svc.mode !== 'selector' || svc.backends.length === 0) continue;
+      const mode = getIn(o.body, ['spec', 'trafficPolicy', 'tls', 'mode']);
+      // At the `tls` map: the mode's upper-case value would read as a placeholder.
+      const path = ['spec', 'trafficPolicy', 'tls'];
+      const service = code(`${svc.object.namespace}/${svc.object.name}`);
+      if (mode === 'DISABLE' && pas.length > 0) {
+        const servers = strictServers(ctx, svc, svc.ports, namespaces);
+        if (servers.length === 0 || servers.length < svc.backends.length) continue;
+        const s = servers[0]!;
+        ctx.report({
+          object: o,
+          path,
+          messageId: 'disableToStrict',
+          data: { service, server: where(s.t), serverHow: s.how, policy: `PeerAuthentication ${s.peer.object.namespace}/${s.peer.object.name}` },
+          related: [{ object: s.peer.object, path: s.peer.path, message: `mTLS mode of PeerAuthentication ${s.peer.object.namespace}/${s.peer.object.name}` }],
+        });
+      } else if (mode === 'ISTIO_MUTUAL') {
+        const outside = svc.backends.map((t) => ({ t, m: membership(t, namespaces) }));
+        if (!outside.every((x) => x.m && !x.m.in)) continue;
+        const first = outside[0]!;
+        ctx.report({
+          object: o,
+          path,
+          messageId: 'mutualToPlain',
+          ...(outside.every((x) => x.m && !x.m.in && x.m.explicit) ? {} : { severity: 'warning' as const }),
+          data: { service, server: list(outside.map((x) => where(x.t)), 2), serverHow: first.m!.how },
+        });
+      }
+    }
+  },
+};
+
+export default rule;
