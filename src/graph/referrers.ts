@@ -115,6 +115,9 @@ export const REFERRERS: readonly Row[] = [
   // the Service's (80, or 443 when TLS is originated, when none is written).
   { kind: 'Mapping', group: EMISSARY, at: 'spec', name: 'service', hostPort: 'http' },
   { kind: 'TCPMapping', group: EMISSARY, at: 'spec', name: 'service', hostPort: 'tcp' },
+  // Its external services: authentication, rate limiting, tracing and access logs (the port judged when written).
+  { kind: 'AuthService', group: EMISSARY, at: 'spec', name: 'auth_service', hostPort: 'tcp' },
+  ...['RateLimitService', 'TracingService', 'LogService'].map((kind) => ({ kind, group: EMISSARY, at: 'spec', name: 'service', hostPort: 'tcp' as const })),
   // Apache APISIX: backends by Service name and Service port (number or name), in the route's namespace.
   { kind: 'ApisixRoute', group: APISIX, at: 'spec.http.*.backends.*', name: 'serviceName', port: 'servicePort' },
   { kind: 'ApisixRoute', group: APISIX, at: 'spec.stream.*.backend', name: 'serviceName', port: 'servicePort' },
