@@ -101,7 +101,11 @@ export const REFERRERS: readonly Row[] = [
   { kind: 'TrafficSplit', group: SMI, at: 'spec', name: 'service' },
   { kind: 'TrafficSplit', group: SMI, at: 'spec.backends.*', name: 'service' },
   // NGINX Inc. ingress controller: an upstream is a Service and one of its Service ports.
-  ...['VirtualServer', 'VirtualServerRoute'].map((kind) => ({ kind, group: NGINX_INC, at: 'spec.upstreams.*', name: 'service', port: 'port' })),
+  ...['VirtualServer', 'VirtualServerRoute', 'TransportServer'].map((kind) => ({ kind, group: NGINX_INC, at: 'spec.upstreams.*', name: 'service', port: 'port' })),
+  // Traefik's errors middleware serves error pages from a Service (the fields of a route's service).
+  { kind: 'Middleware', group: TRAEFIK, at: 'spec.errors.service', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' },
+  // KEDA's HTTP add-on: the interceptor forwards to this Service and Service port.
+  { kind: 'HTTPScaledObject', group: /^http\.keda\.sh\//, at: 'spec.scaleTargetRef', field: 'scaleTargetRef.service', name: 'service', port: 'port' },
   // Linkerd's own HTTPRoute (policy.linkerd.io, a copy of the Gateway API's): its backends are Services and Service ports.
   { kind: 'HTTPRoute', group: LINKERD_POLICY, at: 'spec.rules.*.backendRefs.*', field: 'backendRefs[].name', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' },
   // Gateway API policies attached to a Service (and a port of it, by name).

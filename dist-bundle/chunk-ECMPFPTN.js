@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-CQ4WPUOB.js";import"./chunk-7EJMEKLI.js";import"./chunk-3U4IPB5L.js";import"./chunk-3H5P7UWU.js";import"./chunk-ANVFDOUD.js";import"./chunk-AP6YGQYX.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
