@@ -10,6 +10,7 @@ import { ObjectMemo } from '../../src/graph/memo.js';
 import { networkPolicyProblems } from '../../src/graph/netpol-validate.js';
 import { podFieldProblems } from './pod-fields.js';
 import { workloadFieldProblems } from './workload-fields.js';
+import { GATEWAY_GROUP, gatewayFieldProblems } from './gateway-fields.js';
 import { compareQuantities, isWholeQuantity, parseQuantity, quantityValue, roundUpMilli, type Quantity } from '../../src/graph/quantity.js';
 import { dns1123LabelProblems, isDNS1123Label, isDNS1123Subdomain, isIPAddress, labelValueProblems, portNameProblems, qualifiedNameProblems } from '../../src/names.js';
 
@@ -60,7 +61,7 @@ function typeName(v: unknown): string {
 const rule: Rule = {
   meta: {
     id: 'schema-invalid',
-    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, volumes, volume mounts that name no volume, env and envFrom entries, a container without an image, image pull policies, security contexts, tolerations, node affinity and topology spread constraints, rollout strategies (maxSurge and maxUnavailable), Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports).',
+    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, volumes, volume mounts that name no volume, env and envFrom entries, a container without an image, image pull policies, security contexts, tolerations, node affinity and topology spread constraints, rollout strategies (maxSurge and maxUnavailable), Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports; in Gateway API HTTPRoutes, GRPCRoutes and Gateways, what their CRDs reject: hostnames, path and method matches, filters, timeouts, listener names and TLS).',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -82,6 +83,7 @@ const rule: Rule = {
       resource: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       workloadField: '{{field}} {{problem}}; the API server rejects the {{kind}}, so it creates no pods',
+      gatewayField: '{{field}} {{problem}}; the API server rejects the {{kind}} (the validation of the Gateway API CRD), so the gateway never sees it',
     },
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
@@ -89,6 +91,11 @@ const rule: Rule = {
     // Objects read from a live cluster passed the API server's own validation: only files
     // (a saved state, -f manifests) are checked, and the validators load only for them.
     const objects = graph.objects.filter((o) => !graph.settings.live || o.origin !== undefined || o.overlay);
+    for (const o of objects) {
+      if ((o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute' || o.kind === 'Gateway') && GATEWAY_GROUP.test(o.apiVersion)) {
+        for (const p of gatewayFieldProblems(o)) report({ object: o, path: p.path, messageId: 'gatewayField', data: { field: code(formatPath(p.path)), problem: p.problem, kind: o.kind } });
+      }
+    }
     const checked = (o: { apiVersion: string; kind: string }) => hasSchema(o.apiVersion, o.kind) || (o.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1');
     if (!objects.some(checked)) return;
     const version = graph.settings.kubernetesVersion;
