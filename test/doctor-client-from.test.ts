@@ -28,6 +28,8 @@ function state(): string {
     pod('host-net', { hostNetwork: true }),
     pod('host-net-cluster', { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }),
     pod('own-dns', { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['example.com'] } }),
+    // gRPC targets of the kubernetes resolver: no DNS (so the node's resolver does not matter), the pods' port.
+    pod('grpc-kube', { dnsPolicy: 'Default', containers: [{ name: 'app', image: 'example/app:1', env: [{ name: 'API', value: 'kubernetes:///api.backend:80' }, { name: 'API_PODS', value: 'kubernetes:///api.backend:8080' }] }] }),
   ];
   const d = mkdtempSync(path.join(tmpdir(), 'svclint-client-'));
   const file = path.join(d, 'state.yaml');
@@ -62,6 +64,15 @@ describe('the client view judges the pod\'s own resolver', () => {
       // The name's finding (dns-reference-unknown-service judges the pod's resolver) says why it does not resolve.
       expect(r.stdout).toMatch(/✘ name: `[^`]*api\.backend[^`]*` in env `API` of container `app` is a cluster name, but /);
     }
+  });
+
+  it('follows a gRPC kubernetes:/// target through the API, not DNS: its port is the pods\'', () => {
+    const r = view('grpc-kube');
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toContain('✔ name: `api.backend` is Service backend/api (a gRPC `kubernetes://` target: the client lists its EndpointSlices from the API and dials the pods, no DNS)');
+    expect(r.stdout).toContain('✘ port: no port of Service backend/api sends to 80 on its pods');
+    expect(r.stdout).toContain('✔ port 80/TCP → 8080 (8080 on the pods)');
+    expect(r.stdout).toContain('✔ endpoints: 1 ready');
   });
 
   it('turns a namespace without a Service into the client view of the pods that dial one', () => {

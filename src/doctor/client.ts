@@ -127,9 +127,11 @@ function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: r
   }
   const svc = r.service;
   const how = r.kind === 'pod' ? `a pod of headless Service ${svc.object.namespace}/${svc.object.name}` : `Service ${svc.object.namespace}/${svc.object.name}`;
-  const via = r.kind === 'service' ? { short: ' (a bare name: same namespace only)', namespaced: ' (through the search path)', fqdn: '', link: ' (a Service-link variable)' }[r.form] : '';
-  // A Service-link variable is an IP the kubelet injects: it needs no resolver.
-  if (!clusterResolver && !(r.kind === 'service' && r.form === 'link')) {
+  const via = e.endpoints
+    ? ' (a gRPC `kubernetes://` target: the client lists its EndpointSlices from the API and dials the pods, no DNS)'
+    : r.kind === 'service' ? { short: ' (a bare name: same namespace only)', namespaced: ' (through the search path)', fqdn: '', link: ' (a Service-link variable)' }[r.form] : '';
+  // A Service-link variable is an IP the kubelet injects, a `kubernetes://` target comes from the API: neither needs a resolver.
+  if (!clusterResolver && !e.endpoints && !(r.kind === 'service' && r.form === 'link')) {
     out.push(`      ${BAD} name: ${code(e.host)} is ${how}, but the pods' resolver is not cluster DNS: the name does not resolve there`);
     return out;
   }
@@ -140,7 +142,11 @@ function dial(graph: ServiceGraph, t: PodTemplate, e: ReferenceEdge, findings: r
     return out;
   }
   const dialled = e.port ?? e.defaultPort;
-  const ports = e.servicePort ? [e.servicePort] : dialled === undefined ? svc.ports : [];
+  const ports = e.servicePort ? [e.servicePort] : dialled === undefined && !e.endpoints?.port && !e.endpoints?.portName ? svc.ports : [];
+  if (!ports.length && e.endpoints) {
+    out.push(`      ${BAD} port: ${e.endpoints.portName !== undefined ? `no port of Service ${svc.object.namespace}/${svc.object.name} is named ${code(e.endpoints.portName)}` : `no port of Service ${svc.object.namespace}/${svc.object.name} sends to ${e.endpoints.port} on its pods`} (it has ${svc.ports.map(portText).join(', ') || 'none'})`);
+    return out;
+  }
   if (!ports.length) {
     out.push(`      ${BAD} port: ${dialled} is not a port of Service ${svc.object.namespace}/${svc.object.name} (it has ${svc.ports.map(portText).join(', ') || 'none'})`);
     return out;
