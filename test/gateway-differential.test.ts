@@ -1,5 +1,5 @@
 // tools: control-plane
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -14,7 +14,7 @@ import { CORPUS, corpusOrSkip } from './helpers.js';
  * corpus: their OpenAPI schemas and CEL rules are the validation), as a server-side dry run,
  * and linted by svclint. `schema-invalid` must say "the API server rejects this" exactly
  * when the server rejects the object. The generator varies the fields svclint checks;
- * everything else is valid.
+ * everything else is valid. SVCLINT_ORACLE_DUMP=<file> appends every disagreement to that file.
  */
 const CRDS = path.join(CORPUS, 'projectcontour__contour', 'examples', 'gateway', '00-crds.yaml');
 const NS = 'gw';
@@ -83,14 +83,23 @@ const grpcRoute = fc.record({
 }, { requiredKeys: ['rules'] }).map((spec) => clean({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'greeter', namespace: NS }, spec: { parentRefs: [{ name: 'gw' }], ...spec } }));
 
 const tls = oneOf<Record<string, unknown> | undefined>(undefined, { certificateRefs: [{ name: 'cert' }] }, { mode: 'Terminate', certificateRefs: [{ name: 'cert' }] }, { mode: 'Passthrough' }, {}, { mode: 'Terminate' });
+// Mostly well-formed listeners (a protocol with the TLS it takes), some not.
+const wellFormed = fc.oneof(
+  fc.record({ protocol: fc.constant('HTTP'), tls: fc.constant(undefined) }),
+  fc.record({ protocol: fc.constant('HTTPS'), tls: fc.constant({ certificateRefs: [{ name: 'cert' }] }) }),
+  fc.record({ protocol: fc.constant('TLS'), tls: fc.constant({ mode: 'Passthrough' }) }),
+  fc.record({ protocol: oneOf('TCP', 'UDP'), tls: fc.constant(undefined) }),
+);
+const anyProtocol = fc.record({ protocol: oneOf('HTTP', 'HTTPS', 'TLS', 'TCP', 'UDP'), tls });
 const listener = fc.record({
-  name: oneOf('http', 'https', 'tcp', 'Http', 'web_1', 'a.b'),
-  port: oneOf(80, 443, 8443),
-  protocol: oneOf('HTTP', 'HTTPS', 'TLS', 'TCP', 'UDP'),
-  hostname: opt(hostname, 2),
-  tls,
-}, { requiredKeys: ['name', 'port', 'protocol'] });
-const gateway = fc.array(listener, { minLength: 1, maxLength: 3 }).map((listeners) => clean({
+  name: fc.oneof({ arbitrary: oneOf('http', 'https', 'tcp', 'a.b'), weight: 5 }, { arbitrary: oneOf('Http', 'web_1'), weight: 1 }),
+  port: oneOf(80, 443, 8443, 9000),
+  hostname: opt(hostname, 3),
+  kind: fc.oneof({ arbitrary: wellFormed, weight: 3 }, { arbitrary: anyProtocol, weight: 1 }),
+}).map(({ kind, ...l }) => ({ ...l, ...kind }));
+// Listener names mostly unique; one gateway in ten repeats the first name.
+const gateway = fc.record({ listeners: fc.uniqueArray(listener, { minLength: 1, maxLength: 3, selector: (l) => l.name }), repeat: fc.integer({ min: 0, max: 9 }) })
+  .map(({ listeners, repeat }) => (repeat === 0 && listeners.length > 1 ? [listeners[0]!, { ...listeners[1]!, name: listeners[0]!.name }, ...listeners.slice(2)] : listeners)).map((listeners) => clean({
   apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: NS },
   spec: { gatewayClassName: 'example', listeners },
 }));
@@ -119,6 +128,7 @@ async function compare(objects: Record<string, unknown>[]): Promise<{ rejected: 
       const server = verdicts[k]!;
       const ours = rejectedBySvclint(o);
       if (server.rejected) out.rejected++;
+      if (server.rejected !== ours.length > 0 && process.env.SVCLINT_ORACLE_DUMP) appendFileSync(process.env.SVCLINT_ORACLE_DUMP, `${server.rejected ? 'SERVER' : 'SVCLINT'}: ${server.message || ours.join(' | ')}\n${stringify(o)}\n`);
       if (server.rejected !== ours.length > 0) out.disagreements.push(`${server.rejected ? 'server only' : 'svclint only'}: ${server.message || ours.join(' | ')}\n${stringify(o)}`);
     });
   }
