@@ -138,8 +138,9 @@ function families(spec: Record<string, unknown>, at: At): void {
   if ((policy ?? (spec.clusterIP === 'None' && selectorless ? 'RequireDualStack' : 'SingleStack')) !== 'SingleStack') return;
   const how = policy ? 'is `SingleStack`' : 'is not set, which a new Service takes as `SingleStack`';
   const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
-  if (ips.length === 2 && ips.every((v) => typeof v === 'string' && v !== '' && v !== 'None' && isIPAddress(v))) at(['spec', 'clusterIPs'], 'singleStackTwo', { what: 'two cluster IPs', how, message: 'multiple cluster IPs are specified' });
-  if (fams.length === 2) at(['spec', 'ipFamilies'], 'singleStackTwo', { what: 'two IP families', how, message: 'multiple IP families are specified' });
+  // At ipFamilyPolicy, as the API server says (where it is not written, the engine points at spec).
+  if (ips.length === 2 && ips.every((v) => typeof v === 'string' && v !== '' && v !== 'None' && isIPAddress(v))) at(['spec', 'ipFamilyPolicy'], 'singleStackTwo', { what: 'two cluster IPs', how, message: 'multiple cluster IPs are specified' });
+  else if (fams.length === 2) at(['spec', 'ipFamilyPolicy'], 'singleStackTwo', { what: 'two IP families', how, message: 'multiple IP families are specified' });
 }
 
 /** `trafficDistribution` values kube-apiserver takes (PreferSameZone and PreferSameNode from 1.34, the oldest version svclint models). */
