@@ -384,8 +384,10 @@ const ingress = fc.record({
   defaultBackend: opt(ingressBackend, 4),
   tls: opt(fc.array(fc.record({ hosts: opt(fc.array(oneOf('shop.example.com', '*.example.com', 'Shop.example.com'), { maxLength: 2 })), secretName: opt(oneOf('tls', 'Tls_1')) }, { requiredKeys: [] }), { maxLength: 1 }), 4),
   className: opt(oneOf('nginx', 'Nginx', 'nginx_1'), 4),
-}, { requiredKeys: ['paths'] }).map(({ host, paths, defaultBackend, tls, className }) => ({
-  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: NS },
+  // The deprecated class annotation, which must match ingressClassName when both are set.
+  classAnnotation: opt(oneOf('nginx', 'traefik'), 6),
+}, { requiredKeys: ['paths'] }).map(({ host, paths, defaultBackend, tls, className, classAnnotation }) => ({
+  apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: clean({ name: 'web', namespace: NS, annotations: classAnnotation === undefined ? undefined : { 'kubernetes.io/ingress.class': classAnnotation } }),
   spec: clean({ ingressClassName: className, defaultBackend, tls, rules: [clean({ host, http: paths.length ? { paths } : undefined })] }),
 }));
 
@@ -464,6 +466,8 @@ function normalize(field: string, obj: Record<string, unknown>, message: string)
   if (field.startsWith('spec.clusterIPs') && spec && spec.clusterIPs === undefined) return 'spec.clusterIP';
   if (field.startsWith('spec.LoadBalancerSourceRanges')) return `spec.loadBalancerSourceRanges${field.slice('spec.LoadBalancerSourceRanges'.length)}`;
   if (field === 'allocateLoadBalancerNodePorts') return 'spec.allocateLoadBalancerNodePorts';
+  // Ingress validation names the class annotation without `metadata.`.
+  if (field.startsWith('annotations.')) return `metadata.annotations["${field.slice('annotations.'.length)}"]`;
   // An omitted targetPort defaults to port, so a bad port is reported twice.
   const tp = /^spec\.ports\[(\d+)\]\.targetPort$/.exec(field);
   if (tp && spec && Array.isArray(spec.ports)) {

@@ -328,6 +328,12 @@ function ingressSpec(o: K8sObject, report: (r: ObjectReport) => void): void {
   const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
   if (!spec) return;
   const value = (field: string, v: string, problem: string, path: Path) => report({ path, messageId: 'ingressValue', data: { field, value: code(v), problem } });
+  // The deprecated class annotation next to the field: on create both must name one class (ValidateIngressCreate).
+  const annotations = isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
+  const annotated = annotations['kubernetes.io/ingress.class'];
+  if (typeof annotated === 'string' && typeof spec.ingressClassName === 'string' && annotated !== spec.ingressClassName) {
+    value('annotation `kubernetes.io/ingress.class`', annotated, `must match \`ingressClassName\` (${code(spec.ingressClassName)}) when both are set; drop the deprecated annotation`, ['metadata', 'annotations', 'kubernetes.io/ingress.class']);
+  }
   const backend = (b: unknown, at: Path) => {
     const svc = isRecord(b) ? b.service : undefined;
     if (!isRecord(svc)) return;
