@@ -386,9 +386,11 @@ const ingress = fc.record({
   className: opt(oneOf('nginx', 'Nginx', 'nginx_1'), 4),
   // The deprecated class annotation, which must match ingressClassName when both are set.
   classAnnotation: opt(oneOf('nginx', 'traefik'), 6),
-}, { requiredKeys: ['paths'] }).map(({ host, paths, defaultBackend, tls, className, classAnnotation }) => ({
+  // No rules at all, or a rule whose http holds no paths.
+  shape: opt(oneOf('no-rules', 'empty-paths'), 6),
+}, { requiredKeys: ['paths'] }).map(({ host, paths, defaultBackend, tls, className, classAnnotation, shape }) => ({
   apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: clean({ name: 'web', namespace: NS, annotations: classAnnotation === undefined ? undefined : { 'kubernetes.io/ingress.class': classAnnotation } }),
-  spec: clean({ ingressClassName: className, defaultBackend, tls, rules: [clean({ host, http: paths.length ? { paths } : undefined })] }),
+  spec: clean({ ingressClassName: className, defaultBackend, tls, rules: shape === 'no-rules' ? undefined : [clean({ host, http: shape === 'empty-paths' ? { paths: [] } : paths.length ? { paths } : undefined })] }),
 }));
 
 // ---- NetworkPolicies ---------------------------------------------------------------------

@@ -79,6 +79,7 @@ const rule: Rule = {
       ingressValue: '{{field}} {{value}} {{problem}}; the API server rejects the Ingress',
       policyValue: '{{field}} {{value}} {{problem}}; the API server rejects the NetworkPolicy, so it is not in force',
       ingressBackendPort: 'this backend {{problem}}; the API server rejects the Ingress',
+      ingressShape: 'this {{problem}}; the API server rejects the Ingress',
       quantity: '{{field}} {{value}} is not a quantity the API server reads (a number with an optional suffix: `500m`, `128Mi`, `1Gi`, `2`){{hint}}; it rejects the whole object',
       resource: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
@@ -325,8 +326,9 @@ function hostProblem(host: string, ipAllowed = false): string | undefined {
 
 /** What Ingress validation (networking.k8s.io/v1) rejects: hosts, paths and path types, backends, the class name, TLS. */
 function ingressSpec(o: K8sObject, report: (r: ObjectReport) => void): void {
-  const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
-  if (!spec) return;
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const rules = Array.isArray(spec.rules) ? spec.rules : [];
+  if (rules.length === 0 && (spec.defaultBackend === undefined || spec.defaultBackend === null)) report({ path: ['spec'], messageId: 'ingressShape', data: { problem: 'Ingress has neither `rules` nor a `defaultBackend` (one of them is required)' } });
   const value = (field: string, v: string, problem: string, path: Path) => report({ path, messageId: 'ingressValue', data: { field, value: code(v), problem } });
   // The deprecated class annotation next to the field: on create both must name one class (ValidateIngressCreate).
   const annotations = isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations : {};
@@ -364,6 +366,7 @@ function ingressSpec(o: K8sObject, report: (r: ObjectReport) => void): void {
       if (problem) value('host', rule.host, problem, ['spec', 'rules', i, 'host']);
     }
     const paths = isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
+    if (isRecord(rule.http) && Array.isArray(rule.http.paths) && paths.length === 0) report({ path: ['spec', 'rules', i, 'http', 'paths'], messageId: 'ingressShape', data: { problem: 'rule has `http` with no paths (`paths` is required)' } });
     paths.forEach((p, j) => {
       if (!isRecord(p)) return;
       const at: Path = ['spec', 'rules', i, 'http', 'paths', j];
