@@ -135,14 +135,7 @@ function grpcRoute(spec: Record<string, unknown>, add: Add): void {
         if (type === 'Exact' && typeof method.service === 'string' && !GRPC_SERVICE.test(method.service)) add([...mat, 'method', 'service'], `is not a gRPC service name (\`package.Service\`, no slashes)${method.service.includes('/') ? ': the method goes in `method`' : ''}`);
         if (type === 'Exact' && typeof method.method === 'string' && !GRPC_METHOD.test(method.method)) add([...mat, 'method', 'method'], 'is not a gRPC method name (letters, digits and `_`, no slashes)');
       }
-      const seen = new Set<string>();
-      arr(m.headers).forEach((h, k) => {
-        if (!isRecord(h)) return;
-        if (typeof h.name === 'string' && seen.has(h.name)) add([...mat, 'headers', k], `repeats the name ${code(h.name)}; each name may appear once`);
-        if (typeof h.name === 'string') seen.add(h.name);
-        if (typeof h.name === 'string' && !HEADER_NAME.test(h.name)) add([...mat, 'headers', k, 'name'], 'is not a valid header name (no spaces, colons or other separators)');
-        if (typeof h.type === 'string' && !MATCH_TYPES.includes(h.type)) add([...mat, 'headers', k, 'type'], `must be one of ${one(MATCH_TYPES)}`);
-      });
+      namedMatches(arr(m.headers), [...mat, 'headers'], add);
     });
     const filters = arr(rule.filters);
     const types = filters.map((f) => (isRecord(f) && typeof f.type === 'string' ? f.type : undefined));
@@ -187,17 +180,21 @@ function match(m: Record<string, unknown>, at: Path, add: Add): void {
     }
   }
   if (typeof m.method === 'string' && !METHODS.includes(m.method)) add([...at, 'method'], `must be one of ${one(METHODS)}${METHODS.includes(m.method.toUpperCase()) ? ` (upper case: ${code(m.method.toUpperCase())})` : ''}`);
-  for (const k of ['headers', 'queryParams']) {
-    const seen = new Set<string>();
-    arr(m[k]).forEach((h, i) => {
-      if (!isRecord(h)) return;
-      // A list keyed by name: one entry per name.
-      if (typeof h.name === 'string' && seen.has(h.name)) add([...at, k, i], `repeats the name ${code(h.name)}; each name may appear once`);
-      if (typeof h.name === 'string') seen.add(h.name);
-      if (typeof h.name === 'string' && !HEADER_NAME.test(h.name)) add([...at, k, i, 'name'], 'is not a valid header or parameter name (no spaces, colons or other separators)');
-      if (typeof h.type === 'string' && !MATCH_TYPES.includes(h.type)) add([...at, k, i, 'type'], `must be one of ${one(MATCH_TYPES)}`);
-    });
-  }
+  for (const k of ['headers', 'queryParams']) namedMatches(arr(m[k]), [...at, k], add);
+}
+
+/** Header or query parameter matches: a list keyed by name, each a valid name and match type. */
+function namedMatches(list: unknown[], at: Path, add: Add): void {
+  const seen = new Set<string>();
+  list.forEach((h, i) => {
+    if (!isRecord(h)) return;
+    if (typeof h.name === 'string') {
+      if (seen.has(h.name)) add([...at, i], `repeats the name ${code(h.name)}; each name may appear once`);
+      seen.add(h.name);
+      if (!HEADER_NAME.test(h.name)) add([...at, i, 'name'], 'is not a valid header or parameter name (no spaces, colons or other separators)');
+    }
+    if (typeof h.type === 'string' && !MATCH_TYPES.includes(h.type)) add([...at, i, 'type'], `must be one of ${one(MATCH_TYPES)}`);
+  });
 }
 
 function filterList(filters: unknown[], at: Path, add: Add): void {
