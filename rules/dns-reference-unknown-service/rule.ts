@@ -157,7 +157,8 @@ function checkEndpoints(ctx: RuleContext, edge: ReferenceEdge & { endpoints: Non
     ctx.report({ ...base, messageId: 'endpointsExternalName', data: { ...data, name: code(svc.object.name), target: code(svc.externalName ?? '') }, related: [{ object: svc.object, path: ['spec', 'type'], message: 'type of the Service' }] });
     return;
   }
-  if (svc.ports.length === 0 || edge.servicePort) return;
+  // Without a selector the endpoints, and their ports, are whatever EndpointSlices someone writes.
+  if (svc.ports.length === 0 || edge.servicePort || svc.mode !== 'selector') return;
   const { port, portName } = edge.endpoints;
   if (portName !== undefined) {
     const named = svc.ports.filter((p) => p.name !== undefined).map((p) => code(p.name!));
