@@ -1,14 +1,13 @@
 // tools: control-plane
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintText } from '../src/lint.js';
 import { defaultConfig } from '../src/engine/config.js';
 import type { Finding } from '../src/types/finding.js';
 import { ControlPlane } from './cluster/controlplane.js';
-import { ROOT } from './helpers.js';
+import { ruleCaseObjects } from './helpers.js';
 
 /**
  * Differential test: generated Services, Endpoints, EndpointSlices, Namespaces and pod
@@ -702,44 +701,20 @@ describe('validation against kube-apiserver v1.36 (server-side dry run)', () => 
 
   it('agrees on every object of the rule cases', async () => {
     const tally = newTally();
-    const rulesDir = path.join(ROOT, 'rules');
-    const files = readdirSync(rulesDir).flatMap((rule) => {
-      try {
-        return readdirSync(path.join(rulesDir, rule, 'cases')).filter((f) => f.endsWith('.yaml')).map((f) => path.join(rulesDir, rule, 'cases', f));
-      } catch {
-        return [];
-      }
-    });
-    await checkFiles(files, tally);
+    await checkObjects(ruleCaseObjects(), tally);
     report('rule cases', tally);
     expect(tally.objects).toBeGreaterThan(100);
     expect(tally.disagreements.slice(0, 3)).toEqual([]);
   }, 300_000);
 });
 
-/** Dry-runs every object of kinds the API server serves in these files, in its namespace. */
-async function checkFiles(files: string[], tally: Tally): Promise<void> {
+/** Dry-runs every object of kinds the API server serves, in its namespace. */
+async function checkObjects(all: Record<string, unknown>[], tally: Tally): Promise<void> {
   const objects: { obj: Record<string, unknown>; ns: string }[] = [];
-  for (const file of files) {
-    let docs;
-    try {
-      docs = parseAllDocuments(readFileSync(file, 'utf8'), { merge: true });
-    } catch {
-      continue;
-    }
-    for (const doc of Array.isArray(docs) ? docs : [docs]) {
-      if (doc.errors.length) continue;
-      let obj: Record<string, unknown> | null;
-      try {
-        obj = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
-      } catch {
-        continue; // the alias bomb of yaml-syntax's cases
-      }
-      if (!obj || typeof obj !== 'object' || Array.isArray(obj) || !PLURAL[obj.kind as string]) continue;
-      const meta = (obj.metadata ?? {}) as Record<string, unknown>;
-      const ns = typeof meta.namespace === 'string' ? meta.namespace : 'default';
-      objects.push({ obj, ns });
-    }
+  for (const obj of all) {
+    if (!PLURAL[obj.kind as string]) continue;
+    const meta = (obj.metadata ?? {}) as Record<string, unknown>;
+    objects.push({ obj, ns: typeof meta.namespace === 'string' ? meta.namespace : 'default' });
   }
   {
     // Namespaces the objects use, created for real where the name is valid.

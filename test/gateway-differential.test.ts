@@ -1,12 +1,12 @@
 // tools: control-plane
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintText } from '../src/lint.js';
 import { ControlPlane } from './cluster/controlplane.js';
-import { CORPUS, ROOT, corpusOrSkip } from './helpers.js';
+import { CORPUS, corpusOrSkip, ruleCaseObjects } from './helpers.js';
 
 /**
  * Differential test: generated Gateways, HTTPRoutes and GRPCRoutes are sent to a real kube-apiserver
@@ -189,30 +189,10 @@ describe.skipIf(!haveCorpus)('Gateway API validation against kube-apiserver with
   }, 300_000);
 
   it('agrees on every HTTPRoute, GRPCRoute and Gateway of the rule cases', async () => {
-    const rulesDir = path.join(ROOT, 'rules');
-    const objects: Record<string, unknown>[] = [];
-    for (const rule of readdirSync(rulesDir)) {
-      let files: string[] = [];
-      try {
-        files = readdirSync(path.join(rulesDir, rule, 'cases')).filter((f) => f.endsWith('.yaml')).map((f) => path.join(rulesDir, rule, 'cases', f));
-      } catch {
-        continue;
-      }
-      for (const file of files) {
-        for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-          if (doc.errors.length) continue;
-          let obj: Record<string, unknown> | null;
-          try {
-            obj = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
-          } catch {
-            continue; // the alias bomb of yaml-syntax's cases
-          }
-          if (!obj || typeof obj !== 'object' || !['HTTPRoute', 'GRPCRoute', 'Gateway'].includes(obj.kind as string) || obj.apiVersion !== 'gateway.networking.k8s.io/v1') continue;
-          // Every object in the test's namespace: the dry run judges the object, not where it goes.
-          objects.push({ ...obj, metadata: { ...(obj.metadata as Record<string, unknown>), namespace: NS } });
-        }
-      }
-    }
+    // Every object in the test's namespace: the dry run judges the object, not where it goes.
+    const objects = ruleCaseObjects()
+      .filter((obj) => ['HTTPRoute', 'GRPCRoute', 'Gateway'].includes(obj.kind as string) && obj.apiVersion === 'gateway.networking.k8s.io/v1')
+      .map((obj) => ({ ...obj, metadata: { ...(obj.metadata as Record<string, unknown>), namespace: NS } }));
     const t = await compare(objects);
     console.info(`gateway differential (rule cases): ${objects.length} objects, ${t.rejected} rejected by kube-apiserver, ${t.disagreements.length} disagreements`);
     expect(objects.length).toBeGreaterThan(20);

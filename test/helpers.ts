@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
 
 /** The repository root: the nearest folder above this file with a package.json (also from dist/). */
 export const ROOT = (() => {
@@ -101,6 +102,32 @@ export function yamlFiles(dir: string): string[] {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...yamlFiles(p));
     else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Every object of every rule case (rules/<rule>/cases/*.yaml), as the `yaml` package reads it
+ * with merge keys: documents with errors, and the alias bomb of yaml-syntax's cases, are left out.
+ */
+export function ruleCaseObjects(): Record<string, unknown>[] {
+  const rulesDir = path.join(ROOT, 'rules');
+  const out: Record<string, unknown>[] = [];
+  for (const rule of readdirSync(rulesDir)) {
+    const dir = path.join(rulesDir, rule, 'cases');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
+      for (const doc of parseAllDocuments(readFileSync(path.join(dir, f), 'utf8'), { merge: true })) {
+        if (doc.errors.length) continue;
+        let obj: unknown;
+        try {
+          obj = doc.toJS({ maxAliasCount: 100 });
+        } catch {
+          continue;
+        }
+        if (obj && typeof obj === 'object' && !Array.isArray(obj)) out.push(obj as Record<string, unknown>);
+      }
+    }
   }
   return out;
 }
