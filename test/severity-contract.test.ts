@@ -205,6 +205,9 @@ data:
     expect(at('app.x.x.x.x.nip.io')).toBe('x.x.x.x');
     expect(at('shop.example.com')).toBeUndefined();
     expect(at('a.b.c.d.example.com')).toBeUndefined(); // lowercase labels are names
+    // Istio's enums are upper case: a finding at `mode: DISABLE` is about a real value.
+    for (const value of ['DISABLE', 'ISTIO_MUTUAL', 'STRICT', 'MESH_EXTERNAL']) expect(at(value)).toBeUndefined();
+    expect(at('MY_MODE')).toBe('MY_MODE');
   });
 
   it('suggests a name only when it is genuinely close', () => {

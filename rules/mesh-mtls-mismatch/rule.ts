@@ -180,8 +180,7 @@ const rule: Rule = {
       const svc = at ? graph.service(at.namespace, at.name) : undefined;
       if (!svc || svc.type === 'ExternalName' || svc.mode !== 'selector' || svc.backends.length === 0) continue;
       const mode = getIn(o.body, ['spec', 'trafficPolicy', 'tls', 'mode']);
-      // At the `tls` map: the mode's upper-case value would read as a placeholder.
-      const path = ['spec', 'trafficPolicy', 'tls'];
+      const path = ['spec', 'trafficPolicy', 'tls', 'mode'];
       const service = code(`${svc.object.namespace}/${svc.object.name}`);
       if (mode === 'DISABLE' && pas.length > 0) {
         const servers = strictServers(ctx, svc, svc.ports, namespaces);

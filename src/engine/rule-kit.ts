@@ -379,8 +379,18 @@ function hasPatchDirective(v: unknown, depth: number): boolean {
 
 const IP_PLACEHOLDER = /^(?:[A-Za-z]|[xX]{2,3}|\*)(?:\.(?:[A-Za-z]|[xX]{2,3}|\*)){3}$/;
 
-/** Upper-case words that are real values (protocols, enum members), not placeholders. */
-const NOT_PLACEHOLDERS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NONE', 'TRUE', 'FALSE', 'NULL', 'ALPN']);
+/**
+ * Upper-case words that are real values (protocols, enum members), not placeholders: Istio
+ * writes its enums in upper case (TLS and mTLS modes, ServiceEntry locations and resolutions,
+ * the outbound traffic policy, load balancers).
+ */
+const NOT_PLACEHOLDERS = new Set([
+  'HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'SCTP', 'NONE', 'TRUE', 'FALSE', 'NULL', 'ALPN',
+  'MONGO', 'REDIS', 'MYSQL',
+  'DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL', 'PASSTHROUGH', 'AUTO_PASSTHROUGH',
+  'STRICT', 'PERMISSIVE', 'UNSET', 'MESH_EXTERNAL', 'MESH_INTERNAL', 'STATIC', 'DNS_ROUND_ROBIN',
+  'REGISTRY_ONLY', 'ALLOW_ANY', 'ROUND_ROBIN', 'LEAST_REQUEST', 'LEAST_CONN', 'RANDOM',
+]);
 
 /**
  * A value that a script substitutes before the file is applied: `${PORT}`, `${NS:-default}`, `$INBOUND_CIDRS` (envsubst),
