@@ -6,6 +6,9 @@ import { getIn } from '../../src/graph/pods.js';
 import { code, list } from '../../src/text.js';
 
 const SERVICE_NAME = 'kubernetes.io/service-name';
+const MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
+/** The EndpointSlice controller's own value of MANAGED_BY: it lists, replaces and deletes only slices that carry it. */
+const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
 
 function portNames(list: unknown): { name: string; index: number }[] {
   return (Array.isArray(list) ? list : []).map((p, index) => ({ name: isRecord(p) && typeof p.name === 'string' ? p.name : '', index }));
@@ -23,8 +26,9 @@ const rule: Rule = {
       portName: 'the {{kind}} {{name}} has {{port}}, but Service {{service}} has no port named so ({{known}}); kube-proxy matches endpoint ports to Service ports by name',
       misnamed: 'this Service has no selector and no {{kind}} named {{service}}, so it has no endpoints; {{kind}} {{name}} carries this Service\'s port names ({{ports}}) — did you mean it? Name it {{service}}',
       managed: 'the {{kind}} {{name}} is written by hand for Service {{service}}, which has a selector: the endpoint controller manages its endpoints and replaces these',
+      managedSlice: 'the EndpointSlice {{name}} is labelled {{label}}, the EndpointSlice controller\'s own value, for Service {{service}}, which has a selector: the controller deletes slices of its own that it did not compute',
     },
-    remediation: 'Give hand-written endpoints the Service\'s exact name (Endpoints) or the kubernetes.io/service-name label (EndpointSlice), port names equal to the Service\'s, and a Service without a selector.',
+    remediation: 'Give hand-written endpoints the Service\'s exact name (Endpoints) or the kubernetes.io/service-name label (EndpointSlice), port names equal to the Service\'s, and a Service without a selector (an EndpointSlice beside a Service with a selector needs a managed-by label other than the controller\'s).',
   },
   check({ graph, report }) {
     const orphans = new Map<string, K8sObject[]>();
@@ -50,9 +54,16 @@ const rule: Rule = {
         else orphans.set(o.namespace, [o]);
         continue;
       }
-      if (svc.mode === 'selector') {
+      // A slice that another manager writes for a Service with a selector is left alone by the
+      // controller (it lists only its own, by MANAGED_BY) and kube-proxy adds its endpoints to
+      // the controller's: the documented custom EndpointSlice. Endpoints of the Service's name
+      // are the Endpoints controller's, which overwrites them.
+      const custom = isSlice && getIn(o.body, ['metadata', 'labels', MANAGED_BY]) !== SLICE_CONTROLLER;
+      if (svc.mode === 'selector' && !custom) {
         if (graph.settings.live) continue; // live, these are the controller's own slices
-        report({ object: o, path: ['metadata', 'name'], messageId: 'managed', data: base, severity: 'warning', related: [{ object: svc.object, path: svc.selectorPath, message: 'the Service\'s selector' }] });
+        const related = [{ object: svc.object, path: svc.selectorPath, message: 'the Service\'s selector' }];
+        if (isSlice) report({ object: o, path: ['metadata', 'labels', MANAGED_BY], messageId: 'managedSlice', data: { ...base, label: code(`${MANAGED_BY}: ${SLICE_CONTROLLER}`) }, severity: 'warning', related, remediation: `Give the slice a ${MANAGED_BY} label of your own (or none): the controller leaves such slices alone and kube-proxy adds their endpoints to the Service's.` });
+        else report({ object: o, path: ['metadata', 'name'], messageId: 'managed', data: base, severity: 'warning', related });
         continue;
       }
       checkPorts(o, svc, isSlice, base, report);
