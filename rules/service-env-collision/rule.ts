@@ -108,6 +108,9 @@ const rule: Rule = {
         }
       }
       if (svc.mode !== 'selector') continue;
+      // The kubelet writes Service-link variables only for Services with a cluster IP
+      // (`IsServiceIPSet`): a headless Service (the usual Kafka StatefulSet's) injects nothing.
+      if (svc.headless || svc.type === 'ExternalName') continue;
       const prefix = `${svc.object.name.toUpperCase().replace(/-/g, '_')}_`;
       const injected = injectedNames(svc.object.name, svc.ports);
       for (const t of svc.backends) {

@@ -33,7 +33,7 @@ function names(graph: ServiceGraph): Names {
     if (!n.workloads.has(key) || t.owner.kind === 'StatefulSet') n.workloads.set(key, t);
     const hostname = getIn(t.owner.body, [...t.path, 'spec', 'hostname']);
     const subdomain = getIn(t.owner.body, [...t.path, 'spec', 'subdomain']);
-    if (typeof hostname === 'string' && typeof subdomain === 'string') {
+    if ((typeof hostname === 'string' || indexedJobHostnames(t)) && typeof subdomain === 'string') {
       const k = `${t.namespace}/${subdomain}`;
       const list = n.hostnames.get(k);
       if (list) list.push(t);
@@ -42,6 +42,33 @@ function names(graph: ServiceGraph): Names {
   }
   indexes.set(graph, n);
   return n;
+}
+
+/**
+ * The hostnames an Indexed Job's controller gives its pods: `<job>-<index>` for every index
+ * below `completions`, whatever the template's own `hostname` says (the Job controller sets
+ * it on every pod it creates). `count` is undefined when `completions` is not a number the run
+ * shows. A CronJob's Jobs have generated names, so their pods' hostnames are unknown (`job`
+ * undefined). Undefined for any other template.
+ */
+export function indexedJobHostnames(t: PodTemplate): { job?: string; count?: number } | undefined {
+  const kind = t.owner.kind;
+  if ((kind !== 'Job' && kind !== 'CronJob') || !t.owner.apiVersion.startsWith('batch/')) return undefined;
+  const jobSpec = kind === 'Job' ? ['spec'] : ['spec', 'jobTemplate', 'spec'];
+  if (getIn(t.owner.body, [...jobSpec, 'completionMode']) !== 'Indexed') return undefined;
+  if (kind === 'CronJob') return {};
+  const c = getIn(t.owner.body, [...jobSpec, 'completions']);
+  return { job: t.owner.name, ...(typeof c === 'number' && Number.isInteger(c) && c >= 0 ? { count: c } : {}) };
+}
+
+/** Whether a template's pods may have hostname `host`: the template's own, or an Indexed Job's. */
+function hasHostname(t: PodTemplate, host: string): boolean {
+  const indexed = indexedJobHostnames(t);
+  if (!indexed) return getIn(t.owner.body, [...t.path, 'spec', 'hostname']) === host;
+  if (indexed.job === undefined) return true;
+  if (!host.startsWith(`${indexed.job}-`)) return false;
+  const i = host.slice(indexed.job.length + 1);
+  return /^(0|[1-9]\d*)$/.test(i) && (indexed.count === undefined || Number(i) < indexed.count);
 }
 
 const serviceNameOf = (t: PodTemplate): string | undefined => {
@@ -203,11 +230,11 @@ function podRecord(graph: ServiceGraph, svc: ServiceNode, host: string, svcName:
   const byHostname = names(graph).hostnames.get(`${ns}/${svcName}`) ?? [];
   // Only a pod the Service selects becomes its endpoint, with that hostname.
   const selected = (t: PodTemplate) => svc.mode !== 'selector' || svc.backends.includes(t);
-  if (byHostname.some((t) => getIn(t.owner.body, [...t.path, 'spec', 'hostname']) === host && selected(t))) return ok;
+  if (byHostname.some((t) => hasHostname(t, host) && selected(t))) return ok;
   // Judge only when every selected pod's DNS name is known to the run.
   const knownNames = svc.backends.map((t) => podNamesOf(t, svcName));
   if (svc.backends.length === 0 || knownNames.some((n) => n === undefined)) return proven ? { kind: 'unknown' } : ok;
-  const noHostname = svc.backends.find((t) => getIn(t.owner.body, [...t.path, 'spec', 'subdomain']) === svcName && !getIn(t.owner.body, [...t.path, 'spec', 'hostname']));
+  const noHostname = svc.backends.find((t) => getIn(t.owner.body, [...t.path, 'spec', 'subdomain']) === svcName && !getIn(t.owner.body, [...t.path, 'spec', 'hostname']) && !indexedJobHostnames(t));
   return { kind: 'pod-unknown', service: svc, host, known: [...new Set(knownNames.flat() as string[])], ...(noHostname ? { noHostname } : {}) };
 }
 
@@ -220,6 +247,13 @@ function podNamesOf(t: PodTemplate, svcName: string): string[] | undefined {
   }
   const hostname = getIn(t.owner.body, [...t.path, 'spec', 'hostname']);
   const subdomain = getIn(t.owner.body, [...t.path, 'spec', 'subdomain']);
+  const indexed = indexedJobHostnames(t);
+  if (indexed) {
+    if (subdomain !== svcName) return [];
+    if (indexed.job === undefined || indexed.count === undefined) return undefined;
+    const n = indexed.count;
+    return n <= 3 ? Array.from({ length: n }, (_, i) => `${indexed.job}-${i}`) : [`${indexed.job}-0`, '…', `${indexed.job}-${n - 1}`];
+  }
   if (typeof hostname === 'string' && hostname !== '' && subdomain === svcName) return [hostname];
   // The EndpointSlice controller gives an endpoint a hostname only from the pod's own
   // `hostname` with `subdomain` equal to the Service name; a Deployment's pods have none.
