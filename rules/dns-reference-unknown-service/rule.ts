@@ -6,7 +6,7 @@ import type { DnsResolution } from '../../src/types/reference.js';
 import { fqdnOf, resolveHost } from '../../src/graph/dns.js';
 import { getIn } from '../../src/graph/pods.js';
 import { workloadKey } from '../../src/graph/index.js';
-import { nearestService, sameNameElsewhere, servicePortsText, unplacedHint } from '../../src/engine/rule-kit.js';
+import { genuinelyClose, nearestService, sameNameElsewhere, servicePortsText, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
@@ -58,7 +58,8 @@ function typoOf(ctx: RuleContext, namespace: string, name: string): string | und
     // Names that differ in length by more than the limit are further apart than it.
     if (Math.abs(s.object.name.length - name.length) > limit) return false;
     const d = editDistance(name, s.object.name, limit);
-    return d > 0 && d <= limit;
+    // Names that differ only in digits are siblings (`api-v1`, `api-v2`), not a slip.
+    return d > 0 && d <= limit && genuinelyClose(name, s.object.name);
   });
   // Two Services equally close say nothing about which one was meant.
   const found = near.length === 1 ? near[0]!.object.name : undefined;

@@ -3,7 +3,7 @@ import type { K8sObject } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
-import { exposes, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
+import { exposes, genuinelyClose, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
 import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
@@ -122,7 +122,8 @@ function typoOf(ctx: RuleContext, namespace: string, name: string): string | und
     // Names that differ in length by more than the limit are further apart than it.
     if (Math.abs(s.object.name.length - name.length) > limit) return false;
     const d = editDistance(name, s.object.name, limit);
-    return d > 0 && d <= limit;
+    // Names that differ only in digits are siblings (`api-v1`, `api-v2`), not a slip.
+    return d > 0 && d <= limit && genuinelyClose(name, s.object.name);
   });
   const found = near.length === 1 ? near[0]!.object.name : undefined;
   known.set(key, found);
