@@ -32,6 +32,19 @@ spec:
 const env = (value: string) => `${base}        - {name: X, value: ${JSON.stringify(value)}}\n`;
 
 describe('reference edges', () => {
+  it('read only the ConfigMap keys that pods mount: subPath files, items, and no volume that no container mounts', () => {
+    const cm = (name: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: shop}\ndata:\n  app.conf: "proxy_pass http://api.shop:80;"\n  dev.conf: "proxy_pass http://api.shop:8080;"\n`;
+    const pod = (name: string, mounts: string, volume: string) => `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  containers: [{name: c, image: "nginx:1", volumeMounts: [${mounts}]}]\n  volumes: [${volume}]\n`;
+    const text = base.replace(/      env:\n$/, '')
+      + cm('sub') + pod('p1', '{name: v, mountPath: /etc/nginx/conf.d/app.conf, subPath: app.conf}', '{name: v, configMap: {name: sub}}')
+      + cm('items') + pod('p2', '{name: v, mountPath: /etc/nginx/conf.d}', '{name: v, configMap: {name: items, items: [{key: app.conf, path: default.conf}]}}')
+      + cm('unmounted') + pod('p3', '', '{name: v, configMap: {name: unmounted}}')
+      + cm('whole') + pod('p4', '{name: v, mountPath: /etc/nginx/conf.d}', '{name: v, configMap: {name: whole}}');
+    const seen = references(buildFromFiles({ files: [{ path: 'x.yaml', text }] })).map((e) => `${e.site.object.name}/${e.site.key}:${e.site.clients.map((t) => t.owner.name).join(',')}`);
+    // `dev.conf` of `sub` and `items` is no file of any pod; `unmounted`'s pod mounts nothing, so the ConfigMap may be read elsewhere.
+    expect(seen).toEqual(['sub/app.conf:p1', 'items/app.conf:p2', 'unmounted/app.conf:', 'unmounted/dev.conf:', 'whole/app.conf:p4', 'whole/dev.conf:p4']);
+  });
+
   it('carry the Service port a connection reaches', () => {
     const [e] = edgesOf(env('http://api.shop:80'));
     expect(e!.resolution.kind).toBe('service');
@@ -152,7 +165,7 @@ describe('Secrets pods read', () => {
   const secret = (name: string, body: string) => `---\napiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: shop}\n${body}`;
   const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-  it('are read like ConfigMaps: stringData as written, data decoded, stringData winning a key in both; each with the pods that read it', () => {
+  it('are read like ConfigMaps: stringData as written, data decoded, stringData winning a key in both; each with the pods that read it, and keys that the pods reading the Secret by key leave unread are not', () => {
     const edges = references(buildFromFiles({ files: [{ path: 'x.yaml', text: secretBase
       + secret('conn', `stringData: {DB: "http://api.shop:80", SAME: "http://api.shop:9090"}\ndata: {CACHE: ${b64('api.shop.svc.cluster.local:9090')}, SAME: ${b64('http://nothing.shop:1')}}\n`)
       + secret('single', `stringData: {url: "http://api:80", other: "http://api.shop:9090"}\n`)
@@ -163,9 +176,7 @@ describe('Secrets pods read', () => {
       ['Secret key `SAME`', 'stringData.SAME', 'http://api.shop:9090', 9090, 'web'],
       ['Secret key `CACHE` (decoded from base64)', 'data.CACHE', 'api.shop.svc.cluster.local:9090', 9090, 'web'],
       ['Secret key `url`', 'stringData.url', 'http://api:80', 80, 'web'],
-      ['Secret key `other`', 'stringData.other', 'http://api.shop:9090', 9090, ''],
       ['Secret key `app.yaml`', 'stringData.app.yaml', 'api.shop.svc.cluster.local', undefined, 'web'],
-      ['Secret key `unread.yaml`', 'stringData.unread.yaml', 'http://api.shop:80', 80, ''],
     ]);
   });
 

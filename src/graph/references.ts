@@ -53,19 +53,39 @@ export function configMapReads(t: PodTemplate, containers: readonly Container[] 
     for (const k of keys) if (typeof k === 'string') set.add(k);
     reads.set(name, set);
   };
-  const volumeKeys = (cm: unknown) => {
-    const items = getIn(cm, ['items']);
-    return Array.isArray(items) && items.length ? items.map((i) => getIn(i, ['key'])) : 'all';
-  };
+  // What the containers mount of each volume: the whole volume, or only the files `subPath` names.
+  const mounts = new Map<string, Set<string> | 'all'>();
   for (const { c } of containers) {
     for (const e of Array.isArray(c.envFrom) ? c.envFrom : []) add(getIn(e, [src.envFrom, 'name']), 'all');
     for (const e of Array.isArray(c.env) ? c.env : []) add(getIn(e, ['valueFrom', src.keyRef, 'name']), [getIn(e, ['valueFrom', src.keyRef, 'key'])]);
+    for (const m of Array.isArray(c.volumeMounts) ? c.volumeMounts : []) {
+      const name = getIn(m, ['name']);
+      if (typeof name !== 'string') continue;
+      const sub = getIn(m, ['subPath']);
+      const cur = mounts.get(name);
+      if (typeof sub !== 'string' || sub === '' || getIn(m, ['subPathExpr']) !== undefined) mounts.set(name, 'all');
+      else if (cur !== 'all') mounts.set(name, (cur ?? new Set<string>()).add(sub.split('/')[0]!));
+    }
   }
+  // The keys a volume's files hold, as far as the mounts reach: a file is a key, or an item's `path`.
+  const volumeKeys = (cm: unknown, mounted: Set<string> | 'all'): 'all' | unknown[] => {
+    const items = getIn(cm, ['items']);
+    if (Array.isArray(items) && items.length) {
+      return items.filter((i) => {
+        const file = getIn(i, ['path']);
+        return mounted === 'all' || (typeof file === 'string' && mounted.has(file.split('/')[0]!));
+      }).map((i) => getIn(i, ['key']));
+    }
+    return mounted === 'all' ? 'all' : [...mounted];
+  };
   const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
   for (const v of Array.isArray(volumes) ? volumes : []) {
-    add(getIn(v, [src.volume, src.volumeName]), volumeKeys(getIn(v, [src.volume])));
+    // The kubelet sets up only the volumes its containers mount: an unmounted one is read by no one.
+    const mounted = mounts.get(getIn(v, ['name']) as string);
+    if (mounted === undefined) continue;
+    add(getIn(v, [src.volume, src.volumeName]), volumeKeys(getIn(v, [src.volume]), mounted));
     const sources = getIn(v, ['projected', 'sources']);
-    for (const s of Array.isArray(sources) ? sources : []) add(getIn(s, [src.projected, 'name']), volumeKeys(getIn(s, [src.projected])));
+    for (const s of Array.isArray(sources) ? sources : []) add(getIn(s, [src.projected, 'name']), volumeKeys(getIn(s, [src.projected]), mounted));
   }
   return reads;
 }
@@ -204,16 +224,23 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
   }
   // A template reads a key through envFrom or a whole volume, or by naming it.
   const readersOf = (o: K8sObject, key: string) => (consumers.get(`${o.kind}/${o.namespace}/${o.name}`) ?? []).filter((r) => r.keys === 'all' || r.keys.has(key)).map((r) => r.t);
+  // Pods of the run read the object, each only named keys (`items`, `subPath`, key refs), and
+  // none this one: the key is no file or variable of theirs, so what it names is not dialled.
+  const unread = (o: K8sObject, key: string) => {
+    const readers = consumers.get(`${o.kind}/${o.namespace}/${o.name}`);
+    return readers !== undefined && readers.length > 0 && readers.every((r) => r.keys !== 'all' && !r.keys.has(key));
+  };
   for (const o of graph.objects) {
     if (o.apiVersion !== 'v1') continue;
     if (o.kind === 'ConfigMap' && isRecord(o.body.data)) {
       for (const [key, value] of Object.entries(o.body.data)) {
-        if (typeof value !== 'string') continue;
+        if (typeof value !== 'string' || unread(o, key)) continue;
         // A mesh-wide configuration names hosts that only some of its readers dial, chosen elsewhere.
         visit(() => ({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients: meshWide(o.name, key) ? [] : readersOf(o, key) }), value, { key, file: true, expands: false });
       }
     } else if (o.kind === 'Secret') {
       for (const { field, key, value } of secretValues(o)) {
+        if (unread(o, key)) continue;
         const where = `Secret key ${code(key)}${field === 'data' ? ' (decoded from base64)' : ''}`;
         visit(() => ({ object: o, path: [field, key], namespace: o.namespace, where, key, clients: readersOf(o, key) }), value, { key, file: true, expands: false });
       }
