@@ -38,6 +38,9 @@ function allowedPorts(graph: ServiceGraph, svc: ServiceNode): Set<number> {
       if (p.port !== undefined) out.add(p.port);
       if (s.headless) for (const r of p.resolutions) if (r.targetPort !== undefined) out.add(r.targetPort);
     }
+    // A headless Service's name answers with its pods' addresses: every port they declare is
+    // reached as well (ZooKeeper's quorum ports beside a Service that lists only the client port).
+    if (s.headless) for (const t of s.backends) for (const c of t.containers) for (const cp of c.ports) if (cp.containerPort !== undefined) out.add(cp.containerPort);
   }
   return out;
 }

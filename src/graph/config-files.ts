@@ -20,7 +20,22 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (/\.conf$/.test(k) && FLUENT_SECTION.test(text)) return fluentHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
   if (/(^|[./-])caddyfile$|\.caddy$/.test(k)) return caddyHosts(text);
+  // A key without an extension that the pod mounts under a file name of its own (`items.path`,
+  // `subPath`): read by its content when that is unmistakably nginx's (blocks and directives).
+  if (!/\.[a-z0-9]+$/.test(k) && NGINX_TEXT.test(text) && /;\s*$/m.test(text)) return nginxHosts(text);
   return undefined;
+}
+
+const NGINX_TEXT = /^\s*(?:(?:http|server|events)\s*\{|location\s+[^{;]*\{|upstream\s+[^\s{;]+\s*\{)/m;
+
+/**
+ * The upstream groups an nginx configuration text defines (`upstream app { … }`): a
+ * `proxy_pass http://app` elsewhere (another key of the same ConfigMap, included from
+ * `conf.d/`) names the group, not a host.
+ */
+export function nginxUpstreams(text: string): string[] {
+  if (!text.includes('upstream')) return [];
+  return [...text.split(/\r?\n/).map(noComment).join('\n').matchAll(/\bupstream\s+([^\s{]+)\s*\{/g)].map((m) => m[1]!.toLowerCase());
 }
 
 /** Keys whose value is one host (or `host:port`) and nothing else. */
@@ -115,8 +130,47 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
       }
     }
   };
-  for (const v of values) walk(v, undefined);
+  const gates = values.map(springProfiles);
+  // Profiles the file activates itself, in a document that applies always.
+  const active = new Set(values.flatMap((v, i) => (gates[i] ? [] : springList(springValue(v, ['profiles', 'active'])))));
+  values.forEach((v, i) => {
+    const gate = gates[i];
+    const from = out.length;
+    walk(v, undefined);
+    if (gate && !gate.some((p) => active.has(p))) for (let j = from; j < out.length; j++) out[j] = { ...out[j]!, profiles: gate };
+  });
   return out;
+}
+
+/** A Spring setting in nested (`spring: {profiles: {active: x}}`) or dotted (`spring.profiles.active: x`) form, or any mix. */
+function springValue(doc: unknown, path: string[]): unknown {
+  const lookup = (v: unknown, segs: string[]): unknown => {
+    if (segs.length === 0) return v;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    const o = v as Record<string, unknown>;
+    for (let i = 1; i <= segs.length; i++) {
+      const k = segs.slice(0, i).join('.');
+      if (Object.hasOwn(o, k)) {
+        const r = lookup(o[k], segs.slice(i));
+        if (r !== undefined) return r;
+      }
+    }
+    return undefined;
+  };
+  return lookup(doc, ['spring', ...path]);
+}
+
+const springList = (v: unknown): string[] => (typeof v === 'string' ? v.split(/\s*,\s*/) : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []).map((x) => x.trim()).filter(Boolean);
+
+/**
+ * The profiles a document of a Spring configuration file applies under, or undefined when it
+ * applies always. A negation (`!dev`) applies unless a profile is active: not judged as gated.
+ */
+function springProfiles(doc: unknown): string[] | undefined {
+  const v = springValue(doc, ['config', 'activate', 'on-profile']) ?? (typeof springValue(doc, ['profiles']) === 'string' ? springValue(doc, ['profiles']) : undefined);
+  const names = springList(v).flatMap((x) => x.split(/\s*[&|()]\s*/)).map((x) => x.trim()).filter(Boolean);
+  if (names.length === 0 || names.some((x) => x.startsWith('!'))) return undefined;
+  return names;
 }
 
 /**
@@ -182,7 +236,7 @@ const noComment = (line: string): string => line.replace(/(^|\s)#.*$/, '');
 function nginxHosts(text: string): HostRef[] {
   const out: HostRef[] = [];
   const src = text.split(/\r?\n/).map(noComment).join('\n');
-  const upstreams = new Set([...src.matchAll(/\bupstream\s+([^\s{]+)\s*\{/g)].map((m) => m[1]!.toLowerCase()));
+  const upstreams = new Set(nginxUpstreams(src));
   // Statements end in `;`, blocks open with `{`: a `server` statement is a host only directly inside `upstream`.
   const stack: string[] = [];
   for (const m of src.matchAll(/([^{};]*)([{};])/g)) {

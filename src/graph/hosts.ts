@@ -21,6 +21,12 @@ export interface HostRef {
    * client dials each endpoint's address with it, and `portName` names a Service port.
    */
   endpoints?: { portName?: string };
+  /**
+   * Written in a document of a Spring configuration file that applies only under these profiles
+   * (`spring.config.activate.on-profile`, the older `spring.profiles`), and not activated by the file itself:
+   * the host is dialled only by pods that activate one of them.
+   */
+  profiles?: string[];
 }
 
 const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };

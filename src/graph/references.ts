@@ -8,7 +8,7 @@ import { getIn } from './pods.js';
 import { resolveFor, resolveHost } from './dns.js';
 import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
 import { findHosts, type HostRef } from './hosts.js';
-import { configFileHosts } from './config-files.js';
+import { configFileHosts, nginxUpstreams } from './config-files.js';
 import { ofText } from './memo.js';
 import { findLinks } from './links.js';
 
@@ -177,13 +177,15 @@ function siblingPort(env: readonly unknown[], name: string): { name: string; val
  * never built), the text, the key it is read under, and whether it is a ConfigMap or Secret key
  * (read as a file by its format) and whether the kubelet expands `$(VAR)` in it.
  */
-function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean }) => void): void {
+function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string> }) => void): void {
   // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
+  const configMapsOf = new Map<PodTemplate, string[]>();
   for (const t of graph.templates) {
     const containers = containersOf(t);
     for (const kind of ['ConfigMap', 'Secret'] as const) {
       for (const [name, keys] of configMapReads(t, containers, kind)) {
+        if (kind === 'ConfigMap') configMapsOf.set(t, [...(configMapsOf.get(t) ?? []), name]);
         const key = `${kind}/${t.namespace}/${name}`;
         const list = consumers.get(key);
         if (list) list.push({ t, keys });
@@ -224,6 +226,23 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
   }
   // A template reads a key through envFrom or a whole volume, or by naming it.
   const readersOf = (o: K8sObject, key: string) => (consumers.get(`${o.kind}/${o.namespace}/${o.name}`) ?? []).filter((r) => r.keys === 'all' || r.keys.has(key)).map((r) => r.t);
+  // The nginx upstream groups defined in the keys of a ConfigMap and of the other ConfigMaps its
+  // readers mount: nginx includes them all into one configuration.
+  const upstreamCache = new Map<K8sObject, Set<string>>();
+  const upstreamsBeside = (o: K8sObject): Set<string> => {
+    let out = upstreamCache.get(o);
+    if (out) return out;
+    out = new Set<string>();
+    const maps = new Set<string>([o.name]);
+    for (const r of consumers.get(`ConfigMap/${o.namespace}/${o.name}`) ?? []) for (const name of configMapsOf.get(r.t) ?? []) maps.add(name);
+    for (const name of maps) {
+      const cm = graph.objects.find((x) => x.kind === 'ConfigMap' && x.namespace === o.namespace && x.name === name);
+      const data = cm && isRecord(cm.body.data) ? cm.body.data : {};
+      for (const v of Object.values(data)) if (typeof v === 'string') for (const u of nginxUpstreams(v)) out.add(u);
+    }
+    upstreamCache.set(o, out);
+    return out;
+  };
   // Pods of the run read the object, each only named keys (`items`, `subPath`, key refs), and
   // none this one: the key is no file or variable of theirs, so what it names is not dialled.
   const unread = (o: K8sObject, key: string) => {
@@ -235,8 +254,9 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     if (o.kind === 'ConfigMap' && isRecord(o.body.data)) {
       for (const [key, value] of Object.entries(o.body.data)) {
         if (typeof value !== 'string' || unread(o, key)) continue;
+        const upstreams = value.includes('_pass') ? upstreamsBeside(o) : undefined;
         // A mesh-wide configuration names hosts that only some of its readers dial, chosen elsewhere.
-        visit(() => ({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients: meshWide(o.name, key) ? [] : readersOf(o, key) }), value, { key, file: true, expands: false });
+        visit(() => ({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients: meshWide(o.name, key) ? [] : readersOf(o, key) }), value, { key, file: true, expands: false, ...(upstreams?.size ? { upstreams } : {}) });
       }
     } else if (o.kind === 'Secret') {
       for (const { field, key, value } of secretValues(o)) {
@@ -351,7 +371,34 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
   && (h.absolute === undefined || typeof h.absolute === 'boolean') && (h.position === undefined || typeof h.position === 'boolean')
   && (h.srv === undefined || (isRecord(h.srv) && typeof h.srv.port === 'string' && typeof h.srv.protocol === 'string'))
   && (h.namespaced === undefined || (isRecord(h.namespaced) && typeof h.namespaced.namespace === 'string' && typeof h.namespaced.name === 'string'))
-  && (h.endpoints === undefined || (isRecord(h.endpoints) && (h.endpoints.portName === undefined || typeof h.endpoints.portName === 'string'))));
+  && (h.endpoints === undefined || (isRecord(h.endpoints) && (h.endpoints.portName === undefined || typeof h.endpoints.portName === 'string')))
+  && (h.profiles === undefined || (Array.isArray(h.profiles) && h.profiles.every((p) => typeof p === 'string'))));
+
+const springCache = new WeakMap<PodTemplate, Set<string>>();
+
+/**
+ * The Spring profiles a template's containers activate as written: `SPRING_PROFILES_ACTIVE`,
+ * or `spring.profiles.active` in an argument or an env value (`--spring.profiles.active=k8s`,
+ * `JAVA_OPTS=-Dspring.profiles.active=k8s`).
+ */
+function springActive(t: PodTemplate): Set<string> {
+  let out = springCache.get(t);
+  if (out) return out;
+  out = new Set<string>();
+  const add = (list: string) => { for (const p of list.split(',')) if (p.trim()) out!.add(p.trim()); };
+  for (const { c } of containersOf(t)) {
+    const texts: string[] = [];
+    for (const e of Array.isArray(c.env) ? c.env : []) {
+      if (!isRecord(e) || typeof e.value !== 'string') continue;
+      if (e.name === 'SPRING_PROFILES_ACTIVE') add(e.value);
+      else texts.push(e.value);
+    }
+    for (const a of [...(Array.isArray(c.args) ? c.args : []), ...(Array.isArray(c.command) ? c.command : [])]) if (typeof a === 'string') texts.push(a);
+    for (const text of texts) for (const m of text.matchAll(/spring\.profiles\.active[=\s]+["']?([\w.,-]+)/g)) add(m[1]!);
+  }
+  springCache.set(t, out);
+  return out;
+}
 
 /**
  * The hosts pods dial, as the run can see them: each host found in env values, args,
@@ -390,12 +437,17 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     // A ConfigMap or Secret key may be mounted as a file: read by its format.
     const all = hostsIn(hint.file, hint.key, value);
     // Only `<service>.<namespace>.svc[.<domain>]` names where the resolving pods are unknown.
-    const refs = hint.qualifiedOnly ? all.filter((r) => /^[^.]+\.[^.]+\.svc(\.|$)/i.test(r.host)) : all;
+    const qualified = hint.qualifiedOnly ? all.filter((r) => /^[^.]+\.[^.]+\.svc(\.|$)/i.test(r.host)) : all;
+    // `proxy_pass http://app` names the upstream group `app` that another included file defines.
+    const upstreams = hint.upstreams;
+    const refs = upstreams ? qualified.filter((r) => r.port !== undefined || !upstreams.has(r.host.toLowerCase())) : qualified;
     // Most texts name no host and no Service link: their sites are never built.
     if (refs.length === 0 && !(hint.expands && value.includes('$('))) return;
     const site = make();
     const groups = resolverGroups(graph, site);
     for (const ref of refs) {
+      // A Spring profile's document counts only for readers that activate the profile.
+      if (ref.profiles && !site.clients.some((t) => ref.profiles!.some((p) => springActive(t).has(p)))) continue;
       const name = ref.absolute ? `${ref.host}.` : ref.host;
       if (ref.endpoints) {
         const base = endpointsOf(graph, ref.namespaced?.namespace ?? site.namespace, ref.namespaced?.name ?? ref.host.toLowerCase(), ref.namespaced ? 'namespaced' : 'short');
