@@ -11,7 +11,7 @@ import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
 import { sameTree } from '../../src/graph/referrers.js';
-import { describe, refOf, type K8sObject } from '../../src/types/object.js';
+import { describe, refOf, type K8sObject, type Path } from '../../src/types/object.js';
 
 function ignored(ignore: string[], host: string): boolean {
   const h = host.toLowerCase();
@@ -71,6 +71,34 @@ function typoOf(ctx: RuleContext, namespace: string, name: string): string | und
 }
 
 const typoCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>();
+
+/** The port of the API server's Service `default/kubernetes`: kube-apiserver creates it with 443 (`https`) alone. */
+const API_SERVER_SERVICE_PORT = 443;
+
+/**
+ * The API server's own Service, `kubernetes` in `default`, which every cluster has and the run
+ * does not define: a connection to it on another port than 443 (6443 is the API server's port on
+ * the control-plane nodes, not the Service's), or its bare name from another namespace (the
+ * search path completes it to `kubernetes.<ns>.svc`, which does not exist). Reported, true.
+ */
+function apiServerService(ctx: RuleContext, edge: ReferenceEdge, base: { object: K8sObject; path: Path; text: string }, data: Record<string, string>): boolean {
+  const site = edge.site;
+  const domain = ctx.graph.settings.clusterDomain;
+  const name = edge.host.toLowerCase().replace(/\.$/, '');
+  const forms = ['kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${domain}`];
+  const bare = name === 'kubernetes' && !edge.text.endsWith('.') && !edge.endpoints;
+  if (!forms.includes(name) && !bare) return false;
+  if (ctx.graph.service('default', 'kubernetes')) return false;
+  if (bare) {
+    if (site.namespace === 'default' || !edge.position || ctx.graph.service(site.namespace, 'kubernetes')) return false;
+    ctx.report({ ...base, messageId: 'apiServerShort', severity: 'warning', data: { ...data, from: code(site.namespace) } });
+    return true;
+  }
+  const port = edge.port ?? edge.defaultPort;
+  if (port === undefined || port === API_SERVER_SERVICE_PORT || edge.endpoints) return true;
+  ctx.report({ ...base, messageId: 'apiServerPort', data: { ...data, port, hint: port === 6443 ? '; 6443 is the port the API server listens on at the control-plane nodes, which the Service forwards 443 to' : '' } });
+  return true;
+}
 
 /**
  * An init container (not a sidecar) that waits for a Service whose only backends are its own
@@ -363,6 +391,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       break;
     }
     case 'unknown': {
+      if (apiServerService(ctx, edge, base, data)) break;
       // A bare name in a host position, one edit from a Service of the pod's namespace: a typo the input proves.
       const name = edge.host.toLowerCase();
       const q = qualified(name, ctx.graph.settings.clusterDomain);
@@ -474,6 +503,8 @@ const rule: Rule = {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
+      apiServerPort: '{{ref}} in {{where}} connects to the API server\'s Service `kubernetes.default` on port {{port}}, but that Service exposes only 443 (`https`){{hint}}',
+      apiServerShort: '{{ref}} in {{where}} uses the bare name `kubernetes`, which resolves only in namespace `default`; from {{from}} write `kubernetes.default.svc` (the API server\'s Service)',
       shortElsewhere: '{{ref}} in {{where}} uses the short name {{name}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}{{hint}}',
       swapped: '{{ref}} in {{where}} has the namespace and the Service name swapped: write {{suggest}}',
       wrongDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}}, so the name does not resolve (if your cluster uses {{domain}}, set clusterDomain in .svclint.yaml)',
