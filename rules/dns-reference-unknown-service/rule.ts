@@ -503,6 +503,8 @@ const rule: Rule = {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
+      externalNameShort: 'the externalName {{ref}} is the target of a CNAME record, an absolute name that no search path completes: CoreDNS looks it up outside the cluster, where it does not exist; write {{suggest}}',
+      externalNameLoop: 'the externalName {{ref}} leads back to this Service ({{chain}} → itself): CoreDNS answers no address for a CNAME chain that loops',
       apiServerPort: '{{ref}} in {{where}} connects to the API server\'s Service `kubernetes.default` on port {{port}}, but that Service exposes only 443 (`https`){{hint}}',
       apiServerShort: '{{ref}} in {{where}} uses the bare name `kubernetes`, which resolves only in namespace `default`; from {{from}} write `kubernetes.default.svc` (the API server\'s Service)',
       shortElsewhere: '{{ref}} in {{where}} uses the short name {{name}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}{{hint}}',
@@ -551,9 +553,34 @@ const rule: Rule = {
     // Live, service-no-ready-endpoints judges it against the Service and its endpoints: one cause, one finding.
     if (ctx.graph.settings.live) return;
     const domain = ctx.graph.settings.clusterDomain;
+    const inZone = (name: string): ServiceNode | undefined => {
+      const m = name.endsWith(`.svc.${domain}`) ? name.slice(0, -(domain.length + 5)).split('.') : undefined;
+      return m?.length === 2 ? ctx.graph.service(m[1]!, m[0]!) : undefined;
+    };
     for (const svc of ctx.graph.services) {
       const target = svc.externalName?.toLowerCase().replace(/\.$/, '');
-      if (svc.type !== 'ExternalName' || !target || !target.endsWith(`.${domain}`) || ignored(ignore, target)) continue;
+      if (svc.type !== 'ExternalName' || !target || ignored(ignore, target)) continue;
+      const at = { object: svc.object, path: ['spec', 'externalName'] as Path, text: svc.externalName! };
+      if (!target.endsWith(`.${domain}`)) {
+        // A CNAME's target is an absolute name: no search path completes `postgres.data` into the
+        // cluster's zone, so CoreDNS looks it up upstream, where it does not exist.
+        const labels = target.split('.');
+        const svcOf = labels.length === 2 || (labels.length === 3 && labels[2] === 'svc') ? ctx.graph.service(labels[1]!, labels[0]!) : undefined;
+        if (svcOf) ctx.report({ ...at, messageId: 'externalNameShort', data: { ref: code(svc.externalName!), suggest: code(`${labels[0]}.${labels[1]}.svc.${domain}`) }, related: [{ object: svcOf.object, path: ['metadata', 'name'], message: `Service ${svcOf.object.namespace}/${svcOf.object.name}` }] });
+        continue;
+      }
+      // ExternalName Services that lead back to themselves: CoreDNS drops a CNAME chain that loops.
+      const chain = [svc];
+      for (let next = inZone(target); next && next.type === 'ExternalName'; ) {
+        if (chain.includes(next)) {
+          if (next === svc) ctx.report({ ...at, messageId: 'externalNameLoop', data: { ref: code(svc.externalName!), chain: chain.map((x) => code(`${x.object.namespace}/${x.object.name}`)).join(' → ') } });
+          break;
+        }
+        chain.push(next);
+        const t = next.externalName?.toLowerCase().replace(/\.$/, '');
+        next = t ? inZone(t) : undefined;
+      }
+      if (chain.length > 1 || inZone(target) === svc) continue;
       const site = { object: svc.object, path: ['spec', 'externalName'], namespace: svc.object.namespace, where: 'the externalName of this Service', clients: [] };
       checkEdge(ctx, { site, text: svc.externalName!, host: target, resolution: resolveHost(ctx.graph, target, svc.object.namespace) });
     }
