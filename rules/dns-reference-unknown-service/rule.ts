@@ -356,6 +356,12 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'service':
     case 'pod': {
       const svc = r.service;
+      // gRPC reads `dns://payments:50051` as the DNS server to ask (the authority) and an empty
+      // endpoint: "missing address". The target is the path: `dns:///payments:50051`.
+      if (/^dns:\/\/[^/\s]+\/?$/i.test(edge.text)) {
+        ctx.report({ ...base, messageId: 'grpcDnsAuthority', data: { ...data, suggest: code(`dns:///${edge.text.slice(6).replace(/\/$/, '')}`) } });
+        break;
+      }
       if (waitsForItself(ctx, edge, svc)) break;
       if (r.kind === 'service' && r.form === 'link') break;
       if (svc.type === 'ExternalName' || svc.ports.length === 0) break;
@@ -503,6 +509,7 @@ const rule: Rule = {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
+      grpcDnsAuthority: '{{ref}} in {{where}} is a gRPC target whose host stands where the DNS server to ask goes (`dns://<dns-server>/<host>:<port>`), and it names no host to resolve: gRPC fails with "missing address"; write {{suggest}}',
       externalNameShort: 'the externalName {{ref}} is the target of a CNAME record, an absolute name that no search path completes: CoreDNS looks it up outside the cluster, where it does not exist; write {{suggest}}',
       externalNameLoop: 'the externalName {{ref}} leads back to this Service ({{chain}} → itself): CoreDNS answers no address for a CNAME chain that loops',
       apiServerPort: '{{ref}} in {{where}} connects to the API server\'s Service `kubernetes.default` on port {{port}}, but that Service exposes only 443 (`https`){{hint}}',

@@ -44,6 +44,8 @@ const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})(\\.?):(\\d{1,5})\\b(?
  */
 const KUBE_RESOLVER_RE = new RegExp(`(?<![\\w.+-])kubernetes://(?:/(${LABEL})(?:\\.(${LABEL})(?:\\.${HOST})?)?(?::(\\d{1,5}|[a-z][-a-z0-9]*))?|(${LABEL})/(${LABEL})(?::(\\d{1,5}|[a-z][-a-z0-9]*))?|(${LABEL})(?:\\.(${LABEL})(?:\\.${HOST})?)?(?::(\\d{1,5}))?/?)(?![\\w.:/-])`, 'gi');
 const GRPC_DNS_RE = new RegExp(`(?<![\\w.+-])dns:(?://[^/\\s]*)?/(${HOST})(\\.?)(?::(\\d{1,5}))?(?![\\w.:-])`, 'gi');
+/** gRPC's opaque form of a DNS target, `dns:payments:50051` (the URL's opaque part is the endpoint). */
+const GRPC_DNS_OPAQUE_RE = new RegExp(`(?<=^|[\\s"'=,])dns:(?!/)(${HOST})(\\.?)(?::(\\d{1,5}))?(?=$|[\\s"',;])`, 'gi');
 const LIST_ITEM_RE = new RegExp(`^,(${HOST})(\\.?)(?::(\\d{1,5}))?(?=$|[,/?;\\s'"])`, 'i');
 const SVC_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST}\\.svc(?:\\.${HOST})?)\\b(?![.\\w-])`, 'gi');
 const SRV_RE = new RegExp(`(?<![\\w.:/@$-])_([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\._(tcp|udp|sctp)\\.(${HOST})\\b(?![.\\w-])`, 'gi');
@@ -164,7 +166,10 @@ function patternHosts(value: string, key?: string): HostRef[] {
     });
   }
   // A gRPC target of the DNS resolver (`dns:///payments:50051`, `dns://<dns server>/payments`): the host is after the slash; 443 when it names no port.
-  if (colon && /dns:/i.test(value)) for (const m of value.matchAll(GRPC_DNS_RE)) add(m, m[1]!, m[3], { ...(m[3] ? {} : { defaultPort: 443 }), ...(m[2] ? { absolute: true } : {}), position: true });
+  if (colon && /dns:/i.test(value)) {
+    for (const m of value.matchAll(GRPC_DNS_RE)) add(m, m[1]!, m[3], { ...(m[3] ? {} : { defaultPort: 443 }), ...(m[2] ? { absolute: true } : {}), position: true });
+    for (const m of value.matchAll(GRPC_DNS_OPAQUE_RE)) if (/[a-z]/i.test(m[1]!)) add(m, m[1]!, m[3], { ...(m[3] ? {} : { defaultPort: 443 }), ...(m[2] ? { absolute: true } : {}), position: true });
+  }
   if (colon && value.includes('://')) for (const m of value.matchAll(URL_RE)) {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     // `http://api:$(PORT)` names a port the text does not show: no default then.
