@@ -28,66 +28,71 @@ const rule: Rule = {
   },
   check({ graph, report }) {
     for (const t of graph.templates) {
-      const containers = getIn(t.owner.body, [...t.path, 'spec', 'containers']);
-      if (!Array.isArray(containers)) continue;
       const hostNetwork = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
-      containers.forEach((c, i) => {
-        if (!isRecord(c)) return;
-        const names = Array.isArray(c.ports) ? c.ports.filter(isRecord).map((p) => p.name).filter((n): n is string => typeof n === 'string') : [];
-        for (const probe of PROBES) {
-          const pr = c[probe];
-          if (!isRecord(pr)) continue;
-          for (const handler of ['httpGet', 'tcpSocket'] as const) {
-            const h = pr[handler];
-            // `host` replaces the pod's IP as the address the kubelet dials, from the node: its
-            // own loopback there (unless the pod shares the node's network), a name through the
-            // node's resolver, which knows no Service names.
-            if (isRecord(h) && typeof h.host === 'string' && h.host.trim() !== '' && !hostNetwork) {
-              const host = h.host.trim().toLowerCase();
-              const loopback = host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
-              // A cluster name: a bare label, or one under `.svc`/the cluster domain (an outside name may resolve on the node).
-              const name = !loopback && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) && /[a-z]/.test(host)
-                && (!host.includes('.') || /\.svc(\.|$)/.test(host) || host.endsWith(`.${graph.settings.clusterDomain}`));
-              if (loopback || name) {
-                report({
-                  object: t.owner,
-                  path: [...t.path, 'spec', 'containers', i, probe, handler, 'host'],
-                  messageId: loopback ? 'hostLoopback' : 'hostName',
-                  ...(loopback ? {} : { severity: 'warning' as const }),
-                  data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), host: code(h.host), effect: EFFECT[probe] },
-                });
+      // Native sidecars (init containers with `restartPolicy: Always`) are probed too: their
+      // readiness counts towards the pod's, and the pod's containers start only once their
+      // startup probe succeeds.
+      for (const field of ['containers', 'initContainers'] as const) {
+        const containers = getIn(t.owner.body, [...t.path, 'spec', field]);
+        if (!Array.isArray(containers)) continue;
+        containers.forEach((c, i) => {
+          if (!isRecord(c) || (field === 'initContainers' && c.restartPolicy !== 'Always')) return;
+          const names = Array.isArray(c.ports) ? c.ports.filter(isRecord).map((p) => p.name).filter((n): n is string => typeof n === 'string') : [];
+          for (const probe of PROBES) {
+            const pr = c[probe];
+            if (!isRecord(pr)) continue;
+            for (const handler of ['httpGet', 'tcpSocket'] as const) {
+              const h = pr[handler];
+              // `host` replaces the pod's IP as the address the kubelet dials, from the node: its
+              // own loopback there (unless the pod shares the node's network), a name through the
+              // node's resolver, which knows no Service names.
+              if (isRecord(h) && typeof h.host === 'string' && h.host.trim() !== '' && !hostNetwork) {
+                const host = h.host.trim().toLowerCase();
+                const loopback = host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
+                // A cluster name: a bare label, or one under `.svc`/the cluster domain (an outside name may resolve on the node).
+                const name = !loopback && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) && /[a-z]/.test(host)
+                  && (!host.includes('.') || /\.svc(\.|$)/.test(host) || host.endsWith(`.${graph.settings.clusterDomain}`));
+                if (loopback || name) {
+                  report({
+                    object: t.owner,
+                    path: [...t.path, 'spec', field, i, probe, handler, 'host'],
+                    messageId: loopback ? 'hostLoopback' : 'hostName',
+                    ...(loopback ? {} : { severity: 'warning' as const }),
+                    data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), host: code(h.host), effect: EFFECT[probe] },
+                  });
+                }
               }
-            }
-            if (handler === 'httpGet' && isRecord(h)) {
-              const mismatch = schemeMismatch(h, c);
-              if (mismatch) {
-                report({
-                  object: t.owner,
-                  path: [...t.path, 'spec', 'containers', i, probe, handler, mismatch.tls ? 'port' : 'scheme'],
-                  messageId: mismatch.tls ? 'plainToTls' : 'tlsToPlain',
-                  severity: 'warning',
-                  data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), port: code(String(h.port)), name: code(mismatch.name), scheme: h.scheme === undefined ? ' (scheme is HTTP when unset)' : '', effect: EFFECT[probe] },
-                });
+              if (handler === 'httpGet' && isRecord(h)) {
+                const mismatch = schemeMismatch(h, c);
+                if (mismatch) {
+                  report({
+                    object: t.owner,
+                    path: [...t.path, 'spec', field, i, probe, handler, mismatch.tls ? 'port' : 'scheme'],
+                    messageId: mismatch.tls ? 'plainToTls' : 'tlsToPlain',
+                    severity: 'warning',
+                    data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), port: code(String(h.port)), name: code(mismatch.name), scheme: h.scheme === undefined ? ' (scheme is HTTP when unset)' : '', effect: EFFECT[probe] },
+                  });
+                }
               }
+              // A quoted number works: the kubelet falls back to reading it as a number.
+              if (!isRecord(h) || typeof h.port !== 'string' || /^\d+$/.test(h.port) || names.includes(h.port)) continue;
+              report({
+                object: t.owner,
+                path: [...t.path, 'spec', field, i, probe, handler, 'port'],
+                messageId: 'undeclared',
+                data: {
+                  probe,
+                  container: code(typeof c.name === 'string' ? c.name : `#${i}`),
+                  workload: where(t),
+                  port: code(h.port),
+                  declared: names.length ? ` (it declares ${list(names.map((n) => code(n)), 5)})` : '',
+                  effect: EFFECT[probe],
+                },
+              });
             }
-            // A quoted number works: the kubelet falls back to reading it as a number.
-            if (!isRecord(h) || typeof h.port !== 'string' || /^\d+$/.test(h.port) || names.includes(h.port)) continue;
-            report({
-              object: t.owner,
-              path: [...t.path, 'spec', 'containers', i, probe, handler, 'port'],
-              messageId: 'undeclared',
-              data: {
-                probe,
-                container: code(typeof c.name === 'string' ? c.name : `#${i}`),
-                workload: where(t),
-                port: code(h.port),
-                declared: names.length ? ` (it declares ${list(names.map((n) => code(n)), 5)})` : '',
-                effect: EFFECT[probe],
-              },
-            });
           }
-        }
-      });
+        });
+      }
     }
   },
 };

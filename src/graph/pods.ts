@@ -166,7 +166,8 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
   }
   for (const c of t.containers) {
     const rp = c.readinessPort;
-    if (c.sidecar || !rp || typeof rp.port !== 'string') continue;
+    // A native sidecar's readiness counts towards the pod's as its containers' does.
+    if (!rp || typeof rp.port !== 'string') continue;
     if (/^\d+$/.test(rp.port)) continue; // a quoted number: a schema problem, not ours
     if (!c.ports.some((p) => p.name === rp.port)) out.push({ kind: 'probe-port-unknown', container: c.name, port: rp.port, path: rp.path });
   }
