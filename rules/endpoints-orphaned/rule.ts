@@ -4,9 +4,11 @@ import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code, list } from '../../src/text.js';
+import { proxyView } from '../../src/graph/live.js';
 
 const SERVICE_NAME = 'kubernetes.io/service-name';
 const MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
+const SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
 /** The EndpointSlice controller's own value of MANAGED_BY: it lists, replaces and deletes only slices that carry it. */
 const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
 
@@ -14,10 +16,20 @@ function portNames(list: unknown): { name: string; index: number }[] {
   return (Array.isArray(list) ? list : []).map((p, index) => ({ name: isRecord(p) && typeof p.name === 'string' ? p.name : '', index }));
 }
 
+/**
+ * Whether hand-written endpoints list any address (`ready`: any ready one). A ready address that
+ * kube-proxy does not use is then left unused by its port names, reported on the object.
+ */
+function listsAddresses(o: K8sObject, ready: boolean): boolean {
+  const arr = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+  if (o.kind === 'Endpoints') return arr(o.body.subsets).some((s) => arr(s.addresses).length > 0 || (!ready && arr(s.notReadyAddresses).length > 0));
+  return arr(o.body.endpoints).some((e) => Array.isArray(e.addresses) && e.addresses.length > 0 && (!ready || !isRecord(e.conditions) || e.conditions.ready !== false));
+}
+
 const rule: Rule = {
   meta: {
     id: 'endpoints-orphaned',
-    description: 'Hand-written Endpoints or EndpointSlices that no Service uses: no Service of that name, no service-name label, port names that differ from the Service, or a Service whose selector makes the controller overwrite them.',
+    description: 'Hand-written Endpoints or EndpointSlices that no Service uses, or that kube-proxy does not use: no Service of that name, no service-name label, port names that differ from the Service, a Service whose selector makes the controller overwrite them, FQDN slices, skip-mirror Endpoints, or no ready address.',
     category: 'endpoints',
     severity: 'error',
     messages: {
@@ -26,6 +38,7 @@ const rule: Rule = {
       portName: 'the {{kind}} {{name}} has {{port}}, but Service {{service}} has no port named so ({{known}}); kube-proxy matches endpoint ports to Service ports by name',
       misnamed: 'this Service has no selector and no {{kind}} named {{service}}, so it has no endpoints; {{kind}} {{name}} carries this Service\'s port names ({{ports}}) — did you mean it? Name it {{service}}',
       managed: 'the {{kind}} {{name}} is written by hand for Service {{service}}, which has a selector: the endpoint controller manages its endpoints and replaces these',
+      unused: 'Service {{service}} has no selector, and kube-proxy uses none of its hand-written endpoints: {{why}}',
       managedSlice: 'the EndpointSlice {{name}} is labelled {{label}}, the EndpointSlice controller\'s own value, for Service {{service}}, which has a selector: the controller deletes slices of its own that it did not compute',
     },
     remediation: 'Give hand-written endpoints the Service\'s exact name (Endpoints) or the kubernetes.io/service-name label (EndpointSlice), port names equal to the Service\'s, and a Service without a selector (an EndpointSlice beside a Service with a selector needs a managed-by label other than the controller\'s).',
@@ -69,6 +82,34 @@ const rule: Rule = {
       checkPorts(o, svc, isSlice, base, report);
     }
     if (graph.settings.live) return;
+    // A selectorless Service whose hand-written endpoints kube-proxy uses none of: live,
+    // manual-endpoints-missing judges what the cluster holds.
+    for (const svc of graph.services) {
+      if (svc.mode !== 'manual' || svc.endpointObjects.length === 0 || svc.ports.length === 0 || svc.object.overlay) continue;
+      // The mirroring controller makes no EndpointSlice of Endpoints labelled skip-mirror, and kube-proxy reads only slices.
+      const skipped = svc.endpointObjects.filter((o) => o.kind === 'Endpoints' && getIn(o.body, ['metadata', 'labels', SKIP_MIRROR]) === 'true');
+      const used = svc.endpointObjects.filter((o) => !skipped.includes(o));
+      const views = svc.ports.map((p) => proxyView(used, p));
+      if (views.some((v) => v.used.length > 0)) continue;
+      // Port names that differ are reported on the endpoints above: one cause, one finding.
+      if (skipped.length === 0 && views.every((v) => v.onlyPortNames)) continue;
+      const why = [
+        ...skipped.map((o) => `Endpoints ${code(o.name)} is labelled ${code(`${SKIP_MIRROR}: "true"`)}, so no EndpointSlice mirrors it and kube-proxy, which reads only EndpointSlices, never sees it`),
+        ...new Set(views.flatMap((v) => v.ignored)),
+      ];
+      // Objects that list no address at all are blanks something fills in (a test, a controller): not judged.
+      if (why.length === 0 && (!svc.endpointObjects.some((x) => listsAddresses(x, false)) || svc.endpointObjects.some((x) => listsAddresses(x, true)))) continue;
+      const o = svc.endpointObjects[0]!;
+      report({
+        object: svc.object,
+        path: ['metadata', 'name'],
+        messageId: 'unused',
+        ...(why.length === 0 ? { severity: 'warning' as const } : {}),
+        data: { service: code(svc.object.name), why: why.length ? list(why, 3) : 'they list no ready address (only `notReadyAddresses`, or `conditions.ready: false`), so kube-proxy has no endpoint to send to' },
+        related: [{ object: o, path: ['metadata', 'name'], message: `${o.kind} ${o.namespace}/${o.name}` }],
+        remediation: 'List ready addresses in an EndpointSlice of addressType IPv4 or IPv6 (or a v1 Endpoints without the skip-mirror label); for a DNS name, use a Service of type ExternalName.',
+      });
+    }
     // The other side: a selectorless Service whose hand-written endpoints carry another name.
     for (const svc of graph.services) {
       if (svc.mode !== 'manual' || svc.endpointObjects.length > 0 || svc.ports.length === 0) continue;
