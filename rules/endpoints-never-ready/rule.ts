@@ -8,6 +8,8 @@ function say(t: PodTemplate, r: NotReadyReason): string {
   switch (r.kind) {
     case 'scaled-to-zero':
       return `${where(t)} runs 0 replicas`;
+    case 'paused':
+      return `${where(t)} is paused (a new Deployment creates no pods until it is resumed; one that exists keeps the pods it has)`;
     case 'job':
       return r.suspended ? `${where(t)} is suspended until something starts it` : `the pods of ${where(t)} run to completion`;
     case 'probe-port-unknown':
@@ -20,17 +22,18 @@ function say(t: PodTemplate, r: NotReadyReason): string {
  * one: queue controllers such as Kueue create Jobs suspended and start them later.
  */
 const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
-  r.kind === 'scaled-to-zero' || (r.kind === 'probe-port-unknown' && !publishNotReady);
+  r.kind === 'scaled-to-zero' || r.kind === 'paused' || (r.kind === 'probe-port-unknown' && !publishNotReady);
 
 const rule: Rule = {
   meta: {
     id: 'endpoints-never-ready',
-    description: 'A Service whose selected pods can never be ready endpoints: scaled to zero, Job pods only, or a readiness probe on an undeclared port.',
+    description: 'A Service whose selected pods can never be ready endpoints: scaled to zero, a paused Deployment, Job pods only, or a readiness probe on an undeclared port.',
     category: 'endpoints',
     severity: 'error',
     messages: {
       never: 'this Service will have no ready endpoints: {{reasons}}',
       parked: 'this Service has no endpoints while {{reasons}}: a workload written with `replicas: 0` is parked on purpose more often than by mistake, and gets endpoints when scaled up (by hand or an autoscaler); if it should serve now, set replicas',
+      paused: 'this Service has no endpoints while {{reasons}}: resume it (remove `paused`, or `kubectl rollout resume`) for it to create pods',
       jobsOnly: 'this Service selects only Job pods ({{reasons}}): it has endpoints only while a job runs',
       jobsServe: 'this Service selects only Job pods ({{reasons}}) whose containers declare its ports: it has endpoints while a job runs, which suits metrics or progress endpoints of the job',
     },
@@ -50,11 +53,11 @@ const rule: Rule = {
       const first = reasons[0]!;
       const reasonPath = first.rs.find((r) => permanent(r, pnr))?.path ?? first.rs[0]!.path;
       // `replicas: 0`, written down, says the workload is parked: nothing in the input says it should serve now.
-      const parked = blocked && reasons.every((x) => x.rs.every((r) => r.kind === 'scaled-to-zero' || r.kind === 'job'));
+      const parked = blocked && reasons.every((x) => x.rs.every((r) => r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'job'));
       report({
         object: svc.object,
         path: svc.selectorPath,
-        messageId: parked ? 'parked' : blocked ? 'never' : serves ? 'jobsServe' : 'jobsOnly',
+        messageId: parked && reasons.every((x) => x.rs.some((r) => r.kind === 'paused')) ? 'paused' : parked ? 'parked' : blocked ? 'never' : serves ? 'jobsServe' : 'jobsOnly',
         severity: parked ? 'info' : blocked ? 'error' : serves ? 'info' : 'warning',
         data: { reasons: list(reasons.map((x) => say(x.t, x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!)), 4) },
         related: reasons.slice(0, 5).map((x) => ({

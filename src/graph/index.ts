@@ -3,7 +3,7 @@ import type { CustomPodSource, GraphSettings, NotReadyReason, PodTemplate, Servi
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
 import { isRecord } from '../load/objects.js';
-import { extractTemplate, getIn, keyMap, lenientInt, notReadyReasons, stringMap } from './pods.js';
+import { extractTemplate, getIn, keyMap, lenientInt, notReadyReasons, podSourceOf, stringMap } from './pods.js';
 import { findPort, readTargetPort } from './findport.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from './controller-labels.js';
 
@@ -119,6 +119,18 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
       if (settings.live || !helmHookRun(o)) index.add(t);
     } else if (isCustomResource(o)) {
       push(custom, o.namespace, { object: o, labels: customLabels(o) });
+    }
+  }
+  // Argo Rollouts' `workloadRef`: the Rollout runs the named Deployment's pod template with its
+  // own replica count, while the Deployment is scaled down (argo-rollouts' migration path).
+  if (!settings.live) {
+    for (const o of objects) {
+      if (o.kind !== 'Rollout' || !o.apiVersion.startsWith('argoproj.io/')) continue;
+      const ref = getIn(o.body, ['spec', 'workloadRef']);
+      if (!isRecord(ref) || ref.kind !== 'Deployment' || typeof ref.name !== 'string') continue;
+      const t = templates.find((x) => x.owner.kind === 'Deployment' && x.namespace === o.namespace && x.owner.name === ref.name);
+      const own = podSourceOf(o)?.replicas(o);
+      if (t && own?.mode === 'count' && t.replicas.mode === 'count' && own.count > t.replicas.count) t.replicas = own;
     }
   }
   index.seal();

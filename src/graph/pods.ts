@@ -160,6 +160,7 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
   const out: NotReadyReason[] = [];
   const r = t.replicas;
   if (r.mode === 'count' && r.count === 0) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec', 'replicas'] });
+  else if (t.owner.kind === 'Deployment' && t.owner.apiVersion === 'apps/v1' && isRecord(t.owner.body.spec) && t.owner.body.spec.paused === true) out.push({ kind: 'paused', path: ['spec', 'paused'] });
   if (r.mode === 'job') {
     if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
     out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });

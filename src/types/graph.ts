@@ -49,6 +49,8 @@ export interface PodTemplate {
 /** Why pods of a template never become ready endpoints. */
 export type NotReadyReason =
   | { kind: 'scaled-to-zero'; path: Path }
+  /** A Deployment written with `paused: true`: a new one creates no ReplicaSet (no pods) until resumed. */
+  | { kind: 'paused'; path: Path }
   | { kind: 'job'; owner: string; suspended: boolean; path: Path }
   | { kind: 'probe-port-unknown'; container: string; port: string; path: Path };
 
