@@ -4,7 +4,7 @@ import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { exposes, genuinelyClose, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
-import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
+import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMisses, serviceMonitorTargetPorts, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
 
@@ -389,6 +389,38 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
   });
 }
 
+/** A ServiceMonitor that selects no Service, next to the Service it was written for; a targetPort no selected pod declares. */
+function checkMonitorSelection(ctx: RuleContext): void {
+  for (const m of serviceMonitorMisses(ctx.graph)) {
+    const svc = m.service;
+    const name = code(`${svc.object.namespace}/${svc.object.name}`);
+    ctx.report({
+      object: m.object,
+      path: m.kind === 'namespace' && getIn(m.object.body, ['spec', 'namespaceSelector']) !== undefined ? ['spec', 'namespaceSelector'] : ['spec', 'selector'],
+      messageId: m.kind === 'namespace' ? 'monitorNamespace' : 'monitorLabels',
+      data: { service: name, namespaces: list(m.namespaces.map((n) => code(n)), 3), namespace: code(svc.object.namespace) },
+      related: [{ object: svc.object, path: m.kind === 'labels' ? ['metadata'] : ['metadata', 'namespace'], message: `Service ${svc.object.namespace}/${svc.object.name}` }],
+    });
+  }
+  for (const m of serviceMonitorTargetPorts(ctx.graph)) {
+    const byName = typeof m.port === 'string';
+    const declared = [...new Set(m.services.flatMap((s) => s.backends.flatMap((t) => t.containers.flatMap((c) => c.ports.map((p) => (byName ? p.name : p.containerPort)).filter((n) => n !== undefined)))))].map(String);
+    const asService = m.services.flatMap((s) => s.ports).find((p) => (byName ? p.name === m.port : p.port === m.port));
+    ctx.report({
+      object: m.object,
+      path: m.path,
+      messageId: 'monitorTargetPort',
+      data: {
+        services: list(m.services.map((s) => code(`${s.object.namespace}/${s.object.name}`)), 3),
+        port: code(String(m.port)),
+        what: byName ? 'a container port named' : 'a container port',
+        declared: declared.length ? list(declared.map((n) => code(n)), 5) : 'none',
+        hint: asService ? `; ${code(String(m.port))} is a Service port: write it as \`port: ${asService.name ?? '<port name>'}\`, or give the pods' port` : '',
+      },
+    });
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
@@ -409,6 +441,9 @@ const rule: Rule = {
       subsetUndefined: 'this VirtualService routes to subset {{subset}} of Service {{service}}, but its DestinationRules ({{rules}}) define {{defined}}; Envoy has no such cluster and answers 503 (NR){{hint}}',
       subsetNoPods: 'subset {{subset}} of Service {{service}}, which VirtualService {{route}} routes to, selects pods with {{labels}}, but the Service\'s pods have {{have}}; the subset has no endpoints and Envoy answers 503 (no healthy upstream)',
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
+      monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
+      monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
+      monitorTargetPort: 'this ServiceMonitor scrapes targetPort {{port}}, but no pod of {{services}} declares {{what}} {{port}} (they declare {{declared}}); prometheus-operator keeps only targets whose pod declares that container port, so Prometheus gets none{{hint}}',
       monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
       gatewayPortAmbiguous: 'this VirtualService is bound to {{gateways}} and sends to Service {{service}} without `destination.port`, but the Service has several ports ({{ports}}): Istio then uses the Service port equal to {{listeners}}; where the Service has no such port the gateway has no cluster for it and answers 503 (NC): set `destination.port.number`',
       noGrant: 'this {{kind}} in namespace {{from}} refers to Service {{service}} in namespace {{to}}, but no ReferenceGrant in {{to}} allows it; the gateway rejects the reference (ResolvedRefs=False)',
@@ -424,6 +459,7 @@ const rule: Rule = {
       checkGatewayDestinationPort(ctx, ref);
     }
     for (const m of monitorPorts(ctx.graph)) checkMonitor(ctx, m);
+    checkMonitorSelection(ctx);
     checkSubsets(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
   },

@@ -349,6 +349,78 @@ export function monitorPorts(graph: ServiceGraph): MonitorPort[] {
   return out;
 }
 
+/**
+ * Why a ServiceMonitor of the run selects no Service, where the run shows the Service it was
+ * written for: `labels` — a Service of its folder tree whose pods carry the selected labels but
+ * which does not itself (prometheus-operator matches the Services' own labels); `namespace` — a
+ * Service of its folder tree that matches, in a namespace its `namespaceSelector` leaves out
+ * (without one, a monitor looks in its own namespace only).
+ */
+export interface MonitorMiss {
+  object: K8sObject;
+  kind: 'labels' | 'namespace';
+  service: ServiceNode;
+  namespaces: string[];
+}
+
+export function serviceMonitorMisses(graph: ServiceGraph): MonitorMiss[] {
+  const out: MonitorMiss[] = [];
+  for (const o of graph.objects) {
+    if (o.kind !== 'ServiceMonitor' || !MONITORING.test(o.apiVersion)) continue;
+    const sel = getIn(o.body, ['spec', 'selector']);
+    if (!isRecord(sel) || Object.keys(sel).length === 0) continue;
+    const selector = readSelector(sel);
+    const namespaces = monitorNamespaces(graph, o);
+    const matches = (s: ServiceNode) => matchSelector(selector, serviceLabels(s)) === true;
+    if (namespaces.some((ns) => graph.servicesIn(ns).some(matches))) continue;
+    const near = (s: ServiceNode) => sameTree(s.object, o);
+    const elsewhere = graph.services.find((s) => !namespaces.includes(s.object.namespace) && near(s) && matches(s));
+    if (elsewhere) {
+      out.push({ object: o, kind: 'namespace', service: elsewhere, namespaces });
+      continue;
+    }
+    const byPods = namespaces.flatMap((ns) => graph.servicesIn(ns)).find((s) => near(s) && s.backends.some((t) => matchSelector(selector, t.labels) === true));
+    if (byPods) out.push({ object: o, kind: 'labels', service: byPods, namespaces });
+  }
+  return out;
+}
+
+/**
+ * A ServiceMonitor endpoint's `targetPort`: prometheus-operator keeps the targets whose pod
+ * declares that container port (`__meta_kubernetes_pod_container_port_number`, or `_name` for a
+ * name), unless the endpoint also names a Service `port`, which wins. Listed when
+ * the Services it selects (in its folder tree) have pods of the run and none declares it.
+ */
+export interface MonitorTargetPort {
+  object: K8sObject;
+  path: Path;
+  port: number | string;
+  services: ServiceNode[];
+}
+
+export function serviceMonitorTargetPorts(graph: ServiceGraph): MonitorTargetPort[] {
+  const out: MonitorTargetPort[] = [];
+  for (const o of graph.objects) {
+    if (o.kind !== 'ServiceMonitor' || !MONITORING.test(o.apiVersion)) continue;
+    const list = getIn(o.body, ['spec', 'endpoints']);
+    if (!Array.isArray(list) || !list.some((e) => getIn(e, ['targetPort']) !== undefined)) continue;
+    const sel = getIn(o.body, ['spec', 'selector']);
+    if (!isRecord(sel)) continue;
+    const selector = readSelector(sel);
+    const services = monitorNamespaces(graph, o).flatMap((ns) => graph.servicesIn(ns)).filter((s) => matchSelector(selector, serviceLabels(s)) === true && sameTree(s.object, o));
+    if (services.length === 0 || services.some((s) => s.mode !== 'selector' || s.backends.length === 0)) continue;
+    list.forEach((e, i) => {
+      const port = getIn(e, ['targetPort']);
+      // A port given by name as well is matched by name: targetPort is then not read.
+      if ((typeof port !== 'number' && (typeof port !== 'string' || port === '')) || getIn(e, ['port']) !== undefined) return;
+      const declares = (p: { containerPort?: number; name?: string }) => (typeof port === 'number' ? p.containerPort === port : p.name === port);
+      if (services.some((s) => s.backends.some((t) => t.containers.some((c) => c.ports.some(declares))))) return;
+      out.push({ object: o, path: ['spec', 'endpoints', i, 'targetPort'], port, services });
+    });
+  }
+  return out;
+}
+
 const folderCache = new Map<string, string>();
 
 /**
