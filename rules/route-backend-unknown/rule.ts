@@ -143,7 +143,13 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
   const data = { kind: o.kind, field: code(ref.field), service: code(ref.name), namespace: code(ref.namespace) };
   const copies = ctx.graph.serviceDefinitions(ref.namespace, ref.name);
   if (copies.length === 0) {
-    if (!hasServicesIn(ctx.graph, ref.namespace)) return;
+    if (!hasServicesIn(ctx.graph, ref.namespace)) {
+      // Nothing of that namespace in the run, but the Service of that name beside the referrer in another one.
+      const other = ref.namespaceWritten ? [...new Set(sameNameElsewhere(ctx.graph, ref.name, ref.namespace, o).map((x) => x.object.namespace))] : [];
+      if (other.length !== 1) return;
+      ctx.report({ object: o, path: ref.namespacePath ?? ref.path, messageId: 'refNoService', severity: isStrongTypo(ref.namespace, other[0]!) ? undefined : 'warning', data: { ...data, hint: `; the files given define no namespace ${code(ref.namespace)}, and Service ${code(ref.name)} is in namespace ${code(other[0]!)} beside this ${o.kind}: did you mean ${code(other[0]!)}?` } });
+      return;
+    }
     const near = typoOf(ctx, ref.namespace, ref.name);
     const hint = near ? `; did you mean ${code(near)}?` : ': it is not among the linted files (created elsewhere, or a typo)';
     ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: near ? undefined : 'info', data: { ...data, hint } });

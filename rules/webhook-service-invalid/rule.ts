@@ -5,7 +5,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { deferredSpecText } from '../../src/load/deferred-spec.js';
 import { sameTree } from '../../src/graph/referrers.js';
-import { hasServicesIn, nearestService, servicePortsText } from '../../src/engine/rule-kit.js';
+import { hasServicesIn, nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { hasReadyEndpoints } from '../../src/graph/live.js';
 import { code, isStrongTypo } from '../../src/text.js';
 
@@ -76,7 +76,20 @@ function check(ctx: RuleContext, call: ApiServerCall): void {
   // A Service that sets no namespace lands where it is applied: maybe this one.
   if (copies.length === 0) copies = ctx.graph.servicesNamed(name).filter((x) => x.object.namespaceDefaulted);
   if (copies.length === 0) {
-    if (!hasServicesIn(ctx.graph, namespace)) return; // the run holds nothing of that namespace to judge by
+    if (!hasServicesIn(ctx.graph, namespace)) {
+      // The run holds nothing of that namespace, but the Service of that name beside the caller
+      // in another one: a namespace left from a template (kubebuilder's `system`) or a slip.
+      const other = [...new Set(sameNameElsewhere(ctx.graph, name, namespace, o).map((x) => x.object.namespace))];
+      if (other.length !== 1) return;
+      ctx.report({
+        object: o,
+        path: [...call.path, 'namespace'],
+        messageId: 'noService',
+        severity: isStrongTypo(namespace, other[0]!) ? undefined : 'warning',
+        data: { ...data, namespace: code(namespace), name: code(name), hint: `; the files given define no namespace ${code(namespace)}, and Service ${code(name)} is in namespace ${code(other[0]!)} beside this object: did you mean ${code(other[0]!)}?` },
+      });
+      return;
+    }
     const near = nearestService(ctx.graph, namespace, name, o);
     const typo = near !== undefined && isStrongTypo(name, near);
     // What the input lacks: an error when a Service of that namespace is a typo away (or live,

@@ -27,6 +27,9 @@ export interface ServiceRef {
   viaDns?: boolean;
   /** How the referrer calls the field, for messages: `destination host`, `canaryService`. */
   field: string;
+  /** The namespace is written in the reference (not the referrer's own); `namespacePath` where, when a field of its own. */
+  namespaceWritten?: boolean;
+  namespacePath?: Path;
 }
 
 /**
@@ -236,6 +239,7 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
         if (row.namespaceRequired && (typeof value[row.namespace!] !== 'string' || value[row.namespace!] === '')) continue;
         let name = raw;
         let namespace = o.namespace;
+        let namespacePath: Path | undefined;
         if (row.hostPort) {
           const t = emissaryService(raw, o.namespace, graph.settings.clusterDomain);
           if (!t) continue;
@@ -258,8 +262,11 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
           ({ name, namespace } = s);
         } else if (row.namespace && typeof value[row.namespace] === 'string' && value[row.namespace] !== '') {
           namespace = value[row.namespace] as string;
+          namespacePath = [...path, row.namespace];
         }
         const ref: ServiceRef = { object: o, path: [...path, row.name], name, namespace, field: row.field ?? row.name };
+        if (namespacePath) Object.assign(ref, { namespaceWritten: true, namespacePath });
+        else if (namespace !== o.namespace) ref.namespaceWritten = true;
         if (row.port) {
           const portPath = row.port.split('.');
           const p = getIn(row.portFromRoot ? o.body : value, portPath);
