@@ -142,6 +142,11 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
   const o = ref.object;
   const data = { kind: o.kind, field: code(ref.field), service: code(ref.name), namespace: code(ref.namespace) };
   const copies = ctx.graph.serviceDefinitions(ref.namespace, ref.name);
+  if (ref.partialHost) {
+    // Judged only where the run defines the Service the short form stands for.
+    if (copies.length > 0) ctx.report({ object: o, path: ref.path, messageId: 'istioPartialHost', data: { ...data, host: code(String(getIn(o.body, [...ref.path]))), fqdn: code(`${ref.name}.${ref.namespace}.svc.${ctx.graph.settings.clusterDomain}`) } });
+    return;
+  }
   if (copies.length === 0) {
     if (!hasServicesIn(ctx.graph, ref.namespace)) {
       // Nothing of that namespace in the run, but the Service of that name beside the referrer in another one.
@@ -199,7 +204,7 @@ const gatewayCache = new WeakMap<RuleContext['graph'], Map<string, number[]>>();
  */
 function checkGatewayDestinationPort(ctx: RuleContext, ref: ServiceRef): void {
   const o = ref.object;
-  if (o.kind !== 'VirtualService' || ref.port || !/^networking\.istio\.io\//.test(o.apiVersion)) return;
+  if (o.kind !== 'VirtualService' || ref.port || ref.partialHost || !/^networking\.istio\.io\//.test(o.apiVersion)) return;
   const destination = getIn(o.body, ref.path.slice(0, -1));
   if (!isRecord(destination) || destination.port !== undefined) return;
   const bound = getIn(o.body, ['spec', 'gateways']);
@@ -447,6 +452,7 @@ const rule: Rule = {
       subsetUndefined: 'this VirtualService routes to subset {{subset}} of Service {{service}}, but its DestinationRules ({{rules}}) define {{defined}}; Envoy has no such cluster and answers 503 (NR){{hint}}',
       subsetNoPods: 'subset {{subset}} of Service {{service}}, which VirtualService {{route}} routes to, selects pods with {{labels}}, but the Service\'s pods have {{have}}; the subset has no endpoints and Envoy answers 503 (no healthy upstream)',
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
+      istioPartialHost: 'this {{kind}} names host {{host}} in {{field}}: Istio completes only names without a dot (with the {{kind}}\'s own namespace), so it takes {{host}} as written and finds no Service of that name in its registry (`istioctl analyze`: IST0101); write {{fqdn}}',
       monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
       monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
       monitorTargetPort: 'this ServiceMonitor scrapes targetPort {{port}}, but no pod of {{services}} declares {{what}} {{port}} (they declare {{declared}}); prometheus-operator keeps only targets whose pod declares that container port, so Prometheus gets none{{hint}}',

@@ -122,7 +122,7 @@ function proxiedBy(graph: ServiceGraph, svc: K8sObject): string | undefined {
     const add = (ns: string, name: unknown, o: K8sObject) => {
       if (typeof name === 'string' && !by!.has(`${ns}/${name}`)) by!.set(`${ns}/${name}`, `${o.kind} ${o.namespace}/${o.name}`);
     };
-    for (const r of serviceRefs(graph)) add(r.namespace, r.name, r.object);
+    for (const r of serviceRefs(graph)) if (!r.partialHost) add(r.namespace, r.name, r.object);
     for (const b of ingressBackends(graph)) add(b.ingress.namespace, b.name, b.ingress);
     for (const o of graph.objects) {
       const spec = isRecord(o.body.spec) ? o.body.spec : undefined;

@@ -30,6 +30,8 @@ export interface ServiceRef {
   /** The namespace is written in the reference (not the referrer's own); `namespacePath` where, when a field of its own. */
   namespaceWritten?: boolean;
   namespacePath?: Path;
+  /** An Istio host written `<svc>.<ns>[.svc]`, which Istio does not complete (`istioPartialHost`). */
+  partialHost?: boolean;
 }
 
 /**
@@ -218,6 +220,16 @@ export function istioHost(host: string, own: string, domain: string): { name: st
   return m ? { name: m[1]!, namespace: m[2]! } : undefined;
 }
 
+/**
+ * A host Istio takes as written although it is a Service's name cut short: `reviews.prod` or
+ * `reviews.prod.svc` (Istio completes only names without a dot, `ResolveShortnameToFQDN`), so
+ * it matches no Service of the mesh's registry, whose hosts are `<svc>.<ns>.svc.<domain>`.
+ */
+export function istioPartialHost(host: string): { name: string; namespace: string } | undefined {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)(?:\.svc)?$/.exec(host.toLowerCase());
+  return m ? { name: m[1]!, namespace: m[2]! } : undefined;
+}
+
 const cache = new WeakMap<ServiceGraph, ServiceRef[]>();
 
 /** The Service references of every object of a kind in the table. */
@@ -258,7 +270,11 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
         if (row.host) {
           if (entries.has(raw.toLowerCase())) continue;
           const s = istioHost(raw, o.namespace, graph.settings.clusterDomain);
-          if (!s) continue;
+          if (!s) {
+            const partial = istioPartialHost(raw);
+            if (partial) out.push({ object: o, path: [...path, row.name], ...partial, field: row.field ?? row.name, partialHost: true });
+            continue;
+          }
           ({ name, namespace } = s);
         } else if (row.namespace && typeof value[row.namespace] === 'string' && value[row.namespace] !== '') {
           namespace = value[row.namespace] as string;
