@@ -69,6 +69,13 @@ interface Row {
   hostPort?: 'http' | 'tcp';
   /** The Service port the referrer's controller uses when `port` is not written, and why. */
   portDefault?: { number: number; why: string };
+  /** The entry names a Service only with this `apiVersion` (Knative's refs name Knative Services, kind `Service` too). */
+  apiVersion?: string;
+  /**
+   * A Knative destination's `ref`: the resolver sends to `http://<name>.<namespace>.svc.<domain>`,
+   * Service port 80, or 443 (`https`) when the destination gives `CACerts`.
+   */
+  knativeDestination?: boolean;
 }
 
 const ISTIO = /^networking\.istio\.io\//;
@@ -90,6 +97,9 @@ const OPENSHIFT_ROUTE = /^(route\.openshift\.io\/|v1$)/;
 const INFERENCE = /^inference\.networking\.k8s\.io\//;
 const INFERENCE_ALPHA = /^inference\.networking\.x-k8s\.io\//;
 const LINKERD_POLICY = /^policy\.linkerd\.io\//;
+const ENVOY_GATEWAY = /^gateway\.envoyproxy\.io\//;
+const KNATIVE_SOURCES = /^(sources|eventing|messaging|flows)\.knative\.dev\//;
+const KNATIVE_WHY = 'Knative sends to `http://<name>.<namespace>.svc`, port 80 (443 with `CACerts`), for a `v1` Service';
 
 export const REFERRERS: readonly Row[] = [
   ...['http', 'tcp', 'tls'].map((p) => ({ kind: 'VirtualService', group: ISTIO, at: `spec.${p}.*.route.*.destination`, name: 'host', host: true, port: 'port.number' })),
@@ -142,6 +152,18 @@ export const REFERRERS: readonly Row[] = [
   // its Service port (required in v1; 9002 when v1alpha2's portNumber is not written).
   { kind: 'InferencePool', group: INFERENCE, at: 'spec.endpointPickerRef', field: 'endpointPickerRef.name', name: 'name', kindField: 'kind', port: 'port.number' },
   { kind: 'InferencePool', group: INFERENCE_ALPHA, at: 'spec.extensionRef', field: 'extensionRef.name', name: 'name', kindField: 'kind', port: 'portNumber', portDefault: { number: 9002, why: 'the endpoint picker is called on port 9002 when `portNumber` is not written' } },
+  // Envoy Gateway: the external services of its policies (authorization, processing, JWKS, OIDC),
+  // backendRefs of the Gateway API's shape: a Service and its Service port.
+  ...['spec.extAuth.http.backendRefs.*', 'spec.extAuth.grpc.backendRefs.*', 'spec.extAuth.http.backendRef', 'spec.extAuth.grpc.backendRef', 'spec.jwt.providers.*.remoteJWKS.backendRefs.*', 'spec.oidc.provider.backendRefs.*'].map((at) => ({ kind: 'SecurityPolicy', group: ENVOY_GATEWAY, at, field: 'backendRefs[].name', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
+  ...['spec.extProc.*.backendRefs.*', 'spec.extProc.*.backendRef'].map((at) => ({ kind: 'EnvoyExtensionPolicy', group: ENVOY_GATEWAY, at, field: 'backendRefs[].name', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
+  // Contour: an ExtensionService (external authorization, rate limiting) is a Service and its Service port.
+  { kind: 'ExtensionService', group: CONTOUR, at: 'spec.services.*', name: 'name', port: 'port' },
+  // Argo Rollouts: the ping-pong Services of an ALB canary and the ALB's root Service.
+  ...['pingService', 'pongService'].map((name) => ({ kind: 'Rollout', group: ARGO, at: 'spec.strategy.canary.pingPong', name })),
+  { kind: 'Rollout', group: ARGO, at: 'spec.strategy.canary.trafficRouting.alb', name: 'rootService' },
+  // Knative Eventing: a source's sink and a trigger's or subscription's subscriber, where they name a `v1` Service.
+  ...['PingSource', 'ApiServerSource', 'ContainerSource', 'SinkBinding', 'KafkaSource', 'GitHubSource', 'CronJobSource'].map((kind) => ({ kind, group: KNATIVE_SOURCES, at: 'spec.sink.ref', field: 'sink.ref.name', name: 'name', namespace: 'namespace', kindField: 'kind', apiVersion: 'v1', knativeDestination: true })),
+  ...[['Trigger', 'spec.subscriber.ref'], ['Subscription', 'spec.subscriber.ref'], ['Subscription', 'spec.reply.ref'], ['Broker', 'spec.delivery.deadLetterSink.ref'], ['Trigger', 'spec.delivery.deadLetterSink.ref']].map(([kind, at]) => ({ kind: kind!, group: KNATIVE_SOURCES, at: at!, field: `${at!.split('.').slice(1, -1).join('.')}.ref.name`, name: 'name', namespace: 'namespace', kindField: 'kind', apiVersion: 'v1', knativeDestination: true })),
   ...[['spec.to', 'to.name'], ['spec.alternateBackends.*', 'alternateBackends[].name']].map(([at, field]) => ({ kind: 'Route', group: OPENSHIFT_ROUTE, at: at!, field, name: 'name', kindField: 'kind', port: 'spec.port.targetPort', portFromRoot: true, endpointPort: true })),
 ];
 
@@ -248,6 +270,7 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
         const raw = value[row.name];
         if (typeof raw !== 'string' || raw === '') continue;
         if (row.kindField && (value[row.kindField] ?? (row.kindValue ?? 'Service')) !== (row.kindValue ?? 'Service')) continue;
+        if (row.apiVersion !== undefined && value.apiVersion !== row.apiVersion) continue;
         if (row.namespaceRequired && (typeof value[row.namespace!] !== 'string' || value[row.namespace!] === '')) continue;
         let name = raw;
         let namespace = o.namespace;
@@ -283,6 +306,13 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
         const ref: ServiceRef = { object: o, path: [...path, row.name], name, namespace, field: row.field ?? row.name };
         if (namespacePath) Object.assign(ref, { namespaceWritten: true, namespacePath });
         else if (namespace !== o.namespace) ref.namespaceWritten = true;
+        if (row.knativeDestination) {
+          const ca = getIn(o.body, [...path.slice(0, -1), 'CACerts']);
+          ref.port = { number: typeof ca === 'string' && ca !== '' ? 443 : 80 };
+          ref.portPath = [...path, row.name];
+          ref.portDefault = KNATIVE_WHY;
+          ref.viaDns = true;
+        }
         if (row.port) {
           const portPath = row.port.split('.');
           const p = getIn(row.portFromRoot ? o.body : value, portPath);
