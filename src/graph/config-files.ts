@@ -130,6 +130,20 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
       }
     }
   };
+  // Prometheus adds the scheme's port to a static target that names none (80, or 443 for `scheme: https`).
+  const promDefaults = new Map<string, number>();
+  for (const v of values) {
+    const jobs = v && typeof v === 'object' ? (v as Record<string, unknown>).scrape_configs : undefined;
+    for (const job of Array.isArray(jobs) ? jobs : []) {
+      if (!job || typeof job !== 'object') continue;
+      const j = job as Record<string, unknown>;
+      const port = j.scheme === 'https' ? 443 : 80;
+      for (const sc of Array.isArray(j.static_configs) ? j.static_configs : []) {
+        const targets = sc && typeof sc === 'object' ? (sc as Record<string, unknown>).targets : undefined;
+        for (const t of Array.isArray(targets) ? targets : []) if (typeof t === 'string' && !t.includes(':')) promDefaults.set(t.trim(), port);
+      }
+    }
+  }
   const gates = values.map(springProfiles);
   // Profiles the file activates itself, in a document that applies always.
   const active = new Set(values.flatMap((v, i) => (gates[i] ? [] : springList(springValue(v, ['profiles', 'active'])))));
@@ -139,6 +153,10 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
     walk(v, undefined);
     if (gate && !gate.some((p) => active.has(p))) for (let j = from; j < out.length; j++) out[j] = { ...out[j]!, profiles: gate };
   });
+  if (promDefaults.size) for (let j = 0; j < out.length; j++) {
+    const d = out[j]!.port === undefined ? promDefaults.get(out[j]!.text) : undefined;
+    if (d !== undefined) out[j] = { ...out[j]!, defaultPort: d };
+  }
   return out;
 }
 
@@ -200,8 +218,10 @@ function lineHosts(text: string): HostRef[] {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || /^[#;!\[]/.test(line)) continue;
-    const m = /^([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$/.exec(line);
-    if (m) lines.push([m[1]!, m[2]!]);
+    // Keys as pgbouncer's `[databases]` writes them too: `*` (the fallback database), `"my-db"`.
+    const m = /^("[^"]+"|\*|[A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$/.exec(line);
+    // `.properties` escapes: `jdbc\:postgresql\://db\:5432/app` is `jdbc:postgresql://db:5432/app` to java.util.Properties.
+    if (m) lines.push([unquote(m[1]!), m[2]!.replace(/\\([:=#! ])/g, '$1')]);
   }
   // The last value of each key, for the ports beside host keys (`redis.host` and `redis.port`).
   const last = new Map(lines.map(([k, v]) => [k, unquote(v.replace(/\s+#.*$/, ''))]));
@@ -332,6 +352,15 @@ function fluentHosts(text: string): HostRef[] {
     if (line === '' || line.startsWith('#')) continue;
     if (/^\[[^\]]*\]$/.test(line) || /^<\/?[a-z]/i.test(line)) {
       flush();
+      continue;
+    }
+    // fluent-plugin-elasticsearch and -opensearch: `hosts a:9200,b:9200` (each with its port).
+    const list = /^hosts\s+(\S+)$/i.exec(line);
+    if (list) {
+      for (const item of list[1]!.split(',')) {
+        const h = wholeHost(item.replace(/^https?:\/\//i, '').replace(/\/.*$/, ''));
+        if (h) out.push(h);
+      }
       continue;
     }
     const m = /^(host|port)\s+(\S+)$/i.exec(line);

@@ -29,13 +29,21 @@ export interface HostRef {
   profiles?: string[];
 }
 
-const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
+/**
+ * The port a URL's scheme implies when it names none, as the clients of each protocol default:
+ * the web's, AMQP (RabbitMQ's URI spec), Redis, PostgreSQL (libpq, JDBC), MySQL, MongoDB, NATS.
+ */
+const SCHEME_PORTS: Record<string, number> = {
+  http: 80, https: 443, ws: 80, wss: 443,
+  amqp: 5672, amqps: 5671, redis: 6379, rediss: 6379, postgres: 5432, postgresql: 5432, mysql: 3306, mongodb: 27017, nats: 4222,
+};
 
 /** Hosts may be written fully qualified, with a trailing dot (`api.shop.svc.cluster.local.:80`). */
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
 const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(\\.?)(?::(\\d{1,5}))?`, 'gi');
-const HOST_PORT_RE = new RegExp(`(?<![\\w.:/@$-])(${HOST})(\\.?):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
+// Not after user information (`user@host:5432`), but after a Kafka voter's id (`0@kafka-0.kafka-hs:9093`).
+const HOST_PORT_RE = new RegExp(`(?<![\\w.:/$-])(?<!(?<![\\d\\s,=])@)(?<![^\\d\\s,=]\\d+@)(${HOST})(\\.?):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
 /**
  * gRPC targets of sercand/kuberesolver (`kubernetes:///svc:8080`, `kubernetes:///svc.ns:grpc`,
  * `kubernetes://ns/svc:grpc`, `kubernetes://svc.ns:8080/`): 1-3 the `///` form (Service,
@@ -174,7 +182,9 @@ function patternHosts(value: string, key?: string): HostRef[] {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     // `http://api:$(PORT)` names a port the text does not show: no default then.
     const open = value[m.index + m[0].length] === ':';
-    add(m, m[2]!, m[4], { ...(!m[4] && dflt && !open ? { defaultPort: dflt } : {}), ...(m[3] ? { absolute: true } : {}), position: true });
+    // `mongodb+srv://host`: the driver looks up `_mongodb._tcp.<host>`, an SRV record that exists only for a port named `mongodb`.
+    const srv = m[1]!.toLowerCase() === 'mongodb+srv' && !m[4] ? { srv: { port: 'mongodb', protocol: 'TCP' } } : {};
+    add(m, m[2]!, m[4], { ...(!m[4] && dflt && !open ? { defaultPort: dflt } : {}), ...(m[3] ? { absolute: true } : {}), ...srv, position: true });
     // A host list in the authority (`mongodb://a:27017,b:27017/db`, JDBC, Redis Sentinel): every item is a host.
     let at = m.index + m[0].length;
     for (let n = LIST_ITEM_RE.exec(value.slice(at)); n; n = LIST_ITEM_RE.exec(value.slice(at))) {
