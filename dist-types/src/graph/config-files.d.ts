@@ -8,3 +8,9 @@ import { type HostRef } from './hosts.js';
  * marked `position`. Undefined when the text is not in a format read here.
  */
 export declare function configFileHosts(key: string, text: string): HostRef[] | undefined;
+/**
+ * The upstream groups an nginx configuration text defines (`upstream app { … }`): a
+ * `proxy_pass http://app` elsewhere (another key of the same ConfigMap, included from
+ * `conf.d/`) names the group, not a host.
+ */
+export declare function nginxUpstreams(text: string): string[];

@@ -2,6 +2,17 @@ import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { DnsResolution, PodResolver } from '../types/reference.js';
 export type { DnsResolution };
 /**
+ * The hostnames an Indexed Job's controller gives its pods: `<job>-<index>` for every index
+ * below `completions`, whatever the template's own `hostname` says (the Job controller sets
+ * it on every pod it creates). `count` is undefined when `completions` is not a number the run
+ * shows. A CronJob's Jobs have generated names, so their pods' hostnames are unknown (`job`
+ * undefined). Undefined for any other template.
+ */
+export declare function indexedJobHostnames(t: PodTemplate): {
+    job?: string;
+    count?: number;
+} | undefined;
+/**
  * Resolves a hostname the way a pod in namespace `from` would: a bare name only in its own
  * namespace (`<name>.<from>.svc.<domain>`), `<svc>.<ns>` and `<svc>.<ns>.svc` through the
  * search path, `<host>.<svc>.<ns>.svc.<domain>` for pods of headless Services,

@@ -28,6 +28,12 @@ export interface HostRef {
     endpoints?: {
         portName?: string;
     };
+    /**
+     * Written in a document of a Spring configuration file that applies only under these profiles
+     * (`spring.config.activate.on-profile`, the older `spring.profiles`), and not activated by the file itself:
+     * the host is dialled only by pods that activate one of them.
+     */
+    profiles?: string[];
 }
 export declare const HOST_KEY: {
     test: (key: string) => boolean;

@@ -26,6 +26,11 @@ export interface ServiceRef {
     viaDns?: boolean;
     /** How the referrer calls the field, for messages: `destination host`, `canaryService`. */
     field: string;
+    /** The namespace is written in the reference (not the referrer's own); `namespacePath` where, when a field of its own. */
+    namespaceWritten?: boolean;
+    namespacePath?: Path;
+    /** An Istio host written `<svc>.<ns>[.svc]`, which Istio does not complete (`istioPartialHost`). */
+    partialHost?: boolean;
 }
 /**
  * One row per kind: where its Service references live. `at` is a path with `*` for every
@@ -65,6 +70,13 @@ interface Row {
         number: number;
         why: string;
     };
+    /** The entry names a Service only with this `apiVersion` (Knative's refs name Knative Services, kind `Service` too). */
+    apiVersion?: string;
+    /**
+     * A Knative destination's `ref`: the resolver sends to `http://<name>.<namespace>.svc.<domain>`,
+     * Service port 80, or 443 (`https`) when the destination gives `CACerts`.
+     */
+    knativeDestination?: boolean;
 }
 export declare const REFERRERS: readonly Row[];
 /**
@@ -93,6 +105,15 @@ export declare function istioHost(host: string, own: string, domain: string): {
     name: string;
     namespace: string;
 } | undefined;
+/**
+ * A host Istio takes as written although it is a Service's name cut short: `reviews.prod` or
+ * `reviews.prod.svc` (Istio completes only names without a dot, `ResolveShortnameToFQDN`), so
+ * it matches no Service of the mesh's registry, whose hosts are `<svc>.<ns>.svc.<domain>`.
+ */
+export declare function istioPartialHost(host: string): {
+    name: string;
+    namespace: string;
+} | undefined;
 /** The Service references of every object of a kind in the table. */
 export declare function serviceRefs(graph: ServiceGraph): ServiceRef[];
 /** A port name a monitor scrapes, and the objects it looks for it on. */
@@ -110,6 +131,33 @@ export interface MonitorPort {
  * container port of the pods it picks. Only ports given by name are listed.
  */
 export declare function monitorPorts(graph: ServiceGraph): MonitorPort[];
+/**
+ * Why a ServiceMonitor of the run selects no Service, where the run shows the Service it was
+ * written for: `labels` — a Service of its folder tree whose pods carry the selected labels but
+ * which does not itself (prometheus-operator matches the Services' own labels); `namespace` — a
+ * Service of its folder tree that matches, in a namespace its `namespaceSelector` leaves out
+ * (without one, a monitor looks in its own namespace only).
+ */
+export interface MonitorMiss {
+    object: K8sObject;
+    kind: 'labels' | 'namespace';
+    service: ServiceNode;
+    namespaces: string[];
+}
+export declare function serviceMonitorMisses(graph: ServiceGraph): MonitorMiss[];
+/**
+ * A ServiceMonitor endpoint's `targetPort`: prometheus-operator keeps the targets whose pod
+ * declares that container port (`__meta_kubernetes_pod_container_port_number`, or `_name` for a
+ * name), unless the endpoint also names a Service `port`, which wins. Listed when
+ * the Services it selects (in its folder tree) have pods of the run and none declares it.
+ */
+export interface MonitorTargetPort {
+    object: K8sObject;
+    path: Path;
+    port: number | string;
+    services: ServiceNode[];
+}
+export declare function serviceMonitorTargetPorts(graph: ServiceGraph): MonitorTargetPort[];
 /**
  * The absolute folder of a file, kept (every finding asks again): `base.yaml` and `crs.yaml`
  * given as `svclint .` share the working folder.

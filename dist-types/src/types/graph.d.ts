@@ -52,6 +52,11 @@ export interface PodTemplate {
 export type NotReadyReason = {
     kind: 'scaled-to-zero';
     path: Path;
+}
+/** A Deployment written with `paused: true`: a new one creates no ReplicaSet (no pods) until resumed. */
+ | {
+    kind: 'paused';
+    path: Path;
 } | {
     kind: 'job';
     owner: string;
