@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { coreValues } from '../load/fast-parse.js';
 import { findHosts, NOT_DIALLED_KEY, type HostRef } from './hosts.js';
+import { flattenProps, profileMatches } from './spring.js';
 
 /**
  * Hosts in a configuration file mounted from a ConfigMap key, read by the file's format
@@ -144,14 +145,14 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
       }
     }
   }
-  const gates = values.map(springProfiles);
+  const docs = values.map(springDoc);
   // Profiles the file activates itself, in a document that applies always.
-  const active = new Set(values.flatMap((v, i) => (gates[i] ? [] : springList(springValue(v, ['profiles', 'active'])))));
+  const active = docs.flatMap((d) => (d.onProfile === undefined && d.active ? d.active.split(',').map((x) => x.trim()) : []));
   values.forEach((v, i) => {
-    const gate = gates[i];
+    const gate = docs[i]!.onProfile;
     const from = out.length;
     walk(v, undefined);
-    if (gate && !gate.some((p) => active.has(p))) for (let j = from; j < out.length; j++) out[j] = { ...out[j]!, profiles: gate };
+    if (gate !== undefined && profileMatches(gate, active) !== true) for (let j = from; j < out.length; j++) out[j] = { ...out[j]!, profiles: [gate] };
   });
   if (promDefaults.size) for (let j = 0; j < out.length; j++) {
     const d = out[j]!.port === undefined ? promDefaults.get(out[j]!.text) : undefined;
@@ -160,35 +161,20 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
   return out;
 }
 
-/** A Spring setting in nested (`spring: {profiles: {active: x}}`) or dotted (`spring.profiles.active: x`) form, or any mix. */
-function springValue(doc: unknown, path: string[]): unknown {
-  const lookup = (v: unknown, segs: string[]): unknown => {
-    if (segs.length === 0) return v;
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const o = v as Record<string, unknown>;
-    for (let i = 1; i <= segs.length; i++) {
-      const k = segs.slice(0, i).join('.');
-      if (Object.hasOwn(o, k)) {
-        const r = lookup(o[k], segs.slice(i));
-        if (r !== undefined) return r;
-      }
-    }
-    return undefined;
-  };
-  return lookup(doc, ['spring', ...path]);
-}
-
-const springList = (v: unknown): string[] => (typeof v === 'string' ? v.split(/\s*,\s*/) : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []).map((x) => x.trim()).filter(Boolean);
-
 /**
- * The profiles a document of a Spring configuration file applies under, or undefined when it
- * applies always. A negation (`!dev`) applies unless a profile is active: not judged as gated.
+ * The profile expression a document of a Spring configuration file applies under
+ * (`spring.config.activate.on-profile`, the older `spring.profiles`), or undefined when it
+ * applies always; and the profiles a document activates (`spring.profiles.active`).
  */
-function springProfiles(doc: unknown): string[] | undefined {
-  const v = springValue(doc, ['config', 'activate', 'on-profile']) ?? (typeof springValue(doc, ['profiles']) === 'string' ? springValue(doc, ['profiles']) : undefined);
-  const names = springList(v).flatMap((x) => x.split(/\s*[&|()]\s*/)).map((x) => x.trim()).filter(Boolean);
-  if (names.length === 0 || names.some((x) => x.startsWith('!'))) return undefined;
-  return names;
+function springDoc(doc: unknown): { onProfile?: string; active?: string } {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return {};
+  const spring = Object.entries(doc).filter(([k]) => k === 'spring' || k.startsWith('spring.'));
+  if (spring.length === 0) return {};
+  const props = new Map<string, string>();
+  flattenProps(Object.fromEntries(spring), '', props);
+  const onProfile = props.get('spring.config.activate.on-profile') ?? props.get('spring.profiles');
+  const active = props.get('spring.profiles.active');
+  return { ...(onProfile ? { onProfile } : {}), ...(active ? { active } : {}) };
 }
 
 /**

@@ -22,9 +22,9 @@ export interface HostRef {
    */
   endpoints?: { portName?: string };
   /**
-   * Written in a document of a Spring configuration file that applies only under these profiles
-   * (`spring.config.activate.on-profile`, the older `spring.profiles`), and not activated by the file itself:
-   * the host is dialled only by pods that activate one of them.
+   * Written in a document of a Spring configuration file that applies only under this profile
+   * expression (`spring.config.activate.on-profile`, the older `spring.profiles`), which the file
+   * does not activate itself: the host is dialled only by pods whose active profiles match it.
    */
   profiles?: string[];
 }

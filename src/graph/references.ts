@@ -9,6 +9,7 @@ import { resolveFor, resolveHost } from './dns.js';
 import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
 import { findHosts, type HostRef } from './hosts.js';
 import { configFileHosts, nginxUpstreams } from './config-files.js';
+import { profileMatches } from './spring.js';
 import { ofText } from './memo.js';
 import { findLinks } from './links.js';
 
@@ -447,7 +448,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     const groups = resolverGroups(graph, site);
     for (const ref of refs) {
       // A Spring profile's document counts only for readers that activate the profile.
-      if (ref.profiles && !site.clients.some((t) => ref.profiles!.some((p) => springActive(t).has(p)))) continue;
+      if (ref.profiles && !site.clients.some((t) => ref.profiles!.some((p) => profileMatches(p, [...springActive(t)]) === true))) continue;
       const name = ref.absolute ? `${ref.host}.` : ref.host;
       if (ref.endpoints) {
         const base = endpointsOf(graph, ref.namespaced?.namespace ?? site.namespace, ref.namespaced?.name ?? ref.host.toLowerCase(), ref.namespaced ? 'namespaced' : 'short');

@@ -137,7 +137,7 @@ function docsOf(file: SpringFile): Doc[] | undefined {
 }
 
 /** A profile expression (`prod`, `!prod`, `a & b`, `a | b`, a comma list of them) against the active profiles; undefined when too complex. */
-function profileMatches(expr: string, active: readonly string[]): boolean | undefined {
+export function profileMatches(expr: string, active: readonly string[]): boolean | undefined {
   const parts = expr.split(',').map((p) => p.trim()).filter(Boolean);
   if (parts.length === 0) return undefined;
   let any = false;

@@ -60,6 +60,8 @@ type Props = Map<string, string>;
 export declare function flattenProps(value: unknown, prefix: string, out: Map<string, string>): boolean;
 /** The documents of a `.properties` file (`#---` or `!---` separates them), as java.util.Properties reads each. */
 export declare function propertiesDocs(text: string): Props[];
+/** A profile expression (`prod`, `!prod`, `a & b`, `a | b`, a comma list of them) against the active profiles; undefined when too complex. */
+export declare function profileMatches(expr: string, active: readonly string[]): boolean | undefined;
 /**
  * How Spring Boot resolves `server.port`, `server.address` and `management.server.port` for
  * an application that sees `input`; undefined when the input uses what is not modelled

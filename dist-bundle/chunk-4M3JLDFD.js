@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-IT5VWCLU.js";import"./chunk-7EJMEKLI.js";import"./chunk-NQD6O6VF.js";import"./chunk-AOGYARLE.js";import"./chunk-REY37H5E.js";import"./chunk-AP6YGQYX.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
