@@ -133,23 +133,65 @@ function check(ctx: RuleContext, call: ApiServerCall): void {
   });
 }
 
+const INJECT_CA_FROM = 'cert-manager.io/inject-ca-from';
+
+/**
+ * The API server verifies the serving certificate of the Service it calls for the name
+ * `<service>.<namespace>.svc` (k8s.io/apiserver's webhook client; Go checks the certificate's
+ * DNS names, never its common name). Where cert-manager injects the CA of a Certificate of the
+ * run (`cert-manager.io/inject-ca-from`), that Certificate is the one the pods serve: its
+ * `dnsNames` must hold that name, or a wildcard of its namespace.
+ */
+function checkCertificate(ctx: RuleContext, call: ApiServerCall): void {
+  const { service: s, object: o } = call;
+  if (typeof s.namespace !== 'string' || typeof s.name !== 'string') return;
+  if (o.kind === 'APIService' && getIn(o.body, ['spec', 'insecureSkipTLSVerify']) === true) return;
+  const from = getIn(o.body, ['metadata', 'annotations', INJECT_CA_FROM]);
+  if (typeof from !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(from)) return;
+  const [ns, name] = from.split('/') as [string, string];
+  const cert = ctx.graph.objects.find((x) => x.kind === 'Certificate' && x.apiVersion.startsWith('cert-manager.io/') && x.namespace === ns && x.name === name);
+  if (!cert) return;
+  const dnsNames = getIn(cert.body, ['spec', 'dnsNames']);
+  const names = (Array.isArray(dnsNames) ? dnsNames : []).filter((n): n is string => typeof n === 'string');
+  // Names a script or kustomize fills in are not judged.
+  if (names.some((n) => /[$<{]/.test(n))) return;
+  const want = `${s.name}.${s.namespace}.svc`.toLowerCase();
+  const covers = (n: string) => {
+    const d = n.toLowerCase().replace(/\.$/, '');
+    return d === want || (d.startsWith('*.') && want.endsWith(d.slice(1)) && want.split('.').length === d.split('.').length);
+  };
+  if (names.some(covers)) return;
+  ctx.report({
+    object: o,
+    path: [...call.path, 'name'],
+    messageId: 'certName',
+    data: { caller: call.caller, consequence: call.consequence, want: code(want), cert: code(`${ns}/${name}`), names: names.length ? names.slice(0, 3).map((n) => code(n)).join(', ') + (names.length > 3 ? ', …' : '') : 'no DNS name' },
+    related: [{ object: cert, path: names.length ? ['spec', 'dnsNames'] : ['spec'], message: `Certificate ${ns}/${name}` }],
+    remediation: `Add ${want} to the Certificate's dnsNames (the name the API server verifies), or point service.name and service.namespace at the Service the certificate is for.`,
+  });
+}
+
 const rule: Rule = {
   meta: {
     id: 'webhook-service-invalid',
-    description: 'An admission webhook, CRD conversion webhook or APIService whose Service the API server cannot call: missing, without that port (443 unless set), or headless.',
+    description: 'An admission webhook, CRD conversion webhook or APIService whose Service the API server cannot call: missing, without that port (443 unless set), headless, or served with a cert-manager Certificate not valid for <service>.<namespace>.svc.',
     category: 'reference',
     severity: 'error',
     messages: {
       noService: 'the API server calls this {{caller}} at Service {{service}}, but there is no Service {{name}} in namespace {{namespace}}{{hint}}; {{consequence}}',
       noPort: 'the API server calls this {{caller}} at port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}; the call fails ("no service port found"), and {{consequence}}',
       noEndpoints: 'the API server calls this {{caller}} at Service {{service}}, which has no ready endpoints, so every call fails (connection refused, or "no endpoints available for service"); {{consequence}}',
+      certName: 'the API server calls this {{caller}} at {{want}} and verifies the serving certificate for that name, but the Certificate whose CA cert-manager injects here ({{cert}}) certifies {{names}}: the TLS handshake fails (x509: certificate is valid for other names), and {{consequence}}',
       headless: 'the API server calls this {{caller}} at Service {{service}}, which is headless (clusterIP: None): it routes to a Service by its ClusterIP and refuses a headless one ("cannot route to service with ClusterIP None") unless it runs with --enable-aggregator-routing; {{consequence}}',
     },
     remediation: 'Point service.name and service.namespace at the Service that fronts the webhook or API server pods, and set service.port to one of its Service ports (not the container port; 443 is used when port is not set). Give that Service a ClusterIP (not clusterIP: None).',
   },
   check(ctx) {
     for (const o of ctx.graph.objects) {
-      for (const call of calls(o)) check(ctx, call);
+      for (const call of calls(o)) {
+        check(ctx, call);
+        checkCertificate(ctx, call);
+      }
     }
   },
 };
