@@ -1,5 +1,5 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import type { K8sObject } from '../../src/types/object.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
@@ -432,6 +432,63 @@ function checkMonitorSelection(ctx: RuleContext): void {
   }
 }
 
+/**
+ * Argo Rollouts' own checks of a canary that names its Services (argo-rollouts'
+ * `ValidateRolloutStrategyCanary` and, for Istio traffic routing, `ValidateHTTPRoutes`): stable
+ * and canary (ping and pong) must differ, and each VirtualService route the Rollout shifts
+ * weight on (the `routes` it names, else the VirtualService's only HTTP route) must send to
+ * both Services, compared by the first DNS label of `destination.host`. A Rollout that fails
+ * them is InvalidSpec or Degraded and never shifts traffic.
+ */
+function checkRollout(ctx: RuleContext, o: K8sObject): void {
+  const canary = getIn(o.body, ['spec', 'strategy', 'canary']);
+  if (!isRecord(canary)) return;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const stable = str(canary.stableService);
+  const can = str(canary.canaryService);
+  if (stable && can && stable === can) {
+    ctx.report({ object: o, path: ['spec', 'strategy', 'canary', 'canaryService'], messageId: 'rolloutSameService', data: { a: code('canaryService'), b: code('stableService'), service: code(stable) } });
+    return;
+  }
+  const ping = str(getIn(canary, ['pingPong', 'pingService']));
+  if (ping && ping === str(getIn(canary, ['pingPong', 'pongService']))) {
+    ctx.report({ object: o, path: ['spec', 'strategy', 'canary', 'pingPong', 'pongService'], messageId: 'rolloutSameService', data: { a: code('pingService'), b: code('pongService'), service: code(ping) } });
+  }
+  const istio = getIn(canary, ['trafficRouting', 'istio']);
+  if (!stable || !can || !isRecord(istio) || istio.destinationRule !== undefined) return;
+  if (getIn(canary, ['trafficRouting', 'managedRoutes']) !== undefined) return;
+  const refs: { ref: Record<string, unknown>; path: Path }[] = [];
+  if (isRecord(istio.virtualService)) refs.push({ ref: istio.virtualService, path: ['spec', 'strategy', 'canary', 'trafficRouting', 'istio', 'virtualService'] });
+  if (Array.isArray(istio.virtualServices)) istio.virtualServices.forEach((v, i) => { if (isRecord(v)) refs.push({ ref: v, path: ['spec', 'strategy', 'canary', 'trafficRouting', 'istio', 'virtualServices', i] }); });
+  for (const { ref, path } of refs) {
+    const name = str(ref.name);
+    if (!name || /[./]/.test(name) || ref.tlsRoutes !== undefined || ref.tcpRoutes !== undefined) continue;
+    const vs = ctx.graph.objects.find((x) => x.kind === 'VirtualService' && /^networking\.istio\.io\//.test(x.apiVersion) && x.namespace === o.namespace && x.name === name);
+    const http = vs ? getIn(vs.body, ['spec', 'http']) : undefined;
+    if (!vs || !Array.isArray(http) || http.length === 0) continue;
+    const wanted = Array.isArray(ref.routes) ? ref.routes.filter((r): r is string => typeof r === 'string') : [];
+    const indexes = wanted.length ? wanted.map((r) => http.findIndex((h) => isRecord(h) && h.name === r)) : http.length === 1 ? [0] : [];
+    wanted.forEach((r, k) => {
+      if (indexes[k] === -1) ctx.report({ object: o, path: [...path, 'routes', k], messageId: 'rolloutRouteMissing', data: { route: code(r), vs: code(`${vs.namespace}/${vs.name}`) }, related: [{ object: vs, path: ['spec', 'http'], message: `HTTP routes of VirtualService ${vs.namespace}/${vs.name}` }] });
+    });
+    for (const i of indexes) {
+      if (i < 0) continue;
+      const dests = getIn(http[i], ['route']);
+      const hosts = (Array.isArray(dests) ? dests : []).map((d) => getIn(d, ['destination', 'host'])).filter((h): h is string => typeof h === 'string');
+      const first = hosts.map((h) => (h.indexOf('.') > 0 ? h.slice(0, h.indexOf('.')) : h));
+      const missing = [stable, can].filter((svc) => !first.includes(svc));
+      if (missing.length === 0) continue;
+      ctx.report({
+        object: vs,
+        path: ['spec', 'http', i, 'route'],
+        messageId: 'rolloutRouteServices',
+        data: { rollout: code(`${o.namespace}/${o.name}`), stable: code(stable), canary: code(can), hosts: hosts.length ? hosts.map((h) => code(h)).join(', ') : 'no host', missing: missing.map((m) => code(m)).join(' and ') },
+        related: [{ object: o, path: ['spec', 'strategy', 'canary'], message: `canary strategy of Rollout ${o.namespace}/${o.name}` }],
+      });
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
@@ -453,6 +510,9 @@ const rule: Rule = {
       subsetNoPods: 'subset {{subset}} of Service {{service}}, which VirtualService {{route}} routes to, selects pods with {{labels}}, but the Service\'s pods have {{have}}; the subset has no endpoints and Envoy answers 503 (no healthy upstream)',
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
       istioPartialHost: 'this {{kind}} names host {{host}} in {{field}}: Istio completes only names without a dot (with the {{kind}}\'s own namespace), so it takes {{host}} as written and finds no Service of that name in its registry (`istioctl analyze`: IST0101); write {{fqdn}}',
+      rolloutSameService: 'this Rollout names Service {{service}} as both {{a}} and {{b}}: Argo Rollouts refuses the spec (InvalidSpec) and never shifts traffic; they must be two Services',
+      rolloutRouteMissing: 'this Rollout shifts weight on route {{route}} of VirtualService {{vs}}, which has no HTTP route of that name: Argo Rollouts stops the rollout with an error (route not found)',
+      rolloutRouteServices: 'the Rollout {{rollout}} shifts weight in this route between its stableService {{stable}} and canaryService {{canary}}, but the route sends to {{hosts}} (Argo Rollouts compares the first label of each destination host): it finds no destination for {{missing}} and the Rollout stays Degraded, shifting no traffic',
       monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
       monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
       monitorTargetPort: 'this ServiceMonitor scrapes targetPort {{port}}, but no pod of {{services}} declares {{what}} {{port}} (they declare {{declared}}); prometheus-operator keeps only targets whose pod declares that container port, so Prometheus gets none{{hint}}',
@@ -472,6 +532,7 @@ const rule: Rule = {
     }
     for (const m of monitorPorts(ctx.graph)) checkMonitor(ctx, m);
     checkMonitorSelection(ctx);
+    for (const o of ctx.graph.objects) if (o.kind === 'Rollout' && o.apiVersion.startsWith('argoproj.io/')) checkRollout(ctx, o);
     checkSubsets(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
   },
