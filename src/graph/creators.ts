@@ -43,6 +43,12 @@ function helmReleaseVars(o: K8sObject): Record<string, string> {
   return { release, chart: chart.split('/').at(-1)! };
 }
 
+/** A Flagger Canary's Service name: `service.name`, else its target's name. */
+function flaggerVars(o: K8sObject): Record<string, string> {
+  const service = str(getIn(o.body, ['spec', 'service', 'name'])) ?? str(getIn(o.body, ['spec', 'targetRef', 'name'])) ?? o.name;
+  return { service };
+}
+
 /**
  * Pods of a Rollout's canary experiment steps: each template's pods carry the Rollout's pod
  * template labels, the template's own `metadata.labels`, and its `selector.matchLabels`.
@@ -101,6 +107,8 @@ export const CREATORS: readonly CreatorRow[] = [
   { by: 'the Flux operator', group: 'fluxcd.controlplane.io', kinds: ['FluxInstance'], services: ['webhook-receiver', 'notification-controller', 'source-controller', 'source-watcher'] },
   // Argo Rollouts: preview/active and canary/stable Services are the user's; experiments make their own.
   { by: 'Argo Rollouts (an experiment)', group: 'argoproj.io', kinds: ['Experiment'], services: ['{name}-*'] },
+  // Flagger: a Canary makes the apex, `-canary` and `-primary` Services of its target (or of `service.name`).
+  { by: 'Flagger (this Canary)', group: 'flagger.app', kinds: ['Canary'], services: ['{service}', '{service}-canary', '{service}-primary'], vars: flaggerVars },
   { by: 'Argo Rollouts (an experiment step of this Rollout)', group: 'argoproj.io', kinds: ['Rollout'], podLabels: experimentPods },
   // AWS Load Balancer Controller: `use-annotation` backends name an action, not a Service.
   {

@@ -302,7 +302,7 @@ function isCustomResource(o: K8sObject): boolean {
 function strings(v: unknown, path: Path, depth: number, out: (value: string, path: Path) => void): void {
   if (depth > 12) return;
   if (typeof v === 'string') {
-    if (v.includes('.svc')) out(v, path);
+    if (v.includes('.svc') || v.includes('://')) out(v, path);
   } else if (Array.isArray(v)) v.forEach((x, i) => strings(x, pathTo(path, i), depth + 1, out));
   else if (isRecord(v)) for (const [k, x] of Object.entries(v)) strings(x, pathTo(path, k), depth + 1, out);
 }
@@ -438,7 +438,9 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     // A ConfigMap or Secret key may be mounted as a file: read by its format.
     const all = hostsIn(hint.file, hint.key, value);
     // Only `<service>.<namespace>.svc[.<domain>]` names where the resolving pods are unknown.
-    const qualified = hint.qualifiedOnly ? all.filter((r) => /^[^.]+\.[^.]+\.svc(\.|$)/i.test(r.host)) : all;
+    // Or a URL's `<service>.<namespace>` where the run defines Services in that namespace:
+    // it names the same Service from any namespace (a Flagger webhook's `url`).
+    const qualified = hint.qualifiedOnly ? all.filter((r) => /^[^.]+\.[^.]+\.svc(\.|$)/i.test(r.host) || (r.position === true && /^[a-z][a-z0-9-]*:\/\//i.test(r.text) && /^[^.]+\.[^.]+$/.test(r.host) && graph.servicesIn(r.host.split('.')[1]!.toLowerCase()).length > 0)) : all;
     // `proxy_pass http://app` names the upstream group `app` that another included file defines.
     const upstreams = hint.upstreams;
     const refs = upstreams ? qualified.filter((r) => r.port !== undefined || !upstreams.has(r.host.toLowerCase())) : qualified;
