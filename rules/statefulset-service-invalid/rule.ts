@@ -8,13 +8,14 @@ import { dns1123LabelProblems } from '../../src/names.js';
 const rule: Rule = {
   meta: {
     id: 'statefulset-service-invalid',
-    description: 'A StatefulSet whose serviceName is not a DNS label (the API server rejects it), names no Service, a Service that is not headless, or a headless Service that does not select its pods: its pods get no stable DNS names.',
+    description: 'A StatefulSet whose serviceName is not a DNS label (the API server rejects it), names no Service, a Service that is not headless, or a headless Service that does not select its pods (its pods get no stable DNS names), or whose name is too long for its pods\' controller-revision-hash label (no pods at all).',
     category: 'dns',
     severity: 'error',
     messages: {
       missing: '{{workload}} names {{service}} as its serviceName, but there is no Service {{service}} in namespace {{namespace}} among the linted files; its pods get no DNS names like {{example}}',
       notHeadless: '{{workload}} names {{service}} as its serviceName, but that Service is not headless (clusterIP: {{clusterIP}}); the Kubernetes DNS specification promises per-pod names like {{example}} only for a headless Service (CoreDNS answers them for the endpoints of a selecting Service too; another cluster DNS may not){{dialled}}',
       notSelecting: '{{workload}} names {{service}} as its serviceName, but that headless Service does not select its pods (selector {{selector}}); per-pod DNS names like {{example}} exist only for pods the Service selects',
+      nameTooLong: 'the name of {{workload}} has {{length}} characters: its controller labels every pod `controller-revision-hash: <name>-<hash>`, longer than the 63 characters a label value may have {{odds}}, so the API server refuses every pod and its Services get no endpoints',
       invalidName: 'serviceName {{service}} is not a DNS label: it {{problems}}; the API server rejects the StatefulSet',
     },
     remediation: 'Point serviceName at a headless Service (clusterIP: None) in the same namespace whose selector matches the StatefulSet\'s pod template.',
@@ -23,6 +24,21 @@ const rule: Rule = {
     const domain = graph.settings.clusterDomain;
     for (const t of workloadTemplates(graph)) {
       if (t.owner.kind !== 'StatefulSet') continue;
+      // The controller labels every pod `controller-revision-hash: <name>-<hash>`, the hash the
+      // decimal digits of a 32-bit FNV sum (most often 10, else 9): a label value is at most 63
+      // characters, so over 52 the API server refuses the pods (kubernetes/kubernetes#64023).
+      // Live, the pods show what happened.
+      const stsName = t.owner.name;
+      if (!graph.settings.live && stsName.length > 52 && stsName.length <= 63 && !/[{$<]/.test(stsName)) {
+        report({
+          object: t.owner,
+          path: ['metadata', 'name'],
+          messageId: 'nameTooLong',
+          ...(stsName.length === 53 ? { severity: 'warning' as const } : {}),
+          data: { workload: where(t), length: stsName.length, odds: stsName.length === 53 ? 'when the hash has 10 digits, as about three in four do' : 'for all but the rare hashes of 8 digits or fewer' },
+          remediation: 'Shorten the StatefulSet\'s name to 52 characters or fewer (the pod names and their DNS names get shorter too).',
+        });
+      }
       const name = getIn(t.owner.body, ['spec', 'serviceName']);
       if (typeof name !== 'string' || name === '') continue;
       const data = {
