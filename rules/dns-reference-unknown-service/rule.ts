@@ -222,6 +222,15 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   const r = edge.resolution;
   const base = { object: site.object, path: site.path, text: edge.text };
   const data = { ref: code(edge.text), where: site.where };
+  // A DNS label holds at most 63 octets (RFC 1035): no resolver looks such a name up, and no
+  // Service can be named so. Often a chart's full name that the chart itself cut to 63 characters.
+  // Only a label written as a name is (lowercase words joined by '-'): not a key or a hash.
+  const long = edge.position ? edge.host.split('.').find((l) => l.length > 63 && /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/.test(l)) : undefined;
+  if (long) {
+    const cut = ctx.graph.servicesIn(site.namespace).find((x) => x.object.name.length >= 40 && long.startsWith(x.object.name));
+    ctx.report({ ...base, messageId: 'labelTooLong', data: { ...data, label: code(long.length > 20 ? `${long.slice(0, 20)}…` : long), length: long.length, hint: cut ? `; Service ${code(cut.object.name)} is this name cut to ${cut.object.name.length} characters, as charts cut their full names` : '' } });
+    return;
+  }
   switch (r.kind) {
     case 'missing': {
       if (r.namespace === site.namespace && renamedByKustomize(ctx, edge, r.name)) break;
@@ -509,6 +518,7 @@ const rule: Rule = {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
+      labelTooLong: '{{ref}} in {{where}} has a label of {{length}} characters ({{label}}), and a DNS label holds at most 63: no resolver looks the name up and no Service can be named so{{hint}}',
       grpcDnsAuthority: '{{ref}} in {{where}} is a gRPC target whose host stands where the DNS server to ask goes (`dns://<dns-server>/<host>:<port>`), and it names no host to resolve: gRPC fails with "missing address"; write {{suggest}}',
       externalNameShort: 'the externalName {{ref}} is the target of a CNAME record, an absolute name that no search path completes: CoreDNS looks it up outside the cluster, where it does not exist; write {{suggest}}',
       externalNameLoop: 'the externalName {{ref}} leads back to this Service ({{chain}} → itself): CoreDNS answers no address for a CNAME chain that loops',
