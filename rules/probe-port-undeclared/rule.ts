@@ -28,6 +28,12 @@ const rule: Rule = {
   },
   check({ graph, report }) {
     for (const t of graph.templates) {
+      // Services that publish not-ready pods still send to this one: what fails is readiness itself.
+      const selecting = graph.services.filter((x) => x.backends.includes(t));
+      const published = selecting.length > 0 && selecting.every((x) => x.publishNotReadyAddresses);
+      const effect = (probe: (typeof PROBES)[number]) => (probe === 'readinessProbe' && published
+        ? `the pod never turns Ready: ${selecting.length === 1 ? `Service ${code(selecting[0]!.object.name)} publishes it anyway` : 'its Services publish it anyway'} (publishNotReadyAddresses), but a rollout that waits for Ready stalls${t.owner.kind === 'StatefulSet' && getIn(t.owner.body, ['spec', 'podManagementPolicy']) !== 'Parallel' ? ', and the StatefulSet (OrderedReady) creates its next pod only once this one is Ready' : ''}`
+        : EFFECT[probe]);
       const hostNetwork = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
       // Native sidecars (init containers with `restartPolicy: Always`) are probed too: their
       // readiness counts towards the pod's, and the pod's containers start only once their
@@ -58,7 +64,7 @@ const rule: Rule = {
                     path: [...t.path, 'spec', field, i, probe, handler, 'host'],
                     messageId: loopback ? 'hostLoopback' : 'hostName',
                     ...(loopback ? {} : { severity: 'warning' as const }),
-                    data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), host: code(h.host), effect: EFFECT[probe] },
+                    data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), host: code(h.host), effect: effect(probe) },
                   });
                 }
               }
@@ -70,7 +76,7 @@ const rule: Rule = {
                     path: [...t.path, 'spec', field, i, probe, handler, mismatch.tls ? 'port' : 'scheme'],
                     messageId: mismatch.tls ? 'plainToTls' : 'tlsToPlain',
                     severity: 'warning',
-                    data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), port: code(String(h.port)), name: code(mismatch.name), scheme: h.scheme === undefined ? ' (scheme is HTTP when unset)' : '', effect: EFFECT[probe] },
+                    data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), port: code(String(h.port)), name: code(mismatch.name), scheme: h.scheme === undefined ? ' (scheme is HTTP when unset)' : '', effect: effect(probe) },
                   });
                 }
               }
@@ -86,7 +92,7 @@ const rule: Rule = {
                   workload: where(t),
                   port: code(h.port),
                   declared: names.length ? ` (it declares ${list(names.map((n) => code(n)), 5)})` : '',
-                  effect: EFFECT[probe],
+                  effect: effect(probe),
                 },
               });
             }
