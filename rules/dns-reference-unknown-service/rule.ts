@@ -231,6 +231,18 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     ctx.report({ ...base, messageId: 'labelTooLong', data: { ...data, label: code(long.length > 20 ? `${long.slice(0, 20)}…` : long), length: long.length, hint: cut ? `; Service ${code(cut.object.name)} is this name cut to ${cut.object.name.length} characters, as charts cut their full names` : '' } });
     return;
   }
+  // The program that reads the text looks names up its own way (config-files.ts).
+  if (edge.lookup?.how === 'never') {
+    ctx.report({ ...base, messageId: 'neverLooked', data: { ...data, why: edge.lookup.why } });
+    return;
+  }
+  if (edge.lookup?.how === 'no-search' && (r.kind === 'service' || r.kind === 'pod')) {
+    const full = fqdnOf(ctx.graph, r).replace(/\.$/, '');
+    if (edge.host.toLowerCase().replace(/\.$/, '') !== full) {
+      ctx.report({ ...base, messageId: 'noSearch', data: { ...data, why: edge.lookup.why, suggest: code(full) } });
+      return;
+    }
+  }
   switch (r.kind) {
     case 'missing': {
       if (r.namespace === site.namespace && renamedByKustomize(ctx, edge, r.name)) break;
@@ -518,6 +530,8 @@ const rule: Rule = {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
+      neverLooked: '{{ref}} in {{where}} is a host name, but {{why}}',
+      noSearch: '{{ref}} in {{where}} is not a full name, and {{why}}: the name does not resolve; write {{suggest}}',
       labelTooLong: '{{ref}} in {{where}} has a label of {{length}} characters ({{label}}), and a DNS label holds at most 63: no resolver looks the name up and no Service can be named so{{hint}}',
       grpcDnsAuthority: '{{ref}} in {{where}} is a gRPC target whose host stands where the DNS server to ask goes (`dns://<dns-server>/<host>:<port>`), and it names no host to resolve: gRPC fails with "missing address"; write {{suggest}}',
       externalNameShort: 'the externalName {{ref}} is the target of a CNAME record, an absolute name that no search path completes: CoreDNS looks it up outside the cluster, where it does not exist; write {{suggest}}',

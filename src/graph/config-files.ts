@@ -110,6 +110,7 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
   const values = (fast ? coreValues(text) : undefined) ?? yamlValues(text);
   if (!values) return undefined;
   const out: HostRef[] = [];
+  const staticEnvoy = envoyStaticAddresses(values);
   const walk = (v: unknown, key: string | undefined): void => {
     if (typeof v === 'string') {
       out.push(...valueHosts(key, v));
@@ -120,7 +121,8 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
       // Envoy: `socket_address: {address: cart, port_value: 7070}`.
       if (typeof o.address === 'string' && typeof o.port_value === 'number') {
         const h = wholeHost(o.address);
-        if (h) out.push({ ...h, port: o.port_value });
+        const why = staticEnvoy.get(o);
+        if (h) out.push({ ...h, port: o.port_value, ...(why ? { lookup: { how: 'never' as const, why } } : {}) });
         for (const [k, x] of Object.entries(o)) if (k !== 'address') walk(x, k);
         return;
       }
@@ -157,6 +159,36 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
   if (promDefaults.size) for (let j = 0; j < out.length; j++) {
     const d = out[j]!.port === undefined ? promDefaults.get(out[j]!.text) : undefined;
     if (d !== undefined) out[j] = { ...out[j]!, defaultPort: d };
+  }
+  return out;
+}
+
+/**
+ * The `socket_address` maps of Envoy clusters that take IP addresses only: a cluster's `type` is
+ * STATIC when not written (envoy's cluster.proto), and a STATIC cluster's endpoints must be IP
+ * addresses (Envoy refuses the configuration: "malformed IP address"). Only STRICT_DNS and
+ * LOGICAL_DNS clusters resolve names.
+ */
+function envoyStaticAddresses(values: unknown[]): Map<object, string> {
+  const out = new Map<object, string>();
+  const rec = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const addresses = (v: unknown, depth: number, found: (o: object) => void): void => {
+    if (depth > 12) return;
+    if (Array.isArray(v)) for (const x of v) addresses(x, depth + 1, found);
+    else if (rec(v)) {
+      if (typeof v.address === 'string' && typeof v.port_value === 'number') found(v);
+      for (const x of Object.values(v)) addresses(x, depth + 1, found);
+    }
+  };
+  for (const doc of values) {
+    const resources = rec(doc) ? doc.static_resources : undefined;
+    const clusters = rec(resources) ? resources.clusters : undefined;
+    for (const c of Array.isArray(clusters) ? clusters : []) {
+      if (!rec(c) || c.cluster_type !== undefined || (c.type !== undefined && c.type !== 'STATIC')) continue;
+      const name = typeof c.name === 'string' ? `\`${c.name}\`` : 'of this file';
+      const why = `Envoy cluster ${name} is of type STATIC${c.type === undefined ? ' (the default)' : ''}, whose endpoints must be IP addresses: Envoy refuses the configuration ("malformed IP address"); use \`type: STRICT_DNS\` for a name`;
+      addresses(c.load_assignment, 0, (o) => out.set(o, why));
+    }
   }
   return out;
 }
@@ -245,6 +277,9 @@ function nginxHosts(text: string): HostRef[] {
   const upstreams = new Set(nginxUpstreams(src));
   // Statements end in `;`, blocks open with `{`: a `server` statement is a host only directly inside `upstream`.
   const stack: string[] = [];
+  // `set $api http://api:8080; proxy_pass $api;`: a target made of variables.
+  const sets = new Map<string, string>();
+  const passVars = new Set<string>();
   for (const m of src.matchAll(/([^{};]*)([{};])/g)) {
     const stmt = m[1]!.trim();
     if (m[2] === '{') {
@@ -260,7 +295,10 @@ function nginxHosts(text: string): HostRef[] {
       const h = wholeHost(server[1]!);
       if (h) out.push(h);
     }
+    const set = /^set\s+\$(\w+)\s+(\S+)$/.exec(stmt);
+    if (set) sets.set(set[1]!, unquote(set[2]!));
     const p = /^(proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass|scgi_pass|memcached_pass)\s+(\S+)/.exec(stmt);
+    if (p && p[2]!.includes('$')) for (const v of p[2]!.matchAll(/\$(\w+)|\$\{(\w+)\}/g)) passVars.add((v[1] ?? v[2])!);
     if (!p || p[2]!.includes('$')) continue;
     const target = p[2]!.replace(/^[a-z]+:\/\//i, '');
     if (upstreams.has(target.split(/[:/]/)[0]!.toLowerCase())) continue;
@@ -270,6 +308,19 @@ function nginxHosts(text: string): HostRef[] {
       const h = wholeHost(target.split('/')[0]!);
       if (h) out.push(h);
     }
+  }
+  // nginx resolves such a target at request time itself, through its `resolver` directive: the
+  // DNS server is asked for the name as written, without the pod's search path (and without a
+  // `resolver` the request fails). An upstream group's name is not looked up.
+  const lookup = { how: 'no-search' as const, why: 'nginx resolves a target built from variables at request time through its `resolver` directive, which asks for the name as written, without the pod\'s search path (and with no `resolver`, the request fails)' };
+  for (const name of passVars) {
+    const value = sets.get(name);
+    if (value === undefined || value.includes('$')) continue;
+    const target = value.replace(/^[a-z]+:\/\//i, '');
+    if (upstreams.has(target.split(/[:/]/)[0]!.toLowerCase())) continue;
+    const url = /^[a-z]+:\/\//i.test(value) ? findHosts(value) : [];
+    const hosts = url.length ? url : [wholeHost(target.split('/')[0]!)].filter((h): h is HostRef => h !== undefined);
+    for (const h of hosts) out.push({ ...h, position: true, lookup });
   }
   return out;
 }
@@ -364,11 +415,15 @@ const REDIS_DIRECTIVE = /^\s*(?:replicaof|slaveof|sentinel\s+monitor\s+\S+)\s+\S
 /** The servers a `redis.conf` or `sentinel.conf` replicates from or monitors, with their ports. */
 function redisHosts(text: string): HostRef[] {
   const out: HostRef[] = [];
+  // Sentinel takes a host name in `sentinel monitor` only with `sentinel resolve-hostnames yes`
+  // (Redis 6.2+); else it stops at start ("Can't resolve instance hostname").
+  const resolves = /^\s*sentinel\s+resolve-hostnames\s+yes\b/im.test(text);
   for (const l of text.split(/\r?\n/)) {
-    const m = /^\s*(?:replicaof|slaveof|sentinel\s+monitor\s+\S+)\s+(\S+)\s+(\d{1,5})(?:\s|$)/i.exec(l);
+    const m = /^\s*(replicaof|slaveof|sentinel\s+monitor\s+\S+)\s+(\S+)\s+(\d{1,5})(?:\s|$)/i.exec(l);
     if (!m) continue;
-    const h = wholeHost(m[1]!);
-    if (h) out.push({ ...h, text: `${m[1]} ${m[2]}`, port: Number(m[2]) });
+    const h = wholeHost(m[2]!);
+    const sentinel = /^sentinel/i.test(m[1]!) && !resolves;
+    if (h) out.push({ ...h, text: `${m[2]} ${m[3]}`, port: Number(m[3]), ...(sentinel ? { lookup: { how: 'never' as const, why: 'Redis Sentinel takes a host name in `sentinel monitor` only with `sentinel resolve-hostnames yes`, which the file does not set: Sentinel stops at start ("Can\'t resolve instance hostname")' } } : {}) });
   }
   return out;
 }

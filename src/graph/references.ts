@@ -373,7 +373,8 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
   && (h.srv === undefined || (isRecord(h.srv) && typeof h.srv.port === 'string' && typeof h.srv.protocol === 'string'))
   && (h.namespaced === undefined || (isRecord(h.namespaced) && typeof h.namespaced.namespace === 'string' && typeof h.namespaced.name === 'string'))
   && (h.endpoints === undefined || (isRecord(h.endpoints) && (h.endpoints.portName === undefined || typeof h.endpoints.portName === 'string')))
-  && (h.profiles === undefined || (Array.isArray(h.profiles) && h.profiles.every((p) => typeof p === 'string'))));
+  && (h.profiles === undefined || (Array.isArray(h.profiles) && h.profiles.every((p) => typeof p === 'string')))
+  && (h.lookup === undefined || (isRecord(h.lookup) && (h.lookup.how === 'never' || h.lookup.how === 'no-search') && typeof h.lookup.why === 'string')));
 
 const springCache = new WeakMap<PodTemplate, Set<string>>();
 
@@ -490,6 +491,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
           ...(ref.srv ? { srv: ref.srv } : {}),
           ...(ref.namespaced ? { namespaced: true } : {}),
           ...(ref.position ? { position: true } : {}),
+          ...(ref.lookup ? { lookup: ref.lookup } : {}),
           resolution,
           ...(servicePort ? { servicePort } : {}),
         });

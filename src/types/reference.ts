@@ -110,6 +110,8 @@ export interface ReferenceEdge {
    * targets): `port` is the pods' port it dials, `portName` a Service port's name; `port` above is then unset.
    */
   endpoints?: { port?: number; portName?: string };
+  /** The reading program looks the name up another way than libc (`HostRef.lookup`). */
+  lookup?: { how: 'never' | 'no-search'; why: string };
   resolution: DnsResolution;
   /** The Service port the connection reaches, when the host resolves to a Service and the port is one it exposes. */
   servicePort?: ServicePortNode;
