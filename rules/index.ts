@@ -45,6 +45,7 @@ import networkPolicyBlocksService from './network-policy-blocks-service/rule.js'
 import networkPolicyBlocksDns from './network-policy-blocks-dns/rule.js';
 import networkPolicyIneffective from './network-policy-ineffective/rule.js';
 import meshMtlsMismatch from './mesh-mtls-mismatch/rule.js';
+import hostPortConflict from './host-port-conflict/rule.js';
 
 /** Every rule, in the order `svclint rules` lists them. One line per rule folder. */
 export const RULES: readonly Rule[] = [
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   endpointsNeverReady,
   podConfigMissing,
   runAsNonRootConflict,
+  hostPortConflict,
   targetPortUnresolved,
   targetPortUndeclared,
   targetPortNotListening,

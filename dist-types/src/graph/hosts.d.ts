@@ -34,6 +34,16 @@ export interface HostRef {
      * does not activate itself: the host is dialled only by pods whose active profiles match it.
      */
     profiles?: string[];
+    /**
+     * How the program that reads the text looks the name up, where it does not as libc does:
+     * `never` (it takes IP addresses only there: an Envoy STATIC cluster, Redis Sentinel without
+     * `resolve-hostnames`, nginx's variable `proxy_pass` with no `resolver`), `no-search` (its own
+     * resolver, without the pod's search path: nginx's `resolver`). `why` says so, for messages.
+     */
+    lookup?: {
+        how: 'never' | 'no-search';
+        why: string;
+    };
 }
 export declare const HOST_KEY: {
     test: (key: string) => boolean;

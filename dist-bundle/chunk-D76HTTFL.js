@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-TQ57A5OD.js";import"./chunk-7EJMEKLI.js";import"./chunk-CIL6WGFN.js";import"./chunk-K33OS634.js";import"./chunk-BJ4LEB7E.js";import"./chunk-AP6YGQYX.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};

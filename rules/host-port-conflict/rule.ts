@@ -1,0 +1,108 @@
+import type { Rule } from '../../src/types/rule.js';
+import type { PodTemplate } from '../../src/types/graph.js';
+import { pathTo, type Path } from '../../src/types/object.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn, lenientInt } from '../../src/graph/pods.js';
+import { sameTree } from '../../src/graph/referrers.js';
+import { where } from '../../src/engine/rule-kit.js';
+import { code } from '../../src/text.js';
+
+/** A port a pod takes on its node: a `hostPort`, or any container port of a pod on the host network. */
+interface Claim {
+  t: PodTemplate;
+  port: number;
+  protocol: string;
+  /** `hostIP` as written; empty for all addresses. */
+  ip: string;
+  path: Path;
+  hostNetwork: boolean;
+}
+
+/** The kubelet's own port on every node (its API: logs, exec, metrics). */
+const KUBELET_PORT = 10250;
+
+function claims(t: PodTemplate): Claim[] {
+  const spec = getIn(t.owner.body, [...t.path, 'spec']);
+  if (!isRecord(spec)) return [];
+  // On the host network, the API server's defaulting sets every container port's hostPort to it (`defaultHostNetworkPorts`).
+  const hostNetwork = spec.hostNetwork === true;
+  const out: Claim[] = [];
+  for (const field of ['containers', 'initContainers'] as const) {
+    const list = spec[field];
+    (Array.isArray(list) ? list : []).forEach((c, ci) => {
+      if (!isRecord(c) || !Array.isArray(c.ports)) return;
+      c.ports.forEach((p, pi) => {
+        if (!isRecord(p)) return;
+        const hostPort = lenientInt(p.hostPort) ?? (hostNetwork ? lenientInt(p.containerPort) : undefined);
+        if (hostPort === undefined || hostPort <= 0) return;
+        const ip = typeof p.hostIP === 'string' && p.hostIP !== '0.0.0.0' && p.hostIP !== '::' ? p.hostIP : '';
+        const protocol = typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP';
+        out.push({ t, port: hostPort, protocol, ip, path: pathTo(t.path, 'spec', field, ci, 'ports', pi, p.hostPort !== undefined ? 'hostPort' : 'containerPort'), hostNetwork });
+      });
+    });
+  }
+  return out;
+}
+
+/** A DaemonSet whose pods go to every node it tolerates: no node selector or required node affinity. */
+function everywhere(t: PodTemplate): boolean {
+  if (t.replicas.mode !== 'per-node') return false;
+  const spec = getIn(t.owner.body, [...t.path, 'spec']);
+  if (!isRecord(spec)) return false;
+  const selector = spec.nodeSelector;
+  if (isRecord(selector) && Object.keys(selector).length > 0) return false;
+  return getIn(spec, ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution']) === undefined;
+}
+
+const overlaps = (a: Claim, b: Claim) => a.port === b.port && a.protocol === b.protocol && (a.ip === '' || b.ip === '' || a.ip === b.ip);
+
+const rule: Rule = {
+  meta: {
+    id: 'host-port-conflict',
+    description: 'Pods that take the same port on their node (a hostPort, or any container port of a pod on the host network) next to a DaemonSet that takes it on every node, or a host-network pod on the kubelet\'s port: the scheduler leaves the second pods Pending (or the process cannot bind), and their Services get no endpoints from them.',
+    category: 'endpoints',
+    severity: 'error',
+    messages: {
+      daemonSets: '{{workload}} takes port {{port}} on its node{{how}}, and so does {{other}} on every node: a node runs the pods of only one of them, the scheduler leaves the others Pending ("node(s) didn\'t have free ports for the requested pod ports"), and Services in front of them get no endpoints there',
+      kubelet: '{{workload}} runs on the host network and declares port {{port}}, where the kubelet of every node listens: the process cannot bind it (address already in use) unless it listens on another port',
+    },
+    remediation: 'Give one of them another port (with hostNetwork, every container port is a host port), or keep them on different nodes with a nodeSelector or node affinity.',
+  },
+  check({ graph, report }) {
+    // Live, pods that cannot be scheduled say so themselves (service-no-ready-endpoints).
+    if (graph.settings.live) return;
+    const all: Claim[] = [];
+    const seen = new Set<string>();
+    for (const t of graph.templates) {
+      // One object defined twice (copies of one folder) is one workload.
+      const key = `${t.owner.kind}/${t.namespace}/${t.owner.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const mine = claims(t);
+      for (const c of mine) {
+        if (c.hostNetwork && c.port === KUBELET_PORT && c.ip === '' && c.protocol === 'TCP') {
+          report({ object: t.owner, path: c.path, messageId: 'kubelet', severity: 'warning', data: { workload: where(t), port: code(String(c.port)) }, remediation: `Have the process listen on another port (metrics-server: --secure-port=4443) and declare that one.` });
+        }
+      }
+      all.push(...mine);
+    }
+    const reported = new Set<PodTemplate>();
+    for (let i = 0; i < all.length; i++) {
+      const b = all[i]!;
+      if (reported.has(b.t)) continue;
+      // The earlier DaemonSet that takes the port on every node, in the same folder tree (one deployment).
+      const a = all.slice(0, i).find((x) => x.t !== b.t && everywhere(x.t) && overlaps(x, b) && sameTree(x.t.owner, b.t.owner));
+      if (!a) continue;
+      reported.add(b.t);
+      report({
+        object: b.t.owner,
+        path: b.path,
+        messageId: 'daemonSets',
+        data: { workload: where(b.t), port: code(`${b.port}/${b.protocol}`), how: b.hostNetwork ? ' (a container port on the host network)' : '', other: where(a.t) },
+        related: [{ object: a.t.owner, path: a.path, message: `port ${a.port}/${a.protocol} of ${where(a.t)}` }],
+      });
+    }
+  },
+};
+
+export default rule;
