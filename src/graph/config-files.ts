@@ -14,9 +14,11 @@ import { flattenProps, profileMatches } from './spring.js';
 export function configFileHosts(key: string, text: string): HostRef[] | undefined {
   if (text.length > 200_000) return undefined;
   const k = key.toLowerCase();
-  if (/\.(ya?ml|json)$/.test(k)) return yamlHosts(text);
+  // Spring Boot's own files: a host there is a property that the environment can override.
+  const spring = /(^|\/)(application|bootstrap)(-[\w.-]+)?\.(ya?ml|properties)$/.test(k);
+  if (/\.(ya?ml|json)$/.test(k)) return withProperties(yamlHosts(text, true, spring), spring);
   if (/haproxy/.test(k) || (/\.cfg$/.test(k) && /^\s*(backend|listen)\s/m.test(text))) return haproxyHosts(text);
-  if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return lineHosts(text);
+  if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return withProperties(lineHosts(text, spring), spring);
   if (/\.conf$/.test(k) && REDIS_DIRECTIVE.test(text)) return redisHosts(text);
   if (/\.conf$/.test(k) && FLUENT_SECTION.test(text)) return fluentHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
@@ -106,16 +108,22 @@ function acyclic(v: unknown, open: Set<object>): boolean {
  * reads every document (the same values, test/config-files.test.ts), else from the `yaml`
  * package; `fast: false` takes them from the `yaml` package always.
  */
-export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
+/** Drops the property names of a file that is not Spring Boot's (they matter only there). */
+function withProperties(refs: HostRef[] | undefined, spring: boolean): HostRef[] | undefined {
+  return spring || !refs ? refs : refs.map((r) => (r.property === undefined && r.portProperty === undefined ? r : (({ property: _p, portProperty: _q, ...rest }) => rest)(r)));
+}
+
+export function yamlHosts(text: string, fast = true, properties = false): HostRef[] | undefined {
   const values = (fast ? coreValues(text) : undefined) ?? yamlValues(text);
   if (!values) return undefined;
   const out: HostRef[] = [];
   const staticEnvoy = envoyStaticAddresses(values);
-  const walk = (v: unknown, key: string | undefined): void => {
+  const named = (refs: HostRef[], prop: string): HostRef[] => (properties && prop ? refs.map((r) => ({ ...r, property: prop })) : refs);
+  const walk = (v: unknown, key: string | undefined, prop = ''): void => {
     if (typeof v === 'string') {
-      out.push(...valueHosts(key, v));
+      out.push(...named(valueHosts(key, v), prop));
     } else if (Array.isArray(v)) {
-      for (const x of v) walk(x, key);
+      for (const x of v) walk(x, key, prop);
     } else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       // Envoy: `socket_address: {address: cart, port_value: 7070}`.
@@ -128,8 +136,9 @@ export function yamlHosts(text: string, fast = true): HostRef[] | undefined {
       }
       for (const [k, x] of Object.entries(o)) {
         const port = typeof x === 'string' ? siblingPort(k, (name) => o[name]) : undefined;
-        if (port === undefined) walk(x, k);
-        else out.push(...withPort(valueHosts(k, x as string), port));
+        const sub = prop ? `${prop}.${k}` : k;
+        if (port === undefined) walk(x, k, sub);
+        else out.push(...named(withPort(valueHosts(k, x as string), port), sub).map((r) => (properties ? { ...r, portProperty: `${prop ? `${prop}.` : ''}${siblingPortKey(k)}` } : r)));
       }
     }
   };
@@ -215,22 +224,28 @@ function springDoc(doc: unknown): { onProfile?: string; active?: string } {
  * reads a key of the same map or file.
  */
 function siblingPort(key: string, get: (name: string) => unknown): number | undefined {
+  const name = siblingPortKey(key);
+  if (name === undefined) return undefined;
+  const v = get(name);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d{1,5}\s*$/.test(v) ? Number(v) : undefined;
+  return n !== undefined && n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/** The key of the port beside a host key (`redis.host` → `redis.port`, `DB_HOST` → `DB_PORT`). */
+function siblingPortKey(key: string): string | undefined {
   const m = /^(.*?)(host|hostname|server|address|addr)$/i.exec(key);
   if (!m || NOT_DIALLED_KEY.test(key)) return undefined;
   const [prefix, word] = [m[1]!, m[2]!];
   const upper = word === word.toUpperCase() && /[A-Z]/.test(word);
   const capital = !upper && /^[A-Z]/.test(word);
-  const port = upper ? 'PORT' : capital ? 'Port' : 'port';
-  const v = get(`${prefix}${port}`);
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d{1,5}\s*$/.test(v) ? Number(v) : undefined;
-  return n !== undefined && n >= 1 && n <= 65535 ? n : undefined;
+  return `${prefix}${upper ? 'PORT' : capital ? 'Port' : 'port'}`;
 }
 
 /** Hosts written as a whole value take the sibling port when they name none. */
 const withPort = (refs: HostRef[], port: number): HostRef[] => refs.map((r) => (r.position && r.port === undefined ? { ...r, port } : r));
 
 /** `key = value`, `key: value` and `key value` lines (.properties, INI, TOML, env files, zoo.cfg). */
-function lineHosts(text: string): HostRef[] {
+function lineHosts(text: string, properties = false): HostRef[] {
   const out: HostRef[] = [];
   const lines: [string, string][] = [];
   for (const raw of text.split(/\r?\n/)) {
@@ -255,7 +270,11 @@ function lineHosts(text: string): HostRef[] {
     const value = rawValue.replace(/\s+#.*$/, '').trim();
     const items = /^\[.*\]$/.test(value) ? value.slice(1, -1).split(',').map(unquote) : [unquote(value)];
     const port = items.length === 1 ? siblingPort(key, (name) => last.get(name)) : undefined;
-    for (const item of items) if (item) out.push(...(port === undefined ? valueHosts(items.length > 1 ? pluralKey(key) : key, item) : withPort(valueHosts(key, item), port)));
+    for (const item of items) {
+      if (!item) continue;
+      const refs = port === undefined ? valueHosts(items.length > 1 ? pluralKey(key) : key, item) : withPort(valueHosts(key, item), port);
+      out.push(...(properties ? refs.map((r) => ({ ...r, property: key, ...(port !== undefined ? { portProperty: siblingPortKey(key)! } : {}) })) : refs));
+    }
   }
   return out;
 }

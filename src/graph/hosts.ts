@@ -34,6 +34,10 @@ export interface HostRef {
    * resolver, without the pod's search path: nginx's `resolver`). `why` says so, for messages.
    */
   lookup?: { how: 'never' | 'no-search'; why: string };
+  /** In a Spring Boot file (`application.yml`): the property that holds the host, which an environment variable can override. */
+  property?: string;
+  /** There: the property its port comes from (`spring.data.redis.port` beside `spring.data.redis.host`). */
+  portProperty?: string;
 }
 
 /**

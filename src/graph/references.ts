@@ -9,7 +9,7 @@ import { resolveFor, resolveHost } from './dns.js';
 import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
 import { findHosts, type HostRef } from './hosts.js';
 import { configFileHosts, nginxUpstreams } from './config-files.js';
-import { profileMatches } from './spring.js';
+import { envNames as springEnvNames, profileMatches } from './spring.js';
 import { ofText } from './memo.js';
 import { findLinks } from './links.js';
 
@@ -374,7 +374,18 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
   && (h.namespaced === undefined || (isRecord(h.namespaced) && typeof h.namespaced.namespace === 'string' && typeof h.namespaced.name === 'string'))
   && (h.endpoints === undefined || (isRecord(h.endpoints) && (h.endpoints.portName === undefined || typeof h.endpoints.portName === 'string')))
   && (h.profiles === undefined || (Array.isArray(h.profiles) && h.profiles.every((p) => typeof p === 'string')))
-  && (h.lookup === undefined || (isRecord(h.lookup) && (h.lookup.how === 'never' || h.lookup.how === 'no-search') && typeof h.lookup.why === 'string')));
+  && (h.lookup === undefined || (isRecord(h.lookup) && (h.lookup.how === 'never' || h.lookup.how === 'no-search') && typeof h.lookup.why === 'string'))
+  && (h.property === undefined || typeof h.property === 'string') && (h.portProperty === undefined || typeof h.portProperty === 'string'));
+
+/**
+ * Whether every container of a template sets one of these environment variables itself (a Spring
+ * property's, `SPRING_DATASOURCE_URL`), which Spring Boot ranks over its files. A container with
+ * `envFrom` may or may not: not counted.
+ */
+function setsEnv(t: PodTemplate, names: readonly string[]): boolean {
+  const containers = containersOf(t);
+  return containers.length > 0 && containers.every(({ c }) => !Array.isArray(c.envFrom) && Array.isArray(c.env) && c.env.some((e) => isRecord(e) && typeof e.name === 'string' && names.includes(e.name)));
+}
 
 const springCache = new WeakMap<PodTemplate, Set<string>>();
 
@@ -449,9 +460,17 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     if (refs.length === 0 && !(hint.expands && value.includes('$('))) return;
     const site = make();
     const groups = resolverGroups(graph, site);
-    for (const ref of refs) {
+    for (const written of refs) {
+      let ref = written;
       // A Spring profile's document counts only for readers that activate the profile.
       if (ref.profiles && !site.clients.some((t) => ref.profiles!.some((p) => profileMatches(p, [...springActive(t)]) === true))) continue;
+      // The environment's value of the property wins over the file's (Spring Boot's externalized configuration).
+      if (ref.property && site.clients.length > 0 && site.clients.every((t) => setsEnv(t, springEnvNames(ref.property!)))) continue;
+      // So does the port's: the port the file gives is then not the one dialled.
+      if (ref.portProperty && site.clients.length > 0 && site.clients.every((t) => setsEnv(t, springEnvNames(written.portProperty!)))) {
+        const { port: _port, defaultPort: _default, ...rest } = ref;
+        ref = rest;
+      }
       const name = ref.absolute ? `${ref.host}.` : ref.host;
       if (ref.endpoints) {
         const base = endpointsOf(graph, ref.namespaced?.namespace ?? site.namespace, ref.namespaced?.name ?? ref.host.toLowerCase(), ref.namespaced ? 'namespaced' : 'short');

@@ -155,7 +155,7 @@ export function profileMatches(expr: string, active: readonly string[]): boolean
  * dashes are dropped (`SPRING_CONFIG_ADDITIONALLOCATION`) or, the legacy form, made underscores
  * (`SPRING_CONFIG_ADDITIONAL_LOCATION`).
  */
-const envNames = (prop: string): string[] => [...new Set([prop, prop.replace(/-/g, '').replace(/\./g, '_').toUpperCase(), prop.replace(/[.-]/g, '_').toUpperCase()])];
+export const envNames = (prop: string): string[] => [...new Set([prop, prop.replace(/-/g, '').replace(/\./g, '_').toUpperCase(), prop.replace(/[.-]/g, '_').toUpperCase()])];
 
 /** A property as the higher sources give it: arguments, SPRING_APPLICATION_JSON, system properties, environment. */
 interface High {
