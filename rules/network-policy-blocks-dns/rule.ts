@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { admitRule, clusterDns, dnsFlows, verdictText, type DnsFlow, type Policy, policyIndex } from '../../src/graph/netpol.js';
+import { admitRule, clusterDns, dnsFlows, otherPolicies, verdictText, type DnsFlow, type Policy, policyIndex } from '../../src/graph/netpol.js';
 import { code, list } from '../../src/text.js';
 
 type Proto = DnsFlow['protocols'][number];
@@ -31,11 +31,12 @@ function check(ctx: Parameters<Rule['check']>[0], d: DnsFlow): void {
       : `add to \`spec.ingress\` of the cluster DNS pods' NetworkPolicy ${pols[0]!.namespace}/${pols[0]!.object.name}:\n${admitRule('ingress', dns.namespace, d.client, {}, ports)}`;
     const why = list(pols.map((p) => `NetworkPolicy ${code(`${p.namespace}/${p.object.name}`)}`));
     const related = pols.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and admits no DNS query` }));
+    const others = otherPolicies(ctx.graph);
     ctx.report({
       ...base,
       messageId: blockedUdp.length ? 'blocked' : 'tcpMissing',
-      severity: blockedUdp.length ? undefined : 'warning',
-      data: { ...data, ports: list(ports.map((p) => `${p.port}/${p.protocol}`)), why },
+      severity: others.length ? 'info' : blockedUdp.length ? undefined : 'warning',
+      data: { ...data, ports: list(ports.map((p) => `${p.port}/${p.protocol}`)), why: why + (others.length ? ` (the files also hold ${list(others.map((o) => code(o)), 2)}, policies of another API that svclint does not read, which may admit them)` : '') },
       related,
       remediation: `Admit DNS queries to cluster DNS on 53/UDP and 53/TCP; ${snippet}`,
     });

@@ -1,5 +1,5 @@
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
-import { admitFix, serviceFlows, verdictText, type BackendVerdict, type FlowSite, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
+import { admitFix, otherPolicies, serviceFlows, verdictText, type BackendVerdict, type FlowSite, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
 import { code, list } from '../../src/text.js';
 
 function portText(f: ServiceFlow): string {
@@ -22,11 +22,13 @@ function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?
     const targets = [...new Set(blocked.map((b) => `${b.backend.name} :${b.targetPort}/${b.protocol}`))];
     // The text names no port and another port of the Service is admitted: the client may dial that one.
     const unwritten = admittedPort ? `; ${code(f.site.text)} names no port, and the policies admit port ${portText(admittedPort)} of the Service: fine if that is the one the client dials` : '';
+    const others = otherPolicies(ctx.graph);
+    const beside = others.length ? `; the files also hold ${list(others.map((o) => code(o)), 2)}, policies of another API that svclint does not read, which may admit it` : '';
     ctx.report({
       ...base,
       messageId: 'blocked',
-      ...(admittedPort ? { severity: 'info' as const } : {}),
-      data: { ...data, backends: list(targets), partial: blocked.length < f.backends.length ? ' (other backends admit it: some connections fail)' : '', why, hint: unwritten },
+      ...(admittedPort || others.length ? { severity: 'info' as const } : {}),
+      data: { ...data, backends: list(targets), partial: blocked.length < f.backends.length ? ' (other backends admit it: some connections fail)' : '', why, hint: unwritten + beside },
       related: [...related(sides.flatMap((s) => s.policies)), { object: f.service.object, path: f.port.path, message: `port of Service ${f.service.object.namespace}/${f.service.object.name}` }],
       remediation: admitFix(f.client, first.backend, f.service.selector, first.targetPort, first.protocol, first.verdict),
     });

@@ -73,6 +73,8 @@ export interface PodView {
   /** `Deployment shop/web`. */
   name: string;
   template?: PodTemplate;
+  /** Labels its controller adds with values the run cannot know (a hash, each pod's own name): a selector on them may or may not match. */
+  vague?: ReadonlySet<string>;
 }
 
 export type Verdict =
@@ -98,19 +100,19 @@ export function isEmptySelector(s: Selector): boolean {
  * Matches a selector against labels. When `known` is false only the namespace-name label
  * is known to be there: a requirement on any other key cannot be judged.
  */
-export function matchSelector(s: Selector, labels: Record<string, string>, known = true): Tri {
+export function matchSelector(s: Selector, labels: Record<string, string>, known = true, vague?: ReadonlySet<string>): Tri {
   let unknown = false;
   // matchLabels first, as `In` requirements of one value each, then matchExpressions, in order.
   for (const key in s.labels) {
     if (!Object.hasOwn(s.labels, key)) continue;
-    if (!known && key !== NAME_LABEL) {
+    if ((!known && key !== NAME_LABEL) || (vague?.has(key) && !Object.hasOwn(labels, key))) {
       unknown = true;
       continue;
     }
     if (!(Object.hasOwn(labels, key) && labels[key] === s.labels[key])) return false;
   }
   for (const r of s.exprs) {
-    if (!known && r.key !== NAME_LABEL) {
+    if ((!known && r.key !== NAME_LABEL) || (vague?.has(r.key) && !Object.hasOwn(labels, r.key))) {
       unknown = true;
       continue;
     }
@@ -197,11 +199,32 @@ export function podView(t: PodTemplate): PodView {
   return v;
 }
 
+/**
+ * The labels a controller adds to its pods (controller-labels.ts): a Job's `job-name` and
+ * `batch.kubernetes.io/job-name` are its name; the others (a CronJob's Job names, hashes, uids,
+ * a StatefulSet pod's own name and index) vary or cannot be known.
+ */
+function controllerLabels(t: PodTemplate): { known: Record<string, string>; vague: Set<string> } {
+  const known: Record<string, string> = {};
+  const vague = new Set<string>();
+  const kind = t.owner.kind;
+  if (kind === 'Job') Object.assign(known, { 'job-name': t.owner.name, 'batch.kubernetes.io/job-name': t.owner.name });
+  if (kind === 'CronJob') for (const k of ['job-name', 'batch.kubernetes.io/job-name']) vague.add(k);
+  if (kind === 'Job' || kind === 'CronJob') for (const k of ['controller-uid', 'batch.kubernetes.io/controller-uid', 'batch.kubernetes.io/job-completion-index']) vague.add(k);
+  if (kind === 'StatefulSet') for (const k of ['statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index', 'controller-revision-hash']) vague.add(k);
+  if (kind === 'DaemonSet') for (const k of ['controller-revision-hash', 'pod-template-generation']) vague.add(k);
+  if (kind === 'Deployment' || kind === 'Rollout') vague.add('pod-template-hash');
+  for (const k of Object.keys(t.labels)) vague.delete(k);
+  return { known, vague };
+}
+
 function makePodView(t: PodTemplate): PodView {
+  const added = controllerLabels(t);
   return {
     key: `t${t.id}`,
     namespace: t.namespace,
-    labels: t.labels,
+    labels: Object.keys(added.known).length ? { ...added.known, ...t.labels } : t.labels,
+    ...(added.vague.size ? { vague: added.vague } : {}),
     ports: t.containers.flatMap((c) => c.ports),
     hostNetwork: getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true,
     name: `${t.owner.kind} ${t.namespace}/${t.owner.name}`,
@@ -343,7 +366,8 @@ export function peerMatches(index: PolicyIndex, peer: PolicyPeer, policyNs: stri
     ns = matchSelector(peer.ns, labels, known);
     if (ns === 'unknown') why.add(`the labels of namespace ${pod.namespace} (no Namespace object in the input)`);
   }
-  const r = and(ns, peer.pod ? matchSelector(peer.pod, pod.labels) : true);
+  const r = and(ns, peer.pod ? matchSelector(peer.pod, pod.labels, true, pod.vague) : true);
+  if (r === 'unknown' && peer.pod && matchSelector(peer.pod, pod.labels) === false) why.add(`labels the controller of ${pod.name} adds (their values are not in the files)`);
   if (r !== false && pod.hostNetwork) {
     why.add(`${pod.name} uses the host network: whether selectors match it is left to the network plugin`);
     return 'unknown';

@@ -393,3 +393,25 @@ export function policyLink(graph: ServiceGraph, svc: ServiceNode): PolicyLink {
   if (worst === undefined) return { status: 'none', lines: ['no client of this Service is known in the input'] };
   return { status: worst === 'allowed' ? 'admitted' : worst, lines: [...lines] };
 }
+
+/** Policy kinds of other APIs that decide connections beside NetworkPolicy, which svclint does not read. */
+const OTHER_POLICIES: readonly { group: RegExp; kinds: readonly string[] }[] = [
+  { group: /^policy\.networking\.k8s\.io\//, kinds: ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'] },
+  { group: /^cilium\.io\//, kinds: ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'] },
+  { group: /^(crd\.)?projectcalico\.org\//, kinds: ['NetworkPolicy', 'GlobalNetworkPolicy', 'StagedNetworkPolicy', 'StagedGlobalNetworkPolicy'] },
+];
+
+const otherCache = new WeakMap<ServiceGraph, string[]>();
+
+/**
+ * The policies of other APIs in the run (AdminNetworkPolicy, Cilium's, Calico's), as
+ * `Kind namespace/name`: they can admit what NetworkPolicy alone would not (an AdminNetworkPolicy's
+ * Allow is final, Cilium and Calico add their allow rules), so a block svclint sees is not proof.
+ */
+export function otherPolicies(graph: ServiceGraph): string[] {
+  let out = otherCache.get(graph);
+  if (out) return out;
+  out = graph.objects.filter((o) => OTHER_POLICIES.some((p) => p.group.test(o.apiVersion) && p.kinds.includes(o.kind))).map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`);
+  otherCache.set(graph, out);
+  return out;
+}
