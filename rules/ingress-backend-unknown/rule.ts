@@ -1,5 +1,6 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
+import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { dns1123LabelProblems } from '../../src/names.js';
@@ -102,14 +103,47 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
       continue;
     }
     if (svc.ports.length === 0 || exposes(svc, b.port)) continue;
+    // ingress-nginx finds the Service port by its number, its targetPort as written, or its name
+    // (`serviceEndpoints`), and sends to an ExternalName's host on any number: a backend that
+    // names the targetPort works there, unless service-upstream sends to the ClusterIP.
+    const controller = ingressController(ctx, o);
+    const nginx = nginxMatches(svc, b.port) && annotationsOf(o)['nginx.ingress.kubernetes.io/service-upstream'] !== 'true';
+    if (nginx && controller === 'nginx') continue;
     ctx.report({
       object: o,
       path: b.portPath,
       messageId: 'noPort',
-      data: { service: code(b.service), port: code(b.port.number ?? b.port.name ?? ''), kind: b.port.number !== undefined ? 'number' : 'name', ports: servicePortsText(svc), hint: targetPortHint(svc, b.port.number) },
+      ...(nginx ? { severity: 'warning' as const } : {}),
+      data: { service: code(b.service), port: code(b.port.number ?? b.port.name ?? ''), kind: b.port.number !== undefined ? 'number' : 'name', ports: servicePortsText(svc), hint: targetPortHint(svc, b.port.number) + (nginx ? `; ingress-nginx also matches ${svc.type === 'ExternalName' ? 'any port number of an ExternalName Service' : 'a backend port against targetPorts'}, so it works there, but other controllers (and the Gateway API) match Service ports only, and this Ingress's class is not known to be ingress-nginx's` : '') },
       related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${o.namespace}/${b.service}` }],
     });
   }
+}
+
+/** Whether ingress-nginx finds a Service port for a backend port: its number, its targetPort as written, its name; any number for an ExternalName. */
+function nginxMatches(svc: ServiceNode, port: { number?: number; name?: string }): boolean {
+  const want = port.number !== undefined ? String(port.number) : port.name;
+  if (want === undefined) return false;
+  if (svc.type === 'ExternalName') return port.number !== undefined;
+  return svc.ports.some((p) => String(p.port) === want || p.name === want || ('value' in p.target && String(p.target.value) === want));
+}
+
+/**
+ * The controller an Ingress belongs to, as far as the run tells: its class (`ingressClassName`,
+ * else the `kubernetes.io/ingress.class` annotation, else the run's default IngressClass), and
+ * that class's `spec.controller`, or, without an IngressClass object, the well-known class names.
+ */
+function ingressController(ctx: RuleContext, o: K8sObject): 'nginx' | 'alb' | 'other' | undefined {
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const ann = annotationsOf(o);
+  const { classes } = albObjects(ctx);
+  let name = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : typeof ann['kubernetes.io/ingress.class'] === 'string' ? ann['kubernetes.io/ingress.class'] : undefined;
+  if (name === undefined) name = [...classes.values()].find((c) => annotationsOf(c)['ingressclass.kubernetes.io/is-default-class'] === 'true')?.name;
+  if (name === undefined) return undefined;
+  const cls = classes.get(name);
+  const controller = cls && isRecord(cls.body.spec) ? cls.body.spec.controller : undefined;
+  if (typeof controller === 'string') return controller === 'k8s.io/ingress-nginx' ? 'nginx' : controller === ALB_CONTROLLER ? 'alb' : 'other';
+  return name === 'nginx' ? 'nginx' : name === 'alb' ? 'alb' : undefined;
 }
 
 const ALB = 'alb.ingress.kubernetes.io/';

@@ -31,7 +31,7 @@ function check(ctx: Parameters<Rule['check']>[0], d: DnsFlow): void {
       : `add to \`spec.ingress\` of the cluster DNS pods' NetworkPolicy ${pols[0]!.namespace}/${pols[0]!.object.name}:\n${admitRule('ingress', dns.namespace, d.client, {}, ports)}`;
     const why = list(pols.map((p) => `NetworkPolicy ${code(`${p.namespace}/${p.object.name}`)}`));
     const related = pols.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and admits no DNS query` }));
-    const others = otherPolicies(ctx.graph);
+    const others = otherPolicies(ctx.graph, [t.namespace, dns.namespace], t.owner);
     ctx.report({
       ...base,
       messageId: blockedUdp.length ? 'blocked' : 'tcpMissing',

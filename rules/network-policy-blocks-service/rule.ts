@@ -22,7 +22,7 @@ function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?
     const targets = [...new Set(blocked.map((b) => `${b.backend.name} :${b.targetPort}/${b.protocol}`))];
     // The text names no port and another port of the Service is admitted: the client may dial that one.
     const unwritten = admittedPort ? `; ${code(f.site.text)} names no port, and the policies admit port ${portText(admittedPort)} of the Service: fine if that is the one the client dials` : '';
-    const others = otherPolicies(ctx.graph);
+    const others = otherPolicies(ctx.graph, [f.client.namespace, ...blocked.map((b) => b.backend.namespace)], f.service.object);
     const beside = others.length ? `; the files also hold ${list(others.map((o) => code(o)), 2)}, policies of another API that svclint does not read, which may admit it` : '';
     ctx.report({
       ...base,

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { K8sObject, Path } from '../types/object.js';
 import type { ContainerPort, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
+import { sameTree } from './referrers.js';
 import type { ReferenceEdge } from '../types/reference.js';
 import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
@@ -401,17 +402,21 @@ const OTHER_POLICIES: readonly { group: RegExp; kinds: readonly string[] }[] = [
   { group: /^(crd\.)?projectcalico\.org\//, kinds: ['NetworkPolicy', 'GlobalNetworkPolicy', 'StagedNetworkPolicy', 'StagedGlobalNetworkPolicy'] },
 ];
 
-const otherCache = new WeakMap<ServiceGraph, string[]>();
+const CLUSTER_WIDE = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy']);
+
+const otherCache = new WeakMap<ServiceGraph, K8sObject[]>();
 
 /**
- * The policies of other APIs in the run (AdminNetworkPolicy, Cilium's, Calico's), as
- * `Kind namespace/name`: they can admit what NetworkPolicy alone would not (an AdminNetworkPolicy's
- * Allow is final, Cilium and Calico add their allow rules), so a block svclint sees is not proof.
+ * The policies of other APIs (AdminNetworkPolicy, Cilium's, Calico's) that can decide a
+ * connection between pods of these namespaces, in the folder tree of `near`, as
+ * `Kind namespace/name`: they can admit what NetworkPolicy alone would not (an
+ * AdminNetworkPolicy's Allow is final, Cilium and Calico add their allow rules), so a block
+ * svclint sees is not proof.
  */
-export function otherPolicies(graph: ServiceGraph): string[] {
-  let out = otherCache.get(graph);
-  if (out) return out;
-  out = graph.objects.filter((o) => OTHER_POLICIES.some((p) => p.group.test(o.apiVersion) && p.kinds.includes(o.kind))).map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`);
-  otherCache.set(graph, out);
-  return out;
+export function otherPolicies(graph: ServiceGraph, namespaces: readonly string[], near: K8sObject): string[] {
+  let all = otherCache.get(graph);
+  if (!all) otherCache.set(graph, (all = graph.objects.filter((o) => OTHER_POLICIES.some((p) => p.group.test(o.apiVersion) && p.kinds.includes(o.kind)))));
+  return all
+    .filter((o) => (CLUSTER_WIDE.has(o.kind) || namespaces.includes(o.namespace)) && sameTree(o, near))
+    .map((o) => `${o.kind} ${CLUSTER_WIDE.has(o.kind) ? '' : `${o.namespace}/`}${o.name}`);
 }
