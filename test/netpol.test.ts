@@ -115,6 +115,12 @@ describe('flows', () => {
     expect(f[0]!.message).toContain('ingress controller (ingress-nginx, app.kubernetes.io/name=ingress-nginx) dials `web:80` (backend of Ingress `web`)');
     expect(f[0]!.remediation).toContain('kubernetes.io/metadata.name: ingress-nginx');
     expect(serviceFlows(graph)).toHaveLength(1);
+    // An AWS ALB's or GKE's Ingress is served by a cloud load balancer, not by the controller pods.
+    for (const cls of [{ ingressClassName: 'alb' }, { ingressClassName: 'gce' }]) {
+      const cloud = { ...ing, spec: { ...ing.spec, ...cls } };
+      const t = yaml(pod('shop', 'web', { app: 'web' }), svc('shop', 'web', { app: 'web' }), cloud, np('shop', 'only-shop', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }));
+      expect(graphOf(t, { ingressController: controller }).findings.filter((x) => x.ruleId === 'network-policy-blocks-service')).toEqual([]);
+    }
   });
 
   it('uses the run\'s own CoreDNS pods and the kube-dns Service\'s named target ports', () => {

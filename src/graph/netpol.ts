@@ -191,6 +191,8 @@ export function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[] {
   const controller = ingressController(graph);
   if (controller) {
     for (const b of ingressBackends(graph)) {
+      // A cloud load balancer's Ingress (AWS ALB, GKE) is served from outside the pod network, not by the controller pods.
+      if (cloudIngress(graph, b.ingress)) continue;
       const svc = graph.service(b.ingress.namespace, b.name);
       if (!svc || svc.mode !== 'selector') continue;
       const ports = svc.ports.filter((p) => (b.number !== undefined ? p.port === b.number : b.portName !== undefined ? p.name === b.portName : false));
@@ -222,6 +224,21 @@ function peerFlows(graph: ServiceGraph, out: ServiceFlow[]): void {
       flowsTo(graph, site, client, svc, [p], out, t);
     }
   }
+}
+
+/** The controllers of Ingress classes that are cloud load balancers, and those classes' usual names. */
+const CLOUD_CONTROLLERS = new Set(['ingress.k8s.aws/alb', 'k8s.io/ingress-gce', 'networking.gke.io/ingress-gce']);
+const CLOUD_CLASSES = new Set(['alb', 'gce', 'gce-internal']);
+
+/** Whether an Ingress belongs to a cloud load balancer's class (by its IngressClass's controller, else the class name). */
+function cloudIngress(graph: ServiceGraph, o: K8sObject): boolean {
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const ann = getIn(o.body, ['metadata', 'annotations', 'kubernetes.io/ingress.class']);
+  const name = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : typeof ann === 'string' ? ann : undefined;
+  if (name === undefined) return false;
+  const cls = graph.objects.find((x) => x.kind === 'IngressClass' && x.name === name && /^networking\.k8s\.io\//.test(x.apiVersion));
+  const controller = cls ? getIn(cls.body, ['spec', 'controller']) : undefined;
+  return typeof controller === 'string' ? CLOUD_CONTROLLERS.has(controller) : CLOUD_CLASSES.has(name);
 }
 
 export interface IngressBackend {
