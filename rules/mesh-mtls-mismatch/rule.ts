@@ -42,6 +42,8 @@ function membership(t: PodTemplate, namespaces: NamespaceLabels): Membership {
   if (labels['istio.io/dataplane-mode'] === 'ambient' && podMode !== 'none') return { in: true, how: `namespace ${ns} is labelled \`istio.io/dataplane-mode: ambient\`` };
   // The injector's object selector: a pod label opts in where the namespace says nothing.
   if (t.labels['sidecar.istio.io/inject'] === 'true') return { in: true, how: 'its pods are labelled `sidecar.istio.io/inject: "true"`' };
+  // So does a revision label (the injector's `rev.object` webhook, for a revision that exists).
+  if (t.labels['istio.io/rev'] !== undefined) return { in: true, how: `its pods are labelled \`istio.io/rev: ${t.labels['istio.io/rev']}\`` };
   if (!known) return undefined;
   return { in: false, how: `namespace ${ns} has no \`istio-injection\`, \`istio.io/rev\` or ambient label and its pods do not opt in`, explicit: false };
 }
@@ -98,6 +100,21 @@ function peerMode(graph: ServiceGraph, t: PodTemplate, port: number | undefined)
   return undefined;
 }
 
+/**
+ * Whether a pod's sidecar leaves inbound traffic to a port alone (the pod's
+ * `traffic.sidecar.istio.io/excludeInboundPorts`, or an `includeInboundPorts` list without it):
+ * Istio's redirection never sends it to the proxy, so no mTLS is asked for there.
+ */
+function inboundBypassed(t: PodTemplate, port: number | undefined): boolean {
+  if (port === undefined) return false;
+  const meta = t.path.length ? getIn(t.owner.body, [...t.path, 'metadata']) : getIn(t.owner.body, ['metadata']);
+  const annotations = stringMap(isRecord(meta) ? meta.annotations : undefined);
+  const listed = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  if (listed(annotations['traffic.sidecar.istio.io/excludeInboundPorts']).includes(String(port))) return true;
+  const include = annotations['traffic.sidecar.istio.io/includeInboundPorts'];
+  return include !== undefined && include.trim() !== '*' && !listed(include).includes(String(port));
+}
+
 /** The container port a Service port reaches in a template's pods. */
 function podPort(sp: ServicePortNode, t: PodTemplate): number | undefined {
   return sp.resolutions.find((r) => r.template === t)?.targetPort ?? (sp.target.kind === 'number' ? sp.target.value : undefined);
@@ -109,6 +126,7 @@ function strictServers(ctx: RuleContext, svc: ServiceNode, ports: ServicePortNod
   for (const t of svc.backends) {
     const m = membership(t, namespaces);
     if (!m?.in) continue;
+    if (ports.some((sp) => inboundBypassed(t, podPort(sp, t)))) continue;
     const modes = ports.map((sp) => peerMode(ctx.graph, t, podPort(sp, t)));
     // Every port the client may use must be STRICT for the connection to be refused.
     if (modes.length === 0 || !modes.every((p) => p !== undefined && p !== 'ambiguous' && p.mode === 'STRICT')) continue;

@@ -49,6 +49,10 @@ function check(ctx: RuleContext, o: K8sObject): void {
     });
     mirrors(rule.filters, ['spec', 'rules', i]);
   });
+  // The Services a mesh route attaches to (parentRefs of kind Service).
+  const parentServices = (Array.isArray(spec.parentRefs) ? spec.parentRefs : [])
+    .filter((p): p is Record<string, unknown> => isRecord(p) && p.kind === 'Service' && (p.group === undefined || p.group === '' || p.group === 'core') && typeof p.name === 'string')
+    .map((p) => ({ name: p.name as string, namespace: typeof p.namespace === 'string' && p.namespace !== '' ? p.namespace : o.namespace }));
   {
     for (const { ref, at } of refs) {
       if (!isRecord(ref) || typeof ref.name !== 'string') continue;
@@ -62,7 +66,10 @@ function check(ctx: RuleContext, o: K8sObject): void {
       if (typeof ref.port !== 'number') {
         ctx.report({ object: o, path: at, messageId: 'noPortField', data: { service: code(name) } });
       }
-      if (ns !== o.namespace && !granted(ctx, o.kind, o.namespace, ns, name)) {
+      // A mesh (GAMMA) consumer route: its parent is a Service of another namespace and its backend that same
+      // Service, which needs no ReferenceGrant (conformance MeshConsumerRoute; Istio enforces grants only for gateways).
+      const consumer = parentServices.some((p) => p.namespace === ns && p.name === name);
+      if (ns !== o.namespace && !consumer && !granted(ctx, o.kind, o.namespace, ns, name)) {
         // A ReferenceGrant belongs to the target namespace, often installed with it: its absence is evidence only in a complete input.
         ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'noGrant', absent: { what: `a ReferenceGrant in namespace ${code(ns)}`, namespace: ns }, data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), to: code(ns) } });
       }
