@@ -241,6 +241,18 @@ function checkAuth(ctx: RuleContext, o: K8sObject): void {
     const v = annotations[key];
     if (typeof v !== 'string') continue;
     const u = serviceUrl(v, ctx.graph.settings.clusterDomain);
+    // With auth-keepalive at its default 0, ingress-nginx calls the URL through a variable
+    // (`set $target …; proxy_pass $target;`), which nginx resolves with its own `resolver`: the
+    // name as written, without the controller pod's search path. Only the full name resolves.
+    const partial = /^https?:\/\/(?:[^@/\s]*@)?([a-z0-9-]+)\.([a-z0-9-]+)(\.svc)?(?::\d{1,5})?(?:[/?#]|$)/i.exec(v.trim());
+    const keepalive = Number(annotations['nginx.ingress.kubernetes.io/auth-keepalive'] ?? '0');
+    if (partial && !(keepalive > 0)) {
+      const [name, ns] = [partial[1]!.toLowerCase(), partial[2]!.toLowerCase()];
+      if (ctx.graph.service(ns, name)) {
+        ctx.report({ object: o, path: ['metadata', 'annotations', key], messageId: 'authShortName', data: { url: code(v), fqdn: code(`${name}.${ns}.svc.${ctx.graph.settings.clusterDomain}`) } });
+      }
+      continue;
+    }
     if (!u) continue;
     const { name, namespace: ns, port } = u;
     const at = ['metadata', 'annotations', key];
@@ -279,6 +291,7 @@ const rule: Rule = {
       actionMissing: 'port name `use-annotation` makes backend {{name}} an AWS Load Balancer Controller action, but this Ingress has no {{annotation}} annotation to define it (nor does an Argo Rollout in the run manage its actions): the controller cannot build the rule',
       authNoService: 'auth-url {{url}} names Service {{service}} in namespace {{namespace}}, which does not exist{{hint}}; ingress-nginx cannot call it and answers every request with 500',
       albInstance: 'the AWS Load Balancer Controller registers the nodes of the cluster for Service {{service}} with {{how}}, and reaches them on the Service\'s nodePort, which a ClusterIP Service does not have: the controller fails to build the target group, and the load balancer is not updated',
+      authShortName: 'auth-url {{url}} is not a full name: ingress-nginx calls it through a variable (auth-keepalive is 0), which nginx resolves with its own resolver, without the search path, so the name does not resolve and every request is answered 500; write {{fqdn}}',
       authNoPort: 'auth-url {{url}} calls port {{port}}{{how}} of Service {{service}}, which exposes {{ports}}; ingress-nginx cannot call it and answers every request with 500',
     },
     remediation: 'Name a Service in the Ingress\'s namespace and one of its ports (the Service port, not the container port).',
