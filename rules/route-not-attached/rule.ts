@@ -119,6 +119,7 @@ function serviceParents(route: K8sObject): Parent[] {
       name: r.name,
       namespace: typeof r.namespace === 'string' && r.namespace !== '' ? r.namespace : route.namespace,
       port: typeof r.port === 'number' ? r.port : undefined,
+      sectionName: typeof r.sectionName === 'string' && r.sectionName !== '' ? r.sectionName : undefined,
     }];
   });
 }
@@ -138,6 +139,19 @@ function checkServiceParents(ctx: RuleContext, route: K8sObject): void {
     if (copies.length === 0) {
       const near = typoAmong(p.name, serviceNames(ctx, p.namespace));
       if (near) ctx.report({ object: route, path: [...p.path, 'name'], messageId: 'noServiceParent', data: { kind: route.kind, service: code(`${p.namespace}/${p.name}`), near: code(near) } });
+      continue;
+    }
+    // A Service's sections are its port names (ParentReference.SectionName).
+    if (p.sectionName !== undefined && !copies.some((s) => s.ports.some((x) => x.name === p.sectionName))) {
+      const svc = copies.find((s) => sameTree(s.object, route)) ?? copies[0]!;
+      ctx.report({
+        object: route,
+        path: [...p.path, 'sectionName'],
+        messageId: 'serviceParentSection',
+        severity: sameTree(svc.object, route) ? undefined : 'info',
+        data: { kind: route.kind, service: code(`${p.namespace}/${p.name}`), section: code(p.sectionName), ports: svc.ports.map((x) => (x.name ? code(x.name) : 'an unnamed port')).join(', ') },
+        related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${p.namespace}/${p.name}` }],
+      });
       continue;
     }
     if (p.port === undefined || copies.some((s) => s.ports.length === 0 || s.ports.some((x) => x.port === p.port))) continue;
@@ -251,6 +265,14 @@ function checkRoute(ctx: RuleContext, ix: Index, route: K8sObject): void {
     if (!copies) {
       const near = typoAmong(p.name, ix.byNamespace.get(p.namespace) ?? []);
       if (near) ctx.report({ object: route, path: [...p.path, 'name'], messageId: 'noGateway', data: { kind: route.kind, gateway: code(`${p.namespace}/${p.name}`), near: code(near), namespace: code(p.namespace) } });
+      // A parentRef without a namespace means the route's own: the Gateway of that name beside it, in another namespace, is not it.
+      else if (getIn(route.body, [...p.path, 'namespace']) === undefined && !ix.byNamespace.has(p.namespace)) {
+        const elsewhere = [...ix.gateways.entries()].filter(([k, v]) => k.endsWith(`/${p.name}`) && v.some((g) => sameTree(g, route)));
+        if (elsewhere.length === 1) {
+          const gw = elsewhere[0]![1][0]!;
+          ctx.report({ object: route, path: p.path, messageId: 'gatewayNamespace', data: { kind: route.kind, gateway: code(`${p.namespace}/${p.name}`), name: code(p.name), namespace: code(gw.namespace) }, related: [{ object: gw, path: ['metadata', 'name'], message: `Gateway ${gw.namespace}/${gw.name}` }] });
+        }
+      }
       continue;
     }
     // The same Gateway defined more than once (variants, overlays): attached if any copy takes the route.
@@ -347,6 +369,9 @@ const rule: Rule = {
     messages: {
       notAccepted: 'this {{kind}} in namespace {{namespace}} attaches to Gateway {{gateway}}, but no listener takes it: {{why}}; the route is not Accepted and gets no traffic{{hint}}',
       noGateway: 'this {{kind}} attaches to Gateway {{gateway}}, which the run does not define; did you mean {{near}} (a Gateway in namespace {{namespace}})? A route whose parent does not exist gets no traffic',
+      gatewayNamespace: 'this {{kind}} attaches to Gateway {{gateway}}: a parentRef without `namespace` means the route\'s own namespace, and the Gateway {{name}} beside it is in namespace {{namespace}}; the route is never Accepted (set `namespace: {{namespace}}` on the parentRef)',
+      noParents: 'this {{kind}} has no parentRefs, so it attaches to no Gateway (nor, as a mesh route, to a Service) and gets no traffic',
+      serviceParentSection: 'this {{kind}} attaches to section {{section}} of Service {{service}}, but a Service\'s sections are its port names ({{ports}}); the mesh applies the route to no traffic',
       noServiceParent: 'this {{kind}} attaches to Service {{service}} (mesh routing), which the run does not define; did you mean {{near}}? The mesh applies no route to a parent that does not exist',
       serviceParentPort: 'this {{kind}} attaches to port {{port}} of Service {{service}}, which has ports {{ports}}; the mesh applies the route to no traffic',
       noIstioGateway: 'this VirtualService binds to Istio Gateway {{gateway}}, which the run does not define; did you mean {{near}}? Istio applies no route to a gateway that does not exist',
@@ -363,6 +388,16 @@ const rule: Rule = {
     }
     for (const o of ctx.graph.objects) {
       if (ROUTES.has(o.kind) && (o.apiVersion.startsWith(`${GROUP}/`) || (o.kind === 'HTTPRoute' && LINKERD.test(o.apiVersion)))) checkServiceParents(ctx, o);
+      // A route with no parent attaches to nothing (Gateway API v1.4's `useDefaultGateways` aside),
+      // judged where the run defines Gateways in its folder tree.
+      if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GROUP}/`) && isRecord(o.body.spec)) {
+        const parents = o.body.spec.parentRefs;
+        if ((parents === undefined || (Array.isArray(parents) && parents.length === 0)) && o.body.spec.useDefaultGateways === undefined && [...ix.gateways.values()].some((v) => v.some((g) => sameTree(g, o)))) {
+          // A warning beside a Gateway of its own file; elsewhere often a snippet of documentation.
+          const ownFile = [...ix.gateways.values()].some((v) => v.some((g) => g.origin?.file.path !== undefined && g.origin.file.path === o.origin?.file.path));
+          ctx.report({ object: o, path: ['spec'], messageId: 'noParents', severity: ownFile ? 'warning' : 'info', data: { kind: o.kind } });
+        }
+      }
     }
     checkIstioGateways(ctx);
     checkClasses(ctx);
