@@ -23,6 +23,39 @@ function granted(ctx: RuleContext, kind: string, from: string, to: string, name:
   });
 }
 
+/**
+ * A ReferenceGrant of the route's folder tree that would admit the reference but for one thing, in words: it
+ * stands in the route's namespace (a grant belongs to the target's), or it allows another route
+ * kind, another namespace, or another Service name. Evidence enough for an error.
+ */
+function grantNearMiss(ctx: RuleContext, route: K8sObject, to: string, name: string): { grant: K8sObject; why: string } | undefined {
+  const kind = route.kind;
+  const from = route.namespace;
+  for (const g of referenceGrants(ctx)) {
+    // Only a grant of the route's folder tree is evidence about this route.
+    if (!sameTree(g, route)) continue;
+    const spec = isRecord(g.body.spec) ? g.body.spec : {};
+    const froms = Array.isArray(spec.from) ? spec.from.filter(isRecord) : [];
+    const tos = Array.isArray(spec.to) ? spec.to.filter(isRecord) : [];
+    const toService = tos.filter((t) => (t.group ?? '') === '' && t.kind === 'Service');
+    const named = toService.some((t) => t.name === undefined || t.name === name);
+    const fromOk = (f: Record<string, unknown>) => f.group === GATEWAY_GROUP && f.kind === kind && f.namespace === from;
+    if (g.namespace === from && g.namespace !== to && named && froms.some((f) => f.group === GATEWAY_GROUP && f.kind === kind)) {
+      return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} is in the route's namespace ${code(from)}: a grant takes effect only in the namespace of what it lets others refer to, ${code(to)}` };
+    }
+    if (g.namespace !== to) continue;
+    if (named && !froms.some(fromOk)) {
+      const f = froms.find((x) => x.group === GATEWAY_GROUP && (x.kind === kind || x.namespace === from));
+      if (f && f.kind !== kind) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows ${code(String(f.kind))}, not ${code(kind)}` };
+      if (f && f.namespace !== from) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows namespace ${code(String(f.namespace))}, not ${code(from)}` };
+    }
+    if (!named && froms.some(fromOk) && toService.length > 0) {
+      return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows only Service ${list(toService.map((t) => code(String(t.name))), 3)}` };
+    }
+  }
+  return undefined;
+}
+
 const grantCache = new WeakMap<RuleContext['graph'], K8sObject[]>();
 
 /** The run's Gateway API ReferenceGrants, in order, found once per run. */
@@ -71,7 +104,9 @@ function check(ctx: RuleContext, o: K8sObject): void {
       const consumer = parentServices.some((p) => p.namespace === ns && p.name === name);
       if (ns !== o.namespace && !consumer && !granted(ctx, o.kind, o.namespace, ns, name)) {
         // A ReferenceGrant belongs to the target namespace, often installed with it: its absence is evidence only in a complete input.
-        ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'noGrant', absent: { what: `a ReferenceGrant in namespace ${code(ns)}`, namespace: ns }, data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), to: code(ns) } });
+        const miss = grantNearMiss(ctx, o, ns, name);
+        if (miss) ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'grantMismatch', data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), why: miss.why }, related: [{ object: miss.grant, path: ['spec'], message: `ReferenceGrant ${miss.grant.namespace}/${miss.grant.name}` }] });
+        else ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'noGrant', absent: { what: `a ReferenceGrant in namespace ${code(ns)}`, namespace: ns }, data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), to: code(ns) } });
       }
       const svc = ctx.graph.service(ns, name);
       if (!svc) {
@@ -525,6 +560,7 @@ const rule: Rule = {
       monitorTargetPort: 'this ServiceMonitor scrapes targetPort {{port}}, but no pod of {{services}} declares {{what}} {{port}} (they declare {{declared}}); prometheus-operator keeps only targets whose pod declares that container port, so Prometheus gets none{{hint}}',
       monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
       gatewayPortAmbiguous: 'this VirtualService is bound to {{gateways}} and sends to Service {{service}} without `destination.port`, but the Service has several ports ({{ports}}): Istio then uses the Service port equal to {{listeners}}; where the Service has no such port the gateway has no cluster for it and answers 503 (NC): set `destination.port.number`',
+      grantMismatch: 'this {{kind}} in namespace {{from}} refers to Service {{service}}, and no ReferenceGrant allows it: {{why}}; the gateway rejects the reference (ResolvedRefs=False, RefNotPermitted)',
       noGrant: 'this {{kind}} in namespace {{from}} refers to Service {{service}} in namespace {{to}}, but no ReferenceGrant in {{to}} allows it; the gateway rejects the reference (ResolvedRefs=False)',
     },
     remediation: 'Name an existing Service and one of its ports; for another namespace, add a ReferenceGrant there that allows this route kind from this namespace.',
