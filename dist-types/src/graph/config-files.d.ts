@@ -14,3 +14,4 @@ export declare function configFileHosts(key: string, text: string): HostRef[] | 
  * `conf.d/`) names the group, not a host.
  */
 export declare function nginxUpstreams(text: string): string[];
+export declare function yamlHosts(text: string, fast?: boolean, properties?: boolean): HostRef[] | undefined;

@@ -44,6 +44,10 @@ export interface HostRef {
         how: 'never' | 'no-search';
         why: string;
     };
+    /** In a Spring Boot file (`application.yml`): the property that holds the host, which an environment variable can override. */
+    property?: string;
+    /** There: the property its port comes from (`spring.data.redis.port` beside `spring.data.redis.host`). */
+    portProperty?: string;
 }
 export declare const HOST_KEY: {
     test: (key: string) => boolean;

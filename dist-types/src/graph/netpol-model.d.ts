@@ -62,6 +62,8 @@ export interface PodView {
     /** `Deployment shop/web`. */
     name: string;
     template?: PodTemplate;
+    /** Labels its controller adds with values the run cannot know (a hash, each pod's own name): a selector on them may or may not match. */
+    vague?: ReadonlySet<string>;
 }
 export type Verdict = {
     kind: 'allowed';
@@ -81,7 +83,7 @@ export declare function isEmptySelector(s: Selector): boolean;
  * Matches a selector against labels. When `known` is false only the namespace-name label
  * is known to be there: a requirement on any other key cannot be judged.
  */
-export declare function matchSelector(s: Selector, labels: Record<string, string>, known?: boolean): Tri;
+export declare function matchSelector(s: Selector, labels: Record<string, string>, known?: boolean, vague?: ReadonlySet<string>): Tri;
 export declare const and: (a: Tri, b: Tri) => Tri;
 export declare const or: (a: Tri, b: Tri) => Tri;
 export declare function readPolicy(o: K8sObject): Policy;

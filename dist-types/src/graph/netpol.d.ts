@@ -111,3 +111,11 @@ export interface PolicyLink {
  * Service's backends, and whether they can resolve its name (their egress to cluster DNS).
  */
 export declare function policyLink(graph: ServiceGraph, svc: ServiceNode): PolicyLink;
+/**
+ * The policies of other APIs (AdminNetworkPolicy, Cilium's, Calico's) that can decide a
+ * connection between pods of these namespaces, in the folder tree of `near`, as
+ * `Kind namespace/name`: they can admit what NetworkPolicy alone would not (an
+ * AdminNetworkPolicy's Allow is final, Cilium and Calico add their allow rules), so a block
+ * svclint sees is not proof.
+ */
+export declare function otherPolicies(graph: ServiceGraph, namespaces: readonly string[], near: K8sObject): string[];

@@ -63,6 +63,12 @@ export declare function propertiesDocs(text: string): Props[];
 /** A profile expression (`prod`, `!prod`, `a & b`, `a | b`, a comma list of them) against the active profiles; undefined when too complex. */
 export declare function profileMatches(expr: string, active: readonly string[]): boolean | undefined;
 /**
+ * The environment variables Spring Boot reads for a property: `server.port` → `SERVER_PORT`;
+ * dashes are dropped (`SPRING_CONFIG_ADDITIONALLOCATION`) or, the legacy form, made underscores
+ * (`SPRING_CONFIG_ADDITIONAL_LOCATION`).
+ */
+export declare const envNames: (prop: string) => string[];
+/**
  * How Spring Boot resolves `server.port`, `server.address` and `management.server.port` for
  * an application that sees `input`; undefined when the input uses what is not modelled
  * (`spring.config.import`, `spring.profiles.include`, profile groups, unparsable files).
