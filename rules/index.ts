@@ -46,6 +46,7 @@ import networkPolicyBlocksDns from './network-policy-blocks-dns/rule.js';
 import networkPolicyIneffective from './network-policy-ineffective/rule.js';
 import meshMtlsMismatch from './mesh-mtls-mismatch/rule.js';
 import hostPortConflict from './host-port-conflict/rule.js';
+import meshProtocolMismatch from './mesh-protocol-mismatch/rule.js';
 
 /** Every rule, in the order `svclint rules` lists them. One line per rule folder. */
 export const RULES: readonly Rule[] = [
@@ -91,6 +92,7 @@ export const RULES: readonly Rule[] = [
   networkPolicyBlocksDns,
   networkPolicyIneffective,
   meshMtlsMismatch,
+  meshProtocolMismatch,
   serviceNoReadyEndpoints,
   manualEndpointsMissing,
   clusterDnsUnhealthy,

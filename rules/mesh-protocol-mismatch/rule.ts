@@ -1,0 +1,89 @@
+import type { Rule } from '../../src/types/rule.js';
+import type { PodTemplate, ServicePortNode } from '../../src/types/graph.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn } from '../../src/graph/pods.js';
+import { namespaceLabels } from '../../src/graph/netpol-model.js';
+import { membership } from '../../src/graph/mesh.js';
+import { where } from '../../src/engine/rule-kit.js';
+import { code } from '../../src/text.js';
+
+/**
+ * The protocol Istio gives a Service port (`ConvertProtocol` in istio's pkg/config/kube):
+ * `appProtocol` first, else the port name's prefix before `-`, else TCP on the well-known ports
+ * of server-first protocols, else undefined (Istio sniffs the protocol from the client's first bytes).
+ */
+function istioProtocol(p: ServicePortNode, appProtocol: string | undefined): string | undefined {
+  const named = (v: string | undefined) => {
+    if (!v) return undefined;
+    const x = v.toLowerCase().split('-')[0]!;
+    return ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp', 'h2c'].includes(x) ? x : undefined;
+  };
+  const app = appProtocol?.toLowerCase();
+  if (app) return app === 'kubernetes.io/h2c' ? 'http2' : app === 'kubernetes.io/ws' || app === 'kubernetes.io/wss' ? 'http' : named(app) ?? (p.name?.toLowerCase().startsWith(app) ? named(p.name) : undefined);
+  return named(p.name) ?? (p.port !== undefined && [25, 53, 3306, 27017].includes(p.port) ? 'tcp' : undefined);
+}
+
+/** Whether the pods serve gRPC on a port: a gRPC probe on it, or a container port named `grpc…`. */
+function servesGrpc(t: PodTemplate, port: number): boolean {
+  const spec = getIn(t.owner.body, [...t.path, 'spec']);
+  const containers = isRecord(spec) && Array.isArray(spec.containers) ? spec.containers.filter(isRecord) : [];
+  return containers.some((c) =>
+    (Array.isArray(c.ports) && c.ports.some((p) => isRecord(p) && p.containerPort === port && typeof p.name === 'string' && /^grpc/i.test(p.name)))
+    || ['readinessProbe', 'livenessProbe', 'startupProbe'].some((probe) => getIn(c, [probe, 'grpc', 'port']) === port));
+}
+
+/** Images of servers that speak first (the client waits for the server's greeting): MySQL and its forks. */
+const SERVER_FIRST = /(^|\/)(mysql|mariadb|percona|percona-server)(:|@|$)/;
+
+function serverFirstImage(t: PodTemplate): string | undefined {
+  const spec = getIn(t.owner.body, [...t.path, 'spec']);
+  const containers = isRecord(spec) && Array.isArray(spec.containers) ? spec.containers.filter(isRecord) : [];
+  for (const c of containers) if (typeof c.image === 'string' && SERVER_FIRST.test(c.image.toLowerCase())) return c.image;
+  return undefined;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'mesh-protocol-mismatch',
+    description: 'A Service port whose name or appProtocol makes Istio proxy another protocol than its pods serve: gRPC behind a port Istio takes for HTTP/1.1, or a server-first protocol (MySQL) on a port whose protocol Istio sniffs from the client\'s first bytes.',
+    category: 'port',
+    severity: 'warning',
+    messages: {
+      grpcAsHttp: 'port {{port}} of this Service is HTTP/1.1 to Istio ({{why}}), and the pods of {{workload}} serve gRPC there, which needs HTTP/2: their sidecar forwards the calls over HTTP/1.1 and they fail (unless a DestinationRule or the mesh config sets `h2UpgradePolicy: UPGRADE`); name the port `grpc` (or `grpc-…`), or set `appProtocol: grpc`',
+      serverFirst: 'port {{port}} of this Service has no protocol Istio knows ({{why}}), so Istio sniffs it from the client\'s first bytes, but the pods of {{workload}} run {{image}}, which speaks first: the connection waits for bytes that never come; name the port `tcp` or `mysql` (or `tcp-…`), or set `appProtocol: tcp`',
+    },
+    remediation: 'Name each Service port after its protocol as Istio reads it (`grpc`, `http`, `tcp`, `mysql`… or `<protocol>-<suffix>`), or set appProtocol.',
+  },
+  check({ graph, report }) {
+    const namespaces = namespaceLabels(graph.objects);
+    for (const svc of graph.services) {
+      if (svc.mode !== 'selector' || svc.headless || svc.backends.length === 0) continue;
+      // The server's sidecar applies the Service port's protocol to what it forwards in.
+      const meshed = svc.backends.filter((t) => membership(t, namespaces)?.in === true);
+      if (meshed.length === 0) continue;
+      svc.ports.forEach((p, i) => {
+        if (p.protocol !== 'TCP') return;
+        const app = getIn(svc.object.body, ['spec', 'ports', i, 'appProtocol']);
+        const appProtocol = typeof app === 'string' && app !== '' ? app : undefined;
+        const proto = istioProtocol(p, appProtocol);
+        const why = appProtocol ? `appProtocol ${code(appProtocol)}` : p.name ? `its name ${code(p.name)}` : 'it is unnamed';
+        const portText = code(p.name ?? String(p.port ?? i));
+        for (const t of meshed) {
+          const target = p.resolutions.find((r) => r.template === t)?.targetPort;
+          if (target === undefined) continue;
+          if (proto === 'http' && servesGrpc(t, target)) {
+            report({ object: svc.object, path: ['spec', 'ports', i, appProtocol ? 'appProtocol' : 'name'], messageId: 'grpcAsHttp', data: { port: portText, why, workload: where(t) } });
+            return;
+          }
+          const image = proto === undefined ? serverFirstImage(t) : undefined;
+          if (image) {
+            report({ object: svc.object, path: ['spec', 'ports', i], messageId: 'serverFirst', data: { port: portText, why, workload: where(t), image: code(image) } });
+            return;
+          }
+        }
+      });
+    }
+  },
+};
+
+export default rule;
