@@ -28,12 +28,14 @@ const rule: Rule = {
   },
   check({ graph, report }) {
     for (const t of graph.templates) {
-      // Services that publish not-ready pods still send to this one: what fails is readiness itself.
-      const selecting = graph.services.filter((x) => x.backends.includes(t));
-      const published = selecting.length > 0 && selecting.every((x) => x.publishNotReadyAddresses);
-      const effect = (probe: (typeof PROBES)[number]) => (probe === 'readinessProbe' && published
-        ? `the pod never turns Ready: ${selecting.length === 1 ? `Service ${code(selecting[0]!.object.name)} publishes it anyway` : 'its Services publish it anyway'} (publishNotReadyAddresses), but a rollout that waits for Ready stalls${t.owner.kind === 'StatefulSet' && getIn(t.owner.body, ['spec', 'podManagementPolicy']) !== 'Parallel' ? ', and the StatefulSet (OrderedReady) creates its next pod only once this one is Ready' : ''}`
-        : EFFECT[probe]);
+      // Services that publish not-ready pods still send to this one: what fails is readiness
+      // itself. Looked up only for a finding (most templates have none).
+      const effect = (probe: (typeof PROBES)[number]) => {
+        if (probe !== 'readinessProbe') return EFFECT[probe];
+        const selecting = graph.servicesIn(t.namespace).filter((x) => x.backends.includes(t));
+        if (selecting.length === 0 || !selecting.every((x) => x.publishNotReadyAddresses)) return EFFECT[probe];
+        return `the pod never turns Ready: ${selecting.length === 1 ? `Service ${code(selecting[0]!.object.name)} publishes it anyway` : 'its Services publish it anyway'} (publishNotReadyAddresses), but a rollout that waits for Ready stalls${t.owner.kind === 'StatefulSet' && getIn(t.owner.body, ['spec', 'podManagementPolicy']) !== 'Parallel' ? ', and the StatefulSet (OrderedReady) creates its next pod only once this one is Ready' : ''}`;
+      };
       const hostNetwork = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
       // Native sidecars (init containers with `restartPolicy: Always`) are probed too: their
       // readiness counts towards the pod's, and the pod's containers start only once their
