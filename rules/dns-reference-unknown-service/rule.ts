@@ -499,11 +499,22 @@ function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind
   const { site } = edge;
   const t = r.client;
   const res = r.resolver;
-  if (res.kind === 'cluster') return;
   const onPod = site.object === t.owner;
+  const data = { ref: code(edge.text), where: site.where, workload: where(t), fqdn: code(fqdnOf(ctx.graph, r.target)) };
+  if (r.problem === 'musl-ndots' && res.kind !== 'node' && res.musl) {
+    const m = res.musl;
+    const defaulted = res.kind === 'none' && m.path.at(-1) === 'dnsPolicy';
+    const how = defaulted ? '`dnsPolicy: None` without an `ndots` option (the resolver\'s default 1)' : `\`ndots: ${m.ndots}\``;
+    const fix = defaulted ? 'add the option `{name: ndots, value: "5"}` to `dnsConfig.options`' : 'remove the `ndots` option';
+    const at = onPod ? { object: site.object, path: site.path, text: edge.text } : { object: t.owner, path: m.path };
+    const related = onPod ? [{ object: t.owner, path: m.path, message: `DNS settings of ${where(t)}` }] : [{ object: site.object, path: site.path, message: site.where }];
+    // A Go program in the image resolves with Go's own resolver, which does try the search list: a warning.
+    ctx.report({ ...at, messageId: 'dnsMuslNdots', severity: 'warning', data: { ...data, image: code(m.image), how, fix, host: code(`${edge.host.toLowerCase()}.`) }, related });
+    return;
+  }
+  if (res.kind === 'cluster') return;
   const at = onPod ? { object: site.object, path: site.path, text: edge.text } : { object: t.owner, path: res.path };
   const related = onPod ? [{ object: t.owner, path: res.path, message: `DNS settings of ${where(t)}` }] : [{ object: site.object, path: site.path, message: site.where }];
-  const data = { ref: code(edge.text), where: site.where, workload: where(t), fqdn: code(fqdnOf(ctx.graph, r.target)) };
   if (res.kind === 'node') {
     const hostNetwork = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
     const why = res.why === 'host-network' ? '`hostNetwork: true` with dnsPolicy `ClusterFirst` falls back to `Default`' : 'dnsPolicy `Default`';
@@ -559,6 +570,7 @@ const rule: Rule = {
       absolute: '{{ref}} in {{where}} ends in a dot, so it is an absolute name and no search path completes it: the cluster DNS has no such name; write the full {{suggest}} or drop the dot',
       dnsNode: '{{ref}} in {{where}} is a cluster name, but the pods of {{workload}} use the node\'s resolver ({{why}}), which does not know cluster names: {{fix}}',
       dnsNoneExternal: '{{ref}} in {{where}} is a cluster name, but the pods of {{workload}} set `dnsPolicy: None` with nameservers {{nameservers}} only, none of them the cluster DNS: add the cluster DNS address to `dnsConfig.nameservers` or use `dnsPolicy: ClusterFirst`',
+      dnsMuslNdots: '{{ref}} in {{where}} relies on the search path, but the pods of {{workload}} run a musl image ({{image}}) with {{how}}: musl does not try the search list for a name with that many dots, so it asks only {{host}}, which is no cluster name: write {{fqdn}} or {{fix}}',
       dnsNoneSearch: '{{ref}} in {{where}} relies on a search path, but the pods of {{workload}} set `dnsPolicy: None` with searches {{searches}}, none of which completes it into a cluster name: add {{search}} to `dnsConfig.searches` or write {{fqdn}}',
       dnsNoneUnknown: '{{ref}} in {{where}} is a cluster name, and the pods of {{workload}} set `dnsPolicy: None` with nameservers {{nameservers}}: it resolves only if one of them is the cluster DNS, which the run cannot tell without the `kube-system/kube-dns` Service and its clusterIP',
       srv: '{{ref}} in {{where}} asks for the SRV record {{srv}} of Service {{name}}, which has {{known}}',

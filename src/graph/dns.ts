@@ -286,7 +286,17 @@ export function resolveFor(graph: ServiceGraph, host: string, from: string, reso
     }
     return undefined;
   };
-  if (resolver.kind === 'cluster') return reached(base) ? base : bySearch(resolver.extraSearches) ?? base;
+  // musl asks a name with `ndots` dots or more only as written, and a cluster name short of the
+  // full one is no record on its own.
+  const muslMisses = (r: Reached): boolean => {
+    const m = resolver.kind === 'node' ? undefined : resolver.musl;
+    if (!m || abs || fqdn || h.split('.').length - 1 < m.ndots) return false;
+    return !reached(resolveHost(graph, `${h}.`, from)) && (r.kind === 'service' || r.kind === 'pod');
+  };
+  if (resolver.kind === 'cluster') {
+    const r = reached(base) ? base : bySearch(resolver.extraSearches) ?? base;
+    return reached(r) && muslMisses(r) ? { kind: 'pod-dns', target: r, client, resolver, fqdn, problem: 'musl-ndots' } : r;
+  }
   const target = reached(base) ? base : bySearch(resolver.kind === 'none' ? resolver.searches : []);
   if (!target) return base;
   const out = { kind: 'pod-dns', target, client, resolver, fqdn } as const;
@@ -294,5 +304,6 @@ export function resolveFor(graph: ServiceGraph, host: string, from: string, reso
   if (resolver.clusterDns === 'no') return { ...out, problem: 'none-external' };
   const through = fqdn ? target : bySearch(resolver.searches);
   if (!through) return { ...out, problem: 'none-search' };
+  if (resolver.clusterDns === 'yes' && muslMisses(through)) return { ...out, target: through, problem: 'musl-ndots' };
   return resolver.clusterDns === 'yes' ? through : { ...out, target: through, problem: 'none-unknown' };
 }

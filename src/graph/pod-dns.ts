@@ -1,7 +1,7 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { Path } from '../types/object.js';
 import { isIP } from '../lazy-builtins.js';
-import type { PodResolver } from '../types/reference.js';
+import type { MuslResolver, PodResolver } from '../types/reference.js';
 import { getIn } from './pods.js';
 
 export type { PodResolver };
@@ -47,27 +47,57 @@ export function podResolver(graph: ServiceGraph, t: PodTemplate): PodResolver {
   const hostNetwork = getIn(t.owner.body, [...spec, 'hostNetwork']) === true;
   const searches = strings(getIn(t.owner.body, [...spec, 'dnsConfig', 'searches']));
   const nameservers = strings(getIn(t.owner.body, [...spec, 'dnsConfig', 'nameservers']));
+  const musl = muslResolver(t, spec, policy === 'None');
   if (policy === 'None') {
     const known = clusterDnsIPs(graph);
     // A private address may be the cluster DNS, a node-local cache or a DNS of its own: only the run's ClusterIP proves it.
     const clusterDns = nameservers.some((n) => known.has(n)) ? 'yes' : nameservers.length > 0 && nameservers.every(isPublicAddress) ? 'no' : 'unknown';
-    r = { kind: 'none', path: [...spec, 'dnsPolicy'], searches, nameservers, clusterDns };
+    r = { kind: 'none', path: [...spec, 'dnsPolicy'], searches, nameservers, clusterDns, ...(musl ? { musl } : {}) };
   } else if (policy === 'Default') r = { kind: 'node', why: 'default', path: [...spec, 'dnsPolicy'] };
   else if (hostNetwork && policy !== 'ClusterFirstWithHostNet') r = { kind: 'node', why: 'host-network', path: [...spec, policy === undefined ? 'hostNetwork' : 'dnsPolicy'] };
-  else r = { kind: 'cluster', extraSearches: searches };
+  else r = { kind: 'cluster', extraSearches: searches, ...(musl ? { musl } : {}) };
   cache.set(t, r);
   return r;
+}
+
+/** Images built on musl libc: Alpine (`alpine:3.20`, `node:20-alpine`, `redis:7-alpine3.20`) and `…musl` tags. */
+const MUSL_IMAGE = /(^|[/:@_.-])alpine|musl/i;
+
+/**
+ * A template whose every container runs a musl image, with the `ndots` its resolv.conf gets:
+ * the pod's `dnsConfig` option, else 5 (the kubelet's) or, with `dnsPolicy: None`, the
+ * resolver's own default 1. Undefined when the ndots leaves every short cluster name to the
+ * search list (kubelet's 5 with no option) or a container may not be musl.
+ */
+function muslResolver(t: PodTemplate, spec: Path, none: boolean): MuslResolver | undefined {
+  const containers = getIn(t.owner.body, [...spec, 'containers']);
+  if (!Array.isArray(containers) || containers.length === 0) return undefined;
+  const images = containers.map((c) => getIn(c, ['image']));
+  if (!images.every((i): i is string => typeof i === 'string' && MUSL_IMAGE.test(i))) return undefined;
+  const options = getIn(t.owner.body, [...spec, 'dnsConfig', 'options']);
+  let found: MuslResolver | undefined;
+  if (Array.isArray(options)) {
+    options.forEach((o, i) => {
+      if (getIn(o, ['name']) !== 'ndots') return;
+      const v = getIn(o, ['value']);
+      const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : typeof v === 'number' ? v : undefined;
+      // The last option of a name wins in resolv.conf.
+      if (n !== undefined) found = { ndots: Math.min(n, 15), path: [...spec, 'dnsConfig', 'options', i], image: images[0]! };
+    });
+  }
+  if (found) return found.ndots < 5 || none ? found : undefined;
+  return none ? { ndots: 1, path: [...spec, 'dnsPolicy'], image: images[0]! } : undefined;
 }
 
 /** One key per distinct resolver, to group the pods that read one value. */
 export function resolverKey(r: PodResolver): string {
   switch (r.kind) {
     case 'cluster':
-      return r.extraSearches.length ? `cluster:${r.extraSearches.join(' ')}` : '';
+      return r.extraSearches.length || r.musl ? `cluster:${r.extraSearches.join(' ')}${r.musl ? `:musl${r.musl.ndots}` : ''}` : '';
     case 'node':
       return 'node';
     case 'none':
-      return `none:${r.clusterDns}:${r.searches.join(' ')}`;
+      return `none:${r.clusterDns}:${r.searches.join(' ')}${r.musl ? `:musl${r.musl.ndots}` : ''}`;
   }
 }
 
