@@ -1,3 +1,4 @@
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { parseAllDocuments } from 'yaml';
 import { coreValues } from '../load/fast-parse.js';
 import { findHosts, NOT_DIALLED_KEY, type HostRef } from './hosts.js';
@@ -16,7 +17,9 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   const k = key.toLowerCase();
   // Spring Boot's own files: a host there is a property that the environment can override.
   const spring = /(^|\/)(application|bootstrap)(-[\w.-]+)?\.(ya?ml|properties)$/.test(k);
-  if (/\.(ya?ml|json)$/.test(k)) return withProperties(yamlHosts(text, true, spring), spring);
+  // A JSON file is read as JSON first: a `//` comment is a plain scalar to YAML's flow style.
+  if (k.endsWith('.json')) return jsoncHosts(text) ?? yamlHosts(text, true, false);
+  if (/\.ya?ml$/.test(k)) return withProperties(yamlHosts(text, true, spring), spring);
   if (/haproxy/.test(k) || (/\.cfg$/.test(k) && /^\s*(backend|listen)\s/m.test(text))) return haproxyHosts(text);
   if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return withProperties(lineHosts(text, spring), spring);
   if (/\.conf$/.test(k) && REDIS_DIRECTIVE.test(text)) return redisHosts(text);
@@ -115,7 +118,21 @@ function withProperties(refs: HostRef[] | undefined, spring: boolean): HostRef[]
 
 export function yamlHosts(text: string, fast = true, properties = false): HostRef[] | undefined {
   const values = (fast ? coreValues(text) : undefined) ?? yamlValues(text);
-  if (!values) return undefined;
+  return values ? valuesHosts(values, properties) : undefined;
+}
+
+/**
+ * The hosts of a JSON file with comments or trailing commas, which no YAML reader takes:
+ * .NET's configuration (`appsettings.json`, `JsonCommentHandling.Skip`, trailing commas
+ * allowed), VS Code-style settings. A commented-out line is not read by the program either.
+ */
+function jsoncHosts(text: string): HostRef[] | undefined {
+  const errors: ParseError[] = [];
+  const value = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
+  return errors.length === 0 && value !== undefined ? valuesHosts([value], false) : undefined;
+}
+
+function valuesHosts(values: unknown[], properties: boolean): HostRef[] {
   const out: HostRef[] = [];
   const staticEnvoy = envoyStaticAddresses(values);
   const named = (refs: HostRef[], prop: string): HostRef[] => (properties && prop ? refs.map((r) => ({ ...r, property: prop })) : refs);

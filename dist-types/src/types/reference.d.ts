@@ -10,9 +10,21 @@ import type { PodTemplate, ServiceNode, ServicePortNode } from './graph.js';
  * Under every policy `dnsConfig` nameservers and searches are appended and its options
  * override.
  */
+/**
+ * musl's resolver (Alpine images) asks a name with at least `ndots` dots only as written: it
+ * does not fall back to the search list the way glibc and Go do. Set when every container of
+ * the template runs a musl image and the pod's `ndots` is one a cluster name can reach.
+ */
+export interface MuslResolver {
+    ndots: number;
+    /** Where the `ndots` comes from (the option, or `dnsPolicy: None` without one: the resolver's default 1). */
+    path: Path;
+    image: string;
+}
 export type PodResolver = {
     kind: 'cluster';
     extraSearches: string[];
+    musl?: MuslResolver;
 } | {
     kind: 'node';
     why: 'default' | 'host-network';
@@ -24,6 +36,7 @@ export type PodResolver = {
     nameservers: string[];
     /** Whether a nameserver is the cluster DNS: yes (the run's kube-dns ClusterIP), no (every one is a public address, never a ClusterIP), or the run cannot tell. */
     clusterDns: 'yes' | 'no' | 'unknown';
+    musl?: MuslResolver;
 };
 /** Where a pod reads a configuration value that may name a host. */
 export interface ReferenceSite {
@@ -146,11 +159,12 @@ export type DnsResolution = {
  * A cluster name the reading pod cannot resolve because of its own DNS settings: its resolver
  * is the node's (`dnsPolicy: Default`, or `ClusterFirst` with `hostNetwork`), or `dnsPolicy: None`
  * with no cluster DNS nameserver (`none-external`: proven; `none-unknown`: the run cannot tell)
- * or with searches that never complete the name (`none-search`).
+ * or with searches that never complete the name (`none-search`); or a musl resolver whose
+ * `ndots` makes it ask the name only as written (`musl-ndots`).
  */
  | {
     kind: 'pod-dns';
-    problem: 'node' | 'none-external' | 'none-unknown' | 'none-search';
+    problem: 'node' | 'none-external' | 'none-unknown' | 'none-search' | 'musl-ndots';
     target: DnsResolution & {
         kind: 'service' | 'pod';
     };
