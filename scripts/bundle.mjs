@@ -20,6 +20,12 @@ const KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36', '1.37'];
  * (with a code cache on Node 20: src/load/code-cache.ts): inlined, the four versions (5 MB
  * of code) cost every run's start 60 ms to read.
  */
+/**
+ * jsonc-parser's `main` is a UMD build that requires its own modules by computed paths, which
+ * no bundler follows (the bundle then fails at its first import); its ES build imports them.
+ */
+const alias = { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' };
+
 const staticSchemas = {
   name: 'static-schemas',
   setup(b) {
@@ -64,6 +70,7 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
   plugins: [staticSchemas],
+  alias,
   // Dependencies written as CommonJS call require() for Node's built-in modules.
   banner: { js: "import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);" },
 });
@@ -125,6 +132,7 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
   plugins: [cjsSchemas, lazyChildProcess],
+  alias,
   // The worker threads (parse-worker.js, locate-worker.js) and the findings cache find their
   // files from import.meta.url: in CommonJS, this file's own URL.
   define: { 'import.meta.url': '__svclintUrl' },
