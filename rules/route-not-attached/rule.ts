@@ -23,6 +23,11 @@ const PROTOCOL_KINDS: Record<string, readonly string[]> = {
   UDP: ['UDPRoute'],
 };
 
+/** A TLS listener that passes the TLS stream through routes it by SNI only: TLSRoute (GEP-2643). */
+const PASSTHROUGH_KINDS: readonly string[] = ['TLSRoute'];
+
+const protocolKinds = (l: Listener): readonly string[] | undefined => (l.protocol === 'TLS' && l.passthrough ? PASSTHROUGH_KINDS : PROTOCOL_KINDS[l.protocol]);
+
 interface Listener {
   index: number;
   name: string;
@@ -35,6 +40,8 @@ interface Listener {
   selector?: unknown;
   /** `allowedRoutes.kinds`, as `group/kind`; undefined when empty (the protocol decides). */
   kinds?: string[];
+  /** `tls.mode: Passthrough`. */
+  passthrough: boolean;
 }
 
 function readListeners(gw: K8sObject): Listener[] {
@@ -57,6 +64,7 @@ function readListeners(gw: K8sObject): Listener[] {
       fromDefault: typeof ns.from !== 'string',
       selector: ns.selector,
       kinds,
+      passthrough: isRecord(l.tls) && l.tls.mode === 'Passthrough',
     }];
   });
 }
@@ -83,12 +91,13 @@ function refusal(l: Listener, gw: K8sObject, route: K8sObject, hostnames: string
     if (matchSelector(readSelector(l.selector), labels, known) === false) return `${listenerText(l)} takes routes from namespaces its \`allowedRoutes.namespaces.selector\` matches, and namespace ${code(route.namespace)} ${known ? 'does not match it' : 'is not among them'}`;
   } else if (l.from !== 'All' && l.from !== 'Same') return undefined;
   const kind = `${GROUP}/${route.kind}`;
+  const kinds = protocolKinds(l);
+  const protocol = `its protocol ${code(l.protocol)}${l.protocol === 'TLS' && l.passthrough ? ' with `tls.mode: Passthrough`' : ''}`;
   if (l.kinds) {
     if (!l.kinds.includes(kind)) return `${listenerText(l)} takes only ${list(l.kinds.map((k) => code(k.replace(`${GROUP}/`, ''))), 4)} (\`allowedRoutes.kinds\`)`;
-  } else {
-    const kinds = PROTOCOL_KINDS[l.protocol];
-    if (kinds && !kinds.includes(route.kind)) return `${listenerText(l)} takes ${list(kinds.map((k) => code(k)), 2)} (its protocol ${code(l.protocol)}), not ${code(route.kind)}`;
-  }
+    // A kind the protocol cannot carry is dropped from the listener's supported kinds (InvalidRouteKinds).
+    if (kinds && !kinds.includes(route.kind)) return `${listenerText(l)} lists ${code(route.kind)} in \`allowedRoutes.kinds\`, but ${protocol} carries only ${list(kinds.map((k) => code(k)), 2)}: the listener reports InvalidRouteKinds and takes no ${code(route.kind)}`;
+  } else if (kinds && !kinds.includes(route.kind)) return `${listenerText(l)} takes ${list(kinds.map((k) => code(k)), 2)} (${protocol}), not ${code(route.kind)}`;
   if (l.hostname && hostnames.length && !hostnames.some((h) => hostnamesIntersect(l.hostname!, h))) return `${listenerText(l)} serves host ${code(l.hostname)}, which none of the route's hostnames matches`;
   return undefined;
 }
