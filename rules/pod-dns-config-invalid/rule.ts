@@ -40,7 +40,7 @@ const FQDN_MAX = 64;
  * serviceName). Undefined without a subdomain (the hostname alone stays short) or when the pod
  * names are generated (Deployments and the like without spec.hostname).
  */
-function podFqdn(o: K8sObject, spec: Record<string, unknown>, namespace: string, domain: string): string | undefined {
+function podFqdn(o: K8sObject, spec: Record<string, unknown>, namespace: string, domain: string): { fqdn: string; length: number; atLeast: boolean } | undefined {
   let hostname: string | undefined;
   let subdomain = typeof spec.subdomain === 'string' && spec.subdomain !== '' ? spec.subdomain : undefined;
   if (o.kind === 'StatefulSet') {
@@ -52,9 +52,31 @@ function podFqdn(o: K8sObject, spec: Record<string, unknown>, namespace: string,
     hostname = `${o.name}-${start + replicas - 1}`;
   } else if (typeof spec.hostname === 'string' && spec.hostname !== '') hostname = spec.hostname;
   else if (o.kind === 'Pod') hostname = o.name.slice(0, 63);
+  else if (subdomain !== undefined) {
+    // A generated pod name is at least its prefix and 5 random characters (the API server
+    // truncates the prefix to 58): the shortest FQDN the pods can get.
+    const prefix = GENERATED_PREFIX[o.kind]?.(o.name);
+    if (prefix === undefined) return undefined;
+    const min = Math.min(58, prefix.length) + 5;
+    const fqdn = `${prefix}<${min - prefix.length > 5 ? 'hash' : 'random'}>.${subdomain}.${namespace}.svc.${domain}`;
+    return { fqdn, length: min + `.${subdomain}.${namespace}.svc.${domain}`.length, atLeast: true };
+  }
   if (hostname === undefined || subdomain === undefined) return undefined;
-  return `${hostname}.${subdomain}.${namespace}.svc.${domain}`;
+  const fqdn = `${hostname}.${subdomain}.${namespace}.svc.${domain}`;
+  return { fqdn, length: fqdn.length, atLeast: false };
 }
+
+/**
+ * The shortest prefix of the names a controller generates for its pods: a ReplicaSet's
+ * `<name>-`, a Deployment's ReplicaSet's `<name>-<pod-template-hash>-` (the hash at least one
+ * character), a DaemonSet's or Job's `<name>-`.
+ */
+const GENERATED_PREFIX: Record<string, (name: string) => string> = {
+  Deployment: (n) => `${n}-x-`,
+  ReplicaSet: (n) => `${n}-`,
+  DaemonSet: (n) => `${n}-`,
+  Job: (n) => `${n}-`,
+};
 
 const rule: Rule = {
   meta: {
@@ -108,14 +130,15 @@ const rule: Rule = {
           });
         });
       }
-      if (spec.setHostnameAsFQDN === true) {
-        const fqdn = podFqdn(o, spec, t.namespace, graph.settings.clusterDomain);
-        if (fqdn && fqdn.length > FQDN_MAX) {
+      // The kubelet sets no hostname of its own on a pod on the host network: the node's stays.
+      if (spec.setHostnameAsFQDN === true && spec.hostNetwork !== true) {
+        const name = podFqdn(o, spec, t.namespace, graph.settings.clusterDomain);
+        if (name && name.length > FQDN_MAX) {
           report({
             object: o,
             path: [...specPath, 'setHostnameAsFQDN'],
             messageId: 'fqdnTooLong',
-            data: { workload: `${o.kind} ${t.namespace}/${o.name}`, fqdn: code(fqdn), length: fqdn.length, assumed: o.namespaceDefaulted ? ` (in namespace ${code(t.namespace)}, where it is applied when it sets none)` : '' },
+            data: { workload: `${o.kind} ${t.namespace}/${o.name}`, fqdn: code(name.fqdn), length: name.atLeast ? `at least ${name.length}` : name.length, assumed: o.namespaceDefaulted ? ` (in namespace ${code(t.namespace)}, where it is applied when it sets none)` : '' },
             remediation: 'Drop setHostnameAsFQDN, or shorten the names that make up the FQDN (hostname or pod name, subdomain or serviceName, namespace) to 64 characters in all.',
           });
         }
