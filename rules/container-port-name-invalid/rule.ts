@@ -10,7 +10,7 @@ const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'];
 const rule: Rule = {
   meta: {
     id: 'container-port-name-invalid',
-    description: 'A container port the API server rejects (a name that is not a valid port name, a name twice in one container, a number outside 1–65535, an unknown protocol, a hostPort that differs from containerPort on the host network or repeats one of the pod) or a probe it rejects (a port that is not a valid number or port name, no handler or more than one, exec without a command, a scheme other than HTTP and HTTPS, negative timings, a liveness or startup successThreshold other than 1); and a port name two containers of one pod share.',
+    description: 'A container port the API server rejects (a name that is not a valid port name, a name twice in one container, a number outside 1–65535, an unknown protocol, a hostPort that differs from containerPort on the host network or repeats one of the pod) or a probe it rejects (a port that is not a valid number or port name, no handler or more than one, exec without a command, a scheme other than HTTP and HTTPS, negative timings, a liveness or startup successThreshold other than 1, terminationGracePeriodSeconds on a readiness probe or below 1, a probe or lifecycle hook on an init container that is not a sidecar); and a port name two containers of one pod share.',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -27,6 +27,9 @@ const rule: Rule = {
       probeScheme: '{{probe}} scheme {{value}} is not `HTTP` or `HTTPS`{{hint}}; the API server rejects the pod template',
       probeNegative: '{{probe}} {{field}} is {{value}}, below 0; the API server rejects the pod template',
       probeSuccess: '{{probe}} successThreshold is {{value}}; for a liveness or startup probe it must be 1, and the API server rejects the pod template',
+      probeGraceReadiness: '{{probe}} sets terminationGracePeriodSeconds, which only liveness and startup probes take (a failing readiness probe kills nothing); the API server rejects the pod template',
+      probeGrace: '{{probe}} terminationGracePeriodSeconds is {{value}}; it must be greater than 0, and the API server rejects the pod template',
+      initProbe: 'init container {{container}} has a {{field}}, but an init container without `restartPolicy: Always` runs to completion before the pod starts and takes none; the API server rejects the pod template',
       hostPortHostNetwork: 'hostPort {{hostPort}} differs from containerPort {{containerPort}}, and the pod uses the host network (hostNetwork: true), where the two must be equal; the API server rejects the pod template',
       hostPortRepeated: 'host port {{hostPort}}/{{protocol}}{{defaulted}} is already taken by container {{other}} of this pod; the API server rejects the pod template',
       hostPortRepeatedPods: 'host port {{hostPort}}/{{protocol}}{{defaulted}} is already taken by container {{other}} of this pod; the API server stores the template but rejects every pod made from it (FailedCreate), so there are none',
@@ -100,6 +103,12 @@ const rule: Rule = {
               report({ object: o, path: [...at, 'protocol'], messageId: 'protocol', data: { protocol: code(p.protocol), hint: PROTOCOLS.includes(upper) ? `; protocols are written in uppercase: ${code(upper)}` : '' } });
             }
           });
+          // A regular init container runs to completion before the pod serves: it takes no probe or lifecycle hook.
+          if (list === 'initContainers' && c.restartPolicy !== 'Always') {
+            for (const field of [...PROBES, 'lifecycle']) {
+              if (c[field] !== undefined && c[field] !== null) report({ object: o, path: [...cPath, field], messageId: 'initProbe', data: { field, container: code(cName) }, remediation: 'Move the probe to the container it checks, or make the init container a sidecar (`restartPolicy: Always`), which may have probes.' });
+            }
+          }
           for (const probe of PROBES) {
             probePorts(c[probe], [...cPath, probe], probe, (path, value, problems) => report({ object: o, path, messageId: 'probePort', data: { probe, value: code(typeof value === 'string' ? JSON.stringify(value) : String(value)), problems: listOf(problems) }, remediation: 'Write the port as a number (1–65535, unquoted) or as the name of a container port.' }));
             probeShape(c[probe], [...cPath, probe], probe, (path, messageId, data) => report({ object: o, path, messageId, data: { probe, ...data }, remediation: PROBE_FIX }));
@@ -139,6 +148,10 @@ function probeShape(probe: unknown, path: Path, name: string, bad: (path: Path, 
     const v = probe[field];
     if (typeof v === 'number' && v < 0) bad([...path, field], 'probeNegative', { field, value: v });
   }
+  // validateReadinessProbe and validateProbe (ProbeTerminationGracePeriod).
+  const grace = probe.terminationGracePeriodSeconds;
+  if (name === 'readinessProbe' && grace !== undefined && grace !== null) bad([...path, 'terminationGracePeriodSeconds'], 'probeGraceReadiness');
+  else if (typeof grace === 'number' && grace <= 0) bad([...path, 'terminationGracePeriodSeconds'], 'probeGrace', { value: grace });
   const success = probe.successThreshold;
   if (name !== 'readinessProbe' && typeof success === 'number' && success > 1) bad([...path, 'successThreshold'], 'probeSuccess', { value: success });
 }
