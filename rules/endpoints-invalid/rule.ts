@@ -9,7 +9,7 @@ const ADDRESS_TYPES = ['IPv4', 'IPv6', 'FQDN'];
 const rule: Rule = {
   meta: {
     id: 'endpoints-invalid',
-    description: 'Endpoints and EndpointSlices the API server rejects: addresses that are not IPs of the slice\'s family or that cannot be endpoints (loopback, link-local, unspecified), bad hostnames, node names, port names and protocols.',
+    description: 'Endpoints and EndpointSlices the API server rejects: addresses that are not IPs of the slice\'s family or that cannot be endpoints (loopback, link-local, unspecified), bad hostnames, node names, port names and protocols, more than 1,000 endpoints, 100 ports or 100 addresses in one endpoint.',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -29,6 +29,7 @@ const rule: Rule = {
       protocol: 'protocol {{value}} is not one of TCP, UDP and SCTP',
       appProtocol: 'appProtocol {{value}} is not a valid qualified name: it {{problems}}',
       addressType: 'addressType {{value}} is not one of IPv4, IPv6 and FQDN',
+      tooMany: 'this EndpointSlice has {{count}} {{what}}; the API server takes at most {{max}} and rejects the slice (split them over several slices)',
     },
     remediation: 'Fix the field so that the API server accepts the object.',
   },
@@ -77,14 +78,23 @@ function endpoints(o: K8sObject, at: At): void {
   });
 }
 
+const MAX_ENDPOINTS = 1000;
+const MAX_PORTS = 100;
+const MAX_ADDRESSES = 100;
+
 function slice(o: K8sObject, at: At): void {
   const type = o.body.addressType;
   if (typeof type === 'string' && !ADDRESS_TYPES.includes(type)) at(['addressType'], 'addressType', { value: code(type) });
-  (Array.isArray(o.body.endpoints) ? o.body.endpoints : []).forEach((e, i) => {
+  // validateEndpoints and validatePorts: at most 1,000 endpoints, 100 addresses each, 100 ports.
+  const list = Array.isArray(o.body.endpoints) ? o.body.endpoints : [];
+  if (list.length > MAX_ENDPOINTS) at(['endpoints', MAX_ENDPOINTS], 'tooMany', { count: list.length, what: 'endpoints', max: MAX_ENDPOINTS });
+  if (Array.isArray(o.body.ports) && o.body.ports.length > MAX_PORTS) at(['ports', MAX_PORTS], 'tooMany', { count: o.body.ports.length, what: 'ports', max: MAX_PORTS });
+  list.forEach((e, i) => {
     if (!isRecord(e)) return;
     const base = ['endpoints', i];
     const addrs = Array.isArray(e.addresses) ? e.addresses : [];
     if (addrs.length === 0) at([...base, 'addresses'], 'noAddresses', { where: `endpoints[${i}]` });
+    if (addrs.length > MAX_ADDRESSES) at([...base, 'addresses', MAX_ADDRESSES], 'tooMany', { count: addrs.length, what: 'addresses in one endpoint', max: MAX_ADDRESSES });
     addrs.forEach((a, j) => {
       if (typeof a !== 'string') return;
       const p = [...base, 'addresses', j];

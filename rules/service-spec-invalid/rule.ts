@@ -39,6 +39,7 @@ const rule: Rule = {
       family: 'ipFamilies entry {{value}} is not one of IPv4 and IPv6',
       familyRepeated: 'ipFamilies lists {{value}} twice',
       familyPolicy: 'ipFamilyPolicy {{value}} is not one of SingleStack, PreferDualStack and RequireDualStack',
+      clusterIPFamily: 'cluster IP {{value}} is not an {{family}} address, the family `ipFamilies[{{index}}]` gives it; the API server rejects the Service ("expected an {{family}} value as indicated by `ipFamilies[{{index}}]`")',
       singleStackTwo: 'this Service lists {{what}}, but ipFamilyPolicy {{how}}: the API server refuses it ("must be \'RequireDualStack\' or \'PreferDualStack\' when {{message}}"); set ipFamilyPolicy to PreferDualStack (or RequireDualStack), or list one',
       trafficDistribution: 'trafficDistribution {{value}} is not one of PreferClose, PreferSameZone and PreferSameNode: the API server refuses it ("Unsupported value")',
       externalIP: 'externalIPs entry {{value}} {{problem}}',
@@ -132,6 +133,17 @@ function families(spec: Record<string, unknown>, at: At): void {
   // cluster IPs under SingleStack. Only once the fields pass their own checks, as there.
   const fams = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
   if (fams.some((f) => typeof f !== 'string' || !FAMILIES.includes(f)) || new Set(fams).size !== fams.length) return;
+  // Each cluster IP must be of the family at its index (validateServiceClusterIPsRelatedFields);
+  // `clusterIP` alone is `clusterIPs[0]`.
+  const listed = Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0;
+  const given: unknown[] = listed ? (spec.clusterIPs as unknown[]) : [spec.clusterIP];
+  given.forEach((ip, i) => {
+    const fam = fams[i];
+    if (typeof ip !== 'string' || typeof fam !== 'string' || !isIPAddress(ip)) return;
+    // As netutils.IsIPv6String: an IPv4-mapped address (`::ffff:10.0.0.1`) is IPv4.
+    const v6 = ip.includes(':') && !/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip);
+    if ((fam === 'IPv6') !== v6) at(listed ? ['spec', 'clusterIPs', i] : ['spec', 'clusterIP'], 'clusterIPFamily', { value: code(ip), family: fam, index: i });
+  });
   const policy = typeof spec.ipFamilyPolicy === 'string' ? spec.ipFamilyPolicy : undefined;
   if (policy !== undefined && !FAMILY_POLICIES.includes(policy)) return;
   const selectorless = !isRecord(spec.selector) || Object.keys(spec.selector).length === 0;
