@@ -19,6 +19,10 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   const spring = /(^|\/)(application|bootstrap)(-[\w.-]+)?\.(ya?ml|properties)$/.test(k);
   // A JSON file is read as JSON first: a `//` comment is a plain scalar to YAML's flow style.
   if (k.endsWith('.json')) return jsoncHosts(text) ?? yamlHosts(text, true, false);
+  if (RAILS_FILE.test(k)) {
+    const rails = railsHosts(text);
+    if (rails) return rails;
+  }
   if (/\.ya?ml$/.test(k)) return withProperties(yamlHosts(text, true, spring), spring);
   if (/haproxy/.test(k) || (/\.cfg$/.test(k) && /^\s*(backend|listen)\s/m.test(text))) return haproxyHosts(text);
   if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return withProperties(lineHosts(text, spring), spring);
@@ -119,6 +123,23 @@ function withProperties(refs: HostRef[] | undefined, spring: boolean): HostRef[]
 export function yamlHosts(text: string, fast = true, properties = false): HostRef[] | undefined {
   const values = (fast ? coreValues(text) : undefined) ?? yamlValues(text);
   return values ? valuesHosts(values, properties) : undefined;
+}
+
+/** Rails' configuration files keyed by environment (`config/database.yml`, Action Cable's, Mongoid's). */
+const RAILS_FILE = /(^|\/)(database|cable|mongoid|redis)\.ya?ml$/;
+const RAILS_ENVS = new Set(['development', 'test', 'production']);
+
+/**
+ * The hosts of a Rails file whose top-level keys are environments, each marked with its
+ * section: Rails reads the one `RAILS_ENV` names. Undefined when the file is not so keyed.
+ */
+function railsHosts(text: string): HostRef[] | undefined {
+  const values = coreValues(text) ?? yamlValues(text);
+  const top = values?.length === 1 ? values[0] : undefined;
+  if (!top || typeof top !== 'object' || Array.isArray(top)) return undefined;
+  const sections = Object.entries(top as Record<string, unknown>);
+  if (!sections.some(([env]) => RAILS_ENVS.has(env))) return undefined;
+  return sections.flatMap(([env, v]) => valuesHosts([v], false).map((r) => ({ ...r, railsEnv: env })));
 }
 
 /**

@@ -34,6 +34,11 @@ export interface HostRef {
    * resolver, without the pod's search path: nginx's `resolver`). `why` says so, for messages.
    */
   lookup?: { how: 'never' | 'no-search'; why: string };
+  /**
+   * In a Rails file keyed by environment (`config/database.yml`): the section it is written in,
+   * which only pods whose `RAILS_ENV` (or `RACK_ENV`) names it read.
+   */
+  railsEnv?: string;
   /** In a Spring Boot file (`application.yml`): the property that holds the host, which an environment variable can override. */
   property?: string;
   /** There: the property its port comes from (`spring.data.redis.port` beside `spring.data.redis.host`). */
@@ -42,11 +47,13 @@ export interface HostRef {
 
 /**
  * The port a URL's scheme implies when it names none, as the clients of each protocol default:
- * the web's, AMQP (RabbitMQ's URI spec), Redis, PostgreSQL (libpq, JDBC), MySQL, MongoDB, NATS.
+ * the web's, AMQP (RabbitMQ's URI spec), Redis, PostgreSQL (libpq, JDBC), MySQL, MongoDB, NATS,
+ * LDAP (RFC 4516: 389, and 636 for `ldaps`).
  */
 const SCHEME_PORTS: Record<string, number> = {
   http: 80, https: 443, ws: 80, wss: 443,
   amqp: 5672, amqps: 5671, redis: 6379, rediss: 6379, postgres: 5432, postgresql: 5432, mysql: 3306, mongodb: 27017, nats: 4222,
+  ldap: 389, ldaps: 636,
 };
 
 /** Hosts may be written fully qualified, with a trailing dot (`api.shop.svc.cluster.local.:80`). */

@@ -375,7 +375,23 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
   && (h.endpoints === undefined || (isRecord(h.endpoints) && (h.endpoints.portName === undefined || typeof h.endpoints.portName === 'string')))
   && (h.profiles === undefined || (Array.isArray(h.profiles) && h.profiles.every((p) => typeof p === 'string')))
   && (h.lookup === undefined || (isRecord(h.lookup) && (h.lookup.how === 'never' || h.lookup.how === 'no-search') && typeof h.lookup.why === 'string'))
-  && (h.property === undefined || typeof h.property === 'string') && (h.portProperty === undefined || typeof h.portProperty === 'string'));
+  && (h.property === undefined || typeof h.property === 'string') && (h.portProperty === undefined || typeof h.portProperty === 'string')
+  && (h.railsEnv === undefined || typeof h.railsEnv === 'string'));
+
+/**
+ * The Rails environments a template's containers set (`RAILS_ENV`, else `RACK_ENV`, as literal
+ * env values). Empty when none is written: an image may set its own, so no section is judged.
+ */
+function railsEnvs(t: PodTemplate): Set<string> {
+  const out = new Set<string>();
+  for (const { c } of containersOf(t)) {
+    const env = Array.isArray(c.env) ? c.env.filter(isRecord) : [];
+    const value = (name: string) => env.find((e) => e.name === name)?.value;
+    const v = value('RAILS_ENV') ?? value('RACK_ENV');
+    if (typeof v === 'string' && v !== '') out.add(v);
+  }
+  return out;
+}
 
 /**
  * Whether every container of a template sets one of these environment variables itself (a Spring
@@ -464,6 +480,8 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
       let ref = written;
       // A Spring profile's document counts only for readers that activate the profile.
       if (ref.profiles && !site.clients.some((t) => ref.profiles!.some((p) => profileMatches(p, [...springActive(t)]) === true))) continue;
+      // A Rails environment's section is read by pods that run in that environment, which the run must show.
+      if (ref.railsEnv !== undefined && !site.clients.some((t) => railsEnvs(t).has(ref.railsEnv!))) continue;
       // The environment's value of the property wins over the file's (Spring Boot's externalized configuration).
       if (ref.property && site.clients.length > 0 && site.clients.every((t) => setsEnv(t, springEnvNames(ref.property!)))) continue;
       // So does the port's: the port the file gives is then not the one dialled.
