@@ -216,6 +216,19 @@ function checkEndpoints(ctx: RuleContext, edge: ReferenceEdge & { endpoints: Non
   });
 }
 
+/**
+ * For a ConfigMap or Secret no pod of the run reads: a pod elsewhere (another chart, a later
+ * step) or an operator may read it, or nothing does. An error is a warning, and says so.
+ */
+function unreadContext(ctx: RuleContext, site: ReferenceEdge['site']): RuleContext {
+  const o = site.object;
+  const note = { object: o, path: ['metadata', 'name'], message: `no pod in the linted files reads ${o.kind} ${o.namespace}/${o.name} (env, envFrom or a volume): a warning until one does` };
+  return {
+    ...ctx,
+    report: (r) => ctx.report(r.severity === undefined || r.severity === 'error' ? { ...r, severity: 'warning', related: [...(r.related ?? []), note] } : r),
+  };
+}
+
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   if (edge.endpoints) return checkEndpoints(ctx, edge as ReferenceEdge & { endpoints: NonNullable<ReferenceEdge['endpoints']> });
   const { site } = edge;
@@ -591,7 +604,10 @@ const rule: Rule = {
   },
   check(ctx) {
     const ignore = Array.isArray(ctx.options.ignore) ? (ctx.options.ignore as string[]) : [];
-    for (const edge of references(ctx.graph)) if (!ignored(ignore, edge.host)) checkEdge(ctx, edge);
+    for (const edge of references(ctx.graph)) {
+      if (ignored(ignore, edge.host)) continue;
+      checkEdge(edge.site.unreadByPods ? unreadContext(ctx, edge.site) : ctx, edge);
+    }
     // An ExternalName is a CNAME: its target is an absolute name, judged when it lies in the cluster domain.
     // Live, service-no-ready-endpoints judges it against the Service and its endpoints: one cause, one finding.
     if (ctx.graph.settings.live) return;

@@ -250,6 +250,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     const readers = consumers.get(`${o.kind}/${o.namespace}/${o.name}`);
     return readers !== undefined && readers.length > 0 && readers.every((r) => r.keys !== 'all' && !r.keys.has(key));
   };
+  const noReader = (o: K8sObject) => !(consumers.get(`${o.kind}/${o.namespace}/${o.name}`)?.length);
   for (const o of graph.objects) {
     if (o.apiVersion !== 'v1') continue;
     if (o.kind === 'ConfigMap' && isRecord(o.body.data)) {
@@ -257,13 +258,14 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         if (typeof value !== 'string' || unread(o, key)) continue;
         const upstreams = value.includes('_pass') ? upstreamsBeside(o) : undefined;
         // A mesh-wide configuration names hosts that only some of its readers dial, chosen elsewhere.
-        visit(() => ({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients: meshWide(o.name, key) ? [] : readersOf(o, key) }), value, { key, file: true, expands: false, ...(upstreams?.size ? { upstreams } : {}) });
+        const mesh = meshWide(o.name, key);
+        visit(() => ({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients: mesh ? [] : readersOf(o, key), ...(!mesh && noReader(o) ? { unreadByPods: true } : {}) }), value, { key, file: true, expands: false, ...(upstreams?.size ? { upstreams } : {}) });
       }
     } else if (o.kind === 'Secret') {
       for (const { field, key, value } of secretValues(o)) {
         if (unread(o, key)) continue;
         const where = `Secret key ${code(key)}${field === 'data' ? ' (decoded from base64)' : ''}`;
-        visit(() => ({ object: o, path: [field, key], namespace: o.namespace, where, key, clients: readersOf(o, key) }), value, { key, file: true, expands: false });
+        visit(() => ({ object: o, path: [field, key], namespace: o.namespace, where, key, clients: readersOf(o, key), ...(noReader(o) ? { unreadByPods: true } : {}) }), value, { key, file: true, expands: false });
       }
     }
   }
