@@ -185,6 +185,13 @@ data:
   settings.py: |
     DATABASES = {"default": {"HOST": "db", "PORT": "5432", "HOME": "\${HOME}"}}
     REDIS_URL = "redis://postgres:5433/0"${extra}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers: [{name: web, image: example/web:1, volumeMounts: [{name: app, mountPath: /app}]}]
+  volumes: [{name: app, configMap: {name: app}}]
 `;
     const dns = (t: string) => lintText(t).findings.filter((f) => f.ruleId === 'dns-reference-unknown-service').map((f) => `${f.severity}:${f.message.includes('placeholder')}`);
     expect(dns(file(''))).toEqual(['error:false']);

@@ -161,7 +161,9 @@ function patternHosts(value: string, key?: string): HostRef[] {
   const out: HostRef[] = [];
   const taken: [number, number][] = [];
   const free = (s: number, e: number) => !taken.some(([a, b]) => s < b && e > a);
-  const add = (m: RegExpExecArray, host: string, port?: string, extra: Partial<HostRef> = {}) => {
+  const add = (m: RegExpExecArray, written: string, port?: string, extra: Partial<HostRef> = {}) => {
+    // A loopback address is the pod itself, as `localhost` is (RFC 1122: all of 127/8; `[::1]`).
+    const host = LOOPBACK.test(written) ? 'localhost' : written;
     if (!hasLetter(host) || !free(m.index, m.index + m[0].length)) return;
     // A name that goes on in a variable or a template (`dns:///istiod.${ISTIO_NAMESPACE}.svc`,
     // `http://api.$(NS).svc`, `{{ .Release.Namespace }}`): the text shows only its first labels.
@@ -212,6 +214,10 @@ function patternHosts(value: string, key?: string): HostRef[] {
       at += n[0].length;
     }
   }
+  if (colon && value.includes('[::1]')) for (const m of value.matchAll(LOOPBACK6_URL_RE)) {
+    const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
+    add(m, '::1', m[2], { ...(!m[2] && dflt ? { defaultPort: dflt } : {}), position: true });
+  }
   // A libpq connection string (`host=db port=5432 dbname=app`: lib/pq, psycopg, pgbouncer): its host and port keywords.
   if (CONNINFO_TEXT.test(value) && CONNINFO_OTHER.test(value)) {
     const h = CONNINFO_HOST.exec(value);
@@ -249,6 +255,9 @@ function patternHosts(value: string, key?: string): HostRef[] {
 }
 
 const SVC_TEXT = /\.svc/i;
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1)$/;
+/** A URL to the IPv6 loopback address, `redis://[::1]:6379`. */
+const LOOPBACK6_URL_RE = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s/@'"]*@)?\[::1\](?::(\d{1,5}))?/gi;
 /** libpq's `key=value` connection strings: a `host` keyword beside another of its keywords. */
 const CONNINFO_TEXT = /(?:^|\s)host\s*=/i;
 const CONNINFO_OTHER = /(?:^|\s)(?:port|dbname|user|password|sslmode|connect_timeout|application_name)\s*=/i;

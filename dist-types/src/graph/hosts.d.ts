@@ -44,6 +44,11 @@ export interface HostRef {
         how: 'never' | 'no-search';
         why: string;
     };
+    /**
+     * In a Rails file keyed by environment (`config/database.yml`): the section it is written in,
+     * which only pods whose `RAILS_ENV` (or `RACK_ENV`) names it read.
+     */
+    railsEnv?: string;
     /** In a Spring Boot file (`application.yml`): the property that holds the host, which an environment variable can override. */
     property?: string;
     /** There: the property its port comes from (`spring.data.redis.port` beside `spring.data.redis.host`). */

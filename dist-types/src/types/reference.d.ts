@@ -66,6 +66,8 @@ export interface ReferenceSite {
         name: string;
         value: number;
     };
+    /** A ConfigMap or Secret that no pod of the run reads at all: what it names may never be dialled. */
+    unreadByPods?: boolean;
 }
 /** What a hostname means to the resolver of a pod in a namespace (search path, ndots:5). */
 export type DnsResolution = {
