@@ -1,11 +1,105 @@
-import type { Rule } from '../../src/types/rule.js';
+import type { Rule, RuleContext } from '../../src/types/rule.js';
 import { references } from '../../src/graph/references.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
+
+/** `$(VAR)` as the kubelet expands it; `$$(VAR)` is an escaped literal. */
+const REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
+/** The kubelet's Service-link variables (`API_SERVICE_HOST`, Docker-style `API_PORT_80_TCP`): judged by name above. */
+const LINK_LIKE = /_SERVICE_|_PORT(?:_|$)/;
+/** How environment variables are named (`DB_HOST`); a lowercase `$(date)` is a shell's command. */
+const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * `$(VAR)` in an env value that the kubelet leaves as written: the variable is defined only
+ * later in the container's env (a value expands only those defined before it), or nowhere in
+ * a container without envFrom. In args and command any of the container's variables expands.
+ */
+function unexpanded(ctx: RuleContext): void {
+  let sources: Map<string, string[]> | undefined;
+  // The keys of the run's ConfigMaps and Secrets, by kind/namespace/name: built on first use.
+  const keysOf = (kind: string, ns: string, name: string): string[] | undefined => {
+    if (!sources) {
+      sources = new Map();
+      for (const o of ctx.graph.objects) {
+        if (o.apiVersion !== 'v1' || (o.kind !== 'ConfigMap' && o.kind !== 'Secret')) continue;
+        const keys = ['data', 'stringData', 'binaryData'].flatMap((f) => (isRecord(o.body[f]) ? Object.keys(o.body[f]) : []));
+        sources.set(`${o.kind}/${o.namespace}/${o.name}`, keys);
+      }
+    }
+    return sources.get(`${kind}/${ns}/${name}`);
+  };
+  /** The names a container's envFrom defines, or undefined when a source is not in the run. */
+  const fromEnvFrom = (items: unknown[], ns: string): string[] | undefined => {
+    const out: string[] = [];
+    for (const item of items) {
+      if (!isRecord(item)) return undefined;
+      const ref = isRecord(item.configMapRef) ? ['ConfigMap', item.configMapRef] as const : isRecord(item.secretRef) ? ['Secret', item.secretRef] as const : undefined;
+      if (!ref || typeof ref[1].name !== 'string') return undefined;
+      const keys = keysOf(ref[0], ns, ref[1].name);
+      if (!keys) return undefined;
+      const prefix = typeof item.prefix === 'string' ? item.prefix : '';
+      out.push(...keys.map((k) => prefix + k));
+    }
+    return out;
+  };
+  for (const t of ctx.graph.templates) {
+    const spec = getIn(t.owner.body, [...t.path, 'spec']);
+    if (!isRecord(spec)) continue;
+    for (const field of ['containers', 'initContainers']) {
+      const list = Array.isArray(spec[field]) ? spec[field] : [];
+      list.forEach((c, ci) => {
+        if (!isRecord(c)) return;
+        const env = (Array.isArray(c.env) ? c.env : []).filter(isRecord);
+        const all = new Set(env.map((e) => e.name).filter((n): n is string => typeof n === 'string'));
+        // envFrom's variables (with its prefix) come first, then env's.
+        const from = Array.isArray(c.envFrom) && c.envFrom.length > 0 ? fromEnvFrom(c.envFrom, t.namespace) : [];
+        const envFrom = from === undefined;
+        for (const n of from ?? []) all.add(n);
+        const cname = code(typeof c.name === 'string' ? c.name : `#${ci + 1}`);
+        const base = [...t.path, 'spec', field, ci];
+        const check = (value: string, path: (string | number)[], where: string, before: ReadonlySet<string> | undefined) => {
+          if (!value.includes('$(')) return;
+          for (const m of value.matchAll(REF)) {
+            const v = m[1]!;
+            if (LINK_LIKE.test(v)) continue;
+            const later = before !== undefined && !before.has(v) && all.has(v);
+            // `$(hostname)` in a shell script is the shell's command substitution, left to it on purpose.
+            const nowhere = !all.has(v) && !envFrom && ENV_NAME.test(v);
+            if (!later && !nowhere) continue;
+            ctx.report({
+              object: t.owner,
+              path,
+              text: m[0],
+              messageId: later ? 'definedLater' : 'undefined',
+              // A variable defined after the value was meant for it; one defined nowhere may be a
+              // template the program fills in itself.
+              ...(later ? {} : { severity: 'warning' as const }),
+              data: { ref: code(m[0]), where, variable: code(v), value: code(value) },
+            });
+          }
+        };
+        const seen = new Set<string>(from ?? []);
+        env.forEach((e, j) => {
+          if (typeof e.value === 'string' && typeof e.name === 'string') check(e.value, [...base, 'env', j, 'value'], `env ${code(e.name)} of container ${cname}`, seen);
+          if (typeof e.name === 'string') seen.add(e.name);
+        });
+        for (const arr of ['command', 'args']) {
+          const items = Array.isArray(c[arr]) ? c[arr] : [];
+          items.forEach((a: unknown, k: number) => {
+            if (typeof a === 'string') check(a, [...base, arr, k], `${arr} of container ${cname}`, undefined);
+          });
+        }
+      });
+    }
+  }
+}
 
 const rule: Rule = {
   meta: {
     id: 'service-link-variable-undefined',
-    description: 'A $(FOO_SERVICE_HOST)-style Service-link variable in container env, args or command that the kubelet does not set for the pod, so the literal text is used.',
+    description: 'A $(FOO_SERVICE_HOST)-style Service-link variable in container env, args or command that the kubelet does not set for the pod, or a $(VAR) defined only later in the env list or nowhere, so the literal text is used.',
     category: 'reference',
     severity: 'error',
     messages: {
@@ -13,10 +107,14 @@ const rule: Rule = {
       disabled: '{{ref}} in {{where}} reads a Service-link variable of Service {{name}}, but the pod sets enableServiceLinks: false, so the kubelet sets no {{variable}} and the container gets the literal text',
       headless: '{{ref}} in {{where}} reads a Service-link variable of Service {{name}}, which has no cluster IP (headless or ExternalName), so the kubelet sets no {{variable}}; use the DNS name {{dns}}',
       port: '{{ref}} in {{where}} names a port Service {{name}} does not have, so the kubelet sets no {{variable}}; it exposes {{ports}}',
+      definedLater: '{{ref}} in {{where}} reads {{variable}}, which this container\'s env defines only after it: the kubelet expands a value with the variables defined before it, so the container gets {{value}} as written; move {{variable}} above it',
+      undefined: '{{ref}} in {{where}} reads {{variable}}, which nothing defines for this container (no env entry, no key of its envFrom sources with their prefix, no Service-link variable): the kubelet leaves it as written, and the container gets {{value}}',
     },
     remediation: 'Use the Service\'s DNS name (<service>.<namespace>) instead of Service-link variables, or point the variable at a Service with a cluster IP in the pod\'s namespace.',
   },
-  check({ graph, report }) {
+  check(ctx) {
+    const { graph, report } = ctx;
+    unexpanded(ctx);
     const seen = new Set<string>();
     for (const edge of references(graph)) {
       const r = edge.resolution;

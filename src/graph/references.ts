@@ -178,6 +178,9 @@ function siblingPort(env: readonly unknown[], name: string): { name: string; val
  * never built), the text, the key it is read under, and whether it is a ConfigMap or Secret key
  * (read as a file by its format) and whether the kubelet expands `$(VAR)` in it.
  */
+/** `$(VAR)` as the kubelet expands it, not `$$(VAR)`. */
+const VAR_REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
+
 function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string> }) => void): void {
   // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
@@ -201,10 +204,14 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       const defined = envNames(env);
       const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
       const names: string[] = []; // those defined so far
+      // The values the kubelet gives variables defined so far with a value of their own (expanded).
+      const literal = new Map<string, string>();
       env.forEach((e, j) => {
         if (!isRecord(e) || typeof e.name !== 'string') return;
         if (typeof e.value === 'string') {
-          const value = e.value;
+          // `$(API_SVC)` of a variable defined before it is its value (`$$(X)` stays as written).
+          const value = e.value.includes('$(') && literal.size ? e.value.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : e.value;
+          literal.set(e.name, value);
           const name = e.name;
           // An env value expands only the variables defined before it (and the Service links);
           // command and args expand them all.
@@ -214,6 +221,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
             return { object: t.owner, path: pathTo(base(), 'env', j, 'value'), namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}) };
           }, value, { key: name, file: false, expands: true });
         }
+        else literal.delete(e.name);
         names.push(e.name);
       });
       for (const arr of ['args', 'command'] as const) {
