@@ -199,6 +199,16 @@ function patternHosts(value: string, key?: string): HostRef[] {
     for (const m of value.matchAll(GRPC_DNS_OPAQUE_RE)) if (/[a-z]/i.test(m[1]!)) add(m, m[1]!, m[3], { ...(m[3] ? {} : { defaultPort: 443 }), ...(m[2] ? { absolute: true } : {}), position: true });
   }
   if (colon && value.includes('://')) for (const m of value.matchAll(URL_RE)) {
+    // `redis://redis_master:6379` (a Compose service name): the host goes on past the `_`, which
+    // no Service name and no DNS label of the cluster holds; the whole name is what is looked up.
+    if (value[m.index + m[0].length] === '_' && !m[3] && !m[4]) {
+      const rest = UNDERSCORE_TAIL.exec(value.slice(m.index + m[0].length));
+      if (rest) {
+        const full = { index: m.index, 0: m[0] + rest[0] } as unknown as RegExpExecArray;
+        add(full, m[2]! + rest[1]!, rest[2], { ...(!rest[2] && SCHEME_PORTS[m[1]!.toLowerCase()] ? { defaultPort: SCHEME_PORTS[m[1]!.toLowerCase()] } : {}), position: true });
+        continue;
+      }
+    }
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     // `http://api:$(PORT)` names a port the text does not show: no default then.
     const open = value[m.index + m[0].length] === ':';
@@ -255,6 +265,8 @@ function patternHosts(value: string, key?: string): HostRef[] {
 }
 
 const SVC_TEXT = /\.svc/i;
+/** The rest of a host name with `_` in it, after its first letters, and its port. */
+const UNDERSCORE_TAIL = /^([a-z0-9_.-]*[a-z0-9])(?::(\d{1,5}))?(?=$|[/?#\s'",;])/i;
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1)$/;
 /** A URL to the IPv6 loopback address, `redis://[::1]:6379`. */
 const LOOPBACK6_URL_RE = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s/@'"]*@)?\[::1\](?::(\d{1,5}))?/gi;
