@@ -571,7 +571,7 @@ const rule: Rule = {
       port: '{{ref}} in {{where}} uses port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
       waitsForItself: 'init container {{container}} of {{workload}} waits for {{ref}}, Service {{service}}, whose only pods are this workload\'s own: they start only after their init containers finish, so until then {{how}}, and the pods never start (deadlock)',
       aliasShadows: '{{ref}} in {{where}} names {{host}}, which the hostAliases of {{workload}} map to {{ip}} in its /etc/hosts, read before DNS: the pod never reaches Service {{service}}, which DNS would give',
-      defaultPort: '{{ref}} in {{where}} names no port, so clients use its scheme\'s port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
+      defaultPort: '{{ref}} in {{where}} names no port, so its client dials the default port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
       outsideZone: '{{ref}} in {{where}} is under the cluster domain {{domain}} but not under `svc.` or `pod.`: the cluster DNS answers that no such name exists{{hint}}',
       noNamespace: '{{ref}} in {{where}} has no namespace between the Service name and `svc`, so it does not resolve: write {{suggest}}',
       workload: '{{ref}} in {{where}} names {{workload}}, which is not a Service: workloads get no DNS name of their own; create a Service {{name}} that selects its pods, or use the Service that does',

@@ -26,6 +26,8 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (/\.ya?ml$/.test(k)) return withProperties(yamlHosts(text, true, spring), spring);
   if (/haproxy/.test(k) || (/\.cfg$/.test(k) && /^\s*(backend|listen)\s/m.test(text))) return haproxyHosts(text);
   if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return withProperties(lineHosts(text, spring), spring);
+  // Telegraf's default file, `telegraf.conf`, is TOML (`[[outputs.influxdb]]`, `urls = [...]`).
+  if (/(^|\/)telegraf\.conf$/.test(k) || (/\.conf$/.test(k) && /^\s*\[\[(?:inputs|outputs|processors|aggregators)\.[a-z0-9_]+\]\]/m.test(text))) return lineHosts(text);
   if (/\.conf$/.test(k) && REDIS_DIRECTIVE.test(text)) return redisHosts(text);
   if (/\.conf$/.test(k) && FLUENT_SECTION.test(text)) return fluentHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
@@ -125,6 +127,16 @@ export function yamlHosts(text: string, fast = true, properties = false): HostRe
   return values ? valuesHosts(values, properties) : undefined;
 }
 
+/** The hosts of a Beats `output.elasticsearch` (nested, or as dotted keys). */
+function beatsElasticsearchHosts(v: unknown): string[] {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return [];
+  const o = v as Record<string, unknown>;
+  const rec = (x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
+  const es = rec(rec(o.output)?.elasticsearch) ?? rec(o['output.elasticsearch']);
+  const hosts = es?.hosts ?? o['output.elasticsearch.hosts'];
+  return Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string') : typeof hosts === 'string' ? [hosts] : [];
+}
+
 /** Rails' configuration files keyed by environment (`config/database.yml`, Action Cable's, Mongoid's). */
 const RAILS_FILE = /(^|\/)(database|cable|mongoid|redis)\.ya?ml$/;
 const RAILS_ENVS = new Set(['development', 'test', 'production']);
@@ -193,6 +205,10 @@ function valuesHosts(values: unknown[], properties: boolean): HostRef[] {
         for (const t of Array.isArray(targets) ? targets : []) if (typeof t === 'string' && !t.includes(':')) promDefaults.set(t.trim(), port);
       }
     }
+  }
+  // Beats (Filebeat, Metricbeat…) dial an Elasticsearch host without a port on 9200, even with `http://` (libbeat's MakeURL).
+  for (const v of values) {
+    for (const h of beatsElasticsearchHosts(v)) if (!/:\d+(?:\/|$)/.test(h.replace(/^[a-z]+:\/\//i, ''))) promDefaults.set(h.trim(), 9200);
   }
   const docs = values.map(springDoc);
   // Profiles the file activates itself, in a document that applies always.
