@@ -321,7 +321,12 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       break;
     }
     case 'pod-not-headless':
-      ctx.report({ ...base, messageId: 'podNotHeadless', data: { ...data, host: code(r.host), service: code(r.service.object.name) } });
+      ctx.report({
+        ...base,
+        messageId: 'podNotHeadless',
+        data: { ...data, host: code(r.host), service: code(r.service.object.name), hint: r.under ? `; the pod's name is under Service ${code(r.under.object.name)}: write ${code(`${r.host}.${r.under.object.name}.${r.under.object.namespace}.svc.${ctx.graph.settings.clusterDomain}`)}` : '' },
+        ...(r.under ? { related: [{ object: r.under.object, path: ['metadata', 'name'], message: `Service ${r.under.object.namespace}/${r.under.object.name}, under which the pod has its name` }] } : {}),
+      });
       break;
     case 'outside-zone': {
       const svc = r.service;
@@ -567,7 +572,7 @@ const rule: Rule = {
       wrongDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}}, so the name does not resolve (if your cluster uses {{domain}}, set clusterDomain in .svclint.yaml)',
       otherDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}} (the default; the files given do not say otherwise): the name resolves only if the cluster uses {{domain}} or a mesh or stub domain serves it; set clusterDomain in .svclint.yaml to make this an error',
       statefulSetPod: '{{ref}} in {{where}} names the StatefulSet pod {{pod}} without its Service; pod DNS names are `<pod>.<service>.<namespace>.svc`: write {{suggest}}{{hint}}',
-      podNotHeadless: '{{ref}} in {{where}} names pod {{host}} under Service {{service}}, which is not headless; per-pod DNS names exist only for headless Services',
+      podNotHeadless: '{{ref}} in {{where}} names pod {{host}} under Service {{service}}, but no endpoint of that Service has hostname {{host}}: a pod has a per-pod name only under the Service its `subdomain` (a StatefulSet\'s `serviceName`) names, and {{service}} is not headless{{hint}}',
       port: '{{ref}} in {{where}} uses port {{port}}, but Service {{name}} exposes {{ports}}{{hint}}',
       waitsForItself: 'init container {{container}} of {{workload}} waits for {{ref}}, Service {{service}}, whose only pods are this workload\'s own: they start only after their init containers finish, so until then {{how}}, and the pods never start (deadlock)',
       aliasShadows: '{{ref}} in {{where}} names {{host}}, which the hostAliases of {{workload}} map to {{ip}} in its /etc/hosts, read before DNS: the pod never reaches Service {{service}}, which DNS would give',

@@ -210,7 +210,9 @@ function podName(graph: ServiceGraph, host: string, svcName: string, ns: string)
   // kubernetes plugin answers `<endpoint>.<svc>` for the endpoints of any Service but an
   // ExternalName one: a name that an endpoint of a ClusterIP Service would have resolves too.
   if (svc.headless || (r.kind === 'pod' && svc.type !== 'ExternalName')) return r;
-  return { kind: 'pod-not-headless', service: svc, host };
+  // The headless Service under which the pod does have its name (a StatefulSet's serviceName).
+  const under = graph.servicesIn(ns).find((o) => o !== svc && o.headless && podRecord(graph, o, host, o.object.name, ns, false).kind === 'pod');
+  return { kind: 'pod-not-headless', service: svc, host, ...(under ? { under } : {}) };
 }
 
 /** With `proven`, a name is a pod's only when the run shows an endpoint that has it. */
