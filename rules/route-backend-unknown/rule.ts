@@ -192,8 +192,16 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
   if (copies.length === 0) {
     if (!hasServicesIn(ctx.graph, ref.namespace)) {
       // Nothing of that namespace in the run, but the Service of that name beside the referrer in another one.
-      const other = ref.namespaceWritten ? [...new Set(sameNameElsewhere(ctx.graph, ref.name, ref.namespace, o).map((x) => x.object.namespace))] : [];
+      // An Istio short host is completed with the referrer's own namespace (ResolveShortnameToFQDN):
+      // a DestinationRule or VirtualService kept in a config namespace names a host there.
+      const written = getIn(o.body, ref.path);
+      const istioShort = !ref.namespaceWritten && /^networking\.istio\.io\//.test(o.apiVersion) && typeof written === 'string' && !written.includes('.');
+      const other = ref.namespaceWritten || istioShort ? [...new Set(sameNameElsewhere(ctx.graph, ref.name, ref.namespace, o).map((x) => x.object.namespace))] : [];
       if (other.length !== 1) return;
+      if (istioShort) {
+        ctx.report({ object: o, path: ref.path, messageId: 'istioShortHost', severity: 'warning', data: { ...data, host: code(String(written)), fqdn: code(`${ref.name}.${other[0]!}.svc.${ctx.graph.settings.clusterDomain}`), there: code(other[0]!) } });
+        return;
+      }
       ctx.report({ object: o, path: ref.namespacePath ?? ref.path, messageId: 'refNoService', severity: isStrongTypo(ref.namespace, other[0]!) ? undefined : 'warning', data: { ...data, hint: `; the files given define no namespace ${code(ref.namespace)}, and Service ${code(ref.name)} is in namespace ${code(other[0]!)} beside this ${o.kind}: did you mean ${code(other[0]!)}?` } });
       return;
     }
@@ -328,6 +336,40 @@ function checkEndpointPort(ctx: RuleContext, ref: ServiceRef, copies: readonly S
     data: { ...data, port: code(port.number ?? port.name ?? ''), ports, hint },
     related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
   });
+}
+
+/**
+ * Istio DestinationRule `portLevelSettings`: each applies to the Service port of its
+ * `port.number` (pilot's GetPortLevelTrafficPolicy compares it with the Service port), so a
+ * number the Service does not expose (often the targetPort) leaves the policy unused.
+ */
+function checkPortLevel(ctx: RuleContext): void {
+  for (const [key, drs] of destinationRules(ctx.graph)) {
+    const [ns, name] = key.split('/') as [string, string];
+    const svc = ctx.graph.serviceDefinitions(ns, name).find((x) => x.type !== 'ExternalName' && x.ports.length > 0);
+    if (!svc) continue;
+    for (const { rule } of drs) {
+      const policies: Path[] = [['spec', 'trafficPolicy']];
+      const subsets = getIn(rule.body, ['spec', 'subsets']);
+      if (Array.isArray(subsets)) subsets.forEach((_, i) => policies.push(['spec', 'subsets', i, 'trafficPolicy']));
+      for (const at of policies) {
+        const items = getIn(rule.body, [...at, 'portLevelSettings']);
+        if (!Array.isArray(items)) continue;
+        items.forEach((item, i) => {
+          const n = getIn(item, ['port', 'number']);
+          if (typeof n !== 'number' || svc.ports.some((p) => p.port === n)) return;
+          ctx.report({
+            object: rule,
+            path: [...at, 'portLevelSettings', i, 'port', 'number'],
+            messageId: 'portLevelUnknown',
+            severity: 'warning',
+            data: { port: n, service: code(`${ns}/${name}`), ports: servicePortsText(svc), hint: targetPortHint(svc, n).replace(/ or the name `[^`]*`$/, '') },
+            related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ns}/${name}` }],
+          });
+        });
+      }
+    }
+  }
 }
 
 /**
@@ -554,6 +596,8 @@ const rule: Rule = {
       istioPartialHost: 'this {{kind}} names host {{host}} in {{field}}: Istio completes only names without a dot (with the {{kind}}\'s own namespace), so it takes {{host}} as written and finds no Service of that name in its registry (`istioctl analyze`: IST0101); write {{fqdn}}',
       rolloutSameService: 'this Rollout names Service {{service}} as both {{a}} and {{b}}: Argo Rollouts refuses the spec (InvalidSpec) and never shifts traffic; they must be two Services',
       rolloutRouteMissing: 'this Rollout shifts weight on route {{route}} of VirtualService {{vs}}, which has no HTTP route of that name: Argo Rollouts stops the rollout with an error (route not found)',
+      portLevelUnknown: 'these port-level settings are for port {{port}}, but Service {{service}} exposes {{ports}}: Istio matches them against the Service port, so they apply to no traffic{{hint}}',
+      istioShortHost: 'host {{host}} of this {{kind}} is a short name, which Istio completes with the {{kind}}\'s own namespace {{namespace}}, where the files given define no Service {{service}}; Service {{service}} is in namespace {{there}}: write {{fqdn}} (else the {{kind}} applies to no Service)',
       rolloutRouteServices: 'the Rollout {{rollout}} shifts weight in this route between its stableService {{stable}} and canaryService {{canary}}, but the route sends to {{hosts}} (Argo Rollouts compares the first label of each destination host): it finds no destination for {{missing}} and the Rollout stays Degraded, shifting no traffic',
       monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
       monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
@@ -577,6 +621,7 @@ const rule: Rule = {
     checkMonitorSelection(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Rollout' && o.apiVersion.startsWith('argoproj.io/')) checkRollout(ctx, o);
     checkSubsets(ctx);
+    checkPortLevel(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
   },
 };
