@@ -11,6 +11,7 @@ import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
 import { sameTree } from '../../src/graph/referrers.js';
+import { createdService } from '../../src/graph/creators.js';
 import { describe, refOf, type K8sObject, type Path } from '../../src/types/object.js';
 
 function ignored(ignore: string[], host: string): boolean {
@@ -229,7 +230,36 @@ function unreadContext(ctx: RuleContext, site: ReferenceEdge['site']): RuleConte
   };
 }
 
+/**
+ * A short name in a field an operator's pods dial from the resource's namespace, for a Service
+ * that an operator of the run creates in one other namespace (Strimzi's `<cluster>-kafka-bootstrap`).
+ */
+function createdElsewhere(ctx: RuleContext, edge: ReferenceEdge): boolean {
+  const r = edge.resolution;
+  const host = edge.host.toLowerCase();
+  if (!edge.site.podSide || host.includes('.') || (r.kind !== 'unknown' && r.kind !== 'missing')) return false;
+  const objects = ctx.graph.objects;
+  const ns = edge.site.namespace;
+  if (createdService(objects, ns, host)) return false;
+  const others = [...new Set(objects.map((o) => o.namespace))].filter((n) => n !== ns && createdService(objects, n, host));
+  if (others.length !== 1) return false;
+  const creator = createdService(objects, others[0]!, host)!;
+  const src = creator.source;
+  if (!src) return false;
+  const to = `${host}.${others[0]!}${edge.port !== undefined ? `:${edge.port}` : ''}`;
+  ctx.report({
+    object: edge.site.object,
+    path: edge.site.path,
+    text: edge.text,
+    messageId: 'createdElsewhere',
+    data: { ref: code(edge.text), where: edge.site.where, name: code(host), namespace: code(ns), there: code(others[0]!), by: creator.by, source: `${src.kind} ${src.namespace}/${src.name}`, to: code(to) },
+    related: [{ object: src, path: ['metadata', 'name'], message: `${src.kind} ${src.namespace}/${src.name}` }],
+  });
+  return true;
+}
+
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
+  if (createdElsewhere(ctx, edge)) return;
   if (edge.endpoints) return checkEndpoints(ctx, edge as ReferenceEdge & { endpoints: NonNullable<ReferenceEdge['endpoints']> });
   const { site } = edge;
   const r = edge.resolution;
@@ -588,6 +618,7 @@ const rule: Rule = {
       absolute: '{{ref}} in {{where}} ends in a dot, so it is an absolute name and no search path completes it: the cluster DNS has no such name; write the full {{suggest}} or drop the dot',
       dnsNode: '{{ref}} in {{where}} is a cluster name, but the pods of {{workload}} use the node\'s resolver ({{why}}), which does not know cluster names: {{fix}}',
       dnsNoneExternal: '{{ref}} in {{where}} is a cluster name, but the pods of {{workload}} set `dnsPolicy: None` with nameservers {{nameservers}} only, none of them the cluster DNS: add the cluster DNS address to `dnsConfig.nameservers` or use `dnsPolicy: ClusterFirst`',
+      createdElsewhere: '{{ref}} in {{where}} is a short name, which the pods the operator runs for this resource resolve in its namespace {{namespace}}; {{by}} creates Service {{name}} for {{source}} in namespace {{there}}: write {{to}}',
       dnsMuslNdots: '{{ref}} in {{where}} relies on the search path, but the pods of {{workload}} run a musl image ({{image}}) with {{how}}: musl does not try the search list for a name with that many dots, so it asks only {{host}}, which is no cluster name: write {{fqdn}} or {{fix}}',
       dnsNoneSearch: '{{ref}} in {{where}} relies on a search path, but the pods of {{workload}} set `dnsPolicy: None` with searches {{searches}}, none of which completes it into a cluster name: add {{search}} to `dnsConfig.searches` or write {{fqdn}}',
       dnsNoneUnknown: '{{ref}} in {{where}} is a cluster name, and the pods of {{workload}} set `dnsPolicy: None` with nameservers {{nameservers}}: it resolves only if one of them is the cluster DNS, which the run cannot tell without the `kube-system/kube-dns` Service and its clusterIP',

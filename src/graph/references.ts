@@ -282,14 +282,28 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
   // a namespace of its own, so short names, which resolve relative to it, are not judged.
   for (const o of graph.objects) {
     if (!isCustomResource(o) || !isRecord(o.body.spec) || readsServiceRefs(o)) continue;
+    const podSideKeys = POD_SIDE.filter(([group, kind]) => o.kind === kind && o.apiVersion.startsWith(`${group}/`)).map(([, , field]) => field);
     strings(o.body.spec, ['spec'], 0, (value, path) => {
       // Names a certificate or a route matches are not connections.
       const key = [...path].reverse().find((x): x is string => typeof x === 'string');
       if (key !== undefined && NOT_DIALED.test(key)) return;
-      visit(() => ({ object: o, path, namespace: o.namespace, where: `${code(formatPath(path))} of ${o.kind} ${o.namespace}/${o.name}`, clients: [] }), value, { file: false, expands: false, qualifiedOnly: true });
-    });
+      // Some fields are dialled by pods the operator runs in the resource's own namespace: short names count there.
+      const podSide = key !== undefined && podSideKeys.includes(key);
+      visit(() => ({ object: o, path, namespace: o.namespace, where: `${code(formatPath(path))} of ${o.kind} ${o.namespace}/${o.name}`, clients: [], ...(podSide ? { podSide: true } : {}) }), value, { file: false, expands: false, qualifiedOnly: !podSide });
+    }, podSideKeys.length ? new Set(podSideKeys) : undefined);
   }
 }
+
+/**
+ * Fields of custom resources whose hosts the operator's pods dial from the resource's own
+ * namespace (Strimzi runs Kafka Connect, MirrorMaker 2 and the Bridge there, with these
+ * bootstrap servers): a short name resolves in that namespace, as a pod's env value does.
+ */
+const POD_SIDE: readonly (readonly [string, string, string])[] = [
+  ['kafka.strimzi.io', 'KafkaConnect', 'bootstrapServers'],
+  ['kafka.strimzi.io', 'KafkaMirrorMaker2', 'bootstrapServers'],
+  ['kafka.strimzi.io', 'KafkaBridge', 'bootstrapServers'],
+];
 
 /**
  * Groups whose kinds svclint reads through rules of their own (Gateway API, Istio's routes,
@@ -309,12 +323,12 @@ function isCustomResource(o: K8sObject): boolean {
 }
 
 /** Every string under a value, with its path (bounded in depth: custom specs can be deep). */
-function strings(v: unknown, path: Path, depth: number, out: (value: string, path: Path) => void): void {
+function strings(v: unknown, path: Path, depth: number, out: (value: string, path: Path) => void, keys?: ReadonlySet<string>): void {
   if (depth > 12) return;
   if (typeof v === 'string') {
-    if (v.includes('.svc') || v.includes('://')) out(v, path);
-  } else if (Array.isArray(v)) v.forEach((x, i) => strings(x, pathTo(path, i), depth + 1, out));
-  else if (isRecord(v)) for (const [k, x] of Object.entries(v)) strings(x, pathTo(path, k), depth + 1, out);
+    if (v.includes('.svc') || v.includes('://') || (keys && keys.has(String(path[path.length - 1])))) out(v, path);
+  } else if (Array.isArray(v)) v.forEach((x, i) => strings(x, pathTo(path, i), depth + 1, out, keys));
+  else if (isRecord(v)) for (const [k, x] of Object.entries(v)) strings(x, pathTo(path, k), depth + 1, out, keys);
 }
 
 /**

@@ -58,6 +58,8 @@ export interface ReferenceSite {
   expands?: { defined: ReadonlySet<string>; envFrom: boolean };
   /** For an env host (`DB_HOST`): the port its sibling variable gives (`DB_PORT=5432`). */
   portFrom?: { name: string; value: number };
+  /** A custom resource's field that the operator's pods dial from the resource's namespace (Strimzi's bootstrapServers). */
+  podSide?: boolean;
   /** A ConfigMap or Secret that no pod of the run reads at all: what it names may never be dialled. */
   unreadByPods?: boolean;
 }
