@@ -339,6 +339,32 @@ function checkEndpointPort(ctx: RuleContext, ref: ServiceRef, copies: readonly S
 }
 
 /**
+ * A Linkerd ServiceProfile applies to the destination whose FQDN is its name
+ * (`<svc>.<ns>.svc.<domain>`): a short or partial name matches no destination, and a full name
+ * for a Service the namespace lacks configures nothing.
+ */
+function checkServiceProfiles(ctx: RuleContext): void {
+  const domain = ctx.graph.settings.clusterDomain;
+  for (const o of ctx.graph.objects) {
+    if (o.kind !== 'ServiceProfile' || !/^linkerd\.io\//.test(o.apiVersion)) continue;
+    const name = o.name.toLowerCase();
+    const full = new RegExp(`^([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.${domain.replace(/\./g, '\\.')}$`).exec(name);
+    if (full) {
+      const [, svc, ns] = full as unknown as [string, string, string];
+      if (ctx.graph.serviceDefinitions(ns, svc).length > 0 || !hasServicesIn(ctx.graph, ns)) continue;
+      const near = typoOf(ctx, ns, svc);
+      ctx.report({ object: o, path: ['metadata', 'name'], messageId: 'profileNoService', severity: near ? undefined : 'info', data: { name: code(o.name), service: code(svc), namespace: code(ns), hint: near ? `; did you mean ${code(`${near}.${ns}.svc.${domain}`)}?` : '' } });
+      continue;
+    }
+    const short = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc)?)?$/.exec(name);
+    if (!short) continue;
+    const ns = short[2] ?? o.namespace;
+    if (ctx.graph.serviceDefinitions(ns, short[1]!).length === 0) continue;
+    ctx.report({ object: o, path: ['metadata', 'name'], messageId: 'profileShortName', severity: 'warning', data: { name: code(o.name), fqdn: code(`${short[1]}.${ns}.svc.${domain}`) } });
+  }
+}
+
+/**
  * Istio DestinationRule `portLevelSettings`: each applies to the Service port of its
  * `port.number` (pilot's GetPortLevelTrafficPolicy compares it with the Service port), so a
  * number the Service does not expose (often the targetPort) leaves the policy unused.
@@ -596,6 +622,8 @@ const rule: Rule = {
       istioPartialHost: 'this {{kind}} names host {{host}} in {{field}}: Istio completes only names without a dot (with the {{kind}}\'s own namespace), so it takes {{host}} as written and finds no Service of that name in its registry (`istioctl analyze`: IST0101); write {{fqdn}}',
       rolloutSameService: 'this Rollout names Service {{service}} as both {{a}} and {{b}}: Argo Rollouts refuses the spec (InvalidSpec) and never shifts traffic; they must be two Services',
       rolloutRouteMissing: 'this Rollout shifts weight on route {{route}} of VirtualService {{vs}}, which has no HTTP route of that name: Argo Rollouts stops the rollout with an error (route not found)',
+      profileShortName: 'this ServiceProfile is named {{name}}, but Linkerd applies a profile to the destination whose fully qualified name is the profile\'s name: name it {{fqdn}}, else its routes, retries and timeouts apply to no traffic',
+      profileNoService: 'this ServiceProfile is named {{name}}, for Service {{service}} in namespace {{namespace}}, which the files given do not define{{hint}}; the profile applies to no traffic',
       portLevelUnknown: 'these port-level settings are for port {{port}}, but Service {{service}} exposes {{ports}}: Istio matches them against the Service port, so they apply to no traffic{{hint}}',
       istioShortHost: 'host {{host}} of this {{kind}} is a short name, which Istio completes with the {{kind}}\'s own namespace {{namespace}}, where the files given define no Service {{service}}; Service {{service}} is in namespace {{there}}: write {{fqdn}} (else the {{kind}} applies to no Service)',
       rolloutRouteServices: 'the Rollout {{rollout}} shifts weight in this route between its stableService {{stable}} and canaryService {{canary}}, but the route sends to {{hosts}} (Argo Rollouts compares the first label of each destination host): it finds no destination for {{missing}} and the Rollout stays Degraded, shifting no traffic',
@@ -622,6 +650,7 @@ const rule: Rule = {
     for (const o of ctx.graph.objects) if (o.kind === 'Rollout' && o.apiVersion.startsWith('argoproj.io/')) checkRollout(ctx, o);
     checkSubsets(ctx);
     checkPortLevel(ctx);
+    checkServiceProfiles(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
   },
 };
