@@ -224,6 +224,8 @@ function patternHosts(value: string, key?: string): HostRef[] {
       at += n[0].length;
     }
   }
+  // Oracle's thin driver, EZConnect form: `jdbc:oracle:thin:@//db:1521/ORCL` (1521 when no port).
+  if (colon && value.includes('@//')) for (const m of value.matchAll(ORACLE_THIN_RE)) add(m, m[1]!, m[2], { ...(m[2] ? {} : { defaultPort: 1521 }), position: true });
   if (colon && value.includes('[::1]')) for (const m of value.matchAll(LOOPBACK6_URL_RE)) {
     const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
     add(m, '::1', m[2], { ...(!m[2] && dflt ? { defaultPort: dflt } : {}), position: true });
@@ -265,6 +267,7 @@ function patternHosts(value: string, key?: string): HostRef[] {
 }
 
 const SVC_TEXT = /\.svc/i;
+const ORACLE_THIN_RE = new RegExp(`(?<=jdbc:oracle:thin:@//)(${HOST})(?::(\\d{1,5}))?(?=[/?\\s'",;]|$)`, 'gi');
 /** The rest of a host name with `_` in it, after its first letters, and its port. */
 const UNDERSCORE_TAIL = /^([a-z0-9_.-]*[a-z0-9])(?::(\d{1,5}))?(?=$|[/?#\s'",;])/i;
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1)$/;

@@ -197,6 +197,14 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       }
     }
     const clients = [t];
+    // Annotations that configure a container injected into the pod, which dials the host from it.
+    const annotations = getIn(t.owner.body, [...t.path, 'metadata', 'annotations']);
+    if (isRecord(annotations)) {
+      for (const key of POD_ANNOTATION_HOSTS) {
+        const value = annotations[key];
+        if (typeof value === 'string' && value !== '') visit(() => ({ object: t.owner, path: pathTo(t.path, 'metadata', 'annotations', key), namespace: t.namespace, where: `annotation ${code(key)} of the pod template`, clients }), value, { key, file: false, expands: false });
+      }
+    }
     for (const { field, index, c } of containers) {
       const base = () => pathTo(t.path, 'spec', field, index);
       const cname = () => code(typeof c.name === 'string' ? c.name : `#${index}`);
@@ -293,6 +301,9 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     }, podSideKeys.length ? new Set(podSideKeys) : undefined);
   }
 }
+
+/** Pod annotations whose host an injected container dials: the Vault Agent's Vault server address. */
+const POD_ANNOTATION_HOSTS = ['vault.hashicorp.com/service'];
 
 /**
  * Fields of custom resources whose hosts the operator's pods dial from the resource's own
