@@ -1,10 +1,11 @@
 import { inferencePools } from '../../src/graph/inference.js';
 import { near, where } from '../../src/engine/rule-kit.js';
-import type { Rule, RelatedReport } from '../../src/types/rule.js';
+import type { Rule, RelatedReport, RuleContext } from '../../src/types/rule.js';
 import type { CustomPodSource, PodTemplate, ServiceNode } from '../../src/types/graph.js';
 import { describe, refOf } from '../../src/types/object.js';
 import { code, isStrongTypo, isTypo, list, pair, plural, selectorText } from '../../src/text.js';
-import { stringMap } from '../../src/graph/pods.js';
+import { getIn, stringMap } from '../../src/graph/pods.js';
+import { isRecord } from '../../src/load/objects.js';
 import { workloadKey } from '../../src/graph/index.js';
 import { creationFailure } from '../../src/graph/live.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../../src/graph/controller-labels.js';
@@ -70,10 +71,32 @@ function explain(d: Diff[], labels: Record<string, string>): string {
 }
 
 
+/**
+ * `selector: {}` written on a Service: the API stores an empty map as no selector, so the
+ * EndpointSlice controller makes no endpoints (syncService returns when Selector is nil), while
+ * the pods of the namespace look selected. Judged where no EndpointSlice or Endpoints of the
+ * run name the Service and the namespace has pod templates.
+ */
+function emptySelector(graph: RuleContext['graph'], svc: ServiceNode, report: RuleContext['report']): void {
+  const o = svc.object;
+  const sel = getIn(o.body, ['spec', 'selector']);
+  if (!isRecord(sel) || Object.keys(sel).length > 0 || svc.type === 'ExternalName' || svc.endpointObjects.length > 0 || svc.manualEndpoints.length > 0 || graph.settings.live) return;
+  const pods = graph.templatesIn(o.namespace);
+  if (pods.length === 0) return;
+  report({
+    object: o,
+    path: ['spec', 'selector'],
+    messageId: 'emptySelector',
+    severity: 'warning',
+    data: { namespace: code(o.namespace), pods: list(pods.map((t) => where(t)), 3) },
+    remediation: 'Write the labels of the pods this Service fronts under spec.selector, or remove `selector: {}` and write EndpointSlices for it.',
+  });
+}
+
 const rule: Rule = {
   meta: {
     id: 'selector-no-match',
-    description: 'A Service selector (or an InferencePool\'s) that matches no pod template in its namespace.',
+    description: 'A Service selector (or an InferencePool\'s) that matches no pod template in its namespace, or an empty `selector: {}`, which selects none.',
     category: 'selector',
     severity: 'error',
     messages: {
@@ -89,6 +112,7 @@ const rule: Rule = {
       poolNearMiss: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}, so the gateway has no model server to send its requests to; nearest: {{candidates}}',
       poolOtherNamespace: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}; it matches {{matches}}, but a pool selects pods of its own namespace only',
       poolNoMatch: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}{{why}}, so the gateway has no model server to send its requests to',
+      emptySelector: 'this Service\'s `selector: {}` selects no pod: the API server stores an empty selector as none, and the EndpointSlice controller makes no endpoints for a Service without one; the pods of {{pods}} in namespace {{namespace}} get no traffic from it unless someone writes its EndpointSlices',
       liveNoPodsInNamespace: 'selector {{selector}} matches no pod: namespace {{namespace}} runs no pod, and no workload there has these labels',
     },
     remediation: 'Make the selector equal to labels of the pod template (spec.template.metadata.labels) of the workload this Service fronts, in the same namespace.',
@@ -128,6 +152,7 @@ const rule: Rule = {
     };
     const nearest = new Map<string, { t: PodTemplate; d: Diff[]; s: number }[]>();
     for (const svc of graph.services) {
+      emptySelector(graph, svc, report);
       if (svc.mode !== 'selector' || svc.backends.length > 0) continue;
       const o = svc.object;
       const selector = selectorText(svc.selector);
