@@ -45,7 +45,30 @@ function bound(raw: unknown, dflt: number | string): Bound {
   return { value, written, amount: 0 };
 }
 
+/** The descriptors robfig/cron's ParseStandard takes besides five fields (`@every <duration>` too). */
+const CRON_DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+
+/**
+ * A CronJob schedule batch validation refuses (validateScheduleFormat: cron.ParseStandard, and
+ * no `TZ=`/`CRON_TZ=` prefix): the CronJob is not stored and never makes its Jobs. Only the
+ * shape is judged here: five fields, or a descriptor.
+ */
+function cronSchedule(o: K8sObject): WorkloadFieldProblem[] {
+  const v = isRecord(o.body.spec) ? o.body.spec.schedule : undefined;
+  if (typeof v !== 'string') return [];
+  const at = { path: ['spec', 'schedule'], field: code('spec.schedule') };
+  const s = v.trim();
+  if (/^(CRON_)?TZ=/.test(s)) return [{ ...at, problem: `${code(v)} names a time zone, which the schedule may not: set ${code('spec.timeZone')} instead` }];
+  if (s.startsWith('@')) {
+    if (CRON_DESCRIPTORS.has(s) || /^@every\s+\S+$/.test(s)) return [];
+    return [{ ...at, problem: `${code(v)} is not a descriptor cron knows (${[...CRON_DESCRIPTORS].slice(0, 4).join(', ')}, …, \`@every <duration>\`)` }];
+  }
+  const fields = s === '' ? 0 : s.split(/\s+/).length;
+  return fields === 5 ? [] : [{ ...at, problem: `${code(v)} has ${fields} field${fields === 1 ? '' : 's'}; a schedule has five (minute, hour, day of month, month, day of week)` }];
+}
+
 export function workloadFieldProblems(o: K8sObject): WorkloadFieldProblem[] {
+  if (o.kind === 'CronJob' && o.apiVersion === 'batch/v1') return cronSchedule(o);
   if (o.apiVersion !== 'apps/v1' || !isRecord(o.body.spec)) return [];
   const spec = o.body.spec;
   const out: WorkloadFieldProblem[] = [];

@@ -66,6 +66,8 @@ export interface ReferenceSite {
         name: string;
         value: number;
     };
+    /** A custom resource's field that the operator's pods dial from the resource's namespace (Strimzi's bootstrapServers). */
+    podSide?: boolean;
     /** A ConfigMap or Secret that no pod of the run reads at all: what it names may never be dialled. */
     unreadByPods?: boolean;
 }
@@ -107,6 +109,7 @@ export type DnsResolution = {
     kind: 'pod-not-headless';
     service: ServiceNode;
     host: string;
+    under?: ServiceNode;
 }
 /** A name under the cluster domain that is not `…svc.<domain>` or `…pod.<domain>` (CoreDNS answers NXDOMAIN). */
  | {
