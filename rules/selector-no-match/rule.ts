@@ -259,9 +259,27 @@ const rule: Rule = {
           // A label one typo (isStrongTypo: a character or two, not a third of the word) or one renamed key away is evidence, and so is a label the controller of a
           // template in the run would set otherwise; labels merely shared are not, nor a template
           // in a folder far from the Service (another sample of a collection).
-          absent: { ...absent, nearMiss: near(ranked[0]!.t.owner, o) && ranked[0]!.d.some((x) => (x.kind === 'value' && isStrongTypo(x.want, x.found)) || (x.kind === 'key' && (ranked[0]!.t.labels[x.found] === svc.selector[x.key] || isStrongTypo(x.key, x.found))) || x.kind === 'controller') },
+          // So is the nearest being the workload named as the Service (one side changed, not the other).
+          absent: { ...absent, nearMiss: near(ranked[0]!.t.owner, o) && ((ranked[0]!.t.owner.name === o.name && ranked[0]!.t.owner.kind !== 'Pod') || ranked[0]!.d.some((x) => (x.kind === 'value' && isStrongTypo(x.want, x.found)) || (x.kind === 'key' && (ranked[0]!.t.labels[x.found] === svc.selector[x.key] || isStrongTypo(x.key, x.found))) || x.kind === 'controller')) },
           data: { selector, namespace, candidates: ranked.map((c) => `${where(c.t)} has ${explain(c.d, c.t.labels)}`).join('; ') },
           related: ranked.map((c) => rel(c.t, `nearest pod template: ${where(c.t)}`)),
+        });
+        continue;
+      }
+      // The workload named as the Service, beside it, whose pods have the selector's keys (or
+      // some of its labels): an overlay or a later edit changed one side only.
+      const twin = candidates.find((t) => t.owner.name === o.name && t.owner.kind !== 'Pod' && near(t.owner, o)
+        && (Object.keys(svc.selector).every((k) => t.labels[k] !== undefined) || Object.entries(svc.selector).some(([k, v]) => t.labels[k] === v)));
+      if (twin) {
+        const d = diff(svc.selector, twin);
+        const wrong = d.find((x) => x.kind !== 'equal');
+        report({
+          ...base,
+          path: wrong ? [...svc.selectorPath, wrong.key] : svc.selectorPath,
+          messageId: 'nearMiss',
+          absent: { ...absent, nearMiss: true },
+          data: { selector, namespace, candidates: `${where(twin)}, named as this Service, has ${explain(d, twin.labels)}` },
+          related: [rel(twin, `pod template of ${where(twin)}`)],
         });
         continue;
       }
