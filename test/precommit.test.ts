@@ -86,8 +86,8 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
     const refused = git('commit', '-m', 'broken service');
     console.log(`pre-commit, first run (clone of the hook repository included): ${Date.now() - started} ms`);
     expect(refused.code, refused.out).not.toBe(0);
-    expect(refused.out).toContain('services/web.yaml:5:3: error: selector `app: web-frontnd` matches no pod');
-    expect(refused.out).toContain('(found `app: web`)');
+    expect(refused.out).toContain('services/web.yaml:5:19: error: selector `app: web-frontnd` matches no pod');
+    expect(refused.out).toContain('has `app: web` instead of `web-frontnd`');
     expect(refused.out).toContain('[selector-no-match]');
     expect(refused.out).not.toMatch(/npm|install/i);
 
@@ -122,7 +122,7 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
     git('add', 'workloads/web.yaml');
     const refused = git('commit', '-m', 'rename label');
     expect(refused.code, refused.out).not.toBe(0);
-    expect(refused.out).toContain('services/web.yaml:5:3: error: selector `app: web` matches no pod');
+    expect(refused.out).toContain('services/web.yaml:5:19: error: selector `app: web` matches no pod');
     expect(refused.out).not.toContain('services/legacy.yaml');
 
     // A staged change that breaks nothing passes, although legacy.yaml is still broken.
