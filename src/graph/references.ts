@@ -285,6 +285,16 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       }
     }
   }
+  // An Istio ServiceEntry of DNS resolution: the sidecars resolve its endpoints' addresses.
+  for (const o of graph.objects) {
+    if (o.kind !== 'ServiceEntry' || !/^networking\.istio\.io\//.test(o.apiVersion) || getIn(o.body, ['spec', 'resolution']) !== 'DNS') continue;
+    const eps = getIn(o.body, ['spec', 'endpoints']);
+    (Array.isArray(eps) ? eps : []).forEach((e, i) => {
+      const address = getIn(e, ['address']);
+      const path = ['spec', 'endpoints', i, 'address'];
+      if (typeof address === 'string' && address.includes('.svc')) visit(() => ({ object: o, path, namespace: o.namespace, where: `${code(formatPath(path))} of ServiceEntry ${o.namespace}/${o.name}`, clients: [] }), address, { file: false, expands: false, qualifiedOnly: true });
+    });
+  }
   // Custom resources: the Services their spec names by a qualified name (a KEDA trigger's
   // serverAddress, a remote-write URL, an operator's endpoint). Their controller dials them from
   // a namespace of its own, so short names, which resolve relative to it, are not judged.
