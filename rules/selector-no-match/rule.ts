@@ -93,10 +93,44 @@ function emptySelector(graph: RuleContext['graph'], svc: ServiceNode, report: Ru
   });
 }
 
+/**
+ * An Istio `Gateway`'s `spec.selector` picks the gateway proxies that serve it, in any
+ * namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE is off by default). Where no pod template of the
+ * run matches but gateway pods of the run carry the selector's keys with other values (the
+ * `istio` key's, which names the gateway, or a slip of a character or two), the
+ * Gateway is served by no proxy of the run (istioctl's IST0101): a warning, as another gateway
+ * installed elsewhere may carry the labels.
+ */
+function istioGateways(graph: RuleContext['graph'], report: RuleContext['report']): void {
+  for (const o of graph.objects) {
+    if (o.kind !== 'Gateway' || !/^networking\.istio\.io\//.test(o.apiVersion)) continue;
+    const selector = stringMap(getIn(o.body, ['spec', 'selector']));
+    const entries = Object.entries(selector);
+    if (entries.length === 0) continue;
+    const templates = [...graph.templates];
+    if (templates.some((t) => entries.every(([k, v]) => t.labels[k] === v))) continue;
+    // Gateway proxies (istiod carries `istio: pilot`, not a gateway).
+    const gatewayLike = (t: (typeof templates)[number]) => /gateway|ingress|egress/i.test(t.owner.name) || Object.values(t.labels).some((v) => /gateway|ingress|egress/i.test(v));
+    // The values that differ are the `istio` key's (the gateway's own label) or a slip of one.
+    const near = templates.filter((t) => gatewayLike(t) && entries.every(([k, v]) => t.labels[k] === v || (t.labels[k] !== undefined && (k === 'istio' || isStrongTypo(v, t.labels[k]!)))));
+    if (near.length === 0) continue;
+    const found = [...new Set(near.map((t) => entries.map(([k]) => pair(k, t.labels[k]!)).join(', ')))];
+    report({
+      object: o,
+      path: ['spec', 'selector'],
+      messageId: 'istioGateway',
+      severity: 'warning',
+      data: { selector: selectorText(selector), found: list(found, 3), pods: list(near.slice(0, 3).map((t) => `${where(t)} in namespace ${code(t.namespace)}`), 3) },
+      related: near.slice(0, 3).map((t) => ({ object: t.owner, path: t.labelsPath, message: `pod labels of ${where(t)}` })),
+      remediation: 'Make spec.selector the labels of the gateway pods that should serve this Gateway (`istio: ingressgateway` for the istioctl install, the gateway chart\'s release labels otherwise).',
+    });
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'selector-no-match',
-    description: 'A Service selector (or an InferencePool\'s) that matches no pod template in its namespace, or an empty `selector: {}`, which selects none.',
+    description: 'A Service selector (or an InferencePool\'s, or an Istio Gateway\'s) that matches no pod template, or an empty `selector: {}`, which selects none.',
     category: 'selector',
     severity: 'error',
     messages: {
@@ -112,6 +146,7 @@ const rule: Rule = {
       poolNearMiss: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}, so the gateway has no model server to send its requests to; nearest: {{candidates}}',
       poolOtherNamespace: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}; it matches {{matches}}, but a pool selects pods of its own namespace only',
       poolNoMatch: 'this InferencePool\'s selector {{selector}} matches no pod in namespace {{namespace}}{{why}}, so the gateway has no model server to send its requests to',
+      istioGateway: 'this Istio Gateway selects the gateway pods with {{selector}}, but no pod template of the run has these labels; the gateway pods of the run have {{found}} ({{pods}}): no proxy of theirs serves this Gateway, and its hosts get no listener',
       emptySelector: 'this Service\'s `selector: {}` selects no pod: the API server stores an empty selector as none, and the EndpointSlice controller makes no endpoints for a Service without one; the pods of {{pods}} in namespace {{namespace}} get no traffic from it unless someone writes its EndpointSlices',
       liveNoPodsInNamespace: 'selector {{selector}} matches no pod: namespace {{namespace}} runs no pod, and no workload there has these labels',
     },
@@ -298,6 +333,7 @@ const rule: Rule = {
         },
       });
     }
+    istioGateways(graph, report);
     // InferencePools select the model servers of their own namespace as Services select pods.
     for (const pool of inferencePools(graph)) {
       const o = pool.object;
