@@ -223,12 +223,22 @@ function checkEndpoints(ctx: RuleContext, edge: ReferenceEdge & { endpoints: Non
  */
 function unreadContext(ctx: RuleContext, site: ReferenceEdge['site']): RuleContext {
   const o = site.object;
+  let cached = unreadContexts.get(ctx)?.get(o);
+  if (cached) return cached;
   const note = { object: o, path: ['metadata', 'name'], message: `no pod in the linted files reads ${o.kind} ${o.namespace}/${o.name} (env, envFrom or a volume): a warning until one does` };
-  return {
-    ...ctx,
-    report: (r) => ctx.report(r.severity === undefined || r.severity === 'error' ? { ...r, severity: 'warning', related: [...(r.related ?? []), note] } : r),
+  cached = {
+    graph: ctx.graph,
+    options: ctx.options,
+    // A finding that rests on something absent is info anyway, and says why: the note is for the others.
+    report: (r) => ctx.report(r.severity === undefined || r.severity === 'error' ? { ...r, severity: 'warning', ...(r.absent ? {} : { related: [...(r.related ?? []), note] }) } : r),
   };
+  let byObject = unreadContexts.get(ctx);
+  if (!byObject) unreadContexts.set(ctx, (byObject = new WeakMap()));
+  byObject.set(o, cached);
+  return cached;
 }
+
+const unreadContexts = new WeakMap<RuleContext, WeakMap<object, RuleContext>>();
 
 /**
  * A short name in a field an operator's pods dial from the resource's namespace, for a Service

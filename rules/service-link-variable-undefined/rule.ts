@@ -16,6 +16,19 @@ const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
  * later in the container's env (a value expands only those defined before it), or nowhere in
  * a container without envFrom. In args and command any of the container's variables expands.
  */
+/** Whether an env value, the command or the args of a container hold `$(`: most hold none. */
+function mentionsVariable(c: Record<string, unknown>): boolean {
+  for (const field of ['env', 'command', 'args']) {
+    const items = c[field];
+    if (!Array.isArray(items)) continue;
+    for (const x of items) {
+      const v = field === 'env' ? (isRecord(x) ? x.value : undefined) : x;
+      if (typeof v === 'string' && v.includes('$(')) return true;
+    }
+  }
+  return false;
+}
+
 function unexpanded(ctx: RuleContext): void {
   let sources: Map<string, string[]> | undefined;
   // The keys of the run's ConfigMaps and Secrets, by kind/namespace/name: built on first use.
@@ -50,7 +63,7 @@ function unexpanded(ctx: RuleContext): void {
     for (const field of ['containers', 'initContainers']) {
       const list = Array.isArray(spec[field]) ? spec[field] : [];
       list.forEach((c, ci) => {
-        if (!isRecord(c)) return;
+        if (!isRecord(c) || !mentionsVariable(c)) return;
         const env = (Array.isArray(c.env) ? c.env : []).filter(isRecord);
         const all = new Set(env.map((e) => e.name).filter((n): n is string => typeof n === 'string'));
         // envFrom's variables (with its prefix) come first, then env's.

@@ -213,13 +213,14 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
       const names: string[] = []; // those defined so far
       // The values the kubelet gives variables defined so far with a value of their own (expanded).
-      const literal = new Map<string, string>();
+      // Kept only for a container whose env values refer to variables.
+      const literal = env.some((e) => isRecord(e) && typeof e.value === 'string' && e.value.includes('$(')) ? new Map<string, string>() : undefined;
       env.forEach((e, j) => {
         if (!isRecord(e) || typeof e.name !== 'string') return;
         if (typeof e.value === 'string') {
           // `$(API_SVC)` of a variable defined before it is its value (`$$(X)` stays as written).
-          const value = e.value.includes('$(') && literal.size ? e.value.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : e.value;
-          literal.set(e.name, value);
+          const value = literal?.size && e.value.includes('$(') ? e.value.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : e.value;
+          literal?.set(e.name, value);
           const name = e.name;
           // An env value expands only the variables defined before it (and the Service links);
           // command and args expand them all.
@@ -229,7 +230,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
             return { object: t.owner, path: pathTo(base(), 'env', j, 'value'), namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}) };
           }, value, { key: name, file: false, expands: true });
         }
-        else literal.delete(e.name);
+        else literal?.delete(e.name);
         names.push(e.name);
       });
       for (const arr of ['args', 'command'] as const) {
