@@ -244,6 +244,15 @@ const unreadContexts = new WeakMap<RuleContext, WeakMap<object, RuleContext>>();
  * A short name in a field an operator's pods dial from the resource's namespace, for a Service
  * that an operator of the run creates in one other namespace (Strimzi's `<cluster>-kafka-bootstrap`).
  */
+const namespaceLists = new WeakMap<readonly K8sObject[], string[]>();
+
+/** The namespaces of the run's objects, listed once per run. */
+function namespacesOf(objects: readonly K8sObject[]): string[] {
+  let out = namespaceLists.get(objects);
+  if (!out) namespaceLists.set(objects, (out = [...new Set(objects.map((o) => o.namespace))]));
+  return out;
+}
+
 function createdElsewhere(ctx: RuleContext, edge: ReferenceEdge): boolean {
   const r = edge.resolution;
   const host = edge.host.toLowerCase();
@@ -251,7 +260,7 @@ function createdElsewhere(ctx: RuleContext, edge: ReferenceEdge): boolean {
   const objects = ctx.graph.objects;
   const ns = edge.site.namespace;
   if (createdService(objects, ns, host)) return false;
-  const others = [...new Set(objects.map((o) => o.namespace))].filter((n) => n !== ns && createdService(objects, n, host));
+  const others = namespacesOf(objects).filter((n) => n !== ns && createdService(objects, n, host));
   if (others.length !== 1) return false;
   const creator = createdService(objects, others[0]!, host)!;
   const src = creator.source;

@@ -107,7 +107,7 @@ function istioGateways(graph: RuleContext['graph'], report: RuleContext['report'
     const selector = stringMap(getIn(o.body, ['spec', 'selector']));
     const entries = Object.entries(selector);
     if (entries.length === 0) continue;
-    const templates = [...graph.templates];
+    const templates = graph.templates;
     if (templates.some((t) => entries.every(([k, v]) => t.labels[k] === v))) continue;
     // Gateway proxies (istiod carries `istio: pilot`, not a gateway).
     const gatewayLike = (t: (typeof templates)[number]) => /gateway|ingress|egress/i.test(t.owner.name) || Object.values(t.labels).some((v) => /gateway|ingress|egress/i.test(v));

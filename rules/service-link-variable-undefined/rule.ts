@@ -1,11 +1,10 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import { references } from '../../src/graph/references.js';
+import { references, VAR_REF } from '../../src/graph/references.js';
+import { keysOf as definedKeys } from '../../src/graph/config-refs.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code } from '../../src/text.js';
 
-/** `$(VAR)` as the kubelet expands it; `$$(VAR)` is an escaped literal. */
-const REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 /** The kubelet's Service-link variables (`API_SERVICE_HOST`, Docker-style `API_PORT_80_TCP`): judged by name above. */
 const LINK_LIKE = /_SERVICE_|_PORT(?:_|$)/;
 /** How environment variables are named (`DB_HOST`); a lowercase `$(date)` is a shell's command. */
@@ -37,8 +36,9 @@ function unexpanded(ctx: RuleContext): void {
       sources = new Map();
       for (const o of ctx.graph.objects) {
         if (o.apiVersion !== 'v1' || (o.kind !== 'ConfigMap' && o.kind !== 'Secret')) continue;
-        const keys = ['data', 'stringData', 'binaryData'].flatMap((f) => (isRecord(o.body[f]) ? Object.keys(o.body[f]) : []));
-        sources.set(`${o.kind}/${o.namespace}/${o.name}`, keys);
+        // envFrom exposes a ConfigMap's `data` and a Secret's `data`/`stringData`.
+        const keys = definedKeys(o);
+        if (keys) sources.set(`${o.kind}/${o.namespace}/${o.name}`, [...keys.data]);
       }
     }
     return sources.get(`${kind}/${ns}/${name}`);
@@ -74,7 +74,7 @@ function unexpanded(ctx: RuleContext): void {
         const base = [...t.path, 'spec', field, ci];
         const check = (value: string, path: (string | number)[], where: string, before: ReadonlySet<string> | undefined) => {
           if (!value.includes('$(')) return;
-          for (const m of value.matchAll(REF)) {
+          for (const m of value.matchAll(VAR_REF)) {
             const v = m[1]!;
             if (LINK_LIKE.test(v)) continue;
             const later = before !== undefined && !before.has(v) && all.has(v);

@@ -179,7 +179,7 @@ function siblingPort(env: readonly unknown[], name: string): { name: string; val
  * (read as a file by its format) and whether the kubelet expands `$(VAR)` in it.
  */
 /** `$(VAR)` as the kubelet expands it, not `$$(VAR)`. */
-const VAR_REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
+export const VAR_REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 
 function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string> }) => void): void {
   // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.

@@ -46,6 +46,13 @@ export declare function meshWide(configMap: string, key: string): boolean;
 /** Every place in the run where a pod reads text that may name a host. */
 export declare function referenceSites(graph: ServiceGraph): ReferenceSite[];
 /**
+ * `visit` gets each site as a function that builds it (most texts name no host: their sites are
+ * never built), the text, the key it is read under, and whether it is a ConfigMap or Secret key
+ * (read as a file by its format) and whether the kubelet expands `$(VAR)` in it.
+ */
+/** `$(VAR)` as the kubelet expands it, not `$$(VAR)`. */
+export declare const VAR_REF: RegExp;
+/**
  * The hosts pods dial, as the run can see them: each host found in env values, args,
  * commands, ConfigMap data and generic Secrets' values, resolved the way the reading pods' resolver would.
  * Computed once per graph.

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-STTYXMEC.js";import"./chunk-7EJMEKLI.js";import"./chunk-RIHLGXQC.js";import"./chunk-NZYL64PH.js";import"./chunk-VBSHOWGL.js";import"./chunk-AP6YGQYX.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
