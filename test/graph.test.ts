@@ -32,6 +32,21 @@ ${extra}spec:
 `;
 
 describe('selection', () => {
+  it('a file that defines its own variant of a workload defined in other files too selects its own variant (copies of an example, overlays)', () => {
+    const c = '[{name: c, image: i}]';
+    const g = buildFromFiles({ files: [
+      { path: 'a.yaml', text: svc('api', '{app: api}', '[{port: 80}]') + deploy('api', '{app: api-v2}', c) + deploy('worker', '{app: api}', c) },
+      { path: 'b.yaml', text: svc('api', '{app: api}', '[{port: 80}]') + deploy('api', '{app: api}', c) },
+      { path: 'c.yaml', text: svc('other', '{app: api}', '[{port: 80}]') },
+    ] });
+    const of = (file: string, name: string) => g.services.find((s) => s.object.origin?.file.path === file && s.object.name === name)!.backends.map((t) => `${t.owner.origin?.file.path}:${t.owner.name}`);
+    // a.yaml's api is relabelled: b.yaml's variant of Deployment api is not beside it, a workload defined once still is.
+    expect(of('a.yaml', 'api')).toEqual(['a.yaml:worker']);
+    expect(of('b.yaml', 'api')).toEqual(['a.yaml:worker', 'b.yaml:api']);
+    // A file without a variant of its own sees every file's.
+    expect(of('c.yaml', 'other')).toEqual(['a.yaml:worker', 'b.yaml:api']);
+  });
+
   it('matches template labels, not the workload labels or selector, in the resolved namespace', () => {
     const g = graphOf(
       svc('a', '{app: a}', '[{port: 80}]') +

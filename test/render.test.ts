@@ -131,11 +131,11 @@ describe('positions in rendered output', () => {
   it('kustomize: an object is found under the name its namePrefix gives it; one not found in a plain file names the kustomization without a line', () => {
     const d = tempTree({ 'k/kustomization.yaml': 'namePrefix: p-\nresources: [svc.yaml]\n', 'k/svc.yaml': SVC('web', 'web') });
     const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { location: unknown }[] };
-    expect(r.findings.map((f) => f.location)).toEqual([{ file: 'k/svc.yaml', line: 6, column: 3, endLine: 6, endColumn: 11, rendered: 'kustomize' }]);
+    expect(r.findings.map((f) => f.location)).toEqual([{ file: 'k/svc.yaml', line: 6, column: 3, endLine: 6, endColumn: 11, rendered: 'kustomize', build: 'k' }]);
     // A name a JSON patch gives is written in no resource file: the kustomization is named.
     const g = tempTree({ 'k/kustomization.yaml': 'resources: [svc.yaml]\npatches:\n  - patch: |-\n      - op: replace\n        path: /metadata/name\n        value: renamed\n    target: {kind: Service, name: web}\n', 'k/svc.yaml': SVC('web', 'web') });
     const p = JSON.parse(cli(['.', '-f', 'json'], { cwd: g }).stdout) as { findings: { location: unknown }[] };
-    expect(p.findings.map((f) => f.location)).toEqual([{ file: 'k/kustomization.yaml', rendered: 'kustomize' }]);
+    expect(p.findings.map((f) => f.location)).toEqual([{ file: 'k/kustomization.yaml', rendered: 'kustomize', build: 'k' }]);
   });
 });
 
@@ -150,13 +150,32 @@ describe('kustomizations', () => {
     ]);
     // Each object found in its source file by kind and name; the path's text is the same there, so the line is exact.
     expect(r.out.findings.map((f) => f.location)).toEqual([
-      { file: 'fixtures/kustomize/base/service.yaml', line: 6, column: 3, endLine: 6, endColumn: 11, rendered: 'kustomize' },
-      { file: 'fixtures/kustomize/overlays/prod/ingress.yaml', line: 15, column: 27, endLine: 15, endColumn: 31, rendered: 'kustomize' },
+      { file: 'fixtures/kustomize/base/service.yaml', line: 6, column: 3, endLine: 6, endColumn: 11, rendered: 'kustomize', build: 'fixtures/kustomize/overlays/prod' },
+      { file: 'fixtures/kustomize/overlays/prod/ingress.yaml', line: 15, column: 27, endLine: 15, endColumn: 31, rendered: 'kustomize', build: 'fixtures/kustomize/overlays/prod' },
     ]);
     expect(cli(['fixtures/kustomize']).stdout).toContain('  > 15 |                   number: 8080\n');
     const base = json(['fixtures/kustomize/base']);
     expect(base.code).toBe(0);
     expect(base.out.summary.objects).toBe(2);
+  });
+
+  it('overlays of one base are applied each on its own: a Service selects its own overlay\'s workload, not another overlay\'s variant of it; findings and routes name the build', () => {
+    const deploy = (app: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels:\n      app: ${app}\n  template:\n    metadata:\n      labels:\n        app: ${app}\n    spec:\n      containers:\n        - name: api\n          image: example/api:1\n          ports:\n            - containerPort: 80\n`;
+    const d = tempTree({
+      'base/kustomization.yaml': 'resources: [svc.yaml, deploy.yaml]\n',
+      'base/svc.yaml': SVC('api', 'api'),
+      'base/deploy.yaml': deploy('api'),
+      'overlays/staging/kustomization.yaml': 'resources: [../../base]\n',
+      // The canary overlay relabels the Deployment and not the Service: its Service selects nothing.
+      'overlays/canary/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: labels.yaml\n',
+      'overlays/canary/labels.yaml': deploy('api-canary'),
+    });
+    const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; severity: string; message: string; location: { file: string; build?: string } }[] };
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.location.file, f.location.build])).toEqual([['selector-no-match', 'error', 'base/svc.yaml', 'overlays/canary']]);
+    expect(cli(['.'], { cwd: d }).stdout).toContain('base/svc.yaml:7:10 (in rendered output of kustomize build overlays/canary): error: selector `app: api` matches no pod');
+    const routes = cli(['routes', '.'], { cwd: d }).stdout;
+    expect(routes).toContain('Service default/api (ClusterIP; selector app=api)  base/svc.yaml:1 (kustomize build overlays/canary)\n  DNS  api.default.svc.cluster.local  A/AAAA → ClusterIP\n  unallocated:80/TCP → targetPort 80\n    ✗ no pod template matches the selector');
+    expect(routes).toContain('Service default/api (ClusterIP; selector app=api)  base/svc.yaml:1 (kustomize build overlays/staging)\n  DNS  api.default.svc.cluster.local  A/AAAA → ClusterIP\n  unallocated:80/TCP → targetPort 80\n    → Deployment default/api ×1');
   });
 
   it('plans renders: charts over their templates and subcharts, overlays over bases', () => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { templateLocation } from './helm-template.js';
 import { isAlias, isCollection, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { ObjectOrigin, Path } from '../types/object.js';
@@ -111,25 +112,31 @@ export function rangeInDocument(doc: Document.Parsed, text: string, offset: numb
  */
 export function trustedLocation(file: SourceFile, start: number, end: number, origin?: ObjectOrigin, path?: Path): Location {
   if (!file.rendered) return toLocation(file, start, end);
-  const rendered = file.rendered;
+  const tag = renderTag(file);
   const part = partAt(file, start);
-  if (!part) return { file: file.path, rendered };
+  if (!part) return { file: file.path, ...tag };
   if (part.verbatim && start >= part.verbatim.from) {
     const shift = part.verbatim.at - part.verbatim.from;
-    return { ...toLocation(part.verbatim.file, start + shift, end + shift), rendered };
+    return { ...toLocation(part.verbatim.file, start + shift, end + shift), ...tag };
   }
   if (part.template && origin && path && origin.base.length === 0) {
     const inTemplate = templateLocation(part.template.file, part.template.doc, path);
-    if (inTemplate) return { ...inTemplate, rendered };
+    if (inTemplate) return { ...inTemplate, ...tag };
   }
   if (part.sources && origin && path && origin.base.length === 0) {
     const want = file.text.slice(start, end);
     for (const src of part.sources) {
       const found = locateRange({ file: src.file, base: [], docIndex: src.docIndex, docRange: src.docRange }, path);
-      if (found.exact && src.file.text.slice(found.range[0], found.range[1]) === want) return { ...toLocation(src.file, found.range[0], found.range[1]), rendered };
+      if (found.exact && src.file.text.slice(found.range[0], found.range[1]) === want) return { ...toLocation(src.file, found.range[0], found.range[1]), ...tag };
     }
   }
-  return { file: part.file, rendered };
+  return { file: part.file, ...tag };
+}
+
+/** What a location in rendered output says of it: the renderer, and for kustomize the folder built. */
+function renderTag(file: SourceFile): Pick<Location, 'rendered' | 'build'> {
+  if (file.rendered !== 'kustomize') return { rendered: file.rendered };
+  return { rendered: file.rendered, build: path.posix.dirname(file.path) };
 }
 
 /** locate(), then out of rendered text into a real file (trustedLocation). */

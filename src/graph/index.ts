@@ -137,7 +137,8 @@ export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadPr
   sealLists(endpoints);
   sealLists(custom);
   const shared: SharedBackends = new Map();
-  const services = serviceObjects.map((o) => serviceNode(o, index, endpoints, shared));
+  const own = ownVariants(templates);
+  const services = serviceObjects.map((o) => serviceNode(o, index, endpoints, shared, own));
   const byName = new Map(services.map((s) => [`${s.object.namespace}/${s.object.name}`, s]));
   const byNs = new Map<string, ServiceNode[]>();
   const byShortName = new Map<string, ServiceNode[]>();
@@ -215,15 +216,50 @@ function isCoreV1(o: K8sObject): boolean {
  */
 type SharedBackends = Map<string, { backends: PodTemplate[]; resolutions: Map<string, ReturnType<typeof findPort>[]> }>;
 
-function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8sObject[]>, shared: SharedBackends = new Map()): ServiceNode {
+/**
+ * Workloads defined in more than one file of a run (two overlays of one base, rendered each
+ * into its own output; copies of a folder), by file: for each file, the identities of the
+ * workloads it has a variant of. A file holds one variant of an application, applied on its
+ * own: its Services select its own variant of such a workload, not another file's.
+ */
+function ownVariants(templates: PodTemplate[]): Map<SourceFile, Set<string>> {
+  const files = new Map<string, Set<SourceFile>>();
+  for (const t of templates) {
+    const file = t.owner.origin?.file;
+    if (!file) continue;
+    const k = workloadKey(t);
+    let set = files.get(k);
+    if (!set) files.set(k, (set = new Set()));
+    set.add(file);
+  }
+  const own = new Map<SourceFile, Set<string>>();
+  for (const [k, set] of files) {
+    if (set.size < 2) continue;
+    for (const f of set) {
+      let keys = own.get(f);
+      if (!keys) own.set(f, (keys = new Set()));
+      keys.add(k);
+    }
+  }
+  return own;
+}
+
+function serviceNode(o: K8sObject, index: LabelIndex, endpoints: Map<string, K8sObject[]>, shared: SharedBackends = new Map(), own = new Map<SourceFile, Set<string>>()): ServiceNode {
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
   const type = typeof spec.type === 'string' && spec.type !== '' ? spec.type : 'ClusterIP';
   const clusterIP = typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? spec.clusterIP : undefined;
   const selector = stringMap(spec.selector);
   const mode = type === 'ExternalName' ? 'external-name' : Object.keys(selector).length > 0 ? 'selector' : 'manual';
-  const selectorKey = `${o.namespace}\0${Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('\0')}`;
+  const file = o.origin?.file;
+  const mine = file ? own.get(file) : undefined;
+  const selectorKey = `${mine ? `${file!.path}\0` : ''}${o.namespace}\0${Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('\0')}`;
   let same = mode === 'selector' ? shared.get(selectorKey) : undefined;
-  if (mode === 'selector' && !same) shared.set(selectorKey, (same = { backends: index.selectIn(o.namespace, selector), resolutions: new Map() }));
+  if (mode === 'selector' && !same) {
+    let picked = index.selectIn(o.namespace, selector);
+    // Another file's variant of a workload this Service's own file defines is not beside it.
+    if (mine) picked = picked.filter((t) => t.owner.origin?.file === file || !mine.has(workloadKey(t)));
+    shared.set(selectorKey, (same = { backends: picked, resolutions: new Map() }));
+  }
   const backends = same?.backends ?? [];
   const resolve = (target: Parameters<typeof findPort>[1], protocol: string) => {
     if (!same) return backends.map((t) => findPort(t, target, protocol));

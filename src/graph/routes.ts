@@ -148,7 +148,7 @@ export function formatRoutesText(routes: ServiceRoutes[]): string {
   for (const s of routes) {
     const how = s.mode === 'selector' ? `selector ${Object.entries(s.selector).map(([k, v]) => `${k}=${v}`).join(',')}`
       : s.mode === 'manual' ? 'no selector: endpoints managed by hand or another controller' : `CNAME → ${s.externalName ?? '?'}`;
-    out.push(`Service ${s.namespace}/${s.name} (${s.type}${s.vip === 'headless' ? ', headless' : ''}; ${how})${s.location ? `  ${s.location.file}${s.location.line === undefined ? ' (in rendered output)' : `:${s.location.line}`}` : ''}`);
+    out.push(`Service ${s.namespace}/${s.name} (${s.type}${s.vip === 'headless' ? ', headless' : ''}; ${how})${s.location ? `  ${s.location.file}${s.location.line === undefined ? ' (in rendered output)' : `:${s.location.line}`}${s.location.build ? ` (kustomize build ${s.location.build})` : ''}` : ''}`);
     out.push(`  DNS  ${s.dns}  ${s.mode === 'external-name' ? 'CNAME' : s.vip === 'headless' ? 'A/AAAA → ready pod IPs' : 'A/AAAA → ClusterIP'}`);
     for (const p of s.ports) {
       out.push(`  ${p.from}${p.name ? ` (${p.name})` : ''} → targetPort ${p.targetPort}${p.srv ? `   SRV ${p.srv}` : ''}`);

@@ -4,7 +4,8 @@ import type { ReportInput } from './summary.js';
 
 /** ` (in rendered output of helm template)`: said in every format for findings in a renderer's output. */
 export function renderedNote(l: Location | undefined): string {
-  return l?.rendered ? ` (in rendered output of ${l.rendered === 'helm' ? 'helm template' : 'kustomize build'})` : '';
+  if (!l?.rendered) return '';
+  return ` (in rendered output of ${l.rendered === 'helm' ? 'helm template' : l.build ? `kustomize build ${l.build}` : 'kustomize build'})`;
 }
 
 /** `file:line:col`, or the file alone when no exact line is known (rendered output). */

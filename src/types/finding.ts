@@ -23,6 +23,8 @@ export interface Location {
   endColumn?: number;
   /** Set when the finding is in a renderer's output (helm template, kustomize build) for this file. */
   rendered?: 'helm' | 'kustomize';
+  /** Kustomize: the folder whose build rendered it (`overlays/prod`), where a base shared by overlays is reported. */
+  build?: string;
 }
 
 export interface RelatedInfo {

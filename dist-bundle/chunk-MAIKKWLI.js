@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-GTX64ZTG.js";import"./chunk-7EJMEKLI.js";import"./chunk-NOBH5XVR.js";import"./chunk-ONZ4KOC7.js";import"./chunk-HKXP4SH5.js";import"./chunk-AP6YGQYX.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
