@@ -16,8 +16,21 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (text.length > 200_000) return undefined;
   const k = key.toLowerCase();
   // Spring Boot's own files: a host there is a property that the environment can override.
-  const spring = /(^|\/)(application|bootstrap)(-[\w.-]+)?\.(ya?ml|properties)$/.test(k);
+  const springFile = /(^|\/)(application|bootstrap)(-[\w.-]+)?\.(ya?ml|properties)$/.exec(k);
+  const spring = springFile !== null;
+  // `application-prod.yml` is loaded only when the profile `prod` is active (Spring Boot's profile-specific files).
+  const fileProfile = springFile?.[3]?.slice(1);
+  if (fileProfile) {
+    const refs = configFileHosts(key.replace(/-[\w.-]+(\.(?:ya?ml|properties))$/i, '$1'), text);
+    return refs?.map((r) => (r.profiles ? r : { ...r, profiles: [fileProfile] }));
+  }
   // A JSON file is read as JSON first: a `//` comment is a plain scalar to YAML's flow style.
+  // node-config's `config/<NODE_ENV>.json`: read only where that environment is the pod's.
+  const nodeEnv = /(^|\/)(development|production|staging|stage|test|testing|qa|dev|prod|uat|preprod|demo|ci)\.(json5?|ya?ml)$/.exec(k)?.[2];
+  if (nodeEnv) {
+    const refs = configFileHosts(key.replace(/(\.[a-z0-9]+)$/i, '.node-config$1'), text);
+    return refs?.map((r) => ({ ...r, nodeEnv }));
+  }
   if (k.endsWith('.json')) return jsoncHosts(text) ?? yamlHosts(text, true, false);
   if (RAILS_FILE.test(k)) {
     const rails = railsHosts(text);
@@ -25,9 +38,9 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   }
   if (/\.ya?ml$/.test(k)) return withProperties(yamlHosts(text, true, spring), spring);
   if (/haproxy/.test(k) || (/\.cfg$/.test(k) && /^\s*(backend|listen)\s/m.test(text))) return haproxyHosts(text);
-  if (/\.(properties|ini|cfg|toml|env)$/.test(k)) return withProperties(lineHosts(text, spring), spring);
+  if (/\.(properties|ini|cfg|toml|env)$/.test(k) || /(^|\/)\.env(\.[\w-]+)?$/.test(k)) return withProperties(lineHosts(text, spring, lineFormat(k)), spring);
   // Telegraf's default file, `telegraf.conf`, is TOML (`[[outputs.influxdb]]`, `urls = [...]`).
-  if (/(^|\/)telegraf\.conf$/.test(k) || (/\.conf$/.test(k) && /^\s*\[\[(?:inputs|outputs|processors|aggregators)\.[a-z0-9_]+\]\]/m.test(text))) return lineHosts(text);
+  if (/(^|\/)telegraf\.conf$/.test(k) || (/\.conf$/.test(k) && /^\s*\[\[(?:inputs|outputs|processors|aggregators)\.[a-z0-9_]+\]\]/m.test(text))) return lineHosts(text, false, 'toml');
   if (/\.conf$/.test(k) && REDIS_DIRECTIVE.test(text)) return redisHosts(text);
   if (/\.conf$/.test(k) && FLUENT_SECTION.test(text)) return fluentHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
@@ -80,6 +93,22 @@ function valueHosts(key: string | undefined, value: string): HostRef[] {
     return [...found.map((f) => (parts.some((p) => p.trim() === f.text) ? { ...f, position: true } : f)), ...bare];
   }
   return found;
+}
+
+/**
+ * A file in no format read here, for the pattern over its text: its whole-line comments blanked
+ * (`#` in Python, shell, Ruby and INI-like `.conf` files, `;` in INI-like ones, `//` in C-like
+ * languages), so a commented-out connection string is not dialled. Other text is unchanged.
+ */
+export function uncommentedText(key: string, text: string): string {
+  const k = key.toLowerCase();
+  const ext = /\.([a-z0-9]+)$/.exec(k)?.[1] ?? '';
+  const hash = ['py', 'sh', 'bash', 'zsh', 'rb', 'pl', 'conf', 'cnf', 'cfg', 'ini', 'r', 'tf', 'hcl', 'txt', 'env'].includes(ext);
+  const semi = ['conf', 'cnf', 'cfg', 'ini'].includes(ext);
+  const slashes = ['js', 'mjs', 'cjs', 'ts', 'go', 'java', 'kt', 'groovy', 'scala', 'php', 'cs', 'c', 'cpp', 'rs', 'swift'].includes(ext);
+  if (!hash && !semi && !slashes) return text;
+  const comment = new RegExp(`^[ \\t]*(?:${[hash ? '#' : '', semi ? ';' : '', slashes ? '//' : ''].filter(Boolean).join('|')}).*$`, 'gm');
+  return text.replace(comment, (line) => ' '.repeat(line.length));
 }
 
 /** @internal The values of a YAML or JSON file's documents as the `yaml` package reads them (YAML 1.2), or undefined when one has an error. */
@@ -195,8 +224,11 @@ function valuesHosts(values: unknown[], properties: boolean): HostRef[] {
   // Prometheus adds the scheme's port to a static target that names none (80, or 443 for `scheme: https`).
   const promDefaults = new Map<string, number>();
   for (const v of values) {
-    const jobs = v && typeof v === 'object' ? (v as Record<string, unknown>).scrape_configs : undefined;
-    for (const job of Array.isArray(jobs) ? jobs : []) {
+    const root = v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+    // Scrape jobs and Alertmanagers (`alerting.alertmanagers`) alike: a target without a port is dialled on the scheme's.
+    const alerting = root?.alerting && typeof root.alerting === 'object' ? (root.alerting as Record<string, unknown>).alertmanagers : undefined;
+    const jobs = [...(Array.isArray(root?.scrape_configs) ? root!.scrape_configs as unknown[] : []), ...(Array.isArray(alerting) ? alerting : [])];
+    for (const job of jobs) {
       if (!job || typeof job !== 'object') continue;
       const j = job as Record<string, unknown>;
       const port = j.scheme === 'https' ? 443 : 80;
@@ -213,11 +245,15 @@ function valuesHosts(values: unknown[], properties: boolean): HostRef[] {
   const docs = values.map(springDoc);
   // Profiles the file activates itself, in a document that applies always.
   const active = docs.flatMap((d) => (d.onProfile === undefined && d.active ? d.active.split(',').map((x) => x.trim()) : []));
+  // Profile groups (`spring.profiles.group.prod: [proddb]`): a member is active when its group is.
+  const groupsOf = new Map<string, string[]>();
+  for (const d of docs) if (d.onProfile === undefined) for (const [group, members] of d.groups ?? []) for (const m of members) groupsOf.set(m, [...(groupsOf.get(m) ?? []), group]);
   values.forEach((v, i) => {
     const gate = docs[i]!.onProfile;
     const from = out.length;
     walk(v, undefined);
-    if (gate !== undefined && profileMatches(gate, active) !== true) for (let j = from; j < out.length; j++) out[j] = { ...out[j]!, profiles: [gate] };
+    const gates = gate === undefined ? [] : [gate, ...(groupsOf.get(gate.trim()) ?? [])];
+    if (gate !== undefined && !gates.some((g) => profileMatches(g, active) === true)) for (let j = from; j < out.length; j++) out[j] = { ...out[j]!, profiles: gates };
   });
   if (promDefaults.size) for (let j = 0; j < out.length; j++) {
     const d = out[j]!.port === undefined ? promDefaults.get(out[j]!.text) : undefined;
@@ -261,7 +297,7 @@ function envoyStaticAddresses(values: unknown[]): Map<object, string> {
  * (`spring.config.activate.on-profile`, the older `spring.profiles`), or undefined when it
  * applies always; and the profiles a document activates (`spring.profiles.active`).
  */
-function springDoc(doc: unknown): { onProfile?: string; active?: string } {
+function springDoc(doc: unknown): { onProfile?: string; active?: string; groups?: [string, string[]][] } {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return {};
   const spring = Object.entries(doc).filter(([k]) => k === 'spring' || k.startsWith('spring.'));
   if (spring.length === 0) return {};
@@ -269,7 +305,12 @@ function springDoc(doc: unknown): { onProfile?: string; active?: string } {
   flattenProps(Object.fromEntries(spring), '', props);
   const onProfile = props.get('spring.config.activate.on-profile') ?? props.get('spring.profiles');
   const active = props.get('spring.profiles.active');
-  return { ...(onProfile ? { onProfile } : {}), ...(active ? { active } : {}) };
+  const groups: [string, string[]][] = [];
+  for (const [k, v] of props) {
+    const g = /^spring\.profiles\.group\.([\w.-]+?)(?:\[\d+\])?$/.exec(k);
+    if (g) groups.push([g[1]!, v.split(',').map((x) => x.trim()).filter(Boolean)]);
+  }
+  return { ...(onProfile ? { onProfile } : {}), ...(active ? { active } : {}), ...(groups.length ? { groups } : {}) };
 }
 
 /**
@@ -298,21 +339,71 @@ function siblingPortKey(key: string): string | undefined {
 /** Hosts written as a whole value take the sibling port when they name none. */
 const withPort = (refs: HostRef[], port: number): HostRef[] => refs.map((r) => (r.position && r.port === undefined ? { ...r, port } : r));
 
-/** `key = value`, `key: value` and `key value` lines (.properties, INI, TOML, env files, zoo.cfg). */
-function lineHosts(text: string, properties = false): HostRef[] {
-  const out: HostRef[] = [];
-  const lines: [string, string][] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || /^[#;!\[]/.test(line)) continue;
-    // Keys as pgbouncer's `[databases]` writes them too: `*` (the fallback database), `"my-db"`.
-    const m = /^("[^"]+"|\*|[A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$/.exec(line);
-    // `.properties` escapes: `jdbc\:postgresql\://db\:5432/app` is `jdbc:postgresql://db:5432/app` to java.util.Properties.
-    if (m) lines.push([unquote(m[1]!), m[2]!.replace(/\\([:=#! ])/g, '$1')]);
+/**
+ * The logical lines of a line-based file: a `.properties` line that ends in an odd number of
+ * backslashes goes on in the next (java.util.Properties), and a TOML array opened on a line
+ * goes on to its closing bracket (TOML 1.0 allows newlines inside arrays).
+ */
+function logicalLines(text: string, format: LineFormat): string[] {
+  const out: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!.trim();
+    if (format === 'properties') {
+      while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!.trim();
+    } else if (format === 'toml' && /^[A-Za-z0-9_."-]+\s*=\s*\[/.test(line)) {
+      const depth = (t: string) => (t.replace(/"[^"]*"|'[^']*'|#.*$/g, '').match(/\[/g) ?? []).length - (t.replace(/"[^"]*"|'[^']*'|#.*$/g, '').match(/\]/g) ?? []).length;
+      let open = depth(line);
+      while (open > 0 && i + 1 < lines.length) {
+        const next = lines[++i]!.trim().replace(/\s+#.*$/, '');
+        open += depth(next);
+        line = `${line.replace(/\s+#.*$/, '')} ${next}`;
+      }
+    }
+    out.push(line);
   }
-  // The last value of each key, for the ports beside host keys (`redis.host` and `redis.port`).
-  const last = new Map(lines.map(([k, v]) => [k, unquote(v.replace(/\s+#.*$/, ''))]));
-  for (const [key, rawValue] of lines) {
+  return out;
+}
+
+type LineFormat = 'properties' | 'toml' | 'ini' | 'env' | undefined;
+
+/** The format of a line-based file by its name. */
+function lineFormat(key: string): LineFormat {
+  const k = key.toLowerCase();
+  if (k.endsWith('.properties')) return 'properties';
+  if (k.endsWith('.toml') || /(^|\/)telegraf\.conf$/.test(k)) return 'toml';
+  if (k.endsWith('.ini') || k.endsWith('.cfg')) return 'ini';
+  if (k.endsWith('.env') || /(^|\/)\.env(\.|$)/.test(k)) return 'env';
+  return undefined;
+}
+
+/**
+ * `key = value`, `key: value` and `key value` lines (.properties, INI, TOML, env files, zoo.cfg).
+ * A port beside a host key is looked for in the same INI section or TOML table (`[postgres]`
+ * `host`/`port` and `[redis]` `host`/`port` are two pairs).
+ */
+function lineHosts(text: string, properties = false, format: LineFormat = undefined): HostRef[] {
+  const out: HostRef[] = [];
+  const lines: [string, string, string][] = [];
+  let section = '';
+  for (const raw of logicalLines(text, format)) {
+    const line = raw.trim();
+    const header = /^\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:[#;].*)?$/.exec(line);
+    if (header && format !== 'properties') {
+      section = header[1]!;
+      continue;
+    }
+    if (line === '' || /^[#;!\[]/.test(line)) continue;
+    // dotenv files may write `export KEY=value` (python-dotenv, dotenv for Node).
+    const body = /^export\s+[A-Za-z_]/.test(line) ? line.replace(/^export\s+/, '') : line;
+    // Keys as pgbouncer's `[databases]` writes them too: `*` (the fallback database), `"my-db"`.
+    const m = /^("[^"]+"|\*|[A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$/.exec(body);
+    // `.properties` escapes: `jdbc\:postgresql\://db\:5432/app` is `jdbc:postgresql://db:5432/app` to java.util.Properties.
+    if (m) lines.push([unquote(m[1]!), m[2]!.replace(/\\([:=#! ])/g, '$1'), section]);
+  }
+  // The last value of each key in its section, for the ports beside host keys (`redis.host` and `redis.port`).
+  const last = new Map(lines.map(([k, v, sec]) => [`${sec}\u0000${k}`, unquote(v.replace(/\s+#.*$/, ''))]));
+  for (const [key, rawValue, sec] of lines) {
     // ZooKeeper ensemble: `server.1=zk-0.zk-hs:2888:3888[:role][;2181]`.
     const zk = /^server\.\d+$/.exec(key) ? /^([^:;\s]+):\d{1,5}:\d{1,5}/.exec(rawValue) : null;
     if (zk) {
@@ -323,7 +414,7 @@ function lineHosts(text: string, properties = false): HostRef[] {
     // TOML strings and arrays: `hosts = ["a:1", "b:2"]`.
     const value = rawValue.replace(/\s+#.*$/, '').trim();
     const items = /^\[.*\]$/.test(value) ? value.slice(1, -1).split(',').map(unquote) : [unquote(value)];
-    const port = items.length === 1 ? siblingPort(key, (name) => last.get(name)) : undefined;
+    const port = items.length === 1 ? siblingPort(key, (name) => last.get(`${sec}\u0000${name}`)) : undefined;
     for (const item of items) {
       if (!item) continue;
       const refs = port === undefined ? valueHosts(items.length > 1 ? pluralKey(key) : key, item) : withPort(valueHosts(key, item), port);
@@ -356,17 +447,21 @@ function nginxHosts(text: string): HostRef[] {
   for (const m of src.matchAll(/([^{};]*)([{};])/g)) {
     const stmt = m[1]!.trim();
     if (m[2] === '{') {
-      stack.push(/^upstream\s/.test(stmt) ? 'upstream' : 'block');
+      stack.push(/^upstream\s/.test(stmt) ? 'upstream' : stmt === 'stream' ? 'stream' : 'block');
       continue;
     }
     if (m[2] === '}') {
       stack.pop();
       continue;
     }
-    const server = stack.at(-1) === 'upstream' ? /^server\s+(\S+)/.exec(stmt) : null;
+    const server = stack.at(-1) === 'upstream' ? /^server\s+(\S+)(.*)$/.exec(stmt) : null;
     if (server && !server[1]!.startsWith('unix:')) {
       const h = wholeHost(server[1]!);
-      if (h) out.push(h);
+      // An `http` upstream's server without a port is dialled on 80 (ngx_http_upstream_module); a
+      // `stream` one must write its port. With `resolve`, nginx looks the name up at run time
+      // through its `resolver`, as written (no search path).
+      const inStream = stack.includes('stream');
+      if (h) out.push({ ...h, ...(h.port === undefined && !inStream ? { defaultPort: 80 } : {}), ...(/\sresolve\b/.test(` ${server[2]!}`) ? { lookup: RESOLVE_LOOKUP } : {}) });
     }
     const set = /^set\s+\$(\w+)\s+(\S+)$/.exec(stmt);
     if (set) sets.set(set[1]!, unquote(set[2]!));
@@ -398,10 +493,12 @@ function nginxHosts(text: string): HostRef[] {
   return out;
 }
 
+const RESOLVE_LOOKUP = { how: 'no-search' as const, why: 'nginx resolves an upstream server marked `resolve` at run time through its `resolver` directive, which asks for the name as written, without the pod\'s search path' };
+
 /**
  * Caddy: the upstreams of `reverse_proxy [matcher] <upstream…>` and of `to <upstream…>` inside
  * its block, and `php_fastcgi`'s. An upstream is `host[:port]` or `scheme://host[:port]`
- * (`https://` without a port dials 443; a bare host's port is not judged). Placeholders (`{$API}`,
+ * (`https://` without a port dials 443; `http://`, `h2c://` and a bare host, 80). Placeholders (`{$API}`,
  * `{http.request.host}`) and Unix sockets are not hosts the text shows.
  */
 function caddyHosts(text: string): HostRef[] {
@@ -427,8 +524,9 @@ function caddyHosts(text: string): HostRef[] {
         out.push(...findHosts(u).map((h) => ({ ...h, position: true })));
         continue;
       }
+      // Caddy dials an upstream written without a port on 80 (reverse_proxy's parseUpstreamDialAddress).
       const h = wholeHost(u);
-      if (h) out.push(h);
+      if (h) out.push(h.port === undefined ? { ...h, defaultPort: 80 } : h);
     }
     if (opens) depth++;
     if (line === '}' || line.endsWith('}')) {

@@ -35,6 +35,11 @@ export interface HostRef {
    */
   lookup?: { how: 'never' | 'no-search'; why: string };
   /**
+   * In a file named for a deployment environment (`config/production.json`): node-config (and
+   * the like) loads it only where `NODE_CONFIG_ENV` (else `NODE_ENV`) names that environment.
+   */
+  nodeEnv?: string;
+  /**
    * In a Rails file keyed by environment (`config/database.yml`): the section it is written in,
    * which only pods whose `RAILS_ENV` (or `RACK_ENV`) names it read.
    */
@@ -53,8 +58,20 @@ export interface HostRef {
 const SCHEME_PORTS: Record<string, number> = {
   http: 80, https: 443, ws: 80, wss: 443,
   amqp: 5672, amqps: 5671, redis: 6379, rediss: 6379, postgres: 5432, postgresql: 5432, mysql: 3306, mongodb: 27017, nats: 4222,
-  ldap: 389, ldaps: 636,
+  ldap: 389, ldaps: 636, mariadb: 3306, h2c: 80,
 };
+
+/**
+ * The port a URL's scheme dials when it names none: SQLAlchemy's `dialect+driver`
+ * (`postgresql+psycopg2`) and Celery's `db+dialect` take the dialect's; `mongodb+srv` names none
+ * (an SRV record gives it).
+ */
+function schemePort(scheme: string): number | undefined {
+  const s = scheme.toLowerCase();
+  if (SCHEME_PORTS[s] !== undefined || s === 'mongodb+srv' || !s.includes('+')) return SCHEME_PORTS[s];
+  const parts = s.split('+');
+  return SCHEME_PORTS[(parts[0] === 'db' ? parts[1] : parts[0]) ?? ''];
+}
 
 /** Hosts may be written fully qualified, with a trailing dot (`api.shop.svc.cluster.local.:80`). */
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
@@ -205,11 +222,11 @@ function patternHosts(value: string, key?: string): HostRef[] {
       const rest = UNDERSCORE_TAIL.exec(value.slice(m.index + m[0].length));
       if (rest) {
         const full = { index: m.index, 0: m[0] + rest[0] } as unknown as RegExpExecArray;
-        add(full, m[2]! + rest[1]!, rest[2], { ...(!rest[2] && SCHEME_PORTS[m[1]!.toLowerCase()] ? { defaultPort: SCHEME_PORTS[m[1]!.toLowerCase()] } : {}), position: true });
+        add(full, m[2]! + rest[1]!, rest[2], { ...(!rest[2] && schemePort(m[1]!) ? { defaultPort: schemePort(m[1]!) } : {}), position: true });
         continue;
       }
     }
-    const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
+    const dflt = schemePort(m[1]!);
     // `http://api:$(PORT)` names a port the text does not show: no default then.
     const open = value[m.index + m[0].length] === ':';
     // `mongodb+srv://host`: the driver looks up `_mongodb._tcp.<host>`, an SRV record that exists only for a port named `mongodb`.
@@ -227,7 +244,7 @@ function patternHosts(value: string, key?: string): HostRef[] {
   // Oracle's thin driver, EZConnect form: `jdbc:oracle:thin:@//db:1521/ORCL` (1521 when no port).
   if (colon && value.includes('@//')) for (const m of value.matchAll(ORACLE_THIN_RE)) add(m, m[1]!, m[2], { ...(m[2] ? {} : { defaultPort: 1521 }), position: true });
   if (colon && value.includes('[::1]')) for (const m of value.matchAll(LOOPBACK6_URL_RE)) {
-    const dflt = SCHEME_PORTS[m[1]!.toLowerCase()];
+    const dflt = schemePort(m[1]!);
     add(m, '::1', m[2], { ...(!m[2] && dflt ? { defaultPort: dflt } : {}), position: true });
   }
   // A libpq connection string (`host=db port=5432 dbname=app`: lib/pq, psycopg, pgbouncer): its host and port keywords.

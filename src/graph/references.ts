@@ -8,7 +8,7 @@ import { getIn } from './pods.js';
 import { resolveFor, resolveHost } from './dns.js';
 import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
 import { findHosts, type HostRef } from './hosts.js';
-import { configFileHosts, nginxUpstreams } from './config-files.js';
+import { uncommentedText, configFileHosts, nginxUpstreams } from './config-files.js';
 import { envNames as springEnvNames, profileMatches } from './spring.js';
 import { ofText } from './memo.js';
 import { findLinks } from './links.js';
@@ -215,12 +215,19 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       // The values the kubelet gives variables defined so far with a value of their own (expanded).
       // Kept only for a container whose env values refer to variables.
       const literal = env.some((e) => isRecord(e) && typeof e.value === 'string' && e.value.includes('$(')) ? new Map<string, string>() : undefined;
+      // The kubelet keeps the last entry of a name (the API server only warns of duplicates).
+      const lastOf = new Map<string, number>();
+      env.forEach((e, j) => { if (isRecord(e) && typeof e.name === 'string') lastOf.set(e.name, j); });
       env.forEach((e, j) => {
         if (!isRecord(e) || typeof e.name !== 'string') return;
         if (typeof e.value === 'string') {
           // `$(API_SVC)` of a variable defined before it is its value (`$$(X)` stays as written).
           const value = literal?.size && e.value.includes('$(') ? e.value.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : e.value;
           literal?.set(e.name, value);
+          if (lastOf.get(e.name) !== j || NOT_DIALLED_ENV.test(e.name)) {
+            names.push(e.name);
+            return;
+          }
           const name = e.name;
           // An env value expands only the variables defined before it (and the Service links);
           // command and args expand them all.
@@ -265,7 +272,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
   // none this one: the key is no file or variable of theirs, so what it names is not dialled.
   const unread = (o: K8sObject, key: string) => {
     const readers = consumers.get(`${o.kind}/${o.namespace}/${o.name}`);
-    return readers !== undefined && readers.length > 0 && readers.every((r) => r.keys !== 'all' && !r.keys.has(key));
+    return readers !== undefined && readers.length > 0 && readers.every((r) => (r.keys !== 'all' ? !r.keys.has(key) : envFromOverridden(r.t, o, key)));
   };
   const noReader = (o: K8sObject) => !(consumers.get(`${o.kind}/${o.namespace}/${o.name}`)?.length);
   for (const o of graph.objects) {
@@ -312,6 +319,34 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     }, podSideKeys.length ? new Set(podSideKeys) : undefined);
   }
 }
+
+/**
+ * Whether a template reads a ConfigMap's (Secret's) key only through `envFrom`, in containers that
+ * each set the same variable in `env` too: `env` wins over `envFrom` (the kubelet applies envFrom
+ * first, then env), so the key's value is never what the program sees.
+ */
+function envFromOverridden(t: PodTemplate, o: K8sObject, key: string): boolean {
+  const ref = o.kind === 'Secret' ? 'secretRef' : 'configMapRef';
+  const volume = o.kind === 'Secret' ? ['secret', 'secretName'] : ['configMap', 'name'];
+  const volumes = getIn(t.owner.body, [...t.path, 'spec', 'volumes']);
+  for (const v of Array.isArray(volumes) ? volumes : []) {
+    if (getIn(v, volume) === o.name) return false;
+    const sources = getIn(v, ['projected', 'sources']);
+    if (Array.isArray(sources) && sources.some((x) => getIn(x, [volume[0]!, 'name']) === o.name)) return false;
+  }
+  let readers = 0;
+  for (const { c } of containersOf(t)) {
+    const from = (Array.isArray(c.envFrom) ? c.envFrom : []).filter((e) => getIn(e, [ref, 'name']) === o.name);
+    if (from.length === 0) continue;
+    readers++;
+    const names = new Set((Array.isArray(c.env) ? c.env : []).map((e) => getIn(e, ['name'])));
+    if (!from.every((e) => names.has(`${typeof getIn(e, ['prefix']) === 'string' ? getIn(e, ['prefix']) : ''}${key}`))) return false;
+  }
+  return readers > 0;
+}
+
+/** Env variables whose hosts are patterns for requests that skip a proxy (Go's httpproxy, curl), not connections. */
+const NOT_DIALLED_ENV = /^no_proxy$/i;
 
 /** Pod annotations whose host an injected container dials: the Vault Agent's Vault server address. */
 const POD_ANNOTATION_HOSTS = ['vault.hashicorp.com/service'];
@@ -422,7 +457,21 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
   && (h.profiles === undefined || (Array.isArray(h.profiles) && h.profiles.every((p) => typeof p === 'string')))
   && (h.lookup === undefined || (isRecord(h.lookup) && (h.lookup.how === 'never' || h.lookup.how === 'no-search') && typeof h.lookup.why === 'string'))
   && (h.property === undefined || typeof h.property === 'string') && (h.portProperty === undefined || typeof h.portProperty === 'string')
-  && (h.railsEnv === undefined || typeof h.railsEnv === 'string'));
+  && (h.railsEnv === undefined || typeof h.railsEnv === 'string') && (h.nodeEnv === undefined || typeof h.nodeEnv === 'string'));
+
+/**
+ * Whether the pods of a template all name a node-config environment (a literal `NODE_CONFIG_ENV`,
+ * else `NODE_ENV`, in every container) and none of them names this one: its file is not loaded.
+ */
+function otherNodeEnv(t: PodTemplate, env: string): boolean {
+  const containers = containersOf(t);
+  return containers.length > 0 && containers.every(({ c }) => {
+    const list = Array.isArray(c.env) ? c.env.filter(isRecord) : [];
+    const value = (name: string) => list.findLast((e) => e.name === name)?.value;
+    const v = value('NODE_CONFIG_ENV') ?? value('NODE_ENV');
+    return typeof v === 'string' && v !== '' && v !== env;
+  });
+}
 
 /**
  * The Rails environments a template's containers set (`RAILS_ENV`, else `RACK_ENV`, as literal
@@ -494,8 +543,8 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     if (!refs) {
       // A mounted file is read by its format; other values (env, args, plain keys) by their text.
       refs = file && value.length >= MEMO_MIN_CHARS
-        ? ofText(graph, `hosts:${key}`, value, () => configFileHosts(key!, value) ?? findHosts(value, key), isHostRefs)
-        : (file ? configFileHosts(key!, value) : undefined) ?? findHosts(value, key);
+        ? ofText(graph, `hosts:${key}`, value, () => configFileHosts(key!, value) ?? findHosts(uncommentedText(key!, value), key), isHostRefs)
+        : file ? configFileHosts(key!, value) ?? findHosts(uncommentedText(key!, value), key) : findHosts(value, key);
       byValue.set(value, refs);
     }
     return refs;
@@ -528,6 +577,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
       if (ref.profiles && !site.clients.some((t) => ref.profiles!.some((p) => profileMatches(p, [...springActive(t)]) === true))) continue;
       // A Rails environment's section is read by pods that run in that environment, which the run must show.
       if (ref.railsEnv !== undefined && !site.clients.some((t) => railsEnvs(t).has(ref.railsEnv!))) continue;
+      if (ref.nodeEnv !== undefined && site.clients.length > 0 && site.clients.every((t) => otherNodeEnv(t, ref.nodeEnv!))) continue;
       // The environment's value of the property wins over the file's (Spring Boot's externalized configuration).
       if (ref.property && site.clients.length > 0 && site.clients.every((t) => setsEnv(t, springEnvNames(ref.property!)))) continue;
       // So does the port's: the port the file gives is then not the one dialled.

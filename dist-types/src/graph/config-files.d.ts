@@ -14,4 +14,10 @@ export declare function configFileHosts(key: string, text: string): HostRef[] | 
  * `conf.d/`) names the group, not a host.
  */
 export declare function nginxUpstreams(text: string): string[];
+/**
+ * A file in no format read here, for the pattern over its text: its whole-line comments blanked
+ * (`#` in Python, shell, Ruby and INI-like `.conf` files, `;` in INI-like ones, `//` in C-like
+ * languages), so a commented-out connection string is not dialled. Other text is unchanged.
+ */
+export declare function uncommentedText(key: string, text: string): string;
 export declare function yamlHosts(text: string, fast?: boolean, properties?: boolean): HostRef[] | undefined;

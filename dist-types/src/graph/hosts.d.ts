@@ -45,6 +45,11 @@ export interface HostRef {
         why: string;
     };
     /**
+     * In a file named for a deployment environment (`config/production.json`): node-config (and
+     * the like) loads it only where `NODE_CONFIG_ENV` (else `NODE_ENV`) names that environment.
+     */
+    nodeEnv?: string;
+    /**
      * In a Rails file keyed by environment (`config/database.yml`): the section it is written in,
      * which only pods whose `RAILS_ENV` (or `RACK_ENV`) names it read.
      */
