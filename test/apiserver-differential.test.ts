@@ -38,6 +38,9 @@ export function rejects(f: Finding): boolean {
   if (f.ruleId === 'container-port-name-invalid' && f.messageId === 'hostPortRepeatedPods') return false;
   // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
   if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;
+  // Two Services asking one allocator for the same node port or cluster IP: each alone is
+  // accepted, and a dry run allocates nothing, so the second create's refusal is not seen here.
+  if (f.ruleId === 'service-spec-invalid' && f.messageId === 'allocated') return false;
   return ['schema-invalid', 'field-type-invalid', 'container-port-name-invalid', 'service-name-invalid', 'namespace-name-invalid', 'service-ports-invalid', 'service-spec-invalid', 'workload-selector-mismatch', 'endpoints-invalid', 'pod-dns-config-invalid'].includes(f.ruleId);
 }
 
@@ -443,6 +446,9 @@ async function dryRun(obj: Record<string, unknown>, namespace: string): Promise<
   // A Namespace of a rule case that this test created for the other cases' objects.
   if (r.status === 409) return { fields: [], message: 'exists' };
   if (r.status < 300) return { rejected: false, fields: [], message: '' };
+  // The node-port allocator refuses a healthCheckNodePort that the Service's own nodePort took
+  // as an internal error (storage/alloc.go allocHealthCheckNodePort), in a dry run too.
+  if (r.status === 500 && /failed to allocate requested HealthCheck NodePort/.test(String(r.body.message ?? ''))) return { rejected: true, fields: ['spec.healthCheckNodePort'], message: String(r.body.message) };
   if (r.status !== 422 && r.status !== 400) throw new Error(`dry run of ${kind}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
   const details = r.body.details as { causes?: { field?: string; message?: string }[] } | undefined;
   const message = String(r.body.message ?? '');

@@ -7,6 +7,9 @@ import { portNameProblems, PROTOCOLS } from '../../src/names.js';
 
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'];
 
+/** A container port's protocol, TCP when not written. */
+const portProtocol = (p: Record<string, unknown>): string => (typeof p.protocol === 'string' && p.protocol !== '' ? p.protocol : 'TCP');
+
 const rule: Rule = {
   meta: {
     id: 'container-port-name-invalid',
@@ -16,7 +19,7 @@ const rule: Rule = {
     messages: {
       invalid: 'container port name {{name}} is not a valid port name: it {{problems}}',
       repeated: 'container port name {{name}} is used twice in container {{container}}; port names must be unique within a container',
-      repeatedAcrossContainers: 'container port name {{name}} is also used by container {{other}} of this pod; the API server accepts it with a warning, and a Service that targets {{name}} reaches {{other}}\'s port only (FindPort takes the first container that declares the name; a probe looks in its own container): fine when that is the server meant',
+      repeatedAcrossContainers: 'container port name {{name}} is also used by container {{other}} of this pod; the API server accepts it with a warning, and a Service port over {{protocol}} that targets {{name}} reaches {{other}}\'s port only (FindPort takes the first container that declares the name with the Service port\'s protocol; a probe looks in its own container): fine when that is the server meant',
       number: 'containerPort {{value}} is outside 1–65535',
       missing: 'this container port has no containerPort',
       protocol: 'protocol {{protocol}} is not one of TCP, UDP and SCTP{{hint}}',
@@ -61,11 +64,11 @@ const rule: Rule = {
               const problems = portNameProblems(p.name);
               if (problems.length) report({ object: o, path: [...at, 'name'], messageId: 'invalid', data: { name: code(p.name), problems: listOf(problems) } });
               else if (inContainer.has(p.name)) report({ object: o, path: [...at, 'name'], messageId: 'repeated', data: { name: code(p.name), container: code(cName) } });
-              else if (inPod.has(p.name)) {
-                report({ object: o, path: [...at, 'name'], messageId: 'repeatedAcrossContainers', data: { name: code(p.name), other: code(inPod.get(p.name)!) }, severity: 'info', remediation: 'Give each container port its own name within the pod.' });
+              else if (inPod.has(`${p.name}/${portProtocol(p)}`)) {
+                report({ object: o, path: [...at, 'name'], messageId: 'repeatedAcrossContainers', data: { name: code(p.name), protocol: portProtocol(p), other: code(inPod.get(`${p.name}/${portProtocol(p)}`)!) }, severity: 'info', remediation: 'Give each container port its own name within the pod.' });
               }
               inContainer.add(p.name);
-              if (!inPod.has(p.name)) inPod.set(p.name, cName);
+              if (!inPod.has(`${p.name}/${portProtocol(p)}`)) inPod.set(`${p.name}/${portProtocol(p)}`, cName);
             }
             // A misspelt key (`containerport`) is reported by schema-invalid, which names the spelling.
             const misspelt = Object.keys(p).some((k) => k !== 'containerPort' && k.toLowerCase() === 'containerport');

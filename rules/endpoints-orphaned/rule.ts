@@ -39,6 +39,7 @@ const rule: Rule = {
       misnamed: 'this Service has no selector and no {{kind}} named {{service}}, so it has no endpoints; {{kind}} {{name}} carries this Service\'s port names ({{ports}}) — did you mean it? Name it {{service}}',
       managed: 'the {{kind}} {{name}} is written by hand for Service {{service}}, which has a selector: the endpoint controller manages its endpoints and replaces these',
       unused: 'Service {{service}} has no selector, and kube-proxy uses none of its hand-written endpoints: {{why}}',
+      extraAddresses: 'endpoint {{index}} of EndpointSlice {{name}} lists {{count}} addresses, but kube-proxy and the cluster DNS use only the first ({{first}}): {{rest}} get no traffic',
       managedSlice: 'the EndpointSlice {{name}} is labelled {{label}}, the EndpointSlice controller\'s own value, for Service {{service}}, which has a selector: the controller deletes slices of its own that it did not compute',
     },
     remediation: 'Give hand-written endpoints the Service\'s exact name (Endpoints) or the kubernetes.io/service-name label (EndpointSlice), port names equal to the Service\'s, and a Service without a selector (an EndpointSlice beside a Service with a selector needs a managed-by label other than the controller\'s).',
@@ -80,6 +81,7 @@ const rule: Rule = {
         continue;
       }
       checkPorts(o, svc, isSlice, base, report);
+      if (isSlice) extraAddresses(o, report);
     }
     if (graph.settings.live) return;
     // A selectorless Service whose hand-written endpoints kube-proxy uses none of: live,
@@ -89,7 +91,7 @@ const rule: Rule = {
       // The mirroring controller makes no EndpointSlice of Endpoints labelled skip-mirror, and kube-proxy reads only slices.
       const skipped = svc.endpointObjects.filter((o) => o.kind === 'Endpoints' && getIn(o.body, ['metadata', 'labels', SKIP_MIRROR]) === 'true');
       const used = svc.endpointObjects.filter((o) => !skipped.includes(o));
-      const views = svc.ports.map((p) => proxyView(used, p));
+      const views = svc.ports.map((p) => proxyView(used, p, writtenFamilies(svc)));
       if (views.some((v) => v.used.length > 0)) continue;
       // Port names that differ are reported on the endpoints above: one cause, one finding.
       if (skipped.length === 0 && views.every((v) => v.onlyPortNames)) continue;
@@ -129,6 +131,45 @@ const rule: Rule = {
     }
   },
 };
+
+/**
+ * The IP families a Service's cluster IPs are of, where the Service's own fields fix them: a
+ * SingleStack Service (the default policy) with `ipFamilies` written, or a literal cluster IP.
+ * Undefined where the cluster decides (its primary family, or dual-stack policies).
+ */
+function writtenFamilies(svc: ServiceNode): string[] | undefined {
+  if (svc.headless) return undefined;
+  const spec = isRecord(svc.object.body.spec) ? svc.object.body.spec : {};
+  const policy = spec.ipFamilyPolicy;
+  if (policy !== undefined && policy !== null && policy !== 'SingleStack') return undefined;
+  const families = Array.isArray(spec.ipFamilies) ? spec.ipFamilies.filter((f): f is string => f === 'IPv4' || f === 'IPv6') : [];
+  if (families.length === 1) return families;
+  if (families.length === 0 && typeof svc.clusterIP === 'string' && svc.clusterIP !== 'None') {
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(svc.clusterIP)) return ['IPv4'];
+    if (svc.clusterIP.includes(':')) return ['IPv6'];
+  }
+  return undefined;
+}
+
+/**
+ * An EndpointSlice endpoint with more than one address: the API allows up to 100, but kube-proxy
+ * builds an endpoint from `addresses[0]` alone (endpointslicecache.addEndpoints), and so does
+ * CoreDNS: the others are never dialled. One endpoint per address is what works.
+ */
+function extraAddresses(o: K8sObject, report: Parameters<Rule['check']>[0]['report']): void {
+  (Array.isArray(o.body.endpoints) ? o.body.endpoints : []).forEach((e, i) => {
+    const addresses = isRecord(e) && Array.isArray(e.addresses) ? [...new Set(e.addresses.filter((a): a is string => typeof a === 'string'))] : [];
+    if (addresses.length < 2) return;
+    report({
+      object: o,
+      path: ['endpoints', i, 'addresses'],
+      messageId: 'extraAddresses',
+      severity: 'warning',
+      data: { index: i, name: code(o.name), count: addresses.length, first: code(addresses[0]!), rest: list(addresses.slice(1).map(code), 3) },
+      remediation: 'Write one endpoint per address: an entry of `endpoints` with one address each.',
+    });
+  });
+}
 
 /** The sorted distinct port names of hand-written Endpoints or an EndpointSlice (`''` for unnamed). */
 function endpointPortNames(o: K8sObject): string {

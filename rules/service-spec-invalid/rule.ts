@@ -1,5 +1,6 @@
 import type { Rule, RuleReport } from '../../src/types/rule.js';
 import type { Path } from '../../src/types/object.js';
+import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
 import { cidrProblem, endpointIPProblem, ipProblem, isDNS1123Subdomain, isIPAddress, labelValueProblems, qualifiedNameProblems } from '../../src/names.js';
@@ -51,6 +52,9 @@ const rule: Rule = {
       sourceRangeAnnotation: 'annotation {{annotation}} holds {{value}}, which is not a comma-separated list of CIDRs such as 10.0.0.0/8',
       sourceRangeAnnotationType: 'annotation {{annotation}} is set on {{type}} Service; it applies only to LoadBalancer Services',
       qualifiedName: '{{field}} {{value}} is not a valid qualified name: it {{problems}}',
+      allocated: '{{field}} {{value}} is also requested by {{other}}{{where}}; the API server allocates each {{what}} once in a cluster, so whichever of the two is created second is refused ("provided {{kind}} is already allocated")',
+      healthCheckTaken: 'healthCheckNodePort {{value}} is also this Service\'s nodePort ({{other}}); it comes from the same allocator, so the API server refuses the Service ("failed to allocate requested HealthCheck NodePort")',
+      externalIPsHeadless: 'externalIPs is set on a headless Service (clusterIP: None); kube-proxy programs no rules for headless Services, so the addresses never reach it (the API server warns: "spec.externalIPs is ignored for headless services")',
     },
     remediation: 'Fix the field so that the API server accepts the Service.',
   },
@@ -91,9 +95,88 @@ const rule: Rule = {
       externalIPs(spec, at);
       typeDependent(spec, type, at);
       sourceRangesAnnotation(isRecord(o.body.metadata) ? o.body.metadata : {}, spec, type, at);
+      if (svc.headless && type !== 'ExternalName' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0) at(['spec', 'externalIPs'], 'externalIPsHeadless', undefined, 'Remove externalIPs, or give the Service a cluster IP (remove clusterIP: None).', 'warning');
     }
+    allocations(graph.services, report);
   },
 };
+
+/**
+ * Node ports (nodePort, healthCheckNodePort) and static cluster IPs come from one allocator each
+ * per cluster (pkg/registry/core/service: portallocator, ipallocator): a number two Services
+ * request is given to the first created and refused to the second. Two Services in one file are
+ * applied together: an error. In two files of one folder of plain manifests, an info (a folder
+ * is often applied whole, but may hold alternatives). Variants of one Service (overlays, copies) are one Service.
+ */
+function allocations(services: readonly ServiceNode[], report: (r: RuleReport) => void): void {
+  type Claim = { svc: ServiceNode; path: Path; value: string; field: string };
+  const claims = new Map<string, Claim[]>();
+  const claim = (key: string, c: Claim) => {
+    const list = claims.get(key);
+    if (list) list.push(c);
+    else claims.set(key, [c]);
+  };
+  for (const svc of services) {
+    const spec = isRecord(svc.object.body.spec) ? svc.object.body.spec : undefined;
+    if (!spec || !svc.object.origin) continue;
+    const type = svc.type;
+    if (type === 'NodePort' || type === 'LoadBalancer') {
+      const own = new Map<number, number>();
+      (Array.isArray(spec.ports) ? spec.ports : []).forEach((p, i) => {
+        const n = isRecord(p) ? p.nodePort : undefined;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) return;
+        // One Service may give one node port to a TCP and a UDP entry.
+        if (own.has(n)) return;
+        own.set(n, i);
+        claim(`node:${n}`, { svc, path: ['spec', 'ports', i, 'nodePort'], value: String(n), field: 'nodePort' });
+      });
+      const hc = spec.healthCheckNodePort;
+      if (typeof hc === 'number' && Number.isInteger(hc) && hc > 0 && type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') {
+        const same = own.get(hc);
+        if (same !== undefined) report({ object: svc.object, path: ['spec', 'healthCheckNodePort'], messageId: 'healthCheckTaken', data: { value: hc, other: `spec.ports[${same}].nodePort` }, remediation: 'Leave healthCheckNodePort out (the cluster allocates one), or give it a node port no Service uses.' });
+        else claim(`node:${hc}`, { svc, path: ['spec', 'healthCheckNodePort'], value: String(hc), field: 'healthCheckNodePort' });
+      }
+    }
+    if (type !== 'ExternalName') {
+      const ips = Array.isArray(spec.clusterIPs) && spec.clusterIPs.length ? spec.clusterIPs : [spec.clusterIP];
+      ips.forEach((ip, i) => {
+        if (typeof ip !== 'string' || ip === '' || ip === 'None' || !isIPAddress(ip)) return;
+        const path = Array.isArray(spec.clusterIPs) && spec.clusterIPs.length ? ['spec', 'clusterIPs', i] : ['spec', 'clusterIP'];
+        claim(`ip:${ip.toLowerCase()}`, { svc, path, value: ip, field: path.length === 3 ? `clusterIPs[${i}]` : 'clusterIP' });
+      });
+    }
+  }
+  const identity = (s: ServiceNode) => `${s.object.namespace}/${s.object.name}`;
+  const folder = (f: string) => f.slice(0, Math.max(0, f.lastIndexOf('/')));
+  for (const [key, list] of claims) {
+    if (list.length < 2) continue;
+    const node = key.startsWith('node:');
+    list.forEach((c, i) => {
+      const file = c.svc.object.origin!.file;
+      // The first earlier claim of another Service applied with this one.
+      for (const first of list.slice(0, i)) {
+        if (identity(first.svc) === identity(c.svc)) continue;
+        const otherFile = first.svc.object.origin!.file;
+        const together = otherFile === file;
+        const beside = !together && !file.rendered && !otherFile.rendered && folder(file.path) === folder(otherFile.path);
+        if (!together && !beside) continue;
+        report({
+          object: c.svc.object,
+          path: c.path,
+          messageId: 'allocated',
+          data: {
+            field: c.field, value: code(c.value), other: `Service ${identity(first.svc)} (${first.field})`, where: together ? '' : ` in ${otherFile.path}, beside this file`,
+            what: node ? 'node port' : 'cluster IP', kind: node ? 'port' : 'IP',
+          },
+          related: [{ object: first.svc.object, path: first.path, message: `${first.field} ${code(first.value)} requested here` }],
+          remediation: node ? 'Give one of the Services another nodePort, or leave it out and let the cluster allocate one.' : 'Give one of the Services another cluster IP, or leave clusterIP out and let the cluster allocate one.',
+          ...(together ? {} : { severity: 'info' as const }),
+        });
+        break;
+      }
+    });
+  }
+}
 
 const article = (type: string) => `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
 

@@ -269,7 +269,7 @@ export interface ProxyView {
  * slices, only slices carrying a port of the same name and protocol, ready endpoints (unset
  * `ready` counts as ready), and serving terminating ones only when none is ready.
  */
-export function proxyView(objs: readonly { kind: string; name: string; body: Record<string, unknown> }[], port: { name?: string; protocol: string }): ProxyView {
+export function proxyView(objs: readonly { kind: string; name: string; body: Record<string, unknown> }[], port: { name?: string; protocol: string }, families?: readonly string[]): ProxyView {
   const ready: string[] = [];
   const fallback: string[] = [];
   const ignored: string[] = [];
@@ -288,10 +288,23 @@ export function proxyView(objs: readonly { kind: string; name: string; body: Rec
       if (eps.length) other++;
       continue;
     }
-    const named = arr(o.body.ports).filter((p) => String(p.name ?? '') === name);
+    // kube-proxy runs one proxier per IP family, each for the Service's cluster IP of its family:
+    // a slice of a family the Service has no cluster IP of is dropped (endpointslicecache).
+    if (families && !families.includes(String(o.body.addressType))) {
+      if (eps.length) ignored.push(`EndpointSlice ${code(o.name)} has addressType ${String(o.body.addressType)}, but the Service has ${families.join(' and ')} cluster IPs only (ipFamilies), and kube-proxy's ${families.join('/')} proxier drops endpoints of another family`);
+      if (eps.length) other++;
+      continue;
+    }
+    const all = arr(o.body.ports);
+    const named = all.filter((p) => String(p.name ?? '') === name);
     if (!named.some((p) => String(p.protocol ?? 'TCP') === port.protocol && typeof p.port === 'number')) {
-      if (eps.length) ignored.push(`EndpointSlice ${code(o.name)} lists no port ${name ? `named ${code(name)}` : 'without a name'} over ${port.protocol}`);
-      if (eps.length && named.length) other++;
+      const numberless = named.some((p) => String(p.protocol ?? 'TCP') === port.protocol);
+      if (eps.length) {
+        ignored.push(all.length === 0 ? `EndpointSlice ${code(o.name)} lists no ports at all, and kube-proxy programs an endpoint only for a port the slice lists`
+          : numberless ? `EndpointSlice ${code(o.name)} lists its port ${name ? `named ${code(name)}` : 'without a name'} over ${port.protocol} without a port number, and kube-proxy skips a port without one`
+            : `EndpointSlice ${code(o.name)} lists no port ${name ? `named ${code(name)}` : 'without a name'} over ${port.protocol}`);
+      }
+      if (eps.length && (named.length || all.length === 0)) other++;
       continue;
     }
     for (const e of eps) {

@@ -99,7 +99,7 @@ export declare function proxyView(objs: readonly {
 }[], port: {
     name?: string;
     protocol: string;
-}): ProxyView;
+}, families?: readonly string[]): ProxyView;
 /** Container ports of a ReplicaSet's (or any workload's) pod template. */
 export declare function templatePorts(o: Obj): {
     name?: string;
