@@ -11,15 +11,22 @@ const EFFECT: Record<(typeof PROBES)[number], string> = {
   startupProbe: 'the container never finishes starting and is restarted again and again',
 };
 
+const HOOK_EFFECT = {
+  postStart: 'the kubelet kills the container (FailedPostStartHook) and it restarts again and again',
+  preStop: 'the hook fails (FailedPreStopHook) and the container is stopped without it',
+};
+
 const rule: Rule = {
   meta: {
     id: 'probe-port-undeclared',
-    description: 'A readiness, liveness or startup probe on a named port that its container does not declare, or with a `host` the kubelet cannot reach the pod by (localhost is the node\'s own): the probe fails every time; and an httpGet probe whose scheme contradicts the name of its port (plain HTTP to a port named `https`, HTTPS to one named `http`): it most likely fails.',
+    description: 'A readiness, liveness or startup probe on a named port that its container does not declare, or with a `host` the kubelet cannot reach the pod by (localhost is the node\'s own): the probe fails every time (and the same host in a postStart or preStop hook\'s httpGet or tcpSocket); and an httpGet probe whose scheme contradicts the name of its port (plain HTTP to a port named `https`, HTTPS to one named `http`): it most likely fails.',
     category: 'port',
     severity: 'error',
     messages: {
       hostLoopback: '{{probe}} of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials that address from the node, where it is the node\'s own loopback, not the pod; the probe fails and {{effect}} (leave host out: the kubelet dials the pod\'s IP; for a Host header use httpHeaders)',
       hostName: '{{probe}} of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials it from the node, whose resolver knows no Service or pod names; the probe most likely fails and {{effect}} (leave host out: the kubelet dials the pod\'s IP; for a Host header use httpHeaders)',
+      hookHostLoopback: 'the {{hook}} hook of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials that address from the node, where it is the node\'s own loopback, not the pod; {{effect}} (leave host out: the kubelet dials the pod\'s IP)',
+      hookHostName: 'the {{hook}} hook of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials it from the node, whose resolver knows no Service or pod names; the call most likely fails: {{effect}} (leave host out: the kubelet dials the pod\'s IP, or call the Service from an exec hook inside the pod)',
       undeclared: '{{probe}} of container {{container}} in {{workload}} uses port {{port}}, which this container does not declare{{declared}}; the kubelet looks the name up in the probed container only, the probe fails, and {{effect}}',
       plainToTls: '{{probe}} of container {{container}} in {{workload}} sends plain HTTP{{scheme}} to port {{port}}, named {{name}}: a server that speaks TLS there answers 400 (or closes the connection), the probe fails and {{effect}} (set `scheme: HTTPS`; the kubelet does not verify the certificate)',
       tlsToPlain: '{{probe}} of container {{container}} in {{workload}} speaks TLS (`scheme: HTTPS`) to port {{port}}, named {{name}}: a server that speaks plain HTTP there fails the handshake, the probe fails and {{effect}} (leave scheme out, or serve TLS on that port)',
@@ -27,6 +34,8 @@ const rule: Rule = {
     remediation: 'Use a port name the probed container declares in its ports, or the port number.',
   },
   check({ graph, report }) {
+    // `<service>.<namespace>` of a Service the run holds: a cluster name.
+    const serviceNs = (host: string) => /^[^.]+\.[^.]+$/.test(host) && graph.service(host.split('.')[1]!, host.split('.')[0]!) !== undefined;
     for (const t of graph.templates) {
       // Services that publish not-ready pods still send to this one: what fails is readiness
       // itself. Looked up only for a finding (most templates have none).
@@ -46,6 +55,25 @@ const rule: Rule = {
         containers.forEach((c, i) => {
           if (!isRecord(c) || (field === 'initContainers' && c.restartPolicy !== 'Always')) return;
           const names = Array.isArray(c.ports) ? c.ports.filter(isRecord).map((p) => p.name).filter((n): n is string => typeof n === 'string') : [];
+          // Lifecycle hooks' httpGet and tcpSocket are dialled by the kubelet from the node too (runHTTPHandler).
+          for (const hook of ['postStart', 'preStop'] as const) {
+            for (const handler of ['httpGet', 'tcpSocket'] as const) {
+              const h = getIn(c, ['lifecycle', hook, handler]);
+              if (!isRecord(h) || typeof h.host !== 'string' || h.host.trim() === '' || hostNetwork) continue;
+              const host = h.host.trim().toLowerCase();
+              const loopback = host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
+              const name = !loopback && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) && /[a-z]/.test(host)
+                && (!host.includes('.') || /\.svc(\.|$)/.test(host) || host.endsWith(`.${graph.settings.clusterDomain}`) || serviceNs(host));
+              if (!loopback && !name) continue;
+              report({
+                object: t.owner,
+                path: [...t.path, 'spec', field, i, 'lifecycle', hook, handler, 'host'],
+                messageId: loopback ? 'hookHostLoopback' : 'hookHostName',
+                ...(loopback ? {} : { severity: 'warning' as const }),
+                data: { hook, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), host: code(h.host), effect: HOOK_EFFECT[hook] },
+              });
+            }
+          }
           for (const probe of PROBES) {
             const pr = c[probe];
             if (!isRecord(pr)) continue;
@@ -59,7 +87,7 @@ const rule: Rule = {
                 const loopback = host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
                 // A cluster name: a bare label, or one under `.svc`/the cluster domain (an outside name may resolve on the node).
                 const name = !loopback && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) && /[a-z]/.test(host)
-                  && (!host.includes('.') || /\.svc(\.|$)/.test(host) || host.endsWith(`.${graph.settings.clusterDomain}`));
+                  && (!host.includes('.') || /\.svc(\.|$)/.test(host) || host.endsWith(`.${graph.settings.clusterDomain}`) || serviceNs(host));
                 if (loopback || name) {
                   report({
                     object: t.owner,

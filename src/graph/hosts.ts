@@ -116,6 +116,7 @@ const DIAL_TOOLS = new Set(['nc', 'ncat', 'netcat', 'nslookup', 'telnet']);
 const DIAL_TOOL_ARGS = new Set(['-w', '-W', '-i', '-q', '-s', '-p', '-c', '-t', '-x', '-X', '-I', '-O', '-T']);
 /** Clients whose `-h`/`--host` names the server (and `-p`/`-P`/`--port` its port). */
 const CLIENT_TOOLS: Record<string, string> = { pg_isready: '-p', psql: '-p', redis_cli: '-p', mysqladmin: '-P', mysql: '-P', mongosh: '--port', mongo: '--port', 'redis-cli': '-p', cqlsh: '' };
+const DEV_TCP_RE = new RegExp(`/dev/(tcp)/(${HOST})/(\\d{1,5})\\b`, 'gi');
 const TOOL_TEXT = /(?:^|[\s;&|(`'"/])(?:nc|ncat|netcat|nslookup|telnet|pg_isready|psql|redis-cli|mysqladmin|mysql|mongosh|mongo|cqlsh)\s/;
 
 /**
@@ -162,6 +163,13 @@ function commandHosts(value: string): HostRef[] {
 export function findHosts(value: string, key?: string): HostRef[] {
   if (value.length > 200_000) return [];
   const found = patternHosts(value, key);
+  // bash's `/dev/tcp/<host>/<port>` (`echo > /dev/tcp/db/5432`): getaddrinfo in the pod, then that port.
+  if (value.includes('/dev/tcp/')) {
+    for (const m of value.matchAll(DEV_TCP_RE)) {
+      if (!hasLetter(m[2]!) || found.some((f) => f.host === m[2])) continue;
+      found.push({ text: m[0], host: LOOPBACK.test(m[2]!) ? 'localhost' : m[2]!, port: Number(m[3]), position: true });
+    }
+  }
   // A command line that dials hosts by name (`until nc -z db 5432; do …`): its hosts are in host positions.
   if (value.includes(' ') && TOOL_TEXT.test(value)) {
     const cmd = commandHosts(value);

@@ -214,7 +214,8 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       const names: string[] = []; // those defined so far
       // The values the kubelet gives variables defined so far with a value of their own (expanded).
       // Kept only for a container whose env values refer to variables.
-      const literal = env.some((e) => isRecord(e) && typeof e.value === 'string' && e.value.includes('$(')) ? new Map<string, string>() : undefined;
+      const argText = (a: unknown) => typeof a === 'string' && a.includes('$(');
+      const literal = env.some((e) => isRecord(e) && typeof e.value === 'string' && e.value.includes('$(')) || (Array.isArray(c.args) && c.args.some(argText)) || (Array.isArray(c.command) && c.command.some(argText)) ? new Map<string, string>() : undefined;
       // The kubelet keeps the last entry of a name (the API server only warns of duplicates).
       const lastOf = new Map<string, number>();
       env.forEach((e, j) => { if (isRecord(e) && typeof e.name === 'string') lastOf.set(e.name, j); });
@@ -244,7 +245,9 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         const list = c[arr];
         if (!Array.isArray(list)) continue;
         list.forEach((a: unknown, k) => {
-          if (typeof a === 'string') visit(() => ({ object: t.owner, path: pathTo(base(), arr, k), namespace: t.namespace, where: `${arr} of container ${cname()}`, clients, expands }), a, { file: false, expands: true });
+          // The kubelet expands `$(VAR)` in command and args with the container's whole env.
+          const text = typeof a === 'string' && literal?.size && a.includes('$(') ? a.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : a;
+          if (typeof text === 'string') visit(() => ({ object: t.owner, path: pathTo(base(), arr, k), namespace: t.namespace, where: `${arr} of container ${cname()}`, clients, expands }), text, { file: false, expands: true });
         });
       }
     }
