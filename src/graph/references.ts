@@ -3,7 +3,7 @@ import { formatPath, pathTo, type K8sObject, type Path } from '../types/object.j
 import type { DnsResolution, ReferenceEdge, ReferenceSite } from '../types/reference.js';
 import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
-import { readsServiceRefs } from './referrers.js';
+import { tableReadPaths } from './referrers.js';
 import { getIn } from './pods.js';
 import { resolveFor, resolveHost } from './dns.js';
 import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
@@ -310,9 +310,19 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
   // serverAddress, a remote-write URL, an operator's endpoint). Their controller dials them from
   // a namespace of its own, so short names, which resolve relative to it, are not judged.
   for (const o of graph.objects) {
-    if (!isCustomResource(o) || !isRecord(o.body.spec) || readsServiceRefs(o)) continue;
+    if (!isCustomResource(o)) continue;
+    // Kong's plugins keep their settings in a top-level `config`, without a spec.
+    const root = isRecord(o.body.spec) ? 'spec' : KONG_PLUGIN.test(o.kind) && isRecord(o.body.config) ? 'config' : undefined;
+    if (!root) continue;
+    // What the referrer table reads of the object is judged there; the rest is read as hosts here.
+    const read = tableReadPaths(o);
+    // A pod template the resource holds (an Argo Rollout's) is read as a template, with its containers.
+    const template = graph.templateOf(o);
+    if (template && template.path.length > 0) read.push(template.path);
+    if (read.some((p) => p.length === 1)) continue;
     const podSideKeys = POD_SIDE.filter(([group, kind]) => o.kind === kind && o.apiVersion.startsWith(`${group}/`)).map(([, , field]) => field);
-    strings(o.body.spec, ['spec'], 0, (value, path) => {
+    strings(o.body[root], [root], 0, (value, path) => {
+      if (read.some((p) => p.every((seg, i) => path[i] === seg))) return;
       // Names a certificate or a route matches are not connections.
       const key = [...path].reverse().find((x): x is string => typeof x === 'string');
       if (key !== undefined && NOT_DIALED.test(key)) return;
@@ -351,6 +361,10 @@ function envFromOverridden(t: PodTemplate, o: K8sObject, key: string): boolean {
 /** Env variables whose hosts are patterns for requests that skip a proxy (Go's httpproxy, curl), not connections. */
 const NOT_DIALLED_ENV = /^no_proxy$/i;
 
+const KONG_PLUGIN = /^Kong(Cluster)?Plugin$/;
+/** `<service>.<namespace>:<port>` (a Kafka bootstrap server, a gRPC address): read where the run defines Services in that namespace. */
+const SERVICE_NS_PORT = /(?:^|[\s,;"'\[])[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?:\d{1,5}(?:$|[\s,;"'\]/])/;
+
 /** Pod annotations whose host an injected container dials: the Vault Agent's Vault server address. */
 const POD_ANNOTATION_HOSTS = ['vault.hashicorp.com/service'];
 
@@ -370,7 +384,7 @@ const POD_SIDE: readonly (readonly [string, string, string])[] = [
  * whose hosts the mesh's registry resolves), that Kubernetes serves itself, or whose names are
  * a certificate's (cert-manager).
  */
-const NOT_CUSTOM = /(^|\.)k8s\.io$|^(apps|batch|policy|autoscaling|extensions)$|(^|\.)istio\.io$|^cert-manager\.io$/;
+const NOT_CUSTOM = /(^|\.)k8s\.io$|^(apps|batch|policy|autoscaling|extensions)$|(^|\.)istio\.io$/;
 /** Fields that hold names to match or to certify, not hosts to dial. */
 const NOT_DIALED = /^(dnsNames|commonName|hosts|ipAddresses|uris|emailAddresses|subjectAltNames|sans|authority|sni|serverName)$/i;
 
@@ -386,7 +400,7 @@ function isCustomResource(o: K8sObject): boolean {
 function strings(v: unknown, path: Path, depth: number, out: (value: string, path: Path) => void, keys?: ReadonlySet<string>): void {
   if (depth > 12) return;
   if (typeof v === 'string') {
-    if (v.includes('.svc') || v.includes('://') || (keys && keys.has(String(path[path.length - 1])))) out(v, path);
+    if (v.includes('.svc') || v.includes('://') || SERVICE_NS_PORT.test(v) || (keys && keys.has(String(path[path.length - 1])))) out(v, path);
   } else if (Array.isArray(v)) v.forEach((x, i) => strings(x, pathTo(path, i), depth + 1, out, keys));
   else if (isRecord(v)) for (const [k, x] of Object.entries(v)) strings(x, pathTo(path, k), depth + 1, out, keys);
 }
@@ -566,7 +580,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
     // Only `<service>.<namespace>.svc[.<domain>]` names where the resolving pods are unknown.
     // Or a URL's `<service>.<namespace>` where the run defines Services in that namespace:
     // it names the same Service from any namespace (a Flagger webhook's `url`).
-    const qualified = hint.qualifiedOnly ? all.filter((r) => /^[^.]+\.[^.]+\.svc(\.|$)/i.test(r.host) || (r.position === true && /^[a-z][a-z0-9-]*:\/\//i.test(r.text) && /^[^.]+\.[^.]+$/.test(r.host) && graph.servicesIn(r.host.split('.')[1]!.toLowerCase()).length > 0)) : all;
+    const qualified = hint.qualifiedOnly ? all.filter((r) => /^[^.]+\.[^.]+\.svc(\.|$)/i.test(r.host) || (/^[^.]+\.[^.]+$/.test(r.host) && (r.port !== undefined || (r.position === true && /^[a-z][a-z0-9-]*:\/\//i.test(r.text))) && graph.servicesIn(r.host.split('.')[1]!.toLowerCase()).length > 0)) : all;
     // `proxy_pass http://app` names the upstream group `app` that another included file defines.
     const upstreams = hint.upstreams;
     const refs = upstreams ? qualified.filter((r) => r.port !== undefined || !upstreams.has(r.host.toLowerCase())) : qualified;

@@ -194,14 +194,17 @@ const ROWS_BY_KIND = new Map<string, Row[]>();
 for (const row of REFERRERS) ROWS_BY_KIND.set(row.kind, [...(ROWS_BY_KIND.get(row.kind) ?? []), row]);
 
 /**
- * Whether the table (or route-backend-unknown's Traefik middleware check) reads the Services
- * an object names: its kind and group are in the table. Prometheus is left out: the table reads
- * its Alertmanagers by name, and its URLs (remote write) are read as hosts.
+ * The paths of an object that the table reads (each matching row's entries): the rest of the
+ * object (a Knative Trigger's `subscriber.uri` beside its `subscriber.ref`) is read as hosts.
  */
-export function readsServiceRefs(o: K8sObject): boolean {
-  if (o.kind === 'Middleware' && TRAEFIK.test(o.apiVersion)) return true;
-  if (o.kind === 'Prometheus') return false;
-  return (ROWS_BY_KIND.get(o.kind) ?? []).some((row) => row.group.test(o.apiVersion));
+export function tableReadPaths(o: K8sObject): Path[] {
+  if (o.kind === 'Middleware' && TRAEFIK.test(o.apiVersion)) return [['spec']];
+  const out: Path[] = [];
+  for (const row of ROWS_BY_KIND.get(o.kind) ?? []) {
+    if (!row.group.test(o.apiVersion)) continue;
+    for (const { path } of walk(o.body, row.at.split('.'))) out.push(path);
+  }
+  return out;
 }
 
 /** Every value under a path pattern (`spec.routes.*.services.*`), with its path. */

@@ -91,11 +91,10 @@ export declare function emissaryService(raw: string, own: string, domain: string
     scheme?: string;
 } | undefined;
 /**
- * Whether the table (or route-backend-unknown's Traefik middleware check) reads the Services
- * an object names: its kind and group are in the table. Prometheus is left out: the table reads
- * its Alertmanagers by name, and its URLs (remote write) are read as hosts.
+ * The paths of an object that the table reads (each matching row's entries): the rest of the
+ * object (a Knative Trigger's `subscriber.uri` beside its `subscriber.ref`) is read as hosts.
  */
-export declare function readsServiceRefs(o: K8sObject): boolean;
+export declare function tableReadPaths(o: K8sObject): Path[];
 /**
  * An Istio host as a Service: a short name is `<name>.<own namespace>.svc.<domain>`; a full
  * `<name>.<ns>.svc.<domain>` names that Service; any other name (`reviews.prod`, external
