@@ -1,3 +1,4 @@
+import { endpointIPProblem } from '../../src/names.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { K8sObject } from '../../src/types/object.js';
 import type { ServiceNode } from '../../src/types/graph.js';
@@ -157,9 +158,11 @@ function writtenFamilies(svc: ServiceNode): string[] | undefined {
  * CoreDNS: the others are never dialled. One endpoint per address is what works.
  */
 function extraAddresses(o: K8sObject, report: Parameters<Rule['check']>[0]['report']): void {
+  // Slices kube-proxy programs (IPv4, IPv6), with addresses the API accepts (endpoints-invalid judges the others).
+  if (o.body.addressType !== 'IPv4' && o.body.addressType !== 'IPv6') return;
   (Array.isArray(o.body.endpoints) ? o.body.endpoints : []).forEach((e, i) => {
     const addresses = isRecord(e) && Array.isArray(e.addresses) ? [...new Set(e.addresses.filter((a): a is string => typeof a === 'string'))] : [];
-    if (addresses.length < 2) return;
+    if (addresses.length < 2 || addresses.length > 100 || addresses.some((a) => endpointIPProblem(a) !== undefined)) return;
     report({
       object: o,
       path: ['endpoints', i, 'addresses'],
