@@ -141,7 +141,7 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
   }
   if (labels.length === 2) {
     const [a, b] = labels as [string, string];
-    if (known(b)) return named(graph, a, b, 'namespaced');
+    if (known(b) || graph.namespaces.has(b)) return named(graph, a, b, 'namespaced');
     // `<pod>.<svc>` reaches a pod of the caller's namespace through the search path: any pod
     // of a headless Service, and an endpoint's hostname under any other (podName).
     const own = graph.service(from, b);
@@ -151,6 +151,12 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
     }
     const swapped = known(a) ? graph.service(a, b) : undefined;
     if (swapped) return { kind: 'swapped', service: swapped };
+    // `<pod>.<svc>` of a Service in another namespace, whose pod it names there: the search path
+    // completes it only in the caller's namespace (and `<pod>.<svc>.svc.<domain>` reads `<svc>` as a namespace).
+    if (!own && !known(b)) {
+      const elsewhere = graph.servicesNamed(b).filter((s) => s.object.namespace !== from && podRecord(graph, s, a, b, s.object.namespace, !s.headless).kind === 'pod').map((s) => s.object.namespace);
+      if (elsewhere.length) return { kind: 'short-elsewhere', name: b, namespaces: [...new Set(elsewhere)], pod: a };
+    }
     return { kind: 'unknown' };
   }
   if (labels.length === 3) {
@@ -190,7 +196,9 @@ function workload(graph: ServiceGraph, ns: string, name: string): DnsResolution 
 }
 
 function named(graph: ServiceGraph, name: string, ns: string, form: 'namespaced' | 'fqdn'): DnsResolution {
-  if (graph.servicesIn(ns).length === 0) return { kind: 'unknown' };
+  // A namespace the run holds objects of (or a Namespace object), though no Service: missing
+  // there, which the evidence contract leaves an info unless the input is complete.
+  if (graph.servicesIn(ns).length === 0 && !graph.namespaces.has(ns)) return { kind: 'unknown' };
   const svc = graph.service(ns, name);
   if (svc) return { kind: 'service', service: svc, namespace: ns, form };
   return statefulSetPod(graph, ns, name) ?? workload(graph, ns, name) ?? { kind: 'missing', name, namespace: ns, form };

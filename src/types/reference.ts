@@ -69,7 +69,7 @@ export type DnsResolution =
   | { kind: 'service'; service: ServiceNode; namespace: string; form: 'short' | 'namespaced' | 'fqdn' | 'link' }
   | { kind: 'pod'; service: ServiceNode; namespace: string; host: string }
   | { kind: 'missing'; name: string; namespace: string; form: 'short' | 'namespaced' | 'fqdn' }
-  | { kind: 'short-elsewhere'; name: string; namespaces: string[] }
+  | { kind: 'short-elsewhere'; name: string; namespaces: string[]; pod?: string }
   | { kind: 'swapped'; service: ServiceNode }
   | { kind: 'wrong-domain'; domain: string; name: string; namespace: string }
   | { kind: 'statefulset-pod'; pod: string; statefulSet: string; serviceName?: string; namespace: string }

@@ -91,6 +91,7 @@ export type DnsResolution = {
     kind: 'short-elsewhere';
     name: string;
     namespaces: string[];
+    pod?: string;
 } | {
     kind: 'swapped';
     service: ServiceNode;
