@@ -39,6 +39,27 @@ function clusterDnsIPs(graph: ServiceGraph): Set<string> {
 
 const cache = new WeakMap<PodTemplate, PodResolver>();
 
+/**
+ * The `dnsConfig.searches` a ClusterFirst pod's resolv.conf surely keeps: the kubelet puts its
+ * three cluster entries and the node's search list first, drops duplicates, and cuts the list
+ * to 32 entries and 2,048 characters from the end (GetPodDNS, formDNSSearchFitsLimits). The
+ * node's entries are not in the manifests, so what is kept here may still be cut; what is
+ * dropped here is dropped on every node.
+ */
+function fittedSearches(searches: string[], namespace: string, domain: string): string[] {
+  const composed = [`${namespace}.svc.${domain}`, `svc.${domain}`, domain];
+  let chars = composed.join(' ').length;
+  const out: string[] = [];
+  for (const s of searches) {
+    if (composed.includes(s)) continue;
+    if (composed.length + 1 > 32 || chars + 1 + s.length > 2048) break;
+    composed.push(s);
+    chars += 1 + s.length;
+    out.push(s);
+  }
+  return out;
+}
+
 export function podResolver(graph: ServiceGraph, t: PodTemplate): PodResolver {
   let r = cache.get(t);
   if (r) return r;
@@ -55,7 +76,7 @@ export function podResolver(graph: ServiceGraph, t: PodTemplate): PodResolver {
     r = { kind: 'none', path: [...spec, 'dnsPolicy'], searches, nameservers, clusterDns, ...(musl ? { musl } : {}) };
   } else if (policy === 'Default') r = { kind: 'node', why: 'default', path: [...spec, 'dnsPolicy'] };
   else if (hostNetwork && policy !== 'ClusterFirstWithHostNet') r = { kind: 'node', why: 'host-network', path: [...spec, policy === undefined ? 'hostNetwork' : 'dnsPolicy'] };
-  else r = { kind: 'cluster', extraSearches: searches, ...(musl ? { musl } : {}) };
+  else r = { kind: 'cluster', extraSearches: fittedSearches(searches, t.namespace, graph.settings.clusterDomain), ...(musl ? { musl } : {}) };
   cache.set(t, r);
   return r;
 }

@@ -182,6 +182,17 @@ function siblingPort(env: readonly unknown[], name: string): { name: string; val
 export const VAR_REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 
 function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string> }) => void): void {
+  // ConfigMaps by namespace and name, for the values of configMapKeyRef variables (made when first asked).
+  let configMaps: Map<string, K8sObject> | undefined;
+  const configMapValue = (ns: string, name: string, key: string): string | undefined => {
+    if (!configMaps) {
+      configMaps = new Map();
+      for (const o of graph.objects) if (o.kind === 'ConfigMap' && o.apiVersion === 'v1') configMaps.set(`${o.namespace}/${o.name}`, o);
+    }
+    const data = configMaps.get(`${ns}/${name}`)?.body.data;
+    const v = isRecord(data) ? data[key] : undefined;
+    return typeof v === 'string' ? v : undefined;
+  };
   // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
   const configMapsOf = new Map<PodTemplate, string[]>();
@@ -238,7 +249,13 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
             return { object: t.owner, path: pathTo(base(), 'env', j, 'value'), namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}) };
           }, value, { key: name, file: false, expands: true });
         }
-        else literal?.delete(e.name);
+        else {
+          // A configMapKeyRef's value, from a ConfigMap the run holds: `$(DB_HOST)` after it is that value.
+          const ref = getIn(e, ['valueFrom', 'configMapKeyRef']);
+          const from = literal && isRecord(ref) && typeof ref.name === 'string' && typeof ref.key === 'string' ? configMapValue(t.namespace, ref.name, ref.key) : undefined;
+          if (from !== undefined) literal!.set(e.name, from);
+          else literal?.delete(e.name);
+        }
         names.push(e.name);
       });
       for (const arr of ['args', 'command'] as const) {
