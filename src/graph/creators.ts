@@ -66,6 +66,12 @@ function experimentPods(o: K8sObject): Record<string, string>[] {
   return out;
 }
 
+/** ECK's per-node-set Services: `<name>-es-<nodeSet>` for each of `spec.nodeSets`. */
+function eckNodeSets(o: K8sObject): string[] {
+  const sets = getIn(o.body, ['spec', 'nodeSets']);
+  return (Array.isArray(sets) ? sets : []).map((n) => str(getIn(n, ['name']))).filter((n): n is string => n !== undefined).map((n) => `${o.name}-es-${n}`);
+}
+
 function labelsAt(v: unknown, path: string[]): Record<string, string> {
   const m = getIn(v, path);
   return isRecord(m) ? Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
@@ -84,7 +90,8 @@ export const CREATORS: readonly CreatorRow[] = [
   // Zalando postgres-operator: master Service named like the cluster, replicas, poolers.
   { by: 'the Zalando postgres-operator', group: 'acid.zalan.do', kinds: ['postgresql'], services: ['{name}', '{name}-repl', '{name}-config', '{name}-pooler', '{name}-pooler-repl'], pods: [{ 'cluster-name': '{name}', application: 'spilo' }] },
   // Elastic Cloud on Kubernetes.
-  { by: 'the ECK operator', group: 'elasticsearch.k8s.elastic.co', kinds: ['Elasticsearch'], services: ['{name}-es-http', '{name}-es-transport', '{name}-es-internal-http', '{name}-es-*'], pods: [{ 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch' }] },
+  // Elastic Cloud on Kubernetes: and one headless Service per node set, `<name>-es-<nodeSet>`.
+  { by: 'the ECK operator', group: 'elasticsearch.k8s.elastic.co', kinds: ['Elasticsearch'], services: ['{name}-es-http', '{name}-es-transport', '{name}-es-internal-http'], serviceNames: eckNodeSets, pods: [{ 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch' }] },
   { by: 'the ECK operator', group: 'kibana.k8s.elastic.co', kinds: ['Kibana'], services: ['{name}-kb-http'], pods: [{ 'kibana.k8s.elastic.co/name': '{name}', 'common.k8s.elastic.co/type': 'kibana' }] },
   { by: 'the ECK operator', group: 'apm.k8s.elastic.co', kinds: ['ApmServer'], services: ['{name}-apm-http'] },
   { by: 'the ECK operator', group: 'enterprisesearch.k8s.elastic.co', kinds: ['EnterpriseSearch'], services: ['{name}-ent-http'] },
@@ -105,6 +112,10 @@ export const CREATORS: readonly CreatorRow[] = [
   // Flux: a HelmRelease renders its chart; its Services are named like the release or the chart.
   { by: 'Flux (the chart this HelmRelease installs)', group: 'helm.toolkit.fluxcd.io', kinds: ['HelmRelease'], services: ['{release}', '{release}-*', '{chart}', '{chart}-*'], vars: helmReleaseVars, namespace: (o) => str(getIn(o.body, ['spec', 'targetNamespace'])) },
   { by: 'the Flux operator', group: 'fluxcd.controlplane.io', kinds: ['FluxInstance'], services: ['webhook-receiver', 'notification-controller', 'source-controller', 'source-watcher'] },
+  // Argo Events: an EventSource with `spec.service` gets `<name>-eventsource-svc`; its pods and a Sensor's are labelled by name.
+  { by: 'the Argo Events controller (this EventSource)', group: 'argoproj.io', kinds: ['EventSource'], services: ['{name}-eventsource-svc'], when: (o) => isRecord(getIn(o.body, ['spec', 'service'])), pods: [{ 'eventsource-name': '{name}', 'controller': 'eventsource-controller' }] },
+  { by: 'the Argo Events controller (this EventSource)', group: 'argoproj.io', kinds: ['EventSource'], pods: [{ 'eventsource-name': '{name}', 'controller': 'eventsource-controller' }] },
+  { by: 'the Argo Events controller (this Sensor)', group: 'argoproj.io', kinds: ['Sensor'], pods: [{ 'sensor-name': '{name}', 'controller': 'sensor-controller' }] },
   // Argo Rollouts: preview/active and canary/stable Services are the user's; experiments make their own.
   { by: 'Argo Rollouts (an experiment)', group: 'argoproj.io', kinds: ['Experiment'], services: ['{name}-*'] },
   // Flagger: a Canary makes the apex, `-canary` and `-primary` Services of its target (or of `service.name`).
