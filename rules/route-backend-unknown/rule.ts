@@ -45,6 +45,9 @@ function grantNearMiss(ctx: RuleContext, route: K8sObject, to: string, name: str
     }
     if (g.namespace !== to) continue;
     if (named && !froms.some(fromOk)) {
+      // The group slipped: the core group (`""`, `core`) or a version written into it.
+      const slip = froms.find((x) => x.group !== GATEWAY_GROUP && x.kind === kind && x.namespace === from);
+      if (slip) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows ${code(kind)} of group ${code(JSON.stringify(slip.group ?? ''))}, not ${code(GATEWAY_GROUP)}` };
       const f = froms.find((x) => x.group === GATEWAY_GROUP && (x.kind === kind || x.namespace === from));
       if (f && f.kind !== kind) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows ${code(String(f.kind))}, not ${code(kind)}` };
       if (f && f.namespace !== from) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows namespace ${code(String(f.namespace))}, not ${code(from)}` };
@@ -91,6 +94,11 @@ function check(ctx: RuleContext, o: K8sObject): void {
       if (!isRecord(ref) || typeof ref.name !== 'string') continue;
       if (ref.kind === 'InferencePool' && INFERENCE_GROUP.test(String(ref.group ?? ''))) {
         checkPoolRef(ctx, o, ref, at);
+        continue;
+      }
+      // The Gateway API writes the core group `""`: `core` is an unknown group to it (ResolvedRefs=False, InvalidKind).
+      if (ref.group === 'core' && (ref.kind ?? 'Service') === 'Service' && o.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) {
+        ctx.report({ object: o, path: [...at, 'group'], messageId: 'coreGroup', data: { kind: o.kind, service: code(ref.name) }, remediation: 'Remove group from the backendRef, or write group: "".' });
         continue;
       }
       if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue; // another kind of backend
@@ -608,6 +616,7 @@ const rule: Rule = {
     messages: {
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
+      coreGroup: 'this {{kind}}\'s backendRef to Service {{service}} sets group `core`; the Gateway API writes the core group as `""` (or leaves it out), so the gateway takes `core` for an unknown group and rejects the reference (ResolvedRefs=False, InvalidKind)',
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
       noPool: 'this route sends traffic to InferencePool {{pool}}, but there is no such InferencePool in namespace {{namespace}}{{hint}}; the gateway answers its requests with an error',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',

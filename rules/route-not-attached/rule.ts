@@ -376,6 +376,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      parentKind: 'this {{kind}} attaches to a parent of kind {{written}}; kinds are case-sensitive, so no implementation takes it for a Gateway, and the route is never Accepted',
       notAccepted: 'this {{kind}} in namespace {{namespace}} attaches to Gateway {{gateway}}, but no listener takes it: {{why}}; the route is not Accepted and gets no traffic{{hint}}',
       noGateway: 'this {{kind}} attaches to Gateway {{gateway}}, which the run does not define; did you mean {{near}} (a Gateway in namespace {{namespace}})? A route whose parent does not exist gets no traffic',
       gatewayNamespace: 'this {{kind}} attaches to Gateway {{gateway}}: a parentRef without `namespace` means the route\'s own namespace, and the Gateway {{name}} beside it is in namespace {{namespace}}; the route is never Accepted (set `namespace: {{namespace}}` on the parentRef)',
@@ -397,6 +398,15 @@ const rule: Rule = {
     }
     for (const o of ctx.graph.objects) {
       if (ROUTES.has(o.kind) && (o.apiVersion.startsWith(`${GROUP}/`) || (o.kind === 'HTTPRoute' && LINKERD.test(o.apiVersion)))) checkServiceParents(ctx, o);
+      // `kind: gateway`: the API stores it (any kind is a valid name), but kinds are case-sensitive and no implementation attaches through it.
+      if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GROUP}/`)) {
+        const refs = getIn(o.body, ['spec', 'parentRefs']);
+        (Array.isArray(refs) ? refs : []).forEach((r, i) => {
+          if (isRecord(r) && (r.group ?? GROUP) === GROUP && typeof r.kind === 'string' && r.kind !== 'Gateway' && r.kind.toLowerCase() === 'gateway') {
+            ctx.report({ object: o, path: ['spec', 'parentRefs', i, 'kind'], messageId: 'parentKind', data: { kind: o.kind, written: code(r.kind) }, remediation: 'Write kind: Gateway, or leave kind out (Gateway is the default).' });
+          }
+        });
+      }
       // A route with no parent attaches to nothing (Gateway API v1.4's `useDefaultGateways` aside),
       // judged where the run defines Gateways in its folder tree.
       if (ROUTES.has(o.kind) && o.apiVersion.startsWith(`${GROUP}/`) && isRecord(o.body.spec)) {

@@ -55,9 +55,19 @@ function hostnames(spec: Record<string, unknown>, add: Add): void {
   });
 }
 
+/** The CRDs' patterns for a reference's `group` and `kind` (Group, Kind in apis/v1/shared_types.go). */
+const GROUP_NAME = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const KIND_NAME = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+
+function groupKind(ref: Record<string, unknown>, at: Path, add: Add): void {
+  if (typeof ref.group === 'string' && (ref.group.length > 253 || !GROUP_NAME.test(ref.group))) add([...at, 'group'], `is not an API group (lowercase DNS labels, or \`""\` for the core group)${ref.group.includes('/') ? '; the version does not belong in it' : ''}`);
+  if (typeof ref.kind === 'string' && (ref.kind.length > 63 || !KIND_NAME.test(ref.kind))) add([...at, 'kind'], 'is not a kind name (letters, digits and \'-\', starting with a letter)');
+}
+
 function parentRefs(spec: Record<string, unknown>, add: Add): void {
   arr(spec.parentRefs).forEach((p, i) => {
     if (!isRecord(p)) return;
+    groupKind(p, ['spec', 'parentRefs', i], add);
     if (typeof p.sectionName === 'string' && !SECTION_NAME.test(p.sectionName)) add(['spec', 'parentRefs', i, 'sectionName'], 'is not a listener name (lowercase DNS labels)');
   });
 }

@@ -337,6 +337,8 @@ function ingressSpec(o: K8sObject, report: (r: ObjectReport) => void): void {
     value('annotation `kubernetes.io/ingress.class`', annotated, `must match \`ingressClassName\` (${code(spec.ingressClassName)}) when both are set; drop the deprecated annotation`, ['metadata', 'annotations', 'kubernetes.io/ingress.class']);
   }
   const backend = (b: unknown, at: Path) => {
+    // One of `service` and `resource` (validateIngressBackend: "cannot set both").
+    if (isRecord(b) && isRecord(b.service) && b.resource !== undefined && b.resource !== null) report({ path: [...at, 'resource'], messageId: 'ingressBackendPort', data: { problem: 'sets both `service` and `resource`, and a backend is one or the other' } });
     const svc = isRecord(b) ? b.service : undefined;
     if (!isRecord(svc)) return;
     const name = svc.name;
