@@ -97,8 +97,10 @@ function check(ctx: RuleContext, o: K8sObject): void {
         continue;
       }
       // The Gateway API writes the core group `""`: `core` is an unknown group to it (ResolvedRefs=False, InvalidKind).
-      if (ref.group === 'core' && (ref.kind ?? 'Service') === 'Service' && o.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) {
-        ctx.report({ object: o, path: [...at, 'group'], messageId: 'coreGroup', data: { kind: o.kind, service: code(ref.name) }, remediation: 'Remove group from the backendRef, or write group: "".' });
+      // Linkerd takes `core` for the core group (its mesh routes, parentRef kind Service): judged on routes of Gateways only,
+      // and a warning, as the conformance tests require InvalidKind but an implementation may be lenient.
+      if (ref.group === 'core' && (ref.kind ?? 'Service') === 'Service' && o.apiVersion.startsWith(`${GATEWAY_GROUP}/`) && parentServices.length === 0) {
+        ctx.report({ object: o, path: [...at, 'group'], messageId: 'coreGroup', severity: 'warning', data: { kind: o.kind, service: code(ref.name) }, remediation: 'Remove group from the backendRef, or write group: "".' });
         continue;
       }
       if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue; // another kind of backend
@@ -616,7 +618,7 @@ const rule: Rule = {
     messages: {
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
-      coreGroup: 'this {{kind}}\'s backendRef to Service {{service}} sets group `core`; the Gateway API writes the core group as `""` (or leaves it out), so the gateway takes `core` for an unknown group and rejects the reference (ResolvedRefs=False, InvalidKind)',
+      coreGroup: 'this {{kind}}\'s backendRef to Service {{service}} sets group `core`; the Gateway API writes the core group as `""` (or leaves it out), so a conformant gateway takes `core` for an unknown group and rejects the reference (ResolvedRefs=False, InvalidKind; Linkerd alone accepts it)',
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
       noPool: 'this route sends traffic to InferencePool {{pool}}, but there is no such InferencePool in namespace {{namespace}}{{hint}}; the gateway answers its requests with an error',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
