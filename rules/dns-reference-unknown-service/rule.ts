@@ -1,3 +1,4 @@
+import { ROLE_SUFFIXES } from '../../src/graph/dns.js';
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { ServiceGraph, ServiceNode } from '../../src/types/graph.js';
 import type { ReferenceEdge } from '../../src/types/reference.js';
@@ -311,6 +312,8 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const q = qualified(edge.host.toLowerCase(), ctx.graph.settings.clusterDomain);
       if (q && r.namespace !== site.namespace && q.name === r.name && q.namespace === r.namespace && movedByKustomize(ctx, edge, r.name, r.namespace, q.rest)) break;
       const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
+      // `<name>-primary`, `<name>-master`…: a chart that names its Services by role (Bitnami's replication mode).
+      const roles = near ? [] : roleNamed(ctx.graph, r.namespace, r.name);
       const elsewhere = sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
       // A `ns/name` flag may name a Service its controller creates (`--kubelet-service`): judged only
@@ -319,13 +322,15 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const podNs = site.expands?.defined.has('POD_NAMESPACE') ? '$(POD_NAMESPACE)' : site.namespace;
       const hint = unplacedHint(ctx.graph, r.name, r.namespace, site.object) ?? (here
         ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`
-        : near ? `; did you mean ${code(near)}?` : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '');
+        : near ? `; did you mean ${code(near)}?`
+          : roles.length ? `; namespace ${code(r.namespace)} has ${list(roles.map((n) => code(n)))}, named by role (a chart in replication or cluster mode names no Service ${code(r.name)}): did you mean ${code(roles[0]!)}?`
+            : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '');
       // Another namespace is often infrastructure installed from elsewhere: a warning.
       ctx.report({
         ...base,
         messageId: 'missing',
         severity: r.namespace === site.namespace ? undefined : 'warning',
-        absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: here !== undefined || (near !== undefined && isStrongTypo(r.name, near)) || elsewhere.length > 0 },
+        absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: here !== undefined || (near !== undefined && isStrongTypo(r.name, near)) || roles.length > 0 || elsewhere.length > 0 },
         data: { ...data, name: code(r.name), namespace: code(r.namespace), hint },
       });
       break;
@@ -596,6 +601,12 @@ function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind
   if (r.problem === 'none-external') ctx.report({ ...at, messageId: 'dnsNoneExternal', data: { ...data, nameservers }, related });
   else if (r.problem === 'none-search') ctx.report({ ...at, messageId: 'dnsNoneSearch', data: { ...data, searches, search }, related });
   else if (r.problem === 'none-unknown') ctx.report({ ...at, messageId: 'dnsNoneUnknown', severity: 'info', data: { ...data, nameservers }, related });
+}
+
+/** Services of a namespace named `<name>-<role>`, the writable roles first. */
+function roleNamed(graph: ServiceGraph, namespace: string, name: string): string[] {
+  const found = graph.servicesIn(namespace).map((s) => s.object.name).filter((n) => n.startsWith(`${name}-`) && ROLE_SUFFIXES.includes(n.slice(name.length + 1)));
+  return [...new Set(found)].sort((a, b) => ROLE_SUFFIXES.indexOf(a.slice(name.length + 1)) - ROLE_SUFFIXES.indexOf(b.slice(name.length + 1)));
 }
 
 const rule: Rule = {

@@ -137,7 +137,7 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
     const elsewhere = graph.servicesNamed(h).filter((s) => s.object.namespace !== from).map((s) => s.object.namespace);
     if (elsewhere.length) return { kind: 'short-elsewhere', name: h, namespaces: [...new Set(elsewhere)] };
     if (!known(from)) return { kind: 'unknown' };
-    return statefulSetPod(graph, from, h) ?? workload(graph, from, h) ?? { kind: 'unknown' };
+    return statefulSetPod(graph, from, h) ?? workload(graph, from, h) ?? roleNamedMiss(graph, h, from) ?? { kind: 'unknown' };
   }
   if (labels.length === 2) {
     const [a, b] = labels as [string, string];
@@ -169,6 +169,19 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
     }
   }
   return { kind: 'unknown' };
+}
+
+/** Suffixes charts give Services named by role, after the name a single-instance install uses. */
+export const ROLE_SUFFIXES = ['primary', 'master', 'leader', 'main', 'read', 'replica', 'replicas', 'slave', 'follower', 'rw', 'ro', 'headless', 'hl'];
+
+/**
+ * A bare name the caller's namespace has no Service of, where it has `<name>-primary`,
+ * `<name>-master`…: a chart in replication or cluster mode names its Services by role, and the
+ * name a single-instance install gives is missing.
+ */
+function roleNamedMiss(graph: ServiceGraph, name: string, ns: string): DnsResolution | undefined {
+  return graph.servicesIn(ns).some((s) => s.object.name.startsWith(`${name}-`) && ROLE_SUFFIXES.includes(s.object.name.slice(name.length + 1)))
+    ? { kind: 'missing', name, namespace: ns, form: 'short' } : undefined;
 }
 
 /** The fully qualified name of what a cluster name resolved to, with the trailing dot. */

@@ -372,8 +372,18 @@ const IMAGE_PORTS: Record<string, number[]> = {
 
 /** The ports a well-known server image (from Docker Hub) listens on by default; undefined for other images. */
 export function imageDefaultPorts(image: string | undefined): readonly number[] | undefined {
+  return portsOfImage(image);
+}
+
+/**
+ * IMAGE_PORTS by repository, and by tag where the tag decides: RabbitMQ's management UI (15672)
+ * is enabled only in the `-management` images (docker-library/rabbitmq's management Dockerfile).
+ */
+function portsOfImage(image: string | undefined): number[] | undefined {
   const repo = hubRepository(image);
-  return own(IMAGE_PORTS, repo);
+  const ports = own(IMAGE_PORTS, repo);
+  if (ports && repo === 'rabbitmq' && !(image ?? '').includes('@') && !/:[^/]*management/.test(image ?? '')) return ports.filter((p) => p !== 15672);
+  return ports;
 }
 
 /** Paths where a mounted file may change a server's port. */
@@ -388,8 +398,7 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
   if ((Array.isArray(raw.env) ? raw.env : []).some((e) => isRecord(e) && typeof e.name === 'string' && /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS/i.test(e.name))) return undefined;
   if ((Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && CONFIG_MOUNT.test(m.mountPath))) return undefined;
   // Another registry's image may be another build.
-  const repo = hubRepository(c.image);
-  const ports = own(IMAGE_PORTS, repo);
+  const ports = portsOfImage(c.image);
   if (!ports) return undefined;
   return { ports, evidence: { port: ports[0]!, text: c.image, path: ['image'], kind: 'image' } };
 }

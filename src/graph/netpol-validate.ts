@@ -58,6 +58,8 @@ export function networkPolicyProblems(o: K8sObject): PolicyProblem[] {
         const kp = qualifiedNameProblems(k);
         if (kp.length) { bad('label key', k, `is not a valid label key: it ${list(kp)}`, [...at, 'matchLabels']); continue; }
         if (typeof v === 'string' && labelValueProblems(v).length) bad('label value', v, `of ${code(k)} is not a valid label value: it ${list(labelValueProblems(v))}`, [...at, 'matchLabels']);
+        // A YAML number or boolean (`version: 2`, `canary: true`) does not decode into a label value, which is a string.
+        else if (typeof v === 'number' || typeof v === 'boolean') bad('label value', v, `of ${code(k)} is a ${typeof v}, and label values are strings: quote it (${code(`"${String(v)}"`)})`, [...at, 'matchLabels', k]);
       }
     }
     (Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []).forEach((e, i) => {
@@ -65,6 +67,9 @@ export function networkPolicyProblems(o: K8sObject): PolicyProblem[] {
       const ep: Path = [...at, 'matchExpressions', i];
       if (typeof e.key === 'string' && qualifiedNameProblems(e.key).length) bad('selector key', e.key, `is not a valid label key: it ${list(qualifiedNameProblems(e.key))}`, [...ep, 'key']);
       const values = Array.isArray(e.values) ? e.values : [];
+      values.forEach((v, k) => {
+        if (typeof v === 'number' || typeof v === 'boolean') bad('selector value', v, `is a ${typeof v}, and label values are strings: quote it (${code(`"${String(v)}"`)})`, [...ep, 'values', k]);
+      });
       if (typeof e.operator !== 'string' || !SELECTOR_OPERATORS.includes(e.operator)) bad('selector operator', e.operator ?? '', `is not one of ${list(SELECTOR_OPERATORS.map((x) => code(x)))}`, [...ep, 'operator']);
       else if ((e.operator === 'In' || e.operator === 'NotIn') && values.length === 0) bad('selector operator', e.operator, 'needs values, and there are none', [...ep, 'values']);
       else if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && values.length > 0) bad('selector operator', e.operator, 'takes no values, and some are given', [...ep, 'values']);

@@ -263,7 +263,9 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         if (!Array.isArray(list)) continue;
         list.forEach((a: unknown, k) => {
           // The kubelet expands `$(VAR)` in command and args with the container's whole env.
-          const text = typeof a === 'string' && literal?.size && a.includes('$(') ? a.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : a;
+          const expanded = typeof a === 'string' && literal?.size && a.includes('$(') ? a.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : a;
+          // A shell reading the pod's own namespace from its service account (`$(cat /var/run/secrets/…/namespace)`).
+          const text = typeof expanded === 'string' && expanded.includes('serviceaccount/namespace') ? expanded.replace(OWN_NAMESPACE, t.namespace) : expanded;
           if (typeof text === 'string') visit(() => ({ object: t.owner, path: pathTo(base(), arr, k), namespace: t.namespace, where: `${arr} of container ${cname()}`, clients, expands }), text, { file: false, expands: true });
         });
       }
@@ -379,6 +381,8 @@ function envFromOverridden(t: PodTemplate, o: K8sObject, key: string): boolean {
 const NOT_DIALLED_ENV = /^no_proxy$/i;
 
 const KONG_PLUGIN = /^Kong(Cluster)?Plugin$/;
+/** A shell's substitution of the namespace file every pod's service account mount holds. */
+const OWN_NAMESPACE = /\$\(\s*cat\s+\/(?:var\/)?run\/secrets\/kubernetes\.io\/serviceaccount\/namespace\s*\)|`\s*cat\s+\/(?:var\/)?run\/secrets\/kubernetes\.io\/serviceaccount\/namespace\s*`/g;
 /** `<service>.<namespace>:<port>` (a Kafka bootstrap server, a gRPC address): read where the run defines Services in that namespace. */
 const SERVICE_NS_PORT = /(?:^|[\s,;"'\[])[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?:\d{1,5}(?:$|[\s,;"'\]/])/;
 
