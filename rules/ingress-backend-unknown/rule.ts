@@ -113,8 +113,11 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
       object: o,
       path: b.portPath,
       messageId: 'noPort',
-      ...(nginx ? { severity: 'warning' as const } : {}),
-      data: { service: code(b.service), port: code(b.port.number ?? b.port.name ?? ''), kind: b.port.number !== undefined ? 'number' : 'name', ports: servicePortsText(svc), hint: targetPortHint(svc, b.port.number) + (nginx ? `; ingress-nginx also matches ${svc.type === 'ExternalName' ? 'any port number of an ExternalName Service' : 'a backend port against targetPorts'}, so it works there, but other controllers (and the Gateway API) match Service ports only, and this Ingress's class is not known to be ingress-nginx's` : '') },
+      // Only where the class's controller is not known: an IngressClass of the run that names another controller decides it.
+      ...(nginx && controller === undefined ? { severity: 'warning' as const } : {}),
+      data: { service: code(b.service), port: code(b.port.number ?? b.port.name ?? ''), kind: b.port.number !== undefined ? 'number' : 'name', ports: servicePortsText(svc), hint: targetPortHint(svc, b.port.number) + (!nginx ? '' : controller === undefined
+        ? `; ingress-nginx also matches ${svc.type === 'ExternalName' ? 'any port number of an ExternalName Service' : 'a backend port against targetPorts'}, so it works there, but other controllers (and the Gateway API) match Service ports only, and this Ingress's class is not known to be ingress-nginx's`
+        : `; ingress-nginx would also match ${svc.type === 'ExternalName' ? 'any port number of an ExternalName Service' : 'it against targetPorts'}, but this Ingress's IngressClass names another controller, which matches Service ports only`) },
       related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${o.namespace}/${b.service}` }],
     });
   }

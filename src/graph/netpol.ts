@@ -1,3 +1,5 @@
+import { podResolver } from './pod-dns.js';
+import { resolveHost } from './dns.js';
 import { stringify } from 'yaml';
 import type { K8sObject, Path } from '../types/object.js';
 import type { ContainerPort, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
@@ -181,11 +183,16 @@ export function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[] {
   out = [];
   for (const edge of references(graph)) {
     const r = edge.resolution;
-    if ((r.kind !== 'service' && r.kind !== 'pod') || r.service.mode !== 'selector') continue;
+    if (r.kind !== 'service' && r.kind !== 'pod') continue;
+    // An ExternalName alias of a Service of the cluster (`api.backend.svc.cluster.local`): the
+    // CNAME leads to that Service's ClusterIP, on the port the client dials.
+    const alias = r.service.mode === 'external-name' && r.service.externalName ? resolveHost(graph, r.service.externalName.replace(/\.$/, ''), r.service.object.namespace) : undefined;
+    const target = alias && (alias.kind === 'service' || alias.kind === 'pod') ? alias.service : r.service;
+    if (target.mode !== 'selector') continue;
     const site = { object: edge.site.object, path: edge.site.path, text: edge.text, where: edge.site.where };
-    const ports = edge.servicePort ? [edge.servicePort] : dialedPorts(r.service, edge.port);
+    const ports = edge.servicePort && target === r.service ? [edge.servicePort] : dialedPorts(target, edge.port);
     const unwritten = !edge.servicePort && edge.port === undefined && ports.length > 1;
-    for (const t of edge.site.clients) flowsTo(graph, site, podView(t), r.service, ports, out, undefined, unwritten);
+    for (const t of edge.site.clients) flowsTo(graph, site, podView(t), target, ports, out, undefined, unwritten);
   }
   peerFlows(graph, out);
   const controller = ingressController(graph);
@@ -283,10 +290,15 @@ export interface DnsFlow {
 const RANK: Record<Verdict['kind'], number> = { allowed: 0, 'cannot-tell': 1, blocked: 2 };
 
 /** Whether a pod queries cluster DNS: ClusterFirst (off the host network) or ClusterFirstWithHostNet. */
-function usesClusterDns(t: PodTemplate): boolean {
+function usesClusterDns(graph: ServiceGraph, t: PodTemplate): boolean {
   const dnsPolicy = getIn(t.owner.body, [...t.path, 'spec', 'dnsPolicy']);
   const host = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
   if (dnsPolicy === 'ClusterFirstWithHostNet') return true;
+  // `dnsPolicy: None` whose nameservers hold the cluster DNS Service's ClusterIP asks it all the same.
+  if (dnsPolicy === 'None') {
+    const r = podResolver(graph, t);
+    return !host && r.kind === 'none' && r.clusterDns === 'yes';
+  }
   return !host && (dnsPolicy === undefined || dnsPolicy === 'ClusterFirst' || dnsPolicy === '');
 }
 
@@ -302,7 +314,7 @@ export function dnsFlows(graph: ServiceGraph): DnsFlow[] {
   const dns = clusterDns(graph);
   const out: DnsFlow[] = [];
   for (const [t, example] of first) {
-    if (!usesClusterDns(t)) continue;
+    if (!usesClusterDns(graph, t)) continue;
     const client = podView(t);
     const byProtocol = new Map<string, DnsFlow['protocols'][number]>();
     for (const p of dns.ports) {
