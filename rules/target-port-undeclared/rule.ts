@@ -1,3 +1,6 @@
+import type { Path } from '../../src/types/object.js';
+import { isRecord } from '../../src/load/objects.js';
+import { getIn } from '../../src/graph/pods.js';
 import { imageNames, where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
@@ -25,6 +28,7 @@ const rule: Rule = {
     severity: 'info',
     messages: {
       undeclared: 'targetPort {{target}}/{{protocol}} is not declared by {{templates}}, which {{verb}} {{declared}}; Kubernetes still routes to {{target}}, so make sure the process listens there',
+      hostPort: 'targetPort {{target}}/{{protocol}} is the hostPort of {{template}}, whose container port is {{containerPort}}: a hostPort maps the node\'s port to the container\'s, and a Service sends to the pod\'s IP on targetPort, where {{target}} is not declared; write {{containerPort}}',
       otherProtocol: 'targetPort {{target}}/{{protocol}} is declared by {{templates}} only as {{target}}/{{other}}; Kubernetes still routes {{protocol}} to it, so make sure the process listens there over {{protocol}}',
     },
     remediation: 'Set targetPort to the port the container listens on, or declare that port in the container\'s ports list.',
@@ -75,6 +79,21 @@ const rule: Rule = {
           message: `ports declared by ${where(r.template)}`,
         }));
         const decl = [...new Set(ts.flatMap(declared))];
+        // The target is a container port's hostPort: that maps the node's port to the container's,
+        // while the Service sends to the pod's IP on targetPort, where nothing declared listens.
+        const host = other.length ? undefined : hostPortOf(ts, target, sp.protocol);
+        if (host) {
+          report({
+            object: svc.object,
+            path: sp.targetPath,
+            messageId: 'hostPort',
+            severity: 'warning',
+            data: { target, protocol: sp.protocol, template: where(host.t), containerPort: host.containerPort },
+            related: [{ object: host.t.owner, path: host.path, message: `hostPort ${target} of ${where(host.t)}` }],
+            remediation: `Set targetPort to ${host.containerPort}, the container's port.`,
+          });
+          continue;
+        }
         report({
           object: svc.object,
           path: sp.targetPath,
@@ -94,5 +113,18 @@ const rule: Rule = {
     }
   },
 };
+
+/** A container port of these templates whose hostPort is the target (and whose containerPort is not). */
+function hostPortOf(ts: PodTemplate[], target: number, protocol: string): { t: PodTemplate; containerPort: number; path: Path } | undefined {
+  for (const t of ts) {
+    for (const c of t.containers) {
+      for (const p of c.ports) {
+        const raw = getIn(t.owner.body, p.path);
+        if (isRecord(raw) && raw.hostPort === target && typeof p.containerPort === 'number' && p.containerPort !== target && p.protocol === protocol) return { t, containerPort: p.containerPort, path: [...p.path, 'hostPort'] };
+      }
+    }
+  }
+  return undefined;
+}
 
 export default rule;
