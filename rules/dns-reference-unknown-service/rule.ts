@@ -341,7 +341,8 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
         messageId: 'shortElsewhere',
         // Evidence only where a Service of that name is placed in another namespace near this file.
         ...(sameNameElsewhere(ctx.graph, r.name, site.namespace, site.object).length === 0 ? { absent: { what: `Service ${code(r.name)} in namespace ${code(site.namespace)}`, namespace: site.namespace, service: r.name } } : {}),
-        data: { ...data, written: code(r.pod ? `${r.pod}.${r.name}` : r.name), name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.pod ? `${r.pod}.` : ''}${r.name}.${r.namespaces[0]}`), hint: unplacedHint(ctx.graph, r.name, site.namespace, site.object) ?? '' } });
+        ...(r.pod ? { messageId: 'shortElsewherePod' } : {}),
+        data: { ...data, ...(r.pod ? { pod: code(`${r.pod}.${r.name}`) } : {}), name: code(r.name), from: code(site.namespace), namespaces: list(r.namespaces.map((n) => code(n))), suggest: code(`${r.pod ? `${r.pod}.` : ''}${r.name}.${r.namespaces[0]}`), hint: unplacedHint(ctx.graph, r.name, site.namespace, site.object) ?? '' } });
       break;
     case 'swapped':
       ctx.report({ ...base, messageId: 'swapped', data: { ...data, suggest: code(`${r.service.object.name}.${r.service.object.namespace}`) } });
@@ -627,7 +628,8 @@ const rule: Rule = {
       externalNameLoop: 'the externalName {{ref}} leads back to this Service ({{chain}} → itself): CoreDNS answers no address for a CNAME chain that loops',
       apiServerPort: '{{ref}} in {{where}} connects to the API server\'s Service `kubernetes.default` on port {{port}}, but that Service exposes only 443 (`https`){{hint}}',
       apiServerShort: '{{ref}} in {{where}} uses the bare name `kubernetes`, which resolves only in namespace `default`; from {{from}} write `kubernetes.default.svc` (the API server\'s Service)',
-      shortElsewhere: '{{ref}} in {{where}} uses the short name {{written}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}{{hint}}',
+      shortElsewhere: '{{ref}} in {{where}} uses the short name {{name}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}{{hint}}',
+      shortElsewherePod: '{{ref}} in {{where}} uses the short name {{pod}}, which a pod resolves only in its own namespace ({{from}}); Service {{name}} is in {{namespaces}}: write {{suggest}}{{hint}}',
       swapped: '{{ref}} in {{where}} has the namespace and the Service name swapped: write {{suggest}}',
       wrongDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}}, so the name does not resolve (if your cluster uses {{domain}}, set clusterDomain in .svclint.yaml)',
       otherDomain: '{{ref}} in {{where}} ends in {{suffix}}, but the cluster domain is {{clusterDomain}} (the default; the files given do not say otherwise): the name resolves only if the cluster uses {{domain}} or a mesh or stub domain serves it; set clusterDomain in .svclint.yaml to make this an error',
