@@ -200,7 +200,10 @@ function valuesHosts(values: unknown[], properties: boolean): HostRef[] {
   const named = (refs: HostRef[], prop: string): HostRef[] => (properties && prop ? refs.map((r) => ({ ...r, property: prop })) : refs);
   const walk = (v: unknown, key: string | undefined, prop = ''): void => {
     if (typeof v === 'string') {
-      out.push(...named(valueHosts(key, v), prop));
+      // Spring's `${REDIS_HOST:redis}`: the default, where the environment leaves the variable unset.
+      const d = properties && v.includes('${') ? placeholderDefaults(v) : undefined;
+      if (d) out.push(...named(valueHosts(key, d.text), prop).map((r) => ({ ...r, unlessEnv: d.names })));
+      else out.push(...named(valueHosts(key, v), prop));
     } else if (Array.isArray(v)) {
       for (const x of v) walk(x, key, prop);
     } else if (v && typeof v === 'object') {
@@ -217,7 +220,11 @@ function valuesHosts(values: unknown[], properties: boolean): HostRef[] {
         const port = typeof x === 'string' ? siblingPort(k, (name) => o[name]) : undefined;
         const sub = prop ? `${prop}.${k}` : k;
         if (port === undefined) walk(x, k, sub);
-        else out.push(...named(withPort(valueHosts(k, x as string), port), sub).map((r) => (properties ? { ...r, portProperty: `${prop ? `${prop}.` : ''}${siblingPortKey(k)}` } : r)));
+        else {
+          const d = properties && (x as string).includes('${') ? placeholderDefaults(x as string) : undefined;
+          const refs = withPort(valueHosts(k, d ? d.text : (x as string)), port).map((r) => (d ? { ...r, unlessEnv: d.names } : r));
+          out.push(...named(refs, sub).map((r) => (properties ? { ...r, portProperty: `${prop ? `${prop}.` : ''}${siblingPortKey(k)}` } : r)));
+        }
       }
     }
   };
@@ -324,6 +331,20 @@ function siblingPort(key: string, get: (name: string) => unknown): number | unde
   const v = get(name);
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d{1,5}\s*$/.test(v) ? Number(v) : undefined;
   return n !== undefined && n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/**
+ * A Spring value whose placeholders all name environment variables and give defaults
+ * (`${REDIS_HOST:redis}`, `jdbc:postgresql://${DB_HOST:db}:${DB_PORT:5432}/app`): the text with
+ * the defaults, and the variables that replace them when set. Undefined for other placeholders.
+ */
+export function placeholderDefaults(value: string): { text: string; names: string[] } | undefined {
+  const names: string[] = [];
+  const text = value.replace(/\$\{([A-Z_][A-Z0-9_]*):([^${}]*)\}/g, (_m, name: string, dflt: string) => {
+    names.push(name);
+    return dflt;
+  });
+  return names.length && !text.includes('${') ? { text, names } : undefined;
 }
 
 /** The key of the port beside a host key (`redis.host` → `redis.port`, `DB_HOST` → `DB_PORT`). */

@@ -35,6 +35,11 @@ export interface HostRef {
    */
   lookup?: { how: 'never' | 'no-search'; why: string };
   /**
+   * A placeholder's default (Spring's `${REDIS_HOST:redis}`): the host counts only for readers
+   * that leave these environment variables unset.
+   */
+  unlessEnv?: string[];
+  /**
    * In a file named for a deployment environment (`config/production.json`): node-config (and
    * the like) loads it only where `NODE_CONFIG_ENV` (else `NODE_ENV`) names that environment.
    */

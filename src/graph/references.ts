@@ -495,7 +495,13 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
   && (h.profiles === undefined || (Array.isArray(h.profiles) && h.profiles.every((p) => typeof p === 'string')))
   && (h.lookup === undefined || (isRecord(h.lookup) && (h.lookup.how === 'never' || h.lookup.how === 'no-search') && typeof h.lookup.why === 'string'))
   && (h.property === undefined || typeof h.property === 'string') && (h.portProperty === undefined || typeof h.portProperty === 'string')
-  && (h.railsEnv === undefined || typeof h.railsEnv === 'string') && (h.nodeEnv === undefined || typeof h.nodeEnv === 'string'));
+  && (h.railsEnv === undefined || typeof h.railsEnv === 'string') && (h.nodeEnv === undefined || typeof h.nodeEnv === 'string')
+  && (h.unlessEnv === undefined || (Array.isArray(h.unlessEnv) && h.unlessEnv.every((n) => typeof n === 'string'))));
+
+/** Whether no container of a template sets one of these variables (nor has envFrom, which might). */
+function leavesUnset(t: PodTemplate, names: readonly string[]): boolean {
+  return containersOf(t).every(({ c }) => !(Array.isArray(c.envFrom) && c.envFrom.length > 0) && !(Array.isArray(c.env) && c.env.some((e) => isRecord(e) && typeof e.name === 'string' && names.includes(e.name))));
+}
 
 /**
  * Whether the pods of a template all name a node-config environment (a literal `NODE_CONFIG_ENV`,
@@ -616,6 +622,8 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
       // A Rails environment's section is read by pods that run in that environment, which the run must show.
       if (ref.railsEnv !== undefined && !site.clients.some((t) => railsEnvs(t).has(ref.railsEnv!))) continue;
       if (ref.nodeEnv !== undefined && site.clients.length > 0 && site.clients.every((t) => otherNodeEnv(t, ref.nodeEnv!))) continue;
+      // A placeholder's default is dialled only where every reader leaves its variables unset (and may not set them through envFrom).
+      if (ref.unlessEnv && (site.clients.length === 0 || !site.clients.every((t) => leavesUnset(t, ref.unlessEnv!)))) continue;
       // The environment's value of the property wins over the file's (Spring Boot's externalized configuration).
       if (ref.property && site.clients.length > 0 && site.clients.every((t) => setsEnv(t, springEnvNames(ref.property!)))) continue;
       // So does the port's: the port the file gives is then not the one dialled.
