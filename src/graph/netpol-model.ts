@@ -296,6 +296,11 @@ export interface PolicyIndex {
   policies: readonly Policy[];
   /** Policies of the pod's namespace whose podSelector selects it. */
   selecting(pod: PodView): Policy[];
+  /**
+   * Policies of the pod's namespace that select some of its pods only, by a label the
+   * controller gives each pod (`statefulset.kubernetes.io/pod-name: db-0`).
+   */
+  selectingSome(pod: PodView): Policy[];
   namespaces: NamespaceLabels;
   podCIDRs?: Cidr[];
 }
@@ -334,6 +339,11 @@ export function indexPolicies(objects: readonly K8sObject[], podCIDRs?: readonly
       out = candidates.filter((p) => matchSelector(p.podSelector, pod.labels) === true);
       cache.set(pod.key, out);
       return out;
+    },
+    selectingSome(pod) {
+      if (!pod.vague?.size) return [];
+      return (rest.get(pod.namespace) ?? []).concat([...(byPair.get(pod.namespace)?.values() ?? [])].flat())
+        .filter((p, i, all) => all.indexOf(p) === i && matchSelector(p.podSelector, pod.labels, true, pod.vague) === 'unknown');
     },
   };
 }
@@ -388,7 +398,17 @@ export function portMatches(ports: readonly PolicyPort[] | undefined, port: numb
 
 /** One direction at one pod: `subject` is the pod the policies select, `peer` the other end. */
 function judgeSide(index: PolicyIndex, dir: Direction, subject: PodView, peer: PodView, port: number, protocol: string, dest: PodView, why: Set<string>): { result: Tri; policies: Policy[] } {
-  const policies = index.selecting(subject).filter((p) => p.isolates[dir]);
+  const r = judgeBy(index, index.selecting(subject).filter((p) => p.isolates[dir]), dir, subject, peer, port, protocol, dest, why);
+  // Policies that select only some of these pods (one StatefulSet pod by name): those pods may judge otherwise.
+  const some = index.selectingSome(subject).filter((p) => p.isolates[dir]);
+  if (some.length === 0 || r.result === 'unknown') return r;
+  const withSome = judgeBy(index, [...r.policies, ...some], dir, subject, peer, port, protocol, dest, new Set(why));
+  if (withSome.result === r.result) return r;
+  why.add(`NetworkPolicy ${some.map((p) => `${p.namespace}/${p.object.name}`).join(', ')} selects only some pods of ${subject.name}, by a label the controller gives each pod`);
+  return { result: 'unknown', policies: withSome.policies };
+}
+
+function judgeBy(index: PolicyIndex, policies: Policy[], dir: Direction, subject: PodView, peer: PodView, port: number, protocol: string, dest: PodView, why: Set<string>): { result: Tri; policies: Policy[] } {
   if (policies.length === 0) return { result: true, policies };
   let result: Tri = false;
   for (const p of policies) {

@@ -110,6 +110,11 @@ export interface PolicyIndex {
     policies: readonly Policy[];
     /** Policies of the pod's namespace whose podSelector selects it. */
     selecting(pod: PodView): Policy[];
+    /**
+     * Policies of the pod's namespace that select some of its pods only, by a label the
+     * controller gives each pod (`statefulset.kubernetes.io/pod-name: db-0`).
+     */
+    selectingSome(pod: PodView): Policy[];
     namespaces: NamespaceLabels;
     podCIDRs?: Cidr[];
 }
