@@ -407,11 +407,13 @@ function lineHosts(text: string, properties = false, format: LineFormat = undefi
   const out: HostRef[] = [];
   const lines: [string, string, string][] = [];
   let section = '';
+  let tables = 0;
   for (const raw of logicalLines(text, format)) {
     const line = raw.trim();
     const header = /^\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:[#;].*)?$/.exec(line);
     if (header && format !== 'properties') {
-      section = header[1]!;
+      // Each `[[name]]` (a TOML array of tables) opens a table of its own.
+      section = line.startsWith('[[') ? `${header[1]!}#${++tables}` : header[1]!;
       continue;
     }
     if (line === '' || /^[#;!\[]/.test(line)) continue;
