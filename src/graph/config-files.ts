@@ -45,6 +45,8 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (/\.conf$/.test(k) && FLUENT_SECTION.test(text)) return fluentHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
   if (/(^|[./-])caddyfile$|\.caddy$/.test(k)) return caddyHosts(text);
+  if (k.endsWith('.xml')) return xmlHosts(text);
+  if (k.endsWith('.py')) return pythonHosts(text);
   // A key without an extension that the pod mounts under a file name of its own (`items.path`,
   // `subPath`): read by its content when that is unmistakably nginx's (blocks and directives).
   if (!/\.[a-z0-9]+$/.test(k) && NGINX_TEXT.test(text) && /;\s*$/m.test(text)) return nginxHosts(text);
@@ -557,6 +559,57 @@ function caddyHosts(text: string): HostRef[] {
       if (depth <= proxyDepth) proxyDepth = -1;
     }
   }
+  return out;
+}
+
+/**
+ * XML configuration (ClickHouse's `<remote_servers>` and `<zookeeper>`, Hadoop's `<value>`s):
+ * an element named like a host (`<host>`, `<hostname>`, `<address>`) holds one, with the port of
+ * a `<port>` beside it in the same parent element; URLs and `host:port` anywhere in the text too.
+ */
+function xmlHosts(text: string): HostRef[] {
+  const src = text.replace(/<!--[\s\S]*?-->/g, (c) => ' '.repeat(c.length));
+  const out: HostRef[] = [];
+  for (const m of src.matchAll(/<(host|hostname|address|server)>\s*([^<\s]+)\s*<\/\1>/gi)) {
+    const h = wholeHost(m[2]!);
+    if (!h) continue;
+    // The port beside it: a `<port>` among the simple elements next to it in the same parent.
+    const after = /^(?:\s*<(\w+)>[^<]*<\/\1>)*/.exec(src.slice(m.index! + m[0].length))?.[0] ?? '';
+    const before = /(?:<(\w+)>[^<]*<\/\1>\s*)*$/.exec(src.slice(Math.max(0, m.index! - 2000), m.index))?.[0] ?? '';
+    const port = /<port>\s*(\d{1,5})\s*<\/port>/i.exec(after)?.[1] ?? /<port>\s*(\d{1,5})\s*<\/port>/i.exec(before)?.[1];
+    out.push(port !== undefined && h.port === undefined ? { ...h, port: Number(port) } : h);
+  }
+  // URLs and other host patterns in element texts (`<value>hdfs://namenode:8020</value>`).
+  const plain = src.replace(/<(host|hostname|address|server)>[^<]*<\/\1>/gi, (x) => ' '.repeat(x.length));
+  out.push(...findHosts(plain));
+  return out;
+}
+
+/**
+ * Python settings (Django's `DATABASES = {"default": {"HOST": "db", "PORT": "5433"}}`): a
+ * string under a host key of a dict or an assignment, with the port of the same dict; other
+ * hosts by the text's patterns. Whole-line comments are not read.
+ */
+function pythonHosts(text: string): HostRef[] {
+  const src = uncommentedText('x.py', text);
+  const out: HostRef[] = [];
+  const pairs = /(["'])([A-Za-z_][\w.-]*)\1\s*:\s*(["'])([^"'\n]*)\3|(?:^|\n)\s*([A-Za-z_]\w*)\s*=\s*(["'])([^"'\n]*)\6/g;
+  const found: { key: string; value: string; at: number }[] = [];
+  for (const m of src.matchAll(pairs)) found.push(m[2] !== undefined ? { key: m[2], value: m[4]!, at: m.index! } : { key: m[5]!, value: m[7]!, at: m.index! });
+  const used = new Set<string>();
+  for (const f of found) {
+    if (!HOST_KEY.test(f.key) || NOT_DIALLED_KEY.test(f.key)) continue;
+    // The port key of the same dict: the nearest one within its braces.
+    const portKey = siblingPortKey(f.key);
+    const open = src.lastIndexOf('{', f.at);
+    const close = src.indexOf('}', f.at);
+    const sibling = portKey === undefined ? undefined : found.find((g) => g.key === portKey && (open < 0 || (g.at > open && (close < 0 || g.at < close))));
+    const port = sibling && /^\d{1,5}$/.test(sibling.value.trim()) ? Number(sibling.value.trim()) : undefined;
+    const refs = valueHosts(f.key, f.value);
+    out.push(...(port === undefined ? refs : withPort(refs, port)));
+    used.add(f.value);
+  }
+  out.push(...findHosts(src).filter((h) => !used.has(h.text)));
   return out;
 }
 
