@@ -221,6 +221,11 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
     ? o.body.spec.volumeClaimTemplates.map((t) => (isRecord(t) && isRecord(t.metadata) && typeof t.metadata.name === 'string' ? t.metadata.name : '')).filter(Boolean)
     : [];
   for (const p of podFieldProblems(spec, at, claims)) report({ path: p.path, messageId: 'podField', data: { field: p.field, problem: p.problem } });
+  // Ephemeral containers are added to a running pod (`kubectl debug`), never written in a manifest:
+  // ValidatePodCreate refuses them on a Pod, ValidatePodTemplateSpec in a template.
+  if (Array.isArray(spec.ephemeralContainers) && spec.ephemeralContainers.length > 0) {
+    report({ path: [...at, 'ephemeralContainers'], messageId: 'podField', data: { field: code('ephemeralContainers'), problem: o.kind === 'Pod' ? 'cannot be set when a Pod is created (ephemeral containers are added to a running pod, with `kubectl debug`)' : 'is not allowed in a pod template (ephemeral containers are added to a running pod, with `kubectl debug`)' } });
+  }
   const allowed = RESTART_POLICIES[o.kind];
   const policy = spec.restartPolicy;
   if (allowed && typeof policy === 'string' && policy !== '' && !allowed.includes(policy)) {
