@@ -93,12 +93,15 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
     const svc = ctx.graph.service(o.namespace, b.service);
     if (!svc) {
       const near = nearestService(ctx.graph, o.namespace, b.service, o);
+      const own = near ? undefined : ownRelease(o, b.service);
       ctx.report({
         object: o,
         path: b.path,
         messageId: 'noService',
-        absent: { what: `Service ${code(b.service)} in namespace ${code(o.namespace)}`, namespace: o.namespace, service: b.service, nearMiss: (near !== undefined && isStrongTypo(b.service, near)) || sameNameElsewhere(ctx.graph, b.service, o.namespace, o).length > 0 },
-        data: { service: code(b.service), namespace: code(o.namespace), hint: unplacedHint(ctx.graph, b.service, o.namespace, o) ?? (near ? `; did you mean ${code(near)}?` : '') },
+        // A Service named with the chart's own release prefix, which the chart's render does not hold: a warning.
+        ...(own ? { severity: 'warning' as const } : {}),
+        absent: { what: `Service ${code(b.service)} in namespace ${code(o.namespace)}`, namespace: o.namespace, service: b.service, nearMiss: own !== undefined || (near !== undefined && isStrongTypo(b.service, near)) || sameNameElsewhere(ctx.graph, b.service, o.namespace, o).length > 0 },
+        data: { service: code(b.service), namespace: code(o.namespace), hint: unplacedHint(ctx.graph, b.service, o.namespace, o) ?? (near ? `; did you mean ${code(near)}?` : own ? `; it is named for this Ingress's own Helm release ${code(own)}, whose chart renders no such Service (a template turned off by a value, or a name built otherwise, as with \`nameOverride\`)` : '') },
       });
       continue;
     }
@@ -121,6 +124,18 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
       related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${o.namespace}/${b.service}` }],
     });
   }
+}
+
+/**
+ * The Helm release an Ingress rendered from a chart belongs to (`app.kubernetes.io/instance`,
+ * else `release`), when the backend's name is that release's own (`<release>-…`): the chart's
+ * render then holds every Service the release makes.
+ */
+function ownRelease(o: K8sObject, service: string): string | undefined {
+  if (o.origin?.file.rendered !== 'helm') return undefined;
+  const labels = isRecord(o.body.metadata) && isRecord(o.body.metadata.labels) ? o.body.metadata.labels : {};
+  const release = typeof labels['app.kubernetes.io/instance'] === 'string' ? labels['app.kubernetes.io/instance'] : typeof labels.release === 'string' ? labels.release : o.origin.file.release;
+  return release && release !== '' && (service === release || service.startsWith(`${release}-`)) ? release : undefined;
 }
 
 /** Whether ingress-nginx finds a Service port for a backend port: its number, its targetPort as written, its name; any number for an ExternalName. */

@@ -401,7 +401,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
       else if (real && templateDocuments(real) === docs.length) part.template = { file: real, doc: parts.length };
       parts.push(part);
     }
-    files.push({ path: file, text, rendered: 'helm', parts });
+    files.push({ path: file, text, rendered: 'helm', release: opts.releaseName ?? 'release', parts });
   }
   return { files, problems: [], ...key };
 }

@@ -5,6 +5,8 @@ export interface SourceFile {
     text: string;
     /** Set when the text is the output of a renderer, not the file's own content. */
     rendered?: 'helm' | 'kustomize';
+    /** Helm: the release name the chart was rendered with (`helm template <release>`). */
+    release?: string;
     /** For rendered text: where each rendered document comes from (see RenderedPart). */
     parts?: RenderedPart[];
 }
