@@ -1,4 +1,4 @@
-import { ROLE_SUFFIXES } from '../../src/graph/dns.js';
+import { roleNamedServices } from '../../src/graph/dns.js';
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { ServiceGraph, ServiceNode } from '../../src/types/graph.js';
 import type { ReferenceEdge } from '../../src/types/reference.js';
@@ -313,7 +313,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       if (q && r.namespace !== site.namespace && q.name === r.name && q.namespace === r.namespace && movedByKustomize(ctx, edge, r.name, r.namespace, q.rest)) break;
       const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
       // `<name>-primary`, `<name>-master`…: a chart that names its Services by role (Bitnami's replication mode).
-      const roles = near ? [] : roleNamed(ctx.graph, r.namespace, r.name);
+      const roles = near ? [] : roleNamedServices(ctx.graph, r.namespace, r.name);
       const elsewhere = sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
       // A `ns/name` flag may name a Service its controller creates (`--kubelet-service`): judged only
@@ -602,12 +602,6 @@ function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind
   if (r.problem === 'none-external') ctx.report({ ...at, messageId: 'dnsNoneExternal', data: { ...data, nameservers }, related });
   else if (r.problem === 'none-search') ctx.report({ ...at, messageId: 'dnsNoneSearch', data: { ...data, searches, search }, related });
   else if (r.problem === 'none-unknown') ctx.report({ ...at, messageId: 'dnsNoneUnknown', severity: 'info', data: { ...data, nameservers }, related });
-}
-
-/** Services of a namespace named `<name>-<role>`, the writable roles first. */
-function roleNamed(graph: ServiceGraph, namespace: string, name: string): string[] {
-  const found = graph.servicesIn(namespace).map((s) => s.object.name).filter((n) => n.startsWith(`${name}-`) && ROLE_SUFFIXES.includes(n.slice(name.length + 1)));
-  return [...new Set(found)].sort((a, b) => ROLE_SUFFIXES.indexOf(a.slice(name.length + 1)) - ROLE_SUFFIXES.indexOf(b.slice(name.length + 1)));
 }
 
 const rule: Rule = {

@@ -34,8 +34,16 @@ const rule: Rule = {
     remediation: 'Use a port name the probed container declares in its ports, or the port number.',
   },
   check({ graph, report }) {
-    // `<service>.<namespace>` of a Service the run holds: a cluster name.
-    const serviceNs = (host: string) => /^[^.]+\.[^.]+$/.test(host) && graph.service(host.split('.')[1]!, host.split('.')[0]!) !== undefined;
+    // What a `host` the kubelet dials from the node is there: its own loopback, or a cluster name
+    // (a bare label, one under `.svc` or the cluster domain, `<service>.<namespace>` of a Service
+    // the run holds) that the node's resolver does not know. An outside name may resolve on the node.
+    const hostFault = (written: string): 'loopback' | 'name' | undefined => {
+      const host = written.trim().toLowerCase();
+      if (host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host)) return 'loopback';
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) || !/[a-z]/.test(host)) return undefined;
+      const serviceNs = /^[^.]+\.[^.]+$/.test(host) && graph.service(host.split('.')[1]!, host.split('.')[0]!) !== undefined;
+      return !host.includes('.') || /\.svc(\.|$)/.test(host) || host.endsWith(`.${graph.settings.clusterDomain}`) || serviceNs ? 'name' : undefined;
+    };
     for (const t of graph.templates) {
       // Services that publish not-ready pods still send to this one: what fails is readiness
       // itself. Looked up only for a finding (most templates have none).
@@ -60,11 +68,9 @@ const rule: Rule = {
             for (const handler of ['httpGet', 'tcpSocket'] as const) {
               const h = getIn(c, ['lifecycle', hook, handler]);
               if (!isRecord(h) || typeof h.host !== 'string' || h.host.trim() === '' || hostNetwork) continue;
-              const host = h.host.trim().toLowerCase();
-              const loopback = host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
-              const name = !loopback && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) && /[a-z]/.test(host)
-                && (!host.includes('.') || /\.svc(\.|$)/.test(host) || host.endsWith(`.${graph.settings.clusterDomain}`) || serviceNs(host));
-              if (!loopback && !name) continue;
+              const fault = hostFault(h.host);
+              if (!fault) continue;
+              const loopback = fault === 'loopback';
               report({
                 object: t.owner,
                 path: [...t.path, 'spec', field, i, 'lifecycle', hook, handler, 'host'],
@@ -83,12 +89,9 @@ const rule: Rule = {
               // own loopback there (unless the pod shares the node's network), a name through the
               // node's resolver, which knows no Service names.
               if (isRecord(h) && typeof h.host === 'string' && h.host.trim() !== '' && !hostNetwork) {
-                const host = h.host.trim().toLowerCase();
-                const loopback = host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
-                // A cluster name: a bare label, or one under `.svc`/the cluster domain (an outside name may resolve on the node).
-                const name = !loopback && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) && /[a-z]/.test(host)
-                  && (!host.includes('.') || /\.svc(\.|$)/.test(host) || host.endsWith(`.${graph.settings.clusterDomain}`) || serviceNs(host));
-                if (loopback || name) {
+                const fault = hostFault(h.host);
+                const loopback = fault === 'loopback';
+                if (fault) {
                   report({
                     object: t.owner,
                     path: [...t.path, 'spec', field, i, probe, handler, 'host'],

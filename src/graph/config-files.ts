@@ -103,13 +103,19 @@ function valueHosts(key: string | undefined, value: string): HostRef[] {
  * languages), so a commented-out connection string is not dialled. Other text is unchanged.
  */
 export function uncommentedText(key: string, text: string): string {
-  const k = key.toLowerCase();
-  const ext = /\.([a-z0-9]+)$/.exec(k)?.[1] ?? '';
-  const hash = ['py', 'sh', 'bash', 'zsh', 'rb', 'pl', 'conf', 'cnf', 'cfg', 'ini', 'r', 'tf', 'hcl', 'txt', 'env'].includes(ext);
-  const semi = ['conf', 'cnf', 'cfg', 'ini'].includes(ext);
-  const slashes = ['js', 'mjs', 'cjs', 'ts', 'go', 'java', 'kt', 'groovy', 'scala', 'php', 'cs', 'c', 'cpp', 'rs', 'swift'].includes(ext);
-  if (!hash && !semi && !slashes) return text;
-  const comment = new RegExp(`^[ \\t]*(?:${[hash ? '#' : '', semi ? ';' : '', slashes ? '//' : ''].filter(Boolean).join('|')}).*$`, 'gm');
+  const ext = /\.([a-z0-9]+)$/.exec(key.toLowerCase())?.[1] ?? '';
+  const markers = [
+    ['py', 'sh', 'bash', 'zsh', 'rb', 'pl', 'conf', 'cnf', 'cfg', 'ini', 'r', 'tf', 'hcl', 'txt', 'env'].includes(ext) ? '#' : '',
+    ['conf', 'cnf', 'cfg', 'ini'].includes(ext) ? ';' : '',
+    ['js', 'mjs', 'cjs', 'ts', 'go', 'java', 'kt', 'groovy', 'scala', 'php', 'cs', 'c', 'cpp', 'rs', 'swift'].includes(ext) ? '//' : '',
+  ].filter(Boolean);
+  return blankComments(text, markers);
+}
+
+/** The text with every line that starts with one of these comment markers blanked (its offsets kept). */
+function blankComments(text: string, markers: readonly string[]): string {
+  if (markers.length === 0) return text;
+  const comment = new RegExp(`^[ \\t]*(?:${markers.join('|')}).*$`, 'gm');
   return text.replace(comment, (line) => ' '.repeat(line.length));
 }
 
@@ -340,7 +346,7 @@ function siblingPort(key: string, get: (name: string) => unknown): number | unde
  * (`${REDIS_HOST:redis}`, `jdbc:postgresql://${DB_HOST:db}:${DB_PORT:5432}/app`): the text with
  * the defaults, and the variables that replace them when set. Undefined for other placeholders.
  */
-export function placeholderDefaults(value: string): { text: string; names: string[] } | undefined {
+function placeholderDefaults(value: string): { text: string; names: string[] } | undefined {
   const names: string[] = [];
   const text = value.replace(/\$\{([A-Z_][A-Z0-9_]*):([^${}]*)\}/g, (_m, name: string, dflt: string) => {
     names.push(name);
@@ -591,7 +597,7 @@ function xmlHosts(text: string): HostRef[] {
  * hosts by the text's patterns. Whole-line comments are not read.
  */
 function pythonHosts(text: string): HostRef[] {
-  const src = uncommentedText('x.py', text);
+  const src = blankComments(text, ['#']);
   const out: HostRef[] = [];
   const pairs = /(["'])([A-Za-z_][\w.-]*)\1\s*:\s*(["'])([^"'\n]*)\3|(?:^|\n)\s*([A-Za-z_]\w*)\s*=\s*(["'])([^"'\n]*)\6/g;
   const found: { key: string; value: string; at: number }[] = [];

@@ -172,7 +172,13 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
 }
 
 /** Suffixes charts give Services named by role, after the name a single-instance install uses. */
-export const ROLE_SUFFIXES = ['primary', 'master', 'leader', 'main', 'read', 'replica', 'replicas', 'slave', 'follower', 'rw', 'ro', 'headless', 'hl'];
+const ROLE_SUFFIXES = ['primary', 'master', 'leader', 'main', 'read', 'replica', 'replicas', 'slave', 'follower', 'rw', 'ro', 'headless', 'hl'];
+
+/** Services of a namespace named `<name>-<role>` (`-primary`, `-read`, `-hl`…), the writable roles first. */
+export function roleNamedServices(graph: ServiceGraph, namespace: string, name: string): string[] {
+  const found = graph.servicesIn(namespace).map((s) => s.object.name).filter((n) => n.startsWith(`${name}-`) && ROLE_SUFFIXES.includes(n.slice(name.length + 1)));
+  return [...new Set(found)].sort((a, b) => ROLE_SUFFIXES.indexOf(a.slice(name.length + 1)) - ROLE_SUFFIXES.indexOf(b.slice(name.length + 1)));
+}
 
 /**
  * A bare name the caller's namespace has no Service of, where it has `<name>-primary`,
@@ -180,8 +186,7 @@ export const ROLE_SUFFIXES = ['primary', 'master', 'leader', 'main', 'read', 're
  * name a single-instance install gives is missing.
  */
 function roleNamedMiss(graph: ServiceGraph, name: string, ns: string): DnsResolution | undefined {
-  return graph.servicesIn(ns).some((s) => s.object.name.startsWith(`${name}-`) && ROLE_SUFFIXES.includes(s.object.name.slice(name.length + 1)))
-    ? { kind: 'missing', name, namespace: ns, form: 'short' } : undefined;
+  return roleNamedServices(graph, ns, name).length ? { kind: 'missing', name, namespace: ns, form: 'short' } : undefined;
 }
 
 /** The fully qualified name of what a cluster name resolved to, with the trailing dot. */

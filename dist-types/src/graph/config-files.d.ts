@@ -21,12 +21,3 @@ export declare function nginxUpstreams(text: string): string[];
  */
 export declare function uncommentedText(key: string, text: string): string;
 export declare function yamlHosts(text: string, fast?: boolean, properties?: boolean): HostRef[] | undefined;
-/**
- * A Spring value whose placeholders all name environment variables and give defaults
- * (`${REDIS_HOST:redis}`, `jdbc:postgresql://${DB_HOST:db}:${DB_PORT:5432}/app`): the text with
- * the defaults, and the variables that replace them when set. Undefined for other placeholders.
- */
-export declare function placeholderDefaults(value: string): {
-    text: string;
-    names: string[];
-} | undefined;

@@ -21,8 +21,8 @@ export declare function indexedJobHostnames(t: PodTemplate): {
  * (namespaces it defines no Service in, external hosts) are `unknown`.
  */
 export declare function resolveHost(graph: ServiceGraph, host: string, from: string): DnsResolution;
-/** Suffixes charts give Services named by role, after the name a single-instance install uses. */
-export declare const ROLE_SUFFIXES: string[];
+/** Services of a namespace named `<name>-<role>` (`-primary`, `-read`, `-hl`…), the writable roles first. */
+export declare function roleNamedServices(graph: ServiceGraph, namespace: string, name: string): string[];
 /** The fully qualified name of what a cluster name resolved to, with the trailing dot. */
 export declare function fqdnOf(graph: ServiceGraph, r: DnsResolution & {
     kind: 'service' | 'pod';
