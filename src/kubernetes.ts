@@ -13,3 +13,32 @@ export const SCHEMA_KINDS = [
 export function hasSchema(apiVersion: string, kind: string): boolean {
   return (SCHEMA_KINDS as readonly string[]).includes(`${apiVersion}/${kind}`);
 }
+
+/**
+ * API versions of built-in kinds that the API server no longer serves, with the release that
+ * stopped serving them and the version to use: applying one fails with
+ * `no matches for kind "Ingress" in version "extensions/v1beta1"`, so the object never exists.
+ * Every supported Kubernetes version (KUBERNETES_VERSIONS) is past all of them.
+ */
+const REMOVED_VERSIONS: Record<string, Record<string, [removedIn: string, use: string]>> = {
+  Deployment: { 'extensions/v1beta1': ['1.16', 'apps/v1'], 'apps/v1beta1': ['1.16', 'apps/v1'], 'apps/v1beta2': ['1.16', 'apps/v1'] },
+  DaemonSet: { 'extensions/v1beta1': ['1.16', 'apps/v1'], 'apps/v1beta2': ['1.16', 'apps/v1'] },
+  ReplicaSet: { 'extensions/v1beta1': ['1.16', 'apps/v1'], 'apps/v1beta2': ['1.16', 'apps/v1'] },
+  StatefulSet: { 'apps/v1beta1': ['1.16', 'apps/v1'], 'apps/v1beta2': ['1.16', 'apps/v1'] },
+  NetworkPolicy: { 'extensions/v1beta1': ['1.16', 'networking.k8s.io/v1'] },
+  Ingress: { 'extensions/v1beta1': ['1.22', 'networking.k8s.io/v1'], 'networking.k8s.io/v1beta1': ['1.22', 'networking.k8s.io/v1'] },
+  IngressClass: { 'networking.k8s.io/v1beta1': ['1.22', 'networking.k8s.io/v1'] },
+  MutatingWebhookConfiguration: { 'admissionregistration.k8s.io/v1beta1': ['1.22', 'admissionregistration.k8s.io/v1'] },
+  ValidatingWebhookConfiguration: { 'admissionregistration.k8s.io/v1beta1': ['1.22', 'admissionregistration.k8s.io/v1'] },
+  APIService: { 'apiregistration.k8s.io/v1beta1': ['1.22', 'apiregistration.k8s.io/v1'] },
+  CronJob: { 'batch/v1beta1': ['1.25', 'batch/v1'], 'batch/v2alpha1': ['1.21', 'batch/v1'] },
+  EndpointSlice: { 'discovery.k8s.io/v1beta1': ['1.25', 'discovery.k8s.io/v1'] },
+  PodDisruptionBudget: { 'policy/v1beta1': ['1.25', 'policy/v1'] },
+  HorizontalPodAutoscaler: { 'autoscaling/v2beta1': ['1.25', 'autoscaling/v2'], 'autoscaling/v2beta2': ['1.26', 'autoscaling/v2'] },
+};
+
+/** Where a built-in kind's apiVersion is no longer served: the release that removed it and the version to use. */
+export function removedVersion(apiVersion: string, kind: string): { removedIn: string; use: string } | undefined {
+  const hit = REMOVED_VERSIONS[kind]?.[apiVersion];
+  return hit ? { removedIn: hit[0], use: hit[1] } : undefined;
+}

@@ -90,7 +90,8 @@ const wellFormed = fc.oneof(
   fc.record({ protocol: fc.constant('TLS'), tls: fc.constant({ mode: 'Passthrough' }) }),
   fc.record({ protocol: oneOf('TCP', 'UDP'), tls: fc.constant(undefined) }),
 );
-const anyProtocol = fc.record({ protocol: oneOf('HTTP', 'HTTPS', 'TLS', 'TCP', 'UDP'), tls });
+// Core protocols, and names the CRD's pattern decides: lowercase, implementation-specific, malformed.
+const anyProtocol = fc.record({ protocol: fc.oneof({ arbitrary: oneOf('HTTP', 'HTTPS', 'TLS', 'TCP', 'UDP'), weight: 3 }, { arbitrary: oneOf('http', 'GRPC', 'example.com/proxyv2', 'example.com/proxy-v2', 'Example.com/x', 'x y.io/a', 'a.io/', '-tcp', 'h2c'), weight: 2 }), tls });
 const listener = fc.record({
   name: fc.oneof({ arbitrary: oneOf('http', 'https', 'tcp', 'a.b'), weight: 5 }, { arbitrary: oneOf('Http', 'web_1'), weight: 1 }),
   port: oneOf(80, 443, 8443, 9000),

@@ -90,6 +90,13 @@ function refusal(l: Listener, gw: K8sObject, route: K8sObject, hostnames: string
     const { labels, known } = namespaces.labels(route.namespace);
     if (matchSelector(readSelector(l.selector), labels, known) === false) return `${listenerText(l)} takes routes from namespaces its \`allowedRoutes.namespaces.selector\` matches, and namespace ${code(route.namespace)} ${known ? 'does not match it' : 'is not among them'}`;
   } else if (l.from !== 'All' && l.from !== 'Same') return undefined;
+  // An unprefixed protocol is Gateway API's to define: one that is not HTTP, HTTPS, TLS, TCP or
+  // UDP (case-sensitive) is one no implementation supports, and the listener is not accepted
+  // (UnsupportedProtocol). Implementation-specific protocols carry a domain (`example.com/x`).
+  if (!l.protocol.includes('/') && !PROTOCOL_KINDS[l.protocol]) {
+    const core = Object.keys(PROTOCOL_KINDS).find((p) => p.toLowerCase() === l.protocol.toLowerCase());
+    return `${listenerText(l)} names protocol ${code(l.protocol)}, which is not a Gateway API protocol (${core ? `protocols are case-sensitive: ${code(core)}` : '`HTTP`, `HTTPS`, `TLS`, `TCP` or `UDP`; an implementation\'s own carries a domain prefix'}): the listener reports UnsupportedProtocol and takes no route`;
+  }
   const kind = `${GROUP}/${route.kind}`;
   const kinds = protocolKinds(l);
   const protocol = `its protocol ${code(l.protocol)}${l.protocol === 'TLS' && l.passthrough ? ' with `tls.mode: Passthrough`' : ''}`;

@@ -236,6 +236,9 @@ function filterList(filters: unknown[], at: Path, add: Add): void {
   });
 }
 
+/** The CRD's pattern for a listener protocol (as OpenAPI applies it: a search, anchored where it says so). */
+const LISTENER_PROTOCOL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9]+$/;
+
 function gateway(spec: Record<string, unknown>, add: Add): void {
   const listeners = arr(spec.listeners);
   const names = new Map<string, number>();
@@ -250,6 +253,7 @@ function gateway(spec: Record<string, unknown>, add: Add): void {
     }
     if (typeof l.hostname === 'string' && (l.hostname.length > 253 || !HOSTNAME.test(l.hostname))) add([...at, 'hostname'], 'is not a hostname a listener may match: lowercase DNS labels, optionally after `*.`, with no port');
     const protocol = l.protocol;
+    if (typeof protocol === 'string' && (protocol === '' || protocol.length > 255 || !LISTENER_PROTOCOL.test(protocol))) add([...at, 'protocol'], 'is not a protocol name (`HTTP`, `HTTPS`, `TLS`, `TCP`, `UDP`, or an implementation\'s own with a domain prefix: `example.com/name`, letters and digits after the slash)');
     if ((protocol === 'HTTP' || protocol === 'TCP' || protocol === 'UDP') && l.tls !== undefined) add([...at, 'tls'], `must not be set for protocol ${code(protocol)}`);
     if ((protocol === 'TCP' || protocol === 'UDP') && typeof l.hostname === 'string' && l.hostname !== '') add([...at, 'hostname'], `must not be set for protocol ${code(protocol)}`);
     const tls = isRecord(l.tls) ? l.tls : undefined;

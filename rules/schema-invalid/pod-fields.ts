@@ -79,6 +79,8 @@ export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims
   const add = (rel: Path, problem: string) => out.push({ path: [...at, ...rel], field: code(fieldText(rel)), problem });
   // A StatefulSet's volumeClaimTemplates are volumes of its pods, and take the place of a volume of the same name.
   const hostUsers = spec.hostUsers !== false;
+  // The API server defaults terminationGracePeriodSeconds to 30 before it validates.
+  const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
   const valid = volumes(spec, add, new Set(claims));
   for (const c of claims) valid.set(c, { name: c, persistentVolumeClaim: { claimName: c } });
   const all = new Set([...claims, ...arr(spec.volumes).map((v) => (isRecord(v) ? str(v.name) : undefined)).filter((n): n is string => n !== undefined && n !== '')]);
@@ -94,8 +96,12 @@ export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims
       const pull = c.imagePullPolicy;
       if (typeof pull === 'string' && pull !== '' && !PULL_POLICIES.includes(pull)) add([...base, 'imagePullPolicy'], `${code(pull)} is not one of ${list(PULL_POLICIES.map((x) => code(x)))}${oneOfCase(pull, PULL_POLICIES)}`);
       if (isRecord(c.securityContext)) securityContext(c.securityContext, [...base, 'securityContext'], hostUsers, add);
+      handlers(c, base, grace, add);
     });
   }
+  const os = isRecord(spec.os) ? spec.os.name : undefined;
+  if (isRecord(spec.os) && (os === undefined || os === '' || os === null)) add(['os', 'name'], 'is missing; `os` needs a `name`, `linux` or `windows`');
+  else if (typeof os === 'string' && os !== 'linux' && os !== 'windows') add(['os', 'name'], `${code(os)} is not one of \`linux\` and \`windows\`${oneOfCase(os, ['linux', 'windows'])}`);
   if (isRecord(spec.securityContext)) securityContext(spec.securityContext, ['securityContext'], hostUsers, add, true);
   for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName', 'runtimeClassName']) {
     const v = spec[f];
@@ -116,6 +122,31 @@ export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims
   if (isRecord(spec.affinity) && isRecord(spec.affinity.nodeAffinity)) nodeAffinity(spec.affinity.nodeAffinity, ['affinity', 'nodeAffinity'], add);
   spread(spec.topologySpreadConstraints, add);
   return out;
+}
+
+/** A header name as apimachinery's IsHTTPHeaderName takes it. */
+const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
+
+/**
+ * What validateHandler rejects in probes and lifecycle hooks: an `httpGet` header name that is
+ * not a header name (`Host: example.com` written as the name), and a `sleep` longer than the
+ * pod's grace period or negative (validateSleepAction).
+ */
+function handlers(c: Record<string, unknown>, base: Path, grace: number, add: Add): void {
+  const spots: [Path, unknown][] = [];
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) spots.push([[probe], c[probe]]);
+  const life = isRecord(c.lifecycle) ? c.lifecycle : {};
+  for (const hook of ['postStart', 'preStop']) spots.push([['lifecycle', hook], life[hook]]);
+  for (const [rel, h] of spots) {
+    if (!isRecord(h)) continue;
+    const get = isRecord(h.httpGet) ? h.httpGet : undefined;
+    arr(get?.httpHeaders).forEach((hd, i) => {
+      const name = isRecord(hd) ? hd.name : undefined;
+      if (typeof name === 'string' && !HTTP_HEADER_NAME.test(name)) add([...base, ...rel, 'httpGet', 'httpHeaders', i, 'name'], `${code(name)} is not an HTTP header name (letters, digits and \`-\`)${name.includes(':') ? '; the value goes in `value`' : ''}`);
+    });
+    const sleep = isRecord(h.sleep) ? h.sleep.seconds : undefined;
+    if (typeof sleep === 'number' && Number.isInteger(sleep) && (sleep < 0 || sleep > grace)) add([...base, ...rel, 'sleep', 'seconds'], `${code(sleep)} ${sleep < 0 ? 'is negative' : `is longer than the pod's terminationGracePeriodSeconds (${grace}${grace === 30 ? ', the default' : ''})`}`);
+  }
 }
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];

@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { formatPath } from '../../src/types/object.js';
-import { hasSchema } from '../../src/kubernetes.js';
+import { hasSchema, removedVersion } from '../../src/kubernetes.js';
 import { code, editDistance, list } from '../../src/text.js';
 import { bundleFor, type SchemaError } from './validators.js';
 import { podSourceOf } from '../../src/graph/pods.js';
@@ -61,7 +61,7 @@ function typeName(v: unknown): string {
 const rule: Rule = {
   meta: {
     id: 'schema-invalid',
-    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps: unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, volumes, volume mounts that name no volume, env and envFrom entries, a container without an image, image pull policies, security contexts, tolerations, node affinity and topology spread constraints, rollout strategies (maxSurge and maxUnavailable), CronJob schedules, Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports; in Gateway API HTTPRoutes, GRPCRoutes and Gateways, what their CRDs reject: hostnames, path and method matches, filters, timeouts, listener names and TLS).',
+    description: 'A field the Kubernetes API schema rejects in a Service, its workloads, Endpoints, EndpointSlices, Ingresses and ConfigMaps, or an apiVersion the API server no longer serves (extensions/v1beta1 Ingress, apps/v1beta2 Deployment): unknown fields (targetport, selectors), wrong types, missing required fields; and what object, pod, Ingress and NetworkPolicy validation reject in them (names, labels, container names, a restart policy the kind does not take, container resources, volumes, volume mounts that name no volume, env and envFrom entries, a container without an image, image pull policies, security contexts, tolerations, node affinity and topology spread constraints, rollout strategies (maxSurge and maxUnavailable), CronJob schedules, Ingress hosts, paths, path types and backends, NetworkPolicy selectors, CIDRs and ports; in Gateway API HTTPRoutes, GRPCRoutes and Gateways, what their CRDs reject: hostnames, path and method matches, filters, timeouts, listener names and TLS).',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -85,6 +85,8 @@ const rule: Rule = {
       podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       workloadField: '{{field}} {{problem}}; the API server rejects the {{kind}}, so it creates no pods',
       gatewayField: '{{field}} {{problem}}; the API server rejects the {{kind}} (the validation of the Gateway API CRD), so the gateway never sees it',
+      statefulSetName: 'name {{value}} is not a valid StatefulSet name: it names the pods and their hostnames, so it must be a DNS label (lowercase letters, digits and \'-\', no \'.\', at most 63 characters)',
+      unserved: 'apiVersion {{version}} of {{kind}} is no longer served (removed in Kubernetes {{removedIn}}): the API server answers `no matches for kind "{{rawKind}}" in version "{{rawVersion}}"`, so the {{kind}} is never created; use {{use}}',
     },
     remediation: 'Fix the field to match the Kubernetes API for this kind (kubectl explain shows it).',
   },
@@ -93,6 +95,8 @@ const rule: Rule = {
     // (a saved state, -f manifests) are checked, and the validators load only for them.
     const objects = graph.objects.filter((o) => !graph.settings.live || o.origin !== undefined || o.overlay);
     for (const o of objects) {
+      const gone = removedVersion(o.apiVersion, o.kind);
+      if (gone) report({ object: o, path: ['apiVersion'], messageId: 'unserved', data: { version: code(o.apiVersion), kind: o.kind, rawKind: o.kind, rawVersion: o.apiVersion, removedIn: gone.removedIn, use: code(gone.use) } });
       if ((o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute' || o.kind === 'Gateway') && GATEWAY_GROUP.test(o.apiVersion)) {
         for (const p of gatewayFieldProblems(o)) report({ object: o, path: p.path, messageId: 'gatewayField', data: { field: code(formatPath(p.path)), problem: p.problem, kind: o.kind } });
       }
@@ -159,7 +163,10 @@ function objectReports(o: K8sObject, bundle: ReturnType<typeof bundleFor>): Obje
 /** What ObjectMeta validation rejects: the object's name, label keys and values (of the object and of its pod template). */
 function metadata(o: K8sObject, report: (r: ObjectReport) => void): void {
   const meta = isRecord(o.body.metadata) ? o.body.metadata : {};
-  if (SUBDOMAIN_NAMES.has(o.kind) && typeof meta.name === 'string' && meta.name !== '' && !isDNS1123Subdomain(meta.name)) {
+  // A StatefulSet's name is its pods' hostname prefix: ValidateStatefulSetName holds it to a DNS label.
+  if (o.kind === 'StatefulSet' && typeof meta.name === 'string' && meta.name !== '' && isDNS1123Subdomain(meta.name) && !isDNS1123Label(meta.name)) {
+    report({ path: ['metadata', 'name'], messageId: 'statefulSetName', data: { value: code(meta.name) } });
+  } else if (SUBDOMAIN_NAMES.has(o.kind) && typeof meta.name === 'string' && meta.name !== '' && !isDNS1123Subdomain(meta.name)) {
     report({ path: ['metadata', 'name'], messageId: 'objectName', data: { value: code(meta.name), kind: o.kind } });
   }
   const spot = podSourceOf(o);

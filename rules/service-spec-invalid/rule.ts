@@ -50,6 +50,7 @@ const rule: Rule = {
       onlyLoadBalancer: '{{field}} is set on {{type}} Service; it applies only to LoadBalancer Services',
       sourceRange: 'loadBalancerSourceRanges entry {{value}} {{problem}}; write a CIDR such as 10.0.0.0/8',
       sourceRangeAnnotation: 'annotation {{annotation}} holds {{value}}, which is not a comma-separated list of CIDRs such as 10.0.0.0/8',
+      topologyAnnotations: 'annotation {{mode}} is {{modeValue}} and {{hints}} is {{hintsValue}}: where both are set they must agree, and the API server refuses the Service ("must match annotations[{{hintsKey}}] when both are specified")',
       sourceRangeAnnotationType: 'annotation {{annotation}} is set on {{type}} Service; it applies only to LoadBalancer Services',
       qualifiedName: '{{field}} {{value}} is not a valid qualified name: it {{problems}}',
       allocated: '{{field}} {{value}} is also requested by {{other}}{{where}}; the API server allocates each {{what}} once in a cluster, so whichever of the two is created second is refused ("provided {{kind}} is already allocated")',
@@ -95,6 +96,7 @@ const rule: Rule = {
       externalIPs(spec, at);
       typeDependent(spec, type, at);
       sourceRangesAnnotation(isRecord(o.body.metadata) ? o.body.metadata : {}, spec, type, at);
+      topologyAnnotations(isRecord(o.body.metadata) ? o.body.metadata : {}, at);
       if (svc.headless && type !== 'ExternalName' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0) at(['spec', 'externalIPs'], 'externalIPsHeadless', undefined, 'Remove externalIPs, or give the Service a cluster IP (remove clusterIP: None).', 'warning');
     }
     allocations(graph.services, report);
@@ -367,6 +369,18 @@ const SOURCE_RANGES = 'service.beta.kubernetes.io/load-balancer-source-ranges';
 
 function isCIDR(v: string): boolean {
   return cidrProblem(v.trim()) === undefined;
+}
+
+const TOPOLOGY_MODE = 'service.kubernetes.io/topology-mode';
+const TOPOLOGY_HINTS = 'service.kubernetes.io/topology-aware-hints';
+
+/** ValidateService: the topology annotation and its deprecated predecessor must agree where both are set. */
+function topologyAnnotations(meta: Record<string, unknown>, at: At): void {
+  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
+  const mode = annotations[TOPOLOGY_MODE];
+  const hints = annotations[TOPOLOGY_HINTS];
+  if (typeof mode !== 'string' || typeof hints !== 'string' || mode === hints) return;
+  at(['metadata', 'annotations', TOPOLOGY_MODE], 'topologyAnnotations', { mode: code(TOPOLOGY_MODE), modeValue: code(mode), hints: code(TOPOLOGY_HINTS), hintsValue: code(hints), hintsKey: TOPOLOGY_HINTS }, `Keep one of the two annotations (${TOPOLOGY_MODE}, the current one), or give both the same value.`);
 }
 
 /** The older annotation form of loadBalancerSourceRanges, read by the API server when the field is empty. */

@@ -6,6 +6,20 @@ import { stringMap } from '../../src/graph/pods.js';
 
 const NEEDS_SELECTOR = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
+/** What ValidateLabelSelector refuses in an expression, by its index: values with an operator that takes none, none where it needs some. */
+function malformed(selector: Record<string, unknown>): { index: number; why: string }[] {
+  const out: { index: number; why: string }[] = [];
+  (Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []).forEach((e, index) => {
+    if (!isRecord(e) || typeof e.key !== 'string') return;
+    const n = Array.isArray(e.values) ? e.values.length : 0;
+    const expr = code(`${e.key} ${String(e.operator)}`);
+    if ((e.operator === 'In' || e.operator === 'NotIn') && n === 0) out.push({ index, why: `expression ${expr} has no values, and ${code(String(e.operator))} needs at least one` });
+    else if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && n > 0) out.push({ index, why: `expression ${expr} has values, and ${code(String(e.operator))} takes none` });
+    else if (typeof e.operator === 'string' && !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) out.push({ index, why: `expression ${expr}: ${code(e.operator)} is not one of \`In\`, \`NotIn\`, \`Exists\` and \`DoesNotExist\`` });
+  });
+  return out;
+}
+
 /** Why a LabelSelector does not select these labels; empty when it does. */
 function misses(selector: Record<string, unknown>, labels: Record<string, string>): string[] {
   const out: string[] = [];
@@ -36,6 +50,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       mismatch: 'the selector of {{workload}} does not match its own pod template: {{why}}',
+      malformed: 'the selector of {{workload}} is invalid: {{why}}; the API server rejects the workload',
       empty: '{{workload}} has an empty spec.selector, which would select every pod in the namespace; the API server rejects it',
     },
     remediation: 'Make spec.selector.matchLabels a subset of spec.template.metadata.labels.',
@@ -61,6 +76,10 @@ const rule: Rule = {
         if (NEEDS_SELECTOR.has(o.kind)) report({ object: o, path: ['spec', 'selector'], messageId: 'empty', data: { workload } });
         continue;
       }
+      // A selector the API server refuses outright says so, not that it misses the template.
+      const bad = malformed(sel);
+      for (const b of bad) report({ object: o, path: ['spec', 'selector', 'matchExpressions', b.index], messageId: 'malformed', data: { workload, why: b.why } });
+      if (bad.length) continue;
       const why = misses(sel, t.labels);
       if (why.length) report({ object: o, path: ['spec', 'selector'], messageId: 'mismatch', data: { workload, why: list(why, 3) }, related: [{ object: o, path: t.labelsPath, message: 'the pod template labels' }] });
     }
