@@ -8,6 +8,14 @@ import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
 /** Images known to turn every PREFIX_* variable into a setting (KAFKA_PORT → port=tcp://…). */
 const MAPS_ALL_VARIABLES = /(^|\/)(cp-kafka|cp-server|cp-zookeeper|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server|kafka)(:|@|$)/;
 
+/**
+ * Official images whose entrypoints read a fixed list of their PREFIX_* variables, none of them
+ * PREFIX_PORT (docker-library's postgres reads POSTGRES_PASSWORD, _USER, _DB, _INITDB_ARGS, …;
+ * mysql and mariadb their MYSQL_ and MARIADB_ credentials; mongo MONGO_INITDB_*): the injected
+ * POSTGRES_PORT is read by nothing. The servers read their own variables (PGPORT, MYSQL_TCP_PORT).
+ */
+const READS_LISTED_VARIABLES = /^(?:(?:docker\.io\/)?(?:library\/)?)(postgres|mysql|mariadb|mongo)(:|@|$)/;
+
 /** The variables Kubernetes injects into pods for a Service (docker-link style). */
 export function injectedNames(service: string, ports: { port?: number; protocol: string }[]): string[] {
   const p = service.toUpperCase().replace(/-/g, '_');
@@ -124,6 +132,7 @@ const rule: Rule = {
           if (!open.includes(`${prefix}PORT`)) continue; // set explicitly: the container's value wins
           const port = svc.ports[0]?.port;
           const image = typeof c.image === 'string' ? c.image : '';
+          if (READS_LISTED_VARIABLES.test(image)) continue;
           report({
             severity: MAPS_ALL_VARIABLES.test(image) ? 'warning' : undefined,
             object: svc.object,

@@ -56,7 +56,11 @@ const rule: Rule = {
       }
       const r = podDnsService(graph, t, name);
       if (r.problem === 'missing') {
-        report({ object: t.owner, path, messageId: 'missing', data, severity: 'warning', absent: { what: `Service ${code(name)} in namespace ${code(t.namespace)}`, namespace: t.namespace, service: name } });
+        // The pods run without their governing Service (the API server and the controller do not
+        // need it): only a client of their per-pod names (`<name>-0.<serviceName>`) is broken by it.
+        const prefix = `${t.owner.name.toLowerCase()}-`;
+        const client = references(graph).find((e) => e.resolution.kind === 'missing' && e.resolution.name === name && e.resolution.namespace === t.namespace && e.host.toLowerCase().startsWith(prefix));
+        report({ object: t.owner, path, messageId: 'missing', data, severity: client ? 'warning' : 'info', absent: { what: `Service ${code(name)} in namespace ${code(t.namespace)}`, namespace: t.namespace, service: name } });
       } else if (r.problem === 'notHeadless') {
         // Per-pod names matter only to a client that uses them: one in the run makes it a warning.
         const svc = r.service;

@@ -213,7 +213,7 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
   const n = graph.files.length;
   return {
     severity: 'info',
-    note: `; svclint looked in the ${n} file${n === 1 ? '' : 's'} given: fine if it comes from elsewhere (another chart or repository, an operator, a later step), ${article(severity)} with --complete-input`,
+    note: `; svclint looked in the ${n} file${n === 1 ? '' : 's'} given: fine if it comes from elsewhere (another chart or repository, an operator, a later step)${severity === 'info' ? '' : `, ${article(severity)} with --complete-input`}`,
   };
 }
 

@@ -81,7 +81,9 @@ function schemePort(scheme: string): number | undefined {
 /** Hosts may be written fully qualified, with a trailing dot (`api.shop.svc.cluster.local.:80`). */
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const HOST = `${LABEL}(?:\\.${LABEL})*`;
-const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(\\.?)(?::(\\d{1,5}))?`, 'gi');
+// What comes before an `@` later in the authority is user information, never the host
+// (`postgres://app@$(DB_HOST):5432`, where the host is a variable).
+const URL_RE = new RegExp(`\\b([a-z][a-z0-9+.-]*)://(?:[^\\s/@'"]*@)?(${HOST})(\\.?)(?::(\\d{1,5}))?(?![^\\s/?#'"@]*@)`, 'gi');
 // Not after user information (`user@host:5432`), but after a Kafka voter's id (`0@kafka-0.kafka-hs:9093`).
 const HOST_PORT_RE = new RegExp(`(?<![\\w.:/$-])(?<!(?<![\\d\\s,=])@)(?<![^\\d\\s,=]\\d+@)(${HOST})(\\.?):(\\d{1,5})\\b(?![.:\\w])`, 'gi');
 /**
@@ -109,7 +111,9 @@ const WHOLE_RE = new RegExp(`^(${HOST})(\\.?)(?::(\\d{1,5}))?$`, 'i');
 const SEPARATED_HOST_KEY = /(^|[_.-])(host|hostname|addr|address|server|servers|service|endpoint|endpoints|url|uri)$/i;
 /** The same words ending a camelCase key (`redisHost`, `serverAddress`, `bootstrapServers`, `metricsURL`). */
 const CAMEL_HOST_KEY = /[a-z0-9](?:Host|Hostname|HostName|Addr|Address|Server|Servers|Service|Endpoint|Endpoints|Url|URL|Uri|URI)$/;
-export const HOST_KEY = { test: (key: string): boolean => SEPARATED_HOST_KEY.test(key) || CAMEL_HOST_KEY.test(key) };
+/** libpq's environment (`PGHOST`), read by psql, pg_dump and every libpq client. */
+const LIBPQ_HOST_KEY = /^PGHOST$/;
+export const HOST_KEY = { test: (key: string): boolean => SEPARATED_HOST_KEY.test(key) || CAMEL_HOST_KEY.test(key) || LIBPQ_HOST_KEY.test(key) };
 
 function hasLetter(host: string): boolean {
   return /[a-z]/i.test(host) && !/^\d+(\.\d+){3}$/.test(host);

@@ -83,6 +83,13 @@ export function podResolver(graph: ServiceGraph, t: PodTemplate): PodResolver {
 
 /** Images built on musl libc: Alpine (`alpine:3.20`, `node:20-alpine`, `redis:7-alpine3.20`) and `…musl` tags. */
 const MUSL_IMAGE = /(^|[/:@_.-])alpine|musl/i;
+/**
+ * Alpine images whose program is a static Go binary (`caddy:2-alpine` is built with
+ * CGO_ENABLED=0): it resolves with Go's own resolver, which tries every candidate of the search
+ * list whatever ndots says, not with musl's.
+ */
+const GO_PROGRAM_IMAGE = /(^|\/)(caddy|traefik|nats|registry|vault|consul|cloudflared|oauth2-proxy)(:|@|$)/i;
+const muslProgram = (image: string): boolean => MUSL_IMAGE.test(image) && !GO_PROGRAM_IMAGE.test(image);
 
 /**
  * A template whose every container runs a musl image, with the `ndots` its resolv.conf gets:
@@ -94,7 +101,7 @@ function muslResolver(t: PodTemplate, spec: Path, none: boolean): MuslResolver |
   const containers = getIn(t.owner.body, [...spec, 'containers']);
   if (!Array.isArray(containers) || containers.length === 0) return undefined;
   const images = containers.map((c) => getIn(c, ['image']));
-  if (!images.every((i): i is string => typeof i === 'string' && MUSL_IMAGE.test(i))) return undefined;
+  if (!images.every((i): i is string => typeof i === 'string' && muslProgram(i))) return undefined;
   const options = getIn(t.owner.body, [...spec, 'dnsConfig', 'options']);
   let found: MuslResolver | undefined;
   if (Array.isArray(options)) {

@@ -193,6 +193,11 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     const v = isRecord(data) ? data[key] : undefined;
     return typeof v === 'string' ? v : undefined;
   };
+  const configMapData = (ns: string, name: string): Record<string, unknown> | undefined => {
+    configMapValue(ns, name, '');
+    const data = configMaps!.get(`${ns}/${name}`)?.body.data;
+    return isRecord(data) ? data : undefined;
+  };
   // ConfigMap and Secret consumers, indexed once: kind/namespace/name → templates and the keys they read.
   const consumers = new Map<string, { t: PodTemplate; keys: Set<string> | 'all' }[]>();
   const configMapsOf = new Map<PodTemplate, string[]>();
@@ -227,6 +232,18 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       // Kept only for a container whose env values refer to variables.
       const argText = (a: unknown) => typeof a === 'string' && a.includes('$(');
       const literal = env.some((e) => isRecord(e) && typeof e.value === 'string' && e.value.includes('$(')) || (Array.isArray(c.args) && c.args.some(argText)) || (Array.isArray(c.command) && c.command.some(argText)) ? new Map<string, string>() : undefined;
+      // envFrom comes first: `$(DB_HOST)` in an env value is a ConfigMap's key the run holds
+      // (with the source's prefix); a later source overrides an earlier one, and a Secret's or an
+      // absent ConfigMap's keys are unknown.
+      if (literal && Array.isArray(c.envFrom)) {
+        for (const src of c.envFrom) {
+          if (!isRecord(src)) continue;
+          const prefix = typeof src.prefix === 'string' ? src.prefix : '';
+          const ref = isRecord(src.configMapRef) ? src.configMapRef : undefined;
+          const data = ref && typeof ref.name === 'string' ? configMapData(t.namespace, ref.name) : undefined;
+          if (data) for (const [k, v] of Object.entries(data)) if (typeof v === 'string') literal.set(`${prefix}${k}`, v);
+        }
+      }
       // The kubelet keeps the last entry of a name (the API server only warns of duplicates).
       const lastOf = new Map<string, number>();
       env.forEach((e, j) => { if (isRecord(e) && typeof e.name === 'string') lastOf.set(e.name, j); });
