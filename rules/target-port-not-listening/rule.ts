@@ -312,7 +312,7 @@ function reportNotListening(report: RuleContext['report'], at: { object: K8sObje
   // The manifest contradicts itself when the container also declares the target: which is right is not proven.
   // An image's default port is a convention of the image, not something the manifest says: a warning at most.
   const strong = (e.kind === 'flag' || e.kind === 'config') && e.assumed === undefined;
-  const severity: Severity | undefined = sibling ? 'info' : e.kind === 'image' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
+  const severity: Severity | undefined = sibling ? 'info' : e.kind === 'image' || e.kind === 'default' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
   report({
     ...at,
     messageId: 'notListening',
@@ -321,7 +321,7 @@ function reportNotListening(report: RuleContext['report'], at: { object: K8sObje
       target: String(target),
       container: code(c.name),
       workload: where(t),
-      evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : `environment (${code(e.text)})`,
+      evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : e.kind === 'default' ? `command line (${code(e.text)}), which names no port, so ${e.program ?? 'the server'} takes its default and` : `environment (${code(e.text)})`,
       listen: listens.join(' and '),
       declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
       hint: sibling ?? '',

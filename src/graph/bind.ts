@@ -139,7 +139,8 @@ export function commandStart(words: string[]): number {
 /** `NAME …`, `python -m NAME …` (`python3.12`), at the start of a simple command: the index of NAME, or -1. */
 const invoked = (words: string[], name: string): number => {
   const i = commandStart(words);
-  const w = words[i] === undefined ? '' : base(words[i]!);
+  // `npx http-server@14`: a package's version is not part of its name.
+  const w = words[i] === undefined ? '' : base(words[i]!).replace(/(.)@[\w.^~-]*$/, '$1');
   if (w === name) return i;
   if (/^python[0-9.]*$/.test(w) && words[i + 1] === '-m' && words[i + 2] === name) return i + 2;
   return -1;
@@ -177,6 +178,17 @@ const PROGRAMS: ServerProgram[] = [
     hostFlags: ['--host', '-h'], portFlags: ['--port', '-p'],
     hostEnv: ['FLASK_RUN_HOST'], portEnv: ['FLASK_RUN_PORT'],
     caveat: 'unless the image sets FLASK_RUN_HOST, in its ENV or a .flaskenv or .env file',
+  },
+  {
+    // Streamlit listens on every interface unless server.address says otherwise.
+    name: 'streamlit run', find: withSub('streamlit', ['run']), host: '0.0.0.0', port: 8501,
+    hostFlags: ['--server.address'], portFlags: ['--server.port'],
+    hostEnv: ['STREAMLIT_SERVER_ADDRESS'], portEnv: ['STREAMLIT_SERVER_PORT'],
+    caveat: 'unless a .streamlit/config.toml in the image sets server.port or server.address',
+  },
+  {
+    name: 'http-server', find: (w) => invoked(w, 'http-server'), host: '0.0.0.0', port: 8080,
+    hostFlags: ['-a'], portFlags: ['-p', '--port'], portEnv: ['PORT'],
   },
   {
     name: 'kubectl proxy', find: withSub('kubectl', ['proxy']), host: '127.0.0.1', port: 8001,
@@ -395,6 +407,29 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
     return { address: p.host, ...(port !== undefined ? { port } : {}), text: whole, path: words[i]!.path, kind: 'default', program: p.name, ...(p.caveat ? { caveat: p.caveat } : {}) };
   }
   return accept === isLoopbackHost ? django(words, env) ?? rails(words, env, named, envFrom) : undefined;
+}
+
+/**
+ * The port a known server program on the container's command line listens on: from its port or
+ * bind flag, its port variable, else its own default (`uvicorn main:app --host 0.0.0.0` listens
+ * on 8000, `flask run` on 5000). Undefined where the command line does not show it (a socket, a
+ * configuration file, a variable that moves it elsewhere).
+ */
+export function programListen(raw: Record<string, unknown>): { port: number; text: string; path: Path; program: string; fromDefault: boolean } | undefined {
+  if (!Array.isArray(raw.command) && !Array.isArray(raw.args)) return undefined;
+  const { env, named, envFrom } = envOf(raw);
+  // A script that runs several commands may run several servers (one behind another).
+  const lines = commandLines(raw, env);
+  if (lines.length !== 1) return undefined;
+  for (const line of lines) {
+    const b = programBind(raw, line, env, named, envFrom, () => true);
+    if (!b || !b.port || !b.program) continue;
+    const p = PROGRAMS.find((x) => x.name === b.program);
+    // A port that no flag or variable names is the program's own default.
+    const fromDefault = b.kind === 'default' || (p !== undefined && b.port === p.port && !line.some((w) => String(b.port) === w.word || w.word.endsWith(`:${b.port}`) || w.word.endsWith(`=${b.port}`)) && !(p.portEnv ?? []).some((n) => named.has(n)));
+    return { port: b.port, text: b.text, path: b.path, program: b.program, fromDefault };
+  }
+  return undefined;
 }
 
 /** Flags of any program whose value is the address it listens on. */

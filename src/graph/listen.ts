@@ -3,7 +3,7 @@ import type { ContainerInfo, PodTemplate, PortResolution, ServiceGraph } from '.
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 import { configMap, hubRepository } from './mounts.js';
-import { haproxyListeners, isLoopbackHost, postgresListeners, redisListeners, servingContainer, type LoopbackBind } from './bind.js';
+import { haproxyListeners, isLoopbackHost, postgresListeners, programListen, redisListeners, servingContainer, type LoopbackBind } from './bind.js';
 import { maySpring, springListeners } from './spring.js';
 import { mayMysql, mysqlListeners } from './mysql.js';
 import { apacheListeners } from './apache.js';
@@ -20,7 +20,7 @@ export interface ListenEvidence {
    * the program may not follow; `config`: nginx's own configuration, mounted from a ConfigMap;
    * `image`: the port a well-known server image listens on when nothing reconfigures it.
    */
-  kind: 'flag' | 'env' | 'config' | 'image';
+  kind: 'flag' | 'env' | 'config' | 'image' | 'default';
   /** For `config`: the server whose configuration it is (`nginx`, `Spring Boot`). */
   program?: string;
   /**
@@ -141,8 +141,11 @@ function readEvidence(c: Record<string, unknown>): ListenEvidence[] {
     });
   }
   const imageEnv = own(IMAGE_PORT_ENV, hubRepository(typeof c.image === 'string' ? c.image : undefined)) ?? [];
+  // Kestrel binds ASPNETCORE_URLS where it is set, and ignores ASPNETCORE_HTTP_PORTS and _HTTPS_PORTS then.
+  const aspnetUrls = envItems.some((e) => isRecord(e) && e.name === 'ASPNETCORE_URLS' && typeof e.value === 'string' && e.value.trim() !== '');
   envItems.forEach((e, index) => {
     if (!isRecord(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
+    if (aspnetUrls && (e.name === 'ASPNETCORE_HTTP_PORTS' || e.name === 'ASPNETCORE_HTTPS_PORTS')) return;
     const at: Path = ['env', index, 'value'];
     const text = `env ${e.name}=${e.value}`;
     if (PORT_ENV.has(e.name) || imageEnv.includes(e.name)) {
@@ -192,6 +195,8 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   const c = servingContainer(r);
   if (!c) return undefined;
   if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
+  // A target that is a container's hostPort is its own mistake (target-port-undeclared says which containerPort it maps to).
+  if (t.containers.some((o) => o.ports.some((p) => p.containerPort !== target && getIn(getIn(t.owner.body, p.path), ['hostPort']) === target))) return undefined;
   // A container that declares several ports runs several listeners, some set by flags not read here.
   if (c.ports.length > 1) return undefined;
   const raw = getIn(t.owner.body, c.path);
@@ -206,7 +211,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (ports.length === 0 && graph) {
     // nginx listens on exactly the `listen` ports of the configuration it is given; a well-known
     // server image left as it is, on its own ports.
-    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? springListeners(graph, t, raw) ?? mysqlListeners(graph, t, raw) ?? apacheListeners(graph, t, raw) ?? imageListeners(c, raw);
+    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? springListeners(graph, t, raw) ?? mysqlListeners(graph, t, raw) ?? apacheListeners(graph, t, raw) ?? programListeners(raw) ?? imageListeners(c, raw);
     if (!conf || conf.ports.includes(target)) return undefined;
     return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
   }
@@ -234,7 +239,11 @@ function jenkinsAgentPort(c: Record<string, unknown>): number | undefined {
 /** Whether a number appears as a whole number in a container's command, args or env values. */
 function mentions(c: Record<string, unknown>, n: number): boolean {
   const re = new RegExp(`(^|[^0-9])${n}([^0-9]|$)`);
-  const texts: unknown[] = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : []), ...(Array.isArray(c.env) ? c.env.map((e) => (isRecord(e) ? e.value : undefined)) : [])];
+  const env = Array.isArray(c.env) ? c.env : [];
+  // ASPNETCORE_HTTP_PORTS and _HTTPS_PORTS say nothing where ASPNETCORE_URLS is set: Kestrel ignores them.
+  const urls = env.some((e) => isRecord(e) && e.name === 'ASPNETCORE_URLS' && typeof e.value === 'string' && e.value.trim() !== '');
+  const ignored = (e: Record<string, unknown>) => urls && (e.name === 'ASPNETCORE_HTTP_PORTS' || e.name === 'ASPNETCORE_HTTPS_PORTS');
+  const texts: unknown[] = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : []), ...env.map((e) => (isRecord(e) && !ignored(e) ? e.value : undefined))];
   return texts.some((x) => typeof x === 'string' && re.test(x));
 }
 
@@ -368,7 +377,29 @@ const IMAGE_PORTS: Record<string, number[]> = {
   rabbitmq: [5672, 15672, 15692, 25672, 4369], 'grafana/grafana': [3000], 'prom/prometheus': [9090], 'prom/node-exporter': [9100],
   'traefik/whoami': [80], 'hashicorp/http-echo': [5678], registry: [5000], 'kennethreitz/httpbin': [80], 'mccutchen/go-httpbin': [8080],
   elasticsearch: [9200, 9300], kibana: [5601],
+  tomcat: [8080], jetty: [8080], ghost: [2368], 'mongo-express': [8081], adminer: [8080], phpmyadmin: [80], 'phpmyadmin/phpmyadmin': [80],
+  sonarqube: [9000], 'jenkins/jenkins': [8080, 50000], 'nodered/node-red': [1880], 'metabase/metabase': [3000], 'openzipkin/zipkin': [9411],
+  influxdb: [8086], solr: [8983], 'dpage/pgadmin4': [80], 'sonatype/nexus3': [8081], nats: [4222, 6222, 8222],
+  wordpress: [80], drupal: [80], joomla: [80],
 };
+
+/**
+ * The variables that may move a well-known image's server to another port, where the image says
+ * which (the rest configure the application): mongo-express reads PORT, Ghost its nconf
+ * `server__port`; `ME_CONFIG_MONGODB_URL` or Ghost's public `url` do not change where they listen.
+ */
+const IMAGE_RECONFIG_ENV: Record<string, RegExp> = {
+  'mongo-express': /^(PORT|VCAP_APP_PORT|VCAP_APP_HOST)$/,
+  ghost: /^server__/i,
+};
+
+/** Images whose `-fpm` tags run PHP-FPM on 9000 instead of Apache on 80. */
+const FPM_VARIANTS = new Set(['wordpress', 'drupal', 'joomla']);
+
+/** Images of other registries whose port is theirs whatever the tag: .NET 8 and later samples listen on 8080 (ASPNETCORE_HTTP_PORTS). */
+const REGISTRY_IMAGE_PORTS: [RegExp, number[]][] = [
+  [/^mcr\.microsoft\.com\/dotnet\/samples:aspnetapp(?:-[a-z0-9.-]+)?$/, [8080]],
+];
 
 /** The ports a well-known server image (from Docker Hub) listens on by default; undefined for other images. */
 export function imageDefaultPorts(image: string | undefined): readonly number[] | undefined {
@@ -381,9 +412,22 @@ export function imageDefaultPorts(image: string | undefined): readonly number[] 
  */
 function portsOfImage(image: string | undefined): number[] | undefined {
   const repo = hubRepository(image);
+  if (repo === undefined) return image ? REGISTRY_IMAGE_PORTS.find(([re]) => re.test(image))?.[1] : undefined;
+  if (FPM_VARIANTS.has(repo) && /:[^/]*fpm/.test(image ?? '')) return [9000];
   const ports = own(IMAGE_PORTS, repo);
   if (ports && repo === 'rabbitmq' && !(image ?? '').includes('@') && !/:[^/]*management/.test(image ?? '')) return ports.filter((p) => p !== 15672);
   return ports;
+}
+
+/**
+ * A known server program on the command line (bind.ts): the port its bind flag names
+ * (gunicorn's `-b 0.0.0.0:5000`), else its own default where nothing names one (uvicorn 8000,
+ * `flask run` 5000, Streamlit 8501).
+ */
+function programListeners(raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+  const p = programListen(raw);
+  if (!p) return undefined;
+  return { ports: [p.port], evidence: { port: p.port, text: p.text, path: p.path, kind: p.fromDefault ? 'default' : 'flag', program: p.program } };
 }
 
 /** Paths where a mounted file may change a server's port. */
@@ -395,7 +439,8 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
   // addresses, a configuration file mounted where servers read theirs.
   if (Array.isArray(raw.command) || Array.isArray(raw.args)) return undefined;
   if (Array.isArray(raw.envFrom) && raw.envFrom.length) return undefined;
-  if ((Array.isArray(raw.env) ? raw.env : []).some((e) => isRecord(e) && typeof e.name === 'string' && /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS/i.test(e.name))) return undefined;
+  const reconfigures = own(IMAGE_RECONFIG_ENV, hubRepository(c.image)) ?? /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS/i;
+  if ((Array.isArray(raw.env) ? raw.env : []).some((e) => isRecord(e) && typeof e.name === 'string' && reconfigures.test(e.name))) return undefined;
   if ((Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && CONFIG_MOUNT.test(m.mountPath))) return undefined;
   // Another registry's image may be another build.
   const ports = portsOfImage(c.image);

@@ -53,6 +53,19 @@ export interface Word {
 export declare function commandLines(c: Record<string, unknown>, env: Map<string, string>): Word[][];
 /** Where the program of a simple command starts, after the wrappers that run it. */
 export declare function commandStart(words: string[]): number;
+/**
+ * The port a known server program on the container's command line listens on: from its port or
+ * bind flag, its port variable, else its own default (`uvicorn main:app --host 0.0.0.0` listens
+ * on 8000, `flask run` on 5000). Undefined where the command line does not show it (a socket, a
+ * configuration file, a variable that moves it elsewhere).
+ */
+export declare function programListen(raw: Record<string, unknown>): {
+    port: number;
+    text: string;
+    path: Path;
+    program: string;
+    fromDefault: boolean;
+} | undefined;
 /** The literal env of a container, the names it sets in any way, and whether it has envFrom. */
 export declare function envOf(c: Record<string, unknown>): {
     env: Map<string, string>;

@@ -13,7 +13,7 @@ export interface ListenEvidence {
      * the program may not follow; `config`: nginx's own configuration, mounted from a ConfigMap;
      * `image`: the port a well-known server image listens on when nothing reconfigures it.
      */
-    kind: 'flag' | 'env' | 'config' | 'image';
+    kind: 'flag' | 'env' | 'config' | 'image' | 'default';
     /** For `config`: the server whose configuration it is (`nginx`, `Spring Boot`). */
     program?: string;
     /**
