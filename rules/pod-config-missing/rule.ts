@@ -43,6 +43,7 @@ const rule: Rule = {
     category: 'endpoints',
     severity: 'error',
     messages: {
+      subPathMissing: 'container {{container}} of {{workload}} mounts {{subPath}} of {{source}} at {{mountPath}} (subPath), which the volume does not hold ({{has}}): the kubelet creates an empty directory there in place of the file, and a program that reads it as a file fails to start, so {{service}} gets no endpoints from these pods',
       keyMissing: '{{workload}} reads key {{key}} of {{source}} ({{how}}), which has no such key: {{failure}}, so {{service}} gets no endpoints from these pods; {{hint}}',
       binaryOnly: '{{workload}} reads key {{key}} of {{source}} ({{how}}) into an environment variable, but the ConfigMap holds that key under binaryData, which the kubelet does not read for variables: {{failure}}, so {{service}} gets no endpoints from these pods',
       objectMissing: '{{workload}} reads {{source}} ({{how}}), which is not in namespace {{namespace}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
@@ -160,6 +161,17 @@ const rule: Rule = {
           remediation: 'State the resources the quota names (resources.requests and resources.limits) on every container and init container, or give the namespace a LimitRange with defaults for them.',
         });
       }
+      for (const m of subPathMisses(t, (kind, name) => defined.get(`${kind}/${t.namespace}/${name}`))) {
+        report({
+          object: t.owner,
+          path: m.path,
+          messageId: 'subPathMissing',
+          severity: 'warning',
+          data: { workload: where(t), subPath: code(m.subPath), source: `${m.kind} ${code(m.name)}`, mountPath: code(m.mountPath), container: code(m.container), has: m.near ? `did you mean ${code(m.near)}?` : m.files.length ? `it has ${list(m.files.map((f) => code(f)), 4)}` : 'it has no keys', service },
+          related: [selectorOf(svc), { object: m.def, path: [m.items ? 'metadata' : 'data'], message: `${m.kind} ${m.def.namespace}/${m.def.name}` }],
+          remediation: 'Make subPath the key (or the items path) the volume holds, or add that key to the ConfigMap or Secret.',
+        });
+      }
       const refs = configRefs(t);
       if (refs.length === 0) continue;
       const readNames = new Set(refs.map((r) => `${r.kind}/${r.name}`));
@@ -225,6 +237,50 @@ const rule: Rule = {
     }
   },
 };
+
+/**
+ * Mounts of one file of a ConfigMap or Secret volume (`subPath: nginx.conf`) that the volume, as
+ * the run defines its object, does not hold: its keys, or the `items` paths where it lists them
+ * (a path's folders count). Optional sources, projected volumes, `subPathExpr` and objects
+ * whose keys something else fills in are left alone.
+ */
+function subPathMisses(t: PodTemplate, defs: (kind: 'ConfigMap' | 'Secret', name: string) => K8sObject[] | undefined): { path: Path; subPath: string; kind: 'ConfigMap' | 'Secret'; name: string; mountPath: string; container: string; files: string[]; near?: string; def: K8sObject; items: boolean }[] {
+  const spec = templateSpec(t);
+  if (!isRecord(spec) || !Array.isArray(spec.volumes)) return [];
+  const volumes = new Map<string, { kind: 'ConfigMap' | 'Secret'; name: string; items?: string[] }>();
+  for (const v of spec.volumes) {
+    if (!isRecord(v) || typeof v.name !== 'string') continue;
+    for (const [kind, field, nameField] of [['ConfigMap', 'configMap', 'name'], ['Secret', 'secret', 'secretName']] as const) {
+      const src = v[field];
+      if (!isRecord(src) || src.optional === true || typeof src[nameField] !== 'string') continue;
+      const items = Array.isArray(src.items) && src.items.length ? src.items.map((i) => (isRecord(i) && typeof i.path === 'string' ? i.path : '')).filter(Boolean) : undefined;
+      volumes.set(v.name, { kind, name: src[nameField] as string, ...(items ? { items } : {}) });
+    }
+  }
+  const out: ReturnType<typeof subPathMisses> = [];
+  for (const field of ['initContainers', 'containers'] as const) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c, ci) => {
+      if (!isRecord(c) || !Array.isArray(c.volumeMounts)) return;
+      c.volumeMounts.forEach((m, mi) => {
+        if (!isRecord(m) || typeof m.name !== 'string' || typeof m.subPath !== 'string' || m.subPathExpr !== undefined) return;
+        const sub = m.subPath.replace(/^\.\//, '').replace(/\/+$/, '');
+        const vol = volumes.get(m.name);
+        if (!vol || sub === '' || sub.includes('$')) return;
+        const found = defs(vol.kind, vol.name);
+        if (!found?.length) return;
+        const keys = found.map(keysOf);
+        if (keys.some((k) => k === undefined)) return;
+        const files = vol.items ?? [...new Set(keys.flatMap((k) => [...k!.data, ...k!.binary]))];
+        if (files.some((f) => f === sub || f.startsWith(`${sub}/`))) return;
+        const near = files.find((f) => isTypo(sub, f) !== undefined);
+        out.push({ path: pathTo(t.path, 'spec', field, ci, 'volumeMounts', mi, 'subPath'), subPath: m.subPath, kind: vol.kind, name: vol.name, mountPath: typeof m.mountPath === 'string' ? m.mountPath : '', container: typeof c.name === 'string' ? c.name : `#${ci}`, files, ...(near ? { near } : {}), def: found[0]!, items: vol.items !== undefined });
+      });
+    });
+  }
+  return out;
+}
 
 /** The kinds a pod needs before it is created or placed, by the API versions that define them. */
 const NEEDED_GROUPS: Record<string, RegExp> = Object.assign(Object.create(null) as Record<string, RegExp>, {
