@@ -323,7 +323,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const hint = unplacedHint(ctx.graph, r.name, r.namespace, site.object) ?? (here
         ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`
         : near ? `; did you mean ${code(near)}?`
-          : roles.length ? `; namespace ${code(r.namespace)} has ${list(roles.map((n) => code(n)))}, named by role (a chart in replication or cluster mode names no Service ${code(r.name)}): did you mean ${code(roles[0]!)}?`
+          : roles.length ? `; namespace ${code(r.namespace)} has ${list(roles.map((n) => code(n)))}: charts name their Services by role or component (\`-primary\`, \`-master\`, \`-server\`, \`-gateway\`), and no Service ${code(r.name)} is there: did you mean ${code(roles[0]!)}?`
             : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '');
       // Another namespace is often infrastructure installed from elsewhere: a warning.
       ctx.report({

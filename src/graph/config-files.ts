@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { coreValues } from '../load/fast-parse.js';
 import { findHosts, NOT_DIALLED_KEY, type HostRef } from './hosts.js';
 import { flattenProps, profileMatches } from './spring.js';
+import { haproxyBinds } from './bind.js';
 
 /**
  * Hosts in a configuration file mounted from a ConfigMap key, read by the file's format
@@ -43,6 +44,7 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (/(^|\/)telegraf\.conf$/.test(k) || (/\.conf$/.test(k) && /^\s*\[\[(?:inputs|outputs|processors|aggregators)\.[a-z0-9_]+\]\]/m.test(text))) return lineHosts(text, false, 'toml');
   if (/\.conf$/.test(k) && REDIS_DIRECTIVE.test(text)) return redisHosts(text);
   if (/\.conf$/.test(k) && FLUENT_SECTION.test(text)) return fluentHosts(text);
+  if (/\.(conf|cfg)$/.test(k) && LOGSTASH_HOSTS.test(text)) return logstashHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
   if (/(^|[./-])caddyfile$|\.caddy$/.test(k)) return caddyHosts(text);
   if (k.endsWith('.xml')) return xmlHosts(text);
@@ -631,17 +633,40 @@ function fluentHosts(text: string): HostRef[] {
   const out: HostRef[] = [];
   let host: { value: string } | undefined;
   let port: number | undefined;
+  // The plugin of the section or block (Fluent Bit's `Name loki`, Fluentd's `@type forward`),
+  // whose default port a `Host` without `Port` dials.
+  let plugin: string | undefined;
+  let section = '';
+  const stack: string[] = [];
   const flush = () => {
     const h = host ? wholeHost(host.value) : undefined;
-    if (h) out.push({ ...h, ...(port !== undefined ? { port } : {}) });
+    const dflt = port === undefined ? fluentDefaultPort(section, plugin, stack) : undefined;
+    if (h) out.push({ ...h, ...(port !== undefined ? { port } : {}), ...(dflt !== undefined && h.port === undefined ? { defaultPort: dflt } : {}) });
     host = undefined;
     port = undefined;
   };
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    if (/^\[[^\]]*\]$/.test(line) || /^<\/?[a-z]/i.test(line)) {
+    if (/^\[[^\]]*\]$/.test(line)) {
       flush();
+      section = line.slice(1, -1).toUpperCase();
+      plugin = undefined;
+      continue;
+    }
+    const tag = /^<(\/?)([a-z]+)\b/i.exec(line);
+    if (tag) {
+      flush();
+      if (tag[1]) {
+        if (stack.pop() === 'store' || stack.length === 0) plugin = undefined;
+      } else stack.push(tag[2]!.toLowerCase());
+      section = '';
+      continue;
+    }
+    const name = /^(?:name|@type)\s+(\S+)$/i.exec(line);
+    if (name) {
+      // A Fluent Bit section's `Name`; a Fluentd `<match>` or `<store>` block's `@type` (not a `<buffer>`'s or `<format>`'s).
+      if (stack.length === 0 ? !line.startsWith('@') : line.startsWith('@') && (stack.length === 1 || stack.at(-1) === 'store')) plugin = name[1]!.toLowerCase();
       continue;
     }
     // fluent-plugin-elasticsearch and -opensearch: `hosts a:9200,b:9200` (each with its port).
@@ -659,6 +684,47 @@ function fluentHosts(text: string): HostRef[] {
     else if (/^\d{1,5}$/.test(m[2]!)) port = Number(m[2]);
   }
   flush();
+  return out;
+}
+
+/**
+ * The port a Fluent Bit output or a Fluentd block dials when it names none: Fluent Bit's
+ * `[OUTPUT]` plugins by `Name` (its documentation's defaults), Fluentd's out_forward `<server>`
+ * (24224) and out_elasticsearch or out_opensearch `host` (9200).
+ */
+const FLUENT_BIT_PORTS: Record<string, number> = { loki: 3100, es: 9200, opensearch: 9200, forward: 24224, http: 80, splunk: 8088, influxdb: 8086, gelf: 12201, syslog: 514, tcp: 5170, opentelemetry: 80 };
+const FLUENTD_PORTS: Record<string, number> = { forward: 24224, elasticsearch: 9200, opensearch: 9200 };
+function fluentDefaultPort(section: string, plugin: string | undefined, stack: readonly string[]): number | undefined {
+  if (!plugin) return undefined;
+  if (section === 'OUTPUT') return Object.hasOwn(FLUENT_BIT_PORTS, plugin) ? FLUENT_BIT_PORTS[plugin] : undefined;
+  if (section === '' && stack.length && (stack[0] === 'match' || stack[0] === 'store' || stack.includes('store'))) {
+    return Object.hasOwn(FLUENTD_PORTS, plugin) && (plugin !== 'forward' || stack.at(-1) === 'server') ? FLUENTD_PORTS[plugin] : undefined;
+  }
+  return undefined;
+}
+
+/** A Logstash pipeline's `hosts => …` setting. */
+const LOGSTASH_HOSTS = /\bhosts\s*=>\s*[["']/;
+
+/**
+ * The Elasticsearch or OpenSearch servers a Logstash pipeline's output (or filter) sends to:
+ * `hosts => ["es:9200", "http://es2"]`, each without a port on 9200 (the plugins' default).
+ * `${ES_HOSTS}` placeholders and other plugins' `hosts` are left alone.
+ */
+function logstashHosts(text: string): HostRef[] {
+  const body = text.split(/\r?\n/).map((l) => l.replace(/(^|\s)#.*$/, '$1')).join('\n');
+  const out: HostRef[] = [];
+  for (const m of body.matchAll(/\bhosts\s*=>\s*(\[[^\]]*\]|"[^"]*"|'[^']*')/g)) {
+    const before = body.slice(0, m.index);
+    const plugin = [...before.matchAll(/([a-z_]+)\s*\{/g)].at(-1)?.[1];
+    if (plugin !== 'elasticsearch' && plugin !== 'opensearch') continue;
+    for (const q of m[1]!.matchAll(/"([^"]*)"|'([^']*)'/g)) {
+      const v = (q[1] ?? q[2] ?? '').trim();
+      if (v === '' || v.includes('$')) continue;
+      const h = wholeHost(v.replace(/^https?:\/\//i, '').replace(/\/.*$/, ''));
+      if (h) out.push({ ...h, text: v, ...(h.port === undefined ? { defaultPort: 9200 } : {}) });
+    }
+  }
   return out;
 }
 
@@ -683,11 +749,14 @@ function redisHosts(text: string): HostRef[] {
 
 function haproxyHosts(text: string): HostRef[] {
   const out: HostRef[] = [];
+  // A server without a port is dialled on the port the client came in on: known where the
+  // file's frontends bind one port only.
+  const bound = [...new Set(haproxyBinds(text).map((b) => b.port))];
   for (const l of text.split(/\r?\n/).map(noComment)) {
     const s = /^\s*server\s+\S+\s+([^\s]+)/.exec(l) ?? /^\s*server-template\s+\S+\s+\S+\s+([^\s]+)/.exec(l);
     if (!s) continue;
     const h = wholeHost(s[1]!);
-    if (h) out.push(h);
+    if (h) out.push(h.port === undefined && bound.length === 1 ? { ...h, defaultPort: bound[0]! } : h);
   }
   return out;
 }

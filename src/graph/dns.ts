@@ -176,9 +176,17 @@ const ROLE_SUFFIXES = ['primary', 'master', 'leader', 'main', 'read', 'replica',
 
 /** Services of a namespace named `<name>-<role>` (`-primary`, `-read`, `-hl`…), the writable roles first. */
 export function roleNamedServices(graph: ServiceGraph, namespace: string, name: string): string[] {
-  const found = graph.servicesIn(namespace).map((s) => s.object.name).filter((n) => n.startsWith(`${name}-`) && ROLE_SUFFIXES.includes(n.slice(name.length + 1)));
-  return [...new Set(found)].sort((a, b) => ROLE_SUFFIXES.indexOf(a.slice(name.length + 1)) - ROLE_SUFFIXES.indexOf(b.slice(name.length + 1)));
+  const names = graph.servicesIn(namespace).map((s) => s.object.name);
+  const found = names.filter((n) => n.startsWith(`${name}-`) && ROLE_NAMES.includes(n.slice(name.length + 1)));
+  if (found.length) return [...new Set(found)].sort((a, b) => ROLE_NAMES.indexOf(a.slice(name.length + 1)) - ROLE_NAMES.indexOf(b.slice(name.length + 1)));
+  // The other way round: `elasticsearch-master` where the chart that is installed names its Service `elasticsearch`.
+  const dash = name.lastIndexOf('-');
+  const stem = dash > 0 ? name.slice(0, dash) : '';
+  return dash > 0 && ROLE_NAMES.includes(name.slice(dash + 1)) && names.includes(stem) ? [stem] : [];
 }
+
+/** Role suffixes, and the component names charts give a single Service (`prometheus-server`, `loki-gateway`). */
+const ROLE_NAMES = [...ROLE_SUFFIXES, 'server', 'gateway', 'svc', 'service', 'http'];
 
 /**
  * A bare name the caller's namespace has no Service of, where it has `<name>-primary`,

@@ -270,7 +270,8 @@ function patternHosts(value: string, key?: string): HostRef[] {
     if (h) {
       const port = CONNINFO_PORT.exec(value);
       const text = h[0].trimStart();
-      add({ index: h.index + h[0].length - text.length, 0: text } as unknown as RegExpExecArray, h[2]!, port?.[2], { position: true });
+      // Without `port=`, libpq dials 5432 (its default, unless PGPORT says otherwise).
+      add({ index: h.index + h[0].length - text.length, 0: text } as unknown as RegExpExecArray, h[2]!, port?.[2], { position: true, ...(port ? {} : { defaultPort: 5432 }) });
     }
   }
   // An ADO.NET connection string (`Server=sql,1433;Database=app;…`, Npgsql's `Host=pg;Port=5432;…`, MySqlConnector's `Server=db;Port=3306;…`).
