@@ -7,6 +7,7 @@ import { exposes, genuinelyClose, hasServicesIn, nearestService, sameNameElsewhe
 import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMisses, serviceMonitorTargetPorts, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
+import { controllerSide } from '../../src/graph/references.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -469,9 +470,20 @@ function checkSubsets(ctx: RuleContext): void {
 function checkForwardAuth(ctx: RuleContext, o: K8sObject): void {
   const address = getIn(o.body, ['spec', 'forwardAuth', 'address']);
   if (typeof address !== 'string') return;
-  const u = serviceUrl(address, ctx.graph.settings.clusterDomain);
-  if (!u) return;
   const at = ['spec', 'forwardAuth', 'address'];
+  const u = serviceUrl(address, ctx.graph.settings.clusterDomain);
+  if (!u) {
+    // A short name: Traefik resolves it from its own namespace, which the run shows.
+    const short = /^[a-z][a-z0-9+.-]*:\/\/([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?::(\d{1,5}))?(?:[/?#]|$)/i.exec(address.trim());
+    const traefik = short ? controllerSide(ctx.graph, o) : undefined;
+    if (!short || !traefik) return;
+    const name = short[1]!.toLowerCase();
+    if (ctx.graph.service(traefik.namespace, name)) return;
+    const own = ctx.graph.service(o.namespace, name);
+    if (!own) return;
+    ctx.report({ object: o, path: at, messageId: 'authShortName', data: { url: code(address), name: code(name), traefik: code(traefik.namespace), namespace: code(o.namespace), suggest: code(`${name}.${o.namespace}`) }, related: [{ object: own.object, path: ['metadata', 'name'], message: `Service ${o.namespace}/${name}` }] });
+    return;
+  }
   const copies = ctx.graph.serviceDefinitions(u.namespace, u.name);
   const data = { url: code(address), service: code(`${u.namespace}/${u.name}`) };
   if (copies.length === 0) {
@@ -624,6 +636,7 @@ const rule: Rule = {
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       authNoService: 'forwardAuth address {{url}} names Service {{service}}, which does not exist{{hint}}; Traefik cannot call it and answers every request with 500',
+      authShortName: 'forwardAuth address {{url}} uses the short name {{name}}, which Traefik looks up from its own namespace {{traefik}}, where there is no such Service; Service {{name}} is in {{namespace}}, the middleware\'s: write {{suggest}}; Traefik cannot call it and answers every request with 500',
       authNoPort: 'forwardAuth address {{url}} calls port {{port}}{{how}} of Service {{service}}, which exposes {{ports}}; Traefik cannot call it and answers every request with 500',
       refNoPortField: 'this {{kind}} sends traffic to Service {{service}} without a port; Traefik requires the Service port (a number or its name; {{service}} exposes {{ports}}) and drops the route ("service port not defined")',
       refNoEndpointPort: 'this {{kind}} sends traffic to target port {{port}} of Service {{service}}, but no endpoint of it has a port of that name or number (its endpoint ports: {{ports}}); the router keeps only the endpoints whose port matches spec.port.targetPort, so the route has no backend and answers 503{{hint}}',

@@ -357,15 +357,25 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     if (template && template.path.length > 0) read.push(template.path);
     if (read.some((p) => p.length === 1)) continue;
     const podSideKeys = POD_SIDE.filter(([group, kind]) => o.kind === kind && o.apiVersion.startsWith(`${group}/`)).map(([, , field]) => field);
+    // A subtree the operator's pods read whole (an OpenTelemetryCollector's `config`): every host in it counts.
+    const podSideTree = POD_SIDE_TREES.find(([group, kind]) => o.kind === kind && o.apiVersion.startsWith(`${group}/`))?.[2];
+    // A subtree a controller dials from its own namespace, where the run shows that namespace.
+    const dialler = controllerSide(graph, o);
+    const under = (path: Path, at: readonly string[] | undefined) => at !== undefined && at.every((seg, i) => path[i] === seg);
     strings(o.body[root], [root], 0, (value, path) => {
       if (read.some((p) => p.every((seg, i) => path[i] === seg))) return;
       // Names a certificate or a route matches are not connections.
       const key = [...path].reverse().find((x): x is string => typeof x === 'string');
       if (key !== undefined && NOT_DIALED.test(key)) return;
+      const where = `${code(formatPath(path))} of ${o.kind} ${o.namespace}/${o.name}`;
+      if (dialler && under(path, dialler.under)) {
+        visit(() => ({ object: o, path, namespace: dialler.namespace, where: `${where}, which ${dialler.by} dials from its namespace ${code(dialler.namespace)},`, clients: [], podSide: true }), value, { file: false, expands: false });
+        return;
+      }
       // Some fields are dialled by pods the operator runs in the resource's own namespace: short names count there.
-      const podSide = key !== undefined && podSideKeys.includes(key);
-      visit(() => ({ object: o, path, namespace: o.namespace, where: `${code(formatPath(path))} of ${o.kind} ${o.namespace}/${o.name}`, clients: [], ...(podSide ? { podSide: true } : {}) }), value, { file: false, expands: false, qualifiedOnly: !podSide });
-    }, podSideKeys.length ? new Set(podSideKeys) : undefined);
+      const podSide = (key !== undefined && podSideKeys.includes(key)) || under(path, podSideTree);
+      visit(() => ({ object: o, path, namespace: o.namespace, where, clients: [], ...(podSide ? { podSide: true } : {}) }), value, { file: false, expands: false, qualifiedOnly: !podSide });
+    }, podSideKeys.length || podSideTree || dialler ? new Set([...podSideKeys, ...(podSideTree || dialler ? TREE_HOST_KEYS : [])]) : undefined, podSideTree || dialler ? (path) => under(path, podSideTree) || under(path, dialler?.under) : undefined);
   }
 }
 
@@ -435,12 +445,60 @@ function isCustomResource(o: K8sObject): boolean {
 }
 
 /** Every string under a value, with its path (bounded in depth: custom specs can be deep). */
-function strings(v: unknown, path: Path, depth: number, out: (value: string, path: Path) => void, keys?: ReadonlySet<string>): void {
+function strings(v: unknown, path: Path, depth: number, out: (value: string, path: Path) => void, keys?: ReadonlySet<string>, tree?: (path: Path) => boolean): void {
   if (depth > 12) return;
   if (typeof v === 'string') {
-    if (v.includes('.svc') || v.includes('://') || SERVICE_NS_PORT.test(v) || (keys && keys.has(String(path[path.length - 1])))) out(v, path);
-  } else if (Array.isArray(v)) v.forEach((x, i) => strings(x, pathTo(path, i), depth + 1, out, keys));
-  else if (isRecord(v)) for (const [k, x] of Object.entries(v)) strings(x, pathTo(path, k), depth + 1, out, keys);
+    // In a subtree read as a whole, a `host:port` (`tempo:4317`) is a host too, and a long text (a configuration) is read.
+    const whole = tree !== undefined && tree(path) && (HOST_PORT_TEXT.test(v) || v.includes('\n'));
+    if (v.includes('.svc') || v.includes('://') || SERVICE_NS_PORT.test(v) || whole || (keys && keys.has(String(path[path.length - 1])))) out(v, path);
+  } else if (Array.isArray(v)) v.forEach((x, i) => strings(x, pathTo(path, i), depth + 1, out, keys, tree));
+  else if (isRecord(v)) for (const [k, x] of Object.entries(v)) strings(x, pathTo(path, k), depth + 1, out, keys, tree);
+}
+
+/** `name:port` anywhere in a value. */
+const HOST_PORT_TEXT = /[a-z][-a-z0-9.]*:\d{1,5}\b/i;
+/** Keys whose value is one host in a subtree read whole. */
+const TREE_HOST_KEYS = ['endpoint', 'address', 'host', 'serverAddress', 'bootstrapServers', 'url'];
+
+/**
+ * Subtrees of custom resources that the operator's pods read as their configuration, in the
+ * resource's own namespace: the OpenTelemetry Operator runs the collector of an
+ * OpenTelemetryCollector there, with its `config` (a YAML text in v1alpha1, an object in v1beta1).
+ */
+const POD_SIDE_TREES: readonly (readonly [string, string, readonly string[]])[] = [
+  ['opentelemetry.io', 'OpenTelemetryCollector', ['spec', 'config']],
+];
+
+/**
+ * Custom resources whose hosts a controller dials itself, from its own namespace, where the run
+ * holds that controller: KEDA's operator queries a trigger's server (`serverAddress`), Traefik
+ * calls a ForwardAuth middleware's `address`, the Alertmanager of prometheus-operator sends an
+ * AlertmanagerConfig's receivers. A short name resolves in the controller's namespace, not the
+ * resource's.
+ */
+export function controllerSide(graph: ServiceGraph, o: K8sObject): { namespace: string; by: string; under: readonly string[] } | undefined {
+  const group = o.apiVersion.slice(0, o.apiVersion.indexOf('/'));
+  let found: { namespaces: string[]; by: string; under: readonly string[] } | undefined;
+  if (group === 'keda.sh' && (o.kind === 'ScaledObject' || o.kind === 'ScaledJob')) {
+    found = { namespaces: workloadNamespaces(graph, (w, image) => w.name === 'keda-operator' || /(^|\/)keda(:|@|$)/.test(image)), by: 'KEDA\'s operator', under: ['spec', 'triggers'] };
+  } else if (/^traefik\.(io|containo\.us)$/.test(group) && o.kind === 'Middleware') {
+    found = { namespaces: workloadNamespaces(graph, (_w, image) => /(^|\/)traefik(:|@|$)/.test(image)), by: 'Traefik', under: ['spec', 'forwardAuth'] };
+  } else if (group === 'monitoring.coreos.com' && o.kind === 'AlertmanagerConfig') {
+    found = { namespaces: [...new Set(graph.objects.filter((x) => x.kind === 'Alertmanager' && x.apiVersion.startsWith('monitoring.coreos.com/')).map((x) => x.namespace))], by: 'Alertmanager', under: ['spec', 'receivers'] };
+  }
+  // One namespace, and another than the resource's: there the short name is looked up.
+  if (!found || found.namespaces.length !== 1 || found.namespaces[0] === o.namespace) return undefined;
+  return { namespace: found.namespaces[0]!, by: found.by, under: found.under };
+}
+
+/** The namespaces of the run's workloads that a test picks (by name or by a container image). */
+function workloadNamespaces(graph: ServiceGraph, pick: (w: K8sObject, image: string) => boolean): string[] {
+  const out = new Set<string>();
+  for (const t of graph.templates) {
+    const images = containersOf(t).map(({ c }) => (typeof c.image === 'string' ? c.image : ''));
+    if (images.some((i) => pick(t.owner, i))) out.add(t.namespace);
+  }
+  return [...out];
 }
 
 /**

@@ -53,6 +53,18 @@ export declare function referenceSites(graph: ServiceGraph): ReferenceSite[];
 /** `$(VAR)` as the kubelet expands it, not `$$(VAR)`. */
 export declare const VAR_REF: RegExp;
 /**
+ * Custom resources whose hosts a controller dials itself, from its own namespace, where the run
+ * holds that controller: KEDA's operator queries a trigger's server (`serverAddress`), Traefik
+ * calls a ForwardAuth middleware's `address`, the Alertmanager of prometheus-operator sends an
+ * AlertmanagerConfig's receivers. A short name resolves in the controller's namespace, not the
+ * resource's.
+ */
+export declare function controllerSide(graph: ServiceGraph, o: K8sObject): {
+    namespace: string;
+    by: string;
+    under: readonly string[];
+} | undefined;
+/**
  * The hosts pods dial, as the run can see them: each host found in env values, args,
  * commands, ConfigMap data and generic Secrets' values, resolved the way the reading pods' resolver would.
  * Computed once per graph.
