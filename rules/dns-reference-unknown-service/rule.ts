@@ -12,7 +12,7 @@ import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
 import { sameTree } from '../../src/graph/referrers.js';
-import { createdService } from '../../src/graph/creators.js';
+import { createdService, createdServicePorts } from '../../src/graph/creators.js';
 import { describe, refOf, type K8sObject, type Path } from '../../src/types/object.js';
 
 function ignored(ignore: string[], host: string): boolean {
@@ -309,6 +309,13 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   switch (r.kind) {
     case 'missing': {
       if (r.namespace === site.namespace && renamedByKustomize(ctx, edge, r.name)) break;
+      // A Service an operator of the run creates, with the ports its resource gives it.
+      const made = createdServicePorts(ctx.graph.objects, r.namespace, r.name);
+      const dialled = edge.port ?? edge.defaultPort;
+      if (made && dialled !== undefined && !made.ports.includes(dialled)) {
+        ctx.report({ ...base, messageId: 'createdPort', data: { ...data, port: String(dialled), name: code(r.name), by: made.by, source: `${made.source.kind} ${made.source.namespace}/${made.source.name}`, ports: `${made.ports.length === 1 ? 'port' : 'ports'} ${list(made.ports.map((n) => code(n)), 4)}`, how: edge.port === undefined ? ` (the default: ${code(edge.text)} names none)` : '' }, related: [{ object: made.source, path: ['spec'], message: `${made.source.kind} ${made.source.namespace}/${made.source.name}` }] });
+        break;
+      }
       const q = qualified(edge.host.toLowerCase(), ctx.graph.settings.clusterDomain);
       if (q && r.namespace !== site.namespace && q.name === r.name && q.namespace === r.namespace && movedByKustomize(ctx, edge, r.name, r.namespace, q.rest)) break;
       const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
@@ -612,6 +619,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
+      createdPort: '{{ref}} in {{where}} dials port {{port}}{{how}} of Service {{name}}, which {{by}} creates for {{source}} with {{ports}} only: nothing answers on {{port}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
       neverLooked: '{{ref}} in {{where}} is a host name, but {{why}}',

@@ -1,4 +1,5 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
+import { createdServicePorts } from '../../src/graph/creators.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
@@ -92,6 +93,12 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
     }
     const svc = ctx.graph.service(o.namespace, b.service);
     if (!svc) {
+      // A Service an operator of the run creates, on the ports its resource gives it.
+      const made = createdServicePorts(ctx.graph.objects, o.namespace, b.service);
+      if (made && b.port.number !== undefined && !made.ports.includes(b.port.number)) {
+        ctx.report({ object: o, path: b.portPath, messageId: 'createdPort', data: { service: code(b.service), port: String(b.port.number), by: made.by, source: `${made.source.kind} ${made.source.namespace}/${made.source.name}`, ports: `${made.ports.length === 1 ? 'port' : 'ports'} ${made.ports.map((n) => code(n)).join(', ')}` }, related: [{ object: made.source, path: ['spec'], message: `${made.source.kind} ${made.source.namespace}/${made.source.name}` }] });
+        continue;
+      }
       const near = nearestService(ctx.graph, o.namespace, b.service, o);
       const own = near ? undefined : ownRelease(o, b.service);
       ctx.report({
@@ -304,6 +311,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      createdPort: 'this Ingress sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the controller finds no such port and answers 503',
       noService: 'this Ingress sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}} (an Ingress can only reach Services in its own namespace){{hint}}',
       noPort: 'this Ingress sends traffic to port {{kind}} {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       actionMissing: 'port name `use-annotation` makes backend {{name}} an AWS Load Balancer Controller action, but this Ingress has no {{annotation}} annotation to define it (nor does an Argo Rollout in the run manage its actions): the controller cannot build the rule',

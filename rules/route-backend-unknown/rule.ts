@@ -1,4 +1,5 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
+import { createdServicePorts } from '../../src/graph/creators.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
@@ -121,6 +122,12 @@ function check(ctx: RuleContext, o: K8sObject): void {
       }
       const svc = ctx.graph.service(ns, name);
       if (!svc) {
+        // A Service an operator of the run creates, on the ports its resource gives it.
+        const made = createdServicePorts(ctx.graph.objects, ns, name);
+        if (made && typeof ref.port === 'number' && !made.ports.includes(ref.port)) {
+          ctx.report({ object: o, path: [...at, 'port'], messageId: 'createdPort', data: { kind: o.kind, service: code(`${ns}/${name}`), port: String(ref.port), by: made.by, source: `${made.source.kind} ${made.source.namespace}/${made.source.name}`, ports: `${made.ports.length === 1 ? 'port' : 'ports'} ${list(made.ports.map((n) => code(n)), 4)}` }, related: [{ object: made.source, path: ['spec'], message: `${made.source.kind} ${made.source.namespace}/${made.source.name}` }] });
+          continue;
+        }
         const near = nearestService(ctx.graph, ns, name, o);
         ctx.report({
           object: o,
@@ -628,6 +635,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      createdPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the backend is not resolved (ResolvedRefs false) and gets no traffic',
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       coreGroup: 'this {{kind}}\'s backendRef to Service {{service}} sets group `core`; the Gateway API writes the core group as `""` (or leaves it out), so a conformant gateway takes `core` for an unknown group and rejects the reference (ResolvedRefs=False, InvalidKind; Linkerd alone accepts it)',

@@ -30,6 +30,43 @@ export interface CreatorRow {
   serviceNames?: (o: K8sObject) => string[];
   /** Labels of pods read from the object (an Argo Rollouts experiment step's templates). */
   podLabels?: (o: K8sObject) => Record<string, string>[];
+  /** The port numbers of a Service it creates (by the Service's name), where the object decides them; undefined when it cannot tell. */
+  servicePorts?: (o: K8sObject, service: string) => number[] | undefined;
+}
+
+/** ECK: a Service's ports as `spec.http.service.spec.ports` overrides them, else the default. */
+function eckPorts(dflt: number, suffix: string) {
+  return (o: K8sObject, service: string): number[] | undefined => {
+    if (!service.endsWith(suffix)) return undefined;
+    const ports = getIn(o.body, ['spec', 'http', 'service', 'spec', 'ports']);
+    if (Array.isArray(ports) && ports.length) {
+      const n = ports.map((p) => getIn(p, ['port'])).filter((x): x is number => typeof x === 'number');
+      return n.length === ports.length ? n : undefined;
+    }
+    return [dflt];
+  };
+}
+
+/** Strimzi: `<cluster>-kafka-bootstrap` serves the replication port 9091 and each internal listener's port. */
+function strimziPorts(o: K8sObject, service: string): number[] | undefined {
+  if (!service.endsWith('-kafka-bootstrap')) return undefined;
+  const listeners = getIn(o.body, ['spec', 'kafka', 'listeners']);
+  if (!Array.isArray(listeners)) return undefined;
+  const ports = [9091];
+  for (const l of listeners) {
+    const type = getIn(l, ['type']);
+    const port = getIn(l, ['port']);
+    if (typeof port !== 'number') return undefined;
+    if (type === 'internal' || type === 'cluster-ip') ports.push(port);
+  }
+  return ports;
+}
+
+/** Flagger: the apex, `-primary` and `-canary` Services take `service.port` (more with port discovery). */
+function flaggerPorts(o: K8sObject): number[] | undefined {
+  const port = getIn(o.body, ['spec', 'service', 'port']);
+  if (getIn(o.body, ['spec', 'service', 'portDiscovery']) === true || typeof port !== 'number') return undefined;
+  return [port];
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -81,23 +118,23 @@ const STATIC_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-sc
 
 export const CREATORS: readonly CreatorRow[] = [
   // prometheus-operator: one governing Service per kind, shared by every instance of the namespace.
-  { by: 'prometheus-operator', group: 'monitoring.coreos.com', kinds: ['Prometheus'], services: ['prometheus-operated'], pods: [{ 'app.kubernetes.io/name': 'prometheus', prometheus: '{name}', 'app.kubernetes.io/instance': '{name}', 'operator.prometheus.io/name': '{name}' }] },
-  { by: 'prometheus-operator', group: 'monitoring.coreos.com', kinds: ['Alertmanager'], services: ['alertmanager-operated'], pods: [{ 'app.kubernetes.io/name': 'alertmanager', alertmanager: '{name}', 'app.kubernetes.io/instance': '{name}' }] },
+  { by: 'prometheus-operator', group: 'monitoring.coreos.com', kinds: ['Prometheus'], services: ['prometheus-operated'], servicePorts: (o) => (getIn(o.body, ['spec', 'thanos']) !== undefined ? [9090, 10901] : [9090]), pods: [{ 'app.kubernetes.io/name': 'prometheus', prometheus: '{name}', 'app.kubernetes.io/instance': '{name}', 'operator.prometheus.io/name': '{name}' }] },
+  { by: 'prometheus-operator', group: 'monitoring.coreos.com', kinds: ['Alertmanager'], services: ['alertmanager-operated'], servicePorts: () => [9093, 9094], pods: [{ 'app.kubernetes.io/name': 'alertmanager', alertmanager: '{name}', 'app.kubernetes.io/instance': '{name}' }] },
   { by: 'prometheus-operator', group: 'monitoring.coreos.com', kinds: ['ThanosRuler'], services: ['thanos-ruler-operated'], pods: [{ 'app.kubernetes.io/name': 'thanos-ruler', 'thanos-ruler': '{name}' }] },
   // CloudNativePG: read-write, read-only and any-instance Services.
-  { by: 'the CloudNativePG operator', group: 'postgresql.cnpg.io', kinds: ['Cluster'], services: ['{name}-rw', '{name}-ro', '{name}-r'], pods: [{ 'cnpg.io/cluster': '{name}' }] },
-  { by: 'the CloudNativePG operator', group: 'postgresql.cnpg.io', kinds: ['Pooler'], services: ['{name}'], pods: [{ 'cnpg.io/poolerName': '{name}' }] },
+  { by: 'the CloudNativePG operator', group: 'postgresql.cnpg.io', kinds: ['Cluster'], services: ['{name}-rw', '{name}-ro', '{name}-r'], servicePorts: () => [5432], pods: [{ 'cnpg.io/cluster': '{name}' }] },
+  { by: 'the CloudNativePG operator', group: 'postgresql.cnpg.io', kinds: ['Pooler'], services: ['{name}'], servicePorts: () => [5432], pods: [{ 'cnpg.io/poolerName': '{name}' }] },
   // Zalando postgres-operator: master Service named like the cluster, replicas, poolers.
   { by: 'the Zalando postgres-operator', group: 'acid.zalan.do', kinds: ['postgresql'], services: ['{name}', '{name}-repl', '{name}-config', '{name}-pooler', '{name}-pooler-repl'], pods: [{ 'cluster-name': '{name}', application: 'spilo' }] },
   // Elastic Cloud on Kubernetes.
   // Elastic Cloud on Kubernetes: and one headless Service per node set, `<name>-es-<nodeSet>`.
-  { by: 'the ECK operator', group: 'elasticsearch.k8s.elastic.co', kinds: ['Elasticsearch'], services: ['{name}-es-http', '{name}-es-transport', '{name}-es-internal-http'], serviceNames: eckNodeSets, pods: [{ 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch' }] },
-  { by: 'the ECK operator', group: 'kibana.k8s.elastic.co', kinds: ['Kibana'], services: ['{name}-kb-http'], pods: [{ 'kibana.k8s.elastic.co/name': '{name}', 'common.k8s.elastic.co/type': 'kibana' }] },
-  { by: 'the ECK operator', group: 'apm.k8s.elastic.co', kinds: ['ApmServer'], services: ['{name}-apm-http'] },
-  { by: 'the ECK operator', group: 'enterprisesearch.k8s.elastic.co', kinds: ['EnterpriseSearch'], services: ['{name}-ent-http'] },
+  { by: 'the ECK operator', group: 'elasticsearch.k8s.elastic.co', kinds: ['Elasticsearch'], services: ['{name}-es-http', '{name}-es-transport', '{name}-es-internal-http'], servicePorts: (o, svc) => eckPorts(9200, '-es-http')(o, svc) ?? (svc.endsWith('-es-internal-http') ? [9200] : undefined), serviceNames: eckNodeSets, pods: [{ 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch' }] },
+  { by: 'the ECK operator', group: 'kibana.k8s.elastic.co', kinds: ['Kibana'], services: ['{name}-kb-http'], servicePorts: eckPorts(5601, '-kb-http'), pods: [{ 'kibana.k8s.elastic.co/name': '{name}', 'common.k8s.elastic.co/type': 'kibana' }] },
+  { by: 'the ECK operator', group: 'apm.k8s.elastic.co', kinds: ['ApmServer'], services: ['{name}-apm-http'], servicePorts: eckPorts(8200, '-apm-http') },
+  { by: 'the ECK operator', group: 'enterprisesearch.k8s.elastic.co', kinds: ['EnterpriseSearch'], services: ['{name}-ent-http'], servicePorts: eckPorts(3002, '-ent-http') },
   // Strimzi.
-  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['Kafka'], services: ['{name}-kafka-bootstrap', '{name}-kafka-brokers', '{name}-kafka-*', '{name}-zookeeper-client', '{name}-zookeeper-nodes'], pods: [{ 'strimzi.io/cluster': '{name}', 'strimzi.io/kind': 'Kafka' }] },
-  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['KafkaConnect'], services: ['{name}-connect-api'], pods: [{ 'strimzi.io/cluster': '{name}' }] },
+  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['Kafka'], services: ['{name}-kafka-bootstrap', '{name}-kafka-brokers', '{name}-kafka-*', '{name}-zookeeper-client', '{name}-zookeeper-nodes'], servicePorts: strimziPorts, pods: [{ 'strimzi.io/cluster': '{name}', 'strimzi.io/kind': 'Kafka' }] },
+  { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['KafkaConnect'], services: ['{name}-connect-api'], servicePorts: () => [8083], pods: [{ 'strimzi.io/cluster': '{name}' }] },
   { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['KafkaBridge'], services: ['{name}-bridge-service'], pods: [{ 'strimzi.io/cluster': '{name}' }] },
   // MongoDB Community operator: one headless Service `<name>-svc`.
   { by: 'the MongoDB Community operator', group: 'mongodbcommunity.mongodb.com', kinds: ['MongoDBCommunity'], services: ['{name}-svc'], pods: [{ app: '{name}-svc' }] },
@@ -119,7 +156,7 @@ export const CREATORS: readonly CreatorRow[] = [
   // Argo Rollouts: preview/active and canary/stable Services are the user's; experiments make their own.
   { by: 'Argo Rollouts (an experiment)', group: 'argoproj.io', kinds: ['Experiment'], services: ['{name}-*'] },
   // Flagger: a Canary makes the apex, `-canary` and `-primary` Services of its target (or of `service.name`).
-  { by: 'Flagger (this Canary)', group: 'flagger.app', kinds: ['Canary'], services: ['{service}', '{service}-canary', '{service}-primary'], vars: flaggerVars },
+  { by: 'Flagger (this Canary)', group: 'flagger.app', kinds: ['Canary'], services: ['{service}', '{service}-canary', '{service}-primary'], servicePorts: flaggerPorts, vars: flaggerVars },
   { by: 'Argo Rollouts (an experiment step of this Rollout)', group: 'argoproj.io', kinds: ['Rollout'], podLabels: experimentPods },
   // AWS Load Balancer Controller: `use-annotation` backends name an action, not a Service.
   {
@@ -209,6 +246,27 @@ function findCreatedService(objects: readonly K8sObject[], namespace: string, na
     }
   }
   return undefined;
+}
+
+/**
+ * The ports of a Service that a creator of the run makes, where its resource decides them (every
+ * creator of that name agreeing): `alertmanager-operated` 9093 and 9094, an ECK Kibana's
+ * `-kb-http` 5601, a Flagger Canary's `service.port`. Undefined where no creator makes the
+ * Service or one cannot tell.
+ */
+export function createdServicePorts(objects: readonly K8sObject[], namespace: string, name: string): { by: string; source: K8sObject; ports: number[] } | undefined {
+  let found: { by: string; source: K8sObject; ports: number[] } | undefined;
+  for (const { o, rows } of creatorObjects(objects)) {
+    for (const row of rows) {
+      const ns = row.namespace?.(o) ?? o.namespace;
+      if (ns !== namespace) continue;
+      if (!(servicePatternsOf(o, row).some((p) => patternMatches(p, name)) || (row.serviceNames?.(o) ?? []).includes(name))) continue;
+      const ports = row.servicePorts?.(o, name);
+      if (!ports) return undefined;
+      found = found ? { ...found, ports: [...new Set([...found.ports, ...ports])] } : { by: row.by, source: o, ports };
+    }
+  }
+  return found;
 }
 
 /** Who creates pods carrying every label of `selector` in `namespace` out of band. */

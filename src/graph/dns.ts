@@ -1,3 +1,4 @@
+import { createdService } from './creators.js';
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { DnsResolution, PodResolver } from '../types/reference.js';
 import { getIn } from './pods.js';
@@ -136,6 +137,8 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
     // Where the name is defined elsewhere, the run knows this pod cannot reach it by a bare name.
     const elsewhere = graph.servicesNamed(h).filter((s) => s.object.namespace !== from).map((s) => s.object.namespace);
     if (elsewhere.length) return { kind: 'short-elsewhere', name: h, namespaces: [...new Set(elsewhere)] };
+    // A Service an operator of the run makes there: judged by the ports it gives it (else dropped as made).
+    if (createdService(graph.objects, from, h)) return { kind: 'missing', name: h, namespace: from, form: 'short' };
     if (!known(from)) return { kind: 'unknown' };
     return statefulSetPod(graph, from, h) ?? workload(graph, from, h) ?? roleNamedMiss(graph, h, from) ?? { kind: 'unknown' };
   }

@@ -27,6 +27,8 @@ export interface CreatorRow {
     serviceNames?: (o: K8sObject) => string[];
     /** Labels of pods read from the object (an Argo Rollouts experiment step's templates). */
     podLabels?: (o: K8sObject) => Record<string, string>[];
+    /** The port numbers of a Service it creates (by the Service's name), where the object decides them; undefined when it cannot tell. */
+    servicePorts?: (o: K8sObject, service: string) => number[] | undefined;
 }
 export declare const CREATORS: readonly CreatorRow[];
 /** Pods no object of the input describes, yet every cluster of that kind runs. */
@@ -42,5 +44,16 @@ export interface Creator {
 }
 /** Who creates Service `name` in `namespace` out of band, from the objects of the run (asked once per name in a run). */
 export declare function createdService(objects: readonly K8sObject[], namespace: string, name: string): Creator | undefined;
+/**
+ * The ports of a Service that a creator of the run makes, where its resource decides them (every
+ * creator of that name agreeing): `alertmanager-operated` 9093 and 9094, an ECK Kibana's
+ * `-kb-http` 5601, a Flagger Canary's `service.port`. Undefined where no creator makes the
+ * Service or one cannot tell.
+ */
+export declare function createdServicePorts(objects: readonly K8sObject[], namespace: string, name: string): {
+    by: string;
+    source: K8sObject;
+    ports: number[];
+} | undefined;
 /** Who creates pods carrying every label of `selector` in `namespace` out of band. */
 export declare function createdPods(objects: readonly K8sObject[], namespace: string, selector: Record<string, string>): Creator | undefined;
