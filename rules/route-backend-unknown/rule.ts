@@ -228,6 +228,7 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: near ? undefined : 'info', data: { ...data, hint } });
     return;
   }
+  if (controllerRefuses(ctx, ref, copies, data)) return;
   if (ref.portMissing) {
     ctx.report({ object: o, path: ref.path, messageId: 'refNoPortField', data: { ...data, ports: servicePortsText(copies.find((s) => sameTree(s.object, o)) ?? copies[0]!) } });
     return;
@@ -245,6 +246,76 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: (ref.portDefault ? ` (${ref.portDefault})` : '') + targetPortHint(svc, ref.port.number) + (near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)`) },
     related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
   });
+}
+
+/**
+ * What the controller of the run refuses by its own settings (it is the only one installed, and
+ * nothing in its command line, environment or mounted configuration turns the option on):
+ * Traefik's CRD provider takes a service of another namespace only with `allowCrossNamespace`
+ * (off since v2.5) and an ExternalName Service only with `allowExternalNameServices`; Contour
+ * routes to an ExternalName Service only with `enableExternalNameService` (off since 1.18).
+ */
+function controllerRefuses(ctx: RuleContext, ref: ServiceRef, copies: readonly ServiceNode[], data: Record<string, string>): boolean {
+  const o = ref.object;
+  const traefik = /^traefik\.(io|containo\.us)\//.test(o.apiVersion);
+  const contour = /^projectcontour\.io\//.test(o.apiVersion);
+  if (!traefik && !contour) return false;
+  const externalName = copies.every((s) => s.type === 'ExternalName');
+  const cross = traefik && ref.namespaceWritten === true && ref.namespace !== o.namespace;
+  if (!externalName && !cross) return false;
+  const install = controllerInstall(ctx, traefik ? /(^|\/)traefik:(v?[0-9][^@]*)?$/ : /(^|\/)contour(:|@|$)/);
+  if (!install) return false;
+  // Traefik before v2.5 allowed other namespaces by default.
+  if (traefik && cross && /:v?2\.[0-4](\.|$)/.test(install.image)) return false;
+  const option = traefik ? (cross ? 'allowCrossNamespace' : 'allowExternalNameServices') : 'enableExternalNameService';
+  // Set on (a flag alone, `=true`, `: true`), or set in a way not read here.
+  if (new RegExp(`${option}(?:\\s*[=:]\\s*["']?true|(?=["'\\s,\\]}]|$))`, 'i').test(install.text) || /\{\{|\$\{/.test(install.text)) return false;
+  const who = traefik ? 'Traefik' : 'Contour';
+  const why = cross ? `names Service ${code(`${ref.namespace}/${ref.name}`)} of another namespace` : `names ExternalName Service ${code(`${ref.namespace}/${ref.name}`)}`;
+  ctx.report({
+    object: o,
+    path: cross ? ref.namespacePath ?? ref.path : ref.path,
+    messageId: 'controllerOption',
+    data: { ...data, why, who, option: code(option), install: `${install.owner.kind} ${install.owner.namespace}/${install.owner.name}`, effect: traefik ? 'drops the route' : 'answers 502 for the route' },
+    related: [{ object: install.owner, path: ['spec'], message: `${who} ${install.owner.namespace}/${install.owner.name}` }],
+  });
+  return true;
+}
+
+/** The run's one install of a controller (by its image), with the text of its arguments, environment and mounted ConfigMaps. */
+function controllerInstall(ctx: RuleContext, image: RegExp): { owner: K8sObject; image: string; text: string } | undefined {
+  const found = ctx.graph.templates.filter((t) => containerImages(t).some((i) => image.test(i)));
+  if (found.length !== 1) return undefined;
+  const t = found[0]!;
+  const spec = getIn(t.owner.body, [...t.path, 'spec']);
+  const parts: string[] = [];
+  const maps = new Set<string>();
+  for (const field of ['containers', 'initContainers']) {
+    const cs = getIn(spec, [field]);
+    for (const c of Array.isArray(cs) ? cs : []) {
+      for (const k of ['command', 'args']) for (const a of (Array.isArray(getIn(c, [k])) ? getIn(c, [k]) as unknown[] : [])) if (typeof a === 'string') parts.push(a);
+      for (const e of (Array.isArray(getIn(c, ['env'])) ? getIn(c, ['env']) as unknown[] : [])) if (isRecord(e) && typeof e.value === 'string') parts.push(`${String(e.name)}=${e.value}`);
+      for (const e of (Array.isArray(getIn(c, ['envFrom'])) ? getIn(c, ['envFrom']) as unknown[] : [])) { const n = getIn(e, ['configMapRef', 'name']); if (typeof n === 'string') maps.add(n); }
+    }
+  }
+  for (const v of (Array.isArray(getIn(spec, ['volumes'])) ? getIn(spec, ['volumes']) as unknown[] : [])) { const n = getIn(v, ['configMap', 'name']); if (typeof n === 'string') maps.add(n); }
+  for (const x of ctx.graph.objects) {
+    if (x.namespace !== t.namespace || !maps.has(x.name) || x.kind !== 'ConfigMap') continue;
+    if (isRecord(x.body.data)) for (const [k, v] of Object.entries(x.body.data)) parts.push(`${k}=${String(v)}`);
+  }
+  // Contour's ContourConfiguration resource carries the same settings.
+  for (const x of ctx.graph.objects) if (x.kind === 'ContourConfiguration' || x.kind === 'ContourDeployment') parts.push(JSON.stringify(x.body));
+  const img = containerImages(t).find((i) => image.test(i))!;
+  return { owner: t.owner, image: img, text: parts.join('\n') };
+}
+
+function containerImages(t: { owner: K8sObject; path: Path }): string[] {
+  const out: string[] = [];
+  for (const field of ['containers', 'initContainers']) {
+    const cs = getIn(t.owner.body, [...t.path, 'spec', field]);
+    for (const c of Array.isArray(cs) ? cs : []) { const i = getIn(c, ['image']); if (typeof i === 'string') out.push(i); }
+  }
+  return out;
 }
 
 /** Istio Gateways of the run by `namespace/name`, with their servers' port numbers. */
@@ -636,6 +707,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       createdPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the backend is not resolved (ResolvedRefs false) and gets no traffic',
+      controllerOption: 'this {{kind}} {{why}}, and {{who}} ({{install}}, the run\'s only one) does not set {{option}}: it {{effect}}',
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       coreGroup: 'this {{kind}}\'s backendRef to Service {{service}} sets group `core`; the Gateway API writes the core group as `""` (or leaves it out), so a conformant gateway takes `core` for an unknown group and rejects the reference (ResolvedRefs=False, InvalidKind; Linkerd alone accepts it)',
