@@ -9,6 +9,7 @@ import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMis
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
 import { controllerSide } from '../../src/graph/references.js';
+import { matchSelector, namespaceLabels, readSelector } from '../../src/graph/netpol-model.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -599,6 +600,19 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
     return;
   }
   if (!m.templates.some((t) => sameTree(t.owner, m.object))) return;
+  if (m.portNumber !== undefined) {
+    // Prometheus discovers a pod's declared container ports: one not declared is no target.
+    if (m.templates.length === 0 || m.templates.some((t) => t.containers.some((c) => c.ports.some((p) => p.containerPort === m.portNumber)))) return;
+    const numbers = [...new Set(m.templates.flatMap((t) => t.containers.flatMap((c) => c.ports.map((p) => p.containerPort).filter((n): n is number => n !== undefined))))];
+    ctx.report({
+      object: m.object,
+      path: m.path,
+      messageId: 'monitorPodPortNumber',
+      data: { port: code(m.portNumber), pods: list(m.templates.map((t) => where(t)), 3), found: numbers.length ? list(numbers.map((n) => code(n)), 5) : 'none' },
+      related: m.templates.slice(0, 3).map((t) => ({ object: t.owner, path: [...t.path, 'spec', 'containers'], message: where(t) })),
+    });
+    return;
+  }
   if (m.templates.length === 0 || m.templates.some((t) => t.containers.some((c) => c.ports.some((p) => p.name === m.port)))) return;
   const names = [...new Set(m.templates.flatMap((t) => t.containers.flatMap((c) => c.ports.map((p) => p.name).filter((n): n is string => n !== undefined))))];
   ctx.report({
@@ -608,6 +622,70 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
     data: { port: code(m.port), pods: list(m.templates.map((t) => where(t)), 3), found: names.length ? list(names.map((n) => code(n)), 5) : 'no named port' },
     related: m.templates.slice(0, 3).map((t) => ({ object: t.owner, path: [...t.path, 'spec', 'containers'], message: where(t) })),
   });
+}
+
+/**
+ * A ServiceMonitor or PodMonitor that no Prometheus of the run picks up: prometheus-operator
+ * gives a Prometheus the monitors its `serviceMonitorSelector` (`podMonitorSelector`) matches —
+ * a selector left out matches none, `{}` every one — in the namespaces its
+ * `…NamespaceSelector` matches (left out: its own namespace only). Judged where the run holds
+ * Prometheus resources: an error where one of them is in the monitor's folder tree, else a
+ * warning (another Prometheus may be installed from elsewhere).
+ */
+function checkPrometheusSelection(ctx: RuleContext): void {
+  const proms = ctx.graph.objects.filter((o) => o.kind === 'Prometheus' && /^monitoring\.coreos\.com\//.test(o.apiVersion));
+  if (proms.length === 0) return;
+  const namespaces = namespaceLabels(ctx.graph.objects);
+  for (const m of ctx.graph.objects) {
+    if ((m.kind !== 'ServiceMonitor' && m.kind !== 'PodMonitor') || !/^monitoring\.coreos\.com\//.test(m.apiVersion)) continue;
+    const field = m.kind === 'ServiceMonitor' ? 'serviceMonitorSelector' : 'podMonitorSelector';
+    const labels = stringMapOf(getIn(m.body, ['metadata', 'labels']));
+    const why: string[] = [];
+    let unknown = false;
+    for (const p of proms) {
+      const sel = getIn(p.body, ['spec', field]);
+      const nsSel = getIn(p.body, ['spec', `${field.replace('Selector', '')}NamespaceSelector`]);
+      if (sel === undefined || sel === null) { why.push(`Prometheus ${code(`${p.namespace}/${p.name}`)} sets no \`${field}\`, which selects none`); continue; }
+      if (!isRecord(sel)) { unknown = true; continue; }
+      const byLabels = matchSelector(readSelector(sel), labels);
+      if (byLabels === false) { why.push(`Prometheus ${code(`${p.namespace}/${p.name}`)} selects ${selectorText(sel)}, which its labels do not carry`); continue; }
+      if (byLabels !== true) { unknown = true; continue; }
+      if (nsSel === undefined || nsSel === null) {
+        if (m.namespace === p.namespace) { unknown = true; break; }
+        why.push(`Prometheus ${code(`${p.namespace}/${p.name}`)} sets no \`${field.replace('Selector', '')}NamespaceSelector\`, so it looks in its own namespace ${code(p.namespace)} only`);
+        continue;
+      }
+      if (!isRecord(nsSel)) { unknown = true; continue; }
+      const { labels: nsLabels, known } = namespaces.labels(m.namespace);
+      const byNs = matchSelector(readSelector(nsSel), nsLabels, known);
+      if (byNs === false) { why.push(`Prometheus ${code(`${p.namespace}/${p.name}`)} looks only in namespaces its \`${field.replace('Selector', '')}NamespaceSelector\` matches, and ${code(m.namespace)} does not`); continue; }
+      unknown = true;
+      if (byNs === true) break;
+    }
+    if (unknown || why.length === 0 || why.length < proms.length) continue;
+    const near = proms.some((p) => sameTree(p, m));
+    ctx.report({
+      object: m,
+      path: ['metadata', 'labels'],
+      messageId: 'monitorUnselected',
+      severity: near ? undefined : 'warning',
+      data: { kind: m.kind, why: list(why, 3) },
+      related: proms.slice(0, 3).map((p) => ({ object: p, path: ['spec'], message: `Prometheus ${p.namespace}/${p.name}` })),
+    });
+  }
+}
+
+function stringMapOf(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isRecord(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+function selectorText(sel: Record<string, unknown>): string {
+  const ml = stringMapOf(sel.matchLabels);
+  const parts = Object.entries(ml).map(([k, v]) => code(`${k}: ${v}`));
+  if (Array.isArray(sel.matchExpressions) && sel.matchExpressions.length) parts.push('expressions');
+  return parts.length ? list(parts, 3) : 'everything';
 }
 
 /** A ServiceMonitor that selects no Service, next to the Service it was written for; a targetPort no selected pod declares. */
@@ -734,6 +812,8 @@ const rule: Rule = {
       monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
       monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
       monitorTargetPort: 'this ServiceMonitor scrapes targetPort {{port}}, but no pod of {{services}} declares {{what}} {{port}} (they declare {{declared}}); prometheus-operator keeps only targets whose pod declares that container port, so Prometheus gets none{{hint}}',
+      monitorUnselected: 'no Prometheus of the run picks up this {{kind}}: {{why}}; its targets are never scraped',
+      monitorPodPortNumber: 'this PodMonitor scrapes port number {{port}}, but no pod it selects ({{pods}}) declares that container port (found {{found}}): Prometheus discovers a pod\'s declared ports, and gets no target from it',
       monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
       gatewayPortAmbiguous: 'this VirtualService is bound to {{gateways}} and sends to Service {{service}} without `destination.port`, but the Service has several ports ({{ports}}): Istio then uses the Service port equal to {{listeners}}; where the Service has no such port the gateway has no cluster for it and answers 503 (NC): set `destination.port.number`',
       grantMismatch: 'this {{kind}} in namespace {{from}} refers to Service {{service}}, and no ReferenceGrant allows it: {{why}}; the gateway rejects the reference (ResolvedRefs=False, RefNotPermitted)',
@@ -751,6 +831,7 @@ const rule: Rule = {
     }
     for (const m of monitorPorts(ctx.graph)) checkMonitor(ctx, m);
     checkMonitorSelection(ctx);
+    checkPrometheusSelection(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Rollout' && o.apiVersion.startsWith('argoproj.io/')) checkRollout(ctx, o);
     checkSubsets(ctx);
     checkPortLevel(ctx);

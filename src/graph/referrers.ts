@@ -90,6 +90,7 @@ const PROMETHEUS = /^monitoring\.coreos\.com\//;
 const EMISSARY = /^getambassador\.io\//;
 const APISIX = /^apisix\.apache\.org\//;
 const GLOO = /^gloo\.solo\.io\//;
+const GLOO_GATEWAY = /^gateway\.solo\.io\//;
 const SKIPPER = /^zalando\.org\//;
 const KONG = /^configuration\.konghq\.com\//;
 // OpenShift 3 also stored Routes as `v1` (no group); Kubernetes has no core Route.
@@ -142,6 +143,8 @@ export const REFERRERS: readonly Row[] = [
   { kind: 'ApisixRoute', group: APISIX, at: 'spec.stream.*.backend', name: 'serviceName', port: 'servicePort' },
   // Gloo: a Kubernetes upstream is a Service and its port number, in the namespace written.
   { kind: 'Upstream', group: GLOO, at: 'spec.kube', name: 'serviceName', namespace: 'serviceNamespace', namespaceRequired: true, port: 'servicePort' },
+  // Gloo Edge's VirtualService (and RouteTable) routes straight to a Service: `kube.ref` and `kube.port`, a Service port.
+  ...['VirtualService', 'RouteTable'].flatMap((kind) => ['spec.virtualHost.routes.*.routeAction.single.kube', 'spec.virtualHost.routes.*.routeAction.multi.destinations.*.destination.kube', 'spec.routes.*.routeAction.single.kube', 'spec.routes.*.routeAction.multi.destinations.*.destination.kube'].map((at) => ({ kind, group: GLOO_GATEWAY, at, field: 'kube.ref.name', name: 'ref.name', namespace: 'ref.namespace', port: 'port' }))),
   // Skipper: a RouteGroup backend of `type: service` is a Service and its port number.
   { kind: 'RouteGroup', group: SKIPPER, at: 'spec.backends.*', name: 'serviceName', kindField: 'type', kindValue: 'service', port: 'servicePort' },
   // Kong: TCP and UDP ingresses name a Service and its port number.
@@ -270,11 +273,11 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
       if (!row.group.test(o.apiVersion)) continue;
       for (const { value, path } of walk(o.body, row.at.split('.'))) {
         if (!isRecord(value)) continue;
-        const raw = value[row.name];
+        const raw = getIn(value, row.name.split('.'));
         if (typeof raw !== 'string' || raw === '') continue;
         if (row.kindField && (value[row.kindField] ?? (row.kindValue ?? 'Service')) !== (row.kindValue ?? 'Service')) continue;
         if (row.apiVersion !== undefined && value.apiVersion !== row.apiVersion) continue;
-        if (row.namespaceRequired && (typeof value[row.namespace!] !== 'string' || value[row.namespace!] === '')) continue;
+        if (row.namespaceRequired && (typeof getIn(value, row.namespace!.split('.')) !== 'string' || getIn(value, row.namespace!.split('.')) === '')) continue;
         let name = raw;
         let namespace = o.namespace;
         let namespacePath: Path | undefined;
@@ -283,10 +286,10 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
           if (!t) continue;
           const tls = t.scheme === 'https' || (t.scheme === undefined && typeof value.tls === 'string' && value.tls !== '') || value.tls === true;
           const port = t.port ?? (row.hostPort === 'http' ? (tls ? 443 : 80) : undefined);
-          const ref: ServiceRef = { object: o, path: [...path, row.name], name: t.name, namespace: t.namespace, field: row.name };
+          const ref: ServiceRef = { object: o, path: [...path, ...row.name.split('.')], name: t.name, namespace: t.namespace, field: row.name };
           if (port !== undefined) {
             ref.port = { number: port };
-            ref.portPath = [...path, row.name];
+            ref.portPath = [...path, ...row.name.split('.')];
             if (t.port === undefined) ref.portDefault = tls ? `Emissary sends to port 443 when \`service\` names no port and TLS is originated` : 'Emissary sends to port 80 when `service` names no port';
           }
           ref.viaDns = true;
@@ -298,21 +301,21 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
           const s = istioHost(raw, o.namespace, graph.settings.clusterDomain);
           if (!s) {
             const partial = istioPartialHost(raw);
-            if (partial) out.push({ object: o, path: [...path, row.name], ...partial, field: row.field ?? row.name, partialHost: true });
+            if (partial) out.push({ object: o, path: [...path, ...row.name.split('.')], ...partial, field: row.field ?? row.name, partialHost: true });
             continue;
           }
           ({ name, namespace } = s);
-        } else if (row.namespace && typeof value[row.namespace] === 'string' && value[row.namespace] !== '') {
-          namespace = value[row.namespace] as string;
-          namespacePath = [...path, row.namespace];
+        } else if (row.namespace && typeof getIn(value, row.namespace.split('.')) === 'string' && getIn(value, row.namespace.split('.')) !== '') {
+          namespace = getIn(value, row.namespace.split('.')) as string;
+          namespacePath = [...path, ...row.namespace.split('.')];
         }
-        const ref: ServiceRef = { object: o, path: [...path, row.name], name, namespace, field: row.field ?? row.name };
+        const ref: ServiceRef = { object: o, path: [...path, ...row.name.split('.')], name, namespace, field: row.field ?? row.name };
         if (namespacePath) Object.assign(ref, { namespaceWritten: true, namespacePath });
         else if (namespace !== o.namespace) ref.namespaceWritten = true;
         if (row.knativeDestination) {
           const ca = getIn(o.body, [...path.slice(0, -1), 'CACerts']);
           ref.port = { number: typeof ca === 'string' && ca !== '' ? 443 : 80 };
-          ref.portPath = [...path, row.name];
+          ref.portPath = [...path, ...row.name.split('.')];
           ref.portDefault = KNATIVE_WHY;
           ref.viaDns = true;
         }
@@ -327,7 +330,7 @@ export function serviceRefs(graph: ServiceGraph): ServiceRef[] {
           } else if (row.portRequired && (p === undefined || p === null || p === 0 || p === '')) ref.portMissing = true;
           else if (row.portDefault && (p === undefined || p === null)) {
             ref.port = { number: row.portDefault.number };
-            ref.portPath = [...path, row.name];
+            ref.portPath = [...path, ...row.name.split('.')];
             ref.portDefault = row.portDefault.why;
           }
         }
@@ -344,6 +347,8 @@ export interface MonitorPort {
   object: K8sObject;
   path: Path;
   port: string;
+  /** A PodMonitor's `portNumber`: a container port by number. */
+  portNumber?: number;
   kind: 'service' | 'pod';
   services: ServiceNode[];
   templates: PodTemplate[];
@@ -400,6 +405,9 @@ export function monitorPorts(graph: ServiceGraph): MonitorPort[] {
     (Array.isArray(list) ? list : []).forEach((e, i) => {
       const port = getIn(e, ['port']);
       if (typeof port === 'string' && port !== '') out.push({ object: o, path: ['spec', field, i, 'port'], port, kind: service ? 'service' : 'pod', services, templates });
+      // A PodMonitor's `portNumber` (prometheus-operator 0.80 and later): a container port number.
+      const number = service ? undefined : getIn(e, ['portNumber']);
+      if (typeof number === 'number' && (typeof port !== 'string' || port === '')) out.push({ object: o, path: ['spec', field, i, 'portNumber'], port: String(number), portNumber: number, kind: 'pod', services, templates });
     });
   }
   return out;

@@ -120,6 +120,8 @@ export interface MonitorPort {
     object: K8sObject;
     path: Path;
     port: string;
+    /** A PodMonitor's `portNumber`: a container port by number. */
+    portNumber?: number;
     kind: 'service' | 'pod';
     services: ServiceNode[];
     templates: PodTemplate[];
