@@ -5,7 +5,7 @@ import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { exposes, genuinelyClose, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
-import { serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMisses, serviceMonitorTargetPorts, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
+import { walk, serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMisses, serviceMonitorTargetPorts, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
 import { controllerSide } from '../../src/graph/references.js';
@@ -317,6 +317,113 @@ function containerImages(t: { owner: K8sObject; path: Path }): string[] {
     for (const c of Array.isArray(cs) ? cs : []) { const i = getIn(c, ['image']); if (typeof i === 'string') out.push(i); }
   }
   return out;
+}
+
+/**
+ * References from one resource to another that a Service's traffic goes through: the
+ * referring kind, where the reference is (`*` for every list item), its name and namespace
+ * fields, the kind it names, and what the controller does when that object does not exist.
+ */
+interface ObjectRefRow {
+  kinds: readonly string[];
+  group: RegExp;
+  at: string;
+  name: string;
+  namespace?: string;
+  /** Only entries whose `kind` field says this (Traefik's `kind: TraefikService`). */
+  kindIs?: string;
+  target: { kind: string; group: RegExp };
+  effect: string;
+}
+
+const TRAEFIK_GROUP = /^traefik\.(io|containo\.us)\//;
+const ECK_GROUP = /^[a-z]+\.k8s\.elastic\.co\//;
+const OBJECT_REFS: readonly ObjectRefRow[] = [
+  { kinds: ['IngressRoute'], group: TRAEFIK_GROUP, at: 'spec.routes.*.middlewares.*', name: 'name', namespace: 'namespace', target: { kind: 'Middleware', group: TRAEFIK_GROUP }, effect: 'Traefik drops the router (`middleware … does not exist`), and the route answers 404' },
+  { kinds: ['IngressRouteTCP'], group: TRAEFIK_GROUP, at: 'spec.routes.*.middlewares.*', name: 'name', namespace: 'namespace', target: { kind: 'MiddlewareTCP', group: TRAEFIK_GROUP }, effect: 'Traefik drops the router (`middleware … does not exist`)' },
+  { kinds: ['IngressRoute'], group: TRAEFIK_GROUP, at: 'spec.routes.*.services.*', name: 'name', namespace: 'namespace', kindIs: 'TraefikService', target: { kind: 'TraefikService', group: TRAEFIK_GROUP }, effect: 'Traefik drops the router (`service … does not exist`), and the route answers 404' },
+  { kinds: ['HTTPProxy'], group: /^projectcontour\.io\//, at: 'spec.includes.*', name: 'name', namespace: 'namespace', target: { kind: 'HTTPProxy', group: /^projectcontour\.io\// }, effect: 'Contour marks the proxy IncludeNotFound and answers 502 for the included prefix' },
+  { kinds: ['Pooler'], group: /^postgresql\.cnpg\.io\//, at: 'spec.cluster', name: 'name', target: { kind: 'Cluster', group: /^postgresql\.cnpg\.io\// }, effect: 'its PgBouncer has no cluster to connect to, and the Pooler\'s Service answers no query' },
+  { kinds: ['Kibana', 'ApmServer', 'Beat', 'Agent', 'EnterpriseSearch', 'Logstash', 'ElasticMapsServer'], group: ECK_GROUP, at: 'spec.elasticsearchRef', name: 'name', namespace: 'namespace', target: { kind: 'Elasticsearch', group: /^elasticsearch\.k8s\.elastic\.co\// }, effect: 'the ECK association never completes, and the operator holds back its pods (it waits for the association)' },
+  { kinds: ['Beat', 'Agent', 'ApmServer'], group: ECK_GROUP, at: 'spec.kibanaRef', name: 'name', namespace: 'namespace', target: { kind: 'Kibana', group: /^kibana\.k8s\.elastic\.co\// }, effect: 'the ECK association never completes' },
+  { kinds: ['Rollout'], group: /^argoproj\.io\//, at: 'spec.strategy.canary.trafficRouting.nginx', name: 'stableIngress', target: { kind: 'Ingress', group: /^networking\.k8s\.io\// }, effect: 'the Rollout is InvalidSpec and does not progress' },
+  { kinds: ['Rollout'], group: /^argoproj\.io\//, at: 'spec.strategy.canary.trafficRouting.alb', name: 'ingress', target: { kind: 'Ingress', group: /^networking\.k8s\.io\// }, effect: 'the Rollout is InvalidSpec and does not progress' },
+];
+
+/** A reference of OBJECT_REFS to an object the run does not hold (error for a near-miss name, else info unless the input is complete). */
+function checkObjectRefs(ctx: RuleContext): void {
+  let byKind: Map<string, K8sObject[]> | undefined;
+  const objectsOf = (row: ObjectRefRow, ns: string) => {
+    if (!byKind) {
+      byKind = new Map();
+      for (const x of ctx.graph.objects) {
+        const k = `${x.kind}/${x.namespace}`;
+        const l = byKind.get(k);
+        if (l) l.push(x);
+        else byKind.set(k, [x]);
+      }
+    }
+    return (byKind.get(`${row.target.kind}/${ns}`) ?? []).filter((x) => row.target.group.test(x.apiVersion));
+  };
+  for (const o of ctx.graph.objects) {
+    for (const row of OBJECT_REFS) {
+      if (!row.kinds.includes(o.kind) || !row.group.test(o.apiVersion)) continue;
+      for (const { value, path } of walk(o.body, row.at.split('.'))) {
+        if (!isRecord(value)) continue;
+        const name = value[row.name];
+        if (typeof name !== 'string' || name === '' || /[{$]/.test(name)) continue;
+        if (row.kindIs && value.kind !== row.kindIs) continue;
+        // Traefik's `<name>@<provider>` names an object of another provider (a file, the docker one).
+        if (name.includes('@')) continue;
+        const nsField = row.namespace ? value[row.namespace] : undefined;
+        const ns = typeof nsField === 'string' && nsField !== '' ? nsField : o.namespace;
+        const there = objectsOf(row, ns);
+        if (there.some((x) => x.name === name)) {
+          if (row.target.kind === 'Ingress' && o.kind === 'Rollout') checkRolloutIngress(ctx, o, path, row, there.find((x) => x.name === name)!);
+          continue;
+        }
+        const near = there.map((x) => x.name).find((n) => editDistance(n, name, 2) <= Math.min(2, Math.max(1, Math.floor(name.length / 6))));
+        ctx.report({
+          object: o,
+          path: [...path, row.name],
+          messageId: 'refNoObject',
+          data: { kind: o.kind, target: row.target.kind, name: code(name), namespace: code(ns), effect: row.effect, hint: near ? `; did you mean ${code(near)}?` : '' },
+          absent: { what: `${row.target.kind} ${code(name)} in namespace ${code(ns)}`, namespace: ns, nearMiss: near !== undefined },
+          ...(near ? { related: [{ object: there.find((x) => x.name === near)!, path: ['metadata', 'name'], message: `${row.target.kind} ${ns}/${near}` }] } : {}),
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Argo Rollouts' canary with the NGINX or ALB traffic router: the Ingress it names must route to
+ * the stable Service (ALB: its `rootService` where set), which it copies for the canary;
+ * validation otherwise fails ("ingress … has no rules using service … backend").
+ */
+function checkRolloutIngress(ctx: RuleContext, o: K8sObject, path: Path, row: ObjectRefRow, ing: K8sObject): void {
+  const canary = getIn(o.body, ['spec', 'strategy', 'canary']);
+  const stable = getIn(canary, ['stableService']);
+  const root = row.name === 'ingress' ? getIn(canary, ['trafficRouting', 'alb', 'rootService']) : undefined;
+  const want = typeof root === 'string' && root !== '' ? root : stable;
+  if (typeof want !== 'string' || want === '') return;
+  const rules = getIn(ing.body, ['spec', 'rules']);
+  const names = new Set<string>();
+  for (const r of Array.isArray(rules) ? rules : []) {
+    const paths = getIn(r, ['http', 'paths']);
+    for (const p of Array.isArray(paths) ? paths : []) {
+      const n = getIn(p, ['backend', 'service', 'name']) ?? getIn(p, ['backend', 'serviceName']);
+      if (typeof n === 'string') names.add(n);
+    }
+  }
+  if (names.size === 0 || names.has(want)) return;
+  ctx.report({
+    object: o,
+    path: [...path, row.name],
+    messageId: 'rolloutIngressBackend',
+    data: { ingress: code(`${ing.namespace}/${ing.name}`), service: code(want), found: list([...names].map((n) => code(n)), 3) },
+    related: [{ object: ing, path: ['spec', 'rules'], message: `rules of Ingress ${ing.namespace}/${ing.name}` }],
+  });
 }
 
 /** Istio Gateways of the run by `namespace/name`, with their servers' port numbers. */
@@ -812,6 +919,8 @@ const rule: Rule = {
       monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
       monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
       monitorTargetPort: 'this ServiceMonitor scrapes targetPort {{port}}, but no pod of {{services}} declares {{what}} {{port}} (they declare {{declared}}); prometheus-operator keeps only targets whose pod declares that container port, so Prometheus gets none{{hint}}',
+      refNoObject: 'this {{kind}} names {{target}} {{name}}, which is not in namespace {{namespace}}{{hint}}: {{effect}}',
+      rolloutIngressBackend: 'the Ingress {{ingress}} that this Rollout\'s traffic routing names has no rule that sends to {{service}} (it sends to {{found}}): Argo Rollouts refuses the Rollout ("has no rules using service … backend") and it does not progress',
       monitorUnselected: 'no Prometheus of the run picks up this {{kind}}: {{why}}; its targets are never scraped',
       monitorPodPortNumber: 'this PodMonitor scrapes port number {{port}}, but no pod it selects ({{pods}}) declares that container port (found {{found}}): Prometheus discovers a pod\'s declared ports, and gets no target from it',
       monitorPodPort: 'this PodMonitor scrapes port {{port}}, but no pod it selects ({{pods}}) has a container port of that name (found {{found}}); Prometheus gets no target from it',
@@ -837,6 +946,7 @@ const rule: Rule = {
     checkPortLevel(ctx);
     checkServiceProfiles(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
+    checkObjectRefs(ctx);
   },
 };
 

@@ -211,7 +211,7 @@ export function tableReadPaths(o: K8sObject): Path[] {
 }
 
 /** Every value under a path pattern (`spec.routes.*.services.*`), with its path. */
-function walk(v: unknown, pattern: string[], path: Path = []): { value: unknown; path: Path }[] {
+export function walk(v: unknown, pattern: string[], path: Path = []): { value: unknown; path: Path }[] {
   if (pattern.length === 0) return [{ value: v, path }];
   const [head, ...rest] = pattern as [string, ...string[]];
   if (head === '*') return Array.isArray(v) ? v.flatMap((x, i) => walk(x, rest, [...path, i])) : [];

@@ -95,6 +95,11 @@ export declare function emissaryService(raw: string, own: string, domain: string
  * object (a Knative Trigger's `subscriber.uri` beside its `subscriber.ref`) is read as hosts.
  */
 export declare function tableReadPaths(o: K8sObject): Path[];
+/** Every value under a path pattern (`spec.routes.*.services.*`), with its path. */
+export declare function walk(v: unknown, pattern: string[], path?: Path): {
+    value: unknown;
+    path: Path;
+}[];
 /**
  * An Istio host as a Service: a short name is `<name>.<own namespace>.svc.<domain>`; a full
  * `<name>.<ns>.svc.<domain>` names that Service; any other name (`reviews.prod`, external
