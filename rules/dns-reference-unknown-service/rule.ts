@@ -438,6 +438,17 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'pod-dns':
       podDns(ctx, edge, r);
       break;
+    case 'builtin-node': {
+      const t = r.client;
+      const onPod = site.object === t.owner;
+      const hostNetwork = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
+      const why = r.resolver.why === 'host-network' ? '`hostNetwork: true` with dnsPolicy `ClusterFirst` falls back to `Default`' : 'dnsPolicy `Default`';
+      const fix = hostNetwork ? 'set `dnsPolicy: ClusterFirstWithHostNet`' : 'set `dnsPolicy: ClusterFirst` (or remove `dnsPolicy`)';
+      const at = onPod ? base : { object: t.owner, path: r.resolver.path };
+      const related = onPod ? [{ object: t.owner, path: r.resolver.path, message: `DNS settings of ${where(t)}` }] : [{ object: site.object, path: site.path, message: site.where }];
+      ctx.report({ ...at, messageId: 'dnsNode', severity: r.full ? 'warning' : undefined, data: { ...data, workload: where(t), fqdn: code(r.fqdn), why, fix }, related });
+      break;
+    }
     case 'host-alias': {
       // /etc/hosts answers first: a name the pod maps itself is not looked up in DNS at all.
       const svc = r.shadows;
@@ -465,7 +476,11 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       }
       if (waitsForItself(ctx, edge, svc)) break;
       if (r.kind === 'service' && r.form === 'link') break;
-      if (svc.type === 'ExternalName' || svc.ports.length === 0) break;
+      if (svc.type === 'ExternalName') {
+        aliasPort(ctx, edge, svc, base, data);
+        break;
+      }
+      if (svc.ports.length === 0) break;
       if (edge.srv) {
         if (edge.servicePort) break;
         const named = svc.ports.filter((p) => p.name !== undefined).map((p) => `_${p.name}._${p.protocol.toLowerCase()}`);
@@ -575,6 +590,28 @@ function movedByKustomize(ctx: RuleContext, edge: ReferenceEdge, name: string, f
 }
 
 /** A cluster name the reading pod's own DNS settings keep it from resolving: reported on that pod. */
+/**
+ * An ExternalName Service is a CNAME: its own ports are not used. Where its `externalName` is a
+ * Service of the run (`pg.data.svc.cluster.local`), a client dials that Service's IP on the port
+ * it names, which that Service must expose.
+ */
+function aliasPort(ctx: RuleContext, edge: ReferenceEdge, alias: ServiceNode, base: { object: K8sObject; path: Path; text: string }, data: { ref: string; where: string }): void {
+  const target = alias.externalName;
+  if (typeof target !== 'string' || target === '' || edge.srv) return;
+  const r = resolveHost(ctx.graph, `${target.replace(/\.$/, '')}.`, alias.object.namespace);
+  if (r.kind !== 'service') return;
+  const svc = r.service;
+  if (svc === alias || svc.type === 'ExternalName' || svc.headless || svc.ports.length === 0) return;
+  const port = edge.port ?? edge.defaultPort;
+  if (port === undefined || allowedPorts(ctx.graph, svc).has(port)) return;
+  ctx.report({
+    ...base,
+    messageId: 'aliasPort',
+    data: { ...data, port: String(port), alias: code(`${alias.object.namespace}/${alias.object.name}`), target: code(`${svc.object.namespace}/${svc.object.name}`), ports: servicePortsText(svc) },
+    related: [{ object: alias.object, path: ['spec', 'externalName'], message: `ExternalName Service ${alias.object.namespace}/${alias.object.name}` }, { object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${svc.object.namespace}/${svc.object.name}` }],
+  });
+}
+
 function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind: 'pod-dns' }): void {
   const { site } = edge;
   const t = r.client;
@@ -619,6 +656,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
+      aliasPort: '{{ref}} in {{where}} dials port {{port}} of ExternalName Service {{alias}}, an alias (a DNS CNAME) for Service {{target}}, which exposes {{ports}}: an ExternalName Service\'s own ports are not used, and nothing answers on {{port}}',
       createdPort: '{{ref}} in {{where}} dials port {{port}}{{how}} of Service {{name}}, which {{by}} creates for {{source}} with {{ports}} only: nothing answers on {{port}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',

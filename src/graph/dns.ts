@@ -266,6 +266,13 @@ function podRecord(graph: ServiceGraph, svc: ServiceNode, host: string, svcName:
     if (sts.ordinal < lo || (upper !== undefined && sts.ordinal >= upper)) return { ...base, problem: 'ordinal' };
     return ok;
   }
+  // A Service without a selector: its hand-written EndpointSlices (or Endpoints) are the whole
+  // list, and CoreDNS names an endpoint by its `hostname`, else by its dashed IP.
+  if (svc.mode === 'manual' && svc.manualEndpoints.length > 0) {
+    const hosts = manualHostnames(svc.manualEndpoints);
+    if (hosts === undefined || hosts.includes(host)) return ok;
+    return { kind: 'pod-unknown', service: svc, host, known: hosts };
+  }
   const byHostname = names(graph).hostnames.get(`${ns}/${svcName}`) ?? [];
   // Only a pod the Service selects becomes its endpoint, with that hostname.
   const selected = (t: PodTemplate) => svc.mode !== 'selector' || svc.backends.includes(t);
@@ -275,6 +282,20 @@ function podRecord(graph: ServiceGraph, svc: ServiceNode, host: string, svcName:
   if (svc.backends.length === 0 || knownNames.some((n) => n === undefined)) return proven ? { kind: 'unknown' } : ok;
   const noHostname = svc.backends.find((t) => getIn(t.owner.body, [...t.path, 'spec', 'subdomain']) === svcName && !getIn(t.owner.body, [...t.path, 'spec', 'hostname']) && !indexedJobHostnames(t));
   return { kind: 'pod-unknown', service: svc, host, known: [...new Set(knownNames.flat() as string[])], ...(noHostname ? { noHostname } : {}) };
+}
+
+/** The endpoint hostnames of hand-written EndpointSlices and Endpoints; undefined where an object is not one the run can read. */
+function manualHostnames(objects: readonly { kind: string; body: Record<string, unknown> }[]): string[] | undefined {
+  const out: string[] = [];
+  for (const o of objects) {
+    const items = o.kind === 'EndpointSlice' ? getIn(o.body, ['endpoints']) : (Array.isArray(getIn(o.body, ['subsets'])) ? (getIn(o.body, ['subsets']) as unknown[]).flatMap((s) => { const a = getIn(s, ['addresses']); const n = getIn(s, ['notReadyAddresses']); return [...(Array.isArray(a) ? a : []), ...(Array.isArray(n) ? n : [])]; }) : undefined);
+    if (!Array.isArray(items)) return undefined;
+    for (const e of items) {
+      const h = getIn(e, ['hostname']);
+      if (typeof h === 'string' && h !== '') out.push(h.toLowerCase());
+    }
+  }
+  return out;
 }
 
 /** The hostnames a template's pods get under a governing Service, or undefined when the run cannot tell. */
@@ -301,6 +322,15 @@ function podNamesOf(t: PodTemplate, svcName: string): string[] | undefined {
 
 /** Kinds whose controllers set neither hostname nor subdomain on the pods beyond the template's. */
 const PLAIN_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob']);
+
+/** The full name of a built-in Service that `h` names (`kubernetes.default`, `kube-dns.kube-system.svc`), else undefined. */
+function builtinName(h: string, domain: string): string | undefined {
+  const labels = h.split('.');
+  if (labels.length < 2 || !BUILTIN.has(`${labels[1]}/${labels[0]}`)) return undefined;
+  const rest = labels.slice(2).join('.');
+  if (rest !== '' && rest !== 'svc' && rest !== `svc.${domain}`) return undefined;
+  return `${labels[0]}.${labels[1]}.svc.${domain}.`;
+}
 
 type Reached = DnsResolution & { kind: 'service' | 'pod' };
 const reached = (r: DnsResolution): r is Reached => r.kind === 'service' || r.kind === 'pod';
@@ -335,6 +365,11 @@ export function resolveFor(graph: ServiceGraph, host: string, from: string, reso
   if (resolver.kind === 'cluster') {
     const r = reached(base) ? base : bySearch(resolver.extraSearches) ?? base;
     return reached(r) && muslMisses(r) ? { kind: 'pod-dns', target: r, client, resolver, fqdn, problem: 'musl-ndots' } : r;
+  }
+  // `kubernetes.default`, `kube-dns.kube-system`: in every cluster, and only in its DNS.
+  if (resolver.kind === 'node' && !abs) {
+    const builtin = builtinName(h, domain);
+    if (builtin) return { kind: 'builtin-node', fqdn: builtin, client, resolver, full: fqdn };
   }
   const target = reached(base) ? base : bySearch(resolver.kind === 'none' ? resolver.searches : []);
   if (!target) return base;

@@ -97,6 +97,11 @@ export type DnsResolution =
    */
   | { kind: 'pod-dns'; problem: 'node' | 'none-external' | 'none-unknown' | 'none-search' | 'musl-ndots'; target: DnsResolution & { kind: 'service' | 'pod' }; client: PodTemplate; resolver: PodResolver; fqdn: boolean }
   /**
+   * A Service every cluster has (`kubernetes.default`, `kube-dns.kube-system`), asked by a pod
+   * whose resolver is the node's: only the cluster DNS knows the name.
+   */
+  | { kind: 'builtin-node'; fqdn: string; client: PodTemplate; resolver: PodResolver & { kind: 'node' }; full: boolean }
+  /**
    * The reading pod's `hostAliases` name the host: the kubelet writes it into the pod's
    * /etc/hosts, which the resolver reads before DNS. `shadows` is the Service DNS would give.
    */
