@@ -416,6 +416,9 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
     case 'pod-record-not-ip':
       ctx.report({ ...base, messageId: 'podRecord', data: { ...data, label: code(r.label) } });
       break;
+    case 'pod-records-off':
+      ctx.report({ ...base, messageId: 'podRecordsOff', data: { ...data } });
+      break;
     case 'statefulset-pod-invalid': {
       const [lo, hi] = r.range;
       const rel = [{ object: r.workload.owner, path: r.problem === 'service' ? ['spec', 'serviceName'] : (r.workload.replicas.mode === 'count' ? r.workload.replicas.path : undefined) ?? ['spec'], message: where(r.workload) }];
@@ -430,7 +433,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       if (r.noHostname) {
         const t = r.noHostname;
         ctx.report({ ...base, messageId: 'podNoHostname', data: { ...data, host: code(r.host), service: code(r.service.object.name), workload: where(t) }, related: [{ object: t.owner, path: [...t.path, 'spec', 'subdomain'], message: `subdomain of ${where(t)}` }] });
-      } else ctx.report({ ...base, messageId: 'podUnknown', data: { ...data, host: code(r.host), service: code(r.service.object.name), known: list(r.known.map((k) => code(k)), 4) } });
+      } else ctx.report({ ...base, messageId: 'podUnknown', data: { ...data, host: code(r.host), service: code(r.service.object.name), known: r.known.length ? `found ${list(r.known.map((k) => code(k)), 4)}` : 'none has a hostname: an endpoint gets a name only from its pod\'s `hostname` with `subdomain` set to the Service\'s name, or its EndpointSlice\'s `hostname`' } });
       break;
     case 'absolute-partial':
       ctx.report({ ...base, messageId: 'absolute', data: { ...data, suggest: code(r.suggest) } });
@@ -656,6 +659,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
+      podRecordsOff: '{{ref}} in {{where}} is a pod A record (`<dashed-ip>.<namespace>.pod.<domain>`), but the CoreDNS Corefile of the run (ConfigMap kube-system/coredns) does not enable them: its kubernetes plugin has no `pods insecure` or `pods verified`, and `pods disabled`, the default, answers NXDOMAIN',
       aliasPort: '{{ref}} in {{where}} dials port {{port}} of ExternalName Service {{alias}}, an alias (a DNS CNAME) for Service {{target}}, which exposes {{ports}}: an ExternalName Service\'s own ports are not used, and nothing answers on {{port}}',
       createdPort: '{{ref}} in {{where}} dials port {{port}}{{how}} of Service {{name}}, which {{by}} creates for {{source}} with {{ports}} only: nothing answers on {{port}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
@@ -685,7 +689,7 @@ const rule: Rule = {
       podRecord: '{{ref}} in {{where}} is a pod A record whose first label {{label}} is not a pod IP with dashes (`10-1-2-3`); pods are not named by their name there, and these records exist only when CoreDNS serves `pods insecure` or `pods verified`',
       statefulSetService: '{{ref}} in {{where}} names pod {{pod}} of {{workload}} under Service {{service}}, but that StatefulSet\'s pods get per-pod names only under {{governing}}',
       statefulSetOrdinal: '{{ref}} in {{where}} names pod {{pod}}, but {{workload}} creates pods with ordinals {{range}} only',
-      podUnknown: '{{ref}} in {{where}} names pod {{host}} of headless Service {{service}}, but no pod it selects has that hostname (found {{known}})',
+      podUnknown: '{{ref}} in {{where}} names pod {{host}} of headless Service {{service}}, but no endpoint of it has that hostname ({{known}})',
       podNoHostname: '{{ref}} in {{where}} names pod {{host}} of headless Service {{service}}, but the pods of {{workload}} set `subdomain` without `hostname`, so they get no per-pod DNS name (an endpoint gets a hostname only from the pod\'s own `hostname`): set `hostname`, or run the pods as a StatefulSet',
       absolute: '{{ref}} in {{where}} ends in a dot, so it is an absolute name and no search path completes it: the cluster DNS has no such name; write the full {{suggest}} or drop the dot',
       dnsNode: '{{ref}} in {{where}} is a cluster name, but the pods of {{workload}} use the node\'s resolver ({{why}}), which does not know cluster names: {{fix}}',

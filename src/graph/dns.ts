@@ -112,7 +112,9 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
   const podIdx = labels.lastIndexOf('pod');
   if (podIdx === 2 && (labels.length === 3 || labels.slice(3).join('.') === domain)) {
     const [label, ns] = labels as [string, string];
-    return DASHED_IP.test(label) ? { kind: 'unknown' } : { kind: 'pod-record-not-ip', label, namespace: ns };
+    if (!DASHED_IP.test(label)) return { kind: 'pod-record-not-ip', label, namespace: ns };
+    // CoreDNS answers pod A records only with `pods insecure` or `pods verified`.
+    return graph.settings.coredns?.pods === 'disabled' ? { kind: 'pod-records-off', namespace: ns } : { kind: 'unknown' };
   }
 
   const svcIdx = labels.lastIndexOf('svc');
@@ -277,6 +279,12 @@ function podRecord(graph: ServiceGraph, svc: ServiceNode, host: string, svcName:
   // Only a pod the Service selects becomes its endpoint, with that hostname.
   const selected = (t: PodTemplate) => svc.mode !== 'selector' || svc.backends.includes(t);
   if (byHostname.some((t) => hasHostname(t, host) && selected(t))) return ok;
+  // With `endpoint_pod_names`, CoreDNS names an endpoint without a hostname by its pod's name;
+  // only a bare Pod's name is known before it runs (the others' are generated).
+  if (graph.settings.coredns?.endpointPodNames) {
+    if (svc.backends.some((t) => t.owner.kind === 'Pod' && t.owner.name === host && !getIn(t.owner.body, ['spec', 'hostname']))) return ok;
+    if (svc.backends.some((t) => t.owner.kind !== 'Pod' && t.owner.kind !== 'StatefulSet')) return proven ? { kind: 'unknown' } : ok;
+  }
   // Judge only when every selected pod's DNS name is known to the run.
   const knownNames = svc.backends.map((t) => podNamesOf(t, svcName));
   if (svc.backends.length === 0 || knownNames.some((n) => n === undefined)) return proven ? { kind: 'unknown' } : ok;

@@ -1,3 +1,4 @@
+import { clusterDnsConfig } from './cluster-dns-config.js';
 import { trimmed, type K8sObject } from '../types/object.js';
 import type { CustomPodSource, GraphSettings, NotReadyReason, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
 import type { LoadProblem } from '../types/problem.js';
@@ -82,6 +83,18 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
  * hand-written endpoints of selectorless Services.
  */
 export function buildGraph(objects: K8sObject[], settings: GraphSettings, loadProblems: LoadProblem[] = [], files: SourceFile[] = []): ServiceGraph {
+  // The cluster's DNS configuration in the input: the domain it states (unless one was given)
+  // and CoreDNS's options. A live cluster's objects are the state itself.
+  if (!settings.live && objects.some((o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && (o.name === 'coredns' || o.name === 'kubeadm-config'))) {
+    const dns = clusterDnsConfig(objects);
+    settings = {
+      ...settings,
+      // A domain other than the default that the input states is the cluster's (a file that says
+      // `cluster.local` changes nothing: other clusters' files in the run may use their own).
+      ...(dns.domain && dns.domain !== 'cluster.local' && !settings.clusterDomainGiven ? { clusterDomain: dns.domain } : {}),
+      ...(dns.pods ? { coredns: { pods: dns.pods, endpointPodNames: dns.endpointPodNames === true } } : {}),
+    };
+  }
   const index = new LabelIndex();
   const templates: PodTemplate[] = [];
   const serviceObjects: K8sObject[] = [];

@@ -121,6 +121,8 @@ export interface GraphSettings {
   clusterDomain: string;
   /** The domain was configured, not defaulted: names in another domain are then proven not to resolve. */
   clusterDomainGiven?: boolean;
+  /** The cluster DNS's own settings, where the input holds its Corefile (cluster-dns-config.ts). */
+  coredns?: { pods: 'disabled' | 'insecure' | 'verified'; endpointPodNames: boolean };
   networkPolicy?: NetworkPolicySettings;
   defaultNamespace: string;
   /** Kubernetes minor version whose API schemas apply, like `1.37`. */

@@ -82,6 +82,8 @@ export type DnsResolution =
   | { kind: 'workload'; workload: PodTemplate; namespace: string }
   /** `<x>.<ns>.pod.<domain>` where `<x>` is not a dashed IP address: pod A records are named by IP only. */
   | { kind: 'pod-record-not-ip'; label: string; namespace: string }
+  /** `<dashed-ip>.<ns>.pod.<domain>` where the run's Corefile leaves `pods` disabled (its default). */
+  | { kind: 'pod-records-off'; namespace: string }
   /** A StatefulSet pod name under a Service that does not govern it, or with an ordinal the set never creates. */
   | { kind: 'statefulset-pod-invalid'; problem: 'service' | 'ordinal'; pod: string; workload: PodTemplate; service: ServiceNode; serviceName?: string; range: readonly [number, number | undefined] }
   /** `<host>.<svc>.<ns>.svc…` where no pod the headless Service selects has that hostname. */

@@ -135,6 +135,11 @@ export type DnsResolution = {
     label: string;
     namespace: string;
 }
+/** `<dashed-ip>.<ns>.pod.<domain>` where the run's Corefile leaves `pods` disabled (its default). */
+ | {
+    kind: 'pod-records-off';
+    namespace: string;
+}
 /** A StatefulSet pod name under a Service that does not govern it, or with an ordinal the set never creates. */
  | {
     kind: 'statefulset-pod-invalid';
