@@ -14,6 +14,8 @@ function say(t: PodTemplate, r: NotReadyReason): string {
       return r.suspended ? `${where(t)} is suspended until something starts it` : `the pods of ${where(t)} run to completion`;
     case 'probe-port-unknown':
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on port ${code(r.port)}, which that container does not declare, so its pods never become ready`;
+    case 'command-unrunnable':
+      return `container ${code(r.container)} of ${where(t)} cannot start: its command ${code(r.command)} cannot be executed, ${r.why}`;
   }
 }
 
@@ -22,12 +24,12 @@ function say(t: PodTemplate, r: NotReadyReason): string {
  * one: queue controllers such as Kueue create Jobs suspended and start them later.
  */
 const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
-  r.kind === 'scaled-to-zero' || r.kind === 'paused' || (r.kind === 'probe-port-unknown' && !publishNotReady);
+  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || (r.kind === 'probe-port-unknown' && !publishNotReady);
 
 const rule: Rule = {
   meta: {
     id: 'endpoints-never-ready',
-    description: 'A Service whose selected pods can never be ready endpoints: scaled to zero, a paused Deployment, Job pods only, or a readiness probe on an undeclared port.',
+    description: 'A Service whose selected pods can never be ready endpoints: scaled to zero, a paused Deployment, Job pods only, a readiness probe on an undeclared port, or a container command that cannot be executed (a whole command line as one item, bash in busybox or alpine).',
     category: 'endpoints',
     severity: 'error',
     messages: {

@@ -152,6 +152,40 @@ function container(c: Record<string, unknown>, path: Path, sidecar: boolean): Co
   return info;
 }
 
+/** Images that hold no bash: busybox and the plain Alpine image (their shell is `sh`). */
+const NO_BASH_IMAGE = /^(?:(?:docker\.io\/)?(?:library\/)?)(busybox|alpine)(:|@|$)/;
+
+/**
+ * Containers (init containers too: the pod waits for them) whose command the runtime cannot
+ * execute. `command` is exec'd as it is, not by a shell: `["npm start"]` asks for a file named
+ * `npm start` ("executable file not found"), and busybox and alpine have no `/bin/bash`.
+ */
+function unrunnable(t: PodTemplate): NotReadyReason[] {
+  const out: NotReadyReason[] = [];
+  const spec = get(t.owner.body, [...t.path, 'spec']);
+  for (const field of ['initContainers', 'containers'] as const) {
+    const list = get(spec, [field]);
+    if (!Array.isArray(list)) continue;
+    list.forEach((c, i) => {
+      const command = get(c, ['command']);
+      const first = Array.isArray(command) ? command[0] : undefined;
+      if (typeof first !== 'string') return;
+      const name = String(get(c, ['name']) ?? `#${i}`);
+      const path: Path = [...t.path, 'spec', field, i, 'command', 0];
+      const w = first.trim();
+      if (/\s/.test(w) && !/[$`]/.test(w)) {
+        out.push({ kind: 'command-unrunnable', container: name, command: first, why: `the runtime executes it as one file name (a command is not run by a shell): write each word as its own item, \`["${w.split(/\s+/).join('", "')}"]\``, path });
+        return;
+      }
+      const image = get(c, ['image']);
+      if (typeof image === 'string' && NO_BASH_IMAGE.test(image) && /^(\/usr)?(\/bin\/)?bash$/.test(w)) {
+        out.push({ kind: 'command-unrunnable', container: name, command: first, why: `image \`${image}\` has no bash (its shell is \`/bin/sh\`): the container exits with "executable file not found"`, path });
+      }
+    });
+  }
+  return out;
+}
+
 /**
  * Why this template's pods can never be ready endpoints, as far as the manifests tell.
  * The kubelet resolves a named probe port among the probed container's own ports only.
@@ -165,6 +199,7 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
     if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
     out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });
   }
+  out.push(...unrunnable(t));
   for (const c of t.containers) {
     const rp = c.readinessPort;
     // A native sidecar's readiness counts towards the pod's as its containers' does.

@@ -52,7 +52,9 @@ export type NotReadyReason =
   /** A Deployment written with `paused: true`: a new one creates no ReplicaSet (no pods) until resumed. */
   | { kind: 'paused'; path: Path }
   | { kind: 'job'; owner: string; suspended: boolean; path: Path }
-  | { kind: 'probe-port-unknown'; container: string; port: string; path: Path };
+  | { kind: 'probe-port-unknown'; container: string; port: string; path: Path }
+  /** A container whose command cannot be executed: a whole command line as one word (`["npm start"]`), a shell its image lacks. */
+  | { kind: 'command-unrunnable'; container: string; command: string; why: string; path: Path };
 
 export type TargetPort =
   | { kind: 'number'; value: number; defaulted: boolean }

@@ -67,6 +67,14 @@ export type NotReadyReason = {
     container: string;
     port: string;
     path: Path;
+}
+/** A container whose command cannot be executed: a whole command line as one word (`["npm start"]`), a shell its image lacks. */
+ | {
+    kind: 'command-unrunnable';
+    container: string;
+    command: string;
+    why: string;
+    path: Path;
 };
 export type TargetPort = {
     kind: 'number';
