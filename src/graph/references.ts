@@ -269,7 +269,10 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         else {
           // A configMapKeyRef's value, from a ConfigMap the run holds: `$(DB_HOST)` after it is that value.
           const ref = getIn(e, ['valueFrom', 'configMapKeyRef']);
-          const from = literal && isRecord(ref) && typeof ref.name === 'string' && typeof ref.key === 'string' ? configMapValue(t.namespace, ref.name, ref.key) : undefined;
+          // The downward API's `metadata.namespace` is the pod's namespace (its name, for a bare Pod).
+          const field = getIn(e, ['valueFrom', 'fieldRef', 'fieldPath']);
+          const downward = field === 'metadata.namespace' ? t.namespace : field === 'metadata.name' && t.owner.kind === 'Pod' && t.path.length === 0 ? t.owner.name : undefined;
+          const from = literal && isRecord(ref) && typeof ref.name === 'string' && typeof ref.key === 'string' ? configMapValue(t.namespace, ref.name, ref.key) : literal ? downward : undefined;
           if (from !== undefined) literal!.set(e.name, from);
           else literal?.delete(e.name);
         }
