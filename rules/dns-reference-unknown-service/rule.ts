@@ -401,6 +401,10 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       break;
     }
     case 'workload': {
+      // A `namespace/name` flag names a Service the program looks up through the API (its own
+      // Service, for `--publish-service`): one named like a workload and not in the run is
+      // judged as a missing Service would be there (not at all).
+      if (edge.namespaced) break;
       // A workload of another folder tree (another chart of a charts repository, rendered with the
       // same release name) may share the name by chance: the Service may come from elsewhere.
       const far = !sameTree(r.workload.owner, site.object);
