@@ -14,6 +14,8 @@ function say(t: PodTemplate, r: NotReadyReason): string {
       return r.suspended ? `${where(t)} is suspended until something starts it` : `the pods of ${where(t)} run to completion`;
     case 'probe-port-unknown':
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on port ${code(r.port)}, which that container does not declare, so its pods never become ready`;
+    case 'image-cannot-start':
+      return `container ${code(r.container)} of ${where(t)} cannot start: ${r.why}`;
     case 'command-unrunnable':
       return `container ${code(r.container)} of ${where(t)} cannot start: its command ${code(r.command)} cannot be executed, ${r.why}`;
   }
@@ -24,7 +26,7 @@ function say(t: PodTemplate, r: NotReadyReason): string {
  * one: queue controllers such as Kueue create Jobs suspended and start them later.
  */
 const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
-  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || (r.kind === 'probe-port-unknown' && !publishNotReady);
+  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'image-cannot-start' || (r.kind === 'probe-port-unknown' && !publishNotReady);
 
 const rule: Rule = {
   meta: {

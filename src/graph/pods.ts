@@ -152,6 +152,45 @@ function container(c: Record<string, unknown>, path: Path, sidecar: boolean): Co
   return info;
 }
 
+/** The official nginx image (Docker Hub's `nginx`, not `nginxinc/nginx-unprivileged`). */
+const OFFICIAL_NGINX = /^(?:(?:docker\.io\/)?(?:library\/)?)nginx(:|@|$)/;
+
+/**
+ * The official nginx image starts as root: its master process creates `/var/cache/nginx/*_temp`
+ * and writes `/var/run/nginx.pid` at start. As another user (`runAsUser`), or on a read-only root
+ * file system, that fails (`mkdir() "/var/cache/nginx/client_temp" failed (13: Permission
+ * denied)` / `(30: Read-only file system)`) and the container exits, unless volumes are mounted
+ * over both places (nginxinc/nginx-unprivileged is the image built for this), or the command
+ * or a mounted configuration may move them.
+ */
+function nginxCannotStart(t: PodTemplate): NotReadyReason[] {
+  const out: NotReadyReason[] = [];
+  const spec = get(t.owner.body, [...t.path, 'spec']);
+  const podUser = get(spec, ['securityContext', 'runAsUser']);
+  const list = get(spec, ['containers']);
+  if (!Array.isArray(list)) return out;
+  list.forEach((c, i) => {
+    const image = get(c, ['image']);
+    if (typeof image !== 'string' || !OFFICIAL_NGINX.test(image)) return;
+    if (get(c, ['command']) !== undefined || get(c, ['args']) !== undefined) return;
+    const user = get(c, ['securityContext', 'runAsUser']) ?? podUser;
+    const readOnly = get(c, ['securityContext', 'readOnlyRootFilesystem']) === true;
+    const nonRoot = typeof user === 'number' && user !== 0;
+    if (!nonRoot && !readOnly) return;
+    const mounts = (Array.isArray(get(c, ['volumeMounts'])) ? get(c, ['volumeMounts']) as unknown[] : []).map((m) => get(m, ['mountPath'])).filter((p): p is string => typeof p === 'string').map((p) => p.replace(/\/+$/, ''));
+    // A configuration of its own (nginx.conf) may put the temp paths and the pid elsewhere.
+    if (mounts.some((m) => m === '/etc/nginx' || m === '/etc/nginx/nginx.conf')) return;
+    const covered = (dir: string) => mounts.some((m) => m !== '' && (dir === m || dir.startsWith(`${m}/`)));
+    const cache = covered('/var/cache/nginx');
+    const pid = covered('/var/run') || covered('/run');
+    if (cache && pid) return;
+    const missing = [cache ? '' : '`/var/cache/nginx`', pid ? '' : '`/var/run`'].filter(Boolean).join(' and ');
+    const how = readOnly ? 'on a read-only root file system' : `as user ${String(user)}`;
+    out.push({ kind: 'image-cannot-start', container: typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`, image, path: [...t.path, 'spec', 'containers', i, ...(readOnly ? ['securityContext', 'readOnlyRootFilesystem'] : get(c, ['securityContext', 'runAsUser']) !== undefined ? ['securityContext', 'runAsUser'] : [])], why: `the official nginx image starts as root and writes its temp folders and pid file at start; ${how}, with no volume mounted at ${missing}, it fails (\`mkdir() "/var/cache/nginx/client_temp" failed\`) and exits: use \`nginxinc/nginx-unprivileged\` (which listens on 8080), or mount emptyDir volumes there` });
+  });
+  return out;
+}
+
 /** Images that hold no bash: busybox and the plain Alpine image (their shell is `sh`). */
 const NO_BASH_IMAGE = /^(?:(?:docker\.io\/)?(?:library\/)?)(busybox|alpine)(:|@|$)/;
 
@@ -199,7 +238,7 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
     if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
     out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });
   }
-  out.push(...unrunnable(t));
+  out.push(...unrunnable(t), ...nginxCannotStart(t));
   for (const c of t.containers) {
     const rp = c.readinessPort;
     // A native sidecar's readiness counts towards the pod's as its containers' does.

@@ -75,6 +75,14 @@ export type NotReadyReason = {
     command: string;
     why: string;
     path: Path;
+}
+/** An image whose server cannot start as the container is set up (the official nginx as a non-root user or on a read-only root file system). */
+ | {
+    kind: 'image-cannot-start';
+    container: string;
+    image: string;
+    why: string;
+    path: Path;
 };
 export type TargetPort = {
     kind: 'number';
