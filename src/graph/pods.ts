@@ -191,6 +191,46 @@ function nginxCannotStart(t: PodTemplate): NotReadyReason[] {
   return out;
 }
 
+/**
+ * A readiness probe whose path the server serves on another port than the probed one: Spring
+ * Boot serves `/actuator/**` on `management.server.port` once that is set (MANAGEMENT_SERVER_PORT,
+ * `-Dmanagement.server.port=`), and Keycloak 25 and later serves `/health/**` on its management
+ * port (9000, `KC_HTTP_MANAGEMENT_PORT`) only. The probe gets 404 and the pod never becomes ready.
+ */
+function probePathElsewhere(t: PodTemplate): NotReadyReason[] {
+  const out: NotReadyReason[] = [];
+  const spec = get(t.owner.body, [...t.path, 'spec']);
+  const list = get(spec, ['containers']);
+  if (!Array.isArray(list)) return out;
+  list.forEach((c, i) => {
+    const probe = get(c, ['readinessProbe', 'httpGet']);
+    const path = get(probe, ['path']);
+    const rawPort = get(probe, ['port']);
+    if (typeof path !== 'string' || (typeof rawPort !== 'number' && typeof rawPort !== 'string')) return;
+    const ports = Array.isArray(get(c, ['ports'])) ? get(c, ['ports']) as unknown[] : [];
+    const port = typeof rawPort === 'number' ? rawPort : /^\d+$/.test(rawPort) ? Number(rawPort) : get(ports.find((p) => get(p, ['name']) === rawPort), ['containerPort']);
+    if (typeof port !== 'number') return;
+    const env = new Map<string, string>();
+    for (const e of Array.isArray(get(c, ['env'])) ? get(c, ['env']) as unknown[] : []) if (typeof get(e, ['name']) === 'string' && typeof get(e, ['value']) === 'string') env.set(get(e, ['name']) as string, get(e, ['value']) as string);
+    const name = typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`;
+    const at: Path = [...t.path, 'spec', 'containers', i, 'readinessProbe', 'httpGet', 'port'];
+    if (/^\/actuator(\/|$)/.test(path)) {
+      const flags = [...(Array.isArray(get(c, ['command'])) ? get(c, ['command']) as unknown[] : []), ...(Array.isArray(get(c, ['args'])) ? get(c, ['args']) as unknown[] : []), env.get('JAVA_OPTS') ?? '', env.get('JAVA_TOOL_OPTIONS') ?? ''].join(' ');
+      const m = /-Dmanagement\.server\.port=(\d+)/.exec(flags);
+      const served = m ? Number(m[1]) : /^\d+$/.test(env.get('MANAGEMENT_SERVER_PORT') ?? '') ? Number(env.get('MANAGEMENT_SERVER_PORT')) : undefined;
+      if (served !== undefined && served !== port) out.push({ kind: 'probe-path-elsewhere', container: name, probePath: path, port, served, why: `Spring Boot serves \`/actuator\` on \`management.server.port\` ${served} only once it is set`, path: at });
+      return;
+    }
+    const image = get(c, ['image']);
+    const kc = typeof image === 'string' ? /^quay\.io\/keycloak\/keycloak:(\d+)/.exec(image) : null;
+    if (kc && Number(kc[1]) >= 25 && /^\/health(\/|$)/.test(path) && env.get('KC_LEGACY_OBSERVABILITY_INTERFACE') !== 'true') {
+      const served = /^\d+$/.test(env.get('KC_HTTP_MANAGEMENT_PORT') ?? '') ? Number(env.get('KC_HTTP_MANAGEMENT_PORT')) : 9000;
+      if (served !== port) out.push({ kind: 'probe-path-elsewhere', container: name, probePath: path, port, served, why: `Keycloak ${kc[1]} serves \`/health\` on its management port ${served} only (since 25)`, path: at });
+    }
+  });
+  return out;
+}
+
 /** Images that hold no bash: busybox and the plain Alpine image (their shell is `sh`). */
 const NO_BASH_IMAGE = /^(?:(?:docker\.io\/)?(?:library\/)?)(busybox|alpine)(:|@|$)/;
 
@@ -238,7 +278,7 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
     if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
     out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });
   }
-  out.push(...unrunnable(t), ...nginxCannotStart(t));
+  out.push(...unrunnable(t), ...nginxCannotStart(t), ...probePathElsewhere(t));
   for (const c of t.containers) {
     const rp = c.readinessPort;
     // A native sidecar's readiness counts towards the pod's as its containers' does.

@@ -83,6 +83,16 @@ export type NotReadyReason = {
     image: string;
     why: string;
     path: Path;
+}
+/** A readiness probe on a path the server answers on another port only (Spring Boot's actuator on `management.server.port`, Keycloak's health on 9000). */
+ | {
+    kind: 'probe-path-elsewhere';
+    container: string;
+    probePath: string;
+    port: number;
+    served: number;
+    why: string;
+    path: Path;
 };
 export type TargetPort = {
     kind: 'number';
