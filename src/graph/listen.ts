@@ -197,10 +197,17 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === target))) return undefined;
   // A target that is a container's hostPort is its own mistake (target-port-undeclared says which containerPort it maps to).
   if (t.containers.some((o) => o.ports.some((p) => p.containerPort !== target && getIn(getIn(t.owner.body, p.path), ['hostPort']) === target))) return undefined;
-  // A container that declares several ports runs several listeners, some set by flags not read here.
-  if (c.ports.length > 1) return undefined;
   const raw = getIn(t.owner.body, c.path);
   if (!isRecord(raw)) return undefined;
+  // MinIO listens on its API address and, only where `--console-address` says, on a console port
+  // of its choosing (a random one otherwise): a port declared for the console is no listener.
+  const minio = minioListeners(raw);
+  if (minio) {
+    if (minio.ports.includes(target)) return undefined;
+    return { container: c, target, listen: minio.ports[0]!, listens: minio.ports, evidence: minio.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => minio.ports.includes(p.containerPort ?? -1)) };
+  }
+  // A container that declares several ports runs several listeners, some set by flags not read here.
+  if (c.ports.length > 1) return undefined;
   // The target written anywhere in the command line or environment (`--grpc-port=9999`,
   // `--rest_api_port=8501`) may be another listener's setting.
   if (mentions(raw, target) || jenkinsAgentPort(raw) === target) return undefined;
@@ -428,6 +435,37 @@ function programListeners(raw: Record<string, unknown>): { ports: number[]; evid
   const p = programListen(raw);
   if (!p) return undefined;
   return { ports: [p.port], evidence: { port: p.port, text: p.text, path: p.path, kind: p.fromDefault ? 'default' : 'flag', program: p.program } };
+}
+
+/**
+ * `minio server …`: the API on `--address` (`:9000`), the console on `--console-address` where
+ * given — without it MinIO picks a random console port ("Console endpoint is listening on a
+ * dynamic port"). Undefined for other containers, or where a variable may set the addresses.
+ */
+function minioListeners(raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+  const image = typeof raw.image === 'string' ? raw.image : '';
+  if (!/(^|\/)minio\/minio(:|@|$)/.test(image)) return undefined;
+  const items = [...(Array.isArray(raw.command) ? raw.command : []), ...(Array.isArray(raw.args) ? raw.args : [])].filter((x): x is string => typeof x === 'string');
+  const ws = items.flatMap((x) => x.trim().split(/\s+/));
+  const at = ws.indexOf('server');
+  if (at < 0 || ws.some((w) => w.includes('$'))) return undefined;
+  if ((Array.isArray(raw.env) ? raw.env : []).some((e) => isRecord(e) && typeof e.name === 'string' && /^MINIO_(ADDRESS|CONSOLE_ADDRESS|OPTS)$/.test(e.name))) return undefined;
+  if (Array.isArray(raw.envFrom) && raw.envFrom.length) return undefined;
+  const flag = (name: string): string | undefined => {
+    for (let i = at + 1; i < ws.length; i++) {
+      const w = ws[i]!;
+      if (w === name) return ws[i + 1];
+      if (w.startsWith(`${name}=`)) return w.slice(name.length + 1);
+    }
+    return undefined;
+  };
+  const api = flag('--address');
+  const consoleAddr = flag('--console-address');
+  const apiPort = api === undefined ? 9000 : addressPort(api);
+  const consolePort = consoleAddr === undefined ? undefined : addressPort(consoleAddr);
+  if (apiPort === undefined || (consoleAddr !== undefined && consolePort === undefined)) return undefined;
+  const text = consoleAddr === undefined ? `${ws.slice(at > 0 && ws[at - 1] === 'minio' ? at - 1 : at).join(' ')} (no --console-address: the console gets a random port)` : ws.slice(at).join(' ');
+  return { ports: consolePort === undefined ? [apiPort] : [apiPort, consolePort], evidence: { port: apiPort, text, path: [Array.isArray(raw.args) ? 'args' : 'command'], kind: 'flag' } };
 }
 
 /** Paths where a mounted file may change a server's port. */
