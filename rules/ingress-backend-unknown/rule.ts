@@ -1,5 +1,6 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import { createdServicePorts } from '../../src/graph/creators.js';
+import { plainHttpImage } from '../../src/graph/listen.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
@@ -112,7 +113,11 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
       });
       continue;
     }
-    if (svc.ports.length === 0 || exposes(svc, b.port)) continue;
+    if (svc.ports.length > 0 && exposes(svc, b.port)) {
+      tlsToPlain(ctx, o, b, svc);
+      continue;
+    }
+    if (svc.ports.length === 0) continue;
     // ingress-nginx finds the Service port by its number, its targetPort as written, or its name
     // (`serviceEndpoints`), and sends to an ExternalName's host on any number: a backend that
     // names the targetPort works there, unless service-upstream sends to the ClusterIP.
@@ -131,6 +136,37 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
       related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${o.namespace}/${b.service}` }],
     });
   }
+}
+
+/**
+ * ingress-nginx's `backend-protocol: HTTPS` (or `GRPCS`) makes it open TLS to the pods. Where
+ * every pod behind the port runs a well-known image that serves plain HTTP there as it is (no
+ * command, no configuration mounted, nothing that reconfigures it), the handshake fails: 502
+ * ("SSL_do_handshake() failed … wrong version number").
+ */
+function tlsToPlain(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceNode): void {
+  const protocol = annotationsOf(o)['nginx.ingress.kubernetes.io/backend-protocol'];
+  if (typeof protocol !== 'string' || !/^(HTTPS|GRPCS)$/i.test(protocol.trim())) return;
+  const sp = svc.ports.find((p) => (b.port.number !== undefined ? p.port === b.port.number : p.name === b.port.name));
+  if (!sp || sp.resolutions.length === 0) return;
+  const plain: { image: string; port: number }[] = [];
+  for (const r of sp.resolutions) {
+    const c = r.container;
+    if (!c || r.targetPort === undefined) return;
+    const raw = getIn(r.template.owner.body, c.path);
+    const image = isRecord(raw) ? plainHttpImage(raw, r.targetPort) : undefined;
+    if (!image) return;
+    plain.push({ image, port: r.targetPort });
+  }
+  ctx.report({
+    object: o,
+    path: ['metadata', 'annotations', 'nginx.ingress.kubernetes.io/backend-protocol'],
+    messageId: 'tlsToPlain',
+    // What an image serves as it is is the image's convention, not the manifest's word: a warning.
+    severity: 'warning',
+    data: { protocol: code(protocol), service: code(b.service), image: code(plain[0]!.image), port: String(plain[0]!.port) },
+    related: [{ object: svc.object, path: sp.path, message: `port of Service ${svc.object.namespace}/${svc.object.name}` }],
+  });
 }
 
 /**
@@ -311,6 +347,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      tlsToPlain: 'this Ingress tells ingress-nginx to speak {{protocol}} to Service {{service}}, whose pods run {{image}}, which serves plain HTTP on port {{port}} as it is: the TLS handshake fails and the Ingress answers 502 (`SSL_do_handshake() failed … wrong version number`); remove the annotation, or give the server a certificate and a TLS port',
       createdPort: 'this Ingress sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the controller finds no such port and answers 503',
       noService: 'this Ingress sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}} (an Ingress can only reach Services in its own namespace){{hint}}',
       noPort: 'this Ingress sends traffic to port {{kind}} {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',

@@ -468,6 +468,19 @@ function minioListeners(raw: Record<string, unknown>): { ports: number[]; eviden
   return { ports: consolePort === undefined ? [apiPort] : [apiPort, consolePort], evidence: { port: apiPort, text, path: [Array.isArray(raw.args) ? 'args' : 'command'], kind: 'flag' } };
 }
 
+/** Images that serve plain HTTP (no TLS listener) on their default ports as they are. */
+const PLAIN_HTTP_IMAGES = new Set(['nginx', 'nginxinc/nginx-unprivileged', 'httpd', 'traefik/whoami', 'hashicorp/http-echo', 'kennethreitz/httpbin', 'mccutchen/go-httpbin', 'grafana/grafana', 'prom/prometheus', 'tomcat', 'jetty', 'ghost', 'wordpress', 'nodered/node-red', 'metabase/metabase']);
+
+/** The image of a container that serves plain HTTP on `port` as it is (nothing reconfigures it); undefined otherwise. */
+export function plainHttpImage(raw: Record<string, unknown>, port: number): string | undefined {
+  const image = typeof raw.image === 'string' ? raw.image : undefined;
+  const repo = hubRepository(image);
+  if (!image || !repo || !PLAIN_HTTP_IMAGES.has(repo)) return undefined;
+  const c = { image } as ContainerInfo;
+  const l = imageListeners(c, raw);
+  return l && l.ports.includes(port) ? image : undefined;
+}
+
 /** Paths where a mounted file may change a server's port. */
 const CONFIG_MOUNT = /^\/(etc|config|usr\/local\/etc|usr\/local\/apache2\/conf|usr\/share\/elasticsearch\/config|opt\/bitnami|bitnami|docker-entrypoint-initdb\.d)(\/|$)/;
 

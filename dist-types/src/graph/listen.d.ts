@@ -65,6 +65,8 @@ export declare function nginxListenPorts(text: string): number[] | undefined;
 export declare function mayTellListener(r: PortResolution): boolean;
 /** The ports a well-known server image (from Docker Hub) listens on by default; undefined for other images. */
 export declare function imageDefaultPorts(image: string | undefined): readonly number[] | undefined;
+/** The image of a container that serves plain HTTP on `port` as it is (nothing reconfigures it); undefined otherwise. */
+export declare function plainHttpImage(raw: Record<string, unknown>, port: number): string | undefined;
 /** An nginx container whose configuration from the run listens on the target port on loopback only. */
 /** A target port that an nginx configuration from a ConfigMap of the run binds for IPv4 only. */
 export declare function nginxIPv4Only(r: PortResolution, graph: ServiceGraph): LoopbackBind | undefined;
