@@ -181,7 +181,7 @@ function siblingPort(env: readonly unknown[], name: string): { name: string; val
 /** `$(VAR)` as the kubelet expands it, not `$$(VAR)`. */
 export const VAR_REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 
-function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string> }) => void): void {
+function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string>; format?: string }) => void): void {
   // ConfigMaps by namespace and name, for the values of configMapKeyRef variables (made when first asked).
   let configMaps: Map<string, K8sObject> | undefined;
   const configMapValue = (ns: string, name: string, key: string): string | undefined => {
@@ -317,6 +317,28 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     return readers !== undefined && readers.length > 0 && readers.every((r) => (r.keys !== 'all' ? !r.keys.has(key) : envFromOverridden(r.t, o, key)));
   };
   const noReader = (o: K8sObject) => !(consumers.get(`${o.kind}/${o.namespace}/${o.name}`)?.length);
+  // The file name the pods mount a key under, where it is another than the key and all readers
+  // agree (`items: [{key: outputs, path: fluent-bit.conf}]`, a `subPath` mount at
+  // `/fluent-bit/etc/fluent-bit.conf`): the program reads the file by that name's format.
+  const mountedName = (o: K8sObject, key: string): string | undefined => {
+    if (/\.[a-z0-9]+$/i.test(key)) return undefined;
+    const names = new Set<string>();
+    for (const r of consumers.get(`${o.kind}/${o.namespace}/${o.name}`) ?? []) {
+      const spec = getIn(r.t.owner.body, [...r.t.path, 'spec']);
+      const volumes = (Array.isArray(getIn(spec, ['volumes'])) ? getIn(spec, ['volumes']) as unknown[] : []).filter((v) => getIn(v, ['configMap', 'name']) === o.name);
+      for (const v of volumes) {
+        const items = getIn(v, ['configMap', 'items']);
+        for (const it of Array.isArray(items) ? items : []) if (getIn(it, ['key']) === key && typeof getIn(it, ['path']) === 'string') names.add((getIn(it, ['path']) as string).split('/').pop()!);
+        const vname = getIn(v, ['name']);
+        for (const { c } of containersOf(r.t)) {
+          for (const m of Array.isArray(c.volumeMounts) ? c.volumeMounts : []) {
+            if (getIn(m, ['name']) === vname && getIn(m, ['subPath']) === key && typeof getIn(m, ['mountPath']) === 'string') names.add((getIn(m, ['mountPath']) as string).replace(/\/+$/, '').split('/').pop()!);
+          }
+        }
+      }
+    }
+    return names.size === 1 ? [...names][0] : undefined;
+  };
   for (const o of graph.objects) {
     if (o.apiVersion !== 'v1') continue;
     if (o.kind === 'ConfigMap' && isRecord(o.body.data)) {
@@ -325,7 +347,8 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         const upstreams = value.includes('_pass') ? upstreamsBeside(o) : undefined;
         // A mesh-wide configuration names hosts that only some of its readers dial, chosen elsewhere.
         const mesh = meshWide(o.name, key);
-        visit(() => ({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients: mesh ? [] : readersOf(o, key), ...(!mesh && noReader(o) ? { unreadByPods: true } : {}) }), value, { key, file: true, expands: false, ...(upstreams?.size ? { upstreams } : {}) });
+        const format = mountedName(o, key);
+        visit(() => ({ object: o, path: ['data', key], namespace: o.namespace, where: `ConfigMap key ${code(key)}`, key, clients: mesh ? [] : readersOf(o, key), ...(!mesh && noReader(o) ? { unreadByPods: true } : {}) }), value, { key, file: true, expands: false, ...(upstreams?.size ? { upstreams } : {}), ...(format ? { format } : {}) });
       }
     } else if (o.kind === 'Secret') {
       for (const { field, key, value } of secretValues(o)) {
@@ -681,7 +704,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
   };
   visitSites(graph, (make, value, hint) => {
     // A ConfigMap or Secret key may be mounted as a file: read by its format.
-    const all = hostsIn(hint.file, hint.key, value);
+    const all = hostsIn(hint.file, hint.file && hint.format ? hint.format : hint.key, value);
     // Only `<service>.<namespace>.svc[.<domain>]` names where the resolving pods are unknown.
     // Or a URL's `<service>.<namespace>` where the run defines Services in that namespace:
     // it names the same Service from any namespace (a Flagger webhook's `url`).
