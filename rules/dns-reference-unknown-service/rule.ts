@@ -625,6 +625,13 @@ function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind
   const res = r.resolver;
   const onPod = site.object === t.owner;
   const data = { ref: code(edge.text), where: site.where, workload: where(t), fqdn: code(fqdnOf(ctx.graph, r.target)) };
+  if (r.problem === 'musl-search-line' && res.kind !== 'node' && res.musl?.searchLine) {
+    const sl = res.musl.searchLine;
+    const at = onPod ? { object: site.object, path: site.path, text: edge.text } : { object: t.owner, path: sl.path };
+    const related = onPod ? [{ object: t.owner, path: sl.path, message: `DNS settings of ${where(t)}` }] : [{ object: site.object, path: site.path, message: site.where }];
+    ctx.report({ ...at, messageId: 'dnsMuslSearchLine', severity: 'warning', data: { ...data, image: code(res.musl.image), length: String(sl.length) }, related });
+    return;
+  }
   if (r.problem === 'musl-ndots' && res.kind !== 'node' && res.musl) {
     const m = res.musl;
     const defaulted = res.kind === 'none' && m.path.at(-1) === 'dnsPolicy';
@@ -664,6 +671,7 @@ const rule: Rule = {
     messages: {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
       podRecordsOff: '{{ref}} in {{where}} is a pod A record (`<dashed-ip>.<namespace>.pod.<domain>`), but the CoreDNS Corefile of the run (ConfigMap kube-system/coredns) does not enable them: its kubernetes plugin has no `pods insecure` or `pods verified`, and `pods disabled`, the default, answers NXDOMAIN',
+      dnsMuslSearchLine: '{{ref}} in {{where}} is not a full name, and {{workload}} runs {{image}} (musl libc), whose resolver reads resolv.conf lines into 256 bytes and ignores a longer one: the `search` line the kubelet writes from `dnsConfig.searches` has at least {{length}} characters, so the pod has no search list and the name never reaches {{fqdn}}; shorten the searches, or write the full name',
       aliasPort: '{{ref}} in {{where}} dials port {{port}} of ExternalName Service {{alias}}, an alias (a DNS CNAME) for Service {{target}}, which exposes {{ports}}: an ExternalName Service\'s own ports are not used, and nothing answers on {{port}}',
       createdPort: '{{ref}} in {{where}} dials port {{port}}{{how}} of Service {{name}}, which {{by}} creates for {{source}} with {{ports}} only: nothing answers on {{port}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',

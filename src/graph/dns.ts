@@ -370,6 +370,11 @@ export function resolveFor(graph: ServiceGraph, host: string, from: string, reso
     if (!m || abs || fqdn || h.split('.').length - 1 < m.ndots) return false;
     return !reached(resolveHost(graph, `${h}.`, from)) && (r.kind === 'service' || r.kind === 'pod');
   };
+  // musl ignores a search line it cannot hold: a name that is not complete never reaches the cluster.
+  if (resolver.kind !== 'node' && resolver.musl?.searchLine && !abs && !fqdn && (resolver.kind === 'cluster' || resolver.clusterDns === 'yes')) {
+    const r = reached(base) ? base : bySearch(resolver.kind === 'cluster' ? resolver.extraSearches : resolver.searches);
+    if (r && !reached(resolveHost(graph, `${h}.`, from))) return { kind: 'pod-dns', target: r, client, resolver, fqdn, problem: 'musl-search-line' };
+  }
   if (resolver.kind === 'cluster') {
     const r = reached(base) ? base : bySearch(resolver.extraSearches) ?? base;
     return reached(r) && muslMisses(r) ? { kind: 'pod-dns', target: r, client, resolver, fqdn, problem: 'musl-ndots' } : r;

@@ -68,7 +68,10 @@ export function podResolver(graph: ServiceGraph, t: PodTemplate): PodResolver {
   const hostNetwork = getIn(t.owner.body, [...spec, 'hostNetwork']) === true;
   const searches = strings(getIn(t.owner.body, [...spec, 'dnsConfig', 'searches']));
   const nameservers = strings(getIn(t.owner.body, [...spec, 'dnsConfig', 'nameservers']));
-  const musl = muslResolver(t, spec, policy === 'None');
+  // The search line as the kubelet writes it (the node's own entries come on top for ClusterFirst).
+  const line = policy === 'None' ? searches : [`${t.namespace}.svc.${graph.settings.clusterDomain}`, `svc.${graph.settings.clusterDomain}`, graph.settings.clusterDomain, ...fittedSearches(searches, t.namespace, graph.settings.clusterDomain)];
+  const lineLength = line.length ? `search ${line.join(' ')}`.length : 0;
+  const musl = muslResolver(t, spec, policy === 'None', lineLength >= 255 ? { length: lineLength, path: [...spec, 'dnsConfig', 'searches'] } : undefined);
   if (policy === 'None') {
     const known = clusterDnsIPs(graph);
     // A private address may be the cluster DNS, a node-local cache or a DNS of its own: only the run's ClusterIP proves it.
@@ -97,7 +100,7 @@ const muslProgram = (image: string): boolean => MUSL_IMAGE.test(image) && !GO_PR
  * resolver's own default 1. Undefined when the ndots leaves every short cluster name to the
  * search list (kubelet's 5 with no option) or a container may not be musl.
  */
-function muslResolver(t: PodTemplate, spec: Path, none: boolean): MuslResolver | undefined {
+function muslResolver(t: PodTemplate, spec: Path, none: boolean, searchLine?: { length: number; path: Path }): MuslResolver | undefined {
   const containers = getIn(t.owner.body, [...spec, 'containers']);
   if (!Array.isArray(containers) || containers.length === 0) return undefined;
   const images = containers.map((c) => getIn(c, ['image']));
@@ -113,8 +116,10 @@ function muslResolver(t: PodTemplate, spec: Path, none: boolean): MuslResolver |
       if (n !== undefined) found = { ndots: Math.min(n, 15), path: [...spec, 'dnsConfig', 'options', i], image: images[0]! };
     });
   }
-  if (found) return found.ndots < 5 || none ? found : undefined;
-  return none ? { ndots: 1, path: [...spec, 'dnsPolicy'], image: images[0]! } : undefined;
+  const line = searchLine ? { searchLine } : {};
+  if (found) return found.ndots < 5 || none || searchLine ? { ...found, ...line } : undefined;
+  if (none) return { ndots: 1, path: [...spec, 'dnsPolicy'], image: images[0]!, ...line };
+  return searchLine ? { ndots: 5, path: searchLine.path, image: images[0]!, ...line } : undefined;
 }
 
 /** One key per distinct resolver, to group the pods that read one value. */

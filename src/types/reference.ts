@@ -21,6 +21,12 @@ export interface MuslResolver {
   /** Where the `ndots` comes from (the option, or `dnsPolicy: None` without one: the resolver's default 1). */
   path: Path;
   image: string;
+  /**
+   * The `search` line the kubelet writes is at least this long, 255 characters or more: musl
+   * reads resolv.conf lines into 256 bytes and ignores one that does not fit, so the pod has no
+   * search list at all. `path`: the `dnsConfig.searches` that make it so.
+   */
+  searchLine?: { length: number; path: Path };
 }
 
 export type PodResolver =
@@ -97,7 +103,7 @@ export type DnsResolution =
    * or with searches that never complete the name (`none-search`); or a musl resolver whose
    * `ndots` makes it ask the name only as written (`musl-ndots`).
    */
-  | { kind: 'pod-dns'; problem: 'node' | 'none-external' | 'none-unknown' | 'none-search' | 'musl-ndots'; target: DnsResolution & { kind: 'service' | 'pod' }; client: PodTemplate; resolver: PodResolver; fqdn: boolean }
+  | { kind: 'pod-dns'; problem: 'node' | 'none-external' | 'none-unknown' | 'none-search' | 'musl-ndots' | 'musl-search-line'; target: DnsResolution & { kind: 'service' | 'pod' }; client: PodTemplate; resolver: PodResolver; fqdn: boolean }
   /**
    * A Service every cluster has (`kubernetes.default`, `kube-dns.kube-system`), asked by a pod
    * whose resolver is the node's: only the cluster DNS knows the name.

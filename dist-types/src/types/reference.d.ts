@@ -20,6 +20,15 @@ export interface MuslResolver {
     /** Where the `ndots` comes from (the option, or `dnsPolicy: None` without one: the resolver's default 1). */
     path: Path;
     image: string;
+    /**
+     * The `search` line the kubelet writes is at least this long, 255 characters or more: musl
+     * reads resolv.conf lines into 256 bytes and ignores one that does not fit, so the pod has no
+     * search list at all. `path`: the `dnsConfig.searches` that make it so.
+     */
+    searchLine?: {
+        length: number;
+        path: Path;
+    };
 }
 export type PodResolver = {
     kind: 'cluster';
@@ -175,7 +184,7 @@ export type DnsResolution = {
  */
  | {
     kind: 'pod-dns';
-    problem: 'node' | 'none-external' | 'none-unknown' | 'none-search' | 'musl-ndots';
+    problem: 'node' | 'none-external' | 'none-unknown' | 'none-search' | 'musl-ndots' | 'musl-search-line';
     target: DnsResolution & {
         kind: 'service' | 'pod';
     };
