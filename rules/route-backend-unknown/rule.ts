@@ -269,8 +269,8 @@ function controllerRefuses(ctx: RuleContext, ref: ServiceRef, copies: readonly S
   // Traefik before v2.5 allowed other namespaces by default.
   if (traefik && cross && /:v?2\.[0-4](\.|$)/.test(install.image)) return false;
   const option = traefik ? (cross ? 'allowCrossNamespace' : 'allowExternalNameServices') : 'enableExternalNameService';
-  // Set on (a flag alone, `=true`, `: true`), or set in a way not read here.
-  if (new RegExp(`${option}(?:\\s*[=:]\\s*["']?true|(?=["'\\s,\\]}]|$))`, 'i').test(install.text) || /\{\{|\$\{/.test(install.text)) return false;
+  // Set on, or set where it is not read here (a template, a volume whose files the run does not hold).
+  if (install.unread || optionOn(install, option, traefik)) return false;
   const who = traefik ? 'Traefik' : 'Contour';
   const why = cross ? `names Service ${code(`${ref.namespace}/${ref.name}`)} of another namespace` : `names ExternalName Service ${code(`${ref.namespace}/${ref.name}`)}`;
   ctx.report({
@@ -283,31 +283,65 @@ function controllerRefuses(ctx: RuleContext, ref: ServiceRef, copies: readonly S
   return true;
 }
 
+/**
+ * Whether a controller's settings turn an option on: a flag or variable (Traefik's of its CRD
+ * provider: `--providers.kubernetescrd.allowCrossNamespace`,
+ * `TRAEFIK_PROVIDERS_KUBERNETESCRD_ALLOWCROSSNAMESPACE=true`; the Ingress provider's own option
+ * does not count), a static configuration file that sets it true (under `kubernetesCRD`), or a
+ * ContourConfiguration whose field is true.
+ */
+function optionOn(install: { parts: string[]; files: string[]; resources: K8sObject[] }, option: string, traefik: boolean): boolean {
+  const on = new RegExp(`${option}(?:\\s*[=:]\\s*["']?true\\b|["']?(?=\\s|$))`, 'i');
+  for (const p of install.parts) if (on.test(p) && (!traefik || /kubernetescrd/i.test(p))) return true;
+  for (const f of install.files) {
+    if (/\{\{|\$\{/.test(f)) return true;
+    const at = traefik ? f.search(/kubernetesCRD\s*:|\[providers\.kubernetesCRD\]/i) : 0;
+    if (at >= 0 && new RegExp(`${option}\\s*[=:]\\s*["']?true\\b`, 'i').test(f.slice(at))) return true;
+  }
+  return install.resources.some((r) => getIn(r.body, ['spec', option]) === true || getIn(r.body, ['spec', 'contour', option]) === true);
+}
+
 /** The run's one install of a controller (by its image), with the text of its arguments, environment and mounted ConfigMaps. */
-function controllerInstall(ctx: RuleContext, image: RegExp): { owner: K8sObject; image: string; text: string } | undefined {
+function controllerInstall(ctx: RuleContext, image: RegExp): { owner: K8sObject; image: string; parts: string[]; files: string[]; resources: K8sObject[]; unread: boolean } | undefined {
   const found = ctx.graph.templates.filter((t) => containerImages(t).some((i) => image.test(i)));
   if (found.length !== 1) return undefined;
   const t = found[0]!;
   const spec = getIn(t.owner.body, [...t.path, 'spec']);
   const parts: string[] = [];
+  const files: string[] = [];
   const maps = new Set<string>();
+  let unread = false;
   for (const field of ['containers', 'initContainers']) {
     const cs = getIn(spec, [field]);
     for (const c of Array.isArray(cs) ? cs : []) {
       for (const k of ['command', 'args']) for (const a of (Array.isArray(getIn(c, [k])) ? getIn(c, [k]) as unknown[] : [])) if (typeof a === 'string') parts.push(a);
-      for (const e of (Array.isArray(getIn(c, ['env'])) ? getIn(c, ['env']) as unknown[] : [])) if (isRecord(e) && typeof e.value === 'string') parts.push(`${String(e.name)}=${e.value}`);
-      for (const e of (Array.isArray(getIn(c, ['envFrom'])) ? getIn(c, ['envFrom']) as unknown[] : [])) { const n = getIn(e, ['configMapRef', 'name']); if (typeof n === 'string') maps.add(n); }
+      for (const e of (Array.isArray(getIn(c, ['env'])) ? getIn(c, ['env']) as unknown[] : [])) {
+        if (isRecord(e) && typeof e.value === 'string') parts.push(`${String(e.name)}=${e.value}`);
+        else if (isRecord(e) && e.valueFrom !== undefined) unread = true;
+      }
+      for (const e of (Array.isArray(getIn(c, ['envFrom'])) ? getIn(c, ['envFrom']) as unknown[] : [])) { const n = getIn(e, ['configMapRef', 'name']); if (typeof n === 'string') maps.add(n); else unread = true; }
     }
   }
-  for (const v of (Array.isArray(getIn(spec, ['volumes'])) ? getIn(spec, ['volumes']) as unknown[] : [])) { const n = getIn(v, ['configMap', 'name']); if (typeof n === 'string') maps.add(n); }
+  // ConfigMap volumes (plain or projected) are read; any other source of files (a Secret, a claim) is not.
+  for (const v of (Array.isArray(getIn(spec, ['volumes'])) ? getIn(spec, ['volumes']) as unknown[] : [])) {
+    const n = getIn(v, ['configMap', 'name']);
+    if (typeof n === 'string') maps.add(n);
+    else if (getIn(v, ['secret']) !== undefined || getIn(v, ['persistentVolumeClaim']) !== undefined || getIn(v, ['hostPath']) !== undefined || getIn(v, ['csi']) !== undefined) unread = true;
+    const sources = getIn(v, ['projected', 'sources']);
+    for (const src of Array.isArray(sources) ? sources : []) {
+      const m = getIn(src, ['configMap', 'name']);
+      if (typeof m === 'string') maps.add(m);
+      else if (getIn(src, ['secret']) !== undefined) unread = true;
+    }
+  }
   for (const x of ctx.graph.objects) {
     if (x.namespace !== t.namespace || !maps.has(x.name) || x.kind !== 'ConfigMap') continue;
-    if (isRecord(x.body.data)) for (const [k, v] of Object.entries(x.body.data)) parts.push(`${k}=${String(v)}`);
+    if (isRecord(x.body.data)) for (const [k, v] of Object.entries(x.body.data)) (String(v).includes('\n') ? files : parts).push(String(v).includes('\n') ? String(v) : `${k}=${String(v)}`);
   }
   // Contour's ContourConfiguration resource carries the same settings.
-  for (const x of ctx.graph.objects) if (x.kind === 'ContourConfiguration' || x.kind === 'ContourDeployment') parts.push(JSON.stringify(x.body));
+  const resources = ctx.graph.objects.filter((x) => x.kind === 'ContourConfiguration' || x.kind === 'ContourDeployment');
   const img = containerImages(t).find((i) => image.test(i))!;
-  return { owner: t.owner, image: img, text: parts.join('\n') };
+  return { owner: t.owner, image: img, parts, files, resources, unread };
 }
 
 function containerImages(t: { owner: K8sObject; path: Path }): string[] {
@@ -770,12 +804,20 @@ function checkPrometheusSelection(ctx: RuleContext): void {
       if (byNs === true) break;
     }
     if (unknown || why.length === 0 || why.length < proms.length) continue;
+    // Another Prometheus (a platform's kube-prometheus-stack) may run from elsewhere: a warning
+    // where a Prometheus of the monitor's folder tree is meant to pick it up, else info.
     const near = proms.some((p) => sameTree(p, m));
+    // A monitor labelled for a selector of the same key with another value (`release: other`)
+    // is meant for a Prometheus installed elsewhere.
+    const keys = proms.flatMap((p) => Object.keys(stringMapOf(getIn(p.body, ['spec', field, 'matchLabels']))));
+    // So is one with the label kube-prometheus-stack's Prometheus selects by (`release`), or
+    // `prometheus`, where no Prometheus of the run selects by it.
+    const elsewhere = keys.some((k) => labels[k] !== undefined) || ['release', 'prometheus'].some((k) => labels[k] !== undefined && !keys.includes(k));
     ctx.report({
       object: m,
       path: ['metadata', 'labels'],
       messageId: 'monitorUnselected',
-      severity: near ? undefined : 'warning',
+      severity: near && !elsewhere ? 'warning' : 'info',
       data: { kind: m.kind, why: list(why, 3) },
       related: proms.slice(0, 3).map((p) => ({ object: p, path: ['spec'], message: `Prometheus ${p.namespace}/${p.name}` })),
     });

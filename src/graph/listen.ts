@@ -400,6 +400,23 @@ const IMAGE_RECONFIG_ENV: Record<string, RegExp> = {
   ghost: /^server__/i,
 };
 
+/**
+ * Where a well-known image reads a configuration of its own that may set its port: a mount there
+ * leaves the port unknown (Tomcat's server.xml, Jetty's start.d, Ghost's config.production.json,
+ * Node-RED's settings.js in /data, Nexus's nexus.properties, SonarQube's sonar.properties).
+ */
+const IMAGE_CONFIG_MOUNT: Record<string, RegExp> = {
+  tomcat: /^\/usr\/local\/tomcat(\/conf)?(\/|$)/,
+  jetty: /^\/var\/lib\/jetty(\/|$)/,
+  ghost: /^\/var\/lib\/ghost(\/?$|\/config)/,
+  'nodered/node-red': /^\/data(\/|$)/,
+  'sonatype/nexus3': /^\/nexus-data(\/|$)/,
+  sonarqube: /^\/opt\/sonarqube\/conf(\/|$)/,
+  solr: /^\/var\/solr(\/|$)/,
+  'dpage/pgadmin4': /^\/pgadmin4(\/|$)/,
+};
+const own_ = <T>(m: Record<string, T>, k: string | undefined): T | undefined => (k !== undefined && Object.hasOwn(m, k) ? m[k] : undefined);
+
 /** Images whose `-fpm` tags run PHP-FPM on 9000 instead of Apache on 80. */
 const FPM_VARIANTS = new Set(['wordpress', 'drupal', 'joomla']);
 
@@ -421,6 +438,7 @@ function portsOfImage(image: string | undefined): number[] | undefined {
   const repo = hubRepository(image);
   if (repo === undefined) return image ? REGISTRY_IMAGE_PORTS.find(([re]) => re.test(image))?.[1] : undefined;
   if (FPM_VARIANTS.has(repo) && /:[^/]*fpm/.test(image ?? '')) return [9000];
+  if (repo === 'adminer' && /:[^/]*fastcgi/.test(image ?? '')) return [9000];
   const ports = own(IMAGE_PORTS, repo);
   if (ports && repo === 'rabbitmq' && !(image ?? '').includes('@') && !/:[^/]*management/.test(image ?? '')) return ports.filter((p) => p !== 15672);
   return ports;
@@ -434,6 +452,9 @@ function portsOfImage(image: string | undefined): number[] | undefined {
 function programListeners(raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
   const p = programListen(raw);
   if (!p) return undefined;
+  // A program's own default holds only where no mounted file may set it (gunicorn reads
+  // ./gunicorn.conf.py, Streamlit .streamlit/config.toml, without a flag that names them).
+  if (p.fromDefault && Array.isArray(raw.volumeMounts) && raw.volumeMounts.length > 0) return undefined;
   return { ports: [p.port], evidence: { port: p.port, text: p.text, path: p.path, kind: p.fromDefault ? 'default' : 'flag', program: p.program } };
 }
 
@@ -490,9 +511,10 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
   // addresses, a configuration file mounted where servers read theirs.
   if (Array.isArray(raw.command) || Array.isArray(raw.args)) return undefined;
   if (Array.isArray(raw.envFrom) && raw.envFrom.length) return undefined;
-  const reconfigures = own(IMAGE_RECONFIG_ENV, hubRepository(c.image)) ?? /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS/i;
+  const reconfigures = own(IMAGE_RECONFIG_ENV, hubRepository(c.image)) ?? /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS|TLS|SSL|HTTPS/i;
   if ((Array.isArray(raw.env) ? raw.env : []).some((e) => isRecord(e) && typeof e.name === 'string' && reconfigures.test(e.name))) return undefined;
-  if ((Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && CONFIG_MOUNT.test(m.mountPath))) return undefined;
+  const ownConfig = own_(IMAGE_CONFIG_MOUNT, hubRepository(c.image)) ?? (REGISTRY_IMAGE_PORTS.some(([re]) => re.test(c.image!)) ? /^\/app(\/|$)/ : undefined);
+  if ((Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && (CONFIG_MOUNT.test(m.mountPath) || (ownConfig !== undefined && ownConfig.test(m.mountPath))))) return undefined;
   // Another registry's image may be another build.
   const ports = portsOfImage(c.image);
   if (!ports) return undefined;

@@ -252,7 +252,10 @@ function unrunnable(t: PodTemplate): NotReadyReason[] {
       const name = String(get(c, ['name']) ?? `#${i}`);
       const path: Path = [...t.path, 'spec', field, i, 'command', 0];
       const w = first.trim();
-      if (/\s/.test(w) && !/[$`]/.test(w)) {
+      // Windows quotes an item with spaces when it builds the command line (hcsshim's EscapeArg):
+      // `C:\Program Files\…\pwsh.exe` runs.
+      const windows = get(spec, ['os', 'name']) === 'windows' || get(spec, ['nodeSelector', 'kubernetes.io/os']) === 'windows' || /^[A-Za-z]:\\|\\/.test(w);
+      if (/\s/.test(w) && !/[$`]/.test(w) && !windows) {
         out.push({ kind: 'command-unrunnable', container: name, command: first, why: `the runtime executes it as one file name (a command is not run by a shell): write each word as its own item, \`["${w.split(/\s+/).join('", "')}"]\``, path });
         return;
       }
