@@ -4,6 +4,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { code, list } from '../../src/text.js';
 import { dns1123LabelProblems, ipProblem, isDNS1123Subdomain } from '../../src/names.js';
+import { clusterDnsIPs, isPublicAddress, muslPodImage } from '../../src/graph/pod-dns.js';
 
 const POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
 /** The kubelet writes at most this many nameservers into resolv.conf (libc reads 3). */
@@ -97,6 +98,7 @@ const rule: Rule = {
       hostname: '{{field}} {{value}} is not a DNS label: it {{problems}}; the API server rejects the pod template',
       aliasIp: 'hostAliases entry {{value}} {{problem}}; the API server rejects the pod template',
       fqdnTooLong: 'with setHostnameAsFQDN, the pods of {{workload}} take their FQDN {{fqdn}} as hostname: {{length}} characters, and the kubelet allows at most 64, so the pods never start ("failed to construct FQDN from pod hostname and cluster domain … is too long"){{assumed}}',
+      publicBeside: 'the pods of {{workload}} ask {{public}}, a public resolver, beside the cluster DNS{{how}}: {{why}}, so lookups of cluster names fail now and then (NXDOMAIN from {{public}}); keep only the cluster DNS (a public resolver is asked by CoreDNS itself, through its `forward`)',
       aliasHostname: 'hostAliases hostname {{value}} is not a lowercase DNS name (letters, digits, \'-\' and \'.\', no trailing dot or \'_\'); the API server rejects the pod template',
     },
     remediation: 'Use one of the four dnsPolicy values (case matters); with dnsPolicy: None, list 1–3 nameserver IP addresses in dnsConfig; keep search domains lowercase DNS names (at most 32, 2048 characters in all) and give every option a name.',
@@ -104,11 +106,41 @@ const rule: Rule = {
   check({ graph, report }) {
     // Live pods were admitted: what the API server rejects never reaches a cluster.
     if (graph.settings.live) return;
+    let known: Set<string> | undefined;
     for (const t of graph.templates) {
       const o = t.owner;
       const specPath: Path = [...t.path, 'spec'];
       const spec = getIn(o.body, specPath);
       if (!isRecord(spec)) continue;
+      // A public nameserver beside the cluster DNS: musl asks every nameserver at once and takes the
+      // first answer; glibc with `rotate` starts at each in turn. Either way a public resolver's
+      // NXDOMAIN for a cluster name is taken at times.
+      const dnsPolicy = spec.dnsPolicy;
+      const cfg = isRecord(spec.dnsConfig) ? spec.dnsConfig : undefined;
+      const servers = (Array.isArray(cfg?.nameservers) ? cfg!.nameservers : []).filter((x): x is string => typeof x === 'string');
+      const publicOne = servers.find((x) => isPublicAddress(x));
+      const clusterFirst = (dnsPolicy === undefined || dnsPolicy === 'ClusterFirst' || dnsPolicy === 'ClusterFirstWithHostNet') && !(spec.hostNetwork === true && dnsPolicy !== 'ClusterFirstWithHostNet');
+      const withCluster = clusterFirst || (dnsPolicy === 'None' && servers.some((x) => (known ??= clusterDnsIPs(graph)).has(x)));
+      if (publicOne && withCluster) {
+        const musl = muslPodImage(t);
+        const options = Array.isArray(cfg?.options) ? cfg!.options : [];
+        const rotate = options.some((x) => isRecord(x) && x.name === 'rotate');
+        if (musl || rotate) {
+          const at = servers.indexOf(publicOne);
+          report({
+            object: o,
+            path: [...specPath, 'dnsConfig', 'nameservers', at],
+            messageId: 'publicBeside',
+            severity: 'warning',
+            data: {
+              workload: `${o.kind} ${o.namespace}/${o.name}`,
+              public: code(publicOne),
+              how: clusterFirst ? ' (dnsPolicy ClusterFirst puts dnsConfig\'s nameservers after it)' : '',
+              why: musl ? `they run ${code(musl)}, whose resolver (musl) asks every nameserver at once and takes the first answer` : 'the option `rotate` makes the resolver start at each nameserver in turn',
+            },
+          });
+        }
+      }
       // A StatefulSet's controller sets its pods' hostname and subdomain itself (the pod name,
       // serviceName): the API server does not validate the template's (checked against it).
       for (const field of o.kind === 'StatefulSet' ? [] : (['hostname', 'subdomain'] as const)) {

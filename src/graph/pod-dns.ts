@@ -28,7 +28,7 @@ export function isPublicAddress(ip: string): boolean {
 }
 
 /** The ClusterIPs of cluster DNS the run defines (`kube-system/kube-dns`, or the configured Service). */
-function clusterDnsIPs(graph: ServiceGraph): Set<string> {
+export function clusterDnsIPs(graph: ServiceGraph): Set<string> {
   const cfg = graph.settings.networkPolicy?.clusterDns;
   const svc = graph.service(cfg?.namespace ?? 'kube-system', cfg?.service ?? 'kube-dns');
   const out = new Set<string>();
@@ -93,6 +93,14 @@ const MUSL_IMAGE = /(^|[/:@_.-])alpine|musl/i;
  */
 const GO_PROGRAM_IMAGE = /(^|\/)(caddy|traefik|nats|registry|vault|consul|cloudflared|oauth2-proxy)(:|@|$)/i;
 const muslProgram = (image: string): boolean => MUSL_IMAGE.test(image) && !GO_PROGRAM_IMAGE.test(image);
+
+/** The image of a pod whose every container resolves with musl, or undefined. */
+export function muslPodImage(t: PodTemplate): string | undefined {
+  const containers = getIn(t.owner.body, [...t.path, 'spec', 'containers']);
+  if (!Array.isArray(containers) || containers.length === 0) return undefined;
+  const images = containers.map((c) => getIn(c, ['image']));
+  return images.every((i): i is string => typeof i === 'string' && muslProgram(i)) ? images[0] as string : undefined;
+}
 
 /**
  * A template whose every container runs a musl image, with the `ndots` its resolv.conf gets:

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-3WWLERZD.js";import"./chunk-7EJMEKLI.js";import"./chunk-X2XVHZD4.js";import"./chunk-XRJK3YAO.js";import"./chunk-G5K25REC.js";import"./chunk-27MNU2XE.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
