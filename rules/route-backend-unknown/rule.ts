@@ -230,6 +230,7 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     return;
   }
   if (controllerRefuses(ctx, ref, copies, data)) return;
+  if (istioHidden(ctx, ref, copies, data)) return;
   if (ref.portMissing) {
     ctx.report({ object: o, path: ref.path, messageId: 'refNoPortField', data: { ...data, ports: servicePortsText(copies.find((s) => sameTree(s.object, o)) ?? copies[0]!) } });
     return;
@@ -247,6 +248,39 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: (ref.portDefault ? ` (${ref.portDefault})` : '') + targetPortHint(svc, ref.port.number) + (near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)`) },
     related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
   });
+}
+
+/**
+ * Istio's `networking.istio.io/exportTo` annotation on a Service limits the namespaces whose
+ * proxies see it (`.` its own, `*` all, `~` none, or names). A VirtualService's destination that
+ * none of its consumers can see has no cluster, and Envoy answers 503 (NR): the consumers are the
+ * proxies of the gateways it is bound to (their namespaces), or, for the mesh, the sidecars of its
+ * own namespace.
+ */
+function istioHidden(ctx: RuleContext, ref: ServiceRef, copies: readonly ServiceNode[], data: Record<string, string>): boolean {
+  const o = ref.object;
+  if (o.kind !== 'VirtualService' || !/^networking\.istio\.io\//.test(o.apiVersion)) return false;
+  const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0]!;
+  const raw = getIn(svc.object.body, ['metadata', 'annotations', 'networking.istio.io/exportTo']);
+  if (typeof raw !== 'string' || raw.trim() === '') return false;
+  const to = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const sees = (ns: string) => to.includes('*') || to.includes(ns) || (to.includes('.') && ns === svc.object.namespace);
+  const bound = getIn(o.body, ['spec', 'gateways']);
+  const gateways = (Array.isArray(bound) ? bound : []).filter((g): g is string => typeof g === 'string' && g !== '');
+  // A mesh route applies to sidecars of every namespace it is exported to (all, by default): only a
+  // Service exported nowhere (`~`) is hidden from all of them. A gateway's route is rendered for
+  // the gateway's proxies, in the gateway's namespace.
+  if ((gateways.length === 0 || gateways.includes('mesh')) && !(to.length === 1 && to[0] === '~')) return false;
+  const consumers = [...new Set(gateways.filter((g) => g !== 'mesh').map((g) => (g.includes('/') ? g.split('/')[0]! : o.namespace)))];
+  if (consumers.length === 0 ? !(to.length === 1 && to[0] === '~') : consumers.some(sees)) return false;
+  ctx.report({
+    object: o,
+    path: ref.path,
+    messageId: 'istioHidden',
+    data: { ...data, service: code(`${svc.object.namespace}/${svc.object.name}`), exportTo: code(raw), consumers: list((consumers.length ? consumers : [o.namespace]).map((n) => code(n)), 3) },
+    related: [{ object: svc.object, path: ['metadata', 'annotations'], message: `exportTo of Service ${svc.object.namespace}/${svc.object.name}` }],
+  });
+  return true;
 }
 
 /**
@@ -934,6 +968,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       createdPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the backend is not resolved (ResolvedRefs false) and gets no traffic',
+      istioHidden: 'this VirtualService routes to Service {{service}}, whose `networking.istio.io/exportTo` is {{exportTo}}: the proxies that use this route (namespace {{consumers}}) do not see it, so the route has no cluster and Envoy answers 503 (NR)',
       controllerOption: 'this {{kind}} {{why}}, and {{who}} ({{install}}, the run\'s only one) does not set {{option}}: it {{effect}}',
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
