@@ -73,8 +73,8 @@ const SEPARATED_HOST_KEY = /(^|[_.-])(host|hostname|addr|address|server|url|uri|
 const CAMEL_HOST_KEY = /[a-z0-9](?:Host|Hostname|HostName|Addr|Address|Server|Url|URL|Uri|URI|Endpoint)$/;
 const HOST_KEY = { test: (key: string): boolean => SEPARATED_HOST_KEY.test(key) || CAMEL_HOST_KEY.test(key) };
 /** Keys that hold a list of hosts (`targets: [a:9100, b:9100]`, `brokers`, `seeds`). */
-const SEPARATED_LIST_KEY = /(^|[_.-])(targets|hosts|servers|brokers|seeds|peers|endpoints|addresses|members)$/i;
-const CAMEL_LIST_KEY = /[a-z0-9](?:Targets|Hosts|Servers|Brokers|Seeds|Peers|Endpoints|Addresses|Members)$/;
+const SEPARATED_LIST_KEY = /(^|[_.-])(targets|hosts|servers|brokers|seeds|peers|endpoints|addresses|members|contact[-_]points)$/i;
+const CAMEL_LIST_KEY = /[a-z0-9](?:Targets|Hosts|Servers|Brokers|Seeds|Peers|Endpoints|Addresses|Members|ContactPoints)$/;
 const LIST_KEY = { test: (key: string): boolean => SEPARATED_LIST_KEY.test(key) || CAMEL_LIST_KEY.test(key) };
 const LABEL = '[a-z0-9](?:[-a-z0-9_]*[a-z0-9])?';
 const HOST_ONLY = new RegExp(`^(${LABEL}(?:\\.${LABEL})*)(\\.?)(?::(\\d{1,5}))?$`, 'i');

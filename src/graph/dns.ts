@@ -161,6 +161,10 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
     if (!own && !known(b)) {
       const elsewhere = graph.servicesNamed(b).filter((s) => s.object.namespace !== from && podRecord(graph, s, a, b, s.object.namespace, !s.headless).kind === 'pod').map((s) => s.object.namespace);
       if (elsewhere.length) return { kind: 'short-elsewhere', name: b, namespaces: [...new Set(elsewhere)], pod: a };
+      // `<sts>-<n>.<x>` where a StatefulSet `<sts>` runs in the caller's namespace: a per-pod name
+      // under `<x>`, which is no Service there (nor a namespace the run knows).
+      const sts = statefulSetOf(graph, from, a);
+      if (sts && !graph.namespaces.has(b) && graph.servicesIn(from).length > 0) return { kind: 'missing', name: b, namespace: from, form: 'namespaced' };
     }
     return { kind: 'unknown' };
   }

@@ -327,7 +327,7 @@ function mayHoldHost(value: string): boolean {
 }
 
 /** Keys whose value is a list of hosts. */
-const SEPARATED_HOST_LIST_KEY = /(^|[_.-])(hosts|brokers|seeds|peers|members)$/i;
-const HOST_LIST_KEY = { test: (key: string): boolean => SEPARATED_HOST_LIST_KEY.test(key) || /[a-z0-9](?:Hosts|Brokers|Seeds|Peers|Members)$/.test(key) };
+const SEPARATED_HOST_LIST_KEY = /(^|[_.-])(hosts|brokers|seeds|peers|members|contact[-_]points)$/i;
+const HOST_LIST_KEY = { test: (key: string): boolean => SEPARATED_HOST_LIST_KEY.test(key) || /[a-z0-9](?:Hosts|Brokers|Seeds|Peers|Members|ContactPoints)$/.test(key) };
 /** Host lists a program answers to or leaves alone rather than dials (`ALLOWED_HOSTS`, `NO_PROXY`). */
 export const NOT_DIALLED_KEY = /allowed|trusted|proxy|cors|origin|ignore|skip|exclude|virtual|server_?names?/i;
