@@ -47,6 +47,7 @@ export function configFileHosts(key: string, text: string): HostRef[] | undefine
   if (/\.(conf|cfg)$/.test(k) && LOGSTASH_HOSTS.test(text)) return logstashHosts(text);
   if (/\.conf$/.test(k) && /\b(upstream|proxy_pass|grpc_pass|server_name|location)\b/.test(text)) return nginxHosts(text);
   if (/(^|[./-])caddyfile$|\.caddy$/.test(k)) return caddyHosts(text);
+  if (k.endsWith('.vcl')) return vclHosts(text);
   if (k.endsWith('.xml')) return xmlHosts(text);
   if (k.endsWith('.py')) return pythonHosts(text);
   // A key without an extension that the pod mounts under a file name of its own (`items.path`,
@@ -701,6 +702,26 @@ function fluentDefaultPort(section: string, plugin: string | undefined, stack: r
     return Object.hasOwn(FLUENTD_PORTS, plugin) && (plugin !== 'forward' || stack.at(-1) === 'server') ? FLUENTD_PORTS[plugin] : undefined;
   }
   return undefined;
+}
+
+/**
+ * Varnish's backends: `backend name { .host = "api"; .port = "8080"; }`. varnishd resolves
+ * `.host` when it compiles the VCL (a name that does not resolve fails the load) and dials
+ * `.port`, 80 when the block names none (`.host` may carry the port itself).
+ */
+function vclHosts(text: string): HostRef[] {
+  const body = text.split(/\r?\n/).map((l) => l.replace(/(^|\s)(#|\/\/).*$/, '$1')).join('\n');
+  const out: HostRef[] = [];
+  for (const m of body.matchAll(/\bbackend\s+[A-Za-z0-9_]+\s*\{([^}]*)\}/g)) {
+    const block = m[1]!;
+    const host = /\.host\s*=\s*"([^"]*)"/.exec(block)?.[1];
+    if (!host) continue;
+    const port = /\.port\s*=\s*"?(\d{1,5})"?/.exec(block)?.[1];
+    const h = wholeHost(host);
+    if (!h) continue;
+    out.push({ ...h, text: host, ...(h.port === undefined && port ? { port: Number(port) } : {}), ...(h.port === undefined && !port ? { defaultPort: 80 } : {}) });
+  }
+  return out;
 }
 
 /** A Logstash pipeline's `hosts => …` setting. */
