@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-HEH2YX2S.js";import"./chunk-7EJMEKLI.js";import"./chunk-ENNO2W7H.js";import"./chunk-SVYRGRAJ.js";import"./chunk-3X3SM72J.js";import"./chunk-27MNU2XE.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
