@@ -9,7 +9,7 @@ const ADDRESS_TYPES = ['IPv4', 'IPv6', 'FQDN'];
 const rule: Rule = {
   meta: {
     id: 'endpoints-invalid',
-    description: 'Endpoints and EndpointSlices the API server rejects: addresses that are not IPs of the slice\'s family or that cannot be endpoints (loopback, link-local, unspecified), bad hostnames, node names, port names and protocols, more than 1,000 endpoints, 100 ports or 100 addresses in one endpoint.',
+    description: 'Endpoints and EndpointSlices the API server rejects: addresses that are not IPs of the slice\'s family or that cannot be endpoints (loopback, link-local, unspecified), bad hostnames, node names, port names and protocols, more than 1,000 endpoints, 20,000 ports or 100 addresses in one endpoint.',
     category: 'schema',
     severity: 'error',
     messages: {
@@ -79,13 +79,13 @@ function endpoints(o: K8sObject, at: At): void {
 }
 
 const MAX_ENDPOINTS = 1000;
-const MAX_PORTS = 100;
+const MAX_PORTS = 20_000;
 const MAX_ADDRESSES = 100;
 
 function slice(o: K8sObject, at: At): void {
   const type = o.body.addressType;
   if (typeof type === 'string' && !ADDRESS_TYPES.includes(type)) at(['addressType'], 'addressType', { value: code(type) });
-  // validateEndpoints and validatePorts: at most 1,000 endpoints, 100 addresses each, 100 ports.
+  // validateEndpoints and validatePorts: at most 1,000 endpoints, 100 addresses each, 20,000 ports (maxPorts, raised from 100 in 1.21).
   const list = Array.isArray(o.body.endpoints) ? o.body.endpoints : [];
   if (list.length > MAX_ENDPOINTS) at(['endpoints', MAX_ENDPOINTS], 'tooMany', { count: list.length, what: 'endpoints', max: MAX_ENDPOINTS });
   if (Array.isArray(o.body.ports) && o.body.ports.length > MAX_PORTS) at(['ports', MAX_PORTS], 'tooMany', { count: o.body.ports.length, what: 'ports', max: MAX_PORTS });

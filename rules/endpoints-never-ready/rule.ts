@@ -14,8 +14,6 @@ function say(t: PodTemplate, r: NotReadyReason): string {
       return r.suspended ? `${where(t)} is suspended until something starts it` : `the pods of ${where(t)} run to completion`;
     case 'probe-port-unknown':
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on port ${code(r.port)}, which that container does not declare, so its pods never become ready`;
-    case 'claim-invalid':
-      return `the volume claim template ${code(r.claim)} of ${where(t)} ${r.why}: the API server refuses the claims its controller creates from it, so the controller creates no pods`;
     case 'probe-path-elsewhere':
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on ${code(r.probePath)} at port ${r.port}, but ${r.why}: the probe gets 404 and the pods never become ready; probe port ${r.served}`;
     case 'image-cannot-start':
@@ -30,7 +28,7 @@ function say(t: PodTemplate, r: NotReadyReason): string {
  * one: queue controllers such as Kueue create Jobs suspended and start them later.
  */
 const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
-  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'image-cannot-start' || r.kind === 'claim-invalid' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
+  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'image-cannot-start' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
 
 const rule: Rule = {
   meta: {

@@ -86,8 +86,37 @@ export function workloadFieldProblems(o: K8sObject): WorkloadFieldProblem[] {
   }
   if (o.kind === 'Deployment') deployment(spec, add);
   else if (o.kind === 'DaemonSet') daemonSet(spec, add);
-  else if (o.kind === 'StatefulSet') statefulSet(spec, add);
+  else if (o.kind === 'StatefulSet') {
+    statefulSet(spec, add);
+    claimTemplates(spec, add);
+  }
   return out;
+}
+
+const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+
+/**
+ * A StatefulSet's `volumeClaimTemplates`, held to claim validation on create
+ * (`validateVolumeClaimTemplates` → ValidatePersistentVolumeClaimSpec): at least one access mode,
+ * each one of the four, ReadWriteOncePod alone, and a storage request.
+ */
+function claimTemplates(spec: Record<string, unknown>, add: Add): void {
+  const list = spec.volumeClaimTemplates;
+  (Array.isArray(list) ? list : []).forEach((c, i) => {
+    const s = isRecord(c) && isRecord(c.spec) ? c.spec : undefined;
+    if (!s) return;
+    const at: Path = ['volumeClaimTemplates', i, 'spec'];
+    const modes = s.accessModes;
+    if (!Array.isArray(modes) || modes.length === 0) add([...at, ...(modes === undefined ? [] : ['accessModes'])], modes === undefined ? 'has no `accessModes` (at least 1 access mode is required)' : 'lists no access mode (at least 1 is required)');
+    else {
+      const bad = modes.find((m) => typeof m !== 'string' || !ACCESS_MODES.includes(m));
+      if (bad !== undefined) add([...at, 'accessModes'], `lists ${code(String(bad))}, which is none of ${ACCESS_MODES.map((m) => code(m)).join(', ')}`);
+      else if (modes.includes('ReadWriteOncePod') && modes.some((m) => m !== 'ReadWriteOncePod')) add([...at, 'accessModes'], 'combines `ReadWriteOncePod` with other access modes, which it may not');
+    }
+    const resources = isRecord(s.resources) ? s.resources : undefined;
+    const storage = resources && isRecord(resources.requests) ? resources.requests.storage : undefined;
+    if (storage === undefined || storage === null) add([...at, ...(resources ? ['resources'] : [])], 'requests no `storage` (`resources.requests.storage` is required)');
+  });
 }
 
 type Add = (rel: Path, problem: string) => void;

@@ -231,39 +231,6 @@ function probePathElsewhere(t: PodTemplate): NotReadyReason[] {
   return out;
 }
 
-const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
-
-/**
- * A StatefulSet's `volumeClaimTemplates` are validated only when its controller creates the
- * claims (ValidatePersistentVolumeClaimSpec): one without `accessModes`, with an unknown one, or
- * without `resources.requests.storage` is refused ("FailedCreate"), and the controller creates
- * no pod that needs it.
- */
-function claimTemplateProblems(t: PodTemplate): NotReadyReason[] {
-  if (t.owner.kind !== 'StatefulSet' || t.path.length === 0) return [];
-  const claims = get(t.owner.body, ['spec', 'volumeClaimTemplates']);
-  const out: NotReadyReason[] = [];
-  (Array.isArray(claims) ? claims : []).forEach((c, i) => {
-    const spec = get(c, ['spec']);
-    if (!isRecord(spec)) return;
-    const name = String(get(c, ['metadata', 'name']) ?? `#${i}`);
-    const base: Path = ['spec', 'volumeClaimTemplates', i, 'spec'];
-    const modes = spec.accessModes;
-    if (!Array.isArray(modes) || modes.length === 0) {
-      out.push({ kind: 'claim-invalid', claim: name, why: 'has no `accessModes` ("at least 1 access mode is required")', path: [...base, ...(modes === undefined ? [] : ['accessModes'])] });
-      return;
-    }
-    const bad = modes.find((m) => typeof m !== 'string' || !ACCESS_MODES.includes(m));
-    if (bad !== undefined) {
-      out.push({ kind: 'claim-invalid', claim: name, why: `has access mode \`${String(bad)}\`, which is none of ${ACCESS_MODES.map((m) => `\`${m}\``).join(', ')}`, path: [...base, 'accessModes'] });
-      return;
-    }
-    const storage = get(spec, ['resources', 'requests', 'storage']);
-    if (storage === undefined || storage === null || storage === '') out.push({ kind: 'claim-invalid', claim: name, why: 'requests no `resources.requests.storage`', path: [...base, ...(get(spec, ['resources']) === undefined ? [] : ['resources'])] });
-  });
-  return out;
-}
-
 /** Images that hold no bash: busybox and the plain Alpine image (their shell is `sh`). */
 const NO_BASH_IMAGE = /^(?:(?:docker\.io\/)?(?:library\/)?)(busybox|alpine)(:|@|$)/;
 
@@ -314,7 +281,7 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
     if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
     out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });
   }
-  out.push(...unrunnable(t), ...nginxCannotStart(t), ...probePathElsewhere(t), ...claimTemplateProblems(t));
+  out.push(...unrunnable(t), ...nginxCannotStart(t), ...probePathElsewhere(t));
   for (const c of t.containers) {
     const rp = c.readinessPort;
     // A native sidecar's readiness counts towards the pod's as its containers' does.

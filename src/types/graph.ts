@@ -58,9 +58,7 @@ export type NotReadyReason =
   /** An image whose server cannot start as the container is set up (the official nginx as a non-root user or on a read-only root file system). */
   | { kind: 'image-cannot-start'; container: string; image: string; why: string; path: Path }
   /** A readiness probe on a path the server answers on another port only (Spring Boot's actuator on `management.server.port`, Keycloak's health on 9000). */
-  | { kind: 'probe-path-elsewhere'; container: string; probePath: string; port: number; served: number; why: string; path: Path }
-  /** A StatefulSet claim template that PersistentVolumeClaim validation refuses: the controller creates no claim, and no pod. */
-  | { kind: 'claim-invalid'; claim: string; why: string; path: Path };
+  | { kind: 'probe-path-elsewhere'; container: string; probePath: string; port: number; served: number; why: string; path: Path };
 
 export type TargetPort =
   | { kind: 'number'; value: number; defaulted: boolean }

@@ -93,13 +93,6 @@ export type NotReadyReason = {
     served: number;
     why: string;
     path: Path;
-}
-/** A StatefulSet claim template that PersistentVolumeClaim validation refuses: the controller creates no claim, and no pod. */
- | {
-    kind: 'claim-invalid';
-    claim: string;
-    why: string;
-    path: Path;
 };
 export type TargetPort = {
     kind: 'number';

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{chainView,externalName,kubeProxyMode}from"./chunk-4VAFQV34.js";import"./chunk-E5LWIL3H.js";import"./chunk-LXJBD4KM.js";import"./chunk-5O2OQQ6W.js";export{chainView,externalName,kubeProxyMode};
