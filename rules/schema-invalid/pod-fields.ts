@@ -120,6 +120,18 @@ export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims
   tolerations(spec.tolerations, add);
   labelMap(spec.nodeSelector, ['nodeSelector'], add);
   if (isRecord(spec.affinity) && isRecord(spec.affinity.nodeAffinity)) nodeAffinity(spec.affinity.nodeAffinity, ['affinity', 'nodeAffinity'], add);
+  // validatePodAffinityTerm: a term's topologyKey may not be empty (a chart's value left blank).
+  for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+    const a = isRecord(spec.affinity) ? spec.affinity[kind] : undefined;
+    if (!isRecord(a)) continue;
+    arr(a.requiredDuringSchedulingIgnoredDuringExecution).forEach((term, i) => {
+      if (isRecord(term) && term.topologyKey === '') add(['affinity', kind, 'requiredDuringSchedulingIgnoredDuringExecution', i, 'topologyKey'], 'is empty; a term needs a topology key (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`)');
+    });
+    arr(a.preferredDuringSchedulingIgnoredDuringExecution).forEach((w, i) => {
+      const term = isRecord(w) ? w.podAffinityTerm : undefined;
+      if (isRecord(term) && term.topologyKey === '') add(['affinity', kind, 'preferredDuringSchedulingIgnoredDuringExecution', i, 'podAffinityTerm', 'topologyKey'], 'is empty; a term needs a topology key (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`)');
+    });
+  }
   spread(spec.topologySpreadConstraints, add);
   return out;
 }

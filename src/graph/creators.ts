@@ -144,6 +144,10 @@ export const CREATORS: readonly CreatorRow[] = [
   // Rook: the mgr and its dashboard, mons, object stores.
   { by: 'the Rook operator', group: 'ceph.rook.io', kinds: ['CephCluster'], services: ['rook-ceph-mgr', 'rook-ceph-mgr-dashboard', 'rook-ceph-mon-*', 'rook-ceph-exporter'], pods: [{ app: 'rook-ceph-mgr' }, { app: 'rook-ceph-mon' }, { app: 'rook-ceph-osd' }] },
   { by: 'the Rook operator', group: 'ceph.rook.io', kinds: ['CephObjectStore'], services: ['rook-ceph-rgw-{name}'], pods: [{ app: 'rook-ceph-rgw', rook_object_store: '{name}' }] },
+  // Tekton Triggers: an EventListener gets `el-<name>`, its listener on 8080 (and metrics on 9000).
+  { by: 'Tekton Triggers (this EventListener)', group: 'triggers.tekton.dev', kinds: ['EventListener'], services: ['el-{name}'], servicePorts: () => [8080, 9000], pods: [{ eventlistener: '{name}' }] },
+  // Knative Serving: a Service (or Route) gets a Kubernetes Service of its name, on port 80 (443 with TLS).
+  { by: 'Knative Serving (this Service)', group: 'serving.knative.dev', kinds: ['Service', 'Route'], services: ['{name}'], servicePorts: () => [80, 443] },
   // cert-manager's HTTP-01 solvers: generated names, fixed label.
   { by: 'cert-manager (HTTP-01 solver)', group: 'cert-manager.io', kinds: ['Issuer', 'ClusterIssuer', 'Certificate'], services: ['cm-acme-http-solver-*'], pods: [{ 'acme.cert-manager.io/http01-solver': 'true' }] },
   // Flux: a HelmRelease renders its chart; its Services are named like the release or the chart.

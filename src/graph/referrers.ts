@@ -99,6 +99,7 @@ const INFERENCE = /^inference\.networking\.k8s\.io\//;
 const INFERENCE_ALPHA = /^inference\.networking\.x-k8s\.io\//;
 const LINKERD_POLICY = /^policy\.linkerd\.io\//;
 const ENVOY_GATEWAY = /^gateway\.envoyproxy\.io\//;
+const CILIUM = /^cilium\.io\//;
 const KNATIVE_SOURCES = /^(sources|eventing|messaging|flows)\.knative\.dev\//;
 const KNATIVE_WHY = 'Knative sends to `http://<name>.<namespace>.svc`, port 80 (443 with `CACerts`), for a `v1` Service';
 
@@ -159,6 +160,12 @@ export const REFERRERS: readonly Row[] = [
   // backendRefs of the Gateway API's shape: a Service and its Service port.
   ...['spec.extAuth.http.backendRefs.*', 'spec.extAuth.grpc.backendRefs.*', 'spec.extAuth.http.backendRef', 'spec.extAuth.grpc.backendRef', 'spec.jwt.providers.*.remoteJWKS.backendRefs.*', 'spec.oidc.provider.backendRefs.*'].map((at) => ({ kind: 'SecurityPolicy', group: ENVOY_GATEWAY, at, field: 'backendRefs[].name', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
   ...['spec.extProc.*.backendRefs.*', 'spec.extProc.*.backendRef'].map((at) => ({ kind: 'EnvoyExtensionPolicy', group: ENVOY_GATEWAY, at, field: 'backendRefs[].name', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
+  // Envoy Gateway's EnvoyProxy sends traces, access logs and metrics to Services.
+  ...['spec.telemetry.tracing.provider.backendRefs.*', 'spec.telemetry.accessLog.settings.*.sinks.*.openTelemetry.backendRefs.*', 'spec.telemetry.metrics.sinks.*.openTelemetry.backendRefs.*'].map((at) => ({ kind: 'EnvoyProxy', group: ENVOY_GATEWAY, at, field: 'backendRefs[].name', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' })),
+  // Cilium: a policy's `toServices` and an Envoy config's Services.
+  { kind: 'CiliumNetworkPolicy', group: CILIUM, at: 'spec.egress.*.toServices.*.k8sService', field: 'toServices[].k8sService.serviceName', name: 'serviceName', namespace: 'namespace' },
+  { kind: 'CiliumClusterwideNetworkPolicy', group: CILIUM, at: 'spec.egress.*.toServices.*.k8sService', field: 'toServices[].k8sService.serviceName', name: 'serviceName', namespace: 'namespace', namespaceRequired: true },
+  ...['spec.services.*', 'spec.backendServices.*'].map((at) => ({ kind: 'CiliumEnvoyConfig', group: CILIUM, at, name: 'name', namespace: 'namespace' })),
   // Contour: an ExtensionService (external authorization, rate limiting) is a Service and its Service port.
   { kind: 'ExtensionService', group: CONTOUR, at: 'spec.services.*', name: 'name', port: 'port' },
   // Argo Rollouts: the ping-pong Services of an ALB canary and the ALB's root Service.
