@@ -215,10 +215,16 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
       // a DestinationRule or VirtualService kept in a config namespace names a host there.
       const written = getIn(o.body, ref.path);
       const istioShort = !ref.namespaceWritten && /^networking\.istio\.io\//.test(o.apiVersion) && typeof written === 'string' && !written.includes('.');
-      const other = ref.namespaceWritten || istioShort ? [...new Set(sameNameElsewhere(ctx.graph, ref.name, ref.namespace, o).map((x) => x.object.namespace))] : [];
+      // A reference whose namespace defaults to the referrer's (a Knative `ref` without `namespace`).
+      const defaulted = !ref.namespaceWritten && /^(sources|eventing|messaging|flows)\.knative\.dev\//.test(o.apiVersion);
+      const other = ref.namespaceWritten || istioShort || defaulted ? [...new Set(sameNameElsewhere(ctx.graph, ref.name, ref.namespace, o).map((x) => x.object.namespace))] : [];
       if (other.length !== 1) return;
       if (istioShort) {
         ctx.report({ object: o, path: ref.path, messageId: 'istioShortHost', severity: 'warning', data: { ...data, host: code(String(written)), fqdn: code(`${ref.name}.${other[0]!}.svc.${ctx.graph.settings.clusterDomain}`), there: code(other[0]!) } });
+        return;
+      }
+      if (defaulted) {
+        ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: 'warning', data: { ...data, hint: `: a \`ref\` without \`namespace\` names a Service in the ${o.kind}'s own namespace, and Service ${code(ref.name)} is in namespace ${code(other[0]!)}: write \`namespace: ${other[0]!}\`` } });
         return;
       }
       ctx.report({ object: o, path: ref.namespacePath ?? ref.path, messageId: 'refNoService', severity: isStrongTypo(ref.namespace, other[0]!) ? undefined : 'warning', data: { ...data, hint: `; the files given define no namespace ${code(ref.namespace)}, and Service ${code(ref.name)} is in namespace ${code(other[0]!)} beside this ${o.kind}: did you mean ${code(other[0]!)}?` } });
