@@ -2,6 +2,9 @@ import { where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { NotReadyReason, PodTemplate } from '../../src/types/graph.js';
 import { code, list } from '../../src/text.js';
+import { getIn } from '../../src/graph/pods.js';
+import { isRecord } from '../../src/load/objects.js';
+import { knownListens } from '../../src/graph/listen.js';
 
 
 function say(t: PodTemplate, r: NotReadyReason): string {
@@ -14,6 +17,8 @@ function say(t: PodTemplate, r: NotReadyReason): string {
       return r.suspended ? `${where(t)} is suspended until something starts it` : `the pods of ${where(t)} run to completion`;
     case 'probe-port-unknown':
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on port ${code(r.port)}, which that container does not declare, so its pods never become ready`;
+    case 'port-taken':
+      return `containers ${code(r.other)} and ${code(r.container)} of ${where(t)} both listen on port ${r.port} (${r.why}); the pod's containers share one network, so the second cannot bind it ("address already in use") and exits, and the pods never become ready`;
     case 'probe-path-elsewhere':
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on ${code(r.probePath)} at port ${r.port}, but ${r.why}: the probe gets 404 and the pods never become ready; probe port ${r.served}`;
     case 'image-cannot-start':
@@ -28,7 +33,27 @@ function say(t: PodTemplate, r: NotReadyReason): string {
  * one: queue controllers such as Kueue create Jobs suspended and start them later.
  */
 const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
-  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'image-cannot-start' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
+  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'image-cannot-start' || r.kind === 'port-taken' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
+
+/** Two regular containers of a template that surely listen on one port (flags, a program's default, an image's). */
+function portTaken(t: PodTemplate): NotReadyReason[] {
+  if (t.containers.length < 2) return [];
+  const seen = new Map<number, { name: string; text: string; soft: boolean }>();
+  for (const c of t.containers) {
+    if (c.path.includes('initContainers')) continue;
+    const raw = getIn(t.owner.body, c.path);
+    if (!isRecord(raw) || (raw.securityContext !== undefined && getIn(raw, ['securityContext', 'capabilities']) !== undefined)) continue;
+    const l = knownListens(c, raw);
+    for (const port of l?.ports ?? []) {
+      const before = seen.get(port);
+      // An image's or a program's default is its convention, not the manifest's word.
+      const soft = l!.evidence.kind !== 'flag';
+      if (before) return [{ kind: 'port-taken', container: c.name, other: before.name, port, why: `${before.text}; ${code(l!.evidence.text)}`, path: c.path, soft: soft || before.soft }];
+      seen.set(port, { name: c.name, text: code(l!.evidence.text), soft });
+    }
+  }
+  return [];
+}
 
 const rule: Rule = {
   meta: {
@@ -49,7 +74,7 @@ const rule: Rule = {
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
       const pnr = svc.publishNotReadyAddresses;
-      const reasons = svc.backends.map((t) => ({ t, rs: graph.notReadyReasons(t).filter((r) => r.kind !== 'probe-port-unknown' || !pnr) }));
+      const reasons = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t)].filter((r) => r.kind !== 'probe-port-unknown' || !pnr) }));
       if (reasons.some((x) => x.rs.length === 0)) continue; // some workload serves
       const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));
       // A headless Service over Job pods is how indexed Jobs find their peers: by design.
@@ -60,11 +85,13 @@ const rule: Rule = {
       const reasonPath = first.rs.find((r) => permanent(r, pnr))?.path ?? first.rs[0]!.path;
       // `replicas: 0`, written down, says the workload is parked: nothing in the input says it should serve now.
       const parked = blocked && reasons.every((x) => x.rs.every((r) => r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'job'));
+      // Blocked only by two containers on one port that images' or programs' defaults give: a warning.
+      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => r.kind === 'port-taken' && r.soft));
       report({
         object: svc.object,
         path: svc.selectorPath,
         messageId: parked && reasons.every((x) => x.rs.some((r) => r.kind === 'paused')) ? 'paused' : parked ? 'parked' : blocked ? 'never' : serves ? 'jobsServe' : 'jobsOnly',
-        severity: parked ? 'info' : blocked ? 'error' : serves ? 'info' : 'warning',
+        severity: parked ? 'info' : blocked ? (softOnly ? 'warning' : 'error') : serves ? 'info' : 'warning',
         data: { reasons: list(reasons.map((x) => say(x.t, x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!)), 4) },
         related: reasons.slice(0, 5).map((x) => ({
           object: x.t.owner,

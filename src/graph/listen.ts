@@ -254,6 +254,18 @@ function mentions(c: Record<string, unknown>, n: number): boolean {
   return texts.some((x) => typeof x === 'string' && re.test(x));
 }
 
+/**
+ * The ports a container surely listens on, where the run can tell: its command line's port or
+ * bind flags, a known program's own default, or a well-known image left as it is. Undefined
+ * where it cannot tell (an environment variable is a convention, not proof).
+ */
+export function knownListens(c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+  const flags = listenEvidence(raw).filter((e) => e.kind === 'flag');
+  if (flags.length) return { ports: [...new Set(flags.map((e) => e.port))], evidence: flags[0]! };
+  if (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && typeof e.name === 'string' && /PORT|LISTEN|BIND|ADDR/i.test(e.name))) return undefined;
+  return programListeners(raw) ?? imageListeners(c, raw);
+}
+
 /** The one port a container's command line (or, failing that, environment) makes it listen on, with the evidence. */
 export function singleListener(c: Record<string, unknown>): ListenEvidence | undefined {
   const all = listenEvidence(c);

@@ -58,6 +58,8 @@ export type NotReadyReason =
   /** An image whose server cannot start as the container is set up (the official nginx as a non-root user or on a read-only root file system). */
   | { kind: 'image-cannot-start'; container: string; image: string; why: string; path: Path }
   /** A readiness probe on a path the server answers on another port only (Spring Boot's actuator on `management.server.port`, Keycloak's health on 9000). */
+  /** Two containers of the pod listen on one port: the second cannot bind it ("address already in use") and exits. */
+  | { kind: 'port-taken'; container: string; other: string; port: number; why: string; path: Path; soft: boolean }
   | { kind: 'probe-path-elsewhere'; container: string; probePath: string; port: number; served: number; why: string; path: Path };
 
 export type TargetPort =

@@ -45,6 +45,15 @@ export interface NotListening {
 export declare function notListening(r: PortResolution, graph?: ServiceGraph): NotListening | undefined;
 /** Whether a number appears as a whole number in a container's command, args or env values. */
 declare function mentions(c: Record<string, unknown>, n: number): boolean;
+/**
+ * The ports a container surely listens on, where the run can tell: its command line's port or
+ * bind flags, a known program's own default, or a well-known image left as it is. Undefined
+ * where it cannot tell (an environment variable is a convention, not proof).
+ */
+export declare function knownListens(c: ContainerInfo, raw: Record<string, unknown>): {
+    ports: number[];
+    evidence: ListenEvidence;
+} | undefined;
 /** The one port a container's command line (or, failing that, environment) makes it listen on, with the evidence. */
 export declare function singleListener(c: Record<string, unknown>): ListenEvidence | undefined;
 export { mentions as mentionsNumber };

@@ -85,7 +85,16 @@ export type NotReadyReason = {
     path: Path;
 }
 /** A readiness probe on a path the server answers on another port only (Spring Boot's actuator on `management.server.port`, Keycloak's health on 9000). */
+/** Two containers of the pod listen on one port: the second cannot bind it ("address already in use") and exits. */
  | {
+    kind: 'port-taken';
+    container: string;
+    other: string;
+    port: number;
+    why: string;
+    path: Path;
+    soft: boolean;
+} | {
     kind: 'probe-path-elsewhere';
     container: string;
     probePath: string;
