@@ -53,8 +53,9 @@ function runActionAsync(workspace: string, given: Record<string, string>, extraE
     const child = spawn(process.execPath, [path.join(actionPath, action.runs.main)], { cwd: workspace, env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    // Decoded as streams: a chunk may end inside a multi-byte character.
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (status) => resolve(done({ status, stdout, stderr })));
   });

@@ -299,7 +299,8 @@ describe('the parse cache (--cache)', () => {
     const run = () => new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [BIN, 'fixtures/demo', 'rules', '--no-error-on-unmatched-pattern', '--cache', '-f', 'json'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: home } });
       let out = '';
-      child.stdout.on('data', (d) => (out += d));
+      // Decoded as one stream: a chunk may end inside a character (`…` is three bytes).
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       child.on('close', () => resolve(out));
     });
     const outs = await Promise.all([run(), run(), run(), run()]);
