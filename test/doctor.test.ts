@@ -183,8 +183,22 @@ beforeAll(async () => {
   await cp.create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'no-pods', namespace: 'quota' }, spec: { hard: { pods: '0' } } });
   await cp.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'quota' }, spec: { serviceName: 'db', replicas: 1, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'example/db:1', ports: [{ name: 'pg', containerPort: 5432 }] }] } } } });
   await cp.create({ ...service('quota', 'db', { app: 'db' }, []), spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432, targetPort: 'pg' }] } });
-  await until('the ReplicaSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/apis/apps/v1/namespaces/capped/deployments/strict')).body).includes('FailedCreate'), 60_000);
-  await until('the StatefulSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/api/v1/namespaces/quota/events?fieldSelector=reason%3DFailedCreate')).body).includes('forbidden'), 60_000);
+  await until('the ReplicaSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/apis/apps/v1/namespaces/capped/deployments/strict')).body).includes('FailedCreate'), 120_000);
+  // A loaded machine can starve the controller-manager: wait long, nudge the StatefulSet (a new sync) now and then, and
+  // say what the cluster shows if the refusal never comes.
+  let nudges = 0;
+  await until('the StatefulSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/api/v1/namespaces/quota/events?fieldSelector=reason%3DFailedCreate')).body).includes('forbidden'), 150_000, {
+    every: 20_000,
+    nudge: async () => { await cp.api('PATCH', '/apis/apps/v1/namespaces/quota/statefulsets/db', { metadata: { annotations: { 'svclint.test/nudge': String(++nudges) } } }, 'application/merge-patch+json'); },
+    explain: async () => {
+      const set = await cp.api('GET', '/apis/apps/v1/namespaces/quota/statefulsets/db');
+      const pods = await cp.api('GET', '/api/v1/namespaces/quota/pods');
+      const events = await cp.api('GET', '/api/v1/namespaces/quota/events');
+      const quota = await cp.api('GET', '/api/v1/namespaces/quota/resourcequotas/no-pods');
+      return JSON.stringify({ status: set.body.status, pods: (pods.body.items as unknown[] | undefined)?.length, events: events.body.items, quota: quota.body.status })
+        + '\n' + cp.logTail('kube-controller-manager', 3000);
+    },
+  });
   // Ready pods whose server is told to listen elsewhere than the Service's targetPort.
   await cp.create({ ...deploy('ops', 'listen', { app: 'listen' }, []), spec: { replicas: 2, selector: { matchLabels: { app: 'listen' } }, template: { metadata: { labels: { app: 'listen' } }, spec: { containers: [{ name: 'app', image: 'example/app:1', args: ['--port=9090'] }] } } } });
   await cp.create(service('ops', 'listen', { app: 'listen' }, [{ name: 'http', port: 80, targetPort: 8080 }]));
@@ -210,7 +224,7 @@ beforeAll(async () => {
   await cp.waitSlices('shop', 'orders', 0, 2);
   // The canary pod has no `http` port: the controller still lists it, in a slice without ports.
   await cp.waitSlices('shop', 'cart', 2);
-}, 240_000);
+}, 480_000);
 
 afterAll(async () => {
   await cp.stop();
@@ -341,13 +355,18 @@ describe('svclint doctor -f: local manifests over the live state', () => {
 type Found = { ruleId: string; messageId: string; message: string; severity?: string; object?: { namespace: string; name: string } };
 const about = (fs: Found[], name: string) => fs.filter((f) => f.object?.name === name);
 
-async function until(what: string, ok: () => Promise<boolean>, ms = 60_000): Promise<void> {
+async function until(what: string, ok: () => Promise<boolean>, ms = 60_000, opts: { every?: number; nudge?: () => Promise<void>; explain?: () => Promise<string> } = {}): Promise<void> {
   const end = Date.now() + ms;
+  let next = opts.every ? Date.now() + opts.every : Infinity;
   while (Date.now() < end) {
     if (await ok()) return;
+    if (opts.nudge && Date.now() >= next) {
+      await opts.nudge();
+      next = Date.now() + (opts.every ?? Infinity);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${opts.explain ? `: ${await opts.explain().catch((e: unknown) => String(e))}` : ''}`);
 }
 
 describe('svclint doctor names the real cause', () => {

@@ -239,6 +239,11 @@ setInterval(() => {
   private stopping = false;
   private logs = new Map<string, string>();
 
+  /** The last `chars` characters a component wrote (for a test's failure message). */
+  logTail(name: string, chars = 2000): string {
+    return (this.logs.get(name) ?? '').slice(-chars);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     for (const p of this.procs.reverse()) p.kill('SIGTERM');
