@@ -323,7 +323,7 @@ setInterval(() => {
 
   /** Waits for `count` pods, then plays the kubelet: binds each and writes the given status. */
   async runPods(namespace: string, selector: string, count: number, status: (podIP: string) => Record<string, unknown>, node = 'node-1'): Promise<string[]> {
-    const until = Date.now() + 30_000;
+    const until = Date.now() + 90_000;
     let pods: Record<string, unknown>[] = [];
     while (Date.now() < until) {
       pods = await this.pods(namespace, selector);
@@ -349,7 +349,7 @@ setInterval(() => {
 
   /** Waits until a Service's EndpointSlices hold `ready` ready and `notReady` not-ready addresses. */
   async waitSlices(namespace: string, service: string, ready: number, notReady = 0): Promise<void> {
-    const until = Date.now() + 30_000;
+    const until = Date.now() + 90_000;
     let seen = '';
     while (Date.now() < until) {
       const r = await this.api('GET', `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices?labelSelector=${encodeURIComponent(`kubernetes.io/service-name=${service}`)}`);
