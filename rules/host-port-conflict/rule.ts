@@ -54,15 +54,41 @@ function everywhere(t: PodTemplate): boolean {
   return getIn(spec, ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution']) === undefined;
 }
 
+/** The node a pod template pins all its pods to, and how: `nodeName`, a `kubernetes.io/hostname` node selector, or required node affinity to one node. */
+function pinnedNode(t: PodTemplate): { node: string; how: string; path: Path; kubelet: boolean } | undefined {
+  const spec = getIn(t.owner.body, [...t.path, 'spec']);
+  if (!isRecord(spec)) return undefined;
+  if (typeof spec.nodeName === 'string' && spec.nodeName !== '') return { node: spec.nodeName, how: '`nodeName`', path: pathTo(t.path, 'spec', 'nodeName'), kubelet: true };
+  const selector = isRecord(spec.nodeSelector) ? spec.nodeSelector['kubernetes.io/hostname'] : undefined;
+  if (typeof selector === 'string' && selector !== '') return { node: selector, how: 'its node selector `kubernetes.io/hostname`', path: pathTo(t.path, 'spec', 'nodeSelector', 'kubernetes.io/hostname'), kubelet: false };
+  const terms = getIn(spec, ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms']);
+  if (!Array.isArray(terms) || terms.length === 0) return undefined;
+  // Terms are ORed: every term must name the one node (by its hostname label, or by its name in matchFields).
+  const names = new Set<string>();
+  for (const term of terms) {
+    if (!isRecord(term)) return undefined;
+    const reqs = [
+      ...(Array.isArray(term.matchExpressions) ? term.matchExpressions.map((r) => ({ r, key: 'kubernetes.io/hostname' })) : []),
+      ...(Array.isArray(term.matchFields) ? term.matchFields.map((r) => ({ r, key: 'metadata.name' })) : []),
+    ];
+    const one = reqs.find(({ r, key }) => isRecord(r) && r.key === key && r.operator === 'In' && Array.isArray(r.values) && r.values.length === 1 && typeof r.values[0] === 'string');
+    if (!one || !isRecord(one.r) || !Array.isArray(one.r.values)) return undefined;
+    names.add(one.r.values[0] as string);
+  }
+  if (names.size !== 1) return undefined;
+  return { node: [...names][0]!, how: 'its required node affinity', path: pathTo(t.path, 'spec', 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'), kubelet: false };
+}
+
 const overlaps = (a: Claim, b: Claim) => a.port === b.port && a.protocol === b.protocol && (a.ip === '' || b.ip === '' || a.ip === b.ip);
 
 const rule: Rule = {
   meta: {
     id: 'host-port-conflict',
-    description: 'Pods that take the same port on their node (a hostPort, or any container port of a pod on the host network) next to a DaemonSet that takes it on every node, or a host-network pod on the kubelet\'s port: the scheduler leaves the second pods Pending (or the process cannot bind), and their Services get no endpoints from them.',
+    description: 'Pods that take the same port on their node (a hostPort, or any container port of a pod on the host network) next to a DaemonSet that takes it on every node, replicas pinned to one node that each take a host port, or a host-network pod on the kubelet\'s port: the scheduler leaves the second pods Pending (or the process cannot bind), and their Services get no endpoints from them.',
     category: 'endpoints',
     severity: 'error',
     messages: {
+      pinned: '{{workload}} runs {{count}} pods that each take port {{port}} on their node{{how}}, and {{pin}} puts them all on node {{node}}: one of them runs there, and {{rest}}; Services in front of them get one endpoint instead of {{count}}',
       daemonSets: '{{workload}} takes port {{port}} on its node{{how}}, and so does {{other}} on every node: a node runs the pods of only one of them, the scheduler leaves the others Pending ("node(s) didn\'t have free ports for the requested pod ports"), and Services in front of them get no endpoints there',
       kubelet: '{{workload}} runs on the host network and declares port {{port}}, where the kubelet of every node listens: the process cannot bind it (address already in use) unless it listens on another port',
     },
@@ -83,6 +109,26 @@ const rule: Rule = {
         if (c.hostNetwork && c.port === KUBELET_PORT && c.ip === '' && c.protocol === 'TCP') {
           report({ object: t.owner, path: c.path, messageId: 'kubelet', severity: 'warning', data: { workload: where(t), port: code(String(c.port)) }, remediation: `Have the process listen on another port (metrics-server: --secure-port=4443) and declare that one.` });
         }
+      }
+      // Several replicas of one template pinned to one node all want its port: only one fits (the NodePorts filter).
+      const count = t.replicas.mode === 'count' ? t.replicas.count : 0;
+      const pin = count >= 2 && mine.length > 0 ? pinnedNode(t) : undefined;
+      if (pin) {
+        const c = mine[0]!;
+        const others = count === 2 ? 'the other one' : 'the others';
+        report({
+          object: t.owner,
+          path: c.path,
+          messageId: 'pinned',
+          data: {
+            workload: where(t), count: String(count), port: code(`${c.port}/${c.protocol}`), how: c.hostNetwork ? ' (a container port on the host network)' : '', pin: pin.how, node: code(pin.node),
+            rest: pin.kubelet
+              ? `the kubelet rejects ${others} ("Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports"; \`nodeName\` skips the scheduler), and their controller keeps making new ones`
+              : `the scheduler leaves ${others} Pending ("node(s) didn't have free ports for the requested pod ports")`,
+          },
+          related: [{ object: t.owner, path: pin.path, message: `the node ${where(t)} is pinned to` }],
+          remediation: 'Run one replica on that node, drop the pin (with a required pod anti-affinity on `kubernetes.io/hostname` to spread them), or drop the hostPort and reach the pods through their Service.',
+        });
       }
       all.push(...mine);
     }
