@@ -115,6 +115,7 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
     }
     if (svc.ports.length > 0 && exposes(svc, b.port)) {
       tlsToPlain(ctx, o, b, svc);
+      grpcAsHttp(ctx, o, b, svc);
       continue;
     }
     if (svc.ports.length === 0) continue;
@@ -165,6 +166,35 @@ function tlsToPlain(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceNode
     // What an image serves as it is is the image's convention, not the manifest's word: a warning.
     severity: 'warning',
     data: { protocol: code(protocol), service: code(b.service), image: code(plain[0]!.image), port: String(plain[0]!.port) },
+    related: [{ object: svc.object, path: sp.path, message: `port of Service ${svc.object.namespace}/${svc.object.name}` }],
+  });
+}
+
+/**
+ * ingress-nginx proxies HTTP/1.1 to a backend unless `backend-protocol` says otherwise (it
+ * reads no `appProtocol`). A Service port that declares gRPC — `appProtocol: grpc`, or, without
+ * an appProtocol, a name `grpc` or `grpc-…` (not gRPC-Web, which HTTP/1.1 carries) — gets
+ * HTTP/1.1 requests that a gRPC server, which speaks HTTP/2 only, drops: the calls fail with 502.
+ */
+function grpcAsHttp(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceNode): void {
+  const protocol = annotationsOf(o)['nginx.ingress.kubernetes.io/backend-protocol'];
+  if (protocol !== undefined && !(typeof protocol === 'string' && /^\s*HTTP\s*$/i.test(protocol))) return;
+  if (ingressController(ctx, o) !== 'nginx') return;
+  const sp = svc.ports.find((p) => (b.port.number !== undefined ? p.port === b.port.number : p.name === b.port.name));
+  if (!sp) return;
+  const raw = getIn(svc.object.body, sp.path);
+  const appProtocol = isRecord(raw) && typeof raw.appProtocol === 'string' ? raw.appProtocol.trim().toLowerCase() : undefined;
+  const evidence = appProtocol !== undefined
+    ? (appProtocol === 'grpc' ? 'whose `appProtocol: grpc`' : undefined)
+    : sp.name !== undefined && /^grpc(-|$)/.test(sp.name) && !/^grpc-?web/.test(sp.name) ? 'whose name' : undefined;
+  if (!evidence) return;
+  ctx.report({
+    object: o,
+    path: b.portPath,
+    messageId: 'grpcAsHttp',
+    // A port's name or appProtocol is the manifest's word for what the server speaks, not proof of it: a warning.
+    severity: 'warning',
+    data: { service: code(b.service), port: code(sp.name ?? String(sp.port)), evidence, how: protocol === undefined ? 'without a `nginx.ingress.kubernetes.io/backend-protocol` annotation' : 'with `nginx.ingress.kubernetes.io/backend-protocol: HTTP`' },
     related: [{ object: svc.object, path: sp.path, message: `port of Service ${svc.object.namespace}/${svc.object.name}` }],
   });
 }
@@ -347,6 +377,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      grpcAsHttp: 'this Ingress sends to port {{port}} of Service {{service}}, {{evidence}} says it speaks gRPC; {{how}} ingress-nginx proxies HTTP/1.1 to it, which a gRPC server (HTTP/2 only) drops: the calls fail with 502; set `nginx.ingress.kubernetes.io/backend-protocol: "GRPC"` (`"GRPCS"` if the server speaks TLS), and give the Ingress TLS (ingress-nginx speaks HTTP/2, which gRPC clients need, on its TLS port only)',
       tlsToPlain: 'this Ingress tells ingress-nginx to speak {{protocol}} to Service {{service}}, whose pods run {{image}}, which serves plain HTTP on port {{port}} as it is: the TLS handshake fails and the Ingress answers 502 (`SSL_do_handshake() failed … wrong version number`); remove the annotation, or give the server a certificate and a TLS port',
       createdPort: 'this Ingress sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the controller finds no such port and answers 503',
       noService: 'this Ingress sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}} (an Ingress can only reach Services in its own namespace){{hint}}',
