@@ -96,10 +96,13 @@ const rule: Rule = {
       if (views.some((v) => v.used.length > 0)) continue;
       // Port names that differ are reported on the endpoints above: one cause, one finding.
       if (skipped.length === 0 && views.every((v) => v.onlyPortNames)) continue;
+      // A headless Service is not proxied: its DNS answers A records from endpoints without ports too.
+      const proxyOnly = new Set(svc.headless ? views.flatMap((v) => v.portless) : []);
       const why = [
         ...skipped.map((o) => `Endpoints ${code(o.name)} is labelled ${code(`${SKIP_MIRROR}: "true"`)}, so no EndpointSlice mirrors it and kube-proxy, which reads only EndpointSlices, never sees it`),
-        ...new Set(views.flatMap((v) => v.ignored)),
+        ...new Set(views.flatMap((v) => v.ignored).filter((w) => !proxyOnly.has(w))),
       ];
+      if (svc.headless && proxyOnly.size > 0 && why.length === 0) continue;
       // Objects that list no address at all are blanks something fills in (a test, a controller): not judged.
       if (why.length === 0 && (!svc.endpointObjects.some((x) => listsAddresses(x, false)) || svc.endpointObjects.some((x) => listsAddresses(x, true)))) continue;
       const o = svc.endpointObjects[0]!;

@@ -262,6 +262,8 @@ export interface ProxyView {
   ignored: string[];
   /** Every ignored slice lacks the port name (endpoints-orphaned names that cause). */
   onlyPortNames: boolean;
+  /** The reasons of `ignored` that concern ports only (kube-proxy's; the cluster DNS answers A records without them). */
+  portless: string[];
 }
 
 /**
@@ -273,11 +275,20 @@ export function proxyView(objs: readonly { kind: string; name: string; body: Rec
   const ready: string[] = [];
   const fallback: string[] = [];
   const ignored: string[] = [];
+  const portless: string[] = [];
   let other = 0; // ignored for a reason other than a missing port name
   const name = port.name ?? '';
   for (const o of objs) {
     if (o.kind === 'Endpoints') {
-      for (const s of arr(o.body.subsets)) {
+      for (const [i, s] of arr(o.body.subsets).entries()) {
+        // The mirroring controller keeps a subset without ports (RepackSubsets' sentinel) as a slice without ports.
+        if (arr(s.ports).length === 0 && (arr(s.addresses).length > 0 || arr(s.notReadyAddresses).length > 0)) {
+          const why = `subset ${i} of Endpoints ${code(o.name)} lists addresses but no ports, so the EndpointSlice mirrored from it lists none, and kube-proxy programs an endpoint only for a port the slice lists`;
+          ignored.push(why);
+          portless.push(why);
+          other++;
+          continue;
+        }
         if (arr(s.ports).some((p) => String(p.name ?? '') === name && String(p.protocol ?? 'TCP') === port.protocol)) ready.push(...arr(s.addresses).map((a) => String(a.ip)));
       }
       continue;
@@ -300,6 +311,7 @@ export function proxyView(objs: readonly { kind: string; name: string; body: Rec
     if (!named.some((p) => String(p.protocol ?? 'TCP') === port.protocol && typeof p.port === 'number')) {
       const numberless = named.some((p) => String(p.protocol ?? 'TCP') === port.protocol);
       if (eps.length) {
+        if (all.length === 0) portless.push(`EndpointSlice ${code(o.name)} lists no ports at all, and kube-proxy programs an endpoint only for a port the slice lists`);
         ignored.push(all.length === 0 ? `EndpointSlice ${code(o.name)} lists no ports at all, and kube-proxy programs an endpoint only for a port the slice lists`
           : numberless ? `EndpointSlice ${code(o.name)} lists its port ${name ? `named ${code(name)}` : 'without a name'} over ${port.protocol} without a port number, and kube-proxy skips a port without one`
             : `EndpointSlice ${code(o.name)} lists no port ${name ? `named ${code(name)}` : 'without a name'} over ${port.protocol}`);
@@ -316,7 +328,7 @@ export function proxyView(objs: readonly { kind: string; name: string; body: Rec
   }
   const uniq = (l: string[]) => [...new Set(l)];
   const onlyPortNames = ignored.length > 0 && other === 0;
-  return ready.length ? { used: uniq(ready), fallback: false, ignored, onlyPortNames } : { used: uniq(fallback), fallback: fallback.length > 0, ignored, onlyPortNames };
+  return ready.length ? { used: uniq(ready), fallback: false, ignored, onlyPortNames, portless } : { used: uniq(fallback), fallback: fallback.length > 0, ignored, onlyPortNames, portless };
 }
 
 /** Container ports of a ReplicaSet's (or any workload's) pod template. */

@@ -86,6 +86,8 @@ export interface ProxyView {
     ignored: string[];
     /** Every ignored slice lacks the port name (endpoints-orphaned names that cause). */
     onlyPortNames: boolean;
+    /** The reasons of `ignored` that concern ports only (kube-proxy's; the cluster DNS answers A records without them). */
+    portless: string[];
 }
 /**
  * What kube-proxy programs for one Service port from the published objects: only IPv4/IPv6

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-5UVHGUYO.js";import"./chunk-7EJMEKLI.js";import"./chunk-YQ37KP43.js";import"./chunk-IMZI3YNF.js";import"./chunk-HQC27HQP.js";import"./chunk-27MNU2XE.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
