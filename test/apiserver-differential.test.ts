@@ -36,6 +36,8 @@ export function rejects(f: Finding): boolean {
   if (f.ruleId === 'pod-dns-config-invalid' && f.messageId === 'fqdnTooLong') return false;
   // Host ports the host network defaults in each pod: the template is stored, its pods are rejected.
   if (f.ruleId === 'container-port-name-invalid' && f.messageId === 'hostPortRepeatedPods') return false;
+  // What only a Pod's creation checks, in a template: the template is stored, its pods are refused.
+  if (f.ruleId === 'schema-invalid' && f.messageId === 'podsRefused') return false;
   // Accepted by the API server (an IP is also a DNS name made of digits), broken at runtime.
   if (f.ruleId === 'service-spec-invalid' && f.messageId === 'externalNameIP') return false;
   // Two Services asking one allocator for the same node port or cluster IP: each alone is

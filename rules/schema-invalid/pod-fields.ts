@@ -19,7 +19,41 @@ export interface PodFieldProblem {
   /** The field, relative to the pod spec (`containers[0].volumeMounts[1].name`). */
   field: string;
   problem: string;
+  /**
+   * Checked only when a Pod is created (ValidatePodCreate, validateContainersOnlyForPod): a
+   * workload's template with it is stored, and every pod its controller makes is refused.
+   */
+  podsOnly?: boolean;
 }
+
+/** A sysctl name as validateSysctls takes it (IsValidSysctlName). */
+const SYSCTL_NAME = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+/** Sysctls of the IPC namespace by name (component-helpers' nameToNamespace); `fs.mqueue.*` by prefix. */
+const IPC_SYSCTLS = new Set(['kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced', 'kernel.shm', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.msg']);
+
+/** A sysctl name with `.` as its separator (NormalizeName: `net/ipv4/ip_forward` is `net.ipv4.ip_forward`). */
+export function normalSysctl(name: string): string {
+  const i = name.search(/[./]/);
+  if (i < 0 || name[i] === '.') return name;
+  return name.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+}
+
+/** The kernel namespace of a sysctl (GetNamespace): `Net`, `IPC`, or undefined (not namespaced). */
+export function sysctlNamespace(name: string): 'Net' | 'IPC' | undefined {
+  const n = normalSysctl(name).split('*')[0]!;
+  if (IPC_SYSCTLS.has(n) || n.startsWith('fs.mqueue.')) return 'IPC';
+  return n.startsWith('net.') ? 'Net' : undefined;
+}
+
+/** Fields validateWindows forbids in a pod whose `os.name` is `windows`: the pod's (spec-level and securityContext) and each container's securityContext. */
+const WINDOWS_POD_FIELDS: [Path, string][] = [
+  [['securityContext', 'appArmorProfile'], 'set'], [['securityContext', 'seLinuxOptions'], 'set'], [['hostUsers'], 'set'],
+  [['hostPID'], 'true'], [['hostIPC'], 'true'], [['securityContext', 'seccompProfile'], 'set'], [['securityContext', 'fsGroup'], 'set'],
+  [['securityContext', 'fsGroupChangePolicy'], 'set'], [['securityContext', 'sysctls'], 'nonempty'], [['shareProcessNamespace'], 'set'],
+  [['securityContext', 'runAsUser'], 'set'], [['securityContext', 'runAsGroup'], 'set'], [['securityContext', 'supplementalGroups'], 'set'],
+  [['securityContext', 'supplementalGroupsPolicy'], 'set'], [['securityContext', 'seLinuxChangePolicy'], 'set'],
+];
+const WINDOWS_CONTAINER_FIELDS = ['appArmorProfile', 'seLinuxOptions', 'seccompProfile', 'capabilities', 'readOnlyRootFilesystem', 'privileged', 'allowPrivilegeEscalation', 'procMount', 'runAsUser', 'runAsGroup'];
 
 /** The volume sources of a VolumeSource: a volume sets exactly one (none: defaulted to emptyDir). */
 const VOLUME_SOURCES = [
@@ -76,7 +110,7 @@ function modeProblem(v: unknown): string | undefined {
 /** What the API server rejects in one pod spec's volumes, mounts, env, envFrom and images. */
 export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims: readonly string[] = []): PodFieldProblem[] {
   const out: PodFieldProblem[] = [];
-  const add = (rel: Path, problem: string) => out.push({ path: [...at, ...rel], field: code(fieldText(rel)), problem });
+  const add = (rel: Path, problem: string, podsOnly = false) => out.push({ path: [...at, ...rel], field: code(fieldText(rel)), problem, ...(podsOnly ? { podsOnly } : {}) });
   // A StatefulSet's volumeClaimTemplates are volumes of its pods, and take the place of a volume of the same name.
   const hostUsers = spec.hostUsers !== false;
   // The API server defaults terminationGracePeriodSeconds to 30 before it validates.
@@ -90,6 +124,8 @@ export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims
       const base: Path = [field, i];
       const image = c.image;
       if (image === undefined || image === '') add([...base, ...(image === '' ? ['image'] : [])], image === '' ? 'is empty; a container needs an image' : 'has no `image`; a container needs one');
+      else if (typeof image === 'string' && image !== image.trim()) add([...base, 'image'], `${code(JSON.stringify(image))} has leading or trailing whitespace`, true);
+      claimNames(c, base, spec, add);
       mounts(c, base, valid, all, add);
       env(c, base, add);
       envFrom(c, base, add);
@@ -99,7 +135,19 @@ export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims
       handlers(c, base, grace, add);
     });
   }
+  // A pod placed on a node by hand may not wait on scheduling gates (ValidatePodCreate).
+  if (typeof spec.nodeName === 'string' && spec.nodeName !== '' && arr(spec.schedulingGates).length > 0) add(['nodeName'], 'is set beside `schedulingGates`; a pod cannot be bound to a node until all its scheduling gates are cleared', true);
+  sysctls(spec, add);
   const os = isRecord(spec.os) ? spec.os.name : undefined;
+  if (os === 'windows') windowsFields(spec, add);
+  else if (os === 'linux') {
+    if (isRecord(spec.securityContext) && set(spec.securityContext.windowsOptions)) add(['securityContext', 'windowsOptions'], 'cannot be set for a pod whose `os.name` is `linux`');
+    for (const field of ['initContainers', 'containers'] as const) {
+      arr(spec[field]).forEach((c, i) => {
+        if (isRecord(c) && isRecord(c.securityContext) && set(c.securityContext.windowsOptions)) add([field, i, 'securityContext', 'windowsOptions'], 'cannot be set for a pod whose `os.name` is `linux`');
+      });
+    }
+  }
   if (isRecord(spec.os) && (os === undefined || os === '' || os === null)) add(['os', 'name'], 'is missing; `os` needs a `name`, `linux` or `windows`');
   else if (typeof os === 'string' && os !== 'linux' && os !== 'windows') add(['os', 'name'], `${code(os)} is not one of \`linux\` and \`windows\`${oneOfCase(os, ['linux', 'windows'])}`);
   if (isRecord(spec.securityContext)) securityContext(spec.securityContext, ['securityContext'], hostUsers, add, true);
@@ -134,6 +182,55 @@ export function podFieldProblems(spec: Record<string, unknown>, at: Path, claims
   }
   spread(spec.topologySpreadConstraints, add);
   return out;
+}
+
+/** What validateSysctls rejects: a name that is not a sysctl name, one named twice, a network or IPC sysctl of a pod that shares that namespace with the node. */
+function sysctls(spec: Record<string, unknown>, add: Add): void {
+  const list = isRecord(spec.securityContext) ? arr(spec.securityContext.sysctls) : [];
+  const seen = new Set<string>();
+  list.forEach((s, i) => {
+    const name = isRecord(s) ? str(s.name) : undefined;
+    if (name === undefined) return;
+    const at: Path = ['securityContext', 'sysctls', i, 'name'];
+    if (name === '') add(at, 'is empty; a sysctl needs a name');
+    else if (name.length > 253 || !SYSCTL_NAME.test(name)) add(at, `${code(name)} is not a sysctl name (lowercase segments of letters, digits, \`-\` and \`_\`, joined by \`.\` or \`/\`; at most 253 characters)`);
+    else if (seen.has(name)) add(at, `${code(name)} is set twice`);
+    if (name !== '') {
+      const ns = sysctlNamespace(name);
+      if (ns === 'Net' && spec.hostNetwork === true) add(at, `${code(name)} is a network sysctl, which may not be set on a pod with \`hostNetwork: true\` (it would change the node's)`);
+      if (ns === 'IPC' && spec.hostIPC === true) add(at, `${code(name)} is an IPC sysctl, which may not be set on a pod with \`hostIPC: true\` (it would change the node's)`);
+    }
+    seen.add(name);
+  });
+}
+
+/** What validateWindows forbids in a pod whose `os.name` is `windows`. */
+function windowsFields(spec: Record<string, unknown>, add: Add): void {
+  for (const [rel, how] of WINDOWS_POD_FIELDS) {
+    let v: unknown = spec;
+    for (const k of rel) v = isRecord(v) ? v[k as string] : undefined;
+    const hit = how === 'true' ? v === true : how === 'nonempty' ? arr(v).length > 0 : set(v);
+    if (hit) add(rel, 'cannot be set for a pod whose `os.name` is `windows`');
+  }
+  for (const field of ['initContainers', 'containers'] as const) {
+    arr(spec[field]).forEach((c, i) => {
+      const sc = isRecord(c) && isRecord(c.securityContext) ? c.securityContext : undefined;
+      if (!sc) return;
+      for (const f of WINDOWS_CONTAINER_FIELDS) if (set(sc[f])) add([field, i, 'securityContext', f], 'cannot be set for a pod whose `os.name` is `windows`');
+    });
+  }
+}
+
+/** validateResourceClaimNames: a container's `resources.claims` name claims of the pod's `resourceClaims`. */
+function claimNames(c: Record<string, unknown>, base: Path, spec: Record<string, unknown>, add: Add): void {
+  const claims = isRecord(c.resources) ? arr(c.resources.claims) : [];
+  if (claims.length === 0) return;
+  const pod = new Set(arr(spec.resourceClaims).map((r) => (isRecord(r) ? str(r.name) : undefined)).filter((n): n is string => n !== undefined && n !== ''));
+  claims.forEach((claim, i) => {
+    const name = isRecord(claim) ? str(claim.name) : undefined;
+    if (name === undefined || name === '' || pod.has(name)) return;
+    add([...base, 'resources', 'claims', i, 'name'], `${code(name)} is not one of the pod's \`resourceClaims\`${pod.size ? ` (${list([...pod].map((n) => code(n)))})` : ', which lists none'}`);
+  });
 }
 
 /** A header name as apimachinery's IsHTTPHeaderName takes it. */

@@ -83,6 +83,7 @@ const rule: Rule = {
       quantity: '{{field}} {{value}} is not a quantity the API server reads (a number with an optional suffix: `500m`, `128Mi`, `1Gi`, `2`){{hint}}; it rejects the whole object',
       resource: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
+      podsRefused: '{{field}} {{problem}}; the API server stores the {{kind}} but refuses every pod created from it (its controller reports `FailedCreate`), so no pod runs',
       workloadField: '{{field}} {{problem}}; the API server rejects the {{kind}}, so it creates no pods',
       gatewayField: '{{field}} {{problem}}; the API server rejects the {{kind}} (the validation of the Gateway API CRD), so the gateway never sees it',
       statefulSetName: 'name {{value}} is not a valid StatefulSet name: it names the pods and their hostnames, so it must be a DNS label (lowercase letters, digits and \'-\', no \'.\', at most 63 characters)',
@@ -227,7 +228,11 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
   const claims = o.kind === 'StatefulSet' && isRecord(o.body.spec) && Array.isArray(o.body.spec.volumeClaimTemplates)
     ? o.body.spec.volumeClaimTemplates.map((t) => (isRecord(t) && isRecord(t.metadata) && typeof t.metadata.name === 'string' ? t.metadata.name : '')).filter(Boolean)
     : [];
-  for (const p of podFieldProblems(spec, at, claims)) report({ path: p.path, messageId: 'podField', data: { field: p.field, problem: p.problem } });
+  for (const p of podFieldProblems(spec, at, claims)) {
+    // A template is stored with what only a Pod's creation checks; each pod made from it is refused.
+    if (p.podsOnly && o.kind !== 'Pod') report({ path: p.path, messageId: 'podsRefused', data: { field: p.field, problem: p.problem, kind: o.kind } });
+    else report({ path: p.path, messageId: 'podField', data: { field: p.field, problem: p.problem } });
+  }
   // Ephemeral containers are added to a running pod (`kubectl debug`), never written in a manifest:
   // ValidatePodCreate refuses them on a Pod, ValidatePodTemplateSpec in a template.
   if (Array.isArray(spec.ephemeralContainers) && spec.ephemeralContainers.length > 0) {

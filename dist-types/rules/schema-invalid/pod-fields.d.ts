@@ -14,6 +14,15 @@ export interface PodFieldProblem {
     /** The field, relative to the pod spec (`containers[0].volumeMounts[1].name`). */
     field: string;
     problem: string;
+    /**
+     * Checked only when a Pod is created (ValidatePodCreate, validateContainersOnlyForPod): a
+     * workload's template with it is stored, and every pod its controller makes is refused.
+     */
+    podsOnly?: boolean;
 }
+/** A sysctl name with `.` as its separator (NormalizeName: `net/ipv4/ip_forward` is `net.ipv4.ip_forward`). */
+export declare function normalSysctl(name: string): string;
+/** The kernel namespace of a sysctl (GetNamespace): `Net`, `IPC`, or undefined (not namespaced). */
+export declare function sysctlNamespace(name: string): 'Net' | 'IPC' | undefined;
 /** What the API server rejects in one pod spec's volumes, mounts, env, envFrom and images. */
 export declare function podFieldProblems(spec: Record<string, unknown>, at: Path, claims?: readonly string[]): PodFieldProblem[];

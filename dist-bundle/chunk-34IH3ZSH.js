@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-NXTIYTLH.js";import"./chunk-7EJMEKLI.js";import"./chunk-U3UOQT3E.js";import"./chunk-C33NF5F5.js";import"./chunk-UQ4PNJQJ.js";import"./chunk-27MNU2XE.js";import"./chunk-ZGEAR4YB.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
