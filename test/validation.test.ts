@@ -62,6 +62,18 @@ describe('YAML that is not what it looks like', () => {
     expect(fs[1]!.message).toBe("this is a Helm chart template, not a manifest (`{{ .Release.Name }}` is a template action, which plain YAML cannot read): lint the chart's folder, which svclint renders with helm template, or pipe `helm template` output to `svclint -`");
   });
 
+  it('a repeated key is a warning, and the document is read as kubectl reads it: the last value wins', () => {
+    const svc = (first: string, last: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector:\n    app: ${first}\n    app: ${last}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+    const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: example/web:1, ports: [{containerPort: 8080}]}]\n';
+    const run = (text: string) => JSON.parse(cli(['.', '-f', 'json'], { cwd: tempTree({ 'svc.yaml': text, 'deploy.yaml': deploy }) }).stdout).findings as { ruleId: string; messageId: string; severity: string; message: string; location: { file: string; line: number } }[];
+    const kept = run(svc('webb', 'web'));
+    expect(kept.map((f) => [f.ruleId, f.messageId, f.severity, f.location.line])).toEqual([['yaml-syntax', 'duplicateKey', 'warning', 7]]);
+    expect(kept[0]!.message).toContain('kubectl and Helm keep this last value');
+    // The last value decides: `webb` selects nothing.
+    const lost = run(svc('web', 'webb'));
+    expect(lost.map((f) => `${f.ruleId}:${f.severity}`)).toEqual(expect.arrayContaining(['yaml-syntax:warning', 'selector-no-match:error']));
+  });
+
   it('`name: y` read as true says to quote it', () => {
     const dir = tempTree({ 's.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: y}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n' });
     const f = (JSON.parse(cli(['s.yaml', '-f', 'json'], { cwd: dir }).stdout).findings as { ruleId: string; message: string }[]).find((x) => x.ruleId === 'schema-invalid')!;

@@ -141,7 +141,7 @@ const FP = /^[0-9a-f]{32}$/;
 
 /** Reads a baseline file's text; a file of the wrong shape is a usage error naming the entry. */
 export function parseBaseline(text: string, file: string): Baseline {
-  const doc = parseDocument(text, { keepSourceTokens: false });
+  const doc = parseDocument(text, { keepSourceTokens: false, logLevel: 'error' });
   if (doc.errors.length) throw new UsageError(`--baseline ${file}: not YAML (${doc.errors[0]!.message.split('\n')[0]}); rewrite it with --write-baseline`);
   const value = doc.toJS() as unknown;
   const list = value && typeof value === 'object' && !Array.isArray(value) ? (value as { version?: unknown; findings?: unknown }) : undefined;

@@ -54,7 +54,7 @@ export function templateLocation(file: SourceFile, docIndex: number, path: Path)
   if (!d) return undefined;
   let doc;
   try {
-    doc = parseDocument(sk.text.slice(d[0], d[1]), { prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(sk.text.slice(d[0], d[1]), { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   } catch {
     return undefined;
   }

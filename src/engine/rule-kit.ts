@@ -47,7 +47,15 @@ export function reportLoadProblems(ctx: RuleContext, ruleId: string): void {
   for (const p of ctx.graph.loadProblems) {
     if (p.ruleId !== ruleId) continue;
     // A template of another tool says nothing about a manifest until rendered.
-    ctx.report({ messageId: p.messageId, data: p.data, file: { source: p.file, path: p.filePath, range: p.range }, ...(p.messageId === 'jinjaTemplate' ? { severity: 'info' as const, remediation: 'Render the template (Ansible\'s template module, jinja2) and lint the output, or leave the templates folder out with `ignore` in .svclint.yaml.' } : {}) });
+    ctx.report({
+      messageId: p.messageId,
+      data: p.data,
+      file: { source: p.file, path: p.filePath, range: p.range },
+      ...(p.messageId === 'jinjaTemplate' ? { severity: 'info' as const, remediation: 'Render the template (Ansible\'s template module, jinja2) and lint the output, or leave the templates folder out with `ignore` in .svclint.yaml.' } : {}),
+      ...(p.messageId === 'goTemplate' ? { severity: 'info' as const, remediation: 'Render the template with the program that fills it in and lint the output, or leave its folder out with `ignore` in .svclint.yaml.' } : {}),
+      // kubectl and Helm take the file (the last value wins); kustomize refuses it, and a render of it says so itself.
+      ...(p.messageId === 'duplicateKey' ? { severity: 'warning' as const, remediation: 'Keep one of the keys: merge the two values into the last one, or delete the one that should not apply.' } : {}),
+    });
   }
 }
 

@@ -36,7 +36,7 @@ export function clusterDnsConfig(objects: readonly K8sObject[]): ClusterDnsConfi
     }
     if (o.name === 'kubeadm-config' && typeof data.ClusterConfiguration === 'string') {
       try {
-        const c: unknown = parse(data.ClusterConfiguration);
+        const c: unknown = parse(data.ClusterConfiguration, { logLevel: 'error' });
         const d = isRecord(c) && isRecord(c.networking) ? c.networking.dnsDomain : undefined;
         if (typeof d === 'string' && d !== '') domains.add(d.replace(/\.$/, '').toLowerCase());
       } catch {

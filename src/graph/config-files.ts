@@ -126,7 +126,7 @@ function blankComments(text: string, markers: readonly string[]): string {
 export function yamlValues(text: string): unknown[] | undefined {
   let docs;
   try {
-    docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
+    docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
   } catch {
     return undefined;
   }

@@ -28,7 +28,7 @@ export function written(o: K8sObject): Written | undefined {
   const src = part?.sources?.at(-1);
   if (src) {
     try {
-      const v: unknown = parseDocument(src.file.text.slice(src.docRange[0], src.docRange[1]), { prettyErrors: false }).toJS({ maxAliasCount: 100 });
+      const v: unknown = parseDocument(src.file.text.slice(src.docRange[0], src.docRange[1]), { prettyErrors: false, logLevel: 'error' }).toJS({ maxAliasCount: 100 });
       const meta = isRecord(v) ? v.metadata : undefined;
       if (isRecord(v) && v.kind === o.kind && isRecord(meta) && typeof meta.name === 'string') {
         out = { name: meta.name, namespace: typeof meta.namespace === 'string' ? meta.namespace : '' };

@@ -153,12 +153,18 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
         const line = text.slice(lineStart, text.indexOf('\n', range[0]) >>> 0);
         const key = /^\s*(?:-\s+)?["']?([^"':]+?)["']?\s*:/.exec(line)?.[1] ?? line.trim();
         problems.push({ messageId: 'duplicateKey', data: { key: clip(key) }, range, doc: index });
+        // kubectl and Helm read such a document (go-yaml, not strict: the last value wins), and so is it read here
+        // when repeated keys are its only fault; `yaml` without its key check gives the same values.
+        if (doc.errors.length > 0 || !errors.every((x) => x.code === 'DUPLICATE_KEY')) {
+          lenient?.push('again');
+          return;
+        }
       } else {
         const extra = more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '';
         problems.push({ messageId: 'syntaxError', data: { reason: firstLine(e.message) + extra }, range });
+        lenient?.push('again');
+        return;
       }
-      lenient?.push('again');
-      return;
     }
     const start = doc.contents?.range[0] ?? 0;
     try {
@@ -214,7 +220,7 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
 export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
   const r = parseText(file.text);
   if (file.text.includes('{{')) {
-    const t = helmTemplate(file.text, r);
+    const t = helmTemplate(file.text, r, file.path);
     if (t) return t;
   }
   if (file.text.includes('{%')) {
@@ -283,13 +289,19 @@ function hasCollectionKey(v: unknown, depth = 0): boolean {
  * syntax error, or that YAML read as maps. One finding at the first action, which says what
  * the file is and how to lint it, instead of a syntax error or wrong-type findings.
  */
-function helmTemplate(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
+function helmTemplate(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }, file = ''): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
   const m = ACTION.exec(text);
   if (!m) return undefined;
   if (!r.problems.some((p) => p.messageId === 'syntaxError') && !r.docs.some((d) => hasCollectionKey(d.value))) return undefined;
   const at = m.index;
-  return { docs: [], problems: [{ messageId: 'helmTemplate', data: { action: clip(text.slice(at, text.indexOf('}}', at) + 2 || at + 20), 60) }, range: [at, at + m[0].length] }] };
+  // Helm's own objects and functions, or a chart's `templates/` folder, say Helm; other Go templates are filled in by
+  // a program of their own (an e2e framework's `text/template`), which is all the file says.
+  const helm = HELM_MARK.test(text) || /(^|[\\/])templates[\\/]/.test(file);
+  return { docs: [], problems: [{ messageId: helm ? 'helmTemplate' : 'goTemplate', data: { action: clip(text.slice(at, text.indexOf('}}', at) + 2 || at + 20), 60) }, range: [at, at + m[0].length] }] };
 }
+
+/** A template action that names Helm's built-in objects or its own functions. */
+const HELM_MARK = /\{\{-?[^}]*?(?:\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|\b(?:include|toYaml|tpl|required|lookup)\b)/;
 
 const JINJA = /\{%-?\s*(?:if|for|set|raw|include|import|from|macro|block|with|filter|call|elif|else|endif|endfor|endraw|endmacro|endblock|endwith)\b/;
 

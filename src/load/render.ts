@@ -471,7 +471,7 @@ function docsOf(abs: string, cwd: string, memo: SourceMemo, view: FileView): Sou
   const file = sourceFile(abs, cwd, memo, view);
   if (file === undefined) return [];
   const out: SourceDoc[] = [];
-  parseAllDocuments(file.text).forEach((d, docIndex) => {
+  parseAllDocuments(file.text, { logLevel: 'error' }).forEach((d, docIndex) => {
     const v = d.toJS?.() as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
     if (typeof v?.kind === 'string' && typeof v.metadata?.name === 'string') out.push({ file, docIndex, docRange: [d.range[0], d.range[2]], kind: v.kind, name: v.metadata.name });
   });
@@ -522,7 +522,7 @@ function keptParts(text: string | undefined, dir: string, cwd: string, shownFile
 function kustomizeParts(text: string, kustFile: string, shownFile: string, cwd: string, memo: SourceMemo, view: FileView): RenderedPart[] {
   const sources = kustomizeSources(kustFile, cwd, memo, view);
   const parts: RenderedPart[] = [];
-  for (const d of parseAllDocuments(text)) {
+  for (const d of parseAllDocuments(text, { logLevel: 'error' })) {
     const v = d.toJS?.() as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
     const same = sources.filter((s) => s.kind === v?.kind && s.name === v?.metadata?.name);
     const resource = same[same.length - 1];
