@@ -73,6 +73,9 @@ const rule: Rule = {
         if (suspects.length === 0) continue;
         const ts = suspects.map((r) => r.template);
         const other = ts.flatMap((t) => t.containers.flatMap((c) => c.ports.filter((p) => p.containerPort === target && p.protocol !== sp.protocol)));
+        // A container port without a written protocol says nothing of it (TCP is only the default): no evidence of another protocol.
+        const written = ts.some((t) => t.containers.some((c) => c.ports.some((p) => p.containerPort === target && p.protocol !== sp.protocol && isRecord(getIn(t.owner.body, p.path)) && typeof (getIn(t.owner.body, p.path) as Record<string, unknown>).protocol === 'string')));
+        if (other.length && !written) continue;
         const related = suspects.slice(0, 5).map((r) => ({
           object: r.template.owner,
           path: r.template.containers[0] ? [...r.template.containers[0].path, 'ports'] : r.template.path,
