@@ -63,7 +63,7 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
       }
       if (c.ports.length > 1) continue;
       for (const { probe, handler, port } of probeHandlers(c, raw)) {
-        if (port === undefined || port === e.port || mentionsNumber(raw, port)) continue;
+        if (port === undefined || port === e.port || mentionsNumber(raw, port) || secondListener(raw, port)) continue;
         // Probes dial the pod's IP: another container listening there answers them.
         if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === port))) continue;
         const declaresProbe = c.ports.some((p) => p.containerPort === port);
@@ -71,8 +71,10 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
           object: t.owner,
           path: [...c.path, probe, handler, 'port'],
           messageId: 'probeNotListening',
-          ...(declaresProbe || e.kind === 'env' ? { severity: declaresProbe && e.kind === 'env' ? 'info' as const : 'warning' as const } : {}),
-          data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : `environment (${code(e.text)})`, listen: String(e.port), effect: EFFECT[probe] },
+          // A flag names the port of one server; health, metrics and admin servers of the same program often listen on ports of
+          // their own by default (kube-state-metrics' telemetry port): a probe elsewhere is likely, not surely, unanswered.
+          severity: declaresProbe && e.kind === 'env' ? 'info' : 'warning',
+          data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : `environment (${code(e.text)})`, listen: String(e.port), hedge: ', and nothing in the manifest says it serves a second port (a health or metrics server of its own) there', effect: EFFECT[probe] },
           related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${e.port}` }],
         });
       }
@@ -81,6 +83,22 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
 }
 
 type Template = Parameters<Rule['check']>[0]['graph']['templates'][number];
+
+/**
+ * A port a known program serves besides the one its flag sets: kube-state-metrics' telemetry
+ * server (`--telemetry-port`, 8081 by default), the only one that serves `/readyz`; CoreDNS's
+ * `health` (8080) and `ready` (8181) plugins.
+ */
+function secondListener(raw: Record<string, unknown>, port: number): boolean {
+  const image = typeof raw.image === 'string' ? raw.image : '';
+  if (/(^|\/)kube-state-metrics(:|@|$)/.test(image)) {
+    const args = [...(Array.isArray(raw.command) ? raw.command : []), ...(Array.isArray(raw.args) ? raw.args : [])].map(String);
+    const flag = args.map((a) => /^--telemetry-port=(\d+)$/.exec(a)?.[1]).find((x) => x !== undefined);
+    return port === Number(flag ?? 8081);
+  }
+  if (/(^|\/)coredns(:|@|$)/.test(image)) return port === 8080 || port === 8181;
+  return false;
+}
 
 /** Each probe handler of a container (`readinessProbe.httpGet`…) with the port it dials, by number or by the container's port name. */
 function* probeHandlers(c: Template['containers'][number], raw: Record<string, unknown>): Generator<{ probe: (typeof PROBES)[number]; handler: 'httpGet' | 'tcpSocket' | 'grpc'; h: Record<string, unknown>; port: number | undefined }> {
@@ -119,7 +137,7 @@ function checkSpringProbes(ctx: Parameters<Rule['check']>[0], t: Template, c: Te
           path: [...c.path, probe, handler, 'port'],
           messageId: 'probeNotListening',
           ...(strong ? {} : { severity: 'warning' as const }),
-          data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: springWords(v.evidence), listen: listens.join(' and '), effect: EFFECT[probe] },
+          data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: springWords(v.evidence), listen: listens.join(' and '), hedge: '', effect: EFFECT[probe] },
           related: [{ object: t.owner, path: [...c.path, ...v.evidence.path], message: `where ${c.name} is told to listen on ${v.server}` }],
         });
         continue;
@@ -180,7 +198,7 @@ const rule: Rule = {
     category: 'port',
     severity: 'error',
     messages: {
-      probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}; the probe fails and {{effect}}',
+      probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}{{hedge}}; the probe fails and {{effect}}',
       probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
       loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
       advertisesLoopback: 'targetPort {{target}} reaches Kafka container {{container}} of {{workload}}, which advertises {{listener}} ({{text}}): a client that bootstraps through Service {{service}} is then told to connect to its own loopback and fails; advertise the Service\'s or the pod\'s DNS name',
