@@ -225,11 +225,14 @@ const rule: Rule = {
       const elsewhere = graph.selectAnywhere(svc.selector).filter((t) => t.namespace !== o.namespace);
       if (elsewhere.length > 0) {
         // Where an object that sets no namespace lands is up to the command that applies it.
-        const unplaced = o.namespaceDefaulted || elsewhere.every((t) => t.owner.namespaceDefaulted);
+        // `system` with no Namespace of that name in the run is kubebuilder's placeholder: the overlay that includes
+        // the folder (config/default) sets the namespace, and a folder it leaves out is rendered here on its own.
+        const placeholder = o.namespace === 'system' && !graph.objects.some((x) => x.kind === 'Namespace' && x.name === 'system');
+        const unplaced = o.namespaceDefaulted || placeholder || elsewhere.every((t) => t.owner.namespaceDefaulted);
         report({
           ...base,
           messageId: 'otherNamespace',
-          ...(unplaced ? { absent: { what: `the namespace these objects are applied to (${o.namespaceDefaulted ? 'the Service sets none' : 'the workloads set none'})`, namespace: o.namespace, podLabels: svc.selector } } : {}),
+          ...(unplaced ? { absent: { what: `the namespace these objects are applied to (${o.namespaceDefaulted ? 'the Service sets none' : placeholder ? '`system` is the placeholder that a kustomize overlay\'s `namespace:` replaces, and no Namespace `system` is in the run' : 'the workloads set none'})`, namespace: o.namespace, podLabels: svc.selector } } : {}),
           data: {
             selector,
             namespace,
