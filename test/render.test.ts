@@ -54,7 +54,7 @@ describe('Helm charts', () => {
       'chart/ci/default-values.yaml': 'host: b\n',
     });
     const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; messageId: string; severity: string; message: string }[] };
-    expect(r.findings.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`)).toEqual(['render-failed:valuesDemanded:warning']);
+    expect(r.findings.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`)).toEqual(['render-failed:valuesDemanded:info']);
     expect(r.findings[0]!.message).toMatch(/host is required.*; the chart keeps values for its tests: --helm-values chart\/ci\/default-values\.yaml \(or another of 2 files in chart\/ci\/\)$/);
     const fixed = cli(['.', '-f', 'json', '--helm-values', 'chart/ci/default-values.yaml'], { cwd: d });
     expect(JSON.parse(fixed.stdout).findings).toEqual([]);

@@ -20,6 +20,8 @@ const rule: Rule = {
       failed: '{{command}} failed: {{reason}}',
       missingDependencies: '{{command}} failed because the chart\'s dependencies are not in its charts/ folder, so this chart was not linted: {{reason}}',
       valuesDemanded: '{{command}} failed because the chart demands values its defaults do not give, so this chart was not linted: {{reason}}{{hint}}',
+      valuesMissing: '{{command}} failed because the chart has no values.yaml{{template}} and its templates read values it does not hold, so this chart was not linted: {{reason}}',
+      helmCharts: '{{command}} needs `--enable-helm` to inflate {{charts}} (helmCharts), and {{why}}, so this kustomization was not linted; render it with `kustomize build --enable-helm` and pipe the output to `svclint -`',
       remoteUnreachable: '{{command}} failed because it could not fetch the remote resource {{url}} ({{cause}}), so this kustomization was not linted',
     },
     remediation: 'Fix the chart or kustomization so that it renders, or install the renderer svclint names.',
@@ -31,11 +33,18 @@ const rule: Rule = {
       const reason = String(p.data.reason ?? '');
       const command = String(p.data.command ?? '');
       // What the folder does not hold is not a fault of the chart: its dependencies (never
-      // committed in most repositories), or values it demands (`required`, `fail`).
-      if (p.messageId === 'failed' && /helm template/.test(command) && DEPENDENCIES.test(reason)) {
-        ctx.report({ messageId: 'missingDependencies', severity: 'warning', data: p.data, file, remediation: 'Run `helm dependency build` in the chart folder (it fetches the charts Chart.yaml lists into charts/), then lint again; or render yourself and pipe the output.' });
+      // committed in most repositories; Argo CD and `helm install` fetch them), values it demands
+      // (`required`, `fail`) or a values.yaml made at build time, charts kustomize would fetch, a
+      // remote resource that cannot be reached from here. svclint could not lint it: info.
+      if (p.messageId === 'helmCharts') {
+        ctx.report({ messageId: 'helmCharts', severity: 'info', data: p.data, file, remediation: 'Vendor the charts into the folder\'s chart home (charts/<name>), where svclint inflates them, or render the kustomization yourself and pipe the output.' });
+      } else if (p.messageId === 'failed' && /helm template/.test(command) && p.data.noValues !== undefined) {
+        const t = String(p.data.noValues);
+        ctx.report({ messageId: 'valuesMissing', severity: 'info', data: { ...p.data, template: t ? ` (${t} beside it is filled in at build time)` : '' }, file, remediation: `Lint with the values the chart is installed with: --helm-values <file>${t ? ` (made from ${t})` : ''}.` });
+      } else if (p.messageId === 'failed' && /helm template/.test(command) && DEPENDENCIES.test(reason)) {
+        ctx.report({ messageId: 'missingDependencies', severity: 'info', data: p.data, file, remediation: 'Run `helm dependency build` in the chart folder (it fetches the charts Chart.yaml lists into charts/), then lint again; or render yourself and pipe the output.' });
       } else if (p.messageId === 'failed' && /helm template/.test(command) && /\bexecution error at \(/.test(reason)) {
-        ctx.report({ messageId: 'valuesDemanded', severity: 'warning', data: { hint: '', ...p.data }, file, remediation: 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' });
+        ctx.report({ messageId: 'valuesDemanded', severity: 'info', data: { hint: '', ...p.data }, file, remediation: 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' });
       } else if (p.messageId === 'failed' && /kustomize/.test(command) && UNREACHABLE.test(reason)) {
         const url = UNREACHABLE.exec(reason)![1]!;
         const host = /^(?:[a-z+]+:\/\/)?(?:[^@/]*@)?([^/:?]+)/i.exec(url)?.[1] ?? url;
@@ -43,7 +52,7 @@ const rule: Rule = {
           : /connection refused/.test(reason) ? `the connection to ${host} was refused`
             : /network is unreachable/.test(reason) ? 'the network is unreachable from here'
               : `the connection to ${host} timed out`;
-        ctx.report({ messageId: 'remoteUnreachable', severity: 'warning', data: { command, url: `\`${url}\``, cause }, file, remediation: 'Lint where the remote resource can be fetched (with network access), or vendor it into the repository and refer to the local copy.' });
+        ctx.report({ messageId: 'remoteUnreachable', severity: 'info', data: { command, url: `\`${url}\``, cause }, file, remediation: 'Lint where the remote resource can be fetched (with network access), or vendor it into the repository and refer to the local copy.' });
       } else {
         ctx.report({ messageId: p.messageId, data: p.data, file });
       }

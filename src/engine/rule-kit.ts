@@ -9,7 +9,6 @@ import { describe, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
 import { absoluteFolder } from '../graph/referrers.js';
-import type { DocSummary } from '../load/lenient.js';
 
 /** Small helpers rule modules share. */
 
@@ -433,23 +432,9 @@ export function placeholderIn(r: RuleReport): string | undefined {
 
 const article = (s: Severity): string => (s === 'info' ? 'an info' : s === 'error' ? 'an error' : 'a warning');
 
-/** What a document read leniently holds of what a finding missed (`Service web`, `Deployment api`), if anything. Exported for its test. */
-export function holds(doc: DocSummary, a: Absence): string | undefined {
-  if (!doc?.meta) return undefined;
-  const { namespace, name, podLabels } = doc.meta;
-  if (namespace !== undefined && namespace !== '' && namespace !== a.namespace) return undefined;
-  if (a.service !== undefined) return doc.kind === 'Service' && name === a.service ? `Service ${name}` : undefined;
-  if (a.podLabels && podLabels) {
-    const labels = new Map(podLabels);
-    if (Object.entries(a.podLabels).every(([k, v]) => labels.get(k) === v)) return `${doc.kind} ${name}`;
-  }
-  return undefined;
-}
-
 /**
- * A file of the run that failed to parse or render and may hold what a finding missed: one
- * whose documents, read leniently, hold it; or, when it cannot be read at all, one in the
- * folder tree of the object the finding is about.
+ * A file of the run that failed to parse or render and may hold what a finding missed: one in
+ * the folder tree of the object the finding is about.
  */
 function failedFileHolding(graph: ServiceGraph, a: Absence, object: K8sObject | undefined): string | undefined {
   if (graph.loadProblems.length === 0) return undefined;
@@ -469,14 +454,8 @@ const holdingCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>(
 
 function findFailedFileHolding(graph: ServiceGraph, a: Absence, here: string | undefined): string | undefined {
   for (const p of graph.loadProblems) {
-    // Only a file whose one fault is a repeated key is read leniently, keys kept (last wins), by
-    // the parse that found the key (src/load/parse.ts): not a huge text, nor one whose parse stopped short.
-    if (p.file && p.ruleId === 'yaml-syntax' && p.messageId === 'duplicateKey' && p.lenient) {
-      const docs = p.lenient;
-      const found = docs.map((d) => holds(d, a)).find((x) => x !== undefined);
-      if (found) return `${found} is in ${p.filePath}, which svclint could not load (yaml-syntax)`;
-      if (docs.some((d) => d !== null)) continue;
-    }
+    // A repeated key is read as kubectl reads it (the last value wins): its document is loaded.
+    if (p.ruleId === 'yaml-syntax' && p.messageId === 'duplicateKey') continue;
     if (here && related(path.dirname(p.filePath), here)) {
       const how = p.ruleId === 'render-failed' ? 'render' : p.ruleId === 'yaml-syntax' ? 'parse' : 'read';
       return `${p.filePath} failed to ${how} (${p.ruleId}) and may hold ${a.what}`;

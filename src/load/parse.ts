@@ -1,3 +1,4 @@
+import { isRecord } from './objects.js';
 import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
@@ -5,7 +6,6 @@ import { markSyntaxProblems, PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './docum
 import { fastDocuments, readLenient } from './fast-parse.js';
 import { splitDocuments } from './split.js';
 import { clip } from '../text.js';
-import { summary, type DocSummary } from './lenient.js';
 
 export interface ParsedDocument {
   index: number;
@@ -25,10 +25,6 @@ export interface SyntaxProblem {
   messageId: string;
   data: Record<string, string | number>;
   range: [number, number];
-  /** On a repeated key: every document of the text read leniently (keys kept, the last one winning), summarised (lenient.ts). */
-  lenient?: DocSummary[];
-  /** While parsing: the index of the document the problem is in. */
-  doc?: number;
 }
 
 /** Aliases allowed per document before it is treated as an alias bomb. */
@@ -108,7 +104,7 @@ export function parseText(text: string): { docs: ParsedDocument[]; problems: Syn
 
 /** The full parse with the `yaml` package: values and syntax problems. */
 export function parseWithYaml(text: string, budget?: { left: number }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } {
-  let problems: SyntaxProblem[] = [];
+  const problems: SyntaxProblem[] = [];
   const docs: ParsedDocument[] = [];
   text = withoutHugeDocuments(text, problems);
   // What aliases may still add in this text (see EXPANSION_FACTOR), or in the whole text a document was cut from.
@@ -124,10 +120,6 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     return strict[i] ?? [];
   };
   let index = -1;
-  // What each document reads as leniently, for a text with a repeated key: the summary of its
-  // value; 'again' for a document with errors, converted from a second composition only when the
-  // text has a repeated key (no node tree is held past its document); 'none' when it cannot be converted.
-  const lenient = text.length <= MAX_FULL_PARSE_DOCUMENT_BYTES ? ([] as (DocSummary | 'again' | 'none')[]) : undefined;
   const each = (doc: Document.Parsed) => {
     index++;
     // A quoted scalar whose continuation lines sit left of its key is an error to `yaml` and
@@ -138,38 +130,36 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
       const quoted = slice ? lenientQuoted(text.slice(slice.start, slice.end)) : undefined;
       if (slice && quoted !== undefined) {
         docs.push({ index, range: [slice.start, slice.end], value: quoted });
-        lenient?.push('again');
         return;
       }
     }
-    const errors = doc.errors.length > 0 || mayRepeatKeys(doc) ? strictErrors(index) : doc.errors;
-    if (errors.length > 0) {
+    // A repeated key is no error to kubectl and Helm (go-yaml, not strict: the last value wins), and such a document is
+    // read here as they read it; `yaml` without its key check (PARSE_OPTIONS) gives the same values. Any other error
+    // (found without the key check) is one they refuse too.
+    const repeated = doc.errors.length === 0 && mayRepeatKeys(doc) ? strictErrors(index).filter((e) => e.code === 'DUPLICATE_KEY') : [];
+    let duplicate: SyntaxProblem | undefined;
+    if (doc.errors.length > 0) {
       // The first error of a document is the one to fix; later ones often follow from it.
-      const e = errors[0]!;
-      const more = errors.length - 1;
+      const e = doc.errors[0]!;
+      const more = doc.errors.length - 1;
       const range: [number, number] = [e.pos[0], Math.max(e.pos[1], e.pos[0])];
-      if (e.code === 'DUPLICATE_KEY') {
-        const lineStart = text.lastIndexOf('\n', range[0] - 1) + 1;
-        const line = text.slice(lineStart, text.indexOf('\n', range[0]) >>> 0);
-        const key = /^\s*(?:-\s+)?["']?([^"':]+?)["']?\s*:/.exec(line)?.[1] ?? line.trim();
-        problems.push({ messageId: 'duplicateKey', data: { key: clip(key) }, range, doc: index });
-        // kubectl and Helm read such a document (go-yaml, not strict: the last value wins), and so is it read here
-        // when repeated keys are its only fault; `yaml` without its key check gives the same values.
-        if (doc.errors.length > 0 || !errors.every((x) => x.code === 'DUPLICATE_KEY')) {
-          lenient?.push('again');
-          return;
-        }
-      } else {
-        const extra = more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '';
-        problems.push({ messageId: 'syntaxError', data: { reason: firstLine(e.message) + extra }, range });
-        lenient?.push('again');
-        return;
-      }
+      const extra = more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''} in this document)` : '';
+      problems.push({ messageId: 'syntaxError', data: { reason: firstLine(e.message) + extra }, range });
+      return;
+    } else if (repeated.length > 0) {
+      const e = repeated[0]!;
+      const range: [number, number] = [e.pos[0], Math.max(e.pos[1], e.pos[0])];
+      const lineStart = text.lastIndexOf('\n', range[0] - 1) + 1;
+      const line = text.slice(lineStart, text.indexOf('\n', range[0]) >>> 0);
+      const key = /^\s*(?:-\s+)?["']?([^"':]+?)["']?\s*:/.exec(line)?.[1] ?? line.trim();
+      duplicate = { messageId: 'duplicateKey', data: { key: clip(key) }, range };
     }
     const start = doc.contents?.range[0] ?? 0;
     try {
       const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      lenient?.push(summary(value));
+      // A repeated key in a document that holds no Kubernetes object (a linter's or an editor's settings, a CI
+      // workflow) is no manifest's fault: left alone like the document.
+      if (duplicate && isRecord(value) && typeof value.kind === 'string') problems.push(duplicate);
       // An empty (null) document holds no object: not kept, as on the fast path.
       if (value === null || value === undefined) return;
       const own = doc.range[2] - doc.range[0];
@@ -188,7 +178,6 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
       const msg = errorText(err);
       const id = /alias/i.test(msg) ? 'aliasBomb' : err instanceof RangeError ? 'tooDeep' : 'parserFailure';
       problems.push({ messageId: id, data: { reason: msg, limit: MAX_ALIAS_COUNT }, range: [start, start] });
-      lenient?.push('none');
     }
   };
   try {
@@ -197,18 +186,6 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     problems.push({ messageId: err instanceof RangeError ? 'tooDeep' : 'parserFailure', data: { reason: errorText(err) }, range: [0, 0] });
     return { docs, problems };
   }
-  if (lenient && problems.some((p) => p.messageId === 'duplicateKey')) {
-    const aligned = lenientSummaries(text, lenient);
-    if (aligned) {
-      const summaries = aligned.filter((d): d is DocSummary => d !== 'none');
-      for (const p of problems) if (p.messageId === 'duplicateKey') p.lenient = summaries;
-      // A repeated key in a document that read leniently holds no Kubernetes object (a linter's
-      // or an editor's settings, a CI workflow) is no manifest's fault: skipped like the document.
-      const notObjects = problems.filter((p) => p.messageId === 'duplicateKey' && p.doc !== undefined && aligned[p.doc] === null);
-      if (notObjects.length) problems = problems.filter((p) => !notObjects.includes(p));
-    }
-  }
-  for (const p of problems) delete p.doc;
   return { docs, problems };
 }
 
@@ -239,31 +216,6 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
     }
   }
   return r;
-}
-
-/**
- * The summaries of a text's documents read leniently (duplicate keys kept, the last one
- * winning), from what the first composition kept: documents with errors are converted from
- * a second composition, one at a time. Undefined when that composition fails.
- */
-function lenientSummaries(text: string, seen: (DocSummary | 'again' | 'none')[]): (DocSummary | 'none')[] | undefined {
-  const again = new Map<number, DocSummary | 'none'>();
-  if (seen.includes('again')) {
-    try {
-      let i = -1;
-      for (const doc of new Composer(PARSE_OPTIONS).compose(new Parser().parse(text))) {
-        if (seen[++i] !== 'again') continue;
-        try {
-          again.set(i, summary(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })));
-        } catch {
-          again.set(i, 'none'); // a document that cannot be read at all holds nothing we can name
-        }
-      }
-    } catch {
-      return undefined;
-    }
-  }
-  return seen.map((d, i) => (d !== 'again' ? d : again.has(i) ? again.get(i)! : 'none'));
 }
 
 function lenientQuoted(text: string): unknown {
@@ -325,7 +277,7 @@ function jinjaTemplate(text: string, r: { docs: ParsedDocument[]; problems: Synt
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
   if (problems.length) markSyntaxProblems(file);
-  return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range, ...(p.lenient ? { lenient: p.lenient } : {}) }));
+  return problems.map((p) => ({ ruleId: 'yaml-syntax', messageId: p.messageId, data: p.data, file, filePath: file.path, range: p.range }));
 }
 
 /** Whether a map of the document has two scalar keys of the same value (what the `yaml` package calls a duplicate key). */

@@ -363,7 +363,13 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     // A chart that demands values often keeps a set for its own CI (`ci/*-values.yaml`, as chart-testing reads them).
     const ciValues = /\bexecution error at \(/.test(reason) ? (view.list(path.join(dir, 'ci')) ?? []).filter((e) => e.kind === 'file' && /\.ya?ml$/.test(e.name)).map((e) => path.posix.join(shown, 'ci', e.name)).sort((a, b) => Number(/\/default[-_.]/.test(b)) - Number(/\/default[-_.]/.test(a)) || (a < b ? -1 : 1)) : [];
     const hint = ciValues.length ? `; the chart keeps values for its tests: --helm-values ${ciValues[0]}${ciValues.length > 1 ? ` (or another of ${ciValues.length} files in ${path.posix.join(shown, 'ci')}/)` : ''}` : '';
-    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason, ...(hint ? { hint } : {}) })], ...key };
+    // A chart without values.yaml whose templates read values it does not hold: the file is made at build time (a
+    // values.tmpl.yaml filled in by envsubst, ignored by git), or given at install.
+    const entries = view.list(dir) ?? [];
+    const noValues = /nil pointer evaluating|can't evaluate field|map has no entry for key/.test(reason) && !entries.some((e) => /^values\.ya?ml$/.test(e.name))
+      ? entries.find((e) => e.kind === 'file' && /^values\b.*\.(tmpl|tpl|template|in|j2|example|sample)$|^values\.(tmpl|tpl|template|example|sample)\.ya?ml$/.test(e.name))?.name ?? ''
+      : undefined;
+    return { files: [], problems: [problem(chartFile, 'failed', { tool: 'helm template', command: `\`${command}\``, reason, ...(hint ? { hint } : {}), ...(noValues !== undefined ? { noValues } : {}) })], ...key };
   }
   let chartName = path.basename(dir);
   // The directory name will do when Chart.yaml does not say.
@@ -536,6 +542,23 @@ function isComponent(file: string, view: FileView): boolean {
   return v?.kind === 'Component';
 }
 
+/**
+ * The `helmCharts` of a kustomization: each chart's name and whether it is in the folder's chart
+ * home (`helmGlobals.chartHome`, `charts/` by default) as `<name>` or `<name>-<version>`, where
+ * kustomize inflates it without fetching. Undefined when the file lists none (a base it builds on does).
+ */
+function helmChartsOf(file: string, view: FileView): { name: string; local: boolean }[] | undefined {
+  const v = yamlValue(view, file)?.value as { helmCharts?: unknown; helmGlobals?: { chartHome?: unknown } } | undefined;
+  if (!v || !Array.isArray(v.helmCharts) || v.helmCharts.length === 0) return undefined;
+  const home = path.resolve(path.dirname(file), typeof v.helmGlobals?.chartHome === 'string' ? v.helmGlobals.chartHome : 'charts');
+  return v.helmCharts.map((h: { name?: unknown; version?: unknown }) => {
+    const name = typeof h?.name === 'string' ? h.name : '';
+    const version = typeof h?.version === 'string' ? h.version : undefined;
+    const local = name !== '' && [name, ...(version ? [`${name}-${version}`] : [])].some((d) => view.kind(path.join(home, d, 'Chart.yaml')) === 'file');
+    return { name, local };
+  });
+}
+
 /** `kustomize build` (or `kubectl kustomize`) for a kustomization folder. */
 export async function renderKustomization(dir: string, shown: string, opts: RenderOptions, cwd: string, memo = newSourceMemo()): Promise<Rendered> {
   const view = opts.view ?? DISK;
@@ -546,7 +569,21 @@ export async function renderKustomization(dir: string, shown: string, opts: Rend
   if (isComponent(file, view)) return { files: [], problems: [] };
   const c = kustomizeCommand(opts);
   if (!c) return { files: [], problems: [problem(shownFile, 'missingTool', { tool: 'kustomize (or kubectl)', hint: `kubectl kustomize ${shown} | svclint -` })] };
-  const r = await cachedExec(opts, () => kustomizationInputs(dir, file, c.cmd, [c.verb, dir], view), c.cmd, (at) => [c.verb, at(dir)], cwd);
+  let r = await cachedExec(opts, () => kustomizationInputs(dir, file, c.cmd, [c.verb, dir], view), c.cmd, (at) => [c.verb, at(dir)], cwd);
+  // `helmCharts:` inflates charts with helm, which kustomize does only when asked (Argo CD and Flux ask). Charts in the
+  // folder's chart home are inflated as they do; a chart from a repository would be fetched and written into the
+  // tree, which a linter does not do: that failure says so (render-failed, info).
+  if (r.code !== 0 && /--enable-helm/.test(r.stderr) && !opts.runAt && view instanceof DiskView) {
+    const helm = opts.helm ?? process.env.SVCLINT_HELM ?? toolOnPath('helm', opts);
+    const charts = helmChartsOf(file, view);
+    if (helm && charts && charts.every((h) => h.local)) {
+      // Not cached: kustomize reads the chart home, which the cache key does not follow.
+      r = await cachedExec(opts, () => undefined, c.cmd, (at) => [c.verb, '--enable-helm', '--helm-command', helm, at(dir)], cwd);
+    } else if (charts) {
+      const remote = charts.filter((h) => !h.local).map((h) => h.name);
+      return { files: [], problems: [problem(shownFile, 'helmCharts', { tool: c.tool, command: `\`${c.tool} ${shown}\``, charts: remote.length ? remote.map((n) => `\`${n}\``).join(', ') : 'its charts', why: !helm ? 'helm is not installed' : 'they come from a chart repository, which svclint does not fetch (kustomize would write them into the folder)' })] };
+    }
+  }
   const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
     return { files: [], problems: [problem(shownFile, 'failed', { tool: c.tool, command: `\`${c.tool} ${shown}\``, reason: stderrText(r.stderr) })], ...key };

@@ -1,4 +1,3 @@
-import type { DocSummary } from '../load/lenient.js';
 import type { SourceFile } from './source.js';
 
 /** Something wrong with an input before it became objects: unreadable, too large, not YAML. */
@@ -11,6 +10,4 @@ export interface LoadProblem {
   filePath: string;
   /** Byte offsets into the file's text. */
   range?: [number, number];
-  /** On a repeated key: the file's documents read leniently, summarised (load/lenient.ts). */
-  lenient?: DocSummary[];
 }

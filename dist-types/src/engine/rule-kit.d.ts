@@ -1,8 +1,7 @@
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
-import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
+import type { RuleContext, RuleReport } from '../types/rule.js';
 import { type K8sObject, type Path } from '../types/object.js';
-import type { DocSummary } from '../load/lenient.js';
 /** Small helpers rule modules share. */
 /** `Deployment shop/web`: the workload that owns a pod template. */
 export declare const where: (t: PodTemplate) => string;
@@ -107,8 +106,6 @@ export declare function partialObject(o: K8sObject): string | undefined;
  * belongs (`port: PORT`, `image: CONTAINER_IMAGE`), in what a finding quotes or its object's name.
  */
 export declare function placeholderIn(r: RuleReport): string | undefined;
-/** What a document read leniently holds of what a finding missed (`Service web`, `Deployment api`), if anything. Exported for its test. */
-export declare function holds(doc: DocSummary, a: Absence): string | undefined;
 /**
  * Services of this name in other namespaces, defined near `object` (within two folders of a
  * common parent, or live): evidence that a reference missed its namespace. Far-away files of

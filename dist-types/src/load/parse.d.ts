@@ -1,6 +1,5 @@
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
-import { type DocSummary } from './lenient.js';
 export interface ParsedDocument {
     index: number;
     /** Offsets of the document in the file's text, to find its nodes again later. */
@@ -17,10 +16,6 @@ export interface SyntaxProblem {
     messageId: string;
     data: Record<string, string | number>;
     range: [number, number];
-    /** On a repeated key: every document of the text read leniently (keys kept, the last one winning), summarised (lenient.ts). */
-    lenient?: DocSummary[];
-    /** While parsing: the index of the document the problem is in. */
-    doc?: number;
 }
 /** Aliases allowed per document before it is treated as an alias bomb. */
 export declare const MAX_ALIAS_COUNT = 100;

@@ -1,8 +1,7 @@
 import type { SourceFile } from './source.js';
 /**
  * A store for what pure functions of a text give, kept across runs (the parse cache, with
- * `--cache` and in the pre-commit hook): the documents of a file read again leniently, the
- * hosts in a mounted configuration file, the positions of paths in a file. It only ever
+ * `--cache` and in the pre-commit hook): the hosts in a mounted configuration file, the positions of paths in a file. It only ever
  * saves time: `of()` returns what `compute()` returns, and a stored value that does not
  * pass `valid` is computed again.
  */

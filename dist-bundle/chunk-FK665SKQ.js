@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-33YY25VO.js";import"./chunk-J7MTTZD4.js";import"./chunk-IVP5W3YG.js";import"./chunk-4WBTI43W.js";import"./chunk-WKC47DHA.js";import"./chunk-CBVOJVBB.js";import"./chunk-ONT2RRWD.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
