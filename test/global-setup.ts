@@ -23,6 +23,7 @@ export const TOOLS: Record<string, { script: string; what: string }> = {
   spring: { script: 'spring.sh', what: 'a Spring Boot web application (the Spring differential test)' },
   servers: { script: 'servers.sh', what: 'uvicorn, gunicorn, hypercorn, Flask and Django (the bind differential test)' },
   'kubelet-oracle': { script: 'kubelet-oracle.sh', what: 'the kubelet\'s environment and volume code (the pod configuration differential test)' },
+  'kubectl-yaml': { script: 'kubectl-yaml.sh', what: 'kubectl\'s YAML decoder (the YAML differential test)' },
 };
 
 /** The tools a test file declares with `// tools: a, b`. */

@@ -124,7 +124,7 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     index++;
     // A quoted scalar whose continuation lines sit left of its key is an error to `yaml` and
     // fine to go-yaml (kubectl) and js-yaml: read such a document as kubectl does.
-    if (doc.errors[0]?.code === 'MISSING_CHAR' && /closing .?quote/i.test(doc.errors[0].message)) {
+    if (doc.errors[0]?.code === 'MISSING_CHAR' && /closing .?quote/i.test(doc.errors[0].message) && closesAtLineEnd(text, doc.errors[0].pos[0])) {
       // `yaml` ends a broken document at its error: take the document as the splitter cuts it.
       const slice = splitDocuments(text)?.find((x) => x.start <= doc.range[0] && doc.range[0] < Math.max(x.end, x.start + 1));
       const quoted = slice ? lenientQuoted(text.slice(slice.start, slice.end)) : undefined;
@@ -216,6 +216,52 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
     }
   }
   return r;
+}
+
+/**
+ * Whether the quoted scalar whose first line ends at `at` (where `yaml` reports its missing
+ * closing quote) closes at the end of a line, as go-yaml requires: after the closing quote only
+ * spaces, a comment, or the punctuation of a flow collection. go-yaml refuses text right after
+ * it (`"open … "next": 1`, an unclosed quote that a later line's quote happens to close).
+ */
+function closesAtLineEnd(text: string, at: number): boolean {
+  // The index of the quote that closes one opened at `from` (undefined: none before `limit`).
+  const close = (from: number, limit: number): number | undefined => {
+    const q = text[from];
+    for (let i = from + 1; i < limit; i++) {
+      const c = text[i];
+      if (q === '"' && c === '\\') i++;
+      else if (c === q) {
+        if (q === "'" && text[i + 1] === "'") i++;
+        else return i;
+      }
+    }
+    return undefined;
+  };
+  // The opening quote: on the line of `at` or one above it (`yaml` reports where it gave up), the first quote of a
+  // line that its line does not close, after any scalar quoted and closed on it (a quoted key).
+  const opener = (lineStart: number, lineEnd: number): number | undefined => {
+    for (let i = lineStart; i < lineEnd; i++) {
+      if (text[i] !== '"' && text[i] !== "'") continue;
+      if (i > lineStart && !/[\s[{,:-]/.test(text[i - 1]!)) continue; // a quote inside a plain scalar
+      const c = close(i, lineEnd);
+      if (c === undefined) return i;
+      i = c;
+    }
+    return undefined;
+  };
+  let open: number | undefined;
+  let lineEnd = at;
+  for (let n = 0; n < 500 && open === undefined && lineEnd > 0; n++) {
+    const lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
+    open = opener(lineStart, lineEnd);
+    lineEnd = lineStart - 1;
+  }
+  if (open === undefined) return false;
+  const end = close(open, text.length);
+  if (end === undefined) return false;
+  const eol = text.indexOf('\n', end);
+  return /^\s*([#,\]}].*)?$/.test(text.slice(end + 1, eol < 0 ? text.length : eol));
 }
 
 function lenientQuoted(text: string): unknown {

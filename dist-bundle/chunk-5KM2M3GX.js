@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-FID22THN.js";import"./chunk-ZHCZZC3O.js";import"./chunk-PWMCLZZQ.js";import"./chunk-LVJJI33T.js";import"./chunk-WKC47DHA.js";import"./chunk-HENSPKMW.js";import"./chunk-PSHQSX76.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
