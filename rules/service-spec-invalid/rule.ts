@@ -55,6 +55,8 @@ const rule: Rule = {
       qualifiedName: '{{field}} {{value}} is not a valid qualified name: it {{problems}}',
       allocated: '{{field}} {{value}} is also requested by {{other}}{{where}}; the API server allocates each {{what}} once in a cluster, so whichever of the two is created second is refused ("provided {{kind}} is already allocated")',
       healthCheckTaken: 'healthCheckNodePort {{value}} is also this Service\'s nodePort ({{other}}); it comes from the same allocator, so the API server refuses the Service ("failed to allocate requested HealthCheck NodePort")',
+      ignored: '{{field}} has no effect {{why}}',
+      nodePortTwice: 'nodePort {{value}} is asked for by Service ports {{first}} and {{second}}: the API server gives one node port to one Service port number (a TCP and a UDP entry of one port share it), so the second request is refused ("provided port is already allocated") and the Service is not created',
       externalIPsHeadless: 'externalIPs is set on a headless Service (clusterIP: None); kube-proxy programs no rules for headless Services, so the addresses never reach it (the API server warns: "spec.externalIPs is ignored for headless services")',
     },
     remediation: 'Fix the field so that the API server accepts the Service.',
@@ -98,6 +100,7 @@ const rule: Rule = {
       sourceRangesAnnotation(isRecord(o.body.metadata) ? o.body.metadata : {}, spec, type, at);
       topologyAnnotations(isRecord(o.body.metadata) ? o.body.metadata : {}, at);
       if (svc.headless && type !== 'ExternalName' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0) at(['spec', 'externalIPs'], 'externalIPsHeadless', undefined, 'Remove externalIPs, or give the Service a cluster IP (remove clusterIP: None).', 'warning');
+      ignoredFields(spec, type, svc.headless, at);
     }
     allocations(graph.services, report);
   },
@@ -124,11 +127,23 @@ function allocations(services: readonly ServiceNode[], report: (r: RuleReport) =
     const type = svc.type;
     if (type === 'NodePort' || type === 'LoadBalancer') {
       const own = new Map<number, number>();
+      const portOf = (i: number) => { const p = (spec.ports as unknown[])[i]; return isRecord(p) ? p.port : undefined; };
       (Array.isArray(spec.ports) ? spec.ports : []).forEach((p, i) => {
         const n = isRecord(p) ? p.nodePort : undefined;
         if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) return;
-        // One Service may give one node port to a TCP and a UDP entry.
-        if (own.has(n)) return;
+        // One Service may give one node port to entries of one port number (a TCP and a UDP entry): the allocator
+        // keeps a node port per Service port number (initNodePorts), and asks for a number once per port number.
+        const before = own.get(n);
+        if (before !== undefined) {
+          const a = portOf(before);
+          const b = isRecord(p) ? p.port : undefined;
+          const proto = (x: unknown) => (isRecord(x) && typeof x.protocol === 'string' && x.protocol !== '' ? x.protocol : 'TCP');
+          // The same node port and protocol twice is validation's (nodePortRepeated): one finding, the API's.
+          if (typeof a === 'number' && typeof b === 'number' && a !== b && proto((spec.ports as unknown[])[before]) !== proto(p)) {
+            report({ object: svc.object, path: ['spec', 'ports', i, 'nodePort'], messageId: 'nodePortTwice', data: { value: code(String(n)), first: code(String(a)), second: code(String(b)) }, remediation: 'Give each Service port number a node port of its own (entries of one port number over TCP and UDP may share one).', related: [{ object: svc.object, path: ['spec', 'ports', before, 'nodePort'], message: `nodePort ${n} of port ${a}` }] });
+          }
+          return;
+        }
         own.set(n, i);
         claim(`node:${n}`, { svc, path: ['spec', 'ports', i, 'nodePort'], value: String(n), field: 'nodePort' });
       });
@@ -310,6 +325,27 @@ function selector(spec: Record<string, unknown>, at: At): void {
     if (typeof v !== 'string') continue;
     const vp = labelValueProblems(v);
     if (vp.length) at(['spec', 'selector', k], 'selectorValue', { key: code(k), value: code(v), problems: list(vp) });
+  }
+}
+
+/**
+ * Fields the API server stores and ignores (GetWarningsForService: its warnings, which kubectl
+ * prints and most pipelines do not read), or that apply to another type only: nothing acts on
+ * them, and what they were written for does not happen.
+ */
+function ignoredFields(spec: Record<string, unknown>, type: string, headless: boolean, at: At): void {
+  const lbIP = typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP !== '';
+  if (headless && type === 'ClusterIP') {
+    if (lbIP) at(['spec', 'loadBalancerIP'], 'ignored', { field: '`loadBalancerIP`', why: 'on a headless Service (clusterIP: None), which no load balancer or kube-proxy rule serves (the API server warns: "spec.loadBalancerIP is ignored for headless services")' }, 'Remove loadBalancerIP, or make the Service a LoadBalancer with a cluster IP.', 'warning');
+    if (spec.sessionAffinity === 'ClientIP') at(['spec', 'sessionAffinity'], 'ignored', { field: '`sessionAffinity: ClientIP`', why: 'on a headless Service (clusterIP: None): clients dial the pods\' own addresses from DNS, and kube-proxy, which keeps a client on one pod, programs nothing for it (the API server warns: "spec.SessionAffinity is ignored for headless services")' }, 'Remove sessionAffinity, or give the Service a cluster IP (remove clusterIP: None) for kube-proxy to keep each client on one pod.', 'warning');
+  } else if (lbIP && (type === 'ClusterIP' || type === 'NodePort')) {
+    at(['spec', 'loadBalancerIP'], 'ignored', { field: '`loadBalancerIP`', why: `on a ${type} Service: it applies only to \`type: LoadBalancer\`, and no load balancer takes this address` }, 'Set type: LoadBalancer (with a cloud or MetalLB-style load balancer), or remove loadBalancerIP.', 'warning');
+  }
+  if (type === 'ExternalName' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0) {
+    at(['spec', 'externalIPs'], 'ignored', { field: '`externalIPs`', why: 'on an ExternalName Service, which is only a DNS name (a CNAME) and which kube-proxy skips: nothing answers on these addresses (the API server warns: "spec.externalIPs is ignored when spec.type is \"ExternalName\"")' }, 'Remove externalIPs; to serve the addresses, give the Service a selector or endpoints and type ClusterIP.', 'warning');
+  }
+  if (type !== 'ExternalName' && typeof spec.externalName === 'string' && spec.externalName !== '') {
+    at(['spec', 'externalName'], 'ignored', { field: `\`externalName: ${spec.externalName}\``, why: `on a ${type} Service (\`type\` ${spec.type === undefined ? 'is not written, so ClusterIP' : `is ${type}`}): the name is stored and ignored, the Service's DNS name is no alias of it, and clients reach ${spec.selector === undefined ? 'no endpoint (it has no selector)' : 'the pods of its selector'} instead (the API server warns: "spec.externalName is ignored when spec.type is not \"ExternalName\"")` }, 'Add type: ExternalName (and remove ports, selector and clusterIP that an alias does not use), or remove externalName.', 'warning');
   }
 }
 
