@@ -6,7 +6,7 @@ import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { dns1123LabelProblems } from '../../src/names.js';
-import { exposes, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
+import { exposes, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
 import { sameTree, serviceUrl } from '../../src/graph/referrers.js';
 
@@ -101,6 +101,11 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
         continue;
       }
       const near = nearestService(ctx.graph, o.namespace, b.service, o);
+      const renamed = renamedInBuild(ctx.graph, o, o.namespace, b.service);
+      if (renamed) {
+        ctx.report({ object: o, path: b.path, messageId: 'noService', data: { service: code(b.service), namespace: code(o.namespace), hint: renamedText(renamed, b.service) }, related: [{ object: renamed.object, path: ['metadata', 'name'], message: `Service ${renamed.object.namespace}/${renamed.object.name}, written as ${b.service}` }] });
+        continue;
+      }
       const own = near ? undefined : ownRelease(o, b.service);
       ctx.report({
         object: o,
@@ -113,6 +118,7 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
       });
       continue;
     }
+    if (svc.type === 'ExternalName') plainToTls(ctx, o, b, svc);
     if (svc.ports.length > 0 && exposes(svc, b.port)) {
       tlsToPlain(ctx, o, b, svc);
       grpcAsHttp(ctx, o, b, svc);
@@ -167,6 +173,33 @@ function tlsToPlain(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceNode
     severity: 'warning',
     data: { protocol: code(protocol), service: code(b.service), image: code(plain[0]!.image), port: String(plain[0]!.port) },
     related: [{ object: svc.object, path: sp.path, message: `port of Service ${svc.object.namespace}/${svc.object.name}` }],
+  });
+}
+
+/**
+ * ingress-nginx speaks plain HTTP to a backend unless `backend-protocol` says HTTPS (or GRPCS). An
+ * ExternalName backend on port 443 (or a port named `https`, or of `appProtocol: https`) is an
+ * HTTPS site outside the cluster: it answers 400 ("The plain HTTP request was sent to HTTPS port").
+ */
+function plainToTls(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceNode): void {
+  const protocol = annotationsOf(o)['nginx.ingress.kubernetes.io/backend-protocol'];
+  if (protocol !== undefined && !(typeof protocol === 'string' && /^\s*(HTTP|AUTO_HTTP)\s*$/i.test(protocol))) return;
+  if (ingressController(ctx, o) !== 'nginx') return;
+  const sp = svc.ports.find((p) => (b.port.number !== undefined ? p.port === b.port.number : p.name === b.port.name));
+  const raw = sp ? getIn(svc.object.body, sp.path) : undefined;
+  const appProtocol = isRecord(raw) && typeof raw.appProtocol === 'string' ? raw.appProtocol.toLowerCase() : undefined;
+  const number = b.port.number ?? sp?.port;
+  const tls = number === 443 || (appProtocol === undefined ? sp?.name === 'https' : appProtocol === 'https');
+  if (!tls) return;
+  ctx.report({
+    object: o,
+    path: b.portPath,
+    messageId: 'plainToTls',
+    // Port 443 of a site outside the cluster is HTTPS by convention, not by the manifest's word: a warning.
+    severity: 'warning',
+    data: { service: code(b.service), host: code(svc.externalName ?? ''), port: code(b.port.number !== undefined ? String(b.port.number) : b.port.name ?? ''), how: protocol === undefined ? 'without a `nginx.ingress.kubernetes.io/backend-protocol` annotation' : `with \`backend-protocol: ${String(protocol).trim()}\`` },
+    related: [{ object: svc.object, path: ['spec', 'externalName'], message: `ExternalName Service ${svc.object.namespace}/${svc.object.name}` }],
+    remediation: 'Set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`, and `upstream-vhost` and `proxy-ssl-name` (with `proxy-ssl-server-name: "on"`) to the external host, so that it gets its own name as Host and SNI.',
   });
 }
 
@@ -377,6 +410,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      plainToTls: 'this Ingress sends to port {{port}} of ExternalName Service {{service}} ({{host}}), an HTTPS port, but {{how}} ingress-nginx speaks plain HTTP to it, and the server answers 400 ("The plain HTTP request was sent to HTTPS port"); set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`',
       grpcAsHttp: 'this Ingress sends to port {{port}} of Service {{service}}, {{evidence}} says it speaks gRPC; {{how}} ingress-nginx proxies HTTP/1.1 to it, which a gRPC server (HTTP/2 only) drops: the calls fail with 502; set `nginx.ingress.kubernetes.io/backend-protocol: "GRPC"` (`"GRPCS"` if the server speaks TLS), and give the Ingress TLS (ingress-nginx speaks HTTP/2, which gRPC clients need, on its TLS port only)',
       tlsToPlain: 'this Ingress tells ingress-nginx to speak {{protocol}} to Service {{service}}, whose pods run {{image}}, which serves plain HTTP on port {{port}} as it is: the TLS handshake fails and the Ingress answers 502 (`SSL_do_handshake() failed … wrong version number`); remove the annotation, or give the server a certificate and a TLS port',
       createdPort: 'this Ingress sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the controller finds no such port and answers 503',

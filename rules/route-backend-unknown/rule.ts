@@ -4,7 +4,7 @@ import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
-import { exposes, genuinelyClose, hasServicesIn, nearestService, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
+import { exposes, genuinelyClose, hasServicesIn, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
 import { walk, serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMisses, serviceMonitorTargetPorts, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
@@ -130,12 +130,14 @@ function check(ctx: RuleContext, o: K8sObject): void {
           continue;
         }
         const near = nearestService(ctx.graph, ns, name, o);
+        const renamed = renamedInBuild(ctx.graph, o, ns, name);
         ctx.report({
           object: o,
           path: [...at, 'name'],
           messageId: 'noService',
-          absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: (near !== undefined && isStrongTypo(name, near)) || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
-          data: { service: code(name), namespace: code(ns), hint: unplacedHint(ctx.graph, name, ns, o) ?? (near ? `; did you mean ${code(near)}?` : '') },
+          absent: { what: `Service ${code(name)} in namespace ${code(ns)}`, namespace: ns, service: name, nearMiss: renamed !== undefined || (near !== undefined && isStrongTypo(name, near)) || sameNameElsewhere(ctx.graph, name, ns, o).length > 0 },
+          data: { service: code(name), namespace: code(ns), hint: renamed ? renamedText(renamed, name) : unplacedHint(ctx.graph, name, ns, o) ?? (near ? `; did you mean ${code(near)}?` : '') },
+          ...(renamed ? { related: [{ object: renamed.object, path: ['metadata', 'name'], message: `Service ${renamed.object.namespace}/${renamed.object.name}, written as ${name}` }] } : {}),
         });
         continue;
       }
@@ -209,6 +211,11 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     return;
   }
   if (copies.length === 0) {
+    const renamed = renamedInBuild(ctx.graph, o, ref.namespace, ref.name);
+    if (renamed) {
+      ctx.report({ object: o, path: ref.path, messageId: 'refNoService', data: { ...data, hint: renamedText(renamed, ref.name) }, related: [{ object: renamed.object, path: ['metadata', 'name'], message: `Service ${renamed.object.namespace}/${renamed.object.name}, written as ${ref.name}` }] });
+      return;
+    }
     if (!hasServicesIn(ctx.graph, ref.namespace)) {
       // Nothing of that namespace in the run, but the Service of that name beside the referrer in another one.
       // An Istio short host is completed with the referrer's own namespace (ResolveShortnameToFQDN):

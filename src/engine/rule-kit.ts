@@ -9,6 +9,7 @@ import { describe, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
 import { absoluteFolder } from '../graph/referrers.js';
+import { renamedServices } from '../graph/kustomize-names.js';
 
 /** Small helpers rule modules share. */
 
@@ -528,4 +529,20 @@ export function near(a: K8sObject, b: K8sObject): boolean {
   // Within two folders of a common parent: `services/` and `workloads/` of one app are near,
   // two samples of a collection (`samples/a/k8s/`, `samples/b/k8s/`) are not.
   return da.length - c <= 2 && db.length - c <= 2;
+}
+
+/**
+ * The Service of the same kustomize build that `namePrefix` or `nameSuffix` renamed from `name`
+ * (`api` → `prod-api`), for a reference kustomize does not rewrite (an HTTPRoute's backendRefs,
+ * an annotation, a custom resource's field): the build itself proves the name is gone.
+ */
+export function renamedInBuild(graph: ServiceGraph, object: K8sObject, namespace: string, name: string): ServiceNode | undefined {
+  const file = object.origin?.file;
+  if (file?.rendered !== 'kustomize') return undefined;
+  return renamedServices(graph, namespace, name).find((s) => s.object.origin?.file === file);
+}
+
+/** The words of a finding about a reference to a name the build renamed. */
+export function renamedText(renamed: ServiceNode, name: string): string {
+  return `; this kustomize build renames Service ${code(name)} to ${code(renamed.object.name)} (namePrefix or nameSuffix), and kustomize rewrites the names only in the fields it knows (Ingress backends, a StatefulSet's serviceName, volume sources), not in this one: write ${code(renamed.object.name)}, or add a nameReference for this field to the kustomization's \`configurations\``;
 }

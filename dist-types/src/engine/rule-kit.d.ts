@@ -121,3 +121,11 @@ export declare function sameNameElsewhere(graph: ServiceGraph, name: string, nam
  */
 export declare function unplacedHint(graph: ServiceGraph, name: string, namespace: string, object: K8sObject): string | undefined;
 export declare function near(a: K8sObject, b: K8sObject): boolean;
+/**
+ * The Service of the same kustomize build that `namePrefix` or `nameSuffix` renamed from `name`
+ * (`api` → `prod-api`), for a reference kustomize does not rewrite (an HTTPRoute's backendRefs,
+ * an annotation, a custom resource's field): the build itself proves the name is gone.
+ */
+export declare function renamedInBuild(graph: ServiceGraph, object: K8sObject, namespace: string, name: string): ServiceNode | undefined;
+/** The words of a finding about a reference to a name the build renamed. */
+export declare function renamedText(renamed: ServiceNode, name: string): string;
