@@ -1,6 +1,7 @@
 import { where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { NotReadyReason, PodTemplate } from '../../src/types/graph.js';
+import type { K8sObject } from '../../src/types/object.js';
 import { code, list } from '../../src/text.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
@@ -55,6 +56,16 @@ function portTaken(t: PodTemplate): NotReadyReason[] {
   return [];
 }
 
+/** A HorizontalPodAutoscaler of the run that targets the template's workload with a minReplicas above 0 (1 by default). */
+function stuckAutoscaler(objects: readonly K8sObject[], t: PodTemplate): K8sObject | undefined {
+  return objects.find((o) => {
+    if (o.kind !== 'HorizontalPodAutoscaler' || !/^autoscaling\//.test(o.apiVersion) || o.namespace !== t.namespace) return false;
+    const ref = getIn(o.body, ['spec', 'scaleTargetRef']);
+    const min = getIn(o.body, ['spec', 'minReplicas']);
+    return isRecord(ref) && ref.kind === t.owner.kind && ref.name === t.owner.name && !(typeof min === 'number' && min === 0);
+  });
+}
+
 const rule: Rule = {
   meta: {
     id: 'endpoints-never-ready',
@@ -63,6 +74,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       never: 'this Service will have no ready endpoints: {{reasons}}',
+      parkedAutoscaler: 'this Service has no endpoints while {{reasons}}, and {{hpa}}, which scales it, does not scale a workload at 0 replicas (ScalingActive=False, "scaling is disabled since the replica count of the target is zero"): it stays at 0 until replicas is set',
       parked: 'this Service has no endpoints while {{reasons}}: a workload written with `replicas: 0` is parked on purpose more often than by mistake, and gets endpoints when scaled up (by hand or an autoscaler); if it should serve now, set replicas',
       paused: 'this Service has no endpoints while {{reasons}}: resume it (remove `paused`, or `kubectl rollout resume`) for it to create pods',
       jobsOnly: 'this Service selects only Job pods ({{reasons}}): it has endpoints only while a job runs',
@@ -85,6 +97,21 @@ const rule: Rule = {
       const reasonPath = first.rs.find((r) => permanent(r, pnr))?.path ?? first.rs[0]!.path;
       // `replicas: 0`, written down, says the workload is parked: nothing in the input says it should serve now.
       const parked = blocked && reasons.every((x) => x.rs.every((r) => r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'job'));
+      // A HorizontalPodAutoscaler does not scale a target at 0 replicas (ScalingActive=False, ScalingDisabled) unless its
+      // own minReplicas is 0: a parked workload under one stays at 0, whatever load comes.
+      const frozen = parked ? reasons.map((x) => (x.rs.some((r) => r.kind === 'scaled-to-zero') ? stuckAutoscaler(graph.objects, x.t) : undefined)).find((h) => h !== undefined) : undefined;
+      if (frozen) {
+        report({
+          object: svc.object,
+          path: svc.selectorPath,
+          messageId: 'parkedAutoscaler',
+          severity: 'warning',
+          data: { reasons: list(reasons.map((x) => say(x.t, x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!)), 4), hpa: `${frozen.kind} ${frozen.namespace}/${frozen.name}` },
+          related: [{ object: frozen, path: ['spec', 'scaleTargetRef'], message: `${frozen.kind} ${frozen.namespace}/${frozen.name}` }, { object: first.t.owner, path: reasonPath, message: say(first.t, first.rs[0]!) }],
+          remediation: 'Set replicas to at least 1 (or leave it out under an autoscaler); an HPA scales only a workload that runs.',
+        });
+        continue;
+      }
       // Blocked only by two containers on one port that images' or programs' defaults give: a warning.
       const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => r.kind === 'port-taken' && r.soft));
       report({
