@@ -12,7 +12,7 @@ const rule: Rule = {
     category: 'dns',
     severity: 'error',
     messages: {
-      missing: '{{workload}} names {{service}} as its serviceName, but there is no Service {{service}} in namespace {{namespace}} among the linted files; its pods get no DNS names like {{example}}',
+      missing: '{{workload}} names {{service}} as its serviceName, but there is no Service {{service}} in namespace {{namespace}} among the linted files; its pods get no DNS names like {{example}}{{hint}}',
       notHeadless: '{{workload}} names {{service}} as its serviceName, but that Service is not headless (clusterIP: {{clusterIP}}); the Kubernetes DNS specification promises per-pod names like {{example}} only for a headless Service (CoreDNS answers them for the endpoints of a selecting Service too; another cluster DNS may not){{dialled}}',
       notSelecting: '{{workload}} names {{service}} as its serviceName, but that headless Service does not select its pods (selector {{selector}}); per-pod DNS names like {{example}} exist only for pods the Service selects',
       nameTooLong: 'the name of {{workload}} has {{length}} characters: its controller labels every pod `controller-revision-hash: <name>-<hash>`, longer than the 63 characters a label value may have {{odds}}, so the API server refuses every pod and its Services get no endpoints',
@@ -60,7 +60,18 @@ const rule: Rule = {
         // need it): only a client of their per-pod names (`<name>-0.<serviceName>`) is broken by it.
         const prefix = `${t.owner.name.toLowerCase()}-`;
         const client = references(graph).find((e) => e.resolution.kind === 'missing' && e.resolution.name === name && e.resolution.namespace === t.namespace && e.host.toLowerCase().startsWith(prefix));
-        report({ object: t.owner, path, messageId: 'missing', data, severity: client ? 'warning' : 'info', absent: { what: `Service ${code(name)} in namespace ${code(t.namespace)}`, namespace: t.namespace, service: name } });
+        // A headless Service of the run that selects these very pods under another name (a chart's `<fullname>-headless`
+        // beside a serviceName built from the chart's name): the serviceName was meant to be it.
+        const sibling = graph.services.find((x) => x.headless && x.object.namespace === t.namespace && x.object.name !== name && x.backends.includes(t));
+        report({
+          object: t.owner,
+          path,
+          messageId: 'missing',
+          data: { ...data, hint: sibling ? `; the headless Service ${code(sibling.object.name)} of the files given selects these pods: did you mean it?` : '' },
+          severity: sibling ? (client ? 'error' : 'warning') : client ? 'warning' : 'info',
+          absent: { what: `Service ${code(name)} in namespace ${code(t.namespace)}`, namespace: t.namespace, service: name, nearMiss: sibling !== undefined },
+          ...(sibling ? { related: [{ object: sibling.object, path: ['metadata', 'name'], message: `headless Service ${sibling.object.namespace}/${sibling.object.name}, which selects these pods` }] } : {}),
+        });
       } else if (r.problem === 'notHeadless') {
         // Per-pod names matter only to a client that uses them: one in the run makes it a warning.
         const svc = r.service;
