@@ -99,8 +99,10 @@ const rule: Rule = {
     const mentionedIn = (ns: string): Set<string> => {
       if (!mentioned) {
         mentioned = new Map();
+        // A custom resource with a pod template (an Argo Rollout) is the workload itself, not an operator's input.
+        const owners = new Set(graph.templates.map((x) => x.owner));
         for (const o of graph.objects) {
-          if (CORE_GROUPS.test(o.apiVersion)) continue;
+          if (CORE_GROUPS.test(o.apiVersion) || owners.has(o)) continue;
           let set = mentioned.get(o.namespace);
           if (!set) mentioned.set(o.namespace, (set = new Set()));
           collectStrings(o.body, set, 0);
@@ -198,6 +200,21 @@ const rule: Rule = {
           const elsewhere = r.kind === 'ConfigMap' && !t.owner.namespaceDefaulted
             ? (byName.get(`${r.kind}/${r.name}`) ?? []).filter((o) => !o.namespaceDefaulted && o.namespace !== t.namespace)
             : [];
+          // A kustomize generator's object: `<name>-<hash>`, made by the same build, whose references kustomize rewrites
+          // only in the kinds it knows (not in a custom resource's pod template).
+          const hashed = t.owner.origin?.file.rendered === 'kustomize'
+            ? (byNamespace.get(`${r.kind}/${t.namespace}`) ?? []).find((o) => o.origin?.file === t.owner.origin?.file && o.name.startsWith(`${r.name}-`) && /^[a-z0-9]{10}$/.test(o.name.slice(r.name.length + 1)))
+            : undefined;
+          if (hashed) {
+            report({
+              object: t.owner,
+              path: r.namePath,
+              messageId: 'objectMissing',
+              data: { ...base, hint: `; this kustomize build's generator names it ${code(hashed.name)} (a hash of its content), and kustomize rewrites the references only in the kinds it knows, not in a ${t.owner.kind}'s pod template: add the kind to the kustomization's \`configurations\` (a nameReference for ${r.kind}), or set \`generatorOptions.disableNameSuffixHash: true\``, failure: failure(r, t.namespace, 'object') },
+              related: [...related, { object: hashed, path: ['metadata', 'name'], message: `${hashed.kind} ${hashed.namespace}/${hashed.name}, generated as ${r.name}` }],
+            });
+            continue;
+          }
           // Secrets are kept out of manifests more often than not: only a near-miss name says this one is wrong.
           if (r.kind === 'Secret' && !typo) continue;
           const hint = typo ? `; did you mean ${code(typo.name)}?`
