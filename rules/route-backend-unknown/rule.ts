@@ -239,7 +239,8 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     }
     const near = typoOf(ctx, ref.namespace, ref.name);
     const hint = near ? `; did you mean ${code(near)}?` : ': it is not among the linted files (created elsewhere, or a typo)';
-    ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: near ? undefined : 'info', data: { ...data, hint } });
+    // A Service an operator of the run makes (an ECK Kibana's `<name>-kb-http`) is there: the absence drops the report.
+    ctx.report({ object: o, path: ref.path, messageId: 'refNoService', severity: near ? undefined : 'info', data: { ...data, hint }, absent: { what: `Service ${code(ref.name)} in namespace ${code(ref.namespace)}`, namespace: ref.namespace, service: ref.name, nearMiss: near !== undefined } });
     return;
   }
   if (controllerRefuses(ctx, ref, copies, data)) return;

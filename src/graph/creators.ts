@@ -132,6 +132,10 @@ export const CREATORS: readonly CreatorRow[] = [
   { by: 'the ECK operator', group: 'kibana.k8s.elastic.co', kinds: ['Kibana'], services: ['{name}-kb-http'], servicePorts: eckPorts(5601, '-kb-http'), pods: [{ 'kibana.k8s.elastic.co/name': '{name}', 'common.k8s.elastic.co/type': 'kibana' }] },
   { by: 'the ECK operator', group: 'apm.k8s.elastic.co', kinds: ['ApmServer'], services: ['{name}-apm-http'], servicePorts: eckPorts(8200, '-apm-http') },
   { by: 'the ECK operator', group: 'enterprisesearch.k8s.elastic.co', kinds: ['EnterpriseSearch'], services: ['{name}-ent-http'], servicePorts: eckPorts(3002, '-ent-http') },
+  // An Agent in Fleet Server mode serves Fleet on `<name>-agent-http` (8220); Elastic Maps Server, Logstash's API.
+  { by: 'the ECK operator', group: 'agent.k8s.elastic.co', kinds: ['Agent'], services: ['{name}-agent-http'], servicePorts: eckPorts(8220, '-agent-http'), pods: [{ 'agent.k8s.elastic.co/name': '{name}', 'common.k8s.elastic.co/type': 'agent' }] },
+  { by: 'the ECK operator', group: 'maps.k8s.elastic.co', kinds: ['ElasticMapsServer'], services: ['{name}-ems-http'], servicePorts: eckPorts(8080, '-ems-http') },
+  { by: 'the ECK operator', group: 'logstash.k8s.elastic.co', kinds: ['Logstash'], services: ['{name}-ls-api'], servicePorts: (o, svc) => (svc.endsWith('-ls-api') ? [9600] : undefined) },
   // Strimzi.
   { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['Kafka'], services: ['{name}-kafka-bootstrap', '{name}-kafka-brokers', '{name}-kafka-*', '{name}-zookeeper-client', '{name}-zookeeper-nodes'], servicePorts: strimziPorts, pods: [{ 'strimzi.io/cluster': '{name}', 'strimzi.io/kind': 'Kafka' }] },
   { by: 'the Strimzi operator', group: 'kafka.strimzi.io', kinds: ['KafkaConnect'], services: ['{name}-connect-api'], servicePorts: () => [8083], pods: [{ 'strimzi.io/cluster': '{name}' }] },
