@@ -435,6 +435,13 @@ const FPM_VARIANTS = new Set(['wordpress', 'drupal', 'joomla']);
 /** Images of other registries whose port is theirs whatever the tag: .NET 8 and later samples listen on 8080 (ASPNETCORE_HTTP_PORTS). */
 const REGISTRY_IMAGE_PORTS: [RegExp, number[]][] = [
   [/^mcr\.microsoft\.com\/dotnet\/samples:aspnetapp(?:-[a-z0-9.-]+)?$/, [8080]],
+  // The Gateway API's conformance echo server: HTTP on HTTP_PORT (3000) and h2c on H2C_PORT (3001); HTTPS_PORT (8443) only with TLS files set.
+  [/^(?:gcr\.io\/k8s-staging-gateway-api|registry\.k8s\.io\/gateway-api(?:\/conformance)?)\/echo-basic(?:[:@][^/]*)?$/, [3000, 3001]],
+];
+
+/** Images of other registries whose every variable but those named may change their server (echo-basic's UDP_ECHO_SERVER makes it a UDP echo server). */
+const REGISTRY_RECONFIG_ENV: [RegExp, RegExp][] = [
+  [/\/echo-basic(?:[:@][^/]*)?$/, /^(?!(POD_NAME|NAMESPACE|POD_IP|SERVICE_NAME)$)/],
 ];
 
 /** The ports a well-known server image (from Docker Hub) listens on by default; undefined for other images. */
@@ -523,7 +530,7 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
   // addresses, a configuration file mounted where servers read theirs.
   if (Array.isArray(raw.command) || Array.isArray(raw.args)) return undefined;
   if (Array.isArray(raw.envFrom) && raw.envFrom.length) return undefined;
-  const reconfigures = own(IMAGE_RECONFIG_ENV, hubRepository(c.image)) ?? /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS|TLS|SSL|HTTPS/i;
+  const reconfigures = own(IMAGE_RECONFIG_ENV, hubRepository(c.image)) ?? REGISTRY_RECONFIG_ENV.find(([re]) => re.test(c.image!))?.[1] ?? /PORT|LISTEN|BIND|ADDR|URL|CONF|OPTS|ARGS|FLAGS|TLS|SSL|HTTPS/i;
   if ((Array.isArray(raw.env) ? raw.env : []).some((e) => isRecord(e) && typeof e.name === 'string' && reconfigures.test(e.name))) return undefined;
   const ownConfig = own_(IMAGE_CONFIG_MOUNT, hubRepository(c.image)) ?? (REGISTRY_IMAGE_PORTS.some(([re]) => re.test(c.image!)) ? /^\/app(\/|$)/ : undefined);
   if ((Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && (CONFIG_MOUNT.test(m.mountPath) || (ownConfig !== undefined && ownConfig.test(m.mountPath))))) return undefined;
