@@ -9,10 +9,21 @@ const DEPENDENCIES = /helm dependency build|missing in charts\/ directory|found 
  */
 const UNREACHABLE = /accumulating resources from '((?:https?:\/\/|git@|ssh:\/\/|github\.com\/)[^']+)'[^]*?(?:dial tcp|no such host|Could not resolve host|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable)/;
 
+/**
+ * A values schema that refuses the chart's own defaults only for values left out or null
+ * (`at '/policy': got null, want string`, `missing property 'x'`): a value the chart demands at
+ * install, as a template's `required` does.
+ */
+function schemaDemands(reason: string): boolean {
+  if (!/values don't meet the specifications of the schema/i.test(reason)) return false;
+  const problems = [...reason.matchAll(/- at '[^']*': ([^|]+)/g)].map((m) => m[1]!);
+  return problems.length > 0 && problems.every((x) => /got null|missing propert/i.test(x));
+}
+
 const rule: Rule = {
   meta: {
     id: 'render-failed',
-    description: 'A Helm chart or kustomization that could not be rendered (the tool is missing, or it failed; a warning when a chart lacks its fetched dependencies or values it demands, or a kustomization\'s remote resource cannot be fetched); the rest of the input is still linted.',
+    description: 'A Helm chart or kustomization that could not be rendered (the tool is missing, or it failed; info when a chart lacks its fetched dependencies, values it demands or a values.yaml made at build time, or a kustomization\'s remote resource or chart is not fetched); the rest of the input is still linted.',
     category: 'syntax',
     severity: 'error',
     messages: {
@@ -43,7 +54,7 @@ const rule: Rule = {
         ctx.report({ messageId: 'valuesMissing', severity: 'info', data: { ...p.data, template: t ? ` (${t} beside it is filled in at build time)` : '' }, file, remediation: `Lint with the values the chart is installed with: --helm-values <file>${t ? ` (made from ${t})` : ''}.` });
       } else if (p.messageId === 'failed' && /helm template/.test(command) && DEPENDENCIES.test(reason)) {
         ctx.report({ messageId: 'missingDependencies', severity: 'info', data: p.data, file, remediation: 'Run `helm dependency build` in the chart folder (it fetches the charts Chart.yaml lists into charts/), then lint again; or render yourself and pipe the output.' });
-      } else if (p.messageId === 'failed' && /helm template/.test(command) && /\bexecution error at \(/.test(reason)) {
+      } else if (p.messageId === 'failed' && /helm template/.test(command) && (/\bexecution error at \(/.test(reason) || schemaDemands(reason))) {
         ctx.report({ messageId: 'valuesDemanded', severity: 'info', data: { hint: '', ...p.data }, file, remediation: 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' });
       } else if (p.messageId === 'failed' && /kustomize/.test(command) && UNREACHABLE.test(reason)) {
         const url = UNREACHABLE.exec(reason)![1]!;

@@ -361,7 +361,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.kubeVersion ? ['--kube-version', opts.kubeVersion] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
     const reason = stderrText(r.stderr);
     // A chart that demands values often keeps a set for its own CI (`ci/*-values.yaml`, as chart-testing reads them).
-    const ciValues = /\bexecution error at \(/.test(reason) ? (view.list(path.join(dir, 'ci')) ?? []).filter((e) => e.kind === 'file' && /\.ya?ml$/.test(e.name)).map((e) => path.posix.join(shown, 'ci', e.name)).sort((a, b) => Number(/\/default[-_.]/.test(b)) - Number(/\/default[-_.]/.test(a)) || (a < b ? -1 : 1)) : [];
+    const ciValues = /\bexecution error at \(|values don't meet the specifications of the schema/i.test(reason) ? (view.list(path.join(dir, 'ci')) ?? []).filter((e) => e.kind === 'file' && /\.ya?ml$/.test(e.name)).map((e) => path.posix.join(shown, 'ci', e.name)).sort((a, b) => Number(/\/default[-_.]/.test(b)) - Number(/\/default[-_.]/.test(a)) || (a < b ? -1 : 1)) : [];
     const hint = ciValues.length ? `; the chart keeps values for its tests: --helm-values ${ciValues[0]}${ciValues.length > 1 ? ` (or another of ${ciValues.length} files in ${path.posix.join(shown, 'ci')}/)` : ''}` : '';
     // A chart without values.yaml whose templates read values it does not hold: the file is made at build time (a
     // values.tmpl.yaml filled in by envsubst, ignored by git), or given at install.
