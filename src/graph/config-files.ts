@@ -478,6 +478,9 @@ function nginxHosts(text: string): HostRef[] {
   // `set $api http://api:8080; proxy_pass $api;`: a target made of variables.
   const sets = new Map<string, string>();
   const passVars = new Set<string>();
+  // What follows a variable in a pass target: `proxy_pass $api:3100$request_uri` dials port 3100,
+  // whatever port the variable's URL names; `$api:$port` dials a port the text does not show.
+  const passPorts = new Map<string, (number | 'unknown' | undefined)[]>();
   for (const m of src.matchAll(/([^{};]*)([{};])/g)) {
     const stmt = m[1]!.trim();
     if (m[2] === '{') {
@@ -500,7 +503,17 @@ function nginxHosts(text: string): HostRef[] {
     const set = /^set\s+\$(\w+)\s+(\S+)$/.exec(stmt);
     if (set) sets.set(set[1]!, unquote(set[2]!));
     const p = /^(proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass|scgi_pass|memcached_pass)\s+(\S+)/.exec(stmt);
-    if (p && p[2]!.includes('$')) for (const v of p[2]!.matchAll(/\$(\w+)|\$\{(\w+)\}/g)) passVars.add((v[1] ?? v[2])!);
+    if (p && p[2]!.includes('$')) {
+      for (const v of p[2]!.matchAll(/\$(\w+)|\$\{(\w+)\}/g)) {
+        const name = (v[1] ?? v[2])!;
+        passVars.add(name);
+        const after = p[2]!.slice(v.index! + v[0].length);
+        const port = /^:(\d+)(?![\w.])/.exec(after);
+        const list = passPorts.get(name) ?? [];
+        list.push(port ? Number(port[1]) : after.startsWith(':') ? 'unknown' : undefined);
+        passPorts.set(name, list);
+      }
+    }
     if (!p || p[2]!.includes('$')) continue;
     const target = p[2]!.replace(/^[a-z]+:\/\//i, '');
     if (upstreams.has(target.split(/[:/]/)[0]!.toLowerCase())) continue;
@@ -522,7 +535,14 @@ function nginxHosts(text: string): HostRef[] {
     if (upstreams.has(target.split(/[:/]/)[0]!.toLowerCase())) continue;
     const url = /^[a-z]+:\/\//i.test(value) ? findHosts(value) : [];
     const hosts = url.length ? url : [wholeHost(target.split('/')[0]!)].filter((h): h is HostRef => h !== undefined);
-    for (const h of hosts) out.push({ ...h, position: true, lookup });
+    for (const use of passPorts.get(name) ?? [undefined]) {
+      for (const h of hosts) {
+        // A port written after the variable is the one dialled; after `:` and another variable, the port is not known.
+        const { port: _port, defaultPort: _dflt, ...rest } = h;
+        const dialled = use === undefined ? h : use === 'unknown' ? rest : { ...rest, port: use };
+        out.push({ ...dialled, position: true, lookup });
+      }
+    }
   }
   return out;
 }
