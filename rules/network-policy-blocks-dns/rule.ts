@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
-import { admitRule, clusterDns, dnsFlows, otherPolicies, verdictText, type DnsFlow, type Policy, policyIndex } from '../../src/graph/netpol.js';
+import { admitRule, clusterDns, dnsFlows, nodeLocalDnsIPs, otherPolicies, verdictText, type DnsFlow, type Policy, policyIndex } from '../../src/graph/netpol.js';
 import { code, list } from '../../src/text.js';
 
 type Proto = DnsFlow['protocols'][number];
@@ -62,6 +62,9 @@ const rule: Rule = {
   check(ctx) {
     // Without a NetworkPolicy in the run every connection is admitted: nothing to judge.
     if (policyIndex(ctx.graph).policies.length === 0) return;
+    // With NodeLocal DNSCache, queries go to a host-network pod on the client's node, at addresses of its own: what
+    // admits them is an ipBlock of those addresses, which this rule does not model. Not judged.
+    if (nodeLocalDnsIPs(ctx.graph).length > 0) return;
     for (const d of dnsFlows(ctx.graph)) check(ctx, d);
   },
 };

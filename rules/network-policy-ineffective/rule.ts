@@ -3,7 +3,7 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
 import { CONTROLLER_LABELS } from '../../src/graph/controller-labels.js';
 import { workloadTemplates } from '../../src/engine/rule-kit.js';
-import { policyIndex, podView } from '../../src/graph/netpol.js';
+import { nodeLocalDnsIPs, policyIndex, podView } from '../../src/graph/netpol.js';
 import { ipInBlock, isEmptySelector, matchSelector, NAME_LABEL, type Policy, type PolicyPeer, type Selector } from '../../src/graph/netpol-model.js';
 import { code } from '../../src/text.js';
 
@@ -66,6 +66,8 @@ function clusterIpBlocks(ctx: RuleContext, p: Policy): void {
     if (!block || !(block.cidr.includes(':') ? prefix >= 120 : prefix >= 24)) continue;
     for (const svc of ctx.graph.services) {
       if (!svc.clusterIP || svc.headless || !ipInBlock(svc.clusterIP, block) || svc.mode !== 'selector') continue;
+      // NodeLocal DNSCache binds the kube-dns ClusterIP on every node: queries to it are not translated, and this is the peer that admits them.
+      if (nodeLocalDnsIPs(ctx.graph).includes(svc.clusterIP)) continue;
       const write: Record<string, unknown> = {};
       if (svc.object.namespace !== p.namespace) write.namespaceSelector = { matchLabels: { [NAME_LABEL]: svc.object.namespace } };
       write.podSelector = { matchLabels: svc.selector };

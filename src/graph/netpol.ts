@@ -40,6 +40,33 @@ export interface ServiceFlow {
   portUnwritten?: boolean;
 }
 
+const nodeLocalCache = new WeakMap<ServiceGraph, string[]>();
+
+/**
+ * The addresses NodeLocal DNSCache answers on, from its DaemonSet in the run (the
+ * `k8s-dns-node-cache` image's `-localip`): a link-local address, and in iptables mode the
+ * kube-dns ClusterIP, which it binds on every node (with NOTRACK: no translation to pod IPs).
+ * Queries then go to a host-network pod on the client's node, not to the cluster DNS pods.
+ */
+export function nodeLocalDnsIPs(graph: ServiceGraph): string[] {
+  let ips = nodeLocalCache.get(graph);
+  if (ips) return ips;
+  ips = [];
+  for (const t of graph.templates) {
+    for (const c of t.containers) {
+      if (!c.image || !/(^|\/)k8s-dns-node-cache(:|@|$)/.test(c.image)) continue;
+      const raw = getIn(t.owner.body, c.path);
+      const args = isRecord(raw) ? [...(Array.isArray(raw.command) ? raw.command : []), ...(Array.isArray(raw.args) ? raw.args : [])].map(String) : [];
+      args.forEach((a, i) => {
+        const v = a === '-localip' || a === '--localip' ? args[i + 1] : /^--?localip=(.+)$/.exec(a)?.[1];
+        if (v) ips!.push(...v.split(',').map((x) => x.trim()).filter(Boolean));
+      });
+    }
+  }
+  nodeLocalCache.set(graph, ips);
+  return ips;
+}
+
 export const DNS_DEFAULTS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, service: 'kube-dns', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
 
 /** The pods and ports of cluster DNS: the run's own CoreDNS objects, else the configured defaults. */

@@ -27,6 +27,13 @@ export interface ServiceFlow {
     /** The text names no port and the Service has several: which of them the client dials is not written. */
     portUnwritten?: boolean;
 }
+/**
+ * The addresses NodeLocal DNSCache answers on, from its DaemonSet in the run (the
+ * `k8s-dns-node-cache` image's `-localip`): a link-local address, and in iptables mode the
+ * kube-dns ClusterIP, which it binds on every node (with NOTRACK: no translation to pod IPs).
+ * Queries then go to a host-network pod on the client's node, not to the cluster DNS pods.
+ */
+export declare function nodeLocalDnsIPs(graph: ServiceGraph): string[];
 export declare const DNS_DEFAULTS: {
     namespace: string;
     podLabels: {
