@@ -23,6 +23,7 @@ const rule: Rule = {
     category: 'port',
     severity: 'error',
     messages: {
+      hostVariable: '{{probe}} of container {{container}} in {{workload}} sets host {{host}}: the kubelet expands `$(VAR)` in command, args and env only, so it dials that text as it is, which is no address; the probe fails and {{effect}} (leave host out: the kubelet dials the pod\'s IP)',
       hostLoopback: '{{probe}} of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials that address from the node, where it is the node\'s own loopback, not the pod; the probe fails and {{effect}} (leave host out: the kubelet dials the pod\'s IP; for a Host header use httpHeaders)',
       hostName: '{{probe}} of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials it from the node, whose resolver knows no Service or pod names; the probe most likely fails and {{effect}} (leave host out: the kubelet dials the pod\'s IP; for a Host header use httpHeaders)',
       hookHostLoopback: 'the {{hook}} hook of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials that address from the node, where it is the node\'s own loopback, not the pod; {{effect}} (leave host out: the kubelet dials the pod\'s IP)',
@@ -37,8 +38,10 @@ const rule: Rule = {
     // What a `host` the kubelet dials from the node is there: its own loopback, or a cluster name
     // (a bare label, one under `.svc` or the cluster domain, `<service>.<namespace>` of a Service
     // the run holds) that the node's resolver does not know. An outside name may resolve on the node.
-    const hostFault = (written: string): 'loopback' | 'name' | undefined => {
+    const hostFault = (written: string): 'loopback' | 'name' | 'variable' | undefined => {
       const host = written.trim().toLowerCase();
+      // The kubelet expands no `$(VAR)` in a probe's or hook's host (only in command, args and env): the text is dialled as it is.
+      if (/\$\(/.test(host)) return 'variable';
       if (host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host)) return 'loopback';
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host) || !/[a-z]/.test(host)) return undefined;
       const serviceNs = /^[^.]+\.[^.]+$/.test(host) && graph.service(host.split('.')[1]!, host.split('.')[0]!) !== undefined;
@@ -70,6 +73,7 @@ const rule: Rule = {
               if (!isRecord(h) || typeof h.host !== 'string' || h.host.trim() === '' || hostNetwork) continue;
               const fault = hostFault(h.host);
               if (!fault) continue;
+              if (fault === 'variable') continue;
               const loopback = fault === 'loopback';
               report({
                 object: t.owner,
@@ -90,12 +94,12 @@ const rule: Rule = {
               // node's resolver, which knows no Service names.
               if (isRecord(h) && typeof h.host === 'string' && h.host.trim() !== '' && !hostNetwork) {
                 const fault = hostFault(h.host);
-                const loopback = fault === 'loopback';
+                const loopback = fault === 'loopback' || fault === 'variable';
                 if (fault) {
                   report({
                     object: t.owner,
                     path: [...t.path, 'spec', field, i, probe, handler, 'host'],
-                    messageId: loopback ? 'hostLoopback' : 'hostName',
+                    messageId: fault === 'variable' ? 'hostVariable' : loopback ? 'hostLoopback' : 'hostName',
                     ...(loopback ? {} : { severity: 'warning' as const }),
                     data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), host: code(h.host), effect: effect(probe) },
                   });

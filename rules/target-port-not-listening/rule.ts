@@ -73,7 +73,7 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
           messageId: 'probeNotListening',
           // A flag names the port of one server; health, metrics and admin servers of the same program often listen on ports of
           // their own by default (kube-state-metrics' telemetry port): a probe elsewhere is likely, not surely, unanswered.
-          severity: declaresProbe && e.kind === 'env' ? 'info' : 'warning',
+          severity: declaresProbe && e.kind === 'env' && e.program === undefined ? 'info' : 'warning',
           data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : `environment (${code(e.text)})`, listen: String(e.port), hedge: ', and nothing in the manifest says it serves a second port (a health or metrics server of its own) there', effect: EFFECT[probe] },
           related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${e.port}` }],
         });
@@ -329,7 +329,7 @@ function reportNotListening(report: RuleContext['report'], at: { object: K8sObje
   const { container: c, target, listens, evidence: e, declaresTarget, declaresListen } = n;
   // The manifest contradicts itself when the container also declares the target: which is right is not proven.
   // An image's default port is a convention of the image, not something the manifest says: a warning at most.
-  const strong = (e.kind === 'flag' || e.kind === 'config') && e.assumed === undefined;
+  const strong = (e.kind === 'flag' || e.kind === 'config' || (e.kind === 'env' && e.program !== undefined)) && e.assumed === undefined;
   const severity: Severity | undefined = sibling ? 'info' : e.kind === 'image' || e.kind === 'default' ? 'warning' : declaresTarget ? (strong ? 'warning' : 'info') : strong ? undefined : 'warning';
   report({
     ...at,
@@ -339,7 +339,7 @@ function reportNotListening(report: RuleContext['report'], at: { object: K8sObje
       target: String(target),
       container: code(c.name),
       workload: where(t),
-      evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : e.kind === 'default' ? `command line (${code(e.text)}), which names no port, so ${e.program ?? 'the server'} takes its default and` : `environment (${code(e.text)})`,
+      evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : e.kind === 'default' ? `command line (${code(e.text)}), which names no port, so ${e.program ?? 'the server'} takes its default and` : `environment (${code(e.text)})${e.program ? `, which the ${code(e.program)} image reads as its port,` : ''}`,
       listen: listens.join(' and '),
       declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
       hint: sibling ?? '',

@@ -21,7 +21,7 @@ export interface ListenEvidence {
    * `image`: the port a well-known server image listens on when nothing reconfigures it.
    */
   kind: 'flag' | 'env' | 'config' | 'image' | 'default';
-  /** For `config`: the server whose configuration it is (`nginx`, `Spring Boot`). */
+  /** For `config`: the server whose configuration it is (`nginx`, `Spring Boot`); for `env`, the image that reads the variable as its port. */
   program?: string;
   /**
    * The working directory taken when the container sets none and the answer depends on it
@@ -150,7 +150,8 @@ function readEvidence(c: Record<string, unknown>): ListenEvidence[] {
     const text = `env ${e.name}=${e.value}`;
     if (PORT_ENV.has(e.name) || imageEnv.includes(e.name)) {
       const port = portOf(e.value.trim());
-      if (port) out.push({ port, text, path: at, kind: 'env' });
+      // A variable the image itself reads as its port (Grafana's GF_SERVER_HTTP_PORT) is the image's word, not a convention.
+      if (port) out.push({ port, text, path: at, kind: 'env', ...(imageEnv.includes(e.name) ? { program: hubRepository(c.image as string)! } : {}) });
     } else if (e.name === 'ASPNETCORE_URLS' || e.name === 'ASPNETCORE_HTTP_PORTS' || e.name === 'ASPNETCORE_HTTPS_PORTS') {
       for (const part of e.value.split(/[;,]/).map((p) => p.trim()).filter(Boolean)) {
         const port = e.name === 'ASPNETCORE_URLS' ? addressPort(part) : portOf(part);

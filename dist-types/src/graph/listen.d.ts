@@ -14,7 +14,7 @@ export interface ListenEvidence {
      * `image`: the port a well-known server image listens on when nothing reconfigures it.
      */
     kind: 'flag' | 'env' | 'config' | 'image' | 'default';
-    /** For `config`: the server whose configuration it is (`nginx`, `Spring Boot`). */
+    /** For `config`: the server whose configuration it is (`nginx`, `Spring Boot`); for `env`, the image that reads the variable as its port. */
     program?: string;
     /**
      * The working directory taken when the container sets none and the answer depends on it
