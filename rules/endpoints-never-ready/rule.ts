@@ -25,7 +25,9 @@ function say(t: PodTemplate, r: NotReadyReason): string {
     case 'image-cannot-start':
       return `container ${code(r.container)} of ${where(t)} cannot start: ${r.why}`;
     case 'command-unrunnable':
-      return `container ${code(r.container)} of ${where(t)} cannot start: its command ${code(r.command)} cannot be executed, ${r.why}`;
+      return r.probe
+        ? `the ${r.probe} of container ${code(r.container)} of ${where(t)} runs ${code(r.command)}, which cannot be executed (${r.why}): the probe fails every time and the pods never become ready`
+        : `container ${code(r.container)} of ${where(t)} cannot start: its command ${code(r.command)} cannot be executed, ${r.why}`;
   }
 }
 

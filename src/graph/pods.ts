@@ -1,3 +1,4 @@
+import { code } from '../text.js';
 import { pathTo, trimmed, type K8sObject, type Path } from '../types/object.js';
 import type { ContainerInfo, ContainerPort, NotReadyReason, PodTemplate, Replicas } from '../types/graph.js';
 import { isRecord } from '../load/objects.js';
@@ -233,6 +234,8 @@ function probePathElsewhere(t: PodTemplate): NotReadyReason[] {
 
 /** Images that hold no bash: busybox and the plain Alpine image (their shell is `sh`). */
 const NO_BASH_IMAGE = /^(?:(?:docker\.io\/)?(?:library\/)?)(busybox|alpine)(:|@|$)/;
+/** Images that hold no curl: busybox and the plain Alpine image (busybox's `wget` is there). */
+const NO_CURL_IMAGE = NO_BASH_IMAGE;
 
 /**
  * Containers (init containers too: the pod waits for them) whose command the runtime cannot
@@ -246,22 +249,32 @@ function unrunnable(t: PodTemplate): NotReadyReason[] {
     const list = get(spec, [field]);
     if (!Array.isArray(list)) continue;
     list.forEach((c, i) => {
-      const command = get(c, ['command']);
-      const first = Array.isArray(command) ? command[0] : undefined;
-      if (typeof first !== 'string') return;
       const name = String(get(c, ['name']) ?? `#${i}`);
-      const path: Path = [...t.path, 'spec', field, i, 'command', 0];
-      const w = first.trim();
-      // Windows quotes an item with spaces when it builds the command line (hcsshim's EscapeArg):
-      // `C:\Program Files\…\pwsh.exe` runs.
-      const windows = get(spec, ['os', 'name']) === 'windows' || get(spec, ['nodeSelector', 'kubernetes.io/os']) === 'windows' || /^[A-Za-z]:\\|\\/.test(w);
-      if (/\s/.test(w) && !/[$`]/.test(w) && !windows) {
-        out.push({ kind: 'command-unrunnable', container: name, command: first, why: `the runtime executes it as one file name (a command is not run by a shell): write each word as its own item, \`["${w.split(/\s+/).join('", "')}"]\``, path });
-        return;
-      }
       const image = get(c, ['image']);
-      if (typeof image === 'string' && NO_BASH_IMAGE.test(image) && /^(\/usr)?(\/bin\/)?bash$/.test(w)) {
-        out.push({ kind: 'command-unrunnable', container: name, command: first, why: `image \`${image}\` has no bash (its shell is \`/bin/sh\`): the container exits with "executable file not found"`, path });
+      // The command, and the exec commands of the readiness and startup probes (of regular containers and of native
+      // sidecars, whose readiness counts for the pod): the runtime execs each as it is.
+      const native = field === 'initContainers' && get(c, ['restartPolicy']) === 'Always';
+      const commands: { command: unknown; path: Path; probe?: 'readinessProbe' | 'startupProbe' }[] = [{ command: get(c, ['command']), path: [...t.path, 'spec', field, i, 'command', 0] }];
+      if (field === 'containers' || native) {
+        for (const probe of ['readinessProbe', 'startupProbe'] as const) commands.push({ command: get(c, [probe, 'exec', 'command']), path: [...t.path, 'spec', field, i, probe, 'exec', 'command', 0], probe });
+      }
+      for (const { command, path, probe } of commands) {
+        const first = Array.isArray(command) ? command[0] : undefined;
+        if (typeof first !== 'string') continue;
+        const w = first.trim();
+        const shown = probe ? (command as unknown[]).map(String).join(' ') : first;
+        // Windows quotes an item with spaces when it builds the command line (hcsshim's EscapeArg):
+        // `C:\Program Files\…\pwsh.exe` runs.
+        const windows = get(spec, ['os', 'name']) === 'windows' || get(spec, ['nodeSelector', 'kubernetes.io/os']) === 'windows' || /^[A-Za-z]:\\|\\/.test(w);
+        if (/\s/.test(w) && !/[$`]/.test(w) && !windows) {
+          out.push({ kind: 'command-unrunnable', container: name, command: shown, why: `the runtime executes ${code(w)} as one file name (a command is not run by a shell): write each word as its own item, \`["${w.split(/\s+/).join('", "')}"]\``, path, ...(probe ? { probe } : {}) });
+          continue;
+        }
+        if (typeof image === 'string' && NO_BASH_IMAGE.test(image) && /^(\/usr)?(\/bin\/)?bash$/.test(w)) {
+          out.push({ kind: 'command-unrunnable', container: name, command: shown, why: `image \`${image}\` has no bash (its shell is \`/bin/sh\`): "executable file not found"`, path, ...(probe ? { probe } : {}) });
+        } else if (typeof image === 'string' && NO_CURL_IMAGE.test(image) && /^(\/usr)?(\/bin\/)?curl$/.test(w)) {
+          out.push({ kind: 'command-unrunnable', container: name, command: shown, why: `image \`${image}\` has no curl (busybox's \`wget\` is there): "executable file not found"`, path, ...(probe ? { probe } : {}) });
+        }
       }
     });
   }

@@ -54,7 +54,7 @@ export type NotReadyReason =
   | { kind: 'job'; owner: string; suspended: boolean; path: Path }
   | { kind: 'probe-port-unknown'; container: string; port: string; path: Path }
   /** A container whose command cannot be executed: a whole command line as one word (`["npm start"]`), a shell its image lacks. */
-  | { kind: 'command-unrunnable'; container: string; command: string; why: string; path: Path }
+  | { kind: 'command-unrunnable'; container: string; command: string; why: string; path: Path; probe?: 'readinessProbe' | 'startupProbe' }
   /** An image whose server cannot start as the container is set up (the official nginx as a non-root user or on a read-only root file system). */
   | { kind: 'image-cannot-start'; container: string; image: string; why: string; path: Path }
   /** A readiness probe on a path the server answers on another port only (Spring Boot's actuator on `management.server.port`, Keycloak's health on 9000). */

@@ -75,6 +75,7 @@ export type NotReadyReason = {
     command: string;
     why: string;
     path: Path;
+    probe?: 'readinessProbe' | 'startupProbe';
 }
 /** An image whose server cannot start as the container is set up (the official nginx as a non-root user or on a read-only root file system). */
  | {
