@@ -24,6 +24,10 @@ function say(t: PodTemplate, r: NotReadyReason): string {
       return `container ${code(r.container)} of ${where(t)} has a readiness probe on ${code(r.probePath)} at port ${r.port}, but ${r.why}: the probe gets 404 and the pods never become ready; probe port ${r.served}`;
     case 'image-cannot-start':
       return `container ${code(r.container)} of ${where(t)} cannot start: ${r.why}`;
+    case 'probe-path-missing':
+      return `container ${code(r.container)} of ${where(t)} has a readiness probe on ${code(r.probePath)}, but ${code(r.image)} as it comes serves only its welcome page there (\`/\`, \`/index.html\`) and answers 404 to anything else: the probe fails and the pods never become ready; probe \`/\`, or mount a configuration that serves the path`;
+    case 'init-never-exits':
+      return `init container ${code(r.container)} of ${where(t)} runs ${code(r.image)}, a server that never exits, and is no native sidecar (\`restartPolicy: Always\`): the pod's containers never start (\`Init:0/N\`)`;
     case 'command-unrunnable':
       return r.probe
         ? `the ${r.probe} of container ${code(r.container)} of ${where(t)} runs ${code(r.command)}, which cannot be executed (${r.why}): the probe fails every time and the pods never become ready`
@@ -36,7 +40,7 @@ function say(t: PodTemplate, r: NotReadyReason): string {
  * one: queue controllers such as Kueue create Jobs suspended and start them later.
  */
 const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
-  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'image-cannot-start' || r.kind === 'port-taken' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
+  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'init-never-exits' || (r.kind === 'probe-path-missing' && !publishNotReady) || r.kind === 'image-cannot-start' || r.kind === 'port-taken' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
 
 /** Two regular containers of a template that surely listen on one port (flags, a program's default, an image's). */
 function portTaken(t: PodTemplate): NotReadyReason[] {
@@ -115,7 +119,8 @@ const rule: Rule = {
         continue;
       }
       // Blocked only by two containers on one port that images' or programs' defaults give: a warning.
-      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => r.kind === 'port-taken' && r.soft));
+      // An image's default configuration (nginx's welcome page) is the image's convention, not the manifest's word: a warning.
+      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => (r.kind === 'port-taken' && r.soft) || r.kind === 'probe-path-missing'));
       report({
         object: svc.object,
         path: svc.selectorPath,

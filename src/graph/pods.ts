@@ -282,6 +282,62 @@ function unrunnable(t: PodTemplate): NotReadyReason[] {
 }
 
 /**
+ * The official nginx image as it comes serves its default server on 80: the files of
+ * /usr/share/nginx/html (`/`, `/index.html`, `/50x.html`), and 404 for anything else. A readiness
+ * probe there on another path (`/healthz`) fails every time, unless a configuration or content
+ * of its own is mounted, or the command changes what runs.
+ */
+function nginxProbePath(t: PodTemplate): NotReadyReason[] {
+  const out: NotReadyReason[] = [];
+  const list = get(t.owner.body, [...t.path, 'spec', 'containers']);
+  if (!Array.isArray(list)) return out;
+  list.forEach((c, i) => {
+    const image = get(c, ['image']);
+    if (typeof image !== 'string' || !OFFICIAL_NGINX.test(image) || get(c, ['command']) !== undefined || get(c, ['args']) !== undefined) return;
+    const mounts = (Array.isArray(get(c, ['volumeMounts'])) ? get(c, ['volumeMounts']) as unknown[] : []).map((m) => get(m, ['mountPath'])).filter((p): p is string => typeof p === 'string');
+    if (mounts.some((m) => /^\/etc\/nginx(\/|$)|^\/usr\/share\/nginx(\/|$)|^\/docker-entrypoint\.d(\/|$)/.test(m) || m === '/etc' || m === '/usr/share')) return;
+    const probe = get(c, ['readinessProbe', 'httpGet']);
+    const path = get(probe, ['path']);
+    const rawPort = get(probe, ['port']);
+    if (typeof path !== 'string' || get(probe, ['host']) !== undefined) return;
+    const ports = Array.isArray(get(c, ['ports'])) ? get(c, ['ports']) as unknown[] : [];
+    const port = typeof rawPort === 'number' ? rawPort : typeof rawPort === 'string' && /^\d+$/.test(rawPort) ? Number(rawPort) : get(ports.find((p) => get(p, ['name']) === rawPort), ['containerPort']);
+    if (port !== 80) return;
+    const clean = path.split('?')[0]!.replace(/\/+$/, '') || '/';
+    if (clean === '/' || /^\/(index\.html?|50x\.html)$/.test(clean)) return;
+    out.push({ kind: 'probe-path-missing', container: typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`, probePath: path, image, path: [...t.path, 'spec', 'containers', i, 'readinessProbe', 'httpGet', 'path'] });
+  });
+  return out;
+}
+
+/**
+ * Images of servers and proxies that run until stopped: the Cloud SQL Auth Proxy (whatever its
+ * flags), and, as their images start them, nginx, Apache httpd and Envoy.
+ */
+const PROXY_IMAGES = /^(?:gcr\.io\/cloud-sql-connectors\/cloud-sql-proxy|gcr\.io\/cloudsql-docker\/gce-proxy|[a-z0-9.-]+\.pkg\.dev\/cloud-sql-connectors\/cloud-sql-connectors\/cloud-sql-proxy)(:|@|$)/;
+const SERVER_IMAGES = /^(?:(?:docker\.io\/)?(?:library\/)?(?:nginx|httpd)|(?:docker\.io\/)?envoyproxy\/envoy)(:|@|$)/;
+
+/**
+ * An init container that is not a native sidecar (no `restartPolicy: Always`) must exit before
+ * the next one, and the app containers, start. One that runs a server or a proxy (the Cloud SQL
+ * proxy put in `initContainers` to start first) never exits: the pod stays `Init:0/N`.
+ */
+function initNeverExits(t: PodTemplate): NotReadyReason[] {
+  const list = get(t.owner.body, [...t.path, 'spec', 'initContainers']);
+  if (!Array.isArray(list)) return [];
+  const out: NotReadyReason[] = [];
+  list.forEach((c, i) => {
+    const image = get(c, ['image']);
+    if (typeof image !== 'string' || get(c, ['restartPolicy']) === 'Always') return;
+    const command = get(c, ['command']);
+    const proxy = PROXY_IMAGES.test(image) && (command === undefined || (Array.isArray(command) && /cloud[-_]sql[-_]proxy/.test(String(command[0]))));
+    const server = SERVER_IMAGES.test(image) && command === undefined && get(c, ['args']) === undefined;
+    if (proxy || server) out.push({ kind: 'init-never-exits', container: String(get(c, ['name']) ?? `#${i}`), image, path: [...t.path, 'spec', 'initContainers', i] });
+  });
+  return out;
+}
+
+/**
  * Why this template's pods can never be ready endpoints, as far as the manifests tell.
  * The kubelet resolves a named probe port among the probed container's own ports only.
  */
@@ -294,7 +350,7 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
     if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
     out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });
   }
-  out.push(...unrunnable(t), ...nginxCannotStart(t), ...probePathElsewhere(t));
+  out.push(...unrunnable(t), ...nginxCannotStart(t), ...probePathElsewhere(t), ...initNeverExits(t), ...nginxProbePath(t));
   for (const c of t.containers) {
     const rp = c.readinessPort;
     // A native sidecar's readiness counts towards the pod's as its containers' does.

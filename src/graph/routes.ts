@@ -130,7 +130,7 @@ function backend(graph: ServiceGraph, svc: ServiceNode, t: PodTemplate, protocol
     finishes: t.replicas.mode === 'job',
     protocol,
     ready: reasons.every((r) => r.kind === 'job' && !r.suspended),
-    notReady: reasons.map((r) => r.kind === 'probe-port-unknown' ? `readiness probe on undeclared port ${r.port}` : r.kind === 'command-unrunnable' || r.kind === 'image-cannot-start' || r.kind === 'port-taken' ? `container ${r.container} cannot start` : r.kind === 'probe-path-elsewhere' ? `readiness probe ${r.probePath} answered on port ${r.served} only` : r.kind === 'scaled-to-zero' ? 'scaled to zero' : r.kind === 'paused' ? 'paused' : r.suspended ? 'suspended' : `${t.owner.kind} pods finish`),
+    notReady: reasons.map((r) => r.kind === 'probe-port-unknown' ? `readiness probe on undeclared port ${r.port}` : r.kind === 'command-unrunnable' || r.kind === 'image-cannot-start' || r.kind === 'port-taken' || r.kind === 'init-never-exits' ? `container ${r.container} cannot start` : r.kind === 'probe-path-elsewhere' ? `readiness probe ${r.probePath} answered on port ${r.served} only` : r.kind === 'probe-path-missing' ? `readiness probe ${r.probePath} not served` : r.kind === 'scaled-to-zero' ? 'scaled to zero' : r.kind === 'paused' ? 'paused' : r.suspended ? 'suspended' : `${t.owner.kind} pods finish`),
   };
   if (container) b.container = container;
   if (targetPort !== undefined) b.targetPort = targetPort;

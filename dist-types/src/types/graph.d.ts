@@ -77,6 +77,21 @@ export type NotReadyReason = {
     path: Path;
     probe?: 'readinessProbe' | 'startupProbe';
 }
+/** A readiness probe on a path the image's own server, as it comes, does not serve (404): the official nginx and `/healthz`. */
+ | {
+    kind: 'probe-path-missing';
+    container: string;
+    probePath: string;
+    image: string;
+    path: Path;
+}
+/** An init container (not a native sidecar) running a server that never exits: the pod's containers never start. */
+ | {
+    kind: 'init-never-exits';
+    container: string;
+    image: string;
+    path: Path;
+}
 /** An image whose server cannot start as the container is set up (the official nginx as a non-root user or on a read-only root file system). */
  | {
     kind: 'image-cannot-start';
