@@ -21,11 +21,11 @@ function say(t: PodTemplate, r: NotReadyReason): string {
     case 'port-taken':
       return `containers ${code(r.other)} and ${code(r.container)} of ${where(t)} both listen on port ${r.port} (${r.why}); the pod's containers share one network, so the second cannot bind it ("address already in use") and exits, and the pods never become ready`;
     case 'probe-path-elsewhere':
-      return `container ${code(r.container)} of ${where(t)} has a readiness probe on ${code(r.probePath)} at port ${r.port}, but ${r.why}: the probe gets 404 and the pods never become ready; probe port ${r.served}`;
+      return `container ${code(r.container)} of ${where(t)} has a ${r.probe === 'startupProbe' ? 'startup' : 'readiness'} probe on ${code(r.probePath)} at port ${r.port}, but ${r.why}: the probe gets 404 and the pods never become ready; probe port ${r.served}`;
     case 'image-cannot-start':
       return `container ${code(r.container)} of ${where(t)} cannot start: ${r.why}`;
     case 'probe-path-missing':
-      return `container ${code(r.container)} of ${where(t)} has a readiness probe on ${code(r.probePath)}, but ${code(r.image)} as it comes serves only its welcome page there (\`/\`, \`/index.html\`) and answers 404 to anything else: the probe fails and the pods never become ready; probe \`/\`, or mount a configuration that serves the path`;
+      return `container ${code(r.container)} of ${where(t)} has a ${r.probe === 'startupProbe' ? 'startup' : 'readiness'} probe on ${code(r.probePath)}, but ${r.why}: the probe fails and the pods never become ready`;
     case 'init-never-exits':
       return `init container ${code(r.container)} of ${where(t)} runs ${code(r.image)}, a server that never exits, and is no native sidecar (\`restartPolicy: Always\`): the pod's containers never start (\`Init:0/N\`)`;
     case 'command-unrunnable':
@@ -120,7 +120,7 @@ const rule: Rule = {
       }
       // Blocked only by two containers on one port that images' or programs' defaults give: a warning.
       // An image's default configuration (nginx's welcome page) is the image's convention, not the manifest's word: a warning.
-      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => (r.kind === 'port-taken' && r.soft) || r.kind === 'probe-path-missing'));
+      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => (r.kind === 'port-taken' && r.soft) || (r.kind === 'probe-path-missing' && r.soft === true)));
       report({
         object: svc.object,
         path: svc.selectorPath,

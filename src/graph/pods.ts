@@ -204,29 +204,44 @@ function probePathElsewhere(t: PodTemplate): NotReadyReason[] {
   const list = get(spec, ['containers']);
   if (!Array.isArray(list)) return out;
   list.forEach((c, i) => {
-    const probe = get(c, ['readinessProbe', 'httpGet']);
-    const path = get(probe, ['path']);
-    const rawPort = get(probe, ['port']);
-    if (typeof path !== 'string' || (typeof rawPort !== 'number' && typeof rawPort !== 'string')) return;
-    const ports = Array.isArray(get(c, ['ports'])) ? get(c, ['ports']) as unknown[] : [];
-    const port = typeof rawPort === 'number' ? rawPort : /^\d+$/.test(rawPort) ? Number(rawPort) : get(ports.find((p) => get(p, ['name']) === rawPort), ['containerPort']);
-    if (typeof port !== 'number') return;
-    const env = new Map<string, string>();
-    for (const e of Array.isArray(get(c, ['env'])) ? get(c, ['env']) as unknown[] : []) if (typeof get(e, ['name']) === 'string' && typeof get(e, ['value']) === 'string') env.set(get(e, ['name']) as string, get(e, ['value']) as string);
-    const name = typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`;
-    const at: Path = [...t.path, 'spec', 'containers', i, 'readinessProbe', 'httpGet', 'port'];
-    if (/^\/actuator(\/|$)/.test(path)) {
-      const flags = [...(Array.isArray(get(c, ['command'])) ? get(c, ['command']) as unknown[] : []), ...(Array.isArray(get(c, ['args'])) ? get(c, ['args']) as unknown[] : []), env.get('JAVA_OPTS') ?? '', env.get('JAVA_TOOL_OPTIONS') ?? ''].join(' ');
-      const m = /-Dmanagement\.server\.port=(\d+)/.exec(flags);
-      const served = m ? Number(m[1]) : /^\d+$/.test(env.get('MANAGEMENT_SERVER_PORT') ?? '') ? Number(env.get('MANAGEMENT_SERVER_PORT')) : undefined;
-      if (served !== undefined && served !== port) out.push({ kind: 'probe-path-elsewhere', container: name, probePath: path, port, served, why: `Spring Boot serves \`/actuator\` on \`management.server.port\` ${served} only once it is set`, path: at });
-      return;
-    }
-    const image = get(c, ['image']);
-    const kc = typeof image === 'string' ? /^quay\.io\/keycloak\/keycloak:(\d+)/.exec(image) : null;
-    if (kc && Number(kc[1]) >= 25 && /^\/health(\/|$)/.test(path) && env.get('KC_LEGACY_OBSERVABILITY_INTERFACE') !== 'true') {
-      const served = /^\d+$/.test(env.get('KC_HTTP_MANAGEMENT_PORT') ?? '') ? Number(env.get('KC_HTTP_MANAGEMENT_PORT')) : 9000;
-      if (served !== port) out.push({ kind: 'probe-path-elsewhere', container: name, probePath: path, port, served, why: `Keycloak ${kc[1]} serves \`/health\` on its management port ${served} only (since 25)`, path: at });
+    // A startup probe that never passes gets the container killed again and again: never ready either.
+    for (const which of ['readinessProbe', 'startupProbe'] as const) {
+      const probe = get(c, [which, 'httpGet']);
+      const path = get(probe, ['path']);
+      const rawPort = get(probe, ['port']);
+      if (typeof path !== 'string' || (typeof rawPort !== 'number' && typeof rawPort !== 'string')) continue;
+      const ports = Array.isArray(get(c, ['ports'])) ? get(c, ['ports']) as unknown[] : [];
+      const port = typeof rawPort === 'number' ? rawPort : /^\d+$/.test(rawPort) ? Number(rawPort) : get(ports.find((p) => get(p, ['name']) === rawPort), ['containerPort']);
+      if (typeof port !== 'number') continue;
+      const env = new Map<string, string>();
+      for (const e of Array.isArray(get(c, ['env'])) ? get(c, ['env']) as unknown[] : []) if (typeof get(e, ['name']) === 'string' && typeof get(e, ['value']) === 'string') env.set(get(e, ['name']) as string, get(e, ['value']) as string);
+      const name = typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`;
+      const at: Path = [...t.path, 'spec', 'containers', i, which, 'httpGet', 'port'];
+      const probeField = which === 'readinessProbe' ? {} : { probe: which };
+      const args = [...(Array.isArray(get(c, ['command'])) ? get(c, ['command']) as unknown[] : []), ...(Array.isArray(get(c, ['args'])) ? get(c, ['args']) as unknown[] : [])].map(String);
+      if (/^\/actuator(\/|$)/.test(path)) {
+        const flags = [...args, env.get('JAVA_OPTS') ?? '', env.get('JAVA_TOOL_OPTIONS') ?? ''].join(' ');
+        const m = /-Dmanagement\.server\.port=(\d+)/.exec(flags);
+        const served = m ? Number(m[1]) : /^\d+$/.test(env.get('MANAGEMENT_SERVER_PORT') ?? '') ? Number(env.get('MANAGEMENT_SERVER_PORT')) : undefined;
+        if (served !== undefined && served !== port) out.push({ kind: 'probe-path-elsewhere', container: name, probePath: path, port, served, why: `Spring Boot serves \`/actuator\` on \`management.server.port\` ${served} only once it is set`, path: at, ...probeField });
+        continue;
+      }
+      const image = get(c, ['image']);
+      const kc = typeof image === 'string' ? /^quay\.io\/keycloak\/keycloak:(\d+)/.exec(image) : null;
+      if (kc && Number(kc[1]) >= 17 && /^\/health(\/|$)/.test(path)) {
+        // Keycloak (Quarkus) serves /health only with health enabled: KC_HEALTH_ENABLED=true or --health-enabled=true; off by default.
+        const enabled = /^true$/i.test(env.get('KC_HEALTH_ENABLED') ?? '') || args.some((a) => /^--health-enabled(=true)?$/.test(a));
+        const mounts = (Array.isArray(get(c, ['volumeMounts'])) ? get(c, ['volumeMounts']) as unknown[] : []).map((m) => String(get(m, ['mountPath']) ?? ''));
+        const configured = [...env.keys()].some((k) => k === 'KC_HEALTH_ENABLED') || args.some((a) => /^--health-enabled|^--config-file/.test(a)) || Array.isArray(get(c, ['envFrom'])) || mounts.some((m) => /^\/opt\/keycloak(\/conf)?\/?$|^\/opt\/keycloak\/conf\//.test(m));
+        if (!enabled && !configured) {
+          out.push({ kind: 'probe-path-missing', container: name, probePath: path, image: image as string, why: `Keycloak serves \`/health\` only with health enabled (\`KC_HEALTH_ENABLED=true\` or \`--health-enabled=true\`), which is off by default: it answers 404`, soft: true, path: [...t.path, 'spec', 'containers', i, which, 'httpGet', 'path'], ...probeField });
+          continue;
+        }
+        if (Number(kc[1]) >= 25 && env.get('KC_LEGACY_OBSERVABILITY_INTERFACE') !== 'true') {
+          const served = /^\d+$/.test(env.get('KC_HTTP_MANAGEMENT_PORT') ?? '') ? Number(env.get('KC_HTTP_MANAGEMENT_PORT')) : 9000;
+          if (served !== port) out.push({ kind: 'probe-path-elsewhere', container: name, probePath: path, port, served, why: `Keycloak ${kc[1]} serves \`/health\` on its management port ${served} only (since 25)`, path: at, ...probeField });
+        }
+      }
     }
   });
   return out;
@@ -305,7 +320,7 @@ function nginxProbePath(t: PodTemplate): NotReadyReason[] {
     if (port !== 80) return;
     const clean = path.split('?')[0]!.replace(/\/+$/, '') || '/';
     if (clean === '/' || /^\/(index\.html?|50x\.html)$/.test(clean)) return;
-    out.push({ kind: 'probe-path-missing', container: typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`, probePath: path, image, path: [...t.path, 'spec', 'containers', i, 'readinessProbe', 'httpGet', 'path'] });
+    out.push({ kind: 'probe-path-missing', container: typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`, probePath: path, image, why: `${code(image)} as it comes serves only its welcome page there (\`/\`, \`/index.html\`) and answers 404 to anything else; probe \`/\`, or mount a configuration that serves the path`, soft: true, path: [...t.path, 'spec', 'containers', i, 'readinessProbe', 'httpGet', 'path'] });
   });
   return out;
 }

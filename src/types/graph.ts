@@ -56,7 +56,7 @@ export type NotReadyReason =
   /** A container whose command cannot be executed: a whole command line as one word (`["npm start"]`), a shell its image lacks. */
   | { kind: 'command-unrunnable'; container: string; command: string; why: string; path: Path; probe?: 'readinessProbe' | 'startupProbe' }
   /** A readiness probe on a path the image's own server, as it comes, does not serve (404): the official nginx and `/healthz`. */
-  | { kind: 'probe-path-missing'; container: string; probePath: string; image: string; path: Path }
+  | { kind: 'probe-path-missing'; container: string; probePath: string; image: string; why: string; path: Path; probe?: 'startupProbe'; soft?: boolean }
   /** An init container (not a native sidecar) running a server that never exits: the pod's containers never start. */
   | { kind: 'init-never-exits'; container: string; image: string; path: Path }
   /** An image whose server cannot start as the container is set up (the official nginx as a non-root user or on a read-only root file system). */
@@ -64,7 +64,7 @@ export type NotReadyReason =
   /** A readiness probe on a path the server answers on another port only (Spring Boot's actuator on `management.server.port`, Keycloak's health on 9000). */
   /** Two containers of the pod listen on one port: the second cannot bind it ("address already in use") and exits. */
   | { kind: 'port-taken'; container: string; other: string; port: number; why: string; path: Path; soft: boolean }
-  | { kind: 'probe-path-elsewhere'; container: string; probePath: string; port: number; served: number; why: string; path: Path };
+  | { kind: 'probe-path-elsewhere'; container: string; probePath: string; port: number; served: number; why: string; path: Path; probe?: 'startupProbe' };
 
 export type TargetPort =
   | { kind: 'number'; value: number; defaulted: boolean }

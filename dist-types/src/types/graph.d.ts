@@ -83,7 +83,10 @@ export type NotReadyReason = {
     container: string;
     probePath: string;
     image: string;
+    why: string;
     path: Path;
+    probe?: 'startupProbe';
+    soft?: boolean;
 }
 /** An init container (not a native sidecar) running a server that never exits: the pod's containers never start. */
  | {
@@ -118,6 +121,7 @@ export type NotReadyReason = {
     served: number;
     why: string;
     path: Path;
+    probe?: 'startupProbe';
 };
 export type TargetPort = {
     kind: 'number';

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-BTAS6I7P.js";import"./chunk-SMPQ57DJ.js";import"./chunk-OU3CRZZP.js";import"./chunk-LJ2GUBCM.js";import"./chunk-E5JFQSGE.js";import"./chunk-D3UATV5N.js";import"./chunk-XKXROZWO.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
