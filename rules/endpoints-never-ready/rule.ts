@@ -25,7 +25,7 @@ function say(t: PodTemplate, r: NotReadyReason): string {
     case 'image-cannot-start':
       return `container ${code(r.container)} of ${where(t)} cannot start: ${r.why}`;
     case 'probe-path-missing':
-      return `container ${code(r.container)} of ${where(t)} has a ${r.probe === 'startupProbe' ? 'startup' : 'readiness'} probe on ${code(r.probePath)}, but ${r.why}: the probe fails and the pods never become ready`;
+      return `container ${code(r.container)} of ${where(t)} has a ${r.probe === 'startupProbe' ? 'startup' : 'readiness'} probe ${r.probePath === 'grpc' ? 'over gRPC' : `on ${code(r.probePath)}`}, but ${r.why}: the probe fails and the pods never become ready`;
     case 'init-never-exits':
       return `init container ${code(r.container)} of ${where(t)} runs ${code(r.image)}, a server that never exits, and is no native sidecar (\`restartPolicy: Always\`): the pod's containers never start (\`Init:0/N\`)`;
     case 'command-unrunnable':

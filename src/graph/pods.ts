@@ -1,3 +1,4 @@
+import { hubRepository } from './mounts.js';
 import { code } from '../text.js';
 import { pathTo, trimmed, type K8sObject, type Path } from '../types/object.js';
 import type { ContainerInfo, ContainerPort, NotReadyReason, PodTemplate, Replicas } from '../types/graph.js';
@@ -296,6 +297,29 @@ function unrunnable(t: PodTemplate): NotReadyReason[] {
   return out;
 }
 
+/** Docker Hub images whose servers speak HTTP only, as they come: no gRPC health service. */
+const HTTP_ONLY_IMAGES = new Set(['nginx', 'nginxinc/nginx-unprivileged', 'bitnami/nginx', 'httpd', 'bitnami/apache', 'tomcat', 'jetty', 'traefik/whoami', 'hashicorp/http-echo', 'kennethreitz/httpbin', 'mccutchen/go-httpbin', 'wordpress', 'grafana/grafana', 'ghost']);
+
+/**
+ * A `grpc` readiness or startup probe calls grpc.health.v1.Health/Check in plain text (the
+ * kubelet's gRPC prober): a server that speaks HTTP only answers no gRPC, and the probe fails.
+ */
+function grpcProbeOnHttp(t: PodTemplate): NotReadyReason[] {
+  const out: NotReadyReason[] = [];
+  const list = get(t.owner.body, [...t.path, 'spec', 'containers']);
+  if (!Array.isArray(list)) return out;
+  list.forEach((c, i) => {
+    const image = get(c, ['image']);
+    const repo = typeof image === 'string' ? hubRepository(image) : undefined;
+    if (!repo || !HTTP_ONLY_IMAGES.has(repo) || get(c, ['command']) !== undefined) return;
+    for (const which of ['readinessProbe', 'startupProbe'] as const) {
+      if (get(c, [which, 'grpc']) === undefined) continue;
+      out.push({ kind: 'probe-path-missing', container: typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`, probePath: 'grpc', image: image as string, why: `${code(image as string)} serves HTTP only and no gRPC health service (\`grpc.health.v1.Health\`), which the kubelet's gRPC probe calls; use an \`httpGet\` probe`, soft: true, path: [...t.path, 'spec', 'containers', i, which, 'grpc'], ...(which === 'startupProbe' ? { probe: which } : {}) });
+    }
+  });
+  return out;
+}
+
 /**
  * The official nginx image as it comes serves its default server on 80: the files of
  * /usr/share/nginx/html (`/`, `/index.html`, `/50x.html`), and 404 for anything else. A readiness
@@ -365,7 +389,7 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
     if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
     out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });
   }
-  out.push(...unrunnable(t), ...nginxCannotStart(t), ...probePathElsewhere(t), ...initNeverExits(t), ...nginxProbePath(t));
+  out.push(...unrunnable(t), ...nginxCannotStart(t), ...probePathElsewhere(t), ...initNeverExits(t), ...nginxProbePath(t), ...grpcProbeOnHttp(t));
   for (const c of t.containers) {
     const rp = c.readinessPort;
     // A native sidecar's readiness counts towards the pod's as its containers' does.
