@@ -342,7 +342,8 @@ function nginxProbePath(t: PodTemplate): NotReadyReason[] {
     const ports = Array.isArray(get(c, ['ports'])) ? get(c, ['ports']) as unknown[] : [];
     const port = typeof rawPort === 'number' ? rawPort : typeof rawPort === 'string' && /^\d+$/.test(rawPort) ? Number(rawPort) : get(ports.find((p) => get(p, ['name']) === rawPort), ['containerPort']);
     if (port !== 80) return;
-    const clean = path.split('?')[0]!.replace(/\/+$/, '') || '/';
+    // The kubelet joins host and path with Go's net/url, which puts a `/` before a relative path (`index.html`).
+    const clean = `/${path.split('?')[0]!.replace(/^\/+/, '')}`.replace(/\/+$/, '') || '/';
     if (clean === '/' || /^\/(index\.html?|50x\.html)$/.test(clean)) return;
     out.push({ kind: 'probe-path-missing', container: typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`, probePath: path, image, why: `${code(image)} as it comes serves only its welcome page there (\`/\`, \`/index.html\`) and answers 404 to anything else; probe \`/\`, or mount a configuration that serves the path`, soft: true, path: [...t.path, 'spec', 'containers', i, 'readinessProbe', 'httpGet', 'path'] });
   });
