@@ -199,6 +199,9 @@ function readImageNames(t: PodTemplate): Set<string> {
  *   not missing at all, and the report is dropped (`drop`).
  */
 export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string; drop?: boolean } {
+  // A Helm test hook (`helm.sh/hook: test`) is not installed with the release: it runs only with `helm test`.
+  const hook = !graph.settings.live && r.object ? helmTestHook(r.object) : undefined;
+  if (hook && severity === 'error') return { severity: 'warning', note: `; ${describe(refOf(r.object!))} is a Helm test hook (\`helm.sh/hook: ${hook}\`), which is not installed with the release and runs only with \`helm test\`` };
   const testData = graph.settings.live || onlyTestData(graph) ? undefined : testDataFolderIn(graph, r.object?.origin?.file.path ?? r.file?.path);
   if (testData && severity !== 'info') return { severity: 'info', note: `; the file is in ${code(testData)}, a test-data folder: test input, often wrong on purpose` };
   const variants = mixedVariants(graph, r);
@@ -223,6 +226,12 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
     severity: 'info',
     note: `; svclint looked in the ${n} file${n === 1 ? '' : 's'} given: fine if it comes from elsewhere (another chart or repository, an operator, a later step)${severity === 'info' ? '' : `, ${article(severity)} with --complete-input`}`,
   };
+}
+
+/** The `helm.sh/hook` value of an object that is a Helm test hook (`test`, `test-success`, `test-failure`). */
+function helmTestHook(o: K8sObject): string | undefined {
+  const v = isRecord(o.body.metadata) && isRecord(o.body.metadata.annotations) ? o.body.metadata.annotations['helm.sh/hook'] : undefined;
+  return typeof v === 'string' && v.split(',').some((h) => /^\s*test(-success|-failure)?\s*$/.test(h)) ? v.trim() : undefined;
 }
 
 /**
