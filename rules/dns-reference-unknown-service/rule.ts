@@ -9,8 +9,8 @@ import { getIn } from '../../src/graph/pods.js';
 import { workloadKey } from '../../src/graph/index.js';
 import { genuinelyClose, nearestService, sameNameElsewhere, servicePortsText, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
-import { where } from '../../src/engine/rule-kit.js';
-import { movedFrom, renamedServices } from '../../src/graph/kustomize-names.js';
+import { renamedInBuild, where } from '../../src/engine/rule-kit.js';
+import { movedFrom } from '../../src/graph/kustomize-names.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { createdService, createdServicePorts } from '../../src/graph/creators.js';
 import { describe, refOf, type K8sObject, type Path } from '../../src/types/object.js';
@@ -547,9 +547,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
  */
 function renamedByKustomize(ctx: RuleContext, edge: ReferenceEdge, name: string): boolean {
   const { site } = edge;
-  const file = site.object.origin?.file;
-  if (file?.rendered !== 'kustomize') return false;
-  const svc = renamedServices(ctx.graph, site.namespace, name).find((s) => s.object.origin?.file === file);
+  const svc = renamedInBuild(ctx.graph, site.object, site.namespace, name);
   if (!svc) return false;
   ctx.report({
     object: site.object,
