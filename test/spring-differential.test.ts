@@ -36,6 +36,8 @@ interface FileCase {
   port?: number | 'placeholder' | 'placeholder-bare';
   address?: string;
   management?: number;
+  /** `server.servlet.context-path`, in the file as people write it (`contextPath` binds too). */
+  contextPath?: { value: string; key: 'context-path' | 'contextPath' };
   profiles?: string;
   /** A second document with a condition and its own port. */
   second?: { on: string; port: number; cloud?: boolean };
@@ -52,6 +54,7 @@ interface Case {
   arg?: number;
   argProfiles?: string;
   sysprop?: number;
+  contextEnv?: string;
 }
 
 const WHERE = ['/app/application', '/app/config/application', '/app/config/x/application', '/app/application-prod', '/app/config/application-prod', '/app/application-default', '/etc/app/application', '/etc/app/custom', '/etc/app/custom-prod', '/app/config/application-cp'];
@@ -64,6 +67,7 @@ const fileArb: fc.Arbitrary<FileCase> = fc.record(
     port: sometimes(fc.oneof(PORTS, fc.constantFrom<'placeholder' | 'placeholder-bare'>('placeholder', 'placeholder-bare')), 0.7),
     address: sometimes(fc.constantFrom('127.0.0.1', '0.0.0.0', 'localhost'), 0.35),
     management: sometimes(PORTS, 0.2),
+    contextPath: sometimes(fc.record({ value: fc.constantFrom('/api', '/shop/', '/', '/a/b'), key: fc.constantFrom<'context-path' | 'contextPath'>('context-path', 'context-path', 'contextPath') }), 0.3),
     profiles: sometimes(fc.constantFrom(...PROFILES), 0.25),
     second: sometimes(fc.record({ on: fc.constantFrom('prod', '!prod', 'cp', 'prod | dev', 'kubernetes', 'heroku'), port: PORTS }).map((s) => ({ ...s, cloud: s.on === 'kubernetes' || s.on === 'heroku' })), 0.3),
   },
@@ -82,6 +86,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record(
     arg: sometimes(PORTS, 0.1),
     argProfiles: sometimes(fc.constantFrom(...PROFILES), 0.15),
     sysprop: sometimes(PORTS, 0.1),
+    contextEnv: sometimes(fc.constantFrom('/env', '/'), 0.1),
   },
   { requiredKeys: ['files'] },
 );
@@ -92,6 +97,7 @@ function text(f: FileCase): string {
   if (f.port !== undefined) props.push(['server.port', f.port === 'placeholder' ? '${PORT:21999}' : f.port === 'placeholder-bare' ? '${PORT}' : String(f.port)]);
   if (f.address) props.push(['server.address', f.address]);
   if (f.management) props.push(['management.server.port', String(f.management)]);
+  if (f.contextPath) props.push([`server.servlet.${f.contextPath.key}`, f.contextPath.value]);
   if (f.profiles && !/-(prod|cp|default)$/.test(f.where)) props.push(['spring.profiles.active', f.profiles]);
   const second: [string, string][] | undefined = f.second ? [[f.second.cloud ? 'spring.config.activate.on-cloud-platform' : 'spring.config.activate.on-profile', f.second.on], ['server.port', String(f.second.port)]] : undefined;
   if (f.format === 'properties') {
@@ -132,6 +138,7 @@ function render(c: Case, root: string): { files: SpringFile[]; env: Map<string, 
   if (c.profilesEnv) env.set('SPRING_PROFILES_ACTIVE', c.profilesEnv);
   if (c.location) env.set('SPRING_CONFIG_LOCATION', c.location);
   if (c.additional) env.set('SPRING_CONFIG_ADDITIONAL_LOCATION', c.additional);
+  if (c.contextEnv) env.set('SERVER_SERVLET_CONTEXT_PATH', c.contextEnv);
   if (c.json) env.set('SPRING_APPLICATION_JSON', JSON.stringify({ server: { port: c.json } }));
   const args: string[] = [];
   if (c.arg) args.push(`--server.port=${c.arg}`);
@@ -204,12 +211,16 @@ describe('where a Spring Boot application listens, against Spring Boot', () => {
       { files: [{ where: '/etc/app/application', format: 'properties', port: 21086 }], location: 'optional:file:/etc/app/' },
       { files: [{ where: '/etc/app/application', format: 'properties', port: 21087 }] },
       { files: [{ where: '/app/config/application', format: 'yml', port: 21088, management: 21089 }] },
+      { files: [{ where: '/app/config/application', format: 'yml', port: 21090, contextPath: { value: '/api', key: 'context-path' } }] },
+      { files: [{ where: '/app/config/application', format: 'properties', port: 21091, contextPath: { value: '/shop/', key: 'contextPath' }, management: 21092 }] },
+      { files: [{ where: '/app/config/application', format: 'yml', port: 21093, contextPath: { value: '/api', key: 'context-path' } }], contextEnv: '/env' },
       ...fc.sample(caseArb, { seed, numRuns: n }),
     ];
     const wrong: string[] = [];
     let claimed = 0;
     let fromFiles = 0;
     let actuatorChecked = 0;
+    let contextChecked = 0;
     for (const c of cases) {
       root = mkdtempSync(path.join(tmpdir(), 'svclint-spring-'));
       const r = render(c, root);
@@ -221,8 +232,14 @@ describe('where a Spring Boot application listens, against Spring Boot', () => {
       const said = springListen({ files: r.files, env: r.env, envOpen: false, args: r.args, sysProps: r.sysProps, cwd: '/app' });
       // Where the actuator answers: with a port of its own, only there (what the probe check relies on).
       const health = new Map<number, number>();
+      // Below the context path svclint names (when it names one), on the server's port.
+      const context = said?.contextPath ? `/${said.contextPath.value.trim().replace(/^\/+|\/+$/g, '')}` : undefined;
+      const below = new Map<number, number>();
       const real = await start(dir, path.join(root, 'app'), r, async (sockets) => {
-        for (const p of new Set(sockets.map((x) => x.port))) health.set(p, await status(p, '/actuator/health'));
+        for (const p of new Set(sockets.map((x) => x.port))) {
+          health.set(p, await status(p, '/actuator/health'));
+          if (context && context !== '/') below.set(p, await status(p, `${context}/actuator/health`));
+        }
       });
       rmSync(root, { recursive: true, force: true });
       root = '';
@@ -246,6 +263,14 @@ describe('where a Spring Boot application listens, against Spring Boot', () => {
         continue;
       }
       if (management !== undefined && management !== port) actuatorChecked++;
+      // A context path svclint names holds every path of the server's port, the actuator's too when it shares the port.
+      if (context && context !== '/' && (management === undefined || management === port)) {
+        if (health.get(port) !== 404 || below.get(port) !== 200) {
+          wrong.push(`${describe()}\n  context path ${context}: /actuator/health ${health.get(port)}, ${context}/actuator/health ${below.get(port)}`);
+          continue;
+        }
+        contextChecked++;
+      }
       const main = real.sockets.filter((s) => s.port === port).map((s) => s.host.replace(/^::ffff:/, ''));
       if (said?.address) {
         const loop = isLoopbackHost(said.address.value);
@@ -254,7 +279,7 @@ describe('where a Spring Boot application listens, against Spring Boot', () => {
     }
     expect(wrong).toEqual([]);
     // The comparison says something only where svclint answers.
-    console.log(`spring differential: ${cases.length} cases, svclint named the port in ${claimed}, from a mounted file in ${fromFiles}, the actuator's own port in ${actuatorChecked}`);
+    console.log(`spring differential: ${cases.length} cases, svclint named the port in ${claimed}, from a mounted file in ${fromFiles}, the actuator's own port in ${actuatorChecked}, a context path in ${contextChecked}`);
     expect(claimed).toBeGreaterThanOrEqual(Math.floor(cases.length / 4));
     expect(fromFiles).toBeGreaterThanOrEqual(4);
   }, 1_800_000);

@@ -12,7 +12,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
-import { springLoopback, springProbeView } from '../../src/graph/spring.js';
+import { maySpring, springConfig, springLoopback, springProbeView, type SpringSetting } from '../../src/graph/spring.js';
 import type { ListenEvidence } from '../../src/graph/listen.js';
 import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
 import { mysqlLoopback } from '../../src/graph/mysql.js';
@@ -56,6 +56,8 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
       const raw = getIn(t.owner.body, c.path);
       if (!isRecord(raw) || (raw.readinessProbe === undefined && raw.livenessProbe === undefined && raw.startupProbe === undefined)) continue;
       checkProbeLoopback(ctx, t, c, raw);
+      checkSpringContextPath(ctx, t, c, raw);
+      checkRoutePrefix(ctx, t, c, raw);
       const e = singleListener(raw);
       if (!e) {
         checkSpringProbes(ctx, t, c, raw);
@@ -158,6 +160,145 @@ function checkSpringProbes(ctx: Parameters<Rule['check']>[0], t: Template, c: Te
   }
 }
 
+/** A literal value of the container's environment, and the index of its entry. */
+function envEntry(raw: Record<string, unknown>, names: readonly string[]): { name: string; value: string; at: number } | undefined {
+  const list = Array.isArray(raw.env) ? raw.env : [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const e = list[i];
+    if (isRecord(e) && typeof e.name === 'string' && names.includes(e.name) && typeof e.value === 'string' && e.valueFrom === undefined) return { name: e.name, value: e.value, at: i };
+  }
+  return undefined;
+}
+
+const springPort = (s: SpringSetting | undefined): number | undefined => (s && s.from !== 'default' && /^\d{1,5}$/.test(s.value.trim()) ? Number(s.value.trim()) : undefined);
+
+/**
+ * HTTP probes of a Spring Boot container asked of a path outside its servlet context path
+ * (`server.servlet.context-path: /api`): the servlet container serves nothing outside it, the
+ * actuator too when it shares the server's port (its base path is relative to the context path;
+ * Spring Boot's "Customizing the Management Endpoint Paths"), so the probe gets 404.
+ */
+function checkSpringContextPath(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
+  if (!isRecord(raw.readinessProbe) && !isRecord(raw.livenessProbe) && !isRecord(raw.startupProbe)) return;
+  const s = maySpring(raw) ? springConfig(ctx.graph, t, raw) : undefined;
+  let context: { value: string; words: string; path: Path; strong: boolean } | undefined;
+  let server: number | undefined;
+  let management: number | undefined;
+  let serverStrong = false;
+  if (s) {
+    if (!s.contextPath) return;
+    const cp = s.contextPath;
+    const file = cp.from === 'file' && cp.file?.at !== undefined;
+    const env = cp.from === 'env' ? envEntry(raw, [...new Set([cp.text.replace(/^env (\w+)=.*$/s, '$1')])]) : undefined;
+    const words = cp.from === 'file' && cp.file ? `${code(`server.servlet.context-path: ${cp.value}`)} in ${cp.file.source}${s.assumed ? `, which Spring Boot reads if the image's working directory is ${code(s.assumed)}` : ''}` : code(cp.text);
+    context = { value: cp.value, words, path: file ? ['volumeMounts', cp.file!.at!] : env ? ['env', env.at, 'value'] : [], strong: file && !s.assumed };
+    server = springPort(s.port);
+    serverStrong = server !== undefined && s.port!.from === 'file' && !s.assumed;
+    management = springPort(s.management);
+  } else {
+    // No configuration files of the run: the environment alone, which Spring Boot reads over the image's files.
+    const e = envEntry(raw, ['SERVER_SERVLET_CONTEXT_PATH', 'SERVER_SERVLET_CONTEXTPATH']);
+    if (!e) return;
+    context = { value: e.value, words: code(`${e.name}=${e.value}`), path: ['env', e.at, 'value'], strong: false };
+    const sp = envEntry(raw, ['SERVER_PORT']);
+    server = sp && /^\d{1,5}$/.test(sp.value) ? Number(sp.value) : undefined;
+    const mp = envEntry(raw, ['MANAGEMENT_SERVER_PORT']);
+    management = mp && /^\d{1,5}$/.test(mp.value) ? Number(mp.value) : undefined;
+  }
+  const prefix = context.value.trim().replace(/\/+$/, '');
+  // `/` is the root; a value without a leading slash stops Spring Boot from starting (another story).
+  if (prefix === '' || !prefix.startsWith('/') || /[$*{]/.test(prefix)) return;
+  for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
+    if (handler !== 'httpGet' || h.host !== undefined || port === undefined || typeof h.path !== 'string') continue;
+    const path = `/${h.path.replace(/\?.*$/, '').replace(/^\/+/, '')}`;
+    if (path === prefix || path.startsWith(`${prefix}/`) || /[$]/.test(path)) continue;
+    // The actuator on a port of its own is not below the server's context path.
+    if (management !== undefined && management !== server && port === management) continue;
+    // Another container of the pod may serve that port.
+    if (t.containers.some((o) => o !== c && o.ports.some((p) => p.containerPort === port))) continue;
+    const onServer = server !== undefined ? port === server : c.ports.some((p) => p.containerPort === port) || port === 8080;
+    if (!onServer) continue;
+    const strong = context.strong && serverStrong && port === server;
+    ctx.report({
+      object: t.owner,
+      path: [...c.path, probe, handler, 'path'],
+      messageId: 'probeContextPath',
+      ...(strong ? {} : { severity: 'warning' as const }),
+      data: { probe, container: code(c.name), workload: where(t), path: code(h.path), port: String(port), evidence: `Spring Boot configuration (${context.words})`, context: code(prefix), fixed: code(`${prefix}${path}`), hedge: strong ? '' : ' (a servlet application; the actuator too unless the image gives it a port of its own)', effect: EFFECT[probe] },
+      related: context.path.length ? [{ object: t.owner, path: [...c.path, ...context.path], message: `where ${c.name} is given the context path ${prefix}` }] : [],
+    });
+  }
+}
+
+/** Prometheus and Alertmanager images, by their repository's last two parts. */
+const ROUTE_PREFIX_IMAGE = /(?:^|\/)(?:prom|prometheus)\/(prometheus|alertmanager)(?::|@|$)/;
+
+/**
+ * The route prefix of a Prometheus or Alertmanager container: `--web.route-prefix`, which
+ * defaults to the path of `--web.external-url` ("If the URL has a path portion, it will be used to
+ * prefix all HTTP endpoints"). Only `/` redirects to the prefix; other paths outside it answer 404.
+ */
+function routePrefix(raw: Record<string, unknown>): { prefix: string; text: string; at: Path; program: string; port: number } | undefined {
+  const image = typeof raw.image === 'string' ? ROUTE_PREFIX_IMAGE.exec(raw.image) : null;
+  if (!image) return undefined;
+  const command = Array.isArray(raw.command) ? raw.command : undefined;
+  // A command of its own is the program only when it is that binary.
+  if (command && !(command.length && typeof command[0] === 'string' && /(^|\/)(prometheus|alertmanager)$/.test(command[0]))) return undefined;
+  const words: { w: string; at: Path }[] = [];
+  for (const key of ['command', 'args'] as const) {
+    const list = raw[key];
+    if (Array.isArray(list)) list.forEach((w, i) => { if (typeof w === 'string') words.push({ w, at: [key, i] }); });
+  }
+  if (words.some((x) => /\$\(|\$\{/.test(x.w))) return undefined;
+  const flag = (name: string): { value: string; at: Path } | undefined => {
+    let out: { value: string; at: Path } | undefined;
+    words.forEach((x, i) => {
+      const m = new RegExp(`^--?${name.replace(/\./g, '\\.')}(?:=(.*))?$`, 's').exec(x.w);
+      if (!m) return;
+      if (m[1] !== undefined) out = { value: m[1], at: x.at };
+      else if (words[i + 1]) out = { value: words[i + 1]!.w, at: words[i + 1]!.at };
+    });
+    return out;
+  };
+  const program = image[1] === 'alertmanager' ? 'Alertmanager' : 'Prometheus';
+  const listen = flag('web.listen-address');
+  const lm = listen ? /:(\d{1,5})$/.exec(listen.value) : null;
+  if (listen && !lm) return undefined;
+  const port = lm ? Number(lm[1]) : program === 'Alertmanager' ? 9093 : 9090;
+  const route = flag('web.route-prefix');
+  if (route) return { prefix: route.value, text: `--web.route-prefix=${route.value}`, at: route.at, program, port };
+  const external = flag('web.external-url');
+  if (!external) return undefined;
+  let pathPart: string;
+  try {
+    pathPart = new URL(external.value).pathname;
+  } catch {
+    return undefined;
+  }
+  return { prefix: pathPart, text: `--web.external-url=${external.value}`, at: external.at, program, port };
+}
+
+/** HTTP probes of Prometheus or Alertmanager outside their route prefix: 404. */
+function checkRoutePrefix(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
+  const r = routePrefix(raw);
+  if (!r) return;
+  const prefix = `/${r.prefix.trim().replace(/^\/+|\/+$/g, '')}`;
+  if (prefix === '/' || /[$*{]/.test(prefix)) return;
+  for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
+    if (handler !== 'httpGet' || h.host !== undefined || port !== r.port || typeof h.path !== 'string') continue;
+    const path = `/${h.path.replace(/\?.*$/, '').replace(/^\/+/, '')}`;
+    // `/` is redirected to the prefix, and the kubelet follows the redirect.
+    if (path === '/' || path === prefix || path.startsWith(`${prefix}/`) || path.includes('$')) continue;
+    ctx.report({
+      object: t.owner,
+      path: [...c.path, probe, handler, 'path'],
+      messageId: 'probeContextPath',
+      data: { probe, container: code(c.name), workload: where(t), path: code(h.path), port: String(port), evidence: `${r.program} command line (${code(r.text)})`, context: code(prefix), fixed: code(`${prefix}${path}`), hedge: '', effect: EFFECT[probe] },
+      related: [{ object: t.owner, path: [...c.path, ...r.at], message: `where ${c.name} is given the route prefix ${prefix}` }],
+    });
+  }
+}
+
 /** PostgreSQL's settings that keep it on loopback only. */
 function pgLoopback(graph: Parameters<Rule['check']>[0]['graph'], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
   const pg = postgresConfig(graph, t, c, raw);
@@ -199,6 +340,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}{{hedge}}; the probe fails and {{effect}}',
+      probeContextPath: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} puts every path of the server below {{context}}{{hedge}}, and the server answers 404 elsewhere; probe {{fixed}}; the probe fails and {{effect}}',
       probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
       loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
       advertisesLoopback: 'targetPort {{target}} reaches Kafka container {{container}} of {{workload}}, which advertises {{listener}} ({{text}}): a client that bootstraps through Service {{service}} is then told to connect to its own loopback and fails; advertise the Service\'s or the pod\'s DNS name',
@@ -207,7 +349,7 @@ const rule: Rule = {
       ipv4Only: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on 0.0.0.0, IPv4 only, and Service {{service}} is IPv6 single-stack (`ipFamilies: [IPv6]`): its connections arrive at the pods\' IPv6 addresses and are refused',
       notListening: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but its {{evidence}} makes the server listen on {{listen}}{{declared}}; connections to {{target}} are refused{{hint}}',
     },
-    remediation: 'Point targetPort (and the containerPort) at the port the server listens on, or change the flag or variable to the targetPort; a server bound to 127.0.0.1 or localhost must bind 0.0.0.0 (`--host 0.0.0.0`, `--bind 0.0.0.0:8000`) to be reached through a Service.',
+    remediation: 'Point targetPort (and the containerPort) at the port the server listens on, or change the flag or variable to the targetPort; a server bound to 127.0.0.1 or localhost must bind 0.0.0.0 (`--host 0.0.0.0`, `--bind 0.0.0.0:8000`) to be reached through a Service; a probe asks for a path below the server\'s context path.',
   },
   check(ctx) {
     const { graph, report } = ctx;

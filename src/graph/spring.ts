@@ -61,6 +61,8 @@ export interface SpringListen {
   management?: SpringSetting;
   /** Where the actuator's endpoints are (`management.endpoints.web.base-path`, `/actuator` by default). */
   actuatorPath?: SpringSetting;
+  /** `server.servlet.context-path` when the run sets it: every path of a servlet application's server is below it. */
+  contextPath?: SpringSetting;
   /** The config data files of the run that Spring Boot reads. */
   read: SpringFile[];
 }
@@ -415,7 +417,9 @@ export function springListen(input: SpringInput): SpringListen | undefined {
   const base = setting('management.endpoints.web.base-path', '/actuator');
   const context = setting('management.server.base-path', '');
   const actuatorPath = base && context ? { ...base, value: `${context.value.replace(/\/$/, '')}${base.value}` } : undefined;
-  return { ...(port ? { port } : {}), ...(address ? { address } : {}), ...(management ? { management } : {}), ...(actuatorPath ? { actuatorPath } : {}), read };
+  // Relaxed binding: `contextPath` in a file binds as `context-path` does.
+  const contextPath = setting('server.servlet.context-path') ?? setting('server.servlet.contextPath');
+  return { ...(port ? { port } : {}), ...(address ? { address } : {}), ...(management ? { management } : {}), ...(actuatorPath ? { actuatorPath } : {}), ...(contextPath ? { contextPath } : {}), read };
 }
 
 /** A config data file name Spring Boot reads by default: `application.yml`, `application-prod.properties`. */
@@ -495,7 +499,12 @@ function readSpringConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<strin
   const dirs = [...new Set(files.filter((f) => isAppConfig(f.path)).map((f) => path.dirname(f.path).replace(/\/config(\/[^/]+)?$/, '') || '/'))];
   const answers = ['/nonexistent-working-directory', '/', ...dirs].map((cwd) => springListen({ ...input, cwd }));
   const same = (a: SpringSetting | undefined, b: SpringSetting | undefined) => a?.value === b?.value && a?.text === b?.text;
-  if (answers.every((a) => a && same(a.port, answers[0]!.port) && same(a.address, answers[0]!.address) && same(a.management, answers[0]!.management))) return answers[0];
+  if (answers.every((a) => a && same(a.port, answers[0]!.port) && same(a.address, answers[0]!.address) && same(a.management, answers[0]!.management))) {
+    // The context path only where every working directory gives the same one.
+    if (answers.every((a) => same(a!.contextPath, answers[0]!.contextPath))) return answers[0];
+    const { contextPath: _, ...rest } = answers[0]!;
+    return rest;
+  }
   // A system folder (`/etc/config/…` gives `/etc`) is no application's working directory.
   if (dirs.length !== 1 || /^\/(etc|usr|var|tmp|run|proc|sys|dev|bin|sbin|lib|lib64|boot)(\/|$)/.test(dirs[0]!)) return undefined;
   const r = answers.at(-1);
