@@ -6,6 +6,7 @@ import { references } from '../../src/graph/references.js';
 import type { DnsResolution } from '../../src/types/reference.js';
 import { fqdnOf, resolveHost } from '../../src/graph/dns.js';
 import { getIn } from '../../src/graph/pods.js';
+import { isRecord } from '../../src/load/objects.js';
 import { workloadKey } from '../../src/graph/index.js';
 import { genuinelyClose, nearestService, sameNameElsewhere, servicePortsText, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
@@ -278,6 +279,27 @@ function createdElsewhere(ctx: RuleContext, edge: ReferenceEdge): boolean {
   return true;
 }
 
+/**
+ * Where a key's readers start their program through a shell script and none names the key's
+ * file on its command line: the words that start it (`/scripts/start-sentinel.sh`).
+ */
+function startedByScript(ctx: Parameters<Rule['check']>[0], site: ReferenceEdge['site']): string | undefined {
+  if (!site.key || site.clients.length === 0) return undefined;
+  const file = site.key.split('/').pop()!;
+  let script: string | undefined;
+  for (const t of site.clients) {
+    for (const c of t.containers) {
+      const raw = getIn(t.owner.body, c.path);
+      if (!isRecord(raw)) continue;
+      const words = [...(Array.isArray(raw.command) ? raw.command : []), ...(Array.isArray(raw.args) ? raw.args : [])].filter((w): w is string => typeof w === 'string');
+      const shell = words.length > 0 && (/(^|\/)(ba|da|z)?sh$/.test(words[0]!) || /\.sh$/.test(words[0]!));
+      if (!shell && words.some((w) => w.includes(file))) return undefined;
+      if (shell) script ??= `container ${code(c.name)} of ${t.owner.kind} ${t.owner.namespace}/${t.owner.name} starts with ${code(words.slice(0, 2).join(' '))}`;
+    }
+  }
+  return script;
+}
+
 function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   if (createdElsewhere(ctx, edge)) return;
   if (edge.endpoints) return checkEndpoints(ctx, edge as ReferenceEdge & { endpoints: NonNullable<ReferenceEdge['endpoints']> });
@@ -296,7 +318,13 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
   }
   // The program that reads the text looks names up its own way (config-files.ts).
   if (edge.lookup?.how === 'never') {
-    ctx.report({ ...base, messageId: 'neverLooked', data: { ...data, why: edge.lookup.why } });
+    // A DNS server of the pod's own (a dnsmasq sidecar) answers on loopback.
+    const serves = edge.lookup.unlessPodServes;
+    if (serves !== undefined && (site.clients.length === 0 || site.clients.some((t) => t.containers.some((c) => c.ports.some((p) => p.containerPort === serves)) || t.containers.some((c) => /dnsmasq|coredns|unbound|bind9|dnscrypt|pihole|adguard/i.test(c.image ?? ''))))) return;
+    // A reader that starts the program through a script may rewrite the file first (Bitnami's
+    // start-sentinel.sh copies sentinel.conf and adds `sentinel resolve-hostnames yes`).
+    const script = startedByScript(ctx, site);
+    ctx.report({ ...base, messageId: 'neverLooked', ...(script ? { severity: 'info' as const } : {}), data: { ...data, why: script ? `${edge.lookup.why.replace(/^(.*?):[^:]*$/s, '$1')}, if the program reads this file as it is: ${script}, which may rewrite it first` : edge.lookup.why } });
     return;
   }
   if (edge.lookup?.how === 'no-search' && (r.kind === 'service' || r.kind === 'pod')) {

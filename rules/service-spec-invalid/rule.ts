@@ -23,7 +23,7 @@ const rule: Rule = {
       clusterIPsAlone: 'clusterIPs {{value}} is set without clusterIP; the API server takes clusterIPs only together with clusterIP (its first entry), or neither',
       headlessType: 'clusterIP `None` (headless) is not allowed on {{type}} Service, which needs a cluster IP',
       externalNameMissing: 'this ExternalName Service has no externalName, the DNS name it is an alias for',
-      externalNameIP: 'externalName {{value}} is an IP address; the API server accepts it as a DNS name made of digits, and cluster DNS answers a CNAME to a name that resolves nowhere (for an IP, use a Service without a selector and an EndpointSlice)',
+      externalNameIP: 'externalName {{value}} is an IP address; the API server accepts it as a DNS name made of digits, but cluster DNS gives the Service no record (CoreDNS answers an ExternalName Service only with a CNAME, which an IP address cannot be), so its name does not resolve (for an IP, use a Service without a selector and an EndpointSlice)',
       externalNameInvalid: 'externalName {{value}} is not a valid DNS name (lowercase DNS-1123 subdomain)',
       externalNameURL: 'externalName {{value}} is a URL; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and the port in spec.ports',
       externalNameHostPort: 'externalName {{value}} has a port; an ExternalName Service is a DNS CNAME: write only the host name {{host}}, and put the port in spec.ports',

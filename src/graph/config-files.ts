@@ -481,6 +481,9 @@ function nginxHosts(text: string): HostRef[] {
   // What follows a variable in a pass target: `proxy_pass $api:3100$request_uri` dials port 3100,
   // whatever port the variable's URL names; `$api:$port` dials a port the text does not show.
   const passPorts = new Map<string, (number | 'unknown' | undefined)[]>();
+  // The addresses of its `resolver` directives: where it asks for the names it resolves itself.
+  const resolvers: string[] = [];
+  const resolveAt: number[] = [];
   for (const m of src.matchAll(/([^{};]*)([{};])/g)) {
     const stmt = m[1]!.trim();
     if (m[2] === '{') {
@@ -498,8 +501,13 @@ function nginxHosts(text: string): HostRef[] {
       // `stream` one must write its port. With `resolve`, nginx looks the name up at run time
       // through its `resolver`, as written (no search path).
       const inStream = stack.includes('stream');
-      if (h) out.push({ ...h, ...(h.port === undefined && !inStream ? { defaultPort: 80 } : {}), ...(/\sresolve\b/.test(` ${server[2]!}`) ? { lookup: RESOLVE_LOOKUP } : {}) });
+      if (h) {
+        if (/\sresolve\b/.test(` ${server[2]!}`)) resolveAt.push(out.length);
+        out.push({ ...h, ...(h.port === undefined && !inStream ? { defaultPort: 80 } : {}), ...(/\sresolve\b/.test(` ${server[2]!}`) ? { lookup: RESOLVE_LOOKUP } : {}) });
+      }
     }
+    const resolver = /^resolver\s+(.+)$/.exec(stmt);
+    if (resolver) resolvers.push(...resolver[1]!.split(/\s+/).filter((w) => w && !w.includes('=')));
     const set = /^set\s+\$(\w+)\s+(\S+)$/.exec(stmt);
     if (set) sets.set(set[1]!, unquote(set[2]!));
     const p = /^(proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass|scgi_pass|memcached_pass)\s+(\S+)/.exec(stmt);
@@ -540,9 +548,18 @@ function nginxHosts(text: string): HostRef[] {
         // A port written after the variable is the one dialled; after `:` and another variable, the port is not known.
         const { port: _port, defaultPort: _dflt, ...rest } = h;
         const dialled = use === undefined ? h : use === 'unknown' ? rest : { ...rest, port: use };
+        resolveAt.push(out.length);
         out.push({ ...dialled, position: true, lookup });
       }
     }
+  }
+  // A `resolver` on loopback only (`127.0.0.11`, Docker's embedded DNS server, copied from a
+  // Compose setup) asks the pod itself, where no DNS server listens unless a container of the pod serves port 53.
+  const loopback = (a: string) => /^(127(?:\.\d{1,3}){3}|\[?::1\]?|localhost)(:\d+)?$/i.test(a);
+  if (resolvers.length && resolvers.every(loopback)) {
+    const docker = resolvers.some((a) => /^127\.0\.0\.11(:53)?$/.test(a));
+    const never = { how: 'never' as const, why: `nginx asks its \`resolver ${resolvers.join(' ')}\` for it at request time, which is the pod's own loopback${docker ? ' (127.0.0.11 is the DNS server Docker runs for Compose networks; a pod has none)' : ''}, and no container of the pod serves DNS there: every lookup fails and nginx answers 502`, unlessPodServes: 53 };
+    for (const i of resolveAt) out[i] = { ...out[i]!, lookup: never };
   }
   return out;
 }

@@ -34,6 +34,12 @@ export interface CreatorRow {
   servicePorts?: (o: K8sObject, service: string) => number[] | undefined;
 }
 
+/** An object cert-manager's ingress-shim makes a Certificate for. */
+function certManagerShim(o: K8sObject): boolean {
+  const a = getIn(o.body, ['metadata', 'annotations']);
+  return a !== null && typeof a === 'object' && ['cert-manager.io/issuer', 'cert-manager.io/cluster-issuer'].some((k) => typeof (a as Record<string, unknown>)[k] === 'string');
+}
+
 /** ECK: a Service's ports as `spec.http.service.spec.ports` overrides them, else the default. */
 function eckPorts(dflt: number, suffix: string) {
   return (o: K8sObject, service: string): number[] | undefined => {
@@ -154,6 +160,9 @@ export const CREATORS: readonly CreatorRow[] = [
   { by: 'Knative Serving (this Service)', group: 'serving.knative.dev', kinds: ['Service', 'Route'], services: ['{name}'], servicePorts: () => [80, 443] },
   // cert-manager's HTTP-01 solvers: generated names, fixed label.
   { by: 'cert-manager (HTTP-01 solver)', group: 'cert-manager.io', kinds: ['Issuer', 'ClusterIssuer', 'Certificate'], services: ['cm-acme-http-solver-*'], pods: [{ 'acme.cert-manager.io/http01-solver': 'true' }] },
+  // …and for an Ingress or Gateway its ingress-shim makes a Certificate of (`cert-manager.io/issuer`, `cert-manager.io/cluster-issuer`), in its namespace.
+  { by: 'cert-manager (HTTP-01 solver)', group: 'networking.k8s.io', kinds: ['Ingress'], when: certManagerShim, services: ['cm-acme-http-solver-*'], pods: [{ 'acme.cert-manager.io/http01-solver': 'true' }] },
+  { by: 'cert-manager (HTTP-01 solver)', group: 'gateway.networking.k8s.io', kinds: ['Gateway'], when: certManagerShim, services: ['cm-acme-http-solver-*'], pods: [{ 'acme.cert-manager.io/http01-solver': 'true' }] },
   // Flux: a HelmRelease renders its chart; its Services are named like the release or the chart.
   { by: 'Flux (the chart this HelmRelease installs)', group: 'helm.toolkit.fluxcd.io', kinds: ['HelmRelease'], services: ['{release}', '{release}-*', '{chart}', '{chart}-*'], vars: helmReleaseVars, namespace: (o) => str(getIn(o.body, ['spec', 'targetNamespace'])) },
   { by: 'the Flux operator', group: 'fluxcd.controlplane.io', kinds: ['FluxInstance'], services: ['webhook-receiver', 'notification-controller', 'source-controller', 'source-watcher'] },

@@ -33,7 +33,7 @@ export interface HostRef {
    * `resolve-hostnames`, nginx's variable `proxy_pass` with no `resolver`), `no-search` (its own
    * resolver, without the pod's search path: nginx's `resolver`). `why` says so, for messages.
    */
-  lookup?: { how: 'never' | 'no-search'; why: string };
+  lookup?: { how: 'never' | 'no-search'; why: string; unlessPodServes?: number };
   /**
    * A placeholder's default (Spring's `${REDIS_HOST:redis}`): the host counts only for readers
    * that leave these environment variables unset.

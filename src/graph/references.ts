@@ -181,6 +181,10 @@ function siblingPort(env: readonly unknown[], name: string): { name: string; val
 /** `$(VAR)` as the kubelet expands it, not `$$(VAR)`. */
 export const VAR_REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 
+/** A flag whose value is names for the server's own certificate: `--dynamic-serving-dns-names=`, `--tls-san=`, `--extra-sans=`. */
+const CERT_NAME_FLAG = /^--?[a-z0-9.-]*?(?:dns-names?|(?:^|-)sans?|alt-names?|subject-alt(?:ernative)?-names?|common-name|cert(?:ificate)?-(?:hosts?|names?|dns))=/i;
+const CERT_NAME_FLAG_ALONE = /^--?[a-z0-9.-]*?(?:dns-names?|-sans?|alt-names?|subject-alt(?:ernative)?-names?|common-name|cert(?:ificate)?-(?:hosts?|names?|dns))$|^--?(?:tls-)?sans?$/i;
+
 function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string>; format?: string }) => void): void {
   // ConfigMaps by namespace and name, for the values of configMapKeyRef variables (made when first asked).
   let configMaps: Map<string, K8sObject> | undefined;
@@ -282,6 +286,8 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         const list = c[arr];
         if (!Array.isArray(list)) continue;
         list.forEach((a: unknown, k) => {
+          // The names a server puts on its own certificate (`--dynamic-serving-dns-names=webhook.ns.svc`, `--tls-san`) are not dialled.
+          if (typeof a === 'string' && (CERT_NAME_FLAG.test(a) || (k > 0 && typeof list[k - 1] === 'string' && CERT_NAME_FLAG_ALONE.test(list[k - 1] as string)))) return;
           // The kubelet expands `$(VAR)` in command and args with the container's whole env.
           const expanded = typeof a === 'string' && literal?.size && a.includes('$(') ? a.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : a;
           // A shell reading the pod's own namespace from its service account (`$(cat /var/run/secrets/…/namespace)`).
@@ -594,7 +600,7 @@ const isHostRefs = (v: unknown): v is HostRef[] => Array.isArray(v) && v.every((
   && (h.namespaced === undefined || (isRecord(h.namespaced) && typeof h.namespaced.namespace === 'string' && typeof h.namespaced.name === 'string'))
   && (h.endpoints === undefined || (isRecord(h.endpoints) && (h.endpoints.portName === undefined || typeof h.endpoints.portName === 'string')))
   && (h.profiles === undefined || (Array.isArray(h.profiles) && h.profiles.every((p) => typeof p === 'string')))
-  && (h.lookup === undefined || (isRecord(h.lookup) && (h.lookup.how === 'never' || h.lookup.how === 'no-search') && typeof h.lookup.why === 'string'))
+  && (h.lookup === undefined || (isRecord(h.lookup) && (h.lookup.how === 'never' || h.lookup.how === 'no-search') && typeof h.lookup.why === 'string' && (h.lookup.unlessPodServes === undefined || typeof h.lookup.unlessPodServes === 'number')))
   && (h.property === undefined || typeof h.property === 'string') && (h.portProperty === undefined || typeof h.portProperty === 'string')
   && (h.railsEnv === undefined || typeof h.railsEnv === 'string') && (h.nodeEnv === undefined || typeof h.nodeEnv === 'string')
   && (h.unlessEnv === undefined || (Array.isArray(h.unlessEnv) && h.unlessEnv.every((n) => typeof n === 'string'))));

@@ -142,7 +142,7 @@ export interface ReferenceEdge {
    */
   endpoints?: { port?: number; portName?: string };
   /** The reading program looks the name up another way than libc (`HostRef.lookup`). */
-  lookup?: { how: 'never' | 'no-search'; why: string };
+  lookup?: { how: 'never' | 'no-search'; why: string; unlessPodServes?: number };
   resolution: DnsResolution;
   /** The Service port the connection reaches, when the host resolves to a Service and the port is one it exposes. */
   servicePort?: ServicePortNode;

@@ -43,6 +43,7 @@ export interface HostRef {
     lookup?: {
         how: 'never' | 'no-search';
         why: string;
+        unlessPodServes?: number;
     };
     /**
      * A placeholder's default (Spring's `${REDIS_HOST:redis}`): the host counts only for readers

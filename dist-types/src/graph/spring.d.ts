@@ -52,6 +52,8 @@ export interface SpringListen {
     management?: SpringSetting;
     /** Where the actuator's endpoints are (`management.endpoints.web.base-path`, `/actuator` by default). */
     actuatorPath?: SpringSetting;
+    /** `server.servlet.context-path` when the run sets it: every path of a servlet application's server is below it. */
+    contextPath?: SpringSetting;
     /** The config data files of the run that Spring Boot reads. */
     read: SpringFile[];
 }

@@ -260,6 +260,7 @@ export interface ReferenceEdge {
     lookup?: {
         how: 'never' | 'no-search';
         why: string;
+        unlessPodServes?: number;
     };
     resolution: DnsResolution;
     /** The Service port the connection reaches, when the host resolves to a Service and the port is one it exposes. */
