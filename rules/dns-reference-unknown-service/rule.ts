@@ -512,6 +512,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       if (waitsForItself(ctx, edge, svc)) break;
       if (r.kind === 'service' && r.form === 'link') break;
       if (svc.type === 'ExternalName') {
+        tlsToAlias(ctx, edge, svc, base, data);
         aliasPort(ctx, edge, svc, base, data);
         break;
       }
@@ -624,6 +625,29 @@ function movedByKustomize(ctx: RuleContext, edge: ReferenceEdge, name: string, f
 
 /** A cluster name the reading pod's own DNS settings keep it from resolving: reported on that pod. */
 /**
+ * TLS to an ExternalName alias of a host outside the cluster: the client checks the server's
+ * certificate against the name it dialled and sends that name as SNI (and as the HTTP Host):
+ * the alias, which the external server's certificate and virtual hosts do not know (the
+ * Kubernetes documentation's warning about ExternalName and HTTPS).
+ */
+function tlsToAlias(ctx: RuleContext, edge: ReferenceEdge, alias: ServiceNode, base: { object: K8sObject; path: Path; text: string }, data: { ref: string; where: string }): void {
+  const target = alias.externalName?.replace(/\.$/, '');
+  const scheme = /^(https|wss|grpcs|rediss|amqps|mqtts|ldaps|ftps):\/\//i.exec(urlIn(edge.text))?.[1];
+  if (!target || !scheme || /^[\d.]+$|:/.test(target)) return;
+  // An alias of another cluster name is judged by aliasPort; a certificate for the alias itself may be what the server has.
+  const domain = ctx.graph.settings.clusterDomain;
+  if (target === domain || target.endsWith(`.${domain}`) || target.endsWith('.svc') || !target.includes('.')) return;
+  if (target.toLowerCase().startsWith(`${edge.host.toLowerCase()}.`)) return;
+  ctx.report({
+    ...base,
+    severity: 'warning',
+    messageId: 'tlsAlias',
+    data: { ...data, scheme: code(scheme.toLowerCase()), host: code(edge.host), alias: code(`${alias.object.namespace}/${alias.object.name}`), target: code(target) },
+    related: [{ object: alias.object, path: ['spec', 'externalName'], message: `ExternalName Service ${alias.object.namespace}/${alias.object.name}` }],
+  });
+}
+
+/**
  * An ExternalName Service is a CNAME: its own ports are not used. Where its `externalName` is a
  * Service of the run (`pg.data.svc.cluster.local`), a client dials that Service's IP on the port
  * it names, which that Service must expose.
@@ -698,6 +722,7 @@ const rule: Rule = {
       missing: '{{ref}} in {{where}} names Service {{name}} in namespace {{namespace}}, but that namespace has no such Service{{hint}}',
       podRecordsOff: '{{ref}} in {{where}} is a pod A record (`<dashed-ip>.<namespace>.pod.<domain>`), but the CoreDNS Corefile of the run (ConfigMap kube-system/coredns) does not enable them: its kubernetes plugin has no `pods insecure` or `pods verified`, and `pods disabled`, the default, answers NXDOMAIN',
       dnsMuslSearchLine: '{{ref}} in {{where}} is not a full name, and {{workload}} runs {{image}} (musl libc), whose resolver reads resolv.conf lines into 256 bytes and ignores a longer one: the `search` line the kubelet writes from `dnsConfig.searches` has at least {{length}} characters, so the pod has no search list and the name never reaches {{fqdn}}; shorten the searches, or write the full name',
+      tlsAlias: '{{ref}} in {{where}} dials {{host}} over {{scheme}}, but Service {{alias}} is an ExternalName alias (a DNS CNAME) of {{target}}: the client checks the server\'s certificate against {{host}} and sends it as the TLS server name (and the HTTP Host), which {{target}}\'s certificate does not cover, so the handshake fails; dial {{target}} itself',
       aliasPort: '{{ref}} in {{where}} dials port {{port}} of ExternalName Service {{alias}}, an alias (a DNS CNAME) for Service {{target}}, which exposes {{ports}}: an ExternalName Service\'s own ports are not used, and nothing answers on {{port}}',
       createdPort: '{{ref}} in {{where}} dials port {{port}}{{how}} of Service {{name}}, which {{by}} creates for {{source}} with {{ports}} only: nothing answers on {{port}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',

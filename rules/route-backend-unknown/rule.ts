@@ -479,6 +479,45 @@ function checkObjectRefs(ctx: RuleContext): void {
 }
 
 /**
+ * Traefik's Kubernetes Ingress provider applies the middlewares an Ingress names in
+ * `traefik.ingress.kubernetes.io/router.middlewares` (`<namespace>-<name>@kubernetescrd`, a
+ * comma list): the CRD provider registers each Middleware as `<namespace>-<name>` (its makeID),
+ * and a router whose middleware does not exist is not built.
+ */
+function checkTraefikMiddlewareAnnotations(ctx: RuleContext): void {
+  const KEY = 'traefik.ingress.kubernetes.io/router.middlewares';
+  let ids: Map<string, K8sObject> | undefined;
+  for (const o of ctx.graph.objects) {
+    if (o.kind !== 'Ingress') continue;
+    const annotations = getIn(o.body, ['metadata', 'annotations']);
+    const value = isRecord(annotations) ? annotations[KEY] : undefined;
+    if (typeof value !== 'string' || /[{$]/.test(value)) continue;
+    if (!ids) {
+      ids = new Map();
+      for (const m of ctx.graph.objects) if (m.kind === 'Middleware' && TRAEFIK_GROUP.test(m.apiVersion)) ids.set(`${m.namespace}-${m.name}`, m);
+    }
+    for (const item of value.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const at = item.lastIndexOf('@');
+      if (at < 0 || item.slice(at + 1) !== 'kubernetescrd') continue;
+      const id = item.slice(0, at);
+      if (ids.has(id)) continue;
+      // The Middleware meant: one named just so (the namespace prefix left out), or a near miss of an id.
+      const bare = [...ids.values()].find((m) => m.name === id);
+      const near = bare ?? [...ids.entries()].find(([k]) => editDistance(k, id, 2) <= Math.min(2, Math.max(1, Math.floor(id.length / 6))))?.[1];
+      const hint = near ? `; did you mean ${code(`${near.namespace}-${near.name}@kubernetescrd`)} (Middleware ${near.namespace}/${near.name})?` : '';
+      ctx.report({
+        object: o,
+        path: ['metadata', 'annotations', KEY],
+        messageId: 'annotationMiddleware',
+        data: { annotation: code(KEY), ref: code(item), id: code(id), hint },
+        absent: { what: `a Middleware whose \`<namespace>-<name>\` is ${code(id)}`, namespace: o.namespace, nearMiss: near !== undefined },
+        ...(near ? { related: [{ object: near, path: ['metadata', 'name'], message: `Middleware ${near.namespace}/${near.name}` }] } : {}),
+      });
+    }
+  }
+}
+
+/**
  * Argo Rollouts' canary with the NGINX or ALB traffic router: the Ingress it names must route to
  * the stable Service (ALB: its `rootService` where set), which it copies for the canary;
  * validation otherwise fails ("ingress … has no rules using service … backend").
@@ -984,6 +1023,7 @@ const rule: Rule = {
       createdPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the backend is not resolved (ResolvedRefs false) and gets no traffic',
       istioHidden: 'this VirtualService routes to Service {{service}}, whose `networking.istio.io/exportTo` is {{exportTo}}: the proxies that use this route (namespace {{consumers}}) do not see it, so the route has no cluster and Envoy answers 503 (NR)',
       controllerOption: 'this {{kind}} {{why}}, and {{who}} ({{install}}, the run\'s only one) does not set {{option}}: it {{effect}}',
+      annotationMiddleware: 'annotation {{annotation}} names middleware {{ref}}, which Traefik looks up as the Middleware whose `<namespace>-<name>` is {{id}}, and no Middleware of the files has that id{{hint}}: Traefik drops the router (`middleware … does not exist`), and the route answers 404',
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       coreGroup: 'this {{kind}}\'s backendRef to Service {{service}} sets group `core`; the Gateway API writes the core group as `""` (or leaves it out), so a conformant gateway takes `core` for an unknown group and rejects the reference (ResolvedRefs=False, InvalidKind; Linkerd alone accepts it)',
@@ -1038,6 +1078,7 @@ const rule: Rule = {
     checkServiceProfiles(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
     checkObjectRefs(ctx);
+    checkTraefikMiddlewareAnnotations(ctx);
   },
 };
 

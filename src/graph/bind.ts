@@ -461,7 +461,10 @@ function addressFlags(c: Record<string, unknown>, accept: (host: string) => bool
   for (const line of commandLines(c, env)) {
     line.forEach((w, j) => {
       const m = /^(--?[A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/.exec(w.word);
-      if (!m || !LISTEN_FLAG.test(m[1]!) || CLIENT_FLAG.test(m[1]!)) return;
+      if (!m || CLIENT_FLAG.test(m[1]!)) return;
+      const listenFlag = LISTEN_FLAG.test(m[1]!);
+      // Only a flag of the listening kind, or one whose value is the IPv4 wildcard (`--http=0.0.0.0:8081`): no client dials 0.0.0.0.
+      if (!listenFlag && !(m[2] !== undefined && m[2].startsWith('0.0.0.0:'))) return;
       const value = m[2] ?? line[j + 1]?.word;
       if (value === undefined) return;
       const a = splitAddress(value);

@@ -5,6 +5,7 @@ import { isRecord } from '../load/objects.js';
 import { code } from '../text.js';
 import { tableReadPaths } from './referrers.js';
 import { getIn } from './pods.js';
+import { statefulSetOrdinals } from './controller-labels.js';
 import { resolveFor, resolveHost } from './dns.js';
 import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
 import { findHosts, type HostRef } from './hosts.js';
@@ -275,7 +276,10 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
           const ref = getIn(e, ['valueFrom', 'configMapKeyRef']);
           // The downward API's `metadata.namespace` is the pod's namespace (its name, for a bare Pod).
           const field = getIn(e, ['valueFrom', 'fieldRef', 'fieldPath']);
-          const downward = field === 'metadata.namespace' ? t.namespace : field === 'metadata.name' && t.owner.kind === 'Pod' && t.path.length === 0 ? t.owner.name : undefined;
+          // A StatefulSet's pods are named `<set>-<ordinal>`: the first ordinal stands for them all.
+          const downward = field === 'metadata.namespace' ? t.namespace
+            : field === 'metadata.name' && t.owner.kind === 'Pod' && t.path.length === 0 ? t.owner.name
+              : field === 'metadata.name' && t.owner.kind === 'StatefulSet' && t.path.length > 0 ? `${t.owner.name}-${statefulSetOrdinals(t)[0]}` : undefined;
           const from = literal && isRecord(ref) && typeof ref.name === 'string' && typeof ref.key === 'string' ? configMapValue(t.namespace, ref.name, ref.key) : literal ? downward : undefined;
           if (from !== undefined) literal!.set(e.name, from);
           else literal?.delete(e.name);
