@@ -32,6 +32,9 @@ function names(graph: ServiceGraph): Names {
   for (const t of [...graph.templates, ...graph.workloadTemplates]) {
     const key = `${t.namespace}/${t.owner.name}`;
     if (!n.workloads.has(key) || t.owner.kind === 'StatefulSet') n.workloads.set(key, t);
+    // The StatefulSet controller sets its pods' hostname to the pod's name and subdomain to its
+    // serviceName, whatever the template says (initIdentity): statefulSetOf names those.
+    if (t.owner.kind === 'StatefulSet' && t.path.length > 0) continue;
     const hostname = getIn(t.owner.body, [...t.path, 'spec', 'hostname']);
     const subdomain = getIn(t.owner.body, [...t.path, 'spec', 'subdomain']);
     if ((typeof hostname === 'string' || indexedJobHostnames(t)) && typeof subdomain === 'string') {
