@@ -3,6 +3,7 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { PodTemplate } from '../../src/types/graph.js';
 import { CONTROLLER_LABELS } from '../../src/graph/controller-labels.js';
 import { createdPods } from '../../src/graph/creators.js';
+import { rbacGrant } from '../../src/graph/rbac.js';
 import { workloadTemplates } from '../../src/engine/rule-kit.js';
 import { nodeLocalDnsIPs, policyIndex, podView } from '../../src/graph/netpol.js';
 import { ipInBlock, isEmptySelector, matchSelector, NAME_LABEL, type Policy, type PolicyPeer, type Selector } from '../../src/graph/netpol-model.js';
@@ -18,6 +19,8 @@ function selected(ctx: RuleContext, ns: string, s: Selector): PodTemplate[] | un
   if (all.length === 0 || ctx.graph.customPodSources(ns).length > 0 || keysOf(s).some((k) => CONTROLLER_LABELS.has(k))) return undefined;
   // Pods an operator or controller of the run makes there (cert-manager's HTTP-01 solvers for an Ingress).
   if (s.exprs.length === 0 && Object.keys(s.labels).length > 0 && createdPods(ctx.graph.objects, ns, s.labels)) return undefined;
+  // A workload of the namespace that RBAC of the run lets create pods there (an operator: Longhorn's manager makes its instance managers).
+  if (rbacGrant(ctx.graph, 'pods', ['create'], ns, undefined, (g) => g.t.namespace === ns)) return undefined;
   return all.filter((t) => matchSelector(s, t.labels) === true);
 }
 

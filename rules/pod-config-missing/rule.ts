@@ -5,6 +5,7 @@ import type { PodTemplate } from '../../src/types/graph.js';
 import { configRefs, keysOf, podObjectRefs, quotaRequired, stated, type ConfigRef, type PodObjectRef } from '../../src/graph/config-refs.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn, templateSpec } from '../../src/graph/pods.js';
+import { rbacGrant, type Grant } from '../../src/graph/rbac.js';
 import { code, isStrongTypo, isTypo, list } from '../../src/text.js';
 
 /**
@@ -251,6 +252,11 @@ const rule: Rule = {
         const all = [...new Set(known.flatMap((k) => [...k.data, ...(r.via === 'volume' ? k.binary : [])]))];
         const typo = all.filter((k) => isTypo(r.key!, k) !== undefined).sort((a, b) => isTypo(r.key!, a)! - isTypo(r.key!, b)!)[0];
         const hint = typo ? `did you mean ${code(typo)}?` : all.length ? `it has ${list(all.map((k) => code(k)), 4)}` : 'it has no keys';
+        // An object with no keys at all is a placeholder something else fills in (a script's overlay, an operator): info.
+        if (all.length === 0 && !writer) {
+          report({ object: t.owner, path: r.path, messageId: 'keyMissing', severity: 'info', data: { ...base, key: code(r.key), hint: `${hint}, a placeholder that something outside the files may fill in`, failure: failure(r, t.namespace, 'key') }, related: [...related, defRelated] });
+          continue;
+        }
         if (writer) {
           report({ object: t.owner, path: r.path, messageId: 'keyMissing', severity: 'info', data: { ...base, key: code(r.key), hint: `${hint}; but ${where(writer.t)} may write it: its ServiceAccount ${code(writer.account)} may ${writer.verb} this ${r.kind} (${writer.role.kind} ${code(writer.role.name)}), and the kubelet retries until the key is there`, failure: failure(r, t.namespace, 'key') }, related: [...related, defRelated, { object: writer.role, path: ['rules'], message: `${writer.role.kind} ${writer.role.name}` }] });
           continue;
@@ -261,56 +267,13 @@ const rule: Rule = {
   },
 };
 
-type Writer = { t: PodTemplate; account: string; verb: string; role: K8sObject };
-const writerCache = new WeakMap<object, Map<string, Writer | undefined>>();
-
 /**
  * A workload of the run whose ServiceAccount RBAC of the run lets update or patch one ConfigMap
  * or Secret: by its name in the rule's `resourceNames`, or, for a rule on every object of the
  * kind, when the workload's command line or environment names it (`--configmap=app-config`).
  */
-function writers(graph: Parameters<Rule['check']>[0]['graph'], kind: 'ConfigMap' | 'Secret', namespace: string, name: string): Writer | undefined {
-  let cache = writerCache.get(graph);
-  if (!cache) writerCache.set(graph, (cache = new Map()));
-  const key = `${kind}/${namespace}/${name}`;
-  if (cache.has(key)) return cache.get(key);
-  let found: Writer | undefined;
-  const resource = kind === 'ConfigMap' ? 'configmaps' : 'secrets';
-  const roles = graph.objects.filter((o) => (o.kind === 'Role' && o.namespace === namespace) || o.kind === 'ClusterRole');
-  for (const role of roles) {
-    const rules = Array.isArray(role.body.rules) ? role.body.rules : [];
-    for (const rule of rules) {
-      if (!isRecord(rule)) continue;
-      const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-      if (!strs(rule.apiGroups).some((g) => g === '' || g === '*') || !strs(rule.resources).some((r) => r === resource || r === '*')) continue;
-      const verb = strs(rule.verbs).find((v) => v === 'update' || v === 'patch' || v === '*');
-      if (!verb) continue;
-      const names = strs(rule.resourceNames);
-      if (names.length && !names.includes(name)) continue;
-      // The ServiceAccounts bound to the role in the namespace.
-      const accounts = new Set<string>();
-      for (const b of graph.objects) {
-        if (!((b.kind === 'RoleBinding' && b.namespace === namespace) || (b.kind === 'ClusterRoleBinding' && role.kind === 'ClusterRole'))) continue;
-        if (getIn(b.body, ['roleRef', 'kind']) !== role.kind || getIn(b.body, ['roleRef', 'name']) !== role.name) continue;
-        for (const sub of Array.isArray(b.body.subjects) ? b.body.subjects : []) {
-          if (isRecord(sub) && sub.kind === 'ServiceAccount' && typeof sub.name === 'string' && (sub.namespace ?? b.namespace) === namespace) accounts.add(sub.name);
-        }
-      }
-      for (const w of graph.templates) {
-        if (w.namespace !== namespace) continue;
-        const spec = templateSpec(w);
-        const account = typeof spec?.serviceAccountName === 'string' ? spec.serviceAccountName : typeof spec?.serviceAccount === 'string' ? spec.serviceAccount : 'default';
-        if (!accounts.has(account)) continue;
-        if (!names.length && !JSON.stringify(spec?.containers ?? []).includes(name)) continue;
-        found = { t: w, account, verb, role };
-        break;
-      }
-      if (found) break;
-    }
-    if (found) break;
-  }
-  cache.set(key, found);
-  return found;
+function writers(graph: Parameters<Rule['check']>[0]['graph'], kind: 'ConfigMap' | 'Secret', namespace: string, name: string): Grant | undefined {
+  return rbacGrant(graph, kind === 'ConfigMap' ? 'configmaps' : 'secrets', ['update', 'patch'], namespace, name, (g, named) => named || JSON.stringify(templateSpec(g.t)?.containers ?? []).includes(name));
 }
 
 /**

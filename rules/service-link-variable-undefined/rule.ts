@@ -38,7 +38,9 @@ function unexpanded(ctx: RuleContext): void {
         if (o.apiVersion !== 'v1' || (o.kind !== 'ConfigMap' && o.kind !== 'Secret')) continue;
         // envFrom exposes a ConfigMap's `data` and a Secret's `data`/`stringData`.
         const keys = definedKeys(o);
-        if (keys) sources.set(`${o.kind}/${o.namespace}/${o.name}`, [...keys.data]);
+        // One defined several times (alternative overlays linted together) has every key of its copies.
+        const k = `${o.kind}/${o.namespace}/${o.name}`;
+        if (keys) sources.set(k, [...new Set([...(sources.get(k) ?? []), ...keys.data])]);
       }
     }
     return sources.get(`${kind}/${ns}/${name}`);
@@ -76,7 +78,8 @@ function unexpanded(ctx: RuleContext): void {
           if (!value.includes('$(')) return;
           for (const m of value.matchAll(VAR_REF)) {
             const v = m[1]!;
-            if (LINK_LIKE.test(v)) continue;
+            // `$(REDIS_HOST):$(REDIS_HOST_PORT)` is the application's own pair of variables, not a link variable.
+            if (LINK_LIKE.test(v) && !(v.endsWith('_PORT') && value.includes(`$(${v.slice(0, -5)})`))) continue;
             const later = before !== undefined && !before.has(v) && all.has(v);
             // `$(hostname)` in a shell script is the shell's command substitution, left to it on purpose.
             const nowhere = !all.has(v) && !envFrom && ENV_NAME.test(v);
@@ -95,7 +98,9 @@ function unexpanded(ctx: RuleContext): void {
         };
         const seen = new Set<string>(from ?? []);
         env.forEach((e, j) => {
-          if (typeof e.value === 'string' && typeof e.name === 'string') check(e.value, [...base, 'env', j, 'value'], `env ${code(e.name)} of container ${cname}`, seen);
+          // MinIO's client takes STS credentials for an alias with `MC_STS_ENDPOINT_<alias>`: `$(ACCESS_KEY)` in `MC_HOST_<alias>` is a placeholder it does not use.
+          const sts = typeof e.name === 'string' && /^MC_HOST_/.test(e.name) && all.has(`MC_STS_ENDPOINT_${e.name.slice(8)}`);
+          if (typeof e.value === 'string' && typeof e.name === 'string' && !sts) check(e.value, [...base, 'env', j, 'value'], `env ${code(e.name)} of container ${cname}`, seen);
           if (typeof e.name === 'string') seen.add(e.name);
         });
         for (const arr of ['command', 'args']) {

@@ -19,6 +19,20 @@ function declared(t: PodTemplate): string[] {
   return t.containers.flatMap((c) => c.ports.map((p) => `${p.containerPort ?? '?'}/${p.protocol}${p.name ? ` (${code(p.name)})` : ''}`));
 }
 
+/** A listening flag of the container's command line on the port: `--metrics-bind-address=:8443`, `--listen 0.0.0.0:9000`, `--port=8080`. */
+function flagListens(raw: unknown, port: number): boolean {
+  if (!isRecord(raw)) return false;
+  const words = [...(Array.isArray(raw.command) ? raw.command : []), ...(Array.isArray(raw.args) ? raw.args : [])].filter((w): w is string => typeof w === 'string');
+  const FLAG = /^--?(?:[a-z0-9]+[-_.])*(?:bind|listen|port|addr|address)(?:[-_.]?(?:addr|address|port))?$/i;
+  return words.some((w, i) => {
+    const m = /^(--?[A-Za-z0-9._-]+)(?:=(.*))?$/.exec(w);
+    if (!m || !FLAG.test(m[1]!)) return false;
+    const v = m[2] ?? words[i + 1];
+    const n = v === undefined ? undefined : /^(?:\[[^\]]*\]|[^:\s]*)?:(\d{1,5})$/.exec(v)?.[1] ?? /^(\d{1,5})$/.exec(v)?.[1];
+    return n !== undefined && Number(n) === port;
+  });
+}
+
 const rule: Rule = {
   meta: {
     id: 'target-port-undeclared',
@@ -68,6 +82,8 @@ const rule: Rule = {
           const told = owners.size === 1 && notListening(own[0]![0]!, graph) ? new Set(own.map((g) => g[0]!.template)) : undefined;
           if (told) suspectGroups = suspectGroups.filter((g) => !told.has(g[0]!.template));
         }
+        // A container told by a flag to listen on the target (`--metrics-bind-address=:8443`) serves it, declared or not.
+        suspectGroups = suspectGroups.filter((g) => !g[0]!.template.containers.some((c) => flagListens(getIn(g[0]!.template.owner.body, c.path), target)));
         const suspects = suspectGroups.map((g) => g[0]!);
         const contradicted = suspects.some((r) => otherApp(r.template));
         if (suspects.length === 0) continue;

@@ -55,6 +55,8 @@ export function findLinks(graph: ServiceGraph, text: string, t: PodTemplate, def
   for (const m of text.matchAll(REF)) {
     const variable = m[1]!;
     if (defined.has(variable)) continue;
+    // `$(REDIS_HOST):$(REDIS_HOST_PORT)`: the application's own host and port pair, not a Docker-style link variable.
+    if (variable.endsWith('_PORT') && text.includes(`$(${variable.slice(0, -5)})`)) continue;
     const candidates = splits(variable);
     // The API server's own variables are set in every pod, links enabled or not.
     if (candidates.length === 0 || candidates.some((c) => c.service === 'kubernetes')) continue;
