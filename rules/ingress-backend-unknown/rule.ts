@@ -403,6 +403,57 @@ function checkAuth(ctx: RuleContext, o: K8sObject): void {
   }
 }
 
+const nginxCache = new WeakMap<RuleContext['graph'], { owner: K8sObject; words: string[]; open: boolean } | null>();
+
+/**
+ * The run's only ingress-nginx controller (by its image), with the words of its command line;
+ * `open` where they may hold more than the run shows (`$(VAR)`, an args file).
+ */
+function nginxInstall(ctx: RuleContext): { owner: K8sObject; words: string[]; open: boolean } | undefined {
+  const cached = nginxCache.get(ctx.graph);
+  if (cached !== undefined) return cached ?? undefined;
+  let out: { owner: K8sObject; words: string[]; open: boolean } | null = null;
+  const found = ctx.graph.templates.filter((t) => t.containers.some((c) => /(^|\/)ingress-nginx\/controller(-chroot)?(:|@|$)/.test(c.image ?? '')));
+  if (found.length === 1) {
+    const t = found[0]!;
+    const c = t.containers.find((x) => /(^|\/)ingress-nginx\/controller(-chroot)?(:|@|$)/.test(x.image ?? ''))!;
+    const raw = getIn(t.owner.body, c.path);
+    const words = isRecord(raw) ? [...(Array.isArray(raw.command) ? raw.command : []), ...(Array.isArray(raw.args) ? raw.args : [])].filter((w): w is string => typeof w === 'string') : [];
+    out = { owner: t.owner, words, open: words.some((w) => /^\$\(|^@/.test(w)) };
+  }
+  nginxCache.set(ctx.graph, out);
+  return out ?? undefined;
+}
+
+/** A boolean flag of ingress-nginx set true: `--enable-ssl-passthrough`, `--enable-ssl-passthrough=true`. */
+const flagOn = (words: readonly string[], flag: string): boolean => words.some((w) => new RegExp(`^--?${flag}(=(true|1|t|TRUE|True))?$`).test(w));
+
+/**
+ * ingress-nginx options an Ingress relies on that its controller (the run's only one) was not
+ * started with: `ssl-passthrough` needs `--enable-ssl-passthrough` (without it nginx terminates
+ * the TLS and proxies plain HTTP); an Ingress without a class is served only with
+ * `--watch-ingress-without-class` when no IngressClass is the default.
+ */
+function checkNginxOptions(ctx: RuleContext, o: K8sObject): void {
+  const ann = annotationsOf(o);
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const passthrough = ann['nginx.ingress.kubernetes.io/ssl-passthrough'] === 'true';
+  const classless = spec.ingressClassName === undefined && ann['kubernetes.io/ingress.class'] === undefined;
+  if (!passthrough && !classless) return;
+  const install = nginxInstall(ctx);
+  if (!install || install.open) return;
+  const where = `${install.owner.kind} ${install.owner.namespace}/${install.owner.name}`;
+  const related = [{ object: install.owner, path: ['spec'], message: `ingress-nginx ${install.owner.namespace}/${install.owner.name}` }];
+  if (passthrough && ingressController(ctx, o) === 'nginx' && !flagOn(install.words, 'enable-ssl-passthrough')) {
+    ctx.report({ object: o, path: ['metadata', 'annotations', 'nginx.ingress.kubernetes.io/ssl-passthrough'], messageId: 'passthroughOff', data: { install: where }, related });
+  }
+  if (classless && ingressController(ctx, o) === undefined && !flagOn(install.words, 'watch-ingress-without-class')) {
+    // Another controller of the run (or outside it) may take Ingresses without a class.
+    const others = ctx.graph.templates.some((t) => t.owner !== install.owner && t.containers.some((c) => /(^|\/)(traefik|contour|haproxy-ingress|kubernetes-ingress|kong|ingress-controller|nginx-ingress)(:|@|$)/.test(c.image ?? '')));
+    if (!others) ctx.report({ object: o, path: ['spec'], messageId: 'noClass', severity: 'warning', data: { install: where }, related });
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'ingress-backend-unknown',
@@ -410,6 +461,8 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      passthroughOff: 'this Ingress asks ingress-nginx for SSL passthrough, but {{install}}, the run\'s only ingress-nginx controller, is not started with `--enable-ssl-passthrough`: the annotation has no effect, nginx terminates the TLS itself and proxies plain HTTP to the backend, which a TLS-only server refuses (400, or a redirect loop); add `--enable-ssl-passthrough` to its args',
+      noClass: 'this Ingress names no class (no `ingressClassName`, no `kubernetes.io/ingress.class`), no IngressClass of the run is the default (`ingressclass.kubernetes.io/is-default-class: "true"`), and {{install}}, the run\'s only ingress controller, is not started with `--watch-ingress-without-class`: it ignores the Ingress, which gets no address and serves nothing; set `ingressClassName`',
       plainToTls: 'this Ingress sends to port {{port}} of ExternalName Service {{service}} ({{host}}), an HTTPS port, but {{how}} ingress-nginx speaks plain HTTP to it, and the server answers 400 ("The plain HTTP request was sent to HTTPS port"); set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`',
       grpcAsHttp: 'this Ingress sends to port {{port}} of Service {{service}}, {{evidence}} says it speaks gRPC; {{how}} ingress-nginx proxies HTTP/1.1 to it, which a gRPC server (HTTP/2 only) drops: the calls fail with 502; set `nginx.ingress.kubernetes.io/backend-protocol: "GRPC"` (`"GRPCS"` if the server speaks TLS), and give the Ingress TLS (ingress-nginx speaks HTTP/2, which gRPC clients need, on its TLS port only)',
       tlsToPlain: 'this Ingress tells ingress-nginx to speak {{protocol}} to Service {{service}}, whose pods run {{image}}, which serves plain HTTP on port {{port}} as it is: the TLS handshake fails and the Ingress answers 502 (`SSL_do_handshake() failed … wrong version number`); remove the annotation, or give the server a certificate and a TLS port',
@@ -431,6 +484,7 @@ const rule: Rule = {
         check(ctx, o, list);
         checkAuth(ctx, o);
         checkAlbTargets(ctx, o, list);
+        checkNginxOptions(ctx, o);
       }
     }
   },

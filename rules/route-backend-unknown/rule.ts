@@ -479,6 +479,23 @@ function checkObjectRefs(ctx: RuleContext): void {
 }
 
 /**
+ * A Gateway API route rule whose every backendRef has `weight: 0` forwards no request
+ * (`BackendRef.Weight`: "If weight is set to 0, no traffic should be forwarded for this
+ * entry"): what it matches reaches no Service (a blue/green switch left half-done).
+ */
+function checkZeroWeights(ctx: RuleContext): void {
+  for (const o of ctx.graph.objects) {
+    if (!/^(HTTP|GRPC|TCP|TLS|UDP)Route$/.test(o.kind) || !/^gateway\.networking\.k8s\.io\//.test(o.apiVersion)) continue;
+    const rules = getIn(o.body, ['spec', 'rules']);
+    (Array.isArray(rules) ? rules : []).forEach((r, i) => {
+      const refs = getIn(r, ['backendRefs']);
+      if (!Array.isArray(refs) || refs.length === 0 || !refs.every((b) => isRecord(b) && b.weight === 0)) return;
+      ctx.report({ object: o, path: ['spec', 'rules', i, 'backendRefs'], messageId: 'zeroWeights', severity: 'warning', data: { kind: o.kind, count: String(refs.length) } });
+    });
+  }
+}
+
+/**
  * Traefik's Kubernetes Ingress provider applies the middlewares an Ingress names in
  * `traefik.ingress.kubernetes.io/router.middlewares` (`<namespace>-<name>@kubernetescrd`, a
  * comma list): the CRD provider registers each Middleware as `<namespace>-<name>` (its makeID),
@@ -1023,6 +1040,7 @@ const rule: Rule = {
       createdPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the backend is not resolved (ResolvedRefs false) and gets no traffic',
       istioHidden: 'this VirtualService routes to Service {{service}}, whose `networking.istio.io/exportTo` is {{exportTo}}: the proxies that use this route (namespace {{consumers}}) do not see it, so the route has no cluster and Envoy answers 503 (NR)',
       controllerOption: 'this {{kind}} {{why}}, and {{who}} ({{install}}, the run\'s only one) does not set {{option}}: it {{effect}}',
+      zeroWeights: 'every backendRef of this {{kind}} rule ({{count}}) has weight 0: the rule forwards no request to any of them, so what it matches reaches no Service (the gateway answers an error, 500 for HTTP); give the backend that should serve a weight above 0',
       annotationMiddleware: 'annotation {{annotation}} names middleware {{ref}}, which Traefik looks up as the Middleware whose `<namespace>-<name>` is {{id}}, and no Middleware of the files has that id{{hint}}: Traefik drops the router (`middleware … does not exist`), and the route answers 404',
       noService: 'this route sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}}{{hint}}',
       noPort: 'this route sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
@@ -1079,6 +1097,7 @@ const rule: Rule = {
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
     checkObjectRefs(ctx);
     checkTraefikMiddlewareAnnotations(ctx);
+    checkZeroWeights(ctx);
   },
 };
 

@@ -195,11 +195,20 @@ function checkIstioGateways(ctx: RuleContext): void {
     const gateways = getIn(o.body, ['spec', 'gateways']);
     (Array.isArray(gateways) ? gateways : []).forEach((g, i) => {
       if (typeof g !== 'string' || g === '' || g === 'mesh') return;
-      const [ns, name] = g.includes('/') ? [g.slice(0, g.indexOf('/')), g.slice(g.indexOf('/') + 1)] : [o.namespace, g];
+      // istiod's resolveGatewayName: `ns/name`; the legacy `name.ns[.svc.<domain>]`; a bare name is the VirtualService's namespace's.
+      const slash = g.includes('/');
+      const dotted = !slash && g.includes('.');
+      const [ns, name] = slash ? [g.slice(0, g.indexOf('/')), g.slice(g.indexOf('/') + 1)] : dotted ? [g.split('.')[1]!, g.split('.')[0]!] : [o.namespace, g];
       const names = byNamespace.get(ns!) ?? [];
       if (names.includes(name!)) return;
       const near = typoAmong(name!, names);
-      if (near) ctx.report({ object: o, path: ['spec', 'gateways', i], messageId: 'noIstioGateway', data: { gateway: code(`${ns}/${name}`), near: code(near) } });
+      if (near) {
+        ctx.report({ object: o, path: ['spec', 'gateways', i], messageId: 'noIstioGateway', data: { gateway: code(`${ns}/${name}`), near: code(near) } });
+        return;
+      }
+      // A bare name of a Gateway that the run defines in exactly one other namespace (istio-system): the namespace was left out.
+      const elsewhere = slash || dotted ? [] : [...byNamespace].filter(([n, list]) => n !== ns && list.includes(name!)).map(([n]) => n);
+      if (elsewhere.length === 1) ctx.report({ object: o, path: ['spec', 'gateways', i], messageId: 'istioGatewayNamespace', data: { gateway: code(name!), namespace: code(ns!), other: code(elsewhere[0]!), suggest: code(`${elsewhere[0]}/${name}`) } });
     });
   }
 }
@@ -391,6 +400,7 @@ const rule: Rule = {
       serviceParentSection: 'this {{kind}} attaches to section {{section}} of Service {{service}}, but a Service\'s sections are its port names ({{ports}}); the mesh applies the route to no traffic',
       noServiceParent: 'this {{kind}} attaches to Service {{service}} (mesh routing), which the run does not define; did you mean {{near}}? The mesh applies no route to a parent that does not exist',
       serviceParentPort: 'this {{kind}} attaches to port {{port}} of Service {{service}}, which has ports {{ports}}; the mesh applies the route to no traffic',
+      istioGatewayNamespace: 'this VirtualService binds to Istio Gateway {{gateway}}, a name without a namespace, which Istio looks up in the VirtualService\'s own namespace {{namespace}}, where the run defines none; the Gateway of that name is in namespace {{other}}: write {{suggest}}, or Istio applies no route to that gateway (istioctl analyze: IST0101)',
       noIstioGateway: 'this VirtualService binds to Istio Gateway {{gateway}}, which the run does not define; did you mean {{near}}? Istio applies no route to a gateway that does not exist',
       noClass: 'this {{kind}} names {{what}} {{name}}, which the run does not define; did you mean {{near}}? No controller serves a class that does not exist, so the {{kind}} is never programmed',
     },
