@@ -122,6 +122,7 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
     if (svc.ports.length > 0 && exposes(svc, b.port)) {
       tlsToPlain(ctx, o, b, svc);
       grpcAsHttp(ctx, o, b, svc);
+      plainToTlsPod(ctx, o, b, svc);
       continue;
     }
     if (svc.ports.length === 0) continue;
@@ -200,6 +201,47 @@ function plainToTls(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceNode
     data: { service: code(b.service), host: code(svc.externalName ?? ''), port: code(b.port.number !== undefined ? String(b.port.number) : b.port.name ?? ''), how: protocol === undefined ? 'without a `nginx.ingress.kubernetes.io/backend-protocol` annotation' : `with \`backend-protocol: ${String(protocol).trim()}\`` },
     related: [{ object: svc.object, path: ['spec', 'externalName'], message: `ExternalName Service ${svc.object.namespace}/${svc.object.name}` }],
     remediation: 'Set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`, and `upstream-vhost` and `proxy-ssl-name` (with `proxy-ssl-server-name: "on"`) to the external host, so that it gets its own name as Host and SNI.',
+  });
+}
+
+/**
+ * ingress-nginx speaks plain HTTP to the pods unless `backend-protocol` says HTTPS (or GRPCS).
+ * Where the Service port says it is HTTPS (`appProtocol: https`), or every pod behind it probes
+ * that port with `scheme: HTTPS` (the kubelet's own proof that the server speaks TLS there), the
+ * server answers 400 ("The plain HTTP request was sent to HTTPS port") or drops the connection.
+ */
+function plainToTlsPod(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceNode): void {
+  const protocol = annotationsOf(o)['nginx.ingress.kubernetes.io/backend-protocol'];
+  if (protocol !== undefined && !(typeof protocol === 'string' && /^\s*(HTTP|AUTO_HTTP)\s*$/i.test(protocol))) return;
+  if (ingressController(ctx, o) !== 'nginx' || svc.type === 'ExternalName') return;
+  const sp = svc.ports.find((p) => (b.port.number !== undefined ? p.port === b.port.number : p.name === b.port.name));
+  if (!sp) return;
+  const raw = getIn(svc.object.body, sp.path);
+  const appProtocol = isRecord(raw) && typeof raw.appProtocol === 'string' ? raw.appProtocol.trim().toLowerCase() : undefined;
+  let evidence: string | undefined = appProtocol === 'https' ? 'its `appProtocol: https`' : undefined;
+  if (!evidence && appProtocol === undefined && sp.resolutions.length > 0) {
+    const https = sp.resolutions.every((r) => {
+      const c = r.container;
+      if (!c || r.targetPort === undefined) return false;
+      const craw = getIn(r.template.owner.body, c.path);
+      if (!isRecord(craw)) return false;
+      return ['readinessProbe', 'livenessProbe', 'startupProbe'].some((k) => {
+        const h = getIn(craw, [k, 'httpGet']);
+        if (!isRecord(h) || typeof h.scheme !== 'string' || h.scheme.toUpperCase() !== 'HTTPS') return false;
+        const port = typeof h.port === 'number' ? h.port : typeof h.port === 'string' ? (/^\d+$/.test(h.port) ? Number(h.port) : c.ports.find((p) => p.name === h.port)?.containerPort) : undefined;
+        return port === r.targetPort;
+      });
+    });
+    if (https) evidence = `the pods behind it, whose probes ask that port over HTTPS (\`scheme: HTTPS\`)`;
+  }
+  if (!evidence) return;
+  ctx.report({
+    object: o,
+    path: b.portPath,
+    messageId: 'plainToTlsPods',
+    severity: 'warning',
+    data: { service: code(b.service), port: code(sp.name ?? String(sp.port)), evidence, how: protocol === undefined ? 'without a `nginx.ingress.kubernetes.io/backend-protocol` annotation' : `with \`backend-protocol: ${String(protocol).trim()}\`` },
+    related: [{ object: svc.object, path: sp.path, message: `port of Service ${svc.object.namespace}/${svc.object.name}` }],
   });
 }
 
@@ -461,6 +503,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      plainToTlsPods: 'this Ingress sends to port {{port}} of Service {{service}}, which serves HTTPS by {{evidence}}, but {{how}} ingress-nginx speaks plain HTTP to it: the server answers 400 ("The plain HTTP request was sent to HTTPS port") or drops the connection, and the Ingress answers 502; set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`',
       passthroughOff: 'this Ingress asks ingress-nginx for SSL passthrough, but {{install}}, the run\'s only ingress-nginx controller, is not started with `--enable-ssl-passthrough`: the annotation has no effect, nginx terminates the TLS itself and proxies plain HTTP to the backend, which a TLS-only server refuses (400, or a redirect loop); add `--enable-ssl-passthrough` to its args',
       noClass: 'this Ingress names no class (no `ingressClassName`, no `kubernetes.io/ingress.class`), no IngressClass of the run is the default (`ingressclass.kubernetes.io/is-default-class: "true"`), and {{install}}, the run\'s only ingress controller, is not started with `--watch-ingress-without-class`: it ignores the Ingress, which gets no address and serves nothing; set `ingressClassName`',
       plainToTls: 'this Ingress sends to port {{port}} of ExternalName Service {{service}} ({{host}}), an HTTPS port, but {{how}} ingress-nginx speaks plain HTTP to it, and the server answers 400 ("The plain HTTP request was sent to HTTPS port"); set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`',
