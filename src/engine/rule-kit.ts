@@ -430,7 +430,9 @@ export function placeholderIn(r: RuleReport): string | undefined {
     if (m) return m[0].replace(/^\./, '');
   }
   const texts = [...Object.values(r.data ?? {}).map(String), r.object?.name ?? '', r.object?.namespace ?? '', own !== undefined ? `"${own}"` : ''];
-  for (const t of texts) {
+  for (const raw of texts) {
+    // A shell script quoted in a message (`sh -c mysqladmin … -p"$MARIADB_ROOT_PASSWORD"`) reads its variables at run time: no placeholder.
+    const t = raw.includes('sh -') ? raw.replace(/`(?:\/(?:usr\/)?bin\/)?(?:ba|da|z)?sh -[a-z]*c [^`]*`/g, '') : raw;
     const m = /\$\{[A-Za-z_][\w]*(:-[^}]*)?\}|\$[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|<[A-Z][^<>`]*>|\{\{[^}]*\}\}/.exec(t);
     if (m) return m[0];
     // Quoted as a found value (`"PORT"`), never a word inside a sentence (env `DATABASE_URL`).

@@ -279,6 +279,15 @@ function unrunnable(t: PodTemplate): NotReadyReason[] {
         if (typeof first !== 'string') continue;
         const w = first.trim();
         const shown = probe ? (command as unknown[]).map(String).join(' ') : first;
+        // A program the image's version no longer ships (`mongo` in mongo 6 and later): as the command, or the first word of a shell script's command (exit 127).
+        if (typeof image === 'string') {
+          const programs = [w, ...shellProgramsOf(command as unknown[])];
+          const gone = programs.map((p) => droppedProgram(image, p)).find((x) => x !== undefined);
+          if (gone) {
+            out.push({ kind: 'command-unrunnable', container: name, command: shown, why: gone, path, ...(probe ? { probe } : {}) });
+            continue;
+          }
+        }
         // Windows quotes an item with spaces when it builds the command line (hcsshim's EscapeArg):
         // `C:\Program Files\…\pwsh.exe` runs.
         const windows = get(spec, ['os', 'name']) === 'windows' || get(spec, ['nodeSelector', 'kubernetes.io/os']) === 'windows' || /^[A-Za-z]:\\|\\/.test(w);
@@ -295,6 +304,35 @@ function unrunnable(t: PodTemplate): NotReadyReason[] {
     });
   }
   return out;
+}
+
+/**
+ * Programs that official images dropped from a major version on: MongoDB 6.0 removed the
+ * legacy `mongo` shell (`mongosh` replaces it), MariaDB 11.0 removed the `mysql*` names of its
+ * tools (`mariadb`, `mariadb-admin`… replace them).
+ */
+const DROPPED: readonly { repo: RegExp; from: number; programs: RegExp; instead: (p: string) => string; what: string }[] = [
+  { repo: /^(?:(?:docker\.io\/)?(?:library\/)?)mongo$/, from: 6, programs: /^mongo$/, instead: () => 'mongosh', what: 'MongoDB 6.0 removed the legacy `mongo` shell' },
+  { repo: /^(?:(?:docker\.io\/)?(?:library\/)?)mariadb$/, from: 11, programs: /^mysql(admin|dump|check|import|show)?$/, instead: (p) => p.replace(/^mysql/, 'mariadb').replace(/^mariadbadmin$/, 'mariadb-admin').replace(/^mariadb(dump|check|import|show)$/, 'mariadb-$1'), what: 'MariaDB 11 images no longer ship the `mysql*` names of its tools' },
+];
+
+function droppedProgram(image: string, program: string): string | undefined {
+  const m = /^([^@:]+(?::\d+\/[^@:]+)?)(?::([^@]+))?/.exec(image.trim());
+  if (!m || m[2] === undefined) return undefined;
+  const major = /^(\d+)(?:[.-]|$)/.exec(m[2]);
+  if (!major) return undefined;
+  const base = program.replace(/^.*\//, '');
+  for (const d of DROPPED) {
+    if (!d.repo.test(m[1]!) || Number(major[1]) < d.from || !d.programs.test(base)) continue;
+    return `image ${code(image)} has no ${code(base)} (${d.what}; use ${code(d.instead(base))}): the command exits with "not found" (127)`;
+  }
+  return undefined;
+}
+
+/** The programs a `sh -c '<script>'` command starts: the first word of each of its commands. */
+function shellProgramsOf(command: readonly unknown[]): string[] {
+  if (command.length < 3 || typeof command[0] !== 'string' || !/(^|\/)(ba|da|z)?sh$/.test(command[0]) || typeof command[1] !== 'string' || !/^-[a-z]*c[a-z]*$/.test(command[1]) || typeof command[2] !== 'string') return [];
+  return command[2].split(/&&|\|\||[;|\n]/).map((part) => /^\s*(?:exec\s+|!\s*)?([A-Za-z0-9_./-]+)/.exec(part)?.[1]).filter((x): x is string => x !== undefined && !/=/.test(x));
 }
 
 /** Docker Hub images whose servers speak HTTP only, as they come: no gRPC health service. */
