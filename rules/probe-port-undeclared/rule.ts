@@ -11,6 +11,11 @@ const EFFECT: Record<(typeof PROBES)[number], string> = {
   startupProbe: 'the container never finishes starting and is restarted again and again',
 };
 
+/** What an unresolvable port does: the prober errors, and the kubelet throws errored results away (prober worker). */
+const UNRESOLVED_EFFECT: Partial<Record<(typeof PROBES)[number], string>> = {
+  livenessProbe: 'the probe errors on every run and the kubelet throws the result away: the liveness check never runs (it stays at its initial success, so a hung container is never restarted)',
+  startupProbe: 'the probe errors on every run and the kubelet throws the result away: the container never counts as started, its readiness probe never runs, and the pod never turns Ready',
+};
 const HOOK_EFFECT = {
   postStart: 'the kubelet kills the container (FailedPostStartHook) and it restarts again and again',
   preStop: 'the hook fails (FailedPreStopHook) and the container is stopped without it',
@@ -28,7 +33,7 @@ const rule: Rule = {
       hostName: '{{probe}} of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials it from the node, whose resolver knows no Service or pod names; the probe most likely fails and {{effect}} (leave host out: the kubelet dials the pod\'s IP; for a Host header use httpHeaders)',
       hookHostLoopback: 'the {{hook}} hook of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials that address from the node, where it is the node\'s own loopback, not the pod; {{effect}} (leave host out: the kubelet dials the pod\'s IP)',
       hookHostName: 'the {{hook}} hook of container {{container}} in {{workload}} sets host {{host}}: the kubelet dials it from the node, whose resolver knows no Service or pod names; the call most likely fails: {{effect}} (leave host out: the kubelet dials the pod\'s IP, or call the Service from an exec hook inside the pod)',
-      undeclared: '{{probe}} of container {{container}} in {{workload}} uses port {{port}}, which this container does not declare{{declared}}; the kubelet looks the name up in the probed container only, the probe fails, and {{effect}}',
+      undeclared: '{{probe}} of container {{container}} in {{workload}} uses port {{port}}, which this container does not declare{{declared}}; the kubelet looks the name up in the probed container only and cannot resolve it: {{effect}}',
       plainToTls: '{{probe}} of container {{container}} in {{workload}} sends plain HTTP{{scheme}} to port {{port}}, named {{name}}: a server that speaks TLS there answers 400 (or closes the connection), the probe fails and {{effect}} (set `scheme: HTTPS`; the kubelet does not verify the certificate)',
       tlsToPlain: '{{probe}} of container {{container}} in {{workload}} speaks TLS (`scheme: HTTPS`) to port {{port}}, named {{name}}: a server that speaks plain HTTP there fails the handshake, the probe fails and {{effect}} (leave scheme out, or serve TLS on that port)',
     },
@@ -123,13 +128,16 @@ const rule: Rule = {
                 object: t.owner,
                 path: [...t.path, 'spec', field, i, probe, handler, 'port'],
                 messageId: 'undeclared',
+                // An unresolvable port makes the probe error, and the kubelet throws errored results away: a liveness
+                // probe stays at its initial Success (the check is dead, nothing restarts), a startup probe at Unknown.
+                ...(probe === 'livenessProbe' ? { severity: 'warning' as const } : {}),
                 data: {
                   probe,
                   container: code(typeof c.name === 'string' ? c.name : `#${i}`),
                   workload: where(t),
                   port: code(h.port),
                   declared: names.length ? ` (it declares ${list(names.map((n) => code(n)), 5)})` : '',
-                  effect: effect(probe),
+                  effect: UNRESOLVED_EFFECT[probe] ?? `the probe fails, and ${effect(probe)}`,
                 },
               });
             }
@@ -160,7 +168,10 @@ function schemeMismatch(h: Record<string, unknown>, c: Record<string, unknown>):
   if (scheme === 'HTTP' && TLS_NAME.test(name)) return { tls: true, name };
   // An admission webhook's server speaks TLS whatever its port is called (the API server calls
   // webhooks over HTTPS only): `http-webhook` names the protocol family, as Istio's `http-` prefix does.
-  if (scheme === 'HTTPS' && PLAIN_NAME.test(name) && !TLS_NAME.test(name) && !/webhook/i.test(name)) return { tls: false, name };
+  // A server whose own flags say it serves TLS (kube-rbac-proxy's `--proxy-endpoints-port`, which "securely" serves /healthz) decides over a port's name.
+  const words = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])].filter((w): w is string => typeof w === 'string');
+  const tlsFlags = words.some((w) => /^--?(secure-listen-address|proxy-endpoints-port|secure-port|tls-cert-file|tls-private-key-file|https-address|tls-cert|cert-file)(=|$)/.test(w)) || (typeof c.image === 'string' && /kube-rbac-proxy/.test(c.image));
+  if (scheme === 'HTTPS' && PLAIN_NAME.test(name) && !TLS_NAME.test(name) && !/webhook/i.test(name) && !tlsFlags) return { tls: false, name };
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { rbacGrant } from '../graph/rbac.js';
 import path from 'node:path';
 import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
@@ -220,6 +221,13 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
   if (creator) return { severity, note: '', drop: true };
   const failed = failedFileHolding(graph, a, r.object);
   if (failed) return { severity: 'info', note: `; ${failed}, so this may follow from that: fix it first` };
+  // Pods whose own ServiceAccount may patch pods there label themselves at run time (Vault's `vault-active`, Patroni's `role`).
+  if (!a.nearMiss && a.podLabels) {
+    const labels = a.podLabels;
+    // Its own pods: the workload's template carries part of the selector (`app: vault` of `app: vault, vault-active: "true"`).
+    const g = rbacGrant(graph, 'pods', ['patch', 'update'], a.namespace, undefined, (x) => x.t.namespace === a.namespace && Object.entries(labels).some(([k, v]) => x.t.labels[k] === v));
+    if (g) return { severity: 'info', note: `; ${where(g.t)} may label pods at run time: its ServiceAccount ${code(g.account)} may ${g.verb === '*' ? 'do anything with' : g.verb} pods (${g.role.kind} ${code(g.role.name)})` };
+  }
   if (complete || a.nearMiss || graph.settings.live) return { severity, note: '' };
   const n = graph.files.length;
   return {

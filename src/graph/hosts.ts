@@ -293,9 +293,11 @@ function patternHosts(value: string, key?: string): HostRef[] {
   }
   // A list of bare hosts under a list key (`discovery.seed_hosts=es-0.es,es-1.es`, `KAFKA_BROKERS`).
   if (out.length === 0 && key && HOST_LIST_KEY.test(key) && !NOT_DIALLED_KEY.test(key)) {
+    // Elasticsearch's seed hosts without a port are dialled on the transport port, 9300 (`transport.port`'s default).
+    const transport = /(^|[._])(seed_hosts|unicast[._]hosts)$/i.test(key) ? { defaultPort: 9300 } : {};
     for (const item of value.split(/\s*[,;\s]\s*/)) {
       const m = WHOLE_RE.exec(item);
-      if (m && hasLetter(m[1]!)) out.push({ text: item, host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : {}), ...(m[2] ? { absolute: true } : {}), position: true });
+      if (m && hasLetter(m[1]!)) out.push({ text: item, host: m[1]!, ...(m[3] ? { port: Number(m[3]) } : transport), ...(m[2] ? { absolute: true } : {}), position: true });
     }
   }
   return out;

@@ -241,17 +241,20 @@ export function serviceFlows(graph: ServiceGraph): readonly ServiceFlow[] {
 /**
  * Peers of a StatefulSet talk to each other through its governing headless Service (cluster
  * membership, replication, Elasticsearch transport): a flow from its pods to its own pods on
- * every port of that Service, unless a reference in the run already gives that flow. A set
- * of one replica has no peers.
+ * every port of that Service, unless a reference of the run from its pods to that Service
+ * already says which ports they dial. A set of one replica has no peers.
  */
 function peerFlows(graph: ServiceGraph, out: ServiceFlow[]): void {
   const seen = new Set(out.map((f) => `${f.client.key}|${f.service.object.namespace}/${f.service.object.name}|${f.port.index}`));
+  // Where the pods' own configuration dials the Service (`discovery.seed_hosts: es-headless`, on the transport port), that says which ports peers use.
+  const referenced = new Set(out.map((f) => `${f.client.key}|${f.service.object.namespace}/${f.service.object.name}`));
   for (const t of graph.templates) {
     if (t.owner.kind !== 'StatefulSet' || (t.replicas.mode === 'count' && t.replicas.count <= 1)) continue;
     const name = getIn(t.owner.body, ['spec', 'serviceName']);
     const svc = typeof name === 'string' ? graph.service(t.namespace, name) : undefined;
     if (!svc || !svc.headless || svc.mode !== 'selector' || !svc.backends.includes(t)) continue;
     const client = podView(t);
+    if (referenced.has(`${client.key}|${svc.object.namespace}/${svc.object.name}`)) continue;
     const ports = svc.ports.filter((p) => !seen.has(`${client.key}|${svc.object.namespace}/${svc.object.name}|${p.index}`));
     for (const p of ports) {
       const site = { object: t.owner, path: ['spec', 'serviceName'], text: `${t.owner.name}-N.${svc.object.name}:${p.port ?? '?'}`, where: `peer traffic of StatefulSet ${code(t.owner.name)} through its governing Service` };
