@@ -78,6 +78,19 @@ function linkedContainers(t: PodTemplate): LinkedContainer[] {
   return out;
 }
 
+/**
+ * Images whose server reads one `<NAME>_PORT` variable as the port it listens on: a Service of
+ * the namespace named `<name>` makes the kubelet set it to `tcp://<cluster-ip>:<port>` in every
+ * pod of the namespace with Service links, and the server refuses it. Kibana maps `SERVER_PORT`
+ * to `server.port`; the Spark master's and worker's images pass `SPARK_MASTER_PORT` and
+ * `SPARK_WORKER_PORT` to the master and the workers as their port.
+ */
+const OWN_PORT_VARIABLES: readonly { image: RegExp; variable: string; program: string }[] = [
+  { image: /(^|\/)kibana(:|@|$)/, variable: 'SERVER_PORT', program: 'Kibana' },
+  { image: /(^|\/)spark-master(:|@|$)/, variable: 'SPARK_MASTER_PORT', program: 'the Spark master' },
+  { image: /(^|\/)spark-worker(:|@|$)/, variable: 'SPARK_WORKER_PORT', program: 'the Spark worker' },
+];
+
 const rule: Rule = {
   meta: {
     id: 'service-env-collision',
@@ -86,6 +99,7 @@ const rule: Rule = {
     severity: 'info',
     messages: {
       apiServer: 'Service {{service}} in namespace {{namespace}} makes the kubelet set {{vars}} from its own cluster IP and ports in {{pods}}, the variables that carry the API server\'s address: in-cluster clients there (client-go, operators, kubectl in a pod) connect to this Service, or to a `tcp://` URL as a port, instead of the API server',
+      ownPort: 'Service {{service}} makes the kubelet set {{variable}} to {{value}} in the pods of {{workload}}, whose container {{container}} runs {{program}}, which reads {{variable}} as the port to listen on: it refuses the URL and does not start',
       collision: 'Service {{service}} makes Kubernetes inject {{injected}} into the pods of {{workload}}, whose container {{container}} is configured through {{prefix}} variables ({{own}}); software that maps {{prefix}} variables to settings reads {{example}} as a setting and fails',
     },
     remediation: 'Rename the Service, set the injected variable explicitly in the container, or set enableServiceLinks: false in the pod spec.',
@@ -116,6 +130,7 @@ const rule: Rule = {
           });
         }
       }
+      ownPortVariable(graph, svc, report);
       if (svc.mode !== 'selector') continue;
       // The kubelet writes Service-link variables only for Services with a cluster IP
       // (`IsServiceIPSet`): a headless Service (the usual Kafka StatefulSet's) injects nothing.
@@ -155,5 +170,34 @@ const rule: Rule = {
     }
   },
 };
+
+/** A Service whose link variable is the port an image of its namespace reads as its own (any pod of the namespace, not only its backends). */
+function ownPortVariable(graph: Parameters<Rule['check']>[0]['graph'], svc: ServiceNode, report: Parameters<Rule['check']>[0]['report']): void {
+  if (svc.headless || svc.type === 'ExternalName' || svc.ports.length === 0) return;
+  const variable = `${svc.object.name.toUpperCase().replace(/-/g, '_')}_PORT`;
+  const rows = OWN_PORT_VARIABLES.filter((r) => r.variable === variable);
+  if (rows.length === 0) return;
+  for (const t of graph.templatesIn(svc.object.namespace)) {
+    if (getIn(t.owner.body, [...t.path, 'spec', 'enableServiceLinks']) === false) continue;
+    const containers = getIn(t.owner.body, [...t.path, 'spec', 'containers']);
+    (Array.isArray(containers) ? containers : []).forEach((c, i) => {
+      if (!isRecord(c) || typeof c.image !== 'string') return;
+      const row = rows.find((r) => r.image.test(c.image as string));
+      if (!row) return;
+      // The container's own value wins over the injected one; envFrom may set it too.
+      if (Array.isArray(c.env) && envNames(c.env).includes(variable)) return;
+      if (Array.isArray(c.envFrom) && c.envFrom.length > 0) return;
+      report({
+        object: svc.object,
+        path: ['metadata', 'name'],
+        messageId: 'ownPort',
+        severity: 'error',
+        data: { service: code(svc.object.name), variable: code(variable), value: code(`tcp://<cluster-ip>:${svc.ports[0]!.port ?? '<port>'}`), workload: where(t), container: code(typeof c.name === 'string' ? c.name : `#${i}`), program: row.program },
+        related: [{ object: t.owner, path: [...t.path, 'spec', 'containers', i], message: `container ${typeof c.name === 'string' ? c.name : i} of ${where(t)}` }],
+        remediation: `Rename the Service, set ${variable} explicitly in the container, or set enableServiceLinks: false in the pod spec.`,
+      });
+    });
+  }
+}
 
 export default rule;

@@ -158,6 +158,12 @@ const withSub = (name: string, subs: string[]) => (words: string[]): number => {
 
 const PROGRAMS: ServerProgram[] = [
   {
+    // etcd serves clients on `--listen-client-urls`, `http://localhost:2379` by default (its embed config).
+    name: 'etcd', find: (w) => invoked(w, 'etcd'), host: 'localhost', port: 2379,
+    bindFlags: ['--listen-client-urls'], configFlags: ['--config-file'], elsewhereEnv: ['ETCD_LISTEN_CLIENT_URLS', 'ETCD_CONFIG_FILE'],
+    skipImages: /bitnami\/etcd/,
+  },
+  {
     name: 'uvicorn', find: (w) => invoked(w, 'uvicorn'), host: '127.0.0.1', port: 8000,
     hostFlags: ['--host'], portFlags: ['--port'], socketFlags: ['--uds', '--fd'],
     hostEnv: ['UVICORN_HOST'], portEnv: ['UVICORN_PORT'], elsewhereEnv: ['UVICORN_UDS', 'UVICORN_FD'],

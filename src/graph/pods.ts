@@ -194,6 +194,39 @@ function nginxCannotStart(t: PodTemplate): NotReadyReason[] {
 }
 
 /**
+ * Keycloak (the Quarkus distribution, 17 and later) started with `start`, its production mode,
+ * refuses to start without HTTPS key material unless HTTP is enabled ("Key material not
+ * provided to setup HTTPS"): `--http-enabled=true` / `KC_HTTP_ENABLED`, a certificate or key
+ * store (`--https-certificate-file`, `--https-key-store-file`…), or, before 24, `--proxy=edge`.
+ */
+function keycloakCannotStart(t: PodTemplate): NotReadyReason[] {
+  const out: NotReadyReason[] = [];
+  const list = get(t.owner.body, [...t.path, 'spec', 'containers']);
+  if (!Array.isArray(list)) return out;
+  list.forEach((c, i) => {
+    const image = get(c, ['image']);
+    const m = typeof image === 'string' ? /^quay\.io\/keycloak\/keycloak:(\d+)/.exec(image) : null;
+    if (!m || Number(m[1]) < 17 || get(c, ['command']) !== undefined) return;
+    const args = Array.isArray(get(c, ['args'])) ? (get(c, ['args']) as unknown[]).map(String) : [];
+    if (args[0] !== 'start') return;
+    // What may configure it where the run cannot see: env from elsewhere, a configuration file, the conf folder.
+    const env = Array.isArray(get(c, ['env'])) ? get(c, ['env']) as unknown[] : [];
+    if (get(c, ['envFrom']) !== undefined) return;
+    const mounts = (Array.isArray(get(c, ['volumeMounts'])) ? get(c, ['volumeMounts']) as unknown[] : []).map((x) => String(get(x, ['mountPath']) ?? ''));
+    if (mounts.some((x) => /^\/opt\/keycloak(\/conf)?\/?$|^\/opt\/keycloak\/conf\//.test(x))) return;
+    const names = env.map((e) => String(get(e, ['name']) ?? ''));
+    const value = (n: string) => { const e = env.find((x) => get(x, ['name']) === n); return e === undefined ? undefined : typeof get(e, ['value']) === 'string' ? get(e, ['value']) as string : null; };
+    if (args.some((a) => /^--http-enabled(=true)?$|^--https-(certificate|key-store|certificates)|^--config-file/.test(a))) return;
+    if (names.some((n) => /^KC_HTTPS_(CERTIFICATE|KEY_STORE|CERTIFICATES)/.test(n))) return;
+    const http = value('KC_HTTP_ENABLED');
+    if (http === null || (typeof http === 'string' && /^true$/i.test(http.trim()))) return;
+    if (Number(m[1]) < 24 && (args.some((a) => /^--proxy(=|$)/.test(a)) || names.includes('KC_PROXY'))) return;
+    out.push({ kind: 'image-cannot-start', container: typeof get(c, ['name']) === 'string' ? get(c, ['name']) as string : `#${i}`, image: image as string, path: [...t.path, 'spec', 'containers', i, 'args', 0], why: `Keycloak's \`start\` is its production mode, which requires HTTPS key material (\`--https-certificate-file\`, \`--https-key-store-file\`) or HTTP enabled (\`KC_HTTP_ENABLED=true\`), and the container sets neither: it exits ("Key material not provided to setup HTTPS")` });
+  });
+  return out;
+}
+
+/**
  * A readiness probe whose path the server serves on another port than the probed one: Spring
  * Boot serves `/actuator/**` on `management.server.port` once that is set (MANAGEMENT_SERVER_PORT,
  * `-Dmanagement.server.port=`), and Keycloak 25 and later serves `/health/**` on its management
@@ -428,7 +461,7 @@ export function notReadyReasons(t: PodTemplate): NotReadyReason[] {
     if (r.count === 0 && !r.suspended) out.push({ kind: 'scaled-to-zero', path: r.path ?? ['spec'] });
     out.push({ kind: 'job', owner: t.owner.kind, suspended: r.suspended, path: ['spec'] });
   }
-  out.push(...unrunnable(t), ...nginxCannotStart(t), ...probePathElsewhere(t), ...initNeverExits(t), ...nginxProbePath(t), ...grpcProbeOnHttp(t));
+  out.push(...unrunnable(t), ...nginxCannotStart(t), ...keycloakCannotStart(t), ...probePathElsewhere(t), ...initNeverExits(t), ...nginxProbePath(t), ...grpcProbeOnHttp(t));
   for (const c of t.containers) {
     const rp = c.readinessPort;
     // A native sidecar's readiness counts towards the pod's as its containers' does.
