@@ -445,6 +445,78 @@ function checkAuth(ctx: RuleContext, o: K8sObject): void {
   }
 }
 
+/** The capture groups of a regular expression: `(` not escaped and not `(?…`, outside a character class. */
+function captureGroups(re: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const ch = re[i]!;
+    if (ch === '\\') { i++; continue; }
+    if (inClass) { if (ch === ']') inClass = false; continue; }
+    if (ch === '[') inClass = true;
+    else if (ch === '(' && re[i + 1] !== '?') n++;
+  }
+  return n;
+}
+
+/**
+ * ingress-nginx's `rewrite-target` rewrites each path as a regular expression (`rewrite
+ * "(?i)<path>" <target> break;`): a `$n` beyond the path's capture groups expands to nothing, so
+ * every request under that path reaches the backend as the same URI (`/grafana/api/x` → `/`).
+ */
+function checkRewriteGroups(ctx: RuleContext, o: K8sObject): void {
+  const target = annotationsOf(o)['nginx.ingress.kubernetes.io/rewrite-target'];
+  if (typeof target !== 'string' || !/\$\d/.test(target)) return;
+  if (ingressController(ctx, o) === 'other') return;
+  const want = Math.max(...[...target.matchAll(/\$(\d)/g)].map((m) => Number(m[1])));
+  const rules = getIn(o.body, ['spec', 'rules']);
+  (Array.isArray(rules) ? rules : []).forEach((r, i) => {
+    const paths = getIn(r, ['http', 'paths']);
+    (Array.isArray(paths) ? paths : []).forEach((p, j) => {
+      const path = getIn(p, ['path']);
+      if (typeof path !== 'string' || path === '') return;
+      const groups = captureGroups(path);
+      if (groups >= want) return;
+      ctx.report({ object: o, path: ['spec', 'rules', i, 'http', 'paths', j, 'path'], messageId: 'rewriteGroups', severity: 'warning', data: { target: code(target), path: code(path), n: `$${want}`, groups: groups === 0 ? 'no capture group' : `${groups} capture group${groups === 1 ? '' : 's'}` } });
+    });
+  });
+}
+
+/**
+ * ingress-nginx 1.12 and later validate path types strictly (`strict-validate-path-type`, on by
+ * default): a path of type `Prefix` or `Exact` must match `^/[[:alnum:]._\-/]*$` (the inspector's
+ * validPathType), so a regular expression (`/api(/|$)(.*)`) needs `ImplementationSpecific`; its
+ * admission webhook denies the Ingress ("ingress contains invalid paths"), and the controller
+ * does not serve it.
+ */
+function checkStrictPathType(ctx: RuleContext, o: K8sObject): void {
+  if (ingressController(ctx, o) !== 'nginx') return;
+  const install = nginxInstall(ctx);
+  if (!install || install.open) return;
+  const t = ctx.graph.templates.find((x) => x.owner === install.owner);
+  const image = t?.containers.find((c) => /(^|\/)ingress-nginx\/controller(-chroot)?(:|@|$)/.test(c.image ?? ''))?.image ?? '';
+  const v = /:v?(\d+)\.(\d+)/.exec(image);
+  if (!v || Number(v[1]) < 1 || (Number(v[1]) === 1 && Number(v[2]) < 12)) return;
+  // The controller's ConfigMap (`--configmap=<namespace>/<name>`) may turn it off.
+  const arg = install.words.find((w) => w.startsWith('--configmap='))?.slice('--configmap='.length).replace('$(POD_NAMESPACE)', install.owner.namespace);
+  if (arg !== undefined) {
+    const [ns, name] = arg.includes('/') ? arg.split('/') : [install.owner.namespace, arg];
+    const cm = ctx.graph.objects.find((x) => x.kind === 'ConfigMap' && x.namespace === ns && x.name === name);
+    const value = cm ? getIn(cm.body, ['data', 'strict-validate-path-type']) : undefined;
+    if (typeof value === 'string' && !/^\s*true\s*$/i.test(value)) return;
+  }
+  const rules = getIn(o.body, ['spec', 'rules']);
+  (Array.isArray(rules) ? rules : []).forEach((r, i) => {
+    const paths = getIn(r, ['http', 'paths']);
+    (Array.isArray(paths) ? paths : []).forEach((p, j) => {
+      const path = getIn(p, ['path']);
+      const type = getIn(p, ['pathType']);
+      if (typeof path !== 'string' || (type !== 'Prefix' && type !== 'Exact') || /^\/[A-Za-z0-9._\-/]*$/.test(path)) return;
+      ctx.report({ object: o, path: ['spec', 'rules', i, 'http', 'paths', j, 'pathType'], messageId: 'strictPathType', data: { path: code(path), type: code(type), install: `${install.owner.kind} ${install.owner.namespace}/${install.owner.name}`, version: code(image.replace(/^.*:/, '')) }, related: [{ object: install.owner, path: ['spec'], message: `ingress-nginx ${install.owner.namespace}/${install.owner.name}` }] });
+    });
+  });
+}
+
 const nginxCache = new WeakMap<RuleContext['graph'], { owner: K8sObject; words: string[]; open: boolean } | null>();
 
 /**
@@ -504,6 +576,8 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       plainToTlsPods: 'this Ingress sends to port {{port}} of Service {{service}}, which serves HTTPS by {{evidence}}, but {{how}} ingress-nginx speaks plain HTTP to it: the server answers 400 ("The plain HTTP request was sent to HTTPS port") or drops the connection, and the Ingress answers 502; set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`',
+      strictPathType: 'path {{path}} is a regular expression (or holds characters a plain path may not), but its pathType is {{type}}: {{install}}, ingress-nginx {{version}}, validates path types strictly (`strict-validate-path-type`, on by default since 1.12), so its admission webhook denies the Ingress ("ingress contains invalid paths") and the controller serves none of it; use `pathType: ImplementationSpecific`',
+      rewriteGroups: 'this Ingress rewrites to {{target}}, but path {{path}} has {{groups}}: ingress-nginx uses the path as the rewrite\'s regular expression, {{n}} expands to nothing, and every request under the path reaches the backend as the same URI; write the path with the groups the target uses (`/grafana(/|$)(.*)` with `/$2`, `pathType: ImplementationSpecific`)',
       passthroughOff: 'this Ingress asks ingress-nginx for SSL passthrough, but {{install}}, the run\'s only ingress-nginx controller, is not started with `--enable-ssl-passthrough`: the annotation has no effect, nginx terminates the TLS itself and proxies plain HTTP to the backend, which a TLS-only server refuses (400, or a redirect loop); add `--enable-ssl-passthrough` to its args',
       noClass: 'this Ingress names no class (no `ingressClassName`, no `kubernetes.io/ingress.class`), no IngressClass of the run is the default (`ingressclass.kubernetes.io/is-default-class: "true"`), and {{install}}, the run\'s only ingress controller, is not started with `--watch-ingress-without-class`: it ignores the Ingress, which gets no address and serves nothing; set `ingressClassName`',
       plainToTls: 'this Ingress sends to port {{port}} of ExternalName Service {{service}} ({{host}}), an HTTPS port, but {{how}} ingress-nginx speaks plain HTTP to it, and the server answers 400 ("The plain HTTP request was sent to HTTPS port"); set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`',
@@ -528,6 +602,8 @@ const rule: Rule = {
         checkAuth(ctx, o);
         checkAlbTargets(ctx, o, list);
         checkNginxOptions(ctx, o);
+        checkRewriteGroups(ctx, o);
+        checkStrictPathType(ctx, o);
       }
     }
   },
