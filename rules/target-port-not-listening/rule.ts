@@ -6,7 +6,7 @@ import { findPort } from '../../src/graph/findport.js';
 import { inferencePools } from '../../src/graph/inference.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
-import { mayTellListener, mentionsNumber, nginxIPv4Only, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
+import { knownListens, mayTellListener, mentionsNumber, nginxIPv4Only, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
@@ -299,6 +299,39 @@ function checkRoutePrefix(ctx: Parameters<Rule['check']>[0], t: Template, c: Tem
   }
 }
 
+/**
+ * A Knative Service (or Configuration) sends requests, and its default readiness probe, to the
+ * user container's port: its first `containerPort`, 8080 when it declares none, which it also
+ * passes as `PORT` (Knative's getUserPort). An image that listens elsewhere as it comes and reads
+ * no `PORT` (nginx on 80) never gets a ready revision.
+ */
+function checkKnative(ctx: Parameters<Rule['check']>[0]): void {
+  for (const o of ctx.graph.objects) {
+    if ((o.kind !== 'Service' && o.kind !== 'Configuration') || !/^serving\.knative\.dev\//.test(o.apiVersion)) continue;
+    const containers = getIn(o.body, ['spec', 'template', 'spec', 'containers']);
+    if (!Array.isArray(containers) || containers.length === 0) continue;
+    // The user container: the one that declares ports, or the only one.
+    const withPorts = containers.map((c, i) => ({ c, i })).filter((x) => isRecord(x.c) && Array.isArray(x.c.ports) && x.c.ports.length > 0);
+    const pick = withPorts.length === 1 ? withPorts[0]! : containers.length === 1 ? { c: containers[0], i: 0 } : undefined;
+    if (!pick || !isRecord(pick.c) || typeof pick.c.image !== 'string') continue;
+    const raw = pick.c;
+    const first = Array.isArray(raw.ports) && isRecord(raw.ports[0]) ? raw.ports[0].containerPort : undefined;
+    if (first !== undefined && typeof first !== 'number') continue;
+    const port = first ?? 8080;
+    const path = ['spec', 'template', 'spec', 'containers', pick.i];
+    const info = { name: typeof raw.name === 'string' ? raw.name : `#${pick.i}`, sidecar: false, image: raw.image as string, path, ports: [] };
+    const known = knownListens(info, raw);
+    if (!known || known.ports.includes(port) || known.evidence.kind !== 'image') continue;
+    ctx.report({
+      object: o,
+      path: first !== undefined ? [...path, 'ports', 0, 'containerPort'] : [...path, 'image'],
+      messageId: 'knativePort',
+      severity: 'warning',
+      data: { port: String(port), how: first !== undefined ? 'its first containerPort' : 'it declares no containerPort, so 8080', image: code(raw.image as string), listen: known.ports.join(' and ') },
+    });
+  }
+}
+
 /** PostgreSQL's settings that keep it on loopback only. */
 function pgLoopback(graph: Parameters<Rule['check']>[0]['graph'], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
   const pg = postgresConfig(graph, t, c, raw);
@@ -340,6 +373,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}{{hedge}}; the probe fails and {{effect}}',
+      knativePort: 'this Knative revision gets its requests and its readiness probe on port {{port}} ({{how}}), which Knative also sets as `PORT`, but {{image}} listens on {{listen}} as it comes and reads no `PORT`: the revision never becomes ready; set `containerPort: {{listen}}`',
       probeContextPath: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} puts every path of the server below {{context}}{{hedge}}, and the server answers 404 elsewhere; probe {{fixed}}; the probe fails and {{effect}}',
       probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
       loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
@@ -354,6 +388,7 @@ const rule: Rule = {
   check(ctx) {
     const { graph, report } = ctx;
     checkProbes(ctx);
+    checkKnative(ctx);
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       for (const sp of svc.ports) {
