@@ -17,6 +17,7 @@ import type { ListenEvidence } from '../../src/graph/listen.js';
 import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
 import { mysqlLoopback } from '../../src/graph/mysql.js';
 import { apacheLoopback } from '../../src/graph/apache.js';
+import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
 import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
@@ -58,6 +59,7 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
       checkProbeLoopback(ctx, t, c, raw);
       checkSpringContextPath(ctx, t, c, raw);
       checkRoutePrefix(ctx, t, c, raw);
+      checkGrafanaTls(ctx, t, c, raw);
       const e = singleListener(raw);
       if (!e) {
         checkSpringProbes(ctx, t, c, raw);
@@ -332,6 +334,24 @@ function checkKnative(ctx: Parameters<Rule['check']>[0]): void {
   }
 }
 
+/** HTTP probes of a Grafana container whose configuration makes it serve HTTPS (`protocol = https` or `h2`): the server answers a plain request with 400. */
+function checkGrafanaTls(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
+  const tls = grafanaTls(ctx.graph, t, raw);
+  if (!tls) return;
+  for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
+    if (handler !== 'httpGet' || h.host !== undefined || port !== tls.port) continue;
+    if (typeof h.scheme === 'string' && h.scheme.toUpperCase() === 'HTTPS') continue;
+    ctx.report({
+      object: t.owner,
+      path: [...c.path, probe, handler, ...(h.scheme === undefined ? ['port'] : ['scheme'])],
+      messageId: 'probePlainToTls',
+      ...(tls.source ? {} : { severity: 'warning' as const }),
+      data: { probe, container: code(c.name), workload: where(t), port: String(port), evidence: `Grafana configuration (${code(tls.text)}${tls.source ? ` in ${tls.source}` : ''})`, effect: EFFECT[probe] },
+      related: tls.path.length ? [{ object: t.owner, path: [...c.path, ...tls.path], message: `where ${c.name} is told to serve ${tls.protocol}` }] : [],
+    });
+  }
+}
+
 /** PostgreSQL's settings that keep it on loopback only. */
 function pgLoopback(graph: Parameters<Rule['check']>[0]['graph'], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
   const pg = postgresConfig(graph, t, c, raw);
@@ -345,7 +365,7 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
   const redis = redisConfig(ctx.graph, t, raw);
   const own: Omit<LoopbackBind, 'container'> | undefined = redis?.binds?.every(isLoopbackHost)
     ? { address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' }
-    : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? elasticsearchLoopback(ctx.graph, t, raw) ?? mysqlLoopback(ctx.graph, t, raw) ?? apacheLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
+    : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? elasticsearchLoopback(ctx.graph, t, raw) ?? mysqlLoopback(ctx.graph, t, raw) ?? apacheLoopback(ctx.graph, t, raw) ?? grafanaLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
   if (!flags.length && !own) return;
   for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
     // A probe with its own host is probe-port-undeclared's.
@@ -373,6 +393,7 @@ const rule: Rule = {
     severity: 'error',
     messages: {
       probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}{{hedge}}; the probe fails and {{effect}}',
+      probePlainToTls: '{{probe}} of container {{container}} in {{workload}} asks port {{port}} over plain HTTP (no `scheme: HTTPS`), but its {{evidence}} makes the server speak TLS there: it answers 400, the probe fails and {{effect}}; set `scheme: HTTPS`',
       knativePort: 'this Knative revision gets its requests and its readiness probe on port {{port}} ({{how}}), which Knative also sets as `PORT`, but {{image}} listens on {{listen}} as it comes and reads no `PORT`: the revision never becomes ready; set `containerPort: {{listen}}`',
       probeContextPath: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} puts every path of the server below {{context}}{{hedge}}, and the server answers 404 elsewhere; probe {{fixed}}; the probe fails and {{effect}}',
       probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
@@ -405,7 +426,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback) ?? servingLoopback(r, graph, grafanaLoopback);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;
