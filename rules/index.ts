@@ -28,6 +28,7 @@ import webhookServiceInvalid from './webhook-service-invalid/rule.js';
 import ingressBackendUnknown from './ingress-backend-unknown/rule.js';
 import selectorTooBroad from './selector-too-broad/rule.js';
 import endpointsOrphaned from './endpoints-orphaned/rule.js';
+import clusterPeersInvalid from './cluster-peers-invalid/rule.js';
 import internalTrafficLocalPartial from './internal-traffic-local-partial/rule.js';
 import probePortUndeclared from './probe-port-undeclared/rule.js';
 import headlessPeerReadiness from './headless-peer-readiness/rule.js';
@@ -76,6 +77,7 @@ export const RULES: readonly Rule[] = [
   selectorTooBroad,
   internalTrafficLocalPartial,
   endpointsOrphaned,
+  clusterPeersInvalid,
   statefulsetServiceInvalid,
   podSubdomainUnknown,
   headlessPortMismatch,

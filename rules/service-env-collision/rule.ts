@@ -5,8 +5,8 @@ import { isRecord } from '../../src/load/objects.js';
 import { code, list } from '../../src/text.js';
 import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
 
-/** Images known to turn every PREFIX_* variable into a setting (KAFKA_PORT → port=tcp://…). */
-const MAPS_ALL_VARIABLES = /(^|\/)(cp-kafka|cp-server|cp-zookeeper|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server|kafka)(:|@|$)/;
+/** Images known to turn every PREFIX_* variable into a setting (KAFKA_PORT → port=tcp://…); Bitnami's read only their `KAFKA_CFG_*`. */
+const MAPS_ALL_VARIABLES = /^(?!(?:docker\.io\/)?bitnami\/)(?:.*\/)?(cp-kafka|cp-server|cp-zookeeper|cp-schema-registry|cp-kafka-connect|cp-ksqldb-server|kafka)(:|@|$)/;
 
 /**
  * Official images whose entrypoints read a fixed list of their PREFIX_* variables, none of them

@@ -110,3 +110,43 @@ export function elasticsearchLoopback(graph: ServiceGraph, t: PodTemplate, raw: 
   }
   return { address, port: server.port, text: server.text, ...(server.from === 'config' ? { source: b.source } : {}), path: server.path, kind: server.from, program: 'Elasticsearch' };
 }
+
+/**
+ * The settings of an official Elasticsearch container that the run decides: its mounted
+ * `elasticsearch.yml` (when there is one), then its variables (`node.name`,
+ * `ES_SETTING_NODE_NAME`), then `-E name=value`. Undefined where a source the run cannot read
+ * may set them (envFrom, a variable from elsewhere).
+ */
+export function elasticsearchSettings(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): Map<string, { value: string; text: string; path: Path }> | undefined {
+  if (typeof raw.image !== 'string' || !OFFICIAL.test(raw.image)) return undefined;
+  const out = new Map<string, { value: string; text: string; path: Path }>();
+  const file = mountedFile(graph, t, raw, CONFIG);
+  if (file) {
+    const values = yamlValues(file.text);
+    if (!values || values.length > 1) return undefined;
+    const props = new Map<string, string>();
+    if (values[0] !== null && values[0] !== undefined) {
+      if (!isRecord(values[0])) return undefined;
+      flattenProps(values[0], '', props);
+    }
+    for (const [k, v] of props) out.set(k, { value: v, text: `${k}: ${v} in ConfigMap ${file.configMap}, key ${file.key}`, path: ['volumeMounts', file.at] });
+  }
+  const { env, named, envFrom } = envOf(raw);
+  if (envFrom || [...named].some((n) => !env.has(n) && settingOfEnv(n) !== undefined)) return undefined;
+  (Array.isArray(raw.env) ? raw.env : []).forEach((e, i) => {
+    if (!isRecord(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
+    const k = settingOfEnv(e.name);
+    if (k !== undefined) out.set(k, { value: e.value, text: `env ${e.name}=${e.value}`, path: ['env', i, 'value'] });
+  });
+  for (const field of ['command', 'args'] as const) {
+    const items = raw[field];
+    if (!Array.isArray(items)) continue;
+    items.forEach((w, i) => {
+      if (typeof w !== 'string') return;
+      const m = /^-E\s*([a-z0-9_.]+)=(.*)$/.exec(w) ?? (i > 0 && items[i - 1] === '-E' ? /^([a-z0-9_.]+)=(.*)$/.exec(w) : null);
+      if (m) out.set(m[1]!, { value: m[2]!, text: `-E ${m[1]}=${m[2]}`, path: [field, i] });
+    });
+  }
+  return out;
+}
+
