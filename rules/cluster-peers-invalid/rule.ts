@@ -4,7 +4,7 @@ import type { Path } from '../../src/types/object.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
-import { hubRepository } from '../../src/graph/mounts.js';
+import { hubRepository, mountedFile } from '../../src/graph/mounts.js';
 import { statefulSetOrdinals } from '../../src/graph/controller-labels.js';
 import { elasticsearchSettings } from '../../src/graph/elasticsearch.js';
 import { isLoopbackHost } from '../../src/graph/bind.js';
@@ -140,21 +140,61 @@ function kafkaVoters(ctx: Ctx, t: PodTemplate, c: Container): void {
   });
 }
 
+/**
+ * Hazelcast's Kubernetes discovery in DNS lookup mode (`service-dns`) takes every address the
+ * name resolves to as a member (DnsEndpointResolver): a Service with a cluster IP resolves to
+ * that one virtual IP, so each member finds only the VIP, not its peers.
+ */
+function hazelcastDns(ctx: Ctx): void {
+  for (const t of ctx.graph.templates) {
+    const list = getIn(t.owner.body, [...t.path, 'spec', 'containers']);
+    (Array.isArray(list) ? list : []).forEach((raw, i) => {
+      if (!isRecord(raw) || typeof raw.image !== 'string' || !/(^|\/)hazelcast\/hazelcast(-enterprise)?(:|@|$)/.test(raw.image)) return;
+      const env = envOf(raw);
+      const cpath: Path = [...t.path, 'spec', 'containers', i];
+      let dns: { value: string; path: Path; text: string } | undefined;
+      const e = env.values.get('HZ_NETWORK_JOIN_KUBERNETES_SERVICEDNS');
+      if (e) dns = { value: e.value, path: [...cpath, 'env', e.at, 'value'], text: `HZ_NETWORK_JOIN_KUBERNETES_SERVICEDNS=${e.value}` };
+      else {
+        const at = env.values.get('HAZELCAST_CONFIG')?.value ?? '/opt/hazelcast/hazelcast.yaml';
+        const file = /\.ya?ml$/.test(at) ? mountedFile(ctx.graph, t, raw, at) : undefined;
+        const m = file ? /^\s*service-dns:\s*["']?([A-Za-z0-9.-]+)["']?\s*$/m.exec(file.text) : null;
+        if (file && m) dns = { value: m[1]!, path: [...cpath, 'volumeMounts', file.at], text: `service-dns: ${m[1]}` };
+      }
+      if (!dns || /\$/.test(dns.value)) return;
+      const parts = dns.value.replace(/\.$/, '').split('.');
+      const ns = parts.length > 1 ? parts[1]! : t.namespace;
+      const svc = ctx.graph.service(ns, parts[0]!);
+      if (!svc || svc.headless || svc.type === 'ExternalName' || svc.mode !== 'selector') return;
+      ctx.report({
+        object: t.owner,
+        path: dns.path,
+        messageId: 'hazelcastDns',
+        severity: 'warning',
+        data: { workload: where(t), text: code(dns.text), service: code(`${svc.object.namespace}/${svc.object.name}`) },
+        related: [{ object: svc.object, path: ['spec'], message: `Service ${svc.object.namespace}/${svc.object.name}` }],
+      });
+    });
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'cluster-peers-invalid',
-    description: 'Clustered software in a StatefulSet configured so that its members cannot form the cluster: a ZooKeeper ensemble whose pods all get the same id, Elasticsearch initial masters that name no pod, an etcd member whose name is not in --initial-cluster, Kafka controller voters on loopback.',
+    description: 'Clustered software configured so that its members cannot form the cluster: a ZooKeeper ensemble whose pods all get the same id, Elasticsearch initial masters that name no pod, an etcd member whose name is not in --initial-cluster, Kafka controller voters on loopback, Hazelcast DNS discovery through a Service with a cluster IP.',
     category: 'dns',
     severity: 'error',
     messages: {
       zookeeperId: 'every one of the {{replicas}} pods of {{workload}} is ZooKeeper server {{id}}: {{how}}, so the ensemble\'s other servers never join and it has no quorum; set `ZOO_MY_ID` per pod (from its ordinal, in a script before the entrypoint)',
       elasticMasters: '{{workload}} bootstraps its cluster from {{text}}, but a node\'s name is its pod\'s name ({{pods}}), not {{listed}}: no master-eligible node finds itself in the list, and the cluster never forms (master not discovered); list the pods\' names',
       etcdName: 'the members of {{workload}} are named by {{flag}} ({{pods}}), but `--initial-cluster` names {{names}}: a new member that finds no entry of its own name stops ("couldn\'t find local name … in the initial cluster configuration"); name the entries after the pods',
+      hazelcastDns: 'Hazelcast in {{workload}} discovers its members by DNS ({{text}}), but Service {{service}} has a cluster IP: the name resolves to that one virtual IP, so each member finds only the VIP and never its peers; point `service-dns` at a headless Service (`clusterIP: None`) of the members',
       kafkaVoters: '{{variable}} of {{workload}} puts the controller voters {{voters}} on loopback: each pod dials itself for every one of them, the controllers never reach each other, and the quorum never forms; give each voter its pod\'s DNS name (`<pod>.<headless service>`)',
     },
     remediation: 'Give each member its own identity and name the members by the names their pods have.',
   },
   check(ctx) {
+    hazelcastDns(ctx);
     for (const { t, pods, containers } of sets(ctx)) {
       const replicas = t.replicas.mode === 'count' ? t.replicas.count : 0;
       for (const c of containers) {
