@@ -42,3 +42,18 @@ export function removedVersion(apiVersion: string, kind: string): { removedIn: s
   const hit = REMOVED_VERSIONS[kind]?.[apiVersion];
   return hit ? { removedIn: hit[0], use: hit[1] } : undefined;
 }
+
+/**
+ * Every built-in `group/version` and `group/version/Kind` that each supported Kubernetes
+ * version serves for the kinds above, for `helm template --api-versions`: offline, Helm knows
+ * group/versions only, so a chart that asks `.Capabilities.APIVersions.Has
+ * "networking.k8s.io/v1/Ingress"` renders the removed version unless told.
+ */
+export function servedKindVersions(): string[] {
+  const out = new Set<string>(['apiregistration.k8s.io/v1']);
+  for (const [kind, versions] of Object.entries(REMOVED_VERSIONS)) {
+    for (const [, use] of Object.values(versions)) out.add(`${use}/${kind}`);
+  }
+  return [...out].sort();
+}
+

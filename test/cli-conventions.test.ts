@@ -120,12 +120,14 @@ describe('CLI conventions', () => {
     const values = cli([DEMO, '--helm-values', 'nope.yaml']);
     expect(values.code).toBe(2);
     expect(values.stderr.split('\n')[0]).toBe("svclint: --helm-values: no such file 'nope.yaml'");
-    for (const set of ['novalue', 'a=1,b', '=x']) {
+    for (const set of ['novalue', 'a=1,b', '=x', 'list={a,b},c']) {
       const r = cli([DEMO, '--helm-set', set]);
       expect(r.code, set).toBe(2);
       expect(r.stderr, set).toMatch(/^svclint: --helm-set '.*' is not key=value/);
     }
     expect(cli([DEMO, '--helm-set', 'a.b=1,c=x\\,y', '-f', 'json']).code).toBe(1); // valid: the demo's own findings
+    // Helm's list syntax: the commas inside `{}` belong to the value.
+    expect(cli([DEMO, '--helm-set', 'hosts={a.example.com,b.example.com},port=80', '-f', 'json']).code).toBe(1);
   });
 
   it('prints shell completion for bash, zsh and fish', () => {

@@ -10,3 +10,10 @@ export declare function removedVersion(apiVersion: string, kind: string): {
     removedIn: string;
     use: string;
 } | undefined;
+/**
+ * Every built-in `group/version` and `group/version/Kind` that each supported Kubernetes
+ * version serves for the kinds above, for `helm template --api-versions`: offline, Helm knows
+ * group/versions only, so a chart that asks `.Capabilities.APIVersions.Has
+ * "networking.k8s.io/v1/Ingress"` renders the removed version unless told.
+ */
+export declare function servedKindVersions(): string[];

@@ -58,6 +58,9 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
+/** Fields only a pod's securityContext has (PodSecurityContext), not a container's. */
+const POD_SECURITY_ONLY = new Set(['fsGroup', 'fsGroupChangePolicy', 'supplementalGroups', 'supplementalGroupsPolicy', 'sysctls', 'seLinuxChangePolicy']);
+
 const rule: Rule = {
   meta: {
     id: 'schema-invalid',
@@ -136,7 +139,9 @@ function objectReports(o: K8sObject, bundle: ReturnType<typeof bundleFor>): Obje
     if (e.keyword === 'additionalProperties') {
       const extra = String(e.params.additionalProperty);
       const full = [...path, extra];
-      const hint = HINTS[`${o.kind}:${formatPath(full)}`];
+      // Fields of the pod's securityContext written in a container's (`fsGroup`): the right place, not a look-alike.
+      const podLevel = POD_SECURITY_ONLY.has(extra) && path.at(-1) === 'securityContext' && typeof path.at(-2) === 'number' ? `it is a field of the pod's \`spec.securityContext\`, not of a container's` : undefined;
+      const hint = HINTS[`${o.kind}:${formatPath(full)}`] ?? podLevel;
       const near = suggest(extra, bundle.fields);
       report({ path: full, messageId: 'unknownField', data: { field: code(extra), parent: code(where), hint: hint ? `; ${hint}` : near ? `; did you mean ${code(near)}?` : '' } });
     } else if (HINTS[`${o.kind}:${where}`]) {

@@ -133,7 +133,22 @@ export function reportOptions(cmd: Command): Command {
 
 /** `a=b,c.d=e` as `helm template --set` reads it: every comma-separated part needs a key and `=`. */
 function checkHelmSet(value: string): void {
-  for (const part of value.split(/(?<!\\),/)) {
+  // Commas inside `{a,b}` (a list) belong to the value.
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === '\\') i++;
+    else if (ch === '{') depth++;
+    else if (ch === '}') depth = Math.max(0, depth - 1);
+    else if (ch === ',' && depth === 0) {
+      parts.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(value.slice(start));
+  for (const part of parts) {
     if (!/^[^=\s][^=]*=/.test(part)) throw new ArgumentError(`--helm-set '${value}' is not key=value[,key=value] (as helm template --set takes it)`);
   }
 }

@@ -233,6 +233,8 @@ function patternHosts(value: string, key?: string): HostRef[] {
     for (const m of value.matchAll(GRPC_DNS_OPAQUE_RE)) if (/[a-z]/i.test(m[1]!)) add(m, m[1]!, m[3], { ...(m[3] ? {} : { defaultPort: 443 }), ...(m[2] ? { absolute: true } : {}), position: true });
   }
   if (colon && value.includes('://')) for (const m of value.matchAll(URL_RE)) {
+    // A host written with an expansion the program does itself (MinIO's `minio-{0...3}`, a shell's `{a,b}`): not the name dialled.
+    if (/^-?\{/.test(value.slice(m.index + m[0].length))) continue;
     // `redis://redis_master:6379` (a Compose service name): the host goes on past the `_`, which
     // no Service name and no DNS label of the cluster holds; the whole name is what is looked up.
     if (value[m.index + m[0].length] === '_' && !m[3] && !m[4]) {

@@ -184,6 +184,8 @@ export const VAR_REF = /(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 
 /** A flag whose value is names for the server's own certificate: `--dynamic-serving-dns-names=`, `--tls-san=`, `--extra-sans=`. */
 const CERT_NAME_FLAG = /^--?[a-z0-9.-]*?(?:dns-names?|(?:^|-)sans?|alt-names?|subject-alt(?:ernative)?-names?|common-name|cert(?:ificate)?-(?:hosts?|names?|dns))=/i;
+/** A flag whose value names a Secret or ConfigMap (`--caSecretName=kyverno-svc.kyverno.svc.kyverno-tls-ca`), not a host. */
+const OBJECT_NAME_FLAG = /^--?[a-z0-9.-]*?(secret|configmap|config-map)[-_]?name(=|$)/i;
 const CERT_NAME_FLAG_ALONE = /^--?[a-z0-9.-]*?(?:dns-names?|-sans?|alt-names?|subject-alt(?:ernative)?-names?|common-name|cert(?:ificate)?-(?:hosts?|names?|dns))$|^--?(?:tls-)?sans?$/i;
 
 function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string>; format?: string }) => void): void {
@@ -291,7 +293,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         if (!Array.isArray(list)) continue;
         list.forEach((a: unknown, k) => {
           // The names a server puts on its own certificate (`--dynamic-serving-dns-names=webhook.ns.svc`, `--tls-san`) are not dialled.
-          if (typeof a === 'string' && (CERT_NAME_FLAG.test(a) || (k > 0 && typeof list[k - 1] === 'string' && CERT_NAME_FLAG_ALONE.test(list[k - 1] as string)))) return;
+          if (typeof a === 'string' && (CERT_NAME_FLAG.test(a) || OBJECT_NAME_FLAG.test(a) || (k > 0 && typeof list[k - 1] === 'string' && (CERT_NAME_FLAG_ALONE.test(list[k - 1] as string) || /^--?[a-z0-9.-]*?(secret|configmap|config-map)[-_]?name$/i.test(list[k - 1] as string))))) return;
           // The kubelet expands `$(VAR)` in command and args with the container's whole env.
           const expanded = typeof a === 'string' && literal?.size && a.includes('$(') ? a.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : a;
           // A shell reading the pod's own namespace from its service account (`$(cat /var/run/secrets/…/namespace)`).

@@ -1,3 +1,4 @@
+import { servedKindVersions } from '../kubernetes.js';
 import { templateDocuments } from '../engine/helm-template.js';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -237,9 +238,9 @@ function helmCommand(dir: string, opts: RenderOptions, cwd: string): { helm: str
     const args = ['template', opts.releaseName ?? 'release', at(dir)];
     if (opts.namespace) args.push('--namespace', opts.namespace);
     if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion);
-    // Every cluster serves the aggregation layer's API, which Helm's offline capabilities lack:
-    // a chart that asks for it (`.Capabilities.APIVersions.Has "apiregistration.k8s.io/v1"`) renders as it would installed.
-    args.push('--api-versions', 'apiregistration.k8s.io/v1', '--api-versions', 'apiregistration.k8s.io/v1/APIService');
+    // Helm's offline capabilities lack the aggregation layer's API and every `group/version/Kind`:
+    // a chart that asks for them (`.Capabilities.APIVersions.Has "networking.k8s.io/v1/Ingress"`) renders as it would installed.
+    for (const v of servedKindVersions()) args.push('--api-versions', v);
     for (const v of values) args.push('--values', at(v));
     for (const s of opts.helmSet ?? []) args.push('--set', s);
     return args;
