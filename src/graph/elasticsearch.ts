@@ -44,29 +44,36 @@ export interface ElasticBind {
   source: string;
 }
 
-/** Elasticsearch's bind addresses and ports, when its configuration file is mounted from the run; undefined otherwise. */
-export function elasticsearchBind(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): ElasticBind | undefined {
+/** One setting, with what set it. */
+interface Setting { value: string; from: ElasticServer['from']; text: string; path: Path }
+
+/**
+ * The settings of an official Elasticsearch container that the run decides: its mounted
+ * `elasticsearch.yml` (when there is one), then its variables (`node.name`,
+ * `ES_SETTING_NODE_NAME`), then `-E name=value`. Undefined where a source the run cannot read
+ * may set them (envFrom, a variable from elsewhere), or the file is not one YAML map.
+ */
+function readSettings(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { settings: Map<string, Setting>; file?: NonNullable<ReturnType<typeof mountedFile>> } | undefined {
   if (typeof raw.image !== 'string' || !OFFICIAL.test(raw.image)) return undefined;
+  const settings = new Map<string, Setting>();
   const file = mountedFile(graph, t, raw, CONFIG);
-  if (!file) return undefined;
-  const values = yamlValues(file.text);
-  if (!values || values.length > 1) return undefined;
-  const props = new Map<string, string>();
-  if (values[0] !== null && values[0] !== undefined) {
-    if (!isRecord(values[0])) return undefined;
-    flattenProps(values[0], '', props);
+  if (file) {
+    const values = yamlValues(file.text);
+    if (!values || values.length > 1) return undefined;
+    const props = new Map<string, string>();
+    if (values[0] !== null && values[0] !== undefined) {
+      if (!isRecord(values[0])) return undefined;
+      flattenProps(values[0], '', props);
+    }
+    for (const [k, v] of props) settings.set(k, { value: v, from: 'config', text: `${k}: ${v}`, path: ['volumeMounts', file.at] });
   }
-  const where = new Map<string, { from: ElasticServer['from']; text: string; path: Path }>();
-  for (const [k, v] of props) where.set(k, { from: 'config', text: `${k}: ${v}`, path: ['volumeMounts', file.at] });
   const { env, named, envFrom } = envOf(raw);
   // A variable the run cannot read may set the host.
   if (envFrom || [...named].some((n) => !env.has(n) && settingOfEnv(n) !== undefined)) return undefined;
   (Array.isArray(raw.env) ? raw.env : []).forEach((e, i) => {
     if (!isRecord(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
     const k = settingOfEnv(e.name);
-    if (k === undefined) return;
-    props.set(k, e.value);
-    where.set(k, { from: 'env', text: `env ${e.name}=${e.value}`, path: ['env', i, 'value'] });
+    if (k !== undefined) settings.set(k, { value: e.value, from: 'env', text: `env ${e.name}=${e.value}`, path: ['env', i, 'value'] });
   });
   for (const field of ['command', 'args'] as const) {
     const items = raw[field];
@@ -74,11 +81,19 @@ export function elasticsearchBind(graph: ServiceGraph, t: PodTemplate, raw: Reco
     items.forEach((w, i) => {
       if (typeof w !== 'string') return;
       const m = /^-E\s*([a-z0-9_.]+)=(.*)$/.exec(w) ?? (i > 0 && items[i - 1] === '-E' ? /^([a-z0-9_.]+)=(.*)$/.exec(w) : null);
-      if (!m) return;
-      props.set(m[1]!, m[2]!);
-      where.set(m[1]!, { from: 'flag', text: `-E ${m[1]}=${m[2]}`, path: [field, i] });
+      if (m) settings.set(m[1]!, { value: m[2]!, from: 'flag', text: `-E ${m[1]}=${m[2]}`, path: [field, i] });
     });
   }
+  return { settings, ...(file ? { file } : {}) };
+}
+
+/** Elasticsearch's bind addresses and ports, when its configuration file is mounted from the run; undefined otherwise. */
+export function elasticsearchBind(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): ElasticBind | undefined {
+  const read = readSettings(graph, t, raw);
+  if (!read?.file) return undefined;
+  const file = read.file;
+  const props = new Map([...read.settings].map(([k, v]) => [k, v.value]));
+  const where = read.settings;
   const first = (keys: string[]) => keys.find((k) => props.has(k));
   const httpKey = first(['http.bind_host', 'http.host', 'network.bind_host', 'network.host']);
   const transportKey = first(['transport.bind_host', 'transport.host', 'network.bind_host', 'network.host']);
@@ -111,42 +126,10 @@ export function elasticsearchLoopback(graph: ServiceGraph, t: PodTemplate, raw: 
   return { address, port: server.port, text: server.text, ...(server.from === 'config' ? { source: b.source } : {}), path: server.path, kind: server.from, program: 'Elasticsearch' };
 }
 
-/**
- * The settings of an official Elasticsearch container that the run decides: its mounted
- * `elasticsearch.yml` (when there is one), then its variables (`node.name`,
- * `ES_SETTING_NODE_NAME`), then `-E name=value`. Undefined where a source the run cannot read
- * may set them (envFrom, a variable from elsewhere).
- */
+/** The settings readSettings() gives, a file's with where it comes from in their text. */
 export function elasticsearchSettings(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): Map<string, { value: string; text: string; path: Path }> | undefined {
-  if (typeof raw.image !== 'string' || !OFFICIAL.test(raw.image)) return undefined;
-  const out = new Map<string, { value: string; text: string; path: Path }>();
-  const file = mountedFile(graph, t, raw, CONFIG);
-  if (file) {
-    const values = yamlValues(file.text);
-    if (!values || values.length > 1) return undefined;
-    const props = new Map<string, string>();
-    if (values[0] !== null && values[0] !== undefined) {
-      if (!isRecord(values[0])) return undefined;
-      flattenProps(values[0], '', props);
-    }
-    for (const [k, v] of props) out.set(k, { value: v, text: `${k}: ${v} in ConfigMap ${file.configMap}, key ${file.key}`, path: ['volumeMounts', file.at] });
-  }
-  const { env, named, envFrom } = envOf(raw);
-  if (envFrom || [...named].some((n) => !env.has(n) && settingOfEnv(n) !== undefined)) return undefined;
-  (Array.isArray(raw.env) ? raw.env : []).forEach((e, i) => {
-    if (!isRecord(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
-    const k = settingOfEnv(e.name);
-    if (k !== undefined) out.set(k, { value: e.value, text: `env ${e.name}=${e.value}`, path: ['env', i, 'value'] });
-  });
-  for (const field of ['command', 'args'] as const) {
-    const items = raw[field];
-    if (!Array.isArray(items)) continue;
-    items.forEach((w, i) => {
-      if (typeof w !== 'string') return;
-      const m = /^-E\s*([a-z0-9_.]+)=(.*)$/.exec(w) ?? (i > 0 && items[i - 1] === '-E' ? /^([a-z0-9_.]+)=(.*)$/.exec(w) : null);
-      if (m) out.set(m[1]!, { value: m[2]!, text: `-E ${m[1]}=${m[2]}`, path: [field, i] });
-    });
-  }
-  return out;
+  const read = readSettings(graph, t, raw);
+  if (!read) return undefined;
+  const source = read.file ? ` in ConfigMap ${read.file.configMap}, key ${read.file.key}` : '';
+  return new Map([...read.settings].map(([k, v]) => [k, { value: v.value, text: v.from === 'config' ? `${v.text}${source}` : v.text, path: v.path }]));
 }
-

@@ -18,12 +18,7 @@ export interface ElasticBind {
 export declare function elasticsearchBind(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): ElasticBind | undefined;
 /** An Elasticsearch container whose mounted configuration binds the server of `target` (HTTP or transport) to loopback only. */
 export declare function elasticsearchLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, target?: number): Omit<LoopbackBind, 'container'> | undefined;
-/**
- * The settings of an official Elasticsearch container that the run decides: its mounted
- * `elasticsearch.yml` (when there is one), then its variables (`node.name`,
- * `ES_SETTING_NODE_NAME`), then `-E name=value`. Undefined where a source the run cannot read
- * may set them (envFrom, a variable from elsewhere).
- */
+/** The settings readSettings() gives, a file's with where it comes from in their text. */
 export declare function elasticsearchSettings(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): Map<string, {
     value: string;
     text: string;
