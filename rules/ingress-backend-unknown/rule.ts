@@ -6,7 +6,7 @@ import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { dns1123LabelProblems } from '../../src/names.js';
-import { exposes, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
+import { controllerInstall, exposes, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
 import { sameTree, serviceUrl } from '../../src/graph/referrers.js';
 
@@ -493,8 +493,7 @@ function checkStrictPathType(ctx: RuleContext, o: K8sObject): void {
   if (ingressController(ctx, o) !== 'nginx') return;
   const install = nginxInstall(ctx);
   if (!install || install.open) return;
-  const t = ctx.graph.templates.find((x) => x.owner === install.owner);
-  const image = t?.containers.find((c) => /(^|\/)ingress-nginx\/controller(-chroot)?(:|@|$)/.test(c.image ?? ''))?.image ?? '';
+  const image = install.image;
   const v = /:v?(\d+)\.(\d+)/.exec(image);
   if (!v || Number(v[1]) < 1 || (Number(v[1]) === 1 && Number(v[2]) < 12)) return;
   // The controller's ConfigMap (`--configmap=<namespace>/<name>`) may turn it off.
@@ -517,24 +516,18 @@ function checkStrictPathType(ctx: RuleContext, o: K8sObject): void {
   });
 }
 
-const nginxCache = new WeakMap<RuleContext['graph'], { owner: K8sObject; words: string[]; open: boolean } | null>();
+const nginxCache = new WeakMap<RuleContext['graph'], { owner: K8sObject; image: string; words: string[]; open: boolean } | null>();
 
 /**
- * The run's only ingress-nginx controller (by its image), with the words of its command line;
- * `open` where they may hold more than the run shows (`$(VAR)`, an args file).
+ * The run's only ingress-nginx controller (rule-kit's controllerInstall, by its image), with the
+ * words of its command lines and environment; `open` where they may hold more than the run shows
+ * (a whole word `$(VAR)`, an args file). Found once per run: every Ingress asks.
  */
-function nginxInstall(ctx: RuleContext): { owner: K8sObject; words: string[]; open: boolean } | undefined {
+function nginxInstall(ctx: RuleContext): { owner: K8sObject; image: string; words: string[]; open: boolean } | undefined {
   const cached = nginxCache.get(ctx.graph);
   if (cached !== undefined) return cached ?? undefined;
-  let out: { owner: K8sObject; words: string[]; open: boolean } | null = null;
-  const found = ctx.graph.templates.filter((t) => t.containers.some((c) => /(^|\/)ingress-nginx\/controller(-chroot)?(:|@|$)/.test(c.image ?? '')));
-  if (found.length === 1) {
-    const t = found[0]!;
-    const c = t.containers.find((x) => /(^|\/)ingress-nginx\/controller(-chroot)?(:|@|$)/.test(x.image ?? ''))!;
-    const raw = getIn(t.owner.body, c.path);
-    const words = isRecord(raw) ? [...(Array.isArray(raw.command) ? raw.command : []), ...(Array.isArray(raw.args) ? raw.args : [])].filter((w): w is string => typeof w === 'string') : [];
-    out = { owner: t.owner, words, open: words.some((w) => /^\$\(|^@/.test(w)) };
-  }
+  const found = controllerInstall(ctx, /(^|\/)ingress-nginx\/controller(-chroot)?(:|@|$)/);
+  const out = found ? { owner: found.owner, image: found.image, words: found.parts, open: found.parts.some((w) => /^\$\(|^@/.test(w)) } : null;
   nginxCache.set(ctx.graph, out);
   return out ?? undefined;
 }

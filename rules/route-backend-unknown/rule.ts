@@ -4,7 +4,7 @@ import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
-import { exposes, genuinelyClose, hasServicesIn, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
+import { controllerInstall, exposes, genuinelyClose, hasServicesIn, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
 import { walk, serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMisses, serviceMonitorTargetPorts, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
@@ -349,57 +349,6 @@ function optionOn(install: { parts: string[]; files: string[]; resources: K8sObj
   return install.resources.some((r) => getIn(r.body, ['spec', option]) === true || getIn(r.body, ['spec', 'contour', option]) === true);
 }
 
-/** The run's one install of a controller (by its image), with the text of its arguments, environment and mounted ConfigMaps. */
-function controllerInstall(ctx: RuleContext, image: RegExp): { owner: K8sObject; image: string; parts: string[]; files: string[]; resources: K8sObject[]; unread: boolean } | undefined {
-  const found = ctx.graph.templates.filter((t) => containerImages(t).some((i) => image.test(i)));
-  if (found.length !== 1) return undefined;
-  const t = found[0]!;
-  const spec = getIn(t.owner.body, [...t.path, 'spec']);
-  const parts: string[] = [];
-  const files: string[] = [];
-  const maps = new Set<string>();
-  let unread = false;
-  for (const field of ['containers', 'initContainers']) {
-    const cs = getIn(spec, [field]);
-    for (const c of Array.isArray(cs) ? cs : []) {
-      for (const k of ['command', 'args']) for (const a of (Array.isArray(getIn(c, [k])) ? getIn(c, [k]) as unknown[] : [])) if (typeof a === 'string') parts.push(a);
-      for (const e of (Array.isArray(getIn(c, ['env'])) ? getIn(c, ['env']) as unknown[] : [])) {
-        if (isRecord(e) && typeof e.value === 'string') parts.push(`${String(e.name)}=${e.value}`);
-        else if (isRecord(e) && e.valueFrom !== undefined) unread = true;
-      }
-      for (const e of (Array.isArray(getIn(c, ['envFrom'])) ? getIn(c, ['envFrom']) as unknown[] : [])) { const n = getIn(e, ['configMapRef', 'name']); if (typeof n === 'string') maps.add(n); else unread = true; }
-    }
-  }
-  // ConfigMap volumes (plain or projected) are read; any other source of files (a Secret, a claim) is not.
-  for (const v of (Array.isArray(getIn(spec, ['volumes'])) ? getIn(spec, ['volumes']) as unknown[] : [])) {
-    const n = getIn(v, ['configMap', 'name']);
-    if (typeof n === 'string') maps.add(n);
-    else if (getIn(v, ['secret']) !== undefined || getIn(v, ['persistentVolumeClaim']) !== undefined || getIn(v, ['hostPath']) !== undefined || getIn(v, ['csi']) !== undefined) unread = true;
-    const sources = getIn(v, ['projected', 'sources']);
-    for (const src of Array.isArray(sources) ? sources : []) {
-      const m = getIn(src, ['configMap', 'name']);
-      if (typeof m === 'string') maps.add(m);
-      else if (getIn(src, ['secret']) !== undefined) unread = true;
-    }
-  }
-  for (const x of ctx.graph.objects) {
-    if (x.namespace !== t.namespace || !maps.has(x.name) || x.kind !== 'ConfigMap') continue;
-    if (isRecord(x.body.data)) for (const [k, v] of Object.entries(x.body.data)) (String(v).includes('\n') ? files : parts).push(String(v).includes('\n') ? String(v) : `${k}=${String(v)}`);
-  }
-  // Contour's ContourConfiguration resource carries the same settings.
-  const resources = ctx.graph.objects.filter((x) => x.kind === 'ContourConfiguration' || x.kind === 'ContourDeployment');
-  const img = containerImages(t).find((i) => image.test(i))!;
-  return { owner: t.owner, image: img, parts, files, resources, unread };
-}
-
-function containerImages(t: { owner: K8sObject; path: Path }): string[] {
-  const out: string[] = [];
-  for (const field of ['containers', 'initContainers']) {
-    const cs = getIn(t.owner.body, [...t.path, 'spec', field]);
-    for (const c of Array.isArray(cs) ? cs : []) { const i = getIn(c, ['image']); if (typeof i === 'string') out.push(i); }
-  }
-  return out;
-}
 
 /**
  * References from one resource to another that a Service's traffic goes through: the

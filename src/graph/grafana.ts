@@ -55,6 +55,16 @@ export function grafanaIni(text: string): Record<string, string> | undefined {
 
 /** The server settings of a Grafana container that the run decides (the file it reads, and its variables); undefined when it is no Grafana the run can read. */
 export function grafanaServer(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): GrafanaServer | undefined {
+  // Asked by the listener, loopback and probe checks of one container: read once.
+  if (serverCache.has(raw)) return serverCache.get(raw);
+  const out = readServer(graph, t, raw);
+  serverCache.set(raw, out);
+  return out;
+}
+
+const serverCache = new WeakMap<Record<string, unknown>, GrafanaServer | undefined>();
+
+function readServer(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): GrafanaServer | undefined {
   const image = typeof raw.image === 'string' ? raw.image : undefined;
   if (!IMAGES.has(hubRepository(image) ?? '')) return undefined;
   // Its own command may start Grafana with other flags (`--config`, `cfg:server.http_port=`).

@@ -129,3 +129,12 @@ export declare function near(a: K8sObject, b: K8sObject): boolean;
 export declare function renamedInBuild(graph: ServiceGraph, object: K8sObject, namespace: string, name: string): ServiceNode | undefined;
 /** The words of a finding about a reference to a name the build renamed. */
 export declare function renamedText(renamed: ServiceNode, name: string): string;
+/** The run's one install of a controller (by its image), with the text of its arguments, environment and mounted ConfigMaps. */
+export declare function controllerInstall(ctx: RuleContext, image: RegExp): {
+    owner: K8sObject;
+    image: string;
+    parts: string[];
+    files: string[];
+    resources: K8sObject[];
+    unread: boolean;
+} | undefined;
