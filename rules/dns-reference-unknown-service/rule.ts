@@ -462,7 +462,23 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       break;
     }
     case 'pod-unknown':
-      if (r.noHostname) {
+      if (r.generated) {
+        const t = r.generated;
+        const subdomain = getIn(t.owner.body, [...t.path, 'spec', 'subdomain']);
+        ctx.report({
+          ...base,
+          messageId: 'podGeneratedName',
+          data: {
+            ...data,
+            workload: where(t),
+            kind: t.owner.kind,
+            service: code(r.service.object.name),
+            why: subdomain === r.service.object.name ? `; its \`subdomain\` gives each pod that name in its own /etc/hosts only, not in DNS for the other pods${t.replicas.mode === 'per-node' ? '' : ` (${t.replicas.count} replicas)`}` : '',
+          },
+          related: [{ object: t.owner, path: [...t.path, 'metadata'], message: `pod template of ${where(t)}` }],
+          remediation: 'Run the pods as a StatefulSet whose serviceName is the headless Service (each pod is then `<set>-<ordinal>.<service>`), or use the pod\'s IP from the downward API (`status.podIP`).',
+        });
+      } else if (r.noHostname) {
         const t = r.noHostname;
         ctx.report({ ...base, messageId: 'podNoHostname', data: { ...data, host: code(r.host), service: code(r.service.object.name), workload: where(t) }, related: [{ object: t.owner, path: [...t.path, 'spec', 'subdomain'], message: `subdomain of ${where(t)}` }] });
       } else ctx.report({ ...base, messageId: 'podUnknown', data: { ...data, host: code(r.host), service: code(r.service.object.name), known: r.known.length ? `found ${list(r.known.map((k) => code(k)), 4)}` : 'none has a hostname: an endpoint gets a name only from its pod\'s `hostname` with `subdomain` set to the Service\'s name, or its EndpointSlice\'s `hostname`' } });
@@ -753,6 +769,7 @@ const rule: Rule = {
       statefulSetService: '{{ref}} in {{where}} names pod {{pod}} of {{workload}} under Service {{service}}, but that StatefulSet\'s pods get per-pod names only under {{governing}}',
       statefulSetOrdinal: '{{ref}} in {{where}} names pod {{pod}}, but {{workload}} creates pods with ordinals {{range}} only',
       podUnknown: '{{ref}} in {{where}} names pod {{host}} of headless Service {{service}}, but no endpoint of it has that hostname ({{known}})',
+      podGeneratedName: '{{ref}} in {{where}} names a pod of {{workload}} by its pod name under Service {{service}}, but a {{kind}}\'s pods get generated names (`<name>-<hash>-<suffix>`) and no `hostname`, and the cluster DNS has a per-pod record only for an endpoint with a hostname (a StatefulSet\'s pods, or pods that set `hostname` and `subdomain`){{why}}: the name does not resolve',
       podNoHostname: '{{ref}} in {{where}} names pod {{host}} of headless Service {{service}}, but the pods of {{workload}} set `subdomain` without `hostname`, so they get no per-pod DNS name (an endpoint gets a hostname only from the pod\'s own `hostname`): set `hostname`, or run the pods as a StatefulSet',
       absolute: '{{ref}} in {{where}} ends in a dot, so it is an absolute name and no search path completes it: the cluster DNS has no such name; write the full {{suggest}} or drop the dot',
       dnsNode: '{{ref}} in {{where}} is a cluster name, but the pods of {{workload}} use the node\'s resolver ({{why}}), which does not know cluster names: {{fix}}',

@@ -92,6 +92,62 @@ function statefulSetPod(graph: ServiceGraph, namespace: string, name: string): D
 }
 
 /**
+ * The pod name of a Deployment's (DaemonSet's, Job's…) pod is generated (`web-7c9d8b5f4d-x2x9z`):
+ * `$(POD_NAME)` from the downward API stands for a name the run cannot know. In a host
+ * (`$(POD_NAME).kafka-headless`) it is written as a placeholder label that resolveHost()
+ * recognises; the edge's text gets the variable back.
+ */
+const generated = new WeakMap<ServiceGraph, { byKey: Map<string, string>; list: { t: PodTemplate; variable: string }[] }>();
+const GENERATED = /^svclint-generated-pod-(\d+)$/;
+/** The placeholder label for `$(variable)` (the pod's generated name) in template `t`. */
+export function generatedPodLabel(graph: ServiceGraph, t: PodTemplate, variable: string): string {
+  let g = generated.get(graph);
+  if (!g) generated.set(graph, (g = { byKey: new Map(), list: [] }));
+  const key = `${t.id}\u0000${variable}`;
+  let label = g.byKey.get(key);
+  if (label === undefined) {
+    label = `svclint-generated-pod-${g.list.length}`;
+    g.list.push({ t, variable });
+    g.byKey.set(key, label);
+  }
+  return label;
+}
+/** The template and variable a placeholder label stands for. */
+export function generatedPod(graph: ServiceGraph, label: string): { t: PodTemplate; variable: string } | undefined {
+  const m = GENERATED.exec(label);
+  return m ? generated.get(graph)?.list[Number(m[1])] : undefined;
+}
+/** A text with each placeholder label written back as the variable it stands for. */
+export function withoutGeneratedLabels(graph: ServiceGraph, text: string): string {
+  return text.includes('svclint-generated-pod-') ? text.replace(/svclint-generated-pod-(\d+)/g, (m, i: string) => {
+    const g = generated.get(graph)?.list[Number(i)];
+    return g ? `$(${g.variable})` : m;
+  }) : text;
+}
+
+/**
+ * `<generated pod name>.<svc>[.<ns>[.svc[.<domain>]]]`: the EndpointSlice controller gives an
+ * endpoint a hostname only from the pod's own `hostname` (with `subdomain` equal to the
+ * Service's name), and CoreDNS names endpoints by their pod's name only with
+ * `endpoint_pod_names`: no record has a generated pod name. A pod resolves its own
+ * `<name>.<subdomain>.<ns>.svc.<domain>` from /etc/hosts, which the kubelet writes when it
+ * sets `subdomain`: a single such pod is not judged.
+ */
+function generatedName(graph: ServiceGraph, g: { t: PodTemplate; variable: string }, host: string, rest: string[], from: string): DnsResolution {
+  const domain = graph.settings.clusterDomain;
+  const [svcName, ns = from, svcLabel, ...zone] = rest;
+  if (svcName === undefined || (svcLabel !== undefined && svcLabel !== 'svc') || (zone.length > 0 && zone.join('.') !== domain)) return { kind: 'unknown' };
+  const svc = graph.service(ns, svcName);
+  if (!svc || svc.mode !== 'selector' || svc.type === 'ExternalName') return { kind: 'unknown' };
+  const t = g.t;
+  if (graph.settings.coredns?.endpointPodNames) return svc.backends.includes(t) ? { kind: 'pod', service: svc, namespace: ns, host } : { kind: 'unknown' };
+  const subdomain = getIn(t.owner.body, [...t.path, 'spec', 'subdomain']);
+  const single = t.replicas.mode !== 'per-node' && t.replicas.count <= 1;
+  if (subdomain === svcName && ns === t.namespace && single) return { kind: 'unknown' };
+  return { kind: 'pod-unknown', service: svc, host, known: [], generated: t };
+}
+
+/**
  * Resolves a hostname the way a pod in namespace `from` would: a bare name only in its own
  * namespace (`<name>.<from>.svc.<domain>`), `<svc>.<ns>` and `<svc>.<ns>.svc` through the
  * search path, `<host>.<svc>.<ns>.svc.<domain>` for pods of headless Services,
@@ -106,6 +162,8 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
   const labels = h.split('.');
   const known = (ns: string) => graph.servicesIn(ns).length > 0;
   if (labels.length >= 2 && BUILTIN.has(`${labels[1]}/${labels[0]}`) && (labels.length === 2 || labels[2] === 'svc')) return { kind: 'unknown' };
+  const gen = labels.length >= 2 && labels[0]!.startsWith('svclint-generated-pod-') ? generatedPod(graph, labels[0]!) : undefined;
+  if (gen) return generatedName(graph, gen, h, labels.slice(1), from);
 
   // Inside the cluster domain only `…svc.<domain>` and `…pod.<domain>` exist.
   const inZone = h.endsWith(`.${domain}`) ? labels.slice(0, labels.length - domain.split('.').length) : undefined;

@@ -6,7 +6,7 @@ import { code } from '../text.js';
 import { tableReadPaths } from './referrers.js';
 import { getIn } from './pods.js';
 import { statefulSetOrdinals } from './controller-labels.js';
-import { resolveFor, resolveHost } from './dns.js';
+import { generatedPodLabel, resolveFor, resolveHost, withoutGeneratedLabels } from './dns.js';
 import { aliasKey, hostAliases, podResolver, resolverKey } from './pod-dns.js';
 import { findHosts, type HostRef } from './hosts.js';
 import { uncommentedText, configFileHosts, nginxUpstreams } from './config-files.js';
@@ -235,6 +235,8 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       const defined = envNames(env);
       const expands = { defined, envFrom: Array.isArray(c.envFrom) && c.envFrom.length > 0 };
       const names: string[] = []; // those defined so far
+      // `$(POD_NAME)` of a pod whose name is generated, where it starts a host (`$(POD_NAME).kafka-headless`).
+      const generated = new Map<string, string>();
       // The values the kubelet gives variables defined so far with a value of their own (expanded).
       // Kept only for a container whose env values refer to variables.
       const argText = (a: unknown) => typeof a === 'string' && a.includes('$(');
@@ -251,6 +253,12 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
           if (data) for (const [k, v] of Object.entries(data)) if (typeof v === 'string') literal.set(`${prefix}${k}`, v);
         }
       }
+      const expand = (m: string, v: string, at: number, whole: string): string => {
+        const known = literal!.get(v);
+        if (known !== undefined) return known;
+        const label = generated.get(v);
+        return label !== undefined && whole[at + m.length] === '.' && /[a-z0-9]/i.test(whole[at + m.length + 1] ?? '') ? label : m;
+      };
       // The kubelet keeps the last entry of a name (the API server only warns of duplicates).
       const lastOf = new Map<string, number>();
       env.forEach((e, j) => { if (isRecord(e) && typeof e.name === 'string') lastOf.set(e.name, j); });
@@ -258,7 +266,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
         if (!isRecord(e) || typeof e.name !== 'string') return;
         if (typeof e.value === 'string') {
           // `$(API_SVC)` of a variable defined before it is its value (`$$(X)` stays as written).
-          const value = literal?.size && e.value.includes('$(') ? e.value.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : e.value;
+          const value = (literal?.size || generated.size) && e.value.includes('$(') ? e.value.replace(VAR_REF, expand) : e.value;
           literal?.set(e.name, value);
           if (lastOf.get(e.name) !== j || NOT_DIALLED_ENV.test(e.name)) {
             names.push(e.name);
@@ -285,6 +293,8 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
           const from = literal && isRecord(ref) && typeof ref.name === 'string' && typeof ref.key === 'string' ? configMapValue(t.namespace, ref.name, ref.key) : literal ? downward : undefined;
           if (from !== undefined) literal!.set(e.name, from);
           else literal?.delete(e.name);
+          if (literal && from === undefined && field === 'metadata.name' && GENERATED_NAMES.has(t.owner.kind) && t.path.length > 0 && BUILTIN_WORKLOAD.test(t.owner.apiVersion)) generated.set(e.name, generatedPodLabel(graph, t, e.name));
+          else generated.delete(e.name);
         }
         names.push(e.name);
       });
@@ -295,7 +305,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
           // The names a server puts on its own certificate (`--dynamic-serving-dns-names=webhook.ns.svc`, `--tls-san`) are not dialled.
           if (typeof a === 'string' && (CERT_NAME_FLAG.test(a) || OBJECT_NAME_FLAG.test(a) || (k > 0 && typeof list[k - 1] === 'string' && (CERT_NAME_FLAG_ALONE.test(list[k - 1] as string) || /^--?[a-z0-9.-]*?(secret|configmap|config-map)[-_]?name$/i.test(list[k - 1] as string))))) return;
           // The kubelet expands `$(VAR)` in command and args with the container's whole env.
-          const expanded = typeof a === 'string' && literal?.size && a.includes('$(') ? a.replace(VAR_REF, (m: string, v: string) => literal.get(v) ?? m) : a;
+          const expanded = typeof a === 'string' && (literal?.size || generated.size) && a.includes('$(') ? a.replace(VAR_REF, expand) : a;
           // A shell reading the pod's own namespace from its service account (`$(cat /var/run/secrets/…/namespace)`).
           const text = typeof expanded === 'string' && expanded.includes('serviceaccount/namespace') ? expanded.replace(OWN_NAMESPACE, t.namespace) : expanded;
           if (typeof text === 'string') visit(() => ({ object: t.owner, path: pathTo(base(), arr, k), namespace: t.namespace, where: `${arr} of container ${cname()}`, clients, expands }), text, { file: false, expands: true });
@@ -686,6 +696,11 @@ function springActive(t: PodTemplate): Set<string> {
  * commands, ConfigMap data and generic Secrets' values, resolved the way the reading pods' resolver would.
  * Computed once per graph.
  */
+/** Workload kinds whose pods get generated names (`<deployment>-<hash>-<suffix>`, `<job>-<suffix>`). */
+const GENERATED_NAMES = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob']);
+/** The built-in groups of those kinds: a custom resource of the same kind is another controller's. */
+const BUILTIN_WORKLOAD = /^(v1|apps\/v1|batch\/v1|apps\/v1beta[12]|extensions\/v1beta1|batch\/v1beta1)$/;
+
 export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
   let edges = cache.get(graph);
   if (edges) return edges;
@@ -751,7 +766,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
         const servicePort = endpointPortReached(base, ref.port, ref.endpoints.portName);
         out.push({
           site,
-          text: ref.text,
+          text: withoutGeneratedLabels(graph, ref.text),
           host: ref.host,
           endpoints: { ...(ref.port !== undefined ? { port: ref.port } : {}), ...(ref.endpoints.portName ? { portName: ref.endpoints.portName } : {}) },
           ...(ref.namespaced ? { namespaced: true } : {}),
@@ -775,7 +790,7 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
         const servicePort = portReached(resolution, port ?? ref.defaultPort, ref.srv);
         out.push({
           site: g.site,
-          text: ref.text,
+          text: withoutGeneratedLabels(graph, ref.text),
           host: ref.host,
           ...(port !== undefined ? { port } : {}),
           ...(sibling ? { portFrom: sibling.name } : {}),

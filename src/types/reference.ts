@@ -93,7 +93,7 @@ export type DnsResolution =
   /** A StatefulSet pod name under a Service that does not govern it, or with an ordinal the set never creates. */
   | { kind: 'statefulset-pod-invalid'; problem: 'service' | 'ordinal'; pod: string; workload: PodTemplate; service: ServiceNode; serviceName?: string; range: readonly [number, number | undefined] }
   /** `<host>.<svc>.<ns>.svc…` where no pod the headless Service selects has that hostname. */
-  | { kind: 'pod-unknown'; service: ServiceNode; host: string; known: string[]; noHostname?: PodTemplate }
+  | { kind: 'pod-unknown'; service: ServiceNode; host: string; known: string[]; noHostname?: PodTemplate; /** The host is the generated pod name of this template's pods (`$(POD_NAME)`). */ generated?: PodTemplate }
   /** A name with a trailing dot that is not fully qualified: absolute, so no search path completes it. */
   | { kind: 'absolute-partial'; target: DnsResolution & { kind: 'service' | 'pod' }; suggest: string }
   /**
