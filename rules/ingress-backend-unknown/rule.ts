@@ -6,7 +6,7 @@ import type { ServiceNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { dns1123LabelProblems } from '../../src/names.js';
-import { controllerInstall, exposes, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
+import { controllerInstall, exposes, probedScheme, traefikScheme, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
 import { sameTree, serviceUrl } from '../../src/graph/referrers.js';
 
@@ -123,6 +123,7 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
       tlsToPlain(ctx, o, b, svc);
       grpcAsHttp(ctx, o, b, svc);
       plainToTlsPod(ctx, o, b, svc);
+      traefikTlsToPlain(ctx, o, b, svc);
       continue;
     }
     if (svc.ports.length === 0) continue;
@@ -219,21 +220,7 @@ function plainToTlsPod(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceN
   const raw = getIn(svc.object.body, sp.path);
   const appProtocol = isRecord(raw) && typeof raw.appProtocol === 'string' ? raw.appProtocol.trim().toLowerCase() : undefined;
   let evidence: string | undefined = appProtocol === 'https' ? 'its `appProtocol: https`' : undefined;
-  if (!evidence && appProtocol === undefined && sp.resolutions.length > 0) {
-    const https = sp.resolutions.every((r) => {
-      const c = r.container;
-      if (!c || r.targetPort === undefined) return false;
-      const craw = getIn(r.template.owner.body, c.path);
-      if (!isRecord(craw)) return false;
-      return ['readinessProbe', 'livenessProbe', 'startupProbe'].some((k) => {
-        const h = getIn(craw, [k, 'httpGet']);
-        if (!isRecord(h) || typeof h.scheme !== 'string' || h.scheme.toUpperCase() !== 'HTTPS') return false;
-        const port = typeof h.port === 'number' ? h.port : typeof h.port === 'string' ? (/^\d+$/.test(h.port) ? Number(h.port) : c.ports.find((p) => p.name === h.port)?.containerPort) : undefined;
-        return port === r.targetPort;
-      });
-    });
-    if (https) evidence = `the pods behind it, whose probes ask that port over HTTPS (\`scheme: HTTPS\`)`;
-  }
+  if (!evidence && appProtocol === undefined && probedScheme(sp) === 'HTTPS') evidence = `the pods behind it, whose probes ask that port over HTTPS (\`scheme: HTTPS\`)`;
   if (!evidence) return;
   ctx.report({
     object: o,
@@ -243,6 +230,36 @@ function plainToTlsPod(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceN
     data: { service: code(b.service), port: code(sp.name ?? String(sp.port)), evidence, how: protocol === undefined ? 'without a `nginx.ingress.kubernetes.io/backend-protocol` annotation' : `with \`backend-protocol: ${String(protocol).trim()}\`` },
     related: [{ object: svc.object, path: sp.path, message: `port of Service ${svc.object.namespace}/${svc.object.name}` }],
   });
+}
+
+/**
+ * Traefik's Kubernetes Ingress provider speaks HTTPS to a Service port numbered 443 or named
+ * `https…`, unless the Service's `traefik.ingress.kubernetes.io/service.serversscheme` says
+ * otherwise. Where every pod behind that port probes it over plain HTTP, the TLS handshake meets
+ * an HTTP server: Traefik answers 500 (`tls: first record does not look like a TLS handshake`).
+ */
+function traefikTlsToPlain(ctx: RuleContext, o: K8sObject, b: Backend, svc: ServiceNode): void {
+  if (svc.type === 'ExternalName' || ingressClassOf(ctx, o) !== 'traefik') return;
+  if (annotationsOf(svc.object)['traefik.ingress.kubernetes.io/service.serversscheme'] !== undefined) return;
+  const sp = svc.ports.find((p) => (b.port.number !== undefined ? p.port === b.port.number : p.name === b.port.name));
+  if (!sp || traefikScheme(sp) !== 'https' || probedScheme(sp) !== 'HTTP') return;
+  ctx.report({
+    object: o,
+    path: b.portPath,
+    messageId: 'traefikTlsToPlain',
+    // A port's name and the probes' scheme are strong evidence, yet a server may answer both on one port: a warning, as for ingress-nginx's plain HTTP to an HTTPS-probed port.
+    severity: 'warning',
+    data: { service: code(b.service), port: code(sp.name ?? String(sp.port)), why: sp.port === 443 ? 'is port 443' : `is named ${code(sp.name ?? '')}` },
+    related: [{ object: svc.object, path: sp.path, message: `port of Service ${svc.object.namespace}/${svc.object.name}` }],
+    remediation: 'Name the Service port `http` (and use a number other than 443), or set `traefik.ingress.kubernetes.io/service.serversscheme: http` on the Service; or serve TLS in the pods.',
+  });
+}
+
+/** `traefik` when an Ingress's class is Traefik's: an IngressClass of controller `traefik.io/ingress-controller`, or the class name `traefik` without one. */
+function ingressClassOf(ctx: RuleContext, o: K8sObject): 'traefik' | undefined {
+  const cls = ingressClass(ctx, o);
+  if (!cls) return undefined;
+  return (cls.controller !== undefined ? cls.controller === 'traefik.io/ingress-controller' : cls.name === 'traefik') ? 'traefik' : undefined;
 }
 
 /**
@@ -300,6 +317,14 @@ function nginxMatches(svc: ServiceNode, port: { number?: number; name?: string }
  * that class's `spec.controller`, or, without an IngressClass object, the well-known class names.
  */
 function ingressController(ctx: RuleContext, o: K8sObject): 'nginx' | 'alb' | 'other' | undefined {
+  const cls = ingressClass(ctx, o);
+  if (!cls) return undefined;
+  if (cls.controller !== undefined) return cls.controller === 'k8s.io/ingress-nginx' ? 'nginx' : cls.controller === ALB_CONTROLLER ? 'alb' : 'other';
+  return cls.name === 'nginx' ? 'nginx' : cls.name === 'alb' ? 'alb' : undefined;
+}
+
+/** An Ingress's class name (`ingressClassName`, the annotation, else the run's default class) and that IngressClass's controller when the run holds it. */
+function ingressClass(ctx: RuleContext, o: K8sObject): { name: string; controller?: string } | undefined {
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
   const ann = annotationsOf(o);
   const { classes } = albObjects(ctx);
@@ -308,8 +333,7 @@ function ingressController(ctx: RuleContext, o: K8sObject): 'nginx' | 'alb' | 'o
   if (name === undefined) return undefined;
   const cls = classes.get(name);
   const controller = cls && isRecord(cls.body.spec) ? cls.body.spec.controller : undefined;
-  if (typeof controller === 'string') return controller === 'k8s.io/ingress-nginx' ? 'nginx' : controller === ALB_CONTROLLER ? 'alb' : 'other';
-  return name === 'nginx' ? 'nginx' : name === 'alb' ? 'alb' : undefined;
+  return typeof controller === 'string' ? { name, controller } : { name };
 }
 
 const ALB = 'alb.ingress.kubernetes.io/';
@@ -568,6 +592,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      traefikTlsToPlain: 'this Ingress sends to port {{port}} of Service {{service}}, to which Traefik speaks HTTPS because the port {{why}}, but every pod behind it probes that port over plain HTTP: the TLS handshake meets an HTTP server, and Traefik answers 500 for this backend',
       plainToTlsPods: 'this Ingress sends to port {{port}} of Service {{service}}, which serves HTTPS by {{evidence}}, but {{how}} ingress-nginx speaks plain HTTP to it: the server answers 400 ("The plain HTTP request was sent to HTTPS port") or drops the connection, and the Ingress answers 502; set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`',
       strictPathType: 'path {{path}} is a regular expression (or holds characters a plain path may not), but its pathType is {{type}}: {{install}}, ingress-nginx {{version}}, validates path types strictly (`strict-validate-path-type`, on by default since 1.12), so its admission webhook denies the Ingress ("ingress contains invalid paths") and the controller serves none of it; use `pathType: ImplementationSpecific`',
       rewriteGroups: 'this Ingress rewrites to {{target}}, but path {{path}} has {{groups}}: ingress-nginx uses the path as the rewrite\'s regular expression, {{n}} expands to nothing, and every request under the path reaches the backend as the same URI; write the path with the groups the target uses (`/grafana(/|$)(.*)` with `/$2`, `pathType: ImplementationSpecific`)',

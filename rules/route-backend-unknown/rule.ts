@@ -4,7 +4,7 @@ import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
-import { controllerInstall, exposes, genuinelyClose, hasServicesIn, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
+import { controllerInstall, exposes, genuinelyClose, probedScheme, traefikScheme, hasServicesIn, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
 import { walk, serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMisses, serviceMonitorTargetPorts, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
@@ -251,6 +251,7 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
   }
   if (!ref.port) return;
   if (ref.port.endpoint) return checkEndpointPort(ctx, ref, copies, data);
+  traefikTlsToPlain(ctx, ref, copies, data);
   if (copies.some((s) => s.type === 'ExternalName' || s.ports.length === 0 || (ref.viaDns && s.headless) || exposes(s, ref.port!))) return;
   const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0]!;
   const near = sameTree(svc.object, o);
@@ -261,6 +262,33 @@ function checkRef(ctx: RuleContext, ref: ServiceRef): void {
     severity: near ? undefined : 'info',
     data: { ...data, port: code(ref.port.number ?? ref.port.name ?? ''), ports: servicePortsText(svc), hint: (ref.portDefault ? ` (${ref.portDefault})` : '') + targetPortHint(svc, ref.port.number) + (near ? '' : ` (Service ${code(ref.name)} is defined only in other folders of the run, such as ${code(svc.object.origin?.file.path ?? '')}, and may be another application's)`) },
     related: [{ object: svc.object, path: ['spec', 'ports'], message: `ports of Service ${ref.namespace}/${ref.name}` }],
+  });
+}
+
+/**
+ * Traefik's CRD provider speaks HTTPS to a Service port numbered 443 or named `https…` unless the
+ * IngressRoute's service sets `scheme`. Where every pod behind that port probes it over plain
+ * HTTP, the TLS handshake meets an HTTP server, and Traefik answers 500.
+ */
+function traefikTlsToPlain(ctx: RuleContext, ref: ServiceRef, copies: readonly ServiceNode[], data: Record<string, string>): void {
+  const o = ref.object;
+  if (o.kind !== 'IngressRoute' || !TRAEFIK_GROUP.test(o.apiVersion) || ref.path.at(-1) !== 'name' || ref.path[1] !== 'routes') return;
+  const entry = getIn(o.body, ref.path.slice(0, -1));
+  if (!isRecord(entry) || entry.scheme !== undefined || (entry.kind !== undefined && entry.kind !== 'Service')) return;
+  const svc = copies.find((s) => sameTree(s.object, o)) ?? copies[0]!;
+  if (svc.type === 'ExternalName') return;
+  const want = ref.port!;
+  const sp = svc.ports.find((p) => (want.number !== undefined ? p.port === want.number : p.name === want.name));
+  if (!sp || traefikScheme(sp) !== 'https' || probedScheme(sp) !== 'HTTP') return;
+  ctx.report({
+    object: o,
+    path: ref.portPath ?? ref.path,
+    messageId: 'traefikTlsToPlain',
+    // A port's name and the probes' scheme are strong evidence, yet a server may answer both on one port: a warning, as for ingress-nginx's plain HTTP to an HTTPS-probed port.
+    severity: 'warning',
+    data: { ...data, port: code(sp.name ?? String(sp.port)), why: sp.port === 443 ? 'is port 443' : `is named ${code(sp.name ?? '')}` },
+    related: [{ object: svc.object, path: sp.path, message: `port of Service ${svc.object.namespace}/${svc.object.name}` }],
+    remediation: 'Set `scheme: http` on this service of the route, or name the Service port `http` (with a number other than 443); or serve TLS in the pods.',
   });
 }
 
@@ -997,6 +1025,7 @@ const rule: Rule = {
       noPortField: 'the backendRef to Service {{service}} has no port; a Service backend needs the Service port',
       noPool: 'this route sends traffic to InferencePool {{pool}}, but there is no such InferencePool in namespace {{namespace}}{{hint}}; the gateway answers its requests with an error',
       refNoService: 'this {{kind}} refers to Service {{service}} in {{field}}, but there is no such Service in namespace {{namespace}}{{hint}}',
+      traefikTlsToPlain: 'this {{kind}} sends to port {{port}} of Service {{service}}, to which Traefik speaks HTTPS because the port {{why}} and the route sets no `scheme`, but every pod behind it probes that port over plain HTTP: the TLS handshake meets an HTTP server, and Traefik answers 500 for this route',
       refNoPort: 'this {{kind}} sends traffic to port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
       authNoService: 'forwardAuth address {{url}} names Service {{service}}, which does not exist{{hint}}; Traefik cannot call it and answers every request with 500',
       authShortName: 'forwardAuth address {{url}} uses the short name {{name}}, which Traefik looks up from its own namespace {{traefik}}, where there is no such Service; Service {{name}} is in {{namespace}}, the middleware\'s: write {{suggest}}; Traefik cannot call it and answers every request with 500',

@@ -1,6 +1,6 @@
 import { rbacGrant } from '../graph/rbac.js';
 import path from 'node:path';
-import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
+import type { PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
 import { code, editDistance, list } from '../text.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../graph/controller-labels.js';
@@ -616,4 +616,43 @@ function containerImages(t: { owner: K8sObject; path: Path }): string[] {
     for (const c of Array.isArray(cs) ? cs : []) { const i = getIn(c, ['image']); if (typeof i === 'string') out.push(i); }
   }
   return out;
+}
+
+/**
+ * The scheme every pod behind a Service port probes its target port with (`HTTP` for an
+ * `httpGet` probe without `scheme`): the kubelet's own proof of what the server speaks there.
+ * Undefined when the port has no pods in the run, or one of them has no HTTP probe on that port,
+ * or they disagree.
+ */
+export function probedScheme(sp: ServicePortNode): 'HTTP' | 'HTTPS' | undefined {
+  if (sp.resolutions.length === 0) return undefined;
+  let found: 'HTTP' | 'HTTPS' | undefined;
+  for (const r of sp.resolutions) {
+    const c = r.container;
+    if (!c || r.targetPort === undefined) return undefined;
+    const raw = getIn(r.template.owner.body, c.path);
+    if (!isRecord(raw)) return undefined;
+    let mine: 'HTTP' | 'HTTPS' | undefined;
+    for (const k of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+      const h = getIn(raw, [k, 'httpGet']);
+      if (!isRecord(h)) continue;
+      const port = typeof h.port === 'number' ? h.port : typeof h.port === 'string' ? (/^\d+$/.test(h.port) ? Number(h.port) : c.ports.find((p) => p.name === h.port)?.containerPort) : undefined;
+      if (port !== r.targetPort) continue;
+      const scheme = h.scheme === undefined ? 'HTTP' : typeof h.scheme === 'string' && /^https?$/i.test(h.scheme) ? (h.scheme.toUpperCase() as 'HTTP' | 'HTTPS') : undefined;
+      if (scheme === undefined || (mine !== undefined && mine !== scheme)) return undefined;
+      mine = scheme;
+    }
+    if (mine === undefined || (found !== undefined && found !== mine)) return undefined;
+    found = mine;
+  }
+  return found;
+}
+
+/**
+ * Traefik's scheme towards a Service port (its Kubernetes Ingress, CRD and Gateway providers,
+ * `getProtocol`/`parseServiceProtocol`): `https` for port 443 or a port name that starts with
+ * `https`, else `http`, unless the route or the Service says which.
+ */
+export function traefikScheme(sp: ServicePortNode): 'http' | 'https' {
+  return sp.port === 443 || (sp.name ?? '').startsWith('https') ? 'https' : 'http';
 }
