@@ -141,6 +141,39 @@ function kafkaVoters(ctx: Ctx, t: PodTemplate, c: Container): void {
 }
 
 /**
+ * Kafka brokers hand clients the advertised address of each partition's leader (the image
+ * writes `KAFKA_ADVERTISED_LISTENERS`, Bitnami's `KAFKA_CFG_ADVERTISED_LISTENERS`, verbatim
+ * into `advertised.listeners`). A literal value is the same for every pod: where its host is a
+ * Service that selects the brokers, every broker advertises that one name, which reaches
+ * whichever broker the Service (or its DNS answer) picks, not the leader.
+ */
+function kafkaAdvertised(ctx: Ctx, t: PodTemplate, c: Container, replicas: number): void {
+  const env = envOf(c.raw);
+  const name = ['KAFKA_CFG_ADVERTISED_LISTENERS', 'KAFKA_ADVERTISED_LISTENERS'].find((n) => env.values.has(n));
+  if (!name) return;
+  const v = env.values.get(name)!;
+  // A script that sets it per pod, or a value that names a variable, is not the same for every pod.
+  if (v.value.includes('$') || words(c.raw).some((x) => /advertised/i.test(x.w))) return;
+  for (const l of v.value.split(',')) {
+    const m = /^\s*([A-Za-z0-9_]+):\/\/([A-Za-z0-9.-]+):(\d+)\s*$/.exec(l);
+    if (!m) continue;
+    const labels = m[2]!.toLowerCase().replace(/\.$/, '').split('.');
+    const ns = labels.length > 1 && labels[1] !== 'svc' ? labels[1]! : t.namespace;
+    if (labels.length > 2 && labels[2] !== 'svc') continue;
+    const svc = ctx.graph.service(ns, labels[0]!);
+    if (!svc || svc.mode !== 'selector' || !svc.backends.includes(t)) continue;
+    ctx.report({
+      object: t.owner,
+      path: [...c.path, 'env', v.at, 'value'],
+      messageId: 'kafkaAdvertised',
+      data: { workload: where(t), replicas: String(replicas), listener: code(l.trim()), variable: code(name), service: code(`${svc.object.namespace}/${svc.object.name}`), how: svc.headless ? 'resolves to the IPs of all of them' : 'balances connections over all of them' },
+      related: [{ object: svc.object, path: ['spec'], message: `Service ${svc.object.namespace}/${svc.object.name}` }],
+    });
+    return;
+  }
+}
+
+/**
  * Hazelcast's Kubernetes discovery in DNS lookup mode (`service-dns`) takes every address the
  * name resolves to as a member (DnsEndpointResolver): a Service with a cluster IP resolves to
  * that one virtual IP, so each member finds only the VIP, not its peers.
@@ -181,7 +214,7 @@ function hazelcastDns(ctx: Ctx): void {
 const rule: Rule = {
   meta: {
     id: 'cluster-peers-invalid',
-    description: 'Clustered software configured so that its members cannot form the cluster: a ZooKeeper ensemble whose pods all get the same id, Elasticsearch initial masters that name no pod, an etcd member whose name is not in --initial-cluster, Kafka controller voters on loopback, Hazelcast DNS discovery through a Service with a cluster IP.',
+    description: 'Clustered software configured so that its members cannot form the cluster: a ZooKeeper ensemble whose pods all get the same id, Elasticsearch initial masters that name no pod, an etcd member whose name is not in --initial-cluster, Kafka controller voters on loopback, Kafka brokers that all advertise one Service, Hazelcast DNS discovery through a Service with a cluster IP.',
     category: 'dns',
     severity: 'error',
     messages: {
@@ -189,6 +222,7 @@ const rule: Rule = {
       elasticMasters: '{{workload}} bootstraps its cluster from {{text}}, but a node\'s name is its pod\'s name ({{pods}}), not {{listed}}: no master-eligible node finds itself in the list, and the cluster never forms (master not discovered); list the pods\' names',
       etcdName: 'the members of {{workload}} are named by {{flag}} ({{pods}}), but `--initial-cluster` names {{names}}: a new member that finds no entry of its own name stops ("couldn\'t find local name … in the initial cluster configuration"); name the entries after the pods',
       hazelcastDns: 'the Hazelcast members of {{workload}} find each other by DNS ({{text}}), but Service {{service}} has a cluster IP: the name resolves to that one virtual IP, so each member finds only the VIP and never its peers; point `service-dns` at a headless Service (`clusterIP: None`) of the members',
+      kafkaAdvertised: 'every one of the {{replicas}} Kafka brokers of {{workload}} advertises {{listener}} ({{variable}}), and Service {{service}} {{how}}: a client that asks for a partition\'s leader is sent to whichever broker the Service picks, and its requests fail (NOT_LEADER_OR_FOLLOWER, or metadata that never settles); advertise each pod\'s own name (`$(POD_NAME).<headless service>:<port>`, with `POD_NAME` from the downward API)',
       kafkaVoters: '{{variable}} of {{workload}} puts the controller voters {{voters}} on loopback: each pod dials itself for every one of them, the controllers never reach each other, and the quorum never forms; give each voter its pod\'s DNS name (`<pod>.<headless service>`)',
     },
     remediation: 'Give each member its own identity and name the members by the names their pods have.',
@@ -202,6 +236,7 @@ const rule: Rule = {
         elasticsearch(ctx, t, c, pods);
         etcd(ctx, t, c, pods);
         kafkaVoters(ctx, t, c);
+        kafkaAdvertised(ctx, t, c, replicas);
       }
     }
   },
