@@ -28,8 +28,8 @@ export function listening(pgid: number): { host: string; port: number }[] {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts a command line, waits until it listens (or 15 s), and stops it. */
-export async function run(words: string[], env: Record<string, string>, cwd: string, stop: NodeJS.Signals = 'SIGKILL'): Promise<{ sockets: { host: string; port: number }[]; log: string }> {
+/** Starts a command line, waits until it listens (or 15 s), runs `during` if given, and stops it. */
+export async function run(words: string[], env: Record<string, string>, cwd: string, stop: NodeJS.Signals = 'SIGKILL', during?: () => Promise<void>): Promise<{ sockets: { host: string; port: number }[]; log: string }> {
   const child = spawn(words[0]!, words.slice(1), {
     cwd,
     detached: true,
@@ -53,6 +53,8 @@ export async function run(words: string[], env: Record<string, string>, cwd: str
       break;
     }
   }
+  // What a test asks of the server while it listens (a client's first exchange).
+  if (sockets.length && during) await during();
   const signal = (sig: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, sig);

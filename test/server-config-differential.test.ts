@@ -1,7 +1,8 @@
 // tools: debian-servers
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,31 @@ const redisCase = fc.record({
   lines: fc.array(fc.oneof(redisBind, fc.constantFrom(...PORTS).map((p) => `port ${p}`), fc.constantFrom('protected-mode no', 'maxmemory 64mb', '# bind 0.0.0.0', 'tcp-backlog 128')), { maxLength: 4 }),
   extra: fc.array(fc.oneof(fc.constantFrom(...PORTS).map((p) => ['--port', String(p)]), fc.constantFrom(['--bind', '127.0.0.1'], ['--bind', '0.0.0.0'], ['--bind', '127.0.0.1', '-::1'])), { maxLength: 2 }),
 });
+
+// Protected mode, passwords and binds; the file starts from the official image's compiled default (`protected-mode no`).
+const redisProtectedCase = fc.array(fc.constantFrom('protected-mode yes', 'protected-mode no', 'protected-mode yes', 'requirepass s3cret', 'requirepass ""', 'user default on nopass ~* &* +@all', 'user default on >pw ~* &* +@all', 'bind 0.0.0.0', 'bind * -::*', '# protected-mode yes', 'maxmemory 64mb'), { maxLength: 4 })
+  // Redis refuses a second `user default` line (a duplicate user) and does not start.
+  .filter((lines) => lines.filter((l) => l.startsWith('user default')).length <= 1);
+
+/** The first line a server answers to `PING` on a connection from `host` (or how the connection failed). */
+function firstReply(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    let got = '';
+    const done = (v: string) => {
+      s.destroy();
+      resolve(v);
+    };
+    s.setTimeout(5000, () => done(`timeout: ${got}`));
+    s.on('connect', () => s.write('PING\r\n'));
+    s.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (got.includes('\r\n')) done(got.slice(0, got.indexOf('\r\n')));
+    });
+    s.on('error', (e) => done(`error: ${e.message}`));
+    s.on('close', () => done(`closed: ${got}`));
+  });
+}
 
 /** HAProxy `bind` entries, each address:port once in a configuration (a second bind of one would fail). */
 const haBind = fc.tuple(fc.constantFrom('', '*', '127.0.0.1', '0.0.0.0', 'ipv6@::1', '::', '127.0.0.2', 'ipv4@127.0.0.1'), fc.constantFrom(...PORTS));
@@ -172,6 +198,36 @@ describe('where nginx and Redis listen by their configuration files, against the
     expect(disagreements).toEqual([]);
     expect(seen.loopback).toBeGreaterThan(2);
     expect(seen.all).toBeGreaterThan(2);
+  }, 600_000);
+
+  it('Redis turns away clients from outside the host exactly where svclint reads protected mode without a password', async () => {
+    // The client connects to a non-loopback address of this machine, so Redis sees a non-local peer.
+    const outside = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+    expect(outside, 'this machine has a non-loopback IPv4 address to connect from').toBeDefined();
+    const cases = [['protected-mode yes'], ['protected-mode yes', 'requirepass s3cret'], ['protected-mode yes', 'bind 0.0.0.0'], [], ...fc.sample(redisProtectedCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 26 })];
+    const disagreements: string[] = [];
+    const seen = { denied: 0, admitted: 0 };
+    for (const [i, lines] of cases.entries()) {
+      const d = path.join(dir, `redis-protected-${i}`);
+      mkdirSync(d, { recursive: true });
+      const text = `daemonize no\nsave ""\nappendonly no\ndir ${d}\nport 21701\nprotected-mode no\n${lines.join('\n')}\n`;
+      writeFileSync(path.join(d, 'redis.conf'), text);
+      let reply = '';
+      const { sockets, log } = await run([path.join(root, 'usr/bin/redis-server'), path.join(d, 'redis.conf')], env(), d, 'SIGKILL', async () => {
+        reply = await firstReply(outside!, 21701);
+      });
+      if (!sockets.length) {
+        disagreements.push(`${JSON.stringify(lines)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
+        continue;
+      }
+      const denied = reply.startsWith('-DENIED');
+      denied ? seen.denied++ : seen.admitted++;
+      const said = redisListen(text)?.protectedText !== undefined;
+      if (said !== denied) disagreements.push(`${JSON.stringify(lines)}: svclint ${said ? 'protected' : 'not protected'}; Redis answered ${JSON.stringify(reply)}`);
+    }
+    expect(disagreements).toEqual([]);
+    expect(seen.denied).toBeGreaterThan(2);
+    expect(seen.admitted).toBeGreaterThan(2);
   }, 600_000);
 
   it('HAProxy listens on exactly the ports read, on loopback only exactly where svclint says so', async () => {

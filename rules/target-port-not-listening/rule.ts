@@ -18,7 +18,7 @@ import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
 import { mysqlLoopback } from '../../src/graph/mysql.js';
 import { apacheLoopback } from '../../src/graph/apache.js';
 import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
-import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
+import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -397,6 +397,7 @@ const rule: Rule = {
       knativePort: 'this Knative revision gets its requests and its readiness probe on port {{port}} ({{how}}), which Knative also sets as `PORT`, but {{image}} listens on {{listen}} as it comes and reads no `PORT`: the revision never becomes ready; set `containerPort: {{listen}}`',
       probeContextPath: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} puts every path of the server below {{context}}{{hedge}}, and the server answers 404 elsewhere; probe {{fixed}}; the probe fails and {{effect}}',
       probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
+      redisProtected: 'targetPort {{target}} reaches container {{container}} of {{workload}}, whose Redis runs in protected mode ({{text}} in {{source}}) with no password for the default user: it answers every connection that does not come from inside the pod with "DENIED Redis is running in protected mode", so the Service\'s clients are turned away (a probe run inside the pod still passes)',
       loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
       advertisesLoopback: 'targetPort {{target}} reaches Kafka container {{container}} of {{workload}}, which advertises {{listener}} ({{text}}): a client that bootstraps through Service {{service}} is then told to connect to its own loopback and fails; advertise the Service\'s or the pod\'s DNS name',
       proxyFiltersHosts: 'targetPort {{target}} reaches container {{container}} of {{workload}}, which runs kubectl proxy ({{text}}) with its default --accept-hosts (localhost, 127.0.0.1, [::1]): it answers 403 Forbidden to every request that names the Service or the pod; add --accept-hosts=\'^.*$\' (or the Service\'s names)',
@@ -461,6 +462,19 @@ const rule: Rule = {
               const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : undefined);
               const raw = c ? getIn(t.owner.body, c.path) : undefined;
               const f = c && isRecord(raw) ? proxyFiltersHosts(raw) : undefined;
+              // Redis in protected mode without a password answers only loopback clients.
+              const rp = c && isRecord(raw) ? redisProtected(graph, t, raw) : undefined;
+              if (c && rp && rp.port === r.targetPort) {
+                report({
+                  object: svc.object,
+                  path: sp.targetPath,
+                  messageId: 'redisProtected',
+                  data: { target: String(r.targetPort), container: code(c.name), workload: where(t), text: code(rp.text), source: `ConfigMap ${rp.configMap}, key ${rp.key}` },
+                  related: [{ object: t.owner, path: [...c.path, 'volumeMounts', rp.at], message: `where ${c.name} mounts its redis.conf` }],
+                  remediation: 'Set a password (`requirepass`, or a `user default` with one) that the clients use, or `protected-mode no` where the network is trusted (a NetworkPolicy limits who connects).',
+                });
+                continue;
+              }
               if (c && f && f.port === r.targetPort) {
                 report({
                   object: svc.object,

@@ -667,7 +667,7 @@ export function proxyFiltersHosts(raw: Record<string, unknown>): { port: number;
  * command line's `--port`/`--bind` after them, as Redis appends its arguments to the file.
  * Undefined without such a file, with `include`, or with `port 0` (no TCP listener).
  */
-export function redisConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { port: number; binds?: string[]; bindText?: string; key: string; configMap: string; at: number } | undefined {
+export function redisConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { port: number; binds?: string[]; bindText?: string; protectedText?: string; key: string; configMap: string; at: number } | undefined {
   const { env } = envOf(raw);
   for (const words of commandLines(raw, env)) {
     const ws = words.map((w) => w.word);
@@ -684,9 +684,9 @@ export function redisConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<str
     }
     const parsed = redisListen(found.text, extra);
     if (!parsed) return undefined;
-    const { port, binds, bindText } = parsed;
+    const { port, binds, bindText, protectedText } = parsed;
     if (port === 0 || port > 65535) return undefined;
-    return { port, ...(binds ? { binds, bindText: bindText! } : {}), key: found.key, configMap: found.configMap, at: found.at };
+    return { port, ...(binds ? { binds, bindText: bindText! } : {}), ...(protectedText ? { protectedText } : {}), key: found.key, configMap: found.configMap, at: found.at };
   }
   return undefined;
 }
@@ -697,10 +697,14 @@ export function redisConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<str
  * the file: the last `port` (6379 when none) and the last `bind` (undefined: every interface).
  * Undefined when an `include` brings in what is not read here, or a port is not a number.
  */
-export function redisListen(text: string, extra: string[] = []): { port: number; binds?: string[]; bindText?: string } | undefined {
+export function redisListen(text: string, extra: string[] = []): { port: number; binds?: string[]; bindText?: string; protectedText?: string } | undefined {
   let port = 6379;
   let binds: string[] | undefined;
   let bindText: string | undefined;
+  let protectedText: string | undefined;
+  // Whether the default user may have a password: `requirepass`, a `user default` line that
+  // gives one, or users loaded from an ACL file the run does not read.
+  let password = false;
   for (const line of [...text.split(/\r?\n/), ...extra]) {
     const l = line.trim();
     if (!l || l.startsWith('#')) continue;
@@ -714,9 +718,30 @@ export function redisListen(text: string, extra: string[] = []): { port: number;
       // `-::1`: an address that may be missing.
       binds = parts.slice(1).map((a) => a.replace(/^-/, ''));
       bindText = l;
-    }
+    } else if (d === 'protected-mode') protectedText = (parts[1] ?? '').toLowerCase() === 'yes' ? l : undefined;
+    else if (d === 'requirepass') password = (parts[1] ?? '') !== '';
+    else if (d === 'aclfile') password = true;
+    else if (d === 'user' && parts[1] === 'default') password = parts.slice(2).some((x) => /^[>#]/.test(x));
   }
-  return { port, ...(binds ? { binds, bindText: bindText! } : {}) };
+  return { port, ...(binds ? { binds, bindText: bindText! } : {}), ...(protectedText !== undefined && !password ? { protectedText } : {}) };
+}
+
+/**
+ * A redis-server whose configuration file (from the run) turns protected mode on while the
+ * default user has no password: it answers every connection from outside the pod with
+ * `-DENIED Redis is running in protected mode` (networking.c). Redis 7 does so whatever
+ * `bind` says; Redis 6 only without a `bind` directive. The official image compiles protected
+ * mode off, so only the file's `protected-mode yes` turns it on.
+ */
+export function redisProtected(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { port: number; text: string; key: string; configMap: string; at: number } | undefined {
+  const r = redisConfig(graph, t, raw);
+  if (!r?.protectedText) return undefined;
+  if (r.binds) {
+    // Which Redis the image runs decides whether a `bind` line lifts protected mode.
+    const tag = typeof raw.image === 'string' ? /:(v?)(\d+)[^:/@]*(@.*)?$/.exec(raw.image) : null;
+    if (!tag || Number(tag[2]) < 7) return undefined;
+  }
+  return { port: r.port, text: r.protectedText, key: r.key, configMap: r.configMap, at: r.at };
 }
 
 /** Where a redis-server with a configuration file from the run listens, as evidence for target-port-not-listening. */
