@@ -103,15 +103,66 @@ function strictServers(ctx: RuleContext, svc: ServiceNode, ports: ServicePortNod
   return out;
 }
 
+/**
+ * Istio's injector rewrites a pod's HTTP and gRPC probes to the sidecar agent's port, which
+ * forwards them to the app from inside the pod, unless the pod says
+ * `sidecar.istio.io/rewriteAppHTTPProbers: "false"`. Then the kubelet asks the app's port
+ * itself, from outside the mesh: where the pods accept only mutual TLS on that port, the sidecar
+ * resets the probe, which fails every time. (A TCP probe only opens a connection, which the
+ * proxy accepts: it passes.)
+ */
+function unrewrittenProbes(ctx: RuleContext, namespaces: NamespaceLabels): void {
+  for (const t of ctx.graph.templates) {
+    const meta = t.path.length ? getIn(t.owner.body, [...t.path, 'metadata']) : getIn(t.owner.body, ['metadata']);
+    const annotations = stringMap(isRecord(meta) ? meta.annotations : undefined);
+    if (annotations['sidecar.istio.io/rewriteAppHTTPProbers'] !== 'false') continue;
+    const m = membership(t, namespaces);
+    // Ambient pods have no sidecar: ztunnel lets the kubelet's probes through.
+    if (!m?.in || /ambient/.test(m.how)) continue;
+    for (const c of t.containers) {
+      const raw = getIn(t.owner.body, c.path);
+      if (!isRecord(raw)) continue;
+      for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+        const probe = raw[kind];
+        if (!isRecord(probe)) continue;
+        const how = isRecord(probe.httpGet) ? 'httpGet' : isRecord(probe.grpc) ? 'grpc' : undefined;
+        if (!how) continue;
+        const spec = probe[how] as Record<string, unknown>;
+        const port = typeof spec.port === 'number' ? spec.port : typeof spec.port === 'string' ? (/^\d+$/.test(spec.port) ? Number(spec.port) : c.ports.find((p) => p.name === spec.port)?.containerPort) : undefined;
+        if (port === undefined || inboundBypassed(t, port)) continue;
+        const peer = peerMode(ctx.graph, t, port);
+        if (peer === undefined || peer === 'ambiguous' || peer.mode !== 'STRICT') continue;
+        ctx.report({
+          object: t.owner,
+          path: [...c.path, kind, how, 'port'],
+          messageId: 'probeUnderStrict',
+          data: {
+            probe: kind.replace('Probe', ''),
+            container: code(c.name),
+            workload: where(t),
+            port: String(port),
+            how: m.how,
+            policy: `PeerAuthentication ${peer.object.namespace}/${peer.object.name}`,
+            effect: kind === 'readinessProbe' ? 'the pods never become ready, and no Service sends them traffic' : kind === 'livenessProbe' ? 'the kubelet restarts the container again and again' : 'the container never counts as started, and the kubelet restarts it again and again',
+          },
+          related: [{ object: peer.object, path: peer.path, message: `mTLS mode of PeerAuthentication ${peer.object.namespace}/${peer.object.name}` }],
+          remediation: 'Remove `sidecar.istio.io/rewriteAppHTTPProbers: "false"` (Istio then sends the probe through the sidecar agent), exclude the probe\'s port from inbound capture (`traffic.sidecar.istio.io/excludeInboundPorts`), or set the port PERMISSIVE in `portLevelMtls`.',
+        });
+      }
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'mesh-mtls-mismatch',
-    description: 'Istio mutual TLS that cannot work: a client outside the mesh calls pods whose PeerAuthentication is STRICT, a DestinationRule disables TLS towards such pods, or asks for Istio mTLS towards pods without a sidecar.',
+    description: 'Istio mutual TLS that cannot work: a client outside the mesh calls pods whose PeerAuthentication is STRICT, a DestinationRule disables TLS towards such pods, or asks for Istio mTLS towards pods without a sidecar, or probes that the kubelet sends in plaintext to a STRICT port because Istio is told not to rewrite them.',
     category: 'reference',
     severity: 'error',
     messages: {
       plaintextClient: '{{ref}} in {{where}} is dialled by {{client}}, which is not in the mesh ({{clientHow}}), so it connects in plaintext; but the pods of Service {{service}} ({{server}}: {{serverHow}}) accept only mutual TLS ({{policy}} sets `STRICT`): their proxy resets the connection',
       disableToStrict: 'this DestinationRule sets TLS mode `DISABLE` for Service {{service}}, so clients in the mesh connect in plaintext; but its pods ({{server}}: {{serverHow}}) accept only mutual TLS ({{policy}} sets `STRICT`): their proxy resets the connections',
+      probeUnderStrict: 'the {{probe}} probe of container {{container}} of {{workload}} asks port {{port}} from the kubelet, outside the mesh, because the pods set `sidecar.istio.io/rewriteAppHTTPProbers: "false"`; but their sidecar ({{how}}) accepts only mutual TLS on that port ({{policy}} sets `STRICT`) and resets the probe: it fails every time, so {{effect}}',
       mutualToPlain: 'this DestinationRule sets TLS mode `ISTIO_MUTUAL` for Service {{service}}, but its pods ({{server}}) are not in the mesh ({{serverHow}}): no proxy there answers the TLS handshake, and requests fail (503, upstream connect error)',
     },
     remediation: 'Put both ends in the mesh (label the namespace istio-injection=enabled, or istio.io/rev, and restart the pods), or relax the PeerAuthentication to PERMISSIVE for the port plaintext clients use; make DestinationRule TLS modes agree with where the pods run.',
@@ -122,6 +173,7 @@ const rule: Rule = {
     const rules = graph.objects.filter((o) => o.kind === 'DestinationRule' && NETWORKING.test(o.apiVersion));
     if (pas.length === 0 && rules.length === 0) return;
     const namespaces = namespaceLabels(graph.objects);
+    if (pas.length > 0) unrewrittenProbes(ctx, namespaces);
     const seen = new Set<string>();
     if (pas.length > 0) {
       for (const edge of references(graph)) {
