@@ -4,7 +4,7 @@ import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
-import { controllerInstall, exposes, genuinelyClose, probedScheme, traefikScheme, hasServicesIn, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
+import { controllerInstall, exposes, genuinelyClose, grantNearMiss, referenceGranted, probedScheme, traefikScheme, hasServicesIn, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint, where } from '../../src/engine/rule-kit.js';
 import { walk, serviceUrl, destinationRules, monitorPorts, sameTree, serviceMonitorMisses, serviceMonitorTargetPorts, serviceRefs, subsetRefs, type MeshSubset, type MonitorPort, type ServiceRef } from '../../src/graph/referrers.js';
 import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
@@ -13,63 +13,6 @@ import { matchSelector, namespaceLabels, readSelector } from '../../src/graph/ne
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-
-/** Whether a ReferenceGrant in `to` lets routes of `kind` in `from` reach Service `name`. */
-function granted(ctx: RuleContext, kind: string, from: string, to: string, name: string): boolean {
-  return referenceGrants(ctx).some((g) => {
-    if (g.namespace !== to) return false;
-    const spec = isRecord(g.body.spec) ? g.body.spec : {};
-    const froms = Array.isArray(spec.from) ? spec.from.filter(isRecord) : [];
-    const tos = Array.isArray(spec.to) ? spec.to.filter(isRecord) : [];
-    return froms.some((f) => f.group === GATEWAY_GROUP && f.kind === kind && f.namespace === from)
-      && tos.some((t) => (t.group ?? '') === '' && t.kind === 'Service' && (t.name === undefined || t.name === name));
-  });
-}
-
-/**
- * A ReferenceGrant of the route's folder tree that would admit the reference but for one thing, in words: it
- * stands in the route's namespace (a grant belongs to the target's), or it allows another route
- * kind, another namespace, or another Service name. Evidence enough for an error.
- */
-function grantNearMiss(ctx: RuleContext, route: K8sObject, to: string, name: string): { grant: K8sObject; why: string } | undefined {
-  const kind = route.kind;
-  const from = route.namespace;
-  for (const g of referenceGrants(ctx)) {
-    // Only a grant of the route's folder tree is evidence about this route.
-    if (!sameTree(g, route)) continue;
-    const spec = isRecord(g.body.spec) ? g.body.spec : {};
-    const froms = Array.isArray(spec.from) ? spec.from.filter(isRecord) : [];
-    const tos = Array.isArray(spec.to) ? spec.to.filter(isRecord) : [];
-    const toService = tos.filter((t) => (t.group ?? '') === '' && t.kind === 'Service');
-    const named = toService.some((t) => t.name === undefined || t.name === name);
-    const fromOk = (f: Record<string, unknown>) => f.group === GATEWAY_GROUP && f.kind === kind && f.namespace === from;
-    if (g.namespace === from && g.namespace !== to && named && froms.some((f) => f.group === GATEWAY_GROUP && f.kind === kind)) {
-      return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} is in the route's namespace ${code(from)}: a grant takes effect only in the namespace of what it lets others refer to, ${code(to)}` };
-    }
-    if (g.namespace !== to) continue;
-    if (named && !froms.some(fromOk)) {
-      // The group slipped: the core group (`""`, `core`) or a version written into it.
-      const slip = froms.find((x) => x.group !== GATEWAY_GROUP && x.kind === kind && x.namespace === from);
-      if (slip) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows ${code(kind)} of group ${code(JSON.stringify(slip.group ?? ''))}, not ${code(GATEWAY_GROUP)}` };
-      const f = froms.find((x) => x.group === GATEWAY_GROUP && (x.kind === kind || x.namespace === from));
-      if (f && f.kind !== kind) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows ${code(String(f.kind))}, not ${code(kind)}` };
-      if (f && f.namespace !== from) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows namespace ${code(String(f.namespace))}, not ${code(from)}` };
-    }
-    if (!named && froms.some(fromOk) && toService.length > 0) {
-      return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows only Service ${list(toService.map((t) => code(String(t.name))), 3)}` };
-    }
-  }
-  return undefined;
-}
-
-const grantCache = new WeakMap<RuleContext['graph'], K8sObject[]>();
-
-/** The run's Gateway API ReferenceGrants, in order, found once per run. */
-function referenceGrants(ctx: RuleContext): K8sObject[] {
-  let grants = grantCache.get(ctx.graph);
-  if (!grants) grantCache.set(ctx.graph, (grants = ctx.graph.objects.filter((g) => g.kind === 'ReferenceGrant' && g.apiVersion.startsWith(`${GATEWAY_GROUP}/`))));
-  return grants;
-}
 
 function check(ctx: RuleContext, o: K8sObject): void {
   const spec = isRecord(o.body.spec) ? o.body.spec : {};
@@ -115,9 +58,9 @@ function check(ctx: RuleContext, o: K8sObject): void {
       // A mesh (GAMMA) consumer route: its parent is a Service of another namespace and its backend that same
       // Service, which needs no ReferenceGrant (conformance MeshConsumerRoute; Istio enforces grants only for gateways).
       const consumer = parentServices.some((p) => p.namespace === ns && p.name === name);
-      if (ns !== o.namespace && !consumer && !granted(ctx, o.kind, o.namespace, ns, name)) {
+      if (ns !== o.namespace && !consumer && !referenceGranted(ctx.graph, o, ns, 'Service', name)) {
         // A ReferenceGrant belongs to the target namespace, often installed with it: its absence is evidence only in a complete input.
-        const miss = grantNearMiss(ctx, o, ns, name);
+        const miss = grantNearMiss(ctx.graph, o, ns, 'Service', name);
         if (miss) ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'grantMismatch', data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), why: miss.why }, related: [{ object: miss.grant, path: ['spec'], message: `ReferenceGrant ${miss.grant.namespace}/${miss.grant.name}` }] });
         else ctx.report({ object: o, path: [...at, 'namespace'], messageId: 'noGrant', absent: { what: `a ReferenceGrant in namespace ${code(ns)}`, namespace: ns }, data: { kind: o.kind, service: code(`${ns}/${name}`), from: code(o.namespace), to: code(ns) } });
       }

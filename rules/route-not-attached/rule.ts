@@ -4,6 +4,7 @@ import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { matchSelector, namespaceLabels, readSelector, type NamespaceLabels } from '../../src/graph/netpol-model.js';
 import { sameTree } from '../../src/graph/referrers.js';
+import { grantNearMiss, referenceGranted } from '../../src/engine/rule-kit.js';
 import { code, list, transposedDistance } from '../../src/text.js';
 
 const GROUP = 'gateway.networking.k8s.io';
@@ -385,10 +386,39 @@ function checkClasses(ctx: RuleContext): void {
   }
 }
 
+/**
+ * A Gateway listener's `tls.certificateRefs` Secret in another namespace needs a ReferenceGrant
+ * there (from Gateways of the Gateway's namespace to Secrets): without one the listener's
+ * ResolvedRefs is False (RefNotPermitted), and implementations serve no HTTPS on it, so the
+ * routes attached to it get no traffic.
+ */
+function checkCertificateGrants(ctx: RuleContext, ix: Index): void {
+  for (const copies of ix.gateways.values()) {
+    for (const gw of copies) {
+      const listeners = getIn(gw.body, ['spec', 'listeners']);
+      (Array.isArray(listeners) ? listeners : []).forEach((l, i) => {
+        const refs = getIn(l, ['tls', 'certificateRefs']);
+        (Array.isArray(refs) ? refs : []).forEach((r, j) => {
+          if (!isRecord(r) || typeof r.name !== 'string' || (r.group ?? '') !== '' || (r.kind ?? 'Secret') !== 'Secret') return;
+          const ns = typeof r.namespace === 'string' && r.namespace !== '' ? r.namespace : gw.namespace;
+          if (ns === gw.namespace || referenceGranted(ctx.graph, gw, ns, 'Secret', r.name)) return;
+          const at: Path = ['spec', 'listeners', i, 'tls', 'certificateRefs', j, 'namespace'];
+          const listener = isRecord(l) && typeof l.name === 'string' ? code(l.name) : `#${i}`;
+          const data = { listener, secret: code(`${ns}/${r.name}`), from: code(gw.namespace), to: code(ns) };
+          const miss = grantNearMiss(ctx.graph, gw, ns, 'Secret', r.name);
+          if (miss) ctx.report({ object: gw, path: at, messageId: 'certificateGrantMismatch', data: { ...data, why: miss.why }, related: [{ object: miss.grant, path: ['spec'], message: `ReferenceGrant ${miss.grant.namespace}/${miss.grant.name}` }] });
+          // A ReferenceGrant belongs to the Secret's namespace, often installed with it: its absence is evidence only in a complete input.
+          else ctx.report({ object: gw, path: at, messageId: 'certificateNoGrant', absent: { what: `a ReferenceGrant in namespace ${code(ns)}`, namespace: ns }, data });
+        });
+      });
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'route-not-attached',
-    description: 'A Gateway API route that no listener of its Gateway accepts (namespace not allowed, route kind, sectionName, port, hostnames), a mesh route bound to a Service port that does not exist, or a parent Gateway, Service, Istio Gateway, IngressClass or GatewayClass named one typo away from the one the run defines: no controller serves it.',
+    description: 'A Gateway API route that no listener of its Gateway accepts (namespace not allowed, route kind, sectionName, port, hostnames), a mesh route bound to a Service port that does not exist, a Gateway listener whose certificate Secret in another namespace no ReferenceGrant admits, or a parent Gateway, Service, Istio Gateway, IngressClass or GatewayClass named one typo away from the one the run defines: no controller serves it.',
     category: 'reference',
     severity: 'error',
     messages: {
@@ -402,6 +432,8 @@ const rule: Rule = {
       serviceParentPort: 'this {{kind}} attaches to port {{port}} of Service {{service}}, which has ports {{ports}}; the mesh applies the route to no traffic',
       istioGatewayNamespace: 'this VirtualService binds to Istio Gateway {{gateway}}, a name without a namespace, which Istio looks up in the VirtualService\'s own namespace {{namespace}}, where the run defines none; the Gateway of that name is in namespace {{other}}: write {{suggest}}, or Istio applies no route to that gateway (istioctl analyze: IST0101)',
       noIstioGateway: 'this VirtualService binds to Istio Gateway {{gateway}}, which the run does not define; did you mean {{near}}? Istio applies no route to a gateway that does not exist',
+      certificateNoGrant: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, and no ReferenceGrant in {{to}} lets Gateways of {{from}} refer to it: the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
+      certificateGrantMismatch: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, but no ReferenceGrant lets Gateways of {{from}} refer to it: {{why}}; the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
       noClass: 'this {{kind}} names {{what}} {{name}}, which the run does not define; did you mean {{near}}? No controller serves a class that does not exist, so the {{kind}} is never programmed',
     },
     remediation: 'Attach the route to a listener that takes it: allow its namespace (`allowedRoutes.namespaces.from: All` or a selector), its kind, its hostnames, or fix sectionName, port or the parent\'s name.',
@@ -435,6 +467,7 @@ const rule: Rule = {
         }
       }
     }
+    checkCertificateGrants(ctx, ix);
     checkIstioGateways(ctx);
     checkClasses(ctx);
   },

@@ -9,7 +9,7 @@ import type { Absence, RuleContext, RuleReport } from '../types/rule.js';
 import { describe, refOf, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
-import { absoluteFolder } from '../graph/referrers.js';
+import { absoluteFolder, sameTree } from '../graph/referrers.js';
 import { renamedServices } from '../graph/kustomize-names.js';
 
 /** Small helpers rule modules share. */
@@ -655,4 +655,66 @@ export function probedScheme(sp: ServicePortNode): 'HTTP' | 'HTTPS' | undefined 
  */
 export function traefikScheme(sp: ServicePortNode): 'http' | 'https' {
   return sp.port === 443 || (sp.name ?? '').startsWith('https') ? 'https' : 'http';
+}
+
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+const grantCache = new WeakMap<ServiceGraph, K8sObject[]>();
+
+/** The run's Gateway API ReferenceGrants, in order, found once per run. */
+function referenceGrants(graph: ServiceGraph): K8sObject[] {
+  let grants = grantCache.get(graph);
+  if (!grants) grantCache.set(graph, (grants = graph.objects.filter((g) => g.kind === 'ReferenceGrant' && g.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`))));
+  return grants;
+}
+
+/**
+ * Whether a ReferenceGrant in namespace `to` lets `referrer` (a route, a Gateway: a kind of the
+ * Gateway API's group, in its namespace) refer to the core-group object `kind`/`name` there.
+ */
+export function referenceGranted(graph: ServiceGraph, referrer: K8sObject, to: string, kind: string, name: string): boolean {
+  return referenceGrants(graph).some((g) => {
+    if (g.namespace !== to) return false;
+    const spec = isRecord(g.body.spec) ? g.body.spec : {};
+    const froms = Array.isArray(spec.from) ? spec.from.filter(isRecord) : [];
+    const tos = Array.isArray(spec.to) ? spec.to.filter(isRecord) : [];
+    return froms.some((f) => f.group === GATEWAY_API_GROUP && f.kind === referrer.kind && f.namespace === referrer.namespace)
+      && tos.some((t) => (t.group ?? '') === '' && t.kind === kind && (t.name === undefined || t.name === name));
+  });
+}
+
+/**
+ * A ReferenceGrant of the referrer's folder tree that would admit its reference to `kind`/`name`
+ * in namespace `to` but for one thing, in words: it stands in the referrer's namespace (a grant
+ * belongs to the target's), or it allows another referring kind, another namespace, or another
+ * name. Evidence enough for an error.
+ */
+export function grantNearMiss(graph: ServiceGraph, referrer: K8sObject, to: string, kind: string, name: string): { grant: K8sObject; why: string } | undefined {
+  const from = referrer.namespace;
+  const what = referrer.kind.endsWith('Route') ? 'route' : referrer.kind;
+  for (const g of referenceGrants(graph)) {
+    // Only a grant of the referrer's folder tree is evidence about it.
+    if (!sameTree(g, referrer)) continue;
+    const spec = isRecord(g.body.spec) ? g.body.spec : {};
+    const froms = Array.isArray(spec.from) ? spec.from.filter(isRecord) : [];
+    const tos = Array.isArray(spec.to) ? spec.to.filter(isRecord) : [];
+    const toKind = tos.filter((t) => (t.group ?? '') === '' && t.kind === kind);
+    const named = toKind.some((t) => t.name === undefined || t.name === name);
+    const fromOk = (f: Record<string, unknown>) => f.group === GATEWAY_API_GROUP && f.kind === referrer.kind && f.namespace === from;
+    if (g.namespace === from && g.namespace !== to && named && froms.some((f) => f.group === GATEWAY_API_GROUP && f.kind === referrer.kind)) {
+      return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} is in the ${what}'s namespace ${code(from)}: a grant takes effect only in the namespace of what it lets others refer to, ${code(to)}` };
+    }
+    if (g.namespace !== to) continue;
+    if (named && !froms.some(fromOk)) {
+      // The group slipped: the core group (`""`, `core`) or a version written into it.
+      const slip = froms.find((x) => x.group !== GATEWAY_API_GROUP && x.kind === referrer.kind && x.namespace === from);
+      if (slip) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows ${code(referrer.kind)} of group ${code(JSON.stringify(slip.group ?? ''))}, not ${code(GATEWAY_API_GROUP)}` };
+      const f = froms.find((x) => x.group === GATEWAY_API_GROUP && (x.kind === referrer.kind || x.namespace === from));
+      if (f && f.kind !== referrer.kind) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows ${code(String(f.kind))}, not ${code(referrer.kind)}` };
+      if (f && f.namespace !== from) return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows namespace ${code(String(f.namespace))}, not ${code(from)}` };
+    }
+    if (!named && froms.some(fromOk) && toKind.length > 0) {
+      return { grant: g, why: `ReferenceGrant ${code(`${g.namespace}/${g.name}`)} allows only ${kind} ${list(toKind.map((t) => code(String(t.name))), 3)}` };
+    }
+  }
+  return undefined;
 }
