@@ -1,4 +1,4 @@
-import type { PodTemplate, ServiceGraph, ServiceNode } from '../types/graph.js';
+import type { PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
 import type { Severity } from '../types/finding.js';
 import type { RuleContext, RuleReport } from '../types/rule.js';
 import { type K8sObject, type Path } from '../types/object.js';
@@ -137,4 +137,32 @@ export declare function controllerInstall(ctx: RuleContext, image: RegExp): {
     files: string[];
     resources: K8sObject[];
     unread: boolean;
+} | undefined;
+/**
+ * The scheme every pod behind a Service port probes its target port with (`HTTP` for an
+ * `httpGet` probe without `scheme`): the kubelet's own proof of what the server speaks there.
+ * Undefined when the port has no pods in the run, or one of them has no HTTP probe on that port,
+ * or they disagree.
+ */
+export declare function probedScheme(sp: ServicePortNode): 'HTTP' | 'HTTPS' | undefined;
+/**
+ * Traefik's scheme towards a Service port (its Kubernetes Ingress, CRD and Gateway providers,
+ * `getProtocol`/`parseServiceProtocol`): `https` for port 443 or a port name that starts with
+ * `https`, else `http`, unless the route or the Service says which.
+ */
+export declare function traefikScheme(sp: ServicePortNode): 'http' | 'https';
+/**
+ * Whether a ReferenceGrant in namespace `to` lets `referrer` (a route, a Gateway: a kind of the
+ * Gateway API's group, in its namespace) refer to the core-group object `kind`/`name` there.
+ */
+export declare function referenceGranted(graph: ServiceGraph, referrer: K8sObject, to: string, kind: string, name: string): boolean;
+/**
+ * A ReferenceGrant of the referrer's folder tree that would admit its reference to `kind`/`name`
+ * in namespace `to` but for one thing, in words: it stands in the referrer's namespace (a grant
+ * belongs to the target's), or it allows another referring kind, another namespace, or another
+ * name. Evidence enough for an error.
+ */
+export declare function grantNearMiss(graph: ServiceGraph, referrer: K8sObject, to: string, kind: string, name: string): {
+    grant: K8sObject;
+    why: string;
 } | undefined;

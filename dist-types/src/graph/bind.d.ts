@@ -128,6 +128,21 @@ export declare function redisConfig(graph: ServiceGraph, t: PodTemplate, raw: Re
     port: number;
     binds?: string[];
     bindText?: string;
+    protectedText?: string;
+    key: string;
+    configMap: string;
+    at: number;
+} | undefined;
+/**
+ * A redis-server whose configuration file (from the run) turns protected mode on while the
+ * default user has no password: it answers every connection from outside the pod with
+ * `-DENIED Redis is running in protected mode` (networking.c). Redis 7 does so whatever
+ * `bind` says; Redis 6 only without a `bind` directive. The official image compiles protected
+ * mode off, so only the file's `protected-mode yes` turns it on.
+ */
+export declare function redisProtected(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
+    port: number;
+    text: string;
     key: string;
     configMap: string;
     at: number;

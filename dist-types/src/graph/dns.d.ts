@@ -12,6 +12,15 @@ export declare function indexedJobHostnames(t: PodTemplate): {
     job?: string;
     count?: number;
 } | undefined;
+/** The placeholder label for `$(variable)` (the pod's generated name) in template `t`. */
+export declare function generatedPodLabel(graph: ServiceGraph, t: PodTemplate, variable: string): string;
+/** The template and variable a placeholder label stands for. */
+export declare function generatedPod(graph: ServiceGraph, label: string): {
+    t: PodTemplate;
+    variable: string;
+} | undefined;
+/** A text with each placeholder label written back as the variable it stands for. */
+export declare function withoutGeneratedLabels(graph: ServiceGraph, text: string): string;
 /**
  * Resolves a hostname the way a pod in namespace `from` would: a bare name only in its own
  * namespace (`<name>.<from>.svc.<domain>`), `<svc>.<ns>` and `<svc>.<ns>.svc` through the

@@ -64,10 +64,5 @@ export declare function controllerSide(graph: ServiceGraph, o: K8sObject): {
     by: string;
     under: readonly string[];
 } | undefined;
-/**
- * The hosts pods dial, as the run can see them: each host found in env values, args,
- * commands, ConfigMap data and generic Secrets' values, resolved the way the reading pods' resolver would.
- * Computed once per graph.
- */
 export declare function references(graph: ServiceGraph): readonly ReferenceEdge[];
 export {};

@@ -165,7 +165,8 @@ export type DnsResolution = {
     service: ServiceNode;
     host: string;
     known: string[];
-    noHostname?: PodTemplate;
+    noHostname?: PodTemplate; /** The host is the generated pod name of this template's pods (`$(POD_NAME)`). */
+    generated?: PodTemplate;
 }
 /** A name with a trailing dot that is not fully qualified: absolute, so no search path completes it. */
  | {
