@@ -1,5 +1,6 @@
-import type { Rule } from '../../src/types/rule.js';
-import type { ServiceGraph, ServiceNode } from '../../src/types/graph.js';
+import type { Rule, RuleContext } from '../../src/types/rule.js';
+import type { PodTemplate, ServiceGraph, ServiceNode } from '../../src/types/graph.js';
+import { getIn } from '../../src/graph/pods.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { isRecord } from '../../src/load/objects.js';
 import { liveNodes, podState, workloadOf } from '../../src/graph/live.js';
@@ -44,6 +45,50 @@ function clientNodes(graph: ServiceGraph, svc: ServiceNode): Set<string> {
   return out;
 }
 
+/** A template's `nodeSelector`, as strings. */
+function nodeSelectorOf(t: PodTemplate): Record<string, string> {
+  const sel = getIn(t.owner.body, [...t.path, 'spec', 'nodeSelector']);
+  return isRecord(sel) ? Object.fromEntries(Object.entries(sel).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+}
+
+/**
+ * Backends that are DaemonSets run on the nodes their `nodeSelector` picks. A client of the
+ * Service (a workload that dials it) whose own `nodeSelector` does not require those labels
+ * may run on other nodes, where it has no local endpoint.
+ */
+function placement(graph: ServiceGraph, svc: ServiceNode, report: RuleContext['report']): void {
+  const selectors = svc.backends.map(nodeSelectorOf);
+  // Every backend must leave some node out by a label, the same one for all of them.
+  const first = selectors[0]!;
+  // The operating system and architecture labels pick the nodes a client's image can run on anyway.
+  const needed = Object.entries(first).filter(([k, v]) => !/^(beta\.)?kubernetes\.io\/(os|arch)$/.test(k) && selectors.every((sel) => sel[k] === v));
+  if (needed.length === 0) return;
+  const seen = new Set<PodTemplate>();
+  for (const e of references(graph)) {
+    const r = e.resolution;
+    if ((r.kind !== 'service' && r.kind !== 'pod') || r.service !== svc) continue;
+    for (const t of e.site.clients) {
+      if (seen.has(t) || svc.backends.includes(t) || t.owner.kind === 'Pod') continue;
+      seen.add(t);
+      const own = nodeSelectorOf(t);
+      const lacking = needed.filter(([k, v]) => own[k] !== v);
+      if (lacking.length === 0) continue;
+      const b = svc.backends[0]!;
+      report({
+        object: svc.object,
+        path: ['spec', 'internalTrafficPolicy'],
+        messageId: 'placement',
+        data: { workloads: list(svc.backends.map(where), 3), labels: list(lacking.map(([k, v]) => code(`${k}=${v}`)), 3), client: where(t), ref: code(e.text) },
+        related: [
+          { object: b.owner, path: [...b.path, 'spec', 'nodeSelector'], message: `nodeSelector of ${where(b)}` },
+          { object: e.site.object, path: e.site.path, message: `where ${where(t)} dials the Service` },
+        ],
+      });
+      return;
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'internal-traffic-local-partial',
@@ -52,6 +97,7 @@ const rule: Rule = {
     severity: 'warning',
     messages: {
       partial: 'internalTrafficPolicy: Local sends each client only to endpoints on its own node, but {{workloads}} {{verb}} not run on every node (not a DaemonSet): clients on the other nodes get connection failures',
+      placement: 'internalTrafficPolicy: Local sends each client only to endpoints on its own node, but the backends ({{workloads}}) run only on nodes labelled {{labels}} (their nodeSelector), while {{client}}, which dials this Service ({{ref}}), does not require those labels: its pods on other nodes get connection failures',
       liveNodes: 'internalTrafficPolicy: Local sends each client only to endpoints on its own node, but {{nodes}} {{verb}} no ready backend of this Service ({{workloads}}): a client scheduled there would get connection failures (no known client runs there now)',
       liveClients: 'internalTrafficPolicy: Local sends each client only to endpoints on its own node, but {{nodes}} {{verb}} no ready backend of this Service ({{workloads}}) and a client of it runs there: its connections fail',
     },
@@ -84,7 +130,10 @@ const rule: Rule = {
         continue;
       }
       const partial = svc.backends.filter((t) => t.replicas.mode !== 'per-node');
-      if (partial.length === 0) continue;
+      if (partial.length === 0) {
+        placement(graph, svc, report);
+        continue;
+      }
       report({ object: svc.object, path, messageId: 'partial', data: { workloads: list(partial.map(where), 3), verb: partial.length === 1 ? 'does' : 'do' } });
     }
   },
