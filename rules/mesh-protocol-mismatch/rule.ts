@@ -1,8 +1,9 @@
-import type { Rule } from '../../src/types/rule.js';
-import type { PodTemplate, ServicePortNode } from '../../src/types/graph.js';
+import type { Rule, RuleContext } from '../../src/types/rule.js';
+import type { PodTemplate, ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
-import { getIn } from '../../src/graph/pods.js';
-import { namespaceLabels } from '../../src/graph/netpol-model.js';
+import { getIn, stringMap } from '../../src/graph/pods.js';
+import { namespaceLabels, type NamespaceLabels } from '../../src/graph/netpol-model.js';
+import { sameTree } from '../../src/graph/referrers.js';
 import { membership } from '../../src/graph/mesh.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { code } from '../../src/text.js';
@@ -42,14 +43,35 @@ function serverFirstImage(t: PodTemplate): string | undefined {
   return undefined;
 }
 
+/** Linkerd's default opaque ports (its `proxy.opaquePorts`, since 2.10): no protocol detection there. */
+const LINKERD_OPAQUE = new Set([25, 587, 3306, 4444, 5432, 6379, 9300, 11211]);
+
+/**
+ * Whether Linkerd's proxy injector meshes a template's pods, and whether anything in the run
+ * configures ports for them: the `linkerd.io/inject` annotation of the pods, else of their
+ * Namespace (as the run holds it, in the workload's folder tree); `config.linkerd.io/opaque-ports`
+ * or `skip-inbound-ports` on the pods, the Namespace or the Service.
+ */
+function linkerdMeshed(t: PodTemplate, namespaces: NamespaceLabels): { how: string; configured: boolean } | undefined {
+  const meta = t.path.length ? getIn(t.owner.body, [...t.path, 'metadata']) : getIn(t.owner.body, ['metadata']);
+  const pod = stringMap(isRecord(meta) ? meta.annotations : undefined);
+  const nsObject = t.owner.namespaceDefaulted ? undefined : namespaces.defined.get(t.namespace);
+  const ns = nsObject && sameTree(nsObject, t.owner) ? stringMap(getIn(nsObject.body, ['metadata', 'annotations'])) : {};
+  const configured = [pod, ns].some((a) => Object.keys(a).some((k) => /^config\.linkerd\.io\/(opaque-ports|skip-inbound-ports)$/.test(k)));
+  const inject = pod['linkerd.io/inject'] ?? ns['linkerd.io/inject'];
+  if (inject !== 'enabled' && inject !== 'ingress') return undefined;
+  return { how: pod['linkerd.io/inject'] !== undefined ? 'its pods are annotated `linkerd.io/inject: enabled`' : `namespace ${code(t.namespace)} is annotated \`linkerd.io/inject: enabled\``, configured };
+}
+
 const rule: Rule = {
   meta: {
     id: 'mesh-protocol-mismatch',
-    description: 'A Service port whose name or appProtocol makes Istio proxy another protocol than its pods serve: gRPC behind a port Istio takes for HTTP/1.1, or a server-first protocol (MySQL) on a port whose protocol Istio sniffs from the client\'s first bytes.',
+    description: 'A Service port whose name or appProtocol makes Istio proxy another protocol than its pods serve: gRPC behind a port Istio takes for HTTP/1.1, or a server-first protocol (MySQL) on a port whose protocol Istio sniffs from the client\'s first bytes, or that Linkerd does not treat as opaque.',
     category: 'port',
     severity: 'warning',
     messages: {
       grpcAsHttp: 'port {{port}} of this Service is HTTP/1.1 to Istio ({{why}}), and the pods of {{workload}} serve gRPC there, which needs HTTP/2: their sidecar forwards the calls over HTTP/1.1 and they fail (unless a DestinationRule or the mesh config sets `h2UpgradePolicy: UPGRADE`); name the port `grpc` (or `grpc-…`), or set `appProtocol: grpc`',
+      linkerdServerFirst: 'port {{port}} of this Service reaches port {{target}} of {{workload}}, whose pods are in the Linkerd mesh ({{how}}) and run {{image}}, which speaks first; {{target}} is not one of Linkerd\'s default opaque ports and nothing marks it opaque, so the proxy waits up to 10 s for the client\'s first bytes to detect the protocol while the client waits for the server\'s greeting: every connection stalls 10 s ("protocol detection timed out after 10s"), and clients with a shorter connect timeout fail',
       serverFirst: 'port {{port}} of this Service has no protocol Istio knows ({{why}}), so Istio sniffs it from the client\'s first bytes, but the pods of {{workload}} run {{image}}, which speaks first: the connection waits for bytes that never come; name the port `tcp` or `mysql` (or `tcp-…`), or set `appProtocol: tcp`',
     },
     remediation: 'Name each Service port after its protocol as Istio reads it (`grpc`, `http`, `tcp`, `mysql`… or `<protocol>-<suffix>`), or set appProtocol.',
@@ -57,7 +79,9 @@ const rule: Rule = {
   check({ graph, report }) {
     const namespaces = namespaceLabels(graph.objects);
     for (const svc of graph.services) {
-      if (svc.mode !== 'selector' || svc.headless || svc.backends.length === 0) continue;
+      if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
+      linkerdServerFirst(svc, namespaces, report);
+      if (svc.headless) continue;
       // The server's sidecar applies the Service port's protocol to what it forwards in.
       const meshed = svc.backends.filter((t) => membership(t, namespaces)?.in === true);
       if (meshed.length === 0) continue;
@@ -85,5 +109,35 @@ const rule: Rule = {
     }
   },
 };
+
+/**
+ * Linkerd's proxy detects the protocol of each connection from the client's first bytes, waiting
+ * up to 10 seconds, except on opaque ports. A server that speaks first (MySQL's greeting) on
+ * another port leaves both sides waiting: every connection stalls 10 s before Linkerd gives up
+ * and forwards it as TCP ("protocol detection timed out after 10s"), and clients with a shorter
+ * connect timeout fail.
+ */
+function linkerdServerFirst(svc: ServiceNode, namespaces: NamespaceLabels, report: RuleContext['report']): void {
+  const svcAnnotations = stringMap(getIn(svc.object.body, ['metadata', 'annotations']));
+  if (Object.keys(svcAnnotations).some((k) => /^config\.linkerd\.io\/opaque-ports$/.test(k))) return;
+  svc.ports.forEach((p, i) => {
+    if (p.protocol !== 'TCP') return;
+    for (const t of svc.backends) {
+      const target = p.resolutions.find((r) => r.template === t)?.targetPort;
+      if (target === undefined || LINKERD_OPAQUE.has(target)) continue;
+      const image = serverFirstImage(t);
+      const m = image ? linkerdMeshed(t, namespaces) : undefined;
+      if (!image || !m || m.configured) continue;
+      report({
+        object: svc.object,
+        path: ['spec', 'ports', i],
+        messageId: 'linkerdServerFirst',
+        data: { port: code(p.name ?? String(p.port ?? i)), target: String(target), workload: where(t), image: code(image), how: m.how },
+        remediation: `Mark the port opaque: \`config.linkerd.io/opaque-ports: "${target}"\` on the pod template (and the Service), or skip it (\`config.linkerd.io/skip-inbound-ports\`).`,
+      });
+      return;
+    }
+  });
+}
 
 export default rule;
