@@ -916,7 +916,12 @@ function checkRollout(ctx: RuleContext, o: K8sObject): void {
     ctx.report({ object: o, path: ['spec', 'strategy', 'canary', 'pingPong', 'pongService'], messageId: 'rolloutSameService', data: { a: code('pingService'), b: code('pongService'), service: code(ping) } });
   }
   const istio = getIn(canary, ['trafficRouting', 'istio']);
-  if (!stable || !can || !isRecord(istio) || istio.destinationRule !== undefined) return;
+  if (!isRecord(istio)) return;
+  // Subset-level splitting: the routes send to subsets of one DestinationRule, not to two Services.
+  const dr = isRecord(istio.destinationRule) ? istio.destinationRule : undefined;
+  const subsets = dr ? { stable: str(dr.stableSubsetName), canary: str(dr.canarySubsetName), rule: str(dr.name) ?? '' } : undefined;
+  if (istio.destinationRule !== undefined && (!subsets || !subsets.stable || !subsets.canary)) return;
+  if (!subsets && (!stable || !can)) return;
   if (getIn(canary, ['trafficRouting', 'managedRoutes']) !== undefined) return;
   const refs: { ref: Record<string, unknown>; path: Path }[] = [];
   if (isRecord(istio.virtualService)) refs.push({ ref: istio.virtualService, path: ['spec', 'strategy', 'canary', 'trafficRouting', 'istio', 'virtualService'] });
@@ -935,15 +940,28 @@ function checkRollout(ctx: RuleContext, o: K8sObject): void {
     for (const i of indexes) {
       if (i < 0) continue;
       const dests = getIn(http[i], ['route']);
+      if (subsets) {
+        const named = (Array.isArray(dests) ? dests : []).map((d) => getIn(d, ['destination', 'subset'])).filter((x): x is string => typeof x === 'string');
+        const missing = [subsets.stable!, subsets.canary!].filter((x) => !named.includes(x));
+        if (missing.length === 0) continue;
+        ctx.report({
+          object: vs,
+          path: ['spec', 'http', i, 'route'],
+          messageId: 'rolloutRouteSubsets',
+          data: { rollout: code(`${o.namespace}/${o.name}`), rule: code(subsets.rule), stable: code(subsets.stable!), canary: code(subsets.canary!), found: named.length ? named.map((x) => code(x)).join(', ') : 'no subset', missing: missing.map((m) => code(m)).join(' and ') },
+          related: [{ object: o, path: ['spec', 'strategy', 'canary', 'trafficRouting', 'istio', 'destinationRule'], message: `destinationRule of Rollout ${o.namespace}/${o.name}` }],
+        });
+        continue;
+      }
       const hosts = (Array.isArray(dests) ? dests : []).map((d) => getIn(d, ['destination', 'host'])).filter((h): h is string => typeof h === 'string');
       const first = hosts.map((h) => (h.indexOf('.') > 0 ? h.slice(0, h.indexOf('.')) : h));
-      const missing = [stable, can].filter((svc) => !first.includes(svc));
+      const missing = [stable!, can!].filter((svc) => !first.includes(svc));
       if (missing.length === 0) continue;
       ctx.report({
         object: vs,
         path: ['spec', 'http', i, 'route'],
         messageId: 'rolloutRouteServices',
-        data: { rollout: code(`${o.namespace}/${o.name}`), stable: code(stable), canary: code(can), hosts: hosts.length ? hosts.map((h) => code(h)).join(', ') : 'no host', missing: missing.map((m) => code(m)).join(' and ') },
+        data: { rollout: code(`${o.namespace}/${o.name}`), stable: code(stable!), canary: code(can!), hosts: hosts.length ? hosts.map((h) => code(h)).join(', ') : 'no host', missing: missing.map((m) => code(m)).join(' and ') },
         related: [{ object: o, path: ['spec', 'strategy', 'canary'], message: `canary strategy of Rollout ${o.namespace}/${o.name}` }],
       });
     }
@@ -985,6 +1003,7 @@ const rule: Rule = {
       profileNoService: 'this ServiceProfile is named {{name}}, for Service {{service}} in namespace {{namespace}}, which the files given do not define{{hint}}; the profile applies to no traffic',
       portLevelUnknown: 'these port-level settings are for port {{port}}, but Service {{service}} exposes {{ports}}: Istio matches them against the Service port, so they apply to no traffic{{hint}}',
       istioShortHost: 'host {{host}} of this {{kind}} is a short name, which Istio completes with the {{kind}}\'s own namespace {{namespace}}, where the files given define no Service {{service}}; Service {{service}} is in namespace {{there}}: write {{fqdn}} (else the {{kind}} applies to no Service)',
+      rolloutRouteSubsets: 'the Rollout {{rollout}} shifts weight in this route between the subsets {{stable}} (stable) and {{canary}} (canary) of DestinationRule {{rule}}, but the route\'s destinations name {{found}}: Argo Rollouts finds no destination for {{missing}} ("DestinationRule subset … not found in route") and the Rollout stays Degraded, shifting no traffic',
       rolloutRouteServices: 'the Rollout {{rollout}} shifts weight in this route between its stableService {{stable}} and canaryService {{canary}}, but the route sends to {{hosts}} (Argo Rollouts compares the first label of each destination host): it finds no destination for {{missing}} and the Rollout stays Degraded, shifting no traffic',
       monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
       monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
