@@ -48,7 +48,7 @@ export function buildFromFiles(input: LintInput): ServiceGraph {
   });
   const defaultNamespace = input.namespace ?? config.namespace ?? 'default';
   const patches = kustomizePatchFiles(parsed);
-  const objects = toObjects(patches.size ? parsed.filter((p) => !patches.has(p.file.path)) : parsed, { defaultNamespace });
+  const objects = toObjects(patches.size ? parsed.filter((p) => !patches.has(p.file.path)) : parsed, { defaultNamespace, namespaceGiven: input.namespace !== undefined || config.namespace !== undefined });
   // A Flux Kustomization's targetNamespace or an Argo CD Application's destination decides where a folder lands.
   if (!input.live) placeByGitOps(objects);
   const graph = buildGraph(objects, { clusterDomain: config.clusterDomain, ...(config.clusterDomainGiven ? { clusterDomainGiven: true } : {}), defaultNamespace, kubernetesVersion: config.kubernetesVersion, live: input.live, ...(config.networkPolicy ? { networkPolicy: config.networkPolicy } : {}) }, problems, input.files);

@@ -240,6 +240,13 @@ function unreadContext(ctx: RuleContext, site: ReferenceEdge['site']): RuleConte
   return cached;
 }
 
+/** Whether `port` is the nodePort of a NodePort or LoadBalancer Service that selects the pods of StatefulSet `set`. */
+function nodePortOf(graph: ServiceGraph, namespace: string, set: string, port: number): boolean {
+  return graph.servicesIn(namespace).some((s) => (s.type === 'NodePort' || s.type === 'LoadBalancer')
+    && s.backends.some((t) => t.owner.kind === 'StatefulSet' && t.owner.name === set)
+    && s.ports.some((p) => getIn(s.object.body, [...p.path, 'nodePort']) === port));
+}
+
 const unreadContexts = new WeakMap<RuleContext, WeakMap<object, RuleContext>>();
 
 /**
@@ -397,6 +404,9 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       break;
     }
     case 'statefulset-pod': {
+      // `<pod>:<nodePort>` of a Service that exposes those pods on the nodes: configuration for a
+      // client outside the cluster, which maps the pod names to node addresses itself (Redpanda's rpk profile).
+      if (edge.port !== undefined && nodePortOf(ctx.graph, r.namespace, r.statefulSet, edge.port)) break;
       const svc = r.serviceName ?? r.statefulSet;
       // Members of one cluster that list their peers' pod names with no port or scheme often
       // list node names, not addresses (Elasticsearch's initial master nodes are node names,

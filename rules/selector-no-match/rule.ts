@@ -232,11 +232,11 @@ const rule: Rule = {
         report({
           ...base,
           messageId: 'otherNamespace',
-          ...(unplaced ? { absent: { what: `the namespace these objects are applied to (${o.namespaceDefaulted ? 'the Service sets none' : placeholder ? '`system` is the placeholder that a kustomize overlay\'s `namespace:` replaces, and no Namespace `system` is in the run' : 'the workloads set none'})`, namespace: o.namespace, podLabels: svc.selector } } : {}),
+          ...(unplaced ? { absent: { what: `the namespace these objects are applied to (${o.namespaceDefaulted ? (getIn(o.body, ['metadata', 'namespace']) !== undefined ? 'the chart\'s release namespace' : 'the Service sets none') : placeholder ? '`system` is the placeholder that a kustomize overlay\'s `namespace:` replaces, and no Namespace `system` is in the run' : 'the workloads set none'})`, namespace: o.namespace, podLabels: svc.selector } } : {}),
           data: {
             selector,
             namespace,
-            defaulted: o.namespaceDefaulted ? ' (the Service sets no metadata.namespace, so it goes to the default namespace)' : '',
+            defaulted: !o.namespaceDefaulted ? '' : getIn(o.body, ['metadata', 'namespace']) !== undefined ? ` (the chart gives it the release's namespace, which \`helm template\` without a namespace renders as ${code(o.namespace)})` : ' (the Service sets no metadata.namespace, so it goes to the default namespace)',
             matches: list(elsewhere.map((t) => `${where(t)} in namespace ${code(t.namespace)}${t.owner.namespaceDefaulted ? ' (which sets no metadata.namespace)' : ''}`), 3),
           },
           related: elsewhere.slice(0, 3).map((t) => rel(t, `matching pod template in namespace \`${t.namespace}\``)),

@@ -1,7 +1,7 @@
 import type { PodTemplate } from '../types/graph.js';
 import { pathTo, type K8sObject, type Path } from '../types/object.js';
 import { isRecord } from '../load/objects.js';
-import { templateSpec } from './pods.js';
+import { getIn, templateSpec } from './pods.js';
 
 /**
  * A ConfigMap or Secret a pod cannot start without, as the kubelet reads it: an env entry's
@@ -163,9 +163,13 @@ export function podObjectRefs(t: PodTemplate): PodObjectRef[] {
   if (pc && !pc.startsWith('system-')) out.push({ kind: 'PriorityClass', name: pc, path: pathTo(specPath, 'priorityClassName'), clusterScoped: true });
   const rc = str(spec.runtimeClassName);
   if (rc) out.push({ kind: 'RuntimeClass', name: rc, path: pathTo(specPath, 'runtimeClassName'), clusterScoped: true });
+  // A StatefulSet's controller replaces a pod volume named as one of its volumeClaimTemplates
+  // with the pod's own claim `<template>-<set>-<ordinal>` (updateStorage): the claim written there is never used.
+  const templates = t.owner.kind === 'StatefulSet' && t.path.length > 0 ? getIn(t.owner.body, ['spec', 'volumeClaimTemplates']) : undefined;
+  const claimed = new Set((Array.isArray(templates) ? templates : []).map((c) => getIn(c, ['metadata', 'name'])).filter((n): n is string => typeof n === 'string'));
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((v, i) => {
-      const claim = isRecord(v) && isRecord(v.persistentVolumeClaim) ? str(v.persistentVolumeClaim.claimName) : undefined;
+      const claim = isRecord(v) && isRecord(v.persistentVolumeClaim) && !(typeof v.name === 'string' && claimed.has(v.name)) ? str(v.persistentVolumeClaim.claimName) : undefined;
       if (claim) out.push({ kind: 'PersistentVolumeClaim', name: claim, path: pathTo(specPath, 'volumes', i, 'persistentVolumeClaim', 'claimName'), clusterScoped: false, volume: isRecord(v) && typeof v.name === 'string' ? v.name : undefined });
     });
   }

@@ -307,7 +307,9 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
           // The kubelet expands `$(VAR)` in command and args with the container's whole env.
           const expanded = typeof a === 'string' && (literal?.size || generated.size) && a.includes('$(') ? a.replace(VAR_REF, expand) : a;
           // A shell reading the pod's own namespace from its service account (`$(cat /var/run/secrets/…/namespace)`).
-          const text = typeof expanded === 'string' && expanded.includes('serviceaccount/namespace') ? expanded.replace(OWN_NAMESPACE, t.namespace) : expanded;
+          const own = typeof expanded === 'string' && expanded.includes('serviceaccount/namespace') ? expanded.replace(OWN_NAMESPACE, t.namespace) : expanded;
+          // Pulsar's `initialize-cluster-metadata` stores the cluster's service URLs (ClusterData); it does not dial them.
+          const text = typeof own === 'string' && own.includes('initialize-cluster-metadata') ? own.replace(STORED_URL_FLAGS, (m) => ' '.repeat(m.length)) : own;
           if (typeof text === 'string') visit(() => ({ object: t.owner, path: pathTo(base(), arr, k), namespace: t.namespace, where: `${arr} of container ${cname()}`, clients, expands }), text, { file: false, expands: true });
         });
       }
@@ -696,6 +698,9 @@ function springActive(t: PodTemplate): Set<string> {
  * commands, ConfigMap data and generic Secrets' values, resolved the way the reading pods' resolver would.
  * Computed once per graph.
  */
+/** Flags of Pulsar's `initialize-cluster-metadata` whose URLs it stores as the cluster's, with their values. */
+const STORED_URL_FLAGS = /--(?:web-service-url|broker-service-url)(?:-tls)?(?:=|\s+)\S+/g;
+
 /** Workload kinds whose pods get generated names (`<deployment>-<hash>-<suffix>`, `<job>-<suffix>`). */
 const GENERATED_NAMES = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob']);
 /** The built-in groups of those kinds: a custom resource of the same kind is another controller's. */

@@ -17,6 +17,12 @@ export function isClusterScoped(kind: string): boolean {
 export interface ObjectOptions {
   /** Namespace of objects that do not set metadata.namespace. */
   defaultNamespace: string;
+  /**
+   * Whether the run was told the namespace (`--namespace`, the config's `namespace`). Without
+   * it, Helm renders `.Release.Namespace` as `default` (its fallback): a chart's object whose
+   * namespace is that is placed by `helm install -n`, not by the chart.
+   */
+  namespaceGiven?: boolean;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -47,7 +53,7 @@ export function toObjects(files: ParsedFile[], opts: ObjectOptions, firstId = 0)
       kind: body.kind,
       name,
       namespace: scoped ? '' : rawNs ?? opts.defaultNamespace,
-      namespaceDefaulted: !scoped && rawNs === undefined,
+      namespaceDefaulted: !scoped && (rawNs === undefined || (!opts.namespaceGiven && file.file.rendered === 'helm' && rawNs === opts.defaultNamespace)),
       body,
       origin: { file: file.file, base, docIndex: d.index, docRange: d.range },
     });
