@@ -11,7 +11,7 @@ function related(policies: Policy[]): RelatedReport[] {
   return policies.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and has no rule that admits the connection` }));
 }
 
-function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?: ServiceFlow): void {
+function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?: ServiceFlow, admittedReaders: ServiceFlow[] = []): void {
   const blocked = f.backends.filter((b): b is BackendVerdict & { verdict: { kind: 'blocked' } } => b.verdict.kind === 'blocked');
   const base = { object: f.site.object, path: f.site.path };
   const data = { client: f.client.name, ref: code(f.site.text), where: f.site.where, service: code(`${f.service.object.namespace}/${f.service.object.name}`), port: portText(f) };
@@ -24,11 +24,17 @@ function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?
     const unwritten = admittedPort ? `; ${code(f.site.text)} names no port, and the policies admit port ${portText(admittedPort)} of the Service: fine if that is the one the client dials` : '';
     const others = otherPolicies(ctx.graph, [f.client.namespace, ...blocked.map((b) => b.backend.namespace)], f.service.object);
     const beside = others.length ? `; the files also hold ${list(others.map((o) => code(o)), 2)}, policies of another API that svclint does not read, which may admit it` : '';
+    // Configuration shared by several workloads (a product's one config file, a Secret every
+    // component reads): the policies admit some of its readers, which says who the authors
+    // expect to dial it; a reader left out may only read it.
+    const shared = admittedReaders.length ? `; the policies admit ${list([...new Set(admittedReaders.map((x) => x.client.name))], 2)}, which read${admittedReaders.length === 1 ? 's' : ''} the same configuration: fine if only those dial it` : '';
+    // A backend of the Service that reads its own address (a server's configuration names itself).
+    const self = f.client.template !== undefined && f.service.backends.includes(f.client.template) && f.site.object.kind !== 'Ingress' ? `; ${f.client.name} is itself a backend of this Service, and a configuration often names the server's own address without the server dialling it` : '';
     ctx.report({
       ...base,
       messageId: 'blocked',
-      ...(admittedPort || others.length ? { severity: 'info' as const } : {}),
-      data: { ...data, backends: list(targets), partial: blocked.length < f.backends.length ? ' (other backends admit it: some connections fail)' : '', why, hint: unwritten + beside },
+      ...(admittedPort || others.length || shared || self ? { severity: 'info' as const } : {}),
+      data: { ...data, backends: list(targets), partial: blocked.length < f.backends.length ? ' (other backends admit it: some connections fail)' : '', why, hint: unwritten + beside + shared + self },
       related: [...related(sides.flatMap((s) => s.policies)), { object: f.service.object, path: f.port.path, message: `port of Service ${f.service.object.namespace}/${f.service.object.name}` }],
       remediation: admitFix(f.client, first.backend, f.service.selector, first.targetPort, first.protocol, first.verdict),
     });
@@ -64,7 +70,16 @@ const rule: Rule = {
       if (!byClient) admitted.set(f.site, (byClient = new Map()));
       if (!byClient.has(f.client.key)) byClient.set(f.client.key, f);
     }
-    for (const f of flows) report(ctx, f, f.portUnwritten ? admitted.get(f.site)?.get(f.client.key) : undefined);
+    // Per site (one text, read by every client of it) and Service port: the clients the policies admit.
+    const readers = new Map<FlowSite, Map<string, ServiceFlow[]>>();
+    for (const f of flows) {
+      if (f.backends.length === 0 || !f.backends.every((b) => b.verdict.kind === 'allowed')) continue;
+      let byPort = readers.get(f.site);
+      if (!byPort) readers.set(f.site, (byPort = new Map()));
+      const key = `${f.service.object.namespace}/${f.service.object.name}/${f.port.index}`;
+      byPort.set(key, [...(byPort.get(key) ?? []), f]);
+    }
+    for (const f of flows) report(ctx, f, f.portUnwritten ? admitted.get(f.site)?.get(f.client.key) : undefined, readers.get(f.site)?.get(`${f.service.object.namespace}/${f.service.object.name}/${f.port.index}`)?.filter((x) => x.client.key !== f.client.key) ?? []);
   },
 };
 
