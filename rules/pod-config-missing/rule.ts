@@ -165,12 +165,15 @@ const rule: Rule = {
         });
       }
       for (const m of subPathMisses(t, (kind, name) => defined.get(`${kind}/${t.namespace}/${name}`))) {
+        // The kubelet mounts an empty directory; whether the program fails depends on whether it
+        // reads the file: a key one slip away, or a command line or variable that names the file, says so.
+        const read = m.near !== undefined || namesFile(t, m.container, m.mountPath);
         report({
           object: t.owner,
           path: m.path,
           messageId: 'subPathMissing',
-          severity: 'warning',
-          data: { workload: where(t), subPath: code(m.subPath), source: `${m.kind} ${code(m.name)}`, mountPath: code(m.mountPath), container: code(m.container), has: m.near ? `did you mean ${code(m.near)}?` : m.files.length ? `it has ${list(m.files.map((f) => code(f)), 4)}` : 'it has no keys', service },
+          severity: read ? 'warning' : 'info',
+          data: { workload: where(t), subPath: code(m.subPath), source: `${m.kind} ${code(m.name)}`, mountPath: code(m.mountPath), container: code(m.container), has: (m.near ? `did you mean ${code(m.near)}?` : m.files.length ? `it has ${list(m.files.map((f) => code(f)), 4)}` : 'it has no keys') + (read ? '' : '; nothing in the container\'s command line or variables names the file, so the program may not read it'), service },
           related: [selectorOf(svc), { object: m.def, path: [m.items ? 'metadata' : 'data'], message: `${m.kind} ${m.def.namespace}/${m.def.name}` }],
           remediation: 'Make subPath the key (or the items path) the volume holds, or add that key to the ConfigMap or Secret.',
         });
@@ -275,6 +278,19 @@ const rule: Rule = {
 function writers(graph: Parameters<Rule['check']>[0]['graph'], kind: 'ConfigMap' | 'Secret', namespace: string, name: string): Grant | undefined {
   return rbacGrant(graph, kind === 'ConfigMap' ? 'configmaps' : 'secrets', ['update', 'patch'], namespace, name, (g, named) => named || JSON.stringify(templateSpec(g.t)?.containers ?? []).includes(name));
 }
+
+/** Whether a container's command, args or env values name a mounted file (its path, or its file name). */
+function namesFile(t: PodTemplate, container: string, mountPath: string): boolean {
+  const list = [...(getIn(t.owner.body, [...t.path, 'spec', 'containers']) as unknown[] ?? []), ...(getIn(t.owner.body, [...t.path, 'spec', 'initContainers']) as unknown[] ?? [])];
+  const c = (Array.isArray(list) ? list : []).find((x) => isRecord(x) && x.name === container);
+  if (!isRecord(c)) return true;
+  const base = mountPath.replace(/\/+$/, '').split('/').pop() ?? mountPath;
+  const texts = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : []), ...(Array.isArray(c.env) ? c.env.map((e) => (isRecord(e) ? e.value : undefined)) : [])];
+  return DEFAULT_CONFIG_FILES.test(mountPath) || texts.some((x) => typeof x === 'string' && (x.includes(mountPath) || (base !== '' && x.includes(base))));
+}
+
+/** Files that servers read by default, with no flag naming them (nginx's main file and its conf.d includes, Prometheus's, HAProxy's, MySQL's, Grafana's, Elasticsearch's, Envoy's). */
+const DEFAULT_CONFIG_FILES = /^(\/etc\/nginx\/(nginx\.conf|conf\.d\/[^/]+\.conf)|\/etc\/prometheus\/prometheus\.yml|\/etc\/alertmanager\/alertmanager\.yml|\/(usr\/local\/)?etc\/haproxy\/haproxy\.cfg|\/etc\/mysql\/(my\.cnf|conf\.d\/[^/]+\.cnf)|\/etc\/grafana\/grafana\.ini|\/usr\/share\/elasticsearch\/config\/elasticsearch\.yml|\/etc\/envoy\/envoy\.yaml|\/usr\/local\/apache2\/conf\/httpd\.conf)$/;
 
 /**
  * Mounts of one file of a ConfigMap or Secret volume (`subPath: nginx.conf`) that the volume, as
