@@ -4,6 +4,12 @@ export declare function isClusterScoped(kind: string): boolean;
 export interface ObjectOptions {
     /** Namespace of objects that do not set metadata.namespace. */
     defaultNamespace: string;
+    /**
+     * Whether the run was told the namespace (`--namespace`, the config's `namespace`). Without
+     * it, Helm renders `.Release.Namespace` as `default` (its fallback): a chart's object whose
+     * namespace is that is placed by `helm install -n`, not by the chart.
+     */
+    namespaceGiven?: boolean;
 }
 export declare function isRecord(v: unknown): v is Record<string, unknown>;
 /**

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-RLCIO5YM.js";import"./chunk-SMPQ57DJ.js";import"./chunk-CLGSKWF2.js";import"./chunk-OROAGUCJ.js";import"./chunk-M2L6FPDD.js";import"./chunk-D3UATV5N.js";import"./chunk-XKXROZWO.js";import"./chunk-LXJBD4KM.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
