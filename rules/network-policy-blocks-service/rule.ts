@@ -1,6 +1,10 @@
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
-import { admitFix, otherPolicies, serviceFlows, verdictText, type BackendVerdict, type FlowSite, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
+import { admitFix, judgePods, otherPolicies, serviceFlows, verdictText, type BackendVerdict, type FlowSite, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
 import { code, list } from '../../src/text.js';
+import { getIn } from '../../src/graph/pods.js';
+import { isRecord } from '../../src/load/objects.js';
+import { redisCluster } from '../../src/graph/bind.js';
+import { where } from '../../src/engine/rule-kit.js';
 
 function portText(f: ServiceFlow): string {
   const p = f.port;
@@ -46,14 +50,44 @@ function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?
   }
 }
 
+/**
+ * Redis Cluster's nodes gossip and fail over on the cluster bus port (the client port + 10000,
+ * or `cluster-port`), pod to pod, not through a Service. A policy that admits the client port
+ * between them but not the bus leaves every node seeing the others as failing: the cluster
+ * never forms, or turns CLUSTERDOWN.
+ */
+function redisClusterBus(ctx: Parameters<Rule['check']>[0]): void {
+  for (const t of ctx.graph.templates) {
+    if (t.replicas.mode === 'per-node' || t.replicas.count <= 1) continue;
+    for (const c of t.containers) {
+      const raw = getIn(t.owner.body, c.path);
+      const rc = isRecord(raw) ? redisCluster(ctx.graph, t, raw) : undefined;
+      if (!rc) continue;
+      const bus = judgePods(ctx.graph, t, t, rc.bus, 'TCP');
+      if (bus.kind !== 'blocked' || judgePods(ctx.graph, t, t, rc.port, 'TCP').kind !== 'allowed') continue;
+      const policies = bus.sides.flatMap((s) => s.policies);
+      ctx.report({
+        object: t.owner,
+        path: [...c.path, ...rc.path],
+        messageId: 'clusterBus',
+        data: { workload: where(t), text: code(rc.text), port: String(rc.port), bus: String(rc.bus), policies: list([...new Set(policies.map((p) => `NetworkPolicy ${code(`${p.namespace}/${p.object.name}`)}`))], 2), s: new Set(policies).size === 1 ? 's' : '' },
+        related: related(policies),
+        remediation: `Admit TCP port ${rc.bus} between the Redis pods beside ${rc.port} (the cluster bus: the client port + 10000, or cluster-port).`,
+      });
+      break;
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'network-policy-blocks-service',
-    description: 'A pod dials a Service (from env, args, a ConfigMap or Secret, or as an Ingress backend) but the NetworkPolicies in force do not admit the connection to its backends.',
+    description: 'A pod dials a Service (from env, args, a ConfigMap or Secret, or as an Ingress backend) but the NetworkPolicies in force do not admit the connection to its backends; or Redis Cluster nodes whose cluster bus port the policies do not admit between them.',
     category: 'reference',
     severity: 'error',
     messages: {
       blocked: '{{client}} dials {{ref}} ({{where}}), Service {{service}} port {{port}}, but no NetworkPolicy admits it to {{backends}}{{partial}}: {{why}}{{hint}}',
+      clusterBus: 'the Redis nodes of {{workload}} run in cluster mode ({{text}}) and talk to each other on the cluster bus, port {{bus}}, but {{policies}} admit{{s}} port {{port}} between them and not {{bus}}: the nodes never hear each other\'s gossip, mark each other as failing, and the cluster never forms (CLUSTERDOWN)',
       cannotTell: 'cannot tell whether NetworkPolicy admits {{client}} to Service {{service}} port {{port}} ({{ref}} in {{where}}) at {{backend}}: {{why}}',
     },
     remediation: 'Add a rule admitting the client to the isolating NetworkPolicy (ingress at the backends, egress at the client).',
@@ -79,6 +113,7 @@ const rule: Rule = {
       const key = `${f.service.object.namespace}/${f.service.object.name}/${f.port.index}`;
       byPort.set(key, [...(byPort.get(key) ?? []), f]);
     }
+    redisClusterBus(ctx);
     for (const f of flows) report(ctx, f, f.portUnwritten ? admitted.get(f.site)?.get(f.client.key) : undefined, readers.get(f.site)?.get(`${f.service.object.namespace}/${f.service.object.name}/${f.port.index}`)?.filter((x) => x.client.key !== f.client.key) ?? []);
   },
 };

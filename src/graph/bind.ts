@@ -744,6 +744,43 @@ export function redisProtected(graph: ServiceGraph, t: PodTemplate, raw: Record<
   return { port: r.port, text: r.protectedText, key: r.key, configMap: r.configMap, at: r.at };
 }
 
+/**
+ * A redis-server in cluster mode (`cluster-enabled yes` in its configuration file from the run,
+ * or `--cluster-enabled yes` on its command line): its client port, and the cluster bus port
+ * its nodes gossip on (`cluster-port`, else the client port + 10000).
+ */
+export function redisCluster(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { port: number; bus: number; text: string; path: Path } | undefined {
+  const { env } = envOf(raw);
+  for (const words of commandLines(raw, env)) {
+    const ws = words.map((w) => w.word);
+    const i = invoked(ws, 'redis-server');
+    if (i < 0) continue;
+    const file = ws[i + 1] !== undefined && ws[i + 1]!.startsWith('/') ? ws[i + 1]! : undefined;
+    const found = file ? mountedFile(graph, t, raw, file) : undefined;
+    if (file && !found) return undefined;
+    const lines: { line: string; path: Path }[] = (found ? found.text.split(/\r?\n/) : []).map((line) => ({ line, path: ['volumeMounts', found!.at] }));
+    for (let k = i + (file ? 2 : 1); k < ws.length; k++) {
+      if (ws[k]!.startsWith('--')) lines.push({ line: ws[k]!.slice(2), path: words[k]!.path });
+      else if (lines.length) lines[lines.length - 1]!.line += ` ${ws[k]}`;
+    }
+    let port = 6379;
+    let bus: number | undefined;
+    let cluster: { text: string; path: Path } | undefined;
+    for (const { line, path } of lines) {
+      const parts = line.trim().split(/\s+/).map((x) => x.replace(/^["']|["']$/g, ''));
+      const d = (parts[0] ?? '').toLowerCase();
+      if (d === 'include' || /\$/.test(line)) return undefined;
+      if (d === 'port' && /^\d{1,5}$/.test(parts[1] ?? '')) port = Number(parts[1]);
+      else if (d === 'cluster-port' && /^\d{1,5}$/.test(parts[1] ?? '')) bus = Number(parts[1]);
+      else if (d === 'cluster-enabled') cluster = (parts[1] ?? '').toLowerCase() === 'yes' ? { text: line.trim(), path } : undefined;
+    }
+    if (!cluster || port === 0) return undefined;
+    const b = bus !== undefined && bus !== 0 ? bus : port + 10000;
+    return b > 65535 ? undefined : { port, bus: b, ...cluster };
+  }
+  return undefined;
+}
+
 /** Where a redis-server with a configuration file from the run listens, as evidence for target-port-not-listening. */
 export function redisListeners(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
   const r = redisConfig(graph, t, raw);

@@ -161,6 +161,11 @@ function judgeTemplates(index: PolicyIndex, client: PodView, backend: PodView, p
   return v;
 }
 
+/** The verdict of the run's NetworkPolicies on a connection from the pods of one template to those of another. */
+export function judgePods(graph: ServiceGraph, client: PodTemplate, server: PodTemplate, port: number, protocol: string): Verdict {
+  return judgeTemplates(policyIndex(graph), podView(client), podView(server), port, protocol);
+}
+
 function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[], only?: PodTemplate, portUnwritten = false): void {
   const index = policyIndex(graph);
   for (const sp of ports) {
