@@ -1,10 +1,11 @@
 import type { Rule, RelatedReport } from '../../src/types/rule.js';
-import { admitFix, judgePods, otherPolicies, serviceFlows, verdictText, type BackendVerdict, type FlowSite, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
+import { admitFix, ingressController, judgePods, judgeViews, otherPolicies, serviceFlows, verdictText, type BackendVerdict, type FlowSite, type Policy, type ServiceFlow, policyIndex } from '../../src/graph/netpol.js';
 import { code, list } from '../../src/text.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { redisCluster } from '../../src/graph/bind.js';
 import { where } from '../../src/engine/rule-kit.js';
+import { podView, type PodView } from '../../src/graph/netpol-model.js';
 
 function portText(f: ServiceFlow): string {
   const p = f.port;
@@ -79,6 +80,50 @@ function redisClusterBus(ctx: Parameters<Rule['check']>[0]): void {
   }
 }
 
+/** Images of ingress controllers whose pods send the ACME HTTP-01 challenge on to cert-manager's solver. */
+const INGRESS_CONTROLLER_IMAGE = /(^|\/)(ingress-nginx\/controller|nginx-ingress-controller|traefik)(:|@|$)/;
+
+/**
+ * cert-manager answers an ACME HTTP-01 challenge for an Ingress it makes a Certificate of
+ * (`cert-manager.io/cluster-issuer`, `cert-manager.io/issuer`) from solver pods it creates in the
+ * Ingress's namespace (labelled `acme.cert-manager.io/http01-solver: "true"`, serving port 8089),
+ * reached through the ingress controller. Where the namespace's policies do not admit the
+ * controller's pods to them, the challenge never validates and the certificate is never issued.
+ */
+function acmeSolvers(ctx: Parameters<Rule['check']>[0]): void {
+  const g = ctx.graph;
+  const controllers: PodView[] = ingressController(g) ?? g.templates.filter((t) => t.containers.some((c) => c.image !== undefined && INGRESS_CONTROLLER_IMAGE.test(c.image))).map(podView);
+  if (controllers.length === 0) return;
+  const seen = new Set<string>();
+  for (const o of g.objects) {
+    if (o.kind !== 'Ingress' || !o.apiVersion.startsWith('networking.k8s.io/')) continue;
+    const ann = getIn(o.body, ['metadata', 'annotations']);
+    if (!isRecord(ann)) continue;
+    const cluster = typeof ann['cert-manager.io/cluster-issuer'] === 'string' ? ann['cert-manager.io/cluster-issuer'] : undefined;
+    const own = typeof ann['cert-manager.io/issuer'] === 'string' ? ann['cert-manager.io/issuer'] : undefined;
+    const name = cluster ?? own;
+    if (!name || seen.has(`${o.namespace}/${name}`)) continue;
+    const issuer = g.objects.find((x) => x.kind === (cluster ? 'ClusterIssuer' : 'Issuer') && x.apiVersion.startsWith('cert-manager.io/') && x.name === name && (cluster || x.namespace === o.namespace));
+    const solvers = issuer ? getIn(issuer.body, ['spec', 'acme', 'solvers']) : undefined;
+    // Only an issuer of the run whose every solver is HTTP-01 (a DNS-01 one needs no pod).
+    if (!Array.isArray(solvers) || solvers.length === 0 || !solvers.every((x) => isRecord(x) && isRecord(x.http01))) continue;
+    seen.add(`${o.namespace}/${name}`);
+    const solver: PodView = { key: `acme-solver/${o.namespace}`, namespace: o.namespace, labels: { 'acme.cert-manager.io/http01-solver': 'true' }, ports: [{ name: 'http', containerPort: 8089, protocol: 'TCP', path: [] }], hostNetwork: false, name: `cert-manager's HTTP-01 solver pods in namespace ${o.namespace}` };
+    const verdicts = controllers.map((c) => ({ c, v: judgeViews(g, c, solver, 8089, 'TCP') }));
+    const blocked = verdicts.find((x) => x.v.kind === 'blocked');
+    if (!blocked || verdicts.some((x) => x.v.kind === 'allowed')) continue;
+    const policies = (blocked.v as { kind: 'blocked'; sides: { policies: Policy[] }[] }).sides.flatMap((s) => s.policies);
+    ctx.report({
+      object: o,
+      path: ['metadata', 'annotations', cluster ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'],
+      messageId: 'acmeSolver',
+      data: { issuer: code(`${issuer!.kind} ${issuer!.namespace ? `${issuer!.namespace}/` : ''}${name}`), namespace: code(o.namespace), controller: blocked.c.name, policies: list([...new Set(policies.map((p) => `NetworkPolicy ${code(`${p.namespace}/${p.object.name}`)}`))], 2) },
+      related: related(policies),
+      remediation: 'Admit the ingress controller\'s pods to pods labelled `acme.cert-manager.io/http01-solver: "true"` on TCP 8089 in this namespace (or use a DNS-01 solver).',
+    });
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'network-policy-blocks-service',
@@ -88,6 +133,7 @@ const rule: Rule = {
     messages: {
       blocked: '{{client}} dials {{ref}} ({{where}}), Service {{service}} port {{port}}, but no NetworkPolicy admits it to {{backends}}{{partial}}: {{why}}{{hint}}',
       clusterBus: 'the Redis nodes of {{workload}} run in cluster mode ({{text}}) and talk to each other on the cluster bus, port {{bus}}, but {{policies}} admit{{s}} port {{port}} between them and not {{bus}}: the nodes never hear each other\'s gossip, mark each other as failing, and the cluster never forms (CLUSTERDOWN)',
+      acmeSolver: 'cert-manager answers the ACME HTTP-01 challenge for this Ingress\'s certificate ({{issuer}}) from solver pods it creates in namespace {{namespace}}, on port 8089, reached through {{controller}}; but the policies that isolate them ({{policies}}) do not admit that connection: the challenge never validates, and the certificate is never issued',
       cannotTell: 'cannot tell whether NetworkPolicy admits {{client}} to Service {{service}} port {{port}} ({{ref}} in {{where}}) at {{backend}}: {{why}}',
     },
     remediation: 'Add a rule admitting the client to the isolating NetworkPolicy (ingress at the backends, egress at the client).',
@@ -114,6 +160,7 @@ const rule: Rule = {
       byPort.set(key, [...(byPort.get(key) ?? []), f]);
     }
     redisClusterBus(ctx);
+    acmeSolvers(ctx);
     for (const f of flows) report(ctx, f, f.portUnwritten ? admitted.get(f.site)?.get(f.client.key) : undefined, readers.get(f.site)?.get(`${f.service.object.namespace}/${f.service.object.name}/${f.port.index}`)?.filter((x) => x.client.key !== f.client.key) ?? []);
   },
 };

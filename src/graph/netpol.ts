@@ -161,6 +161,11 @@ function judgeTemplates(index: PolicyIndex, client: PodView, backend: PodView, p
   return v;
 }
 
+/** The verdict of the run's NetworkPolicies on a connection between two pods (views of templates, or pods the run only knows the labels of). */
+export function judgeViews(graph: ServiceGraph, client: PodView, server: PodView, port: number, protocol: string): Verdict {
+  return judgeTemplates(policyIndex(graph), client, server, port, protocol);
+}
+
 /** The verdict of the run's NetworkPolicies on a connection from the pods of one template to those of another. */
 export function judgePods(graph: ServiceGraph, client: PodTemplate, server: PodTemplate, port: number, protocol: string): Verdict {
   return judgeTemplates(policyIndex(graph), podView(client), podView(server), port, protocol);
