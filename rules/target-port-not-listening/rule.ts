@@ -8,6 +8,8 @@ import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { knownListens, mayTellListener, mentionsNumber, nginxIPv4Only, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
 import { getIn } from '../../src/graph/pods.js';
+import { mountedFiles } from '../../src/graph/mounts.js';
+import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
@@ -59,6 +61,7 @@ function checkProbes(ctx: Parameters<Rule['check']>[0]): void {
       checkProbeLoopback(ctx, t, c, raw);
       checkSpringContextPath(ctx, t, c, raw);
       checkRoutePrefix(ctx, t, c, raw);
+      checkWebConfig(ctx, t, c, raw);
       checkGrafanaTls(ctx, t, c, raw);
       const e = singleListener(raw);
       if (!e) {
@@ -301,6 +304,75 @@ function checkRoutePrefix(ctx: Parameters<Rule['check']>[0], t: Template, c: Tem
   }
 }
 
+/** Images of servers built on the Prometheus exporter toolkit, with their default web port. */
+const WEB_CONFIG_IMAGES: [RegExp, number][] = [
+  [/(?:^|\/)(?:prom|prometheus)\/prometheus(?::|@|$)/, 9090],
+  [/(?:^|\/)(?:prom|prometheus)\/alertmanager(?::|@|$)/, 9093],
+  [/(?:^|\/)(?:prom|prometheus)\/node-exporter(?::|@|$)/, 9100],
+  [/(?:^|\/)(?:prom|prometheus)\/pushgateway(?::|@|$)/, 9091],
+  [/(?:^|\/)(?:prom|prometheus)\/blackbox-exporter(?::|@|$)/, 9115],
+];
+
+/**
+ * `--web.config.file` of a Prometheus server or exporter (the exporter toolkit): `basic_auth_users`
+ * puts every path behind HTTP basic authentication, the health endpoints included, and
+ * `tls_server_config` makes the port speak TLS. The kubelet's probe sends no credentials (unless
+ * it sets an Authorization header) and plain HTTP unless `scheme: HTTPS`: 401, or a failed
+ * request, every time.
+ */
+function checkWebConfig(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
+  const image = typeof raw.image === 'string' ? WEB_CONFIG_IMAGES.find(([re]) => re.test(raw.image as string)) : undefined;
+  if (!image) return;
+  const words: { w: string; at: Path }[] = [];
+  for (const key of ['command', 'args'] as const) {
+    const list = raw[key];
+    if (Array.isArray(list)) list.forEach((w, i) => { if (typeof w === 'string') words.push({ w, at: [key, i] }); });
+  }
+  const flag = (name: string): { value: string; at: Path } | undefined => {
+    let out: { value: string; at: Path } | undefined;
+    words.forEach((x, i) => {
+      const m = new RegExp(`^--?${name.replace(/\./g, '\\.')}(?:=(.*))?$`, 's').exec(x.w);
+      if (!m) return;
+      if (m[1] !== undefined) out = { value: m[1], at: x.at };
+      else if (words[i + 1]) out = { value: words[i + 1]!.w, at: words[i + 1]!.at };
+    });
+    return out;
+  };
+  const file = flag('web.config.file');
+  if (!file || /\$/.test(file.value)) return;
+  const listen = flag('web.listen-address');
+  const lm = listen ? /:(\d{1,5})$/.exec(listen.value) : null;
+  if (listen && !lm) return;
+  const port = lm ? Number(lm[1]) : image[1];
+  const mounted = mountedFiles(ctx.graph, t, raw).find((f) => f.path === file.value);
+  if (!mounted) return;
+  let config: unknown;
+  try {
+    config = parseYaml(mounted.text);
+  } catch {
+    return;
+  }
+  if (!isRecord(config)) return;
+  const users = isRecord(config.basic_auth_users) && Object.keys(config.basic_auth_users).length > 0;
+  const tls = isRecord(config.tls_server_config) && (typeof config.tls_server_config.cert_file === 'string' || typeof config.tls_server_config.cert === 'string');
+  if (!users && !tls) return;
+  for (const { probe, handler, h, port: p } of probeHandlers(c, raw)) {
+    if (handler !== 'httpGet' || p !== port || h.host !== undefined) continue;
+    const https = typeof h.scheme === 'string' && h.scheme.toUpperCase() === 'HTTPS';
+    const auth = Array.isArray(h.httpHeaders) && h.httpHeaders.some((x) => isRecord(x) && typeof x.name === 'string' && x.name.toLowerCase() === 'authorization');
+    const why = tls && !https ? '`tls_server_config` makes the port speak TLS, and the probe asks over plain HTTP' : users && !auth ? '`basic_auth_users` puts every path behind HTTP basic authentication, health endpoints included, and the probe sends no Authorization header: the server answers 401' : undefined;
+    if (!why) continue;
+    ctx.report({
+      object: t.owner,
+      path: [...c.path, probe, handler],
+      messageId: 'probeWebConfig',
+      data: { probe, container: code(c.name), workload: where(t), port: String(port), file: code(file.value), source: mounted.source, why, effect: EFFECT[probe] },
+      related: [{ object: t.owner, path: [...c.path, ...file.at], message: `where ${c.name} is given its web configuration` }],
+      remediation: tls && !https ? 'Set `scheme: HTTPS` on the probe.' : 'Give the probe an `Authorization: Basic …` header (httpHeaders), or probe with an exec command that authenticates; the exporter toolkit exempts no path.',
+    });
+  }
+}
+
 /**
  * A Knative Service (or Configuration) sends requests, and its default readiness probe, to the
  * user container's port: its first `containerPort`, 8080 when it declares none, which it also
@@ -395,6 +467,7 @@ const rule: Rule = {
       probeNotListening: '{{probe}} of container {{container}} in {{workload}} checks port {{port}}, but the container\'s {{evidence}} makes its server listen on {{listen}}{{hedge}}; the probe fails and {{effect}}',
       probePlainToTls: '{{probe}} of container {{container}} in {{workload}} asks port {{port}} over plain HTTP (no `scheme: HTTPS`), but its {{evidence}} makes the server speak TLS there: it answers 400, the probe fails and {{effect}}; set `scheme: HTTPS`',
       knativePort: 'this Knative revision gets its requests and its readiness probe on port {{port}} ({{how}}), which Knative also sets as `PORT`, but {{image}} listens on {{listen}} as it comes and reads no `PORT`: the revision never becomes ready; set `containerPort: {{listen}}`',
+      probeWebConfig: '{{probe}} of container {{container}} in {{workload}} asks port {{port}}, but {{why}} (web configuration {{file}}, from {{source}}); the probe fails and {{effect}}',
       probeContextPath: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} puts every path of the server below {{context}}{{hedge}}, and the server answers 404 elsewhere; probe {{fixed}}; the probe fails and {{effect}}',
       probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
       redisProtected: 'targetPort {{target}} reaches container {{container}} of {{workload}}, whose Redis runs in protected mode ({{text}} in {{source}}) with no password for the default user: it answers every connection that does not come from inside the pod with "DENIED Redis is running in protected mode", so the Service\'s clients are turned away (a probe run inside the pod still passes)',
