@@ -209,6 +209,9 @@ const rule: Rule = {
             remediation: `Declare a container port named \`${sp.target.value}\` (${sp.protocol}) in every workload this Service selects, or narrow the selector.`,
           });
         } else if (failed.some((r) => r.failure === 'protocol-mismatch')) {
+          // A port of that name and protocol without a number is not a protocol mismatch: the API
+          // server refuses it (container-port-name-invalid reports it), and no pod is admitted.
+          if (failed.some((r) => r.mismatch && r.mismatch.port.protocol === sp.protocol && r.mismatch.port.containerPort === undefined)) continue;
           const others = [...new Set(failed.flatMap((r) => (r.mismatch ? [r.mismatch.port.protocol] : [])))];
           if (!others.some((x) => PROTOCOLS.includes(x))) continue;
           report({
