@@ -147,6 +147,17 @@ export declare function redisProtected(graph: ServiceGraph, t: PodTemplate, raw:
     configMap: string;
     at: number;
 } | undefined;
+/**
+ * A redis-server in cluster mode (`cluster-enabled yes` in its configuration file from the run,
+ * or `--cluster-enabled yes` on its command line): its client port, and the cluster bus port
+ * its nodes gossip on (`cluster-port`, else the client port + 10000).
+ */
+export declare function redisCluster(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
+    port: number;
+    bus: number;
+    text: string;
+    path: Path;
+} | undefined;
 /** Where a redis-server with a configuration file from the run listens, as evidence for target-port-not-listening. */
 export declare function redisListeners(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): {
     ports: number[];

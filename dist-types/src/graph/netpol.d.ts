@@ -59,6 +59,10 @@ export declare function clusterDns(graph: ServiceGraph): {
 export declare const labelText: (labels: Record<string, string>) => string;
 /** The ingress controller's pods, when configured: the run's own, else one assumed pod. */
 export declare function ingressController(graph: ServiceGraph): PodView[] | undefined;
+/** The verdict of the run's NetworkPolicies on a connection between two pods (views of templates, or pods the run only knows the labels of). */
+export declare function judgeViews(graph: ServiceGraph, client: PodView, server: PodView, port: number, protocol: string): Verdict;
+/** The verdict of the run's NetworkPolicies on a connection from the pods of one template to those of another. */
+export declare function judgePods(graph: ServiceGraph, client: PodTemplate, server: PodTemplate, port: number, protocol: string): Verdict;
 /**
  * Every flow to a Service's backends the run knows: each reference edge from each client pod
  * template that reads it, and each Ingress backend from the ingress controller (when configured).
