@@ -4,7 +4,7 @@ import type { Path } from '../../src/types/object.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
-import { hubRepository, mountedFile } from '../../src/graph/mounts.js';
+import { hubRepository, mountedFile, mountedFiles } from '../../src/graph/mounts.js';
 import { statefulSetOrdinals } from '../../src/graph/controller-labels.js';
 import { elasticsearchSettings } from '../../src/graph/elasticsearch.js';
 import { isLoopbackHost } from '../../src/graph/bind.js';
@@ -174,6 +174,46 @@ function kafkaAdvertised(ctx: Ctx, t: PodTemplate, c: Container, replicas: numbe
 }
 
 /**
+ * RabbitMQ's Kubernetes peer discovery with `address_type = hostname` joins the pod names the
+ * API lists to `hostname_suffix` (`.rabbitmq-headless.ns.svc.cluster.local`) and dials those
+ * names. A StatefulSet's pods have per-pod names only under their governing Service (its
+ * `serviceName`, the EndpointSlice controller's hostname rule): a suffix under any other Service
+ * names nothing, and the nodes never cluster.
+ */
+function rabbitmq(ctx: Ctx, t: PodTemplate, c: Container): void {
+  const image = typeof c.raw.image === 'string' ? c.raw.image : '';
+  if (!/(^|\/)rabbitmq(:|@|$)/.test(image)) return;
+  const env = envOf(c.raw);
+  let suffix: { value: string; path: Path } | undefined;
+  const bitnami = env.values.get('K8S_HOSTNAME_SUFFIX');
+  if (bitnami) suffix = { value: bitnami.value, path: ['env', bitnami.at, 'value'] };
+  else {
+    const file = mountedFiles(ctx.graph, t, c.raw).find((f) => /(^|\/)rabbitmq\.conf$/.test(f.path));
+    if (!file) return;
+    const get = (key: string) => new RegExp(`^\\s*${key.replace(/\./g, '\\.')}\\s*=\\s*(\\S+)\\s*$`, 'm').exec(file.text)?.[1];
+    const backend = get('cluster_formation.peer_discovery_backend');
+    if (!backend || !/k8s|kubernetes/.test(backend) || get('cluster_formation.k8s.address_type') !== 'hostname') return;
+    const v = get('cluster_formation.k8s.hostname_suffix');
+    if (!v) return;
+    suffix = { value: v, path: ['volumeMounts', file.at ?? 0] };
+  }
+  if (/\$/.test(suffix.value)) return;
+  const labels = suffix.value.replace(/^\./, '').replace(/\.$/, '').split('.');
+  const domain = ctx.graph.settings.clusterDomain;
+  if (labels.length < 1 || (labels.length > 2 && (labels[2] !== 'svc' || (labels.length > 3 && labels.slice(3).join('.') !== domain)))) return;
+  const service = labels[0]!;
+  const ns = labels[1] ?? t.namespace;
+  const governing = getIn(t.owner.body, ['spec', 'serviceName']);
+  if (ns !== t.namespace || typeof governing !== 'string' || governing === service) return;
+  ctx.report({
+    object: t.owner,
+    path: [...c.path, ...suffix.path],
+    messageId: 'rabbitSuffix',
+    data: { workload: where(t), suffix: code(suffix.value), service: code(service), governing: code(governing), example: code(`${t.owner.name}-0.${governing}.${t.namespace}.svc.${domain}`) },
+  });
+}
+
+/**
  * Hazelcast's Kubernetes discovery in DNS lookup mode (`service-dns`) takes every address the
  * name resolves to as a member (DnsEndpointResolver): a Service with a cluster IP resolves to
  * that one virtual IP, so each member finds only the VIP, not its peers.
@@ -214,7 +254,7 @@ function hazelcastDns(ctx: Ctx): void {
 const rule: Rule = {
   meta: {
     id: 'cluster-peers-invalid',
-    description: 'Clustered software configured so that its members cannot form the cluster: a ZooKeeper ensemble whose pods all get the same id, Elasticsearch initial masters that name no pod, an etcd member whose name is not in --initial-cluster, Kafka controller voters on loopback, Kafka brokers that all advertise one Service, Hazelcast DNS discovery through a Service with a cluster IP.',
+    description: 'Clustered software configured so that its members cannot form the cluster: a ZooKeeper ensemble whose pods all get the same id, Elasticsearch initial masters that name no pod, an etcd member whose name is not in --initial-cluster, Kafka controller voters on loopback, Kafka brokers that all advertise one Service, RabbitMQ peer discovery under a Service that is not the pods\' governing one, Hazelcast DNS discovery through a Service with a cluster IP.',
     category: 'dns',
     severity: 'error',
     messages: {
@@ -223,6 +263,7 @@ const rule: Rule = {
       etcdName: 'the members of {{workload}} are named by {{flag}} ({{pods}}), but `--initial-cluster` names {{names}}: a new member that finds no entry of its own name stops ("couldn\'t find local name … in the initial cluster configuration"); name the entries after the pods',
       hazelcastDns: 'the Hazelcast members of {{workload}} find each other by DNS ({{text}}), but Service {{service}} has a cluster IP: the name resolves to that one virtual IP, so each member finds only the VIP and never its peers; point `service-dns` at a headless Service (`clusterIP: None`) of the members',
       kafkaAdvertised: 'every one of the {{replicas}} Kafka brokers of {{workload}} advertises {{listener}} ({{variable}}), and Service {{service}} {{how}}: a client that asks for a partition\'s leader is sent to whichever broker the Service picks, and its requests fail (NOT_LEADER_OR_FOLLOWER, or metadata that never settles); advertise each pod\'s own name (`$(POD_NAME).<headless service>:<port>`, with `POD_NAME` from the downward API)',
+      rabbitSuffix: 'the RabbitMQ peer discovery of {{workload}} dials each pod by its name and the suffix {{suffix}}, under Service {{service}}, but a StatefulSet\'s pods have per-pod DNS names only under their governing Service {{governing}} ({{example}}): the names do not resolve, and the nodes never form a cluster; make the suffix name {{governing}}',
       kafkaVoters: '{{variable}} of {{workload}} puts the controller voters {{voters}} on loopback: each pod dials itself for every one of them, the controllers never reach each other, and the quorum never forms; give each voter its pod\'s DNS name (`<pod>.<headless service>`)',
     },
     remediation: 'Give each member its own identity and name the members by the names their pods have.',
@@ -237,6 +278,7 @@ const rule: Rule = {
         etcd(ctx, t, c, pods);
         kafkaVoters(ctx, t, c);
         kafkaAdvertised(ctx, t, c, replicas);
+        rabbitmq(ctx, t, c);
       }
     }
   },
