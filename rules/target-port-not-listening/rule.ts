@@ -235,6 +235,29 @@ function checkSpringContextPath(ctx: Parameters<Rule['check']>[0], t: Template, 
   }
 }
 
+/**
+ * A container's command and args as words with where each is, and the last value of a Go-style
+ * flag among them (`--web.listen-address=:9090`, `-web.listen-address :9090`).
+ */
+function commandFlags(raw: Record<string, unknown>): { words: { w: string; at: Path }[]; flag: (name: string) => { value: string; at: Path } | undefined } {
+  const words: { w: string; at: Path }[] = [];
+  for (const key of ['command', 'args'] as const) {
+    const list = raw[key];
+    if (Array.isArray(list)) list.forEach((w, i) => { if (typeof w === 'string') words.push({ w, at: [key, i] }); });
+  }
+  const flag = (name: string): { value: string; at: Path } | undefined => {
+    let out: { value: string; at: Path } | undefined;
+    words.forEach((x, i) => {
+      const m = new RegExp(`^--?${name.replace(/\./g, '\\.')}(?:=(.*))?$`, 's').exec(x.w);
+      if (!m) return;
+      if (m[1] !== undefined) out = { value: m[1], at: x.at };
+      else if (words[i + 1]) out = { value: words[i + 1]!.w, at: words[i + 1]!.at };
+    });
+    return out;
+  };
+  return { words, flag };
+}
+
 /** Prometheus and Alertmanager images, by their repository's last two parts. */
 const ROUTE_PREFIX_IMAGE = /(?:^|\/)(?:prom|prometheus)\/(prometheus|alertmanager)(?::|@|$)/;
 
@@ -249,22 +272,8 @@ function routePrefix(raw: Record<string, unknown>): { prefix: string; text: stri
   const command = Array.isArray(raw.command) ? raw.command : undefined;
   // A command of its own is the program only when it is that binary.
   if (command && !(command.length && typeof command[0] === 'string' && /(^|\/)(prometheus|alertmanager)$/.test(command[0]))) return undefined;
-  const words: { w: string; at: Path }[] = [];
-  for (const key of ['command', 'args'] as const) {
-    const list = raw[key];
-    if (Array.isArray(list)) list.forEach((w, i) => { if (typeof w === 'string') words.push({ w, at: [key, i] }); });
-  }
+  const { words, flag } = commandFlags(raw);
   if (words.some((x) => /\$\(|\$\{/.test(x.w))) return undefined;
-  const flag = (name: string): { value: string; at: Path } | undefined => {
-    let out: { value: string; at: Path } | undefined;
-    words.forEach((x, i) => {
-      const m = new RegExp(`^--?${name.replace(/\./g, '\\.')}(?:=(.*))?$`, 's').exec(x.w);
-      if (!m) return;
-      if (m[1] !== undefined) out = { value: m[1], at: x.at };
-      else if (words[i + 1]) out = { value: words[i + 1]!.w, at: words[i + 1]!.at };
-    });
-    return out;
-  };
   const program = image[1] === 'alertmanager' ? 'Alertmanager' : 'Prometheus';
   const listen = flag('web.listen-address');
   const lm = listen ? /:(\d{1,5})$/.exec(listen.value) : null;
@@ -323,21 +332,7 @@ const WEB_CONFIG_IMAGES: [RegExp, number][] = [
 function checkWebConfig(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
   const image = typeof raw.image === 'string' ? WEB_CONFIG_IMAGES.find(([re]) => re.test(raw.image as string)) : undefined;
   if (!image) return;
-  const words: { w: string; at: Path }[] = [];
-  for (const key of ['command', 'args'] as const) {
-    const list = raw[key];
-    if (Array.isArray(list)) list.forEach((w, i) => { if (typeof w === 'string') words.push({ w, at: [key, i] }); });
-  }
-  const flag = (name: string): { value: string; at: Path } | undefined => {
-    let out: { value: string; at: Path } | undefined;
-    words.forEach((x, i) => {
-      const m = new RegExp(`^--?${name.replace(/\./g, '\\.')}(?:=(.*))?$`, 's').exec(x.w);
-      if (!m) return;
-      if (m[1] !== undefined) out = { value: m[1], at: x.at };
-      else if (words[i + 1]) out = { value: words[i + 1]!.w, at: words[i + 1]!.at };
-    });
-    return out;
-  };
+  const { flag } = commandFlags(raw);
   const file = flag('web.config.file');
   if (!file || /\$/.test(file.value)) return;
   const listen = flag('web.listen-address');
