@@ -5,7 +5,10 @@ import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { redisCluster } from '../../src/graph/bind.js';
 import { where } from '../../src/engine/rule-kit.js';
-import { podView, type PodView } from '../../src/graph/netpol-model.js';
+import { namespaceLabels, podView, type PodView } from '../../src/graph/netpol-model.js';
+import { membership } from '../../src/graph/mesh.js';
+import type { K8sObject } from '../../src/types/object.js';
+import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
 
 function portText(f: ServiceFlow): string {
   const p = f.port;
@@ -124,6 +127,74 @@ function acmeSolvers(ctx: Parameters<Rule['check']>[0]): void {
   }
 }
 
+/** Istio's root namespace (meshConfig.rootNamespace): its Sidecar without a selector is the mesh's default. */
+const ISTIO_ROOT = 'istio-system';
+
+/**
+ * The Istio `Sidecar` that configures a pod's proxy (the one of its namespace whose
+ * `workloadSelector` matches it, else the namespace's without one, else the root namespace's
+ * without one), when it sets `outboundTrafficPolicy.mode: REGISTRY_ONLY`: the proxy then knows
+ * only the Services its `egress` hosts list, and answers every other destination from the
+ * BlackHoleCluster (502 for HTTP, a reset for TCP).
+ */
+function registryOnlySidecar(sidecars: K8sObject[], t: PodTemplate): K8sObject | undefined {
+  const own = sidecars.filter((o) => o.namespace === t.namespace);
+  const selected = own.filter((o) => {
+    const labels = getIn(o.body, ['spec', 'workloadSelector', 'labels']);
+    return isRecord(labels) && Object.keys(labels).length > 0 && Object.entries(labels).every(([k, v]) => t.labels[k] === v);
+  });
+  const plain = (list: K8sObject[]) => list.filter((o) => getIn(o.body, ['spec', 'workloadSelector']) === undefined);
+  const found = selected.length === 1 ? selected[0] : selected.length > 1 ? undefined : plain(own).length === 1 ? plain(own)[0] : plain(own).length > 1 ? undefined : plain(sidecars.filter((o) => o.namespace === ISTIO_ROOT)).length === 1 ? plain(sidecars.filter((o) => o.namespace === ISTIO_ROOT))[0] : undefined;
+  return found && getIn(found.body, ['spec', 'outboundTrafficPolicy', 'mode']) === 'REGISTRY_ONLY' ? found : undefined;
+}
+
+/** Whether a Sidecar's `egress` hosts (`<namespace>/<dnsName>`: `.`, `*`, `~`; a name, `*`, or `*.suffix`) list a Service. */
+function egressLists(sidecar: K8sObject, svc: ServiceNode, domain: string): boolean {
+  const egress = getIn(sidecar.body, ['spec', 'egress']);
+  // No egress section: the proxy knows every namespace's Services.
+  if (!Array.isArray(egress) || egress.length === 0) return true;
+  const fqdn = `${svc.object.name}.${svc.object.namespace}.svc.${domain}`;
+  return egress.some((e) => {
+    const hosts = getIn(e, ['hosts']);
+    return Array.isArray(hosts) && hosts.some((h) => {
+      if (typeof h !== 'string' || !h.includes('/')) return true; // not judged
+      const [ns, name] = [h.slice(0, h.indexOf('/')), h.slice(h.indexOf('/') + 1)];
+      const nsOk = ns === '*' || (ns === '.' ? svc.object.namespace === sidecar.namespace : ns === svc.object.namespace);
+      const nameOk = name === '*' || name === fqdn || (name.startsWith('*.') && fqdn.endsWith(name.slice(1)));
+      return nsOk && nameOk;
+    });
+  });
+}
+
+/** Connections of meshed clients that their REGISTRY_ONLY Sidecar does not let out. */
+function istioSidecarEgress(ctx: Parameters<Rule['check']>[0], allFlows: () => readonly ServiceFlow[]): void {
+  const sidecars = ctx.graph.objects.filter((o) => o.kind === 'Sidecar' && /^networking\.istio\.io\//.test(o.apiVersion));
+  if (!sidecars.some((o) => getIn(o.body, ['spec', 'outboundTrafficPolicy', 'mode']) === 'REGISTRY_ONLY')) return;
+  const flows = allFlows();
+  const namespaces = namespaceLabels(ctx.graph.objects);
+  const seen = new Set<string>();
+  for (const f of flows) {
+    const t = f.client.template;
+    if (!t || f.service.type === 'ExternalName') continue;
+    const m = membership(t, namespaces);
+    if (!m?.in || /ambient/.test(m.how)) continue;
+    const sidecar = registryOnlySidecar(sidecars, t);
+    if (!sidecar || egressLists(sidecar, f.service, ctx.graph.settings.clusterDomain)) continue;
+    const key = `${t.id}|${f.service.object.namespace}/${f.service.object.name}|${f.site.object.kind}/${f.site.object.name}|${f.site.path.join('.')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ctx.report({
+      object: f.site.object,
+      path: f.site.path,
+      text: f.site.text,
+      messageId: 'sidecarEgress',
+      data: { client: f.client.name, ref: code(f.site.text), where: f.site.where, service: code(`${f.service.object.namespace}/${f.service.object.name}`), sidecar: code(`${sidecar.namespace}/${sidecar.name}`) },
+      related: [{ object: sidecar, path: ['spec', 'egress'], message: `egress of Sidecar ${sidecar.namespace}/${sidecar.name}` }],
+      remediation: `List the Service's namespace in the Sidecar's egress hosts (\`${f.service.object.namespace}/*\`), or set its outboundTrafficPolicy to ALLOW_ANY.`,
+    });
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'network-policy-blocks-service',
@@ -134,11 +205,13 @@ const rule: Rule = {
       blocked: '{{client}} dials {{ref}} ({{where}}), Service {{service}} port {{port}}, but no NetworkPolicy admits it to {{backends}}{{partial}}: {{why}}{{hint}}',
       clusterBus: 'the Redis nodes of {{workload}} run in cluster mode ({{text}}) and talk to each other on the cluster bus, port {{bus}}, but {{policies}} admit{{s}} port {{port}} between them and not {{bus}}: the nodes never hear each other\'s gossip, mark each other as failing, and the cluster never forms (CLUSTERDOWN)',
       acmeSolver: 'cert-manager answers the ACME HTTP-01 challenge for this Ingress\'s certificate ({{issuer}}) from solver pods it creates in namespace {{namespace}}, on port 8089, reached through {{controller}}; but the policies that isolate them ({{policies}}) do not admit that connection: the challenge never validates, and the certificate is never issued',
+      sidecarEgress: '{{client}} dials {{ref}} ({{where}}), Service {{service}}, but its Istio Sidecar {{sidecar}} sets `outboundTrafficPolicy: REGISTRY_ONLY` and its egress hosts do not list that Service: the proxy knows no route to it and answers from the BlackHoleCluster (502, or a reset)',
       cannotTell: 'cannot tell whether NetworkPolicy admits {{client}} to Service {{service}} port {{port}} ({{ref}} in {{where}}) at {{backend}}: {{why}}',
     },
     remediation: 'Add a rule admitting the client to the isolating NetworkPolicy (ingress at the backends, egress at the client).',
   },
   check(ctx) {
+    istioSidecarEgress(ctx, () => serviceFlows(ctx.graph));
     // Without a NetworkPolicy in the run every connection is admitted: nothing to judge.
     if (policyIndex(ctx.graph).policies.length === 0) return;
     const flows = serviceFlows(ctx.graph);
