@@ -19,10 +19,14 @@ function related(policies: Policy[]): RelatedReport[] {
   return policies.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and has no rule that admits the connection` }));
 }
 
-function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?: ServiceFlow, admittedReaders: ServiceFlow[] = []): void {
+/** Readers of one configuration text from which on its blocked readers are one finding. */
+const SHARED_READERS = 3;
+
+function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?: ServiceFlow, admittedReaders: ServiceFlow[] = [], group?: ServiceFlow[]): void {
   const blocked = f.backends.filter((b): b is BackendVerdict & { verdict: { kind: 'blocked' } } => b.verdict.kind === 'blocked');
   const base = { object: f.site.object, path: f.site.path };
-  const data = { client: f.client.name, ref: code(f.site.text), where: f.site.where, service: code(`${f.service.object.namespace}/${f.service.object.name}`), port: portText(f) };
+  const names = group ? [...new Set(group.map((x) => x.client.name))] : [];
+  const data = { client: f.client.name, ...(group ? { count: String(names.length), readers: list(names, 3) } : {}), ref: code(f.site.text), where: f.site.where, service: code(`${f.service.object.namespace}/${f.service.object.name}`), port: portText(f) };
   if (blocked.length) {
     const first = blocked[0]!;
     const sides = first.verdict.sides;
@@ -40,7 +44,7 @@ function report(ctx: Parameters<Rule['check']>[0], f: ServiceFlow, admittedPort?
     const self = f.client.template !== undefined && f.service.backends.includes(f.client.template) && f.site.object.kind !== 'Ingress' ? `; ${f.client.name} is itself a backend of this Service, and a configuration often names the server's own address without the server dialling it` : '';
     ctx.report({
       ...base,
-      messageId: 'blocked',
+      messageId: group ? 'sharedBlocked' : 'blocked',
       ...(admittedPort || others.length || shared || self ? { severity: 'info' as const } : {}),
       data: { ...data, backends: list(targets), partial: blocked.length < f.backends.length ? ' (other backends admit it: some connections fail)' : '', why, hint: unwritten + beside + shared + self },
       related: [...related(sides.flatMap((s) => s.policies)), { object: f.service.object, path: f.port.path, message: `port of Service ${f.service.object.namespace}/${f.service.object.name}` }],
@@ -202,6 +206,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      sharedBlocked: '{{ref}} ({{where}}) names Service {{service}} port {{port}}, and {{count}} workloads read it ({{readers}}), but no NetworkPolicy admits any of them to {{backends}}{{partial}}: {{why}}; whichever of them dials it is refused{{hint}}',
       blocked: '{{client}} dials {{ref}} ({{where}}), Service {{service}} port {{port}}, but no NetworkPolicy admits it to {{backends}}{{partial}}: {{why}}{{hint}}',
       clusterBus: 'the Redis nodes of {{workload}} run in cluster mode ({{text}}) and talk to each other on the cluster bus, port {{bus}}, but {{policies}} admit{{s}} port {{port}} between them and not {{bus}}: the nodes never hear each other\'s gossip, mark each other as failing, and the cluster never forms (CLUSTERDOWN)',
       acmeSolver: 'cert-manager answers the ACME HTTP-01 challenge for this Ingress\'s certificate ({{issuer}}) from solver pods it creates in namespace {{namespace}}, on port 8089, reached through {{controller}}; but the policies that isolate them ({{policies}}) do not admit that connection: the challenge never validates, and the certificate is never issued',
@@ -234,7 +239,34 @@ const rule: Rule = {
     }
     redisClusterBus(ctx);
     acmeSolvers(ctx);
-    for (const f of flows) report(ctx, f, f.portUnwritten ? admitted.get(f.site)?.get(f.client.key) : undefined, readers.get(f.site)?.get(`${f.service.object.namespace}/${f.service.object.name}/${f.port.index}`)?.filter((x) => x.client.key !== f.client.key) ?? []);
+    // One configuration file or Secret that many workloads read (a product's one config): which of
+    // them dial the Service is not in the files, so where the policies admit none of them the run
+    // proves one thing, that a reader that dials it is refused: one finding for the text, naming
+    // the readers, not one per reader.
+    const shared = new Map<FlowSite, Map<string, ServiceFlow[]>>();
+    for (const f of flows) {
+      if ((f.site.object.kind !== 'ConfigMap' && f.site.object.kind !== 'Secret') || f.portUnwritten || !f.backends.some((b) => b.verdict.kind === 'blocked')) continue;
+      if (f.client.template && f.service.backends.includes(f.client.template)) continue;
+      const key = `${f.service.object.namespace}/${f.service.object.name}/${f.port.index}`;
+      if (readers.get(f.site)?.get(key)?.length) continue;
+      let byPort = shared.get(f.site);
+      if (!byPort) shared.set(f.site, (byPort = new Map()));
+      byPort.set(key, [...(byPort.get(key) ?? []), f]);
+    }
+    const grouped = new Map<ServiceFlow, ServiceFlow[]>();
+    const skipped = new Set<ServiceFlow>();
+    for (const byPort of shared.values()) {
+      for (const list of byPort.values()) {
+        // Distinct workloads by name: copies of one (a base and its overlays) are one reader.
+        if (new Set(list.map((f) => f.client.name)).size < SHARED_READERS) continue;
+        grouped.set(list[0]!, list);
+        for (const f of list.slice(1)) skipped.add(f);
+      }
+    }
+    for (const f of flows) {
+      if (skipped.has(f)) continue;
+      report(ctx, f, f.portUnwritten ? admitted.get(f.site)?.get(f.client.key) : undefined, readers.get(f.site)?.get(`${f.service.object.namespace}/${f.service.object.name}/${f.port.index}`)?.filter((x) => x.client.key !== f.client.key) ?? [], grouped.get(f));
+    }
   },
 };
 
