@@ -148,7 +148,11 @@ function registryOnlySidecar(sidecars: K8sObject[], t: PodTemplate): K8sObject |
     return isRecord(labels) && Object.keys(labels).length > 0 && Object.entries(labels).every(([k, v]) => t.labels[k] === v);
   });
   const plain = (list: K8sObject[]) => list.filter((o) => getIn(o.body, ['spec', 'workloadSelector']) === undefined);
-  const found = selected.length === 1 ? selected[0] : selected.length > 1 ? undefined : plain(own).length === 1 ? plain(own)[0] : plain(own).length > 1 ? undefined : plain(sidecars.filter((o) => o.namespace === ISTIO_ROOT)).length === 1 ? plain(sidecars.filter((o) => o.namespace === ISTIO_ROOT))[0] : undefined;
+  // The most specific level that has Sidecars decides; two of one level are not judged (Istio takes the oldest).
+  const only = (list: K8sObject[]) => (list.length === 1 ? list[0] : undefined);
+  const levels = [selected, plain(own), plain(sidecars.filter((o) => o.namespace === ISTIO_ROOT))];
+  const level = levels.find((l) => l.length > 0);
+  const found = level ? only(level) : undefined;
   return found && getIn(found.body, ['spec', 'outboundTrafficPolicy', 'mode']) === 'REGISTRY_ONLY' ? found : undefined;
 }
 

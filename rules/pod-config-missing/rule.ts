@@ -281,8 +281,11 @@ function writers(graph: Parameters<Rule['check']>[0]['graph'], kind: 'ConfigMap'
 
 /** Whether a container's command, args or env values name a mounted file (its path, or its file name). */
 function namesFile(t: PodTemplate, container: string, mountPath: string): boolean {
-  const list = [...(getIn(t.owner.body, [...t.path, 'spec', 'containers']) as unknown[] ?? []), ...(getIn(t.owner.body, [...t.path, 'spec', 'initContainers']) as unknown[] ?? [])];
-  const c = (Array.isArray(list) ? list : []).find((x) => isRecord(x) && x.name === container);
+  const listOf = (field: string): unknown[] => {
+    const v = getIn(t.owner.body, [...t.path, 'spec', field]);
+    return Array.isArray(v) ? v : [];
+  };
+  const c = [...listOf('containers'), ...listOf('initContainers')].find((x) => isRecord(x) && x.name === container);
   if (!isRecord(c)) return true;
   const base = mountPath.replace(/\/+$/, '').split('/').pop() ?? mountPath;
   const texts = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : []), ...(Array.isArray(c.env) ? c.env.map((e) => (isRecord(e) ? e.value : undefined)) : [])];

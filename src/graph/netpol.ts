@@ -168,7 +168,7 @@ export function judgeViews(graph: ServiceGraph, client: PodView, server: PodView
 
 /** The verdict of the run's NetworkPolicies on a connection from the pods of one template to those of another. */
 export function judgePods(graph: ServiceGraph, client: PodTemplate, server: PodTemplate, port: number, protocol: string): Verdict {
-  return judgeTemplates(policyIndex(graph), podView(client), podView(server), port, protocol);
+  return judgeViews(graph, podView(client), podView(server), port, protocol);
 }
 
 function flowsTo(graph: ServiceGraph, site: FlowSite, client: PodView, svc: ServiceNode, ports: ServicePortNode[], out: ServiceFlow[], only?: PodTemplate, portUnwritten = false): void {

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{chainView,externalName,kubeProxyMode}from"./chunk-ZXVL2GAC.js";import"./chunk-RUFRT6BM.js";import"./chunk-U4MLUERR.js";import"./chunk-5O2OQQ6W.js";export{chainView,externalName,kubeProxyMode};
