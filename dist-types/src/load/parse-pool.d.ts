@@ -5,10 +5,10 @@ export type ParseResult = {
     problems: SyntaxProblem[];
 };
 /**
- * Below this many bytes, starting threads costs more than it saves. Measured in fresh
- * processes (BENCHMARKS.md, bench/threshold.ts): with the js-yaml value parser one thread
- * reads about 15 MB/s, and two threads did not pay below 32 MiB on a loaded two-core
- * machine; 16 MiB is where they should break even with a free core.
+ * Below this many bytes, starting a thread costs more than it saves. Measured in fresh
+ * processes on a two-core machine (BENCHMARKS.md, twenty-seventh round), with the main
+ * thread parsing alongside the workers: gen_synth's 3.9 MiB tree broke even (0.99x wall),
+ * its 7.8 MiB tree gained (0.96x), the corpus's 33 MiB too (0.97x, and 0.96x CPU).
  */
 export declare const PARALLEL_THRESHOLD_BYTES: number;
 /**
@@ -32,13 +32,21 @@ export type WorkerAnswer = {
     failed: string;
 };
 /**
- * Parses every file, on worker threads when the input is large. YAML parsing is most of
+ * Parses every file, on worker threads too when the input is large. YAML parsing is most of
  * a run's time and files are independent, so it spreads over the cores; the results are
  * plain values, returned in the files' order.
  *
+ * The main thread parses batches itself alongside `threads - 1` workers: it has nothing else
+ * to do until every file is parsed, its compiled parser is warm after the first batches
+ * (a thread's is cold for its first ones), and what it parses need not be copied back.
+ * Measured on the corpus (BENCHMARKS.md, twenty-seventh round): two workers and an idle
+ * main thread took 3.4 s of CPU for what one thread parses in 1.6 s. A worker keeps a
+ * second batch queued while there are more, so it does not wait while the main thread is
+ * inside one of its own.
+ *
  * A thread never makes the run wait: when it fails (throws, exits, or answers with a
  * value that cannot be copied back, such as a document nested thousands of levels deep),
- * its batch is parsed again on this thread, where the value need not be copied, and the
+ * its batches are parsed again on this thread, where the value need not be copied, and the
  * thread is dropped. Batches no thread took are parsed here too.
  */
 export declare function parseAll(files: SourceFile[], threads?: number, threshold?: number): Promise<ParseResult[]>;

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-LJSOFRZG.js";import"./chunk-R75OQIL3.js";import"./chunk-5DLUIBSL.js";import"./chunk-XZCXKHHM.js";import"./chunk-F5NPCVTC.js";import"./chunk-52EZPULK.js";import"./chunk-FNA6HL3Q.js";import"./chunk-U4MLUERR.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
