@@ -10,8 +10,9 @@ export type ParseResult = { docs: ParsedDocument[]; problems: SyntaxProblem[] };
 /**
  * Below this many bytes, starting a thread costs more than it saves. Measured in fresh
  * processes on a two-core machine (BENCHMARKS.md, twenty-seventh round), with the main
- * thread parsing alongside the workers: gen_synth's 3.9 MiB tree broke even (0.99x wall),
- * its 7.8 MiB tree gained (0.96x), the corpus's 33 MiB too (0.97x, and 0.96x CPU).
+ * thread parsing alongside one worker against the main thread alone: gen_synth's 3.9 MiB
+ * tree 0.99x wall, its 7.8 MiB tree 1.01x (15 pairs), the corpus's 33 MiB 1.01x; against
+ * the two workers and idle main thread of before, the corpus 0.97x wall and 0.96x CPU.
  */
 export const PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024;
 const BATCH_BYTES = 512 * 1024;
