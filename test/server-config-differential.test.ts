@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haproxyBinds, isLoopbackHost, postgresListen, redisListen } from '../src/graph/bind.js';
+import { haproxyBinds, isLoopbackHost, pgHbaLoopbackOnly, postgresListen, redisListen } from '../src/graph/bind.js';
 import { nginxListens, nginxListenPorts } from '../src/graph/listen.js';
 import { IMAGE_MAIN, mysqlSettings } from '../src/graph/mysql.js';
 import { apacheListens } from '../src/graph/apache.js';
@@ -117,6 +117,38 @@ const pgCase = fc.record({
   ), { maxLength: 2 }),
   pgport: fc.option(fc.constantFrom(...PORTS).map(String), { nil: undefined, freq: 3 }),
 });
+
+/** pg_hba.conf records: loopback addresses in their spellings, other networks, rejecting and SSL-only records, comments. */
+const hbaCase = fc.array(fc.oneof(
+  fc.tuple(fc.constantFrom('host', 'hostnossl', 'hostssl'), fc.constantFrom('all', 'postgres', 'replication'), fc.constantFrom('127.0.0.1/32', '127.0.0.0/8', '::1/128', '0:0:0:0:0:0:0:1/128', 'localhost', '127.0.0.1 255.255.255.255', '127.0.0.1 255.0.0.0', '0.0.0.0/0', '10.0.0.0/8', 'all', 'samenet', 'samehost', '::/0'), fc.constantFrom('trust', 'trust', 'reject', 'md5')).map(([t, db, a, m]) => `${t} ${db} all ${a} ${m}`),
+  fc.constantFrom('local all all peer', '# host all all 0.0.0.0/0 trust', 'host all all 127.0.0.1/32 trust # loopback'),
+), { minLength: 1, maxLength: 3 });
+
+/** What PostgreSQL answers a startup message for user and database `postgres` from `host`: `R…` (authentication goes on) or `E…` and its message (refused). */
+function pgStartup(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    let got = Buffer.alloc(0);
+    const done = (v: string) => {
+      s.destroy();
+      resolve(v);
+    };
+    s.setTimeout(5000, () => done(`timeout: ${got.toString('latin1')}`));
+    s.on('connect', () => {
+      const body = Buffer.from('user\0postgres\0database\0postgres\0\0', 'latin1');
+      const head = Buffer.alloc(8);
+      head.writeInt32BE(8 + body.length, 0);
+      head.writeInt32BE(196608, 4); // protocol 3.0
+      s.write(Buffer.concat([head, body]));
+    });
+    s.on('data', (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      if (got.length >= 5 && got.length >= 1 + got.readInt32BE(1)) done(`${String.fromCharCode(got[0]!)} ${got.subarray(5, 1 + got.readInt32BE(1)).toString('latin1').replace(/\0/g, ' ').trim()}`);
+    });
+    s.on('error', (e) => done(`error: ${e.message}`));
+    s.on('close', () => done(`closed: ${got.toString('latin1')}`));
+  });
+}
 
 /** MariaDB option files for /etc/mysql/conf.d (one that does not end in .cnf is not read), and the server's arguments. */
 const MY_PORTS = [21711, 21712, 21713];
@@ -250,8 +282,10 @@ describe('where nginx and Redis listen by their configuration files, against the
     expect(seen.loopback).toBeGreaterThan(2);
   }, 600_000);
 
-  it('PostgreSQL listens on the port read, on loopback only exactly where svclint says so', async () => {
-    // PostgreSQL refuses to run as root: as root, the server runs as nobody from a copy it can read.
+  /** PostgreSQL 15 from the Debian packages, with a data folder made once; as root, it runs as nobody from a copy it can read (it refuses to run as root). */
+  let pgServer: { root0: boolean; as: (words: string[]) => string[]; bin: (n: string) => string; penv: () => Record<string, string>; data: string } | undefined;
+  const postgres = () => {
+    if (pgServer) return pgServer;
     const root0 = process.getuid?.() === 0;
     const pg = path.join(dir, 'pg');
     cpSync(path.join(root, 'usr'), path.join(pg, 'usr'), { recursive: true, verbatimSymlinks: true });
@@ -262,8 +296,14 @@ describe('where nginx and Redis listen by their configuration files, against the
     const penv = () => ({ PATH: process.env.PATH ?? '', LD_LIBRARY_PATH: path.join(pg, 'usr/lib/x86_64-linux-gnu'), HOME: dir });
     mkdirSync(path.join(dir, 'pgsock'), { recursive: true });
     if (root0) spawnSync('chown', ['-R', 'nobody', path.join(dir, 'pgsock'), dir]);
-    const init = spawnSync(as([bin('initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--locale=C', '-E', 'UTF8', '--no-sync'])[0]!, as([bin('initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--locale=C', '-E', 'UTF8', '--no-sync']).slice(1), { env: penv(), encoding: 'utf8' });
+    const initdb = as([bin('initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--locale=C', '-E', 'UTF8', '--no-sync']);
+    const init = spawnSync(initdb[0]!, initdb.slice(1), { env: penv(), encoding: 'utf8' });
     expect(init.status, init.stderr).toBe(0);
+    return (pgServer = { root0, as, bin, penv, data });
+  };
+
+  it('PostgreSQL listens on the port read, on loopback only exactly where svclint says so', async () => {
+    const { root0, as, bin, penv, data } = postgres();
     const cases = [{ lines: ['max_connections = 20'], flags: [] as string[][], pgport: undefined as string | undefined }, ...fc.sample(pgCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 25 })];
     const disagreements: string[] = [];
     const seen = { loopback: 0, all: 0 };
@@ -286,6 +326,41 @@ describe('where nginx and Redis listen by their configuration files, against the
     expect(disagreements).toEqual([]);
     expect(seen.loopback).toBeGreaterThan(2);
     expect(seen.all).toBeGreaterThan(2);
+  }, 600_000);
+  it('PostgreSQL turns away every client from outside the host where svclint reads a pg_hba.conf for loopback only', async () => {
+    const outside = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+    expect(outside, 'this machine has a non-loopback IPv4 address to connect from').toBeDefined();
+    const { root0, as, bin, penv, data } = postgres();
+    const cases = [['host all all 127.0.0.1/32 trust'], ['host all all 0.0.0.0/0 trust'], ['host all all 127.0.0.1 255.255.255.255 trust', 'host all all 0.0.0.0/0 reject'], ...fc.sample(hbaCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 22 })];
+    const disagreements: string[] = [];
+    const seen = { refused: 0, admitted: 0, claimed: 0 };
+    for (const [i, lines] of cases.entries()) {
+      const file = path.join(dir, `pg_hba-${i}.conf`);
+      const text = `local all all trust\n${lines.join('\n')}\n`;
+      writeFileSync(file, text);
+      if (root0) spawnSync('chown', ['nobody', file]);
+      let reply = '';
+      const words = as([bin('postgres'), '-D', data, '-c', `hba_file=${file}`, '-c', 'listen_addresses=*', '-p', '21703', '-k', path.join(dir, 'pgsock')]);
+      const { sockets, log } = await run(words, penv(), dir, 'SIGINT', async () => {
+        reply = await pgStartup(outside!, 21703);
+      });
+      if (!sockets.length) {
+        disagreements.push(`${JSON.stringify(lines)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
+        continue;
+      }
+      const refused = reply.startsWith('E');
+      const admitted = reply.startsWith('R');
+      if (!refused && !admitted) disagreements.push(`${JSON.stringify(lines)}: neither refused nor admitted: ${JSON.stringify(reply)}`);
+      refused ? seen.refused++ : seen.admitted++;
+      const said = pgHbaLoopbackOnly(text);
+      if (said === true) seen.claimed++;
+      // svclint's claim must hold: loopback only means every outside client is refused.
+      if (said === true && !refused) disagreements.push(`${JSON.stringify(lines)}: svclint reads loopback only; PostgreSQL answered ${JSON.stringify(reply)}`);
+    }
+    expect(disagreements).toEqual([]);
+    expect(seen.claimed).toBeGreaterThan(2);
+    expect(seen.refused).toBeGreaterThan(seen.claimed - 1);
+    expect(seen.admitted).toBeGreaterThan(2);
   }, 600_000);
   it('MariaDB listens on the port read, on loopback only exactly where svclint says so', async () => {
     const bin = path.join(root, 'usr/sbin/mariadbd');

@@ -20,7 +20,7 @@ import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
 import { mysqlLoopback } from '../../src/graph/mysql.js';
 import { apacheLoopback } from '../../src/graph/apache.js';
 import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
-import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
+import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, postgresHbaLocalOnly, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -465,6 +465,7 @@ const rule: Rule = {
       probeWebConfig: '{{probe}} of container {{container}} in {{workload}} asks port {{port}}, but {{why}} (web configuration {{file}}, from {{source}}); the probe fails and {{effect}}',
       probeContextPath: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} puts every path of the server below {{context}}{{hedge}}, and the server answers 404 elsewhere; probe {{fixed}}; the probe fails and {{effect}}',
       probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
+      pgHbaLocalOnly: 'targetPort {{target}} reaches container {{container}} of {{workload}}, whose PostgreSQL reads its client authentication from {{file}} ({{source}}), where every record for TCP connections is for a loopback address or rejects: it denies every connection from another pod ("no pg_hba.conf entry for host"), whatever the password, so the Service\'s clients are turned away (a probe or client inside the pod still connects)',
       redisProtected: 'targetPort {{target}} reaches container {{container}} of {{workload}}, whose Redis runs in protected mode ({{text}} in {{source}}) with no password for the default user: it answers every connection that does not come from inside the pod with "DENIED Redis is running in protected mode", so the Service\'s clients are turned away (a probe run inside the pod still passes)',
       loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
       advertisesLoopback: 'targetPort {{target}} reaches Kafka container {{container}} of {{workload}}, which advertises {{listener}} ({{text}}): a client that bootstraps through Service {{service}} is then told to connect to its own loopback and fails; advertise the Service\'s or the pod\'s DNS name',
@@ -540,6 +541,19 @@ const rule: Rule = {
                   data: { target: String(r.targetPort), container: code(c.name), workload: where(t), text: code(rp.text), source: `ConfigMap ${rp.configMap}, key ${rp.key}` },
                   related: [{ object: t.owner, path: [...c.path, 'volumeMounts', rp.at], message: `where ${c.name} mounts its redis.conf` }],
                   remediation: 'Set a password (`requirepass`, or a `user default` with one) that the clients use, or `protected-mode no` where the network is trusted (a NetworkPolicy limits who connects).',
+                });
+                continue;
+              }
+              // PostgreSQL whose pg_hba.conf admits only loopback clients.
+              const hba = c && isRecord(raw) && !rp ? postgresHbaLocalOnly(graph, t, c, raw) : undefined;
+              if (c && hba && hba.port === r.targetPort) {
+                report({
+                  object: svc.object,
+                  path: sp.targetPath,
+                  messageId: 'pgHbaLocalOnly',
+                  data: { target: String(r.targetPort), container: code(c.name), workload: where(t), file: code(hba.file), source: `ConfigMap ${hba.configMap}, key ${hba.key}` },
+                  related: [{ object: t.owner, path: [...c.path, 'volumeMounts', hba.at], message: `where ${c.name} mounts its pg_hba.conf` }],
+                  remediation: 'Add a `host` record for the pods\' network (`host all all 0.0.0.0/0 scram-sha-256`, or the cluster\'s pod CIDR) to pg_hba.conf.',
                 });
                 continue;
               }

@@ -830,13 +830,12 @@ export function postgresListen(text: string | undefined, flags: [string, string]
 }
 
 /**
- * PostgreSQL's own settings in a container: `postgres` on its command line, or the official
- * image (`postgres`, from Docker Hub) given only flags, which its entrypoint passes to
- * `postgres`. Undefined when a `config_file` is named that the run does not hold, or when
- * nothing about ports and addresses is written (the image's own configuration listens on
- * every interface).
+ * The settings a container gives PostgreSQL on its command line (`-c name=value`,
+ * `--name=value`, `-h`, `-p`): `postgres` on its command line, or the official image
+ * (`postgres`, from Docker Hub) given only flags, which its entrypoint passes to `postgres`.
+ * Undefined when no PostgreSQL is started that way, or when a value is a variable.
  */
-export function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { port: number; addresses: string[]; text: string; path: Path; kind: 'flag' | 'config' | 'default'; portFrom: string; source?: string } | undefined {
+function postgresFlags(c: ContainerInfo, raw: Record<string, unknown>): { flags: [string, string][]; at: Record<string, Word>; env: Map<string, string> } | undefined {
   const { env } = envOf(raw);
   let words: Word[] | undefined;
   let start = -1;
@@ -873,6 +872,20 @@ export function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: Container
     flags.push([name, value]);
     at[name] = words[j]!;
   }
+  return { flags, at, env };
+}
+
+/**
+ * PostgreSQL's own settings in a container: `postgres` on its command line, or the official
+ * image (`postgres`, from Docker Hub) given only flags, which its entrypoint passes to
+ * `postgres`. Undefined when a `config_file` is named that the run does not hold, or when
+ * nothing about ports and addresses is written (the image's own configuration listens on
+ * every interface).
+ */
+export function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { port: number; addresses: string[]; text: string; path: Path; kind: 'flag' | 'config' | 'default'; portFrom: string; source?: string } | undefined {
+  const pf = postgresFlags(c, raw);
+  if (!pf) return undefined;
+  const { flags, at, env } = pf;
   const file = flags.filter(([n]) => n === 'config_file').pop()?.[1];
   let text: string | undefined;
   let source: string | undefined;
@@ -899,6 +912,92 @@ export function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: Container
     portFrom: r.portFrom,
     ...(r.addressFrom !== 'flag' && source ? { source } : {}),
   };
+}
+
+/** `::1` in any of its spellings (`0:0:0:0:0:0:0:1`, `0::1`). */
+function isIPv6Loopback(ip: string): boolean {
+  if (!/^[0-9a-f:]+$/i.test(ip) || (ip.match(/::/g) ?? []).length > 1) return false;
+  const [head, tail] = ip.includes('::') ? ip.split('::') as [string, string] : [ip, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return groups.length === 8 && groups.every((g, i) => /^[0-9a-f]{1,4}$/i.test(g) && parseInt(g, 16) === (i === 7 ? 1 : 0));
+}
+
+/** A pg_hba.conf address that only a loopback client matches: 127.0.0.0/8 and ::1 (with a prefix or a mask), `localhost`. */
+function loopbackOnlyAddress(address: string, mask: string | undefined): boolean {
+  if (address === 'localhost') return true;
+  const [ip, bits] = address.split('/') as [string, string | undefined];
+  const v4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip);
+  const v6 = isIPv6Loopback(ip);
+  if (!v4 && !v6) return false;
+  if (bits !== undefined) return /^\d{1,3}$/.test(bits) && Number(bits) >= (v4 ? 8 : 128) && Number(bits) <= (v4 ? 32 : 128);
+  if (mask === undefined) return false;
+  if (v4) {
+    const m = mask.split('.').map(Number);
+    return m.length === 4 && m[0] === 255 && m.every((x) => Number.isInteger(x) && x >= 0 && x <= 255);
+  }
+  return /^ffff(?::ffff){7}$/i.test(mask);
+}
+
+/**
+ * @internal Whether a pg_hba.conf admits TCP connections from loopback addresses only: true
+ * when every `host…` record is for a loopback address or rejects (or there is none), false
+ * when a record may admit another address, undefined when the file cannot be read to the end
+ * here (`include` directives, continued lines, quoted fields, a record of an unknown type).
+ */
+export function pgHbaLoopbackOnly(text: string): boolean | undefined {
+  let onlyLoopback = true;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (!line) continue;
+    if (line.endsWith('\\') || line.includes('"')) return undefined;
+    const [type, , , address, ...rest] = line.split(/\s+/) as [string, string?, string?, string?, ...string[]];
+    const kind = type.toLowerCase();
+    if (kind.startsWith('include')) return undefined;
+    if (kind === 'local') continue;
+    if (!/^host(?:ssl|nossl|gssenc|nogssenc)?$/.test(kind) || address === undefined) return undefined;
+    // `host db user 127.0.0.1 255.255.255.255 md5`: an address with a mask in the next field.
+    const mask = !address.includes('/') && /^[\d.]+$|^[0-9a-f:]+$/i.test(rest[0] ?? '') && rest.length > 1 ? rest[0] : undefined;
+    const method = (mask !== undefined ? rest[1] : rest[0])?.toLowerCase();
+    if (method === undefined) return undefined;
+    if (method === 'reject') continue;
+    if (!loopbackOnlyAddress(address.toLowerCase(), mask)) onlyLoopback = false;
+  }
+  return onlyLoopback;
+}
+
+/**
+ * A PostgreSQL whose authentication file (`hba_file`, given on its command line or in its
+ * `config_file`, both from the run) lets in no client from another pod: every record for
+ * TCP connections (`host`, `hostssl`, `hostnossl`, `hostgssenc`, `hostnogssenc`) is for a
+ * loopback address (`127.0.0.1/32`, `::1/128`, `localhost`) or rejects, or there is none.
+ * The server takes the first record that matches a connection and denies one that none
+ * matches ("no pg_hba.conf entry for host"), so a Service's clients are refused whatever
+ * their password. Undefined where that is not certain: a record for `all`, `samehost`,
+ * `samenet`, a host name or any other network; `include` directives and continued lines
+ * (PostgreSQL 16); a file the run does not hold.
+ */
+export function postgresHbaLocalOnly(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { port: number; file: string; key: string; configMap: string; at: number } | undefined {
+  const pf = postgresFlags(c, raw);
+  if (!pf) return undefined;
+  const configFile = pf.flags.filter(([n]) => n === 'config_file').pop()?.[1];
+  const config = configFile !== undefined ? mountedFile(graph, t, raw, configFile) : undefined;
+  if (configFile !== undefined && !config) return undefined;
+  let hbaFile = pf.flags.filter(([n]) => n === 'hba_file').pop()?.[1];
+  if (hbaFile === undefined && config) {
+    for (const line of config.text.split(/\r?\n/)) {
+      const m = /^\s*hba_file\s*=?\s*(?:'((?:[^'\\]|'')*)'|([^\s#']+))/i.exec(line);
+      if (m) hbaFile = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
+    }
+  }
+  if (hbaFile === undefined || !hbaFile.startsWith('/')) return undefined;
+  const hba = mountedFile(graph, t, raw, hbaFile);
+  if (!hba) return undefined;
+  const listen = postgresListen(config?.text, pf.flags, pf.env.get('PGPORT'));
+  if (!listen) return undefined;
+  if (pgHbaLoopbackOnly(hba.text) !== true) return undefined;
+  return { port: listen.port, file: hbaFile, key: hba.key, configMap: hba.configMap, at: hba.at };
 }
 
 /** Where PostgreSQL listens by its settings, as evidence for target-port-not-listening. */

@@ -179,6 +179,24 @@ export declare function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: C
     portFrom: string;
     source?: string;
 } | undefined;
+/**
+ * A PostgreSQL whose authentication file (`hba_file`, given on its command line or in its
+ * `config_file`, both from the run) lets in no client from another pod: every record for
+ * TCP connections (`host`, `hostssl`, `hostnossl`, `hostgssenc`, `hostnogssenc`) is for a
+ * loopback address (`127.0.0.1/32`, `::1/128`, `localhost`) or rejects, or there is none.
+ * The server takes the first record that matches a connection and denies one that none
+ * matches ("no pg_hba.conf entry for host"), so a Service's clients are refused whatever
+ * their password. Undefined where that is not certain: a record for `all`, `samehost`,
+ * `samenet`, a host name or any other network; `include` directives and continued lines
+ * (PostgreSQL 16); a file the run does not hold.
+ */
+export declare function postgresHbaLocalOnly(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
+    port: number;
+    file: string;
+    key: string;
+    configMap: string;
+    at: number;
+} | undefined;
 /** Where PostgreSQL listens by its settings, as evidence for target-port-not-listening. */
 export declare function postgresListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
     ports: number[];
