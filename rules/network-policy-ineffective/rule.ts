@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import type { PodTemplate } from '../../src/types/graph.js';
+import type { PodTemplate, ServiceGraph } from '../../src/types/graph.js';
+import { helmHookRun } from '../../src/graph/index.js';
 import { CONTROLLER_LABELS } from '../../src/graph/controller-labels.js';
 import { createdPods } from '../../src/graph/creators.js';
 import { rbacGrant } from '../../src/graph/rbac.js';
@@ -11,10 +12,27 @@ import { code } from '../../src/text.js';
 
 const keysOf = (s: Selector): string[] => [...Object.keys(s.labels), ...s.exprs.map((e) => e.key)];
 
+const hooks = new WeakMap<ServiceGraph, Map<string, PodTemplate[]>>();
+
+/**
+ * The pod templates of Helm hook Jobs and Pods in a namespace: never a Service's backend (the
+ * graph leaves them out of its index), but Helm creates them (`pkg/action/hooks.go`) and a
+ * policy that selects their pods is in force while they run.
+ */
+function hookTemplates(graph: ServiceGraph, ns: string): PodTemplate[] {
+  let byNs = hooks.get(graph);
+  if (!byNs) {
+    byNs = new Map();
+    for (const t of graph.templates) if (helmHookRun(t.owner)) byNs.set(t.namespace, [...(byNs.get(t.namespace) ?? []), t]);
+    hooks.set(graph, byNs);
+  }
+  return byNs.get(ns) ?? [];
+}
+
 /** Pod templates of a namespace a selector picks, or undefined when the run cannot tell. */
 function selected(ctx: RuleContext, ns: string, s: Selector): PodTemplate[] | undefined {
   // Live, a workload scaled to zero has no pods but its template still counts.
-  const all = ctx.graph.settings.live ? [...ctx.graph.templatesIn(ns), ...workloadTemplates(ctx.graph).filter((t) => t.namespace === ns)] : ctx.graph.templatesIn(ns);
+  const all = ctx.graph.settings.live ? [...ctx.graph.templatesIn(ns), ...workloadTemplates(ctx.graph).filter((t) => t.namespace === ns)] : [...ctx.graph.templatesIn(ns), ...hookTemplates(ctx.graph, ns)];
   // Pods the run does not see: none in the namespace, operator-made pods, controller-added labels.
   if (all.length === 0 || ctx.graph.customPodSources(ns).length > 0 || keysOf(s).some((k) => CONTROLLER_LABELS.has(k))) return undefined;
   // Pods an operator or controller of the run makes there (cert-manager's HTTP-01 solvers for an Ingress).
