@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haproxyBinds, isLoopbackHost, pgHbaLoopbackOnly, postgresListen, redisListen } from '../src/graph/bind.js';
+import { haproxyBinds, isLoopbackHost, pgHbaAdmitsReplication, pgHbaLoopbackOnly, postgresListen, redisListen } from '../src/graph/bind.js';
 import { nginxListens, nginxListenPorts } from '../src/graph/listen.js';
 import { IMAGE_MAIN, mysqlSettings } from '../src/graph/mysql.js';
 import { apacheListens } from '../src/graph/apache.js';
@@ -124,8 +124,8 @@ const hbaCase = fc.array(fc.oneof(
   fc.constantFrom('local all all peer', '# host all all 0.0.0.0/0 trust', 'host all all 127.0.0.1/32 trust # loopback'),
 ), { minLength: 1, maxLength: 3 });
 
-/** What PostgreSQL answers a startup message for user and database `postgres` from `host`: `R…` (authentication goes on) or `E…` and its message (refused). */
-function pgStartup(host: string, port: number): Promise<string> {
+/** What PostgreSQL answers a startup message for user and database `postgres` from `host` (a physical replication connection's with `replication`): `R…` (authentication goes on) or `E…` and its message (refused). */
+function pgStartup(host: string, port: number, replication = false): Promise<string> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
     let got = Buffer.alloc(0);
@@ -135,7 +135,7 @@ function pgStartup(host: string, port: number): Promise<string> {
     };
     s.setTimeout(5000, () => done(`timeout: ${got.toString('latin1')}`));
     s.on('connect', () => {
-      const body = Buffer.from('user\0postgres\0database\0postgres\0\0', 'latin1');
+      const body = Buffer.from(replication ? 'user\0postgres\0replication\0true\0\0' : 'user\0postgres\0database\0postgres\0\0', 'latin1');
       const head = Buffer.alloc(8);
       head.writeInt32BE(8 + body.length, 0);
       head.writeInt32BE(196608, 4); // protocol 3.0
@@ -260,6 +260,8 @@ describe('where nginx and Redis listen by their configuration files, against the
     expect(disagreements).toEqual([]);
     expect(seen.denied).toBeGreaterThan(2);
     expect(seen.admitted).toBeGreaterThan(2);
+    expect(seen.replicationClaimed).toBeGreaterThan(2);
+    expect(seen.replicationAdmitted).toBeGreaterThan(0);
   }, 600_000);
 
   it('HAProxy listens on exactly the ports read, on loopback only exactly where svclint says so', async () => {
@@ -327,22 +329,24 @@ describe('where nginx and Redis listen by their configuration files, against the
     expect(seen.loopback).toBeGreaterThan(2);
     expect(seen.all).toBeGreaterThan(2);
   }, 600_000);
-  it('PostgreSQL turns away every client from outside the host where svclint reads a pg_hba.conf for loopback only', async () => {
+  it('PostgreSQL turns away every client from outside the host where svclint reads a pg_hba.conf for loopback only, and every replication connection where it reads no record for one', async () => {
     const outside = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
     expect(outside, 'this machine has a non-loopback IPv4 address to connect from').toBeDefined();
     const { root0, as, bin, penv, data } = postgres();
-    const cases = [['host all all 127.0.0.1/32 trust'], ['host all all 0.0.0.0/0 trust'], ['host all all 127.0.0.1 255.255.255.255 trust', 'host all all 0.0.0.0/0 reject'], ...fc.sample(hbaCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 22 })];
+    const cases = [['host all all 127.0.0.1/32 trust'], ['host all all 0.0.0.0/0 trust'], ['host replication all 0.0.0.0/0 trust'], ['host all all 127.0.0.1 255.255.255.255 trust', 'host all all 0.0.0.0/0 reject'], ...fc.sample(hbaCase, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 22 })];
     const disagreements: string[] = [];
-    const seen = { refused: 0, admitted: 0, claimed: 0 };
+    const seen = { refused: 0, admitted: 0, claimed: 0, replicationClaimed: 0, replicationAdmitted: 0 };
     for (const [i, lines] of cases.entries()) {
       const file = path.join(dir, `pg_hba-${i}.conf`);
       const text = `local all all trust\n${lines.join('\n')}\n`;
       writeFileSync(file, text);
       if (root0) spawnSync('chown', ['nobody', file]);
       let reply = '';
-      const words = as([bin('postgres'), '-D', data, '-c', `hba_file=${file}`, '-c', 'listen_addresses=*', '-p', '21703', '-k', path.join(dir, 'pgsock')]);
+      let replication = '';
+      const words = as([bin('postgres'), '-D', data, '-c', `hba_file=${file}`, '-c', 'listen_addresses=*', '-c', 'wal_level=replica', '-p', '21703', '-k', path.join(dir, 'pgsock')]);
       const { sockets, log } = await run(words, penv(), dir, 'SIGINT', async () => {
         reply = await pgStartup(outside!, 21703);
+        replication = await pgStartup(outside!, 21703, true);
       });
       if (!sockets.length) {
         disagreements.push(`${JSON.stringify(lines)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
@@ -356,6 +360,11 @@ describe('where nginx and Redis listen by their configuration files, against the
       if (said === true) seen.claimed++;
       // svclint's claim must hold: loopback only means every outside client is refused.
       if (said === true && !refused) disagreements.push(`${JSON.stringify(lines)}: svclint reads loopback only; PostgreSQL answered ${JSON.stringify(reply)}`);
+      // And for a physical replication connection (pg_basebackup's): no record for one means refused.
+      const replicationSaid = pgHbaAdmitsReplication(text);
+      if (replicationSaid === false) seen.replicationClaimed++;
+      if (replication.startsWith('R')) seen.replicationAdmitted++;
+      if (replicationSaid === false && !replication.startsWith('E')) disagreements.push(`${JSON.stringify(lines)}: svclint reads no replication record; PostgreSQL answered a replication connection ${JSON.stringify(replication)}`);
     }
     expect(disagreements).toEqual([]);
     expect(seen.claimed).toBeGreaterThan(2);

@@ -7,20 +7,21 @@ import { inferencePools } from '../../src/graph/inference.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { knownListens, mayTellListener, mentionsNumber, nginxIPv4Only, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
-import { getIn } from '../../src/graph/pods.js';
+import { getIn, templateSpec } from '../../src/graph/pods.js';
 import { mountedFiles } from '../../src/graph/mounts.js';
 import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../../src/load/objects.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
+import { resolveHost } from '../../src/graph/dns.js';
 import { maySpring, springConfig, springLoopback, springProbeView, type SpringSetting } from '../../src/graph/spring.js';
 import type { ListenEvidence } from '../../src/graph/listen.js';
 import { elasticsearchLoopback } from '../../src/graph/elasticsearch.js';
 import { mysqlLoopback } from '../../src/graph/mysql.js';
 import { apacheLoopback } from '../../src/graph/apache.js';
 import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
-import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, postgresConfig, postgresHbaLocalOnly, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
+import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, pgBasebackupSources, pgHbaAdmitsReplication, postgresConfig, postgresHba, postgresHbaLocalOnly, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
 /** `127.0.0.1:8000`, `[::1]:8000`. */
 const hostPort = (b: Pick<LoopbackBind, 'address' | 'port'>): string => {
@@ -452,6 +453,48 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
   }
 }
 
+/**
+ * A standby's `pg_basebackup` from a Service whose PostgreSQL reads a pg_hba.conf of the run
+ * with no record that admits a replication connection from another pod (the keyword
+ * `replication` for a network other than loopback): the server answers "no pg_hba.conf entry
+ * for replication connection", and the standby never gets its copy.
+ */
+function checkReplication(ctx: Parameters<Rule['check']>[0]): void {
+  const { graph, report } = ctx;
+  for (const t of graph.templates) {
+    // Init containers too: a standby's copy is most often its init container's work.
+    const spec = templateSpec(t);
+    const lists = (['initContainers', 'containers'] as const).flatMap((list) => (Array.isArray(spec?.[list]) ? (spec[list] as unknown[]).map((raw, i) => ({ raw, path: [...t.path, 'spec', list, i] as Path })) : []));
+    for (const { raw, path: cPath } of lists) {
+      if (!isRecord(raw) || !(JSON.stringify(raw.command ?? '').includes('pg_basebackup') || JSON.stringify(raw.args ?? '').includes('pg_basebackup'))) continue;
+      const c = { name: typeof raw.name === 'string' ? raw.name : '?', path: cPath };
+      for (const src of pgBasebackupSources(raw)) {
+        const r = resolveHost(graph, src.host, t.namespace);
+        const svc = r.kind === 'service' || r.kind === 'pod' ? r.service : undefined;
+        const sp = svc?.mode === 'selector' ? svc.ports.find((p) => p.port === src.port) : undefined;
+        const backends = (sp?.resolutions ?? []).filter((x) => x.container && x.targetPort !== undefined && x.template !== t);
+        if (!svc || backends.length === 0) continue;
+        const hbas = backends.map((x) => {
+          const braw = getIn(x.template.owner.body, x.container!.path);
+          const hba = isRecord(braw) ? postgresHba(graph, x.template, x.container!, braw) : undefined;
+          return hba && hba.port === x.targetPort && pgHbaAdmitsReplication(hba.text) === false ? { x, hba } : undefined;
+        });
+        if (hbas.some((h) => h === undefined)) continue;
+        const { x, hba } = hbas[0]!;
+        report({
+          object: t.owner,
+          path: [...c.path, ...src.path],
+          messageId: 'pgHbaNoReplication',
+          text: src.host,
+          data: { container: code(c.name), workload: where(t), host: code(`${src.host}:${src.port}`), server: code(x.container!.name), primary: where(x.template), file: code(hba!.file), source: `ConfigMap ${hba!.configMap}, key ${hba!.key}` },
+          related: [{ object: x.template.owner, path: [...x.container!.path, 'volumeMounts', hba!.at], message: `where ${x.container!.name} mounts its pg_hba.conf` }],
+          remediation: 'Add a record for replication from the pods\' network to the primary\'s pg_hba.conf (`host replication <user> 0.0.0.0/0 scram-sha-256`, or the cluster\'s pod CIDR): `all` does not match replication connections.',
+        });
+      }
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'target-port-not-listening',
@@ -465,6 +508,7 @@ const rule: Rule = {
       probeWebConfig: '{{probe}} of container {{container}} in {{workload}} asks port {{port}}, but {{why}} (web configuration {{file}}, from {{source}}); the probe fails and {{effect}}',
       probeContextPath: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} puts every path of the server below {{context}}{{hedge}}, and the server answers 404 elsewhere; probe {{fixed}}; the probe fails and {{effect}}',
       probeActuatorPort: '{{probe}} of container {{container}} in {{workload}} asks for {{path}} on port {{port}}, but its {{evidence}} gives the actuator a port of its own, {{management}}, and only that port serves it (the server\'s port answers 404); the probe fails and {{effect}}',
+      pgHbaNoReplication: 'container {{container}} of {{workload}} copies its data from {{host}} with pg_basebackup, a replication connection, but the PostgreSQL there (container {{server}} of {{primary}}) reads its client authentication from {{file}} ({{source}}), where no record for another host names `replication` (`all` does not match replication connections): it answers "no pg_hba.conf entry for replication connection", and the standby never gets its copy',
       pgHbaLocalOnly: 'targetPort {{target}} reaches container {{container}} of {{workload}}, whose PostgreSQL reads its client authentication from {{file}} ({{source}}), where every record for TCP connections is for a loopback address or rejects: it denies every connection from another pod ("no pg_hba.conf entry for host"), whatever the password, so the Service\'s clients are turned away (a probe or client inside the pod still connects)',
       redisProtected: 'targetPort {{target}} reaches container {{container}} of {{workload}}, whose Redis runs in protected mode ({{text}} in {{source}}) with no password for the default user: it answers every connection that does not come from inside the pod with "DENIED Redis is running in protected mode", so the Service\'s clients are turned away (a probe run inside the pod still passes)',
       loopback: 'targetPort {{target}} reaches container {{container}} of {{workload}}, but {{evidence}} makes the server listen on {{address}} only{{why}}; the Service\'s connections arrive at the pod\'s IP and are refused (kubectl port-forward still works, as it connects from inside the pod)',
@@ -480,6 +524,7 @@ const rule: Rule = {
     const { graph, report } = ctx;
     checkProbes(ctx);
     checkKnative(ctx);
+    checkReplication(ctx);
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       for (const sp of svc.ports) {

@@ -968,8 +968,87 @@ export function pgHbaLoopbackOnly(text: string): boolean | undefined {
 }
 
 /**
- * A PostgreSQL whose authentication file (`hba_file`, given on its command line or in its
- * `config_file`, both from the run) lets in no client from another pod: every record for
+ * The server a container's `pg_basebackup` copies from (a standby's first step): its host and
+ * port from `-h`/`--host` and `-p`/`--port`, or from a connection string (`-d`/`--dbname`,
+ * `host=… port=…` or a `postgresql://` URI), else `PGHOST` and `PGPORT` (port 5432 by
+ * default). Undefined for a host given by a variable, a socket folder or several hosts.
+ */
+export function pgBasebackupSources(raw: Record<string, unknown>): { host: string; port: number; path: Path }[] {
+  const { env } = envOf(raw);
+  const out: { host: string; port: number; path: Path }[] = [];
+  for (const words of commandLines(raw, env)) {
+    const ws = words.map((w) => w.word);
+    const i = invoked(ws, 'pg_basebackup');
+    if (i < 0) continue;
+    let host = env.get('PGHOST');
+    let port = env.get('PGPORT');
+    let at: Path = words[i]!.path;
+    for (let k = i + 1; k < ws.length; k++) {
+      const w = ws[k]!;
+      const value = (short: string, long: string): string | undefined =>
+        w === short || w === long ? ws[++k] : w.startsWith(`${long}=`) ? w.slice(long.length + 1) : w.startsWith(short) && w.length > short.length && !w.startsWith('--') ? w.slice(short.length) : undefined;
+      const h = value('-h', '--host');
+      if (h !== undefined) {
+        host = h;
+        at = words[k]!.path;
+        continue;
+      }
+      const p = value('-p', '--port');
+      if (p !== undefined) {
+        port = p;
+        continue;
+      }
+      const d = value('-d', '--dbname');
+      if (d === undefined) continue;
+      // A connection string: key=value words (split on spaces by the command line) or a URI.
+      const uri = /^postgres(?:ql)?:\/\/(?:[^@/]*@)?([^:/?,]+)(?::(\d+))?/.exec(d);
+      if (uri) [host, port, at] = [uri[1], uri[2] ?? port, words[k]!.path];
+      // Its first word, then the words after it while they are `key=value`.
+      for (let m = k; m < ws.length; m++) {
+        const word = m === k ? d : ws[m]!;
+        if (m > k && !/^[a-z_]+=/.test(word)) break;
+        const kv = /^(host|port)=(.*)$/.exec(word);
+        if (kv?.[1] === 'host') [host, at] = [kv[2], words[m]!.path];
+        else if (kv) port = kv[2];
+      }
+    }
+    if (host === undefined || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(host) || !/^\d{1,5}$/.test(port ?? '5432')) continue;
+    out.push({ host, port: Number(port ?? '5432'), path: at });
+  }
+  return out;
+}
+
+/**
+ * @internal Whether a pg_hba.conf has a record that may admit a physical replication
+ * connection (pg_basebackup, a standby's `primary_conninfo`) from another host: a `host…`
+ * record whose database list holds the keyword `replication` (unquoted: `all` does not match
+ * such a connection, hba.c's check_db), for an address other than loopback, and that does not
+ * reject. Undefined when the file cannot be read to the end here (as pgHbaLoopbackOnly), or a
+ * database list names a file (`@file`).
+ */
+export function pgHbaAdmitsReplication(text: string): boolean | undefined {
+  if (pgHbaLoopbackOnly(text) === undefined) return undefined;
+  let admits = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (!line) continue;
+    const [type, database, , address, ...rest] = line.split(/\s+/) as [string, string?, string?, string?, ...string[]];
+    if (!/^host/i.test(type) || database === undefined || address === undefined) continue;
+    if (database.includes('@')) return undefined;
+    const mask = !address.includes('/') && /^[\d.]+$|^[0-9a-f:]+$/i.test(rest[0] ?? '') && rest.length > 1 ? rest[0] : undefined;
+    const method = (mask !== undefined ? rest[1] : rest[0])?.toLowerCase();
+    if (method === 'reject' || loopbackOnlyAddress(address.toLowerCase(), mask)) continue;
+    if (database.split(',').includes('replication')) admits = true;
+  }
+  return admits;
+}
+
+/**
+ * The client authentication file a container's PostgreSQL reads (`hba_file`, given on its
+ * command line or in its `config_file`, both from the run), with the port it listens on;
+ * undefined when the run does not hold them.
+ *
+ * It lets in no client from another pod (postgresHbaLocalOnly) when every record for
  * TCP connections (`host`, `hostssl`, `hostnossl`, `hostgssenc`, `hostnogssenc`) is for a
  * loopback address (`127.0.0.1/32`, `::1/128`, `localhost`) or rejects, or there is none.
  * The server takes the first record that matches a connection and denies one that none
@@ -978,7 +1057,7 @@ export function pgHbaLoopbackOnly(text: string): boolean | undefined {
  * `samenet`, a host name or any other network; `include` directives and continued lines
  * (PostgreSQL 16); a file the run does not hold.
  */
-export function postgresHbaLocalOnly(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { port: number; file: string; key: string; configMap: string; at: number } | undefined {
+export function postgresHba(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { port: number; file: string; text: string; key: string; configMap: string; at: number } | undefined {
   const pf = postgresFlags(c, raw);
   if (!pf) return undefined;
   const configFile = pf.flags.filter(([n]) => n === 'config_file').pop()?.[1];
@@ -996,8 +1075,13 @@ export function postgresHbaLocalOnly(graph: ServiceGraph, t: PodTemplate, c: Con
   if (!hba) return undefined;
   const listen = postgresListen(config?.text, pf.flags, pf.env.get('PGPORT'));
   if (!listen) return undefined;
-  if (pgHbaLoopbackOnly(hba.text) !== true) return undefined;
-  return { port: listen.port, file: hbaFile, key: hba.key, configMap: hba.configMap, at: hba.at };
+  return { port: listen.port, file: hbaFile, text: hba.text, key: hba.key, configMap: hba.configMap, at: hba.at };
+}
+
+/** postgresHba() where the file admits TCP clients from loopback only (pgHbaLoopbackOnly). */
+export function postgresHbaLocalOnly(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { port: number; file: string; key: string; configMap: string; at: number } | undefined {
+  const hba = postgresHba(graph, t, c, raw);
+  return hba && pgHbaLoopbackOnly(hba.text) === true ? hba : undefined;
 }
 
 /** Where PostgreSQL listens by its settings, as evidence for target-port-not-listening. */

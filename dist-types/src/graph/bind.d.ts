@@ -180,8 +180,22 @@ export declare function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: C
     source?: string;
 } | undefined;
 /**
- * A PostgreSQL whose authentication file (`hba_file`, given on its command line or in its
- * `config_file`, both from the run) lets in no client from another pod: every record for
+ * The server a container's `pg_basebackup` copies from (a standby's first step): its host and
+ * port from `-h`/`--host` and `-p`/`--port`, or from a connection string (`-d`/`--dbname`,
+ * `host=… port=…` or a `postgresql://` URI), else `PGHOST` and `PGPORT` (port 5432 by
+ * default). Undefined for a host given by a variable, a socket folder or several hosts.
+ */
+export declare function pgBasebackupSources(raw: Record<string, unknown>): {
+    host: string;
+    port: number;
+    path: Path;
+}[];
+/**
+ * The client authentication file a container's PostgreSQL reads (`hba_file`, given on its
+ * command line or in its `config_file`, both from the run), with the port it listens on;
+ * undefined when the run does not hold them.
+ *
+ * It lets in no client from another pod (postgresHbaLocalOnly) when every record for
  * TCP connections (`host`, `hostssl`, `hostnossl`, `hostgssenc`, `hostnogssenc`) is for a
  * loopback address (`127.0.0.1/32`, `::1/128`, `localhost`) or rejects, or there is none.
  * The server takes the first record that matches a connection and denies one that none
@@ -190,6 +204,15 @@ export declare function postgresConfig(graph: ServiceGraph, t: PodTemplate, c: C
  * `samenet`, a host name or any other network; `include` directives and continued lines
  * (PostgreSQL 16); a file the run does not hold.
  */
+export declare function postgresHba(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
+    port: number;
+    file: string;
+    text: string;
+    key: string;
+    configMap: string;
+    at: number;
+} | undefined;
+/** postgresHba() where the file admits TCP clients from loopback only (pgHbaLoopbackOnly). */
 export declare function postgresHbaLocalOnly(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
     port: number;
     file: string;
