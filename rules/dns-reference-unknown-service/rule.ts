@@ -73,6 +73,37 @@ function typoOf(ctx: RuleContext, namespace: string, name: string): string | und
   return found;
 }
 
+/**
+ * The one Service of a namespace whose name is this name with one inner word more or less
+ * (`release-zammad-minio` for `release-minio`, or the other way round), first and last words
+ * kept: a chart's full name (`<release>-<chart>-<component>`) where its subchart names its
+ * Service `<release>-<component>` (Helm's fullname drops the chart's name when the release
+ * name holds it, so the two agree only for some release names). Only a Service of the same
+ * folder tree or chart (its subcharts too) as `from` counts: two samples of a collection name
+ * theirs apart.
+ */
+/** The chart folder a Helm-rendered object comes from (its templates' and subcharts' parent), or undefined. */
+function chartOf(o: K8sObject): string | undefined {
+  const f = o.origin?.file;
+  return f?.rendered === 'helm' ? f.path.split(/[\\/](?:templates|charts)[\\/]/)[0] : undefined;
+}
+
+function fullNameOf(graph: ServiceGraph, namespace: string, name: string, from: K8sObject): string | undefined {
+  const words = name.split('-');
+  if (words.length < 2 || words.some((w) => w === '')) return undefined;
+  const inner = (w: string) => /^[a-z][a-z0-9]{2,}$/.test(w) && !/^v\d+$/.test(w);
+  const shorter = new Set(words.length >= 3 ? words.slice(1, -1).flatMap((w, i) => (inner(w) ? [[...words.slice(0, i + 1), ...words.slice(i + 2)].join('-')] : [])) : []);
+  const found = graph.servicesIn(namespace).filter((s) => {
+    const n = s.object.name;
+    if (!sameTree(s.object, from) && (chartOf(s.object) === undefined || chartOf(s.object) !== chartOf(from))) return false;
+    if (shorter.has(n)) return true;
+    const other = n.split('-');
+    // One inner word more: the name is the Service's with that word taken out.
+    return other.length === words.length + 1 && other[0] === words[0] && other.at(-1) === words.at(-1) && other.slice(1, -1).some((w, i) => inner(w) && [...other.slice(0, i + 1), ...other.slice(i + 2)].join('-') === name);
+  });
+  return found.length === 1 ? found[0]!.object.name : undefined;
+}
+
 const typoCache = new WeakMap<ServiceGraph, Map<string, string | undefined>>();
 
 /** The port of the API server's Service `default/kubernetes`: kube-apiserver creates it with 443 (`https`) alone. */
@@ -581,13 +612,15 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const q = qualified(name, ctx.graph.settings.clusterDomain);
       if (q && !edge.text.endsWith('.') && movedByKustomize(ctx, edge, q.name, q.namespace, q.rest)) break;
       if (!edge.position || name.includes('.') || edge.text.endsWith('.') || name === 'localhost') break;
-      const near = typoOf(ctx, site.namespace, name);
+      const typo = typoOf(ctx, site.namespace, name);
+      const near = typo ?? fullNameOf(ctx.graph, site.namespace, name, site.object);
       if (!near) {
         renamedByKustomize(ctx, edge, name);
         break;
       }
       if (ctx.graph.servicesNamed(name).length > 0) break;
-      ctx.report({ ...base, messageId: 'missing', data: { ...data, name: code(name), namespace: code(site.namespace), hint: `; did you mean ${code(near)}?` } });
+      const why = typo ? '' : ` (one word ${near.length > name.length ? 'less' : 'more'} than it: a chart's full name, \`<release>-<chart>-…\`, and a subchart's, \`<release>-…\`, agree only for release names that hold the chart's name)`;
+      ctx.report({ ...base, messageId: 'missing', data: { ...data, name: code(name), namespace: code(site.namespace), hint: `; did you mean ${code(near)}?${why}` } });
       break;
     }
     default:
