@@ -8,8 +8,9 @@ export type ParseResult = {
  * Below this many bytes, starting a thread costs more than it saves. Measured in fresh
  * processes on a two-core machine (BENCHMARKS.md, twenty-seventh round), with the main
  * thread parsing alongside one worker against the main thread alone: gen_synth's 3.9 MiB
- * tree 0.99x wall, its 7.8 MiB tree 1.01x (15 pairs), the corpus's 33 MiB 1.01x; against
- * the two workers and idle main thread of before, the corpus 0.97x wall and 0.96x CPU.
+ * tree 0.99x wall, its 7.8 MiB tree 1.01x wall and 1.06x CPU (the worker compiles the parser
+ * again), so trees that size stay on one thread; the corpus's 33 MiB 0.93x wall and 0.92x CPU
+ * against the two workers and idle main thread of before.
  */
 export declare const PARALLEL_THRESHOLD_BYTES: number;
 /**

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-FWX7HZCM.js";import"./chunk-7QFQBHC3.js";import"./chunk-H25DELLS.js";import"./chunk-WZWDPV6Q.js";import"./chunk-2RYAFLNR.js";import"./chunk-CATWUJTL.js";import"./chunk-BNXOCV23.js";import"./chunk-U4MLUERR.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
