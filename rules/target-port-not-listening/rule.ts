@@ -454,6 +454,31 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
 }
 
 /**
+ * A server that refuses every client from another pod by a configuration file of the run:
+ * Redis in protected mode without a password for the default user, PostgreSQL whose
+ * pg_hba.conf admits loopback clients only.
+ */
+function refusingServer(graph: Parameters<Rule['check']>[0]['graph'], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): { port: number; at: number; file: string; messageId: string; data: Record<string, string>; remediation: string } | undefined {
+  const rp = redisProtected(graph, t, raw);
+  if (rp) {
+    return {
+      port: rp.port, at: rp.at, file: 'redis.conf', messageId: 'redisProtected',
+      data: { text: code(rp.text), source: `ConfigMap ${rp.configMap}, key ${rp.key}` },
+      remediation: 'Set a password (`requirepass`, or a `user default` with one) that the clients use, or `protected-mode no` where the network is trusted (a NetworkPolicy limits who connects).',
+    };
+  }
+  const hba = postgresHbaLocalOnly(graph, t, c, raw);
+  if (hba) {
+    return {
+      port: hba.port, at: hba.at, file: 'pg_hba.conf', messageId: 'pgHbaLocalOnly',
+      data: { file: code(hba.file), source: `ConfigMap ${hba.configMap}, key ${hba.key}` },
+      remediation: 'Add a `host` record for the pods\' network (`host all all 0.0.0.0/0 scram-sha-256`, or the cluster\'s pod CIDR) to pg_hba.conf.',
+    };
+  }
+  return undefined;
+}
+
+/**
  * A standby's `pg_basebackup` from a Service whose PostgreSQL reads a pg_hba.conf of the run
  * with no record that admits a replication connection from another pod (the keyword
  * `replication` for a network other than loopback): the server answers "no pg_hba.conf entry
@@ -576,29 +601,16 @@ const rule: Rule = {
               const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : undefined);
               const raw = c ? getIn(t.owner.body, c.path) : undefined;
               const f = c && isRecord(raw) ? proxyFiltersHosts(raw) : undefined;
-              // Redis in protected mode without a password answers only loopback clients.
-              const rp = c && isRecord(raw) ? redisProtected(graph, t, raw) : undefined;
-              if (c && rp && rp.port === r.targetPort) {
+              // A server whose configuration file from the run turns away every client from another pod.
+              const refused = c && isRecord(raw) ? refusingServer(graph, t, c, raw) : undefined;
+              if (c && refused && refused.port === r.targetPort) {
                 report({
                   object: svc.object,
                   path: sp.targetPath,
-                  messageId: 'redisProtected',
-                  data: { target: String(r.targetPort), container: code(c.name), workload: where(t), text: code(rp.text), source: `ConfigMap ${rp.configMap}, key ${rp.key}` },
-                  related: [{ object: t.owner, path: [...c.path, 'volumeMounts', rp.at], message: `where ${c.name} mounts its redis.conf` }],
-                  remediation: 'Set a password (`requirepass`, or a `user default` with one) that the clients use, or `protected-mode no` where the network is trusted (a NetworkPolicy limits who connects).',
-                });
-                continue;
-              }
-              // PostgreSQL whose pg_hba.conf admits only loopback clients.
-              const hba = c && isRecord(raw) && !rp ? postgresHbaLocalOnly(graph, t, c, raw) : undefined;
-              if (c && hba && hba.port === r.targetPort) {
-                report({
-                  object: svc.object,
-                  path: sp.targetPath,
-                  messageId: 'pgHbaLocalOnly',
-                  data: { target: String(r.targetPort), container: code(c.name), workload: where(t), file: code(hba.file), source: `ConfigMap ${hba.configMap}, key ${hba.key}` },
-                  related: [{ object: t.owner, path: [...c.path, 'volumeMounts', hba.at], message: `where ${c.name} mounts its pg_hba.conf` }],
-                  remediation: 'Add a `host` record for the pods\' network (`host all all 0.0.0.0/0 scram-sha-256`, or the cluster\'s pod CIDR) to pg_hba.conf.',
+                  messageId: refused.messageId,
+                  data: { target: String(r.targetPort), container: code(c.name), workload: where(t), ...refused.data },
+                  related: [{ object: t.owner, path: [...c.path, 'volumeMounts', refused.at], message: `where ${c.name} mounts its ${refused.file}` }],
+                  remediation: refused.remediation,
                 });
                 continue;
               }
