@@ -16,6 +16,7 @@ const rule: Rule = {
       tooDeep: 'this document is nested too deeply to read ({{reason}}); it was not linted',
       parserFailure: 'this file could not be parsed: {{reason}}',
       jinjaTemplate: 'this is a Jinja template, not a manifest (`{{statement}}` is a template statement, which plain YAML cannot read): what it renders to is not in the file; render it and lint the output',
+      templateExpression: 'this is a template (Jinja, Ansible, Mustache), not a manifest (`{{expression}}` is a template expression, which plain YAML reads as a map or cannot read): what it renders to is not in the file; render it and lint the output',
       goTemplate: 'this is a Go template, not a manifest (`{{action}}` is a template action, which plain YAML cannot read): a program fills it in before it is applied, and what it renders to is not in the file; render it and lint the output',
       helmTemplate: 'this is a Helm chart template, not a manifest (`{{action}}` is a template action, which plain YAML cannot read): lint the chart\'s folder, which svclint renders with helm template, or pipe `helm template` output to `svclint -`',
     },

@@ -52,6 +52,7 @@ export function reportLoadProblems(ctx: RuleContext, ruleId: string): void {
       messageId: p.messageId,
       data: p.data,
       file: { source: p.file, path: p.filePath, range: p.range },
+      ...(p.messageId === 'templateExpression' ? { severity: 'info' as const, remediation: 'Render the template (Ansible\'s template module, jinja2, mustache) and lint the output, or leave its folder out with `ignore` in .svclint.yaml.' } : {}),
       ...(p.messageId === 'jinjaTemplate' ? { severity: 'info' as const, remediation: 'Render the template (Ansible\'s template module, jinja2) and lint the output, or leave the templates folder out with `ignore` in .svclint.yaml.' } : {}),
       ...(p.messageId === 'goTemplate' ? { severity: 'info' as const, remediation: 'Render the template with the program that fills it in and lint the output, or leave its folder out with `ignore` in .svclint.yaml.' } : {}),
       // kubectl and Helm take the file (the last value wins); kustomize refuses it, and a render of it says so itself.

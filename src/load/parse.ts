@@ -204,6 +204,10 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
     const t = jinjaTemplate(file.text, r);
     if (t) return t;
   }
+  if (file.text.includes('{{')) {
+    const t = templateExpression(file.text, r);
+    if (t) return t;
+  }
   // A JSON file that holds no Kubernetes object (an editor's settings, a linter's configuration,
   // JSON with comments) is no manifest: kubectl's verdict on it does not matter.
   if (r.problems.length === 0 && /\.json$/i.test(file.path) && /^\s*\{/.test(file.text) && /"apiVersion"\s*:/.test(file.text) && /"kind"\s*:/.test(file.text)) {
@@ -319,6 +323,26 @@ function jinjaTemplate(text: string, r: { docs: ParsedDocument[]; problems: Synt
   if (!line.includes('{%') && !line.includes('{{')) return undefined;
   const at = m.index;
   return { docs: [], problems: [{ messageId: 'jinjaTemplate', data: { statement: clip(text.slice(at, text.indexOf('%}', at) + 2 || at + 20), 60) }, range: [at, at + m[0].length] }] };
+}
+
+/** A Jinja (Ansible, Salt) or Mustache expression: a variable, its attributes, filters; no Go template's leading dot. */
+const EXPRESSION = /\{\{-?\s*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]\n]*\])*\s*(?:\|[^{}\n]*)?-?\}\}/;
+
+/**
+ * A template whose expressions (`namespace: {{ namespace }}`, an Ansible role's) plain YAML
+ * reads as maps keyed by maps, or cannot read: what it renders to is not in the file. One
+ * finding at the first expression, which says what the file is, instead of schema errors
+ * about maps where strings belong.
+ */
+function templateExpression(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
+  if (!r.problems.some((p) => p.messageId === 'syntaxError') && !r.docs.some((d) => hasCollectionKey(d.value))) return undefined;
+  // The first expression outside a comment.
+  for (const m of text.matchAll(new RegExp(EXPRESSION.source, 'g'))) {
+    const before = text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index);
+    if (/(^|\s)#/.test(before)) continue;
+    return { docs: [], problems: [{ messageId: 'templateExpression', data: { expression: clip(m[0], 60) }, range: [m.index, m.index + m[0].length] }] };
+  }
+  return undefined;
 }
 
 export function toLoadProblems(file: SourceFile, problems: SyntaxProblem[]): LoadProblem[] {
