@@ -639,7 +639,8 @@ const rule: Rule = {
           }
           // Another port of this Service reaches the port the flag sets: this one is likely a
           // second listener (stats, metrics) that the command line does not show.
-          const sibling = svc.ports.find((o) => o !== sp && o.resolutions.some((x) => x.template === t && x.targetPort !== undefined && n.listens.includes(x.targetPort)));
+          // (Not where the evidence names every listener: an HAProxy configuration's `bind` lines.)
+          const sibling = n.complete ? undefined : svc.ports.find((o) => o !== sp && o.resolutions.some((x) => x.template === t && x.targetPort !== undefined && n.listens.includes(x.targetPort)));
           reportNotListening(report, { object: svc.object, path: sp.targetPath }, t, n, sibling ? `; port ${code(sibling.name ?? String(sibling.port ?? '?'))} of this Service reaches ${sibling.resolutions.find((x) => x.template === t)!.targetPort}, so this one may be a second listener (stats, metrics) that the ${n.evidence.kind === 'flag' ? 'command line' : 'configuration'} does not show` : undefined);
         }
       }

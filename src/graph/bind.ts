@@ -1197,12 +1197,45 @@ export function haproxyBinds(text: string): { host?: string; port: number }[] {
 }
 
 /**
+ * @internal Whether HAProxy's configuration says every TCP address it listens on in its
+ * `bind` lines, as haproxyBinds() reads them: no `stats socket` on an address (a TCP socket),
+ * no `peers` section (the local peer listens), no conditional block (`.if`), and no `bind`
+ * entry it cannot read (a variable, a family it does not know).
+ */
+export function haproxyComplete(text: string): boolean {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (/^(?:peers|\.if|\.elif)\b/.test(line) || /\$/.test(line)) return false;
+    const socket = /^stats\s+socket\s+(\S+)/.exec(line);
+    if (socket && !/^(?:unix@)?\//.test(socket[1]!)) return false;
+    const m = /^bind\s+(\S+)/.exec(line);
+    if (!m) continue;
+    for (const entry of m[1]!.split(',')) {
+      const fam = /^([a-z0-9]+)@(.*)$/.exec(entry);
+      if (fam && ['unix', 'abns', 'fd', 'sockpair'].includes(fam[1]!)) continue;
+      if (fam && !['ipv4', 'ipv6', 'tcp', 'tcp4', 'tcp6'].includes(fam[1]!)) return false;
+      const addr = fam ? fam[2]! : entry;
+      if (addr.startsWith('/')) continue;
+      if (!/^(.*):(\d{1,5})(?:-(\d{1,5}))?$/.test(addr)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Images whose default command is `haproxy -f /usr/local/etc/haproxy/haproxy.cfg` behind an
+ * entrypoint that passes flags to `haproxy`: the official image and HAProxy Technologies'
+ * own (`haproxytech/haproxy-alpine`, `-debian`, `-ubuntu`; their Dockerfiles' CMD).
+ */
+const HAPROXY_IMAGES = new Set(['haproxy', 'haproxytech/haproxy-alpine', 'haproxytech/haproxy-debian', 'haproxytech/haproxy-ubuntu']);
+
+/**
  * Where an HAProxy container listens by its configuration files from ConfigMaps of the run:
- * `haproxy -f FILE…` on its command line, or the official `haproxy` image, whose default
+ * `haproxy -f FILE…` on its command line, or an HAProxy image (HAPROXY_IMAGES), whose default
  * command reads `/usr/local/etc/haproxy/haproxy.cfg` (and whose entrypoint passes flags to
  * `haproxy`). Undefined when a file is not in the run or none binds a TCP address.
  */
-export function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { binds: { host?: string; port: number }[]; text: string; source: string; path: Path } | undefined {
+export function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { complete: boolean; binds: { host?: string; port: number }[]; text: string; source: string; path: Path } | undefined {
   const { env } = envOf(raw);
   let files: string[] | undefined;
   for (const words of commandLines(raw, env)) {
@@ -1212,7 +1245,7 @@ export function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerI
     files = flagValues(words, i + 1, ['-f']).map((v) => v.value);
     break;
   }
-  if (!files && !Array.isArray(raw.command) && hubRepository(c.image) === 'haproxy') {
+  if (!files && !Array.isArray(raw.command) && HAPROXY_IMAGES.has(hubRepository(c.image) ?? '')) {
     const args = Array.isArray(raw.args) ? raw.args.filter((a): a is string => typeof a === 'string') : [];
     if (args.length === 0) files = ['/usr/local/etc/haproxy/haproxy.cfg'];
     else if (args[0]!.startsWith('-')) files = flagValues(args.map((word) => ({ word, path: [] })), 0, ['-f']).map((v) => v.value);
@@ -1220,20 +1253,23 @@ export function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerI
   if (!files?.length) return undefined;
   const binds: { host?: string; port: number }[] = [];
   let first: { key: string; configMap: string; at: number } | undefined;
+  // The master CLI (`-S`) listens where the command line says.
+  let complete = !commandLines(raw, env).some((words) => words.some((w) => w.word === '-S' || w.word.startsWith('-S')));
   for (const f of files) {
     const found = mountedFile(graph, t, raw, f);
     if (!found) return undefined;
     first ??= found;
     binds.push(...haproxyBinds(found.text));
+    complete &&= haproxyComplete(found.text);
   }
   if (!binds.length || !first) return undefined;
-  return { binds, text: `bind ${[...new Set(binds.map((b) => (b.host ? `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}` : `*:${b.port}`)))].slice(0, 4).join(', ')}`, source: `ConfigMap ${first.configMap}, key ${first.key}`, path: ['volumeMounts', first.at] };
+  return { complete, binds, text: `bind ${[...new Set(binds.map((b) => (b.host ? `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}` : `*:${b.port}`)))].slice(0, 4).join(', ')}`, source: `ConfigMap ${first.configMap}, key ${first.key}`, path: ['volumeMounts', first.at] };
 }
 
 /** Where HAProxy listens, as evidence for target-port-not-listening. */
-export function haproxyListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { ports: number[]; evidence: ListenEvidence } | undefined {
+export function haproxyListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): { complete: boolean; ports: number[]; evidence: ListenEvidence } | undefined {
   const h = haproxyConfig(graph, t, c, raw);
   if (!h) return undefined;
   const ports = [...new Set(h.binds.map((b) => b.port))].sort((a, b) => a - b);
-  return { ports, evidence: { port: ports[0]!, text: `${h.text} in ${h.source}`, path: h.path, kind: 'config', program: 'HAProxy' } };
+  return { complete: h.complete, ports, evidence: { port: ports[0]!, text: `${h.text} in ${h.source}`, path: h.path, kind: 'config', program: 'HAProxy' } };
 }

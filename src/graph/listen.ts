@@ -182,6 +182,8 @@ export interface NotListening {
   evidence: ListenEvidence;
   declaresTarget: boolean;
   declaresListen: boolean;
+  /** The evidence names every port the server listens on (an HAProxy configuration without TCP stats sockets or peers). */
+  complete?: boolean;
 }
 
 /**
@@ -208,8 +210,13 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
     if (minio.ports.includes(target)) return undefined;
     return { container: c, target, listen: minio.ports[0]!, listens: minio.ports, evidence: minio.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => minio.ports.includes(p.containerPort ?? -1)) };
   }
-  // A container that declares several ports runs several listeners, some set by flags not read here.
-  if (c.ports.length > 1) return undefined;
+  // A container that declares several ports runs several listeners, some set by flags not read here;
+  // but HAProxy listens on exactly the `bind` lines of the files it reads, where they say all of it.
+  if (c.ports.length > 1) {
+    const ha = graph && listenEvidence(raw).length === 0 ? haproxyListeners(graph, t, c, raw) : undefined;
+    if (!ha?.complete || ha.ports.includes(target)) return undefined;
+    return { container: c, target, listen: ha.ports[0]!, listens: ha.ports, evidence: ha.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => ha.ports.includes(p.containerPort ?? -1)), complete: true };
+  }
   // The target written anywhere in the command line or environment (`--grpc-port=9999`,
   // `--rest_api_port=8501`) may be another listener's setting.
   if (mentions(raw, target) || jenkinsAgentPort(raw) === target) return undefined;

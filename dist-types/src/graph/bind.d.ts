@@ -246,11 +246,12 @@ export declare function kafkaListeners(raw: Record<string, unknown>, which: 'lis
 }[] | undefined;
 /**
  * Where an HAProxy container listens by its configuration files from ConfigMaps of the run:
- * `haproxy -f FILE…` on its command line, or the official `haproxy` image, whose default
+ * `haproxy -f FILE…` on its command line, or an HAProxy image (HAPROXY_IMAGES), whose default
  * command reads `/usr/local/etc/haproxy/haproxy.cfg` (and whose entrypoint passes flags to
  * `haproxy`). Undefined when a file is not in the run or none binds a TCP address.
  */
 export declare function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
+    complete: boolean;
     binds: {
         host?: string;
         port: number;
@@ -261,6 +262,7 @@ export declare function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: Co
 } | undefined;
 /** Where HAProxy listens, as evidence for target-port-not-listening. */
 export declare function haproxyListeners(graph: ServiceGraph, t: PodTemplate, c: ContainerInfo, raw: Record<string, unknown>): {
+    complete: boolean;
     ports: number[];
     evidence: ListenEvidence;
 } | undefined;

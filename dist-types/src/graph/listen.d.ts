@@ -35,6 +35,8 @@ export interface NotListening {
     evidence: ListenEvidence;
     declaresTarget: boolean;
     declaresListen: boolean;
+    /** The evidence names every port the server listens on (an HAProxy configuration without TCP stats sockets or peers). */
+    complete?: boolean;
 }
 /**
  * Whether a resolved Service port reaches a container that its own command line (or, failing

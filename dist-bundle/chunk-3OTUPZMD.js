@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-TFHM2LVC.js";import"./chunk-NTQHPQA6.js";import"./chunk-TDVMLXMO.js";import"./chunk-SCSDXLKB.js";import"./chunk-2RYAFLNR.js";import"./chunk-DXTC6GQ5.js";import"./chunk-NHO6SGMY.js";import"./chunk-U4MLUERR.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
