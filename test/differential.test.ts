@@ -155,6 +155,7 @@ describe('the value parser reads what the yaml package reads', () => {
       'a:\n\tb: 1\n',
       'k: "a\n\tb"\n',
       'k: |2\n   x\n',
+      '>\n    \n# c *',
       '  rule: \'a b\n  c\'\n',
       'x:\n  rule: \'a\n  b\'\n',
       '- \'a\n- b\'\n',

@@ -136,12 +136,13 @@ const leavesToYaml = (text: string): boolean => LEAVE_TO_YAML.test(text) || LEAV
 /**
  * Shapes the two parsers read differently wherever they stand, so the text as written
  * decides (the structure pass removes comments, which is what one of them hinges on): a
- * block scalar that is a document's root, on an indented line or after `---`, whose first
+ * block scalar that is a document's root, at the start of a line or after `---`, whose first
  * content line starts with `#` (the `yaml` package reads it as content, js-yaml as a
- * comment that empties the scalar: `  |` then `# x`), and an empty entry of a nested sequence
+ * comment that empties the scalar: `  |` then `# x`; or, after a more-indented empty line,
+ * an error to the `yaml` package: `>`, `    `, `# x`), and an empty entry of a nested sequence
  * (`- -` at the end of its line: js-yaml puts the next entry inside it).
  */
-const ROOT_BLOCK_SCALAR_HASH = /^(?:[ ]+|---[ ]+)[|>][-+0-9]*[ ]*(?:#.*)?\r?\n(?:[ ]*\r?\n)*[ ]*#/m;
+const ROOT_BLOCK_SCALAR_HASH = /^(?:[ ]*|---[ ]+)[|>][-+0-9]*[ ]*(?:#.*)?\r?\n(?:[ ]*\r?\n)*[ ]*#/m;
 const EMPTY_NESTED_ENTRY = /^[ ]*(?:-[ ]+)+-[ ]*(?:#.*)?$/m;
 /** What each shape needs somewhere in the text (a `#`; a dash, spaces, a dash): cheap tests that skip the line-anchored ones. */
 const DASH_SPACE_DASH = /-[ ]+-/;

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-Z2T2GJJ7.js";import"./chunk-AHXGPRSS.js";import"./chunk-DVVGGZL6.js";import"./chunk-F42A5OXY.js";import"./chunk-XTYSOU76.js";import"./chunk-YYSEGBSU.js";import"./chunk-FTBV7PM3.js";import"./chunk-U4MLUERR.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
