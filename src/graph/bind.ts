@@ -702,9 +702,14 @@ export function redisListen(text: string, extra: string[] = []): { port: number;
   let binds: string[] | undefined;
   let bindText: string | undefined;
   let protectedText: string | undefined;
-  // Whether the default user may have a password: `requirepass`, a `user default` line that
-  // gives one, or users loaded from an ACL file the run does not read.
+  // Whether the default user may be asked for a password. `requirepass` sets its password as the
+  // configuration is read; `user default` lines are applied after the whole configuration, each
+  // on a reset user (ACLLoadConfiguredUsers: `reset`, then its rules), so the last one decides,
+  // whatever `requirepass` said; users from an ACL file the run does not read are unknown.
+  // Protected mode turns away exactly the clients of a default user with `nopass`.
   let password = false;
+  let defaultUserNopass: boolean | undefined;
+  let aclFile = false;
   for (const line of [...text.split(/\r?\n/), ...extra]) {
     const l = line.trim();
     if (!l || l.startsWith('#')) continue;
@@ -720,10 +725,19 @@ export function redisListen(text: string, extra: string[] = []): { port: number;
       bindText = l;
     } else if (d === 'protected-mode') protectedText = (parts[1] ?? '').toLowerCase() === 'yes' ? l : undefined;
     else if (d === 'requirepass') password = (parts[1] ?? '') !== '';
-    else if (d === 'aclfile') password = true;
-    else if (d === 'user' && parts[1] === 'default') password = parts.slice(2).some((x) => /^[>#]/.test(x));
+    else if (d === 'aclfile') aclFile = true;
+    else if (d === 'user' && parts[1] === 'default') {
+      // After `reset`: no password and no `nopass`; `nopass` sets it, a password (`>`, `#`) or `resetpass` clears it.
+      defaultUserNopass = false;
+      for (const rule of parts.slice(2)) {
+        const r = rule.toLowerCase();
+        if (r === 'nopass') defaultUserNopass = true;
+        else if (r === 'resetpass' || r === 'reset' || /^[>#]/.test(rule)) defaultUserNopass = false;
+      }
+    }
   }
-  return { port, ...(binds ? { binds, bindText: bindText! } : {}), ...(protectedText !== undefined && !password ? { protectedText } : {}) };
+  const nopass = !aclFile && (defaultUserNopass ?? !password);
+  return { port, ...(binds ? { binds, bindText: bindText! } : {}), ...(protectedText !== undefined && nopass ? { protectedText } : {}) };
 }
 
 /**

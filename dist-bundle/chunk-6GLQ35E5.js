@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{chainView,externalName,kubeProxyMode}from"./chunk-DX3CBJSP.js";import"./chunk-IOBS3M7D.js";import"./chunk-TTSODEAR.js";import"./chunk-5O2OQQ6W.js";export{chainView,externalName,kubeProxyMode};
