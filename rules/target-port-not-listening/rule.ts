@@ -192,7 +192,8 @@ function checkSpringContextPath(ctx: Parameters<Rule['check']>[0], t: Template, 
   let management: number | undefined;
   let serverStrong = false;
   if (s) {
-    if (!s.contextPath) return;
+    // Where the actuator is, when an unseen configuration file may give it a port of its own, is not known.
+    if (!s.contextPath || s.managementUnknown) return;
     const cp = s.contextPath;
     const file = cp.from === 'file' && cp.file?.at !== undefined;
     const env = cp.from === 'env' ? envEntry(raw, [...new Set([cp.text.replace(/^env (\w+)=.*$/s, '$1')])]) : undefined;

@@ -65,6 +65,8 @@ export interface SpringListen {
   contextPath?: SpringSetting;
   /** The config data files of the run that Spring Boot reads. */
   read: SpringFile[];
+  /** No `management.server.port` the run sees, but a location named on purpose that the run does not hold (the image's) may set one. */
+  managementUnknown?: boolean;
 }
 
 type Props = Map<string, string>;
@@ -419,7 +421,9 @@ export function springListen(input: SpringInput): SpringListen | undefined {
   const actuatorPath = base && context ? { ...base, value: `${context.value.replace(/\/$/, '')}${base.value}` } : undefined;
   // Relaxed binding: `contextPath` in a file binds as `context-path` does.
   const contextPath = setting('server.servlet.context-path') ?? setting('server.servlet.contextPath');
-  return { ...(port ? { port } : {}), ...(address ? { address } : {}), ...(management ? { management } : {}), ...(actuatorPath ? { actuatorPath } : {}), ...(contextPath ? { contextPath } : {}), read };
+  // A location named on purpose that no file of the run is in (`optional:file:/etc/app/custom.yml`) is the image's: it may set the actuator's port.
+  const unseen = groups.flat().some((loc) => loc.kind !== 'unknown' && loc.explicit && filesAt(loc, undefined) === 'unknown');
+  return { ...(port ? { port } : {}), ...(address ? { address } : {}), ...(management ? { management } : {}), ...(actuatorPath ? { actuatorPath } : {}), ...(contextPath ? { contextPath } : {}), read, ...(!management && unseen ? { managementUnknown: true } : {}) };
 }
 
 /** A config data file name Spring Boot reads by default: `application.yml`, `application-prod.properties`. */
@@ -586,7 +590,7 @@ export function springLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<
 export function springProbeView(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { server?: number; management?: number; actuator?: string; evidence?: ListenEvidence; managementEvidence?: ListenEvidence } | undefined {
   if (!maySpring(raw)) return undefined;
   const s = springConfig(graph, t, raw);
-  if (!s) return undefined;
+  if (!s || s.managementUnknown) return undefined;
   const decided = (x: SpringSetting | undefined) => x !== undefined && (x.from === 'file' || x.from === 'json');
   const server = decided(s.port) ? portNumber(s.port) : undefined;
   const evidence: ListenEvidence | undefined = server === undefined ? undefined : { port: server, text: s.port!.text, path: settingPath(raw, s.port!), kind: s.port!.from === 'json' ? 'env' : 'config', program: 'Spring Boot', ...(s.assumed ? { assumed: s.assumed } : {}) };

@@ -56,6 +56,8 @@ export interface SpringListen {
     contextPath?: SpringSetting;
     /** The config data files of the run that Spring Boot reads. */
     read: SpringFile[];
+    /** No `management.server.port` the run sees, but a location named on purpose that the run does not hold (the image's) may set one. */
+    managementUnknown?: boolean;
 }
 type Props = Map<string, string>;
 /** A YAML or JSON tree as dotted property names (`server: {port: 1}` → `server.port`), lists joined with commas. */
