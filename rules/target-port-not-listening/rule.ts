@@ -7,7 +7,8 @@ import { inferencePools } from '../../src/graph/inference.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { byWorkload } from '../../src/graph/index.js';
 import { knownListens, mayTellListener, mentionsNumber, nginxIPv4Only, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
-import { getIn, templateSpec } from '../../src/graph/pods.js';
+import { getIn } from '../../src/graph/pods.js';
+import { containersOf } from '../../src/graph/references.js';
 import { mountedFiles } from '../../src/graph/mounts.js';
 import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../../src/load/objects.js';
@@ -489,11 +490,9 @@ function checkReplication(ctx: Parameters<Rule['check']>[0]): void {
   const { graph, report } = ctx;
   for (const t of graph.templates) {
     // Init containers too: a standby's copy is most often its init container's work.
-    const spec = templateSpec(t);
-    const lists = (['initContainers', 'containers'] as const).flatMap((list) => (Array.isArray(spec?.[list]) ? (spec[list] as unknown[]).map((raw, i) => ({ raw, path: [...t.path, 'spec', list, i] as Path })) : []));
-    for (const { raw, path: cPath } of lists) {
-      if (!isRecord(raw) || !(JSON.stringify(raw.command ?? '').includes('pg_basebackup') || JSON.stringify(raw.args ?? '').includes('pg_basebackup'))) continue;
-      const c = { name: typeof raw.name === 'string' ? raw.name : '?', path: cPath };
+    for (const { field, index, c: raw } of containersOf(t)) {
+      if (!(JSON.stringify(raw.command ?? '').includes('pg_basebackup') || JSON.stringify(raw.args ?? '').includes('pg_basebackup'))) continue;
+      const c = { name: typeof raw.name === 'string' ? raw.name : '?', path: [...t.path, 'spec', field, index] as Path };
       for (const src of pgBasebackupSources(raw)) {
         const r = resolveHost(graph, src.host, t.namespace);
         const svc = r.kind === 'service' || r.kind === 'pod' ? r.service : undefined;

@@ -961,24 +961,33 @@ function loopbackOnlyAddress(address: string, mask: string | undefined): boolean
  * here (`include` directives, continued lines, quoted fields, a record of an unknown type).
  */
 export function pgHbaLoopbackOnly(text: string): boolean | undefined {
-  let onlyLoopback = true;
+  const records = hbaRecords(text);
+  return records && records.every((r) => r.method === 'reject' || loopbackOnlyAddress(r.address, r.mask));
+}
+
+/**
+ * The records of a pg_hba.conf for TCP connections (`host…`; `local` ones left out), or
+ * undefined when the file cannot be read to the end here: `include` directives, continued
+ * lines, quoted fields, a record of an unknown type or without its method.
+ */
+function hbaRecords(text: string): { database: string; address: string; mask?: string; method: string }[] | undefined {
+  const out: { database: string; address: string; mask?: string; method: string }[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) continue;
     if (line.endsWith('\\') || line.includes('"')) return undefined;
-    const [type, , , address, ...rest] = line.split(/\s+/) as [string, string?, string?, string?, ...string[]];
+    const [type, database, , address, ...rest] = line.split(/\s+/) as [string, string?, string?, string?, ...string[]];
     const kind = type.toLowerCase();
     if (kind.startsWith('include')) return undefined;
     if (kind === 'local') continue;
-    if (!/^host(?:ssl|nossl|gssenc|nogssenc)?$/.test(kind) || address === undefined) return undefined;
+    if (!/^host(?:ssl|nossl|gssenc|nogssenc)?$/.test(kind) || database === undefined || address === undefined) return undefined;
     // `host db user 127.0.0.1 255.255.255.255 md5`: an address with a mask in the next field.
     const mask = !address.includes('/') && /^[\d.]+$|^[0-9a-f:]+$/i.test(rest[0] ?? '') && rest.length > 1 ? rest[0] : undefined;
     const method = (mask !== undefined ? rest[1] : rest[0])?.toLowerCase();
     if (method === undefined) return undefined;
-    if (method === 'reject') continue;
-    if (!loopbackOnlyAddress(address.toLowerCase(), mask)) onlyLoopback = false;
+    out.push({ database, address: address.toLowerCase(), ...(mask !== undefined ? { mask } : {}), method });
   }
-  return onlyLoopback;
+  return out;
 }
 
 /**
@@ -1041,20 +1050,9 @@ export function pgBasebackupSources(raw: Record<string, unknown>): { host: strin
  * database list names a file (`@file`).
  */
 export function pgHbaAdmitsReplication(text: string): boolean | undefined {
-  if (pgHbaLoopbackOnly(text) === undefined) return undefined;
-  let admits = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/#.*$/, '').trim();
-    if (!line) continue;
-    const [type, database, , address, ...rest] = line.split(/\s+/) as [string, string?, string?, string?, ...string[]];
-    if (!/^host/i.test(type) || database === undefined || address === undefined) continue;
-    if (database.includes('@')) return undefined;
-    const mask = !address.includes('/') && /^[\d.]+$|^[0-9a-f:]+$/i.test(rest[0] ?? '') && rest.length > 1 ? rest[0] : undefined;
-    const method = (mask !== undefined ? rest[1] : rest[0])?.toLowerCase();
-    if (method === 'reject' || loopbackOnlyAddress(address.toLowerCase(), mask)) continue;
-    if (database.split(',').includes('replication')) admits = true;
-  }
-  return admits;
+  const records = hbaRecords(text);
+  if (!records || records.some((r) => r.database.includes('@'))) return undefined;
+  return records.some((r) => r.method !== 'reject' && !loopbackOnlyAddress(r.address, r.mask) && r.database.split(',').includes('replication'));
 }
 
 /**

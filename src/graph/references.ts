@@ -16,10 +16,10 @@ import { findLinks } from './links.js';
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
 
-type Container = { field: string; index: number; c: Record<string, unknown> };
+export type Container = { field: string; index: number; c: Record<string, unknown> };
 
 /** A template's containers and init containers. */
-function containersOf(t: PodTemplate): Container[] {
+export function containersOf(t: PodTemplate): Container[] {
   const list: Container[] = [];
   const spec = getIn(t.owner.body, [...t.path, 'spec']);
   if (!isRecord(spec)) return list;

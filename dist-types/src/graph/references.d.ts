@@ -1,11 +1,13 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { type K8sObject } from '../types/object.js';
 import type { ReferenceEdge, ReferenceSite } from '../types/reference.js';
-type Container = {
+export type Container = {
     field: string;
     index: number;
     c: Record<string, unknown>;
 };
+/** A template's containers and init containers. */
+export declare function containersOf(t: PodTemplate): Container[];
 /** Where a pod template names the ConfigMaps, or the Secrets, it reads. */
 declare const SOURCES: {
     readonly ConfigMap: {
