@@ -78,6 +78,30 @@ describe('Helm charts', () => {
     expect(existsSync(path.join(d, 'charts/app/Chart.lock'))).toBe(false);
   });
 
+  it('findings on a subchart point at its own template when Helm names it by an alias or its folder has another name, and through a local dependency with an alias', () => {
+    const svc = (sel: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\nspec:\n  selector:\n    app: ${sel}\n  ports: [{port: 80}]\n`;
+    const d = tempTree({
+      'parent/Chart.yaml': 'apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    alias: first\n  - name: sub\n    version: 0.1.0\n    alias: second\n  - name: local\n    version: 0.1.0\n    repository: file://../local\n    alias: mine\n',
+      'parent/values.yaml': 'first:\n  sel: nothing-one\nsecond:\n  sel: nothing-two\n',
+      'parent/charts/sub-folder/Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 0.1.0\n',
+      'parent/charts/sub-folder/templates/svc.yaml': svc('{{ .Values.sel }}'),
+      'parent/charts/sub-folder/charts/deep-folder/Chart.yaml': 'apiVersion: v2\nname: deep\nversion: 0.1.0\n',
+      'parent/charts/sub-folder/charts/deep-folder/templates/svc.yaml': svc('nothing-deep'),
+      'local/Chart.yaml': 'apiVersion: v2\nname: local\nversion: 0.1.0\n',
+      'local/templates/svc.yaml': svc('nothing-local'),
+    });
+    const r = JSON.parse(cli(['parent', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; message: string; location?: { file: string; line?: number } }[] };
+    const at = r.findings.filter((f) => f.ruleId === 'selector-no-match').map((f) => `${/nothing-\w+/.exec(f.message)?.[0]} ${f.location?.file}:${f.location?.line}`).sort();
+    expect(at).toEqual([
+      // The deep chart's Service is one object (rendered under both aliases with one name).
+      'nothing-deep parent/charts/sub-folder/charts/deep-folder/templates/svc.yaml:6',
+      'nothing-local local/templates/svc.yaml:6',
+      // One template under two aliases: each document at its line.
+      'nothing-one parent/charts/sub-folder/templates/svc.yaml:6',
+      'nothing-two parent/charts/sub-folder/templates/svc.yaml:6',
+    ]);
+  });
+
   it('says which renderer is missing and still lints the rest', () => {
     const r = json(['fixtures/helm', 'fixtures/demo'], { PATH: '/usr/bin:/bin' });
     const ids = r.out.findings.map((f) => f.ruleId);

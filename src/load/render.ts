@@ -9,6 +9,7 @@ import type { RenderedPart, SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { chartInputs, kustomizationInputs, toolId, type RenderInputs } from './render-cache.js';
 import { DiskView, yamlValue, type FileView, type YamlStore } from './view.js';
+import { isRecord } from './objects.js';
 
 export interface RenderOptions {
   /** Values files and --set pairs for every chart (paths relative to the working directory). */
@@ -311,6 +312,42 @@ function localDependencies(dir: string, view: FileView): { name: string; dir: st
 }
 
 /**
+ * The path of a rendered template in the chart's folder, from the path Helm names it by in its
+ * `# Source:` comments (relative to the chart). Helm names a subchart by its chart name, or by
+ * the `alias` its parent's dependency gives it, not by its folder in `charts/`: each step down is
+ * taken to the folder whose `Chart.yaml` has that name (or the dependency's name, for an alias).
+ * A subchart with no such folder (a local dependency placed at `charts/<name>` in an assembled
+ * copy, a packed `.tgz`) keeps `charts/<name>` and the rest as Helm wrote them.
+ */
+function templateOnDisk(rel: string, dir: string, view: FileView): string {
+  const segs = rel.split('/');
+  const out: string[] = [];
+  let at = dir;
+  let i = 0;
+  for (let depth = 0; depth < 16 && segs[i] === 'charts' && i + 2 < segs.length; depth++) {
+    const helmName = segs[i + 1]!;
+    const deps = chartDependencies(at, view);
+    const named = deps.filter(isRecord).find((d) => d.alias === helmName && typeof d.name === 'string');
+    const want = typeof named?.name === 'string' ? named.name : helmName;
+    let folder: string | undefined;
+    for (const e of view.list(path.join(at, 'charts')) ?? []) {
+      if (e.kind !== 'dir') continue;
+      const name = (yamlValue(view, path.join(at, 'charts', e.name, 'Chart.yaml'))?.value as { name?: unknown } | null | undefined)?.name;
+      if (name === want && (folder === undefined || e.name === want)) folder = e.name;
+    }
+    if (folder === undefined) {
+      out.push('charts', named ? want : helmName);
+      i += 2;
+      break;
+    }
+    out.push('charts', folder);
+    at = path.join(at, 'charts', folder);
+    i += 2;
+  }
+  return [...out, ...segs.slice(i)].join('/');
+}
+
+/**
  * A copy of a chart with its local dependencies in `charts/` (theirs too), in a temporary
  * folder, as `helm dependency build` would make it without touching the input. Undefined when
  * there is nothing to add.
@@ -379,13 +416,15 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   // The directory name will do when Chart.yaml does not say.
   const meta = yamlValue(view, path.join(dir, 'Chart.yaml'))?.value as { name?: unknown } | null | undefined;
   if (typeof meta?.name === 'string') chartName = meta.name;
-  const bySource = new Map<string, string[]>();
+  // By the template's file; each document with the `# Source:` it came from (one template of a
+  // subchart Helm renders under two aliases is two sources).
+  const bySource = new Map<string, { doc: string; src: string }[]>();
   for (const doc of r.stdout.split(/^---\s*$/m)) {
     const m = /^# Source: (.+)$/m.exec(doc);
     if (!m || !doc.trim()) continue;
     const src = m[1]!.trim();
-    const rel = src.startsWith(`${chartName}/`) ? src.slice(chartName.length + 1) : src;
-    bySource.set(rel, [...(bySource.get(rel) ?? []), doc.replace(/^\n+/, '')]);
+    const rel = templateOnDisk(src.startsWith(`${chartName}/`) ? src.slice(chartName.length + 1) : src, dir, view);
+    bySource.set(rel, [...(bySource.get(rel) ?? []), { doc: doc.replace(/^\n+/, ''), src }]);
   }
   const files: SourceFile[] = [];
   for (const [rel, docs] of bySource) {
@@ -398,7 +437,12 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     const real: SourceFile | undefined = template === undefined ? undefined : { path: file, text: template };
     const parts: RenderedPart[] = [];
     let text = '';
-    for (const doc of docs) {
+    const perSource = new Map<string, number>();
+    for (const { src } of docs) perSource.set(src, (perSource.get(src) ?? 0) + 1);
+    const seenOf = new Map<string, number>();
+    for (const { doc, src } of docs) {
+      const index = seenOf.get(src) ?? 0;
+      seenOf.set(src, index + 1);
       if (text) text += '---\n';
       const start = text.length;
       text += doc;
@@ -408,7 +452,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
       const body = doc.slice(bodyAt).trimEnd();
       const at = real && body ? real.text.indexOf(body) : -1;
       if (real && at >= 0) part.verbatim = { file: real, from: start + bodyAt, at };
-      else if (real && templateDocuments(real) === docs.length) part.template = { file: real, doc: parts.length };
+      else if (real && templateDocuments(real) === perSource.get(src)) part.template = { file: real, doc: index };
       parts.push(part);
     }
     files.push({ path: file, text, rendered: 'helm', release: opts.releaseName ?? 'release', parts });
