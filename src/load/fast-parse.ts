@@ -106,6 +106,23 @@ export function readLenient(text: string): unknown {
 }
 
 /**
+ * One document as the value parser reads it (the `yaml` package's shapes still leave it), with
+ * js-yaml's `deficient indentation` allowed: the continuation lines of a flow collection at or
+ * left of its key's indentation, which go-yaml does not check inside `[ ]` and `{ }`, so kubectl
+ * reads what `yaml` calls an error. Undefined when the document is left or rejected.
+ */
+export function readFlowLenient(text: string): unknown {
+  jsYaml();
+  const onWarning = (w: { reason?: string }): void => {
+    if (w.reason !== 'deficient indentation') throw LEAVE;
+  };
+  // A key repeated in such a collection keeps its last value, as in go-yaml (js-yaml's `json` option does only that).
+  const lenient: Loader = (t, listener) => load(t, (listener ? { schema: kubectlSchema, listener, onWarning, json: true } : { schema: kubectlSchema, onWarning, json: true }) as Parameters<typeof load>[1]);
+  const value = readDocument(text, lenient);
+  return value === LEAVE || value === REJECT ? undefined : value;
+}
+
+/**
  * What the value parser leaves to the `yaml` package: anchors, aliases and merge keys
  * (whose expansion the full parser bounds), tags, a byte-order mark, tabs (where the two
  * parsers' rules for what is an error differ most), empty or explicit keys (`: x`, `? x`)

@@ -3,7 +3,7 @@ import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { markSyntaxProblems, PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
-import { fastDocuments, readLenient } from './fast-parse.js';
+import { fastDocuments, readFlowLenient, readLenient } from './fast-parse.js';
 import { splitDocuments } from './split.js';
 import { clip } from '../text.js';
 
@@ -120,7 +120,10 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
     return strict[i] ?? [];
   };
   let index = -1;
+  // The end of a document read as the splitter cut it (below): documents `yaml` found inside it are part of it.
+  let covered = -1;
   const each = (doc: Document.Parsed) => {
+    if (doc.range[0] < covered) return;
     index++;
     // A quoted scalar whose continuation lines sit left of its key is an error to `yaml` and
     // fine to go-yaml (kubectl) and js-yaml: read such a document as kubectl does.
@@ -130,6 +133,18 @@ export function parseWithYaml(text: string, budget?: { left: number }): { docs: 
       const quoted = slice ? lenientQuoted(text.slice(slice.start, slice.end)) : undefined;
       if (slice && quoted !== undefined) {
         docs.push({ index, range: [slice.start, slice.end], value: quoted });
+        covered = slice.end;
+        return;
+      }
+    }
+    // So is a flow collection whose continuation lines sit at or left of its key's indentation: go-yaml does not
+    // check indentation inside `[ ]` and `{ }` (libyaml's scanner unrolls no indentation in a flow context).
+    if (doc.errors[0]?.code === 'BAD_INDENT' && /^Flow (?:sequence|map) in block collection must be sufficiently indented/.test(doc.errors[0].message)) {
+      const slice = splitDocuments(text)?.find((x) => x.start <= doc.range[0] && doc.range[0] < Math.max(x.end, x.start + 1));
+      const value = slice ? readFlowLenient(text.slice(slice.start, slice.end)) : undefined;
+      if (slice && value !== null && typeof value === 'object') {
+        docs.push({ index, range: [slice.start, slice.end], value });
+        covered = slice.end;
         return;
       }
     }

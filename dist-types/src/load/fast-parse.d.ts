@@ -17,6 +17,13 @@ export declare function coreValues(text: string): unknown[] | undefined;
  * that `yaml` rejects only because a quoted scalar's continuation lines sit left of its key.
  */
 export declare function readLenient(text: string): unknown;
+/**
+ * One document as the value parser reads it (the `yaml` package's shapes still leave it), with
+ * js-yaml's `deficient indentation` allowed: the continuation lines of a flow collection at or
+ * left of its key's indentation, which go-yaml does not check inside `[ ]` and `{ }`, so kubectl
+ * reads what `yaml` calls an error. Undefined when the document is left or rejected.
+ */
+export declare function readFlowLenient(text: string): unknown;
 /** One document of a text: its slice, and its value when the value parser read it. */
 export type FastDocument = {
     index: number;

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-EWWFZLVZ.js";import"./chunk-ZI2EL7QR.js";import"./chunk-RP67D6CN.js";import"./chunk-IVNPJIHT.js";import"./chunk-OJQYKVUR.js";import"./chunk-LJ6RDWTJ.js";import"./chunk-MY2JXN6D.js";import"./chunk-TTSODEAR.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
