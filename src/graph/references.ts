@@ -276,9 +276,10 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
           // An env value expands only the variables defined before it (and the Service links);
           // command and args expand them all.
           const before = value.includes('$(') ? { defined: new Set(names), envFrom: expands.envFrom } : expands;
+          const elsewhere = dialledElsewhere(t, c, name);
           visit(() => {
             const portFrom = siblingPort(env, name);
-            return { object: t.owner, path: pathTo(base(), 'env', j, 'value'), namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}) };
+            return { object: t.owner, path: pathTo(base(), 'env', j, 'value'), namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}), ...(elsewhere ? { dialledElsewhere: true } : {}) };
           }, value, { key: name, file: false, expands: true });
         }
         else {
@@ -454,8 +455,31 @@ function envFromOverridden(t: PodTemplate, o: K8sObject, key: string): boolean {
   return readers > 0;
 }
 
-/** Env variables whose hosts are patterns for requests that skip a proxy (Go's httpproxy, curl), not connections. */
-const NOT_DIALLED_ENV = /^no_proxy$/i;
+/**
+ * Env variables whose hosts are not dialled by anyone: patterns for requests that skip a proxy
+ * (Go's httpproxy, curl), and the names a server puts on its own certificate (vault-k8s's
+ * `AGENT_INJECT_TLS_AUTO_HOSTS`, `…_DNS_NAMES`, `…_SANS`), as the flags of CERT_NAME_FLAG.
+ */
+const NOT_DIALLED_ENV = /^no_proxy$|(?:^|_)(?:SANS?|ALT_NAMES?|SUBJECT_ALT(?:ERNATIVE)?_NAMES?|CERT(?:IFICATE)?_(?:HOSTS?|NAMES?|DNS(?:_NAMES?)?)|(?:TLS|SERVING|WEBHOOK)_(?:AUTO_)?(?:HOSTS|DNS_NAMES?))$/i;
+
+const VAULT_K8S = /(?:^|\/)vault-k8s(?:[:@]|$)/;
+const VAULT = /(?:^|\/)vault(?:-enterprise)?(?:[:@]|$)/;
+
+/**
+ * An env variable whose address other pods dial, not the container's own, so its pod's DNS
+ * settings do not decide whether the name resolves: vault-k8s's injector writes its
+ * `AGENT_INJECT_*` addresses into the pods it mutates (`agent-inject/agent/annotations.go`); a
+ * Vault server advertises `VAULT_API_ADDR` to clients it redirects and `VAULT_CLUSTER_ADDR` to
+ * its peers (raft, request forwarding), of which a template of fewer than two replicas has none
+ * (Vault only parses the address, `command/server.go`).
+ */
+function dialledElsewhere(t: PodTemplate, c: Record<string, unknown>, name: string): boolean {
+  const image = typeof c.image === 'string' ? c.image : '';
+  if (VAULT_K8S.test(image)) return name.startsWith('AGENT_INJECT_');
+  if (!VAULT.test(image)) return false;
+  if (name === 'VAULT_API_ADDR' || name === 'VAULT_REDIRECT_ADDR') return true;
+  return name === 'VAULT_CLUSTER_ADDR' && t.replicas.mode === 'count' && t.replicas.count < 2;
+}
 
 const KONG_PLUGIN = /^Kong(Cluster)?Plugin$/;
 /** A shell's substitution of the namespace file every pod's service account mount holds. */
@@ -785,7 +809,8 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
       for (const g of groups) {
         const client = g.clients[0];
         const alias = client ? hostAliases(client).get(ref.host.toLowerCase()) : undefined;
-        const dns = g.key === '' ? base : resolveFor(graph, name, site.namespace, podResolver(graph, client!), base, client!);
+        // An address other pods dial resolves by their settings, which the run does not tie to these clients: the namespace's standard resolver.
+        const dns = g.key === '' || site.dialledElsewhere ? base : resolveFor(graph, name, site.namespace, podResolver(graph, client!), base, client!);
         const resolution: DnsResolution = alias && client
           ? { kind: 'host-alias', ip: alias.ip, client, path: alias.path, ...(dns.kind === 'service' ? { shadows: dns.service } : {}) }
           : dns;

@@ -77,6 +77,8 @@ export interface ReferenceSite {
     };
     /** A custom resource's field that the operator's pods dial from the resource's namespace (Strimzi's bootstrapServers). */
     podSide?: boolean;
+    /** An address the container hands to other pods (an injector's, a server's advertised address): their DNS settings resolve it, not its pod's. */
+    dialledElsewhere?: boolean;
     /** A ConfigMap or Secret that no pod of the run reads at all: what it names may never be dialled. */
     unreadByPods?: boolean;
 }
