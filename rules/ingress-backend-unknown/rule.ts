@@ -89,7 +89,11 @@ function check(ctx: RuleContext, o: K8sObject, list: Backend[]): void {
     // backend's name is the action's, from `alb.ingress.kubernetes.io/actions.<name>`.
     if (b.port.name === 'use-annotation') {
       if (annotationsOf(o)[`alb.ingress.kubernetes.io/actions.${b.service}`] !== undefined || rolloutAlbIngresses(ctx).has(`${o.namespace}/${o.name}`)) continue;
-      ctx.report({ object: o, path: b.portPath, messageId: 'actionMissing', severity: 'warning', data: { name: code(b.service), annotation: code(`alb.ingress.kubernetes.io/actions.${b.service}`) } });
+      const other = ingressController(ctx, o) === 'alb' ? '' : `; another controller looks for a Service ${code(b.service)} instead`;
+      ctx.report({
+        object: o, path: b.portPath, messageId: 'actionMissing', severity: 'warning', data: { name: code(b.service), annotation: code(`alb.ingress.kubernetes.io/actions.${b.service}`), other },
+        remediation: `Define the action in the annotation \`alb.ingress.kubernetes.io/actions.${b.service}\` (a redirect: \`{"type":"redirect","redirectConfig":{"protocol":"HTTPS","port":"443","statusCode":"HTTP_301"}}\`), or remove the path.`,
+      });
       continue;
     }
     const svc = ctx.graph.service(o.namespace, b.service);
@@ -604,7 +608,7 @@ const rule: Rule = {
       createdPort: 'this Ingress sends traffic to port {{port}} of Service {{service}}, which {{by}} creates for {{source}} with {{ports}} only: the controller finds no such port and answers 503',
       noService: 'this Ingress sends traffic to Service {{service}}, but there is no such Service in namespace {{namespace}} (an Ingress can only reach Services in its own namespace){{hint}}',
       noPort: 'this Ingress sends traffic to port {{kind}} {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}',
-      actionMissing: 'port name `use-annotation` makes backend {{name}} an AWS Load Balancer Controller action, but this Ingress has no {{annotation}} annotation to define it (nor does an Argo Rollout in the run manage its actions): the controller cannot build the rule',
+      actionMissing: 'port name `use-annotation` makes backend {{name}} an AWS Load Balancer Controller action, but this Ingress has no {{annotation}} annotation to define it (nor does an Argo Rollout in the run manage its actions): the controller answers every request on this path with a fixed 503 "Backend action does not exist" (its default, `--tolerate-non-existent-backend-action`; with that flag off it does not reconcile the Ingress at all){{other}}',
       authNoService: 'auth-url {{url}} names Service {{service}} in namespace {{namespace}}, which does not exist{{hint}}; ingress-nginx cannot call it and answers every request with 500',
       albInstance: 'the AWS Load Balancer Controller registers the nodes of the cluster for Service {{service}} with {{how}}, and reaches them on the Service\'s nodePort, which a ClusterIP Service does not have: the controller fails to build the target group, and the load balancer is not updated',
       authShortName: 'auth-url {{url}} is not a full name: ingress-nginx calls it through a variable (auth-keepalive is 0), which nginx resolves with its own resolver, without the search path, so the name does not resolve and every request is answered 500; write {{fqdn}}',
