@@ -102,6 +102,19 @@ describe('Helm charts', () => {
     ]);
   });
 
+  it('a values schema that refers to a schema helm cannot fetch from here is rendered without the schema check and linted, with an info that says so', () => {
+    const d = tempTree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'chart/values.yaml': 'port: 80\n',
+      'chart/values.schema.json': '{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "properties": {"port": {"$ref": "https://schemas.example.invalid/port.json"}}}\n',
+      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: c\nspec:\n  selector: {app: nothing}\n  ports: [{port: {{ .Values.port }}}]\n',
+    });
+    const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; messageId: string; severity: string; message: string }[]; summary: { objects: number } };
+    expect(r.summary.objects).toBe(1);
+    expect(r.findings.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`).sort()).toEqual(['render-failed:schemaUnreachable:info', 'selector-no-match:noTemplates:info']);
+    expect(r.findings.find((f) => f.ruleId === 'render-failed')!.message).toMatch(/`https:\/\/schemas\.example\.invalid\/port\.json`, which helm could not fetch \(.*schemas\.example\.invalid.*\): the chart was rendered with `--skip-schema-validation`/);
+  });
+
   it('says which renderer is missing and still lints the rest', () => {
     const r = json(['fixtures/helm', 'fixtures/demo'], { PATH: '/usr/bin:/bin' });
     const ids = r.out.findings.map((f) => f.ruleId);

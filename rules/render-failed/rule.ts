@@ -34,6 +34,7 @@ const rule: Rule = {
       valuesMissing: '{{command}} failed because the chart has no values.yaml{{template}} and its templates read values it does not hold, so this chart was not linted: {{reason}}',
       helmCharts: '{{command}} needs `--enable-helm` to inflate {{charts}} (helmCharts), and {{why}}, so this kustomization was not linted; render it with `kustomize build --enable-helm` and pipe the output to `svclint -`',
       remoteUnreachable: '{{command}} failed because it could not fetch the remote resource {{url}} ({{cause}}), so this kustomization was not linted',
+      schemaUnreachable: 'the chart\'s values.schema.json refers to the schema {{url}}, which helm could not fetch ({{cause}}): the chart was rendered with `--skip-schema-validation` and linted, without checking its values against its schema',
     },
     remediation: 'Fix the chart or kustomization so that it renders, or install the renderer svclint names.',
   },
@@ -47,7 +48,9 @@ const rule: Rule = {
       // committed in most repositories; Argo CD and `helm install` fetch them), values it demands
       // (`required`, `fail`) or a values.yaml made at build time, charts kustomize would fetch, a
       // remote resource that cannot be reached from here. svclint could not lint it: info.
-      if (p.messageId === 'helmCharts') {
+      if (p.messageId === 'schemaUnreachable') {
+        ctx.report({ messageId: 'schemaUnreachable', severity: 'info', data: p.data, file, remediation: 'Lint where the schema can be fetched (with network access) to check the values against it too.' });
+      } else if (p.messageId === 'helmCharts') {
         ctx.report({ messageId: 'helmCharts', severity: 'info', data: p.data, file, remediation: 'Vendor the charts into the folder\'s chart home (charts/<name>), where svclint inflates them, or render the kustomization yourself and pipe the output.' });
       } else if (p.messageId === 'failed' && /helm template/.test(command) && p.data.noValues !== undefined) {
         const t = String(p.data.noValues);

@@ -66,8 +66,9 @@ async function cachedExec(opts: RenderOptions, inputs: () => RenderInputs | unde
   if (hit !== undefined) return { ...hit, key: k!.key, inputs: k!.files, hit: true };
   const at = opts.runAt ? opts.runAt(k?.files) : (abs: string) => abs;
   const { killed, ...r } = await exec(cmd, args(at), at(cwd), opts.timeoutMs ?? 120_000);
-  // A failure with an exit status is what these inputs give: kept like a success. A stopped render is not.
-  if (k && cache && !killed) cache.set(k.key, r);
+  // A failure with an exit status is what these inputs give: kept like a success. A stopped render is not, nor one
+  // that failed for want of the network (a remote schema or resource: the next run may reach it).
+  if (k && cache && !killed && !(r.code !== 0 && OFFLINE.test(r.stderr))) cache.set(k.key, r);
   return { ...r, ...(k ? { key: k.key, inputs: k.files } : {}), ...(!k || killed ? { open: true as const } : {}) };
 }
 
@@ -171,6 +172,21 @@ function exec(cmd: string, args: string[], cwd: string, timeout: number): Promis
       resolve({ code, stdout, stderr: stderr || (err ? err.message : ''), killed });
     });
   });
+}
+
+/** A tool's words for a fetch that the network kept from happening. */
+const OFFLINE = /dial tcp|no such host|Could not resolve host|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable/;
+
+/** Helm could not load a schema a values schema refers to, for want of the network. */
+const SCHEMA_UNREACHABLE = /failing loading "((?:https?):\/\/[^"]+)"[^]*?(?:dial tcp|no such host|Could not resolve host|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable)/;
+
+/** What kept a URL from being fetched, in words. */
+function networkCause(text: string, url: string): string {
+  const host = /^(?:[a-z+]+:\/\/)?(?:[^@/]*@)?([^/:?]+)/i.exec(url)?.[1] ?? url;
+  return /no such host|Could not resolve host/.test(text) ? `its host ${host} does not resolve from here`
+    : /connection refused/.test(text) ? `the connection to ${host} was refused`
+      : /network is unreachable/.test(text) ? 'the network is unreachable from here'
+        : `the connection to ${host} timed out`;
 }
 
 function problem(filePath: string, messageId: string, data: Record<string, string>): LoadProblem {
@@ -392,8 +408,22 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   const assembled = opts.runAt || view !== DISK && !(view instanceof DiskView) ? undefined : assembleChart(dir, view);
   const args = assembled ? (at: (abs: string) => string) => c.argsAt((abs) => (abs === dir ? assembled.chart : at(abs))) : c.argsAt;
   let r: Awaited<ReturnType<typeof cachedExec>>;
+  // A values schema that refers to a remote one (`"$ref": "https://…"`) that cannot be fetched from
+  // here says nothing about the chart: it is rendered again without the schema check, and says so.
+  let schemaSkipped: { url: string; cause: string } | undefined;
   try {
     r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, args, cwd);
+    const unreachable = r.code !== 0 ? SCHEMA_UNREACHABLE.exec(r.stderr) : null;
+    if (unreachable) {
+      const retry = await cachedExec(opts, () => {
+        const k = chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view);
+        return k && { ...k, key: `${k.key}\u0000--skip-schema-validation` };
+      }, c.helm, (at) => [...args(at), '--skip-schema-validation'], cwd);
+      if (retry.code === 0) {
+        schemaSkipped = { url: unreachable[1]!, cause: networkCause(r.stderr, unreachable[1]!) };
+        r = retry;
+      }
+    }
   } finally {
     if (assembled) rmSync(assembled.root, { recursive: true, force: true });
   }
@@ -457,7 +487,8 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     }
     files.push({ path: file, text, rendered: 'helm', release: opts.releaseName ?? 'release', parts });
   }
-  return { files, problems: [], ...key };
+  const problems = schemaSkipped ? [problem(chartFile, 'schemaUnreachable', { url: `\`${schemaSkipped.url}\``, cause: schemaSkipped.cause })] : [];
+  return { files, problems, ...key };
 }
 
 type SourceDoc = NonNullable<RenderedPart['sources']>[number] & { kind: string; name: string };
