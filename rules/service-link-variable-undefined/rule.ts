@@ -93,6 +93,9 @@ function unexpanded(ctx: RuleContext): void {
               // template the program fills in itself.
               ...(later ? {} : { severity: 'warning' as const }),
               data: { ref: code(m[0]), where, variable: code(v), value: code(value) },
+              remediation: later
+                ? `Move the env entry ${code(v)} above the one that reads it.`
+                : `Define ${code(v)} in the container's env before the entry that reads it, or leave the reference out when nothing should fill it in.`,
             });
           }
         };

@@ -1183,8 +1183,8 @@ export function kafkaListeners(raw: Record<string, unknown>, which: 'listeners' 
  * `0.0.0.0` are every interface, reported without a host). Unix sockets and other families
  * (`unix@`, `abns@`, `fd@`, `sockpair@`) are left out; a range names each of its ports.
  */
-export function haproxyBinds(text: string): { host?: string; port: number }[] {
-  const out: { host?: string; port: number }[] = [];
+export function haproxyBinds(text: string): { host?: string; port: number; written: string }[] {
+  const out: { host?: string; port: number; written: string }[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     const m = /^bind\s+(\S+)/.exec(line);
@@ -1201,7 +1201,7 @@ export function haproxyBinds(text: string): { host?: string; port: number }[] {
       const to = am[3] === undefined ? from : Math.min(Number(am[3]), from + 1000);
       for (let port = from; port <= to; port++) {
         if (port < 1 || port > 65535) continue;
-        out.push({ ...(host === '' || host === '*' || host === '::' || host === '0.0.0.0' ? {} : { host }), port });
+        out.push({ ...(host === '' || host === '*' || host === '::' || host === '0.0.0.0' ? {} : { host }), port, written: entry });
       }
     }
   }
@@ -1263,7 +1263,7 @@ export function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerI
     else if (args[0]!.startsWith('-')) files = flagValues(args.map((word) => ({ word, path: [] })), 0, ['-f']).map((v) => v.value);
   }
   if (!files?.length) return undefined;
-  const binds: { host?: string; port: number }[] = [];
+  const binds: { host?: string; port: number; written: string }[] = [];
   let first: { key: string; configMap: string; at: number } | undefined;
   // The master CLI (`-S`) listens where the command line says.
   let complete = !commandLines(raw, env).some((words) => words.some((w) => w.word === '-S' || w.word.startsWith('-S')));
@@ -1275,7 +1275,9 @@ export function haproxyConfig(graph: ServiceGraph, t: PodTemplate, c: ContainerI
     complete &&= haproxyComplete(found.text);
   }
   if (!binds.length || !first) return undefined;
-  return { complete, binds, text: `bind ${[...new Set(binds.map((b) => (b.host ? `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}` : `*:${b.port}`)))].slice(0, 4).join(', ')}`, source: `ConfigMap ${first.configMap}, key ${first.key}`, path: ['volumeMounts', first.at] };
+  // The addresses as the `bind` lines write them (a range once), the first few.
+  const written = [...new Set(binds.map((b) => b.written))];
+  return { complete, binds, text: `bind ${written.slice(0, 4).join(', ')}${written.length > 4 ? ', …' : ''}`, source: `ConfigMap ${first.configMap}, key ${first.key}`, path: ['volumeMounts', first.at] };
 }
 
 /** Where HAProxy listens, as evidence for target-port-not-listening. */

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-EO7H76B6.js";import"./chunk-VMLT776K.js";import"./chunk-QRF56MA5.js";import"./chunk-DSFBV4K6.js";import"./chunk-EY4P4BKH.js";import"./chunk-HHBVEHVI.js";import"./chunk-LESGCUZJ.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
