@@ -79,6 +79,29 @@ function pinnedNode(t: PodTemplate): { node: string; how: string; path: Path; ku
   return { node: [...names][0]!, how: 'its required node affinity', path: pathTo(t.path, 'spec', 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'), kubelet: false };
 }
 
+/**
+ * Whether the claim's container is told to listen on `port` by a `--…port` flag that a later
+ * occurrence of the same flag overrides (pflag and Go's flag package keep the last value:
+ * cert-manager's webhook with a second `--secure-port`), with no other such flag left on
+ * `port`: the process does not bind the declared port, whatever the port list says.
+ */
+function flagMovedOff(t: PodTemplate, c: Claim, port: number): boolean {
+  const container = getIn(t.owner.body, c.path.slice(0, t.path.length + 3));
+  if (!isRecord(container)) return false;
+  const words = ['command', 'args'].flatMap((f) => (Array.isArray(container[f]) ? (container[f] as unknown[]) : [])).filter((w): w is string => typeof w === 'string');
+  const last = new Map<string, string>();
+  const onPort = new Set<string>();
+  words.forEach((w, i) => {
+    const m = /^--?([a-z][a-z0-9-]*port)(?:=(.*))?$/i.exec(w);
+    if (!m) return;
+    const value = m[2] ?? words[i + 1];
+    if (value === undefined) return;
+    last.set(m[1]!, value);
+    if (value === String(port)) onPort.add(m[1]!);
+  });
+  return onPort.size > 0 && [...last.values()].every((v) => v !== String(port));
+}
+
 const overlaps = (a: Claim, b: Claim) => a.port === b.port && a.protocol === b.protocol && (a.ip === '' || b.ip === '' || a.ip === b.ip);
 
 const rule: Rule = {
@@ -106,7 +129,7 @@ const rule: Rule = {
       seen.add(key);
       const mine = claims(t);
       for (const c of mine) {
-        if (c.hostNetwork && c.port === KUBELET_PORT && c.ip === '' && c.protocol === 'TCP') {
+        if (c.hostNetwork && c.port === KUBELET_PORT && c.ip === '' && c.protocol === 'TCP' && !flagMovedOff(t, c, KUBELET_PORT)) {
           report({ object: t.owner, path: c.path, messageId: 'kubelet', severity: 'warning', data: { workload: where(t), port: code(String(c.port)) }, remediation: `Have the process listen on another port (metrics-server: --secure-port=4443) and declare that one.` });
         }
       }
