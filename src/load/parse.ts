@@ -1,5 +1,5 @@
 import { isRecord } from './objects.js';
-import { Composer, Parser, isScalar, visit, type Document, type YAMLError } from 'yaml';
+import { Composer, Parser, isCollection, isScalar, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceFile } from '../types/source.js';
 import type { LoadProblem } from '../types/problem.js';
 import { markSyntaxProblems, PARSE_OPTIONS, STRICT_PARSE_OPTIONS } from './document.js';
@@ -294,12 +294,40 @@ function lenientQuoted(text: string): unknown {
 
 const ACTION = /\{\{-?\s*(?:[.$]|include\b|if\b|range\b|with\b|define\b|template\b|toYaml\b|end\b|else\b|tpl\b|\/\*)/;
 
-/** A value with a key that was a YAML collection: `{{ .Values.x }}` unquoted reads as a map whose key is a map. */
-function hasCollectionKey(v: unknown, depth = 0): boolean {
+/** A value with a key that may have been a YAML collection (a key starting with `{` or `[`): what collectionKeyIn() then asks the text. */
+function mayHaveCollectionKey(v: unknown, depth = 0): boolean {
   if (v === null || typeof v !== 'object' || depth > 64) return false;
-  if (Array.isArray(v)) return v.some((x) => hasCollectionKey(x, depth + 1));
-  return Object.entries(v).some(([k, x]) => /^[{[]/.test(k) || hasCollectionKey(x, depth + 1));
+  if (Array.isArray(v)) return v.some((x) => mayHaveCollectionKey(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => /^[{[]/.test(k) || mayHaveCollectionKey(x, depth + 1));
 }
+
+/**
+ * Whether a document of the text has a key that is a YAML collection: `{{ .Values.x }}` unquoted
+ * reads as a map whose key is a map. A quoted key that starts with `{` or `[` (a Grafana
+ * dashboard's `"{p}"`, an address `"[::1]:8080"`) is a string, not one.
+ */
+function collectionKeyIn(text: string): boolean {
+  let found = false;
+  try {
+    for (const doc of new Composer(PARSE_OPTIONS).compose(new Parser().parse(text))) {
+      visit(doc, {
+        Pair(_, pair) {
+          if (isCollection(pair.key)) {
+            found = true;
+            return visit.BREAK;
+          }
+          return undefined;
+        },
+      });
+      if (found) break;
+    }
+  } catch {
+    return false;
+  }
+  return found;
+}
+
+const hasCollectionKey = (text: string, r: { docs: ParsedDocument[] }): boolean => r.docs.some((d) => mayHaveCollectionKey(d.value)) && collectionKeyIn(text);
 
 /**
  * A Helm chart template read as plain YAML: template actions (`{{ .Values.x }}`) that made a
@@ -309,7 +337,7 @@ function hasCollectionKey(v: unknown, depth = 0): boolean {
 function helmTemplate(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }, file = ''): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
   const m = ACTION.exec(text);
   if (!m) return undefined;
-  if (!r.problems.some((p) => p.messageId === 'syntaxError') && !r.docs.some((d) => hasCollectionKey(d.value))) return undefined;
+  if (!r.problems.some((p) => p.messageId === 'syntaxError') && !hasCollectionKey(text, r)) return undefined;
   const at = m.index;
   // Helm's own objects and functions, or a chart's `templates/` folder, say Helm; other Go templates are filled in by
   // a program of their own (an e2e framework's `text/template`), which is all the file says.
@@ -350,7 +378,7 @@ const EXPRESSION = /\{\{-?\s*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\
  * about maps where strings belong.
  */
 function templateExpression(text: string, r: { docs: ParsedDocument[]; problems: SyntaxProblem[] }): { docs: ParsedDocument[]; problems: SyntaxProblem[] } | undefined {
-  if (!r.problems.some((p) => p.messageId === 'syntaxError') && !r.docs.some((d) => hasCollectionKey(d.value))) return undefined;
+  if (!r.problems.some((p) => p.messageId === 'syntaxError') && !hasCollectionKey(text, r)) return undefined;
   // The first expression outside a comment.
   for (const m of text.matchAll(new RegExp(EXPRESSION.source, 'g'))) {
     const before = text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index);

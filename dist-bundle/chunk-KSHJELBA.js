@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-7RW4NEVH.js";import"./chunk-VMLT776K.js";import"./chunk-7FXBLL5P.js";import"./chunk-I5O73RBS.js";import"./chunk-ZO6SGT7W.js";import"./chunk-HHBVEHVI.js";import"./chunk-LESGCUZJ.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
