@@ -1,5 +1,5 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import { createdServicePorts } from '../../src/graph/creators.js';
+import { createdServicePorts, createdServicesLike } from '../../src/graph/creators.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import type { ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
@@ -755,11 +755,20 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
     if (!m.services.some((s) => sameTree(s.object, m.object))) return;
     if (m.services.length === 0 || m.services.some((s) => s.ports.some((p) => p.name === m.port))) return;
     const names = [...new Set(m.services.flatMap((s) => s.ports.map((p) => p.name).filter((n): n is string => n !== undefined)))];
+    // An operator of the run that makes pods with the selected labels makes Services for them too, labelled alike
+    // (Rook's `rook-ceph-mgr` with `http-metrics`, for a CephCluster): one the files do not hold may have the port.
+    const selector = getIn(m.object.body, ['spec', 'selector', 'matchLabels']);
+    const labels = isRecord(selector) ? Object.fromEntries(Object.entries(selector).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+    const made = [...new Set(m.services.map((s) => s.object.namespace))].map((ns) => createdServicesLike(ctx.graph.objects, ns, labels)).find((c) => c !== undefined);
     ctx.report({
       object: m.object,
       path: m.path,
       messageId: 'monitorServicePort',
-      data: { port: code(m.port), services: list(m.services.map((s) => code(`${s.object.namespace}/${s.object.name}`)), 3), found: names.length ? list(names.map((n) => code(n)), 5) : 'no named port' },
+      ...(made ? { severity: 'info' as const } : {}),
+      data: {
+        port: code(m.port), services: list(m.services.map((s) => code(`${s.object.namespace}/${s.object.name}`)), 3), found: names.length ? list(names.map((n) => code(n)), 5) : 'no named port',
+        made: made ? `, unless a Service that ${made.by} creates${made.source ? ` for ${made.source.kind} ${made.source.namespace}/${made.source.name}` : ''} has the port: it makes pods with these labels, and Services in front of them` : '',
+      },
       related: m.services.slice(0, 3).map((s) => ({ object: s.object, path: ['spec', 'ports'], message: `ports of Service ${s.object.namespace}/${s.object.name}` })),
     });
     return;
@@ -995,7 +1004,7 @@ const rule: Rule = {
       refNoEndpointPort: 'this {{kind}} sends traffic to target port {{port}} of Service {{service}}, but no endpoint of it has a port of that name or number (its endpoint ports: {{ports}}); the router keeps only the endpoints whose port matches spec.port.targetPort, so the route has no backend and answers 503{{hint}}',
       subsetUndefined: 'this VirtualService routes to subset {{subset}} of Service {{service}}, but its DestinationRules ({{rules}}) define {{defined}}; Envoy has no such cluster and answers 503 (NR){{hint}}',
       subsetNoPods: 'subset {{subset}} of Service {{service}}, which VirtualService {{route}} routes to, selects pods with {{labels}}, but the Service\'s pods have {{have}}; the subset has no endpoints and Envoy answers 503 (no healthy upstream)',
-      monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it',
+      monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it{{made}}',
       istioPartialHost: 'this {{kind}} names host {{host}} in {{field}}: Istio completes only names without a dot (with the {{kind}}\'s own namespace), so it takes {{host}} as written and finds no Service of that name in its registry (`istioctl analyze`: IST0101); write {{fqdn}}',
       rolloutSameService: 'this Rollout names Service {{service}} as both {{a}} and {{b}}: Argo Rollouts refuses the spec (InvalidSpec) and never shifts traffic; they must be two Services',
       rolloutRouteMissing: 'this Rollout shifts weight on route {{route}} of VirtualService {{vs}}, which has no HTTP route of that name: Argo Rollouts stops the rollout with an error (route not found)',

@@ -314,6 +314,23 @@ function findCreatedPods(objects: readonly K8sObject[], namespace: string, entri
   return undefined;
 }
 
+/**
+ * A creator of the run in `namespace` that makes Services and pods whose known labels are all
+ * among `selector`'s (the table knows some of a pod's labels, not all: Rook's `app:
+ * rook-ceph-mgr` under a selector that adds `rook_cluster`): it may make a Service that a
+ * selector of its pods' labels picks. Asked only on the way to a finding.
+ */
+export function createdServicesLike(objects: readonly K8sObject[], namespace: string, selector: Record<string, string>): Creator | undefined {
+  const inSelector = (labels: Record<string, string>) => Object.keys(labels).length > 0 && Object.entries(labels).every(([k, v]) => selector[k] === v);
+  for (const { o, rows } of creatorObjects(objects)) {
+    for (const row of rows) {
+      if ((row.namespace?.(o) ?? o.namespace) !== namespace || !(row.services?.length || row.serviceNames)) continue;
+      if (podsOf(o, row).some(inSelector)) return { by: row.by, source: o };
+    }
+  }
+  return undefined;
+}
+
 const servicePatterns = new WeakMap<K8sObject, Map<CreatorRow, string[]>>();
 
 /** The Service name patterns one row of the table makes from an object, filled in once. */

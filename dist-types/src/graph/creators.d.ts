@@ -57,3 +57,10 @@ export declare function createdServicePorts(objects: readonly K8sObject[], names
 } | undefined;
 /** Who creates pods carrying every label of `selector` in `namespace` out of band. */
 export declare function createdPods(objects: readonly K8sObject[], namespace: string, selector: Record<string, string>): Creator | undefined;
+/**
+ * A creator of the run in `namespace` that makes Services and pods whose known labels are all
+ * among `selector`'s (the table knows some of a pod's labels, not all: Rook's `app:
+ * rook-ceph-mgr` under a selector that adds `rook_cluster`): it may make a Service that a
+ * selector of its pods' labels picks. Asked only on the way to a finding.
+ */
+export declare function createdServicesLike(objects: readonly K8sObject[], namespace: string, selector: Record<string, string>): Creator | undefined;
