@@ -151,6 +151,8 @@ export const CREATORS: readonly CreatorRow[] = [
   // Redis operators: Spotahome (RedisFailover) and OT-Container-Kit.
   { by: 'the Spotahome redis-operator', group: 'databases.spotahome.com', kinds: ['RedisFailover'], services: ['rfs-{name}', 'rfr-{name}', 'rfrm-{name}', 'rfrs-{name}'], pods: [{ 'app.kubernetes.io/name': '{name}' }] },
   { by: 'the OT-Container-Kit redis-operator', group: 'redis.redis.opstreelabs.in', kinds: ['Redis', 'RedisCluster', 'RedisReplication', 'RedisSentinel'], services: ['{name}', '{name}-headless', '{name}-additional', '{name}-leader', '{name}-leader-headless', '{name}-follower', '{name}-follower-headless', '{name}-sentinel', '{name}-sentinel-headless'], pods: [{ app: '{name}' }] },
+  // MinIO operator: a Tenant's S3 Service is `minio` (one Tenant per namespace), its console `<name>-console`, its pods' headless `<name>-hl` (pkg/resources/services).
+  { by: 'the MinIO operator', group: 'minio.min.io', kinds: ['Tenant'], services: ['minio', '{name}-console', '{name}-hl'], pods: [{ 'v1.min.io/tenant': '{name}' }] },
   // Rook: the mgr and its dashboard, mons, object stores.
   { by: 'the Rook operator', group: 'ceph.rook.io', kinds: ['CephCluster'], services: ['rook-ceph-mgr', 'rook-ceph-mgr-dashboard', 'rook-ceph-mon-*', 'rook-ceph-exporter'], pods: [{ app: 'rook-ceph-mgr' }, { app: 'rook-ceph-mon' }, { app: 'rook-ceph-osd' }] },
   { by: 'the Rook operator', group: 'ceph.rook.io', kinds: ['CephObjectStore'], services: ['rook-ceph-rgw-{name}'], pods: [{ app: 'rook-ceph-rgw', rook_object_store: '{name}' }] },

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-BCULODTB.js";import"./chunk-G55BCTSJ.js";import"./chunk-NZHK5XX3.js";import"./chunk-43WE5Z3Y.js";import"./chunk-RFR6MDIK.js";import"./chunk-YTOAKJJW.js";import"./chunk-6POZE4D4.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
