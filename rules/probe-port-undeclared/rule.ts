@@ -117,7 +117,10 @@ const rule: Rule = {
                     object: t.owner,
                     path: [...t.path, 'spec', field, i, probe, handler, mismatch.tls ? 'port' : 'scheme'],
                     messageId: mismatch.tls ? 'plainToTls' : 'tlsToPlain',
-                    severity: 'warning',
+                    // `scheme: HTTPS` is written on purpose; a port named `http` often names the protocol family
+                    // (bitwarden-sdk-server serves TLS on its port `http` unless `--insecure`): the name alone proves little.
+                    severity: mismatch.tls ? 'warning' : 'info',
+                    remediation: mismatch.tls ? 'Set `scheme: HTTPS` on the probe (the kubelet does not verify the certificate), or probe a port that serves plain HTTP.' : 'If the server speaks plain HTTP on that port, leave `scheme` out; if it serves TLS there, naming the port `https` says so.',
                     data: { probe, container: code(typeof c.name === 'string' ? c.name : `#${i}`), workload: where(t), port: code(String(h.port)), name: code(mismatch.name), scheme: h.scheme === undefined ? ' (scheme is HTTP when unset)' : '', effect: effect(probe) },
                   });
                 }
