@@ -115,6 +115,22 @@ describe('Helm charts', () => {
     expect(r.findings.find((f) => f.ruleId === 'render-failed')!.message).toMatch(/`https:\/\/schemas\.example\.invalid\/port\.json`, which helm could not fetch \(.*schemas\.example\.invalid.*\): the chart was rendered with `--skip-schema-validation`/);
   });
 
+  it('a chart that fails unless the cluster serves an API (a Capabilities check) is rendered as in a cluster that serves it, with an info that says so', () => {
+    const d = tempTree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'chart/values.yaml': 'metrics: true\n',
+      'chart/templates/monitor.yaml': '{{- if .Values.metrics }}\n{{- if not (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") }}\n{{- fail "ERROR: You have to deploy monitoring.coreos.com/v1 first" }}\n{{- end }}\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: c\nspec:\n  selector:\n    matchLabels: {app: c}\n  endpoints:\n    - port: metrics\n{{- end }}\n',
+      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: c\n  labels: {app: c}\nspec:\n  selector: {app: c}\n  ports: [{name: http, port: 80}]\n',
+    });
+    const r = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; messageId: string; severity: string; message: string }[]; summary: { objects: number } };
+    expect(r.summary.objects).toBe(2);
+    const render = r.findings.filter((f) => f.ruleId === 'render-failed');
+    expect(render.map((f) => `${f.messageId}:${f.severity}`)).toEqual(['apiAssumed:info']);
+    expect(render[0]!.message).toContain('rendered with `--api-versions monitoring.coreos.com/v1` and linted');
+    // What the chart renders there is linted: the monitor scrapes a port its Service does not have.
+    expect(r.findings.some((f) => f.ruleId === 'route-backend-unknown' && f.messageId === 'monitorServicePort')).toBe(true);
+  });
+
   it('says which renderer is missing and still lints the rest', () => {
     const r = json(['fixtures/helm', 'fixtures/demo'], { PATH: '/usr/bin:/bin' });
     const ids = r.out.findings.map((f) => f.ruleId);

@@ -35,6 +35,7 @@ const rule: Rule = {
       helmCharts: '{{command}} needs `--enable-helm` to inflate {{charts}} (helmCharts), and {{why}}, so this kustomization was not linted; render it with `kustomize build --enable-helm` and pipe the output to `svclint -`',
       remoteUnreachable: '{{command}} failed because it could not fetch the remote resource {{url}} ({{cause}}), so this kustomization was not linted',
       schemaUnreachable: 'the chart\'s values.schema.json refers to the schema {{url}}, which helm could not fetch ({{cause}}): the chart was rendered with `--skip-schema-validation` and linted, without checking its values against its schema',
+      apiAssumed: 'the chart fails unless the cluster serves {{apis}} (a `.Capabilities.APIVersions` check), which `helm template` cannot know offline: it was rendered with `{{flags}}` and linted, as it renders in a cluster that serves it',
     },
     remediation: 'Fix the chart or kustomization so that it renders, or install the renderer svclint names.',
   },
@@ -48,7 +49,9 @@ const rule: Rule = {
       // committed in most repositories; Argo CD and `helm install` fetch them), values it demands
       // (`required`, `fail`) or a values.yaml made at build time, charts kustomize would fetch, a
       // remote resource that cannot be reached from here. svclint could not lint it: info.
-      if (p.messageId === 'schemaUnreachable') {
+      if (p.messageId === 'apiAssumed') {
+        ctx.report({ messageId: 'apiAssumed', severity: 'info', data: p.data, file, remediation: 'Install the API\'s CustomResourceDefinitions in the cluster before the chart, or turn off the values that need it.' });
+      } else if (p.messageId === 'schemaUnreachable') {
         ctx.report({ messageId: 'schemaUnreachable', severity: 'info', data: p.data, file, remediation: 'Lint where the schema can be fetched (with network access) to check the values against it too.' });
       } else if (p.messageId === 'helmCharts') {
         ctx.report({ messageId: 'helmCharts', severity: 'info', data: p.data, file, remediation: 'Vendor the charts into the folder\'s chart home (charts/<name>), where svclint inflates them, or render the kustomization yourself and pipe the output.' });

@@ -177,6 +177,13 @@ function exec(cmd: string, args: string[], cwd: string, timeout: number): Promis
 /** A tool's words for a fetch that the network kept from happening. */
 const OFFLINE = /dial tcp|no such host|Could not resolve host|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable/;
 
+/**
+ * A template's `fail` (or `required`) whose message names an API group and version the cluster
+ * must serve (`ERROR: You have to deploy monitoring.coreos.com/v1 first`): a chart's
+ * `.Capabilities.APIVersions.Has` check, which `helm template` answers from its built-in list.
+ */
+const API_DEMANDED = /execution error at \([^)]*\): [^|\n]*?\b((?:[a-z0-9-]+\.)+[a-z]{2,}\/v\d+(?:alpha\d+|beta\d+)?)\b[^|\n]*?(?:deploy|install|CRD|API|Capabilit|requir|missing|not (?:found|available|supported))|execution error at \([^)]*\): [^|\n]*?(?:deploy|install|CRD|API|Capabilit|requir|missing|not (?:found|available|supported))[^|\n]*?\b((?:[a-z0-9-]+\.)+[a-z]{2,}\/v\d+(?:alpha\d+|beta\d+)?)\b/i;
+
 /** Helm could not load a schema a values schema refers to, for want of the network. */
 const SCHEMA_UNREACHABLE = /failing loading "((?:https?):\/\/[^"]+)"[^]*?(?:dial tcp|no such host|Could not resolve host|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable)/;
 
@@ -408,21 +415,39 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   const assembled = opts.runAt || view !== DISK && !(view instanceof DiskView) ? undefined : assembleChart(dir, view);
   const args = assembled ? (at: (abs: string) => string) => c.argsAt((abs) => (abs === dir ? assembled.chart : at(abs))) : c.argsAt;
   let r: Awaited<ReturnType<typeof cachedExec>>;
-  // A values schema that refers to a remote one (`"$ref": "https://…"`) that cannot be fetched from
-  // here says nothing about the chart: it is rendered again without the schema check, and says so.
+  // Two failures say nothing about the chart, and it is rendered again without them, saying so: a
+  // values schema that refers to a remote one (`"$ref": "https://…"`) that cannot be fetched from
+  // here (`--skip-schema-validation`), and a template that fails unless the cluster serves an API
+  // (`.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"`: "You have to deploy
+  // monitoring.coreos.com/v1 first"), which `helm template` cannot know offline (`--api-versions`).
   let schemaSkipped: { url: string; cause: string } | undefined;
+  const apis: string[] = [];
   try {
-    r = await cachedExec(opts, () => chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view), c.helm, args, cwd);
-    const unreachable = r.code !== 0 ? SCHEMA_UNREACHABLE.exec(r.stderr) : null;
-    if (unreachable) {
-      const retry = await cachedExec(opts, () => {
-        const k = chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view);
-        return k && { ...k, key: `${k.key}\u0000--skip-schema-validation` };
-      }, c.helm, (at) => [...args(at), '--skip-schema-validation'], cwd);
-      if (retry.code === 0) {
-        schemaSkipped = { url: unreachable[1]!, cause: networkCause(r.stderr, unreachable[1]!) };
-        r = retry;
-      }
+    const extra: string[] = [];
+    const run = () => cachedExec(opts, () => {
+      const k = chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view);
+      return k && extra.length ? { ...k, key: `${k.key}\u0000${extra.join('\u0000')}` } : k;
+    }, c.helm, (at) => [...args(at), ...extra], cwd);
+    r = await run();
+    for (let tries = 0; r.code !== 0 && tries < 4; tries++) {
+      const unreachable = schemaSkipped ? null : SCHEMA_UNREACHABLE.exec(r.stderr);
+      const demanded = unreachable ? null : API_DEMANDED.exec(r.stderr);
+      const api = demanded ? demanded[1] ?? demanded[2] : undefined;
+      if (unreachable) extra.push('--skip-schema-validation');
+      else if (api && !apis.includes(api)) {
+        apis.push(api);
+        extra.push('--api-versions', api);
+      } else break;
+      const retry = await run();
+      if (unreachable) schemaSkipped = { url: unreachable[1]!, cause: networkCause(r.stderr, unreachable[1]!) };
+      r = retry;
+    }
+    // A failure that remains is reported as the first render's.
+    if (r.code !== 0 && extra.length) {
+      extra.length = 0;
+      schemaSkipped = undefined;
+      apis.length = 0;
+      r = await run();
     }
   } finally {
     if (assembled) rmSync(assembled.root, { recursive: true, force: true });
@@ -487,7 +512,10 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     }
     files.push({ path: file, text, rendered: 'helm', release: opts.releaseName ?? 'release', parts });
   }
-  const problems = schemaSkipped ? [problem(chartFile, 'schemaUnreachable', { url: `\`${schemaSkipped.url}\``, cause: schemaSkipped.cause })] : [];
+  const problems = [
+    ...(schemaSkipped ? [problem(chartFile, 'schemaUnreachable', { url: `\`${schemaSkipped.url}\``, cause: schemaSkipped.cause })] : []),
+    ...(apis.length ? [problem(chartFile, 'apiAssumed', { apis: apis.map((a) => `\`${a}\``).join(', '), flags: apis.map((a) => `--api-versions ${a}`).join(' ') })] : []),
+  ];
   return { files, problems, ...key };
 }
 
