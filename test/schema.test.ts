@@ -21,6 +21,15 @@ describe('bundled Kubernetes schemas', () => {
     }
   });
 
+  it('suggest for an unknown field a field of the object it was written in, not any field the schemas know', () => {
+    const pod = (entry: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  imagePullSecrets: [{${entry}: regcred}]\n  containers: [{name: c, image: nginx}]\n`;
+    const messages = (entry: string) => lintText(pod(entry), 'x.yaml', { config: defaultConfig() }).findings.filter((f) => f.ruleId === 'schema-invalid').map((f) => f.message);
+    // A LocalObjectReference has `name` only: `nmae` is near it; `key1` is near no field of it (`key` is a field elsewhere).
+    expect(messages('nmae')).toEqual(['unknown field `nmae` in `spec.imagePullSecrets[0]`; did you mean `name`?']);
+    expect(messages('key1')).toEqual(['unknown field `key1` in `spec.imagePullSecrets[0]`']);
+    for (const v of KUBERNETES_VERSIONS) expect(Object.keys(bundleFor(v).properties).length, v).toBeGreaterThan(500);
+  });
+
   it('validates with the version the run asks for', () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: ExternalName, externalName: a.example.com, ports: [{port: 80, targetport: 1}]}\n';
     for (const v of KUBERNETES_VERSIONS) {

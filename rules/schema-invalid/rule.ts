@@ -142,7 +142,9 @@ function objectReports(o: K8sObject, bundle: ReturnType<typeof bundleFor>): Obje
       // Fields of the pod's securityContext written in a container's (`fsGroup`): the right place, not a look-alike.
       const podLevel = POD_SECURITY_ONLY.has(extra) && path.at(-1) === 'securityContext' && typeof path.at(-2) === 'number' ? `it is a field of the pod's \`spec.securityContext\`, not of a container's` : undefined;
       const hint = HINTS[`${o.kind}:${formatPath(full)}`] ?? podLevel;
-      const near = suggest(extra, bundle.fields);
+      // The fields of the object where it was written, when the error names its definition; else every field.
+      const def = /^#\/\$defs\/([^/]+)\/additionalProperties$/.exec(e.schemaPath ?? '')?.[1];
+      const near = suggest(extra, (def !== undefined ? bundle.properties[def] : undefined) ?? bundle.fields);
       report({ path: full, messageId: 'unknownField', data: { field: code(extra), parent: code(where), hint: hint ? `; ${hint}` : near ? `; did you mean ${code(near)}?` : '' } });
     } else if (HINTS[`${o.kind}:${where}`]) {
       report({ path, messageId: 'invalid', data: { field: code(where), message: `is not allowed here: ${HINTS[`${o.kind}:${where}`]}` } });

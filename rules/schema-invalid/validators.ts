@@ -1,17 +1,21 @@
 import { loadGenerated } from './load-generated.js';
 
+export type Validator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
+
 export interface SchemaError {
   instancePath: string;
+  schemaPath?: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
 }
 
-export type Validator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
-
 interface Bundle {
   validators: Record<string, Validator>;
+  /** Every property name the schemas know. */
   fields: string[];
+  /** The property names of each definition, by its name (`io.k8s.api.core.v1.LocalObjectReference`). */
+  properties: Record<string, string[]>;
 }
 
 const cache = new Map<string, Bundle>();
@@ -21,7 +25,8 @@ export function bundleFor(version: string): Bundle {
   let b = cache.get(version);
   if (!b) {
     const g = loadGenerated(version);
-    b = { validators: g.validators as Record<string, Validator>, fields: g.fields as string[] };
+    const f = g.fields as { all: string[]; of: Record<string, string[]> };
+    b = { validators: g.validators as Record<string, Validator>, fields: f.all, properties: f.of };
     cache.set(version, b);
   }
   return b;
