@@ -387,6 +387,8 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const near = nearestService(ctx.graph, r.namespace, r.name, site.object);
       // `<name>-primary`, `<name>-master`…: a chart that names its Services by role (Bitnami's replication mode).
       const roles = near ? [] : roleNamedServices(ctx.graph, r.namespace, r.name);
+      // One inner word more or less than a Service of the same chart or folder tree (a full name written as Helm's fullname gives it).
+      const full = near || roles.length ? undefined : fullNameOf(ctx.graph, r.namespace, r.name, site.object);
       const elsewhere = sameNameElsewhere(ctx.graph, r.name, r.namespace, site.object).map((s) => s.object.namespace);
       const here = edge.namespaced && r.namespace !== site.namespace ? ctx.graph.service(site.namespace, r.name) : undefined;
       // A `ns/name` flag may name a Service its controller creates (`--kubelet-service`): judged only
@@ -396,6 +398,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       const hint = unplacedHint(ctx.graph, r.name, r.namespace, site.object) ?? (here
         ? `; it is in the pod's own namespace ${code(site.namespace)}: write ${code(`${podNs}/${r.name}`)} (a chart that hard-codes one namespace and deploys into another)`
         : near ? `; did you mean ${code(near)}?`
+          : full ? `; did you mean ${code(full)}? (one word ${full.length > r.name.length ? 'less' : 'more'} than it: a chart's full name, \`<release>-<chart>-…\`, and a subchart's, \`<release>-…\`, agree only for release names that hold the chart's name)`
           : roles.length ? `; namespace ${code(r.namespace)} has ${list(roles.map((n) => code(n)))}: charts name their Services by role or component (\`-primary\`, \`-master\`, \`-server\`, \`-gateway\`), and no Service ${code(r.name)} is there: did you mean ${code(roles[0]!)}?`
             : elsewhere.length ? `; a Service ${code(r.name)} exists in ${list(elsewhere.map((n) => code(n)))}` : '');
       // Another namespace is often infrastructure installed from elsewhere: a warning.
@@ -403,7 +406,7 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
         ...base,
         messageId: 'missing',
         severity: r.namespace === site.namespace ? undefined : 'warning',
-        absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: here !== undefined || (near !== undefined && isStrongTypo(r.name, near)) || roles.length > 0 || elsewhere.length > 0 },
+        absent: { what: `Service ${code(r.name)} in namespace ${code(r.namespace)}`, namespace: r.namespace, service: r.name, nearMiss: here !== undefined || (near !== undefined && isStrongTypo(r.name, near)) || full !== undefined || roles.length > 0 || elsewhere.length > 0 },
         data: { ...data, name: code(r.name), namespace: code(r.namespace), hint },
       });
       break;

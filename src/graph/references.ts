@@ -464,11 +464,14 @@ const NOT_DIALLED_ENV = /^no_proxy$|(?:^|_)(?:SANS?|ALT_NAMES?|SUBJECT_ALT(?:ERN
 
 const VAULT_K8S = /(?:^|\/)vault-k8s(?:[:@]|$)/;
 const VAULT = /(?:^|\/)vault(?:-enterprise)?(?:[:@]|$)/;
+const DAPR_INJECTOR = /(?:^|\/)(?:dapr|daprio)\/injector(?:[:@]|$)/;
+const DAPR_IMAGE = /(?:^|\/)(?:dapr|daprio)\/dapr(?:[:@]|$)/;
 
 /**
  * An env variable whose address other pods dial, not the container's own, so its pod's DNS
  * settings do not decide whether the name resolves: vault-k8s's injector writes its
- * `AGENT_INJECT_*` addresses into the pods it mutates (`agent-inject/agent/annotations.go`); a
+ * `AGENT_INJECT_*` addresses into the pods it mutates (`agent-inject/agent/annotations.go`), and
+ * Dapr's injector its placement and scheduler addresses into its sidecars; a
  * Vault server advertises `VAULT_API_ADDR` to clients it redirects and `VAULT_CLUSTER_ADDR` to
  * its peers (raft, request forwarding), of which a template of fewer than two replicas has none
  * (Vault only parses the address, `command/server.go`).
@@ -476,6 +479,11 @@ const VAULT = /(?:^|\/)vault(?:-enterprise)?(?:[:@]|$)/;
 function dialledElsewhere(t: PodTemplate, c: Record<string, unknown>, name: string): boolean {
   const image = typeof c.image === 'string' ? c.image : '';
   if (VAULT_K8S.test(image)) return name.startsWith('AGENT_INJECT_');
+  // Dapr's sidecar injector parses the placement and scheduler addresses and writes them, qualified, into the
+  // daprd sidecars it injects (`pkg/injector/patcher/services.go`); `DAPR_SENTRY_ADDRESS` it dials itself.
+  if (DAPR_INJECTOR.test(image) || (DAPR_IMAGE.test(image) && Array.isArray(c.command) && c.command.some((w) => typeof w === 'string' && /(?:^|\/)injector$/.test(w)))) {
+    return /^(?:ACTORS|REMINDERS)_SERVICE_ADDRESS$|^SIDECAR_/.test(name);
+  }
   if (!VAULT.test(image)) return false;
   if (name === 'VAULT_API_ADDR' || name === 'VAULT_REDIRECT_ADDR') return true;
   return name === 'VAULT_CLUSTER_ADDR' && t.replicas.mode === 'count' && t.replicas.count < 2;

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-GOC3AZPK.js";import"./chunk-G55BCTSJ.js";import"./chunk-NMHCP6T4.js";import"./chunk-5WAUNGXK.js";import"./chunk-E6KLMREZ.js";import"./chunk-YTOAKJJW.js";import"./chunk-6POZE4D4.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
