@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/types/rule.js';
+import { networkCause } from '../../src/load/render.js';
 /** Helm's words for a chart whose dependencies were not fetched. */
 const DEPENDENCIES = /helm dependency build|missing in charts\/ directory|found in Chart\.yaml, but missing/i;
 
@@ -64,11 +65,7 @@ const rule: Rule = {
         ctx.report({ messageId: 'valuesDemanded', severity: 'info', data: { hint: '', ...p.data }, file, remediation: 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' });
       } else if (p.messageId === 'failed' && /kustomize/.test(command) && UNREACHABLE.test(reason)) {
         const url = UNREACHABLE.exec(reason)![1]!;
-        const host = /^(?:[a-z+]+:\/\/)?(?:[^@/]*@)?([^/:?]+)/i.exec(url)?.[1] ?? url;
-        const cause = /no such host|Could not resolve host/.test(reason) ? `its host ${host} does not resolve from here`
-          : /connection refused/.test(reason) ? `the connection to ${host} was refused`
-            : /network is unreachable/.test(reason) ? 'the network is unreachable from here'
-              : `the connection to ${host} timed out`;
+        const cause = networkCause(reason, url);
         ctx.report({ messageId: 'remoteUnreachable', severity: 'info', data: { command, url: `\`${url}\``, cause }, file, remediation: 'Lint where the remote resource can be fetched (with network access), or vendor it into the repository and refer to the local copy.' });
       } else {
         ctx.report({ messageId: p.messageId, data: p.data, file });

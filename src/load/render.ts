@@ -188,7 +188,7 @@ const API_DEMANDED = /execution error at \([^)]*\): [^|\n]*?\b((?:[a-z0-9-]+\.)+
 const SCHEMA_UNREACHABLE = /failing loading "((?:https?):\/\/[^"]+)"[^]*?(?:dial tcp|no such host|Could not resolve host|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable)/;
 
 /** What kept a URL from being fetched, in words. */
-function networkCause(text: string, url: string): string {
+export function networkCause(text: string, url: string): string {
   const host = /^(?:[a-z+]+:\/\/)?(?:[^@/]*@)?([^/:?]+)/i.exec(url)?.[1] ?? url;
   return /no such host|Could not resolve host/.test(text) ? `its host ${host} does not resolve from here`
     : /connection refused/.test(text) ? `the connection to ${host} was refused`

@@ -57,6 +57,8 @@ export declare function isLibraryChart(dir: string, view?: FileView): boolean;
 export declare function kustomizationFile(dir: string, view?: FileView): string | undefined;
 /** Directories a kustomization builds on (resources, bases, components that are folders). */
 export declare function kustomizationRefs(file: string, view?: FileView): string[];
+/** What kept a URL from being fetched, in words. */
+export declare function networkCause(text: string, url: string): string;
 /** How much of a renderer's stderr a finding keeps: enough for kubectl's multi-line `err=<` blocks. */
 export declare const STDERR_KEPT = 4096;
 /**
