@@ -79,14 +79,18 @@ function check(ctx: RuleContext, call: ApiServerCall): void {
     if (!hasServicesIn(ctx.graph, namespace)) {
       // The run holds nothing of that namespace, but the Service of that name beside the caller
       // in another one: a namespace left from a template (kubebuilder's `system`) or a slip.
-      const other = [...new Set(sameNameElsewhere(ctx.graph, name, namespace, o).map((x) => x.object.namespace))];
-      if (other.length !== 1) return;
+      const other = otherNamespace(ctx, o, namespace, name);
+      if (other === undefined) return;
+      // The certificate cert-manager injects here names the Service in that other namespace: it is the one meant.
+      const injected = injectedCertificate(ctx, o);
+      const certified = injected !== undefined && certifies(injected.names, name, other);
       ctx.report({
         object: o,
         path: [...call.path, 'namespace'],
         messageId: 'noService',
-        severity: isStrongTypo(namespace, other[0]!) ? undefined : 'warning',
-        data: { ...data, namespace: code(namespace), name: code(name), hint: `; the files given define no namespace ${code(namespace)}, and Service ${code(name)} is in namespace ${code(other[0]!)} beside this object: did you mean ${code(other[0]!)}?` },
+        severity: isStrongTypo(namespace, other) || certified ? undefined : 'warning',
+        data: { ...data, namespace: code(namespace), name: code(name), hint: `; the files given define no namespace ${code(namespace)}, and Service ${code(name)} is in namespace ${code(other)} beside this object${certified ? `, the one the certificate cert-manager injects here (${code(`${injected!.ns}/${injected!.name}`)}) is for` : ''}: did you mean ${code(other)}?` },
+        ...(certified ? { related: [{ object: injected!.cert, path: ['spec', 'dnsNames'], message: `Certificate ${injected!.ns}/${injected!.name}` }] } : {}),
       });
       return;
     }
@@ -142,25 +146,49 @@ const INJECT_CA_FROM = 'cert-manager.io/inject-ca-from';
  * run (`cert-manager.io/inject-ca-from`), that Certificate is the one the pods serve: its
  * `dnsNames` must hold that name, or a wildcard of its namespace.
  */
+/** The Certificate of the run whose CA cert-manager injects into the caller, with its DNS names; undefined when there is none, or a name is filled in later. */
+function injectedCertificate(ctx: RuleContext, o: K8sObject): { cert: K8sObject; ns: string; name: string; names: string[] } | undefined {
+  const from = getIn(o.body, ['metadata', 'annotations', INJECT_CA_FROM]);
+  if (typeof from !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(from)) return undefined;
+  const [ns, name] = from.split('/') as [string, string];
+  const cert = ctx.graph.objects.find((x) => x.kind === 'Certificate' && x.apiVersion.startsWith('cert-manager.io/') && x.namespace === ns && x.name === name);
+  if (!cert) return undefined;
+  const dnsNames = getIn(cert.body, ['spec', 'dnsNames']);
+  const names = (Array.isArray(dnsNames) ? dnsNames : []).filter((n): n is string => typeof n === 'string');
+  // Names a script or kustomize fills in are not judged.
+  if (names.some((n) => /[$<{]/.test(n))) return undefined;
+  return { cert, ns, name, names };
+}
+
+/** Whether a certificate's DNS names cover `<service>.<namespace>.svc`, the name the API server verifies. */
+function certifies(names: readonly string[], service: string, namespace: string): boolean {
+  const want = `${service}.${namespace}.svc`.toLowerCase();
+  return names.some((n) => {
+    const d = n.toLowerCase().replace(/\.$/, '');
+    return d === want || (d.startsWith('*.') && want.endsWith(d.slice(1)) && want.split('.').length === d.split('.').length);
+  });
+}
+
+/** The one other namespace where the run has the called Service, when the caller's namespace has no Service of its name and the run nothing of that namespace. */
+function otherNamespace(ctx: RuleContext, o: K8sObject, namespace: string, name: string): string | undefined {
+  if (ctx.graph.serviceDefinitions(namespace, name).length > 0 || ctx.graph.servicesNamed(name).some((x) => x.object.namespaceDefaulted) || hasServicesIn(ctx.graph, namespace)) return undefined;
+  const other = [...new Set(sameNameElsewhere(ctx.graph, name, namespace, o).map((x) => x.object.namespace))];
+  return other.length === 1 ? other[0] : undefined;
+}
+
 function checkCertificate(ctx: RuleContext, call: ApiServerCall): void {
   const { service: s, object: o } = call;
   if (typeof s.namespace !== 'string' || typeof s.name !== 'string') return;
   if (o.kind === 'APIService' && getIn(o.body, ['spec', 'insecureSkipTLSVerify']) === true) return;
-  const from = getIn(o.body, ['metadata', 'annotations', INJECT_CA_FROM]);
-  if (typeof from !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(from)) return;
-  const [ns, name] = from.split('/') as [string, string];
-  const cert = ctx.graph.objects.find((x) => x.kind === 'Certificate' && x.apiVersion.startsWith('cert-manager.io/') && x.namespace === ns && x.name === name);
-  if (!cert) return;
-  const dnsNames = getIn(cert.body, ['spec', 'dnsNames']);
-  const names = (Array.isArray(dnsNames) ? dnsNames : []).filter((n): n is string => typeof n === 'string');
-  // Names a script or kustomize fills in are not judged.
-  if (names.some((n) => /[$<{]/.test(n))) return;
+  const injected = injectedCertificate(ctx, o);
+  if (!injected) return;
+  const { cert, ns, name, names } = injected;
   const want = `${s.name}.${s.namespace}.svc`.toLowerCase();
-  const covers = (n: string) => {
-    const d = n.toLowerCase().replace(/\.$/, '');
-    return d === want || (d.startsWith('*.') && want.endsWith(d.slice(1)) && want.split('.').length === d.split('.').length);
-  };
-  if (names.some(covers)) return;
+  if (certifies(names, s.name, s.namespace)) return;
+  // A Service called in a namespace the run does not have, which the certificate names in the one where the
+  // Service is: one mistake (the namespace), which noService reports.
+  const other = otherNamespace(ctx, o, s.namespace, s.name);
+  if (other !== undefined && certifies(names, s.name, other)) return;
   ctx.report({
     object: o,
     path: [...call.path, 'name'],
