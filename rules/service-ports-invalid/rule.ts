@@ -16,6 +16,7 @@ const rule: Rule = {
       nameRepeated: 'port name {{name}} is used by another port of this Service ({{other}}); names must be unique',
       repeated: 'port {{port}}/{{protocol}} is defined twice in this Service ({{other}}); each port and protocol pair must be unique',
       range: '{{field}} {{value}} is outside 1–65535',
+      nullPort: 'this port has no `port` value: the API server reads it as 0 and rejects the Service ("must be between 1 and 65535"), as a chart renders it when the value it reads is unset',
       protocol: 'protocol {{protocol}} is not one of TCP, UDP and SCTP{{hint}}',
       targetPortName: 'targetPort {{name}} is not a valid port name: it {{problems}}',
       appProtocol: 'appProtocol {{value}} is not a valid qualified name (such as `http` or `kubernetes.io/h2c`): it {{problems}}',
@@ -53,6 +54,8 @@ const rule: Rule = {
           const upper = protocol.toUpperCase();
           report({ object: o, path: [...at, 'protocol'], messageId: 'protocol', data: { protocol: code(protocol), hint: PROTOCOLS.includes(upper) ? `; protocols are written in uppercase: ${code(upper)}` : '' } });
         }
+        // `port:` with no value: Go decodes null as 0, which the API server refuses ("must be between 1 and 65535").
+        if (p.port === null) report({ object: o, path: [...at, 'port'], messageId: 'nullPort' });
         if (typeof p.port === 'number' && Number.isInteger(p.port)) {
           if (p.port < 1 || p.port > 65535) report({ object: o, path: [...at, 'port'], messageId: 'range', data: { field: 'port', value: p.port } });
           const key = `${p.port}/${protocol}`;

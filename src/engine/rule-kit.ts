@@ -201,6 +201,13 @@ function readImageNames(t: PodTemplate): Set<string> {
  *   not missing at all, and the report is dropped (`drop`).
  */
 export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: RuleReport, severity: Severity): { severity: Severity; note: string; drop?: boolean } {
+  const a = r.absent;
+  // What a creator of the run makes is there: nothing is missing, whatever object says so (a Helm test
+  // hook dialling the `<cluster>-rw` Service CloudNativePG makes for a Cluster of the chart).
+  if (a && !graph.settings.live) {
+    const creator = a.service !== undefined ? createdService(graph.objects, a.namespace, a.service) : a.podLabels ? createdPods(graph.objects, a.namespace, a.podLabels) : undefined;
+    if (creator) return { severity, note: '', drop: true };
+  }
   // A Helm test hook (`helm.sh/hook: test`) is not installed with the release: it runs only with `helm test`.
   const hook = !graph.settings.live && r.object ? helmTestHook(r.object) : undefined;
   if (hook && severity === 'error') return { severity: 'warning', note: `; ${describe(refOf(r.object!))} is a Helm test hook (\`helm.sh/hook: ${hook}\`), which is not installed with the release and runs only with \`helm test\`` };
@@ -213,13 +220,9 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
   // A finding about a file (a syntax error, a Helm template read as YAML) judges the text itself.
   const placeholder = !graph.settings.live && r.object ? placeholderIn(r) : undefined;
   if (placeholder && severity !== 'info') return { severity: 'info', note: `; ${code(placeholder)} looks like a placeholder that a script fills in before the file is applied` };
-  const a = r.absent;
   if (!a) return { severity, note: '' };
   // A live cluster is the whole state: what is absent there is missing, whoever should have made it.
   if (graph.settings.live) return { severity, note: '' };
-  // What a creator of the run makes is there: nothing is missing.
-  const creator = a.service !== undefined ? createdService(graph.objects, a.namespace, a.service) : a.podLabels ? createdPods(graph.objects, a.namespace, a.podLabels) : undefined;
-  if (creator) return { severity, note: '', drop: true };
   const failed = failedFileHolding(graph, a, r.object);
   if (failed) return { severity: 'info', note: `; ${failed}, so this may follow from that: fix it first` };
   // Pods whose own ServiceAccount may patch pods there label themselves at run time (Vault's `vault-active`, Patroni's `role`).
