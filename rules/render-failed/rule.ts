@@ -31,7 +31,7 @@ const rule: Rule = {
       missingTool: 'this folder needs {{tool}} to render, and it is not installed; install it, or render yourself and pipe the output: `{{hint}}`',
       failed: '{{command}} failed: {{reason}}',
       missingDependencies: '{{command}} failed because the chart\'s dependencies are not in its charts/ folder, so this chart was not linted: {{reason}}',
-      valuesDemanded: '{{command}} failed because the chart demands values its defaults do not give, so this chart was not linted: {{reason}}{{hint}}',
+      valuesDemanded: '{{command}} failed because the chart demands values {{given}} do not give, so this chart was not linted: {{reason}}{{hint}}',
       valuesMissing: '{{command}} failed because the chart has no values.yaml{{template}} and its templates read values it does not hold, so this chart was not linted: {{reason}}',
       helmCharts: '{{command}} needs `--enable-helm` to inflate {{charts}} (helmCharts), and {{why}}, so this kustomization was not linted; render it with `kustomize build --enable-helm` and pipe the output to `svclint -`',
       remoteUnreachable: '{{command}} failed because it could not fetch the remote resource {{url}} ({{cause}}), so this kustomization was not linted',
@@ -62,7 +62,9 @@ const rule: Rule = {
       } else if (p.messageId === 'failed' && /helm template/.test(command) && DEPENDENCIES.test(reason)) {
         ctx.report({ messageId: 'missingDependencies', severity: 'info', data: p.data, file, remediation: 'Run `helm dependency build` in the chart folder (it fetches the charts Chart.yaml lists into charts/), then lint again; or render yourself and pipe the output.' });
       } else if (p.messageId === 'failed' && /helm template/.test(command) && (/\bexecution error at \(/.test(reason) || schemaDemands(reason))) {
-        ctx.report({ messageId: 'valuesDemanded', severity: 'info', data: { hint: '', ...p.data }, file, remediation: 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' });
+        // With values given, they (not the chart's defaults) leave out what it demands: a values file for another setup, or one short of a value.
+        const given = / --(?:values|set) /.test(command) ? 'that the values given and its defaults' : 'its defaults';
+        ctx.report({ messageId: 'valuesDemanded', severity: 'info', data: { hint: '', ...p.data, given }, file, remediation: given === 'its defaults' ? 'Pass the values the chart asks for: --helm-values <file> or --helm-set key=value (a values file for linting, such as ci/lint-values.yaml, is common).' : 'Add the value the error names to the values given (--helm-values <file> or --helm-set key=value).' });
       } else if (p.messageId === 'failed' && /kustomize/.test(command) && UNREACHABLE.test(reason)) {
         const url = UNREACHABLE.exec(reason)![1]!;
         const cause = networkCause(reason, url);
