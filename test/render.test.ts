@@ -131,6 +131,18 @@ describe('Helm charts', () => {
     expect(r.findings.some((f) => f.ruleId === 'route-backend-unknown' && f.messageId === 'monitorServicePort')).toBe(true);
   });
 
+  it('keeps a document Helm prints after its template\'s own leading or empty `---` (the `# Source:` line, `---`, then the document), at its line', () => {
+    const d = tempTree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'chart/templates/all.yaml': '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: http}]\n---\n  \n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports: [{name: htp, containerPort: 80}]\n',
+    });
+    const r = JSON.parse(cli(['.', '-f', 'json', '--complete-input'], { cwd: d }).stdout) as { findings: { ruleId: string; location?: { file: string; line?: number }; related?: { location?: { file: string; line?: number } }[] }[]; summary: { objects: number } };
+    expect(r.summary.objects).toBe(2);
+    // The Deployment is read: the Service's named target is judged against it, not "no pod".
+    expect(r.findings.map((f) => [f.ruleId, f.location?.file, f.location?.line])).toEqual([['target-port-unresolved', 'chart/templates/all.yaml', 8]]);
+    expect(r.findings[0]!.related?.[0]?.location).toMatchObject({ file: 'chart/templates/all.yaml' });
+  });
+
   it('says which renderer is missing and still lints the rest', () => {
     const r = json(['fixtures/helm', 'fixtures/demo'], { PATH: '/usr/bin:/bin' });
     const ids = r.out.findings.map((f) => f.ruleId);

@@ -474,12 +474,21 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   // By the template's file; each document with the `# Source:` it came from (one template of a
   // subchart Helm renders under two aliases is two sources).
   const bySource = new Map<string, { doc: string; src: string }[]>();
-  for (const doc of r.stdout.split(/^---\s*$/m)) {
-    const m = /^# Source: (.+)$/m.exec(doc);
-    if (!m || !doc.trim()) continue;
-    const src = m[1]!.trim();
+  // A template whose text starts with `---` (or holds an empty document) comes out as its
+  // `# Source:` line, `---`, then the document: that document is the same template's, and is
+  // given its `# Source:` line here (svclint read such a render as one object short).
+  let last: string | undefined;
+  for (const chunk of r.stdout.split(/^---\s*$/m)) {
+    if (!chunk.trim()) continue;
+    const m = /^# Source: (.+)$/m.exec(chunk);
+    if (m) last = m[1]!.trim();
+    else if (last === undefined || !/^[^#\s]/m.test(chunk)) continue;
+    const src = m ? m[1]!.trim() : last!;
+    const doc = m ? chunk.replace(/^\n+/, '') : `# Source: ${src}\n${chunk.replace(/^\n+/, '')}`;
+    // The `# Source:` line alone: the document follows after the next `---`.
+    if (m && !/^[^#\s]/m.test(doc.slice(doc.indexOf('\n') + 1))) continue;
     const rel = templateOnDisk(src.startsWith(`${chartName}/`) ? src.slice(chartName.length + 1) : src, dir, view);
-    bySource.set(rel, [...(bySource.get(rel) ?? []), { doc: doc.replace(/^\n+/, ''), src }]);
+    bySource.set(rel, [...(bySource.get(rel) ?? []), { doc, src }]);
   }
   const files: SourceFile[] = [];
   for (const [rel, docs] of bySource) {
