@@ -113,6 +113,11 @@ describe('Helm charts', () => {
     expect(r.summary.objects).toBe(1);
     expect(r.findings.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`).sort()).toEqual(['render-failed:schemaUnreachable:info', 'selector-no-match:noTemplates:info']);
     expect(r.findings.find((f) => f.ruleId === 'render-failed')!.message).toMatch(/`https:\/\/schemas\.example\.invalid\/port\.json`, which helm could not fetch \(.*schemas\.example\.invalid.*\): the chart was rendered with `--skip-schema-validation`/);
+    // A chart that still fails without the schema check fails for its own reason, which is the one reported.
+    writeFileSync(path.join(d, 'chart/templates/cm.yaml'), '{{ required "controllers.main is required" .Values.controllers }}\n');
+    const failed = JSON.parse(cli(['.', '-f', 'json'], { cwd: d }).stdout) as { findings: { ruleId: string; messageId: string; severity: string; message: string }[] };
+    expect(failed.findings.map((f) => `${f.ruleId}:${f.messageId}:${f.severity}`)).toEqual(['render-failed:valuesDemanded:info']);
+    expect(failed.findings[0]!.message).toMatch(/--skip-schema-validation` failed because the chart demands values .*controllers\.main is required/);
   });
 
   it('a chart that fails unless the cluster serves an API (a Capabilities check) is rendered as in a cluster that serves it, with an info that says so', () => {

@@ -422,8 +422,10 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   // monitoring.coreos.com/v1 first"), which `helm template` cannot know offline (`--api-versions`).
   let schemaSkipped: { url: string; cause: string } | undefined;
   const apis: string[] = [];
+  // A failure that remains is the last render's, with the flags it was given: its error is the chart's own
+  // (the values a template demands, once the schema fetch or the API check is out of the way).
+  const extra: string[] = [];
   try {
-    const extra: string[] = [];
     const run = () => cachedExec(opts, () => {
       const k = chartInputs(dir, c.helm, c.argsAt((abs) => abs), c.values, view);
       return k && extra.length ? { ...k, key: `${k.key}\u0000${extra.join('\u0000')}` } : k;
@@ -442,19 +444,12 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
       if (unreachable) schemaSkipped = { url: unreachable[1]!, cause: networkCause(r.stderr, unreachable[1]!) };
       r = retry;
     }
-    // A failure that remains is reported as the first render's.
-    if (r.code !== 0 && extra.length) {
-      extra.length = 0;
-      schemaSkipped = undefined;
-      apis.length = 0;
-      r = await run();
-    }
   } finally {
     if (assembled) rmSync(assembled.root, { recursive: true, force: true });
   }
   const key = { ...(r.key !== undefined ? { key: r.key, inputs: r.inputs! } : {}), ...(r.open ? { open: r.open } : {}) };
   if (r.code !== 0) {
-    const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.kubeVersion ? ['--kube-version', opts.kubeVersion] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v])].join(' ');
+    const command = ['helm', 'template', opts.releaseName ?? 'release', shown, ...(opts.namespace ? ['--namespace', opts.namespace] : []), ...(opts.kubeVersion ? ['--kube-version', opts.kubeVersion] : []), ...(opts.helmValues ?? []).flatMap((v) => ['--values', v]), ...(opts.helmSet ?? []).flatMap((v) => ['--set', v]), ...extra].join(' ');
     const reason = stderrText(r.stderr);
     // A chart that demands values often keeps a set for its own CI (`ci/*-values.yaml`, as chart-testing reads them).
     const ciValues = /\bexecution error at \(|values don't meet the specifications of the schema/i.test(reason) ? (view.list(path.join(dir, 'ci')) ?? []).filter((e) => e.kind === 'file' && /\.ya?ml$/.test(e.name)).map((e) => path.posix.join(shown, 'ci', e.name)).sort((a, b) => Number(/\/default[-_.]/.test(b)) - Number(/\/default[-_.]/.test(a)) || (a < b ? -1 : 1)) : [];
