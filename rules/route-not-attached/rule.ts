@@ -285,7 +285,8 @@ function typoOf(name: string, candidates: readonly string[]): string | undefined
 }
 
 function checkRoute(ctx: RuleContext, ix: Index, route: K8sObject): void {
-  const hostnames = ((getIn(route.body, ['spec', 'hostnames']) as unknown[] | undefined) ?? []).filter((h): h is string => typeof h === 'string' && h !== '');
+  const written = getIn(route.body, ['spec', 'hostnames']);
+  const hostnames = (Array.isArray(written) ? written : []).filter((h): h is string => typeof h === 'string' && h !== '');
   for (const p of parentsOf(route)) {
     const copies = ix.gateways.get(`${p.namespace}/${p.name}`);
     if (!copies) {
