@@ -473,6 +473,7 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
   // `# Source:` line, `---`, then the document: that document is the same template's, and is
   // given its `# Source:` line here (svclint read such a render as one object short).
   let last: string | undefined;
+  const onDisk = new Map<string, string>();
   for (const chunk of r.stdout.split(/^---\s*$/m)) {
     if (!chunk.trim()) continue;
     const m = /^# Source: (.+)$/m.exec(chunk);
@@ -482,7 +483,9 @@ export async function renderChart(dir: string, shown: string, opts: RenderOption
     const doc = m ? chunk.replace(/^\n+/, '') : `# Source: ${src}\n${chunk.replace(/^\n+/, '')}`;
     // The `# Source:` line alone: the document follows after the next `---`.
     if (m && !/^[^#\s]/m.test(doc.slice(doc.indexOf('\n') + 1))) continue;
-    const rel = templateOnDisk(src.startsWith(`${chartName}/`) ? src.slice(chartName.length + 1) : src, dir, view);
+    // One walk through charts/ per template, not per document (a template may render many).
+    let rel = onDisk.get(src);
+    if (rel === undefined) onDisk.set(src, (rel = templateOnDisk(src.startsWith(`${chartName}/`) ? src.slice(chartName.length + 1) : src, dir, view)));
     bySource.set(rel, [...(bySource.get(rel) ?? []), { doc, src }]);
   }
   const files: SourceFile[] = [];
