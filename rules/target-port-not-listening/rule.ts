@@ -571,7 +571,11 @@ const rule: Rule = {
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;
             const adv = !b && kc && isRecord(kraw) ? kafkaListeners(kraw, 'advertised') : undefined;
-            const own = adv?.find((l) => l.port === r.targetPort) ?? (adv && adv.length === 1 ? adv[0] : undefined);
+            // The listener the target port is: named by `listeners` where they are written (a
+            // controller listener is never advertised), else the advertised one on that port,
+            // else the only one advertised.
+            const bound = adv && isRecord(kraw) ? kafkaListeners(kraw, 'listeners')?.find((l) => l.port === r.targetPort) : undefined;
+            const own = bound ? adv?.find((l) => l.name === bound.name) : adv?.find((l) => l.port === r.targetPort) ?? (adv && adv.length === 1 ? adv[0] : undefined);
             if (kc && own && isLoopbackHost(own.host)) {
               report({
                 object: svc.object,
