@@ -208,7 +208,8 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   const minio = minioListeners(raw);
   if (minio) {
     if (minio.ports.includes(target)) return undefined;
-    return { container: c, target, listen: minio.ports[0]!, listens: minio.ports, evidence: minio.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => minio.ports.includes(p.containerPort ?? -1)) };
+    // Its arguments name every listener it has (the API and, where set, the console): complete.
+    return { container: c, target, listen: minio.ports[0]!, listens: minio.ports, evidence: minio.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => minio.ports.includes(p.containerPort ?? -1)), complete: true };
   }
   // A container that declares several ports runs several listeners, some set by flags not read here;
   // but HAProxy listens on exactly the `bind` lines of the files it reads, where they say all of it.
