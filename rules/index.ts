@@ -2,6 +2,7 @@ import type { Rule } from '../src/types/rule.js';
 import endpointsNeverReady from './endpoints-never-ready/rule.js';
 import podConfigMissing from './pod-config-missing/rule.js';
 import runAsNonRootConflict from './run-as-non-root-conflict/rule.js';
+import podSecurityRejected from './pod-security-rejected/rule.js';
 import fieldTypeInvalid from './field-type-invalid/rule.js';
 import fileUnreadable from './file-unreadable/rule.js';
 import selectorNoMatch from './selector-no-match/rule.js';
@@ -68,6 +69,7 @@ export const RULES: readonly Rule[] = [
   endpointsNeverReady,
   podConfigMissing,
   runAsNonRootConflict,
+  podSecurityRejected,
   hostPortConflict,
   targetPortUnresolved,
   targetPortUndeclared,

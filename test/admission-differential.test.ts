@@ -164,3 +164,104 @@ describe('pod-config-missing against kube-apiserver quota admission (ResourceQuo
   }, 120_000);
 });
 
+
+/** The reasons PodSecurity admission gives, in its own words (k8s.io/pod-security-admission `policy`). */
+const PSA_REASONS = [
+  'host namespaces', 'privileged', 'non-default capabilities', 'hostPath volumes', 'hostPort', 'forbidden AppArmor profile', 'seLinuxOptions', 'procMount',
+  'seccompProfile', 'forbidden sysctls', 'restricted volume types', 'allowPrivilegeEscalation != false', 'unrestricted capabilities', 'runAsNonRoot != true', 'runAsUser=0',
+];
+const reasonsIn = (text: string): string[] =>
+  PSA_REASONS.filter((r) => new RegExp(`(?:^|: |\\); |\\), )${r.replace(/[.*+?^${}()|[\]\\!=]/g, '\\$&')}s? \\(`).test(text)).sort();
+
+describe('pod-security-rejected against kube-apiserver PodSecurity admission', () => {
+  it('says a pod breaks the enforced level exactly when admission refuses it, for the same checks', async () => {
+    for (const level of ['baseline', 'restricted']) {
+      const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `psa-${level}`, labels: { 'pod-security.kubernetes.io/enforce': level } } };
+      expect((await cp.api('POST', '/api/v1/namespaces', ns)).status).toBeLessThan(300);
+    }
+    // Each field is left out most of the time, so that pods built on a compliant base are admitted too.
+    const opt = <T>(a: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: a, weight: 1 });
+    const seccomp = oneOf({ type: 'RuntimeDefault' }, { type: 'Unconfined' }, { type: 'Localhost', localhostProfile: 'profiles/app.json' });
+    const selinux = oneOf({ type: 'container_t' }, { type: 'container_engine_t' }, { type: 'spc_t' }, { user: 'system_u' }, { role: 'object_r' }, { level: 's0:c1,c2' });
+    const containerSc = fc.record({
+      privileged: opt(fc.boolean()),
+      allowPrivilegeEscalation: opt(fc.boolean()),
+      runAsNonRoot: opt(fc.boolean()),
+      runAsUser: opt(oneOf(0, 1000)),
+      capabilities: opt(fc.record({ add: opt(fc.subarray(['NET_BIND_SERVICE', 'CHOWN', 'NET_ADMIN', 'NET_RAW'])), drop: opt(fc.subarray(['ALL', 'NET_RAW', 'all'])) }, { requiredKeys: [] })),
+      seccompProfile: opt(seccomp),
+      seLinuxOptions: opt(selinux),
+      appArmorProfile: opt(oneOf({ type: 'RuntimeDefault' }, { type: 'Unconfined' })),
+    }, { requiredKeys: [] });
+    const gen = fc.record({
+      level: oneOf('baseline', 'restricted'),
+      base: fc.boolean(),
+      hostNetwork: opt(fc.boolean()),
+      hostPID: opt(fc.boolean()),
+      hostIPC: opt(fc.boolean()),
+      hostPort: opt(fc.constant(true)),
+      pod: opt(fc.record({
+        runAsNonRoot: opt(fc.boolean()),
+        runAsUser: opt(oneOf(0, 1000)),
+        seccompProfile: opt(seccomp),
+        seLinuxOptions: opt(selinux),
+        sysctls: opt(fc.subarray(['kernel.shm_rmid_forced', 'net.ipv4.tcp_keepalive_time', 'kernel.msgmax', 'net.core.somaxconn']).map((xs) => xs.map((name) => ({ name, value: '1' })))),
+      }, { requiredKeys: [] })),
+      containers: fc.array(opt(containerSc), { minLength: 1, maxLength: 2 }),
+      init: fc.array(opt(containerSc), { maxLength: 1 }),
+      volumes: fc.subarray(['emptyDir', 'configMap', 'hostPath', 'nfs', 'none'], { maxLength: 2 }),
+    });
+    const BASE = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+    const VOLUMES: Record<string, Record<string, unknown>> = {
+      emptyDir: { emptyDir: {} }, configMap: { configMap: { name: 'settings' } }, hostPath: { hostPath: { path: '/var/log' } }, nfs: { nfs: { server: 'nfs.example.com', path: '/export' } }, none: {},
+    };
+    const disagreements: string[] = [];
+    let refused = 0;
+    let admitted = 0;
+    let invalid = 0;
+    for (const [n, g] of fc.sample(gen, 150).entries()) {
+      const container = (sc: fc.Infer<typeof containerSc> | undefined, name: string, ports: boolean) => ({
+        name, image: 'example/app:1',
+        ...(ports ? { ports: [{ containerPort: 8080, ...(g.hostPort ? { hostPort: 8080 } : {}) }] } : {}),
+        ...(sc || g.base ? { securityContext: { ...(g.base ? BASE : {}), ...sc } } : {}),
+      });
+      const spec = {
+        ...(g.hostNetwork !== undefined ? { hostNetwork: g.hostNetwork } : {}),
+        ...(g.hostPID !== undefined ? { hostPID: g.hostPID } : {}),
+        ...(g.hostIPC !== undefined ? { hostIPC: g.hostIPC } : {}),
+        ...(g.pod ? { securityContext: g.pod } : {}),
+        ...(g.init.length ? { initContainers: g.init.map((sc, i) => container(sc, `init${i}`, false)) } : {}),
+        containers: g.containers.map((sc, i) => container(sc, `app${i}`, i === 0)),
+        ...(g.volumes.length ? { volumes: g.volumes.map((v) => ({ name: `v-${v.toLowerCase()}`, ...VOLUMES[v] })) } : {}),
+      };
+      const ns = `psa-${g.level}`;
+      const r = await cp.api('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `s${n}`, namespace: ns }, spec });
+      const message = String(r.body.message ?? '');
+      // A pod that validation refuses (privileged with allowPrivilegeEscalation false) never reaches admission.
+      if (r.status === 422) {
+        invalid++;
+        continue;
+      }
+      const violates = r.status === 403 && /violates PodSecurity/.test(message);
+      if (r.status >= 300 && !violates) {
+        disagreements.push(`#${n}: refused for another reason: ${r.status} ${message}`);
+        continue;
+      }
+      if (violates) refused++;
+      else admitted++;
+      const text = [
+        stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': g.level } } }),
+        stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: ns }, spec: { selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec } } }),
+        stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: ns }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 8080 }] } }),
+      ].join('---\n');
+      const claim = lintText(text, 'case.yaml').findings.find((f) => f.ruleId === 'pod-security-rejected');
+      const theirs = violates ? reasonsIn(message.replace(/^.*violates PodSecurity "[^"]*": /, '')) : [];
+      const ours = claim ? reasonsIn(claim.message.replace(/^.* enforces: /, '')) : [];
+      if (JSON.stringify(theirs) !== JSON.stringify(ours)) disagreements.push(`#${n} ${g.level}: the API server says ${violates ? message : 'created'}; svclint says ${claim?.message ?? 'nothing'}\n${JSON.stringify(spec)}`);
+    }
+    console.log(`PodSecurity differential: 150 pods, ${refused} refused, ${admitted} admitted, ${invalid} invalid`);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect(refused).toBeGreaterThan(20);
+    expect(admitted).toBeGreaterThan(5);
+  }, 180_000);
+});
