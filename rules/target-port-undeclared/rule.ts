@@ -44,6 +44,7 @@ const rule: Rule = {
       undeclared: 'targetPort {{target}}/{{protocol}} is not declared by {{templates}}, which {{verb}} {{declared}}; Kubernetes still routes to {{target}}, so make sure the process listens there',
       hostPort: 'targetPort {{target}}/{{protocol}} is the hostPort of {{template}}, whose container port is {{containerPort}}: a hostPort maps the node\'s port to the container\'s, and a Service sends to the pod\'s IP on targetPort, where {{target}} is not declared; write {{containerPort}}',
       otherProtocol: 'targetPort {{target}}/{{protocol}} is declared by {{templates}} only as {{target}}/{{other}}; Kubernetes still routes {{protocol}} to it, so make sure the process listens there over {{protocol}}',
+      dnsUdpLeftOut: 'Service {{service}} forwards DNS port {{port}} over TCP only, while {{templates}} {{verb}} {{target}}/UDP: clients ask a DNS server over UDP first, and the Service does not forward those queries (they time out); add a port {{port}} with protocol: UDP to the Service',
     },
     remediation: 'Set targetPort to the port the container listens on, or declare that port in the container\'s ports list.',
     options: {
@@ -57,6 +58,25 @@ const rule: Rule = {
     const all = options.reportWhenNoPortsDeclared === true;
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
+      // A DNS server's port forwarded over TCP only: its pods declare the port over UDP too, and no
+      // UDP port of the Service reaches it.
+      for (const sp of svc.ports) {
+        if (sp.protocol !== 'TCP') continue;
+        const r = sp.resolutions.find((x) => x.targetPort !== undefined && (x.targetPort === 53 || sp.port === 53 || /(^|-)dns($|-)/.test(sp.name ?? '')) && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === x.targetPort && p.protocol === 'UDP')));
+        if (!r) continue;
+        const target = r.targetPort!;
+        if (svc.ports.some((o) => o.protocol === 'UDP' && o.resolutions.some((x) => x.targetPort === target))) continue;
+        const ts = [...new Set(sp.resolutions.filter((x) => x.targetPort === target && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === target && p.protocol === 'UDP'))).map((x) => x.template))];
+        report({
+          object: svc.object,
+          path: sp.path,
+          messageId: 'dnsUdpLeftOut',
+          severity: 'warning',
+          data: { service: code(svc.object.name), port: sp.port ?? target, target, templates: list(ts.map(where), 3), verb: ts.length === 1 ? 'declares' : 'declare' },
+          related: ts.slice(0, 3).flatMap((t) => t.containers.flatMap((c) => c.ports.filter((p) => p.containerPort === target && p.protocol === 'UDP').map((p) => ({ object: t.owner, path: p.path, message: `${target}/UDP of ${where(t)}` })))),
+          remediation: 'Add a second Service port with the same number and protocol: UDP (a Service may mix TCP and UDP; a LoadBalancer too, since Kubernetes 1.26).',
+        });
+      }
       for (const sp of svc.ports) {
         if (sp.target.kind !== 'number') continue;
         // A protocol the API server refuses (`tcp`) is service-ports-invalid's: the Service never exists.
