@@ -695,7 +695,7 @@ function reportNotListening(report: RuleContext['report'], at: { object: K8sObje
       target: String(target),
       container: code(c.name),
       workload: where(t),
-      evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}, which nothing in the container reconfigures,` : e.kind === 'default' ? `command line (${code(e.text)}), which names no port, so ${e.program ?? 'the server'} takes its default and` : `environment (${code(e.text)})${e.program ? `, which the ${code(e.program)} image reads as its port,` : ''}`,
+      evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}${e.note ? ` (${e.note})` : ''}, which nothing in the container reconfigures,` : e.kind === 'default' ? `command line (${code(e.text)}), which names no port, so ${e.program ?? 'the server'} takes its default and` : `environment (${code(e.text)})${e.program ? `, which the ${code(e.program)} image reads as its port,` : ''}`,
       listen: listens.join(' and '),
       declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
       hint: sibling ?? '',

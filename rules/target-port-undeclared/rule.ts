@@ -65,7 +65,8 @@ const rule: Rule = {
         const r = sp.resolutions.find((x) => x.targetPort !== undefined && (x.targetPort === 53 || sp.port === 53 || /(^|-)dns($|-)/.test(sp.name ?? '')) && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === x.targetPort && p.protocol === 'UDP')));
         if (!r) continue;
         const target = r.targetPort!;
-        if (svc.ports.some((o) => o.protocol === 'UDP' && o.resolutions.some((x) => x.targetPort === target))) continue;
+        // A UDP port of this Service, or of another Service of the same pods (one Service per protocol), forwards it.
+        if (graph.services.some((o) => o.ports.some((q) => q.protocol === 'UDP' && q.resolutions.some((x) => x.targetPort === target && x.template === r.template)))) continue;
         const ts = [...new Set(sp.resolutions.filter((x) => x.targetPort === target && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === target && p.protocol === 'UDP'))).map((x) => x.template))];
         report({
           object: svc.object,

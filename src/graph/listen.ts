@@ -29,6 +29,8 @@ export interface ListenEvidence {
    * (Spring Boot reads `./config/`): a likelihood, not proof.
    */
   assumed?: string;
+  /** For `image`: what the tag decides (RabbitMQ's management UI only in the `-management` images). */
+  note?: string;
 }
 
 /** Flags whose value is the port the server listens on (`httpport`: Jenkins's `--httpPort`). */
@@ -212,7 +214,15 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
     return { container: c, target, listen: minio.ports[0]!, listens: minio.ports, evidence: minio.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => minio.ports.includes(p.containerPort ?? -1)), complete: true };
   }
   // A container that declares several ports runs several listeners, some set by flags not read here;
-  // but HAProxy listens on exactly the `bind` lines of the files it reads, where they say all of it.
+  // but HAProxy listens on exactly the `bind` lines of the files it reads, where they say all of it,
+  // and an image whose every default listener is known, left as it is, on those.
+  if (c.ports.length > 1 && COMPLETE_PORT_IMAGES.has(hubRepository(typeof raw.image === 'string' ? raw.image : undefined) ?? '') && listenEvidence(raw).length === 0 && !mentions(raw, target)) {
+    const img = imageListeners(c, raw);
+    if (img) {
+      if (img.ports.includes(target)) return undefined;
+      return { container: c, target, listen: img.ports[0]!, listens: img.ports, evidence: img.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => img.ports.includes(p.containerPort ?? -1)), complete: true };
+    }
+  }
   if (c.ports.length > 1) {
     const ha = graph && listenEvidence(raw).length === 0 ? haproxyListeners(graph, t, c, raw) : undefined;
     if (!ha?.complete || ha.ports.includes(target)) return undefined;
@@ -396,6 +406,13 @@ export function mayTellListener(r: PortResolution): boolean {
 }
 
 /**
+ * Images whose IMAGE_PORTS entry is every port they listen on as they are: RabbitMQ's AMQP,
+ * clustering (25672), epmd (4369), the Prometheus plugin the image enables (15692) and, in the
+ * `-management` images only, the management UI (15672).
+ */
+const COMPLETE_PORT_IMAGES = new Set(['rabbitmq']);
+
+/**
  * The ports well-known server images listen on when nothing changes them (their documented
  * defaults), by repository as pulled from Docker Hub (`library/` and the registry left out).
  */
@@ -547,7 +564,8 @@ function imageListeners(c: ContainerInfo, raw: Record<string, unknown>): { ports
   // Another registry's image may be another build.
   const ports = portsOfImage(c.image);
   if (!ports) return undefined;
-  return { ports, evidence: { port: ports[0]!, text: c.image, path: ['image'], kind: 'image' } };
+  const note = hubRepository(c.image) === 'rabbitmq' && !ports.includes(15672) ? 'the management UI on 15672 is in the `-management` images only' : undefined;
+  return { ports, evidence: { port: ports[0]!, text: c.image, path: ['image'], kind: 'image', ...(note ? { note } : {}) } };
 }
 
 /** An nginx container whose configuration from the run listens on the target port on loopback only. */

@@ -21,6 +21,8 @@ export interface ListenEvidence {
      * (Spring Boot reads `./config/`): a likelihood, not proof.
      */
     assumed?: string;
+    /** For `image`: what the tag decides (RabbitMQ's management UI only in the `-management` images). */
+    note?: string;
 }
 /** A table's own entry for a key from the input (an image called `toString` is not `Object.prototype.toString`). */
 export declare const own: <T>(table: Record<string, T>, key: string | undefined) => T | undefined;
