@@ -119,6 +119,10 @@ interface ServerProgram {
   caveat?: string;
   /** Images whose own configuration changes the default (the Jupyter Docker Stacks set ServerApp.ip). */
   skipImages?: RegExp;
+  /** Only in these images (where `find` knows the program by a subcommand its entrypoint runs). */
+  onlyImages?: RegExp;
+  /** Folders the program reads configuration files from: a volume mounted there may set the address. */
+  configDirs?: RegExp;
 }
 
 /** Words that run the command after them: `exec`, `env A=b`, `poetry run`, `tini --`, `gosu user`. */
@@ -157,6 +161,20 @@ const withSub = (name: string, subs: string[]) => (words: string[]): number => {
 };
 
 const PROGRAMS: ServerProgram[] = [
+  {
+    // `consul agent` serves its HTTP API (8500) and DNS on `client_addr`, 127.0.0.1 unless `-client`
+    // or a configuration file says otherwise; the official image's entrypoint runs `consul agent …`
+    // for an `agent` argument and adds `-client` only from CONSUL_CLIENT_INTERFACE, and reads
+    // /consul/config and CONSUL_LOCAL_CONFIG.
+    name: 'consul agent',
+    find: (w) => { const i = withSub('consul', ['agent'])(w); if (i >= 0) return i; const j = commandStart(w); return w[j] === 'agent' ? j : -1; },
+    onlyImages: /(^|\/)(hashicorp\/)?consul(:|@|$)/, skipImages: /bitnami\//,
+    host: '127.0.0.1', port: 8500,
+    hostFlags: ['-client', '--client'], portFlags: ['-http-port', '--http-port'],
+    configFlags: ['-config-file', '--config-file', '-config-dir', '--config-dir', '-hcl', '--hcl'],
+    elsewhereEnv: ['CONSUL_CLIENT_INTERFACE', 'CONSUL_LOCAL_CONFIG'], configDirs: /^\/consul\/config(\/|$)/,
+    caveat: 'client_addr is 127.0.0.1 unless -client or a configuration file sets it',
+  },
   {
     // etcd serves clients on `--listen-client-urls`, `http://localhost:2379` by default (its embed config).
     name: 'etcd', find: (w) => invoked(w, 'etcd'), host: 'localhost', port: 2379,
@@ -357,6 +375,8 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
     const i = p.find(ws);
     if (i < 0) continue;
     if (p.skipImages && typeof raw.image === 'string' && p.skipImages.test(raw.image)) return undefined;
+    if (p.onlyImages && !(typeof raw.image === 'string' && p.onlyImages.test(raw.image))) continue;
+    if (p.configDirs && (Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && p.configDirs!.test(m.mountPath))) return undefined;
     // A socket instead of an address; or every interface.
     if (p.socketFlags && has(words, i + 1, p.socketFlags)) return undefined;
     if (p.allFlags && has(words, i + 1, p.allFlags)) return undefined;
