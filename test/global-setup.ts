@@ -19,7 +19,7 @@ export const TOOLS: Record<string, { script: string; what: string }> = {
   'apiserver-1.20': { script: 'apiserver-1.20.sh', what: 'kube-apiserver 1.20 (the v1 Endpoints fallback test)' },
   'netpol-analyzer': { script: 'netpol-analyzer.sh', what: 'netpol-analyzer (the NetworkPolicy differential test)' },
   coredns: { script: 'coredns.sh', what: 'CoreDNS (the cluster DNS differential test)' },
-  'debian-servers': { script: 'debian-servers.sh', what: 'Redis, nginx and PostgreSQL from Debian (the server configuration differential test)' },
+  'debian-servers': { script: 'debian-servers.sh', what: 'Redis, nginx, PostgreSQL, HAProxy, MariaDB, Apache and Mosquitto from Debian (the server configuration differential test)' },
   spring: { script: 'spring.sh', what: 'a Spring Boot web application (the Spring differential test)' },
   servers: { script: 'servers.sh', what: 'uvicorn, gunicorn, hypercorn, Flask and Django (the bind differential test)' },
   'kubelet-oracle': { script: 'kubelet-oracle.sh', what: 'the kubelet\'s environment and volume code (the pod configuration differential test)' },

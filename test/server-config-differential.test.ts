@@ -10,11 +10,12 @@ import { haproxyBinds, haproxyComplete, isLoopbackHost, pgHbaAdmitsReplication, 
 import { nginxListens, nginxListenPorts } from '../src/graph/listen.js';
 import { IMAGE_MAIN, mysqlSettings } from '../src/graph/mysql.js';
 import { apacheListens } from '../src/graph/apache.js';
+import { mosquittoListens } from '../src/graph/mosquitto.js';
 import { ROOT } from './helpers.js';
 import { run } from './listeners.js';
 
 /**
- * Differential test of svclint's reading of where nginx, Redis, PostgreSQL, HAProxy and MariaDB listen by their own
+ * Differential test of svclint's reading of where nginx, Redis, PostgreSQL, HAProxy, MariaDB, Apache and Mosquitto listen by their own
  * configuration files and flags (`nginxListens`, `redisListen`, `postgresListen`, `mysqlSettings`,
  * `haproxyBinds`) against
  * Debian's builds of the servers
@@ -168,6 +169,14 @@ const myCase = fc.record({
 
 /** Apache `Listen` lines (no address and port twice, which Apache refuses), some inside a section that always applies. */
 const AP_PORTS = [21721, 21722, 21723];
+const MQ_PORTS = [21731, 21732, 21733];
+/** A mosquitto.conf: listeners on distinct ports (with an address, or none), the older default listener's `port` and `bind_address`, other lines. */
+const mqConf = fc.record({
+  listeners: fc.uniqueArray(fc.tuple(fc.constantFrom(...MQ_PORTS.slice(0, 2)), fc.constantFrom('', ' 127.0.0.1', ' ::1', ' 0.0.0.0', ' localhost', ' 127.0.0.2', ' ::')), { maxLength: 2, selector: ([p]) => p }),
+  port: fc.option(fc.constant(`port ${MQ_PORTS[2]}`), { nil: undefined }),
+  bind: fc.option(fc.constantFrom('bind_address 127.0.0.1', 'bind_address 0.0.0.0'), { nil: undefined }),
+  other: fc.subarray(['allow_anonymous true', '# listener 21739', 'persistence false', 'log_dest stderr']),
+}).map((c) => [...c.other.slice(0, 1), ...c.listeners.map(([p, h]) => `listener ${p}${h}`), ...(c.port ? [c.port] : []), ...(c.bind ? [c.bind] : []), ...c.other.slice(1)].join('\n') + '\n');
 const apacheLine = fc.tuple(fc.constantFrom('', '127.0.0.1:', '0.0.0.0:', '[::1]:', '[::]:'), fc.constantFrom(...AP_PORTS), fc.constantFrom('', ' http'), fc.constantFrom('Listen', 'listen', 'LISTEN'), fc.boolean());
 const apacheConf = fc.uniqueArray(apacheLine, { minLength: 1, maxLength: 4, selector: ([h, p]) => `${h === '' ? '' : h}${p}` });
 
@@ -418,6 +427,28 @@ describe('where nginx and Redis listen by their configuration files, against the
     expect(seen.loopback).toBeGreaterThan(2);
     expect(seen.all).toBeGreaterThan(2);
   }, 600_000);
+  it('Mosquitto listens on exactly the ports read (or in local only mode), on loopback only exactly where svclint says so', async () => {
+    // Two fixed files: one listener on loopback, and none at all (local only mode, on 1883).
+    const confs = ['listener 21731 127.0.0.1\nallow_anonymous true\n', 'allow_anonymous true\n', ...fc.sample(mqConf, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 25 })];
+    const disagreements: string[] = [];
+    const seen = { loopback: 0 };
+    for (const [i, text] of confs.entries()) {
+      const file = path.join(dir, `mosquitto-${i}.conf`);
+      writeFileSync(file, text);
+      const { sockets, log } = await run([path.join(root, 'usr/sbin/mosquitto'), '-c', file], env(), dir);
+      const listens = mosquittoListens(text);
+      if (!listens) continue;
+      if (!sockets.length) {
+        disagreements.push(`${JSON.stringify(text)}: never listened: ${log.split('\n').slice(-3).join(' | ')}`);
+        continue;
+      }
+      const said = new Map([...new Set(listens.map((l) => l.port))].map((p) => [p, listens.filter((l) => l.port === p).every((l) => l.host !== undefined && isLoopbackHost(l.host))]));
+      disagreements.push(...comparePorts('Mosquitto', text, said, sockets, seen));
+    }
+    expect(disagreements).toEqual([]);
+    expect(seen.loopback).toBeGreaterThan(2);
+  }, 600_000);
+
   it('Apache listens on exactly the ports read, on loopback only exactly where svclint says so', async () => {
     const confs = fc.sample(apacheConf, { seed: Number(process.env.SVCLINT_SEED ?? 5), numRuns: 24 });
     let compared = 0;
