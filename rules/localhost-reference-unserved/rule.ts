@@ -48,6 +48,18 @@ function reads(t: PodTemplate, raw: Record<string, unknown>, kind: string, name:
   return mounts.some((m) => isRecord(m) && mine.has(m.name)) || envFrom.some((e) => getIn(e, [kind === 'Secret' ? 'secretRef' : 'configMapRef', 'name']) === name);
 }
 
+/** Whether the containers of a pod that dial from this site all run well-known server images (Grafana) that do not serve the port. */
+function dialsFromKnownImage(t: PodTemplate, port: number, site: ReferenceSite): boolean {
+  const dialing = t.containers.filter((c) => {
+    const raw = getIn(t.owner.body, c.path);
+    return isRecord(raw) && (site.object.id === t.owner.id ? c.path.every((k, i) => site.path[i] === k) : reads(t, raw, site.object.kind, site.object.name));
+  });
+  return dialing.length > 0 && dialing.every((c) => {
+    const defaults = imageDefaultPorts(c.image);
+    return defaults !== undefined && !defaults.includes(port) && !c.ports.some((p) => p.containerPort === port);
+  });
+}
+
 /**
  * Ports of databases, caches and brokers, which an application does not serve itself: a
  * client dialing one on localhost means the server to be in its pod (a web port might be the
@@ -73,7 +85,10 @@ const rule: Rule = {
       // An address a server advertises or binds (Kafka's listeners) is not one its pod dials.
       if (edge.site.key !== undefined && /LISTENERS?$|ADVERTISE|BIND/i.test(edge.site.key)) continue;
       const port = edge.port ?? edge.defaultPort;
-      if (port === undefined || !DATA_PORTS.has(port)) continue;
+      if (port === undefined) continue;
+      // Another port may be the dialing program's own; not where every client dials from a
+      // well-known server image of other ports (Grafana's datasource on localhost:9090).
+      if (!DATA_PORTS.has(port) && !edge.site.clients.every((t) => dialsFromKnownImage(t, port, edge.site))) continue;
       // A file shared with a pod that serves the port is that pod's file.
       if (edge.site.clients.some((t) => served(t, port, edge.site))) continue;
       for (const t of edge.site.clients) {
