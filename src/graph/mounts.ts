@@ -5,17 +5,64 @@ import { isRecord } from '../load/objects.js';
 import path from 'node:path/posix';
 import { secretValues } from './references.js';
 
-const cmIndex = new WeakMap<ServiceGraph, Map<string, K8sObject>>();
+const cmIndex = new WeakMap<ServiceGraph, Map<string, K8sObject[]>>();
 
-/** A ConfigMap of the run by namespace and name. */
-export function configMap(graph: ServiceGraph, namespace: string, name: string): K8sObject | undefined {
+/** The folder a file of the run sits in ('' for what came from no file). */
+const folderOf = (o: K8sObject | undefined): string => {
+  const f = o?.origin?.file.path;
+  return f ? path.dirname(f.replace(/\\/g, '/')) : '';
+};
+
+/** How many leading folders two folders share. */
+function shared(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return n;
+}
+
+/**
+ * A ConfigMap of the run by namespace and name. Where the run holds several of that name
+ * (copies of one application in folders of their own), the one nearest to `near` (the object
+ * that reads it): one of its own file, else the one whose folder shares the most with its
+ * folder, and of those the least deep (a copy in a subfolder belongs to that subfolder).
+ */
+export function configMap(graph: ServiceGraph, namespace: string, name: string, near?: K8sObject): K8sObject | undefined {
   let ix = cmIndex.get(graph);
   if (!ix) {
     ix = new Map();
-    for (const o of graph.objects) if (o.kind === 'ConfigMap' && o.apiVersion === 'v1' && !ix.has(`${o.namespace}/${o.name}`)) ix.set(`${o.namespace}/${o.name}`, o);
+    for (const o of graph.objects) {
+      if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1') continue;
+      const key = `${o.namespace}/${o.name}`;
+      const list = ix.get(key);
+      if (list) list.push(o);
+      else ix.set(key, [o]);
+    }
     cmIndex.set(graph, ix);
   }
-  return ix.get(`${namespace}/${name}`);
+  const list = ix.get(`${namespace}/${name}`);
+  if (!list || list.length === 1 || !near) return list?.[0];
+  // Its own file first; else the folder sharing the most with its own, and of those the least deep.
+  const file = near.origin?.file.path;
+  const same = file === undefined ? undefined : list.find((o) => o.origin?.file.path === file);
+  if (same) return same;
+  const mine = folderOf(near);
+  const score = (o: K8sObject): [number, number] => {
+    const f = folderOf(o);
+    return [shared(f, mine), f.split('/').length];
+  };
+  let best = list[0]!;
+  let [most, depth] = score(best);
+  for (const o of list.slice(1)) {
+    const [n, d] = score(o);
+    if (n > most || (n === most && d < depth)) {
+      best = o;
+      most = n;
+      depth = d;
+    }
+  }
+  return best;
 }
 
 /**
@@ -41,7 +88,7 @@ export function mountedFile(graph: ServiceGraph, t: PodTemplate, raw: Record<str
     const sources = isRecord(getIn(vol, ['configMap'])) ? [getIn(vol, ['configMap'])] : (Array.isArray(projected) ? projected : []).map((s) => getIn(s, ['configMap'])).filter(isRecord);
     for (const src of sources) {
       if (!isRecord(src) || typeof src.name !== 'string') continue;
-      const data = getIn(configMap(graph, t.namespace, src.name)?.body, ['data']);
+      const data = getIn(configMap(graph, t.namespace, src.name, t.owner)?.body, ['data']);
       if (!isRecord(data)) continue;
       const items = Array.isArray(src.items) ? src.items.filter(isRecord) : [];
       const key = items.length ? (items.find((i) => i.path === rel)?.key as string | undefined) : rel;
@@ -124,7 +171,7 @@ export function mountedTree(graph: ServiceGraph, t: PodTemplate, raw: Record<str
     const sub = typeof m.subPath === 'string' && m.subPath !== '' ? m.subPath : undefined;
     for (const { kind, src } of sources) {
       if (typeof src.name !== 'string') continue;
-      const data = kind === 'ConfigMap' ? dataOf(configMap(graph, t.namespace, src.name)) : secretData(graph, t.namespace, src.name);
+      const data = kind === 'ConfigMap' ? dataOf(configMap(graph, t.namespace, src.name, t.owner)) : secretData(graph, t.namespace, src.name);
       if (!data) {
         unseen();
         continue;

@@ -1,7 +1,12 @@
 import type { K8sObject } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-/** A ConfigMap of the run by namespace and name. */
-export declare function configMap(graph: ServiceGraph, namespace: string, name: string): K8sObject | undefined;
+/**
+ * A ConfigMap of the run by namespace and name. Where the run holds several of that name
+ * (copies of one application in folders of their own), the one nearest to `near` (the object
+ * that reads it): one of its own file, else the one whose folder shares the most with its
+ * folder, and of those the least deep (a copy in a subfolder belongs to that subfolder).
+ */
+export declare function configMap(graph: ServiceGraph, namespace: string, name: string, near?: K8sObject): K8sObject | undefined;
 /**
  * The text of the file at an absolute path inside a container, when a ConfigMap of the run
  * provides it through a volume (`configMap`, or a `projected` volume's ConfigMap sources):
