@@ -458,6 +458,8 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       ctx.report({
         ...base,
         messageId: 'podNotHeadless',
+        // Two labels where the second names no namespace of the run: a namespace of that name elsewhere would read it otherwise.
+        ...(r.maybeNamespace ? { severity: 'warning' as const } : {}),
         data: { ...data, host: code(r.host), service: code(r.service.object.name), hint: r.under ? `; the pod's name is under Service ${code(r.under.object.name)}: write ${code(`${r.host}.${r.under.object.name}.${r.under.object.namespace}.svc.${ctx.graph.settings.clusterDomain}`)}` : '' },
         ...(r.under ? { related: [{ object: r.under.object, path: ['metadata', 'name'], message: `Service ${r.under.object.namespace}/${r.under.object.name}, under which the pod has its name` }] } : {}),
       });

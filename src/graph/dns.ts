@@ -214,6 +214,13 @@ export function resolveHost(graph: ServiceGraph, host: string, from: string): Dn
     if (own) {
       const r = podName(graph, a, b, from);
       if (own.headless || r.kind === 'pod') return r;
+      // A pod of a StatefulSet the Service selects, under that Service rather than the set's
+      // governing one: meant as `<pod>.<svc>`, though a namespace `<svc>` outside the run would
+      // read it as `<service>.<namespace>`.
+      if (r.kind === 'pod-not-headless' && !graph.namespaces.has(b)) {
+        const sts = statefulSetOf(graph, from, a);
+        if (sts && own.backends.includes(sts.t)) return { ...r, maybeNamespace: true };
+      }
     }
     const swapped = known(a) ? graph.service(a, b) : undefined;
     if (swapped) return { kind: 'swapped', service: swapped };

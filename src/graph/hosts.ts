@@ -260,6 +260,11 @@ function patternHosts(value: string, key?: string): HostRef[] {
       at += n[0].length;
     }
   }
+  // A ZooKeeper server list (`server.1=zk-0.zk-hs:2888:3888;2181` in zoo.cfg or the image's ZOO_SERVERS): each server's host, dialled on its quorum port.
+  if (colon && value.includes('server.')) for (const m of value.matchAll(ZK_SERVER_RE)) {
+    const at = { index: m.index + m[0].indexOf(m[1]!), 0: `${m[1]}:${m[2]}` } as unknown as RegExpExecArray;
+    add(at, m[1]!, m[2], { position: true });
+  }
   // Oracle's thin driver, EZConnect form: `jdbc:oracle:thin:@//db:1521/ORCL` (1521 when no port).
   if (colon && value.includes('@//')) for (const m of value.matchAll(ORACLE_THIN_RE)) add(m, m[1]!, m[2], { ...(m[2] ? {} : { defaultPort: 1521 }), position: true });
   if (colon && value.includes('[::1]')) for (const m of value.matchAll(LOOPBACK6_URL_RE)) {
@@ -306,6 +311,7 @@ function patternHosts(value: string, key?: string): HostRef[] {
 }
 
 const SVC_TEXT = /\.svc/i;
+const ZK_SERVER_RE = /(?:^|[\s,])server\.\d+\s*=\s*([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]):(\d{1,5}):\d{1,5}/g;
 const ORACLE_THIN_RE = new RegExp(`(?<=jdbc:oracle:thin:@//)(${HOST})(?::(\\d{1,5}))?(?=[/?\\s'",;]|$)`, 'gi');
 /** The rest of a host name with `_` in it, after its first letters, and its port. */
 const UNDERSCORE_TAIL = /^([a-z0-9_.-]*[a-z0-9])(?::(\d{1,5}))?(?=$|[/?#\s'",;])/i;

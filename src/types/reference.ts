@@ -81,7 +81,7 @@ export type DnsResolution =
   | { kind: 'swapped'; service: ServiceNode }
   | { kind: 'wrong-domain'; domain: string; name: string; namespace: string }
   | { kind: 'statefulset-pod'; pod: string; statefulSet: string; serviceName?: string; namespace: string }
-  | { kind: 'pod-not-headless'; service: ServiceNode; host: string; under?: ServiceNode }
+  | { kind: 'pod-not-headless'; service: ServiceNode; host: string; under?: ServiceNode; maybeNamespace?: boolean }
   /** A name under the cluster domain that is not `…svc.<domain>` or `…pod.<domain>` (CoreDNS answers NXDOMAIN). */
   | { kind: 'outside-zone'; service?: ServiceNode }
   /** `<svc>.svc[.<domain>]`: the namespace label is missing. */

@@ -122,6 +122,7 @@ export type DnsResolution = {
     service: ServiceNode;
     host: string;
     under?: ServiceNode;
+    maybeNamespace?: boolean;
 }
 /** A name under the cluster domain that is not `…svc.<domain>` or `…pod.<domain>` (CoreDNS answers NXDOMAIN). */
  | {
