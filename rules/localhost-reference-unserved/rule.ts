@@ -48,6 +48,22 @@ function reads(t: PodTemplate, raw: Record<string, unknown>, kind: string, name:
   return mounts.some((m) => isRecord(m) && mine.has(m.name)) || envFrom.some((e) => getIn(e, [kind === 'Secret' ? 'secretRef' : 'configMapRef', 'name']) === name);
 }
 
+/**
+ * A URL a browser opens, not the server (`GF_SERVER_ROOT_URL`, an OAuth `auth_url`, a redirect
+ * or public URL), or a Grafana data source the browser queries itself (`access: direct`): a
+ * localhost there is the user's machine.
+ */
+const BROWSER_KEY = /(?:^|[_.-])(?:root|public|external|base|site|redirect|callback|auth|authorize|authorization|login|logout|sign_?out|home(?:page)?|frontend|origin|issuer)[_.-]?ur[li]s?$/i;
+function browserFacing(site: ReferenceSite, text: string): boolean {
+  if (site.key !== undefined && BROWSER_KEY.test(site.key)) return true;
+  const whole = getIn(site.object.body, [...site.path]);
+  if (typeof whole !== 'string') return false;
+  const line = whole.split(/\r?\n/).find((l) => l.includes(text));
+  const key = line ? /^\s*(?:-\s*)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]/.exec(line)?.[1] : undefined;
+  if (key !== undefined && BROWSER_KEY.test(key)) return true;
+  return /(?:^|\n)\s*(?:-\s*)?access:\s*["']?direct\b/.test(whole);
+}
+
 /** Whether the containers of a pod that dial from this site all run well-known server images (Grafana) that do not serve the port. */
 function dialsFromKnownImage(t: PodTemplate, port: number, site: ReferenceSite): boolean {
   const dialing = t.containers.filter((c) => {
@@ -88,7 +104,7 @@ const rule: Rule = {
       if (port === undefined) continue;
       // Another port may be the dialing program's own; not where every client dials from a
       // well-known server image of other ports (Grafana's datasource on localhost:9090).
-      if (!DATA_PORTS.has(port) && !edge.site.clients.every((t) => dialsFromKnownImage(t, port, edge.site))) continue;
+      if (!DATA_PORTS.has(port) && (browserFacing(edge.site, edge.text) || !edge.site.clients.every((t) => dialsFromKnownImage(t, port, edge.site)))) continue;
       // A file shared with a pod that serves the port is that pod's file.
       if (edge.site.clients.some((t) => served(t, port, edge.site))) continue;
       for (const t of edge.site.clients) {
