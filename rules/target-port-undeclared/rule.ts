@@ -3,7 +3,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { imageNames, where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
-import type { PodTemplate } from '../../src/types/graph.js';
+import type { PodTemplate, ServicePortNode } from '../../src/types/graph.js';
 import { code, list } from '../../src/text.js';
 import { PROTOCOLS } from '../../src/names.js';
 import { byWorkload } from '../../src/graph/index.js';
@@ -59,7 +59,8 @@ const rule: Rule = {
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       // A DNS server's port forwarded over TCP only: its pods declare the port over UDP too, and no
-      // UDP port of the Service reaches it.
+      // UDP port of the Service reaches it (that finding says it all for the port).
+      const dnsReported = new Set<ServicePortNode>();
       for (const sp of svc.ports) {
         if (sp.protocol !== 'TCP') continue;
         const r = sp.resolutions.find((x) => x.targetPort !== undefined && (x.targetPort === 53 || sp.port === 53 || /(^|-)dns($|-)/.test(sp.name ?? '')) && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === x.targetPort && p.protocol === 'UDP')));
@@ -77,9 +78,10 @@ const rule: Rule = {
           related: ts.slice(0, 3).flatMap((t) => t.containers.flatMap((c) => c.ports.filter((p) => p.containerPort === target && p.protocol === 'UDP').map((p) => ({ object: t.owner, path: p.path, message: `${target}/UDP of ${where(t)}` })))),
           remediation: 'Add a second Service port with the same number and protocol: UDP (a Service may mix TCP and UDP; a LoadBalancer too, since Kubernetes 1.26).',
         });
+        dnsReported.add(sp);
       }
       for (const sp of svc.ports) {
-        if (sp.target.kind !== 'number') continue;
+        if (sp.target.kind !== 'number' || dnsReported.has(sp)) continue;
         // A protocol the API server refuses (`tcp`) is service-ports-invalid's: the Service never exists.
         if (!PROTOCOLS.includes(sp.protocol)) continue;
         const target = sp.target.value;
