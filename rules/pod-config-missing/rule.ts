@@ -125,6 +125,19 @@ const rule: Rule = {
         if (r.kind === 'PersistentVolumeClaim' && (statefulClaims.get(t.namespace) ?? []).some((p) => r.name.startsWith(p) && /^\d+$/.test(r.name.slice(p.length)))) continue;
         const others = new Set(wanted.filter((x) => x.kind === r.kind).map((x) => x.name));
         const typo = known.find((o) => similar(r.name, o.name) && !others.has(o.name));
+        // The object the files do hold under that name, written into another namespace (one that
+        // names none lands where it is applied, `kubectl apply -n`, a kustomization's namespace:
+        // no proof), or a RuntimeClass whose handler the pod names.
+        const elsewhere = typo || r.clusterScoped ? undefined : [...needed.entries()].filter(([k]) => k.startsWith(`${r.kind}/`) && k !== `${r.kind}/${scope}`).flatMap(([, os]) => os).find((o) => o.name === r.name && !o.namespaceDefaulted);
+        const handler = typo || r.kind !== 'RuntimeClass' ? undefined : known.find((o) => getIn(o.body, ['handler']) === r.name);
+        const hint = typo
+          ? `; did you mean ${code(typo.name)}?`
+          : elsewhere
+            ? `; the files hold ${r.kind} ${code(r.name)} in namespace ${code(elsewhere.namespace)}: put it in ${code(t.namespace)}`
+            : handler
+              ? `; RuntimeClass ${code(handler.name)} has handler ${code(r.name)}, but runtimeClassName takes the RuntimeClass's name: write ${code(handler.name)}`
+              : '';
+        const near = typo ?? elsewhere ?? handler;
         report({
           object: t.owner,
           path: r.path,
@@ -134,10 +147,10 @@ const rule: Rule = {
             workload: where(t),
             ...needs(r, t.namespace),
             service,
-            hint: typo ? `; did you mean ${code(typo.name)}?` : '',
+            hint,
           },
-          absent: { what: `${r.kind} ${code(r.name)}${r.clusterScoped ? '' : ` in namespace ${code(t.namespace)}`}`, namespace: t.namespace, nearMiss: typo !== undefined },
-          related: typo ? [svcRelated, { object: typo, path: ['metadata', 'name'], message: `${r.kind} ${typo.name}` }] : [svcRelated],
+          absent: { what: `${r.kind} ${code(r.name)}${r.clusterScoped ? '' : ` in namespace ${code(t.namespace)}`}`, namespace: t.namespace, nearMiss: near !== undefined },
+          related: near ? [svcRelated, { object: near, path: handler ? ['handler'] : ['metadata', 'name'], message: `${r.kind} ${near.namespace ? `${near.namespace}/` : ''}${near.name}` }] : [svcRelated],
         });
       }
       const quota = quotas.has(t.namespace) ? quotaShortfall(t, quotas.get(t.namespace)!, limitRanges.get(t.namespace) ?? []) : undefined;
