@@ -98,6 +98,8 @@ const QUOTA_NAMESPACES = [
   // Scoped quotas apply to some pods only: svclint makes no claim there.
   { ns: 'quota-d', quota: { 'limits.cpu': '10' }, scopes: ['NotTerminating'] },
   { ns: 'quota-e', quota: { pods: '10' } },
+  // Defaults the API server derives when it stores the range: `default` from `max`, `defaultRequest` from `min`.
+  { ns: 'quota-f', quota: { 'limits.cpu': '10', 'requests.memory': '10Gi' }, limitRange: { max: { cpu: '2' }, min: { memory: '16Mi' } } },
 ];
 
 describe('pod-config-missing against kube-apiserver quota admission (ResourceQuota, LimitRange)', () => {
@@ -263,5 +265,76 @@ describe('pod-security-rejected against kube-apiserver PodSecurity admission', (
     expect(disagreements.slice(0, 5)).toEqual([]);
     expect(refused).toBeGreaterThan(20);
     expect(admitted).toBeGreaterThan(5);
+  }, 180_000);
+});
+
+/** Namespaces with one LimitRange of type Container each (max, min, defaults, ratios). */
+const RANGE_NAMESPACES: { ns: string; item: Record<string, Record<string, string>> }[] = [
+  { ns: 'range-max', item: { max: { cpu: '1', memory: '512Mi' } } },
+  { ns: 'range-min', item: { min: { cpu: '100m', memory: '64Mi' } } },
+  { ns: 'range-both', item: { min: { cpu: '100m' }, max: { cpu: '2' }, default: { cpu: '500m' }, defaultRequest: { cpu: '200m' } } },
+  { ns: 'range-ratio', item: { maxLimitRequestRatio: { cpu: '2', memory: '1' } } },
+  { ns: 'range-mem', item: { max: { memory: '1Gi' }, min: { memory: '128Mi' }, default: { memory: '256Mi' } } },
+];
+
+describe('pod-config-missing against kube-apiserver LimitRanger admission', () => {
+  it('says a container is outside a LimitRange exactly when admission refuses the pod, for the same constraint', async () => {
+    for (const r of RANGE_NAMESPACES) {
+      expect((await cp.api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.ns } })).status).toBeLessThan(300);
+      const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', namespace: r.ns }, spec: { limits: [{ type: 'Container', ...r.item }] } };
+      const made = await cp.api('POST', `/api/v1/namespaces/${r.ns}/limitranges`, lr);
+      expect(made.status, JSON.stringify(made.body)).toBeLessThan(300);
+    }
+    const amounts = fc.record({
+      cpu: fc.option(fc.constantFrom('50m', '100m', '250m', '1', '1500m', '2', '3'), { nil: undefined }),
+      memory: fc.option(fc.constantFrom('32Mi', '64Mi', '128Mi', '256Mi', '1Gi', '2Gi'), { nil: undefined }),
+    });
+    // Mostly a request no greater than its limit (else validation refuses the pod before admission).
+    const milli = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : q.endsWith('Mi') ? Number(q.slice(0, -2)) * 2 ** 20 * 1000 : q.endsWith('Gi') ? Number(q.slice(0, -2)) * 2 ** 30 * 1000 : Number(q) * 1000);
+    const resources = fc.record({ requests: amounts, limits: amounts, keep: fc.nat(4) }).map(({ requests, limits, keep }) => {
+      if (keep === 0) return { requests, limits };
+      const req = { ...requests };
+      const lim = { ...limits };
+      for (const k of ['cpu', 'memory'] as const) {
+        if (req[k] !== undefined && lim[k] !== undefined && milli(req[k]!) > milli(lim[k]!)) [req[k], lim[k]] = [lim[k], req[k]];
+      }
+      return { requests: req, limits: lim };
+    });
+    const gen = fc.record({ ns: fc.nat(RANGE_NAMESPACES.length - 1), containers: fc.array(resources, { minLength: 1, maxLength: 2 }) });
+    const list = (a: fc.Infer<typeof amounts>) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined));
+    const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').replace(/\.(?= |$)/g, '').trim();
+    const disagreements: string[] = [];
+    let refused = 0;
+    let admitted = 0;
+    for (const [n, g] of fc.sample(gen, 120).entries()) {
+      const r = RANGE_NAMESPACES[g.ns]!;
+      const spec = { containers: g.containers.map((c, i) => ({ name: `app${i}`, image: 'example/app:1', ...(i === 0 ? { ports: [{ containerPort: 8080 }] } : {}), resources: { ...(Object.keys(list(c.requests)).length ? { requests: list(c.requests) } : {}), ...(Object.keys(list(c.limits)).length ? { limits: list(c.limits) } : {}) } })) };
+      const res = await cp.api('POST', `/api/v1/namespaces/${r.ns}/pods?dryRun=All`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `l${n}`, namespace: r.ns }, spec });
+      const message = String(res.body.message ?? '');
+      // A request over its limit is refused by validation (422) before the LimitRanger looks.
+      if (res.status === 422) continue;
+      const limited = res.status === 403 && /usage per Container|limit to request ratio per Container/.test(message);
+      if (res.status >= 300 && !limited) {
+        disagreements.push(`#${n} ${r.ns}: refused for another reason: ${res.status} ${message}`);
+        continue;
+      }
+      if (limited) refused++;
+      else admitted++;
+      const text = [
+        stringify({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', namespace: r.ns }, spec: { limits: [{ type: 'Container', ...r.item }] } }),
+        stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: r.ns }, spec: { selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec } } }),
+        stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: r.ns }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 8080 }] } }),
+      ].join('---\n');
+      const claim = lintText(text, 'case.yaml').findings.find((f) => f.ruleId === 'pod-config-missing' && f.messageId === 'limitRange');
+      if (claim && !limited) disagreements.push(`#${n} ${r.ns}: svclint says ${claim.message}; the API server creates the pod\n${JSON.stringify(spec)}`);
+      if (limited && !claim) disagreements.push(`#${n} ${r.ns}: the API server says ${message}; svclint says nothing\n${JSON.stringify(spec)}`);
+      // The constraint svclint names is among those the LimitRanger lists, word for word.
+      const named = claim ? /refuses to create its pods \((.*)\), so /.exec(claim.message)?.[1] : undefined;
+      if (limited && named && !norm(message).includes(norm(named))) disagreements.push(`#${n} ${r.ns}: the API server says ${message}; svclint names ${named}`);
+    }
+    console.log(`LimitRanger differential: 120 pods, ${refused} refused, ${admitted} admitted`);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect(refused).toBeGreaterThan(15);
+    expect(admitted).toBeGreaterThan(10);
   }, 180_000);
 });

@@ -2,6 +2,8 @@ import { frontedTemplates, selectorOf, where } from '../../src/engine/rule-kit.j
 import type { Rule, RuleReport } from '../../src/types/rule.js';
 import { pathTo, type K8sObject, type Path } from '../../src/types/object.js';
 import type { PodTemplate } from '../../src/types/graph.js';
+import { limitRangeRefusal } from '../../src/graph/limit-range.js';
+import { sameTree } from '../../src/graph/referrers.js';
 import { configRefs, keysOf, podObjectRefs, quotaRequired, stated, type ConfigRef, type PodObjectRef } from '../../src/graph/config-refs.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn, templateSpec } from '../../src/graph/pods.js';
@@ -49,6 +51,7 @@ const rule: Rule = {
       binaryOnly: '{{workload}} reads key {{key}} of {{source}} ({{how}}) into an environment variable, but the ConfigMap holds that key under binaryData, which the kubelet does not read for variables: {{failure}}, so {{service}} gets no endpoints from these pods',
       objectMissing: '{{workload}} reads {{source}} ({{how}}), which is not in namespace {{namespace}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
       needsMissing: '{{workload}} {{uses}} {{source}}{{volume}}, which {{where}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
+      limitRange: 'container {{container}} of {{workload}} is outside what LimitRange {{range}} of namespace {{namespace}} allows: the API server refuses to create its pods ({{message}}), so {{service}} gets no endpoints from them',
       quotaUnstated: '{{workload}} leaves out {{missing}}, and ResourceQuota {{quota}} of namespace {{namespace}} requires every pod to state {{required}}: the API server refuses to create its pods (failed quota: {{quotaName}}: must specify {{must}}), so {{service}} gets no endpoints from them{{defaults}}',
     },
     remediation: 'Point the reference at a key (or a ConfigMap or Secret) that exists in the pod\'s namespace, add it, or mark the reference `optional: true` if the pods can start without it.',
@@ -151,6 +154,22 @@ const rule: Rule = {
           },
           absent: { what: `${r.kind} ${code(r.name)}${r.clusterScoped ? '' : ` in namespace ${code(t.namespace)}`}`, namespace: t.namespace, nearMiss: near !== undefined },
           related: near ? [svcRelated, { object: near, path: handler ? ['handler'] : ['metadata', 'name'], message: `${r.kind} ${near.namespace ? `${near.namespace}/` : ''}${near.name}` }] : [svcRelated],
+        });
+      }
+      // One LimitRange of the namespace, from the workload's own folder tree (another project's
+      // example in the same namespace name is not applied with it; several merge their defaults
+      // in an order the run cannot see).
+      const ranges = (limitRanges.get(t.namespace) ?? []).filter((lr) => sameTree(lr, t.owner));
+      const spec = ranges.length === 1 ? templateSpec(t) : undefined;
+      const refused = spec ? limitRangeRefusal(spec, ranges[0]!) : undefined;
+      if (refused) {
+        report({
+          object: t.owner,
+          path: pathTo(t.path, 'spec', ...refused.path),
+          messageId: 'limitRange',
+          data: { workload: where(t), container: code(refused.container), range: code(ranges[0]!.name), namespace: code(t.namespace), message: refused.message, service },
+          related: [{ object: ranges[0]!, path: ['spec', 'limits'], message: `LimitRange ${ranges[0]!.namespace}/${ranges[0]!.name}` }, svcRelated],
+          remediation: 'Set the container\'s requests and limits within the LimitRange\'s min and max (and their ratio within maxLimitRequestRatio), or change the LimitRange.',
         });
       }
       const quota = quotas.has(t.namespace) ? quotaShortfall(t, quotas.get(t.namespace)!, limitRanges.get(t.namespace) ?? []) : undefined;

@@ -204,8 +204,9 @@ export function quotaRequired(quota: K8sObject): Map<string, 'requests.cpu' | 'r
 /**
  * The cpu and memory requests and limits a container has when the quota admission sees it:
  * as written; a request defaulted from the limit written beside it (the API server's
- * defaulting); then what LimitRanges of type Container give (`default` for limits,
- * `defaultRequest`, itself defaulted from `default`, for requests).
+ * defaulting); then what LimitRanges of type Container give (`default`, itself defaulted
+ * from `max`, for limits; `defaultRequest`, defaulted from `default`, else from `min`, for
+ * requests).
  */
 export function stated(c: Record<string, unknown>, limitRanges: readonly K8sObject[]): Set<string> {
   const res = isRecord(c.resources) ? c.resources : {};
@@ -220,9 +221,11 @@ export function stated(c: Record<string, unknown>, limitRanges: readonly K8sObje
     const items = isRecord(lr.body.spec) && Array.isArray(lr.body.spec.limits) ? lr.body.spec.limits : [];
     for (const item of items) {
       if (!isRecord(item) || item.type !== 'Container') continue;
+      // As the API server stores the range: `default` from `max` where unset, `defaultRequest` from `default`, else from `min`.
+      const has = (f: unknown, r: string) => isRecord(f) && f[r] !== undefined && f[r] !== null;
       for (const r of ['cpu', 'memory']) {
-        if (isRecord(item.default) && item.default[r] !== undefined) out.add(`limits.${r}`).add(`requests.${r}`);
-        if (isRecord(item.defaultRequest) && item.defaultRequest[r] !== undefined) out.add(`requests.${r}`);
+        if (has(item.default, r) || has(item.max, r)) out.add(`limits.${r}`).add(`requests.${r}`);
+        if (has(item.defaultRequest, r) || has(item.min, r)) out.add(`requests.${r}`);
       }
     }
   }

@@ -137,6 +137,11 @@ export function isWholeQuantity(q: Quantity): boolean {
   return scaledUp(q, 1000n) % 1000n === 0n;
 }
 
+/** The value in thousandths, rounded up (the API server's `MilliValue()`). */
+export function quantityMilli(q: Quantity): bigint {
+  return scaledUp(q, 1000n);
+}
+
 /** The value rounded up to a whole number (the API server's `Value()`). */
 export function quantityValue(q: Quantity): bigint {
   return scaledUp(q, 1n);

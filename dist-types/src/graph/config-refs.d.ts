@@ -67,7 +67,8 @@ export declare function quotaRequired(quota: K8sObject): Map<string, 'requests.c
 /**
  * The cpu and memory requests and limits a container has when the quota admission sees it:
  * as written; a request defaulted from the limit written beside it (the API server's
- * defaulting); then what LimitRanges of type Container give (`default` for limits,
- * `defaultRequest`, itself defaulted from `default`, for requests).
+ * defaulting); then what LimitRanges of type Container give (`default`, itself defaulted
+ * from `max`, for limits; `defaultRequest`, defaulted from `default`, else from `min`, for
+ * requests).
  */
 export declare function stated(c: Record<string, unknown>, limitRanges: readonly K8sObject[]): Set<string>;

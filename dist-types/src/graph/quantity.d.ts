@@ -21,6 +21,8 @@ export declare function roundUpMilli(q: Quantity): Quantity;
 export declare function compareQuantities(a: Quantity, b: Quantity): number;
 /** Whether the API server takes the quantity as a whole number (`MilliValue() % 1000 == 0`). */
 export declare function isWholeQuantity(q: Quantity): boolean;
+/** The value in thousandths, rounded up (the API server's `MilliValue()`). */
+export declare function quantityMilli(q: Quantity): bigint;
 /** The value rounded up to a whole number (the API server's `Value()`). */
 export declare function quantityValue(q: Quantity): bigint;
 /** A quantity in words, for messages: `0.512 bytes`, `500000000 CPUs`. */

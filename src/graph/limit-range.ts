@@ -1,0 +1,95 @@
+import type { K8sObject, Path } from '../types/object.js';
+import { isRecord } from '../load/objects.js';
+import { parseQuantity, quantityMilli } from './quantity.js';
+
+/**
+ * What the API server's LimitRanger admission refuses in a pod's containers, for a namespace
+ * with one LimitRange of type Container (plugin/pkg/admission/limitranger): the range's
+ * defaults as the API server stores them (`default` from `max`, `defaultRequest` from
+ * `default`, else from `min`: SetDefaults_LimitRangeItem), merged into each container where
+ * it states nothing (after a request defaulted from the limit written beside it), then its
+ * `min`, `max` and `maxLimitRequestRatio` per resource, compared in thousandths.
+ */
+
+type List = Map<string, { written: string; milli: bigint }>;
+
+function listOf(v: unknown): List | undefined {
+  const out: List = new Map();
+  if (v === undefined || v === null) return out;
+  if (!isRecord(v)) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'string' && typeof x !== 'number') return undefined;
+    const q = parseQuantity(x);
+    if (!q || q.negative) return undefined;
+    out.set(k, { written: String(x), milli: quantityMilli(q) });
+  }
+  return out;
+}
+
+export interface LimitRangeRefusal {
+  /** The LimitRanger's own words (`maximum cpu usage per Container is 16, but limit is 17`). */
+  message: string;
+  container: string;
+  /** Where in the pod template's spec: the container's resource, or the container. */
+  path: Path;
+}
+
+/** The first refusal of the containers (`spec.containers` only, as LimitRanger checks them), or undefined. */
+export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): LimitRangeRefusal | undefined {
+  const items = isRecord(range.body.spec) && Array.isArray(range.body.spec.limits) ? range.body.spec.limits : [];
+  const containerItems: { min: List; max: List; ratio: List }[] = [];
+  const defaults: List = new Map();
+  const defaultRequests: List = new Map();
+  for (const item of items) {
+    if (!isRecord(item) || item.type !== 'Container') continue;
+    const [min, max, ratio, dflt, dreq] = [item.min, item.max, item.maxLimitRequestRatio, item.default, item.defaultRequest].map(listOf);
+    if (!min || !max || !ratio || !dflt || !dreq) return undefined;
+    for (const [k, v] of max) if (!dflt.has(k)) dflt.set(k, v);
+    for (const [k, v] of dflt) if (!dreq.has(k)) dreq.set(k, v);
+    for (const [k, v] of min) if (!dreq.has(k)) dreq.set(k, v);
+    for (const [k, v] of dflt) defaults.set(k, v);
+    for (const [k, v] of dreq) defaultRequests.set(k, v);
+    containerItems.push({ min, max, ratio });
+  }
+  if (containerItems.length === 0) return undefined;
+  const containers = Array.isArray(spec.containers) ? spec.containers : [];
+  for (const [i, c] of containers.entries()) {
+    if (!isRecord(c)) continue;
+    const name = typeof c.name === 'string' ? c.name : `#${i}`;
+    const res = isRecord(c.resources) ? c.resources : {};
+    const limits = listOf(res.limits);
+    const requests = listOf(res.requests);
+    if (!limits || !requests) return undefined;
+    for (const [k, v] of limits) if (!requests.has(k)) requests.set(k, v);
+    const at = (field: 'limits' | 'requests', k: string): Path => (isRecord(res[field]) && k in (res[field] as Record<string, unknown>) ? ['containers', i, 'resources', field, k] : ['containers', i, 'name']);
+    for (const [k, v] of defaults) if (!limits.has(k)) limits.set(k, v);
+    for (const [k, v] of defaultRequests) if (!requests.has(k)) requests.set(k, v);
+    // A request over its limit is the API server's validation error, before admission: not this.
+    for (const [k, r] of requests) if (limits.has(k) && r.milli > limits.get(k)!.milli) return undefined;
+    for (const { min, max, ratio } of containerItems) {
+      for (const [k, m] of min) {
+        const req = requests.get(k);
+        const lim = limits.get(k);
+        if (!req) return { message: `minimum ${k} usage per Container is ${m.written}. No request is specified`, container: name, path: ['containers', i, 'name'] };
+        if (req.milli < m.milli) return { message: `minimum ${k} usage per Container is ${m.written}, but request is ${req.written}`, container: name, path: at('requests', k) };
+        if (lim && lim.milli < m.milli) return { message: `minimum ${k} usage per Container is ${m.written}, but limit is ${lim.written}`, container: name, path: at('limits', k) };
+      }
+      for (const [k, m] of max) {
+        const req = requests.get(k);
+        const lim = limits.get(k);
+        if (!lim) return { message: `maximum ${k} usage per Container is ${m.written}. No limit is specified`, container: name, path: ['containers', i, 'name'] };
+        if (lim.milli > m.milli) return { message: `maximum ${k} usage per Container is ${m.written}, but limit is ${lim.written}`, container: name, path: at('limits', k) };
+        if (req && req.milli > m.milli) return { message: `maximum ${k} usage per Container is ${m.written}, but request is ${req.written}`, container: name, path: at('requests', k) };
+      }
+      for (const [k, m] of ratio) {
+        const req = requests.get(k);
+        const lim = limits.get(k);
+        if (!req || req.milli === 0n) return { message: `${k} max limit to request ratio per Container is ${m.written}, but no request is specified or request is 0`, container: name, path: ['containers', i, 'name'] };
+        if (!lim || lim.milli === 0n) return { message: `${k} max limit to request ratio per Container is ${m.written}, but no limit is specified or limit is 0`, container: name, path: ['containers', i, 'name'] };
+        // limit / request > ratio, in thousandths: limit * 1000 > ratio * request.
+        if (lim.milli * 1000n > m.milli * req.milli) return { message: `${k} max limit to request ratio per Container is ${m.written}, but provided ratio is ${(Number(lim.milli) / Number(req.milli)).toFixed(6)}`, container: name, path: at('limits', k) };
+      }
+    }
+  }
+  return undefined;
+}
