@@ -161,6 +161,12 @@ const withSub = (name: string, subs: string[]) => (words: string[]): number => {
 };
 
 const PROGRAMS: ServerProgram[] = [
+  // The control plane's servers serve HTTPS on `--secure-port` at `--bind-address` (0.0.0.0 by
+  // default, k8s.io/apiserver's secure serving options); kubeadm writes 127.0.0.1 for the
+  // scheduler and the controller manager, which a Service or a scrape on the pod's IP cannot reach.
+  { name: 'kube-scheduler', find: (w) => invoked(w, 'kube-scheduler'), host: '0.0.0.0', port: 10259, hostFlags: ['--bind-address'], portFlags: ['--secure-port'] },
+  { name: 'kube-controller-manager', find: (w) => invoked(w, 'kube-controller-manager'), host: '0.0.0.0', port: 10257, hostFlags: ['--bind-address'], portFlags: ['--secure-port'] },
+  { name: 'kube-apiserver', find: (w) => invoked(w, 'kube-apiserver'), host: '0.0.0.0', port: 6443, hostFlags: ['--bind-address'], portFlags: ['--secure-port'] },
   {
     // `consul agent` serves its HTTP API (8500) and DNS on `client_addr`, 127.0.0.1 unless `-client`
     // or a configuration file says otherwise; the official image's entrypoint runs `consul agent …`
