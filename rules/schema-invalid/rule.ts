@@ -11,6 +11,7 @@ import { networkPolicyProblems } from '../../src/graph/netpol-validate.js';
 import { podFieldProblems } from './pod-fields.js';
 import { workloadFieldProblems } from './workload-fields.js';
 import { GATEWAY_GROUP, gatewayFieldProblems } from './gateway-fields.js';
+import { KNATIVE_SERVING, knativeFieldProblems } from './knative-fields.js';
 import { compareQuantities, isWholeQuantity, parseQuantity, quantityValue, roundUpMilli, type Quantity } from '../../src/graph/quantity.js';
 import { dns1123LabelProblems, isDNS1123Label, isDNS1123Subdomain, isIPAddress, labelValueProblems, portNameProblems, qualifiedNameProblems } from '../../src/names.js';
 
@@ -88,6 +89,7 @@ const rule: Rule = {
       podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       podsRefused: '{{field}} {{problem}}; the API server stores the {{kind}} but refuses every pod created from it (its controller reports `FailedCreate`), so no pod runs',
       workloadField: '{{field}} {{problem}}; the API server rejects the {{kind}}, so it creates no pods',
+      knativeField: '{{field}} {{problem}}; Knative Serving\'s webhook rejects the {{kind}}, so it makes no revision and no route',
       gatewayField: '{{field}} {{problem}}; the API server rejects the {{kind}} (the validation of the Gateway API CRD), so the gateway never sees it',
       statefulSetName: 'name {{value}} is not a valid StatefulSet name: it names the pods and their hostnames, so it must be a DNS label (lowercase letters, digits and \'-\', no \'.\', at most 63 characters)',
       unserved: 'apiVersion {{version}} of {{kind}} is no longer served (removed in Kubernetes {{removedIn}}): the API server answers `no matches for kind "{{rawKind}}" in version "{{rawVersion}}"`, so the {{kind}} is never created; use {{use}}',
@@ -101,6 +103,9 @@ const rule: Rule = {
     for (const o of objects) {
       const gone = removedVersion(o.apiVersion, o.kind);
       if (gone) report({ object: o, path: ['apiVersion'], messageId: 'unserved', data: { version: code(o.apiVersion), kind: o.kind, rawKind: o.kind, rawVersion: o.apiVersion, removedIn: gone.removedIn, use: code(gone.use) } });
+      if (KNATIVE_SERVING.test(o.apiVersion)) {
+        for (const p of knativeFieldProblems(o)) report({ object: o, path: p.path, messageId: 'knativeField', data: { field: code(formatPath(p.path)), problem: p.problem, kind: o.kind } });
+      }
       if ((o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute' || o.kind === 'Gateway') && GATEWAY_GROUP.test(o.apiVersion)) {
         for (const p of gatewayFieldProblems(o)) report({ object: o, path: p.path, messageId: 'gatewayField', data: { field: code(formatPath(p.path)), problem: p.problem, kind: o.kind } });
       }
