@@ -100,6 +100,9 @@ const QUOTA_NAMESPACES = [
   { ns: 'quota-e', quota: { pods: '10' } },
   // Defaults the API server derives when it stores the range: `default` from `max`, `defaultRequest` from `min`.
   { ns: 'quota-f', quota: { 'limits.cpu': '10', 'requests.memory': '10Gi' }, limitRange: { max: { cpu: '2' }, min: { memory: '16Mi' } } },
+  // Small enough that one pod of two containers (or an init container's larger request) asks for more.
+  { ns: 'quota-g', quota: { 'requests.cpu': '150m', 'limits.memory': '200Mi' }, limitRange: { default: { memory: '128Mi' }, defaultRequest: { cpu: '100m' } } },
+  { ns: 'quota-h', quota: { cpu: '1', memory: '100Mi' } },
 ];
 
 describe('pod-config-missing against kube-apiserver quota admission (ResourceQuota, LimitRange)', () => {
@@ -144,16 +147,26 @@ describe('pod-config-missing against kube-apiserver quota admission (ResourceQuo
       const r = await cp.api('POST', `/api/v1/namespaces/${q.ns}/pods?dryRun=All`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `q${n}`, namespace: q.ns }, spec });
       const message = String(r.body.message ?? '');
       const failed = r.status >= 300 && /failed quota/.test(message);
-      if (r.status >= 300 && !failed) disagreements.push(`#${n}: refused for another reason: ${message}`);
-      if (failed) refused++;
+      const exceeded = r.status >= 300 && /exceeded quota/.test(message);
+      if (r.status >= 300 && !failed && !exceeded) disagreements.push(`#${n}: refused for another reason: ${message}`);
+      if (failed || exceeded) refused++;
       const text = [
         stringify({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: q.ns }, spec: { hard: q.quota, ...(q.scopes ? { scopes: q.scopes } : {}) } }),
         ...(q.limitRange ? [stringify({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults', namespace: q.ns }, spec: { limits: [{ type: 'Container', ...q.limitRange }] } })] : []),
         stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: q.ns }, spec: { selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec } } }),
         stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: q.ns }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 8080 }] } }),
       ].join('---\n');
-      const claims = lintText(text, 'case.yaml').findings.filter((f) => f.ruleId === 'pod-config-missing' && f.messageId === 'quotaUnstated');
+      const all = lintText(text, 'case.yaml').findings.filter((f) => f.ruleId === 'pod-config-missing');
+      const claims = all.filter((f) => f.messageId === 'quotaUnstated');
+      const over = all.filter((f) => f.messageId === 'quotaExceeded');
       const scoped = q.scopes !== undefined;
+      // One pod that asks more than a quota allows in all: svclint says so exactly when the quota admission says it exceeds it.
+      if (over.length && !exceeded && !failed) disagreements.push(`#${n} ${q.ns}: svclint says ${over[0]!.message}, the API server creates the pod`);
+      if (exceeded && !scoped && !over.length) disagreements.push(`#${n} ${q.ns}: the API server says ${message}, svclint says nothing of it\n${text}`);
+      if (exceeded) {
+        if (claims.length) disagreements.push(`#${n} ${q.ns}: the API server says ${message}, svclint says ${claims[0]!.message}`);
+        continue;
+      }
       if (claims.length && !failed) disagreements.push(`#${n} ${q.ns}: svclint says ${claims[0]!.message}, the API server creates the pod`);
       if (failed && !scoped && !claims.length) disagreements.push(`#${n} ${q.ns}: the API server says ${message}, svclint says nothing\n${text}`);
       // The quota admission's own list of what is missing, word for word.

@@ -864,8 +864,10 @@ const rule: Rule = {
         // A CNAME's target is an absolute name: no search path completes `postgres.data` into the
         // cluster's zone, so CoreDNS looks it up upstream, where it does not exist.
         const labels = target.split('.');
-        const svcOf = labels.length === 2 || (labels.length === 3 && labels[2] === 'svc') ? ctx.graph.service(labels[1]!, labels[0]!) : undefined;
-        if (svcOf) ctx.report({ ...at, messageId: 'externalNameShort', data: { ref: code(svc.externalName!), suggest: code(`${labels[0]}.${labels[1]}.svc.${domain}`) }, related: [{ object: svcOf.object, path: ['metadata', 'name'], message: `Service ${svcOf.object.namespace}/${svcOf.object.name}` }] });
+        // A bare name (`postgres`): the Service of that name in the alias's own namespace, else the only one the run holds.
+        const bare = labels.length === 1 ? ctx.graph.service(svc.object.namespace, target) ?? (ctx.graph.servicesNamed(target).length === 1 ? ctx.graph.servicesNamed(target)[0] : undefined) : undefined;
+        const svcOf = bare ?? (labels.length === 2 || (labels.length === 3 && labels[2] === 'svc') ? ctx.graph.service(labels[1]!, labels[0]!) : undefined);
+        if (svcOf && svcOf !== svc) ctx.report({ ...at, messageId: 'externalNameShort', data: { ref: code(svc.externalName!), suggest: code(`${svcOf.object.name}.${svcOf.object.namespace}.svc.${domain}`) }, related: [{ object: svcOf.object, path: ['metadata', 'name'], message: `Service ${svcOf.object.namespace}/${svcOf.object.name}` }] });
         continue;
       }
       // ExternalName Services that lead back to themselves: CoreDNS drops a CNAME chain that loops.

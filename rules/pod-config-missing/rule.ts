@@ -2,7 +2,8 @@ import { frontedTemplates, selectorOf, where } from '../../src/engine/rule-kit.j
 import type { Rule, RuleReport } from '../../src/types/rule.js';
 import { pathTo, type K8sObject, type Path } from '../../src/types/object.js';
 import type { PodTemplate } from '../../src/types/graph.js';
-import { limitRangeRefusal } from '../../src/graph/limit-range.js';
+import { limitRangeRefusal, podQuotaUsage } from '../../src/graph/limit-range.js';
+import { parseQuantity, quantityMilli } from '../../src/graph/quantity.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { configRefs, keysOf, podObjectRefs, quotaRequired, stated, type ConfigRef, type PodObjectRef } from '../../src/graph/config-refs.js';
 import { isRecord } from '../../src/load/objects.js';
@@ -51,6 +52,8 @@ const rule: Rule = {
       binaryOnly: '{{workload}} reads key {{key}} of {{source}} ({{how}}) into an environment variable, but the ConfigMap holds that key under binaryData, which the kubelet does not read for variables: {{failure}}, so {{service}} gets no endpoints from these pods',
       objectMissing: '{{workload}} reads {{source}} ({{how}}), which is not in namespace {{namespace}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
       needsMissing: '{{workload}} {{uses}} {{source}}{{volume}}, which {{where}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
+      quotaExceeded: 'a pod of {{workload}} asks for {{asked}}, more than ResourceQuota {{quota}} of namespace {{namespace}} allows in all ({{hard}}): the API server refuses every pod (exceeded quota: {{quotaName}}), so {{service}} gets no endpoints from them',
+      quotaReplicas: 'the {{replicas}} pods of {{workload}} ask for {{asked}} in all, more than ResourceQuota {{quota}} of namespace {{namespace}} allows ({{hard}}): the API server refuses the pods beyond the first {{fit}} (exceeded quota: {{quotaName}}), so {{service}} has fewer endpoints than the replicas it is given',
       limitRange: 'container {{container}} of {{workload}} is outside what LimitRange {{range}} of namespace {{namespace}} allows: the API server refuses to create its pods ({{message}}), so {{service}} gets no endpoints from them',
       quotaUnstated: '{{workload}} leaves out {{missing}}, and ResourceQuota {{quota}} of namespace {{namespace}} requires every pod to state {{required}}: the API server refuses to create its pods (failed quota: {{quotaName}}: must specify {{must}}), so {{service}} gets no endpoints from them{{defaults}}',
     },
@@ -170,6 +173,20 @@ const rule: Rule = {
           data: { workload: where(t), container: code(refused.container), range: code(ranges[0]!.name), namespace: code(t.namespace), message: refused.message, service },
           related: [{ object: ranges[0]!, path: ['spec', 'limits'], message: `LimitRange ${ranges[0]!.namespace}/${ranges[0]!.name}` }, svcRelated],
           remediation: 'Set the container\'s requests and limits within the LimitRange\'s min and max (and their ratio within maxLimitRequestRatio), or change the LimitRange.',
+        });
+      }
+      // What one pod, and all the replicas, ask of a quota of the workload's folder tree.
+      const usage = !refused && quotas.has(t.namespace) ? podQuotaUsage(templateSpec(t) ?? {}, (limitRanges.get(t.namespace) ?? []).filter((lr) => sameTree(lr, t.owner))) : undefined;
+      const over = usage ? quotaOver(t, usage, (quotas.get(t.namespace) ?? []).filter((q) => sameTree(q, t.owner))) : undefined;
+      if (over) {
+        report({
+          object: t.owner,
+          path: over.replicas ? (t.replicas.mode === 'count' && t.replicas.path ? t.replicas.path : t.path) : pathTo(t.path, 'spec'),
+          messageId: over.replicas ? 'quotaReplicas' : 'quotaExceeded',
+          ...(over.replicas ? { severity: 'warning' as const } : {}),
+          data: { workload: where(t), asked: over.asked, quota: code(over.quota.name), quotaName: over.quota.name, namespace: code(t.namespace), hard: over.hard, service, replicas: String(over.replicas ?? 1), fit: String(over.fit ?? 0) },
+          related: [{ object: over.quota, path: ['spec', 'hard', over.key], message: `ResourceQuota ${over.quota.namespace}/${over.quota.name}` }, svcRelated],
+          remediation: over.replicas ? 'Lower the replicas or the requests and limits, or raise the quota (other pods of the namespace count against it too).' : 'Lower the pod\'s requests and limits below what the quota allows, or raise the quota.',
         });
       }
       const quota = quotas.has(t.namespace) ? quotaShortfall(t, quotas.get(t.namespace)!, limitRanges.get(t.namespace) ?? []) : undefined;
@@ -401,6 +418,42 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
+}
+
+const KEY_OF: Record<string, string> = { cpu: 'requests.cpu', memory: 'requests.memory', 'requests.cpu': 'requests.cpu', 'requests.memory': 'requests.memory', 'limits.cpu': 'limits.cpu', 'limits.memory': 'limits.memory' };
+
+/** An amount in thousandths as a quantity: CPUs (`1500m`, `3`), bytes (`512Mi`, `2Gi`). */
+function amount(key: string, milli: bigint): string {
+  if (key.endsWith('cpu')) return milli % 1000n === 0n ? String(milli / 1000n) : `${milli}m`;
+  const bytes = milli / 1000n;
+  for (const [unit, size] of [['Gi', 2n ** 30n], ['Mi', 2n ** 20n], ['Ki', 2n ** 10n]] as const) if (bytes % size === 0n && bytes >= size) return `${bytes / size}${unit}`;
+  return String(bytes);
+}
+
+/**
+ * A quota (without scopes) that one pod of the workload asks more of than it allows in all,
+ * else one that its counted replicas together do: what, how much, and how many pods fit.
+ */
+function quotaOver(t: PodTemplate, usage: Map<string, bigint>, quotas: readonly K8sObject[]): { quota: K8sObject; key: string; asked: string; hard: string; replicas?: number; fit?: number } | undefined {
+  const replicas = t.replicas.mode === 'count' ? t.replicas.count : undefined;
+  let crowded: ReturnType<typeof quotaOver>;
+  for (const quota of quotas) {
+    const spec = isRecord(quota.body.spec) ? quota.body.spec : {};
+    if ((Array.isArray(spec.scopes) && spec.scopes.length > 0) || (spec.scopeSelector !== undefined && spec.scopeSelector !== null) || !isRecord(spec.hard)) continue;
+    for (const [name, written] of Object.entries(spec.hard)) {
+      const key = KEY_OF[name];
+      const used = key ? usage.get(key) : undefined;
+      const q = typeof written === 'string' || typeof written === 'number' ? parseQuantity(written) : undefined;
+      if (used === undefined || !q || q.negative) continue;
+      const hard = quantityMilli(q);
+      const words = (n: bigint) => `${name}=${amount(key!, n)}`;
+      if (used > hard) return { quota, key: name, asked: code(words(used)), hard: code(`${name}=${String(written)}`) };
+      if (!crowded && replicas !== undefined && replicas > 1 && used > 0n && used * BigInt(replicas) > hard) {
+        crowded = { quota, key: name, asked: code(words(used * BigInt(replicas))), hard: code(`${name}=${String(written)}`), replicas, fit: Number(hard / used) };
+      }
+    }
+  }
+  return crowded;
 }
 
 /**

@@ -93,3 +93,66 @@ export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObjec
   }
   return undefined;
 }
+
+/**
+ * What one pod asks of a ResourceQuota, in thousandths, as the quota admission counts it: each
+ * container's requests and limits as the API server completes them (a request from the limit
+ * beside it; the namespace's LimitRange defaults, as limitRangeRefusal applies them), summed
+ * over the containers, or an init container's where it is larger (init containers run one at a
+ * time). Undefined where the run cannot tell (sidecar init containers, pod overhead, several
+ * LimitRanges, amounts it cannot read). A key is left out where a container states nothing for it.
+ */
+export function podQuotaUsage(spec: Record<string, unknown>, ranges: readonly K8sObject[]): Map<string, bigint> | undefined {
+  if (ranges.length > 1 || spec.overhead !== undefined) return undefined;
+  const defaults: List = new Map();
+  const defaultRequests: List = new Map();
+  for (const range of ranges) {
+    const items = isRecord(range.body.spec) && Array.isArray(range.body.spec.limits) ? range.body.spec.limits : [];
+    for (const item of items) {
+      if (!isRecord(item) || item.type !== 'Container') continue;
+      const [min, max, dflt, dreq] = [item.min, item.max, item.default, item.defaultRequest].map(listOf);
+      if (!min || !max || !dflt || !dreq) return undefined;
+      for (const [k, v] of max) if (!dflt.has(k)) dflt.set(k, v);
+      for (const [k, v] of dflt) if (!dreq.has(k)) dreq.set(k, v);
+      for (const [k, v] of min) if (!dreq.has(k)) dreq.set(k, v);
+      for (const [k, v] of dflt) defaults.set(k, v);
+      for (const [k, v] of dreq) defaultRequests.set(k, v);
+    }
+  }
+  const usageOf = (c: Record<string, unknown>): Map<string, bigint> | undefined => {
+    const res = isRecord(c.resources) ? c.resources : {};
+    const limits = listOf(res.limits);
+    const requests = listOf(res.requests);
+    if (!limits || !requests) return undefined;
+    for (const [k, v] of limits) if (!requests.has(k)) requests.set(k, v);
+    for (const [k, v] of defaults) if (!limits.has(k)) limits.set(k, v);
+    for (const [k, v] of defaultRequests) if (!requests.has(k)) requests.set(k, v);
+    const out = new Map<string, bigint>();
+    for (const r of ['cpu', 'memory']) {
+      if (requests.has(r)) out.set(`requests.${r}`, requests.get(r)!.milli);
+      if (limits.has(r)) out.set(`limits.${r}`, limits.get(r)!.milli);
+    }
+    return out;
+  };
+  const containers = Array.isArray(spec.containers) ? spec.containers.filter(isRecord) : [];
+  const inits = Array.isArray(spec.initContainers) ? spec.initContainers.filter(isRecord) : [];
+  if (inits.some((c) => c.restartPolicy === 'Always')) return undefined;
+  const sum = new Map<string, bigint>();
+  const keys = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
+  const missing = new Set<string>();
+  for (const c of containers) {
+    const u = usageOf(c);
+    if (!u) return undefined;
+    for (const k of keys) {
+      if (u.has(k)) sum.set(k, (sum.get(k) ?? 0n) + u.get(k)!);
+      else missing.add(k);
+    }
+  }
+  for (const c of inits) {
+    const u = usageOf(c);
+    if (!u) return undefined;
+    for (const k of keys) if (u.has(k) && u.get(k)! > (sum.get(k) ?? 0n)) sum.set(k, u.get(k)!);
+  }
+  for (const k of missing) sum.delete(k);
+  return sum;
+}

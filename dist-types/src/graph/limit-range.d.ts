@@ -8,3 +8,12 @@ export interface LimitRangeRefusal {
 }
 /** The first refusal of the containers (`spec.containers` only, as LimitRanger checks them), or undefined. */
 export declare function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): LimitRangeRefusal | undefined;
+/**
+ * What one pod asks of a ResourceQuota, in thousandths, as the quota admission counts it: each
+ * container's requests and limits as the API server completes them (a request from the limit
+ * beside it; the namespace's LimitRange defaults, as limitRangeRefusal applies them), summed
+ * over the containers, or an init container's where it is larger (init containers run one at a
+ * time). Undefined where the run cannot tell (sidecar init containers, pod overhead, several
+ * LimitRanges, amounts it cannot read). A key is left out where a container states nothing for it.
+ */
+export declare function podQuotaUsage(spec: Record<string, unknown>, ranges: readonly K8sObject[]): Map<string, bigint> | undefined;
