@@ -131,13 +131,41 @@ const isReports = (v: unknown): v is ObjectReport[] => Array.isArray(v) && v.eve
   && Array.isArray(r.path) && r.path.every((p) => typeof p === 'string' || typeof p === 'number')
   && typeof r.messageId === 'string' && isRecord(r.data) && Object.values(r.data).every((d) => typeof d === 'string'));
 
+/**
+ * The object as the API server decodes it: a map field written `null` is absent (Go leaves the
+ * field unset), so a required one is missing (`schedule:` with no value). List items stay: a
+ * null item is a zero value, not a gap. The same object when it holds no null field.
+ */
+function withoutNullFields(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    let copy: unknown[] | undefined;
+    v.forEach((x, i) => {
+      const y = withoutNullFields(x);
+      if (y !== x) (copy ??= [...v])[i] = y;
+    });
+    return copy ?? v;
+  }
+  if (!isRecord(v)) return v;
+  let copy: Record<string, unknown> | undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null) {
+      copy ??= { ...v };
+      delete copy[k];
+      continue;
+    }
+    const y = withoutNullFields(x);
+    if (y !== x) (copy ??= { ...v })[k] = y;
+  }
+  return copy ?? v;
+}
+
 /** What the API server rejects in one object: its metadata, then what its schema does not allow. */
 function objectReports(o: K8sObject, bundle: ReturnType<typeof bundleFor>): ObjectReport[] {
   const out: ObjectReport[] = [];
   const report = (r: ObjectReport) => out.push(r);
   metadata(o, report);
   const validate = bundle.validators[`${o.apiVersion}/${o.kind}`];
-  if (!validate || validate(o.body)) return out;
+  if (!validate || validate(withoutNullFields(o.body))) return out;
   for (const e of relevant(validate.errors ?? [], o)) {
     const path = pathOf(e.instancePath);
     const where = formatPath(path) || 'the object';
@@ -162,7 +190,10 @@ function objectReports(o: K8sObject, bundle: ReturnType<typeof bundleFor>): Obje
         : '';
       report({ path, messageId: 'wrongType', data: { field: code(where), want, found: `${typeName(v)}${v !== null && typeof v !== 'object' ? ` ${code(JSON.stringify(v))}` : ''}${quote}` } });
     } else if (e.keyword === 'required') {
-      report({ path, messageId: 'required', data: { field: code(String(e.params.missingProperty)), parent: code(where) } });
+      const missing = String(e.params.missingProperty);
+      // A Service port written `port:` with no value is service-ports-invalid's (it says what a chart left unset).
+      if (o.kind === 'Service' && missing === 'port' && path.length === 3 && path[1] === 'ports' && valueAt(o.body, [...path, 'port']) === null) continue;
+      report({ path, messageId: 'required', data: { field: code(missing), parent: code(where) } });
     } else if (e.keyword === 'enum') {
       const allowed = (e.params.allowedValues as unknown[]).map((x) => code(String(x)));
       report({ path, messageId: 'enum', data: { field: code(where), allowed: list(allowed, 8), found: code(JSON.stringify(valueAt(o.body, path))) } });

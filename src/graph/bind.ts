@@ -123,6 +123,8 @@ interface ServerProgram {
   onlyImages?: RegExp;
   /** Folders the program reads configuration files from: a volume mounted there may set the address. */
   configDirs?: RegExp;
+  /** Images whose arguments, when they start with a flag, are the program's own (the image's entrypoint puts the program before them). */
+  argsImages?: RegExp;
 }
 
 /** Words that run the command after them: `exec`, `env A=b`, `poetry run`, `tini --`, `gosu user`. */
@@ -161,6 +163,11 @@ const withSub = (name: string, subs: string[]) => (words: string[]): number => {
 };
 
 const PROGRAMS: ServerProgram[] = [
+  // memcached listens on every interface unless `-l`/`--listen` names addresses (its usage text: "default: INADDR_ANY").
+  { name: 'memcached', find: (w) => invoked(w, 'memcached'), host: '0.0.0.0', port: 11211, hostFlags: ['-l', '--listen'], portFlags: ['-p', '--port'], argsImages: /(^|\/)(library\/)?memcached(:|@|$)/ },
+  // `vault server -dev` serves on -dev-listen-address, 127.0.0.1:8200 by default (the official
+  // image's entrypoint adds 0.0.0.0:8200 only when its first argument is `server`, not for a command that names vault).
+  { name: 'vault server -dev', find: (w) => { const i = withSub('vault', ['server'])(w); return i >= 0 && w.slice(i + 1).some((x) => x === '-dev' || x === '--dev' || x === '-dev=true') ? i : -1; }, host: '127.0.0.1', port: 8200, bindFlags: ['-dev-listen-address', '--dev-listen-address'], elsewhereEnv: ['VAULT_DEV_LISTEN_ADDRESS'], caveat: 'its dev server listens on 127.0.0.1:8200 unless -dev-listen-address says otherwise' },
   // The control plane's servers serve HTTPS on `--secure-port` at `--bind-address` (0.0.0.0 by
   // default, k8s.io/apiserver's secure serving options); kubeadm writes 127.0.0.1 for the
   // scheduler and the controller manager, which a Service or a scrape on the pod's IP cannot reach.
@@ -378,8 +385,10 @@ function rails(words: Word[], env: Map<string, string>, named: Set<string>, envF
 function programBind(raw: Record<string, unknown>, words: Word[], env: Map<string, string>, named: Set<string>, envFrom: boolean, accept: (host: string) => boolean = isLoopbackHost): Omit<LoopbackBind, 'container'> | undefined {
   const ws = words.map((w) => w.word);
   for (const p of PROGRAMS) {
-    const i = p.find(ws);
-    if (i < 0) continue;
+    let i = p.find(ws);
+    // `args: ["-l", "127.0.0.1"]` of the image itself: the flags start at the first word.
+    if (i < 0 && p.argsImages && ws[0]?.startsWith('-') && !Array.isArray(raw.command) && typeof raw.image === 'string' && p.argsImages.test(raw.image)) i = -1;
+    else if (i < 0) continue;
     if (p.skipImages && typeof raw.image === 'string' && p.skipImages.test(raw.image)) return undefined;
     if (p.onlyImages && !(typeof raw.image === 'string' && p.onlyImages.test(raw.image))) continue;
     if (p.configDirs && (Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && p.configDirs!.test(m.mountPath))) return undefined;
@@ -545,6 +554,13 @@ function aspnetLoopback(env: Map<string, string>): { host: string; port?: number
   return { host: parsed[0]!.host, ...(parsed[0]!.port !== undefined ? { port: parsed[0]!.port } : {}), text: `env ASPNETCORE_URLS=${v}` };
 }
 
+/** Server images whose own variable sets the address they listen on (`host[:port]`), with their port. */
+const IMAGE_ADDRESS_ENV: Record<string, { env: string; port: number; program: string }> = Object.assign(Object.create(null) as Record<string, { env: string; port: number; program: string }>, {
+  'ollama/ollama': { env: 'OLLAMA_HOST', port: 11434, program: 'Ollama' },
+});
+
+const IMAGE_ADDRESS_ENV_NAMES = new Set(Object.values(IMAGE_ADDRESS_ENV).map((x) => x.env));
+
 /** The loopback-only listener of one container, if its command line, env or program default says so. */
 export function containerLoopback(container: ContainerInfo, raw: Record<string, unknown>): Omit<LoopbackBind, 'container'> | undefined {
   const { env, named, envFrom } = envOf(raw);
@@ -568,6 +584,14 @@ export function containerLoopback(container: ContainerInfo, raw: Record<string, 
       const e = envs[index] as { name: string; value: string };
       return { address: e.value.trim(), text: `env ${e.name}=${e.value}`, path: ['env', index, 'value'], kind: 'env' };
     }
+  }
+  // A server image's own variable for its address (`OLLAMA_HOST=127.0.0.1:11434`).
+  const own = IMAGE_ADDRESS_ENV[hubRepository(typeof raw.image === 'string' ? raw.image : undefined) ?? ''];
+  if (own) {
+    const index = envs.findIndex((e) => isRecord(e) && e.name === own.env && typeof e.value === 'string');
+    const value = index >= 0 ? ((envs[index] as { value: string }).value).trim() : undefined;
+    const a = value ? splitAddress(value.replace(/^https?:\/\//, '')) : undefined;
+    if (a && isLoopbackHost(a.host)) return { address: a.host, port: a.port ?? own.port, text: `env ${own.env}=${value}`, path: ['env', index, 'value'], kind: 'env', program: own.program };
   }
   const asp = aspnetLoopback(env);
   if (asp) {
@@ -662,7 +686,7 @@ export function mayBindLoopback(r: PortResolution): boolean {
   const t = r.template;
   return t.containers.some((c) => {
     const raw = getIn(t.owner.body, c.path);
-    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && typeof e.name === 'string' && (e.name === 'ASPNETCORE_URLS' || ADDRESS_ENV.has(e.name) || /^KAFKA_(CFG_)?(ADVERTISED_)?LISTENERS$/.test(e.name)))));
+    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && typeof e.name === 'string' && (e.name === 'ASPNETCORE_URLS' || ADDRESS_ENV.has(e.name) || IMAGE_ADDRESS_ENV_NAMES.has(e.name) || /^KAFKA_(CFG_)?(ADVERTISED_)?LISTENERS$/.test(e.name)))));
   });
 }
 

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-XL2I44A3.js";import"./chunk-E56OWBKT.js";import"./chunk-RNRWA6RL.js";import"./chunk-6TUQMY6O.js";import"./chunk-UR467YXM.js";import"./chunk-4IAKYB6H.js";import"./chunk-BYHUAPXH.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
