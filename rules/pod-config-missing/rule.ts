@@ -5,6 +5,8 @@ import type { PodTemplate } from '../../src/types/graph.js';
 import { limitRangeRefusal, podQuotaUsage } from '../../src/graph/limit-range.js';
 import { parseQuantity, quantityMilli } from '../../src/graph/quantity.js';
 import { sameTree } from '../../src/graph/referrers.js';
+import { hubRepository } from '../../src/graph/mounts.js';
+import { SAFE_SYSCTLS } from '../../src/graph/pod-security.js';
 import { configRefs, keysOf, podObjectRefs, quotaRequired, stated, type ConfigRef, type PodObjectRef } from '../../src/graph/config-refs.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn, templateSpec } from '../../src/graph/pods.js';
@@ -54,6 +56,8 @@ const rule: Rule = {
       needsMissing: '{{workload}} {{uses}} {{source}}{{volume}}, which {{where}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
       quotaExceeded: 'a pod of {{workload}} asks for {{asked}}, more than ResourceQuota {{quota}} of namespace {{namespace}} allows in all ({{hard}}): the API server refuses every pod (exceeded quota: {{quotaName}}), so {{service}} gets no endpoints from them',
       quotaReplicas: 'the {{replicas}} pods of {{workload}} ask for {{asked}} in all, more than ResourceQuota {{quota}} of namespace {{namespace}} allows ({{hard}}): the API server refuses the pods beyond the first {{fit}} (exceeded quota: {{quotaName}}), so {{service}} has fewer endpoints than the replicas it is given',
+      unsafeSysctl: '{{workload}} sets sysctl {{sysctl}}, which is not among the kubelet\'s safe ones: a kubelet not started with --allowed-unsafe-sysctls naming it refuses the pods (SysctlForbidden), so {{service}} gets no endpoints from them',
+      entrypointEnv: 'container {{container}} of {{workload}} runs {{image}} with none of {{vars}}: on a new data directory its entrypoint exits ("{{quote}}"), so the pods never become ready and {{service}} gets no endpoints from them',
       limitRange: 'container {{container}} of {{workload}} is outside what LimitRange {{range}} of namespace {{namespace}} allows: the API server refuses to create its pods ({{message}}), so {{service}} gets no endpoints from them',
       quotaUnstated: '{{workload}} leaves out {{missing}}, and ResourceQuota {{quota}} of namespace {{namespace}} requires every pod to state {{required}}: the API server refuses to create its pods (failed quota: {{quotaName}}: must specify {{must}}), so {{service}} gets no endpoints from them{{defaults}}',
     },
@@ -211,6 +215,34 @@ const rule: Rule = {
           },
           related: [{ object: quota.quota, path: ['spec', 'hard'], message: `ResourceQuota ${quota.quota.namespace}/${quota.quota.name}` }, svcRelated],
           remediation: 'State the resources the quota names (resources.requests and resources.limits) on every container and init container, or give the namespace a LimitRange with defaults for them.',
+        });
+      }
+      // Sysctls outside the safe set: the kubelet refuses the pod unless its --allowed-unsafe-sysctls names them.
+      const sysctls = getIn(templateSpec(t), ['securityContext', 'sysctls']);
+      if (Array.isArray(sysctls)) {
+        const i = sysctls.findIndex((x) => isRecord(x) && typeof x.name === 'string' && !SAFE_SYSCTLS.has(x.name.replace(/\//g, '.')));
+        if (i >= 0) {
+          const name = String((sysctls[i] as Record<string, unknown>).name);
+          report({
+            object: t.owner,
+            path: pathTo(t.path, 'spec', 'securityContext', 'sysctls', i, 'name'),
+            messageId: 'unsafeSysctl',
+            severity: 'warning',
+            data: { workload: where(t), sysctl: code(name), service },
+            related: [svcRelated],
+            remediation: 'Drop the sysctl, set it on the node instead, or allow it on the nodes where the pods run (the kubelet\'s --allowed-unsafe-sysctls) and schedule the pods there.',
+          });
+        }
+      }
+      for (const m of entrypointDemands(t)) {
+        report({
+          object: t.owner,
+          path: m.path,
+          messageId: 'entrypointEnv',
+          severity: 'warning',
+          data: { container: code(m.container), workload: where(t), image: code(m.image), vars: list(m.vars.map((v) => code(v)), 4), quote: m.quote, service },
+          related: [svcRelated],
+          remediation: `Set one of ${m.vars.join(', ')} in the container's env (from a Secret: valueFrom.secretKeyRef).`,
         });
       }
       for (const m of subPathMisses(t, (kind, name) => defined.get(`${kind}/${t.namespace}/${name}`))) {
@@ -418,6 +450,41 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
+}
+
+/** Official database images whose entrypoint refuses to initialise without one of these variables (docker-library's docker-entrypoint.sh). */
+const ENTRYPOINT_DEMANDS: Record<string, { vars: string[]; trust?: [string, string]; quote: string }> = {
+  postgres: { vars: ['POSTGRES_PASSWORD', 'POSTGRES_PASSWORD_FILE'], trust: ['POSTGRES_HOST_AUTH_METHOD', 'trust'], quote: 'Database is uninitialized and superuser password is not specified' },
+  mysql: { vars: ['MYSQL_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD_FILE', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'], quote: 'Database is uninitialized and password option is not specified' },
+  mariadb: { vars: ['MARIADB_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD_HASH', 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD_FILE', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'], quote: 'Database is uninitialized and password option is not specified' },
+};
+
+/**
+ * Containers of the official postgres, mysql and mariadb images, run through their entrypoint
+ * (no `command`), that set some of the image's variables but none of those it needs to
+ * initialise a database (nor `envFrom`, which may hold them). A data directory already
+ * initialised skips the check: a warning.
+ */
+function entrypointDemands(t: PodTemplate): { container: string; image: string; vars: string[]; quote: string; path: Path }[] {
+  const out: { container: string; image: string; vars: string[]; quote: string; path: Path }[] = [];
+  for (const c of t.containers) {
+    const raw = getIn(t.owner.body, c.path);
+    if (!isRecord(raw) || typeof raw.image !== 'string' || Array.isArray(raw.command)) continue;
+    const demand = ENTRYPOINT_DEMANDS[hubRepository(raw.image) ?? ''];
+    if (!demand || (Array.isArray(raw.envFrom) && raw.envFrom.length)) continue;
+    const env = Array.isArray(raw.env) ? raw.env.filter(isRecord) : [];
+    // Arguments that are not the server's own flags run something else (`bash`, `psql`).
+    if (Array.isArray(raw.args) && raw.args.length && !(typeof raw.args[0] === 'string' && (raw.args[0].startsWith('-') || /^(postgres|mysqld|mariadbd)$/.test(raw.args[0])))) continue;
+    const set = env.some((e) => typeof e.name === 'string' && demand.vars.includes(e.name) && !(e.name === 'POSTGRES_PASSWORD' && e.value === ''));
+    const trust = demand.trust ? env.some((e) => e.name === demand.trust![0] && e.value === demand.trust![1]) : false;
+    if (set || trust) continue;
+    // Only where the container configures the image through its variables (`POSTGRES_DB`,
+    // `POSTGRES_USER`) and leaves the password out: a bare image in an example says too little.
+    const prefix = hubRepository(raw.image) === 'postgres' ? 'POSTGRES_' : hubRepository(raw.image) === 'mysql' ? 'MYSQL_' : /^(MARIADB|MYSQL)_/;
+    if (!env.some((e) => typeof e.name === 'string' && (typeof prefix === 'string' ? e.name.startsWith(prefix) : prefix.test(e.name)))) continue;
+    out.push({ container: c.name, image: raw.image, vars: demand.trust ? [...demand.vars, `${demand.trust[0]}=${demand.trust[1]}`] : demand.vars, quote: demand.quote, path: [...c.path, Array.isArray(raw.env) ? 'env' : 'image'] });
+  }
+  return out;
 }
 
 const KEY_OF: Record<string, string> = { cpu: 'requests.cpu', memory: 'requests.memory', 'requests.cpu': 'requests.cpu', 'requests.memory': 'requests.memory', 'limits.cpu': 'limits.cpu', 'limits.memory': 'limits.memory' };

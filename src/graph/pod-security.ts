@@ -22,7 +22,8 @@ export interface PodSecurityViolation {
 }
 
 const CAPS_BASELINE = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
-const SYSCTLS = new Set([
+/** The sysctls the kubelet and Pod Security take as safe (namespaced, isolated): the newest list. */
+export const SAFE_SYSCTLS = new Set([
   'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start',
   'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
   'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat',
@@ -166,7 +167,7 @@ export function podSecurityViolations(spec: Record<string, unknown>, level: PodS
   }
 
   const sysctls = Array.isArray(psc?.sysctls) ? psc.sysctls : [];
-  const badSysctls = sysctls.map((s, i) => ({ s, i })).filter(({ s }) => isRecord(s) && typeof s.name === 'string' && !SYSCTLS.has(s.name));
+  const badSysctls = sysctls.map((s, i) => ({ s, i })).filter(({ s }) => isRecord(s) && typeof s.name === 'string' && !SAFE_SYSCTLS.has(s.name));
   if (badSysctls.length) out.push({ reason: 'forbidden sysctls', detail: badSysctls.map(({ s }) => String((s as Record<string, unknown>).name)).join(', '), path: ['spec', 'securityContext', 'sysctls', badSysctls[0]!.i, 'name'] });
 
   if (!restricted) return out;

@@ -15,6 +15,8 @@ export interface PodSecurityViolation {
     /** Where in the pod (relative to the pod template: `spec`, `metadata`): the field, or the container that leaves it out. */
     path: Path;
 }
+/** The sysctls the kubelet and Pod Security take as safe (namespaced, isolated): the newest list. */
+export declare const SAFE_SYSCTLS: Set<string>;
 /** The level a namespace enforces (`pod-security.kubernetes.io/enforce`) and the version it pins, where its labels say so. */
 export declare function enforcedLevel(labels: unknown): {
     level: PodSecurityLevel;
