@@ -121,6 +121,8 @@ export const REFERRERS: readonly Row[] = [
   ...['VirtualServer', 'VirtualServerRoute', 'TransportServer'].map((kind) => ({ kind, group: NGINX_INC, at: 'spec.upstreams.*', name: 'service', port: 'port' })),
   // Traefik's errors middleware serves error pages from a Service (the fields of a route's service).
   { kind: 'Middleware', group: TRAEFIK, at: 'spec.errors.service', name: 'name', namespace: 'namespace', port: 'port', kindField: 'kind' },
+  // AWS Load Balancer Controller: a TargetGroupBinding registers the pods (or nodes) behind a Service port, by number or name.
+  { kind: 'TargetGroupBinding', group: /^elbv2\.k8s\.aws\//, at: 'spec.serviceRef', field: 'serviceRef', name: 'name', port: 'port', portRequired: true },
   // KEDA's HTTP add-on: the interceptor forwards to this Service and Service port.
   { kind: 'HTTPScaledObject', group: /^http\.keda\.sh\//, at: 'spec.scaleTargetRef', field: 'scaleTargetRef.service', name: 'service', port: 'port' },
   // Linkerd's own HTTPRoute (policy.linkerd.io, a copy of the Gateway API's): its backends are Services and Service ports.
