@@ -123,6 +123,8 @@ interface ServerProgram {
   onlyImages?: RegExp;
   /** Folders the program reads configuration files from: a volume mounted there may set the address. */
   configDirs?: RegExp;
+  /** Judged only when the container's own `command` runs it (the image's entrypoint would add the address otherwise). */
+  commandOnly?: boolean;
   /** Images whose arguments, when they start with a flag, are the program's own (the image's entrypoint puts the program before them). */
   argsImages?: RegExp;
 }
@@ -163,6 +165,9 @@ const withSub = (name: string, subs: string[]) => (words: string[]): number => {
 };
 
 const PROGRAMS: ServerProgram[] = [
+  // code-server's bind-addr is 127.0.0.1:8080 (src/node/cli.ts); its image's entrypoint adds
+  // `--bind-addr 0.0.0.0:8080`, which a container's own command replaces.
+  { name: 'code-server', find: (w) => invoked(w, 'code-server'), host: '127.0.0.1', port: 8080, bindFlags: ['--bind-addr'], hostFlags: ['--host'], portFlags: ['--port'], configFlags: ['--config'], elsewhereEnv: ['PORT'], commandOnly: true, caveat: 'unless its config.yaml sets bind-addr' },
   // memcached listens on every interface unless `-l`/`--listen` names addresses (its usage text: "default: INADDR_ANY").
   { name: 'memcached', find: (w) => invoked(w, 'memcached'), host: '0.0.0.0', port: 11211, hostFlags: ['-l', '--listen'], portFlags: ['-p', '--port'], argsImages: /(^|\/)(library\/)?memcached(:|@|$)/ },
   // `vault server -dev` serves on -dev-listen-address, 127.0.0.1:8200 by default (the official
@@ -390,6 +395,7 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
     if (i < 0 && p.argsImages && ws[0]?.startsWith('-') && !Array.isArray(raw.command) && typeof raw.image === 'string' && p.argsImages.test(raw.image)) i = -1;
     else if (i < 0) continue;
     if (p.skipImages && typeof raw.image === 'string' && p.skipImages.test(raw.image)) return undefined;
+    if (p.commandOnly && !(Array.isArray(raw.command) && raw.command.some((w) => typeof w === 'string' && w.includes(p.name)))) continue;
     if (p.onlyImages && !(typeof raw.image === 'string' && p.onlyImages.test(raw.image))) continue;
     if (p.configDirs && (Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && p.configDirs!.test(m.mountPath))) return undefined;
     // A socket instead of an address; or every interface.
