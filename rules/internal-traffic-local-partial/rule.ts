@@ -109,7 +109,8 @@ const rule: Rule = {
     if (live && liveNodes(graph).length === 0) return;
     for (const svc of graph.services) {
       const spec = isRecord(svc.object.body.spec) ? svc.object.body.spec : {};
-      if (spec.internalTrafficPolicy !== 'Local' || svc.mode !== 'selector' || svc.backends.length === 0) continue;
+      // A headless Service has no cluster IP for kube-proxy to program (ShouldSkipService): clients reach the pods' own addresses.
+      if (spec.internalTrafficPolicy !== 'Local' || svc.mode !== 'selector' || svc.backends.length === 0 || svc.headless) continue;
       const path = ['spec', 'internalTrafficPolicy'];
       if (live) {
         const missing = nodesWithoutBackend(graph, svc);

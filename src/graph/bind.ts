@@ -451,7 +451,8 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
     // A program that listens on every interface unless told otherwise.
     if (!accept(p.host)) return undefined;
     const port = portOf();
-    return { address: p.host, ...(port !== undefined ? { port } : {}), text: whole, path: words[i]!.path, kind: 'default', program: p.name, ...(p.caveat ? { caveat: p.caveat } : {}) };
+    // (i is -1 where the image's own arguments are the program's flags: the first of them.)
+    return { address: p.host, ...(port !== undefined ? { port } : {}), text: whole, path: words[Math.max(i, 0)]!.path, kind: 'default', program: p.name, ...(p.caveat ? { caveat: p.caveat } : {}) };
   }
   return accept === isLoopbackHost ? django(words, env) ?? rails(words, env, named, envFrom) : undefined;
 }
