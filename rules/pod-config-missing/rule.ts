@@ -470,7 +470,8 @@ function entrypointDemands(t: PodTemplate): { container: string; image: string; 
   for (const c of t.containers) {
     const raw = getIn(t.owner.body, c.path);
     if (!isRecord(raw) || typeof raw.image !== 'string' || Array.isArray(raw.command)) continue;
-    const demand = ENTRYPOINT_DEMANDS[hubRepository(raw.image) ?? ''];
+    const repo = hubRepository(raw.image) ?? '';
+    const demand = Object.hasOwn(ENTRYPOINT_DEMANDS, repo) ? ENTRYPOINT_DEMANDS[repo] : undefined;
     if (!demand || (Array.isArray(raw.envFrom) && raw.envFrom.length)) continue;
     const env = Array.isArray(raw.env) ? raw.env.filter(isRecord) : [];
     // Arguments that are not the server's own flags run something else (`bash`, `psql`).
@@ -508,7 +509,7 @@ function quotaOver(t: PodTemplate, usage: Map<string, bigint>, quotas: readonly 
     const spec = isRecord(quota.body.spec) ? quota.body.spec : {};
     if ((Array.isArray(spec.scopes) && spec.scopes.length > 0) || (spec.scopeSelector !== undefined && spec.scopeSelector !== null) || !isRecord(spec.hard)) continue;
     for (const [name, written] of Object.entries(spec.hard)) {
-      const key = KEY_OF[name];
+      const key = Object.hasOwn(KEY_OF, name) ? KEY_OF[name] : undefined;
       const used = key ? usage.get(key) : undefined;
       const q = typeof written === 'string' || typeof written === 'number' ? parseQuantity(written) : undefined;
       if (used === undefined || !q || q.negative) continue;
