@@ -34,39 +34,69 @@ export interface LimitRangeRefusal {
   path: Path;
 }
 
+/**
+ * The Container items of LimitRanges, with the defaults they give as the API server stores them
+ * (`default` from `max` where unset, `defaultRequest` from `default`, else from `min`:
+ * SetDefaults_LimitRangeItem), later items over earlier ones. Undefined where an amount cannot be
+ * read; an item's `ratio` is undefined where its maxLimitRequestRatio cannot.
+ */
+interface RangeDefaults {
+  items: { min: List; max: List; ratio: List | undefined }[];
+  defaults: List;
+  defaultRequests: List;
+}
+
+function rangeDefaults(ranges: readonly K8sObject[]): RangeDefaults | undefined {
+  const out: RangeDefaults = { items: [], defaults: new Map(), defaultRequests: new Map() };
+  for (const range of ranges) {
+    const items = isRecord(range.body.spec) && Array.isArray(range.body.spec.limits) ? range.body.spec.limits : [];
+    for (const item of items) {
+      if (!isRecord(item) || item.type !== 'Container') continue;
+      const [min, max, dflt, dreq] = [item.min, item.max, item.default, item.defaultRequest].map(listOf);
+      if (!min || !max || !dflt || !dreq) return undefined;
+      for (const [k, v] of max) if (!dflt.has(k)) dflt.set(k, v);
+      for (const [k, v] of dflt) if (!dreq.has(k)) dreq.set(k, v);
+      for (const [k, v] of min) if (!dreq.has(k)) dreq.set(k, v);
+      for (const [k, v] of dflt) out.defaults.set(k, v);
+      for (const [k, v] of dreq) out.defaultRequests.set(k, v);
+      out.items.push({ min, max, ratio: listOf(item.maxLimitRequestRatio) });
+    }
+  }
+  return out;
+}
+
+/**
+ * A container's requests and limits as admission sees them: as written, a request defaulted
+ * from the limit beside it (the API server's defaulting), then the ranges' defaults where it
+ * states nothing. Undefined where an amount cannot be read.
+ */
+function completed(c: Record<string, unknown>, d: RangeDefaults): { limits: List; requests: List } | undefined {
+  const res = isRecord(c.resources) ? c.resources : {};
+  const limits = listOf(res.limits);
+  const requests = listOf(res.requests);
+  if (!limits || !requests) return undefined;
+  for (const [k, v] of limits) if (!requests.has(k)) requests.set(k, v);
+  for (const [k, v] of d.defaults) if (!limits.has(k)) limits.set(k, v);
+  for (const [k, v] of d.defaultRequests) if (!requests.has(k)) requests.set(k, v);
+  return { limits, requests };
+}
+
 /** The first refusal of the containers (`spec.containers` only, as LimitRanger checks them), or undefined. */
 export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): LimitRangeRefusal | undefined {
-  const items = isRecord(range.body.spec) && Array.isArray(range.body.spec.limits) ? range.body.spec.limits : [];
-  const containerItems: { min: List; max: List; ratio: List }[] = [];
-  const defaults: List = new Map();
-  const defaultRequests: List = new Map();
-  for (const item of items) {
-    if (!isRecord(item) || item.type !== 'Container') continue;
-    const [min, max, ratio, dflt, dreq] = [item.min, item.max, item.maxLimitRequestRatio, item.default, item.defaultRequest].map(listOf);
-    if (!min || !max || !ratio || !dflt || !dreq) return undefined;
-    for (const [k, v] of max) if (!dflt.has(k)) dflt.set(k, v);
-    for (const [k, v] of dflt) if (!dreq.has(k)) dreq.set(k, v);
-    for (const [k, v] of min) if (!dreq.has(k)) dreq.set(k, v);
-    for (const [k, v] of dflt) defaults.set(k, v);
-    for (const [k, v] of dreq) defaultRequests.set(k, v);
-    containerItems.push({ min, max, ratio });
-  }
-  if (containerItems.length === 0) return undefined;
+  const ranges = rangeDefaults([range]);
+  if (!ranges || ranges.items.length === 0 || ranges.items.some((x) => !x.ratio)) return undefined;
   const containers = Array.isArray(spec.containers) ? spec.containers : [];
   for (const [i, c] of containers.entries()) {
     if (!isRecord(c)) continue;
     const name = typeof c.name === 'string' ? c.name : `#${i}`;
     const res = isRecord(c.resources) ? c.resources : {};
-    const limits = listOf(res.limits);
-    const requests = listOf(res.requests);
-    if (!limits || !requests) return undefined;
-    for (const [k, v] of limits) if (!requests.has(k)) requests.set(k, v);
+    const done = completed(c, ranges);
+    if (!done) return undefined;
+    const { limits, requests } = done;
     const at = (field: 'limits' | 'requests', k: string): Path => (isRecord(res[field]) && k in (res[field] as Record<string, unknown>) ? ['containers', i, 'resources', field, k] : ['containers', i, 'name']);
-    for (const [k, v] of defaults) if (!limits.has(k)) limits.set(k, v);
-    for (const [k, v] of defaultRequests) if (!requests.has(k)) requests.set(k, v);
     // A request over its limit is the API server's validation error, before admission: not this.
     for (const [k, r] of requests) if (limits.has(k) && r.milli > limits.get(k)!.milli) return undefined;
-    for (const { min, max, ratio } of containerItems) {
+    for (const { min, max, ratio } of ranges.items) {
       for (const [k, m] of min) {
         const req = requests.get(k);
         const lim = limits.get(k);
@@ -81,7 +111,7 @@ export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObjec
         if (lim.milli > m.milli) return { message: `maximum ${k} usage per Container is ${m.written}, but limit is ${lim.written}`, container: name, path: at('limits', k) };
         if (req && req.milli > m.milli) return { message: `maximum ${k} usage per Container is ${m.written}, but request is ${req.written}`, container: name, path: at('requests', k) };
       }
-      for (const [k, m] of ratio) {
+      for (const [k, m] of ratio!) {
         const req = requests.get(k);
         const lim = limits.get(k);
         if (!req || req.milli === 0n) return { message: `${k} max limit to request ratio per Container is ${m.written}, but no request is specified or request is 0`, container: name, path: ['containers', i, 'name'] };
@@ -104,33 +134,15 @@ export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObjec
  */
 export function podQuotaUsage(spec: Record<string, unknown>, ranges: readonly K8sObject[]): Map<string, bigint> | undefined {
   if (ranges.length > 1 || spec.overhead !== undefined) return undefined;
-  const defaults: List = new Map();
-  const defaultRequests: List = new Map();
-  for (const range of ranges) {
-    const items = isRecord(range.body.spec) && Array.isArray(range.body.spec.limits) ? range.body.spec.limits : [];
-    for (const item of items) {
-      if (!isRecord(item) || item.type !== 'Container') continue;
-      const [min, max, dflt, dreq] = [item.min, item.max, item.default, item.defaultRequest].map(listOf);
-      if (!min || !max || !dflt || !dreq) return undefined;
-      for (const [k, v] of max) if (!dflt.has(k)) dflt.set(k, v);
-      for (const [k, v] of dflt) if (!dreq.has(k)) dreq.set(k, v);
-      for (const [k, v] of min) if (!dreq.has(k)) dreq.set(k, v);
-      for (const [k, v] of dflt) defaults.set(k, v);
-      for (const [k, v] of dreq) defaultRequests.set(k, v);
-    }
-  }
+  const defaults = rangeDefaults(ranges);
+  if (!defaults) return undefined;
   const usageOf = (c: Record<string, unknown>): Map<string, bigint> | undefined => {
-    const res = isRecord(c.resources) ? c.resources : {};
-    const limits = listOf(res.limits);
-    const requests = listOf(res.requests);
-    if (!limits || !requests) return undefined;
-    for (const [k, v] of limits) if (!requests.has(k)) requests.set(k, v);
-    for (const [k, v] of defaults) if (!limits.has(k)) limits.set(k, v);
-    for (const [k, v] of defaultRequests) if (!requests.has(k)) requests.set(k, v);
+    const done = completed(c, defaults);
+    if (!done) return undefined;
     const out = new Map<string, bigint>();
     for (const r of ['cpu', 'memory']) {
-      if (requests.has(r)) out.set(`requests.${r}`, requests.get(r)!.milli);
-      if (limits.has(r)) out.set(`limits.${r}`, limits.get(r)!.milli);
+      if (done.requests.has(r)) out.set(`requests.${r}`, done.requests.get(r)!.milli);
+      if (done.limits.has(r)) out.set(`limits.${r}`, done.limits.get(r)!.milli);
     }
     return out;
   };
