@@ -281,20 +281,23 @@ describe('pod-security-rejected against kube-apiserver PodSecurity admission', (
   }, 180_000);
 });
 
-/** Namespaces with one LimitRange of type Container each (max, min, defaults, ratios). */
-const RANGE_NAMESPACES: { ns: string; item: Record<string, Record<string, string>> }[] = [
+/** Namespaces with one LimitRange each: items of type Container (max, min, defaults, ratios) and of type Pod. */
+const RANGE_NAMESPACES: { ns: string; item: Record<string, Record<string, string>>; pod?: Record<string, Record<string, string>> }[] = [
   { ns: 'range-max', item: { max: { cpu: '1', memory: '512Mi' } } },
   { ns: 'range-min', item: { min: { cpu: '100m', memory: '64Mi' } } },
   { ns: 'range-both', item: { min: { cpu: '100m' }, max: { cpu: '2' }, default: { cpu: '500m' }, defaultRequest: { cpu: '200m' } } },
   { ns: 'range-ratio', item: { maxLimitRequestRatio: { cpu: '2', memory: '1' } } },
   { ns: 'range-mem', item: { max: { memory: '1Gi' }, min: { memory: '128Mi' }, default: { memory: '256Mi' } } },
+  { ns: 'range-pod', item: { default: { cpu: '500m', memory: '256Mi' } }, pod: { max: { cpu: '2', memory: '1Gi' } } },
+  { ns: 'range-pod-min', item: { defaultRequest: { cpu: '100m' } }, pod: { min: { cpu: '300m' }, maxLimitRequestRatio: { memory: '2' } } },
 ];
+const rangeSpec = (r: (typeof RANGE_NAMESPACES)[number]) => ({ limits: [{ type: 'Container', ...r.item }, ...(r.pod ? [{ type: 'Pod', ...r.pod }] : [])] });
 
 describe('pod-config-missing against kube-apiserver LimitRanger admission', () => {
   it('says a container is outside a LimitRange exactly when admission refuses the pod, for the same constraint', async () => {
     for (const r of RANGE_NAMESPACES) {
       expect((await cp.api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.ns } })).status).toBeLessThan(300);
-      const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', namespace: r.ns }, spec: { limits: [{ type: 'Container', ...r.item }] } };
+      const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', namespace: r.ns }, spec: rangeSpec(r) };
       const made = await cp.api('POST', `/api/v1/namespaces/${r.ns}/limitranges`, lr);
       expect(made.status, JSON.stringify(made.body)).toBeLessThan(300);
     }
@@ -313,20 +316,24 @@ describe('pod-config-missing against kube-apiserver LimitRanger admission', () =
       }
       return { requests: req, limits: lim };
     });
-    const gen = fc.record({ ns: fc.nat(RANGE_NAMESPACES.length - 1), containers: fc.array(resources, { minLength: 1, maxLength: 2 }) });
+    const gen = fc.record({ ns: fc.nat(RANGE_NAMESPACES.length - 1), containers: fc.array(resources, { minLength: 1, maxLength: 3 }), inits: fc.array(fc.record({ r: resources, sidecar: fc.boolean() }), { maxLength: 2 }) });
     const list = (a: fc.Infer<typeof amounts>) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined));
     const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').replace(/\.(?= |$)/g, '').trim();
     const disagreements: string[] = [];
     let refused = 0;
     let admitted = 0;
-    for (const [n, g] of fc.sample(gen, 120).entries()) {
+    for (const [n, g] of fc.sample(gen, 160).entries()) {
       const r = RANGE_NAMESPACES[g.ns]!;
-      const spec = { containers: g.containers.map((c, i) => ({ name: `app${i}`, image: 'example/app:1', ...(i === 0 ? { ports: [{ containerPort: 8080 }] } : {}), resources: { ...(Object.keys(list(c.requests)).length ? { requests: list(c.requests) } : {}), ...(Object.keys(list(c.limits)).length ? { limits: list(c.limits) } : {}) } })) };
+      const resOf = (c: fc.Infer<typeof resources>) => ({ ...(Object.keys(list(c.requests)).length ? { requests: list(c.requests) } : {}), ...(Object.keys(list(c.limits)).length ? { limits: list(c.limits) } : {}) });
+      const spec = {
+        containers: g.containers.map((c, i) => ({ name: `app${i}`, image: 'example/app:1', ...(i === 0 ? { ports: [{ containerPort: 8080 }] } : {}), resources: resOf(c) })),
+        ...(g.inits.length ? { initContainers: g.inits.map((c, i) => ({ name: `init${i}`, image: 'example/app:1', ...(c.sidecar ? { restartPolicy: 'Always' } : {}), resources: resOf(c.r) })) } : {}),
+      };
       const res = await cp.api('POST', `/api/v1/namespaces/${r.ns}/pods?dryRun=All`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `l${n}`, namespace: r.ns }, spec });
       const message = String(res.body.message ?? '');
       // A request over its limit is refused by validation (422) before the LimitRanger looks.
       if (res.status === 422) continue;
-      const limited = res.status === 403 && /usage per Container|limit to request ratio per Container/.test(message);
+      const limited = res.status === 403 && /usage per (Container|Pod)|limit to request ratio per (Container|Pod)/.test(message);
       if (res.status >= 300 && !limited) {
         disagreements.push(`#${n} ${r.ns}: refused for another reason: ${res.status} ${message}`);
         continue;
@@ -334,18 +341,20 @@ describe('pod-config-missing against kube-apiserver LimitRanger admission', () =
       if (limited) refused++;
       else admitted++;
       const text = [
-        stringify({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', namespace: r.ns }, spec: { limits: [{ type: 'Container', ...r.item }] } }),
+        stringify({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', namespace: r.ns }, spec: rangeSpec(r) }),
         stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: r.ns }, spec: { selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec } } }),
         stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: r.ns }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 8080 }] } }),
       ].join('---\n');
-      const claim = lintText(text, 'case.yaml').findings.find((f) => f.ruleId === 'pod-config-missing' && f.messageId === 'limitRange');
+      const claim = lintText(text, 'case.yaml').findings.find((f) => f.ruleId === 'pod-config-missing' && (f.messageId === 'limitRange' || f.messageId === 'limitRangePod'));
       if (claim && !limited) disagreements.push(`#${n} ${r.ns}: svclint says ${claim.message}; the API server creates the pod\n${JSON.stringify(spec)}`);
       if (limited && !claim) disagreements.push(`#${n} ${r.ns}: the API server says ${message}; svclint says nothing\n${JSON.stringify(spec)}`);
-      // The constraint svclint names is among those the LimitRanger lists, word for word.
-      const named = claim ? /refuses to create its pods \((.*)\), so /.exec(claim.message)?.[1] : undefined;
+      // The constraint svclint names is among those the LimitRanger lists, word for word (for a
+      // pod's totals, up to the amount it found, which the API server writes in its own form).
+      const whole = claim ? /refuses to create its pods \((.*)\), so /.exec(claim.message)?.[1] : undefined;
+      const named = whole && / per Pod /.test(whole) ? whole.replace(/(, but (request|limit) is|, but provided ratio is) .*$/, '$1') : whole;
       if (limited && named && !norm(message).includes(norm(named))) disagreements.push(`#${n} ${r.ns}: the API server says ${message}; svclint names ${named}`);
     }
-    console.log(`LimitRanger differential: 120 pods, ${refused} refused, ${admitted} admitted`);
+    console.log(`LimitRanger differential: 160 pods, ${refused} refused, ${admitted} admitted`);
     expect(disagreements.slice(0, 5)).toEqual([]);
     expect(refused).toBeGreaterThan(15);
     expect(admitted).toBeGreaterThan(10);

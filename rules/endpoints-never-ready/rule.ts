@@ -1,15 +1,20 @@
 import { where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { NotReadyReason, PodTemplate } from '../../src/types/graph.js';
-import type { K8sObject } from '../../src/types/object.js';
+import type { K8sObject, Path } from '../../src/types/object.js';
 import { code, list } from '../../src/text.js';
 import { getIn } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { knownListens } from '../../src/graph/listen.js';
 
 
-function say(t: PodTemplate, r: NotReadyReason): string {
+/** A readiness gate whose condition nothing in the input is known to set: the kubelet keeps the pods NotReady. */
+type Reason = NotReadyReason | { kind: 'gate-unset'; condition: string; path: Path };
+
+function say(t: PodTemplate, r: Reason): string {
   switch (r.kind) {
+    case 'gate-unset':
+      return `the pods of ${where(t)} wait for readiness gate ${code(r.condition)}, a condition no controller known to svclint sets and no Role of the files lets anyone write (\`pods/status\`): the kubelet keeps each pod NotReady (ReadinessGatesNotReady) until something sets that condition to True`;
     case 'scaled-to-zero':
       return `${where(t)} runs 0 replicas`;
     case 'paused':
@@ -39,8 +44,8 @@ function say(t: PodTemplate, r: NotReadyReason): string {
  * Reasons that hold for as long as the manifests stay as they are. A suspended Job is not
  * one: queue controllers such as Kueue create Jobs suspended and start them later.
  */
-const permanent = (r: NotReadyReason, publishNotReady: boolean) =>
-  r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'init-never-exits' || (r.kind === 'probe-path-missing' && !publishNotReady) || r.kind === 'image-cannot-start' || r.kind === 'port-taken' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
+const permanent = (r: Reason, publishNotReady: boolean) =>
+  (r.kind === 'gate-unset' && !publishNotReady) || r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'init-never-exits' || (r.kind === 'probe-path-missing' && !publishNotReady) || r.kind === 'image-cannot-start' || r.kind === 'port-taken' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
 
 /** Two regular containers of a template that surely listen on one port (flags, a program's default, an image's). */
 function portTaken(t: PodTemplate): NotReadyReason[] {
@@ -58,6 +63,40 @@ function portTaken(t: PodTemplate): NotReadyReason[] {
       if (before) return [{ kind: 'port-taken', container: c.name, other: before.name, port, why: `${before.text}; ${code(l!.evidence.text)}`, path: c.path, soft: soft || before.soft }];
       seen.set(port, { name: c.name, text: code(l!.evidence.text), soft });
     }
+  }
+  return [];
+}
+
+/**
+ * Readiness gates whose conditions the controllers that inject them set (the AWS Load Balancer
+ * Controller's target health, GKE's NEG readiness, OpenKruise's in-place update and pod
+ * readiness): any other condition needs a controller the files do not show.
+ */
+const KNOWN_GATES = /^(target-health\.(elbv2|alb\.ingress)\.k8s\.aws\/|cloud\.google\.com\/load-balancer-neg-ready$|InPlaceUpdateReady$|KruisePodReady$)/;
+
+/** Whether a Role or ClusterRole of the run lets someone update or patch `pods/status` (a controller that may set a gate). */
+function writesPodStatus(objects: readonly K8sObject[]): boolean {
+  return objects.some((o) => {
+    if ((o.kind !== 'Role' && o.kind !== 'ClusterRole') || !/^rbac\.authorization\.k8s\.io\//.test(o.apiVersion)) return false;
+    const rules = getIn(o.body, ['rules']);
+    return Array.isArray(rules) && rules.some((r) => {
+      if (!isRecord(r)) return false;
+      const res = Array.isArray(r.resources) ? r.resources : [];
+      const verbs = Array.isArray(r.verbs) ? r.verbs : [];
+      return res.some((x) => x === 'pods/status' || x === '*' || x === 'pods/*') && verbs.some((v) => v === 'patch' || v === 'update' || v === '*');
+    });
+  });
+}
+
+/** The first readiness gate of a template whose condition nothing known sets. */
+function gateUnset(t: PodTemplate, live: boolean): Reason[] {
+  if (live) return [];
+  const gates = getIn(t.owner.body, [...t.path, 'spec', 'readinessGates']);
+  if (!Array.isArray(gates)) return [];
+  for (const [i, g] of gates.entries()) {
+    const type = isRecord(g) ? g.conditionType : undefined;
+    if (typeof type !== 'string' || type === '' || KNOWN_GATES.test(type)) continue;
+    return [{ kind: 'gate-unset', condition: type, path: [...t.path, 'spec', 'readinessGates', i, 'conditionType'] }];
   }
   return [];
 }
@@ -89,10 +128,12 @@ const rule: Rule = {
     remediation: 'Point the selector at a long-running workload with at least one replica whose readiness probe uses a port its container declares.',
   },
   check({ graph, report }) {
+    let statusWriters: { v: boolean } | undefined;
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
       const pnr = svc.publishNotReadyAddresses;
-      const reasons = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t)].filter((r) => r.kind !== 'probe-port-unknown' || !pnr) }));
+      const gates = (t: PodTemplate) => (svc.backends.some((b) => getIn(b.owner.body, [...b.path, 'spec', 'readinessGates']) !== undefined) && !(statusWriters ??= { v: writesPodStatus(graph.objects) }).v ? gateUnset(t, graph.settings.live === true) : []);
+      const reasons = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t), ...gates(t)].filter((r) => (r.kind !== 'probe-port-unknown' && r.kind !== 'gate-unset') || !pnr) }));
       if (reasons.some((x) => x.rs.length === 0)) continue; // some workload serves
       const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));
       // A headless Service over Job pods is how indexed Jobs find their peers: by design.
@@ -120,10 +161,13 @@ const rule: Rule = {
       }
       // Blocked only by two containers on one port that images' or programs' defaults give: a warning.
       // An image's default configuration (nginx's welcome page) is the image's convention, not the manifest's word: a warning.
-      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => (r.kind === 'port-taken' && r.soft) || (r.kind === 'probe-path-missing' && r.soft === true)));
+      // A readiness gate is set by a controller the files may not hold: a warning.
+      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => (r.kind === 'port-taken' && r.soft) || (r.kind === 'probe-path-missing' && r.soft === true) || r.kind === 'gate-unset'));
+      const gateOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => r.kind === 'gate-unset'));
       report({
         object: svc.object,
         path: svc.selectorPath,
+        ...(gateOnly ? { remediation: 'Remove the readiness gate, or deploy the controller that sets its condition (with RBAC to patch pods/status).' } : {}),
         messageId: parked && reasons.every((x) => x.rs.some((r) => r.kind === 'paused')) ? 'paused' : parked ? 'parked' : blocked ? 'never' : serves ? 'jobsServe' : 'jobsOnly',
         severity: parked ? 'info' : blocked ? (softOnly ? 'warning' : 'error') : serves ? 'info' : 'warning',
         data: { reasons: list(reasons.map((x) => say(x.t, x.rs.find((r) => permanent(r, pnr)) ?? x.rs[0]!)), 4) },

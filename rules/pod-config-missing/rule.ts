@@ -58,6 +58,7 @@ const rule: Rule = {
       quotaReplicas: 'the {{replicas}} pods of {{workload}} ask for {{asked}} in all, more than ResourceQuota {{quota}} of namespace {{namespace}} allows ({{hard}}): the API server refuses the pods beyond the first {{fit}} (exceeded quota: {{quotaName}}), so {{service}} has fewer endpoints than the replicas it is given',
       unsafeSysctl: '{{workload}} sets sysctl {{sysctl}}, which is not among the kubelet\'s safe ones: a kubelet not started with --allowed-unsafe-sysctls naming it refuses the pods (SysctlForbidden), so {{service}} gets no endpoints from them',
       entrypointEnv: 'container {{container}} of {{workload}} runs {{image}} with none of {{vars}}: on a new data directory its entrypoint exits ("{{quote}}"), so the pods never become ready and {{service}} gets no endpoints from them',
+      limitRangePod: 'the containers of {{workload}} together are outside what LimitRange {{range}} of namespace {{namespace}} allows per Pod: the API server refuses to create its pods ({{message}}), so {{service}} gets no endpoints from them',
       limitRange: 'container {{container}} of {{workload}} is outside what LimitRange {{range}} of namespace {{namespace}} allows: the API server refuses to create its pods ({{message}}), so {{service}} gets no endpoints from them',
       quotaUnstated: '{{workload}} leaves out {{missing}}, and ResourceQuota {{quota}} of namespace {{namespace}} requires every pod to state {{required}}: the API server refuses to create its pods (failed quota: {{quotaName}}: must specify {{must}}), so {{service}} gets no endpoints from them{{defaults}}',
     },
@@ -173,10 +174,12 @@ const rule: Rule = {
         report({
           object: t.owner,
           path: pathTo(t.path, 'spec', ...refused.path),
-          messageId: 'limitRange',
-          data: { workload: where(t), container: code(refused.container), range: code(ranges[0]!.name), namespace: code(t.namespace), message: refused.message, service },
+          messageId: refused.container === undefined ? 'limitRangePod' : 'limitRange',
+          data: { workload: where(t), container: code(refused.container ?? ''), range: code(ranges[0]!.name), namespace: code(t.namespace), message: refused.message, service },
           related: [{ object: ranges[0]!, path: ['spec', 'limits'], message: `LimitRange ${ranges[0]!.namespace}/${ranges[0]!.name}` }, svcRelated],
-          remediation: 'Set the container\'s requests and limits within the LimitRange\'s min and max (and their ratio within maxLimitRequestRatio), or change the LimitRange.',
+          remediation: refused.container === undefined
+            ? 'Set the containers\' requests and limits so that their sum per pod (sidecars included, or the largest init container where larger) is within the LimitRange\'s Pod min and max (and their ratio within maxLimitRequestRatio), or change the LimitRange.'
+            : 'Set the container\'s requests and limits within the LimitRange\'s min and max (and their ratio within maxLimitRequestRatio), or change the LimitRange.',
         });
       }
       // What one pod, and all the replicas, ask of a quota of the workload's folder tree.

@@ -3,12 +3,13 @@ import { isRecord } from '../load/objects.js';
 import { parseQuantity, quantityMilli } from './quantity.js';
 
 /**
- * What the API server's LimitRanger admission refuses in a pod's containers, for a namespace
- * with one LimitRange of type Container (plugin/pkg/admission/limitranger): the range's
+ * What the API server's LimitRanger admission refuses in a pod, for a namespace with one
+ * LimitRange (plugin/pkg/admission/limitranger): for its Container items, the range's
  * defaults as the API server stores them (`default` from `max`, `defaultRequest` from
  * `default`, else from `min`: SetDefaults_LimitRangeItem), merged into each container where
  * it states nothing (after a request defaulted from the limit written beside it), then its
- * `min`, `max` and `maxLimitRequestRatio` per resource, compared in thousandths.
+ * `min`, `max` and `maxLimitRequestRatio` per resource, compared in thousandths, in every
+ * container and init container; for its Pod items, the same constraints on the pod's totals.
  */
 
 type List = Map<string, { written: string; milli: bigint }>;
@@ -81,47 +82,139 @@ function completed(c: Record<string, unknown>, d: RangeDefaults): { limits: List
   return { limits, requests };
 }
 
-/** The first refusal of the containers (`spec.containers` only, as LimitRanger checks them), or undefined. */
-export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): LimitRangeRefusal | undefined {
-  const ranges = rangeDefaults([range]);
-  if (!ranges || ranges.items.length === 0 || ranges.items.some((x) => !x.ratio)) return undefined;
-  const containers = Array.isArray(spec.containers) ? spec.containers : [];
-  for (const [i, c] of containers.entries()) {
-    if (!isRecord(c)) continue;
-    const name = typeof c.name === 'string' ? c.name : `#${i}`;
-    const res = isRecord(c.resources) ? c.resources : {};
-    const done = completed(c, ranges);
-    if (!done) return undefined;
-    const { limits, requests } = done;
-    const at = (field: 'limits' | 'requests', k: string): Path => (isRecord(res[field]) && k in (res[field] as Record<string, unknown>) ? ['containers', i, 'resources', field, k] : ['containers', i, 'name']);
-    // A request over its limit is the API server's validation error, before admission: not this.
-    for (const [k, r] of requests) if (limits.has(k) && r.milli > limits.get(k)!.milli) return undefined;
-    for (const { min, max, ratio } of ranges.items) {
-      for (const [k, m] of min) {
-        const req = requests.get(k);
-        const lim = limits.get(k);
-        if (!req) return { message: `minimum ${k} usage per Container is ${m.written}. No request is specified`, container: name, path: ['containers', i, 'name'] };
-        if (req.milli < m.milli) return { message: `minimum ${k} usage per Container is ${m.written}, but request is ${req.written}`, container: name, path: at('requests', k) };
-        if (lim && lim.milli < m.milli) return { message: `minimum ${k} usage per Container is ${m.written}, but limit is ${lim.written}`, container: name, path: at('limits', k) };
-      }
-      for (const [k, m] of max) {
-        const req = requests.get(k);
-        const lim = limits.get(k);
-        if (!lim) return { message: `maximum ${k} usage per Container is ${m.written}. No limit is specified`, container: name, path: ['containers', i, 'name'] };
-        if (lim.milli > m.milli) return { message: `maximum ${k} usage per Container is ${m.written}, but limit is ${lim.written}`, container: name, path: at('limits', k) };
-        if (req && req.milli > m.milli) return { message: `maximum ${k} usage per Container is ${m.written}, but request is ${req.written}`, container: name, path: at('requests', k) };
-      }
-      for (const [k, m] of ratio!) {
-        const req = requests.get(k);
-        const lim = limits.get(k);
-        if (!req || req.milli === 0n) return { message: `${k} max limit to request ratio per Container is ${m.written}, but no request is specified or request is 0`, container: name, path: ['containers', i, 'name'] };
-        if (!lim || lim.milli === 0n) return { message: `${k} max limit to request ratio per Container is ${m.written}, but no limit is specified or limit is 0`, container: name, path: ['containers', i, 'name'] };
-        // limit / request > ratio, in thousandths: limit * 1000 > ratio * request.
-        if (lim.milli * 1000n > m.milli * req.milli) return { message: `${k} max limit to request ratio per Container is ${m.written}, but provided ratio is ${(Number(lim.milli) / Number(req.milli)).toFixed(6)}`, container: name, path: at('limits', k) };
-      }
+interface Constraint { min: List; max: List; ratio: List }
+
+/**
+ * The first constraint of `items` that requests and limits break, in the LimitRanger's words
+ * (minConstraint, maxConstraint, limitRequestRatioConstraint), with the key at fault (`at`
+ * says where), or undefined.
+ */
+function broken(kind: 'Container' | 'Pod', items: readonly Constraint[], requests: List, limits: List): { message: string; key?: string; field?: 'limits' | 'requests' } | undefined {
+  for (const { min, max, ratio } of items) {
+    for (const [k, m] of min) {
+      const req = requests.get(k);
+      const lim = limits.get(k);
+      if (!req) return { message: `minimum ${k} usage per ${kind} is ${m.written}. No request is specified` };
+      if (req.milli < m.milli) return { message: `minimum ${k} usage per ${kind} is ${m.written}, but request is ${req.written}`, key: k, field: 'requests' };
+      if (lim && lim.milli < m.milli) return { message: `minimum ${k} usage per ${kind} is ${m.written}, but limit is ${lim.written}`, key: k, field: 'limits' };
+    }
+    for (const [k, m] of max) {
+      const req = requests.get(k);
+      const lim = limits.get(k);
+      if (!lim) return { message: `maximum ${k} usage per ${kind} is ${m.written}. No limit is specified` };
+      if (lim.milli > m.milli) return { message: `maximum ${k} usage per ${kind} is ${m.written}, but limit is ${lim.written}`, key: k, field: 'limits' };
+      if (req && req.milli > m.milli) return { message: `maximum ${k} usage per ${kind} is ${m.written}, but request is ${req.written}`, key: k, field: 'requests' };
+    }
+    for (const [k, m] of ratio) {
+      const req = requests.get(k);
+      const lim = limits.get(k);
+      if (!req || req.milli === 0n) return { message: `${k} max limit to request ratio per ${kind} is ${m.written}, but no request is specified or request is 0` };
+      if (!lim || lim.milli === 0n) return { message: `${k} max limit to request ratio per ${kind} is ${m.written}, but no limit is specified or limit is 0` };
+      // limit / request > ratio, in thousandths: limit * 1000 > ratio * request.
+      if (lim.milli * 1000n > m.milli * req.milli) return { message: `${k} max limit to request ratio per ${kind} is ${m.written}, but provided ratio is ${(Number(lim.milli) / Number(req.milli)).toFixed(6)}`, key: k, field: 'limits' };
     }
   }
   return undefined;
+}
+
+/**
+ * The Pod items of a LimitRange, or undefined where one cannot be read or the API server
+ * refuses the LimitRange itself (a Pod item with `default` or `defaultRequest`).
+ */
+function podItems(range: K8sObject): Constraint[] | undefined {
+  const out: Constraint[] = [];
+  const items = isRecord(range.body.spec) && Array.isArray(range.body.spec.limits) ? range.body.spec.limits : [];
+  for (const item of items) {
+    if (!isRecord(item) || item.type !== 'Pod') continue;
+    if (item.default !== undefined || item.defaultRequest !== undefined) return undefined;
+    const [min, max, ratio] = [item.min, item.max, item.maxLimitRequestRatio].map(listOf);
+    if (!min || !max || !ratio) return undefined;
+    out.push({ min, max, ratio });
+  }
+  return out;
+}
+
+/** A sum of amounts in thousandths, written as the API server would for cpu (`1500m`, `2`) or bytes (`192Mi`). */
+function writeSum(key: string, milli: bigint): string {
+  if (milli % 1000n !== 0n) return `${milli}m`;
+  const whole = milli / 1000n;
+  if (key === 'cpu' || whole === 0n) return String(whole);
+  for (const [suffix, shift] of [['Ei', 60n], ['Pi', 50n], ['Ti', 40n], ['Gi', 30n], ['Mi', 20n], ['Ki', 10n]] as const) {
+    if (whole % (1n << shift) === 0n) return `${whole >> shift}${suffix}`;
+  }
+  return String(whole);
+}
+
+/**
+ * What a pod asks as one, the way the LimitRanger adds it up for a Pod item (podRequests,
+ * podLimits): the containers' amounts summed, sidecar init containers added, and the largest
+ * of an ordinary init container's (with the sidecars before it) where that is larger.
+ */
+function podTotals(containers: readonly List[], inits: readonly { list: List; sidecar: boolean }[]): List {
+  const add = (into: Map<string, bigint>, from: List | Map<string, bigint>) => {
+    for (const [k, v] of from) into.set(k, (into.get(k) ?? 0n) + (typeof v === 'bigint' ? v : v.milli));
+  };
+  const total = new Map<string, bigint>();
+  for (const c of containers) add(total, c);
+  const sidecars = new Map<string, bigint>();
+  const initMax = new Map<string, bigint>();
+  for (const { list, sidecar } of inits) {
+    let own: Map<string, bigint>;
+    if (sidecar) {
+      add(total, list);
+      add(sidecars, list);
+      own = sidecars;
+    } else {
+      own = new Map();
+      add(own, list);
+      add(own, sidecars);
+    }
+    for (const [k, v] of own) if (!initMax.has(k) || v > initMax.get(k)!) initMax.set(k, v);
+  }
+  for (const [k, v] of initMax) if (!total.has(k) || v > total.get(k)!) total.set(k, v);
+  const out: List = new Map();
+  for (const [k, v] of total) out.set(k, { written: writeSum(k, v), milli: v });
+  return out;
+}
+
+/**
+ * The first refusal of a LimitRange for a pod: each container and init container against its
+ * Container items, then the pod's totals against its Pod items (LimitRanger's PodLimitFunc), or
+ * undefined. `container` is undefined where the pod as a whole is refused.
+ */
+export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): (Omit<LimitRangeRefusal, 'container'> & { container?: string }) | undefined {
+  const ranges = rangeDefaults([range]);
+  const pods = podItems(range);
+  if (!ranges || !pods || (ranges.items.length === 0 && pods.length === 0) || ranges.items.some((x) => !x.ratio)) return undefined;
+  // With resources for the pod as a whole (PodLevelResources), the totals are the pod's own: not read here.
+  if (pods.length && spec.resources !== undefined) return undefined;
+  const all: { field: 'containers' | 'initContainers'; i: number; c: Record<string, unknown>; requests: List; limits: List }[] = [];
+  for (const field of ['containers', 'initContainers'] as const) {
+    const list = Array.isArray(spec[field]) ? spec[field] : [];
+    for (const [i, c] of list.entries()) {
+      if (!isRecord(c)) continue;
+      const done = completed(c, ranges);
+      if (!done) return undefined;
+      // A request over its limit is the API server's validation error, before admission: not this.
+      for (const [k, r] of done.requests) if (done.limits.has(k) && r.milli > done.limits.get(k)!.milli) return undefined;
+      all.push({ field, i, c, ...done });
+    }
+  }
+  const items = ranges.items.map((x) => ({ min: x.min, max: x.max, ratio: x.ratio! }));
+  for (const { field, i, c, requests, limits } of all) {
+    const b = broken('Container', items, requests, limits);
+    if (!b) continue;
+    const res = isRecord(c.resources) ? c.resources : {};
+    const written = b.key !== undefined && b.field !== undefined && isRecord(res[b.field]) && b.key in (res[b.field] as Record<string, unknown>);
+    return { message: b.message, container: typeof c.name === 'string' ? c.name : `#${i}`, path: written ? [field, i, 'resources', b.field!, b.key!] : [field, i, 'name'] };
+  }
+  if (!pods.length) return undefined;
+  const containers = all.filter((x) => x.field === 'containers');
+  const inits = all.filter((x) => x.field === 'initContainers');
+  const requests = podTotals(containers.map((x) => x.requests), inits.map((x) => ({ list: x.requests, sidecar: x.c.restartPolicy === 'Always' })));
+  const limits = podTotals(containers.map((x) => x.limits), inits.map((x) => ({ list: x.limits, sidecar: x.c.restartPolicy === 'Always' })));
+  const b = broken('Pod', pods, requests, limits);
+  return b ? { message: b.message, path: ['containers'] } : undefined;
 }
 
 /**

@@ -6,8 +6,14 @@ export interface LimitRangeRefusal {
     /** Where in the pod template's spec: the container's resource, or the container. */
     path: Path;
 }
-/** The first refusal of the containers (`spec.containers` only, as LimitRanger checks them), or undefined. */
-export declare function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): LimitRangeRefusal | undefined;
+/**
+ * The first refusal of a LimitRange for a pod: each container and init container against its
+ * Container items, then the pod's totals against its Pod items (LimitRanger's PodLimitFunc), or
+ * undefined. `container` is undefined where the pod as a whole is refused.
+ */
+export declare function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): (Omit<LimitRangeRefusal, 'container'> & {
+    container?: string;
+}) | undefined;
 /**
  * What one pod asks of a ResourceQuota, in thousandths, as the quota admission counts it: each
  * container's requests and limits as the API server completes them (a request from the limit
