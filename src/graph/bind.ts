@@ -216,6 +216,20 @@ const PROGRAMS: ServerProgram[] = [
     bindFlags: ['-b', '--bind'], configFlags: ['-c', '--config'],
   },
   {
+    // fastapi-cli: `fastapi dev` serves on 127.0.0.1:8000, `fastapi run` on 0.0.0.0:8000.
+    name: 'fastapi dev', find: withSub('fastapi', ['dev']), host: '127.0.0.1', port: 8000,
+    hostFlags: ['--host'], portFlags: ['--port'],
+  },
+  {
+    name: 'fastapi run', find: withSub('fastapi', ['run']), host: '0.0.0.0', port: 8000,
+    hostFlags: ['--host'], portFlags: ['--port'],
+  },
+  {
+    // `gatsby develop` serves on localhost:8000 unless -H/--host (or GATSBY_HOST) and -p/--port (or PORT) say otherwise.
+    name: 'gatsby develop', find: withSub('gatsby', ['develop']), host: 'localhost', port: 8000,
+    hostFlags: ['--host', '-H'], portFlags: ['--port', '-p'], hostEnv: ['GATSBY_HOST'], portEnv: ['PORT'],
+  },
+  {
     name: 'flask run', find: withSub('flask', ['run']), host: '127.0.0.1', port: 5000,
     hostFlags: ['--host', '-h'], portFlags: ['--port', '-p'],
     hostEnv: ['FLASK_RUN_HOST'], portEnv: ['FLASK_RUN_PORT'],
@@ -259,7 +273,14 @@ const PROGRAMS: ServerProgram[] = [
     caveat: 'unless its mkdocs.yml sets dev_addr',
   },
   {
-    name: 'vite', find: (w) => { const i = invoked(w, 'vite'); return i >= 0 && !['build', 'optimize'].includes(w[i + 1] ?? '') ? i : -1; }, host: 'localhost', port: 5173,
+    // `vite preview` serves the built site on preview.port, 4173 (DEFAULT_PREVIEW_PORT), at
+    // preview.host, else server.host, else localhost.
+    name: 'vite preview', find: withSub('vite', ['preview']), host: 'localhost', port: 4173,
+    hostFlags: ['--host'], portFlags: ['--port'], configFlags: ['--config', '-c'],
+    caveat: 'unless its vite.config sets preview.host or server.host',
+  },
+  {
+    name: 'vite', find: (w) => { const i = invoked(w, 'vite'); return i >= 0 && !['build', 'optimize', 'preview'].includes(w[i + 1] ?? '') ? i : -1; }, host: 'localhost', port: 5173,
     hostFlags: ['--host'], portFlags: ['--port'], configFlags: ['--config', '-c'],
     caveat: 'unless its vite.config sets server.host',
   },

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-QMJM3IYM.js";import"./chunk-E56OWBKT.js";import"./chunk-P2ONBBZ6.js";import"./chunk-3F2MQ7PU.js";import"./chunk-PLBB63RM.js";import"./chunk-4IAKYB6H.js";import"./chunk-BYHUAPXH.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};

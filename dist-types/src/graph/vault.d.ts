@@ -1,0 +1,4 @@
+import type { PodTemplate, ServiceGraph } from '../types/graph.js';
+import { type LoopbackBind } from './bind.js';
+/** A Vault container whose mounted configuration binds the target port on loopback only. */
+export declare function vaultLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, target?: number): Omit<LoopbackBind, 'container'> | undefined;
