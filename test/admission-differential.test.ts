@@ -9,7 +9,8 @@ import { ControlPlane } from './cluster/controlplane.js';
  * Differential test of what `pod-config-missing` says the API server's admission refuses (and,
  * in the second part, the ResourceQuota admission with LimitRange defaults):
  * generated pods that name a ServiceAccount, a PriorityClass and a RuntimeClass (present,
- * one letter off, absent, the built-in ones) are sent to a real kube-apiserver (v1.36, with
+ * one letter off, absent, the built-in ones), some with a priority or preemption policy written
+ * by hand, are sent to a real kube-apiserver (v1.36, with
  * its ServiceAccount, Priority and RuntimeClass admission plugins and the controller that
  * makes each namespace's `default` account) as server-side dry runs, the way a workload's
  * controller creates them; svclint lints the same pod template behind a Service, with the
@@ -22,6 +23,7 @@ const EXISTING = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
   { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'runner', namespace: NS } },
   { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 },
+  { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'batch' }, value: 500, preemptionPolicy: 'Never' },
   { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor' }, handler: 'runsc' },
 ];
 const oneOf = <T>(...xs: T[]) => fc.constantFrom(...xs);
@@ -30,6 +32,9 @@ const pod = fc.record({
   deprecated: fc.boolean(),
   priorityClassName: oneOf<string | undefined>(undefined, 'high', 'hgh', 'system-cluster-critical', 'system-node-critical', 'ghost'),
   runtimeClassName: oneOf<string | undefined>(undefined, undefined, 'gvisor', 'gvisr', 'ghost'),
+  // Priority fields written by hand (copied from `kubectl get pod -o yaml`): the Priority admission works them out itself.
+  priority: oneOf<number | undefined>(undefined, undefined, 0, 500, 1000, 2000000000),
+  preemptionPolicy: oneOf<string | undefined>(undefined, undefined, 'Never', 'PreemptLowerPriority'),
 });
 type Gen = fc.Infer<typeof pod>;
 
@@ -37,6 +42,8 @@ const spec = (g: Gen) => ({
   ...(g.serviceAccountName ? { [g.deprecated ? 'serviceAccount' : 'serviceAccountName']: g.serviceAccountName } : {}),
   ...(g.priorityClassName ? { priorityClassName: g.priorityClassName } : {}),
   ...(g.runtimeClassName ? { runtimeClassName: g.runtimeClassName } : {}),
+  ...(g.priority !== undefined ? { priority: g.priority } : {}),
+  ...(g.preemptionPolicy !== undefined ? { preemptionPolicy: g.preemptionPolicy } : {}),
   containers: [{ name: 'app', image: 'example/app:1', ports: [{ containerPort: 8080 }] }],
 });
 
@@ -45,7 +52,7 @@ let cp: ControlPlane;
 beforeAll(async () => {
   cp = new ControlPlane({ serviceAccountAdmission: true });
   await cp.start();
-  for (const [o, at] of EXISTING.map((o, i) => [o, ['/api/v1/namespaces', `/api/v1/namespaces/${NS}/serviceaccounts`, '/apis/scheduling.k8s.io/v1/priorityclasses', '/apis/node.k8s.io/v1/runtimeclasses'][i]!] as const)) {
+  for (const [o, at] of EXISTING.map((o) => [o, ({ Namespace: '/api/v1/namespaces', ServiceAccount: `/api/v1/namespaces/${NS}/serviceaccounts`, PriorityClass: '/apis/scheduling.k8s.io/v1/priorityclasses', RuntimeClass: '/apis/node.k8s.io/v1/runtimeclasses' } as Record<string, string>)[o.kind]!] as const)) {
     const r = await cp.api('POST', at, o);
     expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
   }
@@ -62,7 +69,7 @@ afterAll(async () => {
 
 describe('pod-config-missing against kube-apiserver admission (ServiceAccount, Priority, RuntimeClass)', () => {
   it('names the missing object exactly when admission refuses the pod', async () => {
-    const gens = fc.sample(pod, 60);
+    const gens = fc.sample(pod, 100);
     const disagreements: string[] = [];
     let refused = 0;
     for (const [n, g] of gens.entries()) {
@@ -71,6 +78,7 @@ describe('pod-config-missing against kube-apiserver admission (ServiceAccount, P
       const kind = r.status < 300 ? undefined
         : /error looking up service account/.test(message) ? 'ServiceAccount'
           : /no PriorityClass with name/.test(message) ? 'PriorityClass'
+            : /must not be provided in pod spec/.test(message) ? 'Priority'
             : /RuntimeClass .* not found/.test(message) ? 'RuntimeClass' : `other: ${r.status} ${message}`;
       if (kind) refused++;
       const text = [
@@ -78,8 +86,8 @@ describe('pod-config-missing against kube-apiserver admission (ServiceAccount, P
         stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: NS }, spec: { selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec: spec(g) } } }),
         stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: NS }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 8080 }] } }),
       ].join('---\n');
-      const claimed = lintText(text, 'case.yaml').findings.filter((f) => f.ruleId === 'pod-config-missing' && f.messageId === 'needsMissing')
-        .map((f) => /(ServiceAccount|PriorityClass|RuntimeClass) `/.exec(f.message)?.[1]);
+      const claimed = lintText(text, 'case.yaml').findings.filter((f) => f.ruleId === 'pod-config-missing' && (f.messageId === 'needsMissing' || f.messageId === 'priority'))
+        .map((f) => (f.messageId === 'priority' ? 'Priority' : /(ServiceAccount|PriorityClass|RuntimeClass) `/.exec(f.message)?.[1]));
       // Admission stops at the first plugin that refuses: that one must be among svclint's; none when it admits.
       const agree = kind === undefined ? claimed.length === 0 : claimed.includes(kind);
       if (!agree) disagreements.push(`#${n} ${JSON.stringify(g)}: the API server says ${kind ?? 'created'} (${message}), svclint names ${claimed.join(', ') || 'nothing'}`);
@@ -331,9 +339,16 @@ describe('pod-config-missing against kube-apiserver LimitRanger admission', () =
       };
       const res = await cp.api('POST', `/api/v1/namespaces/${r.ns}/pods?dryRun=All`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `l${n}`, namespace: r.ns }, spec });
       const message = String(res.body.message ?? '');
-      // A request over its limit is refused by validation (422) before the LimitRanger looks.
-      if (res.status === 422) continue;
-      const limited = res.status === 403 && /usage per (Container|Pod)|limit to request ratio per (Container|Pod)/.test(message);
+      // A request over the limit written beside it is refused by validation (422) with or without a range: not svclint's claim here.
+      const written = [...spec.containers, ...(spec.initContainers ?? [])].some((c) => (['cpu', 'memory'] as const).some((k) => {
+        const req = (c.resources.requests as Record<string, string> | undefined)?.[k];
+        const lim = (c.resources.limits as Record<string, string> | undefined)?.[k];
+        return req !== undefined && lim !== undefined && milli(req) > milli(lim);
+      }));
+      if (res.status === 422 && written) continue;
+      // Else a 422 is a request over the limit the range's default gave (validation runs after admission).
+      const overDefault = res.status === 422 && /must be less than or equal to (cpu|memory) limit/.test(message);
+      const limited = (res.status === 403 && /usage per (Container|Pod)|limit to request ratio per (Container|Pod)/.test(message)) || overDefault;
       if (res.status >= 300 && !limited) {
         disagreements.push(`#${n} ${r.ns}: refused for another reason: ${res.status} ${message}`);
         continue;
@@ -345,7 +360,8 @@ describe('pod-config-missing against kube-apiserver LimitRanger admission', () =
         stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: r.ns }, spec: { selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec } } }),
         stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: r.ns }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 8080 }] } }),
       ].join('---\n');
-      const claim = lintText(text, 'case.yaml').findings.find((f) => f.ruleId === 'pod-config-missing' && (f.messageId === 'limitRange' || f.messageId === 'limitRangePod'));
+      const claim = lintText(text, 'case.yaml').findings.find((f) => f.ruleId === 'pod-config-missing' && (f.messageId === 'limitRange' || f.messageId === 'limitRangePod' || f.messageId === 'limitRangeDefault'));
+      if (claim && (claim.messageId === 'limitRangeDefault') !== overDefault) disagreements.push(`#${n} ${r.ns}: the API server says ${res.status} ${message}; svclint says ${claim.message}`);
       if (claim && !limited) disagreements.push(`#${n} ${r.ns}: svclint says ${claim.message}; the API server creates the pod\n${JSON.stringify(spec)}`);
       if (limited && !claim) disagreements.push(`#${n} ${r.ns}: the API server says ${message}; svclint says nothing\n${JSON.stringify(spec)}`);
       // The constraint svclint names is among those the LimitRanger lists, word for word (for a

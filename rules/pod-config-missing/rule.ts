@@ -3,6 +3,7 @@ import type { Rule, RuleReport } from '../../src/types/rule.js';
 import { pathTo, type K8sObject, type Path } from '../../src/types/object.js';
 import type { PodTemplate } from '../../src/types/graph.js';
 import { limitRangeRefusal, podQuotaUsage } from '../../src/graph/limit-range.js';
+import { priorityRefusal } from '../../src/graph/priority.js';
 import { parseQuantity, quantityMilli } from '../../src/graph/quantity.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { hubRepository } from '../../src/graph/mounts.js';
@@ -58,6 +59,8 @@ const rule: Rule = {
       quotaReplicas: 'the {{replicas}} pods of {{workload}} ask for {{asked}} in all, more than ResourceQuota {{quota}} of namespace {{namespace}} allows ({{hard}}): the API server refuses the pods beyond the first {{fit}} (exceeded quota: {{quotaName}}), so {{service}} has fewer endpoints than the replicas it is given',
       unsafeSysctl: '{{workload}} sets sysctl {{sysctl}}, which is not among the kubelet\'s safe ones: a kubelet not started with --allowed-unsafe-sysctls naming it refuses the pods (SysctlForbidden), so {{service}} gets no endpoints from them',
       entrypointEnv: 'container {{container}} of {{workload}} runs {{image}} with none of {{vars}}: on a new data directory its entrypoint exits ("{{quote}}"), so the pods never become ready and {{service}} gets no endpoints from them',
+      priority: '{{workload}} writes its pods\' {{field}} by hand, and the API server\'s Priority admission refuses to create them ({{message}}){{unless}}, so {{service}} gets no endpoints from them',
+      limitRangeDefault: 'container {{container}} of {{workload}} requests more than the limit LimitRange {{range}} of namespace {{namespace}} gives it by default: the API server refuses to create its pods ({{message}}), so {{service}} gets no endpoints from them',
       limitRangePod: 'the containers of {{workload}} together are outside what LimitRange {{range}} of namespace {{namespace}} allows per Pod: the API server refuses to create its pods ({{message}}), so {{service}} gets no endpoints from them',
       limitRange: 'container {{container}} of {{workload}} is outside what LimitRange {{range}} of namespace {{namespace}} allows: the API server refuses to create its pods ({{message}}), so {{service}} gets no endpoints from them',
       quotaUnstated: '{{workload}} leaves out {{missing}}, and ResourceQuota {{quota}} of namespace {{namespace}} requires every pod to state {{required}}: the API server refuses to create its pods (failed quota: {{quotaName}}: must specify {{must}}), so {{service}} gets no endpoints from them{{defaults}}',
@@ -174,12 +177,29 @@ const rule: Rule = {
         report({
           object: t.owner,
           path: pathTo(t.path, 'spec', ...refused.path),
-          messageId: refused.container === undefined ? 'limitRangePod' : 'limitRange',
+          messageId: refused.container === undefined ? 'limitRangePod' : refused.defaulted ? 'limitRangeDefault' : 'limitRange',
           data: { workload: where(t), container: code(refused.container ?? ''), range: code(ranges[0]!.name), namespace: code(t.namespace), message: refused.message, service },
           related: [{ object: ranges[0]!, path: ['spec', 'limits'], message: `LimitRange ${ranges[0]!.namespace}/${ranges[0]!.name}` }, svcRelated],
-          remediation: refused.container === undefined
+          remediation: refused.defaulted
+            ? 'Write a limit beside the request (at least as large), or lower the request to the LimitRange\'s default limit.'
+            : refused.container === undefined
             ? 'Set the containers\' requests and limits so that their sum per pod (sidecars included, or the largest init container where larger) is within the LimitRange\'s Pod min and max (and their ratio within maxLimitRequestRatio), or change the LimitRange.'
             : 'Set the container\'s requests and limits within the LimitRange\'s min and max (and their ratio within maxLimitRequestRatio), or change the LimitRange.',
+        });
+      }
+      // A priority or preemption policy written into the pod spec that the Priority admission works out otherwise.
+      const podSpec = templateSpec(t);
+      const prio = !refused && podSpec && (podSpec.priority !== undefined || podSpec.preemptionPolicy !== undefined) ? priorityRefusal(podSpec, needed.get('PriorityClass/') ?? []) : undefined;
+      if (prio) {
+        const cls = typeof podSpec!.priorityClassName === 'string' && podSpec!.priorityClassName !== '' ? (needed.get('PriorityClass/') ?? []).find((o) => o.name === podSpec!.priorityClassName) : undefined;
+        report({
+          object: t.owner,
+          path: pathTo(t.path, 'spec', ...prio.path),
+          messageId: 'priority',
+          severity: prio.certain ? 'error' : 'warning',
+          data: { workload: where(t), field: code(String(prio.path[0])), message: prio.message, service, unless: prio.certain ? '' : ', unless the cluster has a default PriorityClass (`globalDefault: true`) that gives exactly this' },
+          related: cls ? [{ object: cls, path: ['value'], message: `PriorityClass ${cls.name}` }, svcRelated] : [svcRelated],
+          remediation: `Remove \`${prio.path[0]}\` from the pod spec: the API server fills it in from the PriorityClass (priorityClassName).`,
         });
       }
       // What one pod, and all the replicas, ask of a quota of the workload's folder tree.

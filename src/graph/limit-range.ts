@@ -178,28 +178,47 @@ function podTotals(containers: readonly List[], inits: readonly { list: List; si
 }
 
 /**
- * The first refusal of a LimitRange for a pod: each container and init container against its
- * Container items, then the pod's totals against its Pod items (LimitRanger's PodLimitFunc), or
- * undefined. `container` is undefined where the pod as a whole is refused.
+ * The first refusal of a LimitRange for a pod, over its containers and init containers:
+ * a request above the limit the range's default gave its container (`defaulted`: the pod's
+ * validation, which runs after the range's defaults are merged and before its constraints are
+ * checked), then each container against the Container items and the pod's totals against the Pod
+ * items (LimitRanger's PodLimitFunc), or undefined. `container` is undefined where the pod as
+ * a whole is refused.
  */
-export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): (Omit<LimitRangeRefusal, 'container'> & { container?: string }) | undefined {
+export function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): (Omit<LimitRangeRefusal, 'container'> & { container?: string; defaulted?: true }) | undefined {
   const ranges = rangeDefaults([range]);
   const pods = podItems(range);
   if (!ranges || !pods || (ranges.items.length === 0 && pods.length === 0) || ranges.items.some((x) => !x.ratio)) return undefined;
   // With resources for the pod as a whole (PodLevelResources), the totals are the pod's own: not read here.
   if (pods.length && spec.resources !== undefined) return undefined;
   const all: { field: 'containers' | 'initContainers'; i: number; c: Record<string, unknown>; requests: List; limits: List }[] = [];
+  let invalid: (LimitRangeRefusal & { defaulted: true }) | undefined;
   for (const field of ['containers', 'initContainers'] as const) {
     const list = Array.isArray(spec[field]) ? spec[field] : [];
     for (const [i, c] of list.entries()) {
       if (!isRecord(c)) continue;
       const done = completed(c, ranges);
       if (!done) return undefined;
-      // A request over its limit is the API server's validation error, before admission: not this.
-      for (const [k, r] of done.requests) if (done.limits.has(k) && r.milli > done.limits.get(k)!.milli) return undefined;
+      const res = isRecord(c.resources) ? c.resources : {};
+      const writtenLimits = listOf(res.limits)!;
+      for (const [k, r] of done.requests) {
+        const lim = done.limits.get(k);
+        if (!lim || r.milli <= lim.milli) continue;
+        // A request over the limit written beside it is the API server's validation error with or without a range: not this.
+        if (writtenLimits.has(k)) return undefined;
+        // Over the limit the range's default gives it: validation, after admission, refuses the pod.
+        const name = typeof c.name === 'string' ? c.name : `#${i}`;
+        const written = isRecord(res.requests) && k in (res.requests as Record<string, unknown>);
+        invalid ??= { message: `spec.${field}[${i}].resources.requests: Invalid value: "${r.written}": must be less than or equal to ${k} limit of ${lim.written}`, container: name, path: written ? [field, i, 'resources', 'requests', k] : [field, i, 'name'], defaulted: true };
+        break;
+      }
       all.push({ field, i, c, ...done });
     }
   }
+  // The range's defaults are merged in the mutating phase and its constraints checked in the
+  // validating one; the pod's own validation runs between them: a request over a defaulted limit
+  // is what the API server answers first.
+  if (invalid) return invalid;
   const items = ranges.items.map((x) => ({ min: x.min, max: x.max, ratio: x.ratio! }));
   for (const { field, i, c, requests, limits } of all) {
     const b = broken('Container', items, requests, limits);

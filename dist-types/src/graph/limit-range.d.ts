@@ -7,12 +7,16 @@ export interface LimitRangeRefusal {
     path: Path;
 }
 /**
- * The first refusal of a LimitRange for a pod: each container and init container against its
- * Container items, then the pod's totals against its Pod items (LimitRanger's PodLimitFunc), or
- * undefined. `container` is undefined where the pod as a whole is refused.
+ * The first refusal of a LimitRange for a pod, over its containers and init containers:
+ * a request above the limit the range's default gave its container (`defaulted`: the pod's
+ * validation, which runs after the range's defaults are merged and before its constraints are
+ * checked), then each container against the Container items and the pod's totals against the Pod
+ * items (LimitRanger's PodLimitFunc), or undefined. `container` is undefined where the pod as
+ * a whole is refused.
  */
 export declare function limitRangeRefusal(spec: Record<string, unknown>, range: K8sObject): (Omit<LimitRangeRefusal, 'container'> & {
     container?: string;
+    defaulted?: true;
 }) | undefined;
 /**
  * What one pod asks of a ResourceQuota, in thousandths, as the quota admission counts it: each
