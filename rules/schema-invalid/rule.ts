@@ -2,7 +2,7 @@ import type { Rule } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { formatPath } from '../../src/types/object.js';
 import { hasSchema, removedVersion } from '../../src/kubernetes.js';
-import { code, editDistance, list } from '../../src/text.js';
+import { code, editDistance, isTypo, list } from '../../src/text.js';
 import { bundleFor, type SchemaError } from './validators.js';
 import { podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
@@ -242,6 +242,8 @@ const RESTART_POLICIES: Record<string, readonly string[]> = {
 };
 
 /** What pod validation rejects in container names (DNS labels, unique in the pod) and the restart policy. */
+const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+
 function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): void {
   const spec = valueAt(o.body, at);
   if (!isRecord(spec)) return;
@@ -275,6 +277,25 @@ function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): voi
     // A template is stored with what only a Pod's creation checks; each pod made from it is refused.
     if (p.podsOnly && o.kind !== 'Pod') report({ path: p.path, messageId: 'podsRefused', data: { field: p.field, problem: p.problem, kind: o.kind } });
     else report({ path: p.path, messageId: 'podField', data: { field: p.field, problem: p.problem } });
+  }
+  // AppArmor's annotations on the pod (or template) name a container and a profile
+  // (ValidateAppArmorPodAnnotations): a container the spec does not hold, or a profile in another
+  // form, makes the API server reject it.
+  const metaAt: Path = [...at.slice(0, -1), 'metadata', 'annotations'];
+  const annotations = valueAt(o.body, metaAt);
+  if (isRecord(annotations)) {
+    const all = new Set([...regular, ...init, ...names(spec.ephemeralContainers)]);
+    for (const [key, profile] of Object.entries(annotations)) {
+      if (!key.startsWith(APPARMOR_PREFIX)) continue;
+      const container = key.slice(APPARMOR_PREFIX.length);
+      if (!all.has(container)) {
+        const near = [...all].find((n) => n !== undefined && isTypo(container, n));
+        report({ path: [...metaAt, key], messageId: 'podField', data: { field: `the AppArmor annotation for container ${code(container)}`, problem: `names a container the pod does not have ("container not found")${near ? `; did you mean ${code(near)}?` : ''}` } });
+      }
+      if (typeof profile === 'string' && profile !== '' && profile !== 'runtime/default' && profile !== 'unconfined' && !profile.startsWith('localhost/')) {
+        report({ path: [...metaAt, key], messageId: 'podField', data: { field: `the AppArmor annotation for container ${code(container)}`, problem: `has profile ${code(profile)}, which is not \`runtime/default\`, \`unconfined\` or \`localhost/<profile>\` ("invalid AppArmor profile name")` } });
+      }
+    }
   }
   // Ephemeral containers are added to a running pod (`kubectl debug`), never written in a manifest:
   // ValidatePodCreate refuses them on a Pod, ValidatePodTemplateSpec in a template.
