@@ -20,8 +20,8 @@ interface Listener {
   written?: string;
 }
 
-/** Removes comments (`#`, `//`, `/* *\/`) outside strings. */
-function uncommented(text: string): string {
+/** Removes comments (`#`, `//`, `/* *\/`) outside strings (HCL; JSON with comments). */
+export function uncommented(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
