@@ -1186,7 +1186,7 @@ export function postgresListeners(graph: ServiceGraph, t: PodTemplate, c: Contai
 }
 
 /** The official `mongo` image (Docker Hub), whose entrypoint adds `--bind_ip_all`; undefined for an old tag (before 3.6 mongod bound every interface). */
-const officialMongo = (image: string | undefined): boolean => {
+export const officialMongo = (image: string | undefined): boolean => {
   if (hubRepository(image) !== 'mongo') return false;
   const v = /:(\d+)\.(\d+)/.exec((image ?? '').replace(/@.*$/, ''));
   return !v || Number(v[1]) > 3 || (Number(v[1]) === 3 && Number(v[2]) >= 6);

@@ -225,6 +225,8 @@ export declare function postgresListeners(graph: ServiceGraph, t: PodTemplate, c
     ports: number[];
     evidence: ListenEvidence;
 } | undefined;
+/** The official `mongo` image (Docker Hub), whose entrypoint adds `--bind_ip_all`; undefined for an old tag (before 3.6 mongod bound every interface). */
+export declare const officialMongo: (image: string | undefined) => boolean;
 /**
  * mongod bound to localhost: since 3.6 it binds 127.0.0.1 unless `--bind_ip`, `--bind_ip_all`
  * or a `--config` file says otherwise. The official image's entrypoint adds `--bind_ip_all`,
