@@ -6,6 +6,7 @@ import { matchSelector, namespaceLabels, readSelector, type NamespaceLabels } fr
 import { sameTree } from '../../src/graph/referrers.js';
 import { grantNearMiss, referenceGranted } from '../../src/engine/rule-kit.js';
 import { code, list, transposedDistance } from '../../src/text.js';
+import { isDNS1123Subdomain } from '../../src/names.js';
 
 const GROUP = 'gateway.networking.k8s.io';
 /** Linkerd's own HTTPRoute (policy.linkerd.io): a parent is a Service (mesh routing) or a Linkerd Server. */
@@ -354,13 +355,23 @@ function checkRoute(ctx: RuleContext, ix: Index, route: K8sObject): void {
   }
 }
 
-/** An Ingress class or Gateway class name that is a near miss of the one class of that kind the run defines. */
+/** GatewayClasses that a platform or mesh creates itself: GKE's, Istio's. */
+const PROVIDED_GATEWAY_CLASSES = /^(gke-|istio($|-))/;
+
+/**
+ * An Ingress class or Gateway class name that is a near miss of a class of that kind the run
+ * defines; a Gateway class the run does not define where it defines others.
+ */
 function checkClasses(ctx: RuleContext): void {
   const ingressClasses: string[] = [];
   const gatewayClasses: string[] = [];
+  const gatewayClassObjects: K8sObject[] = [];
   for (const o of ctx.graph.objects) {
     if (o.kind === 'IngressClass' && o.apiVersion.startsWith('networking.k8s.io/')) ingressClasses.push(o.name);
-    else if (o.kind === 'GatewayClass' && o.apiVersion.startsWith(`${GROUP}/`)) gatewayClasses.push(o.name);
+    else if (o.kind === 'GatewayClass' && o.apiVersion.startsWith(`${GROUP}/`)) {
+      gatewayClasses.push(o.name);
+      gatewayClassObjects.push(o);
+    }
   }
   if (ingressClasses.length === 0 && gatewayClasses.length === 0) return;
   for (const o of ctx.graph.objects) {
@@ -384,6 +395,19 @@ function checkClasses(ctx: RuleContext): void {
     if (!at || typeof name !== 'string' || name === '' || classes.includes(name)) continue;
     const near = typoAmong(name, classes);
     if (near) ctx.report({ object: o, path: at, messageId: 'noClass', data: { kind: o.kind, what, name: code(name), near: code(near) } });
+    else if (o.kind === 'Gateway' && !PROVIDED_GATEWAY_CLASSES.test(name)) {
+      // The files define the project's GatewayClass and the Gateway names another: a warning.
+      // Only a class defined in the Gateway's own folder says which the project installs; a
+      // name that is no valid class name (a template's placeholder) is left to the schema.
+      const dir = (x: K8sObject) => (x.origin?.file.path ?? '').replace(/[^/]*$/, '');
+      // Several classes in one folder are a collection of examples, not one installation: only the file's own count then.
+      const inDir = gatewayClassObjects.filter((c) => dir(c) === dir(o) && dir(o) !== '');
+      const own = new Set(inDir.map((c) => c.name)).size === 1 ? inDir : inDir.filter((c) => c.origin?.file === o.origin?.file);
+      if (own.length && isDNS1123Subdomain(name)) {
+        const data = { kind: o.kind, name: code(name), classes: list([...new Set(own.map((c) => c.name))].map((c) => code(c))) };
+        ctx.report({ object: o, path: at, messageId: 'classUnknown', severity: 'warning', data, related: own.slice(0, 3).map((c) => ({ object: c, path: ['metadata', 'name'], message: `GatewayClass ${c.name}` })) });
+      }
+    }
   }
 }
 
@@ -435,6 +459,7 @@ const rule: Rule = {
       noIstioGateway: 'this VirtualService binds to Istio Gateway {{gateway}}, which the run does not define; did you mean {{near}}? Istio applies no route to a gateway that does not exist',
       certificateNoGrant: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, and no ReferenceGrant in {{to}} lets Gateways of {{from}} refer to it: the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
       certificateGrantMismatch: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, but no ReferenceGrant lets Gateways of {{from}} refer to it: {{why}}; the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
+      classUnknown: 'this Gateway names GatewayClass {{name}}, and its folder defines {{classes}} but not that one: unless the cluster has a class of that name, no controller accepts the Gateway (it stays without the Accepted condition and gets no address), and the routes attached to it get no traffic',
       noClass: 'this {{kind}} names {{what}} {{name}}, which the run does not define; did you mean {{near}}? No controller serves a class that does not exist, so the {{kind}} is never programmed',
     },
     remediation: 'Attach the route to a listener that takes it: allow its namespace (`allowedRoutes.namespaces.from: All` or a selector), its kind, its hostnames, or fix sectionName, port or the parent\'s name.',
