@@ -4,7 +4,7 @@ import { formatPath } from '../../src/types/object.js';
 import { hasSchema, removedVersion } from '../../src/kubernetes.js';
 import { code, editDistance, isTypo, list } from '../../src/text.js';
 import { bundleFor, type SchemaError } from './validators.js';
-import { podSourceOf } from '../../src/graph/pods.js';
+import { getIn, podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { ObjectMemo } from '../../src/graph/memo.js';
 import { networkPolicyProblems } from '../../src/graph/netpol-validate.js';
@@ -89,6 +89,7 @@ const rule: Rule = {
       podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       podsRefused: '{{field}} {{problem}}; the API server stores the {{kind}} but refuses every pod created from it (its controller reports `FailedCreate`), so no pod runs',
       workloadField: '{{field}} {{problem}}; the API server rejects the {{kind}}, so it creates no pods',
+      monitorPort: '{{field}} is the number {{port}}, but the {{kind}} CRD types `port` as a string, the name of a port (of the Service for a ServiceMonitor, of the container for a PodMonitor): the API server refuses the {{kind}} ("must be of type string"), so Prometheus never scrapes it; write the port\'s name, or use `targetPort` for a number',
       knativeField: '{{field}} {{problem}}; Knative Serving\'s webhook rejects the {{kind}}, so it makes no revision and no route',
       gatewayField: '{{field}} {{problem}}; the API server rejects the {{kind}} (the validation of the Gateway API CRD), so the gateway never sees it',
       statefulSetName: 'name {{value}} is not a valid StatefulSet name: it names the pods and their hostnames, so it must be a DNS label (lowercase letters, digits and \'-\', no \'.\', at most 63 characters)',
@@ -105,6 +106,16 @@ const rule: Rule = {
       if (gone) report({ object: o, path: ['apiVersion'], messageId: 'unserved', data: { version: code(o.apiVersion), kind: o.kind, rawKind: o.kind, rawVersion: o.apiVersion, removedIn: gone.removedIn, use: code(gone.use) } });
       if (KNATIVE_SERVING.test(o.apiVersion)) {
         for (const p of knativeFieldProblems(o)) report({ object: o, path: p.path, messageId: 'knativeField', data: { field: code(formatPath(p.path)), problem: p.problem, kind: o.kind } });
+      }
+      // The Prometheus Operator's CRDs type a ServiceMonitor's and PodMonitor's endpoint `port` as a
+      // string (the port's name): the API server refuses a number there ("must be of type string").
+      const monitor = o.apiVersion === 'monitoring.coreos.com/v1' ? MONITOR_ENDPOINTS[o.kind] : undefined;
+      if (monitor) {
+        const list = getIn(o.body, ['spec', monitor]);
+        (Array.isArray(list) ? list : []).forEach((e, i) => {
+          const port = isRecord(e) ? e.port : undefined;
+          if (typeof port === 'number') report({ object: o, path: ['spec', monitor, i, 'port'], messageId: 'monitorPort', data: { kind: o.kind, port: String(port), field: code(`${monitor}[${i}].port`) } });
+        });
       }
       if ((o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute' || o.kind === 'Gateway') && GATEWAY_GROUP.test(o.apiVersion)) {
         for (const p of gatewayFieldProblems(o)) report({ object: o, path: p.path, messageId: 'gatewayField', data: { field: code(formatPath(p.path)), problem: p.problem, kind: o.kind } });
@@ -242,6 +253,8 @@ const RESTART_POLICIES: Record<string, readonly string[]> = {
 };
 
 /** What pod validation rejects in container names (DNS labels, unique in the pod) and the restart policy. */
+const MONITOR_ENDPOINTS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { ServiceMonitor: 'endpoints', PodMonitor: 'podMetricsEndpoints' });
+
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 function podSpec(o: K8sObject, at: Path, report: (r: ObjectReport) => void): void {
