@@ -355,6 +355,25 @@ function checkRoute(ctx: RuleContext, ix: Index, route: K8sObject): void {
   }
 }
 
+/**
+ * A Traefik IngressRouteTCP without `tls` whose route matches `HostSNI` (or `HostSNIRegexp`) with
+ * anything but `*`: SNI exists only in TLS, and Traefik refuses the router ("has HostSNI matcher,
+ * but no TLS on router"), so no connection reaches its services.
+ */
+function checkTraefikSni(ctx: RuleContext): void {
+  for (const o of ctx.graph.objects) {
+    if (o.kind !== 'IngressRouteTCP' || !/^traefik\.(io|containo\.us)\//.test(o.apiVersion) || !isRecord(o.body.spec) || o.body.spec.tls !== undefined) continue;
+    const routes = o.body.spec.routes;
+    (Array.isArray(routes) ? routes : []).forEach((r, i) => {
+      const match = isRecord(r) ? r.match : undefined;
+      if (typeof match !== 'string' || /\|\||!/.test(match)) return;
+      const m = /HostSNI(?:Regexp)?\(\s*[`"]([^`"]*)[`"]/.exec(match);
+      if (!m || m[1] === '*') return;
+      ctx.report({ object: o, path: ['spec', 'routes', i, 'match'], messageId: 'traefikSni', data: { host: code(m[1]!) }, remediation: 'Add `tls` to the IngressRouteTCP (`tls: {passthrough: true}` to pass TLS through to the service, or a certificate to end it at Traefik), or match HostSNI(`*`) for plain TCP on a dedicated entry point.' });
+    });
+  }
+}
+
 /** GatewayClasses that a platform or mesh creates itself: GKE's, Istio's. */
 const PROVIDED_GATEWAY_CLASSES = /^(gke-|istio($|-))/;
 
@@ -459,12 +478,14 @@ const rule: Rule = {
       noIstioGateway: 'this VirtualService binds to Istio Gateway {{gateway}}, which the run does not define; did you mean {{near}}? Istio applies no route to a gateway that does not exist',
       certificateNoGrant: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, and no ReferenceGrant in {{to}} lets Gateways of {{from}} refer to it: the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
       certificateGrantMismatch: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, but no ReferenceGrant lets Gateways of {{from}} refer to it: {{why}}; the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
+      traefikSni: 'this IngressRouteTCP matches HostSNI {{host}} but has no `tls`: a server name is sent only inside TLS, and Traefik refuses the router ("has HostSNI matcher, but no TLS on router"), so no connection reaches its services',
       classUnknown: 'this Gateway names GatewayClass {{name}}, and its folder defines {{classes}} but not that one: unless the cluster has a class of that name, no controller accepts the Gateway (it stays without the Accepted condition and gets no address), and the routes attached to it get no traffic',
       noClass: 'this {{kind}} names {{what}} {{name}}, which the run does not define; did you mean {{near}}? No controller serves a class that does not exist, so the {{kind}} is never programmed',
     },
     remediation: 'Attach the route to a listener that takes it: allow its namespace (`allowedRoutes.namespaces.from: All` or a selector), its kind, its hostnames, or fix sectionName, port or the parent\'s name.',
   },
   check(ctx) {
+    checkTraefikSni(ctx);
     const ix = indexOf(ctx);
     if (ix.gateways.size > 0 || ix.byNamespace.size > 0) {
       for (const o of ctx.graph.objects) {
