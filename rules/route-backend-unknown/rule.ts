@@ -398,6 +398,61 @@ function checkObjectRefs(ctx: RuleContext): void {
   }
 }
 
+const CERT_MANAGER = /^cert-manager\.io\//;
+
+/**
+ * A cert-manager issuer reference of the wrong kind: a Certificate's `issuerRef.kind` is
+ * `Issuer` (in the Certificate's namespace) unless it says `ClusterIssuer`, and an Ingress's
+ * `cert-manager.io/issuer` annotation names an Issuer, `cert-manager.io/cluster-issuer` a
+ * ClusterIssuer. Where the files define the other kind under that name and not the one named,
+ * the certificate is never issued.
+ */
+function checkIssuerKinds(ctx: RuleContext): void {
+  const issuers = new Set<string>();
+  const clusterIssuers = new Map<string, K8sObject>();
+  const issuerObjects = new Map<string, K8sObject>();
+  for (const o of ctx.graph.objects) {
+    if (!CERT_MANAGER.test(o.apiVersion)) continue;
+    if (o.kind === 'Issuer') {
+      issuers.add(`${o.namespace}/${o.name}`);
+      issuerObjects.set(o.name, o);
+    } else if (o.kind === 'ClusterIssuer') clusterIssuers.set(o.name, o);
+  }
+  if (issuers.size === 0 && clusterIssuers.size === 0) return;
+  const judge = (o: K8sObject, path: Path, name: unknown, cluster: boolean, secret: string, why: string) => {
+    if (typeof name !== 'string' || name === '' || /[{$]/.test(name)) return;
+    const found = cluster ? clusterIssuers.has(name) : issuers.has(`${o.namespace}/${name}`);
+    const other = cluster ? issuerObjects.get(name) : clusterIssuers.get(name);
+    if (found || !other) return;
+    ctx.report({
+      object: o,
+      path,
+      messageId: 'issuerKind',
+      severity: 'warning',
+      data: { kind: o.kind, written: cluster ? 'ClusterIssuer' : 'Issuer', other: cluster ? `Issuer (in namespace ${code(other.namespace)})` : 'ClusterIssuer', name: code(name), scope: cluster ? '' : ` in namespace ${code(o.namespace)}`, why, secret: code(secret) },
+      related: [{ object: other, path: ['metadata', 'name'], message: `${other.kind} ${other.kind === 'Issuer' ? `${other.namespace}/` : ''}${other.name}` }],
+    });
+  };
+  for (const o of ctx.graph.objects) {
+    if (o.kind === 'Certificate' && CERT_MANAGER.test(o.apiVersion)) {
+      const ref = getIn(o.body, ['spec', 'issuerRef']);
+      const secret = getIn(o.body, ['spec', 'secretName']);
+      if (!isRecord(ref) || (ref.group !== undefined && ref.group !== 'cert-manager.io')) continue;
+      const kind = ref.kind ?? 'Issuer';
+      if (kind !== 'Issuer' && kind !== 'ClusterIssuer') continue;
+      judge(o, ['spec', 'issuerRef', ref.kind === undefined ? 'name' : 'kind'], ref.name, kind === 'ClusterIssuer', typeof secret === 'string' ? secret : '?',
+        ref.kind === undefined ? 'an issuerRef without `kind` means an Issuer in the Certificate\'s namespace (write `kind: ClusterIssuer`)' : kind === 'ClusterIssuer' ? 'write `kind: Issuer` for the namespaced one' : 'write `kind: ClusterIssuer`');
+    } else if (o.kind === 'Ingress' && /^networking\.k8s\.io\//.test(o.apiVersion)) {
+      const notes = getIn(o.body, ['metadata', 'annotations']);
+      if (!isRecord(notes)) continue;
+      const tls = getIn(o.body, ['spec', 'tls']);
+      const secret = Array.isArray(tls) && isRecord(tls[0]) && typeof tls[0].secretName === 'string' ? tls[0].secretName : '?';
+      if (notes['cert-manager.io/issuer'] !== undefined && notes['cert-manager.io/issuer-kind'] === undefined) judge(o, ['metadata', 'annotations', 'cert-manager.io/issuer'], notes['cert-manager.io/issuer'], false, secret, 'the `cert-manager.io/issuer` annotation names an Issuer in the Ingress\'s namespace (use `cert-manager.io/cluster-issuer`)');
+      if (notes['cert-manager.io/cluster-issuer'] !== undefined) judge(o, ['metadata', 'annotations', 'cert-manager.io/cluster-issuer'], notes['cert-manager.io/cluster-issuer'], true, secret, 'the `cert-manager.io/cluster-issuer` annotation names a ClusterIssuer (use `cert-manager.io/issuer`)');
+    }
+  }
+}
+
 /**
  * A Gateway API route rule whose every backendRef has `weight: 0` forwards no request
  * (`BackendRef.Weight`: "If weight is set to 0, no traffic should be forwarded for this
@@ -1017,6 +1072,7 @@ const rule: Rule = {
       monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
       monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
       monitorTargetPort: 'this ServiceMonitor scrapes targetPort {{port}}, but no pod of {{services}} declares {{what}} {{port}} (they declare {{declared}}); prometheus-operator keeps only targets whose pod declares that container port, so Prometheus gets none{{hint}}',
+      issuerKind: 'this {{kind}} names {{written}} {{name}}{{scope}}, which the files do not define, but they define {{other}} {{name}}: {{why}}; cert-manager never issues the certificate (Referenced "{{written}}" not found), so Secret {{secret}} is never written and whatever mounts it or serves TLS from it fails',
       refNoObject: 'this {{kind}} names {{target}} {{name}}, which is not in namespace {{namespace}}{{hint}}: {{effect}}',
       rolloutIngressBackend: 'the Ingress {{ingress}} that this Rollout\'s traffic routing names has no rule that sends to {{service}} (it sends to {{found}}): Argo Rollouts refuses the Rollout ("has no rules using service … backend") and it does not progress',
       monitorUnselected: 'no Prometheus of the run picks up this {{kind}}: {{why}}; its targets are never scraped',
@@ -1045,6 +1101,7 @@ const rule: Rule = {
     checkServiceProfiles(ctx);
     for (const o of ctx.graph.objects) if (o.kind === 'Middleware' && /^traefik\.(io|containo\.us)\//.test(o.apiVersion)) checkForwardAuth(ctx, o);
     checkObjectRefs(ctx);
+    checkIssuerKinds(ctx);
     checkTraefikMiddlewareAnnotations(ctx);
     checkZeroWeights(ctx);
   },
