@@ -374,6 +374,48 @@ function checkTraefikSni(ctx: RuleContext): void {
   }
 }
 
+/**
+ * An Istio Gateway server's `tls.credentialName` is read from the namespace of the gateway
+ * workload (the pods its selector picks), not the Gateway's: where the run holds those pods, all
+ * in one namespace, and the Secret only in another namespace, the server has no certificate
+ * (SDS finds none) and its HTTPS listener is not served.
+ */
+function checkIstioCredentials(ctx: RuleContext): void {
+  let secrets: Map<string, K8sObject[]> | undefined;
+  for (const o of ctx.graph.objects) {
+    if (o.kind !== 'Gateway' || !/^networking\.istio\.io\//.test(o.apiVersion)) continue;
+    const selector = getIn(o.body, ['spec', 'selector']);
+    if (!isRecord(selector) || Object.keys(selector).length === 0 || !Object.values(selector).every((v) => typeof v === 'string')) continue;
+    const servers = getIn(o.body, ['spec', 'servers']);
+    if (!Array.isArray(servers)) continue;
+    const pods = ctx.graph.templates.filter((t) => Object.entries(selector).every(([k, v]) => t.labels[k] === v));
+    const namespaces = new Set(pods.map((t) => t.namespace));
+    if (namespaces.size !== 1) continue;
+    const home = [...namespaces][0]!;
+    servers.forEach((srv, i) => {
+      const raw = getIn(srv, ['tls', 'credentialName']);
+      if (typeof raw !== 'string' || raw === '' || /[{$/]/.test(raw.replace(/^kubernetes:\/\//, ''))) return;
+      const name = raw.replace(/^kubernetes:\/\//, '');
+      if (!secrets) {
+        secrets = new Map();
+        for (const x of ctx.graph.objects) if (x.kind === 'Secret' && x.apiVersion === 'v1') secrets.set(x.name, [...(secrets.get(x.name) ?? []), x]);
+      }
+      const found = secrets.get(name) ?? [];
+      if (found.length === 0 || found.some((x) => x.namespace === home)) return;
+      const elsewhere = found[0]!;
+      ctx.report({
+        object: o,
+        path: ['spec', 'servers', i, 'tls', 'credentialName'],
+        messageId: 'istioCredentialNamespace',
+        severity: 'warning',
+        data: { name: code(name), home: code(home), there: code(elsewhere.namespace), workload: `${pods[0]!.owner.kind} ${home}/${pods[0]!.owner.name}` },
+        related: [{ object: elsewhere, path: ['metadata', 'name'], message: `Secret ${elsewhere.namespace}/${elsewhere.name}` }, { object: pods[0]!.owner, path: [...pods[0]!.labelsPath], message: `the gateway workload ${pods[0]!.owner.namespace}/${pods[0]!.owner.name}` }],
+        remediation: `Create the Secret in namespace ${home}, where the gateway's pods run (or run a gateway in the Secret's namespace).`,
+      });
+    });
+  }
+}
+
 /** GatewayClasses that a platform or mesh creates itself: GKE's, Istio's. */
 const PROVIDED_GATEWAY_CLASSES = /^(gke-|istio($|-))/;
 
@@ -478,6 +520,7 @@ const rule: Rule = {
       noIstioGateway: 'this VirtualService binds to Istio Gateway {{gateway}}, which the run does not define; did you mean {{near}}? Istio applies no route to a gateway that does not exist',
       certificateNoGrant: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, and no ReferenceGrant in {{to}} lets Gateways of {{from}} refer to it: the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
       certificateGrantMismatch: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, but no ReferenceGrant lets Gateways of {{from}} refer to it: {{why}}; the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
+      istioCredentialNamespace: 'this Istio Gateway takes its certificate from Secret {{name}}, which Istio reads from the namespace of the gateway\'s pods ({{workload}}, namespace {{home}}), not the Gateway\'s; the files hold it only in namespace {{there}}: the server gets no certificate and its HTTPS listener is not served',
       traefikSni: 'this IngressRouteTCP matches HostSNI {{host}} but has no `tls`: a server name is sent only inside TLS, and Traefik refuses the router ("has HostSNI matcher, but no TLS on router"), so no connection reaches its services',
       classUnknown: 'this Gateway names GatewayClass {{name}}, and its folder defines {{classes}} but not that one: unless the cluster has a class of that name, no controller accepts the Gateway (it stays without the Accepted condition and gets no address), and the routes attached to it get no traffic',
       noClass: 'this {{kind}} names {{what}} {{name}}, which the run does not define; did you mean {{near}}? No controller serves a class that does not exist, so the {{kind}} is never programmed',
@@ -486,6 +529,7 @@ const rule: Rule = {
   },
   check(ctx) {
     checkTraefikSni(ctx);
+    checkIstioCredentials(ctx);
     const ix = indexOf(ctx);
     if (ix.gateways.size > 0 || ix.byNamespace.size > 0) {
       for (const o of ctx.graph.objects) {
