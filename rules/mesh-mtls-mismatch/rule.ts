@@ -153,6 +153,81 @@ function unrewrittenProbes(ctx: RuleContext, namespaces: NamespaceLabels): void 
   }
 }
 
+/**
+ * An Istio ALLOW AuthorizationPolicy whose `to.operation.ports` names a Service's port where the
+ * pod receives that traffic on another (its targetPort): the proxy matches the port the
+ * connection arrives on at the pod, not the Service's, so requests through the Service match
+ * no rule that names only the Service port, and where no other ALLOW rule of the workload lets
+ * that port through the proxy answers "RBAC: access denied".
+ */
+function checkAuthorizationPorts(ctx: RuleContext): void {
+  const graph = ctx.graph;
+  const policies = graph.objects.filter((o) => o.kind === 'AuthorizationPolicy' && /^security\.istio\.io\//.test(o.apiVersion));
+  if (policies.length === 0) return;
+  const namespaces = namespaceLabels(graph.objects);
+  const selects = (pol: K8sObject, t: PodTemplate): boolean => {
+    if (pol.namespace !== t.namespace) return false;
+    const sel = getIn(pol.body, ['spec', 'selector', 'matchLabels']);
+    if (getIn(pol.body, ['spec', 'targetRef']) !== undefined || getIn(pol.body, ['spec', 'targetRefs']) !== undefined) return false;
+    return sel === undefined || (isRecord(sel) && Object.entries(sel).every(([k, v]) => t.labels[k] === v));
+  };
+  const allowRules = (pol: K8sObject): unknown[] => {
+    const action = getIn(pol.body, ['spec', 'action']) ?? 'ALLOW';
+    const rules = getIn(pol.body, ['spec', 'rules']);
+    return action === 'ALLOW' && Array.isArray(rules) ? rules : [];
+  };
+  /** Whether an ALLOW rule lets connections to `port` through (no port condition, or one that names it). */
+  const lets = (r: unknown, port: number): boolean => {
+    const to = getIn(r, ['to']);
+    if (!Array.isArray(to) || to.length === 0) return true;
+    return to.some((x) => {
+      const ports = getIn(x, ['operation', 'ports']);
+      const not = getIn(x, ['operation', 'notPorts']);
+      const inList = (l: unknown) => Array.isArray(l) && l.some((p) => String(p) === String(port));
+      if (Array.isArray(ports) && ports.length && !inList(ports)) return false;
+      return !inList(not);
+    });
+  };
+  for (const svc of graph.services) {
+    for (const sp of svc.ports) {
+      if (sp.port === undefined) continue;
+      for (const r of sp.resolutions) {
+        const target = r.targetPort;
+        if (target === undefined || target === sp.port) continue;
+        const t = r.template;
+        if (t.containers.some((c) => c.ports.some((p) => p.containerPort === sp.port))) continue;
+        // Pods outside the mesh (hostNetwork, injection turned off) have no proxy to enforce the policy.
+        const m = membership(t, namespaces);
+        if (m && !m.in && m.explicit) continue;
+        const mine = policies.filter((p) => selects(p, t));
+        const allRules = mine.flatMap(allowRules);
+        if (allRules.length === 0 || allRules.some((x) => lets(x, target))) continue;
+        for (const pol of mine) {
+          const rules = allowRules(pol);
+          rules.forEach((rule, i) => {
+            const to = getIn(rule, ['to']);
+            (Array.isArray(to) ? to : []).forEach((x, j) => {
+              const ports = getIn(x, ['operation', 'ports']);
+              if (!Array.isArray(ports)) return;
+              const k = ports.findIndex((p) => String(p) === String(sp.port));
+              if (k < 0) return;
+              ctx.report({
+                object: pol,
+                path: ['spec', 'rules', i, 'to', j, 'operation', 'ports', k],
+                messageId: 'authzServicePort',
+                severity: 'warning',
+                data: { port: String(sp.port), service: `${svc.object.namespace}/${svc.object.name}`, target: String(target), workload: `${t.owner.kind} ${t.namespace}/${t.owner.name}` },
+                related: [{ object: svc.object, path: sp.targetPath, message: `targetPort of Service ${svc.object.namespace}/${svc.object.name}` }],
+                remediation: `Name the pod's port, ${target}, in \`ports\` (Istio matches the port the connection arrives on at the pod).`,
+              });
+            });
+          });
+        }
+      }
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'mesh-mtls-mismatch',
@@ -160,6 +235,7 @@ const rule: Rule = {
     category: 'reference',
     severity: 'error',
     messages: {
+      authzServicePort: 'this AuthorizationPolicy allows port {{port}}, the port of Service {{service}}, but Istio matches the port a connection arrives on at the pod, and that Service sends it to {{target}} on {{workload}}; no ALLOW rule for those pods lets {{target}} through, so every request through the Service gets "RBAC: access denied" (403)',
       plaintextClient: '{{ref}} in {{where}} is dialled by {{client}}, which is not in the mesh ({{clientHow}}), so it connects in plaintext; but the pods of Service {{service}} ({{server}}: {{serverHow}}) accept only mutual TLS ({{policy}} sets `STRICT`): their proxy resets the connection',
       disableToStrict: 'this DestinationRule sets TLS mode `DISABLE` for Service {{service}}, so clients in the mesh connect in plaintext; but its pods ({{server}}: {{serverHow}}) accept only mutual TLS ({{policy}} sets `STRICT`): their proxy resets the connections',
       probeUnderStrict: 'the {{probe}} probe of container {{container}} of {{workload}} asks port {{port}} from the kubelet, outside the mesh, because the pods set `sidecar.istio.io/rewriteAppHTTPProbers: "false"`; but their sidecar ({{how}}) accepts only mutual TLS on that port ({{policy}} sets `STRICT`) and resets the probe: it fails every time, so {{effect}}',
@@ -169,6 +245,7 @@ const rule: Rule = {
   },
   check(ctx) {
     const graph = ctx.graph;
+    checkAuthorizationPorts(ctx);
     const pas = peerAuthentications(graph);
     const rules = graph.objects.filter((o) => o.kind === 'DestinationRule' && NETWORKING.test(o.apiVersion));
     if (pas.length === 0 && rules.length === 0) return;
