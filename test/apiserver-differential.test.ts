@@ -423,14 +423,22 @@ const networkPolicy = fc.record({
 // ---- Namespaces --------------------------------------------------------------------------
 const namespace = oneOf('shop', 'Shop', '1shop', 'shop.prod', 'shop-', 'a'.repeat(63), 'a'.repeat(64), 'shop_1').map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
 
-const anyObject = fc.oneof({ arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: storageDeployment, weight: 2 }, { arbitrary: rolloutWorkload, weight: 1 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: networkPolicy, weight: 2 }, { arbitrary: namespace, weight: 1 });
+// Secrets and ConfigMaps: keys (IsConfigMapKey) and the base64 of a Secret's data and a ConfigMap's binaryData.
+const dataKey = fc.oneof({ arbitrary: oneOf('app.conf', 'tls.crt', 'KEY_1', 'a-b'), weight: 4 }, { arbitrary: oneOf('bad key', 'a/b', '..x', '.', '..', 'a'.repeat(254)), weight: 1 });
+const b64 = fc.oneof({ arbitrary: oneOf('aGVsbG8=', 'aGk=', '', 'aGVsbG8gd29ybGQ=\n', 'YWJj'), weight: 3 }, { arbitrary: oneOf('hello!', 'aGk', 'aGVsbG8', 'a=b=', 'shhhh! a secret', 'aGk==', '====', 'a'), weight: 1 });
+const secret = fc.record({ data: opt(fc.dictionary(dataKey, b64, { maxKeys: 3 }), 1), stringData: opt(fc.dictionary(dataKey, oneOf('x', 'plain text'), { maxKeys: 2 })) })
+  .map(({ data, stringData }) => clean({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: NS }, type: 'Opaque', data, stringData }));
+const configMap = fc.record({ data: opt(fc.dictionary(dataKey, oneOf('x', 'port: 80'), { maxKeys: 2 }), 1), binaryData: opt(fc.dictionary(dataKey, b64, { maxKeys: 2 })) })
+  .map(({ data, binaryData }) => clean({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'conf', namespace: NS }, data, binaryData }));
+
+const anyObject = fc.oneof({ arbitrary: secret, weight: 1 }, { arbitrary: configMap, weight: 1 }, { arbitrary: service, weight: 4 }, { arbitrary: endpoints, weight: 2 }, { arbitrary: endpointSlice, weight: 2 }, { arbitrary: deployment, weight: 3 }, { arbitrary: storageDeployment, weight: 2 }, { arbitrary: rolloutWorkload, weight: 1 }, { arbitrary: statefulSet, weight: 1 }, { arbitrary: ingress, weight: 2 }, { arbitrary: networkPolicy, weight: 2 }, { arbitrary: namespace, weight: 1 });
 
 function clean<T>(v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T;
 }
 
 // ---- The oracle --------------------------------------------------------------------------
-const PLURAL: Record<string, string> = { Service: 'services', Endpoints: 'endpoints', EndpointSlice: 'endpointslices', Deployment: 'deployments', Namespace: 'namespaces', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', ReplicaSet: 'replicasets', Pod: 'pods', Job: 'jobs', CronJob: 'cronjobs', Ingress: 'ingresses', ConfigMap: 'configmaps', NetworkPolicy: 'networkpolicies', ReplicationController: 'replicationcontrollers' };
+const PLURAL: Record<string, string> = { Service: 'services', Endpoints: 'endpoints', EndpointSlice: 'endpointslices', Deployment: 'deployments', Namespace: 'namespaces', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', ReplicaSet: 'replicasets', Pod: 'pods', Job: 'jobs', CronJob: 'cronjobs', Ingress: 'ingresses', ConfigMap: 'configmaps', Secret: 'secrets', NetworkPolicy: 'networkpolicies', ReplicationController: 'replicationcontrollers' };
 const NAMESPACED = new Set(Object.keys(PLURAL).filter((k) => k !== 'Namespace'));
 
 interface Verdict {
@@ -556,6 +564,10 @@ function compare(obj: Record<string, unknown>, theirs: Verdict, tally: Tally, na
   if (theirs.clusterDependent) tally.clusterDependent++;
   if (theirs.rejected === undefined) return;
   const ours = svclint(obj, namespace);
+  // A Secret's stringData is merged into data before validation: the server names data's key.
+  if (obj.kind === 'Secret') ours.fields = ours.fields.map((f) => f.replace(/^stringData(?=[.[])/, 'data'));
+  // A pod template's annotations are validated under the template's path, without `metadata`.
+  theirs = { ...theirs, fields: theirs.fields.map((f) => f.replace(/^(spec\.(?:jobTemplate\.spec\.)?template)\.annotations(?=[.[])/, '$1.metadata.annotations')) };
   tally.objects++;
   tally.verdicts++;
   if (theirs.rejected) tally.rejected++;

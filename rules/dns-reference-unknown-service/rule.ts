@@ -763,7 +763,13 @@ function podDns(ctx: RuleContext, edge: ReferenceEdge, r: DnsResolution & { kind
   if (res.kind === 'node') {
     const hostNetwork = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
     const why = res.why === 'host-network' ? '`hostNetwork: true` with dnsPolicy `ClusterFirst` falls back to `Default`' : 'dnsPolicy `Default`';
-    const fix = hostNetwork ? 'set `dnsPolicy: ClusterFirstWithHostNet`' : 'set `dnsPolicy: ClusterFirst` (or remove `dnsPolicy`)';
+    // CoreDNS itself must keep the node's resolver (with ClusterFirst it would ask itself): a
+    // name in its Corefile's `forward` is refused by releases before hostname support ("not an
+    // IP address or file") and resolved with the node's resolver by later ones.
+    const coredns = t.containers.some((c) => /(^|\/)coredns(:|@|$)/.test(c.image ?? '')) && /Corefile/.test(site.where ?? '');
+    const fix = coredns
+      ? 'forward to the Service\'s ClusterIP instead (CoreDNS must keep dnsPolicy `Default`; releases without hostname support in `forward` refuse the name outright: "not an IP address or file")'
+      : hostNetwork ? 'set `dnsPolicy: ClusterFirstWithHostNet`' : 'set `dnsPolicy: ClusterFirst` (or remove `dnsPolicy`)';
     // A node resolver that forwards the cluster domain is possible but not in the input: a full name is a warning.
     ctx.report({ ...at, messageId: 'dnsNode', severity: r.fqdn ? 'warning' : undefined, data: { ...data, why, fix }, related });
     return;

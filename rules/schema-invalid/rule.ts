@@ -89,6 +89,7 @@ const rule: Rule = {
       podField: '{{field}} {{problem}}; the API server rejects the pod template, so no pod is created',
       podsRefused: '{{field}} {{problem}}; the API server stores the {{kind}} but refuses every pod created from it (its controller reports `FailedCreate`), so no pod runs',
       workloadField: '{{field}} {{problem}}; the API server rejects the {{kind}}, so it creates no pods',
+      dataField: '{{field}} {{problem}}; the API server rejects the {{kind}}, so pods that read it never start',
       monitorPort: '{{field}} is the number {{port}}, but the {{kind}} CRD types `port` as a string, the name of a port (of the Service for a ServiceMonitor, of the container for a PodMonitor): the API server refuses the {{kind}} ("must be of type string"), so Prometheus never scrapes it; write the port\'s name, or use `targetPort` for a number',
       knativeField: '{{field}} {{problem}}; Knative Serving\'s webhook rejects the {{kind}}, so it makes no revision and no route',
       gatewayField: '{{field}} {{problem}}; the API server rejects the {{kind}} (the validation of the Gateway API CRD), so the gateway never sees it',
@@ -106,6 +107,9 @@ const rule: Rule = {
       if (gone) report({ object: o, path: ['apiVersion'], messageId: 'unserved', data: { version: code(o.apiVersion), kind: o.kind, rawKind: o.kind, rawVersion: o.apiVersion, removedIn: gone.removedIn, use: code(gone.use) } });
       if (KNATIVE_SERVING.test(o.apiVersion)) {
         for (const p of knativeFieldProblems(o)) report({ object: o, path: p.path, messageId: 'knativeField', data: { field: code(formatPath(p.path)), problem: p.problem, kind: o.kind } });
+      }
+      if ((o.kind === 'Secret' || o.kind === 'ConfigMap') && o.apiVersion === 'v1') {
+        for (const p of dataProblems(o)) report({ object: o, path: p.path, messageId: 'dataField', data: { field: code(formatPath(p.path)), problem: p.problem, kind: o.kind } });
       }
       // The Prometheus Operator's CRDs type a ServiceMonitor's and PodMonitor's endpoint `port` as a
       // string (the port's name): the API server refuses a number there ("must be of type string").
@@ -253,6 +257,54 @@ const RESTART_POLICIES: Record<string, readonly string[]> = {
 };
 
 /** What pod validation rejects in container names (DNS labels, unique in the pod) and the restart policy. */
+/** A key of a ConfigMap's or Secret's data as the API server takes it (IsConfigMapKey). */
+function configKeyProblem(key: string): string | undefined {
+  if (key.length > 253) return 'is longer than 253 characters';
+  if (!/^[-._a-zA-Z0-9]+$/.test(key)) return 'is not a valid key: it takes letters, digits, \'-\', \'_\' and \'.\' only';
+  if (key === '.' || key === '..') return `may not be ${code(key)}`;
+  if (key.startsWith('..')) return 'may not start with `..`';
+  return undefined;
+}
+
+/** Go's base64.StdEncoding as encoding/json decodes a []byte: padded, with line breaks ignored. */
+function base64Problem(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v !== 'string') return undefined; // a type error, which the schema reports
+  // A placeholder that a later step fills in (envsubst's `${VAR}`, a template's `{{ }}`, `<token>`).
+  if (/[${}<>]/.test(v)) return undefined;
+  const s = v.replace(/[\r\n]/g, '');
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(={0,2})$/.test(s) || /=[^=]/.test(s) || (s.endsWith('=') && /[^=]={3,}$/.test(s))) return 'is not base64 (the API server decodes `data` values of a Secret, and `binaryData` of a ConfigMap, as padded standard base64; put plain text in `stringData`, or `data` of a ConfigMap)';
+  return undefined;
+}
+
+/** What the API server rejects in a Secret's or ConfigMap's keys and encoded values (ValidateSecret, ValidateConfigMap). */
+function dataProblems(o: K8sObject): { path: Path; problem: string }[] {
+  const out: { path: Path; problem: string; base64?: boolean; more?: number }[] = [];
+  const fields = o.kind === 'Secret' ? ['data', 'stringData'] : ['data', 'binaryData'];
+  const seen = new Set<string>();
+  for (const f of fields) {
+    const m = o.body[f];
+    if (!isRecord(m)) continue;
+    for (const [k, v] of Object.entries(m)) {
+      const kp = configKeyProblem(k);
+      if (kp) out.push({ path: [f, k], problem: kp });
+      if ((o.kind === 'Secret' && f === 'data') || f === 'binaryData') {
+        const bp = base64Problem(v);
+        // The first value that is no base64 speaks for the rest of its map: one finding, with the count.
+        if (bp) {
+          const first = out.find((x) => x.path[0] === f && x.base64);
+          if (first) first.more = (first.more ?? 0) + 1;
+          else out.push({ path: [f, k], problem: bp, base64: true });
+        }
+      }
+      // The API server names the key in data: "duplicate of key present in binaryData".
+      if (o.kind === 'ConfigMap' && seen.has(k)) out.push({ path: ['data', k], problem: 'is also a key of `binaryData`; a ConfigMap\'s keys must be unique across data and binaryData' });
+      seen.add(k);
+    }
+  }
+  return out.map((x) => (x.more ? { path: x.path, problem: x.problem.replace(/^is not base64/, `is not base64, nor are ${x.more} more values of \`${String(x.path[0])}\``) } : x));
+}
+
 const MONITOR_ENDPOINTS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { ServiceMonitor: 'endpoints', PodMonitor: 'podMetricsEndpoints' });
 
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
