@@ -138,6 +138,7 @@ const rule: Rule = {
       otherNamespace: 'selector {{selector}} matches no pod in namespace {{namespace}}{{defaulted}}; it matches {{matches}}',
       workloadLabels: 'selector {{selector}} matches no pod in namespace {{namespace}}; it matches the labels of {{workload}} itself, but a Service selects pods, and its pod template has {{templateLabels}}',
       noCandidates: 'selector {{selector}} matches no pod in namespace {{namespace}}; no pod template there ({{count}} in all) has a label close to it{{known}}',
+      operatorLabels: 'selector {{selector}} names {{keys}}, which prometheus-operator does not put (with that value) on the pods it makes for {{resource}}: they carry {{labels}} and the resource\'s spec.podMetadata.labels, not the resource\'s own labels (and no `app` since v0.48.0), so the Service gets no endpoints',
       operator: 'selector {{selector}} matches no pod template in namespace {{namespace}}; its pods may be created by the operator of {{resource}}, which {{shared}}',
       liveScaledToZero: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which is scaled to 0 replicas',
       liveNoPods: 'selector {{selector}} matches no running pod: it selects the pods of {{workload}}, which has none right now ({{why}})',
@@ -248,6 +249,22 @@ const rule: Rule = {
       // a selector that names a resource of the namespace — its labels, its name as a label
       // value, or a label key in its API group — may well match pods the run cannot see.
       const operated = operatorOf(o.namespace, svc.selector);
+      // prometheus-operator gives its pods a known set of labels: a selector key outside it
+      // (the resource's own labels, `app`, which v0.48.0 dropped) matches none of them.
+      const unlabelled = operated ? operatorLabelMiss(operated.source.object, svc.selector, graph.objects) : undefined;
+      // Every entry on labels the operator's pods carry: they match.
+      if (unlabelled && unlabelled.missing.length === 0) continue;
+      if (operated && unlabelled) {
+        report({
+          ...base,
+          messageId: 'operatorLabels',
+          severity: 'warning',
+          data: { selector, resource: describe(refOf(operated.source.object)), keys: list(unlabelled.missing.map((k) => code(k)), 4), labels: list(unlabelled.labels.map((k) => code(k)), 8) },
+          related: [{ object: operated.source.object, path: ['metadata', 'name'], message: `custom resource ${describe(refOf(operated.source.object))}` }],
+          remediation: 'Select the pods by labels the operator sets (`prometheus: <name>` or `app.kubernetes.io/instance: <name>`), or add the label to `spec.podMetadata.labels` of the resource.',
+        });
+        continue;
+      }
       if (operated) {
         report({
           ...base,
@@ -385,6 +402,36 @@ const rule: Rule = {
     }
   },
 };
+
+/**
+ * The selector keys a pod of a prometheus-operator Prometheus or Alertmanager never carries
+ * (pkg/prometheus/server/statefulset.go and pkg/alertmanager/statefulset.go: the selector labels
+ * `app.kubernetes.io/{name,managed-by,instance}`, `prometheus`/`alertmanager`,
+ * `operator.prometheus.io/{name,shard}`, BuildPodMetadata's `app.kubernetes.io/version`, and
+ * spec.podMetadata.labels); undefined where it may carry every one, or the operator's `--labels`
+ * may add labels the run cannot see.
+ */
+function operatorLabelMiss(o: { kind: string; apiVersion: string; name: string; body: Record<string, unknown> }, selector: Record<string, string>, objects: readonly { kind: string; body: Record<string, unknown> }[]): { missing: string[]; labels: string[] } | undefined {
+  if (!/^monitoring\.coreos\.com\//.test(o.apiVersion) || (o.kind !== 'Prometheus' && o.kind !== 'Alertmanager')) return undefined;
+  const own = o.kind === 'Prometheus' ? 'prometheus' : 'alertmanager';
+  // Each label the pods carry, with its value where the run knows it (undefined: any value).
+  const known = new Map<string, string | undefined>([['app.kubernetes.io/name', own], ['app.kubernetes.io/managed-by', 'prometheus-operator'], ['app.kubernetes.io/instance', o.name], ['app.kubernetes.io/version', undefined], [own, o.name]]);
+  if (own === 'prometheus') {
+    known.set('operator.prometheus.io/name', o.name);
+    known.set('operator.prometheus.io/shard', undefined);
+  }
+  for (const [k, v] of Object.entries(stringMap(getIn(o.body, ['spec', 'podMetadata', 'labels'])))) known.set(k, v);
+  // The operator's own `--labels` flag adds labels to what it makes.
+  const operators = objects.filter((x) => x.kind === 'Deployment' && /prometheus-operator/.test(JSON.stringify(getIn(x.body, ['spec', 'template', 'spec', 'containers']) ?? '')));
+  if (operators.some((x) => JSON.stringify(getIn(x.body, ['spec', 'template', 'spec', 'containers'])).includes('--labels'))) return undefined;
+  // Before v0.48.0 the pods carried `app: prometheus` (or `app: alertmanager`) too.
+  const images = operators.flatMap((x) => JSON.stringify(getIn(x.body, ['spec', 'template', 'spec', 'containers']) ?? '').match(/prometheus-operator:v?(\d+)\.(\d+)/g) ?? []);
+  if (images.some((i) => { const m = /:v?(\d+)\.(\d+)/.exec(i)!; return Number(m[1]) === 0 && Number(m[2]) < 48; })) known.set('app', own);
+  // The selector must be aimed at this resource's pods: its name among the entries.
+  if (!(selector[own] === o.name || selector['app.kubernetes.io/instance'] === o.name || selector['operator.prometheus.io/name'] === o.name)) return undefined;
+  const missing = Object.entries(selector).filter(([k, v]) => !known.has(k) || (known.get(k) !== undefined && known.get(k) !== v)).map(([k]) => k);
+  return { missing, labels: [...known.keys()].sort() };
+}
 
 /** Words of label keys and values that say nothing about which operator made the pods. */
 const GENERIC = new Set(['app', 'kubernetes', 'name', 'component', 'instance', 'part', 'role', 'cluster', 'type', 'master', 'primary', 'replica', 'leader', 'node', 'true', 'false']);
