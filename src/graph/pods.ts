@@ -52,13 +52,16 @@ export const POD_SOURCES: Record<string, TemplateSpot> = {
   Job: { template: ['spec', 'template'], replicas: job(['spec']) },
   CronJob: { template: ['spec', 'jobTemplate', 'spec', 'template'], replicas: job(['spec', 'jobTemplate', 'spec']) },
   Rollout: { template: ['spec', 'template'], replicas: count(['spec', 'replicas'], 1) },
+  // OpenKruise's CloneSet (its Advanced StatefulSet and DaemonSet share the built-in kinds' names and shape).
+  CloneSet: { template: ['spec', 'template'], replicas: count(['spec', 'replicas'], 1) },
 };
 
 export function podSourceOf(o: K8sObject): TemplateSpot | undefined {
   const spot = Object.hasOwn(POD_SOURCES, o.kind) ? POD_SOURCES[o.kind] : undefined;
   if (!spot) return undefined;
-  // Argo Rollouts is the one well-known CRD with a pod template; other `Rollout` kinds are not.
+  // Argo Rollouts and OpenKruise are the well-known CRDs with a pod template; other kinds of those names are not.
   if (o.kind === 'Rollout' && !o.apiVersion.startsWith('argoproj.io/')) return undefined;
+  if (o.kind === 'CloneSet' && !o.apiVersion.startsWith('apps.kruise.io/')) return undefined;
   return spot;
 }
 
