@@ -528,8 +528,12 @@ function nginxHosts(text: string): HostRef[] {
     const url = /^[a-z]+:\/\//i.test(p[2]!) ? findHosts(p[2]!) : [];
     if (url.length) out.push(...url.map((u) => ({ ...u, position: true })));
     else {
-      const h = wholeHost(target.split('/')[0]!);
+      const bare = target.split('/')[0]!;
+      const h = wholeHost(bare);
+      // `fastcgi_pass 127.0.0.1:9000`: a loopback address is the pod itself.
+      const loop = h ? undefined : /^(127\.\d+\.\d+\.\d+|\[::1\])(?::(\d{1,5}))?;?$/.exec(bare);
       if (h) out.push(h);
+      else if (loop) out.push({ text: bare.replace(/;$/, ''), host: 'localhost', ...(loop[2] ? { port: Number(loop[2]) } : {}), position: true });
     }
   }
   // nginx resolves such a target at request time itself, through its `resolver` directive: the
