@@ -10,6 +10,7 @@ import { apacheListeners } from './apache.js';
 import { grafanaListeners } from './grafana.js';
 import { mosquittoListeners } from './mosquitto.js';
 import { natsListeners } from './nats.js';
+import { quarkusListeners } from './quarkus.js';
 
 /** Where a container's own configuration says its server listens. */
 export interface ListenEvidence {
@@ -246,7 +247,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (ports.length === 0 && graph) {
     // nginx listens on exactly the `listen` ports of the configuration it is given; a well-known
     // server image left as it is, on its own ports.
-    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? springListeners(graph, t, raw) ?? mysqlListeners(graph, t, raw) ?? apacheListeners(graph, t, raw) ?? grafanaListeners(graph, t, raw) ?? mosquittoListeners(graph, t, raw) ?? natsListeners(graph, t, raw) ?? programListeners(raw) ?? imageListeners(c, raw);
+    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? springListeners(graph, t, raw) ?? quarkusListeners(graph, t, raw) ?? mysqlListeners(graph, t, raw) ?? apacheListeners(graph, t, raw) ?? grafanaListeners(graph, t, raw) ?? mosquittoListeners(graph, t, raw) ?? natsListeners(graph, t, raw) ?? programListeners(raw) ?? imageListeners(c, raw);
     if (!conf || conf.ports.includes(target)) return undefined;
     return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
   }
