@@ -330,7 +330,7 @@ export interface DnsFlow {
 const RANK: Record<Verdict['kind'], number> = { allowed: 0, 'cannot-tell': 1, blocked: 2 };
 
 /** Whether a pod queries cluster DNS: ClusterFirst (off the host network) or ClusterFirstWithHostNet. */
-function usesClusterDns(graph: ServiceGraph, t: PodTemplate): boolean {
+export function usesClusterDns(graph: ServiceGraph, t: PodTemplate): boolean {
   const dnsPolicy = getIn(t.owner.body, [...t.path, 'spec', 'dnsPolicy']);
   const host = getIn(t.owner.body, [...t.path, 'spec', 'hostNetwork']) === true;
   if (dnsPolicy === 'ClusterFirstWithHostNet') return true;

@@ -90,6 +90,8 @@ export interface DnsFlow {
         verdict: Verdict;
     }[];
 }
+/** Whether a pod queries cluster DNS: ClusterFirst (off the host network) or ClusterFirstWithHostNet. */
+export declare function usesClusterDns(graph: ServiceGraph, t: PodTemplate): boolean;
 /** DNS queries of every pod template that dials a Service by name, judged against cluster DNS. */
 export declare function dnsFlows(graph: ServiceGraph): DnsFlow[];
 /**

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-DA7M5OQ7.js";import"./chunk-E56OWBKT.js";import"./chunk-LCH5DXQ4.js";import"./chunk-Y7VSXGMP.js";import"./chunk-VIFAFZ2C.js";import"./chunk-4IAKYB6H.js";import"./chunk-BYHUAPXH.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
