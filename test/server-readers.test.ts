@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { vaultHclListeners, vaultJsonListeners } from '../src/graph/vault.js';
+import { natsConfPorts } from '../src/graph/nats.js';
+import { pgbouncerListen } from '../src/graph/pgbouncer.js';
+import { fpmListens } from '../src/graph/php-fpm.js';
+
+/**
+ * The configuration readers of servers' own files (Vault's HCL and JSON listeners, nats-server's
+ * configuration, PgBouncer's ini, php-fpm's pools): what each reads from files written the way
+ * the servers' documentation writes them, and that none throws or hangs on any text, since a
+ * ConfigMap can hold anything.
+ */
+
+const seed = Number(process.env.SVCLINT_SEED ?? 4242);
+
+describe('server configuration readers', () => {
+  it('read Vault listener blocks: the address as written, 127.0.0.1:8200 for a block without one, comments and nested blocks left out', () => {
+    expect(vaultHclListeners('listener "tcp" {\n  address = "127.0.0.1:8200"\n  tls_disable = 1\n}\n')).toEqual([{ host: '127.0.0.1', port: 8200, written: '127.0.0.1:8200' }]);
+    expect(vaultHclListeners('# listener "tcp" { address = "127.0.0.1:8200" }\nlistener "tcp" {\n  address = "[::]:8200" // all\n  telemetry {\n    address = "127.0.0.1:9999"\n  }\n}\n')).toEqual([{ host: '::', port: 8200, written: '[::]:8200' }]);
+    expect(vaultHclListeners('listener "tcp" {\n  tls_disable = true\n}\nlistener "unix" {\n  address = "/run/vault.sock"\n}\n')).toEqual([{ host: '127.0.0.1', port: 8200 }]);
+    // A template in an address, or listeners written as an attribute: not read.
+    expect(vaultHclListeners('listener "tcp" {\n  address = "{{ GetPrivateIP }}:8200"\n}\n')).toBeUndefined();
+    expect(vaultHclListeners('listener = [{ tcp = { address = "0.0.0.0:8200" } }]\n')).toBeUndefined();
+    expect(vaultJsonListeners('{"listener": [{"tcp": {"address": "0.0.0.0:8200"}}, {"tcp": {}}]}')).toEqual([{ host: '0.0.0.0', port: 8200, written: '0.0.0.0:8200' }, { host: '127.0.0.1', port: 8200 }]);
+    expect(vaultJsonListeners('{"listener": {"tcp": {"address": "127.0.0.1:8210"}}}')).toEqual([{ host: '127.0.0.1', port: 8210, written: '127.0.0.1:8210' }]);
+  });
+
+  it('read the ports a nats-server configuration opens: clients (4222 by default), monitoring only where set, the blocks\' ports', () => {
+    expect(natsConfPorts('port: 4222\njetstream {\n  store_dir: /data\n}\n')).toEqual({ ports: [4222], monitor: false });
+    expect(natsConfPorts('listen: 0.0.0.0:4333\nhttp_port: 8222\ncluster {\n  port: 6222\n  routes = [\n    nats://a:6222\n  ]\n}\nwebsocket { port: 8080, no_tls: true }\n')).toEqual({ ports: [4333, 8222, 6222, 8080], monitor: true });
+    expect(natsConfPorts('http: "localhost:8222"\n')).toEqual({ ports: [4222, 8222], monitor: true });
+    // An include, a block without a port, or a variable in a port: cannot tell.
+    expect(natsConfPorts('include ./auth.conf\n')).toBeUndefined();
+    expect(natsConfPorts('leafnodes {\n  remotes = []\n}\n')).toBeUndefined();
+    expect(natsConfPorts('port: $PORT\n')).toBeUndefined();
+  });
+
+  it('read PgBouncer\'s [pgbouncer] section and php-fpm\'s pools, last value winning', () => {
+    expect(pgbouncerListen('[databases]\nlisten_addr = 1.2.3.4\n[pgbouncer]\nlisten_addr = localhost ; quick start\nlisten_port = 6433\n')).toEqual({ addr: 'localhost', port: 6433 });
+    expect(pgbouncerListen('[pgbouncer]\nauth_type = md5\n')).toEqual({ port: 6432 });
+    expect(pgbouncerListen('%include /etc/pgbouncer/extra.ini\n')).toBeUndefined();
+    expect(fpmListens(['[global]\nlisten = 1\n[www]\nlisten = 127.0.0.1:9000\n', '[www]\n; listen = 9001\nlisten = 9000\n[admin]\nlisten = /run/admin.sock\n'])).toEqual(new Map([['www', '9000'], ['admin', '/run/admin.sock']]));
+  });
+
+  it('never throw on any text', () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.array(fc.constantFrom('listener', ' "tcp" ', '{', '}', '[', ']', '"', 'address', ' = ', '127.0.0.1:8200', '\n', '#', '//', '/*', '*/', 'port: ', '4222', 'http_port', 'cluster', 'include', '[pgbouncer]', 'listen_addr', '=', ';', '[www]', 'listen', '$'), { maxLength: 60 }).map((a) => a.join('')),
+    );
+    fc.assert(fc.property(text, (t) => {
+      vaultHclListeners(t);
+      vaultJsonListeners(t);
+      natsConfPorts(t);
+      pgbouncerListen(t);
+      fpmListens([t, t]);
+    }), { seed, numRuns: 2000 });
+  });
+});
