@@ -1,6 +1,7 @@
 import { where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
-import type { NotReadyReason, PodTemplate } from '../../src/types/graph.js';
+import type { NotReadyReason, PodTemplate, ServiceGraph } from '../../src/types/graph.js';
+import { mountedTree } from '../../src/graph/mounts.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import { code, list } from '../../src/text.js';
 import { getIn } from '../../src/graph/pods.js';
@@ -9,10 +10,12 @@ import { knownListens } from '../../src/graph/listen.js';
 
 
 /** A readiness gate whose condition nothing in the input is known to set: the kubelet keeps the pods NotReady. */
-type Reason = NotReadyReason | { kind: 'gate-unset'; condition: string; path: Path };
+type Reason = NotReadyReason | { kind: 'gate-unset'; condition: string; path: Path } | { kind: 'host-refused'; container: string; file: string; hosts: string; path: Path };
 
 function say(t: PodTemplate, r: Reason): string {
   switch (r.kind) {
+    case 'host-refused':
+      return `the readiness probe of container ${code(r.container)} of ${where(t)} sends \`Host: <pod IP>:<port>\` (the kubelet's default), which Django's ALLOWED_HOSTS in ${r.file} (${r.hosts}) does not allow: Django answers 400 (DisallowedHost), the probe fails, and the pods never become ready`;
     case 'gate-unset':
       return `the pods of ${where(t)} wait for readiness gate ${code(r.condition)}, a condition no controller known to svclint sets and no Role of the files lets anyone write (\`pods/status\`): the kubelet keeps each pod NotReady (ReadinessGatesNotReady) until something sets that condition to True`;
     case 'scaled-to-zero':
@@ -45,7 +48,7 @@ function say(t: PodTemplate, r: Reason): string {
  * one: queue controllers such as Kueue create Jobs suspended and start them later.
  */
 const permanent = (r: Reason, publishNotReady: boolean) =>
-  (r.kind === 'gate-unset' && !publishNotReady) || r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'init-never-exits' || (r.kind === 'probe-path-missing' && !publishNotReady) || r.kind === 'image-cannot-start' || r.kind === 'port-taken' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
+  ((r.kind === 'gate-unset' || r.kind === 'host-refused') && !publishNotReady) || r.kind === 'scaled-to-zero' || r.kind === 'paused' || r.kind === 'command-unrunnable' || r.kind === 'init-never-exits' || (r.kind === 'probe-path-missing' && !publishNotReady) || r.kind === 'image-cannot-start' || r.kind === 'port-taken' || (r.kind === 'probe-path-elsewhere' && !publishNotReady) || (r.kind === 'probe-port-unknown' && !publishNotReady);
 
 /** Two regular containers of a template that surely listen on one port (flags, a program's default, an image's). */
 function portTaken(t: PodTemplate): NotReadyReason[] {
@@ -101,6 +104,40 @@ function gateUnset(t: PodTemplate, live: boolean): Reason[] {
   return [];
 }
 
+/**
+ * Django behind an HTTP readiness probe: the kubelet sends `Host: <pod IP>:<port>` unless the
+ * probe sets a Host header, and Django (CommonMiddleware's `request.get_host()`, validate_host)
+ * answers 400 to a host its ALLOWED_HOSTS does not list. Read from the settings module that
+ * DJANGO_SETTINGS_MODULE names, mounted from the run, where ALLOWED_HOSTS is a list of literal
+ * strings set once, with no `*` and no address that could be a pod's.
+ */
+function djangoHostRefused(graph: ServiceGraph, t: PodTemplate): Reason[] {
+  for (const c of t.containers) {
+    const raw = getIn(t.owner.body, c.path);
+    if (!isRecord(raw)) continue;
+    const probe = getIn(raw, ['readinessProbe', 'httpGet']);
+    if (!isRecord(probe) || probe.host !== undefined) continue;
+    const headers = Array.isArray(probe.httpHeaders) ? probe.httpHeaders : [];
+    if (headers.some((h) => isRecord(h) && typeof h.name === 'string' && h.name.toLowerCase() === 'host')) continue;
+    const env = Array.isArray(raw.env) ? raw.env : [];
+    const mod = env.find((e) => isRecord(e) && e.name === 'DJANGO_SETTINGS_MODULE');
+    if (!isRecord(mod) || typeof mod.value !== 'string' || !/^[\w.]+$/.test(mod.value)) continue;
+    const suffix = `/${mod.value.replace(/\./g, '/')}.py`;
+    const file = mountedTree(graph, t, raw).files.find((f) => f.path.endsWith(suffix));
+    if (!file) continue;
+    const text = file.text;
+    const sets = [...text.matchAll(/^ALLOWED_HOSTS\s*(\+?=)\s*([\[(])([^\])]*)[\])]\s*(#.*)?$/gm)];
+    // Set once, as a literal list: any other assignment, or a change to the list, is not read.
+    if (sets.length !== 1 || sets[0]![1] !== '=' || (text.match(/ALLOWED_HOSTS\s*(\+?=|\.(append|extend|insert)|\[)/g) ?? []).length !== 1) continue;
+    const items = sets[0]![3]!.split(',').map((x) => x.trim()).filter(Boolean);
+    if (!items.every((x) => /^(['"])[^'"]*\1$/.test(x))) continue;
+    const hosts = items.map((x) => x.slice(1, -1));
+    if (hosts.some((h) => h === '*' || /^\d+\.\d+\.\d+\.\d+$|^\[?[0-9a-f:]+\]?$/i.test(h) && !/^127\.|^\[?::1\]?$/.test(h))) continue;
+    return [{ kind: 'host-refused', container: c.name, file: file.source, hosts: hosts.length ? hosts.map((h) => code(h)).join(', ') : 'empty', path: [...c.path, 'readinessProbe', 'httpGet'] }];
+  }
+  return [];
+}
+
 /** A HorizontalPodAutoscaler of the run that targets the template's workload with a minReplicas above 0 (1 by default). */
 function stuckAutoscaler(objects: readonly K8sObject[], t: PodTemplate): K8sObject | undefined {
   return objects.find((o) => {
@@ -133,7 +170,7 @@ const rule: Rule = {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
       const pnr = svc.publishNotReadyAddresses;
       const gates = (t: PodTemplate) => (svc.backends.some((b) => getIn(b.owner.body, [...b.path, 'spec', 'readinessGates']) !== undefined) && !(statusWriters ??= { v: writesPodStatus(graph.objects) }).v ? gateUnset(t, graph.settings.live === true) : []);
-      const reasons = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t), ...gates(t)].filter((r) => (r.kind !== 'probe-port-unknown' && r.kind !== 'gate-unset') || !pnr) }));
+      const reasons = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t), ...gates(t), ...(graph.settings.live ? [] : djangoHostRefused(graph, t))].filter((r) => (r.kind !== 'probe-port-unknown' && r.kind !== 'gate-unset') || !pnr) }));
       if (reasons.some((x) => x.rs.length === 0)) continue; // some workload serves
       const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));
       // A headless Service over Job pods is how indexed Jobs find their peers: by design.
@@ -162,7 +199,7 @@ const rule: Rule = {
       // Blocked only by two containers on one port that images' or programs' defaults give: a warning.
       // An image's default configuration (nginx's welcome page) is the image's convention, not the manifest's word: a warning.
       // A readiness gate is set by a controller the files may not hold: a warning.
-      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => (r.kind === 'port-taken' && r.soft) || (r.kind === 'probe-path-missing' && r.soft === true) || r.kind === 'gate-unset'));
+      const softOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => (r.kind === 'port-taken' && r.soft) || (r.kind === 'probe-path-missing' && r.soft === true) || r.kind === 'gate-unset' || r.kind === 'host-refused'));
       const gateOnly = blocked && reasons.every((x) => x.rs.filter((r) => permanent(r, pnr)).every((r) => r.kind === 'gate-unset'));
       report({
         object: svc.object,
