@@ -104,6 +104,10 @@ describe('JSON files', () => {
 
   it('a .json file that holds no Kubernetes object (editor settings with comments) is not judged as JSON', () => {
     expect(parseSource({ path: '.vscode/settings.json', text: '{\n  // format on save\n  "editor.formatOnSave": true,\n}\n' }).problems).toEqual([]);
+    // A data file of relaxed JSON lines that YAML cannot read (mongoimport's): no manifest either.
+    expect(parseSource({ path: 'data/ratings_data.json', text: '{rating: 5}\n{rating: 4}\n' })).toEqual({ docs: [], problems: [] });
+    // One that names a kind is still held to YAML and JSON.
+    expect(parseSource({ path: 'svc.json', text: '{"apiVersion": "v1", "kind": "Service",\n' }).problems.length).toBeGreaterThan(0);
   });
 
   it('valid JSON and YAML-only .json files are read as before', () => {

@@ -141,6 +141,26 @@ function proxiedBy(graph: ServiceGraph, svc: K8sObject): string | undefined {
 
 const GATEWAY_ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 
+/**
+ * Whether an OpenKruise SidecarSet of the run injects a container declaring this port name into
+ * the template's pods (its webhook adds the sidecar's containers, ports included, to every pod
+ * its selector and namespace pick; `pkg/webhook/pod/mutating/sidecarset.go`). A selector with
+ * expressions, or a namespace selector, counts as picking them.
+ */
+function injectedPort(graph: ServiceGraph, t: PodTemplate, name: string, protocol: string): boolean {
+  return graph.objects.some((o) => {
+    if (o.kind !== 'SidecarSet' || !o.apiVersion.startsWith('apps.kruise.io/')) return false;
+    const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
+    if (!spec) return false;
+    if (typeof spec.namespace === 'string' && spec.namespace !== '' && spec.namespace !== t.namespace) return false;
+    const sel = isRecord(spec.selector) ? spec.selector : {};
+    const labels = isRecord(sel.matchLabels) ? sel.matchLabels : {};
+    if (!Object.entries(labels).every(([k, v]) => t.labels[k] === v)) return false;
+    const containers = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
+    return containers.some((c) => isRecord(c) && Array.isArray(c.ports) && c.ports.some((p) => isRecord(p) && p.name === name && (p.protocol ?? 'TCP') === protocol));
+  });
+}
+
 const rule: Rule = {
   meta: {
     id: 'target-port-unresolved',
@@ -180,7 +200,7 @@ const rule: Rule = {
         // A workload defined more than once in the run counts as resolved if any copy resolves.
         const groups = byWorkload(sp.resolutions);
         const ok = groups.filter((g) => g.some((r) => r.targetPort !== undefined)).map((g) => g.find((r) => r.targetPort !== undefined)!);
-        const failed = groups.filter((g) => g.every((r) => r.targetPort === undefined)).map((g) => g[0]!);
+        const failed = groups.filter((g) => g.every((r) => r.targetPort === undefined)).map((g) => g[0]!).filter((r) => !(sp.target.kind === 'name' && injectedPort(graph, r.template, sp.target.value, sp.protocol)));
         if (failed.length === 0) continue;
         if (graph.settings.live && rollout(ctx, svc, sp, sp.target.value)) continue;
         const target = code(sp.target.value);

@@ -457,10 +457,12 @@ function envFromOverridden(t: PodTemplate, o: K8sObject, key: string): boolean {
 
 /**
  * Env variables whose hosts are not dialled by anyone: patterns for requests that skip a proxy
- * (Go's httpproxy, curl), and the names a server puts on its own certificate (vault-k8s's
- * `AGENT_INJECT_TLS_AUTO_HOSTS`, `…_DNS_NAMES`, `…_SANS`), as the flags of CERT_NAME_FLAG.
+ * (Go's httpproxy, curl), the names a server puts on its own certificate (vault-k8s's
+ * `AGENT_INJECT_TLS_AUTO_HOSTS`, `…_DNS_NAMES`, `…_SANS`), as the flags of CERT_NAME_FLAG, and
+ * the names a server accepts in requests' Host or Origin (`…_HOST_WHITELIST_ENTRIES`,
+ * `ALLOWED_HOSTS`, `CSRF_TRUSTED_ORIGINS`).
  */
-const NOT_DIALLED_ENV = /^no_proxy$|(?:^|_)(?:SANS?|ALT_NAMES?|SUBJECT_ALT(?:ERNATIVE)?_NAMES?|CERT(?:IFICATE)?_(?:HOSTS?|NAMES?|DNS(?:_NAMES?)?)|(?:TLS|SERVING|WEBHOOK)_(?:AUTO_)?(?:HOSTS|DNS_NAMES?))$/i;
+const NOT_DIALLED_ENV = /^no_proxy$|(?:^|_)(?:SANS?|ALT_NAMES?|SUBJECT_ALT(?:ERNATIVE)?_NAMES?|CERT(?:IFICATE)?_(?:HOSTS?|NAMES?|DNS(?:_NAMES?)?)|(?:TLS|SERVING|WEBHOOK)_(?:AUTO_)?(?:HOSTS|DNS_NAMES?))$|(?:^|_)(?:HOST_?(?:WHITE|ALLOW)LIST(?:_ENTRIES)?|(?:ALLOWED|TRUSTED|VALID)_(?:HOSTS?|HOSTNAMES|DOMAINS|ORIGINS)|CSRF_TRUSTED_ORIGINS|CORS_(?:ALLOWED_)?ORIGINS?)$/i;
 
 const VAULT_K8S = /(?:^|\/)vault-k8s(?:[:@]|$)/;
 const VAULT = /(?:^|\/)vault(?:-enterprise)?(?:[:@]|$)/;

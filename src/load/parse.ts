@@ -223,6 +223,9 @@ export function parseSource(file: Pick<SourceFile, 'path' | 'text'>): { docs: Pa
     const t = templateExpression(file.text, r);
     if (t) return t;
   }
+  // A `.json` file that YAML cannot read and that names no apiVersion and kind (a data file of
+  // JSON lines, a tool's relaxed JSON) is no manifest: skipped, as other files that are not.
+  if (r.problems.length > 0 && /\.json$/i.test(file.path) && !/\bapiVersion\b/.test(file.text) && !/\bkind\b/.test(file.text)) return { docs: [], problems: [] };
   // A JSON file that holds no Kubernetes object (an editor's settings, a linter's configuration,
   // JSON with comments) is no manifest: kubectl's verdict on it does not matter.
   if (r.problems.length === 0 && /\.json$/i.test(file.path) && /^\s*\{/.test(file.text) && /"apiVersion"\s*:/.test(file.text) && /"kind"\s*:/.test(file.text)) {

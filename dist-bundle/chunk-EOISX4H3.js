@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-VE34MTOC.js";import"./chunk-E56OWBKT.js";import"./chunk-YRPURF4Y.js";import"./chunk-LTJERPJY.js";import"./chunk-GQ6SDNAN.js";import"./chunk-4IAKYB6H.js";import"./chunk-BYHUAPXH.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
