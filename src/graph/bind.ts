@@ -145,6 +145,15 @@ export function commandStart(words: string[]): number {
 }
 
 /** `NAME …`, `python -m NAME …` (`python3.12`), at the start of a simple command: the index of NAME, or -1. */
+/** redis-server, or a fork that reads the same configuration (Valkey, KeyDB). */
+const redisServer = (words: string[]): number => {
+  for (const name of ['redis-server', 'valkey-server', 'keydb-server']) {
+    const i = invoked(words, name);
+    if (i >= 0) return i;
+  }
+  return -1;
+};
+
 const invoked = (words: string[], name: string): number => {
   const i = commandStart(words);
   // `npx http-server@14`: a package's version is not part of its name.
@@ -214,6 +223,18 @@ const PROGRAMS: ServerProgram[] = [
   {
     name: 'hypercorn', find: (w) => invoked(w, 'hypercorn'), host: '127.0.0.1', port: 8000,
     bindFlags: ['-b', '--bind'], configFlags: ['-c', '--config'],
+  },
+  {
+    // Grafana Alloy serves its UI, metrics and readiness on --server.http.listen-addr,
+    // 127.0.0.1:12345 by default (internal/alloycli/cmd_run.go); the image's CMD adds no address.
+    name: 'alloy run', find: (w) => { const i = withSub('alloy', ['run'])(w); if (i >= 0) return i; return w[0] === 'run' ? 0 : -1; }, host: '127.0.0.1', port: 12345,
+    bindFlags: ['--server.http.listen-addr'], onlyImages: /(^|\/)(grafana\/)?alloy(:|@|$)/,
+  },
+  {
+    // WildFly's public interface is `jboss.bind.address`, 127.0.0.1 in its standalone.xml; the
+    // image's CMD adds `-b 0.0.0.0`, which a container command of its own drops.
+    name: 'standalone.sh', find: (w) => (w.some((x) => x.includes('jboss.bind.address') || x.startsWith('-b=') || /^-b\d/.test(x)) ? -1 : invoked(w, 'standalone.sh')), host: '127.0.0.1', port: 8080,
+    hostFlags: ['-b', '--bind'], caveat: 'unless the image\'s standalone.xml binds the public interface elsewhere',
   },
   {
     // fastapi-cli: `fastapi dev` serves on 127.0.0.1:8000, `fastapi run` on 0.0.0.0:8000.
@@ -752,7 +773,7 @@ export function redisConfig(graph: ServiceGraph, t: PodTemplate, raw: Record<str
   const { env } = envOf(raw);
   for (const words of commandLines(raw, env)) {
     const ws = words.map((w) => w.word);
-    const i = invoked(ws, 'redis-server');
+    const i = redisServer(ws);
     if (i < 0) continue;
     const file = ws[i + 1];
     if (file === undefined || file.startsWith('-') || !file.startsWith('/')) return undefined;
@@ -848,7 +869,7 @@ export function redisCluster(graph: ServiceGraph, t: PodTemplate, raw: Record<st
   const { env } = envOf(raw);
   for (const words of commandLines(raw, env)) {
     const ws = words.map((w) => w.word);
-    const i = invoked(ws, 'redis-server');
+    const i = redisServer(ws);
     if (i < 0) continue;
     const file = ws[i + 1] !== undefined && ws[i + 1]!.startsWith('/') ? ws[i + 1]! : undefined;
     const found = file ? mountedFile(graph, t, raw, file) : undefined;
