@@ -12,10 +12,12 @@ const MAPS_ALL_VARIABLES = /^(?!(?:docker\.io\/)?bitnami\/)(?:.*\/)?(cp-kafka|cp
  * Official images whose entrypoints read a fixed list of their PREFIX_* variables, none of them
  * PREFIX_PORT (docker-library's postgres reads POSTGRES_PASSWORD, _USER, _DB, _INITDB_ARGS, …;
  * mysql and mariadb their MYSQL_ and MARIADB_ credentials; mongo MONGO_INITDB_*; pgAdmin its
- * PGADMIN_LISTEN_*, PGADMIN_DEFAULT_* and PGADMIN_CONFIG_*): the injected
+ * PGADMIN_LISTEN_*, PGADMIN_DEFAULT_* and PGADMIN_CONFIG_*; OpenSearch's entrypoint its
+ * OPENSEARCH_JAVA_OPTS and OPENSEARCH_INITIAL_ADMIN_PASSWORD, turning only variables named like a
+ * setting into settings; Ollama reads its OLLAMA_* settings by name, no OLLAMA_PORT): the injected
  * POSTGRES_PORT is read by nothing. The servers read their own variables (PGPORT, MYSQL_TCP_PORT).
  */
-const READS_LISTED_VARIABLES = /^(?:(?:docker\.io\/)?(?:library\/)?)(postgres|mysql|mariadb|mongo|dpage\/pgadmin4)(:|@|$)/;
+const READS_LISTED_VARIABLES = /^(?:(?:docker\.io\/)?(?:library\/)?)(postgres|mysql|mariadb|mongo|dpage\/pgadmin4|opensearchproject\/opensearch|opensearchproject\/opensearch-dashboards|ollama\/ollama)(:|@|$)/;
 
 /** The variables Kubernetes injects into pods for a Service (docker-link style). */
 export function injectedNames(service: string, ports: { port?: number; protocol: string }[]): string[] {

@@ -20,12 +20,25 @@ import { flattenProps } from './spring.js';
 const CONFIG = '/usr/share/elasticsearch/config/elasticsearch.yml';
 const OFFICIAL = /^(docker\.elastic\.co\/elasticsearch\/elasticsearch|(docker\.io\/)?(library\/)?elasticsearch)(:[^/]*)?(@.*)?$/;
 
+/**
+ * The images read here, with their file: Elasticsearch's, and OpenSearch's
+ * (`opensearchproject/opensearch`), whose image also ships `network.host: 0.0.0.0` in
+ * `opensearch.yml`, has the same default (`_local_`), and whose entrypoint turns only variables
+ * named like a setting (`network.host`) into `-E` arguments.
+ */
+const FLAVORS = [
+  { image: OFFICIAL, config: CONFIG, program: 'Elasticsearch', prefixEnv: true },
+  { image: /^(docker\.io\/)?opensearchproject\/opensearch(:[^/]*)?(@.*)?$/, config: '/usr/share/opensearch/config/opensearch.yml', program: 'OpenSearch', prefixEnv: false },
+] as const;
+
+const flavorOf = (image: unknown) => (typeof image === 'string' ? FLAVORS.find((f) => f.image.test(image)) : undefined);
+
 /** `_local_`, `localhost`, `127.0.0.1`, `[::1]`: what binds the loopback addresses only. */
 const loopbackValue = (v: string): boolean => v.split(',').map((x) => x.trim().replace(/^\[|\]$/g, '')).every((x) => x === '_local_' || x === '_local:ipv4_' || x === '_local:ipv6_' || isLoopbackHost(x));
 
 /** `ES_SETTING_NETWORK_HOST` → `network.host` (`__` is an underscore). */
-const settingOfEnv = (name: string): string | undefined => {
-  if (name.startsWith('ES_SETTING_')) return name.slice('ES_SETTING_'.length).toLowerCase().replace(/__/g, '\u0000').replace(/_/g, '.').replace(/\u0000/g, '_');
+const settingOfEnv = (name: string, prefixEnv = true): string | undefined => {
+  if (prefixEnv && name.startsWith('ES_SETTING_')) return name.slice('ES_SETTING_'.length).toLowerCase().replace(/__/g, '\u0000').replace(/_/g, '.').replace(/\u0000/g, '_');
   return /^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(name) ? name : undefined;
 };
 
@@ -42,6 +55,8 @@ export interface ElasticBind {
   http: ElasticServer;
   transport: ElasticServer;
   source: string;
+  /** `Elasticsearch` or `OpenSearch`. */
+  program: string;
 }
 
 /** One setting, with what set it. */
@@ -53,10 +68,11 @@ interface Setting { value: string; from: ElasticServer['from']; text: string; pa
  * `ES_SETTING_NODE_NAME`), then `-E name=value`. Undefined where a source the run cannot read
  * may set them (envFrom, a variable from elsewhere), or the file is not one YAML map.
  */
-function readSettings(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { settings: Map<string, Setting>; file?: NonNullable<ReturnType<typeof mountedFile>> } | undefined {
-  if (typeof raw.image !== 'string' || !OFFICIAL.test(raw.image)) return undefined;
+function readSettings(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): { settings: Map<string, Setting>; program: string; file?: NonNullable<ReturnType<typeof mountedFile>> } | undefined {
+  const flavor = flavorOf(raw.image);
+  if (!flavor) return undefined;
   const settings = new Map<string, Setting>();
-  const file = mountedFile(graph, t, raw, CONFIG);
+  const file = mountedFile(graph, t, raw, flavor.config);
   if (file) {
     const values = yamlValues(file.text);
     if (!values || values.length > 1) return undefined;
@@ -69,10 +85,10 @@ function readSettings(graph: ServiceGraph, t: PodTemplate, raw: Record<string, u
   }
   const { env, named, envFrom } = envOf(raw);
   // A variable the run cannot read may set the host.
-  if (envFrom || [...named].some((n) => !env.has(n) && settingOfEnv(n) !== undefined)) return undefined;
+  if (envFrom || [...named].some((n) => !env.has(n) && settingOfEnv(n, flavor.prefixEnv) !== undefined)) return undefined;
   (Array.isArray(raw.env) ? raw.env : []).forEach((e, i) => {
     if (!isRecord(e) || typeof e.name !== 'string' || typeof e.value !== 'string') return;
-    const k = settingOfEnv(e.name);
+    const k = settingOfEnv(e.name, flavor.prefixEnv);
     if (k !== undefined) settings.set(k, { value: e.value, from: 'env', text: `env ${e.name}=${e.value}`, path: ['env', i, 'value'] });
   });
   for (const field of ['command', 'args'] as const) {
@@ -84,7 +100,7 @@ function readSettings(graph: ServiceGraph, t: PodTemplate, raw: Record<string, u
       if (m) settings.set(m[1]!, { value: m[2]!, from: 'flag', text: `-E ${m[1]}=${m[2]}`, path: [field, i] });
     });
   }
-  return { settings, ...(file ? { file } : {}) };
+  return { settings, program: flavor.program, ...(file ? { file } : {}) };
 }
 
 /** Elasticsearch's bind addresses and ports, when its configuration file is mounted from the run; undefined otherwise. */
@@ -110,7 +126,7 @@ export function elasticsearchBind(graph: ServiceGraph, t: PodTemplate, raw: Reco
     const w = key === undefined ? undefined : where.get(key);
     return { host: value(key), port: p, from: w?.from ?? 'default', text: w?.text ?? 'no network.host or http.host', path: w?.path ?? ['volumeMounts', file.at] };
   };
-  return { http: server(httpKey, httpPort), transport: server(transportKey, transportPort), source: `ConfigMap ${file.configMap}, key ${file.key}` };
+  return { http: server(httpKey, httpPort), transport: server(transportKey, transportPort), source: `ConfigMap ${file.configMap}, key ${file.key}`, program: read.program };
 }
 
 /** An Elasticsearch container whose mounted configuration binds the server of `target` (HTTP or transport) to loopback only. */
@@ -121,9 +137,9 @@ export function elasticsearchLoopback(graph: ServiceGraph, t: PodTemplate, raw: 
   if (!server || !loopbackValue(server.host)) return undefined;
   const address = server.host === '_local_' ? '127.0.0.1' : server.host.split(',')[0]!.trim();
   if (server.from === 'default') {
-    return { address, port: server.port, text: server.text, source: b.source, path: server.path, kind: 'default', program: 'Elasticsearch', caveat: 'network.host `_local_`: the image\'s own file, which sets `0.0.0.0`, is replaced' };
+    return { address, port: server.port, text: server.text, source: b.source, path: server.path, kind: 'default', program: b.program, caveat: 'network.host `_local_`: the image\'s own file, which sets `0.0.0.0`, is replaced' };
   }
-  return { address, port: server.port, text: server.text, ...(server.from === 'config' ? { source: b.source } : {}), path: server.path, kind: server.from, program: 'Elasticsearch' };
+  return { address, port: server.port, text: server.text, ...(server.from === 'config' ? { source: b.source } : {}), path: server.path, kind: server.from, program: b.program };
 }
 
 /** The settings readSettings() gives, a file's with where it comes from in their text. */

@@ -408,7 +408,7 @@ export function mayTellListener(r: PortResolution): boolean {
   const t = r.template;
   const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : t.containers.filter((x) => !x.sidecar)[0]);
   if (!c) return false;
-  if (/nginx|haproxy|elasticsearch|httpd|apache|mosquitto|opentelemetry-collector|clickhouse|kibana|nats/i.test(c.image ?? '')) return true;
+  if (/nginx|haproxy|elasticsearch|opensearch|httpd|apache|mosquitto|opentelemetry-collector|clickhouse|kibana|nats/i.test(c.image ?? '')) return true;
   const raw = getIn(t.owner.body, c.path);
   if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && /redis-server|valkey-server|keydb-server|postgres|config_file|listen_addresses|haproxy/.test(w)))) return true;
   return isRecord(raw) && (listenEvidence(raw).length > 0 || maySpring(raw) || mayMysql(raw) || imageListeners(c, raw) !== undefined);

@@ -13,6 +13,8 @@ export interface ElasticBind {
     http: ElasticServer;
     transport: ElasticServer;
     source: string;
+    /** `Elasticsearch` or `OpenSearch`. */
+    program: string;
 }
 /** Elasticsearch's bind addresses and ports, when its configuration file is mounted from the run; undefined otherwise. */
 export declare function elasticsearchBind(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): ElasticBind | undefined;
