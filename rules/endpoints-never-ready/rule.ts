@@ -166,11 +166,20 @@ const rule: Rule = {
   },
   check({ graph, report }) {
     let statusWriters: { v: boolean } | undefined;
+    const extraReasons = new Map<PodTemplate, Reason[]>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
       const pnr = svc.publishNotReadyAddresses;
-      const gates = (t: PodTemplate) => (svc.backends.some((b) => getIn(b.owner.body, [...b.path, 'spec', 'readinessGates']) !== undefined) && !(statusWriters ??= { v: writesPodStatus(graph.objects) }).v ? gateUnset(t, graph.settings.live === true) : []);
-      const reasons = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t), ...gates(t), ...(graph.settings.live ? [] : djangoHostRefused(graph, t))].filter((r) => (r.kind !== 'probe-port-unknown' && r.kind !== 'gate-unset') || !pnr) }));
+      // Per template, once: Services that share backends (N over the same N) ask again.
+      const extra = (t: PodTemplate): Reason[] => {
+        let r = extraReasons.get(t);
+        if (!r) {
+          const gated = getIn(t.owner.body, [...t.path, 'spec', 'readinessGates']) !== undefined && !(statusWriters ??= { v: writesPodStatus(graph.objects) }).v;
+          extraReasons.set(t, (r = [...(gated ? gateUnset(t, graph.settings.live === true) : []), ...(graph.settings.live ? [] : djangoHostRefused(graph, t))]));
+        }
+        return r;
+      };
+      const reasons = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t), ...extra(t)].filter((r) => (r.kind !== 'probe-port-unknown' && r.kind !== 'gate-unset') || !pnr) }));
       if (reasons.some((x) => x.rs.length === 0)) continue; // some workload serves
       const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));
       // A headless Service over Job pods is how indexed Jobs find their peers: by design.

@@ -165,6 +165,8 @@ function checkAuthorizationPorts(ctx: RuleContext): void {
   const policies = graph.objects.filter((o) => o.kind === 'AuthorizationPolicy' && /^security\.istio\.io\//.test(o.apiVersion));
   if (policies.length === 0) return;
   const namespaces = namespaceLabels(graph.objects);
+  // Per template, once: Services that share backends ask again.
+  const perTemplate = new Map<PodTemplate, { mine: K8sObject[]; allRules: unknown[] }>();
   const selects = (pol: K8sObject, t: PodTemplate): boolean => {
     if (pol.namespace !== t.namespace) return false;
     const sel = getIn(pol.body, ['spec', 'selector', 'matchLabels']);
@@ -197,10 +199,13 @@ function checkAuthorizationPorts(ctx: RuleContext): void {
         const t = r.template;
         if (t.containers.some((c) => c.ports.some((p) => p.containerPort === sp.port))) continue;
         // Pods outside the mesh (hostNetwork, injection turned off) have no proxy to enforce the policy.
-        const m = membership(t, namespaces);
-        if (m && !m.in && m.explicit) continue;
-        const mine = policies.filter((p) => selects(p, t));
-        const allRules = mine.flatMap(allowRules);
+        let per = perTemplate.get(t);
+        if (!per) {
+          const m = membership(t, namespaces);
+          const mine = m && !m.in && m.explicit ? [] : policies.filter((p) => selects(p, t));
+          perTemplate.set(t, (per = { mine, allRules: mine.flatMap(allowRules) }));
+        }
+        const { mine, allRules } = per;
         if (allRules.length === 0 || allRules.some((x) => lets(x, target))) continue;
         for (const pol of mine) {
           const rules = allowRules(pol);
