@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { mountedTree } from './mounts.js';
+import { lastFlagValue, visibleFile } from './mounts.js';
 import { isLoopbackHost, splitAddress, type LoopbackBind } from './bind.js';
 import { isRecord } from '../load/objects.js';
 
@@ -17,16 +17,9 @@ export function kubeProxyLoopback(graph: ServiceGraph, t: PodTemplate, raw: Reco
   if (!words.every((w): w is string => typeof w === 'string')) return undefined;
   const at = words.findIndex((w) => /(^|\/)kube-proxy$/.test(w));
   if (at < 0) return undefined;
-  let file: string | undefined;
-  const rest = words.slice(at + 1);
-  for (let i = 0; i < rest.length; i++) {
-    const m = /^--config(?:=(.*))?$/.exec(rest[i]!);
-    if (m) file = m[1] ?? rest[i + 1];
-  }
+  const file = lastFlagValue(words.slice(at + 1), ['--config']);
   if (file === undefined || file.includes('$')) return undefined;
-  const { files, opaque } = mountedTree(graph, t, raw);
-  if (opaque.some((o) => file === o || file!.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
-  const f = files.find((x) => x.path === file);
+  const f = visibleFile(graph, t, raw, file);
   if (!f) return undefined;
   let doc: unknown;
   try {

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { mountedTree } from './mounts.js';
+import { lastFlagValue, visibleFile } from './mounts.js';
 import { isLoopbackHost, officialMongo, type LoopbackBind } from './bind.js';
 import { isRecord } from '../load/objects.js';
 
@@ -24,15 +24,9 @@ export function mongodConfigLoopback(graph: ServiceGraph, t: PodTemplate, raw: R
   if (at < 0 && !entrypoint) return undefined;
   const rest = at < 0 ? words : words.slice(at + 1);
   if (rest.some((w) => /^--(bind_ip|bind_ip_all|port|configsvr|shardsvr)(=|$)/.test(w))) return undefined;
-  let file: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const m = /^(?:--config|-f)(?:=(.*))?$/.exec(rest[i]!);
-    if (m) file = m[1] ?? rest[i + 1];
-  }
+  const file = lastFlagValue(rest, ['--config', '-f']);
   if (file === undefined) return undefined;
-  const { files, opaque } = mountedTree(graph, t, raw);
-  if (opaque.some((o) => file === o || file!.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
-  const f = files.find((x) => x.path === file);
+  const f = visibleFile(graph, t, raw, file);
   if (!f) return undefined;
   let doc: unknown;
   try {

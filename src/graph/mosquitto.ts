@@ -1,7 +1,7 @@
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
-import { hubRepository, mountedTree } from './mounts.js';
+import { hubRepository, visibleFile } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
 /**
@@ -100,9 +100,7 @@ function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>)
     if (words[at + 1] === undefined) return undefined;
     file = words[at + 1]!;
   }
-  const { files, opaque } = mountedTree(graph, t, raw);
-  if (opaque.some((o) => file === o || file.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
-  const f = files.find((x) => x.path === file);
+  const f = visibleFile(graph, t, raw, file);
   if (!f) return undefined;
   const conf = mosquittoConf(f.text);
   if (!conf) return undefined;

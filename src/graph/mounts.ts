@@ -141,6 +141,27 @@ export function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<st
 }
 
 /**
+ * The file a container reads at `file`, as mounted from a ConfigMap or Secret of the run;
+ * undefined where nothing of the run is mounted there or a mount the run cannot see covers it.
+ */
+export function visibleFile(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, file: string): MountedFile | undefined {
+  const { files, opaque } = mountedTree(graph, t, raw);
+  if (opaque.some((o) => file === o || file.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
+  return files.find((x) => x.path === file);
+}
+
+/** The value of the last of a program's flags named `names` (`--config x`, `--config=x`, `-f x`), or undefined. */
+export function lastFlagValue(words: readonly string[], names: readonly string[]): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const name = names.find((n) => w === n || w.startsWith(`${n}=`));
+    if (name !== undefined) value = w === name ? words[i + 1] : w.slice(name.length + 1);
+  }
+  return value;
+}
+
+/**
  * mountedFiles(), and the mount paths whose contents the run cannot see (a folder ends in `/`):
  * a ConfigMap or Secret that is not in the run, or another kind of volume (an `emptyDir` an init
  * container fills, a persistent volume).

@@ -1,6 +1,6 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
-import { hubRepository, mountedTree } from './mounts.js';
+import { hubRepository, lastFlagValue, visibleFile } from './mounts.js';
 import { uncommented } from './vault.js';
 
 /**
@@ -105,15 +105,9 @@ export function natsListeners(graph: ServiceGraph, t: PodTemplate, raw: Record<s
   if (at < 0 && !(command.length === 0 && hubRepository(image) === 'nats')) return undefined;
   const rest = at < 0 ? words : words.slice(at + 1);
   if (rest.some((w) => PORT_FLAGS.test(w) || w.includes('$'))) return undefined;
-  let file: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const m = /^(?:-c|--config)(?:=(.*))?$/.exec(rest[i]!);
-    if (m) file = m[1] ?? rest[i + 1];
-  }
+  const file = lastFlagValue(rest, ['-c', '--config']);
   if (file === undefined) return undefined;
-  const { files, opaque } = mountedTree(graph, t, raw);
-  if (opaque.some((o) => file === o || file!.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
-  const f = files.find((x) => x.path === file);
+  const f = visibleFile(graph, t, raw, file);
   if (!f) return undefined;
   const conf = natsConfPorts(f.text);
   if (!conf) return undefined;

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { mountedTree } from './mounts.js';
+import { visibleFile } from './mounts.js';
 import { isRecord } from '../load/objects.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
@@ -99,9 +99,7 @@ function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>)
   let file = configs.length ? configs[0]! : args.length ? '' : DEFAULT_CONFIG[m[2] ?? '']!;
   if (file.startsWith('file:')) file = file.slice('file:'.length);
   if (!file.startsWith('/')) return undefined;
-  const { files, opaque } = mountedTree(graph, t, raw);
-  if (opaque.some((o) => file === o || file.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
-  const f = files.find((x) => x.path === file);
+  const f = visibleFile(graph, t, raw, file);
   if (!f) return undefined;
   const listeners = otlpListeners(f.text, localhostDefault);
   if (!listeners) return undefined;

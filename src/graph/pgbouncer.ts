@@ -1,5 +1,5 @@
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { mountedTree } from './mounts.js';
+import { visibleFile } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
 /**
@@ -46,9 +46,7 @@ export function pgbouncerLoopback(graph: ServiceGraph, t: PodTemplate, raw: Reco
   if (at < 0) return undefined;
   const file = words.slice(at + 1).find((w) => !w.startsWith('-'));
   if (file === undefined || !file.startsWith('/') || file.includes('$')) return undefined;
-  const { files, opaque } = mountedTree(graph, t, raw);
-  if (opaque.some((o) => file === o || file.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
-  const f = files.find((x) => x.path === file);
+  const f = visibleFile(graph, t, raw, file);
   if (!f) return undefined;
   const conf = pgbouncerListen(f.text);
   if (!conf || conf.addr === undefined || conf.addr.includes('$') || (target !== undefined && target !== conf.port)) return undefined;

@@ -34,6 +34,13 @@ export interface MountedFile {
 /** The files a container's volume mounts give it from ConfigMaps and Secrets of the run, by absolute path. */
 export declare function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): MountedFile[];
 /**
+ * The file a container reads at `file`, as mounted from a ConfigMap or Secret of the run;
+ * undefined where nothing of the run is mounted there or a mount the run cannot see covers it.
+ */
+export declare function visibleFile(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, file: string): MountedFile | undefined;
+/** The value of the last of a program's flags named `names` (`--config x`, `--config=x`, `-f x`), or undefined. */
+export declare function lastFlagValue(words: readonly string[], names: readonly string[]): string | undefined;
+/**
  * mountedFiles(), and the mount paths whose contents the run cannot see (a folder ends in `/`):
  * a ConfigMap or Secret that is not in the run, or another kind of volume (an `emptyDir` an init
  * container fills, a persistent volume).
