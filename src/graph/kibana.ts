@@ -1,6 +1,5 @@
-import { parse } from 'yaml';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { mountedTree } from './mounts.js';
+import { visibleYaml } from './mounts.js';
 import { isRecord } from '../load/objects.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
@@ -31,16 +30,9 @@ export function kibanaLoopback(graph: ServiceGraph, t: PodTemplate, raw: Record<
   if (Array.isArray(raw.envFrom) && raw.envFrom.length) return undefined;
   const env = Array.isArray(raw.env) ? raw.env : [];
   if (env.some((e) => isRecord(e) && (e.name === 'SERVER_HOST' || e.name === 'server.host' || e.name === 'SERVER_PORT' || e.name === 'server.port'))) return undefined;
-  const { files, opaque } = mountedTree(graph, t, raw);
-  if (opaque.some((o) => CONFIG === o || CONFIG.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
-  const f = files.find((x) => x.path === CONFIG);
-  if (!f) return undefined;
-  let doc: unknown;
-  try {
-    doc = parse(f.text);
-  } catch {
-    return undefined;
-  }
+  const read = visibleYaml(graph, t, raw, CONFIG);
+  if (!read) return undefined;
+  const { file: f, doc } = read;
   if (doc !== null && doc !== undefined && !isRecord(doc)) return undefined;
   const conf = isRecord(doc) ? doc : {};
   const port = setting(conf, 'server.port');

@@ -1,6 +1,5 @@
-import { parse } from 'yaml';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { lastFlagValue, visibleFile } from './mounts.js';
+import { lastFlagValue, visibleYaml } from './mounts.js';
 import { isLoopbackHost, splitAddress, type LoopbackBind } from './bind.js';
 import { isRecord } from '../load/objects.js';
 
@@ -19,14 +18,9 @@ export function kubeProxyLoopback(graph: ServiceGraph, t: PodTemplate, raw: Reco
   if (at < 0) return undefined;
   const file = lastFlagValue(words.slice(at + 1), ['--config']);
   if (file === undefined || file.includes('$')) return undefined;
-  const f = visibleFile(graph, t, raw, file);
-  if (!f) return undefined;
-  let doc: unknown;
-  try {
-    doc = parse(f.text);
-  } catch {
-    return undefined;
-  }
+  const read = visibleYaml(graph, t, raw, file);
+  if (!read) return undefined;
+  const { file: f, doc } = read;
   if (!isRecord(doc) || doc.kind !== 'KubeProxyConfiguration') return undefined;
   const bind = typeof doc.bindAddress === 'string' && doc.bindAddress !== '' ? doc.bindAddress : '0.0.0.0';
   const v6 = bind.includes(':');

@@ -1,6 +1,5 @@
-import { parse } from 'yaml';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { lastFlagValue, visibleFile } from './mounts.js';
+import { lastFlagValue, visibleYaml } from './mounts.js';
 import { isLoopbackHost, officialMongo, type LoopbackBind } from './bind.js';
 import { isRecord } from '../load/objects.js';
 
@@ -26,14 +25,9 @@ export function mongodConfigLoopback(graph: ServiceGraph, t: PodTemplate, raw: R
   if (rest.some((w) => /^--(bind_ip|bind_ip_all|port|configsvr|shardsvr)(=|$)/.test(w))) return undefined;
   const file = lastFlagValue(rest, ['--config', '-f']);
   if (file === undefined) return undefined;
-  const f = visibleFile(graph, t, raw, file);
-  if (!f) return undefined;
-  let doc: unknown;
-  try {
-    doc = parse(f.text);
-  } catch {
-    return undefined;
-  }
+  const read = visibleYaml(graph, t, raw, file);
+  if (!read) return undefined;
+  const { file: f, doc } = read;
   if (!isRecord(doc)) return undefined;
   const net = doc.net;
   if (net !== undefined && net !== null && !isRecord(net)) return undefined;

@@ -4,6 +4,7 @@ import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 import path from 'node:path/posix';
 import { secretValues } from './references.js';
+import { parse } from 'yaml';
 
 const cmIndex = new WeakMap<ServiceGraph, Map<string, K8sObject[]>>();
 
@@ -148,6 +149,17 @@ export function visibleFile(graph: ServiceGraph, t: PodTemplate, raw: Record<str
   const { files, opaque } = mountedTree(graph, t, raw);
   if (opaque.some((o) => file === o || file.startsWith(o.endsWith('/') ? o : `${o}/`))) return undefined;
   return files.find((x) => x.path === file);
+}
+
+/** visibleFile(), with its text read as one YAML document; undefined where either is missing or the text is not YAML. */
+export function visibleYaml(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, file: string): { file: MountedFile; doc: unknown } | undefined {
+  const f = visibleFile(graph, t, raw, file);
+  if (!f) return undefined;
+  try {
+    return { file: f, doc: parse(f.text) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The value of the last of a program's flags named `names` (`--config x`, `--config=x`, `-f x`), or undefined. */

@@ -38,6 +38,11 @@ export declare function mountedFiles(graph: ServiceGraph, t: PodTemplate, raw: R
  * undefined where nothing of the run is mounted there or a mount the run cannot see covers it.
  */
 export declare function visibleFile(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, file: string): MountedFile | undefined;
+/** visibleFile(), with its text read as one YAML document; undefined where either is missing or the text is not YAML. */
+export declare function visibleYaml(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>, file: string): {
+    file: MountedFile;
+    doc: unknown;
+} | undefined;
 /** The value of the last of a program's flags named `names` (`--config x`, `--config=x`, `-f x`), or undefined. */
 export declare function lastFlagValue(words: readonly string[], names: readonly string[]): string | undefined;
 /**
