@@ -167,6 +167,7 @@ const rule: Rule = {
   check({ graph, report }) {
     let statusWriters: { v: boolean } | undefined;
     const extraReasons = new Map<PodTemplate, Reason[]>();
+    const reasonLists = new WeakMap<readonly PodTemplate[], Map<boolean, { reasons: { t: PodTemplate; rs: Reason[] }[]; serving: boolean }>>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
       const pnr = svc.publishNotReadyAddresses;
@@ -179,8 +180,16 @@ const rule: Rule = {
         }
         return r;
       };
-      const reasons = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t), ...extra(t)].filter((r) => (r.kind !== 'probe-port-unknown' && r.kind !== 'gate-unset') || !pnr) }));
-      if (reasons.some((x) => x.rs.length === 0)) continue; // some workload serves
+      // Per backends list (Services of one selector share it) and publishNotReadyAddresses, once.
+      let lists = reasonLists.get(svc.backends);
+      if (!lists) reasonLists.set(svc.backends, (lists = new Map()));
+      let known = lists.get(pnr);
+      if (!known) {
+        const all = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t), ...extra(t)].filter((r) => (r.kind !== 'probe-port-unknown' && r.kind !== 'gate-unset') || !pnr) }));
+        lists.set(pnr, (known = { reasons: all, serving: all.some((x) => x.rs.length === 0) }));
+      }
+      if (known.serving) continue; // some workload serves
+      const { reasons } = known;
       const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));
       // A headless Service over Job pods is how indexed Jobs find their peers: by design.
       if (!blocked && svc.headless) continue;

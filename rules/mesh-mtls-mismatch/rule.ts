@@ -2,6 +2,7 @@ import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
 import type { PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
+import { resolutionOn } from '../../src/graph/index.js';
 import { getIn, stringMap } from '../../src/graph/pods.js';
 import { references } from '../../src/graph/references.js';
 import { namespaceLabels, type NamespaceLabels } from '../../src/graph/netpol-model.js';
@@ -85,7 +86,7 @@ function inboundBypassed(t: PodTemplate, port: number | undefined): boolean {
 
 /** The container port a Service port reaches in a template's pods. */
 function podPort(sp: ServicePortNode, t: PodTemplate): number | undefined {
-  return sp.resolutions.find((r) => r.template === t)?.targetPort ?? (sp.target.kind === 'number' ? sp.target.value : undefined);
+  return resolutionOn(sp, t)?.targetPort ?? (sp.target.kind === 'number' ? sp.target.value : undefined);
 }
 
 /** Server templates of a Service in the mesh that require mTLS on the port, with the deciding policy. */

@@ -1,10 +1,11 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import type { PodTemplate, ServiceNode, ServicePortNode } from '../../src/types/graph.js';
+import type { PodTemplate, PortResolution, ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn, stringMap } from '../../src/graph/pods.js';
 import { namespaceLabels, type NamespaceLabels } from '../../src/graph/netpol-model.js';
 import { sameTree } from '../../src/graph/referrers.js';
-import { membership } from '../../src/graph/mesh.js';
+import { membership, type Membership } from '../../src/graph/mesh.js';
+import { resolutionOn } from '../../src/graph/index.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { code } from '../../src/text.js';
 
@@ -26,6 +27,16 @@ function istioProtocol(p: ServicePortNode, appProtocol: string | undefined): str
 
 /** Whether the pods serve gRPC on a port: a gRPC probe on it, or a container port named `grpc…`. */
 function servesGrpc(t: PodTemplate, port: number): boolean {
+  let ports = grpcPorts.get(t);
+  if (!ports) grpcPorts.set(t, (ports = new Map()));
+  let v = ports.get(port);
+  if (v === undefined) ports.set(port, (v = grpcOn(t, port)));
+  return v;
+}
+/** Per template and port (N Services over the same templates ask each N times). */
+const grpcPorts = new WeakMap<PodTemplate, Map<number, boolean>>();
+
+function grpcOn(t: PodTemplate, port: number): boolean {
   const spec = getIn(t.owner.body, [...t.path, 'spec']);
   const containers = isRecord(spec) && Array.isArray(spec.containers) ? spec.containers.filter(isRecord) : [];
   return containers.some((c) =>
@@ -37,6 +48,14 @@ function servesGrpc(t: PodTemplate, port: number): boolean {
 const SERVER_FIRST = /(^|\/)(mysql|mariadb|percona|percona-server)(:|@|$)/;
 
 function serverFirstImage(t: PodTemplate): string | undefined {
+  if (serverFirst.has(t)) return serverFirst.get(t);
+  const image = serverFirstOf(t);
+  serverFirst.set(t, image);
+  return image;
+}
+const serverFirst = new WeakMap<PodTemplate, string | undefined>();
+
+function serverFirstOf(t: PodTemplate): string | undefined {
   const spec = getIn(t.owner.body, [...t.path, 'spec']);
   const containers = isRecord(spec) && Array.isArray(spec.containers) ? spec.containers.filter(isRecord) : [];
   for (const c of containers) if (typeof c.image === 'string' && SERVER_FIRST.test(c.image.toLowerCase())) return c.image;
@@ -63,6 +82,20 @@ function linkerdMeshed(t: PodTemplate, namespaces: NamespaceLabels): { how: stri
   return { how: pod['linkerd.io/inject'] !== undefined ? 'its pods are annotated `linkerd.io/inject: enabled`' : `namespace ${code(t.namespace)} is annotated \`linkerd.io/inject: enabled\``, configured };
 }
 
+type Contradiction = { kind: 'grpc'; t: PodTemplate } | { kind: 'server-first'; t: PodTemplate; image: string };
+
+/** The first meshed backend whose pods contradict the protocol Istio gives a Service port. */
+function istioContradiction(meshed: readonly PodTemplate[], p: ServicePortNode, proto: string | undefined): Contradiction | undefined {
+  for (const t of meshed) {
+    const target = resolutionOn(p, t)?.targetPort;
+    if (target === undefined) continue;
+    if (proto === 'http' && servesGrpc(t, target)) return { kind: 'grpc', t };
+    const image = proto === undefined ? serverFirstImage(t) : undefined;
+    if (image) return { kind: 'server-first', t, image };
+  }
+  return undefined;
+}
+
 const rule: Rule = {
   meta: {
     id: 'mesh-protocol-mismatch',
@@ -78,12 +111,25 @@ const rule: Rule = {
   },
   check({ graph, report }) {
     const namespaces = namespaceLabels(graph.objects);
+    // Each template's membership once: Services that share backends ask for it again.
+    const members = new Map<PodTemplate, Membership>();
+    const memberOf = (t: PodTemplate) => {
+      if (members.has(t)) return members.get(t);
+      const m = membership(t, namespaces);
+      members.set(t, m);
+      return m;
+    };
+    // Services of one selector share their backends and resolutions: each list is judged once.
+    const meshedOf = new WeakMap<readonly PodTemplate[], PodTemplate[]>();
+    const istioFound = new WeakMap<readonly PortResolution[], Map<string, Contradiction | undefined>>();
+    const linkerdFound = new WeakMap<readonly PortResolution[], LinkerdStall | undefined>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
-      linkerdServerFirst(svc, namespaces, report);
+      linkerdServerFirst(svc, namespaces, report, linkerdFound);
       if (svc.headless) continue;
       // The server's sidecar applies the Service port's protocol to what it forwards in.
-      const meshed = svc.backends.filter((t) => membership(t, namespaces)?.in === true);
+      let meshed = meshedOf.get(svc.backends);
+      if (!meshed) meshedOf.set(svc.backends, (meshed = svc.backends.filter((t) => memberOf(t)?.in === true)));
       if (meshed.length === 0) continue;
       svc.ports.forEach((p, i) => {
         if (p.protocol !== 'TCP') return;
@@ -92,19 +138,14 @@ const rule: Rule = {
         const proto = istioProtocol(p, appProtocol);
         const why = appProtocol ? `appProtocol ${code(appProtocol)}` : p.name ? `its name ${code(p.name)}` : 'it is unnamed';
         const portText = code(p.name ?? String(p.port ?? i));
-        for (const t of meshed) {
-          const target = p.resolutions.find((r) => r.template === t)?.targetPort;
-          if (target === undefined) continue;
-          if (proto === 'http' && servesGrpc(t, target)) {
-            report({ object: svc.object, path: ['spec', 'ports', i, appProtocol ? 'appProtocol' : 'name'], messageId: 'grpcAsHttp', data: { port: portText, why, workload: where(t) } });
-            return;
-          }
-          const image = proto === undefined ? serverFirstImage(t) : undefined;
-          if (image) {
-            report({ object: svc.object, path: ['spec', 'ports', i], messageId: 'serverFirst', data: { port: portText, why, workload: where(t), image: code(image) } });
-            return;
-          }
-        }
+        // The first meshed backend that contradicts the port's protocol, once per resolutions list and protocol.
+        let byProto = istioFound.get(p.resolutions);
+        if (!byProto) istioFound.set(p.resolutions, (byProto = new Map()));
+        const protoKey = proto ?? '';
+        if (!byProto.has(protoKey)) byProto.set(protoKey, istioContradiction(meshed!, p, proto));
+        const found = byProto.get(protoKey);
+        if (found?.kind === 'grpc') report({ object: svc.object, path: ['spec', 'ports', i, appProtocol ? 'appProtocol' : 'name'], messageId: 'grpcAsHttp', data: { port: portText, why, workload: where(found.t) } });
+        else if (found) report({ object: svc.object, path: ['spec', 'ports', i], messageId: 'serverFirst', data: { port: portText, why, workload: where(found.t), image: code(found.image) } });
       });
     }
   },
@@ -117,17 +158,17 @@ const rule: Rule = {
  * and forwards it as TCP ("protocol detection timed out after 10s"), and clients with a shorter
  * connect timeout fail.
  */
-function linkerdServerFirst(svc: ServiceNode, namespaces: NamespaceLabels, report: RuleContext['report']): void {
+type LinkerdStall = { t: PodTemplate; target: number; image: string; m: { how: string } };
+
+function linkerdServerFirst(svc: ServiceNode, namespaces: NamespaceLabels, report: RuleContext['report'], found: WeakMap<readonly PortResolution[], LinkerdStall | undefined>): void {
   const svcAnnotations = stringMap(getIn(svc.object.body, ['metadata', 'annotations']));
   if (Object.keys(svcAnnotations).some((k) => /^config\.linkerd\.io\/opaque-ports$/.test(k))) return;
   svc.ports.forEach((p, i) => {
     if (p.protocol !== 'TCP') return;
-    for (const t of svc.backends) {
-      const target = p.resolutions.find((r) => r.template === t)?.targetPort;
-      if (target === undefined || LINKERD_OPAQUE.has(target)) continue;
-      const image = serverFirstImage(t);
-      const m = image ? linkerdMeshed(t, namespaces) : undefined;
-      if (!image || !m || m.configured) continue;
+    if (!found.has(p.resolutions)) found.set(p.resolutions, linkerdStall(svc.backends, p, namespaces));
+    const stall = found.get(p.resolutions);
+    if (stall) {
+      const { t, target, image, m } = stall;
       report({
         object: svc.object,
         path: ['spec', 'ports', i],
@@ -135,9 +176,21 @@ function linkerdServerFirst(svc: ServiceNode, namespaces: NamespaceLabels, repor
         data: { port: code(p.name ?? String(p.port ?? i)), target: String(target), workload: where(t), image: code(image), how: m.how },
         remediation: `Mark the port opaque: \`config.linkerd.io/opaque-ports: "${target}"\` on the pod template (and the Service), or skip it (\`config.linkerd.io/skip-inbound-ports\`).`,
       });
-      return;
     }
   });
+}
+
+/** The first backend of a port whose server speaks first, in the Linkerd mesh, on a port nothing marks opaque. */
+function linkerdStall(backends: readonly PodTemplate[], p: ServicePortNode, namespaces: NamespaceLabels): LinkerdStall | undefined {
+  for (const t of backends) {
+    const target = resolutionOn(p, t)?.targetPort;
+    if (target === undefined || LINKERD_OPAQUE.has(target)) continue;
+    const image = serverFirstImage(t);
+    const m = image ? linkerdMeshed(t, namespaces) : undefined;
+    if (!image || !m || m.configured) continue;
+    return { t, target, image, m };
+  }
+  return undefined;
 }
 
 export default rule;

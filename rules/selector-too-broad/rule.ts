@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate, ServiceNode } from '../../src/types/graph.js';
 import { imageNames, where } from '../../src/engine/rule-kit.js';
-import { byWorkload } from '../../src/graph/index.js';
+import { byWorkload, resolutionOn } from '../../src/graph/index.js';
 import { code, list, pair, selectorText } from '../../src/text.js';
 
 /** The image repositories of a template's main containers: tags and digests dropped. */
@@ -53,7 +53,7 @@ function mixed(distinct: PodTemplate[]): Found | undefined {
 /** A run-to-completion pod template selected together with a long-running workload. */
 function jobWithServers(svc: ServiceNode, distinct: PodTemplate[]): Found | undefined {
   // A Job whose containers declare every port the Service targets is meant to serve it while it runs.
-  const serves = (t: PodTemplate) => svc.ports.length > 0 && svc.ports.every((p) => p.resolutions.some((r) => r.template === t && (r.containerPort !== undefined || r.declared)));
+  const serves = (t: PodTemplate) => svc.ports.length > 0 && svc.ports.every((p) => { const r = resolutionOn(p, t); return r !== undefined && (r.containerPort !== undefined || r.declared); });
   const job = distinct.find((t) => isJob(t) && !serves(t));
   const servers = distinct.filter((t) => LONG_RUNNING.has(t.owner.kind));
   if (!job || servers.length === 0) return undefined;
@@ -80,19 +80,24 @@ const containsWords = (name: string, value: string) => {
   return false;
 };
 
+/** A label key every selected workload carries and the selector leaves out, with its values (two or more). */
+type Split = { key: string; values: Set<string | undefined> };
+
+/** The keys that can split the selected workloads: the same for every Service of one selector. */
+function splitsOf(selector: Record<string, string>, distinct: PodTemplate[]): Split[] {
+  const keys = Object.keys(distinct[0]!.labels).filter((k) => !Object.hasOwn(selector, k) && !VERSION_KEYS.test(k) && distinct.every((t) => Object.hasOwn(t.labels, k)));
+  return keys.map((key) => ({ key, values: new Set(distinct.map((t) => t.labels[key])) })).filter((x) => x.values.size >= 2);
+}
+
 /**
  * Workloads the selector does not tell apart, split by a label the Service leaves out,
  * while the Service's name or its own labels point at exactly one of them
  * (`orders-db-primary` selecting `app: orders-db` over `role: primary` and `role: replica`).
  */
-function sibling(svc: ServiceNode, distinct: PodTemplate[]): Found | undefined {
-  // Only keys every selected workload carries can split them.
-  const keys = Object.keys(distinct[0]!.labels).filter((k) => !Object.hasOwn(svc.selector, k) && !VERSION_KEYS.test(k) && distinct.every((t) => Object.hasOwn(t.labels, k)));
+function sibling(svc: ServiceNode, distinct: PodTemplate[], splits: Split[]): Found | undefined {
   const own = svc.object.body.metadata as { labels?: Record<string, unknown> } | undefined;
   const nameWords = new Set(words(svc.object.name));
-  for (const key of keys) {
-    const values = new Set(distinct.map((t) => t.labels[key]));
-    if (values.size < 2) continue;
+  for (const { key, values } of splits) {
     // With as many values as workloads, at most one can be in a short name: look only at those.
     if (![...values].some((v) => own?.labels?.[key] === v || nameWords.has(words(v!)[0]!))) continue;
     const byLabel = distinct.filter((t) => own?.labels?.[key] === t.labels[key]);
@@ -123,18 +128,41 @@ const rule: Rule = {
   check({ graph, report }) {
     // Services that select the same workloads are judged once: linear in Services × their backends.
     const verdicts = new Map<string, { found?: Found }>();
+    // Services with the same backends and port resolutions (lists the graph shares) select the same
+    // workloads and judge the same job: once for all of them.
+    const ids = new WeakMap<object, number>();
+    let nextId = 0;
+    const id = (x: object) => {
+      let v = ids.get(x);
+      if (v === undefined) ids.set(x, (v = nextId++));
+      return v;
+    };
+    const selected = new Map<string, { distinct: PodTemplate[]; verdict?: { found?: Found }; job?: Found; splits?: Split[] }>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length < 2) continue;
-      // Pods that no Service port resolves on (named target ports they do not declare) are in no
-      // port's endpoints and get no requests: only the rest are mixed by the selector.
-      const joins = (t: PodTemplate) => svc.ports.length === 0 || svc.ports.some((p) => p.resolutions.some((r) => r.template === t && r.targetPort !== undefined));
-      const distinct = byWorkload(svc.backends.map((template) => ({ template }))).map((g) => g[0]!.template).filter(joins);
+      const sharedKey = `${id(svc.backends)}:${svc.ports.map((p) => id(p.resolutions)).join(',')}`;
+      let sel = selected.get(sharedKey);
+      if (!sel) {
+        // Pods that no Service port resolves on (named target ports they do not declare) are in no
+        // port's endpoints and get no requests: only the rest are mixed by the selector.
+        const joins = (t: PodTemplate) => svc.ports.length === 0 || svc.ports.some((p) => resolutionOn(p, t)?.targetPort !== undefined);
+        const distinct = byWorkload(svc.backends.map((template) => ({ template }))).map((g) => g[0]!.template).filter(joins);
+        sel = { distinct };
+        if (distinct.length >= 2) {
+          const key = distinct.map((t) => t.id).join(',');
+          let v = verdicts.get(key);
+          if (!v) verdicts.set(key, (v = { found: mixed(distinct) }));
+          sel.verdict = v;
+          sel.job = jobWithServers(svc, distinct);
+          // Services of one backends list share their selector (the graph shares the list by selector).
+          sel.splits = splitsOf(svc.selector, distinct);
+        }
+        selected.set(sharedKey, sel);
+      }
+      const { distinct } = sel;
       if (distinct.length < 2) continue;
-      const key = distinct.map((t) => t.id).join(',');
-      let v = verdicts.get(key);
       // The sibling check reads the Service's own name and labels: only the rest is shared.
-      if (!v) verdicts.set(key, (v = { found: mixed(distinct) }));
-      const found = jobWithServers(svc, distinct) ?? sibling(svc, distinct) ?? v.found;
+      const found = sel.job ?? sibling(svc, distinct, sel.splits!) ?? sel.verdict!.found;
       if (found) reportFound(svc, found, report);
     }
   },

@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { Severity } from '../../src/types/finding.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
-import type { PodTemplate } from '../../src/types/graph.js';
+import type { PodTemplate, PortResolution } from '../../src/types/graph.js';
 import { findPort } from '../../src/graph/findport.js';
 import { inferencePools } from '../../src/graph/inference.js';
 import { where } from '../../src/engine/rule-kit.js';
@@ -12,7 +12,7 @@ import { containersOf } from '../../src/graph/references.js';
 import { mountedFiles } from '../../src/graph/mounts.js';
 import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../../src/load/objects.js';
-import { sameTree } from '../../src/graph/referrers.js';
+import { absoluteFolder, sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
 import { code } from '../../src/text.js';
 import { resolveHost } from '../../src/graph/dns.js';
@@ -560,17 +560,28 @@ const rule: Rule = {
     checkProbes(ctx);
     checkKnative(ctx);
     checkReplication(ctx);
+    // What a port's resolutions (shared by the Services of one selector) tell, judged once for each:
+    // N Services over the same N templates cost N, not N².
+    const telling = new WeakMap<readonly PortResolution[], boolean>();
+    const own = new WeakMap<readonly PortResolution[], Map<string, PortResolution[][]>>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       for (const sp of svc.ports) {
-        if (!sp.resolutions.some((r) => mayTellListener(r) || mayBindLoopback(r))) continue;
+        let tells = telling.get(sp.resolutions);
+        if (tells === undefined) telling.set(sp.resolutions, (tells = sp.resolutions.some((r) => mayTellListener(r) || mayBindLoopback(r))));
+        if (!tells) continue;
         // A run of many projects shares namespaces: only a Service whose selector picks one workload
         // of its own folder tree is judged (several are independent examples, or a canary and its app).
-        const groups = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));
-        // Live, each pod is its own template: its workload (the Deployment of its ReplicaSet) is what counts.
-        const owners = new Set(groups.map((g) => (graph.settings.live ? workloadOf(graph, g[0]!.template.owner) ?? g[0]!.template.owner.name : g[0]!.template.id)));
-        if (owners.size !== 1) continue;
-        groups.splice(1);
+        let byFolder = own.get(sp.resolutions);
+        if (!byFolder) own.set(sp.resolutions, (byFolder = new Map()));
+        const folder = svc.object.origin ? absoluteFolder(svc.object.origin.file.path) : '';
+        let groups = byFolder.get(folder);
+        if (!groups) {
+          const mine = byWorkload(sp.resolutions).filter((g) => sameTree(svc.object, g[0]!.template.owner));
+          // Live, each pod is its own template: its workload (the Deployment of its ReplicaSet) is what counts.
+          const owners = new Set(mine.map((g) => (graph.settings.live ? workloadOf(graph, g[0]!.template.owner) ?? g[0]!.template.owner.name : g[0]!.template.id)));
+          byFolder.set(folder, (groups = owners.size === 1 ? mine.slice(0, 1) : []));
+        }
         for (const group of groups) {
           const r = group[0]!;
           const t = r.template;

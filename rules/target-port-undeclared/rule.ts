@@ -3,7 +3,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { getIn } from '../../src/graph/pods.js';
 import { imageNames, where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
-import type { PodTemplate, ServicePortNode } from '../../src/types/graph.js';
+import type { PodTemplate, PortResolution, ServicePortNode } from '../../src/types/graph.js';
 import { code, list } from '../../src/text.js';
 import { PROTOCOLS } from '../../src/names.js';
 import { byWorkload } from '../../src/graph/index.js';
@@ -56,6 +56,36 @@ const rule: Rule = {
   },
   check({ graph, report, options }) {
     const all = options.reportWhenNoPortsDeclared === true;
+    // What a port's resolutions (shared by the Services of one selector) tell, judged once for
+    // each list: N Services over the same N templates cost N, not N².
+    const udp = new WeakMap<readonly PortResolution[], Map<boolean, PortResolution | undefined>>();
+    const udpDeclared = (list: readonly PortResolution[], dnsPort: boolean): PortResolution | undefined => {
+      let known = udp.get(list);
+      if (!known) udp.set(list, (known = new Map()));
+      if (!known.has(dnsPort)) known.set(dnsPort, list.find((x) => x.targetPort !== undefined && (x.targetPort === 53 || dnsPort) && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === x.targetPort && p.protocol === 'UDP'))));
+      return known.get(dnsPort);
+    };
+    type Suspects = { groups: PortResolution[][]; suspects: PortResolution[][]; otherApp: (t: PodTemplate) => boolean };
+    const suspected = new WeakMap<readonly PortResolution[], Suspects>();
+    const suspectsOf = (list: readonly PortResolution[]): Suspects => {
+      let known = suspected.get(list);
+      if (known) return known;
+      // Containers that declare nothing tell us nothing; those that declare other ports suggest a mistake.
+      // A workload defined more than once is suspect only when every copy is.
+      // A backend that declares no port at all is suspect too when another selected backend, of a
+      // different image (not a canary of the same application), declares this one.
+      // Of another application: an image name, and none shared with any backend that declares the port.
+      const declaring = list.filter((r) => r.declared);
+      const declaredImages = new Set(declaring.flatMap((r) => [...imageNames(r.template)]));
+      const otherApp = (t: PodTemplate) => {
+        const mine = imageNames(t);
+        return mine.size > 0 && declaring.length > 0 && ![...mine].some((n) => declaredImages.has(n));
+      };
+      const groups = byWorkload(list);
+      known = { groups, suspects: groups.filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template)))), otherApp };
+      suspected.set(list, known);
+      return known;
+    };
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       // A DNS server's port forwarded over TCP only: its pods declare the port over UDP too, and no
@@ -63,7 +93,8 @@ const rule: Rule = {
       const dnsReported = new Set<ServicePortNode>();
       for (const sp of svc.ports) {
         if (sp.protocol !== 'TCP') continue;
-        const r = sp.resolutions.find((x) => x.targetPort !== undefined && (x.targetPort === 53 || sp.port === 53 || /(^|-)dns($|-)/.test(sp.name ?? '')) && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === x.targetPort && p.protocol === 'UDP')));
+        const dnsPort = sp.port === 53 || /(^|-)dns($|-)/.test(sp.name ?? '');
+        const r = udpDeclared(sp.resolutions, dnsPort);
         if (!r) continue;
         const target = r.targetPort!;
         // A UDP port of this Service, or of another Service of the same pods (one Service per protocol), forwards it.
@@ -85,19 +116,8 @@ const rule: Rule = {
         // A protocol the API server refuses (`tcp`) is service-ports-invalid's: the Service never exists.
         if (!PROTOCOLS.includes(sp.protocol)) continue;
         const target = sp.target.value;
-        // Containers that declare nothing tell us nothing; those that declare other ports suggest a mistake.
-        // A workload defined more than once is suspect only when every copy is.
-        // A backend that declares no port at all is suspect too when another selected backend, of a
-        // different image (not a canary of the same application), declares this one.
-        // Of another application: an image name, and none shared with any backend that declares the port.
-        const declaring = sp.resolutions.filter((r) => r.declared);
-        const declaredImages = new Set(declaring.flatMap((r) => [...imageNames(r.template)]));
-        const otherApp = (t: PodTemplate) => {
-          const mine = imageNames(t);
-          return mine.size > 0 && declaring.length > 0 && ![...mine].some((n) => declaredImages.has(n));
-        };
-        const groups = byWorkload(sp.resolutions);
-        let suspectGroups = groups.filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template))));
+        const { groups, suspects: listSuspects, otherApp } = suspectsOf(sp.resolutions);
+        let suspectGroups = listSuspects;
         if (suspectGroups.length) {
           // A backend told to listen elsewhere is target-port-not-listening's, with that evidence.
           const own = groups.filter((g) => sameTree(svc.object, g[0]!.template.owner));

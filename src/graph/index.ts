@@ -1,6 +1,6 @@
 import { clusterDnsConfig } from './cluster-dns-config.js';
 import { trimmed, type K8sObject } from '../types/object.js';
-import type { CustomPodSource, GraphSettings, NotReadyReason, PodTemplate, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
+import type { CustomPodSource, GraphSettings, NotReadyReason, PodTemplate, PortResolution, ServiceGraph, ServiceNode, ServicePortNode } from '../types/graph.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
 import { isRecord } from '../load/objects.js';
@@ -229,6 +229,23 @@ function isCoreV1(o: K8sObject): boolean {
  */
 type SharedBackends = Map<string, { backends: PodTemplate[]; resolutions: Map<string, ReturnType<typeof findPort>[]> }>;
 
+/** Each shared list of resolutions by template, made when first asked (lists are shared by Services of one selector). */
+const resolutionIndex = new WeakMap<readonly PortResolution[], Map<PodTemplate, PortResolution>>();
+
+/**
+ * A Service port's resolution on one of its backends: one lookup, where a walk over the
+ * resolutions for each backend is quadratic in the backends (N Services over N templates: N³).
+ */
+export function resolutionOn(port: ServicePortNode, t: PodTemplate): PortResolution | undefined {
+  let byTemplate = resolutionIndex.get(port.resolutions);
+  if (!byTemplate) {
+    byTemplate = new Map();
+    for (const r of port.resolutions) if (!byTemplate.has(r.template)) byTemplate.set(r.template, r);
+    resolutionIndex.set(port.resolutions, byTemplate);
+  }
+  return byTemplate.get(t);
+}
+
 /**
  * Workloads defined in more than one file of a run (two overlays of one base, rendered each
  * into its own output; copies of a folder), by file: for each file, the identities of the
@@ -335,11 +352,20 @@ export function workloadKey(t: PodTemplate): string {
  * run (variants, overlays, copies) is one object in a cluster: callers treat the variants
  * of one workload together instead of reporting each copy.
  */
-export function byWorkload<T extends { template: PodTemplate }>(items: T[]): T[][] {
+export function byWorkload<T extends { template: PodTemplate }>(items: readonly T[]): T[][] {
+  const known = workloadGroups.get(items);
+  if (known) return known as T[][];
   const groups = new Map<string, T[]>();
   for (const it of items) push(groups, workloadKey(it.template), it);
-  return [...groups.values()];
+  const out = [...groups.values()];
+  workloadGroups.set(items, out);
+  return out;
 }
+/**
+ * byWorkload()'s groups of a list it was given before (the resolutions Services of one selector
+ * share): the same groups, which callers read and never change.
+ */
+const workloadGroups = new WeakMap<readonly object[], object[][]>();
 
 /**
  * Whether an object is a Helm hook that runs once: a test hook (`helm.sh/hook: test`, or the

@@ -1,5 +1,5 @@
 import { type K8sObject } from '../types/object.js';
-import type { GraphSettings, PodTemplate, ServiceGraph } from '../types/graph.js';
+import type { GraphSettings, PodTemplate, PortResolution, ServiceGraph, ServicePortNode } from '../types/graph.js';
 import type { LoadProblem } from '../types/problem.js';
 import type { SourceFile } from '../types/source.js';
 /**
@@ -8,6 +8,11 @@ import type { SourceFile } from '../types/source.js';
  * hand-written endpoints of selectorless Services.
  */
 export declare function buildGraph(objects: K8sObject[], settings: GraphSettings, loadProblems?: LoadProblem[], files?: SourceFile[]): ServiceGraph;
+/**
+ * A Service port's resolution on one of its backends: one lookup, where a walk over the
+ * resolutions for each backend is quadratic in the backends (N Services over N templates: N³).
+ */
+export declare function resolutionOn(port: ServicePortNode, t: PodTemplate): PortResolution | undefined;
 /** Identity of a template's owner: objects with the same identity are one object in a cluster. */
 export declare function workloadKey(t: PodTemplate): string;
 /**
@@ -17,7 +22,7 @@ export declare function workloadKey(t: PodTemplate): string;
  */
 export declare function byWorkload<T extends {
     template: PodTemplate;
-}>(items: T[]): T[][];
+}>(items: readonly T[]): T[][];
 /**
  * Whether an object is a Helm hook that runs once: a test hook (`helm.sh/hook: test`, or the
  * older `test-success`/`test-failure`) of any kind, or a Job or Pod of any hook (`pre-install`…).
