@@ -419,6 +419,26 @@ describe('memory by construction, under a 2 GB runner\'s heap', () => {
     expect(r.rssMiB).toBeLessThan(bound(Buffer.byteLength(text))); // 741 MB when each Service held its own list
   }, 120_000);
 
+  it('N NetworkPolicies over the same N pods: each finding names a few of them, so the report grows with N, not N² (1,500 wrote past the longest string)', () => {
+    const n = 1500;
+    let text = '';
+    for (let i = 0; i < n; i++) {
+      text += `---\napiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec:\n  selector: {app: a${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+      text += `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}}\nspec:\n  selector: {matchLabels: {app: a${i}}}\n  template:\n    metadata: {labels: {app: a${i}, tier: web}}\n    spec:\n      containers: [{name: c, image: x:1, ports: [{containerPort: 8080}], env: [{name: UP, value: "http://s${(i + 1) % n}:80"}]}]\n`;
+      text += `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np${i}}\nspec:\n  podSelector: {matchLabels: {tier: web}}\n  policyTypes: [Ingress, Egress]\n  ingress: [{from: [{podSelector: {matchLabels: {app: a${(i + 7) % n}}}}], ports: [{port: 8080}]}]\n  egress: [{to: [{podSelector: {matchLabels: {app: a${(i + 3) % n}}}}]}]\n`;
+    }
+    const dir = tmp({ 'policies.yaml': text });
+    const r = spawnSync(process.execPath, [BIN, 'policies.yaml', '-f', 'json', '--no-gitignore', '-o', 'report.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const out = report(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    const dns = out.findings.filter((f) => f.ruleId === 'network-policy-blocks-dns');
+    expect(dns).toHaveLength(n); // every client's egress is isolated with no DNS admitted
+    expect(dns[0]!.message).toMatch(/NetworkPolicy `default\/np0`, .* and 1496 more isolate them/);
+    for (const f of out.findings) expect((f as { related: unknown[] }).related.length).toBeLessThanOrEqual(10);
+    expect(statSync(path.join(dir, 'report.json')).size).toBeLessThan(n * 8 * 1024);
+  }, 120_000);
+
   it('a Service with 40,000 annotations is linted and its findings located in seconds', () => {
     const annotations = Array.from({ length: 40_000 }, (_, i) => `    a${i}: v${i}\n`).join('');
     const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: c, image: x:1}]\n';

@@ -35,13 +35,14 @@ function check(ctx: Parameters<Rule['check']>[0], d: DnsFlow): void {
       ? `add to \`spec.egress\` of NetworkPolicy ${pols[0]!.namespace}/${pols[0]!.object.name}:\n${admitRule('egress', t.namespace, dns, dns.podLabels, ports)}`
       : `add to \`spec.ingress\` of the cluster DNS pods' NetworkPolicy ${pols[0]!.namespace}/${pols[0]!.object.name}:\n${admitRule('ingress', dns.namespace, d.client, {}, ports)}`;
     const why = list(pols.map((p) => `NetworkPolicy ${code(`${p.namespace}/${p.object.name}`)}`));
-    const related = pols.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and admits no DNS query` }));
+    // The first five: N policies over the same pods would write N² entries into the report.
+    const related = pols.slice(0, 5).map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and admits no DNS query` }));
     const others = otherPolicies(ctx.graph, [t.namespace, dns.namespace], t.owner);
     ctx.report({
       ...base,
       messageId: blockedUdp.length ? 'blocked' : 'tcpMissing',
       severity: others.length ? 'info' : blockedUdp.length ? undefined : 'warning',
-      data: { ...data, ports: list(ports.map((p) => `${p.port}/${p.protocol}`)), why: why + (others.length ? ` (the files also hold ${list(others.map((o) => code(o)), 2)}, policies of another API that svclint does not read, which may admit them)` : '') },
+      data: { ...data, ports: list(ports.map((p) => `${p.port}/${p.protocol}`)), isolate: pols.length === 1 ? 'isolates' : 'isolate', doesNot: pols.length === 1 ? 'does not' : 'do not', why: why + (others.length ? ` (the files also hold ${list(others.map((o) => code(o)), 2)}, policies of another API that svclint does not read, which may admit them)` : '') },
       related,
       remediation: `Admit DNS queries to cluster DNS on 53/UDP and 53/TCP; ${snippet}`,
     });
@@ -141,8 +142,8 @@ const rule: Rule = {
     category: 'dns',
     severity: 'error',
     messages: {
-      blocked: 'pods of {{client}} dial {{ref}} by name, but no NetworkPolicy admits their DNS queries to {{dns}} on {{ports}}, so no name resolves: {{why}} isolates them',
-      tcpMissing: 'pods of {{client}} may send DNS queries to {{dns}} on UDP only: {{why}} does not admit {{ports}}, so answers too large for UDP (truncated, retried over TCP) fail',
+      blocked: 'pods of {{client}} dial {{ref}} by name, but no NetworkPolicy admits their DNS queries to {{dns}} on {{ports}}, so no name resolves: {{why}} {{isolate}} them',
+      tcpMissing: 'pods of {{client}} may send DNS queries to {{dns}} on UDP only: {{why}} {{doesNot}} admit {{ports}}, so answers too large for UDP (truncated, retried over TCP) fail',
       ciliumBlocked: 'pods of {{client}} dial {{ref}} by name, but Cilium policy {{policy}} selects them with an egress section, which puts them in egress default-deny, and no egress rule of the policies that select them lets DNS out (port 53, or cluster DNS on any port): no name resolves',
       cannotTell: 'cannot tell whether NetworkPolicy admits the DNS queries of {{client}} (it dials {{ref}}) to {{dns}}: {{why}}',
     },

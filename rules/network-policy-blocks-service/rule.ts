@@ -15,8 +15,9 @@ function portText(f: ServiceFlow): string {
   return `${p.name ? `${code(p.name)} ` : ''}${p.port ?? '?'}/${p.protocol}`;
 }
 
+/** The first five policies (N policies over the same pods would write N² entries into the report). */
 function related(policies: Policy[]): RelatedReport[] {
-  return policies.map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and has no rule that admits the connection` }));
+  return policies.slice(0, 5).map((p) => ({ object: p.object, path: ['spec', 'podSelector'], message: `NetworkPolicy ${p.namespace}/${p.object.name} isolates these pods and has no rule that admits the connection` }));
 }
 
 /** Readers of one configuration text from which on its blocked readers are one finding. */

@@ -169,13 +169,20 @@ function toFinding(rule: Rule, setting: Severity | 'off' | undefined, r: RuleRep
     if (r.file.source && r.file.range) f.location = toLocation(r.file.source, r.file.range[0], r.file.range[1]);
     else f.location = { file: r.file.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
   }
-  for (const rel of r.related ?? []) {
+  for (const rel of (r.related ?? []).slice(0, MAX_RELATED)) {
     const info: RelatedInfo = { message: rel.message, object: refOf(rel.object), path: formatPath(rel.path) };
     if (rel.object.origin) locator.at(rel.object.origin, rel.path, (l) => (info.location = l));
     f.related.push(info);
   }
   return f;
 }
+
+/**
+ * The most related places a finding lists: the first ones say where to look, and a rule that lists
+ * all of N objects for each of N findings would write N² of them (1,500 NetworkPolicies over the
+ * same pods: a report past JavaScript's longest string).
+ */
+export const MAX_RELATED = 10;
 
 /** The line where a finding's value starts, for findings narrowed to a text inside it. */
 const valueLines = new WeakMap<Finding, number>();

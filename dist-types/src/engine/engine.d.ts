@@ -21,6 +21,12 @@ export declare function runRules(graph: ServiceGraph, rules: readonly Rule[], co
  */
 export declare function runRulesWith(graph: ServiceGraph, rules: readonly Rule[], config: Config, locator: Locator): Promise<Finding[]>;
 /**
+ * The most related places a finding lists: the first ones say where to look, and a rule that lists
+ * all of N objects for each of N findings would write N² of them (1,500 NetworkPolicies over the
+ * same pods: a report past JavaScript's longest string).
+ */
+export declare const MAX_RELATED = 10;
+/**
  * A location narrowed to the first place inside it where the source writes `text` verbatim
  * and as a whole word (a URL on line 14 of a ConfigMap's nginx.conf, not the key's line);
  * the location as it is when the source does not (base64, escapes, another file).
