@@ -719,11 +719,26 @@ function checkSubsets(ctx: RuleContext): void {
   if (refs.length === 0) return;
   const rules = destinationRules(ctx.graph);
   const seen = new Set<MeshSubset>();
+  // Each host's subsets by name, once: N routes to one host over N DestinationRules cost N, not N².
+  const byHost = new Map<string, { subsets: MeshSubset[]; byName: Map<string, MeshSubset[]> }>();
+  const judgedNames = new Set<string>();
   for (const ref of refs) {
-    const drs = rules.get(`${ref.namespace}/${ref.name}`);
+    const host = `${ref.namespace}/${ref.name}`;
+    const drs = rules.get(host);
     if (!drs) continue;
-    const subsets = drs.flatMap((d) => d.subsets);
-    const found = subsets.filter((x) => x.name === ref.subset);
+    let known = byHost.get(host);
+    if (!known) {
+      const all = drs.flatMap((d) => d.subsets);
+      const byName = new Map<string, MeshSubset[]>();
+      for (const x of all) {
+        const list = byName.get(x.name);
+        if (list) list.push(x);
+        else byName.set(x.name, [x]);
+      }
+      byHost.set(host, (known = { subsets: all, byName }));
+    }
+    const { subsets } = known;
+    const found = known.byName.get(ref.subset) ?? [];
     if (found.length === 0) {
       const dr = drs.find((d) => sameTree(d.rule, ref.object)) ?? drs[0]!;
       const near = sameTree(dr.rule, ref.object);
@@ -739,6 +754,10 @@ function checkSubsets(ctx: RuleContext): void {
       });
       continue;
     }
+    // The subsets of one name are judged once, whichever route names them first.
+    const judged = `${host}\0${ref.subset}`;
+    if (judgedNames.has(judged)) continue;
+    judgedNames.add(judged);
     const svc = ctx.graph.serviceDefinitions(ref.namespace, ref.name).find((x) => x.mode === 'selector');
     if (!svc) continue;
     for (const sub of found) {
