@@ -182,6 +182,20 @@ describe('svclint lint', () => {
     expect(bad.stderr).toMatch(/^svclint: cannot write .*r\.txt: no such file or folder \(ENOENT\); name another file with -o\n$/);
   });
 
+  it('writes nothing to stderr for a tag the YAML parser does not know in a server\'s file, a kubeconfig-like text or the config', () => {
+    const dir = tempTree({
+      '.svclint.yaml': 'rules: !custom\n  selector-no-match: warning\n',
+      'otel.yaml': [
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: otel}\ndata:\n  config.yaml: |\n    receivers: !vault\n      otlp: {}\n  envoy.yaml: |\n    admin: !env\n      address: {socket_address: {address: 0.0.0.0, port_value: 9901}}\n',
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: otel}\nspec:\n  selector: {matchLabels: {app: otel}}\n  template:\n    metadata: {labels: {app: otel}}\n    spec:\n      containers:\n        - {name: otel, image: otel/opentelemetry-collector-contrib:0.110.0, args: [--config=/conf/config.yaml], ports: [{containerPort: 4317}], volumeMounts: [{name: c, mountPath: /conf}]}\n        - {name: envoy, image: envoyproxy/envoy:v1.31.2, args: [-c, /conf/envoy.yaml], ports: [{containerPort: 9901}], volumeMounts: [{name: c, mountPath: /conf}]}\n      volumes: [{name: c, configMap: {name: otel}}]\n',
+        'apiVersion: v1\nkind: Service\nmetadata: {name: otel}\nspec:\n  selector: {app: otel}\n  ports: [{name: grpc, port: 4317}, {name: admin, port: 9901}]\n',
+      ].join('---\n'),
+    });
+    const r = cli(['.'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('exits quietly when stdout is closed early (svclint | head)', () => {
     const r = spawnSync('sh', ['-c', `node ${BIN} ${DEMO} | head -1`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.stdout.split('\n')[0]).toMatch(/^fixtures\/demo\/services\/services\.yaml:8:10: error:/);

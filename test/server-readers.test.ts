@@ -4,10 +4,11 @@ import { vaultHclListeners, vaultJsonListeners } from '../src/graph/vault.js';
 import { natsConfPorts } from '../src/graph/nats.js';
 import { pgbouncerListen } from '../src/graph/pgbouncer.js';
 import { fpmListens } from '../src/graph/php-fpm.js';
+import { envoyListeners } from '../src/graph/envoy.js';
 
 /**
  * The configuration readers of servers' own files (Vault's HCL and JSON listeners, nats-server's
- * configuration, PgBouncer's ini, php-fpm's pools): what each reads from files written the way
+ * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap): what each reads from files written the way
  * the servers' documentation writes them, and that none throws or hangs on any text, since a
  * ConfigMap can hold anything.
  */
@@ -43,10 +44,33 @@ describe('server configuration readers', () => {
     expect(fpmListens(['[global]\nlisten = 1\n[www]\nlisten = 127.0.0.1:9000\n', '[www]\n; listen = 9001\nlisten = 9000\n[admin]\nlisten = /run/admin.sock\n'])).toEqual(new Map([['www', '9000'], ['admin', '/run/admin.sock']]));
   });
 
+  it('read an Envoy bootstrap\'s static listeners and admin address, YAML or JSON, and leave alone what does not say all of them', () => {
+    const listener = (name: string, address: string, port: number | string) => `    - name: ${name}\n      address:\n        socket_address: {address: "${address}", port_value: ${port}}\n`;
+    expect(envoyListeners(`static_resources:\n  listeners:\n${listener('ingress', '0.0.0.0', 10000)}${listener('tls', '::', '10443')}admin:\n  address:\n    socket_address: {address: 127.0.0.1, port_value: 9901}\n`)).toEqual([
+      { host: '0.0.0.0', port: 10000, text: 'listener ingress: 0.0.0.0:10000' },
+      { host: '::', port: 10443, text: 'listener tls: [::]:10443' },
+      { host: '127.0.0.1', port: 9901, text: 'admin: 127.0.0.1:9901' },
+    ]);
+    expect(envoyListeners('{"static_resources": {"listeners": [{"name": "l", "address": {"socket_address": {"address": "0.0.0.0", "port_value": 8080}}, "additional_addresses": [{"address": {"socket_address": {"address": "127.0.0.1", "port_value": 8081}}}]}]}}')).toEqual([
+      { host: '0.0.0.0', port: 8080, text: 'listener l: 0.0.0.0:8080' },
+      { host: '127.0.0.1', port: 8081, text: 'listener l: 127.0.0.1:8081' },
+    ]);
+    // A Unix socket for admin opens no TCP port.
+    expect(envoyListeners(`admin:\n  address: {pipe: {path: /tmp/admin.sock}}\nstatic_resources:\n  listeners:\n${listener('l', '0.0.0.0', 80)}`)).toEqual([{ host: '0.0.0.0', port: 80, text: 'listener l: 0.0.0.0:80' }]);
+    // Listeners from xDS or a file, a listener that binds no port, UDP, port 0, a template: cannot tell.
+    expect(envoyListeners(`dynamic_resources:\n  lds_config: {path_config_source: {path: /etc/envoy/lds.yaml}}\nstatic_resources:\n  listeners:\n${listener('l', '0.0.0.0', 80)}`)).toBeUndefined();
+    expect(envoyListeners(`static_resources:\n  listeners:\n${listener('l', '0.0.0.0', 15001)}      use_original_dst: true\n`)).toBeUndefined();
+    expect(envoyListeners(`static_resources:\n  listeners:\n${listener('l', '0.0.0.0', 15006)}      bind_to_port: false\n`)).toBeUndefined();
+    expect(envoyListeners('static_resources:\n  listeners:\n    - address: {socket_address: {address: 0.0.0.0, port_value: 443, protocol: UDP}}\n')).toBeUndefined();
+    expect(envoyListeners(`static_resources:\n  listeners:\n${listener('l', '0.0.0.0', 0)}`)).toBeUndefined();
+    expect(envoyListeners(`static_resources:\n  listeners:\n${listener('l', '0.0.0.0', '${PORT}')}`)).toBeUndefined();
+    expect(envoyListeners('node: {id: x}\n')).toBeUndefined();
+  });
+
   it('never throw on any text', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
-      fc.array(fc.constantFrom('listener', ' "tcp" ', '{', '}', '[', ']', '"', 'address', ' = ', '127.0.0.1:8200', '\n', '#', '//', '/*', '*/', 'port: ', '4222', 'http_port', 'cluster', 'include', '[pgbouncer]', 'listen_addr', '=', ';', '[www]', 'listen', '$'), { maxLength: 60 }).map((a) => a.join('')),
+      fc.array(fc.constantFrom('listener', ' "tcp" ', '{', '}', '[', ']', '"', 'address', ' = ', '127.0.0.1:8200', '\n', '#', '//', '/*', '*/', 'port: ', '4222', 'http_port', 'cluster', 'include', '[pgbouncer]', 'listen_addr', '=', ';', '[www]', 'listen', '$', 'static_resources:', 'listeners:', '- ', 'socket_address: ', 'port_value: ', 'admin:', '  '), { maxLength: 60 }).map((a) => a.join('')),
     );
     fc.assert(fc.property(text, (t) => {
       vaultHclListeners(t);
@@ -54,6 +78,7 @@ describe('server configuration readers', () => {
       natsConfPorts(t);
       pgbouncerListen(t);
       fpmListens([t, t]);
+      envoyListeners(t);
     }), { seed, numRuns: 2000 });
   });
 });

@@ -1,3 +1,4 @@
+import { perList } from '../../src/graph/index.js';
 import { where } from '../../src/engine/rule-kit.js';
 import type { Rule } from '../../src/types/rule.js';
 import type { NotReadyReason, PodTemplate, ServiceGraph } from '../../src/types/graph.js';
@@ -167,7 +168,9 @@ const rule: Rule = {
   check({ graph, report }) {
     let statusWriters: { v: boolean } | undefined;
     const extraReasons = new Map<PodTemplate, Reason[]>();
-    const reasonLists = new WeakMap<readonly PodTemplate[], Map<boolean, { reasons: { t: PodTemplate; rs: Reason[] }[]; serving: boolean }>>();
+    type Reasons = { reasons: { t: PodTemplate; rs: Reason[] }[]; serving: boolean };
+    const reasonLists = new Map<readonly unknown[], Reasons>();
+    const pnrLists = new Map<readonly unknown[], Reasons>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
       const pnr = svc.publishNotReadyAddresses;
@@ -181,13 +184,10 @@ const rule: Rule = {
         return r;
       };
       // Per backends list (Services of one selector share it) and publishNotReadyAddresses, once.
-      let lists = reasonLists.get(svc.backends);
-      if (!lists) reasonLists.set(svc.backends, (lists = new Map()));
-      let known = lists.get(pnr);
-      if (!known) {
+      const known = perList(pnr ? pnrLists : reasonLists, svc.backends, () => {
         const all = svc.backends.map((t) => ({ t, rs: [...graph.notReadyReasons(t), ...portTaken(t), ...extra(t)].filter((r) => (r.kind !== 'probe-port-unknown' && r.kind !== 'gate-unset') || !pnr) }));
-        lists.set(pnr, (known = { reasons: all, serving: all.some((x) => x.rs.length === 0) }));
-      }
+        return { reasons: all, serving: all.some((x) => x.rs.length === 0) };
+      });
       if (known.serving) continue; // some workload serves
       const { reasons } = known;
       const blocked = reasons.every((x) => x.rs.some((r) => permanent(r, pnr)));

@@ -1,11 +1,11 @@
 import type { Rule, RuleContext } from '../../src/types/rule.js';
-import type { PodTemplate, PortResolution, ServiceNode, ServicePortNode } from '../../src/types/graph.js';
+import type { PodTemplate, ServiceNode, ServicePortNode } from '../../src/types/graph.js';
 import { isRecord } from '../../src/load/objects.js';
 import { getIn, stringMap } from '../../src/graph/pods.js';
 import { namespaceLabels, type NamespaceLabels } from '../../src/graph/netpol-model.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { membership, type Membership } from '../../src/graph/mesh.js';
-import { resolutionOn } from '../../src/graph/index.js';
+import { perList, resolutionOn } from '../../src/graph/index.js';
 import { where } from '../../src/engine/rule-kit.js';
 import { code } from '../../src/text.js';
 
@@ -34,7 +34,7 @@ function servesGrpc(t: PodTemplate, port: number): boolean {
   return v;
 }
 /** Per template and port (N Services over the same templates ask each N times). */
-const grpcPorts = new WeakMap<PodTemplate, Map<number, boolean>>();
+let grpcPorts = new Map<PodTemplate, Map<number, boolean>>();
 
 function grpcOn(t: PodTemplate, port: number): boolean {
   const spec = getIn(t.owner.body, [...t.path, 'spec']);
@@ -53,7 +53,7 @@ function serverFirstImage(t: PodTemplate): string | undefined {
   serverFirst.set(t, image);
   return image;
 }
-const serverFirst = new WeakMap<PodTemplate, string | undefined>();
+let serverFirst = new Map<PodTemplate, string | undefined>();
 
 function serverFirstOf(t: PodTemplate): string | undefined {
   const spec = getIn(t.owner.body, [...t.path, 'spec']);
@@ -119,17 +119,19 @@ const rule: Rule = {
       members.set(t, m);
       return m;
     };
+    // Each run's templates are asked again by Services that share them: answers kept for this check only.
+    grpcPorts = new Map();
+    serverFirst = new Map();
     // Services of one selector share their backends and resolutions: each list is judged once.
-    const meshedOf = new WeakMap<readonly PodTemplate[], PodTemplate[]>();
-    const istioFound = new WeakMap<readonly PortResolution[], Map<string, Contradiction | undefined>>();
-    const linkerdFound = new WeakMap<readonly PortResolution[], LinkerdStall | undefined>();
+    const meshedOf = new Map<readonly unknown[], PodTemplate[]>();
+    const istioFound = new Map<readonly unknown[], Map<string, Contradiction | undefined>>();
+    const linkerdFound = new Map<readonly unknown[], LinkerdStall | undefined>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector' || svc.backends.length === 0) continue;
       linkerdServerFirst(svc, namespaces, report, linkerdFound);
       if (svc.headless) continue;
       // The server's sidecar applies the Service port's protocol to what it forwards in.
-      let meshed = meshedOf.get(svc.backends);
-      if (!meshed) meshedOf.set(svc.backends, (meshed = svc.backends.filter((t) => memberOf(t)?.in === true)));
+      const meshed = perList(meshedOf, svc.backends, () => svc.backends.filter((t) => memberOf(t)?.in === true));
       if (meshed.length === 0) continue;
       svc.ports.forEach((p, i) => {
         if (p.protocol !== 'TCP') return;
@@ -139,8 +141,7 @@ const rule: Rule = {
         const why = appProtocol ? `appProtocol ${code(appProtocol)}` : p.name ? `its name ${code(p.name)}` : 'it is unnamed';
         const portText = code(p.name ?? String(p.port ?? i));
         // The first meshed backend that contradicts the port's protocol, once per resolutions list and protocol.
-        let byProto = istioFound.get(p.resolutions);
-        if (!byProto) istioFound.set(p.resolutions, (byProto = new Map()));
+        const byProto = perList(istioFound, p.resolutions, () => new Map<string, Contradiction | undefined>());
         const protoKey = proto ?? '';
         if (!byProto.has(protoKey)) byProto.set(protoKey, istioContradiction(meshed!, p, proto));
         const found = byProto.get(protoKey);
@@ -160,13 +161,12 @@ const rule: Rule = {
  */
 type LinkerdStall = { t: PodTemplate; target: number; image: string; m: { how: string } };
 
-function linkerdServerFirst(svc: ServiceNode, namespaces: NamespaceLabels, report: RuleContext['report'], found: WeakMap<readonly PortResolution[], LinkerdStall | undefined>): void {
+function linkerdServerFirst(svc: ServiceNode, namespaces: NamespaceLabels, report: RuleContext['report'], found: Map<readonly unknown[], LinkerdStall | undefined>): void {
   const svcAnnotations = stringMap(getIn(svc.object.body, ['metadata', 'annotations']));
   if (Object.keys(svcAnnotations).some((k) => /^config\.linkerd\.io\/opaque-ports$/.test(k))) return;
   svc.ports.forEach((p, i) => {
     if (p.protocol !== 'TCP') return;
-    if (!found.has(p.resolutions)) found.set(p.resolutions, linkerdStall(svc.backends, p, namespaces));
-    const stall = found.get(p.resolutions);
+    const stall = perList(found, p.resolutions, () => linkerdStall(svc.backends, p, namespaces));
     if (stall) {
       const { t, target, image, m } = stall;
       report({

@@ -130,7 +130,7 @@ const rule: Rule = {
     const verdicts = new Map<string, { found?: Found }>();
     // Services with the same backends and port resolutions (lists the graph shares) select the same
     // workloads and judge the same job: once for all of them.
-    const ids = new WeakMap<object, number>();
+    const ids = new Map<object, number>();
     let nextId = 0;
     const id = (x: object) => {
       let v = ids.get(x);

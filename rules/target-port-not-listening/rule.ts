@@ -1,3 +1,4 @@
+import { parseQuiet } from '../../src/load/quiet-yaml.js';
 import type { Rule, RuleContext } from '../../src/types/rule.js';
 import type { Severity } from '../../src/types/finding.js';
 import type { K8sObject, Path } from '../../src/types/object.js';
@@ -5,12 +6,11 @@ import type { PodTemplate, PortResolution } from '../../src/types/graph.js';
 import { findPort } from '../../src/graph/findport.js';
 import { inferencePools } from '../../src/graph/inference.js';
 import { where } from '../../src/engine/rule-kit.js';
-import { byWorkload } from '../../src/graph/index.js';
+import { byWorkload, perList } from '../../src/graph/index.js';
 import { knownListens, mayTellListener, mentionsNumber, nginxIPv4Only, nginxLoopback, notListening, singleListener } from '../../src/graph/listen.js';
 import { getIn } from '../../src/graph/pods.js';
 import { containersOf } from '../../src/graph/references.js';
 import { mountedFiles } from '../../src/graph/mounts.js';
-import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../../src/load/objects.js';
 import { absoluteFolder, sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
@@ -31,6 +31,7 @@ import { mongodConfigLoopback } from '../../src/graph/mongod.js';
 import { kubeProxyLoopback } from '../../src/graph/kube-proxy.js';
 import { pgbouncerLoopback } from '../../src/graph/pgbouncer.js';
 import { phpFpmLoopback } from '../../src/graph/php-fpm.js';
+import { envoyLoopback } from '../../src/graph/envoy.js';
 import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
 import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, pgBasebackupSources, pgHbaAdmitsReplication, postgresConfig, postgresHba, postgresHbaLocalOnly, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
@@ -356,7 +357,7 @@ function checkWebConfig(ctx: Parameters<Rule['check']>[0], t: Template, c: Templ
   if (!mounted) return;
   let config: unknown;
   try {
-    config = parseYaml(mounted.text);
+    config = parseQuiet(mounted.text);
   } catch {
     return;
   }
@@ -562,18 +563,15 @@ const rule: Rule = {
     checkReplication(ctx);
     // What a port's resolutions (shared by the Services of one selector) tell, judged once for each:
     // N Services over the same N templates cost N, not N².
-    const telling = new WeakMap<readonly PortResolution[], boolean>();
-    const own = new WeakMap<readonly PortResolution[], Map<string, PortResolution[][]>>();
+    const telling = new Map<readonly unknown[], boolean>();
+    const own = new Map<readonly unknown[], Map<string, PortResolution[][]>>();
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       for (const sp of svc.ports) {
-        let tells = telling.get(sp.resolutions);
-        if (tells === undefined) telling.set(sp.resolutions, (tells = sp.resolutions.some((r) => mayTellListener(r) || mayBindLoopback(r))));
-        if (!tells) continue;
+        if (!perList(telling, sp.resolutions, () => sp.resolutions.some((r) => mayTellListener(r) || mayBindLoopback(r)))) continue;
         // A run of many projects shares namespaces: only a Service whose selector picks one workload
         // of its own folder tree is judged (several are independent examples, or a canary and its app).
-        let byFolder = own.get(sp.resolutions);
-        if (!byFolder) own.set(sp.resolutions, (byFolder = new Map()));
+        const byFolder = perList(own, sp.resolutions, () => new Map<string, PortResolution[][]>());
         const folder = svc.object.origin ? absoluteFolder(svc.object.origin.file.path) : '';
         let groups = byFolder.get(folder);
         if (!groups) {
@@ -587,7 +585,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback) ?? servingLoopback(r, graph, grafanaLoopback) ?? servingLoopback(r, graph, mosquittoLoopback) ?? servingLoopback(r, graph, otelcolLoopback) ?? servingLoopback(r, graph, clickhouseLoopback) ?? servingLoopback(r, graph, kibanaLoopback) ?? servingLoopback(r, graph, vaultLoopback) ?? servingLoopback(r, graph, kestrelLoopback) ?? servingLoopback(r, graph, mongodConfigLoopback) ?? servingLoopback(r, graph, kubeProxyLoopback) ?? servingLoopback(r, graph, pgbouncerLoopback) ?? servingLoopback(r, graph, phpFpmLoopback);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback) ?? servingLoopback(r, graph, grafanaLoopback) ?? servingLoopback(r, graph, mosquittoLoopback) ?? servingLoopback(r, graph, otelcolLoopback) ?? servingLoopback(r, graph, clickhouseLoopback) ?? servingLoopback(r, graph, kibanaLoopback) ?? servingLoopback(r, graph, vaultLoopback) ?? servingLoopback(r, graph, kestrelLoopback) ?? servingLoopback(r, graph, mongodConfigLoopback) ?? servingLoopback(r, graph, kubeProxyLoopback) ?? servingLoopback(r, graph, pgbouncerLoopback) ?? servingLoopback(r, graph, phpFpmLoopback) ?? servingLoopback(r, graph, envoyLoopback);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;

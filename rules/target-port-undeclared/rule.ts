@@ -6,7 +6,7 @@ import type { Rule } from '../../src/types/rule.js';
 import type { PodTemplate, PortResolution, ServicePortNode } from '../../src/types/graph.js';
 import { code, list } from '../../src/text.js';
 import { PROTOCOLS } from '../../src/names.js';
-import { byWorkload } from '../../src/graph/index.js';
+import { byWorkload, perList } from '../../src/graph/index.js';
 import { notListening } from '../../src/graph/listen.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { workloadOf } from '../../src/graph/live.js';
@@ -58,18 +58,13 @@ const rule: Rule = {
     const all = options.reportWhenNoPortsDeclared === true;
     // What a port's resolutions (shared by the Services of one selector) tell, judged once for
     // each list: N Services over the same N templates cost N, not N².
-    const udp = new WeakMap<readonly PortResolution[], Map<boolean, PortResolution | undefined>>();
-    const udpDeclared = (list: readonly PortResolution[], dnsPort: boolean): PortResolution | undefined => {
-      let known = udp.get(list);
-      if (!known) udp.set(list, (known = new Map()));
-      if (!known.has(dnsPort)) known.set(dnsPort, list.find((x) => x.targetPort !== undefined && (x.targetPort === 53 || dnsPort) && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === x.targetPort && p.protocol === 'UDP'))));
-      return known.get(dnsPort);
-    };
+    const udp = new Map<readonly unknown[], PortResolution | undefined>();
+    const udpDns = new Map<readonly unknown[], PortResolution | undefined>();
+    const udpDeclared = (list: readonly PortResolution[], dnsPort: boolean): PortResolution | undefined =>
+      perList(dnsPort ? udpDns : udp, list, () => list.find((x) => x.targetPort !== undefined && (x.targetPort === 53 || dnsPort) && x.template.containers.some((c) => c.ports.some((p) => p.containerPort === x.targetPort && p.protocol === 'UDP'))));
     type Suspects = { groups: PortResolution[][]; suspects: PortResolution[][]; otherApp: (t: PodTemplate) => boolean };
-    const suspected = new WeakMap<readonly PortResolution[], Suspects>();
-    const suspectsOf = (list: readonly PortResolution[]): Suspects => {
-      let known = suspected.get(list);
-      if (known) return known;
+    const suspected = new Map<readonly unknown[], Suspects>();
+    const suspectsOf = (list: readonly PortResolution[]): Suspects => perList(suspected, list, () => {
       // Containers that declare nothing tell us nothing; those that declare other ports suggest a mistake.
       // A workload defined more than once is suspect only when every copy is.
       // A backend that declares no port at all is suspect too when another selected backend, of a
@@ -82,10 +77,8 @@ const rule: Rule = {
         return mine.size > 0 && declaring.length > 0 && ![...mine].some((n) => declaredImages.has(n));
       };
       const groups = byWorkload(list);
-      known = { groups, suspects: groups.filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template)))), otherApp };
-      suspected.set(list, known);
-      return known;
-    };
+      return { groups, suspects: groups.filter((g) => g.every((r) => !r.declared && (all || declares(r.template) || otherApp(r.template)))), otherApp };
+    });
     for (const svc of graph.services) {
       if (svc.mode !== 'selector') continue;
       // A DNS server's port forwarded over TCP only: its pods declare the port over UDP too, and no

@@ -8,7 +8,7 @@ import { serviceRefs } from '../../src/graph/referrers.js';
 import { ingressBackends } from '../../src/graph/netpol.js';
 import { code, isTypo, list } from '../../src/text.js';
 import { PROTOCOLS } from '../../src/names.js';
-import { byWorkload } from '../../src/graph/index.js';
+import { byWorkload, perList } from '../../src/graph/index.js';
 import { revisionOf, templatePorts, workloadOf, type Revision } from '../../src/graph/live.js';
 import type { RuleContext } from '../../src/types/rule.js';
 
@@ -181,6 +181,7 @@ const rule: Rule = {
     const { graph, report } = ctx;
     // Live, pods are named by their workload: the Deployment, not the pod.
     const label = (t: PodTemplate) => (graph.settings.live ? workloadOf(graph, t.owner) ?? where(t) : where(t));
+    const grouped = new Map<readonly unknown[], PortResolution[][]>();
     for (const svc of graph.services) {
       if (svc.mode === 'external-name') continue;
       for (const sp of svc.ports) {
@@ -198,7 +199,8 @@ const rule: Rule = {
         // A protocol the API server refuses (`tcp`) is reported where it is written: that Service or pod never exists.
         if (!PROTOCOLS.includes(sp.protocol)) continue;
         // A workload defined more than once in the run counts as resolved if any copy resolves.
-        const groups = byWorkload(sp.resolutions);
+        // Services of one selector share the list: grouped once (N Services over N templates cost N, not N²).
+        const groups = perList(grouped, sp.resolutions, () => byWorkload(sp.resolutions));
         const ok = groups.filter((g) => g.some((r) => r.targetPort !== undefined)).map((g) => g.find((r) => r.targetPort !== undefined)!);
         const failed = groups.filter((g) => g.every((r) => r.targetPort === undefined)).map((g) => g[0]!).filter((r) => !(sp.target.kind === 'name' && injectedPort(graph, r.template, sp.target.value, sp.protocol)));
         if (failed.length === 0) continue;

@@ -1,9 +1,9 @@
+import { parseQuiet } from '../load/quiet-yaml.js';
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
 import type { Endpoint } from './http.js';
 import { execCredential } from './exec-credential.js';
@@ -110,7 +110,7 @@ function mergeFile(m: Merged, file: string): void {
   }
   let doc: Rec;
   try {
-    doc = rec(parse(text));
+    doc = rec(parseQuiet(text));
   } catch (err) {
     throw new UsageError(`kubeconfig ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

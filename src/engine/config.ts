@@ -1,6 +1,6 @@
+import { parseQuiet } from '../load/quiet-yaml.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Severity } from '../types/finding.js';
 import type { RuleMeta } from '../types/rule.js';
 import type { NetworkPolicySettings } from '../types/graph.js';
@@ -187,7 +187,7 @@ export async function loadConfig(file: string, rules: RuleMeta[]): Promise<Confi
   const text = read.text;
   let raw: unknown;
   try {
-    raw = parseYaml(text, { prettyErrors: false }) ?? {};
+    raw = parseQuiet(text, { prettyErrors: false }) ?? {};
   } catch (err) {
     throw new UsageError(`config ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

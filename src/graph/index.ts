@@ -229,6 +229,21 @@ function isCoreV1(o: K8sObject): boolean {
  */
 type SharedBackends = Map<string, { backends: PodTemplate[]; resolutions: Map<string, ReturnType<typeof findPort>[]> }>;
 
+/**
+ * A rule's answer for a list the graph shares between the Services of one selector (backends,
+ * a port's resolutions), kept for the rule's check where the list is long: N Services over the
+ * same N templates would ask N times (N²). A short list is answered again, which costs less than
+ * keeping every answer.
+ */
+export function perList<V>(cache: Map<readonly unknown[], V>, list: readonly unknown[], make: () => V): V {
+  if (list.length <= SHORT_LIST) return make();
+  if (cache.has(list)) return cache.get(list)!;
+  const v = make();
+  cache.set(list, v);
+  return v;
+}
+const SHORT_LIST = 8;
+
 /** Each shared list of resolutions by template, made when first asked (lists are shared by Services of one selector). */
 const resolutionIndex = new WeakMap<readonly PortResolution[], Map<PodTemplate, PortResolution>>();
 
@@ -237,6 +252,8 @@ const resolutionIndex = new WeakMap<readonly PortResolution[], Map<PodTemplate, 
  * resolutions for each backend is quadratic in the backends (N Services over N templates: N³).
  */
 export function resolutionOn(port: ServicePortNode, t: PodTemplate): PortResolution | undefined {
+  // Most Services select a template or two: a walk is cheaper than an index there.
+  if (port.resolutions.length <= SHORT_LIST) return port.resolutions.find((r) => r.template === t);
   let byTemplate = resolutionIndex.get(port.resolutions);
   if (!byTemplate) {
     byTemplate = new Map();
@@ -353,19 +370,10 @@ export function workloadKey(t: PodTemplate): string {
  * of one workload together instead of reporting each copy.
  */
 export function byWorkload<T extends { template: PodTemplate }>(items: readonly T[]): T[][] {
-  const known = workloadGroups.get(items);
-  if (known) return known as T[][];
   const groups = new Map<string, T[]>();
   for (const it of items) push(groups, workloadKey(it.template), it);
-  const out = [...groups.values()];
-  workloadGroups.set(items, out);
-  return out;
+  return [...groups.values()];
 }
-/**
- * byWorkload()'s groups of a list it was given before (the resolutions Services of one selector
- * share): the same groups, which callers read and never change.
- */
-const workloadGroups = new WeakMap<readonly object[], object[][]>();
 
 /**
  * Whether an object is a Helm hook that runs once: a test hook (`helm.sh/hook: test`, or the

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseQuiet } from '../load/quiet-yaml.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { mountedTree } from './mounts.js';
 import { isLoopbackHost, splitAddress, type LoopbackBind } from './bind.js';
@@ -31,7 +31,7 @@ function settings(text: string): Tree | undefined {
     doc = JSON.parse(plain);
   } catch {
     try {
-      doc = parse(plain, { uniqueKeys: false });
+      doc = parseQuiet(plain, { uniqueKeys: false });
     } catch {
       return undefined;
     }

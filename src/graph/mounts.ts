@@ -1,10 +1,10 @@
+import { parseQuiet } from '../load/quiet-yaml.js';
 import type { K8sObject } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { getIn } from './pods.js';
 import { isRecord } from '../load/objects.js';
 import path from 'node:path/posix';
 import { secretValues } from './references.js';
-import { parse } from 'yaml';
 
 const cmIndex = new WeakMap<ServiceGraph, Map<string, K8sObject[]>>();
 
@@ -156,7 +156,7 @@ export function visibleYaml(graph: ServiceGraph, t: PodTemplate, raw: Record<str
   const f = visibleFile(graph, t, raw, file);
   if (!f) return undefined;
   try {
-    return { file: f, doc: parse(f.text) };
+    return { file: f, doc: parseQuiet(f.text) };
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseQuiet } from '../load/quiet-yaml.js';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { visibleFile } from './mounts.js';
@@ -43,7 +43,7 @@ function collector(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unkn
 export function otlpListeners(text: string, localhostDefault: boolean): OtlpListener[] | undefined {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parseQuiet(text);
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseQuiet } from '../load/quiet-yaml.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
 import { mountedTree } from './mounts.js';
@@ -20,7 +20,7 @@ function property(text: string, yaml: boolean, name: string): string | undefined
   if (yaml) {
     let doc: unknown;
     try {
-      doc = parse(text);
+      doc = parseQuiet(text);
     } catch {
       return undefined;
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseQuiet } from './quiet-yaml.js';
 
 /** What a path is: a regular file, a folder, or anything else (a link met in a listing, a device). */
 export type EntryKind = 'file' | 'dir' | 'other';
@@ -143,7 +143,7 @@ export function digestOf(bytes: Uint8Array): { sum: string; size: number } {
 
 export function yamlOf(text: string): YamlRead {
   try {
-    return { value: parseYaml(text) };
+    return { value: parseQuiet(text) };
   } catch {
     return { error: true };
   }

@@ -9,6 +9,13 @@ import type { SourceFile } from '../types/source.js';
  */
 export declare function buildGraph(objects: K8sObject[], settings: GraphSettings, loadProblems?: LoadProblem[], files?: SourceFile[]): ServiceGraph;
 /**
+ * A rule's answer for a list the graph shares between the Services of one selector (backends,
+ * a port's resolutions), kept for the rule's check where the list is long: N Services over the
+ * same N templates would ask N times (N²). A short list is answered again, which costs less than
+ * keeping every answer.
+ */
+export declare function perList<V>(cache: Map<readonly unknown[], V>, list: readonly unknown[], make: () => V): V;
+/**
  * A Service port's resolution on one of its backends: one lookup, where a walk over the
  * resolutions for each backend is quadratic in the backends (N Services over N templates: N³).
  */

@@ -1,0 +1,11 @@
+import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+
+/**
+ * `yaml`'s parse() for a text that is not one of the run's manifests (a server's configuration
+ * file in a ConfigMap, a kubeconfig, `.svclint.yaml`): its warnings (a tag it does not know,
+ * `!foo`) are not written to stderr beside svclint's own output, where they would name neither
+ * the file nor the object. Errors still throw, as parse() throws them.
+ */
+export function parseQuiet(text: string, options: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions = {}): unknown {
+  return parse(text, { ...options, logLevel: 'error' });
+}
