@@ -6,6 +6,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerLoopback, isLoopbackHost, proxyFiltersHosts } from '../src/graph/bind.js';
+import { gunicornListens } from '../src/graph/gunicorn.js';
 import http from 'node:http';
 import type { ContainerInfo } from '../src/types/graph.js';
 import { ROOT } from './helpers.js';
@@ -165,6 +166,63 @@ describe('where servers bind, against the servers', () => {
     expect(loopbackSeen).toBeGreaterThan(3);
     expect(allSeen).toBeGreaterThan(3);
   }, 900_000);
+
+  it('reads where gunicorn listens from a gunicorn.conf.py as gunicorn does (its own in the working folder, or the file of -c)', async () => {
+    const seed = Number(process.env.SVCLINT_SEED ?? 11);
+    const quote = fc.constantFrom('"', "'");
+    const address = fc.record({ host: fc.constantFrom(...HOSTS, ''), port: fc.option(fc.integer({ min: 20000, max: 29999 }), { nil: undefined, freq: 4 }) });
+    const confArb = fc.record({
+      // Each bind on its own port: two sockets on one port are gunicorn's failure, not a listener.
+      binds: fc.uniqueArray(address, { minLength: 0, maxLength: 3, selector: (a) => a.port ?? 8000 }),
+      form: fc.constantFrom('string', 'list', 'tuple'),
+      quote,
+      earlier: fc.boolean(),
+      comment: fc.boolean(),
+      flag: fc.boolean(),
+    });
+    const write = (a: { host: string; port?: number }) => (a.host.includes(':') ? `[${a.host}]` : a.host) + (a.port !== undefined ? `:${a.port}` : '');
+    const disagreements: string[] = [];
+    let loopbackSeen = 0;
+    let allSeen = 0;
+    const confs = fc.sample(confArb, { seed, numRuns: 24 });
+    for (const [i, c] of confs.entries()) {
+      const q = c.quote;
+      // An IPv6 address without a port is not one gunicorn reads; neither is an empty host without one.
+      const binds = c.binds.map((b) => ((b.host.includes(':') || b.host === '') && b.port === undefined ? { ...b, port: 8000 } : b));
+      if (new Set(binds.map((b) => b.port ?? 8000)).size !== binds.length) continue;
+      const items = binds.map((b) => `${q}${write(b)}${q}`);
+      let text = c.comment ? `# bind = ${q}0.0.0.0:1${q}\n` : '';
+      if (c.earlier) text += `bind = ${q}127.0.0.1:8000${q}\n`;
+      text += 'workers = 1\n';
+      if (binds.length) text += `bind = ${c.form === 'string' && items.length === 1 ? items[0] : c.form === 'tuple' ? `(${items.join(', ')},)` : `[${items.join(', ')}]`}${c.comment ? '  # where it listens' : ''}\n`;
+      const dir = path.join(app, `gconf-${i}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'gunicorn.conf.py'), text);
+      writeFileSync(path.join(dir, 'wsgi.py'), 'def application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n');
+      const said = gunicornListens(text);
+      const words = c.flag ? ['gunicorn', '-c', path.join(dir, 'gunicorn.conf.py'), '--chdir', dir, 'wsgi:application'] : ['gunicorn', 'wsgi:application'];
+      const { sockets, log } = await run(words, { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, HOME: app, PYTHONDONTWRITEBYTECODE: '1' }, dir);
+      const where = `${JSON.stringify(text)}${c.flag ? ' (-c)' : ''}`;
+      if (!said) {
+        disagreements.push(`${where}: svclint cannot tell`);
+        continue;
+      }
+      if (sockets.length === 0) {
+        disagreements.push(`${where}: never listened: ${log.split('\n').slice(-4).join(' | ')}`);
+        continue;
+      }
+      const loopbackOnly = sockets.every((s) => isLoopbackHost(s.host) || /^::ffff:127\./.test(s.host));
+      if (loopbackOnly) loopbackSeen++;
+      else allSeen++;
+      const saidLoopback = said.listens.every((l) => isLoopbackHost(l.host));
+      const ports = [...new Set(sockets.map((s) => s.port))].sort();
+      const saidPorts = [...new Set(said.listens.map((l) => l.port))].sort();
+      if (saidLoopback !== loopbackOnly || JSON.stringify(ports) !== JSON.stringify(saidPorts)) disagreements.push(`${where}: svclint ${said.listens.map((l) => `${l.host}:${l.port}`).join(', ')}; gunicorn listens on ${sockets.map((s) => `${s.host}:${s.port}`).join(', ')}`);
+    }
+    expect(disagreements).toEqual([]);
+    expect(loopbackSeen).toBeGreaterThan(2);
+    expect(allSeen).toBeGreaterThan(2);
+  }, 600_000);
 
   it('says kubectl proxy answers 403 to a Service\'s requests exactly when it does', async () => {
     const lines = [

@@ -5,10 +5,11 @@ import { natsConfPorts } from '../src/graph/nats.js';
 import { pgbouncerListen } from '../src/graph/pgbouncer.js';
 import { fpmListens } from '../src/graph/php-fpm.js';
 import { envoyListeners } from '../src/graph/envoy.js';
+import { gunicornBinds } from '../src/graph/gunicorn.js';
 
 /**
  * The configuration readers of servers' own files (Vault's HCL and JSON listeners, nats-server's
- * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap): what each reads from files written the way
+ * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py): what each reads from files written the way
  * the servers' documentation writes them, and that none throws or hangs on any text, since a
  * ConfigMap can hold anything.
  */
@@ -67,10 +68,21 @@ describe('server configuration readers', () => {
     expect(envoyListeners('node: {id: x}\n')).toBeUndefined();
   });
 
+  it('read gunicorn.conf.py\'s bind as written at the top level, the last one winning, and leave alone what Python computes', () => {
+    expect(gunicornBinds('bind = "0.0.0.0:8000"\nworkers = 2\n')).toEqual(['0.0.0.0:8000']);
+    expect(gunicornBinds("bind = ['127.0.0.1:8000', 'unix:/run/gunicorn.sock']  # two\n")).toEqual(['127.0.0.1:8000', 'unix:/run/gunicorn.sock']);
+    expect(gunicornBinds('bind = "127.0.0.1:8000"\nbind = ("[::]:9000",)\n')).toEqual(['[::]:9000']);
+    expect(gunicornBinds('# bind = "127.0.0.1:1"\nworkers = 4\n')).toBeNull();
+    expect(gunicornBinds('import os\nbind = f"0.0.0.0:{os.environ[\'PORT\']}"\n')).toBeUndefined();
+    expect(gunicornBinds('bind = "0.0.0.0:8000"\nif DEBUG:\n    bind = "127.0.0.1:8000"\n')).toBeUndefined();
+    expect(gunicornBinds('from settings import *\n')).toBeUndefined();
+    expect(gunicornBinds('bind = ADDRESS\n')).toBeUndefined();
+  });
+
   it('never throw on any text', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
-      fc.array(fc.constantFrom('listener', ' "tcp" ', '{', '}', '[', ']', '"', 'address', ' = ', '127.0.0.1:8200', '\n', '#', '//', '/*', '*/', 'port: ', '4222', 'http_port', 'cluster', 'include', '[pgbouncer]', 'listen_addr', '=', ';', '[www]', 'listen', '$', 'static_resources:', 'listeners:', '- ', 'socket_address: ', 'port_value: ', 'admin:', '  '), { maxLength: 60 }).map((a) => a.join('')),
+      fc.array(fc.constantFrom('listener', ' "tcp" ', '{', '}', '[', ']', '"', 'address', ' = ', '127.0.0.1:8200', '\n', '#', '//', '/*', '*/', 'port: ', '4222', 'http_port', 'cluster', 'include', '[pgbouncer]', 'listen_addr', '=', ';', '[www]', 'listen', '$', 'static_resources:', 'listeners:', '- ', 'socket_address: ', 'port_value: ', 'admin:', '  ', 'bind = ', "'0.0.0.0:8000'", '(', ')', ',', 'import *'), { maxLength: 60 }).map((a) => a.join('')),
     );
     fc.assert(fc.property(text, (t) => {
       vaultHclListeners(t);
@@ -79,6 +91,7 @@ describe('server configuration readers', () => {
       pgbouncerListen(t);
       fpmListens([t, t]);
       envoyListeners(t);
+      gunicornBinds(t);
     }), { seed, numRuns: 2000 });
   });
 });

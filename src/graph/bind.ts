@@ -124,6 +124,8 @@ interface ServerProgram {
   onlyImages?: RegExp;
   /** Folders the program reads configuration files from: a volume mounted there may set the address. */
   configDirs?: RegExp;
+  /** Files the program reads without a flag (gunicorn's `./gunicorn.conf.py`): mounted, they decide instead of the default (their own reader judges them). */
+  defaultFiles?: RegExp;
   /** Judged only when the container's own `command` runs it (the image's entrypoint would add the address otherwise). */
   commandOnly?: boolean;
   /** Images whose arguments, when they start with a flag, are the program's own (the image's entrypoint puts the program before them). */
@@ -218,7 +220,7 @@ const PROGRAMS: ServerProgram[] = [
   {
     name: 'gunicorn', find: (w) => invoked(w, 'gunicorn'), host: '127.0.0.1', port: 8000,
     bindFlags: ['-b', '--bind'], configFlags: ['-c', '--config'],
-    elsewhereEnv: ['PORT', 'GUNICORN_CMD_ARGS'],
+    elsewhereEnv: ['PORT', 'GUNICORN_CMD_ARGS'], defaultFiles: /(^|\/)gunicorn\.conf\.py$/,
     caveat: 'unless a gunicorn.conf.py in its working directory binds another address',
   },
   {
@@ -491,6 +493,7 @@ function programBind(raw: Record<string, unknown>, words: Word[], env: Map<strin
       return { address: v.trim(), ...(port !== undefined ? { port } : {}), text: `env ${envHost}=${v}`, path: ['env', index, 'value'], kind: 'env', program: p.name };
     }
     if (envFrom && (p.hostEnv || p.elsewhereEnv)) return undefined;
+    if (p.defaultFiles && (Array.isArray(raw.volumeMounts) ? raw.volumeMounts : []).some((m) => isRecord(m) && typeof m.mountPath === 'string' && (p.defaultFiles!.test(m.mountPath) || m.mountPath.replace(/\/+$/, '') === (typeof raw.workingDir === 'string' ? raw.workingDir.replace(/\/+$/, '') : undefined)))) return undefined;
     // A program that listens on every interface unless told otherwise.
     if (!accept(p.host)) return undefined;
     const port = portOf();
