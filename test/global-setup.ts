@@ -21,6 +21,7 @@ export const TOOLS: Record<string, { script: string; what: string }> = {
   coredns: { script: 'coredns.sh', what: 'CoreDNS (the cluster DNS differential test)' },
   'debian-servers': { script: 'debian-servers.sh', what: 'Redis, nginx, PostgreSQL, HAProxy, MariaDB, Apache and Mosquitto from Debian (the server configuration differential test)' },
   spring: { script: 'spring.sh', what: 'a Spring Boot web application (the Spring differential test)' },
+  tomcat: { script: 'tomcat.sh', what: 'Apache Tomcat (the Tomcat differential test)' },
   servers: { script: 'servers.sh', what: 'uvicorn, gunicorn, hypercorn, Flask and Django (the bind differential test)' },
   'kubelet-oracle': { script: 'kubelet-oracle.sh', what: 'the kubelet\'s environment and volume code (the pod configuration differential test)' },
   'kubectl-yaml': { script: 'kubectl-yaml.sh', what: 'kubectl\'s YAML decoder (the YAML differential test)' },

@@ -6,10 +6,11 @@ import { pgbouncerListen } from '../src/graph/pgbouncer.js';
 import { fpmListens } from '../src/graph/php-fpm.js';
 import { envoyListeners } from '../src/graph/envoy.js';
 import { gunicornBinds } from '../src/graph/gunicorn.js';
+import { tomcatListeners } from '../src/graph/tomcat.js';
 
 /**
  * The configuration readers of servers' own files (Vault's HCL and JSON listeners, nats-server's
- * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py): what each reads from files written the way
+ * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py, Tomcat's server.xml): what each reads from files written the way
  * the servers' documentation writes them, and that none throws or hangs on any text, since a
  * ConfigMap can hold anything.
  */
@@ -79,10 +80,29 @@ describe('server configuration readers', () => {
     expect(gunicornBinds('bind = ADDRESS\n')).toBeUndefined();
   });
 
+  it('read Tomcat\'s connectors and shutdown port from server.xml, comments left out, and leave alone what a property or an entity sets', () => {
+    const xml = (body: string, server = 'port="8005" shutdown="SHUTDOWN"') => `<?xml version="1.0"?>\n<Server ${server}>\n  <Service name="Catalina">\n${body}\n  </Service>\n</Server>\n`;
+    expect(tomcatListeners(xml('<!-- <Connector port="8080"/> -->\n<Connector port="8081" protocol="HTTP/1.1"\n   redirectPort="8443"/>\n<Connector protocol="AJP/1.3" address="127.0.0.1" port=\'8009\'/>'))).toEqual([
+      { port: 8081, text: 'Connector port="8081"' },
+      { port: 8009, host: '127.0.0.1', text: 'Connector port="8009" address="127.0.0.1"' },
+      { port: 8005, host: 'localhost', text: 'Server port="8005"' },
+    ]);
+    // An AJP connector without an address listens on loopback (Tomcat 8.5.51, 9.0.31 and later).
+    expect(tomcatListeners(xml('<Connector port="8009" protocol="AJP/1.3" secretRequired="false"/>', 'port="-1"'))).toEqual([{ port: 8009, host: 'localhost', text: 'Connector port="8009" protocol="AJP/1.3"' }]);
+    // The shutdown port turned off, and a Server without a port (8005 on localhost).
+    expect(tomcatListeners(xml('<Connector port="8080"/>', 'port="-1" shutdown="SHUTDOWN"'))).toEqual([{ port: 8080, text: 'Connector port="8080"' }]);
+    expect(tomcatListeners(xml('<Connector port="8080"/>', 'shutdown="X"'))).toEqual([{ port: 8080, text: 'Connector port="8080"' }, { port: 8005, host: 'localhost', text: 'Server port="8005"' }]);
+    // A property, a connector without a port, an entity, no connector: cannot tell.
+    expect(tomcatListeners(xml('<Connector port="${http.port}"/>'))).toBeUndefined();
+    expect(tomcatListeners(xml('<Connector protocol="HTTP/1.1"/>'))).toBeUndefined();
+    expect(tomcatListeners(`<!DOCTYPE server [<!ENTITY connectors SYSTEM "connectors.xml">]>\n${xml('&connectors;')}`)).toBeUndefined();
+    expect(tomcatListeners(xml(''))).toBeUndefined();
+  });
+
   it('never throw on any text', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
-      fc.array(fc.constantFrom('listener', ' "tcp" ', '{', '}', '[', ']', '"', 'address', ' = ', '127.0.0.1:8200', '\n', '#', '//', '/*', '*/', 'port: ', '4222', 'http_port', 'cluster', 'include', '[pgbouncer]', 'listen_addr', '=', ';', '[www]', 'listen', '$', 'static_resources:', 'listeners:', '- ', 'socket_address: ', 'port_value: ', 'admin:', '  ', 'bind = ', "'0.0.0.0:8000'", '(', ')', ',', 'import *'), { maxLength: 60 }).map((a) => a.join('')),
+      fc.array(fc.constantFrom('listener', ' "tcp" ', '{', '}', '[', ']', '"', 'address', ' = ', '127.0.0.1:8200', '\n', '#', '//', '/*', '*/', 'port: ', '4222', 'http_port', 'cluster', 'include', '[pgbouncer]', 'listen_addr', '=', ';', '[www]', 'listen', '$', 'static_resources:', 'listeners:', '- ', 'socket_address: ', 'port_value: ', 'admin:', '  ', 'bind = ', "'0.0.0.0:8000'", '(', ')', ',', 'import *', '<Server port="8005">', '<Connector port="8080"', ' address="127.0.0.1"', '/>', '<!--', '-->'), { maxLength: 60 }).map((a) => a.join('')),
     );
     fc.assert(fc.property(text, (t) => {
       vaultHclListeners(t);
@@ -92,6 +112,7 @@ describe('server configuration readers', () => {
       fpmListens([t, t]);
       envoyListeners(t);
       gunicornBinds(t);
+      tomcatListeners(t);
     }), { seed, numRuns: 2000 });
   });
 });

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-K4NGC57B.js";import"./chunk-UXLTQSQZ.js";import"./chunk-LJXBWM3A.js";import"./chunk-4BIM7MFG.js";import"./chunk-I24SH6WO.js";import"./chunk-AFST3P3Y.js";import"./chunk-BW4GD2XS.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
