@@ -7,10 +7,11 @@ import { fpmListens } from '../src/graph/php-fpm.js';
 import { envoyListeners } from '../src/graph/envoy.js';
 import { gunicornBinds } from '../src/graph/gunicorn.js';
 import { tomcatListeners } from '../src/graph/tomcat.js';
+import { tempoReceivers } from '../src/graph/tempo.js';
 
 /**
  * The configuration readers of servers' own files (Vault's HCL and JSON listeners, nats-server's
- * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py, Tomcat's server.xml): what each reads from files written the way
+ * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py, Tomcat's server.xml, Tempo's receivers): what each reads from files written the way
  * the servers' documentation writes them, and that none throws or hangs on any text, since a
  * ConfigMap can hold anything.
  */
@@ -99,6 +100,20 @@ describe('server configuration readers', () => {
     expect(tomcatListeners(xml(''))).toBeUndefined();
   });
 
+  it('read Tempo\'s trace receivers: endpoints as written, localhost or every interface where none is written (by version)', () => {
+    const conf = 'distributor:\n  receivers:\n    otlp:\n      protocols:\n        grpc:\n        http:\n          endpoint: 0.0.0.0:4318\n    zipkin:\n    jaeger:\n      protocols:\n        thrift_compact:\n        grpc: {endpoint: "[::1]:14250"}\n';
+    expect(tempoReceivers(conf, true)).toEqual([
+      { port: 4317, host: 'localhost', written: false, text: 'distributor.receivers.otlp.protocols.grpc with no endpoint' },
+      { port: 4318, host: '0.0.0.0', written: true, text: 'endpoint: 0.0.0.0:4318' },
+      { port: 9411, host: 'localhost', written: false, text: 'distributor.receivers.zipkin with no endpoint' },
+      { port: 14250, host: '::1', written: true, text: 'endpoint: [::1]:14250' },
+    ]);
+    expect(tempoReceivers(conf, false)![0]).toMatchObject({ port: 4317, host: '0.0.0.0' });
+    // A variable in an endpoint, or no receivers at all: cannot tell.
+    expect(tempoReceivers('distributor:\n  receivers:\n    otlp:\n      protocols:\n        grpc: {endpoint: "${POD_IP}:4317"}\n', true)).toBeUndefined();
+    expect(tempoReceivers('server: {http_listen_port: 3200}\n', true)).toBeUndefined();
+  });
+
   it('never throw on any text', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
@@ -113,6 +128,7 @@ describe('server configuration readers', () => {
       envoyListeners(t);
       gunicornBinds(t);
       tomcatListeners(t);
+      tempoReceivers(t, true);
     }), { seed, numRuns: 2000 });
   });
 });

@@ -34,6 +34,7 @@ import { phpFpmLoopback } from '../../src/graph/php-fpm.js';
 import { envoyLoopback } from '../../src/graph/envoy.js';
 import { gunicornLoopback } from '../../src/graph/gunicorn.js';
 import { tomcatLoopback } from '../../src/graph/tomcat.js';
+import { tempoLoopback } from '../../src/graph/tempo.js';
 import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
 import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, pgBasebackupSources, pgHbaAdmitsReplication, postgresConfig, postgresHba, postgresHbaLocalOnly, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
@@ -587,7 +588,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback) ?? servingLoopback(r, graph, grafanaLoopback) ?? servingLoopback(r, graph, mosquittoLoopback) ?? servingLoopback(r, graph, otelcolLoopback) ?? servingLoopback(r, graph, clickhouseLoopback) ?? servingLoopback(r, graph, kibanaLoopback) ?? servingLoopback(r, graph, vaultLoopback) ?? servingLoopback(r, graph, kestrelLoopback) ?? servingLoopback(r, graph, mongodConfigLoopback) ?? servingLoopback(r, graph, kubeProxyLoopback) ?? servingLoopback(r, graph, pgbouncerLoopback) ?? servingLoopback(r, graph, phpFpmLoopback) ?? servingLoopback(r, graph, envoyLoopback) ?? servingLoopback(r, graph, gunicornLoopback) ?? servingLoopback(r, graph, tomcatLoopback);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback) ?? servingLoopback(r, graph, grafanaLoopback) ?? servingLoopback(r, graph, mosquittoLoopback) ?? servingLoopback(r, graph, otelcolLoopback) ?? servingLoopback(r, graph, clickhouseLoopback) ?? servingLoopback(r, graph, kibanaLoopback) ?? servingLoopback(r, graph, vaultLoopback) ?? servingLoopback(r, graph, kestrelLoopback) ?? servingLoopback(r, graph, mongodConfigLoopback) ?? servingLoopback(r, graph, kubeProxyLoopback) ?? servingLoopback(r, graph, pgbouncerLoopback) ?? servingLoopback(r, graph, phpFpmLoopback) ?? servingLoopback(r, graph, envoyLoopback) ?? servingLoopback(r, graph, gunicornLoopback) ?? servingLoopback(r, graph, tomcatLoopback) ?? servingLoopback(r, graph, tempoLoopback);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;
