@@ -35,6 +35,7 @@ import { envoyLoopback } from '../../src/graph/envoy.js';
 import { gunicornLoopback } from '../../src/graph/gunicorn.js';
 import { tomcatLoopback } from '../../src/graph/tomcat.js';
 import { tempoLoopback } from '../../src/graph/tempo.js';
+import { jaegerLoopback } from '../../src/graph/jaeger.js';
 import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
 import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, pgBasebackupSources, pgHbaAdmitsReplication, postgresConfig, postgresHba, postgresHbaLocalOnly, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
@@ -55,6 +56,7 @@ function ipv6Only(svc: K8sObject): boolean {
 /** How the manifest says the server binds loopback, and how sure that is. */
 function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; why: string; severity?: Severity } {
   if (b.kind === 'flag') return { evidence: `its command line (${code(b.text)})`, why: '' };
+  if (b.kind === 'default' && b.path.length === 1 && b.path[0] === 'image') return { evidence: `its image (${code(b.text)}), which nothing tells another address,`, why: ` (${b.program}'s default${b.caveat ? `: ${b.caveat}` : ''})`, severity: 'warning' };
   if (b.kind === 'default' && b.source) return { evidence: `its configuration (${b.source}), which sets no address,`, why: ` (${b.program}'s default${b.caveat ? `, ${b.caveat}` : ''})`, severity: 'warning' };
   if (b.kind === 'config') return { evidence: `its configuration (${code(b.text)}${b.source ? ` in ${b.source}` : ''}${b.assumed ? `, which ${b.program ?? 'the server'} reads if the image's working directory is ${code(b.assumed)}` : ''})`, why: '', ...(b.assumed ? { severity: 'warning' as const } : {}) };
   if (b.kind === 'env') return { evidence: `its environment (${code(b.text)}${b.program ? '' : ', which servers commonly read as the address to bind'})`, why: b.program ? `, which ${b.program} reads as its address` : '', severity: 'warning' };
@@ -588,7 +590,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback) ?? servingLoopback(r, graph, grafanaLoopback) ?? servingLoopback(r, graph, mosquittoLoopback) ?? servingLoopback(r, graph, otelcolLoopback) ?? servingLoopback(r, graph, clickhouseLoopback) ?? servingLoopback(r, graph, kibanaLoopback) ?? servingLoopback(r, graph, vaultLoopback) ?? servingLoopback(r, graph, kestrelLoopback) ?? servingLoopback(r, graph, mongodConfigLoopback) ?? servingLoopback(r, graph, kubeProxyLoopback) ?? servingLoopback(r, graph, pgbouncerLoopback) ?? servingLoopback(r, graph, phpFpmLoopback) ?? servingLoopback(r, graph, envoyLoopback) ?? servingLoopback(r, graph, gunicornLoopback) ?? servingLoopback(r, graph, tomcatLoopback) ?? servingLoopback(r, graph, tempoLoopback);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback) ?? servingLoopback(r, graph, grafanaLoopback) ?? servingLoopback(r, graph, mosquittoLoopback) ?? servingLoopback(r, graph, otelcolLoopback) ?? servingLoopback(r, graph, clickhouseLoopback) ?? servingLoopback(r, graph, kibanaLoopback) ?? servingLoopback(r, graph, vaultLoopback) ?? servingLoopback(r, graph, kestrelLoopback) ?? servingLoopback(r, graph, mongodConfigLoopback) ?? servingLoopback(r, graph, kubeProxyLoopback) ?? servingLoopback(r, graph, pgbouncerLoopback) ?? servingLoopback(r, graph, phpFpmLoopback) ?? servingLoopback(r, graph, envoyLoopback) ?? servingLoopback(r, graph, gunicornLoopback) ?? servingLoopback(r, graph, tomcatLoopback) ?? servingLoopback(r, graph, tempoLoopback) ?? servingLoopback(r, graph, jaegerLoopback);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;
