@@ -544,6 +544,59 @@ function checkStrictPathType(ctx: RuleContext, o: K8sObject): void {
   });
 }
 
+/**
+ * ingress-nginx refuses snippet annotations (`configuration-snippet`, `server-snippet`,
+ * `auth-snippet`… any key ending in `-snippet`) unless its ConfigMap sets
+ * `allow-snippet-annotations: "true"` (off by default since 1.9.0), and from 1.12 on also unless
+ * `annotations-risk-level` is `Critical` (snippets are of Critical risk; the default is `High`):
+ * CheckIngress fails, so the admission webhook denies the Ingress ("Snippet directives are
+ * disabled by the Ingress administrator"), and without the webhook the controller leaves it out.
+ */
+function checkSnippets(ctx: RuleContext, o: K8sObject): void {
+  const ann = annotationsOf(o);
+  const install0 = Object.keys(ann).some((k) => k.endsWith('-snippet')) ? nginxInstall(ctx) : undefined;
+  if (!install0 || install0.open || ingressController(ctx, o) !== 'nginx') return;
+  const install = install0;
+  // Another annotation prefix than nginx.ingress.kubernetes.io.
+  const prefixArg = install.words.find((w) => w.startsWith('--annotations-prefix='))?.slice('--annotations-prefix='.length) ?? (install.words.includes('--annotations-prefix') ? '' : 'nginx.ingress.kubernetes.io');
+  if (prefixArg === '' || prefixArg.includes('$')) return;
+  const snippets = Object.keys(ann).filter((k) => k.startsWith(`${prefixArg}/`) && k.endsWith('-snippet'));
+  if (snippets.length === 0) return;
+  const v = /:v?(\d+)\.(\d+)/.exec(install.image);
+  if (!v) return;
+  const major = Number(v[1]);
+  const minor = Number(v[2]);
+  if (major < 1 || (major === 1 && minor < 9)) return;
+  const arg = install.words.find((w) => w.startsWith('--configmap='))?.slice('--configmap='.length).replace('$(POD_NAMESPACE)', install.owner.namespace);
+  let data: Record<string, unknown> = {};
+  if (arg !== undefined) {
+    if (arg.includes('$')) return;
+    const [ns, name] = arg.includes('/') ? arg.split('/') : [install.owner.namespace, arg];
+    const cm = ctx.graph.objects.find((x) => x.kind === 'ConfigMap' && x.namespace === ns && x.name === name);
+    // A ConfigMap the run does not hold may allow them.
+    if (!cm) return;
+    const d = getIn(cm.body, ['data']);
+    data = isRecord(d) ? d : {};
+  }
+  const allowed = typeof data['allow-snippet-annotations'] === 'string' && /^\s*true\s*$/i.test(data['allow-snippet-annotations'] as string);
+  const risk = typeof data['annotations-risk-level'] === 'string' ? (data['annotations-risk-level'] as string).trim() : 'High';
+  const riskOk = major === 1 && minor < 12 ? true : risk === 'Critical';
+  if (allowed && riskOk) return;
+  const why = !allowed
+    ? `its ConfigMap ${arg === undefined ? '(none: `--configmap` is not given)' : code(arg)} does not set \`allow-snippet-annotations: "true"\` (off by default since ingress-nginx 1.9)`
+    : `its ConfigMap ${code(arg ?? '')} leaves \`annotations-risk-level\` at ${code(risk)}, and snippets are of Critical risk (refused below \`Critical\` since ingress-nginx 1.12)`;
+  const webhook = install.words.some((w) => w.startsWith('--validating-webhook=') || w === '--validating-webhook');
+  ctx.report({
+    object: o,
+    path: ['metadata', 'annotations', snippets[0]!],
+    messageId: 'snippetDenied',
+    ...(webhook ? {} : { severity: 'warning' as const }),
+    data: { annotation: code(snippets[0]!), install: `${install.owner.kind} ${install.owner.namespace}/${install.owner.name}`, version: code(install.image.replace(/^.*:/, '')), why, effect: webhook ? 'its admission webhook denies the Ingress ("Snippet directives are disabled by the Ingress administrator"), so none of its rules is served' : 'it refuses the Ingress ("Snippet directives are disabled by the Ingress administrator") and serves none of its rules' },
+    related: [{ object: install.owner, path: ['spec'], message: `ingress-nginx ${install.owner.namespace}/${install.owner.name}` }],
+    remediation: allowed ? 'Set `annotations-risk-level: Critical` in the controller\'s ConfigMap (knowing what snippets allow), or drop the snippet.' : 'Set `allow-snippet-annotations: "true"` in the controller\'s ConfigMap (and, from 1.12 on, `annotations-risk-level: Critical`), knowing what snippets allow, or drop the snippet.',
+  });
+}
+
 const nginxCache = new WeakMap<RuleContext['graph'], { owner: K8sObject; image: string; words: string[]; open: boolean } | null>();
 
 /**
@@ -598,6 +651,7 @@ const rule: Rule = {
     messages: {
       traefikTlsToPlain: 'this Ingress sends to port {{port}} of Service {{service}}, to which Traefik speaks HTTPS because the port {{why}}, but every pod behind it probes that port over plain HTTP: the TLS handshake meets an HTTP server, and Traefik answers 500 for this backend',
       plainToTlsPods: 'this Ingress sends to port {{port}} of Service {{service}}, which serves HTTPS by {{evidence}}, but {{how}} ingress-nginx speaks plain HTTP to it: the server answers 400 ("The plain HTTP request was sent to HTTPS port") or drops the connection, and the Ingress answers 502; set `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"`',
+      snippetDenied: 'annotation {{annotation}} is a snippet, which {{install}}, ingress-nginx {{version}}, refuses: {{why}}; {{effect}}',
       strictPathType: 'path {{path}} is a regular expression (or holds characters a plain path may not), but its pathType is {{type}}: {{install}}, ingress-nginx {{version}}, validates path types strictly (`strict-validate-path-type`, on by default since 1.12), so its admission webhook denies the Ingress ("ingress contains invalid paths") and the controller serves none of it; use `pathType: ImplementationSpecific`',
       rewriteGroups: 'this Ingress rewrites to {{target}}, but path {{path}} has {{groups}}: ingress-nginx uses the path as the rewrite\'s regular expression, {{n}} expands to nothing, and every request under the path reaches the backend as the same URI; write the path with the groups the target uses (`/grafana(/|$)(.*)` with `/$2`, `pathType: ImplementationSpecific`)',
       passthroughOff: 'this Ingress asks ingress-nginx for SSL passthrough, but {{install}}, the run\'s only ingress-nginx controller, is not started with `--enable-ssl-passthrough`: the annotation has no effect, nginx terminates the TLS itself and proxies plain HTTP to the backend, which a TLS-only server refuses (400, or a redirect loop); add `--enable-ssl-passthrough` to its args',
@@ -626,6 +680,7 @@ const rule: Rule = {
         checkNginxOptions(ctx, o);
         checkRewriteGroups(ctx, o);
         checkStrictPathType(ctx, o);
+        checkSnippets(ctx, o);
       }
     }
   },

@@ -54,6 +54,24 @@ function ipv6Only(svc: K8sObject): boolean {
 }
 
 /** How the manifest says the server binds loopback, and how sure that is. */
+/**
+ * Readers of where a server binds by its own configuration file (or its image's default), each
+ * asked for one port: the Service's target port, or a probe's.
+ */
+const FILE_READERS: readonly ((graph: Parameters<Rule['check']>[0]['graph'], t: Template, raw: Record<string, unknown>, target?: number) => Omit<LoopbackBind, 'container'> | undefined)[] = [
+  springLoopback, elasticsearchLoopback, mysqlLoopback, apacheLoopback, grafanaLoopback, mosquittoLoopback, otelcolLoopback, clickhouseLoopback, kibanaLoopback, vaultLoopback,
+  kestrelLoopback, mongodConfigLoopback, kubeProxyLoopback, pgbouncerLoopback, phpFpmLoopback, envoyLoopback, gunicornLoopback, tomcatLoopback, tempoLoopback, jaegerLoopback,
+];
+
+/** The first file reader that binds a resolution's target port on loopback only. */
+function fileLoopback(r: PortResolution, graph: Parameters<Rule['check']>[0]['graph']): LoopbackBind | undefined {
+  for (const read of FILE_READERS) {
+    const b = servingLoopback(r, graph, read);
+    if (b) return b;
+  }
+  return undefined;
+}
+
 function loopbackWords(b: Omit<LoopbackBind, 'container'>): { evidence: string; why: string; severity?: Severity } {
   if (b.kind === 'flag') return { evidence: `its command line (${code(b.text)})`, why: '' };
   if (b.kind === 'default' && b.path.length === 1 && b.path[0] === 'image') return { evidence: `its image (${code(b.text)}), which nothing tells another address,`, why: ` (${b.program}'s default${b.caveat ? `: ${b.caveat}` : ''})`, severity: 'warning' };
@@ -452,12 +470,22 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
   const own: Omit<LoopbackBind, 'container'> | undefined = redis?.binds?.every(isLoopbackHost)
     ? { address: redis.binds[0]!, port: redis.port, text: redis.bindText!, source: `ConfigMap ${redis.configMap}, key ${redis.key}`, path: ['volumeMounts', redis.at], kind: 'config', program: 'redis-server' }
     : pgLoopback(ctx.graph, t, c, raw) ?? springLoopback(ctx.graph, t, raw) ?? elasticsearchLoopback(ctx.graph, t, raw) ?? mysqlLoopback(ctx.graph, t, raw) ?? apacheLoopback(ctx.graph, t, raw) ?? grafanaLoopback(ctx.graph, t, raw) ?? containerLoopback(c, raw);
-  if (!flags.length && !own) return;
+  // The servers' own files, asked for each probe's port (a gunicorn.conf.py's bind, Envoy's admin address…).
+  // Most of them read a mounted file; Jaeger's, its image: a container with neither is not asked.
+  const mayRead = (Array.isArray(raw.volumeMounts) && raw.volumeMounts.length > 0) || (typeof raw.image === 'string' && raw.image.includes('jaegertracing/'));
+  const byFile = (port: number) => {
+    if (!mayRead) return undefined;
+    for (const read of FILE_READERS) {
+      const b = read(ctx.graph, t, raw, port);
+      if (b && b.port === port) return b;
+    }
+    return undefined;
+  };
   for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
     // A probe with its own host is probe-port-undeclared's.
     if (h.host !== undefined || port === undefined) continue;
     const f = flags.find((x) => x.port === port);
-    const b: Omit<LoopbackBind, 'container'> | undefined = f ? { address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' } : own && own.port === port ? own : undefined;
+    const b: Omit<LoopbackBind, 'container'> | undefined = f ? { address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' } : own && own.port === port ? own : byFile(port);
     if (!b) continue;
     const w = loopbackWords(b);
     ctx.report({
@@ -590,7 +618,7 @@ const rule: Rule = {
           const t = r.template;
           const n = notListening(r, graph);
           if (!n) {
-            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? servingLoopback(r, graph, springLoopback) ?? servingLoopback(r, graph, elasticsearchLoopback) ?? servingLoopback(r, graph, mysqlLoopback) ?? servingLoopback(r, graph, apacheLoopback) ?? servingLoopback(r, graph, grafanaLoopback) ?? servingLoopback(r, graph, mosquittoLoopback) ?? servingLoopback(r, graph, otelcolLoopback) ?? servingLoopback(r, graph, clickhouseLoopback) ?? servingLoopback(r, graph, kibanaLoopback) ?? servingLoopback(r, graph, vaultLoopback) ?? servingLoopback(r, graph, kestrelLoopback) ?? servingLoopback(r, graph, mongodConfigLoopback) ?? servingLoopback(r, graph, kubeProxyLoopback) ?? servingLoopback(r, graph, pgbouncerLoopback) ?? servingLoopback(r, graph, phpFpmLoopback) ?? servingLoopback(r, graph, envoyLoopback) ?? servingLoopback(r, graph, gunicornLoopback) ?? servingLoopback(r, graph, tomcatLoopback) ?? servingLoopback(r, graph, tempoLoopback) ?? servingLoopback(r, graph, jaegerLoopback);
+            const b = loopbackListener(r, graph) ?? nginxLoopback(r, graph) ?? fileLoopback(r, graph);
             // A Kafka broker that tells its clients to reconnect to a loopback address.
             const kc = servingContainer(r);
             const kraw = kc ? getIn(t.owner.body, kc.path) : undefined;

@@ -100,7 +100,7 @@ const ENVOY_IMAGE = /^envoyproxy\/envoy(-[a-z]+)*$/;
 
 /** Whether a container may run Envoy: its image, or its command. Cheap: for the rules' gates. */
 export function mayRunEnvoy(raw: Record<string, unknown>): boolean {
-  if (ENVOY_IMAGE.test(hubRepository(typeof raw.image === 'string' ? raw.image : undefined) ?? '')) return true;
+  if (typeof raw.image === 'string' && raw.image.includes('envoyproxy/') && ENVOY_IMAGE.test(hubRepository(typeof raw.image === 'string' ? raw.image : undefined) ?? '')) return true;
   return Array.isArray(raw.command) && typeof raw.command[0] === 'string' && /(^|\/)envoy$/.test(raw.command[0]);
 }
 
