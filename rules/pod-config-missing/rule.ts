@@ -54,6 +54,7 @@ const rule: Rule = {
       keyMissing: '{{workload}} reads key {{key}} of {{source}} ({{how}}), which has no such key: {{failure}}, so {{service}} gets no endpoints from these pods; {{hint}}',
       binaryOnly: '{{workload}} reads key {{key}} of {{source}} ({{how}}) into an environment variable, but the ConfigMap holds that key under binaryData, which the kubelet does not read for variables: {{failure}}, so {{service}} gets no endpoints from these pods',
       objectMissing: '{{workload}} reads {{source}} ({{how}}), which is not in namespace {{namespace}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
+      pullSecretMissing: '{{workload}} pulls its images with imagePullSecret {{secret}}, which is not in namespace {{namespace}}: the kubelet looks pull Secrets up in the pod\'s own namespace only ("Unable to retrieve some image pull secrets"), pulls {{image}} without credentials, and a private registry refuses it (ErrImagePull, then ImagePullBackOff), so {{service}} gets no endpoints from these pods{{hint}}',
       needsMissing: '{{workload}} {{uses}} {{source}}{{volume}}, which {{where}}: {{failure}}, so {{service}} gets no endpoints from these pods{{hint}}',
       quotaExceeded: 'a pod of {{workload}} asks for {{asked}}, more than ResourceQuota {{quota}} of namespace {{namespace}} allows in all ({{hard}}): the API server refuses every pod (exceeded quota: {{quotaName}}), so {{service}} gets no endpoints from them',
       quotaReplicas: 'the {{replicas}} pods of {{workload}} ask for {{asked}} in all, more than ResourceQuota {{quota}} of namespace {{namespace}} allows ({{hard}}): the API server refuses the pods beyond the first {{fit}} (exceeded quota: {{quotaName}}), so {{service}} has fewer endpoints than the replicas it is given',
@@ -167,6 +168,39 @@ const rule: Rule = {
           related: near ? [svcRelated, { object: near, path: handler ? ['handler'] : ['metadata', 'name'], message: `${r.kind} ${near.namespace ? `${near.namespace}/` : ''}${near.name}` }] : [svcRelated],
         });
       }
+      // Pull Secrets are looked up in the pod's namespace only: one the files hold elsewhere (or a
+      // typo away) leaves the kubelet pulling without credentials.
+      const pullSpec = templateSpec(t);
+      const pulls = isRecord(pullSpec) && Array.isArray(pullSpec.imagePullSecrets) ? pullSpec.imagePullSecrets : [];
+      pulls.forEach((ps, i) => {
+        const name = isRecord(ps) && typeof ps.name === 'string' ? ps.name : undefined;
+        if (!name || defined.has(`Secret/${t.namespace}/${name}`) || mentionedIn(t.namespace).has(name)) return;
+        const typo = (byNamespace.get(`Secret/${t.namespace}`) ?? []).find((o) => PULL_SECRET_TYPES.has(String(o.body.type)) && similar(name, o.name));
+        const elsewhere = typo ? undefined : (byName.get(`Secret/${name}`) ?? []).find((o) => o.namespace !== t.namespace && !o.namespaceDefaulted && PULL_SECRET_TYPES.has(String(o.body.type)));
+        const near = typo ?? elsewhere;
+        if (!near) return;
+        const images = t.containers.map((c) => c.image).filter((x): x is string => typeof x === 'string');
+        const registries = pullRegistries(near);
+        // A Secret for other registries than the images' is not the one these pulls need.
+        const image = images.find((img) => registries === undefined || registries.has(registryOf(img)));
+        if (!image) return;
+        report({
+          object: t.owner,
+          path: pathTo(t.path, 'spec', 'imagePullSecrets', i, 'name'),
+          messageId: 'pullSecretMissing',
+          severity: 'warning',
+          data: {
+            workload: where(t),
+            secret: code(name),
+            namespace: code(t.namespace),
+            image: code(image),
+            service,
+            hint: typo ? `; did you mean ${code(typo.name)}?` : `; the files hold it in namespace ${code(elsewhere!.namespace)}: put a copy in ${code(t.namespace)}`,
+          },
+          related: [svcRelated, { object: near, path: ['metadata', 'name'], message: `Secret ${near.namespace}/${near.name}` }],
+          remediation: 'Create the pull Secret in the pod\'s namespace (a Secret is read only from its own namespace), or fix the name.',
+        });
+      });
       // One LimitRange of the namespace, from the workload's own folder tree (another project's
       // example in the same namespace name is not applied with it; several merge their defaults
       // in an order the run cannot see).
@@ -581,6 +615,41 @@ function quotaShortfall(t: PodTemplate, quotas: readonly K8sObject[], ranges: re
 }
 
 /** A name a typo or two away (isStrongTypo), tried only on names of about the same length. */
+/** The Secret types the kubelet reads registry credentials from. */
+const PULL_SECRET_TYPES = new Set(['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg']);
+
+/** The registry host of an image reference (`docker.io` for Docker Hub's). */
+function registryOf(image: string): string {
+  const first = image.split('/')[0]!;
+  const host = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host.toLowerCase();
+}
+
+/** The registry hosts a pull Secret holds credentials for; undefined where its data cannot be read. */
+function pullRegistries(secret: K8sObject): Set<string> | undefined {
+  const data = getIn(secret.body, ['data']);
+  const string = getIn(secret.body, ['stringData']);
+  const key = secret.body.type === 'kubernetes.io/dockercfg' ? '.dockercfg' : '.dockerconfigjson';
+  let text: string | undefined;
+  if (isRecord(string) && typeof string[key] === 'string') text = string[key] as string;
+  else if (isRecord(data) && typeof data[key] === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(data[key] as string)) text = Buffer.from(data[key] as string, 'base64').toString('utf8');
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const auths = key === '.dockercfg' ? parsed : isRecord(parsed) ? parsed.auths : undefined;
+  if (!isRecord(auths)) return undefined;
+  const out = new Set<string>();
+  for (const k of Object.keys(auths)) {
+    const host = k.replace(/^https?:\/\//, '').split('/')[0]!.toLowerCase();
+    out.add(host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host);
+  }
+  return out;
+}
+
 function similar(a: string, b: string): boolean {
   return Math.abs(a.length - b.length) <= 2 && isStrongTypo(a, b);
 }
