@@ -188,13 +188,19 @@ function checkServiceParents(ctx: RuleContext, route: K8sObject): void {
 /** Istio: the Gateways a VirtualService binds to (`name` in its namespace, or `ns/name`; `mesh` is the sidecars). */
 function checkIstioGateways(ctx: RuleContext): void {
   const byNamespace = new Map<string, string[]>();
+  const objects = new Map<string, K8sObject[]>();
   for (const o of ctx.graph.objects) {
-    if (o.kind === 'Gateway' && /^networking\.istio\.io\//.test(o.apiVersion)) byNamespace.set(o.namespace, [...(byNamespace.get(o.namespace) ?? []), o.name]);
+    if (o.kind === 'Gateway' && /^networking\.istio\.io\//.test(o.apiVersion)) {
+      byNamespace.set(o.namespace, [...(byNamespace.get(o.namespace) ?? []), o.name]);
+      objects.set(`${o.namespace}/${o.name}`, [...(objects.get(`${o.namespace}/${o.name}`) ?? []), o]);
+    }
   }
   if (byNamespace.size === 0) return;
   for (const o of ctx.graph.objects) {
     if (o.kind !== 'VirtualService' || !/^networking\.istio\.io\//.test(o.apiVersion)) continue;
     const gateways = getIn(o.body, ['spec', 'gateways']);
+    // The bound Gateways the run defines, and whether one of them takes a host of this VirtualService.
+    const bound: { index: number; gateways: K8sObject[] }[] = [];
     (Array.isArray(gateways) ? gateways : []).forEach((g, i) => {
       if (typeof g !== 'string' || g === '' || g === 'mesh') return;
       // istiod's resolveGatewayName: `ns/name`; the legacy `name.ns[.svc.<domain>]`; a bare name is the VirtualService's namespace's.
@@ -202,7 +208,10 @@ function checkIstioGateways(ctx: RuleContext): void {
       const dotted = !slash && g.includes('.');
       const [ns, name] = slash ? [g.slice(0, g.indexOf('/')), g.slice(g.indexOf('/') + 1)] : dotted ? [g.split('.')[1]!, g.split('.')[0]!] : [o.namespace, g];
       const names = byNamespace.get(ns!) ?? [];
-      if (names.includes(name!)) return;
+      if (names.includes(name!)) {
+        bound.push({ index: i, gateways: objects.get(`${ns}/${name}`) ?? [] });
+        return;
+      }
       const near = typoAmong(name!, names);
       if (near) {
         ctx.report({ object: o, path: ['spec', 'gateways', i], messageId: 'noIstioGateway', data: { gateway: code(`${ns}/${name}`), near: code(near) } });
@@ -212,7 +221,70 @@ function checkIstioGateways(ctx: RuleContext): void {
       const elsewhere = slash || dotted ? [] : [...byNamespace].filter(([n, list]) => n !== ns && list.includes(name!)).map(([n]) => n);
       if (elsewhere.length === 1) ctx.report({ object: o, path: ['spec', 'gateways', i], messageId: 'istioGatewayNamespace', data: { gateway: code(name!), namespace: code(ns!), other: code(elsewhere[0]!), suggest: code(`${elsewhere[0]}/${name}`) } });
     });
+    checkIstioHosts(ctx, o, bound);
   }
+}
+
+/**
+ * Istio: a VirtualService bound to Gateways none of whose servers take any of its hosts for its
+ * namespace (a server's `hosts` entry is `[namespace/]host`: `*` any namespace, `.` the
+ * Gateway's, else that one; hosts overlap as istio's host.Name.Matches says: equal, `*`, or a
+ * `*.` wildcard over a suffix). The gateway builds no virtual host for it and answers 404 (NR);
+ * istioctl analyze's IST0132. Only where no bound Gateway takes a host: a VirtualService shared by
+ * an internal and an external Gateway takes some hosts on each.
+ */
+function checkIstioHosts(ctx: RuleContext, vs: K8sObject, bound: { index: number; gateways: K8sObject[] }[]): void {
+  if (bound.length === 0) return;
+  const hosts = getIn(vs.body, ['spec', 'hosts']);
+  if (!Array.isArray(hosts) || hosts.length === 0 || !hosts.every((h): h is string => typeof h === 'string' && h !== '')) return;
+  // A short name is a Service's, which istiod expands by the VirtualService's namespace and domain: not judged.
+  if (hosts.some((h) => h !== '*' && !h.includes('.'))) return;
+  const served: string[] = [];
+  for (const b of bound) {
+    for (const gw of b.gateways) {
+      const servers = getIn(gw.body, ['spec', 'servers']);
+      if (!Array.isArray(servers)) return;
+      for (const server of servers) {
+        const list = getIn(server, ['hosts']);
+        if (!Array.isArray(list)) return;
+        for (const entry of list) {
+          if (typeof entry !== 'string' || entry.includes('$') || entry.includes('{')) return;
+          const slash = entry.indexOf('/');
+          const ns = slash < 0 ? '*' : entry.slice(0, slash);
+          const host = slash < 0 ? entry : entry.slice(slash + 1);
+          const takes = ns === '*' || ns === vs.namespace || (ns === '.' && gw.namespace === vs.namespace);
+          if (!takes) continue;
+          if (hosts.some((h) => istioHostsOverlap(h, host))) return;
+          served.push(host);
+        }
+      }
+    }
+  }
+  const first = bound[0]!;
+  const gw = first.gateways[0]!;
+  // A Gateway of another folder tree (another project of the run with a Gateway of that name) may not be the one deployed with it.
+  const near = bound.every((b) => b.gateways.some((g) => sameTree(g, vs)));
+  ctx.report({
+    object: vs,
+    path: ['spec', 'hosts'],
+    messageId: 'istioHostNotInGateway',
+    ...(near ? {} : { severity: 'warning' as const }),
+    data: { gateway: code(`${gw.namespace}/${gw.name}`), more: bound.length > 1 ? ` (and ${bound.length - 1} more)` : '', hosts: list(hosts.map((h) => code(h)), 3), namespace: code(vs.namespace), served: served.length ? list([...new Set(served)].map((h) => code(h)), 4) : 'none' },
+    related: [{ object: gw, path: ['spec', 'servers'], message: `servers of Istio Gateway ${gw.namespace}/${gw.name}` }],
+  });
+}
+
+/** Whether two Istio hosts overlap (istio's host.Name.Matches): equal, `*`, or a `*.` wildcard over the other's suffix. */
+function istioHostsOverlap(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y || x === '*' || y === '*') return true;
+  const wx = x.startsWith('*');
+  const wy = y.startsWith('*');
+  if (wx && wy) return x.length > y.length ? x.endsWith(y.slice(1)) : y.endsWith(x.slice(1));
+  if (wx) return y.endsWith(x.slice(1));
+  if (wy) return x.endsWith(y.slice(1));
+  return false;
 }
 
 function parentsOf(route: K8sObject): Parent[] {
@@ -517,6 +589,7 @@ const rule: Rule = {
       noServiceParent: 'this {{kind}} attaches to Service {{service}} (mesh routing), which the run does not define; did you mean {{near}}? The mesh applies no route to a parent that does not exist',
       serviceParentPort: 'this {{kind}} attaches to port {{port}} of Service {{service}}, which has ports {{ports}}; the mesh applies the route to no traffic',
       istioGatewayNamespace: 'this VirtualService binds to Istio Gateway {{gateway}}, a name without a namespace, which Istio looks up in the VirtualService\'s own namespace {{namespace}}, where the run defines none; the Gateway of that name is in namespace {{other}}: write {{suggest}}, or Istio applies no route to that gateway (istioctl analyze: IST0101)',
+      istioHostNotInGateway: 'this VirtualService binds to Istio Gateway {{gateway}}{{more}}, but none of its hosts ({{hosts}}) is among those the Gateway\'s servers take from namespace {{namespace}} ({{served}}): the gateway builds no route for them and answers 404 (istioctl analyze: IST0132); add the host to a server\'s `hosts`, or bind the VirtualService to a Gateway that serves it',
       noIstioGateway: 'this VirtualService binds to Istio Gateway {{gateway}}, which the run does not define; did you mean {{near}}? Istio applies no route to a gateway that does not exist',
       certificateNoGrant: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, and no ReferenceGrant in {{to}} lets Gateways of {{from}} refer to it: the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
       certificateGrantMismatch: 'listener {{listener}} of this Gateway takes its certificate from Secret {{secret}}, in another namespace, but no ReferenceGrant lets Gateways of {{from}} refer to it: {{why}}; the listener\'s references are not resolved (RefNotPermitted), it serves no TLS, and the routes attached to it get no traffic',
