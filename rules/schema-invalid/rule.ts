@@ -3,7 +3,7 @@ import type { K8sObject, Path } from '../../src/types/object.js';
 import { formatPath } from '../../src/types/object.js';
 import { hasSchema, removedVersion } from '../../src/kubernetes.js';
 import { code, editDistance, isTypo, list } from '../../src/text.js';
-import { bundleFor, type SchemaError } from './validators.js';
+import { bundleFor, type SchemaError, type Validator } from './validators.js';
 import { getIn, podSourceOf } from '../../src/graph/pods.js';
 import { isRecord } from '../../src/load/objects.js';
 import { ObjectMemo } from '../../src/graph/memo.js';
@@ -35,6 +35,33 @@ function valueAt(body: unknown, path: Path): unknown {
   let cur = body;
   for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
   return cur;
+}
+
+/**
+ * The object above `path` where the unknown field `extra` is a field the schema takes: the
+ * nearest ancestor object (not a list) that lacks it and where, moved there, the validator
+ * no longer names it. Undefined where none is.
+ */
+function misplaced(body: Record<string, unknown>, validate: Validator, path: Path, extra: string): Path | undefined {
+  const value = valueAt(body, [...path, extra]);
+  for (let cut = path.length - 1; cut >= 0; cut--) {
+    const to = path.slice(0, cut);
+    const parent = valueAt(body, to);
+    if (!isRecord(parent) || Object.hasOwn(parent, extra)) continue;
+    const copy = structuredClone(body);
+    const from = valueAt(copy, path);
+    const dest = valueAt(copy, to);
+    if (!isRecord(from) || !isRecord(dest)) continue;
+    delete from[extra];
+    dest[extra] = value;
+    const ok = validate(withoutNullFields(copy));
+    const named = (validate.errors ?? []).some((e: SchemaError) => {
+      const at = pathOf(e.instancePath);
+      return (e.keyword === 'additionalProperties' && String(e.params.additionalProperty) === extra && formatPath(at) === formatPath(to)) || formatPath(at).startsWith(formatPath([...to, extra]));
+    });
+    if (ok || !named) return to;
+  }
+  return undefined;
 }
 
 function suggest(name: string, fields: string[]): string | undefined {
@@ -192,8 +219,11 @@ function objectReports(o: K8sObject, bundle: ReturnType<typeof bundleFor>): Obje
       const hint = HINTS[`${o.kind}:${formatPath(full)}`] ?? podLevel;
       // The fields of the object where it was written, when the error names its definition; else every field.
       const def = /^#\/\$defs\/([^/]+)\/additionalProperties$/.exec(e.schemaPath ?? '')?.[1];
-      const near = suggest(extra, (def !== undefined ? bundle.properties[def] : undefined) ?? bundle.fields);
-      report({ path: full, messageId: 'unknownField', data: { field: code(extra), parent: code(where), hint: hint ? `; ${hint}` : near ? `; did you mean ${code(near)}?` : '' } });
+      // A field of an object above, indented too far (`selector` under `spec.ports[0]`), says so before any look-alike.
+      const above = hint ? undefined : misplaced(o.body, validate, path, extra);
+      const near = above ? undefined : suggest(extra, (def !== undefined ? bundle.properties[def] : undefined) ?? bundle.fields);
+      const placed = above ? `it is a field of ${above.length ? code(formatPath(above)) : 'the object itself'}, not of ${code(where)}: is it indented too far?` : undefined;
+      report({ path: full, messageId: 'unknownField', data: { field: code(extra), parent: code(where), hint: hint ? `; ${hint}` : placed ? `; ${placed}` : near ? `; did you mean ${code(near)}?` : '' } });
     } else if (HINTS[`${o.kind}:${where}`]) {
       report({ path, messageId: 'invalid', data: { field: code(where), message: `is not allowed here: ${HINTS[`${o.kind}:${where}`]}` } });
     } else if (e.keyword === 'type' || e.keyword === 'oneOf') {
