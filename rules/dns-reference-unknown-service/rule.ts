@@ -585,6 +585,22 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
         ctx.report({ ...base, messageId: 'srv', data: { ...data, srv: code(`_${edge.srv.port}._${edge.srv.protocol.toLowerCase()}`), name: code(svc.object.name), known: named.length ? list(named.map((n) => code(n)), 4) : 'none (SRV records exist only for named ports)' } });
         break;
       }
+      // Datagrams (StatsD, Jaeger's agent) to a Service port of that number that forwards TCP only: kube-proxy forwards by protocol.
+      if (edge.protocol === 'UDP' && !svc.headless) {
+        const dialled = edge.port ?? edge.defaultPort;
+        const same = ctx.graph.servicesIn(svc.object.namespace).filter((x) => x.object.name === svc.object.name).flatMap((x) => x.ports).filter((p) => p.port === dialled);
+        if (dialled !== undefined && same.length > 0 && !same.some((p) => p.protocol === 'UDP')) {
+          ctx.report({
+            ...base,
+            severity: 'warning',
+            messageId: 'udpOverTcp',
+            data: { ...data, clients: /JAEGER/i.test(site.key ?? '') ? 'Jaeger\'s clients (its agent protocol)' : 'StatsD clients', port: String(dialled), name: code(svc.object.name), how: edge.port === undefined ? `${edge.portFrom ? '' : ' (the clients\' default)'}` : '' },
+            related: [{ object: svc.object, path: same[0]!.path, message: `port ${dialled} of Service ${svc.object.namespace}/${svc.object.name}` }],
+            remediation: `Add a port to Service ${svc.object.name} with \`port: ${dialled}\` and \`protocol: UDP\` (a Service may hold the same number for TCP and UDP).`,
+          });
+          break;
+        }
+      }
       // Pods dialled directly (headless) listen where the application says; a scheme's port is a guess there.
       const port = edge.port ?? (svc.headless ? undefined : edge.defaultPort);
       if (port === undefined) break;
@@ -595,9 +611,11 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       // (tempo-vulture's `-tempo-push-url=http://distributor` dials the distributor's OTLP port):
       // the scheme's port is proven only where the URL is used as written.
       const base_ = edge.port === undefined && flagValue(site.path) && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+\/?$/i.test(urlIn(edge.text));
+      // A UDP client's default port (StatsD's 8125) is a convention of the clients, not the text's: a warning at most.
+      const conventional = edge.port === undefined && edge.protocol === 'UDP';
       ctx.report({
         ...base,
-        ...(base_ ? { severity: 'info' as const } : {}),
+        ...(base_ ? { severity: 'info' as const } : conventional ? { severity: 'warning' as const } : {}),
         messageId: edge.port === undefined ? 'defaultPort' : 'port',
         data: {
           ...data,
@@ -832,6 +850,7 @@ const rule: Rule = {
       dnsMuslNdots: '{{ref}} in {{where}} relies on the search path, but the pods of {{workload}} run a musl image ({{image}}) with {{how}}: musl does not try the search list for a name with that many dots, so it asks only {{host}}, which is no cluster name: write {{fqdn}} or {{fix}}',
       dnsNoneSearch: '{{ref}} in {{where}} relies on a search path, but the pods of {{workload}} set `dnsPolicy: None` with searches {{searches}}, none of which completes it into a cluster name: add {{search}} to `dnsConfig.searches` or write {{fqdn}}',
       dnsNoneUnknown: '{{ref}} in {{where}} is a cluster name, and the pods of {{workload}} set `dnsPolicy: None` with nameservers {{nameservers}}: it resolves only if one of them is the cluster DNS, which the run cannot tell without the `kube-system/kube-dns` Service and its clusterIP',
+      udpOverTcp: '{{ref}} in {{where}} names Service {{name}}, and {{clients}} send UDP datagrams to port {{port}}{{how}}, which the Service exposes for TCP only (a port\'s protocol is TCP unless written): kube-proxy forwards no UDP there, and every datagram is lost without an error',
       srv: '{{ref}} in {{where}} asks for the SRV record {{srv}} of Service {{name}}, which has {{known}}',
       endpointsMissing: '{{ref}} in {{where}} is a gRPC `kubernetes://` target: the client asks the API for the endpoints of Service {{name}} in namespace {{namespace}}, which is not defined{{hint}}',
       endpointsExternalName: '{{ref}} in {{where}} is a gRPC `kubernetes://` target, which dials the endpoints of Service {{name}}, but that Service is an ExternalName (a DNS alias of {{target}}) and has no endpoints: the client never gets an address; dial {{target}} with `dns:///` instead',

@@ -159,6 +159,20 @@ export function referenceSites(graph: ServiceGraph): ReferenceSite[] {
 /** Calls `visit` with every place a pod reads text that may name a host, and that text. */
 /** `DB_HOST` (`_HOSTNAME`, `_SERVER`, `_ADDR`, `_ADDRESS`) and a literal `DB_PORT` beside it: the port clients of that host use. */
 const HOST_VAR = /^(.*?)[_.-]?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/i;
+/**
+ * Env keys whose host the clients that read them dial over UDP, with their default port: StatsD
+ * clients (`STATSD_HOST`, 8125, unless `STATSD_PROTOCOL` says otherwise) and Jaeger's agent
+ * reporters (`JAEGER_AGENT_HOST`, 6831).
+ */
+const UDP_CLIENT_KEYS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, { STATSD_HOST: 8125, JAEGER_AGENT_HOST: 6831 });
+
+function udpClient(env: readonly unknown[], name: string): { udp?: number } {
+  const port = UDP_CLIENT_KEYS[name];
+  if (port === undefined) return {};
+  if (name === 'STATSD_HOST' && env.some((e) => isRecord(e) && e.name === 'STATSD_PROTOCOL' && !(typeof e.value === 'string' && /^udp$/i.test(e.value.trim())))) return {};
+  return { udp: port };
+}
+
 function siblingPort(env: readonly unknown[], name: string): { name: string; value: number } | undefined {
   const m = HOST_VAR.exec(name);
   if (!m || m[1] === '') return undefined;
@@ -188,7 +202,7 @@ const CERT_NAME_FLAG = /^--?[a-z0-9.-]*?(?:dns-names?|(?:^|-)sans?|alt-names?|su
 const OBJECT_NAME_FLAG = /^--?[a-z0-9.-]*?(secret|configmap|config-map)[-_]?name(=|$)/i;
 const CERT_NAME_FLAG_ALONE = /^--?[a-z0-9.-]*?(?:dns-names?|-sans?|alt-names?|subject-alt(?:ernative)?-names?|common-name|cert(?:ificate)?-(?:hosts?|names?|dns))$|^--?(?:tls-)?sans?$/i;
 
-function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string>; format?: string }) => void): void {
+function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string>; format?: string; udp?: number }) => void): void {
   // ConfigMaps by namespace and name, for the values of configMapKeyRef variables (made when first asked).
   let configMaps: Map<string, K8sObject> | undefined;
   const configMapValue = (ns: string, name: string, key: string): string | undefined => {
@@ -280,7 +294,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
           visit(() => {
             const portFrom = siblingPort(env, name);
             return { object: t.owner, path: pathTo(base(), 'env', j, 'value'), namespace: t.namespace, where: `env ${code(name)} of container ${cname()}`, key: name, clients, expands: before, ...(portFrom ? { portFrom } : {}), ...(elsewhere ? { dialledElsewhere: true } : {}) };
-          }, value, { key: name, file: false, expands: true });
+          }, value, { key: name, file: false, expands: true, ...udpClient(env, name) });
         }
         else {
           // A configMapKeyRef's value, from a ConfigMap the run holds: `$(DB_HOST)` after it is that value.
@@ -827,6 +841,8 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
         // A whole-value host without a port of its own takes its sibling variable's (`DB_HOST` + `DB_PORT`).
         const sibling = ref.port === undefined && ref.position && site.portFrom ? site.portFrom : undefined;
         const port = ref.port ?? sibling?.value;
+        const udpWhole = hint.udp !== undefined && !hint.file && (ref.position === true || ref.text === value.trim());
+        const udpPort = udpWhole && port === undefined && site.portFrom ? site.portFrom : undefined;
         const servicePort = portReached(resolution, port ?? ref.defaultPort, ref.srv);
         out.push({
           site: g.site,
@@ -835,6 +851,8 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
           ...(port !== undefined ? { port } : {}),
           ...(sibling ? { portFrom: sibling.name } : {}),
           ...(ref.defaultPort !== undefined ? { defaultPort: ref.defaultPort } : {}),
+          // A whole-value host under a key that UDP clients read (`STATSD_HOST`): datagrams, to its port, its sibling variable's, or the clients' default.
+          ...(udpWhole ? { protocol: 'UDP' as const, ...(udpPort ? { port: udpPort.value, portFrom: udpPort.name } : port === undefined && ref.defaultPort === undefined ? { defaultPort: hint.udp } : {}) } : {}),
           ...(ref.srv ? { srv: ref.srv } : {}),
           ...(ref.namespaced ? { namespaced: true } : {}),
           ...(ref.position ? { position: true } : {}),

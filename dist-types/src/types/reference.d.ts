@@ -243,6 +243,8 @@ export interface ReferenceEdge {
     portFrom?: string;
     /** The port a client uses when the text names none (`http://` → 80, `https://` → 443). */
     defaultPort?: number;
+    /** Dialled over UDP by the clients that read it (`STATSD_HOST`, `JAEGER_AGENT_HOST`); TCP otherwise. */
+    protocol?: 'UDP';
     /** For an SRV name (`_http._tcp.api.shop.svc…`): the port name and protocol it asks for. */
     srv?: {
         port: string;
