@@ -8,10 +8,11 @@ import { envoyListeners } from '../src/graph/envoy.js';
 import { gunicornBinds } from '../src/graph/gunicorn.js';
 import { tomcatListeners } from '../src/graph/tomcat.js';
 import { tempoReceivers } from '../src/graph/tempo.js';
+import { vectorApi } from '../src/graph/vector.js';
 
 /**
  * The configuration readers of servers' own files (Vault's HCL and JSON listeners, nats-server's
- * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py, Tomcat's server.xml, Tempo's receivers): what each reads from files written the way
+ * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py, Tomcat's server.xml, Tempo's receivers, Vector's API): what each reads from files written the way
  * the servers' documentation writes them, and that none throws or hangs on any text, since a
  * ConfigMap can hold anything.
  */
@@ -114,6 +115,15 @@ describe('server configuration readers', () => {
     expect(tempoReceivers('server: {http_listen_port: 3200}\n', true)).toBeUndefined();
   });
 
+  it('read Vector\'s api table in YAML, JSON and TOML, and leave alone what a variable sets', () => {
+    expect(vectorApi('api:\n  enabled: true\nsources: {}\n', 'yaml')).toEqual({ enabled: true });
+    expect(vectorApi('{"api": {"enabled": true, "address": "0.0.0.0:8686"}}', 'json')).toEqual({ enabled: true, address: '0.0.0.0:8686' });
+    expect(vectorApi('[api]\nenabled = true\naddress = "127.0.0.1:9999" # local\n\n[sources.in]\ntype = "stdin"\n', 'toml')).toEqual({ enabled: true, address: '127.0.0.1:9999' });
+    expect(vectorApi('sources:\n  in: {type: stdin}\n', 'yaml')).toEqual({});
+    expect(vectorApi('api:\n  enabled: true\n  address: "${API_ADDR}"\n', 'yaml')).toBeUndefined();
+    expect(vectorApi('[api]\nenabled = "${ON}"\n', 'toml')).toBeUndefined();
+  });
+
   it('never throw on any text', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
@@ -129,6 +139,8 @@ describe('server configuration readers', () => {
       gunicornBinds(t);
       tomcatListeners(t);
       tempoReceivers(t, true);
+      vectorApi(t, 'yaml');
+      vectorApi(t, 'toml');
     }), { seed, numRuns: 2000 });
   });
 });

@@ -36,6 +36,7 @@ import { gunicornLoopback } from '../../src/graph/gunicorn.js';
 import { tomcatLoopback } from '../../src/graph/tomcat.js';
 import { tempoLoopback } from '../../src/graph/tempo.js';
 import { jaegerLoopback } from '../../src/graph/jaeger.js';
+import { vectorLoopback } from '../../src/graph/vector.js';
 import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
 import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, pgBasebackupSources, pgHbaAdmitsReplication, postgresConfig, postgresHba, postgresHbaLocalOnly, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
@@ -60,7 +61,7 @@ function ipv6Only(svc: K8sObject): boolean {
  */
 const FILE_READERS: readonly ((graph: Parameters<Rule['check']>[0]['graph'], t: Template, raw: Record<string, unknown>, target?: number) => Omit<LoopbackBind, 'container'> | undefined)[] = [
   springLoopback, elasticsearchLoopback, mysqlLoopback, apacheLoopback, grafanaLoopback, mosquittoLoopback, otelcolLoopback, clickhouseLoopback, kibanaLoopback, vaultLoopback,
-  kestrelLoopback, mongodConfigLoopback, kubeProxyLoopback, pgbouncerLoopback, phpFpmLoopback, envoyLoopback, gunicornLoopback, tomcatLoopback, tempoLoopback, jaegerLoopback,
+  kestrelLoopback, mongodConfigLoopback, kubeProxyLoopback, pgbouncerLoopback, phpFpmLoopback, envoyLoopback, gunicornLoopback, tomcatLoopback, tempoLoopback, jaegerLoopback, vectorLoopback,
 ];
 
 /** The first file reader that binds a resolution's target port on loopback only. */
