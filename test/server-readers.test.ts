@@ -9,10 +9,11 @@ import { gunicornBinds } from '../src/graph/gunicorn.js';
 import { tomcatListeners } from '../src/graph/tomcat.js';
 import { tempoReceivers } from '../src/graph/tempo.js';
 import { vectorApi } from '../src/graph/vector.js';
+import { fluentBitListeners } from '../src/graph/fluent-bit.js';
 
 /**
  * The configuration readers of servers' own files (Vault's HCL and JSON listeners, nats-server's
- * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py, Tomcat's server.xml, Tempo's receivers, Vector's API): what each reads from files written the way
+ * configuration, PgBouncer's ini, php-fpm's pools, Envoy's bootstrap, gunicorn.conf.py, Tomcat's server.xml, Tempo's receivers, Vector's API, Fluent Bit's listeners): what each reads from files written the way
  * the servers' documentation writes them, and that none throws or hangs on any text, since a
  * ConfigMap can hold anything.
  */
@@ -124,6 +125,20 @@ describe('server configuration readers', () => {
     expect(vectorApi('[api]\nenabled = "${ON}"\n', 'toml')).toBeUndefined();
   });
 
+  it('read the TCP sockets a classic Fluent Bit configuration opens, and leave alone what it does not say', () => {
+    expect(fluentBitListeners('[SERVICE]\n    Flush 1\n\n[INPUT]\n    Name tail\n    Path /var/log/*.log\n\n[OUTPUT]\n    Name stdout\n    Match *\n')).toEqual([]);
+    expect(fluentBitListeners('[SERVICE]\n    HTTP_Server  On\n    HTTP_Listen  127.0.0.1\n[INPUT]\n    Name forward\n    Port 24225\n[INPUT]\n    Name syslog\n    Mode tcp\n[INPUT]\n    Name syslog\n[OUTPUT]\n    Name prometheus_exporter\n    Match *\n')).toEqual([
+      { port: 2020, host: '127.0.0.1', text: 'HTTP_Server On' },
+      { port: 24225, host: '0.0.0.0', text: '[INPUT] Name forward' },
+      { port: 5140, host: '0.0.0.0', text: '[INPUT] Name syslog' },
+      { port: 2021, host: '0.0.0.0', text: '[OUTPUT] Name prometheus_exporter' },
+    ]);
+    // An include, a variable, a plugin svclint does not know: cannot tell.
+    expect(fluentBitListeners('@INCLUDE inputs.conf\n[SERVICE]\n    Flush 1\n')).toBeUndefined();
+    expect(fluentBitListeners('[SERVICE]\n    HTTP_Server On\n    HTTP_Port ${PORT}\n')).toBeUndefined();
+    expect(fluentBitListeners('[INPUT]\n    Name my_plugin\n')).toBeUndefined();
+  });
+
   it('never throw on any text', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
@@ -141,6 +156,7 @@ describe('server configuration readers', () => {
       tempoReceivers(t, true);
       vectorApi(t, 'yaml');
       vectorApi(t, 'toml');
+      fluentBitListeners(t);
     }), { seed, numRuns: 2000 });
   });
 });

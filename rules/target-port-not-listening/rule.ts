@@ -37,6 +37,7 @@ import { tomcatLoopback } from '../../src/graph/tomcat.js';
 import { tempoLoopback } from '../../src/graph/tempo.js';
 import { jaegerLoopback } from '../../src/graph/jaeger.js';
 import { vectorLoopback } from '../../src/graph/vector.js';
+import { fluentBitLoopback } from '../../src/graph/fluent-bit.js';
 import { grafanaLoopback, grafanaTls } from '../../src/graph/grafana.js';
 import { ipv4OnlyListener, servingLoopback, containerLoopback, isLoopbackHost, kafkaListeners, loopbackFlags, loopbackListener, mayBindLoopback, pgBasebackupSources, pgHbaAdmitsReplication, postgresConfig, postgresHba, postgresHbaLocalOnly, proxyFiltersHosts, redisConfig, redisProtected, servingContainer, type LoopbackBind } from '../../src/graph/bind.js';
 
@@ -61,7 +62,7 @@ function ipv6Only(svc: K8sObject): boolean {
  */
 const FILE_READERS: readonly ((graph: Parameters<Rule['check']>[0]['graph'], t: Template, raw: Record<string, unknown>, target?: number) => Omit<LoopbackBind, 'container'> | undefined)[] = [
   springLoopback, elasticsearchLoopback, mysqlLoopback, apacheLoopback, grafanaLoopback, mosquittoLoopback, otelcolLoopback, clickhouseLoopback, kibanaLoopback, vaultLoopback,
-  kestrelLoopback, mongodConfigLoopback, kubeProxyLoopback, pgbouncerLoopback, phpFpmLoopback, envoyLoopback, gunicornLoopback, tomcatLoopback, tempoLoopback, jaegerLoopback, vectorLoopback,
+  kestrelLoopback, mongodConfigLoopback, kubeProxyLoopback, pgbouncerLoopback, phpFpmLoopback, envoyLoopback, gunicornLoopback, tomcatLoopback, tempoLoopback, jaegerLoopback, vectorLoopback, fluentBitLoopback,
 ];
 
 /** The first file reader that binds a resolution's target port on loopback only. */
@@ -749,11 +750,11 @@ function reportNotListening(report: RuleContext['report'], at: { object: K8sObje
       container: code(c.name),
       workload: where(t),
       evidence: e.kind === 'flag' ? `command line (${code(e.text)})` : e.kind === 'config' ? `${e.program ?? 'server'} configuration (${code(e.text)}${e.assumed ? `, which ${e.program ?? 'the server'} reads if the image's working directory is ${code(e.assumed)}` : ''})` : e.kind === 'image' ? `image ${code(e.text)}${e.note ? ` (${e.note})` : ''}, which nothing in the container reconfigures,` : e.kind === 'default' ? `command line (${code(e.text)}), which names no port, so ${e.program ?? 'the server'} takes its default and` : `environment (${code(e.text)})${e.program ? `, which the ${code(e.program)} image reads as its port,` : ''}`,
-      listen: listens.join(' and '),
+      listen: listens.length ? listens.join(' and ') : 'no TCP port at all',
       declared: declaresTarget ? `, though it declares containerPort ${target}` : declaresListen ? `, the port it declares` : '',
       hint: sibling ?? '',
     },
-    related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${listens.join(' and ')}` }],
+    related: [{ object: t.owner, path: [...c.path, ...e.path], message: `where ${c.name} is told to listen on ${listens.length ? listens.join(' and ') : 'no TCP port'}` }],
   });
 }
 

@@ -742,7 +742,7 @@ export function mayBindLoopback(r: PortResolution): boolean {
     // An appsettings.json mounted into an ASP.NET Core app's content root may name Kestrel's
     // endpoints; pool files mounted over php-fpm.d say where php-fpm listens.
     if (isRecord(raw) && Array.isArray(raw.volumeMounts) && raw.volumeMounts.some((m) => isRecord(m) && typeof m.mountPath === 'string' && (/\/appsettings(\.[\w-]+)?\.json$/i.test(m.mountPath) || /^\/usr\/local\/etc\/php-fpm\.d\/?$/.test(m.mountPath)))) return true;
-    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || mayRunEnvoy(raw) || (typeof raw.image === 'string' && /tomcat|jaegertracing\/|timberio\//.test(raw.image) && /^(tomcat|jaegertracing\/(all-in-one|jaeger-collector|jaeger)|timberio\/vector)$/.test(hubRepository(raw.image) ?? '')) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && typeof e.name === 'string' && (e.name === 'ASPNETCORE_URLS' || ADDRESS_ENV.has(e.name) || IMAGE_ADDRESS_ENV_NAMES.has(e.name) || /^KAFKA_(CFG_)?(ADVERTISED_)?LISTENERS$/.test(e.name)))));
+    return isRecord(raw) && (Array.isArray(raw.command) || Array.isArray(raw.args) || mayRunEnvoy(raw) || (typeof raw.image === 'string' && ((/tomcat|jaegertracing\/|timberio\//.test(raw.image) && /^(tomcat|jaegertracing\/(all-in-one|jaeger-collector|jaeger)|timberio\/vector)$/.test(hubRepository(raw.image) ?? '')) || /(^|\/)fluent\/fluent-bit(:|@|$)/.test(raw.image))) || (Array.isArray(raw.env) && raw.env.some((e) => isRecord(e) && typeof e.name === 'string' && (e.name === 'ASPNETCORE_URLS' || ADDRESS_ENV.has(e.name) || IMAGE_ADDRESS_ENV_NAMES.has(e.name) || /^KAFKA_(CFG_)?(ADVERTISED_)?LISTENERS$/.test(e.name)))));
   });
 }
 

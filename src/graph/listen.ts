@@ -13,6 +13,7 @@ import { natsListeners } from './nats.js';
 import { envoyPorts, mayRunEnvoy } from './envoy.js';
 import { gunicornListeners } from './gunicorn.js';
 import { tomcatPorts } from './tomcat.js';
+import { fluentBitPorts } from './fluent-bit.js';
 import { quarkusListeners } from './quarkus.js';
 
 /** Where a container's own configuration says its server listens. */
@@ -232,7 +233,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (c.ports.length > 1) {
     // A NATS server opens exactly the ports its configuration file names (monitoring only where it is set).
     // So do Envoy (its static listeners and admin interface, where the bootstrap holds all of them) and Tomcat (server.xml's connectors).
-    const nats = graph ? natsListeners(graph, t, raw) ?? envoyPorts(graph, t, raw) ?? tomcatPorts(graph, t, raw) : undefined;
+    const nats = graph ? natsListeners(graph, t, raw) ?? envoyPorts(graph, t, raw) ?? tomcatPorts(graph, t, raw) ?? fluentBitPorts(graph, t, raw) : undefined;
     if (nats) {
       if (nats.ports.includes(target)) return undefined;
       return { container: c, target, listen: nats.ports[0]!, listens: nats.ports, evidence: nats.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => nats.ports.includes(p.containerPort ?? -1)), complete: true };
@@ -251,7 +252,7 @@ export function notListening(r: PortResolution, graph?: ServiceGraph): NotListen
   if (ports.length === 0 && graph) {
     // nginx listens on exactly the `listen` ports of the configuration it is given; a well-known
     // server image left as it is, on its own ports.
-    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? springListeners(graph, t, raw) ?? quarkusListeners(graph, t, raw) ?? mysqlListeners(graph, t, raw) ?? apacheListeners(graph, t, raw) ?? grafanaListeners(graph, t, raw) ?? mosquittoListeners(graph, t, raw) ?? natsListeners(graph, t, raw) ?? envoyPorts(graph, t, raw) ?? tomcatPorts(graph, t, raw) ?? gunicornListeners(graph, t, raw) ?? programListeners(raw) ?? imageListeners(c, raw);
+    const conf = nginxListeners(graph, t, c, raw) ?? redisListeners(graph, t, raw) ?? postgresListeners(graph, t, c, raw) ?? haproxyListeners(graph, t, c, raw) ?? springListeners(graph, t, raw) ?? quarkusListeners(graph, t, raw) ?? mysqlListeners(graph, t, raw) ?? apacheListeners(graph, t, raw) ?? grafanaListeners(graph, t, raw) ?? mosquittoListeners(graph, t, raw) ?? natsListeners(graph, t, raw) ?? envoyPorts(graph, t, raw) ?? tomcatPorts(graph, t, raw) ?? fluentBitPorts(graph, t, raw) ?? gunicornListeners(graph, t, raw) ?? programListeners(raw) ?? imageListeners(c, raw);
     if (!conf || conf.ports.includes(target)) return undefined;
     return { container: c, target, listen: conf.ports[0]!, listens: conf.ports, evidence: conf.evidence, declaresTarget: c.ports.some((p) => p.containerPort === target), declaresListen: c.ports.some((p) => conf.ports.includes(p.containerPort ?? -1)) };
   }
@@ -412,7 +413,7 @@ export function mayTellListener(r: PortResolution): boolean {
   const t = r.template;
   const c = r.container ?? (t.containers.length === 1 ? t.containers[0] : t.containers.filter((x) => !x.sidecar)[0]);
   if (!c) return false;
-  if (/nginx|haproxy|elasticsearch|opensearch|httpd|apache|mosquitto|opentelemetry-collector|clickhouse|kibana|nats|tomcat/i.test(c.image ?? '')) return true;
+  if (/nginx|haproxy|elasticsearch|opensearch|httpd|apache|mosquitto|opentelemetry-collector|clickhouse|kibana|nats|tomcat|fluent-bit/i.test(c.image ?? '')) return true;
   const raw = getIn(t.owner.body, c.path);
   if (isRecord(raw) && [raw.command, raw.args].some((x) => Array.isArray(x) && x.some((w) => typeof w === 'string' && /redis-server|valkey-server|keydb-server|postgres|config_file|listen_addresses|haproxy|gunicorn/.test(w)))) return true;
   return isRecord(raw) && (listenEvidence(raw).length > 0 || maySpring(raw) || mayMysql(raw) || mayRunEnvoy(raw) || imageListeners(c, raw) !== undefined);
