@@ -59,6 +59,46 @@ function calls(o: K8sObject): ApiServerCall[] {
 }
 
 /**
+ * A webhook given by `url` whose host is a cluster DNS name (`<service>.<namespace>.svc[.<domain>]`):
+ * the API server resolves a `url`'s host with its own resolver, not the cluster's DNS (the API's
+ * own documentation: "kube-apiserver cannot resolve in-cluster DNS as that would be a layering
+ * violation"; `clientConfig.service` is the way to call a Service), so the call fails
+ * ("no such host"). A warning: an API server that runs as a pod of another cluster, or with a
+ * resolver that forwards the cluster's zone, may resolve it.
+ */
+function checkClusterUrls(ctx: RuleContext, o: K8sObject): void {
+  const at: { path: Path; url: unknown; caller: string; consequence: string }[] = [];
+  if ((o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration') && ADMISSION.test(o.apiVersion)) {
+    const hooks = o.body.webhooks;
+    (Array.isArray(hooks) ? hooks : []).forEach((h, i) => {
+      if (!isRecord(h)) return;
+      const policy = typeof h.failurePolicy === 'string' ? h.failurePolicy : o.apiVersion.endsWith('/v1beta1') ? 'Ignore' : 'Fail';
+      at.push({ path: ['webhooks', i, 'clientConfig', 'url'], url: getIn(h, ['clientConfig', 'url']), caller: `webhook ${code(typeof h.name === 'string' ? h.name : `#${i}`)}`, consequence: policy === 'Fail' ? 'with failurePolicy Fail, every request it intercepts is rejected' : 'with failurePolicy Ignore, the webhook is skipped and its checks or changes silently do not happen' });
+    });
+  }
+  if (o.kind === 'CustomResourceDefinition' && /^apiextensions\.k8s\.io\/v1$/.test(o.apiVersion) && getIn(o.body, ['spec', 'conversion', 'strategy']) === 'Webhook') {
+    at.push({ path: ['spec', 'conversion', 'webhook', 'clientConfig', 'url'], url: getIn(o.body, ['spec', 'conversion', 'webhook', 'clientConfig', 'url']), caller: 'conversion webhook', consequence: 'reading or writing the resource in a version other than the stored one fails' });
+  }
+  const domain = ctx.graph.settings.clusterDomain.toLowerCase();
+  for (const a of at) {
+    if (typeof a.url !== 'string') continue;
+    const m = /^https:\/\/([^/:?#]+)(?::(\d+))?/i.exec(a.url);
+    const host = m?.[1]?.toLowerCase().replace(/\.$/, '');
+    const parts = host ? /^([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.(.+))?$/.exec(host) : null;
+    if (!parts || (parts[3] !== undefined && parts[3] !== domain)) continue;
+    const port = m![2] ?? '443';
+    const rest = a.url.slice(m![0].length);
+    ctx.report({
+      object: o,
+      path: a.path,
+      messageId: 'clusterUrl',
+      severity: 'warning',
+      data: { caller: a.caller, url: code(a.url), consequence: a.consequence, fix: `\`service\` with namespace ${code(parts[2]!)}, name ${code(parts[1]!)}, port ${port}${rest && rest !== '/' ? ` and path ${code(rest)}` : ''}` },
+    });
+  }
+}
+
+/**
  * The API server resolves the Service itself (k8s.io/apiserver's ResolveCluster, or
  * ResolveEndpoint with --enable-aggregator-routing): the Service must exist in the given
  * namespace and expose `port` (443 unless set) as a Service port, whatever the protocol; a
@@ -210,6 +250,7 @@ const rule: Rule = {
       noPort: 'the API server calls this {{caller}} at port {{port}} of Service {{service}}, which exposes {{ports}}{{hint}}; the call fails ("no service port found"), and {{consequence}}',
       noEndpoints: 'the API server calls this {{caller}} at Service {{service}}, which has no ready endpoints, so every call fails (connection refused, or "no endpoints available for service"); {{consequence}}',
       certName: 'the API server calls this {{caller}} at {{want}} and verifies the serving certificate for that name, but the Certificate whose CA cert-manager injects here ({{cert}}) certifies {{names}}: the TLS handshake fails (x509: certificate is valid for other names), and {{consequence}}',
+      clusterUrl: 'the API server calls this {{caller}} at {{url}}, a name in the cluster\'s DNS, but it resolves a `url`\'s host with its own resolver, not the cluster\'s DNS ("no such host": the API\'s documentation says a `url` should not name a Service of the cluster), and {{consequence}}; give `clientConfig` a {{fix}} instead',
       headless: 'the API server calls this {{caller}} at Service {{service}}, which is headless (clusterIP: None): it routes to a Service by its ClusterIP and refuses a headless one ("cannot route to service with ClusterIP None") unless it runs with --enable-aggregator-routing; {{consequence}}',
     },
     remediation: 'Point service.name and service.namespace at the Service that fronts the webhook or API server pods, and set service.port to one of its Service ports (not the container port; 443 is used when port is not set). Give that Service a ClusterIP (not clusterIP: None).',
@@ -220,6 +261,7 @@ const rule: Rule = {
         check(ctx, call);
         checkCertificate(ctx, call);
       }
+      checkClusterUrls(ctx, o);
     }
   },
 };
