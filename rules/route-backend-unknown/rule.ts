@@ -822,11 +822,31 @@ function checkForwardAuth(ctx: RuleContext, o: K8sObject): void {
   });
 }
 
+/** ServiceMonitors already reported for selecting only Services without endpoints (one finding for all their endpoints). */
+const reportedNoEndpoints = new WeakSet<K8sObject>();
+
 /** A ServiceMonitor or PodMonitor port name that none of the Services or pods it selects has. */
 function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
   if (m.kind === 'service') {
     // Judged against Services of the monitor's own folder tree: others may be another application's.
     if (!m.services.some((s) => sameTree(s.object, m.object))) return;
+    // Prometheus finds a ServiceMonitor's targets in the Services' Endpoints (EndpointSlices): an
+    // ExternalName Service gets none, nor does one without a selector unless something writes them.
+    const endpointless = (s: (typeof m.services)[number]) => s.mode === 'external-name' || (s.mode === 'manual' && s.manualEndpoints.length === 0 && s.endpointObjects.length === 0);
+    if (m.services.length > 0 && m.services.every(endpointless) && !reportedNoEndpoints.has(m.object)) {
+      reportedNoEndpoints.add(m.object);
+      const external = m.services.every((s) => s.mode === 'external-name');
+      ctx.report({
+        object: m.object,
+        path: ['spec', 'selector'],
+        messageId: 'monitorNoEndpoints',
+        ...(external ? {} : { severity: 'warning' as const }),
+        data: { services: list(m.services.map((s) => code(`${s.object.namespace}/${s.object.name}`)), 3), which: m.services.length === 1 ? 'which is' : 'each of which is', what: external ? 'an ExternalName Service (a DNS alias, never given endpoints)' : 'a Service without a selector whose Endpoints the files do not hold' },
+        related: m.services.slice(0, 3).map((s) => ({ object: s.object, path: ['spec'], message: `Service ${s.object.namespace}/${s.object.name}` })),
+        remediation: 'Scrape the external target with a Probe or a ScrapeConfig (static targets), or give the Service no selector and write its Endpoints (an EndpointSlice) by hand.',
+      });
+      return;
+    }
     if (m.services.length === 0 || m.services.some((s) => s.ports.some((p) => p.name === m.port))) return;
     const names = [...new Set(m.services.flatMap((s) => s.ports.map((p) => p.name).filter((n): n is string => n !== undefined)))];
     // An operator of the run that makes pods with the selected labels makes Services for them too, labelled alike
@@ -1088,6 +1108,7 @@ const rule: Rule = {
       istioShortHost: 'host {{host}} of this {{kind}} is a short name, which Istio completes with the {{kind}}\'s own namespace {{namespace}}, where the files given define no Service {{service}}; Service {{service}} is in namespace {{there}}: write {{fqdn}} (else the {{kind}} applies to no Service)',
       rolloutRouteSubsets: 'the Rollout {{rollout}} shifts weight in this route between the subsets {{stable}} (stable) and {{canary}} (canary) of DestinationRule {{rule}}, but the route\'s destinations name {{found}}: Argo Rollouts finds no destination for {{missing}} ("DestinationRule subset … not found in route") and the Rollout stays Degraded, shifting no traffic',
       rolloutRouteServices: 'the Rollout {{rollout}} shifts weight in this route between its stableService {{stable}} and canaryService {{canary}}, but the route sends to {{hosts}} (Argo Rollouts compares the first label of each destination host): it finds no destination for {{missing}} and the Rollout stays Degraded, shifting no traffic',
+      monitorNoEndpoints: 'this ServiceMonitor selects only {{services}}, {{which}} {{what}}: prometheus-operator has Prometheus discover a ServiceMonitor\'s targets from the selected Services\' Endpoints, so it scrapes nothing',
       monitorLabels: 'this ServiceMonitor selects no Service: prometheus-operator matches its selector against the labels of Services, and Service {{service}}, whose pods carry these labels, does not; Prometheus gets no target from it (label the Service, or select its labels)',
       monitorNamespace: 'this ServiceMonitor looks for Services in {{namespaces}} only, but the Service it selects, {{service}}, is in {{namespace}}; Prometheus gets no target from it (set `namespaceSelector.matchNames`)',
       monitorTargetPort: 'this ServiceMonitor scrapes targetPort {{port}}, but no pod of {{services}} declares {{what}} {{port}} (they declare {{declared}}); prometheus-operator keeps only targets whose pod declares that container port, so Prometheus gets none{{hint}}',
