@@ -3,7 +3,7 @@ import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
 import { isRecord } from '../load/objects.js';
-import { hubRepository, lastFlagValue, visibleFile } from './mounts.js';
+import { hubRepository, lastFlagValue, perContainer, visibleFile } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
 /**
@@ -123,14 +123,8 @@ function bootstrapFile(raw: Record<string, unknown>): string | undefined {
   return file !== undefined && file.startsWith('/') && /\.(ya?ml|json)$/i.test(file) ? file : undefined;
 }
 
-const cache = new WeakMap<Record<string, unknown>, EnvoyConfig | undefined>();
-
-function config(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): EnvoyConfig | undefined {
-  if (cache.has(raw)) return cache.get(raw);
-  const out = read(graph, t, raw);
-  cache.set(raw, out);
-  return out;
-}
+/** Each container's configuration, read once. */
+const config = perContainer(read);
 
 function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): EnvoyConfig | undefined {
   if (!mayRunEnvoy(raw)) return undefined;

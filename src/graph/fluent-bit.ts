@@ -1,7 +1,7 @@
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
-import { lastFlagValue, visibleFile } from './mounts.js';
+import { lastFlagValue, perContainer, visibleFile } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
 /**
@@ -82,14 +82,8 @@ interface FluentBitConfig {
   path: Path;
 }
 
-const cache = new WeakMap<Record<string, unknown>, FluentBitConfig | undefined>();
-
-function config(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): FluentBitConfig | undefined {
-  if (cache.has(raw)) return cache.get(raw);
-  const out = read(graph, t, raw);
-  cache.set(raw, out);
-  return out;
-}
+/** Each container's configuration, read once. */
+const config = perContainer(read);
 
 function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): FluentBitConfig | undefined {
   if (typeof raw.image !== 'string' || !IMAGE.test(raw.image)) return undefined;

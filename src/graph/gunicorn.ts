@@ -2,7 +2,7 @@ import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
 import { isRecord } from '../load/objects.js';
-import { lastFlagValue, visibleFile } from './mounts.js';
+import { lastFlagValue, perContainer, visibleFile } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
 /**
@@ -91,14 +91,8 @@ interface GunicornConfig {
   path: Path;
 }
 
-const cache = new WeakMap<Record<string, unknown>, GunicornConfig | undefined>();
-
-function config(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): GunicornConfig | undefined {
-  if (cache.has(raw)) return cache.get(raw);
-  const out = read(graph, t, raw);
-  cache.set(raw, out);
-  return out;
-}
+/** Each container's configuration, read once. */
+const config = perContainer(read);
 
 function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): GunicornConfig | undefined {
   const words = [...(Array.isArray(raw.command) ? raw.command : []), ...(Array.isArray(raw.args) ? raw.args : [])];

@@ -1,7 +1,7 @@
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
-import { hubRepository, visibleFile } from './mounts.js';
+import { hubRepository, perContainer, visibleFile } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
 /**
@@ -75,14 +75,8 @@ export function mosquittoListens(text: string): { port: number; host?: string }[
   return conf.listeners.map((l) => ({ port: l.port, ...(l.host !== undefined ? { host: l.host } : {}) }));
 }
 
-const cache = new WeakMap<Record<string, unknown>, MosquittoConfig | undefined>();
-
-function config(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): MosquittoConfig | undefined {
-  if (cache.has(raw)) return cache.get(raw);
-  const out = read(graph, t, raw);
-  cache.set(raw, out);
-  return out;
-}
+/** Each container's configuration, read once. */
+const config = perContainer(read);
 
 function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): MosquittoConfig | undefined {
   const image = typeof raw.image === 'string' ? raw.image : undefined;

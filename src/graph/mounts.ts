@@ -125,6 +125,20 @@ function readHubRepository(image: string): string | undefined {
   return [...parts, last.replace(/:[^:]*$/, '')].join('/').replace(/^library\//, '');
 }
 
+/**
+ * A reader of a container's own configuration (where its server listens), kept for each
+ * container: every Service port and probe that reaches the container asks again.
+ */
+export function perContainer<T>(read: (graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>) => T | undefined): (graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>) => T | undefined {
+  const cache = new WeakMap<Record<string, unknown>, T | undefined>();
+  return (graph, t, raw) => {
+    if (cache.has(raw)) return cache.get(raw);
+    const out = read(graph, t, raw);
+    cache.set(raw, out);
+    return out;
+  };
+}
+
 /** A file the run knows is in a container's file system. */
 export interface MountedFile {
   /** Absolute path inside the container. */

@@ -1,7 +1,7 @@
 import { parseQuiet } from '../load/quiet-yaml.js';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { visibleFile } from './mounts.js';
+import { perContainer, visibleFile } from './mounts.js';
 import { isRecord } from '../load/objects.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
@@ -30,14 +30,8 @@ interface Collector {
   path: Path;
 }
 
-const cache = new WeakMap<Record<string, unknown>, Collector | undefined>();
-
-function collector(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): Collector | undefined {
-  if (cache.has(raw)) return cache.get(raw);
-  const out = read(graph, t, raw);
-  cache.set(raw, out);
-  return out;
-}
+/** Each container's configuration, read once. */
+const collector = perContainer(read);
 
 /** @internal The OTLP listeners a collector configuration text opens, given whether endpoints default to localhost; undefined where it cannot tell. */
 export function otlpListeners(text: string, localhostDefault: boolean): OtlpListener[] | undefined {

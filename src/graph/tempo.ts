@@ -1,7 +1,7 @@
 import { parseQuiet } from '../load/quiet-yaml.js';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
-import { hubRepository, lastFlagValue, visibleFile } from './mounts.js';
+import { hubRepository, lastFlagValue, perContainer, visibleFile } from './mounts.js';
 import { isRecord } from '../load/objects.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
@@ -77,14 +77,8 @@ interface TempoConfig {
   path: Path;
 }
 
-const cache = new WeakMap<Record<string, unknown>, TempoConfig | undefined>();
-
-function config(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): TempoConfig | undefined {
-  if (cache.has(raw)) return cache.get(raw);
-  const out = read(graph, t, raw);
-  cache.set(raw, out);
-  return out;
-}
+/** Each container's configuration, read once. */
+const config = perContainer(read);
 
 function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): TempoConfig | undefined {
   const image = typeof raw.image === 'string' ? raw.image : undefined;

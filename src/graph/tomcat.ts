@@ -2,7 +2,7 @@ import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
 import { isRecord } from '../load/objects.js';
-import { hubRepository, visibleFile } from './mounts.js';
+import { hubRepository, perContainer, visibleFile } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
 /**
@@ -71,14 +71,8 @@ const SERVER_XML = '/usr/local/tomcat/conf/server.xml';
 /** Variables through which Java options reach Tomcat's JVM (a JMX port, an exporter agent, `-Dport.http=`). */
 const JAVA_OPTIONS = /^(CATALINA_OPTS|JAVA_OPTS|JDK_JAVA_OPTIONS|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS)$/;
 
-const cache = new WeakMap<Record<string, unknown>, TomcatConfig | undefined>();
-
-function config(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): TomcatConfig | undefined {
-  if (cache.has(raw)) return cache.get(raw);
-  const out = read(graph, t, raw);
-  cache.set(raw, out);
-  return out;
-}
+/** Each container's configuration, read once. */
+const config = perContainer(read);
 
 function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): TomcatConfig | undefined {
   if (hubRepository(typeof raw.image === 'string' ? raw.image : undefined) !== 'tomcat') return undefined;

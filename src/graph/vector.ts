@@ -2,7 +2,7 @@ import { parseQuiet } from '../load/quiet-yaml.js';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { isRecord } from '../load/objects.js';
-import { hubRepository, lastFlagValue, mountedTree, type MountedFile } from './mounts.js';
+import { hubRepository, lastFlagValue, type MountedFile, mountedTree, perContainer } from './mounts.js';
 import { isLoopbackHost, type LoopbackBind } from './bind.js';
 
 /**
@@ -74,14 +74,8 @@ interface VectorApi {
   path: Path;
 }
 
-const cache = new WeakMap<Record<string, unknown>, VectorApi | undefined>();
-
-function config(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): VectorApi | undefined {
-  if (cache.has(raw)) return cache.get(raw);
-  const out = read(graph, t, raw);
-  cache.set(raw, out);
-  return out;
-}
+/** Each container's configuration, read once. */
+const config = perContainer(read);
 
 function read(graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>): VectorApi | undefined {
   const repo = hubRepository(typeof raw.image === 'string' ? raw.image : undefined);

@@ -21,6 +21,11 @@ export declare function mountedFile(graph: ServiceGraph, t: PodTemplate, raw: Re
 } | undefined;
 /** The repository of a Docker Hub image (`library/` and the registry left out); undefined for another registry. */
 export declare function hubRepository(image: string | undefined): string | undefined;
+/**
+ * A reader of a container's own configuration (where its server listens), kept for each
+ * container: every Service port and probe that reaches the container asks again.
+ */
+export declare function perContainer<T>(read: (graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>) => T | undefined): (graph: ServiceGraph, t: PodTemplate, raw: Record<string, unknown>) => T | undefined;
 /** A file the run knows is in a container's file system. */
 export interface MountedFile {
     /** Absolute path inside the container. */
