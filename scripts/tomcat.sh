@@ -10,7 +10,7 @@ DIR="$TOOLS/tomcat-$VERSION"
 mkdir -p "$TOOLS"
 exec 9>"$TOOLS/.tomcat.lock"
 if ! flock -n 9; then
-  echo "waiting for another download of Tomcat to finish (lock $TOOLS/.tomcat.lock)" >&2
+  echo "waiting for another build of Tomcat to finish (lock $TOOLS/.tomcat.lock)" >&2
   flock 9
 fi
 for tool in java mvn; do
