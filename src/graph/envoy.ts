@@ -1,4 +1,4 @@
-import { parseQuiet } from '../load/quiet-yaml.js';
+import { parseQuietRecord } from '../load/quiet-yaml.js';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import type { ListenEvidence } from './listen.js';
@@ -58,13 +58,8 @@ function socket(address: unknown): { host: string; port: number } | 'skip' | und
 export function envoyListeners(text: string): Listener[] | undefined {
   // Text meant for a substitution step (envsubst, a template) is not what Envoy reads.
   if (/\$\{|\{\{/.test(text)) return undefined;
-  let doc: unknown;
-  try {
-    doc = parseQuiet(text);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(doc)) return undefined;
+  const doc = parseQuietRecord(text);
+  if (!doc) return undefined;
   if (doc.dynamic_resources !== undefined) return undefined;
   const staticResources = doc.static_resources;
   if (staticResources !== undefined && !isRecord(staticResources)) return undefined;

@@ -1,4 +1,4 @@
-import { parseQuiet } from '../load/quiet-yaml.js';
+import { parseQuietRecord } from '../load/quiet-yaml.js';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { perContainer, visibleFile } from './mounts.js';
@@ -35,13 +35,8 @@ const collector = perContainer(read);
 
 /** @internal The OTLP listeners a collector configuration text opens, given whether endpoints default to localhost; undefined where it cannot tell. */
 export function otlpListeners(text: string, localhostDefault: boolean): OtlpListener[] | undefined {
-  let doc: unknown;
-  try {
-    doc = parseQuiet(text);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(doc) || !isRecord(doc.receivers)) return undefined;
+  const doc = parseQuietRecord(text);
+  if (!doc || !isRecord(doc.receivers)) return undefined;
   const pipelines = isRecord(doc.service) && isRecord(doc.service.pipelines) ? doc.service.pipelines : undefined;
   if (!pipelines) return undefined;
   const used = new Set<string>();

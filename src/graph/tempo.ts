@@ -1,4 +1,4 @@
-import { parseQuiet } from '../load/quiet-yaml.js';
+import { parseQuietRecord } from '../load/quiet-yaml.js';
 import type { Path } from '../types/object.js';
 import type { PodTemplate, ServiceGraph } from '../types/graph.js';
 import { hubRepository, lastFlagValue, perContainer, visibleFile } from './mounts.js';
@@ -31,13 +31,8 @@ const RECEIVERS: Record<string, Record<string, number> | number> = {
 
 /** @internal The TCP receivers a Tempo configuration text opens, given whether endpoints default to localhost; undefined where it cannot tell. */
 export function tempoReceivers(text: string, localhostDefault: boolean): Receiver[] | undefined {
-  let doc: unknown;
-  try {
-    doc = parseQuiet(text);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(doc)) return undefined;
+  const doc = parseQuietRecord(text);
+  if (!doc) return undefined;
   const receivers = isRecord(doc.distributor) ? doc.distributor.receivers : undefined;
   if (!isRecord(receivers)) return undefined;
   const out: Receiver[] = [];

@@ -1,3 +1,4 @@
+import { isRecord } from './objects.js';
 import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 
 /**
@@ -8,4 +9,14 @@ import { parse, type DocumentOptions, type ParseOptions, type SchemaOptions, typ
  */
 export function parseQuiet(text: string, options: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions = {}): unknown {
   return parse(text, { ...options, logLevel: 'error' });
+}
+
+/** parseQuiet()'s value where the text is a YAML (or JSON) mapping; undefined for anything else, or a text that does not parse. */
+export function parseQuietRecord(text: string): Record<string, unknown> | undefined {
+  try {
+    const doc = parseQuiet(text);
+    return isRecord(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,3 +6,5 @@ import { type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSO
  * the file nor the object. Errors still throw, as parse() throws them.
  */
 export declare function parseQuiet(text: string, options?: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions): unknown;
+/** parseQuiet()'s value where the text is a YAML (or JSON) mapping; undefined for anything else, or a text that does not parse. */
+export declare function parseQuietRecord(text: string): Record<string, unknown> | undefined;
