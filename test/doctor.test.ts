@@ -181,6 +181,15 @@ beforeAll(async () => {
   await cp.create(service('capped', 'strict', { app: 'strict' }, [{ name: 'http', port: 80, targetPort: 'http' }]));
   await cp.create(ns('quota'));
   await cp.create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'no-pods', namespace: 'quota' }, spec: { hard: { pods: '0' } } });
+  // Quota admission reads quotas from its own informer and, while that is empty for a namespace, trusts a cached live
+  // lookup for a while (one made as the quota itself was created found none). Until it sees the quota, the StatefulSet
+  // controller's pod is admitted and never refused again (CI saw this once): wait until a dry-run pod is refused for
+  // the quota before the StatefulSet exists.
+  const probe = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'quota-probe', namespace: 'quota' }, spec: { containers: [{ name: 'db', image: 'example/db:1' }] } };
+  await until('quota admission to see the quota of no pods', async () => {
+    const r = await cp.api('POST', '/api/v1/namespaces/quota/pods?dryRun=All', probe);
+    return r.status === 403 && /exceeded quota/.test(String(r.body.message ?? ''));
+  }, 90_000);
   await cp.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'quota' }, spec: { serviceName: 'db', replicas: 1, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'example/db:1', ports: [{ name: 'pg', containerPort: 5432 }] }] } } } });
   await cp.create({ ...service('quota', 'db', { app: 'db' }, []), spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432, targetPort: 'pg' }] } });
   await until('the ReplicaSet controller to be refused', async () => JSON.stringify((await cp.api('GET', '/apis/apps/v1/namespaces/capped/deployments/strict')).body).includes('FailedCreate'), 120_000);
