@@ -15,6 +15,7 @@ import { movedFrom } from '../../src/graph/kustomize-names.js';
 import { sameTree } from '../../src/graph/referrers.js';
 import { createdService, createdServicePorts } from '../../src/graph/creators.js';
 import { describe, refOf, type K8sObject, type Path } from '../../src/types/object.js';
+import { objectNamed } from '../../src/graph/kinds.js';
 
 function ignored(ignore: string[], host: string): boolean {
   const h = host.toLowerCase();
@@ -171,7 +172,7 @@ function waitsForItself(ctx: RuleContext, edge: ReferenceEdge, svc: ServiceNode)
  */
 function peers(ctx: RuleContext, o: K8sObject, namespace: string, statefulSet: string): boolean {
   if (o.kind === 'StatefulSet' && o.name === statefulSet && o.namespace === namespace) return true;
-  const sts = ctx.graph.objects.find((x) => x.kind === 'StatefulSet' && x.name === statefulSet && x.namespace === namespace);
+  const sts = objectNamed(ctx.graph, 'StatefulSet', namespace, statefulSet);
   if (!sts || o.namespace !== namespace) return false;
   const a = labelsOf(o);
   const b = labelsOf(sts);

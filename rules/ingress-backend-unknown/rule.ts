@@ -9,6 +9,7 @@ import { dns1123LabelProblems } from '../../src/names.js';
 import { controllerInstall, exposes, probedScheme, traefikScheme, nearestService, renamedInBuild, renamedText, sameNameElsewhere, servicePortsText, targetPortHint, unplacedHint } from '../../src/engine/rule-kit.js';
 import { code, isStrongTypo } from '../../src/text.js';
 import { sameTree, serviceUrl } from '../../src/graph/referrers.js';
+import { objectNamed } from '../../src/graph/kinds.js';
 
 interface Backend {
   service: string;
@@ -528,7 +529,7 @@ function checkStrictPathType(ctx: RuleContext, o: K8sObject): void {
   const arg = install.words.find((w) => w.startsWith('--configmap='))?.slice('--configmap='.length).replace('$(POD_NAMESPACE)', install.owner.namespace);
   if (arg !== undefined) {
     const [ns, name] = arg.includes('/') ? arg.split('/') : [install.owner.namespace, arg];
-    const cm = ctx.graph.objects.find((x) => x.kind === 'ConfigMap' && x.namespace === ns && x.name === name);
+    const cm = objectNamed(ctx.graph, 'ConfigMap', ns!, name!);
     const value = cm ? getIn(cm.body, ['data', 'strict-validate-path-type']) : undefined;
     if (typeof value === 'string' && !/^\s*true\s*$/i.test(value)) return;
   }
@@ -572,7 +573,7 @@ function checkSnippets(ctx: RuleContext, o: K8sObject): void {
   if (arg !== undefined) {
     if (arg.includes('$')) return;
     const [ns, name] = arg.includes('/') ? arg.split('/') : [install.owner.namespace, arg];
-    const cm = ctx.graph.objects.find((x) => x.kind === 'ConfigMap' && x.namespace === ns && x.name === name);
+    const cm = objectNamed(ctx.graph, 'ConfigMap', ns!, name!);
     // A ConfigMap the run does not hold may allow them.
     if (!cm) return;
     const d = getIn(cm.body, ['data']);

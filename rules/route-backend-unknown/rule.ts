@@ -10,6 +10,7 @@ import { code, editDistance, isStrongTypo, list } from '../../src/text.js';
 import { INFERENCE_GROUP, inferencePools } from '../../src/graph/inference.js';
 import { controllerSide } from '../../src/graph/references.js';
 import { matchSelector, namespaceLabels, readSelector } from '../../src/graph/netpol-model.js';
+import { objectsOfKind } from '../../src/graph/kinds.js';
 
 const ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -901,7 +902,7 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
  * warning (another Prometheus may be installed from elsewhere).
  */
 function checkPrometheusSelection(ctx: RuleContext): void {
-  const proms = ctx.graph.objects.filter((o) => o.kind === 'Prometheus' && /^monitoring\.coreos\.com\//.test(o.apiVersion));
+  const proms = objectsOfKind(ctx.graph, 'Prometheus').filter((o) => o.kind === 'Prometheus' && /^monitoring\.coreos\.com\//.test(o.apiVersion));
   if (proms.length === 0) return;
   const namespaces = namespaceLabels(ctx.graph.objects);
   for (const m of ctx.graph.objects) {
@@ -1032,7 +1033,7 @@ function checkRollout(ctx: RuleContext, o: K8sObject): void {
   for (const { ref, path } of refs) {
     const name = str(ref.name);
     if (!name || /[./]/.test(name) || ref.tlsRoutes !== undefined || ref.tcpRoutes !== undefined) continue;
-    const vs = ctx.graph.objects.find((x) => x.kind === 'VirtualService' && /^networking\.istio\.io\//.test(x.apiVersion) && x.namespace === o.namespace && x.name === name);
+    const vs = objectsOfKind(ctx.graph, 'VirtualService').find((x) => x.kind === 'VirtualService' && /^networking\.istio\.io\//.test(x.apiVersion) && x.namespace === o.namespace && x.name === name);
     const http = vs ? getIn(vs.body, ['spec', 'http']) : undefined;
     if (!vs || !Array.isArray(http) || http.length === 0) continue;
     const wanted = Array.isArray(ref.routes) ? ref.routes.filter((r): r is string => typeof r === 'string') : [];

@@ -9,6 +9,7 @@ import { isRecord } from '../../src/load/objects.js';
 import { workloadKey } from '../../src/graph/index.js';
 import { creationFailure } from '../../src/graph/live.js';
 import { CONTROLLER_LABELS, controllerLabelMatches } from '../../src/graph/controller-labels.js';
+import { objectsOfKind } from '../../src/graph/kinds.js';
 
 /** How one selector entry differs from a template's labels. */
 type Diff =
@@ -228,7 +229,7 @@ const rule: Rule = {
         // Where an object that sets no namespace lands is up to the command that applies it.
         // `system` with no Namespace of that name in the run is kubebuilder's placeholder: the overlay that includes
         // the folder (config/default) sets the namespace, and a folder it leaves out is rendered here on its own.
-        const placeholder = o.namespace === 'system' && !graph.objects.some((x) => x.kind === 'Namespace' && x.name === 'system');
+        const placeholder = o.namespace === 'system' && !objectsOfKind(graph, 'Namespace').some((x) => x.kind === 'Namespace' && x.name === 'system');
         const unplaced = o.namespaceDefaulted || placeholder || elsewhere.every((t) => t.owner.namespaceDefaulted);
         report({
           ...base,

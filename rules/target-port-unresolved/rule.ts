@@ -11,6 +11,7 @@ import { PROTOCOLS } from '../../src/names.js';
 import { byWorkload, perList } from '../../src/graph/index.js';
 import { revisionOf, templatePorts, workloadOf, type Revision } from '../../src/graph/live.js';
 import type { RuleContext } from '../../src/types/rule.js';
+import { objectsOfKind } from '../../src/graph/kinds.js';
 
 
 function portLabel(sp: ServicePortNode): string {
@@ -148,8 +149,8 @@ const GATEWAY_ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'
  * expressions, or a namespace selector, counts as picking them.
  */
 function injectedPort(graph: ServiceGraph, t: PodTemplate, name: string, protocol: string): boolean {
-  return graph.objects.some((o) => {
-    if (o.kind !== 'SidecarSet' || !o.apiVersion.startsWith('apps.kruise.io/')) return false;
+  return objectsOfKind(graph, 'SidecarSet').some((o) => {
+    if (!o.apiVersion.startsWith('apps.kruise.io/')) return false;
     const spec = isRecord(o.body.spec) ? o.body.spec : undefined;
     if (!spec) return false;
     if (typeof spec.namespace === 'string' && spec.namespace !== '' && spec.namespace !== t.namespace) return false;

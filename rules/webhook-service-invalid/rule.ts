@@ -8,6 +8,7 @@ import { sameTree } from '../../src/graph/referrers.js';
 import { hasServicesIn, nearestService, sameNameElsewhere, servicePortsText } from '../../src/engine/rule-kit.js';
 import { hasReadyEndpoints } from '../../src/graph/live.js';
 import { code, isStrongTypo } from '../../src/text.js';
+import { objectsOfKind } from '../../src/graph/kinds.js';
 
 /** The port the API server calls when `service.port` is not set (every API version of these kinds). */
 const DEFAULT_PORT = 443;
@@ -193,7 +194,7 @@ function injectedCertificate(ctx: RuleContext, o: K8sObject): { cert: K8sObject;
   const from = getIn(o.body, ['metadata', 'annotations', INJECT_CA_FROM]);
   if (typeof from !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(from)) return undefined;
   const [ns, name] = from.split('/') as [string, string];
-  const cert = ctx.graph.objects.find((x) => x.kind === 'Certificate' && x.apiVersion.startsWith('cert-manager.io/') && x.namespace === ns && x.name === name);
+  const cert = objectsOfKind(ctx.graph, 'Certificate').find((x) => x.kind === 'Certificate' && x.apiVersion.startsWith('cert-manager.io/') && x.namespace === ns && x.name === name);
   if (!cert) return undefined;
   const dnsNames = getIn(cert.body, ['spec', 'dnsNames']);
   const names = (Array.isArray(dnsNames) ? dnsNames : []).filter((n): n is string => typeof n === 'string');

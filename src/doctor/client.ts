@@ -8,6 +8,7 @@ import { references } from '../graph/references.js';
 import { dnsFlows, policyIndex, serviceFlows, verdictText } from '../graph/netpol.js';
 import { code } from '../text.js';
 import { externalName } from './chain.js';
+import { objectsOfKind } from '../graph/kinds.js';
 
 const OK = '✔';
 const BAD = '✘';
@@ -23,7 +24,7 @@ export interface ClientTarget {
 
 /** The live pods of a target: the Pod itself, or the pods its controller owns (a Deployment's through its ReplicaSets). */
 export function podsOf(graph: ServiceGraph, target: ClientTarget): K8sObject[] {
-  const pods = graph.objects.filter((o) => o.kind === 'Pod' && o.namespace === target.namespace);
+  const pods = objectsOfKind(graph, 'Pod').filter((o) => o.kind === 'Pod' && o.namespace === target.namespace);
   if (target.kind === 'Pod') return pods.filter((p) => p.name === target.name);
   const want = `${target.kind} ${target.namespace}/${target.name}`;
   return pods.filter((p) => workloadOf(graph, p) === want);
@@ -88,7 +89,7 @@ function fixLines(remediation: string, indent = '      '): string[] {
  * judged only when the Namespace objects were read (a live cluster's full list).
  */
 function missingNamespace(graph: ServiceGraph, host: string): string | undefined {
-  const namespaces = graph.objects.filter((o) => o.kind === 'Namespace');
+  const namespaces = objectsOfKind(graph, 'Namespace').filter((o) => o.kind === 'Namespace');
   if (!namespaces.length) return undefined;
   const h = host.toLowerCase().replace(/\.$/, '');
   const domain = graph.settings.clusterDomain;

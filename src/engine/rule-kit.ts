@@ -11,6 +11,7 @@ import { isRecord } from '../load/objects.js';
 import { getIn } from '../graph/pods.js';
 import { absoluteFolder, sameTree } from '../graph/referrers.js';
 import { renamedServices } from '../graph/kustomize-names.js';
+import { objectsOfKind } from '../graph/kinds.js';
 
 /** Small helpers rule modules share. */
 
@@ -603,8 +604,8 @@ export function controllerInstall(ctx: RuleContext, image: RegExp): { owner: K8s
       else if (getIn(src, ['secret']) !== undefined) unread = true;
     }
   }
-  for (const x of ctx.graph.objects) {
-    if (x.namespace !== t.namespace || !maps.has(x.name) || x.kind !== 'ConfigMap') continue;
+  for (const x of objectsOfKind(ctx.graph, 'ConfigMap')) {
+    if (x.namespace !== t.namespace || !maps.has(x.name)) continue;
     if (isRecord(x.body.data)) for (const [k, v] of Object.entries(x.body.data)) (String(v).includes('\n') ? files : parts).push(String(v).includes('\n') ? String(v) : `${k}=${String(v)}`);
   }
   // Contour's ContourConfiguration resource carries the same settings.
@@ -667,7 +668,7 @@ const grantCache = new WeakMap<ServiceGraph, K8sObject[]>();
 /** The run's Gateway API ReferenceGrants, in order, found once per run. */
 function referenceGrants(graph: ServiceGraph): K8sObject[] {
   let grants = grantCache.get(graph);
-  if (!grants) grantCache.set(graph, (grants = graph.objects.filter((g) => g.kind === 'ReferenceGrant' && g.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`))));
+  if (!grants) grantCache.set(graph, (grants = objectsOfKind(graph, 'ReferenceGrant').filter((g) => g.kind === 'ReferenceGrant' && g.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`))));
   return grants;
 }
 

@@ -10,6 +10,7 @@ import { code } from '../text.js';
 import { getIn, lenientInt } from './pods.js';
 import { references } from './references.js';
 import { judge, NAME_LABEL, podView, policyIndex, type Direction, type PodView, type PolicyIndex, type Verdict } from './netpol-model.js';
+import { objectsOfKind } from './kinds.js';
 
 /** The connections the run knows pods make, judged against its NetworkPolicies. */
 
@@ -283,7 +284,7 @@ function cloudIngress(graph: ServiceGraph, o: K8sObject): boolean {
   const ann = getIn(o.body, ['metadata', 'annotations', 'kubernetes.io/ingress.class']);
   const name = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : typeof ann === 'string' ? ann : undefined;
   if (name === undefined) return false;
-  const cls = graph.objects.find((x) => x.kind === 'IngressClass' && x.name === name && /^networking\.k8s\.io\//.test(x.apiVersion));
+  const cls = objectsOfKind(graph, 'IngressClass').find((x) => x.kind === 'IngressClass' && x.name === name && /^networking\.k8s\.io\//.test(x.apiVersion));
   const controller = cls ? getIn(cls.body, ['spec', 'controller']) : undefined;
   return typeof controller === 'string' ? CLOUD_CONTROLLERS.has(controller) : CLOUD_CLASSES.has(name);
 }

@@ -13,6 +13,7 @@ import { uncommentedText, configFileHosts, nginxUpstreams } from './config-files
 import { envNames as springEnvNames, profileMatches } from './spring.js';
 import { ofText } from './memo.js';
 import { findLinks } from './links.js';
+import { objectNamed, objectsOfKind } from './kinds.js';
 
 const CONTAINER_FIELDS = ['containers', 'initContainers'] as const;
 
@@ -342,7 +343,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     const maps = new Set<string>([o.name]);
     for (const r of consumers.get(`ConfigMap/${o.namespace}/${o.name}`) ?? []) for (const name of configMapsOf.get(r.t) ?? []) maps.add(name);
     for (const name of maps) {
-      const cm = graph.objects.find((x) => x.kind === 'ConfigMap' && x.namespace === o.namespace && x.name === name);
+      const cm = objectNamed(graph, 'ConfigMap', o.namespace, name);
       const data = cm && isRecord(cm.body.data) ? cm.body.data : {};
       for (const v of Object.values(data)) if (typeof v === 'string') for (const u of nginxUpstreams(v)) out.add(u);
     }
@@ -582,7 +583,7 @@ export function controllerSide(graph: ServiceGraph, o: K8sObject): { namespace: 
   } else if (/^traefik\.(io|containo\.us)$/.test(group) && o.kind === 'Middleware') {
     found = { namespaces: workloadNamespaces(graph, (_w, image) => /(^|\/)traefik(:|@|$)/.test(image)), by: 'Traefik', under: ['spec', 'forwardAuth'] };
   } else if (group === 'monitoring.coreos.com' && o.kind === 'AlertmanagerConfig') {
-    found = { namespaces: [...new Set(graph.objects.filter((x) => x.kind === 'Alertmanager' && x.apiVersion.startsWith('monitoring.coreos.com/')).map((x) => x.namespace))], by: 'Alertmanager', under: ['spec', 'receivers'] };
+    found = { namespaces: [...new Set(objectsOfKind(graph, 'Alertmanager').filter((x) => x.kind === 'Alertmanager' && x.apiVersion.startsWith('monitoring.coreos.com/')).map((x) => x.namespace))], by: 'Alertmanager', under: ['spec', 'receivers'] };
   }
   // One namespace, and another than the resource's: there the short name is looked up.
   if (!found || found.namespaces.length !== 1 || found.namespaces[0] === o.namespace) return undefined;
