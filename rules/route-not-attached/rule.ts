@@ -6,6 +6,8 @@ import { matchSelector, namespaceLabels, readSelector, type NamespaceLabels } fr
 import { sameTree } from '../../src/graph/referrers.js';
 import { grantNearMiss, referenceGranted } from '../../src/engine/rule-kit.js';
 import { code, list, transposedDistance } from '../../src/text.js';
+import { objectsOfKind } from '../../src/graph/kinds.js';
+import type { PodTemplate } from '../../src/types/graph.js';
 import { isDNS1123Subdomain } from '../../src/names.js';
 
 const GROUP = 'gateway.networking.k8s.io';
@@ -576,7 +578,7 @@ function checkCertificateGrants(ctx: RuleContext, ix: Index): void {
 const rule: Rule = {
   meta: {
     id: 'route-not-attached',
-    description: 'A Gateway API route that no listener of its Gateway accepts (namespace not allowed, route kind, sectionName, port, hostnames), a mesh route bound to a Service port that does not exist, a Gateway listener whose certificate Secret in another namespace no ReferenceGrant admits, or a parent Gateway, Service, Istio Gateway, IngressClass or GatewayClass named one typo away from the one the run defines: no controller serves it.',
+    description: 'A Gateway API route that no listener of its Gateway accepts (namespace not allowed, route kind, sectionName, port, hostnames), a mesh route bound to a Service port that does not exist, a Gateway listener whose certificate Secret in another namespace no ReferenceGrant admits, or a parent Gateway, Service, Istio Gateway, IngressClass or GatewayClass named one typo away from the one the run defines, or a ClusterIP Service\'s ExternalDNS hostname that the run\'s ExternalDNS does not publish: no controller serves it.',
     category: 'reference',
     severity: 'error',
     messages: {
@@ -596,6 +598,7 @@ const rule: Rule = {
       istioCredentialNamespace: 'this Istio Gateway takes its certificate from Secret {{name}}, which Istio reads from the namespace of the gateway\'s pods ({{workload}}, namespace {{home}}), not the Gateway\'s; the files hold it only in namespace {{there}}: the server gets no certificate and its HTTPS listener is not served',
       traefikSni: 'this IngressRouteTCP matches HostSNI {{host}} but has no `tls`: a server name is sent only inside TLS, and Traefik refuses the router ("has HostSNI matcher, but no TLS on router"), so no connection reaches its services',
       classUnknown: 'this Gateway names GatewayClass {{name}}, and its folder defines {{classes}} but not that one: unless the cluster has a class of that name, no controller accepts the Gateway (it stays without the Accepted condition and gets no address), and the routes attached to it get no traffic',
+      externalDnsInternal: 'this Service asks ExternalDNS for {{host}}, but it is a ClusterIP Service and {{installs}} {{runs}} without `--publish-internal-services`: ExternalDNS publishes a ClusterIP Service\'s address only with that flag, so it writes no record for {{host}} and the name does not resolve',
       noClass: 'this {{kind}} names {{what}} {{name}}, which the run does not define; did you mean {{near}}? No controller serves a class that does not exist, so the {{kind}} is never programmed',
     },
     remediation: 'Attach the route to a listener that takes it: allow its namespace (`allowedRoutes.namespaces.from: All` or a selector), its kind, its hostnames, or fix sectionName, port or the parent\'s name.',
@@ -634,7 +637,115 @@ const rule: Rule = {
     checkCertificateGrants(ctx, ix);
     checkIstioGateways(ctx);
     checkClasses(ctx);
+    checkExternalDns(ctx);
   },
 };
 
 export default rule;
+
+const EXTERNAL_DNS_IMAGE = /(^|\/)external-dns(:|@|$)/;
+const EXTERNAL_DNS = 'external-dns.alpha.kubernetes.io/';
+/** Settings of ExternalDNS that decide whether it takes a Service, also read from `EXTERNAL_DNS_*` variables (kingpin's DefaultEnvars). */
+const DECIDING = ['source', 'namespace', 'publish-internal-services', 'annotation-filter', 'label-filter', 'service-type-filter', 'ignore-hostname-annotation'];
+
+interface ExternalDnsInstall {
+  t: PodTemplate;
+  container: Record<string, unknown>;
+  path: Path;
+  namespace: string;
+  publishInternal: boolean;
+}
+
+/**
+ * The ExternalDNS installs of the run that read Services (`--source=service`) and take every one
+ * of `namespace` (no filter), with whether they publish ClusterIP Services; undefined when an
+ * install's settings are not all written down (a variable from elsewhere, a `$(VAR)` in a flag).
+ */
+function externalDnsInstalls(ctx: RuleContext): ExternalDnsInstall[] | undefined {
+  const out: ExternalDnsInstall[] = [];
+  for (const t of ctx.graph.templates) {
+    for (const c of t.containers) {
+      if (!c.image || !EXTERNAL_DNS_IMAGE.test(c.image)) continue;
+      const raw = getIn(t.owner.body, c.path);
+      if (!isRecord(raw)) return undefined;
+      const words: string[] = [];
+      for (const k of ['command', 'args']) {
+        const v = raw[k];
+        if (v === undefined) continue;
+        if (!Array.isArray(v) || v.some((w) => typeof w !== 'string')) return undefined;
+        words.push(...(v as string[]));
+      }
+      if (raw.envFrom !== undefined) return undefined;
+      const settings = new Map<string, string[]>();
+      const set = (name: string, value: string) => settings.set(name, [...(settings.get(name) ?? []), value]);
+      for (const e of Array.isArray(raw.env) ? raw.env : []) {
+        if (!isRecord(e) || typeof e.name !== 'string' || !e.name.startsWith('EXTERNAL_DNS_')) continue;
+        const name = e.name.slice('EXTERNAL_DNS_'.length).toLowerCase().replace(/_/g, '-');
+        if (!DECIDING.includes(name)) continue;
+        if (typeof e.value !== 'string' || e.value.includes('$(')) return undefined;
+        // A repeatable flag's variable holds its values one per line.
+        for (const v of name === 'source' || name === 'service-type-filter' ? e.value.split('\n') : [e.value]) set(name, v.trim());
+      }
+      // Flags override the variables.
+      const flags = new Map<string, string[]>();
+      for (let i = 0; i < words.length; i++) {
+        const m = /^--(no-)?([a-z][a-z0-9-]*)(?:=(.*))?$/s.exec(words[i]!);
+        if (!m || !DECIDING.includes(m[2]!)) continue;
+        const name = m[2]!;
+        const bool = name === 'publish-internal-services' || name === 'ignore-hostname-annotation';
+        const value = m[1] ? 'false' : m[3] ?? (bool ? 'true' : words[++i]);
+        if (value === undefined || value.includes('$(')) return undefined;
+        flags.set(name, [...(flags.get(name) ?? []), value]);
+      }
+      for (const [k, v] of flags) settings.set(k, v);
+      const last = (name: string) => settings.get(name)?.at(-1);
+      if (!(settings.get('source') ?? []).includes('service')) continue;
+      if (last('ignore-hostname-annotation') === 'true') continue;
+      if (last('annotation-filter') || last('label-filter')) return undefined;
+      const types = (settings.get('service-type-filter') ?? []).filter((x) => x !== '');
+      if (types.length > 0 && !types.includes('ClusterIP')) continue;
+      const publish = last('publish-internal-services');
+      if (publish !== undefined && publish !== 'true' && publish !== 'false') return undefined;
+      out.push({ t, container: raw, path: c.path, namespace: last('namespace') ?? '', publishInternal: publish === 'true' });
+    }
+  }
+  return out;
+}
+
+/**
+ * A ClusterIP Service that asks ExternalDNS for a name (`external-dns.alpha.kubernetes.io/hostname`,
+ * no `target`) where every ExternalDNS of the run that reads it runs without
+ * `--publish-internal-services`: ExternalDNS takes a ClusterIP Service's address only with that
+ * flag (source/service.go, generateEndpoints), so no record is written. A warning: an ExternalDNS
+ * installed from elsewhere may publish it.
+ */
+function checkExternalDns(ctx: RuleContext): void {
+  const services = objectsOfKind(ctx.graph, 'Service').filter((o) => {
+    const ann = getIn(o.body, ['metadata', 'annotations']);
+    return isRecord(ann) && typeof ann[`${EXTERNAL_DNS}hostname`] === 'string' && o.apiVersion === 'v1';
+  });
+  if (services.length === 0) return;
+  const installs = externalDnsInstalls(ctx);
+  if (!installs || installs.length === 0) return;
+  for (const o of services) {
+    const ann = getIn(o.body, ['metadata', 'annotations']) as Record<string, unknown>;
+    const host = String(ann[`${EXTERNAL_DNS}hostname`]).trim();
+    if (host === '' || host.includes('{{') || ann[`${EXTERNAL_DNS}target`] !== undefined) continue;
+    const controller = ann[`${EXTERNAL_DNS}controller`];
+    if (controller !== undefined && controller !== 'dns-controller') continue;
+    const spec = isRecord(o.body.spec) ? o.body.spec : {};
+    if ((spec.type ?? 'ClusterIP') !== 'ClusterIP' || spec.clusterIP === 'None' || (Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === 'None')) continue;
+    const taking = installs.filter((i) => i.namespace === '' || i.namespace === o.namespace);
+    if (taking.length === 0 || taking.some((i) => i.publishInternal)) continue;
+    const names = taking.map((i) => `${i.t.owner.kind} ${i.t.owner.namespace ? `${i.t.owner.namespace}/` : ''}${i.t.owner.name}`);
+    ctx.report({
+      object: o,
+      path: ['metadata', 'annotations', `${EXTERNAL_DNS}hostname`],
+      messageId: 'externalDnsInternal',
+      severity: 'warning',
+      data: { host: code(host), installs: `ExternalDNS (${list(names.map(code))})`, runs: taking.length === 1 ? 'runs' : 'run' },
+      related: taking.map((i) => ({ object: i.t.owner, path: i.path, message: 'ExternalDNS, reading Services, without --publish-internal-services' })),
+      remediation: 'Add `--publish-internal-services` to ExternalDNS\'s arguments, make the Service `type: LoadBalancer` (or NodePort) to publish an address reachable from outside, or set `external-dns.alpha.kubernetes.io/target`.',
+    });
+  }
+}
