@@ -203,7 +203,7 @@ const CERT_NAME_FLAG = /^--?[a-z0-9.-]*?(?:dns-names?|(?:^|-)sans?|alt-names?|su
 const OBJECT_NAME_FLAG = /^--?[a-z0-9.-]*?(secret|configmap|config-map)[-_]?name(=|$)/i;
 const CERT_NAME_FLAG_ALONE = /^--?[a-z0-9.-]*?(?:dns-names?|-sans?|alt-names?|subject-alt(?:ernative)?-names?|common-name|cert(?:ificate)?-(?:hosts?|names?|dns))$|^--?(?:tls-)?sans?$/i;
 
-function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string>; format?: string; udp?: number }) => void): void {
+function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, value: string, hint: { key?: string; file: boolean; expands: boolean; qualifiedOnly?: boolean; upstreams?: ReadonlySet<string>; format?: string; udp?: number; defaultPort?: number }) => void): void {
   // ConfigMaps by namespace and name, for the values of configMapKeyRef variables (made when first asked).
   let configMaps: Map<string, K8sObject> | undefined;
   const configMapValue = (ns: string, name: string, key: string): string | undefined => {
@@ -440,7 +440,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       }
       // Some fields are dialled by pods the operator runs in the resource's own namespace: short names count there.
       const podSide = (key !== undefined && podSideKeys.includes(key)) || under(path, podSideTree);
-      visit(() => ({ object: o, path, namespace: o.namespace, where, clients: [], ...(podSide ? { podSide: true } : {}) }), value, { file: false, expands: false, qualifiedOnly: !podSide });
+      visit(() => ({ object: o, path, namespace: o.namespace, where, clients: [], ...(podSide ? { podSide: true } : {}) }), value, { file: false, expands: false, qualifiedOnly: !podSide, ...proberDefault(o, path) });
     }, podSideKeys.length || podSideTree || dialler ? new Set([...podSideKeys, ...(podSideTree || dialler ? TREE_HOST_KEYS : [])]) : undefined, podSideTree || dialler ? (path) => under(path, podSideTree) || under(path, dialler?.under) : undefined);
   }
 }
@@ -534,6 +534,18 @@ const POD_SIDE: readonly (readonly [string, string, string])[] = [
 const NOT_CUSTOM = /(^|\.)k8s\.io$|^(apps|batch|policy|autoscaling|extensions)$|(^|\.)istio\.io$/;
 /** Fields that hold names to match or to certify, not hosts to dial. */
 const NOT_DIALED = /^(dnsNames|commonName|hosts|ipAddresses|uris|emailAddresses|subjectAltNames|sans|authority|sni|serverName)$/i;
+
+/**
+ * The port Prometheus dials for a Probe's `spec.prober.url`, an address without a scheme, when it
+ * names no port: the prober's `scheme` default (80 for `http`, the default, 443 for `https`), as
+ * for any scrape target without a port.
+ */
+function proberDefault(o: K8sObject, path: Path): { defaultPort?: number } {
+  if (o.kind !== 'Probe' || !o.apiVersion.startsWith('monitoring.coreos.com/') || path.length !== 3 || path[0] !== 'spec' || path[1] !== 'prober' || path[2] !== 'url') return {};
+  const scheme = getIn(o.body, ['spec', 'prober', 'scheme']);
+  const s = scheme === undefined ? 'http' : typeof scheme === 'string' ? scheme.toLowerCase() : undefined;
+  return s === 'http' ? { defaultPort: 80 } : s === 'https' ? { defaultPort: 443 } : {};
+}
 
 /** An object of a custom resource kind (a group with a dot that is not one of Kubernetes' own). */
 function isCustomResource(o: K8sObject): boolean {
@@ -844,14 +856,16 @@ export function references(graph: ServiceGraph): readonly ReferenceEdge[] {
         const port = ref.port ?? sibling?.value;
         const udpWhole = hint.udp !== undefined && !hint.file && (ref.position === true || ref.text === value.trim());
         const udpPort = udpWhole && port === undefined && site.portFrom ? site.portFrom : undefined;
-        const servicePort = portReached(resolution, port ?? ref.defaultPort, ref.srv);
+        // A field whose client dials a port of its own when the value names none (a Probe's prober address: its scheme's).
+        const dflt = ref.defaultPort ?? (hint.defaultPort !== undefined && port === undefined && ref.text === value.trim() ? hint.defaultPort : undefined);
+        const servicePort = portReached(resolution, port ?? dflt, ref.srv);
         out.push({
           site: g.site,
           text: withoutGeneratedLabels(graph, ref.text),
           host: ref.host,
           ...(port !== undefined ? { port } : {}),
           ...(sibling ? { portFrom: sibling.name } : {}),
-          ...(ref.defaultPort !== undefined ? { defaultPort: ref.defaultPort } : {}),
+          ...(dflt !== undefined ? { defaultPort: dflt } : {}),
           // A whole-value host under a key that UDP clients read (`STATSD_HOST`): datagrams, to its port, its sibling variable's, or the clients' default.
           ...(udpWhole ? { protocol: 'UDP' as const, ...(udpPort ? { port: udpPort.value, portFrom: udpPort.name } : port === undefined && ref.defaultPort === undefined ? { defaultPort: hint.udp } : {}) } : {}),
           ...(ref.srv ? { srv: ref.srv } : {}),

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-S6JKUBA4.js";import"./chunk-UXLTQSQZ.js";import"./chunk-TXJYTG4L.js";import"./chunk-WS7LV7WI.js";import"./chunk-BL5UJTF6.js";import"./chunk-AFST3P3Y.js";import"./chunk-BW4GD2XS.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
