@@ -2,7 +2,7 @@ import type { PodTemplate, ServiceGraph, ServicePortNode } from '../types/graph.
 import { formatPath, pathTo, type K8sObject, type Path } from '../types/object.js';
 import type { DnsResolution, ReferenceEdge, ReferenceSite } from '../types/reference.js';
 import { isRecord } from '../load/objects.js';
-import { code } from '../text.js';
+import { code, list } from '../text.js';
 import { tableReadPaths } from './referrers.js';
 import { getIn } from './pods.js';
 import { statefulSetOrdinals } from './controller-labels.js';
@@ -428,8 +428,17 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     // A subtree a controller dials from its own namespace, where the run shows that namespace.
     const dialler = controllerSide(graph, o);
     const under = (path: Path, at: readonly string[] | undefined) => at !== undefined && at.every((seg, i) => path[i] === seg);
+    // An OpenTelemetry Instrumentation's exporter endpoint is dialled by the SDK the operator injects into the pods that ask for it by name.
+    const injected = instrumented(graph, o);
     strings(o.body[root], [root], 0, (value, path) => {
       if (read.some((p) => p.every((seg, i) => path[i] === seg))) return;
+      if (injected.size > 0 && path.length === 3 && path[1] === 'exporter' && path[2] === 'endpoint') {
+        for (const [ns, clients] of injected) {
+          const names = list(clients.map((t) => `${t.owner.kind} ${t.namespace}/${t.owner.name}`), 2);
+          visit(() => ({ object: o, path, namespace: ns, where: `${code(formatPath(path))} of Instrumentation ${o.namespace}/${o.name}, which the OpenTelemetry operator injects into ${names} (namespace ${code(ns)}) as ${code('OTEL_EXPORTER_OTLP_ENDPOINT')},`, clients, podSide: true }), value, { file: false, expands: false });
+        }
+        return;
+      }
       // Names a certificate or a route matches are not connections.
       const key = [...path].reverse().find((x): x is string => typeof x === 'string');
       if (key !== undefined && NOT_DIALED.test(key)) return;
@@ -545,6 +554,42 @@ function proberDefault(o: K8sObject, path: Path): { defaultPort?: number } {
   const scheme = getIn(o.body, ['spec', 'prober', 'scheme']);
   const s = scheme === undefined ? 'http' : typeof scheme === 'string' ? scheme.toLowerCase() : undefined;
   return s === 'http' ? { defaultPort: 80 } : s === 'https' ? { defaultPort: 443 } : {};
+}
+
+/** The pod annotations by which the OpenTelemetry operator injects an Instrumentation's SDK (or its `sdk` variables). */
+const INSTRUMENTATION_INJECT = /^instrumentation\.opentelemetry\.io\/inject-(java|nodejs|python|dotnet|go|apache-httpd|nginx|sdk)$/;
+
+/**
+ * The pod templates, by namespace, into which the OpenTelemetry operator injects this
+ * Instrumentation: a template annotated `instrumentation.opentelemetry.io/inject-<language>`
+ * with the Instrumentation's name (in the pod's namespace), `<namespace>/<name>`, or `true` where
+ * it is the only Instrumentation of the pod's namespace. The injected SDK dials the exporter
+ * endpoint from the pod, so a short name resolves in the pod's namespace.
+ */
+function instrumented(graph: ServiceGraph, o: K8sObject): Map<string, PodTemplate[]> {
+  const out = new Map<string, PodTemplate[]>();
+  if (o.kind !== 'Instrumentation' || !o.apiVersion.startsWith('opentelemetry.io/')) return out;
+  // The operator adds the endpoint only where no variable of that name is set first: the Instrumentation's own (`env`, a language's `env`), or the container's.
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  const setsEndpoint = (env: unknown) => Array.isArray(env) && env.some((e) => getIn(e, ['name']) === 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (setsEndpoint(spec.env) || Object.values(spec).some((v) => isRecord(v) && setsEndpoint(v.env))) return out;
+  const own = objectsOfKind(graph, 'Instrumentation').filter((x) => x.apiVersion.startsWith('opentelemetry.io/'));
+  for (const t of graph.templates) {
+    if (containersOf(t).some(({ c }) => setsEndpoint(c.env))) continue;
+    const ann = getIn(t.owner.body, [...t.path, 'metadata', 'annotations']);
+    if (!isRecord(ann)) continue;
+    const picks = Object.entries(ann).some(([k, v]) => {
+      if (!INSTRUMENTATION_INJECT.test(k) || typeof v !== 'string') return false;
+      if (v === 'true') return o.namespace === t.namespace && own.filter((x) => x.namespace === t.namespace).length === 1;
+      const [ns, name] = v.includes('/') ? v.split('/', 2) as [string, string] : [t.namespace, v];
+      return ns === o.namespace && name === o.name;
+    });
+    if (!picks) continue;
+    const list = out.get(t.namespace);
+    if (list) list.push(t);
+    else out.set(t.namespace, [t]);
+  }
+  return out;
 }
 
 /** An object of a custom resource kind (a group with a dot that is not one of Kubernetes' own). */
