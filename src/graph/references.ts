@@ -620,9 +620,12 @@ const TREE_HOST_KEYS = ['endpoint', 'address', 'host', 'serverAddress', 'bootstr
  * Subtrees of custom resources that the operator's pods read as their configuration, in the
  * resource's own namespace: the OpenTelemetry Operator runs the collector of an
  * OpenTelemetryCollector there, with its `config` (a YAML text in v1alpha1, an object in v1beta1).
+ * A Dapr `Component` is loaded by the daprd sidecars of its own namespace (the operator hands a
+ * sidecar the components of its namespace), which dial the hosts of its `metadata`.
  */
 const POD_SIDE_TREES: readonly (readonly [string, string, readonly string[]])[] = [
   ['opentelemetry.io', 'OpenTelemetryCollector', ['spec', 'config']],
+  ['dapr.io', 'Component', ['spec', 'metadata']],
 ];
 
 /**
