@@ -1034,8 +1034,24 @@ function checkRollout(ctx: RuleContext, o: K8sObject): void {
     const name = str(ref.name);
     if (!name || /[./]/.test(name) || ref.tlsRoutes !== undefined || ref.tcpRoutes !== undefined) continue;
     const vs = objectsOfKind(ctx.graph, 'VirtualService').find((x) => x.kind === 'VirtualService' && /^networking\.istio\.io\//.test(x.apiVersion) && x.namespace === o.namespace && x.name === name);
-    const http = vs ? getIn(vs.body, ['spec', 'http']) : undefined;
-    if (!vs || !Array.isArray(http) || http.length === 0) continue;
+    if (!vs) {
+      // A name a slip away from the one VirtualService of its namespace that it could mean.
+      const near = objectsOfKind(ctx.graph, 'VirtualService').filter((x) => /^networking\.istio\.io\//.test(x.apiVersion) && x.namespace === o.namespace && x.name !== name
+        && isStrongTypo(x.name, name) && (x.name.toLowerCase() === name.toLowerCase() || genuinelyClose(x.name, name)));
+      if (near.length === 1) {
+        ctx.report({
+          object: o,
+          path: [...path, 'name'],
+          messageId: 'rolloutNoVirtualService',
+          data: { name: code(name), namespace: code(o.namespace), near: code(near[0]!.name) },
+          related: [{ object: near[0]!, path: ['metadata', 'name'], message: `VirtualService ${near[0]!.namespace}/${near[0]!.name}` }],
+          remediation: `Name the VirtualService the Rollout routes through: \`name: ${near[0]!.name}\`.`,
+        });
+      }
+      continue;
+    }
+    const http = getIn(vs.body, ['spec', 'http']);
+    if (!Array.isArray(http) || http.length === 0) continue;
     const wanted = Array.isArray(ref.routes) ? ref.routes.filter((r): r is string => typeof r === 'string') : [];
     const indexes = wanted.length ? wanted.map((r) => http.findIndex((h) => isRecord(h) && h.name === r)) : http.length === 1 ? [0] : [];
     wanted.forEach((r, k) => {
@@ -1102,6 +1118,7 @@ const rule: Rule = {
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it{{made}}',
       istioPartialHost: 'this {{kind}} names host {{host}} in {{field}}: Istio completes only names without a dot (with the {{kind}}\'s own namespace), so it takes {{host}} as written and finds no Service of that name in its registry (`istioctl analyze`: IST0101); write {{fqdn}}',
       rolloutSameService: 'this Rollout names Service {{service}} as both {{a}} and {{b}}: Argo Rollouts refuses the spec (InvalidSpec) and never shifts traffic; they must be two Services',
+      rolloutNoVirtualService: 'this Rollout shifts its traffic through VirtualService {{name}}, which the run does not define in namespace {{namespace}}; did you mean {{near}}? Argo Rollouts finds no VirtualService of that name and marks the Rollout InvalidSpec, so it is not rolled out',
       rolloutRouteMissing: 'this Rollout shifts weight on route {{route}} of VirtualService {{vs}}, which has no HTTP route of that name: Argo Rollouts stops the rollout with an error (route not found)',
       profileShortName: 'this ServiceProfile is named {{name}}, but Linkerd applies a profile to the destination whose fully qualified name is the profile\'s name: name it {{fqdn}}, else its routes, retries and timeouts apply to no traffic',
       profileNoService: 'this ServiceProfile is named {{name}}, for Service {{service}} in namespace {{namespace}}, which the files given do not define{{hint}}; the profile applies to no traffic',
