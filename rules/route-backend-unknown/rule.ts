@@ -1088,6 +1088,80 @@ function checkRollout(ctx: RuleContext, o: K8sObject): void {
   }
 }
 
+/** The image of Flagger's controller. */
+const FLAGGER_IMAGE = /(^|\/)flagger(:|@|$)/;
+const FLAGGER_DEFAULT_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
+
+/**
+ * The labels Flagger builds selectors from (`-selector-labels`, default `app,name,app.kubernetes.io/name`,
+ * cmd/flagger/main.go), with the Flagger install that sets them; undefined where the run holds
+ * several installs that disagree, or one whose flag the run cannot read.
+ */
+function flaggerLabels(ctx: RuleContext): { labels: string[]; install?: K8sObject } | undefined {
+  const found: { labels: string[]; install: K8sObject }[] = [];
+  for (const t of ctx.graph.templates) {
+    for (const c of t.containers) {
+      if (!c.image || !FLAGGER_IMAGE.test(c.image)) continue;
+      const raw = getIn(t.owner.body, c.path);
+      const words = ['command', 'args'].flatMap((k) => (isRecord(raw) && Array.isArray(raw[k]) ? raw[k] as unknown[] : []));
+      let labels = FLAGGER_DEFAULT_LABELS;
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (typeof w !== 'string') return undefined;
+        const m = /^--?selector-labels(?:=(.*))?$/s.exec(w);
+        if (!m) continue;
+        const v = m[1] ?? words[++i];
+        if (typeof v !== 'string' || v.includes('$(')) return undefined;
+        labels = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      }
+      found.push({ labels, install: t.owner });
+    }
+  }
+  if (found.length === 0) return { labels: FLAGGER_DEFAULT_LABELS };
+  if (found.some((f) => f.labels.join(',') !== found[0]!.labels.join(','))) return undefined;
+  return found[0];
+}
+
+/**
+ * A Flagger Canary whose target's `spec.selector.matchLabels` holds none of the labels Flagger
+ * builds the primary's selector from: Flagger fails the Canary (`getSelectorLabel`,
+ * pkg/canary/deployment_controller.go) and creates neither the primary workload nor the
+ * Services. An error where the run holds Flagger (its labels are known); a warning otherwise
+ * (an install elsewhere may set `-selector-labels`).
+ */
+function checkFlaggerSelectors(ctx: RuleContext): void {
+  const canaries = objectsOfKind(ctx.graph, 'Canary').filter((o) => o.apiVersion.startsWith('flagger.app/'));
+  if (canaries.length === 0) return;
+  const flagger = flaggerLabels(ctx);
+  if (!flagger) return;
+  for (const o of canaries) {
+    const ref = getIn(o.body, ['spec', 'targetRef']);
+    if (!isRecord(ref) || typeof ref.name !== 'string' || (ref.kind !== 'Deployment' && ref.kind !== 'DaemonSet')) continue;
+    const target = objectsOfKind(ctx.graph, ref.kind).find((x) => x.namespace === o.namespace && x.name === ref.name && x.apiVersion === 'apps/v1');
+    const matchLabels = target ? getIn(target.body, ['spec', 'selector', 'matchLabels']) : undefined;
+    if (!target || !isRecord(matchLabels) || Object.keys(matchLabels).length === 0) continue;
+    if (flagger.labels.some((l) => l in matchLabels)) continue;
+    const service = getIn(o.body, ['spec', 'service', 'name']);
+    const name = typeof service === 'string' && service !== '' ? service : ref.name;
+    ctx.report({
+      object: o,
+      path: ['spec', 'targetRef', 'name'],
+      messageId: 'flaggerSelector',
+      severity: flagger.install ? 'error' : 'warning',
+      data: {
+        kind: ref.kind,
+        target: code(`${target.namespace}/${target.name}`),
+        labels: Object.keys(matchLabels).map((k) => code(k)).join(', '),
+        wanted: flagger.labels.map((l) => code(l)).join(', '),
+        from: flagger.install ? `, as Flagger ${code(`${flagger.install.namespace}/${flagger.install.name}`)} runs` : ', Flagger\'s default `-selector-labels`',
+        services: [name, `${name}-primary`, `${name}-canary`].map((x) => code(x)).join(', '),
+      },
+      related: [{ object: target, path: ['spec', 'selector', 'matchLabels'], message: `selector of ${ref.kind} ${target.namespace}/${target.name}` }],
+      remediation: `Select the pods by one of ${flagger.labels.map((l) => code(l)).join(', ')} (in the selector and the template's labels), or add the label to Flagger's \`-selector-labels\`.`,
+    });
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
@@ -1118,6 +1192,7 @@ const rule: Rule = {
       monitorServicePort: 'this ServiceMonitor scrapes port {{port}}, but no Service it selects ({{services}}) has a port of that name (found {{found}}); Prometheus gets no target from it{{made}}',
       istioPartialHost: 'this {{kind}} names host {{host}} in {{field}}: Istio completes only names without a dot (with the {{kind}}\'s own namespace), so it takes {{host}} as written and finds no Service of that name in its registry (`istioctl analyze`: IST0101); write {{fqdn}}',
       rolloutSameService: 'this Rollout names Service {{service}} as both {{a}} and {{b}}: Argo Rollouts refuses the spec (InvalidSpec) and never shifts traffic; they must be two Services',
+      flaggerSelector: 'this Canary targets {{kind}} {{target}}, whose `spec.selector.matchLabels` ({{labels}}) holds none of the labels Flagger builds its selectors from ({{wanted}}{{from}}): Flagger fails the Canary ("spec.selector.matchLabels must contain one of …") and never creates the Services {{services}}',
       rolloutNoVirtualService: 'this Rollout shifts its traffic through VirtualService {{name}}, which the run does not define in namespace {{namespace}}; did you mean {{near}}? Argo Rollouts finds no VirtualService of that name and marks the Rollout InvalidSpec, so it is not rolled out',
       rolloutRouteMissing: 'this Rollout shifts weight on route {{route}} of VirtualService {{vs}}, which has no HTTP route of that name: Argo Rollouts stops the rollout with an error (route not found)',
       profileShortName: 'this ServiceProfile is named {{name}}, but Linkerd applies a profile to the destination whose fully qualified name is the profile\'s name: name it {{fqdn}}, else its routes, retries and timeouts apply to no traffic',
@@ -1153,7 +1228,8 @@ const rule: Rule = {
     for (const m of monitorPorts(ctx.graph)) checkMonitor(ctx, m);
     checkMonitorSelection(ctx);
     checkPrometheusSelection(ctx);
-    for (const o of ctx.graph.objects) if (o.kind === 'Rollout' && o.apiVersion.startsWith('argoproj.io/')) checkRollout(ctx, o);
+    for (const o of objectsOfKind(ctx.graph, 'Rollout')) if (o.apiVersion.startsWith('argoproj.io/')) checkRollout(ctx, o);
+    checkFlaggerSelectors(ctx);
     checkSubsets(ctx);
     checkPortLevel(ctx);
     checkServiceProfiles(ctx);
