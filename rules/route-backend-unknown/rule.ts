@@ -1165,7 +1165,7 @@ function checkFlaggerSelectors(ctx: RuleContext): void {
 const rule: Rule = {
   meta: {
     id: 'route-backend-unknown',
-    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Emissary, APISIX, Gloo, Skipper, Kong, Argo Rollouts, SMI TrafficSplit, OpenShift Route, ServiceExport, prometheus-operator monitors and Alertmanagers, the endpoint picker of an InferencePool) that names a missing Service or port (or a missing InferencePool) (or an Istio subset that no DestinationRule defines or no pod matches), leaves out the port, or crosses namespaces without a ReferenceGrant.',
+    description: 'A route to a Service (Gateway API routes and policies, Istio, Traefik, Contour, NGINX VirtualServer, Emissary, APISIX, Gloo, Skipper, Kong, Argo Rollouts, SMI TrafficSplit, OpenShift Route, ServiceExport, prometheus-operator monitors and Alertmanagers, the endpoint picker of an InferencePool) that names a missing Service or port (or a missing InferencePool) (or an Istio subset that no DestinationRule defines or no pod matches), leaves out the port, or crosses namespaces without a ReferenceGrant; an Argo Rollout\'s VirtualService a slip away from its namespace\'s; a Flagger Canary whose target Flagger cannot select.',
     category: 'reference',
     severity: 'error',
     messages: {
