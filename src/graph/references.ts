@@ -379,6 +379,7 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
     }
     return names.size === 1 ? [...names][0] : undefined;
   };
+  const kedaKeys = kedaSecretKeys(graph);
   for (const o of graph.objects) {
     if (o.apiVersion !== 'v1') continue;
     if (o.kind === 'ConfigMap' && isRecord(o.body.data)) {
@@ -392,6 +393,13 @@ function visitSites(graph: ServiceGraph, visit: (site: () => ReferenceSite, valu
       }
     } else if (o.kind === 'Secret') {
       for (const { field, key, value } of secretValues(o)) {
+        const keda = kedaKeys?.get(`${o.namespace}/${o.name}`)?.get(key);
+        if (keda) {
+          const where = `Secret key ${code(key)}${field === 'data' ? ' (decoded from base64)' : ''}, which ${keda.auth} hands ${keda.by} as ${code(keda.parameter)} for ${keda.scaler}, dialled from its namespace ${code(keda.namespace)},`;
+          visit(() => ({ object: o, path: [field, key], namespace: keda.namespace, where, key, clients: [], podSide: true }), value, { key: keda.parameter, file: false, expands: false });
+          // Pods of the run that read the key too dial it from theirs.
+          if (noReader(o)) continue;
+        }
         if (unread(o, key)) continue;
         const where = `Secret key ${code(key)}${field === 'data' ? ' (decoded from base64)' : ''}`;
         visit(() => ({ object: o, path: [field, key], namespace: o.namespace, where, key, clients: readersOf(o, key), ...(noReader(o) ? { unreadByPods: true } : {}) }), value, { key, file: true, expands: false });
@@ -648,6 +656,45 @@ export function controllerSide(graph: ServiceGraph, o: K8sObject): { namespace: 
   // One namespace, and another than the resource's: there the short name is looked up.
   if (!found || found.namespaces.length !== 1 || found.namespaces[0] === o.namespace) return undefined;
   return { namespace: found.namespaces[0]!, by: found.by, under: found.under };
+}
+
+/** TriggerAuthentication parameters that name a server KEDA's scaler connects to. */
+const KEDA_HOST_PARAMETER = /host|address|server|url|broker|endpoint|connection|bootstrap/i;
+
+/**
+ * Secret keys that a KEDA `TriggerAuthentication` hands a scaler as a server's address
+ * (`secretTargetRef`), for a ScaledObject or ScaledJob whose triggers use it, where the run holds
+ * KEDA's operator in another namespace: the operator dials the value from there, so a short name
+ * resolves in KEDA's namespace, not the Secret's. By `namespace/name` of the Secret, then key.
+ */
+function kedaSecretKeys(graph: ServiceGraph): Map<string, Map<string, { parameter: string; auth: string; scaler: string; by: string; namespace: string }>> | undefined {
+  let out: Map<string, Map<string, { parameter: string; auth: string; scaler: string; by: string; namespace: string }>> | undefined;
+  for (const kind of ['ScaledObject', 'ScaledJob']) {
+    for (const so of objectsOfKind(graph, kind)) {
+      if (!so.apiVersion.startsWith('keda.sh/')) continue;
+      const triggers = getIn(so.body, ['spec', 'triggers']);
+      if (!Array.isArray(triggers) || triggers.length === 0) continue;
+      const dialler = controllerSide(graph, so);
+      if (!dialler) continue;
+      for (const tr of triggers) {
+        const ref = getIn(tr, ['authenticationRef']);
+        if (!isRecord(ref) || typeof ref.name !== 'string' || (ref.kind ?? 'TriggerAuthentication') !== 'TriggerAuthentication') continue;
+        const auth = objectsOfKind(graph, 'TriggerAuthentication').find((x) => x.apiVersion.startsWith('keda.sh/') && x.namespace === so.namespace && x.name === ref.name);
+        const targets = auth ? getIn(auth.body, ['spec', 'secretTargetRef']) : undefined;
+        for (const t of Array.isArray(targets) ? targets : []) {
+          const parameter = getIn(t, ['parameter']);
+          const name = getIn(t, ['name']);
+          const key = getIn(t, ['key']);
+          if (typeof parameter !== 'string' || typeof name !== 'string' || typeof key !== 'string' || !KEDA_HOST_PARAMETER.test(parameter)) continue;
+          out ??= new Map();
+          let keys = out.get(`${so.namespace}/${name}`);
+          if (!keys) out.set(`${so.namespace}/${name}`, (keys = new Map()));
+          if (!keys.has(key)) keys.set(key, { parameter, auth: `TriggerAuthentication ${auth!.namespace}/${auth!.name}`, scaler: `${so.kind} ${so.namespace}/${so.name}`, by: dialler.by, namespace: dialler.namespace });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** The namespaces of the run's workloads that a test picks (by name or by a container image). */
