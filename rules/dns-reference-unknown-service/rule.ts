@@ -373,6 +373,13 @@ function checkEdge(ctx: RuleContext, edge: ReferenceEdge): void {
       return;
     }
   }
+  // `REDIS_HOST=redis:6379` beside `REDIS_PORT=6379`: the program joins the two (`redis:6379:6379`)
+  // or hands the whole text to the resolver as a name; either way it reaches nothing.
+  // Only a variable named for a host: an `*_ADDR` or `*_SERVER` is often read as an address.
+  if (site.portFrom && /(?:^|[_.-])HOST(?:NAME)?$/i.test(site.key ?? '') && edge.port !== undefined && edge.portFrom === undefined && !edge.srv && edge.text === `${edge.host}:${edge.port}`
+    && String(getIn(site.object.body, site.path) ?? '').trim() === edge.text) {
+    ctx.report({ ...base, messageId: 'hostWithPort', severity: 'warning', data: { ...data, port: code(`${site.portFrom.name}=${site.portFrom.value}`), joined: code(`${edge.text}:${site.portFrom.value}`), host: code(edge.host) }, remediation: `Give the variable the host alone (\`${edge.host}\`) and the port in ${site.portFrom.name}.` });
+  }
   switch (r.kind) {
     case 'missing': {
       if (r.namespace === site.namespace && renamedByKustomize(ctx, edge, r.name)) break;
@@ -816,6 +823,7 @@ const rule: Rule = {
       createdPort: '{{ref}} in {{where}} dials port {{port}}{{how}} of Service {{name}}, which {{by}} creates for {{source}} with {{ports}} only: nothing answers on {{port}}',
       moved: '{{ref}} in {{where}} names Service {{name}} in namespace {{from}}, but this kustomize build puts its Service {{name}} in {{to}} (its `namespace`) and does not rewrite namespaces inside values: the name reaches {{from}}, where this build makes no such Service; write {{suggest}}',
       renamed: '{{ref}} in {{where}} names {{name}}, but kustomize renamed that Service to {{service}} (namePrefix or nameSuffix) and does not rewrite names inside values: namespace {{namespace}} has no Service {{name}} once built',
+      hostWithPort: '{{ref}} in {{where}} holds a port as well as the host, and {{port}} gives the port apart: a program that joins the two dials {{joined}}, and one that looks the host up asks the resolver for a name with a colon, which does not exist; only a program that reads this variable as an address gets through',
       neverLooked: '{{ref}} in {{where}} is a host name, but {{why}}',
       noSearch: '{{ref}} in {{where}} is not a full name, and {{why}}: the name does not resolve; write {{suggest}}',
       labelTooLong: '{{ref}} in {{where}} has a label of {{length}} characters ({{label}}), and a DNS label holds at most 63: no resolver looks the name up and no Service can be named so{{hint}}',
