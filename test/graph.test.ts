@@ -309,3 +309,23 @@ describe('nginxListenPorts', () => {
     expect(nginxListenPorts('upstream app { server app:8080; }')).toBeUndefined();
   });
 });
+
+describe('objects by kind (src/graph/kinds.ts)', () => {
+  it('gives the same objects, in the same order, as scanning every object of the run', async () => {
+    const { objectsOfKind, objectNamed } = await import('../src/graph/kinds.js');
+    const text = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n',
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: x}\n',
+      'apiVersion: example.com/v1\nkind: ConfigMap\nmetadata: {name: b, namespace: x}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: x}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}\n',
+    ].join('---\n');
+    const g = graphOf(text);
+    for (const kind of ['ConfigMap', 'Secret', 'Service']) expect(objectsOfKind(g, kind)).toEqual(g.objects.filter((o) => o.kind === kind));
+    for (const [ns, name] of [['x', 'a'], ['x', 'b'], ['y', 'a'], ['y', 'b']] as const) {
+      expect(objectNamed(g, 'ConfigMap', ns, name)).toBe(g.objects.find((o) => o.kind === 'ConfigMap' && o.namespace === ns && o.name === name));
+    }
+    // The first of two objects of one kind, namespace and name (here of two groups) is the one found.
+    expect(objectNamed(g, 'ConfigMap', 'x', 'b')?.apiVersion).toBe('example.com/v1');
+  });
+});
