@@ -6,9 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { threadedLocator } from '../dist/src/engine/locate-pool.js';
 import { lint, lintWith } from '../dist/src/lint.js';
 import { parseSource } from '../dist/src/load/parse.js';
+import { scanRange } from '../dist/src/engine/scan-position.js';
 import { tempTree } from './helpers.js';
 
-/** Many documents with findings: Services that select nothing, ConfigMaps naming missing Services, a List. */
+/**
+ * Many documents with findings: Services that select nothing, ConfigMaps naming missing
+ * Services, a List. The selectors carry an anchor, which the line scanner leaves to the
+ * `yaml` package, so those positions are the thread's work.
+ */
 function files(): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
   for (let f = 0; f < 40; f++) {
@@ -16,7 +21,7 @@ function files(): { path: string; text: string }[] {
     for (let i = 0; i < 30; i++) {
       const n = `${f}-${i}`;
       docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-${n}, namespace: ns-${f % 5}}\nspec:\n  selector: {matchLabels: {app: app-${n}}}\n  template:\n    metadata:\n      labels: {app: app-${n}}\n    spec:\n      containers:\n        - name: c\n          image: x\n          ports: [{name: http, containerPort: 8080}]\n`);
-      docs.push(`apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${n}\n  namespace: ns-${f % 5}\nspec:\n  selector:\n    app: app-${n}${i % 3 === 0 ? '-x' : ''}\n  ports:\n    - port: 80\n      targetPort: ${i % 4 === 0 ? 'htp' : 'http'}\n`);
+      docs.push(`apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${n}\n  namespace: ns-${f % 5}\nspec:\n  selector: &selector\n    app: app-${n}${i % 3 === 0 ? '-x' : ''}\n  ports:\n    - port: 80\n      targetPort: ${i % 4 === 0 ? 'htp' : 'http'}\n`);
       docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${n}, namespace: ns-${f % 5}}\ndata:\n  URL: "http://db-${i}.ns-${f % 5}.svc.cluster.local:5432"\n  # a comment\n  OTHER: 'svc-${n}:80'\n`);
     }
     out.push({ path: `f${f}.yaml`, text: docs.join('---\n') });
@@ -39,6 +44,10 @@ describe('positions found on a worker thread (locate-pool.ts)', () => {
     expect(locator).toBeDefined();
     const threaded = (await lintWith(input(), locator!)).findings;
     expect(threaded).toEqual(inline);
+    const first = files()[0]!.text;
+    const service = first.indexOf('kind: Service');
+    expect(scanRange(first, service, first.indexOf('---', service), ['spec', 'selector', 'app'])).toBeUndefined();
+    expect(inline.some((f) => f.ruleId === 'selector-no-match' && f.path === 'spec.selector')).toBe(true);
     expect(threaded.every((f) => f.location?.line !== undefined)).toBe(true);
   });
 

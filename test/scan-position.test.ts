@@ -92,8 +92,9 @@ describe('the position scanner finds what the yaml package finds', () => {
 
   it('over the rule cases and fixtures', () => {
     const r = over([...yamlFiles(path.join(ROOT, 'rules')), ...yamlFiles(path.join(ROOT, 'fixtures'))]);
-    // Rule cases are written densely, in flow style (`metadata: {name: a}`), which is left to `yaml`.
-    expect(r.answered / r.asked).toBeGreaterThan(0.35);
+    // Rule cases are written densely, in flow style (`metadata: {name: a}`): one-line flow
+    // collections are read too (0.78 of the paths answered; 0.40 when they were left to `yaml`).
+    expect(r.answered / r.asked).toBeGreaterThan(0.7);
   });
 
   it('over hand-picked shapes: comments, empty values, quoted keys, compact lists, markers, properties', () => {
@@ -124,6 +125,17 @@ describe('the position scanner finds what the yaml package finds', () => {
       // An empty key on a deeper line is the outer map's (a case fast-check found).
       'kind: Job\nmetadata:\n  name|\n  : trainer\nspec:\n  a: 1\n',
       'a:\n  b\n  ? c\nd: 1\n',
+      // One-line flow collections, which the scanner reads, and shapes of them it leaves to `yaml`.
+      'spec:\n  selector: {app: a, "b": \'c\'}\n  ports:\n  - {name: http, port: 80, targetPort: http}   \n  - [a, "b", {c: d}]\n  x: {}\n  y: [ ]\n',
+      'k: {a: 1,b: 2}\nj: {a: http://x:80/y, b: c:d}\nl: {a: b: c}\nm: {a:1}\n',
+      'k: {a: 1,}\nj: [a, , b]\nl: {a: -1, b: - x}\nm: {a: x # c\n  }\n',
+      '- {a: 1} \n  # c\n- {b: 2}\n  c: 3\n',
+      'k: {a: 1} # comment\nj: [x] #c\nl: [x]]\n',
+      'k: {a: {b: [1, {c: "d, e"}]}}\nj: [[a, b], [c]]\n',
+      '{a: 1, b: [x, y]}\n',
+      'k: {"a\\"b": 1, \'it\'\'s\': 2, yes: 3, 80: 4}\n',
+      'k: [a: b, c]\nj: {a, b: 1}\nl: {? a: 1}\nm: [&x a, *x, !t b]\n',
+      'k: {a: 1}: v\nj: {a: "x" , b: \'y\' }\n',
     ];
     for (const t of texts) agree(t, JSON.stringify(t));
   });

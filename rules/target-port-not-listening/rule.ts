@@ -467,6 +467,9 @@ function pgLoopback(graph: Parameters<Rule['check']>[0]['graph'], t: Template, c
 
 /** Probes that dial the pod's IP on a port the container binds on loopback only. */
 function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: Template['containers'][number], raw: Record<string, unknown>): void {
+  // A probe with its own host is probe-port-undeclared's.
+  const probes = [...probeHandlers(c, raw)].filter((x) => x.h.host === undefined && x.port !== undefined);
+  if (probes.length === 0) return;
   const flags = loopbackFlags(raw);
   const redis = redisConfig(ctx.graph, t, raw);
   const own: Omit<LoopbackBind, 'container'> | undefined = redis?.binds?.every(isLoopbackHost)
@@ -483,11 +486,9 @@ function checkProbeLoopback(ctx: Parameters<Rule['check']>[0], t: Template, c: T
     }
     return undefined;
   };
-  for (const { probe, handler, h, port } of probeHandlers(c, raw)) {
-    // A probe with its own host is probe-port-undeclared's.
-    if (h.host !== undefined || port === undefined) continue;
+  for (const { probe, handler, port } of probes) {
     const f = flags.find((x) => x.port === port);
-    const b: Omit<LoopbackBind, 'container'> | undefined = f ? { address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' } : own && own.port === port ? own : byFile(port);
+    const b: Omit<LoopbackBind, 'container'> | undefined = f ? { address: f.host, port: f.port, text: f.text, path: f.path, kind: 'flag' } : own && own.port === port ? own : byFile(port!);
     if (!b) continue;
     const w = loopbackWords(b);
     ctx.report({

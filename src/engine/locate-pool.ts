@@ -84,7 +84,8 @@ export const CLAIMED_BATCHES = 1 << 16;
 export const CLAIM = { free: 0, thread: 1, main: 2 } as const;
 
 class ThreadedLocator implements Locator {
-  private readonly worker: Worker;
+  /** Started at the first position the scanner cannot find: a run whose positions it finds all starts none. */
+  private worker: Worker | undefined;
   private readonly sent = new Set<string>();
   private readonly inFlight = new Map<number, Pending[]>();
   private docs: LocateRequest['docs'] = [];
@@ -95,8 +96,15 @@ class ThreadedLocator implements Locator {
   private idle: (() => void) | undefined;
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMED_BATCHES));
 
-  constructor(url: URL) {
-    this.worker = new (workerThreads().Worker)(url, { workerData: { claims: this.claims }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  constructor(private readonly url: URL) {}
+
+  private start(): void {
+    try {
+      this.worker = new (workerThreads().Worker)(this.url, { workerData: { claims: this.claims }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    } catch {
+      this.broken = true; // positions are then found on this thread
+      return;
+    }
     this.worker.unref(); // until settle(): a run that stops early does not wait for it
     this.worker.on('message', (answer: LocateAnswer) => {
       const batch = this.inFlight.get(answer.id);
@@ -138,6 +146,10 @@ class ThreadedLocator implements Locator {
       storePosition(origin, path, scanned.range, scanned.exact, location);
       return set(location);
     }
+    if (!this.worker) {
+      this.start();
+      if (this.broken) return inlineLocator.at(origin, path, set);
+    }
     const span = spanOf(origin);
     const key = span.key;
     if (!this.sent.has(key)) {
@@ -160,7 +172,7 @@ class ThreadedLocator implements Locator {
       return;
     }
     this.inFlight.set(id, batch);
-    this.worker.postMessage(request);
+    this.worker!.postMessage(request);
   }
 
   private checkIdle(): void {
@@ -168,6 +180,7 @@ class ThreadedLocator implements Locator {
   }
 
   async settle(): Promise<void> {
+    if (!this.worker) return; // every position was found on this thread
     this.worker.ref(); // the answers still to come keep the process alive
     this.flush();
     // The rules are done and this thread is free: it takes the batches the other has not

@@ -7,9 +7,10 @@ import type { Path } from '../types/object.js';
  * instead of a parse of the whole document (a CRD of a megabyte took the `yaml` package
  * a second to parse again for one finding).
  *
- * It reads plain block YAML only and answers `undefined` ("not sure") for anything else
- * on its way: flow collections it must enter, anchors, aliases, tags, complex or merge
- * keys, keys whose scalar could read as something other than their text (`yes`, `80`),
+ * It reads plain block YAML, and flow collections that open and close on one line and hold
+ * plain keys and scalars (`selector: {app: web}`, `- {name: http, port: 80}`), and answers
+ * `undefined` ("not sure") for anything else on its way: other flow collections, anchors,
+ * aliases, tags, complex or merge keys, keys whose scalar could read as something other than their text (`yes`, `80`),
  * escapes in quoted keys, block scalars and multi-line scalars as the target, tabs, CR
  * line breaks, directives. The caller then parses the document with `yaml`
  * (locate.ts), so an answer is either the `yaml` package's own range for that path or
@@ -40,11 +41,17 @@ export function scanRange(text: string, start: number, end: number, segments: Pa
       if (item === null) { exact = false; break; }
       key = null;
       node = item;
-    } else if (node.kind === 'seq' || node.kind === 'scalar' || node.kind === 'empty') {
+    } else if (node.kind === 'flow') {
+      const entry = s.flowEntry(node, seg);
+      if (entry === undefined) return undefined;
+      if (entry === null) { exact = false; break; }
+      key = entry.key;
+      node = entry.value;
+    } else if (node.kind === 'seq' || node.kind === 'scalar' || node.kind === 'empty' || node.kind === 'fscalar') {
       exact = false;
       break;
     } else {
-      return undefined; // flow collections and nodes with properties are left to `yaml`
+      return undefined; // other flow collections and nodes with properties are left to `yaml`
     }
   }
   const range = s.rangeOf(node, key);
@@ -60,7 +67,14 @@ type ScanNode =
   | { kind: 'scalar'; at: number; owner: number }
   /** No value (`key:` alone): `yaml` gives an empty scalar where the value would start. */
   | { kind: 'empty'; at: number }
-  /** A flow collection, a node with an anchor or tag, an alias or a block scalar. */
+  /**
+   * A flow collection (`{…}` or `[…]`) that opens and closes on one line, at `at`, its
+   * closing bracket at `close`, inside a collection whose entries are at column `owner`.
+   */
+  | { kind: 'flow'; at: number; close: number; owner: number }
+  /** A scalar inside a flow collection, from `at` to `end`. */
+  | { kind: 'fscalar'; at: number; end: number }
+  /** A node with an anchor or tag, an alias, a block scalar, or a flow collection the scanner does not read. */
   | { kind: 'other'; at: number };
 
 interface Line {
@@ -74,6 +88,10 @@ interface Line {
 const RESERVED = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL']);
 /** A plain key that YAML 1.1 (as kubectl reads it) can only read as this very string. */
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./@~+=-]*$/;
+/** Where a plain key inside a flow map may end: `:`, `,`, a bracket, `#`, a space, a tab or a quote. */
+const FLOW_STOP = new Set([58, 44, 123, 125, 91, 93, 35, 32, 9, 34, 39]);
+/** Characters that may not start a plain scalar inside a flow collection (YAML's indicators, a space). */
+const FLOW_PLAIN_FIRST = new Set([63, 58, 44, 91, 93, 123, 125, 35, 38, 42, 33, 124, 62, 39, 34, 37, 64, 96, 32, 9]);
 
 class Scanner {
   constructor(private readonly text: string, private readonly start: number, private readonly end: number) {}
@@ -175,11 +193,12 @@ class Scanner {
   private nodeAt(at: number, col: number, owner: number, block: boolean): ScanNode | undefined {
     const c = this.text.charCodeAt(at);
     if (c === 45 && this.isDash(at)) return block ? { kind: 'seq', at, indent: col, owner } : undefined; // '-'
+    if (c === 123 || c === 91) return this.flowAt(at, owner) ?? { kind: 'other', at }; // { [ (a flow key, `{a: 1}: v`, is not read)
     const k = this.keyAt(at);
     if (k === undefined) return undefined;
     if (k) return block ? { kind: 'map', at, indent: col, owner } : undefined;
     if (c === 34 || c === 39) return { kind: 'scalar', at, owner }; // quoted
-    if (c === 123 || c === 91 || c === 38 || c === 33 || c === 42 || c === 124 || c === 62) return { kind: 'other', at }; // { [ & ! * | >
+    if (c === 38 || c === 33 || c === 42 || c === 124 || c === 62) return { kind: 'other', at }; // & ! * | >
     if (c === 63 || c === 58 || c === 37 || c === 64 || c === 96 || c === 9 || c === 13 || c === 44 || c === 125 || c === 93) return undefined; // ? : % @ ` tab CR , } ]
     return { kind: 'scalar', at, owner };
   }
@@ -331,6 +350,125 @@ class Scanner {
     }
   }
 
+  /**
+   * A flow collection starting at `at` that closes on its line, with nothing after it but
+   * spaces, and no deeper line after it (which would continue it or be an error): its node.
+   * Undefined when the scanner cannot tell (it reads one-line flow collections of keys,
+   * plain and quoted scalars and flow collections only; see flowItems).
+   */
+  private flowAt(at: number, owner: number): Extract<ScanNode, { kind: 'flow' }> | undefined {
+    const le = this.lineEnd(at);
+    const items = this.flowItems(at, le);
+    if (!items) return undefined;
+    if (this.skipSpaces(items.close + 1, le) < le) return undefined;
+    for (let l = this.line(le + 1); l; l = this.line(l.end + 1)) {
+      if (l.at === l.end) continue;
+      if (l.indent > owner) return undefined;
+      break;
+    }
+    return { kind: 'flow', at, close: items.close, owner };
+  }
+
+  /**
+   * The entries of the flow collection whose bracket is at `at`: for a map, each key (its
+   * range and text) and value; for a list, each value. Undefined for anything but entries
+   * of the simplest kind, all on the line ending at `le`: keys as block maps take them
+   * (plain ones that read as their text, quoted ones without escapes) followed by `: `;
+   * values that are flow collections of the same kind, quoted scalars, or plain scalars
+   * without indicators, comments, `: ` or tabs; no empty entries and no trailing comma.
+   */
+  private flowItems(at: number, le: number): { close: number; items: { key?: { range: [number, number]; name: string }; value: ScanNode }[] } | undefined {
+    const t = this.text;
+    const map = t.charCodeAt(at) === 123;
+    const closing = map ? 125 : 93;
+    const items: { key?: { range: [number, number]; name: string }; value: ScanNode }[] = [];
+    let p = this.skipSpaces(at + 1, le);
+    if (t.charCodeAt(p) === closing) return { close: p, items };
+    for (;;) {
+      let key: { range: [number, number]; name: string } | undefined;
+      if (map) {
+        const c = t.charCodeAt(p);
+        let keyEnd: number;
+        let name: string;
+        if (c === 34 || c === 39) {
+          const close = this.closeQuote(p, le);
+          if (close === undefined) return undefined;
+          name = t.slice(p + 1, close);
+          if (c === 34 ? name.includes('\\') : name.includes("'")) return undefined;
+          keyEnd = close + 1;
+        } else {
+          keyEnd = p;
+          while (keyEnd < le && !FLOW_STOP.has(t.charCodeAt(keyEnd))) keyEnd++;
+          name = t.slice(p, keyEnd);
+          if (!PLAIN_KEY.test(name) || RESERVED.has(name)) return undefined;
+        }
+        if (t.charCodeAt(keyEnd) !== 58 || t.charCodeAt(keyEnd + 1) !== 32) return undefined; // `key: ` only
+        key = { range: [p, keyEnd], name };
+        p = this.skipSpaces(keyEnd + 1, le);
+      }
+      const value = this.flowValue(p, le);
+      if (!value) return undefined;
+      items.push({ ...(key ? { key } : {}), value: value.node });
+      p = this.skipSpaces(value.end, le);
+      const c = t.charCodeAt(p);
+      if (c === closing) return { close: p, items };
+      if (c !== 44) return undefined; // ','
+      p = this.skipSpaces(p + 1, le);
+      const n = t.charCodeAt(p);
+      if (p >= le || n === 44 || n === 125 || n === 93) return undefined; // an empty entry or a trailing comma
+    }
+  }
+
+  /** A value inside a flow collection starting at `p`: its node and where its text ends. */
+  private flowValue(p: number, le: number): { node: ScanNode; end: number } | undefined {
+    const t = this.text;
+    const c = t.charCodeAt(p);
+    if (p >= le) return undefined;
+    if (c === 123 || c === 91) {
+      const inner = this.flowItems(p, le);
+      if (!inner) return undefined;
+      return { node: { kind: 'flow', at: p, close: inner.close, owner: -1 }, end: inner.close + 1 };
+    }
+    if (c === 34 || c === 39) {
+      const close = this.closeQuote(p, le);
+      if (close === undefined) return undefined;
+      return { node: { kind: 'fscalar', at: p, end: close + 1 }, end: close + 1 };
+    }
+    // A plain scalar: no indicator first (`-` only before a character other than a space).
+    if (FLOW_PLAIN_FIRST.has(c) || (c === 45 && (p + 1 >= le || t.charCodeAt(p + 1) === 32))) return undefined;
+    let q = p;
+    for (; q < le; q++) {
+      const ch = t.charCodeAt(q);
+      if (ch === 44 || ch === 125 || ch === 93) break; // , } ]
+      if (ch === 123 || ch === 91 || ch === 9 || ch === 13) return undefined; // { [ tab CR
+      if (ch === 35 && t.charCodeAt(q - 1) === 32) return undefined; // a comment
+      if (ch === 58) {
+        const n = t.charCodeAt(q + 1);
+        if (q + 1 >= le || n === 32 || n === 44 || n === 125 || n === 93) return undefined; // `a: b` is a pair here
+      }
+    }
+    let end = q;
+    while (end > p && t.charCodeAt(end - 1) === 32) end--;
+    if (end === p) return undefined;
+    return { node: { kind: 'fscalar', at: p, end }, end };
+  }
+
+  /**
+   * Entry `seg` of a flow collection: the key's range (for a map) and the value. Null when
+   * there is no such entry; undefined when the scanner cannot tell.
+   */
+  flowEntry(node: Extract<ScanNode, { kind: 'flow' }>, seg: string | number): { key: [number, number] | null; value: ScanNode } | null | undefined {
+    const found = this.flowItems(node.at, this.lineEnd(node.at));
+    if (!found) return undefined;
+    if (this.text.charCodeAt(node.at) === 123) {
+      const name = String(seg);
+      const entry = found.items.find((x) => x.key!.name === name);
+      return entry ? { key: entry.key!.range, value: entry.value } : null;
+    }
+    if (typeof seg !== 'number' || seg < 0 || seg >= found.items.length) return null;
+    return { key: null, value: found.items[seg]!.value };
+  }
+
   /** The range locate.ts's pickRange gives for this node and the key that led to it. */
   rangeOf(node: ScanNode, key: [number, number] | null): [number, number] | undefined {
     switch (node.kind) {
@@ -341,6 +479,10 @@ class Scanner {
         return [node.at, node.at];
       case 'scalar':
         return this.scalarRange(node);
+      case 'flow':
+        return key ?? [node.at, node.close + 1];
+      case 'fscalar':
+        return [node.at, node.end];
       default:
         return undefined;
     }

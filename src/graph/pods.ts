@@ -247,6 +247,8 @@ function probePathElsewhere(t: PodTemplate): NotReadyReason[] {
       const path = get(probe, ['path']);
       const rawPort = get(probe, ['port']);
       if (typeof path !== 'string' || (typeof rawPort !== 'number' && typeof rawPort !== 'string')) continue;
+      // Only Spring Boot's `/actuator` and Keycloak's `/health` are judged below.
+      if (!/^\/(?:actuator|health)(?:\/|$)/.test(path)) continue;
       const ports = Array.isArray(get(c, ['ports'])) ? get(c, ['ports']) as unknown[] : [];
       const port = typeof rawPort === 'number' ? rawPort : /^\d+$/.test(rawPort) ? Number(rawPort) : get(ports.find((p) => get(p, ['name']) === rawPort), ['containerPort']);
       if (typeof port !== 'number') continue;
@@ -306,13 +308,14 @@ function unrunnable(t: PodTemplate): NotReadyReason[] {
       // The command, and the exec commands of the readiness and startup probes (of regular containers and of native
       // sidecars, whose readiness counts for the pod): the runtime execs each as it is.
       const native = field === 'initContainers' && get(c, ['restartPolicy']) === 'Always';
-      const commands: { command: unknown; path: Path; probe?: 'readinessProbe' | 'startupProbe' }[] = [{ command: get(c, ['command']), path: [...t.path, 'spec', field, i, 'command', 0] }];
+      const commands: { command: unknown; at: Path; probe?: 'readinessProbe' | 'startupProbe' }[] = [{ command: get(c, ['command']), at: ['command', 0] }];
       if (field === 'containers' || native) {
-        for (const probe of ['readinessProbe', 'startupProbe'] as const) commands.push({ command: get(c, [probe, 'exec', 'command']), path: [...t.path, 'spec', field, i, probe, 'exec', 'command', 0], probe });
+        for (const probe of ['readinessProbe', 'startupProbe'] as const) commands.push({ command: get(c, [probe, 'exec', 'command']), at: [probe, 'exec', 'command', 0], probe });
       }
-      for (const { command, path, probe } of commands) {
+      for (const { command, at, probe } of commands) {
         const first = Array.isArray(command) ? command[0] : undefined;
         if (typeof first !== 'string') continue;
+        const path: Path = [...t.path, 'spec', field, i, ...at];
         const w = first.trim();
         const shown = probe ? (command as unknown[]).map(String).join(' ') : first;
         // A program the image's version no longer ships (`mongo` in mongo 6 and later): as the command, or the first word of a shell script's command (exit 127).

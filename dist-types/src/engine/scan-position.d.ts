@@ -6,9 +6,10 @@ import type { Path } from '../types/object.js';
  * instead of a parse of the whole document (a CRD of a megabyte took the `yaml` package
  * a second to parse again for one finding).
  *
- * It reads plain block YAML only and answers `undefined` ("not sure") for anything else
- * on its way: flow collections it must enter, anchors, aliases, tags, complex or merge
- * keys, keys whose scalar could read as something other than their text (`yes`, `80`),
+ * It reads plain block YAML, and flow collections that open and close on one line and hold
+ * plain keys and scalars (`selector: {app: web}`, `- {name: http, port: 80}`), and answers
+ * `undefined` ("not sure") for anything else on its way: other flow collections, anchors,
+ * aliases, tags, complex or merge keys, keys whose scalar could read as something other than their text (`yes`, `80`),
  * escapes in quoted keys, block scalars and multi-line scalars as the target, tabs, CR
  * line breaks, directives. The caller then parses the document with `yaml`
  * (locate.ts), so an answer is either the `yaml` package's own range for that path or

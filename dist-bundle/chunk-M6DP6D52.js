@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-77SA5E2F.js";import"./chunk-UXLTQSQZ.js";import"./chunk-QFAJKSW4.js";import"./chunk-CCLITAPR.js";import"./chunk-XYAS7IMM.js";import"./chunk-AFST3P3Y.js";import"./chunk-BW4GD2XS.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
