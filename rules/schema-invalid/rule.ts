@@ -181,15 +181,19 @@ const isReports = (v: unknown): v is ObjectReport[] => Array.isArray(v) && v.eve
 function withoutNullFields(v: unknown): unknown {
   if (Array.isArray(v)) {
     let copy: unknown[] | undefined;
-    v.forEach((x, i) => {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
       const y = withoutNullFields(x);
       if (y !== x) (copy ??= [...v])[i] = y;
-    });
+    }
     return copy ?? v;
   }
   if (!isRecord(v)) return v;
   let copy: Record<string, unknown> | undefined;
-  for (const [k, x] of Object.entries(v)) {
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = v[k];
     if (x === null) {
       copy ??= { ...v };
       delete copy[k];

@@ -12,10 +12,16 @@ interface TemplateSpot {
 
 const get = (v: unknown, path: Path): unknown => {
   let cur = v;
-  for (const seg of path) {
-    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isRecord(cur) && typeof seg === 'string') cur = cur[seg];
-    else return undefined;
+  for (let i = 0; i < path.length; i++) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    const seg = path[i];
+    if (Array.isArray(cur)) {
+      if (typeof seg !== 'number') return undefined;
+      cur = cur[seg];
+    } else {
+      if (typeof seg !== 'string') return undefined;
+      cur = (cur as Record<string, unknown>)[seg];
+    }
   }
   return cur;
 };
