@@ -212,15 +212,17 @@ export function evidenceSeverity(graph: ServiceGraph, complete: boolean, r: Rule
   // A Helm test hook (`helm.sh/hook: test`) is not installed with the release: it runs only with `helm test`.
   const hook = !graph.settings.live && r.object ? helmTestHook(r.object) : undefined;
   if (hook && severity === 'error') return { severity: 'warning', note: `; ${describe(refOf(r.object!))} is a Helm test hook (\`helm.sh/hook: ${hook}\`), which is not installed with the release and runs only with \`helm test\`` };
-  const testData = graph.settings.live || onlyTestData(graph) ? undefined : testDataFolderIn(graph, r.object?.origin?.file.path ?? r.file?.path);
-  if (testData && severity !== 'info') return { severity: 'info', note: `; the file is in ${code(testData)}, a test-data folder: test input, often wrong on purpose` };
-  const variants = mixedVariants(graph, r);
-  if (variants && severity !== 'info') return { severity: 'info', note: variants };
-  const partial = r.object && !graph.settings.live ? partialOf(r.object) : undefined;
-  if (partial && severity !== 'info') return { severity: 'info', note: `; ${describe(refOf(r.object!))} looks like part of an object (${partial}), such as a kustomize patch: what it patches is not in the files given` };
+  // The next four only lower a severity to info: a finding at info already is not asked about them.
+  const lowers = severity !== 'info';
+  const testData = !lowers || graph.settings.live || onlyTestData(graph) ? undefined : testDataFolderIn(graph, r.object?.origin?.file.path ?? r.file?.path);
+  if (testData) return { severity: 'info', note: `; the file is in ${code(testData)}, a test-data folder: test input, often wrong on purpose` };
+  const variants = lowers ? mixedVariants(graph, r) : undefined;
+  if (variants) return { severity: 'info', note: variants };
+  const partial = lowers && r.object && !graph.settings.live ? partialOf(r.object) : undefined;
+  if (partial) return { severity: 'info', note: `; ${describe(refOf(r.object!))} looks like part of an object (${partial}), such as a kustomize patch: what it patches is not in the files given` };
   // A finding about a file (a syntax error, a Helm template read as YAML) judges the text itself.
-  const placeholder = !graph.settings.live && r.object ? placeholderIn(r) : undefined;
-  if (placeholder && severity !== 'info') return { severity: 'info', note: `; ${code(placeholder)} looks like a placeholder that a script fills in before the file is applied` };
+  const placeholder = lowers && !graph.settings.live && r.object ? placeholderIn(r) : undefined;
+  if (placeholder) return { severity: 'info', note: `; ${code(placeholder)} looks like a placeholder that a script fills in before the file is applied` };
   if (!a) return { severity, note: '' };
   // A live cluster is the whole state: what is absent there is missing, whoever should have made it.
   if (graph.settings.live) return { severity, note: '' };
