@@ -124,11 +124,15 @@ describe('pod-config-missing against kube-apiserver quota admission (ResourceQuo
         expect((await cp.api('POST', `/api/v1/namespaces/${q.ns}/limitranges`, lr)).status).toBeLessThan(300);
       }
     }
-    // The quota controller fills the quotas' status before admission counts against them.
-    for (let i = 0; i < 100; i++) {
-      const st = await cp.api('GET', `/api/v1/namespaces/quota-a/resourcequotas/compute`);
-      if ((st.body.status as { hard?: unknown } | undefined)?.hard) break;
-      await new Promise((r) => setTimeout(r, 100));
+    // The quota controller fills each quota's status before admission counts against it: wait for every one.
+    for (const q of QUOTA_NAMESPACES) {
+      let filled = false;
+      for (let i = 0; i < 300 && !filled; i++) {
+        const st = await cp.api('GET', `/api/v1/namespaces/${q.ns}/resourcequotas/compute`);
+        filled = Boolean((st.body.status as { hard?: unknown } | undefined)?.hard);
+        if (!filled) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(filled, `the status of the quota in ${q.ns}`).toBe(true);
     }
     const resources = fc.record({
       requests: fc.option(fc.subarray(['cpu', 'memory']), { nil: undefined }),
