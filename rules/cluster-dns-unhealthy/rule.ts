@@ -21,7 +21,7 @@ const rule: Rule = {
   check({ graph, report }) {
     if (!graph.settings.live) return;
     const dnsSvc = graph.service('kube-system', 'kube-dns');
-    const pods = objectsOfKind(graph, 'Pod').filter((o) => o.kind === 'Pod' && o.namespace === 'kube-system' && isRecord(o.body.metadata) && isRecord(o.body.metadata.labels) && o.body.metadata.labels['k8s-app'] === 'kube-dns');
+    const pods = objectsOfKind(graph, 'Pod').filter((o) => o.namespace === 'kube-system' && isRecord(o.body.metadata) && isRecord(o.body.metadata.labels) && o.body.metadata.labels['k8s-app'] === 'kube-dns');
     // Without the kube-dns Service in view (kube-system not readable) there is nothing to judge here.
     if (dnsSvc) {
       const states = pods.map((p) => podState(p.body));
@@ -41,7 +41,7 @@ const rule: Rule = {
       }
       if (missing.length) report({ object: dnsSvc.object, path: ['spec', 'ports'], messageId: 'noEndpoints', data: { ports: list(missing) } });
     }
-    const cm = objectsOfKind(graph, 'ConfigMap').find((o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns');
+    const cm = objectsOfKind(graph, 'ConfigMap').find((o) => o.namespace === 'kube-system' && o.name === 'coredns');
     const corefile = cm && isRecord(cm.body.data) && typeof cm.body.data.Corefile === 'string' ? cm.body.data.Corefile : undefined;
     if (cm && corefile !== undefined) {
       const domain = graph.settings.clusterDomain;

@@ -25,7 +25,7 @@ const MODES = ['STRICT', 'PERMISSIVE', 'DISABLE'];
 /** The PeerAuthentications of a run: mesh-wide, per namespace, and with selectors. */
 function peerAuthentications(graph: ServiceGraph): K8sObject[] {
   let out = paCache.get(graph);
-  if (!out) paCache.set(graph, (out = objectsOfKind(graph, 'PeerAuthentication').filter((o) => o.kind === 'PeerAuthentication' && SECURITY.test(o.apiVersion))));
+  if (!out) paCache.set(graph, (out = objectsOfKind(graph, 'PeerAuthentication').filter((o) => SECURITY.test(o.apiVersion))));
   return out;
 }
 const paCache = new WeakMap<ServiceGraph, K8sObject[]>();
@@ -164,7 +164,7 @@ function unrewrittenProbes(ctx: RuleContext, namespaces: NamespaceLabels): void 
  */
 function checkAuthorizationPorts(ctx: RuleContext): void {
   const graph = ctx.graph;
-  const policies = objectsOfKind(graph, 'AuthorizationPolicy').filter((o) => o.kind === 'AuthorizationPolicy' && /^security\.istio\.io\//.test(o.apiVersion));
+  const policies = objectsOfKind(graph, 'AuthorizationPolicy').filter((o) => /^security\.istio\.io\//.test(o.apiVersion));
   if (policies.length === 0) return;
   const namespaces = namespaceLabels(graph.objects);
   // Per template, once: Services that share backends ask again.
@@ -254,7 +254,7 @@ const rule: Rule = {
     const graph = ctx.graph;
     checkAuthorizationPorts(ctx);
     const pas = peerAuthentications(graph);
-    const rules = objectsOfKind(graph, 'DestinationRule').filter((o) => o.kind === 'DestinationRule' && NETWORKING.test(o.apiVersion));
+    const rules = objectsOfKind(graph, 'DestinationRule').filter((o) => NETWORKING.test(o.apiVersion));
     if (pas.length === 0 && rules.length === 0) return;
     const namespaces = namespaceLabels(graph.objects);
     if (pas.length > 0) unrewrittenProbes(ctx, namespaces);

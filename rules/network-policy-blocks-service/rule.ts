@@ -178,7 +178,7 @@ function egressLists(sidecar: K8sObject, svc: ServiceNode, domain: string): bool
 
 /** Connections of meshed clients that their REGISTRY_ONLY Sidecar does not let out. */
 function istioSidecarEgress(ctx: Parameters<Rule['check']>[0], allFlows: () => readonly ServiceFlow[]): void {
-  const sidecars = objectsOfKind(ctx.graph, 'Sidecar').filter((o) => o.kind === 'Sidecar' && /^networking\.istio\.io\//.test(o.apiVersion));
+  const sidecars = objectsOfKind(ctx.graph, 'Sidecar').filter((o) => /^networking\.istio\.io\//.test(o.apiVersion));
   if (!sidecars.some((o) => getIn(o.body, ['spec', 'outboundTrafficPolicy', 'mode']) === 'REGISTRY_ONLY')) return;
   const flows = allFlows();
   const namespaces = namespaceLabels(ctx.graph.objects);

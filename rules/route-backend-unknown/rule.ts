@@ -902,7 +902,7 @@ function checkMonitor(ctx: RuleContext, m: MonitorPort): void {
  * warning (another Prometheus may be installed from elsewhere).
  */
 function checkPrometheusSelection(ctx: RuleContext): void {
-  const proms = objectsOfKind(ctx.graph, 'Prometheus').filter((o) => o.kind === 'Prometheus' && /^monitoring\.coreos\.com\//.test(o.apiVersion));
+  const proms = objectsOfKind(ctx.graph, 'Prometheus').filter((o) => /^monitoring\.coreos\.com\//.test(o.apiVersion));
   if (proms.length === 0) return;
   const namespaces = namespaceLabels(ctx.graph.objects);
   for (const m of ctx.graph.objects) {
@@ -1033,7 +1033,7 @@ function checkRollout(ctx: RuleContext, o: K8sObject): void {
   for (const { ref, path } of refs) {
     const name = str(ref.name);
     if (!name || /[./]/.test(name) || ref.tlsRoutes !== undefined || ref.tcpRoutes !== undefined) continue;
-    const vs = objectsOfKind(ctx.graph, 'VirtualService').find((x) => x.kind === 'VirtualService' && /^networking\.istio\.io\//.test(x.apiVersion) && x.namespace === o.namespace && x.name === name);
+    const vs = objectsOfKind(ctx.graph, 'VirtualService').find((x) => /^networking\.istio\.io\//.test(x.apiVersion) && x.namespace === o.namespace && x.name === name);
     if (!vs) {
       // A name a slip away from the one VirtualService of its namespace that it could mean.
       const near = objectsOfKind(ctx.graph, 'VirtualService').filter((x) => /^networking\.istio\.io\//.test(x.apiVersion) && x.namespace === o.namespace && x.name !== name

@@ -229,7 +229,7 @@ const rule: Rule = {
         // Where an object that sets no namespace lands is up to the command that applies it.
         // `system` with no Namespace of that name in the run is kubebuilder's placeholder: the overlay that includes
         // the folder (config/default) sets the namespace, and a folder it leaves out is rendered here on its own.
-        const placeholder = o.namespace === 'system' && !objectsOfKind(graph, 'Namespace').some((x) => x.kind === 'Namespace' && x.name === 'system');
+        const placeholder = o.namespace === 'system' && !objectsOfKind(graph, 'Namespace').some((x) => x.name === 'system');
         const unplaced = o.namespaceDefaulted || placeholder || elsewhere.every((t) => t.owner.namespaceDefaulted);
         report({
           ...base,

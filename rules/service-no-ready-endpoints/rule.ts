@@ -22,7 +22,7 @@ function checkExternalName({ graph, report }: RuleContext, svc: ServiceNode): vo
   const target = serviceName(host, domain);
   // Live, the Namespace objects are the cluster's: a name in a namespace that does not exist
   // is NXDOMAIN, whatever Services the run knows.
-  const namespaces = objectsOfKind(graph, 'Namespace').filter((o) => o.kind === 'Namespace');
+  const namespaces = objectsOfKind(graph, 'Namespace');
   if (target && namespaces.length && !namespaces.some((o) => o.name === target.namespace)) {
     report({ object: svc.object, path, messageId: 'externalNameNoNamespace', data: { host: code(host), namespace: code(target.namespace) }, remediation: `Point spec.externalName at an existing Service (\`<service>.<namespace>.svc.${domain}\`), or create namespace ${target.namespace} and Service ${target.name} in it.` });
   } else if (r.kind === 'missing') {

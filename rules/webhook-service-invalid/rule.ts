@@ -194,7 +194,7 @@ function injectedCertificate(ctx: RuleContext, o: K8sObject): { cert: K8sObject;
   const from = getIn(o.body, ['metadata', 'annotations', INJECT_CA_FROM]);
   if (typeof from !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(from)) return undefined;
   const [ns, name] = from.split('/') as [string, string];
-  const cert = objectsOfKind(ctx.graph, 'Certificate').find((x) => x.kind === 'Certificate' && x.apiVersion.startsWith('cert-manager.io/') && x.namespace === ns && x.name === name);
+  const cert = objectsOfKind(ctx.graph, 'Certificate').find((x) => x.apiVersion.startsWith('cert-manager.io/') && x.namespace === ns && x.name === name);
   if (!cert) return undefined;
   const dnsNames = getIn(cert.body, ['spec', 'dnsNames']);
   const names = (Array.isArray(dnsNames) ? dnsNames : []).filter((n): n is string => typeof n === 'string');

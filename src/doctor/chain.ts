@@ -15,7 +15,7 @@ const mark = (ok: boolean) => (ok ? OK : BAD);
 
 /** kube-proxy's mode from its kubeadm-style ConfigMap: iptables unless it says otherwise. */
 export function kubeProxyMode(graph: ServiceGraph): string | undefined {
-  const cm = objectsOfKind(graph, 'ConfigMap').find((o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'kube-proxy');
+  const cm = objectsOfKind(graph, 'ConfigMap').find((o) => o.namespace === 'kube-system' && o.name === 'kube-proxy');
   const conf = cm && isRecord(cm.body.data) ? cm.body.data['config.conf'] : undefined;
   if (typeof conf !== 'string') return undefined;
   const m = /^mode:\s*"?([a-z]*)"?\s*$/m.exec(conf);
@@ -104,7 +104,7 @@ export function externalName(graph: ServiceGraph, svc: ServiceNode): string[] {
   if (!host.endsWith(`.svc.${graph.settings.clusterDomain}`)) return out;
   const r = resolveHost(graph, host, svc.object.namespace);
   const ns = host.slice(0, -`.svc.${graph.settings.clusterDomain}`.length).split('.');
-  const namespaces = objectsOfKind(graph, 'Namespace').filter((o) => o.kind === 'Namespace');
+  const namespaces = objectsOfKind(graph, 'Namespace');
   if (ns.length === 2 && namespaces.length && !namespaces.some((o) => o.name === ns[1])) out.push(`  ${BAD} ${host} names Service ${ns[1]}/${ns[0]}, but namespace ${ns[1]} does not exist`);
   else if (r.kind === 'missing') out.push(`  ${BAD} ${host} names Service ${r.namespace}/${r.name}, which does not exist`);
   else if (r.kind === 'service') {

@@ -24,7 +24,7 @@ export interface ClientTarget {
 
 /** The live pods of a target: the Pod itself, or the pods its controller owns (a Deployment's through its ReplicaSets). */
 export function podsOf(graph: ServiceGraph, target: ClientTarget): K8sObject[] {
-  const pods = objectsOfKind(graph, 'Pod').filter((o) => o.kind === 'Pod' && o.namespace === target.namespace);
+  const pods = objectsOfKind(graph, 'Pod').filter((o) => o.namespace === target.namespace);
   if (target.kind === 'Pod') return pods.filter((p) => p.name === target.name);
   const want = `${target.kind} ${target.namespace}/${target.name}`;
   return pods.filter((p) => workloadOf(graph, p) === want);
@@ -89,7 +89,7 @@ function fixLines(remediation: string, indent = '      '): string[] {
  * judged only when the Namespace objects were read (a live cluster's full list).
  */
 function missingNamespace(graph: ServiceGraph, host: string): string | undefined {
-  const namespaces = objectsOfKind(graph, 'Namespace').filter((o) => o.kind === 'Namespace');
+  const namespaces = objectsOfKind(graph, 'Namespace');
   if (!namespaces.length) return undefined;
   const h = host.toLowerCase().replace(/\.$/, '');
   const domain = graph.settings.clusterDomain;

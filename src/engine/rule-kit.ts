@@ -670,7 +670,7 @@ const grantCache = new WeakMap<ServiceGraph, K8sObject[]>();
 /** The run's Gateway API ReferenceGrants, in order, found once per run. */
 function referenceGrants(graph: ServiceGraph): K8sObject[] {
   let grants = grantCache.get(graph);
-  if (!grants) grantCache.set(graph, (grants = objectsOfKind(graph, 'ReferenceGrant').filter((g) => g.kind === 'ReferenceGrant' && g.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`))));
+  if (!grants) grantCache.set(graph, (grants = objectsOfKind(graph, 'ReferenceGrant').filter((g) => g.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`))));
   return grants;
 }
 

@@ -284,7 +284,7 @@ function cloudIngress(graph: ServiceGraph, o: K8sObject): boolean {
   const ann = getIn(o.body, ['metadata', 'annotations', 'kubernetes.io/ingress.class']);
   const name = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : typeof ann === 'string' ? ann : undefined;
   if (name === undefined) return false;
-  const cls = objectsOfKind(graph, 'IngressClass').find((x) => x.kind === 'IngressClass' && x.name === name && /^networking\.k8s\.io\//.test(x.apiVersion));
+  const cls = objectsOfKind(graph, 'IngressClass').find((x) => x.name === name && /^networking\.k8s\.io\//.test(x.apiVersion));
   const controller = cls ? getIn(cls.body, ['spec', 'controller']) : undefined;
   return typeof controller === 'string' ? CLOUD_CONTROLLERS.has(controller) : CLOUD_CLASSES.has(name);
 }

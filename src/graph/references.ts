@@ -651,7 +651,7 @@ export function controllerSide(graph: ServiceGraph, o: K8sObject): { namespace: 
   } else if (/^traefik\.(io|containo\.us)$/.test(group) && o.kind === 'Middleware') {
     found = { namespaces: workloadNamespaces(graph, (_w, image) => /(^|\/)traefik(:|@|$)/.test(image)), by: 'Traefik', under: ['spec', 'forwardAuth'] };
   } else if (group === 'monitoring.coreos.com' && o.kind === 'AlertmanagerConfig') {
-    found = { namespaces: [...new Set(objectsOfKind(graph, 'Alertmanager').filter((x) => x.kind === 'Alertmanager' && x.apiVersion.startsWith('monitoring.coreos.com/')).map((x) => x.namespace))], by: 'Alertmanager', under: ['spec', 'receivers'] };
+    found = { namespaces: [...new Set(objectsOfKind(graph, 'Alertmanager').filter((x) => x.apiVersion.startsWith('monitoring.coreos.com/')).map((x) => x.namespace))], by: 'Alertmanager', under: ['spec', 'receivers'] };
   }
   // One namespace, and another than the resource's: there the short name is looked up.
   if (!found || found.namespaces.length !== 1 || found.namespaces[0] === o.namespace) return undefined;
