@@ -412,9 +412,19 @@ const rule: Rule = {
  * spec.podMetadata.labels); undefined where it may carry every one, or the operator's `--labels`
  * may add labels the run cannot see.
  */
+const operatorsCache = new WeakMap<readonly unknown[], readonly { kind: string; body: Record<string, unknown> }[]>();
+/** The Deployments of the run whose containers mention prometheus-operator (found once per run). */
+function prometheusOperators(objects: readonly { kind: string; body: Record<string, unknown> }[]): readonly { kind: string; body: Record<string, unknown> }[] {
+  let out = operatorsCache.get(objects);
+  if (!out) operatorsCache.set(objects, (out = objects.filter((x) => x.kind === 'Deployment' && /prometheus-operator/.test(JSON.stringify(getIn(x.body, ['spec', 'template', 'spec', 'containers']) ?? '')))));
+  return out;
+}
+
 function operatorLabelMiss(o: { kind: string; apiVersion: string; name: string; body: Record<string, unknown> }, selector: Record<string, string>, objects: readonly { kind: string; body: Record<string, unknown> }[]): { missing: string[]; labels: string[] } | undefined {
   if (!/^monitoring\.coreos\.com\//.test(o.apiVersion) || (o.kind !== 'Prometheus' && o.kind !== 'Alertmanager')) return undefined;
   const own = o.kind === 'Prometheus' ? 'prometheus' : 'alertmanager';
+  // The selector must be aimed at this resource's pods: its name among the entries.
+  if (!(selector[own] === o.name || selector['app.kubernetes.io/instance'] === o.name || selector['operator.prometheus.io/name'] === o.name)) return undefined;
   // Each label the pods carry, with its value where the run knows it (undefined: any value).
   const known = new Map<string, string | undefined>([['app.kubernetes.io/name', own], ['app.kubernetes.io/managed-by', 'prometheus-operator'], ['app.kubernetes.io/instance', o.name], ['app.kubernetes.io/version', undefined], [own, o.name]]);
   if (own === 'prometheus') {
@@ -423,13 +433,11 @@ function operatorLabelMiss(o: { kind: string; apiVersion: string; name: string; 
   }
   for (const [k, v] of Object.entries(stringMap(getIn(o.body, ['spec', 'podMetadata', 'labels'])))) known.set(k, v);
   // The operator's own `--labels` flag adds labels to what it makes.
-  const operators = objects.filter((x) => x.kind === 'Deployment' && /prometheus-operator/.test(JSON.stringify(getIn(x.body, ['spec', 'template', 'spec', 'containers']) ?? '')));
+  const operators = prometheusOperators(objects);
   if (operators.some((x) => JSON.stringify(getIn(x.body, ['spec', 'template', 'spec', 'containers'])).includes('--labels'))) return undefined;
   // Before v0.48.0 the pods carried `app: prometheus` (or `app: alertmanager`) too.
   const images = operators.flatMap((x) => JSON.stringify(getIn(x.body, ['spec', 'template', 'spec', 'containers']) ?? '').match(/prometheus-operator:v?(\d+)\.(\d+)/g) ?? []);
   if (images.some((i) => { const m = /:v?(\d+)\.(\d+)/.exec(i)!; return Number(m[1]) === 0 && Number(m[2]) < 48; })) known.set('app', own);
-  // The selector must be aimed at this resource's pods: its name among the entries.
-  if (!(selector[own] === o.name || selector['app.kubernetes.io/instance'] === o.name || selector['operator.prometheus.io/name'] === o.name)) return undefined;
   const missing = Object.entries(selector).filter(([k, v]) => !known.has(k) || (known.get(k) !== undefined && known.get(k) !== v)).map(([k]) => k);
   return { missing, labels: [...known.keys()].sort() };
 }
