@@ -96,11 +96,11 @@ function fullNameOf(graph: ServiceGraph, namespace: string, name: string, from: 
   const shorter = new Set(words.length >= 3 ? words.slice(1, -1).flatMap((w, i) => (inner(w) ? [[...words.slice(0, i + 1), ...words.slice(i + 2)].join('-')] : [])) : []);
   const found = graph.servicesIn(namespace).filter((s) => {
     const n = s.object.name;
-    if (!sameTree(s.object, from) && (chartOf(s.object) === undefined || chartOf(s.object) !== chartOf(from))) return false;
-    if (shorter.has(n)) return true;
     const other = n.split('-');
-    // One inner word more: the name is the Service's with that word taken out.
-    return other.length === words.length + 1 && other[0] === words[0] && other.at(-1) === words.at(-1) && other.slice(1, -1).some((w, i) => inner(w) && [...other.slice(0, i + 1), ...other.slice(i + 2)].join('-') === name);
+    // A name one inner word shorter, or one more: the name is the Service's with that word taken out.
+    const named = shorter.has(n) || (other.length === words.length + 1 && other[0] === words[0] && other.at(-1) === words.at(-1) && other.slice(1, -1).some((w, i) => inner(w) && [...other.slice(0, i + 1), ...other.slice(i + 2)].join('-') === name));
+    // Of the same chart or folder.
+    return named && (sameTree(s.object, from) || (chartOf(s.object) !== undefined && chartOf(s.object) === chartOf(from)));
   });
   return found.length === 1 ? found[0]!.object.name : undefined;
 }
