@@ -221,14 +221,13 @@ class Scanner {
     let keyEnd: number;
     let name: string;
     if (c === 34 || c === 39) {
-      const close = this.closeQuote(at, le);
-      if (close === undefined) return undefined;
-      let p = close + 1;
+      const q = this.quoted(at, le);
+      if (q === undefined) return undefined;
+      let p = q.close + 1;
       while (p < le && t.charCodeAt(p) === 32) p++;
       if (t.charCodeAt(p) !== 58 || !this.endsIndicator(p + 1, le)) return null; // a quoted scalar, not a key
-      const inner = t.slice(at + 1, close);
-      if (c === 34 ? inner.includes('\\') : inner.includes("'")) return undefined; // escapes: left to `yaml`
-      return { range: [at, close + 1], name: inner, colon: p };
+      if (q.escaped) return undefined; // escapes: left to `yaml`
+      return { range: [at, q.close + 1], name: q.inner, colon: p };
     }
     // A plain scalar: a key when `: ` (or `:` at the end of the line) comes before a comment or the end.
     let colon = -1;
@@ -274,6 +273,14 @@ class Scanner {
       }
     }
     return undefined;
+  }
+
+  /** A one-line quoted scalar at `at`: where it closes, its text, and whether that holds an escape (`\\` in double quotes, `''` in single ones). */
+  private quoted(at: number, le: number): { close: number; inner: string; escaped: boolean } | undefined {
+    const close = this.closeQuote(at, le);
+    if (close === undefined) return undefined;
+    const inner = this.text.slice(at + 1, close);
+    return { close, inner, escaped: this.text.charCodeAt(at) === 34 ? inner.includes('\\') : inner.includes("'") };
   }
 
   /** The first non-space after `p` on its line (the start of a value, a comment or the line's end). */
@@ -391,11 +398,10 @@ class Scanner {
         let keyEnd: number;
         let name: string;
         if (c === 34 || c === 39) {
-          const close = this.closeQuote(p, le);
-          if (close === undefined) return undefined;
-          name = t.slice(p + 1, close);
-          if (c === 34 ? name.includes('\\') : name.includes("'")) return undefined;
-          keyEnd = close + 1;
+          const q = this.quoted(p, le);
+          if (q === undefined || q.escaped) return undefined;
+          name = q.inner;
+          keyEnd = q.close + 1;
         } else {
           keyEnd = p;
           while (keyEnd < le && !FLOW_STOP.has(t.charCodeAt(keyEnd))) keyEnd++;
