@@ -43,7 +43,6 @@ export function scanRange(text: string, start: number, end: number, segments: Pa
       node = item;
     } else if (node.kind === 'flow') {
       const entry = s.flowEntry(node, seg);
-      if (entry === undefined) return undefined;
       if (entry === null) { exact = false; break; }
       key = entry.key;
       node = entry.value;
@@ -69,13 +68,19 @@ type ScanNode =
   | { kind: 'empty'; at: number }
   /**
    * A flow collection (`{…}` or `[…]`) that opens and closes on one line, at `at`, its
-   * closing bracket at `close`, inside a collection whose entries are at column `owner`.
+   * closing bracket at `close`, with its entries as read once (see flowItems).
    */
-  | { kind: 'flow'; at: number; close: number; owner: number }
+  | { kind: 'flow'; at: number; close: number; items: FlowItem[] }
   /** A scalar inside a flow collection, from `at` to `end`. */
   | { kind: 'fscalar'; at: number; end: number }
   /** A node with an anchor or tag, an alias, a block scalar, or a flow collection the scanner does not read. */
   | { kind: 'other'; at: number };
+
+/** An entry of a flow collection: for a map, its key's range and text; its value. */
+interface FlowItem {
+  key?: { range: [number, number]; name: string };
+  value: ScanNode;
+}
 
 interface Line {
   /** Offset of the first character that is not a space. */
@@ -365,32 +370,26 @@ class Scanner {
    */
   private flowAt(at: number, owner: number): Extract<ScanNode, { kind: 'flow' }> | undefined {
     const le = this.lineEnd(at);
-    const items = this.flowItems(at, le);
-    if (!items) return undefined;
-    if (this.skipSpaces(items.close + 1, le) < le) return undefined;
-    for (let l = this.line(le + 1); l; l = this.line(l.end + 1)) {
-      if (l.at === l.end) continue;
-      if (l.indent > owner) return undefined;
-      break;
-    }
-    return { kind: 'flow', at, close: items.close, owner };
+    const node = this.flowItems(at, le);
+    if (!node || this.skipSpaces(node.close + 1, le) < le || this.deeperLineAfter(le, owner)) return undefined;
+    return node;
   }
 
   /**
-   * The entries of the flow collection whose bracket is at `at`: for a map, each key (its
+   * The flow collection whose bracket is at `at`, with its entries: for a map, each key (its
    * range and text) and value; for a list, each value. Undefined for anything but entries
    * of the simplest kind, all on the line ending at `le`: keys as block maps take them
    * (plain ones that read as their text, quoted ones without escapes) followed by `: `;
    * values that are flow collections of the same kind, quoted scalars, or plain scalars
    * without indicators, comments, `: ` or tabs; no empty entries and no trailing comma.
    */
-  private flowItems(at: number, le: number): { close: number; items: { key?: { range: [number, number]; name: string }; value: ScanNode }[] } | undefined {
+  private flowItems(at: number, le: number): Extract<ScanNode, { kind: 'flow' }> | undefined {
     const t = this.text;
     const map = t.charCodeAt(at) === 123;
     const closing = map ? 125 : 93;
-    const items: { key?: { range: [number, number]; name: string }; value: ScanNode }[] = [];
+    const items: FlowItem[] = [];
     let p = this.skipSpaces(at + 1, le);
-    if (t.charCodeAt(p) === closing) return { close: p, items };
+    if (t.charCodeAt(p) === closing) return { kind: 'flow', at, close: p, items };
     for (;;) {
       let key: { range: [number, number]; name: string } | undefined;
       if (map) {
@@ -417,7 +416,7 @@ class Scanner {
       items.push({ ...(key ? { key } : {}), value: value.node });
       p = this.skipSpaces(value.end, le);
       const c = t.charCodeAt(p);
-      if (c === closing) return { close: p, items };
+      if (c === closing) return { kind: 'flow', at, close: p, items };
       if (c !== 44) return undefined; // ','
       p = this.skipSpaces(p + 1, le);
       const n = t.charCodeAt(p);
@@ -432,8 +431,7 @@ class Scanner {
     if (p >= le) return undefined;
     if (c === 123 || c === 91) {
       const inner = this.flowItems(p, le);
-      if (!inner) return undefined;
-      return { node: { kind: 'flow', at: p, close: inner.close, owner: -1 }, end: inner.close + 1 };
+      return inner && { node: inner, end: inner.close + 1 };
     }
     if (c === 34 || c === 39) {
       const close = this.closeQuote(p, le);
@@ -461,18 +459,16 @@ class Scanner {
 
   /**
    * Entry `seg` of a flow collection: the key's range (for a map) and the value. Null when
-   * there is no such entry; undefined when the scanner cannot tell.
+   * there is no such entry.
    */
-  flowEntry(node: Extract<ScanNode, { kind: 'flow' }>, seg: string | number): { key: [number, number] | null; value: ScanNode } | null | undefined {
-    const found = this.flowItems(node.at, this.lineEnd(node.at));
-    if (!found) return undefined;
+  flowEntry(node: Extract<ScanNode, { kind: 'flow' }>, seg: string | number): { key: [number, number] | null; value: ScanNode } | null {
     if (this.text.charCodeAt(node.at) === 123) {
       const name = String(seg);
-      const entry = found.items.find((x) => x.key!.name === name);
+      const entry = node.items.find((x) => x.key!.name === name);
       return entry ? { key: entry.key!.range, value: entry.value } : null;
     }
-    if (typeof seg !== 'number' || seg < 0 || seg >= found.items.length) return null;
-    return { key: null, value: found.items[seg]!.value };
+    if (typeof seg !== 'number' || seg < 0 || seg >= node.items.length) return null;
+    return { key: null, value: node.items[seg]!.value };
   }
 
   /** The range locate.ts's pickRange gives for this node and the key that led to it. */
@@ -524,12 +520,16 @@ class Scanner {
       while (stop > node.at && t.charCodeAt(stop - 1) === 32) stop--;
     }
     // A deeper line after it would continue the scalar (or be an error): left to `yaml`.
-    const next = this.line(le + 1);
-    for (let l = next; l; l = this.line(l.end + 1)) {
-      if (l.at === l.end) continue;
-      if (l.indent > node.owner) return undefined;
-      break;
-    }
+    if (this.deeperLineAfter(le, node.owner)) return undefined;
     return [node.at, stop];
+  }
+
+  /** Whether the first line after `le` with content is indented deeper than column `owner`. */
+  private deeperLineAfter(le: number, owner: number): boolean {
+    for (let l = this.line(le + 1); l; l = this.line(l.end + 1)) {
+      if (l.at === l.end) continue;
+      return l.indent > owner;
+    }
+    return false;
   }
 }

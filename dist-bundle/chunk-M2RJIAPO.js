@@ -1,0 +1,2 @@
+import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
+import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-URGJD7A5.js";import"./chunk-UXLTQSQZ.js";import"./chunk-53MYS53E.js";import"./chunk-IRIJODIU.js";import"./chunk-D7KVEN74.js";import"./chunk-VQVWKRKO.js";import"./chunk-BW4GD2XS.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};

@@ -1,2 +1,0 @@
-import { createRequire as __svclintRequire } from 'node:module'; const require = __svclintRequire(import.meta.url);
-import{configIn,gate,lintAtCommit,loadAtCommit}from"./chunk-SQBIK5UW.js";import"./chunk-UXLTQSQZ.js";import"./chunk-UF2XUMBT.js";import"./chunk-WHSIO7XT.js";import"./chunk-D7KVEN74.js";import"./chunk-UTWWDZ4Z.js";import"./chunk-BW4GD2XS.js";import"./chunk-N5F7TTI2.js";import"./chunk-IV3VEU3H.js";import"./chunk-5O2OQQ6W.js";export{configIn,gate,lintAtCommit,loadAtCommit};
